@@ -1,0 +1,3 @@
+from tingxie.cli import main
+
+raise SystemExit(main())

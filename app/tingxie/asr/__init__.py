@@ -1,0 +1,1 @@
+"""Speech recognition: engine protocol, Qwen3-ASR engine, models, pipeline. Never imports Qt."""

@@ -1,0 +1,97 @@
+"""The engine protocol: what the pipeline needs from a speech recogniser.
+
+Every engine (Qwen3-ASR through transformers first; a remote server or another model family
+later) implements :class:`Engine`, so the pipeline and the window never depend on one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from tingxie.core.cancel import CancelToken, ProgressCallback
+from tingxie.core.transcript import Word
+
+SAMPLE_RATE = 16_000
+
+
+@dataclass
+class TranscribeOptions:
+    """How to transcribe: language, context and decoding settings.
+
+    ``language`` is ``None`` for auto-detect, else a name or code that
+    :func:`tingxie.core.languages.find_language` accepts.
+    """
+
+    language: str | None = None
+    context: str = ""
+    temperature: float = 0.0  # 0 = greedy
+    top_p: float = 1.0
+    #: Upper bound on new tokens per chunk; ``None`` scales it with the chunk's length.
+    max_new_tokens: int | None = None
+    #: Tokens allowed per second of audio when ``max_new_tokens`` is ``None``.
+    tokens_per_second: float = 12.0
+    #: Force at least this many new tokens (benchmarks with random weights only).
+    min_new_tokens: int | None = None
+    #: Detect repeating output and retry that chunk with a repetition penalty.
+    repetition_guard: bool = True
+    repetition_penalty: float = 1.3
+
+
+@dataclass
+class ChunkResult:
+    """What an engine heard in one chunk of audio (times relative to the chunk's start)."""
+
+    text: str
+    language: str | None = None
+    words: list[Word] = field(default_factory=list)
+    #: exp(mean token log-probability), 0..1; ``None`` if the engine cannot tell.
+    confidence: float | None = None
+    #: exp(min token log-probability), 0..1.
+    min_confidence: float | None = None
+    #: Whether the repetition guard had to retry this chunk.
+    retried: bool = False
+
+
+@dataclass
+class DeviceInfo:
+    """Where an engine runs and what it uses there."""
+
+    device: str  # "cpu", "cuda:0", "mps"
+    dtype: str  # "float32", "bfloat16", "float16", "int8"
+    description: str = ""  # "NVIDIA H100 80GB", "CPU (2 threads)"
+    memory_used: int | None = None  # bytes held by the model and its caches
+    memory_free: int | None = None  # bytes still free on the device
+
+
+@runtime_checkable
+class Engine(Protocol):
+    """A speech recogniser the pipeline can drive."""
+
+    name: str
+
+    def load(self, progress: ProgressCallback | None = None) -> None:
+        """Load the model (once); later calls return at once."""
+
+    def transcribe_batch(
+        self,
+        chunks: Sequence[np.ndarray],
+        options: TranscribeOptions,
+        cancel: CancelToken | None = None,
+    ) -> list[ChunkResult]:
+        """Transcribe 16 kHz mono float32 chunks together; one result per chunk, in order.
+
+        Raises :class:`tingxie.core.errors.Cancelled` when ``cancel`` is set mid-batch.
+        """
+
+    def unload(self) -> None:
+        """Free the model's memory."""
+
+    def device_info(self) -> DeviceInfo:
+        """Where the model runs and how much memory it uses."""
+
+    def suggested_batch_size(self, chunk_seconds: float) -> int:
+        """How many chunks of this length fit in one batch on this device."""

@@ -1,0 +1,238 @@
+"""The transcript: segments of timed text, their words, speakers and language.
+
+Times are seconds on the original audio's timeline. The invariants every edit keeps:
+segments are ordered by start, never overlap, and each has ``start < end``.
+Edits are operation objects (:mod:`tingxie.core.edits`) with ``do``/``undo``.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Shortest segment an edit may leave, in seconds.
+MIN_DURATION = 0.01
+
+#: Colours given to new speakers in turn (readable on light and dark backgrounds).
+SPEAKER_COLOURS = (
+    "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e",
+    "#17becf", "#e377c2", "#8c564b", "#bcbd22", "#7f7f7f",
+)
+
+
+@dataclass
+class Word:
+    """One word (or CJK character) with its time inside the audio."""
+
+    text: str
+    start: float
+    end: float
+    confidence: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The word as plain JSON data."""
+        d: dict[str, Any] = {"text": self.text, "start": round(self.start, 3),
+                             "end": round(self.end, 3)}
+        if self.confidence is not None:
+            d["confidence"] = round(self.confidence, 4)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Word:
+        """A word from :meth:`to_dict` data."""
+        return cls(str(d["text"]), float(d["start"]), float(d["end"]),
+                   None if d.get("confidence") is None else float(d["confidence"]))
+
+
+@dataclass
+class Segment:
+    """A stretch of timed text: usually one sentence or phrase by one speaker.
+
+    ``confidence`` is the geometric mean of the model's token probabilities (0..1) and
+    ``min_confidence`` the lowest single token probability; both are ``None`` for text a
+    person typed or imported.
+    """
+
+    id: int
+    start: float
+    end: float
+    text: str
+    speaker: str | None = None
+    language: str | None = None
+    words: list[Word] = field(default_factory=list)
+    confidence: float | None = None
+    min_confidence: float | None = None
+    edited: bool = False
+
+    @property
+    def duration(self) -> float:
+        """Length in seconds."""
+        return self.end - self.start
+
+    def to_dict(self) -> dict[str, Any]:
+        """The segment as plain JSON data."""
+        d: dict[str, Any] = {
+            "id": self.id,
+            "start": round(self.start, 3),
+            "end": round(self.end, 3),
+            "text": self.text,
+            "speaker": self.speaker,
+            "language": self.language,
+            "confidence": None if self.confidence is None else round(self.confidence, 4),
+            "min_confidence": (None if self.min_confidence is None
+                               else round(self.min_confidence, 4)),
+            "edited": self.edited,
+            "words": [w.to_dict() for w in self.words],
+        }
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Segment:
+        """A segment from :meth:`to_dict` data."""
+        return cls(
+            id=int(d["id"]),
+            start=float(d["start"]),
+            end=float(d["end"]),
+            text=str(d["text"]),
+            speaker=d.get("speaker"),
+            language=d.get("language"),
+            words=[Word.from_dict(w) for w in d.get("words") or []],
+            confidence=None if d.get("confidence") is None else float(d["confidence"]),
+            min_confidence=(None if d.get("min_confidence") is None
+                            else float(d["min_confidence"])),
+            edited=bool(d.get("edited", False)),
+        )
+
+
+@dataclass
+class Speaker:
+    """A person in the recording. Segments refer to a speaker by ``id``."""
+
+    id: str
+    name: str
+    colour: str = SPEAKER_COLOURS[0]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The speaker as plain JSON data."""
+        return {"id": self.id, "name": self.name, "colour": self.colour}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Speaker:
+        """A speaker from :meth:`to_dict` data."""
+        return cls(str(d["id"]), str(d["name"]), str(d.get("colour", SPEAKER_COLOURS[0])))
+
+
+@dataclass
+class Transcript:
+    """Segments in time order, the speakers they name, and the main language."""
+
+    segments: list[Segment] = field(default_factory=list)
+    speakers: list[Speaker] = field(default_factory=list)
+    language: str | None = None
+    #: Length of the audio in seconds, when known; edits keep segments inside it.
+    duration: float | None = None
+    next_id: int = 1
+
+    # -- lookups -----------------------------------------------------------------------
+    def index_of(self, segment_id: int) -> int:
+        """Position of the segment with this id; ``KeyError`` if there is none."""
+        for i, seg in enumerate(self.segments):
+            if seg.id == segment_id:
+                return i
+        raise KeyError(f"no segment with id {segment_id}")
+
+    def segment(self, segment_id: int) -> Segment:
+        """The segment with this id."""
+        return self.segments[self.index_of(segment_id)]
+
+    def speaker(self, speaker_id: str | None) -> Speaker | None:
+        """The speaker with this id, or ``None``."""
+        if speaker_id is None:
+            return None
+        return next((s for s in self.speakers if s.id == speaker_id), None)
+
+    def speaker_name(self, speaker_id: str | None) -> str | None:
+        """A speaker's display name, or ``None`` when the segment has no speaker."""
+        spk = self.speaker(speaker_id)
+        return spk.name if spk else speaker_id
+
+    def segment_at(self, time: float) -> Segment | None:
+        """The segment playing at ``time`` seconds, if any (binary search)."""
+        lo, hi = 0, len(self.segments)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.segments[mid].end <= time:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < len(self.segments) and self.segments[lo].start <= time:
+            return self.segments[lo]
+        return None
+
+    def new_id(self) -> int:
+        """A segment id never used before in this transcript."""
+        used = max((s.id for s in self.segments), default=0)
+        self.next_id = max(self.next_id, used + 1)
+        nid = self.next_id
+        self.next_id += 1
+        return nid
+
+    def new_speaker(self, name: str) -> Speaker:
+        """Add a speaker with a fresh id and the next free colour; returns it."""
+        n = len(self.speakers) + 1
+        ids = {s.id for s in self.speakers}
+        while f"S{n}" in ids:
+            n += 1
+        spk = Speaker(f"S{n}", name, SPEAKER_COLOURS[(n - 1) % len(SPEAKER_COLOURS)])
+        self.speakers.append(spk)
+        return spk
+
+    @property
+    def text(self) -> str:
+        """All segment texts, one per line."""
+        return "\n".join(s.text for s in self.segments)
+
+    # -- invariants --------------------------------------------------------------------
+    def check(self) -> None:
+        """Raise ``ValueError`` naming the first broken invariant, if any."""
+        ids = set()
+        for i, seg in enumerate(self.segments):
+            if not seg.start < seg.end:
+                raise ValueError(f"segment {seg.id} has start {seg.start} >= end {seg.end}")
+            if seg.start < 0 or (self.duration is not None and seg.end > self.duration + 1e-6):
+                raise ValueError(f"segment {seg.id} lies outside the audio")
+            if seg.id in ids:
+                raise ValueError(f"segment id {seg.id} is used twice")
+            ids.add(seg.id)
+            if i and self.segments[i - 1].end > seg.start + 1e-9:
+                raise ValueError(f"segments {self.segments[i - 1].id} and {seg.id} overlap")
+
+    # -- JSON --------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """The transcript as plain JSON data (the schema in docs/project-format.md)."""
+        return {
+            "language": self.language,
+            "duration": self.duration,
+            "speakers": [s.to_dict() for s in self.speakers],
+            "segments": [s.to_dict() for s in self.segments],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Transcript:
+        """A transcript from :meth:`to_dict` data; raises ``KeyError``/``ValueError``/``TypeError``
+        on malformed data."""
+        t = cls(
+            segments=[Segment.from_dict(s) for s in d["segments"]],
+            speakers=[Speaker.from_dict(s) for s in d.get("speakers") or []],
+            language=d.get("language"),
+            duration=None if d.get("duration") is None else float(d["duration"]),
+        )
+        t.segments.sort(key=lambda s: s.start)
+        t.next_id = max((s.id for s in t.segments), default=0) + 1
+        t.check()
+        return t
+
+    def copy(self) -> Transcript:
+        """A deep copy."""
+        return copy.deepcopy(self)
