@@ -1,0 +1,61 @@
+"""Command-line entry point: ``tingxie`` opens the window, ``tingxie <command>`` works headless.
+
+Each subcommand lives in its own module under :mod:`tingxie.commands` and exposes
+``register(subparsers)``; the module is imported only when its command runs, so
+``tingxie models list`` starts without loading torch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from tingxie import __version__
+
+#: command name -> (module under tingxie.commands, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "transcribe": ("transcribe", "transcribe audio or video files without the window"),
+    "models": ("models", "list, download and locate Qwen3-ASR models"),
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tingxie",
+        description="Tingxie (听写): transcription studio built on Qwen3-ASR. "
+        "Run without a command to open the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"tingxie {__version__}")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the process exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in COMMANDS:
+        name = argv[0]
+        module = importlib.import_module(f"tingxie.commands.{COMMANDS[name][0]}")
+        parser = argparse.ArgumentParser(prog=f"tingxie {name}", description=COMMANDS[name][1])
+        module.register(parser)
+        args = parser.parse_args(argv[1:])
+        return int(args.run(args) or 0)
+
+    parser = _parser()
+    parser.add_argument("files", nargs="*", help="media or .tingxie project files to open")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for name, (_module, help_text) in COMMANDS.items():
+        sub.add_parser(name, help=help_text, add_help=False)
+    args = parser.parse_args(argv)
+    return _open_window(args.files)
+
+
+def _open_window(files: list[str]) -> int:
+    try:
+        from tingxie.ui.app import run
+    except ImportError as exc:  # the window arrives with the desktop issue
+        print(f"tingxie: the desktop window is not available ({exc}).\n"
+              "Use a command instead, e.g. `tingxie transcribe FILE`; see `tingxie --help`.",
+              file=sys.stderr)
+        return 2
+    return run(files)

@@ -1,0 +1,1 @@
+"""Headless subcommands of the ``tingxie`` command line, one module each."""

@@ -1,0 +1,463 @@
+"""Undoable edits of a :class:`~tingxie.core.transcript.Transcript`.
+
+Each edit is an object with ``do(transcript)`` and ``undo(transcript)`` and a ``label`` for
+the Undo menu. The window wraps them in QUndoCommands; the CLI and the tests call them
+directly. ``do`` validates first and raises ``ValueError`` without changing anything when an
+edit is impossible (splitting at the very start, say), so a failed edit never half-applies.
+Every edit keeps the transcript's invariants: ordered, non-overlapping, ``start < end``.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from tingxie.core.transcript import MIN_DURATION, Segment, Speaker, Transcript, Word
+
+
+class Edit(Protocol):
+    """An undoable change to a transcript."""
+
+    label: str
+
+    def do(self, t: Transcript) -> None:
+        """Apply the change (again, after an undo)."""
+
+    def undo(self, t: Transcript) -> None:
+        """Put the transcript back exactly as it was before :meth:`do`."""
+
+
+def is_cjk(char: str) -> bool:
+    """Whether a character belongs to a script written without spaces (Han, kana, Hangul...)."""
+    if not char:
+        return False
+    name = unicodedata.name(char, "")
+    return name.startswith(("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "IDEOGRAPHIC",
+                             "FULLWIDTH", "HALFWIDTH", "THAI"))
+
+
+def join_texts(left: str, right: str) -> str:
+    """Join two pieces of text the way the script expects: no space between CJK text."""
+    left, right = left.rstrip(), right.lstrip()
+    if not left or not right:
+        return left + right
+    if is_cjk(left[-1]) or is_cjk(right[0]):
+        return left + right
+    return f"{left} {right}"
+
+
+def word_offsets(text: str, words: list[Word]) -> list[int] | None:
+    """Character offset of each word inside ``text``, or ``None`` if they no longer match."""
+    offsets, pos = [], 0
+    for w in words:
+        found = text.find(w.text.strip(), pos)
+        if found < 0:
+            return None
+        offsets.append(found)
+        pos = found + len(w.text.strip())
+    return offsets
+
+
+def _retain_words(old_text: str, new_text: str, words: list[Word]) -> list[Word]:
+    """Keep the timed words that survive a text edit unchanged (by a word-level diff)."""
+    if not words:
+        return []
+    old_tokens = [w.text.strip() for w in words]
+    new_tokens = new_text.split() if " " in new_text.strip() else list(new_text.replace(" ", ""))
+    if word_offsets(old_text, words) is None:
+        return []
+    kept: list[Word] = []
+    matcher = difflib.SequenceMatcher(a=old_tokens, b=new_tokens, autojunk=False)
+    for block in matcher.get_matching_blocks():
+        kept.extend(copy.copy(w) for w in words[block.a: block.a + block.size])
+    return kept if word_offsets(new_text, kept) is not None else []
+
+
+@dataclass
+class EditText:
+    """Replace one segment's text (marks it as edited by a person)."""
+
+    segment_id: int
+    text: str
+    label: str = "Edit text"
+    _before: Segment | None = field(default=None, repr=False)
+
+    def do(self, t: Transcript) -> None:
+        seg = t.segment(self.segment_id)
+        self._before = copy.deepcopy(seg)
+        seg.words = _retain_words(seg.text, self.text, seg.words)
+        seg.text = self.text
+        seg.edited = True
+
+    def undo(self, t: Transcript) -> None:
+        assert self._before is not None
+        t.segments[t.index_of(self.segment_id)] = copy.deepcopy(self._before)
+
+
+def split_time(seg: Segment, position: int) -> float:
+    """Where to split ``seg`` at character ``position``: the start of the first word at or after
+    it when word times are known, else in proportion to the characters."""
+    offsets = word_offsets(seg.text, seg.words) if seg.words else None
+    if offsets:
+        for off, w in zip(offsets, seg.words):
+            if off >= position and seg.start + MIN_DURATION <= w.start <= seg.end - MIN_DURATION:
+                return w.start
+    text_len = max(len(seg.text), 1)
+    return seg.start + seg.duration * position / text_len
+
+
+@dataclass
+class SplitSegment:
+    """Split a segment in two at a character position (the cursor)."""
+
+    segment_id: int
+    position: int
+    label: str = "Split segment"
+    new_id: int | None = None
+    _before: Segment | None = field(default=None, repr=False)
+
+    def do(self, t: Transcript) -> None:
+        idx = t.index_of(self.segment_id)
+        seg = t.segments[idx]
+        left_text = seg.text[: self.position].rstrip()
+        right_text = seg.text[self.position:].lstrip()
+        if not left_text or not right_text:
+            raise ValueError("Put the cursor inside the text to split a segment.")
+        at = split_time(seg, self.position)
+        at = min(max(at, seg.start + MIN_DURATION), seg.end - MIN_DURATION)
+        if seg.duration < 2 * MIN_DURATION:
+            raise ValueError("This segment is too short to split.")
+        self._before = copy.deepcopy(seg)
+        if self.new_id is None:
+            self.new_id = t.new_id()
+        right = Segment(
+            id=self.new_id, start=at, end=seg.end, text=right_text, speaker=seg.speaker,
+            language=seg.language, words=[w for w in seg.words if w.start >= at],
+            confidence=seg.confidence, min_confidence=seg.min_confidence, edited=True,
+        )
+        seg.words = [w for w in seg.words if w.start < at]
+        for w in seg.words:
+            w.end = min(w.end, at)
+        seg.end, seg.text, seg.edited = at, left_text, True
+        t.segments.insert(idx + 1, right)
+
+    def undo(self, t: Transcript) -> None:
+        assert self._before is not None and self.new_id is not None
+        del t.segments[t.index_of(self.new_id)]
+        t.segments[t.index_of(self.segment_id)] = copy.deepcopy(self._before)
+
+
+@dataclass
+class MergeWithNext:
+    """Merge a segment with the one after it (the speaker of the first wins)."""
+
+    segment_id: int
+    label: str = "Merge segments"
+    _before: tuple[Segment, Segment] | None = field(default=None, repr=False)
+
+    def do(self, t: Transcript) -> None:
+        idx = t.index_of(self.segment_id)
+        if idx + 1 >= len(t.segments):
+            raise ValueError("There is no next segment to merge with.")
+        first, second = t.segments[idx], t.segments[idx + 1]
+        self._before = (copy.deepcopy(first), copy.deepcopy(second))
+        merged = copy.deepcopy(first)
+        merged.end = second.end
+        merged.text = join_texts(first.text, second.text)
+        merged.words = first.words + second.words
+        confs = [c for c in (first.confidence, second.confidence) if c is not None]
+        mins = [c for c in (first.min_confidence, second.min_confidence) if c is not None]
+        if confs:  # weight by duration, as the tokens roughly are
+            weights = [s.duration for s in (first, second) if s.confidence is not None]
+            merged.confidence = sum(c * w for c, w in zip(confs, weights)) / sum(weights)
+        merged.min_confidence = min(mins) if mins else None
+        merged.edited = True
+        t.segments[idx: idx + 2] = [merged]
+
+    def undo(self, t: Transcript) -> None:
+        assert self._before is not None
+        idx = t.index_of(self.segment_id)
+        t.segments[idx: idx + 1] = [copy.deepcopy(s) for s in self._before]
+
+
+@dataclass
+class Retime:
+    """Move a segment's start and/or end, clamped so it never overlaps a neighbour or leaves
+    the audio. ``None`` keeps that edge."""
+
+    segment_id: int
+    start: float | None = None
+    end: float | None = None
+    label: str = "Change timing"
+    _before: Segment | None = field(default=None, repr=False)
+
+    def clamped(self, t: Transcript) -> tuple[float, float]:
+        """The times the segment will really get."""
+        idx = t.index_of(self.segment_id)
+        seg = t.segments[idx]
+        lo = t.segments[idx - 1].end if idx > 0 else 0.0
+        hi = t.segments[idx + 1].start if idx + 1 < len(t.segments) else (
+            t.duration if t.duration is not None else float("inf"))
+        start = seg.start if self.start is None else self.start
+        end = seg.end if self.end is None else self.end
+        start = min(max(start, lo), hi - MIN_DURATION)
+        end = max(min(end, hi), lo + MIN_DURATION)
+        if end - start < MIN_DURATION:  # the moved edge gives way, the other one stays
+            if self.start is not None and self.end is None:
+                start = end - MIN_DURATION
+            else:
+                end = start + MIN_DURATION
+        return start, end
+
+    def do(self, t: Transcript) -> None:
+        start, end = self.clamped(t)
+        seg = t.segment(self.segment_id)
+        self._before = copy.deepcopy(seg)
+        seg.start, seg.end = start, end
+        for w in seg.words:
+            w.start = min(max(w.start, start), end)
+            w.end = min(max(w.end, w.start), end)
+
+    def undo(self, t: Transcript) -> None:
+        assert self._before is not None
+        t.segments[t.index_of(self.segment_id)] = copy.deepcopy(self._before)
+
+
+@dataclass
+class SetSpeaker:
+    """Give one or more segments a speaker (``None`` clears it)."""
+
+    segment_ids: list[int]
+    speaker_id: str | None
+    label: str = "Set speaker"
+    _before: dict[int, str | None] = field(default_factory=dict, repr=False)
+
+    def do(self, t: Transcript) -> None:
+        if self.speaker_id is not None and t.speaker(self.speaker_id) is None:
+            raise ValueError(f"There is no speaker {self.speaker_id!r}.")
+        segs = [t.segment(i) for i in self.segment_ids]
+        self._before = {s.id: s.speaker for s in segs}
+        for s in segs:
+            s.speaker = self.speaker_id
+
+    def undo(self, t: Transcript) -> None:
+        for sid, speaker in self._before.items():
+            t.segment(sid).speaker = speaker
+
+
+@dataclass
+class AddSpeaker:
+    """Add a named speaker to the transcript's list (with the next free colour)."""
+
+    name: str
+    label: str = "Add speaker"
+    speaker: Speaker | None = None
+
+    def do(self, t: Transcript) -> None:
+        if not self.name.strip():
+            raise ValueError("A speaker needs a name.")
+        if self.speaker is None:
+            self.speaker = t.new_speaker(self.name.strip())
+        else:
+            t.speakers.append(copy.copy(self.speaker))
+
+    def undo(self, t: Transcript) -> None:
+        assert self.speaker is not None
+        t.speakers = [s for s in t.speakers if s.id != self.speaker.id]
+
+
+@dataclass
+class RenameSpeaker:
+    """Rename a speaker; every segment that names them shows the new name."""
+
+    speaker_id: str
+    name: str
+    label: str = "Rename speaker"
+    _old: str | None = field(default=None, repr=False)
+
+    def do(self, t: Transcript) -> None:
+        spk = t.speaker(self.speaker_id)
+        if spk is None:
+            raise ValueError(f"There is no speaker {self.speaker_id!r}.")
+        if not self.name.strip():
+            raise ValueError("A speaker needs a name.")
+        self._old = spk.name
+        spk.name = self.name.strip()
+
+    def undo(self, t: Transcript) -> None:
+        spk = t.speaker(self.speaker_id)
+        assert spk is not None and self._old is not None
+        spk.name = self._old
+
+
+@dataclass
+class InsertSegment:
+    """Insert a new segment where it fits in time; it must not overlap a neighbour."""
+
+    start: float
+    end: float
+    text: str = ""
+    speaker: str | None = None
+    label: str = "Insert segment"
+    new_id: int | None = None
+
+    def do(self, t: Transcript) -> None:
+        if not self.end - self.start >= MIN_DURATION or self.start < 0:
+            raise ValueError("A segment must start before it ends.")
+        if t.duration is not None and self.end > t.duration + 1e-6:
+            raise ValueError("A segment cannot end after the audio does.")
+        idx = next((i for i, s in enumerate(t.segments) if s.start >= self.start),
+                   len(t.segments))
+        if (idx > 0 and t.segments[idx - 1].end > self.start + 1e-9) or (
+                idx < len(t.segments) and t.segments[idx].start < self.end - 1e-9):
+            raise ValueError("There is no room for a segment there: it would overlap another.")
+        if self.new_id is None:
+            self.new_id = t.new_id()
+        t.segments.insert(idx, Segment(self.new_id, self.start, self.end, self.text,
+                                       speaker=self.speaker, edited=True))
+
+    def undo(self, t: Transcript) -> None:
+        assert self.new_id is not None
+        del t.segments[t.index_of(self.new_id)]
+
+
+@dataclass
+class DeleteSegment:
+    """Delete a segment."""
+
+    segment_id: int
+    label: str = "Delete segment"
+    _before: tuple[int, Segment] | None = field(default=None, repr=False)
+
+    def do(self, t: Transcript) -> None:
+        idx = t.index_of(self.segment_id)
+        self._before = (idx, t.segments.pop(idx))
+
+    def undo(self, t: Transcript) -> None:
+        assert self._before is not None
+        idx, seg = self._before
+        t.segments.insert(idx, seg)
+
+
+MatchMode = Literal["plain", "whole_word", "regex"]
+
+
+def compile_pattern(find: str, mode: MatchMode = "plain", match_case: bool = False) -> re.Pattern:
+    """The regular expression a find/replace uses; ``ValueError`` for a bad regex or empty text.
+
+    Whole-word matching treats each CJK character as a word of its own, so ``张伟`` is found
+    inside ``我是张伟。`` as a user expects, while ``cat`` is not found inside ``concatenate``.
+    """
+    if not find:
+        raise ValueError("Type something to find.")
+    flags = 0 if match_case else re.IGNORECASE
+    if mode == "regex":
+        try:
+            return re.compile(find, flags)
+        except re.error as exc:
+            raise ValueError(f"That is not a valid regular expression: {exc}.") from exc
+    body = re.escape(find)
+    if mode == "whole_word":
+        before = r"(?<!\w)" if not is_cjk(find[0]) else ""
+        after = r"(?!\w)" if not is_cjk(find[-1]) else ""
+        body = before + body + after
+    return re.compile(body, flags)
+
+
+def count_matches(t: Transcript, find: str, mode: MatchMode = "plain",
+                  match_case: bool = False) -> int:
+    """How many times ``find`` occurs in the transcript's text."""
+    pattern = compile_pattern(find, mode, match_case)
+    return sum(len(pattern.findall(s.text)) for s in t.segments)
+
+
+@dataclass
+class FindReplace:
+    """Replace every match in every segment, as one undoable step; ``count`` tells how many."""
+
+    find: str
+    replace: str
+    mode: MatchMode = "plain"
+    match_case: bool = False
+    label: str = "Replace"
+    count: int = 0
+    _before: dict[int, Segment] = field(default_factory=dict, repr=False)
+
+    def do(self, t: Transcript) -> None:
+        pattern = compile_pattern(self.find, self.mode, self.match_case)
+        # A literal replacement must not interpret backslashes; a regex one may use \1.
+        repl = self.replace if self.mode == "regex" else (lambda _m: self.replace)
+        changes: dict[int, str] = {}
+        count = 0
+        for seg in t.segments:
+            try:
+                new_text, n = pattern.subn(repl, seg.text)
+            except (re.error, IndexError) as exc:
+                raise ValueError(f"The replacement is not valid: {exc}.") from exc
+            if n:
+                count += n
+                changes[seg.id] = new_text
+        self.count = count
+        self._before = {}
+        for sid, new_text in changes.items():
+            seg = t.segment(sid)
+            self._before[sid] = copy.deepcopy(seg)
+            seg.words = _retain_words(seg.text, new_text, seg.words)
+            seg.text = new_text
+            seg.edited = True
+        self.label = f"Replace {count} × “{self.find}”"
+
+    def undo(self, t: Transcript) -> None:
+        for sid, seg in self._before.items():
+            t.segments[t.index_of(sid)] = copy.deepcopy(seg)
+
+
+@dataclass
+class ReplaceRange:
+    """Replace every segment that overlaps ``[start, end)`` with new ones (a re-transcription
+    of that range), as one step. Segments outside the range, and their edits, stay."""
+
+    start: float
+    end: float
+    segments: list[Segment]
+    label: str = "Re-transcribe range"
+    _removed: list[tuple[int, Segment]] = field(default_factory=list, repr=False)
+    _added_ids: list[int] = field(default_factory=list, repr=False)
+    #: Ids given to the new segments on the first ``do``, reused on redo so that later edits
+    #: on the undo stack still find them.
+    _ids: list[int] = field(default_factory=list, repr=False)
+
+    def do(self, t: Transcript) -> None:
+        self._removed = [(i, s) for i, s in enumerate(t.segments)
+                         if s.end > self.start and s.start < self.end]
+        removed_ids = {s.id for _, s in self._removed}
+        t.segments = [s for s in t.segments if s.id not in removed_ids]
+        self._added_ids = []
+        if not self._ids:
+            self._ids = [t.new_id() for _ in self.segments]
+        for seg, new_id in zip(self.segments, self._ids):
+            new = copy.deepcopy(seg)
+            new.id = new_id
+            new.start, new.end = max(new.start, self.start), min(new.end, self.end)
+            if new.end - new.start < MIN_DURATION:
+                continue
+            idx = next((i for i, s in enumerate(t.segments) if s.start >= new.start),
+                       len(t.segments))
+            if idx > 0:
+                new.start = max(new.start, t.segments[idx - 1].end)
+            if idx < len(t.segments):
+                new.end = min(new.end, t.segments[idx].start)
+            if new.end - new.start < MIN_DURATION:
+                continue
+            t.segments.insert(idx, new)
+            self._added_ids.append(new.id)
+
+    def undo(self, t: Transcript) -> None:
+        added = set(self._added_ids)
+        t.segments = [s for s in t.segments if s.id not in added]
+        for idx, seg in self._removed:
+            t.segments.insert(idx, seg)

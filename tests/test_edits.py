@@ -1,0 +1,268 @@
+"""Transcript edits: what a reviewer sees after each edit, and that undo restores everything."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tingxie.core.edits import (
+    AddSpeaker,
+    DeleteSegment,
+    EditText,
+    FindReplace,
+    InsertSegment,
+    MergeWithNext,
+    RenameSpeaker,
+    ReplaceRange,
+    Retime,
+    SetSpeaker,
+    SplitSegment,
+    count_matches,
+)
+from tingxie.core.transcript import Segment, Speaker, Transcript, Word
+
+
+def interview() -> Transcript:
+    """A short bilingual interview with word times on the first segment."""
+    words = [Word("Hello", 0.0, 0.4, 0.9), Word("and", 0.5, 0.7, 0.8),
+             Word("welcome", 0.8, 1.5, 0.95), Word("back.", 1.6, 2.0, 0.7)]
+    t = Transcript(
+        segments=[
+            Segment(1, 0.0, 2.0, "Hello and welcome back.", "S1", "English", words, 0.85, 0.7),
+            Segment(2, 2.5, 5.0, "我是张伟，今天我们聊新能源汽车。", "S2", "Chinese"),
+            Segment(3, 5.5, 8.0, "The cat sat on the concatenated mat.", "S1", "English"),
+        ],
+        speakers=[Speaker("S1", "Host", "#1f77b4"), Speaker("S2", "张伟", "#d62728")],
+        language="Chinese",
+        duration=10.0,
+    )
+    t.next_id = 4
+    return t
+
+
+def test_edit_text_marks_the_segment_edited_and_keeps_unchanged_word_times():
+    t = interview()
+    EditText(1, "Hello and welcome home.").do(t)
+    seg = t.segment(1)
+    assert seg.text == "Hello and welcome home." and seg.edited
+    assert [w.text for w in seg.words] == ["Hello", "and", "welcome"]
+    assert seg.words[2].start == 0.8
+
+
+def test_split_at_a_known_word_uses_the_word_time():
+    t = interview()
+    op = SplitSegment(1, len("Hello and "))
+    op.do(t)
+    left, right = t.segments[0], t.segments[1]
+    assert (left.text, right.text) == ("Hello and", "welcome back.")
+    assert left.end == right.start == 0.8
+    assert [w.text for w in right.words] == ["welcome", "back."]
+    t.check()
+
+
+def test_split_without_words_is_proportional_to_characters():
+    t = interview()
+    text = t.segment(2).text
+    SplitSegment(2, text.index("今天")).do(t)
+    left, right = t.segments[1], t.segments[2]
+    assert left.text == "我是张伟，" and right.text.startswith("今天")
+    assert left.end == pytest.approx(2.5 + 2.5 * 5 / len(text))
+
+
+@pytest.mark.parametrize("position", [0, 23])
+def test_split_at_an_edge_is_refused_without_changing_anything(position):
+    t = interview()
+    before = t.to_dict()
+    with pytest.raises(ValueError, match="cursor"):
+        SplitSegment(1, position).do(t)
+    assert t.to_dict() == before
+
+
+def test_merge_joins_latin_with_a_space_and_chinese_without():
+    t = interview()
+    MergeWithNext(1).do(t)
+    assert t.segments[0].text == "Hello and welcome back.我是张伟，今天我们聊新能源汽车。"
+    t = interview()
+    SplitSegment(3, 8).do(t)
+    MergeWithNext(3).do(t)
+    assert t.segment(3).text == "The cat sat on the concatenated mat."
+    assert (t.segment(3).start, t.segment(3).end) == (5.5, 8.0)
+
+
+def test_merging_the_last_segment_is_refused():
+    with pytest.raises(ValueError, match="no next"):
+        MergeWithNext(3).do(interview())
+
+
+def test_retime_is_clamped_by_neighbours_and_the_audio():
+    t = interview()
+    Retime(2, start=1.0, end=6.0).do(t)
+    assert (t.segment(2).start, t.segment(2).end) == (2.0, 5.5)
+    Retime(3, end=12.0).do(t)
+    assert t.segment(3).end == 10.0
+    Retime(3, start=9.999).do(t)
+    assert t.segment(3).start < t.segment(3).end
+    t.check()
+
+
+def test_rename_speaker_changes_every_segment_of_that_speaker():
+    t = interview()
+    RenameSpeaker("S1", "Li Na").do(t)
+    assert [t.speaker_name(s.speaker) for s in t.segments] == ["Li Na", "张伟", "Li Na"]
+
+
+def test_set_speaker_and_add_speaker():
+    t = interview()
+    add = AddSpeaker("Producer")
+    add.do(t)
+    SetSpeaker([1, 3], add.speaker.id).do(t)
+    assert [t.speaker_name(s.speaker) for s in t.segments] == ["Producer", "张伟", "Producer"]
+    with pytest.raises(ValueError):
+        SetSpeaker([1], "nobody").do(t)
+
+
+def test_insert_refuses_overlap_and_fits_in_a_gap():
+    t = interview()
+    with pytest.raises(ValueError, match="overlap"):
+        InsertSegment(1.5, 3.0, "x").do(t)
+    op = InsertSegment(8.5, 9.5, "(laughter)")
+    op.do(t)
+    assert t.segments[-1].text == "(laughter)" and t.segments[-1].id == op.new_id
+    DeleteSegment(op.new_id).do(t)
+    assert len(t.segments) == 3
+
+
+@pytest.mark.parametrize(
+    ("find", "mode", "case", "count"),
+    [
+        ("cat", "plain", False, 2),          # "cat" and "concatenated"
+        ("cat", "whole_word", False, 1),     # not inside "concatenated"
+        ("THE", "plain", True, 0),
+        ("the", "whole_word", False, 2),
+        ("张伟", "whole_word", False, 1),     # CJK has no spaces: a name is still a word
+        (r"\bc\w+", "regex", False, 2),
+    ],
+)
+def test_find_counts_what_a_user_expects(find, mode, case, count):
+    assert count_matches(interview(), find, mode, case) == count
+
+
+def test_replace_is_one_step_with_a_count_and_undo_restores():
+    t = interview()
+    before = t.to_dict()
+    op = FindReplace("cat", "dog", mode="whole_word")
+    op.do(t)
+    assert op.count == 1
+    assert t.segment(3).text == "The dog sat on the concatenated mat."
+    op.undo(t)
+    assert t.to_dict() == before
+
+
+def test_regex_replace_can_use_groups_but_plain_replace_is_literal():
+    t = interview()
+    FindReplace(r"(\w+) sat", r"\1 stood", mode="regex").do(t)
+    assert "cat stood" in t.segment(3).text
+    FindReplace("stood", r"\1", mode="plain").do(t)
+    assert r"cat \1" in t.segment(3).text
+
+
+def test_bad_regex_is_a_clear_error():
+    with pytest.raises(ValueError, match="regular expression"):
+        FindReplace("(", "x", mode="regex").do(interview())
+
+
+def test_replace_range_keeps_edits_outside_the_range():
+    t = interview()
+    EditText(1, "Hi and welcome back.").do(t)
+    new = [Segment(0, 2.4, 4.0, "我是张伟。"), Segment(0, 4.0, 5.2, "今天聊汽车。")]
+    op = ReplaceRange(2.2, 5.2, new)
+    op.do(t)
+    assert [s.text for s in t.segments] == [
+        "Hi and welcome back.", "我是张伟。", "今天聊汽车。", "The cat sat on the concatenated mat."]
+    t.check()
+    op.undo(t)
+    assert t.segment(2).text == "我是张伟，今天我们聊新能源汽车。"
+
+
+# -- property-based: any sequence of edits, undone in reverse, gives back the original ------
+
+def _random_edit(draw, t: Transcript):
+    ids = [s.id for s in t.segments]
+    kind = draw(st.sampled_from(["text", "split", "merge", "retime", "speaker", "rename",
+                                 "insert", "delete", "replace", "range", "add_speaker"]))
+    if kind in {"text", "split", "merge", "retime", "speaker", "delete"} and not ids:
+        kind = "insert"
+    sid = draw(st.sampled_from(ids)) if ids else 0
+    times = st.floats(min_value=-1.0, max_value=12.0, allow_nan=False)
+    if kind == "text":
+        return EditText(sid, draw(st.text(alphabet="ab 猫狗.", max_size=12)))
+    if kind == "split":
+        return SplitSegment(sid, draw(st.integers(0, len(t.segment(sid).text))))
+    if kind == "merge":
+        return MergeWithNext(sid)
+    if kind == "retime":
+        return Retime(sid, draw(st.none() | times), draw(st.none() | times))
+    if kind == "speaker":
+        spk = draw(st.sampled_from([None, *[s.id for s in t.speakers]]))
+        return SetSpeaker([sid], spk)
+    if kind == "rename":
+        return RenameSpeaker(draw(st.sampled_from([s.id for s in t.speakers])),
+                             draw(st.text(alphabet="xyz王", min_size=1, max_size=5)))
+    if kind == "add_speaker":
+        return AddSpeaker(draw(st.text(alphabet="pq李", min_size=1, max_size=4)))
+    if kind == "insert":
+        start = draw(times)
+        return InsertSegment(start, start + draw(st.floats(0.0, 3.0)), "new")
+    if kind == "delete":
+        return DeleteSegment(sid)
+    if kind == "replace":
+        return FindReplace(draw(st.sampled_from(["a", "the", "猫", "t"])),
+                           draw(st.text(alphabet="b狗 ", max_size=3)),
+                           mode=draw(st.sampled_from(["plain", "whole_word", "regex"])),
+                           match_case=draw(st.booleans()))
+    start = draw(st.floats(0.0, 9.0))
+    return ReplaceRange(start, start + draw(st.floats(0.1, 4.0)),
+                        [Segment(0, start + 0.1, start + 1.0, "redo", language="English")])
+
+
+@st.composite
+def edit_sessions(draw):
+    t = interview()
+    done, snapshots = [], []
+    for _ in range(draw(st.integers(1, 25))):
+        op = _random_edit(draw, t)
+        before = t.to_dict()
+        try:
+            op.do(t)
+        except ValueError:
+            assert t.to_dict() == before, "a refused edit must not change anything"
+            continue
+        t.check()
+        done.append(op)
+        snapshots.append(before)
+    return t, done, snapshots
+
+
+@settings(max_examples=300, deadline=None)
+@given(edit_sessions())
+def test_any_edits_undone_in_reverse_give_back_the_original(session):
+    t, done, snapshots = session
+    for op, before in zip(reversed(done), reversed(snapshots)):
+        op.undo(t)
+        t.check()
+        assert t.to_dict() == before
+    assert t.to_dict() == interview().to_dict()
+
+
+@settings(max_examples=150, deadline=None)
+@given(edit_sessions())
+def test_undo_all_then_redo_all_reaches_the_same_state(session):
+    t, done, _ = session
+    final = t.to_dict()
+    for op in reversed(done):
+        op.undo(t)
+    for op in done:
+        op.do(t)
+        t.check()
+    assert t.to_dict() == final
