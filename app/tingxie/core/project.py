@@ -1,0 +1,330 @@
+"""Project files (``*.tingxie``): the transcript, the audio it belongs to, and the options used.
+
+The format is JSON with a schema version; docs/project-format.md documents it. Saves are
+atomic (a temporary file beside the target, fsync, rename), so a crash or a full disk never
+leaves a half-written project. Autosaves go to a recovery file beside the project; opening a
+project whose recovery file is newer offers the recovered version.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import json
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tingxie import __version__
+from tingxie.core.errors import FileProblem
+from tingxie.core.transcript import Transcript
+
+SCHEMA_VERSION = 1
+SUFFIX = ".tingxie"
+RECOVERY_SUFFIX = ".recovery"
+FORMAT_NAME = "tingxie-project"
+#: Bytes read from each of the start, middle and end of the audio for its fingerprint.
+FINGERPRINT_BLOCK = 1 << 20
+
+
+class ProjectError(FileProblem):
+    """A project file could not be read or written."""
+
+
+class ProjectFormatError(ProjectError):
+    """The file is not a valid Tingxie project (bad JSON, a missing or wrong field)."""
+
+
+class ProjectVersionError(ProjectError):
+    """The file was written by a newer Tingxie with a schema this one does not know."""
+
+
+@dataclass
+class Project:
+    """Everything a ``.tingxie`` file holds.
+
+    ``audio_path`` is absolute in memory; the file stores it relative to the project's folder
+    when the audio lies beneath it, so a folder moved as a whole still works.
+    """
+
+    transcript: Transcript = field(default_factory=Transcript)
+    audio_path: Path | None = None
+    audio_fingerprint: str | None = None
+    audio_size: int | None = None
+    #: Transcription options used (language, context, model, device, ...).
+    options: dict[str, Any] = field(default_factory=dict)
+    #: Window state worth restoring (zoom, scroll position, selected segment).
+    view: dict[str, Any] = field(default_factory=dict)
+    created: float = field(default_factory=time.time)
+    modified: float = field(default_factory=time.time)
+
+    def to_dict(self, project_path: Path | None = None) -> dict[str, Any]:
+        """The project as the JSON document the file holds."""
+        audio: dict[str, Any] | None = None
+        if self.audio_path is not None:
+            stored = str(self.audio_path)
+            if project_path is not None:
+                with contextlib.suppress(ValueError):
+                    stored = self.audio_path.resolve().relative_to(
+                        project_path.resolve().parent).as_posix()
+            audio = {"path": stored, "fingerprint": self.audio_fingerprint,
+                     "size": self.audio_size}
+        return {
+            "format": FORMAT_NAME,
+            "schema_version": SCHEMA_VERSION,
+            "app_version": __version__,
+            "created": self.created,
+            "modified": self.modified,
+            "audio": audio,
+            "options": self.options,
+            "view": self.view,
+            "transcript": self.transcript.to_dict(),
+        }
+
+
+def fingerprint(path: str | Path) -> str:
+    """A content fingerprint of an audio file that finds it again after a move or a rename.
+
+    SHA-256 over the size and 1 MiB from the start, middle and end: fast for a 2 GB video, and
+    it still tells two recordings apart.
+    """
+    path = Path(path)
+    size = path.stat().st_size
+    digest = hashlib.sha256(str(size).encode())
+    with path.open("rb") as f:
+        for offset in sorted({0, max(0, size // 2 - FINGERPRINT_BLOCK // 2),
+                              max(0, size - FINGERPRINT_BLOCK)}):
+            f.seek(offset)
+            digest.update(f.read(FINGERPRINT_BLOCK))
+    return "sha256-sampled:" + digest.hexdigest()
+
+
+def attach_audio(project: Project, audio_path: str | Path) -> None:
+    """Point the project at an audio file and record its fingerprint."""
+    p = Path(audio_path).resolve()
+    project.audio_path = p
+    project.audio_size = p.stat().st_size
+    project.audio_fingerprint = fingerprint(p)
+
+
+# -- saving ------------------------------------------------------------------------------
+
+def write_atomic(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that it holds either the old or the new bytes, never a mix.
+
+    A full disk or any other OS error raises :class:`ProjectError` and leaves the old file.
+    """
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if exc.errno == errno.ENOSPC:
+            raise ProjectError(path, "could not be saved: the disk is full.",
+                               "Free some space or save somewhere else; "
+                               "the previous version is unchanged.") from exc
+        raise ProjectError(path, f"could not be saved ({exc.strerror or exc}).",
+                           "The previous version is unchanged.") from exc
+    if hasattr(os, "O_DIRECTORY"):  # make the rename itself durable
+        with contextlib.suppress(OSError):
+            dir_fd = os.open(path.parent, os.O_DIRECTORY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
+
+
+def _encode(project: Project, path: Path) -> bytes:
+    return json.dumps(project.to_dict(path), ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def save(project: Project, path: str | Path) -> None:
+    """Save the project atomically and remove its now-stale recovery file."""
+    path = Path(path)
+    project.modified = time.time()
+    write_atomic(path, _encode(project, path))
+    with contextlib.suppress(FileNotFoundError):
+        recovery_path(path).unlink()
+
+
+def recovery_path(path: str | Path) -> Path:
+    """The autosave file of the project saved at ``path``: ``name.tingxie.recovery`` beside it."""
+    path = Path(path)
+    return path.with_name(path.name + RECOVERY_SUFFIX)
+
+
+def autosave(project: Project, path: str | Path) -> Path:
+    """Write the project to its recovery file (atomically); returns the recovery file's path.
+
+    ``path`` is where the project is (or will be) saved; the recovery file sits beside it.
+    """
+    path = Path(path)
+    target = recovery_path(path)
+    project.modified = time.time()
+    write_atomic(target, _encode(project, path))
+    return target
+
+
+def discard_recovery(path: str | Path) -> None:
+    """Remove the recovery file of a project, if there is one."""
+    with contextlib.suppress(FileNotFoundError):
+        recovery_path(path).unlink()
+
+
+# -- loading -----------------------------------------------------------------------------
+
+def _require(d: Any, key: str, kind: type | tuple[type, ...], where: str, path: Path) -> Any:
+    if not isinstance(d, dict) or key not in d:
+        raise ProjectFormatError(path, f"is not a valid project: the field “{where}{key}” is "
+                                 "missing.", "The file may be damaged or not a Tingxie project.")
+    value = d[key]
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+        raise ProjectFormatError(path, f"is not a valid project: the field “{where}{key}” has "
+                                 f"the wrong type ({type(value).__name__}).",
+                                 "The file may be damaged.")
+    return value
+
+
+def _check_transcript(d: Any, path: Path) -> None:
+    number = (int, float)
+    _require(d, "segments", list, "transcript.", path)
+    for i, seg in enumerate(d["segments"]):
+        where = f"transcript.segments[{i}]."
+        _require(seg, "id", int, where, path)
+        _require(seg, "start", number, where, path)
+        _require(seg, "end", number, where, path)
+        _require(seg, "text", str, where, path)
+        for j, word in enumerate(seg.get("words") or []):
+            for key, kind in (("text", str), ("start", number), ("end", number)):
+                _require(word, key, kind, f"{where}words[{j}].", path)
+    for i, spk in enumerate(d.get("speakers") or []):
+        _require(spk, "id", str, f"transcript.speakers[{i}].", path)
+        _require(spk, "name", str, f"transcript.speakers[{i}].", path)
+
+
+def from_dict(doc: Any, path: Path) -> Project:
+    """A project from its JSON document; ``path`` is where it was read (for messages and for
+    resolving a relative audio path). Raises :class:`ProjectError` subclasses."""
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT_NAME:
+        raise ProjectFormatError(path, "is not a Tingxie project file.",
+                                 "Open the audio file itself, or a .tingxie project.")
+    version = _require(doc, "schema_version", int, "", path)
+    if version > SCHEMA_VERSION:
+        raise ProjectVersionError(
+            path, f"was saved by a newer Tingxie (project format {version}; this version reads "
+            f"up to {SCHEMA_VERSION}).", "Update Tingxie to open it; the file is unchanged.")
+    if version < 1:
+        raise ProjectFormatError(path, f"has an invalid project format version ({version}).")
+    transcript_doc = _require(doc, "transcript", dict, "", path)
+    _check_transcript(transcript_doc, path)
+    try:
+        transcript = Transcript.from_dict(transcript_doc)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ProjectFormatError(path, f"has an invalid transcript ({exc}).",
+                                 "The file may be damaged.") from exc
+    project = Project(transcript=transcript)
+    audio = doc.get("audio")
+    if audio is not None:
+        stored = _require(audio, "path", str, "audio.", path)
+        audio_path = Path(stored)
+        if not audio_path.is_absolute():
+            audio_path = path.parent / audio_path
+        project.audio_path = audio_path
+        project.audio_fingerprint = audio.get("fingerprint")
+        project.audio_size = audio.get("size")
+    for key in ("options", "view"):
+        value = doc.get(key) or {}
+        if not isinstance(value, dict):
+            raise ProjectFormatError(path, f"is not a valid project: “{key}” must be an object.")
+        setattr(project, key, value)
+    for key in ("created", "modified"):
+        if isinstance(doc.get(key), (int, float)):
+            setattr(project, key, float(doc[key]))
+    return project
+
+
+def load(path: str | Path) -> Project:
+    """Read a project file. Raises :class:`ProjectError` (never anything else for bad input)
+    and never changes the file."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise ProjectError(path, "does not exist.", "Check the name and folder.") from exc
+    except IsADirectoryError as exc:
+        raise ProjectError(path, "is a folder, not a project file.") from exc
+    except OSError as exc:
+        raise ProjectError(path, f"could not be read ({exc.strerror or exc}).") from exc
+    if not raw.strip():
+        raise ProjectFormatError(path, "is empty.", "It may have been cut off while saving; "
+                                 "look for a .recovery file beside it.")
+    try:
+        doc = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ProjectFormatError(path, "is not a text file, so not a Tingxie project.") from exc
+    except json.JSONDecodeError as exc:
+        raise ProjectFormatError(path, f"is damaged: invalid JSON at line {exc.lineno}, "
+                                 f"column {exc.colno} ({exc.msg}).") from exc
+    except RecursionError as exc:
+        raise ProjectFormatError(path, "is damaged: its JSON is nested too deeply.") from exc
+    return from_dict(doc, path)
+
+
+@dataclass
+class OpenedProject:
+    """A project as opened, plus a newer autosaved version the user may want instead."""
+
+    path: Path
+    project: Project
+    recovered: Project | None = None
+    recovery_path: Path | None = None
+
+
+def open_project(path: str | Path) -> OpenedProject:
+    """Load a project and, if its recovery file is newer and readable, the recovered version too.
+
+    The caller asks the user which to keep: :func:`save` the recovered one to adopt it, or
+    :func:`discard_recovery` to drop it.
+    """
+    path = Path(path)
+    opened = OpenedProject(path, load(path))
+    rec = recovery_path(path)
+    if rec.exists() and rec.stat().st_mtime >= path.stat().st_mtime:
+        with contextlib.suppress(ProjectError):
+            # An unreadable recovery file is no worse than none.
+            opened.recovered = from_dict(json.loads(rec.read_text("utf-8")), path)
+            opened.recovery_path = rec
+    return opened
+
+
+def locate_audio(project: Project, search_dirs: list[Path] | tuple[Path, ...] = ()) -> Path | None:
+    """Find the project's audio: where it was, else a file with the same fingerprint (under its
+    old name or any other) in ``search_dirs``, such as the project's own folder. ``None`` if
+    it is nowhere to be found."""
+    if project.audio_path is None:
+        return None
+    if project.audio_path.is_file() and (
+            project.audio_fingerprint is None
+            or fingerprint(project.audio_path) == project.audio_fingerprint):
+        return project.audio_path
+    if project.audio_fingerprint is None:
+        return None
+    name = project.audio_path.name
+    for folder in search_dirs:
+        candidates = sorted(Path(folder).glob("*"), key=lambda p: p.name != name)
+        for cand in candidates:
+            if (cand.is_file() and (project.audio_size in (None, cand.stat().st_size))
+                    and fingerprint(cand) == project.audio_fingerprint):
+                return cand
+    return None

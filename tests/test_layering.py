@@ -1,0 +1,62 @@
+"""The layers stay apart: core/ and asr/ never import Qt; core/ never imports torch at load.
+
+Checked two ways: statically over every module's import statements (so a lazy import inside a
+function is caught too), and by importing every core module in a fresh interpreter and
+looking at what got loaded.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import tingxie
+
+PACKAGE = Path(tingxie.__file__).parent
+QT = ("PySide6", "PyQt5", "PyQt6", "pyqtgraph", "shiboken6", "qtpy")
+HEAVY = ("torch", "transformers")
+
+
+def imported_modules(path: Path, top_level_only: bool) -> set[str]:
+    tree = ast.parse(path.read_text("utf-8"))
+    nodes = tree.body if top_level_only else list(ast.walk(tree))
+    found = set()
+    for node in nodes:
+        if isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def test_core_and_asr_never_import_qt():
+    offenders = {
+        str(p.relative_to(PACKAGE)): sorted(imported_modules(p, False) & set(QT))
+        for layer in ("core", "asr")
+        for p in (PACKAGE / layer).rglob("*.py")
+        if imported_modules(p, False) & set(QT)
+    }
+    assert offenders == {}
+
+
+def test_core_does_not_import_torch_at_module_level():
+    offenders = {
+        str(p.relative_to(PACKAGE)): sorted(imported_modules(p, True) & set(HEAVY))
+        for p in (PACKAGE / "core").rglob("*.py")
+        if imported_modules(p, True) & set(HEAVY)
+    }
+    assert offenders == {}
+
+
+def test_importing_all_of_core_loads_neither_qt_nor_torch():
+    modules = sorted(f"tingxie.core.{p.stem}" for p in (PACKAGE / "core").glob("*.py"))
+    code = (
+        "import importlib, sys\n"
+        f"for m in {modules!r}: importlib.import_module(m)\n"
+        f"bad = sorted(m for m in sys.modules if m.split('.')[0] in {QT + HEAVY!r})\n"
+        "print(','.join(bad))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

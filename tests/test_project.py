@@ -1,0 +1,199 @@
+"""Project files: what a user relies on — saves survive crashes, bad files never hurt."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tingxie.core import project as proj
+from tingxie.core.edits import EditText
+from tingxie.core.transcript import Segment, Speaker, Transcript, Word
+
+
+def sample_project(tmp_path):
+    audio = tmp_path / "采访 2026 – café.wav"
+    audio.write_bytes(os.urandom(3 * proj.FINGERPRINT_BLOCK + 123))
+    t = Transcript(
+        segments=[Segment(1, 0.5, 2.0, "你好，欢迎。", "S1", "Chinese",
+                          [Word("你", 0.5, 0.7, 0.9), Word("好", 0.7, 0.9, 0.8)], 0.8, 0.6),
+                  Segment(2, 2.5, 4.0, "Thank you.", "S2", "English")],
+        speakers=[Speaker("S1", "张伟"), Speaker("S2", "Anna")],
+        language="Chinese", duration=10.0)
+    p = proj.Project(transcript=t, options={"language": "zh", "context": "新能源汽车",
+                                            "model": "qwen3-asr-0.6b"},
+                     view={"zoom": 2.5, "selected": 2})
+    proj.attach_audio(p, audio)
+    return p, audio
+
+
+def test_save_and_load_round_trip_keeps_everything(tmp_path):
+    p, audio = sample_project(tmp_path)
+    path = tmp_path / "interview.tingxie"
+    proj.save(p, path)
+    back = proj.load(path)
+    assert back.transcript.to_dict() == p.transcript.to_dict()
+    assert back.audio_path.resolve() == audio.resolve()
+    assert back.options == p.options and back.view == p.view
+    doc = json.loads(path.read_text("utf-8"))
+    assert doc["schema_version"] == proj.SCHEMA_VERSION
+    assert doc["audio"]["path"] == audio.name, "audio beside the project is stored relatively"
+    assert "你好" in path.read_text("utf-8"), "Chinese is readable in the file, not escaped"
+
+
+def test_a_folder_moved_as_a_whole_still_finds_its_audio(tmp_path):
+    (tmp_path / "a").mkdir()
+    p, _ = sample_project(tmp_path / "a")
+    proj.save(p, tmp_path / "a" / "x.tingxie")
+    shutil.move(tmp_path / "a", tmp_path / "b")
+    back = proj.load(tmp_path / "b" / "x.tingxie")
+    assert proj.locate_audio(back) == tmp_path / "b" / "采访 2026 – café.wav"
+
+
+def test_a_renamed_audio_file_is_found_by_its_content(tmp_path):
+    p, audio = sample_project(tmp_path)
+    proj.save(p, tmp_path / "x.tingxie")
+    audio.rename(tmp_path / "renamed.wav")
+    (tmp_path / "other.wav").write_bytes(os.urandom(3 * proj.FINGERPRINT_BLOCK + 123))
+    back = proj.load(tmp_path / "x.tingxie")
+    assert proj.locate_audio(back) is None
+    assert proj.locate_audio(back, [tmp_path]) == tmp_path / "renamed.wav"
+
+
+def test_a_failed_save_leaves_the_previous_file_and_no_litter(tmp_path, monkeypatch):
+    p, _ = sample_project(tmp_path)
+    path = tmp_path / "x.tingxie"
+    proj.save(p, path)
+    before = path.read_bytes()
+    EditText(1, "changed").do(p.transcript)
+
+    def disk_full(_fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    with pytest.raises(proj.ProjectError, match="disk is full") as info:
+        proj.save(p, path)
+    assert "x.tingxie" in str(info.value)
+    assert path.read_bytes() == before
+    assert sorted(f.name for f in tmp_path.iterdir() if f.name.startswith(".")) == []
+
+
+def test_autosave_is_offered_when_newer_and_dropped_after_a_save(tmp_path):
+    p, _ = sample_project(tmp_path)
+    path = tmp_path / "x.tingxie"
+    proj.save(p, path)
+    assert proj.open_project(path).recovered is None
+    EditText(2, "Thanks a lot.").do(p.transcript)
+    time.sleep(0.01)
+    rec = proj.autosave(p, path)
+    assert rec == tmp_path / "x.tingxie.recovery" and rec.exists()
+    opened = proj.open_project(path)
+    assert opened.project.transcript.segment(2).text == "Thank you."
+    assert opened.recovered.transcript.segment(2).text == "Thanks a lot."
+    proj.save(opened.recovered, path)
+    assert not rec.exists()
+    assert proj.load(path).transcript.segment(2).text == "Thanks a lot."
+
+
+def test_an_older_recovery_file_is_not_offered(tmp_path):
+    p, _ = sample_project(tmp_path)
+    path = tmp_path / "x.tingxie"
+    proj.save(p, path)
+    rec = proj.autosave(p, path)
+    old = time.time() - 100
+    os.utime(rec, (old, old))
+    assert proj.open_project(path).recovered is None
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"{\n  \"format\": \"tingxie-project\",\n  oops\n}", "line 3"),
+        (b"\xff\xfe\x00garbage", "not a text file"),
+        (b"[1, 2]", "not a Tingxie project"),
+        (b'{"format": "tingxie-project", "schema_version": 99, "transcript": {}}', "newer"),
+        (b'{"format": "tingxie-project", "schema_version": 1}', "transcript"),
+        (b'{"format": "tingxie-project", "schema_version": 1, "transcript": '
+         b'{"segments": [{"id": 1, "start": 0, "text": "x"}]}}', r"segments\[0\]\.end"),
+        (b'{"format": "tingxie-project", "schema_version": 1, "transcript": '
+         b'{"segments": [{"id": 1, "start": 0, "end": 1, "text": "a"}, '
+         b'{"id": 2, "start": 0.5, "end": 2, "text": "b"}]}}', "overlap"),
+    ],
+)
+def test_broken_files_give_a_clear_error_and_stay_untouched(tmp_path, content, message):
+    path = tmp_path / "broken.tingxie"
+    path.write_bytes(content)
+    with pytest.raises(proj.ProjectError, match=message) as info:
+        proj.open_project(path)
+    assert "broken.tingxie" in str(info.value)
+    assert path.read_bytes() == content
+
+
+def test_a_missing_project_says_so(tmp_path):
+    with pytest.raises(proj.ProjectError, match="does not exist"):
+        proj.load(tmp_path / "nowhere.tingxie")
+
+
+def _valid_doc():
+    t = Transcript(segments=[Segment(1, 0.0, 1.0, "a"), Segment(2, 1.5, 2.0, "b",
+                                                                 words=[Word("b", 1.5, 2.0)])])
+    return proj.Project(transcript=t).to_dict()
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
+                                                                 max_size=3),
+    max_leaves=8)
+
+
+@st.composite
+def mutated_docs(draw):
+    """A valid project document with one value somewhere replaced or removed."""
+    doc = _valid_doc()
+    node, key = doc, None
+    for _ in range(draw(st.integers(1, 5))):
+        if isinstance(node, dict) and node:
+            key = draw(st.sampled_from(sorted(node)))
+        elif isinstance(node, list) and node:
+            key = draw(st.integers(0, len(node) - 1))
+        else:
+            break
+        parent, node = node, node[key]
+    if draw(st.booleans()) and isinstance(parent, dict):
+        del parent[key]
+    else:
+        parent[key] = draw(json_values)
+    return doc
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(doc=mutated_docs())
+def test_the_loader_survives_any_mutated_document(tmp_path, doc):
+    path = tmp_path / "fuzz.tingxie"
+    raw = json.dumps(doc).encode()
+    path.write_bytes(raw)
+    try:
+        back = proj.load(path)
+    except proj.ProjectError as exc:
+        assert "fuzz.tingxie" in str(exc)
+    else:
+        back.transcript.check()
+    assert path.read_bytes() == raw
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=st.binary(max_size=200) | st.text(max_size=200).map(str.encode))
+def test_the_loader_survives_any_bytes(tmp_path, raw):
+    path = tmp_path / "fuzz.tingxie"
+    path.write_bytes(raw)
+    with pytest.raises(proj.ProjectError):
+        proj.load(path)
+    assert path.read_bytes() == raw
