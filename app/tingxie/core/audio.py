@@ -1,0 +1,555 @@
+"""Decode any common audio or video file to 16 kHz mono float32, the ASR models' input.
+
+PyAV demuxes and decodes the first audio track frame by frame; each batch of frames is
+downmixed to mono and fed to a streaming soxr resampler, so memory stays bounded by the
+16 kHz result whatever the original rate, channel count or file length.
+
+Damage is reported with typed errors a user can act on. A file that ends early or has
+unreadable passages still yields what could be read (``DamagedAudioFile.partial``), so
+the UI can offer to transcribe it anyway.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import struct
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import numpy as np
+import soundfile
+import soxr
+
+from tingxie.core.cancel import CancelToken, ProgressCallback
+from tingxie.core.errors import FileProblem
+
+SAMPLE_RATE = 16000
+
+#: Original-rate samples gathered before one resampler call: fewer Python round trips
+#: than one call per codec frame (mp3 frames hold only 1152 samples).
+_BATCH_SAMPLES = 1 << 15
+_PROGRESS_INTERVAL_S = 0.5
+_MAX_PREALLOCATED_S = 4 * 3600.0
+#: A jump in timestamps larger than this is a hole left by a damaged passage.
+_GAP_TOLERANCE_S = 0.05
+#: One short bad spot is common (a recorder stopped mid-frame) and hardly audible; only
+#: more than that is reported as damage.
+_TOLERATED_DAMAGE_S = 0.25
+#: Files with a known media signature that FFmpeg cannot open are damaged, not foreign.
+_MEDIA_MAGIC = (
+    b"RIFF",
+    b"RF64",
+    b"FORM",
+    b"fLaC",
+    b"OggS",
+    b"ID3",
+    b"\x1aE\xdf\xa3",
+    b"0&\xb2u",
+    b"caff",
+    b"#!AMR",
+    b"wvpk",
+    b"MAC ",
+)
+_ISO_BOX_TYPES = (b"ftyp", b"moov", b"mdat", b"free", b"wide", b"skip")
+
+
+# --- errors ---------------------------------------------------------------------------
+
+
+class AudioError(FileProblem):
+    """A file could not be turned into audio for transcription."""
+
+
+class AudioFileNotFound(AudioError):
+    """The file does not exist."""
+
+
+class EmptyAudioFile(AudioError):
+    """The file is empty or holds no audio samples."""
+
+
+class UnsupportedAudioFile(AudioError):
+    """The file is not an audio or video file FFmpeg can read (or is a folder)."""
+
+
+class NoAudioTrack(AudioError):
+    """A video (or other media) file without any audio track."""
+
+
+class DamagedAudioFile(AudioError):
+    """Part of the file could be read; ``partial`` holds it, or is None if nothing could."""
+
+    def __init__(
+        self, path: str | Path, problem: str, hint: str = "", partial: Audio | None = None
+    ) -> None:
+        super().__init__(path, problem, hint)
+        self.partial = partial
+
+
+class CorruptAudioFile(DamagedAudioFile):
+    """Decoding failed in places.
+
+    In ``partial`` an unreadable passage is silence where the file's timestamps tell
+    how long it was (flac, ogg, opus, mp4, mkv), so later words keep their times;
+    otherwise (mp3, aac) it is left out.
+    """
+
+
+class TruncatedAudioFile(DamagedAudioFile):
+    """The file ends well before the duration its header declares."""
+
+    partial: Audio
+
+
+# --- data -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AudioInfo:
+    """What a file holds, before any conversion."""
+
+    path: Path
+    #: Seconds: declared by the container for ``probe()``, as decoded for ``load()``;
+    #: 0.0 when the file declares none.
+    duration: float
+    #: The original sample rate in Hz.
+    sample_rate: int
+    #: The original number of channels.
+    channels: int
+    #: FFmpeg's codec name, e.g. "mp3", "aac", "pcm_s16le".
+    codec: str
+    #: FFmpeg's container format name, e.g. "wav", "mov,mp4,m4a,3gp,3g2,mj2".
+    container: str
+
+
+@dataclass(frozen=True, eq=False)
+class Audio:
+    """Decoded audio: mono float32 samples at ``sample_rate`` (16 kHz)."""
+
+    samples: np.ndarray
+    info: AudioInfo
+    sample_rate: int = SAMPLE_RATE
+
+    @property
+    def duration(self) -> float:
+        """Seconds of audio in ``samples``."""
+        return len(self.samples) / self.sample_rate
+
+
+# --- public functions -----------------------------------------------------------------
+
+
+def probe(path: str | Path) -> AudioInfo:
+    """Describe the first audio track of ``path`` without decoding it.
+
+    Raises the same :class:`AudioError` subclasses as :func:`load` for files that
+    cannot be opened or have no audio track.
+    """
+    path = _checked_path(path)
+    with _open(path) as container:
+        stream = _audio_stream(container, path)
+        return _info(path, container, stream, _declared_duration(path, container, stream))
+
+
+def load(
+    path: str | Path,
+    *,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> Audio:
+    """Decode the first audio track of ``path`` to 16 kHz mono float32.
+
+    Works for wav, flac, ogg/opus, mp3, m4a/aac and the audio of mp4, mkv, mov and webm
+    videos. ``progress`` receives the fraction of the declared duration decoded so far
+    (at most about twice a second, and 1.0 at the end); ``cancel`` is checked after each
+    batch of frames and raises :class:`~tingxie.core.errors.Cancelled`.
+
+    Raises :class:`AudioFileNotFound`, :class:`EmptyAudioFile`,
+    :class:`UnsupportedAudioFile`, :class:`NoAudioTrack`, :class:`TruncatedAudioFile` or
+    :class:`CorruptAudioFile`; the last two carry what could be decoded in ``.partial``.
+    """
+    path = _checked_path(path)
+    with _open(path) as container:
+        stream = _audio_stream(container, path)
+        declared = _declared_duration(path, container, stream)
+        info = _info(path, container, stream, declared)
+        trusted = _trusted_declared_duration(path, container, stream, declared)
+        decoder = _Decoder(info.sample_rate, declared, progress, cancel)
+        if stream.start_time is not None and stream.time_base is not None:
+            decoder.origin = float(stream.start_time * stream.time_base)
+        # Raw mp3 and aac have no index: their demuxer skips unreadable bytes and goes
+        # on numbering frames as if nothing were lost, so skipped bytes are the only clue.
+        if container.format.name in ("mp3", "aac") and len(container.streams) == 1:
+            decoder.bytes_per_second = (container.bit_rate or 0) / 8
+        try:
+            for packet in container.demux(stream):
+                decoder.add_packet(packet)
+        except av.error.FFmpegError:
+            # The demuxer gave up (e.g. a damaged cluster in mkv): keep what was read and
+            # let the duration check say what is missing.
+            decoder.damage_at(decoder.seconds_in, None)
+        samples = decoder.finish()
+
+    audio = Audio(samples, dataclasses.replace(info, duration=decoder.seconds_in))
+    _raise_if_damaged(path, audio, decoder, trusted)
+    if progress is not None:
+        progress(1.0)
+    return audio
+
+
+def _raise_if_damaged(path: Path, audio: Audio, decoder: _Decoder, declared: float) -> None:
+    decoded = decoder.seconds_in
+    if len(audio.samples) == 0:
+        if decoder.damaged_spots:
+            raise CorruptAudioFile(
+                path,
+                "is damaged: no audio in it could be decoded.",
+                "Try another copy of the recording.",
+            )
+        raise EmptyAudioFile(path, "holds no audio.", "Choose a file with sound in it.")
+    if declared and declared - decoded > 1.0 and decoded < 0.95 * declared:
+        raise TruncatedAudioFile(
+            path,
+            f"ends early: only {_clock(decoded)} of its {_clock(declared)} could be read.",
+            "The file was probably not recorded or copied completely. You can transcribe "
+            "the part that is there, or get a complete copy.",
+            partial=audio,
+        )
+    if decoder.damaged_spots > 1 or decoder.lost_seconds > _TOLERATED_DAMAGE_S:
+        raise CorruptAudioFile(
+            path,
+            f"is damaged: {decoder.damaged_spots} passage(s) could not be decoded, the "
+            f"first at {_clock(decoder.first_damage_at)}, about "
+            f"{decoder.lost_seconds:.1f} s in all.",
+            "You can transcribe the rest anyway, or export the file again from the "
+            "original recording.",
+            partial=audio,
+        )
+
+
+def save_wav(path: str | Path, samples: np.ndarray, sample_rate: int = SAMPLE_RATE) -> None:
+    """Write mono float samples to ``path`` as a 16-bit PCM wav file."""
+    soundfile.write(str(path), np.asarray(samples, dtype=np.float32), sample_rate, subtype="PCM_16")
+
+
+# --- decoding -------------------------------------------------------------------------
+
+
+class _Decoder:
+    """Turns packets into 16 kHz mono samples, tracking progress and damage."""
+
+    def __init__(
+        self,
+        rate: int,
+        declared: float,
+        progress: ProgressCallback | None,
+        cancel: CancelToken | None,
+    ) -> None:
+        #: The stream's own rate; 0 until the first frame if the header did not say.
+        self.rate = rate
+        self.declared = declared
+        self.progress = progress
+        self.cancel = cancel
+        #: Original-rate samples fed so far, silence for holes included.
+        self.samples_in = 0
+        #: The stream's start time: the file's zero. Holes before the first frame count.
+        self.origin: float | None = None
+        #: Set for formats whose packets lie back to back, to notice skipped bytes.
+        self.bytes_per_second = 0.0
+        self.damaged_spots = 0
+        self.lost_seconds = 0.0
+        self.first_damage_at = 0.0
+        self._next_pos: int | None = None
+        self._pending: list[np.ndarray] = []
+        self._pending_len = 0
+        self._converter: av.AudioResampler | None = None
+        self._converter_key: tuple[str, str, int] | None = None
+        self._soxr: soxr.ResampleStream | None = None
+        # Preallocate the 16 kHz result so decoding never holds more than it; a broken
+        # header may declare days, so trust it only so far and grow beyond that.
+        expected = min(declared * 1.01 + 1.0, _MAX_PREALLOCATED_S) if declared > 0 else 60.0
+        self._out = np.zeros(int(expected * SAMPLE_RATE), dtype=np.float32)
+        self._out_len = 0
+        self._last_report = -math.inf
+        self._reported = 0.0
+        self._report(0.0, force=True)
+
+    @property
+    def seconds_in(self) -> float:
+        return self.samples_in / self.rate if self.rate else 0.0
+
+    def add_packet(self, packet: av.Packet) -> None:
+        if self.bytes_per_second and packet.pos is not None and packet.size:
+            if self._next_pos is not None and packet.pos > self._next_pos:
+                skipped = packet.pos - self._next_pos
+                self.damage_at(self.seconds_in, skipped / self.bytes_per_second)
+            self._next_pos = packet.pos + packet.size
+        try:
+            frames = packet.decode()
+        except av.error.FFmpegError:
+            # With timestamps, the hole shows in the next frame and _fill_hole() measures
+            # it; without, the bad packet's size (garbage included) is the best guess.
+            lost = packet.size / self.bytes_per_second if self.bytes_per_second else None
+            self.damage_at(self.seconds_in, lost)
+            return
+        for frame in frames:
+            self._add_frame(frame)
+
+    def damage_at(self, when: float, lost: float | None) -> None:
+        if self.damaged_spots == 0:
+            self.first_damage_at = when
+        self.damaged_spots += 1
+        self.lost_seconds += lost or 0.0
+
+    def _add_frame(self, frame: av.AudioFrame) -> None:
+        self.rate = self.rate or frame.sample_rate
+        if frame.pts is not None:
+            t = float(frame.pts * frame.time_base)
+            if self.origin is None:
+                self.origin = t - self.seconds_in
+            self._fill_hole(t - self.origin - self.seconds_in)
+        for converted in self._convert(frame):
+            self._push(_mono(converted))
+
+    def _fill_hole(self, gap: float) -> None:
+        if gap <= _GAP_TOLERANCE_S:
+            return
+        # Silence keeps later words at their true times, which subtitles rely on; a jump
+        # past the declared end is a broken timestamp, not missing audio.
+        if self.declared > 0 and self.seconds_in + gap > self.declared + 1.0:
+            self.damage_at(self.seconds_in, None)
+            return
+        self.damage_at(self.seconds_in, gap)
+        remaining = round(gap * self.rate)
+        while remaining > 0:
+            n = min(remaining, _BATCH_SAMPLES)
+            self._push(np.zeros(n, dtype=np.float32))
+            remaining -= n
+
+    def _convert(self, frame: av.AudioFrame) -> list[av.AudioFrame]:
+        # Planar float at the stream's own rate: channels become rows to average. A
+        # change of layout or format mid-stream needs a new converter.
+        key = (frame.format.name, frame.layout.name, frame.sample_rate)
+        frames: list[av.AudioFrame] = []
+        if key != self._converter_key:
+            if self._converter is not None:
+                frames += self._converter.resample(None)
+            self._converter = av.AudioResampler(format="fltp", layout=frame.layout, rate=self.rate)
+            self._converter_key = key
+        assert self._converter is not None
+        return frames + self._converter.resample(frame)
+
+    def _push(self, mono: np.ndarray) -> None:
+        self._pending.append(mono)
+        self._pending_len += len(mono)
+        self.samples_in += len(mono)
+        if self._pending_len >= _BATCH_SAMPLES:
+            self._flush()
+
+    def _flush(self, last: bool = False) -> None:
+        if self.cancel is not None:
+            self.cancel.raise_if_cancelled()
+        if len(self._pending) == 1:
+            chunk = self._pending[0]
+        else:
+            chunk = np.concatenate(self._pending or [np.zeros(0, np.float32)])
+        self._pending, self._pending_len = [], 0
+        if self.rate and self.rate != SAMPLE_RATE:
+            if self._soxr is None:
+                self._soxr = soxr.ResampleStream(
+                    self.rate, SAMPLE_RATE, 1, dtype="float32", quality="HQ"
+                )
+            chunk = self._soxr.resample_chunk(chunk, last=last)
+        self._append(chunk)
+        if self.declared > 0:
+            self._report(self.seconds_in / self.declared)
+
+    def _append(self, chunk: np.ndarray) -> None:
+        end = self._out_len + len(chunk)
+        if end > len(self._out):
+            # ndarray.resize reallocates in place where it can; no view of _out escapes.
+            self._out.resize(max(end, int(len(self._out) * 1.25)), refcheck=False)
+        self._out[self._out_len : end] = chunk
+        self._out_len = end
+
+    def _report(self, fraction: float, force: bool = False) -> None:
+        if self.progress is None:
+            return
+        now = time.monotonic()
+        if not force and now - self._last_report < _PROGRESS_INTERVAL_S:
+            return
+        # Declared durations are estimates: never let the bar go back or past the end
+        # before decoding really is done.
+        self._reported = max(self._reported, min(fraction, 0.999))
+        self._last_report = now
+        self.progress(self._reported)
+
+    def finish(self) -> np.ndarray:
+        if self._converter is not None:
+            for frame in self._converter.resample(None):
+                self._push(_mono(frame))
+        self._flush(last=True)
+        self._out.resize(self._out_len, refcheck=False)
+        return self._out
+
+
+def _mono(frame: av.AudioFrame) -> np.ndarray:
+    planes = frame.to_ndarray()  # (channels, samples), float32
+    if planes.shape[0] == 1:
+        return planes[0]
+    return planes.mean(axis=0, dtype=np.float32)
+
+
+# --- opening and metadata -------------------------------------------------------------
+
+
+def _checked_path(path: str | Path) -> Path:
+    path = Path(path)
+    if not path.exists():
+        raise AudioFileNotFound(path, "does not exist.", "Check the name and the folder.")
+    if path.is_dir():
+        raise UnsupportedAudioFile(
+            path, "is a folder, not an audio or video file.", "Choose a file inside it."
+        )
+    if path.stat().st_size == 0:
+        raise EmptyAudioFile(
+            path, "is empty (0 bytes).", "It was probably not saved or copied completely."
+        )
+    return path
+
+
+def _open(path: Path) -> av.container.InputContainer:
+    try:
+        return av.open(str(path), mode="r")
+    except av.error.FFmpegError as error:
+        if isinstance(error, OSError) and not isinstance(error, av.error.InvalidDataError):
+            raise AudioError(
+                path,
+                f"could not be opened ({error.strerror}).",
+                "Check that the file is readable and try again.",
+            ) from error
+        if _looks_like_media(path):
+            raise CorruptAudioFile(
+                path,
+                "is damaged: it looks like a media file, but its structure cannot be read.",
+                "The recording may not have been finished or the copy may be incomplete "
+                "(an mp4/m4a loses its index that way). Try another copy.",
+            ) from error
+        raise UnsupportedAudioFile(
+            path,
+            "is not an audio or video file Tingxie can read.",
+            "Choose a file such as wav, mp3, m4a, flac, ogg, opus, mp4, mkv, mov or webm.",
+        ) from error
+
+
+def _looks_like_media(path: Path) -> bool:
+    with path.open("rb") as file:
+        head = file.read(12)
+    if head.startswith(_MEDIA_MAGIC) or head[4:8] in _ISO_BOX_TYPES:
+        return True
+    # An MPEG audio (mp3) or ADTS (aac) frame sync.
+    return len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0
+
+
+def _audio_stream(container: av.container.InputContainer, path: Path) -> av.AudioStream:
+    if not container.streams.audio:
+        kind = "video" if container.streams.video else "file"
+        raise NoAudioTrack(
+            path,
+            f"has no audio track: this {kind} has no sound to transcribe.",
+            "Choose the file with the sound, or export the video again with its audio.",
+        )
+    return container.streams.audio[0]
+
+
+def _info(
+    path: Path,
+    container: av.container.InputContainer,
+    stream: av.AudioStream,
+    duration: float,
+) -> AudioInfo:
+    ctx = stream.codec_context
+    return AudioInfo(
+        path=path,
+        duration=duration,
+        sample_rate=int(ctx.sample_rate or 0),
+        channels=int(ctx.layout.nb_channels if ctx.layout else 0),
+        codec=ctx.name,
+        container=container.format.name,
+    )
+
+
+def _declared_duration(
+    path: Path, container: av.container.InputContainer, stream: av.AudioStream
+) -> float:
+    if container.format.name == "wav":
+        riff = _wav_header_duration(path)
+        if riff is not None:
+            return riff
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    if container.duration is not None:
+        return container.duration / av.time_base
+    return 0.0
+
+
+def _trusted_declared_duration(
+    path: Path,
+    container: av.container.InputContainer,
+    stream: av.AudioStream,
+    declared: float,
+) -> float:
+    """The declared duration if it is trustworthy enough to call a file truncated."""
+    # A video's container duration may cover a video track that outlasts the sound.
+    if len(container.streams) > 1 and stream.duration is None:
+        return 0.0
+    name = container.format.name
+    # Headerless streams: FFmpeg guesses the duration from the bit rate.
+    if name == "aac" or (name == "mp3" and not _has_mp3_length_tag(path)):
+        return 0.0
+    return declared
+
+
+def _wav_header_duration(path: Path) -> float | None:
+    """Duration from the RIFF data chunk size, which FFmpeg clamps to the file's size."""
+    with path.open("rb") as file:
+        head = file.read(1 << 16)
+    if head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+        return None
+    byte_rate = 0
+    pos = 12
+    while pos + 8 <= len(head):
+        kind, size = head[pos : pos + 4], struct.unpack_from("<I", head, pos + 4)[0]
+        if kind == b"fmt " and pos + 16 <= len(head):
+            byte_rate = struct.unpack_from("<I", head, pos + 16)[0]
+        elif kind == b"data":
+            # Streaming writers leave 0 or 0xFFFFFFFF: the size is unknown.
+            if byte_rate == 0 or size in (0, 0xFFFFFFFF):
+                return None
+            return size / byte_rate
+        pos += 8 + size + (size & 1)
+    return None
+
+
+def _has_mp3_length_tag(path: Path) -> bool:
+    """Whether an mp3 carries a Xing/Info/VBRI frame count, so its duration is exact."""
+    with path.open("rb") as file:
+        head = file.read(10)
+        if head[:3] == b"ID3" and len(head) == 10:
+            # Skip the ID3v2 tag: its size is four 7-bit bytes, plus a footer if flagged.
+            size = sum((b & 0x7F) << (7 * (3 - i)) for i, b in enumerate(head[6:10]))
+            file.seek(10 + size + (10 if head[5] & 0x10 else 0))
+        else:
+            file.seek(0)
+        first_frame = file.read(4096)
+    return any(tag in first_frame for tag in (b"Xing", b"Info", b"VBRI"))
+
+
+def _clock(seconds: float) -> str:
+    total = round(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

@@ -1,0 +1,413 @@
+"""core.audio: every format a user drops in comes out as 16 kHz mono float32 that
+sounds like the original, and every broken file gets an error naming it."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile
+
+from tingxie.core import audio
+from tingxie.core.audio import (
+    SAMPLE_RATE,
+    AudioError,
+    AudioFileNotFound,
+    CorruptAudioFile,
+    EmptyAudioFile,
+    NoAudioTrack,
+    TruncatedAudioFile,
+    UnsupportedAudioFile,
+    load,
+    probe,
+    save_wav,
+)
+from tingxie.core.cancel import CancelToken
+from tingxie.core.errors import Cancelled, FileProblem
+
+# CI installs ffmpeg, so there a missing ffmpeg fails these tests rather than skipping them.
+needs_ffmpeg = pytest.mark.skipif(
+    shutil.which("ffmpeg") is None and not os.environ.get("CI"), reason="needs ffmpeg")
+
+DURATION = 8.0
+TOLERANCE = 0.02  # seconds a user could not notice
+
+
+def sine(freq: float, seconds: float, rate: int, amplitude: float = 0.5) -> np.ndarray:
+    t = np.arange(round(seconds * rate)) / rate
+    return (amplitude * np.sin(2 * np.pi * freq * t)).astype(np.float32)
+
+
+def peak_hz(samples: np.ndarray, rate: int = SAMPLE_RATE) -> float:
+    spectrum = np.abs(np.fft.rfft(samples * np.hanning(len(samples))))
+    return float(np.argmax(spectrum) * rate / len(samples))
+
+
+def ffmpeg(*args: str | Path) -> None:
+    subprocess.run(
+        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", *map(str, args)], check=True
+    )
+
+
+def assert_is_16k_mono(result: audio.Audio) -> None:
+    assert result.sample_rate == SAMPLE_RATE
+    assert result.samples.dtype == np.float32
+    assert result.samples.ndim == 1
+
+
+@pytest.fixture(scope="module")
+def media(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An 8 s, 440 Hz, 44.1 kHz stereo tone in several formats, made once."""
+    folder = tmp_path_factory.mktemp("media")
+    tone = sine(440, DURATION, 44100)
+    soundfile.write(folder / "tone.wav", np.stack([tone, tone], axis=1), 44100)
+    soundfile.write(folder / "tone.flac", np.stack([tone, tone], axis=1), 44100)
+    if shutil.which("ffmpeg"):
+        for name, codec in [
+            ("tone.mp3", "libmp3lame"),
+            ("tone.m4a", "aac"),
+            ("tone.ogg", "libvorbis"),
+            ("tone.opus", "libopus"),
+        ]:
+            ffmpeg("-i", folder / "tone.wav", "-c:a", codec, folder / name)
+    return folder
+
+
+# --- formats --------------------------------------------------------------------------
+
+FORMATS = [
+    ("tone.wav", 44100, "pcm_s16le"),
+    ("tone.flac", 44100, "flac"),
+    pytest.param("tone.mp3", 44100, "mp3", marks=needs_ffmpeg),
+    pytest.param("tone.m4a", 44100, "aac", marks=needs_ffmpeg),
+    pytest.param("tone.ogg", 44100, "vorbis", marks=needs_ffmpeg),
+    pytest.param("tone.opus", 48000, "opus", marks=needs_ffmpeg),  # opus is always 48 kHz
+]
+
+
+@pytest.mark.parametrize(("name", "rate", "codec"), FORMATS)
+def test_each_format_decodes_to_16k_mono_with_the_same_tone(
+    media: Path, name: str, rate: int, codec: str
+) -> None:
+    result = load(media / name)
+
+    assert_is_16k_mono(result)
+    assert result.duration == pytest.approx(DURATION, abs=TOLERANCE)
+    assert peak_hz(result.samples) == pytest.approx(440, abs=2)
+    # Same loudness: a 0.5 sine has an RMS of 0.354.
+    middle = result.samples[SAMPLE_RATE // 2 : -SAMPLE_RATE // 2]
+    assert np.sqrt(np.mean(middle**2)) == pytest.approx(0.5 / np.sqrt(2), rel=0.05)
+    assert result.info.sample_rate == rate
+    assert result.info.channels == 2
+    assert result.info.codec.startswith(codec)
+    assert result.info.duration == pytest.approx(DURATION, abs=TOLERANCE)
+
+
+@pytest.mark.parametrize(("name", "rate", "codec"), FORMATS)
+def test_probe_describes_without_decoding(media: Path, name: str, rate: int, codec: str) -> None:
+    info = probe(media / name)
+
+    assert info.path == media / name
+    assert info.sample_rate == rate
+    assert info.channels == 2
+    assert info.codec.startswith(codec)
+    assert info.duration == pytest.approx(DURATION, abs=TOLERANCE)
+    assert info.container
+
+
+@pytest.mark.parametrize("rate", [8000, 16000, 22050, 96000])
+def test_any_sample_rate_becomes_16k(tmp_path: Path, rate: int) -> None:
+    path = tmp_path / f"tone_{rate}.wav"
+    soundfile.write(path, sine(1000, 2.0, rate), rate)
+
+    result = load(path)
+
+    assert_is_16k_mono(result)
+    assert result.duration == pytest.approx(2.0, abs=TOLERANCE)
+    assert peak_hz(result.samples) == pytest.approx(1000, abs=2)
+    assert result.info.sample_rate == rate
+    assert result.info.channels == 1
+
+
+def test_stereo_becomes_the_mean_of_left_and_right(tmp_path: Path) -> None:
+    rng = np.random.default_rng(1)
+    left = rng.uniform(-0.5, 0.5, SAMPLE_RATE).astype(np.float32)
+    right = rng.uniform(-0.5, 0.5, SAMPLE_RATE).astype(np.float32)
+    path = tmp_path / "stereo.wav"
+    soundfile.write(path, np.stack([left, right], axis=1), SAMPLE_RATE, subtype="FLOAT")
+
+    result = load(path)
+
+    np.testing.assert_allclose(result.samples, (left + right) / 2, atol=1e-6)
+
+
+def test_stereo_at_48k_keeps_both_channels_at_half_level(tmp_path: Path) -> None:
+    left, right = sine(440, 2.0, 48000), sine(1000, 2.0, 48000)
+    path = tmp_path / "two_tones.wav"
+    soundfile.write(path, np.stack([left, right], axis=1), 48000)
+
+    samples = load(path).samples
+    spectrum = np.abs(np.fft.rfft(samples)) / (len(samples) / 2)
+
+    hz = np.fft.rfftfreq(len(samples), 1 / SAMPLE_RATE)
+    for freq in (440, 1000):
+        assert spectrum[np.argmin(np.abs(hz - freq))] == pytest.approx(0.25, rel=0.05)
+
+
+@needs_ffmpeg
+@pytest.mark.parametrize("ext", ["mp4", "mkv", "mov", "webm"])
+def test_audio_track_of_a_video_loads(tmp_path: Path, ext: str) -> None:
+    path = tmp_path / f"clip.{ext}"
+    ffmpeg(
+        "-f", "lavfi", "-i", "testsrc=size=64x48:rate=10:duration=2",
+        "-f", "lavfi", "-i", "sine=frequency=440:duration=2:sample_rate=48000",
+        "-ac", "2", "-shortest", path,
+    )  # fmt: skip
+
+    result = load(path)
+
+    assert_is_16k_mono(result)
+    assert result.duration == pytest.approx(2.0, abs=TOLERANCE)
+    assert peak_hz(result.samples) == pytest.approx(440, abs=2)
+    assert result.info.sample_rate == 48000
+    assert result.info.channels == 2
+
+
+@needs_ffmpeg
+@pytest.mark.parametrize("ext", ["mp4", "webm"])
+def test_video_without_sound_says_so(tmp_path: Path, ext: str) -> None:
+    path = tmp_path / f"silent film.{ext}"
+    ffmpeg("-f", "lavfi", "-i", "testsrc=size=64x48:rate=10:duration=1", path)
+
+    with pytest.raises(NoAudioTrack, match=re.escape("silent film")) as caught:
+        load(path)
+    assert "no audio track" in str(caught.value)
+    with pytest.raises(NoAudioTrack):
+        probe(path)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "my interview 2024.flac",
+        "采访 录音.wav",
+        "Entrevista café Zoë.wav",
+        pytest.param("Ångström – intervju.mp3", marks=needs_ffmpeg),
+    ],
+)
+def test_paths_with_spaces_and_non_ascii_characters(media: Path, tmp_path: Path, name: str) -> None:
+    folder = tmp_path / "dossier été 文件"
+    folder.mkdir()
+    source = media / ("tone" + Path(name).suffix)
+    shutil.copy(source, folder / name)
+
+    result = load(folder / name)
+
+    assert result.duration == pytest.approx(DURATION, abs=TOLERANCE)
+    assert result.info.path == folder / name
+
+
+# --- broken files ---------------------------------------------------------------------
+
+
+def cut_in_half(source: Path, target: Path) -> Path:
+    data = source.read_bytes()
+    target.write_bytes(data[: len(data) // 2])
+    return target
+
+
+def scribble_over_the_middle(source: Path, target: Path) -> Path:
+    data = bytearray(source.read_bytes())
+    # Past the codec headers and the first pages: in ogg, losing the first audio page
+    # makes FFmpeg restamp the next one as time 0, which looks like a truncated file.
+    start, length = len(data) // 2, len(data) // 10
+    data[start : start + length] = np.random.default_rng(0).bytes(length)
+    target.write_bytes(bytes(data))
+    return target
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(AudioFileNotFound, match=re.escape("nowhere.wav")) as caught:
+        load(tmp_path / "nowhere.wav")
+    assert "does not exist" in str(caught.value)
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "nothing.mp3"
+    path.touch()
+    with pytest.raises(EmptyAudioFile, match=re.escape("nothing.mp3")):
+        load(path)
+
+
+def test_wav_without_samples_is_empty(tmp_path: Path) -> None:
+    path = tmp_path / "header only.wav"
+    soundfile.write(path, np.zeros(0, dtype=np.float32), SAMPLE_RATE)
+    with pytest.raises(EmptyAudioFile, match=re.escape("header only.wav")):
+        load(path)
+
+
+def test_text_file_named_wav_is_unsupported(tmp_path: Path) -> None:
+    path = tmp_path / "notes.wav"
+    path.write_text("Interview notes: ask about the budget.\n" * 20)
+    with pytest.raises(UnsupportedAudioFile, match=re.escape("notes.wav")) as caught:
+        load(path)
+    assert "not an audio or video file" in str(caught.value)
+
+
+def test_folder_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "recordings.wav"
+    folder.mkdir()
+    with pytest.raises(UnsupportedAudioFile, match=re.escape("recordings.wav")) as caught:
+        load(folder)
+    assert "folder" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "name", ["tone.wav", "tone.flac", pytest.param("tone.mp3", marks=needs_ffmpeg)]
+)
+def test_file_cut_in_half_is_truncated_and_offers_the_first_half(
+    media: Path, tmp_path: Path, name: str
+) -> None:
+    path = cut_in_half(media / name, tmp_path / f"half {name}")
+
+    with pytest.raises(TruncatedAudioFile, match=re.escape(f"half {name}")) as caught:
+        load(path)
+
+    assert "ends early" in str(caught.value)
+    partial = caught.value.partial
+    assert_is_16k_mono(partial)
+    # Compressed files hold less audio per byte at the start (headers), so about half.
+    assert 0.4 * DURATION < partial.duration < 0.6 * DURATION
+    assert peak_hz(partial.samples) == pytest.approx(440, abs=3)
+    # probe() still reports what the header promises.
+    assert probe(path).duration == pytest.approx(DURATION, abs=TOLERANCE)
+
+
+@needs_ffmpeg
+def test_m4a_cut_in_half_is_reported_as_damaged(media: Path, tmp_path: Path) -> None:
+    # ffmpeg writes the m4a index at the end, so half a file cannot even be opened.
+    path = cut_in_half(media / "tone.m4a", tmp_path / "half.m4a")
+    with pytest.raises(CorruptAudioFile, match=re.escape("half.m4a")) as caught:
+        load(path)
+    assert caught.value.partial is None
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "tone.flac",
+        pytest.param("tone.mp3", marks=needs_ffmpeg),
+        pytest.param("tone.m4a", marks=needs_ffmpeg),
+        pytest.param("tone.ogg", marks=needs_ffmpeg),
+        pytest.param("tone.opus", marks=needs_ffmpeg),
+    ],
+)
+def test_garbage_in_the_middle_is_corrupt_and_offers_the_rest(
+    media: Path, tmp_path: Path, name: str
+) -> None:
+    path = scribble_over_the_middle(media / name, tmp_path / f"damaged {name}")
+
+    with pytest.raises(CorruptAudioFile, match=re.escape(f"damaged {name}")) as caught:
+        load(path)
+
+    assert "damaged" in str(caught.value)
+    partial = caught.value.partial
+    assert partial is not None
+    assert_is_16k_mono(partial)
+    assert partial.duration > 0.8 * DURATION
+    assert peak_hz(partial.samples) == pytest.approx(440, abs=3)
+
+
+@pytest.mark.parametrize("name", ["tone.flac", pytest.param("tone.ogg", marks=needs_ffmpeg)])
+def test_damaged_passage_becomes_silence_so_later_audio_keeps_its_time(
+    media: Path, tmp_path: Path, name: str
+) -> None:
+    path = scribble_over_the_middle(media / name, tmp_path / name)
+
+    with pytest.raises(CorruptAudioFile) as caught:
+        load(path)
+
+    partial = caught.value.partial
+    assert partial is not None
+    assert partial.duration == pytest.approx(DURATION, abs=TOLERANCE)
+    # The tone ends when it did in the original: the last 0.2 s are still loud.
+    assert np.abs(partial.samples[-SAMPLE_RATE // 5 :]).max() > 0.4
+
+
+def test_all_errors_are_file_problems() -> None:
+    for error in (AudioFileNotFound, EmptyAudioFile, UnsupportedAudioFile, NoAudioTrack,
+                  CorruptAudioFile, TruncatedAudioFile):  # fmt: skip
+        assert issubclass(error, AudioError)
+        assert issubclass(error, FileProblem)
+
+
+# --- progress, cancel, memory ---------------------------------------------------------
+
+
+def test_progress_rises_to_one(media: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(audio, "_PROGRESS_INTERVAL_S", 0.0)
+    seen: list[float] = []
+
+    load(media / "tone.flac", progress=seen.append)
+
+    assert len(seen) > 2
+    assert seen == sorted(seen)
+    assert seen[0] >= 0.0
+    assert seen[-1] == 1.0
+    assert all(0.0 <= f <= 1.0 for f in seen)
+
+
+def test_progress_is_throttled(media: Path) -> None:
+    seen: list[float] = []
+    load(media / "tone.wav", progress=seen.append)
+    assert seen[-1] == 1.0
+    assert len(seen) <= 3  # start, end, and perhaps one in between for a quick file
+
+
+def test_cancel_before_start(media: Path) -> None:
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(Cancelled):
+        load(media / "tone.wav", cancel=token)
+
+
+def test_cancel_midway(media: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(audio, "_PROGRESS_INTERVAL_S", 0.0)
+    token = CancelToken()
+    seen: list[float] = []
+
+    def on_progress(fraction: float) -> None:
+        seen.append(fraction)
+        if fraction > 0.3:
+            token.cancel()
+
+    with pytest.raises(Cancelled):
+        load(media / "tone.wav", progress=on_progress, cancel=token)
+    assert seen[-1] < 1.0
+
+
+def test_output_grows_when_the_declared_duration_is_too_short(
+    media: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Some streams (raw aac, mp3 without a length tag) only estimate their duration.
+    monkeypatch.setattr(audio, "_declared_duration", lambda *_: 0.2)
+
+    result = load(media / "tone.flac")
+
+    assert result.duration == pytest.approx(DURATION, abs=TOLERANCE)
+    assert peak_hz(result.samples) == pytest.approx(440, abs=2)
+    assert result.samples.base is None or result.samples.base.nbytes == result.samples.nbytes
+
+
+def test_save_wav_round_trip(tmp_path: Path) -> None:
+    samples = sine(300, 1.0, SAMPLE_RATE)
+    save_wav(tmp_path / "out.wav", samples)
+
+    result = load(tmp_path / "out.wav")
+
+    np.testing.assert_allclose(result.samples, samples, atol=1e-4)
