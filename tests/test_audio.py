@@ -159,6 +159,22 @@ def test_stereo_at_48k_keeps_both_channels_at_half_level(tmp_path: Path) -> None
         assert spectrum[np.argmin(np.abs(hz - freq))] == pytest.approx(0.25, rel=0.05)
 
 
+def test_dialogue_in_the_centre_of_a_5_1_mix_stays_audible(tmp_path: Path) -> None:
+    # Film and TV mixes put speech in the centre channel: a plain average of six channels
+    # would leave it at a sixth of its level; the standard downmix keeps it at -3 dB or more.
+    voice = sine(440, 2.0, 48000)
+    channels = np.zeros((len(voice), 6), dtype=np.float32)
+    channels[:, 2] = voice  # FL FR FC LFE BL BR
+    path = tmp_path / "film_5.1.wav"
+    soundfile.write(path, channels, 48000)
+
+    result = load(path)
+    rms = float(np.sqrt(np.mean(result.samples**2)))
+    assert result.info.channels == 6
+    voice_rms = float(np.sqrt(np.mean(voice**2)))
+    assert 0.7 * voice_rms <= rms <= 1.05 * voice_rms
+
+
 @needs_ffmpeg
 @pytest.mark.parametrize("ext", ["mp4", "mkv", "mov", "webm"])
 def test_audio_track_of_a_video_loads(tmp_path: Path, ext: str) -> None:

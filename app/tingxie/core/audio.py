@@ -330,14 +330,17 @@ class _Decoder:
             remaining -= n
 
     def _convert(self, frame: av.AudioFrame) -> list[av.AudioFrame]:
-        # Planar float at the stream's own rate: channels become rows to average. A
-        # change of layout or format mid-stream needs a new converter.
+        # Planar float at the stream's own rate: mono and stereo channels become rows to
+        # average. Surround goes through FFmpeg's standard downmix instead, because an
+        # average would leave centre-channel dialogue at a sixth of its level. A change of
+        # layout or format mid-stream needs a new converter.
         key = (frame.format.name, frame.layout.name, frame.sample_rate)
         frames: list[av.AudioFrame] = []
         if key != self._converter_key:
             if self._converter is not None:
                 frames += self._converter.resample(None)
-            self._converter = av.AudioResampler(format="fltp", layout=frame.layout, rate=self.rate)
+            layout = frame.layout if len(frame.layout.channels) <= 2 else "mono"
+            self._converter = av.AudioResampler(format="fltp", layout=layout, rate=self.rate)
             self._converter_key = key
         assert self._converter is not None
         return frames + self._converter.resample(frame)
