@@ -1,0 +1,237 @@
+"""``tingxie models``: list the known models, download one, print where one lives."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import shutil
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+from tingxie.asr import models
+from tingxie.core.cancel import CancelToken
+from tingxie.core.errors import Cancelled, TingxieError
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_CANCELLED = 130  # the shell's code for a Ctrl-C'd command
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    """Add the ``list``, ``download`` and ``path`` subcommands to ``tingxie models``."""
+    parser.set_defaults(run=run_list, models_dir=None)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    listing = sub.add_parser("list", help="show the known models and whether they are on disk")
+    _add_models_dir(listing)
+    listing.set_defaults(run=run_list)
+
+    download = sub.add_parser(
+        "download",
+        help="download a model (Ctrl-C stops; running it again resumes)",
+        description="Download a model into the Hugging Face cache or a models folder. "
+        "Ctrl-C stops cleanly and keeps what was fetched; running the command again resumes.",
+    )
+    download.add_argument("name", help="model name (see `tingxie models list`) or repository id")
+    download.add_argument(
+        "--source",
+        choices=models.SOURCES,
+        default="huggingface",
+        help="where to download from (default: huggingface; modelscope needs `pip install "
+        "modelscope`)",
+    )
+    download.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help=f"Hugging Face mirror to use, e.g. {models.MIRROR_ENDPOINT} (default: HF_ENDPOINT "
+        "or huggingface.co)",
+    )
+    _add_models_dir(download)
+    download.set_defaults(run=run_download)
+
+    path = sub.add_parser("path", help="print the folder of a downloaded model")
+    path.add_argument("name", help="model name (see `tingxie models list`) or repository id")
+    _add_models_dir(path)
+    path.set_defaults(run=run_path)
+
+
+def _add_models_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--models-dir",
+        metavar="DIR",
+        help="a models folder to use instead of the Hugging Face cache",
+    )
+
+
+def _fail(message: object) -> int:
+    print(f"tingxie: {message}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def run_list(args: argparse.Namespace) -> int:
+    """Print a table of the known models with their size, state and local folder."""
+    header = ("NAME", "SIZE", "STATE", "GOOD FOR")
+    rows: list[tuple[str, str, str, str]] = []
+    folders: list[Path | None] = []
+    for spec in models.MODELS:
+        name = spec.name + (" (default)" if spec.name == models.DEFAULT_MODEL else "")
+        size = "~" + models.format_size(spec.size_bytes)
+        rows.append((name, size, models.download_state(spec, args.models_dir), spec.good_for))
+        folders.append(models.model_path(spec, args.models_dir))
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
+
+    def line(cells: tuple[str, str, str, str]) -> str:
+        return "  ".join([*(cell.ljust(w) for cell, w in zip(cells, widths)), cells[-1]])
+
+    print(line(header))
+    for row, folder in zip(rows, folders, strict=True):
+        print(line(row))
+        if folder is not None:
+            print(f"    {folder}")
+    return EXIT_OK
+
+
+def run_path(args: argparse.Namespace) -> int:
+    """Print the folder of a downloaded model; exit 1 with advice when it is not there."""
+    try:
+        spec = models.find_model(args.name)
+        folder = models.model_path(spec, args.models_dir)
+    except TingxieError as exc:
+        return _fail(exc)
+    if folder is None:
+        return _fail(models.ModelNotDownloaded(spec))
+    print(folder)
+    return EXIT_OK
+
+
+def run_download(args: argparse.Namespace) -> int:
+    """Download a model with a progress bar on stderr; Ctrl-C cancels and keeps the parts."""
+    try:
+        spec = models.find_model(args.name)
+    except TingxieError as exc:
+        return _fail(exc)
+    existing = models.model_path(spec, args.models_dir)
+    if existing is not None and (
+        args.models_dir is None
+        or existing.is_relative_to(Path(args.models_dir).expanduser().resolve())
+    ):
+        print(f"{spec.name} is already downloaded.", file=sys.stderr)
+        print(existing)
+        return EXIT_OK
+    cancel = CancelToken()
+    bar = ProgressBar(spec.name, sys.stderr)
+    if args.source == "huggingface":
+        where = models.resolve_endpoint(args.endpoint)
+    else:
+        where = "ModelScope"
+    print(f"Downloading {spec.name} from {where}…", file=sys.stderr)
+    try:
+        with _ctrl_c_cancels(cancel):
+            folder = models.download(
+                spec,
+                source=args.source,
+                endpoint=args.endpoint,
+                models_dir=args.models_dir,
+                progress=bar.update,
+                cancel=cancel,
+            )
+    except (Cancelled, KeyboardInterrupt):
+        bar.close()
+        print(
+            "tingxie: download cancelled. The files fetched so far are kept; "
+            f"run `tingxie models download {args.name}` again to resume.",
+            file=sys.stderr,
+        )
+        return EXIT_CANCELLED
+    except TingxieError as exc:
+        bar.close()
+        return _fail(exc)
+    bar.close()
+    print(f"Downloaded {spec.name}.", file=sys.stderr)
+    print(folder)
+    return EXIT_OK
+
+
+@contextlib.contextmanager
+def _ctrl_c_cancels(cancel: CancelToken) -> Iterator[None]:
+    """The first Ctrl-C asks the download to stop; a second one interrupts at once."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_sigint(signum: int, frame: object) -> None:
+        if cancel.cancelled:
+            raise KeyboardInterrupt
+        cancel.cancel()
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+class ProgressBar:
+    """A one-line progress bar: redrawn in place on a terminal, one line per file otherwise."""
+
+    def __init__(self, label: str, stream: TextIO) -> None:
+        self.label = label
+        self.stream = stream
+        self.tty = bool(getattr(stream, "isatty", lambda: False)())
+        self._last_file: str | None = None
+        self._last_line = ""
+        self._printed = ""
+        self._drawn = False
+        self._last_print = 0.0
+
+    def update(self, p: models.DownloadProgress) -> None:
+        """Show one progress report (called by the download)."""
+        line = self.render(p)
+        self._last_line = line
+        if self.tty:
+            width = shutil.get_terminal_size((100, 20)).columns - 1
+            self.stream.write("\r" + line[:width].ljust(width))
+            self.stream.flush()
+            self._drawn = True
+            return
+        now = time.monotonic()
+        if p.current_file != self._last_file or now - self._last_print >= 10:
+            self.stream.write(line + "\n")
+            self.stream.flush()
+            self._last_file = p.current_file
+            self._last_print = now
+            self._printed = line
+
+    def close(self) -> None:
+        """End the bar, leaving its last state visible on its own line."""
+        if self.tty and self._drawn:
+            self.stream.write("\n")
+        elif not self.tty and self._last_line and self._last_line != self._printed:
+            self.stream.write(self._last_line + "\n")
+        self.stream.flush()
+        self._drawn = False
+        self._printed = self._last_line
+
+    def render(self, p: models.DownloadProgress) -> str:
+        """``label  42% [#####.......]  820 MB / 1.9 GB  12 MB/s  ETA 1:32  file``."""
+        fraction = min(max(p.fraction, 0.0), 1.0)
+        filled = int(fraction * 24)
+        bar = "#" * filled + "." * (24 - filled)
+        speed = f"{models.format_size(p.speed)}/s" if p.speed > 0 else "--/s"
+        eta = _clock(p.eta_seconds) if p.eta_seconds is not None else "--:--"
+        done = f"{models.format_size(p.bytes_done)} / {models.format_size(p.bytes_total)}"
+        parts = [self.label, f"{int(fraction * 100):3d}%", f"[{bar}]", done, speed, f"ETA {eta}"]
+        if p.current_file:
+            parts.append(p.current_file)
+        return "  ".join(parts)
+
+
+def _clock(seconds: float) -> str:
+    hours, rest = divmod(round(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

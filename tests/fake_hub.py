@@ -1,0 +1,288 @@
+"""A tiny stand-in for the Hugging Face hub, served on 127.0.0.1 for download tests.
+
+It implements just what Tingxie's downloads and huggingface_hub's metadata calls use:
+
+- ``GET /api/models/{repo_id}[/revision/{rev}]`` (``?blobs=true`` adds sizes and hashes)
+- ``HEAD``/``GET /{repo_id}/resolve/{rev}/{path}`` with ``ETag``, ``X-Repo-Commit``,
+  ``Content-Length``, ``Accept-Ranges`` and ``Range`` requests (206 + ``Content-Range``)
+
+Files live in memory. The hub can throttle every body (``bytes_per_second``), drop the
+connection once part-way through a file (``drop_once``), and records every request so a test
+can see the ``Range`` header of a resumed download. HTTP/1.0 (one request per connection)
+keeps shutdown simple: ``stop()`` joins every handler thread.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import unquote, urlsplit
+
+LFS_MIN_SIZE = 10_000  # files this big are served as LFS files (ETag = sha256), like the hub
+
+
+@dataclass
+class FakeFile:
+    data: bytes
+    lfs: bool
+    #: Bytes actually sent, when a test wants them to differ from what the listing promises.
+    served: bytes | None = None
+
+    @property
+    def etag(self) -> str:
+        if self.lfs:
+            return hashlib.sha256(self.data).hexdigest()
+        return git_blob_sha1(self.data)
+
+
+@dataclass
+class FakeRepo:
+    repo_id: str
+    commit: str
+    files: dict[str, FakeFile] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    method: str
+    path: str
+    headers: dict[str, str]
+
+    @property
+    def range(self) -> str | None:
+        return self.headers.get("range")
+
+
+def git_blob_sha1(data: bytes) -> str:
+    """The git object id of a blob, which the hub sends as ETag for non-LFS files."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+class FakeHub:
+    """In-memory hub; use as a context manager or call :meth:`start` / :meth:`stop`."""
+
+    def __init__(self) -> None:
+        self.repos: dict[str, FakeRepo] = {}
+        self.requests: list[RecordedRequest] = []
+        #: Throttle every response body to about this rate (None: as fast as possible).
+        self.bytes_per_second: float | None = None
+        #: Answer Range requests with 206; False mimics a server that ignores them.
+        self.honour_range = True
+        self._drops: dict[str, int] = {}
+        self._lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # ---- content
+
+    def add_repo(self, repo_id: str, files: dict[str, bytes]) -> FakeRepo:
+        """Serve ``files`` (path -> bytes) under ``repo_id``; returns the repo (with its commit)."""
+        commit = hashlib.sha1(repo_id.encode(), usedforsecurity=False).hexdigest()
+        repo = FakeRepo(
+            repo_id,
+            commit,
+            {path: FakeFile(data, lfs=len(data) >= LFS_MIN_SIZE) for path, data in files.items()},
+        )
+        self.repos[repo_id] = repo
+        return repo
+
+    def tamper(self, repo_id: str, path: str, served: bytes) -> None:
+        """Send ``served`` for ``path`` while sizes and hashes still describe the original."""
+        self.repos[repo_id].files[path].served = served
+
+    def drop_once(self, path: str, after_bytes: int) -> None:
+        """Cut the connection once, after sending ``after_bytes`` of the body of ``path``."""
+        with self._lock:
+            self._drops[path] = after_bytes
+
+    def requests_for(self, path: str, method: str = "GET") -> list[RecordedRequest]:
+        """Recorded requests of ``method`` whose URL path ends with ``/path``."""
+        with self._lock:
+            return [r for r in self.requests if r.method == method and r.path.endswith("/" + path)]
+
+    def file_requests(self) -> list[RecordedRequest]:
+        """Recorded GET requests for file contents (not metadata)."""
+        with self._lock:
+            return [r for r in self.requests if r.method == "GET" and "/resolve/" in r.path]
+
+    # ---- server
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None, "start() the hub first"
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> FakeHub:
+        server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
+        server.daemon_threads = False  # joined by server_close()
+        server.block_on_close = True
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-hub"
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is None:
+            return
+        self._server.shutdown()
+        self._server.server_close()  # joins the handler threads
+        assert self._thread is not None
+        self._thread.join(timeout=5)
+        self._server = None
+        self._thread = None
+
+    def __enter__(self) -> FakeHub:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # ---- used by the handler
+
+    def _record(self, handler: BaseHTTPRequestHandler) -> None:
+        headers = {k.lower(): v for k, v in handler.headers.items()}
+        with self._lock:
+            self.requests.append(RecordedRequest(handler.command, handler.path, headers))
+
+    def _take_drop(self, path: str) -> int | None:
+        with self._lock:
+            return self._drops.pop(path, None)
+
+
+_RESOLVE = re.compile(r"^/(?P<repo>[^/]+/[^/]+)/resolve/(?P<rev>[^/]+)/(?P<path>.+)$")
+_API = re.compile(r"^/api/models/(?P<repo>[^/]+/[^/]+)(?:/revision/(?P<rev>[^/]+))?$")
+_RANGE = re.compile(r"^bytes=(\d+)-(\d*)$")
+
+
+def _make_handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.0"
+        timeout = 10
+
+        def log_message(self, format: str, *args: object) -> None:  # quiet test output
+            pass
+
+        def do_HEAD(self) -> None:
+            self._serve(send_body=False)
+
+        def do_GET(self) -> None:
+            self._serve(send_body=True)
+
+        def _serve(self, send_body: bool) -> None:
+            hub._record(self)
+            path = unquote(urlsplit(self.path).path)
+            try:
+                if m := _API.match(path):
+                    self._model_info(m["repo"], m["rev"], "blobs=true" in self.path.lower())
+                elif m := _RESOLVE.match(path):
+                    self._resolve(m["repo"], m["rev"], m["path"], send_body)
+                else:
+                    self._error(404, "RepoNotFound", "Not found")
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client went away (a cancelled download)
+
+        def _repo(self, repo_id: str, rev: str | None) -> FakeRepo | None:
+            repo = hub.repos.get(repo_id)
+            if repo is None:
+                self._error(404, "RepoNotFound", "Repository not found")
+                return None
+            if rev not in (None, "main", repo.commit):
+                self._error(404, "RevisionNotFound", "Invalid rev id", repo.commit)
+                return None
+            return repo
+
+        def _model_info(self, repo_id: str, rev: str | None, blobs: bool) -> None:
+            repo = self._repo(repo_id, rev)
+            if repo is None:
+                return
+            siblings = []
+            for name, f in repo.files.items():
+                entry: dict[str, object] = {"rfilename": name}
+                if blobs:
+                    entry["size"] = len(f.data)
+                    entry["blobId"] = git_blob_sha1(f.data)
+                    if f.lfs:
+                        entry["lfs"] = {"size": len(f.data), "sha256": f.etag, "pointerSize": 134}
+                siblings.append(entry)
+            body = json.dumps(
+                {"_id": "0" * 24, "id": repo.repo_id, "modelId": repo.repo_id,
+                 "sha": repo.commit, "private": False, "siblings": siblings}
+            ).encode()  # fmt: skip
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _resolve(self, repo_id: str, rev: str, name: str, send_body: bool) -> None:
+            repo = self._repo(repo_id, rev)
+            if repo is None:
+                return
+            f = repo.files.get(name)
+            if f is None:
+                self._error(404, "EntryNotFound", "Entry not found", repo.commit)
+                return
+            size = len(f.data)
+            start, end = 0, size - 1
+            status = 200
+            header = self.headers.get("Range") if hub.honour_range else None
+            if header and (m := _RANGE.match(header.strip())):
+                start = int(m[1])
+                end = min(int(m[2]), size - 1) if m[2] else size - 1
+                if start >= size:
+                    self.send_response(416)
+                    self.send_header("Content-Range", f"bytes */{size}")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                status = 206
+            self.send_response(status)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Length", str(end - start + 1))
+            self.send_header("Accept-Ranges", "bytes")
+            self.send_header("ETag", f'"{f.etag}"')
+            self.send_header("X-Repo-Commit", repo.commit)
+            if status == 206:
+                self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+            self.end_headers()
+            if not send_body:
+                return
+            body = (f.data if f.served is None else f.served)[start : end + 1]
+            drop_at = hub._take_drop(name)
+            step = 16 * 1024
+            sent = 0
+            while sent < len(body):
+                piece = body[sent : sent + step]
+                if drop_at is not None and sent + len(piece) > drop_at:
+                    self.wfile.write(piece[: max(drop_at - sent, 0)])
+                    self.wfile.flush()
+                    self.close_connection = True
+                    self.connection.shutdown(2)  # SHUT_RDWR: the client sees a cut-off body
+                    return
+                self.wfile.write(piece)
+                sent += len(piece)
+                if hub.bytes_per_second:
+                    time.sleep(len(piece) / hub.bytes_per_second)
+
+        def _error(self, status: int, code: str, message: str, commit: str | None = None) -> None:
+            body = json.dumps({"error": message}).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("X-Error-Code", code)
+            self.send_header("X-Error-Message", message)
+            if commit:
+                self.send_header("X-Repo-Commit", commit)
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+    return Handler

@@ -1,0 +1,522 @@
+"""Model registry, local folders and downloads, against a fake hub on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import sys
+import threading
+import types
+from pathlib import Path
+
+import huggingface_hub
+import huggingface_hub.constants
+import pytest
+
+from fake_hub import FakeHub
+from tingxie import cli
+from tingxie.asr import models
+from tingxie.commands.models import ProgressBar
+from tingxie.core.cancel import CancelToken
+from tingxie.core.errors import Cancelled, TingxieError
+
+SMALL_REPO = "Qwen/Qwen3-ASR-0.6B-hf"
+SHARDED_REPO = "Qwen/Qwen3-ASR-1.7B-hf"
+WEIGHTS = random.Random(6).randbytes(3_000_000)
+SHARDS = [random.Random(17).randbytes(700_000), random.Random(71).randbytes(500_000)]
+SMALL_FILES = {
+    "config.json": json.dumps({"model_type": "qwen3_asr"}).encode(),
+    "tokenizer_config.json": b'{"model_max_length": 65536}',
+    "vocab.json": json.dumps({str(i): i for i in range(3000)}).encode(),  # an LFS-sized file
+    "model.safetensors": WEIGHTS,
+    "README.md": b"# not downloaded: documentation only",
+    ".gitattributes": b"*.safetensors filter=lfs",
+}
+SHARDED_FILES = {
+    "config.json": b'{"model_type": "qwen3_asr"}',
+    "model.safetensors.index.json": json.dumps(
+        {
+            "weight_map": {
+                "a.weight": "model-00001-of-00002.safetensors",
+                "b.weight": "model-00002-of-00002.safetensors",
+            }
+        }
+    ).encode(),
+    "model-00001-of-00002.safetensors": SHARDS[0],
+    "model-00002-of-00002.safetensors": SHARDS[1],
+}
+SKIPPED = ("README.md", ".gitattributes")
+SMALL_TOTAL = sum(len(v) for k, v in SMALL_FILES.items() if k not in SKIPPED)
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path, monkeypatch):
+    """Every test gets its own Hugging Face and ModelScope caches and no offline mode."""
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf-home" / "hub"))
+    monkeypatch.setenv("MODELSCOPE_CACHE", str(tmp_path / "modelscope"))
+    for var in ("HF_HUB_OFFLINE", "HF_ENDPOINT", "HUGGINGFACE_HUB_CACHE", "HF_TOKEN"):
+        monkeypatch.delenv(var, raising=False)
+    # huggingface_hub reads HF_HUB_OFFLINE once, at import.
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.setattr(models, "RETRY_WAIT_S", 0.02)
+
+
+@pytest.fixture
+def hub():
+    """A running fake hub with a single-file and a sharded model; checks no thread outlives it."""
+    before = set(threading.enumerate())
+    fake = FakeHub()
+    fake.add_repo(SMALL_REPO, SMALL_FILES)
+    fake.add_repo(SHARDED_REPO, SHARDED_FILES)
+    with fake:
+        yield fake
+    leaked = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+    assert not leaked, f"threads left running: {leaked}"
+
+
+@pytest.fixture
+def closed_port_url():
+    """The address of a port nothing listens on."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+def cache_dir() -> Path:
+    return Path(os.environ["HF_HUB_CACHE"])
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    status = cli.main(["models", *argv])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def cancel_after(token: CancelToken, nbytes: int, seen: list[models.DownloadProgress]):
+    def hook(p: models.DownloadProgress) -> None:
+        seen.append(p)
+        if p.bytes_done >= nbytes:
+            token.cancel()
+
+    return hook
+
+
+# --------------------------------------------------------------------------- registry
+
+
+def test_registry_names_repos_and_default():
+    names = [spec.name for spec in models.MODELS]
+    assert names == ["qwen3-asr-0.6b", "qwen3-asr-1.7b", "qwen3-forcedaligner-0.6b"]
+    assert models.DEFAULT_MODEL == "qwen3-asr-0.6b"
+    aligner = models.find_model("qwen3-forcedaligner-0.6b")
+    assert aligner.kind == "aligner"
+    assert aligner.repo_id == "Qwen/Qwen3-ForcedAligner-0.6B-hf"
+    assert aligner.modelscope_id == "Qwen/Qwen3-ForcedAligner-0.6B"
+    for spec in models.MODELS:
+        assert 1e9 < spec.size_bytes < 6e9
+        assert spec.good_for
+
+
+def test_find_model_by_name_repo_id_modelscope_id_or_folder(tmp_path):
+    spec = models.find_model("qwen3-asr-1.7b")
+    assert models.find_model("Qwen/Qwen3-ASR-1.7B-hf") is spec
+    assert models.find_model("qwen/qwen3-asr-1.7b") is spec  # the ModelScope id, any case
+    assert models.find_model(spec) is spec
+
+    folder = tmp_path / "my-aligner"
+    folder.mkdir()
+    local = models.find_model(folder)
+    assert local.local_path == folder.resolve()
+    assert local.kind == "aligner"
+
+    custom = models.find_model("someone/qwen3-asr-finetune")
+    assert custom.repo_id == "someone/qwen3-asr-finetune"
+
+    with pytest.raises(models.UnknownModel, match=r"qwen3-asr-0\.6b"):
+        models.find_model("whisper-large")
+
+
+# --------------------------------------------------------------------------- local folders
+
+
+def make_checkpoint(folder: Path, *, index: bool = False) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "config.json").write_text("{}")
+    if index:
+        (folder / "model.safetensors.index.json").write_text(
+            json.dumps({"weight_map": {"a": "model-1.safetensors", "b": "model-2.safetensors"}})
+        )
+        (folder / "model-1.safetensors").write_bytes(b"1")
+        (folder / "model-2.safetensors").write_bytes(b"2")
+    else:
+        (folder / "model.safetensors").write_bytes(b"weights")
+    return folder
+
+
+def test_use_local_folder_accepts_a_checkpoint(tmp_path):
+    folder = make_checkpoint(tmp_path / "single")
+    assert models.use_local_folder(folder) == folder.resolve()
+    sharded = make_checkpoint(tmp_path / "sharded", index=True)
+    assert models.use_local_folder(str(sharded)) == sharded.resolve()
+    spec = models.find_model(sharded)
+    assert models.model_path(spec) == sharded.resolve()
+    assert models.download_state(spec) == "downloaded"
+
+
+def test_use_local_folder_says_what_is_missing(tmp_path):
+    with pytest.raises(models.InvalidModelFolder, match="not a folder"):
+        models.use_local_folder(tmp_path / "nowhere")
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(models.InvalidModelFolder, match=r"config\.json"):
+        models.use_local_folder(empty)
+
+    (empty / "config.json").write_text("{}")
+    with pytest.raises(models.InvalidModelFolder, match="safetensors"):
+        models.use_local_folder(empty)
+
+    sharded = make_checkpoint(tmp_path / "sharded", index=True)
+    (sharded / "model-2.safetensors").unlink()
+    with pytest.raises(models.InvalidModelFolder, match="incomplete"):
+        models.use_local_folder(sharded)
+
+    unfinished = make_checkpoint(tmp_path / "unfinished")
+    (unfinished / "extra.safetensors.incomplete").write_bytes(b"")
+    with pytest.raises(models.InvalidModelFolder, match="incomplete"):
+        models.use_local_folder(unfinished)
+
+
+def test_looking_for_models_never_touches_the_network(hub, monkeypatch, tmp_path):
+    monkeypatch.setenv("HF_ENDPOINT", hub.url)
+    for spec in models.MODELS:
+        assert models.model_path(spec) is None
+        assert not models.is_downloaded(spec.name, tmp_path / "models")
+        assert models.download_state(spec) == "not downloaded"
+    with pytest.raises(models.ModelNotDownloaded, match=r"tingxie models download qwen3-asr-0\.6b"):
+        models.require_model("qwen3-asr-0.6b")
+    assert hub.requests == []
+
+
+# --------------------------------------------------------------------------- downloads
+
+
+def test_download_fetches_every_file_with_progress(hub):
+    seen: list[models.DownloadProgress] = []
+    folder = models.download("qwen3-asr-0.6b", endpoint=hub.url, progress=seen.append)
+
+    for name, data in SMALL_FILES.items():
+        if name in SKIPPED:
+            assert not (folder / name).exists()
+        else:
+            assert (folder / name).read_bytes() == data
+    assert seen, "no progress reported"
+    done = [p.bytes_done for p in seen]
+    assert done == sorted(done), "progress went backwards"
+    assert {p.bytes_total for p in seen} == {SMALL_TOTAL}
+    assert seen[-1].bytes_done == SMALL_TOTAL
+    assert seen[-1].fraction == 1.0
+    assert all(p.speed >= 0 for p in seen)
+
+    assert models.is_downloaded("qwen3-asr-0.6b")
+    assert models.model_path("qwen3-asr-0.6b") == folder
+    assert models.download_state("qwen3-asr-0.6b") == "downloaded"
+    assert folder.is_relative_to(cache_dir())
+    # The cache is huggingface_hub's own layout: other tools find the same files.
+    cached = huggingface_hub.try_to_load_from_cache(
+        SMALL_REPO, "model.safetensors", cache_dir=cache_dir()
+    )
+    assert cached is not None and Path(cached).read_bytes() == WEIGHTS
+    report = huggingface_hub.scan_cache_dir(cache_dir())
+    assert not report.warnings
+    assert [r.repo_id for r in report.repos] == [SMALL_REPO]
+
+
+def test_a_finished_model_downloads_again_without_network(hub, closed_port_url):
+    first = models.download("qwen3-asr-0.6b", endpoint=hub.url)
+    assert models.download("qwen3-asr-0.6b", endpoint=closed_port_url) == first
+
+
+def test_download_into_a_models_folder_with_shards(hub, tmp_path):
+    models_dir = tmp_path / "models"
+    folder = models.download("qwen3-asr-1.7b", endpoint=hub.url, models_dir=models_dir)
+
+    assert folder == (models_dir / "Qwen3-ASR-1.7B-hf").resolve()
+    for name, data in SHARDED_FILES.items():
+        assert (folder / name).read_bytes() == data
+    assert models.model_path("qwen3-asr-1.7b", models_dir) == folder
+    assert models.model_path("qwen3-asr-1.7b") is None  # nothing went to the HF cache
+    assert not cache_dir().exists()
+
+
+def test_cancel_keeps_partial_files_and_the_next_download_resumes(hub):
+    hub.bytes_per_second = 8_000_000
+    token = CancelToken()
+    seen: list[models.DownloadProgress] = []
+    with pytest.raises(Cancelled, match="resume"):
+        models.download(
+            "qwen3-asr-0.6b",
+            endpoint=hub.url,
+            progress=cancel_after(token, 1_000_000, seen),
+            cancel=token,
+        )
+    assert not models.is_downloaded("qwen3-asr-0.6b")
+    assert models.download_state("qwen3-asr-0.6b").startswith("partial (")
+    partial = list((cache_dir() / "models--Qwen--Qwen3-ASR-0.6B-hf" / "blobs").glob("*.incomplete"))
+    assert len(partial) == 1
+    kept = partial[0].stat().st_size
+    assert 0 < kept < len(WEIGHTS)
+
+    hub.bytes_per_second = None
+    resumed: list[models.DownloadProgress] = []
+    folder = models.download("qwen3-asr-0.6b", endpoint=hub.url, progress=resumed.append)
+
+    assert (folder / "model.safetensors").read_bytes() == WEIGHTS
+    weight_gets = hub.requests_for("model.safetensors")
+    assert [r.range for r in weight_gets] == [None, f"bytes={kept}-"]
+    assert resumed[0].bytes_done >= kept  # the resumed download counts what was kept
+    assert resumed[-1].bytes_done == SMALL_TOTAL
+    assert models.download_state("qwen3-asr-0.6b") == "downloaded"
+
+
+def test_a_server_that_ignores_range_gets_the_whole_file_again(hub):
+    hub.bytes_per_second = 8_000_000
+    token = CancelToken()
+    with pytest.raises(Cancelled):
+        models.download(
+            "qwen3-asr-0.6b", endpoint=hub.url, progress=cancel_after(token, 500_000, []),
+            cancel=token,
+        )  # fmt: skip
+    hub.bytes_per_second = None
+    hub.honour_range = False
+    folder = models.download("qwen3-asr-0.6b", endpoint=hub.url)
+    assert (folder / "model.safetensors").read_bytes() == WEIGHTS
+    ranges = [r.range for r in hub.requests_for("model.safetensors")]
+    assert ranges[0] is None and ranges[1].startswith("bytes=")  # asked, but got 200
+
+
+def test_a_second_download_of_the_same_model_is_refused_while_one_runs(hub):
+    hub.bytes_per_second = 2_000_000
+    token = CancelToken()
+    started = threading.Event()
+    errors: list[BaseException] = []
+
+    def first() -> None:
+        try:
+            models.download(
+                "qwen3-asr-0.6b",
+                endpoint=hub.url,
+                progress=lambda p: p.bytes_done and started.set(),
+                cancel=token,
+            )
+        except BaseException as exc:
+            errors.append(exc)
+
+    worker = threading.Thread(target=first)
+    worker.start()
+    try:
+        assert started.wait(10)
+        with pytest.raises(models.DownloadFailed, match="already running"):
+            models.download("qwen3-asr-0.6b", endpoint=hub.url)
+    finally:
+        token.cancel()
+        worker.join(10)
+    assert [type(e) for e in errors] == [Cancelled]
+
+
+def test_a_dropped_connection_resumes_within_the_same_download(hub):
+    hub.drop_once("model.safetensors", after_bytes=700_000)
+    folder = models.download("qwen3-asr-0.6b", endpoint=hub.url)
+
+    assert (folder / "model.safetensors").read_bytes() == WEIGHTS
+    ranges = [r.range for r in hub.requests_for("model.safetensors")]
+    assert ranges == [None, "bytes=700000-"]
+
+
+def test_not_enough_disk_space_stops_before_the_first_byte(hub, monkeypatch):
+    usage = shutil.disk_usage("/")
+    free = 50_000_000
+    monkeypatch.setattr(
+        shutil, "disk_usage", lambda path: type(usage)(usage.total, usage.total - free, free)
+    )
+    with pytest.raises(models.NotEnoughDiskSpace) as caught:
+        models.download("qwen3-asr-0.6b", endpoint=hub.url)
+
+    message = str(caught.value)
+    assert str(cache_dir()) in message
+    assert "50 MB is free" in message
+    assert caught.value.needed > free
+    assert hub.file_requests() == []
+    assert not models.is_downloaded("qwen3-asr-0.6b")
+
+
+def test_unreachable_endpoint_fails_with_advice(closed_port_url):
+    with pytest.raises(models.DownloadFailed) as caught:
+        models.download("qwen3-asr-0.6b", endpoint=closed_port_url)
+    message = str(caught.value)
+    assert "qwen3-asr-0.6b" in message
+    assert closed_port_url in message
+    assert "cannot connect" in message
+    assert "mirror" in message and "ModelScope" in message and "folder" in message
+
+
+def test_hf_endpoint_environment_variable_is_used(hub, monkeypatch):
+    monkeypatch.setenv("HF_ENDPOINT", hub.url)
+    folder = models.download("qwen3-asr-0.6b")
+    assert (folder / "config.json").is_file()
+    assert hub.file_requests()
+
+
+def test_missing_repository_fails_clearly(hub):
+    with pytest.raises(models.DownloadFailed, match="was not found"):
+        models.download("qwen3-forcedaligner-0.6b", endpoint=hub.url)
+
+
+def test_a_damaged_file_is_deleted_and_reported(hub):
+    damaged = bytearray(WEIGHTS)
+    damaged[1234] ^= 0xFF
+    hub.tamper(SMALL_REPO, "model.safetensors", bytes(damaged))
+    with pytest.raises(models.DownloadFailed, match="damaged"):
+        models.download("qwen3-asr-0.6b", endpoint=hub.url)
+    assert not models.is_downloaded("qwen3-asr-0.6b")
+    blobs = cache_dir() / "models--Qwen--Qwen3-ASR-0.6B-hf" / "blobs"
+    assert not list(blobs.glob("*.incomplete"))
+
+
+def test_modelscope_without_the_package_says_how_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "modelscope", None)
+    with pytest.raises(TingxieError, match="pip install modelscope"):
+        models.download("qwen3-asr-0.6b", source="modelscope")
+
+
+def test_modelscope_downloads_the_original_layout_into_the_models_folder(monkeypatch, tmp_path):
+    calls = []
+
+    def snapshot_download(model_id, local_dir=None):
+        calls.append((model_id, local_dir))
+        make_checkpoint(Path(local_dir))
+        return local_dir
+
+    fake_modelscope = types.SimpleNamespace(snapshot_download=snapshot_download)
+    monkeypatch.setitem(sys.modules, "modelscope", fake_modelscope)
+    seen: list[models.DownloadProgress] = []
+    folder = models.download(
+        "qwen3-asr-0.6b", source="modelscope", models_dir=tmp_path / "m", progress=seen.append
+    )
+    assert calls == [("Qwen/Qwen3-ASR-0.6B", str(tmp_path / "m" / "Qwen3-ASR-0.6B"))]
+    assert folder == tmp_path / "m" / "Qwen3-ASR-0.6B"
+    assert models.model_path("qwen3-asr-0.6b", tmp_path / "m") == folder
+    assert seen[-1].fraction == 1.0
+    # Already there: no second call.
+    models.download("qwen3-asr-0.6b", source="modelscope", models_dir=tmp_path / "m")
+    assert len(calls) == 1
+
+
+# --------------------------------------------------------------------------- the command
+
+
+def test_models_list_shows_each_state(hub, capsys):
+    status, out, _ = run_cli(capsys, "list")
+    assert status == 0
+    assert out.splitlines()[0].split() == ["NAME", "SIZE", "STATE", "GOOD", "FOR"]
+    assert "qwen3-asr-0.6b (default)" in out
+    assert out.count("not downloaded") == 3
+
+    token = CancelToken()
+    hub.bytes_per_second = 8_000_000
+    with pytest.raises(Cancelled):
+        models.download(
+            "qwen3-asr-0.6b", endpoint=hub.url, progress=cancel_after(token, 500_000, []),
+            cancel=token,
+        )  # fmt: skip
+    models.download("qwen3-asr-1.7b", endpoint=hub.url)
+
+    status, out, _ = run_cli(capsys, "list")
+    lines = out.splitlines()
+    row = {line.split()[0]: line for line in lines if line.startswith("qwen3")}
+    assert "partial (" in row["qwen3-asr-0.6b"] and "of ~1.9 GB)" in row["qwen3-asr-0.6b"]
+    assert " downloaded " in row["qwen3-asr-1.7b"]
+    assert "not downloaded" in row["qwen3-forcedaligner-0.6b"]
+    path_line = lines[lines.index(row["qwen3-asr-1.7b"]) + 1]
+    assert path_line.strip() == str(models.model_path("qwen3-asr-1.7b"))
+
+
+def test_models_path_of_a_missing_model_exits_1(capsys):
+    status, out, err = run_cli(capsys, "path", "qwen3-asr-0.6b")
+    assert status == 1
+    assert out == ""
+    assert "not downloaded" in err and "tingxie models download qwen3-asr-0.6b" in err
+    assert "Traceback" not in err
+
+
+def test_models_path_prints_the_folder(hub, capsys, tmp_path):
+    folder = models.download("qwen3-asr-1.7b", endpoint=hub.url, models_dir=tmp_path / "m")
+    status, out, _ = run_cli(capsys, "path", "qwen3-asr-1.7b", "--models-dir", str(tmp_path / "m"))
+    assert status == 0
+    assert out.strip() == str(folder)
+
+
+def test_models_download_end_to_end(hub, capsys):
+    status, out, err = run_cli(capsys, "download", "qwen3-asr-0.6b", "--endpoint", hub.url)
+
+    assert status == 0, err
+    folder = Path(out.strip())
+    assert (folder / "model.safetensors").read_bytes() == WEIGHTS
+    assert hub.url in err
+    assert "100%" in err and "[########################]" in err
+    assert "MB /" in err and "ETA" in err and "model.safetensors" in err
+
+    status, out, err = run_cli(capsys, "download", "qwen3-asr-0.6b")
+    assert status == 0 and "already downloaded" in err and Path(out.strip()) == folder
+
+
+def test_models_download_ctrl_c_cancels_and_a_rerun_resumes(hub, capsys):
+    hub.bytes_per_second = 1_000_000
+    timer = threading.Timer(0.4, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        status, _, err = run_cli(capsys, "download", "qwen3-asr-0.6b", "--endpoint", hub.url)
+    finally:
+        timer.join()
+    assert status == 130
+    assert "cancelled" in err and "again to resume" in err
+    assert "Traceback" not in err
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+    hub.bytes_per_second = None
+    status, _, err = run_cli(capsys, "download", "qwen3-asr-0.6b", "--endpoint", hub.url)
+    assert status == 0, err
+    ranges = [r.range for r in hub.requests_for("model.safetensors")]
+    assert ranges[0] is None and ranges[-1].startswith("bytes=") and ranges[-1] != "bytes=0-"
+
+
+def test_models_download_errors_are_one_line(capsys, closed_port_url):
+    status, _, err = run_cli(capsys, "download", "qwen3-asr-0.6b", "--endpoint", closed_port_url)
+    assert status == 1
+    assert err.strip().splitlines()[-1].startswith("tingxie: Could not download qwen3-asr-0.6b")
+    assert "Traceback" not in err
+
+    status, _, err = run_cli(capsys, "download", "whisper-large")
+    assert status == 1 and "Unknown model" in err
+
+
+def test_progress_bar_rendering():
+    line = ProgressBar("qwen3-asr-0.6b", sys.stderr).render(
+        models.DownloadProgress(
+            bytes_done=820_000_000,
+            bytes_total=1_880_000_000,
+            speed=12_500_000,
+            eta_seconds=85,
+            current_file="model.safetensors",
+        )
+    )
+    assert line == (
+        "qwen3-asr-0.6b   43%  [##########..............]  820 MB / 1.9 GB  12 MB/s  "
+        "ETA 1:25  model.safetensors"
+    )
