@@ -19,6 +19,7 @@ import pytest
 
 from fake_hub import FakeHub
 from tingxie import cli
+from tingxie.asr import download as downloads
 from tingxie.asr import models
 from tingxie.commands.models import ProgressBar
 from tingxie.core.cancel import CancelToken
@@ -63,7 +64,7 @@ def isolated(tmp_path, monkeypatch):
         monkeypatch.delenv(var, raising=False)
     # huggingface_hub reads HF_HUB_OFFLINE once, at import.
     monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
-    monkeypatch.setattr(models, "RETRY_WAIT_S", 0.02)
+    monkeypatch.setattr(downloads, "RETRY_WAIT_S", 0.02)
 
 
 @pytest.fixture
@@ -98,8 +99,8 @@ def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
     return status, out, err
 
 
-def cancel_after(token: CancelToken, nbytes: int, seen: list[models.DownloadProgress]):
-    def hook(p: models.DownloadProgress) -> None:
+def cancel_after(token: CancelToken, nbytes: int, seen: list[downloads.DownloadProgress]):
+    def hook(p: downloads.DownloadProgress) -> None:
         seen.append(p)
         if p.bytes_done >= nbytes:
             token.cancel()
@@ -208,8 +209,8 @@ def test_looking_for_models_never_touches_the_network(hub, monkeypatch, tmp_path
 
 
 def test_download_fetches_every_file_with_progress(hub):
-    seen: list[models.DownloadProgress] = []
-    folder = models.download("qwen3-asr-0.6b", endpoint=hub.url, progress=seen.append)
+    seen: list[downloads.DownloadProgress] = []
+    folder = downloads.download("qwen3-asr-0.6b", endpoint=hub.url, progress=seen.append)
 
     for name, data in SMALL_FILES.items():
         if name in SKIPPED:
@@ -239,13 +240,13 @@ def test_download_fetches_every_file_with_progress(hub):
 
 
 def test_a_finished_model_downloads_again_without_network(hub, closed_port_url):
-    first = models.download("qwen3-asr-0.6b", endpoint=hub.url)
-    assert models.download("qwen3-asr-0.6b", endpoint=closed_port_url) == first
+    first = downloads.download("qwen3-asr-0.6b", endpoint=hub.url)
+    assert downloads.download("qwen3-asr-0.6b", endpoint=closed_port_url) == first
 
 
 def test_download_into_a_models_folder_with_shards(hub, tmp_path):
     models_dir = tmp_path / "models"
-    folder = models.download("qwen3-asr-1.7b", endpoint=hub.url, models_dir=models_dir)
+    folder = downloads.download("qwen3-asr-1.7b", endpoint=hub.url, models_dir=models_dir)
 
     assert folder == (models_dir / "Qwen3-ASR-1.7B-hf").resolve()
     for name, data in SHARDED_FILES.items():
@@ -258,9 +259,9 @@ def test_download_into_a_models_folder_with_shards(hub, tmp_path):
 def test_cancel_keeps_partial_files_and_the_next_download_resumes(hub):
     hub.bytes_per_second = 8_000_000
     token = CancelToken()
-    seen: list[models.DownloadProgress] = []
+    seen: list[downloads.DownloadProgress] = []
     with pytest.raises(Cancelled, match="resume"):
-        models.download(
+        downloads.download(
             "qwen3-asr-0.6b",
             endpoint=hub.url,
             progress=cancel_after(token, 1_000_000, seen),
@@ -274,8 +275,8 @@ def test_cancel_keeps_partial_files_and_the_next_download_resumes(hub):
     assert 0 < kept < len(WEIGHTS)
 
     hub.bytes_per_second = None
-    resumed: list[models.DownloadProgress] = []
-    folder = models.download("qwen3-asr-0.6b", endpoint=hub.url, progress=resumed.append)
+    resumed: list[downloads.DownloadProgress] = []
+    folder = downloads.download("qwen3-asr-0.6b", endpoint=hub.url, progress=resumed.append)
 
     assert (folder / "model.safetensors").read_bytes() == WEIGHTS
     weight_gets = hub.requests_for("model.safetensors")
@@ -289,13 +290,13 @@ def test_a_server_that_ignores_range_gets_the_whole_file_again(hub):
     hub.bytes_per_second = 8_000_000
     token = CancelToken()
     with pytest.raises(Cancelled):
-        models.download(
+        downloads.download(
             "qwen3-asr-0.6b", endpoint=hub.url, progress=cancel_after(token, 500_000, []),
             cancel=token,
         )  # fmt: skip
     hub.bytes_per_second = None
     hub.honour_range = False
-    folder = models.download("qwen3-asr-0.6b", endpoint=hub.url)
+    folder = downloads.download("qwen3-asr-0.6b", endpoint=hub.url)
     assert (folder / "model.safetensors").read_bytes() == WEIGHTS
     ranges = [r.range for r in hub.requests_for("model.safetensors")]
     assert ranges[0] is None and ranges[1].startswith("bytes=")  # asked, but got 200
@@ -309,7 +310,7 @@ def test_a_second_download_of_the_same_model_is_refused_while_one_runs(hub):
 
     def first() -> None:
         try:
-            models.download(
+            downloads.download(
                 "qwen3-asr-0.6b",
                 endpoint=hub.url,
                 progress=lambda p: p.bytes_done and started.set(),
@@ -323,7 +324,7 @@ def test_a_second_download_of_the_same_model_is_refused_while_one_runs(hub):
     try:
         assert started.wait(10)
         with pytest.raises(models.DownloadFailed, match="already running"):
-            models.download("qwen3-asr-0.6b", endpoint=hub.url)
+            downloads.download("qwen3-asr-0.6b", endpoint=hub.url)
     finally:
         token.cancel()
         worker.join(10)
@@ -332,7 +333,7 @@ def test_a_second_download_of_the_same_model_is_refused_while_one_runs(hub):
 
 def test_a_dropped_connection_resumes_within_the_same_download(hub):
     hub.drop_once("model.safetensors", after_bytes=700_000)
-    folder = models.download("qwen3-asr-0.6b", endpoint=hub.url)
+    folder = downloads.download("qwen3-asr-0.6b", endpoint=hub.url)
 
     assert (folder / "model.safetensors").read_bytes() == WEIGHTS
     ranges = [r.range for r in hub.requests_for("model.safetensors")]
@@ -346,7 +347,7 @@ def test_not_enough_disk_space_stops_before_the_first_byte(hub, monkeypatch):
         shutil, "disk_usage", lambda path: type(usage)(usage.total, usage.total - free, free)
     )
     with pytest.raises(models.NotEnoughDiskSpace) as caught:
-        models.download("qwen3-asr-0.6b", endpoint=hub.url)
+        downloads.download("qwen3-asr-0.6b", endpoint=hub.url)
 
     message = str(caught.value)
     assert str(cache_dir()) in message
@@ -358,7 +359,7 @@ def test_not_enough_disk_space_stops_before_the_first_byte(hub, monkeypatch):
 
 def test_unreachable_endpoint_fails_with_advice(closed_port_url):
     with pytest.raises(models.DownloadFailed) as caught:
-        models.download("qwen3-asr-0.6b", endpoint=closed_port_url)
+        downloads.download("qwen3-asr-0.6b", endpoint=closed_port_url)
     message = str(caught.value)
     assert "qwen3-asr-0.6b" in message
     assert closed_port_url in message
@@ -368,14 +369,14 @@ def test_unreachable_endpoint_fails_with_advice(closed_port_url):
 
 def test_hf_endpoint_environment_variable_is_used(hub, monkeypatch):
     monkeypatch.setenv("HF_ENDPOINT", hub.url)
-    folder = models.download("qwen3-asr-0.6b")
+    folder = downloads.download("qwen3-asr-0.6b")
     assert (folder / "config.json").is_file()
     assert hub.file_requests()
 
 
 def test_missing_repository_fails_clearly(hub):
     with pytest.raises(models.DownloadFailed, match="was not found"):
-        models.download("qwen3-forcedaligner-0.6b", endpoint=hub.url)
+        downloads.download("qwen3-forcedaligner-0.6b", endpoint=hub.url)
 
 
 def test_a_damaged_file_is_deleted_and_reported(hub):
@@ -383,7 +384,7 @@ def test_a_damaged_file_is_deleted_and_reported(hub):
     damaged[1234] ^= 0xFF
     hub.tamper(SMALL_REPO, "model.safetensors", bytes(damaged))
     with pytest.raises(models.DownloadFailed, match="damaged"):
-        models.download("qwen3-asr-0.6b", endpoint=hub.url)
+        downloads.download("qwen3-asr-0.6b", endpoint=hub.url)
     assert not models.is_downloaded("qwen3-asr-0.6b")
     blobs = cache_dir() / "models--Qwen--Qwen3-ASR-0.6B-hf" / "blobs"
     assert not list(blobs.glob("*.incomplete"))
@@ -392,7 +393,7 @@ def test_a_damaged_file_is_deleted_and_reported(hub):
 def test_modelscope_without_the_package_says_how_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "modelscope", None)
     with pytest.raises(TingxieError, match="pip install modelscope"):
-        models.download("qwen3-asr-0.6b", source="modelscope")
+        downloads.download("qwen3-asr-0.6b", source="modelscope")
 
 
 def test_modelscope_downloads_the_original_layout_into_the_models_folder(monkeypatch, tmp_path):
@@ -405,8 +406,8 @@ def test_modelscope_downloads_the_original_layout_into_the_models_folder(monkeyp
 
     fake_modelscope = types.SimpleNamespace(snapshot_download=snapshot_download)
     monkeypatch.setitem(sys.modules, "modelscope", fake_modelscope)
-    seen: list[models.DownloadProgress] = []
-    folder = models.download(
+    seen: list[downloads.DownloadProgress] = []
+    folder = downloads.download(
         "qwen3-asr-0.6b", source="modelscope", models_dir=tmp_path / "m", progress=seen.append
     )
     assert calls == [("Qwen/Qwen3-ASR-0.6B", str(tmp_path / "m" / "Qwen3-ASR-0.6B"))]
@@ -414,7 +415,7 @@ def test_modelscope_downloads_the_original_layout_into_the_models_folder(monkeyp
     assert models.model_path("qwen3-asr-0.6b", tmp_path / "m") == folder
     assert seen[-1].fraction == 1.0
     # Already there: no second call.
-    models.download("qwen3-asr-0.6b", source="modelscope", models_dir=tmp_path / "m")
+    downloads.download("qwen3-asr-0.6b", source="modelscope", models_dir=tmp_path / "m")
     assert len(calls) == 1
 
 
@@ -431,11 +432,11 @@ def test_models_list_shows_each_state(hub, capsys):
     token = CancelToken()
     hub.bytes_per_second = 8_000_000
     with pytest.raises(Cancelled):
-        models.download(
+        downloads.download(
             "qwen3-asr-0.6b", endpoint=hub.url, progress=cancel_after(token, 500_000, []),
             cancel=token,
         )  # fmt: skip
-    models.download("qwen3-asr-1.7b", endpoint=hub.url)
+    downloads.download("qwen3-asr-1.7b", endpoint=hub.url)
 
     status, out, _ = run_cli(capsys, "list")
     lines = out.splitlines()
@@ -456,7 +457,7 @@ def test_models_path_of_a_missing_model_exits_1(capsys):
 
 
 def test_models_path_prints_the_folder(hub, capsys, tmp_path):
-    folder = models.download("qwen3-asr-1.7b", endpoint=hub.url, models_dir=tmp_path / "m")
+    folder = downloads.download("qwen3-asr-1.7b", endpoint=hub.url, models_dir=tmp_path / "m")
     status, out, _ = run_cli(capsys, "path", "qwen3-asr-1.7b", "--models-dir", str(tmp_path / "m"))
     assert status == 0
     assert out.strip() == str(folder)
@@ -508,7 +509,7 @@ def test_models_download_errors_are_one_line(capsys, closed_port_url):
 
 def test_progress_bar_rendering():
     line = ProgressBar("qwen3-asr-0.6b", sys.stderr).render(
-        models.DownloadProgress(
+        downloads.DownloadProgress(
             bytes_done=820_000_000,
             bytes_total=1_880_000_000,
             speed=12_500_000,

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
+from tingxie.asr import download as downloads
 from tingxie.asr import models
 from tingxie.core.cancel import CancelToken
 from tingxie.core.errors import Cancelled, TingxieError
@@ -126,13 +127,13 @@ def run_download(args: argparse.Namespace) -> int:
     cancel = CancelToken()
     bar = ProgressBar(spec.name, sys.stderr)
     if args.source == "huggingface":
-        where = models.resolve_endpoint(args.endpoint)
+        where = downloads.resolve_endpoint(args.endpoint)
     else:
         where = "ModelScope"
     print(f"Downloading {spec.name} from {where}…", file=sys.stderr)
     try:
         with _ctrl_c_cancels(cancel):
-            folder = models.download(
+            folder = downloads.download(
                 spec,
                 source=args.source,
                 endpoint=args.endpoint,
@@ -189,7 +190,7 @@ class ProgressBar:
         self._drawn = False
         self._last_print = 0.0
 
-    def update(self, p: models.DownloadProgress) -> None:
+    def update(self, p: downloads.DownloadProgress) -> None:
         """Show one progress report (called by the download)."""
         line = self.render(p)
         self._last_line = line
@@ -217,7 +218,7 @@ class ProgressBar:
         self._drawn = False
         self._printed = self._last_line
 
-    def render(self, p: models.DownloadProgress) -> str:
+    def render(self, p: downloads.DownloadProgress) -> str:
         """``label  42% [#####.......]  820 MB / 1.9 GB  12 MB/s  ETA 1:32  file``."""
         fraction = min(max(p.fraction, 0.0), 1.0)
         filled = int(fraction * 24)
