@@ -1,0 +1,131 @@
+"""Every user setting, declared once (as Picard does in ``options.py``), stored in QSettings.
+
+A setting has a key, a type and a default; :class:`Settings` reads and writes them with the
+type restored (QSettings hands back strings from INI files). Add new settings here, nowhere
+else, and bump :data:`VERSION` with a migration in :func:`_upgrade` when a key changes meaning.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QSettings
+
+ORGANIZATION = "Tingxie"
+APPLICATION = "Tingxie"
+VERSION = 1
+
+
+@dataclass(frozen=True)
+class Option:
+    """One declared setting."""
+
+    key: str
+    default: Any
+    kind: type
+
+
+OPTIONS: dict[str, Option] = {}
+
+
+def _declare(key: str, default: Any, kind: type | None = None) -> str:
+    OPTIONS[key] = Option(key, default, kind or type(default))
+    return key
+
+
+# Transcription
+LANGUAGE = _declare("transcribe/language", "auto")
+CONTEXT_SNIPPETS = _declare("transcribe/context_snippets", [], list)
+MODEL = _declare("transcribe/model", "qwen3-asr-0.6b")
+MODELS_DIR = _declare("transcribe/models_dir", "")
+DEVICE = _declare("transcribe/device", "auto")
+BATCH_SIZE = _declare("transcribe/batch_size", 0)  # 0 = from free memory
+TEMPERATURE = _declare("transcribe/temperature", 0.0)
+INT8 = _declare("transcribe/int8_on_cpu", False)
+MAX_CHUNK = _declare("transcribe/max_chunk_seconds", 30.0)
+HF_ENDPOINT = _declare("models/endpoint", "")
+DOWNLOAD_SOURCE = _declare("models/source", "huggingface")
+# Batch queue
+QUEUE_OUTPUT_DIR = _declare("queue/output_dir", "")
+# Window
+RECENT_FILES = _declare("window/recent_files", [], list)
+GEOMETRY = _declare("window/geometry", b"", bytes)
+WINDOW_STATE = _declare("window/state", b"", bytes)
+UI_LANGUAGE = _declare("window/ui_language", "")  # "" = follow the system
+# Playback and review
+VOLUME = _declare("playback/volume", 0.8)
+SPEED = _declare("playback/speed", 1.0)
+REWIND_SECONDS = _declare("review/rewind_seconds", 3.0)
+RESUME_REWIND_SECONDS = _declare("review/resume_rewind_seconds", 1.0)
+FOLLOW_PLAYBACK = _declare("review/follow_playback", True)
+TINT_UNCERTAIN = _declare("review/tint_uncertain", True)
+UNCERTAIN_BELOW = _declare("review/uncertain_below", 0.6)
+# Export
+SUBTITLE_PRESET = _declare("export/subtitle_preset", "")
+CUSTOM_PRESET = _declare("export/custom_preset", {}, dict)
+
+MAX_RECENT = 10
+
+
+class Settings:
+    """Typed access to the declared settings. ``Settings()`` uses the user's real settings;
+    tests pass a ``QSettings`` on a temporary INI file so the user's config is never touched."""
+
+    def __init__(self, store: QSettings | None = None) -> None:
+        self.store = store or QSettings(ORGANIZATION, APPLICATION)
+        _upgrade(self.store)
+
+    def get(self, key: str) -> Any:
+        """The value of a declared setting, of its declared type."""
+        option = OPTIONS[key]
+        raw = self.store.value(key, None)
+        if raw is None:
+            return _fresh(option.default)
+        try:
+            return _convert(raw, option.kind)
+        except (TypeError, ValueError):
+            return _fresh(option.default)
+
+    def set(self, key: str, value: Any) -> None:
+        """Store a declared setting."""
+        option = OPTIONS[key]
+        if option.kind in (list, dict):
+            value = json.dumps(value, ensure_ascii=False)
+        self.store.setValue(key, value)
+
+    def add_recent_file(self, path: str) -> list[str]:
+        """Put ``path`` first in the recent files; returns the new list."""
+        files = [p for p in self.get(RECENT_FILES) if p != path]
+        files.insert(0, path)
+        self.set(RECENT_FILES, files[:MAX_RECENT])
+        return files[:MAX_RECENT]
+
+    def sync(self) -> None:
+        """Write pending changes to disk."""
+        self.store.sync()
+
+
+def _fresh(default: Any) -> Any:
+    return type(default)(default) if isinstance(default, (list, dict)) else default
+
+
+def _convert(raw: Any, kind: type) -> Any:
+    if kind is bool:
+        return raw if isinstance(raw, bool) else str(raw).lower() in ("true", "1", "yes")
+    if kind in (list, dict):
+        value = json.loads(raw) if isinstance(raw, str) else raw
+        if not isinstance(value, kind):
+            raise TypeError(f"expected {kind.__name__}")
+        return value
+    if kind is bytes:
+        return bytes(raw.data()) if hasattr(raw, "data") else bytes(raw)
+    return kind(raw)
+
+
+def _upgrade(store: QSettings) -> None:
+    """Migrate settings written by older versions (none yet) and stamp the version."""
+    version = int(store.value("settings_version", 0) or 0)
+    if version < VERSION:
+        store.setValue("settings_version", VERSION)
