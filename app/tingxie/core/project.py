@@ -144,17 +144,39 @@ def write_atomic(path: str | Path, data: bytes) -> None:
                 os.close(dir_fd)
 
 
-def _encode(project: Project, path: Path) -> bytes:
-    return json.dumps(project.to_dict(path), ensure_ascii=False, indent=1).encode("utf-8")
+def snapshot(project: Project, path: str | Path) -> dict[str, Any]:
+    """The project's JSON document as it would be saved at ``path``, stamped as modified now.
+
+    Cheap enough for the UI thread; the slow part (encoding and writing) can then run on a
+    background thread with :func:`write_document` or :func:`write_recovery` while the user
+    goes on editing.
+    """
+    project.modified = time.time()
+    return project.to_dict(Path(path))
+
+
+def _encode(doc: dict[str, Any]) -> bytes:
+    return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def write_document(doc: dict[str, Any], path: str | Path) -> None:
+    """Save a :func:`snapshot` atomically and remove the now-stale recovery file."""
+    path = Path(path)
+    write_atomic(path, _encode(doc))
+    with contextlib.suppress(FileNotFoundError):
+        recovery_path(path).unlink()
+
+
+def write_recovery(doc: dict[str, Any], path: str | Path) -> Path:
+    """Write a :func:`snapshot` to the recovery file of the project at ``path``."""
+    target = recovery_path(path)
+    write_atomic(target, _encode(doc))
+    return target
 
 
 def save(project: Project, path: str | Path) -> None:
     """Save the project atomically and remove its now-stale recovery file."""
-    path = Path(path)
-    project.modified = time.time()
-    write_atomic(path, _encode(project, path))
-    with contextlib.suppress(FileNotFoundError):
-        recovery_path(path).unlink()
+    write_document(snapshot(project, path), path)
 
 
 def recovery_path(path: str | Path) -> Path:
@@ -168,11 +190,7 @@ def autosave(project: Project, path: str | Path) -> Path:
 
     ``path`` is where the project is (or will be) saved; the recovery file sits beside it.
     """
-    path = Path(path)
-    target = recovery_path(path)
-    project.modified = time.time()
-    write_atomic(target, _encode(project, path))
-    return target
+    return write_recovery(snapshot(project, path), path)
 
 
 def discard_recovery(path: str | Path) -> None:
