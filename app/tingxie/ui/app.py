@@ -1,0 +1,80 @@
+"""Application start-up: QApplication, translations, icon, the main window."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from tingxie import __version__
+from tingxie.ui import settings as keys
+
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+I18N = RESOURCES / "i18n"
+#: UI languages shipped, besides English (the source language).
+UI_LANGUAGES = ("zh_CN",)
+
+
+def ui_language(settings: keys.Settings) -> str:
+    """The UI language to use: the setting, else the system's, else English."""
+    chosen = settings.get(keys.UI_LANGUAGE)
+    if chosen:
+        return chosen
+    system = QLocale.system().name()  # "zh_CN", "en_GB", ...
+    if system in UI_LANGUAGES:
+        return system
+    if system.startswith("zh"):
+        return "zh_CN"
+    return "en"
+
+
+def install_translations(app: QApplication, language: str) -> list[QTranslator]:
+    """Load Tingxie's and Qt's own translations for ``language``; returns the translators
+    (keep them alive)."""
+    translators = []
+    if language == "en":
+        return translators
+    ours = QTranslator(app)
+    if ours.load(str(I18N / f"tingxie_{language}.qm")):
+        app.installTranslator(ours)
+        translators.append(ours)
+    qt = QTranslator(app)
+    if qt.load(f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(qt)
+        translators.append(qt)
+    return translators
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    """The QApplication with Tingxie's names, icon and style; reuses an existing one."""
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    app.setOrganizationName(keys.ORGANIZATION)
+    app.setApplicationName(keys.APPLICATION)
+    app.setApplicationDisplayName("Tingxie 听写")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("tingxie")
+    icon = RESOURCES / "icons" / "tingxie.svg"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    # Fusion follows the system's light or dark colour scheme on every platform (Qt >= 6.5).
+    app.setStyle("Fusion")
+    return app
+
+
+def run(files: list[str]) -> int:
+    """Open the window (and ``files``), run the event loop; returns the exit status."""
+    from tingxie.ui.main_window import MainWindow
+
+    app = make_app()
+    settings = keys.Settings()
+    app._translators = install_translations(app, ui_language(settings))  # type: ignore[attr-defined]
+    window = MainWindow(settings)
+    window.show()
+    for path in files[:1]:
+        window.open_path(path)
+    if len(files) > 1:
+        window.queue.controller.add_files(files[1:])
+    return app.exec()

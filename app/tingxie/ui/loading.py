@@ -1,0 +1,84 @@
+"""What the window does off the UI thread when a file opens: decode, envelope, project.
+
+Plain functions (no Qt) that a :class:`~tingxie.ui.background.Background` runs; the window
+gets a :class:`LoadedMedia` back on the UI thread, or the typed error to show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from tingxie.core import project as projects
+from tingxie.core.audio import Audio, TruncatedAudioFile, load
+from tingxie.core.cancel import CancelToken
+from tingxie.core.envelope import Envelope
+from tingxie.core.errors import FileProblem
+
+
+@dataclass
+class LoadedMedia:
+    """A decoded file, its waveform envelope and the project it belongs to."""
+
+    media_path: Path
+    audio: Audio
+    envelope: Envelope
+    project: projects.Project
+    project_path: Path | None = None  # set when a .tingxie was opened
+    recovered: projects.Project | None = None  # a newer autosave of that project
+    truncated: str = ""  # the problem, when only part of a damaged file could be read
+
+
+class AudioMissing(FileProblem):
+    """A project whose audio file cannot be found."""
+
+
+def is_project(path: str | Path) -> bool:
+    """Whether ``path`` names a Tingxie project rather than media."""
+    return Path(path).suffix.lower() == projects.SUFFIX
+
+
+def load_media(path: str | Path, progress: Callable[[float], None] | None = None,
+               cancel: CancelToken | None = None, accept_partial: bool = False,
+               media_path: str | Path | None = None) -> LoadedMedia:
+    """Open a media file or a project (with its media), decoding and building the envelope.
+
+    ``progress`` receives fractions in [0, 1]. ``accept_partial`` opens the readable part of
+    a truncated file instead of raising :class:`TruncatedAudioFile`. ``media_path``, for a
+    project, overrides where its audio is (the user located a moved file).
+    """
+    path = Path(path)
+    report = progress or (lambda _f: None)
+    project_path = None
+    recovered = None
+    if is_project(path):
+        opened = projects.open_project(path)
+        project, recovered, project_path = opened.project, opened.recovered, path
+        if media_path is None:
+            found = projects.locate_audio(project, [path.parent])
+            if found is None:
+                raise AudioMissing(
+                    project.audio_path or path, "the audio of this project was not found.",
+                    "Locate the audio file to go on; the transcript is safe.")
+            media_path = found
+        project.audio_path = Path(media_path)
+    else:
+        project = projects.Project()
+        media_path = path
+    media_path = Path(media_path)
+    truncated = ""
+    try:
+        audio = load(media_path, progress=lambda f: report(0.9 * f), cancel=cancel)
+    except TruncatedAudioFile as exc:
+        if not accept_partial or exc.partial is None:
+            raise
+        audio, truncated = exc.partial, str(exc)
+    envelope = Envelope.build(audio.samples, audio.sample_rate, cancel=cancel)
+    if project.audio_fingerprint is None:
+        projects.attach_audio(project, media_path)
+    if project.transcript.duration is None:
+        project.transcript.duration = round(audio.duration, 3)
+    report(1.0)
+    return LoadedMedia(media_path, audio, envelope, project, project_path, recovered,
+                       truncated)

@@ -1,0 +1,57 @@
+"""Every keyboard shortcut, declared once: the window binds them, Help lists them, and the
+README's table is checked against this list by a test.
+
+They avoid keys a typist needs while correcting text: Ctrl+Space switches the input method
+on Chinese systems, Ctrl+Left/Right move by word, Esc cancels an edit, Ctrl+F is Find.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Shortcut:
+    """A key sequence (Qt's portable text: Ctrl is Cmd on macOS) and what it does."""
+
+    keys: str
+    description: str
+
+
+SHORTCUTS: dict[str, Shortcut] = {
+    "open": Shortcut("Ctrl+O", "Open media or a project"),
+    "save": Shortcut("Ctrl+S", "Save the project"),
+    "save_as": Shortcut("Ctrl+Shift+S", "Save the project as…"),
+    "quit": Shortcut("Ctrl+Q", "Quit"),
+    "play_pause": Shortcut("Ctrl+P", "Play / pause"),
+    "rewind": Shortcut("Alt+Left", "Rewind a few seconds"),
+    "forward": Shortcut("Alt+Right", "Forward a few seconds"),
+    "slower": Shortcut("Ctrl+-", "Play slower"),
+    "faster": Shortcut("Ctrl+=", "Play faster"),
+    "zoom_in": Shortcut("Ctrl+Shift+=", "Zoom the waveform in"),
+    "zoom_out": Shortcut("Ctrl+Shift+-", "Zoom the waveform out"),
+    "follow": Shortcut("Ctrl+L", "Follow playback on/off"),
+    "transcribe": Shortcut("Ctrl+R", "Transcribe the whole file"),
+    "transcribe_selection": Shortcut("Ctrl+Shift+R", "Transcribe the selected range"),
+    "cancel": Shortcut("Ctrl+.", "Cancel the transcription"),
+    "shortcuts": Shortcut("F1", "Show the keyboard shortcuts"),
+}
+
+#: Shortcuts Qt gives the standard actions (listed for completeness).
+STANDARD = {
+    "undo": Shortcut("Ctrl+Z", "Undo (the menu names the step)"),
+    "redo": Shortcut("Ctrl+Shift+Z", "Redo"),
+}
+
+
+def all_shortcuts() -> dict[str, Shortcut]:
+    """Declared and standard shortcuts together, in menu order."""
+    return {**SHORTCUTS, **STANDARD}
+
+
+def shortcuts_html(tr: Callable[[str], str] = str) -> str:
+    """The shortcuts as an HTML table for Help > Keyboard shortcuts."""
+    rows = "".join(f"<tr><td><b>{s.keys}</b></td><td>&nbsp;{tr(s.description)}</td></tr>"
+                   for s in all_shortcuts().values())
+    return f"<table>{rows}</table>"
