@@ -121,7 +121,7 @@ class MainWindow(QMainWindow):
         self.splitter = splitter
         self.setCentralWidget(splitter)
 
-        self.controls = TranscriptionControls(self.settings, self)
+        self.controls = TranscriptionControls(self.settings, self, background=self.background)
         dock = QDockWidget(self.tr("Transcription"), self)
         dock.setObjectName("transcription-dock")
         dock.setWidget(self.controls)

@@ -1,0 +1,437 @@
+"""The transcription controls: language, context, model, device, advanced options, and the
+Transcribe / Cancel buttons with the job's progress.
+
+The panel only collects choices and reports requests (``transcribeRequested(scope)``); the
+window turns them into a job from :meth:`~TranscriptionControls.options`,
+:meth:`~TranscriptionControls.engine_config` and :meth:`~TranscriptionControls.pipeline_config`.
+
+Every choice is remembered in :class:`~tingxie.ui.settings.Settings` when it changes;
+:meth:`~TranscriptionControls.project_options` and
+:meth:`~TranscriptionControls.apply_project_options` save and restore them with a project.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tingxie.asr.engine import TranscribeOptions
+from tingxie.core.segmentation import MAX_MAX_LENGTH
+from tingxie.ui import settings as keys
+from tingxie.ui.background import Background, default_background
+from tingxie.ui.context_box import ContextBox
+from tingxie.ui.device_combo import DeviceComboBox, DeviceReport, probe_devices
+from tingxie.ui.language_combo import AUTO, LanguageComboBox
+from tingxie.ui.model_picker import ModelPicker, format_eta
+from tingxie.ui.settings import Settings
+
+MIN_CHUNK_SECONDS = 5
+MAX_CHUNK_SECONDS = int(MAX_MAX_LENGTH)  # 1200 s, what the pipeline accepts
+
+
+class TranscriptionControls(QWidget):
+    """Language, context, model, device and advanced options, Transcribe and Cancel."""
+
+    languageChanged = Signal(str)  # "auto" or a language code
+    modelChanged = Signal(str)  # a registry name or a folder path
+    deviceChanged = Signal(str)  # "auto", "cpu", "cuda" or "mps"
+    optionsChanged = Signal()  # any choice or the context changed (a project is now modified)
+    transcribeRequested = Signal(str)  # "all" or "selection"
+    cancelRequested = Signal()
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        parent: QWidget | None = None,
+        *,
+        background: Background | None = None,
+        device_probe: Callable[[], DeviceReport] = probe_devices,
+    ) -> None:
+        super().__init__(parent)
+        self._settings = settings or Settings()
+        self._background = background or default_background()
+        self._device_probe = device_probe
+        self._detection_started = False
+        self._busy = False
+        self._can_transcribe = True
+
+        # Language
+        self.language_combo = LanguageComboBox()
+        dialects = self.tr(
+            "22 Chinese dialects (Sichuanese, Shanghainese, Hokkien, Wu, Minnan…) are "
+            "recognised automatically: choose Chinese or Auto-detect."
+        )
+        self.language_combo.setToolTip(dialects)
+        self.dialect_note = QLabel(self.tr("Chinese dialects are recognised automatically."))
+        self.dialect_note.setToolTip(dialects)
+        self.dialect_note.setWordWrap(True)
+        self.dialect_note.setEnabled(False)  # greyed: a note, not a control
+
+        # Context (its snippets live in the settings)
+        self.context_box = ContextBox(self._settings)
+        self.context_edit = self.context_box.edit
+        self.snippet_menu = self.context_box.menu
+
+        # Model and device
+        self.model_picker = ModelPicker(self._settings, self._background)
+        self.device_combo = DeviceComboBox()
+
+        # Advanced
+        self.batch_spin = QSpinBox()
+        self.batch_spin.setRange(0, 256)
+        self.batch_spin.setSpecialValueText(self.tr("Automatic"))
+        self.batch_spin.setToolTip(
+            self.tr("Chunks transcribed at once; Automatic fits the free memory")
+        )
+        self.temperature_spin = QDoubleSpinBox()
+        self.temperature_spin.setRange(0.0, 2.0)
+        self.temperature_spin.setSingleStep(0.1)
+        self.temperature_spin.setDecimals(2)
+        self.temperature_spin.setSpecialValueText(self.tr("0 (greedy)"))
+        self.temperature_spin.setToolTip(self.tr("0 always picks the likeliest words"))
+        self.int8_check = QCheckBox(self.tr("int8 weights on the CPU"))
+        self.int8_check.setToolTip(
+            self.tr("Faster and smaller on a CPU, slightly less accurate; ignored on a GPU")
+        )
+        self.max_chunk_spin = QSpinBox()
+        self.max_chunk_spin.setRange(MIN_CHUNK_SECONDS, MAX_CHUNK_SECONDS)
+        self.max_chunk_spin.setSuffix(self.tr(" s"))
+        self.max_chunk_spin.setToolTip(
+            self.tr("Longest piece of audio sent to the model at once; pieces are cut at pauses")
+        )
+        self.advanced_toggle = QToolButton()
+        self.advanced_toggle.setText(self.tr("Advanced"))
+        self.advanced_toggle.setCheckable(True)
+        self.advanced_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.advanced_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.advanced_toggle.setAutoRaise(True)
+        self.advanced_body = QWidget()
+        self.advanced_body.setVisible(False)
+
+        # Transcribe
+        self.scope_all = QRadioButton(self.tr("Whole file"))
+        self.scope_selection = QRadioButton(self.tr("Selected range"))
+        self.scope_selection.setToolTip(self.tr("Select a range on the waveform first"))
+        self.scope_group = QButtonGroup(self)
+        self.scope_group.addButton(self.scope_all)
+        self.scope_group.addButton(self.scope_selection)
+        self.scope_all.setChecked(True)
+        self.scope_selection.setEnabled(False)
+        self.transcribe_button = QPushButton(self.tr("Transcribe"))
+        self.transcribe_button.setDefault(True)
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setEnabled(False)
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setTextVisible(True)
+
+        self._build_layout()
+        self._load_settings()
+        self.reset_progress()
+        self._connect()
+
+    # ------------------------------------------------------------------ layout
+
+    def _build_layout(self) -> None:
+        language_box = QGroupBox(self.tr("Language"))
+        language_layout = QVBoxLayout(language_box)
+        language_layout.addWidget(self.language_combo)
+        language_layout.addWidget(self.dialect_note)
+
+        context_box = QGroupBox(self.tr("Context"))
+        context_layout = QVBoxLayout(context_box)
+        context_layout.addWidget(self.context_box)
+
+        model_box = QGroupBox(self.tr("Model"))
+        model_layout = QFormLayout(model_box)
+        model_layout.addRow(self.model_picker)
+        model_layout.addRow(self.tr("Device"), self.device_combo)
+
+        advanced = QFormLayout(self.advanced_body)
+        advanced.setContentsMargins(12, 0, 0, 0)
+        advanced.addRow(self.tr("Batch size"), self.batch_spin)
+        advanced.addRow(self.tr("Temperature"), self.temperature_spin)
+        advanced.addRow(self.tr("Max chunk length"), self.max_chunk_spin)
+        advanced.addRow(self.int8_check)
+
+        scope_row = QHBoxLayout()
+        scope_row.addWidget(self.scope_all)
+        scope_row.addWidget(self.scope_selection)
+        scope_row.addStretch(1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.transcribe_button, 1)
+        buttons.addWidget(self.cancel_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(language_box)
+        layout.addWidget(context_box)
+        layout.addWidget(model_box)
+        layout.addWidget(self.advanced_toggle)
+        layout.addWidget(self.advanced_body)
+        layout.addStretch(1)
+        layout.addLayout(scope_row)
+        layout.addLayout(buttons)
+        layout.addWidget(self.progress_bar)
+
+    def _load_settings(self) -> None:
+        s = self._settings
+        self.language_combo.set_language(s.get(keys.LANGUAGE))
+        self.device_combo.set_device(s.get(keys.DEVICE))
+        self.batch_spin.setValue(max(0, int(s.get(keys.BATCH_SIZE))))
+        self.temperature_spin.setValue(float(s.get(keys.TEMPERATURE)))
+        self.int8_check.setChecked(bool(s.get(keys.INT8)))
+        self.max_chunk_spin.setValue(round(float(s.get(keys.MAX_CHUNK))))
+
+    def _connect(self) -> None:
+        s = self._settings
+        self.language_combo.languageChanged.connect(lambda code: s.set(keys.LANGUAGE, code))
+        self.language_combo.languageChanged.connect(self.languageChanged)
+        self.model_picker.modelChanged.connect(self.modelChanged)
+        self.device_combo.deviceChanged.connect(self._on_device_chosen)
+        self.batch_spin.valueChanged.connect(lambda v: s.set(keys.BATCH_SIZE, int(v)))
+        self.temperature_spin.valueChanged.connect(lambda v: s.set(keys.TEMPERATURE, float(v)))
+        self.int8_check.toggled.connect(lambda on: s.set(keys.INT8, bool(on)))
+        self.max_chunk_spin.valueChanged.connect(lambda v: s.set(keys.MAX_CHUNK, float(v)))
+        for signal in (
+            self.language_combo.languageChanged,
+            self.model_picker.modelChanged,
+            self.device_combo.deviceChanged,
+            self.batch_spin.valueChanged,
+            self.temperature_spin.valueChanged,
+            self.int8_check.toggled,
+            self.max_chunk_spin.valueChanged,
+            self.context_box.textChanged,
+        ):
+            signal.connect(self.optionsChanged)
+        self.advanced_toggle.toggled.connect(self._show_advanced)
+        self.transcribe_button.clicked.connect(self._request_transcription)
+        self.cancel_button.clicked.connect(self._request_cancel)
+
+    # ------------------------------------------------------------------ language and context
+
+    def language(self) -> str:
+        """``"auto"`` or the chosen language's code."""
+        return self.language_combo.language()
+
+    def set_language(self, code: str) -> bool:
+        """Choose a language (code, name, native name or ``"auto"``); ``False`` if unknown."""
+        return self.language_combo.set_language(code)
+
+    def context(self) -> str:
+        """The context text as typed."""
+        return self.context_box.text()
+
+    def set_context(self, text: str) -> None:
+        """Replace the context text (a project being opened)."""
+        self.context_box.set_text(text)
+
+    def snippets(self) -> list[str]:
+        """The saved context snippets, oldest first."""
+        return self.context_box.snippets()
+
+    def save_snippet(self, text: str | None = None) -> bool:
+        """Save ``text`` (default: the current context) as a snippet; ``False`` if empty."""
+        return self.context_box.save_snippet(text)
+
+    def insert_snippet(self, index: int) -> None:
+        """Insert a saved snippet at the cursor, on a line of its own."""
+        self.context_box.insert_snippet(index)
+
+    def delete_snippet(self, index: int) -> None:
+        """Forget a saved snippet."""
+        self.context_box.delete_snippet(index)
+
+    # ------------------------------------------------------------------ model and device
+
+    def model(self) -> str:
+        """The chosen model: a registry name or a folder path."""
+        return self.model_picker.model()
+
+    def device(self) -> str:
+        """``auto``, ``cpu``, ``cuda`` or ``mps``."""
+        return self.device_combo.device()
+
+    def detect_devices(self) -> None:
+        """Find out which devices this computer has, off the UI thread (once)."""
+        if self._detection_started:
+            return
+        self._detection_started = True
+        self._background.run(self._device_probe, self._devices_detected, context=self)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.detect_devices()
+
+    def _devices_detected(self, report: DeviceReport | None, error: BaseException | None) -> None:
+        with QSignalBlocker(self.device_combo):  # a fallback to Auto is not the user's choice
+            self.device_combo.apply_report(report, None if error is None else str(error))
+        saved = self._settings.get(keys.DEVICE)
+        if report is not None and not self.device_combo.is_available(saved):
+            self.device_combo.setToolTip(
+                self.tr("{0} is not available on this computer; Auto is used instead.").format(
+                    saved.upper()
+                )
+            )
+
+    def _on_device_chosen(self, device: str) -> None:
+        self._settings.set(keys.DEVICE, device)
+        self.device_combo.setToolTip("")
+        self.deviceChanged.emit(device)
+
+    def _show_advanced(self, shown: bool) -> None:
+        self.advanced_body.setVisible(shown)
+        arrow = Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
+        self.advanced_toggle.setArrowType(arrow)
+
+    # ------------------------------------------------------------------ what a job needs
+
+    def options(self) -> TranscribeOptions:
+        """Language, context and decoding settings for the engine."""
+        language = self.language()
+        return TranscribeOptions(
+            language=None if language == AUTO else language,
+            context=self.context().strip(),
+            temperature=float(self.temperature_spin.value()),
+        )
+
+    def engine_config(self) -> dict[str, Any]:
+        """What picks the engine: ``model`` (name or folder), ``models_dir``, ``device``,
+        ``int8``."""
+        return {
+            "model": self.model(),
+            "models_dir": self.model_picker.models_dir(),
+            "device": self.device(),
+            "int8": self.int8_check.isChecked(),
+        }
+
+    def pipeline_config(self) -> dict[str, Any]:
+        """How the pipeline cuts and batches: ``batch_size`` (``None`` = automatic) and
+        ``max_chunk`` (seconds per chunk, the pipeline's ``max_length``)."""
+        batch = self.batch_spin.value()
+        return {"batch_size": batch or None, "max_chunk": float(self.max_chunk_spin.value())}
+
+    def project_options(self) -> dict[str, Any]:
+        """Every choice, to save with a project."""
+        return {
+            "language": self.language(),
+            "context": self.context(),
+            "model": self.model(),
+            "device": self.device(),
+            "batch_size": self.batch_spin.value(),
+            "temperature": float(self.temperature_spin.value()),
+            "int8": self.int8_check.isChecked(),
+            "max_chunk": float(self.max_chunk_spin.value()),
+        }
+
+    def apply_project_options(self, options: dict[str, Any]) -> None:
+        """Restore the choices a project was saved with; missing or unusable ones are skipped
+        (an unusable model folder says so under the model)."""
+        o = options or {}
+        if "language" in o:
+            self.set_language(str(o["language"] or AUTO))
+        if "context" in o:
+            self.set_context(str(o["context"] or ""))
+        if o.get("model"):
+            self.model_picker.set_model(str(o["model"]))
+        if o.get("device"):
+            self.device_combo.set_device(str(o["device"]))
+        for key, widget, kind in (
+            ("batch_size", self.batch_spin, int),
+            ("temperature", self.temperature_spin, float),
+            ("max_chunk", self.max_chunk_spin, round),
+        ):
+            if key in o:
+                with contextlib.suppress(TypeError, ValueError):
+                    widget.setValue(kind(float(o[key] or 0)))
+        if "int8" in o:
+            self.int8_check.setChecked(bool(o["int8"]))
+
+    # ------------------------------------------------------------------ transcribe, progress
+
+    def scope(self) -> str:
+        """``"all"`` or ``"selection"``."""
+        return "selection" if self.scope_selection.isChecked() else "all"
+
+    def set_selection_available(self, available: bool) -> None:
+        """Whether a range is selected; without one only the whole file can be transcribed."""
+        self.scope_selection.setEnabled(available)
+        if not available and self.scope_selection.isChecked():
+            self.scope_all.setChecked(True)
+
+    def set_can_transcribe(self, can: bool) -> None:
+        """Whether there is something to transcribe (a file is open)."""
+        self._can_transcribe = can
+        self._update_buttons()
+
+    def set_busy(self, busy: bool) -> None:
+        """A job is running: Transcribe is off and Cancel on (and the other way round)."""
+        self._busy = busy
+        self.cancel_button.setText(self.tr("Cancel"))
+        self._update_buttons()
+
+    def is_busy(self) -> bool:
+        """Whether :meth:`set_busy` said a job runs."""
+        return self._busy
+
+    def set_progress(self, stage: str, fraction: float, eta_seconds: float | None = None) -> None:
+        """Show a job's progress: ``"speech"`` (finding speech) or ``"transcribe"``, 0..1 done,
+        and the seconds left if known (``None`` or negative: unknown)."""
+        fraction = min(max(float(fraction), 0.0), 1.0)
+        percent = int(fraction * 100)
+        if stage == "speech":
+            text = self.tr("Finding speech… {0}%").format(percent)
+        elif stage == "transcribe":
+            text = self.tr("Transcribing… {0}%").format(percent)
+        elif stage == "align":
+            text = self.tr("Aligning words… {0}%").format(percent)
+        else:
+            text = f"{stage}… {percent}%"
+        if eta_seconds is not None and eta_seconds >= 0 and fraction < 1.0:
+            text += self.tr(" · {0} left").format(format_eta(eta_seconds))
+        self.progress_bar.setValue(round(fraction * 1000))
+        self.progress_bar.setFormat(text)  # only %p, %v and %m are placeholders
+        self._progress_text = text
+
+    def reset_progress(self) -> None:
+        """Empty the progress bar."""
+        self.progress_bar.setValue(0)
+        self.progress_bar.setFormat("")
+        self._progress_text = ""
+
+    def progress_text(self) -> str:
+        """What the progress bar says."""
+        return self._progress_text
+
+    def _update_buttons(self) -> None:
+        self.transcribe_button.setEnabled(not self._busy and self._can_transcribe)
+        self.cancel_button.setEnabled(self._busy)
+
+    def _request_transcription(self) -> None:
+        if not self._busy:
+            self.transcribeRequested.emit(self.scope())
+
+    def _request_cancel(self) -> None:
+        if self._busy:
+            self.cancel_button.setEnabled(False)
+            self.cancel_button.setText(self.tr("Cancelling…"))
+            self.cancelRequested.emit()

@@ -1,0 +1,373 @@
+"""The model choice: Qwen3-ASR 0.6B / 1.7B or a local folder, with download state and downloads.
+
+Nothing is downloaded until the user clicks Download. A download runs on a background thread
+(:mod:`tingxie.ui.background`) with a progress bar, speed, time left and Cancel; a failure is
+shown as a message in the panel, never as a crash or a dialog.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tingxie.asr import download as downloads
+from tingxie.asr.models import (
+    MODELS,
+    SOURCES,
+    InvalidModelFolder,
+    ModelSpec,
+    UnknownModel,
+    download_state,
+    find_model,
+    format_size,
+    use_local_folder,
+)
+from tingxie.core.cancel import CancelToken
+from tingxie.core.errors import Cancelled, TingxieError
+from tingxie.ui import settings as keys
+from tingxie.ui.background import Background
+from tingxie.ui.settings import Settings
+
+log = logging.getLogger(__name__)
+
+ASR_MODELS: tuple[ModelSpec, ...] = tuple(spec for spec in MODELS if spec.kind == "asr")
+
+
+def format_eta(seconds: float) -> str:
+    """``75`` -> ``"1:15"``, ``3725`` -> ``"1:02:05"``."""
+    hours, rest = divmod(max(0, round(seconds)), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def display_name(spec: ModelSpec) -> str:
+    """``Qwen/Qwen3-ASR-0.6B-hf`` -> ``Qwen3-ASR 0.6B``; a folder's own name for a folder."""
+    if spec.local_path is not None or not spec.repo_id:
+        return spec.name
+    name = spec.repo_id.rsplit("/", 1)[-1].removesuffix("-hf")
+    head, _, size = name.rpartition("-")
+    return f"{head} {size}" if head else name
+
+
+class ModelPicker(QWidget):
+    """Choose the model, see whether it is on disk, and download it on request."""
+
+    modelChanged = Signal(str)  # a registry name or a folder path
+    downloadFinished = Signal(str, str)  # model name, folder ("" when it failed or was cancelled)
+
+    def __init__(
+        self, settings: Settings, background: Background, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._settings = settings
+        self._background = background
+        self._cancel: CancelToken | None = None
+        self._downloading: ModelSpec | None = None
+
+        self.combo = QComboBox()
+        self.combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.combo.setMinimumContentsLength(18)
+        self.combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.folder_button = QPushButton(self.tr("Folder…"))
+        self.folder_button.setToolTip(
+            self.tr(
+                "Use a model already on disk (a folder with config.json and *.safetensors weights)"
+            )
+        )
+        self.state_label = QLabel()
+        self.state_label.setWordWrap(True)
+        self.download_button = QPushButton(self.tr("Download"))
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setFormat("%p%")
+        self.progress_label = QLabel()
+        self.progress_label.setWordWrap(True)
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setToolTip(self.tr("Stop the download; the next one resumes it"))
+        self.message_label = QLabel()
+        self.message_label.setWordWrap(True)
+        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        row = QHBoxLayout()
+        row.addWidget(self.combo, 1)
+        row.addWidget(self.folder_button)
+        state_row = QHBoxLayout()
+        state_row.addWidget(self.state_label, 1)
+        state_row.addWidget(self.download_button)
+        progress = QGridLayout()
+        progress.addWidget(self.progress_bar, 0, 0)
+        progress.addWidget(self.cancel_button, 0, 1)
+        progress.addWidget(self.progress_label, 1, 0, 1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addLayout(state_row)
+        layout.addLayout(progress)
+        layout.addWidget(self.message_label)
+
+        for spec in ASR_MODELS:
+            self.combo.addItem(display_name(spec), spec.name)
+        self._show_progress(False)
+        self._set_message("")
+        self.set_model(settings.get(keys.MODEL), remember=False)
+        self.refresh()
+
+        self.combo.currentIndexChanged.connect(self._on_combo_changed)
+        self.folder_button.clicked.connect(self._ask_for_folder)
+        self.download_button.clicked.connect(self.start_download)
+        self.cancel_button.clicked.connect(self.cancel_download)
+        # A deleted picker stops its download (the files fetched so far are kept); the slot
+        # must not touch the dying object, so it only sees this holder.
+        running: list[CancelToken | None] = [None]
+        self._running_token = running
+        self.destroyed.connect(lambda *_: running[0] is not None and running[0].cancel())
+
+    # ---- the choice
+
+    def model(self) -> str:
+        """The chosen model: a registry name, or the path of a local folder."""
+        return str(self.combo.currentData())
+
+    def spec(self) -> ModelSpec:
+        """The chosen model's :class:`ModelSpec`."""
+        return find_model(self.model())
+
+    def set_model(self, name_or_folder: str, remember: bool = True) -> bool:
+        """Choose a registry model or a model folder; ``False`` (with a message) if unusable."""
+        value = str(name_or_folder or "").strip()
+        row = self.combo.findData(value)
+        if row >= 0:
+            self.combo.setCurrentIndex(row)
+            return True
+        try:
+            spec = find_model(value)
+        except UnknownModel as exc:
+            self._set_message(str(exc), error=True)
+            return False
+        if spec.local_path is None:
+            row = self.combo.findData(spec.name)
+            if row < 0:
+                self._set_message(
+                    self.tr("{0} is not a Qwen3-ASR speech model.").format(value), error=True
+                )
+                return False
+            self.combo.setCurrentIndex(row)
+            return True
+        return self.choose_local_folder(str(spec.local_path), remember=remember)
+
+    def choose_local_folder(self, path: str, remember: bool = True) -> bool:
+        """Use the model in ``path`` if it looks like a checkpoint; else show why and keep the
+        current model."""
+        try:
+            folder = use_local_folder(path)
+        except InvalidModelFolder as exc:
+            self._set_message(self.tr("Cannot use this folder: {0}").format(exc), error=True)
+            return False
+        self._set_message("")
+        before = self.model()
+        text = self.tr("{0} (folder)").format(folder.name)
+        with QSignalBlocker(self.combo):
+            if self.combo.count() == len(ASR_MODELS):  # one local folder at a time
+                self.combo.addItem(text, str(folder))
+            row = len(ASR_MODELS)
+            self.combo.setItemText(row, text)
+            self.combo.setItemData(row, str(folder))
+            self.combo.setItemData(row, str(folder), Qt.ItemDataRole.ToolTipRole)
+            self.combo.setCurrentIndex(row)
+        if remember:
+            self._settings.set(keys.MODEL, str(folder))
+        if self.model() != before:
+            self.modelChanged.emit(self.model())
+        self.refresh()
+        return True
+
+    def models_dir(self) -> str | None:
+        """The models folder from the settings, or ``None`` for the Hugging Face cache."""
+        return self._settings.get(keys.MODELS_DIR) or None
+
+    def state_of(self, name: str) -> str:
+        """The download state of a registry model, as :func:`download_state` words it."""
+        return download_state(name, self.models_dir())
+
+    def refresh(self) -> None:
+        """Look at the disk again (after a download, or when the models folder changed)."""
+        for row in range(self.combo.count()):
+            spec = find_model(str(self.combo.itemData(row)))
+            if spec.local_path is None:
+                state = self._state_words(self.state_of(spec.name))
+                size = format_size(spec.size_bytes)
+                text = self.tr("{0} · {1} · {2}").format(display_name(spec), size, state)
+                self.combo.setItemText(row, text)
+                self.combo.setItemData(row, spec.good_for, Qt.ItemDataRole.ToolTipRole)
+        self._update_state()
+
+    # ---- downloads
+
+    def is_downloading(self) -> bool:
+        """Whether a download is running."""
+        return self._downloading is not None
+
+    def message(self) -> str:
+        """The message under the model (an error or a notice), or ``""``."""
+        return self.message_label.text()
+
+    def start_download(self) -> bool:
+        """Download the chosen model on a background thread; ``False`` if there is nothing to do."""
+        spec = self.spec()
+        if self._downloading is not None or spec.local_path is not None:
+            return False
+        source = self._settings.get(keys.DOWNLOAD_SOURCE)
+        source = source if source in SOURCES else "huggingface"
+        endpoint = self._settings.get(keys.HF_ENDPOINT) or None
+        models_dir = self.models_dir()
+        token = CancelToken()
+        self._cancel = token
+        self._running_token[0] = token
+        self._downloading = spec
+        self._set_message("")
+        self._show_progress(True)
+        self.progress_bar.setValue(0)
+        self.progress_label.setText(self.tr("Connecting…"))
+        self._update_state()
+
+        def job(report):
+            return downloads.download(
+                spec,
+                source=source,
+                endpoint=endpoint,
+                models_dir=models_dir,
+                progress=report,
+                cancel=token,
+            )
+
+        self._background.run(
+            job, self._download_done, on_progress=self._download_progress, context=self
+        )
+        return True
+
+    def cancel_download(self) -> None:
+        """Ask the running download to stop; it keeps what it fetched so far."""
+        if self._cancel is not None:
+            self._cancel.cancel()
+            self.cancel_button.setEnabled(False)
+            self.progress_label.setText(self.tr("Cancelling…"))
+
+    def _download_progress(self, p: downloads.DownloadProgress) -> None:
+        if self._cancel is None or self._cancel.cancelled:
+            return
+        self.progress_bar.setValue(round(p.fraction * 1000))
+        parts = [
+            self.tr("{0} of {1}").format(format_size(p.bytes_done), format_size(p.bytes_total))
+        ]
+        if p.speed > 0:
+            parts.append(self.tr("{0}/s").format(format_size(p.speed)))
+        if p.eta_seconds is not None and p.bytes_done < p.bytes_total:
+            parts.append(self.tr("{0} left").format(format_eta(p.eta_seconds)))
+        self.progress_label.setText(" · ".join(parts))
+
+    def _download_done(self, folder: Path | None, error: BaseException | None) -> None:
+        spec = self._downloading
+        name = spec.name if spec is not None else ""
+        self._downloading = None
+        self._cancel = None
+        self._running_token[0] = None
+        self._show_progress(False)
+        if error is None:
+            self._set_message(
+                self.tr("Downloaded {0} to {1}").format(
+                    display_name(spec) if spec else name, folder
+                )
+            )
+        elif isinstance(error, Cancelled):
+            self._set_message(
+                self.tr(
+                    "Download cancelled. The files fetched so far are kept; "
+                    "Download resumes from them."
+                )
+            )
+        elif isinstance(error, TingxieError):
+            self._set_message(str(error), error=True)
+        else:
+            log.error("Download of %s failed", name, exc_info=error)
+            self._set_message(
+                self.tr("Download failed: {0}").format(f"{type(error).__name__}: {error}"),
+                error=True,
+            )
+        self.refresh()
+        self.downloadFinished.emit(name, str(folder) if error is None and folder else "")
+
+    # ---- internals
+
+    def _on_combo_changed(self, _row: int) -> None:
+        self._settings.set(keys.MODEL, self.model())
+        self._set_message("")
+        self._update_state()
+        self.modelChanged.emit(self.model())
+
+    def _ask_for_folder(self) -> None:
+        start = self.models_dir() or str(Path.home())
+        path = QFileDialog.getExistingDirectory(self, self.tr("Choose a model folder"), start)
+        if path:
+            self.choose_local_folder(path)
+
+    def _state_words(self, state: str) -> str:
+        if state == "downloaded":
+            return self.tr("downloaded")
+        if state == "not downloaded":
+            return self.tr("not downloaded")
+        if state.startswith("partial (") and state.endswith(")"):
+            return self.tr("partial ({0})").format(state[len("partial (") : -1])
+        return state
+
+    def _update_state(self) -> None:
+        spec = self.spec()
+        busy = self._downloading is not None
+        if spec.local_path is not None:
+            self.state_label.setText(self.tr("Local folder: {0}").format(spec.local_path))
+            self.download_button.setVisible(False)
+            return
+        state = self.state_of(spec.name)
+        self.download_button.setVisible(True)
+        if state == "downloaded":
+            self.state_label.setText(self.tr("Downloaded · {0}").format(spec.good_for))
+            self.download_button.setEnabled(False)
+            self.download_button.setText(self.tr("Download"))
+            return
+        size = format_size(spec.size_bytes)
+        if state.startswith("partial"):
+            self.state_label.setText(
+                self.tr("Partly downloaded: {0}").format(self._state_words(state))
+            )
+            self.download_button.setText(self.tr("Resume download"))
+        else:
+            self.state_label.setText(
+                self.tr("Not downloaded ({0}). {1}").format(size, spec.good_for)
+            )
+            self.download_button.setText(self.tr("Download ({0})").format(size))
+        self.download_button.setEnabled(not busy)
+
+    def _show_progress(self, visible: bool) -> None:
+        for widget in (self.progress_bar, self.progress_label, self.cancel_button):
+            widget.setVisible(visible)
+        self.cancel_button.setEnabled(visible)
+
+    def _set_message(self, text: str, error: bool = False) -> None:
+        self.message_label.setText(text)
+        self.message_label.setVisible(bool(text))
+        self.message_label.setStyleSheet("color: #c0392b;" if error else "")
