@@ -149,6 +149,13 @@ def _acquire(lock: threading.Lock, cancel: CancelToken | None) -> None:
             cancel.raise_if_cancelled()
 
 
+def preload() -> None:
+    """Load the VAD model now (it takes ~0.1 s holding the interpreter): a worker thread
+    calls this while the app starts, so the first transcription does not stutter the UI."""
+    with _vad_lock:
+        _load_vad_model()
+
+
 def speech_regions(
     samples: np.ndarray,
     *,
@@ -190,8 +197,13 @@ def speech_regions(
             progress(fraction)
 
     _acquire(_vad_lock, cancel)
+    threads = torch.get_num_threads()
     try:
         model = _load_vad_model()
+        # The model steps through 32 ms frames with tiny tensors: one thread is fastest, and
+        # more threads spin against each other on a busy machine (10x slower measured).
+        # Torch's setting is process-wide, so it is put back as soon as the VAD is done.
+        torch.set_num_threads(1)
         # silero does not disable autograd itself; inference mode saves memory and time.
         with torch.inference_mode():
             stamps = _silero().get_speech_timestamps(
@@ -206,6 +218,7 @@ def speech_regions(
                 progress_tracking_callback=on_progress,
             )
     finally:
+        torch.set_num_threads(threads)
         _vad_lock.release()
     if progress is not None and reported < 1.0:
         progress(1.0)

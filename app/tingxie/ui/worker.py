@@ -99,6 +99,17 @@ class TranscriptionWorker(QObject):
             self.failed.emit(job.job_id, f"Transcription failed unexpectedly: {exc!r}. "
                              "Your transcript so far is kept; please report this.")
 
+    @Slot()
+    def warm_up(self) -> None:
+        """Load the speech detector while the user is still choosing a file: loading holds
+        the interpreter for ~0.1 s, which would otherwise stutter the first transcription."""
+        from tingxie.core.segmentation import preload
+
+        try:
+            preload()
+        except Exception:  # the first job will report the problem properly
+            log.warning("could not preload the speech detector", exc_info=True)
+
     def _engine_for(self, job: Job) -> Engine:
         if self._engine is None or self._engine_config != job.engine_config:
             self.unload()
@@ -135,6 +146,7 @@ class TranscriptionHost(QObject):
         self._unload.connect(self.worker.unload)
         self.worker.finished.connect(self._on_finished)
         self.worker.failed.connect(self._on_failed)
+        self.thread.started.connect(self.worker.warm_up)
         self.thread.start()
         self._next_id = 1
         self.current: Job | None = None
