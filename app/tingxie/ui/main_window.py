@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import QByteArray, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -226,11 +226,13 @@ class MainWindow(QMainWindow):
         self.waveform.segmentClicked.connect(self.select_segment)
         self.waveform.retimeRequested.connect(self._retime)
         self.player.positionChanged.connect(self.waveform.set_playhead)
-        self.player.errorOccurred.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
+        self.player.errorOccurred.connect(self._playback_error)
         self.table.clicked.connect(self._row_clicked)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.document.changed.connect(self._transcript_changed)
-        self.document.undo_stack.cleanChanged.connect(lambda _c: self._update_title())
+        # Bound methods, not lambdas: Qt disconnects them when the window goes away, so
+        # signals sent while children are destroyed never reach a deleted window.
+        self.document.undo_stack.cleanChanged.connect(self._clean_changed)
         self.controls.transcribeRequested.connect(self.start_transcription)
         self.controls.cancelRequested.connect(self.cancel_transcription)
         worker = self.host.worker
@@ -549,7 +551,7 @@ class MainWindow(QMainWindow):
         project.options = self.controls.project_options()
         t0, t1 = self.waveform.view_range()
         project.view = {"range": [round(t0, 3), round(t1, 3)],
-                        "selected": self.waveform.selected}
+                        "selected": self.waveform.selected()}
         return projects.snapshot(project, path)
 
     def _save_to(self, path: Path) -> bool:
@@ -587,6 +589,14 @@ class MainWindow(QMainWindow):
         return answer == QMessageBox.StandardButton.Discard
 
     # -- window ----------------------------------------------------------------------------
+    @Slot(bool)
+    def _clean_changed(self, _clean: bool) -> None:
+        self._update_title()
+
+    @Slot(str)
+    def _playback_error(self, message: str) -> None:
+        self.statusBar().showMessage(message, 8000)
+
     def _update_title(self) -> None:
         name = "Tingxie"
         if self.loaded is not None:

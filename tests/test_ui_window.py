@@ -1,0 +1,208 @@
+"""The main window as a journalist uses it: open a recording, transcribe, watch it fill in."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
+from PySide6.QtWidgets import QMessageBox
+
+from media import build_speech, require, write_wav
+from tingxie.asr.qwen3 import Qwen3ASREngine
+from tingxie.core import project as projects
+from tingxie.ui import settings as keys
+from tingxie.ui.main_window import MainWindow
+from tingxie.ui.settings import Settings
+
+SENTENCES = ["The harbour opened in nineteen twenty.", 0.8,
+             "Boats came from every town on the coast.", 0.8,
+             "Today it is quiet.", 0.8,
+             "The last fishing family left in the spring.", 0.8,
+             "Tourists take pictures of the lighthouse."]
+
+
+@pytest.fixture
+def speech_file(tmp_path):
+    require("espeak-ng")
+    samples, _truth = build_speech([1.0, *SENTENCES, 1.0])
+    path = tmp_path / "harbour interview 采访.wav"
+    write_wav(path, samples)
+    return path, len(samples) / 16000
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, tiny_checkpoint, monkeypatch):
+    store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    settings = Settings(store)
+    settings.set(keys.BATCH_SIZE, 1)
+    settings.set(keys.MAX_CHUNK, 5.0)
+    # Dialogs asking a question answer "Yes" (tests cannot click a modal dialog).
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Yes)
+
+    def engine_factory(_config):
+        return Qwen3ASREngine(tiny_checkpoint, device="cpu")
+
+    win = MainWindow(settings, engine_factory=engine_factory)
+    # Random weights rarely stop on their own: cap the tokens so each chunk stays quick.
+    panel_options = win.controls.options
+    monkeypatch.setattr(win.controls, "options",
+                        lambda: dataclasses.replace(panel_options(), max_new_tokens=8))
+    qtbot.addWidget(win)
+    win.resize(1200, 800)
+    win.show()
+    yield win
+    win.shutdown()
+    assert not win.host.thread.isRunning(), "the worker thread must stop with the window"
+
+
+def open_and_wait(qtbot, win, path):
+    with qtbot.waitSignal(win.mediaLoaded, timeout=30_000):
+        win.open_path(path)
+
+
+def test_opening_a_file_shows_its_waveform_and_duration(qtbot, window, speech_file):
+    path, seconds = speech_file
+    open_and_wait(qtbot, window, path)
+    xs, ys = window.waveform.curve_data()
+    assert len(xs) > 100 and np.abs(ys).max() > 0.05, "the waveform shows the speech"
+    assert window.waveform.duration == pytest.approx(seconds, abs=0.02)
+    minutes, secs = divmod(round(seconds), 60)
+    assert window.transport.position_label.text().endswith(f"0:{minutes:02d}:{secs:02d}")
+    assert path.name in window.windowTitle()
+
+
+def test_a_corrupt_file_shows_an_error_and_the_window_stays_usable(qtbot, window, tmp_path,
+                                                                    speech_file):
+    bad = tmp_path / "notes.wav"
+    bad.write_text("these are my notes, not audio")
+    with qtbot.waitSignal(window.errorShown, timeout=10_000) as shown:
+        window.open_path(bad)
+    title, message = shown.args
+    assert "notes.wav" in title and "notes.wav" in message
+    assert window.last_message is not None and window.last_message.isVisible()
+    window.last_message.close()
+    open_and_wait(qtbot, window, speech_file[0])  # still works afterwards
+
+
+def transcribe(qtbot, window, scope="all"):
+    window.host.worker.failed.connect(lambda _job, message: pytest.fail(message))
+    window.start_transcription(scope)
+
+
+def test_transcription_fills_in_batch_by_batch_and_reaches_100_percent(qtbot, window,
+                                                                       speech_file):
+    path, _ = speech_file
+    open_and_wait(qtbot, window, path)
+    window.controls.set_context("harbour, lighthouse")
+    arrivals, fractions, late = [], [], []
+    window.document.appended.connect(lambda first, n: arrivals.append(n))
+    window.host.worker.progress.connect(lambda _j, stage, f, _e: fractions.append((stage, f)))
+
+    # A heartbeat on the UI thread: it must never be held up for long.
+    clock = QElapsedTimer()
+    clock.start()
+    last = [clock.elapsed()]
+
+    def beat():
+        now = clock.elapsed()
+        late.append(now - last[0] - 20)
+        last[0] = now
+
+    heartbeat = QTimer()
+    heartbeat.timeout.connect(beat)
+    heartbeat.start(20)
+    with qtbot.waitSignal(window.host.worker.finished, timeout=120_000) as done:
+        transcribe(qtbot, window)
+    heartbeat.stop()
+    assert done.args[1] is False, "not cancelled"
+    assert len(arrivals) >= 2, "segments arrive batch by batch, not all at the end"
+    assert fractions and fractions[-1] == ("transcribe", 1.0)
+    t = window.document.transcript
+    t.check()
+    assert t.segments and all(0 <= s.start < s.end <= t.duration + 1e-6 for s in t.segments)
+    assert window.table_model.rowCount() == len(t.segments)
+    assert max(late) < 100, f"the UI thread was blocked for {max(late)} ms"
+    assert window.dirty and window.windowTitle().startswith("*")
+
+
+def test_cancel_keeps_the_finished_part_and_leaves_no_thread(qtbot, window, speech_file):
+    path, _ = speech_file
+    open_and_wait(qtbot, window, path)
+    first = []
+    window.document.appended.connect(lambda *_: (first.append(1), window.cancel_transcription())
+                                     if not first else None)
+    with qtbot.waitSignal(window.host.worker.finished, timeout=120_000) as done:
+        transcribe(qtbot, window)
+    assert done.args[1] is True, "the job reports it was cancelled"
+    kept = window.document.transcript.segments
+    assert kept, "what was transcribed before the cancel is kept"
+    assert not window.host.busy
+    assert window.controls.is_busy() is False
+    # It can transcribe again right away, reusing the loaded model.
+    with qtbot.waitSignal(window.host.worker.finished, timeout=120_000):
+        transcribe(qtbot, window)
+
+
+def test_save_and_reopen_restores_transcript_options_and_view(qtbot, window, speech_file,
+                                                              tmp_path):
+    path, _ = speech_file
+    open_and_wait(qtbot, window, path)
+    with qtbot.waitSignal(window.host.worker.finished, timeout=120_000):
+        transcribe(qtbot, window)
+    window.controls.set_context("Interview with 张伟 about 新能源汽车")
+    window.waveform.set_view_range(1.0, 4.0)
+    target = tmp_path / "harbour.tingxie"
+    errors = []
+    window.errorShown.connect(lambda title, message: errors.append(message))
+    window._save_to(target)
+    window.saver.wait()
+    assert errors == [] and not window.dirty
+    saved = projects.load(target)
+    assert [s.text for s in saved.transcript.segments] == [
+        s.text for s in window.document.transcript.segments]
+    assert saved.options["context"] == "Interview with 张伟 about 新能源汽车"
+    window.controls.set_context("")
+    open_and_wait(qtbot, window, target)
+    assert window.controls.context() == "Interview with 张伟 about 新能源汽车"
+    assert window.waveform.view_range() == pytest.approx((1.0, 4.0), abs=0.01)
+    assert len(window.document.transcript.segments) == len(saved.transcript.segments)
+
+
+def test_selected_range_is_retranscribed_as_one_undoable_step(qtbot, window, speech_file):
+    path, _ = speech_file
+    open_and_wait(qtbot, window, path)
+    with qtbot.waitSignal(window.host.worker.finished, timeout=120_000):
+        transcribe(qtbot, window)
+    segs = window.document.transcript.segments
+    assert len(segs) >= 2
+    keep = segs[0].id
+    from tingxie.core.edits import EditText
+
+    window.document.apply(EditText(keep, "An edit a person made."))
+    window.table.selectRow(len(segs) - 1)
+    before = window.document.undo_stack.count()
+    with qtbot.waitSignal(window.host.worker.finished, timeout=120_000):
+        transcribe(qtbot, window, "selection")
+    qtbot.waitUntil(lambda: window.document.undo_stack.count() == before + 1, timeout=5000)
+    assert window.document.transcript.segment(keep).text == "An edit a person made."
+    window.document.undo_stack.undo()
+    window.document.transcript.check()
+
+
+def test_closing_during_a_job_cancels_it_cleanly(qtbot, window, speech_file):
+    path, _ = speech_file
+    open_and_wait(qtbot, window, path)
+    transcribe(qtbot, window)
+    qtbot.waitUntil(lambda: window.host.busy, timeout=5000)
+    started = time.monotonic()
+    window.shutdown()
+    assert time.monotonic() - started < 20
+    assert not window.host.thread.isRunning()
+    assert window.background.pool.activeThreadCount() == 0
