@@ -1,0 +1,143 @@
+"""``tingxie export FILE --format srt|vtt|txt|docx|json``: a project or transcript to another
+format, with the subtitle rules of a preset.
+
+:func:`add_format_options` and :func:`render_options` are shared with ``tingxie transcribe``,
+so both commands write every format with the same options and the same code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from tingxie.core.errors import TingxieError
+from tingxie.core.export import FORMATS, export, format_for, render
+from tingxie.core.importers import IMPORT_SUFFIXES, import_document
+from tingxie.core.subtitles import PRESETS, Preset, layout, resolve_preset, validate
+from tingxie.core.transcript import Transcript
+
+
+def _timestamps(value: str) -> str | float:
+    if value in ("none", "turn", "segment"):
+        return value
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            "use none, turn, segment or a number of seconds") from None
+    if not seconds > 0:
+        raise argparse.ArgumentTypeError("the interval must be more than 0 seconds")
+    return seconds
+
+
+def add_format_options(parser: argparse.ArgumentParser) -> None:
+    """Add the options that shape an output (preset, speaker names, timestamps, ...)."""
+    group = parser.add_argument_group("output options")
+    group.add_argument("--preset", default="auto", metavar="NAME|FILE",
+                       help=f"subtitle rules for SRT and VTT: auto (default: by the script), "
+                       f"{', '.join(PRESETS)}, or a JSON file of a custom preset")
+    group.add_argument("--fps", type=float, default=None,
+                       help="frame rate for the minimum gap between subtitles (default 24)")
+    group.add_argument("--speaker-names", action=argparse.BooleanOptionalAction, default=None,
+                       help="show speaker names (default: on, except in SRT)")
+    group.add_argument("--karaoke", action=argparse.BooleanOptionalAction, default=True,
+                       help="VTT: a timestamp before each word when word times are known "
+                       "(default: on)")
+    group.add_argument("--timestamps", type=_timestamps, default=None,
+                       metavar="none|turn|segment|SECONDS",
+                       help="TXT and DOCX timestamps (default: none in TXT, turn in DOCX)")
+    group.add_argument("--title", default=None, help="DOCX title (default: the source's name)")
+
+
+def load_preset(name: str, transcript: Transcript, fps: float | None = None) -> Preset:
+    """The ``--preset`` rules for ``transcript``: a built-in preset, ``auto`` (by the script),
+    or a custom preset's JSON file (:meth:`Preset.to_dict` data), with ``--fps`` applied."""
+    if name.lower().endswith(".json"):
+        path = Path(name)
+        try:
+            preset = Preset.from_dict(json.loads(path.read_text("utf-8")))
+        except (OSError, ValueError) as exc:
+            raise ValueError(f"{path}: not a usable subtitle preset ({exc}).") from exc
+    else:
+        preset = resolve_preset(name, transcript)
+    if fps is not None:
+        if not fps > 0:
+            raise ValueError("--fps must be more than 0.")
+        preset = dataclasses.replace(preset, fps=fps)
+    return preset
+
+
+def render_options(args: argparse.Namespace, transcript: Transcript) -> dict[str, Any]:
+    """Keyword arguments for :func:`tingxie.core.export.render` from the parsed options."""
+    return {"preset": load_preset(args.preset, transcript, args.fps),
+            "speaker_names": args.speaker_names, "karaoke": args.karaoke,
+            "timestamps": args.timestamps, "title": args.title}
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    """Add the ``export`` arguments to ``parser``."""
+    parser.add_argument("input", type=Path, metavar="FILE",
+                        help=f"a project or transcript: {', '.join(IMPORT_SUFFIXES)}")
+    parser.add_argument("--format", "-f", choices=FORMATS, default=None,
+                        help="output format (default: from the output's extension)")
+    parser.add_argument("--output", "-o", default=None, metavar="FILE",
+                        help="output file, or - for standard output "
+                        "(default: beside the input, with the format's extension)")
+    parser.add_argument("--check", action="store_true",
+                        help="list every subtitle rule the SRT or VTT output still breaks")
+    add_format_options(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Read the input, write the output; 2 with a message on any problem."""
+    try:
+        return _run(args)
+    except (TingxieError, OSError, ValueError) as exc:
+        print(f"tingxie: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.format is None and args.output in (None, "-"):
+        raise ValueError("Say which format to write with --format "
+                         f"({', '.join(FORMATS)}) or an output file name.")
+    fmt = format_for(args.output or "", args.format)
+    doc = import_document(args.input)
+    options = render_options(args, doc.transcript)
+    meta: dict[str, Any] = {"source": doc.source, "model": doc.model,
+                            "transcription_options": doc.options}
+    if args.output == "-":
+        if fmt == "docx":
+            raise ValueError("A DOCX file cannot go to standard output; name a file with -o.")
+        sys.stdout.write(render(doc.transcript, fmt, **options, **meta).decode("utf-8"))
+        out = None
+    else:
+        out = Path(args.output) if args.output else args.input.with_suffix(f".{fmt}")
+        if out.resolve() == args.input.resolve():
+            raise ValueError(f"{out} is the input file; name another output with -o.")
+        export(doc.transcript, out, fmt, **options, **meta)
+    if fmt in ("srt", "vtt"):
+        names = fmt == "srt" and bool(args.speaker_names)
+        _report(doc.transcript, options["preset"], names, args.check, out)
+    elif out is not None:
+        print(f"{args.input.name} -> {out}", file=sys.stderr)
+    return 0
+
+
+def _report(transcript: Transcript, rules: Preset, speaker_names: bool, listing: bool,
+            out: Path | None) -> None:
+    events = layout(transcript, rules, speaker_names=speaker_names)
+    problems = validate(events, rules, transcript.duration)
+    where = f" -> {out}" if out is not None else ""
+    print(f"{len(events)} subtitles ({rules.name}){where}; "
+          f"{len(problems) or 'no'} rule violation{'' if len(problems) == 1 else 's'}"
+          f"{'' if listing or not problems else ' (list them with --check)'}.",
+          file=sys.stderr)
+    if listing:
+        for v in problems:
+            print(f"  {v.message} [{v.rule}]", file=sys.stderr)

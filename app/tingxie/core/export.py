@@ -1,0 +1,349 @@
+"""Exports: SRT and WebVTT (laid out by :mod:`tingxie.core.subtitles`, written by pysubs2),
+plain text, Word (python-docx) and JSON.
+
+:func:`render` returns a format's bytes (for the window's preview or a pipe); :func:`export`
+writes them atomically. docs/export-formats.md describes what each format holds.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pysubs2
+
+from tingxie.core.edits import is_cjk, join_texts
+from tingxie.core.errors import FileProblem
+from tingxie.core.project import write_atomic
+from tingxie.core.subtitles import Event, Preset, layout
+from tingxie.core.transcript import Segment, Transcript
+
+#: The formats :func:`export` writes, by file extension.
+FORMATS = ("srt", "vtt", "txt", "docx", "json")
+
+TRANSCRIPT_FORMAT = "tingxie-transcript"
+TRANSCRIPT_SCHEMA_VERSION = 1
+
+#: Timestamps in TXT and DOCX: none, one per speaker turn, one per segment, or a number of
+#: seconds (a timestamp at the first segment of each such interval).
+Timestamps = str | float | None
+
+
+class ExportFailed(FileProblem):
+    """An export could not be written."""
+
+
+def _ms(seconds: float) -> int:
+    return max(0, round(seconds * 1000))
+
+
+def clock(seconds: float) -> str:
+    """``[hh:mm:ss]`` time of a transcript position, as TXT and DOCX show it."""
+    s = int(max(0.0, seconds))
+    return f"[{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}]"
+
+
+# -- JSON ----------------------------------------------------------------------------------
+
+
+def transcript_document(transcript: Transcript, source: str | Path | None = None,
+                        model: str | None = None,
+                        options: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The ``tingxie-transcript`` JSON document (what ``tingxie transcribe`` and the JSON
+    export write): the transcript object of the project format plus where it came from."""
+    return {
+        "format": TRANSCRIPT_FORMAT,
+        "schema_version": TRANSCRIPT_SCHEMA_VERSION,
+        "source": None if source is None else str(source),
+        "model": model,
+        "options": dict(options or {}),
+        "transcript": transcript.to_dict(),
+    }
+
+
+def to_json(transcript: Transcript, *, source: str | Path | None = None,
+            model: str | None = None, options: dict[str, Any] | None = None) -> str:
+    """The transcript as a ``tingxie-transcript`` JSON document (UTF-8 text, not escaped)."""
+    doc = transcript_document(transcript, source, model, options)
+    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+
+
+# -- SRT and WebVTT ------------------------------------------------------------------------
+
+
+def _subtitle_file(events: list[Event], texts: list[str]) -> pysubs2.SSAFile:
+    subs = pysubs2.SSAFile()
+    for ev, text in zip(events, texts):
+        subs.append(pysubs2.SSAEvent(start=_ms(ev.start), end=_ms(ev.end),
+                                     text=text.replace("\n", r"\N")))
+    return subs
+
+
+def to_srt(transcript: Transcript, *, preset: Preset | str | None = None,
+           speaker_names: bool = False) -> str:
+    """SubRip subtitles laid out by ``preset`` (default: by the script).
+
+    With ``speaker_names`` each speaker turn's first subtitle starts "Name: "; a subtitle
+    holding two speakers always shows them as dialogue lines starting "- ".
+    """
+    events = layout(transcript, preset, speaker_names=speaker_names)
+    subs = _subtitle_file(events, [ev.text for ev in events])
+    return subs.to_string("srt", keep_ssa_tags=True)
+
+
+def _vtt_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _vtt_time(seconds: float) -> str:
+    ms = _ms(seconds)
+    return f"{ms // 3_600_000:02d}:{ms % 3_600_000 // 60000:02d}:{ms % 60000 // 1000:02d}" \
+           f".{ms % 1000:03d}"
+
+
+def _vtt_cue(ev: Event, transcript: Transcript, speaker_names: bool, karaoke: bool) -> str:
+    start, end = _ms(ev.start), _ms(ev.end)
+    marks: dict[int, list[tuple[int, float]]] = {}
+    if karaoke:
+        latest = start
+        for row, col, t in sorted(ev.word_times, key=lambda w: (w[0], w[1])):
+            if latest < _ms(t) < end:  # a cue timestamp lies strictly inside, increasing
+                marks.setdefault(row, []).append((col, t))
+                latest = _ms(t)
+        for row_marks in marks.values():
+            # Lenient readers (pysubs2, and tools built on it) take any line holding exactly
+            # two timestamps for a timing line; such a line keeps only its first.
+            if len(row_marks) == 2:
+                row_marks.pop()
+    rows = []
+    for row, line in enumerate(ev.lines):
+        pieces, last = [], 0
+        for col, t in marks.get(row, []):
+            pieces += [_vtt_escape(line[last:col]), f"<{_vtt_time(t)}>"]
+            last = col
+        pieces.append(_vtt_escape(line[last:]))
+        rows.append("".join(pieces))
+    if not speaker_names:
+        return "\n".join(rows)
+    out: list[str] = []
+    k = 0
+    while k < len(rows):  # one voice span per run of lines by the same speaker
+        j = k
+        while j + 1 < len(rows) and ev.speakers[j + 1] == ev.speakers[k]:
+            j += 1
+        name = transcript.speaker_name(ev.speakers[k]) if ev.speakers[k] else None
+        body = "\n".join(rows[k:j + 1])
+        out.append(f"<v {_vtt_escape(' '.join(name.split()))}>{body}</v>" if name else body)
+        k = j + 1
+    return "\n".join(out)
+
+
+def to_vtt(transcript: Transcript, *, preset: Preset | str | None = None,
+           speaker_names: bool = True, karaoke: bool = True) -> str:
+    """WebVTT subtitles laid out by ``preset``, with ``<v Name>`` voice tags for speakers and,
+    where word times are known and ``karaoke`` is on, a ``<hh:mm:ss.mmm>`` timestamp before
+    each word."""
+    events = layout(transcript, preset)
+    texts = [_vtt_cue(ev, transcript, speaker_names, karaoke) for ev in events]
+    return _subtitle_file(events, texts).to_string("vtt", keep_ssa_tags=True)
+
+
+# -- TXT and DOCX --------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    """A piece of a paragraph: ``kind`` is ``"time"``, ``"name"``, ``"text"`` or ``"break"``."""
+
+    kind: str
+    text: str = ""
+
+
+def _turns(transcript: Transcript) -> list[list[Segment]]:
+    turns: list[list[Segment]] = []
+    for seg in sorted(transcript.segments, key=lambda s: s.start):
+        if not seg.text.strip():
+            continue
+        if turns and turns[-1][-1].speaker == seg.speaker:
+            turns[-1].append(seg)
+        else:
+            turns.append([seg])
+    return turns
+
+
+def _check_timestamps(timestamps: Timestamps) -> float | str | None:
+    if timestamps is None or timestamps == "none":
+        return None
+    if timestamps in ("turn", "segment"):
+        return timestamps
+    try:
+        every = float(timestamps)
+    except (TypeError, ValueError):
+        raise ValueError(f"Timestamps must be none, turn, segment or a number of seconds, "
+                         f"not {timestamps!r}.") from None
+    if not (math.isfinite(every) and every > 0):
+        raise ValueError("The timestamp interval must be a positive number of seconds.")
+    return every
+
+
+def paragraphs(transcript: Transcript, *, speaker_names: bool = True,
+               timestamps: Timestamps = None) -> list[list[Run]]:
+    """The transcript as paragraphs, one per speaker turn, each a list of :class:`Run` s.
+
+    ``timestamps``: ``None``/``"none"``, ``"turn"`` (one at the start of each paragraph),
+    ``"segment"`` (each segment on its own line with its time) or a number of seconds N (a time
+    before the first segment starting in each new N-second interval).
+    """
+    mode = _check_timestamps(timestamps)
+    out: list[list[Run]] = []
+    next_mark = 0.0
+    for turn in _turns(transcript):
+        name = (transcript.speaker_name(turn[0].speaker)
+                if speaker_names and turn[0].speaker else None)
+        runs: list[Run] = []
+        text = ""
+        for k, seg in enumerate(turn):
+            piece = seg.text.strip()
+            mark = None
+            if mode == "segment" or (mode == "turn" and k == 0):
+                mark = clock(seg.start)
+            elif isinstance(mode, float) and seg.start >= next_mark:
+                mark = clock(seg.start)
+                next_mark = (math.floor(seg.start / mode) + 1) * mode
+            if k == 0:
+                if mark:
+                    runs.append(Run("time", mark + " "))
+                if name:
+                    runs.append(Run("name", f"{name}: "))
+                text = piece
+            elif mode == "segment":
+                runs += [Run("text", text), Run("break"), Run("time", f"{mark} ")]
+                text = piece
+            elif mark:
+                runs.append(Run("text", text if is_cjk(text[-1:]) else text + " "))
+                runs.append(Run("time", mark + " "))
+                text = piece
+            else:
+                text = join_texts(text, piece)
+        runs.append(Run("text", text))
+        out.append([r for r in runs if r.kind == "break" or r.text])
+    return out
+
+
+def to_txt(transcript: Transcript, *, speaker_names: bool = True,
+           timestamps: Timestamps = None) -> str:
+    """Plain text: a paragraph per speaker turn ("张伟: …"), a blank line between them, and
+    ``[hh:mm:ss]`` timestamps as :func:`paragraphs` describes."""
+    blocks = ["".join("\n" if r.kind == "break" else r.text for r in para)
+              for para in paragraphs(transcript, speaker_names=speaker_names,
+                                     timestamps=timestamps)]
+    return "\n\n".join(blocks) + ("\n" if blocks else "")
+
+
+def _duration(transcript: Transcript) -> float:
+    if transcript.duration is not None:
+        return transcript.duration
+    return max((s.end for s in transcript.segments), default=0.0)
+
+
+def to_docx(transcript: Transcript, *, title: str | None = None,
+            source: str | Path | None = None, date: _dt.date | str | None = None,
+            speaker_names: bool = True, timestamps: Timestamps = "turn") -> bytes:
+    """A Word document: a heading, the source file, date and duration, then one paragraph per
+    speaker turn with the speaker's name in bold and the timestamps in grey."""
+    from docx import Document
+    from docx.shared import RGBColor
+
+    if title is None:
+        title = Path(str(source)).stem if source else "Transcript"
+    if date is None:
+        date = _dt.date.today()
+    doc = Document()
+    doc.core_properties.title = title
+    doc.core_properties.comments = "Transcribed with Tingxie"
+    doc.add_heading(title, level=1)
+    meta = [("Source", Path(str(source)).name if source else None),
+            ("Date", date.isoformat() if isinstance(date, _dt.date) else str(date)),
+            ("Duration", clock(_duration(transcript)).strip("[]")),
+            ("Language", transcript.language)]
+    for label, value in meta:
+        if value:
+            p = doc.add_paragraph()
+            p.add_run(f"{label}: ").bold = True
+            p.add_run(value)
+    grey = RGBColor(0x80, 0x80, 0x80)
+    for para in paragraphs(transcript, speaker_names=speaker_names, timestamps=timestamps):
+        p = doc.add_paragraph()
+        for r in para:
+            if r.kind == "break":
+                p.add_run().add_break()
+                continue
+            run = p.add_run(r.text)
+            if r.kind == "name":
+                run.bold = True
+            elif r.kind == "time":
+                run.font.color.rgb = grey
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+# -- one entry point -----------------------------------------------------------------------
+
+
+def format_for(path: str | Path, fmt: str | None = None) -> str:
+    """``fmt`` checked, or the format a path's extension names; ``ValueError`` otherwise."""
+    name = (fmt or Path(path).suffix.lstrip(".")).lower()
+    if name not in FORMATS:
+        raise ValueError(f"Tingxie cannot export “{name or path}”; choose one of "
+                         f"{', '.join(FORMATS)}.")
+    return name
+
+
+def render(transcript: Transcript, fmt: str, *, preset: Preset | str | None = None,
+           speaker_names: bool | None = None, karaoke: bool = True,
+           timestamps: Timestamps = None, title: str | None = None,
+           source: str | Path | None = None, model: str | None = None,
+           transcription_options: dict[str, Any] | None = None,
+           date: _dt.date | str | None = None) -> bytes:
+    """The bytes of ``transcript`` in format ``fmt`` (one of :data:`FORMATS`).
+
+    Options that do not apply to a format are ignored. ``speaker_names=None`` takes the
+    format's default: off for SRT (names take room on screen), on for the others.
+    ``timestamps=None`` takes the default too: none in TXT, one per turn in DOCX.
+    ``source``, ``model`` and ``transcription_options`` go into JSON (and the source into DOCX).
+    """
+    fmt = format_for("", fmt)
+    names = (fmt != "srt") if speaker_names is None else speaker_names
+    if fmt == "srt":
+        return to_srt(transcript, preset=preset, speaker_names=names).encode("utf-8")
+    if fmt == "vtt":
+        return to_vtt(transcript, preset=preset, speaker_names=names,
+                      karaoke=karaoke).encode("utf-8")
+    if fmt == "txt":
+        return to_txt(transcript, speaker_names=names, timestamps=timestamps).encode("utf-8")
+    if fmt == "docx":
+        return to_docx(transcript, title=title, source=source, date=date, speaker_names=names,
+                       timestamps="turn" if timestamps is None else timestamps)
+    return to_json(transcript, source=source, model=model,
+                   options=transcription_options).encode("utf-8")
+
+
+def export(transcript: Transcript, path: str | Path, fmt: str | None = None,
+           **options: Any) -> Path:
+    """Write ``transcript`` to ``path`` in ``fmt`` (default: by the extension), atomically;
+    ``options`` are :func:`render`'s. Returns the path. A failed write raises a
+    :class:`~tingxie.core.errors.FileProblem` and leaves any old file as it was."""
+    path = Path(path)
+    data = render(transcript, format_for(path, fmt), **options)
+    try:
+        write_atomic(path, data)
+    except OSError as exc:  # the temporary file could not even be created
+        raise ExportFailed(path, f"could not be written ({exc.strerror or exc}).",
+                           "Check that the folder exists and can be written to.") from exc
+    return path

@@ -1,0 +1,257 @@
+"""The text side of subtitle layout: break units, break costs and line breaking.
+
+A *unit* is the smallest piece of text a line or a subtitle may be broken around: a word in
+scripts written with spaces, one character in Chinese and Japanese (a Latin word or a number
+inside Chinese text stays whole), with punctuation glued to the word it belongs to, so that a
+line never starts with a comma or ends with an opening quote.
+
+Breaks are ranked the way subtitlers rank them: after a sentence ends, then after a clause
+(comma, colon, semicolon), then before a conjunction or a preposition, then anywhere else;
+a break right after an article or a preposition is worse still.
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from tingxie.core.edits import is_cjk
+
+#: Break costs (lower is better). Breaking between subtitles costs twice as much.
+AFTER_SENTENCE, AFTER_CLAUSE, BEFORE_CONNECTIVE, ANYWHERE = 0.0, 1.0, 2.0, 4.0
+#: Added when a line would end on an article or a preposition ("the", "of", ...).
+DANGLING = 3.0
+#: Breaking after a Chinese particle that ends a word (的, 了, ...), without word segmentation
+#: the next-best guess at a word boundary.
+AFTER_PARTICLE = 2.5
+#: Breaking right after a speaker label ("Anna:") is never chosen between subtitles.
+AFTER_LABEL = 10.0
+
+SENTENCE_END = frozenset(".!?…。！？‼⁇⁈⁉")
+CLAUSE_END = frozenset(",;:，；：、—–-")
+#: Closing quotes and brackets looked through when reading the punctuation before a break.
+CLOSERS = "\"'”’»)]}）」』】〉》"
+
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+#: Words a line may start with: conjunctions and prepositions (English first, then a few of
+#: the other languages Qwen3-ASR writes with spaces).
+CONNECTIVES = _words("""
+and but or nor so yet because although though while when whenever whereas if unless that
+which who whom whose where after before since until till than as of in on at to for with
+without from by about into onto over under between through during against among within
+across toward towards upon like
+und oder aber weil dass wenn mit für von zu nach bei
+et ou mais car que qui quand avec pour dans sur sans chez
+y o pero porque cuando con para en sin sobre
+""")
+
+#: Words a line should not end with: articles, determiners and the shortest prepositions.
+DANGLERS = _words("""
+a an the my your his her its our their this these those some any no every each
+of to in on at for with from by into as
+der die das ein eine le la les un une des du el los las una
+""")
+
+#: Chinese conjunctions and prepositions a line may start with (longest first).
+CJK_CONNECTIVES = (
+    "但是", "可是", "而且", "并且", "或者", "因为", "所以", "如果", "虽然", "然后", "于是",
+    "因此", "不过", "为了", "关于", "还是", "以及", "和", "与", "及", "跟", "但", "而", "或",
+    "在", "对", "把", "被", "从", "向", "给", "比", "当",
+)
+CJK_PARTICLES = frozenset("的了着过吗呢吧啊地得")
+
+
+@dataclass
+class Unit:
+    """An unbreakable piece of text, with its offsets in the source text and its time (ms).
+
+    ``timed`` says whether ``start_ms``/``end_ms`` come from word times (rather than from
+    the characters' share of the segment); a speaker label has ``label`` set.
+    """
+
+    text: str
+    start: int
+    end: int
+    space_before: bool
+    start_ms: int = 0
+    end_ms: int = 0
+    timed: bool = False
+    label: bool = False
+
+
+@functools.lru_cache(maxsize=4096)
+def _kind(ch: str) -> str:
+    """' ' space, 'm' combining mark, 'p' punctuation, 'c' one-character unit, 'w' word char."""
+    if ch.isspace():
+        return " "
+    cat = unicodedata.category(ch)
+    if cat[0] == "M":
+        return "m"
+    if cat[0] == "P":
+        return "p"
+    if is_cjk(ch) and not unicodedata.name(ch, "").startswith("HANGUL"):
+        return "c"  # Korean is written with spaces between words, so it breaks like Latin
+    return "w"
+
+
+def units(text: str) -> list[Unit]:
+    """Split ``text`` into break units (see the module docstring); whitespace is dropped."""
+    raw: list[list] = []  # [start, end, punctuation_only]
+    i, n = 0, len(text)
+    while i < n:
+        kind = _kind(text[i])
+        if kind == " ":
+            i += 1
+        elif kind == "c":
+            raw.append([i, i + 1, False])
+            i += 1
+        elif kind == "m" and raw and raw[-1][1] == i:
+            raw[-1][1] = i + 1
+            i += 1
+        else:
+            j = i
+            while j < n and _kind(text[j]) in ("w", "p", "m"):
+                j += 1
+            raw.append([i, j, all(_kind(ch) in ("p", "m") for ch in text[i:j])])
+            i = j
+    spans: list[list[int]] = []
+    opening_from: int | None = None  # start of opening punctuation waiting for its word
+    for start, end, punct_only in raw:
+        if not punct_only:
+            spans.append([start if opening_from is None else opening_from, end])
+            opening_from = None
+            continue
+        # Closing punctuation joins the word before, opening punctuation the word after.
+        k = end
+        while k > start and unicodedata.category(text[k - 1]) in ("Ps", "Pi"):
+            k -= 1
+        if k > start:
+            if spans and opening_from is None:
+                spans[-1][1] = k
+            else:
+                spans.append([start if opening_from is None else opening_from, k])
+                opening_from = None
+        if k < end and opening_from is None:
+            opening_from = k
+    if opening_from is not None:
+        if spans:
+            spans[-1][1] = n
+        else:
+            spans.append([opening_from, n])
+    out: list[Unit] = []
+    for k, (start, end) in enumerate(spans):
+        space = k > 0 and any(ch.isspace() for ch in text[spans[k - 1][1]:start])
+        out.append(Unit(" ".join(text[start:end].split()), start, end, space))
+    return out
+
+
+def join_units(parts: Sequence[Unit]) -> str:
+    """The text of consecutive units, with a space wherever the source had one."""
+    return "".join((" " if k and u.space_before else "") + u.text for k, u in enumerate(parts))
+
+
+def _core(word: str) -> str:
+    return word.rstrip(CLOSERS)
+
+
+def _latin_word(word: str) -> str:
+    return word.strip("\"'“”‘’«»()[]{}¿¡.,;:!?…").lower()
+
+
+def break_cost(parts: Sequence[Unit], i: int) -> float:
+    """Cost of breaking a line (or a subtitle) between ``parts[i - 1]`` and ``parts[i]``."""
+    before, after = parts[i - 1], parts[i]
+    if before.label:
+        return AFTER_LABEL
+    core = _core(before.text)
+    if core and core[-1] in SENTENCE_END:
+        return AFTER_SENTENCE
+    if core and core[-1] in CLAUSE_END:
+        return AFTER_CLAUSE
+    cost = ANYWHERE
+    if _kind(after.text[0]) == "c":
+        ahead = "".join(u.text for u in parts[i:i + 2])
+        if ahead.startswith(CJK_CONNECTIVES):
+            cost = BEFORE_CONNECTIVE
+        elif core and core[-1] in CJK_PARTICLES:
+            cost = AFTER_PARTICLE
+    elif _latin_word(after.text) in CONNECTIVES:
+        cost = BEFORE_CONNECTIVE
+    if _kind(before.text[-1]) != "c" and _latin_word(before.text) in DANGLERS:
+        cost += DANGLING
+    return cost
+
+
+def min_lines(parts: Sequence[Unit], max_chars: int | None) -> int:
+    """Fewest lines of at most ``max_chars`` characters the units fit on (greedy filling is
+    optimal for this); a unit longer than a line takes a line of its own."""
+    if not parts:
+        return 0
+    if max_chars is None:
+        return 1
+    lines, length = 1, len(parts[0].text)
+    for u in parts[1:]:
+        add = (1 if u.space_before else 0) + len(u.text)
+        if length + add <= max_chars:
+            length += add
+        else:
+            lines, length = lines + 1, len(u.text)
+    return lines
+
+
+def break_lines(parts: Sequence[Unit], max_chars: int | None,
+                max_lines: int | None) -> list[list[Unit]] | None:
+    """The best way to put ``parts`` on the fewest lines, or ``None`` when more than
+    ``max_lines`` lines would be needed.
+
+    Among layouts with the fewest lines, the one with the cheapest breaks and the most even
+    line lengths wins, a shorter top line breaking ties (a "bottom-heavy pyramid").
+    """
+    count = min_lines(parts, max_chars)
+    if max_lines is not None and count > max_lines:
+        return None
+    if count <= 1 or max_chars is None:
+        return [list(parts)] if parts else []
+    n = len(parts)
+    pos = [0] * (n + 1)
+    for k, u in enumerate(parts):
+        pos[k + 1] = pos[k] + (1 if k and u.space_before else 0) + len(u.text)
+
+    def length(i: int, j: int) -> int:
+        return pos[j] - pos[i] - (1 if i and parts[i].space_before else 0)
+
+    target = pos[n] / count
+    costs = [0.0] + [break_cost(parts, i) for i in range(1, n)]
+    inf = float("inf")
+    # best[line][j]: cheapest way to put parts[:j] on line + 1 lines; back[line][j]: its start.
+    best = [[inf] * (n + 1) for _ in range(count)]
+    back = [[0] * (n + 1) for _ in range(count)]
+    for line in range(count):
+        for j in range(1, n + 1):
+            for i in range(j - 1, -1, -1):
+                size = length(i, j)
+                if size > max_chars and j - i > 1:
+                    break
+                prev = 0.0 if line == 0 and i == 0 else (
+                    best[line - 1][i] if line and i else inf)
+                if prev == inf:
+                    continue
+                cost = (prev + costs[i]
+                        + 6.0 * ((size - target) / max_chars) ** 2
+                        + 0.2 * (count - 1 - line) * size / max_chars)
+                if cost < best[line][j]:
+                    best[line][j], back[line][j] = cost, i
+    lines: list[list[Unit]] = []
+    j = n
+    for line in range(count - 1, -1, -1):
+        i = back[line][j]
+        lines.append(list(parts[i:j]))
+        j = i
+    return lines[::-1]

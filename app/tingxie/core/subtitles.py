@@ -1,0 +1,406 @@
+"""Subtitle layout: transcript segments re-flowed into subtitle events by a rule preset.
+
+:func:`layout` turns a transcript into :class:`Event` s (times, lines, speakers) that the SRT
+and WebVTT writers in :mod:`tingxie.core.export` write out; :func:`validate` lists every rule
+an event list still breaks, with its time, for the window to show.
+
+How a transcript is laid out (all times in whole milliseconds):
+
+1. Each segment's text is cut into break units (:mod:`tingxie.core.subtitle_text`) and every
+   unit gets a time: from the word times where they are known, else in proportion to the
+   characters.
+2. A dynamic programme splits the segment into events: each event must fit on the preset's
+   lines; among those splits, it prefers good break points (a sentence end, then a clause,
+   then before a conjunction), events within the duration limits, a reading speed within the
+   limit, and few events. Each event is then broken into balanced lines.
+3. An event too short to reach the minimum duration, with no room around it, is merged with
+   its neighbour when the two fit together: one speaker's text re-flowed, or two speakers as a
+   dialogue event, one line each, each starting with "- ".
+4. Timing: events are cut to the maximum duration; the minimum gap is opened by ending the
+   earlier event sooner; then each event is lengthened toward the minimum duration and the
+   duration its reading speed needs, first by ending later, then by starting earlier, as far as
+   the gap to its neighbours and the audio allow. Events never overlap and stay inside the audio.
+
+The presets and the validator live in :mod:`tingxie.core.subtitle_rules`; their public names
+are re-exported here.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import math
+from dataclasses import dataclass, field, replace
+
+from tingxie.core.edits import is_cjk, word_offsets
+from tingxie.core.subtitle_rules import (
+    AS_TRANSCRIBED,
+    CJK,
+    NETFLIX,
+    PRESETS,
+    RULES,
+    Event,
+    Preset,
+    Violation,
+    choose_preset,
+    preset_named,
+    reading_chars,
+    resolve_preset,
+    validate,
+)
+from tingxie.core.subtitle_text import (
+    AFTER_LABEL,
+    Unit,
+    break_cost,
+    break_lines,
+    join_units,
+    units,
+)
+from tingxie.core.transcript import Segment, Transcript
+
+__all__ = [
+    "AS_TRANSCRIBED", "CJK", "NETFLIX", "PRESETS", "RULES", "Event", "Preset", "Violation",
+    "choose_preset", "layout", "preset_named", "reading_chars", "resolve_preset", "validate",
+]
+
+
+@dataclass
+class _Part:
+    units: list[Unit]
+    speaker: str | None
+
+
+@dataclass
+class _Draft:
+    """An event under construction (times in ms)."""
+
+    start: int
+    end: int
+    parts: list[_Part]
+    segment_ids: list[int]
+    lines: list[list[Unit]] = field(default_factory=list)
+
+    @property
+    def dialogue(self) -> bool:
+        return len(self.parts) > 1
+
+    def texts(self) -> list[str]:
+        if self.dialogue:
+            return ["- " + join_units(p.units) for p in self.parts]
+        return [join_units(line) for line in self.lines]
+
+
+def _ms(seconds: float) -> int:
+    return round(seconds * 1000)
+
+
+# -- timing of units -------------------------------------------------------------------------
+
+
+def _time_units(seg: Segment, parts: list[Unit], start: int, end: int) -> None:
+    """Give every unit a time: by the word times when they match the text, else by characters."""
+    anchors = [(0, start)]
+    offsets = word_offsets(seg.text, seg.words) if seg.words else None
+    if offsets is not None:
+        for off, w in zip(offsets, seg.words):
+            anchors += [(off, _ms(w.start)), (off + len(w.text.strip()), _ms(w.end))]
+    anchors.append((len(seg.text), end))
+    clean, latest = [], start
+    for x, t in anchors:  # times inside the segment and never going backwards
+        latest = max(latest, min(max(t, start), end))
+        clean.append((x, latest))
+
+    xs = [x for x, _ in clean]
+
+    def at(x: int, last: bool) -> int:
+        lo, hi = bisect.bisect_left(xs, x), bisect.bisect_right(xs, x)
+        if lo < hi:  # anchors at x: a word's end and the next one's start may share it
+            return clean[hi - 1][1] if last else clean[lo][1]
+        (x0, t0), (x1, t1) = clean[lo - 1], clean[lo]
+        return round(t0 + (t1 - t0) * (x - x0) / (x1 - x0))
+
+    for u in parts:
+        u.start_ms, u.end_ms, u.timed = at(u.start, True), at(u.end, False), offsets is not None
+
+
+# -- splitting a segment into events -----------------------------------------------------------
+
+
+def _chunk_cost(chars: int, dur_ms: int, p: Preset) -> float:
+    dur = dur_ms / 1000
+    cost = 3.0
+    if p.max_duration and dur > p.max_duration:
+        cost += 20 + 10 * (dur - p.max_duration)
+    if p.min_duration and dur < p.min_duration:
+        cost += 6 * (p.min_duration - dur) / p.min_duration
+    if p.max_chars_per_second:
+        rate = chars / max(dur, 0.001)
+        if rate > p.max_chars_per_second:
+            cost += min(4 * (rate / p.max_chars_per_second - 1), 8)
+    return cost
+
+
+def _split(parts: list[Unit], start: int, end: int, p: Preset) -> list[tuple[int, int]]:
+    """The best split of a segment's units into events, as ``(first, stop)`` index pairs."""
+    n = len(parts)
+    inf = float("inf")
+    best = [0.0] + [inf] * n
+    back = [0] * (n + 1)
+    for a in range(n):
+        if best[a] == inf:
+            continue
+        boundary = 0.0 if a == 0 else 2 * break_cost(parts, a)
+        if boundary >= 2 * AFTER_LABEL:
+            continue  # never leave a speaker label alone at the end of an event
+        t0 = start if a == 0 else parts[a].start_ms
+        lines, length, chars = 0, 0, 0
+        for j in range(a + 1, n + 1):
+            u = parts[j - 1]
+            add = (1 if j - 1 > a and u.space_before else 0) + len(u.text)
+            chars += add
+            if p.max_chars_per_line is not None:
+                if lines and length + add <= p.max_chars_per_line:
+                    length += add
+                else:
+                    lines, length = lines + 1, len(u.text)
+                if p.max_lines is not None and lines > p.max_lines and j - a > 1:
+                    break
+            t1 = end if j == n else u.end_ms
+            cost = best[a] + boundary + _chunk_cost(chars, t1 - t0, p)
+            if cost < best[j]:
+                best[j], back[j] = cost, a
+            if (p.max_chars_per_line is None and p.max_duration_ms is not None
+                    and t1 - t0 > 3 * p.max_duration_ms):
+                break
+    spans, j = [], n
+    while j > 0:
+        spans.append((back[j], j))
+        j = back[j]
+    return spans[::-1]
+
+
+def _segment_drafts(seg: Segment, label: str | None, start: int, end: int,
+                    p: Preset) -> list[_Draft]:
+    parts = units(seg.text)
+    _time_units(seg, parts, start, end)
+    if label:
+        if parts:
+            parts[0].space_before = True
+        parts.insert(0, Unit(label, -1, -1, False, start, start, label=True))
+    drafts = []
+    spans = _split(parts, start, end, p)
+    for k, (a, b) in enumerate(spans):
+        t0 = start if k == 0 else parts[a].start_ms
+        t1 = end if k == len(spans) - 1 else max(parts[b - 1].end_ms, t0)
+        d = _Draft(t0, t1, [_Part(parts[a:b], seg.speaker)], [seg.id])
+        d.lines = break_lines(parts[a:b], p.max_chars_per_line, None) or []
+        drafts.append(d)
+    return drafts
+
+
+# -- merging events too short to read ----------------------------------------------------------
+
+
+def _merged(a: _Draft, b: _Draft, p: Preset) -> _Draft | None:
+    """``a`` and ``b`` as one event, or ``None`` when they do not fit together."""
+    if a.dialogue or b.dialogue:
+        return None
+    if p.max_duration_ms is not None and b.end - a.start > p.max_duration_ms:
+        return None
+    pa, pb = a.parts[0], b.parts[0]
+    if pa.speaker == pb.speaker:
+        first = replace(pb.units[0])
+        first.space_before = not (is_cjk(pa.units[-1].text[-1]) or is_cjk(first.text[0]))
+        joined = [*pa.units, first, *pb.units[1:]]
+        lines = break_lines(joined, p.max_chars_per_line, p.max_lines)
+        if lines is None:
+            return None
+        return _Draft(a.start, b.end, [_Part(joined, pa.speaker)],
+                      a.segment_ids + b.segment_ids, lines)
+    if (p.max_lines is not None and p.max_lines < 2) or p.max_chars_per_line is None:
+        return None
+    if any(2 + len(join_units(x.units)) > p.max_chars_per_line for x in (pa, pb)):
+        return None
+    return _Draft(a.start, b.end, [pa, pb], a.segment_ids + b.segment_ids)
+
+
+def _merge_short(drafts: list[_Draft], p: Preset, limit: int | None) -> list[_Draft]:
+    """Merge each event that is too short and has no room to grow with its nearer neighbour."""
+    min_d, gap = p.min_duration_ms, p.min_gap_ms
+    if not min_d:
+        return drafts
+    i = 0
+    while i < len(drafts):
+        d = drafts[i]
+        floor = drafts[i - 1].end + gap if i else 0
+        ceil = drafts[i + 1].start - gap if i + 1 < len(drafts) else (
+            limit if limit is not None else math.inf)
+        if d.end - d.start >= min_d or ceil - floor >= min_d:
+            i += 1
+            continue
+        candidates = []
+        if i + 1 < len(drafts):
+            candidates.append((drafts[i + 1].start - d.end, i))
+        if i:
+            candidates.append((d.start - drafts[i - 1].end, i - 1))
+        for _, a in sorted(candidates):
+            merged = _merged(drafts[a], drafts[a + 1], p)
+            if merged is not None:
+                drafts[a:a + 2] = [merged]
+                i = a
+                break
+        else:
+            i += 1
+    return drafts
+
+
+# -- timing ---------------------------------------------------------------------------------
+
+
+def _target(d: _Draft, p: Preset) -> int:
+    target = p.min_duration_ms
+    if p.max_chars_per_second:
+        target = max(target, math.ceil(reading_chars(d.texts()) * 1000
+                                       / p.max_chars_per_second))
+    if p.max_duration_ms is not None:
+        target = min(target, p.max_duration_ms)
+    return target
+
+
+def _retime(drafts: list[_Draft], p: Preset, limit: int | None) -> None:
+    gap, max_d = p.min_gap_ms, p.max_duration_ms
+    visible = max(1, round(1000 / p.fps))  # what a gap may leave of an event: one frame
+    latest = 0
+    for d in drafts:  # inside the audio, in order, within the maximum duration
+        d.start = max(d.start, latest)
+        if limit is not None:
+            d.start, d.end = min(d.start, limit), min(d.end, limit)
+        d.end = max(d.end, d.start)
+        if max_d is not None:
+            d.end = min(d.end, d.start + max_d)
+        latest = d.end
+    for a, b in itertools.pairwise(drafts):  # open the minimum gap, from the earlier event first
+        need = gap - (b.start - a.end)
+        if need > 0:
+            take = min(need, max(0, a.end - a.start - visible))
+            a.end -= take
+            need -= take
+        if need > 0:
+            b.start += min(need, max(0, b.end - b.start - visible))
+    for i, d in enumerate(drafts):  # lengthen: end later, then start earlier
+        target = _target(d, p)
+        if d.end - d.start >= target:
+            continue
+        ceil = drafts[i + 1].start - gap if i + 1 < len(drafts) else (
+            limit if limit is not None else math.inf)
+        floor = drafts[i - 1].end + gap if i else 0
+        d.end = max(d.end, int(min(d.start + target, ceil)))
+        if d.end - d.start < target:
+            d.start = min(d.start, max(d.end - target, floor))
+
+
+def _absorb_empty(drafts: list[_Draft], p: Preset) -> list[_Draft]:
+    """Fold an event left with no time at all into its neighbour (only degenerate input,
+    such as many segments inside one millisecond, gets here)."""
+    out: list[_Draft] = []
+    for d in drafts:
+        if d.end > d.start or not out:
+            out.append(d)
+            continue
+        prev = out[-1]
+        parts = prev.parts + d.parts
+        prev.parts = [_Part([u for x in parts for u in x.units], prev.parts[0].speaker)]
+        prev.segment_ids += d.segment_ids
+        prev.lines = break_lines(prev.parts[0].units, p.max_chars_per_line, None) or []
+        prev.end = max(prev.end, d.end)
+    if len(out) > 1 and out[0].end <= out[0].start:
+        first = out.pop(0)
+        out[0].parts = [_Part(first.parts[0].units + out[0].parts[0].units,
+                              out[0].parts[0].speaker)]
+        out[0].lines = break_lines(out[0].parts[0].units, p.max_chars_per_line, None) or []
+        out[0].segment_ids = first.segment_ids + out[0].segment_ids
+        out[0].start = first.start
+    return out
+
+
+# -- layout -----------------------------------------------------------------------------------
+
+
+def _labels(transcript: Transcript, segments: list[Segment],
+            speaker_names: bool) -> list[str | None]:
+    """The "Name:" label each segment starts with: only at a change of speaker."""
+    out: list[str | None] = []
+    previous: object = object()
+    for seg in segments:
+        name = transcript.speaker_name(seg.speaker) if speaker_names and seg.speaker else None
+        out.append(f"{name}:" if name and seg.speaker != previous else None)
+        previous = seg.speaker
+    return out
+
+
+def _event(d: _Draft) -> Event:
+    texts = d.texts()
+    rows = [p.units for p in d.parts] if d.dialogue else d.lines
+    speakers = ([p.speaker for p in d.parts] if d.dialogue
+                else [d.parts[0].speaker] * len(texts))
+    word_times = []
+    for row, line in enumerate(rows):
+        col = 2 if d.dialogue else 0
+        for k, u in enumerate(line):
+            if k and u.space_before:
+                col += 1
+            if u.timed:
+                word_times.append((row, col, u.start_ms / 1000))
+            col += len(u.text)
+    return Event(d.start / 1000, d.end / 1000, texts, speakers, list(d.segment_ids), word_times)
+
+
+def _as_transcribed(transcript: Transcript, segments: list[Segment],
+                    labels: list[str | None]) -> list[Event]:
+    events = []
+    for seg, label in zip(segments, labels):
+        # The text's own lines, each stripped; ``kept`` remembers where each one starts.
+        lines, kept, pos = [], [], 0
+        for raw in seg.text.split("\n"):
+            if raw.strip():
+                lines.append(raw.strip())
+                kept.append(pos + len(raw) - len(raw.lstrip()))
+            pos += len(raw) + 1
+        prefix = f"{label} " if label else ""
+        if prefix:
+            lines[0] = prefix + lines[0]
+        word_times = []
+        offsets = word_offsets(seg.text, seg.words) if seg.words else None
+        for off, w in zip(offsets or [], seg.words):
+            row = bisect.bisect_right(kept, off) - 1
+            col = off - kept[row] + (len(prefix) if row == 0 else 0)
+            word_times.append((row, col, _ms(w.start) / 1000))
+        events.append(Event(_ms(seg.start) / 1000, _ms(seg.end) / 1000, lines,
+                            [seg.speaker] * len(lines), [seg.id], word_times))
+    return events
+
+
+def layout(transcript: Transcript, preset: Preset | str | None = None, *,
+           speaker_names: bool = False) -> list[Event]:
+    """Subtitle events for ``transcript`` under ``preset`` (default: by the script).
+
+    With ``speaker_names``, the first event of each speaker's turn starts with "Name:" (and
+    the label counts toward the line length). Segments with no text give no event.
+    """
+    p = resolve_preset(preset, transcript)
+    segments = sorted((s for s in transcript.segments if s.text.strip()),
+                      key=lambda s: s.start)
+    labels = _labels(transcript, segments, speaker_names)
+    if not p.reflow:
+        return _as_transcribed(transcript, segments, labels)
+    limit = None if transcript.duration is None else math.floor(transcript.duration * 1000)
+    drafts: list[_Draft] = []
+    latest = 0
+    for seg, label in zip(segments, labels):
+        start = max(_ms(seg.start), latest)
+        end = max(_ms(seg.end), start)
+        drafts.extend(_segment_drafts(seg, label, start, end, p))
+        latest = end
+    drafts = _merge_short(drafts, p, limit)
+    _retime(drafts, p, limit)
+    return [_event(d) for d in _absorb_empty(drafts, p)]

@@ -1,0 +1,261 @@
+"""Import: subtitles from anywhere open as a transcript; a broken file names its line."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tingxie.core import project as proj
+from tingxie.core.errors import FileProblem
+from tingxie.core.export import export, to_srt, to_vtt, transcript_document
+from tingxie.core.importers import (
+    ImportFailed,
+    MalformedFile,
+    UnsupportedFile,
+    import_document,
+    import_transcript,
+)
+from tingxie.core.transcript import Segment, Speaker, Transcript, Word
+
+SRT = """1
+00:00:01,000 --> 00:00:03,500
+<i>Hello</i> and
+welcome back.
+
+2
+00:00:04,000 --> 00:00:06,250
+{\\an8}我是张伟，
+今天我们聊新能源汽车。
+
+3
+01:02:03,004 --> 01:02:04,000 X1:10 X2:20 Y1:5 Y2:9
+Late <font color="#ff0000">line</font>.
+"""
+
+VTT = """WEBVTT - an interview
+Kind: captions
+
+NOTE written by hand
+over two lines
+
+STYLE
+::cue { color: yellow }
+
+intro
+00:01.000 --> 00:03.500 align:start position:10%
+<v.loud Anna Schmidt>Hello <c.x>and</c>
+welcome back &amp; more.</v>
+
+00:00:04.000 --> 00:00:06.000
+<v 张伟>我<00:00:04.500>是<00:00:05.000>张伟。
+
+00:00:07.000 --> 00:00:08.000
+<v Anna Schmidt><i>Thanks</i> &lt;3
+"""
+
+
+def write(tmp_path, name: str, text: str, encoding: str = "utf-8"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def rows(t: Transcript):
+    return [(s.start, s.end, s.text) for s in t.segments]
+
+
+# -- SRT -------------------------------------------------------------------------------------
+
+
+def test_srt_opens_as_a_transcript(tmp_path):
+    t = import_transcript(write(tmp_path, "a.srt", SRT))
+    assert rows(t) == [(1.0, 3.5, "Hello and welcome back."),
+                       (4.0, 6.25, "我是张伟，今天我们聊新能源汽车。"),
+                       (3723.004, 3724.0, "Late line.")]
+    assert [s.id for s in t.segments] == [1, 2, 3]
+    t.check()
+
+
+@pytest.mark.parametrize("encoding, newline", [("utf-8-sig", "\r\n"), ("gb18030", "\n"),
+                                               ("utf-16", "\r\n"), ("utf-8", "\r")])
+def test_srt_in_other_encodings_and_line_endings(tmp_path, encoding, newline):
+    t = import_transcript(write(tmp_path, "a.srt", SRT.replace("\n", newline), encoding))
+    assert t.segments[1].text == "我是张伟，今天我们聊新能源汽车。"
+
+
+def test_srt_without_numbers_and_with_dots_still_opens(tmp_path):
+    text = "00:00:01.5 --> 00:00:02.000\nOne\n\n00:00:03,000 --> 00:00:04,000\nTwo\n"
+    assert rows(import_transcript(write(tmp_path, "a.srt", text))) == [
+        (1.5, 2.0, "One"), (3.0, 4.0, "Two")]
+
+
+def test_srt_text_that_merely_looks_like_markup_is_kept(tmp_path):
+    text = "1\n00:00:01,000 --> 00:00:02,000\nx <y> z & {w}\n"
+    assert import_transcript(write(tmp_path, "a.srt", text)).segments[0].text == "x <y> z & {w}"
+
+
+def test_overlapping_cues_are_cut_and_simultaneous_ones_merged(tmp_path):
+    text = ("1\n00:00:01,000 --> 00:00:05,000\nFirst\n\n"
+            "2\n00:00:03,000 --> 00:00:06,000\nSecond\n\n"
+            "3\n00:00:03,000 --> 00:00:07,000\nAlso second\n\n"
+            "4\n00:00:08,000 --> 00:00:09,000\n\n")
+    t = import_transcript(write(tmp_path, "a.srt", text))
+    assert rows(t) == [(1.0, 3.0, "First"), (3.0, 7.0, "Second Also second")]
+    t.check()
+
+
+# -- WebVTT ----------------------------------------------------------------------------------
+
+
+def test_vtt_opens_with_speakers_and_word_times(tmp_path):
+    t = import_transcript(write(tmp_path, "a.vtt", VTT))
+    assert rows(t) == [(1.0, 3.5, "Hello and welcome back & more."),
+                       (4.0, 6.0, "我是张伟。"),
+                       (7.0, 8.0, "Thanks <3")]
+    assert [t.speaker_name(s.speaker) for s in t.segments] == ["Anna Schmidt", "张伟",
+                                                                "Anna Schmidt"]
+    assert len(t.speakers) == 2
+    assert [(w.text, w.start, w.end) for w in t.segments[1].words] == [
+        ("我", 4.0, 4.5), ("是", 4.5, 5.0), ("张伟。", 5.0, 6.0)]
+    t.check()
+
+
+def test_our_own_vtt_and_srt_come_back(tmp_path):
+    t = Transcript(segments=[
+        Segment(1, 0.0, 2.0, "Hello and welcome back.", "S1",
+                words=[Word("Hello", 0.0, 0.4), Word("and", 0.5, 0.7),
+                       Word("welcome", 0.8, 1.5), Word("back.", 1.6, 2.0)]),
+        Segment(2, 2.5, 4.0, "我是张伟。", "S2")],
+        speakers=[Speaker("S1", "Anna"), Speaker("S2", "张伟")], duration=5)
+    for name, text in (("a.vtt", to_vtt(t, preset="as-transcribed")),
+                       ("a.srt", to_srt(t, preset="as-transcribed"))):
+        back = import_transcript(write(tmp_path, name, text))
+        assert rows(back) == rows(t)
+
+
+# -- JSON and projects -----------------------------------------------------------------------
+
+
+def sample() -> Transcript:
+    return Transcript(segments=[Segment(1, 0.5, 2.0, "你好。", "S1", "Chinese",
+                                        [Word("你", 0.5, 0.7, 0.9)], 0.8, 0.6),
+                                Segment(2, 2.5, 4.0, "Thanks.", None, "English")],
+                      speakers=[Speaker("S1", "张伟")], language="Chinese", duration=9.0)
+
+
+def test_json_transcript_document_opens_with_its_origin(tmp_path):
+    path = export(sample(), tmp_path / "t.json", source="a.m4a", model="m",
+                  transcription_options={"context": "x"})
+    doc = import_document(path)
+    assert doc.transcript.to_dict() == sample().to_dict()
+    assert (doc.source, doc.model, doc.options) == ("a.m4a", "m", {"context": "x"})
+
+
+def test_a_bare_transcript_object_opens(tmp_path):
+    path = write(tmp_path, "t.json", json.dumps(sample().to_dict(), ensure_ascii=False))
+    assert import_transcript(path).to_dict() == sample().to_dict()
+
+
+def test_a_project_file_opens(tmp_path):
+    p = proj.Project(transcript=sample(), options={"model": "qwen3-asr-0.6b"})
+    proj.save(p, tmp_path / "x.tingxie")
+    doc = import_document(tmp_path / "x.tingxie")
+    assert doc.transcript.to_dict() == sample().to_dict() and doc.model == "qwen3-asr-0.6b"
+    write(tmp_path, "x.json", (tmp_path / "x.tingxie").read_text("utf-8"))
+    assert import_transcript(tmp_path / "x.json").to_dict() == sample().to_dict()
+
+
+# -- errors ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name, text, line, words", [
+    ("a.srt", "1\n00:00:01,000 --> 00:00:02,000\nHi\n\n2\n00:00:03 --> 00:00:04\nHo\n", 6,
+     "timing line"),
+    ("a.srt", "1\n00:00:01,000 --> 00:00:02,000\nHi\n\nstray text\n", 5, "timing line"),
+    ("a.srt", "1\n00:00:05,000 --> 00:00:02,000\nBackwards\n", 2, "before its start"),
+    ("a.srt", "1\n00:00:01,000 --> 00:00:02,000\nHi\n\n7\n", 6, "found nothing"),
+    ("a.srt", "1\n00:61:01,000 --> 00:62:02,000\nHi\n", 2, "59 minutes"),
+    ("a.vtt", "1\n00:00:01.000 --> 00:00:02.000\nHi\n", 1, "WEBVTT"),
+    ("a.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHi\n\n00:00:03,000 --> 00:00:04.000"
+     "\nHo\n", 6, "timing line"),
+    ("a.vtt", "WEBVTT\n00:00:01.000 --> 00:00:02.000\nHi\n", 2, "blank line"),
+    ("a.vtt", "WEBVTT\n\nlonely\n", 3, "timing line"),
+    ("a.json", '{"segments": [\n  {"id": 1,\n  "start": 0, }\n]}', 3, "invalid JSON"),
+])
+def test_a_malformed_file_names_its_line(tmp_path, name, text, line, words):
+    path = write(tmp_path, name, text)
+    with pytest.raises(MalformedFile) as caught:
+        import_transcript(path)
+    assert caught.value.line == line
+    assert f"line {line}:" in str(caught.value) and words in str(caught.value)
+    assert str(path) in str(caught.value)
+
+
+@pytest.mark.parametrize("doc, words", [
+    ({"segments": [{"id": 1, "start": 0, "text": "x"}]}, "segments[0].end"),
+    ({"format": "tingxie-transcript", "schema_version": 1}, "transcript"),
+    ({"format": "tingxie-transcript", "schema_version": 7, "transcript": {}}, "newer"),
+    ({"segments": [{"id": 1, "start": 0, "end": 2, "text": "a"},
+                   {"id": 2, "start": 1, "end": 3, "text": "b"}]}, "overlap"),
+    ({"format": "tingxie-project", "schema_version": 1}, "transcript"),
+    ([1, 2, 3], "segments"),
+    ({"segments": [{"id": 1, "start": 0, "end": float("inf"), "text": "x"}]}, "finite"),
+])
+def test_a_wrong_json_names_the_field(tmp_path, doc, words):
+    with pytest.raises(MalformedFile, match=re.escape(words)):
+        import_transcript(write(tmp_path, "t.json", json.dumps(doc)))
+
+
+def test_other_problems_are_file_problems_too(tmp_path):
+    with pytest.raises(UnsupportedFile):
+        import_transcript(write(tmp_path, "a.ass", "[Script Info]"))
+    with pytest.raises(ImportFailed, match="does not exist"):
+        import_transcript(tmp_path / "missing.srt")
+    with pytest.raises(MalformedFile, match="empty"):
+        import_transcript(write(tmp_path, "e.srt", "\n\n"))
+    path = tmp_path / "bin.srt"
+    path.write_bytes(b"\xff\x00\xfe\x81\x30" * 10)
+    with pytest.raises(FileProblem):
+        import_transcript(path)
+
+
+def test_the_transcript_json_document_is_the_one_transcribe_writes():
+    doc = transcript_document(sample(), "in.wav", "qwen3-asr-0.6b", {"language": None})
+    assert list(doc) == ["format", "schema_version", "source", "model", "options", "transcript"]
+
+
+# -- nothing half-imported -------------------------------------------------------------------
+
+
+GOOD = {"a.srt": to_srt(sample(), preset="as-transcribed"),
+        "a.vtt": to_vtt(sample(), preset="as-transcribed")}
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.sampled_from(sorted(GOOD)), data=st.data())
+def test_a_damaged_file_either_imports_soundly_or_fails_cleanly(tmp_path, name, data):
+    lines = GOOD[name].split("\n")
+    for _ in range(data.draw(st.integers(1, 4))):
+        k = data.draw(st.integers(0, len(lines)))
+        action = data.draw(st.sampled_from(["drop", "insert", "cut"]))
+        if action == "drop" and k < len(lines):
+            del lines[k]
+        elif action == "insert":
+            lines.insert(k, data.draw(st.sampled_from(
+                ["", "2", "-->", "00:00:09,000 --> 00:00:01,000", "00:00:0x.000 --> 1",
+                 "<v>", "NOTE", "WEBVTT", "00:00:00.500 --> 00:00:09.000", "文字"])))
+        elif k < len(lines):
+            lines[k] = lines[k][: data.draw(st.integers(0, len(lines[k])))]
+    path = write(tmp_path, name, "\n".join(lines))
+    try:
+        t = import_transcript(path)
+    except ImportFailed as exc:
+        assert str(path) in str(exc)
+        return
+    t.check()
+    assert all(s.text for s in t.segments)

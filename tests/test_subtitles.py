@@ -1,0 +1,355 @@
+"""Subtitle layout: the rules a professional checks, on the transcripts a journalist has."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from subtitle_samples import realistic
+from tingxie.core.subtitle_text import break_lines, join_units, units
+from tingxie.core.subtitles import (
+    AS_TRANSCRIBED,
+    CJK,
+    NETFLIX,
+    PRESETS,
+    Event,
+    Preset,
+    choose_preset,
+    layout,
+    preset_named,
+    validate,
+)
+from tingxie.core.transcript import Segment, Speaker, Transcript, Word
+
+FAST = settings(max_examples=25, deadline=None,
+                suppress_health_check=[HealthCheck.too_slow])
+
+
+def ms(seconds: float) -> int:
+    return round(seconds * 1000)
+
+
+def one(text: str, start: float = 0.0, end: float = 10.0, words=None,
+        speaker: str | None = None, duration: float | None = 60.0) -> Transcript:
+    return Transcript(segments=[Segment(1, start, end, text, speaker, words=words or [])],
+                      speakers=[Speaker("S1", "Anna"), Speaker("S2", "张伟")],
+                      duration=duration)
+
+
+def lines_of(parts, max_chars=42, max_lines=2):
+    return [join_units(line) for line in break_lines(units(parts), max_chars, max_lines)]
+
+
+# -- presets ---------------------------------------------------------------------------------
+
+
+def test_presets_carry_the_professional_numbers():
+    assert (NETFLIX.max_chars_per_line, NETFLIX.max_lines, NETFLIX.max_chars_per_second) == (
+        42, 2, 20)
+    assert (CJK.max_chars_per_line, CJK.max_lines, CJK.max_chars_per_second) == (16, 2, 9)
+    for p in (NETFLIX, CJK):
+        assert p.min_duration_ms == 833 and p.max_duration_ms == 7000
+        assert p.min_gap_ms == 83, "two frames at 24 fps"
+    assert not AS_TRANSCRIBED.reflow
+    assert set(PRESETS) == {"netflix", "cjk", "as-transcribed"}
+    assert preset_named("Chinese / CJK") is CJK and preset_named("NETFLIX") is NETFLIX
+    with pytest.raises(ValueError, match="netflix"):
+        preset_named("bbc")
+
+
+def test_a_custom_preset_survives_a_trip_through_settings():
+    custom = Preset("Mine", 37, 3, 15.5, 1.0, 6.0, 3, 25.0)
+    stored = json.loads(json.dumps(custom.to_dict()))
+    assert Preset.from_dict(stored) == custom
+    # QSettings may hand numbers back as strings.
+    as_strings = {k: str(v) for k, v in custom.to_dict().items()}
+    assert Preset.from_dict(as_strings) == custom
+    assert custom.min_gap_ms == 120
+    assert Preset.from_dict({"name": "No limits", "max_chars_per_line": None}) \
+        .max_chars_per_line is None
+
+
+@pytest.mark.parametrize("bad", [
+    {"max_chars_per_line": 0}, {"max_chars_per_line": 4.5}, {"fps": "fast"},
+    {"min_duration": 9, "max_duration": 2}, {"colour": "red"}, {"fps": None},
+    {"max_chars_per_second": float("nan")},
+])
+def test_a_bad_custom_preset_is_refused_with_a_reason(bad):
+    with pytest.raises(ValueError, match=r"\w"):
+        Preset.from_dict(bad)
+
+
+def test_auto_picks_the_preset_by_script():
+    assert choose_preset(one("我们今天来谈一谈新能源汽车。")) is CJK
+    assert choose_preset(one("We talk about electric cars today.")) is NETFLIX
+
+
+# -- line breaking ---------------------------------------------------------------------------
+
+
+def test_lines_break_after_punctuation_first():
+    text = "We went to the market on Sunday, and we bought apples for the kids."
+    assert lines_of(text) == ["We went to the market on Sunday,",
+                              "and we bought apples for the kids."]
+
+
+def test_lines_break_before_a_conjunction_rather_than_anywhere():
+    text = "The minister spoke for a long time because the questions were hard"
+    top, bottom = lines_of(text)
+    assert bottom.startswith("because"), (top, bottom)
+
+
+def test_lines_are_balanced_and_never_end_on_an_article():
+    text = "one two three four five six seven eight nine ten eleven twelve thirteen"
+    top, bottom = lines_of(text)
+    assert abs(len(top) - len(bottom)) <= 12
+    for line in lines_of("I think that we should give the government a chance to answer"):
+        assert line.split()[-1] not in ("the", "a", "to")
+
+
+def test_text_that_fits_stays_on_one_line():
+    assert lines_of("Thank you very much.") == ["Thank you very much."]
+
+
+def test_chinese_breaks_between_characters_but_never_inside_a_latin_word():
+    text = "我们用iPhone和ChatGPT测试自动驾驶功能"
+    lines = lines_of(text, 16)
+    assert "".join(lines) == text
+    assert all(len(line) <= 16 for line in lines)
+    for word in ("iPhone", "ChatGPT"):
+        assert any(word in line for line in lines), lines
+
+
+def test_chinese_prefers_to_break_after_a_comma():
+    lines = lines_of("我是张伟，今天我们聊新能源汽车的发展", 16)
+    assert lines[0] == "我是张伟，"
+
+
+def test_chinese_rather_breaks_after_a_particle_than_inside_a_word():
+    assert lines_of("我们今天来谈一谈新能源汽车的发展问题，", 16) == [
+        "我们今天来谈一谈新能源汽车的", "发展问题，"]
+
+
+def test_punctuation_never_starts_a_line_and_an_opening_quote_never_ends_one():
+    text = "他说：“我们明天再谈这个问题吧。”然后他就离开了会议室，没有回头。"
+    for line in lines_of(text, 5, None):
+        assert line[0] not in "，。：”！？"
+        assert line[-1] != "“"
+
+
+# -- splitting into events -------------------------------------------------------------------
+
+
+def test_a_long_segment_splits_at_word_times_when_known():
+    text = ("This is the first sentence of a long answer. And here comes the second one, "
+            "which is longer than any single subtitle could ever hold on screen.")
+    tokens = text.split()
+    words = [Word(w, 1.0 + 0.5 * k, 1.0 + 0.5 * k + 0.3) for k, w in enumerate(tokens)]
+    t = one(text, 1.0, words[-1].end, words)
+    events = layout(t, NETFLIX)
+    assert len(events) >= 2
+    starts = {ms(w.start) for w in words}
+    for ev in events[1:]:
+        assert ms(ev.start) in starts, "a later event starts when its first word is spoken"
+    assert events[1].lines[0].startswith("And"), "split at the sentence end"
+
+
+def test_without_word_times_a_long_segment_splits_in_proportion_to_characters():
+    text = ("我们今天来谈一谈新能源汽车的发展问题，"
+            "这个行业在过去十年里变化非常大，政府出台了很多政策。")
+    t = one(text, 0.0, 9.0)
+    events = layout(t, CJK)
+    assert len(events) == 2
+    first_chars = sum(len(line) for line in events[0].lines)
+    assert events[1].start == pytest.approx(9.0 * first_chars / len(text), abs=0.05)
+    assert "".join(e.text.replace("\n", "") for e in events) == text
+
+
+def test_events_longer_than_the_maximum_are_cut():
+    t = one("Yes.", 0.0, 20.0)
+    (ev,) = layout(t, NETFLIX)
+    assert ev.duration == pytest.approx(7.0)
+
+
+def test_a_short_event_is_lengthened_when_the_gap_allows():
+    t = Transcript(segments=[Segment(1, 1.0, 1.2, "Yes."), Segment(2, 5.0, 6.0, "Right.")],
+                   duration=10)
+    a, b = layout(t, NETFLIX)
+    assert a.start == 1.0 and a.duration == pytest.approx(5 / 6, abs=0.001)
+    assert b.end == pytest.approx(6.0)
+
+
+def test_a_short_event_never_grows_into_its_neighbour():
+    t = Transcript(segments=[Segment(1, 1.0, 1.2, "Yes, absolutely, go on."),
+                             Segment(2, 1.5, 3.0, "So what happened next in the town?")],
+                   duration=10)
+    a, b = layout(t, NETFLIX)
+    assert ms(b.start) - ms(a.end) >= 83
+    assert a.start < a.end
+
+
+def test_the_gap_is_two_frames_and_follows_the_frame_rate():
+    segs = [Segment(1, 0.0, 2.0, "First part of it."), Segment(2, 2.0, 4.0, "Second part.")]
+    t = Transcript(segments=segs, duration=5)
+    a, b = layout(t, NETFLIX)
+    assert ms(b.start) - ms(a.end) == 83
+    a, b = layout(t, Preset("PAL", fps=25.0))
+    assert ms(b.start) - ms(a.end) == 80
+
+
+def test_events_stay_inside_the_audio():
+    t = Transcript(segments=[Segment(1, 9.5, 9.9, "Goodbye and thank you all for coming.")],
+                   duration=10.0)
+    (ev,) = layout(t, NETFLIX)
+    assert ev.end <= 10.0 and ev.duration >= 5 / 6 - 0.001
+
+
+def test_as_transcribed_keeps_one_event_per_segment_unchanged():
+    t = realistic(3, "en", 10)
+    events = layout(t, AS_TRANSCRIBED)
+    assert [(e.start, e.end, e.text) for e in events] == [
+        (s.start, s.end, s.text) for s in t.segments]
+
+
+def test_speaker_names_label_each_turn_and_count_toward_the_line():
+    t = Transcript(segments=[Segment(1, 0, 2, "Hello there.", "S1"),
+                             Segment(2, 3, 5, "How are you?", "S1"),
+                             Segment(3, 6, 8, "我很好，谢谢。", "S2")],
+                   speakers=[Speaker("S1", "Anna"), Speaker("S2", "张伟")], duration=9)
+    texts = [e.text for e in layout(t, NETFLIX, speaker_names=True)]
+    assert texts == ["Anna: Hello there.", "How are you?", "张伟: 我很好，谢谢。"]
+    assert [e.text for e in layout(t, NETFLIX)] == [
+        "Hello there.", "How are you?", "我很好，谢谢。"]
+
+
+def test_two_quick_speakers_share_a_dialogue_event():
+    t = Transcript(segments=[Segment(1, 1.0, 1.3, "Ready?", "S1"),
+                             Segment(2, 1.35, 1.6, "Yes.", "S2"),
+                             Segment(3, 1.7, 4.0, "Then let us begin the interview.", "S1")],
+                   duration=6)
+    events = layout(t, NETFLIX)
+    assert events[0].lines == ["- Ready?", "- Yes."]
+    assert events[0].speakers == ["S1", "S2"] and events[0].segment_ids == [1, 2]
+    assert not validate(events, NETFLIX, 6)
+
+
+def test_empty_segments_give_no_event():
+    t = Transcript(segments=[Segment(1, 0, 1, "  "), Segment(2, 1, 2, "Hi.")], duration=3)
+    assert [e.text for e in layout(t, NETFLIX)] == ["Hi."]
+
+
+# -- the validator ---------------------------------------------------------------------------
+
+
+def test_a_word_longer_than_a_line_is_reported_with_its_time():
+    word = "pneumonoultramicroscopicsilicovolcanoconiosis"
+    t = one(f"The doctor said {word} again.", 12.0, 16.0)
+    events = layout(t, NETFLIX)
+    problems = validate(events, NETFLIX, t.duration)
+    (holder,) = [ev for ev in events if word in ev.text]
+    assert [(v.rule, v.time) for v in problems] == [("word_too_long", holder.start)]
+    assert word in problems[0].message
+    assert f"00:00:{holder.start:06.3f}" in problems[0].message
+
+
+def test_the_validator_lists_every_broken_rule():
+    events = [
+        Event(0.0, 0.5, ["x" * 50, "two", "three"], [None] * 3, [1]),
+        Event(0.45, 9.0, ["A fine line."], [None], [2]),
+        Event(9.05, 9.2, ["So many characters in so little time, far too fast."], [None], [3]),
+        Event(9.5, 11.0, ["After the end."], [None], [4]),
+    ]
+    rules = {(v.event, v.rule) for v in validate(events, NETFLIX, duration=10.0)}
+    assert rules == {
+        (0, "lines"), (0, "word_too_long"), (0, "min_duration"), (0, "reading_speed"),
+        (1, "overlap"), (1, "max_duration"),
+        (2, "gap"), (2, "min_duration"), (2, "reading_speed"), (2, "line_length"),
+        (3, "outside_audio"),
+    }
+
+
+def test_as_transcribed_checks_only_overlap_and_the_audio():
+    t = realistic(5, "zh", 20)
+    assert validate(layout(t, AS_TRANSCRIBED), AS_TRANSCRIBED, t.duration) == []
+
+
+# -- properties over long, realistic transcripts ----------------------------------------------
+
+
+def assert_sound(events: list[Event], t: Transcript) -> None:
+    """Events in order, never overlapping, inside the audio, and all the text kept."""
+    for ev in events:
+        assert 0 <= ev.start < ev.end
+        assert t.duration is None or ev.end <= t.duration + 1e-9
+    for a, b in itertools.pairwise(events):
+        assert a.end <= b.start
+    shown = "".join("".join(line.removeprefix("- ") if len(set(ev.speakers)) > 1 else line
+                            for line in ev.lines) for ev in events)
+    spoken = "".join(s.text for s in sorted(t.segments, key=lambda s: s.start))
+    assert "".join(shown.split()) == "".join(spoken.split())
+
+
+def assert_only_unavoidable(events: list[Event], p: Preset, t: Transcript) -> None:
+    """Every violation left is one no layout could fix: a word longer than a line, or an
+    event too short or too fast that is hemmed in by its neighbours (or at the maximum)."""
+    limit = math.inf if t.duration is None else math.floor(t.duration * 1000)
+    for v in validate(events, p, t.duration):
+        i, ev = v.event, events[v.event]
+        floor = ms(events[i - 1].end) + p.min_gap_ms if i else 0
+        ceil = ms(events[i + 1].start) - p.min_gap_ms if i + 1 < len(events) else limit
+        hemmed_in = ms(ev.start) <= floor and ms(ev.end) >= ceil
+        if v.rule == "word_too_long":
+            continue
+        if v.rule == "min_duration":
+            assert hemmed_in, v
+        elif v.rule == "reading_speed":
+            assert hemmed_in or ms(ev.end) - ms(ev.start) >= p.max_duration_ms, v
+        else:
+            raise AssertionError(f"avoidable violation: {v}")
+
+
+@FAST
+@given(seed=st.integers(0, 2**32 - 1), language=st.sampled_from(["en", "zh"]),
+       names=st.booleans())
+def test_layout_of_realistic_transcripts_breaks_no_avoidable_rule(seed, language, names):
+    t = realistic(seed, language, segments=40)
+    for p in (NETFLIX, CJK) if language == "zh" else (NETFLIX,):
+        events = layout(t, p, speaker_names=names)
+        if not names:  # labels add text of their own
+            assert_sound(events, t)
+        assert_only_unavoidable(events, p, t)
+
+
+@FAST
+@given(seed=st.integers(0, 2**32 - 1), language=st.sampled_from(["en", "zh"]),
+       preset=st.sampled_from([NETFLIX, CJK, AS_TRANSCRIBED, Preset("tight", 10, 1, 5.0, 2.0,
+                                                                     3.0, 6, 24.0)]),
+       data=st.data())
+def test_any_timing_gives_sound_events(seed, language, preset, data):
+    """Even segments a few milliseconds long, back to back, give sound events."""
+    t = realistic(seed, language, segments=15)
+    now = 0.0
+    for seg in t.segments:
+        length = data.draw(st.sampled_from([0.01, 0.02, 0.1, 0.5, 3.0, 30.0]))
+        pause = data.draw(st.sampled_from([0.0, 0.0, 0.005, 0.05, 1.0]))
+        seg.start, seg.end = round(now + pause, 3), round(now + pause + length, 3)
+        seg.words = [] if data.draw(st.booleans()) else seg.words
+        for w in seg.words:
+            w.start = w.end = seg.start
+        now = seg.end
+    t.duration = round(now, 3)
+    assert_sound(layout(t, preset), t)
+
+
+def test_a_two_hour_transcript_is_laid_out_quickly():
+    t = realistic(11, "zh", segments=600)
+    t0 = time.perf_counter()
+    events = layout(t, CJK)
+    assert time.perf_counter() - t0 < 5.0
+    assert_sound(events, t)
