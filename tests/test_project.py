@@ -197,3 +197,10 @@ def test_the_loader_survives_any_bytes(tmp_path, raw):
     with pytest.raises(proj.ProjectError):
         proj.load(path)
     assert path.read_bytes() == raw
+
+
+def test_saving_into_a_missing_folder_is_a_clear_error(tmp_path):
+    p, _ = sample_project(tmp_path)
+    with pytest.raises(proj.ProjectError, match="could not be saved") as info:
+        proj.save(p, tmp_path / "gone" / "x.tingxie")
+    assert "x.tingxie" in str(info.value)

@@ -119,16 +119,18 @@ def write_atomic(path: str | Path, data: bytes) -> None:
     A full disk or any other OS error raises :class:`ProjectError` and leaves the old file.
     """
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = None
     try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
         if exc.errno == errno.ENOSPC:
             raise ProjectError(path, "could not be saved: the disk is full.",
                                "Free some space or save somewhere else; "
