@@ -1,0 +1,578 @@
+"""Qwen3-ASR checkpoints on disk: find them, tell the two layouts apart, check, convert.
+
+Two layouts exist:
+
+* **native** (transformers' own, the ``-hf`` repositories such as ``Qwen/Qwen3-ASR-0.6B-hf``):
+  ``config.json`` has ``audio_config``/``text_config`` and the weights are named ``model.*``.
+* **original** (the first release, ``Qwen/Qwen3-ASR-0.6B``, also on ModelScope):
+  ``config.json`` has ``thinker_config`` and the weights are named ``thinker.*``.
+
+Both have ``model_type: qwen3_asr``, and transformers' native config class reads an original
+config without complaint, silently building the default 1.7B sizes; so the layout is always
+detected here first and an original checkpoint is converted once to the native layout (a pure
+rename of tensors plus a reshuffled config) before transformers sees it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Literal
+
+from tingxie.asr.errors import CorruptWeights, ModelNotFound, NotAQwen3ASRCheckpoint
+
+Layout = Literal["native", "original"]
+ProgressCallback = Callable[[float], None]
+
+#: Name of the converted copy, written inside the original checkpoint's folder.
+CONVERTED_DIRNAME = ".tingxie-native"
+#: Written last into a converted folder: what it was made from, so a stale copy is redone.
+MARKER_NAME = "tingxie-conversion.json"
+#: Bump when the conversion's output changes, so older copies are converted again.
+CONVERTER_VERSION = 1
+
+INDEX_NAME = "model.safetensors.index.json"
+
+# Renames from the original tensor names to the native ones, tried in order; the first
+# matching prefix wins.
+_RENAMES: tuple[tuple[str, str], ...] = (
+    ("thinker.audio_tower.proj1.", "model.multi_modal_projector.linear_1."),
+    ("thinker.audio_tower.proj2.", "model.multi_modal_projector.linear_2."),
+    ("thinker.audio_tower.", "model.audio_tower."),
+    ("thinker.model.", "model.language_model."),
+    ("thinker.lm_head.", "lm_head."),
+)
+
+# The chat template that renders the released prompt,
+#   <|im_start|>system\n{context}<|im_end|>\n<|im_start|>user\n
+#   <|audio_start|><|audio_pad|><|audio_end|><|im_end|>\n<|im_start|>assistant\n
+# plus the assistant turn, which the processor uses to pre-fill "language X<asr_text>" when a
+# language is forced (apply_chat_template(..., continue_final_message=True)).
+ASR_CHAT_TEMPLATE = (
+    "{%- set sys = namespace(text='') -%}"
+    "{%- for m in messages if m.role == 'system' -%}"
+    "{%- if m.content is string -%}{%- set sys.text = sys.text + m.content -%}"
+    "{%- else -%}{%- for c in m.content if c.type == 'text' -%}"
+    "{%- set sys.text = sys.text + c.text -%}{%- endfor -%}{%- endif -%}"
+    "{%- endfor -%}"
+    "{{- '<|im_start|>system\\n' + sys.text + '<|im_end|>\\n<|im_start|>user\\n' -}}"
+    "{%- for m in messages if m.role == 'user' and m.content is not string -%}"
+    "{%- for c in m.content if c.type == 'audio' or 'audio' in c or 'audio_url' in c -%}"
+    "{{- '<|audio_start|><|audio_pad|><|audio_end|>' -}}"
+    "{%- endfor -%}{%- endfor -%}"
+    "{{- '<|im_end|>\\n' -}}"
+    "{%- for m in messages if m.role == 'assistant' -%}"
+    "{{- '<|im_start|>assistant\\n' -}}"
+    "{%- if m.content is string -%}{{- m.content -}}"
+    "{%- else -%}{%- for c in m.content if c.type == 'text' -%}{{- c.text -}}{%- endfor -%}"
+    "{%- endif -%}"
+    "{{- '<|im_end|>\\n' -}}"
+    "{%- endfor -%}"
+    "{%- if add_generation_prompt -%}{{- '<|im_start|>assistant\\n' -}}{%- endif -%}"
+)
+
+#: Special tokens the processor finds through tokenizer attributes.
+AUDIO_TOKEN_ATTRIBUTES = {
+    "audio_token": "<|audio_pad|>",
+    "audio_bos_token": "<|audio_start|>",
+    "audio_eos_token": "<|audio_end|>",
+}
+
+# Config keys that only the original classes understand, or that are per-model bookkeeping
+# the native sub-configs should not inherit.
+_COMMON_DROPPED = (
+    "_name_or_path",
+    "architectures",
+    "dtype",
+    "torch_dtype",
+    "model_type",
+    "use_bfloat16",
+    "add_cross_attention",
+    "chunk_size_feed_forward",
+    "cross_attention_hidden_size",
+    "decoder_start_token_id",
+    "finetuning_task",
+    "id2label",
+    "label2id",
+    "is_decoder",
+    "is_encoder_decoder",
+    "output_attentions",
+    "output_hidden_states",
+    "prefix",
+    "problem_type",
+    "pruned_heads",
+    "return_dict",
+    "sep_token_id",
+    "task_specific_params",
+    "tf_legacy_loss",
+    "tie_encoder_decoder",
+    "tokenizer_class",
+    "torchscript",
+    "transformers_version",
+)
+_AUDIO_DROPPED = (
+    "max_source_positions",
+    "conv_chunksize",
+    "pad_token_id",
+    "bos_token_id",
+    "eos_token_id",
+    "tie_word_embeddings",
+)
+_TEXT_DROPPED = (
+    # Mixture-of-experts fields the original text config inherits from Qwen3-Omni.
+    "decoder_sparse_step",
+    "moe_intermediate_size",
+    "num_experts_per_tok",
+    "num_experts",
+    "norm_topk_prob",
+    "output_router_logits",
+    "router_aux_loss_coef",
+    "mlp_only_layers",
+)
+# Multimodal-RoPE settings: with audio and text only, the three position streams are equal
+# and M-RoPE is plain RoPE, which is what the native text model (Qwen3) uses.
+_MROPE_KEYS = ("mrope_section", "mrope_interleaved", "interleaved", "type")
+
+# The real tokenizer's ids; used only when a checkpoint has no tokenizer to ask.
+_DEFAULT_IDS = {"<|endoftext|>": 151643, "<|im_end|>": 151645, "<timestamp>": 151705}
+
+
+# -- finding a checkpoint ----------------------------------------------------------------------
+_HUB_ID = re.compile(r"[A-Za-z0-9][\w.-]*/[\w.-]+")
+
+
+def looks_like_hub_id(model: str | Path) -> bool:
+    """Whether ``model`` reads as ``owner/name`` rather than a path."""
+    text = str(model)
+    return (
+        isinstance(model, str)
+        and _HUB_ID.fullmatch(text) is not None
+        and not text.startswith((".", "~"))
+    )
+
+
+def locate_model(model: str | Path, local_files_only: bool = True) -> Path:
+    """The local folder of ``model``: a folder path, or a hub id found in the HF cache.
+
+    Nothing is downloaded unless ``local_files_only`` is false. Raises :class:`ModelNotFound`.
+    """
+    path = Path(model).expanduser()
+    if path.is_dir():
+        return path
+    if path.exists():
+        raise NotAQwen3ASRCheckpoint(path, "it is a file, not a folder")
+    if not looks_like_hub_id(model):
+        raise ModelNotFound(model, f"there is no folder {path}")
+
+    from huggingface_hub import snapshot_download
+    from huggingface_hub.errors import HFValidationError, LocalEntryNotFoundError
+
+    try:
+        folder = snapshot_download(
+            str(model),
+            local_files_only=local_files_only,
+            allow_patterns=["*.json", "*.safetensors", "*.txt", "*.jinja", "*.model"],
+        )
+    except LocalEntryNotFoundError as exc:
+        raise ModelNotFound(model, "it is not in the Hugging Face cache") from exc
+    except HFValidationError as exc:
+        raise ModelNotFound(model, f"there is no folder {path}") from exc
+    except OSError as exc:  # no network, or the hub refused
+        raise ModelNotFound(model, f"it could not be fetched: {exc}") from exc
+    return Path(folder)
+
+
+# -- recognising a layout ----------------------------------------------------------------------
+def read_config(folder: str | Path) -> dict[str, Any]:
+    """The parsed ``config.json`` of a checkpoint folder."""
+    folder = Path(folder)
+    path = folder / "config.json"
+    if not path.is_file():
+        raise NotAQwen3ASRCheckpoint(folder, "it has no config.json")
+    try:
+        config = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise NotAQwen3ASRCheckpoint(folder, f"its config.json cannot be read ({exc})") from exc
+    if not isinstance(config, dict):
+        raise NotAQwen3ASRCheckpoint(folder, "its config.json is not a JSON object")
+    return config
+
+
+def weight_files(folder: str | Path) -> list[Path]:
+    """The ``.safetensors`` files a checkpoint's weights are in (some may be missing when the
+    index names them); empty when there are none."""
+    folder = Path(folder)
+    index = folder / INDEX_NAME
+    if index.is_file():
+        try:
+            weight_map = json.loads(index.read_text(encoding="utf-8"))["weight_map"]
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise CorruptWeights(index, f"cannot be read ({exc})") from exc
+        return [folder / name for name in sorted(set(weight_map.values()))]
+    return sorted(folder.glob("*.safetensors"))
+
+
+def detect_layout(folder: str | Path) -> Layout:
+    """``"native"`` or ``"original"``; raises :class:`NotAQwen3ASRCheckpoint` for any other
+    folder (no config.json, another kind of model, the forced aligner, no safetensors)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ModelNotFound(folder, f"there is no folder {folder}")
+    config = read_config(folder)
+    model_type = config.get("model_type")
+    if model_type != "qwen3_asr":
+        kind = f"a {model_type!r} model" if model_type else "a model of unknown type"
+        raise NotAQwen3ASRCheckpoint(folder, f"its config.json describes {kind}")
+    thinker = config.get("thinker_config")
+    layout: Layout
+    if isinstance(thinker, dict):
+        if "classify_num" in thinker:
+            raise NotAQwen3ASRCheckpoint(folder, "it is the Qwen3 forced aligner")
+        layout = "original"
+    elif isinstance(config.get("audio_config"), dict) and isinstance(
+        config.get("text_config"), dict
+    ):
+        if "Qwen3ASRForTokenClassification" in (config.get("architectures") or []):
+            raise NotAQwen3ASRCheckpoint(folder, "it is the Qwen3 forced aligner")
+        layout = "native"
+    else:
+        raise NotAQwen3ASRCheckpoint(
+            folder, "its config.json has neither thinker_config nor audio_config/text_config"
+        )
+    if not weight_files(folder):
+        if any(folder.glob("*.bin")) or any(folder.glob("*.pt")):
+            raise NotAQwen3ASRCheckpoint(
+                folder,
+                "it has only PyTorch pickle weights (.bin), which Tingxie does not load because "
+                "they can run code; use the .safetensors version of the model",
+            )
+        raise NotAQwen3ASRCheckpoint(folder, "it has no .safetensors weights")
+    return layout
+
+
+def check_weights(folder: str | Path) -> dict[str, Path]:
+    """Check every weight file's header against its size; return tensor name -> file.
+
+    Catches truncated downloads and damaged headers cheaply (without reading the tensors).
+    Raises :class:`CorruptWeights` naming the file.
+    """
+    tensors: dict[str, Path] = {}
+    for path in weight_files(folder):
+        if not path.is_file():
+            raise CorruptWeights(path, f"is missing, though {INDEX_NAME} lists it")
+        for name in _safetensors_header(path):
+            tensors[name] = path
+    return tensors
+
+
+def _safetensors_header(path: Path) -> dict[str, Any]:
+    size = path.stat().st_size
+    try:
+        with path.open("rb") as f:
+            head = f.read(8)
+            if len(head) < 8:
+                raise CorruptWeights(path, "is empty or truncated")
+            length = int.from_bytes(head, "little")
+            if length <= 0 or 8 + length > size:
+                raise CorruptWeights(path, "is truncated (its header is incomplete)")
+            header = json.loads(f.read(length))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CorruptWeights(path, f"has a damaged header ({exc})") from exc
+    if not isinstance(header, dict):
+        raise CorruptWeights(path, "has a damaged header")
+    header.pop("__metadata__", None)
+    try:
+        end = max((int(info["data_offsets"][1]) for info in header.values()), default=0)
+    except (KeyError, IndexError, TypeError, ValueError) as exc:
+        raise CorruptWeights(path, "has a damaged header") from exc
+    if 8 + length + end > size:
+        raise CorruptWeights(
+            path, f"is truncated ({size:,} bytes, its header describes {8 + length + end:,})"
+        )
+    return header
+
+
+# -- converting the original layout ------------------------------------------------------------
+def native_tensor_name(name: str) -> str:
+    """The native name of an original tensor (``thinker.model.x`` -> ``model.language_model.x``)."""
+    for old, new in _RENAMES:
+        if name.startswith(old):
+            return new + name[len(old) :]
+    return name
+
+
+def _encoder_positions(n_window: int) -> int:
+    """Positions after the encoder's three stride-2 convolutions on one 2*n_window chunk."""
+    length = 2 * n_window
+    for _ in range(3):
+        length = (length - 1) // 2 + 1
+    return length
+
+
+def native_config(original: dict[str, Any], token_ids: dict[str, int]) -> dict[str, Any]:
+    """The native ``config.json`` for an original one.
+
+    ``token_ids`` maps ``<|endoftext|>``, ``<|im_end|>`` and ``<timestamp>`` to the
+    tokenizer's ids (missing ones fall back to the released tokenizer's).
+    """
+    thinker = dict(original["thinker_config"])
+    audio = {
+        k: v
+        for k, v in dict(thinker.get("audio_config") or {}).items()
+        if k not in _COMMON_DROPPED + _AUDIO_DROPPED
+    }
+    text = {
+        k: v
+        for k, v in dict(thinker.get("text_config") or {}).items()
+        if k not in _COMMON_DROPPED + _TEXT_DROPPED
+    }
+
+    audio["model_type"] = "qwen3_asr_encoder"
+    audio["max_position_embeddings"] = _encoder_positions(int(audio.get("n_window", 50)))
+
+    text["model_type"] = "qwen3"
+    rope = dict(text.pop("rope_scaling", None) or {})
+    for key in _MROPE_KEYS:
+        rope.pop(key, None)
+    rope.setdefault("rope_type", "default")
+    rope["rope_theta"] = float(text.pop("rope_theta", rope.get("rope_theta", 1_000_000.0)))
+    text["rope_parameters"] = rope
+    # The original text config defaults to untied embeddings; the native top level to tied.
+    tie = bool(text.get("tie_word_embeddings", False))
+    text["tie_word_embeddings"] = tie
+
+    ids = {**_DEFAULT_IDS, **token_ids}
+    config: dict[str, Any] = {
+        "architectures": ["Qwen3ASRForConditionalGeneration"],
+        "model_type": "qwen3_asr",
+        "audio_config": audio,
+        "text_config": text,
+        "audio_token_id": int(thinker.get("audio_token_id", 151676)),
+        "timestamp_token_id": ids["<timestamp>"],
+        "eos_token_id": [ids["<|endoftext|>"], ids["<|im_end|>"]],
+        "pad_token_id": ids["<|im_end|>"],
+        "tie_word_embeddings": tie,
+    }
+    if "initializer_range" in thinker:
+        config["initializer_range"] = thinker["initializer_range"]
+    dtype = original.get("dtype") or original.get("torch_dtype") or thinker.get("dtype")
+    if dtype:
+        config["dtype"] = dtype
+    return config
+
+
+def _fingerprint(folder: Path) -> dict[str, Any]:
+    """What a conversion depends on: the source files' names, sizes and times."""
+    names = {"config.json", INDEX_NAME, "preprocessor_config.json"}
+    names.update(p.name for p in weight_files(folder))
+    names.update(p.name for p in folder.glob("tokenizer*"))
+    names.update(p.name for p in folder.glob("vocab*"))
+    names.update(p.name for p in folder.glob("merges*"))
+    files = {}
+    for name in sorted(names):
+        path = folder / name
+        if path.is_file():
+            st = path.stat()
+            files[name] = [st.st_size, st.st_mtime_ns]
+    # Sizes and times, not the folder's path: a model folder moved with its converted copy
+    # inside stays converted.
+    return {"converter_version": CONVERTER_VERSION, "files": files}
+
+
+def _is_up_to_date(target: Path, fingerprint: dict[str, Any]) -> bool:
+    try:
+        marker = json.loads((target / MARKER_NAME).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return False
+    if marker != fingerprint:
+        return False
+    try:
+        return (
+            (target / "config.json").is_file()
+            and all(p.is_file() for p in weight_files(target))
+            and bool(weight_files(target))
+        )
+    except CorruptWeights:
+        return False
+
+
+def _user_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.environ.get("LOCALAPPDATA")
+    return (Path(base) if base else Path.home() / ".cache") / "tingxie" / "converted"
+
+
+def converted_locations(folder: str | Path) -> list[Path]:
+    """Where the converted copy of an original checkpoint goes, in order of preference:
+    inside it, else (for a read-only folder) in Tingxie's cache."""
+    folder = Path(folder).resolve()
+    digest = hashlib.sha1(str(folder).encode("utf-8")).hexdigest()[:12]
+    return [folder / CONVERTED_DIRNAME, _user_cache_dir() / f"{folder.name}-{digest}"]
+
+
+def convert_original(
+    folder: str | Path,
+    progress: ProgressCallback | None = None,
+    target: str | Path | None = None,
+) -> Path:
+    """Convert an original-layout checkpoint to the native layout once; return the new folder.
+
+    The copy goes to ``<folder>/.tingxie-native/`` (so deleting the model deletes it too), or,
+    when ``folder`` is read-only, to ``~/.cache/tingxie/converted/<name>-<hash>/``; ``target``
+    overrides both. Tensors are renamed file by file (one weight file in memory at a time);
+    config, tokenizer, processor and generation settings are rewritten for transformers. The
+    copy is assembled in a temporary folder and renamed into place, with a marker written last
+    recording the sources' sizes and times, so an interrupted conversion is never used and a
+    changed source is converted again; an up-to-date copy is reused at once.
+    """
+    source = Path(folder).resolve()
+    if detect_layout(source) != "original":
+        raise ValueError(f"{source} is already in the native layout")
+    check_weights(source)
+    fingerprint = _fingerprint(source)
+    candidates = [Path(target)] if target is not None else converted_locations(source)
+    for candidate in candidates:
+        if _is_up_to_date(candidate, fingerprint):
+            if progress:
+                progress(1.0)
+            return candidate
+
+    last_error: OSError | None = None
+    for candidate in candidates:
+        try:
+            candidate.parent.mkdir(parents=True, exist_ok=True)
+            _write_converted(source, candidate, fingerprint, progress)
+            return candidate
+        except OSError as exc:  # read-only folder, full disk, or a concurrent conversion
+            if _is_up_to_date(candidate, fingerprint):
+                return candidate
+            last_error = exc
+    assert last_error is not None
+    raise last_error
+
+
+def _write_converted(
+    source: Path, target: Path, fingerprint: dict[str, Any], progress: ProgressCallback | None
+) -> None:
+    tmp = target.parent / f".{target.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    tmp.mkdir()
+    try:
+        processor = _native_processor(source)
+        tokenizer = processor.tokenizer
+        token_ids = {
+            tok: tokenizer.convert_tokens_to_ids(tok)
+            for tok in _DEFAULT_IDS
+            if tok in tokenizer.get_vocab()
+        }
+        config = native_config(read_config(source), token_ids)
+        _write_config(tmp, config)
+        processor.save_pretrained(str(tmp))
+        _rename_weights(source, tmp, progress)
+        (tmp / MARKER_NAME).write_text(json.dumps(fingerprint, indent=2), encoding="utf-8")
+        _swap_into_place(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _native_processor(source: Path) -> Any:
+    from transformers import Qwen2Tokenizer, Qwen3ASRFeatureExtractor, Qwen3ASRProcessor
+
+    try:
+        tokenizer = Qwen2Tokenizer.from_pretrained(
+            str(source),
+            local_files_only=True,
+            audio_token=AUDIO_TOKEN_ATTRIBUTES["audio_token"],
+            audio_bos_token=AUDIO_TOKEN_ATTRIBUTES["audio_bos_token"],
+            audio_eos_token=AUDIO_TOKEN_ATTRIBUTES["audio_eos_token"],
+        )
+    except (OSError, ValueError, TypeError) as exc:
+        raise NotAQwen3ASRCheckpoint(source, f"its tokenizer cannot be loaded ({exc})") from exc
+    missing = [t for t in AUDIO_TOKEN_ATTRIBUTES.values() if t not in tokenizer.get_vocab()]
+    if missing:
+        raise NotAQwen3ASRCheckpoint(source, f"its tokenizer lacks {', '.join(missing)}")
+    mel_bins = (
+        read_config(source)["thinker_config"].get("audio_config", {}).get("num_mel_bins", 128)
+    )
+    extractor = Qwen3ASRFeatureExtractor(feature_size=int(mel_bins))
+    return Qwen3ASRProcessor(
+        feature_extractor=extractor, tokenizer=tokenizer, chat_template=ASR_CHAT_TEMPLATE
+    )
+
+
+def _write_config(folder: Path, config: dict[str, Any]) -> None:
+    from transformers import GenerationConfig, Qwen3ASRConfig
+
+    native = Qwen3ASRConfig(**{k: v for k, v in config.items() if k != "model_type"})
+    native.save_pretrained(str(folder))
+    # max_new_tokens 512 is the original library's default.
+    GenerationConfig(
+        eos_token_id=config["eos_token_id"],
+        pad_token_id=config["pad_token_id"],
+        do_sample=False,
+        max_new_tokens=512,
+    ).save_pretrained(str(folder))
+
+
+def _rename_weights(source: Path, target: Path, progress: ProgressCallback | None) -> None:
+    from safetensors import SafetensorError, safe_open
+    from safetensors.torch import save_file
+
+    files = weight_files(source)
+    total = sum(p.stat().st_size for p in files) or 1
+    done = 0
+    weight_map: dict[str, str] = {}
+    for path in files:
+        tensors = {}
+        try:
+            with safe_open(str(path), framework="pt", device="cpu") as f:
+                for name in f.keys():  # noqa: SIM118 - safe_open is not a mapping
+                    tensors[native_tensor_name(name)] = f.get_tensor(name)
+        except (SafetensorError, OSError, RuntimeError) as exc:
+            raise CorruptWeights(path, f"cannot be read ({exc})") from exc
+        save_file(tensors, str(target / path.name), metadata={"format": "pt"})
+        weight_map.update(dict.fromkeys(tensors, path.name))
+        del tensors
+        done += path.stat().st_size
+        if progress:
+            progress(min(1.0, done / total))
+    if (source / INDEX_NAME).is_file():
+        original = json.loads((source / INDEX_NAME).read_text(encoding="utf-8"))
+        index = {
+            "metadata": original.get("metadata", {}),
+            "weight_map": dict(sorted(weight_map.items())),
+        }
+        (target / INDEX_NAME).write_text(json.dumps(index, indent=2), encoding="utf-8")
+
+
+def _swap_into_place(tmp: Path, target: Path) -> None:
+    old = None
+    if target.exists():
+        old = target.parent / f".{target.name}.old-{uuid.uuid4().hex[:8]}"
+        os.replace(target, old)
+    try:
+        os.replace(tmp, target)
+    except OSError:
+        # Another process finished the same conversion first; keep theirs.
+        if not target.exists() and old is not None:
+            os.replace(old, target)
+            old = None
+        raise
+    finally:
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def resolve_checkpoint(folder: str | Path, progress: ProgressCallback | None = None) -> Path:
+    """A native-layout folder for ``folder``: itself, or its (cached) converted copy."""
+    folder = Path(folder)
+    if detect_layout(folder) == "native":
+        if progress:
+            progress(1.0)
+        return folder
+    return convert_original(folder, progress)

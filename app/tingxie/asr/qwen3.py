@@ -1,0 +1,680 @@
+"""The Qwen3-ASR engine: transformers' native ``qwen3_asr`` model behind the Engine protocol.
+
+One engine holds one loaded model. ``transcribe_batch`` builds the released prompt through the
+processor (``apply_transcription_request``: context as the system prompt, a forced language
+pre-filled as ``language X<asr_text>``), runs ``generate`` once for the batch, and turns each
+row into a :class:`ChunkResult` with the language the model named and a confidence taken
+from the probabilities the model gave the tokens it chose.
+
+Around ``generate``: a stopping criterion ends it when the job is cancelled; an out-of-memory
+error splits the batch in halves and tries again; a degenerate, looping output is retried
+once with a repetition penalty.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import math
+import time
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from transformers import StoppingCriteria, StoppingCriteriaList
+
+from tingxie.asr import device as devices
+from tingxie.asr.checkpoint import check_weights, locate_model, read_config, resolve_checkpoint
+from tingxie.asr.engine import SAMPLE_RATE, ChunkResult, DeviceInfo, TranscribeOptions
+from tingxie.asr.errors import CorruptWeights, NotAQwen3ASRCheckpoint, OutOfMemory
+from tingxie.core.cancel import CancelToken, ProgressCallback
+from tingxie.core.errors import Cancelled
+from tingxie.core.languages import find_language
+
+log = logging.getLogger(__name__)
+
+#: Audio tokens the encoder emits per second of 16 kHz audio.
+AUDIO_TOKENS_PER_SECOND = 13
+#: New tokens allowed beyond tokens_per_second x duration (short chunks, punctuation).
+MAX_NEW_TOKENS_MARGIN = 16
+#: Extra tokens for the "language English<asr_text>" prefix when the model detects it.
+LANGUAGE_PREFIX_TOKENS = 8
+#: Batch size on a CPU: beyond this, larger batches stop paying for their latency.
+CPU_BATCH_SIZE = 8
+MAX_BATCH_SIZE = 64
+
+ASR_TEXT_TOKEN = "<asr_text>"
+#: The encoder reads audio in 1-second windows (100 mel frames).
+ENCODER_WINDOW_SAMPLES = SAMPLE_RATE
+#: Half the STFT window: the zeros the last mel frame needs to see past the end.
+STFT_HALF_WINDOW = 200
+
+
+def pad_to_encoder_windows(audio: np.ndarray) -> np.ndarray:
+    """``audio`` followed by digital silence up to whole encoder windows (at least 12.5 ms).
+
+    Without this, a chunk's features depend on what else is in its batch: the processor pads
+    a batch with silence *before* computing mel features but pads each chunk's last window
+    with zeros *after*, and the STFT's last frame sees either reflected audio or the next
+    chunk's padding. Whole windows with a silent tail make a chunk's transcript the same
+    whatever batch it is in (and whatever an out-of-memory split does); the model sees at
+    most one second more silence, as the original library gives clips under half a second.
+    """
+    needed = -(-(len(audio) + STFT_HALF_WINDOW) // ENCODER_WINDOW_SAMPLES) * ENCODER_WINDOW_SAMPLES
+    return np.pad(audio, (0, needed - len(audio)))
+
+
+# -- repetition ------------------------------------------------------------------------------
+def repeated_runs(
+    ids: Sequence[int], max_period: int = 32
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Back-to-back repetitions of one n-gram in ``ids``.
+
+    Returns ``((period, covered), (tail_period, tail_covered))``: the longest such loop
+    anywhere and the longest one that runs to the end, each as the n-gram's length and the
+    number of tokens the loop covers (``(0, 0)`` when there is none).
+    """
+    n = len(ids)
+    anywhere = tail = (0, 0)
+    for period in range(1, min(max_period, n // 2) + 1):
+        run = 0
+        for j in range(period, n):
+            run = run + 1 if ids[j] == ids[j - period] else 0
+            if run and run + period > anywhere[1]:
+                anywhere = (period, run + period)
+        if run and run + period > tail[1]:
+            tail = (period, run + period)
+    return anywhere, tail
+
+
+def looks_degenerate(ids: Sequence[int], hit_limit: bool) -> bool:
+    """Whether generated text tokens look like a decoding loop, not speech.
+
+    A loop of at least 5 copies covering 24+ tokens anywhere; or, when generation ran into
+    ``max_new_tokens``, a loop of 3+ copies covering 12+ tokens at the end; or 40+ tokens of
+    which fewer than 1 in 10 are distinct.
+    """
+    n = len(ids)
+    if n < 8:
+        return False
+    (period, covered), (tail_period, tail_covered) = repeated_runs(ids)
+    if period and covered >= 24 and covered >= 5 * period:
+        return True
+    if hit_limit and tail_period and tail_covered >= 12 and tail_covered >= 3 * tail_period:
+        return True
+    return n >= 40 and len(set(ids)) < 0.1 * n
+
+
+# -- hooks around generate -------------------------------------------------------------------
+class CancelCriteria(StoppingCriteria):
+    """Ends ``generate`` at the next token once the job's CancelToken is set."""
+
+    def __init__(self, cancel: CancelToken | None) -> None:
+        self.cancel = cancel
+
+    def __call__(self, input_ids: torch.LongTensor, scores: Any, **kwargs: Any) -> torch.Tensor:
+        stop = self.cancel is not None and self.cancel.cancelled
+        return torch.full((input_ids.shape[0],), stop, dtype=torch.bool, device=input_ids.device)
+
+
+class _TokenProbabilities(StoppingCriteria):
+    """Records log p(chosen token) under the model's own (unprocessed) distribution.
+
+    A forward hook on ``lm_head`` keeps the last position's log-softmax; this criterion,
+    which ``generate`` calls right after choosing each token, picks the chosen token's entry.
+    Only one step's distribution is held at a time, unlike ``output_scores``/``output_logits``
+    which keep a vocabulary-wide row per step. It also times the phases of generation.
+    """
+
+    def __init__(self, sync_device: torch.device | None) -> None:
+        self.sync_device = sync_device
+        self.pending: torch.Tensor | None = None
+        self.values: list[torch.Tensor] = []
+        self.started = time.perf_counter()
+        self.first_logits: float | None = None
+        self.encoder_seconds = 0.0
+        self._encoder_started = 0.0
+
+    def _now(self) -> float:
+        if self.sync_device is not None:
+            devices.synchronize(self.sync_device)
+        return time.perf_counter()
+
+    def on_logits(self, module: torch.nn.Module, args: Any, output: torch.Tensor) -> None:
+        self.pending = torch.log_softmax(output[:, -1, :].float(), dim=-1)
+        if self.first_logits is None:
+            self.first_logits = self._now()
+
+    def on_encoder_start(self, module: torch.nn.Module, args: Any) -> None:
+        self._encoder_started = self._now()
+
+    def on_encoder_end(self, module: torch.nn.Module, args: Any, output: Any) -> None:
+        self.encoder_seconds += self._now() - self._encoder_started
+
+    def __call__(self, input_ids: torch.LongTensor, scores: Any, **kwargs: Any) -> torch.Tensor:
+        if self.pending is not None:
+            chosen = input_ids[:, -1:].to(self.pending.device)
+            self.values.append(self.pending.gather(1, chosen).squeeze(1))
+            self.pending = None
+        return torch.zeros(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
+
+    def log_probs(self) -> torch.Tensor:
+        """(batch, steps) log-probabilities of the chosen tokens, on the CPU."""
+        if not self.values:
+            return torch.zeros((0, 0))
+        return torch.stack(self.values, dim=1).float().cpu()
+
+
+@dataclass
+class GenerationStats:
+    """Where the time of the last ``transcribe_batch`` went (all generate calls together)."""
+
+    chunks: int = 0
+    audio_seconds: float = 0.0
+    generate_calls: int = 0
+    encoder_seconds: float = 0.0
+    prefill_seconds: float = 0.0  # decoder prefill, encoder excluded
+    decode_seconds: float = 0.0  # every step after the first token
+    decode_steps: int = 0  # steps after the first; each makes one token per batch row
+    new_tokens: int = 0  # tokens generated, summed over rows (up to each row's end)
+    wall_seconds: float = 0.0
+    batch_sizes: list[int] = field(default_factory=list)
+
+    @property
+    def ms_per_step(self) -> float | None:
+        """Milliseconds per decoding step (one new token for every row of the batch)."""
+        return 1000 * self.decode_seconds / self.decode_steps if self.decode_steps else None
+
+    @property
+    def real_time_factor(self) -> float | None:
+        """Seconds of work per second of audio."""
+        return self.wall_seconds / self.audio_seconds if self.audio_seconds else None
+
+
+@dataclass
+class _Decoded:
+    result: ChunkResult
+    degenerate: bool
+
+
+def _is_out_of_memory(exc: BaseException) -> bool:
+    if isinstance(exc, (torch.OutOfMemoryError, MemoryError)):
+        return True
+    message = str(exc).lower()
+    return isinstance(exc, RuntimeError) and (
+        "out of memory" in message
+        or "can't allocate memory" in message
+        or "not enough memory" in message
+    )
+
+
+def _quantize_linear_int8(model: torch.nn.Module) -> torch.nn.Module:
+    """Dynamic int8 quantisation of every Linear layer: weights int8 with one scale per output
+    channel (per-tensor scales lose too much on LLM weights with outlier rows), activations
+    quantised per call; convolutions, norms and embeddings stay float32."""
+    quantization = torch.ao.quantization
+    with warnings.catch_warnings():
+        # torch deprecates its quantised tensor types in favour of torchao; they still work.
+        warnings.simplefilter("ignore", UserWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return quantization.quantize_dynamic(
+            model,
+            {torch.nn.Linear: quantization.per_channel_dynamic_qconfig},
+            dtype=torch.qint8,
+        )
+
+
+# -- the engine ------------------------------------------------------------------------------
+class Qwen3ASREngine:
+    """Qwen3-ASR (0.6B or 1.7B, either checkpoint layout) through transformers.
+
+    ``model`` is a local checkpoint folder or a hub id already in the Hugging Face cache;
+    nothing is downloaded unless ``local_files_only`` is false. ``device`` is ``"auto"``,
+    ``"cpu"``, ``"cuda"`` or ``"mps"``; ``dtype`` overrides the device's default
+    (:func:`tingxie.asr.device.choose_placement`). ``quantize_int8`` applies dynamic int8
+    quantisation to the Linear layers on a CPU (ignored on a GPU).
+    """
+
+    def __init__(
+        self,
+        model: str | Path,
+        device: str = "auto",
+        dtype: str | torch.dtype | None = None,
+        quantize_int8: bool = False,
+        local_files_only: bool = True,
+    ) -> None:
+        self.model_ref = model
+        self.requested_device = device
+        self.requested_dtype = dtype
+        self.quantize_int8 = quantize_int8
+        self.local_files_only = local_files_only
+        self.name = f"Qwen3-ASR ({Path(str(model)).name})"
+        #: Synchronise the GPU around timed phases (benchmarks); costs a little speed.
+        self.collect_timings = False
+        self.last_stats: GenerationStats | None = None
+        self.model: Any = None
+        self.processor: Any = None
+        self.checkpoint: Path | None = None
+        self.placement: devices.Placement | None = None
+        self.quantized = False
+        self._asr_text_id: int | None = None
+        self._eos_ids: set[int] = set()
+        self._batch_cap: int | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------
+    @property
+    def loaded(self) -> bool:
+        """Whether the model is in memory."""
+        return self.model is not None
+
+    def load(self, progress: ProgressCallback | None = None) -> None:
+        """Find, check (converting an original-layout checkpoint once), and load the model.
+
+        Later calls return at once. Raises ModelNotFound, NotAQwen3ASRCheckpoint,
+        CorruptWeights, OutOfMemory or DeviceUnavailable.
+        """
+
+        def report(fraction: float) -> None:
+            if progress is not None:
+                progress(min(1.0, max(0.0, fraction)))
+
+        if self.model is not None:
+            report(1.0)
+            return
+        report(0.0)
+        folder = locate_model(self.model_ref, self.local_files_only)
+        native = resolve_checkpoint(folder, lambda f: report(0.05 + 0.45 * f))
+        check_weights(native)
+        placement = devices.choose_placement(self.requested_device, self.requested_dtype)
+        quantize = self.quantize_int8 and placement.device.type == "cpu"
+        if self.quantize_int8 and not quantize:
+            log.warning("int8 quantisation runs on the CPU only; loading %s as is", placement)
+        if quantize:
+            placement = devices.Placement(placement.device, torch.float32)
+        report(0.5)
+        processor = self._load_processor(native)
+        report(0.6)
+        model = self._load_model(native, placement)
+        report(0.9)
+        if quantize:
+            model = _quantize_linear_int8(model)
+        self.model, self.processor = model, processor
+        self.checkpoint, self.placement, self.quantized = native, placement, quantize
+        vocab = processor.tokenizer.get_vocab()
+        self._asr_text_id = vocab.get(ASR_TEXT_TOKEN)
+        eos = model.generation_config.eos_token_id
+        self._eos_ids = set(eos if isinstance(eos, (list, tuple)) else [eos])
+        self._eos_ids.discard(None)
+        report(1.0)
+
+    def _load_processor(self, folder: Path) -> Any:
+        from transformers import AutoProcessor
+
+        try:
+            processor = AutoProcessor.from_pretrained(
+                str(folder), local_files_only=True, trust_remote_code=False
+            )
+        except (OSError, ValueError, TypeError, KeyError) as exc:
+            raise NotAQwen3ASRCheckpoint(
+                folder, f"its tokenizer or processor files cannot be loaded ({exc})"
+            ) from exc
+        if not hasattr(processor, "apply_transcription_request"):
+            raise NotAQwen3ASRCheckpoint(folder, "its processor is not the Qwen3-ASR processor")
+        if processor.chat_template is None:
+            raise NotAQwen3ASRCheckpoint(folder, "it has no chat template")
+        return processor
+
+    def _load_model(self, folder: Path, placement: devices.Placement) -> Any:
+        from safetensors import SafetensorError
+        from transformers import AutoConfig, AutoModelForSpeechSeq2Seq
+        from transformers.utils import logging as hf_logging
+
+        try:
+            config = AutoConfig.from_pretrained(
+                str(folder), local_files_only=True, trust_remote_code=False
+            )
+        except (OSError, ValueError, TypeError, KeyError) as exc:
+            raise NotAQwen3ASRCheckpoint(folder, f"its config.json is not valid ({exc})") from exc
+        bars = hf_logging.is_progress_bar_enabled()
+        hf_logging.disable_progress_bar()
+        try:
+            model, info = AutoModelForSpeechSeq2Seq.from_pretrained(
+                str(folder),
+                config=config,
+                dtype=placement.dtype,
+                use_safetensors=True,
+                local_files_only=True,
+                trust_remote_code=False,
+                output_loading_info=True,
+            )
+            model = model.to(placement.device).eval()
+        except Exception as exc:
+            if _is_out_of_memory(exc):
+                devices.empty_cache(placement.device)
+                raise OutOfMemory(placement.device_name) from exc
+            if isinstance(exc, (SafetensorError, OSError, ValueError, RuntimeError)):
+                raise CorruptWeights(folder, f"the weights cannot be loaded ({exc})") from exc
+            raise
+        finally:
+            if bars:
+                hf_logging.enable_progress_bar()
+        problems = [*info.get("missing_keys", ()), *info.get("mismatched_keys", ())]
+        if problems:
+            names = sorted(str(p) for p in problems)
+            shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+            raise CorruptWeights(
+                folder, f"{len(names)} tensor(s) are missing or misshapen ({shown})"
+            )
+        return model
+
+    def unload(self) -> None:
+        """Free the model's memory; ``load()`` brings it back."""
+        place = self.placement
+        self.model = None
+        self.processor = None
+        gc.collect()
+        if place is not None:
+            devices.empty_cache(place.device)
+
+    # -- device ----------------------------------------------------------------------------
+    def device_info(self) -> DeviceInfo:
+        """Where the model runs (or would run, before ``load``) and the memory it holds."""
+        place = self.placement or devices.choose_placement(
+            self.requested_device, self.requested_dtype
+        )
+        if self.quantize_int8 and place.device.type == "cpu":
+            dtype = "int8"
+        else:
+            dtype = devices.dtype_name(place.dtype)
+        return DeviceInfo(
+            device=place.device_name,
+            dtype=dtype,
+            description=devices.describe(place.device),
+            memory_used=devices.memory_used(place.device, self.model) if self.model else None,
+            memory_free=devices.memory_free(place.device),
+        )
+
+    def suggested_batch_size(self, chunk_seconds: float) -> int:
+        """How many chunks of ``chunk_seconds`` to decode together on this device.
+
+        On a GPU: what fits in 80% of the free memory by an estimate of one chunk's KV cache
+        and activations. On a CPU: 8, fewer when RAM is short. Never more than a batch that
+        has already run out of memory.
+        """
+        place = self.placement or devices.choose_placement(
+            self.requested_device, self.requested_dtype
+        )
+        per_chunk = self._bytes_per_chunk(max(1.0, chunk_seconds), place)
+        free = devices.memory_free(place.device)
+        if place.device.type == "cpu":
+            size = CPU_BATCH_SIZE
+            if free is not None:
+                size = min(size, int(0.5 * free // per_chunk))
+        else:
+            size = MAX_BATCH_SIZE if free is None else int(0.8 * free // per_chunk)
+        if self._batch_cap is not None:
+            size = min(size, self._batch_cap)
+        return max(1, min(MAX_BATCH_SIZE, size))
+
+    def _bytes_per_chunk(self, seconds: float, place: devices.Placement) -> int:
+        """A generous estimate of the memory one chunk adds to a batch."""
+        try:
+            config = read_config(self.checkpoint) if self.checkpoint else None
+        except NotAQwen3ASRCheckpoint:
+            config = None
+        text = (config or {}).get("text_config") or {}
+        layers = int(text.get("num_hidden_layers", 28))
+        kv_heads = int(text.get("num_key_value_heads", 8))
+        head_dim = int(text.get("head_dim", 128))
+        hidden = int(text.get("hidden_size", 2048))
+        inter = int(text.get("intermediate_size", 6144))
+        vocab = int(text.get("vocab_size", 151_936))
+        size = 4 if place.dtype == torch.float32 else 2
+        tokens = AUDIO_TOKENS_PER_SECOND * seconds + 12.0 * seconds + 128
+        kv_cache = 2 * layers * kv_heads * head_dim * size * tokens
+        prefill = tokens * (3 * inter + 4 * hidden) * size
+        encoder = 480 * 64 * 50 * size * seconds * 2  # first convolution's output, x2
+        logits = 4 * vocab * 4
+        return int(1.5 * (kv_cache + prefill + encoder + logits))
+
+    @property
+    def device(self) -> torch.device:
+        """The torch device the model is on."""
+        if self.placement is None:
+            raise RuntimeError("the model is not loaded")
+        return self.placement.device
+
+    # -- prompts ---------------------------------------------------------------------------
+    @staticmethod
+    def forced_language(options: TranscribeOptions) -> str | None:
+        """The English name the model knows for ``options.language``; ``None`` for auto.
+
+        Raises :class:`UnsupportedLanguage` for a language Qwen3-ASR does not know.
+        """
+        language = find_language(options.language)
+        return language.name if language else None
+
+    def prepare_inputs(self, chunks: Sequence[np.ndarray], options: TranscribeOptions) -> Any:
+        """The processor's output for ``chunks`` (the exact tensors ``generate`` receives,
+        before they move to the device)."""
+        if self.processor is None:
+            self.load()
+        language = self.forced_language(options)
+        audio = [
+            pad_to_encoder_windows(np.asarray(c, dtype=np.float32).reshape(-1)) for c in chunks
+        ]
+        context = options.context.strip() or None
+        count = len(audio)
+        return self.processor.apply_transcription_request(
+            audio,
+            language=[language] * count if language else None,
+            prompt=[context] * count if context else None,
+        )
+
+    def build_prompt_texts(
+        self, chunks: Sequence[np.ndarray], options: TranscribeOptions
+    ) -> list[str]:
+        """The prompts the model reads for ``chunks``, decoded with their special tokens
+        (padding removed): what ``transcribe_batch`` sends, for inspection and tests."""
+        inputs = self.prepare_inputs(chunks, options)
+        texts = []
+        for ids, mask in zip(inputs["input_ids"], inputs["attention_mask"], strict=True):
+            kept = ids[mask.bool()].tolist()
+            texts.append(self.processor.tokenizer.decode(kept, skip_special_tokens=False))
+        return texts
+
+    # -- transcription ---------------------------------------------------------------------
+    def transcribe_batch(
+        self,
+        chunks: Sequence[np.ndarray],
+        options: TranscribeOptions,
+        cancel: CancelToken | None = None,
+    ) -> list[ChunkResult]:
+        """Transcribe 16 kHz mono float32 chunks together; one result per chunk, in order.
+
+        Raises Cancelled, UnsupportedLanguage or OutOfMemory (after splitting the batch
+        down to single chunks).
+        """
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        language = self.forced_language(options)
+        audio = [np.asarray(c, dtype=np.float32).reshape(-1) for c in chunks]
+        if not audio:
+            return []
+        self.load()
+        started = time.perf_counter()
+        stats = GenerationStats(
+            chunks=len(audio), audio_seconds=sum(len(a) for a in audio) / SAMPLE_RATE
+        )
+        self.last_stats = stats
+
+        decoded: list[_Decoded] = []
+        step = self._batch_cap or len(audio)
+        for start in range(0, len(audio), step):
+            decoded += self._generate_splitting(
+                audio[start : start + step], options, language, None, cancel, stats
+            )
+        if options.repetition_guard:
+            again = [i for i, d in enumerate(decoded) if d.degenerate]
+            if again:
+                log.info("repetition guard: retrying %d chunk(s)", len(again))
+                retried = self._generate_splitting(
+                    [audio[i] for i in again],
+                    options,
+                    language,
+                    options.repetition_penalty,
+                    cancel,
+                    stats,
+                )
+                for i, d in zip(again, retried, strict=True):
+                    d.result.retried = True
+                    decoded[i] = d
+        stats.wall_seconds = time.perf_counter() - started
+        return [d.result for d in decoded]
+
+    def _generate_splitting(
+        self,
+        audio: list[np.ndarray],
+        options: TranscribeOptions,
+        language: str | None,
+        penalty: float | None,
+        cancel: CancelToken | None,
+        stats: GenerationStats,
+    ) -> list[_Decoded]:
+        """Generate for ``audio``; on out-of-memory, in two halves (recursively)."""
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        try:
+            return self._generate(audio, options, language, penalty, cancel, stats)
+        except Cancelled:
+            raise
+        except Exception as exc:
+            if not _is_out_of_memory(exc):
+                raise
+            devices.empty_cache(self.device)
+            if len(audio) == 1:
+                raise OutOfMemory(self.placement.device_name if self.placement else "?") from exc
+            half = (len(audio) + 1) // 2
+            log.warning("out of memory with %d chunks; trying %d at a time", len(audio), half)
+            self._batch_cap = min(self._batch_cap or half, half)
+        first = self._generate_splitting(audio[:half], options, language, penalty, cancel, stats)
+        return first + self._generate_splitting(
+            audio[half:], options, language, penalty, cancel, stats
+        )
+
+    def max_new_tokens(self, seconds: float, options: TranscribeOptions) -> int:
+        """The new-token budget for a chunk of ``seconds``: ``options.max_new_tokens``, else
+        ``tokens_per_second`` x seconds plus a margin (and room for the language prefix when
+        the model detects it)."""
+        if options.max_new_tokens is not None:
+            return max(1, int(options.max_new_tokens))
+        budget = math.ceil(options.tokens_per_second * seconds) + MAX_NEW_TOKENS_MARGIN
+        if options.language is None or find_language(options.language) is None:
+            budget += LANGUAGE_PREFIX_TOKENS
+        return budget
+
+    def _generate(
+        self,
+        audio: list[np.ndarray],
+        options: TranscribeOptions,
+        language: str | None,
+        penalty: float | None,
+        cancel: CancelToken | None,
+        stats: GenerationStats,
+    ) -> list[_Decoded]:
+        assert self.placement is not None
+        inputs = self.prepare_inputs(audio, options)
+        prompt_length = inputs["input_ids"].shape[1]
+        model_inputs = {
+            key: inputs[key]
+            for key in ("input_ids", "attention_mask", "input_features", "input_features_mask")
+        }
+        model_inputs["input_features"] = model_inputs["input_features"].to(self.placement.dtype)
+        model_inputs = {k: v.to(self.device) for k, v in model_inputs.items()}
+
+        longest = max(len(a) for a in audio) / SAMPLE_RATE
+        max_new = self.max_new_tokens(longest, options)
+        kwargs: dict[str, Any] = {"max_new_tokens": max_new}
+        if options.min_new_tokens:
+            kwargs["min_new_tokens"] = min(int(options.min_new_tokens), max_new)
+        if options.temperature > 0:
+            kwargs.update(do_sample=True, temperature=options.temperature, top_p=options.top_p)
+        else:
+            kwargs["do_sample"] = False
+        if penalty is not None:
+            kwargs["repetition_penalty"] = penalty
+        if self.device.type == "cpu":
+            # A preallocated KV cache: the default one grows by concatenation, copying the
+            # whole cache at every step (measured: 386 -> 216 ms/step, 0.6B bf16, batch 8).
+            # Not on GPUs, where a static cache makes generate compile for each new shape.
+            kwargs["cache_implementation"] = "static"
+
+        probe = _TokenProbabilities(self.device if self.collect_timings else None)
+        hooks = [self.model.get_output_embeddings().register_forward_hook(probe.on_logits)]
+        tower = getattr(getattr(self.model, "model", None), "audio_tower", None)
+        if tower is not None:
+            hooks.append(tower.register_forward_pre_hook(probe.on_encoder_start))
+            hooks.append(tower.register_forward_hook(probe.on_encoder_end))
+        try:
+            with torch.inference_mode():
+                output = self.model.generate(
+                    **model_inputs,
+                    stopping_criteria=StoppingCriteriaList([probe, CancelCriteria(cancel)]),
+                    return_dict_in_generate=True,
+                    **kwargs,
+                )
+        finally:
+            for hook in hooks:
+                hook.remove()
+        finished = time.perf_counter()
+
+        sequences = output.sequences[:, prompt_length:].cpu()
+        log_probs = probe.log_probs()[:, : sequences.shape[1]]
+        first = probe.first_logits or finished
+        stats.generate_calls += 1
+        stats.batch_sizes.append(len(audio))
+        stats.encoder_seconds += probe.encoder_seconds
+        stats.prefill_seconds += max(0.0, first - probe.started - probe.encoder_seconds)
+        stats.decode_seconds += finished - first
+        stats.decode_steps += max(0, sequences.shape[1] - 1)
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+
+        results = []
+        for row in range(sequences.shape[0]):
+            decoded = self._decode_row(sequences[row].tolist(), log_probs[row], language, max_new)
+            stats.new_tokens += decoded[1]
+            results.append(decoded[0])
+        return results
+
+    def _decode_row(
+        self, ids: list[int], log_probs: torch.Tensor, language: str | None, max_new: int
+    ) -> tuple[_Decoded, int]:
+        end = next((i for i, t in enumerate(ids) if t in self._eos_ids), None)
+        generated = ids if end is None else ids[:end]
+        hit_limit = end is None and len(ids) >= max_new
+        start = 0
+        if language is None and self._asr_text_id in generated:
+            start = generated.index(self._asr_text_id) + 1
+        text_ids = generated[start:]
+        scored = log_probs[start : len(generated)]
+        if scored.numel() == 0:  # nothing said: how sure the model was of that
+            scored = log_probs[: len(generated) + 1]
+        confidence = min_confidence = None
+        if scored.numel():
+            confidence = float(math.exp(float(scored.mean())))
+            min_confidence = float(math.exp(float(scored.min())))
+
+        parsed = self.processor.decode(generated, return_format="parsed")
+        result = ChunkResult(
+            text=parsed["transcription"],
+            language=language or parsed["language"],
+            confidence=confidence,
+            min_confidence=min_confidence,
+        )
+        used = len(generated) + (0 if end is None else 1)
+        return _Decoded(result, looks_degenerate(text_ids, hit_limit)), used

@@ -1,0 +1,33 @@
+"""Fixtures shared by the test suite.
+
+Tests never reach a model hub: the offline switches are set before anything imports
+huggingface_hub or transformers. Model tests use a tiny random Qwen3-ASR checkpoint with the
+real architecture (tests/tiny_model.py), built once per session.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+
+
+@pytest.fixture(scope="session")
+def tiny_checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Folder of a tiny Qwen3-ASR checkpoint in transformers' native (``-hf``) layout."""
+    from tiny_model import build_tiny_checkpoint
+
+    return build_tiny_checkpoint(tmp_path_factory.mktemp("tiny-asr") / "Qwen3-ASR-tiny-hf")
+
+
+@pytest.fixture(scope="session")
+def tiny_original_checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same tiny model (same seed, same weights) in the original release's layout."""
+    from tiny_model import build_tiny_checkpoint
+
+    folder = tmp_path_factory.mktemp("tiny-asr-original") / "Qwen3-ASR-tiny"
+    return build_tiny_checkpoint(folder, layout="original")
