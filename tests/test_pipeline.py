@@ -1,0 +1,95 @@
+"""The long-audio pipeline with the real engine (tiny checkpoint) on espeak-ng speech."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from media import build_speech, make_noise, require
+from tingxie.asr.engine import TranscribeOptions
+from tingxie.asr.pipeline import transcribe, transcribe_to_transcript
+from tingxie.asr.qwen3 import Qwen3ASREngine
+from tingxie.core.cancel import CancelToken
+
+OPTIONS = TranscribeOptions(max_new_tokens=8)  # random weights rarely stop by themselves
+
+
+@pytest.fixture(scope="module")
+def engine(tiny_checkpoint):
+    eng = Qwen3ASREngine(tiny_checkpoint, device="cpu")
+    eng.load()
+    yield eng
+    eng.unload()
+
+
+@pytest.fixture(scope="module")
+def interview():
+    require("espeak-ng")
+    return build_speech([2.0, "Welcome to the programme.", 4.0,
+                         "We are talking about the harbour today.", 0.6,
+                         "It opened a century ago.", 5.0,
+                         "Thank you for listening.", 1.5])
+
+
+def test_segments_land_on_the_speech_in_time_order(engine, interview):
+    samples, truth = interview
+    updates = list(transcribe(samples, engine, OPTIONS, batch_size=1))
+    segments = [s for u in updates for s in u.segments]
+    assert segments, "speech gives segments"
+    for a, b in zip(segments, segments[1:]):
+        assert a.end <= b.start, "in time order, never overlapping"
+    speech = truth.speech()
+    for seg in segments:
+        # Each segment overlaps real speech, and none sits inside the long silences.
+        assert any(seg.start < e + 0.3 and seg.end > s - 0.3 for s, e in speech), seg
+        assert seg.start >= speech[0][0] - 0.5 and seg.end <= speech[-1][1] + 0.5
+    silence = (speech[0][1] + 0.5, speech[1][0] - 0.5)
+    assert not any(seg.start < silence[1] and seg.end > silence[0] for seg in segments)
+    ids = [s.id for s in segments]
+    assert ids == sorted(set(ids))
+
+
+def test_progress_rises_to_100_percent_with_an_eta(engine, interview):
+    samples, _ = interview
+    updates = list(transcribe(samples, engine, OPTIONS, batch_size=1))
+    fractions = [u.fraction for u in updates if u.stage == "transcribe"]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert any(u.eta is not None for u in updates if u.stage == "transcribe" and u.fraction < 1)
+    assert updates[-1].chunks_done == updates[-1].chunks_total >= 2
+
+
+def test_silence_and_noise_give_no_invented_text(engine):
+    quiet = np.zeros(16000 * 8, dtype=np.float32)
+    noise = make_noise(16000 * 8, rms=0.003, seed=1)
+    for samples in (quiet, noise):
+        assert transcribe_to_transcript(samples, engine, OPTIONS).segments == []
+
+
+def test_cancel_between_batches_keeps_what_was_done(engine, interview):
+    samples, _ = interview
+    cancel = CancelToken()
+    kept = []
+    for update in transcribe(samples, engine, OPTIONS, batch_size=1, cancel=cancel):
+        kept.extend(update.segments)
+        if kept:
+            cancel.cancel()
+    assert kept
+    full = transcribe_to_transcript(samples, engine, OPTIONS, batch_size=1).segments
+    assert len(kept) < len(full)
+    assert [(s.start, s.text) for s in kept] == [(s.start, s.text) for s in full[:len(kept)]]
+
+
+def test_a_time_range_stays_on_the_whole_files_timeline(engine, interview):
+    samples, truth = interview
+    last = truth.sentences[-1]
+    t = transcribe_to_transcript(samples, engine, OPTIONS,
+                                 time_range=(last.start - 1.0, last.end + 1.0))
+    assert t.segments
+    assert all(last.start - 1.0 <= s.start and s.end <= last.end + 1.0 for s in t.segments)
+
+
+def test_an_unsupported_language_fails_before_any_work(engine, interview):
+    from tingxie.core.languages import UnsupportedLanguage
+
+    with pytest.raises(UnsupportedLanguage, match="Klingon"):
+        next(transcribe(interview[0], engine, TranscribeOptions(language="Klingon")))
