@@ -8,12 +8,16 @@ real architecture (tests/tiny_model.py), built once per session.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
+# Qt without a screen, and settings that never touch the user's real configuration.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="tingxie-test-config-")
 
 
 @pytest.fixture(scope="session")
