@@ -15,8 +15,9 @@ import numpy as np
 import pytest
 import torch
 
+from tingxie.asr.device import choose_placement, cpu_supports_bf16
 from tingxie.asr.engine import Engine, TranscribeOptions
-from tingxie.asr.errors import OutOfMemory, UnsupportedLanguage
+from tingxie.asr.errors import DeviceUnavailable, OutOfMemory, UnsupportedLanguage
 from tingxie.asr.qwen3 import Qwen3ASREngine, looks_degenerate, repeated_runs
 from tingxie.core.cancel import CancelToken
 from tingxie.core.errors import Cancelled, TingxieError
@@ -89,6 +90,21 @@ def test_loads_once_from_a_saved_folder(tiny_checkpoint):
     assert not eng.loaded
     eng.load()
     assert len(eng.transcribe_batch([CHUNKS[0]], TranscribeOptions(max_new_tokens=4))) == 1
+
+
+def test_device_and_dtype_choice(tiny_checkpoint):
+    cpu = choose_placement("cpu")
+    assert cpu.device_name == "cpu"
+    assert cpu.dtype == (torch.bfloat16 if cpu_supports_bf16() else torch.float32)
+    assert choose_placement("cpu", "fp32").dtype == torch.float32
+    assert choose_placement("cpu", "bf16").dtype == torch.bfloat16
+    with pytest.raises(ValueError):
+        choose_placement("cpu", "int4")
+    if not torch.cuda.is_available():
+        with pytest.raises(DeviceUnavailable, match="no CUDA GPU"):
+            Qwen3ASREngine(tiny_checkpoint, device="cuda").load()
+    with pytest.raises(DeviceUnavailable, match="unknown device"):
+        choose_placement("tpu")
 
 
 def test_a_batch_gives_one_result_per_chunk_in_order(engine):

@@ -131,6 +131,9 @@ def write_atomic(path: str | Path, data: bytes) -> None:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+        if exc.errno == errno.ENOENT and not path.parent.is_dir():
+            raise ProjectError(path, "could not be saved: its folder does not exist.",
+                               "Check that the folder exists and can be written to.") from exc
         if exc.errno == errno.ENOSPC:
             raise ProjectError(path, "could not be saved: the disk is full.",
                                "Free some space or save somewhere else; "
