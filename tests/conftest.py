@@ -8,7 +8,9 @@ real architecture (tests/tiny_model.py), built once per session.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,32 @@ os.environ["TRANSFORMERS_OFFLINE"] = "1"
 # Qt without a screen, and settings that never touch the user's real configuration.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="tingxie-test-config-")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def pulse_server() -> Iterator[object | None]:
+    """A private PulseAudio server for the whole session (Qt connects to PulseAudio once, at
+    the first use of QtMultimedia, so it must be up before any test touches Qt); ``None`` when
+    pulseaudio is missing (a failure under CI, which installs it)."""
+    executable = shutil.which("pulseaudio")
+    if executable is None:
+        if os.environ.get("CI"):
+            pytest.fail("pulseaudio is not installed; CI needs it for the playback tests")
+        yield None
+        return
+    from pulse import PulseServer
+
+    server = PulseServer.start(executable)
+    saved = os.environ.get("PULSE_SERVER")
+    os.environ["PULSE_SERVER"] = server.address
+    try:
+        yield server
+    finally:
+        if saved is None:
+            os.environ.pop("PULSE_SERVER", None)
+        else:
+            os.environ["PULSE_SERVER"] = saved
+        server.stop()
 
 
 @pytest.fixture(scope="session")
