@@ -40,7 +40,7 @@ from tingxie.ui.background import Background
 from tingxie.ui.controls import TranscriptionControls
 from tingxie.ui.loading import AudioMissing, LoadedMedia, load_media
 from tingxie.ui.player import Player
-from tingxie.ui.queue import QueuePanel
+from tingxie.ui.queue_panel import QueuePanel
 from tingxie.ui.settings import Settings
 from tingxie.ui.shortcuts import SHORTCUTS
 from tingxie.ui.transcript_model import TranscriptDocument, TranscriptTableModel

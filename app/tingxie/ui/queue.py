@@ -1,0 +1,517 @@
+"""The batch queue: several files transcribed one after another with the same options.
+
+Each file is decoded on the :class:`~tingxie.ui.background.Background`, transcribed by the
+window's :class:`~tingxie.ui.worker.TranscriptionHost` (one job at a time, so the model is
+loaded once for the whole batch) and saved as a project beside its audio or in a chosen
+folder, never over an existing project. A file that fails is marked with the reason and the
+queue goes on. Stop cancels the running file, which is marked cancelled and not saved (its
+transcript is incomplete), and leaves the rest waiting for the next Start.
+
+:class:`QueueController` holds the logic and the :class:`QueueModel`, and can be driven
+without a widget; :class:`QueuePanel` is the widget over it.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+    Slot,
+)
+
+from tingxie.asr.engine import TranscribeOptions
+from tingxie.asr.pipeline import main_language
+from tingxie.core import audio as audio_files
+from tingxie.core import project as projects
+from tingxie.core.cancel import CancelToken
+from tingxie.core.errors import Cancelled, FileProblem, TingxieError
+from tingxie.core.languages import find_language
+from tingxie.core.timefmt import format_time
+from tingxie.core.transcript import Segment, Transcript
+from tingxie.ui import settings as keys
+from tingxie.ui.background import Background
+from tingxie.ui.settings import Settings
+from tingxie.ui.worker import TranscriptionHost
+
+log = logging.getLogger(__name__)
+
+#: Extensions a dropped folder is searched for (the decoder reads more; these are the usual).
+MEDIA_EXTENSIONS = (".wav", ".flac", ".ogg", ".opus", ".mp3", ".m4a", ".aac", ".wma", ".aiff",
+                    ".mp4", ".mkv", ".mov", ".webm", ".avi")
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+OptionsProvider = Callable[[], TranscribeOptions]
+#: Returns ``(engine_config, pipeline_config)``; the latter has ``batch_size`` and
+#: ``max_length`` (or ``max_chunk``) in seconds.
+ConfigProvider = Callable[[], tuple[dict[str, Any], dict[str, Any]]]
+
+
+class Status(enum.Enum):
+    """Where one file of the queue is."""
+
+    WAITING = "waiting"
+    DECODING = "decoding"
+    LOADING_MODEL = "loading model"
+    FINDING_SPEECH = "finding speech"
+    TRANSCRIBING = "transcribing"
+    SAVING = "saving"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def finished(self) -> bool:
+        """Whether the file has a final status."""
+        return self in (Status.DONE, Status.FAILED, Status.CANCELLED)
+
+
+@dataclass(eq=False)
+class QueueItem:
+    """One file in the queue and how far it got."""
+
+    path: Path
+    status: Status = Status.WAITING
+    fraction: float = 0.0
+    eta: float | None = None
+    segments: int = 0
+    #: The saved project, once done.
+    output: Path | None = None
+    #: Why it failed, for the user.
+    error: str = ""
+
+
+# -- work done off the UI thread (no Qt) ---------------------------------------------------
+
+def free_project_path(folder: Path, stem: str) -> Path:
+    """``folder/stem.tingxie``, or ``stem (2).tingxie``, ``(3)``... if that is taken."""
+    target = folder / f"{stem}{projects.SUFFIX}"
+    n = 2
+    while target.exists():
+        target = folder / f"{stem} ({n}){projects.SUFFIX}"
+        n += 1
+    return target
+
+
+def save_new_project(project: projects.Project, audio_path: Path, folder: Path) -> Path:
+    """Attach the audio, then save the project in ``folder`` under a name not yet taken."""
+    projects.attach_audio(project, audio_path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise projects.ProjectError(folder, f"could not be created ({exc.strerror or exc}).",
+                                    "Choose another output folder.") from exc
+    target = free_project_path(folder, audio_path.stem)
+    projects.save(project, target)
+    return target
+
+
+def user_message(error: BaseException) -> str:
+    """What went wrong, for a status cell that already shows the file's name."""
+    if isinstance(error, FileProblem):
+        return f"{error.problem} {error.hint}".strip()
+    if isinstance(error, TingxieError):
+        return str(error)
+    if isinstance(error, OSError):
+        return error.strerror or str(error)
+    return f"unexpected error: {error!r}"
+
+
+# -- the model -----------------------------------------------------------------------------
+
+class QueueModel(QAbstractTableModel):
+    """The queued files: File and Status columns."""
+
+    FILE, STATUS = range(2)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.items: list[QueueItem] = []
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 2
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return (self.tr("File"), self.tr("Status"))[section]
+        return None
+
+    def data(self, index: ModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.items):
+            return None
+        item = self.items[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return item.path.name if index.column() == self.FILE else self.status_text(item)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if index.column() == self.FILE:
+                return str(item.path)
+            return self.status_text(item)
+        if role == Qt.ItemDataRole.UserRole:
+            return item
+        return None
+
+    def status_text(self, item: QueueItem) -> str:
+        """The Status cell: "waiting", "transcribing 63% · ETA 0:01:20", "done — ...", ..."""
+        percent = round(item.fraction * 100)
+        s = item.status
+        if s is Status.WAITING:
+            return self.tr("waiting")
+        if s is Status.DECODING:
+            return self.tr("decoding {percent}%").format(percent=percent)
+        if s is Status.LOADING_MODEL:
+            return self.tr("loading the model…")
+        if s is Status.FINDING_SPEECH:
+            return self.tr("finding speech {percent}%").format(percent=percent)
+        if s is Status.TRANSCRIBING:
+            if item.eta is None:
+                return self.tr("transcribing {percent}%").format(percent=percent)
+            return self.tr("transcribing {percent}% · ETA {eta}").format(
+                percent=percent, eta=format_time(item.eta))
+        if s is Status.SAVING:
+            return self.tr("saving…")
+        if s is Status.DONE:
+            if item.segments == 1:
+                return self.tr("done — 1 segment → {path}").format(path=item.output)
+            return self.tr("done — {n} segments → {path}").format(n=item.segments,
+                                                                   path=item.output)
+        if s is Status.FAILED:
+            return self.tr("failed — {message}").format(message=item.error)
+        return self.tr("cancelled")
+
+    def row_of(self, item: QueueItem) -> int:
+        """The row showing ``item``; -1 if it is not in the queue."""
+        return next((i for i, it in enumerate(self.items) if it is item), -1)
+
+    def append(self, items: list[QueueItem]) -> None:
+        """Add items at the end."""
+        if items:
+            first = len(self.items)
+            self.beginInsertRows(QModelIndex(), first, first + len(items) - 1)
+            self.items.extend(items)
+            self.endInsertRows()
+
+    def remove(self, item: QueueItem) -> None:
+        """Take an item out of the queue."""
+        row = self.row_of(item)
+        if row >= 0:
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self.items[row]
+            self.endRemoveRows()
+
+    def changed(self, item: QueueItem) -> None:
+        """Tell the views that ``item``'s status changed."""
+        row = self.row_of(item)
+        if row >= 0:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, 1))
+
+
+# -- the logic -----------------------------------------------------------------------------
+
+class QueueController(QObject):
+    """Runs the queue: decode on the Background, transcribe through the host, save, next.
+
+    ``options_provider()`` and ``config_provider()`` are read once per Start, so every file
+    of a run uses the same options.
+    """
+
+    #: Whether the queue is running; the window disables its own Transcribe while it is.
+    busyChanged = Signal(bool)
+    #: Something the user should read (e.g. why Start did nothing).
+    message = Signal(str)
+    #: A file reached done, failed or cancelled.
+    itemFinished = Signal(object)
+
+    def __init__(self, host: TranscriptionHost, background: Background, settings: Settings,
+                 options_provider: OptionsProvider, config_provider: ConfigProvider,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.host = host
+        self.background = background
+        self.settings = settings
+        self.options_provider = options_provider
+        self.config_provider = config_provider
+        self.model = QueueModel(self)
+        self._busy = False
+        self._stopping = False
+        self._current: QueueItem | None = None
+        self._job_id: int | None = None
+        self._decode_cancel: CancelToken | None = None
+        self._segments: list[Segment] = []
+        self._duration = 0.0
+        self._run: dict[str, Any] = {}
+        worker = host.worker
+        worker.modelLoading.connect(self._on_model_loading)
+        worker.progress.connect(self._on_progress)
+        worker.segmentsReady.connect(self._on_segments)
+        worker.finished.connect(self._on_finished)
+        worker.failed.connect(self._on_failed)
+
+    # -- public API ------------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        """Whether the queue is running (from Start until the last file or a Stop ends)."""
+        return self._busy
+
+    @property
+    def items(self) -> list[QueueItem]:
+        """The queued files, in order."""
+        return self.model.items
+
+    @property
+    def current(self) -> QueueItem | None:
+        """The file being worked on, if any."""
+        return self._current
+
+    @property
+    def output_dir(self) -> Path | None:
+        """The chosen output folder, or ``None`` for beside each audio file."""
+        value = str(self.settings.get(keys.QUEUE_OUTPUT_DIR) or "")
+        return Path(value) if value else None
+
+    def set_output_dir(self, folder: str | Path | None) -> None:
+        """Save projects in ``folder`` from now on; ``None`` saves beside each audio file."""
+        self.settings.set(keys.QUEUE_OUTPUT_DIR, str(folder) if folder else "")
+
+    def add_files(self, paths: Iterable[str | Path]) -> list[QueueItem]:
+        """Queue files (waiting). A file already queued and not running is set waiting again
+        (a retry); returns the items that were added or reset."""
+        touched: list[QueueItem] = []
+        new: list[QueueItem] = []
+        for p in paths:
+            path = Path(p).expanduser().absolute()
+            existing = next((it for it in self.items if it.path == path), None)
+            if existing is None:
+                if all(it.path != path for it in new):
+                    new.append(QueueItem(path))
+            elif existing is not self._current and existing.status is not Status.WAITING:
+                self._reset(existing)
+                touched.append(existing)
+        self.model.append(new)
+        return touched + new
+
+    def remove_rows(self, rows: Iterable[int]) -> None:
+        """Take the files in ``rows`` out of the queue (the running one stays)."""
+        doomed = [self.items[r] for r in sorted(set(rows)) if 0 <= r < len(self.items)]
+        for item in doomed:
+            if item is not self._current:
+                self.model.remove(item)
+
+    def clear_finished(self) -> None:
+        """Take every done, failed or cancelled file out of the list."""
+        for item in [it for it in self.items if it.status.finished]:
+            self.model.remove(item)
+
+    def start(self) -> bool:
+        """Transcribe the waiting files one after another; ``False`` (with a :attr:`message`)
+        if it cannot start now."""
+        if self._busy:
+            return False
+        if not any(it.status is Status.WAITING for it in self.items):
+            self.message.emit(self.tr("No files are waiting. Add files to the queue first."))
+            return False
+        if self.host.busy:
+            self.message.emit(self.tr("A transcription is already running. Start the queue "
+                                      "when it has finished, or stop it first."))
+            return False
+        try:
+            options = self.options_provider()
+            engine_config, pipeline = self.config_provider()
+        except TingxieError as exc:
+            self.message.emit(str(exc))
+            return False
+        max_length = float(pipeline.get("max_length", pipeline.get("max_chunk", 30.0)))
+        self._run = {
+            "options": options,
+            "engine_config": dict(engine_config),
+            "submit": {"batch_size": pipeline.get("batch_size") or None,
+                       "max_length": max_length},
+            "project_options": _project_options(options, engine_config, pipeline, max_length),
+            "output_dir": self.output_dir,
+        }
+        self._stopping = False
+        self.message.emit("")
+        self._set_busy(True)
+        self._next()
+        return True
+
+    def stop(self) -> None:
+        """Cancel the running file (marked cancelled, not saved); the rest stay waiting.
+
+        The queue is no longer busy once the running job has actually ended.
+        """
+        if not self._busy:
+            return
+        self._stopping = True
+        if self._decode_cancel is not None:
+            self._decode_cancel.cancel()
+        current = self.host.current
+        if self._job_id is not None and current is not None and current.job_id == self._job_id:
+            self.host.cancel()
+
+    # -- one file after another ------------------------------------------------------------
+    def _next(self) -> None:
+        item = None if self._stopping else next(
+            (it for it in self.items if it.status is Status.WAITING), None)
+        if item is None:
+            self._current = None
+            self._run = {}
+            self._set_busy(False)
+            return
+        self._current = item
+        self._update(item, Status.DECODING, fraction=0.0)
+        token = CancelToken()
+        self._decode_cancel = token
+        path = item.path
+        self.background.run(
+            lambda report: audio_files.load(path, progress=report, cancel=token),
+            partial(self._decoded, item),
+            on_progress=partial(self._decode_progress, item),
+            context=self)
+
+    def _decode_progress(self, item: QueueItem, fraction: Any) -> None:
+        if item is self._current and item.status is Status.DECODING:
+            self._update(item, Status.DECODING, fraction=float(fraction))
+
+    def _decoded(self, item: QueueItem, audio: audio_files.Audio | None,
+                 error: BaseException | None) -> None:
+        self._decode_cancel = None
+        if item is not self._current:
+            return
+        if isinstance(error, Cancelled) or (self._stopping and error is None):
+            self._end(item, Status.CANCELLED)
+        elif error is not None or audio is None:
+            self._end(item, Status.FAILED, error=user_message(error or ValueError("no audio")))
+        elif self.host.busy:  # the window started its own job meanwhile
+            self._update(item, Status.WAITING)
+            self.message.emit(self.tr("The queue stopped: another transcription is running."))
+            self._stopping = True
+        else:
+            self._segments, self._duration = [], audio.duration
+            self._update(item, Status.TRANSCRIBING, fraction=0.0)
+            job = self.host.submit(audio.samples, self._run["options"],
+                                   self._run["engine_config"], **self._run["submit"])
+            self._job_id = job.job_id
+            return
+        self._next()
+
+    def _save(self, item: QueueItem) -> None:
+        self._update(item, Status.SAVING)
+        transcript = Transcript(segments=self._segments, language=main_language(self._segments),
+                                duration=round(self._duration, 3))
+        self._segments = []
+        project = projects.Project(transcript=transcript,
+                                   options=dict(self._run["project_options"]))
+        folder = self._run["output_dir"] or item.path.parent
+        audio_path = item.path
+        self.background.run(lambda: save_new_project(project, audio_path, folder),
+                            partial(self._saved, item, len(transcript.segments)), context=self)
+
+    def _saved(self, item: QueueItem, segments: int, path: Path | None,
+               error: BaseException | None) -> None:
+        if error is not None or path is None:
+            self._end(item, Status.FAILED, error=user_message(error or ValueError("not saved")))
+        else:
+            item.output, item.segments = path, segments
+            self._end(item, Status.DONE)
+        self._next()
+
+    def _end(self, item: QueueItem, status: Status, error: str = "") -> None:
+        self._job_id = None
+        item.error = error
+        item.eta = None
+        self._update(item, status)
+        self.itemFinished.emit(item)
+
+    # -- the worker's signals (every job's; only ours count) -------------------------------
+    @Slot(int, str)
+    def _on_model_loading(self, job_id: int, _model: str) -> None:
+        if job_id == self._job_id and self._current is not None:
+            self._update(self._current, Status.LOADING_MODEL)
+
+    @Slot(int, str, float, float)
+    def _on_progress(self, job_id: int, stage: str, fraction: float, eta: float) -> None:
+        if job_id == self._job_id and self._current is not None:
+            status = Status.FINDING_SPEECH if stage == "speech" else Status.TRANSCRIBING
+            self._update(self._current, status, fraction=fraction,
+                         eta=None if eta < 0 else eta)
+
+    @Slot(int, list)
+    def _on_segments(self, job_id: int, segments: list) -> None:
+        if job_id == self._job_id and self._current is not None:
+            self._segments.extend(segments)
+            self._current.segments = len(self._segments)
+
+    @Slot(int, bool)
+    def _on_finished(self, job_id: int, cancelled: bool) -> None:
+        if job_id != self._job_id or self._current is None:
+            return
+        self._job_id = None
+        if cancelled:
+            self._segments = []
+            self._end(self._current, Status.CANCELLED)
+            self._next()
+        else:
+            self._save(self._current)
+
+    @Slot(int, str)
+    def _on_failed(self, job_id: int, message: str) -> None:
+        if job_id != self._job_id or self._current is None:
+            return
+        self._segments = []
+        self._end(self._current, Status.FAILED, error=message)
+        self._next()
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _update(self, item: QueueItem, status: Status, *, fraction: float | None = None,
+                eta: float | None = None) -> None:
+        item.status = status
+        if fraction is not None:
+            item.fraction = max(0.0, min(1.0, fraction))
+        item.eta = eta
+        self.model.changed(item)
+
+    def _reset(self, item: QueueItem) -> None:
+        item.status, item.fraction, item.eta = Status.WAITING, 0.0, None
+        item.segments, item.output, item.error = 0, None, ""
+        self.model.changed(item)
+
+    def _set_busy(self, busy: bool) -> None:
+        if busy != self._busy:
+            self._busy = busy
+            self.busyChanged.emit(busy)
+
+
+def _project_options(options: TranscribeOptions, engine_config: dict[str, Any],
+                     pipeline: dict[str, Any], max_length: float) -> dict[str, Any]:
+    """The options a queued project is saved with (the keys the window saves too)."""
+    try:
+        found = find_language(options.language)
+        language = found.code if found else None
+    except TingxieError:
+        language = options.language
+    return {
+        "language": language,
+        "context": options.context,
+        "model": str(engine_config.get("model", "")),
+        "device": str(engine_config.get("device", "auto")),
+        "int8": bool(engine_config.get("int8", False)),
+        "temperature": float(options.temperature),
+        "batch_size": int(pipeline.get("batch_size") or 0),
+        "max_chunk": max_length,
+    }

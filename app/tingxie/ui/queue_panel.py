@@ -1,0 +1,188 @@
+"""The batch queue panel: the widget over :class:`tingxie.ui.queue.QueueController`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    Qt,
+)
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QRadioButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tingxie.ui.background import Background
+from tingxie.ui.queue import (
+    MEDIA_EXTENSIONS,
+    ConfigProvider,
+    OptionsProvider,
+    QueueController,
+    QueueModel,
+    Status,
+)
+from tingxie.ui.settings import Settings
+from tingxie.ui.worker import TranscriptionHost
+
+
+class QueuePanel(QWidget):
+    """The batch queue as a dock or tab: the file list, output choice, Start and Stop."""
+
+    def __init__(self, host: TranscriptionHost, background: Background, settings: Settings,
+                 options_provider: OptionsProvider, config_provider: ConfigProvider,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = QueueController(host, background, settings, options_provider,
+                                          config_provider, self)
+        self.setAcceptDrops(True)
+        self._build()
+        c = self.controller
+        c.busyChanged.connect(self._update_buttons)
+        c.message.connect(self._show_message)
+        c.model.rowsInserted.connect(self._update_buttons)
+        c.model.rowsRemoved.connect(self._update_buttons)
+        c.model.dataChanged.connect(self._update_buttons)
+        self._show_output_dir()
+        self._update_buttons()
+
+    def _build(self) -> None:
+        self.table = QTableView(self)
+        self.table.setModel(self.controller.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QueueModel.FILE, QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.table.setColumnWidth(QueueModel.FILE, 160)
+
+        self.add_button = QPushButton(self.tr("Add files…"), self)
+        self.remove_button = QPushButton(self.tr("Remove"), self)
+        self.clear_button = QPushButton(self.tr("Clear finished"), self)
+        self.add_button.clicked.connect(self.choose_files)
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.clear_button.clicked.connect(self.controller.clear_finished)
+        files_row = QHBoxLayout()
+        for b in (self.add_button, self.remove_button, self.clear_button):
+            files_row.addWidget(b)
+        files_row.addStretch(1)
+
+        self.beside_radio = QRadioButton(self.tr("Save projects beside each audio file"), self)
+        self.folder_radio = QRadioButton(self.tr("Save projects in this folder:"), self)
+        self.folder_label = QLabel(self)
+        self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.choose_folder_button = QPushButton(self.tr("Choose…"), self)
+        self.choose_folder_button.clicked.connect(self.choose_output_dir)
+        self.beside_radio.toggled.connect(self._beside_toggled)
+        self.folder_radio.clicked.connect(self._folder_clicked)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder_radio)
+        folder_row.addWidget(self.choose_folder_button)
+        folder_row.addStretch(1)
+
+        self.start_button = QPushButton(self.tr("Start"), self)
+        self.stop_button = QPushButton(self.tr("Stop"), self)
+        self.start_button.clicked.connect(self.controller.start)
+        self.stop_button.clicked.connect(self.controller.stop)
+        run_row = QHBoxLayout()
+        run_row.addStretch(1)
+        run_row.addWidget(self.start_button)
+        run_row.addWidget(self.stop_button)
+
+        self.message_label = QLabel(self)
+        self.message_label.setWordWrap(True)
+        self.message_label.setVisible(False)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(files_row)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.beside_radio)
+        layout.addLayout(folder_row)
+        layout.addWidget(self.folder_label)
+        layout.addWidget(self.message_label)
+        layout.addLayout(run_row)
+
+    # -- actions ---------------------------------------------------------------------------
+    def choose_files(self) -> None:
+        """Ask for media files and queue them."""
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, self.tr("Add files to the queue"), "",
+            self.tr("Audio and video ({patterns});;All files (*)").format(
+                patterns=" ".join(f"*{ext}" for ext in MEDIA_EXTENSIONS)))
+        if paths:
+            self.controller.add_files(paths)
+
+    def remove_selected(self) -> None:
+        """Take the selected files out of the queue."""
+        rows = {index.row() for index in self.table.selectionModel().selectedRows()}
+        self.controller.remove_rows(rows)
+
+    def choose_output_dir(self) -> bool:
+        """Ask for the output folder; ``False`` if the user cancelled."""
+        start = str(self.controller.output_dir or "")
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Save projects in"), start)
+        if folder:
+            self.controller.set_output_dir(folder)
+        self._show_output_dir()
+        return bool(folder)
+
+    def _folder_clicked(self) -> None:
+        if self.controller.output_dir is None:
+            self.choose_output_dir()
+
+    def _beside_toggled(self, checked: bool) -> None:
+        if checked and self.controller.output_dir is not None:
+            self.controller.set_output_dir(None)
+            self._show_output_dir()
+
+    def _show_output_dir(self) -> None:
+        folder = self.controller.output_dir
+        (self.folder_radio if folder else self.beside_radio).setChecked(True)
+        self.folder_label.setText(str(folder) if folder else "")
+        self.folder_label.setVisible(folder is not None)
+
+    def _show_message(self, text: str) -> None:
+        self.message_label.setText(text)
+        self.message_label.setVisible(bool(text))
+
+    def _update_buttons(self, *_args: Any) -> None:
+        c = self.controller
+        busy = c.busy
+        self.start_button.setEnabled(not busy and any(
+            it.status is Status.WAITING for it in c.items))
+        self.stop_button.setEnabled(busy)
+        self.clear_button.setEnabled(any(it.status.finished for it in c.items))
+        for w in (self.beside_radio, self.folder_radio, self.choose_folder_button):
+            w.setEnabled(not busy)
+
+    # -- drag and drop ---------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths: list[Path] = []
+        for url in event.mimeData().urls():
+            if not url.isLocalFile():
+                continue
+            path = Path(url.toLocalFile())
+            if path.is_dir():  # a dropped folder: the media files directly inside it
+                paths += sorted(p for p in path.iterdir()
+                                if p.is_file() and p.suffix.lower() in MEDIA_EXTENSIONS)
+            else:
+                paths.append(path)
+        if paths:
+            event.acceptProposedAction()
+            self.controller.add_files(paths)

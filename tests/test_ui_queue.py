@@ -1,0 +1,285 @@
+"""The batch queue: files transcribed one after another, each saved as a project, with status.
+
+The real transcription host runs the tiny random Qwen3-ASR checkpoint; decoding runs on a real
+thread pool. A gate in the engine factory holds the model load where a test needs a job to be
+"running" for as long as it takes to press Stop.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QFileDialog
+
+from media import speak, write_wav
+from tingxie.asr.engine import TranscribeOptions
+from tingxie.asr.qwen3 import Qwen3ASREngine
+from tingxie.core import audio as audio_files
+from tingxie.core import project as projects
+from tingxie.ui import settings as keys
+from tingxie.ui.background import Background
+from tingxie.ui.queue import QueueModel, Status, free_project_path
+from tingxie.ui.queue_panel import QueuePanel
+from tingxie.ui.settings import Settings
+from tingxie.ui.worker import TranscriptionHost
+
+CONTEXT = "Tingxie, Qwen"
+RUN_TIMEOUT_MS = 60_000
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def gate() -> threading.Event:
+    """Open: the model loads at once. Cleared by a test: the load waits until it is set."""
+    event = threading.Event()
+    event.set()
+    return event
+
+
+@pytest.fixture
+def host(qapp, tiny_checkpoint: Path, gate: threading.Event):
+    def factory(config):
+        assert gate.wait(30), "the test never opened the gate"
+        return Qwen3ASREngine(config["model"], device="cpu")
+
+    h = TranscriptionHost(engine_factory=factory)
+    yield h
+    gate.set()
+    assert h.shutdown(20_000), "the transcription thread did not stop"
+
+
+@pytest.fixture
+def background(qapp):
+    bg = Background()
+    yield bg
+    assert bg.wait(20_000), "a background job was still running"
+    assert bg.pending == 0
+    bg.deleteLater()
+
+
+@pytest.fixture
+def panel(qtbot, host, background, settings, tiny_checkpoint: Path) -> QueuePanel:
+    def options() -> TranscribeOptions:
+        return TranscribeOptions(context=CONTEXT, max_new_tokens=8)
+
+    def configs():
+        return {"model": str(tiny_checkpoint), "device": "cpu"}, {"batch_size": 2,
+                                                                   "max_chunk": 30.0}
+
+    p = QueuePanel(host, background, settings, options, configs)
+    qtbot.addWidget(p)
+    yield p
+    p.controller.stop()
+    qtbot.waitUntil(lambda: not p.controller.busy, timeout=RUN_TIMEOUT_MS)
+
+
+def speech_wav(path: Path, text: str = "Hello, this is a short test of the batch queue.") -> Path:
+    return write_wav(path, speak(text))
+
+
+def corrupt_wav(path: Path) -> Path:
+    path.write_bytes(b"This is a plain text note, not a recording at all.\n" * 20)
+    return path
+
+
+def status_text(panel: QueuePanel, row: int) -> str:
+    model = panel.controller.model
+    return model.data(model.index(row, QueueModel.STATUS))
+
+
+def run_queue(qtbot, panel: QueuePanel) -> None:
+    """Press Start and wait until the queue is idle again."""
+    with qtbot.waitSignal(panel.controller.busyChanged, timeout=RUN_TIMEOUT_MS,
+                          check_params_cb=lambda busy: not busy):
+        panel.start_button.click()
+
+
+def test_files_are_transcribed_in_turn_and_a_bad_one_does_not_stop_the_queue(
+        qtbot, panel, tmp_path, tiny_checkpoint, monkeypatch):
+    first = speech_wav(tmp_path / "first.wav")
+    bad = corrupt_wav(tmp_path / "broken.wav")
+    second = speech_wav(tmp_path / "second.wav", "The second file says something else.")
+    decoded_on_ui_thread = []
+    real_load = audio_files.load
+
+    def spying_load(*args, **kwargs):
+        decoded_on_ui_thread.append(threading.current_thread() is threading.main_thread())
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(audio_files, "load", spying_load)
+    controller = panel.controller
+    controller.add_files([first, bad, second])
+    assert [status_text(panel, r) for r in range(3)] == ["waiting"] * 3
+    ended = []
+    controller.itemFinished.connect(lambda item: ended.append((item.path.name, item.status)))
+
+    run_queue(qtbot, panel)
+
+    assert ended == [("first.wav", Status.DONE), ("broken.wav", Status.FAILED),
+                     ("second.wav", Status.DONE)]
+    assert decoded_on_ui_thread == [False, False, False]
+    failed = status_text(panel, 1)
+    assert failed.startswith("failed — ")
+    assert "is not an audio or video file" in failed
+    for row, wav in ((0, first), (2, second)):
+        item = controller.items[row]
+        saved = wav.with_suffix(projects.SUFFIX)
+        assert item.output == saved
+        assert status_text(panel, row) == (
+            f"done — {item.segments} segment{'' if item.segments == 1 else 's'} → {saved}")
+        project = projects.load(saved)
+        assert project.audio_path == wav.resolve()
+        assert project.audio_fingerprint == projects.fingerprint(wav)
+        transcript = project.transcript
+        transcript.check()
+        assert len(transcript.segments) == item.segments
+        assert transcript.duration == pytest.approx(real_load(wav).duration, abs=0.01)
+        assert project.options["context"] == CONTEXT
+        assert project.options["language"] is None  # auto-detect
+        assert project.options["model"] == str(tiny_checkpoint)
+    assert not bad.with_suffix(projects.SUFFIX).exists()
+    assert not panel.stop_button.isEnabled()
+    assert not panel.start_button.isEnabled()  # nothing is waiting
+    assert panel.clear_button.isEnabled()
+
+
+def test_the_chosen_folder_is_used_and_no_project_is_overwritten(
+        qtbot, panel, settings, tmp_path, monkeypatch):
+    wav = speech_wav(tmp_path / "interview.wav")
+    out = tmp_path / "projects"
+    out.mkdir()
+    existing = out / "interview.tingxie"
+    existing.write_text("someone's earlier work")
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(out))
+    panel.folder_radio.click()
+    assert panel.controller.output_dir == out
+    assert Settings(QSettings(settings.store.fileName(), QSettings.Format.IniFormat)).get(
+        keys.QUEUE_OUTPUT_DIR) == str(out)
+
+    panel.controller.add_files([wav])
+    run_queue(qtbot, panel)
+
+    item = panel.controller.items[0]
+    assert item.status is Status.DONE, item.error
+    assert item.output == out / "interview (2).tingxie"
+    assert existing.read_text() == "someone's earlier work"
+    assert projects.load(item.output).audio_path == wav.resolve()
+    assert not wav.with_suffix(projects.SUFFIX).exists()
+    assert free_project_path(out, "interview") == out / "interview (3).tingxie"
+
+    panel.beside_radio.click()
+    assert panel.controller.output_dir is None
+    assert settings.get(keys.QUEUE_OUTPUT_DIR) == ""
+
+
+def test_stop_cancels_the_running_file_and_leaves_the_rest_waiting(
+        qtbot, panel, host, gate, tmp_path):
+    wavs = [speech_wav(tmp_path / f"{name}.wav") for name in ("one", "two", "three")]
+    controller = panel.controller
+    controller.add_files(wavs)
+    gate.clear()  # the model load waits: the first file stays "running" until we stop it
+    busy_seen = []
+    controller.busyChanged.connect(busy_seen.append)
+    panel.start_button.click()
+    qtbot.waitUntil(lambda: controller.items[0].status is Status.LOADING_MODEL,
+                    timeout=RUN_TIMEOUT_MS)
+    assert status_text(panel, 0) == "loading the model…"
+    assert controller.busy and panel.stop_button.isEnabled()
+
+    panel.stop_button.click()
+    gate.set()
+    qtbot.waitUntil(lambda: not controller.busy, timeout=RUN_TIMEOUT_MS)
+
+    assert busy_seen == [True, False]
+    assert [it.status for it in controller.items] == [
+        Status.CANCELLED, Status.WAITING, Status.WAITING]
+    assert [status_text(panel, r) for r in range(3)] == ["cancelled", "waiting", "waiting"]
+    assert not any(w.with_suffix(projects.SUFFIX).exists() for w in wavs)
+    assert not host.busy
+    assert panel.start_button.isEnabled() and not panel.stop_button.isEnabled()
+
+    run_queue(qtbot, panel)  # Start again: the waiting ones go on, the cancelled one stays
+    assert [it.status for it in controller.items] == [
+        Status.CANCELLED, Status.DONE, Status.DONE]
+    assert not wavs[0].with_suffix(projects.SUFFIX).exists()
+
+
+def test_start_while_the_window_transcribes_shows_a_message_and_waits(
+        qtbot, panel, host, gate, tmp_path, tiny_checkpoint):
+    controller = panel.controller
+    controller.add_files([speech_wav(tmp_path / "later.wav")])
+    gate.clear()
+    host.submit(np.zeros(16000, np.float32), TranscribeOptions(max_new_tokens=8),
+                {"model": str(tiny_checkpoint), "device": "cpu"})
+
+    with qtbot.waitSignal(controller.message) as said:
+        panel.start_button.click()
+
+    assert "already running" in said.args[0]
+    assert not panel.message_label.isHidden()
+    assert not controller.busy
+    assert controller.items[0].status is Status.WAITING
+    host.cancel()
+    gate.set()
+    qtbot.waitUntil(lambda: not host.busy, timeout=RUN_TIMEOUT_MS)
+
+
+def test_files_are_added_by_dialog_and_by_drop_removed_and_cleared(
+        qtbot, host, settings, tmp_path, monkeypatch):
+    # Only decoding runs here (a corrupt file fails before the host), so it can be synchronous.
+    panel = QueuePanel(host, Background(synchronous=True), settings,
+                       lambda: TranscribeOptions(), lambda: ({"model": "unused"}, {}))
+    qtbot.addWidget(panel)
+    controller = panel.controller
+    a = speech_wav(tmp_path / "a.wav")
+    bad = corrupt_wav(tmp_path / "bad.wav")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    inside = speech_wav(folder / "inside.wav")
+    (folder / "notes.txt").write_text("not media")
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames",
+                        lambda *args, **kwargs: ([str(a), str(bad)], ""))
+    panel.add_button.click()
+    assert [it.path for it in controller.items] == [a, bad]
+
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(a)), QUrl.fromLocalFile(str(folder))])
+    drop = QDropEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime,
+                      Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    panel.dropEvent(drop)
+    assert [it.path for it in controller.items] == [a, bad, inside]  # no duplicate of a
+    model = controller.model
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in (0, 1)] == ["File",
+                                                                                 "Status"]
+    assert model.data(model.index(2, QueueModel.FILE)) == "inside.wav"
+
+    panel.table.selectRow(0)
+    panel.remove_button.click()
+    assert [it.path for it in controller.items] == [bad, inside]
+
+    controller.remove_rows([1])
+    assert controller.start()
+    assert not controller.busy
+    assert controller.items[0].status is Status.FAILED
+    assert controller.add_files([bad]) == controller.items  # re-adding retries it
+    assert controller.items[0].status is Status.WAITING
+    assert controller.start()
+    assert panel.clear_button.isEnabled()
+    panel.clear_button.click()
+    assert controller.items == []
+    assert not controller.start()
+    assert not panel.message_label.isHidden()
