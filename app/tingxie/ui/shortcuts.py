@@ -55,3 +55,10 @@ def shortcuts_html(tr: Callable[[str], str] = str) -> str:
     rows = "".join(f"<tr><td><b>{s.keys}</b></td><td>&nbsp;{tr(s.description)}</td></tr>"
                    for s in all_shortcuts().values())
     return f"<table>{rows}</table>"
+
+
+def shortcuts_markdown() -> str:
+    """The shortcuts as the Markdown table the README shows (kept in sync by a test)."""
+    lines = ["| Keys | Action |", "|---|---|"]
+    lines += [f"| {s.keys} | {s.description} |" for s in all_shortcuts().values()]
+    return "\n".join(lines)
