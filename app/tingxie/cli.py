@@ -22,10 +22,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 
 def _parser() -> argparse.ArgumentParser:
+    commands = "\n".join(f"  {name:<12}{help_text}" for name, (_m, help_text) in COMMANDS.items())
     parser = argparse.ArgumentParser(
         prog="tingxie",
+        usage="tingxie [FILE ...]\n       tingxie COMMAND [options]  (tingxie COMMAND --help)",
         description="Tingxie (听写): transcription studio built on Qwen3-ASR. "
-        "Run without a command to open the window.",
+        "Without a command it opens the window, with the files given.",
+        epilog=f"commands:\n{commands}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"tingxie {__version__}")
     return parser
@@ -43,10 +47,8 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.run(args) or 0)
 
     parser = _parser()
-    parser.add_argument("files", nargs="*", help="media or .tingxie project files to open")
-    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
-    for name, (_module, help_text) in COMMANDS.items():
-        sub.add_parser(name, help=help_text, add_help=False)
+    parser.add_argument("files", nargs="*", metavar="FILE",
+                        help="media or .tingxie project files to open (several: a batch)")
     args = parser.parse_args(argv)
     return _open_window(args.files)
 
