@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import json
-import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,14 @@ from tingxie.core import project as projects
 from tingxie.core.edits import join_texts
 from tingxie.core.errors import FileProblem
 from tingxie.core.export import TRANSCRIPT_FORMAT, TRANSCRIPT_SCHEMA_VERSION
-from tingxie.core.transcript import MIN_DURATION, Segment, Transcript, Word
+from tingxie.core.transcript import (
+    MIN_DURATION,
+    Segment,
+    Transcript,
+    Word,
+    check_document,
+    require_field,
+)
 
 #: Extensions :func:`import_transcript` reads.
 IMPORT_SUFFIXES = (".srt", ".vtt", ".json", projects.SUFFIX)
@@ -251,32 +257,17 @@ def _from_cues(cues: list[_Cue]) -> Transcript:
 
 
 def _field(d: Any, key: str, kind: type | tuple[type, ...], where: str, path: Path) -> Any:
-    if not isinstance(d, dict) or key not in d:
-        raise MalformedFile(path, f"is not a valid transcript: the field “{where}{key}” is "
-                            "missing.")
-    value = d[key]
-    kinds = kind if isinstance(kind, tuple) else (kind,)
-    if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
-        raise MalformedFile(path, f"is not a valid transcript: the field “{where}{key}” has "
-                            f"the wrong type ({type(value).__name__}).")
-    return value
+    try:
+        return require_field(d, key, kind, where)
+    except ValueError as exc:
+        raise MalformedFile(path, f"is not a valid transcript: {exc}.") from exc
 
 
 def _check_transcript(d: Any, where: str, path: Path) -> None:
-    number = (int, float)
-    for i, seg in enumerate(_field(d, "segments", list, where, path)):
-        at = f"{where}segments[{i}]."
-        for key, kind in (("id", int), ("start", number), ("end", number), ("text", str)):
-            value = _field(seg, key, kind, at, path)
-            if kind is number and not math.isfinite(value):
-                raise MalformedFile(path, f"is not a valid transcript: the field “{at}{key}” "
-                                    f"is not a finite number ({value}).")
-        for j, word in enumerate(seg.get("words") or []):
-            for key, kind in (("text", str), ("start", number), ("end", number)):
-                _field(word, key, kind, f"{at}words[{j}].", path)
-    for i, spk in enumerate(d.get("speakers") or []):
-        _field(spk, "id", str, f"{where}speakers[{i}].", path)
-        _field(spk, "name", str, f"{where}speakers[{i}].", path)
+    try:
+        check_document(d, where)
+    except ValueError as exc:
+        raise MalformedFile(path, f"is not a valid transcript: {exc}.") from exc
 
 
 def _import_json(path: Path, text: str) -> Imported:

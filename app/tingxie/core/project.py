@@ -21,7 +21,7 @@ from typing import Any
 
 from tingxie import __version__
 from tingxie.core.errors import FileProblem
-from tingxie.core.transcript import Transcript
+from tingxie.core.transcript import Transcript, check_document, require_field
 
 SCHEMA_VERSION = 1
 SUFFIX = ".tingxie"
@@ -207,33 +207,11 @@ def discard_recovery(path: str | Path) -> None:
 # -- loading -----------------------------------------------------------------------------
 
 def _require(d: Any, key: str, kind: type | tuple[type, ...], where: str, path: Path) -> Any:
-    if not isinstance(d, dict) or key not in d:
-        raise ProjectFormatError(path, f"is not a valid project: the field “{where}{key}” is "
-                                 "missing.", "The file may be damaged or not a Tingxie project.")
-    value = d[key]
-    kinds = kind if isinstance(kind, tuple) else (kind,)
-    if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
-        raise ProjectFormatError(path, f"is not a valid project: the field “{where}{key}” has "
-                                 f"the wrong type ({type(value).__name__}).",
-                                 "The file may be damaged.")
-    return value
-
-
-def _check_transcript(d: Any, path: Path) -> None:
-    number = (int, float)
-    _require(d, "segments", list, "transcript.", path)
-    for i, seg in enumerate(d["segments"]):
-        where = f"transcript.segments[{i}]."
-        _require(seg, "id", int, where, path)
-        _require(seg, "start", number, where, path)
-        _require(seg, "end", number, where, path)
-        _require(seg, "text", str, where, path)
-        for j, word in enumerate(seg.get("words") or []):
-            for key, kind in (("text", str), ("start", number), ("end", number)):
-                _require(word, key, kind, f"{where}words[{j}].", path)
-    for i, spk in enumerate(d.get("speakers") or []):
-        _require(spk, "id", str, f"transcript.speakers[{i}].", path)
-        _require(spk, "name", str, f"transcript.speakers[{i}].", path)
+    try:
+        return require_field(d, key, kind, where)
+    except ValueError as exc:
+        raise ProjectFormatError(path, f"is not a valid project: {exc}.",
+                                 "The file may be damaged or not a Tingxie project.") from exc
 
 
 def from_dict(doc: Any, path: Path) -> Project:
@@ -250,7 +228,11 @@ def from_dict(doc: Any, path: Path) -> Project:
     if version < 1:
         raise ProjectFormatError(path, f"has an invalid project format version ({version}).")
     transcript_doc = _require(doc, "transcript", dict, "", path)
-    _check_transcript(transcript_doc, path)
+    try:
+        check_document(transcript_doc, "transcript.")
+    except ValueError as exc:
+        raise ProjectFormatError(path, f"is not a valid project: {exc}.",
+                                 "The file may be damaged.") from exc
     try:
         transcript = Transcript.from_dict(transcript_doc)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:

@@ -8,6 +8,7 @@ Edits are operation objects (:mod:`tingxie.core.edits`) with ``do``/``undo``.
 from __future__ import annotations
 
 import copy
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -236,3 +237,33 @@ class Transcript:
     def copy(self) -> Transcript:
         """A deep copy."""
         return copy.deepcopy(self)
+
+
+def require_field(d: Any, key: str, kind: type | tuple[type, ...], where: str = "") -> Any:
+    """``d[key]`` when ``d`` is a dict holding a value of type ``kind`` there; else
+    ``ValueError`` naming the field as ``where + key`` (``transcript.segments[3].end``)."""
+    if not isinstance(d, dict) or key not in d:
+        raise ValueError(f"the field “{where}{key}” is missing")
+    value = d[key]
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+        raise ValueError(f"the field “{where}{key}” has the wrong type ({type(value).__name__})")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"the field “{where}{key}” is not a finite number ({value})")
+    return value
+
+
+def check_document(d: Any, where: str = "") -> None:
+    """Check transcript JSON data (:meth:`Transcript.to_dict`'s shape) field by field before
+    :meth:`Transcript.from_dict` reads it; ``ValueError`` names the first bad field."""
+    number = (int, float)
+    for i, seg in enumerate(require_field(d, "segments", list, where)):
+        at = f"{where}segments[{i}]."
+        for key, kind in (("id", int), ("start", number), ("end", number), ("text", str)):
+            require_field(seg, key, kind, at)
+        for j, word in enumerate(seg.get("words") or []):
+            for key, kind in (("text", str), ("start", number), ("end", number)):
+                require_field(word, key, kind, f"{at}words[{j}].")
+    for i, spk in enumerate(d.get("speakers") or []):
+        require_field(spk, "id", str, f"{where}speakers[{i}].")
+        require_field(spk, "name", str, f"{where}speakers[{i}].")
