@@ -1,0 +1,946 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>ContextBox</name>
+    <message>
+        <location filename="../../app/tingxie/ui/context_box.py" line="36"/>
+        <source>Names, places, jargon and the topic, e.g.
+Interview with 张伟 about 新能源汽车</source>
+        <translation>人名、地名、专业术语和主题，例如：
+采访张伟，谈新能源汽车</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/context_box.py" line="40"/>
+        <source>Text that helps the model spell names and terms it would otherwise guess</source>
+        <translation>帮助模型准确写出人名和术语，避免其自行猜测</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/context_box.py" line="46"/>
+        <source>Snippets</source>
+        <translation>预设</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/context_box.py" line="47"/>
+        <source>Save this context for later, or insert a saved one</source>
+        <translation>保存此上下文以备后用，或插入已保存的上下文</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/context_box.py" line="107"/>
+        <source>Save current text as snippet</source>
+        <translation>将当前文本存为预设</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/context_box.py" line="111"/>
+        <source>No saved snippets</source>
+        <translation>暂无已保存的预设</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/context_box.py" line="114"/>
+        <source>Delete snippet</source>
+        <translation>删除预设</translation>
+    </message>
+</context>
+<context>
+    <name>DeviceComboBox</name>
+    <message>
+        <location filename="../../app/tingxie/ui/device_combo.py" line="120"/>
+        <source>Auto (detecting…)</source>
+        <translation>自动（检测中…）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/device_combo.py" line="121"/>
+        <source>Looking for a GPU…</source>
+        <translation>正在查找 GPU…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/device_combo.py" line="123"/>
+        <source>Could not detect the devices: {0}</source>
+        <translation>无法检测设备：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/device_combo.py" line="124"/>
+        <source>Auto (detection failed)</source>
+        <translation>自动（检测失败）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/device_combo.py" line="125"/>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/device_combo.py" line="126"/>
+        <source>CUDA (NVIDIA GPU)</source>
+        <translation>CUDA（NVIDIA GPU）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/device_combo.py" line="127"/>
+        <source>MPS (Apple GPU)</source>
+        <translation>MPS（Apple GPU）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/device_combo.py" line="131"/>
+        <source>Auto (CUDA: {0})</source>
+        <translation>自动（CUDA：{0}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/device_combo.py" line="133"/>
+        <source>Auto (MPS, {0})</source>
+        <translation>自动（MPS，{0}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/device_combo.py" line="135"/>
+        <source>Auto (CPU, {0})</source>
+        <translation>自动（CPU，{0}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/device_combo.py" line="136"/>
+        <source>The fastest device this computer has</source>
+        <translation>本机上最快的设备</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/device_combo.py" line="137"/>
+        <source>CPU ({0})</source>
+        <translation>CPU（{0}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/device_combo.py" line="140"/>
+        <source> (+{0} more)</source>
+        <translation>（另有 {0} 个）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/device_combo.py" line="146"/>
+        <source>CUDA: {0}</source>
+        <translation>CUDA：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/device_combo.py" line="147"/>
+        <source>NVIDIA GPU, {0}</source>
+        <translation>NVIDIA GPU，{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/device_combo.py" line="152"/>
+        <source>CUDA (not available)</source>
+        <translation>CUDA（不可用）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/device_combo.py" line="153"/>
+        <source>PyTorch sees no CUDA GPU on this computer.</source>
+        <translation>PyTorch 未在本机上检测到 CUDA GPU。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/device_combo.py" line="157"/>
+        <source>MPS: Apple GPU (Metal)</source>
+        <translation>MPS：Apple GPU（Metal）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/device_combo.py" line="157"/>
+        <source>Apple GPU, float16</source>
+        <translation>Apple GPU，float16</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/device_combo.py" line="161"/>
+        <source>MPS (not available)</source>
+        <translation>MPS（不可用）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/device_combo.py" line="162"/>
+        <source>Apple&apos;s Metal GPU (MPS) is only available on Macs with Apple silicon.</source>
+        <translation>Apple 的 Metal GPU（MPS）仅适用于搭载 Apple 芯片的 Mac。</translation>
+    </message>
+</context>
+<context>
+    <name>LanguageComboBox</name>
+    <message>
+        <location filename="../../app/tingxie/ui/language_combo.py" line="39"/>
+        <source>Auto-detect</source>
+        <extracomment>Item data: the language code, or &quot;auto&quot;. Item data: what the search matches against (code, English name, native name, label).</extracomment>
+        <translation>自动检测</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/language_combo.py" line="43"/>
+        <source>Let the model recognise the language</source>
+        <translation>由模型识别语言</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/language_combo.py" line="58"/>
+        <source>Type to search…</source>
+        <translation>输入以搜索…</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="125"/>
+        <source>Transcription</source>
+        <extracomment>A file finished opening (for tests and the status bar). An error dialog was shown: (title, message).</extracomment>
+        <translation>转写</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="133"/>
+        <source>Batch queue</source>
+        <translation>批处理队列</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="167"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="168"/>
+        <source>&amp;Open…</source>
+        <translation>打开(&amp;O)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="169"/>
+        <source>Open &amp;recent</source>
+        <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="172"/>
+        <source>&amp;Save project</source>
+        <translation>保存项目(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="173"/>
+        <source>Save project &amp;as…</source>
+        <translation>项目另存为(&amp;A)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="175"/>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="177"/>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="178"/>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="180"/>
+        <source>&amp;Redo</source>
+        <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="186"/>
+        <source>&amp;Playback</source>
+        <translation>播放(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="187"/>
+        <source>Play / pause</source>
+        <translation>播放/暂停</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="188"/>
+        <source>Rewind</source>
+        <translation>快退</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="190"/>
+        <source>Forward</source>
+        <translation>快进</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="192"/>
+        <source>Slower</source>
+        <translation>减速</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="194"/>
+        <source>Faster</source>
+        <translation>加速</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="197"/>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="198"/>
+        <source>Zoom in</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="199"/>
+        <source>Zoom out</source>
+        <translation>缩小</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="201"/>
+        <source>Follow playback</source>
+        <translation>跟随播放</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="210"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="211"/>
+        <source>&amp;Transcribe</source>
+        <translation>转写(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="213"/>
+        <source>Transcribe &amp;selection</source>
+        <translation>转写选区(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="215"/>
+        <source>&amp;Cancel transcription</source>
+        <translation>取消转写(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="218"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="219"/>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="221"/>
+        <source>&amp;About Tingxie</source>
+        <translation>关于 Tingxie(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="252"/>
+        <source>Open media or project</source>
+        <translation>打开媒体或项目</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="268"/>
+        <source>Opening {name}…</source>
+        <translation>正在打开 {name}…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="292"/>
+        <source>Damaged file</source>
+        <translation>文件已损坏</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="293"/>
+        <source>{problem}
+
+Open the part that could be read ({length})?</source>
+        <translation>{problem}
+
+是否打开可读取的部分（{length}）？</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="300"/>
+        <source>Audio not found</source>
+        <translation>找不到音频</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="301"/>
+        <source>{problem}
+
+Locate the audio file now?</source>
+        <translation>{problem}
+
+是否立即查找该音频文件？</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="303"/>
+        <source>Locate the audio</source>
+        <translation>查找音频文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="310"/>
+        <source>Could not open {name}</source>
+        <translation>无法打开 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="339"/>
+        <source>Opened the readable part only.</source>
+        <translation>仅打开了可读取的部分。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="345"/>
+        <source>Recover unsaved changes?</source>
+        <translation>恢复未保存的更改？</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="346"/>
+        <source>{name} has unsaved changes from an earlier session (autosaved). Restore them?</source>
+        <translation>{name} 有上次会话中未保存的更改（已自动保存）。是否恢复？</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="391"/>
+        <source>Nothing to transcribe</source>
+        <translation>没有可转写的内容</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="392"/>
+        <source>Open an audio or video file first (File &gt; Open).</source>
+        <translation>请先打开音频或视频文件（文件 &gt; 打开）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="395"/>
+        <source>A transcription is already running.</source>
+        <translation>已有转写任务正在运行。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="409"/>
+        <source>Replace the transcript?</source>
+        <translation>替换转写文本？</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="410"/>
+        <source>Transcribing the whole file replaces the current transcript, including your edits. Go on?</source>
+        <translation>转写整个文件将替换当前的转写文本，包括您所做的编辑。是否继续？</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="429"/>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="432"/>
+        <source>Loading model {model}…</source>
+        <translation>正在加载模型 {model}…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="460"/>
+        <source>Cancelled; kept {n} segments.</source>
+        <translation>已取消；保留了 {n} 个片段。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="461"/>
+        <source>Transcription finished: {n} segments.</source>
+        <translation>转写完成：共 {n} 个片段。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="469"/>
+        <source>Transcription failed</source>
+        <translation>转写失败</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="538"/>
+        <source>Save project</source>
+        <translation>保存项目</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="539"/>
+        <source>Tingxie projects (*.tingxie)</source>
+        <translation>Tingxie 项目 (*.tingxie)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="568"/>
+        <source>Could not save</source>
+        <translation>无法保存</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="570"/>
+        <source>Saved {name}</source>
+        <translation>已保存 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="582"/>
+        <source>Unsaved changes</source>
+        <translation>未保存的更改</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="583"/>
+        <source>Save the changes to {name} first?</source>
+        <translation>是否先保存对 {name} 的更改？</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="619"/>
+        <source>Keyboard shortcuts</source>
+        <translation>快捷键</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="628"/>
+        <source>About Tingxie</source>
+        <translation>关于 Tingxie</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="629"/>
+        <source>&lt;b&gt;Tingxie 听写&lt;/b&gt; {version}&lt;br&gt;A transcription studio built on Qwen3-ASR. Everything runs on this computer.</source>
+        <translation>&lt;b&gt;Tingxie 听写&lt;/b&gt; {version}&lt;br&gt;基于 Qwen3-ASR 的转写工作台。所有处理均在本机完成。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="645"/>
+        <source>Transcription running</source>
+        <translation>转写正在进行</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="646"/>
+        <source>A transcription is running. Stop it and close?</source>
+        <translation>转写正在进行。是否停止并关闭？</translation>
+    </message>
+</context>
+<context>
+    <name>ModelPicker</name>
+    <message>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="87"/>
+        <source>Folder…</source>
+        <translation>文件夹…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="90"/>
+        <source>Use a model already on disk (a folder with config.json and *.safetensors weights)</source>
+        <translation>使用磁盘上已有的模型（包含 config.json 和 *.safetensors 权重的文件夹）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="95"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="350"/>
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="101"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="102"/>
+        <source>Stop the download; the next one resumes it</source>
+        <translation>停止下载；下次下载时将从中断处继续</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="167"/>
+        <source>{0} is not a Qwen3-ASR speech model.</source>
+        <translation>{0} 不是 Qwen3-ASR 语音模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="180"/>
+        <source>Cannot use this folder: {0}</source>
+        <translation>无法使用此文件夹：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="184"/>
+        <source>{0} (folder)</source>
+        <translation>{0}（文件夹）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="215"/>
+        <source>{0} · {1} · {2}</source>
+        <translation>{0} · {1} · {2}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="246"/>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="269"/>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="276"/>
+        <source>{0} of {1}</source>
+        <translation>{0} / {1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="279"/>
+        <source>{0}/s</source>
+        <translation>{0}/s</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="281"/>
+        <source>{0} left</source>
+        <translation>剩余 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="293"/>
+        <source>Downloaded {0} to {1}</source>
+        <translation>已将 {0} 下载到 {1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="300"/>
+        <source>Download cancelled. The files fetched so far are kept; Download resumes from them.</source>
+        <translation>下载已取消。已下载的文件会保留，再次点击“下载”将从中断处继续。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="309"/>
+        <source>Download failed: {0}</source>
+        <translation>下载失败：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="325"/>
+        <source>Choose a model folder</source>
+        <translation>选择模型文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="331"/>
+        <source>downloaded</source>
+        <translation>已下载</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="333"/>
+        <source>not downloaded</source>
+        <translation>未下载</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="335"/>
+        <source>partial ({0})</source>
+        <translation>部分下载（{0}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="342"/>
+        <source>Local folder: {0}</source>
+        <translation>本地文件夹：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="348"/>
+        <source>Downloaded · {0}</source>
+        <translation>已下载 · {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="355"/>
+        <source>Partly downloaded: {0}</source>
+        <translation>下载未完成：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="357"/>
+        <source>Resume download</source>
+        <translation>继续下载</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="360"/>
+        <source>Not downloaded ({0}). {1}</source>
+        <translation>未下载（{0}）。{1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="362"/>
+        <source>Download ({0})</source>
+        <translation>下载（{0}）</translation>
+    </message>
+</context>
+<context>
+    <name>QueueController</name>
+    <message>
+        <location filename="../../app/tingxie/ui/queue.py" line="326"/>
+        <source>No files are waiting. Add files to the queue first.</source>
+        <extracomment>Whether the queue is running; the window disables its own Transcribe while it is. Something the user should read (e.g. why Start did nothing). A file reached done, failed or cancelled.</extracomment>
+        <translation>没有等待中的文件。请先将文件添加到队列。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue.py" line="329"/>
+        <source>A transcription is already running. Start the queue when it has finished, or stop it first.</source>
+        <translation>已有转写任务正在运行。请等其完成后再启动队列，或先将其停止。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue.py" line="402"/>
+        <source>The queue stopped: another transcription is running.</source>
+        <translation>队列已停止：另一个转写任务正在运行。</translation>
+    </message>
+</context>
+<context>
+    <name>QueueModel</name>
+    <message>
+        <location filename="../../app/tingxie/ui/queue.py" line="151"/>
+        <source>File</source>
+        <extracomment>Extensions a dropped folder is searched for (the decoder reads more; these are the usual). Returns ``(engine_config, pipeline_config)``; the latter has ``batch_size`` and ``max_length`` (or ``max_chunk``) in seconds. The saved project, once done. Why it failed, for the user.</extracomment>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue.py" line="151"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue.py" line="174"/>
+        <source>waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue.py" line="176"/>
+        <source>decoding {percent}%</source>
+        <translation>解码中 {percent}%</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue.py" line="178"/>
+        <source>loading the model…</source>
+        <translation>正在加载模型…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue.py" line="180"/>
+        <source>finding speech {percent}%</source>
+        <translation>检测语音 {percent}%</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue.py" line="183"/>
+        <source>transcribing {percent}%</source>
+        <translation>转写中 {percent}%</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue.py" line="184"/>
+        <source>transcribing {percent}% · ETA {eta}</source>
+        <translation>转写中 {percent}% · 预计剩余 {eta}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue.py" line="187"/>
+        <source>saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue.py" line="190"/>
+        <source>done — 1 segment → {path}</source>
+        <translation>完成 — 1 个片段 → {path}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue.py" line="191"/>
+        <source>done — {n} segments → {path}</source>
+        <translation>完成 — {n} 个片段 → {path}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue.py" line="194"/>
+        <source>failed — {message}</source>
+        <translation>失败 — {message}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue.py" line="195"/>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+</context>
+<context>
+    <name>QueuePanel</name>
+    <message>
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="71"/>
+        <source>Add files…</source>
+        <translation>添加文件…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="72"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="73"/>
+        <source>Clear finished</source>
+        <translation>清除已完成</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="82"/>
+        <source>Save projects beside each audio file</source>
+        <translation>将项目保存在各音频文件所在的文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="83"/>
+        <source>Save projects in this folder:</source>
+        <translation>将项目保存到此文件夹：</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="86"/>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="95"/>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="96"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="121"/>
+        <source>Add files to the queue</source>
+        <translation>将文件添加到队列</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="122"/>
+        <source>Audio and video ({patterns});;All files (*)</source>
+        <translation>音频和视频 ({patterns});;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="135"/>
+        <source>Save projects in</source>
+        <translation>选择项目保存位置</translation>
+    </message>
+</context>
+<context>
+    <name>TranscriptTableModel</name>
+    <message>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="175"/>
+        <source>{lang}confidence {conf:.0%}</source>
+        <extracomment>Anything in the transcript changed (an edit, an undo, new segments). Segments were added at the end by a running transcription: (first row, count). The whole transcript was replaced (a project opened, a new transcription started).</extracomment>
+        <translation>{lang}置信度 {conf:.0%}</translation>
+    </message>
+</context>
+<context>
+    <name>TranscriptionControls</name>
+    <message>
+        <location filename="../../app/tingxie/ui/controls.py" line="81"/>
+        <source>22 Chinese dialects (Sichuanese, Shanghainese, Hokkien, Wu, Minnan…) are recognised automatically: choose Chinese or Auto-detect.</source>
+        <translation>可自动识别 22 种汉语方言（四川话、上海话、福建话、吴语、闽南语…）：请选择“中文”或“自动检测”。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/controls.py" line="85"/>
+        <source>Chinese dialects are recognised automatically.</source>
+        <translation>可自动识别汉语方言。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/controls.py" line="102"/>
+        <source>Automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/controls.py" line="104"/>
+        <source>Chunks transcribed at once; Automatic fits the free memory</source>
+        <translation>同时转写的音频块数；“自动”将根据可用内存确定</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/controls.py" line="110"/>
+        <source>0 (greedy)</source>
+        <translation>0（贪心）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/controls.py" line="111"/>
+        <source>0 always picks the likeliest words</source>
+        <translation>为 0 时始终选择可能性最大的词</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/controls.py" line="112"/>
+        <source>int8 weights on the CPU</source>
+        <translation>在 CPU 上使用 int8 权重</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/controls.py" line="114"/>
+        <source>Faster and smaller on a CPU, slightly less accurate; ignored on a GPU</source>
+        <translation>在 CPU 上更快、占用更少，但准确度略低；在 GPU 上不起作用</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/controls.py" line="118"/>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/controls.py" line="120"/>
+        <source>Longest piece of audio sent to the model at once; pieces are cut at pauses</source>
+        <translation>每次送入模型的最长音频块；在停顿处切分</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/controls.py" line="123"/>
+        <source>Advanced</source>
+        <translation>高级</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/controls.py" line="132"/>
+        <source>Whole file</source>
+        <translation>整个文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/controls.py" line="133"/>
+        <source>Selected range</source>
+        <translation>选定范围</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/controls.py" line="134"/>
+        <source>Select a range on the waveform first</source>
+        <translation>请先在波形上选择范围</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/controls.py" line="140"/>
+        <source>Transcribe</source>
+        <translation>转写</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/controls.py" line="142"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="389"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/controls.py" line="156"/>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/controls.py" line="161"/>
+        <source>Context</source>
+        <translation>上下文</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/controls.py" line="165"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/controls.py" line="168"/>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/controls.py" line="172"/>
+        <source>Batch size</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/controls.py" line="173"/>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/controls.py" line="174"/>
+        <source>Max chunk length</source>
+        <translation>最大音频块长度</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/controls.py" line="291"/>
+        <source>{0} is not available on this computer; Auto is used instead.</source>
+        <translation>{0} 在本机上不可用，已改用“自动”。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/controls.py" line="402"/>
+        <source>Finding speech… {0}%</source>
+        <translation>正在检测语音… {0}%</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/controls.py" line="404"/>
+        <source>Transcribing… {0}%</source>
+        <translation>正在转写… {0}%</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/controls.py" line="406"/>
+        <source>Aligning words… {0}%</source>
+        <translation>正在对齐字词… {0}%</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/controls.py" line="410"/>
+        <source> · {0} left</source>
+        <translation> · 剩余 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/controls.py" line="436"/>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+</context>
+<context>
+    <name>TransportBar</name>
+    <message>
+        <location filename="../../app/tingxie/ui/transport.py" line="25"/>
+        <source>Play / pause (Ctrl+P)</source>
+        <translation>播放/暂停（Ctrl+P）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/transport.py" line="33"/>
+        <source>Playback speed (pitch is preserved)</source>
+        <translation>播放速度（保持音调不变）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/transport.py" line="40"/>
+        <location filename="../../app/tingxie/ui/transport.py" line="47"/>
+        <source>Volume</source>
+        <translation>音量</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/transport.py" line="45"/>
+        <source>Speed</source>
+        <translation>速度</translation>
+    </message>
+</context>
+</TS>
