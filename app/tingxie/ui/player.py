@@ -42,6 +42,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     Q_ARG,
+    QT_TRANSLATE_NOOP,
     QCoreApplication,
     QElapsedTimer,
     QMetaObject,
@@ -70,28 +71,37 @@ _QUEUED = Qt.ConnectionType.QueuedConnection
 
 
 def _tr(text: str) -> str:
+    # For texts marked with QT_TRANSLATE_NOOP("Player", ...) elsewhere; literal texts call
+    # QCoreApplication.translate directly so that lupdate collects them.
     return QCoreApplication.translate("Player", text)
 
 
 def no_device_reason() -> str:
     """What the user reads when there is no output device."""
-    return _tr("No audio output device was found, so playback is off. Transcription still works.")
+    return QCoreApplication.translate(
+        "Player",
+        "No audio output device was found, so playback is off. Transcription still works.")
 
 
 def backend_reason() -> str:
     """What the user reads when Qt's media backend could not start."""
-    return _tr(
+    return QCoreApplication.translate(
+        "Player",
         "Audio playback could not start (Qt's media backend is not available), "
         "so playback is off. Transcription still works."
     )
 
 
 _ERROR_DETAILS = {
-    QMediaPlayer.Error.ResourceError: "the file could not be opened. Check that it still "
-    "exists and that you can read it.",
-    QMediaPlayer.Error.FormatError: "the file is damaged or its format is not supported.",
-    QMediaPlayer.Error.AccessDeniedError: "you do not have permission to read the file.",
-    QMediaPlayer.Error.NetworkError: "the file could not be read over the network.",
+    QMediaPlayer.Error.ResourceError: QT_TRANSLATE_NOOP(
+        "Player", "the file could not be opened. Check that it still exists and that you can "
+        "read it."),
+    QMediaPlayer.Error.FormatError: QT_TRANSLATE_NOOP(
+        "Player", "the file is damaged or its format is not supported."),
+    QMediaPlayer.Error.AccessDeniedError: QT_TRANSLATE_NOOP(
+        "Player", "you do not have permission to read the file."),
+    QMediaPlayer.Error.NetworkError: QT_TRANSLATE_NOOP(
+        "Player", "the file could not be read over the network."),
 }
 
 
@@ -501,7 +511,9 @@ class Player(QObject):
         if error == QMediaPlayer.Error.NoError:
             return
         self._set_playing(False)
-        name = self._path.name if self._path is not None else _tr("the file")
+        name = (self._path.name if self._path is not None
+                else QCoreApplication.translate("Player", "the file"))
         detail = _ERROR_DETAILS.get(error, message or "unknown error.")
-        message = _tr("Could not play “{name}”: {detail}").format(name=name, detail=_tr(detail))
+        message = QCoreApplication.translate("Player", "Could not play “{name}”: {detail}")
+        message = message.format(name=name, detail=_tr(detail))
         self.errorOccurred.emit(message)
