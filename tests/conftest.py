@@ -7,6 +7,7 @@ real architecture (tests/tiny_model.py), built once per session.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -20,6 +21,7 @@ os.environ["TRANSFORMERS_OFFLINE"] = "1"
 # Qt without a screen, and settings that never touch the user's real configuration.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="tingxie-test-config-")
+atexit.register(shutil.rmtree, os.environ["XDG_CONFIG_HOME"], ignore_errors=True)
 
 
 @pytest.fixture(scope="session", autouse=True)
