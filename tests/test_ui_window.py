@@ -92,8 +92,18 @@ def test_a_corrupt_file_shows_an_error_and_the_window_stays_usable(qtbot, window
 
 
 def transcribe(qtbot, window, scope="all"):
+    # The previous job's end may still be on its way to the UI thread (waitSignal hears the
+    # worker's signal on the worker thread).
+    qtbot.waitUntil(lambda: not window.host.busy, timeout=10_000)
     window.host.worker.failed.connect(lambda _job, message: pytest.fail(message))
     window.start_transcription(scope)
+
+
+def transcribe_all_of(qtbot, window, scope="all"):
+    """Run a job to its end, as the UI thread sees it."""
+    with qtbot.waitSignal(window.host.worker.finished, timeout=120_000):
+        transcribe(qtbot, window, scope)
+    qtbot.waitUntil(lambda: not window.host.busy, timeout=10_000)
 
 
 def test_transcription_fills_in_batch_by_batch_and_reaches_100_percent(qtbot, window,
@@ -120,6 +130,7 @@ def test_transcription_fills_in_batch_by_batch_and_reaches_100_percent(qtbot, wi
     heartbeat.start(20)
     with qtbot.waitSignal(window.host.worker.finished, timeout=120_000) as done:
         transcribe(qtbot, window)
+    qtbot.waitUntil(lambda: not window.host.busy, timeout=10_000)
     heartbeat.stop()
     assert done.args[1] is False, "not cancelled"
     assert len(arrivals) >= 2, "segments arrive batch by batch, not all at the end"
@@ -143,19 +154,18 @@ def test_cancel_keeps_the_finished_part_and_leaves_no_thread(qtbot, window, spee
     assert done.args[1] is True, "the job reports it was cancelled"
     kept = window.document.transcript.segments
     assert kept, "what was transcribed before the cancel is kept"
-    assert not window.host.busy
+    # waitSignal hears the worker's signal on the worker thread; let the UI thread catch up.
+    qtbot.waitUntil(lambda: not window.host.busy, timeout=5000)
     assert window.controls.is_busy() is False
     # It can transcribe again right away, reusing the loaded model.
-    with qtbot.waitSignal(window.host.worker.finished, timeout=120_000):
-        transcribe(qtbot, window)
+    transcribe_all_of(qtbot, window)
 
 
 def test_save_and_reopen_restores_transcript_options_and_view(qtbot, window, speech_file,
                                                               tmp_path):
     path, _ = speech_file
     open_and_wait(qtbot, window, path)
-    with qtbot.waitSignal(window.host.worker.finished, timeout=120_000):
-        transcribe(qtbot, window)
+    transcribe_all_of(qtbot, window)
     window.controls.set_context("Interview with 张伟 about 新能源汽车")
     window.waveform.set_view_range(1.0, 4.0)
     target = tmp_path / "harbour.tingxie"
@@ -178,8 +188,7 @@ def test_save_and_reopen_restores_transcript_options_and_view(qtbot, window, spe
 def test_selected_range_is_retranscribed_as_one_undoable_step(qtbot, window, speech_file):
     path, _ = speech_file
     open_and_wait(qtbot, window, path)
-    with qtbot.waitSignal(window.host.worker.finished, timeout=120_000):
-        transcribe(qtbot, window)
+    transcribe_all_of(qtbot, window)
     segs = window.document.transcript.segments
     assert len(segs) >= 2
     keep = segs[0].id
@@ -188,8 +197,7 @@ def test_selected_range_is_retranscribed_as_one_undoable_step(qtbot, window, spe
     window.document.apply(EditText(keep, "An edit a person made."))
     window.table.selectRow(len(segs) - 1)
     before = window.document.undo_stack.count()
-    with qtbot.waitSignal(window.host.worker.finished, timeout=120_000):
-        transcribe(qtbot, window, "selection")
+    transcribe_all_of(qtbot, window, "selection")
     qtbot.waitUntil(lambda: window.document.undo_stack.count() == before + 1, timeout=5000)
     assert window.document.transcript.segment(keep).text == "An edit a person made."
     window.document.undo_stack.undo()

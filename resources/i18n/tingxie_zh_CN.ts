@@ -150,6 +150,122 @@ Interview with 张伟 about 新能源汽车</source>
     </message>
 </context>
 <context>
+    <name>EditCommands</name>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="74"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="163"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="176"/>
+        <source>Select a segment first.</source>
+        <extracomment>Step of the keyboard nudges of a segment&apos;s start or end, in seconds. Length of a segment inserted at the playhead, when there is room. A message for the status bar (an edit that could not be made, what was done).</extracomment>
+        <translation>请先选择一个片段。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="120"/>
+        <source>There is no previous segment to merge with.</source>
+        <translation>前面没有可合并的片段。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="134"/>
+        <source>That edge cannot move further.</source>
+        <translation>这一端无法再移动了。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="143"/>
+        <source>The playhead is inside a segment: split it instead.</source>
+        <translation>播放头位于某个片段之内：请改为拆分该片段。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="152"/>
+        <source>There is no room for a segment at the playhead.</source>
+        <translation>播放头处没有空间插入片段。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="167"/>
+        <source>Delete {n} segments</source>
+        <translation>删除 {n} 个片段</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="183"/>
+        <source>Speaker {n}</source>
+        <translation>说话人 {n}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="193"/>
+        <source>Set speaker</source>
+        <translation>设置说话人</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="209"/>
+        <source>No segment is below {p:.0%} confidence.</source>
+        <translation>没有置信度低于 {p:.0%} 的片段。</translation>
+    </message>
+</context>
+<context>
+    <name>FindBar</name>
+    <message>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="38"/>
+        <source>Find</source>
+        <extracomment>The segment with the next match: (segment id). A message for the status bar.</extracomment>
+        <translation>查找</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="41"/>
+        <source>Replace with</source>
+        <translation>替换为</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="42"/>
+        <source>Match case</source>
+        <translation>区分大小写</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="43"/>
+        <source>Whole word</source>
+        <translation>全词匹配</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="44"/>
+        <source>Regex</source>
+        <translation>正则表达式</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="47"/>
+        <source>Next</source>
+        <translation>下一个</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="48"/>
+        <source>Replace all</source>
+        <translation>全部替换</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="51"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="119"/>
+        <source>Invalid regex</source>
+        <translation>正则表达式无效</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="121"/>
+        <source>Matches: {n}</source>
+        <translation>匹配：{n} 处</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="141"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="146"/>
+        <source>Not found.</source>
+        <translation>未找到。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="159"/>
+        <source>Replaced: {n}</source>
+        <translation>已替换：{n} 处</translation>
+    </message>
+</context>
+<context>
     <name>LanguageComboBox</name>
     <message>
         <location filename="../../app/tingxie/ui/language_combo.py" line="39"/>
@@ -171,159 +287,274 @@ Interview with 张伟 about 新能源汽车</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="125"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="131"/>
         <source>Transcription</source>
-        <extracomment>A file finished opening (for tests and the status bar). An error dialog was shown: (title, message).</extracomment>
+        <extracomment>A file finished opening (for tests and the status bar). An error dialog was shown: (title, message). A recovered project waiting for its audio to open: (project path or None, project).</extracomment>
         <translation>转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="133"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="139"/>
         <source>Batch queue</source>
         <translation>批处理队列</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="167"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="148"/>
+        <source>Speakers</source>
+        <translation>说话人</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="183"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="168"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="184"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="169"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="185"/>
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="172"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="188"/>
         <source>&amp;Save project</source>
         <translation>保存项目(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="173"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="189"/>
         <source>Save project &amp;as…</source>
         <translation>项目另存为(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="175"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="191"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="177"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="193"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="178"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="194"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="180"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="196"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="186"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="203"/>
+        <source>&amp;Find and replace…</source>
+        <translation>查找和替换(&amp;F)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="205"/>
+        <source>S&amp;plit at the cursor</source>
+        <translation>在光标处拆分(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="206"/>
+        <source>&amp;Merge with next</source>
+        <translation>与下一片段合并(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="207"/>
+        <source>Merge with p&amp;revious</source>
+        <translation>与上一片段合并(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="209"/>
+        <source>&amp;Insert segment at the playhead</source>
+        <translation>在播放头处插入片段(&amp;I)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="211"/>
+        <source>&amp;Delete segment</source>
+        <translation>删除片段(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="212"/>
+        <source>&amp;Timing</source>
+        <translation>时间(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="213"/>
+        <source>Start 0.1 s earlier</source>
+        <translation>开始提前 0.1 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="215"/>
+        <source>Start 0.1 s later</source>
+        <translation>开始推后 0.1 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="217"/>
+        <source>End 0.1 s earlier</source>
+        <translation>结束提前 0.1 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="219"/>
+        <source>End 0.1 s later</source>
+        <translation>结束推后 0.1 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="221"/>
+        <source>S&amp;peaker</source>
+        <translation>说话人(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="223"/>
+        <source>Speaker {n}</source>
+        <translation>说话人 {n}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="225"/>
+        <source>No speaker</source>
+        <translation>无说话人</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="228"/>
+        <source>Next &amp;uncertain segment</source>
+        <translation>下一个不确定片段(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="233"/>
         <source>&amp;Playback</source>
         <translation>播放(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="187"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="234"/>
         <source>Play / pause</source>
         <translation>播放/暂停</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="188"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="235"/>
         <source>Rewind</source>
         <translation>快退</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="190"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="237"/>
         <source>Forward</source>
         <translation>快进</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="192"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="239"/>
         <source>Slower</source>
         <translation>减速</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="194"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="241"/>
         <source>Faster</source>
         <translation>加速</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="197"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="243"/>
+        <source>Replay the segment</source>
+        <translation>重播当前片段</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="246"/>
+        <source>Rewind step…</source>
+        <translation>快退步长…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="247"/>
+        <source>Rewind and forward by (seconds)</source>
+        <translation>快退和快进的秒数</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="249"/>
+        <source>Rewind on resume…</source>
+        <translation>继续播放时回退…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="252"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="198"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="253"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="199"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="254"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="201"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="256"/>
         <source>Follow playback</source>
         <translation>跟随播放</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="210"/>
-        <location filename="../../app/tingxie/ui/main_window.py" line="211"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="261"/>
+        <source>Tint uncertain words</source>
+        <translation>标出不确定的词</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="265"/>
+        <source>Uncertainty threshold…</source>
+        <translation>不确定阈值…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="266"/>
+        <source>Tint below confidence (0–1)</source>
+        <translation>置信度低于此值时标出（0–1）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="273"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="274"/>
         <source>&amp;Transcribe</source>
         <translation>转写(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="213"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="276"/>
         <source>Transcribe &amp;selection</source>
         <translation>转写选区(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="215"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="278"/>
         <source>&amp;Cancel transcription</source>
         <translation>取消转写(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="218"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="281"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="219"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="282"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="221"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="284"/>
         <source>&amp;About Tingxie</source>
         <translation>关于 Tingxie(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="252"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="323"/>
         <source>Open media or project</source>
         <translation>打开媒体或项目</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="268"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="341"/>
         <source>Opening {name}…</source>
         <translation>正在打开 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="292"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="365"/>
         <source>Damaged file</source>
         <translation>文件已损坏</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="293"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="366"/>
         <source>{problem}
 
 Open the part that could be read ({length})?</source>
@@ -332,12 +563,12 @@ Open the part that could be read ({length})?</source>
 是否打开可读取的部分（{length}）？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="300"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="373"/>
         <source>Audio not found</source>
         <translation>找不到音频</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="301"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="374"/>
         <source>{problem}
 
 Locate the audio file now?</source>
@@ -346,132 +577,164 @@ Locate the audio file now?</source>
 是否立即查找该音频文件？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="303"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="376"/>
         <source>Locate the audio</source>
         <translation>查找音频文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="310"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="383"/>
         <source>Could not open {name}</source>
         <translation>无法打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="339"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="420"/>
         <source>Opened the readable part only.</source>
         <translation>仅打开了可读取的部分。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="345"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="426"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="441"/>
         <source>Recover unsaved changes?</source>
         <translation>恢复未保存的更改？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="346"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="427"/>
         <source>{name} has unsaved changes from an earlier session (autosaved). Restore them?</source>
         <translation>{name} 有上次会话中未保存的更改（已自动保存）。是否恢复？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="391"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="442"/>
+        <source>Tingxie did not close properly. {name} has unsaved changes (autosaved). Restore them?</source>
+        <translation>听写上次没有正常关闭。{name} 有未保存的更改（已自动保存）。要恢复吗？</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="452"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="456"/>
+        <source>Could not restore {name}</source>
+        <translation>无法恢复 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="457"/>
+        <source>Its audio file was not found; the autosave is kept in {file}.</source>
+        <translation>找不到它的音频文件；自动保存的内容保留在 {file}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="502"/>
         <source>Nothing to transcribe</source>
         <translation>没有可转写的内容</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="392"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="503"/>
         <source>Open an audio or video file first (File &gt; Open).</source>
         <translation>请先打开音频或视频文件（文件 &gt; 打开）。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="395"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="506"/>
         <source>A transcription is already running.</source>
         <translation>已有转写任务正在运行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="409"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="520"/>
         <source>Replace the transcript?</source>
         <translation>替换转写文本？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="410"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="521"/>
         <source>Transcribing the whole file replaces the current transcript, including your edits. Go on?</source>
         <translation>转写整个文件将替换当前的转写文本，包括您所做的编辑。是否继续？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="429"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="540"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="432"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="543"/>
         <source>Loading model {model}…</source>
         <translation>正在加载模型 {model}…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="460"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="571"/>
         <source>Cancelled; kept {n} segments.</source>
         <translation>已取消；保留了 {n} 个片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="461"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="572"/>
         <source>Transcription finished: {n} segments.</source>
         <translation>转写完成：共 {n} 个片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="469"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="580"/>
         <source>Transcription failed</source>
         <translation>转写失败</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="538"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="621"/>
+        <source>Select a segment first.</source>
+        <translation>请先选择一个片段。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="626"/>
+        <source>Tingxie</source>
+        <translation>听写</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="633"/>
+        <source>Rewind when playback resumes (seconds, 0 = off)</source>
+        <translation>继续播放时回退的秒数（0 = 关闭）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="697"/>
         <source>Save project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="539"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="698"/>
         <source>Tingxie projects (*.tingxie)</source>
         <translation>Tingxie 项目 (*.tingxie)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="568"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="727"/>
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="570"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="731"/>
         <source>Saved {name}</source>
         <translation>已保存 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="582"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="743"/>
         <source>Unsaved changes</source>
         <translation>未保存的更改</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="583"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="744"/>
         <source>Save the changes to {name} first?</source>
         <translation>是否先保存对 {name} 的更改？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="619"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="783"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="628"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="792"/>
         <source>About Tingxie</source>
         <translation>关于 Tingxie</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="629"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="793"/>
         <source>&lt;b&gt;Tingxie 听写&lt;/b&gt; {version}&lt;br&gt;A transcription studio built on Qwen3-ASR. Everything runs on this computer.</source>
         <translation>&lt;b&gt;Tingxie 听写&lt;/b&gt; {version}&lt;br&gt;基于 Qwen3-ASR 的转写工作台。所有处理均在本机完成。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="645"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="809"/>
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="646"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="810"/>
         <source>A transcription is running. Stop it and close?</source>
         <translation>转写正在进行。是否停止并关闭？</translation>
     </message>
@@ -613,6 +876,49 @@ Locate the audio file now?</source>
         <location filename="../../app/tingxie/ui/model_picker.py" line="362"/>
         <source>Download ({0})</source>
         <translation>下载（{0}）</translation>
+    </message>
+</context>
+<context>
+    <name>Player</name>
+    <message>
+        <location filename="../../app/tingxie/ui/player.py" line="81"/>
+        <source>No audio output device was found, so playback is off. Transcription still works.</source>
+        <translation>未找到音频输出设备，因此无法播放。转写功能仍可使用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/player.py" line="88"/>
+        <source>Audio playback could not start (Qt&apos;s media backend is not available), so playback is off. Transcription still works.</source>
+        <translation>音频播放无法启动（Qt 媒体后端不可用），因此无法播放。转写功能仍可使用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/player.py" line="96"/>
+        <source>the file could not be opened. Check that it still exists and that you can read it.</source>
+        <translation>无法打开该文件。请检查它是否仍然存在以及您是否有读取权限。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/player.py" line="99"/>
+        <source>the file is damaged or its format is not supported.</source>
+        <translation>该文件已损坏或格式不受支持。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/player.py" line="101"/>
+        <source>you do not have permission to read the file.</source>
+        <translation>您没有读取该文件的权限。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/player.py" line="103"/>
+        <source>the file could not be read over the network.</source>
+        <translation>无法通过网络读取该文件。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/player.py" line="515"/>
+        <source>the file</source>
+        <translation>该文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/player.py" line="517"/>
+        <source>Could not play “{name}”: {detail}</source>
+        <translation>无法播放“{name}”：{detail}</translation>
     </message>
 </context>
 <context>
@@ -762,9 +1068,43 @@ Locate the audio file now?</source>
     </message>
 </context>
 <context>
+    <name>SpeakerPanel</name>
+    <message>
+        <location filename="../../app/tingxie/ui/speakers.py" line="48"/>
+        <source>Add</source>
+        <extracomment>&quot;Assign&quot; was pressed: the speaker&apos;s number in the list (1-based). A message for the status bar.</extracomment>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/speakers.py" line="49"/>
+        <source>Add a speaker</source>
+        <translation>添加说话人</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/speakers.py" line="51"/>
+        <source>Assign</source>
+        <translation>指定</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/speakers.py" line="52"/>
+        <source>Give the selected segments this speaker (or Ctrl+1…9)</source>
+        <translation>将此说话人指定给所选片段（或按 Ctrl+1…9）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/speakers.py" line="79"/>
+        <source>Ctrl+{n}</source>
+        <translation>Ctrl+{n}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/speakers.py" line="90"/>
+        <source>Speaker {n}</source>
+        <translation>说话人 {n}</translation>
+    </message>
+</context>
+<context>
     <name>TranscriptTableModel</name>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="175"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="198"/>
         <source>{lang}confidence {conf:.0%}</source>
         <extracomment>Anything in the transcript changed (an edit, an undo, new segments). Segments were added at the end by a running transcription: (first row, count). The whole transcript was replaced (a project opened, a new transcription started).</extracomment>
         <translation>{lang}置信度 {conf:.0%}</translation>

@@ -10,19 +10,17 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, Signal, Slot
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDockWidget,
     QFileDialog,
-    QHeaderView,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
     QProgressBar,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -36,13 +34,18 @@ from tingxie.core.errors import Cancelled
 from tingxie.core.timefmt import format_time
 from tingxie.core.transcript import Segment, Transcript
 from tingxie.ui import settings as keys
+from tingxie.ui.autosave import Autosaver, pending_recoveries, read_recovery
 from tingxie.ui.background import Background
 from tingxie.ui.controls import TranscriptionControls
+from tingxie.ui.editing import NUDGE, EditCommands
+from tingxie.ui.editor import TranscriptView, word_at_time
+from tingxie.ui.find_bar import FindBar
 from tingxie.ui.loading import AudioMissing, LoadedMedia, load_media
 from tingxie.ui.player import Player
 from tingxie.ui.queue_panel import QueuePanel
 from tingxie.ui.settings import Settings
 from tingxie.ui.shortcuts import SHORTCUTS
+from tingxie.ui.speakers import SpeakerPanel
 from tingxie.ui.transcript_model import TranscriptDocument, TranscriptTableModel
 from tingxie.ui.transport import TransportBar
 from tingxie.ui.waveform import WaveformView
@@ -77,36 +80,33 @@ class MainWindow(QMainWindow):
         self._range_segments: list[Segment] = []
         self._dirty_outside_stack = False
         self.last_message: QMessageBox | None = None
+        #: A recovered project waiting for its audio to open: (project path or None, project).
+        self._pending_restore: tuple[Path | None, projects.Project] | None = None
+        self._followed_row = -1
 
         self.document = TranscriptDocument(self)
         self.table_model = TranscriptTableModel(self.document, self)
         self.player = Player(self)
         self.player.set_volume(float(self.settings.get(keys.VOLUME)))
+        self.player.rewind_on_resume = float(self.settings.get(keys.RESUME_REWIND_SECONDS))
         self.host = TranscriptionHost(self, engine_factory=engine_factory)
         self._build_widgets()
         self._build_actions()
         self._connect()
         self._restore_layout()
         self._update_title()
+        # After the constructor, so the window is up before a dialog asks about recovery.
+        QTimer.singleShot(0, self, self.offer_recovery)
 
     # -- construction --------------------------------------------------------------------
     def _build_widgets(self) -> None:
         self.waveform = WaveformView(self)
         self.transport = TransportBar(self.player, self)
-        self.table = QTableView(self)
-        self.table.setModel(self.table_model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setWordWrap(True)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(TranscriptTableModel.TIME,
-                                    QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(TranscriptTableModel.SPEAKER,
-                                    QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                   | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.table = TranscriptView(self.table_model, self)
+        self.commands = EditCommands(self.document, self.table, self)
+        self.find_bar = FindBar(self.document, self)
+        self.find_bar.hide()
+        self._apply_tint()
 
         top = QWidget(self)
         top_layout = QVBoxLayout(top)
@@ -115,7 +115,13 @@ class MainWindow(QMainWindow):
         top_layout.addWidget(self.transport)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(top)
-        splitter.addWidget(self.table)
+        bottom = QWidget(self)
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        bottom_layout.setSpacing(0)
+        bottom_layout.addWidget(self.table, 1)
+        bottom_layout.addWidget(self.find_bar)
+        splitter.addWidget(bottom)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 2)
         self.splitter = splitter
@@ -137,6 +143,16 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(dock, queue_dock)
         dock.raise_()
         self.queue_dock = queue_dock
+
+        self.speakers = SpeakerPanel(self.document, self)
+        speaker_dock = QDockWidget(self.tr("Speakers"), self)
+        speaker_dock.setObjectName("speaker-dock")
+        speaker_dock.setWidget(self.speakers)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, speaker_dock)
+        self.speaker_dock = speaker_dock
+
+        self.autosave = Autosaver(self.settings, self.saver, self.project_snapshot,
+                                  self.default_project_path, lambda: self.dirty, self)
 
         self.load_progress = QProgressBar(self)
         self.load_progress.setMaximumWidth(200)
@@ -181,6 +197,37 @@ class MainWindow(QMainWindow):
         redo.setShortcut(QKeySequence.StandardKey.Redo)
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
+        self.undo_action, self.redo_action = undo, redo
+        edit_menu.addSeparator()
+        commands = self.commands
+        self._action("find", self.tr("&Find and replace…"), self.find_bar.open, edit_menu)
+        edit_menu.addSeparator()
+        self._action("split", self.tr("S&plit at the cursor"), commands.split, edit_menu)
+        self._action("merge_next", self.tr("&Merge with next"), commands.merge_next, edit_menu)
+        self._action("merge_previous", self.tr("Merge with p&revious"), commands.merge_previous,
+                     edit_menu)
+        self._action("insert_segment", self.tr("&Insert segment at the playhead"),
+                     lambda: commands.insert_at(self.player.position()), edit_menu)
+        self._action("delete_segment", self.tr("&Delete segment"), commands.delete, edit_menu)
+        timing = edit_menu.addMenu(self.tr("&Timing"))
+        self._action("start_earlier", self.tr("Start 0.1 s earlier"),
+                     lambda: commands.nudge("start", -NUDGE), timing)
+        self._action("start_later", self.tr("Start 0.1 s later"),
+                     lambda: commands.nudge("start", NUDGE), timing)
+        self._action("end_earlier", self.tr("End 0.1 s earlier"),
+                     lambda: commands.nudge("end", -NUDGE), timing)
+        self._action("end_later", self.tr("End 0.1 s later"),
+                     lambda: commands.nudge("end", NUDGE), timing)
+        speaker_menu = edit_menu.addMenu(self.tr("S&peaker"))
+        for n in range(1, 10):
+            self._action(f"speaker_{n}", self.tr("Speaker {n}").format(n=n),
+                         lambda _c=False, n=n: commands.set_speaker_number(n), speaker_menu)
+        self._action("speaker_0", self.tr("No speaker"),
+                     lambda: commands.set_speaker_number(0), speaker_menu)
+        edit_menu.addSeparator()
+        self._action("next_uncertain", self.tr("Next &uncertain segment"),
+                     lambda: commands.next_uncertain(float(
+                         self.settings.get(keys.UNCERTAIN_BELOW))), edit_menu)
         self.edit_menu = edit_menu
 
         play_menu = bar.addMenu(self.tr("&Playback"))
@@ -193,6 +240,14 @@ class MainWindow(QMainWindow):
                      play_menu)
         self._action("faster", self.tr("Faster"), lambda: self.transport.step_speed(1),
                      play_menu)
+        self._action("replay_segment", self.tr("Replay the segment"), self.replay_segment,
+                     play_menu)
+        play_menu.addSeparator()
+        self._action("rewind_step", self.tr("Rewind step…"), lambda: self._ask_number(
+            keys.REWIND_SECONDS, self.tr("Rewind and forward by (seconds)"), 0.5, 30.0),
+            play_menu)
+        self._action("resume_rewind", self.tr("Rewind on resume…"), self._ask_resume_rewind,
+                     play_menu)
 
         view_menu = bar.addMenu(self.tr("&View"))
         self._action("zoom_in", self.tr("Zoom in"), lambda: self.waveform.zoom(0.5), view_menu)
@@ -203,9 +258,17 @@ class MainWindow(QMainWindow):
         follow.setCheckable(True)
         follow.setChecked(bool(self.settings.get(keys.FOLLOW_PLAYBACK)))
         self.waveform.follow = follow.isChecked()
+        tint = self._action("tint", self.tr("Tint uncertain words"), self._toggle_tint,
+                            view_menu)
+        tint.setCheckable(True)
+        tint.setChecked(bool(self.settings.get(keys.TINT_UNCERTAIN)))
+        self._action("tint_threshold", self.tr("Uncertainty threshold…"), lambda: (
+            self._ask_number(keys.UNCERTAIN_BELOW, self.tr("Tint below confidence (0–1)"),
+                             0.0, 1.0), self._apply_tint()), view_menu)
         view_menu.addSeparator()
         view_menu.addAction(self.controls_dock.toggleViewAction())
         view_menu.addAction(self.queue_dock.toggleViewAction())
+        view_menu.addAction(self.speaker_dock.toggleViewAction())
 
         run_menu = bar.addMenu(self.tr("&Transcribe"))
         self._action("transcribe", self.tr("&Transcribe"),
@@ -226,6 +289,15 @@ class MainWindow(QMainWindow):
         self.waveform.segmentClicked.connect(self.select_segment)
         self.waveform.retimeRequested.connect(self._retime)
         self.player.positionChanged.connect(self.waveform.set_playhead)
+        self.player.positionChanged.connect(self._playhead_moved)
+        self.table.wordClicked.connect(lambda _sid, t: self._seek(t))
+        self.commands.message.connect(self._status)
+        self.find_bar.message.connect(self._status)
+        self.find_bar.matchFound.connect(self.select_segment)
+        self.find_bar.aboutToReplace.connect(self.table.commit_editor)
+        self.speakers.message.connect(self._status)
+        self.speakers.assignRequested.connect(self.commands.set_speaker_number)
+        self.document.changed.connect(self.autosave.schedule)
         self.player.errorOccurred.connect(self._playback_error)
         self.table.clicked.connect(self._row_clicked)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -259,6 +331,8 @@ class MainWindow(QMainWindow):
         """Open media or a project without blocking: decoding runs in the background."""
         if not self._confirm_discard():
             return
+        if self._pending_restore is None:
+            self.autosave.discard()  # the work it protected was saved or thrown away
         if self._load_cancel is not None:
             self._load_cancel.cancel()
         cancel = self._load_cancel = CancelToken()
@@ -313,10 +387,18 @@ class MainWindow(QMainWindow):
         self.loaded = loaded
         self.project_path = loaded.project_path
         project = loaded.project
-        if loaded.recovered is not None and self._ask_restore(loaded):
+        if self._pending_restore is not None:  # restoring what a crashed session autosaved
+            self.project_path, project = self._pending_restore
+            self._pending_restore = None
+            loaded.project_path = self.project_path
+            project.audio_path = loaded.media_path
+            self._dirty_outside_stack = True
+            self.autosave.current = self.default_project_path()
+        elif loaded.recovered is not None and self._ask_restore(loaded):
             project = loaded.recovered
             project.audio_path = loaded.media_path
             self._dirty_outside_stack = True
+            self.autosave.current = self.default_project_path()
         else:
             self._dirty_outside_stack = False
         loaded.project = project
@@ -350,6 +432,36 @@ class MainWindow(QMainWindow):
                 projects.discard_recovery(loaded.project_path)
             return False
         return True
+
+    def offer_recovery(self) -> None:
+        """Offer to restore work a session that crashed or was killed autosaved."""
+        if self.loaded is not None or self._load_cancel is not None:
+            return  # a file is already open (or opening): the user chose what to work on
+        for path in pending_recoveries(self.settings):
+            answer = QMessageBox.question(
+                self, self.tr("Recover unsaved changes?"),
+                self.tr("Tingxie did not close properly. {name} has unsaved changes "
+                        "(autosaved). Restore them?").format(name=path.name))
+            if answer != QMessageBox.StandardButton.Yes:
+                projects.discard_recovery(path)
+                self.autosave.forget(path)
+                continue
+            try:
+                project = read_recovery(path)
+                audio = projects.locate_audio(project, [path.parent])
+            except (projects.ProjectError, OSError) as exc:
+                self.show_error(self.tr("Could not restore {name}").format(name=path.name),
+                                str(exc))
+                continue
+            if audio is None:
+                self.show_error(self.tr("Could not restore {name}").format(name=path.name),
+                                self.tr("Its audio file was not found; the autosave is kept "
+                                        "in {file}.").format(
+                                    file=projects.recovery_path(path)))
+                continue
+            self._pending_restore = (path if path.is_file() else None, project)
+            self.open_path(audio)
+            return  # one at a time: the others are offered on the next start
 
     def _fill_recent_menu(self, files: list[str] | None = None) -> None:
         self.recent_menu.clear()
@@ -477,10 +589,59 @@ class MainWindow(QMainWindow):
         self._update_title()
 
     def _row_clicked(self, index) -> None:
-        seg = self.document.transcript.segments[index.row()]
-        self.player.seek(seg.start)
-        self.waveform.set_playhead(seg.start)
-        self.waveform.ensure_visible(seg.start)
+        self._seek(self.document.transcript.segments[index.row()].start)
+
+    def _seek(self, t: float) -> None:
+        self.player.seek(t)
+        self.waveform.set_playhead(t)
+        self.waveform.ensure_visible(t)
+
+    def _status(self, message: str) -> None:
+        self.statusBar().showMessage(message, 5000)
+
+    def _playhead_moved(self, t: float) -> None:
+        """Highlight the segment and word under the playhead; when following, select the
+        segment and keep it in view (never while the user is typing in a segment)."""
+        seg = self.document.transcript.segment_at(t)
+        row = -1 if seg is None else self.document.transcript.index_of(seg.id)
+        self.table.set_playing(row, None if seg is None else word_at_time(seg, t))
+        if row == self._followed_row:
+            return
+        self._followed_row = row
+        if row < 0 or not self.actions_by_name["follow"].isChecked():
+            return
+        if self.table.editor() is not None:
+            return
+        self.table.select_row(row)
+
+    def replay_segment(self) -> None:
+        """Play the current segment (being edited, selected, or under the playhead) again."""
+        seg = self.commands.target() or self.document.transcript.segment_at(
+            self.player.position())
+        if seg is None:
+            self._status(self.tr("Select a segment first."))
+            return
+        self.player.play_range(seg.start, seg.end)
+
+    def _ask_number(self, key: str, label: str, low: float, high: float) -> None:
+        value, ok = QInputDialog.getDouble(self, self.tr("Tingxie"), label,
+                                           float(self.settings.get(key)), low, high, 2)
+        if ok:
+            self.settings.set(key, value)
+
+    def _ask_resume_rewind(self) -> None:
+        self._ask_number(keys.RESUME_REWIND_SECONDS,
+                         self.tr("Rewind when playback resumes (seconds, 0 = off)"), 0.0, 5.0)
+        self.player.rewind_on_resume = float(self.settings.get(keys.RESUME_REWIND_SECONDS))
+
+    def _toggle_tint(self) -> None:
+        self.settings.set(keys.TINT_UNCERTAIN, self.actions_by_name["tint"].isChecked())
+        self._apply_tint()
+
+    def _apply_tint(self) -> None:
+        on = bool(self.settings.get(keys.TINT_UNCERTAIN))
+        self.table_model.tint_below = float(self.settings.get(keys.UNCERTAIN_BELOW)) if on else None
+        self.table.viewport().update()
 
     def _selection_changed(self, *_args) -> None:
         rows = self.table.selectionModel().selectedRows()
@@ -494,8 +655,7 @@ class MainWindow(QMainWindow):
             row = self.document.transcript.index_of(segment_id)
         except KeyError:
             return
-        self.table.selectRow(row)
-        self.table.scrollTo(self.table_model.index(row, 0))
+        self.table.select_row(row)
 
     def _retime(self, segment_id: int, start: float, end: float) -> None:
         try:
@@ -567,6 +727,8 @@ class MainWindow(QMainWindow):
                 self._update_title()
                 self.show_error(self.tr("Could not save"), str(error))
             else:
+                if not self.dirty:
+                    self.autosave.discard()
                 self.statusBar().showMessage(self.tr("Saved {name}").format(name=path.name),
                                              4000)
                 self._fill_recent_menu(self.settings.add_recent_file(str(path)))
@@ -586,7 +748,10 @@ class MainWindow(QMainWindow):
             | QMessageBox.StandardButton.Cancel)
         if answer == QMessageBox.StandardButton.Save:
             return self.save()
-        return answer == QMessageBox.StandardButton.Discard
+        if answer == QMessageBox.StandardButton.Discard:
+            self.autosave.discard()
+            return True
+        return False
 
     # -- window ----------------------------------------------------------------------------
     @Slot(bool)
@@ -663,6 +828,9 @@ class MainWindow(QMainWindow):
         self.queue.controller.stop()
         self.host.shutdown()
         self.background.wait()
+        self.autosave.timer.stop()
         self.saver.wait()
+        if not self.dirty:
+            self.autosave.discard()
         self.player.close()
         self.settings.sync()

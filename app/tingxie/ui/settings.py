@@ -54,6 +54,8 @@ RECENT_FILES = _declare("window/recent_files", [], list)
 GEOMETRY = _declare("window/geometry", b"", bytes)
 WINDOW_STATE = _declare("window/state", b"", bytes)
 UI_LANGUAGE = _declare("window/ui_language", "")  # "" = follow the system
+#: Projects (saved or not) whose autosaved recovery file the next start offers to restore.
+RECOVERY_FILES = _declare("window/recovery_files", [], list)
 # Playback and review
 VOLUME = _declare("playback/volume", 0.8)
 SPEED = _declare("playback/speed", 1.0)

@@ -28,8 +28,9 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 
 
 class _EditCommand(QUndoCommand):
-    def __init__(self, document: TranscriptDocument, op: Edit) -> None:
-        super().__init__(op.label)
+    def __init__(self, document: TranscriptDocument, op: Edit,
+                 parent: QUndoCommand | None = None) -> None:
+        super().__init__(op.label, parent)
         self.document, self.op = document, op
         self._first = True
 
@@ -60,10 +61,12 @@ class TranscriptDocument(QObject):
         super().__init__(parent)
         self.transcript = Transcript()
         self.undo_stack = QUndoStack(self)
+        self._groups: list[list[_EditCommand]] = []
 
     def set_transcript(self, transcript: Transcript) -> None:
         """Replace the transcript; the undo history starts afresh."""
         self.undo_stack.clear()
+        self._groups.clear()
         self.transcript = transcript
         self.reset.emit()
         self.changed.emit()
@@ -73,6 +76,26 @@ class TranscriptDocument(QObject):
         message for the user) leaves everything unchanged and nothing on the stack."""
         op.do(self.transcript)
         self.undo_stack.push(_EditCommand(self, op))
+
+    def apply_all(self, ops: list[Edit], label: str | None = None) -> None:
+        """Run several edits as one undo step (named ``label``, else the only op's label).
+        If one is refused, those already run are undone and the ``ValueError`` propagates."""
+        if len(ops) == 1 and label is None:
+            self.apply(ops[0])
+            return
+        done: list[Edit] = []
+        try:
+            for op in ops:
+                op.do(self.transcript)
+                done.append(op)
+        except Exception:
+            for op in reversed(done):
+                op.undo(self.transcript)
+            raise
+        group = QUndoCommand(label or ops[0].label)
+        # Python keeps the children's wrappers (and their redo/undo overrides) alive.
+        self._groups.append([_EditCommand(self, op, group) for op in ops])
+        self.undo_stack.push(group)
 
     def add_transcribed(self, segments: list[Segment]) -> None:
         """Add segments a running transcription produced. They are machine output, not an

@@ -1,0 +1,229 @@
+"""The reviewer's editing commands, as the window's shortcuts and menus call them.
+
+Each command works on the segment being edited (its open editor) or else the selected rows,
+runs one or more of core's edit operations on the document's undo stack, and reports an
+impossible edit as a status message instead of raising. The text in an open editor is
+committed first wherever rows come or go, so typing is never lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Signal
+
+from tingxie.core.edits import (
+    AddSpeaker,
+    DeleteSegment,
+    Edit,
+    InsertSegment,
+    MergeWithNext,
+    Retime,
+    SetSpeaker,
+    SplitSegment,
+)
+from tingxie.core.transcript import MIN_DURATION, Segment, Transcript
+from tingxie.ui.editor import TranscriptView
+from tingxie.ui.transcript_model import TranscriptDocument
+
+#: Step of the keyboard nudges of a segment's start or end, in seconds.
+NUDGE = 0.1
+#: Length of a segment inserted at the playhead, when there is room.
+INSERT_LENGTH = 2.0
+
+
+class EditCommands(QObject):
+    """Split, merge, nudge, insert, delete, speakers and uncertainty jumps for one view."""
+
+    #: A message for the status bar (an edit that could not be made, what was done).
+    message = Signal(str)
+
+    def __init__(
+        self, document: TranscriptDocument, view: TranscriptView, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.document, self.view = document, view
+
+    # -- what the commands act on ---------------------------------------------------------
+    def target_rows(self) -> list[int]:
+        """The row being edited, else the selected rows, else the current row."""
+        editing = self.view.editing_row()
+        if editing >= 0:
+            return [editing]
+        rows = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
+        if rows:
+            return rows
+        current = self.view.currentIndex()
+        return [current.row()] if current.isValid() else []
+
+    def target(self) -> Segment | None:
+        rows = self.target_rows()
+        return self.document.transcript.segments[rows[0]] if rows else None
+
+    def _run(self, ops: list[Edit], label: str | None = None) -> bool:
+        try:
+            self.document.apply_all(ops, label)
+        except (ValueError, KeyError) as exc:
+            self.message.emit(str(exc))
+            return False
+        return True
+
+    def _need(self) -> Segment | None:
+        seg = self.target()
+        if seg is None:
+            self.message.emit(self.tr("Select a segment first."))
+        return seg
+
+    def _select(self, segment_id: int) -> None:
+        self.view.select_row(self.document.transcript.index_of(segment_id))
+
+    # -- commands -------------------------------------------------------------------------
+    def split(self) -> None:
+        """Split at the editor's cursor (the word time when known, else in proportion); with
+        no editor open, at the middle of the selected segment's text."""
+        editor = self.view.editor()
+        position = editor.textCursor().position() if editor is not None else None
+        self.view.commit_editor()
+        seg = self._need()
+        if seg is None:
+            return
+        if position is None:
+            position = len(seg.text) // 2
+            while (
+                0 < position < len(seg.text)
+                and not seg.text[position].isspace()
+                and (" " in seg.text)
+            ):
+                position += 1  # the middle, moved to a word boundary in spaced scripts
+        op = SplitSegment(seg.id, position)
+        if self._run([op]) and op.new_id is not None:
+            self.view.edit_row(self.document.transcript.index_of(op.new_id))
+            editor = self.view.editor()
+            if editor is not None:
+                editor.moveCursor(editor.textCursor().MoveOperation.Start)
+
+    def merge_next(self) -> None:
+        """Merge the segment with the one after it."""
+        self.view.commit_editor()
+        seg = self._need()
+        if seg is not None and self._run([MergeWithNext(seg.id)]):
+            self._select(seg.id)
+
+    def merge_previous(self) -> None:
+        """Merge the segment into the one before it."""
+        self.view.commit_editor()
+        seg = self._need()
+        if seg is None:
+            return
+        row = self.document.transcript.index_of(seg.id)
+        if row == 0:
+            self.message.emit(self.tr("There is no previous segment to merge with."))
+            return
+        prev = self.document.transcript.segments[row - 1]
+        if self._run([MergeWithNext(prev.id)]):
+            self._select(prev.id)
+
+    def nudge(self, edge: str, delta: float) -> None:
+        """Move the segment's ``"start"`` or ``"end"`` by ``delta`` seconds (clamped)."""
+        seg = self._need()
+        if seg is None:
+            return
+        value = (seg.start if edge == "start" else seg.end) + delta
+        op = Retime(seg.id, start=value) if edge == "start" else Retime(seg.id, end=value)
+        if (op.clamped(self.document.transcript)) == (seg.start, seg.end):
+            self.message.emit(self.tr("That edge cannot move further."))
+            return
+        self._run([op])
+
+    def insert_at(self, t: float) -> None:
+        """Insert an empty segment at ``t`` (the playhead) in the gap there, and edit it."""
+        self.view.commit_editor()
+        transcript = self.document.transcript
+        if transcript.segment_at(t) is not None:
+            self.message.emit(self.tr("The playhead is inside a segment: split it instead."))
+            return
+        following = next((s for s in transcript.segments if s.start >= t), None)
+        end = t + INSERT_LENGTH
+        if following is not None:
+            end = min(end, following.start)
+        if transcript.duration is not None:
+            end = min(end, transcript.duration)
+        if end - t < MIN_DURATION:
+            self.message.emit(self.tr("There is no room for a segment at the playhead."))
+            return
+        op = InsertSegment(round(t, 3), round(end, 3))
+        if self._run([op]) and op.new_id is not None:
+            self.view.edit_row(transcript.index_of(op.new_id))
+
+    def delete(self) -> None:
+        """Delete the segment(s), as one undoable step."""
+        self.view.commit_editor()
+        rows = self.target_rows()
+        if not rows:
+            self.message.emit(self.tr("Select a segment first."))
+            return
+        segs = self.document.transcript.segments
+        ops: list[Edit] = [DeleteSegment(segs[r].id) for r in rows]
+        label = None if len(ops) == 1 else self.tr("Delete {n} segments").format(n=len(ops))
+        if self._run(ops, label) and segs:
+            self.view.select_row(min(rows[0], len(segs) - 1))
+
+    def set_speaker_number(self, number: int) -> None:
+        """Give the segment(s) speaker ``number`` (1-based in the speaker list); a missing one
+        is created as "Speaker N". ``0`` clears the speaker."""
+        rows = self.target_rows()
+        if not rows:
+            self.message.emit(self.tr("Select a segment first."))
+            return
+        transcript = self.document.transcript
+        ids = [transcript.segments[r].id for r in rows]
+        if number == 0:
+            self._run([SetSpeaker(ids, None)])
+            return
+        name = self.tr("Speaker {n}").format(n=number)
+        speaker = (
+            transcript.speakers[number - 1]
+            if number <= len(transcript.speakers)
+            else next((s for s in transcript.speakers if s.name == name), None)
+        )
+        if speaker is not None:
+            self._run([SetSpeaker(ids, speaker.id)])
+            return
+        add = AddSpeaker(name)
+        self._run([add, SetNewSpeaker(ids, None, add=add)], self.tr("Set speaker"))
+
+    def next_uncertain(self, below: float) -> None:
+        """Select the next segment (after the current one, wrapping) whose confidence, or a
+        word's, is under ``below``."""
+        segs = self.document.transcript.segments
+        if not segs:
+            return
+        rows = self.target_rows()
+        start = rows[-1] + 1 if rows else 0
+        for k in range(len(segs)):
+            seg = segs[(start + k) % len(segs)]
+            if is_uncertain(seg, below):
+                self.view.commit_editor()
+                self._select(seg.id)
+                return
+        self.message.emit(self.tr("No segment is below {p:.0%} confidence.").format(p=below))
+
+
+@dataclass
+class SetNewSpeaker(SetSpeaker):
+    """:class:`SetSpeaker` for a speaker that ``add`` creates in the same step (its id is only
+    known once added)."""
+
+    add: AddSpeaker | None = None
+
+    def do(self, t: Transcript) -> None:
+        assert self.add is not None and self.add.speaker is not None
+        self.speaker_id = self.add.speaker.id
+        super().do(t)
+
+
+def is_uncertain(seg: Segment, below: float) -> bool:
+    """Whether the segment, or one of its words, is less confident than ``below``."""
+    if seg.confidence is not None and seg.confidence < below:
+        return True
+    return any(w.confidence is not None and w.confidence < below for w in seg.words)

@@ -1,0 +1,344 @@
+"""The transcript table as a reviewer edits it: one row per segment, text edited in place.
+
+:class:`TranscriptView` is a QTableView over :class:`~tingxie.ui.transcript_model.
+TranscriptTableModel` (no widget per row, so 2,000 segments scroll freely). Its
+:class:`TextDelegate` edits a segment's text in a QPlainTextEdit, paints the row under the
+playhead and its current word, and tints uncertain words. :class:`TranscriptEditor` holds the
+editing commands the window's shortcuts call; each one is a core edit on the document's
+undo stack, and it knows the open editor's cursor (for splitting at it).
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QPainter, QPalette, QTextDocument
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHeaderView,
+    QPlainTextEdit,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
+
+from tingxie.core.edits import word_offsets
+from tingxie.core.transcript import Segment
+from tingxie.ui.transcript_model import TranscriptTableModel
+
+PLAYING_ROW = QColor(80, 160, 255, 45)
+UNCERTAIN_WORD = "rgba(255, 180, 0, 110)"
+#: Horizontal padding of the text inside a cell (as the Fusion style draws it).
+MARGIN = 4
+#: The in-place editor grows with its text up to this height (pixels), then scrolls.
+MAX_EDITOR_HEIGHT = 240
+
+
+def word_at_time(seg: Segment, t: float) -> int | None:
+    """Index of the word sounding at ``t`` (the last one started), or ``None``."""
+    found = None
+    for i, w in enumerate(seg.words):
+        if w.start <= t:
+            found = i
+        else:
+            break
+    return found
+
+
+def rich_text(seg: Segment, current_word: int | None, tint_below: float | None) -> str | None:
+    """The segment's text as HTML with the current word underlined in bold and uncertain
+    words tinted; ``None`` when plain painting says the same (no words, nothing to mark)."""
+    if not seg.words:
+        return None
+    offsets = word_offsets(seg.text, seg.words)
+    if offsets is None:
+        return None
+    marks = {}
+    for i, (off, w) in enumerate(zip(offsets, seg.words)):
+        styles = []
+        if i == current_word:
+            styles.append("font-weight:bold; text-decoration:underline")
+        if tint_below is not None and w.confidence is not None and w.confidence < tint_below:
+            styles.append(f"background-color:{UNCERTAIN_WORD}")
+        if styles:
+            marks[off] = (off + len(w.text.strip()), "; ".join(styles))
+    if not marks:
+        return None
+    out, pos = [], 0
+    for off in sorted(marks):
+        end, style = marks[off]
+        out.append(html.escape(seg.text[pos:off]))
+        out.append(f'<span style="{style}">{html.escape(seg.text[off:end])}</span>')
+        pos = end
+    out.append(html.escape(seg.text[pos:]))
+    return "".join(out).replace("\n", "<br>")
+
+
+class TextDelegate(QStyledItemDelegate):
+    """Edits text in a QPlainTextEdit (Enter commits, Shift+Enter starts a new line) and
+    paints the playing row and word; it remembers the editor that is open."""
+
+    def __init__(self, view: TranscriptView) -> None:
+        super().__init__(view)
+        self.view = view
+        self.editor: QPlainTextEdit | None = None
+        self.editor_index: QPersistentModelIndex | None = None
+        self.playing_row = -1
+        self.playing_word: int | None = None
+
+    # -- editing -----------------------------------------------------------------------
+    def createEditor(
+        self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex
+    ) -> QWidget:
+        editor = QPlainTextEdit(parent)
+        editor.setFrameShape(QFrame.Shape.NoFrame)
+        editor.setTabChangesFocus(True)
+        editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        editor.document().setDocumentMargin(1)
+        editor.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        editor.installEventFilter(self)
+        editor.textChanged.connect(lambda: self._fit_editor(editor))
+        self.editor, self.editor_index = editor, QPersistentModelIndex(index)
+        editor.destroyed.connect(self._editor_gone)
+        return editor
+
+    def _editor_gone(self, *_args) -> None:
+        self.editor, self.editor_index = None, None
+
+    def destroyEditor(self, editor: QWidget, index: QModelIndex) -> None:
+        if editor is self.editor:
+            self.editor, self.editor_index = None, None
+        super().destroyEditor(editor, index)
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
+        if isinstance(editor, QPlainTextEdit):
+            editor.setPlainText(str(index.data(Qt.ItemDataRole.EditRole) or ""))
+            editor.moveCursor(editor.textCursor().MoveOperation.End)
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex) -> None:
+        if isinstance(editor, QPlainTextEdit):
+            model.setData(index, editor.toPlainText(), Qt.ItemDataRole.EditRole)
+
+    def updateEditorGeometry(
+        self, editor: QWidget, option: QStyleOptionViewItem, index: QModelIndex
+    ) -> None:
+        editor.setGeometry(option.rect)
+        editor.setProperty("row_height", option.rect.height())
+        if isinstance(editor, QPlainTextEdit):
+            self._fit_editor(editor)
+
+    def _fit_editor(self, editor: QPlainTextEdit) -> None:
+        """Wrapped text may need more room than the row has: grow downwards while typing."""
+        needed = self._text_height(editor.toPlainText(), editor.width()) + 4
+        row_height = int(editor.property("row_height") or editor.height())
+        editor.resize(editor.width(), max(row_height, min(MAX_EDITOR_HEIGHT, needed)))
+
+    def eventFilter(self, editor: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(editor, QPlainTextEdit)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+        ):
+            self.commitData.emit(editor)
+            self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
+            return True
+        return super().eventFilter(editor, event)
+
+    # -- painting ----------------------------------------------------------------------
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        if index.row() == self.playing_row:
+            painter.fillRect(option.rect, PLAYING_ROW)
+        markup = None
+        model = index.model()
+        if index.column() == TranscriptTableModel.TEXT and isinstance(model, TranscriptTableModel):
+            seg = model.segment_at_row(index.row())
+            word = self.playing_word if index.row() == self.playing_row else None
+            markup = rich_text(seg, word, model.tint_below)
+        if markup is None:
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        style = opt.widget.style() if opt.widget else QWidget().style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        doc = self._document(markup, opt.rect.width())
+        context = QAbstractTextDocumentLayout.PaintContext()
+        role = (
+            QPalette.ColorRole.HighlightedText
+            if opt.state & QStyle.StateFlag.State_Selected
+            else QPalette.ColorRole.Text
+        )
+        context.palette.setColor(QPalette.ColorRole.Text, opt.palette.color(role))
+        painter.save()
+        spare = max(0.0, (opt.rect.height() - doc.size().height()) / 2)  # centred, as plain
+        painter.translate(opt.rect.left(), opt.rect.top() + spare)
+        painter.setClipRect(0, 0, opt.rect.width(), opt.rect.height())
+        doc.documentLayout().draw(painter, context)
+        painter.restore()
+
+    def _document(self, markup: str, width: int) -> QTextDocument:
+        doc = QTextDocument()
+        doc.setDefaultFont(self.view.font())
+        doc.setHtml(markup)
+        doc.setTextWidth(max(10, width))
+        return doc
+
+    def _text_height(self, text: str, width: int) -> int:
+        doc = QTextDocument()
+        doc.setDefaultFont(self.view.font())
+        doc.setPlainText(text)
+        doc.setTextWidth(max(10, width))
+        return int(doc.size().height() + 0.999)
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        size = super().sizeHint(option, index)
+        if index.column() != TranscriptTableModel.TEXT:
+            return QSize(size.width(), size.height() + 2)
+        # Measured as the rich rows are painted (a QTextDocument), so neither kind is cut off.
+        width = option.rect.width() or self.view.columnWidth(index.column())
+        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        return QSize(size.width(), max(size.height(), self._text_height(text, width)) + 2)
+
+
+class TranscriptView(QTableView):
+    """The transcript table: rows are segments, the text column wraps and edits in place."""
+
+    #: A word in a row was clicked: (segment id, the word's start time).
+    wordClicked = Signal(int, float)
+
+    def __init__(self, model: TranscriptTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        self.delegate = TextDelegate(self)
+        self.setItemDelegate(self.delegate)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setWordWrap(True)
+        self.setAlternatingRowColors(True)
+        self.verticalHeader().setVisible(False)
+        header = self.horizontalHeader()
+        # Fixed widths, not ResizeToContents: that measures every row again on each change.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        sample = "0:00:00.000 – 0:00:00.000"
+        header.resizeSection(
+            TranscriptTableModel.TIME, self.fontMetrics().horizontalAdvance(sample) + 2 * MARGIN + 8
+        )
+        header.resizeSection(TranscriptTableModel.SPEAKER, 120)
+        header.setStretchLastSection(True)
+        header.sectionResized.connect(lambda *_: self.fit_visible_rows())
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        model.modelReset.connect(self.fit_visible_rows)
+        model.rowsInserted.connect(lambda *_: self.fit_visible_rows())
+        model.dataChanged.connect(lambda *_: self.fit_visible_rows())
+        self.verticalScrollBar().valueChanged.connect(lambda _v: self.fit_visible_rows())
+
+    @property
+    def transcript_model(self) -> TranscriptTableModel:
+        model = self.model()
+        assert isinstance(model, TranscriptTableModel)
+        return model
+
+    def fit_visible_rows(self) -> None:
+        """Give the rows in view the height their wrapped text needs. Only those: measuring
+        2,000 rows on every edit would be the lag the model/view design avoids."""
+        rows = self.model().rowCount()
+        if not rows:
+            return
+        first = max(self.rowAt(0), 0)
+        last = self.rowAt(self.viewport().height())
+        last = rows - 1 if last < 0 else last
+        for row in range(first, min(last + 2, rows)):
+            self.resizeRowToContents(row)
+
+    def select_row(self, row: int, column: int = TranscriptTableModel.TEXT) -> None:
+        """Select just ``row`` (whatever keys are held), make it current and scroll to it."""
+        index = self.model().index(row, column)
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.selectionModel().setCurrentIndex(index, flags)
+        self.scrollTo(index)
+
+    def editor(self) -> QPlainTextEdit | None:
+        """The open text editor, if a segment is being edited."""
+        return self.delegate.editor
+
+    def editing_row(self) -> int:
+        """The row whose text is being edited, or -1."""
+        index = self.delegate.editor_index
+        return index.row() if index is not None and index.isValid() else -1
+
+    def commit_editor(self) -> None:
+        """Write the open editor's text to the transcript (an undoable edit) and close it."""
+        editor = self.delegate.editor
+        if editor is not None:
+            self.delegate.commitData.emit(editor)
+            self.delegate.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
+
+    def edit_row(self, row: int) -> None:
+        """Open the text editor on ``row``."""
+        self.select_row(row, TranscriptTableModel.TEXT)
+        self.edit(self.transcript_model.index(row, TranscriptTableModel.TEXT))
+
+    def set_playing(self, row: int, word: int | None) -> None:
+        """Mark the row (and word) under the playhead; repaints only what changed."""
+        delegate = self.delegate
+        if (row, word) == (delegate.playing_row, delegate.playing_word):
+            return
+        old = delegate.playing_row
+        delegate.playing_row, delegate.playing_word = row, word
+        for r in {old, row}:
+            if r >= 0:
+                top = self.rowViewportPosition(r)
+                self.viewport().update(0, top, self.viewport().width(), self.rowHeight(r))
+
+    def char_at(self, index: QModelIndex, pos: QPoint) -> int | None:
+        """The character of a text cell under a viewport position, or ``None``."""
+        if index.column() != TranscriptTableModel.TEXT:
+            return None
+        rect = self.visualRect(index)
+        doc = QTextDocument()
+        doc.setDefaultFont(self.font())
+        doc.setPlainText(str(index.data() or ""))
+        doc.setTextWidth(max(10, rect.width() - 2 * MARGIN + 8))
+        point = pos - rect.topLeft() - QPoint(MARGIN - 4, 0)
+        hit = doc.documentLayout().hitTest(point.toPointF(), Qt.HitTestAccuracy.ExactHit)
+        return None if hit < 0 else hit
+
+    def mouseReleaseEvent(self, event) -> None:
+        super().mouseReleaseEvent(event)
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        index = self.indexAt(event.position().toPoint())
+        if not index.isValid():
+            return
+        char = self.char_at(index, event.position().toPoint())
+        seg = self.transcript_model.segment_at_row(index.row())
+        offsets = word_offsets(seg.text, seg.words) if seg.words and char is not None else None
+        if offsets:
+            for off, w in zip(offsets, seg.words):
+                if off <= char < off + len(w.text.strip()):
+                    self.wordClicked.emit(seg.id, w.start)
+                    return

@@ -1,0 +1,375 @@
+"""The transcript editor as a reviewer uses it: edit against the audio, undo everything,
+never lose work."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QEvent, QSettings, Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from media import write_wav
+from tingxie.core import project as projects
+from tingxie.core.transcript import Segment, Transcript, Word
+from tingxie.ui import settings as keys
+from tingxie.ui.main_window import MainWindow
+from tingxie.ui.settings import Settings
+
+HERE = Path(__file__).resolve().parent
+
+
+def sample_transcript(duration: float = 12.0) -> Transcript:
+    words = [
+        Word("The", 0.5, 0.8, 0.9),
+        Word("harbour", 0.8, 1.4, 0.3),
+        Word("opened", 1.5, 2.0, 0.95),
+        Word("early.", 2.0, 2.6, 0.9),
+    ]
+    return Transcript(
+        segments=[
+            Segment(1, 0.5, 2.8, "The harbour opened early.", words=words, confidence=0.8),
+            Segment(2, 3.0, 5.0, "Boats came from every town.", confidence=0.95),
+            Segment(3, 5.5, 7.0, "Today it is quiet.", confidence=0.4),
+            Segment(4, 7.5, 10.0, "The boats left the harbour.", confidence=0.9),
+        ],
+        language="en",
+        duration=duration,
+    )
+
+
+@pytest.fixture
+def audio(tmp_path):
+    rng = np.random.default_rng(0)
+    return write_wav(
+        tmp_path / "interview.wav", (0.1 * rng.standard_normal(16000 * 12)).astype(np.float32)
+    )
+
+
+def dispose(win: MainWindow) -> None:
+    """Stop the window's threads and delete it (no window outlives its test)."""
+    win.shutdown()
+    win.document.undo_stack.setClean()
+    win._dirty_outside_stack = False
+    win.close()
+    win.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def make_window(qtbot, ini: Path) -> MainWindow:
+    win = MainWindow(Settings(QSettings(str(ini), QSettings.Format.IniFormat)))
+    win.resize(1200, 800)
+    win.show()
+    return win
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch, audio):
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    win = make_window(qtbot, tmp_path / "settings.ini")
+    with qtbot.waitSignal(win.mediaLoaded, timeout=30_000):
+        win.open_path(audio)
+    win.document.set_transcript(sample_transcript())
+    win.activateWindow()
+    yield win
+    dispose(win)
+
+
+def shortcut(qtbot, win, name, widget=None):
+    """Press an action's key where the user would (the open editor, else the table)."""
+    from PySide6.QtGui import QKeySequence
+
+    seq = QKeySequence(win.actions_by_name[name].shortcut())
+    combo = seq[0]
+    target = widget or win.table.editor() or win.table
+    qtbot.keyClick(target, combo.key(), combo.keyboardModifiers())
+
+
+def texts(win):
+    return [s.text for s in win.document.transcript.segments]
+
+
+def test_edit_split_merge_retime_speaker_replace_then_undo_everything(qtbot, window):
+    original = window.document.transcript.to_dict()
+    table, stack = window.table, window.document.undo_stack
+
+    # Edit text in place; Enter commits.
+    table.edit_row(1)
+    editor = table.editor()
+    editor.setPlainText("Boats came from every town on the coast.")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert texts(window)[1] == "Boats came from every town on the coast."
+    assert window.undo_action.text().endswith("Edit text")
+
+    # Split at the cursor, inside the editor: at the word time of "opened".
+    table.edit_row(0)
+    editor = table.editor()
+    cursor = editor.textCursor()
+    cursor.setPosition(len("The harbour "))
+    editor.setTextCursor(cursor)
+    shortcut(qtbot, window, "split")
+    segs = window.document.transcript.segments
+    assert [s.text for s in segs[:2]] == ["The harbour", "opened early."]
+    assert segs[0].end == pytest.approx(1.5) and segs[1].start == pytest.approx(1.5)
+    assert "Split" in window.undo_action.text()
+    table.commit_editor()
+
+    # Merge them back (Ctrl+M on the first row), then merge the third into the second.
+    table.select_row(0)
+    shortcut(qtbot, window, "merge_next")
+    assert texts(window)[0] == "The harbour opened early."
+    table.select_row(2)
+    shortcut(qtbot, window, "merge_previous")
+    assert texts(window)[1] == "Boats came from every town on the coast. Today it is quiet."
+    assert len(window.document.transcript.segments) == 3
+
+    # Nudge the start and end of the last segment by 100 ms.
+    table.select_row(2)
+    shortcut(qtbot, window, "start_earlier")
+    shortcut(qtbot, window, "end_later")
+    last = window.document.transcript.segments[2]
+    assert (last.start, last.end) == pytest.approx((7.4, 10.1))
+
+    # Speakers: Ctrl+2 creates "Speaker 2" and assigns it; rename it in the panel.
+    table.select_row(0)
+    shortcut(qtbot, window, "speaker_2")
+    t = window.document.transcript
+    assert t.speaker_name(t.segments[0].speaker) == "Speaker 2"
+    window.speakers.list.item(0).setText("张伟")
+    assert t.speaker_name(t.segments[0].speaker) == "张伟"
+    assert window.table_model.index(0, 1).data() == "张伟"
+    assert window.speakers.names() == ["张伟"]
+
+    # Find and replace across the transcript, as one step with a count.
+    shortcut(qtbot, window, "find")
+    bar = window.find_bar
+    assert bar.isVisible()
+    bar.find_edit.setText("harbour")
+    assert bar.count_label.text() == "Matches: 2"
+    bar.replace_edit.setText("port")
+    before = stack.count()
+    qtbot.mouseClick(bar.replace_button, Qt.MouseButton.LeftButton)
+    assert stack.count() == before + 1
+    assert texts(window)[0] == "The port opened early."
+    assert texts(window)[2] == "The boats left the port."
+    assert bar.count_label.text() == "Matches: 0"
+
+    window.document.transcript.check()
+    assert window.dirty and window.windowTitle().startswith("*")
+    while stack.canUndo():
+        stack.undo()
+    assert window.document.transcript.to_dict() == original
+
+
+def test_insert_and_delete_at_the_playhead(qtbot, window):
+    window.player.seek(11.0)
+    shortcut(qtbot, window, "insert_segment")
+    segs = window.document.transcript.segments
+    assert len(segs) == 5 and segs[-1].start == pytest.approx(11.0)
+    assert segs[-1].end == pytest.approx(12.0), "clamped to the end of the audio"
+    assert window.table.editing_row() == 4
+    window.table.editor().setPlainText("Thank you.")
+    shortcut(qtbot, window, "delete_segment")
+    assert len(window.document.transcript.segments) == 4
+    window.document.undo_stack.undo()  # the delete
+    assert window.document.transcript.segments[-1].text == "Thank you."
+    window.player.seek(1.0)  # inside a segment: refused, with a message
+    shortcut(qtbot, window, "insert_segment")
+    assert len(window.document.transcript.segments) == 5
+    assert "split" in window.statusBar().currentMessage()
+
+
+def test_find_counts_with_match_case_whole_word_and_regex(qtbot, window):
+    bar = window.find_bar
+    bar.open()
+    bar.find_edit.setText("the")
+    assert bar.count() == 3  # The harbour..., The boats left the harbour.
+    bar.match_case.setChecked(True)
+    assert bar.count() == 1
+    bar.match_case.setChecked(False)
+    bar.find_edit.setText("boat")
+    assert bar.count() == 2
+    bar.whole_word.setChecked(True)
+    assert bar.count() == 0
+    bar.regex.setChecked(True)
+    bar.find_edit.setText(r"boats?\b")
+    assert bar.count() == 2
+    assert bar.count_label.text() == "Matches: 2"
+    bar.find_edit.setText("(")
+    assert bar.count() is None and bar.count_label.text() == "Invalid regex"
+
+
+def test_follow_mode_selects_the_row_under_the_playhead(qtbot, window):
+    assert window.actions_by_name["follow"].isChecked()
+    selected = lambda: [i.row() for i in window.table.selectionModel().selectedRows()]  # noqa: E731
+    for t, row in ((0.6, 0), (3.5, 1), (9.9, 3), (5.6, 2)):
+        window.player.seek(t)
+        assert selected() == [row]
+        assert window.table.delegate.playing_row == row
+    window.player.seek(1.6)
+    assert window.table.delegate.playing_word == 2, "the word 'opened' is current"
+    window.player.seek(5.2)  # between segments: the selection stays
+    assert selected() == [0] and window.table.delegate.playing_row == -1
+    # While typing in a segment, the playhead does not move the selection.
+    window.table.edit_row(3)
+    window.player.seek(0.6)
+    assert window.table.editing_row() == 3 and window.table.editor() is not None
+    window.table.commit_editor()
+    window.actions_by_name["follow"].trigger()  # off
+    window.player.seek(3.5)
+    assert selected() == [3]
+
+
+def test_next_uncertain_and_tint(qtbot, window):
+    window.settings.set(keys.UNCERTAIN_BELOW, 0.6)
+    window.table.select_row(0)
+    shortcut(qtbot, window, "next_uncertain")
+    assert [i.row() for i in window.table.selectionModel().selectedRows()] == [2]
+    shortcut(qtbot, window, "next_uncertain")  # wraps round to the word at 0.3
+    assert [i.row() for i in window.table.selectionModel().selectedRows()] == [0]
+    assert window.table_model.tint_below == pytest.approx(0.6)
+    assert window.table_model.index(2, 2).data(Qt.ItemDataRole.BackgroundRole) is not None
+    window.actions_by_name["tint"].trigger()
+    assert window.table_model.tint_below is None
+    window.table.grab()  # paints the rich-text row without error
+
+
+def test_clicking_a_word_seeks_there(qtbot, window):
+    table = window.table
+    index = window.table_model.index(0, 2)
+    rect = table.visualRect(index)
+    char = None
+    for x in range(rect.left(), rect.right()):
+        char = table.char_at(index, rect.topLeft() + type(rect.topLeft())(x - rect.left(), 8))
+        if char is not None and char >= len("The harbour "):
+            point = rect.topLeft() + type(rect.topLeft())(x - rect.left() + 2, 8)
+            break
+    assert char is not None
+    with qtbot.waitSignal(table.wordClicked) as clicked:
+        qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert clicked.args == [1, pytest.approx(1.5)]
+    assert window.player.position() == pytest.approx(1.5, abs=0.05)
+
+
+def test_an_edit_reaches_the_recovery_file_and_a_save_removes_it(qtbot, window, tmp_path):
+    window.autosave.timer.setInterval(50)
+    window.table_model.setData(window.table_model.index(0, 2), "Edited by hand.")
+    with qtbot.waitSignal(window.autosave.saved, timeout=5000) as saved:
+        pass
+    recovery = Path(saved.args[0])
+    assert recovery == projects.recovery_path(tmp_path / "interview.tingxie")
+    assert "Edited by hand." in recovery.read_text("utf-8")
+    assert window.settings.get(keys.RECOVERY_FILES) == [str(tmp_path / "interview.tingxie")]
+    window._save_to(tmp_path / "interview.tingxie")
+    window.saver.wait()
+    qtbot.waitUntil(lambda: not recovery.exists(), timeout=5000)
+    assert window.settings.get(keys.RECOVERY_FILES) == []
+
+
+def test_a_killed_session_is_offered_for_restore_with_the_edit(qtbot, tmp_path, audio, monkeypatch):
+    ini = tmp_path / "settings.ini"
+    text = "Typed before the crash, 崩溃之前."
+    proc = subprocess.Popen(
+        [sys.executable, str(HERE / "crash_session.py"), str(ini), str(audio), text],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        cwd=HERE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        line = ""
+        while time.monotonic() < deadline and not line.startswith("READY"):
+            line = proc.stdout.readline()
+            if not line and proc.poll() is not None:
+                break
+        assert line.startswith("READY"), "the session reached its autosave"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+    assert projects.recovery_path(audio.with_suffix(".tingxie")).exists()
+
+    asked = []
+
+    def question(_parent, title, message, *a, **k):
+        asked.append((title, message))
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    win = make_window(qtbot, ini)
+    try:
+        with qtbot.waitSignal(win.mediaLoaded, timeout=30_000):
+            pass
+        assert asked and "interview.tingxie" in asked[0][1]
+        assert [s.text for s in win.document.transcript.segments] == [text]
+        assert win.dirty and win.windowTitle().startswith("*")
+        assert win.loaded.media_path == audio
+    finally:
+        dispose(win)
+
+
+def test_two_thousand_segments_load_and_filter_within_budget(qtbot, tmp_path, monkeypatch):
+    sys.path.insert(0, str(HERE.parent / "benchmarks"))
+    from bench_editor import long_transcript
+
+    win = make_window(qtbot, tmp_path / "settings.ini")
+    try:
+        transcript = long_transcript(2000)
+        started = time.perf_counter()
+        win.document.set_transcript(transcript)
+        win.table.viewport().repaint()
+        load_s = time.perf_counter() - started
+        started = time.perf_counter()
+        win.find_bar.find_edit.setText("harbour")
+        filter_s = time.perf_counter() - started
+        assert win.table_model.rowCount() == 2000
+        assert win.find_bar.count() > 0
+        # Generous budgets for slow CI machines; benchmarks/bench_editor.py measures properly.
+        assert load_s < 1.5, f"loading 2,000 segments took {load_s:.2f} s"
+        assert filter_s < 0.5, f"counting matches took {filter_s:.2f} s"
+    finally:
+        dispose(win)
+
+
+def test_playback_keys_work_while_typing_and_leave_the_text_alone(qtbot, window):
+    player = window.player
+    assert player.rewind_on_resume == pytest.approx(1.0), "the resume rewind setting applies"
+    window.table.edit_row(2)
+    editor = window.table.editor()
+    qtbot.keyClicks(editor, " Very")
+    player.seek(6.0)
+    shortcut(qtbot, window, "rewind")
+    assert player.position() == pytest.approx(3.0, abs=0.05)
+    shortcut(qtbot, window, "forward")
+    assert player.position() == pytest.approx(6.0, abs=0.05)
+    speed = window.transport.speed_combo.currentData()
+    shortcut(qtbot, window, "slower")
+    assert window.transport.speed_combo.currentData() < speed
+    shortcut(qtbot, window, "faster")
+    assert window.transport.speed_combo.currentData() == speed
+    shortcut(qtbot, window, "replay_segment")
+    assert player.position() == pytest.approx(5.5, abs=0.05), "replay starts the segment"
+    shortcut(qtbot, window, "play_pause")
+    assert window.table.editor() is editor, "the editor stays open"
+    assert editor.toPlainText() == "Today it is quiet. Very"
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert texts(window)[2] == "Today it is quiet. Very"
+
+
+def test_split_without_an_editor_cuts_the_selected_segment_at_a_word_boundary(qtbot, window):
+    window.table.select_row(3)
+    shortcut(qtbot, window, "split")
+    assert texts(window)[3:] == ["The boats left", "the harbour."]
+    segs = window.document.transcript.segments
+    assert segs[3].end == segs[4].start and 7.5 < segs[3].end < 10.0
