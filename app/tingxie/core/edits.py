@@ -385,7 +385,7 @@ class FindReplace:
     match_case: bool = False
     label: str = "Replace"
     count: int = 0
-    _before: dict[int, Segment] = field(default_factory=dict, repr=False)
+    _before: dict[int, tuple[str, list[Word], bool]] = field(default_factory=dict, repr=False)
 
     def do(self, t: Transcript) -> None:
         pattern = compile_pattern(self.find, self.mode, self.match_case)
@@ -402,18 +402,23 @@ class FindReplace:
                 count += n
                 changes[seg.id] = new_text
         self.count = count
+        # Only text, words and the edited flag change: keep those, not whole copies, so a
+        # replace across a 2-hour transcript stays quick to do and to undo.
+        by_id = {seg.id: seg for seg in t.segments}
         self._before = {}
         for sid, new_text in changes.items():
-            seg = t.segment(sid)
-            self._before[sid] = copy.deepcopy(seg)
+            seg = by_id[sid]
+            self._before[sid] = (seg.text, seg.words, seg.edited)
             seg.words = _retain_words(seg.text, new_text, seg.words)
             seg.text = new_text
             seg.edited = True
         self.label = f"Replace {count} × “{self.find}”"
 
     def undo(self, t: Transcript) -> None:
-        for sid, seg in self._before.items():
-            t.segments[t.index_of(sid)] = copy.deepcopy(seg)
+        by_id = {seg.id: seg for seg in t.segments}
+        for sid, (text, words, edited) in self._before.items():
+            seg = by_id[sid]
+            seg.text, seg.words, seg.edited = text, words, edited
 
 
 @dataclass
