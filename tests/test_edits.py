@@ -179,7 +179,8 @@ def test_replace_range_keeps_edits_outside_the_range():
     op = ReplaceRange(2.2, 5.2, new)
     op.do(t)
     assert [s.text for s in t.segments] == [
-        "Hi and welcome back.", "我是张伟。", "今天聊汽车。", "The cat sat on the concatenated mat."]
+        "Hi and welcome back.", "我是张伟。", "今天聊汽车。",
+        "The cat sat on the concatenated mat."]
     t.check()
     op.undo(t)
     assert t.segment(2).text == "我是张伟，今天我们聊新能源汽车。"

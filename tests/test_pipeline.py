@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -36,7 +38,7 @@ def test_segments_land_on_the_speech_in_time_order(engine, interview):
     updates = list(transcribe(samples, engine, OPTIONS, batch_size=1))
     segments = [s for u in updates for s in u.segments]
     assert segments, "speech gives segments"
-    for a, b in zip(segments, segments[1:]):
+    for a, b in itertools.pairwise(segments):
         assert a.end <= b.start, "in time order, never overlapping"
     speech = truth.speech()
     for seg in segments:

@@ -174,7 +174,8 @@ def mutated_docs(draw):
     return doc
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(doc=mutated_docs())
 def test_the_loader_survives_any_mutated_document(tmp_path, doc):
     path = tmp_path / "fuzz.tingxie"
@@ -189,7 +190,8 @@ def test_the_loader_survives_any_mutated_document(tmp_path, doc):
     assert path.read_bytes() == raw
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(raw=st.binary(max_size=200) | st.text(max_size=200).map(str.encode))
 def test_the_loader_survives_any_bytes(tmp_path, raw):
     path = tmp_path / "fuzz.tingxie"

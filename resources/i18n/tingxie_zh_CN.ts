@@ -203,64 +203,64 @@ Interview with 张伟 about 新能源汽车</source>
 <context>
     <name>FindBar</name>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="38"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="40"/>
         <source>Find</source>
-        <extracomment>The segment with the next match: (segment id). A message for the status bar.</extracomment>
+        <extracomment>The segment with the next match: (segment id). A message for the status bar. Replace all is about to run (an open text editor should commit first).</extracomment>
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="41"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="43"/>
         <source>Replace with</source>
         <translation>替换为</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="42"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="44"/>
         <source>Match case</source>
         <translation>区分大小写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="43"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="45"/>
         <source>Whole word</source>
         <translation>全词匹配</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="44"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="46"/>
         <source>Regex</source>
         <translation>正则表达式</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="47"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="49"/>
         <source>Next</source>
         <translation>下一个</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="48"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="50"/>
         <source>Replace all</source>
         <translation>全部替换</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="51"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="53"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="119"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="121"/>
         <source>Invalid regex</source>
         <translation>正则表达式无效</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="121"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="123"/>
         <source>Matches: {n}</source>
         <translation>匹配：{n} 处</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="141"/>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="146"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="143"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="148"/>
         <source>Not found.</source>
         <translation>未找到。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="159"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="162"/>
         <source>Replaced: {n}</source>
         <translation>已替换：{n} 处</translation>
     </message>
@@ -539,22 +539,22 @@ Interview with 张伟 about 新能源汽车</source>
         <translation>关于 Tingxie(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="323"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="324"/>
         <source>Open media or project</source>
         <translation>打开媒体或项目</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="341"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="342"/>
         <source>Opening {name}…</source>
         <translation>正在打开 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="365"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="366"/>
         <source>Damaged file</source>
         <translation>文件已损坏</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="366"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="367"/>
         <source>{problem}
 
 Open the part that could be read ({length})?</source>
@@ -563,12 +563,12 @@ Open the part that could be read ({length})?</source>
 是否打开可读取的部分（{length}）？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="373"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="374"/>
         <source>Audio not found</source>
         <translation>找不到音频</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="374"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="375"/>
         <source>{problem}
 
 Locate the audio file now?</source>
@@ -577,164 +577,164 @@ Locate the audio file now?</source>
 是否立即查找该音频文件？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="376"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="377"/>
         <source>Locate the audio</source>
         <translation>查找音频文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="383"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="384"/>
         <source>Could not open {name}</source>
         <translation>无法打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="420"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="421"/>
         <source>Opened the readable part only.</source>
         <translation>仅打开了可读取的部分。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="426"/>
-        <location filename="../../app/tingxie/ui/main_window.py" line="441"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="427"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="442"/>
         <source>Recover unsaved changes?</source>
         <translation>恢复未保存的更改？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="427"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="428"/>
         <source>{name} has unsaved changes from an earlier session (autosaved). Restore them?</source>
         <translation>{name} 有上次会话中未保存的更改（已自动保存）。是否恢复？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="442"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="443"/>
         <source>Tingxie did not close properly. {name} has unsaved changes (autosaved). Restore them?</source>
         <translation>听写上次没有正常关闭。{name} 有未保存的更改（已自动保存）。要恢复吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="452"/>
-        <location filename="../../app/tingxie/ui/main_window.py" line="456"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="453"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="457"/>
         <source>Could not restore {name}</source>
         <translation>无法恢复 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="457"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="458"/>
         <source>Its audio file was not found; the autosave is kept in {file}.</source>
         <translation>找不到它的音频文件；自动保存的内容保留在 {file}。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="502"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="503"/>
         <source>Nothing to transcribe</source>
         <translation>没有可转写的内容</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="503"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="504"/>
         <source>Open an audio or video file first (File &gt; Open).</source>
         <translation>请先打开音频或视频文件（文件 &gt; 打开）。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="506"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="507"/>
         <source>A transcription is already running.</source>
         <translation>已有转写任务正在运行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="520"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="521"/>
         <source>Replace the transcript?</source>
         <translation>替换转写文本？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="521"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="522"/>
         <source>Transcribing the whole file replaces the current transcript, including your edits. Go on?</source>
         <translation>转写整个文件将替换当前的转写文本，包括您所做的编辑。是否继续？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="540"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="541"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="543"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="544"/>
         <source>Loading model {model}…</source>
         <translation>正在加载模型 {model}…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="571"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="572"/>
         <source>Cancelled; kept {n} segments.</source>
         <translation>已取消；保留了 {n} 个片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="572"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="573"/>
         <source>Transcription finished: {n} segments.</source>
         <translation>转写完成：共 {n} 个片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="580"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="581"/>
         <source>Transcription failed</source>
         <translation>转写失败</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="621"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="622"/>
         <source>Select a segment first.</source>
         <translation>请先选择一个片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="626"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="627"/>
         <source>Tingxie</source>
         <translation>听写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="633"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="634"/>
         <source>Rewind when playback resumes (seconds, 0 = off)</source>
         <translation>继续播放时回退的秒数（0 = 关闭）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="697"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="698"/>
         <source>Save project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="698"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="699"/>
         <source>Tingxie projects (*.tingxie)</source>
         <translation>Tingxie 项目 (*.tingxie)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="727"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="728"/>
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="731"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="732"/>
         <source>Saved {name}</source>
         <translation>已保存 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="743"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="744"/>
         <source>Unsaved changes</source>
         <translation>未保存的更改</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="744"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="745"/>
         <source>Save the changes to {name} first?</source>
         <translation>是否先保存对 {name} 的更改？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="783"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="784"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="792"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="793"/>
         <source>About Tingxie</source>
         <translation>关于 Tingxie</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="793"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="794"/>
         <source>&lt;b&gt;Tingxie 听写&lt;/b&gt; {version}&lt;br&gt;A transcription studio built on Qwen3-ASR. Everything runs on this computer.</source>
         <translation>&lt;b&gt;Tingxie 听写&lt;/b&gt; {version}&lt;br&gt;基于 Qwen3-ASR 的转写工作台。所有处理均在本机完成。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="809"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="810"/>
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="810"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="811"/>
         <source>A transcription is running. Stop it and close?</source>
         <translation>转写正在进行。是否停止并关闭？</translation>
     </message>
@@ -1065,6 +1065,171 @@ Locate the audio file now?</source>
         <location filename="../../app/tingxie/ui/queue_panel.py" line="135"/>
         <source>Save projects in</source>
         <translation>选择项目保存位置</translation>
+    </message>
+</context>
+<context>
+    <name>Shortcuts</name>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="31"/>
+        <source>Give the segment speaker {n}</source>
+        <extracomment>English text, marked for translation; may hold ``{n}`` (filled from ``number``).</extracomment>
+        <translation>将片段设为说话人 {n}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="34"/>
+        <source>Open media or a project</source>
+        <translation>打开媒体文件或项目</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="35"/>
+        <source>Save the project</source>
+        <translation>保存项目</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="36"/>
+        <source>Save the project as…</source>
+        <translation>项目另存为…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="37"/>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="38"/>
+        <source>Play / pause</source>
+        <translation>播放/暂停</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="39"/>
+        <source>Rewind a few seconds</source>
+        <translation>快退几秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="40"/>
+        <source>Forward a few seconds</source>
+        <translation>快进几秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="41"/>
+        <source>Play slower</source>
+        <translation>放慢播放</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="42"/>
+        <source>Play faster</source>
+        <translation>加快播放</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="43"/>
+        <source>Replay the current segment</source>
+        <translation>重播当前片段</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="44"/>
+        <source>Find and replace</source>
+        <translation>查找和替换</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="45"/>
+        <source>Split the segment at the cursor</source>
+        <translation>在光标处拆分片段</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="46"/>
+        <source>Merge with the next segment</source>
+        <translation>与下一片段合并</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="47"/>
+        <source>Merge with the previous segment</source>
+        <translation>与上一片段合并</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="48"/>
+        <source>Segment start 0.1 s earlier</source>
+        <translation>片段开始提前 0.1 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="49"/>
+        <source>Segment start 0.1 s later</source>
+        <translation>片段开始推后 0.1 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="50"/>
+        <source>Segment end 0.1 s earlier</source>
+        <translation>片段结束提前 0.1 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="51"/>
+        <source>Segment end 0.1 s later</source>
+        <translation>片段结束推后 0.1 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="52"/>
+        <source>Insert a segment at the playhead</source>
+        <translation>在播放头处插入片段</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="53"/>
+        <source>Delete the segment</source>
+        <translation>删除片段</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="54"/>
+        <source>Go to the next uncertain segment</source>
+        <translation>跳到下一个低置信度片段</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="56"/>
+        <source>Clear the segment&apos;s speaker</source>
+        <translation>清除片段的说话人</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="57"/>
+        <source>Zoom the waveform in</source>
+        <translation>放大波形</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="58"/>
+        <source>Zoom the waveform out</source>
+        <translation>缩小波形</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="59"/>
+        <source>Follow playback on/off</source>
+        <translation>开启/关闭跟随播放</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="60"/>
+        <source>Transcribe the whole file</source>
+        <translation>转写整个文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="61"/>
+        <source>Transcribe the selected range</source>
+        <translation>转写所选范围</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="62"/>
+        <source>Cancel the transcription</source>
+        <translation>取消转写</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="63"/>
+        <source>Show the keyboard shortcuts</source>
+        <translation>显示键盘快捷键</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="68"/>
+        <source>Undo (the menu names the step)</source>
+        <extracomment>Shortcuts Qt gives the standard actions (listed for completeness).</extracomment>
+        <translation>撤销（菜单中显示该步骤名称）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="69"/>
+        <source>Redo</source>
+        <translation>重做</translation>
     </message>
 </context>
 <context>

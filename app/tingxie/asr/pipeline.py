@@ -10,6 +10,7 @@ cancelled job simply stops yielding, and everything yielded so far stands.
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -142,7 +143,7 @@ def place_sentences(sentences: Sequence[str], spans: Sequence[tuple[float, float
         done += w
         end = at(total_speech * done / total_chars)
         # A sentence that starts right where a pause begins starts after the pause.
-        for (_s, e), (next_s, _e) in zip(spans, spans[1:]):
+        for (_s, e), (next_s, _e) in itertools.pairwise(spans):
             if abs(start - e) < 1e-6:
                 start = next_s
         placed.append((start, end, sentence))

@@ -782,7 +782,7 @@ class MainWindow(QMainWindow):
         from tingxie.ui.shortcuts import shortcuts_html
 
         box = QMessageBox(QMessageBox.Icon.Information, self.tr("Keyboard shortcuts"),
-                          shortcuts_html(self.tr), QMessageBox.StandardButton.Ok, self)
+                          shortcuts_html(), QMessageBox.StandardButton.Ok, self)
         box.setTextFormat(Qt.TextFormat.RichText)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()

@@ -7,8 +7,9 @@ on Chinese systems, Ctrl+Left/Right move by word, Esc cancels an edit, Ctrl+F is
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 
 @dataclass(frozen=True)
@@ -16,47 +17,56 @@ class Shortcut:
     """A key sequence (Qt's portable text: Ctrl is Cmd on macOS) and what it does."""
 
     keys: str
+    #: English text, marked for translation; may hold ``{n}`` (filled from ``number``).
     description: str
+    number: int | None = None
 
+    def text(self, translated: bool = True) -> str:
+        """What the shortcut does, in the UI language (or in English)."""
+        text = (QCoreApplication.translate("Shortcuts", self.description) if translated
+                else self.description)
+        return text.format(n=self.number) if self.number is not None else text
+
+
+SPEAKER_N = QT_TRANSLATE_NOOP("Shortcuts", "Give the segment speaker {n}")
 
 SHORTCUTS: dict[str, Shortcut] = {
-    "open": Shortcut("Ctrl+O", "Open media or a project"),
-    "save": Shortcut("Ctrl+S", "Save the project"),
-    "save_as": Shortcut("Ctrl+Shift+S", "Save the project as…"),
-    "quit": Shortcut("Ctrl+Q", "Quit"),
-    "play_pause": Shortcut("Ctrl+P", "Play / pause"),
-    "rewind": Shortcut("Alt+Left", "Rewind a few seconds"),
-    "forward": Shortcut("Alt+Right", "Forward a few seconds"),
-    "slower": Shortcut("Ctrl+-", "Play slower"),
-    "faster": Shortcut("Ctrl+=", "Play faster"),
-    "replay_segment": Shortcut("Ctrl+Shift+P", "Replay the current segment"),
-    "find": Shortcut("Ctrl+F", "Find and replace"),
-    "split": Shortcut("Ctrl+Return", "Split the segment at the cursor"),
-    "merge_next": Shortcut("Ctrl+M", "Merge with the next segment"),
-    "merge_previous": Shortcut("Ctrl+Shift+M", "Merge with the previous segment"),
-    "start_earlier": Shortcut("Ctrl+[", "Segment start 0.1 s earlier"),
-    "start_later": Shortcut("Ctrl+]", "Segment start 0.1 s later"),
-    "end_earlier": Shortcut("Alt+[", "Segment end 0.1 s earlier"),
-    "end_later": Shortcut("Alt+]", "Segment end 0.1 s later"),
-    "insert_segment": Shortcut("Ctrl+I", "Insert a segment at the playhead"),
-    "delete_segment": Shortcut("Ctrl+Shift+Delete", "Delete the segment"),
-    "next_uncertain": Shortcut("Ctrl+U", "Go to the next uncertain segment"),
-    **{f"speaker_{n}": Shortcut(f"Ctrl+{n}", f"Give the segment speaker {n}")
-       for n in range(1, 10)},
-    "speaker_0": Shortcut("Ctrl+0", "Clear the segment's speaker"),
-    "zoom_in": Shortcut("Ctrl+Shift+=", "Zoom the waveform in"),
-    "zoom_out": Shortcut("Ctrl+Shift+-", "Zoom the waveform out"),
-    "follow": Shortcut("Ctrl+L", "Follow playback on/off"),
-    "transcribe": Shortcut("Ctrl+R", "Transcribe the whole file"),
-    "transcribe_selection": Shortcut("Ctrl+Shift+R", "Transcribe the selected range"),
-    "cancel": Shortcut("Ctrl+.", "Cancel the transcription"),
-    "shortcuts": Shortcut("F1", "Show the keyboard shortcuts"),
+    "open": Shortcut("Ctrl+O", QT_TRANSLATE_NOOP("Shortcuts", "Open media or a project")),
+    "save": Shortcut("Ctrl+S", QT_TRANSLATE_NOOP("Shortcuts", "Save the project")),
+    "save_as": Shortcut("Ctrl+Shift+S", QT_TRANSLATE_NOOP("Shortcuts", "Save the project as…")),
+    "quit": Shortcut("Ctrl+Q", QT_TRANSLATE_NOOP("Shortcuts", "Quit")),
+    "play_pause": Shortcut("Ctrl+P", QT_TRANSLATE_NOOP("Shortcuts", "Play / pause")),
+    "rewind": Shortcut("Alt+Left", QT_TRANSLATE_NOOP("Shortcuts", "Rewind a few seconds")),
+    "forward": Shortcut("Alt+Right", QT_TRANSLATE_NOOP("Shortcuts", "Forward a few seconds")),
+    "slower": Shortcut("Ctrl+-", QT_TRANSLATE_NOOP("Shortcuts", "Play slower")),
+    "faster": Shortcut("Ctrl+=", QT_TRANSLATE_NOOP("Shortcuts", "Play faster")),
+    "replay_segment": Shortcut("Ctrl+Shift+P", QT_TRANSLATE_NOOP("Shortcuts", "Replay the current segment")),
+    "find": Shortcut("Ctrl+F", QT_TRANSLATE_NOOP("Shortcuts", "Find and replace")),
+    "split": Shortcut("Ctrl+Return", QT_TRANSLATE_NOOP("Shortcuts", "Split the segment at the cursor")),
+    "merge_next": Shortcut("Ctrl+M", QT_TRANSLATE_NOOP("Shortcuts", "Merge with the next segment")),
+    "merge_previous": Shortcut("Ctrl+Shift+M", QT_TRANSLATE_NOOP("Shortcuts", "Merge with the previous segment")),
+    "start_earlier": Shortcut("Ctrl+[", QT_TRANSLATE_NOOP("Shortcuts", "Segment start 0.1 s earlier")),
+    "start_later": Shortcut("Ctrl+]", QT_TRANSLATE_NOOP("Shortcuts", "Segment start 0.1 s later")),
+    "end_earlier": Shortcut("Alt+[", QT_TRANSLATE_NOOP("Shortcuts", "Segment end 0.1 s earlier")),
+    "end_later": Shortcut("Alt+]", QT_TRANSLATE_NOOP("Shortcuts", "Segment end 0.1 s later")),
+    "insert_segment": Shortcut("Ctrl+I", QT_TRANSLATE_NOOP("Shortcuts", "Insert a segment at the playhead")),
+    "delete_segment": Shortcut("Ctrl+Shift+Delete", QT_TRANSLATE_NOOP("Shortcuts", "Delete the segment")),
+    "next_uncertain": Shortcut("Ctrl+U", QT_TRANSLATE_NOOP("Shortcuts", "Go to the next uncertain segment")),
+    **{f"speaker_{n}": Shortcut(f"Ctrl+{n}", SPEAKER_N, n) for n in range(1, 10)},
+    "speaker_0": Shortcut("Ctrl+0", QT_TRANSLATE_NOOP("Shortcuts", "Clear the segment's speaker")),
+    "zoom_in": Shortcut("Ctrl+Shift+=", QT_TRANSLATE_NOOP("Shortcuts", "Zoom the waveform in")),
+    "zoom_out": Shortcut("Ctrl+Shift+-", QT_TRANSLATE_NOOP("Shortcuts", "Zoom the waveform out")),
+    "follow": Shortcut("Ctrl+L", QT_TRANSLATE_NOOP("Shortcuts", "Follow playback on/off")),
+    "transcribe": Shortcut("Ctrl+R", QT_TRANSLATE_NOOP("Shortcuts", "Transcribe the whole file")),
+    "transcribe_selection": Shortcut("Ctrl+Shift+R", QT_TRANSLATE_NOOP("Shortcuts", "Transcribe the selected range")),
+    "cancel": Shortcut("Ctrl+.", QT_TRANSLATE_NOOP("Shortcuts", "Cancel the transcription")),
+    "shortcuts": Shortcut("F1", QT_TRANSLATE_NOOP("Shortcuts", "Show the keyboard shortcuts")),
 }
 
 #: Shortcuts Qt gives the standard actions (listed for completeness).
 STANDARD = {
-    "undo": Shortcut("Ctrl+Z", "Undo (the menu names the step)"),
-    "redo": Shortcut("Ctrl+Shift+Z", "Redo"),
+    "undo": Shortcut("Ctrl+Z", QT_TRANSLATE_NOOP("Shortcuts", "Undo (the menu names the step)")),
+    "redo": Shortcut("Ctrl+Shift+Z", QT_TRANSLATE_NOOP("Shortcuts", "Redo")),
 }
 
 
@@ -65,15 +75,17 @@ def all_shortcuts() -> dict[str, Shortcut]:
     return {**SHORTCUTS, **STANDARD}
 
 
-def shortcuts_html(tr: Callable[[str], str] = str) -> str:
-    """The shortcuts as an HTML table for Help > Keyboard shortcuts."""
-    rows = "".join(f"<tr><td><b>{s.keys}</b></td><td>&nbsp;{tr(s.description)}</td></tr>"
-                   for s in all_shortcuts().values())
+def shortcuts_html() -> str:
+    """The shortcuts as an HTML table for Help > Keyboard shortcuts, in the UI language."""
+    rows = "".join(
+        f"<tr><td><b>{s.keys}</b></td><td>&nbsp;"
+        f"{s.text()}</td></tr>"
+        for s in all_shortcuts().values())
     return f"<table>{rows}</table>"
 
 
 def shortcuts_markdown() -> str:
     """The shortcuts as the Markdown table the README shows (kept in sync by a test)."""
     lines = ["| Keys | Action |", "|---|---|"]
-    lines += [f"| {s.keys} | {s.description} |" for s in all_shortcuts().values()]
+    lines += [f"| {s.keys} | {s.text(translated=False)} |" for s in all_shortcuts().values()]
     return "\n".join(lines)
