@@ -261,9 +261,17 @@ def check_document(d: Any, where: str = "") -> None:
         at = f"{where}segments[{i}]."
         for key, kind in (("id", int), ("start", number), ("end", number), ("text", str)):
             require_field(seg, key, kind, at)
-        for j, word in enumerate(seg.get("words") or []):
+        words = seg.get("words")
+        words = [] if words is None else words
+        if not isinstance(words, list):
+            raise ValueError(f"the field “{at}words” has the wrong type ({type(words).__name__})")
+        for j, word in enumerate(words):
             for key, kind in (("text", str), ("start", number), ("end", number)):
                 require_field(word, key, kind, f"{at}words[{j}].")
-    for i, spk in enumerate(d.get("speakers") or []):
+    speakers = d.get("speakers")
+    if speakers is not None and not isinstance(speakers, list):
+        raise ValueError(f"the field “{where}speakers” has the wrong type "
+                         f"({type(speakers).__name__})")
+    for i, spk in enumerate(speakers or []):
         require_field(spk, "id", str, f"{where}speakers[{i}].")
         require_field(spk, "name", str, f"{where}speakers[{i}].")
