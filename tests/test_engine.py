@@ -163,7 +163,8 @@ def test_context_reaches_the_prompt_the_model_reads(engine, spy_generate):
 
 def test_audio_model_reads_features_in_the_model_dtype(engine, spy_generate):
     engine.transcribe_batch(CHUNKS[:1], TranscribeOptions(max_new_tokens=2))
-    assert spy_generate[0]["input_features"].dtype == engine.model.dtype
+    dtype = engine.model.model.audio_tower.conv2d1.weight.dtype
+    assert spy_generate[0]["input_features"].dtype == dtype == torch.float32
 
 
 def test_new_token_budget_scales_with_the_chunk(engine, spy_generate):
@@ -185,7 +186,14 @@ def test_int8_quantisation_on_the_cpu(tiny_checkpoint):
     eng = Qwen3ASREngine(tiny_checkpoint, device="cpu", quantize_int8=True)
     eng.load()
     assert eng.device_info().dtype == "int8"
-    assert type(eng.model.lm_head).__module__.startswith("torch.ao.nn.quantized")
+    quantized = "torch.ao.nn.quantized"
+    assert type(eng.model.lm_head).__module__.startswith(quantized)
+    mlp = eng.model.model.language_model.layers[0].mlp
+    assert type(mlp.down_proj).__module__.startswith(quantized)
+    # The audio encoder keeps the CPU's dtype.
+    encoder = eng.model.model.audio_tower
+    assert not type(encoder.layers[0].fc1).__module__.startswith(quantized)
+    assert encoder.conv2d1.weight.dtype == choose_placement("cpu").dtype
     results = eng.transcribe_batch(CHUNKS[:2], TranscribeOptions(max_new_tokens=6))
     assert len(results) == 2 and all(0 < r.confidence <= 1 for r in results)
 
