@@ -206,3 +206,16 @@ def test_saving_into_a_missing_folder_is_a_clear_error(tmp_path):
     with pytest.raises(proj.ProjectError, match="could not be saved") as info:
         proj.save(p, tmp_path / "gone" / "x.tingxie")
     assert "x.tingxie" in str(info.value)
+
+
+def test_a_frozen_project_is_not_changed_by_later_edits(tmp_path):
+    p, _ = sample_project(tmp_path)
+    frozen = proj.freeze(p)
+    before = proj.snapshot(frozen, tmp_path / "x.tingxie")["transcript"]
+    EditText(1, "changed while the save was running").do(p.transcript)
+    from tingxie.core.edits import DeleteSegment, SplitSegment
+
+    SplitSegment(2, 5).do(p.transcript)
+    DeleteSegment(1).do(p.transcript)
+    after = proj.snapshot(frozen, tmp_path / "x.tingxie")["transcript"]
+    assert after == before

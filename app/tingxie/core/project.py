@@ -9,6 +9,7 @@ project whose recovery file is newer offers the recovered version.
 from __future__ import annotations
 
 import contextlib
+import copy
 import errno
 import hashlib
 import json
@@ -158,6 +159,22 @@ def snapshot(project: Project, path: str | Path) -> dict[str, Any]:
     """
     project.modified = time.time()
     return project.to_dict(Path(path))
+
+
+def freeze(project: Project) -> Project:
+    """A copy of the project that later edits do not change, made in a few milliseconds even
+    for 2,000 segments: segments, speakers and settings are copied one level deep, and the
+    timed words are shared (edits replace word lists rather than change them, apart from
+    clamping times). Encode it on another thread with :func:`snapshot`."""
+    t = project.transcript
+    transcript = Transcript(
+        segments=[copy.copy(seg) for seg in t.segments],
+        speakers=[copy.copy(spk) for spk in t.speakers],
+        language=t.language, duration=t.duration, next_id=t.next_id)
+    return Project(transcript=transcript, audio_path=project.audio_path,
+                   audio_fingerprint=project.audio_fingerprint, audio_size=project.audio_size,
+                   options=copy.deepcopy(project.options), view=copy.deepcopy(project.view),
+                   created=project.created, modified=project.modified)
 
 
 def _encode(doc: dict[str, Any]) -> bytes:

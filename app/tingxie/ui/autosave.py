@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -55,7 +54,7 @@ class Autosaver(QObject):
         self,
         settings: Settings,
         saver: Background,
-        snapshot: Callable[[Path], dict[str, Any]],
+        snapshot: Callable[[Path], projects.Project],
         target: Callable[[], Path | None],
         is_dirty: Callable[[], bool],
         parent: QObject | None = None,
@@ -83,7 +82,7 @@ class Autosaver(QObject):
             return
         if self.current is not None and self.current != path:
             self.discard()  # the project moved (Save as): the old recovery is stale
-        doc = self._snapshot(path)
+        frozen = self._snapshot(path)  # cheap; encoding happens on the saver thread
         self.current = path
         self._remember(path)
 
@@ -93,7 +92,8 @@ class Autosaver(QObject):
             else:
                 self.failed.emit(str(error))
 
-        self.saver.run(lambda: projects.write_recovery(doc, path), done, context=self)
+        self.saver.run(lambda: projects.write_recovery(projects.snapshot(frozen, path), path),
+                       done, context=self)
 
     def discard(self) -> None:
         """The work was saved or thrown away: forget the recovery file."""
