@@ -65,3 +65,21 @@ def tiny_original_checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     folder = tmp_path_factory.mktemp("tiny-asr-original") / "Qwen3-ASR-tiny"
     return build_tiny_checkpoint(folder, layout="original")
+
+
+@pytest.fixture
+def isolated_model_caches(tmp_path, monkeypatch):
+    """Own Hugging Face and ModelScope caches, no endpoint override, and downloads allowed
+    (against a fake hub on 127.0.0.1; a test asks for them)."""
+    import huggingface_hub.constants
+
+    from tingxie.asr import download as downloads
+
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf-home" / "hub"))
+    monkeypatch.setenv("MODELSCOPE_CACHE", str(tmp_path / "modelscope"))
+    for var in ("HF_HUB_OFFLINE", "HF_ENDPOINT", "HUGGINGFACE_HUB_CACHE", "HF_TOKEN"):
+        monkeypatch.delenv(var, raising=False)
+    # huggingface_hub reads HF_HUB_OFFLINE once, at import.
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.setattr(downloads, "RETRY_WAIT_S", 0.02)

@@ -55,16 +55,8 @@ SMALL_TOTAL = sum(len(v) for k, v in SMALL_FILES.items() if k not in SKIPPED)
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch):
-    """Every test gets its own Hugging Face and ModelScope caches and no offline mode."""
-    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
-    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf-home" / "hub"))
-    monkeypatch.setenv("MODELSCOPE_CACHE", str(tmp_path / "modelscope"))
-    for var in ("HF_HUB_OFFLINE", "HF_ENDPOINT", "HUGGINGFACE_HUB_CACHE", "HF_TOKEN"):
-        monkeypatch.delenv(var, raising=False)
-    # huggingface_hub reads HF_HUB_OFFLINE once, at import.
-    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
-    monkeypatch.setattr(downloads, "RETRY_WAIT_S", 0.02)
+def isolated(isolated_model_caches):
+    """Every test gets its own model caches and may download (from a fake hub)."""
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ import socket
 import time
 from pathlib import Path
 
-import huggingface_hub.constants
 import pytest
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QSettings, Qt, QThread
@@ -56,15 +55,8 @@ REPO_FILES = {
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch):
-    """Own Hugging Face / ModelScope caches, no HF_ENDPOINT, downloads allowed (a test asks)."""
-    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
-    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf-home" / "hub"))
-    monkeypatch.setenv("MODELSCOPE_CACHE", str(tmp_path / "modelscope"))
-    for var in ("HF_HUB_OFFLINE", "HF_ENDPOINT", "HUGGINGFACE_HUB_CACHE", "HF_TOKEN"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
-    monkeypatch.setattr(downloads, "RETRY_WAIT_S", 0.02)
+def isolated(isolated_model_caches):
+    """Every test gets its own model caches and may download (from a fake hub)."""
 
 
 @pytest.fixture
