@@ -31,3 +31,16 @@ class FileProblem(TingxieError):
         if hint:
             message += f" {hint}"
         super().__init__(message)
+
+
+def read_bytes(path: Path, error: type[FileProblem], what: str = "file") -> bytes:
+    """The bytes of ``path``, or ``error`` naming the file and why it could not be read
+    (missing, a folder, no permission, ...). ``what`` names what was expected there."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise error(path, "does not exist.", "Check the name and folder.") from exc
+    except IsADirectoryError as exc:
+        raise error(path, f"is a folder, not a {what}.") from exc
+    except OSError as exc:
+        raise error(path, f"could not be read ({exc.strerror or exc}).") from exc

@@ -17,7 +17,7 @@ from typing import Any
 
 from tingxie.core import project as projects
 from tingxie.core.edits import join_texts
-from tingxie.core.errors import FileProblem
+from tingxie.core.errors import FileProblem, read_bytes
 from tingxie.core.export import TRANSCRIPT_FORMAT, TRANSCRIPT_SCHEMA_VERSION
 from tingxie.core.transcript import (
     MIN_DURATION,
@@ -75,14 +75,7 @@ class _Cue:
 
 
 def _read_text(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise ImportFailed(path, "does not exist.", "Check the name and folder.") from exc
-    except IsADirectoryError as exc:
-        raise ImportFailed(path, "is a folder, not a file.") from exc
-    except OSError as exc:
-        raise ImportFailed(path, f"could not be read ({exc.strerror or exc}).") from exc
+    raw = read_bytes(path, ImportFailed)
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         encodings: tuple[str, ...] = ("utf-16",)
     else:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from tingxie import __version__
-from tingxie.core.errors import FileProblem
+from tingxie.core.errors import FileProblem, read_bytes
 from tingxie.core.transcript import Transcript, check_document, require_field
 
 SCHEMA_VERSION = 1
@@ -280,14 +280,7 @@ def load(path: str | Path) -> Project:
     """Read a project file. Raises :class:`ProjectError` (never anything else for bad input)
     and never changes the file."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise ProjectError(path, "does not exist.", "Check the name and folder.") from exc
-    except IsADirectoryError as exc:
-        raise ProjectError(path, "is a folder, not a project file.") from exc
-    except OSError as exc:
-        raise ProjectError(path, f"could not be read ({exc.strerror or exc}).") from exc
+    raw = read_bytes(path, ProjectError, "project file")
     if not raw.strip():
         raise ProjectFormatError(path, "is empty.", "It may have been cut off while saving; "
                                  "look for a .recovery file beside it.")
