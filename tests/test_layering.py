@@ -8,6 +8,7 @@ looking at what got loaded.
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -60,3 +61,31 @@ def test_importing_all_of_core_loads_neither_qt_nor_torch():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+# -- import-linter: the whole layer order, as declared in pyproject.toml -------------------
+
+def _lint_imports(package_parent: Path, config: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(package_parent)}
+    code = "from importlinter.cli import lint_imports_command; lint_imports_command()"
+    return subprocess.run([sys.executable, "-c", code, "--config", str(config), "--no-cache"],
+                          capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_import_linter_contracts_are_kept():
+    root = PACKAGE.parents[1]
+    result = _lint_imports(PACKAGE.parent, root / "pyproject.toml")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
+
+
+def test_a_wrong_import_breaks_the_contracts(tmp_path):
+    import shutil
+
+    root = PACKAGE.parents[1]
+    copy = tmp_path / "tingxie"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "resources"))
+    (copy / "core" / "_upward.py").write_text("from tingxie.jobs import spec  # wrong way\n")
+    result = _lint_imports(tmp_path, root / "pyproject.toml")
+    assert result.returncode != 0
+    assert "tingxie.core._upward -> tingxie.jobs" in result.stdout

@@ -25,6 +25,7 @@ from fake_hub import FakeHub
 from tingxie.asr import download as downloads
 from tingxie.asr.models import MODELS
 from tingxie.core.languages import LANGUAGES
+from tingxie.jobs.spec import Chunking, EngineSpec
 from tingxie.ui import settings as keys
 from tingxie.ui.background import Background
 from tingxie.ui.controls import TranscriptionControls
@@ -219,21 +220,17 @@ def test_options_reflect_the_widgets(panel, settings, tmp_path):
     panel.max_chunk_spin.setValue(45)
     panel.int8_check.setChecked(True)
     panel.device_combo.set_device("cpu")
-    options = panel.options()
-    assert options.language == "de"
-    assert options.context == "Bundestag, Scholz"
-    assert options.temperature == pytest.approx(0.4)
-    assert panel.engine_config() == {
-        "model": "qwen3-asr-0.6b",
-        "models_dir": str(tmp_path / "models"),
-        "device": "cpu",
-        "int8": True,
-    }
-    assert panel.pipeline_config() == {"batch_size": 8, "max_chunk": 45.0}
+    spec = panel.job_spec()
+    assert spec.options.language == "de"
+    assert spec.options.context == "Bundestag, Scholz"
+    assert spec.options.temperature == pytest.approx(0.4)
+    assert spec.engine == EngineSpec(model="qwen3-asr-0.6b", models_dir=str(tmp_path / "models"),
+                                     device="cpu", int8=True)
+    assert spec.chunking == Chunking(max_chunk=45.0, batch_size=8)
     panel.batch_spin.setValue(0)
     panel.set_language("auto")
-    assert panel.pipeline_config()["batch_size"] is None
-    assert panel.options().language is None
+    assert panel.job_spec().chunking.batch_size is None
+    assert panel.job_spec().options.language is None
     # every choice is remembered
     assert settings.get(keys.TEMPERATURE) == pytest.approx(0.4)
     assert settings.get(keys.INT8) is True
@@ -265,7 +262,7 @@ def test_project_options_round_trip(make_panel, tmp_path):
     )
     second.apply_project_options(saved)
     assert second.project_options() == first.project_options()
-    assert second.options() == first.options()
+    assert second.job_spec() == first.job_spec()
     second.apply_project_options(
         {"language": "xx", "model": str(tmp_path / "gone"), "temperature": "bad"}
     )  # unusable values are skipped
@@ -293,7 +290,7 @@ def test_model_states_for_an_empty_cache_and_a_models_folder(make_panel, setting
     assert labels[0].endswith("· downloaded")
     assert labels[1].endswith("· not downloaded")
     assert not panel.model_picker.download_button.isEnabled()
-    assert panel.engine_config()["models_dir"] == str(models_dir)
+    assert panel.job_spec().engine.models_dir == str(models_dir)
 
 
 def test_an_invalid_local_folder_shows_why_and_keeps_the_model(panel, monkeypatch, tmp_path):
@@ -317,7 +314,7 @@ def test_a_local_folder_is_shown_by_name_and_remembered(
     panel.modelChanged.connect(changes.append)
     panel.model_picker.folder_button.click()
     assert panel.model_picker.combo.currentText() == "Qwen3-ASR-finetuned (folder)"
-    assert panel.engine_config()["model"] == str(folder.resolve())
+    assert panel.job_spec().engine.model == str(folder.resolve())
     assert changes == [str(folder.resolve())]
     assert not panel.model_picker.download_button.isVisibleTo(panel)
     assert make_panel().model() == str(folder.resolve())

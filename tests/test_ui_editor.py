@@ -58,7 +58,7 @@ def dispose(win: MainWindow) -> None:
     """Stop the window's threads and delete it (no window outlives its test)."""
     win.shutdown()
     win.document.undo_stack.setClean()
-    win._dirty_outside_stack = False
+    win.session._dirty_outside_stack = False
     win.close()
     win.deleteLater()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

@@ -25,9 +25,11 @@ from tingxie.asr.engine import TranscribeOptions
 from tingxie.asr.qwen3 import Qwen3ASREngine
 from tingxie.core import audio as audio_files
 from tingxie.core import project as projects
+from tingxie.jobs.media import free_project_path
+from tingxie.jobs.spec import Chunking, EngineSpec, JobSpec
 from tingxie.ui import settings as keys
 from tingxie.ui.background import Background
-from tingxie.ui.queue import QueueModel, Status, free_project_path
+from tingxie.ui.queue import QueueModel, Status
 from tingxie.ui.queue_panel import QueuePanel
 from tingxie.ui.settings import Settings
 from tingxie.ui.worker import TranscriptionHost
@@ -51,9 +53,9 @@ def gate() -> threading.Event:
 
 @pytest.fixture
 def host(qapp, tiny_checkpoint: Path, gate: threading.Event):
-    def factory(config):
+    def factory(spec):
         assert gate.wait(30), "the test never opened the gate"
-        return Qwen3ASREngine(config["model"], device="cpu")
+        return Qwen3ASREngine(spec.model, device="cpu")
 
     h = TranscriptionHost(engine_factory=factory)
     yield h
@@ -72,14 +74,12 @@ def background(qapp):
 
 @pytest.fixture
 def panel(qtbot, host, background, settings, tiny_checkpoint: Path) -> QueuePanel:
-    def options() -> TranscribeOptions:
-        return TranscribeOptions(context=CONTEXT, max_new_tokens=8)
+    def job() -> JobSpec:
+        return JobSpec(engine=EngineSpec(model=str(tiny_checkpoint), device="cpu"),
+                       options=TranscribeOptions(context=CONTEXT, max_new_tokens=8),
+                       chunking=Chunking(max_chunk=30.0, batch_size=2))
 
-    def configs():
-        return {"model": str(tiny_checkpoint), "device": "cpu"}, {"batch_size": 2,
-                                                                   "max_chunk": 30.0}
-
-    p = QueuePanel(host, background, settings, options, configs)
+    p = QueuePanel(host, background, settings, job)
     qtbot.addWidget(p)
     yield p
     p.controller.stop()
@@ -148,7 +148,7 @@ def test_files_are_transcribed_in_turn_and_a_bad_one_does_not_stop_the_queue(
         assert len(transcript.segments) == item.segments
         assert transcript.duration == pytest.approx(real_load(wav).duration, abs=0.01)
         assert project.options["context"] == CONTEXT
-        assert project.options["language"] is None  # auto-detect
+        assert project.options["language"] == "auto"  # auto-detect, as the window saves it
         assert project.options["model"] == str(tiny_checkpoint)
     assert not bad.with_suffix(projects.SUFFIX).exists()
     assert not panel.stop_button.isEnabled()
@@ -222,8 +222,9 @@ def test_start_while_the_window_transcribes_shows_a_message_and_waits(
     controller = panel.controller
     controller.add_files([speech_wav(tmp_path / "later.wav")])
     gate.clear()
-    host.submit(np.zeros(16000, np.float32), TranscribeOptions(max_new_tokens=8),
-                {"model": str(tiny_checkpoint), "device": "cpu"})
+    host.submit(JobSpec(engine=EngineSpec(model=str(tiny_checkpoint), device="cpu"),
+                        options=TranscribeOptions(max_new_tokens=8)),
+                np.zeros(16000, np.float32))
 
     with qtbot.waitSignal(controller.message) as said:
         panel.start_button.click()
@@ -241,7 +242,7 @@ def test_files_are_added_by_dialog_and_by_drop_removed_and_cleared(
         qtbot, host, settings, tmp_path, monkeypatch):
     # Only decoding runs here (a corrupt file fails before the host), so it can be synchronous.
     panel = QueuePanel(host, Background(synchronous=True), settings,
-                       lambda: TranscribeOptions(), lambda: ({"model": "unused"}, {}))
+                       lambda: JobSpec(engine=EngineSpec(model="unused")))
     qtbot.addWidget(panel)
     controller = panel.controller
     a = speech_wav(tmp_path / "a.wav")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import time
 
@@ -42,18 +41,17 @@ def window(qtbot, tmp_path, tiny_checkpoint, monkeypatch):
     settings = Settings(store)
     settings.set(keys.BATCH_SIZE, 1)
     settings.set(keys.MAX_CHUNK, 5.0)
+    # Random weights rarely stop on their own: cap the tokens so each chunk stays quick.
+    settings.set(keys.MAX_NEW_TOKENS, 8)
     # Dialogs asking a question answer "Yes" (tests cannot click a modal dialog).
     monkeypatch.setattr(QMessageBox, "question",
                         lambda *a, **k: QMessageBox.StandardButton.Yes)
 
-    def engine_factory(_config):
+    def engine_factory(spec):
+        assert spec.model == "qwen3-asr-0.6b", "the panel's model reaches the job"
         return Qwen3ASREngine(tiny_checkpoint, device="cpu")
 
     win = MainWindow(settings, engine_factory=engine_factory)
-    # Random weights rarely stop on their own: cap the tokens so each chunk stays quick.
-    panel_options = win.controls.options
-    monkeypatch.setattr(win.controls, "options",
-                        lambda: dataclasses.replace(panel_options(), max_new_tokens=8))
     qtbot.addWidget(win)
     win.resize(1200, 800)
     win.show()
@@ -92,18 +90,20 @@ def test_a_corrupt_file_shows_an_error_and_the_window_stays_usable(qtbot, window
 
 
 def transcribe(qtbot, window, scope="all"):
-    # The previous job's end may still be on its way to the UI thread (waitSignal hears the
-    # worker's signal on the worker thread).
+    """Start the window's job; returns its handle (its signals arrive on the UI thread)."""
     qtbot.waitUntil(lambda: not window.host.busy, timeout=10_000)
-    window.host.worker.failed.connect(lambda _job, message: pytest.fail(message))
-    window.start_transcription(scope)
+    handle = window.start_transcription(scope)
+    assert handle is not None, "the job started"
+    handle.failed.connect(lambda message: pytest.fail(message))
+    return handle
 
 
 def transcribe_all_of(qtbot, window, scope="all"):
-    """Run a job to its end, as the UI thread sees it."""
-    with qtbot.waitSignal(window.host.worker.finished, timeout=120_000):
-        transcribe(qtbot, window, scope)
-    qtbot.waitUntil(lambda: not window.host.busy, timeout=10_000)
+    """Run a job to its end, as the UI thread sees it; returns whether it was cancelled."""
+    handle = transcribe(qtbot, window, scope)
+    with qtbot.waitSignal(handle.finished, timeout=120_000) as done:
+        pass
+    return done.args[0]
 
 
 def test_transcription_fills_in_batch_by_batch_and_reaches_100_percent(qtbot, window,
@@ -113,7 +113,6 @@ def test_transcription_fills_in_batch_by_batch_and_reaches_100_percent(qtbot, wi
     window.controls.set_context("harbour, lighthouse")
     arrivals, fractions, late = [], [], []
     window.document.appended.connect(lambda first, n: arrivals.append(n))
-    window.host.worker.progress.connect(lambda _j, stage, f, _e: fractions.append((stage, f)))
 
     # A heartbeat on the UI thread: it must never be held up for long.
     clock = QElapsedTimer()
@@ -127,12 +126,14 @@ def test_transcription_fills_in_batch_by_batch_and_reaches_100_percent(qtbot, wi
 
     heartbeat = QTimer()
     heartbeat.timeout.connect(beat)
+    handle = transcribe(qtbot, window)
+    handle.progress.connect(lambda u: fractions.append((u.stage, u.fraction)))
+    last[0] = clock.elapsed()
     heartbeat.start(20)
-    with qtbot.waitSignal(window.host.worker.finished, timeout=120_000) as done:
-        transcribe(qtbot, window)
-    qtbot.waitUntil(lambda: not window.host.busy, timeout=10_000)
+    with qtbot.waitSignal(handle.finished, timeout=120_000) as done:
+        pass
     heartbeat.stop()
-    assert done.args[1] is False, "not cancelled"
+    assert done.args[0] is False, "not cancelled"
     assert len(arrivals) >= 2, "segments arrive batch by batch, not all at the end"
     assert fractions and fractions[-1] == ("transcribe", 1.0)
     t = window.document.transcript
@@ -149,13 +150,13 @@ def test_cancel_keeps_the_finished_part_and_leaves_no_thread(qtbot, window, spee
     first = []
     window.document.appended.connect(lambda *_: (first.append(1), window.cancel_transcription())
                                      if not first else None)
-    with qtbot.waitSignal(window.host.worker.finished, timeout=120_000) as done:
-        transcribe(qtbot, window)
-    assert done.args[1] is True, "the job reports it was cancelled"
+    handle = transcribe(qtbot, window)
+    with qtbot.waitSignal(handle.finished, timeout=120_000) as done:
+        pass
+    assert done.args[0] is True, "the job reports it was cancelled"
     kept = window.document.transcript.segments
     assert kept, "what was transcribed before the cancel is kept"
-    # waitSignal hears the worker's signal on the worker thread; let the UI thread catch up.
-    qtbot.waitUntil(lambda: not window.host.busy, timeout=5000)
+    assert not window.host.busy
     assert window.controls.is_busy() is False
     # It can transcribe again right away, reusing the loaded model.
     transcribe_all_of(qtbot, window)
@@ -214,3 +215,41 @@ def test_closing_during_a_job_cancels_it_cleanly(qtbot, window, speech_file):
     assert time.monotonic() - started < 20
     assert not window.host.thread.isRunning()
     assert window.background.pool.activeThreadCount() == 0
+
+
+def test_a_batch_queue_run_never_touches_the_open_document(qtbot, window, speech_file,
+                                                           tmp_path):
+    path, _ = speech_file
+    open_and_wait(qtbot, window, path)
+    transcribe_all_of(qtbot, window)
+    from tingxie.core.edits import EditText
+
+    first = window.document.transcript.segments[0]
+    window.document.apply(EditText(first.id, "A reviewer's correction."))
+    texts = [s.text for s in window.document.transcript.segments]
+    undo_count = window.document.undo_stack.count()
+    title, progress = window.windowTitle(), window.controls.progress_text()
+    dialogs, appended = [], []
+    window.errorShown.connect(lambda t, m: dialogs.append((t, m)))
+    window.document.appended.connect(lambda *a: appended.append(a))
+
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    good = write_wav(folder / "other.wav", build_speech([0.5, SENTENCES[0], 0.5])[0])
+    bad = folder / "broken.wav"
+    bad.write_text("not audio at all")
+    controller = window.queue.controller
+    controller.add_files([good, bad])
+    assert controller.start()
+    qtbot.waitUntil(lambda: not controller.busy, timeout=120_000)
+
+    assert [s.text for s in window.document.transcript.segments] == texts
+    assert window.document.undo_stack.count() == undo_count
+    assert window.windowTitle() == title
+    assert window.controls.progress_text() == progress
+    assert appended == [] and dialogs == []
+    done, failed = controller.items
+    assert done.output == good.with_suffix(projects.SUFFIX) and done.output.is_file()
+    assert failed.error and "broken.wav" not in [d[0] for d in dialogs]
+    status = controller.model.data(controller.model.index(1, 1))
+    assert status.startswith("failed")

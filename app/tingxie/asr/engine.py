@@ -15,10 +15,8 @@ import numpy as np
 from tingxie.core.cancel import CancelToken, ProgressCallback
 from tingxie.core.transcript import Word
 
-SAMPLE_RATE = 16_000
 
-
-@dataclass
+@dataclass(frozen=True)
 class TranscribeOptions:
     """How to transcribe: language, context and decoding settings.
 

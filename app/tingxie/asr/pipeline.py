@@ -10,6 +10,7 @@ cancelled job simply stops yielding, and everything yielded so far stands.
 from __future__ import annotations
 
 import difflib
+import enum
 import itertools
 import re
 import time
@@ -20,26 +21,38 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tingxie.asr.engine import SAMPLE_RATE, ChunkResult, Engine, TranscribeOptions
+from tingxie.asr.engine import ChunkResult, Engine, TranscribeOptions
+from tingxie.core.audio import SAMPLE_RATE
 from tingxie.core.cancel import CancelToken
 from tingxie.core.edits import is_cjk, join_texts
 from tingxie.core.errors import Cancelled
 from tingxie.core.languages import find_language
 from tingxie.core.segmentation import Chunk, check_max_length, make_chunks, speech_regions
-from tingxie.core.transcript import Segment, Transcript
+from tingxie.core.transcript import Segment, Transcript, main_language
+
+
+class Stage(str, enum.Enum):
+    """What a job is doing; a job's spec lists the stages it runs."""
+
+    LOAD_MODEL = "load"  # loading the engine (the Update's note says which)
+    SPEECH = "speech"  # finding speech
+    TRANSCRIBE = "transcribe"
+    ALIGN = "align"  # word times from the forced aligner
 
 
 @dataclass
 class Update:
     """Progress of a transcription, sent after each stage step or batch."""
 
-    stage: str  # "speech" while finding speech, "transcribe" while transcribing
+    stage: Stage
     fraction: float  # 0..1 of the audio (or of the speech search, in the "speech" stage)
     segments: list[Segment] = field(default_factory=list)  # new in this update
     eta: float | None = None  # seconds left, once it can be estimated
     elapsed: float = 0.0
     chunks_done: int = 0
     chunks_total: int = 0
+    #: Something the user should be told once (which model loads, where it runs, ...).
+    note: str = ""
 
 
 # Sentence ends in Latin and CJK scripts; a closing quote or bracket stays with its sentence.
@@ -192,7 +205,7 @@ def _find_speech(samples: np.ndarray, cancel: CancelToken, started: float,
                              progress=lambda f: progress.__setitem__(0, f), cancel=cancel)
         try:
             while True:
-                yield Update("speech", progress[0], elapsed=clock() - started)
+                yield Update(Stage.SPEECH, progress[0], elapsed=clock() - started)
                 try:
                     return future.result(timeout=0.25)
                 except FuturesTimeout:
@@ -241,7 +254,7 @@ def transcribe(
         return
     chunks = make_chunks(regions, samples, max_length=max_length)
     if not chunks:
-        yield Update("transcribe", 1.0, elapsed=clock() - started)
+        yield Update(Stage.TRANSCRIBE, 1.0, elapsed=clock() - started)
         return
     engine.load()
     size = batch_size or engine.suggested_batch_size(max(c.duration for c in chunks))
@@ -249,7 +262,7 @@ def transcribe(
     speech_done = 0.0
     next_id = first_id
     pending: tuple[Chunk, ChunkResult, str] | None = None  # waits for its overlap partner
-    yield Update("transcribe", 0.0, elapsed=clock() - started, chunks_total=len(chunks))
+    yield Update(Stage.TRANSCRIBE, 0.0, elapsed=clock() - started, chunks_total=len(chunks))
     transcribe_started = clock()
     done = 0
 
@@ -295,12 +308,12 @@ def transcribe(
         spent = clock() - transcribe_started
         eta = spent / speech_done * (speech_total - speech_done) if speech_done else None
         last_end = batch[-1].end if pending is None else batch[-1].start
-        yield Update("transcribe", min(1.0, last_end / duration) if done < len(chunks) else 1.0,
+        yield Update(Stage.TRANSCRIBE, min(1.0, last_end / duration) if done < len(chunks) else 1.0,
                      new, eta=eta, elapsed=clock() - started, chunks_done=done,
                      chunks_total=len(chunks))
     if pending is not None:  # cancelled between two overlapping chunks: keep the first
         segs = emit(*pending)
-        yield Update("transcribe", min(1.0, pending[0].end / duration), segs,
+        yield Update(Stage.TRANSCRIBE, min(1.0, pending[0].end / duration), segs,
                      elapsed=clock() - started, chunks_done=done, chunks_total=len(chunks))
 
 
@@ -319,12 +332,3 @@ def transcribe_to_transcript(samples: np.ndarray, engine: Engine,
             on_update(update)
     return Transcript(segments=segments, language=main_language(segments),
                       duration=round(len(samples) / SAMPLE_RATE, 3))
-
-
-def main_language(segments: Sequence[Segment]) -> str | None:
-    """The language covering the most time among ``segments``."""
-    totals: dict[str, float] = {}
-    for s in segments:
-        if s.language:
-            totals[s.language] = totals.get(s.language, 0.0) + s.duration
-    return max(totals, key=totals.__getitem__) if totals else None

@@ -29,8 +29,9 @@ from transformers import StoppingCriteria, StoppingCriteriaList
 
 from tingxie.asr import device as devices
 from tingxie.asr.checkpoint import check_weights, locate_model, read_config, resolve_checkpoint
-from tingxie.asr.engine import SAMPLE_RATE, ChunkResult, DeviceInfo, TranscribeOptions
+from tingxie.asr.engine import ChunkResult, DeviceInfo, TranscribeOptions
 from tingxie.asr.errors import CorruptWeights, NotAQwen3ASRCheckpoint, OutOfMemory
+from tingxie.core.audio import SAMPLE_RATE
 from tingxie.core.cancel import CancelToken, ProgressCallback
 from tingxie.core.errors import Cancelled
 from tingxie.core.languages import find_language

@@ -26,7 +26,12 @@ import soxr
 from tingxie.core.cancel import CancelToken, ProgressCallback
 from tingxie.core.errors import FileProblem
 
+#: The only sample rate silero-vad and the ASR models are fed here.
 SAMPLE_RATE = 16000
+
+#: Extensions of the media people open (the decoder reads more; these are the usual).
+MEDIA_EXTENSIONS = (".wav", ".flac", ".ogg", ".opus", ".mp3", ".m4a", ".aac", ".wma", ".aiff",
+                    ".mp4", ".mkv", ".mov", ".webm", ".avi")
 
 #: Original-rate samples gathered before one resampler call: fewer Python round trips
 #: than one call per codec frame (mp3 frames hold only 1152 samples).

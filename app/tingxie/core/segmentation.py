@@ -30,11 +30,9 @@ from typing import Any
 
 import numpy as np
 
+from tingxie.core.audio import SAMPLE_RATE
 from tingxie.core.cancel import CancelToken, ProgressCallback
 from tingxie.core.errors import Cancelled
-
-#: The only sample rate silero-vad and the ASR models are fed here.
-SAMPLE_RATE = 16000
 
 #: Bounds of ``max_length``, in seconds: (MIN_MAX_LENGTH, MAX_MAX_LENGTH].
 MIN_MAX_LENGTH = 1.0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -275,3 +276,12 @@ def check_document(d: Any, where: str = "") -> None:
     for i, spk in enumerate(speakers or []):
         require_field(spk, "id", str, f"{where}speakers[{i}].")
         require_field(spk, "name", str, f"{where}speakers[{i}].")
+
+
+def main_language(segments: Sequence[Segment]) -> str | None:
+    """The language covering the most time among ``segments``."""
+    totals: dict[str, float] = {}
+    for s in segments:
+        if s.language:
+            totals[s.language] = totals.get(s.language, 0.0) + s.duration
+    return max(totals, key=totals.__getitem__) if totals else None

@@ -2,8 +2,7 @@
 Transcribe / Cancel buttons with the job's progress.
 
 The panel only collects choices and reports requests (``transcribeRequested(scope)``); the
-window turns them into a job from :meth:`~TranscriptionControls.options`,
-:meth:`~TranscriptionControls.engine_config` and :meth:`~TranscriptionControls.pipeline_config`.
+window turns them into a job with :meth:`~TranscriptionControls.job_spec`.
 
 Every choice is remembered in :class:`~tingxie.ui.settings.Settings` when it changes;
 :meth:`~TranscriptionControls.project_options` and
@@ -12,7 +11,6 @@ Every choice is remembered in :class:`~tingxie.ui.settings.Settings` when it cha
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -37,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from tingxie.asr.engine import TranscribeOptions
 from tingxie.core.segmentation import MAX_MAX_LENGTH
+from tingxie.jobs.spec import Chunking, EngineSpec, JobSpec
 from tingxie.ui import settings as keys
 from tingxie.ui.background import Background, default_background
 from tingxie.ui.context_box import ContextBox
@@ -305,66 +304,46 @@ class TranscriptionControls(QWidget):
 
     # ------------------------------------------------------------------ what a job needs
 
-    def options(self) -> TranscribeOptions:
-        """Language, context and decoding settings for the engine."""
+    def job_spec(self) -> JobSpec:
+        """The job the panel's choices describe (the range and stages are the window's)."""
         language = self.language()
-        return TranscribeOptions(
-            language=None if language == AUTO else language,
-            context=self.context().strip(),
-            temperature=float(self.temperature_spin.value()),
-        )
-
-    def engine_config(self) -> dict[str, Any]:
-        """What picks the engine: ``model`` (name or folder), ``models_dir``, ``device``,
-        ``int8``."""
-        return {
-            "model": self.model(),
-            "models_dir": self.model_picker.models_dir(),
-            "device": self.device(),
-            "int8": self.int8_check.isChecked(),
-        }
-
-    def pipeline_config(self) -> dict[str, Any]:
-        """How the pipeline cuts and batches: ``batch_size`` (``None`` = automatic) and
-        ``max_chunk`` (seconds per chunk, the pipeline's ``max_length``)."""
         batch = self.batch_spin.value()
-        return {"batch_size": batch or None, "max_chunk": float(self.max_chunk_spin.value())}
+        return JobSpec(
+            engine=EngineSpec(model=self.model(), models_dir=self.model_picker.models_dir() or "",
+                              device=self.device(), int8=self.int8_check.isChecked()),
+            options=TranscribeOptions(
+                language=None if language == AUTO else language,
+                context=self.context().strip(),
+                temperature=float(self.temperature_spin.value()),
+                max_new_tokens=int(self._settings.get(keys.MAX_NEW_TOKENS)) or None,
+            ),
+            chunking=Chunking(max_chunk=float(self.max_chunk_spin.value()),
+                              batch_size=batch or None),
+        )
 
     def project_options(self) -> dict[str, Any]:
         """Every choice, to save with a project."""
-        return {
-            "language": self.language(),
-            "context": self.context(),
-            "model": self.model(),
-            "device": self.device(),
-            "batch_size": self.batch_spin.value(),
-            "temperature": float(self.temperature_spin.value()),
-            "int8": self.int8_check.isChecked(),
-            "max_chunk": float(self.max_chunk_spin.value()),
-        }
+        options = self.job_spec().to_project_options()
+        options["context"] = self.context()  # as typed, not stripped
+        return options
 
     def apply_project_options(self, options: dict[str, Any]) -> None:
-        """Restore the choices a project was saved with; missing or unusable ones are skipped
-        (an unusable model folder says so under the model)."""
+        """Restore the choices a project was saved with (any version's keys); missing or
+        unusable ones are skipped (an unusable model folder says so under the model)."""
         o = options or {}
+        spec = JobSpec.from_project_options(o, base=self.job_spec())
         if "language" in o:
-            self.set_language(str(o["language"] or AUTO))
+            self.set_language(spec.language_choice)
         if "context" in o:
             self.set_context(str(o["context"] or ""))
         if o.get("model"):
-            self.model_picker.set_model(str(o["model"]))
+            self.model_picker.set_model(spec.engine.model)
         if o.get("device"):
-            self.device_combo.set_device(str(o["device"]))
-        for key, widget, kind in (
-            ("batch_size", self.batch_spin, int),
-            ("temperature", self.temperature_spin, float),
-            ("max_chunk", self.max_chunk_spin, round),
-        ):
-            if key in o:
-                with contextlib.suppress(TypeError, ValueError):
-                    widget.setValue(kind(float(o[key] or 0)))
-        if "int8" in o:
-            self.int8_check.setChecked(bool(o["int8"]))
+            self.device_combo.set_device(spec.engine.device)
+        self.batch_spin.setValue(int(spec.chunking.batch_size or 0))
+        self.temperature_spin.setValue(spec.options.temperature)
+        self.max_chunk_spin.setValue(round(spec.chunking.max_chunk))
+        self.int8_check.setChecked(spec.engine.int8)
 
     # ------------------------------------------------------------------ transcribe, progress
 

@@ -31,31 +31,25 @@ from PySide6.QtCore import (
     Slot,
 )
 
-from tingxie.asr.engine import TranscribeOptions
-from tingxie.asr.pipeline import main_language
+from tingxie.asr.pipeline import Stage, Update
 from tingxie.core import audio as audio_files
 from tingxie.core import project as projects
 from tingxie.core.cancel import CancelToken
 from tingxie.core.errors import Cancelled, FileProblem, TingxieError
-from tingxie.core.languages import find_language
 from tingxie.core.timefmt import format_time
-from tingxie.core.transcript import Segment, Transcript
+from tingxie.core.transcript import Segment, Transcript, main_language
+from tingxie.jobs.media import save_new_project
+from tingxie.jobs.spec import JobSpec
 from tingxie.ui import settings as keys
 from tingxie.ui.background import Background
 from tingxie.ui.settings import Settings
-from tingxie.ui.worker import TranscriptionHost
+from tingxie.ui.worker import JobHandle, TranscriptionHost
 
 log = logging.getLogger(__name__)
 
-#: Extensions a dropped folder is searched for (the decoder reads more; these are the usual).
-MEDIA_EXTENSIONS = (".wav", ".flac", ".ogg", ".opus", ".mp3", ".m4a", ".aac", ".wma", ".aiff",
-                    ".mp4", ".mkv", ".mov", ".webm", ".avi")
-
 ModelIndex = QModelIndex | QPersistentModelIndex
-OptionsProvider = Callable[[], TranscribeOptions]
-#: Returns ``(engine_config, pipeline_config)``; the latter has ``batch_size`` and
-#: ``max_length`` (or ``max_chunk``) in seconds.
-ConfigProvider = Callable[[], tuple[dict[str, Any], dict[str, Any]]]
+#: The job every file of a run gets (read once per Start).
+SpecProvider = Callable[[], JobSpec]
 
 
 class Status(enum.Enum):
@@ -93,29 +87,6 @@ class QueueItem:
 
 
 # -- work done off the UI thread (no Qt) ---------------------------------------------------
-
-def free_project_path(folder: Path, stem: str) -> Path:
-    """``folder/stem.tingxie``, or ``stem (2).tingxie``, ``(3)``... if that is taken."""
-    target = folder / f"{stem}{projects.SUFFIX}"
-    n = 2
-    while target.exists():
-        target = folder / f"{stem} ({n}){projects.SUFFIX}"
-        n += 1
-    return target
-
-
-def save_new_project(project: projects.Project, audio_path: Path, folder: Path) -> Path:
-    """Attach the audio, then save the project in ``folder`` under a name not yet taken."""
-    projects.attach_audio(project, audio_path)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise projects.ProjectError(folder, f"could not be created ({exc.strerror or exc}).",
-                                    "Choose another output folder.") from exc
-    target = free_project_path(folder, audio_path.stem)
-    projects.save(project, target)
-    return target
-
 
 def user_message(error: BaseException) -> str:
     """What went wrong, for a status cell that already shows the file's name."""
@@ -226,8 +197,9 @@ class QueueModel(QAbstractTableModel):
 class QueueController(QObject):
     """Runs the queue: decode on the Background, transcribe through the host, save, next.
 
-    ``options_provider()`` and ``config_provider()`` are read once per Start, so every file
-    of a run uses the same options.
+    ``spec_provider()`` is read once per Start, so every file of a run uses the same job.
+    The controller listens only to the handles of its own jobs: the window's jobs never
+    reach it, and its files never reach the open document.
     """
 
     #: Whether the queue is running; the window disables its own Transcribe while it is.
@@ -238,29 +210,21 @@ class QueueController(QObject):
     itemFinished = Signal(object)
 
     def __init__(self, host: TranscriptionHost, background: Background, settings: Settings,
-                 options_provider: OptionsProvider, config_provider: ConfigProvider,
-                 parent: QObject | None = None) -> None:
+                 spec_provider: SpecProvider, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.host = host
         self.background = background
         self.settings = settings
-        self.options_provider = options_provider
-        self.config_provider = config_provider
+        self.spec_provider = spec_provider
         self.model = QueueModel(self)
         self._busy = False
         self._stopping = False
         self._current: QueueItem | None = None
-        self._job_id: int | None = None
+        self._job: JobHandle | None = None
         self._decode_cancel: CancelToken | None = None
         self._segments: list[Segment] = []
         self._duration = 0.0
         self._run: dict[str, Any] = {}
-        worker = host.worker
-        worker.modelLoading.connect(self._on_model_loading)
-        worker.progress.connect(self._on_progress)
-        worker.segmentsReady.connect(self._on_segments)
-        worker.finished.connect(self._on_finished)
-        worker.failed.connect(self._on_failed)
 
     # -- public API ------------------------------------------------------------------------
     @property
@@ -330,20 +294,12 @@ class QueueController(QObject):
                                       "when it has finished, or stop it first."))
             return False
         try:
-            options = self.options_provider()
-            engine_config, pipeline = self.config_provider()
+            spec = self.spec_provider().with_range(None).validate()
         except TingxieError as exc:
             self.message.emit(str(exc))
             return False
-        max_length = float(pipeline.get("max_length", pipeline.get("max_chunk", 30.0)))
-        self._run = {
-            "options": options,
-            "engine_config": dict(engine_config),
-            "submit": {"batch_size": pipeline.get("batch_size") or None,
-                       "max_length": max_length},
-            "project_options": _project_options(options, engine_config, pipeline, max_length),
-            "output_dir": self.output_dir,
-        }
+        self._run = {"spec": spec, "project_options": spec.to_project_options(),
+                     "output_dir": self.output_dir}
         self._stopping = False
         self.message.emit("")
         self._set_busy(True)
@@ -360,9 +316,8 @@ class QueueController(QObject):
         self._stopping = True
         if self._decode_cancel is not None:
             self._decode_cancel.cancel()
-        current = self.host.current
-        if self._job_id is not None and current is not None and current.job_id == self._job_id:
-            self.host.cancel()
+        if self._job is not None:
+            self._job.cancel()
 
     # -- one file after another ------------------------------------------------------------
     def _next(self) -> None:
@@ -404,9 +359,13 @@ class QueueController(QObject):
         else:
             self._segments, self._duration = [], audio.duration
             self._update(item, Status.TRANSCRIBING, fraction=0.0)
-            job = self.host.submit(audio.samples, self._run["options"],
-                                   self._run["engine_config"], **self._run["submit"])
-            self._job_id = job.job_id
+            job = self.host.submit(self._run["spec"], audio.samples)
+            job.modelLoading.connect(self._on_model_loading)
+            job.progress.connect(self._on_progress)
+            job.segmentsReady.connect(self._on_segments)
+            job.finished.connect(self._on_finished)
+            job.failed.connect(self._on_failed)
+            self._job = job
             return
         self._next()
 
@@ -432,36 +391,36 @@ class QueueController(QObject):
         self._next()
 
     def _end(self, item: QueueItem, status: Status, error: str = "") -> None:
-        self._job_id = None
+        self._job = None
         item.error = error
         item.eta = None
         self._update(item, status)
         self.itemFinished.emit(item)
 
-    # -- the worker's signals (every job's; only ours count) -------------------------------
-    @Slot(int, str)
-    def _on_model_loading(self, job_id: int, _model: str) -> None:
-        if job_id == self._job_id and self._current is not None:
+    # -- our job's signals ----------------------------------------------------------------
+    @Slot(str)
+    def _on_model_loading(self, _model: str) -> None:
+        if self._current is not None:
             self._update(self._current, Status.LOADING_MODEL)
 
-    @Slot(int, str, float, float)
-    def _on_progress(self, job_id: int, stage: str, fraction: float, eta: float) -> None:
-        if job_id == self._job_id and self._current is not None:
-            status = Status.FINDING_SPEECH if stage == "speech" else Status.TRANSCRIBING
-            self._update(self._current, status, fraction=fraction,
-                         eta=None if eta < 0 else eta)
+    @Slot(object)
+    def _on_progress(self, update: Update) -> None:
+        if self._current is not None:
+            status = (Status.FINDING_SPEECH if update.stage is Stage.SPEECH
+                      else Status.TRANSCRIBING)
+            self._update(self._current, status, fraction=update.fraction, eta=update.eta)
 
-    @Slot(int, list)
-    def _on_segments(self, job_id: int, segments: list) -> None:
-        if job_id == self._job_id and self._current is not None:
+    @Slot(list)
+    def _on_segments(self, segments: list) -> None:
+        if self._current is not None:
             self._segments.extend(segments)
             self._current.segments = len(self._segments)
 
-    @Slot(int, bool)
-    def _on_finished(self, job_id: int, cancelled: bool) -> None:
-        if job_id != self._job_id or self._current is None:
+    @Slot(bool)
+    def _on_finished(self, cancelled: bool) -> None:
+        if self._current is None:
             return
-        self._job_id = None
+        self._job = None
         if cancelled:
             self._segments = []
             self._end(self._current, Status.CANCELLED)
@@ -469,9 +428,9 @@ class QueueController(QObject):
         else:
             self._save(self._current)
 
-    @Slot(int, str)
-    def _on_failed(self, job_id: int, message: str) -> None:
-        if job_id != self._job_id or self._current is None:
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        if self._current is None:
             return
         self._segments = []
         self._end(self._current, Status.FAILED, error=message)
@@ -495,23 +454,3 @@ class QueueController(QObject):
         if busy != self._busy:
             self._busy = busy
             self.busyChanged.emit(busy)
-
-
-def _project_options(options: TranscribeOptions, engine_config: dict[str, Any],
-                     pipeline: dict[str, Any], max_length: float) -> dict[str, Any]:
-    """The options a queued project is saved with (the keys the window saves too)."""
-    try:
-        found = find_language(options.language)
-        language = found.code if found else None
-    except TingxieError:
-        language = options.language
-    return {
-        "language": language,
-        "context": options.context,
-        "model": str(engine_config.get("model", "")),
-        "device": str(engine_config.get("device", "auto")),
-        "int8": bool(engine_config.get("int8", False)),
-        "temperature": float(options.temperature),
-        "batch_size": int(pipeline.get("batch_size") or 0),
-        "max_chunk": max_length,
-    }

@@ -22,15 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tingxie.core.audio import MEDIA_EXTENSIONS
 from tingxie.ui.background import Background
-from tingxie.ui.queue import (
-    MEDIA_EXTENSIONS,
-    ConfigProvider,
-    OptionsProvider,
-    QueueController,
-    QueueModel,
-    Status,
-)
+from tingxie.ui.queue import QueueController, QueueModel, SpecProvider, Status
 from tingxie.ui.settings import Settings
 from tingxie.ui.worker import TranscriptionHost
 
@@ -39,11 +33,9 @@ class QueuePanel(QWidget):
     """The batch queue as a dock or tab: the file list, output choice, Start and Stop."""
 
     def __init__(self, host: TranscriptionHost, background: Background, settings: Settings,
-                 options_provider: OptionsProvider, config_provider: ConfigProvider,
-                 parent: QWidget | None = None) -> None:
+                 spec_provider: SpecProvider, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.controller = QueueController(host, background, settings, options_provider,
-                                          config_provider, self)
+        self.controller = QueueController(host, background, settings, spec_provider, self)
         self.setAcceptDrops(True)
         self._build()
         c = self.controller

@@ -13,6 +13,8 @@ from typing import Any
 
 from PySide6.QtCore import QSettings
 
+from tingxie.jobs.spec import SETTINGS, JobSpec
+
 ORGANIZATION = "Tingxie"
 APPLICATION = "Tingxie"
 VERSION = 1
@@ -35,16 +37,30 @@ def _declare(key: str, default: Any, kind: type | None = None) -> str:
     return key
 
 
-# Transcription
-LANGUAGE = _declare("transcribe/language", "auto")
+# Transcription: the keys and defaults of a job come from the job model, defined once there.
+_JOB = JobSpec().to_settings()
+
+
+def _declare_job(key: str, kind: type | None = None) -> str:
+    return _declare(key, _JOB[key], kind)
+
+
+LANGUAGE = _declare_job(SETTINGS.language)
+MODEL = _declare_job(SETTINGS.model)
+MODELS_DIR = _declare_job(SETTINGS.models_dir)
+DEVICE = _declare_job(SETTINGS.device)
+BATCH_SIZE = _declare_job(SETTINGS.batch_size)  # 0 = from free memory
+TEMPERATURE = _declare_job(SETTINGS.temperature)
+INT8 = _declare_job(SETTINGS.int8)
+MAX_CHUNK = _declare_job(SETTINGS.max_chunk)
+MAX_NEW_TOKENS = _declare_job(SETTINGS.max_new_tokens)  # 0 = scaled to the chunk's length
+ENGINE_KIND = _declare_job(SETTINGS.engine_kind)
+SERVER_URL = _declare_job(SETTINGS.server_url)
+SERVER_MODEL = _declare_job(SETTINGS.server_model)
+API_KEY_ENV = _declare_job(SETTINGS.api_key_env)
+PARALLEL = _declare_job(SETTINGS.parallel)
+ADAPTER = _declare_job(SETTINGS.adapter)
 CONTEXT_SNIPPETS = _declare("transcribe/context_snippets", [], list)
-MODEL = _declare("transcribe/model", "qwen3-asr-0.6b")
-MODELS_DIR = _declare("transcribe/models_dir", "")
-DEVICE = _declare("transcribe/device", "auto")
-BATCH_SIZE = _declare("transcribe/batch_size", 0)  # 0 = from free memory
-TEMPERATURE = _declare("transcribe/temperature", 0.0)
-INT8 = _declare("transcribe/int8_on_cpu", False)
-MAX_CHUNK = _declare("transcribe/max_chunk_seconds", 30.0)
 HF_ENDPOINT = _declare("models/endpoint", "")
 DOWNLOAD_SOURCE = _declare("models/source", "huggingface")
 # Batch queue

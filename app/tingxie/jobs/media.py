@@ -1,7 +1,8 @@
-"""What the window does off the UI thread when a file opens: decode, envelope, project.
+"""Opening media or a project, and saving a job's result as a new project.
 
-Plain functions (no Qt) that a :class:`~tingxie.ui.background.Background` runs; the window
-gets a :class:`LoadedMedia` back on the UI thread, or the typed error to show.
+Plain functions (no Qt): the window runs :func:`load_media` off the UI thread and gets a
+:class:`LoadedMedia` back, or the typed error to show; the batch queue and the command line
+save their results with :func:`save_new_project`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from tingxie.core.audio import Audio, TruncatedAudioFile, load
 from tingxie.core.cancel import CancelToken
 from tingxie.core.envelope import Envelope
 from tingxie.core.errors import FileProblem
+from tingxie.core.transcript import Transcript
 
 
 @dataclass
@@ -82,3 +84,31 @@ def load_media(path: str | Path, progress: Callable[[float], None] | None = None
     report(1.0)
     return LoadedMedia(media_path, audio, envelope, project, project_path, recovered,
                        truncated)
+
+
+def free_project_path(folder: Path, stem: str) -> Path:
+    """``folder/stem.tingxie``, or ``stem (2).tingxie``, ``(3)``... if that is taken."""
+    target = folder / f"{stem}{projects.SUFFIX}"
+    n = 2
+    while target.exists():
+        target = folder / f"{stem} ({n}){projects.SUFFIX}"
+        n += 1
+    return target
+
+
+def save_new_project(project: projects.Project, audio_path: Path, folder: Path) -> Path:
+    """Attach the audio, then save the project in ``folder`` under a name not yet taken."""
+    projects.attach_audio(project, audio_path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise projects.ProjectError(folder, f"could not be created ({exc.strerror or exc}).",
+                                    "Choose another output folder.") from exc
+    target = free_project_path(folder, audio_path.stem)
+    projects.save(project, target)
+    return target
+
+
+def result_project(transcript: Transcript, options: dict) -> projects.Project:
+    """A new project holding a job's transcript and the options it ran with."""
+    return projects.Project(transcript=transcript, options=dict(options))

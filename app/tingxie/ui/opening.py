@@ -1,0 +1,191 @@
+"""Opening a recording or a project in the window, and restoring a crashed session's work.
+
+Decoding runs on the background pool (:func:`tingxie.jobs.media.load_media`); the window's
+session adopts the result on the UI thread. Unsaved work is never thrown away before the new
+file has actually opened: a failed open leaves the old document, and its recovery file, as
+they were.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from tingxie.core import project as projects
+from tingxie.core.audio import MEDIA_EXTENSIONS, TruncatedAudioFile
+from tingxie.core.cancel import CancelToken
+from tingxie.core.errors import Cancelled
+from tingxie.core.timefmt import format_time
+from tingxie.jobs.media import AudioMissing, LoadedMedia, load_media
+from tingxie.ui import settings as keys
+from tingxie.ui.autosave import pending_recoveries, read_recovery
+
+if TYPE_CHECKING:
+    from tingxie.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+def media_filter(tr) -> str:
+    """The Open dialog's file filter, from the one list of media extensions."""
+    patterns = " ".join(f"*{ext}" for ext in (*MEDIA_EXTENSIONS, projects.SUFFIX))
+    return tr("Media and projects ({patterns});;All files (*)").format(patterns=patterns)
+
+
+class DocumentOpener(QObject):
+    """File > Open, drag and drop, recent files, and crash recovery for the window."""
+
+    def __init__(self, win: MainWindow) -> None:
+        super().__init__(win)
+        self.win = win
+        self.load_cancel: CancelToken | None = None
+        #: Set when the user chose to throw away the open document's unsaved changes: its
+        #: recovery file goes only once another file has really opened.
+        self._discard_on_open = False
+
+    def open_dialog(self) -> None:
+        """File > Open."""
+        recent = self.win.settings.get(keys.RECENT_FILES)
+        start = str(Path(recent[0]).parent) if recent else ""
+        path, _ = QFileDialog.getOpenFileName(self.win, self.tr("Open media or project"), start,
+                                              media_filter(self.tr))
+        if path:
+            self.open_path(path)
+
+    def open_path(self, path: str | Path, *, accept_partial: bool = False,
+                  media_path: str | Path | None = None) -> None:
+        """Open media or a project without blocking: decoding runs in the background."""
+        win = self.win
+        decision = self.confirm_discard()
+        if decision is None:
+            return
+        self._discard_on_open = decision
+        if self.load_cancel is not None:
+            self.load_cancel.cancel()
+        cancel = self.load_cancel = CancelToken()
+        path = Path(path)
+        win.load_progress.setValue(0)
+        win.load_progress.setVisible(True)
+        win.statusBar().showMessage(self.tr("Opening {name}…").format(name=path.name))
+
+        def work(report):
+            return load_media(path, report, cancel, accept_partial, media_path)
+
+        def done(result, error):
+            if cancel is not self.load_cancel:
+                return  # a newer open replaced this one
+            self.load_cancel = None
+            win.load_progress.setVisible(False)
+            win.statusBar().clearMessage()
+            if error is None:
+                self._show_loaded(result)
+            else:
+                self._open_failed(path, error)
+
+        win.background.run(work, done, on_progress=lambda f: win.load_progress.setValue(
+            int(f * 100)), context=self)
+
+    def confirm_discard(self) -> bool | None:
+        """Ask before replacing a document with unsaved changes. ``None``: the user
+        cancelled; ``True``: go on and throw the changes away once the new file is open;
+        ``False``: go on, nothing to throw away (saved, or no changes)."""
+        win = self.win
+        if not win.session.dirty or win.session.loaded is None:
+            return False
+        answer = QMessageBox.question(
+            win, self.tr("Unsaved changes"),
+            self.tr("Save the changes to {name} first?").format(
+                name=(win.session.default_project_path() or Path("project")).name),
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Save:
+            return False if win.save() else None
+        if answer == QMessageBox.StandardButton.Discard:
+            return True
+        return None
+
+    def _open_failed(self, path: Path, error: BaseException) -> None:
+        win = self.win
+        self._discard_on_open = False  # the old document stays, and so does its recovery
+        if isinstance(error, Cancelled):
+            return
+        if isinstance(error, TruncatedAudioFile) and error.partial is not None:
+            answer = QMessageBox.question(
+                win, self.tr("Damaged file"),
+                self.tr("{problem}\n\nOpen the part that could be read ({length})?").format(
+                    problem=str(error), length=format_time(error.partial.duration)))
+            if answer == QMessageBox.StandardButton.Yes:
+                self.open_path(path, accept_partial=True)
+            return
+        if isinstance(error, AudioMissing):
+            answer = QMessageBox.question(
+                win, self.tr("Audio not found"),
+                self.tr("{problem}\n\nLocate the audio file now?").format(problem=str(error)))
+            if answer == QMessageBox.StandardButton.Yes:
+                media, _ = QFileDialog.getOpenFileName(win, self.tr("Locate the audio"),
+                                                       str(path.parent), media_filter(self.tr))
+                if media:
+                    self.open_path(path, media_path=media)
+            return
+        if not isinstance(error, (OSError, ValueError)) and not hasattr(error, "path"):
+            log.error("opening %s failed", path, exc_info=error)
+        win.show_error(self.tr("Could not open {name}").format(name=path.name), str(error))
+
+    def _show_loaded(self, loaded: LoadedMedia) -> None:
+        win, session = self.win, self.win.session
+        restoring = session.pending_restore is not None
+        if self._discard_on_open or not restoring:
+            # The work the old recovery file protected was saved or thrown away.
+            win.autosave.discard()
+        self._discard_on_open = False
+        restore = (not restoring and loaded.recovered is not None
+                   and self._ask_restore(loaded))
+        project = session.adopt(loaded, restore)
+        if restoring or restore:
+            win.autosave.current = session.default_project_path()
+        win.show_document(loaded, project)
+
+    def _ask_restore(self, loaded: LoadedMedia) -> bool:
+        answer = QMessageBox.question(
+            self.win, self.tr("Recover unsaved changes?"),
+            self.tr("{name} has unsaved changes from an earlier session (autosaved). "
+                    "Restore them?").format(name=(loaded.project_path or loaded.media_path).name))
+        if answer != QMessageBox.StandardButton.Yes:
+            if loaded.project_path is not None:
+                projects.discard_recovery(loaded.project_path)
+            return False
+        return True
+
+    def offer_recovery(self) -> None:
+        """Offer to restore work a session that crashed or was killed autosaved."""
+        win = self.win
+        if win.session.loaded is not None or self.load_cancel is not None:
+            return  # a file is already open (or opening): the user chose what to work on
+        for path in pending_recoveries(win.settings):
+            answer = QMessageBox.question(
+                win, self.tr("Recover unsaved changes?"),
+                self.tr("Tingxie did not close properly. {name} has unsaved changes "
+                        "(autosaved). Restore them?").format(name=path.name))
+            if answer != QMessageBox.StandardButton.Yes:
+                projects.discard_recovery(path)
+                win.autosave.forget(path)
+                continue
+            try:
+                project = read_recovery(path)
+                audio = projects.locate_audio(project, [path.parent])
+            except (projects.ProjectError, OSError) as exc:
+                win.show_error(self.tr("Could not restore {name}").format(name=path.name),
+                               str(exc))
+                continue
+            if audio is None:
+                win.show_error(self.tr("Could not restore {name}").format(name=path.name),
+                               self.tr("Its audio file was not found; the autosave is kept "
+                                       "in {file}.").format(file=projects.recovery_path(path)))
+                continue
+            win.session.pending_restore = (path if path.is_file() else None, project)
+            self.open_path(audio)
+            return  # one at a time: the others are offered on the next start

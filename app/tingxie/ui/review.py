@@ -1,0 +1,90 @@
+"""Reviewing against the audio: follow the playhead, replay a segment, the uncertainty tint,
+and the small prompts for the review settings."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QInputDialog
+
+from tingxie.ui import settings as keys
+from tingxie.ui.editor import word_at_time
+
+if TYPE_CHECKING:
+    from tingxie.ui.main_window import MainWindow
+
+
+class ReviewControls(QObject):
+    """The window's review behaviour: it reads the session's document and drives the table,
+    the waveform and the player."""
+
+    def __init__(self, win: MainWindow) -> None:
+        super().__init__(win)
+        self.win = win
+        self._followed_row = -1
+
+    def playhead_moved(self, t: float) -> None:
+        """Highlight the segment and word under the playhead; when following, select the
+        segment and keep it in view (never while the user is typing in a segment)."""
+        win = self.win
+        transcript = win.document.transcript
+        seg = transcript.segment_at(t)
+        row = -1 if seg is None else transcript.index_of(seg.id)
+        win.table.set_playing(row, None if seg is None else word_at_time(seg, t))
+        if row == self._followed_row:
+            return
+        self._followed_row = row
+        if row < 0 or not win.actions_by_name["follow"].isChecked():
+            return
+        if win.table.editor() is not None:
+            return
+        win.table.select_row(row)
+
+    def replay_segment(self) -> None:
+        """Play the current segment (being edited, selected, or under the playhead) again."""
+        win = self.win
+        seg = win.commands.target() or win.document.transcript.segment_at(win.player.position())
+        if seg is None:
+            win.status(self.tr("Select a segment first."))
+            return
+        win.player.play_range(seg.start, seg.end)
+
+    def ask_number(self, key: str, label: str, low: float, high: float) -> None:
+        """Ask for a number setting in a small dialog."""
+        settings = self.win.settings
+        value, ok = QInputDialog.getDouble(self.win, self.tr("Tingxie"), label,
+                                           float(settings.get(key)), low, high, 2)
+        if ok:
+            settings.set(key, value)
+
+    def ask_resume_rewind(self) -> None:
+        """Playback > Rewind on resume…"""
+        self.ask_number(keys.RESUME_REWIND_SECONDS,
+                        self.tr("Rewind when playback resumes (seconds, 0 = off)"), 0.0, 5.0)
+        self.win.player.rewind_on_resume = float(
+            self.win.settings.get(keys.RESUME_REWIND_SECONDS))
+
+    def ask_tint_threshold(self) -> None:
+        """View > Uncertainty threshold…"""
+        self.ask_number(keys.UNCERTAIN_BELOW, self.tr("Tint below confidence (0–1)"), 0.0, 1.0)
+        self.apply_tint()
+
+    def toggle_tint(self) -> None:
+        """View > Tint uncertain words."""
+        self.win.settings.set(keys.TINT_UNCERTAIN,
+                              self.win.actions_by_name["tint"].isChecked())
+        self.apply_tint()
+
+    def apply_tint(self) -> None:
+        """Tint the rows below the confidence threshold, when the tint is on."""
+        win = self.win
+        on = bool(win.settings.get(keys.TINT_UNCERTAIN))
+        win.table_model.tint_below = float(win.settings.get(keys.UNCERTAIN_BELOW)) if on else None
+        win.table.viewport().update()
+
+    def toggle_follow(self) -> None:
+        """View > Follow playback."""
+        on = self.win.actions_by_name["follow"].isChecked()
+        self.win.waveform.follow = on
+        self.win.settings.set(keys.FOLLOW_PLAYBACK, on)

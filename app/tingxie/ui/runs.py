@@ -1,0 +1,117 @@
+"""The window's own transcription jobs: built from the panel, submitted to the worker, and
+heard through their own handle only (the batch queue's jobs never reach the document)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtWidgets import QMessageBox
+
+from tingxie.asr.pipeline import Update
+from tingxie.core.errors import TingxieError
+
+if TYPE_CHECKING:
+    from tingxie.ui.main_window import MainWindow
+    from tingxie.ui.worker import JobHandle
+
+
+class DocumentRuns(QObject):
+    """Starts, follows and cancels the transcription of the open document."""
+
+    def __init__(self, win: MainWindow) -> None:
+        super().__init__(win)
+        self.win = win
+
+    @property
+    def busy(self) -> bool:
+        """Whether the document's job is running."""
+        return self.win.session.busy
+
+    def selection_range(self) -> tuple[float, float] | None:
+        """The time span of the selected segments, else the visible part of the waveform."""
+        win = self.win
+        rows = sorted({i.row() for i in win.table.selectionModel().selectedRows()})
+        segs = win.document.transcript.segments
+        if rows:
+            return segs[rows[0]].start, segs[rows[-1]].end
+        if win.session.loaded is None:
+            return None
+        return win.waveform.view_range()
+
+    def start(self, scope: str = "all") -> JobHandle | None:
+        """Transcribe the whole file or the selected range with the panel's options."""
+        win, session = self.win, self.win.session
+        if session.loaded is None:
+            win.show_error(self.tr("Nothing to transcribe"),
+                           self.tr("Open an audio or video file first (File > Open)."))
+            return None
+        if win.host.busy:
+            win.status(self.tr("A transcription is already running."))
+            return None
+        span = None
+        if scope == "selection":
+            span = self.selection_range()
+            if span is None:
+                return None
+        elif win.document.transcript.segments and QMessageBox.question(
+                win, self.tr("Replace the transcript?"),
+                self.tr("Transcribing the whole file replaces the current transcript, "
+                        "including your edits. Go on?")) != QMessageBox.StandardButton.Yes:
+            return None
+        try:
+            spec = session.job_spec(win.controls.job_spec(), span)
+            handle = win.host.submit(spec, session.loaded.audio.samples)
+        except TingxieError as exc:
+            win.show_error(self.tr("Cannot transcribe"), str(exc))
+            return None
+        session.loaded.project.options = win.controls.project_options()
+        session.start_job(handle, span)
+        handle.modelLoading.connect(self._model_loading)
+        handle.modelReady.connect(self._model_ready)
+        handle.progress.connect(self._progress)
+        handle.segmentsReady.connect(session.add_segments)
+        handle.note.connect(win.status)
+        handle.finished.connect(self._finished)
+        handle.failed.connect(self._failed)
+        win.controls.set_busy(True)
+        win.controls.reset_progress()
+        return handle
+
+    def cancel(self) -> None:
+        """Stop the document's job; what is transcribed stays."""
+        job = self.win.session.job
+        if job is not None:
+            job.handle.cancel()
+            self.win.statusBar().showMessage(self.tr("Cancelling…"))
+
+    @Slot(str)
+    def _model_loading(self, model: str) -> None:
+        self.win.statusBar().showMessage(self.tr("Loading model {model}…").format(model=model))
+
+    @Slot(str)
+    def _model_ready(self, where: str) -> None:
+        self.win.device_label.setText(where)
+        self.win.statusBar().clearMessage()
+
+    @Slot(object)
+    def _progress(self, update: Update) -> None:
+        self.win.controls.set_progress(update.stage.value, update.fraction, update.eta)
+
+    @Slot(bool)
+    def _finished(self, cancelled: bool) -> None:
+        win = self.win
+        win.controls.set_busy(False)
+        count = win.session.end_job(cancelled)
+        message = (self.tr("Cancelled; kept {n} segments.") if cancelled
+                   else self.tr("Transcription finished: {n} segments.")).format(n=count)
+        win.statusBar().showMessage(message, 10000)
+        if cancelled:
+            win.controls.reset_progress()
+
+    @Slot(str)
+    def _failed(self, message: str) -> None:
+        win = self.win
+        win.controls.set_busy(False)
+        win.session.end_job(cancelled=True)
+        win.show_error(self.tr("Transcription failed"), message)

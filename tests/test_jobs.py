@@ -1,0 +1,196 @@
+"""The job model: one JobSpec for the window, the batch queue and the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tingxie.asr.engine import TranscribeOptions
+from tingxie.asr.pipeline import Stage
+from tingxie.asr.qwen3 import Qwen3ASREngine
+from tingxie.core import project as projects
+from tingxie.jobs.registry import EngineCache
+from tingxie.jobs.run import run, run_to_transcript
+from tingxie.jobs.spec import (
+    AUTO,
+    DEFAULT_MAX_CHUNK,
+    DEFAULT_MODEL,
+    Chunking,
+    EngineKind,
+    EngineSpec,
+    JobError,
+    JobSpec,
+)
+
+DATA = Path(__file__).parent / "data"
+
+
+def busy_spec() -> JobSpec:
+    return JobSpec(
+        engine=EngineSpec(model="/models/Qwen3-ASR-1.7B", models_dir="/srv/models",
+                          device="cuda", int8=True),
+        options=TranscribeOptions(language="yue", context="張偉, 新能源", temperature=0.3,
+                                  max_new_tokens=64),
+        chunking=Chunking(max_chunk=45.0, batch_size=4),
+    )
+
+
+def test_defaults_are_defined_once():
+    spec = JobSpec()
+    assert spec.engine.model == DEFAULT_MODEL == "qwen3-asr-0.6b"
+    assert spec.chunking.max_chunk == DEFAULT_MAX_CHUNK == 30.0
+    assert spec.options.language is None and spec.language_choice == AUTO
+    assert spec.stages == (Stage.SPEECH, Stage.TRANSCRIBE)
+    with pytest.raises(Exception):  # noqa: B017 - frozen: a job cannot change under a worker
+        spec.engine.model = "other"  # type: ignore[misc]
+
+
+def test_settings_round_trip():
+    spec = busy_spec()
+    values = spec.to_settings()
+    json.loads(json.dumps(values))  # plain values, as QSettings stores them
+    back = JobSpec.from_settings(values, context=spec.options.context)
+    assert back == spec
+    assert JobSpec.from_settings({}) == JobSpec()
+
+
+def test_project_options_round_trip():
+    spec = busy_spec()
+    saved = json.loads(json.dumps(spec.to_project_options()))
+    assert saved["language"] == "yue"
+    back = JobSpec.from_project_options(saved)
+    # The models folder is where this computer keeps models: not part of a project.
+    assert back == replace(spec, engine=replace(spec.engine, models_dir=""),
+                           options=replace(spec.options, max_new_tokens=None))
+
+
+def test_a_server_job_keeps_its_address_but_never_a_key():
+    spec = JobSpec(engine=EngineSpec(kind=EngineKind.SERVER, server_url="http://gpu:8000",
+                                     server_model="Qwen/Qwen3-ASR-0.6B", api_key_env="KEY",
+                                     parallel=16))
+    saved = spec.to_project_options()
+    assert "KEY" not in json.dumps(saved)
+    back = JobSpec.from_project_options(saved)
+    assert back.engine.kind is EngineKind.SERVER
+    assert (back.engine.server_url, back.engine.server_model, back.engine.parallel) == (
+        "http://gpu:8000", "Qwen/Qwen3-ASR-0.6B", 16)
+
+
+@pytest.mark.parametrize("name, language, model, device, int8, batch, chunk", [
+    ("window-0.1.tingxie", None, "qwen3-asr-0.6b", "auto", False, None, 30.0),
+    ("queue-0.1.tingxie", "zh", "/models/Qwen3-ASR-1.7B", "cpu", True, 4, 20.0),
+])
+def test_projects_saved_by_0_1_still_open_with_their_options(tmp_path, name, language, model,
+                                                             device, int8, batch, chunk):
+    path = tmp_path / name
+    shutil.copy(DATA / name, path)
+    project = projects.load(path)
+    assert [s.text for s in project.transcript.segments] == ["Hello there.", "你好。"]
+    spec = JobSpec.from_project_options(project.options)
+    assert spec.options.language == language
+    assert (spec.engine.model, spec.engine.device, spec.engine.int8) == (model, device, int8)
+    assert (spec.chunking.batch_size, spec.chunking.max_chunk) == (batch, chunk)
+    assert spec.options.context == project.options["context"]
+
+
+def test_unusable_saved_values_keep_the_base():
+    base = busy_spec()
+    spec = JobSpec.from_project_options(
+        {"language": "klingon", "temperature": "hot", "max_chunk": 0, "batch_size": -3,
+         "max_length": float("nan"), "int8": "yes"}, base=base)
+    assert spec == base
+
+
+def test_a_0_1_queue_project_with_max_length_and_null_language():
+    spec = JobSpec.from_project_options({"language": None, "max_length": 12.0})
+    assert spec.options.language is None and spec.chunking.max_chunk == 12.0
+
+
+@pytest.mark.parametrize("change, words", [
+    (dict(chunking=Chunking(max_chunk=0.0)), "chunk length"),
+    (dict(chunking=Chunking(max_chunk=float("nan"))), "chunk length"),
+    (dict(chunking=Chunking(max_chunk=99999.0)), "chunk length"),
+    (dict(chunking=Chunking(batch_size=0)), "batch size"),
+    (dict(options=TranscribeOptions(temperature=-1.0)), "temperature"),
+    (dict(options=TranscribeOptions(max_new_tokens=0)), "token limit"),
+    (dict(time_range=(5.0, 2.0)), "time range"),
+    (dict(engine=EngineSpec(kind=EngineKind.SERVER)), "address"),
+])
+def test_a_spec_out_of_range_is_refused_with_its_reason(change, words):
+    with pytest.raises(JobError, match=words):
+        replace(JobSpec(), **change).validate()
+
+
+def test_the_cli_arguments_make_the_same_job():
+    from tingxie.commands.transcribe import register
+    from tingxie.jobs.spec import spec_from_args
+
+    parser = argparse.ArgumentParser()
+    register(parser)
+    args = parser.parse_args(["a.wav", "--model", "/models/Qwen3-ASR-1.7B", "--models-dir",
+                              "/srv/models", "--device", "cuda", "--int8", "--language", "yue",
+                              "--context", "張偉, 新能源", "--temperature", "0.3",
+                              "--max-new-tokens", "64", "--max-chunk", "45",
+                              "--batch-size", "4"])
+    assert spec_from_args(args, context="張偉, 新能源") == busy_spec()
+    defaults = spec_from_args(parser.parse_args(["a.wav"]), context="")
+    assert defaults == JobSpec()
+
+
+class CountingFactory:
+    def __init__(self, folder: Path) -> None:
+        self.folder, self.made = folder, []
+
+    def __call__(self, spec: EngineSpec):
+        engine = Qwen3ASREngine(self.folder, device="cpu")
+        self.made.append((spec, engine))
+        return engine
+
+
+def test_the_loaded_engine_is_reused_while_its_spec_is_unchanged(tiny_checkpoint):
+    factory = CountingFactory(tiny_checkpoint)
+    cache = EngineCache(factory)
+    spec = EngineSpec(model=str(tiny_checkpoint), device="cpu")
+    first = cache.get(spec)
+    assert cache.get(replace(spec)) is first and len(factory.made) == 1
+    other = cache.get(replace(spec, int8=True))
+    assert other is not first and len(factory.made) == 2
+    assert not first.loaded, "the old engine was unloaded before the new one loaded"
+    cache.unload()
+    assert not other.loaded
+
+
+def test_run_loads_once_then_transcribes_on_the_real_engine(tiny_checkpoint):
+    from media import build_speech, require
+
+    require("espeak-ng")
+    samples, _ = build_speech([0.5, "The harbour opened in nineteen twenty.", 0.5])
+    cache = EngineCache(CountingFactory(tiny_checkpoint))
+    spec = JobSpec(engine=EngineSpec(model=str(tiny_checkpoint), device="cpu"),
+                   options=TranscribeOptions(max_new_tokens=6), chunking=Chunking(batch_size=1))
+    updates = list(run(spec, samples, engines=cache))
+    stages = [u.stage for u in updates]
+    assert stages[:2] == [Stage.LOAD_MODEL, Stage.LOAD_MODEL]
+    assert "cpu" in updates[1].note.lower()
+    assert Stage.SPEECH in stages and stages[-1] is Stage.TRANSCRIBE
+    assert updates[-1].fraction == 1.0
+    segments = [s for u in updates for s in u.segments]
+    assert segments and all(s.text for s in segments)
+    # A second job with the same engine does not load again.
+    again = run_to_transcript(spec, samples, engines=cache)
+    assert len(cache._factory.made) == 1
+    assert [s.text for s in again.segments] == [s.text for s in segments]
+
+
+def test_run_refuses_a_bad_spec_before_loading(tiny_checkpoint):
+    factory = CountingFactory(tiny_checkpoint)
+    bad = JobSpec(engine=EngineSpec(model=str(tiny_checkpoint)), chunking=Chunking(batch_size=0))
+    with pytest.raises(JobError):
+        list(run(bad, np.zeros(16000, np.float32), engines=EngineCache(factory)))
+    assert factory.made == []
