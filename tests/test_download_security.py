@@ -86,12 +86,19 @@ def test_a_listed_name_leading_outside_is_refused_and_nothing_is_written(
     assert hub.file_requests() == []
 
 
-def test_a_name_outside_the_expected_characters_is_refused(hub, tmp_path):
-    hub.repos[REPO].files["tokenizer\u202ejson.exe"] = FakeFile(PAYLOAD, lfs=False)
+@pytest.mark.parametrize("name", ["tokenizer\u202ejson.exe", "a\u200bb.json", "nul.json"])
+def test_a_name_outside_the_expected_characters_is_refused(hub, tmp_path, name):
+    hub.repos[REPO].files[name] = FakeFile(PAYLOAD, lfs=False)
     before = tree(tmp_path)
-    with pytest.raises(models.DownloadFailed, match="characters"):
+    with pytest.raises(models.DownloadFailed, match="name"):
         downloads.download("qwen3-asr-0.6b", endpoint=hub.url)
     assert tree(tmp_path) == before
+
+
+def test_names_in_other_scripts_and_sub_folders_are_downloaded(hub):
+    hub.repos[REPO].files["说明/示例 (1).txt"] = FakeFile("听写".encode(), lfs=False)
+    folder = downloads.download("qwen3-asr-0.6b", endpoint=hub.url)
+    assert (folder / "说明" / "示例 (1).txt").read_text(encoding="utf-8") == "听写"
 
 
 @pytest.mark.parametrize("commit", ["../../../../y", "z" * 40, "main"])

@@ -23,6 +23,7 @@ import os
 import re
 import shutil
 import time
+import unicodedata
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -95,8 +96,8 @@ HashKind = Literal["sha256", "git-sha1"]
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _SHA1 = re.compile(r"[0-9a-f]{40}")
-#: What a file name's components may hold: ASCII letters, digits and a few punctuation marks.
-_NAME_PART = re.compile(r"[A-Za-z0-9._+@=~,()\[\] -]+")
+#: ASCII a file name may hold besides letters and digits of any script (Chinese names too).
+_NAME_PUNCTUATION = frozenset("._+@=~,()[]- ")
 _DRIVE = re.compile(r"[A-Za-z]:")
 _WINDOWS_RESERVED = frozenset(
     ["con", "prn", "aux", "nul"] + [f"{p}{i}" for p in ("com", "lpt") for i in range(1, 10)]
@@ -629,7 +630,7 @@ def _unsafe_name(name: object) -> str | None:
 def _unusual_name(name: str) -> str | None:
     """Why a safe relative ``name`` is still not one Tingxie downloads, or None."""
     for part in name.split("/"):
-        if not _NAME_PART.fullmatch(part):
+        if not all(c in _NAME_PUNCTUATION or _is_letter_or_digit(c) for c in part):
             return "a name with characters other than letters, digits and ._+@=~,()[]- space"
         if part != part.strip() or part.endswith("."):
             return "a name whose part begins or ends with a space or ends with a dot"
@@ -638,6 +639,12 @@ def _unusual_name(name: str) -> str | None:
     if name.endswith(".incomplete"):
         return "a name ending in .incomplete, the suffix of unfinished downloads"
     return None
+
+
+def _is_letter_or_digit(c: str) -> bool:
+    # Letters and numbers of any script, never format characters (right-to-left overrides,
+    # zero-width joiners) or other spaces, which can disguise a name.
+    return unicodedata.category(c)[0] in "LN"
 
 
 def _etag_hash(etag: str | None) -> tuple[str | None, HashKind | None]:
