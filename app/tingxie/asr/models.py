@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,6 +86,8 @@ MODELS: tuple[ModelSpec, ...] = (
 )
 
 DEFAULT_MODEL = "qwen3-asr-0.6b"
+#: One half of a hub repository id (the hub's own rule): it names folders, so never "..".
+_REPO_PART = re.compile(r"[A-Za-z0-9](?:[\w.-]*[A-Za-z0-9_])?")
 #: Weight files in Python's pickle format, which can run code when loaded: never loaded.
 PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl")
 
@@ -170,7 +173,7 @@ def find_model(name_or_path: str | os.PathLike[str] | ModelSpec) -> ModelSpec:
             "Give the folder that holds config.json and the *.safetensors weights.",
         )
     parts = text.split("/")
-    if len(parts) == 2 and all(parts) and not text.startswith((".", "~")):
+    if len(parts) == 2 and all(_REPO_PART.fullmatch(p) and ".." not in p for p in parts):
         return ModelSpec(
             name=text,
             repo_id=text,
