@@ -272,6 +272,12 @@ def test_project_options_round_trip(make_panel, tmp_path):
     assert second.language() == "yue"
     assert second.model() == str(folder.resolve())
     assert "gone" in second.model_picker.message()
+    afile = tmp_path / "sub" / "afile"
+    afile.parent.mkdir()
+    afile.write_bytes(b"not a model")
+    assert not second.model_picker.set_model(str(afile))
+    assert second.model() == str(folder.resolve())
+    assert "is a file, not a model folder" in second.model_picker.message()
 
 
 # --------------------------------------------------------------------------- models

@@ -157,7 +157,7 @@ class ModelPicker(QWidget):
             return True
         try:
             spec = find_model(value)
-        except UnknownModel as exc:
+        except (UnknownModel, InvalidModelFolder) as exc:  # a file, not a folder
             self._set_message(str(exc), error=True)
             return False
         if spec.local_path is None:
