@@ -123,10 +123,11 @@ def test_an_lfs_sha256_that_is_a_path_is_refused(hub, tmp_path):
 
 
 @pytest.mark.parametrize("repo_id", ["a/..", "../b", "a/.x", "a/b c"])
-def test_a_repository_id_that_is_a_path_is_not_a_model(tmp_path, repo_id):
+def test_a_repository_id_that_is_a_path_is_not_a_model(hub, tmp_path, repo_id):
     with pytest.raises(models.UnknownModel):
-        downloads.download(repo_id, models_dir=tmp_path / "models")
+        downloads.download(repo_id, endpoint=hub.url, models_dir=tmp_path / "models")
     assert not (tmp_path / "models").exists()
+    assert hub.requests == []
 
 
 def test_a_symlinked_sub_folder_in_the_models_folder_is_not_followed(hub, tmp_path):
