@@ -8,7 +8,13 @@ It implements just what Tingxie's downloads and huggingface_hub's metadata calls
 
 Files live in memory. The hub can throttle every body (``bytes_per_second``), drop the
 connection once part-way through a file (``drop_once``), and records every request so a test
-can see the ``Range`` header of a resumed download. HTTP/1.0 (one request per connection)
+can see the ``Range`` header of a resumed download.
+
+It can also play a hostile or bare mirror: list file names, a commit id or an LFS sha256 of
+its choosing (set them on the repo and its files), leave sizes and hashes out of the listing
+(``listing_metadata``), send an md5 ETag or none (``etag_style``) with or without
+``X-Linked-Etag``, and answer every unknown file URL with some bytes (``serve_unknown``, for a
+client that would follow a traversal name). HTTP/1.0 (one request per connection)
 keeps shutdown simple: ``stop()`` joins every handler thread.
 """
 
@@ -32,11 +38,17 @@ class FakeFile:
     lfs: bool
     #: Bytes actually sent, when a test wants them to differ from what the listing promises.
     served: bytes | None = None
+    #: The LFS sha256 the listing gives instead of the real one (makes the file an LFS file).
+    listed_sha256: str | None = None
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
 
     @property
     def etag(self) -> str:
         if self.lfs:
-            return hashlib.sha256(self.data).hexdigest()
+            return self.sha256
         return git_blob_sha1(self.data)
 
 
@@ -73,6 +85,15 @@ class FakeHub:
         self.bytes_per_second: float | None = None
         #: Answer Range requests with 206; False mimics a server that ignores them.
         self.honour_range = True
+        #: False: the listing has names only (no size, blobId or lfs), like a bare mirror.
+        self.listing_metadata = True
+        #: "hub": ETag is the sha256 (LFS) or git sha1; "md5": the md5 of the content, as
+        #: a plain web server or object store sends; "none": no ETag header.
+        self.etag_style = "hub"
+        #: Send X-Linked-Etag (sha256) and X-Linked-Size for LFS files, as the real hub does.
+        self.linked_etag = False
+        #: Bytes served (200) for any file URL that names no known file, else 404.
+        self.serve_unknown: bytes | None = None
         self._drops: dict[str, int] = {}
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -157,6 +178,7 @@ class FakeHub:
             return self._drops.pop(path, None)
 
 
+# Matched against the still-quoted path, so a quoted "/" in a revision stays in the revision.
 _RESOLVE = re.compile(r"^/(?P<repo>[^/]+/[^/]+)/resolve/(?P<rev>[^/]+)/(?P<path>.+)$")
 _API = re.compile(r"^/api/models/(?P<repo>[^/]+/[^/]+)(?:/revision/(?P<rev>[^/]+))?$")
 _RANGE = re.compile(r"^bytes=(\d+)-(\d*)$")
@@ -178,12 +200,17 @@ def _make_handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
 
         def _serve(self, send_body: bool) -> None:
             hub._record(self)
-            path = unquote(urlsplit(self.path).path)
+            path = urlsplit(self.path).path
             try:
                 if m := _API.match(path):
-                    self._model_info(m["repo"], m["rev"], "blobs=true" in self.path.lower())
+                    rev = unquote(m["rev"]) if m["rev"] else None
+                    blobs = "blobs=true" in self.path.lower()
+                    self._model_info(unquote(m["repo"]), rev, blobs)
                 elif m := _RESOLVE.match(path):
-                    self._resolve(m["repo"], m["rev"], m["path"], send_body)
+                    repo, rev, name = (unquote(m[k]) for k in ("repo", "rev", "path"))
+                    self._resolve(repo, rev, name, send_body)
+                elif hub.serve_unknown is not None:
+                    self._send_file(FakeFile(hub.serve_unknown, lfs=False), None, send_body, "")
                 else:
                     self._error(404, "RepoNotFound", "Not found")
             except (BrokenPipeError, ConnectionResetError):
@@ -206,11 +233,12 @@ def _make_handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
             siblings = []
             for name, f in repo.files.items():
                 entry: dict[str, object] = {"rfilename": name}
-                if blobs:
+                if blobs and hub.listing_metadata:
                     entry["size"] = len(f.data)
                     entry["blobId"] = git_blob_sha1(f.data)
-                    if f.lfs:
-                        entry["lfs"] = {"size": len(f.data), "sha256": f.etag, "pointerSize": 134}
+                    if f.lfs or f.listed_sha256 is not None:
+                        sha256 = f.listed_sha256 if f.listed_sha256 is not None else f.etag
+                        entry["lfs"] = {"size": len(f.data), "sha256": sha256, "pointerSize": 134}
                 siblings.append(entry)
             body = json.dumps(
                 {"_id": "0" * 24, "id": repo.repo_id, "modelId": repo.repo_id,
@@ -227,9 +255,14 @@ def _make_handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
             if repo is None:
                 return
             f = repo.files.get(name)
+            if f is None and hub.serve_unknown is not None:
+                f = FakeFile(hub.serve_unknown, lfs=False)
             if f is None:
                 self._error(404, "EntryNotFound", "Entry not found", repo.commit)
                 return
+            self._send_file(f, repo.commit, send_body, name)
+
+        def _send_file(self, f: FakeFile, commit: str | None, send_body: bool, name: str) -> None:
             size = len(f.data)
             start, end = 0, size - 1
             status = 200
@@ -248,8 +281,15 @@ def _make_handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Type", "application/octet-stream")
             self.send_header("Content-Length", str(end - start + 1))
             self.send_header("Accept-Ranges", "bytes")
-            self.send_header("ETag", f'"{f.etag}"')
-            self.send_header("X-Repo-Commit", repo.commit)
+            if hub.etag_style == "hub":
+                self.send_header("ETag", f'"{f.etag}"')
+            elif hub.etag_style == "md5":
+                self.send_header("ETag", f'"{hashlib.md5(f.data).hexdigest()}"')
+            if hub.linked_etag and f.lfs:
+                self.send_header("X-Linked-Etag", f'"{f.sha256}"')
+                self.send_header("X-Linked-Size", str(size))
+            if commit is not None:
+                self.send_header("X-Repo-Commit", commit)
             if status == 206:
                 self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
             self.end_headers()

@@ -27,7 +27,12 @@ from tingxie.asr.checkpoint import (
     resolve_checkpoint,
 )
 from tingxie.asr.engine import TranscribeOptions
-from tingxie.asr.errors import CorruptWeights, ModelNotFound, NotAQwen3ASRCheckpoint
+from tingxie.asr.errors import (
+    CorruptWeights,
+    ModelNotFound,
+    NotAQwen3ASRCheckpoint,
+    WeightsDoNotMatch,
+)
 from tingxie.asr.qwen3 import Qwen3ASREngine
 from tingxie.core.errors import TingxieError
 
@@ -217,7 +222,8 @@ def test_folders_that_are_not_qwen3_asr(tiny_checkpoint, tmp_path):
     shutil.copy(tiny_checkpoint / "config.json", pickled)
     (pickled / "pytorch_model.bin").write_bytes(b"\x80\x04")
     err = load_error(pickled)
-    assert isinstance(err, NotAQwen3ASRCheckpoint) and ".safetensors" in str(err)
+    assert isinstance(err, NotAQwen3ASRCheckpoint) and "safetensors" in str(err)
+    assert "pickle" in str(err) and "unsafe" in str(err)
 
     aligner = tmp_path / "aligner"
     shutil.copytree(tiny_checkpoint, aligner)
@@ -236,8 +242,9 @@ def test_truncated_weights(tiny_checkpoint, tmp_path):
     with pytest.raises(CorruptWeights, match="truncated"):
         check_weights(folder)
     err = load_error(folder)
-    assert isinstance(err, CorruptWeights)
+    assert isinstance(err, CorruptWeights) and not isinstance(err, WeightsDoNotMatch)
     assert "model.safetensors" in str(err) and "download it again" in str(err)
+    assert "interrupted" in str(err)
 
     weights.write_bytes(b"\xff" * 64)  # a damaged header
     assert isinstance(load_error(folder), CorruptWeights)
@@ -249,8 +256,72 @@ def test_missing_tensors(tiny_checkpoint, tmp_path):
     del tensors["model.language_model.layers.1.mlp.down_proj.weight"]
     save_file(tensors, str(folder / "model.safetensors"), metadata={"format": "pt"})
     err = load_error(folder)
-    assert isinstance(err, CorruptWeights)
-    assert "layers.1.mlp.down_proj.weight" in str(err)
+    assert isinstance(err, WeightsDoNotMatch)
+    assert "layers.1.mlp.down_proj.weight" in str(err) and "missing" in str(err)
+    assert "do not match the configuration" in str(err) and "interrupted" not in str(err)
+
+
+def test_weights_of_another_size_are_not_blamed_on_the_download(tiny_checkpoint, tmp_path):
+    folder = copy_of(tiny_checkpoint, tmp_path)
+    config = json.loads((folder / "config.json").read_text())
+    config["text_config"]["intermediate_size"] *= 2  # a config.json of another model size
+    (folder / "config.json").write_text(json.dumps(config))
+    err = load_error(folder)
+    assert isinstance(err, WeightsDoNotMatch)
+    message = str(err)
+    assert str(folder) in message
+    assert "do not match the configuration" in message and "not a Qwen3-ASR checkpoint" in message
+    assert "interrupted" not in message
+    assert "mlp.down_proj.weight is [32, 64], config.json wants [32, 128]" in message
+
+
+# How each breaks a working template (the released one, given as the argument).
+BROKEN_TEMPLATES = {
+    "syntax": lambda good: "{% for %}" + good,
+    "sandbox": lambda good: "{{ ''.__class__.__mro__[1].__subclasses__() }}" + good,
+    "range": lambda good: "{% for i in range(10 ** 9) %}{% endfor %}" + good,
+    "no-audio": lambda good: good.replace("<|audio_start|><|audio_pad|><|audio_end|>", ""),
+    "no-content": lambda good: "{{ '<|im_start|>user\\n' }}",
+}
+EXPECTED_CAUSE = {
+    "syntax": "TemplateSyntaxError",
+    "sandbox": "SecurityError",
+    "range": "OverflowError",
+    "no-audio": "does not put the audio into the prompt",
+    "no-content": "continue_final_message",
+}
+
+
+@pytest.mark.parametrize("kind", BROKEN_TEMPLATES)
+def test_a_broken_or_refused_chat_template_fails_the_load_naming_the_folder(
+    tiny_checkpoint, tmp_path, kind
+):
+    folder = copy_of(tiny_checkpoint, tmp_path)
+    template = folder / "chat_template.jinja"
+    broken = BROKEN_TEMPLATES[kind](template.read_text())
+    assert broken != template.read_text()
+    template.write_text(broken)
+    err = load_error(folder)
+    assert isinstance(err, NotAQwen3ASRCheckpoint)
+    assert str(folder) in str(err) and "chat template" in str(err)
+    assert EXPECTED_CAUSE[kind] in str(err)
+
+
+def test_a_template_that_fails_only_for_one_language_fails_that_transcription(
+    tiny_checkpoint, tmp_path
+):
+    folder = copy_of(tiny_checkpoint, tmp_path)
+    template = (folder / "chat_template.jinja").read_text()
+    trap = (
+        "{% if 'language Chinese' in (messages | string) %}"
+        "{{ raise_exception('no') }}{% endif %}"
+    )
+    (folder / "chat_template.jinja").write_text(trap + template)
+    engine = Qwen3ASREngine(folder, device="cpu")
+    engine.load()
+    with pytest.raises(NotAQwen3ASRCheckpoint, match="chat template") as err:
+        engine.transcribe_batch(AUDIO[:1], TranscribeOptions(language="zh"))
+    assert str(folder) in str(err.value)
 
 
 def test_a_shard_listed_in_the_index_but_missing(tiny_original_checkpoint, tmp_path):

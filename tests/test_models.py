@@ -186,6 +186,38 @@ def test_use_local_folder_says_what_is_missing(tmp_path):
         models.use_local_folder(unfinished)
 
 
+def test_a_folder_with_only_pickle_weights_is_called_unsafe_not_incomplete(tmp_path, capsys):
+    folder = tmp_path / "pickled"
+    folder.mkdir()
+    (folder / "config.json").write_text('{"model_type": "qwen3_asr"}')
+    (folder / "pytorch_model.bin").write_bytes(b"\x80\x04")
+    for call in (models.require_model, models.use_local_folder):
+        with pytest.raises(models.InvalidModelFolder) as info:
+            call(str(folder))
+        message = str(info.value)
+        assert "pytorch_model.bin" in message and "pickle" in message and "unsafe" in message
+        assert "Convert them to safetensors" in message and "download" in message
+        assert "complete" not in message
+
+    status = cli.main(["transcribe", str(tmp_path / "a.wav"), "--model", str(folder)])
+    err = capsys.readouterr().err
+    assert status != 0 and "pickle" in err and "Traceback" not in err
+
+
+def test_a_model_path_that_is_a_file_says_so(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "afile").write_bytes(b"not a model")
+    for call in (models.find_model, models.require_model):
+        with pytest.raises(models.InvalidModelFolder, match="is a file, not a model folder"):
+            call("sub/afile")
+
+    status = cli.main(["transcribe", "a.wav", "--model", "sub/afile"])
+    err = capsys.readouterr().err
+    assert status != 0 and "is a file, not a model folder" in err
+    assert "not downloaded" not in err
+
+
 def test_looking_for_models_never_touches_the_network(hub, monkeypatch, tmp_path):
     monkeypatch.setenv("HF_ENDPOINT", hub.url)
     for spec in models.MODELS:

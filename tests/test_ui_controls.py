@@ -269,6 +269,12 @@ def test_project_options_round_trip(make_panel, tmp_path):
     assert second.language() == "yue"
     assert second.model() == str(folder.resolve())
     assert "gone" in second.model_picker.message()
+    afile = tmp_path / "sub" / "afile"
+    afile.parent.mkdir()
+    afile.write_bytes(b"not a model")
+    assert not second.model_picker.set_model(str(afile))
+    assert second.model() == str(folder.resolve())
+    assert "is a file, not a model folder" in second.model_picker.message()
 
 
 # --------------------------------------------------------------------------- models
@@ -325,6 +331,7 @@ def test_nothing_is_downloaded_without_a_click(make_panel, monkeypatch):
         raise AssertionError("downloaded without being asked")
 
     monkeypatch.setattr(downloads, "download", forbidden)
+    monkeypatch.setattr(downloads, "download_model", forbidden)
     panel = make_panel()
     panel.show()
     panel.model_picker.combo.setCurrentIndex(1)
@@ -381,6 +388,22 @@ def test_a_download_shows_progress_can_be_cancelled_and_resumed(panel, qtbot, se
     assert finished[-1] == ("qwen3-asr-0.6b", str(folder.resolve()))
     assert (folder / "model.safetensors").read_bytes() == WEIGHTS
     assert not picker.download_button.isEnabled()
+
+
+def test_a_download_nothing_could_verify_says_so(panel, qtbot, settings, tmp_path):
+    picker = panel.model_picker
+    settings.set(keys.MODELS_DIR, str(tmp_path / "models"))
+    with FakeHub() as hub:
+        hub.add_repo("Qwen/Qwen3-ASR-0.6B-hf", REPO_FILES)
+        hub.listing_metadata = False  # a bare mirror: names only, md5 ETags
+        hub.etag_style = "md5"
+        settings.set(keys.HF_ENDPOINT, hub.url)
+        picker.download_button.click()
+        qtbot.waitUntil(lambda: not picker.is_downloading(), timeout=10_000)
+    message = picker.message()
+    assert "Downloaded" in message and "unverified" in message
+    assert "model.safetensors" in message
+    assert picker.combo.itemText(0).endswith("· downloaded")
 
 
 def test_deleting_the_panel_stops_its_download(settings, background, qtbot, tmp_path):

@@ -246,11 +246,12 @@ def detect_layout(folder: str | Path) -> Layout:
             folder, "its config.json has neither thinker_config nor audio_config/text_config"
         )
     if not weight_files(folder):
-        if any(folder.glob("*.bin")) or any(folder.glob("*.pt")):
+        if any(folder.glob("*.bin")) or any(folder.glob("*.pt")) or any(folder.glob("*.pth")):
             raise NotAQwen3ASRCheckpoint(
                 folder,
-                "it has only PyTorch pickle weights (.bin), which Tingxie does not load because "
-                "they can run code; use the .safetensors version of the model",
+                "it has only PyTorch pickle weights (.bin), which are unsafe (they can run code) "
+                "and which Tingxie does not load; convert them to safetensors or download the "
+                "safetensors checkpoint",
             )
         raise NotAQwen3ASRCheckpoint(folder, "it has no .safetensors weights")
     return layout

@@ -7,6 +7,12 @@ and deletes it when the download fails or is interrupted, so a cancelled 2 GB do
 start again from zero; it also hands data to its progress hook only every 10 MB, too coarse for
 a prompt cancel. We still use huggingface_hub for everything else: the file listing
 (``HfApi.model_info``), the HTTP session, headers and token, and its typed HTTP errors.
+
+Everything a server says is untrusted: file names, the commit id and hashes are checked (see
+:func:`_check_name`) and every path is checked to lie inside its folder before a byte is
+written, so a hostile mirror cannot write outside the model's folder. Files are verified
+against the hub's sha256 (LFS files) or git blob sha1; a file no hash from the server can
+check is still downloaded, and :attr:`DownloadResult.unverified` names it.
 """
 
 from __future__ import annotations
@@ -14,13 +20,15 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import re
 import shutil
 import time
+import unicodedata
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from tingxie.asr.models import (
     DEFAULT_ENDPOINT,
@@ -84,11 +92,44 @@ _SKIPPED_NAMES = {".gitattributes"}
 _RETRY_STATUS = {408, 429, 500, 502, 503, 504}
 
 
+HashKind = Literal["sha256", "git-sha1"]
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_SHA1 = re.compile(r"[0-9a-f]{40}")
+#: ASCII a file name may hold besides letters and digits of any script (Chinese names too).
+_NAME_PUNCTUATION = frozenset("._+@=~,()[]- ")
+_DRIVE = re.compile(r"[A-Za-z]:")
+_WINDOWS_RESERVED = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"{p}{i}" for p in ("com", "lpt") for i in range(1, 10)]
+)
+_MAX_NAME_LENGTH = 400
+
+
 @dataclass(frozen=True)
 class _RemoteFile:
-    name: str
+    name: str  # checked by _check_name: a relative POSIX path inside the model folder
     size: int
-    etag: str  # git blob sha1, or sha256 for LFS files: what the hub sends as ETag
+    #: The hash the content is checked against (lowercase hex), and which kind it is; a file
+    #: the server gave no usable hash for has ``kind`` None.
+    digest: str
+    kind: HashKind | None
+    #: Name of its blob in the cache layout: the hash, or for an unverified file a hex
+    #: name derived from what the server said about it (stable, so a resume finds it).
+    blob: str
+
+
+@dataclass(frozen=True)
+class DownloadResult:
+    """Where a model ended up, and which of its files could not be verified.
+
+    ``unverified`` names the files of this download that the server gave no sha256 or git
+    hash for (a mirror that sends only an md5 ETag, or none): they were downloaded but nothing
+    checked their content. Empty for a model found complete on disk, a local folder, or
+    ModelScope (its client checks its own files).
+    """
+
+    folder: Path
+    unverified: tuple[str, ...] = ()
 
 
 def download(
@@ -100,7 +141,28 @@ def download(
     progress: ProgressHook | None = None,
     cancel: CancelToken | None = None,
 ) -> Path:
-    """Download a model and return its folder; resumes what an earlier attempt left.
+    """Download a model and return its folder (see :func:`download_model`, which also says
+    which files could not be verified)."""
+    return download_model(
+        spec,
+        source=source,
+        endpoint=endpoint,
+        models_dir=models_dir,
+        progress=progress,
+        cancel=cancel,
+    ).folder
+
+
+def download_model(
+    spec: ModelSpec | str,
+    *,
+    source: Source = "huggingface",
+    endpoint: str | None = None,
+    models_dir: str | os.PathLike[str] | None = None,
+    progress: ProgressHook | None = None,
+    cancel: CancelToken | None = None,
+) -> DownloadResult:
+    """Download a model; resumes what an earlier attempt left.
 
     ``source="huggingface"`` (default) fetches from ``endpoint`` (a mirror such as
     https://hf-mirror.com), else ``HF_ENDPOINT``, else huggingface.co, into the Hugging Face
@@ -111,18 +173,20 @@ def download(
     thread about ten times a second. ``cancel`` is checked between network reads: the call then
     raises :class:`~tingxie.core.errors.Cancelled` and keeps the partial files, so the next call
     resumes them with an HTTP Range request. Raises :class:`DownloadFailed` when the server
-    cannot be reached or answers with an error, :class:`NotEnoughDiskSpace` when the disk is
-    too small. A model that is already complete there is returned without network access.
+    cannot be reached or answers with an error (also when its listing holds an unsafe file
+    name, commit id or hash: then nothing is written), :class:`NotEnoughDiskSpace` when the
+    disk is too small. A model that is already complete there is returned without network
+    access. The result's ``unverified`` names files no server hash could check.
     """
     spec = find_model(spec)
     if spec.local_path is not None:
-        return use_local_folder(spec.local_path)
+        return DownloadResult(use_local_folder(spec.local_path))
     if source not in SOURCES:
         raise ValueError(f"Unknown source {source!r}; use one of {', '.join(SOURCES)}.")
     if cancel is not None:
         cancel.raise_if_cancelled()
     if source == "modelscope":
-        return _download_modelscope(spec, models_dir, progress, cancel)
+        return DownloadResult(_download_modelscope(spec, models_dir, progress, cancel))
     return _HubDownload(spec, endpoint, models_dir, progress, cancel).run()
 
 
@@ -167,10 +231,11 @@ class _Progress:
 
 
 class _Checksum:
-    """Incremental check of a file against the hub's ETag (sha256 for LFS, git sha1 otherwise)."""
+    """Incremental check of a file against the hub's hash (sha256 for LFS, git sha1 otherwise)."""
 
-    def __init__(self, etag: str, size: int) -> None:
-        self.etag = etag.lower()
+    def __init__(self, digest: str, kind: HashKind | None, size: int) -> None:
+        self.etag = digest
+        self.kind = kind
         self.size = size
         self.hashed = 0
         self._hash: Any = None
@@ -178,11 +243,11 @@ class _Checksum:
 
     def reset(self) -> None:
         self.hashed = 0
-        if len(self.etag) == 64:
+        if self.kind == "sha256":
             self._hash = hashlib.sha256()
-        elif len(self.etag) == 40:
+        elif self.kind == "git-sha1":
             self._hash = hashlib.sha1(f"blob {self.size}\0".encode(), usedforsecurity=False)
-        else:  # a mirror with an ETag of another kind: nothing to check against
+        else:  # nothing to check against: the result reports the file as unverified
             self._hash = None
 
     def update(self, data: bytes) -> None:
@@ -233,20 +298,38 @@ class _HubDownload:
 
     # ---- layout: a plain folder, or huggingface_hub's blobs + snapshots
 
+    def destination(self, commit: str) -> Path:
+        return self.folder if self.folder is not None else self.storage / "snapshots" / commit
+
     def final_path(self, commit: str, f: _RemoteFile) -> Path:
-        if self.folder is not None:
-            return self.folder / f.name
-        return self.storage / "snapshots" / commit / f.name
+        return self.destination(commit) / f.name
+
+    def blob_path(self, f: _RemoteFile) -> Path:
+        return self.storage / "blobs" / f.blob
 
     def partial_path(self, f: _RemoteFile) -> Path:
         if self.folder is not None:
             return self.folder / (f.name + ".incomplete")
-        return self.storage / "blobs" / (f.etag + ".incomplete")
+        return self.storage / "blobs" / (f.blob + ".incomplete")
+
+    def check_paths(self, commit: str, f: _RemoteFile) -> None:
+        """Raise :class:`DownloadFailed` unless every path of ``f`` lies inside its folder.
+
+        Names were checked already; this also catches a sub-folder of the destination that
+        is a symlink leading elsewhere.
+        """
+        _require_inside(self, f.name, self.final_path(commit, f), self.destination(commit))
+        if self.folder is None:
+            blobs = self.storage / "blobs"
+            _require_inside(self, f.name, self.blob_path(f), blobs)
+            _require_inside(self, f.name, self.partial_path(f), blobs)
+        else:
+            _require_inside(self, f.name, self.partial_path(f), self.folder)
 
     def bytes_on_disk(self, commit: str, f: _RemoteFile) -> int:
         if self.final_path(commit, f).is_file():
             return f.size
-        if self.folder is None and (self.storage / "blobs" / f.etag).is_file():
+        if self.folder is None and self.blob_path(f).is_file():
             return f.size
         partial = self.partial_path(f)
         return min(partial.stat().st_size, f.size) if partial.is_file() else 0
@@ -254,10 +337,11 @@ class _HubDownload:
     def finish(self, commit: str, f: _RemoteFile, partial: Path) -> None:
         final = self.final_path(commit, f)
         final.parent.mkdir(parents=True, exist_ok=True)
+        self.check_paths(commit, f)  # again, now that the parent folders exist
         if self.folder is not None:
             os.replace(partial, final)
             return
-        blob = self.storage / "blobs" / f.etag
+        blob = self.blob_path(f)
         if partial.exists():
             os.replace(partial, blob)
         if final.is_symlink() or final.exists():
@@ -276,12 +360,12 @@ class _HubDownload:
 
     # ---- the download
 
-    def run(self) -> Path:
+    def run(self) -> DownloadResult:
         if self.folder is not None and is_complete_model_folder(self.folder):
-            return self.folder
+            return DownloadResult(self.folder)
         for snapshot in _hf_snapshots(self.storage) if self.folder is None else ():
             if is_complete_model_folder(snapshot):
-                return snapshot
+                return DownloadResult(snapshot)
         try:
             return self._run()
         except Cancelled:
@@ -304,8 +388,10 @@ class _HubDownload:
                 ) from exc
             raise
 
-    def _run(self) -> Path:
+    def _run(self) -> DownloadResult:
         commit, files = self._list_files()
+        for f in files:  # before anything is written, even the lock file
+            self.check_paths(commit, f)
         self.cancel.raise_if_cancelled()
         total = sum(f.size for f in files)
         have = sum(self.bytes_on_disk(commit, f) for f in files)
@@ -335,7 +421,7 @@ class _HubDownload:
                     continue
                 progress.start_file(f.name)
                 partial = self.partial_path(f)
-                blob_done = self.folder is None and (self.storage / "blobs" / f.etag).is_file()
+                blob_done = self.folder is None and self.blob_path(f).is_file()
                 if not blob_done:
                     self._fetch(commit, f, partial, progress)
                 self.finish(commit, f, partial)
@@ -343,7 +429,7 @@ class _HubDownload:
             progress.emit(force=True)
         finally:
             lock.release()
-        folder = self.folder or self.storage / "snapshots" / commit
+        folder = self.destination(commit)
         if not is_complete_model_folder(folder):
             raise DownloadFailed(
                 self.spec,
@@ -351,7 +437,8 @@ class _HubDownload:
                 "the repository does not hold a complete checkpoint "
                 "(config.json and safetensors weights)",
             )
-        return folder
+        unverified = tuple(sorted(f.name for f in files if f.kind is None))
+        return DownloadResult(folder, unverified)
 
     def _list_files(self) -> tuple[str, list[_RemoteFile]]:
         from huggingface_hub import HfApi, constants, get_hf_file_metadata, hf_hub_url
@@ -359,32 +446,86 @@ class _HubDownload:
         info = HfApi(endpoint=self.endpoint).model_info(
             self.spec.repo_id, files_metadata=True, timeout=constants.HF_HUB_ETAG_TIMEOUT
         )
-        commit = info.sha
+        commit = self._commit(info.sha) if info.sha is not None else None
+        siblings = list(info.siblings or [])
+        for sibling in siblings:  # every name, also of files we skip: a hostile listing fails
+            self._check_name(sibling.rfilename, wanted=False)
         files: list[_RemoteFile] = []
-        for sibling in info.siblings or []:
+        for sibling in siblings:
             name = sibling.rfilename
             if name in _SKIPPED_NAMES or name.lower().endswith(_SKIPPED_SUFFIXES):
                 continue
+            self._check_name(name, wanted=True)
             size = sibling.size
-            etag = sibling.lfs.sha256 if sibling.lfs else sibling.blob_id
-            if size is None or etag is None or commit is None:
-                # A mirror without file metadata in its listing: ask for this one file.
+            digest: str | None = None
+            kind: HashKind | None = None
+            if sibling.lfs is not None and sibling.lfs.sha256 is not None:
+                digest, kind = self._hash(name, sibling.lfs.sha256, "sha256"), "sha256"
+            elif sibling.lfs is None and sibling.blob_id is not None:
+                digest, kind = self._hash(name, sibling.blob_id, "git-sha1"), "git-sha1"
+            etag = digest
+            if size is None or kind is None or commit is None:
+                # A mirror without (all) file metadata in its listing: ask for this one file.
+                # Its answer prefers X-Linked-Etag, the sha256 of an LFS file.
                 url = hf_hub_url(self.spec.repo_id, name, revision=commit, endpoint=self.endpoint)
                 meta = get_hf_file_metadata(url, endpoint=self.endpoint)
                 size = meta.size if size is None else size
-                etag = meta.etag if etag is None else etag
-                commit = commit or meta.commit_hash
-            if size is None or etag is None or commit is None:
+                if commit is None and meta.commit_hash is not None:
+                    commit = self._commit(meta.commit_hash)
+                if kind is None:
+                    etag = meta.etag
+                    digest, kind = _etag_hash(meta.etag)
+            if size is None or commit is None:
                 raise DownloadFailed(
-                    self.spec, self.endpoint, f"the server gave no size or ETag for {name}"
+                    self.spec, self.endpoint, f"the server gave no size for {name}"
                 )
-            files.append(_RemoteFile(name, size, etag))
+            if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+                raise DownloadFailed(
+                    self.spec, self.endpoint, f"the server gave an invalid size for {name}"
+                )
+            if kind is None:
+                seed = f"{commit}\0{name}\0{size}\0{etag or ''}".encode()
+                blob = "unverified-" + hashlib.sha256(seed).hexdigest()
+                files.append(_RemoteFile(name, size, "", None, blob))
+            else:
+                assert digest is not None
+                files.append(_RemoteFile(name, size, digest, kind, digest))
         if not files or commit is None:
             raise DownloadFailed(self.spec, self.endpoint, "the repository lists no files")
         # Small files first, the weights next, config.json last: a folder with config.json
         # in it is a finished download.
         files.sort(key=lambda f: (f.name == "config.json", f.size))
         return commit, files
+
+    def _untrusted(self, what: str) -> DownloadFailed:
+        return DownloadFailed(
+            self.spec,
+            self.endpoint,
+            f"{what}; nothing was written",
+            "This server cannot be trusted: download from huggingface.co or another mirror.",
+        )
+
+    def _check_name(self, name: object, wanted: bool) -> None:
+        """Raise unless ``name`` is a safe relative POSIX path (``wanted``: also one of the
+        expected characters, as every file Tingxie downloads must be)."""
+        problem = _unsafe_name(name) or (_unusual_name(str(name)) if wanted else None)
+        if problem:
+            raise self._untrusted(f"it listed a file named {name!r}, {problem}")
+
+    def _commit(self, commit: object) -> str:
+        text = commit.lower() if isinstance(commit, str) else ""
+        if not (_SHA1.fullmatch(text) or _SHA256.fullmatch(text)):
+            raise self._untrusted(
+                f"it gave the commit id {commit!r}, which is not 40 hexadecimal digits"
+            )
+        return text
+
+    def _hash(self, name: str, value: object, kind: HashKind) -> str:
+        text = value.lower() if isinstance(value, str) else ""
+        pattern, what = (_SHA256, "sha256") if kind == "sha256" else (_SHA1, "git hash")
+        if not pattern.fullmatch(text):
+            raise self._untrusted(f"it gave {name} the {what} {value!r}, which is not hexadecimal")
+        return text
 
     def _fetch(self, commit: str, f: _RemoteFile, partial: Path, progress: _Progress) -> None:
         """Stream one file into ``partial``, resuming it, retrying dropped connections."""
@@ -396,7 +537,8 @@ class _HubDownload:
         base_headers = build_hf_headers(library_name="tingxie")
         base_headers["Accept-Encoding"] = "identity"  # exact sizes, byte ranges that mean bytes
         partial.parent.mkdir(parents=True, exist_ok=True)
-        checksum = _Checksum(f.etag, f.size)
+        self.check_paths(commit, f)  # again, now that the parent folders exist
+        checksum = _Checksum(f.digest, f.kind, f.size)
         stalled = 0
         while True:
             have = partial.stat().st_size if partial.exists() else 0
@@ -463,6 +605,66 @@ class _HubDownload:
 
         advice = "" if isinstance(exc, OfflineModeIsEnabled) else None
         return DownloadFailed(self.spec, self.endpoint, _reason(exc, self.spec.repo_id), advice)
+
+
+def _unsafe_name(name: object) -> str | None:
+    """Why ``name`` (a file name from a server) could lead outside the model folder, or None."""
+    if not isinstance(name, str) or not name:
+        return "an empty name"
+    if len(name) > _MAX_NAME_LENGTH:
+        return "a name far too long"
+    if "\\" in name:
+        return "a name with a backslash"
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+        return "a name with control characters"
+    if name.startswith("/") or _DRIVE.match(name):
+        return "an absolute path"
+    parts = name.split("/")
+    if any(part == "" for part in parts):
+        return "a name with an empty path component"
+    if any(part in (".", "..") for part in parts):
+        return "a name with a '.' or '..' component"
+    return None
+
+
+def _unusual_name(name: str) -> str | None:
+    """Why a safe relative ``name`` is still not one Tingxie downloads, or None."""
+    for part in name.split("/"):
+        if not all(c in _NAME_PUNCTUATION or _is_letter_or_digit(c) for c in part):
+            return "a name with characters other than letters, digits and ._+@=~,()[]- space"
+        if part != part.strip() or part.endswith("."):
+            return "a name whose part begins or ends with a space or ends with a dot"
+        if part.split(".", 1)[0].lower() in _WINDOWS_RESERVED:
+            return "a name Windows reserves for devices"
+    if name.endswith(".incomplete"):
+        return "a name ending in .incomplete, the suffix of unfinished downloads"
+    return None
+
+
+def _is_letter_or_digit(c: str) -> bool:
+    # Letters and numbers of any script, never format characters (right-to-left overrides,
+    # zero-width joiners) or other spaces, which can disguise a name.
+    return unicodedata.category(c)[0] in "LN"
+
+
+def _etag_hash(etag: str | None) -> tuple[str | None, HashKind | None]:
+    """The hash an ETag (or X-Linked-Etag) gives: a sha256, a git sha1, or (None, None) for
+    anything else (an md5, a server's own tag), which cannot verify the content."""
+    text = (etag or "").strip().lower()
+    if _SHA256.fullmatch(text):
+        return text, "sha256"
+    if _SHA1.fullmatch(text):
+        return text, "git-sha1"
+    return None, None
+
+
+def _require_inside(download: _HubDownload, name: str, path: Path, root: Path) -> None:
+    """Raise :class:`DownloadFailed` unless ``path`` (its parent folders resolved, symlinks
+    followed) lies inside ``root``."""
+    real_root = root.resolve()
+    real = path.parent.resolve() / path.name
+    if real == real_root or not real.is_relative_to(real_root):
+        raise download._untrusted(f"its file {name!r} would be written outside {root}")
 
 
 def _check_free_space(folder: Path, remaining: int) -> None:

@@ -20,6 +20,7 @@ __all__ = [
     "NotAQwen3ASRCheckpoint",
     "OutOfMemory",
     "UnsupportedLanguage",
+    "WeightsDoNotMatch",
 ]
 
 
@@ -59,6 +60,23 @@ class CorruptWeights(TingxieError):
         super().__init__(
             f"{self.path}: {problem}. The download was probably interrupted or the file was "
             "damaged: delete the model and download it again (`tingxie models download NAME`)."
+        )
+
+
+class WeightsDoNotMatch(CorruptWeights):
+    """The weight files are whole but do not fit the folder's config.json: another size of
+    model, or files from different checkpoints mixed in one folder (not a broken download)."""
+
+    def __init__(self, folder: str | Path, detail: str) -> None:
+        self.path = Path(folder)
+        self.problem = detail
+        TingxieError.__init__(
+            self,
+            f"{self.path}: the weights do not match the configuration in config.json "
+            f"({detail}). This is not a Qwen3-ASR checkpoint of this size, or its files come "
+            "from different models. Put one checkpoint's files, all of them, in a folder of "
+            "their own, or download the model again into an empty folder "
+            "(`tingxie models download NAME`).",
         )
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,6 +86,10 @@ MODELS: tuple[ModelSpec, ...] = (
 )
 
 DEFAULT_MODEL = "qwen3-asr-0.6b"
+#: One half of a hub repository id (the hub's own rule): it names folders, so never "..".
+_REPO_PART = re.compile(r"[A-Za-z0-9](?:[\w.-]*[A-Za-z0-9_])?")
+#: Weight files in Python's pickle format, which can run code when loaded: never loaded.
+PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl")
 
 
 class UnknownModel(TingxieError):
@@ -147,7 +152,8 @@ def find_model(name_or_path: str | os.PathLike[str] | ModelSpec) -> ModelSpec:
 
     A folder that exists on disk gives a spec with ``local_path`` set (its shape is not
     checked here; see :func:`use_local_folder`). An ``org/name`` id outside the registry gives
-    an ad-hoc spec of unknown size. Raises :class:`UnknownModel` otherwise.
+    an ad-hoc spec of unknown size. Raises :class:`InvalidModelFolder` for a path that is a
+    file (not a folder), :class:`UnknownModel` otherwise.
     """
     if isinstance(name_or_path, ModelSpec):
         return name_or_path
@@ -160,8 +166,14 @@ def find_model(name_or_path: str | os.PathLike[str] | ModelSpec) -> ModelSpec:
     path = Path(text).expanduser()
     if path.is_dir():
         return _spec_for_folder(path)
+    if text and path.exists():  # `sub/afile` would otherwise read as a repository id
+        raise InvalidModelFolder(
+            path,
+            "is a file, not a model folder.",
+            "Give the folder that holds config.json and the *.safetensors weights.",
+        )
     parts = text.split("/")
-    if len(parts) == 2 and all(parts) and not text.startswith((".", "~")):
+    if len(parts) == 2 and all(_REPO_PART.fullmatch(p) and ".." not in p for p in parts):
         return ModelSpec(
             name=text,
             repo_id=text,
@@ -308,10 +320,17 @@ def model_path(
 def require_model(
     spec_or_name: ModelSpec | str, models_dir: str | os.PathLike[str] | None = None
 ) -> Path:
-    """Like :func:`model_path` but raises :class:`ModelNotDownloaded` instead of ``None``."""
+    """Like :func:`model_path` but raises instead of returning ``None``.
+
+    For a folder the user gave, :class:`InvalidModelFolder` says what is wrong with it (no
+    config.json, only pickle weights, an unfinished download...); for a known model or a
+    repository id, :class:`ModelNotDownloaded` says how to download it.
+    """
     spec = find_model(spec_or_name)
     path = model_path(spec, models_dir)
     if path is None:
+        if spec.local_path is not None:
+            use_local_folder(spec.local_path)  # raises with the specific problem
         raise ModelNotDownloaded(spec)
     return path
 
@@ -373,6 +392,15 @@ def use_local_folder(path: str | os.PathLike[str]) -> Path:
     if not (folder / "config.json").is_file():
         raise InvalidModelFolder(folder, "has no config.json.", hint)
     if not any(folder.glob("*.safetensors")):
+        pickles = sorted(p.name for p in folder.iterdir() if p.suffix in PICKLE_SUFFIXES)
+        if pickles:
+            raise InvalidModelFolder(
+                folder,
+                f"holds only PyTorch pickle weights ({', '.join(pickles[:3])}), which are "
+                "unsafe (loading them can run code) and which Tingxie does not load.",
+                "Convert them to safetensors, or download the safetensors checkpoint "
+                f"(`tingxie models download {DEFAULT_MODEL}`, or the model's -hf repository).",
+            )
         raise InvalidModelFolder(folder, "has no *.safetensors weights.", hint)
     if not is_complete_model_folder(folder):
         raise InvalidModelFolder(

@@ -30,7 +30,12 @@ from transformers import StoppingCriteria, StoppingCriteriaList
 from tingxie.asr import device as devices
 from tingxie.asr.checkpoint import check_weights, locate_model, read_config, resolve_checkpoint
 from tingxie.asr.engine import ChunkResult, DeviceInfo, TranscribeOptions
-from tingxie.asr.errors import CorruptWeights, NotAQwen3ASRCheckpoint, OutOfMemory
+from tingxie.asr.errors import (
+    CorruptWeights,
+    NotAQwen3ASRCheckpoint,
+    OutOfMemory,
+    WeightsDoNotMatch,
+)
 from tingxie.core.audio import SAMPLE_RATE
 from tingxie.core.cancel import CancelToken, ProgressCallback
 from tingxie.core.errors import Cancelled
@@ -213,6 +218,84 @@ def _is_out_of_memory(exc: BaseException) -> bool:
     )
 
 
+def _few(names: Sequence[str], shown: int = 3) -> str:
+    return ", ".join(names[:shown]) + (", ..." if len(names) > shown else "")
+
+
+def _shape_mismatches(folder: Path, config: Any) -> str:
+    """Which tensors in ``folder`` have another shape than ``config`` builds, as words."""
+    from safetensors import safe_open
+    from transformers import AutoModelForSpeechSeq2Seq
+
+    try:
+        with torch.device("meta"):  # shapes only: no memory, no initialisation
+            skeleton = AutoModelForSpeechSeq2Seq.from_config(config)
+        expected = {k: list(v.shape) for k, v in skeleton.state_dict().items()}
+        found: list[str] = []
+        for path, names in _tensors_by_file(folder).items():
+            with safe_open(str(path), framework="pt", device="cpu") as f:  # lazy
+                for name in names:
+                    shape = list(f.get_slice(name).get_shape())
+                    if name in expected and expected[name] != shape:
+                        found.append(f"{name} is {shape}, config.json wants {expected[name]}")
+    except Exception:  # only a better message is at stake
+        log.debug("could not compare the weights' shapes", exc_info=True)
+        return "tensors of another shape"
+    if not found:
+        return "tensors of another shape"
+    return f"{len(found)} tensor(s) of another shape: {_few(sorted(found), 2)}"
+
+
+def _tensors_by_file(folder: Path) -> dict[Path, list[str]]:
+    files: dict[Path, list[str]] = {}
+    for name, path in check_weights(folder).items():
+        files.setdefault(path, []).append(name)
+    return files
+
+
+def _template_error(folder: Path, exc: BaseException) -> NotAQwen3ASRCheckpoint:
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return NotAQwen3ASRCheckpoint(
+        folder,
+        f"its chat template (chat_template.jinja or tokenizer_config.json) is broken or "
+        f"unsafe and was refused ({type(exc).__name__}: {first}); restore that file from the "
+        "released model",
+    )
+
+
+def _check_chat_template(processor: Any, folder: Path) -> None:
+    """Render the prompt once, with and without a forced language and context, so a broken
+    or sandbox-refused template fails the load (naming the folder), not the first file."""
+    import jinja2
+
+    probe = np.zeros(ENCODER_WINDOW_SAMPLES, dtype=np.float32)
+    audio_token = getattr(processor, "audio_token", None) or "<|audio_pad|>"
+    for language, context in ((None, None), ("English", "Tingxie")):
+        try:
+            texts = processor.apply_transcription_request(
+                [probe],
+                language=[language] if language else None,
+                prompt=[context] if context else None,
+                tokenize=False,
+            )
+        except (
+            jinja2.TemplateError,  # syntax errors, and what the sandbox refuses
+            ValueError,
+            TypeError,
+            KeyError,
+            IndexError,
+            AttributeError,
+            OverflowError,  # the sandbox's range() limit
+            RecursionError,
+        ) as exc:
+            raise _template_error(folder, exc) from exc
+        text = texts[0] if isinstance(texts, list) and texts else texts
+        if not isinstance(text, str) or audio_token not in text:
+            raise NotAQwen3ASRCheckpoint(
+                folder, "its chat template does not put the audio into the prompt"
+            )
+
+
 def _quantize_decoder_int8(model: Any) -> Any:
     """Dynamic int8 quantisation of the text decoder's Linear layers and the LM head, in place.
 
@@ -338,6 +421,7 @@ class Qwen3ASREngine:
             raise NotAQwen3ASRCheckpoint(folder, "its processor is not the Qwen3-ASR processor")
         if processor.chat_template is None:
             raise NotAQwen3ASRCheckpoint(folder, "it has no chat template")
+        _check_chat_template(processor, folder)
         return processor
 
     def _load_model(self, folder: Path, placement: devices.Placement) -> Any:
@@ -368,19 +452,26 @@ class Qwen3ASREngine:
             if _is_out_of_memory(exc):
                 devices.empty_cache(placement.device)
                 raise OutOfMemory(placement.device_name) from exc
+            if isinstance(exc, (RuntimeError, ValueError)) and "mismatch" in str(exc).lower():
+                # Truncated files were caught by check_weights before: these are whole files
+                # of another shape (transformers refuses them when sizes mismatch).
+                raise WeightsDoNotMatch(folder, _shape_mismatches(folder, config)) from exc
             if isinstance(exc, (SafetensorError, OSError, ValueError, RuntimeError)):
                 raise CorruptWeights(folder, f"the weights cannot be loaded ({exc})") from exc
             raise
         finally:
             if bars:
                 hf_logging.enable_progress_bar()
-        problems = [*info.get("missing_keys", ()), *info.get("mismatched_keys", ())]
-        if problems:
-            names = sorted(str(p) for p in problems)
-            shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
-            raise CorruptWeights(
-                folder, f"{len(names)} tensor(s) are missing or misshapen ({shown})"
-            )
+        missing = sorted(str(p) for p in info.get("missing_keys", ()))
+        misshapen = sorted(str(p[0] if isinstance(p, tuple) else p)
+                           for p in info.get("mismatched_keys", ()))  # fmt: skip
+        if missing or misshapen:
+            parts = []
+            if missing:
+                parts.append(f"{len(missing)} tensor(s) missing: {_few(missing)}")
+            if misshapen:
+                parts.append(f"{len(misshapen)} of another shape: {_few(misshapen)}")
+            raise WeightsDoNotMatch(folder, "; ".join(parts))
         return model
 
     def unload(self) -> None:
@@ -473,6 +564,8 @@ class Qwen3ASREngine:
     def prepare_inputs(self, chunks: Sequence[np.ndarray], options: TranscribeOptions) -> Any:
         """The processor's output for ``chunks`` (the exact tensors ``generate`` receives,
         before they move to the device)."""
+        import jinja2
+
         if self.processor is None:
             self.load()
         language = self.forced_language(options)
@@ -481,11 +574,14 @@ class Qwen3ASREngine:
         ]
         context = options.context.strip() or None
         count = len(audio)
-        return self.processor.apply_transcription_request(
-            audio,
-            language=[language] * count if language else None,
-            prompt=[context] * count if context else None,
-        )
+        try:
+            return self.processor.apply_transcription_request(
+                audio,
+                language=[language] * count if language else None,
+                prompt=[context] * count if context else None,
+            )
+        except jinja2.TemplateError as exc:  # load() tried the template; a branch it missed
+            raise _template_error(self.checkpoint or Path(str(self.model_ref)), exc) from exc
 
     def build_prompt_texts(
         self, chunks: Sequence[np.ndarray], options: TranscribeOptions

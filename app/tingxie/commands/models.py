@@ -133,7 +133,7 @@ def run_download(args: argparse.Namespace) -> int:
     print(f"Downloading {spec.name} from {where}…", file=sys.stderr)
     try:
         with _ctrl_c_cancels(cancel):
-            folder = downloads.download(
+            result = downloads.download_model(
                 spec,
                 source=args.source,
                 endpoint=args.endpoint,
@@ -154,8 +154,20 @@ def run_download(args: argparse.Namespace) -> int:
         return _fail(exc)
     bar.close()
     print(f"Downloaded {spec.name}.", file=sys.stderr)
-    print(folder)
+    if result.unverified:
+        print(unverified_notice(result.unverified, where), file=sys.stderr)
+    print(result.folder)
     return EXIT_OK
+
+
+def unverified_notice(names: tuple[str, ...], where: str) -> str:
+    """The warning for files a download could not verify (the server gave no sha256 or git
+    hash for them)."""
+    return (
+        f"tingxie: warning: {len(names)} file(s) are unverified: {where} gave no sha256 or "
+        f"git hash to check them against ({', '.join(names)}). Use huggingface.co or a "
+        "mirror you trust if in doubt."
+    )
 
 
 @contextlib.contextmanager

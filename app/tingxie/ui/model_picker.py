@@ -157,7 +157,7 @@ class ModelPicker(QWidget):
             return True
         try:
             spec = find_model(value)
-        except UnknownModel as exc:
+        except (UnknownModel, InvalidModelFolder) as exc:  # a file, not a folder
             self._set_message(str(exc), error=True)
             return False
         if spec.local_path is None:
@@ -247,7 +247,7 @@ class ModelPicker(QWidget):
         self._update_state()
 
         def job(report):
-            return downloads.download(
+            return downloads.download_model(
                 spec,
                 source=source,
                 endpoint=endpoint,
@@ -281,14 +281,31 @@ class ModelPicker(QWidget):
             parts.append(self.tr("{0} left").format(format_eta(p.eta_seconds)))
         self.progress_label.setText(" · ".join(parts))
 
-    def _download_done(self, folder: Path | None, error: BaseException | None) -> None:
+    def _download_done(
+        self, result: downloads.DownloadResult | None, error: BaseException | None
+    ) -> None:
+        folder = result.folder if result is not None else None
         spec = self._downloading
         name = spec.name if spec is not None else ""
         self._downloading = None
         self._cancel = None
         self._running_token[0] = None
         self._show_progress(False)
-        if error is None:
+        if error is None and result is not None and result.unverified:
+            self._set_message(
+                self.tr(
+                    "Downloaded {0} to {1}, but {2} file(s) are unverified: the server gave "
+                    "no checksum for them ({3}). Use huggingface.co or a mirror you trust if "
+                    "in doubt."
+                ).format(
+                    display_name(spec) if spec else name,
+                    folder,
+                    len(result.unverified),
+                    ", ".join(result.unverified),
+                ),
+                error=True,
+            )
+        elif error is None:
             self._set_message(
                 self.tr("Downloaded {0} to {1}").format(
                     display_name(spec) if spec else name, folder
