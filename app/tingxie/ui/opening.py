@@ -30,12 +30,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def media_filter(tr) -> str:
-    """The Open dialog's file filter, from the one list of media extensions."""
-    patterns = " ".join(f"*{ext}" for ext in (*MEDIA_EXTENSIONS, projects.SUFFIX))
-    return tr("Media and projects ({patterns});;All files (*)").format(patterns=patterns)
-
-
 class DocumentOpener(QObject):
     """File > Open, drag and drop, recent files, and crash recovery for the window."""
 
@@ -47,12 +41,18 @@ class DocumentOpener(QObject):
         #: recovery file goes only once another file has really opened.
         self._discard_on_open = False
 
+    def media_filter(self) -> str:
+        """The Open dialog's file filter, from the one list of media extensions."""
+        patterns = " ".join(f"*{ext}" for ext in (*MEDIA_EXTENSIONS, projects.SUFFIX))
+        return self.tr("Media and projects ({patterns});;All files (*)").format(
+            patterns=patterns)
+
     def open_dialog(self) -> None:
         """File > Open."""
         recent = self.win.settings.get(keys.RECENT_FILES)
         start = str(Path(recent[0]).parent) if recent else ""
         path, _ = QFileDialog.getOpenFileName(self.win, self.tr("Open media or project"), start,
-                                              media_filter(self.tr))
+                                              self.media_filter())
         if path:
             self.open_path(path)
 
@@ -127,7 +127,7 @@ class DocumentOpener(QObject):
                 self.tr("{problem}\n\nLocate the audio file now?").format(problem=str(error)))
             if answer == QMessageBox.StandardButton.Yes:
                 media, _ = QFileDialog.getOpenFileName(win, self.tr("Locate the audio"),
-                                                       str(path.parent), media_filter(self.tr))
+                                                       str(path.parent), self.media_filter())
                 if media:
                     self.open_path(path, media_path=media)
             return
