@@ -112,18 +112,20 @@ def test_export_refuses_to_replace_a_file_unless_told(transcript_json, tmp_path,
 def test_a_bad_argument_is_one_line_before_the_model_loads(bad, named, tmp_path, capsys,
                                                            monkeypatch):
     (tmp_path / "latin1.txt").write_bytes("Größe, Müller".encode("latin-1"))
-    bad = [{"MISSING": str(tmp_path / "nope.txt"),
-            "LATIN1": str(tmp_path / "latin1.txt")}.get(a, a) for a in bad]
+    args = [{"MISSING": str(tmp_path / "nope.txt"),
+             "LATIN1": str(tmp_path / "latin1.txt")}.get(a, a) for a in bad]
     # The model is not there: reaching it would say so instead of naming the argument.
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "empty-cache"))
     with pytest.raises(SystemExit) as exit_:
-        cli.main(["transcribe", str(tmp_path / "a.wav"), "--model", "qwen3-asr-0.6b", *bad])
+        cli.main(["transcribe", str(tmp_path / "a.wav"), "--model", "qwen3-asr-0.6b", *args])
     err = capsys.readouterr().err
     assert exit_.value.code == 2
     assert err.count("\n") == 1 and f"error: argument {named}:" in err
     assert "Loading" not in err and "Traceback" not in err
-    if "LATIN1" in str(bad) or "latin1" in str(bad):
-        assert "not UTF-8" in err
+    if "LATIN1" in bad:
+        assert "latin1.txt is not UTF-8 text" in err
+    if "MISSING" in bad:
+        assert "nope.txt does not exist" in err
 
 
 def test_a_broken_chat_template_fails_the_files_with_one_message(two_recordings,
@@ -176,13 +178,13 @@ def test_ctrl_c_while_torch_imports_says_cancelled(two_recordings, tiny_checkpoi
 @pytest.mark.slow
 def test_ctrl_c_while_transcribing_keeps_the_partial_transcript(two_recordings,
                                                                 tiny_checkpoint, tmp_path):
-    wav, flac = two_recordings
+    _wav, flac = two_recordings
     samples, _ = build_speech([0.3, *[x for i in range(12) for x in
                                       (f"Sentence number {i} is here.", 0.6)]])
     long = write_wav(tmp_path / "long talk.wav", samples)
-    # One chunk per batch, each slow enough (64 tokens) that the stop lands mid-file.
+    # One chunk per batch (22 of them), so the stop lands mid-file.
     proc = _start(["transcribe", str(long), str(flac), "--model", str(tiny_checkpoint),
-                   "--device", "cpu", "--max-new-tokens", "64", "--batch-size", "1",
+                   "--device", "cpu", "--max-new-tokens", "16", "--batch-size", "1",
                    "--max-chunk", "2", "--progress-interval", "0", "-f", "srt"], tmp_path)
     lines: list[str] = []
     selector = selectors.DefaultSelector()
