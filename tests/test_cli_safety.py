@@ -48,6 +48,7 @@ def two_recordings(tmp_path):
 # -- item 6: outputs never overwrite -------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_same_stem_inputs_get_their_own_outputs_and_a_hand_edit_survives(
         two_recordings, tiny_checkpoint, tmp_path, capsys):
     wav, flac = two_recordings
@@ -184,7 +185,7 @@ def test_ctrl_c_while_transcribing_keeps_the_partial_transcript(two_recordings,
     long = write_wav(tmp_path / "long talk.wav", samples)
     # One chunk per batch (22 of them), so the stop lands mid-file.
     proc = _start(["transcribe", str(long), str(flac), "--model", str(tiny_checkpoint),
-                   "--device", "cpu", "--max-new-tokens", "16", "--batch-size", "1",
+                   "--device", "cpu", "--max-new-tokens", "8", "--batch-size", "1",
                    "--max-chunk", "2", "--progress-interval", "0", "-f", "srt"], tmp_path)
     lines: list[str] = []
     selector = selectors.DefaultSelector()
