@@ -258,3 +258,13 @@ def test_progress_on_a_terminal_is_still_the_bar():
     bar.show("transcribe", 0.5, 40.0, 150.0)
     assert stream.getvalue() == ("\rtalk.wav: transcribing [###############...............]"
                                  "  50% ETA 0:00:40\033[K")
+
+
+def test_missing_inputs_fail_before_the_model_loads(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "empty-cache"))
+    status, _out, err = run(["transcribe", str(tmp_path / "gone.wav"), str(tmp_path / "x.mp3"),
+                             "--model", "qwen3-asr-0.6b"], capsys)
+    assert status == 1
+    assert "gone.wav: failed:" in err and "x.mp3: failed:" in err and "does not exist" in err
+    assert "2 of 2 files failed" in err
+    assert "Loading" not in err and "tingxie models download" not in err

@@ -287,6 +287,14 @@ def run(args: argparse.Namespace) -> int:
                                 else args.context,
                                 temperature=args.temperature,
                                 max_new_tokens=args.max_new_tokens)
+    # A missing input fails at once, not after minutes of loading the model.
+    missing = [name for name in args.files if not Path(name).exists()]
+    for name in missing:
+        print(f"{Path(name).name}: failed: {name} does not exist.", file=sys.stderr)
+    files = [name for name in args.files if name not in missing]
+    if not files:
+        print(f"{len(missing)} of {len(args.files)} files failed.", file=sys.stderr)
+        return 1
     try:
         if args.output:
             args.output.mkdir(parents=True, exist_ok=True)
@@ -297,9 +305,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     info = engine.device_info()
     print(f"Model ready on {info.description or info.device} ({info.dtype}).", file=sys.stderr)
-    failures = 0
+    failures = len(missing)
     written: set[Path] = set()
-    for index, name in enumerate(args.files):
+    for index, name in enumerate(files):
         source = Path(name)
         try:
             written.add(transcribe_file(source, engine, options, args, written).resolve())
@@ -310,7 +318,7 @@ def run(args: argparse.Namespace) -> int:
             else:
                 print(f"{source.name}: cancelled before any text was transcribed; nothing "
                       "written.", file=sys.stderr)
-            left = len(args.files) - index - 1
+            left = len(files) - index - 1
             if left:
                 print(f"{left} more file{'s' if left > 1 else ''} not started.", file=sys.stderr)
             return EXIT_CANCELLED
