@@ -263,10 +263,10 @@ def _make_engine(args: argparse.Namespace, options):
     from tingxie.asr.models import require_model
     from tingxie.asr.qwen3 import Qwen3ASREngine
 
-    model_dir = require_model(args.model, models_dir=args.models_dir)
-    engine = Qwen3ASREngine(model_dir, device=args.device, quantize_int8=args.int8)
-    print(f"Loading {args.model} ...", file=sys.stderr)
     try:
+        model_dir = require_model(args.model, models_dir=args.models_dir)
+        engine = Qwen3ASREngine(model_dir, device=args.device, quantize_int8=args.int8)
+        print(f"Loading {args.model} ...", file=sys.stderr)
         engine.load()
         engine.build_prompt_texts([np.zeros(16000, dtype=np.float32)], options)
     except (TingxieError, OSError):
