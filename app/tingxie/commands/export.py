@@ -113,7 +113,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--check", action="store_true",
                         help="list every subtitle rule the SRT or VTT output still breaks")
     add_format_options(parser)
-    parser.set_defaults(run=run, validate=check_format_options)
+    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
