@@ -21,6 +21,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+class _CommandParser(argparse.ArgumentParser):
+    """A subcommand's parser: a bad argument is one line on stderr and exit status 2 (the
+    usage of a command with twenty options would bury the message)."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
     commands = "\n".join(f"  {name:<12}{help_text}" for name, (_m, help_text) in COMMANDS.items())
     parser = argparse.ArgumentParser(
@@ -38,12 +46,23 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the process exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _dispatch(argv)
+    except KeyboardInterrupt:  # Ctrl-C outside a transcription: while torch imports, ...
+        print("\ntingxie: cancelled.", file=sys.stderr)
+        return 130
+
+
+def _dispatch(argv: list[str]) -> int:
     if argv and argv[0] in COMMANDS:
         name = argv[0]
         module = importlib.import_module(f"tingxie.commands.{COMMANDS[name][0]}")
-        parser = argparse.ArgumentParser(prog=f"tingxie {name}", description=COMMANDS[name][1])
+        parser = _CommandParser(prog=f"tingxie {name}", description=COMMANDS[name][1])
         module.register(parser)
         args = parser.parse_args(argv[1:])
+        problem = args.validate(args) if hasattr(args, "validate") else None
+        if problem:
+            parser.error(problem)
         return int(args.run(args) or 0)
 
     parser = _parser()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -34,13 +35,23 @@ def _timestamps(value: str) -> str | float:
     return seconds
 
 
+def _fps(value: str) -> float:
+    try:
+        fps = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {value!r}") from None
+    if not (math.isfinite(fps) and fps > 0):
+        raise argparse.ArgumentTypeError(f"must be a frame rate above 0, got {value}")
+    return fps
+
+
 def add_format_options(parser: argparse.ArgumentParser) -> None:
     """Add the options that shape an output (preset, speaker names, timestamps, ...)."""
     group = parser.add_argument_group("output options")
     group.add_argument("--preset", default="auto", metavar="NAME|FILE",
                        help=f"subtitle rules for SRT and VTT: auto (default: by the script), "
                        f"{', '.join(PRESETS)}, or a JSON file of a custom preset")
-    group.add_argument("--fps", type=float, default=None,
+    group.add_argument("--fps", type=_fps, default=None,
                        help="frame rate for the minimum gap between subtitles (default 24)")
     group.add_argument("--speaker-names", action=argparse.BooleanOptionalAction, default=None,
                        help="show speaker names (default: on, except in SRT)")
@@ -71,6 +82,16 @@ def load_preset(name: str, transcript: Transcript, fps: float | None = None) -> 
     return preset
 
 
+def check_format_options(args: argparse.Namespace) -> str | None:
+    """What is wrong with the output options (a preset name or file that cannot be used),
+    or ``None``: checked before any work, as a transcription can take hours."""
+    try:
+        load_preset(args.preset, Transcript(), args.fps)
+    except (OSError, ValueError) as exc:
+        return f"argument --preset: {exc}"
+    return None
+
+
 def render_options(args: argparse.Namespace, transcript: Transcript) -> dict[str, Any]:
     """Keyword arguments for :func:`tingxie.core.export.render` from the parsed options."""
     return {"preset": load_preset(args.preset, transcript, args.fps),
@@ -87,6 +108,8 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", "-o", default=None, metavar="FILE",
                         help="output file, or - for standard output "
                         "(default: beside the input, with the format's extension)")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace the output file if it exists (default: refuse)")
     parser.add_argument("--check", action="store_true",
                         help="list every subtitle rule the SRT or VTT output still breaks")
     add_format_options(parser)
@@ -120,6 +143,9 @@ def _run(args: argparse.Namespace) -> int:
         out = Path(args.output) if args.output else args.input.with_suffix(f".{fmt}")
         if out.resolve() == args.input.resolve():
             raise ValueError(f"{out} is the input file; name another output with -o.")
+        if out.exists() and not args.overwrite:
+            raise ValueError(f"{out} already exists; add --overwrite to replace it, or name "
+                             "another file with -o.")
         export(doc.transcript, out, fmt, **options, **meta)
     if fmt in ("srt", "vtt"):
         names = fmt == "srt" and bool(args.speaker_names)

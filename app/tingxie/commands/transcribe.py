@@ -1,17 +1,112 @@
-"""``tingxie transcribe FILE...``: transcribe without the window, one output file per input."""
+"""``tingxie transcribe FILE...``: transcribe without the window, one output file per input.
+
+Every argument is checked before any work starts (argparse-style errors, exit 2). Outputs
+never replace a file the run did not create, unless ``--overwrite`` is given: a taken name
+``a.json`` becomes ``a (2).json``, ``a (3).json``, ... (see :func:`unique_output`). Ctrl-C
+stops after the current chunk and keeps what was transcribed as ``NAME.partial.FMT``.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import math
+import signal
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from tingxie.commands.export import add_format_options, render_options
-from tingxie.core.errors import TingxieError
+from tingxie.commands.export import add_format_options, check_format_options, render_options
+from tingxie.core.cancel import CancelToken
+from tingxie.core.errors import Cancelled, TingxieError
 from tingxie.core.export import FORMATS
+from tingxie.core.languages import UnsupportedLanguage, find_language
+from tingxie.core.segmentation import MAX_MAX_LENGTH, MIN_MAX_LENGTH
 from tingxie.core.timefmt import format_time
+
+#: Exit status of a run stopped with Ctrl-C (128 + SIGINT), as shells report it.
+EXIT_CANCELLED = 130
+
+#: Largest context file read (a context is a few lines of names and jargon).
+MAX_CONTEXT_BYTES = 1 << 20
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {number}")
+    return number
+
+
+def _number(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {value!r}") from None
+    if not math.isfinite(number):
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {value!r}")
+    return number
+
+
+def _max_chunk(value: str) -> float:
+    seconds = _number(value)
+    if not MIN_MAX_LENGTH < seconds <= MAX_MAX_LENGTH:
+        raise argparse.ArgumentTypeError(
+            f"must be more than {MIN_MAX_LENGTH:g} and at most {MAX_MAX_LENGTH:g} seconds "
+            f"(20 minutes), got {value}")
+    return seconds
+
+
+def _temperature(value: str) -> float:
+    number = _number(value)
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 (greedy) or more, got {value}")
+    return number
+
+
+def _seconds(value: str) -> float:
+    number = _number(value)
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more seconds, got {value}")
+    return number
+
+
+def _language(value: str) -> str:
+    try:
+        find_language(value)
+    except UnsupportedLanguage as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return value
+
+
+def _context_file(value: str) -> str:
+    """The text of a context file; a missing, special or non-UTF-8 file is an argument
+    error (read here, at parse time, so it fails before the model loads)."""
+    path = Path(value)
+    if not path.exists():
+        raise argparse.ArgumentTypeError(f"{path} does not exist")
+    if not path.is_file():  # a folder, a FIFO or a device would block or never end
+        raise argparse.ArgumentTypeError(f"{path} is not a regular file")
+    try:
+        with path.open("rb") as f:
+            data = f.read(MAX_CONTEXT_BYTES + 1)
+    except OSError as exc:
+        raise argparse.ArgumentTypeError(f"{path} cannot be read ({exc.strerror or exc})") from None
+    if len(data) > MAX_CONTEXT_BYTES:
+        raise argparse.ArgumentTypeError(
+            f"{path} is over {MAX_CONTEXT_BYTES >> 20} MB; a context is a few lines of names "
+            "and terms")
+    try:
+        return data.decode("utf-8-sig").strip()
+    except UnicodeDecodeError as exc:
+        raise argparse.ArgumentTypeError(
+            f"{path} is not UTF-8 text (byte {data[exc.start]:#04x} at offset {exc.start}); "
+            "save it as UTF-8") from None
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -23,53 +118,88 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--models-dir", type=Path, default=None,
                         help="folder holding downloaded models (default: the Hugging Face cache)")
     parser.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
-    parser.add_argument("--language", default="auto",
+    parser.add_argument("--language", default="auto", type=_language,
                         help="auto (default) or a language name or code: zh, en, yue, ja, ...")
     ctx = parser.add_mutually_exclusive_group()
     ctx.add_argument("--context", default="",
                      help="names, places and jargon to help the model (e.g. '张伟, 新能源汽车')")
-    ctx.add_argument("--context-file", type=Path, help="read the context from a text file")
+    ctx.add_argument("--context-file", type=_context_file, metavar="FILE",
+                     help="read the context from a UTF-8 text file")
     parser.add_argument("--format", "-f", choices=FORMATS, default="json",
                         help="output format (default: json, the transcript schema)")
     parser.add_argument("--output", "-o", type=Path, default=None,
                         help="folder for the outputs (default: beside each input)")
-    parser.add_argument("--batch-size", type=int, default=None,
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace existing outputs (default: a taken name NAME.FMT becomes "
+                        "NAME (2).FMT, NAME (3).FMT, ...)")
+    parser.add_argument("--batch-size", type=_positive_int, default=None,
                         help="chunks transcribed together (default: from free memory)")
-    parser.add_argument("--max-chunk", type=float, default=30.0,
-                        help="longest chunk of audio given to the model, seconds (default 30)")
+    parser.add_argument("--max-chunk", type=_max_chunk, default=30.0,
+                        help="longest chunk of audio given to the model, seconds "
+                        "(default 30, at most 1200)")
     parser.add_argument("--int8", action="store_true",
                         help="quantise the model to int8 (CPU only)")
-    parser.add_argument("--temperature", type=float, default=0.0,
+    parser.add_argument("--temperature", type=_temperature, default=0.0,
                         help="0 for greedy decoding (default), above 0 to sample")
-    parser.add_argument("--max-new-tokens", type=int, default=None,
+    parser.add_argument("--max-new-tokens", type=_positive_int, default=None,
                         help="cap on the tokens generated per chunk (default: scaled to the "
                         "chunk's length)")
+    parser.add_argument("--progress-interval", type=_seconds, default=5.0, metavar="SECONDS",
+                        help="when stderr is not a terminal (a log, a pipe): seconds between "
+                        "progress lines (default 5; 0: after every step)")
     add_format_options(parser)
-    parser.set_defaults(run=run)
+    parser.set_defaults(run=run, validate=check_format_options)
+
+
+_LABELS = {"decode": "decoding", "speech": "finding speech", "transcribe": "transcribing"}
+
+
+def _clock_time(seconds: float) -> str:
+    """``m:ss`` under an hour, ``h:mm:ss`` above: short enough for a log line."""
+    text = format_time(max(0.0, seconds))
+    return text[2:].lstrip("0").rjust(4, "0") if text.startswith("0:") else text
 
 
 class ProgressBar:
-    """A one-line progress bar on a terminal; plain lines every 10% elsewhere."""
+    """A one-line progress bar on a terminal. Elsewhere (a log file, a pipe, CI) a plain line
+    at each stage change and then every ``interval`` seconds of ``clock``, e.g.
+    ``talk.wav: transcribing 42% (1:02 of 2:30 audio) ETA 0:40``."""
 
-    def __init__(self, name: str, stream: TextIO | None = None) -> None:
+    def __init__(self, name: str, stream: TextIO | None = None, *, interval: float = 5.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.name, self.stream = name, stream or sys.stderr
         self.tty = self.stream.isatty()
-        self.last_decile = -1
+        self.interval, self.clock = interval, clock
+        self.last_stage: str | None = None
+        self.last_line = -math.inf
 
-    def show(self, stage: str, fraction: float, eta: float | None) -> None:
-        label = "finding speech" if stage == "speech" else "transcribing"
+    def show(self, stage: str, fraction: float, eta: float | None,
+             duration: float | None = None) -> None:
+        """Report ``fraction`` (0..1) of ``stage`` (decode, speech, transcribe); ``duration``
+        is the audio's length in seconds, once known."""
+        label = _LABELS.get(stage, stage)
         pct = int(fraction * 100)
-        eta_text = f" ETA {format_time(eta)}" if eta is not None else ""
         if self.tty:
+            eta_text = f" ETA {format_time(eta)}" if eta is not None else ""
             filled = int(fraction * 30)
             self.stream.write(f"\r{self.name}: {label} [{'#' * filled}{'.' * (30 - filled)}] "
                               f"{pct:3d}%{eta_text}\033[K")
             self.stream.flush()
-        elif stage != "speech" and pct // 10 != self.last_decile:
-            self.last_decile = pct // 10
-            self.stream.write(f"{self.name}: {pct}%{eta_text}\n")
+            return
+        now = self.clock()
+        if stage == self.last_stage and now - self.last_line < self.interval:
+            return
+        self.last_stage, self.last_line = stage, now
+        line = f"{self.name}: {label} {pct}%"
+        if stage == "transcribe" and duration:
+            line += f" ({_clock_time(fraction * duration)} of {_clock_time(duration)} audio)"
+        if eta is not None:
+            line += f" ETA {_clock_time(eta)}"
+        self.stream.write(line + "\n")
+        self.stream.flush()
 
     def done(self, message: str) -> None:
+        """End the bar with a last line about the file."""
         if self.tty:
             self.stream.write("\r\033[K")
         self.stream.write(f"{self.name}: {message}\n")
@@ -77,43 +207,121 @@ class ProgressBar:
 
 
 def output_path(source: Path, folder: Path | None, fmt: str) -> Path:
-    """Where the transcript of ``source`` goes: ``folder/stem.fmt`` or beside the source."""
+    """Where the transcript of ``source`` goes by default: ``folder/stem.fmt`` or beside the
+    source (see :func:`unique_output` for what happens when that name is taken)."""
     return (folder or source.parent) / f"{source.stem}.{fmt}"
+
+
+def unique_output(path: Path, written: set[Path], overwrite: bool) -> Path:
+    """``path``, or ``stem (2).ext``, ``stem (3).ext``, ... the first that this run has not
+    written (``written``) and, unless ``overwrite``, that does not exist yet."""
+    stem, suffix = path.name[:-len(path.suffix)] if path.suffix else path.name, path.suffix
+    candidate, n = path, 1
+    while (candidate.resolve() in written
+           or (candidate.exists() and not (overwrite and candidate.is_file()))):
+        n += 1
+        candidate = path.with_name(f"{stem} ({n}){suffix}")
+    return candidate
+
+
+class Interrupted(Exception):
+    """Ctrl-C stopped a file; ``partial`` is where its partial transcript went, if any."""
+
+    def __init__(self, partial: Path | None) -> None:
+        super().__init__(str(partial))
+        self.partial = partial
+
+
+@contextlib.contextmanager
+def ctrl_c_cancels(cancel: CancelToken, stream: TextIO) -> Iterator[None]:
+    """The first Ctrl-C asks ``cancel`` to stop after the current step (what was done is
+    kept); a second one interrupts at once."""
+
+    def on_sigint(signum: int, frame: object) -> None:
+        if cancel.cancelled:
+            raise KeyboardInterrupt
+        cancel.cancel()
+        stream.write("\nStopping: keeping what is transcribed (Ctrl-C again to quit now) ...\n")
+        stream.flush()
+
+    try:
+        previous = signal.signal(signal.SIGINT, on_sigint)
+    except ValueError:  # not the main thread: Ctrl-C stays a KeyboardInterrupt
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _make_engine(args: argparse.Namespace, options):
+    """The loaded engine ``args`` ask for, checked by rendering one prompt (a broken chat
+    template otherwise fails only at the first chunk); TingxieError naming the problem."""
+    import numpy as np
+
+    from tingxie.asr.models import require_model
+    from tingxie.asr.qwen3 import Qwen3ASREngine
+
+    try:
+        model_dir = require_model(args.model, models_dir=args.models_dir)
+        engine = Qwen3ASREngine(model_dir, device=args.device, quantize_int8=args.int8)
+        print(f"Loading {args.model} ...", file=sys.stderr)
+        engine.load()
+        engine.build_prompt_texts([np.zeros(16000, dtype=np.float32)], options)
+    except (TingxieError, OSError):
+        raise
+    except Exception as exc:  # transformers, tokenizers and jinja raise many kinds
+        raise TingxieError(f"The model {args.model} cannot be used: {type(exc).__name__}: "
+                           f"{exc}. Check the folder holds an unmodified Qwen3-ASR checkpoint."
+                           ) from exc
+    return engine
 
 
 def run(args: argparse.Namespace) -> int:
     """Transcribe every file; a failed file is reported and the others still finish."""
     from tingxie.asr.engine import TranscribeOptions
-    from tingxie.asr.models import require_model
-    from tingxie.asr.qwen3 import Qwen3ASREngine
-    from tingxie.core.languages import find_language
 
+    options = TranscribeOptions(language=None if args.language == "auto" else args.language,
+                                context=args.context_file if args.context_file is not None
+                                else args.context,
+                                temperature=args.temperature,
+                                max_new_tokens=args.max_new_tokens)
+    # A missing input fails at once, not after minutes of loading the model.
+    missing = [name for name in args.files if not Path(name).exists()]
+    for name in missing:
+        print(f"{Path(name).name}: failed: {name} does not exist.", file=sys.stderr)
+    files = [name for name in args.files if name not in missing]
+    if not files:
+        print(f"{len(missing)} of {len(args.files)} files failed.", file=sys.stderr)
+        return 1
     try:
-        find_language(args.language)
-        context = (args.context_file.read_text("utf-8").strip() if args.context_file
-                   else args.context)
         if args.output:
             args.output.mkdir(parents=True, exist_ok=True)
-        model_dir = require_model(args.model, models_dir=args.models_dir)
-        engine = Qwen3ASREngine(model_dir, device=args.device, quantize_int8=args.int8)
-        print(f"Loading {args.model} ...", file=sys.stderr)
-        engine.load()
+        engine = _make_engine(args, options)
     except (TingxieError, OSError) as exc:
         print(f"tingxie: {exc}", file=sys.stderr)
+        print(f"No file was transcribed ({len(args.files)} given).", file=sys.stderr)
         return 2
     info = engine.device_info()
     print(f"Model ready on {info.description or info.device} ({info.dtype}).", file=sys.stderr)
-    options = TranscribeOptions(language=None if args.language == "auto" else args.language,
-                                context=context, temperature=args.temperature,
-                                max_new_tokens=args.max_new_tokens)
-    failures = 0
-    for name in args.files:
+    failures = len(missing)
+    written: set[Path] = set()
+    for index, name in enumerate(files):
         source = Path(name)
         try:
-            transcribe_file(source, engine, options, args)
-        except KeyboardInterrupt:
-            print(f"\n{source.name}: cancelled.", file=sys.stderr)
-            return 130
+            written.add(transcribe_file(source, engine, options, args, written).resolve())
+        except Interrupted as stop:
+            if stop.partial is not None:
+                print(f"{source.name}: cancelled; the part transcribed so far is in "
+                      f"{stop.partial}", file=sys.stderr)
+            else:
+                print(f"{source.name}: cancelled before any text was transcribed; nothing "
+                      "written.", file=sys.stderr)
+            left = len(files) - index - 1
+            if left:
+                print(f"{left} more file{'s' if left > 1 else ''} not started.", file=sys.stderr)
+            return EXIT_CANCELLED
         except (TingxieError, OSError) as exc:
             failures += 1
             print(f"{source.name}: failed: {exc}", file=sys.stderr)
@@ -122,23 +330,65 @@ def run(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
-def transcribe_file(source: Path, engine, options, args: argparse.Namespace) -> Path:
-    """Decode, transcribe and write one file; returns the output's path."""
-    from tingxie.asr.pipeline import transcribe_to_transcript
-    from tingxie.core.audio import load
+def _write(transcript, source: Path, out: Path, args: argparse.Namespace, options,
+           **extra) -> None:
     from tingxie.core.export import export
 
-    started = time.monotonic()
-    bar = ProgressBar(source.name)
-    audio = load(source)
-    transcript = transcribe_to_transcript(
-        audio.samples, engine, options, max_length=args.max_chunk, batch_size=args.batch_size,
-        on_update=lambda u: bar.show(u.stage, u.fraction, u.eta))
-    out = output_path(source, args.output, args.format)
     export(transcript, out, args.format, **render_options(args, transcript), source=str(source),
            model=str(args.model),
-           transcription_options={"language": options.language, "context": options.context})
+           transcription_options={"language": options.language, "context": options.context,
+                                  **extra})
+
+
+def transcribe_file(source: Path, engine, options, args: argparse.Namespace,
+                    written: set[Path] | None = None) -> Path:
+    """Decode, transcribe and write one file; returns the output's path.
+
+    Ctrl-C raises :class:`Interrupted` after writing what was transcribed, if anything, as
+    ``NAME.partial.FMT``.
+    """
+    from tingxie.asr.pipeline import main_language, transcribe
+    from tingxie.core.audio import load
+    from tingxie.core.transcript import Transcript
+
+    written = set() if written is None else written
+    started = time.monotonic()
+    bar = ProgressBar(source.name, interval=args.progress_interval)
+    cancel = CancelToken()
+    segments: list = []
+    duration = 0.0
+    with ctrl_c_cancels(cancel, sys.stderr):
+        try:
+            audio = load(source, progress=lambda f: bar.show("decode", f, None), cancel=cancel)
+            duration = audio.duration
+            for update in transcribe(audio.samples, engine, options, max_length=args.max_chunk,
+                                     batch_size=args.batch_size, cancel=cancel):
+                segments.extend(update.segments)
+                bar.show(update.stage, update.fraction, update.eta, duration)
+        except (KeyboardInterrupt, Cancelled):
+            cancel.cancel()
+    transcript = Transcript(segments=segments, language=main_language(segments),
+                            duration=round(duration, 3))
+    if cancel.cancelled:
+        if not segments:
+            bar.done("cancelled.")
+            raise Interrupted(None)
+        base = output_path(source, args.output, args.format)
+        out = unique_output(base.with_name(f"{base.stem}.partial{base.suffix}"), written,
+                            args.overwrite)
+        _write(transcript, source, out, args, options, partial=True,
+               transcribed_until=max(s.end for s in segments))
+        written.add(out.resolve())
+        raise Interrupted(out)
+    base = output_path(source, args.output, args.format)
+    out = unique_output(base, written, args.overwrite)
+    note = ""
+    if out != base:
+        note = (f" ({base.name} was written by an earlier file of this run)"
+                if base.resolve() in written else
+                f" ({base.name} already exists; --overwrite replaces it)")
+    _write(transcript, source, out, args, options)
     spent = time.monotonic() - started
-    bar.done(f"{len(transcript.segments)} segments in {format_time(spent)} "
-             f"({audio.duration / max(spent, 1e-9):.1f}x real time) -> {out}")
+    bar.done(f"{len(segments)} segments in {format_time(spent)} "
+             f"({duration / max(spent, 1e-9):.1f}x real time) -> {out}{note}")
     return out

@@ -1,0 +1,270 @@
+"""The command line under careless use: outputs that never overwrite, arguments checked before
+any work, Ctrl-C that keeps what was done, and progress that shows in a log."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import selectors
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import soundfile as sf
+
+import tingxie
+from media import build_speech, require, write_wav
+from tingxie import cli
+from tingxie.commands.transcribe import ProgressBar
+from tingxie.core.export import export
+from tingxie.core.importers import import_transcript
+from tingxie.core.transcript import Segment, Transcript
+
+TINY = ["--device", "cpu", "--max-new-tokens", "4"]
+
+
+def run(args, capsys):
+    status = cli.main(args)
+    out = capsys.readouterr()
+    return status, out.out, out.err
+
+
+@pytest.fixture
+def two_recordings(tmp_path):
+    """``a.wav`` and ``a.flac``: two recordings with one stem, side by side."""
+    require("espeak-ng")
+    samples, _ = build_speech([0.3, "Good morning.", 0.3])
+    wav = write_wav(tmp_path / "a.wav", samples)
+    flac = tmp_path / "a.flac"
+    sf.write(flac, samples, 16000)
+    return wav, flac
+
+
+# -- item 6: outputs never overwrite -------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_same_stem_inputs_get_their_own_outputs_and_a_hand_edit_survives(
+        two_recordings, tiny_checkpoint, tmp_path, capsys):
+    wav, flac = two_recordings
+    edited = tmp_path / "a.json"
+    edited.write_text('{"hand-corrected": true}', "utf-8")
+    status, _out, err = run(["transcribe", str(wav), str(flac), "--model",
+                             str(tiny_checkpoint), *TINY], capsys)
+    assert status == 0, err
+    assert edited.read_text("utf-8") == '{"hand-corrected": true}'
+    first, second = tmp_path / "a (2).json", tmp_path / "a (3).json"
+    assert json.loads(first.read_text("utf-8"))["source"] == str(wav)
+    assert json.loads(second.read_text("utf-8"))["source"] == str(flac)
+    assert f"-> {first}" in err and f"-> {second}" in err
+    assert "a.json already exists; --overwrite replaces it" in err
+
+    status, _out, err = run(["transcribe", str(wav), str(flac), "--model",
+                             str(tiny_checkpoint), *TINY, "--overwrite"], capsys)
+    assert status == 0, err
+    # --overwrite replaces what was there, but two inputs still never share one file.
+    assert json.loads(edited.read_text("utf-8"))["source"] == str(wav)
+    assert json.loads(first.read_text("utf-8"))["source"] == str(flac)
+    assert "a.json was written by an earlier file of this run" in err
+    assert not (tmp_path / "a (4).json").exists()
+
+
+@pytest.fixture
+def transcript_json(tmp_path):
+    path = tmp_path / "talk.json"
+    export(Transcript(segments=[Segment(1, 0.0, 1.5, "Hello there.")], duration=2.0), path)
+    return path
+
+
+def test_export_refuses_to_replace_a_file_unless_told(transcript_json, tmp_path, capsys):
+    mine = tmp_path / "talk.srt"
+    mine.write_text("my own subtitles", "utf-8")
+    for extra in ([], ["-o", str(mine)]):
+        status, _out, err = run(["export", str(transcript_json), "-f", "srt", *extra], capsys)
+        assert status == 2
+        assert "already exists" in err and "--overwrite" in err
+        assert mine.read_text("utf-8") == "my own subtitles"
+    status, out, err = run(["export", str(transcript_json), "-f", "srt", "-o", "-"], capsys)
+    assert status == 0 and "Hello there." in out
+    status, _out, err = run(["export", str(transcript_json), "-f", "srt", "--overwrite"],
+                            capsys)
+    assert status == 0, err
+    assert "Hello there." in mine.read_text("utf-8")
+
+
+# -- item 11: arguments checked before any work --------------------------------------------
+
+
+@pytest.mark.parametrize("bad, named", [
+    (["--max-chunk", "0"], "--max-chunk"), (["--max-chunk", "-5"], "--max-chunk"),
+    (["--max-chunk", "nan"], "--max-chunk"), (["--max-chunk", "inf"], "--max-chunk"),
+    (["--max-chunk", "1201"], "--max-chunk"), (["--batch-size", "0"], "--batch-size"),
+    (["--batch-size", "-2"], "--batch-size"), (["--temperature", "-1"], "--temperature"),
+    (["--temperature", "nan"], "--temperature"), (["--max-new-tokens", "0"], "--max-new-tokens"),
+    (["--max-new-tokens", "-1"], "--max-new-tokens"), (["--preset", "nope"], "--preset"),
+    (["--context-file", "MISSING"], "--context-file"),
+    (["--context-file", "LATIN1"], "--context-file"),
+])
+def test_a_bad_argument_is_one_line_before_the_model_loads(bad, named, tmp_path, capsys,
+                                                           monkeypatch):
+    (tmp_path / "latin1.txt").write_bytes("Größe, Müller".encode("latin-1"))
+    args = [{"MISSING": str(tmp_path / "nope.txt"),
+             "LATIN1": str(tmp_path / "latin1.txt")}.get(a, a) for a in bad]
+    # The model is not there: reaching it would say so instead of naming the argument.
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "empty-cache"))
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["transcribe", str(tmp_path / "a.wav"), "--model", "qwen3-asr-0.6b", *args])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2
+    assert err.count("\n") == 1 and f"error: argument {named}:" in err
+    assert "Loading" not in err and "Traceback" not in err
+    if "LATIN1" in bad:
+        assert "latin1.txt is not UTF-8 text" in err
+    if "MISSING" in bad:
+        assert "nope.txt does not exist" in err
+
+
+def test_a_broken_chat_template_fails_the_files_with_one_message(two_recordings,
+                                                                 tiny_checkpoint, tmp_path,
+                                                                 capsys):
+    broken = tmp_path / "broken-model"
+    shutil.copytree(tiny_checkpoint, broken)
+    (broken / "chat_template.jinja").write_text("{% for x in %}broken", "utf-8")
+    wav, flac = two_recordings
+    status, _out, err = run(["transcribe", str(wav), str(flac), "--model", str(broken), *TINY],
+                            capsys)
+    assert status != 0
+    assert "Traceback" not in err and err.count("cannot be used") == 1
+    assert "TemplateSyntaxError" in err and "No file was transcribed (2 given)" in err
+    assert not list(tmp_path.glob("*.json"))
+
+
+# -- Ctrl-C (items 11 and 13), in a real process ---------------------------------------------
+
+
+def _start(args, tmp_path):
+    env = dict(os.environ, PYTHONPATH=str(Path(tingxie.__file__).parents[1]))
+    return subprocess.Popen([sys.executable, "-m", "tingxie", *args], cwd=tmp_path, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _wait_for(predicate, proc, deadline_s=120.0):
+    deadline = time.monotonic() + deadline_s
+    while not predicate():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"the condition never came (exit {proc.poll()}): "
+                        f"{proc.communicate()[1][-2000:]}")
+        time.sleep(0.01)
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_torch_imports_says_cancelled(two_recordings, tiny_checkpoint, tmp_path):
+    wav, _flac = two_recordings
+    proc = _start(["transcribe", str(wav), "--model", str(tiny_checkpoint), *TINY], tmp_path)
+    maps = Path(f"/proc/{proc.pid}/maps")
+    # libtorch is mapped as soon as `import torch` starts; the import takes seconds more.
+    _wait_for(lambda: "torch" in maps.read_text(), proc)
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "cancelled" in err and "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_transcribing_keeps_the_partial_transcript(two_recordings,
+                                                                tiny_checkpoint, tmp_path):
+    _wav, flac = two_recordings
+    samples, _ = build_speech([0.3, *[x for i in range(12) for x in
+                                      (f"Sentence number {i} is here.", 0.6)]])
+    long = write_wav(tmp_path / "long talk.wav", samples)
+    # One chunk per batch (22 of them), so the stop lands mid-file.
+    proc = _start(["transcribe", str(long), str(flac), "--model", str(tiny_checkpoint),
+                   "--device", "cpu", "--max-new-tokens", "8", "--batch-size", "1",
+                   "--max-chunk", "2", "--progress-interval", "0", "-f", "srt"], tmp_path)
+    lines: list[str] = []
+    selector = selectors.DefaultSelector()
+    selector.register(proc.stderr, selectors.EVENT_READ)
+
+    def one_batch_done() -> bool:
+        if selector.select(timeout=0.05):
+            line = proc.stderr.readline()
+            lines.append(line)
+        return any("transcribing" in x and " 0%" not in x for x in lines)
+
+    _wait_for(one_batch_done, proc)
+    proc.send_signal(signal.SIGINT)
+    _out, rest = proc.communicate(timeout=120)
+    err = "".join(lines) + rest
+    assert proc.returncode == 130, err
+    partial = tmp_path / "long talk.partial.srt"
+    assert f"the part transcribed so far is in {partial}" in err
+    assert "1 more file not started" in err and "Traceback" not in err
+    cues = partial.read_text("utf-8").count("-->")
+    assert cues >= 1
+    assert not (tmp_path / "long talk.srt").exists() and not (tmp_path / "a.srt").exists()
+    assert "a.flac" not in err
+    # Less than the whole: the stop came before the last chunk.
+    last_end = max(s.end for s in import_transcript(partial).segments)
+    assert last_end < len(samples) / 16000 - 1.0
+
+
+# -- item 14: progress in a log ----------------------------------------------------------------
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_progress_in_a_log_is_a_line_every_few_seconds_and_at_each_stage():
+    stream, clock = io.StringIO(), FakeClock()
+    bar = ProgressBar("talk.wav", stream, interval=5.0, clock=clock)
+    bar.show("decode", 0.0, None)
+    clock.now += 1
+    bar.show("decode", 0.5, None)  # same stage, 1 s later: quiet
+    bar.show("speech", 0.0, None)  # a new stage: at once
+    clock.now += 2
+    bar.show("transcribe", 0.0, None, 150.0)
+    for _ in range(3):
+        clock.now += 2
+        bar.show("transcribe", 0.1, 90.0, 150.0)  # 2 s and 4 s: quiet; 6 s: a line
+    clock.now += 30
+    bar.show("transcribe", 62 / 150, 40.0, 150.0)
+    assert stream.getvalue().splitlines() == [
+        "talk.wav: decoding 0%",
+        "talk.wav: finding speech 0%",
+        "talk.wav: transcribing 0% (0:00 of 2:30 audio)",
+        "talk.wav: transcribing 10% (0:15 of 2:30 audio) ETA 1:30",
+        "talk.wav: transcribing 41% (1:02 of 2:30 audio) ETA 0:40",
+    ]
+
+
+def test_progress_on_a_terminal_is_still_the_bar():
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    stream = Terminal()
+    bar = ProgressBar("talk.wav", stream)
+    bar.show("transcribe", 0.5, 40.0, 150.0)
+    assert stream.getvalue() == ("\rtalk.wav: transcribing [###############...............]"
+                                 "  50% ETA 0:00:40\033[K")
+
+
+def test_missing_inputs_fail_before_the_model_loads(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "empty-cache"))
+    status, _out, err = run(["transcribe", str(tmp_path / "gone.wav"), str(tmp_path / "x.mp3"),
+                             "--model", "qwen3-asr-0.6b"], capsys)
+    assert status == 1
+    assert "gone.wav: failed:" in err and "x.mp3: failed:" in err and "does not exist" in err
+    assert "2 of 2 files failed" in err
+    assert "Loading" not in err and "tingxie models download" not in err
