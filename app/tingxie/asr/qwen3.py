@@ -31,6 +31,7 @@ from tingxie.asr import device as devices
 from tingxie.asr.checkpoint import check_weights, locate_model, read_config, resolve_checkpoint
 from tingxie.asr.engine import SAMPLE_RATE, ChunkResult, DeviceInfo, TranscribeOptions
 from tingxie.asr.errors import CorruptWeights, NotAQwen3ASRCheckpoint, OutOfMemory
+from tingxie.asr.qwen3_text import ASR_TEXT_TOKEN, new_token_budget
 from tingxie.core.cancel import CancelToken, ProgressCallback
 from tingxie.core.errors import Cancelled
 from tingxie.core.languages import find_language
@@ -39,15 +40,9 @@ log = logging.getLogger(__name__)
 
 #: Audio tokens the encoder emits per second of 16 kHz audio.
 AUDIO_TOKENS_PER_SECOND = 13
-#: New tokens allowed beyond tokens_per_second x duration (short chunks, punctuation).
-MAX_NEW_TOKENS_MARGIN = 16
-#: Extra tokens for the "language English<asr_text>" prefix when the model detects it.
-LANGUAGE_PREFIX_TOKENS = 8
 #: Batch size on a CPU: beyond this, larger batches stop paying for their latency.
 CPU_BATCH_SIZE = 8
 MAX_BATCH_SIZE = 64
-
-ASR_TEXT_TOKEN = "<asr_text>"
 #: The encoder reads audio in 1-second windows (100 mel frames).
 ENCODER_WINDOW_SAMPLES = SAMPLE_RATE
 #: Half the STFT window: the zeros the last mel frame needs to see past the end.
@@ -581,12 +576,9 @@ class Qwen3ASREngine:
         """The new-token budget for a chunk of ``seconds``: ``options.max_new_tokens``, else
         ``tokens_per_second`` x seconds plus a margin (and room for the language prefix when
         the model detects it)."""
-        if options.max_new_tokens is not None:
-            return max(1, int(options.max_new_tokens))
-        budget = math.ceil(options.tokens_per_second * seconds) + MAX_NEW_TOKENS_MARGIN
-        if options.language is None or find_language(options.language) is None:
-            budget += LANGUAGE_PREFIX_TOKENS
-        return budget
+        return new_token_budget(
+            seconds, options.language, options.max_new_tokens, options.tokens_per_second
+        )
 
     def _generate(
         self,
