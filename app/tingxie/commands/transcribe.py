@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from tingxie.commands.export import add_format_options, render_options
+from tingxie.commands.server import add_server_options, connect
 from tingxie.core.errors import TingxieError
 from tingxie.core.export import FORMATS
 from tingxie.core.timefmt import format_time
@@ -45,6 +46,7 @@ def register(parser: argparse.ArgumentParser) -> None:
                         help="cap on the tokens generated per chunk (default: scaled to the "
                         "chunk's length)")
     add_format_options(parser)
+    add_server_options(parser)
     parser.set_defaults(run=run)
 
 
@@ -94,10 +96,13 @@ def run(args: argparse.Namespace) -> int:
                    else args.context)
         if args.output:
             args.output.mkdir(parents=True, exist_ok=True)
-        model_dir = require_model(args.model, models_dir=args.models_dir)
-        engine = Qwen3ASREngine(model_dir, device=args.device, quantize_int8=args.int8)
-        print(f"Loading {args.model} ...", file=sys.stderr)
-        engine.load()
+        if args.server:
+            engine = connect(args)
+        else:
+            model_dir = require_model(args.model, models_dir=args.models_dir)
+            engine = Qwen3ASREngine(model_dir, device=args.device, quantize_int8=args.int8)
+            print(f"Loading {args.model} ...", file=sys.stderr)
+            engine.load()
     except (TingxieError, OSError) as exc:
         print(f"tingxie: {exc}", file=sys.stderr)
         return 2
