@@ -154,11 +154,9 @@ def test_the_pipeline_gets_segments_in_order_with_their_languages(server):
 def test_several_requests_are_in_flight_at_once(server):
     server.delay = 0.15
     chunks = [tone(0.5 + 0.1 * i, seed=i) for i in range(8)]
-    started = time.monotonic()
     results = engine_for(server, parallel=4).transcribe_batch(chunks, FORCED)
-    assert len(results) == 8
+    assert len(results) == 8 and len(server.answered()) == 8
     assert server.max_in_flight == 4  # never more than asked for, and really that many
-    assert time.monotonic() - started < 8 * 0.15  # not one after the other
 
 
 # -- the server check, the model, the key ----------------------------------------------------

@@ -206,8 +206,8 @@ class ChunkTooLarge(ServerError):
         super().__init__(
             url,
             f"The server at {url} refuses requests as too large (HTTP 413) even for "
-            f"{seconds:.1f} s of audio. Raise its upload limit (vLLM: "
-            "VLLM_MAX_AUDIO_CLIP_FILESIZE_MB, or the proxy's body size limit).",
+            f"{seconds:.1f} s of audio. Raise the request size limit of the server or of the "
+            "proxy in front of it (nginx: client_max_body_size).",
         )
 
 
