@@ -179,7 +179,7 @@ def test_a_model_the_server_stops_serving_is_a_typed_error(server):
     eng = engine_for(server)
     eng.load()
     server.models = ["other-model"]
-    with pytest.raises(ModelNotServed, match=r"Qwen/Qwen3-ASR-0\.6B"):
+    with pytest.raises(ModelNotServed, match=r"Qwen/Qwen3-ASR-0\.6B.*offers: other-model"):
         eng.transcribe_batch([tone(1.0)], FORCED)
 
 
@@ -233,7 +233,8 @@ def test_the_key_comes_from_an_environment_variable_or_the_keyring(monkeypatch):
     saved = keyring.get_keyring()
     try:
         keyring.set_keyring(Memory())
-        keyring.set_password("tingxie", "http://gpu:8000", "from-keyring")
+        assert remote.store_api_key_in_keyring("http://gpu:8000/", "from-keyring")
+        assert Memory.store.passwords == {("tingxie", "http://gpu:8000"): "from-keyring"}
         assert find_api_key("http://gpu:8000/v1/") == "from-keyring"
         assert find_api_key("http://other:8000") is None
         monkeypatch.setenv("MY_ASR_KEY", "from-env ")
@@ -243,6 +244,11 @@ def test_the_key_comes_from_an_environment_variable_or_the_keyring(monkeypatch):
             find_api_key("http://gpu:8000", "MY_ASR_KEY")
         Memory.store.broken = True  # a backend that fails: no key, no traceback
         assert find_api_key("http://gpu:8000") is None
+        from keyring.backends.fail import Keyring as NoKeyring
+
+        keyring.set_keyring(NoKeyring())  # a system without any keyring
+        assert find_api_key("http://gpu:8000") is None
+        assert remote.store_api_key_in_keyring("http://gpu:8000", "k") is False
     finally:
         keyring.set_keyring(saved)
 

@@ -113,6 +113,19 @@ def api_key_from_keyring(url: str) -> str | None:
         return None
 
 
+def store_api_key_in_keyring(url: str, key: str) -> bool:
+    """Keep ``key`` for ``url`` in the system keyring (what the window's key field should
+    do instead of saving it with the settings); False when this system has no keyring."""
+    try:
+        import keyring
+
+        keyring.set_password(KEYRING_SERVICE, normalize_url(url), key)
+        return True
+    except Exception as exc:  # no backend, or it refused: the caller says the key is not kept
+        log.warning("cannot store the key for %s in the keyring: %s", url, exc)
+        return False
+
+
 def find_api_key(url: str, env_var: str | None = None) -> str | None:
     """The API key for ``url``: from the environment variable ``env_var`` when given (a
     :class:`KeyError` naming it when unset), else from the system keyring, else None.
@@ -516,10 +529,14 @@ class RemoteEngine:
         options: TranscribeOptions,
         language: str | None,
     ) -> ChunkResult:
+        request = client.post(
+            f"{self.url}/v1/chat/completions", json=self._payload(samples, options, language)
+        )
         try:
-            response = await client.post(
-                f"{self.url}/v1/chat/completions", json=self._payload(samples, options, language)
-            )
+            # httpx's timeouts bound each read; this bounds a server that trickles its answer.
+            response = await asyncio.wait_for(request, self.timeout + self.connect_timeout)
+        except asyncio.TimeoutError as exc:
+            raise ServerTimeout(self.url, self.timeout) from exc
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
             raise _Retry(ServerConnectionLost(self.url, 1, str(exc) or type(exc).__name__)) from exc
         except httpx.TransportError as exc:
@@ -530,7 +547,7 @@ class RemoteEngine:
         if status in (401, 403):
             raise ServerAuthFailed(self.url, status, bool(self._api_key))
         if status == 404:
-            raise ModelNotServed(self.url, self.model, self.served_models)
+            raise ModelNotServed(self.url, self.model, await self._served_now(client))
         if status == 413:
             raise _TooLarge()
         if status in RETRY_STATUSES:
@@ -539,6 +556,15 @@ class RemoteEngine:
                 _retry_after(response.headers.get("Retry-After")),
             )
         raise ServerRejected(self.url, status, _detail(response))
+
+    async def _served_now(self, client: httpx.AsyncClient) -> list[str]:
+        """What the server serves now (it may have been restarted with another model)."""
+        try:
+            response = await client.get(f"{self.url}/v1/models")
+            self.served_models = [str(m["id"]) for m in response.json()["data"]]
+        except (httpx.HTTPError, ValueError, KeyError, TypeError):
+            pass
+        return self.served_models
 
     def _result(self, response: httpx.Response, language: str | None) -> ChunkResult:
         try:
