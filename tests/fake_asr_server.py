@@ -23,6 +23,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import math
 import random
 import select
 import socket
@@ -50,14 +51,26 @@ class ChatCall:
     temperature: float | None
     max_tokens: int | None
     authorization: str | None
+    logprobs: bool = False
+    repetition_penalty: float | None = None
     status: int = 0  # what the server answered
     answer: str = ""
+    tokens: list[tuple[str, float]] | None = None
     started: float = 0.0
     aborted: bool = False  # the client hung up before the answer
 
 
-#: Makes the raw answer for a call (what the model would generate).
-Transcriber = Callable[[ChatCall], str]
+@dataclass
+class Answer:
+    """What the model generated: the raw text, and each token with its log-probability."""
+
+    content: str
+    tokens: list[tuple[str, float]] | None = None
+    finish_reason: str = "stop"
+
+
+#: Makes the answer for a call (what the model would generate): an Answer or just the text.
+Transcriber = Callable[[ChatCall], "Answer | str"]
 
 
 def model_transcriber(engine, detect: Callable[[np.ndarray], str] | None = None,
@@ -72,7 +85,7 @@ def model_transcriber(engine, detect: Callable[[np.ndarray], str] | None = None,
 
     lock = threading.Lock()
 
-    def transcribe(call: ChatCall) -> str:
+    def transcribe(call: ChatCall) -> Answer:
         language = call.language or (detect(call.samples) if detect else None)
         budget = min(max_new_tokens, call.max_tokens or max_new_tokens)
         options = TranscribeOptions(language=language, context=call.context,
@@ -80,13 +93,28 @@ def model_transcriber(engine, detect: Callable[[np.ndarray], str] | None = None,
                                     max_new_tokens=budget, repetition_guard=False)
         with lock:  # one model, one generate at a time (like one GPU's batch)
             result = engine.transcribe_batch([call.samples], options)[0]
-        if call.language:  # the prompt ended in "language X<asr_text>": only the text follows
-            return result.text
-        if result.language:
-            return f"language {result.language}<asr_text>{result.text}"
-        return result.text
+        prefix = ""
+        if not call.language and result.language:  # a forced language was in the prompt
+            prefix = f"language {result.language}<asr_text>"
+        return Answer(prefix + result.text, _tokens(engine, prefix, result))
 
     return transcribe
+
+
+def _tokens(engine, prefix: str, result) -> list[tuple[str, float]]:
+    """The answer as tokens of the model's tokenizer with log-probabilities: the language
+    prefix certain, the text at the model's mean confidence but for one token at its
+    minimum (the engine reports those two figures, not each token's), then end-of-turn."""
+    tokenizer = engine.processor.tokenizer
+
+    def pieces(text: str) -> list[str]:
+        return [tokenizer.decode([i]) for i in tokenizer.encode(text, add_special_tokens=False)]
+
+    said = pieces(result.text)
+    mean = math.log(result.confidence) if result.confidence else -1.0
+    low = math.log(result.min_confidence) if result.min_confidence else mean
+    text = [(t, low if i == len(said) // 2 else mean) for i, t in enumerate(said)]
+    return [(t, 0.0) for t in pieces(prefix)] + text + [("<|im_end|>", -0.01)]
 
 
 @dataclass
@@ -220,7 +248,8 @@ def _decode_call(body: dict, authorization: str | None) -> ChatCall:
     return ChatCall(model=body.get("model", ""), context=context, language=language,
                     samples=samples, sample_rate=rate, wav_subtype=info.subtype,
                     temperature=body.get("temperature"), max_tokens=body.get("max_tokens"),
-                    authorization=authorization)
+                    authorization=authorization, logprobs=bool(body.get("logprobs")),
+                    repetition_penalty=body.get("repetition_penalty"))
 
 
 def _make_handler(server: FakeASRServer) -> type[BaseHTTPRequestHandler]:
@@ -341,17 +370,22 @@ def _make_handler(server: FakeASRServer) -> type[BaseHTTPRequestHandler]:
                 call.aborted = True
                 self.close_connection = True
                 return
-            call.answer = server.transcriber(call)
+            answer = server.transcriber(call)
+            if isinstance(answer, str):
+                answer = Answer(answer)
+            call.answer, call.tokens = answer.content, answer.tokens
             if _client_gone(self.connection):
                 call.aborted = True
                 self.close_connection = True
                 return
             call.status = 200
-            self._send(200, {
-                "id": f"chatcmpl-{len(server.calls)}", "object": "chat.completion",
-                "model": call.model,
-                "choices": [{"index": 0, "finish_reason": "stop",
-                             "message": {"role": "assistant", "content": call.answer}}],
-            })
+            choice = {"index": 0, "finish_reason": answer.finish_reason,
+                      "message": {"role": "assistant", "content": answer.content}}
+            if call.logprobs and answer.tokens is not None:
+                choice["logprobs"] = {"content": [
+                    {"token": t, "logprob": lp, "bytes": list(t.encode()), "top_logprobs": []}
+                    for t, lp in answer.tokens]}
+            self._send(200, {"id": f"chatcmpl-{len(server.calls)}", "object": "chat.completion",
+                             "model": call.model, "choices": [choice]})
 
     return Handler

@@ -10,6 +10,7 @@ or a retry that works, and a cancel that leaves nothing running.
 from __future__ import annotations
 
 import json
+import math
 import socket
 import threading
 import time
@@ -19,7 +20,7 @@ import numpy as np
 import pytest
 import torch
 
-from fake_asr_server import FakeASRServer, model_transcriber
+from fake_asr_server import Answer, FakeASRServer, model_transcriber
 from media import build_speech, require, write_wav
 from tingxie import cli
 from tingxie.asr import remote
@@ -124,6 +125,43 @@ def test_auto_language_comes_back_per_chunk_from_the_raw_answer(server):
     assert [r.text for r in results] == [parse_asr_output(answers[len(c)])[1] for c in chunks]
 
 
+def test_confidence_comes_from_the_probabilities_of_the_words_said(server):
+    chunks = [tone(1.0, seed=1), tone(1.5, seed=2)]
+    for options in (TranscribeOptions(max_new_tokens=6), FORCED):
+        server.calls.clear()
+        results = engine_for(server).transcribe_batch(chunks, options)
+        assert all(c.logprobs for c in server.calls)
+        for chunk, result in zip(chunks, results):
+            call = next(c for c in server.answered() if len(c.samples) == len(chunk))
+            # The language prefix (certain) and the end of turn are not part of what was said.
+            said = [lp for t, lp in call.tokens if lp != 0.0 and t != "<|im_end|>"]
+            if not said:
+                continue
+            assert result.confidence == pytest.approx(math.exp(sum(said) / len(said)))
+            assert result.min_confidence == pytest.approx(math.exp(min(said)))
+            assert 0 < result.min_confidence <= result.confidence <= 1
+
+
+def test_a_decoding_loop_is_asked_again_with_a_repetition_penalty(model):
+    def looping(call):
+        if call.repetition_penalty is None:
+            words = ["the", " harbour"] * 20
+            return Answer("language English<asr_text>" + "".join(words),
+                          [("language", 0.0), (" English", 0.0), ("<asr_text>", 0.0)]
+                          + [(w, -0.05) for w in words], finish_reason="length")
+        return Answer("language English<asr_text>The harbour at dawn.",
+                      [("language English<asr_text>", 0.0), ("The harbour at dawn.", -0.2)])
+
+    with FakeASRServer(looping) as srv:
+        result = engine_for(srv).transcribe_batch([tone(2.0)], TranscribeOptions())[0]
+        assert [c.repetition_penalty for c in srv.calls] == [None, 1.3]
+        assert result.retried and result.text == "The harbour at dawn."
+        srv.calls.clear()
+        off = TranscribeOptions(repetition_guard=False)
+        assert not engine_for(srv).transcribe_batch([tone(2.0)], off)[0].retried
+        assert len(srv.calls) == 1
+
+
 def test_a_language_qwen3_asr_lacks_fails_before_any_request(server):
     with pytest.raises(UnsupportedLanguage):
         engine_for(server).transcribe_batch([tone(1.0)], TranscribeOptions(language="Klingon"))
@@ -146,6 +184,7 @@ def test_the_pipeline_gets_segments_in_order_with_their_languages(server):
     segments = [s for u in updates for s in u.segments]
     assert len(server.answered()) == 4 and server.max_in_flight >= 2
     assert segments and [s.start for s in segments] == sorted(s.start for s in segments)
+    assert all(s.confidence is not None for s in segments)
     for seg in segments:
         sentence = min(range(4), key=lambda i: abs(truth.sentences[i].start - seg.start))
         assert seg.language == ("Chinese" if sentence in chinese else "English")

@@ -9,6 +9,7 @@ This module needs neither torch nor transformers.
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable, Sequence
 
 from tingxie.core.languages import find_language
 
@@ -64,3 +65,43 @@ def new_token_budget(
     if language is None or find_language(language) is None:
         budget += LANGUAGE_PREFIX_TOKENS
     return budget
+
+
+def repeated_runs(
+    ids: Sequence[Hashable], max_period: int = 32
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Back-to-back repetitions of one n-gram in ``ids``.
+
+    Returns ``((period, covered), (tail_period, tail_covered))``: the longest such loop
+    anywhere and the longest one that runs to the end, each as the n-gram's length and the
+    number of tokens the loop covers (``(0, 0)`` when there is none).
+    """
+    n = len(ids)
+    anywhere = tail = (0, 0)
+    for period in range(1, min(max_period, n // 2) + 1):
+        run = 0
+        for j in range(period, n):
+            run = run + 1 if ids[j] == ids[j - period] else 0
+            if run and run + period > anywhere[1]:
+                anywhere = (period, run + period)
+        if run and run + period > tail[1]:
+            tail = (period, run + period)
+    return anywhere, tail
+
+
+def looks_degenerate(ids: Sequence[Hashable], hit_limit: bool) -> bool:
+    """Whether generated text tokens (ids, or token strings) look like a decoding loop.
+
+    A loop of at least 5 copies covering 24+ tokens anywhere; or, when generation ran into
+    ``max_new_tokens``, a loop of 3+ copies covering 12+ tokens at the end; or 40+ tokens of
+    which fewer than 1 in 10 are distinct.
+    """
+    n = len(ids)
+    if n < 8:
+        return False
+    (period, covered), (tail_period, tail_covered) = repeated_runs(ids)
+    if period and covered >= 24 and covered >= 5 * period:
+        return True
+    if hit_limit and tail_period and tail_covered >= 12 and tail_covered >= 3 * tail_period:
+        return True
+    return n >= 40 and len(set(ids)) < 0.1 * n

@@ -25,6 +25,7 @@ import email.utils
 import io
 import ipaddress
 import logging
+import math
 import os
 import random
 import socket
@@ -52,7 +53,12 @@ from tingxie.asr.errors import (
     ServerTLSFailed,
     ServerUnreachable,
 )
-from tingxie.asr.qwen3_text import ASR_TEXT_TOKEN, new_token_budget, parse_asr_output
+from tingxie.asr.qwen3_text import (
+    ASR_TEXT_TOKEN,
+    looks_degenerate,
+    new_token_budget,
+    parse_asr_output,
+)
 from tingxie.core.cancel import CancelToken, ProgressCallback
 from tingxie.core.edits import join_texts
 from tingxie.core.errors import Cancelled
@@ -269,6 +275,12 @@ class _TooLarge(Exception):
     pass
 
 
+@dataclass
+class _Answer:
+    result: ChunkResult
+    degenerate: bool  # the text looks like a decoding loop
+
+
 class RemoteEngine:
     """Qwen3-ASR on an OpenAI-compatible server (vLLM), behind the Engine protocol.
 
@@ -438,7 +450,15 @@ class RemoteEngine:
         """One chunk, cut in two at its quietest point when the server finds it too large."""
         try:
             async with gate:
-                return await self._with_retries(client, samples, options, language)
+                answer = await self._with_retries(client, samples, options, language, None)
+                if answer.degenerate and options.repetition_guard:
+                    # A decoding loop: once more with a repetition penalty, as the local engine.
+                    log.info("repetition guard: retrying a chunk with a repetition penalty")
+                    answer = await self._with_retries(
+                        client, samples, options, language, options.repetition_penalty
+                    )
+                    answer.result.retried = True
+                return answer.result
         except _TooLarge:
             seconds = len(samples) / SAMPLE_RATE
             if seconds < 2 * MIN_SPLIT_SECONDS:
@@ -447,9 +467,14 @@ class RemoteEngine:
             log.info("HTTP 413 for %.1f s of audio: sending it in two pieces", seconds)
             first = await self._chunk(client, gate, samples[:cut], options, language)
             second = await self._chunk(client, gate, samples[cut:], options, language)
+            confidences = [r.confidence for r in (first, second) if r.confidence is not None]
+            lows = [r.min_confidence for r in (first, second) if r.min_confidence is not None]
             return ChunkResult(
                 text=join_texts(first.text, second.text),
                 language=first.language or second.language,
+                confidence=min(confidences) if confidences else None,
+                min_confidence=min(lows) if lows else None,
+                retried=first.retried or second.retried,
             )
 
     async def _with_retries(
@@ -458,11 +483,12 @@ class RemoteEngine:
         samples: np.ndarray,
         options: TranscribeOptions,
         language: str | None,
-    ) -> ChunkResult:
+        penalty: float | None,
+    ) -> _Answer:
         attempt = 0
         while True:
             try:
-                return await self._request(client, samples, options, language)
+                return await self._request(client, samples, options, language, penalty)
             except _Retry as retry:
                 attempt += 1
                 if attempt > self.retries:
@@ -487,7 +513,11 @@ class RemoteEngine:
                 await asyncio.sleep(wait)
 
     def _payload(
-        self, samples: np.ndarray, options: TranscribeOptions, language: str | None
+        self,
+        samples: np.ndarray,
+        options: TranscribeOptions,
+        language: str | None,
+        penalty: float | None = None,
     ) -> dict[str, Any]:
         data = base64.b64encode(wav_bytes(samples)).decode("ascii")
         messages: list[dict[str, Any]] = [
@@ -510,7 +540,12 @@ class RemoteEngine:
                 options.max_new_tokens,
                 options.tokens_per_second,
             ),
+            # The probability of each chosen token: the segment's confidence, and the tokens
+            # themselves for the repetition guard.
+            "logprobs": True,
         }
+        if penalty is not None:
+            payload["repetition_penalty"] = float(penalty)
         if options.min_new_tokens:
             payload["min_tokens"] = int(options.min_new_tokens)
         if language is not None:
@@ -528,10 +563,10 @@ class RemoteEngine:
         samples: np.ndarray,
         options: TranscribeOptions,
         language: str | None,
-    ) -> ChunkResult:
-        request = client.post(
-            f"{self.url}/v1/chat/completions", json=self._payload(samples, options, language)
-        )
+        penalty: float | None,
+    ) -> _Answer:
+        payload = self._payload(samples, options, language, penalty)
+        request = client.post(f"{self.url}/v1/chat/completions", json=payload)
         try:
             # httpx's timeouts bound each read; this bounds a server that trickles its answer.
             response = await asyncio.wait_for(request, self.timeout + self.connect_timeout)
@@ -566,15 +601,50 @@ class RemoteEngine:
             pass
         return self.served_models
 
-    def _result(self, response: httpx.Response, language: str | None) -> ChunkResult:
+    def _result(self, response: httpx.Response, language: str | None) -> _Answer:
         try:
-            content = response.json()["choices"][0]["message"]["content"] or ""
+            choice = response.json()["choices"][0]
+            content = choice["message"]["content"] or ""
         except (ValueError, KeyError, IndexError, TypeError) as exc:
             raise ServerRejected(
                 self.url, 200, "the answer is not an OpenAI-style chat completion"
             ) from exc
         heard, text = parse_asr_output(str(content))
-        return ChunkResult(text=text, language=language or heard)
+        result = ChunkResult(text=text, language=language or heard)
+        tokens = _token_logprobs(choice)
+        if not tokens:  # a server that does not give log-probabilities
+            return _Answer(result, False)
+        start = 0
+        if language is None:  # the detected-language prefix is not part of what was said
+            seen = ""
+            for i, (token, _) in enumerate(tokens):
+                seen += token
+                if ASR_TEXT_TOKEN in seen:
+                    start = i + 1
+                    break
+        said = tokens[start:]
+        scored = [lp for _, lp in said] or [lp for _, lp in tokens]
+        result.confidence = math.exp(sum(scored) / len(scored))
+        result.min_confidence = math.exp(min(scored))
+        hit_limit = choice.get("finish_reason") == "length"
+        return _Answer(result, looks_degenerate([t for t, _ in said], hit_limit))
+
+
+#: End-of-turn tokens a server may list among the log-probabilities; not part of the text.
+_END_TOKENS = frozenset({"", "<|im_end|>", "<|endoftext|>"})
+
+
+def _token_logprobs(choice: dict[str, Any]) -> list[tuple[str, float]]:
+    """``(token, log-probability)`` of each generated token, end-of-turn tokens left out."""
+    try:
+        content = (choice.get("logprobs") or {}).get("content") or []
+        tokens = [(str(t["token"]), float(t["logprob"])) for t in content]
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return []
+    while tokens and tokens[-1][0] in _END_TOKENS:
+        tokens.pop()
+    # vLLM reports -inf as -9999.0; a probability cannot be below 0 either way.
+    return [(t, max(lp, -100.0)) for t, lp in tokens]
 
 
 def _retry_after(value: str | None) -> float | None:
