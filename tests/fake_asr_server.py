@@ -53,6 +53,10 @@ class ChatCall:
     authorization: str | None
     logprobs: bool = False
     repetition_penalty: float | None = None
+    #: The request as sent, for rendering it with the model's chat template as vLLM does.
+    messages: list = field(default_factory=list)
+    add_generation_prompt: bool = True
+    continue_final_message: bool = False
     status: int = 0  # what the server answered
     answer: str = ""
     tokens: list[tuple[str, float]] | None = None
@@ -249,7 +253,9 @@ def _decode_call(body: dict, authorization: str | None) -> ChatCall:
                     samples=samples, sample_rate=rate, wav_subtype=info.subtype,
                     temperature=body.get("temperature"), max_tokens=body.get("max_tokens"),
                     authorization=authorization, logprobs=bool(body.get("logprobs")),
-                    repetition_penalty=body.get("repetition_penalty"))
+                    repetition_penalty=body.get("repetition_penalty"), messages=messages,
+                    add_generation_prompt=body.get("add_generation_prompt", True),
+                    continue_final_message=bool(body.get("continue_final_message")))
 
 
 def _make_handler(server: FakeASRServer) -> type[BaseHTTPRequestHandler]:

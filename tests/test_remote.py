@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import socket
 import threading
 import time
@@ -113,6 +114,19 @@ def test_the_server_gets_16k_wav_the_context_and_the_forced_language(server):
     assert all(r.language == "English" for r in results)
     sent = next(c for c in calls if len(c.samples) == len(chunks[1]))
     assert np.abs(sent.samples - chunks[1]).max() < 1e-3  # the audio itself, 16-bit
+
+
+@pytest.mark.parametrize("options", [FORCED, TranscribeOptions(context="张伟"),
+                                     TranscribeOptions()], ids=["forced", "context", "plain"])
+def test_the_server_reads_the_same_prompt_as_the_local_engine(server, model, options):
+    chunk = tone(1.3)
+    engine_for(server).transcribe_batch([chunk], options)
+    call = server.calls[-1]
+    served = model.processor.apply_chat_template(  # what vLLM renders from the request
+        call.messages, tokenize=False, add_generation_prompt=call.add_generation_prompt,
+        continue_final_message=call.continue_final_message)
+    local = model.build_prompt_texts([chunk], options)[0]
+    assert served == re.sub(r"(<\|audio_pad\|>)+", "<|audio_pad|>", local)
 
 
 def test_auto_language_comes_back_per_chunk_from_the_raw_answer(server):

@@ -12,9 +12,14 @@ request's ``prompt`` (the context would be lost), strips the ``language X`` pref
 text, and refuses ``verbose_json`` for models without timestamp tokens, so the detected
 language cannot be had from it.
 
-Many chunks are in flight at once (``parallel``), so the server's continuous batching has
-work to batch; results come back in the order of the chunks. The requests run on an asyncio
-loop in the calling thread: cancelling aborts them at once and leaves no thread behind.
+The answer's token log-probabilities (``logprobs``) give each chunk its confidence, as the
+local engine's do, and show a decoding loop, which is asked again once with a repetition
+penalty. Many chunks are in flight at once (``parallel``), so the server's continuous
+batching has work to batch; results come back in the order of the chunks. The requests run
+on an asyncio loop in the calling thread: cancelling aborts them at once and leaves no
+thread or connection behind. Overload answers (429, 503, ...) and broken connections are
+retried with backoff; a chunk the server finds too large (413) is sent as two halves cut at
+its quietest point; every other fault is a :class:`tingxie.asr.errors.ServerError`.
 """
 
 from __future__ import annotations
