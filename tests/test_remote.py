@@ -437,6 +437,28 @@ def test_cancel_aborts_the_requests_in_flight_and_leaves_nothing_behind(server):
     assert leftover == []
 
 
+def test_cancelling_a_transcription_job_stops_it_at_once(server):
+    require("espeak-ng")
+    samples, _ = build_speech([0.3, "Good morning everyone.", 2.5, "The harbour is busy.", 2.5,
+                               "Ships come in at dawn.", 0.3])
+    server.delay = 30.0
+    before = {t.ident for t in threading.enumerate()}
+    cancel = CancelToken()
+    updates: list = []
+    worker = threading.Thread(target=lambda: updates.extend(
+        transcribe(samples, engine_for(server, parallel=2), FORCED, cancel=cancel)))
+    worker.start()
+    assert server.wait_for(lambda s: s.in_flight == 2, 20)
+    cancelled_at = time.monotonic()
+    cancel.cancel()
+    worker.join(timeout=5)
+    assert not worker.is_alive() and time.monotonic() - cancelled_at < 1.0
+    assert not [s for u in updates for s in u.segments]  # nothing made up
+    assert server.wait_for(lambda s: s.open_connections == 0, 3)
+    assert [t.name for t in threading.enumerate()
+            if t.ident not in before and "process_request" not in t.name] == []
+
+
 # -- the parser, shared with the local engine --------------------------------------------------
 @pytest.mark.parametrize("raw", [
     "language English<asr_text>Good morning.", "language None<asr_text>", "just text",
