@@ -18,7 +18,8 @@ import torch
 from tingxie.asr.device import choose_placement, cpu_supports_bf16
 from tingxie.asr.engine import Engine, TranscribeOptions
 from tingxie.asr.errors import DeviceUnavailable, OutOfMemory, UnsupportedLanguage
-from tingxie.asr.qwen3 import Qwen3ASREngine, looks_degenerate, repeated_runs
+from tingxie.asr.qwen3 import Qwen3ASREngine
+from tingxie.asr.qwen3_text import looks_degenerate, repeated_runs
 from tingxie.core.cancel import CancelToken
 from tingxie.core.errors import Cancelled, TingxieError
 

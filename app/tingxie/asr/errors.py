@@ -14,11 +14,21 @@ from tingxie.core.errors import TingxieError
 from tingxie.core.languages import UnsupportedLanguage
 
 __all__ = [
+    "ChunkTooLarge",
     "CorruptWeights",
     "DeviceUnavailable",
     "ModelNotFound",
+    "ModelNotServed",
     "NotAQwen3ASRCheckpoint",
     "OutOfMemory",
+    "ServerAuthFailed",
+    "ServerBusy",
+    "ServerConnectionLost",
+    "ServerError",
+    "ServerRejected",
+    "ServerTLSFailed",
+    "ServerTimeout",
+    "ServerUnreachable",
     "UnsupportedLanguage",
     "WeightsDoNotMatch",
 ]
@@ -105,4 +115,126 @@ class DeviceUnavailable(TingxieError):
         self.device = device
         super().__init__(
             f"Cannot run on {device!r}: {reason}. Choose 'auto' or 'cpu' as the device."
+        )
+
+
+# -- a transcription server ------------------------------------------------------------------
+class ServerError(TingxieError):
+    """Something went wrong talking to a transcription server; ``url`` is its address."""
+
+    def __init__(self, url: str, message: str) -> None:
+        self.url = url
+        super().__init__(message)
+
+
+class ServerUnreachable(ServerError):
+    """No connection: the name does not resolve, or nothing listens at the address."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        self.reason = reason
+        super().__init__(
+            url,
+            f"Cannot reach the transcription server at {url}: {reason}. Check the address and "
+            "the port, that the server is running, and that this computer can reach it.",
+        )
+
+
+class ServerTLSFailed(ServerError):
+    """The secure (https) connection could not be set up."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(
+            url,
+            f"The secure connection to {url} failed ({reason}). Check that the server speaks "
+            "https at this address (use http:// for a plain server on your own network) and "
+            "that its certificate is valid for this name.",
+        )
+
+
+class ServerAuthFailed(ServerError):
+    """The server refused the API key (HTTP 401 or 403)."""
+
+    def __init__(self, url: str, status: int, had_key: bool) -> None:
+        self.status = status
+        what = "refused the API key" if had_key else "needs an API key"
+        super().__init__(
+            url,
+            f"The transcription server at {url} {what} (HTTP {status}). Set the right key in "
+            "an environment variable and pass --api-key-env VAR, or store it in the system "
+            f"keyring (service 'tingxie', user {url!r}).",
+        )
+
+
+class ModelNotServed(ServerError):
+    """The server does not serve the model asked for; ``served`` lists what it serves."""
+
+    def __init__(self, url: str, model: str | None, served: list[str]) -> None:
+        self.model = model
+        self.served = list(served)
+        offered = ", ".join(self.served) if self.served else "no models"
+        asked = f"does not serve the model {model!r}" if model else "serves no model"
+        super().__init__(
+            url, f"The server at {url} {asked}; it offers: {offered}. Choose one of those."
+        )
+
+
+class ServerBusy(ServerError):
+    """The server kept answering 429 or 503 after every retry."""
+
+    def __init__(self, url: str, status: int, attempts: int, detail: str = "") -> None:
+        self.status = status
+        self.attempts = attempts
+        more = f" {detail}" if detail else ""
+        super().__init__(
+            url,
+            f"The transcription server at {url} is overloaded or unavailable (HTTP {status}, "
+            f"{attempts} attempts).{more} Try again later, or lower the requests in flight.",
+        )
+
+
+class ServerTimeout(ServerError):
+    """No answer within the time allowed."""
+
+    def __init__(self, url: str, seconds: float, phase: str = "answer") -> None:
+        self.seconds = seconds
+        super().__init__(
+            url,
+            f"The transcription server at {url} did not {phase} within {seconds:g} s. It may "
+            "be overloaded: lower the requests in flight, or allow a longer timeout.",
+        )
+
+
+class ServerConnectionLost(ServerError):
+    """The connection broke while a chunk was being sent or its answer read."""
+
+    def __init__(self, url: str, attempts: int, reason: str) -> None:
+        self.reason = reason
+        self.attempts = attempts
+        super().__init__(
+            url,
+            f"The connection to {url} kept breaking mid-request ({reason}; {attempts} "
+            "attempts). Check the network and the server's logs.",
+        )
+
+
+class ChunkTooLarge(ServerError):
+    """The server refused even a short piece of audio as too large (HTTP 413)."""
+
+    def __init__(self, url: str, seconds: float) -> None:
+        super().__init__(
+            url,
+            f"The server at {url} refuses requests as too large (HTTP 413) even for "
+            f"{seconds:.1f} s of audio. Raise the request size limit of the server or of the "
+            "proxy in front of it (nginx: client_max_body_size).",
+        )
+
+
+class ServerRejected(ServerError):
+    """Any other refusal; the server's own message is kept."""
+
+    def __init__(self, url: str, status: int, detail: str) -> None:
+        self.status = status
+        self.detail = detail
+        super().__init__(
+            url, f"The transcription server at {url} answered HTTP {status}: {detail or '?'}."
         )

@@ -36,6 +36,7 @@ from tingxie.asr.errors import (
     OutOfMemory,
     WeightsDoNotMatch,
 )
+from tingxie.asr.qwen3_text import ASR_TEXT_TOKEN, looks_degenerate, new_token_budget
 from tingxie.core.audio import SAMPLE_RATE
 from tingxie.core.cancel import CancelToken, ProgressCallback
 from tingxie.core.errors import Cancelled
@@ -45,15 +46,9 @@ log = logging.getLogger(__name__)
 
 #: Audio tokens the encoder emits per second of 16 kHz audio.
 AUDIO_TOKENS_PER_SECOND = 13
-#: New tokens allowed beyond tokens_per_second x duration (short chunks, punctuation).
-MAX_NEW_TOKENS_MARGIN = 16
-#: Extra tokens for the "language English<asr_text>" prefix when the model detects it.
-LANGUAGE_PREFIX_TOKENS = 8
 #: Batch size on a CPU: beyond this, larger batches stop paying for their latency.
 CPU_BATCH_SIZE = 8
 MAX_BATCH_SIZE = 64
-
-ASR_TEXT_TOKEN = "<asr_text>"
 #: The encoder reads audio in 1-second windows (100 mel frames).
 ENCODER_WINDOW_SAMPLES = SAMPLE_RATE
 #: Half the STFT window: the zeros the last mel frame needs to see past the end.
@@ -72,47 +67,6 @@ def pad_to_encoder_windows(audio: np.ndarray) -> np.ndarray:
     """
     needed = -(-(len(audio) + STFT_HALF_WINDOW) // ENCODER_WINDOW_SAMPLES) * ENCODER_WINDOW_SAMPLES
     return np.pad(audio, (0, needed - len(audio)))
-
-
-# -- repetition ------------------------------------------------------------------------------
-def repeated_runs(
-    ids: Sequence[int], max_period: int = 32
-) -> tuple[tuple[int, int], tuple[int, int]]:
-    """Back-to-back repetitions of one n-gram in ``ids``.
-
-    Returns ``((period, covered), (tail_period, tail_covered))``: the longest such loop
-    anywhere and the longest one that runs to the end, each as the n-gram's length and the
-    number of tokens the loop covers (``(0, 0)`` when there is none).
-    """
-    n = len(ids)
-    anywhere = tail = (0, 0)
-    for period in range(1, min(max_period, n // 2) + 1):
-        run = 0
-        for j in range(period, n):
-            run = run + 1 if ids[j] == ids[j - period] else 0
-            if run and run + period > anywhere[1]:
-                anywhere = (period, run + period)
-        if run and run + period > tail[1]:
-            tail = (period, run + period)
-    return anywhere, tail
-
-
-def looks_degenerate(ids: Sequence[int], hit_limit: bool) -> bool:
-    """Whether generated text tokens look like a decoding loop, not speech.
-
-    A loop of at least 5 copies covering 24+ tokens anywhere; or, when generation ran into
-    ``max_new_tokens``, a loop of 3+ copies covering 12+ tokens at the end; or 40+ tokens of
-    which fewer than 1 in 10 are distinct.
-    """
-    n = len(ids)
-    if n < 8:
-        return False
-    (period, covered), (tail_period, tail_covered) = repeated_runs(ids)
-    if period and covered >= 24 and covered >= 5 * period:
-        return True
-    if hit_limit and tail_period and tail_covered >= 12 and tail_covered >= 3 * tail_period:
-        return True
-    return n >= 40 and len(set(ids)) < 0.1 * n
 
 
 # -- hooks around generate -------------------------------------------------------------------
@@ -678,12 +632,9 @@ class Qwen3ASREngine:
         """The new-token budget for a chunk of ``seconds``: ``options.max_new_tokens``, else
         ``tokens_per_second`` x seconds plus a margin (and room for the language prefix when
         the model detects it)."""
-        if options.max_new_tokens is not None:
-            return max(1, int(options.max_new_tokens))
-        budget = math.ceil(options.tokens_per_second * seconds) + MAX_NEW_TOKENS_MARGIN
-        if options.language is None or find_language(options.language) is None:
-            budget += LANGUAGE_PREFIX_TOKENS
-        return budget
+        return new_token_budget(
+            seconds, options.language, options.max_new_tokens, options.tokens_per_second
+        )
 
     def _generate(
         self,

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from tingxie.commands.export import add_format_options, check_format_options, render_options
+from tingxie.commands.server import add_server_options
 from tingxie.core.cancel import CancelToken
 from tingxie.core.errors import Cancelled, TingxieError
 from tingxie.core.export import FORMATS
@@ -148,6 +149,7 @@ def register(parser: argparse.ArgumentParser) -> None:
                         help="when stderr is not a terminal (a log, a pipe): seconds between "
                         "progress lines (default 5; 0: after every step)")
     add_format_options(parser)
+    add_server_options(parser)
     parser.set_defaults(run=run, validate=check_format_options)
 
 
@@ -255,38 +257,35 @@ def ctrl_c_cancels(cancel: CancelToken, stream: TextIO) -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _make_engine(args: argparse.Namespace, options):
-    """The loaded engine ``args`` ask for, checked by rendering one prompt (a broken chat
-    template otherwise fails only at the first chunk); TingxieError naming the problem."""
-    import numpy as np
-
-    from tingxie.asr.models import require_model
-    from tingxie.asr.qwen3 import Qwen3ASREngine
-
+def _make_engine(spec, engines):
+    """The loaded engine the job asks for (from the job registry); TingxieError naming the
+    problem. A chat template that cannot render fails here, at load, not at the first chunk."""
     try:
-        model_dir = require_model(args.model, models_dir=args.models_dir)
-        engine = Qwen3ASREngine(model_dir, device=args.device, quantize_int8=args.int8)
-        print(f"Loading {args.model} ...", file=sys.stderr)
-        engine.load()
-        engine.build_prompt_texts([np.zeros(16000, dtype=np.float32)], options)
+        print(f"Loading {spec.engine.label} ...", file=sys.stderr)
+        engine = engines.get(spec.engine)
     except (TingxieError, OSError):
         raise
     except Exception as exc:  # transformers, tokenizers and jinja raise many kinds
-        raise TingxieError(f"The model {args.model} cannot be used: {type(exc).__name__}: "
-                           f"{exc}. Check the folder holds an unmodified Qwen3-ASR checkpoint."
-                           ) from exc
+        raise TingxieError(f"The model {spec.engine.label} cannot be used: "
+                           f"{type(exc).__name__}: {exc}. Check the folder holds an unmodified "
+                           "Qwen3-ASR checkpoint.") from exc
+    warning = getattr(engine, "warning", "")
+    if warning:
+        print(f"tingxie: warning: {warning}", file=sys.stderr)
     return engine
 
 
 def run(args: argparse.Namespace) -> int:
     """Transcribe every file; a failed file is reported and the others still finish."""
-    from tingxie.asr.engine import TranscribeOptions
+    from tingxie.jobs.registry import EngineCache
+    from tingxie.jobs.spec import spec_from_args
 
-    options = TranscribeOptions(language=None if args.language == "auto" else args.language,
-                                context=args.context_file if args.context_file is not None
-                                else args.context,
-                                temperature=args.temperature,
-                                max_new_tokens=args.max_new_tokens)
+    context = args.context_file if args.context_file is not None else args.context
+    try:
+        spec = spec_from_args(args, context=context).validate()
+    except TingxieError as exc:
+        print(f"tingxie transcribe: error: {exc}", file=sys.stderr)
+        return 2
     # A missing input fails at once, not after minutes of loading the model.
     missing = [name for name in args.files if not Path(name).exists()]
     for name in missing:
@@ -298,7 +297,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.output:
             args.output.mkdir(parents=True, exist_ok=True)
-        engine = _make_engine(args, options)
+        engines = EngineCache()
+        engine = _make_engine(spec, engines)
     except (TingxieError, OSError) as exc:
         print(f"tingxie: {exc}", file=sys.stderr)
         print(f"No file was transcribed ({len(args.files)} given).", file=sys.stderr)
@@ -310,7 +310,7 @@ def run(args: argparse.Namespace) -> int:
     for index, name in enumerate(files):
         source = Path(name)
         try:
-            written.add(transcribe_file(source, engine, options, args, written).resolve())
+            written.add(transcribe_file(source, spec, engines, args, written).resolve())
         except Interrupted as stop:
             if stop.partial is not None:
                 print(f"{source.name}: cancelled; the part transcribed so far is in "
@@ -330,26 +330,25 @@ def run(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
-def _write(transcript, source: Path, out: Path, args: argparse.Namespace, options,
+def _write(transcript, source: Path, out: Path, args: argparse.Namespace, spec,
            **extra) -> None:
     from tingxie.core.export import export
 
     export(transcript, out, args.format, **render_options(args, transcript), source=str(source),
-           model=str(args.model),
-           transcription_options={"language": options.language, "context": options.context,
-                                  **extra})
+           model=spec.engine.label,
+           transcription_options={**spec.to_project_options(), **extra})
 
 
-def transcribe_file(source: Path, engine, options, args: argparse.Namespace,
+def transcribe_file(source: Path, spec, engines, args: argparse.Namespace,
                     written: set[Path] | None = None) -> Path:
     """Decode, transcribe and write one file; returns the output's path.
 
     Ctrl-C raises :class:`Interrupted` after writing what was transcribed, if anything, as
     ``NAME.partial.FMT``.
     """
-    from tingxie.asr.pipeline import main_language, transcribe
     from tingxie.core.audio import load
-    from tingxie.core.transcript import Transcript
+    from tingxie.core.transcript import Transcript, main_language
+    from tingxie.jobs.run import run as run_job
 
     written = set() if written is None else written
     started = time.monotonic()
@@ -361,8 +360,7 @@ def transcribe_file(source: Path, engine, options, args: argparse.Namespace,
         try:
             audio = load(source, progress=lambda f: bar.show("decode", f, None), cancel=cancel)
             duration = audio.duration
-            for update in transcribe(audio.samples, engine, options, max_length=args.max_chunk,
-                                     batch_size=args.batch_size, cancel=cancel):
+            for update in run_job(spec, audio.samples, cancel, engines=engines):
                 segments.extend(update.segments)
                 bar.show(update.stage, update.fraction, update.eta, duration)
         except (KeyboardInterrupt, Cancelled):
@@ -376,7 +374,7 @@ def transcribe_file(source: Path, engine, options, args: argparse.Namespace,
         base = output_path(source, args.output, args.format)
         out = unique_output(base.with_name(f"{base.stem}.partial{base.suffix}"), written,
                             args.overwrite)
-        _write(transcript, source, out, args, options, partial=True,
+        _write(transcript, source, out, args, spec, partial=True,
                transcribed_until=max(s.end for s in segments))
         written.add(out.resolve())
         raise Interrupted(out)
@@ -387,7 +385,7 @@ def transcribe_file(source: Path, engine, options, args: argparse.Namespace,
         note = (f" ({base.name} was written by an earlier file of this run)"
                 if base.resolve() in written else
                 f" ({base.name} already exists; --overwrite replaces it)")
-    _write(transcript, source, out, args, options)
+    _write(transcript, source, out, args, spec)
     spent = time.monotonic() - started
     bar.done(f"{len(segments)} segments in {format_time(spent)} "
              f"({duration / max(spent, 1e-9):.1f}x real time) -> {out}{note}")

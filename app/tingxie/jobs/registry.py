@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 
 from tingxie.asr.engine import Engine
-from tingxie.jobs.spec import EngineKind, EngineSpec
+from tingxie.jobs.spec import EngineKind, EngineSpec, JobError
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +40,13 @@ def make_engine(spec: EngineSpec) -> Engine:
 def _api_key(spec: EngineSpec) -> str | None:
     """The server's key from the named environment variable or the system keyring; never
     from settings or a project."""
+    from tingxie.asr.remote import find_api_key
+
     try:
-        from tingxie.asr.remote import find_api_key
-    except ImportError:  # pragma: no cover - the server engine is part of the package
-        return None
-    return find_api_key(spec.server_url, spec.api_key_env or None)
+        return find_api_key(spec.server_url, spec.api_key_env or None)
+    except KeyError:
+        raise JobError(f"The environment variable {spec.api_key_env} (given for the server's "
+                       "API key) is not set: set it to the server's API key.") from None
 
 
 class EngineCache:

@@ -1,0 +1,671 @@
+"""Transcribe on a server: Qwen3-ASR behind vLLM's OpenAI-compatible API, as an Engine.
+
+Each chunk goes to ``POST /v1/chat/completions`` as a 16 kHz WAV (a base64 ``audio_url``)
+with the context as the system message, as the released prompt has it. With the language on
+auto the server returns the model's raw answer, ``language X<asr_text>text``, so every chunk
+keeps the language the model heard (:func:`tingxie.asr.qwen3_text.parse_asr_output`); a
+forced language is pre-filled as the start of the assistant's answer
+(``continue_final_message``), exactly like the local engine's prompt.
+
+Why not ``/v1/audio/transcriptions``: for Qwen3-ASR, vLLM builds that prompt without the
+request's ``prompt`` (the context would be lost), strips the ``language X`` prefix from the
+text, and refuses ``verbose_json`` for models without timestamp tokens, so the detected
+language cannot be had from it.
+
+The answer's token log-probabilities (``logprobs``) give each chunk its confidence, as the
+local engine's do, and show a decoding loop, which is asked again once with a repetition
+penalty. Many chunks are in flight at once (``parallel``), so the server's continuous
+batching has work to batch; results come back in the order of the chunks. The requests run
+on an asyncio loop in the calling thread: cancelling aborts them at once and leaves no
+thread or connection behind. Overload answers (429, 503, ...) and broken connections are
+retried with backoff; a chunk the server finds too large (413) is sent as two halves cut at
+its quietest point; every other fault is a :class:`tingxie.asr.errors.ServerError`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import email.utils
+import io
+import ipaddress
+import logging
+import math
+import os
+import random
+import socket
+import ssl
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import numpy as np
+import soundfile as sf
+
+from tingxie.asr.engine import ChunkResult, DeviceInfo, TranscribeOptions
+from tingxie.asr.errors import (
+    ChunkTooLarge,
+    ModelNotServed,
+    ServerAuthFailed,
+    ServerBusy,
+    ServerConnectionLost,
+    ServerError,
+    ServerRejected,
+    ServerTimeout,
+    ServerTLSFailed,
+    ServerUnreachable,
+)
+from tingxie.asr.qwen3_text import (
+    ASR_TEXT_TOKEN,
+    looks_degenerate,
+    new_token_budget,
+    parse_asr_output,
+)
+from tingxie.core.audio import SAMPLE_RATE
+from tingxie.core.cancel import CancelToken, ProgressCallback
+from tingxie.core.edits import join_texts
+from tingxie.core.errors import Cancelled
+from tingxie.core.languages import find_language
+
+log = logging.getLogger(__name__)
+
+#: The keyring entry holding a server's key: service name; the user name is the server URL.
+KEYRING_SERVICE = "tingxie"
+#: Answers worth retrying: rate limited, overloaded, or a proxy in front without a backend.
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+#: A chunk shorter than this is not split further on HTTP 413.
+MIN_SPLIT_SECONDS = 0.5
+#: How often a batch looks at its CancelToken.
+CANCEL_POLL_S = 0.02
+
+
+# -- address, key ----------------------------------------------------------------------------
+def normalize_url(url: str) -> str:
+    """The server's root URL without a trailing slash or ``/v1`` (both spellings work)."""
+    url = url.strip().rstrip("/")
+    if url.endswith("/v1"):
+        url = url[: -len("/v1")]
+    return url
+
+
+def is_local_host(host: str) -> bool:
+    """Whether ``host`` is this computer: localhost, 127.0.0.0/8 or ::1."""
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def insecure_url_warning(url: str) -> str | None:
+    """A warning to show when audio would travel unencrypted to another computer, else None."""
+    parts = urlsplit(normalize_url(url))
+    if parts.scheme != "http" or is_local_host(parts.hostname or ""):
+        return None
+    return (
+        f"{normalize_url(url)} is plain http: the audio and the API key travel unencrypted "
+        "to that computer. Use https://, or a network you trust."
+    )
+
+
+def api_key_from_keyring(url: str) -> str | None:
+    """The key stored for ``url`` in the system keyring; None when there is none, or no
+    keyring backend on this system (quietly: most Linux servers have none)."""
+    try:
+        import keyring
+
+        return keyring.get_password(KEYRING_SERVICE, normalize_url(url))
+    except Exception as exc:  # no backend, locked keyring, D-Bus trouble: treat as no key
+        log.debug("no key from the keyring for %s: %s", url, exc)
+        return None
+
+
+def store_api_key_in_keyring(url: str, key: str) -> bool:
+    """Keep ``key`` for ``url`` in the system keyring (what the window's key field should
+    do instead of saving it with the settings); False when this system has no keyring."""
+    try:
+        import keyring
+
+        keyring.set_password(KEYRING_SERVICE, normalize_url(url), key)
+        return True
+    except Exception as exc:  # no backend, or it refused: the caller says the key is not kept
+        log.warning("cannot store the key for %s in the keyring: %s", url, exc)
+        return False
+
+
+def find_api_key(url: str, env_var: str | None = None) -> str | None:
+    """The API key for ``url``: from the environment variable ``env_var`` when given (a
+    :class:`KeyError` naming it when unset), else from the system keyring, else None.
+
+    The key is only ever held in memory; nothing writes it to settings or projects.
+    """
+    if env_var:
+        value = os.environ.get(env_var)
+        if not value:
+            raise KeyError(env_var)
+        return value.strip()
+    return api_key_from_keyring(url)
+
+
+# -- audio -----------------------------------------------------------------------------------
+def wav_bytes(samples: np.ndarray) -> bytes:
+    """16 kHz mono 16-bit PCM WAV of float samples in [-1, 1]."""
+    buffer = io.BytesIO()
+    sf.write(buffer, np.clip(samples, -1.0, 1.0), SAMPLE_RATE, format="WAV", subtype="PCM_16")
+    return buffer.getvalue()
+
+
+def quietest_split(samples: np.ndarray, frame_seconds: float = 0.02) -> int:
+    """The sample index of the quietest 20 ms frame in the middle half of ``samples``: where
+    a chunk the server finds too large is cut in two."""
+    n = len(samples)
+    frame = max(1, int(frame_seconds * SAMPLE_RATE))
+    lo, hi = n // 4, (3 * n) // 4
+    frames = (hi - lo) // frame
+    if frames < 1:
+        return n // 2
+    middle = samples[lo : lo + frames * frame].astype(np.float64).reshape(frames, frame)
+    energy = np.square(middle).mean(axis=1)
+    return lo + int(np.argmin(energy)) * frame + frame // 2
+
+
+# -- the server check ------------------------------------------------------------------------
+@dataclass
+class ServerCheck:
+    """What a server answered to ``GET /v1/models``."""
+
+    url: str
+    models: list[str]
+    round_trip_s: float
+    warning: str | None = None
+
+
+def _headers(api_key: str | None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {api_key}"} if api_key else {}
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def connection_error(url: str, exc: httpx.TransportError, timeout: float) -> ServerError:
+    """The typed error for a transport failure (no HTTP answer at all)."""
+    causes = _chain(exc)
+    text = " ".join(str(c) for c in causes).lower()
+    if isinstance(exc, httpx.ConnectTimeout):
+        return ServerTimeout(url, timeout, "accept the connection")
+    if isinstance(exc, httpx.TimeoutException):
+        return ServerTimeout(url, timeout)
+    if any(isinstance(c, ssl.SSLError) for c in causes) or "ssl" in text or "certificate" in text:
+        reason = next((str(c) for c in causes if isinstance(c, ssl.SSLError)), str(exc))
+        return ServerTLSFailed(url, reason)
+    if (
+        any(isinstance(c, socket.gaierror) for c in causes)
+        or "name or service" in text
+        or ("nodename nor servname" in text or "temporary failure in name resolution" in text)
+    ):
+        host = urlsplit(url).hostname or url
+        return ServerUnreachable(url, f"the name {host!r} cannot be resolved (DNS)")
+    if any(isinstance(c, ConnectionRefusedError) for c in causes) or "refused" in text:
+        return ServerUnreachable(url, "the connection was refused (nothing listens there)")
+    if isinstance(exc, httpx.ConnectError):
+        return ServerUnreachable(url, str(exc) or type(exc).__name__)
+    return ServerConnectionLost(url, 1, str(exc) or type(exc).__name__)
+
+
+def _detail(response: httpx.Response) -> str:
+    """The server's error message (OpenAI style ``{"error": {"message": ...}}`` or text)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text.strip()[:300]
+    if isinstance(body, dict):
+        error = body.get("error", body)
+        if isinstance(error, dict):
+            return str(error.get("message") or error.get("detail") or error)[:300]
+        if "message" in body:
+            return str(body["message"])[:300]
+        return str(error)[:300]
+    return str(body)[:300]
+
+
+def check_server(
+    url: str, api_key: str | None = None, timeout: float = 10.0, verify: bool = True
+) -> ServerCheck:
+    """Ask the server at ``url`` which models it serves, timing the round trip.
+
+    What the window's "Test connection" shows. Raises ServerUnreachable, ServerTLSFailed,
+    ServerTimeout, ServerAuthFailed or ServerRejected.
+    """
+    root = normalize_url(url)
+    started = time.perf_counter()
+    try:
+        # trust_env=False: no proxy from the environment sees the audio or the key.
+        with httpx.Client(timeout=timeout, verify=verify, trust_env=False) as client:
+            response = client.get(f"{root}/v1/models", headers=_headers(api_key))
+    except httpx.TransportError as exc:
+        raise connection_error(root, exc, timeout) from exc
+    elapsed = time.perf_counter() - started
+    if response.status_code in (401, 403):
+        raise ServerAuthFailed(root, response.status_code, bool(api_key))
+    if response.status_code != 200:
+        raise ServerRejected(root, response.status_code, _detail(response))
+    try:
+        models = [str(m["id"]) for m in response.json()["data"]]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ServerRejected(
+            root, 200, "its /v1/models answer is not an OpenAI-compatible model list"
+        ) from exc
+    return ServerCheck(root, models, elapsed, insecure_url_warning(root))
+
+
+# -- the engine ------------------------------------------------------------------------------
+class _Retry(Exception):
+    """One attempt failed in a way worth another try after ``wait`` seconds."""
+
+    def __init__(self, error: ServerError, wait: float | None = None) -> None:
+        self.error = error
+        self.wait = wait
+
+
+class _TooLarge(Exception):
+    pass
+
+
+@dataclass
+class _Answer:
+    result: ChunkResult
+    degenerate: bool  # the text looks like a decoding loop
+
+
+class RemoteEngine:
+    """Qwen3-ASR on an OpenAI-compatible server (vLLM), behind the Engine protocol.
+
+    ``base_url`` is the server's address (``http://gpu-box:8000``, with or without ``/v1``);
+    ``model`` the served model's name, ``None`` for the only (or first) one it serves.
+    ``api_key`` is sent as a bearer token; find it with :func:`find_api_key`. ``parallel``
+    requests are in flight at once. ``timeout`` bounds each request's wait for an answer,
+    ``connect_timeout`` the connection. Answers 429, 502, 503 and 504 and broken
+    connections are retried up to ``retries`` times, waiting ``backoff`` x 2^n seconds (at
+    most ``max_backoff``) or what ``Retry-After`` asks, when that is under
+    ``max_retry_after``. ``warning`` is set when the address is plain http to another
+    computer (it is logged too); the caller shows it.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        model: str | None = None,
+        api_key: str | None = None,
+        parallel: int = 8,
+        timeout: float = 300.0,
+        connect_timeout: float = 10.0,
+        retries: int = 6,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
+        max_retry_after: float = 120.0,
+        verify: bool = True,
+    ) -> None:
+        if parallel < 1:
+            raise ValueError("parallel must be at least 1")
+        self.url = normalize_url(base_url)
+        parts = urlsplit(self.url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ServerUnreachable(
+                base_url, "it is not an http:// or https:// address with a host name"
+            )
+        self.requested_model = model
+        self.model: str | None = None
+        self._api_key = api_key
+        self.parallel = int(parallel)
+        self.timeout = float(timeout)
+        self.connect_timeout = float(connect_timeout)
+        self.retries = int(retries)
+        self.backoff = float(backoff)
+        self.max_backoff = float(max_backoff)
+        self.max_retry_after = float(max_retry_after)
+        self.verify = verify
+        self.served_models: list[str] = []
+        self.name = f"Server {self.url}"
+        self.warning = insecure_url_warning(self.url)
+        if self.warning:
+            log.warning("%s", self.warning)
+
+    def __repr__(self) -> str:  # never shows the key
+        return f"RemoteEngine({self.url!r}, model={self.model or self.requested_model!r})"
+
+    # -- lifecycle -------------------------------------------------------------------------
+    @property
+    def loaded(self) -> bool:
+        """Whether the server has been checked and the model chosen."""
+        return self.model is not None
+
+    def load(self, progress: ProgressCallback | None = None) -> None:
+        """Check the server and that it serves the model (choosing one when none was named).
+
+        Later calls return at once. Raises ServerUnreachable, ServerTLSFailed, ServerTimeout,
+        ServerAuthFailed, ModelNotServed or ServerRejected.
+        """
+        if self.model is not None:
+            if progress is not None:
+                progress(1.0)
+            return
+        if progress is not None:
+            progress(0.0)
+        check = check_server(self.url, self._api_key, self.connect_timeout, self.verify)
+        self.served_models = check.models
+        wanted = self.requested_model
+        if wanted is None:
+            if not check.models:
+                raise ModelNotServed(self.url, None, [])
+            self.model = check.models[0]
+        elif wanted in check.models:
+            self.model = wanted
+        else:
+            raise ModelNotServed(self.url, wanted, check.models)
+        self.name = f"{self.model} on {self.url}"
+        log.info("server %s serves %s (%.0f ms)", self.url, self.model, 1000 * check.round_trip_s)
+        if progress is not None:
+            progress(1.0)
+
+    def unload(self) -> None:
+        """Forget the server check; nothing is held in memory between batches."""
+        self.model = None
+
+    def device_info(self) -> DeviceInfo:
+        """The server's address and model: ``http://host:8000 (Qwen/Qwen3-ASR-1.7B)``."""
+        model = self.model or self.requested_model or "model not chosen yet"
+        return DeviceInfo(device="server", dtype="remote", description=f"{self.url} ({model})")
+
+    def suggested_batch_size(self, chunk_seconds: float) -> int:
+        """As many chunks as there are requests in flight."""
+        return self.parallel
+
+    # -- transcription ---------------------------------------------------------------------
+    def transcribe_batch(
+        self,
+        chunks: Sequence[np.ndarray],
+        options: TranscribeOptions,
+        cancel: CancelToken | None = None,
+    ) -> list[ChunkResult]:
+        """Send the chunks, ``parallel`` at a time; one result per chunk, in order.
+
+        Raises Cancelled (the requests in flight are aborted), UnsupportedLanguage, or a
+        :class:`ServerError` subclass when the server cannot do it.
+        """
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        found = find_language(options.language)  # UnsupportedLanguage before any request
+        language = found.name if found else None
+        audio = [np.asarray(c, dtype=np.float32).reshape(-1) for c in chunks]
+        if not audio:
+            return []
+        self.load()
+        return asyncio.run(self._run_batch(audio, options, language, cancel))
+
+    async def _run_batch(
+        self,
+        audio: list[np.ndarray],
+        options: TranscribeOptions,
+        language: str | None,
+        cancel: CancelToken | None,
+    ) -> list[ChunkResult]:
+        limits = httpx.Limits(
+            max_connections=self.parallel, max_keepalive_connections=self.parallel
+        )
+        timeout = httpx.Timeout(self.timeout, connect=self.connect_timeout)
+        gate = asyncio.Semaphore(self.parallel)
+        async with httpx.AsyncClient(
+            timeout=timeout, limits=limits, verify=self.verify, headers=_headers(self._api_key),
+            trust_env=False,  # the audio goes only to the address the user entered
+        ) as client:
+            tasks = [
+                asyncio.create_task(self._chunk(client, gate, a, options, language)) for a in audio
+            ]
+            work = asyncio.gather(*tasks)
+            try:
+                while True:
+                    done, _ = await asyncio.wait({work}, timeout=CANCEL_POLL_S)
+                    if done:
+                        return work.result()
+                    if cancel is not None and cancel.cancelled:
+                        raise Cancelled()
+            finally:
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+                if work.done() and not work.cancelled():
+                    work.exception()  # retrieved: no "exception never retrieved" warning
+
+    async def _chunk(
+        self,
+        client: httpx.AsyncClient,
+        gate: asyncio.Semaphore,
+        samples: np.ndarray,
+        options: TranscribeOptions,
+        language: str | None,
+    ) -> ChunkResult:
+        """One chunk, cut in two at its quietest point when the server finds it too large."""
+        try:
+            async with gate:
+                answer = await self._with_retries(client, samples, options, language, None)
+                if answer.degenerate and options.repetition_guard:
+                    # A decoding loop: once more with a repetition penalty, as the local engine.
+                    log.info("repetition guard: retrying a chunk with a repetition penalty")
+                    answer = await self._with_retries(
+                        client, samples, options, language, options.repetition_penalty
+                    )
+                    answer.result.retried = True
+                return answer.result
+        except _TooLarge:
+            seconds = len(samples) / SAMPLE_RATE
+            if seconds < 2 * MIN_SPLIT_SECONDS:
+                raise ChunkTooLarge(self.url, seconds) from None
+            cut = quietest_split(samples)
+            log.info("HTTP 413 for %.1f s of audio: sending it in two pieces", seconds)
+            first = await self._chunk(client, gate, samples[:cut], options, language)
+            second = await self._chunk(client, gate, samples[cut:], options, language)
+            confidences = [r.confidence for r in (first, second) if r.confidence is not None]
+            lows = [r.min_confidence for r in (first, second) if r.min_confidence is not None]
+            return ChunkResult(
+                text=join_texts(first.text, second.text),
+                language=first.language or second.language,
+                confidence=min(confidences) if confidences else None,
+                min_confidence=min(lows) if lows else None,
+                retried=first.retried or second.retried,
+            )
+
+    async def _with_retries(
+        self,
+        client: httpx.AsyncClient,
+        samples: np.ndarray,
+        options: TranscribeOptions,
+        language: str | None,
+        penalty: float | None,
+    ) -> _Answer:
+        attempt = 0
+        while True:
+            try:
+                return await self._request(client, samples, options, language, penalty)
+            except _Retry as retry:
+                attempt += 1
+                if attempt > self.retries:
+                    error = retry.error
+                    if isinstance(error, ServerBusy):
+                        error = ServerBusy(self.url, error.status, attempt)
+                    elif isinstance(error, ServerConnectionLost):
+                        error = ServerConnectionLost(self.url, attempt, error.reason)
+                    raise error from None
+                wait = min(self.max_backoff, self.backoff * 2 ** (attempt - 1))
+                wait *= random.uniform(0.75, 1.0)  # spread the retries of a full batch
+                if retry.wait is not None:
+                    if retry.wait > self.max_retry_after:
+                        raise ServerBusy(
+                            self.url,
+                            getattr(retry.error, "status", 503),
+                            attempt,
+                            f"It asks to wait {retry.wait:.0f} s before trying again.",
+                        ) from None
+                    wait = max(wait, retry.wait)
+                log.info("retrying a chunk in %.2f s: %s", wait, retry.error)
+                await asyncio.sleep(wait)
+
+    def _payload(
+        self,
+        samples: np.ndarray,
+        options: TranscribeOptions,
+        language: str | None,
+        penalty: float | None = None,
+    ) -> dict[str, Any]:
+        data = base64.b64encode(wav_bytes(samples)).decode("ascii")
+        messages: list[dict[str, Any]] = [
+            {"role": "system", "content": options.context.strip()},
+            {
+                "role": "user",
+                "content": [
+                    {"type": "audio_url", "audio_url": {"url": f"data:audio/wav;base64,{data}"}}
+                ],
+            },
+        ]
+        payload: dict[str, Any] = {
+            "model": self.model,
+            "messages": messages,
+            "temperature": float(options.temperature),
+            "top_p": float(options.top_p) if options.temperature > 0 else 1.0,
+            "max_tokens": new_token_budget(
+                len(samples) / SAMPLE_RATE,
+                options.language,
+                options.max_new_tokens,
+                options.tokens_per_second,
+            ),
+            # The probability of each chosen token: the segment's confidence, and the tokens
+            # themselves for the repetition guard.
+            "logprobs": True,
+        }
+        if penalty is not None:
+            payload["repetition_penalty"] = float(penalty)
+        if options.min_new_tokens:
+            payload["min_tokens"] = int(options.min_new_tokens)
+        if language is not None:
+            # The released prompt for a forced language: the answer starts with it.
+            messages.append(
+                {"role": "assistant", "content": f"language {language}{ASR_TEXT_TOKEN}"}
+            )
+            payload["continue_final_message"] = True
+            payload["add_generation_prompt"] = False
+        return payload
+
+    async def _request(
+        self,
+        client: httpx.AsyncClient,
+        samples: np.ndarray,
+        options: TranscribeOptions,
+        language: str | None,
+        penalty: float | None,
+    ) -> _Answer:
+        payload = self._payload(samples, options, language, penalty)
+        request = client.post(f"{self.url}/v1/chat/completions", json=payload)
+        try:
+            # httpx's timeouts bound each read; this bounds a server that trickles its answer.
+            response = await asyncio.wait_for(request, self.timeout + self.connect_timeout)
+        except asyncio.TimeoutError as exc:
+            raise ServerTimeout(self.url, self.timeout) from exc
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+            raise _Retry(ServerConnectionLost(self.url, 1, str(exc) or type(exc).__name__)) from exc
+        except httpx.TransportError as exc:
+            raise connection_error(self.url, exc, self.timeout) from exc
+        status = response.status_code
+        if status == 200:
+            return self._result(response, language)
+        if status in (401, 403):
+            raise ServerAuthFailed(self.url, status, bool(self._api_key))
+        if status == 404:
+            raise ModelNotServed(self.url, self.model, await self._served_now(client))
+        if status == 413:
+            raise _TooLarge()
+        if status in RETRY_STATUSES:
+            raise _Retry(
+                ServerBusy(self.url, status, 1, _detail(response)),
+                _retry_after(response.headers.get("Retry-After")),
+            )
+        raise ServerRejected(self.url, status, _detail(response))
+
+    async def _served_now(self, client: httpx.AsyncClient) -> list[str]:
+        """What the server serves now (it may have been restarted with another model)."""
+        try:
+            response = await client.get(f"{self.url}/v1/models")
+            self.served_models = [str(m["id"]) for m in response.json()["data"]]
+        except (httpx.HTTPError, ValueError, KeyError, TypeError):
+            pass
+        return self.served_models
+
+    def _result(self, response: httpx.Response, language: str | None) -> _Answer:
+        try:
+            choice = response.json()["choices"][0]
+            content = choice["message"]["content"] or ""
+        except (ValueError, KeyError, IndexError, TypeError) as exc:
+            raise ServerRejected(
+                self.url, 200, "the answer is not an OpenAI-style chat completion"
+            ) from exc
+        heard, text = parse_asr_output(str(content))
+        result = ChunkResult(text=text, language=language or heard)
+        tokens = _token_logprobs(choice)
+        if not tokens:  # a server that does not give log-probabilities
+            return _Answer(result, False)
+        start = 0
+        if language is None:  # the detected-language prefix is not part of what was said
+            seen = ""
+            for i, (token, _) in enumerate(tokens):
+                seen += token
+                if ASR_TEXT_TOKEN in seen:
+                    start = i + 1
+                    break
+        said = tokens[start:]
+        scored = [lp for _, lp in said] or [lp for _, lp in tokens]
+        result.confidence = math.exp(sum(scored) / len(scored))
+        result.min_confidence = math.exp(min(scored))
+        hit_limit = choice.get("finish_reason") == "length"
+        return _Answer(result, looks_degenerate([t for t, _ in said], hit_limit))
+
+
+#: End-of-turn tokens a server may list among the log-probabilities; not part of the text.
+_END_TOKENS = frozenset({"", "<|im_end|>", "<|endoftext|>"})
+
+
+def _token_logprobs(choice: dict[str, Any]) -> list[tuple[str, float]]:
+    """``(token, log-probability)`` of each generated token, end-of-turn tokens left out."""
+    try:
+        content = (choice.get("logprobs") or {}).get("content") or []
+        tokens = [(str(t["token"]), float(t["logprob"])) for t in content]
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return []
+    while tokens and tokens[-1][0] in _END_TOKENS:
+        tokens.pop()
+    # vLLM reports -inf as -9999.0; a probability cannot be below 0 either way.
+    return [(t, max(lp, -100.0)) for t, lp in tokens]
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header (seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())

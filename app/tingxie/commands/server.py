@@ -1,0 +1,20 @@
+"""The ``--server`` options of ``tingxie transcribe``: transcribe on a vLLM server."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_server_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--server``, ``--server-model``, ``--api-key-env`` and ``--parallel``."""
+    group = parser.add_argument_group("transcribe on a server (see docs/server.md)")
+    group.add_argument("--server", metavar="URL", default=None,
+                       help="an OpenAI-compatible server running Qwen3-ASR (vLLM), e.g. "
+                       "http://gpu-box:8000; the audio goes there instead of a local model")
+    group.add_argument("--server-model", metavar="NAME", default=None,
+                       help="the served model to use (default: the one the server serves)")
+    group.add_argument("--api-key-env", metavar="VAR", default=None,
+                       help="environment variable holding the server's API key (default: the "
+                       "system keyring's entry for service 'tingxie' and the server URL)")
+    group.add_argument("--parallel", metavar="N", type=int, default=8,
+                       help="chunks in flight at once on the server (default: %(default)s)")

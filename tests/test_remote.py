@@ -1,0 +1,506 @@
+"""Transcribing on a server: RemoteEngine against a real HTTP server on 127.0.0.1.
+
+The server (tests/fake_asr_server.py) speaks vLLM's OpenAI-compatible endpoints and
+transcribes with the tiny random Qwen3-ASR checkpoint, so these tests check what a user
+relies on whatever the words: what reaches the server (context, language, 16 kHz audio),
+many requests in flight with results in order, each language kept, every fault a typed error
+or a retry that works, and a cancel that leaves nothing running.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import socket
+import threading
+import time
+from collections import Counter
+
+import numpy as np
+import pytest
+import torch
+
+from fake_asr_server import Answer, FakeASRServer, model_transcriber
+from media import build_speech, require, write_wav
+from tingxie import cli
+from tingxie.asr import remote
+from tingxie.asr.engine import Engine, TranscribeOptions
+from tingxie.asr.errors import (
+    ChunkTooLarge,
+    ModelNotServed,
+    ServerAuthFailed,
+    ServerBusy,
+    ServerConnectionLost,
+    ServerRejected,
+    ServerTimeout,
+    ServerTLSFailed,
+    ServerUnreachable,
+    UnsupportedLanguage,
+)
+from tingxie.asr.pipeline import transcribe
+from tingxie.asr.qwen3 import Qwen3ASREngine
+from tingxie.asr.qwen3_text import parse_asr_output
+from tingxie.asr.remote import RemoteEngine, check_server, find_api_key, insecure_url_warning
+from tingxie.core.cancel import CancelToken
+from tingxie.core.errors import Cancelled
+from tingxie.core.importers import import_transcript
+
+SR = 16_000
+MARKER_HZ = 5000.0  # a quiet tone under the "Chinese" chunks: what the fake detector hears
+
+
+def tone(seconds: float, hz: float = 300.0, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    t = np.arange(round(seconds * SR)) / SR
+    return (0.3 * np.sin(2 * np.pi * hz * t) + 0.02 * rng.standard_normal(t.size)).astype(
+        np.float32)
+
+
+def with_marker(samples: np.ndarray) -> np.ndarray:
+    t = np.arange(len(samples)) / SR
+    return (samples + 0.05 * np.sin(2 * np.pi * MARKER_HZ * t)).astype(np.float32)
+
+
+def detect(samples: np.ndarray) -> str:
+    """The fake server's language identification: Chinese when the marker tone is there."""
+    spectrum = np.abs(np.fft.rfft(samples))
+    freqs = np.fft.rfftfreq(len(samples), 1 / SR)
+    band = spectrum[(freqs > MARKER_HZ - 20) & (freqs < MARKER_HZ + 20)].max()
+    return "Chinese" if band > 20 * np.median(spectrum) + 1e-9 else "English"
+
+
+@pytest.fixture(scope="module")
+def model(tiny_checkpoint):
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    eng = Qwen3ASREngine(tiny_checkpoint, device="cpu", dtype="float32")
+    eng.load()
+    yield eng
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture
+def server(model):
+    with FakeASRServer(model_transcriber(model, detect)) as srv:
+        yield srv
+
+
+def engine_for(srv: FakeASRServer, **kwargs) -> RemoteEngine:
+    """An engine with test-sized waits: retries in milliseconds."""
+    kwargs.setdefault("parallel", 4)
+    kwargs.setdefault("timeout", 10.0)
+    return RemoteEngine(srv.url, backoff=0.01, max_backoff=0.05, **kwargs)
+
+
+FORCED = TranscribeOptions(language="en", context="张伟, harbour", max_new_tokens=4)
+
+
+# -- what reaches the server ------------------------------------------------------------------
+def test_the_server_gets_16k_wav_the_context_and_the_forced_language(server):
+    eng = engine_for(server)
+    assert isinstance(eng, Engine)
+    chunks = [tone(1.0, seed=1), tone(2.5, seed=2), tone(0.6, seed=3)]
+    results = eng.transcribe_batch(chunks, FORCED)
+    calls = sorted(server.answered(), key=lambda c: len(c.samples))
+    assert [len(c.samples) for c in calls] == sorted(len(c) for c in chunks)
+    for call in calls:
+        assert call.sample_rate == SR and call.wav_subtype == "PCM_16"
+        assert call.context == "张伟, harbour" and call.language == "English"
+        assert call.temperature == 0.0 and call.model == "Qwen/Qwen3-ASR-0.6B"
+        assert call.authorization is None
+    by_length = {len(c.samples): c.answer for c in calls}
+    assert [r.text for r in results] == [by_length[len(c)].strip() for c in chunks]
+    assert all(r.language == "English" for r in results)
+    sent = next(c for c in calls if len(c.samples) == len(chunks[1]))
+    assert np.abs(sent.samples - chunks[1]).max() < 1e-3  # the audio itself, 16-bit
+
+
+@pytest.mark.parametrize("options", [FORCED, TranscribeOptions(context="张伟"),
+                                     TranscribeOptions()], ids=["forced", "context", "plain"])
+def test_the_server_reads_the_same_prompt_as_the_local_engine(server, model, options):
+    chunk = tone(1.3)
+    engine_for(server).transcribe_batch([chunk], options)
+    call = server.calls[-1]
+    served = model.processor.apply_chat_template(  # what vLLM renders from the request
+        call.messages, tokenize=False, add_generation_prompt=call.add_generation_prompt,
+        continue_final_message=call.continue_final_message)
+    local = model.build_prompt_texts([chunk], options)[0]
+    assert served == re.sub(r"(<\|audio_pad\|>)+", "<|audio_pad|>", local)
+
+
+def test_auto_language_comes_back_per_chunk_from_the_raw_answer(server):
+    chunks = [tone(1.0, seed=1), with_marker(tone(1.2, seed=2)), tone(0.8, seed=3)]
+    results = engine_for(server).transcribe_batch(chunks, TranscribeOptions(max_new_tokens=4))
+    assert [r.language for r in results] == ["English", "Chinese", "English"]
+    assert all(c.language is None for c in server.calls)  # nothing forced
+    answers = {len(c.samples): c.answer for c in server.answered()}
+    assert all(answers[len(c)].startswith("language ") for c in chunks)
+    assert [r.text for r in results] == [parse_asr_output(answers[len(c)])[1] for c in chunks]
+
+
+def test_confidence_comes_from_the_probabilities_of_the_words_said(server):
+    chunks = [tone(1.0, seed=1), tone(1.5, seed=2)]
+    for options in (TranscribeOptions(max_new_tokens=6), FORCED):
+        server.calls.clear()
+        results = engine_for(server).transcribe_batch(chunks, options)
+        assert all(c.logprobs for c in server.calls)
+        for chunk, result in zip(chunks, results):
+            call = next(c for c in server.answered() if len(c.samples) == len(chunk))
+            # The language prefix (certain) and the end of turn are not part of what was said.
+            said = [lp for t, lp in call.tokens if lp != 0.0 and t != "<|im_end|>"]
+            if not said:
+                continue
+            assert result.confidence == pytest.approx(math.exp(sum(said) / len(said)))
+            assert result.min_confidence == pytest.approx(math.exp(min(said)))
+            assert 0 < result.min_confidence <= result.confidence <= 1
+
+
+def test_a_decoding_loop_is_asked_again_with_a_repetition_penalty(model):
+    def looping(call):
+        if call.repetition_penalty is None:
+            words = ["the", " harbour"] * 20
+            return Answer("language English<asr_text>" + "".join(words),
+                          [("language", 0.0), (" English", 0.0), ("<asr_text>", 0.0)]
+                          + [(w, -0.05) for w in words], finish_reason="length")
+        return Answer("language English<asr_text>The harbour at dawn.",
+                      [("language English<asr_text>", 0.0), ("The harbour at dawn.", -0.2)])
+
+    with FakeASRServer(looping) as srv:
+        result = engine_for(srv).transcribe_batch([tone(2.0)], TranscribeOptions())[0]
+        assert [c.repetition_penalty for c in srv.calls] == [None, 1.3]
+        assert result.retried and result.text == "The harbour at dawn."
+        srv.calls.clear()
+        off = TranscribeOptions(repetition_guard=False)
+        assert not engine_for(srv).transcribe_batch([tone(2.0)], off)[0].retried
+        assert len(srv.calls) == 1
+
+
+def test_a_language_qwen3_asr_lacks_fails_before_any_request(server):
+    with pytest.raises(UnsupportedLanguage):
+        engine_for(server).transcribe_batch([tone(1.0)], TranscribeOptions(language="Klingon"))
+    assert server.calls == []
+
+
+def test_the_pipeline_gets_segments_in_order_with_their_languages(server):
+    require("espeak-ng")
+    samples, truth = build_speech([0.3, "Good morning everyone.", 2.5, "The harbour is busy.",
+                                   2.5, "Ships come in at dawn.", 2.5, "Fish markets open.",
+                                   0.3])
+    chinese = {1, 3}
+    for i in chinese:
+        s = truth.sentences[i]
+        a, b = round(s.start * SR), round(s.end * SR)
+        samples[a:b] = with_marker(samples[a:b])
+    server.delay = 0.1
+    updates = list(transcribe(samples, engine_for(server, parallel=4),
+                              TranscribeOptions(max_new_tokens=4)))
+    segments = [s for u in updates for s in u.segments]
+    assert len(server.answered()) == 4 and server.max_in_flight >= 2
+    assert segments and [s.start for s in segments] == sorted(s.start for s in segments)
+    assert all(s.confidence is not None for s in segments)
+    for seg in segments:
+        sentence = min(range(4), key=lambda i: abs(truth.sentences[i].start - seg.start))
+        assert seg.language == ("Chinese" if sentence in chinese else "English")
+
+
+def test_several_requests_are_in_flight_at_once(server):
+    server.delay = 0.15
+    chunks = [tone(0.5 + 0.1 * i, seed=i) for i in range(8)]
+    results = engine_for(server, parallel=4).transcribe_batch(chunks, FORCED)
+    assert len(results) == 8 and len(server.answered()) == 8
+    assert server.max_in_flight == 4  # never more than asked for, and really that many
+
+
+# -- the server check, the model, the key ----------------------------------------------------
+def test_load_picks_the_served_model_or_lists_what_is_served(model):
+    with FakeASRServer(model_transcriber(model), models=["asr-a", "asr-b"]) as srv:
+        first = engine_for(srv)
+        first.load()
+        assert first.model == "asr-a"
+        assert first.device_info().description == f"{srv.url} (asr-a)"
+        assert first.suggested_batch_size(30.0) == 4
+        with pytest.raises(ModelNotServed, match="asr-a, asr-b") as caught:
+            engine_for(srv, model="Qwen/Qwen3-ASR-1.7B").load()
+        assert caught.value.served == ["asr-a", "asr-b"]
+        check = check_server(srv.url + "/v1/")
+        assert check.models == ["asr-a", "asr-b"] and check.round_trip_s < 5
+        assert check.warning is None
+
+
+def test_a_model_the_server_stops_serving_is_a_typed_error(server):
+    eng = engine_for(server)
+    eng.load()
+    server.models = ["other-model"]
+    with pytest.raises(ModelNotServed, match=r"Qwen/Qwen3-ASR-0\.6B.*offers: other-model"):
+        eng.transcribe_batch([tone(1.0)], FORCED)
+
+
+def test_the_key_is_sent_and_a_missing_or_wrong_one_is_a_clear_error(server):
+    server.api_key = "s3cret"
+    with pytest.raises(ServerAuthFailed, match="needs an API key"):
+        engine_for(server).load()
+    with pytest.raises(ServerAuthFailed, match=r"refused the API key \(HTTP 401"):
+        engine_for(server, api_key="wrong").load()
+    eng = engine_for(server, api_key="s3cret")
+    eng.transcribe_batch([tone(1.0)], FORCED)
+    assert server.calls[-1].authorization == "Bearer s3cret"
+    assert "s3cret" not in repr(eng) and "s3cret" not in eng.device_info().description
+    server.fail_next("403")
+    with pytest.raises(ServerAuthFailed, match="403"):
+        eng.transcribe_batch([tone(1.0)], FORCED)
+
+
+class _MemoryKeyring:
+    """A keyring backend holding passwords in a dict."""
+
+    priority = 1
+
+    def __init__(self, broken: bool = False) -> None:
+        self.passwords: dict[tuple[str, str], str] = {}
+        self.broken = broken
+
+    def get_password(self, service: str, username: str) -> str | None:
+        if self.broken:
+            raise RuntimeError("D-Bus is not running")
+        return self.passwords.get((service, username))
+
+
+def test_the_key_comes_from_an_environment_variable_or_the_keyring(monkeypatch):
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    class Memory(KeyringBackend):
+        priority = 1
+        store = _MemoryKeyring()
+
+        def get_password(self, service, username):
+            return self.store.get_password(service, username)
+
+        def set_password(self, service, username, password):
+            self.store.passwords[(service, username)] = password
+
+        def delete_password(self, service, username):
+            self.store.passwords.pop((service, username), None)
+
+    saved = keyring.get_keyring()
+    try:
+        keyring.set_keyring(Memory())
+        assert remote.store_api_key_in_keyring("http://gpu:8000/", "from-keyring")
+        assert Memory.store.passwords == {("tingxie", "http://gpu:8000"): "from-keyring"}
+        assert find_api_key("http://gpu:8000/v1/") == "from-keyring"
+        assert find_api_key("http://other:8000") is None
+        monkeypatch.setenv("MY_ASR_KEY", "from-env ")
+        assert find_api_key("http://gpu:8000", "MY_ASR_KEY") == "from-env"
+        monkeypatch.delenv("MY_ASR_KEY")
+        with pytest.raises(KeyError):
+            find_api_key("http://gpu:8000", "MY_ASR_KEY")
+        Memory.store.broken = True  # a backend that fails: no key, no traceback
+        assert find_api_key("http://gpu:8000") is None
+        from keyring.backends.fail import Keyring as NoKeyring
+
+        keyring.set_keyring(NoKeyring())  # a system without any keyring
+        assert find_api_key("http://gpu:8000") is None
+        assert remote.store_api_key_in_keyring("http://gpu:8000", "k") is False
+    finally:
+        keyring.set_keyring(saved)
+
+
+def test_plain_http_to_another_computer_warns():
+    assert "unencrypted" in insecure_url_warning("http://gpu-box:8000")
+    assert "unencrypted" in RemoteEngine("http://10.0.0.5:8000/v1").warning
+    for url in ("http://localhost:8000", "http://127.0.0.5:8000", "http://[::1]:8000",
+                "https://asr.example.org"):
+        assert insecure_url_warning(url) is None
+
+
+# -- faults ------------------------------------------------------------------------------------
+def test_connection_refused_dns_and_tls_failures_are_typed_errors(server):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed_port = s.getsockname()[1]
+    with pytest.raises(ServerUnreachable, match="refused"):
+        RemoteEngine(f"http://127.0.0.1:{closed_port}").load()
+    with pytest.raises(ServerUnreachable, match="cannot be resolved"):
+        RemoteEngine("http://no-such-asr-server.invalid:8000").load()
+    with pytest.raises(ServerTLSFailed, match="https"):  # https to a plain-http server
+        RemoteEngine(server.url.replace("http://", "https://")).load()
+    with pytest.raises(ServerUnreachable, match="http:// or https://"):
+        RemoteEngine("gpu-box:8000")
+
+
+def test_a_chunk_too_large_is_split_at_its_quietest_point(server):
+    chunk = np.concatenate([tone(1.4, seed=1), np.zeros(int(0.4 * SR), np.float32),
+                            tone(1.2, seed=2)])
+    server.max_body = int(len(remote.wav_bytes(chunk)) * 1.37 * 0.75)  # base64 of ~70% fits
+    result = engine_for(server).transcribe_batch([chunk], FORCED)[0]
+    first, second = sorted(server.answered(), key=lambda c: c.started)
+    assert len(first.samples) + len(second.samples) == len(chunk)
+    assert 1.4 * SR < len(first.samples) < 1.8 * SR  # cut inside the silence
+    # Both halves' words, in order (a space between them only where the script needs one).
+    assert result.text.startswith(first.answer.strip())
+    assert result.text.endswith(second.answer.strip())
+    assert len(result.text) <= len(first.answer.strip()) + len(second.answer.strip()) + 1
+    server.max_body = 2000
+    with pytest.raises(ChunkTooLarge, match="413"):
+        engine_for(server).transcribe_batch([chunk], FORCED)
+
+
+def test_429_waits_as_long_as_retry_after_asks_then_succeeds(server):
+    server.fail_next("429", retry_after="0.3")
+    result = engine_for(server).transcribe_batch([tone(1.0)], FORCED)[0]
+    refused, answered = server.calls
+    assert refused.status == 429 and answered.status == 200
+    assert answered.started - refused.started >= 0.3
+    assert result.text == answered.answer.strip()
+
+
+def test_503_is_retried_with_backoff_and_gives_up_with_a_clear_error(server):
+    server.fail_next("503", "503")
+    engine_for(server).transcribe_batch([tone(1.0)], FORCED)
+    assert [c.status for c in server.calls] == [503, 503, 200]
+    server.calls.clear()
+    server.fail_rate(1.0)
+    with pytest.raises(ServerBusy, match="503, 4 attempts"):
+        engine_for(server, retries=3).transcribe_batch([tone(1.0)], FORCED)
+    assert len(server.calls) == 4
+    server.fail_rate(0.0)
+    server.fail_next("503", retry_after="3600")
+    with pytest.raises(ServerBusy, match="wait 3600 s"):
+        engine_for(server).transcribe_batch([tone(1.0)], FORCED)
+
+
+def test_a_server_failing_30_percent_with_503_still_gives_every_chunk_once(server):
+    server.fail_rate(0.3)
+    chunks = [tone(0.4 + 0.02 * i, seed=i) for i in range(24)]
+    results = engine_for(server, parallel=6, retries=10).transcribe_batch(chunks, FORCED)
+    statuses = Counter(c.status for c in server.calls)
+    assert statuses[503] >= 3  # the faults did happen
+    answered = server.answered()
+    assert sorted(len(c.samples) for c in answered) == [len(c) for c in chunks]  # each once
+    by_length = {len(c.samples): c.answer.strip() for c in answered}
+    assert [r.text for r in results] == [by_length[len(c)] for c in chunks]
+
+
+def test_a_stalled_server_times_out_instead_of_hanging(server):
+    server.fail_next("stall")
+    started = time.monotonic()
+    with pytest.raises(ServerTimeout, match=r"0\.3 s"):
+        engine_for(server, timeout=0.3).transcribe_batch([tone(1.0)], FORCED)
+    assert time.monotonic() - started < 3
+
+
+def test_a_dropped_connection_is_retried_and_a_lasting_one_is_a_typed_error(server):
+    server.fail_next("drop")
+    result = engine_for(server).transcribe_batch([tone(1.0)], FORCED)[0]
+    assert [c.status for c in server.calls] == [-1, 200]
+    assert result.text == server.calls[-1].answer.strip()
+    server.fail_next(*["drop"] * 3)
+    with pytest.raises(ServerConnectionLost, match="3 attempts"):
+        engine_for(server, retries=2).transcribe_batch([tone(1.0)], FORCED)
+
+
+def test_any_other_refusal_keeps_the_servers_message(server):
+    server.fail_next("500")
+    with pytest.raises(ServerRejected, match="HTTP 500: Error"):
+        engine_for(server).transcribe_batch([tone(1.0)], FORCED)
+
+
+def test_cancel_aborts_the_requests_in_flight_and_leaves_nothing_behind(server):
+    server.delay = 30.0  # a job that would take minutes
+    eng = engine_for(server, parallel=3)
+    eng.load()
+    before = {t.ident for t in threading.enumerate()}
+    cancel = CancelToken()
+    outcome: list[BaseException] = []
+
+    def job() -> None:
+        try:
+            eng.transcribe_batch([tone(1.0, seed=i) for i in range(6)], FORCED, cancel)
+        except BaseException as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=job)
+    worker.start()
+    assert server.wait_for(lambda s: s.in_flight == 3)
+    cancelled_at = time.monotonic()
+    cancel.cancel()
+    worker.join(timeout=5)
+    assert not worker.is_alive() and time.monotonic() - cancelled_at < 1.0
+    assert len(outcome) == 1 and isinstance(outcome[0], Cancelled)
+    # The server saw the client hang up on all three; no connection stays open.
+    assert server.wait_for(lambda s: s.in_flight == 0 and s.open_connections == 0, 3)
+    assert [c.aborted for c in server.calls] == [True] * 3
+    # No thread of the client's is left (the server's handler threads are its own).
+    leftover = [t.name for t in threading.enumerate()
+                if t.ident not in before and "process_request" not in t.name]
+    assert leftover == []
+
+
+def test_cancelling_a_transcription_job_stops_it_at_once(server):
+    require("espeak-ng")
+    samples, _ = build_speech([0.3, "Good morning everyone.", 2.5, "The harbour is busy.", 2.5,
+                               "Ships come in at dawn.", 0.3])
+    server.delay = 30.0
+    before = {t.ident for t in threading.enumerate()}
+    cancel = CancelToken()
+    updates: list = []
+    worker = threading.Thread(target=lambda: updates.extend(
+        transcribe(samples, engine_for(server, parallel=2), FORCED, cancel=cancel)))
+    worker.start()
+    assert server.wait_for(lambda s: s.in_flight == 2, 20)
+    cancelled_at = time.monotonic()
+    cancel.cancel()
+    worker.join(timeout=5)
+    assert not worker.is_alive() and time.monotonic() - cancelled_at < 1.0
+    assert not [s for u in updates for s in u.segments]  # nothing made up
+    assert server.wait_for(lambda s: s.open_connections == 0, 3)
+    assert [t.name for t in threading.enumerate()
+            if t.ident not in before and "process_request" not in t.name] == []
+
+
+# -- the parser, shared with the local engine --------------------------------------------------
+@pytest.mark.parametrize("raw", [
+    "language English<asr_text>Good morning.", "language None<asr_text>", "just text",
+    "", "language Chinese\n<asr_text>你好", "  language Cantonese<asr_text> 早晨 ",
+    "Japanese<asr_text>こんにちは",
+])
+def test_the_answer_parser_reads_it_as_the_released_processor_does(raw, model):
+    expected = model.processor.parse_output(raw)
+    assert parse_asr_output(raw) == (expected["language"], expected["transcription"])
+
+
+# -- the command line --------------------------------------------------------------------------
+def test_tingxie_transcribe_on_a_server_end_to_end(server, tmp_path, capsys, monkeypatch):
+    require("espeak-ng")
+    samples, _ = build_speech([0.4, "Good morning and welcome.", 0.8, "The harbour.", 0.4])
+    audio = tmp_path / "news.wav"
+    write_wav(audio, samples)
+    server.api_key = "k-123"
+    monkeypatch.setenv("TINGXIE_TEST_KEY", "k-123")
+    status = cli.main(["transcribe", str(audio), "--server", server.url + "/v1",
+                       "--api-key-env", "TINGXIE_TEST_KEY", "--parallel", "2",
+                       "--language", "en", "--context", "harbour", "--max-new-tokens", "4",
+                       "-o", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert status == 0, err
+    out = tmp_path / "out" / "news.json"
+    transcript = import_transcript(out)
+    assert transcript.segments and all(s.language == "English" for s in transcript.segments)
+    assert server.answered() and all(c.context == "harbour" for c in server.answered())
+    doc = out.read_text("utf-8")
+    assert "k-123" not in doc and json.loads(doc)["model"].startswith("Qwen/Qwen3-ASR-0.6B")
+    assert server.url in err
+
+
+def test_the_cli_lists_the_served_models_and_names_a_missing_key(server, tmp_path, capsys):
+    audio = tmp_path / "a.wav"
+    write_wav(audio, tone(1.0))
+    status = cli.main(["transcribe", str(audio), "--server", server.url,
+                       "--server-model", "whisper-1"])
+    err = capsys.readouterr().err
+    assert status == 2 and "Qwen/Qwen3-ASR-0.6B" in err and "Traceback" not in err
+    status = cli.main(["transcribe", str(audio), "--server", server.url,
+                       "--api-key-env", "TINGXIE_NO_SUCH_VAR"])
+    err = capsys.readouterr().err
+    assert status == 2 and "TINGXIE_NO_SUCH_VAR" in err
