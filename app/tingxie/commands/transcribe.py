@@ -330,12 +330,13 @@ def run(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
-def _write(transcript, source: Path, out: Path, args: argparse.Namespace, spec,
+def _write(transcript, source: Path, out: Path, args: argparse.Namespace, spec, engines,
            **extra) -> None:
     from tingxie.core.export import export
 
+    served = getattr(engines.engine, "model", None) if engines is not None else None
     export(transcript, out, args.format, **render_options(args, transcript), source=str(source),
-           model=spec.engine.label,
+           model=served if isinstance(served, str) and served else spec.engine.label,
            transcription_options={**spec.to_project_options(), **extra})
 
 
@@ -374,7 +375,7 @@ def transcribe_file(source: Path, spec, engines, args: argparse.Namespace,
         base = output_path(source, args.output, args.format)
         out = unique_output(base.with_name(f"{base.stem}.partial{base.suffix}"), written,
                             args.overwrite)
-        _write(transcript, source, out, args, spec, partial=True,
+        _write(transcript, source, out, args, spec, engines, partial=True,
                transcribed_until=max(s.end for s in segments))
         written.add(out.resolve())
         raise Interrupted(out)
@@ -385,7 +386,7 @@ def transcribe_file(source: Path, spec, engines, args: argparse.Namespace,
         note = (f" ({base.name} was written by an earlier file of this run)"
                 if base.resolve() in written else
                 f" ({base.name} already exists; --overwrite replaces it)")
-    _write(transcript, source, out, args, spec)
+    _write(transcript, source, out, args, spec, engines)
     spent = time.monotonic() - started
     bar.done(f"{len(segments)} segments in {format_time(spent)} "
              f"({duration / max(spent, 1e-9):.1f}x real time) -> {out}{note}")
