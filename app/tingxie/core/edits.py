@@ -12,11 +12,13 @@ from __future__ import annotations
 import copy
 import difflib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
+from tingxie.core.text import is_cjk, join_texts, word_offsets
 from tingxie.core.transcript import MIN_DURATION, Segment, Speaker, Transcript, Word
+
+__all__ = ["is_cjk", "join_texts", "word_offsets"]  # moved to core.text; kept importable
 
 
 class Edit(Protocol):
@@ -29,37 +31,6 @@ class Edit(Protocol):
 
     def undo(self, t: Transcript) -> None:
         """Put the transcript back exactly as it was before :meth:`do`."""
-
-
-def is_cjk(char: str) -> bool:
-    """Whether a character belongs to a script written without spaces (Han, kana, Hangul...)."""
-    if not char:
-        return False
-    name = unicodedata.name(char, "")
-    return name.startswith(("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "IDEOGRAPHIC",
-                             "FULLWIDTH", "HALFWIDTH", "THAI"))
-
-
-def join_texts(left: str, right: str) -> str:
-    """Join two pieces of text the way the script expects: no space between CJK text."""
-    left, right = left.rstrip(), right.lstrip()
-    if not left or not right:
-        return left + right
-    if is_cjk(left[-1]) or is_cjk(right[0]):
-        return left + right
-    return f"{left} {right}"
-
-
-def word_offsets(text: str, words: list[Word]) -> list[int] | None:
-    """Character offset of each word inside ``text``, or ``None`` if they no longer match."""
-    offsets, pos = [], 0
-    for w in words:
-        found = text.find(w.text.strip(), pos)
-        if found < 0:
-            return None
-        offsets.append(found)
-        pos = found + len(w.text.strip())
-    return offsets
 
 
 def _retain_words(old_text: str, new_text: str, words: list[Word]) -> list[Word]:

@@ -1,0 +1,44 @@
+"""Script helpers: which characters are written without spaces, and how texts join.
+
+Shared by the transcript edits, the pipeline's stitching, subtitle layout and the exports, so
+every layer treats Chinese, Japanese, Korean and Thai text alike.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tingxie.core.transcript import Word
+
+
+def is_cjk(char: str) -> bool:
+    """Whether a character belongs to a script written without spaces (Han, kana, Hangul...)."""
+    if not char:
+        return False
+    name = unicodedata.name(char, "")
+    return name.startswith(("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "IDEOGRAPHIC",
+                             "FULLWIDTH", "HALFWIDTH", "THAI"))
+
+
+def join_texts(left: str, right: str) -> str:
+    """Join two pieces of text the way the script expects: no space between CJK text."""
+    left, right = left.rstrip(), right.lstrip()
+    if not left or not right:
+        return left + right
+    if is_cjk(left[-1]) or is_cjk(right[0]):
+        return left + right
+    return f"{left} {right}"
+
+
+def word_offsets(text: str, words: list[Word]) -> list[int] | None:
+    """Character offset of each word inside ``text``, or ``None`` if they no longer match."""
+    offsets, pos = [], 0
+    for w in words:
+        found = text.find(w.text.strip(), pos)
+        if found < 0:
+            return None
+        offsets.append(found)
+        pos = found + len(w.text.strip())
+    return offsets
