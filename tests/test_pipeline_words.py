@@ -267,3 +267,11 @@ def test_bad_settings_are_refused_before_any_work(scripted_speech):
         next(transcribe(script.samples(), engine, pause=0))
     with pytest.raises(ValueError, match="longest segment"):
         next(transcribe(script.samples(), engine, max_segment=0.5))
+
+
+def test_estimated_segments_keep_the_text_as_the_recogniser_wrote_it(scripted_speech):
+    script = scripted_speech["script"] = Script(
+        [("我们用 Qwen3-ASR 转写。", 1.0, 3.0), ("好的。", 3.1, 4.0)], 6.0, "Chinese")
+    segments, *_ = _run(script, aligned=False)
+    assert [s.text for s in segments] == ["我们用 Qwen3-ASR 转写。", "好的。"]
+    assert segments[0].start == 1.0 and segments[-1].end <= 4.0

@@ -39,9 +39,9 @@ from tingxie.core.sentences import split_sentences
 from tingxie.core.transcript import Segment, Transcript, Word
 
 __all__ = [
-    "NOTE_FAILED", "NOTE_NO_ALIGNER", "NOTE_UNSUPPORTED", "Update", "chunk_segments",
-    "main_language", "make_batches", "place_sentences", "remove_overlap", "split_sentences",
-    "tokens", "transcribe", "transcribe_to_transcript",
+    "NOTE_FAILED", "NOTE_NO_ALIGNER", "NOTE_UNSUPPORTED", "Update", "main_language",
+    "make_batches", "place_sentences", "remove_overlap", "split_sentences", "tokens",
+    "transcribe", "transcribe_to_transcript",
 ]
 
 
@@ -106,28 +106,29 @@ def _speech_in(regions: Sequence[tuple[float, float]], start: float,
     return spans or [(start, end)]
 
 
-def chunk_segments(heard: _Heard, regions: Sequence[tuple[float, float]], *,
-                   pause: float = 0.6, max_segment: float = 15.0) -> list[Segment]:
+def _chunk_segments(heard: _Heard, regions: Sequence[tuple[float, float]], *,
+                    pause: float, max_segment: float) -> list[Segment]:
     """Segments (ids unset) for one chunk: cut from its words where it has them, else from
     words estimated over its speech (its own half of any shared stretch at a forced cut)."""
     chunk, result = heard.chunk, heard.result
+    pieces: list[tuple[str, list[Word]]] = []
     if heard.words is not None:
-        groups = cut_words(heard.words, pause=pause, max_segment=max_segment)
+        pieces = [(words_text(words), words)
+                  for words in cut_words(heard.words, pause=pause, max_segment=max_segment)]
     else:
         start = chunk.start + chunk.overlap_before / 2
         end = chunk.end - chunk.overlap_after / 2
-        groups = [piece for sentence in estimate_words(heard.text, _speech_in(regions, start, end))
-                  for piece in cut_words(sentence, pause=pause, max_segment=max_segment)]
-    segments = []
-    for words in groups:
-        text = words_text(words)
-        if not text:
-            continue
-        segments.append(Segment(
-            id=0, start=words[0].start, end=words[-1].end, text=text,
-            language=result.language, confidence=result.confidence,
-            min_confidence=result.min_confidence, words=words))
-    return segments
+        for sentence, words, offsets in estimate_words(heard.text,
+                                                       _speech_in(regions, start, end)):
+            # The text stays as the recogniser wrote it, spaces included.
+            first = {id(w): k for k, w in enumerate(words)}
+            for piece in cut_words(words, pause=pause, max_segment=max_segment):
+                a, b = first[id(piece[0])], first[id(piece[-1])]
+                pieces.append((sentence[offsets[a][0]:offsets[b][1]], piece))
+    return [Segment(id=0, start=words[0].start, end=words[-1].end, text=text,
+                    language=result.language, confidence=result.confidence,
+                    min_confidence=result.min_confidence, words=words)
+            for text, words in pieces if text.strip()]
 
 
 def _engine_words(result: ChunkResult, chunk: Chunk, text: str) -> list[Word] | None:
@@ -323,7 +324,7 @@ def transcribe(
 
     def emit(heard: _Heard) -> list[Segment]:
         nonlocal next_id, last_end
-        segs = chunk_segments(heard, regions, pause=pause, max_segment=max_segment)
+        segs = _chunk_segments(heard, regions, pause=pause, max_segment=max_segment)
         for seg in segs:
             seg.id = next_id
             next_id += 1

@@ -173,24 +173,26 @@ def place_sentences(sentences: Sequence[str], spans: Sequence[tuple[float, float
     return placed
 
 
-def estimate_words(text: str, spans: Sequence[tuple[float, float]]) -> list[list[Word]]:
-    """Estimated words for ``text`` heard in the speech ``spans``, one list per sentence:
-    sentences are placed by :func:`place_sentences`, and each sentence's words share its time
-    in proportion to their characters. The words are marked :data:`ESTIMATED`."""
+def estimate_words(text: str, spans: Sequence[tuple[float, float]]
+                   ) -> list[tuple[str, list[Word], list[tuple[int, int]]]]:
+    """Estimated words for ``text`` heard in the speech ``spans``, sentence by sentence:
+    ``(sentence, words, offsets)`` with each word's character span in the sentence.
+    Sentences are placed by :func:`place_sentences`, and each sentence's words share its
+    time in proportion to their characters. The words are marked :data:`ESTIMATED`."""
     sentences = split_sentences(text)
     if not sentences or not spans:
         return []
     out = []
     for s, e, sentence in place_sentences(sentences, spans):
-        parts = [u.text for u in units(sentence)]
-        total = sum(len(p) for p in parts) or 1
+        parts = units(sentence)
+        total = sum(len(u.text) for u in parts) or 1
         words, done = [], 0
-        for p in parts:
+        for u in parts:
             t0 = s + (e - s) * done / total
-            done += len(p)
-            words.append(Word(p, round(t0, 3), round(s + (e - s) * done / total, 3),
+            done += len(u.text)
+            words.append(Word(u.text, round(t0, 3), round(s + (e - s) * done / total, 3),
                               timing=ESTIMATED))
-        out.append(words)
+        out.append((sentence, words, [(u.start, u.end) for u in parts]))
     return out
 
 
