@@ -67,10 +67,20 @@ def _compare(reference: list[str], got: list[str]) -> tuple[int, int]:
     return len(reference) - same, len(got) - same
 
 
+ORDER = [0, 2, 3]
+
+
+@pytest.fixture(scope="module")
+def uncut(engine):
+    """What the recogniser hears in each whole clip of :data:`ORDER`, with no cut at all."""
+    return rs.normalise(" ".join(
+        r.text for r in engine.transcribe_batch([rs.clips()[i].samples for i in ORDER], None)))
+
+
 @pytest.mark.parametrize("aligned", [True, False], ids=["aligned", "text-only"])
 def test_forced_cuts_through_running_speech_lose_and_double_no_words(engine, aligner, vad_once,
-                                                                     aligned):
-    order = [0, 2, 3]
+                                                                     uncut, aligned):
+    order = ORDER
     samples, utterances = rs.join(order, [], trim=True)  # 17 s without a usable pause
     chunks = make_chunks(vad_once(samples), samples, max_length=4.0)
     assert sum(c.forced_cut_after for c in chunks) >= 4, "the chunker must cut through speech"
@@ -78,9 +88,6 @@ def test_forced_cuts_through_running_speech_lose_and_double_no_words(engine, ali
                                  max_length=4.0)
     got = rs.normalise(" ".join(s.text for s in t.segments))
     reference = rs.normalise(" ".join(u.text for u in utterances))
-    # What the same recogniser hears in each whole clip, with no cut at all.
-    uncut = rs.normalise(" ".join(
-        r.text for r in engine.transcribe_batch([rs.clips()[i].samples for i in order], None)))
     lost, doubled = _compare(uncut, got)
     # The old overlap match lost 9 of these words; a word more or less at a cut is the
     # recogniser hearing half a word differently.
