@@ -53,3 +53,11 @@ def test_sentences_fall_in_speech_not_in_pauses():
     (s1, e1, _), (s2, e2, _) = placed
     assert (s1, e1) == pytest.approx((0.0, 2.0))
     assert (s2, e2) == pytest.approx((5.0, 7.0))
+
+
+def test_korean_words_keep_their_spaces_when_joined():
+    from tingxie.core.text import join_texts
+
+    assert join_texts("안녕하세요", "여러분.") == "안녕하세요 여러분."
+    assert join_texts("你好", "世界") == "你好世界"
+    assert tokens("안녕하세요 여러분") == ["안녕하세요", "여러분"]

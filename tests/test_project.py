@@ -219,3 +219,42 @@ def test_a_frozen_project_is_not_changed_by_later_edits(tmp_path):
     DeleteSegment(1).do(p.transcript)
     after = proj.snapshot(frozen, tmp_path / "x.tingxie")["transcript"]
     assert after == before
+
+
+def test_a_version_1_project_opens_with_its_words_aligned_and_saves_as_the_new_version(tmp_path):
+    old = {"format": "tingxie-project", "schema_version": 1, "transcript": {
+        "language": "English", "duration": 5.0, "speakers": [],
+        "segments": [{"id": 1, "start": 0.5, "end": 1.5, "text": "Hello there.",
+                      "words": [{"text": "Hello", "start": 0.5, "end": 0.9},
+                                {"text": "there.", "start": 1.0, "end": 1.5}]}]}}
+    path = tmp_path / "old.tingxie"
+    raw = json.dumps(old).encode()
+    path.write_bytes(raw)
+    p = proj.load(path)
+    words = p.transcript.segments[0].words
+    assert [(w.text, w.start, w.timing) for w in words] == [
+        ("Hello", 0.5, "aligned"), ("there.", 1.0, "aligned")]
+    assert path.read_bytes() == raw, "opening never rewrites the file"
+    proj.save(p, path)
+    doc = json.loads(path.read_text("utf-8"))
+    assert doc["schema_version"] == proj.SCHEMA_VERSION == 2
+    assert [w["timing"] for w in doc["transcript"]["segments"][0]["words"]] == ["aligned"] * 2
+
+
+def test_word_timing_sources_survive_a_save(tmp_path):
+    seg = Segment(1, 0.0, 1.0, "a b c", words=[
+        Word("a", 0.0, 0.3, timing="aligned"), Word("b", 0.3, 0.6, timing="estimated"),
+        Word("c", 0.6, 1.0, timing="stale")])
+    path = tmp_path / "t.tingxie"
+    proj.save(proj.Project(transcript=Transcript(segments=[seg])), path)
+    assert [w.timing for w in proj.load(path).transcript.segments[0].words] == [
+        "aligned", "estimated", "stale"]
+
+
+def test_an_unknown_word_timing_is_refused_with_the_field_named(tmp_path):
+    doc = _valid_doc()
+    doc["transcript"]["segments"][1]["words"][0]["timing"] = "guessed"
+    path = tmp_path / "bad.tingxie"
+    path.write_text(json.dumps(doc), "utf-8")
+    with pytest.raises(proj.ProjectFormatError, match=r"words\[0\]\.timing"):
+        proj.load(path)

@@ -9,26 +9,42 @@ cancelled job simply stops yielding, and everything yielded so far stands.
 
 from __future__ import annotations
 
-import difflib
 import enum
-import itertools
-import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FuturesTimeout
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
 from tingxie.asr.engine import ChunkResult, Engine, TranscribeOptions
+from tingxie.asr.stitching import (
+    clean_words,
+    cut_words,
+    estimate_words,
+    join_tokens,
+    overlap_cut,
+    own_half,
+    place_sentences,
+    remove_overlap,
+    tokens,
+    words_text,
+)
 from tingxie.core.audio import SAMPLE_RATE
 from tingxie.core.cancel import CancelToken
-from tingxie.core.edits import is_cjk, join_texts
 from tingxie.core.errors import Cancelled
-from tingxie.core.languages import find_language
+from tingxie.core.languages import UnsupportedLanguage, find_language
 from tingxie.core.segmentation import Chunk, check_max_length, make_chunks, speech_regions
-from tingxie.core.transcript import Segment, Transcript, main_language
+from tingxie.core.sentences import split_sentences
+from tingxie.core.transcript import Segment, Transcript, Word, main_language
+
+__all__ = [
+    "NOTE_FAILED", "NOTE_NO_ALIGNER", "NOTE_UNSUPPORTED", "Stage", "Update", "main_language",
+    "make_batches", "place_sentences", "remove_overlap", "split_sentences", "tokens",
+    "transcribe", "transcribe_to_transcript",
+]
 
 
 class Stage(str, enum.Enum):
@@ -51,81 +67,48 @@ class Update:
     elapsed: float = 0.0
     chunks_done: int = 0
     chunks_total: int = 0
-    #: Something the user should be told once (which model loads, where it runs, ...).
+    #: Why some words are missing or estimated, said once per job (empty otherwise).
     note: str = ""
 
 
-# Sentence ends in Latin and CJK scripts; a closing quote or bracket stays with its sentence.
-_SENTENCE_END = re.compile(r"(?<=[.!?。！？…])[\"'”’」』)）]*\s*")
+#: Why words are missing, for :attr:`Update.note` (filled in with the language or message).
+NOTE_NO_ALIGNER = ("Word times are estimated: no aligner is installed "
+                   "(tingxie models download qwen3-forcedaligner-0.6b)")
+NOTE_UNSUPPORTED = "Word times are estimated: the aligner does not support {language}"
+NOTE_FAILED = "Word times are estimated: the aligner failed: {message}"
 
 
-def split_sentences(text: str) -> list[str]:
-    """Split text into sentences at sentence-ending punctuation (Latin and CJK)."""
-    parts, last = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        end = m.end()
-        if end <= last or end >= len(text):
-            continue
-        # "3.5" or "e.g." mid-word is not a sentence end: require a space or a CJK mark.
-        if not m.group(0) and not is_cjk(text[m.start() - 1]):
-            continue
-        if text[end].islower():  # "e.g. a lot": an abbreviation, not a sentence end
-            continue
-        parts.append(text[last:end].strip())
-        last = end
-    parts.append(text[last:].strip())
-    return [p for p in parts if p]
+class _AlignerLike(Protocol):
+    """What the pipeline needs from a forced aligner (``asr.engine.Aligner`` is the full
+    protocol); any object with these methods will do."""
+
+    def supports(self, language: str | None) -> bool:
+        """Whether the aligner can place words of ``language``."""
+
+    def load(self) -> None:
+        """Load the model (once)."""
+
+    def align(self, chunks: list[np.ndarray], texts: list[str], languages: list[str | None],
+              cancel: CancelToken | None = None) -> list[list[Word]]:
+        """The words of each text in its chunk, times relative to the chunk's start."""
 
 
-def tokens(text: str) -> list[str]:
-    """Words for spaced scripts, single characters for CJK: the units overlaps are matched in."""
-    out: list[str] = []
-    for piece in text.split():
-        buf = ""
-        for ch in piece:
-            if is_cjk(ch):
-                if buf:
-                    out.append(buf)
-                    buf = ""
-                out.append(ch)
-            else:
-                buf += ch
-        if buf:
-            out.append(buf)
-    return out
+@dataclass
+class _Heard:
+    """One chunk's text and, where known, its words (on the original timeline)."""
+
+    chunk: Chunk
+    result: ChunkResult
+    text: str
+    words: list[Word] | None = None
 
 
-def _norm(token: str) -> str:
-    return re.sub(r"[^\w]", "", token).casefold()
-
-
-def join_tokens(toks: Sequence[str]) -> str:
-    """Inverse of :func:`tokens` (up to whitespace)."""
-    text = ""
-    for t in toks:
-        text = join_texts(text, t)
-    return text
-
-
-def remove_overlap(before: str, after: str, max_tokens: int) -> tuple[str, str]:
-    """Remove the text two chunks both heard in their shared stretch of audio.
-
-    Finds the longest run of tokens at the end of ``before`` that also appears near the start
-    of ``after`` (case and punctuation ignored), keeps it once, and drops the partial words
-    the cut left on either side of it. Returns the two texts; unchanged if nothing matches.
-    """
-    a, b = tokens(before), tokens(after)
-    if not a or not b:
-        return before, after
-    window = max(1, max_tokens)
-    a_tail, b_head = a[-window:], b[:window]
-    matcher = difflib.SequenceMatcher(a=[_norm(t) for t in a_tail],
-                                      b=[_norm(t) for t in b_head], autojunk=False)
-    m = matcher.find_longest_match(0, len(a_tail), 0, len(b_head))
-    if m.size == 0 or not any(_norm(t) for t in a_tail[m.a:m.a + m.size]):
-        return before, after
-    a_end = len(a) - len(a_tail) + m.a + m.size
-    return join_tokens(a[:a_end]), join_tokens(b[m.b + m.size:])
+def _language_name(language: str | None) -> str:
+    try:
+        found = find_language(language)
+    except UnsupportedLanguage:
+        found = None
+    return found.name if found is not None else (language or "this language")
 
 
 def _speech_in(regions: Sequence[tuple[float, float]], start: float,
@@ -134,59 +117,41 @@ def _speech_in(regions: Sequence[tuple[float, float]], start: float,
     return spans or [(start, end)]
 
 
-def place_sentences(sentences: Sequence[str], spans: Sequence[tuple[float, float]]
-                    ) -> list[tuple[float, float, str]]:
-    """Give each sentence a time: characters are spread evenly over the speech ``spans``
-    (silence carries no text), so pauses fall between sentences rather than inside them."""
-    total_speech = sum(e - s for s, e in spans)
-    weights = [max(len(s), 1) for s in sentences]
-    total_chars = sum(weights)
-
-    def at(offset: float) -> float:
-        """Time of the point ``offset`` seconds into the speech."""
-        for s, e in spans:
-            if offset <= e - s + 1e-9:
-                return s + offset
-            offset -= e - s
-        return spans[-1][1]
-
-    placed, done = [], 0
-    for sentence, w in zip(sentences, weights):
-        start = at(total_speech * done / total_chars)
-        done += w
-        end = at(total_speech * done / total_chars)
-        # A sentence that starts right where a pause begins starts after the pause.
-        for (_s, e), (next_s, _e) in itertools.pairwise(spans):
-            if abs(start - e) < 1e-6:
-                start = next_s
-        placed.append((start, end, sentence))
-    return placed
+def _chunk_segments(heard: _Heard, regions: Sequence[tuple[float, float]], *,
+                    pause: float, max_segment: float) -> list[Segment]:
+    """Segments (ids unset) for one chunk: cut from its words where it has them, else from
+    words estimated over its speech (its own half of any shared stretch at a forced cut)."""
+    chunk, result = heard.chunk, heard.result
+    pieces: list[tuple[str, list[Word]]] = []
+    if heard.words is not None:
+        pieces = [(words_text(words), words)
+                  for words in cut_words(heard.words, pause=pause, max_segment=max_segment)]
+    else:
+        start = chunk.start + chunk.overlap_before / 2
+        end = chunk.end - chunk.overlap_after / 2
+        for sentence, words, offsets in estimate_words(heard.text,
+                                                       _speech_in(regions, start, end)):
+            # The text stays as the recogniser wrote it, spaces included.
+            first = {id(w): k for k, w in enumerate(words)}
+            for piece in cut_words(words, pause=pause, max_segment=max_segment):
+                a, b = first[id(piece[0])], first[id(piece[-1])]
+                pieces.append((sentence[offsets[a][0]:offsets[b][1]], piece))
+    return [Segment(id=0, start=words[0].start, end=words[-1].end, text=text,
+                    language=result.language, confidence=result.confidence,
+                    min_confidence=result.min_confidence, words=words)
+            for text, words in pieces if text.strip()]
 
 
-def chunk_segments(chunk: Chunk, result: ChunkResult, text: str,
-                   regions: Sequence[tuple[float, float]], start: float, end: float,
-                   ) -> list[Segment]:
-    """Segments (ids unset) for one chunk's text, one per sentence, between ``start`` and
-    ``end`` on the original timeline."""
-    sentences = split_sentences(text)
-    if not sentences:
-        return []
-    segments = []
-    for s, e, sentence in place_sentences(sentences, _speech_in(regions, start, end)):
-        if e - s < 0.01:
-            continue
-        segments.append(Segment(
-            id=0, start=round(s, 3), end=round(e, 3), text=sentence,
-            language=result.language, confidence=result.confidence,
-            min_confidence=result.min_confidence,
-            words=[w for w in _shift_words(result, chunk.start) if s <= w.start < e],
-        ))
-    return segments
+def _engine_words(result: ChunkResult, chunk: Chunk, text: str) -> list[Word] | None:
+    """The engine's own word times, when it gave some that spell its text."""
+    if not result.words:
+        return None
+    words = clean_words(result.words, chunk.duration, chunk.start)
+    return words if _same_text(words_text(words), text) else None
 
 
-def _shift_words(result: ChunkResult, offset: float):
-    for w in result.words:
-        yield type(w)(w.text, w.start + offset, w.end + offset, w.confidence)
+def _same_text(a: str, b: str) -> bool:
+    return "".join(a.split()) == "".join(b.split())
 
 
 def make_batches(chunks: Sequence[Chunk], batch_size: int) -> list[list[Chunk]]:
@@ -215,11 +180,80 @@ def _find_speech(samples: np.ndarray, cancel: CancelToken, started: float,
                 cancel.cancel()
 
 
+def _align(aligner: _AlignerLike, heard: list[_Heard], audio: list[np.ndarray],
+           languages: list[str | None], cancel: CancelToken) -> list[str]:
+    """Put the aligner's words on each of ``heard`` whose language it supports (one call for
+    the whole batch); returns the notes for what it could not align. Raises ``Cancelled``."""
+    notes, todo = [], []
+    for k, h in enumerate(heard):
+        if not h.text:
+            continue
+        if aligner.supports(languages[k]):
+            todo.append(k)
+        else:
+            notes.append(NOTE_UNSUPPORTED.format(language=_language_name(languages[k])))
+    if not todo:
+        return notes
+    try:
+        found = aligner.align([audio[k] for k in todo], [heard[k].text for k in todo],
+                              [languages[k] for k in todo], cancel=cancel)
+        if len(found) != len(todo):
+            raise ValueError(f"it returned {len(found)} word lists for {len(todo)} chunks")
+    except Cancelled:
+        raise
+    except Exception as exc:  # any aligner failure leaves estimated times
+        cancel.raise_if_cancelled()
+        message = str(exc).strip() or type(exc).__name__
+        raise _AlignerFailed(NOTE_FAILED.format(message=message)) from exc
+    for k, words in zip(todo, found):
+        h = heard[k]
+        words = clean_words(words, h.chunk.duration, h.chunk.start)
+        # The words must spell the text: else the text wins and the times are estimated.
+        if _same_text(words_text(words), h.text):
+            h.words = words
+        else:
+            notes.append(NOTE_FAILED.format(
+                message="its words did not match the text of the chunk at "
+                        f"{h.chunk.start:.1f} s"))
+    return notes
+
+
+class _AlignerFailed(Exception):
+    """The aligner raised; the message is the note to show."""
+
+
+def _stitch(first: _Heard, second: _Heard) -> None:
+    """Drop what both sides of a forced cut heard in their shared stretch, keeping it once."""
+    overlap = first.chunk.overlap_after
+    if first.words is not None and second.words is not None:
+        cut = first.chunk.end - overlap / 2
+        first.words = own_half(first.words, cut, True)
+        second.words = own_half(second.words, cut, False)
+        first.text, second.text = words_text(first.words), words_text(second.words)
+        return
+    # About 8 tokens per second of shared audio, plus slack for the cut word.
+    window = int(8 * overlap) + 3
+    if first.words is None and second.words is None:
+        first.text, second.text = remove_overlap(first.text, second.text, window)
+        return
+    a = [w.text for w in first.words] if first.words is not None else tokens(first.text)
+    b = [w.text for w in second.words] if second.words is not None else tokens(second.text)
+    keep, drop = overlap_cut(a, b, window)
+    if first.words is not None:
+        first.words = first.words[:keep]
+    if second.words is not None:
+        second.words = second.words[drop:]
+    first.text, second.text = join_tokens(a[:keep]), join_tokens(b[drop:])
+
+
 def transcribe(
     samples: np.ndarray,
     engine: Engine,
     options: TranscribeOptions | None = None,
     *,
+    aligner: _AlignerLike | None = None,
+    pause: float = 0.6,
+    max_segment: float = 15.0,
     max_length: float = 30.0,
     batch_size: int | None = None,
     time_range: tuple[float, float] | None = None,
@@ -229,14 +263,26 @@ def transcribe(
 ) -> Iterator[Update]:
     """Transcribe 16 kHz mono ``samples`` with ``engine``, yielding an :class:`Update` per batch.
 
+    After each engine batch, ``aligner`` places the batch's words (the chunks in languages it
+    supports) before the batch's segments are yielded. Segments run from their first word to
+    their last, cut at sentence ends, at pauses of ``pause`` seconds or more between aligned
+    words, and before ``max_segment`` seconds. Without an aligner, for languages it does not
+    support, or when it fails, the times are estimated (words marked so) and an update's
+    ``note`` says why, once.
+
     ``time_range`` limits the work to ``(start, end)`` seconds (re-transcribing a selection);
     segment times are always on the whole file's timeline. ``batch_size`` defaults to what
     the engine suggests for the device. Raises engine errors (out of memory, ...) as they
-    come; on cancellation it stops after the current batch, keeping what was yielded.
+    come; on cancellation (also inside the aligner) it stops after the current batch,
+    keeping what was yielded.
     """
     options = options or TranscribeOptions()
     find_language(options.language)  # an unsupported language fails before any work
     check_max_length(max_length)
+    if not pause > 0:
+        raise ValueError(f"The pause that ends a segment must be positive; got {pause!r}.")
+    if not max_segment >= 1.0:
+        raise ValueError(f"The longest segment must be at least 1 second; got {max_segment!r}.")
     cancel = cancel or CancelToken()
     started = clock()
     offset = 0.0
@@ -257,64 +303,96 @@ def transcribe(
         yield Update(Stage.TRANSCRIBE, 1.0, elapsed=clock() - started)
         return
     engine.load()
+    notes_given: set[str] = set()
+    pending_notes: list[str] = []
+    if aligner is None:
+        pending_notes.append(NOTE_NO_ALIGNER)
+    else:
+        try:
+            aligner.load()
+        except Cancelled:
+            return
+        except Exception as exc:  # a broken aligner leaves estimated times
+            pending_notes.append(NOTE_FAILED.format(message=str(exc).strip()
+                                                    or type(exc).__name__))
+            aligner = None
     size = batch_size or engine.suggested_batch_size(max(c.duration for c in chunks))
     speech_total = sum(c.duration for c in chunks)
     speech_done = 0.0
     next_id = first_id
-    pending: tuple[Chunk, ChunkResult, str] | None = None  # waits for its overlap partner
-    yield Update(Stage.TRANSCRIBE, 0.0, elapsed=clock() - started, chunks_total=len(chunks))
+    last_end = 0.0
+    pending: _Heard | None = None  # waits for its overlap partner
     transcribe_started = clock()
     done = 0
 
-    def emit(chunk: Chunk, result: ChunkResult, text: str) -> list[Segment]:
-        nonlocal next_id
-        # Where two chunks overlap, each owns the half of the shared stretch nearest to it.
-        start = chunk.start + chunk.overlap_before / 2
-        end = chunk.end - chunk.overlap_after / 2
-        segs = chunk_segments(chunk, result, text, regions, start, end)
+    def note() -> str:
+        fresh = [n for n in dict.fromkeys(pending_notes) if n not in notes_given]
+        notes_given.update(fresh)
+        pending_notes.clear()
+        return "\n".join(fresh)
+
+    yield Update(Stage.TRANSCRIBE, 0.0, elapsed=clock() - started, chunks_total=len(chunks))
+
+    def emit(heard: _Heard) -> list[Segment]:
+        nonlocal next_id, last_end
+        segs = _chunk_segments(heard, regions, pause=pause, max_segment=max_segment)
         for seg in segs:
             seg.id = next_id
             next_id += 1
-            seg.start = round(seg.start + offset, 3)
-            seg.end = round(seg.end + offset, 3)
+            # In order and never overlapping, whatever times the words brought.
+            seg.start = round(max(seg.start, last_end) + offset, 3)
+            seg.end = round(min(max(seg.end + offset, seg.start + 0.01),
+                                offset + duration), 3)
             for w in seg.words:
-                w.start += offset
-                w.end += offset
-        return segs
+                w.start = round(w.start + offset, 3)
+                w.end = round(w.end + offset, 3)
+            last_end = seg.end - offset
+        return [seg for seg in segs if seg.end > seg.start]
 
     for batch in make_batches(chunks, size):
         if cancel.cancelled:
             break
+        audio = [c.slice(samples) for c in batch]
         try:
-            results = engine.transcribe_batch([c.slice(samples) for c in batch], options, cancel)
+            results = engine.transcribe_batch(audio, options, cancel)
         except Cancelled:
             break
+        heard = [_Heard(c, r, r.text.strip()) for c, r in zip(batch, results)]
+        languages = [r.language or options.language for r in results]
+        try:
+            if aligner is not None:
+                pending_notes.extend(_align(aligner, heard, audio, languages, cancel))
+        except Cancelled:
+            break
+        except _AlignerFailed as failed:
+            pending_notes.append(str(failed))
+            aligner = None  # it failed once: the rest of the job goes without it
+        for h in heard:
+            if h.words is None:
+                h.words = _engine_words(h.result, h.chunk, h.text)
         new: list[Segment] = []
-        for chunk, result in zip(batch, results):
-            text = result.text.strip()
+        for h in heard:
             if pending is not None:
-                prev_chunk, prev_result, prev_text = pending
-                # About 8 tokens per second of shared audio, plus slack for the cut word.
-                window = int(8 * chunk.overlap_before) + 3
-                prev_text, text = remove_overlap(prev_text, text, window)
-                new += emit(prev_chunk, prev_result, prev_text)
+                _stitch(pending, h)
+                new += emit(pending)
                 pending = None
-            if chunk.overlap_after > 0:
-                pending = (chunk, result, text)
+            if h.chunk.overlap_after > 0:
+                pending = h
             else:
-                new += emit(chunk, result, text)
+                new += emit(h)
         done += len(batch)
         speech_done += sum(c.duration for c in batch)
         spent = clock() - transcribe_started
         eta = spent / speech_done * (speech_total - speech_done) if speech_done else None
-        last_end = batch[-1].end if pending is None else batch[-1].start
-        yield Update(Stage.TRANSCRIBE, min(1.0, last_end / duration) if done < len(chunks) else 1.0,
+        reached = batch[-1].end if pending is None else batch[-1].start
+        yield Update(Stage.TRANSCRIBE, min(1.0, reached / duration) if done < len(chunks) else 1.0,
                      new, eta=eta, elapsed=clock() - started, chunks_done=done,
-                     chunks_total=len(chunks))
+                     chunks_total=len(chunks), note=note() if new else "")
     if pending is not None:  # cancelled between two overlapping chunks: keep the first
-        segs = emit(*pending)
-        yield Update(Stage.TRANSCRIBE, min(1.0, pending[0].end / duration), segs,
-                     elapsed=clock() - started, chunks_done=done, chunks_total=len(chunks))
+        segs = emit(pending)
+        yield Update(Stage.TRANSCRIBE, min(1.0, pending.chunk.end / duration), segs,
+                     elapsed=clock() - started, chunks_done=done, chunks_total=len(chunks),
+                     note=note() if segs else "")
 
 
 def transcribe_to_transcript(samples: np.ndarray, engine: Engine,

@@ -66,9 +66,9 @@ from tingxie.asr.qwen3_text import (
 )
 from tingxie.core.audio import SAMPLE_RATE
 from tingxie.core.cancel import CancelToken, ProgressCallback
-from tingxie.core.edits import join_texts
 from tingxie.core.errors import Cancelled
 from tingxie.core.languages import find_language
+from tingxie.core.text import join_texts
 
 log = logging.getLogger(__name__)
 

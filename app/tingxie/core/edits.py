@@ -18,8 +18,6 @@ from typing import Literal, Protocol
 from tingxie.core.text import is_cjk, join_texts, word_offsets
 from tingxie.core.transcript import MIN_DURATION, Segment, Speaker, Transcript, Word
 
-__all__ = ["is_cjk", "join_texts", "word_offsets"]  # moved to core.text; kept importable
-
 
 class Edit(Protocol):
     """An undoable change to a transcript."""

@@ -17,10 +17,10 @@ from typing import Any
 
 import pysubs2
 
-from tingxie.core.edits import is_cjk, join_texts
 from tingxie.core.errors import FileProblem
 from tingxie.core.project import write_atomic
 from tingxie.core.subtitles import Event, Preset, layout
+from tingxie.core.text import is_cjk, join_texts
 from tingxie.core.transcript import Segment, Transcript
 
 #: The formats :func:`export` writes, by file extension.

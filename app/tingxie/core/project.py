@@ -22,9 +22,10 @@ from typing import Any
 
 from tingxie import __version__
 from tingxie.core.errors import FileProblem, read_bytes
-from tingxie.core.transcript import Transcript, check_document, require_field
+from tingxie.core.transcript import ALIGNED, Transcript, check_document, require_field
 
-SCHEMA_VERSION = 1
+#: 2: each word carries ``timing`` (aligned / estimated / stale). Version 1 files still open.
+SCHEMA_VERSION = 2
 SUFFIX = ".tingxie"
 RECOVERY_SUFFIX = ".recovery"
 FORMAT_NAME = "tingxie-project"
@@ -231,6 +232,33 @@ def _require(d: Any, key: str, kind: type | tuple[type, ...], where: str, path: 
                                  "The file may be damaged or not a Tingxie project.") from exc
 
 
+def _words_get_timing(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 -> 2: words had no timing source; their times came from the recogniser or
+    an imported file, so they read as aligned."""
+    transcript = doc.get("transcript")
+    if not isinstance(transcript, dict) or not isinstance(transcript.get("segments"), list):
+        return doc  # the field checks after the migrations name the problem
+    segments = []
+    for seg in transcript["segments"]:
+        if isinstance(seg, dict) and isinstance(seg.get("words"), list):
+            seg = {**seg, "words": [{"timing": ALIGNED, **w} if isinstance(w, dict) else w
+                                    for w in seg["words"]]}
+        segments.append(seg)
+    return {**doc, "transcript": {**transcript, "segments": segments}}
+
+
+#: ``MIGRATIONS[n]`` turns a version ``n`` document into a version ``n + 1`` one, without
+#: changing the caller's data.
+MIGRATIONS = {1: _words_get_timing}
+
+
+def migrate(doc: dict[str, Any], version: int) -> dict[str, Any]:
+    """The project document of schema ``version`` brought up to :data:`SCHEMA_VERSION`."""
+    for v in range(version, SCHEMA_VERSION):
+        doc = MIGRATIONS[v](doc)
+    return {**doc, "schema_version": SCHEMA_VERSION}
+
+
 def from_dict(doc: Any, path: Path) -> Project:
     """A project from its JSON document; ``path`` is where it was read (for messages and for
     resolving a relative audio path). Raises :class:`ProjectError` subclasses."""
@@ -244,6 +272,7 @@ def from_dict(doc: Any, path: Path) -> Project:
             f"up to {SCHEMA_VERSION}).", "Update Tingxie to open it; the file is unchanged.")
     if version < 1:
         raise ProjectFormatError(path, f"has an invalid project format version ({version}).")
+    doc = migrate(doc, version)
     transcript_doc = _require(doc, "transcript", dict, "", path)
     try:
         check_document(transcript_doc, "transcript.")

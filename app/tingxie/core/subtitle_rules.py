@@ -16,8 +16,8 @@ import unicodedata
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from tingxie.core.edits import is_cjk
 from tingxie.core.subtitle_text import units
+from tingxie.core.text import is_cjk
 from tingxie.core.transcript import Transcript
 
 

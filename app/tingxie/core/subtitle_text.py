@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tingxie.core.edits import is_cjk
+from tingxie.core.text import is_cjk
 
 #: Break costs (lower is better). Breaking between subtitles costs twice as much.
 AFTER_SENTENCE, AFTER_CLAUSE, BEFORE_CONNECTIVE, ANYWHERE = 0.0, 1.0, 2.0, 4.0

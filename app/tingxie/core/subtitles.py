@@ -7,8 +7,10 @@ an event list still breaks, with its time, for the window to show.
 How a transcript is laid out (all times in whole milliseconds):
 
 1. Each segment's text is cut into break units (:mod:`tingxie.core.subtitle_text`) and every
-   unit gets a time: from the word times where they are known, else in proportion to the
-   characters.
+   unit gets a time: from the aligned word times where they are known (estimated and stale
+   ones are not used), else in proportion to the characters. With aligned words, the
+   segment's events run from its first word's start to its last word's end, so the rules
+   below see the speech itself rather than any padding around it.
 2. A dynamic programme splits the segment into events: each event must fit on the preset's
    lines; among those splits, it prefers good break points (a sentence end, then a clause,
    then before a conjunction), events within the duration limits, a reading speed within the
@@ -32,7 +34,6 @@ import itertools
 import math
 from dataclasses import dataclass, field, replace
 
-from tingxie.core.edits import is_cjk, word_offsets
 from tingxie.core.subtitle_rules import (
     AS_TRANSCRIBED,
     CJK,
@@ -56,7 +57,8 @@ from tingxie.core.subtitle_text import (
     join_units,
     units,
 )
-from tingxie.core.transcript import Segment, Transcript
+from tingxie.core.text import is_cjk, word_offsets
+from tingxie.core.transcript import ALIGNED, Segment, Transcript
 
 __all__ = [
     "AS_TRANSCRIBED", "CJK", "NETFLIX", "PRESETS", "RULES", "Event", "Preset", "Violation",
@@ -97,13 +99,25 @@ def _ms(seconds: float) -> int:
 # -- timing of units -------------------------------------------------------------------------
 
 
-def _time_units(seg: Segment, parts: list[Unit], start: int, end: int) -> None:
-    """Give every unit a time: by the word times when they match the text, else by characters."""
+def _time_units(seg: Segment, parts: list[Unit], start: int, end: int) -> tuple[int, int]:
+    """Give every unit a time: by the aligned word times where they match the text, else by
+    characters (estimated and stale word times are not used). Returns when the speech starts
+    and ends (ms): the first and last aligned words, else ``start`` and ``end``."""
     anchors = [(0, start)]
     offsets = word_offsets(seg.text, seg.words) if seg.words else None
+    timed_at: set[int] = set()
+    speech = [start, end]
     if offsets is not None:
-        for off, w in zip(offsets, seg.words):
+        aligned = [(off, w) for off, w in zip(offsets, seg.words) if w.timing == ALIGNED]
+        for off, w in aligned:
             anchors += [(off, _ms(w.start)), (off + len(w.text.strip()), _ms(w.end))]
+            timed_at.add(off)
+        if aligned:
+            first, last = aligned[0], aligned[-1]
+            if not seg.text[:first[0]].strip():
+                speech[0] = min(max(_ms(first[1].start), start), end)
+            if not seg.text[last[0] + len(last[1].text.strip()):].strip():
+                speech[1] = min(max(_ms(last[1].end), speech[0]), end)
     anchors.append((len(seg.text), end))
     clean, latest = [], start
     for x, t in anchors:  # times inside the segment and never going backwards
@@ -119,8 +133,11 @@ def _time_units(seg: Segment, parts: list[Unit], start: int, end: int) -> None:
         (x0, t0), (x1, t1) = clean[lo - 1], clean[lo]
         return round(t0 + (t1 - t0) * (x - x0) / (x1 - x0))
 
+    every = offsets is not None and len(timed_at) == len(seg.words)
     for u in parts:
-        u.start_ms, u.end_ms, u.timed = at(u.start, True), at(u.end, False), offsets is not None
+        u.start_ms, u.end_ms = at(u.start, True), at(u.end, False)
+        u.timed = every or u.start in timed_at
+    return speech[0], speech[1]
 
 
 # -- splitting a segment into events -----------------------------------------------------------
@@ -182,7 +199,8 @@ def _split(parts: list[Unit], start: int, end: int, p: Preset) -> list[tuple[int
 def _segment_drafts(seg: Segment, label: str | None, start: int, end: int,
                     p: Preset) -> list[_Draft]:
     parts = units(seg.text)
-    _time_units(seg, parts, start, end)
+    # The rules see the speech itself: events start at the first word and end at the last.
+    start, end = _time_units(seg, parts, start, end)
     if label:
         if parts:
             parts[0].space_before = True
@@ -372,6 +390,8 @@ def _as_transcribed(transcript: Transcript, segments: list[Segment],
         word_times = []
         offsets = word_offsets(seg.text, seg.words) if seg.words else None
         for off, w in zip(offsets or [], seg.words):
+            if w.timing != ALIGNED:
+                continue
             row = bisect.bisect_right(kept, off) - 1
             col = off - kept[row] + (len(prefix) if row == 0 else 0)
             word_times.append((row, col, _ms(w.start) / 1000))

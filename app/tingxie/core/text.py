@@ -22,12 +22,19 @@ def is_cjk(char: str) -> bool:
                              "FULLWIDTH", "HALFWIDTH", "THAI"))
 
 
+def is_unspaced(char: str) -> bool:
+    """Whether a character belongs to a script written without spaces between words: CJK
+    but not Korean, whose Hangul words are spaced like Latin ones."""
+    return is_cjk(char) and not unicodedata.name(char, "").startswith("HANGUL")
+
+
 def join_texts(left: str, right: str) -> str:
-    """Join two pieces of text the way the script expects: no space between CJK text."""
+    """Join two pieces of text the way the script expects: no space between Chinese or
+    Japanese text, a space between words elsewhere (Korean included)."""
     left, right = left.rstrip(), right.lstrip()
     if not left or not right:
         return left + right
-    if is_cjk(left[-1]) or is_cjk(right[0]):
+    if is_unspaced(left[-1]) or is_unspaced(right[0]):
         return left + right
     return f"{left} {right}"
 

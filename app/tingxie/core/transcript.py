@@ -16,6 +16,14 @@ from typing import Any
 #: Shortest segment an edit may leave, in seconds.
 MIN_DURATION = 0.01
 
+#: Where a word's times come from (``Word.timing``): a forced aligner (or a recogniser, or a
+#: file) placed it; the pipeline spread the text over the speech because no aligner could;
+#: or the text was edited since, so the times no longer belong to it.
+ALIGNED = "aligned"
+ESTIMATED = "estimated"
+STALE = "stale"
+TIMINGS = (ALIGNED, ESTIMATED, STALE)
+
 #: Colours given to new speakers in turn (readable on light and dark backgrounds).
 SPEAKER_COLOURS = (
     "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e",
@@ -25,12 +33,17 @@ SPEAKER_COLOURS = (
 
 @dataclass
 class Word:
-    """One word (or CJK character) with its time inside the audio."""
+    """One word (or CJK character) with its time inside the audio.
+
+    ``timing`` says where the times come from: :data:`ALIGNED`, :data:`ESTIMATED` or
+    :data:`STALE` (only aligned times are exact enough for karaoke and subtitle cuts).
+    """
 
     text: str
     start: float
     end: float
     confidence: float | None = None
+    timing: str = ALIGNED
 
     def to_dict(self) -> dict[str, Any]:
         """The word as plain JSON data."""
@@ -38,13 +51,19 @@ class Word:
                              "end": round(self.end, 3)}
         if self.confidence is not None:
             d["confidence"] = round(self.confidence, 4)
+        d["timing"] = self.timing
         return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Word:
-        """A word from :meth:`to_dict` data."""
+        """A word from :meth:`to_dict` data; data without ``timing`` (written before word
+        timing sources existed) reads as aligned."""
+        timing = d.get("timing") or ALIGNED
+        if timing not in TIMINGS:
+            raise ValueError(f"unknown word timing {timing!r}")
         return cls(str(d["text"]), float(d["start"]), float(d["end"]),
-                   None if d.get("confidence") is None else float(d["confidence"]))
+                   None if d.get("confidence") is None else float(d["confidence"]),
+                   str(timing))
 
 
 @dataclass
@@ -269,6 +288,9 @@ def check_document(d: Any, where: str = "") -> None:
         for j, word in enumerate(words):
             for key, kind in (("text", str), ("start", number), ("end", number)):
                 require_field(word, key, kind, f"{at}words[{j}].")
+            if word.get("timing") is not None and word["timing"] not in TIMINGS:
+                raise ValueError(f"the field “{at}words[{j}].timing” must be one of "
+                                 f"{', '.join(TIMINGS)} (not {word['timing']!r})")
     speakers = d.get("speakers")
     if speakers is not None and not isinstance(speakers, list):
         raise ValueError(f"the field “{where}speakers” has the wrong type "

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tingxie.core.edits import word_offsets
+from tingxie.core.text import word_offsets
 from tingxie.core.transcript import Segment
 from tingxie.ui.transcript_model import TranscriptTableModel
 
