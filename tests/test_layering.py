@@ -89,3 +89,26 @@ def test_a_wrong_import_breaks_the_contracts(tmp_path):
     result = _lint_imports(tmp_path, root / "pyproject.toml")
     assert result.returncode != 0
     assert "tingxie.core._upward -> tingxie.jobs" in result.stdout
+
+
+def test_the_minimum_dependency_run_uses_the_lower_bounds():
+    """.ci/run tests the lowest versions pyproject.toml allows; they must stay the same."""
+    import re
+    import tomllib
+
+    root = PACKAGE.parents[1]
+    deps = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))["project"]["dependencies"]
+    lower = {}
+    for dep in deps:
+        m = re.match(r"([A-Za-z0-9_.-]+)\s*>=\s*([0-9.]+)", dep)
+        if m:
+            lower[m.group(1).lower().replace("_", "-")] = m.group(2)
+    pins = {}
+    for line in (root / ".ci" / "lowest-versions.txt").read_text("utf-8").splitlines():
+        if "==" in line and not line.startswith("#"):
+            name, version = line.split("==")
+            pins[name.strip().lower().replace("_", "-")] = version.strip()
+    for name, version in pins.items():
+        want = [int(x) for x in lower[name].split(".")]
+        got = [int(x) for x in version.split(".")][:len(want)]
+        assert got == want, f"{name}: pyproject allows >={lower[name]}, CI tests {version}"

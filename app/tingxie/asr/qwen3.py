@@ -226,11 +226,12 @@ def _check_chat_template(processor: Any, folder: Path) -> None:
     audio_token = getattr(processor, "audio_token", None) or "<|audio_pad|>"
     for language, context in ((None, None), ("English", "Tingxie")):
         try:
-            texts = processor.apply_transcription_request(
+            # The same call as transcription (tokenized): every supported transformers
+            # release takes it; ``tokenize=False`` is refused by some.
+            inputs = processor.apply_transcription_request(
                 [probe],
                 language=[language] if language else None,
                 prompt=[context] if context else None,
-                tokenize=False,
             )
         except (
             jinja2.TemplateError,  # syntax errors, and what the sandbox refuses
@@ -243,8 +244,9 @@ def _check_chat_template(processor: Any, folder: Path) -> None:
             RecursionError,
         ) as exc:
             raise _template_error(folder, exc) from exc
-        text = texts[0] if isinstance(texts, list) and texts else texts
-        if not isinstance(text, str) or audio_token not in text:
+        audio_id = processor.tokenizer.convert_tokens_to_ids(audio_token)
+        ids = inputs.get("input_ids") if hasattr(inputs, "get") else None
+        if ids is None or audio_id not in np.asarray(ids).reshape(-1).tolist():
             raise NotAQwen3ASRCheckpoint(
                 folder, "its chat template does not put the audio into the prompt"
             )
