@@ -38,6 +38,7 @@ def busy_spec() -> JobSpec:
         options=TranscribeOptions(language="yue", context="張偉, 新能源", temperature=0.3,
                                   max_new_tokens=64),
         chunking=Chunking(max_chunk=45.0, batch_size=4),
+        aligner="/models/aligner",
     )
 
 
@@ -46,7 +47,8 @@ def test_defaults_are_defined_once():
     assert spec.engine.model == DEFAULT_MODEL == "qwen3-asr-0.6b"
     assert spec.chunking.max_chunk == DEFAULT_MAX_CHUNK == 30.0
     assert spec.options.language is None and spec.language_choice == AUTO
-    assert spec.stages == (Stage.SPEECH, Stage.TRANSCRIBE)
+    assert spec.stages == (Stage.SPEECH, Stage.TRANSCRIBE, Stage.ALIGN)
+    assert spec.aligner == "auto" and spec.aligns
     with pytest.raises(Exception):  # noqa: B017 - frozen: a job cannot change under a worker
         spec.engine.model = "other"  # type: ignore[misc]
 
@@ -137,10 +139,12 @@ def test_the_cli_arguments_make_the_same_job():
                               "/srv/models", "--device", "cuda", "--int8", "--language", "yue",
                               "--context", "張偉, 新能源", "--temperature", "0.3",
                               "--max-new-tokens", "64", "--max-chunk", "45",
-                              "--batch-size", "4"])
+                              "--batch-size", "4", "--aligner", "/models/aligner"])
     assert spec_from_args(args, context="張偉, 新能源") == busy_spec()
     defaults = spec_from_args(parser.parse_args(["a.wav"]), context="")
     assert defaults == JobSpec()
+    off = spec_from_args(parser.parse_args(["a.wav", "--no-align"]), context="")
+    assert off.aligner == "none" and not off.aligns
 
 
 class CountingFactory:

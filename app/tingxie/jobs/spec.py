@@ -25,6 +25,9 @@ DEFAULT_MODEL = "qwen3-asr-0.6b"
 DEFAULT_MAX_CHUNK = 30.0
 #: "auto" as the language everywhere a person picks one (the engine takes ``None``).
 AUTO = "auto"
+#: The forced aligner used when it is on disk (word times); "none" turns alignment off.
+DEFAULT_ALIGNER = "qwen3-forcedaligner-0.6b"
+NO_ALIGNER = "none"
 
 
 class JobError(TingxieError):
@@ -77,7 +80,7 @@ class Chunking:
 
 
 #: What a job runs when nothing else is said.
-DEFAULT_STAGES: tuple[Stage, ...] = (Stage.SPEECH, Stage.TRANSCRIBE)
+DEFAULT_STAGES: tuple[Stage, ...] = (Stage.SPEECH, Stage.TRANSCRIBE, Stage.ALIGN)
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,13 @@ class JobSpec:
     stages: tuple[Stage, ...] = DEFAULT_STAGES
     #: The id the first new segment gets (so a range fits into an existing transcript).
     first_id: int = 1
+    #: Word times: ``"auto"`` (the Qwen3 aligner when it is on disk, else estimated times
+    #: with a note), ``"none"``, or an aligner model name or folder (then it must load).
+    aligner: str = AUTO
+    #: Pauses between words of at least this many seconds end a segment.
+    pause: float = 0.6
+    #: Segments are cut before they grow longer than this, in seconds.
+    max_segment: float = 15.0
 
     def validate(self) -> JobSpec:
         """Raise :class:`JobError` naming the first value out of range; returns ``self``."""
@@ -108,6 +118,10 @@ class JobSpec:
             raise JobError(f"The token limit must be at least 1; got {o.max_new_tokens}.")
         if self.engine.parallel < 1:
             raise JobError(f"Requests in flight must be at least 1; got {self.engine.parallel}.")
+        if not (math.isfinite(self.pause) and self.pause > 0):
+            raise JobError(f"The pause that ends a segment must be above 0 s; got {self.pause}.")
+        if not (math.isfinite(self.max_segment) and self.max_segment >= 1.0):
+            raise JobError(f"The longest segment must be at least 1 s; got {self.max_segment}.")
         if self.engine.kind is EngineKind.SERVER and not self.engine.server_url:
             raise JobError("A server job needs the server's address.")
         if self.time_range is not None:
@@ -117,6 +131,11 @@ class JobSpec:
                                f"{self.time_range!r}.")
         find_language(self.options.language)  # an unsupported language fails here
         return self
+
+    @property
+    def aligns(self) -> bool:
+        """Whether the job asks for word times from an aligner."""
+        return self.aligner != NO_ALIGNER and Stage.ALIGN in self.stages
 
     @property
     def language_choice(self) -> str:
@@ -147,6 +166,8 @@ class JobSpec:
                        parallel=e.parallel)
         if e.adapter:
             out["adapter"] = e.adapter
+        if self.aligner != AUTO:
+            out["aligner"] = self.aligner
         return out
 
     @classmethod
@@ -182,6 +203,9 @@ class JobSpec:
             parallel = _number(o.get("parallel"), None)
             if parallel is not None and parallel >= 1:
                 engine = replace(engine, parallel=int(parallel))
+        aligner = base.aligner
+        if isinstance(o.get("aligner"), str) and o["aligner"]:
+            aligner = o["aligner"]
         max_chunk = _number(o.get("max_chunk", o.get("max_length")), None)
         if max_chunk is not None and MIN_MAX_LENGTH < max_chunk <= MAX_MAX_LENGTH:
             chunking = replace(chunking, max_chunk=max_chunk)
@@ -189,7 +213,7 @@ class JobSpec:
             batch = _number(o["batch_size"], None)
             if batch is not None and batch >= 0:
                 chunking = replace(chunking, batch_size=int(batch) or None)
-        return replace(base, engine=engine, options=opts, chunking=chunking)
+        return replace(base, engine=engine, options=opts, chunking=chunking, aligner=aligner)
 
     # -- settings ------------------------------------------------------------------------
     def to_settings(self) -> dict[str, Any]:
@@ -211,6 +235,7 @@ class JobSpec:
             SETTINGS.api_key_env: e.api_key_env,
             SETTINGS.parallel: e.parallel,
             SETTINGS.adapter: e.adapter,
+            SETTINGS.aligner: self.aligner,
         }
 
     @classmethod
@@ -232,7 +257,8 @@ class JobSpec:
                                     max_new_tokens=int(d[SETTINGS.max_new_tokens]) or None)
         chunking = Chunking(max_chunk=float(d[SETTINGS.max_chunk]),
                             batch_size=int(d[SETTINGS.batch_size]) or None)
-        return cls(engine=engine, options=options, chunking=chunking)
+        return cls(engine=engine, options=options, chunking=chunking,
+                   aligner=str(d[SETTINGS.aligner] or AUTO))
 
     def describe(self) -> dict[str, Any]:
         """Every field as plain data (for logs and the JSON output's metadata)."""
@@ -262,6 +288,7 @@ class _SettingsKeys:
     api_key_env: str = "server/api_key_env"
     parallel: str = "server/parallel"
     adapter: str = "transcribe/adapter"
+    aligner: str = "transcribe/aligner"
 
 
 SETTINGS = _SettingsKeys()
@@ -330,4 +357,5 @@ def spec_from_args(args: Any, context: str = "") -> JobSpec:
     )
     chunking = Chunking(max_chunk=float(arg("max_chunk", default.chunking.max_chunk)),
                         batch_size=getattr(args, "batch_size", None))
-    return JobSpec(engine=engine, options=options, chunking=chunking)
+    aligner = NO_ALIGNER if getattr(args, "no_align", False) else str(arg("aligner", AUTO))
+    return JobSpec(engine=engine, options=options, chunking=chunking, aligner=aligner)
