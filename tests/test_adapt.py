@@ -9,6 +9,7 @@ tests that read its result (module fixture); it trains a few hundred tiny steps.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -265,6 +266,16 @@ def test_the_kl_term_is_the_teachers_softened_distribution(tiny_checkpoint, teac
     assert step.loss == pytest.approx(float(ce + 0.7 * temperature**2 * kl), rel=1e-4)
 
 
+def fake_adapter(folder: Path, base: Path) -> Path:
+    """An adapter folder whose manifest names ``base`` (the weights are never reached)."""
+    folder.mkdir()
+    (folder / "adapter_config.json").write_text("{}")
+    (folder / "adapter_model.safetensors").write_bytes(b"")
+    adapters.write_manifest(folder, {"base_model": {
+        "name": base.name, "hash": adapters.base_model_hash(base)}})
+    return folder
+
+
 # -- bad inputs -------------------------------------------------------------------------------
 def test_no_usable_pairs_is_a_clear_error(tmp_path):
     path = make_project(tmp_path, "raw", [], ["Hello there friends."])
@@ -282,12 +293,7 @@ def test_a_project_whose_audio_is_missing_is_named(tmp_path):
 
 def test_an_adapter_of_another_base_model_is_refused(tiny_checkpoint, teacher_checkpoint,
                                                      tmp_path):
-    folder = tmp_path / "adapter"
-    folder.mkdir()
-    (folder / "adapter_config.json").write_text("{}")
-    (folder / "adapter_model.safetensors").write_bytes(b"")
-    adapters.write_manifest(folder, {"base_model": {
-        "name": "Qwen3-ASR-teacher", "hash": adapters.base_model_hash(teacher_checkpoint)}})
+    folder = fake_adapter(tmp_path / "adapter", teacher_checkpoint)
     engine = Qwen3ASREngine(tiny_checkpoint, device="cpu", adapter=folder)
     with pytest.raises(adapters.AdapterMismatch,
                        match="made for the model Qwen3-ASR-teacher, not for Qwen3-ASR-tiny-hf"):
@@ -335,3 +341,49 @@ def test_the_estimate_counts_pairs_minutes_time_and_memory(tiny_checkpoint, proj
     assert forecast.pairs == len(SENTENCES) and forecast.held_out == 3
     assert forecast.minutes > 0 and forecast.seconds > 0
     assert forecast.memory_bytes > adapting.RUNTIME_OVERHEAD and forecast.fits
+
+
+# -- the command line -------------------------------------------------------------------------
+@pytest.mark.slow
+def test_tingxie_adapt_prints_progress_and_the_held_out_score_and_models_list_shows_it(
+        tiny_checkpoint, project_file, tmp_path, capsys):
+    from tingxie.cli import main
+
+    out = tmp_path / "models" / "tingxie-adapters" / "my-beat"
+    code = main(["adapt", str(project_file), "--model", str(tiny_checkpoint), "--output",
+                 str(out), "--max-steps", "4", "--device", "cpu"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "8 corrected segments" in captured.err
+    assert "step 4/4  loss" in captured.err
+    assert re.search(r"held-out error \d+\.\d% → \d+\.\d% on 3 segments", captured.err)
+    assert captured.out.strip() == str(out)
+
+    assert main(["models", "list", "--models-dir", str(tmp_path / "models")]) == 0
+    listing = capsys.readouterr().out
+    assert "adapter my-beat for Qwen3-ASR-tiny-hf: 8 segments" in listing
+    assert str(out) in listing
+
+
+def test_tingxie_transcribe_refuses_an_adapter_of_another_model(tiny_checkpoint,
+                                                                teacher_checkpoint, tmp_path,
+                                                                capsys):
+    from tingxie.cli import main
+
+    folder = fake_adapter(tmp_path / "adapter", teacher_checkpoint)
+    wav = tmp_path / "a.wav"
+    save_wav(wav, speak(SENTENCES[0]))
+    code = main(["transcribe", str(wav), "--model", str(tiny_checkpoint), "--adapter",
+                 str(folder), "--device", "cpu"])
+    assert code == 2
+    assert "was made for the model Qwen3-ASR-teacher" in capsys.readouterr().err
+
+
+def test_tingxie_adapt_without_corrections_says_so(tiny_checkpoint, tmp_path, capsys):
+    from tingxie.cli import main
+
+    path = make_project(tmp_path, "raw", [], UNTOUCHED)
+    code = main(["adapt", str(path), "--model", str(tiny_checkpoint), "-o", str(tmp_path / "o")])
+    assert code == 1
+    assert "Only 0 corrected segment(s)" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()

@@ -37,6 +37,8 @@ def register(parser: argparse.ArgumentParser) -> None:
                         help="chunks transcribed together (default: from free memory)")
     parser.add_argument("--max-chunk", type=float, default=30.0,
                         help="longest chunk of audio given to the model, seconds (default 30)")
+    parser.add_argument("--adapter", type=Path, default=None, metavar="DIR",
+                        help="an adapter made by `tingxie adapt` for this model")
     parser.add_argument("--int8", action="store_true",
                         help="quantise the model to int8 (CPU only)")
     parser.add_argument("--temperature", type=float, default=0.0,
@@ -95,7 +97,8 @@ def run(args: argparse.Namespace) -> int:
         if args.output:
             args.output.mkdir(parents=True, exist_ok=True)
         model_dir = require_model(args.model, models_dir=args.models_dir)
-        engine = Qwen3ASREngine(model_dir, device=args.device, quantize_int8=args.int8)
+        engine = Qwen3ASREngine(model_dir, device=args.device, quantize_int8=args.int8,
+                                adapter=args.adapter)
         print(f"Loading {args.model} ...", file=sys.stderr)
         engine.load()
     except (TingxieError, OSError) as exc:
