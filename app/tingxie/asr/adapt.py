@@ -672,7 +672,9 @@ class AdaptProgress:
 
     ``fraction`` is the whole job's progress; in the ``training`` stage ``step`` counts
     optimiser steps (one pair each) out of ``total_steps``, ``loss`` is a running mean of the
-    total loss and ``ce``/``kl`` are the last step's terms (before its update).
+    total loss and ``ce``/``kl`` are the last step's terms (before its update). The first
+    ``training`` update (``step`` 0, no loss yet) comes when the held-out score before
+    adapting is known.
     """
 
     stage: Stage
@@ -812,6 +814,10 @@ def adapt(
     with_reference = teacher_engine is not None or settings.self_kl_weight > 0
     weight = settings.distill_weight if teacher_engine is not None else settings.self_kl_weight
     t = settings.temperature
+    yield AdaptProgress(
+        "training", 0.1, f"held-out {metric} before adapting: {100 * score.before:.1f}%",
+        step=0, total_steps=total, elapsed_seconds=time.monotonic() - started, held_out=score,
+    )
     examples: dict[int, tuple[Example, Example | None]] = {}
     for epoch in range(1, settings.epochs + 1):
         batch = list(pairs.train)

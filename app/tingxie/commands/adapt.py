@@ -104,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
 def _show(update, tty: bool) -> None:
     """One progress line on stderr: redrawn in place on a terminal, every 5% elsewhere."""
     err = sys.stderr
-    if update.stage == "training":
+    if update.stage == "training" and update.step:
         eta = f"  ETA {format_time(update.eta_seconds)}" if update.eta_seconds is not None else ""
         line = f"step {update.step}/{update.total_steps}  loss {update.loss:.3f}{eta}"
         every = max(1, update.total_steps // 20)
@@ -118,7 +118,4 @@ def _show(update, tty: bool) -> None:
         return
     if tty:
         err.write("\r\033[K")
-    if update.stage == "scoring" and update.step and update.held_out is not None:
-        print(f"held-out error before adapting: {100 * (update.held_out.before or 0):.1f}%",
-              file=err)
     print(update.message, file=err)
