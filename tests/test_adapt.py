@@ -387,3 +387,35 @@ def test_tingxie_adapt_without_corrections_says_so(tiny_checkpoint, tmp_path, ca
     assert code == 1
     assert "Only 0 corrected segment(s)" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+# -- the "edited by a person" flag the labels come from ---------------------------------------
+def test_text_changing_edits_mark_segments_as_corrected_and_the_flag_is_saved(tmp_path):
+    from tingxie.core import edits
+
+    def fresh() -> Transcript:
+        return Transcript([Segment(1, 0.0, 2.0, "one two three"),
+                           Segment(2, 2.5, 4.0, "four five")], duration=10.0)
+
+    for edit in (edits.EditText(1, "one 2 three"), edits.SplitSegment(1, 4),
+                 edits.MergeWithNext(1), edits.FindReplace("two", "2")):
+        t = fresh()
+        edit.do(t)
+        assert t.segment(1).edited, edit.label
+        assert not any(s.edited for s in t.segments if s.id == 2 and "four" in s.text), edit
+        edit.undo(t)
+        assert not any(s.edited for s in t.segments), edit.label
+    t = fresh()
+    insert = edits.InsertSegment(5.0, 6.0, "new words")
+    insert.do(t)
+    assert t.segment(insert.new_id).edited
+
+    project = projects.Project(transcript=t)
+    projects.save(project, tmp_path / "p.tingxie")
+    doc = json.loads((tmp_path / "p.tingxie").read_text())
+    assert [s["edited"] for s in doc["transcript"]["segments"]] == [False, False, True]
+    for s in doc["transcript"]["segments"]:  # a project saved before the flag existed
+        del s["edited"]
+    (tmp_path / "old.tingxie").write_text(json.dumps(doc))
+    old = projects.load(tmp_path / "old.tingxie")
+    assert [s.edited for s in old.transcript.segments] == [False, False, False]
