@@ -58,9 +58,10 @@ TARGET_MODULES = (
 )
 #: The model's end-of-answer token in the chat format.
 END_TOKEN = "<|im_end|>"
-#: Effective training speed, in floating-point operations per second, for the time estimate
-#: (measured with benchmarks/bench_adapt.py; a GPU figure is a conservative guess).
-CPU_FLOPS = 6e10
+#: Effective speed, in floating-point operations per second, for the time estimate. On the
+#: CPU, benchmarks/bench_adapt.py measured 7.6e9 on a shared, loaded 2-core machine (float32,
+#: 0.6B shapes); a quiet one does better. The GPU figure is a guess (no GPU was measured).
+CPU_FLOPS = 1e10
 GPU_FLOPS = 1.5e13
 #: Text tokens per second of speech, for estimates (fast speech, CJK).
 TEXT_TOKENS_PER_SECOND = 6
@@ -431,7 +432,9 @@ def estimate_memory(
     # once per pair); the teacher keeps its own.
     hidden = student.hidden + (teacher.hidden if teacher is not None else 0)
     cached = int(total_tokens * hidden * dtype_bytes)
-    return int(1.25 * (weights + lora + activations + logits + encoder + cached)) + RUNTIME_OVERHEAD
+    # 1.4: allocator slack and what the formula leaves out (measured 5.9 GiB against
+    # 4.2 GiB by the formula for the 0.6B on 8 s segments).
+    return int(1.4 * (weights + lora + activations + logits + encoder + cached)) + RUNTIME_OVERHEAD
 
 
 def estimate_seconds(
@@ -454,12 +457,16 @@ def estimate_seconds(
     # about 8 times its parameter count per audio token.
     encoding = len(pairs.train) * 2 * AUDIO_TOKENS_PER_SECOND * mean * 8 * encoder
     train = (steps * per_step + encoding) / flops_per_second
-    # Scoring generates one token at a time: weight reads dominate (about 4 ms per 100M
-    # parameters per token on a CPU, 20x less on a GPU).
-    held = sum(p.seconds for p in pairs.held_out)
-    per_token = student.decoder_parameters / 1e8 * (0.0002 if on_gpu else 0.004)
-    score = 2 * (TEXT_TOKENS_PER_SECOND * held + len(pairs.held_out) * 12) * per_token
-    return train + score
+    # Scoring, before and after: per held-out segment a prefill over the prompt, the
+    # encoder, and one decoder pass per generated token.
+    held = pairs.held_out
+    flops = 0.0
+    for pair in held:
+        tokens, target = _tokens(pair.seconds, pair.context)
+        generated = settings.score_max_new_tokens or target
+        flops += 2 * (tokens + generated) * student.decoder_parameters
+        flops += 2 * AUDIO_TOKENS_PER_SECOND * pair.seconds * 8 * encoder
+    return train + 2 * flops / flops_per_second
 
 
 def estimate(
