@@ -9,6 +9,7 @@ tests that read its result (module fixture); it trains a few hundred tiny steps.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -221,6 +222,7 @@ def test_the_adapter_reloads_in_a_fresh_process_with_the_same_output(trained, ti
         [sys.executable, "-c", script, str(tiny_checkpoint), str(result.output), str(audio),
          pairs.train[0].context],
         capture_output=True, text=True, timeout=120, check=True,
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
     )
     assert done.stdout.strip() == expected.strip()
     assert expected.strip()  # the adapter made it say something

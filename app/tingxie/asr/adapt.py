@@ -33,6 +33,7 @@ import shutil
 import tempfile
 import time
 import unicodedata
+import warnings
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -806,7 +807,10 @@ def adapt(
     base = engine.model
     # get_peft_model puts the LoRA layers into ``base`` in place, so the engine transcribes
     # with them; it also freezes every other weight (the audio encoder included).
-    peft_model = peft.get_peft_model(base, config)
+    with warnings.catch_warnings():
+        # peft asks transformers a deprecated question; the user cannot act on the warning.
+        warnings.simplefilter("ignore", FutureWarning)
+        peft_model = peft.get_peft_model(base, config)
     trainable = [p for p in peft_model.parameters() if p.requires_grad]
     optimiser = torch.optim.AdamW(trainable, lr=settings.learning_rate, weight_decay=0.0)
 

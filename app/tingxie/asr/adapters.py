@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -258,7 +259,10 @@ def merge_adapter(model: Any, adapter: str | Path) -> Any:
     """
     peft = require_peft()
     try:
-        wrapped = peft.PeftModel.from_pretrained(model, str(adapter), is_trainable=False)
+        with warnings.catch_warnings():
+            # peft asks transformers a deprecated question; the user cannot act on it.
+            warnings.simplefilter("ignore", FutureWarning)
+            wrapped = peft.PeftModel.from_pretrained(model, str(adapter), is_trainable=False)
         return wrapped.merge_and_unload()
     except (OSError, ValueError, KeyError, RuntimeError) as exc:
         raise InvalidAdapter(adapter, f"its weights cannot be loaded ({exc})") from exc
