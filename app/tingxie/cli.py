@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "transcribe": ("transcribe", "transcribe audio or video files without the window"),
     "models": ("models", "list, download and locate Qwen3-ASR models"),
     "export": ("export", "write a project or transcript as SRT, VTT, TXT, DOCX or JSON"),
+    "adapt": ("adapt", "adapt a model to the corrections in your projects (LoRA)"),
 }
 
 

@@ -27,6 +27,7 @@ import numpy as np
 import torch
 from transformers import StoppingCriteria, StoppingCriteriaList
 
+from tingxie.asr import adapters
 from tingxie.asr import device as devices
 from tingxie.asr.checkpoint import check_weights, locate_model, read_config, resolve_checkpoint
 from tingxie.asr.engine import ChunkResult, DeviceInfo, TranscribeOptions
@@ -287,7 +288,9 @@ class Qwen3ASREngine:
     ``"cpu"``, ``"cuda"`` or ``"mps"``; ``dtype`` overrides the device's default
     (:func:`tingxie.asr.device.choose_placement`). ``quantize_int8`` applies dynamic int8
     quantisation to the text decoder's Linear layers on a CPU (ignored on a GPU); the audio
-    encoder keeps the device's dtype.
+    encoder keeps the device's dtype. ``adapter`` is a folder made by ``tingxie adapt``: its
+    LoRA weights are merged into the model's at load (so it runs as fast as without), and
+    an adapter made for another base model is refused with :class:`AdapterMismatch`.
     """
 
     def __init__(
@@ -297,13 +300,17 @@ class Qwen3ASREngine:
         dtype: str | torch.dtype | None = None,
         quantize_int8: bool = False,
         local_files_only: bool = True,
+        adapter: str | Path | None = None,
     ) -> None:
         self.model_ref = model
+        self.adapter = Path(adapter).expanduser() if adapter is not None else None
         self.requested_device = device
         self.requested_dtype = dtype
         self.quantize_int8 = quantize_int8
         self.local_files_only = local_files_only
         self.name = f"Qwen3-ASR ({Path(str(model)).name})"
+        if self.adapter is not None:
+            self.name = f"Qwen3-ASR ({Path(str(model)).name} + {self.adapter.name})"
         #: Synchronise the GPU around timed phases (benchmarks); costs a little speed.
         self.collect_timings = False
         self.last_stats: GenerationStats | None = None
@@ -327,7 +334,8 @@ class Qwen3ASREngine:
         """Find, check (converting an original-layout checkpoint once), and load the model.
 
         Later calls return at once. Raises ModelNotFound, NotAQwen3ASRCheckpoint,
-        CorruptWeights, OutOfMemory or DeviceUnavailable.
+        CorruptWeights, OutOfMemory or DeviceUnavailable; with an adapter also
+        InvalidAdapter, AdapterMismatch or MissingAdaptDependency.
         """
 
         def report(fraction: float) -> None:
@@ -341,6 +349,8 @@ class Qwen3ASREngine:
         folder = locate_model(self.model_ref, self.local_files_only)
         native = resolve_checkpoint(folder, lambda f: report(0.05 + 0.45 * f))
         check_weights(native)
+        if self.adapter is not None:  # before the weights load: a mismatch is found at once
+            adapters.check_adapter(self.adapter, native)
         placement = devices.choose_placement(self.requested_device, self.requested_dtype)
         quantize = self.quantize_int8 and placement.device.type == "cpu"
         if self.quantize_int8 and not quantize:
@@ -349,6 +359,8 @@ class Qwen3ASREngine:
         processor = self._load_processor(native)
         report(0.6)
         model = self._load_model(native, placement)
+        if self.adapter is not None:
+            model = adapters.merge_adapter(model, self.adapter).eval()
         report(0.8)
         if quantize:
             model = _quantize_decoder_int8(model)

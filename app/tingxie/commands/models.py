@@ -25,11 +25,19 @@ EXIT_CANCELLED = 130  # the shell's code for a Ctrl-C'd command
 
 def register(parser: argparse.ArgumentParser) -> None:
     """Add the ``list``, ``download`` and ``path`` subcommands to ``tingxie models``."""
-    parser.set_defaults(run=run_list, models_dir=None)
+    parser.set_defaults(run=run_list, models_dir=None, adapters_dir=None)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     listing = sub.add_parser("list", help="show the known models and whether they are on disk")
     _add_models_dir(listing)
+    listing.add_argument(
+        "--adapters-dir",
+        metavar="DIR",
+        action="append",
+        type=Path,
+        help="another folder to look for adapters in (besides <models folder or Hugging Face "
+        "cache>/tingxie-adapters); may be given several times",
+    )
     listing.set_defaults(run=run_list)
 
     download = sub.add_parser(
@@ -89,12 +97,35 @@ def run_list(args: argparse.Namespace) -> int:
     def line(cells: tuple[str, str, str, str]) -> str:
         return "  ".join([*(cell.ljust(w) for cell, w in zip(cells, widths)), cells[-1]])
 
+    adapters = _adapters(args)
     print(line(header))
-    for row, folder in zip(rows, folders, strict=True):
+    for spec, row, folder in zip(models.MODELS, rows, folders, strict=True):
         print(line(row))
         if folder is not None:
             print(f"    {folder}")
+        names = {spec.name.lower(), spec.repo_id.lower(), (spec.modelscope_id or "").lower()}
+        for adapter in [a for a in adapters if a.base_name.lower() in names]:
+            adapters.remove(adapter)
+            _print_adapter(adapter)
+    if adapters:
+        print("Adapters for other models:")
+        for adapter in adapters:
+            _print_adapter(adapter, base=True)
     return EXIT_OK
+
+
+def _adapters(args: argparse.Namespace) -> list:
+    from tingxie.asr.adapters import default_adapters_dir, find_adapters
+
+    folders = [default_adapters_dir(args.models_dir), *(getattr(args, "adapters_dir", None) or [])]
+    return find_adapters(folders)
+
+
+def _print_adapter(adapter, base: bool = False) -> None:
+    made_for = f" for {adapter.base_name}" if base else ""
+    print(f"  + adapter {adapter.name}{made_for}: {adapter.pairs} segments, "
+          f"{adapter.minutes:.1f} min; {adapter.held_out_summary()}")
+    print(f"    {adapter.path}")
 
 
 def run_path(args: argparse.Namespace) -> int:

@@ -138,6 +138,14 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-chunk", type=_max_chunk, default=30.0,
                         help="longest chunk of audio given to the model, seconds "
                         "(default 30, at most 1200)")
+    parser.add_argument("--adapter", type=Path, default=None, metavar="DIR",
+                        help="an adapter made by `tingxie adapt` for this model")
+    align = parser.add_mutually_exclusive_group()
+    align.add_argument("--aligner", default="auto", metavar="NAME|DIR",
+                       help="forced aligner for word times (default: qwen3-forcedaligner-0.6b "
+                       "when it is on disk, else estimated times with a note)")
+    align.add_argument("--no-align", action="store_true",
+                       help="no word alignment: word times are estimated")
     parser.add_argument("--int8", action="store_true",
                         help="quantise the model to int8 (CPU only)")
     parser.add_argument("--temperature", type=_temperature, default=0.0,
