@@ -22,28 +22,48 @@ SPEAKER_COLOURS = (
 )
 
 
+#: Where a word's times come from (``Word.timing``): a forced aligner placed it,
+ALIGNED = "aligned"
+#: they were estimated (spread over the speech, or interpolated between aligned neighbours),
+ESTIMATED = "estimated"
+#: or they were aligned against a text that has been edited since, so they are not used.
+STALE = "stale"
+WORD_TIMINGS = (ALIGNED, ESTIMATED, STALE)
+
+
 @dataclass
 class Word:
-    """One word (or CJK character) with its time inside the audio."""
+    """One word (or CJK character) with its time inside the audio.
+
+    ``timing`` says where the times come from: :data:`ALIGNED`, :data:`ESTIMATED` or
+    :data:`STALE`. Words saved before the field existed load as aligned.
+    """
 
     text: str
     start: float
     end: float
     confidence: float | None = None
+    timing: str = ALIGNED
 
     def to_dict(self) -> dict[str, Any]:
-        """The word as plain JSON data."""
+        """The word as plain JSON data (``timing`` only when it is not ``aligned``)."""
         d: dict[str, Any] = {"text": self.text, "start": round(self.start, 3),
                              "end": round(self.end, 3)}
         if self.confidence is not None:
             d["confidence"] = round(self.confidence, 4)
+        if self.timing != ALIGNED:
+            d["timing"] = self.timing
         return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Word:
-        """A word from :meth:`to_dict` data."""
+        """A word from :meth:`to_dict` data; an unknown ``timing`` reads as estimated."""
+        timing = d.get("timing") or ALIGNED
+        if timing not in WORD_TIMINGS:
+            timing = ESTIMATED
         return cls(str(d["text"]), float(d["start"]), float(d["end"]),
-                   None if d.get("confidence") is None else float(d["confidence"]))
+                   None if d.get("confidence") is None else float(d["confidence"]),
+                   str(timing))
 
 
 @dataclass
