@@ -374,7 +374,8 @@ class Qwen3ForcedAligner:
             if not text:
                 results[i] = []
             elif not any(_kept(c) for c in text):
-                results[i] = [Word(text, 0.0, round(len(audio[i]) / SAMPLE_RATE, 3), None, ESTIMATED)]
+                whole = round(len(audio[i]) / SAMPLE_RATE, 3)
+                results[i] = [Word(text, 0.0, whole, None, ESTIMATED)]
             else:
                 names[i] = self._language_name(languages[i])
                 todo.append(i)
