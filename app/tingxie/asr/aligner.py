@@ -148,6 +148,8 @@ class Qwen3ForcedAligner:
     nothing is downloaded unless ``local_files_only`` is false. ``device`` and ``dtype`` work
     as for :class:`tingxie.asr.qwen3.Qwen3ASREngine` (give the engine's to share its device).
     ``batch_size`` caps the chunks aligned in one forward pass (default: by device).
+    The released model places words up to 400 s into a chunk (5000 bins of 80 ms); words of
+    a longer chunk that it puts at that limit are marked estimated.
     """
 
     def __init__(
@@ -170,6 +172,7 @@ class Qwen3ForcedAligner:
         self.placement: devices.Placement | None = None
         self.timestamp_token_id: int | None = None
         self.segment_ms = 80.0
+        self.num_labels = 5000
         self._batch_cap: int | None = None
         self._feature_dtype = torch.float32
 
@@ -212,6 +215,7 @@ class Qwen3ForcedAligner:
         self.checkpoint, self.placement = native, placement
         self.timestamp_token_id = int(model.config.timestamp_token_id)
         self.segment_ms = float(getattr(processor, "timestamp_segment_time", 80.0) or 80.0)
+        self.num_labels = int(model.config.num_labels)
         report(1.0)
 
     def _load_processor(self, folder: Path) -> Any:
@@ -451,6 +455,9 @@ class Qwen3ForcedAligner:
             return words
         # A bin's width of slack at the end: the chunk's last word can end in the last bin.
         slack = self.segment_ms / 1000.0
+        # Past its last class (400 s for the released model) the aligner cannot say when a
+        # word was spoken: a word it puts in the last bin is only "somewhere after".
+        capacity = self.num_labels * slack - slack
         words = []
         for k, (piece, item) in enumerate(zip(word_pieces(text, spans), items, strict=True)):
             start, end = float(item["start_time"]), float(item["end_time"])
@@ -459,6 +466,7 @@ class Qwen3ForcedAligner:
                 and raw[2 * k] == start
                 and raw[2 * k + 1] == end
                 and end <= duration + slack
+                and (end < capacity or duration <= capacity)
             )
             start, end = min(start, duration), min(end, duration)
             words.append(Word(piece, round(start, 3), round(end, 3), None,
