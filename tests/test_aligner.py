@@ -232,3 +232,27 @@ def test_every_word_keeps_unicode_text_exactly(aligner):
     assert unicodedata.normalize("NFC", "".join(w.text for w in words)) == unicodedata.normalize(
         "NFC", text
     )
+
+
+def test_out_of_memory_splits_the_batch_and_still_times_every_chunk(tiny_aligner, monkeypatch):
+    import torch
+
+    aligner = Qwen3ForcedAligner(tiny_aligner, device="cpu")
+    aligner.load()
+    real_forward = aligner.model.forward
+    sizes = []
+
+    def forward(*args, **kwargs):
+        sizes.append(kwargs["input_ids"].shape[0])
+        if kwargs["input_ids"].shape[0] > 1:  # the device holds one chunk at a time
+            raise torch.OutOfMemoryError("CPU out of memory")
+        return real_forward(*args, **kwargs)
+
+    monkeypatch.setattr(aligner.model, "forward", forward)
+    chunks = [speech_like(3.0, seed=i) for i in range(3)]
+    texts = ["One two three.", "Four five.", "六七八。"]
+    words = aligner.align(chunks, texts, ["en", "en", "zh"])
+    for text, timed in zip(texts, words, strict=True):
+        check_words(timed, text, 3.0)
+    assert sizes == [3, 2, 1, 1, 1]
+    assert aligner.suggested_batch_size() == 1
