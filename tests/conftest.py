@@ -67,6 +67,34 @@ def tiny_original_checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_tiny_checkpoint(folder, layout="original")
 
 
+@pytest.fixture(scope="session")
+def tiny_aligner(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Folder of a tiny Qwen3-ForcedAligner checkpoint in the native (``-hf``) layout."""
+    from tiny_model import build_tiny_aligner
+
+    return build_tiny_aligner(tmp_path_factory.mktemp("tiny-aligner") / "Qwen3-Aligner-tiny-hf")
+
+
+@pytest.fixture(scope="session")
+def tiny_original_aligner(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same tiny aligner (same seed, same weights) in the original release's layout."""
+    from tiny_model import build_tiny_aligner
+
+    folder = tmp_path_factory.mktemp("tiny-aligner-original") / "Qwen3-Aligner-tiny"
+    return build_tiny_aligner(folder, layout="original")
+
+
+@pytest.fixture(scope="session")
+def aligner(tiny_aligner: Path):
+    """A loaded Qwen3ForcedAligner on the tiny checkpoint, on the CPU (shared: loading once
+    and reusing is what the product does too)."""
+    from tingxie.asr.aligner import Qwen3ForcedAligner
+
+    model = Qwen3ForcedAligner(tiny_aligner, device="cpu")
+    model.load()
+    return model
+
+
 @pytest.fixture
 def isolated_model_caches(tmp_path, monkeypatch):
     """Own Hugging Face and ModelScope caches, no endpoint override, and downloads allowed

@@ -10,6 +10,13 @@ release's layout (``thinker_config``, ``thinker.*`` tensors, a tokenizer without
 token attributes, a Whisper-style preprocessor config) by renaming independently of the
 product's converter, so a test can check that converting it gives the same model.
 
+``build_tiny_aligner(folder)`` writes a tiny Qwen3-ForcedAligner the same way: the same
+tokenizer (with ``<timestamp>``) and feature extractor, ``Qwen3ASRForTokenClassification``
+with a few hundred timestamp classes, untied embeddings (tied ones would replace the
+classifier by the embeddings, and every timestamp would come out equal), and the aligner's
+chat template; ``layout="original"`` writes it as first released (``thinker.lm_head`` with
+``classify_num`` classes).
+
 ``real_size_config()`` gives the 0.6B shapes (random weights cost what real ones cost) for
 benchmarks.
 """
@@ -24,7 +31,7 @@ from typing import Any
 import torch
 from safetensors.torch import save_file
 
-from tingxie.asr.checkpoint import ASR_CHAT_TEMPLATE
+from tingxie.asr.checkpoint import ASR_CHAT_TEMPLATE, FORCED_ALIGNER_CHAT_TEMPLATE
 
 SPECIAL_TOKENS = (
     "<|endoftext|>",
@@ -267,8 +274,11 @@ _TO_ORIGINAL = (
 )
 
 
-def original_name(native: str) -> str:
-    """The original release's name for a native tensor name."""
+def original_name(native: str, aligner: bool = False) -> str:
+    """The original release's name for a native tensor name (the aligner's head ``score``
+    was ``thinker.lm_head``)."""
+    if aligner and native.startswith("score."):
+        return "thinker.lm_head." + native[len("score.") :]
     for new, old in _TO_ORIGINAL:
         if native.startswith(new):
             return old + native[len(new) :]
@@ -342,7 +352,9 @@ def original_config(config: Any, tokenizer: Any) -> dict[str, Any]:
     }
 
 
-def write_original_layout(folder: Path, tokenizer: Any, config: Any, model: Any) -> None:
+def write_original_layout(
+    folder: Path, tokenizer: Any, config: Any, model: Any, aligner: bool = False
+) -> None:
     """Write ``model`` to ``folder`` in the original layout.
 
     Weights go in two shards with an index (as the larger releases ship), including
@@ -357,12 +369,18 @@ def write_original_layout(folder: Path, tokenizer: Any, config: Any, model: Any)
     }
     weight_map = {}
     for shard, members in shards.items():
-        renamed = {original_name(n): tensors[n].contiguous() for n in members}
+        renamed = {original_name(n, aligner): tensors[n].contiguous() for n in members}
         save_file(renamed, str(folder / shard), metadata={"format": "pt"})
         weight_map.update(dict.fromkeys(renamed, shard))
     index = {"metadata": {"total_size": 0}, "weight_map": weight_map}
     (folder / "model.safetensors.index.json").write_text(json.dumps(index, indent=2))
-    (folder / "config.json").write_text(json.dumps(original_config(config, tokenizer), indent=2))
+    written = original_config(config, tokenizer)
+    if aligner:
+        written["thinker_config"]["classify_num"] = config.num_labels
+        written["thinker_config"]["text_config"]["tie_word_embeddings"] = False
+        written["timestamp_token_id"] = _ids(tokenizer)["<timestamp>"]
+        written["timestamp_segment_time"] = 80
+    (folder / "config.json").write_text(json.dumps(written, indent=2))
 
     # The released tokenizer config does not name the audio tokens as attributes.
     tokenizer.save_pretrained(str(folder))
@@ -390,3 +408,102 @@ def write_original_layout(folder: Path, tokenizer: Any, config: Any, model: Any)
     (folder / "generation_config.json").write_text(
         json.dumps({"eos_token_id": config.eos_token_id, "pad_token_id": config.pad_token_id})
     )
+
+
+# -- the forced aligner ----------------------------------------------------------------------
+#: Timestamp classes of the tiny aligner: 400 x 80 ms = 32 s, just over one 30 s chunk.
+TINY_ALIGNER_CLASSES = 400
+
+#: Qwen3-ForcedAligner-0.6B: the 1.7B model's audio encoder (24 layers, width 1024) with the
+#: 0.6B decoder (28 layers, hidden 1024), and 5000 classes of 80 ms.
+REAL_ALIGNER_SIZES: dict[str, int] = {
+    "encoder_layers": 24,
+    "encoder_heads": 16,
+    "encoder_ffn": 4096,
+    "d_model": 1024,
+    "downsample": 480,
+    "text_layers": 28,
+    "hidden": 1024,
+    "heads": 16,
+    "kv_heads": 8,
+    "head_dim": 128,
+    "intermediate": 3072,
+    "vocab": 151_936,
+}
+
+
+def build_aligner_config(
+    tokenizer: Any, num_labels: int = TINY_ALIGNER_CLASSES, initializer_range: float = 0.02,
+    **sizes: int,
+) -> Any:
+    """A Qwen3ASRConfig for the token-classification aligner, embeddings untied.
+
+    The default initializer range (0.02) makes the tiny model predict several different
+    timestamps, some out of order, so both placed and estimated words occur; at 0.2 every
+    slot gets the same class.
+    """
+    config = build_config(tokenizer, initializer_range=initializer_range, **sizes)
+    config.tie_word_embeddings = False
+    config.text_config.tie_word_embeddings = False
+    config.num_labels = num_labels
+    config.token_classification_bias = False
+    config.architectures = ["Qwen3ASRForTokenClassification"]
+    return config
+
+
+def real_aligner_config(tokenizer: Any | None = None) -> Any:
+    """Qwen3-ForcedAligner-0.6B's config (real shapes) with the tiny tokenizer's ids."""
+    return build_aligner_config(
+        tokenizer or build_tokenizer(), num_labels=5000, initializer_range=0.02,
+        **REAL_ALIGNER_SIZES,
+    )
+
+
+def build_aligner_processor(tokenizer: Any) -> Any:
+    """The aligner's processor: real feature extractor, the tokenizer, its chat template."""
+    from transformers import Qwen3ASRFeatureExtractor, Qwen3ASRProcessor
+
+    return Qwen3ASRProcessor(
+        feature_extractor=Qwen3ASRFeatureExtractor(),
+        tokenizer=tokenizer,
+        chat_template=FORCED_ALIGNER_CHAT_TEMPLATE,
+    )
+
+
+def build_aligner_model(config: Any, seed: int = 0, dtype: torch.dtype = torch.float32) -> Any:
+    """A randomly initialised Qwen3ASRForTokenClassification (seeded)."""
+    from transformers import Qwen3ASRForTokenClassification
+
+    torch.manual_seed(seed)
+    return Qwen3ASRForTokenClassification(config).to(dtype).eval()
+
+
+def build_tiny_aligner(
+    folder: str | Path, layout: str = "native", seed: int = 0,
+    num_labels: int = TINY_ALIGNER_CLASSES, **sizes: int,
+) -> Path:
+    """Write a tiny random Qwen3-ForcedAligner checkpoint to ``folder``; return it.
+
+    ``layout`` is ``"native"`` (the ``-hf`` layout) or ``"original"``.
+    """
+    folder = Path(folder)
+    tokenizer = build_tokenizer()
+    config = build_aligner_config(tokenizer, num_labels=num_labels, **sizes)
+    model = build_aligner_model(config, seed)
+    if layout == "native":
+        from transformers.utils import logging as hf_logging
+
+        folder.mkdir(parents=True, exist_ok=True)
+        bars = hf_logging.is_progress_bar_enabled()
+        hf_logging.disable_progress_bar()
+        try:
+            model.save_pretrained(str(folder))
+        finally:
+            if bars:
+                hf_logging.enable_progress_bar()
+        build_aligner_processor(tokenizer).save_pretrained(str(folder))
+        return folder
+    if layout != "original":
+        raise ValueError(f"unknown layout {layout!r}")
+    write_original_layout(folder, tokenizer, config, model, aligner=True)
+    return folder

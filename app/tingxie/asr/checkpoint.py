@@ -7,6 +7,12 @@ Two layouts exist:
 * **original** (the first release, ``Qwen/Qwen3-ASR-0.6B``, also on ModelScope):
   ``config.json`` has ``thinker_config`` and the weights are named ``thinker.*``.
 
+The forced aligner (Qwen3-ForcedAligner-0.6B) comes in the same two layouts: the same
+architecture with a timestamp classifier instead of the language-model head (original
+``thinker.lm_head`` with ``classify_num`` in ``thinker_config``; native ``score`` with
+``num_labels``, class ``Qwen3ASRForTokenClassification``). Functions that care take
+``kind="asr"`` or ``kind="aligner"``.
+
 Both have ``model_type: qwen3_asr``, and transformers' native config class reads an original
 config without complaint, silently building the default 1.7B sizes; so the layout is always
 detected here first and an original checkpoint is converted once to the native layout (a pure
@@ -25,9 +31,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
-from tingxie.asr.errors import CorruptWeights, ModelNotFound, NotAQwen3ASRCheckpoint
+from tingxie.asr.errors import (
+    CorruptWeights,
+    ModelNotFound,
+    NotAQwen3ASRCheckpoint,
+    NotAQwen3ForcedAligner,
+)
 
 Layout = Literal["native", "original"]
+Kind = Literal["asr", "aligner"]
 ProgressCallback = Callable[[float], None]
 
 #: Name of the converted copy, written inside the original checkpoint's folder.
@@ -48,6 +60,34 @@ _RENAMES: tuple[tuple[str, str], ...] = (
     ("thinker.model.", "model.language_model."),
     ("thinker.lm_head.", "lm_head."),
 )
+# The aligner's: the same, except that its head is the token classifier's ``score``
+# (transformers' convert_qwen3_asr_to_hf.py, STATE_DICT_MAPPING_FORCED_ALIGNER).
+_ALIGNER_RENAMES: tuple[tuple[str, str], ...] = (*_RENAMES[:-1], ("thinker.lm_head.", "score."))
+
+# The aligner's chat template, as transformers' conversion writes it: the audio, then every
+# word followed by two timestamp slots (its start and its end).
+FORCED_ALIGNER_CHAT_TEMPLATE = (
+    "{%- set ns = namespace(audio_tokens='', words=[]) -%}"
+    "{%- for m in messages -%}"
+    "{%- if m.content is not string -%}"
+    "{%- for c in m.content -%}"
+    "{%- if c.type == 'audio' or ('audio' in c) or ('audio_url' in c) -%}"
+    "{%- set ns.audio_tokens = ns.audio_tokens + '<|audio_start|><|audio_pad|><|audio_end|>' -%}"
+    "{%- endif -%}"
+    "{%- if c.type == 'text' and (c.text is defined) -%}"
+    "{%- set ns.words = ns.words + [c.text] -%}"
+    "{%- endif -%}"
+    "{%- endfor -%}"
+    "{%- endif -%}"
+    "{%- endfor -%}"
+    "{{- ns.audio_tokens + ns.words | join('<timestamp><timestamp>') + '<timestamp><timestamp>' -}}"
+)
+#: What some copies of the original aligner's config call the model.
+ALIGNER_MODEL_TYPE = "qwen3_forced_aligner"
+#: Milliseconds per timestamp class of the released aligner.
+TIMESTAMP_SEGMENT_MS = 80.0
+#: Timestamp classes of the released aligner (5000 x 80 ms = 400 s).
+ALIGNER_CLASSES = 5000
 
 # The chat template that renders the released prompt,
 #   <|im_start|>system\n{context}<|im_end|>\n<|im_start|>user\n
@@ -218,42 +258,60 @@ def weight_files(folder: str | Path) -> list[Path]:
     return sorted(folder.glob("*.safetensors"))
 
 
-def detect_layout(folder: str | Path) -> Layout:
-    """``"native"`` or ``"original"``; raises :class:`NotAQwen3ASRCheckpoint` for any other
-    folder (no config.json, another kind of model, the forced aligner, no safetensors)."""
+def is_aligner_config(config: dict[str, Any]) -> bool:
+    """Whether a parsed config.json (either layout) describes the forced aligner."""
+    thinker = config.get("thinker_config")
+    if config.get("model_type") == ALIGNER_MODEL_TYPE:
+        return True
+    if isinstance(thinker, dict):
+        return "classify_num" in thinker or thinker.get("model_type") == ALIGNER_MODEL_TYPE
+    return "Qwen3ASRForTokenClassification" in (config.get("architectures") or [])
+
+
+def detect_layout(folder: str | Path, kind: Kind = "asr") -> Layout:
+    """``"native"`` or ``"original"`` for a checkpoint of ``kind``; raises
+    :class:`NotAQwen3ASRCheckpoint` (:class:`NotAQwen3ForcedAligner` for ``kind="aligner"``)
+    for any other folder (no config.json, another kind of model, no safetensors)."""
     folder = Path(folder)
+    wrong = NotAQwen3ForcedAligner if kind == "aligner" else NotAQwen3ASRCheckpoint
     if not folder.is_dir():
         raise ModelNotFound(folder, f"there is no folder {folder}")
-    config = read_config(folder)
+    try:
+        config = read_config(folder)
+    except NotAQwen3ForcedAligner:
+        raise
+    except NotAQwen3ASRCheckpoint as exc:
+        raise wrong(folder, exc.reason) from exc
     model_type = config.get("model_type")
-    if model_type != "qwen3_asr":
-        kind = f"a {model_type!r} model" if model_type else "a model of unknown type"
-        raise NotAQwen3ASRCheckpoint(folder, f"its config.json describes {kind}")
+    if model_type != "qwen3_asr" and not (kind == "aligner" and model_type == ALIGNER_MODEL_TYPE):
+        what = f"a {model_type!r} model" if model_type else "a model of unknown type"
+        raise wrong(folder, f"its config.json describes {what}")
     thinker = config.get("thinker_config")
     layout: Layout
     if isinstance(thinker, dict):
-        if "classify_num" in thinker:
-            raise NotAQwen3ASRCheckpoint(folder, "it is the Qwen3 forced aligner")
         layout = "original"
     elif isinstance(config.get("audio_config"), dict) and isinstance(
         config.get("text_config"), dict
     ):
-        if "Qwen3ASRForTokenClassification" in (config.get("architectures") or []):
-            raise NotAQwen3ASRCheckpoint(folder, "it is the Qwen3 forced aligner")
         layout = "native"
     else:
-        raise NotAQwen3ASRCheckpoint(
+        raise wrong(
             folder, "its config.json has neither thinker_config nor audio_config/text_config"
         )
+    aligner = is_aligner_config(config)
+    if kind == "asr" and aligner:
+        raise wrong(folder, "it is the Qwen3 forced aligner")
+    if kind == "aligner" and not aligner:
+        raise wrong(folder, "it is the Qwen3-ASR speech recogniser, not the aligner")
     if not weight_files(folder):
         if any(folder.glob("*.bin")) or any(folder.glob("*.pt")) or any(folder.glob("*.pth")):
-            raise NotAQwen3ASRCheckpoint(
+            raise wrong(
                 folder,
                 "it has only PyTorch pickle weights (.bin), which are unsafe (they can run code) "
                 "and which Tingxie does not load; convert them to safetensors or download the "
                 "safetensors checkpoint",
             )
-        raise NotAQwen3ASRCheckpoint(folder, "it has no .safetensors weights")
+        raise wrong(folder, "it has no .safetensors weights")
     return layout
 
 
@@ -300,9 +358,10 @@ def _safetensors_header(path: Path) -> dict[str, Any]:
 
 
 # -- converting the original layout ------------------------------------------------------------
-def native_tensor_name(name: str) -> str:
-    """The native name of an original tensor (``thinker.model.x`` -> ``model.language_model.x``)."""
-    for old, new in _RENAMES:
+def native_tensor_name(name: str, kind: Kind = "asr") -> str:
+    """The native name of an original tensor (``thinker.model.x`` -> ``model.language_model.x``;
+    the aligner's ``thinker.lm_head`` becomes ``score``)."""
+    for old, new in _ALIGNER_RENAMES if kind == "aligner" else _RENAMES:
         if name.startswith(old):
             return new + name[len(old) :]
     return name
@@ -316,8 +375,11 @@ def _encoder_positions(n_window: int) -> int:
     return length
 
 
-def native_config(original: dict[str, Any], token_ids: dict[str, int]) -> dict[str, Any]:
-    """The native ``config.json`` for an original one.
+def native_config(
+    original: dict[str, Any], token_ids: dict[str, int], kind: Kind = "asr"
+) -> dict[str, Any]:
+    """The native ``config.json`` for an original one (the aligner's gets the token
+    classifier's class and ``num_labels`` from ``classify_num``).
 
     ``token_ids`` maps ``<|endoftext|>``, ``<|im_end|>`` and ``<timestamp>`` to the
     tokenizer's ids (missing ones fall back to the released tokenizer's).
@@ -360,6 +422,11 @@ def native_config(original: dict[str, Any], token_ids: dict[str, int]) -> dict[s
         "pad_token_id": ids["<|im_end|>"],
         "tie_word_embeddings": tie,
     }
+    if kind == "aligner":
+        config["architectures"] = ["Qwen3ASRForTokenClassification"]
+        config["num_labels"] = int(thinker.get("classify_num", ALIGNER_CLASSES))
+        # A bias-free head, as released (thinker.lm_head has no bias).
+        config["token_classification_bias"] = False
     if "initializer_range" in thinker:
         config["initializer_range"] = thinker["initializer_range"]
     dtype = original.get("dtype") or original.get("torch_dtype") or thinker.get("dtype")
@@ -420,6 +487,7 @@ def convert_original(
     folder: str | Path,
     progress: ProgressCallback | None = None,
     target: str | Path | None = None,
+    kind: Kind = "asr",
 ) -> Path:
     """Convert an original-layout checkpoint to the native layout once; return the new folder.
 
@@ -432,7 +500,7 @@ def convert_original(
     changed source is converted again; an up-to-date copy is reused at once.
     """
     source = Path(folder).resolve()
-    if detect_layout(source) != "original":
+    if detect_layout(source, kind) != "original":
         raise ValueError(f"{source} is already in the native layout")
     check_weights(source)
     fingerprint = _fingerprint(source)
@@ -447,7 +515,7 @@ def convert_original(
     for candidate in candidates:
         try:
             candidate.parent.mkdir(parents=True, exist_ok=True)
-            _write_converted(source, candidate, fingerprint, progress)
+            _write_converted(source, candidate, fingerprint, progress, kind)
             return candidate
         except OSError as exc:  # read-only folder, full disk, or a concurrent conversion
             if _is_up_to_date(candidate, fingerprint):
@@ -458,22 +526,26 @@ def convert_original(
 
 
 def _write_converted(
-    source: Path, target: Path, fingerprint: dict[str, Any], progress: ProgressCallback | None
+    source: Path,
+    target: Path,
+    fingerprint: dict[str, Any],
+    progress: ProgressCallback | None,
+    kind: Kind = "asr",
 ) -> None:
     tmp = target.parent / f".{target.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     tmp.mkdir()
     try:
-        processor = _native_processor(source)
+        processor = _native_processor(source, kind)
         tokenizer = processor.tokenizer
         token_ids = {
             tok: tokenizer.convert_tokens_to_ids(tok)
             for tok in _DEFAULT_IDS
             if tok in tokenizer.get_vocab()
         }
-        config = native_config(read_config(source), token_ids)
+        config = native_config(read_config(source), token_ids, kind)
         _write_config(tmp, config)
         processor.save_pretrained(str(tmp))
-        _rename_weights(source, tmp, progress)
+        _rename_weights(source, tmp, progress, kind)
         (tmp / MARKER_NAME).write_text(json.dumps(fingerprint, indent=2), encoding="utf-8")
         _swap_into_place(tmp, target)
     except BaseException:
@@ -481,9 +553,10 @@ def _write_converted(
         raise
 
 
-def _native_processor(source: Path) -> Any:
+def _native_processor(source: Path, kind: Kind = "asr") -> Any:
     from transformers import Qwen2Tokenizer, Qwen3ASRFeatureExtractor, Qwen3ASRProcessor
 
+    wrong = NotAQwen3ForcedAligner if kind == "aligner" else NotAQwen3ASRCheckpoint
     try:
         tokenizer = Qwen2Tokenizer.from_pretrained(
             str(source),
@@ -493,16 +566,28 @@ def _native_processor(source: Path) -> Any:
             audio_eos_token=AUDIO_TOKEN_ATTRIBUTES["audio_eos_token"],
         )
     except (OSError, ValueError, TypeError) as exc:
-        raise NotAQwen3ASRCheckpoint(source, f"its tokenizer cannot be loaded ({exc})") from exc
-    missing = [t for t in AUDIO_TOKEN_ATTRIBUTES.values() if t not in tokenizer.get_vocab()]
+        raise wrong(source, f"its tokenizer cannot be loaded ({exc})") from exc
+    wanted = list(AUDIO_TOKEN_ATTRIBUTES.values())
+    if kind == "aligner":
+        wanted.append("<timestamp>")
+    missing = [t for t in wanted if t not in tokenizer.get_vocab()]
     if missing:
-        raise NotAQwen3ASRCheckpoint(source, f"its tokenizer lacks {', '.join(missing)}")
-    mel_bins = (
-        read_config(source)["thinker_config"].get("audio_config", {}).get("num_mel_bins", 128)
-    )
+        raise wrong(source, f"its tokenizer lacks {', '.join(missing)}")
+    original = read_config(source)
+    mel_bins = original["thinker_config"].get("audio_config", {}).get("num_mel_bins", 128)
     extractor = Qwen3ASRFeatureExtractor(feature_size=int(mel_bins))
+    if kind != "aligner":
+        return Qwen3ASRProcessor(
+            feature_extractor=extractor, tokenizer=tokenizer, chat_template=ASR_CHAT_TEMPLATE
+        )
+    segment_ms = original.get("timestamp_segment_time") or original["thinker_config"].get(
+        "timestamp_segment_time", TIMESTAMP_SEGMENT_MS
+    )
     return Qwen3ASRProcessor(
-        feature_extractor=extractor, tokenizer=tokenizer, chat_template=ASR_CHAT_TEMPLATE
+        feature_extractor=extractor,
+        tokenizer=tokenizer,
+        chat_template=FORCED_ALIGNER_CHAT_TEMPLATE,
+        timestamp_segment_time=float(segment_ms),
     )
 
 
@@ -520,7 +605,9 @@ def _write_config(folder: Path, config: dict[str, Any]) -> None:
     ).save_pretrained(str(folder))
 
 
-def _rename_weights(source: Path, target: Path, progress: ProgressCallback | None) -> None:
+def _rename_weights(
+    source: Path, target: Path, progress: ProgressCallback | None, kind: Kind = "asr"
+) -> None:
     from safetensors import SafetensorError, safe_open
     from safetensors.torch import save_file
 
@@ -533,7 +620,7 @@ def _rename_weights(source: Path, target: Path, progress: ProgressCallback | Non
         try:
             with safe_open(str(path), framework="pt", device="cpu") as f:
                 for name in f.keys():  # noqa: SIM118 - safe_open is not a mapping
-                    tensors[native_tensor_name(name)] = f.get_tensor(name)
+                    tensors[native_tensor_name(name, kind)] = f.get_tensor(name)
         except (SafetensorError, OSError, RuntimeError) as exc:
             raise CorruptWeights(path, f"cannot be read ({exc})") from exc
         save_file(tensors, str(target / path.name), metadata={"format": "pt"})
@@ -569,11 +656,13 @@ def _swap_into_place(tmp: Path, target: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def resolve_checkpoint(folder: str | Path, progress: ProgressCallback | None = None) -> Path:
+def resolve_checkpoint(
+    folder: str | Path, progress: ProgressCallback | None = None, kind: Kind = "asr"
+) -> Path:
     """A native-layout folder for ``folder``: itself, or its (cached) converted copy."""
     folder = Path(folder)
-    if detect_layout(folder) == "native":
+    if detect_layout(folder, kind) == "native":
         if progress:
             progress(1.0)
         return folder
-    return convert_original(folder, progress)
+    return convert_original(folder, progress, kind=kind)

@@ -93,3 +93,50 @@ class Engine(Protocol):
 
     def suggested_batch_size(self, chunk_seconds: float) -> int:
         """How many chunks of this length fit in one batch on this device."""
+
+
+@runtime_checkable
+class Aligner(Protocol):
+    """A forced aligner: given audio and the text heard in it, when each word was spoken.
+
+    The pipeline depends on this protocol, never on one aligner.
+    """
+
+    name: str
+
+    def load(self, progress: ProgressCallback | None = None) -> None:
+        """Load the model (once); later calls return at once."""
+
+    def unload(self) -> None:
+        """Free the model's memory."""
+
+    def supports(self, language: str | None) -> bool:
+        """Whether :meth:`align` can place words of this language (a code or name that
+        :func:`tingxie.core.languages.find_language` accepts; ``None`` means unknown)."""
+
+    def device_info(self) -> DeviceInfo:
+        """Where the model runs and how much memory it uses."""
+
+    def align(
+        self,
+        chunks: Sequence[np.ndarray],
+        texts: Sequence[str],
+        languages: Sequence[str | None],
+        cancel: CancelToken | None = None,
+    ) -> list[list[Word]]:
+        """The words of each text with their times in its 16 kHz mono float32 chunk.
+
+        One list per chunk, in order; times are seconds from the chunk's start, inside the
+        chunk, and never decrease. The words' texts concatenated give back the text exactly:
+        ``"".join(w.text for w in words) == text``. A word carries the whitespace before it
+        (the first word also any leading whitespace, the last any trailing) and the
+        punctuation after it, so ``w.text.strip()`` is the word as displayed. CJK text gets one
+        word per character. A word the aligner could not place is interpolated between its
+        neighbours and has ``timing == "estimated"``; placed ones have ``"aligned"``. An empty
+        text gives an empty list; a text with nothing to align (only spaces or punctuation)
+        one estimated word spanning the chunk.
+
+        Raises :class:`tingxie.core.languages.UnsupportedLanguage` for a language
+        :meth:`supports` refuses, and :class:`tingxie.core.errors.Cancelled` when ``cancel``
+        is set.
+        """

@@ -14,12 +14,14 @@ from tingxie.core.errors import TingxieError
 from tingxie.core.languages import UnsupportedLanguage
 
 __all__ = [
+    "AlignerLanguageUnsupported",
     "ChunkTooLarge",
     "CorruptWeights",
     "DeviceUnavailable",
     "ModelNotFound",
     "ModelNotServed",
     "NotAQwen3ASRCheckpoint",
+    "NotAQwen3ForcedAligner",
     "OutOfMemory",
     "ServerAuthFailed",
     "ServerBusy",
@@ -58,6 +60,21 @@ class NotAQwen3ASRCheckpoint(TingxieError):
             f"{self.folder} is not a Qwen3-ASR checkpoint: {reason}. Choose the folder that holds "
             "config.json and the .safetensors weights of Qwen3-ASR-0.6B or Qwen3-ASR-1.7B (either "
             "the original release or the transformers '-hf' version)."
+        )
+
+
+class NotAQwen3ForcedAligner(NotAQwen3ASRCheckpoint):
+    """A folder that exists but does not hold the Qwen3 forced aligner (word timing model)."""
+
+    def __init__(self, folder: str | Path, reason: str) -> None:
+        self.folder = Path(folder)
+        self.reason = reason
+        TingxieError.__init__(
+            self,
+            f"{self.folder} is not a Qwen3-ForcedAligner checkpoint: {reason}. Choose the folder "
+            "that holds config.json and the .safetensors weights of Qwen3-ForcedAligner-0.6B "
+            "(the original release or the transformers '-hf' version), or download it with "
+            "`tingxie models download qwen3-forcedaligner-0.6b`.",
         )
 
 
@@ -238,3 +255,14 @@ class ServerRejected(ServerError):
         super().__init__(
             url, f"The transcription server at {url} answered HTTP {status}: {detail or '?'}."
         )
+class AlignerLanguageUnsupported(UnsupportedLanguage):
+    """A language the forced aligner cannot place words in (or whose word splitter is not
+    installed); its segments keep estimated word times."""
+
+    def __init__(self, value: str | None, supported: str, advice: str = "") -> None:
+        self.value = "" if value is None else str(value)
+        self.supported = supported
+        what = "an unknown language" if not value else f"the language {value!r}"
+        message = f"The forced aligner cannot time words in {what}"
+        message += f": {advice}" if advice else f"; it supports {supported}."
+        TingxieError.__init__(self, message)

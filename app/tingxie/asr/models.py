@@ -79,7 +79,7 @@ MODELS: tuple[ModelSpec, ...] = (
         modelscope_id="Qwen/Qwen3-ForcedAligner-0.6B",
         size_bytes=1_850_000_000,
         params="0.9B",
-        languages="11 languages",
+        languages="11 languages: zh en yue fr de it ja ko pt ru es",
         good_for="word timings for a transcript (subtitles, click-to-seek)",
         kind="aligner",
     ),

@@ -22,7 +22,7 @@ MIN_DURATION = 0.01
 ALIGNED = "aligned"
 ESTIMATED = "estimated"
 STALE = "stale"
-TIMINGS = (ALIGNED, ESTIMATED, STALE)
+TIMINGS = WORD_TIMINGS = (ALIGNED, ESTIMATED, STALE)
 
 #: Colours given to new speakers in turn (readable on light and dark backgrounds).
 SPEAKER_COLOURS = (
@@ -46,7 +46,7 @@ class Word:
     timing: str = ALIGNED
 
     def to_dict(self) -> dict[str, Any]:
-        """The word as plain JSON data."""
+        """The word as plain JSON data (``timing`` only when it is not ``aligned``)."""
         d: dict[str, Any] = {"text": self.text, "start": round(self.start, 3),
                              "end": round(self.end, 3)}
         if self.confidence is not None:
