@@ -219,10 +219,11 @@ def test_word_timing_round_trips_and_old_words_load_as_aligned():
     seg = Segment(1, 0.0, 2.0, "a b c", words=words)
     again = Segment.from_dict(json.loads(json.dumps(seg.to_dict())))
     assert again.words == words
-    assert "timing" not in seg.to_dict()["words"][0]  # unchanged for aligned words
+    assert seg.to_dict()["words"][0]["timing"] == "aligned"
     old = {"text": "x", "start": 0.1, "end": 0.2}
     assert Word.from_dict(old).timing == ALIGNED
-    assert Word.from_dict({**old, "timing": "guessed"}).timing == ESTIMATED
+    with pytest.raises(ValueError, match="timing"):  # refused, naming the field
+        Word.from_dict({**old, "timing": "guessed"})
 
 
 def test_every_word_keeps_unicode_text_exactly(aligner):

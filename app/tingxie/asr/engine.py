@@ -12,6 +12,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from tingxie.core.audio import SAMPLE_RATE as SAMPLE_RATE  # re-exported: defined once, in core
 from tingxie.core.cancel import CancelToken, ProgressCallback
 from tingxie.core.transcript import Word
 

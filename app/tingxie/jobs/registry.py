@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 
-from tingxie.asr.engine import Engine
-from tingxie.jobs.spec import EngineKind, EngineSpec, JobError
+from tingxie.asr.engine import Aligner, Engine
+from tingxie.core.errors import TingxieError
+from tingxie.jobs.spec import AUTO, DEFAULT_ALIGNER, NO_ALIGNER, EngineKind, EngineSpec, JobError
 
 log = logging.getLogger(__name__)
 
 EngineFactory = Callable[[EngineSpec], Engine]
+#: Makes an aligner for (aligner name or folder, the job's engine spec).
+AlignerFactory = Callable[[str, EngineSpec], "Aligner"]
 
 
 def make_engine(spec: EngineSpec) -> Engine:
@@ -37,6 +41,27 @@ def make_engine(spec: EngineSpec) -> Engine:
     return Qwen3ASREngine(folder, device=spec.device, quantize_int8=spec.int8, **kwargs)
 
 
+def make_aligner(name: str, engine: EngineSpec) -> Aligner:
+    """A new, not yet loaded forced aligner (a registry name or a folder), on the device the
+    engine uses (a server job aligns on this computer, wherever it is fastest)."""
+    from tingxie.asr.aligner import Qwen3ForcedAligner
+    from tingxie.asr.models import require_model
+
+    folder = require_model(name, models_dir=engine.models_dir or None)
+    device = engine.device if engine.kind is EngineKind.LOCAL else "auto"
+    return Qwen3ForcedAligner(folder, device=device)
+
+
+def aligner_on_disk(engine: EngineSpec) -> bool:
+    """Whether the default aligner is downloaded (``"auto"`` jobs use it then)."""
+    from tingxie.asr.models import is_downloaded
+
+    try:
+        return is_downloaded(DEFAULT_ALIGNER, models_dir=engine.models_dir or None)
+    except TingxieError:
+        return False
+
+
 def _api_key(spec: EngineSpec) -> str | None:
     """The server's key from the named environment variable or the system keyring; never
     from settings or a project."""
@@ -50,12 +75,43 @@ def _api_key(spec: EngineSpec) -> str | None:
 
 
 class EngineCache:
-    """Holds at most one loaded engine, reused while the requested spec stays the same."""
+    """Holds at most one loaded engine, reused while the requested spec stays the same, and
+    at most one forced aligner (loaded by the pipeline on first use, then reused)."""
 
-    def __init__(self, factory: EngineFactory = make_engine) -> None:
+    def __init__(self, factory: EngineFactory = make_engine,
+                 aligner_factory: AlignerFactory = make_aligner) -> None:
         self._factory = factory
+        self._aligner_factory = aligner_factory
         self.engine: Engine | None = None
         self.spec: EngineSpec | None = None
+        self.aligner: Aligner | None = None
+        self._aligner_key: tuple[str, EngineSpec] | None = None
+
+    def aligner_for(self, name: str, engine: EngineSpec) -> Aligner | None:
+        """The aligner a job asks for: ``"none"`` gives ``None``; ``"auto"`` the default
+        aligner when it is on disk, else ``None`` (the job's times are then estimated);
+        a name or folder must be usable (typed errors otherwise)."""
+        if name == NO_ALIGNER:
+            return None
+        if name == AUTO:
+            if not aligner_on_disk(engine):
+                return None
+            name = DEFAULT_ALIGNER
+        key = (name, replace(engine, int8=False, adapter=""))
+        if self.aligner is None or self._aligner_key != key:
+            self.unload_aligner()
+            self.aligner = self._aligner_factory(name, engine)
+            self._aligner_key = key
+        return self.aligner
+
+    def unload_aligner(self) -> None:
+        """Free the aligner's memory."""
+        if self.aligner is not None:
+            try:
+                self.aligner.unload()
+            except Exception:
+                log.warning("unloading the aligner failed", exc_info=True)
+        self.aligner, self._aligner_key = None, None
 
     def is_loaded(self, spec: EngineSpec) -> bool:
         """Whether :meth:`get` would return at once for ``spec``."""
@@ -80,3 +136,4 @@ class EngineCache:
             except Exception:  # freeing must never fail a job
                 log.warning("unloading %s failed", self.engine.name, exc_info=True)
         self.engine, self.spec = None, None
+        self.unload_aligner()

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from tingxie.asr.pipeline import Stage, Update, transcribe
+from tingxie.asr.pipeline import NOTE_NO_ALIGNER, Stage, Update, transcribe
 from tingxie.core.audio import SAMPLE_RATE
 from tingxie.core.cancel import CancelToken
 from tingxie.core.transcript import Segment, Transcript, main_language
@@ -41,9 +41,14 @@ def run(spec: JobSpec, samples: np.ndarray, cancel: CancelToken | None = None, *
                  note=where if info.dtype in where else f"{where} ({info.dtype})")
     if cancel.cancelled:
         return
-    yield from transcribe(samples, engine, spec.options, max_length=spec.chunking.max_chunk,
-                          batch_size=spec.chunking.batch_size, time_range=spec.time_range,
-                          cancel=cancel, first_id=spec.first_id)
+    aligner = cache.aligner_for(spec.aligner, spec.engine) if spec.aligns else None
+    for update in transcribe(samples, engine, spec.options, max_length=spec.chunking.max_chunk,
+                             batch_size=spec.chunking.batch_size, time_range=spec.time_range,
+                             cancel=cancel, first_id=spec.first_id, aligner=aligner,
+                             pause=spec.pause, max_segment=spec.max_segment):
+        if not spec.aligns and update.note == NOTE_NO_ALIGNER:
+            update.note = ""  # the user turned alignment off: nothing to explain
+        yield update
 
 
 def run_to_transcript(spec: JobSpec, samples: np.ndarray, cancel: CancelToken | None = None,
