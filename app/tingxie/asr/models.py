@@ -85,6 +85,8 @@ MODELS: tuple[ModelSpec, ...] = (
 )
 
 DEFAULT_MODEL = "qwen3-asr-0.6b"
+#: The forced aligner that gives word times (``kind == "aligner"``).
+DEFAULT_ALIGNER = "qwen3-forcedaligner-0.6b"
 
 
 class UnknownModel(TingxieError):
