@@ -83,6 +83,7 @@ def test_mixed_chinese_and_latin_with_quotes(aligner):
     assert [w.text for w in words] == ["他", "说：", "“我", "们", "用", "GPU", "训", "练。”", "OK"]
 
 
+@pytest.mark.slow
 def test_a_batch_of_chunks_gives_each_the_same_words_as_alone(aligner):
     chunks = [speech_like(s, seed=i) for i, s in enumerate((16.0, 4.5, 9.0, 0.6))]
     texts = [ENGLISH, CHINESE, "Bonjour, tout le monde !", "Ja."]

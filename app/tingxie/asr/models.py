@@ -90,6 +90,8 @@ DEFAULT_MODEL = "qwen3-asr-0.6b"
 _REPO_PART = re.compile(r"[A-Za-z0-9](?:[\w.-]*[A-Za-z0-9_])?")
 #: Weight files in Python's pickle format, which can run code when loaded: never loaded.
 PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl")
+#: The forced aligner that gives word times (``kind == "aligner"``).
+DEFAULT_ALIGNER = "qwen3-forcedaligner-0.6b"
 
 
 class UnknownModel(TingxieError):

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from tingxie.asr.models import DEFAULT_MODEL
 from tingxie.core.errors import Cancelled, TingxieError
 from tingxie.core.timefmt import format_time
 
@@ -23,7 +24,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("projects", nargs="+", metavar="PROJECT", type=Path,
                         help=".tingxie project files with corrected transcripts")
-    parser.add_argument("--model", default="qwen3-asr-0.6b",
+    parser.add_argument("--model", default=DEFAULT_MODEL,
                         help="the model to adapt: a name from `tingxie models list` or a "
                         "checkpoint folder (default: %(default)s)")
     parser.add_argument("--output", "-o", type=Path, required=True, metavar="DIR",

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
+from tingxie.asr.models import DEFAULT_MODEL
 from tingxie.commands.export import add_format_options, check_format_options, render_options
 from tingxie.commands.server import add_server_options
 from tingxie.core.cancel import CancelToken
@@ -113,7 +114,7 @@ def _context_file(value: str) -> str:
 def register(parser: argparse.ArgumentParser) -> None:
     """Add the ``transcribe`` arguments to ``parser``."""
     parser.add_argument("files", nargs="+", metavar="FILE", help="audio or video files")
-    parser.add_argument("--model", default="qwen3-asr-0.6b",
+    parser.add_argument("--model", default=DEFAULT_MODEL,
                         help="a model name from `tingxie models list` or a local checkpoint "
                         "folder (default: %(default)s)")
     parser.add_argument("--models-dir", type=Path, default=None,

@@ -14,19 +14,18 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from tingxie.asr.engine import TranscribeOptions
+from tingxie.asr.models import DEFAULT_ALIGNER as DEFAULT_ALIGNER  # the registry's defaults
+from tingxie.asr.models import DEFAULT_MODEL as DEFAULT_MODEL
 from tingxie.asr.pipeline import Stage
 from tingxie.core.errors import TingxieError
 from tingxie.core.languages import find_language
 from tingxie.core.segmentation import MAX_MAX_LENGTH, MIN_MAX_LENGTH
 
-#: The model a new user transcribes with.
-DEFAULT_MODEL = "qwen3-asr-0.6b"
 #: The longest stretch of audio given to the model at once, in seconds.
 DEFAULT_MAX_CHUNK = 30.0
 #: "auto" as the language everywhere a person picks one (the engine takes ``None``).
 AUTO = "auto"
-#: The forced aligner used when it is on disk (word times); "none" turns alignment off.
-DEFAULT_ALIGNER = "qwen3-forcedaligner-0.6b"
+#: "none" as the aligner turns word alignment off.
 NO_ALIGNER = "none"
 
 
