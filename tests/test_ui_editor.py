@@ -265,9 +265,11 @@ def test_an_edit_reaches_the_recovery_file_and_a_save_removes_it(qtbot, window, 
     with qtbot.waitSignal(window.autosave.saved, timeout=5000) as saved:
         pass
     recovery = Path(saved.args[0])
-    assert recovery == projects.recovery_path(tmp_path / "interview.tingxie")
+    # Not yet saved as a project: the recovery file is named after the whole recording's
+    # name, so interview.m4a beside it could never share it.
+    assert recovery == tmp_path / "interview.wav.tingxie.recovery"
     assert "Edited by hand." in recovery.read_text("utf-8")
-    assert window.settings.get(keys.RECOVERY_FILES) == [str(tmp_path / "interview.tingxie")]
+    assert window.settings.get(keys.RECOVERY_FILES) == [str(tmp_path / "interview.wav.tingxie")]
     window._save_to(tmp_path / "interview.tingxie")
     window.saver.wait()
     qtbot.waitUntil(lambda: not recovery.exists(), timeout=5000)
@@ -298,7 +300,7 @@ def test_a_killed_session_is_offered_for_restore_with_the_edit(qtbot, tmp_path, 
         if proc.poll() is None:
             proc.kill()
             proc.wait(10)
-    assert projects.recovery_path(audio.with_suffix(".tingxie")).exists()
+    assert projects.recovery_path(projects.recording_project_path(audio)).exists()
 
     asked = []
 
