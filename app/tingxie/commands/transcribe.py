@@ -35,6 +35,9 @@ def register(parser: argparse.ArgumentParser) -> None:
                         help="folder for the outputs (default: beside each input)")
     parser.add_argument("--batch-size", type=int, default=None,
                         help="chunks transcribed together (default: from free memory)")
+    parser.add_argument("--audio-track", type=int, default=None, metavar="N",
+                        help="which audio track of a file with several to transcribe, "
+                             "counting from 1 (default: the first)")
     parser.add_argument("--max-chunk", type=float, default=30.0,
                         help="longest chunk of audio given to the model, seconds (default 30)")
     parser.add_argument("--int8", action="store_true",
@@ -130,7 +133,11 @@ def transcribe_file(source: Path, engine, options, args: argparse.Namespace) -> 
 
     started = time.monotonic()
     bar = ProgressBar(source.name)
-    audio = load(source)
+    audio = load(source, track=getattr(args, "audio_track", None))
+    if audio.track_count > 1:
+        print(f"{source.name}: using audio track {audio.track} of {audio.track_count} "
+              f"({'; '.join(audio.tracks)}); choose another with --audio-track N.",
+              file=sys.stderr)
     transcript = transcribe_to_transcript(
         audio.samples, engine, options, max_length=args.max_chunk, batch_size=args.batch_size,
         on_update=lambda u: bar.show(u.stage, u.fraction, u.eta))
