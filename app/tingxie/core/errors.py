@@ -56,13 +56,14 @@ def not_regular_problem(mode: int) -> str | None:
 
 
 def read_bytes(path: Path, error: type[FileProblem], what: str = "file",
-               limit: int = MAX_READ_BYTES) -> bytes:
+               limit: int | None = None) -> bytes:
     """The bytes of ``path``, or ``error`` naming the file and why it could not be read
     (missing, a folder, no permission, ...). ``what`` names what was expected there.
 
     Only regular files are read (symbolic links are followed to one): a device, a pipe or a
     socket is refused before it is opened, so nothing blocks or reads forever, and a file
-    larger than ``limit`` bytes is refused too."""
+    larger than ``limit`` bytes (default :data:`MAX_READ_BYTES`) is refused too."""
+    limit = MAX_READ_BYTES if limit is None else limit
     try:
         st = os.stat(path)
     except FileNotFoundError as exc:
