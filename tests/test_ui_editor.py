@@ -276,6 +276,26 @@ def test_an_edit_reaches_the_recovery_file_and_a_save_removes_it(qtbot, window, 
     assert window.settings.get(keys.RECOVERY_FILES) == []
 
 
+def test_autosaving_a_recording_never_touches_the_project_of_its_namesake(qtbot, window,
+                                                                          tmp_path):
+    # interview.tingxie is the reviewed project of interview.m4a; the window has the wav open.
+    m4a = tmp_path / "interview.m4a"
+    m4a.write_bytes(b"m4a" * 1000)
+    reviewed = projects.Project(transcript=sample_transcript())
+    reviewed.transcript.segments[0].text = "Reviewed by hand."
+    projects.attach_audio(reviewed, m4a)
+    projects.save(reviewed, tmp_path / "interview.tingxie")
+    window.autosave.timer.setInterval(50)
+    window.table_model.setData(window.table_model.index(0, 2), "Raw wav edit.")
+    with qtbot.waitSignal(window.autosave.saved, timeout=5000) as saved:
+        pass
+    assert Path(saved.args[0]).name == "interview.wav.tingxie.recovery"
+    assert not projects.recovery_path(tmp_path / "interview.tingxie").exists()
+    opened = projects.open_project(tmp_path / "interview.tingxie")
+    assert opened.recovered is None
+    assert opened.project.transcript.segments[0].text == "Reviewed by hand."
+
+
 def test_a_killed_session_is_offered_for_restore_with_the_edit(qtbot, tmp_path, audio, monkeypatch):
     ini = tmp_path / "settings.ini"
     text = "Typed before the crash, 崩溃之前."
