@@ -333,7 +333,7 @@ def test_a_killed_session_is_offered_for_restore_with_the_edit(qtbot, tmp_path, 
     try:
         with qtbot.waitSignal(win.mediaLoaded, timeout=30_000):
             pass
-        assert asked and "interview.tingxie" in asked[0][1]
+        assert asked and "interview.wav" in asked[0][1]
         assert [s.text for s in win.document.transcript.segments] == [text]
         assert win.dirty and win.windowTitle().startswith("*")
         assert win.loaded.media_path == audio
