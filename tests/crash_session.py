@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtTest import QTest
 
-from tingxie.core import project as projects
 from tingxie.ui.app import make_app
 from tingxie.ui.main_window import MainWindow
 from tingxie.ui.settings import Settings
@@ -38,8 +38,7 @@ def main(ini: str, audio: str, text: str) -> None:
         QTest.keyClick(editor, Qt.Key.Key_Return)
 
     def saved(path: str) -> None:
-        doc = projects.recovery_path(window.default_project_path())
-        if text in doc.read_text("utf-8"):
+        if text in Path(path).read_text("utf-8"):
             print("READY", path, flush=True)
 
     window.mediaLoaded.connect(loaded)

@@ -427,3 +427,65 @@ def test_save_wav_round_trip(tmp_path: Path) -> None:
     result = load(tmp_path / "out.wav")
 
     np.testing.assert_allclose(result.samples, samples, atol=1e-4)
+
+
+# -- several audio tracks; things that are not media (issue 10, items 12 and 15) ----------
+
+
+@pytest.fixture(scope="module")
+def three_tracks(tmp_path_factory) -> Path:
+    """An mkv with three audio tracks of different tones, named like a film's."""
+    path = tmp_path_factory.mktemp("tracks") / "film.mkv"
+    inputs = []
+    for freq in (300, 700, 1500):
+        inputs += ["-f", "lavfi", "-i", f"sine=frequency={freq}:duration=1"]
+    subprocess.run(["ffmpeg", "-v", "error", *inputs, "-map", "0", "-map", "1", "-map", "2",
+                    "-c:a", "aac", "-metadata:s:a:0", "language=eng",
+                    "-metadata:s:a:1", "language=fra", "-metadata:s:a:2", "title=Commentary",
+                    str(path)], check=True)
+    return path
+
+
+def _pitch(a: audio.Audio) -> float:
+    spectrum = np.abs(np.fft.rfft(a.samples))
+    return float(np.argmax(spectrum) * a.sample_rate / len(a.samples))
+
+
+@needs_ffmpeg
+def test_a_file_with_several_tracks_uses_the_first_and_says_so(three_tracks):
+    a = load(three_tracks)
+    assert (a.track, a.track_count) == (1, 3)
+    assert a.tracks == ("1: eng (aac, 1 ch)", "2: fra (aac, 1 ch)",
+                        "3: Commentary (aac, 1 ch)")
+    assert _pitch(a) == pytest.approx(300, abs=5)
+
+
+@needs_ffmpeg
+@pytest.mark.parametrize("track, freq", [(2, 700), (3, 1500)])
+def test_another_track_can_be_chosen_counting_from_one(three_tracks, track, freq):
+    a = load(three_tracks, track=track)
+    assert a.track == track
+    assert _pitch(a) == pytest.approx(freq, abs=5)
+    assert probe(three_tracks, track=track).codec == "aac"
+
+
+@needs_ffmpeg
+@pytest.mark.parametrize("track", [0, 4])
+def test_a_track_that_does_not_exist_lists_those_that_do(three_tracks, track):
+    with pytest.raises(audio.NoSuchAudioTrack, match=r"it has 3 .*Commentary") as caught:
+        load(three_tracks, track=track)
+    assert len(caught.value.tracks) == 3
+
+
+def test_a_text_file_is_not_called_a_silent_video(tmp_path):
+    text = tmp_path / "notes.txt"
+    text.write_text("Meeting notes\n" * 200, "utf-8")
+    with pytest.raises(UnsupportedAudioFile, match="not an audio or video file"):
+        load(text)
+
+
+def test_a_fifo_is_not_a_regular_file_and_is_never_opened(tmp_path):
+    fifo = tmp_path / "stream.wav"
+    os.mkfifo(fifo)
+    with pytest.raises(UnsupportedAudioFile, match="not a regular file but a pipe"):
+        load(fifo)

@@ -265,13 +265,35 @@ def test_an_edit_reaches_the_recovery_file_and_a_save_removes_it(qtbot, window, 
     with qtbot.waitSignal(window.autosave.saved, timeout=5000) as saved:
         pass
     recovery = Path(saved.args[0])
-    assert recovery == projects.recovery_path(tmp_path / "interview.tingxie")
+    # Not yet saved as a project: the recovery file is named after the whole recording's
+    # name, so interview.m4a beside it could never share it.
+    assert recovery == tmp_path / "interview.wav.tingxie.recovery"
     assert "Edited by hand." in recovery.read_text("utf-8")
-    assert window.settings.get(keys.RECOVERY_FILES) == [str(tmp_path / "interview.tingxie")]
+    assert window.settings.get(keys.RECOVERY_FILES) == [str(tmp_path / "interview.wav.tingxie")]
     window._save_to(tmp_path / "interview.tingxie")
     window.saver.wait()
     qtbot.waitUntil(lambda: not recovery.exists(), timeout=5000)
     assert window.settings.get(keys.RECOVERY_FILES) == []
+
+
+def test_autosaving_a_recording_never_touches_the_project_of_its_namesake(qtbot, window,
+                                                                          tmp_path):
+    # interview.tingxie is the reviewed project of interview.m4a; the window has the wav open.
+    m4a = tmp_path / "interview.m4a"
+    m4a.write_bytes(b"m4a" * 1000)
+    reviewed = projects.Project(transcript=sample_transcript())
+    reviewed.transcript.segments[0].text = "Reviewed by hand."
+    projects.attach_audio(reviewed, m4a)
+    projects.save(reviewed, tmp_path / "interview.tingxie")
+    window.autosave.timer.setInterval(50)
+    window.table_model.setData(window.table_model.index(0, 2), "Raw wav edit.")
+    with qtbot.waitSignal(window.autosave.saved, timeout=5000) as saved:
+        pass
+    assert Path(saved.args[0]).name == "interview.wav.tingxie.recovery"
+    assert not projects.recovery_path(tmp_path / "interview.tingxie").exists()
+    opened = projects.open_project(tmp_path / "interview.tingxie")
+    assert opened.recovered is None
+    assert opened.project.transcript.segments[0].text == "Reviewed by hand."
 
 
 def test_a_killed_session_is_offered_for_restore_with_the_edit(qtbot, tmp_path, audio, monkeypatch):
@@ -298,7 +320,7 @@ def test_a_killed_session_is_offered_for_restore_with_the_edit(qtbot, tmp_path, 
         if proc.poll() is None:
             proc.kill()
             proc.wait(10)
-    assert projects.recovery_path(audio.with_suffix(".tingxie")).exists()
+    assert projects.recovery_path(projects.recording_project_path(audio)).exists()
 
     asked = []
 
@@ -311,7 +333,7 @@ def test_a_killed_session_is_offered_for_restore_with_the_edit(qtbot, tmp_path, 
     try:
         with qtbot.waitSignal(win.mediaLoaded, timeout=30_000):
             pass
-        assert asked and "interview.tingxie" in asked[0][1]
+        assert asked and "interview.wav" in asked[0][1]
         assert [s.text for s in win.document.transcript.segments] == [text]
         assert win.dirty and win.windowTitle().startswith("*")
         assert win.loaded.media_path == audio

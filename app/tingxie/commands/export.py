@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tingxie.core.errors import TingxieError
-from tingxie.core.export import FORMATS, export, format_for, render
+from tingxie.core.export import FORMATS, format_for, render_report, write_export
 from tingxie.core.importers import IMPORT_SUFFIXES, import_document
 from tingxie.core.subtitles import PRESETS, Preset, layout, resolve_preset, validate
 from tingxie.core.transcript import Transcript
@@ -137,8 +137,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.output == "-":
         if fmt == "docx":
             raise ValueError("A DOCX file cannot go to standard output; name a file with -o.")
-        sys.stdout.write(render(doc.transcript, fmt, **options, **meta).decode("utf-8"))
-        out = None
+        rendered = render_report(doc.transcript, fmt, **options, **meta)
+        sys.stdout.write(rendered.data.decode("utf-8"))
+        out, cleaned = None, rendered.cleaned
     else:
         out = Path(args.output) if args.output else args.input.with_suffix(f".{fmt}")
         if out.resolve() == args.input.resolve():
@@ -146,7 +147,12 @@ def _run(args: argparse.Namespace) -> int:
         if out.exists() and not args.overwrite:
             raise ValueError(f"{out} already exists; add --overwrite to replace it, or name "
                              "another file with -o.")
-        export(doc.transcript, out, fmt, **options, **meta)
+        cleaned = write_export(doc.transcript, out, fmt, **options, **meta).cleaned
+    for notice in doc.notices:
+        print(f"{args.input.name}: {notice}", file=sys.stderr)
+    if cleaned:
+        print(f"{cleaned} character(s) {fmt.upper()} cannot hold (control characters, blank "
+              "lines inside a subtitle, ...) were removed or replaced.", file=sys.stderr)
     if fmt in ("srt", "vtt"):
         names = fmt == "srt" and bool(args.speaker_names)
         _report(doc.transcript, options["preset"], names, args.check, out)

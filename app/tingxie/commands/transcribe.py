@@ -139,6 +139,9 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-chunk", type=_max_chunk, default=30.0,
                         help="longest chunk of audio given to the model, seconds "
                         "(default 30, at most 1200)")
+    parser.add_argument("--audio-track", type=_positive_int, default=None, metavar="N",
+                        help="which audio track of a file with several to transcribe, "
+                        "counting from 1 (default: the first)")
     parser.add_argument("--adapter", type=Path, default=None, metavar="DIR",
                         help="an adapter made by `tingxie adapt` for this model")
     align = parser.add_mutually_exclusive_group()
@@ -368,8 +371,13 @@ def transcribe_file(source: Path, spec, engines, args: argparse.Namespace,
     duration = 0.0
     with ctrl_c_cancels(cancel, sys.stderr):
         try:
-            audio = load(source, progress=lambda f: bar.show("decode", f, None), cancel=cancel)
+            audio = load(source, progress=lambda f: bar.show("decode", f, None), cancel=cancel,
+                         track=args.audio_track)
             duration = audio.duration
+            if audio.track_count > 1:
+                print(f"{source.name}: using audio track {audio.track} of {audio.track_count} "
+                      f"({'; '.join(audio.tracks)}); choose another with --audio-track N.",
+                      file=sys.stderr)
             for update in run_job(spec, audio.samples, cancel, engines=engines):
                 segments.extend(update.segments)
                 bar.show(update.stage, update.fraction, update.eta, duration)

@@ -1,8 +1,8 @@
 """Decode any common audio or video file to 16 kHz mono float32, the ASR models' input.
 
-PyAV demuxes and decodes the first audio track frame by frame; each batch of frames is
-downmixed to mono and fed to a streaming soxr resampler, so memory stays bounded by the
-16 kHz result whatever the original rate, channel count or file length.
+PyAV demuxes and decodes one audio track (the first unless told which) frame by frame;
+each batch of frames is downmixed to mono and fed to a streaming soxr resampler, so memory
+stays bounded by the 16 kHz result whatever the original rate, channel count or file length.
 
 Damage is reported with typed errors a user can act on. A file that ends early or has
 unreadable passages still yields what could be read (``DamagedAudioFile.partial``), so
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 import struct
 import time
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ import soundfile
 import soxr
 
 from tingxie.core.cancel import CancelToken, ProgressCallback
-from tingxie.core.errors import FileProblem
+from tingxie.core.errors import FileProblem, not_regular_problem
 
 #: The only sample rate silero-vad and the ASR models are fed here.
 SAMPLE_RATE = 16000
@@ -84,6 +85,15 @@ class NoAudioTrack(AudioError):
     """A video (or other media) file without any audio track."""
 
 
+class NoSuchAudioTrack(AudioError):
+    """The audio track asked for does not exist; ``tracks`` describes those that do."""
+
+    def __init__(self, path: str | Path, problem: str, hint: str = "",
+                 tracks: tuple[str, ...] = ()) -> None:
+        super().__init__(path, problem, hint)
+        self.tracks = tracks
+
+
 class DamagedAudioFile(AudioError):
     """Part of the file could be read; ``partial`` holds it, or is None if nothing could."""
 
@@ -137,6 +147,11 @@ class Audio:
     samples: np.ndarray
     info: AudioInfo
     sample_rate: int = SAMPLE_RATE
+    #: Which audio track was decoded, counting from 1, and how many the file has.
+    track: int = 1
+    track_count: int = 1
+    #: One line per audio track of the file ("1: eng, Commentary (aac, 2 ch)").
+    tracks: tuple[str, ...] = ()
 
     @property
     def duration(self) -> float:
@@ -147,15 +162,16 @@ class Audio:
 # --- public functions -----------------------------------------------------------------
 
 
-def probe(path: str | Path) -> AudioInfo:
-    """Describe the first audio track of ``path`` without decoding it.
+def probe(path: str | Path, *, track: int | None = None) -> AudioInfo:
+    """Describe an audio track of ``path`` (the first, or ``track`` counting from 1)
+    without decoding it.
 
     Raises the same :class:`AudioError` subclasses as :func:`load` for files that
-    cannot be opened or have no audio track.
+    cannot be opened or have no such audio track.
     """
     path = _checked_path(path)
     with _open(path) as container:
-        stream = _audio_stream(container, path)
+        stream = _audio_stream(container, path, track)
         return _info(path, container, stream, _declared_duration(path, container, stream))
 
 
@@ -164,8 +180,11 @@ def load(
     *,
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
+    track: int | None = None,
 ) -> Audio:
-    """Decode the first audio track of ``path`` to 16 kHz mono float32.
+    """Decode an audio track of ``path`` to 16 kHz mono float32: the first, or ``track``
+    counting from 1 as users do (``Audio.track_count`` and ``Audio.tracks`` say what else
+    the file holds, so a caller can tell the user which track was used).
 
     Works for wav, flac, ogg/opus, mp3, m4a/aac and the audio of mp4, mkv, mov and webm
     videos. ``progress`` receives the fraction of the declared duration decoded so far
@@ -173,12 +192,15 @@ def load(
     batch of frames and raises :class:`~tingxie.core.errors.Cancelled`.
 
     Raises :class:`AudioFileNotFound`, :class:`EmptyAudioFile`,
-    :class:`UnsupportedAudioFile`, :class:`NoAudioTrack`, :class:`TruncatedAudioFile` or
-    :class:`CorruptAudioFile`; the last two carry what could be decoded in ``.partial``.
+    :class:`UnsupportedAudioFile`, :class:`NoAudioTrack`, :class:`NoSuchAudioTrack`,
+    :class:`TruncatedAudioFile` or :class:`CorruptAudioFile`; the last two carry what could
+    be decoded in ``.partial``.
     """
     path = _checked_path(path)
     with _open(path) as container:
-        stream = _audio_stream(container, path)
+        stream = _audio_stream(container, path, track)
+        tracks = _track_descriptions(container)
+        number = list(container.streams.audio).index(stream) + 1
         declared = _declared_duration(path, container, stream)
         info = _info(path, container, stream, declared)
         trusted = _trusted_declared_duration(path, container, stream, declared)
@@ -198,7 +220,8 @@ def load(
             decoder.damage_at(decoder.seconds_in, None)
         samples = decoder.finish()
 
-    audio = Audio(samples, dataclasses.replace(info, duration=decoder.seconds_in))
+    audio = Audio(samples, dataclasses.replace(info, duration=decoder.seconds_in),
+                  track=number, track_count=len(tracks), tracks=tracks)
     _raise_if_damaged(path, audio, decoder, trusted)
     if progress is not None:
         progress(1.0)
@@ -416,13 +439,23 @@ def _mono(frame: av.AudioFrame) -> np.ndarray:
 
 def _checked_path(path: str | Path) -> Path:
     path = Path(path)
-    if not path.exists():
-        raise AudioFileNotFound(path, "does not exist.", "Check the name and the folder.")
-    if path.is_dir():
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise AudioFileNotFound(path, "does not exist.", "Check the name and the folder.") from None
+    except OSError as exc:
+        raise AudioError(path, f"could not be read ({exc.strerror or exc}).") from exc
+    problem = not_regular_problem(st.st_mode)
+    if problem == "is a folder":
         raise UnsupportedAudioFile(
             path, "is a folder, not an audio or video file.", "Choose a file inside it."
         )
-    if path.stat().st_size == 0:
+    if problem is not None:
+        # Never opened: a pipe would block and a device read forever.
+        raise UnsupportedAudioFile(
+            path, f"{problem}, not an audio or video file.", "Choose a recording saved on disk."
+        )
+    if st.st_size == 0:
         raise EmptyAudioFile(
             path, "is empty (0 bytes).", "It was probably not saved or copied completely."
         )
@@ -462,15 +495,57 @@ def _looks_like_media(path: Path) -> bool:
     return len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0
 
 
-def _audio_stream(container: av.container.InputContainer, path: Path) -> av.AudioStream:
-    if not container.streams.audio:
+#: FFmpeg demuxers that read files which are not media at all (text shown as "video").
+_NOT_MEDIA_FORMATS = ("tty", "txt")
+
+
+def _audio_stream(container: av.container.InputContainer, path: Path,
+                  track: int | None = None) -> av.AudioStream:
+    name = container.format.name
+    if name in _NOT_MEDIA_FORMATS or not container.streams:
+        raise UnsupportedAudioFile(
+            path,
+            "is not an audio or video file (it holds text or other data).",
+            "Choose a file such as wav, mp3, m4a, flac, ogg, opus, mp4, mkv, mov or webm.",
+        )
+    audio = container.streams.audio
+    if not audio:
+        if name.endswith("_pipe") or name == "image2":
+            raise UnsupportedAudioFile(path, "is an image, not an audio or video file.",
+                                       "Choose the recording itself.")
         kind = "video" if container.streams.video else "file"
         raise NoAudioTrack(
             path,
             f"has no audio track: this {kind} has no sound to transcribe.",
             "Choose the file with the sound, or export the video again with its audio.",
         )
-    return container.streams.audio[0]
+    if track is None:
+        return audio[0]
+    if isinstance(track, bool) or not isinstance(track, int) or not 1 <= track <= len(audio):
+        tracks = _track_descriptions(container)
+        raise NoSuchAudioTrack(
+            path,
+            f"has no audio track {track}: it has {len(audio)} "
+            f"({'; '.join(tracks)}).",
+            f"Choose a track from 1 to {len(audio)}.",
+            tracks=tracks,
+        )
+    return audio[track - 1]
+
+
+def _track_descriptions(container: av.container.InputContainer) -> tuple[str, ...]:
+    """One line per audio track: its number from 1, language and title when the file
+    names them, codec and channels."""
+    out = []
+    for n, stream in enumerate(container.streams.audio, 1):
+        meta = stream.metadata or {}
+        named = [v for v in (meta.get("language"), meta.get("title"), meta.get("handler_name"))
+                 if v and v not in ("und", "SoundHandler")]
+        ctx = stream.codec_context
+        channels = ctx.layout.nb_channels if ctx.layout else 0
+        label = ", ".join(dict.fromkeys(named))
+        out.append(f"{n}: {label + ' ' if label else ''}({ctx.name}, {channels} ch)")
+    return tuple(out)
 
 
 def _info(

@@ -3,14 +3,22 @@ plain text, Word (python-docx) and JSON.
 
 :func:`render` returns a format's bytes (for the window's preview or a pipe); :func:`export`
 writes them atomically. docs/export-formats.md describes what each format holds.
+
+Text is cleaned of what a format cannot hold before it is written (control characters,
+characters XML forbids in DOCX, lone surrogates), and in SRT and WebVTT text never creates
+structure: blank lines inside a cue are collapsed and SRT's "-->" is broken, so a segment
+holding a cue number and a timing line stays inside its own cue.
+:func:`render_report` and :func:`write_export` also say how many characters were changed.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import io
 import json
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +44,90 @@ Timestamps = str | float | None
 
 class ExportFailed(FileProblem):
     """An export could not be written."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A format's bytes and how many characters of the text had to be changed for it."""
+
+    data: bytes
+    #: Characters removed or replaced because the format cannot hold them (or they would
+    #: have created structure, such as an extra subtitle).
+    cleaned: int = 0
+
+
+@dataclass(frozen=True)
+class Exported:
+    """Where an export went and how many characters were changed (see :class:`Rendered`)."""
+
+    path: Path
+    cleaned: int = 0
+
+    def notice(self) -> str | None:
+        """A line for the user when characters were changed, else ``None``."""
+        if not self.cleaned:
+            return None
+        return (f"{self.cleaned} character(s) the {self.path.suffix.lstrip('.').upper()} "
+                "format cannot hold (control characters, blank lines inside a subtitle, …) "
+                "were removed or replaced.")
+
+
+# -- cleaning ------------------------------------------------------------------------------
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: C0 controls but tab and newline, DEL, C1 controls, and the non-characters XML forbids.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_BLANK_LINES = re.compile(r"\n(?:[ \t]*\n)+")
+
+
+def clean_for(text: str, fmt: str) -> tuple[str, int]:
+    """``text`` as format ``fmt`` can hold it, and how many characters were changed."""
+    n = 0
+    text, k = _SURROGATE.subn("\ufffd", text)
+    n += k
+    if fmt == "json":  # JSON escapes every other character
+        return text, n
+    text, k = re.subn(r"\r\n?", "\n", text)
+    n += k
+    text, k = _CONTROL.subn("", text)
+    n += k
+    if fmt in ("srt", "vtt"):
+        before = len(text)
+        text = _BLANK_LINES.sub("\n", text)
+        n += before - len(text)
+        if fmt == "srt":  # a line holding "-->" reads as a timing line
+            text, k = re.subn("-->", "->", text)
+            n += k
+    return text, n
+
+
+def _cleaned(transcript: Transcript, fmt: str) -> tuple[Transcript, int]:
+    """A copy of ``transcript`` with every text, word and speaker name cleaned for ``fmt``."""
+    total = 0
+
+    def clean(text: str) -> str:
+        nonlocal total
+        text, n = clean_for(text, fmt)
+        total += n
+        return text
+
+    t = copy.copy(transcript)
+    t.segments = []
+    for seg in transcript.segments:
+        c = copy.copy(seg)
+        c.text = clean(seg.text)
+        c.words = [copy.copy(w) for w in seg.words]
+        for w in c.words:
+            w.text = clean(w.text)
+        if c.speaker is not None:
+            c.speaker = clean(c.speaker)
+        t.segments.append(c)
+    t.speakers = [copy.copy(spk) for spk in transcript.speakers]
+    for spk in t.speakers:
+        spk.id, spk.name = clean(spk.id), clean(spk.name)
+    if t.language is not None:
+        t.language = clean(t.language)
+    return t, total
 
 
 def _ms(seconds: float) -> int:
@@ -305,13 +397,20 @@ def format_for(path: str | Path, fmt: str | None = None) -> str:
     return name
 
 
-def render(transcript: Transcript, fmt: str, *, preset: Preset | str | None = None,
-           speaker_names: bool | None = None, karaoke: bool = True,
-           timestamps: Timestamps = None, title: str | None = None,
-           source: str | Path | None = None, model: str | None = None,
-           transcription_options: dict[str, Any] | None = None,
-           date: _dt.date | str | None = None) -> bytes:
-    """The bytes of ``transcript`` in format ``fmt`` (one of :data:`FORMATS`).
+def render(transcript: Transcript, fmt: str, **options: Any) -> bytes:
+    """The bytes of ``transcript`` in format ``fmt`` (one of :data:`FORMATS`); ``options``
+    are :func:`render_report`'s."""
+    return render_report(transcript, fmt, **options).data
+
+
+def render_report(transcript: Transcript, fmt: str, *, preset: Preset | str | None = None,
+                  speaker_names: bool | None = None, karaoke: bool = True,
+                  timestamps: Timestamps = None, title: str | None = None,
+                  source: str | Path | None = None, model: str | None = None,
+                  transcription_options: dict[str, Any] | None = None,
+                  date: _dt.date | str | None = None) -> Rendered:
+    """``transcript`` in format ``fmt`` (one of :data:`FORMATS`), with the number of
+    characters cleaned out of its text (see the module's description).
 
     Options that do not apply to a format are ignored. ``speaker_names=None`` takes the
     format's default: off for SRT (names take room on screen), on for the others.
@@ -320,30 +419,44 @@ def render(transcript: Transcript, fmt: str, *, preset: Preset | str | None = No
     """
     fmt = format_for("", fmt)
     names = (fmt != "srt") if speaker_names is None else speaker_names
+    transcript, cleaned = _cleaned(transcript, fmt)
     if fmt == "srt":
-        return to_srt(transcript, preset=preset, speaker_names=names).encode("utf-8")
-    if fmt == "vtt":
-        return to_vtt(transcript, preset=preset, speaker_names=names,
+        data = to_srt(transcript, preset=preset, speaker_names=names).encode("utf-8")
+    elif fmt == "vtt":
+        data = to_vtt(transcript, preset=preset, speaker_names=names,
                       karaoke=karaoke).encode("utf-8")
-    if fmt == "txt":
-        return to_txt(transcript, speaker_names=names, timestamps=timestamps).encode("utf-8")
-    if fmt == "docx":
-        return to_docx(transcript, title=title, source=source, date=date, speaker_names=names,
+    elif fmt == "txt":
+        data = to_txt(transcript, speaker_names=names, timestamps=timestamps).encode("utf-8")
+    elif fmt == "docx":
+        if title is not None:
+            title, n = clean_for(title, fmt)
+            cleaned += n
+        if source is not None:
+            source, n = clean_for(str(source), fmt)
+            cleaned += n
+        data = to_docx(transcript, title=title, source=source, date=date, speaker_names=names,
                        timestamps="turn" if timestamps is None else timestamps)
-    return to_json(transcript, source=source, model=model,
-                   options=transcription_options).encode("utf-8")
+    else:
+        if isinstance(source, str):
+            source, n = clean_for(source, fmt)
+            cleaned += n
+        data = to_json(transcript, source=source, model=model,
+                       options=transcription_options).encode("utf-8")
+    return Rendered(data, cleaned)
+
+
+def write_export(transcript: Transcript, path: str | Path, fmt: str | None = None,
+                 **options: Any) -> Exported:
+    """Write ``transcript`` to ``path`` in ``fmt`` (default: by the extension), atomically;
+    ``options`` are :func:`render_report`'s. A failed write raises :class:`ExportFailed`
+    and leaves any old file as it was."""
+    path = Path(path)
+    rendered = render_report(transcript, format_for(path, fmt), **options)
+    write_atomic(path, rendered.data, ExportFailed)
+    return Exported(path, rendered.cleaned)
 
 
 def export(transcript: Transcript, path: str | Path, fmt: str | None = None,
            **options: Any) -> Path:
-    """Write ``transcript`` to ``path`` in ``fmt`` (default: by the extension), atomically;
-    ``options`` are :func:`render`'s. Returns the path. A failed write raises a
-    :class:`~tingxie.core.errors.FileProblem` and leaves any old file as it was."""
-    path = Path(path)
-    data = render(transcript, format_for(path, fmt), **options)
-    try:
-        write_atomic(path, data)
-    except OSError as exc:  # the temporary file could not even be created
-        raise ExportFailed(path, f"could not be written ({exc.strerror or exc}).",
-                           "Check that the folder exists and can be written to.") from exc
-    return path
+    """Write ``transcript`` to ``path`` as :func:`write_export` does; returns the path."""
+    return write_export(transcript, path, fmt, **options).path

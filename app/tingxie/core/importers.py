@@ -8,6 +8,7 @@ half-imported. docs/export-formats.md describes what is kept.
 
 from __future__ import annotations
 
+import codecs
 import html
 import json
 import re
@@ -25,6 +26,9 @@ from tingxie.core.transcript import (
     Transcript,
     Word,
     check_document,
+    check_value,
+    clean_strings,
+    parse_json,
     require_field,
 )
 
@@ -59,6 +63,10 @@ class Imported:
     source: str | None = None
     model: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
+    #: The text encoding the file was read in ("utf-8", "gb18030", "cp1252", ...).
+    encoding: str = "utf-8"
+    #: What the import changed or noticed, for the user (e.g. invalid characters replaced).
+    notices: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -74,19 +82,60 @@ class _Cue:
 # -- reading text ---------------------------------------------------------------------------
 
 
-def _read_text(path: Path) -> str:
-    raw = read_bytes(path, ImportFailed)
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encodings: tuple[str, ...] = ("utf-16",)
-    else:
-        encodings = ("utf-8-sig", "gb18030")  # Chinese subtitles are often still GB-encoded
-    for encoding in encodings:
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"))
+#: When the detector finds several encodings that read a file equally well, the first of
+#: these wins: Chinese subtitles are often still GB-encoded, Western ones Windows-1252.
+_PREFERRED = ("gb18030", "cp1252", "cp932", "big5", "cp949")
+
+
+def _detect(raw: bytes) -> str | None:
+    """The encoding charset-normalizer finds most plausible for non-UTF-8 bytes."""
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(raw))
+    if not matches:
+        return None
+    best = min(m.chaos for m in matches)
+    tied = [m for m in matches if m.chaos <= best + 0.01]
+    for name in _PREFERRED:
+        for m in tied:
+            if name in m.could_be_from_charset:
+                return name
+    return min(matches, key=lambda m: m.chaos).encoding
+
+
+def _read_text(path: Path) -> tuple[str, str]:
+    """The file's text and the encoding it was read in: a BOM's, else UTF-8, else the one
+    charset-normalizer detects."""
+    raw = read_bytes(path, ImportFailed, "subtitle or transcript file")
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(encoding), encoding.removesuffix("-sig")
+            except UnicodeDecodeError as exc:
+                raise MalformedFile(path, f"starts like {encoding} text but is not valid "
+                                    f"{encoding} (byte {exc.start}).",
+                                    "Save it as UTF-8 and import it again.") from exc
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    encoding = _detect(raw)
+    if encoding is not None:
         try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+            return raw.decode(encoding), encoding
+        except (UnicodeDecodeError, LookupError):
+            pass
     raise MalformedFile(path, "is not a text file in a known encoding.",
                         "Save it as UTF-8 and import it again.")
+
+
+def _lines(text: str) -> list[str]:
+    # Only real line ends: str.splitlines() also splits at form feeds, U+0085 and U+2028,
+    # which would put every later line number off.
+    return re.split(r"\r\n|\r|\n", text)
 
 
 # -- SRT and WebVTT -------------------------------------------------------------------------
@@ -96,11 +145,12 @@ _SRT_TIMING = re.compile(rf"^\s*{_SRT_TIME}\s*-->\s*{_SRT_TIME}(\s.*)?$")
 _VTT_TIME = r"(?:(\d{1,3}):)?(\d{2}):(\d{2})\.(\d{3})"
 _VTT_TIMING = re.compile(rf"^\s*{_VTT_TIME}[ \t]+-->[ \t]+{_VTT_TIME}([ \t].*)?$")
 _VTT_TIMESTAMP = re.compile(rf"<{_VTT_TIME}>")
-_VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:[ \t]+([^>]*))?>")
-_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+# A tag never holds "<": a scan stops at the next one, so "<i <i <i ..." stays linear.
+_VOICE = re.compile(r"<v(?:\.[^\s<>]*)?(?:[ \t]+([^<>]*))?>")
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 #: The formatting SRT players know (<i>, <b>, <u>, <s>, <font ...>) and ASS override blocks
 #: such as {\an8}; any other "<...>" in an SRT is text.
-_SRT_TAG = re.compile(r"</?(?:[ibus]|font)(?:\s[^>]*)?>|\{\\[^}]*\}", re.IGNORECASE)
+_SRT_TAG = re.compile(r"</?(?:[ibus]|font)(?:\s[^<>]*)?>|\{\\[^{}]*\}", re.IGNORECASE)
 
 
 def _ms(path: Path, line: int, groups: tuple[str | None, ...]) -> int:
@@ -113,10 +163,16 @@ def _ms(path: Path, line: int, groups: tuple[str | None, ...]) -> int:
 
 
 def _join_lines(lines: list[str]) -> str:
-    text = ""
+    """Lines joined as :func:`join_texts` would, in linear time."""
+    pieces: list[str] = []
     for line in lines:
-        text = join_texts(text, line.strip())
-    return text
+        line = line.strip()
+        if not line:
+            continue
+        if pieces and not (is_cjk(pieces[-1][-1]) or is_cjk(line[0])):
+            pieces.append(" ")
+        pieces.append(line)
+    return "".join(pieces)
 
 
 def _blocks(lines: list[str]) -> list[tuple[int, list[str]]]:
@@ -147,7 +203,7 @@ def _timed(path: Path, number: int, timing: re.Match, groups: int) -> tuple[int,
 
 def _parse_srt(path: Path, text: str) -> list[_Cue]:
     cues = []
-    for first, block in _blocks(text.splitlines()):
+    for first, block in _blocks(_lines(text)):
         k = 0
         if block[0].strip().isdigit() and len(block) > 1:
             k = 1  # the subtitle number
@@ -185,11 +241,11 @@ def _vtt_text(path: Path, number: int, lines: list[str], start: int,
                 t1 = min(max(bounds[k + 1], t0), end)
                 words.append(Word(" ".join(word.split()), t0 / 1000, t1 / 1000))
     clean = html.unescape(_TAG.sub("", "".join(texts)))
-    return _join_lines(clean.split("\n")), speaker, words
+    return _join_lines(_lines(clean)), speaker, words
 
 
 def _parse_vtt(path: Path, text: str) -> list[_Cue]:
-    lines = text.splitlines()
+    lines = _lines(text)
     if not lines or not re.match(r"^WEBVTT([ \t].*)?$", lines[0]):
         raise MalformedFile(path, "a WebVTT file must start with “WEBVTT”.", line=1)
     blocks = _blocks(lines)
@@ -265,20 +321,27 @@ def _check_transcript(d: Any, where: str, path: Path) -> None:
 
 def _import_json(path: Path, text: str) -> Imported:
     try:
-        doc = json.loads(text)
+        doc = parse_json(text)
     except json.JSONDecodeError as exc:
         raise MalformedFile(path, f"invalid JSON at column {exc.colno} ({exc.msg}).",
                             line=exc.lineno) from exc
     except RecursionError as exc:
         raise MalformedFile(path, "its JSON is nested too deeply.") from exc
+    except ValueError as exc:  # a number JSON allows but Python will not parse
+        raise MalformedFile(path, f"invalid JSON ({exc}).") from exc
     if isinstance(doc, dict) and doc.get("format") == projects.FORMAT_NAME:
         try:
             project = projects.from_dict(doc, path)
         except projects.ProjectError as exc:
             raise MalformedFile(path, exc.problem, exc.hint) from exc
+        model = project.options.get("model")
         return Imported(project.transcript,
                         None if project.audio_path is None else str(project.audio_path),
-                        project.options.get("model"), dict(project.options))
+                        model if isinstance(model, str) else None, dict(project.options),
+                        notices=list(project.notices))
+    doc, replaced = clean_strings(doc)
+    notices = ([f"{replaced} invalid character(s) (lone UTF-16 surrogates) were replaced "
+                "by “\ufffd”."] if replaced else [])
     where, body, meta = "", doc, {}
     if isinstance(doc, dict) and doc.get("format") == TRANSCRIPT_FORMAT:
         version = _field(doc, "schema_version", int, "", path)
@@ -293,12 +356,16 @@ def _import_json(path: Path, text: str) -> Imported:
     _check_transcript(body, where, path)
     try:
         transcript = Transcript.from_dict(body)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
         raise MalformedFile(path, f"has an invalid transcript ({exc}).") from exc
     options, source, model = meta.get("options"), meta.get("source"), meta.get("model")
+    options = dict(options) if isinstance(options, dict) else {}
+    try:
+        check_value(options, "options")
+    except ValueError as exc:
+        raise MalformedFile(path, f"is not a valid transcript: {exc}.") from exc
     return Imported(transcript, source if isinstance(source, str) else None,
-                    model if isinstance(model, str) else None,
-                    dict(options) if isinstance(options, dict) else {})
+                    model if isinstance(model, str) else None, options, notices=notices)
 
 
 # -- entry points ---------------------------------------------------------------------------
@@ -313,13 +380,16 @@ def import_document(path: str | Path) -> Imported:
     if suffix not in IMPORT_SUFFIXES:
         raise UnsupportedFile(path, "is not a file Tingxie imports.",
                               f"Import one of: {', '.join(IMPORT_SUFFIXES)}.")
-    text = _read_text(path)
+    text, encoding = _read_text(path)
     if suffix in (".json", projects.SUFFIX):
-        return _import_json(path, text)
+        imported = _import_json(path, text)
+        imported.encoding = encoding
+        return imported
     if not text.strip():
         raise MalformedFile(path, "is empty.")
     cues = _parse_srt(path, text) if suffix == ".srt" else _parse_vtt(path, text)
-    return Imported(_from_cues(cues), source=None)
+    notices = [] if encoding == "utf-8" else [f"Read as {encoding} text."]
+    return Imported(_from_cues(cues), source=None, encoding=encoding, notices=notices)
 
 
 def import_transcript(path: str | Path) -> Transcript:

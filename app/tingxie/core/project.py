@@ -2,8 +2,10 @@
 
 The format is JSON with a schema version; docs/project-format.md documents it. Saves are
 atomic (a temporary file beside the target, fsync, rename), so a crash or a full disk never
-leaves a half-written project. Autosaves go to a recovery file beside the project; opening a
-project whose recovery file is newer offers the recovered version.
+leaves a half-written project. Autosaves go to a recovery file beside the project (or, for
+a recording never saved as a project, beside the recording under its full name); a recovery
+file names the project and the audio it belongs to and is only offered for those. A damaged
+recovery file is set aside under a ``.damaged-`` name, never deleted, and the project opens.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ import errno
 import hashlib
 import json
 import os
-import tempfile
+import re
+import secrets
+import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +26,15 @@ from typing import Any
 
 from tingxie import __version__
 from tingxie.core.errors import FileProblem, read_bytes
-from tingxie.core.transcript import ALIGNED, Transcript, check_document, require_field
+from tingxie.core.transcript import (
+    ALIGNED,
+    Transcript,
+    check_document,
+    check_value,
+    clean_strings,
+    parse_json,
+    require_field,
+)
 
 #: 2: each word carries ``timing`` (aligned / estimated / stale). Version 1 files still open.
 SCHEMA_VERSION = 2
@@ -31,6 +43,9 @@ RECOVERY_SUFFIX = ".recovery"
 FORMAT_NAME = "tingxie-project"
 #: Bytes read from each of the start, middle and end of the audio for its fingerprint.
 FINGERPRINT_BLOCK = 1 << 20
+#: A temporary file :func:`write_atomic` left behind (killed mid-save) is removed by a later
+#: save once it is this old (seconds): younger ones may belong to a save still running.
+STALE_TEMP_S = 60.0
 
 
 class ProjectError(FileProblem):
@@ -43,6 +58,19 @@ class ProjectFormatError(ProjectError):
 
 class ProjectVersionError(ProjectError):
     """The file was written by a newer Tingxie with a schema this one does not know."""
+
+
+class DamagedRecovery(ProjectFormatError):
+    """A recovery file could not be read; it was set aside (``kept_as``), never deleted."""
+
+    def __init__(self, path: str | Path, problem: str, hint: str = "",
+                 kept_as: Path | None = None) -> None:
+        super().__init__(path, problem, hint)
+        self.kept_as = kept_as
+
+
+class RecoveryMismatch(ProjectError):
+    """A recovery file belongs to another project or recording, so it is not offered."""
 
 
 @dataclass
@@ -63,6 +91,8 @@ class Project:
     view: dict[str, Any] = field(default_factory=dict)
     created: float = field(default_factory=time.time)
     modified: float = field(default_factory=time.time)
+    #: What loading changed or noticed (not saved): e.g. invalid characters replaced.
+    notices: list[str] = field(default_factory=list, compare=False)
 
     def to_dict(self, project_path: Path | None = None) -> dict[str, Any]:
         """The project as the JSON document the file holds."""
@@ -115,36 +145,72 @@ def attach_audio(project: Project, audio_path: str | Path) -> None:
 
 # -- saving ------------------------------------------------------------------------------
 
-def write_atomic(path: str | Path, data: bytes) -> None:
+def _temp_pattern(name: str) -> re.Pattern[str]:
+    # ".NAME.XXXXXXXX.tmp": what write_atomic (and tempfile.mkstemp before it) creates.
+    return re.compile(rf"\.{re.escape(name)}\.[A-Za-z0-9_]{{8}}\.tmp")
+
+
+def _remove_stale_temps(folder: Path, name: str) -> None:
+    """Remove temporary files a killed save of ``name`` left in ``folder``."""
+    pattern = _temp_pattern(name)
+    now = time.time()
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if not pattern.fullmatch(entry.name):
+                continue
+            with contextlib.suppress(OSError):
+                st = entry.stat(follow_symlinks=False)
+                if stat.S_ISREG(st.st_mode) and now - st.st_mtime > STALE_TEMP_S:
+                    os.unlink(entry.path)
+
+
+def write_atomic(path: str | Path, data: bytes,
+                 error: type[FileProblem] | None = None) -> None:
     """Write ``data`` to ``path`` so that it holds either the old or the new bytes, never a mix.
 
-    A full disk or any other OS error raises :class:`ProjectError` and leaves the old file.
+    A symbolic link is written through (its target is updated, the link stays); an existing
+    file keeps its permissions, a new one gets the usual ones (``0666`` less the umask).
+    Temporary files an earlier, killed save left beside the target are removed.
+    A full disk or any other OS error raises ``error`` (default :class:`ProjectError`) and
+    leaves the old file.
     """
     path = Path(path)
+    error = error or ProjectError
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
     tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
+        except FileNotFoundError:
+            mode = None
+        _remove_stale_temps(target.parent, target.name)
+        tmp = target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"
+        # Created with 0666: the kernel applies the umask, as for any new file.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                     0o666)
         with os.fdopen(fd, "wb") as f:
+            if mode is not None and hasattr(os, "fchmod"):
+                os.fchmod(f.fileno(), mode)
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except OSError as exc:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
-        if exc.errno == errno.ENOENT and not path.parent.is_dir():
-            raise ProjectError(path, "could not be saved: its folder does not exist.",
-                               "Check that the folder exists and can be written to.") from exc
+        if exc.errno == errno.ENOENT and not target.parent.is_dir():
+            raise error(path, "could not be saved: its folder does not exist.",
+                        "Check that the folder exists and can be written to.") from exc
         if exc.errno == errno.ENOSPC:
-            raise ProjectError(path, "could not be saved: the disk is full.",
-                               "Free some space or save somewhere else; "
-                               "the previous version is unchanged.") from exc
-        raise ProjectError(path, f"could not be saved ({exc.strerror or exc}).",
-                           "The previous version is unchanged.") from exc
+            raise error(path, "could not be saved: the disk is full.",
+                        "Free some space or save somewhere else; "
+                        "the previous version is unchanged.") from exc
+        raise error(path, f"could not be saved ({exc.strerror or exc}).",
+                    "The previous version is unchanged.") from exc
     if hasattr(os, "O_DIRECTORY"):  # make the rename itself durable
         with contextlib.suppress(OSError):
-            dir_fd = os.open(path.parent, os.O_DIRECTORY)
+            dir_fd = os.open(target.parent, os.O_DIRECTORY)
             try:
                 os.fsync(dir_fd)
             finally:
@@ -178,22 +244,32 @@ def freeze(project: Project) -> Project:
                    created=project.created, modified=project.modified)
 
 
-def _encode(doc: dict[str, Any]) -> bytes:
-    return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
+def encode(doc: dict[str, Any], path: Path) -> bytes:
+    """A project document as the UTF-8 JSON a file holds; :class:`ProjectError` (naming
+    ``path``) for what JSON cannot hold (NaN, infinity) instead of writing invalid JSON."""
+    try:
+        return json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False).encode("utf-8")
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise ProjectError(path, f"could not be saved: it holds a value JSON cannot store "
+                           f"({exc}).", "The previous version is unchanged.") from exc
 
 
 def write_document(doc: dict[str, Any], path: str | Path) -> None:
     """Save a :func:`snapshot` atomically and remove the now-stale recovery file."""
     path = Path(path)
-    write_atomic(path, _encode(doc))
+    write_atomic(path, encode(doc, path))
     with contextlib.suppress(FileNotFoundError):
         recovery_path(path).unlink()
 
 
 def write_recovery(doc: dict[str, Any], path: str | Path) -> Path:
-    """Write a :func:`snapshot` to the recovery file of the project at ``path``."""
+    """Write a :func:`snapshot` to the recovery file of the project at ``path``, recording
+    which project (its file name) and audio (its fingerprint) it belongs to."""
     target = recovery_path(path)
-    write_atomic(target, _encode(doc))
+    audio = doc.get("audio") or {}
+    doc = {**doc, "recovery_of": {"project": Path(path).name,
+                                  "audio_fingerprint": audio.get("fingerprint")}}
+    write_atomic(target, encode(doc, target))
     return target
 
 
@@ -208,6 +284,14 @@ def recovery_path(path: str | Path) -> Path:
     return path.with_name(path.name + RECOVERY_SUFFIX)
 
 
+def recording_project_path(audio_path: str | Path) -> Path:
+    """The name that stands for a recording never saved as a project, for its recovery file:
+    ``interview.wav`` gives ``interview.wav.tingxie`` (so ``interview.wav.tingxie.recovery``),
+    which two recordings with the same stem never share. Nothing is saved under it."""
+    audio_path = Path(audio_path)
+    return audio_path.with_name(audio_path.name + SUFFIX)
+
+
 def autosave(project: Project, path: str | Path) -> Path:
     """Write the project to its recovery file (atomically); returns the recovery file's path.
 
@@ -216,10 +300,22 @@ def autosave(project: Project, path: str | Path) -> Path:
     return write_recovery(snapshot(project, path), path)
 
 
-def discard_recovery(path: str | Path) -> None:
-    """Remove the recovery file of a project, if there is one."""
-    with contextlib.suppress(FileNotFoundError):
-        recovery_path(path).unlink()
+def discard_recovery(path: str | Path, *, for_audio: str | None = None) -> bool:
+    """Remove the recovery file of a project, if there is one; True if it was removed.
+
+    With ``for_audio`` (a fingerprint), only a recovery file of that audio is removed: one
+    left by another recording, or one that cannot be read, stays."""
+    rec = recovery_path(path)
+    if for_audio is not None:
+        try:
+            read_recovery(path, for_audio=for_audio, set_aside=False)
+        except ProjectError:
+            return False
+    try:
+        rec.unlink()
+    except OSError:
+        return False
+    return True
 
 
 # -- loading -----------------------------------------------------------------------------
@@ -261,7 +357,9 @@ def migrate(doc: dict[str, Any], version: int) -> dict[str, Any]:
 
 def from_dict(doc: Any, path: Path) -> Project:
     """A project from its JSON document; ``path`` is where it was read (for messages and for
-    resolving a relative audio path). Raises :class:`ProjectError` subclasses."""
+    resolving a relative audio path). Raises :class:`ProjectError` subclasses. What it
+    returns can be edited, exported and saved again: lone surrogates in strings are replaced
+    by U+FFFD (said in ``notices``), anything else that could not be saved is refused."""
     if not isinstance(doc, dict) or doc.get("format") != FORMAT_NAME:
         raise ProjectFormatError(path, "is not a Tingxie project file.",
                                  "Open the audio file itself, or a .tingxie project.")
@@ -273,6 +371,7 @@ def from_dict(doc: Any, path: Path) -> Project:
     if version < 1:
         raise ProjectFormatError(path, f"has an invalid project format version ({version}).")
     doc = migrate(doc, version)
+    doc, replaced = clean_strings(doc)
     transcript_doc = _require(doc, "transcript", dict, "", path)
     try:
         check_document(transcript_doc, "transcript.")
@@ -281,7 +380,7 @@ def from_dict(doc: Any, path: Path) -> Project:
                                  "The file may be damaged.") from exc
     try:
         transcript = Transcript.from_dict(transcript_doc)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
         raise ProjectFormatError(path, f"has an invalid transcript ({exc}).",
                                  "The file may be damaged.") from exc
     project = Project(transcript=transcript)
@@ -292,29 +391,45 @@ def from_dict(doc: Any, path: Path) -> Project:
         if not audio_path.is_absolute():
             audio_path = path.parent / audio_path
         project.audio_path = audio_path
-        project.audio_fingerprint = audio.get("fingerprint")
-        project.audio_size = audio.get("size")
+        project.audio_fingerprint = _require_optional(audio, "fingerprint", str, "audio.", path)
+        project.audio_size = _require_optional(audio, "size", int, "audio.", path)
     for key in ("options", "view"):
         value = doc.get(key) or {}
         if not isinstance(value, dict):
             raise ProjectFormatError(path, f"is not a valid project: “{key}” must be an object.")
+        try:
+            check_value(value, key)
+        except ValueError as exc:
+            raise ProjectFormatError(path, f"is not a valid project: {exc}.",
+                                     "The file may be damaged.") from exc
         setattr(project, key, value)
     for key in ("created", "modified"):
-        if isinstance(doc.get(key), (int, float)):
-            setattr(project, key, float(doc[key]))
+        value = _require_optional(doc, key, (int, float), "", path)
+        if value is not None:
+            setattr(project, key, float(value))
+    if replaced:
+        project.notices.append(f"{replaced} invalid character(s) (lone UTF-16 surrogates) "
+                               "were replaced by “\ufffd”.")
     return project
 
 
-def load(path: str | Path) -> Project:
-    """Read a project file. Raises :class:`ProjectError` (never anything else for bad input)
-    and never changes the file."""
-    path = Path(path)
-    raw = read_bytes(path, ProjectError, "project file")
+def _require_optional(d: Any, key: str, kind: type | tuple[type, ...], where: str,
+                      path: Path) -> Any:
+    try:
+        return require_field(d, key, kind, where, optional=True)
+    except ValueError as exc:
+        raise ProjectFormatError(path, f"is not a valid project: {exc}.",
+                                 "The file may be damaged.") from exc
+
+
+def _read_document(path: Path, what: str = "project file") -> Any:
+    """The JSON document in a project or recovery file; :class:`ProjectError` otherwise."""
+    raw = read_bytes(path, ProjectFormatError, what)
     if not raw.strip():
         raise ProjectFormatError(path, "is empty.", "It may have been cut off while saving; "
                                  "look for a .recovery file beside it.")
     try:
-        doc = json.loads(raw.decode("utf-8"))
+        return parse_json(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise ProjectFormatError(path, "is not a text file, so not a Tingxie project.") from exc
     except json.JSONDecodeError as exc:
@@ -322,7 +437,68 @@ def load(path: str | Path) -> Project:
                                  f"column {exc.colno} ({exc.msg}).") from exc
     except RecursionError as exc:
         raise ProjectFormatError(path, "is damaged: its JSON is nested too deeply.") from exc
-    return from_dict(doc, path)
+    except ValueError as exc:  # a number JSON allows but Python will not parse
+        raise ProjectFormatError(path, f"is damaged: {exc}.") from exc
+
+
+def load(path: str | Path) -> Project:
+    """Read a project file. Raises :class:`ProjectError` (never anything else for bad input)
+    and never changes the file."""
+    path = Path(path)
+    return from_dict(_read_document(path), path)
+
+
+def _set_aside(rec: Path) -> Path | None:
+    """Rename a damaged recovery file to ``NAME.damaged-YYYYmmdd-HHMMSS`` (never deleting
+    it); the new path, or ``None`` if it could not be renamed."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for n in range(100):
+        aside = rec.with_name(f"{rec.name}.damaged-{stamp}" + (f"-{n}" if n else ""))
+        if os.path.lexists(aside):
+            continue
+        try:
+            os.rename(rec, aside)
+        except OSError:
+            return None
+        return aside
+    return None
+
+
+def read_recovery(path: str | Path, *, for_project: str | Path | None = None,
+                  for_audio: str | None = None, set_aside: bool = True) -> Project:
+    """The project autosaved in the recovery file of the project at ``path``
+    (:func:`recovery_path`); the one reader of recovery files.
+
+    ``for_project`` (a project path) and ``for_audio`` (an audio fingerprint) say what the
+    caller is about to restore; a recovery file written for another project or recording
+    raises :class:`RecoveryMismatch` and is left alone. A damaged one raises
+    :class:`DamagedRecovery` after being renamed aside (with ``set_aside``), so that it
+    never again stands in the way; it is never deleted.
+    """
+    path = Path(path)
+    rec = recovery_path(path)
+    try:
+        doc = _read_document(rec, "recovery file")
+        project = from_dict(doc, path)
+    except ProjectError as exc:
+        if not os.path.lexists(rec):
+            raise
+        kept = _set_aside(rec) if set_aside else None
+        where = (f" It was kept as {kept.name}." if kept is not None
+                 else " It could not be renamed and was left as it is." if set_aside else "")
+        raise DamagedRecovery(rec, f"the autosaved changes could not be read: {exc.problem}"
+                              f"{where}", "The project itself is unchanged.",
+                              kept_as=kept) from exc
+    tie = doc.get("recovery_of")
+    tie = tie if isinstance(tie, dict) else {}
+    name = tie.get("project")
+    if for_project is not None and isinstance(name, str) and name != Path(for_project).name:
+        raise RecoveryMismatch(rec, f"was autosaved for {name}, not for "
+                               f"{Path(for_project).name}.")
+    recorded = tie.get("audio_fingerprint") or project.audio_fingerprint
+    if for_audio is not None and isinstance(recorded, str) and recorded != for_audio:
+        raise RecoveryMismatch(rec, "was autosaved for another recording.")
+    return project
 
 
 @dataclass
@@ -333,22 +509,35 @@ class OpenedProject:
     project: Project
     recovered: Project | None = None
     recovery_path: Path | None = None
+    #: Why an autosaved version could not be offered (a damaged recovery file, now set
+    #: aside), for the window to show; ``None`` when nothing was wrong.
+    recovery_problem: str | None = None
 
 
 def open_project(path: str | Path) -> OpenedProject:
     """Load a project and, if its recovery file is newer and readable, the recovered version too.
 
     The caller asks the user which to keep: :func:`save` the recovered one to adopt it, or
-    :func:`discard_recovery` to drop it.
+    :func:`discard_recovery` to drop it. A damaged recovery file never stops the project
+    opening: it is set aside and said in ``recovery_problem``; one written for another
+    project or recording is not offered.
     """
     path = Path(path)
     opened = OpenedProject(path, load(path))
     rec = recovery_path(path)
-    if rec.exists() and rec.stat().st_mtime >= path.stat().st_mtime:
-        with contextlib.suppress(ProjectError):
-            # An unreadable recovery file is no worse than none.
-            opened.recovered = from_dict(json.loads(rec.read_text("utf-8")), path)
+    try:
+        newer = os.lstat(rec).st_mtime >= os.stat(path).st_mtime
+    except OSError:
+        return opened
+    if newer:
+        try:
+            opened.recovered = read_recovery(path, for_project=path,
+                                             for_audio=opened.project.audio_fingerprint)
             opened.recovery_path = rec
+        except RecoveryMismatch:
+            pass
+        except ProjectError as exc:
+            opened.recovery_problem = str(exc)
     return opened
 
 

@@ -8,7 +8,9 @@ Edits are operation objects (:mod:`tingxie.core.edits`) with ``do``/``undo``.
 from __future__ import annotations
 
 import copy
+import json
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -141,7 +143,7 @@ class Speaker:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Speaker:
         """A speaker from :meth:`to_dict` data."""
-        return cls(str(d["id"]), str(d["name"]), str(d.get("colour", SPEAKER_COLOURS[0])))
+        return cls(str(d["id"]), str(d["name"]), str(d.get("colour") or SPEAKER_COLOURS[0]))
 
 
 @dataclass
@@ -259,28 +261,114 @@ class Transcript:
         return copy.deepcopy(self)
 
 
-def require_field(d: Any, key: str, kind: type | tuple[type, ...], where: str = "") -> Any:
+#: Deepest nesting of lists and objects accepted in a project's ``options`` and ``view``.
+MAX_NESTING = 20
+#: Integers with more digits than this are read as infinite (and then refused where a
+#: number is expected): no float can hold them, and Python refuses to parse beyond 4,300.
+_MAX_INT_DIGITS = 300
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _parse_int(text: str) -> int | float:
+    return float(text) if len(text) > _MAX_INT_DIGITS else int(text)
+
+
+def parse_json(text: str) -> Any:
+    """JSON text as Python data, with every number a float or int can hold: an integer too
+    large for a float reads as ``inf``, which the field checks (:func:`require_field`,
+    :func:`check_value`) then refuse with the field named. Raises ``json.JSONDecodeError``
+    and ``RecursionError`` as :func:`json.loads` does."""
+    return json.loads(text, parse_int=_parse_int)
+
+
+def clean_text(text: str) -> tuple[str, int]:
+    """``text`` with every lone UTF-16 surrogate (which no file can hold) replaced by U+FFFD,
+    and how many were replaced."""
+    cleaned, n = _SURROGATE.subn("\ufffd", text)
+    return cleaned, n
+
+
+def clean_strings(value: Any) -> tuple[Any, int]:
+    """JSON data with :func:`clean_text` applied to every string (keys included), and how
+    many characters were replaced. Data without anything to clean is returned as it is."""
+    if isinstance(value, str):
+        return clean_text(value) if _SURROGATE.search(value) else (value, 0)
+    if isinstance(value, list):
+        total, out = 0, []
+        for item in value:
+            item, n = clean_strings(item)
+            out.append(item)
+            total += n
+        return (out, total) if total else (value, 0)
+    if isinstance(value, dict):
+        total, pairs = 0, {}
+        for key, item in value.items():
+            key, n = clean_strings(key)
+            item, m = clean_strings(item)
+            pairs[key] = item
+            total += n + m
+        return (pairs, total) if total else (value, 0)
+    return value, 0
+
+
+def check_value(value: Any, where: str, depth: int = 0) -> None:
+    """Check free-form JSON data (a project's options or view) that will be saved again:
+    finite numbers only and at most :data:`MAX_NESTING` levels deep; ``ValueError`` names the
+    field."""
+    if depth > MAX_NESTING:
+        raise ValueError(f"the field “{where}” is nested more than {MAX_NESTING} levels deep")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"the field “{where}” is not a finite number ({value})")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            check_value(item, f"{where}.{key}", depth + 1)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            check_value(item, f"{where}[{i}]", depth + 1)
+
+
+def require_field(d: Any, key: str, kind: type | tuple[type, ...], where: str = "",
+                  optional: bool = False) -> Any:
     """``d[key]`` when ``d`` is a dict holding a value of type ``kind`` there; else
-    ``ValueError`` naming the field as ``where + key`` (``transcript.segments[3].end``)."""
+    ``ValueError`` naming the field as ``where + key`` (``transcript.segments[3].end``).
+    With ``optional``, a missing field or ``null`` is allowed and gives ``None``. Numbers
+    must be finite."""
     if not isinstance(d, dict) or key not in d:
+        if optional and isinstance(d, dict):
+            return None
         raise ValueError(f"the field “{where}{key}” is missing")
     value = d[key]
+    if value is None and optional:
+        return None
     kinds = kind if isinstance(kind, tuple) else (kind,)
     if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
         raise ValueError(f"the field “{where}{key}” has the wrong type ({type(value).__name__})")
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"the field “{where}{key}” is not a finite number ({value})")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            finite = math.isfinite(value)
+        except OverflowError:
+            finite = False
+        if not finite:
+            raise ValueError(f"the field “{where}{key}” is not a finite number")
     return value
 
 
 def check_document(d: Any, where: str = "") -> None:
     """Check transcript JSON data (:meth:`Transcript.to_dict`'s shape) field by field before
-    :meth:`Transcript.from_dict` reads it; ``ValueError`` names the first bad field."""
+    :meth:`Transcript.from_dict` reads it; ``ValueError`` names the first bad field. What
+    passes can be edited, exported in every format and saved again."""
     number = (int, float)
+    if not isinstance(d, dict):
+        raise ValueError(f"the field “{where.rstrip('.') or 'transcript'}” must be an object")
+    require_field(d, "language", str, where, optional=True)
+    require_field(d, "duration", number, where, optional=True)
     for i, seg in enumerate(require_field(d, "segments", list, where)):
         at = f"{where}segments[{i}]."
         for key, kind in (("id", int), ("start", number), ("end", number), ("text", str)):
             require_field(seg, key, kind, at)
+        for key, kind in (("speaker", str), ("language", str), ("confidence", number),
+                          ("min_confidence", number)):
+            require_field(seg, key, kind, at, optional=True)
         words = seg.get("words")
         words = [] if words is None else words
         if not isinstance(words, list):
@@ -288,6 +376,7 @@ def check_document(d: Any, where: str = "") -> None:
         for j, word in enumerate(words):
             for key, kind in (("text", str), ("start", number), ("end", number)):
                 require_field(word, key, kind, f"{at}words[{j}].")
+            require_field(word, "confidence", number, f"{at}words[{j}].", optional=True)
             if word.get("timing") is not None and word["timing"] not in TIMINGS:
                 raise ValueError(f"the field “{at}words[{j}].timing” must be one of "
                                  f"{', '.join(TIMINGS)} (not {word['timing']!r})")
@@ -298,6 +387,7 @@ def check_document(d: Any, where: str = "") -> None:
     for i, spk in enumerate(speakers or []):
         require_field(spk, "id", str, f"{where}speakers[{i}].")
         require_field(spk, "name", str, f"{where}speakers[{i}].")
+        require_field(spk, "colour", str, f"{where}speakers[{i}].", optional=True)
 
 
 def main_language(segments: Sequence[Segment]) -> str | None:

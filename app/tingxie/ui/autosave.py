@@ -5,11 +5,15 @@ thread (cheap) and written to its recovery file on the window's one-thread saver
 a kill mid-write leaves the previous recovery intact). The recovery files still live are
 listed in a setting, so that the next start offers to restore them even for a recording
 never saved as a project. A clean save or a discard removes the file and the entry.
+
+A recording never saved as a project autosaves under its full name
+(``interview.wav.tingxie.recovery``), so ``interview.wav`` and ``interview.m4a`` never share
+one, and every recovery file records the project and audio it belongs to
+(:func:`tingxie.core.project.read_recovery` checks that before anything is offered).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,14 +36,29 @@ def pending_recoveries(settings: Settings) -> list[Path]:
     ]
 
 
-def read_recovery(project_path: Path) -> projects.Project:
-    """The project as autosaved beside ``project_path``; raises ``ProjectError``."""
-    rec = projects.recovery_path(project_path)
+def read_recovery(project_path: Path, *, for_audio: str | None = None) -> projects.Project:
+    """The project as autosaved for ``project_path``; raises ``ProjectError`` (a damaged
+    file is set aside first, see :func:`tingxie.core.project.read_recovery`)."""
+    return projects.read_recovery(project_path, for_project=project_path, for_audio=for_audio)
+
+
+def _project_audio(path: Path, cache: dict[Path, tuple[tuple[int, int], str | None]]
+                   ) -> str | None:
+    """The audio fingerprint the project saved at ``path`` records (``None`` if there is no
+    readable project there), cached while the file is unchanged."""
     try:
-        doc = json.loads(rec.read_text("utf-8"))
-    except (OSError, ValueError) as exc:
-        raise projects.ProjectFormatError(rec, f"could not be read ({exc}).") from exc
-    return projects.from_dict(doc, project_path)
+        st = path.stat()
+    except OSError:
+        return None
+    key = (st.st_mtime_ns, st.st_size)
+    if path in cache and cache[path][0] == key:
+        return cache[path][1]
+    try:
+        found = projects.load(path).audio_fingerprint
+    except projects.ProjectError:
+        found = None
+    cache[path] = (key, found)
+    return found
 
 
 class Autosaver(QObject):
@@ -58,10 +77,21 @@ class Autosaver(QObject):
         target: Callable[[], Path | None],
         is_dirty: Callable[[], bool],
         parent: QObject | None = None,
+        *,
+        saved_path: Callable[[], Path | None] | None = None,
     ) -> None:
+        """``target`` is where the project is or would be saved; ``saved_path``, when given,
+        is where it really is saved (``None`` for a recording not saved as a project yet).
+        Without it, a project file at ``target`` counts as this work's only when it records
+        the same audio."""
         super().__init__(parent)
         self.settings, self.saver = settings, saver
         self._snapshot, self._target, self._is_dirty = snapshot, target, is_dirty
+        self._saved_path = saved_path
+        self._projects: dict[Path, tuple[tuple[int, int], str | None]] = {}
+        #: The audio fingerprint of the work last autosaved, so that discarding removes only
+        #: its own recovery file.
+        self.current_audio: str | None = None
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(DELAY_MS)
@@ -80,10 +110,13 @@ class Autosaver(QObject):
         path = self._target()
         if path is None or not self._is_dirty():
             return
-        if self.current is not None and self.current != path:
-            self.discard()  # the project moved (Save as): the old recovery is stale
         frozen = self._snapshot(path)  # cheap; encoding happens on the saver thread
-        self.current = path
+        path = self.recovery_key(path, frozen)
+        if self.current is not None and self.current != path:
+            # The project moved (Save as), or was just saved: the old recovery is stale.
+            self.current_audio = self.current_audio or frozen.audio_fingerprint
+            self.discard()
+        self.current, self.current_audio = path, frozen.audio_fingerprint
         self._remember(path)
 
         def done(result, error):
@@ -95,15 +128,31 @@ class Autosaver(QObject):
         self.saver.run(lambda: projects.write_recovery(projects.snapshot(frozen, path), path),
                        done, context=self)
 
+    def recovery_key(self, target: Path, frozen: projects.Project) -> Path:
+        """The project path whose recovery file holds this work: ``target`` for a saved
+        project, else the recording's own name (:func:`~tingxie.core.project.
+        recording_project_path`)."""
+        if frozen.audio_path is None:
+            return target
+        if self._saved_path is not None:
+            saved = self._saved_path() == target
+        else:
+            saved = (frozen.audio_fingerprint is not None
+                     and _project_audio(target, self._projects) == frozen.audio_fingerprint)
+        return target if saved else projects.recording_project_path(frozen.audio_path)
+
     def discard(self) -> None:
-        """The work was saved or thrown away: forget the recovery file."""
+        """The work was saved or thrown away: forget the recovery file (only this work's: a
+        recovery file another recording left under the same name stays)."""
         self.timer.stop()
         if self.current is None:
             return
         path, self.current = self.current, None
+        audio, self.current_audio = self.current_audio, None
         self.saver.wait()  # a write still queued would bring the file back
-        projects.discard_recovery(path)
-        self.forget(path)
+        projects.discard_recovery(path, for_audio=audio)
+        if not projects.recovery_path(path).exists() or audio is None:
+            self.forget(path)
 
     def forget(self, path: Path) -> None:
         """Drop ``path`` from the list of recovery files to offer."""
