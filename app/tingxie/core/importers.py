@@ -19,7 +19,7 @@ from typing import Any
 from tingxie.core import project as projects
 from tingxie.core.errors import FileProblem, read_bytes
 from tingxie.core.export import TRANSCRIPT_FORMAT, TRANSCRIPT_SCHEMA_VERSION
-from tingxie.core.text import join_texts
+from tingxie.core.text import is_cjk, join_texts
 from tingxie.core.transcript import (
     MIN_DURATION,
     Segment,
