@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bundle_contents import (  # noqa: E402
+from bundle_contents import (
     CUDA_MARKERS,
     PLATFORM_PLUGIN,
     REQUIRED_QT_PLUGINS,

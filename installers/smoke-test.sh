@@ -71,19 +71,23 @@ print(f"smoke-test:   {len(segments)} segment(s): {segments[0]['text'][:40]!r}")
 PY
 }
 
+logged() {  # logged LOG COMMAND...: run it, show its output and fail when it fails
+    local log="$1" rc=0; shift
+    "$@" > "$log" 2>&1 || rc=$?
+    [ $rc -eq 0 ] || { cat "$log" >&2; fail "exit status $rc"; }
+}
+
 begin "tingxie transcribe (model folder)"
-"$exe" transcribe "$tmp/hello.wav" --model "$model" --device cpu --max-new-tokens 8 \
-    -o "$tmp/out" > "$tmp/transcribe.log" 2>&1 || { cat "$tmp/transcribe.log" >&2;
-    fail "exit status $?"; }
+logged "$tmp/transcribe.log" "$exe" transcribe "$tmp/hello.wav" --model "$model" --device cpu \
+    --max-new-tokens 8 -o "$tmp/out"
 check_json "$tmp/out/hello.json"
 
 begin "tingxie transcribe (models folder beside the program)"
 if [ ! -e "$beside" ]; then
     mkdir "$beside" && made_beside=1
     ln -s "$model" "$beside/Qwen3-ASR-0.6B-hf"
-    "$exe" transcribe "$tmp/hello.wav" --model qwen3-asr-0.6b --device cpu --max-new-tokens 8 \
-        -o "$tmp/beside" > "$tmp/beside.log" 2>&1 || { cat "$tmp/beside.log" >&2;
-        fail "exit status $?"; }
+    logged "$tmp/beside.log" "$exe" transcribe "$tmp/hello.wav" --model qwen3-asr-0.6b \
+        --device cpu --max-new-tokens 8 -o "$tmp/beside"
     check_json "$tmp/beside/hello.json"
     rm -rf "$beside" && made_beside=""
 else

@@ -96,13 +96,19 @@ def _quit_when_loaded(app: QApplication, window, has_file: bool) -> None:
     :data:`QUIT_WHEN_LOADED_TIMEOUT_S` exits with 4."""
     from PySide6.QtCore import QTimer
 
+    def leave(status: int) -> None:
+        # Close first, as a user would, so the window stops its threads; then the status.
+        app.setQuitOnLastWindowClosed(False)
+        window.close()
+        app.exit(status)
+
     def failed(title: str, message: str) -> None:
         print(f"tingxie: {title}: {message}", file=sys.stderr)
-        app.exit(3)
+        leave(3)
 
     def timed_out() -> None:
         print(f"tingxie: nothing opened within {QUIT_WHEN_LOADED_TIMEOUT_S} s", file=sys.stderr)
-        app.exit(4)
+        leave(4)
 
     window.errorShown.connect(failed)
     if has_file:
