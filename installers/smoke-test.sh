@@ -8,7 +8,8 @@
 #     the wav and closing cleanly (`tingxie --quit-when-loaded FILE`)
 # Exits non-zero with a message naming the step that failed.
 #
-#   installers/smoke-test.sh            (PYTHON=python3 by default: builds the checkpoint)
+#   installers/smoke-test.sh [--rebuild]    (--rebuild: build even when a bundle exists)
+# PYTHON (default python3) builds the bundle and the tiny checkpoint.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 python="${PYTHON:-python3}"
@@ -18,8 +19,14 @@ step=""
 fail() { echo "smoke-test: FAILED at \"$step\": $*" >&2; exit 1; }
 begin() { step="$1"; echo "smoke-test: $step ..."; }
 
-if [ ! -x "$exe" ]; then
-    begin "build the bundle (none in $bundle)"
+rebuild=""
+case "${1:-}" in
+    --rebuild) rebuild=1 ;;
+    "") ;;
+    *) echo "smoke-test.sh: unknown option $1 (use --rebuild)" >&2; exit 2 ;;
+esac
+if [ -n "$rebuild" ] || [ ! -x "$exe" ]; then
+    begin "build the bundle"
     "$root/installers/linux/build.sh" --cpu --python "$python" || fail "the build failed"
 fi
 
