@@ -19,6 +19,11 @@ from bundle_contents import (
 )
 
 
+def _is_library(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1].lower()
+    return ".so" in name or name.endswith((".dll", ".dylib"))
+
+
 def problems(bundle: Path, flavour: str = "cpu", platform: str = sys.platform) -> list[str]:
     """Everything wrong with the bundle folder ``bundle``; empty when it is complete."""
     if not bundle.is_dir():
@@ -36,7 +41,8 @@ def problems(bundle: Path, flavour: str = "cpu", platform: str = sys.platform) -
                        for f in files):
                 found.append(f"missing Qt plugin {folder}/{stem}")
     if flavour == "cpu":
-        cuda = [f for f in files if any(m in f.rsplit("/", 1)[-1].lower() for m in CUDA_MARKERS)]
+        cuda = [f for f in files if _is_library(f)
+                and any(m in f.rsplit("/", 1)[-1].lower() for m in CUDA_MARKERS)]
         found += [f"CUDA library in a CPU bundle: {f}" for f in cuda[:10]]
     tests = sorted({f.split("/tests/")[0] + "/tests" for f in files if "/tests/" in f"/{f}"})
     found += [f"test suite in the bundle: {t}" for t in tests[:10]]

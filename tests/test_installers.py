@@ -98,11 +98,14 @@ def test_a_cpu_bundle_may_not_hold_cuda_libraries_or_test_suites(tmp_path, capsy
     bundle = _bundle(tmp_path / "tingxie")
     (bundle / "_internal/torch/lib").mkdir(parents=True)
     (bundle / "_internal/torch/lib/libtorch_cuda.so").write_bytes(b"x")
+    (bundle / "_internal/torch/cuda/nccl.py").parent.mkdir(parents=True)
+    (bundle / "_internal/torch/cuda/nccl.py").write_bytes(b"x")  # torch's Python: fine
     (bundle / "_internal/numpy/tests").mkdir(parents=True)
     (bundle / "_internal/numpy/tests/test_x.py").write_bytes(b"x")
     assert check_bundle.main([str(bundle)]) == 1
     err = capsys.readouterr().err
     assert "CUDA library in a CPU bundle: _internal/torch/lib/libtorch_cuda.so" in err
+    assert "nccl.py" not in err
     assert "test suite in the bundle: _internal/numpy/tests" in err
     problems = check_bundle.problems(bundle, "cuda", platform="linux")
     assert problems == ["test suite in the bundle: _internal/numpy/tests"]
