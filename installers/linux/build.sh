@@ -58,7 +58,8 @@ echo "Bundle built in $(( $(date +%s) - start )) s: $dist/tingxie ($(du -sh "$di
 name="tingxie-$version-linux-$arch-$flavour"
 stage="$root/build/$name"
 rm -rf "$stage" && mkdir -p "$stage"
-cp -a "$dist/tingxie" "$stage/tingxie"
+# Hard links: no second copy of ~1 GB (a plain copy where links cannot be made).
+cp -al "$dist/tingxie" "$stage/tingxie" 2>/dev/null || cp -a "$dist/tingxie" "$stage/tingxie"
 cp "$root/installers/linux/tingxie.desktop" "$root/installers/linux/tingxie-mime.xml" \
    "$root/installers/linux/install.sh" "$stage/"
 cp "$root/app/tingxie/resources/icons/tingxie.svg" "$stage/"
@@ -68,7 +69,7 @@ echo "Archive: $dist/$name.tar.gz ($(du -h "$dist/$name.tar.gz" | cut -f1))"
 if command -v appimagetool >/dev/null 2>&1; then
     appdir="$root/build/Tingxie.AppDir"
     rm -rf "$appdir" && mkdir -p "$appdir/usr/share/mime/packages"
-    cp -a "$dist/tingxie" "$appdir/usr/lib-tingxie"
+    cp -al "$dist/tingxie" "$appdir/usr/lib-tingxie" 2>/dev/null || cp -a "$dist/tingxie" "$appdir/usr/lib-tingxie"
     cp "$root/installers/linux/tingxie.desktop" "$root/app/tingxie/resources/icons/tingxie.svg" \
        "$appdir/"
     cp "$root/installers/linux/tingxie-mime.xml" "$appdir/usr/share/mime/packages/"
