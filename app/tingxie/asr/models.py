@@ -6,7 +6,9 @@ only when a user asks for it.
 
 Models live in the Hugging Face cache by default (``HF_HUB_CACHE``, ``HF_HOME``; the same
 layout ``huggingface_hub`` writes, so other tools share the files), or in a models folder
-the user picks (one sub-folder per model, named after the repository).
+the user picks (one sub-folder per model, named after the repository). An installed (frozen)
+app also looks in a ``models`` folder beside itself, for machines without internet
+(:func:`app_models_dirs`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import contextlib
 import json
 import os
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -296,6 +299,9 @@ def _candidate_folders(spec: ModelSpec, models_dir: Path | None) -> Iterator[Pat
     if models_dir is not None:
         for name in dict.fromkeys(names):
             yield Path(models_dir).expanduser() / name
+    for folder in app_models_dirs():
+        for name in dict.fromkeys(names):
+            yield folder / name
     yield from _hf_snapshots(_hf_storage(hf_cache_dir(), spec.repo_id))
     if spec.modelscope_id:
         ms = modelscope_cache_dir()
@@ -303,13 +309,32 @@ def _candidate_folders(spec: ModelSpec, models_dir: Path | None) -> Iterator[Pat
         yield ms / spec.modelscope_id
 
 
+def app_models_dirs() -> list[Path]:
+    """The ``models`` folders beside an installed app, for offline machines; ``[]`` when
+    running from a Python environment.
+
+    An administrator copies ``Qwen3-ASR-0.6B-hf/`` (etc.) into ``models/`` next to the
+    ``tingxie`` program (Windows, Linux), or next to ``Tingxie.app`` (macOS), and every user of
+    that installation finds the model without a download. Only frozen builds (PyInstaller sets
+    ``sys.frozen``) look there: a source checkout has no such folder.
+    """
+    if not getattr(sys, "frozen", False):
+        return []
+    program = Path(sys.executable).resolve().parent
+    folders = [program / "models"]
+    if program.name == "MacOS" and program.parent.name == "Contents":
+        folders.append(program.parent.parent.parent / "models")  # beside Tingxie.app
+    return folders
+
+
 def model_path(
     spec_or_name: ModelSpec | str, models_dir: str | os.PathLike[str] | None = None
 ) -> Path | None:
     """The local folder of a completely downloaded model, or ``None``.
 
-    Looks in ``models_dir`` (if given), the Hugging Face cache and the ModelScope cache.
-    Never touches the network.
+    Looks in ``models_dir`` (if given), the ``models`` folder beside an installed app
+    (:func:`app_models_dirs`), the Hugging Face cache and the ModelScope cache. Never touches
+    the network.
     """
     spec = find_model(spec_or_name)
     root = Path(models_dir) if models_dir is not None else None

@@ -64,8 +64,12 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def run(files: list[str]) -> int:
-    """Open the window (and ``files``), run the event loop; returns the exit status."""
+def run(files: list[str], quit_when_loaded: bool = False) -> int:
+    """Open the window (and ``files``), run the event loop; returns the exit status.
+
+    ``quit_when_loaded`` (``tingxie --quit-when-loaded``) is for smoke tests of a build: see
+    :func:`quit_when_loaded`.
+    """
     from tingxie.ui.main_window import MainWindow
 
     app = make_app()
@@ -73,8 +77,42 @@ def run(files: list[str]) -> int:
     app._translators = install_translations(app, ui_language(settings))  # type: ignore[attr-defined]
     window = MainWindow(settings)
     window.show()
+    if quit_when_loaded:
+        _quit_when_loaded(app, window, bool(files))
     for path in files[:1]:
         window.open_path(path)
     if len(files) > 1:
         window.queue.controller.add_files(files[1:])
     return app.exec()
+
+
+#: How long ``--quit-when-loaded`` waits for the file before it gives up.
+QUIT_WHEN_LOADED_TIMEOUT_S = 120
+
+
+def _quit_when_loaded(app: QApplication, window, has_file: bool) -> None:
+    """Close the window as a user would once the file is open (or at once without one): exit
+    status 0. An error dialog exits with 3 and prints the error, no file after
+    :data:`QUIT_WHEN_LOADED_TIMEOUT_S` exits with 4."""
+    from PySide6.QtCore import QTimer
+
+    def leave(status: int) -> None:
+        # Close first, as a user would, so the window stops its threads; then the status.
+        app.setQuitOnLastWindowClosed(False)
+        window.close()
+        app.exit(status)
+
+    def failed(title: str, message: str) -> None:
+        print(f"tingxie: {title}: {message}", file=sys.stderr)
+        leave(3)
+
+    def timed_out() -> None:
+        print(f"tingxie: nothing opened within {QUIT_WHEN_LOADED_TIMEOUT_S} s", file=sys.stderr)
+        leave(4)
+
+    window.errorShown.connect(failed)
+    if has_file:
+        window.mediaLoaded.connect(lambda _path: QTimer.singleShot(0, window.close))
+        QTimer.singleShot(QUIT_WHEN_LOADED_TIMEOUT_S * 1000, timed_out)
+    else:
+        QTimer.singleShot(0, window.close)
