@@ -258,3 +258,44 @@ def test_a_batch_queue_run_never_touches_the_open_document(qtbot, window, speech
     assert failed.error and "broken.wav" not in [d[0] for d in dialogs]
     status = controller.model.data(controller.model.index(1, 1))
     assert status.startswith("failed")
+
+
+def test_a_file_with_several_audio_tracks_says_which_and_another_can_be_chosen(
+        qtbot, window, tmp_path):
+    import shutil
+    import subprocess
+
+    if shutil.which("ffmpeg") is None:
+        pytest.skip("ffmpeg is not installed")
+    path = tmp_path / "film.mkv"
+    inputs = []
+    for freq in (300, 700, 1500):
+        inputs += ["-f", "lavfi", "-i", f"sine=frequency={freq}:duration=2"]
+    subprocess.run(["ffmpeg", "-v", "error", *inputs, "-map", "0", "-map", "1", "-map", "2",
+                    "-c:a", "aac", "-metadata:s:a:1", "language=fra", str(path)], check=True)
+    open_and_wait(qtbot, window, path)
+    assert "3 audio tracks" in window.statusBar().currentMessage()
+    menu = window.menus.track_menu
+    assert menu.isEnabled() and len(menu.actions()) == 3
+    assert [a.isChecked() for a in menu.actions()] == [True, False, False]
+    assert "fra" in menu.actions()[1].text()
+    with qtbot.waitSignal(window.mediaLoaded, timeout=30_000):
+        menu.actions()[1].trigger()
+    assert window.loaded.audio.track == 2
+    assert [a.isChecked() for a in window.menus.track_menu.actions()] == [False, True, False]
+    assert window.loaded.project.options["audio_track"] == 2
+
+
+def test_a_damaged_recovery_file_is_reported_and_the_project_opens(qtbot, window, speech_file):
+    path, _ = speech_file
+    open_and_wait(qtbot, window, path)
+    target = path.with_suffix(".tingxie")
+    window._save_to(target)
+    window.saver.wait()
+    projects.recovery_path(target).write_text('{"format": "tingxie-pro')  # truncated
+    os.utime(projects.recovery_path(target), None)
+    open_and_wait(qtbot, window, target)
+    assert window.project_path == target
+    assert window.last_message is not None and "recovery" in window.last_message.text()
+    kept = list(target.parent.glob(target.name + ".recovery.damaged-*"))
+    assert kept, "the damaged recovery file is kept aside, never deleted"

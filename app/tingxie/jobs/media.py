@@ -8,7 +8,7 @@ save their results with :func:`save_new_project`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tingxie.core import project as projects
@@ -30,6 +30,9 @@ class LoadedMedia:
     project_path: Path | None = None  # set when a .tingxie was opened
     recovered: projects.Project | None = None  # a newer autosave of that project
     truncated: str = ""  # the problem, when only part of a damaged file could be read
+    #: Things the user should be told once: a damaged recovery file set aside, characters
+    #: that had to be replaced, which audio track of several is used.
+    notices: list[str] = field(default_factory=list)
 
 
 class AudioMissing(FileProblem):
@@ -43,20 +46,26 @@ def is_project(path: str | Path) -> bool:
 
 def load_media(path: str | Path, progress: Callable[[float], None] | None = None,
                cancel: CancelToken | None = None, accept_partial: bool = False,
-               media_path: str | Path | None = None) -> LoadedMedia:
+               media_path: str | Path | None = None,
+               track: int | None = None) -> LoadedMedia:
     """Open a media file or a project (with its media), decoding and building the envelope.
 
     ``progress`` receives fractions in [0, 1]. ``accept_partial`` opens the readable part of
     a truncated file instead of raising :class:`TruncatedAudioFile`. ``media_path``, for a
-    project, overrides where its audio is (the user located a moved file).
+    project, overrides where its audio is (the user located a moved file). ``track`` picks
+    the audio track (from 1) of a file with several; a project remembers the one it used.
     """
     path = Path(path)
     report = progress or (lambda _f: None)
     project_path = None
     recovered = None
+    notices: list[str] = []
     if is_project(path):
         opened = projects.open_project(path)
         project, recovered, project_path = opened.project, opened.recovered, path
+        if opened.recovery_problem:
+            notices.append(opened.recovery_problem)
+        notices.extend(project.notices)
         if media_path is None:
             found = projects.locate_audio(project, [path.parent])
             if found is None:
@@ -70,8 +79,11 @@ def load_media(path: str | Path, progress: Callable[[float], None] | None = None
         media_path = path
     media_path = Path(media_path)
     truncated = ""
+    saved_track = project.options.get("audio_track")
+    if track is None and isinstance(saved_track, int) and not isinstance(saved_track, bool):
+        track = saved_track
     try:
-        audio = load(media_path, progress=lambda f: report(0.9 * f), cancel=cancel)
+        audio = load(media_path, progress=lambda f: report(0.9 * f), cancel=cancel, track=track)
     except TruncatedAudioFile as exc:
         if not accept_partial or exc.partial is None:
             raise
@@ -81,9 +93,13 @@ def load_media(path: str | Path, progress: Callable[[float], None] | None = None
         projects.attach_audio(project, media_path)
     if project.transcript.duration is None:
         project.transcript.duration = round(audio.duration, 3)
+    if audio.track_count > 1:
+        project.options["audio_track"] = audio.track
+        notices.append(f"{media_path.name} has {audio.track_count} audio tracks; track "
+                       f"{audio.track} is used (File > Audio track chooses another).")
     report(1.0)
     return LoadedMedia(media_path, audio, envelope, project, project_path, recovered,
-                       truncated)
+                       truncated, notices)
 
 
 def free_project_path(folder: Path, stem: str) -> Path:

@@ -133,7 +133,8 @@ class MainWindow(QMainWindow):
         self.speaker_dock = self._dock(self.tr("Speakers"), "speaker-dock", self.speakers)
 
         self.autosave = Autosaver(self.settings, self.saver, self.project_snapshot,
-                                  self.session.default_project_path, lambda: self.dirty, self)
+                                  self.session.default_project_path, lambda: self.dirty, self,
+                                  saved_path=lambda: self.session.project_path)
 
         self.load_progress = QProgressBar(self)
         self.load_progress.setMaximumWidth(200)
@@ -194,9 +195,10 @@ class MainWindow(QMainWindow):
         self.opener.open_dialog()
 
     def open_path(self, path: str | Path, *, accept_partial: bool = False,
-                  media_path: str | Path | None = None) -> None:
+                  media_path: str | Path | None = None, track: int | None = None) -> None:
         """Open media or a project without blocking: decoding runs in the background."""
-        self.opener.open_path(path, accept_partial=accept_partial, media_path=media_path)
+        self.opener.open_path(path, accept_partial=accept_partial, media_path=media_path,
+                              track=track)
 
     def show_document(self, loaded: LoadedMedia, project: projects.Project) -> None:
         """Render a newly opened document (the session has adopted it)."""
@@ -214,8 +216,14 @@ class MainWindow(QMainWindow):
         self.controls.set_selection_available(True)
         opened = loaded.project_path or loaded.media_path
         self.fill_recent_menu(self.settings.add_recent_file(str(opened)))
+        self.menus.fill_track_menu(loaded)
         if loaded.truncated:
             self.statusBar().showMessage(self.tr("Opened the readable part only."), 10000)
+        elif loaded.notices:
+            self.statusBar().showMessage(loaded.notices[-1], 10000)
+        if any("recovery" in n for n in loaded.notices):
+            self.show_notice(self.tr("Opened {name}").format(name=opened.name),
+                             "\n\n".join(loaded.notices))
         self._update_title()
         self.mediaLoaded.emit(str(opened))
 
@@ -365,6 +373,14 @@ class MainWindow(QMainWindow):
         box.open()
         self.last_message = box
         self.errorShown.emit(title, message)
+
+    def show_notice(self, title: str, message: str) -> None:
+        """An information box that does not block (something was kept aside or replaced)."""
+        box = QMessageBox(QMessageBox.Icon.Information, title, message,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.last_message = box
 
     def show_shortcuts(self) -> None:
         """Help > Keyboard shortcuts."""

@@ -50,6 +50,10 @@ class WindowMenus(QObject):
         act("open", self.tr("&Open…"), win.open_dialog, file_menu)
         win.recent_menu = file_menu.addMenu(self.tr("Open &recent"))
         win.fill_recent_menu()
+        self.track_menu = file_menu.addMenu(self.tr("Audio &track"))
+        self.track_menu.setEnabled(False)
+        self.track_menu.setToolTip(self.tr("For files with several audio tracks"))
+        self._win = win
         file_menu.addSeparator()
         act("save", self.tr("&Save project"), win.save, file_menu)
         act("save_as", self.tr("Save project &as…"), win.save_as, file_menu)
@@ -140,3 +144,18 @@ class WindowMenus(QObject):
         act("shortcuts", self.tr("&Keyboard shortcuts"), win.show_shortcuts, help_menu)
         act("about", self.tr("&About Tingxie"), win.show_about, help_menu)
         win.help_menu = help_menu
+
+    def fill_track_menu(self, loaded) -> None:
+        """File > Audio track: the tracks of the open file, the one in use checked; choosing
+        another opens the file again with it (asking to save first, as any open does)."""
+        menu = self.track_menu
+        menu.clear()
+        audio = loaded.audio
+        for number, label in enumerate(audio.tracks or (), start=1):
+            action = menu.addAction(label)
+            action.setCheckable(True)
+            action.setChecked(number == audio.track)
+            path = loaded.project_path or loaded.media_path
+            action.triggered.connect(
+                lambda _c=False, n=number, p=path: self._win.open_path(p, track=n))
+        menu.setEnabled(audio.track_count > 1)

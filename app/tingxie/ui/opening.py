@@ -57,7 +57,7 @@ class DocumentOpener(QObject):
             self.open_path(path)
 
     def open_path(self, path: str | Path, *, accept_partial: bool = False,
-                  media_path: str | Path | None = None) -> None:
+                  media_path: str | Path | None = None, track: int | None = None) -> None:
         """Open media or a project without blocking: decoding runs in the background."""
         win = self.win
         decision = self.confirm_discard()
@@ -73,7 +73,7 @@ class DocumentOpener(QObject):
         win.statusBar().showMessage(self.tr("Opening {name}…").format(name=path.name))
 
         def work(report):
-            return load_media(path, report, cancel, accept_partial, media_path)
+            return load_media(path, report, cancel, accept_partial, media_path, track)
 
         def done(result, error):
             if cancel is not self.load_cancel:
