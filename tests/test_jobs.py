@@ -198,3 +198,14 @@ def test_run_refuses_a_bad_spec_before_loading(tiny_checkpoint):
     with pytest.raises(JobError):
         list(run(bad, np.zeros(16000, np.float32), engines=EngineCache(factory)))
     assert factory.made == []
+
+
+def test_one_time_formatter_for_clocks_etas_and_timestamps():
+    from tingxie.core.timefmt import format_duration, format_time, format_timestamp
+
+    assert format_time(75.25) == "0:01:15" and format_time(75.25, tenths=True) == "0:01:15.2"
+    assert format_duration(75) == format_duration(75.4) == "1:15"  # the panel and the queue
+    assert format_duration(3725) == "1:02:05" and format_duration(-3) == "0:00"
+    assert format_timestamp(3725.5) == "01:02:05.500"
+    assert format_timestamp(3725.5, sep=",") == "01:02:05,500"
+    assert format_timestamp(3725.9, ms=False) == "01:02:05"

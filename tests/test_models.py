@@ -212,6 +212,7 @@ def test_a_model_path_that_is_a_file_says_so(tmp_path, monkeypatch, capsys):
         with pytest.raises(models.InvalidModelFolder, match="is a file, not a model folder"):
             call("sub/afile")
 
+    (tmp_path / "a.wav").write_bytes(b"RIFF")  # exists: the model is checked before decoding
     status = cli.main(["transcribe", "a.wav", "--model", "sub/afile"])
     err = capsys.readouterr().err
     assert status != 0 and "is a file, not a model folder" in err

@@ -17,6 +17,7 @@ from tingxie.asr import download as downloads
 from tingxie.asr import models
 from tingxie.core.cancel import CancelToken
 from tingxie.core.errors import Cancelled, TingxieError
+from tingxie.core.timefmt import format_duration
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -267,7 +268,7 @@ class ProgressBar:
         filled = int(fraction * 24)
         bar = "#" * filled + "." * (24 - filled)
         speed = f"{models.format_size(p.speed)}/s" if p.speed > 0 else "--/s"
-        eta = _clock(p.eta_seconds) if p.eta_seconds is not None else "--:--"
+        eta = format_duration(p.eta_seconds) if p.eta_seconds is not None else "--:--"
         done = f"{models.format_size(p.bytes_done)} / {models.format_size(p.bytes_total)}"
         parts = [self.label, f"{int(fraction * 100):3d}%", f"[{bar}]", done, speed, f"ETA {eta}"]
         if p.current_file:
@@ -275,7 +276,3 @@ class ProgressBar:
         return "  ".join(parts)
 
 
-def _clock(seconds: float) -> str:
-    hours, rest = divmod(round(seconds), 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

@@ -26,7 +26,7 @@ from tingxie.core.errors import Cancelled, TingxieError
 from tingxie.core.export import FORMATS
 from tingxie.core.languages import UnsupportedLanguage, find_language
 from tingxie.core.segmentation import MAX_MAX_LENGTH, MIN_MAX_LENGTH
-from tingxie.core.timefmt import format_time
+from tingxie.core.timefmt import format_duration, format_time
 
 #: Exit status of a run stopped with Ctrl-C (128 + SIGINT), as shells report it.
 EXIT_CANCELLED = 130
@@ -168,12 +168,6 @@ def register(parser: argparse.ArgumentParser) -> None:
 _LABELS = {"decode": "decoding", "speech": "finding speech", "transcribe": "transcribing"}
 
 
-def _clock_time(seconds: float) -> str:
-    """``m:ss`` under an hour, ``h:mm:ss`` above: short enough for a log line."""
-    text = format_time(max(0.0, seconds))
-    return text[2:].lstrip("0").rjust(4, "0") if text.startswith("0:") else text
-
-
 class ProgressBar:
     """A one-line progress bar on a terminal. Elsewhere (a log file, a pipe, CI) a plain line
     at each stage change and then every ``interval`` seconds of ``clock``, e.g.
@@ -206,9 +200,10 @@ class ProgressBar:
         self.last_stage, self.last_line = stage, now
         line = f"{self.name}: {label} {pct}%"
         if stage == "transcribe" and duration:
-            line += f" ({_clock_time(fraction * duration)} of {_clock_time(duration)} audio)"
+            done = format_duration(fraction * duration)
+            line += f" ({done} of {format_duration(duration)} audio)"
         if eta is not None:
-            line += f" ETA {_clock_time(eta)}"
+            line += f" ETA {format_duration(eta)}"
         self.stream.write(line + "\n")
         self.stream.flush()
 

@@ -26,6 +26,7 @@ import soxr
 
 from tingxie.core.cancel import CancelToken, ProgressCallback
 from tingxie.core.errors import FileProblem, not_regular_problem
+from tingxie.core.timefmt import format_duration
 
 #: The only sample rate silero-vad and the ASR models are fed here.
 SAMPLE_RATE = 16000
@@ -241,7 +242,8 @@ def _raise_if_damaged(path: Path, audio: Audio, decoder: _Decoder, declared: flo
     if declared and declared - decoded > 1.0 and decoded < 0.95 * declared:
         raise TruncatedAudioFile(
             path,
-            f"ends early: only {_clock(decoded)} of its {_clock(declared)} could be read.",
+            f"ends early: only {format_duration(decoded)} of its {format_duration(declared)} "
+            "could be read.",
             "The file was probably not recorded or copied completely. You can transcribe "
             "the part that is there, or get a complete copy.",
             partial=audio,
@@ -250,7 +252,7 @@ def _raise_if_damaged(path: Path, audio: Audio, decoder: _Decoder, declared: flo
         raise CorruptAudioFile(
             path,
             f"is damaged: {decoder.damaged_spots} passage(s) could not be decoded, the "
-            f"first at {_clock(decoder.first_damage_at)}, about "
+            f"first at {format_duration(decoder.first_damage_at)}, about "
             f"{decoder.lost_seconds:.1f} s in all.",
             "You can transcribe the rest anyway, or export the file again from the "
             "original recording.",
@@ -631,8 +633,3 @@ def _has_mp3_length_tag(path: Path) -> bool:
     return any(tag in first_frame for tag in (b"Xing", b"Info", b"VBRI"))
 
 
-def _clock(seconds: float) -> str:
-    total = round(seconds)
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

@@ -29,6 +29,7 @@ from tingxie.core.errors import FileProblem
 from tingxie.core.project import write_atomic
 from tingxie.core.subtitles import Event, Preset, layout
 from tingxie.core.text import is_cjk, join_texts
+from tingxie.core.timefmt import format_timestamp
 from tingxie.core.transcript import Segment, Transcript
 
 #: The formats :func:`export` writes, by file extension.
@@ -136,8 +137,7 @@ def _ms(seconds: float) -> int:
 
 def clock(seconds: float) -> str:
     """``[hh:mm:ss]`` time of a transcript position, as TXT and DOCX show it."""
-    s = int(max(0.0, seconds))
-    return f"[{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}]"
+    return f"[{format_timestamp(seconds, ms=False)}]"
 
 
 # -- JSON ----------------------------------------------------------------------------------
@@ -193,9 +193,7 @@ def _vtt_escape(text: str) -> str:
 
 
 def _vtt_time(seconds: float) -> str:
-    ms = _ms(seconds)
-    return f"{ms // 3_600_000:02d}:{ms % 3_600_000 // 60000:02d}:{ms % 60000 // 1000:02d}" \
-           f".{ms % 1000:03d}"
+    return format_timestamp(seconds)
 
 
 def _vtt_cue(ev: Event, transcript: Transcript, speaker_names: bool, karaoke: bool) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 
 from tingxie.core.subtitle_text import units
 from tingxie.core.text import is_cjk
+from tingxie.core.timefmt import format_timestamp
 from tingxie.core.transcript import Transcript
 
 
@@ -205,10 +206,6 @@ RULES = ("overlap", "outside_audio", "gap", "lines", "line_length", "word_too_lo
          "min_duration", "max_duration", "reading_speed")
 
 
-def _clock(seconds: float) -> str:
-    ms = max(0, round(seconds * 1000))
-    h, rest = divmod(ms, 3_600_000)
-    return f"{h:02d}:{rest // 60000:02d}:{rest % 60000 // 1000:02d}.{rest % 1000:03d}"
 
 
 def validate(events: list[Event], preset: Preset,
@@ -222,7 +219,8 @@ def validate(events: list[Event], preset: Preset,
     gap = preset.min_gap_ms
 
     def add(i: int, rule: str, message: str) -> None:
-        found.append(Violation(events[i].start, rule, f"{_clock(events[i].start)}: {message}", i))
+        found.append(Violation(events[i].start, rule,
+                               f"{format_timestamp(events[i].start)}: {message}", i))
 
     limit = None if duration is None else math.floor(duration * 1000)
     for i, ev in enumerate(events):

@@ -35,13 +35,14 @@ from PySide6.QtWidgets import (
 
 from tingxie.asr.engine import TranscribeOptions
 from tingxie.core.segmentation import MAX_MAX_LENGTH
+from tingxie.core.timefmt import format_duration
 from tingxie.jobs.spec import Chunking, EngineSpec, JobSpec
 from tingxie.ui import settings as keys
 from tingxie.ui.background import Background, default_background
 from tingxie.ui.context_box import ContextBox
 from tingxie.ui.device_combo import DeviceComboBox, DeviceReport, probe_devices
 from tingxie.ui.language_combo import AUTO, LanguageComboBox
-from tingxie.ui.model_picker import ModelPicker, format_eta
+from tingxie.ui.model_picker import ModelPicker
 from tingxie.ui.settings import Settings
 
 MIN_CHUNK_SECONDS = 5
@@ -386,7 +387,7 @@ class TranscriptionControls(QWidget):
         else:
             text = f"{stage}… {percent}%"
         if eta_seconds is not None and eta_seconds >= 0 and fraction < 1.0:
-            text += self.tr(" · {0} left").format(format_eta(eta_seconds))
+            text += self.tr(" · {0} left").format(format_duration(eta_seconds))
         self.progress_bar.setValue(round(fraction * 1000))
         self.progress_bar.setFormat(text)  # only %p, %v and %m are placeholders
         self._progress_text = text

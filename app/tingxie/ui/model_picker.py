@@ -38,6 +38,7 @@ from tingxie.asr.models import (
 )
 from tingxie.core.cancel import CancelToken
 from tingxie.core.errors import Cancelled, TingxieError
+from tingxie.core.timefmt import format_duration
 from tingxie.ui import settings as keys
 from tingxie.ui.background import Background
 from tingxie.ui.settings import Settings
@@ -45,13 +46,6 @@ from tingxie.ui.settings import Settings
 log = logging.getLogger(__name__)
 
 ASR_MODELS: tuple[ModelSpec, ...] = tuple(spec for spec in MODELS if spec.kind == "asr")
-
-
-def format_eta(seconds: float) -> str:
-    """``75`` -> ``"1:15"``, ``3725`` -> ``"1:02:05"``."""
-    hours, rest = divmod(max(0, round(seconds)), 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def display_name(spec: ModelSpec) -> str:
@@ -278,7 +272,7 @@ class ModelPicker(QWidget):
         if p.speed > 0:
             parts.append(self.tr("{0}/s").format(format_size(p.speed)))
         if p.eta_seconds is not None and p.bytes_done < p.bytes_total:
-            parts.append(self.tr("{0} left").format(format_eta(p.eta_seconds)))
+            parts.append(self.tr("{0} left").format(format_duration(p.eta_seconds)))
         self.progress_label.setText(" · ".join(parts))
 
     def _download_done(

@@ -36,7 +36,7 @@ from tingxie.core import audio as audio_files
 from tingxie.core import project as projects
 from tingxie.core.cancel import CancelToken
 from tingxie.core.errors import Cancelled, FileProblem, TingxieError
-from tingxie.core.timefmt import format_time
+from tingxie.core.timefmt import format_duration
 from tingxie.core.transcript import Segment, Transcript, main_language
 from tingxie.jobs.media import save_new_project
 from tingxie.jobs.spec import JobSpec
@@ -153,7 +153,7 @@ class QueueModel(QAbstractTableModel):
             if item.eta is None:
                 return self.tr("transcribing {percent}%").format(percent=percent)
             return self.tr("transcribing {percent}% · ETA {eta}").format(
-                percent=percent, eta=format_time(item.eta))
+                percent=percent, eta=format_duration(item.eta))
         if s is Status.SAVING:
             return self.tr("saving…")
         if s is Status.DONE:
