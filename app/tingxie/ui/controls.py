@@ -320,6 +320,7 @@ class TranscriptionControls(QWidget):
             ),
             chunking=Chunking(max_chunk=float(self.max_chunk_spin.value()),
                               batch_size=batch or None),
+            aligner=str(self._settings.get(keys.ALIGNER) or "auto"),
         )
 
     def project_options(self) -> dict[str, Any]:
