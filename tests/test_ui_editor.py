@@ -395,3 +395,22 @@ def test_split_without_an_editor_cuts_the_selected_segment_at_a_word_boundary(qt
     assert texts(window)[3:] == ["The boats left", "the harbour."]
     segs = window.document.transcript.segments
     assert segs[3].end == segs[4].start and 7.5 < segs[3].end < 10.0
+
+
+def test_discarding_for_a_file_that_then_fails_to_open_keeps_the_work_and_its_recovery(
+        qtbot, window, tmp_path, monkeypatch):
+    window.autosave.timer.setInterval(50)
+    window.table_model.setData(window.table_model.index(0, 2), "Edited by hand.")
+    with qtbot.waitSignal(window.autosave.saved, timeout=5000) as saved:
+        pass
+    recovery = Path(saved.args[0])
+    before = texts(window)
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Discard)
+    broken = tmp_path / "notes.wav"
+    broken.write_text("not audio")
+    with qtbot.waitSignal(window.errorShown, timeout=10_000):
+        window.open_path(broken)
+    assert texts(window) == before, "the old transcript stays on screen"
+    assert recovery.exists(), "its recovery file stays until the work is saved or replaced"
+    assert window.dirty
