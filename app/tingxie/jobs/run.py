@@ -7,7 +7,7 @@ line all drive; it yields :class:`~tingxie.asr.pipeline.Update` values, the firs
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -22,11 +22,15 @@ _default_cache = EngineCache()
 
 
 def run(spec: JobSpec, samples: np.ndarray, cancel: CancelToken | None = None, *,
-        engines: EngineCache | None = None) -> Iterator[Update]:
+        engines: EngineCache | None = None,
+        regions: Sequence[tuple[float, float]] | None = None,
+        on_progress: Callable[[Update], None] | None = None) -> Iterator[Update]:
     """Transcribe ``samples`` (16 kHz mono) as ``spec`` says, yielding updates.
 
     The engine comes from ``engines`` (a process-wide cache by default), loaded once and
-    reused while ``spec.engine`` is unchanged. Raises the typed errors of the engine and the
+    reused while ``spec.engine`` is unchanged. ``regions`` (speech found by an earlier run of
+    the same audio) and ``on_progress`` (updates from inside a batch) go to
+    :func:`~tingxie.asr.pipeline.transcribe`. Raises the typed errors of the engine and the
     pipeline; on cancellation it stops, keeping what was yielded.
     """
     spec.validate()
@@ -43,7 +47,8 @@ def run(spec: JobSpec, samples: np.ndarray, cancel: CancelToken | None = None, *
         return
     yield from transcribe(samples, engine, spec.options, max_length=spec.chunking.max_chunk,
                           batch_size=spec.chunking.batch_size, time_range=spec.time_range,
-                          cancel=cancel, first_id=spec.first_id)
+                          cancel=cancel, first_id=spec.first_id, regions=regions,
+                          on_progress=on_progress)
 
 
 def run_to_transcript(spec: JobSpec, samples: np.ndarray, cancel: CancelToken | None = None,

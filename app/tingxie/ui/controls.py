@@ -373,14 +373,17 @@ class TranscriptionControls(QWidget):
         return self._busy
 
     def set_progress(self, stage: str, fraction: float, eta_seconds: float | None = None) -> None:
-        """Show a job's progress: ``"speech"`` (finding speech) or ``"transcribe"``, 0..1 done,
-        and the seconds left if known (``None`` or negative: unknown)."""
+        """Show a job's progress: ``"speech"`` (finding speech, step 1 of 2) or
+        ``"transcribe"`` (step 2), 0..1 done, and the seconds left if known (``None`` or
+        negative: unknown)."""
         fraction = min(max(float(fraction), 0.0), 1.0)
         percent = int(fraction * 100)
-        if stage == "speech":
-            text = self.tr("Finding speech… {0}%").format(percent)
+        if stage == "load":
+            text = self.tr("Loading the model…")
+        elif stage == "speech":
+            text = self.tr("Step 1 of 2: finding speech… {0}%").format(percent)
         elif stage == "transcribe":
-            text = self.tr("Transcribing… {0}%").format(percent)
+            text = self.tr("Step 2 of 2: transcribing… {0}%").format(percent)
         elif stage == "align":
             text = self.tr("Aligning words… {0}%").format(percent)
         else:
@@ -389,6 +392,12 @@ class TranscriptionControls(QWidget):
             text += self.tr(" · {0} left").format(format_eta(eta_seconds))
         self.progress_bar.setValue(round(fraction * 1000))
         self.progress_bar.setFormat(text)  # only %p, %v and %m are placeholders
+        self._progress_text = text
+
+    def show_finished(self, text: str) -> None:
+        """The job ended: a full bar that says how it went (``text``)."""
+        self.progress_bar.setValue(self.progress_bar.maximum())
+        self.progress_bar.setFormat(text)
         self._progress_text = text
 
     def reset_progress(self) -> None:

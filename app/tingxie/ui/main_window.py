@@ -212,6 +212,8 @@ class MainWindow(QMainWindow):
         if view.get("selected") is not None:
             self.select_segment(int(view["selected"]))
         self.controls.set_selection_available(True)
+        if not self.session.busy:
+            self.controls.reset_progress()  # the last run's figures were another document's
         opened = loaded.project_path or loaded.media_path
         self.fill_recent_menu(self.settings.add_recent_file(str(opened)))
         if loaded.truncated:

@@ -3,6 +3,7 @@ heard through their own handle only (the batch queue's jobs never reach the docu
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Slot
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from tingxie.asr.pipeline import Update
 from tingxie.core.errors import TingxieError
+from tingxie.ui.model_picker import format_eta
 
 if TYPE_CHECKING:
     from tingxie.ui.main_window import MainWindow
@@ -22,6 +24,7 @@ class DocumentRuns(QObject):
     def __init__(self, win: MainWindow) -> None:
         super().__init__(win)
         self.win = win
+        self._started = 0.0
 
     @property
     def busy(self) -> bool:
@@ -76,6 +79,7 @@ class DocumentRuns(QObject):
         handle.failed.connect(self._failed)
         win.controls.set_busy(True)
         win.controls.reset_progress()
+        self._started = time.monotonic()
         return handle
 
     def cancel(self) -> None:
@@ -106,8 +110,10 @@ class DocumentRuns(QObject):
         message = (self.tr("Cancelled; kept {n} segments.") if cancelled
                    else self.tr("Transcription finished: {n} segments.")).format(n=count)
         win.statusBar().showMessage(message, 10000)
-        if cancelled:
-            win.controls.reset_progress()
+        elapsed = format_eta(time.monotonic() - self._started)
+        win.controls.show_finished(
+            (self.tr("Cancelled after {time}") if cancelled
+             else self.tr("Done in {time}")).format(time=elapsed))
 
     @Slot(str)
     def _failed(self, message: str) -> None:

@@ -1,0 +1,47 @@
+"""The window as a professional tool (issue 14): runs, closing, continuing, undo, feedback."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWidgets import QMessageBox
+
+import test_ui_window as base
+from test_ui_window import open_and_wait, transcribe
+
+# The journalist's window and recording, shared with test_ui_window.
+window = base.window
+speech_file = base.speech_file
+
+
+def discard_when_asked(monkeypatch):
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Discard)
+
+
+# -- 1. progress ------------------------------------------------------------------------------
+def test_a_one_batch_file_shows_progress_inside_the_batch_then_elapsed_then_resets(
+        qtbot, window, speech_file, monkeypatch):
+    path, _ = speech_file
+    open_and_wait(qtbot, window, path)
+    window.controls.batch_spin.setValue(64)  # the whole file fits one batch
+    seen, texts = [], set()
+    handle = transcribe(qtbot, window)
+
+    def progressed(update):
+        seen.append((update.stage.value, update.fraction))
+        texts.add(window.controls.progress_text().split("…")[0])
+
+    handle.progress.connect(progressed)
+    with qtbot.waitSignal(handle.finished, timeout=120_000):
+        pass
+    inside = [f for stage, f in seen if stage == "transcribe" and 0.0 < f < 1.0]
+    assert inside, f"the bar moves while the one batch runs, not 0% then 100%: {seen}"
+    assert inside == sorted(inside)
+    assert any("finding speech" in t for t in texts) and any("transcribing" in t for t in texts)
+    assert window.controls.progress_text().startswith("Done in ")
+    discard_when_asked(monkeypatch)
+    open_and_wait(qtbot, window, path)
+    assert window.controls.progress_text() == "", "another document starts with an empty bar"
