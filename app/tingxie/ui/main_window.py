@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self.saver = Background(max_threads=1, parent=self)  # saves stay in order
         self.setAcceptDrops(True)
         self.last_message: QMessageBox | None = None
+        self._stopping_to_close = False
 
         self.document = TranscriptDocument(self)
         self.session = Session(self.document, self)
@@ -396,12 +397,17 @@ class MainWindow(QMainWindow):
             self.restoreState(QByteArray(state))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._stopping_to_close:
+            event.ignore()  # already stopping; the close goes on once the job has ended
+            return
         busy = self.host.busy or self.queue.controller.busy
-        if busy and QMessageBox.question(
-                self, self.tr("Transcription running"),
-                self.tr("A transcription is running. Stop it and close?")
-        ) != QMessageBox.StandardButton.Yes:
+        if busy:
             event.ignore()
+            if QMessageBox.question(
+                    self, self.tr("Transcription running"),
+                    self.tr("A transcription is running. Stop it and close?")
+            ) == QMessageBox.StandardButton.Yes:
+                self._stop_then_close()
             return
         decision = self.opener.confirm_discard()
         if decision is None:
@@ -411,6 +417,30 @@ class MainWindow(QMainWindow):
             self.autosave.discard()
         self.shutdown()
         event.accept()
+
+    def _stop_then_close(self) -> None:
+        """Cancel every job, say so, and close once the worker is free (without blocking:
+        the job ends at its next token); only then ask about unsaved changes."""
+        self._stopping_to_close = True
+        self.controls.setEnabled(False)
+        self.queue.controller.stop()
+        self.runs.cancel()
+        self.host.cancel()
+        self.statusBar().showMessage(self.tr("Stopping…"))
+
+        def ended(*_args) -> None:
+            if self.host.busy or self.queue.controller.busy:
+                return
+            self.host.jobEnded.disconnect(ended)
+            self.queue.controller.busyChanged.disconnect(ended)
+            self._stopping_to_close = False
+            self.controls.setEnabled(True)
+            self.statusBar().clearMessage()
+            QTimer.singleShot(0, self, self.close)
+
+        self.host.jobEnded.connect(ended)
+        self.queue.controller.busyChanged.connect(ended)
+        ended()
 
     def shutdown(self) -> None:
         """Stop every thread and timer the window started, and remember the layout."""
@@ -424,7 +454,7 @@ class MainWindow(QMainWindow):
         self.background.wait()
         self.autosave.timer.stop()
         self.saver.wait()
-        if not self.dirty:
+        if not self.session.has_unsaved_work:
             self.autosave.discard()
         self.player.close()
         self.settings.sync()

@@ -94,7 +94,7 @@ class DocumentOpener(QObject):
         cancelled; ``True``: go on and throw the changes away once the new file is open;
         ``False``: go on, nothing to throw away (saved, or no changes)."""
         win = self.win
-        if not win.session.dirty or win.session.loaded is None:
+        if not win.session.has_unsaved_work:
             return False
         answer = QMessageBox.question(
             win, self.tr("Unsaved changes"),

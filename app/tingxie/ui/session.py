@@ -62,6 +62,15 @@ class Session(QObject):
         return self._dirty_outside_stack or not self.document.undo_stack.isClean()
 
     @property
+    def has_unsaved_work(self) -> bool:
+        """Whether closing would lose something: unsaved changes, unless the recording was
+        never saved as a project and its transcript is still empty."""
+        if not self.dirty or self.loaded is None:
+            return False
+        t = self.document.transcript
+        return bool(t.segments or t.speakers or self.project_path is not None)
+
+    @property
     def title(self) -> str:
         """The window title: the project's or the recording's name, starred when unsaved."""
         name = "Tingxie"
