@@ -140,6 +140,10 @@ class TranscriptionControls(QWidget):
         self.transcribe_button.setDefault(True)
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.setEnabled(False)
+        self.rest_button = QPushButton(self.tr("Transcribe the rest"))
+        self.rest_button.setToolTip(
+            self.tr("Continue from the end of the last segment to the end of the file"))
+        self.rest_button.setVisible(False)
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 1000)
         self.progress_bar.setTextVisible(True)
@@ -190,6 +194,7 @@ class TranscriptionControls(QWidget):
         layout.addStretch(1)
         layout.addLayout(scope_row)
         layout.addLayout(buttons)
+        layout.addWidget(self.rest_button)
         layout.addWidget(self.progress_bar)
 
     def _load_settings(self) -> None:
@@ -225,6 +230,7 @@ class TranscriptionControls(QWidget):
         self.advanced_toggle.toggled.connect(self._show_advanced)
         self.transcribe_button.clicked.connect(self._request_transcription)
         self.cancel_button.clicked.connect(self._request_cancel)
+        self.rest_button.clicked.connect(lambda: self.transcribeRequested.emit("rest"))
 
     # ------------------------------------------------------------------ language and context
 
@@ -366,7 +372,13 @@ class TranscriptionControls(QWidget):
         """A job is running: Transcribe is off and Cancel on (and the other way round)."""
         self._busy = busy
         self.cancel_button.setText(self.tr("Cancel"))
+        if busy:
+            self.rest_button.setVisible(False)
         self._update_buttons()
+
+    def set_rest_available(self, available: bool) -> None:
+        """Offer "Transcribe the rest" (a run was cancelled before the end of the file)."""
+        self.rest_button.setVisible(available)
 
     def is_busy(self) -> bool:
         """Whether :meth:`set_busy` said a job runs."""

@@ -215,6 +215,7 @@ class MainWindow(QMainWindow):
         self.controls.set_selection_available(True)
         if not self.session.busy:
             self.controls.reset_progress()  # the last run's figures were another document's
+            self.controls.set_rest_available(False)
         opened = loaded.project_path or loaded.media_path
         self.fill_recent_menu(self.settings.add_recent_file(str(opened)))
         if loaded.truncated:

@@ -111,8 +111,8 @@ class WindowMenus(QObject):
         win.play_menu = play_menu
 
         view_menu = bar.addMenu(self.tr("&View"))
-        act("zoom_in", self.tr("Zoom in"), lambda: win.waveform.zoom(0.5), view_menu)
-        act("zoom_out", self.tr("Zoom out"), lambda: win.waveform.zoom(2.0), view_menu)
+        act("zoom_in", self.tr("Zoom in"), lambda: win.waveform.zoom(2.0), view_menu)
+        act("zoom_out", self.tr("Zoom out"), lambda: win.waveform.zoom(0.5), view_menu)
         follow = act("follow", self.tr("Follow playback"), review.toggle_follow, view_menu)
         follow.setCheckable(True)
         follow.setChecked(bool(win.settings.get(keys.FOLLOW_PLAYBACK)))
@@ -133,6 +133,8 @@ class WindowMenus(QObject):
         act("transcribe", self.tr("&Transcribe"), lambda: runs.start("all"), run_menu)
         act("transcribe_selection", self.tr("Transcribe &selection"),
             lambda: runs.start("selection"), run_menu)
+        act("transcribe_rest", self.tr("Transcribe the &rest"), lambda: runs.start("rest"),
+            run_menu)
         act("cancel", self.tr("&Cancel transcription"), runs.cancel, run_menu)
         win.run_menu = run_menu
 
