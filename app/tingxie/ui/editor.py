@@ -22,9 +22,17 @@ from PySide6.QtCore import (
     QPoint,
     QSize,
     Qt,
+    QTimer,
     Signal,
 )
-from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QPainter, QPalette, QTextDocument
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QColor,
+    QPainter,
+    QPalette,
+    QResizeEvent,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -143,10 +151,16 @@ class TextDelegate(QStyledItemDelegate):
             self._fit_editor(editor)
 
     def _fit_editor(self, editor: QPlainTextEdit) -> None:
-        """Wrapped text may need more room than the row has: grow downwards while typing."""
-        needed = self._text_height(editor.toPlainText(), editor.width()) + 4
+        """Wrapped text may need more room than the row has: the row grows with it while
+        typing (pushing the next row down rather than covering it), up to a limit."""
+        needed = min(MAX_EDITOR_HEIGHT, self._text_height(editor.toPlainText(), editor.width()) + 4)
         row_height = int(editor.property("row_height") or editor.height())
-        editor.resize(editor.width(), max(row_height, min(MAX_EDITOR_HEIGHT, needed)))
+        index = self.editor_index if editor is self.editor else None
+        if needed > row_height and index is not None and index.isValid():
+            self.view.setRowHeight(index.row(), needed)
+            editor.setProperty("row_height", needed)
+            row_height = needed
+        editor.resize(editor.width(), max(row_height, needed))
 
     def eventFilter(self, editor: QObject, event: QEvent) -> bool:
         if (
@@ -248,6 +262,9 @@ class TranscriptView(QTableView):
             | QAbstractItemView.EditTrigger.EditKeyPressed
             | QAbstractItemView.EditTrigger.AnyKeyPressed
         )
+        # Back to the text's own height once an editor that grew its row closes.
+        self.delegate.closeEditor.connect(
+            lambda *_: QTimer.singleShot(0, self, self.fit_visible_rows))
         model.modelReset.connect(self.fit_visible_rows)
         model.rowsInserted.connect(lambda *_: self.fit_visible_rows())
         model.dataChanged.connect(lambda *_: self.fit_visible_rows())
@@ -270,6 +287,12 @@ class TranscriptView(QTableView):
         last = rows - 1 if last < 0 else last
         for row in range(first, min(last + 2, rows)):
             self.resizeRowToContents(row)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # The stretched text column takes its new width after this event: measure after it,
+        # or a narrower window leaves rows too short and their text elided.
+        QTimer.singleShot(0, self, self.fit_visible_rows)
 
     def select_row(self, row: int, column: int = TranscriptTableModel.TEXT) -> None:
         """Select just ``row`` (whatever keys are held), make it current and scroll to it."""

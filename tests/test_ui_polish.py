@@ -1,0 +1,101 @@
+"""The window's small frictions (issue 14, items 6-16), each as a user would notice it.
+
+No model runs here: a tone is opened and a transcript is put in place, so these stay quick.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMessageBox
+
+from media import write_wav
+from tingxie.core.transcript import Segment, Transcript
+from tingxie.ui.main_window import MainWindow
+from tingxie.ui.settings import Settings
+
+LONG = ("The harbour opened in nineteen twenty and boats came from every town on the coast "
+        "to sell their fish at the market by the lighthouse every morning before dawn.")
+
+
+def no_engine(spec):
+    raise AssertionError("these tests never transcribe")
+
+
+@pytest.fixture
+def win(qtbot, tmp_path, monkeypatch):
+    store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Discard)
+    w = MainWindow(Settings(store), engine_factory=no_engine)
+    qtbot.addWidget(w)
+    w.resize(1200, 800)
+    w.show()
+    yield w
+    w.shutdown()
+
+
+@pytest.fixture
+def tone(tmp_path):
+    t = np.arange(16000 * 20) / 16000
+    return write_wav(tmp_path / "tone.wav", (0.2 * np.sin(2 * np.pi * 220 * t)).astype(np.float32))
+
+
+def open_with_transcript(qtbot, w, path, segments):
+    with qtbot.waitSignal(w.mediaLoaded, timeout=30_000):
+        w.open_path(path)
+    w.document.set_transcript(Transcript(segments=segments, duration=20.0))
+    qtbot.wait(10)
+
+
+def segments(n=6, text="Segment number {i} says something."):
+    return [Segment(i + 1, i * 3.0, i * 3.0 + 2.5, text.format(i=i + 1)) for i in range(n)]
+
+
+# -- 6. zoom ------------------------------------------------------------------------------------
+def test_view_zoom_in_shows_less_time_and_zoom_out_more(qtbot, win, tone):
+    open_with_transcript(qtbot, win, tone, segments())
+    win.waveform.set_view_range(4.0, 12.0)
+    win.actions_by_name["zoom_in"].trigger()
+    t0, t1 = win.waveform.view_range()
+    assert t1 - t0 == pytest.approx(4.0, abs=0.05), "zoom in magnifies"
+    win.actions_by_name["zoom_out"].trigger()
+    win.actions_by_name["zoom_out"].trigger()
+    t0, t1 = win.waveform.view_range()
+    assert t1 - t0 == pytest.approx(16.0, abs=0.05)
+
+
+# -- 7. whole text readable at any width ----------------------------------------------------
+def text_fits(view, row):
+    from tingxie.ui.transcript_model import TranscriptTableModel
+
+    col = TranscriptTableModel.TEXT
+    needed = view.delegate._text_height(view.model().index(row, col).data(),
+                                        view.columnWidth(col))
+    return view.rowHeight(row) >= needed
+
+
+def test_narrowing_the_window_grows_rows_so_no_text_is_cut(qtbot, win, tone):
+    open_with_transcript(qtbot, win, tone, segments(4, LONG + " {i}"))
+    view = win.table
+    assert all(text_fits(view, r) for r in range(4))
+    win.resize(700, 800)
+    qtbot.wait(50)
+    assert all(text_fits(view, r) for r in range(4)), "rows follow the column's width"
+
+
+def test_the_editor_makes_room_instead_of_covering_the_next_row(qtbot, win, tone):
+    open_with_transcript(qtbot, win, tone, segments(4))
+    view = win.table
+    view.edit_row(0)
+    editor = view.editor()
+    editor.setPlainText(LONG + " " + LONG)
+    qtbot.wait(20)
+    next_top = view.rowViewportPosition(1)
+    bottom = editor.geometry().bottom()
+    assert bottom < next_top, "the next row's first line stays visible while editing"
