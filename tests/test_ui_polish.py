@@ -99,3 +99,40 @@ def test_the_editor_makes_room_instead_of_covering_the_next_row(qtbot, win, tone
     next_top = view.rowViewportPosition(1)
     bottom = editor.geometry().bottom()
     assert bottom < next_top, "the next row's first line stays visible while editing"
+
+
+# -- 8. find: match by match, highlighted, previous, replace one, "3 of 98" -------------------
+def test_find_goes_match_by_match_highlights_it_and_replaces_one(qtbot, win, tone):
+    from tingxie.ui.editor import FIND_MATCH, rich_text
+
+    segs = [Segment(1, 0.0, 2.0, "A boat and another boat."), Segment(2, 3.0, 5.0, "No."),
+            Segment(3, 6.0, 8.0, "The last boat.")]
+    open_with_transcript(qtbot, win, tone, segs)
+    bar = win.find_bar
+    bar.open()
+    bar.find_edit.setText("boat")
+    assert bar.count_label.text() == "Matches: 3"
+    bar.find_next()
+    assert bar.current_match() == (1, 2, 6) and bar.count_label.text() == "1 of 3"
+    bar.find_next()
+    assert bar.current_match() == (1, 19, 23), "the second match in the same segment"
+    assert bar.count_label.text() == "2 of 3"
+    assert win.table.delegate.find_match == (1, 19, 23)
+    markup = rich_text(win.document.transcript.segment(1), None, None, (19, 23))
+    assert f'background-color:{FIND_MATCH}; color:black">boat</span>.' in markup
+    bar.find_previous()
+    assert bar.count_label.text() == "1 of 3"
+    bar.find_previous()
+    assert bar.current_match() == (3, 9, 13) and bar.count_label.text() == "3 of 3"
+    selected = [i.row() for i in win.table.selectionModel().selectedRows()]
+    assert selected == [2]
+    bar.find_next()  # wraps to the first
+    bar.replace_edit.setText("ship")
+    stack = win.document.undo_stack
+    before = stack.count()
+    bar.replace_one()
+    assert win.document.transcript.segment(1).text == "A ship and another boat."
+    assert stack.count() == before + 1
+    assert bar.current_match() == (1, 19, 23) and bar.count_label.text() == "1 of 2"
+    stack.undo()
+    assert win.document.transcript.segment(1).text == "A boat and another boat."

@@ -164,6 +164,7 @@ class MainWindow(QMainWindow):
         self.commands.message.connect(self.status)
         self.find_bar.message.connect(self.status)
         self.find_bar.matchFound.connect(self.select_segment)
+        self.find_bar.matchShown.connect(self.table.set_find_match)
         self.find_bar.aboutToReplace.connect(self.table.commit_editor)
         self.speakers.message.connect(self.status)
         self.speakers.assignRequested.connect(self.commands.set_speaker_number)
