@@ -136,3 +136,24 @@ def test_find_goes_match_by_match_highlights_it_and_replaces_one(qtbot, win, ton
     assert bar.current_match() == (1, 19, 23) and bar.count_label.text() == "1 of 2"
     stack.undo()
     assert win.document.transcript.segment(1).text == "A boat and another boat."
+
+
+# -- 9. holding a nudge key is one undo step --------------------------------------------------
+def test_repeated_nudges_of_one_edge_are_one_undo_step(qtbot, win, tone):
+    open_with_transcript(qtbot, win, tone, segments(3))
+    win.table.select_row(1)
+    stack = win.document.undo_stack
+    before = stack.count()
+    for _ in range(5):
+        win.actions_by_name["end_later"].trigger()
+    seg = win.document.transcript.segments[1]
+    assert seg.end == pytest.approx(5.5 + 0.5)
+    assert stack.count() == before + 1, "one step for the held key"
+    win.actions_by_name["start_earlier"].trigger()
+    assert stack.count() == before + 2, "the other edge is a step of its own"
+    stack.undo()
+    stack.undo()
+    seg = win.document.transcript.segments[1]
+    assert (seg.start, seg.end) == (3.0, 5.5)
+    stack.redo()
+    assert win.document.transcript.segments[1].end == pytest.approx(6.0)

@@ -27,6 +27,10 @@ from tingxie.core.transcript import Segment, Transcript
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 
+#: QUndoCommand.id() of edits that may merge with the one before (see ``merge_key``).
+MERGEABLE = 1
+
+
 class _EditCommand(QUndoCommand):
     def __init__(self, document: TranscriptDocument, op: Edit,
                  parent: QUndoCommand | None = None) -> None:
@@ -45,6 +49,21 @@ class _EditCommand(QUndoCommand):
     def undo(self) -> None:
         self.op.undo(self.document.transcript)
         self.document.changed.emit()
+
+    # Consecutive edits with the same ``merge_key`` (nudging one edge of one segment, key
+    # held down) are one undo step: undo goes back to before the first, redo to the last.
+    def id(self) -> int:
+        return MERGEABLE if getattr(self.op, "merge_key", None) is not None else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, _EditCommand) or (
+                getattr(other.op, "merge_key", None) != getattr(self.op, "merge_key", None)):
+            return False
+        merge = getattr(self.op, "merge", None)
+        if merge is None:
+            return False
+        merge(other.op)
+        return True
 
 
 class TranscriptDocument(QObject):
