@@ -157,3 +157,12 @@ def test_repeated_nudges_of_one_edge_are_one_undo_step(qtbot, win, tone):
     assert (seg.start, seg.end) == (3.0, 5.5)
     stack.redo()
     assert win.document.transcript.segments[1].end == pytest.approx(6.0)
+
+
+# -- 10. one time format, precise enough to find a moment -------------------------------------
+def test_the_position_shows_the_tables_time_format(qtbot, win, tone):
+    open_with_transcript(qtbot, win, tone, segments(3))
+    win.player.seek(3.25)
+    qtbot.waitUntil(lambda: "0:00:03.250" in win.transport.position_label.text(), timeout=3000)
+    assert win.transport.position_label.text() == "0:00:03.250 / 0:00:20.000"
+    assert win.table_model.index(1, 0).data() == "0:00:03.000 – 0:00:05.500"
