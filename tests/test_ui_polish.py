@@ -166,3 +166,24 @@ def test_the_position_shows_the_tables_time_format(qtbot, win, tone):
     qtbot.waitUntil(lambda: "0:00:03.250" in win.transport.position_label.text(), timeout=3000)
     assert win.transport.position_label.text() == "0:00:03.250 / 0:00:20.000"
     assert win.table_model.index(1, 0).data() == "0:00:03.000 – 0:00:05.500"
+
+
+# -- 11. playback without a device ----------------------------------------------------------------
+def test_without_audio_output_the_playback_actions_are_off_and_say_why(qtbot, tmp_path,
+                                                                       monkeypatch):
+    from PySide6.QtMultimedia import QMediaDevices
+
+    monkeypatch.setattr(QMediaDevices, "audioOutputs", staticmethod(lambda: []))
+    store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    w = MainWindow(Settings(store), engine_factory=no_engine)
+    qtbot.addWidget(w)
+    try:
+        assert not w.player.available
+        play = w.actions_by_name["play_pause"]
+        assert not play.isEnabled(), "Ctrl+P cannot look like it works"
+        assert "No audio output device" in play.toolTip()
+        assert "No audio output device" in w.statusBar().currentMessage()
+        assert w.play_menu.toolTipsVisible()
+        assert w.actions_by_name["rewind_step"].isEnabled(), "settings stay reachable"
+    finally:
+        w.shutdown()

@@ -34,10 +34,28 @@ def add_action(win: MainWindow, name: str, text: str, slot, menu=None) -> QActio
 class WindowMenus(QObject):
     """Builds the window's menu bar (its strings are translated in this class's context)."""
 
+    #: Actions that need an audio output; off, with the reason, while there is none.
+    PLAYBACK_ACTIONS = ("play_pause", "rewind", "forward", "slower", "faster", "replay_segment")
+
     def __init__(self, win: MainWindow) -> None:
         super().__init__(win)
+        self.win = win
         win.actions_by_name = {}
         self.build(win)
+        self._tips = {n: win.actions_by_name[n].toolTip() for n in self.PLAYBACK_ACTIONS}
+        win.player.availabilityChanged.connect(self.show_playback_availability)
+        self.show_playback_availability(win.player.available, win.player.unavailable_reason)
+
+    def show_playback_availability(self, available: bool, reason: str) -> None:
+        """Turn the Playback actions on or off; when off, their tooltip and the status bar
+        (once per change) say why."""
+        for name in self.PLAYBACK_ACTIONS:
+            action = self.win.actions_by_name[name]
+            action.setEnabled(available)
+            action.setToolTip(self._tips[name] if available else reason)
+            action.setStatusTip("" if available else reason)
+        if not available and reason:
+            self.win.statusBar().showMessage(reason, 15000)
 
     def build(self, win: MainWindow) -> None:
         """File, Edit, Playback, View, Transcribe and Help."""
@@ -108,6 +126,7 @@ class WindowMenus(QObject):
         act("rewind_step", self.tr("Rewind step…"), lambda: review.ask_number(
             keys.REWIND_SECONDS, self.tr("Rewind and forward by (seconds)"), 0.5, 30.0), play_menu)
         act("resume_rewind", self.tr("Rewind on resume…"), review.ask_resume_rewind, play_menu)
+        play_menu.setToolTipsVisible(True)  # a greyed action says why it is off
         win.play_menu = play_menu
 
         view_menu = bar.addMenu(self.tr("&View"))
