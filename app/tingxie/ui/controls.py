@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QProgressBar,
     QPushButton,
     QRadioButton,
@@ -43,6 +42,7 @@ from tingxie.ui.device_combo import DeviceComboBox, DeviceReport, probe_devices
 from tingxie.ui.language_combo import AUTO, LanguageComboBox
 from tingxie.ui.model_picker import ModelPicker, format_eta
 from tingxie.ui.settings import Settings
+from tingxie.ui.widgets import WrappingLabel
 
 MIN_CHUNK_SECONDS = 5
 MAX_CHUNK_SECONDS = int(MAX_MAX_LENGTH)  # 1200 s, what the pipeline accepts
@@ -81,9 +81,8 @@ class TranscriptionControls(QWidget):
             "recognised automatically: choose Chinese or Auto-detect."
         )
         self.language_combo.setToolTip(dialects)
-        self.dialect_note = QLabel(self.tr("Chinese dialects are recognised automatically."))
+        self.dialect_note = WrappingLabel(self.tr("Chinese dialects are recognised automatically."))
         self.dialect_note.setToolTip(dialects)
-        self.dialect_note.setWordWrap(True)
         self.dialect_note.setEnabled(False)  # greyed: a note, not a control
 
         # Context (its snippets live in the settings)
@@ -191,15 +190,21 @@ class TranscriptionControls(QWidget):
         layout.addWidget(model_box)
         layout.addWidget(self.advanced_toggle)
         layout.addWidget(self.advanced_body)
-        layout.addStretch(1)
         layout.addLayout(scope_row)
         layout.addLayout(buttons)
         layout.addWidget(self.rest_button)
         layout.addWidget(self.progress_bar)
+        # The spare room goes below everything: folding Advanced away leaves no hole.
+        layout.addStretch(1)
+
+    def _show_dialect_note(self, code: str) -> None:
+        # Only where it applies: dialects are heard as Chinese (or Cantonese) or auto-detected.
+        self.dialect_note.setVisible(code in (AUTO, "zh", "yue"))
 
     def _load_settings(self) -> None:
         s = self._settings
         self.language_combo.set_language(s.get(keys.LANGUAGE))
+        self._show_dialect_note(self.language())
         self.device_combo.set_device(s.get(keys.DEVICE))
         self.batch_spin.setValue(max(0, int(s.get(keys.BATCH_SIZE))))
         self.temperature_spin.setValue(float(s.get(keys.TEMPERATURE)))
@@ -210,6 +215,7 @@ class TranscriptionControls(QWidget):
         s = self._settings
         self.language_combo.languageChanged.connect(lambda code: s.set(keys.LANGUAGE, code))
         self.language_combo.languageChanged.connect(self.languageChanged)
+        self.language_combo.languageChanged.connect(self._show_dialect_note)
         self.model_picker.modelChanged.connect(self.modelChanged)
         self.device_combo.deviceChanged.connect(self._on_device_chosen)
         self.batch_spin.valueChanged.connect(lambda v: s.set(keys.BATCH_SIZE, int(v)))

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QProgressBar,
     QPushButton,
     QSizePolicy,
@@ -41,6 +40,7 @@ from tingxie.core.errors import Cancelled, TingxieError
 from tingxie.ui import settings as keys
 from tingxie.ui.background import Background
 from tingxie.ui.settings import Settings
+from tingxie.ui.widgets import WrappingLabel
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,12 @@ def display_name(spec: ModelSpec) -> str:
     name = spec.repo_id.rsplit("/", 1)[-1].removesuffix("-hf")
     head, _, size = name.rpartition("-")
     return f"{head} {size}" if head else name
+
+
+def breakable(text: str) -> str:
+    """``text`` with a zero-width space after each path separator, so a long folder path
+    wraps inside a narrow panel instead of widening it."""
+    return text.replace("/", "/\u200b").replace("\\", "\\\u200b")
 
 
 class ModelPicker(QWidget):
@@ -90,26 +96,29 @@ class ModelPicker(QWidget):
                 "Use a model already on disk (a folder with config.json and *.safetensors weights)"
             )
         )
-        self.state_label = QLabel()
-        self.state_label.setWordWrap(True)
+        self.state_label = WrappingLabel()
         self.download_button = QPushButton(self.tr("Download"))
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 1000)
         self.progress_bar.setFormat("%p%")
-        self.progress_label = QLabel()
-        self.progress_label.setWordWrap(True)
+        self.progress_label = WrappingLabel()
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.setToolTip(self.tr("Stop the download; the next one resumes it"))
-        self.message_label = QLabel()
-        self.message_label.setWordWrap(True)
+        self.message_label = WrappingLabel()
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
+        # The combo has the whole width (its text names the model, size and state), and the
+        # wrapped state gets a row of its own: a wrapping label beside a button is given one
+        # line's height and cut off.
         row = QHBoxLayout()
         row.addWidget(self.combo, 1)
-        row.addWidget(self.folder_button)
-        state_row = QHBoxLayout()
-        state_row.addWidget(self.state_label, 1)
-        state_row.addWidget(self.download_button)
+        state_row = QVBoxLayout()
+        state_row.addWidget(self.state_label)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.folder_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.download_button)
+        state_row.addLayout(buttons)
         progress = QGridLayout()
         progress.addWidget(self.progress_bar, 0, 0)
         progress.addWidget(self.cancel_button, 0, 1)
@@ -207,6 +216,7 @@ class ModelPicker(QWidget):
 
     def refresh(self) -> None:
         """Look at the disk again (after a download, or when the models folder changed)."""
+        longest = 18
         for row in range(self.combo.count()):
             spec = find_model(str(self.combo.itemData(row)))
             if spec.local_path is None:
@@ -214,7 +224,11 @@ class ModelPicker(QWidget):
                 size = format_size(spec.size_bytes)
                 text = self.tr("{0} · {1} · {2}").format(display_name(spec), size, state)
                 self.combo.setItemText(row, text)
+                longest = max(longest, len(text))
                 self.combo.setItemData(row, spec.good_for, Qt.ItemDataRole.ToolTipRole)
+        # As wide as the longest registry entry: never elided, and a model folder's long
+        # name does not change the panel's width.
+        self.combo.setMinimumContentsLength(longest + 2)
         self._update_state()
 
     # ---- downloads
@@ -225,7 +239,7 @@ class ModelPicker(QWidget):
 
     def message(self) -> str:
         """The message under the model (an error or a notice), or ``""``."""
-        return self.message_label.text()
+        return self.message_label.text().replace("\u200b", "")
 
     def start_download(self) -> bool:
         """Download the chosen model on a background thread; ``False`` if there is nothing to do."""
@@ -356,7 +370,8 @@ class ModelPicker(QWidget):
         spec = self.spec()
         busy = self._downloading is not None
         if spec.local_path is not None:
-            self.state_label.setText(self.tr("Local folder: {0}").format(spec.local_path))
+            self.state_label.setText(self.tr("Local folder: {0}").format(
+                breakable(str(spec.local_path))))
             self.download_button.setVisible(False)
             return
         state = self.state_of(spec.name)
@@ -385,6 +400,6 @@ class ModelPicker(QWidget):
         self.cancel_button.setEnabled(visible)
 
     def _set_message(self, text: str, error: bool = False) -> None:
-        self.message_label.setText(text)
+        self.message_label.setText(breakable(text))
         self.message_label.setVisible(bool(text))
         self.message_label.setStyleSheet("color: #c0392b;" if error else "")
