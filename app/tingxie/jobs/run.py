@@ -42,7 +42,7 @@ def run(spec: JobSpec, samples: np.ndarray, cancel: CancelToken | None = None, *
     info = engine.device_info()
     where = info.description or info.device
     yield Update(Stage.LOAD_MODEL, 1.0,
-                 note=where if info.dtype in where else f"{where} ({info.dtype})")
+                 note=where if info.dtype in where else f"{where} · {info.dtype}")
     if cancel.cancelled:
         return
     yield from transcribe(samples, engine, spec.options, max_length=spec.chunking.max_chunk,

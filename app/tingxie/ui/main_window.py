@@ -373,15 +373,12 @@ class MainWindow(QMainWindow):
         self.errorShown.emit(title, message)
 
     def show_shortcuts(self) -> None:
-        """Help > Keyboard shortcuts."""
-        from tingxie.ui.shortcuts import shortcuts_html
+        """Help > Keyboard shortcuts (scrolls when the screen is short)."""
+        from tingxie.ui.help import ShortcutsDialog
 
-        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Keyboard shortcuts"),
-                          shortcuts_html(), QMessageBox.StandardButton.Ok, self)
-        box.setTextFormat(Qt.TextFormat.RichText)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-        self.last_message = box
+        dialog = ShortcutsDialog(self)
+        dialog.open()
+        self.shortcuts_dialog = dialog
 
     def show_about(self) -> None:
         """Help > About."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 
 from tingxie.ui import settings as keys
 from tingxie.ui.editing import NUDGE
@@ -34,8 +34,9 @@ def add_action(win: MainWindow, name: str, text: str, slot, menu=None) -> QActio
 class WindowMenus(QObject):
     """Builds the window's menu bar (its strings are translated in this class's context)."""
 
-    #: Actions that need an audio output; off, with the reason, while there is none.
-    PLAYBACK_ACTIONS = ("play_pause", "rewind", "forward", "slower", "faster", "replay_segment")
+    #: Actions that need an audio output; off, with the reason, while there is none. (Rewind,
+    #: forward and replay still move the playhead, and the speed is kept for later.)
+    PLAYBACK_ACTIONS = ("play_pause",)
 
     def __init__(self, win: MainWindow) -> None:
         super().__init__(win)
@@ -45,6 +46,13 @@ class WindowMenus(QObject):
         self._tips = {n: win.actions_by_name[n].toolTip() for n in self.PLAYBACK_ACTIONS}
         win.player.availabilityChanged.connect(self.show_playback_availability)
         self.show_playback_availability(win.player.available, win.player.unavailable_reason)
+
+    def choose_ui_language(self, code: str) -> None:
+        """Remember the interface language (``""``: the system's); it applies at the next
+        start, as Qt builds every text once."""
+        self.win.settings.set(keys.UI_LANGUAGE, code)
+        self.win.statusBar().showMessage(
+            self.tr("The interface language changes when Tingxie is restarted."), 10000)
 
     def show_playback_availability(self, available: bool, reason: str) -> None:
         """Turn the Playback actions on or off; when off, their tooltip and the status bar
@@ -141,6 +149,19 @@ class WindowMenus(QObject):
         tint.setChecked(bool(win.settings.get(keys.TINT_UNCERTAIN)))
         act("tint_threshold", self.tr("Uncertainty threshold…"), review.ask_tint_threshold,
             view_menu)
+        view_menu.addSeparator()
+        self.language_menu = view_menu.addMenu(self.tr("Interface &language"))
+        chosen = str(win.settings.get(keys.UI_LANGUAGE) or "")
+        group = QActionGroup(self.language_menu)
+        # Each language in its own script, so it can be found whatever the interface is in.
+        for code, text in (("", self.tr("As the system")), ("en", "English"),
+                           ("zh_CN", "简体中文")):
+            action = self.language_menu.addAction(text)
+            action.setCheckable(True)
+            action.setChecked(code == chosen)
+            action.setData(code)
+            group.addAction(action)
+            action.triggered.connect(lambda _c=False, c=code: self.choose_ui_language(c))
         view_menu.addSeparator()
         view_menu.addAction(win.controls_dock.toggleViewAction())
         view_menu.addAction(win.queue_dock.toggleViewAction())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -61,6 +61,23 @@ def display_name(spec: ModelSpec) -> str:
     name = spec.repo_id.rsplit("/", 1)[-1].removesuffix("-hf")
     head, _, size = name.rpartition("-")
     return f"{head} {size}" if head else name
+
+
+#: What each registry model is good for, for the translation tools (asr/models.py words them).
+_GOOD_FOR = (
+    QT_TRANSLATE_NOOP("Models",
+                      "default: fast, distilled from 1.7B, context biasing; runs well on CPU"),
+    QT_TRANSLATE_NOOP("Models",
+                      "most accurate; noisy, accented or otherwise hard audio (wants a GPU)"),
+    QT_TRANSLATE_NOOP("Models", "word timings for a transcript (subtitles, click-to-seek)"),
+    QT_TRANSLATE_NOOP("Models", "custom repository"),
+    QT_TRANSLATE_NOOP("Models", "local folder"),
+)
+
+
+def good_for(spec: ModelSpec) -> str:
+    """What the model is good for, in the UI language."""
+    return QCoreApplication.translate("Models", spec.good_for)
 
 
 def breakable(text: str) -> str:
@@ -225,7 +242,7 @@ class ModelPicker(QWidget):
                 text = self.tr("{0} · {1} · {2}").format(display_name(spec), size, state)
                 self.combo.setItemText(row, text)
                 longest = max(longest, len(text))
-                self.combo.setItemData(row, spec.good_for, Qt.ItemDataRole.ToolTipRole)
+                self.combo.setItemData(row, good_for(spec), Qt.ItemDataRole.ToolTipRole)
         # As wide as the longest registry entry: never elided, and a model folder's long
         # name does not change the panel's width.
         self.combo.setMinimumContentsLength(longest + 2)
@@ -377,7 +394,7 @@ class ModelPicker(QWidget):
         state = self.state_of(spec.name)
         self.download_button.setVisible(True)
         if state == "downloaded":
-            self.state_label.setText(self.tr("Downloaded · {0}").format(spec.good_for))
+            self.state_label.setText(self.tr("Downloaded · {0}").format(good_for(spec)))
             self.download_button.setEnabled(False)
             self.download_button.setText(self.tr("Download"))
             return
@@ -389,7 +406,7 @@ class ModelPicker(QWidget):
             self.download_button.setText(self.tr("Resume download"))
         else:
             self.state_label.setText(
-                self.tr("Not downloaded ({0}). {1}").format(size, spec.good_for)
+                self.tr("Not downloaded ({0}). {1}").format(size, good_for(spec))
             )
             self.download_button.setText(self.tr("Download ({0})").format(size))
         self.download_button.setEnabled(not busy)

@@ -113,7 +113,7 @@ class DocumentRuns(QObject):
 
     @Slot(str)
     def _model_ready(self, where: str) -> None:
-        self.win.device_label.setText(where)
+        self.win.device_label.setText(self.tr("Model on {0}").format(where))
         self.win.statusBar().clearMessage()
 
     @Slot(object)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QModelIndex,
     QObject,
@@ -140,7 +141,9 @@ class TranscriptTableModel(QAbstractTableModel):
     """Rows are segments; columns are time, speaker and text (the text is editable)."""
 
     TIME, SPEAKER, TEXT = range(3)
-    HEADERS = ("Time", "Speaker", "Text")
+    HEADERS = (QT_TRANSLATE_NOOP("TranscriptTableModel", "Time"),
+               QT_TRANSLATE_NOOP("TranscriptTableModel", "Speaker"),
+               QT_TRANSLATE_NOOP("TranscriptTableModel", "Text"))
     SegmentIdRole = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self, document: TranscriptDocument, parent: QObject | None = None) -> None:
