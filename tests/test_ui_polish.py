@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from media import write_wav
 from tingxie.core.transcript import Segment, Transcript
+from tingxie.ui import settings as keys
 from tingxie.ui.main_window import MainWindow
 from tingxie.ui.settings import Settings
 
@@ -187,3 +188,41 @@ def test_without_audio_output_the_playback_actions_are_off_and_say_why(qtbot, tm
         assert w.actions_by_name["rewind_step"].isEnabled(), "settings stay reachable"
     finally:
         w.shutdown()
+
+
+# -- 14. the batch queue says what it uses, detects languages, shows whole statuses -------------
+def test_the_queue_detects_each_files_language_and_says_what_it_uses(qtbot, win, tmp_path):
+    win.controls.set_language("en")  # the open document is in English...
+    win.controls.set_context("harbour, lighthouse")
+    win.queue_dock.raise_()
+    queue = win.queue
+    queue.refresh_options()
+    assert queue.language_combo.language() == "auto", "a batch auto-detects by default"
+    assert queue.job_spec().options.language is None, "...the batch is not forced to it"
+    assert queue.job_spec().options.context == "harbour, lighthouse"
+    described = queue.options_label.text()
+    assert "Qwen3-ASR 0.6B" in described and "harbour, lighthouse" in described
+    queue.language_combo.set_language("zh")
+    assert queue.job_spec().options.language == "zh"
+    assert win.settings.get(keys.QUEUE_LANGUAGE) == "zh"
+
+
+def test_a_failed_files_whole_message_is_in_its_row(qtbot, win, tmp_path):
+    from tingxie.ui.queue import QueueModel
+
+    win.resize(1024, 700)
+    win.queue_dock.raise_()
+    bad = tmp_path / "a recording with a long name.wav"
+    bad.write_text("not audio at all")
+    controller = win.queue.controller
+    controller.add_files([bad])
+    assert controller.start()
+    qtbot.waitUntil(lambda: not controller.busy, timeout=30_000)
+    qtbot.wait(20)
+    table = win.queue.table
+    index = controller.model.index(0, QueueModel.STATUS)
+    text = index.data()
+    assert text.startswith("failed — ") and len(text) > 60
+    width = table.columnWidth(QueueModel.STATUS)
+    lines = table.fontMetrics().boundingRect(0, 0, width - 8, 10_000, 0x1000, text).height()
+    assert table.rowHeight(0) >= lines, "the whole message is shown, not cut off"

@@ -719,52 +719,52 @@ Locate the audio file now?</source>
         <translation>说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="224" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="225" />
         <source>Opened the readable part only.</source>
         <translation>仅打开了可读取的部分。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="324" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="325" />
         <source>Save project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="325" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="326" />
         <source>Tingxie projects (*.tingxie)</source>
         <translation>Tingxie 项目 (*.tingxie)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="345" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="346" />
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="349" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="350" />
         <source>Saved {name}</source>
         <translation>已保存 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="429" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="430" />
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="385" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="386" />
         <source>About Tingxie</source>
         <translation>关于 Tingxie</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="386" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="387" />
         <source>&lt;b&gt;Tingxie 听写&lt;/b&gt; {version}&lt;br&gt;A transcription studio built on Qwen3-ASR. Everything runs on this computer.</source>
         <translation>&lt;b&gt;Tingxie 听写&lt;/b&gt; {version}&lt;br&gt;基于 Qwen3-ASR 的转写工作台。所有处理均在本机完成。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="407" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="408" />
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="408" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="409" />
         <source>A transcription is running. Stop it and close?</source>
         <translation>转写正在进行。是否停止并关闭？</translation>
     </message>
@@ -1076,57 +1076,72 @@ Locate the audio file now?</source>
 <context>
     <name>QueuePanel</name>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="63" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="87" />
+        <source>Language for every file:</source>
+        <translation>每个文件的语言：</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="90" />
         <source>Add files…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="64" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="91" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="65" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="92" />
         <source>Clear finished</source>
         <translation>清除已完成</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="74" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="101" />
         <source>Save projects beside each audio file</source>
         <translation>将项目保存在各音频文件所在的文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="75" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="102" />
         <source>Save projects in this folder:</source>
         <translation>将项目保存到此文件夹：</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="78" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="105" />
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="87" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="114" />
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="88" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="115" />
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="113" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="155" />
+        <source>Model {model} on {device}; context: {context}. Change these in the Transcription tab.</source>
+        <translation>模型 {model}，设备 {device}；上下文：{context}。可在“转写”标签页中更改。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="159" />
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="176" />
         <source>Add files to the queue</source>
         <translation>将文件添加到队列</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="114" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="177" />
         <source>Audio and video ({patterns});;All files (*)</source>
         <translation>音频和视频 ({patterns});;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="127" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="190" />
         <source>Save projects in</source>
         <translation>选择项目保存位置</translation>
     </message>
@@ -1576,254 +1591,254 @@ Locate the audio file now?</source>
 <context>
     <name>WindowMenus</name>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="54" />
+        <location filename="../../app/tingxie/ui/menus.py" line="55" />
         <source>The interface language changes when Tingxie is restarted.</source>
-        <extracomment>Actions that need an audio output; off, with the reason, while there is none.</extracomment>
+        <extracomment>Actions that need an audio output; off, with the reason, while there is none. (Rewind, forward and replay still move the playhead, and the speed is kept for later.)</extracomment>
         <translation>界面语言将在重新启动听写后生效。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="74" />
+        <location filename="../../app/tingxie/ui/menus.py" line="75" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="75" />
+        <location filename="../../app/tingxie/ui/menus.py" line="76" />
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="76" />
+        <location filename="../../app/tingxie/ui/menus.py" line="77" />
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="79" />
+        <location filename="../../app/tingxie/ui/menus.py" line="80" />
         <source>&amp;Save project</source>
         <translation>保存项目(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="80" />
+        <location filename="../../app/tingxie/ui/menus.py" line="81" />
         <source>Save project &amp;as…</source>
         <translation>项目另存为(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="82" />
+        <location filename="../../app/tingxie/ui/menus.py" line="83" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="85" />
+        <location filename="../../app/tingxie/ui/menus.py" line="86" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="86" />
+        <location filename="../../app/tingxie/ui/menus.py" line="87" />
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="88" />
+        <location filename="../../app/tingxie/ui/menus.py" line="89" />
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="95" />
+        <location filename="../../app/tingxie/ui/menus.py" line="96" />
         <source>&amp;Find and replace…</source>
         <translation>查找和替换(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="97" />
+        <location filename="../../app/tingxie/ui/menus.py" line="98" />
         <source>S&amp;plit at the cursor</source>
         <translation>在光标处拆分(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="98" />
+        <location filename="../../app/tingxie/ui/menus.py" line="99" />
         <source>&amp;Merge with next</source>
         <translation>与下一片段合并(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="99" />
+        <location filename="../../app/tingxie/ui/menus.py" line="100" />
         <source>Merge with p&amp;revious</source>
         <translation>与上一片段合并(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="100" />
+        <location filename="../../app/tingxie/ui/menus.py" line="101" />
         <source>&amp;Insert segment at the playhead</source>
         <translation>在播放头处插入片段(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="102" />
+        <location filename="../../app/tingxie/ui/menus.py" line="103" />
         <source>&amp;Delete segment</source>
         <translation>删除片段(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="103" />
+        <location filename="../../app/tingxie/ui/menus.py" line="104" />
         <source>&amp;Timing</source>
         <translation>时间(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="105" />
+        <location filename="../../app/tingxie/ui/menus.py" line="106" />
         <source>Start 0.1 s earlier</source>
         <translation>开始提前 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="106" />
+        <location filename="../../app/tingxie/ui/menus.py" line="107" />
         <source>Start 0.1 s later</source>
         <translation>开始推后 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="107" />
+        <location filename="../../app/tingxie/ui/menus.py" line="108" />
         <source>End 0.1 s earlier</source>
         <translation>结束提前 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="108" />
+        <location filename="../../app/tingxie/ui/menus.py" line="109" />
         <source>End 0.1 s later</source>
         <translation>结束推后 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="110" />
+        <location filename="../../app/tingxie/ui/menus.py" line="111" />
         <source>S&amp;peaker</source>
         <translation>说话人(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="112" />
+        <location filename="../../app/tingxie/ui/menus.py" line="113" />
         <source>Speaker {n}</source>
         <translation>说话人 {n}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="114" />
+        <location filename="../../app/tingxie/ui/menus.py" line="115" />
         <source>No speaker</source>
         <translation>无说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="117" />
+        <location filename="../../app/tingxie/ui/menus.py" line="118" />
         <source>Next &amp;uncertain segment</source>
         <translation>下一个不确定片段(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="123" />
+        <location filename="../../app/tingxie/ui/menus.py" line="124" />
         <source>&amp;Playback</source>
         <translation>播放(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="124" />
+        <location filename="../../app/tingxie/ui/menus.py" line="125" />
         <source>Play / pause</source>
         <translation>播放/暂停</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="125" />
+        <location filename="../../app/tingxie/ui/menus.py" line="126" />
         <source>Rewind</source>
         <translation>快退</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="127" />
+        <location filename="../../app/tingxie/ui/menus.py" line="128" />
         <source>Forward</source>
         <translation>快进</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="129" />
+        <location filename="../../app/tingxie/ui/menus.py" line="130" />
         <source>Slower</source>
         <translation>减速</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="130" />
+        <location filename="../../app/tingxie/ui/menus.py" line="131" />
         <source>Faster</source>
         <translation>加速</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="131" />
+        <location filename="../../app/tingxie/ui/menus.py" line="132" />
         <source>Replay the segment</source>
         <translation>重播当前片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="133" />
+        <location filename="../../app/tingxie/ui/menus.py" line="134" />
         <source>Rewind step…</source>
         <translation>快退步长…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="134" />
+        <location filename="../../app/tingxie/ui/menus.py" line="135" />
         <source>Rewind and forward by (seconds)</source>
         <translation>快退和快进的秒数</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="135" />
+        <location filename="../../app/tingxie/ui/menus.py" line="136" />
         <source>Rewind on resume…</source>
         <translation>继续播放时回退…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="139" />
+        <location filename="../../app/tingxie/ui/menus.py" line="140" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="140" />
+        <location filename="../../app/tingxie/ui/menus.py" line="141" />
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="141" />
+        <location filename="../../app/tingxie/ui/menus.py" line="142" />
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="142" />
+        <location filename="../../app/tingxie/ui/menus.py" line="143" />
         <source>Follow playback</source>
         <translation>跟随播放</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="146" />
+        <location filename="../../app/tingxie/ui/menus.py" line="147" />
         <source>Tint uncertain words</source>
         <translation>标出不确定的词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="149" />
+        <location filename="../../app/tingxie/ui/menus.py" line="150" />
         <source>Uncertainty threshold…</source>
         <translation>不确定阈值…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="152" />
+        <location filename="../../app/tingxie/ui/menus.py" line="153" />
         <source>Interface &amp;language</source>
         <translation>界面语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="156" />
+        <location filename="../../app/tingxie/ui/menus.py" line="157" />
         <source>As the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="171" />
         <location filename="../../app/tingxie/ui/menus.py" line="172" />
+        <location filename="../../app/tingxie/ui/menus.py" line="173" />
         <source>&amp;Transcribe</source>
         <translation>转写(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="173" />
+        <location filename="../../app/tingxie/ui/menus.py" line="174" />
         <source>Transcribe &amp;selection</source>
         <translation>转写选区(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="175" />
+        <location filename="../../app/tingxie/ui/menus.py" line="176" />
         <source>Transcribe the &amp;rest</source>
         <translation>转写剩余部分(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="177" />
+        <location filename="../../app/tingxie/ui/menus.py" line="178" />
         <source>&amp;Cancel transcription</source>
         <translation>取消转写(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="180" />
+        <location filename="../../app/tingxie/ui/menus.py" line="181" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="181" />
+        <location filename="../../app/tingxie/ui/menus.py" line="182" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="182" />
+        <location filename="../../app/tingxie/ui/menus.py" line="183" />
         <source>&amp;About Tingxie</source>
         <translation>关于 Tingxie(&amp;A)</translation>
     </message>

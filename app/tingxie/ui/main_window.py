@@ -180,6 +180,7 @@ class MainWindow(QMainWindow):
         self.controls.transcribeRequested.connect(self.runs.start)
         self.controls.cancelRequested.connect(self.runs.cancel)
         self.queue.controller.busyChanged.connect(self._queue_busy)
+        self.controls.optionsChanged.connect(self.queue.refresh_options)
 
     # -- opening (see ui/opening.py) -------------------------------------------------------
     @property
