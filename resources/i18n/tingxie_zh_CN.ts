@@ -1126,22 +1126,27 @@ Locate the audio file now?</source>
         <translation>模型 {model}，设备 {device}；上下文：{context}。可在“转写”标签页中更改。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="159" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="157" />
+        <source>the fastest device</source>
+        <translation>最快的设备</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="160" />
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="176" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="177" />
         <source>Add files to the queue</source>
         <translation>将文件添加到队列</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="177" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="178" />
         <source>Audio and video ({patterns});;All files (*)</source>
         <translation>音频和视频 ({patterns});;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="190" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="191" />
         <source>Save projects in</source>
         <translation>选择项目保存位置</translation>
     </message>

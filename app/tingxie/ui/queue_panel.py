@@ -154,7 +154,8 @@ class QueuePanel(QWidget):
             model = spec.engine.model
         return self.tr("Model {model} on {device}; context: {context}. Change these in the "
                        "Transcription tab.").format(
-            model=model, device=spec.engine.device.upper(),
+            model=model, device=(self.tr("the fastest device") if spec.engine.device == "auto"
+                                 else spec.engine.device.upper()),
             context=f"“{context[:40]}…”" if len(context) > 40 else (
                 f"“{context}”" if context else self.tr("none")))
 
