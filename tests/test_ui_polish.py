@@ -226,3 +226,31 @@ def test_a_failed_files_whole_message_is_in_its_row(qtbot, win, tmp_path):
     width = table.columnWidth(QueueModel.STATUS)
     lines = table.fontMetrics().boundingRect(0, 0, width - 8, 10_000, 0x1000, text).height()
     assert table.rowHeight(0) >= lines, "the whole message is shown, not cut off"
+
+
+# -- 15. small things ---------------------------------------------------------------------------
+def test_the_title_names_the_app_once_and_save_waits_for_a_document(qtbot, win, tone, qapp):
+    qapp.setApplicationDisplayName("Tingxie 听写")  # Qt adds it to every title itself
+    try:
+        assert "Tingxie" not in win.windowTitle()
+        assert not win.actions_by_name["save"].isEnabled()
+        assert not win.actions_by_name["save_as"].isEnabled()
+        open_with_transcript(qtbot, win, tone, segments(2))
+        assert win.windowTitle() in ("tone.wav", "* tone.wav")
+        assert win.actions_by_name["save"].isEnabled()
+    finally:
+        qapp.setApplicationDisplayName("")
+
+
+def test_where_the_model_runs_is_said_once(tiny_checkpoint):
+    from tingxie.asr.qwen3 import Qwen3ASREngine
+    from tingxie.jobs.registry import EngineCache
+    from tingxie.jobs.run import run
+    from tingxie.jobs.spec import EngineSpec, JobSpec
+
+    cache = EngineCache(lambda spec: Qwen3ASREngine(tiny_checkpoint, device="cpu"))
+    spec = JobSpec(engine=EngineSpec(model=str(tiny_checkpoint), device="cpu"))
+    updates = run(spec, np.zeros(1600, np.float32), engines=cache)
+    ready = next(u for u in updates if u.stage.value == "load" and u.fraction >= 1.0)
+    updates.close()
+    assert ") (" not in ready.note and ready.note.count("(") <= 1, ready.note

@@ -363,6 +363,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def _update_title(self) -> None:
         self.setWindowTitle(self.session.title)
+        for name in ("save", "save_as"):  # nothing to save before a file is open
+            self.actions_by_name[name].setEnabled(self.session.is_open)
 
     def show_error(self, title: str, message: str) -> None:
         """An error dialog that names the problem; window-modal, so nothing blocks."""

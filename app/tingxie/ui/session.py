@@ -117,10 +117,12 @@ class Session(QObject):
 
     @property
     def title(self) -> str:
-        """The window title: the project's or the recording's name, starred when unsaved."""
-        name = "Tingxie"
-        if self.loaded is not None:
-            name = f"{(self.project_path or self.loaded.media_path).name} — Tingxie"
+        """The window title: the project's or the recording's name, starred when unsaved.
+        Empty with nothing open: Qt adds the application's display name ("Tingxie 听写")
+        to every title itself, so the window never reads "Tingxie — Tingxie 听写"."""
+        if self.loaded is None:
+            return ""
+        name = (self.project_path or self.loaded.media_path).name
         return ("* " if self.dirty else "") + name
 
     def default_project_path(self) -> Path | None:
