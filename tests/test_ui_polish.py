@@ -254,3 +254,34 @@ def test_where_the_model_runs_is_said_once(tiny_checkpoint):
     ready = next(u for u in updates if u.stage.value == "load" and u.fraction >= 1.0)
     updates.close()
     assert ") (" not in ready.note and ready.note.count("(") <= 1, ready.note
+
+
+# -- 16. background work that ends after its window closed --------------------------------------
+@pytest.mark.parametrize("with_progress", [False, True])
+def test_work_finishing_after_its_receiver_is_gone_is_dropped_quietly(qtbot, capfd,
+                                                                      with_progress):
+    import threading
+
+    import shiboken6
+
+    from tingxie.ui.background import Background
+
+    background = Background()
+    release, results = threading.Event(), []
+
+    def work(report=None):
+        release.wait(10)
+        if report is not None:
+            report(0.5)
+        return "late"
+
+    background.run(work, lambda r, e: results.append((r, e)),
+                   on_progress=(lambda v: results.append(v)) if with_progress else None)
+    (carrier,) = background._pending
+    shiboken6.delete(carrier)  # the window that asked, and what carried its answer, are gone
+    release.set()
+    assert background.pool.waitForDone(10_000)
+    qtbot.wait(20)
+    err = capfd.readouterr().err
+    assert "Error calling Python override" not in err and "Traceback" not in err, err
+    assert results == []
