@@ -518,13 +518,13 @@ def test_transcribe_and_cancel_signals_and_busy_state(panel, qtbot):
 
 def test_progress_text(panel):
     panel.set_progress("speech", 0.4, None)
-    assert panel.progress_text() == "Finding speech… 40%"
-    assert panel.progress_bar.text() == "Finding speech… 40%"
+    assert panel.progress_text() == "Step 1 of 2: finding speech… 40%"
+    assert panel.progress_bar.text() == "Step 1 of 2: finding speech… 40%"
     panel.set_progress("transcribe", 0.63, 80)
-    assert panel.progress_bar.text() == "Transcribing… 63% · 1:20 left"
+    assert panel.progress_bar.text() == "Step 2 of 2: transcribing… 63% · 1:20 left"
     assert panel.progress_bar.value() == 630
     panel.set_progress("transcribe", 0.5, -1)  # the worker's "unknown"
-    assert panel.progress_text() == "Transcribing… 50%"
+    assert panel.progress_text() == "Step 2 of 2: transcribing… 50%"
     panel.set_progress("transcribe", 0.1, 3725)
     assert panel.progress_text().endswith("1:02:05 left")
     panel.reset_progress()

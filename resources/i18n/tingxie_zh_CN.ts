@@ -151,38 +151,38 @@ Interview with 张伟 about 新能源汽车</source>
 <context>
     <name>DocumentOpener</name>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="47" />
+        <location filename="../../app/tingxie/ui/opening.py" line="55" />
         <source>Media and projects ({patterns});;All files (*)</source>
         <extracomment>Set when the user chose to throw away the open document's unsaved changes: its recovery file goes only once another file has really opened.</extracomment>
         <translation>媒体和项目 ({patterns});;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="54" />
+        <location filename="../../app/tingxie/ui/opening.py" line="62" />
         <source>Open media or project</source>
         <translation>打开媒体或项目</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="73" />
+        <location filename="../../app/tingxie/ui/opening.py" line="81" />
         <source>Opening {name}…</source>
         <translation>正在打开 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="100" />
+        <location filename="../../app/tingxie/ui/opening.py" line="108" />
         <source>Unsaved changes</source>
         <translation>未保存的更改</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="101" />
+        <location filename="../../app/tingxie/ui/opening.py" line="109" />
         <source>Save the changes to {name} first?</source>
         <translation>是否先保存对 {name} 的更改？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="118" />
+        <location filename="../../app/tingxie/ui/opening.py" line="126" />
         <source>Damaged file</source>
         <translation>文件已损坏</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="119" />
+        <location filename="../../app/tingxie/ui/opening.py" line="127" />
         <source>{problem}
 
 Open the part that could be read ({length})?</source>
@@ -191,12 +191,12 @@ Open the part that could be read ({length})?</source>
 是否打开可读取的部分（{length}）？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="126" />
+        <location filename="../../app/tingxie/ui/opening.py" line="134" />
         <source>Audio not found</source>
         <translation>找不到音频</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="127" />
+        <location filename="../../app/tingxie/ui/opening.py" line="135" />
         <source>{problem}
 
 Locate the audio file now?</source>
@@ -205,39 +205,84 @@ Locate the audio file now?</source>
 是否立即查找该音频文件？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="129" />
+        <location filename="../../app/tingxie/ui/opening.py" line="137" />
         <source>Locate the audio</source>
         <translation>查找音频文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="136" />
+        <location filename="../../app/tingxie/ui/opening.py" line="144" />
         <source>Could not open {name}</source>
         <translation>无法打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="154" />
-        <location filename="../../app/tingxie/ui/opening.py" line="170" />
+        <location filename="../../app/tingxie/ui/opening.py" line="150" />
+        <source>The file was not found.</source>
+        <translation>找不到该文件。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="151" />
+        <source>The file is empty.</source>
+        <translation>该文件是空的。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="152" />
+        <source>The file has no sound in it.</source>
+        <translation>该文件中没有声音。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="153" />
+        <source>This is not an audio or video file Tingxie can read.</source>
+        <translation>这不是听写能读取的音频或视频文件。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="155" />
+        <source>The file is damaged.</source>
+        <translation>该文件已损坏。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="156" />
+        <source>A newer Tingxie made this project: update Tingxie to open it.</source>
+        <translation>此项目由更新版本的听写创建：请更新听写后再打开。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="158" />
+        <source>This project file cannot be read.</source>
+        <translation>无法读取此项目文件。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="159" />
+        <source>Tingxie may not read this file.</source>
+        <translation>听写没有读取此文件的权限。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="160" />
+        <source>The file could not be read.</source>
+        <translation>无法读取该文件。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="181" />
+        <location filename="../../app/tingxie/ui/opening.py" line="197" />
         <source>Recover unsaved changes?</source>
         <translation>恢复未保存的更改？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="155" />
+        <location filename="../../app/tingxie/ui/opening.py" line="182" />
         <source>{name} has unsaved changes from an earlier session (autosaved). Restore them?</source>
         <translation>{name} 有上次会话中未保存的更改（已自动保存）。是否恢复？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="171" />
+        <location filename="../../app/tingxie/ui/opening.py" line="198" />
         <source>Tingxie did not close properly. {name} has unsaved changes (autosaved). Restore them?</source>
         <translation>听写上次没有正常关闭。{name} 有未保存的更改（已自动保存）。要恢复吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="181" />
-        <location filename="../../app/tingxie/ui/opening.py" line="185" />
+        <location filename="../../app/tingxie/ui/opening.py" line="208" />
+        <location filename="../../app/tingxie/ui/opening.py" line="212" />
         <source>Could not restore {name}</source>
         <translation>无法恢复 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="186" />
+        <location filename="../../app/tingxie/ui/opening.py" line="213" />
         <source>Its audio file was not found; the autosave is kept in {file}.</source>
         <translation>找不到它的音频文件；自动保存的内容保留在 {file}。</translation>
     </message>
@@ -245,57 +290,92 @@ Locate the audio file now?</source>
 <context>
     <name>DocumentRuns</name>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="46" />
+        <location filename="../../app/tingxie/ui/runs.py" line="54" />
         <source>Nothing to transcribe</source>
         <translation>没有可转写的内容</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="47" />
+        <location filename="../../app/tingxie/ui/runs.py" line="55" />
         <source>Open an audio or video file first (File &gt; Open).</source>
         <translation>请先打开音频或视频文件（文件 &gt; 打开）。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="50" />
+        <location filename="../../app/tingxie/ui/runs.py" line="58" />
         <source>A transcription is already running.</source>
         <translation>已有转写任务正在运行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="58" />
+        <location filename="../../app/tingxie/ui/runs.py" line="68" />
+        <source>The transcript already reaches the end of the file.</source>
+        <translation>转写稿已到达文件末尾。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/runs.py" line="71" />
         <source>Replace the transcript?</source>
         <translation>替换转写文本？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="59" />
-        <source>Transcribing the whole file replaces the current transcript, including your edits. Go on?</source>
-        <translation>转写整个文件将替换当前的转写文本，包括您所做的编辑。是否继续？</translation>
+        <location filename="../../app/tingxie/ui/runs.py" line="72" />
+        <source>Transcribing the whole file replaces the current transcript (Edit &gt; Undo brings it back). Go on?</source>
+        <translation>转写整个文件会替换当前转写稿（可用“编辑 &gt; 撤销”恢复）。继续吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="66" />
+        <location filename="../../app/tingxie/ui/runs.py" line="80" />
         <source>Cannot transcribe</source>
         <translation>无法转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="86" />
+        <location filename="../../app/tingxie/ui/runs.py" line="104" />
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="90" />
+        <location filename="../../app/tingxie/ui/runs.py" line="112" />
         <source>Loading model {model}…</source>
         <translation>正在加载模型 {model}…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="106" />
+        <location filename="../../app/tingxie/ui/runs.py" line="116" />
+        <source>Model on {0}</source>
+        <translation>模型运行于 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/runs.py" line="132" />
         <source>Cancelled; kept {n} segments.</source>
         <translation>已取消；保留了 {n} 个片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="107" />
+        <location filename="../../app/tingxie/ui/runs.py" line="134" />
+        <source>No speech was found in the recording.</source>
+        <translation>录音中没有找到语音。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/runs.py" line="135" />
+        <source>No speech was found between {start} and {end}.</source>
+        <translation>在 {start} 到 {end} 之间没有找到语音。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/runs.py" line="138" />
         <source>Transcription finished: {n} segments.</source>
         <translation>转写完成：共 {n} 个片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="117" />
+        <location filename="../../app/tingxie/ui/runs.py" line="143" />
+        <source>Cancelled after {time}</source>
+        <translation>已在 {time} 后取消</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/runs.py" line="145" />
+        <source>No speech found ({time})</source>
+        <translation>未找到语音（{time}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/runs.py" line="147" />
+        <source>Done in {time}</source>
+        <translation>完成，用时 {time}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/runs.py" line="155" />
         <source>Transcription failed</source>
         <translation>转写失败</translation>
     </message>
@@ -304,8 +384,8 @@ Locate the audio file now?</source>
     <name>EditCommands</name>
     <message>
         <location filename="../../app/tingxie/ui/editing.py" line="74" />
-        <location filename="../../app/tingxie/ui/editing.py" line="163" />
-        <location filename="../../app/tingxie/ui/editing.py" line="176" />
+        <location filename="../../app/tingxie/ui/editing.py" line="164" />
+        <location filename="../../app/tingxie/ui/editing.py" line="177" />
         <source>Select a segment first.</source>
         <extracomment>Step of the keyboard nudges of a segment's start or end, in seconds. Length of a segment inserted at the playhead, when there is room. A message for the status bar (an edit that could not be made, what was done).</extracomment>
         <translation>请先选择一个片段。</translation>
@@ -316,37 +396,47 @@ Locate the audio file now?</source>
         <translation>前面没有可合并的片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="134" />
+        <location filename="../../app/tingxie/ui/editing.py" line="132" />
+        <source>Move the start</source>
+        <translation>移动开始时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="133" />
+        <source>Move the end</source>
+        <translation>移动结束时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="135" />
         <source>That edge cannot move further.</source>
         <translation>这一端无法再移动了。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="143" />
+        <location filename="../../app/tingxie/ui/editing.py" line="144" />
         <source>The playhead is inside a segment: split it instead.</source>
         <translation>播放头位于某个片段之内：请改为拆分该片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="152" />
+        <location filename="../../app/tingxie/ui/editing.py" line="153" />
         <source>There is no room for a segment at the playhead.</source>
         <translation>播放头处没有空间插入片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="167" />
+        <location filename="../../app/tingxie/ui/editing.py" line="168" />
         <source>Delete {n} segments</source>
         <translation>删除 {n} 个片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="183" />
+        <location filename="../../app/tingxie/ui/editing.py" line="184" />
         <source>Speaker {n}</source>
         <translation>说话人 {n}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="193" />
+        <location filename="../../app/tingxie/ui/editing.py" line="194" />
         <source>Set speaker</source>
         <translation>设置说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="209" />
+        <location filename="../../app/tingxie/ui/editing.py" line="210" />
         <source>No segment is below {p:.0%} confidence.</source>
         <translation>没有置信度低于 {p:.0%} 的片段。</translation>
     </message>
@@ -354,64 +444,85 @@ Locate the audio file now?</source>
 <context>
     <name>FindBar</name>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="40" />
+        <location filename="../../app/tingxie/ui/find_bar.py" line="47" />
         <source>Find</source>
-        <extracomment>The segment with the next match: (segment id). A message for the status bar. Replace all is about to run (an open text editor should commit first).</extracomment>
+        <extracomment>The segment with the next match: (segment id). The match shown, to highlight: (segment id, start, end) in its text; (-1, 0, 0): none. A message for the status bar. Replace all is about to run (an open text editor should commit first).</extracomment>
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="43" />
+        <location filename="../../app/tingxie/ui/find_bar.py" line="50" />
         <source>Replace with</source>
         <translation>替换为</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="44" />
+        <location filename="../../app/tingxie/ui/find_bar.py" line="51" />
         <source>Match case</source>
         <translation>区分大小写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="45" />
+        <location filename="../../app/tingxie/ui/find_bar.py" line="52" />
         <source>Whole word</source>
         <translation>全词匹配</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="46" />
+        <location filename="../../app/tingxie/ui/find_bar.py" line="53" />
         <source>Regex</source>
         <translation>正则表达式</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="49" />
+        <location filename="../../app/tingxie/ui/find_bar.py" line="56" />
+        <source>Previous</source>
+        <translation>上一个</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="57" />
         <source>Next</source>
         <translation>下一个</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="50" />
+        <location filename="../../app/tingxie/ui/find_bar.py" line="58" />
+        <source>Replace</source>
+        <translation>替换</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="59" />
         <source>Replace all</source>
         <translation>全部替换</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="53" />
+        <location filename="../../app/tingxie/ui/find_bar.py" line="62" />
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="121" />
+        <location filename="../../app/tingxie/ui/find_bar.py" line="146" />
         <source>Invalid regex</source>
         <translation>正则表达式无效</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="123" />
+        <location filename="../../app/tingxie/ui/find_bar.py" line="152" />
+        <source>{i} of {n}</source>
+        <translation>第 {i} 个，共 {n} 个</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="155" />
         <source>Matches: {n}</source>
         <translation>匹配：{n} 处</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="143" />
-        <location filename="../../app/tingxie/ui/find_bar.py" line="148" />
+        <location filename="../../app/tingxie/ui/find_bar.py" line="189" />
+        <location filename="../../app/tingxie/ui/find_bar.py" line="206" />
+        <location filename="../../app/tingxie/ui/find_bar.py" line="238" />
         <source>Not found.</source>
         <translation>未找到。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="162" />
+        <location filename="../../app/tingxie/ui/find_bar.py" line="221" />
+        <source>The replacement is not valid: {0}.</source>
+        <translation>替换内容无效：{0}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="252" />
         <source>Replaced: {n}</source>
         <translation>已替换：{n} 处</translation>
     </message>
@@ -419,92 +530,246 @@ Locate the audio file now?</source>
 <context>
     <name>LanguageComboBox</name>
     <message>
-        <location filename="../../app/tingxie/ui/language_combo.py" line="39" />
+        <location filename="../../app/tingxie/ui/language_combo.py" line="91" />
         <source>Auto-detect</source>
         <extracomment>Item data: the language code, or "auto". Item data: what the search matches against (code, English name, native name, label).</extracomment>
         <translation>自动检测</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/language_combo.py" line="43" />
+        <location filename="../../app/tingxie/ui/language_combo.py" line="95" />
         <source>Let the model recognise the language</source>
         <translation>由模型识别语言</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/language_combo.py" line="58" />
+        <location filename="../../app/tingxie/ui/language_combo.py" line="111" />
         <source>Type to search…</source>
         <translation>输入以搜索…</translation>
     </message>
 </context>
 <context>
+    <name>Languages</name>
+    <message>
+        <location filename="../../app/tingxie/ui/language_combo.py" line="20" />
+        <source>Chinese</source>
+        <extracomment>The languages' English names, for the translation tools (shown in the UI language).</extracomment>
+        <translation>中文</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/language_combo.py" line="21" />
+        <source>English</source>
+        <translation>英语</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/language_combo.py" line="22" />
+        <source>Cantonese</source>
+        <translation>粤语</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/language_combo.py" line="23" />
+        <source>Arabic</source>
+        <translation>阿拉伯语</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/language_combo.py" line="24" />
+        <source>Czech</source>
+        <translation>捷克语</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/language_combo.py" line="25" />
+        <source>Danish</source>
+        <translation>丹麦语</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/language_combo.py" line="26" />
+        <source>Dutch</source>
+        <translation>荷兰语</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/language_combo.py" line="27" />
+        <source>Filipino</source>
+        <translation>菲律宾语</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/language_combo.py" line="28" />
+        <source>Finnish</source>
+        <translation>芬兰语</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/language_combo.py" line="29" />
+        <source>French</source>
+        <translation>法语</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/language_combo.py" line="30" />
+        <source>German</source>
+        <translation>德语</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/language_combo.py" line="31" />
+        <source>Greek</source>
+        <translation>希腊语</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/language_combo.py" line="32" />
+        <source>Hindi</source>
+        <translation>印地语</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/language_combo.py" line="33" />
+        <source>Hungarian</source>
+        <translation>匈牙利语</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/language_combo.py" line="34" />
+        <source>Indonesian</source>
+        <translation>印度尼西亚语</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/language_combo.py" line="35" />
+        <source>Italian</source>
+        <translation>意大利语</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/language_combo.py" line="36" />
+        <source>Japanese</source>
+        <translation>日语</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/language_combo.py" line="37" />
+        <source>Korean</source>
+        <translation>韩语</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/language_combo.py" line="38" />
+        <source>Macedonian</source>
+        <translation>马其顿语</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/language_combo.py" line="39" />
+        <source>Malay</source>
+        <translation>马来语</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/language_combo.py" line="40" />
+        <source>Persian</source>
+        <translation>波斯语</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/language_combo.py" line="41" />
+        <source>Polish</source>
+        <translation>波兰语</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/language_combo.py" line="42" />
+        <source>Portuguese</source>
+        <translation>葡萄牙语</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/language_combo.py" line="43" />
+        <source>Romanian</source>
+        <translation>罗马尼亚语</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/language_combo.py" line="44" />
+        <source>Russian</source>
+        <translation>俄语</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/language_combo.py" line="45" />
+        <source>Spanish</source>
+        <translation>西班牙语</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/language_combo.py" line="46" />
+        <source>Swedish</source>
+        <translation>瑞典语</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/language_combo.py" line="47" />
+        <source>Thai</source>
+        <translation>泰语</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/language_combo.py" line="48" />
+        <source>Turkish</source>
+        <translation>土耳其语</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/language_combo.py" line="49" />
+        <source>Vietnamese</source>
+        <translation>越南语</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="125" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="127" />
         <source>Transcription</source>
         <extracomment>A file finished opening (for tests and the status bar). An error dialog was shown: (title, message).</extracomment>
         <translation>转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="129" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="131" />
         <source>Batch queue</source>
         <translation>批处理队列</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="133" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="135" />
         <source>Speakers</source>
         <translation>说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="221" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="228" />
         <source>Opened the readable part only.</source>
         <translation>仅打开了可读取的部分。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="225" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="232" />
         <source>Opened {name}</source>
         <translation>已打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="326" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="333" />
         <source>Save project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="327" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="334" />
         <source>Tingxie projects (*.tingxie)</source>
         <translation>Tingxie 项目 (*.tingxie)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="347" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="354" />
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="351" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="358" />
         <source>Saved {name}</source>
         <translation>已保存 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="389" />
-        <source>Keyboard shortcuts</source>
-        <translation>快捷键</translation>
+        <location filename="../../app/tingxie/ui/main_window.py" line="448" />
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="398" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="404" />
         <source>About Tingxie</source>
         <translation>关于 Tingxie</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="399" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="405" />
         <source>&lt;b&gt;Tingxie 听写&lt;/b&gt; {version}&lt;br&gt;A transcription studio built on Qwen3-ASR. Everything runs on this computer.</source>
         <translation>&lt;b&gt;Tingxie 听写&lt;/b&gt; {version}&lt;br&gt;基于 Qwen3-ASR 的转写工作台。所有处理均在本机完成。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="415" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="426" />
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="416" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="427" />
         <source>A transcription is running. Stop it and close?</source>
         <translation>转写正在进行。是否停止并关闭？</translation>
     </message>
@@ -512,145 +777,174 @@ Locate the audio file now?</source>
 <context>
     <name>ModelPicker</name>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="87" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="104" />
         <source>Folder…</source>
         <translation>文件夹…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="90" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="107" />
         <source>Use a model already on disk (a folder with config.json and *.safetensors weights)</source>
         <translation>使用磁盘上已有的模型（包含 config.json 和 *.safetensors 权重的文件夹）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="95" />
-        <location filename="../../app/tingxie/ui/model_picker.py" line="367" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="111" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="393" />
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="101" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="116" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="102" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="117" />
         <source>Stop the download; the next one resumes it</source>
         <translation>停止下载；下次下载时将从中断处继续</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="167" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="187" />
         <source>{0} is not a Qwen3-ASR speech model.</source>
         <translation>{0} 不是 Qwen3-ASR 语音模型。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="180" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="200" />
         <source>Cannot use this folder: {0}</source>
         <translation>无法使用此文件夹：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="184" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="204" />
         <source>{0} (folder)</source>
         <translation>{0}（文件夹）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="215" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="236" />
         <source>{0} · {1} · {2}</source>
         <translation>{0} · {1} · {2}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="246" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="271" />
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="269" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="294" />
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="276" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="301" />
         <source>{0} of {1}</source>
         <translation>{0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="279" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="304" />
         <source>{0}/s</source>
         <translation>{0}/s</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="281" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="306" />
         <source>{0} left</source>
         <translation>剩余 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="297" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="322" />
         <source>Downloaded {0} to {1}, but {2} file(s) are unverified: the server gave no checksum for them ({3}). Use huggingface.co or a mirror you trust if in doubt.</source>
         <translation>已将 {0} 下载到 {1}，但有 {2} 个文件未经校验：服务器没有提供它们的校验和（{3}）。如有疑虑，请使用 huggingface.co 或您信任的镜像。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="310" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="335" />
         <source>Downloaded {0} to {1}</source>
         <translation>已将 {0} 下载到 {1}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="317" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="342" />
         <source>Download cancelled. The files fetched so far are kept; Download resumes from them.</source>
         <translation>下载已取消。已下载的文件会保留，再次点击“下载”将从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="326" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="351" />
         <source>Download failed: {0}</source>
         <translation>下载失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="342" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="367" />
         <source>Choose a model folder</source>
         <translation>选择模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="348" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="373" />
         <source>downloaded</source>
         <translation>已下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="350" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="375" />
         <source>not downloaded</source>
         <translation>未下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="352" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="377" />
         <source>partial ({0})</source>
         <translation>部分下载（{0}）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="359" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="384" />
         <source>Local folder: {0}</source>
         <translation>本地文件夹：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="365" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="391" />
         <source>Downloaded · {0}</source>
         <translation>已下载 · {0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="372" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="398" />
         <source>Partly downloaded: {0}</source>
         <translation>下载未完成：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="374" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="400" />
         <source>Resume download</source>
         <translation>继续下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="377" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="403" />
         <source>Not downloaded ({0}). {1}</source>
         <translation>未下载（{0}）。{1}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="379" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="405" />
         <source>Download ({0})</source>
         <translation>下载（{0}）</translation>
+    </message>
+</context>
+<context>
+    <name>Models</name>
+    <message>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="62" />
+        <source>default: fast, distilled from 1.7B, context biasing; runs well on CPU</source>
+        <extracomment>What each registry model is good for, for the translation tools (asr/models.py words them).</extracomment>
+        <translation>默认：速度快，由 1.7B 蒸馏而来，支持上下文提示；在 CPU 上运行良好</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="64" />
+        <source>most accurate; noisy, accented or otherwise hard audio (wants a GPU)</source>
+        <translation>最准确；适合嘈杂、有口音或其他难以识别的音频（需要 GPU）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="66" />
+        <source>word timings for a transcript (subtitles, click-to-seek)</source>
+        <translation>为转写稿生成逐词时间（字幕、点击跳转）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="67" />
+        <source>custom repository</source>
+        <translation>自定义仓库</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="68" />
+        <source>local folder</source>
+        <translation>本地文件夹</translation>
     </message>
 </context>
 <context>
@@ -787,57 +1081,77 @@ Locate the audio file now?</source>
 <context>
     <name>QueuePanel</name>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="63" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="87" />
+        <source>Language for every file:</source>
+        <translation>每个文件的语言：</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="90" />
         <source>Add files…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="64" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="91" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="65" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="92" />
         <source>Clear finished</source>
         <translation>清除已完成</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="74" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="101" />
         <source>Save projects beside each audio file</source>
         <translation>将项目保存在各音频文件所在的文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="75" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="102" />
         <source>Save projects in this folder:</source>
         <translation>将项目保存到此文件夹：</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="78" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="105" />
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="87" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="114" />
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="88" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="115" />
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="113" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="155" />
+        <source>Model {model} on {device}; context: {context}. Change these in the Transcription tab.</source>
+        <translation>模型 {model}，设备 {device}；上下文：{context}。可在“转写”标签页中更改。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="157" />
+        <source>the fastest device</source>
+        <translation>最快的设备</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="160" />
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="177" />
         <source>Add files to the queue</source>
         <translation>将文件添加到队列</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="114" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="178" />
         <source>Audio and video ({patterns});;All files (*)</source>
         <translation>音频和视频 ({patterns});;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="127" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="191" />
         <source>Save projects in</source>
         <translation>选择项目保存位置</translation>
     </message>
@@ -1031,6 +1345,14 @@ Locate the audio file now?</source>
     </message>
 </context>
 <context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <location filename="../../app/tingxie/ui/help.py" line="17" />
+        <source>Keyboard shortcuts</source>
+        <translation>快捷键</translation>
+    </message>
+</context>
+<context>
     <name>SpeakerPanel</name>
     <message>
         <location filename="../../app/tingxie/ui/speakers.py" line="48" />
@@ -1067,21 +1389,36 @@ Locate the audio file now?</source>
 <context>
     <name>TranscriptTableModel</name>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="198" />
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="144" />
+        <source>Time</source>
+        <extracomment>QUndoCommand.id() of edits that may merge with the one before (see ``merge_key``). Anything in the transcript changed (an edit, an undo, new segments). Segments were added at the end by a running transcription: (first row, count). The whole transcript was replaced (a project opened, a new transcription started).</extracomment>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="145" />
+        <source>Speaker</source>
+        <translation>说话人</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="146" />
+        <source>Text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="220" />
         <source>{lang}confidence {conf:.0%}</source>
-        <extracomment>Anything in the transcript changed (an edit, an undo, new segments). Segments were added at the end by a running transcription: (first row, count). The whole transcript was replaced (a project opened, a new transcription started).</extracomment>
         <translation>{lang}置信度 {conf:.0%}</translation>
     </message>
 </context>
 <context>
     <name>TranscriptionControls</name>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="80" />
+        <location filename="../../app/tingxie/ui/controls.py" line="81" />
         <source>22 Chinese dialects (Sichuanese, Shanghainese, Hokkien, Wu, Minnan…) are recognised automatically: choose Chinese or Auto-detect.</source>
         <translation>可自动识别 22 种汉语方言（四川话、上海话、福建话、吴语、闽南语…）：请选择“中文”或“自动检测”。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="84" />
+        <location filename="../../app/tingxie/ui/controls.py" line="85" />
         <source>Chinese dialects are recognised automatically.</source>
         <translation>可自动识别汉语方言。</translation>
     </message>
@@ -1152,72 +1489,87 @@ Locate the audio file now?</source>
     </message>
     <message>
         <location filename="../../app/tingxie/ui/controls.py" line="141" />
-        <location filename="../../app/tingxie/ui/controls.py" line="368" />
+        <location filename="../../app/tingxie/ui/controls.py" line="382" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="155" />
+        <location filename="../../app/tingxie/ui/controls.py" line="143" />
+        <source>Transcribe the rest</source>
+        <translation>转写剩余部分</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/controls.py" line="145" />
+        <source>Continue from the end of the last segment to the end of the file</source>
+        <translation>从最后一个片段的结尾继续转写到文件末尾</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/controls.py" line="159" />
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="160" />
+        <location filename="../../app/tingxie/ui/controls.py" line="164" />
         <source>Context</source>
         <translation>上下文</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="164" />
+        <location filename="../../app/tingxie/ui/controls.py" line="168" />
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="167" />
+        <location filename="../../app/tingxie/ui/controls.py" line="171" />
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="171" />
+        <location filename="../../app/tingxie/ui/controls.py" line="175" />
         <source>Batch size</source>
         <translation>批大小</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="172" />
+        <location filename="../../app/tingxie/ui/controls.py" line="176" />
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="173" />
+        <location filename="../../app/tingxie/ui/controls.py" line="177" />
         <source>Max chunk length</source>
         <translation>最大音频块长度</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="290" />
+        <location filename="../../app/tingxie/ui/controls.py" line="303" />
         <source>{0} is not available on this computer; Auto is used instead.</source>
         <translation>{0} 在本机上不可用，已改用“自动”。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="381" />
-        <source>Finding speech… {0}%</source>
-        <translation>正在检测语音… {0}%</translation>
+        <location filename="../../app/tingxie/ui/controls.py" line="402" />
+        <source>Loading the model…</source>
+        <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="383" />
-        <source>Transcribing… {0}%</source>
-        <translation>正在转写… {0}%</translation>
+        <location filename="../../app/tingxie/ui/controls.py" line="404" />
+        <source>Step 1 of 2: finding speech… {0}%</source>
+        <translation>第 1 步，共 2 步：正在查找语音… {0}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="385" />
+        <location filename="../../app/tingxie/ui/controls.py" line="406" />
+        <source>Step 2 of 2: transcribing… {0}%</source>
+        <translation>第 2 步，共 2 步：正在转写… {0}%</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/controls.py" line="408" />
         <source>Aligning words… {0}%</source>
         <translation>正在对齐字词… {0}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="389" />
+        <location filename="../../app/tingxie/ui/controls.py" line="412" />
         <source> · {0} left</source>
         <translation> · 剩余 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="415" />
+        <location filename="../../app/tingxie/ui/controls.py" line="444" />
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
@@ -1230,18 +1582,18 @@ Locate the audio file now?</source>
         <translation>播放/暂停（Ctrl+P）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transport.py" line="33" />
+        <location filename="../../app/tingxie/ui/transport.py" line="36" />
         <source>Playback speed (pitch is preserved)</source>
         <translation>播放速度（保持音调不变）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transport.py" line="40" />
-        <location filename="../../app/tingxie/ui/transport.py" line="47" />
+        <location filename="../../app/tingxie/ui/transport.py" line="43" />
+        <location filename="../../app/tingxie/ui/transport.py" line="50" />
         <source>Volume</source>
         <translation>音量</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transport.py" line="45" />
+        <location filename="../../app/tingxie/ui/transport.py" line="48" />
         <source>Speed</source>
         <translation>速度</translation>
     </message>
@@ -1249,243 +1601,264 @@ Locate the audio file now?</source>
 <context>
     <name>WindowMenus</name>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="49" />
+        <location filename="../../app/tingxie/ui/menus.py" line="55" />
+        <source>The interface language changes when Tingxie is restarted.</source>
+        <extracomment>Actions that need an audio output; off, with the reason, while there is none. (Rewind, forward and replay still move the playhead, and the speed is kept for later.)</extracomment>
+        <translation>界面语言将在重新启动听写后生效。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="75" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="50" />
+        <location filename="../../app/tingxie/ui/menus.py" line="76" />
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="51" />
+        <location filename="../../app/tingxie/ui/menus.py" line="77" />
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="53" />
+        <location filename="../../app/tingxie/ui/menus.py" line="79" />
         <source>Audio &amp;track</source>
         <translation>音轨(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="55" />
+        <location filename="../../app/tingxie/ui/menus.py" line="81" />
         <source>For files with several audio tracks</source>
         <translation>用于包含多条音轨的文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="58" />
+        <location filename="../../app/tingxie/ui/menus.py" line="84" />
         <source>&amp;Save project</source>
         <translation>保存项目(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="59" />
+        <location filename="../../app/tingxie/ui/menus.py" line="85" />
         <source>Save project &amp;as…</source>
         <translation>项目另存为(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="61" />
+        <location filename="../../app/tingxie/ui/menus.py" line="87" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="64" />
+        <location filename="../../app/tingxie/ui/menus.py" line="90" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="65" />
+        <location filename="../../app/tingxie/ui/menus.py" line="91" />
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="67" />
+        <location filename="../../app/tingxie/ui/menus.py" line="93" />
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="74" />
+        <location filename="../../app/tingxie/ui/menus.py" line="100" />
         <source>&amp;Find and replace…</source>
         <translation>查找和替换(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="76" />
+        <location filename="../../app/tingxie/ui/menus.py" line="102" />
         <source>S&amp;plit at the cursor</source>
         <translation>在光标处拆分(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="77" />
+        <location filename="../../app/tingxie/ui/menus.py" line="103" />
         <source>&amp;Merge with next</source>
         <translation>与下一片段合并(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="78" />
+        <location filename="../../app/tingxie/ui/menus.py" line="104" />
         <source>Merge with p&amp;revious</source>
         <translation>与上一片段合并(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="79" />
+        <location filename="../../app/tingxie/ui/menus.py" line="105" />
         <source>&amp;Insert segment at the playhead</source>
         <translation>在播放头处插入片段(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="81" />
+        <location filename="../../app/tingxie/ui/menus.py" line="107" />
         <source>&amp;Delete segment</source>
         <translation>删除片段(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="82" />
+        <location filename="../../app/tingxie/ui/menus.py" line="108" />
         <source>&amp;Timing</source>
         <translation>时间(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="84" />
+        <location filename="../../app/tingxie/ui/menus.py" line="110" />
         <source>Start 0.1 s earlier</source>
         <translation>开始提前 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="85" />
+        <location filename="../../app/tingxie/ui/menus.py" line="111" />
         <source>Start 0.1 s later</source>
         <translation>开始推后 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="86" />
+        <location filename="../../app/tingxie/ui/menus.py" line="112" />
         <source>End 0.1 s earlier</source>
         <translation>结束提前 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="87" />
+        <location filename="../../app/tingxie/ui/menus.py" line="113" />
         <source>End 0.1 s later</source>
         <translation>结束推后 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="89" />
+        <location filename="../../app/tingxie/ui/menus.py" line="115" />
         <source>S&amp;peaker</source>
         <translation>说话人(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="91" />
+        <location filename="../../app/tingxie/ui/menus.py" line="117" />
         <source>Speaker {n}</source>
         <translation>说话人 {n}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="93" />
+        <location filename="../../app/tingxie/ui/menus.py" line="119" />
         <source>No speaker</source>
         <translation>无说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="96" />
+        <location filename="../../app/tingxie/ui/menus.py" line="122" />
         <source>Next &amp;uncertain segment</source>
         <translation>下一个不确定片段(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="102" />
+        <location filename="../../app/tingxie/ui/menus.py" line="128" />
         <source>&amp;Playback</source>
         <translation>播放(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="103" />
+        <location filename="../../app/tingxie/ui/menus.py" line="129" />
         <source>Play / pause</source>
         <translation>播放/暂停</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="104" />
+        <location filename="../../app/tingxie/ui/menus.py" line="130" />
         <source>Rewind</source>
         <translation>快退</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="106" />
+        <location filename="../../app/tingxie/ui/menus.py" line="132" />
         <source>Forward</source>
         <translation>快进</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="108" />
+        <location filename="../../app/tingxie/ui/menus.py" line="134" />
         <source>Slower</source>
         <translation>减速</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="109" />
+        <location filename="../../app/tingxie/ui/menus.py" line="135" />
         <source>Faster</source>
         <translation>加速</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="110" />
+        <location filename="../../app/tingxie/ui/menus.py" line="136" />
         <source>Replay the segment</source>
         <translation>重播当前片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="112" />
+        <location filename="../../app/tingxie/ui/menus.py" line="138" />
         <source>Rewind step…</source>
         <translation>快退步长…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="113" />
+        <location filename="../../app/tingxie/ui/menus.py" line="139" />
         <source>Rewind and forward by (seconds)</source>
         <translation>快退和快进的秒数</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="114" />
+        <location filename="../../app/tingxie/ui/menus.py" line="140" />
         <source>Rewind on resume…</source>
         <translation>继续播放时回退…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="117" />
+        <location filename="../../app/tingxie/ui/menus.py" line="144" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="118" />
+        <location filename="../../app/tingxie/ui/menus.py" line="145" />
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="119" />
+        <location filename="../../app/tingxie/ui/menus.py" line="146" />
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="120" />
+        <location filename="../../app/tingxie/ui/menus.py" line="147" />
         <source>Follow playback</source>
         <translation>跟随播放</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="124" />
+        <location filename="../../app/tingxie/ui/menus.py" line="151" />
         <source>Tint uncertain words</source>
         <translation>标出不确定的词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="127" />
+        <location filename="../../app/tingxie/ui/menus.py" line="154" />
         <source>Uncertainty threshold…</source>
         <translation>不确定阈值…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="136" />
-        <location filename="../../app/tingxie/ui/menus.py" line="137" />
+        <location filename="../../app/tingxie/ui/menus.py" line="157" />
+        <source>Interface &amp;language</source>
+        <translation>界面语言(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="161" />
+        <source>As the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="176" />
+        <location filename="../../app/tingxie/ui/menus.py" line="177" />
         <source>&amp;Transcribe</source>
         <translation>转写(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="138" />
+        <location filename="../../app/tingxie/ui/menus.py" line="178" />
         <source>Transcribe &amp;selection</source>
         <translation>转写选区(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="140" />
+        <location filename="../../app/tingxie/ui/menus.py" line="180" />
+        <source>Transcribe the &amp;rest</source>
+        <translation>转写剩余部分(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="182" />
         <source>&amp;Cancel transcription</source>
         <translation>取消转写(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="143" />
+        <location filename="../../app/tingxie/ui/menus.py" line="185" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="144" />
+        <location filename="../../app/tingxie/ui/menus.py" line="186" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="145" />
+        <location filename="../../app/tingxie/ui/menus.py" line="187" />
         <source>&amp;About Tingxie</source>
         <translation>关于 Tingxie(&amp;A)</translation>
     </message>

@@ -80,10 +80,14 @@ class Engine(Protocol):
         chunks: Sequence[np.ndarray],
         options: TranscribeOptions,
         cancel: CancelToken | None = None,
+        progress: ProgressCallback | None = None,
     ) -> list[ChunkResult]:
         """Transcribe 16 kHz mono float32 chunks together; one result per chunk, in order.
 
-        Raises :class:`tingxie.core.errors.Cancelled` when ``cancel`` is set mid-batch.
+        ``progress``, when given, is called now and then with the fraction of this batch
+        done (audio encoded, tokens decoded against the expected count), below 1 until it
+        returns. Raises :class:`tingxie.core.errors.Cancelled` when ``cancel`` is set
+        mid-batch.
         """
 
     def unload(self) -> None:

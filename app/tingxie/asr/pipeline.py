@@ -36,6 +36,7 @@ from tingxie.core.audio import SAMPLE_RATE
 from tingxie.core.cancel import CancelToken
 from tingxie.core.errors import Cancelled
 from tingxie.core.languages import UnsupportedLanguage, find_language
+from tingxie.core.progress import EtaEstimator
 from tingxie.core.segmentation import Chunk, check_max_length, make_chunks, speech_regions
 from tingxie.core.sentences import split_sentences
 from tingxie.core.transcript import Segment, Transcript, Word, main_language
@@ -67,8 +68,12 @@ class Update:
     elapsed: float = 0.0
     chunks_done: int = 0
     chunks_total: int = 0
-    #: Why some words are missing or estimated, said once per job (empty otherwise).
+    #: Something the user should be told once: why some words are missing or estimated
+    #: (the pipeline), which model loads and where it runs (the job).
     note: str = ""
+    #: Set once speech was found: its regions, seconds on the whole file's timeline (to keep
+    #: with the project, so the next run of the same audio need not search again).
+    regions: list[tuple[float, float]] | None = None
 
 
 #: Why words are missing, for :attr:`Update.note` (filled in with the language or message).
@@ -260,6 +265,8 @@ def transcribe(
     cancel: CancelToken | None = None,
     first_id: int = 1,
     clock: Callable[[], float] = time.monotonic,
+    regions: Sequence[tuple[float, float]] | None = None,
+    on_progress: Callable[[Update], None] | None = None,
 ) -> Iterator[Update]:
     """Transcribe 16 kHz mono ``samples`` with ``engine``, yielding an :class:`Update` per batch.
 
@@ -275,6 +282,11 @@ def transcribe(
     the engine suggests for the device. Raises engine errors (out of memory, ...) as they
     come; on cancellation (also inside the aligner) it stops after the current batch,
     keeping what was yielded.
+
+    ``regions`` are speech regions found earlier for this audio (seconds on the whole file's
+    timeline, as an earlier run's :attr:`Update.regions` gave them): finding speech is
+    skipped. ``on_progress``, when given, is called from inside each batch with updates that
+    carry no segments (audio encoded, tokens decoded), so a single batch does not sit at 0%.
     """
     options = options or TranscribeOptions()
     find_language(options.language)  # an unsupported language fails before any work
@@ -294,10 +306,17 @@ def transcribe(
     if duration <= 0:
         return
 
-    try:
-        regions = yield from _find_speech(samples, cancel, started, clock)
-    except Cancelled:
-        return
+    if regions is not None:
+        found = [(max(0.0, s - offset), min(duration, e - offset)) for s, e in regions
+                 if e > offset and s < offset + duration]
+        regions = [(s, e) for s, e in found if e > s]
+    else:
+        try:
+            regions = yield from _find_speech(samples, cancel, started, clock)
+        except Cancelled:
+            return
+    yield Update(Stage.SPEECH, 1.0, elapsed=clock() - started, regions=[
+        (round(s + offset, 3), round(e + offset, 3)) for s, e in regions])
     chunks = make_chunks(regions, samples, max_length=max_length)
     if not chunks:
         yield Update(Stage.TRANSCRIBE, 1.0, elapsed=clock() - started)
@@ -322,8 +341,25 @@ def transcribe(
     next_id = first_id
     last_end = 0.0
     pending: _Heard | None = None  # waits for its overlap partner
-    transcribe_started = clock()
+    eta = EtaEstimator()
+    eta.update(clock(), 0.0)
     done = 0
+
+    def within(batch_speech: float) -> Callable[[float], None] | None:
+        """The engine's progress inside a batch, as updates of the whole job."""
+        if on_progress is None:
+            return None
+        shown = [speech_done / speech_total]
+
+        def report(f: float) -> None:
+            fraction = (speech_done + f * batch_speech) / speech_total
+            if fraction - shown[0] >= 0.005:  # at most ~200 reports per job
+                shown[0] = fraction
+                on_progress(Update(Stage.TRANSCRIBE, min(fraction, 0.999),
+                                   eta=eta.update(clock(), fraction),
+                                   elapsed=clock() - started, chunks_done=done,
+                                   chunks_total=len(chunks)))
+        return report
 
     def note() -> str:
         fresh = [n for n in dict.fromkeys(pending_notes) if n not in notes_given]
@@ -353,8 +389,10 @@ def transcribe(
         if cancel.cancelled:
             break
         audio = [c.slice(samples) for c in batch]
+        report = within(sum(c.duration for c in batch))
         try:
-            results = engine.transcribe_batch(audio, options, cancel)
+            results = (engine.transcribe_batch(audio, options, cancel) if report is None
+                       else engine.transcribe_batch(audio, options, cancel, progress=report))
         except Cancelled:
             break
         heard = [_Heard(c, r, r.text.strip()) for c, r in zip(batch, results)]
@@ -382,15 +420,13 @@ def transcribe(
                 new += emit(h)
         done += len(batch)
         speech_done += sum(c.duration for c in batch)
-        spent = clock() - transcribe_started
-        eta = spent / speech_done * (speech_total - speech_done) if speech_done else None
-        reached = batch[-1].end if pending is None else batch[-1].start
-        yield Update(Stage.TRANSCRIBE, min(1.0, reached / duration) if done < len(chunks) else 1.0,
-                     new, eta=eta, elapsed=clock() - started, chunks_done=done,
+        fraction = min(1.0, speech_done / speech_total) if done < len(chunks) else 1.0
+        yield Update(Stage.TRANSCRIBE, fraction, new, eta=eta.update(clock(), fraction),
+                     elapsed=clock() - started, chunks_done=done,
                      chunks_total=len(chunks), note=note() if new else "")
     if pending is not None:  # cancelled between two overlapping chunks: keep the first
         segs = emit(pending)
-        yield Update(Stage.TRANSCRIBE, min(1.0, pending.chunk.end / duration), segs,
+        yield Update(Stage.TRANSCRIBE, min(1.0, speech_done / speech_total), segs,
                      elapsed=clock() - started, chunks_done=done, chunks_total=len(chunks),
                      note=note() if segs else "")
 

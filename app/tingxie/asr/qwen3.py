@@ -18,7 +18,7 @@ import logging
 import math
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,12 @@ from tingxie.asr.errors import (
     OutOfMemory,
     WeightsDoNotMatch,
 )
-from tingxie.asr.qwen3_text import ASR_TEXT_TOKEN, looks_degenerate, new_token_budget
+from tingxie.asr.qwen3_text import (
+    ASR_TEXT_TOKEN,
+    LANGUAGE_PREFIX_TOKENS,
+    looks_degenerate,
+    new_token_budget,
+)
 from tingxie.core.audio import SAMPLE_RATE
 from tingxie.core.cancel import CancelToken, ProgressCallback
 from tingxie.core.errors import Cancelled
@@ -47,6 +52,11 @@ log = logging.getLogger(__name__)
 
 #: Audio tokens the encoder emits per second of 16 kHz audio.
 AUDIO_TOKENS_PER_SECOND = 13
+#: Tokens a second of speech usually takes (Latin and CJK scripts alike): what progress
+#: within a batch is measured against; the budget above is the upper bound, not the norm.
+EXPECTED_TOKENS_PER_SECOND = 5.0
+#: The share of a generate call that encoding the audio stands for in its progress.
+ENCODER_SHARE = 0.15
 #: Batch size on a CPU: beyond this, larger batches stop paying for their latency.
 CPU_BATCH_SIZE = 8
 MAX_BATCH_SIZE = 64
@@ -80,6 +90,23 @@ class CancelCriteria(StoppingCriteria):
     def __call__(self, input_ids: torch.LongTensor, scores: Any, **kwargs: Any) -> torch.Tensor:
         stop = self.cancel is not None and self.cancel.cancelled
         return torch.full((input_ids.shape[0],), stop, dtype=torch.bool, device=input_ids.device)
+
+
+class ProgressCriteria(StoppingCriteria):
+    """Reports a generate call's progress: ``ENCODER_SHARE`` once the audio is encoded (the
+    first step), then decoded tokens against ``expected`` of them, never reaching 1."""
+
+    def __init__(self, report: Callable[[float], None] | None, expected: int) -> None:
+        self.report = report
+        self.expected = max(1, expected)
+        self.steps = 0
+
+    def __call__(self, input_ids: torch.LongTensor, scores: Any, **kwargs: Any) -> torch.Tensor:
+        self.steps += 1
+        if self.report is not None:
+            decoded = min(1.0, self.steps / self.expected)
+            self.report(min(0.95, ENCODER_SHARE + (1.0 - ENCODER_SHARE) * decoded))
+        return torch.zeros(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
 
 
 class _TokenProbabilities(StoppingCriteria):
@@ -322,6 +349,8 @@ class Qwen3ASREngine:
         self._asr_text_id: int | None = None
         self._eos_ids: set[int] = set()
         self._batch_cap: int | None = None
+        #: While a batch runs with a progress callback: (callback, chunks in the batch).
+        self._batch_progress: tuple[ProgressCallback, int] | None = None
         self._feature_dtype = torch.float32
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -569,11 +598,13 @@ class Qwen3ASREngine:
         chunks: Sequence[np.ndarray],
         options: TranscribeOptions,
         cancel: CancelToken | None = None,
+        progress: ProgressCallback | None = None,
     ) -> list[ChunkResult]:
         """Transcribe 16 kHz mono float32 chunks together; one result per chunk, in order.
 
-        Raises Cancelled, UnsupportedLanguage or OutOfMemory (after splitting the batch
-        down to single chunks).
+        ``progress`` gets the fraction of the batch done now and then (see
+        :class:`ProgressCriteria`). Raises Cancelled, UnsupportedLanguage or OutOfMemory
+        (after splitting the batch down to single chunks).
         """
         if cancel is not None:
             cancel.raise_if_cancelled()
@@ -590,10 +621,13 @@ class Qwen3ASREngine:
 
         decoded: list[_Decoded] = []
         step = self._batch_cap or len(audio)
+        self._batch_progress = None if progress is None else (progress, len(audio))
         for start in range(0, len(audio), step):
             decoded += self._generate_splitting(
-                audio[start : start + step], options, language, None, cancel, stats
+                audio[start : start + step], options, language, None, cancel, stats,
+                first=start,
             )
+        self._batch_progress = None  # a retry re-decodes: no progress to report
         if options.repetition_guard:
             again = [i for i, d in enumerate(decoded) if d.degenerate]
             if again:
@@ -620,12 +654,14 @@ class Qwen3ASREngine:
         penalty: float | None,
         cancel: CancelToken | None,
         stats: GenerationStats,
+        first: int = 0,
     ) -> list[_Decoded]:
-        """Generate for ``audio``; on out-of-memory, in two halves (recursively)."""
+        """Generate for ``audio`` (chunks ``first``... of the batch); on out-of-memory, in two
+        halves (recursively)."""
         if cancel is not None:
             cancel.raise_if_cancelled()
         try:
-            return self._generate(audio, options, language, penalty, cancel, stats)
+            return self._generate(audio, options, language, penalty, cancel, stats, first)
         except Cancelled:
             raise
         except Exception as exc:
@@ -637,9 +673,11 @@ class Qwen3ASREngine:
             half = (len(audio) + 1) // 2
             log.warning("out of memory with %d chunks; trying %d at a time", len(audio), half)
             self._batch_cap = min(self._batch_cap or half, half)
-        first = self._generate_splitting(audio[:half], options, language, penalty, cancel, stats)
-        return first + self._generate_splitting(
-            audio[half:], options, language, penalty, cancel, stats
+        done = self._generate_splitting(
+            audio[:half], options, language, penalty, cancel, stats, first
+        )
+        return done + self._generate_splitting(
+            audio[half:], options, language, penalty, cancel, stats, first + half
         )
 
     def max_new_tokens(self, seconds: float, options: TranscribeOptions) -> int:
@@ -658,6 +696,7 @@ class Qwen3ASREngine:
         penalty: float | None,
         cancel: CancelToken | None,
         stats: GenerationStats,
+        first: int = 0,
     ) -> list[_Decoded]:
         assert self.placement is not None
         inputs = self.prepare_inputs(audio, options)
@@ -671,6 +710,7 @@ class Qwen3ASREngine:
 
         longest = max(len(a) for a in audio) / SAMPLE_RATE
         max_new = self.max_new_tokens(longest, options)
+        expected = math.ceil(EXPECTED_TOKENS_PER_SECOND * longest) + LANGUAGE_PREFIX_TOKENS
         kwargs: dict[str, Any] = {"max_new_tokens": max_new}
         if options.min_new_tokens:
             kwargs["min_new_tokens"] = min(int(options.min_new_tokens), max_new)
@@ -700,7 +740,9 @@ class Qwen3ASREngine:
             with torch.inference_mode():
                 output = self.model.generate(
                     **model_inputs,
-                    stopping_criteria=StoppingCriteriaList([probe, CancelCriteria(cancel)]),
+                    stopping_criteria=StoppingCriteriaList(
+                        [probe, CancelCriteria(cancel), self._progress_criteria(
+                            first, len(audio), min(max_new, expected))]),
                     return_dict_in_generate=True,
                     **kwargs,
                 )
@@ -727,6 +769,14 @@ class Qwen3ASREngine:
             stats.new_tokens += decoded[1]
             results.append(decoded[0])
         return results
+
+    def _progress_criteria(self, first: int, count: int, expected: int) -> ProgressCriteria:
+        """Progress of chunks ``first..first+count`` reported as a share of the whole batch."""
+        target = self._batch_progress
+        if target is None:
+            return ProgressCriteria(None, expected)
+        report, total = target
+        return ProgressCriteria(lambda f: report((first + f * count) / total), expected)
 
     def _decode_row(
         self, ids: list[int], log_probs: torch.Tensor, language: str | None, max_new: int

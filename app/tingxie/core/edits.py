@@ -435,3 +435,17 @@ class ReplaceRange:
         t.segments = [s for s in t.segments if s.id not in added]
         for idx, seg in self._removed:
             t.segments.insert(idx, seg)
+
+
+def inherit_speakers(new: list[Segment], old: list[Segment]) -> None:
+    """Give each new segment without a speaker the speaker of the old segment it overlaps
+    most in time (a re-transcription keeps who said what)."""
+    for seg in new:
+        if seg.speaker is not None:
+            continue
+        best, best_overlap = None, 0.0
+        for o in old:
+            overlap = min(seg.end, o.end) - max(seg.start, o.start)
+            if o.speaker is not None and overlap > best_overlap:
+                best, best_overlap = o.speaker, overlap
+        seg.speaker = best

@@ -7,7 +7,7 @@ line all drive; it yields :class:`~tingxie.asr.pipeline.Update` values, the firs
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -22,11 +22,15 @@ _default_cache = EngineCache()
 
 
 def run(spec: JobSpec, samples: np.ndarray, cancel: CancelToken | None = None, *,
-        engines: EngineCache | None = None) -> Iterator[Update]:
+        engines: EngineCache | None = None,
+        regions: Sequence[tuple[float, float]] | None = None,
+        on_progress: Callable[[Update], None] | None = None) -> Iterator[Update]:
     """Transcribe ``samples`` (16 kHz mono) as ``spec`` says, yielding updates.
 
     The engine comes from ``engines`` (a process-wide cache by default), loaded once and
-    reused while ``spec.engine`` is unchanged. Raises the typed errors of the engine and the
+    reused while ``spec.engine`` is unchanged. ``regions`` (speech found by an earlier run of
+    the same audio) and ``on_progress`` (updates from inside a batch) go to
+    :func:`~tingxie.asr.pipeline.transcribe`. Raises the typed errors of the engine and the
     pipeline; on cancellation it stops, keeping what was yielded.
     """
     spec.validate()
@@ -38,14 +42,15 @@ def run(spec: JobSpec, samples: np.ndarray, cancel: CancelToken | None = None, *
     info = engine.device_info()
     where = info.description or info.device
     yield Update(Stage.LOAD_MODEL, 1.0,
-                 note=where if info.dtype in where else f"{where} ({info.dtype})")
+                 note=where if info.dtype in where else f"{where} · {info.dtype}")
     if cancel.cancelled:
         return
     aligner = cache.aligner_for(spec.aligner, spec.engine) if spec.aligns else None
     for update in transcribe(samples, engine, spec.options, max_length=spec.chunking.max_chunk,
                              batch_size=spec.chunking.batch_size, time_range=spec.time_range,
                              cancel=cancel, first_id=spec.first_id, aligner=aligner,
-                             pause=spec.pause, max_segment=spec.max_segment):
+                             pause=spec.pause, max_segment=spec.max_segment, regions=regions,
+                             on_progress=on_progress):
         if not spec.aligns and update.note == NOTE_NO_ALIGNER:
             update.note = ""  # the user turned alignment off: nothing to explain
         yield update

@@ -83,7 +83,13 @@ def run(files: list[str], quit_when_loaded: bool = False) -> int:
         window.open_path(path)
     if len(files) > 1:
         window.queue.controller.add_files(files[1:])
-    return app.exec()
+    status = app.exec()
+    # Short jobs still running (a device probe, a model-state check) end before Python tears
+    # the objects they report to down; what they report is dropped.
+    from tingxie.ui.background import default_background
+
+    default_background().wait(5000)
+    return status
 
 
 #: How long ``--quit-when-loaded`` waits for the file before it gives up.

@@ -84,18 +84,30 @@ class _Job(QRunnable):
         carrier = self._carrier
         try:
             if self._with_progress:
-                result = self._func(carrier.progressed.emit)
+                result = self._func(lambda value: _send(carrier.progressed, carrier, value))
             else:
                 result = self._func()
         except BaseException as exc:  # every failure goes back to the caller, none is lost
             if not isinstance(exc, Exception):
                 log.warning("Background job ended by %r", exc)
             log.debug("Background job raised", exc_info=True)
-            carrier.done.emit(None, exc)
+            _send(carrier.done, carrier, None, exc)
         else:
-            carrier.done.emit(result, None)
+            _send(carrier.done, carrier, result, None)
         finally:
             self._func = None  # drop captured objects now, on this thread's watch
+
+
+def _send(signal: Any, carrier: _Carrier, *args: Any) -> None:
+    """Emit to the UI thread, unless the receiving side is gone: a job that ends after its
+    window closed (or while the application shuts down) is dropped quietly."""
+    if not shiboken6.isValid(carrier):
+        log.debug("Background result dropped: its receiver was deleted")
+        return
+    try:
+        signal.emit(*args)
+    except RuntimeError:  # deleted between the check and the emit
+        log.debug("Background result dropped: its receiver was deleted", exc_info=True)
 
 
 class Background(QObject):

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QProgressBar,
     QPushButton,
     QRadioButton,
@@ -44,6 +43,7 @@ from tingxie.ui.device_combo import DeviceComboBox, DeviceReport, probe_devices
 from tingxie.ui.language_combo import AUTO, LanguageComboBox
 from tingxie.ui.model_picker import ModelPicker
 from tingxie.ui.settings import Settings
+from tingxie.ui.widgets import WrappingLabel
 
 MIN_CHUNK_SECONDS = 5
 MAX_CHUNK_SECONDS = int(MAX_MAX_LENGTH)  # 1200 s, what the pipeline accepts
@@ -82,9 +82,8 @@ class TranscriptionControls(QWidget):
             "recognised automatically: choose Chinese or Auto-detect."
         )
         self.language_combo.setToolTip(dialects)
-        self.dialect_note = QLabel(self.tr("Chinese dialects are recognised automatically."))
+        self.dialect_note = WrappingLabel(self.tr("Chinese dialects are recognised automatically."))
         self.dialect_note.setToolTip(dialects)
-        self.dialect_note.setWordWrap(True)
         self.dialect_note.setEnabled(False)  # greyed: a note, not a control
 
         # Context (its snippets live in the settings)
@@ -141,6 +140,10 @@ class TranscriptionControls(QWidget):
         self.transcribe_button.setDefault(True)
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.setEnabled(False)
+        self.rest_button = QPushButton(self.tr("Transcribe the rest"))
+        self.rest_button.setToolTip(
+            self.tr("Continue from the end of the last segment to the end of the file"))
+        self.rest_button.setVisible(False)
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 1000)
         self.progress_bar.setTextVisible(True)
@@ -188,14 +191,21 @@ class TranscriptionControls(QWidget):
         layout.addWidget(model_box)
         layout.addWidget(self.advanced_toggle)
         layout.addWidget(self.advanced_body)
-        layout.addStretch(1)
         layout.addLayout(scope_row)
         layout.addLayout(buttons)
+        layout.addWidget(self.rest_button)
         layout.addWidget(self.progress_bar)
+        # The spare room goes below everything: folding Advanced away leaves no hole.
+        layout.addStretch(1)
+
+    def _show_dialect_note(self, code: str) -> None:
+        # Only where it applies: dialects are heard as Chinese (or Cantonese) or auto-detected.
+        self.dialect_note.setVisible(code in (AUTO, "zh", "yue"))
 
     def _load_settings(self) -> None:
         s = self._settings
         self.language_combo.set_language(s.get(keys.LANGUAGE))
+        self._show_dialect_note(self.language())
         self.device_combo.set_device(s.get(keys.DEVICE))
         self.batch_spin.setValue(max(0, int(s.get(keys.BATCH_SIZE))))
         self.temperature_spin.setValue(float(s.get(keys.TEMPERATURE)))
@@ -206,6 +216,7 @@ class TranscriptionControls(QWidget):
         s = self._settings
         self.language_combo.languageChanged.connect(lambda code: s.set(keys.LANGUAGE, code))
         self.language_combo.languageChanged.connect(self.languageChanged)
+        self.language_combo.languageChanged.connect(self._show_dialect_note)
         self.model_picker.modelChanged.connect(self.modelChanged)
         self.device_combo.deviceChanged.connect(self._on_device_chosen)
         self.batch_spin.valueChanged.connect(lambda v: s.set(keys.BATCH_SIZE, int(v)))
@@ -226,6 +237,7 @@ class TranscriptionControls(QWidget):
         self.advanced_toggle.toggled.connect(self._show_advanced)
         self.transcribe_button.clicked.connect(self._request_transcription)
         self.cancel_button.clicked.connect(self._request_cancel)
+        self.rest_button.clicked.connect(lambda: self.transcribeRequested.emit("rest"))
 
     # ------------------------------------------------------------------ language and context
 
@@ -368,21 +380,30 @@ class TranscriptionControls(QWidget):
         """A job is running: Transcribe is off and Cancel on (and the other way round)."""
         self._busy = busy
         self.cancel_button.setText(self.tr("Cancel"))
+        if busy:
+            self.rest_button.setVisible(False)
         self._update_buttons()
+
+    def set_rest_available(self, available: bool) -> None:
+        """Offer "Transcribe the rest" (a run was cancelled before the end of the file)."""
+        self.rest_button.setVisible(available)
 
     def is_busy(self) -> bool:
         """Whether :meth:`set_busy` said a job runs."""
         return self._busy
 
     def set_progress(self, stage: str, fraction: float, eta_seconds: float | None = None) -> None:
-        """Show a job's progress: ``"speech"`` (finding speech) or ``"transcribe"``, 0..1 done,
-        and the seconds left if known (``None`` or negative: unknown)."""
+        """Show a job's progress: ``"speech"`` (finding speech, step 1 of 2) or
+        ``"transcribe"`` (step 2), 0..1 done, and the seconds left if known (``None`` or
+        negative: unknown)."""
         fraction = min(max(float(fraction), 0.0), 1.0)
         percent = int(fraction * 100)
-        if stage == "speech":
-            text = self.tr("Finding speech… {0}%").format(percent)
+        if stage == "load":
+            text = self.tr("Loading the model…")
+        elif stage == "speech":
+            text = self.tr("Step 1 of 2: finding speech… {0}%").format(percent)
         elif stage == "transcribe":
-            text = self.tr("Transcribing… {0}%").format(percent)
+            text = self.tr("Step 2 of 2: transcribing… {0}%").format(percent)
         elif stage == "align":
             text = self.tr("Aligning words… {0}%").format(percent)
         else:
@@ -391,6 +412,12 @@ class TranscriptionControls(QWidget):
             text += self.tr(" · {0} left").format(format_duration(eta_seconds))
         self.progress_bar.setValue(round(fraction * 1000))
         self.progress_bar.setFormat(text)  # only %p, %v and %m are placeholders
+        self._progress_text = text
+
+    def show_finished(self, text: str) -> None:
+        """The job ended: a full bar that says how it went (``text``)."""
+        self.progress_bar.setValue(self.progress_bar.maximum())
+        self.progress_bar.setFormat(text)
         self._progress_text = text
 
     def reset_progress(self) -> None:

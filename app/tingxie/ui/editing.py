@@ -129,7 +129,8 @@ class EditCommands(QObject):
         if seg is None:
             return
         value = (seg.start if edge == "start" else seg.end) + delta
-        op = Retime(seg.id, start=value) if edge == "start" else Retime(seg.id, end=value)
+        op = (Nudge(seg.id, start=value, label=self.tr("Move the start")) if edge == "start"
+              else Nudge(seg.id, end=value, label=self.tr("Move the end")))
         if (op.clamped(self.document.transcript)) == (seg.start, seg.end):
             self.message.emit(self.tr("That edge cannot move further."))
             return
@@ -207,6 +208,20 @@ class EditCommands(QObject):
                 self._select(seg.id)
                 return
         self.message.emit(self.tr("No segment is below {p:.0%} confidence.").format(p=below))
+
+
+@dataclass
+class Nudge(Retime):
+    """A keyboard nudge of one edge: held down, its repeats are one undo step."""
+
+    @property
+    def merge_key(self) -> tuple[int, str]:
+        """Nudges with the same key merge: the same segment's same edge."""
+        return (self.segment_id, "start" if self.start is not None else "end")
+
+    def merge(self, later: Retime) -> None:
+        """Take on ``later``'s target, keeping this nudge's state before (for undo)."""
+        self.start, self.end = later.start, later.end
 
 
 @dataclass

@@ -22,9 +22,17 @@ from PySide6.QtCore import (
     QPoint,
     QSize,
     Qt,
+    QTimer,
     Signal,
 )
-from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QPainter, QPalette, QTextDocument
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QColor,
+    QPainter,
+    QPalette,
+    QResizeEvent,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -43,6 +51,8 @@ from tingxie.ui.transcript_model import TranscriptTableModel
 
 PLAYING_ROW = QColor(80, 160, 255, 45)
 UNCERTAIN_WORD = "rgba(255, 180, 0, 110)"
+#: The find bar's current match, inside its row.
+FIND_MATCH = "#ffd54f"
 #: Horizontal padding of the text inside a cell (as the Fusion style draws it).
 MARGIN = 4
 #: The in-place editor grows with its text up to this height (pixels), then scrolls.
@@ -60,16 +70,14 @@ def word_at_time(seg: Segment, t: float) -> int | None:
     return found
 
 
-def rich_text(seg: Segment, current_word: int | None, tint_below: float | None) -> str | None:
-    """The segment's text as HTML with the current word underlined in bold and uncertain
-    words tinted; ``None`` when plain painting says the same (no words, nothing to mark)."""
-    if not seg.words:
-        return None
-    offsets = word_offsets(seg.text, seg.words)
-    if offsets is None:
-        return None
-    marks = {}
-    for i, (off, w) in enumerate(zip(offsets, seg.words)):
+def rich_text(seg: Segment, current_word: int | None, tint_below: float | None,
+              highlight: tuple[int, int] | None = None) -> str | None:
+    """The segment's text as HTML with the current word underlined in bold, uncertain words
+    tinted and a find match (``highlight``: start, end in the text) marked; ``None`` when
+    plain painting says the same (nothing to mark)."""
+    marks: dict[int, tuple[int, str]] = {}
+    offsets = word_offsets(seg.text, seg.words) if seg.words else None
+    for i, (off, w) in enumerate(zip(offsets or [], seg.words)):
         styles = []
         if i == current_word:
             styles.append("font-weight:bold; text-decoration:underline")
@@ -77,6 +85,10 @@ def rich_text(seg: Segment, current_word: int | None, tint_below: float | None) 
             styles.append(f"background-color:{UNCERTAIN_WORD}")
         if styles:
             marks[off] = (off + len(w.text.strip()), "; ".join(styles))
+    if highlight is not None:
+        start, end = highlight
+        marks = {o: m for o, m in marks.items() if m[0] <= start or o >= end}
+        marks[start] = (end, f"background-color:{FIND_MATCH}; color:black")
     if not marks:
         return None
     out, pos = [], 0
@@ -100,6 +112,8 @@ class TextDelegate(QStyledItemDelegate):
         self.editor_index: QPersistentModelIndex | None = None
         self.playing_row = -1
         self.playing_word: int | None = None
+        #: The find bar's match: (segment id, start, end) in its text.
+        self.find_match: tuple[int, int, int] | None = None
 
     # -- editing -----------------------------------------------------------------------
     def createEditor(
@@ -143,10 +157,16 @@ class TextDelegate(QStyledItemDelegate):
             self._fit_editor(editor)
 
     def _fit_editor(self, editor: QPlainTextEdit) -> None:
-        """Wrapped text may need more room than the row has: grow downwards while typing."""
-        needed = self._text_height(editor.toPlainText(), editor.width()) + 4
+        """Wrapped text may need more room than the row has: the row grows with it while
+        typing (pushing the next row down rather than covering it), up to a limit."""
+        needed = min(MAX_EDITOR_HEIGHT, self._text_height(editor.toPlainText(), editor.width()) + 4)
         row_height = int(editor.property("row_height") or editor.height())
-        editor.resize(editor.width(), max(row_height, min(MAX_EDITOR_HEIGHT, needed)))
+        index = self.editor_index if editor is self.editor else None
+        if needed > row_height and index is not None and index.isValid():
+            self.view.setRowHeight(index.row(), needed)
+            editor.setProperty("row_height", needed)
+            row_height = needed
+        editor.resize(editor.width(), max(row_height, needed))
 
     def eventFilter(self, editor: QObject, event: QEvent) -> bool:
         if (
@@ -169,7 +189,9 @@ class TextDelegate(QStyledItemDelegate):
         if index.column() == TranscriptTableModel.TEXT and isinstance(model, TranscriptTableModel):
             seg = model.segment_at_row(index.row())
             word = self.playing_word if index.row() == self.playing_row else None
-            markup = rich_text(seg, word, model.tint_below)
+            match = self.find_match
+            highlight = match[1:] if match is not None and match[0] == seg.id else None
+            markup = rich_text(seg, word, model.tint_below, highlight)
         if markup is None:
             super().paint(painter, option, index)
             return
@@ -248,6 +270,9 @@ class TranscriptView(QTableView):
             | QAbstractItemView.EditTrigger.EditKeyPressed
             | QAbstractItemView.EditTrigger.AnyKeyPressed
         )
+        # Back to the text's own height once an editor that grew its row closes.
+        self.delegate.closeEditor.connect(
+            lambda *_: QTimer.singleShot(0, self, self.fit_visible_rows))
         model.modelReset.connect(self.fit_visible_rows)
         model.rowsInserted.connect(lambda *_: self.fit_visible_rows())
         model.dataChanged.connect(lambda *_: self.fit_visible_rows())
@@ -270,6 +295,12 @@ class TranscriptView(QTableView):
         last = rows - 1 if last < 0 else last
         for row in range(first, min(last + 2, rows)):
             self.resizeRowToContents(row)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # The stretched text column takes its new width after this event: measure after it,
+        # or a narrower window leaves rows too short and their text elided.
+        QTimer.singleShot(0, self, self.fit_visible_rows)
 
     def select_row(self, row: int, column: int = TranscriptTableModel.TEXT) -> None:
         """Select just ``row`` (whatever keys are held), make it current and scroll to it."""
@@ -301,6 +332,11 @@ class TranscriptView(QTableView):
         """Open the text editor on ``row``."""
         self.select_row(row, TranscriptTableModel.TEXT)
         self.edit(self.transcript_model.index(row, TranscriptTableModel.TEXT))
+
+    def set_find_match(self, segment_id: int, start: int, end: int) -> None:
+        """Highlight characters ``start..end`` of a segment's text (``segment_id`` -1: none)."""
+        self.delegate.find_match = None if segment_id < 0 else (segment_id, start, end)
+        self.viewport().update()
 
     def set_playing(self, row: int, word: int | None) -> None:
         """Mark the row (and word) under the playhead; repaints only what changed."""

@@ -1,10 +1,15 @@
 """Find and replace across the transcript: a bar under the table, not a modal dialog.
 
-The count of matches updates as the user types; "Replace all" is one :class:`~tingxie.core.
-edits.FindReplace` step on the undo stack, so one Undo puts every segment back.
+The count of matches updates as the user types ("3 of 98" once one is shown); Next and
+Previous go match by match, also within a segment, and the table highlights the match in
+its row. "Replace" changes the shown match and goes to the next; "Replace all" is one
+:class:`~tingxie.core.edits.FindReplace` step on the undo stack, so one Undo puts every
+segment back.
 """
 
 from __future__ import annotations
+
+import re
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -18,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tingxie.core.edits import FindReplace, MatchMode, compile_pattern, count_matches
+from tingxie.core.edits import EditText, FindReplace, MatchMode, compile_pattern, count_matches
 from tingxie.ui.transcript_model import TranscriptDocument
 
 
@@ -27,6 +32,8 @@ class FindBar(QWidget):
 
     #: The segment with the next match: (segment id).
     matchFound = Signal(int)
+    #: The match shown, to highlight: (segment id, start, end) in its text; (-1, 0, 0): none.
+    matchShown = Signal(int, int, int)
     #: A message for the status bar.
     message = Signal(str)
     #: Replace all is about to run (an open text editor should commit first).
@@ -35,7 +42,7 @@ class FindBar(QWidget):
     def __init__(self, document: TranscriptDocument, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document = document
-        self._current = -1  # row of the last match shown
+        self._current: tuple[int, int, int] | None = None  # (segment id, start, end) shown
         self.find_edit = QLineEdit(self)
         self.find_edit.setPlaceholderText(self.tr("Find"))
         self.find_edit.setClearButtonEnabled(True)
@@ -46,7 +53,9 @@ class FindBar(QWidget):
         self.regex = QCheckBox(self.tr("Regex"), self)
         self.count_label = QLabel(self)
         self.count_label.setMinimumWidth(90)
+        self.previous_button = QPushButton(self.tr("Previous"), self)
         self.next_button = QPushButton(self.tr("Next"), self)
+        self.replace_one_button = QPushButton(self.tr("Replace"), self)
         self.replace_button = QPushButton(self.tr("Replace all"), self)
         close = QToolButton(self)
         close.setText("×")
@@ -61,7 +70,9 @@ class FindBar(QWidget):
             self.whole_word,
             self.regex,
             self.count_label,
+            self.previous_button,
             self.next_button,
+            self.replace_one_button,
             self.replace_button,
             close,
         ):
@@ -75,6 +86,8 @@ class FindBar(QWidget):
         self.find_edit.returnPressed.connect(self.find_next)
         self.replace_edit.returnPressed.connect(self.replace_all)
         self.next_button.clicked.connect(self.find_next)
+        self.previous_button.clicked.connect(self.find_previous)
+        self.replace_one_button.clicked.connect(self.replace_one)
         self.replace_button.clicked.connect(self.replace_all)
         document.changed.connect(self._document_changed)
         self.update_count()
@@ -108,39 +121,116 @@ class FindBar(QWidget):
         if self.isVisible():
             self.update_count()
 
+    def matches(self) -> list[tuple[int, int, int]]:
+        """Every match as (segment id, start, end) in the segment's text, in order; empty
+        when the find text is empty or invalid."""
+        try:
+            pattern = compile_pattern(self.find_edit.text(), self.mode(),
+                                      self.match_case.isChecked())
+        except ValueError:
+            return []
+        return [(seg.id, m.start(), m.end()) for seg in self.document.transcript.segments
+                for m in pattern.finditer(seg.text) if m.end() > m.start()]
+
     def update_count(self) -> None:
-        """Show the number of matches (or why there are none)."""
+        """Show the number of matches ("3 of 98" once one is shown), or why there are none."""
         text = self.find_edit.text()
         if not text:
             self.count_label.setText("")
-            self.replace_button.setEnabled(False)
-            self.next_button.setEnabled(False)
+            self._set_current(None)
+            for button in self._match_buttons():
+                button.setEnabled(False)
             return
         n = self.count()
         if n is None:
             self.count_label.setText(self.tr("Invalid regex"))
         else:
-            self.count_label.setText(self.tr("Matches: {n}").format(n=n))
-        self.replace_button.setEnabled(bool(n))
-        self.next_button.setEnabled(bool(n))
+            found = self.matches()
+            if self._current is not None and self._current not in found:
+                self._set_current(None)
+            if self._current is not None:
+                self.count_label.setText(self.tr("{i} of {n}").format(
+                    i=found.index(self._current) + 1, n=n))
+            else:
+                self.count_label.setText(self.tr("Matches: {n}").format(n=n))
+        for button in self._match_buttons():
+            button.setEnabled(bool(n))
+
+    def _match_buttons(self) -> tuple[QPushButton, ...]:
+        return (self.replace_button, self.replace_one_button, self.next_button,
+                self.previous_button)
+
+    def _set_current(self, match: tuple[int, int, int] | None) -> None:
+        if match == self._current:
+            return
+        self._current = match
+        self.matchShown.emit(*(match if match is not None else (-1, 0, 0)))
+
+    def current_match(self) -> tuple[int, int, int] | None:
+        """The match shown: (segment id, start, end), or ``None``."""
+        return self._current
 
     def find_next(self) -> None:
-        """Select the next segment (after the last match, wrapping) that contains a match."""
+        """Show the next match (after the one shown, wrapping), also within a segment."""
+        self._step(1)
+
+    def find_previous(self) -> None:
+        """Show the previous match (wrapping)."""
+        self._step(-1)
+
+    def _step(self, direction: int) -> None:
         try:
-            pattern = compile_pattern(
-                self.find_edit.text(), self.mode(), self.match_case.isChecked()
-            )
+            compile_pattern(self.find_edit.text(), self.mode(), self.match_case.isChecked())
         except ValueError as exc:
             self.message.emit(str(exc))
             return
-        segs = self.document.transcript.segments
-        for k in range(1, len(segs) + 1):
-            row = (self._current + k) % len(segs)
-            if pattern.search(segs[row].text):
-                self._current = row
-                self.matchFound.emit(segs[row].id)
-                return
-        self.message.emit(self.tr("Not found."))
+        found = self.matches()
+        if not found:
+            self.message.emit(self.tr("Not found."))
+            return
+        if self._current in found:
+            k = (found.index(self._current) + direction) % len(found)
+        else:
+            k = 0 if direction > 0 else len(found) - 1
+        self._show(found[k])
+
+    def _show(self, match: tuple[int, int, int]) -> None:
+        self._set_current(match)
+        self.matchFound.emit(match[0])
+        self.update_count()
+
+    def replace_one(self) -> None:
+        """Replace the match shown (or the first) and show the next one: one undo step."""
+        found = self.matches()
+        if not found:
+            self.message.emit(self.tr("Not found."))
+            return
+        if self._current not in found:
+            self._show(found[0])
+            return
+        self.aboutToReplace.emit()
+        seg_id, start, end = self._current
+        seg = self.document.transcript.segment(seg_id)
+        pattern = compile_pattern(self.find_edit.text(), self.mode(),
+                                  self.match_case.isChecked())
+        m = pattern.match(seg.text, start)
+        try:
+            replacement = (m.expand(self.replace_edit.text()) if self.mode() == "regex"
+                           else self.replace_edit.text()) if m is not None else ""
+        except (re.error, IndexError) as exc:
+            self.message.emit(self.tr("The replacement is not valid: {0}.").format(exc))
+            return
+        text = seg.text[:start] + replacement + seg.text[end:]
+        op = EditText(seg_id, text, label="Replace")
+        self.document.apply(op)
+        after = self.matches()
+        following = [x for x in after if (self.document.transcript.index_of(x[0]), x[1]) >= (
+            self.document.transcript.index_of(seg_id), start + len(replacement))]
+        self._current = None
+        if following or after:
+            self._show((following or after)[0])
+        else:
+            self.update_count()
 
     def replace_all(self) -> None:
         """Replace every match, as one undoable step, and say how many."""

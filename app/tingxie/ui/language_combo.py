@@ -2,12 +2,64 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
 
-from tingxie.core.languages import LANGUAGES, UnsupportedLanguage, find_language
+from tingxie.core.languages import LANGUAGES, Language, UnsupportedLanguage, find_language
 
 AUTO = "auto"
+#: The languages' English names, for the translation tools (shown in the UI language).
+_NAMES = (
+    QT_TRANSLATE_NOOP("Languages", "Chinese"),
+    QT_TRANSLATE_NOOP("Languages", "English"),
+    QT_TRANSLATE_NOOP("Languages", "Cantonese"),
+    QT_TRANSLATE_NOOP("Languages", "Arabic"),
+    QT_TRANSLATE_NOOP("Languages", "Czech"),
+    QT_TRANSLATE_NOOP("Languages", "Danish"),
+    QT_TRANSLATE_NOOP("Languages", "Dutch"),
+    QT_TRANSLATE_NOOP("Languages", "Filipino"),
+    QT_TRANSLATE_NOOP("Languages", "Finnish"),
+    QT_TRANSLATE_NOOP("Languages", "French"),
+    QT_TRANSLATE_NOOP("Languages", "German"),
+    QT_TRANSLATE_NOOP("Languages", "Greek"),
+    QT_TRANSLATE_NOOP("Languages", "Hindi"),
+    QT_TRANSLATE_NOOP("Languages", "Hungarian"),
+    QT_TRANSLATE_NOOP("Languages", "Indonesian"),
+    QT_TRANSLATE_NOOP("Languages", "Italian"),
+    QT_TRANSLATE_NOOP("Languages", "Japanese"),
+    QT_TRANSLATE_NOOP("Languages", "Korean"),
+    QT_TRANSLATE_NOOP("Languages", "Macedonian"),
+    QT_TRANSLATE_NOOP("Languages", "Malay"),
+    QT_TRANSLATE_NOOP("Languages", "Persian"),
+    QT_TRANSLATE_NOOP("Languages", "Polish"),
+    QT_TRANSLATE_NOOP("Languages", "Portuguese"),
+    QT_TRANSLATE_NOOP("Languages", "Romanian"),
+    QT_TRANSLATE_NOOP("Languages", "Russian"),
+    QT_TRANSLATE_NOOP("Languages", "Spanish"),
+    QT_TRANSLATE_NOOP("Languages", "Swedish"),
+    QT_TRANSLATE_NOOP("Languages", "Thai"),
+    QT_TRANSLATE_NOOP("Languages", "Turkish"),
+    QT_TRANSLATE_NOOP("Languages", "Vietnamese"),
+)
+
+
+def language_name(name: str) -> str:
+    """A language's English name in the UI language (``Chinese`` -> ``中文`` in Chinese)."""
+    return QCoreApplication.translate("Languages", name)
+
+
+def language_label(lang: Language) -> str:
+    """What the menu shows: the name in the UI language, then the native name."""
+    name = language_name(lang.name)
+    return name if name == lang.native else f"{name} — {lang.native}"
+
 #: Item data: the language code, or "auto".
 CODE_ROLE = Qt.ItemDataRole.UserRole
 #: Item data: what the search matches against (code, English name, native name, label).
@@ -43,10 +95,11 @@ class LanguageComboBox(QComboBox):
             0, self.tr("Let the model recognise the language"), Qt.ItemDataRole.ToolTipRole
         )
         for lang in LANGUAGES:
-            self.addItem(lang.label, lang.code)
+            self.addItem(language_label(lang), lang.code)
             row = self.count() - 1
-            self.setItemData(row, f"{lang.code} {lang.name} {lang.native}", SEARCH_ROLE)
-            self.setItemData(row, f"{lang.name} ({lang.code})", Qt.ItemDataRole.ToolTipRole)
+            local = language_name(lang.name)
+            self.setItemData(row, f"{lang.code} {lang.name} {lang.native} {local}", SEARCH_ROLE)
+            self.setItemData(row, f"{local} ({lang.code})", Qt.ItemDataRole.ToolTipRole)
 
         completer = _LabelCompleter(self.model(), self)
         completer.setCompletionRole(SEARCH_ROLE)

@@ -51,6 +51,7 @@ from tingxie.ui.speakers import SpeakerPanel
 from tingxie.ui.transcript_model import TranscriptDocument, TranscriptTableModel
 from tingxie.ui.transport import TransportBar
 from tingxie.ui.waveform import WaveformView
+from tingxie.ui.widgets import ScrollPanel
 from tingxie.ui.worker import JobHandle, TranscriptionHost
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         self.saver = Background(max_threads=1, parent=self)  # saves stay in order
         self.setAcceptDrops(True)
         self.last_message: QMessageBox | None = None
+        self._stopping_to_close = False
 
         self.document = TranscriptDocument(self)
         self.session = Session(self.document, self)
@@ -123,7 +125,7 @@ class MainWindow(QMainWindow):
 
         self.controls = TranscriptionControls(self.settings, self, background=self.background)
         self.controls_dock = self._dock(self.tr("Transcription"), "transcription-dock",
-                                        self.controls)
+                                        ScrollPanel(self.controls))
         self.queue = QueuePanel(self.host, self.background, self.settings,
                                 self.controls.job_spec, self)
         self.queue_dock = self._dock(self.tr("Batch queue"), "queue-dock", self.queue)
@@ -164,6 +166,7 @@ class MainWindow(QMainWindow):
         self.commands.message.connect(self.status)
         self.find_bar.message.connect(self.status)
         self.find_bar.matchFound.connect(self.select_segment)
+        self.find_bar.matchShown.connect(self.table.set_find_match)
         self.find_bar.aboutToReplace.connect(self.table.commit_editor)
         self.speakers.message.connect(self.status)
         self.speakers.assignRequested.connect(self.commands.set_speaker_number)
@@ -178,6 +181,7 @@ class MainWindow(QMainWindow):
         self.controls.transcribeRequested.connect(self.runs.start)
         self.controls.cancelRequested.connect(self.runs.cancel)
         self.queue.controller.busyChanged.connect(self._queue_busy)
+        self.controls.optionsChanged.connect(self.queue.refresh_options)
 
     # -- opening (see ui/opening.py) -------------------------------------------------------
     @property
@@ -214,6 +218,9 @@ class MainWindow(QMainWindow):
         if view.get("selected") is not None:
             self.select_segment(int(view["selected"]))
         self.controls.set_selection_available(True)
+        if not self.session.busy:
+            self.controls.reset_progress()  # the last run's figures were another document's
+            self.controls.set_rest_available(False)
         opened = loaded.project_path or loaded.media_path
         self.fill_recent_menu(self.settings.add_recent_file(str(opened)))
         self.menus.fill_track_menu(loaded)
@@ -364,6 +371,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def _update_title(self) -> None:
         self.setWindowTitle(self.session.title)
+        for name in ("save", "save_as"):  # nothing to save before a file is open
+            self.actions_by_name[name].setEnabled(self.session.is_open)
 
     def show_error(self, title: str, message: str) -> None:
         """An error dialog that names the problem; window-modal, so nothing blocks."""
@@ -383,15 +392,12 @@ class MainWindow(QMainWindow):
         self.last_message = box
 
     def show_shortcuts(self) -> None:
-        """Help > Keyboard shortcuts."""
-        from tingxie.ui.shortcuts import shortcuts_html
+        """Help > Keyboard shortcuts (scrolls when the screen is short)."""
+        from tingxie.ui.help import ShortcutsDialog
 
-        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Keyboard shortcuts"),
-                          shortcuts_html(), QMessageBox.StandardButton.Ok, self)
-        box.setTextFormat(Qt.TextFormat.RichText)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-        self.last_message = box
+        dialog = ShortcutsDialog(self)
+        dialog.open()
+        self.shortcuts_dialog = dialog
 
     def show_about(self) -> None:
         """Help > About."""
@@ -410,12 +416,17 @@ class MainWindow(QMainWindow):
             self.restoreState(QByteArray(state))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._stopping_to_close:
+            event.ignore()  # already stopping; the close goes on once the job has ended
+            return
         busy = self.host.busy or self.queue.controller.busy
-        if busy and QMessageBox.question(
-                self, self.tr("Transcription running"),
-                self.tr("A transcription is running. Stop it and close?")
-        ) != QMessageBox.StandardButton.Yes:
+        if busy:
             event.ignore()
+            if QMessageBox.question(
+                    self, self.tr("Transcription running"),
+                    self.tr("A transcription is running. Stop it and close?")
+            ) == QMessageBox.StandardButton.Yes:
+                self._stop_then_close()
             return
         decision = self.opener.confirm_discard()
         if decision is None:
@@ -425,6 +436,30 @@ class MainWindow(QMainWindow):
             self.autosave.discard()
         self.shutdown()
         event.accept()
+
+    def _stop_then_close(self) -> None:
+        """Cancel every job, say so, and close once the worker is free (without blocking:
+        the job ends at its next token); only then ask about unsaved changes."""
+        self._stopping_to_close = True
+        self.controls.setEnabled(False)
+        self.queue.controller.stop()
+        self.runs.cancel()
+        self.host.cancel()
+        self.statusBar().showMessage(self.tr("Stopping…"))
+
+        def ended(*_args) -> None:
+            if self.host.busy or self.queue.controller.busy:
+                return
+            self.host.jobEnded.disconnect(ended)
+            self.queue.controller.busyChanged.disconnect(ended)
+            self._stopping_to_close = False
+            self.controls.setEnabled(True)
+            self.statusBar().clearMessage()
+            QTimer.singleShot(0, self, self.close)
+
+        self.host.jobEnded.connect(ended)
+        self.queue.controller.busyChanged.connect(ended)
+        ended()
 
     def shutdown(self) -> None:
         """Stop every thread and timer the window started, and remember the layout."""
@@ -438,7 +473,7 @@ class MainWindow(QMainWindow):
         self.background.wait()
         self.autosave.timer.stop()
         self.saver.wait()
-        if not self.dirty:
+        if not self.session.has_unsaved_work:
             self.autosave.discard()
         self.player.close()
         self.settings.sync()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 
 from tingxie.ui import settings as keys
 from tingxie.ui.editing import NUDGE
@@ -34,10 +34,36 @@ def add_action(win: MainWindow, name: str, text: str, slot, menu=None) -> QActio
 class WindowMenus(QObject):
     """Builds the window's menu bar (its strings are translated in this class's context)."""
 
+    #: Actions that need an audio output; off, with the reason, while there is none. (Rewind,
+    #: forward and replay still move the playhead, and the speed is kept for later.)
+    PLAYBACK_ACTIONS = ("play_pause",)
+
     def __init__(self, win: MainWindow) -> None:
         super().__init__(win)
+        self.win = win
         win.actions_by_name = {}
         self.build(win)
+        self._tips = {n: win.actions_by_name[n].toolTip() for n in self.PLAYBACK_ACTIONS}
+        win.player.availabilityChanged.connect(self.show_playback_availability)
+        self.show_playback_availability(win.player.available, win.player.unavailable_reason)
+
+    def choose_ui_language(self, code: str) -> None:
+        """Remember the interface language (``""``: the system's); it applies at the next
+        start, as Qt builds every text once."""
+        self.win.settings.set(keys.UI_LANGUAGE, code)
+        self.win.statusBar().showMessage(
+            self.tr("The interface language changes when Tingxie is restarted."), 10000)
+
+    def show_playback_availability(self, available: bool, reason: str) -> None:
+        """Turn the Playback actions on or off; when off, their tooltip and the status bar
+        (once per change) say why."""
+        for name in self.PLAYBACK_ACTIONS:
+            action = self.win.actions_by_name[name]
+            action.setEnabled(available)
+            action.setToolTip(self._tips[name] if available else reason)
+            action.setStatusTip("" if available else reason)
+        if not available and reason:
+            self.win.statusBar().showMessage(reason, 15000)
 
     def build(self, win: MainWindow) -> None:
         """File, Edit, Playback, View, Transcribe and Help."""
@@ -112,11 +138,12 @@ class WindowMenus(QObject):
         act("rewind_step", self.tr("Rewind step…"), lambda: review.ask_number(
             keys.REWIND_SECONDS, self.tr("Rewind and forward by (seconds)"), 0.5, 30.0), play_menu)
         act("resume_rewind", self.tr("Rewind on resume…"), review.ask_resume_rewind, play_menu)
+        play_menu.setToolTipsVisible(True)  # a greyed action says why it is off
         win.play_menu = play_menu
 
         view_menu = bar.addMenu(self.tr("&View"))
-        act("zoom_in", self.tr("Zoom in"), lambda: win.waveform.zoom(0.5), view_menu)
-        act("zoom_out", self.tr("Zoom out"), lambda: win.waveform.zoom(2.0), view_menu)
+        act("zoom_in", self.tr("Zoom in"), lambda: win.waveform.zoom(2.0), view_menu)
+        act("zoom_out", self.tr("Zoom out"), lambda: win.waveform.zoom(0.5), view_menu)
         follow = act("follow", self.tr("Follow playback"), review.toggle_follow, view_menu)
         follow.setCheckable(True)
         follow.setChecked(bool(win.settings.get(keys.FOLLOW_PLAYBACK)))
@@ -126,6 +153,19 @@ class WindowMenus(QObject):
         tint.setChecked(bool(win.settings.get(keys.TINT_UNCERTAIN)))
         act("tint_threshold", self.tr("Uncertainty threshold…"), review.ask_tint_threshold,
             view_menu)
+        view_menu.addSeparator()
+        self.language_menu = view_menu.addMenu(self.tr("Interface &language"))
+        chosen = str(win.settings.get(keys.UI_LANGUAGE) or "")
+        group = QActionGroup(self.language_menu)
+        # Each language in its own script, so it can be found whatever the interface is in.
+        for code, text in (("", self.tr("As the system")), ("en", "English"),
+                           ("zh_CN", "简体中文")):
+            action = self.language_menu.addAction(text)
+            action.setCheckable(True)
+            action.setChecked(code == chosen)
+            action.setData(code)
+            group.addAction(action)
+            action.triggered.connect(lambda _c=False, c=code: self.choose_ui_language(c))
         view_menu.addSeparator()
         view_menu.addAction(win.controls_dock.toggleViewAction())
         view_menu.addAction(win.queue_dock.toggleViewAction())
@@ -137,6 +177,8 @@ class WindowMenus(QObject):
         act("transcribe", self.tr("&Transcribe"), lambda: runs.start("all"), run_menu)
         act("transcribe_selection", self.tr("Transcribe &selection"),
             lambda: runs.start("selection"), run_menu)
+        act("transcribe_rest", self.tr("Transcribe the &rest"), lambda: runs.start("rest"),
+            run_menu)
         act("cancel", self.tr("&Cancel transcription"), runs.cancel, run_menu)
         win.run_menu = run_menu
 

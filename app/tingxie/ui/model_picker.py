@@ -10,13 +10,12 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QProgressBar,
     QPushButton,
     QSizePolicy,
@@ -42,6 +41,7 @@ from tingxie.core.timefmt import format_duration
 from tingxie.ui import settings as keys
 from tingxie.ui.background import Background
 from tingxie.ui.settings import Settings
+from tingxie.ui.widgets import WrappingLabel
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,29 @@ def display_name(spec: ModelSpec) -> str:
     name = spec.repo_id.rsplit("/", 1)[-1].removesuffix("-hf")
     head, _, size = name.rpartition("-")
     return f"{head} {size}" if head else name
+
+
+#: What each registry model is good for, for the translation tools (asr/models.py words them).
+_GOOD_FOR = (
+    QT_TRANSLATE_NOOP("Models",
+                      "default: fast, distilled from 1.7B, context biasing; runs well on CPU"),
+    QT_TRANSLATE_NOOP("Models",
+                      "most accurate; noisy, accented or otherwise hard audio (wants a GPU)"),
+    QT_TRANSLATE_NOOP("Models", "word timings for a transcript (subtitles, click-to-seek)"),
+    QT_TRANSLATE_NOOP("Models", "custom repository"),
+    QT_TRANSLATE_NOOP("Models", "local folder"),
+)
+
+
+def good_for(spec: ModelSpec) -> str:
+    """What the model is good for, in the UI language."""
+    return QCoreApplication.translate("Models", spec.good_for)
+
+
+def breakable(text: str) -> str:
+    """``text`` with a zero-width space after each path separator, so a long folder path
+    wraps inside a narrow panel instead of widening it."""
+    return text.replace("/", "/\u200b").replace("\\", "\\\u200b")
 
 
 class ModelPicker(QWidget):
@@ -84,26 +107,29 @@ class ModelPicker(QWidget):
                 "Use a model already on disk (a folder with config.json and *.safetensors weights)"
             )
         )
-        self.state_label = QLabel()
-        self.state_label.setWordWrap(True)
+        self.state_label = WrappingLabel()
         self.download_button = QPushButton(self.tr("Download"))
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 1000)
         self.progress_bar.setFormat("%p%")
-        self.progress_label = QLabel()
-        self.progress_label.setWordWrap(True)
+        self.progress_label = WrappingLabel()
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.setToolTip(self.tr("Stop the download; the next one resumes it"))
-        self.message_label = QLabel()
-        self.message_label.setWordWrap(True)
+        self.message_label = WrappingLabel()
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
+        # The combo has the whole width (its text names the model, size and state), and the
+        # wrapped state gets a row of its own: a wrapping label beside a button is given one
+        # line's height and cut off.
         row = QHBoxLayout()
         row.addWidget(self.combo, 1)
-        row.addWidget(self.folder_button)
-        state_row = QHBoxLayout()
-        state_row.addWidget(self.state_label, 1)
-        state_row.addWidget(self.download_button)
+        state_row = QVBoxLayout()
+        state_row.addWidget(self.state_label)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.folder_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.download_button)
+        state_row.addLayout(buttons)
         progress = QGridLayout()
         progress.addWidget(self.progress_bar, 0, 0)
         progress.addWidget(self.cancel_button, 0, 1)
@@ -201,6 +227,7 @@ class ModelPicker(QWidget):
 
     def refresh(self) -> None:
         """Look at the disk again (after a download, or when the models folder changed)."""
+        longest = 18
         for row in range(self.combo.count()):
             spec = find_model(str(self.combo.itemData(row)))
             if spec.local_path is None:
@@ -208,7 +235,11 @@ class ModelPicker(QWidget):
                 size = format_size(spec.size_bytes)
                 text = self.tr("{0} · {1} · {2}").format(display_name(spec), size, state)
                 self.combo.setItemText(row, text)
-                self.combo.setItemData(row, spec.good_for, Qt.ItemDataRole.ToolTipRole)
+                longest = max(longest, len(text))
+                self.combo.setItemData(row, good_for(spec), Qt.ItemDataRole.ToolTipRole)
+        # As wide as the longest registry entry: never elided, and a model folder's long
+        # name does not change the panel's width.
+        self.combo.setMinimumContentsLength(longest + 2)
         self._update_state()
 
     # ---- downloads
@@ -219,7 +250,7 @@ class ModelPicker(QWidget):
 
     def message(self) -> str:
         """The message under the model (an error or a notice), or ``""``."""
-        return self.message_label.text()
+        return self.message_label.text().replace("\u200b", "")
 
     def start_download(self) -> bool:
         """Download the chosen model on a background thread; ``False`` if there is nothing to do."""
@@ -350,13 +381,14 @@ class ModelPicker(QWidget):
         spec = self.spec()
         busy = self._downloading is not None
         if spec.local_path is not None:
-            self.state_label.setText(self.tr("Local folder: {0}").format(spec.local_path))
+            self.state_label.setText(self.tr("Local folder: {0}").format(
+                breakable(str(spec.local_path))))
             self.download_button.setVisible(False)
             return
         state = self.state_of(spec.name)
         self.download_button.setVisible(True)
         if state == "downloaded":
-            self.state_label.setText(self.tr("Downloaded · {0}").format(spec.good_for))
+            self.state_label.setText(self.tr("Downloaded · {0}").format(good_for(spec)))
             self.download_button.setEnabled(False)
             self.download_button.setText(self.tr("Download"))
             return
@@ -368,7 +400,7 @@ class ModelPicker(QWidget):
             self.download_button.setText(self.tr("Resume download"))
         else:
             self.state_label.setText(
-                self.tr("Not downloaded ({0}). {1}").format(size, spec.good_for)
+                self.tr("Not downloaded ({0}). {1}").format(size, good_for(spec))
             )
             self.download_button.setText(self.tr("Download ({0})").format(size))
         self.download_button.setEnabled(not busy)
@@ -379,6 +411,6 @@ class ModelPicker(QWidget):
         self.cancel_button.setEnabled(visible)
 
     def _set_message(self, text: str, error: bool = False) -> None:
-        self.message_label.setText(text)
+        self.message_label.setText(breakable(text))
         self.message_label.setVisible(bool(text))
         self.message_label.setStyleSheet("color: #c0392b;" if error else "")

@@ -16,7 +16,15 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from tingxie.core import project as projects
-from tingxie.core.audio import MEDIA_EXTENSIONS, TruncatedAudioFile
+from tingxie.core.audio import (
+    MEDIA_EXTENSIONS,
+    AudioFileNotFound,
+    DamagedAudioFile,
+    EmptyAudioFile,
+    NoAudioTrack,
+    TruncatedAudioFile,
+    UnsupportedAudioFile,
+)
 from tingxie.core.cancel import CancelToken
 from tingxie.core.errors import Cancelled
 from tingxie.core.timefmt import format_time
@@ -94,7 +102,7 @@ class DocumentOpener(QObject):
         cancelled; ``True``: go on and throw the changes away once the new file is open;
         ``False``: go on, nothing to throw away (saved, or no changes)."""
         win = self.win
-        if not win.session.dirty or win.session.loaded is None:
+        if not win.session.has_unsaved_work:
             return False
         answer = QMessageBox.question(
             win, self.tr("Unsaved changes"),
@@ -133,7 +141,26 @@ class DocumentOpener(QObject):
             return
         if not isinstance(error, (OSError, ValueError)) and not hasattr(error, "path"):
             log.error("opening %s failed", path, exc_info=error)
-        win.show_error(self.tr("Could not open {name}").format(name=path.name), str(error))
+        win.show_error(self.tr("Could not open {name}").format(name=path.name),
+                       self.explain(error))
+
+    def explain(self, error: BaseException) -> str:
+        """What went wrong opening a file, in the UI language, then the exact details."""
+        for kind, text in (
+                (AudioFileNotFound, self.tr("The file was not found.")),
+                (EmptyAudioFile, self.tr("The file is empty.")),
+                (NoAudioTrack, self.tr("The file has no sound in it.")),
+                (UnsupportedAudioFile, self.tr("This is not an audio or video file Tingxie "
+                                               "can read.")),
+                (DamagedAudioFile, self.tr("The file is damaged.")),
+                (projects.ProjectVersionError, self.tr("A newer Tingxie made this project: "
+                                                       "update Tingxie to open it.")),
+                (projects.ProjectError, self.tr("This project file cannot be read.")),
+                (PermissionError, self.tr("Tingxie may not read this file.")),
+                (OSError, self.tr("The file could not be read."))):
+            if isinstance(error, kind):
+                return f"{text}\n\n{error}"
+        return str(error)
 
     def _show_loaded(self, loaded: LoadedMedia) -> None:
         win, session = self.win, self.win.session

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
     Qt,
 )
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -22,10 +23,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tingxie.asr.models import find_model as spec_for
 from tingxie.core.audio import MEDIA_EXTENSIONS
+from tingxie.core.errors import TingxieError
+from tingxie.jobs.spec import JobSpec
+from tingxie.ui import settings as keys
 from tingxie.ui.background import Background
+from tingxie.ui.language_combo import AUTO, LanguageComboBox
+from tingxie.ui.model_picker import display_name
 from tingxie.ui.queue import QueueController, QueueModel, SpecProvider, Status
 from tingxie.ui.settings import Settings
+from tingxie.ui.widgets import WrappingLabel
 from tingxie.ui.worker import TranscriptionHost
 
 
@@ -35,7 +43,9 @@ class QueuePanel(QWidget):
     def __init__(self, host: TranscriptionHost, background: Background, settings: Settings,
                  spec_provider: SpecProvider, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.controller = QueueController(host, background, settings, spec_provider, self)
+        self.settings = settings
+        self.panel_spec = spec_provider
+        self.controller = QueueController(host, background, settings, self.job_spec, self)
         self.setAcceptDrops(True)
         self._build()
         c = self.controller
@@ -54,11 +64,28 @@ class QueuePanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.setWordWrap(False)
+        # The status wraps (a failure's whole message is readable, not only in a tooltip),
+        # and the rows grow to fit it: a queue holds tens of files, measuring them is cheap.
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QueueModel.FILE, QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        self.table.setColumnWidth(QueueModel.FILE, 160)
+        self.table.setColumnWidth(QueueModel.FILE, 140)
+        model = self.controller.model
+        for signal in (model.dataChanged, model.rowsInserted, model.modelReset):
+            signal.connect(lambda *_: self.table.resizeRowsToContents())
+        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
+
+        # What the batch uses: its own language (auto-detect unless chosen), the rest from
+        # the Transcription tab, said in so many words.
+        self.language_combo = LanguageComboBox(self)
+        self.language_combo.set_language(str(self.settings.get(keys.QUEUE_LANGUAGE)))
+        self.language_combo.languageChanged.connect(self._language_chosen)
+        self.options_label = WrappingLabel("", self)
+        language_row = QHBoxLayout()
+        language_row.addWidget(QLabel(self.tr("Language for every file:"), self))
+        language_row.addWidget(self.language_combo, 1)
 
         self.add_button = QPushButton(self.tr("Add files…"), self)
         self.remove_button = QPushButton(self.tr("Remove"), self)
@@ -100,11 +127,48 @@ class QueuePanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(files_row)
         layout.addWidget(self.table, 1)
+        layout.addLayout(language_row)
+        layout.addWidget(self.options_label)
         layout.addWidget(self.beside_radio)
         layout.addLayout(folder_row)
         layout.addWidget(self.folder_label)
         layout.addWidget(self.message_label)
         layout.addLayout(run_row)
+
+    # -- what the batch runs ---------------------------------------------------------------
+    def job_spec(self) -> JobSpec:
+        """The job every file of the batch gets: the Transcription tab's model, device,
+        context and advanced options, with the queue's own language."""
+        spec = self.panel_spec()
+        code = self.language_combo.language()
+        return replace(spec, options=replace(
+            spec.options, language=None if code == AUTO else code))
+
+    def describe_options(self) -> str:
+        """The options the queue will use, in words."""
+        spec = self.panel_spec()
+        context = spec.options.context.strip()
+        try:
+            model = display_name(spec_for(spec.engine.model))
+        except TingxieError:
+            model = spec.engine.model
+        return self.tr("Model {model} on {device}; context: {context}. Change these in the "
+                       "Transcription tab.").format(
+            model=model, device=(self.tr("the fastest device") if spec.engine.device == "auto"
+                                 else spec.engine.device.upper()),
+            context=f"“{context[:40]}…”" if len(context) > 40 else (
+                f"“{context}”" if context else self.tr("none")))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.refresh_options()
+
+    def refresh_options(self) -> None:
+        """Show what the next Start will use (the Transcription tab may have changed)."""
+        self.options_label.setText(self.describe_options())
+
+    def _language_chosen(self, code: str) -> None:
+        self.settings.set(keys.QUEUE_LANGUAGE, code)
 
     # -- actions ---------------------------------------------------------------------------
     def choose_files(self) -> None:

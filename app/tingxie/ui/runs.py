@@ -3,6 +3,7 @@ heard through their own handle only (the batch queue's jobs never reach the docu
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Slot
@@ -10,6 +11,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from tingxie.asr.pipeline import Update
 from tingxie.core.errors import TingxieError
+from tingxie.core.timefmt import format_time
+from tingxie.ui.model_picker import format_eta
 
 if TYPE_CHECKING:
     from tingxie.ui.main_window import MainWindow
@@ -22,6 +25,9 @@ class DocumentRuns(QObject):
     def __init__(self, win: MainWindow) -> None:
         super().__init__(win)
         self.win = win
+        self._started = 0.0
+        self._found = 0  # segments the running job produced
+        self._span: tuple[float, float] | None = None
 
     @property
     def busy(self) -> bool:
@@ -40,7 +46,9 @@ class DocumentRuns(QObject):
         return win.waveform.view_range()
 
     def start(self, scope: str = "all") -> JobHandle | None:
-        """Transcribe the whole file or the selected range with the panel's options."""
+        """Transcribe the whole file (``"all"``), the selected range (``"selection"``) or
+        what follows the last segment (``"rest"``, after a cancelled run) with the panel's
+        options."""
         win, session = self.win, self.win.session
         if session.loaded is None:
             win.show_error(self.tr("Nothing to transcribe"),
@@ -54,28 +62,38 @@ class DocumentRuns(QObject):
             span = self.selection_range()
             if span is None:
                 return None
+        elif scope == "rest":
+            span = session.rest_range()
+            if span is None:
+                win.status(self.tr("The transcript already reaches the end of the file."))
+                return None
         elif win.document.transcript.segments and QMessageBox.question(
                 win, self.tr("Replace the transcript?"),
-                self.tr("Transcribing the whole file replaces the current transcript, "
-                        "including your edits. Go on?")) != QMessageBox.StandardButton.Yes:
+                self.tr("Transcribing the whole file replaces the current transcript "
+                        "(Edit > Undo brings it back). Go on?")) != QMessageBox.StandardButton.Yes:
             return None
         try:
             spec = session.job_spec(win.controls.job_spec(), span)
-            handle = win.host.submit(spec, session.loaded.audio.samples)
+            handle = win.host.submit(spec, session.loaded.audio.samples,
+                                     regions=session.speech_regions)
         except TingxieError as exc:
             win.show_error(self.tr("Cannot transcribe"), str(exc))
             return None
         session.loaded.project.options = win.controls.project_options()
-        session.start_job(handle, span)
+        session.start_job(handle, span, streamed=scope == "rest")
         handle.modelLoading.connect(self._model_loading)
         handle.modelReady.connect(self._model_ready)
         handle.progress.connect(self._progress)
         handle.segmentsReady.connect(session.add_segments)
+        handle.segmentsReady.connect(self._count)
         handle.note.connect(win.status)
         handle.finished.connect(self._finished)
         handle.failed.connect(self._failed)
         win.controls.set_busy(True)
         win.controls.reset_progress()
+        self._started = time.monotonic()
+        self._found = 0
+        self._span = span
         return handle
 
     def cancel(self) -> None:
@@ -85,17 +103,24 @@ class DocumentRuns(QObject):
             job.handle.cancel()
             self.win.statusBar().showMessage(self.tr("Cancelling…"))
 
+    @Slot(list)
+    def _count(self, segments: list) -> None:
+        self._found += len(segments)
+
     @Slot(str)
     def _model_loading(self, model: str) -> None:
         self.win.statusBar().showMessage(self.tr("Loading model {model}…").format(model=model))
 
     @Slot(str)
     def _model_ready(self, where: str) -> None:
-        self.win.device_label.setText(where)
+        self.win.device_label.setText(self.tr("Model on {0}").format(where))
         self.win.statusBar().clearMessage()
 
     @Slot(object)
     def _progress(self, update: Update) -> None:
+        job = self.win.session.job
+        if update.regions is not None and job is not None and job.time_range is None:
+            self.win.session.speech_regions = update.regions  # kept with the project
         self.win.controls.set_progress(update.stage.value, update.fraction, update.eta)
 
     @Slot(bool)
@@ -103,11 +128,24 @@ class DocumentRuns(QObject):
         win = self.win
         win.controls.set_busy(False)
         count = win.session.end_job(cancelled)
-        message = (self.tr("Cancelled; kept {n} segments.") if cancelled
-                   else self.tr("Transcription finished: {n} segments.")).format(n=count)
-        win.statusBar().showMessage(message, 10000)
         if cancelled:
-            win.controls.reset_progress()
+            message = self.tr("Cancelled; kept {n} segments.").format(n=count)
+        elif not self._found:
+            message = (self.tr("No speech was found in the recording.") if self._span is None
+                       else self.tr("No speech was found between {start} and {end}.").format(
+                           start=format_time(self._span[0]), end=format_time(self._span[1])))
+        else:
+            message = self.tr("Transcription finished: {n} segments.").format(n=count)
+        win.statusBar().showMessage(message, 10000)
+        win.controls.set_rest_available(win.session.rest_range() is not None and cancelled)
+        elapsed = format_eta(time.monotonic() - self._started)
+        if cancelled:
+            done = self.tr("Cancelled after {time}").format(time=elapsed)
+        elif not self._found:
+            done = self.tr("No speech found ({time})").format(time=elapsed)
+        else:
+            done = self.tr("Done in {time}").format(time=elapsed)
+        win.controls.show_finished(done)
 
     @Slot(str)
     def _failed(self, message: str) -> None:

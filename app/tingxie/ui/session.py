@@ -8,6 +8,7 @@ window draws it and forwards the user's requests; the decisions live here.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from tingxie.core import project as projects
-from tingxie.core.edits import ReplaceRange
+from tingxie.core.edits import ReplaceRange, inherit_speakers
 from tingxie.core.transcript import Segment, Transcript, main_language
 from tingxie.jobs.media import LoadedMedia
 from tingxie.jobs.spec import JobSpec
@@ -25,12 +26,53 @@ from tingxie.ui.worker import JobHandle
 
 @dataclass
 class DocumentJob:
-    """The window's running job: its handle, and for a range the segments collected so far
-    (they replace the range in one undoable step when the job ends)."""
+    """The window's running job: its handle, and the range it transcribes (``None``: the
+    whole file). A selected range collects its segments until the end (they replace the
+    range then); the whole file and "the rest" show them as they arrive, gathered into
+    :attr:`step`, one undoable step pushed when the job started."""
 
     handle: JobHandle
     time_range: tuple[float, float] | None = None
     range_segments: list[Segment] = field(default_factory=list)
+    step: StreamedRange | None = None
+
+
+class StreamedRange(ReplaceRange):
+    """A :class:`ReplaceRange` whose new segments arrive while it is on the undo stack: undo
+    takes them out and puts back what the range held; redo brings them back."""
+
+    applied: bool = False
+
+    def do(self, t: Transcript) -> None:
+        super().do(t)
+        self.applied = True
+
+    def undo(self, t: Transcript) -> None:
+        super().undo(t)
+        self.applied = False
+
+    def arrived(self, segments: list[Segment]) -> None:
+        """``segments`` are now in the transcript (ids given): redo brings them back too."""
+        for seg in segments:
+            self.segments.append(copy.deepcopy(seg))
+            self._ids.append(seg.id)
+            self._added_ids.append(seg.id)
+
+
+#: The project option that keeps the speech regions (see docs/project-format.md).
+REGIONS_KEY = "speech_regions"
+
+
+def stored_regions(project: projects.Project) -> list[tuple[float, float]] | None:
+    """The speech regions saved with ``project``, if they belong to its audio."""
+    stored = (project.options or {}).get(REGIONS_KEY)
+    if not isinstance(stored, dict) or (
+            stored.get("audio_fingerprint") != project.audio_fingerprint):
+        return None
+    try:
+        return [(float(s), float(e)) for s, e in stored.get("regions") or []]
+    except (TypeError, ValueError):
+        return None
 
 
 class Session(QObject):
@@ -47,6 +89,9 @@ class Session(QObject):
         #: A recovered project waiting for its audio to open: (project path or None, project).
         self.pending_restore: tuple[Path | None, projects.Project] | None = None
         self.job: DocumentJob | None = None
+        #: Where the recording has speech, once a run found it: kept with the project and
+        #: reused by the next run, which then skips finding speech.
+        self.speech_regions: list[tuple[float, float]] | None = None
         self._dirty_outside_stack = False
         document.undo_stack.cleanChanged.connect(self._emit_changed)
 
@@ -62,11 +107,22 @@ class Session(QObject):
         return self._dirty_outside_stack or not self.document.undo_stack.isClean()
 
     @property
+    def has_unsaved_work(self) -> bool:
+        """Whether closing would lose something: unsaved changes, unless the recording was
+        never saved as a project and its transcript is still empty."""
+        if not self.dirty or self.loaded is None:
+            return False
+        t = self.document.transcript
+        return bool(t.segments or t.speakers or self.project_path is not None)
+
+    @property
     def title(self) -> str:
-        """The window title: the project's or the recording's name, starred when unsaved."""
-        name = "Tingxie"
-        if self.loaded is not None:
-            name = f"{(self.project_path or self.loaded.media_path).name} — Tingxie"
+        """The window title: the project's or the recording's name, starred when unsaved.
+        Empty with nothing open: Qt adds the application's display name ("Tingxie 听写")
+        to every title itself, so the window never reads "Tingxie — Tingxie 听写"."""
+        if self.loaded is None:
+            return ""
+        name = (self.project_path or self.loaded.media_path).name
         return ("* " if self.dirty else "") + name
 
     def default_project_path(self) -> Path | None:
@@ -109,6 +165,7 @@ class Session(QObject):
         else:
             self._dirty_outside_stack = False
         loaded.project = project
+        self.speech_regions = stored_regions(project)
         self.document.set_transcript(project.transcript)
         self._emit_changed()
         return project
@@ -119,7 +176,11 @@ class Session(QObject):
         assert self.loaded is not None
         project = self.loaded.project
         project.transcript = self.document.transcript
-        project.options = options
+        project.options = dict(options)
+        if self.speech_regions is not None:
+            project.options[REGIONS_KEY] = {
+                "audio_fingerprint": project.audio_fingerprint,
+                "regions": [[s, e] for s, e in self.speech_regions]}
         project.view = view
         return projects.freeze(project)
 
@@ -129,6 +190,14 @@ class Session(QObject):
         """Whether the document's own job is running."""
         return self.job is not None
 
+    def rest_range(self) -> tuple[float, float] | None:
+        """What is left after the transcript's last segment (a cancelled run), if a second
+        or more of audio is."""
+        if self.loaded is None or not self.document.transcript.segments:
+            return None
+        start, end = self.document.transcript.segments[-1].end, self.loaded.audio.duration
+        return (start, end) if end - start >= 1.0 else None
+
     def job_spec(self, panel: JobSpec, time_range: tuple[float, float] | None) -> JobSpec:
         """The job to run for the whole file (``None``) or a range, from the panel's choices."""
         if time_range is None:
@@ -136,33 +205,57 @@ class Session(QObject):
         first_id = max((s.id for s in self.document.transcript.segments), default=0) + 1
         return panel.with_range(time_range, first_id=first_id)
 
-    def start_job(self, handle: JobHandle, time_range: tuple[float, float] | None) -> None:
-        """The window submitted ``handle``: the whole file starts from an empty transcript
-        (keeping the speakers); a range collects its segments until the end."""
+    def start_job(self, handle: JobHandle, time_range: tuple[float, float] | None,
+                  streamed: bool = False) -> None:
+        """The window submitted ``handle``. The whole file (``time_range`` ``None``) or a
+        ``streamed`` range (the rest of the file) is cleared in one undoable step whose
+        segments arrive while the job runs; any other range collects its segments until
+        the end."""
         self.job = DocumentJob(handle, time_range)
-        if time_range is None and self.loaded is not None:
-            self.document.set_transcript(Transcript(
-                speakers=self.document.transcript.speakers,
-                duration=round(self.loaded.audio.duration, 3)))
-            self.mark_dirty()
+        if (time_range is None or streamed) and self.loaded is not None:
+            start, end = time_range or (0.0, self.loaded.audio.duration + 1.0)
+            step = StreamedRange(start, end, [], label=(
+                "Transcribe the whole file" if time_range is None else "Transcribe the rest"))
+            self.document.apply(step)
+            self.job.step = step
 
     def add_segments(self, segments: list[Segment]) -> None:
         """New segments of the document's job arrived."""
-        if self.job is None:
+        job = self.job
+        if job is None:
             return
-        if self.job.time_range is not None:
-            self.job.range_segments.extend(segments)
-        else:
+        if job.step is None:
+            job.range_segments.extend(segments)
+            return
+        inherit_speakers(segments, [s for _, s in job.step._removed])
+        if job.step.applied:
+            before = {s.id for s in self.document.transcript.segments}
             self.document.add_transcribed(segments)
+            job.step.arrived([s for s in self.document.transcript.segments
+                              if s.id not in before])
+        else:  # the user undid the run meanwhile: the segments wait for a redo
+            for seg in segments:
+                seg.id = self.document.transcript.new_id()
+            job.step.arrived(segments)
 
     def end_job(self, cancelled: bool) -> int:
-        """The document's job ended; a completed range replaces what it covered. Returns the
-        number of segments in the transcript."""
+        """The document's job ended; a completed range replaces what it covered (keeping
+        speakers by time overlap). Returns the number of segments in the transcript."""
         job, self.job = self.job, None
-        if job is not None and job.time_range is not None and not cancelled:
+        if job is not None and job.time_range is not None and job.step is None \
+                and not cancelled:
             start, end = job.time_range
+            old = [s for s in self.document.transcript.segments
+                   if s.end > start and s.start < end]
+            inherit_speakers(job.range_segments, old)
             self.document.apply(ReplaceRange(start, end, job.range_segments))
+        if job is not None and job.step is not None and not job.step.segments and cancelled:
+            stack = self.document.undo_stack
+            if stack.index() == stack.count() and job.step.applied:
+                stack.undo()  # stopped before anything came: the old transcript stays
         transcript = self.document.transcript
+        if job is not None and job.time_range is None:
+            transcript.language = None  # the new run's language, not the old one's
         if self.loaded is not None and transcript.language is None:
             transcript.language = main_language(transcript.segments)
         return len(transcript.segments)

@@ -66,6 +66,8 @@ HF_ENDPOINT = _declare("models/endpoint", "")
 DOWNLOAD_SOURCE = _declare("models/source", "huggingface")
 # Batch queue
 QUEUE_OUTPUT_DIR = _declare("queue/output_dir", "")
+#: The batch's own language: files of a batch often differ, so auto-detect by default.
+QUEUE_LANGUAGE = _declare("queue/language", "auto")
 # Window
 RECENT_FILES = _declare("window/recent_files", [], list)
 GEOMETRY = _declare("window/geometry", b"", bytes)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QModelIndex,
     QObject,
@@ -25,6 +26,10 @@ from tingxie.core.timefmt import format_time
 from tingxie.core.transcript import Segment, Transcript
 
 ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+#: QUndoCommand.id() of edits that may merge with the one before (see ``merge_key``).
+MERGEABLE = 1
 
 
 class _EditCommand(QUndoCommand):
@@ -45,6 +50,21 @@ class _EditCommand(QUndoCommand):
     def undo(self) -> None:
         self.op.undo(self.document.transcript)
         self.document.changed.emit()
+
+    # Consecutive edits with the same ``merge_key`` (nudging one edge of one segment, key
+    # held down) are one undo step: undo goes back to before the first, redo to the last.
+    def id(self) -> int:
+        return MERGEABLE if getattr(self.op, "merge_key", None) is not None else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, _EditCommand) or (
+                getattr(other.op, "merge_key", None) != getattr(self.op, "merge_key", None)):
+            return False
+        merge = getattr(self.op, "merge", None)
+        if merge is None:
+            return False
+        merge(other.op)
+        return True
 
 
 class TranscriptDocument(QObject):
@@ -121,7 +141,9 @@ class TranscriptTableModel(QAbstractTableModel):
     """Rows are segments; columns are time, speaker and text (the text is editable)."""
 
     TIME, SPEAKER, TEXT = range(3)
-    HEADERS = ("Time", "Speaker", "Text")
+    HEADERS = (QT_TRANSLATE_NOOP("TranscriptTableModel", "Time"),
+               QT_TRANSLATE_NOOP("TranscriptTableModel", "Speaker"),
+               QT_TRANSLATE_NOOP("TranscriptTableModel", "Text"))
     SegmentIdRole = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self, document: TranscriptDocument, parent: QObject | None = None) -> None:

@@ -24,8 +24,11 @@ class TransportBar(QWidget):
         self.play_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
         self.play_button.setToolTip(self.tr("Play / pause (Ctrl+P)"))
         self.play_button.clicked.connect(player.toggle)
-        self.position_label = QLabel("0:00:00 / 0:00:00", self)
+        # The table's format (milliseconds), so a time read here can be found there.
+        self.position_label = QLabel("0:00:00.000 / 0:00:00.000", self)
         self.position_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.position_label.setMinimumWidth(  # the bar does not jitter as digits change
+            self.position_label.fontMetrics().horizontalAdvance("0:00:00.000 / 00:00:00.000"))
         self.speed_combo = QComboBox(self)
         for speed in SPEEDS:
             self.speed_combo.addItem(f"{speed:g}×", speed)
@@ -70,7 +73,8 @@ class TransportBar(QWidget):
 
     def _show_position(self, seconds: float) -> None:
         total = self._duration or self.player.duration()
-        self.position_label.setText(f"{format_time(seconds)} / {format_time(total)}")
+        self.position_label.setText(
+            f"{format_time(seconds, ms=True)} / {format_time(total, ms=True)}")
 
     def _show_playing(self, playing: bool) -> None:
         icon = (QStyle.StandardPixmap.SP_MediaPause if playing

@@ -42,6 +42,8 @@ class Job:
     spec: JobSpec
     samples: np.ndarray
     cancel: CancelToken = field(default_factory=CancelToken)
+    #: Speech regions an earlier run of the same audio found (skips finding them again).
+    regions: list[tuple[float, float]] | None = None
 
 
 class JobHandle(QObject):
@@ -93,7 +95,11 @@ class TranscriptionWorker(QObject):
             if job.cancel.cancelled:
                 self.finished.emit(job.job_id, True)
                 return
-            for update in run(job.spec, job.samples, job.cancel, engines=self.engines):
+            def within(update: Update) -> None:
+                self.update.emit(job.job_id, update)
+
+            for update in run(job.spec, job.samples, job.cancel, engines=self.engines,
+                              regions=job.regions, on_progress=within):
                 self.update.emit(job.job_id, update)
             self.finished.emit(job.job_id, job.cancel.cancelled)
         except Cancelled:
@@ -155,8 +161,10 @@ class TranscriptionHost(QObject):
         """Whether a job is running."""
         return self.current is not None
 
-    def submit(self, spec: JobSpec, samples: np.ndarray) -> JobHandle:
-        """Queue a job on the worker thread; returns its handle at once.
+    def submit(self, spec: JobSpec, samples: np.ndarray,
+               regions: list[tuple[float, float]] | None = None) -> JobHandle:
+        """Queue a job on the worker thread; returns its handle at once. ``regions``: speech
+        an earlier run of the same audio found, so it is not searched for again.
 
         Raises :class:`~tingxie.jobs.spec.JobError` for a spec that cannot run (before
         anything is queued) and :class:`RuntimeError` while another job runs.
@@ -164,7 +172,7 @@ class TranscriptionHost(QObject):
         if self.current is not None:
             raise RuntimeError("a transcription is already running")
         spec.validate()
-        job = Job(self._next_id, spec, samples)
+        job = Job(self._next_id, spec, samples, regions=regions)
         self._next_id += 1
         handle = JobHandle(job, self)
         self.current = handle
