@@ -1,0 +1,303 @@
+"""View > Subtitle check: the subtitle rules of a preset, watched while editing.
+
+:class:`SubtitleCheck` recomputes :func:`tingxie.core.subtitle_check.check` a moment after
+each edit (debounced, on a frozen copy, off the UI thread: 2,000 segments take a second or
+more) and feeds the table's Check column (characters per second, longest line, duration and
+a mark per broken rule), the status bar count, the video overlay and the
+:class:`SubtitleCheckPanel` dock, which lists every violation (click to go there) and has
+Fix timing: the preset's timing rules as one undoable step
+(:class:`tingxie.core.subtitle_timing.FixTiming`). The preset chosen is remembered per
+project in the project's view data (``subtitle_check``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tingxie.core import project as projects
+from tingxie.core.subtitle_check import CheckResult, check
+from tingxie.core.subtitle_rules import Preset
+from tingxie.core.subtitle_timing import FixTiming
+from tingxie.core.timefmt import format_time
+from tingxie.core.transcript import Segment
+from tingxie.ui import settings as keys
+from tingxie.ui.presets import PRESET_KEYS, preset_for, preset_label
+from tingxie.ui.transcript_model import TranscriptTableModel
+
+if TYPE_CHECKING:
+    from tingxie.ui.main_window import MainWindow
+
+#: Wait this long after the last edit before checking again (ms).
+DEBOUNCE_MS = 250
+VIOLATION_COLOUR = QColor(200, 40, 40)
+#: The key of the project's view data that remembers the preset checked.
+VIEW_KEY = "subtitle_check"
+
+
+def rule_name(rule: str) -> str:
+    """A rule identifier (:data:`tingxie.core.subtitle_rules.RULES`) in words."""
+    tr = QCoreApplication.translate
+    return {
+        "overlap": tr("SubtitleCheck", "overlap"),
+        "outside_audio": tr("SubtitleCheck", "outside the audio"),
+        "gap": tr("SubtitleCheck", "gap too short"),
+        "lines": tr("SubtitleCheck", "too many lines"),
+        "line_length": tr("SubtitleCheck", "line too long"),
+        "word_too_long": tr("SubtitleCheck", "word longer than a line"),
+        "min_duration": tr("SubtitleCheck", "too short"),
+        "max_duration": tr("SubtitleCheck", "too long"),
+        "reading_speed": tr("SubtitleCheck", "reading speed"),
+    }.get(rule, rule)
+
+
+class SubtitleCheck(QObject):
+    """The check's state: the preset chosen (``""``: off) and the latest result."""
+
+    #: A new result arrived (or the check was switched off).
+    updated = Signal()
+    #: The preset key changed (``""`` when off).
+    presetChanged = Signal(str)
+
+    def __init__(self, win: MainWindow) -> None:
+        super().__init__(win)
+        self.win = win
+        self.key = ""
+        #: Also lay out while the check is off (the video overlay wants the subtitles).
+        self.layout_wanted = False
+        self.result: CheckResult | None = None
+        self._generation = 0
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DEBOUNCE_MS)
+        self._timer.timeout.connect(self.run_now)
+        win.document.changed.connect(self.schedule)
+        win.table_model.check_cell = self.cell
+        self.count_label = QLabel(win)
+        self.count_label.setVisible(False)
+
+    @property
+    def enabled(self) -> bool:
+        """Whether the rules are being checked."""
+        return bool(self.key)
+
+    def preset(self) -> Preset:
+        """The preset checked (or, while off, the export's preset, for the overlay)."""
+        key = self.key or str(self.win.settings.get(keys.SUBTITLE_PRESET) or "auto")
+        return preset_for(key, self.win.settings, self.win.document.transcript)
+
+    def set_key(self, key: str) -> None:
+        """Check by the preset ``key`` (one of :data:`~tingxie.ui.presets.PRESET_KEYS`), or
+        switch the check off with ``""``."""
+        key = key if key in PRESET_KEYS else ""
+        if key == self.key:
+            return
+        self.key = key
+        if key:
+            self.win.settings.set(keys.SUBTITLE_PRESET, key)
+        view = self.win.table
+        view.setColumnHidden(TranscriptTableModel.CHECK, not key)
+        header = view.horizontalHeader()
+        if header.visualIndex(TranscriptTableModel.CHECK) > header.visualIndex(
+                TranscriptTableModel.TEXT):
+            header.moveSection(header.visualIndex(TranscriptTableModel.CHECK),
+                               header.visualIndex(TranscriptTableModel.TEXT))
+            header.resizeSection(TranscriptTableModel.CHECK,
+                                 view.fontMetrics().horizontalAdvance("0" * 34))
+        self.count_label.setVisible(bool(key))
+        self.presetChanged.emit(key)
+        self.run_now()
+
+    def bind_action(self, action: QAction, dock: QDockWidget) -> None:
+        """View > Subtitle check: on with the last preset used (Auto at first), and the
+        panel shown; off hides the Check column and the count."""
+        action.setCheckable(True)
+
+        def toggled(on: bool) -> None:
+            if on and not self.key:
+                self.set_key(str(self.win.settings.get(keys.SUBTITLE_PRESET) or "auto"))
+            elif not on:
+                self.set_key("")
+            if on:
+                dock.show()
+                dock.raise_()
+
+        action.toggled.connect(toggled)
+        self.presetChanged.connect(lambda key: action.setChecked(bool(key)))
+
+    def view_state(self) -> dict[str, Any]:
+        """What the project remembers of the check."""
+        return {VIEW_KEY: self.key}
+
+    def restore(self, view: dict[str, Any]) -> None:
+        """Take the check back as a project remembered it (off when it says nothing)."""
+        self.set_key(str(view.get(VIEW_KEY) or ""))
+
+    # -- computing -----------------------------------------------------------------------
+    def schedule(self) -> None:
+        """An edit happened: check again shortly (many quick edits cost one check)."""
+        if self.enabled or self.layout_wanted:
+            self._timer.start()
+
+    def run_now(self) -> None:
+        """Check now, off the UI thread; :attr:`updated` follows."""
+        self._timer.stop()
+        self._generation += 1
+        generation = self._generation
+        if not (self.enabled or self.layout_wanted) or not self.win.session.is_open:
+            self.result = None
+            self._show()
+            return
+        preset = self.preset()
+        frozen = projects.freeze(projects.Project(transcript=self.win.document.transcript))
+
+        def done(result, error):
+            if generation != self._generation:
+                return  # an edit came in meanwhile; its check is on the way
+            self.result = None if error is not None else result
+            self._show()
+
+        self.win.background.run(lambda: check(frozen.transcript, preset), done, context=self)
+
+    def _show(self) -> None:
+        model = self.win.table_model
+        rows = model.rowCount()
+        if rows:
+            model.dataChanged.emit(model.index(0, model.CHECK), model.index(rows - 1, model.CHECK))
+        result = self.result if self.enabled else None
+        if result is not None:
+            n = len(result.violations)
+            self.count_label.setText(self.tr("Subtitles: no problems") if not n else
+                                     self.tr("Subtitles: {n} problems").format(n=n))
+        self.updated.emit()
+
+    # -- the table's Check column ---------------------------------------------------------
+    def cell(self, seg: Segment, role: int) -> Any:
+        """The Check column of ``seg``'s row."""
+        result = self.result if self.enabled else None
+        row = result.segments.get(seg.id) if result is not None else None
+        if role == Qt.ItemDataRole.DisplayRole:
+            text = self.tr("{d:.2f} s").format(d=seg.duration)
+            if row is not None:
+                text = self.tr("{cps:.1f} cps · {chars} ch · {d:.2f} s").format(
+                    cps=row.chars_per_second, chars=row.longest_line, d=seg.duration)
+                if row.rules:
+                    text += "\n⚠ " + ", ".join(rule_name(r) for r in row.rules)
+            return text
+        if role == Qt.ItemDataRole.ForegroundRole and row is not None and row.rules:
+            return VIOLATION_COLOUR
+        if role == Qt.ItemDataRole.ToolTipRole and row is not None and row.messages:
+            return "\n".join(row.messages)
+        return None
+
+    # -- Fix timing -----------------------------------------------------------------------
+    def fix_timing(self) -> FixTiming | None:
+        """Apply the preset's timing rules as one undoable step and say what changed."""
+        win = self.win
+        win.table.commit_editor()
+        op = FixTiming(self.preset())
+        op.label = self.tr("Fix timing")
+        try:
+            win.document.apply(op)
+        except ValueError as exc:
+            win.status(str(exc))
+            return None
+        r = op.report
+        message = self.tr("Fix timing: {a} lengthened, {b} gaps opened, {c} shortened.").format(
+            a=r.lengthened, b=r.gaps_opened, c=r.shortened)
+        if r.still_short:
+            message += " " + self.tr("{n} still too short: no silence beside them.").format(
+                n=r.still_short)
+        win.statusBar().showMessage(message, 10000)
+        return op
+
+
+class SubtitleCheckPanel(QWidget):
+    """The Subtitle check dock: the preset, every violation (time, rule, text), Fix timing."""
+
+    def __init__(self, check_state: SubtitleCheck, win: MainWindow) -> None:
+        super().__init__(win)
+        self.check, self.win = check_state, win
+        self.preset_combo = QComboBox(self)
+        self.preset_combo.addItem(self.tr("Off"), "")
+        for key in PRESET_KEYS:
+            self.preset_combo.addItem(preset_label(key), key)
+        self.preset_combo.currentIndexChanged.connect(
+            lambda _i: check_state.set_key(str(self.preset_combo.currentData())))
+        self.fix_button = QPushButton(self.tr("Fix timing"), self)
+        self.fix_button.setToolTip(self.tr(
+            "Apply the preset's minimum and maximum duration and minimum gap, and lengthen "
+            "short subtitles into the silence around them (one undoable step)"))
+        self.fix_button.clicked.connect(check_state.fix_timing)
+        self.list = QTreeWidget(self)
+        self.list.setRootIsDecorated(False)
+        self.list.setHeaderLabels([self.tr("Time"), self.tr("Rule"), self.tr("Text")])
+        self.list.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.list.itemClicked.connect(self._go)
+        self.list.itemActivated.connect(self._go)
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        top = QHBoxLayout()
+        top.addWidget(self.preset_combo, 1)
+        top.addWidget(self.fix_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.summary)
+        check_state.updated.connect(self.refresh)
+        check_state.presetChanged.connect(self._preset_changed)
+        self.refresh()
+
+    def _preset_changed(self, key: str) -> None:
+        self.preset_combo.blockSignals(True)
+        self.preset_combo.setCurrentIndex(max(0, self.preset_combo.findData(key)))
+        self.preset_combo.blockSignals(False)
+        self.fix_button.setEnabled(bool(key))
+
+    def refresh(self) -> None:
+        """Show the latest result."""
+        self.list.clear()
+        result = self.check.result if self.check.enabled else None
+        self.fix_button.setEnabled(self.check.enabled)
+        if result is None:
+            self.summary.setText(self.tr("Choose a preset to check the subtitles against.")
+                                 if not self.check.enabled else "")
+            return
+        items = []
+        for v in result.violations:
+            ev = result.events[v.event]
+            item = QTreeWidgetItem([format_time(v.time, ms=True), rule_name(v.rule),
+                                    " / ".join(ev.lines)])
+            item.setToolTip(2, v.message)
+            item.setData(0, Qt.ItemDataRole.UserRole, (result.segment_of(v), v.time))
+            items.append(item)
+        self.list.addTopLevelItems(items)
+        self.summary.setText(self.tr("{n} subtitles, {v} problems ({preset}).").format(
+            n=len(result.events), v=len(result.violations), preset=result.preset.name))
+
+    def violations(self) -> list[tuple[str, str, str]]:
+        """The rows listed: (time, rule, text)."""
+        return [tuple(self.list.topLevelItem(i).text(c) for c in range(3))
+                for i in range(self.list.topLevelItemCount())]
+
+    def _go(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        segment_id, t = item.data(0, Qt.ItemDataRole.UserRole)
+        if segment_id is not None:
+            self.win.select_segment(segment_id)
+        self.win.player.seek(t)
+        self.win.waveform.set_playhead(t)
+        self.win.waveform.ensure_visible(t)
