@@ -89,6 +89,17 @@ class SubtitleCheck(QObject):
         win.table_model.check_cell = self.cell
         self.count_label = QLabel(win)
         self.count_label.setVisible(False)
+        self._show_column(False)
+
+    def _show_column(self, shown: bool) -> None:
+        """The Check column sits before the text (the text stays last, taking the room)."""
+        view, check_col = self.win.table, TranscriptTableModel.CHECK
+        header = view.horizontalHeader()
+        if header.visualIndex(check_col) > header.visualIndex(TranscriptTableModel.TEXT):
+            header.moveSection(header.visualIndex(check_col),
+                               header.visualIndex(TranscriptTableModel.TEXT))
+            header.resizeSection(check_col, view.fontMetrics().horizontalAdvance("0" * 34))
+        view.setColumnHidden(check_col, not shown)
 
     @property
     def enabled(self) -> bool:
@@ -109,15 +120,7 @@ class SubtitleCheck(QObject):
         self.key = key
         if key:
             self.win.settings.set(keys.SUBTITLE_PRESET, key)
-        view = self.win.table
-        view.setColumnHidden(TranscriptTableModel.CHECK, not key)
-        header = view.horizontalHeader()
-        if header.visualIndex(TranscriptTableModel.CHECK) > header.visualIndex(
-                TranscriptTableModel.TEXT):
-            header.moveSection(header.visualIndex(TranscriptTableModel.CHECK),
-                               header.visualIndex(TranscriptTableModel.TEXT))
-            header.resizeSection(TranscriptTableModel.CHECK,
-                                 view.fontMetrics().horizontalAdvance("0" * 34))
+        self._show_column(bool(key))
         self.count_label.setVisible(bool(key))
         self.presetChanged.emit(key)
         self.run_now()
