@@ -274,8 +274,8 @@ def test_fix_timing_is_one_undo_step_and_leaves_no_timing_violation(
     transcript = Transcript(segments=[
         Segment(1, 0.5, 2.5, "The harbour opened early."),
         Segment(2, 2.52, 2.9, "Boats came."),
-        Segment(3, 3.7, 10.8, "Today it is quiet."),
-        Segment(4, 10.75, 11.0, "Yes."),
+        Segment(3, 3.7, 10.72, "Today it is quiet."),
+        Segment(4, 10.73, 11.0, "Yes."),
     ], duration=12.0)
     win = open_window(qtbot, tmp_path, audio, transcript)
     try:
