@@ -2,6 +2,14 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name></name>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="36"/>
+        <source>Media and projects ({patterns});;All files (*)</source>
+        <translation>媒体和项目 ({patterns});;所有文件 (*)</translation>
+    </message>
+</context>
+<context>
     <name>ContextBox</name>
     <message>
         <location filename="../../app/tingxie/ui/context_box.py" line="36"/>
@@ -150,6 +158,153 @@ Interview with 张伟 about 新能源汽车</source>
     </message>
 </context>
 <context>
+    <name>DocumentOpener</name>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="54"/>
+        <source>Open media or project</source>
+        <extracomment>Set when the user chose to throw away the open document&apos;s unsaved changes: its recovery file goes only once another file has really opened.</extracomment>
+        <translation>打开媒体或项目</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="73"/>
+        <source>Opening {name}…</source>
+        <translation>正在打开 {name}…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="100"/>
+        <source>Unsaved changes</source>
+        <translation>未保存的更改</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="101"/>
+        <source>Save the changes to {name} first?</source>
+        <translation>是否先保存对 {name} 的更改？</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="118"/>
+        <source>Damaged file</source>
+        <translation>文件已损坏</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="119"/>
+        <source>{problem}
+
+Open the part that could be read ({length})?</source>
+        <translation>{problem}
+
+是否打开可读取的部分（{length}）？</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="126"/>
+        <source>Audio not found</source>
+        <translation>找不到音频</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="127"/>
+        <source>{problem}
+
+Locate the audio file now?</source>
+        <translation>{problem}
+
+是否立即查找该音频文件？</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="129"/>
+        <source>Locate the audio</source>
+        <translation>查找音频文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="136"/>
+        <source>Could not open {name}</source>
+        <translation>无法打开 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="154"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="170"/>
+        <source>Recover unsaved changes?</source>
+        <translation>恢复未保存的更改？</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="155"/>
+        <source>{name} has unsaved changes from an earlier session (autosaved). Restore them?</source>
+        <translation>{name} 有上次会话中未保存的更改（已自动保存）。是否恢复？</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="171"/>
+        <source>Tingxie did not close properly. {name} has unsaved changes (autosaved). Restore them?</source>
+        <translation>听写上次没有正常关闭。{name} 有未保存的更改（已自动保存）。要恢复吗？</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="181"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="185"/>
+        <source>Could not restore {name}</source>
+        <translation>无法恢复 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="186"/>
+        <source>Its audio file was not found; the autosave is kept in {file}.</source>
+        <translation>找不到它的音频文件；自动保存的内容保留在 {file}。</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentRuns</name>
+    <message>
+        <location filename="../../app/tingxie/ui/runs.py" line="46"/>
+        <source>Nothing to transcribe</source>
+        <translation>没有可转写的内容</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/runs.py" line="47"/>
+        <source>Open an audio or video file first (File &gt; Open).</source>
+        <translation>请先打开音频或视频文件（文件 &gt; 打开）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/runs.py" line="50"/>
+        <source>A transcription is already running.</source>
+        <translation>已有转写任务正在运行。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/runs.py" line="58"/>
+        <source>Replace the transcript?</source>
+        <translation>替换转写文本？</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/runs.py" line="59"/>
+        <source>Transcribing the whole file replaces the current transcript, including your edits. Go on?</source>
+        <translation>转写整个文件将替换当前的转写文本，包括您所做的编辑。是否继续？</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/runs.py" line="66"/>
+        <source>Cannot transcribe</source>
+        <translation>无法转写</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/runs.py" line="86"/>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/runs.py" line="90"/>
+        <source>Loading model {model}…</source>
+        <translation>正在加载模型 {model}…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/runs.py" line="106"/>
+        <source>Cancelled; kept {n} segments.</source>
+        <translation>已取消；保留了 {n} 个片段。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/runs.py" line="107"/>
+        <source>Transcription finished: {n} segments.</source>
+        <translation>转写完成：共 {n} 个片段。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/runs.py" line="117"/>
+        <source>Transcription failed</source>
+        <translation>转写失败</translation>
+    </message>
+</context>
+<context>
     <name>EditCommands</name>
     <message>
         <location filename="../../app/tingxie/ui/editing.py" line="74"/>
@@ -198,6 +353,136 @@ Interview with 张伟 about 新能源汽车</source>
         <location filename="../../app/tingxie/ui/editing.py" line="209"/>
         <source>No segment is below {p:.0%} confidence.</source>
         <translation>没有置信度低于 {p:.0%} 的片段。</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="76"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="124"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="214"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="217"/>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="82"/>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="85"/>
+        <source>Subtitle rules</source>
+        <translation>字幕规则</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="86"/>
+        <source>Custom rules</source>
+        <translation>自定义规则</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="92"/>
+        <source>Speaker names</source>
+        <translation>说话人姓名</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="94"/>
+        <source>Word timestamps (karaoke)</source>
+        <translation>逐词时间戳（卡拉 OK）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="97"/>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="97"/>
+        <source>At each speaker turn</source>
+        <translation>每次换人说话时</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="98"/>
+        <source>At each segment</source>
+        <translation>每个片段</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="99"/>
+        <source>Every N seconds</source>
+        <translation>每隔 N 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="104"/>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="108"/>
+        <source>Timestamps</source>
+        <translation>时间戳</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="112"/>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="116"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="121"/>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="203"/>
+        <source>Export to</source>
+        <translation>导出到</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="217"/>
+        <source>Choose a file to export to.</source>
+        <translation>请选择要导出到的文件。</translation>
+    </message>
+</context>
+<context>
+    <name>Exporter</name>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="251"/>
+        <source>Open a recording or a project first.</source>
+        <extracomment>A file was written: its path. An export failed: the message shown.</extracomment>
+        <translation>请先打开录音或项目。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="309"/>
+        <source>Replace the file?</source>
+        <translation>替换文件？</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="310"/>
+        <source>“{name}” already exists in {folder}. Replace it?</source>
+        <translation>“{name}”已存在于 {folder}。要替换它吗？</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="327"/>
+        <source>Exported {name}</source>
+        <translation>已导出 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="331"/>
+        <source>({n} characters the format cannot hold were left out.)</source>
+        <translation>（有 {n} 个该格式无法容纳的字符已被去掉。）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="335"/>
+        <source>Exporting {name}…</source>
+        <translation>正在导出 {name}…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="359"/>
+        <source>Could not export</source>
+        <translation>无法导出</translation>
     </message>
 </context>
 <context>
@@ -287,454 +572,73 @@ Interview with 张伟 about 新能源汽车</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="131"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="132"/>
         <source>Transcription</source>
-        <extracomment>A file finished opening (for tests and the status bar). An error dialog was shown: (title, message). A recovered project waiting for its audio to open: (project path or None, project).</extracomment>
+        <extracomment>A file finished opening (for tests and the status bar). An error dialog was shown: (title, message).</extracomment>
         <translation>转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="139"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="136"/>
         <source>Batch queue</source>
         <translation>批处理队列</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="148"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="140"/>
         <source>Speakers</source>
         <translation>说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="183"/>
-        <source>&amp;File</source>
-        <translation>文件(&amp;F)</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="184"/>
-        <source>&amp;Open…</source>
-        <translation>打开(&amp;O)…</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="185"/>
-        <source>Open &amp;recent</source>
-        <translation>最近打开(&amp;R)</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="188"/>
-        <source>&amp;Save project</source>
-        <translation>保存项目(&amp;S)</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="189"/>
-        <source>Save project &amp;as…</source>
-        <translation>项目另存为(&amp;A)…</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="191"/>
-        <source>&amp;Quit</source>
-        <translation>退出(&amp;Q)</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="193"/>
-        <source>&amp;Edit</source>
-        <translation>编辑(&amp;E)</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="194"/>
-        <source>&amp;Undo</source>
-        <translation>撤销(&amp;U)</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="196"/>
-        <source>&amp;Redo</source>
-        <translation>重做(&amp;R)</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="203"/>
-        <source>&amp;Find and replace…</source>
-        <translation>查找和替换(&amp;F)…</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="205"/>
-        <source>S&amp;plit at the cursor</source>
-        <translation>在光标处拆分(&amp;P)</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="206"/>
-        <source>&amp;Merge with next</source>
-        <translation>与下一片段合并(&amp;M)</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="207"/>
-        <source>Merge with p&amp;revious</source>
-        <translation>与上一片段合并(&amp;R)</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="209"/>
-        <source>&amp;Insert segment at the playhead</source>
-        <translation>在播放头处插入片段(&amp;I)</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="211"/>
-        <source>&amp;Delete segment</source>
-        <translation>删除片段(&amp;D)</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="212"/>
-        <source>&amp;Timing</source>
-        <translation>时间(&amp;T)</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="213"/>
-        <source>Start 0.1 s earlier</source>
-        <translation>开始提前 0.1 秒</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="215"/>
-        <source>Start 0.1 s later</source>
-        <translation>开始推后 0.1 秒</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="217"/>
-        <source>End 0.1 s earlier</source>
-        <translation>结束提前 0.1 秒</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="219"/>
-        <source>End 0.1 s later</source>
-        <translation>结束推后 0.1 秒</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="221"/>
-        <source>S&amp;peaker</source>
-        <translation>说话人(&amp;P)</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="223"/>
-        <source>Speaker {n}</source>
-        <translation>说话人 {n}</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="225"/>
-        <source>No speaker</source>
-        <translation>无说话人</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="228"/>
-        <source>Next &amp;uncertain segment</source>
-        <translation>下一个不确定片段(&amp;U)</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="233"/>
-        <source>&amp;Playback</source>
-        <translation>播放(&amp;P)</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="234"/>
-        <source>Play / pause</source>
-        <translation>播放/暂停</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="235"/>
-        <source>Rewind</source>
-        <translation>快退</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="237"/>
-        <source>Forward</source>
-        <translation>快进</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="239"/>
-        <source>Slower</source>
-        <translation>减速</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="241"/>
-        <source>Faster</source>
-        <translation>加速</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="243"/>
-        <source>Replay the segment</source>
-        <translation>重播当前片段</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="246"/>
-        <source>Rewind step…</source>
-        <translation>快退步长…</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="247"/>
-        <source>Rewind and forward by (seconds)</source>
-        <translation>快退和快进的秒数</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="249"/>
-        <source>Rewind on resume…</source>
-        <translation>继续播放时回退…</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="252"/>
-        <source>&amp;View</source>
-        <translation>视图(&amp;V)</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="253"/>
-        <source>Zoom in</source>
-        <translation>放大</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="254"/>
-        <source>Zoom out</source>
-        <translation>缩小</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="256"/>
-        <source>Follow playback</source>
-        <translation>跟随播放</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="261"/>
-        <source>Tint uncertain words</source>
-        <translation>标出不确定的词</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="265"/>
-        <source>Uncertainty threshold…</source>
-        <translation>不确定阈值…</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="266"/>
-        <source>Tint below confidence (0–1)</source>
-        <translation>置信度低于此值时标出（0–1）</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="273"/>
-        <location filename="../../app/tingxie/ui/main_window.py" line="274"/>
-        <source>&amp;Transcribe</source>
-        <translation>转写(&amp;T)</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="276"/>
-        <source>Transcribe &amp;selection</source>
-        <translation>转写选区(&amp;S)</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="278"/>
-        <source>&amp;Cancel transcription</source>
-        <translation>取消转写(&amp;C)</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="281"/>
-        <source>&amp;Help</source>
-        <translation>帮助(&amp;H)</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="282"/>
-        <source>&amp;Keyboard shortcuts</source>
-        <translation>快捷键(&amp;K)</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="284"/>
-        <source>&amp;About Tingxie</source>
-        <translation>关于 Tingxie(&amp;A)</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="324"/>
-        <source>Open media or project</source>
-        <translation>打开媒体或项目</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="342"/>
-        <source>Opening {name}…</source>
-        <translation>正在打开 {name}…</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="366"/>
-        <source>Damaged file</source>
-        <translation>文件已损坏</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="367"/>
-        <source>{problem}
-
-Open the part that could be read ({length})?</source>
-        <translation>{problem}
-
-是否打开可读取的部分（{length}）？</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="374"/>
-        <source>Audio not found</source>
-        <translation>找不到音频</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="375"/>
-        <source>{problem}
-
-Locate the audio file now?</source>
-        <translation>{problem}
-
-是否立即查找该音频文件？</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="377"/>
-        <source>Locate the audio</source>
-        <translation>查找音频文件</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="384"/>
-        <source>Could not open {name}</source>
-        <translation>无法打开 {name}</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="421"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="231"/>
         <source>Opened the readable part only.</source>
         <translation>仅打开了可读取的部分。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="427"/>
-        <location filename="../../app/tingxie/ui/main_window.py" line="442"/>
-        <source>Recover unsaved changes?</source>
-        <translation>恢复未保存的更改？</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="428"/>
-        <source>{name} has unsaved changes from an earlier session (autosaved). Restore them?</source>
-        <translation>{name} 有上次会话中未保存的更改（已自动保存）。是否恢复？</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="443"/>
-        <source>Tingxie did not close properly. {name} has unsaved changes (autosaved). Restore them?</source>
-        <translation>听写上次没有正常关闭。{name} 有未保存的更改（已自动保存）。要恢复吗？</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="453"/>
-        <location filename="../../app/tingxie/ui/main_window.py" line="457"/>
-        <source>Could not restore {name}</source>
-        <translation>无法恢复 {name}</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="458"/>
-        <source>Its audio file was not found; the autosave is kept in {file}.</source>
-        <translation>找不到它的音频文件；自动保存的内容保留在 {file}。</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="503"/>
-        <source>Nothing to transcribe</source>
-        <translation>没有可转写的内容</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="504"/>
-        <source>Open an audio or video file first (File &gt; Open).</source>
-        <translation>请先打开音频或视频文件（文件 &gt; 打开）。</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="507"/>
-        <source>A transcription is already running.</source>
-        <translation>已有转写任务正在运行。</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="521"/>
-        <source>Replace the transcript?</source>
-        <translation>替换转写文本？</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="522"/>
-        <source>Transcribing the whole file replaces the current transcript, including your edits. Go on?</source>
-        <translation>转写整个文件将替换当前的转写文本，包括您所做的编辑。是否继续？</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="541"/>
-        <source>Cancelling…</source>
-        <translation>正在取消…</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="544"/>
-        <source>Loading model {model}…</source>
-        <translation>正在加载模型 {model}…</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="572"/>
-        <source>Cancelled; kept {n} segments.</source>
-        <translation>已取消；保留了 {n} 个片段。</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="573"/>
-        <source>Transcription finished: {n} segments.</source>
-        <translation>转写完成：共 {n} 个片段。</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="581"/>
-        <source>Transcription failed</source>
-        <translation>转写失败</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="622"/>
-        <source>Select a segment first.</source>
-        <translation>请先选择一个片段。</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="627"/>
-        <source>Tingxie</source>
-        <translation>听写</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="634"/>
-        <source>Rewind when playback resumes (seconds, 0 = off)</source>
-        <translation>继续播放时回退的秒数（0 = 关闭）</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="698"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="331"/>
         <source>Save project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="699"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="332"/>
         <source>Tingxie projects (*.tingxie)</source>
         <translation>Tingxie 项目 (*.tingxie)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="728"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="353"/>
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="732"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="357"/>
         <source>Saved {name}</source>
         <translation>已保存 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="744"/>
-        <source>Unsaved changes</source>
-        <translation>未保存的更改</translation>
+        <location filename="../../app/tingxie/ui/main_window.py" line="142"/>
+        <source>Subtitle check</source>
+        <translation>字幕检查</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="745"/>
-        <source>Save the changes to {name} first?</source>
-        <translation>是否先保存对 {name} 的更改？</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="784"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="387"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="793"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="396"/>
         <source>About Tingxie</source>
         <translation>关于 Tingxie</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="794"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="397"/>
         <source>&lt;b&gt;Tingxie 听写&lt;/b&gt; {version}&lt;br&gt;A transcription studio built on Qwen3-ASR. Everything runs on this computer.</source>
         <translation>&lt;b&gt;Tingxie 听写&lt;/b&gt; {version}&lt;br&gt;基于 Qwen3-ASR 的转写工作台。所有处理均在本机完成。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="810"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="413"/>
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="811"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="414"/>
         <source>A transcription is running. Stop it and close?</source>
         <translation>转写正在进行。是否停止并关闭？</translation>
     </message>
@@ -753,7 +657,7 @@ Locate the audio file now?</source>
     </message>
     <message>
         <location filename="../../app/tingxie/ui/model_picker.py" line="95"/>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="350"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="367"/>
         <source>Download</source>
         <translation>下载</translation>
     </message>
@@ -813,67 +717,72 @@ Locate the audio file now?</source>
         <translation>剩余 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="293"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="297"/>
+        <source>Downloaded {0} to {1}, but {2} file(s) are unverified: the server gave no checksum for them ({3}). Use huggingface.co or a mirror you trust if in doubt.</source>
+        <translation>已将 {0} 下载到 {1}，但有 {2} 个文件未经校验：服务器没有提供它们的校验和（{3}）。如有疑虑，请使用 huggingface.co 或你信任的镜像。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="310"/>
         <source>Downloaded {0} to {1}</source>
         <translation>已将 {0} 下载到 {1}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="300"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="317"/>
         <source>Download cancelled. The files fetched so far are kept; Download resumes from them.</source>
         <translation>下载已取消。已下载的文件会保留，再次点击“下载”将从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="309"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="326"/>
         <source>Download failed: {0}</source>
         <translation>下载失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="325"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="342"/>
         <source>Choose a model folder</source>
         <translation>选择模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="331"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="348"/>
         <source>downloaded</source>
         <translation>已下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="333"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="350"/>
         <source>not downloaded</source>
         <translation>未下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="335"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="352"/>
         <source>partial ({0})</source>
         <translation>部分下载（{0}）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="342"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="359"/>
         <source>Local folder: {0}</source>
         <translation>本地文件夹：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="348"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="365"/>
         <source>Downloaded · {0}</source>
         <translation>已下载 · {0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="355"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="372"/>
         <source>Partly downloaded: {0}</source>
         <translation>下载未完成：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="357"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="374"/>
         <source>Resume download</source>
         <translation>继续下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="360"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="377"/>
         <source>Not downloaded ({0}). {1}</source>
         <translation>未下载（{0}）。{1}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="362"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="379"/>
         <source>Download ({0})</source>
         <translation>下载（{0}）</translation>
     </message>
@@ -881,61 +790,139 @@ Locate the audio file now?</source>
 <context>
     <name>Player</name>
     <message>
-        <location filename="../../app/tingxie/ui/player.py" line="81"/>
+        <location filename="../../app/tingxie/ui/player.py" line="88"/>
         <source>No audio output device was found, so playback is off. Transcription still works.</source>
         <translation>未找到音频输出设备，因此无法播放。转写功能仍可使用。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/player.py" line="88"/>
+        <location filename="../../app/tingxie/ui/player.py" line="95"/>
         <source>Audio playback could not start (Qt&apos;s media backend is not available), so playback is off. Transcription still works.</source>
         <translation>音频播放无法启动（Qt 媒体后端不可用），因此无法播放。转写功能仍可使用。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/player.py" line="96"/>
+        <location filename="../../app/tingxie/ui/player.py" line="103"/>
         <source>the file could not be opened. Check that it still exists and that you can read it.</source>
         <translation>无法打开该文件。请检查它是否仍然存在以及您是否有读取权限。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/player.py" line="99"/>
+        <location filename="../../app/tingxie/ui/player.py" line="106"/>
         <source>the file is damaged or its format is not supported.</source>
         <translation>该文件已损坏或格式不受支持。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/player.py" line="101"/>
+        <location filename="../../app/tingxie/ui/player.py" line="108"/>
         <source>you do not have permission to read the file.</source>
         <translation>您没有读取该文件的权限。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/player.py" line="103"/>
+        <location filename="../../app/tingxie/ui/player.py" line="110"/>
         <source>the file could not be read over the network.</source>
         <translation>无法通过网络读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/player.py" line="515"/>
+        <location filename="../../app/tingxie/ui/player.py" line="548"/>
         <source>the file</source>
+        <extracomment>Whether the loaded file has a picture (a video track), once the backend knows.</extracomment>
         <translation>该文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/player.py" line="517"/>
+        <location filename="../../app/tingxie/ui/player.py" line="550"/>
         <source>Could not play “{name}”: {detail}</source>
         <translation>无法播放“{name}”：{detail}</translation>
     </message>
 </context>
 <context>
+    <name>PresetEditor</name>
+    <message>
+        <location filename="../../app/tingxie/ui/presets.py" line="75"/>
+        <source>off</source>
+        <translation>关</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/presets.py" line="101"/>
+        <source>Characters per line</source>
+        <translation>每行字符数</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/presets.py" line="102"/>
+        <source>Lines</source>
+        <translation>行数</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/presets.py" line="103"/>
+        <source>Characters per second</source>
+        <translation>每秒字符数</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/presets.py" line="104"/>
+        <source>Minimum duration (s)</source>
+        <translation>最短时长（秒）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/presets.py" line="105"/>
+        <source>Maximum duration (s)</source>
+        <translation>最长时长（秒）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/presets.py" line="106"/>
+        <source>Minimum gap (frames)</source>
+        <translation>最小间隔（帧）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/presets.py" line="107"/>
+        <source>Frames per second</source>
+        <translation>帧率（帧/秒）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/presets.py" line="111"/>
+        <source>Re-flow the text into subtitles</source>
+        <translation>将文本重新排成字幕</translation>
+    </message>
+</context>
+<context>
+    <name>Presets</name>
+    <message>
+        <location filename="../../app/tingxie/ui/presets.py" line="29"/>
+        <source>Auto (by the script)</source>
+        <extracomment>Preset keys in the order the combos list them (&quot;custom&quot; is the user&apos;s own).</extracomment>
+        <translation>自动（按文字）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/presets.py" line="30"/>
+        <source>Netflix-style (Latin scripts)</source>
+        <translation>Netflix 风格（拉丁文字）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/presets.py" line="31"/>
+        <source>Chinese / CJK</source>
+        <translation>中文 / 中日韩</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/presets.py" line="32"/>
+        <source>As transcribed</source>
+        <translation>按转写原样</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/presets.py" line="33"/>
+        <source>Custom</source>
+        <translation>自定义</translation>
+    </message>
+</context>
+<context>
     <name>QueueController</name>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="326"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="290"/>
         <source>No files are waiting. Add files to the queue first.</source>
         <extracomment>Whether the queue is running; the window disables its own Transcribe while it is. Something the user should read (e.g. why Start did nothing). A file reached done, failed or cancelled.</extracomment>
         <translation>没有等待中的文件。请先将文件添加到队列。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="329"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="293"/>
         <source>A transcription is already running. Start the queue when it has finished, or stop it first.</source>
         <translation>已有转写任务正在运行。请等其完成后再启动队列，或先将其停止。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="402"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="357"/>
         <source>The queue stopped: another transcription is running.</source>
         <translation>队列已停止：另一个转写任务正在运行。</translation>
     </message>
@@ -943,68 +930,68 @@ Locate the audio file now?</source>
 <context>
     <name>QueueModel</name>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="151"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="122"/>
         <source>File</source>
-        <extracomment>Extensions a dropped folder is searched for (the decoder reads more; these are the usual). Returns ``(engine_config, pipeline_config)``; the latter has ``batch_size`` and ``max_length`` (or ``max_chunk``) in seconds. The saved project, once done. Why it failed, for the user.</extracomment>
+        <extracomment>The job every file of a run gets (read once per Start). The saved project, once done. Why it failed, for the user.</extracomment>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="151"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="122"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="174"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="145"/>
         <source>waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="176"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="147"/>
         <source>decoding {percent}%</source>
         <translation>解码中 {percent}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="178"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="149"/>
         <source>loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="180"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="151"/>
         <source>finding speech {percent}%</source>
         <translation>检测语音 {percent}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="183"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="154"/>
         <source>transcribing {percent}%</source>
         <translation>转写中 {percent}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="184"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="155"/>
         <source>transcribing {percent}% · ETA {eta}</source>
         <translation>转写中 {percent}% · 预计剩余 {eta}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="187"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="158"/>
         <source>saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="190"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="161"/>
         <source>done — 1 segment → {path}</source>
         <translation>完成 — 1 个片段 → {path}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="191"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="162"/>
         <source>done — {n} segments → {path}</source>
         <translation>完成 — {n} 个片段 → {path}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="194"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="165"/>
         <source>failed — {message}</source>
         <translation>失败 — {message}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="195"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="166"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
@@ -1012,59 +999,82 @@ Locate the audio file now?</source>
 <context>
     <name>QueuePanel</name>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="71"/>
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="63"/>
         <source>Add files…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="72"/>
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="64"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="73"/>
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="65"/>
         <source>Clear finished</source>
         <translation>清除已完成</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="82"/>
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="74"/>
         <source>Save projects beside each audio file</source>
         <translation>将项目保存在各音频文件所在的文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="83"/>
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="75"/>
         <source>Save projects in this folder:</source>
         <translation>将项目保存到此文件夹：</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="86"/>
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="78"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="95"/>
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="87"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="96"/>
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="88"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="121"/>
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="113"/>
         <source>Add files to the queue</source>
         <translation>将文件添加到队列</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="122"/>
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="114"/>
         <source>Audio and video ({patterns});;All files (*)</source>
         <translation>音频和视频 ({patterns});;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="135"/>
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="127"/>
         <source>Save projects in</source>
         <translation>选择项目保存位置</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewControls</name>
+    <message>
+        <location filename="../../app/tingxie/ui/review.py" line="49"/>
+        <source>Select a segment first.</source>
+        <translation>请先选择一个片段。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/review.py" line="56"/>
+        <source>Tingxie</source>
+        <translation>听写</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/review.py" line="64"/>
+        <source>Rewind when playback resumes (seconds, 0 = off)</source>
+        <translation>继续播放时回退的秒数（0 = 关闭）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/review.py" line="70"/>
+        <source>Tint below confidence (0–1)</source>
+        <translation>置信度低于此值时标出（0–1）</translation>
     </message>
 </context>
 <context>
@@ -1092,142 +1102,152 @@ Locate the audio file now?</source>
     </message>
     <message>
         <location filename="../../app/tingxie/ui/shortcuts.py" line="37"/>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="38"/>
+        <source>Export again (same file and options)</source>
+        <translation>再次导出（相同文件和选项）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="39"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="38"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="40"/>
         <source>Play / pause</source>
         <translation>播放/暂停</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="39"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="41"/>
         <source>Rewind a few seconds</source>
         <translation>快退几秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="40"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="42"/>
         <source>Forward a few seconds</source>
         <translation>快进几秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="41"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="43"/>
         <source>Play slower</source>
         <translation>放慢播放</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="42"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="44"/>
         <source>Play faster</source>
         <translation>加快播放</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="43"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="45"/>
         <source>Replay the current segment</source>
         <translation>重播当前片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="44"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="46"/>
         <source>Find and replace</source>
         <translation>查找和替换</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="45"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="47"/>
         <source>Split the segment at the cursor</source>
         <translation>在光标处拆分片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="46"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="48"/>
         <source>Merge with the next segment</source>
         <translation>与下一片段合并</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="47"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="49"/>
         <source>Merge with the previous segment</source>
         <translation>与上一片段合并</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="48"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="50"/>
         <source>Segment start 0.1 s earlier</source>
         <translation>片段开始提前 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="49"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="51"/>
         <source>Segment start 0.1 s later</source>
         <translation>片段开始推后 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="50"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="52"/>
         <source>Segment end 0.1 s earlier</source>
         <translation>片段结束提前 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="51"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="53"/>
         <source>Segment end 0.1 s later</source>
         <translation>片段结束推后 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="52"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="54"/>
         <source>Insert a segment at the playhead</source>
         <translation>在播放头处插入片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="53"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="55"/>
         <source>Delete the segment</source>
         <translation>删除片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="54"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="56"/>
         <source>Go to the next uncertain segment</source>
         <translation>跳到下一个低置信度片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="56"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="58"/>
         <source>Clear the segment&apos;s speaker</source>
         <translation>清除片段的说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="57"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="59"/>
         <source>Zoom the waveform in</source>
         <translation>放大波形</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="58"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="60"/>
         <source>Zoom the waveform out</source>
         <translation>缩小波形</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="59"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="61"/>
         <source>Follow playback on/off</source>
         <translation>开启/关闭跟随播放</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="60"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="62"/>
         <source>Transcribe the whole file</source>
         <translation>转写整个文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="61"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="63"/>
         <source>Transcribe the selected range</source>
         <translation>转写所选范围</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="62"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="64"/>
         <source>Cancel the transcription</source>
         <translation>取消转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="63"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="65"/>
         <source>Show the keyboard shortcuts</source>
         <translation>显示键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="68"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="70"/>
         <source>Undo (the menu names the step)</source>
         <extracomment>Shortcuts Qt gives the standard actions (listed for completeness).</extracomment>
         <translation>撤销（菜单中显示该步骤名称）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="69"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="71"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
@@ -1267,159 +1287,287 @@ Locate the audio file now?</source>
     </message>
 </context>
 <context>
+    <name>SubtitleCheck</name>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="53"/>
+        <source>overlap</source>
+        <extracomment>Wait this long after the last edit before checking again (ms). The key of the project&apos;s view data that remembers the preset checked.</extracomment>
+        <translation>重叠</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="54"/>
+        <source>outside the audio</source>
+        <translation>超出音频范围</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="55"/>
+        <source>gap too short</source>
+        <translation>间隔太短</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="56"/>
+        <source>too many lines</source>
+        <translation>行数太多</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="57"/>
+        <source>line too long</source>
+        <translation>行太长</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="58"/>
+        <source>word longer than a line</source>
+        <translation>单词比一行还长</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="59"/>
+        <source>too short</source>
+        <translation>太短</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="60"/>
+        <source>too long</source>
+        <translation>太长</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="61"/>
+        <source>reading speed</source>
+        <translation>阅读速度</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="190"/>
+        <source>Subtitles: no problems</source>
+        <extracomment>A new result arrived (or the check was switched off). The preset key changed (``&quot;&quot;`` when off). Also lay out while the check is off (the video overlay wants the subtitles).</extracomment>
+        <translation>字幕：没有问题</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="191"/>
+        <source>Subtitles: {n} problems</source>
+        <translation>字幕：{n} 个问题</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="200"/>
+        <source>{d:.2f} s</source>
+        <translation>{d:.2f} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="202"/>
+        <source>{cps:.1f} cps · {chars} ch · {d:.2f} s</source>
+        <translation>{cps:.1f} 字/秒 · {chars} 字 · {d:.2f} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="219"/>
+        <source>Fix timing</source>
+        <translation>修正时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="226"/>
+        <source>Fix timing: {a} lengthened, {b} gaps opened, {c} shortened.</source>
+        <translation>修正时间：延长 {a} 条，拉开 {b} 处间隔，缩短 {c} 条。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="229"/>
+        <source>{n} still too short: no silence beside them.</source>
+        <translation>仍有 {n} 条太短：旁边没有静音可用。</translation>
+    </message>
+</context>
+<context>
+    <name>SubtitleCheckPanel</name>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="242"/>
+        <source>Off</source>
+        <translation>关</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="247"/>
+        <source>Fix timing</source>
+        <translation>修正时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="249"/>
+        <source>Apply the preset&apos;s minimum and maximum duration and minimum gap, and lengthen short subtitles into the silence around them (one undoable step)</source>
+        <translation>应用预设的最短和最长时长及最小间隔，并把过短的字幕延长到周围的静音中（一步可撤销）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="254"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="254"/>
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="254"/>
+        <source>Text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="283"/>
+        <source>Choose a preset to check the subtitles against.</source>
+        <translation>选择一个预设来检查字幕。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="295"/>
+        <source>{n} subtitles, {v} problems ({preset}).</source>
+        <translation>{n} 条字幕，{v} 个问题（{preset}）。</translation>
+    </message>
+</context>
+<context>
     <name>TranscriptTableModel</name>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="198"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="203"/>
         <source>{lang}confidence {conf:.0%}</source>
-        <extracomment>Anything in the transcript changed (an edit, an undo, new segments). Segments were added at the end by a running transcription: (first row, count). The whole transcript was replaced (a project opened, a new transcription started).</extracomment>
+        <extracomment>Anything in the transcript changed (an edit, an undo, new segments). Segments were added at the end by a running transcription: (first row, count). The whole transcript was replaced (a project opened, a new transcription started). The Check column&apos;s data, ``check_cell(segment, role)`` (see ui/subtitle_check.py).</extracomment>
         <translation>{lang}置信度 {conf:.0%}</translation>
     </message>
 </context>
 <context>
     <name>TranscriptionControls</name>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="81"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="80"/>
         <source>22 Chinese dialects (Sichuanese, Shanghainese, Hokkien, Wu, Minnan…) are recognised automatically: choose Chinese or Auto-detect.</source>
         <translation>可自动识别 22 种汉语方言（四川话、上海话、福建话、吴语、闽南语…）：请选择“中文”或“自动检测”。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="85"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="84"/>
         <source>Chinese dialects are recognised automatically.</source>
         <translation>可自动识别汉语方言。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="102"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="101"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="104"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="103"/>
         <source>Chunks transcribed at once; Automatic fits the free memory</source>
         <translation>同时转写的音频块数；“自动”将根据可用内存确定</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="110"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="109"/>
         <source>0 (greedy)</source>
         <translation>0（贪心）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="111"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="110"/>
         <source>0 always picks the likeliest words</source>
         <translation>为 0 时始终选择可能性最大的词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="112"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="111"/>
         <source>int8 weights on the CPU</source>
         <translation>在 CPU 上使用 int8 权重</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="114"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="113"/>
         <source>Faster and smaller on a CPU, slightly less accurate; ignored on a GPU</source>
         <translation>在 CPU 上更快、占用更少，但准确度略低；在 GPU 上不起作用</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="118"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="117"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="120"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="119"/>
         <source>Longest piece of audio sent to the model at once; pieces are cut at pauses</source>
         <translation>每次送入模型的最长音频块；在停顿处切分</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="123"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="122"/>
         <source>Advanced</source>
         <translation>高级</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="132"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="131"/>
         <source>Whole file</source>
         <translation>整个文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="133"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="132"/>
         <source>Selected range</source>
         <translation>选定范围</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="134"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="133"/>
         <source>Select a range on the waveform first</source>
         <translation>请先在波形上选择范围</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="140"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="139"/>
         <source>Transcribe</source>
         <translation>转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="142"/>
-        <location filename="../../app/tingxie/ui/controls.py" line="389"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="141"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="368"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="156"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="155"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="161"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="160"/>
         <source>Context</source>
         <translation>上下文</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="165"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="164"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="168"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="167"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="172"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="171"/>
         <source>Batch size</source>
         <translation>批大小</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="173"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="172"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="174"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="173"/>
         <source>Max chunk length</source>
         <translation>最大音频块长度</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="291"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="290"/>
         <source>{0} is not available on this computer; Auto is used instead.</source>
         <translation>{0} 在本机上不可用，已改用“自动”。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="402"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="381"/>
         <source>Finding speech… {0}%</source>
         <translation>正在检测语音… {0}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="404"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="383"/>
         <source>Transcribing… {0}%</source>
         <translation>正在转写… {0}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="406"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="385"/>
         <source>Aligning words… {0}%</source>
         <translation>正在对齐字词… {0}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="410"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="389"/>
         <source> · {0} left</source>
         <translation> · 剩余 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="436"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="415"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
@@ -1446,6 +1594,264 @@ Locate the audio file now?</source>
         <location filename="../../app/tingxie/ui/transport.py" line="45"/>
         <source>Speed</source>
         <translation>速度</translation>
+    </message>
+</context>
+<context>
+    <name>VideoPane</name>
+    <message>
+        <location filename="../../app/tingxie/ui/video_pane.py" line="43"/>
+        <source>Video cannot be shown: Qt&apos;s media backend is not available. Playback of the sound and the rest of the window still work.</source>
+        <extracomment>Why no picture can be shown (&quot;&quot; when video works).</extracomment>
+        <translation>无法显示视频：Qt 的媒体后端不可用。声音播放和窗口的其他功能仍可使用。</translation>
+    </message>
+</context>
+<context>
+    <name>WindowMenus</name>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="49"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="50"/>
+        <source>&amp;Open…</source>
+        <translation>打开(&amp;O)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="51"/>
+        <source>Open &amp;recent</source>
+        <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="54"/>
+        <source>&amp;Save project</source>
+        <translation>保存项目(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="55"/>
+        <source>Save project &amp;as…</source>
+        <translation>项目另存为(&amp;A)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="57"/>
+        <source>&amp;Export…</source>
+        <translation>导出(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="58"/>
+        <source>Export a&amp;gain</source>
+        <translation>再次导出(&amp;G)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="60"/>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="63"/>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="64"/>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="66"/>
+        <source>&amp;Redo</source>
+        <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="73"/>
+        <source>&amp;Find and replace…</source>
+        <translation>查找和替换(&amp;F)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="75"/>
+        <source>S&amp;plit at the cursor</source>
+        <translation>在光标处拆分(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="76"/>
+        <source>&amp;Merge with next</source>
+        <translation>与下一片段合并(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="77"/>
+        <source>Merge with p&amp;revious</source>
+        <translation>与上一片段合并(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="78"/>
+        <source>&amp;Insert segment at the playhead</source>
+        <translation>在播放头处插入片段(&amp;I)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="80"/>
+        <source>&amp;Delete segment</source>
+        <translation>删除片段(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="81"/>
+        <source>&amp;Timing</source>
+        <translation>时间(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="83"/>
+        <source>Start 0.1 s earlier</source>
+        <translation>开始提前 0.1 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="84"/>
+        <source>Start 0.1 s later</source>
+        <translation>开始推后 0.1 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="85"/>
+        <source>End 0.1 s earlier</source>
+        <translation>结束提前 0.1 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="86"/>
+        <source>End 0.1 s later</source>
+        <translation>结束推后 0.1 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="88"/>
+        <source>S&amp;peaker</source>
+        <translation>说话人(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="90"/>
+        <source>Speaker {n}</source>
+        <translation>说话人 {n}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="92"/>
+        <source>No speaker</source>
+        <translation>无说话人</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="95"/>
+        <source>Next &amp;uncertain segment</source>
+        <translation>下一个不确定片段(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="101"/>
+        <source>&amp;Playback</source>
+        <translation>播放(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="102"/>
+        <source>Play / pause</source>
+        <translation>播放/暂停</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="103"/>
+        <source>Rewind</source>
+        <translation>快退</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="105"/>
+        <source>Forward</source>
+        <translation>快进</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="107"/>
+        <source>Slower</source>
+        <translation>减速</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="108"/>
+        <source>Faster</source>
+        <translation>加速</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="109"/>
+        <source>Replay the segment</source>
+        <translation>重播当前片段</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="111"/>
+        <source>Rewind step…</source>
+        <translation>快退步长…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="112"/>
+        <source>Rewind and forward by (seconds)</source>
+        <translation>快退和快进的秒数</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="113"/>
+        <source>Rewind on resume…</source>
+        <translation>继续播放时回退…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="116"/>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="117"/>
+        <source>Zoom in</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="118"/>
+        <source>Zoom out</source>
+        <translation>缩小</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="119"/>
+        <source>Follow playback</source>
+        <translation>跟随播放</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="123"/>
+        <source>Tint uncertain words</source>
+        <translation>标出不确定的词</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="126"/>
+        <source>Uncertainty threshold…</source>
+        <translation>不确定阈值…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="133"/>
+        <source>&amp;Subtitle check</source>
+        <translation>字幕检查(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="138"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="139"/>
+        <source>&amp;Transcribe</source>
+        <translation>转写(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="140"/>
+        <source>Transcribe &amp;selection</source>
+        <translation>转写选区(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="142"/>
+        <source>&amp;Cancel transcription</source>
+        <translation>取消转写(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="145"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="146"/>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="147"/>
+        <source>&amp;About Tingxie</source>
+        <translation>关于 Tingxie(&amp;A)</translation>
     </message>
 </context>
 </TS>

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,16 +25,18 @@ from tingxie.ui.settings import Settings
 PRESET_KEYS = ("auto", "netflix", "cjk", "as-transcribed", "custom")
 
 
+_LABELS = {
+    "auto": QT_TRANSLATE_NOOP("Presets", "Auto (by the script)"),
+    "netflix": QT_TRANSLATE_NOOP("Presets", "Netflix-style (Latin scripts)"),
+    "cjk": QT_TRANSLATE_NOOP("Presets", "Chinese / CJK"),
+    "as-transcribed": QT_TRANSLATE_NOOP("Presets", "As transcribed"),
+    "custom": QT_TRANSLATE_NOOP("Presets", "Custom"),
+}
+
+
 def preset_label(key: str) -> str:
     """The name a preset key shows in the window."""
-    tr = QCoreApplication.translate
-    return {
-        "auto": tr("Presets", "Auto (by the script)"),
-        "netflix": tr("Presets", "Netflix-style (Latin scripts)"),
-        "cjk": tr("Presets", "Chinese / CJK"),
-        "as-transcribed": tr("Presets", "As transcribed"),
-        "custom": tr("Presets", "Custom"),
-    }.get(key, key)
+    return QCoreApplication.translate("Presets", _LABELS[key]) if key in _LABELS else key
 
 
 def custom_preset(settings: Settings) -> Preset:

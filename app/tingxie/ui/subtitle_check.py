@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -49,20 +49,23 @@ VIOLATION_COLOUR = QColor(200, 40, 40)
 VIEW_KEY = "subtitle_check"
 
 
+_RULE_NAMES = {
+    "overlap": QT_TRANSLATE_NOOP("SubtitleCheck", "overlap"),
+    "outside_audio": QT_TRANSLATE_NOOP("SubtitleCheck", "outside the audio"),
+    "gap": QT_TRANSLATE_NOOP("SubtitleCheck", "gap too short"),
+    "lines": QT_TRANSLATE_NOOP("SubtitleCheck", "too many lines"),
+    "line_length": QT_TRANSLATE_NOOP("SubtitleCheck", "line too long"),
+    "word_too_long": QT_TRANSLATE_NOOP("SubtitleCheck", "word longer than a line"),
+    "min_duration": QT_TRANSLATE_NOOP("SubtitleCheck", "too short"),
+    "max_duration": QT_TRANSLATE_NOOP("SubtitleCheck", "too long"),
+    "reading_speed": QT_TRANSLATE_NOOP("SubtitleCheck", "reading speed"),
+}
+
+
 def rule_name(rule: str) -> str:
     """A rule identifier (:data:`tingxie.core.subtitle_rules.RULES`) in words."""
-    tr = QCoreApplication.translate
-    return {
-        "overlap": tr("SubtitleCheck", "overlap"),
-        "outside_audio": tr("SubtitleCheck", "outside the audio"),
-        "gap": tr("SubtitleCheck", "gap too short"),
-        "lines": tr("SubtitleCheck", "too many lines"),
-        "line_length": tr("SubtitleCheck", "line too long"),
-        "word_too_long": tr("SubtitleCheck", "word longer than a line"),
-        "min_duration": tr("SubtitleCheck", "too short"),
-        "max_duration": tr("SubtitleCheck", "too long"),
-        "reading_speed": tr("SubtitleCheck", "reading speed"),
-    }.get(rule, rule)
+    name = _RULE_NAMES.get(rule)
+    return QCoreApplication.translate("SubtitleCheck", name) if name else rule
 
 
 class SubtitleCheck(QObject):
