@@ -74,6 +74,7 @@ class ExportDialog(QDialog):
         super().__init__(parent)
         self.settings = settings
         self.setWindowTitle(self.tr("Export"))
+        self.setMinimumWidth(520)
         self._suggested = suggested
         form = QFormLayout()
         self.format_combo = QComboBox(self)
