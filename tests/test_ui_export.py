@@ -356,3 +356,18 @@ def test_a_video_shows_its_picture_and_the_subtitle_under_the_playhead(
         qtbot.waitUntil(lambda: not pane.isVisible(), timeout=20_000)
     finally:
         dispose(win)
+
+
+def test_without_video_support_the_pane_says_why_and_the_rest_works(
+        qtbot, tmp_path, clip, asked, monkeypatch):
+    from tingxie.ui.player import Player
+
+    monkeypatch.setattr(Player, "backend_available", lambda self: False)
+    win = open_window(qtbot, tmp_path, clip, interview())
+    try:
+        assert win.video.isVisible() and "not available" in win.video.reason
+        win.video.grab()  # paints the reason without a picture
+        assert win.table_model.rowCount() == 4
+        export_from_dialog(qtbot, win, "txt", tmp_path / "still.txt")
+    finally:
+        dispose(win)

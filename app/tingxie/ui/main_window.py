@@ -189,6 +189,7 @@ class MainWindow(QMainWindow):
         self.controls.transcribeRequested.connect(self.runs.start)
         self.controls.cancelRequested.connect(self.runs.cancel)
         self.queue.controller.busyChanged.connect(self._queue_busy)
+        self.mediaLoaded.connect(self.video.media_opened)
 
     # -- opening (see ui/opening.py) -------------------------------------------------------
     @property
@@ -435,6 +436,7 @@ class MainWindow(QMainWindow):
         self.host.shutdown()
         self.background.wait()
         self.autosave.timer.stop()
+        self.subtitle_check.stop()
         self.saver.wait()
         if not self.dirty:
             self.autosave.discard()

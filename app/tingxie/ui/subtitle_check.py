@@ -154,6 +154,12 @@ class SubtitleCheck(QObject):
         self.set_key(str(view.get(VIEW_KEY) or ""))
 
     # -- computing -----------------------------------------------------------------------
+    def stop(self) -> None:
+        """No more checks (the window is closing)."""
+        self._timer.stop()
+        self.layout_wanted = False
+        self.key = ""
+
     def schedule(self) -> None:
         """An edit happened: check again shortly (many quick edits cost one check)."""
         if self.enabled or self.layout_wanted:

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from tingxie.ui.subtitle_check import SubtitleCheck
 
 POLL_MS = 33
+#: Files taken for video when the media backend cannot say (it is not available).
+VIDEO_SUFFIXES = (".mp4", ".m4v", ".mkv", ".mov", ".webm", ".avi", ".wmv", ".mpg", ".mpeg",
+                  ".ts", ".flv", ".3gp")
 
 
 class VideoPane(QWidget):
@@ -56,7 +59,7 @@ class VideoPane(QWidget):
 
     # -- what is shown ---------------------------------------------------------------------
     def _has_video(self, has: bool) -> None:
-        self.setVisible(has or bool(self.reason))
+        self.setVisible(has)
         self.check.layout_wanted = has
         self.image = QImage()
         self._frame_time = -1
@@ -66,6 +69,12 @@ class VideoPane(QWidget):
         else:
             self._poll.stop()
         self.update()
+
+    def media_opened(self, _opened: str = "") -> None:
+        """A file opened: without video support, a video file gets the reason instead."""
+        media = self.player.path()
+        if self.reason:
+            self.setVisible(media is not None and media.suffix.lower() in VIDEO_SUFFIXES)
 
     def poll_frame(self) -> bool:
         """Take the sink's frame if it is new; returns whether the picture changed."""
