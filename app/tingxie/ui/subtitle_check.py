@@ -84,6 +84,7 @@ class SubtitleCheck(QObject):
         self.layout_wanted = False
         self.result: CheckResult | None = None
         self._generation = 0
+        self._running = self._again = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
@@ -174,12 +175,18 @@ class SubtitleCheck(QObject):
             self.result = None
             self._show()
             return
+        if self._running:  # one check at a time: the next starts when this one ends
+            self._again = True
+            return
+        self._running, self._again = True, False
         preset = self.preset()
         frozen = projects.freeze(projects.Project(transcript=self.win.document.transcript))
 
         def done(result, error):
-            if generation != self._generation:
-                return  # an edit came in meanwhile; its check is on the way
+            self._running = False
+            if self._again or generation != self._generation:
+                self.run_now()  # an edit came in meanwhile: check what is there now
+                return
             self.result = None if error is not None else result
             self._show()
 
