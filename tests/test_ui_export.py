@@ -371,3 +371,31 @@ def test_without_video_support_the_pane_says_why_and_the_rest_works(
         export_from_dialog(qtbot, win, "txt", tmp_path / "still.txt")
     finally:
         dispose(win)
+
+
+@pytest.mark.slow
+def test_checking_two_thousand_segments_keeps_editing_responsive(qtbot, tmp_path, audio,
+                                                                 asked):
+    import sys
+    import time
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from bench_editor import long_transcript
+
+    win = open_window(qtbot, tmp_path, audio, long_transcript(2000))
+    try:
+        win.subtitle_check.set_key("netflix")
+        qtbot.waitUntil(lambda: win.subtitle_check.result is not None, timeout=120_000)
+        first = win.subtitle_check.result
+        started = time.perf_counter()
+        for k in range(5):  # five quick edits: the UI thread only schedules a check
+            win.table_model.setData(win.table_model.index(k, win.table_model.TEXT),
+                                    f"Edited {k}.")
+        win.subtitle_check.run_now()
+        ui_s = time.perf_counter() - started
+        assert ui_s < 1.0, f"the edits and starting a check took {ui_s:.2f} s on the UI thread"
+        qtbot.waitUntil(lambda: win.subtitle_check.result is not first, timeout=120_000)
+        assert win.subtitle_check.result.segments[win.document.transcript.segments[0].id]
+    finally:
+        dispose(win)

@@ -149,7 +149,9 @@ class ExportDialog(QDialog):
 
     def _format_changed(self, *_args) -> None:
         fmt = self.fmt()
-        choices = {**default_choices(fmt), **self.settings.get(keys.EXPORT_CHOICES).get(fmt, {})}
+        choices = {**default_choices(fmt),
+                   "preset": str(self.settings.get(keys.SUBTITLE_PRESET) or "auto"),
+                   **self.settings.get(keys.EXPORT_CHOICES).get(fmt, {})}
         self.apply_choices(choices)
         current = Path(self.path_edit.text()) if self.path_edit.text() else self._suggested
         self.path_edit.setText(str(current.with_suffix(f".{fmt}")))
