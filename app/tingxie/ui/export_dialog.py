@@ -46,6 +46,8 @@ if TYPE_CHECKING:
 FORMAT_NAMES = {"srt": "SRT", "vtt": "WebVTT", "txt": "TXT", "docx": "DOCX (Word)",
                 "json": "JSON"}
 SUBTITLE_FORMATS = ("srt", "vtt")
+#: How many projects' last exports are remembered for Export again.
+MAX_REMEMBERED = 100
 
 
 def default_choices(fmt: str) -> dict[str, Any]:
@@ -352,8 +354,9 @@ class Exporter(QObject):
             self.settings.set(keys.CUSTOM_PRESET, request.get("custom") or {})
         if key is not None:
             last = self.settings.get(keys.LAST_EXPORTS)
-            last[key] = dict(request)
-            self.settings.set(keys.LAST_EXPORTS, last)
+            last.pop(key, None)
+            last[key] = dict(request)  # newest last; the oldest projects are forgotten
+            self.settings.set(keys.LAST_EXPORTS, dict(list(last.items())[-MAX_REMEMBERED:]))
 
     def _failed(self, path: Path, error: BaseException) -> None:
         text = str(error)
