@@ -13,6 +13,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import numpy as np
 import pysubs2
 import pytest
+import shiboken6
 from PySide6.QtWidgets import QMessageBox
 
 from media import write_wav
@@ -199,7 +200,7 @@ def test_a_nul_and_a_vertical_tab_export_to_every_format(qtbot, window, tmp_path
         dialog.path_edit.setText(str(path))
         dialog.export_button.click()
         qtbot.waitUntil(lambda: window.background.pending == 0, timeout=20_000)
-        if window.last_message is not None:
+        if window.last_message is not None and shiboken6.isValid(window.last_message):
             window.last_message.close()
     assert failures == []
     assert all((tmp_path / f"control.{fmt}").exists()
