@@ -350,8 +350,15 @@ def test_a_video_shows_its_picture_and_the_subtitle_under_the_playhead(
         win.player.seek(0.95)
         assert pane.subtitle() == []
 
-        # An audio-only file keeps today's layout.
+        # Another video straight after: its own picture.
         asked.answer = QMessageBox.StandardButton.Discard
+        other = shutil.copy(clip, tmp_path / "second clip.mp4")
+        with qtbot.waitSignal(win.mediaLoaded, timeout=30_000):
+            win.open_path(other)
+        qtbot.waitUntil(lambda: win.player.path() == other and pane.isVisible()
+                        and not pane.image.isNull(), timeout=20_000)
+
+        # An audio-only file keeps today's layout.
         with qtbot.waitSignal(win.mediaLoaded, timeout=30_000):
             win.open_path(audio)
         qtbot.waitUntil(lambda: not pane.isVisible(), timeout=20_000)

@@ -530,6 +530,10 @@ class Player(QObject):
 
     def _on_backend_status(self, status: QMediaPlayer.MediaStatus) -> None:
         self._status = status
+        if status == QMediaPlayer.MediaStatus.LoadedMedia and self._media.hasVideo():
+            # One video after another: hasVideo stays true and sends no change, so say it
+            # again for the new file (and show its first frame).
+            self._on_backend_has_video(True)
         if status == QMediaPlayer.MediaStatus.EndOfMedia:
             # The playhead rests at the end (the backend restarts from 0 on the next play).
             self._range_end = None

@@ -39,6 +39,7 @@ class VideoPane(QWidget):
         self.setMinimumHeight(120)
         self.image = QImage()
         self._frame_time = -1
+        self._shown_path = None
         self._lines: list[str] = []
         #: Why no picture can be shown ("" when video works).
         self.reason = ""
@@ -61,8 +62,10 @@ class VideoPane(QWidget):
     def _has_video(self, has: bool) -> None:
         self.setVisible(has)
         self.check.layout_wanted = has
-        self.image = QImage()
-        self._frame_time = -1
+        if self.player.path() != self._shown_path or not has:
+            self.image = QImage()  # not the last file's picture
+            self._frame_time = -1
+            self._shown_path = self.player.path() if has else None
         if has:
             self._poll.start()
             self.check.run_now()
