@@ -14,6 +14,7 @@ import numpy as np
 import pysubs2
 import pytest
 import shiboken6
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from media import write_wav
@@ -246,7 +247,10 @@ def test_the_subtitle_check_lists_exactly_the_violations_and_follows_edits(
         assert "⚠" not in model.index(0, model.CHECK).data()
 
         # Clicking a violation goes to its segment.
-        win.check_panel._go(win.check_panel.list.topLevelItem(2))
+        listing = win.check_panel.list
+        assert listing.isVisible(), "the panel opens with the check"
+        rect = listing.visualRect(win.check_panel.model.index(2, 0))
+        qtbot.mouseClick(listing.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
         assert [i.row() for i in win.table.selectionModel().selectedRows()] == [3]
         assert win.player.position() == pytest.approx(6.0, abs=0.01)
 

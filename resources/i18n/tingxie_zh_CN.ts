@@ -358,90 +358,91 @@ Locate the audio file now?</source>
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="76"/>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="124"/>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="214"/>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="217"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="78"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="127"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="219"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="222"/>
         <source>Export</source>
+        <extracomment>How many projects&apos; last exports are remembered for Export again.</extracomment>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="82"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="85"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="85"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="88"/>
         <source>Subtitle rules</source>
         <translation>字幕规则</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="86"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="89"/>
         <source>Custom rules</source>
         <translation>自定义规则</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="92"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="95"/>
         <source>Speaker names</source>
         <translation>说话人姓名</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="94"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="97"/>
         <source>Word timestamps (karaoke)</source>
         <translation>逐词时间戳（卡拉 OK）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="97"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="100"/>
         <source>None</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="97"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="100"/>
         <source>At each speaker turn</source>
         <translation>每次换人说话时</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="98"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="101"/>
         <source>At each segment</source>
         <translation>每个片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="99"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="102"/>
         <source>Every N seconds</source>
         <translation>每隔 N 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="104"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="107"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="108"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="111"/>
         <source>Timestamps</source>
         <translation>时间戳</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="112"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="115"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="116"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="119"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="121"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="124"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="203"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="208"/>
         <source>Export to</source>
         <translation>导出到</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="217"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="222"/>
         <source>Choose a file to export to.</source>
         <translation>请选择要导出到的文件。</translation>
     </message>
@@ -449,38 +450,38 @@ Locate the audio file now?</source>
 <context>
     <name>Exporter</name>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="251"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="256"/>
         <source>Open a recording or a project first.</source>
         <extracomment>A file was written: its path. An export failed: the message shown.</extracomment>
         <translation>请先打开录音或项目。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="309"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="314"/>
         <source>Replace the file?</source>
         <translation>替换文件？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="310"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="315"/>
         <source>“{name}” already exists in {folder}. Replace it?</source>
         <translation>“{name}”已存在于 {folder}。要替换它吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="327"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="332"/>
         <source>Exported {name}</source>
         <translation>已导出 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="331"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="336"/>
         <source>({n} characters the format cannot hold were left out.)</source>
         <translation>（有 {n} 个该格式无法容纳的字符已被去掉。）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="335"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="340"/>
         <source>Exporting {name}…</source>
         <translation>正在导出 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="359"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="365"/>
         <source>Could not export</source>
         <translation>无法导出</translation>
     </message>
@@ -588,27 +589,27 @@ Locate the audio file now?</source>
         <translation>说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="231"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="232"/>
         <source>Opened the readable part only.</source>
         <translation>仅打开了可读取的部分。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="331"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="332"/>
         <source>Save project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="332"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="333"/>
         <source>Tingxie projects (*.tingxie)</source>
         <translation>Tingxie 项目 (*.tingxie)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="353"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="354"/>
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="357"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="358"/>
         <source>Saved {name}</source>
         <translation>已保存 {name}</translation>
     </message>
@@ -618,27 +619,27 @@ Locate the audio file now?</source>
         <translation>字幕检查</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="387"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="388"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="396"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="397"/>
         <source>About Tingxie</source>
         <translation>关于 Tingxie</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="397"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="398"/>
         <source>&lt;b&gt;Tingxie 听写&lt;/b&gt; {version}&lt;br&gt;A transcription studio built on Qwen3-ASR. Everything runs on this computer.</source>
         <translation>&lt;b&gt;Tingxie 听写&lt;/b&gt; {version}&lt;br&gt;基于 Qwen3-ASR 的转写工作台。所有处理均在本机完成。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="413"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="414"/>
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="414"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="415"/>
         <source>A transcription is running. Stop it and close?</source>
         <translation>转写正在进行。是否停止并关闭？</translation>
     </message>
@@ -820,13 +821,13 @@ Locate the audio file now?</source>
         <translation>无法通过网络读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/player.py" line="548"/>
+        <location filename="../../app/tingxie/ui/player.py" line="552"/>
         <source>the file</source>
         <extracomment>Whether the loaded file has a picture (a video track), once the backend knows.</extracomment>
         <translation>该文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/player.py" line="550"/>
+        <location filename="../../app/tingxie/ui/player.py" line="554"/>
         <source>Could not play “{name}”: {detail}</source>
         <translation>无法播放“{name}”：{detail}</translation>
     </message>
@@ -1289,127 +1290,127 @@ Locate the audio file now?</source>
 <context>
     <name>SubtitleCheck</name>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="53"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="63"/>
         <source>overlap</source>
         <extracomment>Wait this long after the last edit before checking again (ms). The key of the project&apos;s view data that remembers the preset checked.</extracomment>
         <translation>重叠</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="54"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="64"/>
         <source>outside the audio</source>
         <translation>超出音频范围</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="55"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="65"/>
         <source>gap too short</source>
         <translation>间隔太短</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="56"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="66"/>
         <source>too many lines</source>
         <translation>行数太多</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="57"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="67"/>
         <source>line too long</source>
         <translation>行太长</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="58"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="68"/>
         <source>word longer than a line</source>
         <translation>单词比一行还长</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="59"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="69"/>
         <source>too short</source>
         <translation>太短</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="60"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="70"/>
         <source>too long</source>
         <translation>太长</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="61"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="71"/>
         <source>reading speed</source>
         <translation>阅读速度</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="190"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="213"/>
         <source>Subtitles: no problems</source>
         <extracomment>A new result arrived (or the check was switched off). The preset key changed (``&quot;&quot;`` when off). Also lay out while the check is off (the video overlay wants the subtitles).</extracomment>
         <translation>字幕：没有问题</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="191"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="214"/>
         <source>Subtitles: {n} problems</source>
         <translation>字幕：{n} 个问题</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="200"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="223"/>
         <source>{d:.2f} s</source>
         <translation>{d:.2f} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="202"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="225"/>
         <source>{cps:.1f} cps · {chars} ch · {d:.2f} s</source>
         <translation>{cps:.1f} 字/秒 · {chars} 字 · {d:.2f} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="219"/>
-        <source>Fix timing</source>
-        <translation>修正时间</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="226"/>
-        <source>Fix timing: {a} lengthened, {b} gaps opened, {c} shortened.</source>
-        <translation>修正时间：延长 {a} 条，拉开 {b} 处间隔，缩短 {c} 条。</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="229"/>
-        <source>{n} still too short: no silence beside them.</source>
-        <translation>仍有 {n} 条太短：旁边没有静音可用。</translation>
-    </message>
-</context>
-<context>
-    <name>SubtitleCheckPanel</name>
-    <message>
         <location filename="../../app/tingxie/ui/subtitle_check.py" line="242"/>
-        <source>Off</source>
-        <translation>关</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="247"/>
         <source>Fix timing</source>
         <translation>修正时间</translation>
     </message>
     <message>
         <location filename="../../app/tingxie/ui/subtitle_check.py" line="249"/>
-        <source>Apply the preset&apos;s minimum and maximum duration and minimum gap, and lengthen short subtitles into the silence around them (one undoable step)</source>
-        <translation>应用预设的最短和最长时长及最小间隔，并把过短的字幕延长到周围的静音中（一步可撤销）</translation>
+        <source>Fix timing: {a} lengthened, {b} gaps opened, {c} shortened.</source>
+        <translation>修正时间：延长 {a} 条，拉开 {b} 处间隔，缩短 {c} 条。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="254"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="252"/>
+        <source>{n} still too short: no silence beside them.</source>
+        <translation>仍有 {n} 条太短：旁边没有静音可用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="262"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="254"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="263"/>
         <source>Rule</source>
         <translation>规则</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="254"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="264"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
+</context>
+<context>
+    <name>SubtitleCheckPanel</name>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="283"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="314"/>
+        <source>Off</source>
+        <translation>关</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="319"/>
+        <source>Fix timing</source>
+        <translation>修正时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="321"/>
+        <source>Apply the preset&apos;s minimum and maximum duration and minimum gap, and lengthen short subtitles into the silence around them (one undoable step)</source>
+        <translation>应用预设的最短和最长时长及最小间隔，并把过短的字幕延长到周围的静音中（一步可撤销）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="360"/>
         <source>Choose a preset to check the subtitles against.</source>
         <translation>选择一个预设来检查字幕。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="295"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="363"/>
         <source>{n} subtitles, {v} problems ({preset}).</source>
         <translation>{n} 条字幕，{v} 个问题（{preset}）。</translation>
     </message>
@@ -1599,9 +1600,9 @@ Locate the audio file now?</source>
 <context>
     <name>VideoPane</name>
     <message>
-        <location filename="../../app/tingxie/ui/video_pane.py" line="43"/>
+        <location filename="../../app/tingxie/ui/video_pane.py" line="47"/>
         <source>Video cannot be shown: Qt&apos;s media backend is not available. Playback of the sound and the rest of the window still work.</source>
-        <extracomment>Why no picture can be shown (&quot;&quot; when video works).</extracomment>
+        <extracomment>Files taken for video when the media backend cannot say (it is not available). Why no picture can be shown (&quot;&quot; when video works).</extracomment>
         <translation>无法显示视频：Qt 的媒体后端不可用。声音播放和窗口的其他功能仍可使用。</translation>
     </message>
 </context>

@@ -14,7 +14,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -23,8 +33,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -45,6 +54,7 @@ if TYPE_CHECKING:
 #: Wait this long after the last edit before checking again (ms).
 DEBOUNCE_MS = 250
 VIOLATION_COLOUR = QColor(200, 40, 40)
+ModelIndex = QModelIndex | QPersistentModelIndex
 #: The key of the project's view data that remembers the preset checked.
 VIEW_KEY = "subtitle_check"
 
@@ -245,6 +255,55 @@ class SubtitleCheck(QObject):
         return op
 
 
+class ViolationModel(QAbstractTableModel):
+    """The violations of a check result: time, rule, text (rows made only when drawn, so
+    thousands of them cost nothing to show)."""
+
+    HEADERS = (QT_TRANSLATE_NOOP("SubtitleCheck", "Time"),
+               QT_TRANSLATE_NOOP("SubtitleCheck", "Rule"),
+               QT_TRANSLATE_NOOP("SubtitleCheck", "Text"))
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.result: CheckResult | None = None
+
+    def set_result(self, result: CheckResult | None) -> None:
+        """Show ``result``'s violations (none for ``None``)."""
+        self.beginResetModel()
+        self.result = result
+        self.endResetModel()
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid() or self.result is None:
+            return 0
+        return len(self.result.violations)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 3
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return QCoreApplication.translate("SubtitleCheck", self.HEADERS[section])
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if self.result is None or not index.isValid():
+            return None
+        v = self.result.violations[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if index.column() == 0:
+                return format_time(v.time, ms=True)
+            if index.column() == 1:
+                return rule_name(v.rule)
+            return " / ".join(self.result.events[v.event].lines)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return v.message
+        if role == Qt.ItemDataRole.UserRole:
+            return self.result.segment_of(v), v.time
+        return None
+
+
 class SubtitleCheckPanel(QWidget):
     """The Subtitle check dock: the preset, every violation (time, rule, text), Fix timing."""
 
@@ -262,12 +321,17 @@ class SubtitleCheckPanel(QWidget):
             "Apply the preset's minimum and maximum duration and minimum gap, and lengthen "
             "short subtitles into the silence around them (one undoable step)"))
         self.fix_button.clicked.connect(check_state.fix_timing)
-        self.list = QTreeWidget(self)
+        self.model = ViolationModel(self)
+        self.list = QTreeView(self)
         self.list.setRootIsDecorated(False)
-        self.list.setHeaderLabels([self.tr("Time"), self.tr("Rule"), self.tr("Text")])
-        self.list.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.list.itemClicked.connect(self._go)
-        self.list.itemActivated.connect(self._go)
+        self.list.setUniformRowHeights(True)
+        self.list.setModel(self.model)
+        header = self.list.header()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(0, self.fontMetrics().horizontalAdvance("0:00:00.000") + 16)
+        header.resizeSection(1, self.fontMetrics().horizontalAdvance("word longer than a line"))
+        self.list.clicked.connect(self._go)
+        self.list.activated.connect(self._go)
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
         top = QHBoxLayout()
@@ -289,32 +353,27 @@ class SubtitleCheckPanel(QWidget):
 
     def refresh(self) -> None:
         """Show the latest result."""
-        self.list.clear()
         result = self.check.result if self.check.enabled else None
+        self.model.set_result(result)
         self.fix_button.setEnabled(self.check.enabled)
         if result is None:
             self.summary.setText(self.tr("Choose a preset to check the subtitles against.")
                                  if not self.check.enabled else "")
             return
-        items = []
-        for v in result.violations:
-            ev = result.events[v.event]
-            item = QTreeWidgetItem([format_time(v.time, ms=True), rule_name(v.rule),
-                                    " / ".join(ev.lines)])
-            item.setToolTip(2, v.message)
-            item.setData(0, Qt.ItemDataRole.UserRole, (result.segment_of(v), v.time))
-            items.append(item)
-        self.list.addTopLevelItems(items)
         self.summary.setText(self.tr("{n} subtitles, {v} problems ({preset}).").format(
             n=len(result.events), v=len(result.violations), preset=result.preset.name))
 
     def violations(self) -> list[tuple[str, str, str]]:
         """The rows listed: (time, rule, text)."""
-        return [tuple(self.list.topLevelItem(i).text(c) for c in range(3))
-                for i in range(self.list.topLevelItemCount())]
+        m = self.model
+        return [tuple(m.index(r, c).data() for c in range(3)) for r in range(m.rowCount())]
 
-    def _go(self, item: QTreeWidgetItem, _column: int = 0) -> None:
-        segment_id, t = item.data(0, Qt.ItemDataRole.UserRole)
+    def go_to_row(self, row: int) -> None:
+        """What clicking a listed violation does: select its segment and seek there."""
+        self._go(self.model.index(row, 0))
+
+    def _go(self, index: QModelIndex) -> None:
+        segment_id, t = self.model.index(index.row(), 0).data(Qt.ItemDataRole.UserRole)
         if segment_id is not None:
             self.win.select_segment(segment_id)
         self.win.player.seek(t)
