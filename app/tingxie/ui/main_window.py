@@ -434,9 +434,9 @@ class MainWindow(QMainWindow):
             self.opener.load_cancel.cancel()
         self.queue.controller.stop()
         self.host.shutdown()
+        self.subtitle_check.stop()  # before the wait: no check starts after it
         self.background.wait()
         self.autosave.timer.stop()
-        self.subtitle_check.stop()
         self.saver.wait()
         if not self.dirty:
             self.autosave.discard()
