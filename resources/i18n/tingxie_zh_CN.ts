@@ -442,6 +442,137 @@ Locate the audio file now?</source>
     </message>
 </context>
 <context>
+    <name>ExportDialog</name>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="78" />
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="127" />
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="219" />
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="222" />
+        <source>Export</source>
+        <extracomment>How many projects' last exports are remembered for Export again.</extracomment>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="85" />
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="88" />
+        <source>Subtitle rules</source>
+        <translation>字幕规则</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="89" />
+        <source>Custom rules</source>
+        <translation>自定义规则</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="95" />
+        <source>Speaker names</source>
+        <translation>说话人姓名</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="97" />
+        <source>Word timestamps (karaoke)</source>
+        <translation>逐词时间戳（卡拉 OK）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="100" />
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="100" />
+        <source>At each speaker turn</source>
+        <translation>每次换人说话时</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="101" />
+        <source>At each segment</source>
+        <translation>每个片段</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="102" />
+        <source>Every N seconds</source>
+        <translation>每隔 N 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="107" />
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="111" />
+        <source>Timestamps</source>
+        <translation>时间戳</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="115" />
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="119" />
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="124" />
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="208" />
+        <source>Export to</source>
+        <translation>导出到</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="222" />
+        <source>Choose a file to export to.</source>
+        <translation>请选择要导出到的文件。</translation>
+    </message>
+</context>
+<context>
+    <name>Exporter</name>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="256" />
+        <source>Open a recording or a project first.</source>
+        <extracomment>A file was written: its path. An export failed: the message shown.</extracomment>
+        <translation>请先打开录音或项目。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="314" />
+        <source>Replace the file?</source>
+        <translation>替换文件？</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="315" />
+        <source>“{name}” already exists in {folder}. Replace it?</source>
+        <translation>“{name}”已存在于 {folder}。要替换它吗？</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="332" />
+        <source>Exported {name}</source>
+        <translation>已导出 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="336" />
+        <source>({n} characters the format cannot hold were left out.)</source>
+        <translation>（有 {n} 个该格式无法容纳的字符已被去掉。）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="340" />
+        <source>Exporting {name}…</source>
+        <translation>正在导出 {name}…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="365" />
+        <source>Could not export</source>
+        <translation>无法导出</translation>
+    </message>
+</context>
+<context>
     <name>FindBar</name>
     <message>
         <location filename="../../app/tingxie/ui/find_bar.py" line="47" />
@@ -703,73 +834,78 @@ Locate the audio file now?</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="127" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="134" />
         <source>Transcription</source>
         <extracomment>A file finished opening (for tests and the status bar). An error dialog was shown: (title, message).</extracomment>
         <translation>转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="131" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="138" />
         <source>Batch queue</source>
         <translation>批处理队列</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="135" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="142" />
         <source>Speakers</source>
         <translation>说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="228" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="242" />
         <source>Opened the readable part only.</source>
         <translation>仅打开了可读取的部分。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="232" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="246" />
         <source>Opened {name}</source>
         <translation>已打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="333" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="347" />
         <source>Save project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="334" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="348" />
         <source>Tingxie projects (*.tingxie)</source>
         <translation>Tingxie 项目 (*.tingxie)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="354" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="369" />
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="358" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="373" />
         <source>Saved {name}</source>
         <translation>已保存 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="448" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="463" />
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="404" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="144" />
+        <source>Subtitle check</source>
+        <translation>字幕检查</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="419" />
         <source>About Tingxie</source>
         <translation>关于 Tingxie</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="405" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="420" />
         <source>&lt;b&gt;Tingxie 听写&lt;/b&gt; {version}&lt;br&gt;A transcription studio built on Qwen3-ASR. Everything runs on this computer.</source>
         <translation>&lt;b&gt;Tingxie 听写&lt;/b&gt; {version}&lt;br&gt;基于 Qwen3-ASR 的转写工作台。所有处理均在本机完成。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="426" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="441" />
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="427" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="442" />
         <source>A transcription is running. Stop it and close?</source>
         <translation>转写正在进行。是否停止并关闭？</translation>
     </message>
@@ -850,7 +986,7 @@ Locate the audio file now?</source>
     <message>
         <location filename="../../app/tingxie/ui/model_picker.py" line="322" />
         <source>Downloaded {0} to {1}, but {2} file(s) are unverified: the server gave no checksum for them ({3}). Use huggingface.co or a mirror you trust if in doubt.</source>
-        <translation>已将 {0} 下载到 {1}，但有 {2} 个文件未经校验：服务器没有提供它们的校验和（{3}）。如有疑虑，请使用 huggingface.co 或您信任的镜像。</translation>
+        <translation>已将 {0} 下载到 {1}，但有 {2} 个文件未经校验：服务器没有提供它们的校验和（{3}）。如有疑虑，请使用 huggingface.co 或你信任的镜像。</translation>
     </message>
     <message>
         <location filename="../../app/tingxie/ui/model_picker.py" line="335" />
@@ -950,44 +1086,122 @@ Locate the audio file now?</source>
 <context>
     <name>Player</name>
     <message>
-        <location filename="../../app/tingxie/ui/player.py" line="81" />
+        <location filename="../../app/tingxie/ui/player.py" line="88" />
         <source>No audio output device was found, so playback is off. Transcription still works.</source>
         <translation>未找到音频输出设备，因此无法播放。转写功能仍可使用。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/player.py" line="88" />
+        <location filename="../../app/tingxie/ui/player.py" line="95" />
         <source>Audio playback could not start (Qt's media backend is not available), so playback is off. Transcription still works.</source>
         <translation>音频播放无法启动（Qt 媒体后端不可用），因此无法播放。转写功能仍可使用。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/player.py" line="96" />
+        <location filename="../../app/tingxie/ui/player.py" line="103" />
         <source>the file could not be opened. Check that it still exists and that you can read it.</source>
         <translation>无法打开该文件。请检查它是否仍然存在以及您是否有读取权限。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/player.py" line="99" />
+        <location filename="../../app/tingxie/ui/player.py" line="106" />
         <source>the file is damaged or its format is not supported.</source>
         <translation>该文件已损坏或格式不受支持。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/player.py" line="101" />
+        <location filename="../../app/tingxie/ui/player.py" line="108" />
         <source>you do not have permission to read the file.</source>
         <translation>您没有读取该文件的权限。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/player.py" line="103" />
+        <location filename="../../app/tingxie/ui/player.py" line="110" />
         <source>the file could not be read over the network.</source>
         <translation>无法通过网络读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/player.py" line="515" />
+        <location filename="../../app/tingxie/ui/player.py" line="552" />
         <source>the file</source>
+        <extracomment>Whether the loaded file has a picture (a video track), once the backend knows.</extracomment>
         <translation>该文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/player.py" line="517" />
+        <location filename="../../app/tingxie/ui/player.py" line="554" />
         <source>Could not play “{name}”: {detail}</source>
         <translation>无法播放“{name}”：{detail}</translation>
+    </message>
+</context>
+<context>
+    <name>PresetEditor</name>
+    <message>
+        <location filename="../../app/tingxie/ui/presets.py" line="75" />
+        <source>off</source>
+        <translation>关</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/presets.py" line="101" />
+        <source>Characters per line</source>
+        <translation>每行字符数</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/presets.py" line="102" />
+        <source>Lines</source>
+        <translation>行数</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/presets.py" line="103" />
+        <source>Characters per second</source>
+        <translation>每秒字符数</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/presets.py" line="104" />
+        <source>Minimum duration (s)</source>
+        <translation>最短时长（秒）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/presets.py" line="105" />
+        <source>Maximum duration (s)</source>
+        <translation>最长时长（秒）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/presets.py" line="106" />
+        <source>Minimum gap (frames)</source>
+        <translation>最小间隔（帧）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/presets.py" line="107" />
+        <source>Frames per second</source>
+        <translation>帧率（帧/秒）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/presets.py" line="111" />
+        <source>Re-flow the text into subtitles</source>
+        <translation>将文本重新排成字幕</translation>
+    </message>
+</context>
+<context>
+    <name>Presets</name>
+    <message>
+        <location filename="../../app/tingxie/ui/presets.py" line="29" />
+        <source>Auto (by the script)</source>
+        <extracomment>Preset keys in the order the combos list them ("custom" is the user's own).</extracomment>
+        <translation>自动（按文字）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/presets.py" line="30" />
+        <source>Netflix-style (Latin scripts)</source>
+        <translation>Netflix 风格（拉丁文字）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/presets.py" line="31" />
+        <source>Chinese / CJK</source>
+        <translation>中文 / 中日韩</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/presets.py" line="32" />
+        <source>As transcribed</source>
+        <translation>按转写原样</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/presets.py" line="33" />
+        <source>Custom</source>
+        <translation>自定义</translation>
     </message>
 </context>
 <context>
@@ -1204,142 +1418,152 @@ Locate the audio file now?</source>
     </message>
     <message>
         <location filename="../../app/tingxie/ui/shortcuts.py" line="37" />
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="38" />
+        <source>Export again (same file and options)</source>
+        <translation>再次导出（相同文件和选项）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="39" />
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="38" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="40" />
         <source>Play / pause</source>
         <translation>播放/暂停</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="39" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="41" />
         <source>Rewind a few seconds</source>
         <translation>快退几秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="40" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="42" />
         <source>Forward a few seconds</source>
         <translation>快进几秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="41" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="43" />
         <source>Play slower</source>
         <translation>放慢播放</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="42" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="44" />
         <source>Play faster</source>
         <translation>加快播放</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="43" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="45" />
         <source>Replay the current segment</source>
         <translation>重播当前片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="44" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="46" />
         <source>Find and replace</source>
         <translation>查找和替换</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="45" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="47" />
         <source>Split the segment at the cursor</source>
         <translation>在光标处拆分片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="46" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="48" />
         <source>Merge with the next segment</source>
         <translation>与下一片段合并</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="47" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="49" />
         <source>Merge with the previous segment</source>
         <translation>与上一片段合并</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="48" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="50" />
         <source>Segment start 0.1 s earlier</source>
         <translation>片段开始提前 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="49" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="51" />
         <source>Segment start 0.1 s later</source>
         <translation>片段开始推后 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="50" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="52" />
         <source>Segment end 0.1 s earlier</source>
         <translation>片段结束提前 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="51" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="53" />
         <source>Segment end 0.1 s later</source>
         <translation>片段结束推后 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="52" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="54" />
         <source>Insert a segment at the playhead</source>
         <translation>在播放头处插入片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="53" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="55" />
         <source>Delete the segment</source>
         <translation>删除片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="54" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="56" />
         <source>Go to the next uncertain segment</source>
         <translation>跳到下一个低置信度片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="56" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="58" />
         <source>Clear the segment's speaker</source>
         <translation>清除片段的说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="57" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="59" />
         <source>Zoom the waveform in</source>
         <translation>放大波形</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="58" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="60" />
         <source>Zoom the waveform out</source>
         <translation>缩小波形</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="59" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="61" />
         <source>Follow playback on/off</source>
         <translation>开启/关闭跟随播放</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="60" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="62" />
         <source>Transcribe the whole file</source>
         <translation>转写整个文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="61" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="63" />
         <source>Transcribe the selected range</source>
         <translation>转写所选范围</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="62" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="64" />
         <source>Cancel the transcription</source>
         <translation>取消转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="63" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="65" />
         <source>Show the keyboard shortcuts</source>
         <translation>显示键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="68" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="70" />
         <source>Undo (the menu names the step)</source>
         <extracomment>Shortcuts Qt gives the standard actions (listed for completeness).</extracomment>
         <translation>撤销（菜单中显示该步骤名称）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="69" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="71" />
         <source>Redo</source>
         <translation>重做</translation>
     </message>
@@ -1387,26 +1611,160 @@ Locate the audio file now?</source>
     </message>
 </context>
 <context>
+    <name>SubtitleCheck</name>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="63" />
+        <source>overlap</source>
+        <extracomment>Wait this long after the last edit before checking again (ms). The key of the project's view data that remembers the preset checked.</extracomment>
+        <translation>重叠</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="64" />
+        <source>outside the audio</source>
+        <translation>超出音频范围</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="65" />
+        <source>gap too short</source>
+        <translation>间隔太短</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="66" />
+        <source>too many lines</source>
+        <translation>行数太多</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="67" />
+        <source>line too long</source>
+        <translation>行太长</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="68" />
+        <source>word longer than a line</source>
+        <translation>单词比一行还长</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="69" />
+        <source>too short</source>
+        <translation>太短</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="70" />
+        <source>too long</source>
+        <translation>太长</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="71" />
+        <source>reading speed</source>
+        <translation>阅读速度</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="213" />
+        <source>Subtitles: no problems</source>
+        <extracomment>A new result arrived (or the check was switched off). The preset key changed (``""`` when off). Also lay out while the check is off (the video overlay wants the subtitles).</extracomment>
+        <translation>字幕：没有问题</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="214" />
+        <source>Subtitles: {n} problems</source>
+        <translation>字幕：{n} 个问题</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="223" />
+        <source>{d:.2f} s</source>
+        <translation>{d:.2f} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="225" />
+        <source>{cps:.1f} cps · {chars} ch · {d:.2f} s</source>
+        <translation>{cps:.1f} 字/秒 · {chars} 字 · {d:.2f} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="242" />
+        <source>Fix timing</source>
+        <translation>修正时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="249" />
+        <source>Fix timing: {a} lengthened, {b} gaps opened, {c} shortened.</source>
+        <translation>修正时间：延长 {a} 条，拉开 {b} 处间隔，缩短 {c} 条。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="252" />
+        <source>{n} still too short: no silence beside them.</source>
+        <translation>仍有 {n} 条太短：旁边没有静音可用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="262" />
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="263" />
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="264" />
+        <source>Text</source>
+        <translation>文本</translation>
+    </message>
+</context>
+<context>
+    <name>SubtitleCheckPanel</name>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="314" />
+        <source>Off</source>
+        <translation>关</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="319" />
+        <source>Fix timing</source>
+        <translation>修正时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="321" />
+        <source>Apply the preset's minimum and maximum duration and minimum gap, and lengthen short subtitles into the silence around them (one undoable step)</source>
+        <translation>应用预设的最短和最长时长及最小间隔，并把过短的字幕延长到周围的静音中（一步可撤销）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="360" />
+        <source>Choose a preset to check the subtitles against.</source>
+        <translation>选择一个预设来检查字幕。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="363" />
+        <source>{n} subtitles, {v} problems ({preset}).</source>
+        <translation>{n} 条字幕，{v} 个问题（{preset}）。</translation>
+    </message>
+</context>
+<context>
     <name>TranscriptTableModel</name>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="144" />
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="145" />
         <source>Time</source>
         <extracomment>QUndoCommand.id() of edits that may merge with the one before (see ``merge_key``). Anything in the transcript changed (an edit, an undo, new segments). Segments were added at the end by a running transcription: (first row, count). The whole transcript was replaced (a project opened, a new transcription started).</extracomment>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="145" />
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="146" />
         <source>Speaker</source>
         <translation>说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="146" />
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="147" />
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="220" />
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="148" />
+        <source>Check</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="226" />
         <source>{lang}confidence {conf:.0%}</source>
+        <extracomment>The Check column's data, ``check_cell(segment, role)`` (see ui/subtitle_check.py).</extracomment>
         <translation>{lang}置信度 {conf:.0%}</translation>
     </message>
 </context>
@@ -1599,6 +1957,15 @@ Locate the audio file now?</source>
     </message>
 </context>
 <context>
+    <name>VideoPane</name>
+    <message>
+        <location filename="../../app/tingxie/ui/video_pane.py" line="47" />
+        <source>Video cannot be shown: Qt's media backend is not available. Playback of the sound and the rest of the window still work.</source>
+        <extracomment>Files taken for video when the media backend cannot say (it is not available). Why no picture can be shown ("" when video works).</extracomment>
+        <translation>无法显示视频：Qt 的媒体后端不可用。声音播放和窗口的其他功能仍可使用。</translation>
+    </message>
+</context>
+<context>
     <name>WindowMenus</name>
     <message>
         <location filename="../../app/tingxie/ui/menus.py" line="55" />
@@ -1643,222 +2010,237 @@ Locate the audio file now?</source>
     </message>
     <message>
         <location filename="../../app/tingxie/ui/menus.py" line="87" />
+        <source>&amp;Export…</source>
+        <translation>导出(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="88" />
+        <source>Export a&amp;gain</source>
+        <translation>再次导出(&amp;G)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="90" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="90" />
+        <location filename="../../app/tingxie/ui/menus.py" line="93" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="91" />
+        <location filename="../../app/tingxie/ui/menus.py" line="94" />
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="93" />
+        <location filename="../../app/tingxie/ui/menus.py" line="96" />
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="100" />
+        <location filename="../../app/tingxie/ui/menus.py" line="103" />
         <source>&amp;Find and replace…</source>
         <translation>查找和替换(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="102" />
+        <location filename="../../app/tingxie/ui/menus.py" line="105" />
         <source>S&amp;plit at the cursor</source>
         <translation>在光标处拆分(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="103" />
+        <location filename="../../app/tingxie/ui/menus.py" line="106" />
         <source>&amp;Merge with next</source>
         <translation>与下一片段合并(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="104" />
+        <location filename="../../app/tingxie/ui/menus.py" line="107" />
         <source>Merge with p&amp;revious</source>
         <translation>与上一片段合并(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="105" />
+        <location filename="../../app/tingxie/ui/menus.py" line="108" />
         <source>&amp;Insert segment at the playhead</source>
         <translation>在播放头处插入片段(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="107" />
+        <location filename="../../app/tingxie/ui/menus.py" line="110" />
         <source>&amp;Delete segment</source>
         <translation>删除片段(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="108" />
+        <location filename="../../app/tingxie/ui/menus.py" line="111" />
         <source>&amp;Timing</source>
         <translation>时间(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="110" />
+        <location filename="../../app/tingxie/ui/menus.py" line="113" />
         <source>Start 0.1 s earlier</source>
         <translation>开始提前 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="111" />
+        <location filename="../../app/tingxie/ui/menus.py" line="114" />
         <source>Start 0.1 s later</source>
         <translation>开始推后 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="112" />
+        <location filename="../../app/tingxie/ui/menus.py" line="115" />
         <source>End 0.1 s earlier</source>
         <translation>结束提前 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="113" />
+        <location filename="../../app/tingxie/ui/menus.py" line="116" />
         <source>End 0.1 s later</source>
         <translation>结束推后 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="115" />
+        <location filename="../../app/tingxie/ui/menus.py" line="118" />
         <source>S&amp;peaker</source>
         <translation>说话人(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="117" />
+        <location filename="../../app/tingxie/ui/menus.py" line="120" />
         <source>Speaker {n}</source>
         <translation>说话人 {n}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="119" />
+        <location filename="../../app/tingxie/ui/menus.py" line="122" />
         <source>No speaker</source>
         <translation>无说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="122" />
+        <location filename="../../app/tingxie/ui/menus.py" line="125" />
         <source>Next &amp;uncertain segment</source>
         <translation>下一个不确定片段(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="128" />
+        <location filename="../../app/tingxie/ui/menus.py" line="131" />
         <source>&amp;Playback</source>
         <translation>播放(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="129" />
+        <location filename="../../app/tingxie/ui/menus.py" line="132" />
         <source>Play / pause</source>
         <translation>播放/暂停</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="130" />
+        <location filename="../../app/tingxie/ui/menus.py" line="133" />
         <source>Rewind</source>
         <translation>快退</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="132" />
+        <location filename="../../app/tingxie/ui/menus.py" line="135" />
         <source>Forward</source>
         <translation>快进</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="134" />
+        <location filename="../../app/tingxie/ui/menus.py" line="137" />
         <source>Slower</source>
         <translation>减速</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="135" />
+        <location filename="../../app/tingxie/ui/menus.py" line="138" />
         <source>Faster</source>
         <translation>加速</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="136" />
+        <location filename="../../app/tingxie/ui/menus.py" line="139" />
         <source>Replay the segment</source>
         <translation>重播当前片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="138" />
+        <location filename="../../app/tingxie/ui/menus.py" line="141" />
         <source>Rewind step…</source>
         <translation>快退步长…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="139" />
+        <location filename="../../app/tingxie/ui/menus.py" line="142" />
         <source>Rewind and forward by (seconds)</source>
         <translation>快退和快进的秒数</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="140" />
+        <location filename="../../app/tingxie/ui/menus.py" line="143" />
         <source>Rewind on resume…</source>
         <translation>继续播放时回退…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="144" />
+        <location filename="../../app/tingxie/ui/menus.py" line="147" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="145" />
+        <location filename="../../app/tingxie/ui/menus.py" line="148" />
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="146" />
+        <location filename="../../app/tingxie/ui/menus.py" line="149" />
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="147" />
+        <location filename="../../app/tingxie/ui/menus.py" line="150" />
         <source>Follow playback</source>
         <translation>跟随播放</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="151" />
+        <location filename="../../app/tingxie/ui/menus.py" line="154" />
         <source>Tint uncertain words</source>
         <translation>标出不确定的词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="154" />
+        <location filename="../../app/tingxie/ui/menus.py" line="157" />
         <source>Uncertainty threshold…</source>
         <translation>不确定阈值…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="157" />
+        <location filename="../../app/tingxie/ui/menus.py" line="160" />
         <source>Interface &amp;language</source>
         <translation>界面语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="161" />
+        <location filename="../../app/tingxie/ui/menus.py" line="164" />
         <source>As the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="176" />
         <location filename="../../app/tingxie/ui/menus.py" line="177" />
+        <source>&amp;Subtitle check</source>
+        <translation>字幕检查(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="182" />
+        <location filename="../../app/tingxie/ui/menus.py" line="183" />
         <source>&amp;Transcribe</source>
         <translation>转写(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="178" />
+        <location filename="../../app/tingxie/ui/menus.py" line="184" />
         <source>Transcribe &amp;selection</source>
         <translation>转写选区(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="180" />
+        <location filename="../../app/tingxie/ui/menus.py" line="186" />
         <source>Transcribe the &amp;rest</source>
         <translation>转写剩余部分(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="182" />
+        <location filename="../../app/tingxie/ui/menus.py" line="188" />
         <source>&amp;Cancel transcription</source>
         <translation>取消转写(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="185" />
+        <location filename="../../app/tingxie/ui/menus.py" line="191" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="186" />
+        <location filename="../../app/tingxie/ui/menus.py" line="192" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="187" />
+        <location filename="../../app/tingxie/ui/menus.py" line="193" />
         <source>&amp;About Tingxie</source>
         <translation>关于 Tingxie(&amp;A)</translation>
     </message>

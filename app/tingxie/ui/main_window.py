@@ -38,6 +38,7 @@ from tingxie.ui.background import Background
 from tingxie.ui.controls import TranscriptionControls
 from tingxie.ui.editing import EditCommands
 from tingxie.ui.editor import TranscriptView
+from tingxie.ui.export_dialog import Exporter
 from tingxie.ui.find_bar import FindBar
 from tingxie.ui.menus import WindowMenus
 from tingxie.ui.opening import DocumentOpener
@@ -48,8 +49,10 @@ from tingxie.ui.runs import DocumentRuns
 from tingxie.ui.session import Session
 from tingxie.ui.settings import Settings
 from tingxie.ui.speakers import SpeakerPanel
+from tingxie.ui.subtitle_check import SubtitleCheck, SubtitleCheckPanel
 from tingxie.ui.transcript_model import TranscriptDocument, TranscriptTableModel
 from tingxie.ui.transport import TransportBar
+from tingxie.ui.video_pane import VideoPane
 from tingxie.ui.waveform import WaveformView
 from tingxie.ui.widgets import ScrollPanel
 from tingxie.ui.worker import JobHandle, TranscriptionHost
@@ -86,6 +89,7 @@ class MainWindow(QMainWindow):
         self.opener = DocumentOpener(self)
         self.runs = DocumentRuns(self)
         self.review = ReviewControls(self)
+        self.exporter = Exporter(self)
         self._build_widgets()
         self.menus = WindowMenus(self)
         self._connect()
@@ -103,10 +107,13 @@ class MainWindow(QMainWindow):
         self.find_bar = FindBar(self.document, self)
         self.find_bar.hide()
         self.review.apply_tint()
+        self.subtitle_check = SubtitleCheck(self)
+        self.video = VideoPane(self.player, self.subtitle_check, self)
 
         top = QWidget(self)
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.video, 2)
         top_layout.addWidget(self.waveform, 1)
         top_layout.addWidget(self.transport)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
@@ -133,6 +140,10 @@ class MainWindow(QMainWindow):
         self.controls_dock.raise_()
         self.speakers = SpeakerPanel(self.document, self)
         self.speaker_dock = self._dock(self.tr("Speakers"), "speaker-dock", self.speakers)
+        self.check_panel = SubtitleCheckPanel(self.subtitle_check, self)
+        self.check_dock = self._dock(self.tr("Subtitle check"), "subtitle-check-dock",
+                                     self.check_panel)
+        self.check_dock.hide()
 
         self.autosave = Autosaver(self.settings, self.saver, self.project_snapshot,
                                   self.session.default_project_path, lambda: self.dirty, self,
@@ -144,6 +155,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.load_progress)
         self.device_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.device_label)
+        self.statusBar().addPermanentWidget(self.subtitle_check.count_label)
 
     def _dock(self, title: str, name: str, widget: QWidget) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -182,6 +194,7 @@ class MainWindow(QMainWindow):
         self.controls.cancelRequested.connect(self.runs.cancel)
         self.queue.controller.busyChanged.connect(self._queue_busy)
         self.controls.optionsChanged.connect(self.queue.refresh_options)
+        self.mediaLoaded.connect(self.video.media_opened)
 
     # -- opening (see ui/opening.py) -------------------------------------------------------
     @property
@@ -217,6 +230,7 @@ class MainWindow(QMainWindow):
             self.waveform.set_view_range(*view["range"])
         if view.get("selected") is not None:
             self.select_segment(int(view["selected"]))
+        self.subtitle_check.restore(view)
         self.controls.set_selection_available(True)
         if not self.session.busy:
             self.controls.reset_progress()  # the last run's figures were another document's
@@ -342,7 +356,8 @@ class MainWindow(QMainWindow):
         """The project as it stands, frozen for the saver thread."""
         t0, t1 = self.waveform.view_range()
         return self.session.snapshot(self.controls.project_options(), {
-            "range": [round(t0, 3), round(t1, 3)], "selected": self.waveform.selected()})
+            "range": [round(t0, 3), round(t1, 3)], "selected": self.waveform.selected(),
+            **self.subtitle_check.view_state()})
 
     def _save_to(self, path: Path) -> bool:
         frozen = self.project_snapshot(path)
@@ -470,6 +485,7 @@ class MainWindow(QMainWindow):
             self.opener.load_cancel.cancel()
         self.queue.controller.stop()
         self.host.shutdown()
+        self.subtitle_check.stop()  # before the wait: no check starts after it
         self.background.wait()
         self.autosave.timer.stop()
         self.saver.wait()

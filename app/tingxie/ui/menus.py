@@ -84,6 +84,9 @@ class WindowMenus(QObject):
         act("save", self.tr("&Save project"), win.save, file_menu)
         act("save_as", self.tr("Save project &as…"), win.save_as, file_menu)
         file_menu.addSeparator()
+        act("export", self.tr("&Export…"), win.exporter.open_dialog, file_menu)
+        act("export_again", self.tr("Export a&gain"), win.exporter.export_again, file_menu)
+        file_menu.addSeparator()
         act("quit", self.tr("&Quit"), win.close, file_menu)
         win.file_menu = file_menu
 
@@ -170,6 +173,9 @@ class WindowMenus(QObject):
         view_menu.addAction(win.controls_dock.toggleViewAction())
         view_menu.addAction(win.queue_dock.toggleViewAction())
         view_menu.addAction(win.speaker_dock.toggleViewAction())
+        view_menu.addSeparator()
+        check = act("subtitle_check", self.tr("&Subtitle check"), lambda: None, view_menu)
+        win.subtitle_check.bind_action(check, win.check_dock)
         win.view_menu = view_menu
 
         runs = win.runs

@@ -53,7 +53,14 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtMultimedia import QAudioDevice, QAudioOutput, QMediaDevices, QMediaPlayer, QtAudio
+from PySide6.QtMultimedia import (
+    QAudioDevice,
+    QAudioOutput,
+    QMediaDevices,
+    QMediaPlayer,
+    QtAudio,
+    QVideoSink,
+)
 
 MIN_SPEED = 0.5
 MAX_SPEED = 2.0
@@ -123,6 +130,8 @@ class Player(QObject):
     durationChanged = Signal(float)
     errorOccurred = Signal(str)
     availabilityChanged = Signal(bool, str)
+    #: Whether the loaded file has a picture (a video track), once the backend knows.
+    hasVideoChanged = Signal(bool)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -150,6 +159,10 @@ class Player(QObject):
         self._output = QAudioOutput(self._media)
         # Safe to call directly here: no playback thread exists yet.
         self._media.setAudioOutput(self._output)
+        # The picture goes to a sink that the video pane polls from the UI thread: no Python
+        # slot ever runs on the backend's render thread (see the module docstring).
+        self._video_sink = QVideoSink(self._media)
+        self._media.setVideoSink(self._video_sink)
         self._media.setPitchCompensation(True)
         self._output.setVolume(self._volume)
         self._backend_ok = self._media.isAvailable()
@@ -167,6 +180,7 @@ class Player(QObject):
         self._media.playbackStateChanged.connect(self._on_backend_state)
         self._media.mediaStatusChanged.connect(self._on_backend_status)
         self._media.errorOccurred.connect(self._on_backend_error)
+        self._media.hasVideoChanged.connect(self._on_backend_has_video)
         self._devices.audioOutputsChanged.connect(self._on_outputs_changed)
 
         self._available, self._reason = self._probe_availability()
@@ -227,6 +241,18 @@ class Player(QObject):
         if self._backend_ok:
             self._call(self._media, "stop")
             self._call(self._media, "setSource", Q_ARG(QUrl, QUrl.fromLocalFile(str(self._path))))
+
+    def video_sink(self) -> QVideoSink:
+        """Where the backend puts the current video frame (poll ``videoFrame()``)."""
+        return self._video_sink
+
+    def backend_available(self) -> bool:
+        """Whether Qt's media backend started (without it there is no sound or picture)."""
+        return self._backend_ok
+
+    def has_video(self) -> bool:
+        """Whether the loaded file has a video track (known once the backend opened it)."""
+        return not self._closed and self._media.hasVideo()
 
     def path(self) -> Path | None:
         """The file last given to :meth:`load`."""
@@ -358,6 +384,7 @@ class Player(QObject):
         self._media.playbackStateChanged.disconnect(self._on_backend_state)
         self._media.mediaStatusChanged.disconnect(self._on_backend_status)
         self._media.errorOccurred.disconnect(self._on_backend_error)
+        self._media.hasVideoChanged.disconnect(self._on_backend_has_video)
         self._call(self._media, "stop")
         app = QCoreApplication.instance()
         if app is not None:
@@ -485,6 +512,12 @@ class Player(QObject):
                 self._last_emitted = seconds
                 self.positionChanged.emit(seconds)
 
+    def _on_backend_has_video(self, has_video: bool) -> None:
+        if has_video and not self._playing:
+            # A stopped backend renders no frame; a paused one shows the frame at each seek.
+            self._call(self._media, "pause")
+        self.hasVideoChanged.emit(has_video)
+
     def _on_backend_duration(self, ms: int) -> None:
         self._duration = max(0.0, ms / 1000.0)
         self.durationChanged.emit(self._duration)
@@ -497,6 +530,10 @@ class Player(QObject):
 
     def _on_backend_status(self, status: QMediaPlayer.MediaStatus) -> None:
         self._status = status
+        if status == QMediaPlayer.MediaStatus.LoadedMedia and self._media.hasVideo():
+            # One video after another: hasVideo stays true and sends no change, so say it
+            # again for the new file (and show its first frame).
+            self._on_backend_has_video(True)
         if status == QMediaPlayer.MediaStatus.EndOfMedia:
             # The playhead rests at the end (the backend restarts from 0 on the next play).
             self._range_end = None

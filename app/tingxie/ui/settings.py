@@ -86,6 +86,11 @@ UNCERTAIN_BELOW = _declare("review/uncertain_below", 0.6)
 # Export
 SUBTITLE_PRESET = _declare("export/subtitle_preset", "")
 CUSTOM_PRESET = _declare("export/custom_preset", {}, dict)
+EXPORT_FORMAT = _declare("export/format", "srt")  # the format last exported
+#: The last choices per format: {"srt": {"preset": ..., "speaker_names": ...}, ...}.
+EXPORT_CHOICES = _declare("export/choices", {}, dict)
+#: Each project's last export (File > Export again), by project (or media) path.
+LAST_EXPORTS = _declare("export/last_exports", {}, dict)
 
 MAX_RECENT = 10
 

@@ -34,6 +34,8 @@ SHORTCUTS: dict[str, Shortcut] = {
     "open": Shortcut("Ctrl+O", QT_TRANSLATE_NOOP("Shortcuts", "Open media or a project")),
     "save": Shortcut("Ctrl+S", QT_TRANSLATE_NOOP("Shortcuts", "Save the project")),
     "save_as": Shortcut("Ctrl+Shift+S", QT_TRANSLATE_NOOP("Shortcuts", "Save the project as…")),
+    "export": Shortcut("Ctrl+E", QT_TRANSLATE_NOOP("Shortcuts", "Export…")),
+    "export_again": Shortcut("Ctrl+Shift+E", QT_TRANSLATE_NOOP("Shortcuts", "Export again (same file and options)")),
     "quit": Shortcut("Ctrl+Q", QT_TRANSLATE_NOOP("Shortcuts", "Quit")),
     "play_pause": Shortcut("Ctrl+P", QT_TRANSLATE_NOOP("Shortcuts", "Play / pause")),
     "rewind": Shortcut("Alt+Left", QT_TRANSLATE_NOOP("Shortcuts", "Rewind a few seconds")),

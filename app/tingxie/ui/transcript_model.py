@@ -8,6 +8,7 @@ a QUndoCommand by :class:`TranscriptDocument` so Edit > Undo names it. A view bi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -140,10 +141,11 @@ class TranscriptDocument(QObject):
 class TranscriptTableModel(QAbstractTableModel):
     """Rows are segments; columns are time, speaker and text (the text is editable)."""
 
-    TIME, SPEAKER, TEXT = range(3)
+    TIME, SPEAKER, TEXT, CHECK = range(4)
     HEADERS = (QT_TRANSLATE_NOOP("TranscriptTableModel", "Time"),
                QT_TRANSLATE_NOOP("TranscriptTableModel", "Speaker"),
-               QT_TRANSLATE_NOOP("TranscriptTableModel", "Text"))
+               QT_TRANSLATE_NOOP("TranscriptTableModel", "Text"),
+               QT_TRANSLATE_NOOP("TranscriptTableModel", "Check"))
     SegmentIdRole = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self, document: TranscriptDocument, parent: QObject | None = None) -> None:
@@ -153,6 +155,8 @@ class TranscriptTableModel(QAbstractTableModel):
         document.appended.connect(self._appended)
         document.changed.connect(self._refresh)
         self.tint_below: float | None = None  # confidence under which rows are tinted
+        #: The Check column's data, ``check_cell(segment, role)`` (see ui/subtitle_check.py).
+        self.check_cell: Callable[[Segment, int], Any] | None = None
         self._rows = 0
 
     @property
@@ -176,13 +180,13 @@ class TranscriptTableModel(QAbstractTableModel):
         if len(self.transcript.segments) != self._rows:
             self._reset()
         elif self._rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(self._rows - 1, 2))
+            self.dataChanged.emit(self.index(0, 0), self.index(self._rows - 1, 3))
 
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.transcript.segments)
 
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 3
+        return 0 if parent.isValid() else 4
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -203,6 +207,8 @@ class TranscriptTableModel(QAbstractTableModel):
         col = index.column()
         if role == self.SegmentIdRole:
             return seg.id
+        if col == self.CHECK:
+            return None if self.check_cell is None else self.check_cell(seg, role)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             if col == self.TIME:
                 return f"{format_time(seg.start, ms=True)} – {format_time(seg.end, ms=True)}"

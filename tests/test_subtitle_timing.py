@@ -1,0 +1,75 @@
+"""Fix timing and the subtitle check, without the window."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from tingxie.core.subtitle_check import check
+from tingxie.core.subtitle_timing import FixTiming
+from tingxie.core.subtitles import CJK, NETFLIX
+from tingxie.core.transcript import Segment, Transcript, Word
+
+ONE_PER_SEGMENT = dataclasses.replace(NETFLIX, name="Custom", reflow=False, min_duration=1.0)
+TIMING = {"min_duration", "max_duration", "gap", "overlap", "outside_audio"}
+
+
+def crowded() -> Transcript:
+    return Transcript(segments=[
+        Segment(1, 0.5, 2.5, "The harbour opened early.",
+                words=[Word("The", 0.5, 0.8), Word("harbour", 0.8, 1.4),
+                       Word("opened", 1.5, 2.0), Word("early.", 2.0, 2.5)]),
+        Segment(2, 2.52, 2.9, "Boats came."),
+        Segment(3, 3.7, 10.72, "Today it is quiet."),
+        Segment(4, 10.73, 11.0, "Yes."),
+        Segment(5, 11.8, 11.9, ""),  # no text: no subtitle, but it still takes its time
+    ], duration=12.0)
+
+
+def timing_problems(t, preset):
+    return [v for v in check(t, preset).violations if v.rule in TIMING]
+
+
+def test_fix_timing_leaves_no_timing_violation_and_undoes_exactly():
+    t = crowded()
+    before = t.to_dict()
+    assert {v.rule for v in timing_problems(t, ONE_PER_SEGMENT)} == {
+        "gap", "min_duration", "max_duration"}
+    op = FixTiming(ONE_PER_SEGMENT)
+    op.do(t)
+    t.check()
+    assert timing_problems(t, ONE_PER_SEGMENT) == []
+    assert (op.report.shortened, op.report.lengthened, op.report.still_short) == (1, 2, 0)
+    assert 6.9 < t.segments[2].end - t.segments[2].start <= 7.0
+    assert t.segments[4].start == 11.8, "a segment without text is left alone"
+    assert all(w.end <= t.segments[0].end for w in t.segments[0].words), "words clamped"
+    op.undo(t)
+    assert t.to_dict() == before
+
+
+def test_a_short_subtitle_without_silence_is_reported_and_nothing_else_moves():
+    t = Transcript(segments=[Segment(1, 0.0, 0.2, "Hi."),
+                             Segment(2, 0.283, 4.0, "A long one.")], duration=4.0)
+    before = t.to_dict()
+    with pytest.raises(ValueError, match="no silence"):
+        FixTiming(ONE_PER_SEGMENT).do(t)
+    assert t.to_dict() == before
+
+
+def test_fixed_timing_is_already_fixed():
+    t = crowded()
+    FixTiming(ONE_PER_SEGMENT).do(t)
+    with pytest.raises(ValueError, match="already"):
+        FixTiming(ONE_PER_SEGMENT).do(t)
+
+
+def test_check_sorts_violations_by_segment_and_finds_the_subtitle_on_screen():
+    t = Transcript(segments=[Segment(1, 0.0, 1.0, "这是一个非常非常长的句子，一秒钟根本读不完。"),
+                             Segment(2, 2.0, 4.0, "好。")], duration=5.0)
+    result = check(t, CJK)
+    assert result.segments[1].rules == ["reading_speed"]
+    assert result.segments[1].chars_per_second > CJK.max_chars_per_second
+    assert result.segments[2].rules == [] and result.segments[2].longest_line == 2
+    assert result.event_at(3.0).lines == ["好。"]
+    assert result.event_at(1.95) is None
