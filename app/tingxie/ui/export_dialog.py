@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from tingxie.core import project as projects
-from tingxie.core.export import export
+from tingxie.core.export import write_export
 from tingxie.core.subtitles import Preset
 from tingxie.ui import settings as keys
 from tingxie.ui.presets import PresetEditor, custom_preset, preset_combo, preset_for
@@ -338,7 +338,7 @@ class Exporter(QObject):
             self.exported.emit(str(path))
 
         self.win.status(self.tr("Exporting {name}…").format(name=path.name))
-        self.win.background.run(lambda: export(transcript, path, fmt, **options), done,
+        self.win.background.run(lambda: write_export(transcript, path, fmt, **options), done,
                                 context=self)
         return True
 

@@ -11,8 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from tingxie.asr.pipeline import Update
 from tingxie.core.errors import TingxieError
-from tingxie.core.timefmt import format_time
-from tingxie.ui.model_picker import format_eta
+from tingxie.core.timefmt import format_duration, format_time
 
 if TYPE_CHECKING:
     from tingxie.ui.main_window import MainWindow
@@ -138,7 +137,7 @@ class DocumentRuns(QObject):
             message = self.tr("Transcription finished: {n} segments.").format(n=count)
         win.statusBar().showMessage(message, 10000)
         win.controls.set_rest_available(win.session.rest_range() is not None and cancelled)
-        elapsed = format_eta(time.monotonic() - self._started)
+        elapsed = format_duration(time.monotonic() - self._started)
         if cancelled:
             done = self.tr("Cancelled after {time}").format(time=elapsed)
         elif not self._found:
