@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tingxie import __version__
 from tingxie.core import project as projects
 from tingxie.core.edits import Retime
 from tingxie.jobs.media import LoadedMedia
@@ -39,6 +38,7 @@ from tingxie.ui.controls import TranscriptionControls
 from tingxie.ui.editing import EditCommands
 from tingxie.ui.editor import TranscriptView
 from tingxie.ui.find_bar import FindBar
+from tingxie.ui.first_start import DropHint, about_html
 from tingxie.ui.menus import WindowMenus
 from tingxie.ui.opening import DocumentOpener
 from tingxie.ui.player import Player
@@ -122,6 +122,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
 
         self.controls = TranscriptionControls(self.settings, self, background=self.background)
+        self.controls.set_can_transcribe(False)  # until a file is open
+        self.drop_hint = DropHint(self.waveform)
+        self.drop_hint.clicked.connect(self.open_dialog)
         self.controls_dock = self._dock(self.tr("Transcription"), "transcription-dock",
                                         self.controls)
         self.queue = QueuePanel(self.host, self.background, self.settings,
@@ -212,6 +215,8 @@ class MainWindow(QMainWindow):
         if view.get("selected") is not None:
             self.select_segment(int(view["selected"]))
         self.controls.set_selection_available(True)
+        self.controls.set_can_transcribe(True)
+        self.drop_hint.hide()
         opened = loaded.project_path or loaded.media_path
         self.fill_recent_menu(self.settings.add_recent_file(str(opened)))
         if loaded.truncated:
@@ -379,9 +384,12 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         """Help > About."""
-        QMessageBox.about(self, self.tr("About Tingxie"), self.tr(
-            "<b>Tingxie 听写</b> {version}<br>A transcription studio built on Qwen3-ASR. "
-            "Everything runs on this computer.").format(version=__version__))
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("About Tingxie"),
+                          about_html(self), QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.last_message = box
 
     def _restore_layout(self) -> None:
         geometry = self.settings.get(keys.GEOMETRY)
