@@ -33,8 +33,8 @@ class DropHint(QLabel):
 
     def __init__(self, target: QWidget) -> None:
         super().__init__(target)
-        self.setText(self.tr("About", "Open or drop a recording or video"))
-        self.setToolTip(self.tr("About", "Click to open a file, or drop one here"))
+        self.setText(self.tr("Open or drop a recording or video"))
+        self.setToolTip(self.tr("Click to open a file, or drop one here"))
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setWordWrap(True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
