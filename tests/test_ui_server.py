@@ -75,7 +75,9 @@ def memory_keyring():
 
     class Memory(KeyringBackend):
         priority = 1
-        passwords: dict = {}
+        def __init__(self):
+            super().__init__()
+            self.passwords = {}
 
         def get_password(self, service, username):
             return self.passwords.get((service, username))
@@ -183,7 +185,6 @@ def test_without_a_keyring_the_panel_says_to_use_a_variable(panel, qtbot):
         keyring.set_keyring(saved)
 
 
-@pytest.mark.slow
 def test_a_transcription_in_the_window_goes_through_the_server(qtbot, tmp_path, server,
                                                                monkeypatch, memory_keyring,
                                                                isolated_model_caches):

@@ -2,7 +2,7 @@
 
 An empty window shows a drop target over the waveform ("Open or drop a recording or video")
 until a file is open; a click on it opens the file dialog, and a file dropped on it reaches the
-window's own drop handling (the hint does not take drops itself, so Qt hands them on).
+window (``filesDropped``), which opens one or queues several.
 Help > About names the version, the model and device in use, and where models, settings and
 recovery files are kept.
 """
@@ -13,7 +13,7 @@ import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QMouseEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
 from tingxie import __version__
@@ -30,6 +30,7 @@ class DropHint(QLabel):
     """Covers ``target`` (the waveform) while nothing is open."""
 
     clicked = Signal()
+    filesDropped = Signal(list)  # local paths
 
     def __init__(self, target: QWidget) -> None:
         super().__init__(target)
@@ -43,6 +44,7 @@ class DropHint(QLabel):
             "#drop-hint { border: 2px dashed palette(mid); border-radius: 8px;"
             " font-size: 16pt; color: palette(text); background: palette(base); }"
         )
+        self.setAcceptDrops(True)
         self._target = target
         target.installEventFilter(self)
         self._fit()
@@ -51,6 +53,16 @@ class DropHint(QLabel):
         if watched is self._target and event.type() == QEvent.Type.Resize:
             self._fit()
         return False
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.filesDropped.emit(paths)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:

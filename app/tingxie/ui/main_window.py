@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
         self.controls.set_can_transcribe(False)  # until a file is open
         self.drop_hint = DropHint(self.waveform)
         self.drop_hint.clicked.connect(self.open_dialog)
+        self.drop_hint.filesDropped.connect(self.open_dropped)
         self.controls_dock = self._dock(self.tr("Transcription"), "transcription-dock",
                                         self.controls)
         self.queue = QueuePanel(self.host, self.background, self.settings,
@@ -241,6 +242,10 @@ class MainWindow(QMainWindow):
         if not paths:
             return
         event.acceptProposedAction()
+        self.open_dropped(paths)
+
+    def open_dropped(self, paths: list[str]) -> None:
+        """Files dropped on the window: one is opened, several go to the batch queue."""
         if len(paths) == 1:
             self.open_path(paths[0])
         else:  # several files: a batch
