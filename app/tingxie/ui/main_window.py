@@ -81,6 +81,9 @@ class MainWindow(QMainWindow):
         self.player.set_volume(float(self.settings.get(keys.VOLUME)))
         self.player.rewind_on_resume = float(self.settings.get(keys.RESUME_REWIND_SECONDS))
         self.host = TranscriptionHost(self, engine_factory=engine_factory)
+        # The registry loads models from disk (a missing one is offered for download); an
+        # injected factory brings its own.
+        self.models_from_disk = engine_factory is make_engine
         self.opener = DocumentOpener(self)
         self.runs = DocumentRuns(self)
         self.review = ReviewControls(self)
