@@ -1,6 +1,54 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>About</name>
+    <message>
+        <location filename="../../app/tingxie/ui/first_start.py" line="82" />
+        <source>the server's</source>
+        <translation>服务器的</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/first_start.py" line="84" />
+        <source>{0} (chosen; no model loaded yet)</source>
+        <translation>{0}（已选择，尚未加载模型）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/first_start.py" line="89" />
+        <source>beside each project or recording, as NAME{0}</source>
+        <translation>在每个项目或录音旁边，文件名为 NAME{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/first_start.py" line="92" />
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/first_start.py" line="93" />
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/first_start.py" line="94" />
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/first_start.py" line="95" />
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/first_start.py" line="96" />
+        <source>Recovery files</source>
+        <translation>恢复文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/first_start.py" line="100" />
+        <source>A transcription studio built on Qwen3-ASR.</source>
+        <translation>基于 Qwen3-ASR 的转写工作室。</translation>
+    </message>
+</context>
+<context>
     <name>ContextBox</name>
     <message>
         <location filename="../../app/tingxie/ui/context_box.py" line="36" />
@@ -260,44 +308,57 @@ Locate the audio file now?</source>
         <translation>已有转写任务正在运行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="58" />
+        <location filename="../../app/tingxie/ui/runs.py" line="60" />
         <source>Replace the transcript?</source>
         <translation>替换转写文本？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="59" />
+        <location filename="../../app/tingxie/ui/runs.py" line="61" />
         <source>Transcribing the whole file replaces the current transcript, including your edits. Go on?</source>
         <translation>转写整个文件将替换当前的转写文本，包括您所做的编辑。是否继续？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="66" />
+        <location filename="../../app/tingxie/ui/runs.py" line="68" />
         <source>Cannot transcribe</source>
         <translation>无法转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="86" />
+        <location filename="../../app/tingxie/ui/runs.py" line="88" />
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="90" />
+        <location filename="../../app/tingxie/ui/runs.py" line="92" />
         <source>Loading model {model}…</source>
         <translation>正在加载模型 {model}…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="106" />
+        <location filename="../../app/tingxie/ui/runs.py" line="108" />
         <source>Cancelled; kept {n} segments.</source>
         <translation>已取消；保留了 {n} 个片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="107" />
+        <location filename="../../app/tingxie/ui/runs.py" line="109" />
         <source>Transcription finished: {n} segments.</source>
         <translation>转写完成：共 {n} 个片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="117" />
+        <location filename="../../app/tingxie/ui/runs.py" line="119" />
         <source>Transcription failed</source>
         <translation>转写失败</translation>
+    </message>
+</context>
+<context>
+    <name>DropHint</name>
+    <message>
+        <location filename="../../app/tingxie/ui/first_start.py" line="37" />
+        <source>Open or drop a recording or video</source>
+        <translation>打开或拖入录音或视频</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/first_start.py" line="38" />
+        <source>Click to open a file, or drop one here</source>
+        <translation>点击打开文件，或将文件拖到这里</translation>
     </message>
 </context>
 <context>
@@ -438,68 +499,63 @@ Locate the audio file now?</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="125" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="132" />
         <source>Transcription</source>
         <extracomment>A file finished opening (for tests and the status bar). An error dialog was shown: (title, message).</extracomment>
         <translation>转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="129" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="136" />
         <source>Batch queue</source>
         <translation>批处理队列</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="133" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="140" />
         <source>Speakers</source>
         <translation>说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="218" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="227" />
         <source>Opened the readable part only.</source>
         <translation>仅打开了可读取的部分。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="318" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="331" />
         <source>Save project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="319" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="332" />
         <source>Tingxie projects (*.tingxie)</source>
         <translation>Tingxie 项目 (*.tingxie)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="339" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="352" />
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="343" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="356" />
         <source>Saved {name}</source>
         <translation>已保存 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="373" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="386" />
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="382" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="395" />
         <source>About Tingxie</source>
         <translation>关于 Tingxie</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="383" />
-        <source>&lt;b&gt;Tingxie 听写&lt;/b&gt; {version}&lt;br&gt;A transcription studio built on Qwen3-ASR. Everything runs on this computer.</source>
-        <translation>&lt;b&gt;Tingxie 听写&lt;/b&gt; {version}&lt;br&gt;基于 Qwen3-ASR 的转写工作台。所有处理均在本机完成。</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="399" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="415" />
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="400" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="416" />
         <source>A transcription is running. Stop it and close?</source>
         <translation>转写正在进行。是否停止并关闭？</translation>
     </message>
@@ -507,143 +563,153 @@ Locate the audio file now?</source>
 <context>
     <name>ModelPicker</name>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="87" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="90" />
         <source>Folder…</source>
         <translation>文件夹…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="90" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="93" />
         <source>Use a model already on disk (a folder with config.json and *.safetensors weights)</source>
         <translation>使用磁盘上已有的模型（包含 config.json 和 *.safetensors 权重的文件夹）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="95" />
-        <location filename="../../app/tingxie/ui/model_picker.py" line="367" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="98" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="404" />
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="101" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="104" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="102" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="105" />
         <source>Stop the download; the next one resumes it</source>
         <translation>停止下载；下次下载时将从中断处继续</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="167" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="170" />
         <source>{0} is not a Qwen3-ASR speech model.</source>
         <translation>{0} 不是 Qwen3-ASR 语音模型。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="180" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="183" />
         <source>Cannot use this folder: {0}</source>
         <translation>无法使用此文件夹：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="184" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="187" />
         <source>{0} (folder)</source>
         <translation>{0}（文件夹）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="215" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="218" />
         <source>{0} · {1} · {2}</source>
         <translation>{0} · {1} · {2}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="246" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="248" />
+        <source>Download the model?</source>
+        <translation>下载模型？</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="250" />
+        <source>{0} is not on this computer yet. Download it now ({1}) into {2}? The transcription starts when the download is done; Cancel under the model stops it.</source>
+        <translation>这台电脑上还没有 {0}。现在下载（{1}）到 {2} 吗？下载完成后开始转写；模型下方的“取消”可停止下载。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="283" />
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="269" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="306" />
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="276" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="313" />
         <source>{0} of {1}</source>
         <translation>{0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="279" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="316" />
         <source>{0}/s</source>
         <translation>{0}/s</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="281" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="318" />
         <source>{0} left</source>
         <translation>剩余 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="297" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="334" />
         <source>Downloaded {0} to {1}, but {2} file(s) are unverified: the server gave no checksum for them ({3}). Use huggingface.co or a mirror you trust if in doubt.</source>
         <translation>已将 {0} 下载到 {1}，但有 {2} 个文件未经校验：服务器没有提供它们的校验和（{3}）。如有疑虑，请使用 huggingface.co 或您信任的镜像。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="310" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="347" />
         <source>Downloaded {0} to {1}</source>
         <translation>已将 {0} 下载到 {1}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="317" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="354" />
         <source>Download cancelled. The files fetched so far are kept; Download resumes from them.</source>
         <translation>下载已取消。已下载的文件会保留，再次点击“下载”将从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="326" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="363" />
         <source>Download failed: {0}</source>
         <translation>下载失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="342" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="379" />
         <source>Choose a model folder</source>
         <translation>选择模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="348" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="385" />
         <source>downloaded</source>
         <translation>已下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="350" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="387" />
         <source>not downloaded</source>
         <translation>未下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="352" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="389" />
         <source>partial ({0})</source>
         <translation>部分下载（{0}）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="359" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="396" />
         <source>Local folder: {0}</source>
         <translation>本地文件夹：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="365" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="402" />
         <source>Downloaded · {0}</source>
         <translation>已下载 · {0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="372" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="409" />
         <source>Partly downloaded: {0}</source>
         <translation>下载未完成：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="374" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="411" />
         <source>Resume download</source>
         <translation>继续下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="377" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="414" />
         <source>Not downloaded ({0}). {1}</source>
         <translation>未下载（{0}）。{1}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="379" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="416" />
         <source>Download ({0})</source>
         <translation>下载（{0}）</translation>
     </message>
@@ -861,6 +927,124 @@ Locate the audio file now?</source>
     </message>
 </context>
 <context>
+    <name>ServerSettings</name>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="56" />
+        <source>The address of an OpenAI-compatible server (vLLM)</source>
+        <translation>兼容 OpenAI 接口的服务器（vLLM）的地址</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="59" />
+        <source>What the server serves</source>
+        <translation>服务器提供的模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="61" />
+        <source>The served model; Test connection lists what the server offers</source>
+        <translation>服务器上的模型；“测试连接”会列出服务器提供的模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="65" />
+        <source>None, or kept in the system keyring</source>
+        <translation>无，或保存在系统钥匙串中</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="67" />
+        <source>Kept in the system keyring, never in the settings or a project</source>
+        <translation>保存在系统钥匙串中，绝不写入设置或项目</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="70" />
+        <source>e.g. TINGXIE_API_KEY</source>
+        <translation>例如 TINGXIE_API_KEY</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="72" />
+        <source>Or read the key from this environment variable</source>
+        <translation>或从这个环境变量读取密钥</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="77" />
+        <source>Chunks sent at once, so the server can batch them</source>
+        <translation>同时发送的片段数，便于服务器批量处理</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="79" />
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="89" />
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="90" />
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="91" />
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="92" />
+        <source>Key variable</source>
+        <translation>密钥变量</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="93" />
+        <source>In flight</source>
+        <translation>并发请求</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="157" />
+        <source>The key is kept in the system keyring.</source>
+        <translation>密钥已保存在系统钥匙串中。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="161" />
+        <source>This system has no keyring, so the key cannot be kept: put it in an environment variable and name it under Key variable.</source>
+        <translation>此系统没有钥匙串，无法保存密钥：请将它放入环境变量，并在“密钥变量”中填写变量名。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="175" />
+        <source>Enter the server's address first.</source>
+        <translation>请先输入服务器地址。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="185" />
+        <source>The environment variable {0} is not set.</source>
+        <translation>环境变量 {0} 未设置。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="193" />
+        <source>Connecting to {0}…</source>
+        <translation>正在连接 {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="205" />
+        <source>Cannot connect: {0}</source>
+        <translation>无法连接：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="217" />
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="219" />
+        <source>Connected in {0} ms. Serves: {1}</source>
+        <translation>连接用时 {0} 毫秒。提供的模型：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="256" />
+        <source>{0} is plain http: the audio and the API key travel unencrypted to that computer. Use https://, or a network you trust.</source>
+        <translation>{0} 使用明文 http：音频和 API 密钥将未经加密发送到那台电脑。请使用 https://，或在可信的网络中使用。</translation>
+    </message>
+</context>
+<context>
     <name>Shortcuts</name>
     <message>
         <location filename="../../app/tingxie/ui/shortcuts.py" line="31" />
@@ -1071,148 +1255,168 @@ Locate the audio file now?</source>
 <context>
     <name>TranscriptionControls</name>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="80" />
+        <location filename="../../app/tingxie/ui/controls.py" line="83" />
         <source>22 Chinese dialects (Sichuanese, Shanghainese, Hokkien, Wu, Minnan…) are recognised automatically: choose Chinese or Auto-detect.</source>
         <translation>可自动识别 22 种汉语方言（四川话、上海话、福建话、吴语、闽南语…）：请选择“中文”或“自动检测”。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="84" />
+        <location filename="../../app/tingxie/ui/controls.py" line="87" />
         <source>Chinese dialects are recognised automatically.</source>
         <translation>可自动识别汉语方言。</translation>
     </message>
     <message>
         <location filename="../../app/tingxie/ui/controls.py" line="101" />
+        <source>This computer</source>
+        <translation>这台电脑</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/controls.py" line="102" />
+        <source>Server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/controls.py" line="104" />
+        <source>Transcribe on an OpenAI-compatible server such as vLLM</source>
+        <translation>在兼容 OpenAI 接口的服务器（如 vLLM）上转写</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/controls.py" line="114" />
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="103" />
+        <location filename="../../app/tingxie/ui/controls.py" line="116" />
         <source>Chunks transcribed at once; Automatic fits the free memory</source>
         <translation>同时转写的音频块数；“自动”将根据可用内存确定</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="109" />
+        <location filename="../../app/tingxie/ui/controls.py" line="122" />
         <source>0 (greedy)</source>
         <translation>0（贪心）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="110" />
+        <location filename="../../app/tingxie/ui/controls.py" line="123" />
         <source>0 always picks the likeliest words</source>
         <translation>为 0 时始终选择可能性最大的词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="111" />
+        <location filename="../../app/tingxie/ui/controls.py" line="124" />
         <source>int8 weights on the CPU</source>
         <translation>在 CPU 上使用 int8 权重</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="113" />
+        <location filename="../../app/tingxie/ui/controls.py" line="126" />
         <source>Faster and smaller on a CPU, slightly less accurate; ignored on a GPU</source>
         <translation>在 CPU 上更快、占用更少，但准确度略低；在 GPU 上不起作用</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="117" />
+        <location filename="../../app/tingxie/ui/controls.py" line="130" />
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="119" />
+        <location filename="../../app/tingxie/ui/controls.py" line="132" />
         <source>Longest piece of audio sent to the model at once; pieces are cut at pauses</source>
         <translation>每次送入模型的最长音频块；在停顿处切分</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="122" />
+        <location filename="../../app/tingxie/ui/controls.py" line="135" />
         <source>Advanced</source>
         <translation>高级</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="131" />
+        <location filename="../../app/tingxie/ui/controls.py" line="144" />
         <source>Whole file</source>
         <translation>整个文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="132" />
+        <location filename="../../app/tingxie/ui/controls.py" line="145" />
         <source>Selected range</source>
         <translation>选定范围</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="133" />
+        <location filename="../../app/tingxie/ui/controls.py" line="146" />
         <source>Select a range on the waveform first</source>
         <translation>请先在波形上选择范围</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="139" />
+        <location filename="../../app/tingxie/ui/controls.py" line="152" />
         <source>Transcribe</source>
         <translation>转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="141" />
-        <location filename="../../app/tingxie/ui/controls.py" line="368" />
+        <location filename="../../app/tingxie/ui/controls.py" line="154" />
+        <location filename="../../app/tingxie/ui/controls.py" line="444" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="155" />
+        <location filename="../../app/tingxie/ui/controls.py" line="168" />
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="160" />
+        <location filename="../../app/tingxie/ui/controls.py" line="173" />
         <source>Context</source>
         <translation>上下文</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="164" />
+        <location filename="../../app/tingxie/ui/controls.py" line="177" />
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="167" />
+        <location filename="../../app/tingxie/ui/controls.py" line="185" />
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="171" />
+        <location filename="../../app/tingxie/ui/controls.py" line="191" />
         <source>Batch size</source>
         <translation>批大小</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="172" />
+        <location filename="../../app/tingxie/ui/controls.py" line="192" />
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="173" />
+        <location filename="../../app/tingxie/ui/controls.py" line="193" />
         <source>Max chunk length</source>
         <translation>最大音频块长度</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="290" />
+        <location filename="../../app/tingxie/ui/controls.py" line="351" />
         <source>{0} is not available on this computer; Auto is used instead.</source>
         <translation>{0} 在本机上不可用，已改用“自动”。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="381" />
+        <location filename="../../app/tingxie/ui/controls.py" line="437" />
+        <source>Open or drop a recording or video first</source>
+        <translation>请先打开或拖入录音或视频</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/controls.py" line="457" />
         <source>Finding speech… {0}%</source>
         <translation>正在检测语音… {0}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="383" />
+        <location filename="../../app/tingxie/ui/controls.py" line="459" />
         <source>Transcribing… {0}%</source>
         <translation>正在转写… {0}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="385" />
+        <location filename="../../app/tingxie/ui/controls.py" line="461" />
         <source>Aligning words… {0}%</source>
         <translation>正在对齐字词… {0}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="389" />
+        <location filename="../../app/tingxie/ui/controls.py" line="465" />
         <source> · {0} left</source>
         <translation> · 剩余 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="415" />
+        <location filename="../../app/tingxie/ui/controls.py" line="491" />
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
