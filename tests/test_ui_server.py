@@ -224,3 +224,20 @@ def test_a_transcription_in_the_window_goes_through_the_server(qtbot, tmp_path, 
         assert win.table_model.rowCount() == len(segments)
     finally:
         win.shutdown()
+
+
+def test_a_project_keeps_the_server_but_not_the_key(qtbot, panel, settings, background):
+    choose_server(qtbot, panel, "https://gpu:8000")
+    panel.server_box.model_combo.setEditText("Qwen/Qwen3-ASR-1.7B")
+    panel.server_box.parallel_spin.setValue(32)
+    options = panel.project_options()
+    assert options["engine"] == "server" and "key" not in str(options).lower()
+    qtbot.mouseClick(panel.local_choice, Qt.MouseButton.LeftButton)
+    panel.server_box.url_edit.setText("")
+    panel.apply_project_options(options)
+    engine = panel.job_spec().engine
+    assert panel.uses_server() and panel.server_box.isVisible()
+    assert (engine.server_url, engine.server_model, engine.parallel) == (
+        "https://gpu:8000", "Qwen/Qwen3-ASR-1.7B", 32)
+    panel.apply_project_options({"model": "qwen3-asr-0.6b"})  # a job on this computer
+    assert not panel.uses_server() and panel.model_picker.isVisible()

@@ -50,6 +50,7 @@ class ServerSettings(QWidget):
         self._settings = settings
         self._background = background
         self._testing = False
+        self._key_note = ""
 
         self.url_edit = QLineEdit()
         self.url_edit.setPlaceholderText("https://asr.example.org:8000")
@@ -175,8 +176,10 @@ class ServerSettings(QWidget):
             self._set_result(self.tr("Enter the server's address first."), error=True)
             return False
         key = self.key_edit.text().strip() or None
+        self._key_note = ""
         if key is not None:
-            self.store_key()
+            if not self.store_key():  # said why; repeated after the test's own answer
+                self._key_note = self.result()
         else:
             try:
                 key = find_api_key(url, self.api_key_env() or None)
@@ -215,11 +218,11 @@ class ServerSettings(QWidget):
         self.model_combo.setEditText(pick)
         self._model_changed(pick)
         models = ", ".join(check.models) or self.tr("none")
-        self._set_result(
-            self.tr("Connected in {0} ms. Serves: {1}").format(
-                round(check.round_trip_s * 1000), models
-            )
+        text = self.tr("Connected in {0} ms. Serves: {1}").format(
+            round(check.round_trip_s * 1000), models
         )
+        self._set_result(f"{text}\n{self._key_note}" if self._key_note else text,
+                         error=bool(self._key_note))
         self.checked.emit(True)
 
     # ---- internals
