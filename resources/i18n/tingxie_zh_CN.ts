@@ -1,6 +1,54 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>About</name>
+    <message>
+        <location filename="../../app/tingxie/ui/first_start.py" line="82" />
+        <source>the server's</source>
+        <translation>服务器的</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/first_start.py" line="84" />
+        <source>{0} (chosen; no model loaded yet)</source>
+        <translation>{0}（已选择，尚未加载模型）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/first_start.py" line="89" />
+        <source>beside each project or recording, as NAME{0}</source>
+        <translation>在每个项目或录音旁边，文件名为 NAME{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/first_start.py" line="92" />
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/first_start.py" line="93" />
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/first_start.py" line="94" />
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/first_start.py" line="95" />
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/first_start.py" line="96" />
+        <source>Recovery files</source>
+        <translation>恢复文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/first_start.py" line="100" />
+        <source>A transcription studio built on Qwen3-ASR.</source>
+        <translation>基于 Qwen3-ASR 的转写工作室。</translation>
+    </message>
+</context>
+<context>
     <name>ContextBox</name>
     <message>
         <location filename="../../app/tingxie/ui/context_box.py" line="36" />
@@ -290,94 +338,107 @@ Locate the audio file now?</source>
 <context>
     <name>DocumentRuns</name>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="54" />
+        <location filename="../../app/tingxie/ui/runs.py" line="53" />
         <source>Nothing to transcribe</source>
         <translation>没有可转写的内容</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="55" />
+        <location filename="../../app/tingxie/ui/runs.py" line="54" />
         <source>Open an audio or video file first (File &gt; Open).</source>
         <translation>请先打开音频或视频文件（文件 &gt; 打开）。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="58" />
+        <location filename="../../app/tingxie/ui/runs.py" line="57" />
         <source>A transcription is already running.</source>
         <translation>已有转写任务正在运行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="68" />
+        <location filename="../../app/tingxie/ui/runs.py" line="69" />
         <source>The transcript already reaches the end of the file.</source>
         <translation>转写稿已到达文件末尾。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="71" />
+        <location filename="../../app/tingxie/ui/runs.py" line="72" />
         <source>Replace the transcript?</source>
         <translation>替换转写文本？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="72" />
+        <location filename="../../app/tingxie/ui/runs.py" line="73" />
         <source>Transcribing the whole file replaces the current transcript (Edit &gt; Undo brings it back). Go on?</source>
         <translation>转写整个文件会替换当前转写稿（可用“编辑 &gt; 撤销”恢复）。继续吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="80" />
+        <location filename="../../app/tingxie/ui/runs.py" line="81" />
         <source>Cannot transcribe</source>
         <translation>无法转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="104" />
+        <location filename="../../app/tingxie/ui/runs.py" line="105" />
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="112" />
+        <location filename="../../app/tingxie/ui/runs.py" line="113" />
         <source>Loading model {model}…</source>
         <translation>正在加载模型 {model}…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="116" />
+        <location filename="../../app/tingxie/ui/runs.py" line="117" />
         <source>Model on {0}</source>
         <translation>模型运行于 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="132" />
+        <location filename="../../app/tingxie/ui/runs.py" line="133" />
         <source>Cancelled; kept {n} segments.</source>
         <translation>已取消；保留了 {n} 个片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="134" />
+        <location filename="../../app/tingxie/ui/runs.py" line="135" />
         <source>No speech was found in the recording.</source>
         <translation>录音中没有找到语音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="135" />
+        <location filename="../../app/tingxie/ui/runs.py" line="136" />
         <source>No speech was found between {start} and {end}.</source>
         <translation>在 {start} 到 {end} 之间没有找到语音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="138" />
+        <location filename="../../app/tingxie/ui/runs.py" line="139" />
         <source>Transcription finished: {n} segments.</source>
         <translation>转写完成：共 {n} 个片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="143" />
+        <location filename="../../app/tingxie/ui/runs.py" line="144" />
         <source>Cancelled after {time}</source>
         <translation>已在 {time} 后取消</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="145" />
+        <location filename="../../app/tingxie/ui/runs.py" line="146" />
         <source>No speech found ({time})</source>
         <translation>未找到语音（{time}）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="147" />
+        <location filename="../../app/tingxie/ui/runs.py" line="148" />
         <source>Done in {time}</source>
         <translation>完成，用时 {time}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="155" />
+        <location filename="../../app/tingxie/ui/runs.py" line="156" />
         <source>Transcription failed</source>
         <translation>转写失败</translation>
+    </message>
+</context>
+<context>
+    <name>DropHint</name>
+    <message>
+        <location filename="../../app/tingxie/ui/first_start.py" line="37" />
+        <source>Open or drop a recording or video</source>
+        <translation>打开或拖入录音或视频</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/first_start.py" line="38" />
+        <source>Click to open a file, or drop one here</source>
+        <translation>点击打开文件，或将文件拖到这里</translation>
     </message>
 </context>
 <context>
@@ -834,78 +895,73 @@ Locate the audio file now?</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="134" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="141" />
         <source>Transcription</source>
         <extracomment>A file finished opening (for tests and the status bar). An error dialog was shown: (title, message).</extracomment>
         <translation>转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="138" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="145" />
         <source>Batch queue</source>
         <translation>批处理队列</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="142" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="149" />
         <source>Speakers</source>
         <translation>说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="242" />
-        <source>Opened the readable part only.</source>
-        <translation>仅打开了可读取的部分。</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="246" />
-        <source>Opened {name}</source>
-        <translation>已打开 {name}</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="347" />
-        <source>Save project</source>
-        <translation>保存项目</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="348" />
-        <source>Tingxie projects (*.tingxie)</source>
-        <translation>Tingxie 项目 (*.tingxie)</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="369" />
-        <source>Could not save</source>
-        <translation>无法保存</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="373" />
-        <source>Saved {name}</source>
-        <translation>已保存 {name}</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="463" />
-        <source>Stopping…</source>
-        <translation>正在停止…</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="144" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="151" />
         <source>Subtitle check</source>
         <translation>字幕检查</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="419" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="251" />
+        <source>Opened the readable part only.</source>
+        <translation>仅打开了可读取的部分。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="255" />
+        <source>Opened {name}</source>
+        <translation>已打开 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="360" />
+        <source>Save project</source>
+        <translation>保存项目</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="361" />
+        <source>Tingxie projects (*.tingxie)</source>
+        <translation>Tingxie 项目 (*.tingxie)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="382" />
+        <source>Could not save</source>
+        <translation>无法保存</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="386" />
+        <source>Saved {name}</source>
+        <translation>已保存 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="479" />
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="432" />
         <source>About Tingxie</source>
         <translation>关于 Tingxie</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="420" />
-        <source>&lt;b&gt;Tingxie 听写&lt;/b&gt; {version}&lt;br&gt;A transcription studio built on Qwen3-ASR. Everything runs on this computer.</source>
-        <translation>&lt;b&gt;Tingxie 听写&lt;/b&gt; {version}&lt;br&gt;基于 Qwen3-ASR 的转写工作台。所有处理均在本机完成。</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="441" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="457" />
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="442" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="458" />
         <source>A transcription is running. Stop it and close?</source>
         <translation>转写正在进行。是否停止并关闭？</translation>
     </message>
@@ -913,143 +969,153 @@ Locate the audio file now?</source>
 <context>
     <name>ModelPicker</name>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="104" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="108" />
         <source>Folder…</source>
         <translation>文件夹…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="107" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="111" />
         <source>Use a model already on disk (a folder with config.json and *.safetensors weights)</source>
         <translation>使用磁盘上已有的模型（包含 config.json 和 *.safetensors 权重的文件夹）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="111" />
-        <location filename="../../app/tingxie/ui/model_picker.py" line="393" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="115" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="431" />
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="116" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="120" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="117" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="121" />
         <source>Stop the download; the next one resumes it</source>
         <translation>停止下载；下次下载时将从中断处继续</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="187" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="191" />
         <source>{0} is not a Qwen3-ASR speech model.</source>
         <translation>{0} 不是 Qwen3-ASR 语音模型。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="200" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="204" />
         <source>Cannot use this folder: {0}</source>
         <translation>无法使用此文件夹：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="204" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="208" />
         <source>{0} (folder)</source>
         <translation>{0}（文件夹）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="236" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="240" />
         <source>{0} · {1} · {2}</source>
         <translation>{0} · {1} · {2}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="271" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="274" />
+        <source>Download the model?</source>
+        <translation>下载模型？</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="276" />
+        <source>{0} is not on this computer yet. Download it now ({1}) into {2}? The transcription starts when the download is done; Cancel under the model stops it.</source>
+        <translation>这台电脑上还没有 {0}。现在下载（{1}）到 {2} 吗？下载完成后开始转写；模型下方的“取消”可停止下载。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="309" />
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="294" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="332" />
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="301" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="339" />
         <source>{0} of {1}</source>
         <translation>{0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="304" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="342" />
         <source>{0}/s</source>
         <translation>{0}/s</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="306" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="344" />
         <source>{0} left</source>
         <translation>剩余 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="322" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="360" />
         <source>Downloaded {0} to {1}, but {2} file(s) are unverified: the server gave no checksum for them ({3}). Use huggingface.co or a mirror you trust if in doubt.</source>
-        <translation>已将 {0} 下载到 {1}，但有 {2} 个文件未经校验：服务器没有提供它们的校验和（{3}）。如有疑虑，请使用 huggingface.co 或你信任的镜像。</translation>
+        <translation>已将 {0} 下载到 {1}，但有 {2} 个文件未经校验：服务器没有提供它们的校验和（{3}）。如有疑虑，请使用 huggingface.co 或您信任的镜像。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="335" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="373" />
         <source>Downloaded {0} to {1}</source>
         <translation>已将 {0} 下载到 {1}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="342" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="380" />
         <source>Download cancelled. The files fetched so far are kept; Download resumes from them.</source>
         <translation>下载已取消。已下载的文件会保留，再次点击“下载”将从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="351" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="389" />
         <source>Download failed: {0}</source>
         <translation>下载失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="367" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="405" />
         <source>Choose a model folder</source>
         <translation>选择模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="373" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="411" />
         <source>downloaded</source>
         <translation>已下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="375" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="413" />
         <source>not downloaded</source>
         <translation>未下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="377" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="415" />
         <source>partial ({0})</source>
         <translation>部分下载（{0}）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="384" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="422" />
         <source>Local folder: {0}</source>
         <translation>本地文件夹：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="391" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="429" />
         <source>Downloaded · {0}</source>
         <translation>已下载 · {0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="398" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="436" />
         <source>Partly downloaded: {0}</source>
         <translation>下载未完成：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="400" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="438" />
         <source>Resume download</source>
         <translation>继续下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="403" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="441" />
         <source>Not downloaded ({0}). {1}</source>
         <translation>未下载（{0}）。{1}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="405" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="443" />
         <source>Download ({0})</source>
         <translation>下载（{0}）</translation>
     </message>
@@ -1057,28 +1123,28 @@ Locate the audio file now?</source>
 <context>
     <name>Models</name>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="62" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="66" />
         <source>default: fast, distilled from 1.7B, context biasing; runs well on CPU</source>
         <extracomment>What each registry model is good for, for the translation tools (asr/models.py words them).</extracomment>
         <translation>默认：速度快，由 1.7B 蒸馏而来，支持上下文提示；在 CPU 上运行良好</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="64" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="68" />
         <source>most accurate; noisy, accented or otherwise hard audio (wants a GPU)</source>
         <translation>最准确；适合嘈杂、有口音或其他难以识别的音频（需要 GPU）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="66" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="70" />
         <source>word timings for a transcript (subtitles, click-to-seek)</source>
         <translation>为转写稿生成逐词时间（字幕、点击跳转）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="67" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="71" />
         <source>custom repository</source>
         <translation>自定义仓库</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="68" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="72" />
         <source>local folder</source>
         <translation>本地文件夹</translation>
     </message>
@@ -1391,6 +1457,124 @@ Locate the audio file now?</source>
         <location filename="../../app/tingxie/ui/review.py" line="70" />
         <source>Tint below confidence (0–1)</source>
         <translation>置信度低于此值时标出（0–1）</translation>
+    </message>
+</context>
+<context>
+    <name>ServerSettings</name>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="57" />
+        <source>The address of an OpenAI-compatible server (vLLM)</source>
+        <translation>兼容 OpenAI 接口的服务器（vLLM）的地址</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="60" />
+        <source>What the server serves</source>
+        <translation>服务器提供的模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="62" />
+        <source>The served model; Test connection lists what the server offers</source>
+        <translation>服务器上的模型；“测试连接”会列出服务器提供的模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="66" />
+        <source>None, or kept in the system keyring</source>
+        <translation>无，或保存在系统钥匙串中</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="68" />
+        <source>Kept in the system keyring, never in the settings or a project</source>
+        <translation>保存在系统钥匙串中，绝不写入设置或项目</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="71" />
+        <source>e.g. TINGXIE_API_KEY</source>
+        <translation>例如 TINGXIE_API_KEY</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="73" />
+        <source>Or read the key from this environment variable</source>
+        <translation>或从这个环境变量读取密钥</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="78" />
+        <source>Chunks sent at once, so the server can batch them</source>
+        <translation>同时发送的片段数，便于服务器批量处理</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="80" />
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="90" />
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="91" />
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="92" />
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="93" />
+        <source>Key variable</source>
+        <translation>密钥变量</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="94" />
+        <source>In flight</source>
+        <translation>并发请求</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="158" />
+        <source>The key is kept in the system keyring.</source>
+        <translation>密钥已保存在系统钥匙串中。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="162" />
+        <source>This system has no keyring, so the key cannot be kept: put it in an environment variable and name it under Key variable.</source>
+        <translation>此系统没有钥匙串，无法保存密钥：请将它放入环境变量，并在“密钥变量”中填写变量名。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="176" />
+        <source>Enter the server's address first.</source>
+        <translation>请先输入服务器地址。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="188" />
+        <source>The environment variable {0} is not set.</source>
+        <translation>环境变量 {0} 未设置。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="196" />
+        <source>Connecting to {0}…</source>
+        <translation>正在连接 {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="208" />
+        <source>Cannot connect: {0}</source>
+        <translation>无法连接：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="220" />
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="221" />
+        <source>Connected in {0} ms. Serves: {1}</source>
+        <translation>连接用时 {0} 毫秒。提供的模型：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="259" />
+        <source>{0} is plain http: the audio and the API key travel unencrypted to that computer. Use https://, or a network you trust.</source>
+        <translation>{0} 使用明文 http：音频和 API 密钥将未经加密发送到那台电脑。请使用 https://，或在可信的网络中使用。</translation>
     </message>
 </context>
 <context>
@@ -1771,163 +1955,183 @@ Locate the audio file now?</source>
 <context>
     <name>TranscriptionControls</name>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="81" />
+        <location filename="../../app/tingxie/ui/controls.py" line="84" />
         <source>22 Chinese dialects (Sichuanese, Shanghainese, Hokkien, Wu, Minnan…) are recognised automatically: choose Chinese or Auto-detect.</source>
         <translation>可自动识别 22 种汉语方言（四川话、上海话、福建话、吴语、闽南语…）：请选择“中文”或“自动检测”。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="85" />
+        <location filename="../../app/tingxie/ui/controls.py" line="88" />
         <source>Chinese dialects are recognised automatically.</source>
         <translation>可自动识别汉语方言。</translation>
     </message>
     <message>
         <location filename="../../app/tingxie/ui/controls.py" line="101" />
+        <source>This computer</source>
+        <translation>这台电脑</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/controls.py" line="102" />
+        <source>Server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/controls.py" line="104" />
+        <source>Transcribe on an OpenAI-compatible server such as vLLM</source>
+        <translation>在兼容 OpenAI 接口的服务器（如 vLLM）上转写</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/controls.py" line="114" />
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="103" />
+        <location filename="../../app/tingxie/ui/controls.py" line="116" />
         <source>Chunks transcribed at once; Automatic fits the free memory</source>
         <translation>同时转写的音频块数；“自动”将根据可用内存确定</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="109" />
+        <location filename="../../app/tingxie/ui/controls.py" line="122" />
         <source>0 (greedy)</source>
         <translation>0（贪心）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="110" />
+        <location filename="../../app/tingxie/ui/controls.py" line="123" />
         <source>0 always picks the likeliest words</source>
         <translation>为 0 时始终选择可能性最大的词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="111" />
+        <location filename="../../app/tingxie/ui/controls.py" line="124" />
         <source>int8 weights on the CPU</source>
         <translation>在 CPU 上使用 int8 权重</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="113" />
+        <location filename="../../app/tingxie/ui/controls.py" line="126" />
         <source>Faster and smaller on a CPU, slightly less accurate; ignored on a GPU</source>
         <translation>在 CPU 上更快、占用更少，但准确度略低；在 GPU 上不起作用</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="117" />
+        <location filename="../../app/tingxie/ui/controls.py" line="130" />
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="119" />
+        <location filename="../../app/tingxie/ui/controls.py" line="132" />
         <source>Longest piece of audio sent to the model at once; pieces are cut at pauses</source>
         <translation>每次送入模型的最长音频块；在停顿处切分</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="122" />
+        <location filename="../../app/tingxie/ui/controls.py" line="135" />
         <source>Advanced</source>
         <translation>高级</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="131" />
+        <location filename="../../app/tingxie/ui/controls.py" line="144" />
         <source>Whole file</source>
         <translation>整个文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="132" />
+        <location filename="../../app/tingxie/ui/controls.py" line="145" />
         <source>Selected range</source>
         <translation>选定范围</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="133" />
+        <location filename="../../app/tingxie/ui/controls.py" line="146" />
         <source>Select a range on the waveform first</source>
         <translation>请先在波形上选择范围</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="139" />
+        <location filename="../../app/tingxie/ui/controls.py" line="152" />
         <source>Transcribe</source>
         <translation>转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="141" />
-        <location filename="../../app/tingxie/ui/controls.py" line="382" />
+        <location filename="../../app/tingxie/ui/controls.py" line="154" />
+        <location filename="../../app/tingxie/ui/controls.py" line="458" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="143" />
+        <location filename="../../app/tingxie/ui/controls.py" line="156" />
         <source>Transcribe the rest</source>
         <translation>转写剩余部分</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="145" />
+        <location filename="../../app/tingxie/ui/controls.py" line="158" />
         <source>Continue from the end of the last segment to the end of the file</source>
         <translation>从最后一个片段的结尾继续转写到文件末尾</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="159" />
+        <location filename="../../app/tingxie/ui/controls.py" line="172" />
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="164" />
+        <location filename="../../app/tingxie/ui/controls.py" line="177" />
         <source>Context</source>
         <translation>上下文</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="168" />
+        <location filename="../../app/tingxie/ui/controls.py" line="181" />
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="171" />
+        <location filename="../../app/tingxie/ui/controls.py" line="189" />
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="175" />
+        <location filename="../../app/tingxie/ui/controls.py" line="195" />
         <source>Batch size</source>
         <translation>批大小</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="176" />
+        <location filename="../../app/tingxie/ui/controls.py" line="196" />
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="177" />
+        <location filename="../../app/tingxie/ui/controls.py" line="197" />
         <source>Max chunk length</source>
         <translation>最大音频块长度</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="303" />
+        <location filename="../../app/tingxie/ui/controls.py" line="364" />
         <source>{0} is not available on this computer; Auto is used instead.</source>
         <translation>{0} 在本机上不可用，已改用“自动”。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="402" />
+        <location filename="../../app/tingxie/ui/controls.py" line="451" />
+        <source>Open or drop a recording or video first</source>
+        <translation>请先打开或拖入录音或视频</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/controls.py" line="478" />
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="404" />
+        <location filename="../../app/tingxie/ui/controls.py" line="480" />
         <source>Step 1 of 2: finding speech… {0}%</source>
         <translation>第 1 步，共 2 步：正在查找语音… {0}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="406" />
+        <location filename="../../app/tingxie/ui/controls.py" line="482" />
         <source>Step 2 of 2: transcribing… {0}%</source>
         <translation>第 2 步，共 2 步：正在转写… {0}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="408" />
+        <location filename="../../app/tingxie/ui/controls.py" line="484" />
         <source>Aligning words… {0}%</source>
         <translation>正在对齐字词… {0}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="412" />
+        <location filename="../../app/tingxie/ui/controls.py" line="488" />
         <source> · {0} left</source>
         <translation> · 剩余 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="444" />
+        <location filename="../../app/tingxie/ui/controls.py" line="520" />
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>

@@ -12,6 +12,7 @@ Every choice is remembered in :class:`~tingxie.ui.settings.Settings` when it cha
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
@@ -35,13 +36,14 @@ from PySide6.QtWidgets import (
 from tingxie.asr.engine import TranscribeOptions
 from tingxie.core.segmentation import MAX_MAX_LENGTH
 from tingxie.core.timefmt import format_duration
-from tingxie.jobs.spec import Chunking, EngineSpec, JobSpec
+from tingxie.jobs.spec import Chunking, EngineKind, EngineSpec, JobSpec
 from tingxie.ui import settings as keys
 from tingxie.ui.background import Background, default_background
 from tingxie.ui.context_box import ContextBox
 from tingxie.ui.device_combo import DeviceComboBox, DeviceReport, probe_devices
 from tingxie.ui.language_combo import AUTO, LanguageComboBox
 from tingxie.ui.model_picker import ModelPicker
+from tingxie.ui.server_box import ServerSettings
 from tingxie.ui.settings import Settings
 from tingxie.ui.widgets import WrappingLabel
 
@@ -74,6 +76,7 @@ class TranscriptionControls(QWidget):
         self._detection_started = False
         self._busy = False
         self._can_transcribe = True
+        self._after_download: Callable[[], None] | None = None
 
         # Language
         self.language_combo = LanguageComboBox()
@@ -94,6 +97,16 @@ class TranscriptionControls(QWidget):
         # Model and device
         self.model_picker = ModelPicker(self._settings, self._background)
         self.device_combo = DeviceComboBox()
+        # Where the model runs: this computer, or a server (vLLM)
+        self.local_choice = QRadioButton(self.tr("This computer"))
+        self.server_choice = QRadioButton(self.tr("Server"))
+        self.server_choice.setToolTip(
+            self.tr("Transcribe on an OpenAI-compatible server such as vLLM")
+        )
+        self.engine_group = QButtonGroup(self)
+        self.engine_group.addButton(self.local_choice)
+        self.engine_group.addButton(self.server_choice)
+        self.server_box = ServerSettings(self._settings, self._background)
 
         # Advanced
         self.batch_spin = QSpinBox()
@@ -167,8 +180,15 @@ class TranscriptionControls(QWidget):
 
         model_box = QGroupBox(self.tr("Model"))
         model_layout = QFormLayout(model_box)
+        engine_row = QHBoxLayout()
+        engine_row.addWidget(self.local_choice)
+        engine_row.addWidget(self.server_choice)
+        engine_row.addStretch(1)
+        model_layout.addRow(engine_row)
         model_layout.addRow(self.model_picker)
         model_layout.addRow(self.tr("Device"), self.device_combo)
+        model_layout.addRow(self.server_box)
+        self._model_layout = model_layout
 
         advanced = QFormLayout(self.advanced_body)
         advanced.setContentsMargins(12, 0, 0, 0)
@@ -211,6 +231,7 @@ class TranscriptionControls(QWidget):
         self.temperature_spin.setValue(float(s.get(keys.TEMPERATURE)))
         self.int8_check.setChecked(bool(s.get(keys.INT8)))
         self.max_chunk_spin.setValue(round(float(s.get(keys.MAX_CHUNK))))
+        self._show_engine(s.get(keys.ENGINE_KIND) == EngineKind.SERVER.value)
 
     def _connect(self) -> None:
         s = self._settings
@@ -223,7 +244,10 @@ class TranscriptionControls(QWidget):
         self.temperature_spin.valueChanged.connect(lambda v: s.set(keys.TEMPERATURE, float(v)))
         self.int8_check.toggled.connect(lambda on: s.set(keys.INT8, bool(on)))
         self.max_chunk_spin.valueChanged.connect(lambda v: s.set(keys.MAX_CHUNK, float(v)))
+        self.server_choice.toggled.connect(self._on_engine_chosen)
         for signal in (
+            self.server_choice.toggled,
+            self.server_box.changed,
             self.language_combo.languageChanged,
             self.model_picker.modelChanged,
             self.device_combo.deviceChanged,
@@ -235,6 +259,7 @@ class TranscriptionControls(QWidget):
         ):
             signal.connect(self.optionsChanged)
         self.advanced_toggle.toggled.connect(self._show_advanced)
+        self.model_picker.downloadFinished.connect(self._model_downloaded)
         self.transcribe_button.clicked.connect(self._request_transcription)
         self.cancel_button.clicked.connect(self._request_cancel)
         self.rest_button.clicked.connect(lambda: self.transcribeRequested.emit("rest"))
@@ -283,6 +308,42 @@ class TranscriptionControls(QWidget):
         """``auto``, ``cpu``, ``cuda`` or ``mps``."""
         return self.device_combo.device()
 
+    def ensure_model(self, then: Callable[[], None]) -> bool:
+        """``True`` when a job can start: the chosen model is on disk, or a server is used.
+        Otherwise offer to download the model and return ``False``; ``then`` is called once
+        the download succeeds (not when it is declined, cancelled or fails)."""
+        picker = self.model_picker
+        if self.uses_server() or not picker.needs_download():
+            return True
+        if picker.is_downloading() or picker.offer_download(self.window()):
+            self._after_download = then
+        return False
+
+    def _model_downloaded(self, _name: str, folder: str) -> None:
+        then, self._after_download = self._after_download, None
+        if then is not None and folder:
+            then()
+
+    def uses_server(self) -> bool:
+        """Whether jobs run on a server rather than on this computer."""
+        return self.server_choice.isChecked()
+
+    def set_uses_server(self, on: bool) -> None:
+        """Choose "Server" (``True``) or "This computer"."""
+        (self.server_choice if on else self.local_choice).setChecked(True)
+
+    def _on_engine_chosen(self, server: bool) -> None:
+        kind = EngineKind.SERVER if server else EngineKind.LOCAL
+        self._settings.set(keys.ENGINE_KIND, kind.value)
+        self._show_engine(server)
+
+    def _show_engine(self, server: bool) -> None:
+        with QSignalBlocker(self.server_choice), QSignalBlocker(self.local_choice):
+            (self.server_choice if server else self.local_choice).setChecked(True)
+        self._model_layout.setRowVisible(self.model_picker, not server)
+        self._model_layout.setRowVisible(self.device_combo, not server)
+        self._model_layout.setRowVisible(self.server_box, server)
+
     def detect_devices(self) -> None:
         """Find out which devices this computer has, off the UI thread (once)."""
         if self._detection_started:
@@ -321,9 +382,15 @@ class TranscriptionControls(QWidget):
         """The job the panel's choices describe (the range and stages are the window's)."""
         language = self.language()
         batch = self.batch_spin.value()
+        engine = EngineSpec(model=self.model(), models_dir=self.model_picker.models_dir() or "",
+                            device=self.device(), int8=self.int8_check.isChecked())
+        if self.uses_server():
+            server = self.server_box
+            engine = replace(engine, kind=EngineKind.SERVER, server_url=server.url(),
+                             server_model=server.served_model(),
+                             api_key_env=server.api_key_env(), parallel=server.parallel())
         return JobSpec(
-            engine=EngineSpec(model=self.model(), models_dir=self.model_picker.models_dir() or "",
-                              device=self.device(), int8=self.int8_check.isChecked()),
+            engine=engine,
             options=TranscribeOptions(
                 language=None if language == AUTO else language,
                 context=self.context().strip(),
@@ -354,6 +421,12 @@ class TranscriptionControls(QWidget):
             self.model_picker.set_model(spec.engine.model)
         if o.get("device"):
             self.device_combo.set_device(spec.engine.device)
+        if spec.engine.kind is EngineKind.SERVER and o.get("engine") == "server":
+            self.server_box.set_server(spec.engine.server_url, spec.engine.server_model,
+                                       spec.engine.parallel)
+            self.set_uses_server(True)
+        elif o.get("model"):  # saved from a job on this computer
+            self.set_uses_server(False)
         self.batch_spin.setValue(int(spec.chunking.batch_size or 0))
         self.temperature_spin.setValue(spec.options.temperature)
         self.max_chunk_spin.setValue(round(spec.chunking.max_chunk))
@@ -374,6 +447,9 @@ class TranscriptionControls(QWidget):
     def set_can_transcribe(self, can: bool) -> None:
         """Whether there is something to transcribe (a file is open)."""
         self._can_transcribe = can
+        self.transcribe_button.setToolTip(
+            "" if can else self.tr("Open or drop a recording or video first")
+        )
         self._update_buttons()
 
     def set_busy(self, busy: bool) -> None:

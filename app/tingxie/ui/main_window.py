@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tingxie import __version__
 from tingxie.core import project as projects
 from tingxie.core.edits import Retime
 from tingxie.jobs.media import LoadedMedia
@@ -40,6 +39,7 @@ from tingxie.ui.editing import EditCommands
 from tingxie.ui.editor import TranscriptView
 from tingxie.ui.export_dialog import Exporter
 from tingxie.ui.find_bar import FindBar
+from tingxie.ui.first_start import DropHint, about_html
 from tingxie.ui.menus import WindowMenus
 from tingxie.ui.opening import DocumentOpener
 from tingxie.ui.player import Player
@@ -86,6 +86,9 @@ class MainWindow(QMainWindow):
         self.player.set_volume(float(self.settings.get(keys.VOLUME)))
         self.player.rewind_on_resume = float(self.settings.get(keys.RESUME_REWIND_SECONDS))
         self.host = TranscriptionHost(self, engine_factory=engine_factory)
+        # The registry loads models from disk (a missing one is offered for download); an
+        # injected factory brings its own.
+        self.models_from_disk = engine_factory is make_engine
         self.opener = DocumentOpener(self)
         self.runs = DocumentRuns(self)
         self.review = ReviewControls(self)
@@ -131,6 +134,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
 
         self.controls = TranscriptionControls(self.settings, self, background=self.background)
+        self.controls.set_can_transcribe(False)  # until a file is open
+        self.drop_hint = DropHint(self.waveform)
+        self.drop_hint.clicked.connect(self.open_dialog)
+        self.drop_hint.filesDropped.connect(self.open_dropped)
         self.controls_dock = self._dock(self.tr("Transcription"), "transcription-dock",
                                         ScrollPanel(self.controls))
         self.queue = QueuePanel(self.host, self.background, self.settings,
@@ -235,6 +242,8 @@ class MainWindow(QMainWindow):
         if not self.session.busy:
             self.controls.reset_progress()  # the last run's figures were another document's
             self.controls.set_rest_available(False)
+        self.controls.set_can_transcribe(True)
+        self.drop_hint.hide()
         opened = loaded.project_path or loaded.media_path
         self.fill_recent_menu(self.settings.add_recent_file(str(opened)))
         self.menus.fill_track_menu(loaded)
@@ -265,6 +274,10 @@ class MainWindow(QMainWindow):
         if not paths:
             return
         event.acceptProposedAction()
+        self.open_dropped(paths)
+
+    def open_dropped(self, paths: list[str]) -> None:
+        """Files dropped on the window: one is opened, several go to the batch queue."""
         if len(paths) == 1:
             self.open_path(paths[0])
         else:  # several files: a batch
@@ -416,9 +429,12 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         """Help > About."""
-        QMessageBox.about(self, self.tr("About Tingxie"), self.tr(
-            "<b>Tingxie 听写</b> {version}<br>A transcription studio built on Qwen3-ASR. "
-            "Everything runs on this computer.").format(version=__version__))
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("About Tingxie"),
+                          about_html(self), QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.last_message = box
 
     def _restore_layout(self) -> None:
         geometry = self.settings.get(keys.GEOMETRY)

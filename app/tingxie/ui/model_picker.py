@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QSizePolicy,
@@ -33,6 +34,8 @@ from tingxie.asr.models import (
     download_state,
     find_model,
     format_size,
+    hf_cache_dir,
+    modelscope_cache_dir,
     use_local_folder,
 )
 from tingxie.core.cancel import CancelToken
@@ -243,6 +246,40 @@ class ModelPicker(QWidget):
         self._update_state()
 
     # ---- downloads
+
+    def needs_download(self) -> bool:
+        """Whether the chosen model is a registry model not (completely) on disk."""
+        spec = self.spec()
+        return spec.local_path is None and self.state_of(spec.name) != "downloaded"
+
+    def download_target(self) -> str:
+        """Where a download of the chosen model goes: the models folder of the settings, or
+        the Hugging Face (or ModelScope) cache."""
+        spec = self.spec()
+        if self.models_dir():
+            return str(Path(self.models_dir()) / spec.repo_id.rsplit("/", 1)[-1])
+        if self._settings.get(keys.DOWNLOAD_SOURCE) == "modelscope":
+            return str(modelscope_cache_dir())
+        return str(hf_cache_dir())
+
+    def offer_download(self, parent: QWidget | None = None) -> bool:
+        """Ask whether to download the chosen model (its size and where it goes) and start
+        the download if the answer is yes; ``False`` when declined or nothing to download."""
+        if not self.needs_download() or self.is_downloading():
+            return False
+        spec = self.spec()
+        answer = QMessageBox.question(
+            parent or self,
+            self.tr("Download the model?"),
+            self.tr(
+                "{0} is not on this computer yet. Download it now ({1}) into {2}? The "
+                "transcription starts when the download is done; Cancel under the model "
+                "stops it."
+            ).format(display_name(spec), format_size(spec.size_bytes), self.download_target()),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Yes,
+        )
+        return answer == QMessageBox.StandardButton.Yes and self.start_download()
 
     def is_downloading(self) -> bool:
         """Whether a download is running."""

@@ -56,6 +56,8 @@ class DocumentRuns(QObject):
         if win.host.busy:
             win.status(self.tr("A transcription is already running."))
             return None
+        if win.models_from_disk and not win.controls.ensure_model(lambda: self.start(scope)):
+            return None  # the model is downloading (the job starts after it), or declined
         span = None
         if scope == "selection":
             span = self.selection_range()
