@@ -397,8 +397,10 @@ class RemoteEngine:
         chunks: Sequence[np.ndarray],
         options: TranscribeOptions,
         cancel: CancelToken | None = None,
+        progress: ProgressCallback | None = None,
     ) -> list[ChunkResult]:
         """Send the chunks, ``parallel`` at a time; one result per chunk, in order.
+        ``progress`` hears the fraction of the batch's chunks answered so far.
 
         Raises Cancelled (the requests in flight are aborted), UnsupportedLanguage, or a
         :class:`ServerError` subclass when the server cannot do it.
@@ -411,7 +413,7 @@ class RemoteEngine:
         if not audio:
             return []
         self.load()
-        return asyncio.run(self._run_batch(audio, options, language, cancel))
+        return asyncio.run(self._run_batch(audio, options, language, cancel, progress))
 
     async def _run_batch(
         self,
@@ -419,6 +421,7 @@ class RemoteEngine:
         options: TranscribeOptions,
         language: str | None,
         cancel: CancelToken | None,
+        progress: ProgressCallback | None = None,
     ) -> list[ChunkResult]:
         limits = httpx.Limits(
             max_connections=self.parallel, max_keepalive_connections=self.parallel
@@ -432,6 +435,16 @@ class RemoteEngine:
             tasks = [
                 asyncio.create_task(self._chunk(client, gate, a, options, language)) for a in audio
             ]
+            if progress is not None:
+                answered = [0]
+
+                def one_more(_task: asyncio.Task) -> None:
+                    answered[0] += 1
+                    if answered[0] < len(tasks):
+                        progress(answered[0] / len(tasks))
+
+                for task in tasks:
+                    task.add_done_callback(one_more)
             work = asyncio.gather(*tasks)
             try:
                 while True:
