@@ -214,6 +214,7 @@ class TranscriptionControls(QWidget):
         for signal in (
             self.language_combo.languageChanged,
             self.model_picker.modelChanged,
+            self.model_picker.adapter_combo.adapterChanged,
             self.device_combo.deviceChanged,
             self.batch_spin.valueChanged,
             self.temperature_spin.valueChanged,
@@ -310,7 +311,8 @@ class TranscriptionControls(QWidget):
         batch = self.batch_spin.value()
         return JobSpec(
             engine=EngineSpec(model=self.model(), models_dir=self.model_picker.models_dir() or "",
-                              device=self.device(), int8=self.int8_check.isChecked()),
+                              device=self.device(), int8=self.int8_check.isChecked(),
+                              adapter=self.model_picker.adapter()),
             options=TranscribeOptions(
                 language=None if language == AUTO else language,
                 context=self.context().strip(),
@@ -338,6 +340,8 @@ class TranscriptionControls(QWidget):
             self.set_context(str(o["context"] or ""))
         if o.get("model"):
             self.model_picker.set_model(spec.engine.model)
+        if "adapter" in o:
+            self.model_picker.adapter_combo.set_adapter(spec.engine.adapter)
         if o.get("device"):
             self.device_combo.set_device(spec.engine.device)
         self.batch_spin.setValue(int(spec.chunking.batch_size or 0))

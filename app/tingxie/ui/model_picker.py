@@ -39,6 +39,7 @@ from tingxie.asr.models import (
 from tingxie.core.cancel import CancelToken
 from tingxie.core.errors import Cancelled, TingxieError
 from tingxie.ui import settings as keys
+from tingxie.ui.adapter_combo import AdapterCombo
 from tingxie.ui.background import Background
 from tingxie.ui.settings import Settings
 
@@ -103,6 +104,7 @@ class ModelPicker(QWidget):
         self.message_label = QLabel()
         self.message_label.setWordWrap(True)
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.adapter_combo = AdapterCombo(settings)
 
         row = QHBoxLayout()
         row.addWidget(self.combo, 1)
@@ -120,6 +122,7 @@ class ModelPicker(QWidget):
         layout.addLayout(state_row)
         layout.addLayout(progress)
         layout.addWidget(self.message_label)
+        layout.addWidget(self.adapter_combo)
 
         for spec in ASR_MODELS:
             self.combo.addItem(display_name(spec), spec.name)
@@ -129,6 +132,8 @@ class ModelPicker(QWidget):
         self.refresh()
 
         self.combo.currentIndexChanged.connect(self._on_combo_changed)
+        self.modelChanged.connect(lambda _m: self.adapter_combo.set_base(self.model(),
+                                                                         self.models_dir()))
         self.folder_button.clicked.connect(self._ask_for_folder)
         self.download_button.clicked.connect(self.start_download)
         self.cancel_button.clicked.connect(self.cancel_download)
@@ -197,6 +202,10 @@ class ModelPicker(QWidget):
         self.refresh()
         return True
 
+    def adapter(self) -> str:
+        """The adapter chosen for this model (a folder), or ``""`` for none."""
+        return self.adapter_combo.adapter()
+
     def models_dir(self) -> str | None:
         """The models folder from the settings, or ``None`` for the Hugging Face cache."""
         return self._settings.get(keys.MODELS_DIR) or None
@@ -216,6 +225,7 @@ class ModelPicker(QWidget):
                 self.combo.setItemText(row, text)
                 self.combo.setItemData(row, spec.good_for, Qt.ItemDataRole.ToolTipRole)
         self._update_state()
+        self.adapter_combo.set_base(self.model(), self.models_dir())
 
     # ---- downloads
 
