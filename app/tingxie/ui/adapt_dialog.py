@@ -442,7 +442,6 @@ class AdaptDialog(QDialog):
             return
         self.last_update = update
         self.updates += 1
-        self.progress_bar.setValue(round(min(1.0, max(0.0, update.fraction)) * 1000))
         if update.stage == "training" and update.step:
             text = self.tr("Step {0} of {1} · loss {2}").format(
                 update.step, update.total_steps,
@@ -462,6 +461,7 @@ class AdaptDialog(QDialog):
             text, bar = "", self.tr("Done")
         self.status_label.setText(text)
         self.progress_bar.setFormat(bar)
+        self.progress_bar.setValue(round(min(1.0, max(0.0, update.fraction)) * 1000))
         score = update.held_out
         if score is not None and score.before is not None and score.after is None:
             self.held_out_label.setText(self.tr(
