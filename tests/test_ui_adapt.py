@@ -269,3 +269,76 @@ def test_base_settings_epochs_come_from_the_dialog(make_dialog):
     assert dialog.epochs_spin.value() == 3
     dialog.epochs_spin.setValue(5)
     assert dialog.adapt_settings() == dataclasses.replace(quick(), epochs=5)
+
+
+# -- the window ----------------------------------------------------------------------------
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from tingxie.ui.main_window import MainWindow
+
+    settings = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    settings.set(keys.BATCH_SIZE, 1)
+    settings.set(keys.MAX_NEW_TOKENS, 4)
+    settings.set(keys.ALIGNER, "none")
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Yes)
+    win = MainWindow(settings)  # the real engine registry: the adapter is merged at load
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.shutdown()
+
+
+@pytest.mark.slow
+def test_the_model_menu_opens_the_dialog_for_the_open_project_and_keep_selects_it(
+        qtbot, window, project_file, tiny_checkpoint, made_adapter, tmp_path):
+    model = tmp_path / "my-model"
+    shutil.copytree(tiny_checkpoint, model)  # the same model, in a folder the test owns
+    assert window.controls.model_picker.choose_local_folder(str(model))
+    with qtbot.waitSignal(window.mediaLoaded, timeout=30_000):
+        window.open_path(project_file)
+    assert window.model_menu.title() == "&Model"
+    window.actions_by_name["adapt"].trigger()
+    dialog = window.findChild(AdaptDialog)
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.projects() == [project_file.resolve()]
+    assert Path(dialog.model) == model.resolve()
+    # What Keep does once training ends: the adapter is chosen under the model it was made for.
+    installed = install(made_adapter, "kept")
+    dialog.adapterKept.emit(str(installed), dialog.model)
+    assert window.controls.job_spec().engine.adapter == str(installed.resolve())
+    dialog.close()
+
+    # The window's job uses it: the adapter is merged into the weights when the model loads.
+    handle = window.start_transcription("all")
+    assert handle is not None and handle.spec.engine.adapter == str(installed.resolve())
+    failures: list[str] = []
+    handle.failed.connect(failures.append)
+    with qtbot.waitSignal(handle.finished, timeout=120_000):
+        pass
+    assert failures == []
+
+
+@pytest.mark.slow
+def test_an_adapter_for_another_model_fails_the_job_with_a_clear_message(
+        qtbot, window, project_file, tiny_checkpoint, made_adapter, tmp_path):
+    model = tmp_path / "replaced-model"
+    shutil.copytree(tiny_checkpoint, model)
+    installed = install(made_adapter, "stale")
+    picker = window.controls.model_picker
+    assert picker.choose_local_folder(str(model))
+    assert picker.adapter_combo.set_adapter(str(installed))
+    # The model folder is replaced by another model after the adapter was chosen.
+    config = json.loads((model / "config.json").read_text())
+    config["initializer_range"] = 0.02
+    (model / "config.json").write_text(json.dumps(config))
+    with qtbot.waitSignal(window.mediaLoaded, timeout=30_000):
+        window.open_path(project_file)
+    with qtbot.waitSignal(window.errorShown, timeout=60_000) as shown:
+        assert window.start_transcription("all") is not None
+    title, message = shown.args
+    assert title == "Transcription failed"
+    assert "The adapter stale was made for the model" in message
+    assert "replaced-model" in message
