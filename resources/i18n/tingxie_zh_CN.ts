@@ -1,6 +1,295 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AdaptDialog</name>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="87" />
+        <source>Adapt the model to my corrections</source>
+        <extracomment>The user kept the adapter: (its folder, the base model it was made for). The estimate was shown or failed (for tests): the text shown. Training ended: "done", "cancelled" or "failed".</extracomment>
+        <translation>让模型适应我的校对</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="117" />
+        <source>Adapting needs the Python packages peft and jiwer: install them with pip install 'tingxie[adapt]' and restart Tingxie.</source>
+        <translation>适配模型需要 Python 包 peft 和 jiwer：请用 pip install 'tingxie[adapt]' 安装，然后重新启动听写。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="127" />
+        <source>Trains a small adapter on the segments you corrected, so the model learns your names, places and speakers. Only text a person edited is used; a tenth is held out to measure the result.</source>
+        <translation>用您校对过的片段训练一个小型适配器，让模型学会您的人名、地名和说话人。只使用人工编辑过的文本；其中十分之一留作测量结果。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="133" />
+        <source>Add projects…</source>
+        <translation>添加项目…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="134" />
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="135" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="332" />
+        <source>Add the projects whose corrections to learn from.</source>
+        <translation>请添加要从中学习校对内容的项目。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="147" />
+        <source>None (stay close to the model itself)</source>
+        <translation>无（贴近模型本身）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="152" />
+        <source>A larger Qwen3-ASR on disk teaches the model its way of hearing (distillation); slower and needs more memory</source>
+        <translation>用磁盘上更大的 Qwen3-ASR 教模型它的听法（蒸馏）；更慢，需要更多内存</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="157" />
+        <source>How many times training goes through the segments</source>
+        <translation>训练遍历这些片段的次数</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="159" />
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="173" />
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="175" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="176" />
+        <source>Keep and use it</source>
+        <translation>保留并使用</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="177" />
+        <source>Discard</source>
+        <translation>丢弃</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="178" />
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="191" />
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="192" />
+        <source>Teacher</source>
+        <translation>教师模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="193" />
+        <source>Epochs</source>
+        <translation>轮数</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="194" />
+        <source>Save to</source>
+        <translation>保存到</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="277" />
+        <source>Choose projects with corrections</source>
+        <translation>选择含有校对内容的项目</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="278" />
+        <source>Tingxie projects ({0})</source>
+        <translation>听写项目（{0}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="294" />
+        <source>Choose a folder for the adapter</source>
+        <translation>选择适配器的文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="335" />
+        <source>Reading the projects…</source>
+        <translation>正在读取项目…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="366" />
+        <source>{0} corrected segments ({1} min of audio) from {2} project(s); {3} held out to measure the result.</source>
+        <translation>{2} 个项目中有 {0} 个校对过的片段（{1} 分钟音频）；其中 {3} 个留作测量结果。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="371" />
+        <source>Not used: {0} segment(s) ({1}).</source>
+        <translation>未使用：{0} 个片段（{1}）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="375" />
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="377" />
+        <source>Estimated time: about {0} on {1}. Memory: about {2} ({3} free).</source>
+        <translation>预计时间：在 {1} 上约 {0}。内存：约 {2}（可用 {3}）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="382" />
+        <source>Not enough memory: adapting needs about {0} and {1} is free. Close other programs, leave out the teacher, or train on a GPU.</source>
+        <translation>内存不足：适配约需 {0}，可用 {1}。请关闭其他程序、不用教师模型，或在 GPU 上训练。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="402" />
+        <source>{0} already exists and is not empty: choose a new folder for the adapter.</source>
+        <translation>{0} 已存在且不为空：请为适配器选择一个新文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="410" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="412" />
+        <source>Starting…</source>
+        <translation>正在开始…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="436" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="437" />
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="446" />
+        <source>Step {0} of {1} · loss {2}</source>
+        <translation>第 {0} / {1} 步 · 损失 {2}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="450" />
+        <source> · {0} left</source>
+        <translation> · 剩余 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="451" />
+        <source>Training… {0}%</source>
+        <translation>正在训练… {0}%</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="453" />
+        <source>Loading the model and the audio…</source>
+        <translation>正在加载模型和音频…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="455" />
+        <source>Measuring the error on the held-out segments…</source>
+        <translation>正在测量留出片段上的错误率…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="457" />
+        <source>Saving the adapter…</source>
+        <translation>正在保存适配器…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="459" />
+        <source>Training…</source>
+        <translation>正在训练…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="461" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="483" />
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="468" />
+        <source>Held-out error before adapting: {0}% ({1} on {2} segments)</source>
+        <translation>适配前的留出错误率：{0}%（{1}，{2} 个片段）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="480" />
+        <source>Saved to {0}. Keep it to use it for transcription, or discard it.</source>
+        <translation>已保存到 {0}。保留它以用于转写，或将其丢弃。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="486" />
+        <source>Cancelled: nothing was saved.</source>
+        <translation>已取消：没有保存任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="493" />
+        <source>Adapting failed.</source>
+        <translation>适配失败。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="504" />
+        <source>The held-out error was not measured.</source>
+        <translation>未测量留出错误率。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="505" />
+        <source>held-out error {0}% → {1}% on {2} segments</source>
+        <translation>留出错误率 {0}% → {1}%（{2} 个片段）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="527" />
+        <source>Discarded {0}.</source>
+        <translation>已丢弃 {0}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="604" />
+        <source>Using the adapter {0}</source>
+        <translation>正在使用适配器 {0}</translation>
+    </message>
+</context>
+<context>
+    <name>AdapterCombo</name>
+    <message>
+        <location filename="../../app/tingxie/ui/adapter_combo.py" line="46" />
+        <source>Adapter</source>
+        <extracomment>Adapter folders chosen with Folder… (outside the adapters folder), kept while the window is open.</extracomment>
+        <translation>适配器</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapter_combo.py" line="54" />
+        <source>A small adapter trained on your corrections (Model &gt; Adapt to my corrections…); it is merged into the model when it loads</source>
+        <translation>用您的校对训练的小型适配器（模型 &gt; 适应我的校对…）；加载时合并进模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapter_combo.py" line="57" />
+        <source>Folder…</source>
+        <translation>文件夹…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapter_combo.py" line="58" />
+        <source>Use an adapter folder made by tingxie adapt</source>
+        <translation>使用由 tingxie adapt 生成的适配器文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapter_combo.py" line="73" />
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapter_combo.py" line="149" />
+        <source>{0} · {1}% → {2}%</source>
+        <translation>{0} · {1}% → {2}%</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapter_combo.py" line="153" />
+        <source>{0}
+made for {1} from {2} segments ({3} min); {4}</source>
+        <translation>{0}
+为 {1} 制作，来自 {2} 个片段（{3} 分钟）；{4}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapter_combo.py" line="175" />
+        <source>Choose an adapter folder</source>
+        <translation>选择适配器文件夹</translation>
+    </message>
+</context>
+<context>
     <name>ContextBox</name>
     <message>
         <location filename="../../app/tingxie/ui/context_box.py" line="36" />
@@ -507,143 +796,143 @@ Locate the audio file now?</source>
 <context>
     <name>ModelPicker</name>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="87" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="88" />
         <source>Folder…</source>
         <translation>文件夹…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="90" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="91" />
         <source>Use a model already on disk (a folder with config.json and *.safetensors weights)</source>
         <translation>使用磁盘上已有的模型（包含 config.json 和 *.safetensors 权重的文件夹）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="95" />
-        <location filename="../../app/tingxie/ui/model_picker.py" line="367" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="96" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="377" />
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="101" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="102" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="102" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="103" />
         <source>Stop the download; the next one resumes it</source>
         <translation>停止下载；下次下载时将从中断处继续</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="167" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="172" />
         <source>{0} is not a Qwen3-ASR speech model.</source>
         <translation>{0} 不是 Qwen3-ASR 语音模型。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="180" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="185" />
         <source>Cannot use this folder: {0}</source>
         <translation>无法使用此文件夹：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="184" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="189" />
         <source>{0} (folder)</source>
         <translation>{0}（文件夹）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="215" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="224" />
         <source>{0} · {1} · {2}</source>
         <translation>{0} · {1} · {2}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="246" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="256" />
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="269" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="279" />
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="276" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="286" />
         <source>{0} of {1}</source>
         <translation>{0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="279" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="289" />
         <source>{0}/s</source>
         <translation>{0}/s</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="281" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="291" />
         <source>{0} left</source>
         <translation>剩余 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="297" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="307" />
         <source>Downloaded {0} to {1}, but {2} file(s) are unverified: the server gave no checksum for them ({3}). Use huggingface.co or a mirror you trust if in doubt.</source>
         <translation>已将 {0} 下载到 {1}，但有 {2} 个文件未经校验：服务器没有提供它们的校验和（{3}）。如有疑虑，请使用 huggingface.co 或您信任的镜像。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="310" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="320" />
         <source>Downloaded {0} to {1}</source>
         <translation>已将 {0} 下载到 {1}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="317" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="327" />
         <source>Download cancelled. The files fetched so far are kept; Download resumes from them.</source>
         <translation>下载已取消。已下载的文件会保留，再次点击“下载”将从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="326" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="336" />
         <source>Download failed: {0}</source>
         <translation>下载失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="342" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="352" />
         <source>Choose a model folder</source>
         <translation>选择模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="348" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="358" />
         <source>downloaded</source>
         <translation>已下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="350" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="360" />
         <source>not downloaded</source>
         <translation>未下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="352" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="362" />
         <source>partial ({0})</source>
         <translation>部分下载（{0}）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="359" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="369" />
         <source>Local folder: {0}</source>
         <translation>本地文件夹：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="365" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="375" />
         <source>Downloaded · {0}</source>
         <translation>已下载 · {0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="372" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="382" />
         <source>Partly downloaded: {0}</source>
         <translation>下载未完成：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="374" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="384" />
         <source>Resume download</source>
         <translation>继续下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="377" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="387" />
         <source>Not downloaded ({0}). {1}</source>
         <translation>未下载（{0}）。{1}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="379" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="389" />
         <source>Download ({0})</source>
         <translation>下载（{0}）</translation>
     </message>
@@ -1147,7 +1436,7 @@ Locate the audio file now?</source>
     </message>
     <message>
         <location filename="../../app/tingxie/ui/controls.py" line="141" />
-        <location filename="../../app/tingxie/ui/controls.py" line="368" />
+        <location filename="../../app/tingxie/ui/controls.py" line="372" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -1187,32 +1476,32 @@ Locate the audio file now?</source>
         <translation>最大音频块长度</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="290" />
+        <location filename="../../app/tingxie/ui/controls.py" line="291" />
         <source>{0} is not available on this computer; Auto is used instead.</source>
         <translation>{0} 在本机上不可用，已改用“自动”。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="381" />
+        <location filename="../../app/tingxie/ui/controls.py" line="385" />
         <source>Finding speech… {0}%</source>
         <translation>正在检测语音… {0}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="383" />
+        <location filename="../../app/tingxie/ui/controls.py" line="387" />
         <source>Transcribing… {0}%</source>
         <translation>正在转写… {0}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="385" />
+        <location filename="../../app/tingxie/ui/controls.py" line="389" />
         <source>Aligning words… {0}%</source>
         <translation>正在对齐字词… {0}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="389" />
+        <location filename="../../app/tingxie/ui/controls.py" line="393" />
         <source> · {0} left</source>
         <translation> · 剩余 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="415" />
+        <location filename="../../app/tingxie/ui/controls.py" line="419" />
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
@@ -1244,233 +1533,243 @@ Locate the audio file now?</source>
 <context>
     <name>WindowMenus</name>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="49" />
+        <location filename="../../app/tingxie/ui/menus.py" line="50" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="50" />
+        <location filename="../../app/tingxie/ui/menus.py" line="51" />
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="51" />
+        <location filename="../../app/tingxie/ui/menus.py" line="52" />
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="54" />
+        <location filename="../../app/tingxie/ui/menus.py" line="55" />
         <source>&amp;Save project</source>
         <translation>保存项目(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="55" />
+        <location filename="../../app/tingxie/ui/menus.py" line="56" />
         <source>Save project &amp;as…</source>
         <translation>项目另存为(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="57" />
+        <location filename="../../app/tingxie/ui/menus.py" line="58" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="60" />
+        <location filename="../../app/tingxie/ui/menus.py" line="61" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="61" />
+        <location filename="../../app/tingxie/ui/menus.py" line="62" />
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="63" />
+        <location filename="../../app/tingxie/ui/menus.py" line="64" />
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="70" />
+        <location filename="../../app/tingxie/ui/menus.py" line="71" />
         <source>&amp;Find and replace…</source>
         <translation>查找和替换(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="72" />
+        <location filename="../../app/tingxie/ui/menus.py" line="73" />
         <source>S&amp;plit at the cursor</source>
         <translation>在光标处拆分(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="73" />
+        <location filename="../../app/tingxie/ui/menus.py" line="74" />
         <source>&amp;Merge with next</source>
         <translation>与下一片段合并(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="74" />
+        <location filename="../../app/tingxie/ui/menus.py" line="75" />
         <source>Merge with p&amp;revious</source>
         <translation>与上一片段合并(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="75" />
+        <location filename="../../app/tingxie/ui/menus.py" line="76" />
         <source>&amp;Insert segment at the playhead</source>
         <translation>在播放头处插入片段(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="77" />
+        <location filename="../../app/tingxie/ui/menus.py" line="78" />
         <source>&amp;Delete segment</source>
         <translation>删除片段(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="78" />
+        <location filename="../../app/tingxie/ui/menus.py" line="79" />
         <source>&amp;Timing</source>
         <translation>时间(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="80" />
+        <location filename="../../app/tingxie/ui/menus.py" line="81" />
         <source>Start 0.1 s earlier</source>
         <translation>开始提前 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="81" />
+        <location filename="../../app/tingxie/ui/menus.py" line="82" />
         <source>Start 0.1 s later</source>
         <translation>开始推后 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="82" />
+        <location filename="../../app/tingxie/ui/menus.py" line="83" />
         <source>End 0.1 s earlier</source>
         <translation>结束提前 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="83" />
+        <location filename="../../app/tingxie/ui/menus.py" line="84" />
         <source>End 0.1 s later</source>
         <translation>结束推后 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="85" />
+        <location filename="../../app/tingxie/ui/menus.py" line="86" />
         <source>S&amp;peaker</source>
         <translation>说话人(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="87" />
+        <location filename="../../app/tingxie/ui/menus.py" line="88" />
         <source>Speaker {n}</source>
         <translation>说话人 {n}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="89" />
+        <location filename="../../app/tingxie/ui/menus.py" line="90" />
         <source>No speaker</source>
         <translation>无说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="92" />
+        <location filename="../../app/tingxie/ui/menus.py" line="93" />
         <source>Next &amp;uncertain segment</source>
         <translation>下一个不确定片段(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="98" />
+        <location filename="../../app/tingxie/ui/menus.py" line="99" />
         <source>&amp;Playback</source>
         <translation>播放(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="99" />
+        <location filename="../../app/tingxie/ui/menus.py" line="100" />
         <source>Play / pause</source>
         <translation>播放/暂停</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="100" />
+        <location filename="../../app/tingxie/ui/menus.py" line="101" />
         <source>Rewind</source>
         <translation>快退</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="102" />
+        <location filename="../../app/tingxie/ui/menus.py" line="103" />
         <source>Forward</source>
         <translation>快进</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="104" />
+        <location filename="../../app/tingxie/ui/menus.py" line="105" />
         <source>Slower</source>
         <translation>减速</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="105" />
+        <location filename="../../app/tingxie/ui/menus.py" line="106" />
         <source>Faster</source>
         <translation>加速</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="106" />
+        <location filename="../../app/tingxie/ui/menus.py" line="107" />
         <source>Replay the segment</source>
         <translation>重播当前片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="108" />
+        <location filename="../../app/tingxie/ui/menus.py" line="109" />
         <source>Rewind step…</source>
         <translation>快退步长…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="109" />
+        <location filename="../../app/tingxie/ui/menus.py" line="110" />
         <source>Rewind and forward by (seconds)</source>
         <translation>快退和快进的秒数</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="110" />
+        <location filename="../../app/tingxie/ui/menus.py" line="111" />
         <source>Rewind on resume…</source>
         <translation>继续播放时回退…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="113" />
+        <location filename="../../app/tingxie/ui/menus.py" line="114" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="114" />
+        <location filename="../../app/tingxie/ui/menus.py" line="115" />
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="115" />
+        <location filename="../../app/tingxie/ui/menus.py" line="116" />
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="116" />
+        <location filename="../../app/tingxie/ui/menus.py" line="117" />
         <source>Follow playback</source>
         <translation>跟随播放</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="120" />
+        <location filename="../../app/tingxie/ui/menus.py" line="121" />
         <source>Tint uncertain words</source>
         <translation>标出不确定的词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="123" />
+        <location filename="../../app/tingxie/ui/menus.py" line="124" />
         <source>Uncertainty threshold…</source>
         <translation>不确定阈值…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="132" />
         <location filename="../../app/tingxie/ui/menus.py" line="133" />
+        <location filename="../../app/tingxie/ui/menus.py" line="134" />
         <source>&amp;Transcribe</source>
         <translation>转写(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="134" />
+        <location filename="../../app/tingxie/ui/menus.py" line="135" />
         <source>Transcribe &amp;selection</source>
         <translation>转写选区(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="136" />
+        <location filename="../../app/tingxie/ui/menus.py" line="137" />
         <source>&amp;Cancel transcription</source>
         <translation>取消转写(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="139" />
+        <location filename="../../app/tingxie/ui/menus.py" line="140" />
+        <source>&amp;Model</source>
+        <translation>模型(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="141" />
+        <source>&amp;Adapt to my corrections…</source>
+        <translation>适应我的校对(&amp;A)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="145" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="140" />
+        <location filename="../../app/tingxie/ui/menus.py" line="146" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="141" />
+        <location filename="../../app/tingxie/ui/menus.py" line="147" />
         <source>&amp;About Tingxie</source>
         <translation>关于 Tingxie(&amp;A)</translation>
     </message>

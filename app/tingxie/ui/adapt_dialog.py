@@ -514,7 +514,6 @@ class AdaptDialog(QDialog):
         self._result_folder = None
         self.adapterKept.emit(str(folder), self.model)
         self._reset_for_another()
-        self.status_label.setText(self.tr("Using {0}.").format(folder.name))
         self.accept()
 
     def discard(self) -> None:
