@@ -106,7 +106,11 @@ class AdaptDialog(QDialog):
         # must not touch the dying dialog, so it only sees this holder.
         running: list[CancelToken | None] = [None]
         self._running = running
-        self.destroyed.connect(lambda *_: running[0] is not None and running[0].cancel())
+        stop = lambda *_: running[0] is not None and running[0].cancel()  # noqa: E731
+        self.destroyed.connect(stop)
+        app = QCoreApplication.instance()
+        if app is not None:  # quitting with the dialog open stops training before teardown
+            app.aboutToQuit.connect(stop)
 
         self._build()
         self._connect()
@@ -130,6 +134,7 @@ class AdaptDialog(QDialog):
         self.intro.setWordWrap(True)
         self.project_list = QListWidget()
         self.project_list.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
+        self.project_list.setMaximumHeight(120)  # the labels below must never be squeezed
         self.add_button = QPushButton(self.tr("Add projects…"))
         self.remove_button = QPushButton(self.tr("Remove"))
         self.pairs_label = QLabel(self.tr("Add the projects whose corrections to learn from."))
@@ -210,8 +215,9 @@ class AdaptDialog(QDialog):
         layout.addWidget(self.progress_bar)
         layout.addWidget(self.status_label)
         layout.addWidget(self.held_out_label)
+        layout.addStretch(1)
         layout.addLayout(buttons)
-        self.resize(560, 520)
+        self.resize(580, 520)
 
     def _connect(self) -> None:
         self.add_button.clicked.connect(self._ask_for_projects)
