@@ -130,8 +130,13 @@ def test_start_runs_to_the_end_with_progress_and_keep_selects_the_adapter(
     out = tmp_path / "adapters" / "mine"
     dialog.set_output(out)
     seen: list[str] = []
+    held_before: list[str] = []
     dialog.progress_bar.valueChanged.connect(lambda _v: seen.append(dialog.status_label.text()))
+    dialog.progress_bar.valueChanged.connect(
+        lambda _v: held_before.append(dialog.held_out_label.text()))
     assert run_to_end(qtbot, dialog) == "done"
+    assert any(t.startswith("Held-out error before adapting: ") and "WER on 3 segments" in t
+               for t in held_before), held_before
     assert any(s.startswith("Step 1 of 4 · loss ") and " left" in s for s in seen), seen
     assert any(s.startswith("Step 4 of 4") for s in seen), seen
     held = json.loads((out / "manifest.json").read_text())["held_out"]
@@ -309,6 +314,7 @@ def test_the_model_menu_opens_the_dialog_for_the_open_project_and_keep_selects_i
     installed = install(made_adapter, "kept")
     dialog.adapterKept.emit(str(installed), dialog.model)
     assert window.controls.job_spec().engine.adapter == str(installed.resolve())
+    assert window.queue.controller.spec_provider().engine.adapter == str(installed.resolve())
     dialog.close()
 
     # The window's job uses it: the adapter is merged into the weights when the model loads.
