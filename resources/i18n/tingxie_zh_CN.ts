@@ -49,6 +49,295 @@
     </message>
 </context>
 <context>
+    <name>AdaptDialog</name>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="87" />
+        <source>Adapt the model to my corrections</source>
+        <extracomment>The user kept the adapter: (its folder, the base model it was made for). The estimate was shown or failed (for tests): the text shown. Training ended: "done", "cancelled" or "failed".</extracomment>
+        <translation>让模型适应我的校对</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="121" />
+        <source>Adapting needs the Python packages peft and jiwer: install them with pip install 'tingxie[adapt]' and restart Tingxie.</source>
+        <translation>适配模型需要 Python 包 peft 和 jiwer：请用 pip install 'tingxie[adapt]' 安装，然后重新启动听写。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="131" />
+        <source>Trains a small adapter on the segments you corrected, so the model learns your names, places and speakers. Only text a person edited is used; a tenth is held out to measure the result.</source>
+        <translation>用您校对过的片段训练一个小型适配器，让模型学会您的人名、地名和说话人。只使用人工编辑过的文本；其中十分之一留作测量结果。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="138" />
+        <source>Add projects…</source>
+        <translation>添加项目…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="139" />
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="140" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="338" />
+        <source>Add the projects whose corrections to learn from.</source>
+        <translation>请添加要从中学习校对内容的项目。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="152" />
+        <source>None (stay close to the model itself)</source>
+        <translation>无（贴近模型本身）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="157" />
+        <source>A larger Qwen3-ASR on disk teaches the model its way of hearing (distillation); slower and needs more memory</source>
+        <translation>用磁盘上更大的 Qwen3-ASR 教模型它的听法（蒸馏）；更慢，需要更多内存</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="162" />
+        <source>How many times training goes through the segments</source>
+        <translation>训练遍历这些片段的次数</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="164" />
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="178" />
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="180" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="181" />
+        <source>Keep and use it</source>
+        <translation>保留并使用</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="182" />
+        <source>Discard</source>
+        <translation>丢弃</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="183" />
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="196" />
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="197" />
+        <source>Teacher</source>
+        <translation>教师模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="198" />
+        <source>Epochs</source>
+        <translation>轮数</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="199" />
+        <source>Save to</source>
+        <translation>保存到</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="283" />
+        <source>Choose projects with corrections</source>
+        <translation>选择含有校对内容的项目</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="284" />
+        <source>Tingxie projects ({0})</source>
+        <translation>听写项目（{0}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="300" />
+        <source>Choose a folder for the adapter</source>
+        <translation>选择适配器的文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="341" />
+        <source>Reading the projects…</source>
+        <translation>正在读取项目…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="372" />
+        <source>{0} corrected segments ({1} min of audio) from {2} project(s); {3} held out to measure the result.</source>
+        <translation>{2} 个项目中有 {0} 个校对过的片段（{1} 分钟音频）；其中 {3} 个留作测量结果。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="377" />
+        <source>Not used: {0} segment(s) ({1}).</source>
+        <translation>未使用：{0} 个片段（{1}）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="381" />
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="383" />
+        <source>Estimated time: about {0} on {1}. Memory: about {2} ({3} free).</source>
+        <translation>预计时间：在 {1} 上约 {0}。内存：约 {2}（可用 {3}）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="388" />
+        <source>Not enough memory: adapting needs about {0} and {1} is free. Close other programs, leave out the teacher, or train on a GPU.</source>
+        <translation>内存不足：适配约需 {0}，可用 {1}。请关闭其他程序、不用教师模型，或在 GPU 上训练。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="408" />
+        <source>{0} already exists and is not empty: choose a new folder for the adapter.</source>
+        <translation>{0} 已存在且不为空：请为适配器选择一个新文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="416" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="418" />
+        <source>Starting…</source>
+        <translation>正在开始…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="442" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="443" />
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="452" />
+        <source>Step {0} of {1} · loss {2}</source>
+        <translation>第 {0} / {1} 步 · 损失 {2}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="456" />
+        <source> · {0} left</source>
+        <translation> · 剩余 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="457" />
+        <source>Training… {0}%</source>
+        <translation>正在训练… {0}%</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="459" />
+        <source>Loading the model and the audio…</source>
+        <translation>正在加载模型和音频…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="461" />
+        <source>Measuring the error on the held-out segments…</source>
+        <translation>正在测量留出片段上的错误率…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="463" />
+        <source>Saving the adapter…</source>
+        <translation>正在保存适配器…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="465" />
+        <source>Training…</source>
+        <translation>正在训练…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="467" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="489" />
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="474" />
+        <source>Held-out error before adapting: {0}% ({1} on {2} segments)</source>
+        <translation>适配前的留出错误率：{0}%（{1}，{2} 个片段）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="486" />
+        <source>Saved to {0}. Keep it to use it for transcription, or discard it.</source>
+        <translation>已保存到 {0}。保留它以用于转写，或将其丢弃。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="492" />
+        <source>Cancelled: nothing was saved.</source>
+        <translation>已取消：没有保存任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="499" />
+        <source>Adapting failed.</source>
+        <translation>适配失败。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="510" />
+        <source>The held-out error was not measured.</source>
+        <translation>未测量留出错误率。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="511" />
+        <source>held-out error {0}% → {1}% on {2} segments</source>
+        <translation>留出错误率 {0}% → {1}%（{2} 个片段）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="533" />
+        <source>Discarded {0}.</source>
+        <translation>已丢弃 {0}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="610" />
+        <source>Using the adapter {0}</source>
+        <translation>正在使用适配器 {0}</translation>
+    </message>
+</context>
+<context>
+    <name>AdapterCombo</name>
+    <message>
+        <location filename="../../app/tingxie/ui/adapter_combo.py" line="46" />
+        <source>Adapter</source>
+        <extracomment>Adapter folders chosen with Folder… (outside the adapters folder), kept while the window is open.</extracomment>
+        <translation>适配器</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapter_combo.py" line="54" />
+        <source>A small adapter trained on your corrections (Model &gt; Adapt to my corrections…); it is merged into the model when it loads</source>
+        <translation>用您的校对训练的小型适配器（模型 &gt; 适应我的校对…）；加载时合并进模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapter_combo.py" line="57" />
+        <source>Folder…</source>
+        <translation>文件夹…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapter_combo.py" line="58" />
+        <source>Use an adapter folder made by tingxie adapt</source>
+        <translation>使用由 tingxie adapt 生成的适配器文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapter_combo.py" line="73" />
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapter_combo.py" line="149" />
+        <source>{0} · {1}% → {2}%</source>
+        <translation>{0} · {1}% → {2}%</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapter_combo.py" line="153" />
+        <source>{0}
+made for {1} from {2} segments ({3} min); {4}</source>
+        <translation>{0}
+为 {1} 制作，来自 {2} 个片段（{3} 分钟）；{4}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapter_combo.py" line="175" />
+        <source>Choose an adapter folder</source>
+        <translation>选择适配器文件夹</translation>
+    </message>
+</context>
+<context>
     <name>ContextBox</name>
     <message>
         <location filename="../../app/tingxie/ui/context_box.py" line="36" />
@@ -980,7 +1269,7 @@ Locate the audio file now?</source>
     </message>
     <message>
         <location filename="../../app/tingxie/ui/model_picker.py" line="115" />
-        <location filename="../../app/tingxie/ui/model_picker.py" line="431" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="440" />
         <source>Download</source>
         <translation>下载</translation>
     </message>
@@ -995,127 +1284,127 @@ Locate the audio file now?</source>
         <translation>停止下载；下次下载时将从中断处继续</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="191" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="195" />
         <source>{0} is not a Qwen3-ASR speech model.</source>
         <translation>{0} 不是 Qwen3-ASR 语音模型。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="204" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="208" />
         <source>Cannot use this folder: {0}</source>
         <translation>无法使用此文件夹：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="208" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="212" />
         <source>{0} (folder)</source>
         <translation>{0}（文件夹）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="240" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="248" />
         <source>{0} · {1} · {2}</source>
         <translation>{0} · {1} · {2}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="274" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="283" />
         <source>Download the model?</source>
         <translation>下载模型？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="276" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="285" />
         <source>{0} is not on this computer yet. Download it now ({1}) into {2}? The transcription starts when the download is done; Cancel under the model stops it.</source>
         <translation>这台电脑上还没有 {0}。现在下载（{1}）到 {2} 吗？下载完成后开始转写；模型下方的“取消”可停止下载。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="309" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="318" />
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="332" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="341" />
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="339" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="348" />
         <source>{0} of {1}</source>
         <translation>{0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="342" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="351" />
         <source>{0}/s</source>
         <translation>{0}/s</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="344" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="353" />
         <source>{0} left</source>
         <translation>剩余 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="360" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="369" />
         <source>Downloaded {0} to {1}, but {2} file(s) are unverified: the server gave no checksum for them ({3}). Use huggingface.co or a mirror you trust if in doubt.</source>
         <translation>已将 {0} 下载到 {1}，但有 {2} 个文件未经校验：服务器没有提供它们的校验和（{3}）。如有疑虑，请使用 huggingface.co 或您信任的镜像。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="373" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="382" />
         <source>Downloaded {0} to {1}</source>
         <translation>已将 {0} 下载到 {1}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="380" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="389" />
         <source>Download cancelled. The files fetched so far are kept; Download resumes from them.</source>
         <translation>下载已取消。已下载的文件会保留，再次点击“下载”将从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="389" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="398" />
         <source>Download failed: {0}</source>
         <translation>下载失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="405" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="414" />
         <source>Choose a model folder</source>
         <translation>选择模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="411" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="420" />
         <source>downloaded</source>
         <translation>已下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="413" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="422" />
         <source>not downloaded</source>
         <translation>未下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="415" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="424" />
         <source>partial ({0})</source>
         <translation>部分下载（{0}）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="422" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="431" />
         <source>Local folder: {0}</source>
         <translation>本地文件夹：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="429" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="438" />
         <source>Downloaded · {0}</source>
         <translation>已下载 · {0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="436" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="445" />
         <source>Partly downloaded: {0}</source>
         <translation>下载未完成：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="438" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="447" />
         <source>Resume download</source>
         <translation>继续下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="441" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="450" />
         <source>Not downloaded ({0}). {1}</source>
         <translation>未下载（{0}）。{1}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="443" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="452" />
         <source>Download ({0})</source>
         <translation>下载（{0}）</translation>
     </message>
@@ -2046,7 +2335,7 @@ Locate the audio file now?</source>
     </message>
     <message>
         <location filename="../../app/tingxie/ui/controls.py" line="154" />
-        <location filename="../../app/tingxie/ui/controls.py" line="458" />
+        <location filename="../../app/tingxie/ui/controls.py" line="462" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -2096,42 +2385,42 @@ Locate the audio file now?</source>
         <translation>最大音频块长度</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="364" />
+        <location filename="../../app/tingxie/ui/controls.py" line="365" />
         <source>{0} is not available on this computer; Auto is used instead.</source>
         <translation>{0} 在本机上不可用，已改用“自动”。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="451" />
+        <location filename="../../app/tingxie/ui/controls.py" line="455" />
         <source>Open or drop a recording or video first</source>
         <translation>请先打开或拖入录音或视频</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="478" />
+        <location filename="../../app/tingxie/ui/controls.py" line="482" />
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="480" />
+        <location filename="../../app/tingxie/ui/controls.py" line="484" />
         <source>Step 1 of 2: finding speech… {0}%</source>
         <translation>第 1 步，共 2 步：正在查找语音… {0}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="482" />
+        <location filename="../../app/tingxie/ui/controls.py" line="486" />
         <source>Step 2 of 2: transcribing… {0}%</source>
         <translation>第 2 步，共 2 步：正在转写… {0}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="484" />
+        <location filename="../../app/tingxie/ui/controls.py" line="488" />
         <source>Aligning words… {0}%</source>
         <translation>正在对齐字词… {0}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="488" />
+        <location filename="../../app/tingxie/ui/controls.py" line="492" />
         <source> · {0} left</source>
         <translation> · 剩余 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="520" />
+        <location filename="../../app/tingxie/ui/controls.py" line="524" />
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
@@ -2172,279 +2461,289 @@ Locate the audio file now?</source>
 <context>
     <name>WindowMenus</name>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="55" />
+        <location filename="../../app/tingxie/ui/menus.py" line="56" />
         <source>The interface language changes when Tingxie is restarted.</source>
         <extracomment>Actions that need an audio output; off, with the reason, while there is none. (Rewind, forward and replay still move the playhead, and the speed is kept for later.)</extracomment>
         <translation>界面语言将在重新启动听写后生效。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="75" />
+        <location filename="../../app/tingxie/ui/menus.py" line="76" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="76" />
+        <location filename="../../app/tingxie/ui/menus.py" line="77" />
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="77" />
+        <location filename="../../app/tingxie/ui/menus.py" line="78" />
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="79" />
+        <location filename="../../app/tingxie/ui/menus.py" line="80" />
         <source>Audio &amp;track</source>
         <translation>音轨(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="81" />
+        <location filename="../../app/tingxie/ui/menus.py" line="82" />
         <source>For files with several audio tracks</source>
         <translation>用于包含多条音轨的文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="84" />
+        <location filename="../../app/tingxie/ui/menus.py" line="85" />
         <source>&amp;Save project</source>
         <translation>保存项目(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="85" />
+        <location filename="../../app/tingxie/ui/menus.py" line="86" />
         <source>Save project &amp;as…</source>
         <translation>项目另存为(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="87" />
+        <location filename="../../app/tingxie/ui/menus.py" line="88" />
         <source>&amp;Export…</source>
         <translation>导出(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="88" />
+        <location filename="../../app/tingxie/ui/menus.py" line="89" />
         <source>Export a&amp;gain</source>
         <translation>再次导出(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="90" />
+        <location filename="../../app/tingxie/ui/menus.py" line="91" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="93" />
+        <location filename="../../app/tingxie/ui/menus.py" line="94" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="94" />
+        <location filename="../../app/tingxie/ui/menus.py" line="95" />
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="96" />
+        <location filename="../../app/tingxie/ui/menus.py" line="97" />
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="103" />
+        <location filename="../../app/tingxie/ui/menus.py" line="104" />
         <source>&amp;Find and replace…</source>
         <translation>查找和替换(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="105" />
+        <location filename="../../app/tingxie/ui/menus.py" line="106" />
         <source>S&amp;plit at the cursor</source>
         <translation>在光标处拆分(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="106" />
+        <location filename="../../app/tingxie/ui/menus.py" line="107" />
         <source>&amp;Merge with next</source>
         <translation>与下一片段合并(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="107" />
+        <location filename="../../app/tingxie/ui/menus.py" line="108" />
         <source>Merge with p&amp;revious</source>
         <translation>与上一片段合并(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="108" />
+        <location filename="../../app/tingxie/ui/menus.py" line="109" />
         <source>&amp;Insert segment at the playhead</source>
         <translation>在播放头处插入片段(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="110" />
+        <location filename="../../app/tingxie/ui/menus.py" line="111" />
         <source>&amp;Delete segment</source>
         <translation>删除片段(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="111" />
+        <location filename="../../app/tingxie/ui/menus.py" line="112" />
         <source>&amp;Timing</source>
         <translation>时间(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="113" />
+        <location filename="../../app/tingxie/ui/menus.py" line="114" />
         <source>Start 0.1 s earlier</source>
         <translation>开始提前 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="114" />
+        <location filename="../../app/tingxie/ui/menus.py" line="115" />
         <source>Start 0.1 s later</source>
         <translation>开始推后 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="115" />
+        <location filename="../../app/tingxie/ui/menus.py" line="116" />
         <source>End 0.1 s earlier</source>
         <translation>结束提前 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="116" />
+        <location filename="../../app/tingxie/ui/menus.py" line="117" />
         <source>End 0.1 s later</source>
         <translation>结束推后 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="118" />
+        <location filename="../../app/tingxie/ui/menus.py" line="119" />
         <source>S&amp;peaker</source>
         <translation>说话人(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="120" />
+        <location filename="../../app/tingxie/ui/menus.py" line="121" />
         <source>Speaker {n}</source>
         <translation>说话人 {n}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="122" />
+        <location filename="../../app/tingxie/ui/menus.py" line="123" />
         <source>No speaker</source>
         <translation>无说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="125" />
+        <location filename="../../app/tingxie/ui/menus.py" line="126" />
         <source>Next &amp;uncertain segment</source>
         <translation>下一个不确定片段(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="131" />
+        <location filename="../../app/tingxie/ui/menus.py" line="132" />
         <source>&amp;Playback</source>
         <translation>播放(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="132" />
+        <location filename="../../app/tingxie/ui/menus.py" line="133" />
         <source>Play / pause</source>
         <translation>播放/暂停</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="133" />
+        <location filename="../../app/tingxie/ui/menus.py" line="134" />
         <source>Rewind</source>
         <translation>快退</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="135" />
+        <location filename="../../app/tingxie/ui/menus.py" line="136" />
         <source>Forward</source>
         <translation>快进</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="137" />
+        <location filename="../../app/tingxie/ui/menus.py" line="138" />
         <source>Slower</source>
         <translation>减速</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="138" />
+        <location filename="../../app/tingxie/ui/menus.py" line="139" />
         <source>Faster</source>
         <translation>加速</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="139" />
+        <location filename="../../app/tingxie/ui/menus.py" line="140" />
         <source>Replay the segment</source>
         <translation>重播当前片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="141" />
+        <location filename="../../app/tingxie/ui/menus.py" line="142" />
         <source>Rewind step…</source>
         <translation>快退步长…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="142" />
+        <location filename="../../app/tingxie/ui/menus.py" line="143" />
         <source>Rewind and forward by (seconds)</source>
         <translation>快退和快进的秒数</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="143" />
+        <location filename="../../app/tingxie/ui/menus.py" line="144" />
         <source>Rewind on resume…</source>
         <translation>继续播放时回退…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="147" />
+        <location filename="../../app/tingxie/ui/menus.py" line="148" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="148" />
+        <location filename="../../app/tingxie/ui/menus.py" line="149" />
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="149" />
+        <location filename="../../app/tingxie/ui/menus.py" line="150" />
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="150" />
+        <location filename="../../app/tingxie/ui/menus.py" line="151" />
         <source>Follow playback</source>
         <translation>跟随播放</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="154" />
+        <location filename="../../app/tingxie/ui/menus.py" line="155" />
         <source>Tint uncertain words</source>
         <translation>标出不确定的词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="157" />
+        <location filename="../../app/tingxie/ui/menus.py" line="158" />
         <source>Uncertainty threshold…</source>
         <translation>不确定阈值…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="160" />
+        <location filename="../../app/tingxie/ui/menus.py" line="161" />
         <source>Interface &amp;language</source>
         <translation>界面语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="164" />
+        <location filename="../../app/tingxie/ui/menus.py" line="165" />
         <source>As the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="177" />
+        <location filename="../../app/tingxie/ui/menus.py" line="178" />
         <source>&amp;Subtitle check</source>
         <translation>字幕检查(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="182" />
         <location filename="../../app/tingxie/ui/menus.py" line="183" />
+        <location filename="../../app/tingxie/ui/menus.py" line="184" />
         <source>&amp;Transcribe</source>
         <translation>转写(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="184" />
+        <location filename="../../app/tingxie/ui/menus.py" line="185" />
         <source>Transcribe &amp;selection</source>
         <translation>转写选区(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="186" />
+        <location filename="../../app/tingxie/ui/menus.py" line="187" />
         <source>Transcribe the &amp;rest</source>
         <translation>转写剩余部分(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="188" />
+        <location filename="../../app/tingxie/ui/menus.py" line="189" />
         <source>&amp;Cancel transcription</source>
         <translation>取消转写(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="191" />
+        <location filename="../../app/tingxie/ui/menus.py" line="192" />
+        <source>&amp;Model</source>
+        <translation>模型(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="193" />
+        <source>&amp;Adapt to my corrections…</source>
+        <translation>适应我的校对(&amp;A)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="197" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="192" />
+        <location filename="../../app/tingxie/ui/menus.py" line="198" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="193" />
+        <location filename="../../app/tingxie/ui/menus.py" line="199" />
         <source>&amp;About Tingxie</source>
         <translation>关于 Tingxie(&amp;A)</translation>
     </message>

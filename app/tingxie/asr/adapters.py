@@ -266,3 +266,54 @@ def merge_adapter(model: Any, adapter: str | Path) -> Any:
         return wrapped.merge_and_unload()
     except (OSError, ValueError, KeyError, RuntimeError) as exc:
         raise InvalidAdapter(adapter, f"its weights cannot be loaded ({exc})") from exc
+
+
+# -- which adapters fit which model ------------------------------------------------------------
+def _native_folders(folder: Path) -> list[Path]:
+    """``folder`` and the native copies made of it if it is in the original layout."""
+    from tingxie.asr.checkpoint import converted_locations
+
+    return [folder, *(p for p in converted_locations(folder) if p.is_dir())]
+
+
+def made_for(
+    info: AdapterInfo, model: str | os.PathLike[str], models_dir: str | os.PathLike[str] | None
+) -> bool:
+    """Whether the adapter ``info`` was made for ``model`` (a registry name or a folder).
+
+    A registry model matches by the name in the manifest, or (once downloaded) by the base
+    model's hash; a folder by the hash of its weights (or of the native copy Tingxie made of
+    an original-layout checkpoint). Reads a few kilobytes, never the weights.
+    """
+    from tingxie.asr.models import InvalidModelFolder, UnknownModel, find_model, model_path
+
+    try:
+        spec = find_model(model)
+    except (UnknownModel, InvalidModelFolder):
+        return False
+    if spec.local_path is None:
+        names = {spec.name.lower(), spec.repo_id.lower(), (spec.modelscope_id or "").lower()}
+        if info.base_name.lower() in names - {""}:
+            return True
+        folder = model_path(spec, models_dir)
+    else:
+        folder = spec.local_path
+    if folder is None:
+        return False
+    for candidate in _native_folders(Path(folder)):
+        try:
+            if base_model_hash(candidate) == info.base_hash:
+                return True
+        except (InvalidAdapter, OSError, ValueError, KeyError):
+            continue
+    return False
+
+
+def adapters_for(
+    model: str | os.PathLike[str],
+    models_dir: str | os.PathLike[str] | None = None,
+    folders: list[Path] | tuple[Path, ...] = (),
+) -> list[AdapterInfo]:
+    """The adapters in :func:`default_adapters_dir` (and ``folders``) made for ``model``."""
+    found = find_adapters([default_adapters_dir(models_dir), *folders])
+    return [info for info in found if made_for(info, model, models_dir)]

@@ -250,6 +250,7 @@ class TranscriptionControls(QWidget):
             self.server_box.changed,
             self.language_combo.languageChanged,
             self.model_picker.modelChanged,
+            self.model_picker.adapter_combo.adapterChanged,
             self.device_combo.deviceChanged,
             self.batch_spin.valueChanged,
             self.temperature_spin.valueChanged,
@@ -383,10 +384,11 @@ class TranscriptionControls(QWidget):
         language = self.language()
         batch = self.batch_spin.value()
         engine = EngineSpec(model=self.model(), models_dir=self.model_picker.models_dir() or "",
-                            device=self.device(), int8=self.int8_check.isChecked())
+                            device=self.device(), int8=self.int8_check.isChecked(),
+                            adapter=self.model_picker.adapter())
         if self.uses_server():
             server = self.server_box
-            engine = replace(engine, kind=EngineKind.SERVER, server_url=server.url(),
+            engine = replace(engine, kind=EngineKind.SERVER, adapter="", server_url=server.url(),
                              server_model=server.served_model(),
                              api_key_env=server.api_key_env(), parallel=server.parallel())
         return JobSpec(
@@ -419,6 +421,8 @@ class TranscriptionControls(QWidget):
             self.set_context(str(o["context"] or ""))
         if o.get("model"):
             self.model_picker.set_model(spec.engine.model)
+        if "adapter" in o:
+            self.model_picker.adapter_combo.set_adapter(spec.engine.adapter)
         if o.get("device"):
             self.device_combo.set_device(spec.engine.device)
         if spec.engine.kind is EngineKind.SERVER and o.get("engine") == "server":

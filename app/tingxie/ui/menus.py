@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 
 from tingxie.ui import settings as keys
+from tingxie.ui.adapt_dialog import open_adapt_dialog
 from tingxie.ui.editing import NUDGE
 from tingxie.ui.shortcuts import SHORTCUTS
 
@@ -66,7 +67,7 @@ class WindowMenus(QObject):
             self.win.statusBar().showMessage(reason, 15000)
 
     def build(self, win: MainWindow) -> None:
-        """File, Edit, Playback, View, Transcribe and Help."""
+        """File, Edit, Playback, View, Transcribe, Model and Help."""
         bar = win.menuBar()
 
         def act(name, text, slot, menu=None):
@@ -187,6 +188,11 @@ class WindowMenus(QObject):
             run_menu)
         act("cancel", self.tr("&Cancel transcription"), runs.cancel, run_menu)
         win.run_menu = run_menu
+
+        model_menu = bar.addMenu(self.tr("&Model"))
+        act("adapt", self.tr("&Adapt to my corrections…"), lambda: open_adapt_dialog(win),
+            model_menu)
+        win.model_menu = model_menu
 
         help_menu = bar.addMenu(self.tr("&Help"))
         act("shortcuts", self.tr("&Keyboard shortcuts"), win.show_shortcuts, help_menu)

@@ -42,6 +42,7 @@ from tingxie.core.cancel import CancelToken
 from tingxie.core.errors import Cancelled, TingxieError
 from tingxie.core.timefmt import format_duration
 from tingxie.ui import settings as keys
+from tingxie.ui.adapter_combo import AdapterCombo
 from tingxie.ui.background import Background
 from tingxie.ui.settings import Settings
 from tingxie.ui.widgets import WrappingLabel
@@ -120,6 +121,7 @@ class ModelPicker(QWidget):
         self.cancel_button.setToolTip(self.tr("Stop the download; the next one resumes it"))
         self.message_label = WrappingLabel()
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.adapter_combo = AdapterCombo(settings)
 
         # The combo has the whole width (its text names the model, size and state), and the
         # wrapped state gets a row of its own: a wrapping label beside a button is given one
@@ -143,6 +145,7 @@ class ModelPicker(QWidget):
         layout.addLayout(state_row)
         layout.addLayout(progress)
         layout.addWidget(self.message_label)
+        layout.addWidget(self.adapter_combo)
 
         for spec in ASR_MODELS:
             self.combo.addItem(display_name(spec), spec.name)
@@ -152,6 +155,8 @@ class ModelPicker(QWidget):
         self.refresh()
 
         self.combo.currentIndexChanged.connect(self._on_combo_changed)
+        self.modelChanged.connect(lambda _m: self.adapter_combo.set_base(self.model(),
+                                                                         self.models_dir()))
         self.folder_button.clicked.connect(self._ask_for_folder)
         self.download_button.clicked.connect(self.start_download)
         self.cancel_button.clicked.connect(self.cancel_download)
@@ -220,6 +225,10 @@ class ModelPicker(QWidget):
         self.refresh()
         return True
 
+    def adapter(self) -> str:
+        """The adapter chosen for this model (a folder), or ``""`` for none."""
+        return self.adapter_combo.adapter()
+
     def models_dir(self) -> str | None:
         """The models folder from the settings, or ``None`` for the Hugging Face cache."""
         return self._settings.get(keys.MODELS_DIR) or None
@@ -244,6 +253,7 @@ class ModelPicker(QWidget):
         # name does not change the panel's width.
         self.combo.setMinimumContentsLength(longest + 2)
         self._update_state()
+        self.adapter_combo.set_base(self.model(), self.models_dir())
 
     # ---- downloads
 
