@@ -45,7 +45,7 @@ from tingxie.asr.models import find_model, format_size
 from tingxie.core.cancel import CancelToken
 from tingxie.core.errors import Cancelled, TingxieError
 from tingxie.ui.background import Background
-from tingxie.ui.model_picker import ASR_MODELS, display_name, format_eta
+from tingxie.ui.model_picker import ASR_MODELS, display_name
 
 if TYPE_CHECKING:
     from tingxie.asr.adapt import AdaptProgress, AdaptSettings, Estimate
@@ -381,7 +381,7 @@ class AdaptDialog(QDialog):
                 else self.tr("unknown"))
         self.estimate_label.setText(self.tr(
             "Estimated time: about {0} on {1}. Memory: about {2} ({3} free)."
-        ).format(format_eta(result.seconds), result.device, format_size(result.memory_bytes),
+        ).format(format_duration(result.seconds), result.device, format_size(result.memory_bytes),
                  free))
         if not result.fits:
             self._set_error(self.tr(
@@ -453,7 +453,7 @@ class AdaptDialog(QDialog):
                 update.step, update.total_steps,
                 "?" if update.loss is None else f"{update.loss:.3f}")
             if update.eta_seconds is not None:
-                text += self.tr(" · {0} left").format(format_eta(update.eta_seconds))
+                text += self.tr(" · {0} left").format(format_duration(update.eta_seconds))
             bar = self.tr("Training… {0}%").format(round(100 * update.fraction))
         elif update.stage == "loading":
             text = bar = self.tr("Loading the model and the audio…")
