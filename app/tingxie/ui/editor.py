@@ -38,8 +38,9 @@ from PySide6.QtWidgets import (
 )
 
 from tingxie.core.text import word_offsets
-from tingxie.core.transcript import Segment
+from tingxie.core.transcript import STALE, Segment
 from tingxie.ui.transcript_model import TranscriptTableModel
+from tingxie.ui.words import editor_seek_time, seek_time
 
 PLAYING_ROW = QColor(80, 160, 255, 45)
 UNCERTAIN_WORD = "rgba(255, 180, 0, 110)"
@@ -50,9 +51,12 @@ MAX_EDITOR_HEIGHT = 240
 
 
 def word_at_time(seg: Segment, t: float) -> int | None:
-    """Index of the word sounding at ``t`` (the last one started), or ``None``."""
+    """Index of the word sounding at ``t`` (the last one started), or ``None``; a stale
+    word's times are placeholders, so it is never the current word."""
     found = None
     for i, w in enumerate(seg.words):
+        if w.timing == STALE:
+            continue
         if w.start <= t:
             found = i
         else:
@@ -112,6 +116,7 @@ class TextDelegate(QStyledItemDelegate):
         editor.document().setDocumentMargin(1)
         editor.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         editor.installEventFilter(self)
+        editor.viewport().installEventFilter(self)  # a click on a word seeks there
         editor.textChanged.connect(lambda: self._fit_editor(editor))
         self.editor, self.editor_index = editor, QPersistentModelIndex(index)
         editor.destroyed.connect(self._editor_gone)
@@ -149,6 +154,10 @@ class TextDelegate(QStyledItemDelegate):
         editor.resize(editor.width(), max(row_height, min(MAX_EDITOR_HEIGHT, needed)))
 
     def eventFilter(self, editor: QObject, event: QEvent) -> bool:
+        if (event.type() == QEvent.Type.MouseButtonRelease and self.editor is not None
+                and editor is self.editor.viewport()
+                and event.button() == Qt.MouseButton.LeftButton):
+            self.view.editor_clicked(self.editor, event.position().toPoint())
         if (
             event.type() == QEvent.Type.KeyPress
             and isinstance(editor, QPlainTextEdit)
@@ -336,9 +345,16 @@ class TranscriptView(QTableView):
             return
         char = self.char_at(index, event.position().toPoint())
         seg = self.transcript_model.segment_at_row(index.row())
-        offsets = word_offsets(seg.text, seg.words) if seg.words and char is not None else None
-        if offsets:
-            for off, w in zip(offsets, seg.words):
-                if off <= char < off + len(w.text.strip()):
-                    self.wordClicked.emit(seg.id, w.start)
-                    return
+        t = seek_time(seg, seg.text, char)
+        if t is not None:
+            self.wordClicked.emit(seg.id, t)
+
+    def editor_clicked(self, editor: QPlainTextEdit, pos: QPoint) -> None:
+        """A click in the open editor: on a word, seek there as a click on the row does."""
+        index = self.delegate.editor_index
+        if index is None or not index.isValid():
+            return
+        seg = self.transcript_model.segment_at_row(index.row())
+        t = editor_seek_time(seg, editor, pos)
+        if t is not None:
+            self.wordClicked.emit(seg.id, t)
