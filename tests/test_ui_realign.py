@@ -190,3 +190,5 @@ def test_the_zoomed_in_waveform_ticks_where_aligned_words_start(qtbot):
     assert view.word_ticks.tick_count() == 4 + 4
     xs = view.word_ticks.getData()[0][::2]
     assert list(xs[:4]) == [0.5, 0.8, 1.5, 2.0]
+    view.set_transcript(None)
+    assert view.word_ticks.tick_count() == 0, "no ticks without a transcript"

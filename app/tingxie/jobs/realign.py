@@ -101,6 +101,11 @@ def align_segments(engines: EngineCache, spec: JobSpec, requests: list[AlignRequ
             notes.append(NOTE_FAILED.format(message=str(exc).strip() or type(exc).__name__))
             found = []
         for r, words in zip(todo, found):
+            if "".join(w.text for w in words).split() != r.text.split():
+                # Words that do not spell the text would misplace the highlight and seeks.
+                notes.append(NOTE_FAILED.format(
+                    message=f"its words did not match the text at {r.start:.1f} s"))
+                continue
             result.words[r.segment_id] = clean_words(words, r.end - r.start, r.start)
     result.note = "\n".join(dict.fromkeys(notes))
     return result

@@ -68,18 +68,19 @@ class WordTicks(pg.PlotCurveItem):
         low, high = y_range
         self._y = (low, low + (high - low) * TICK_HEIGHT)
         self._shown: tuple | None = None
+        self._fresh = False
 
     def invalidate(self) -> None:
         """The segments changed: draw afresh next time."""
-        self._shown = None
+        self._fresh = False
 
     def show_for(self, segments: Sequence[Segment], t0: float, t1: float) -> None:
         """Tick the words of ``segments`` (those in view) when ``t1 - t0`` is small enough."""
         visible = t1 - t0 < MAX_TICK_SPAN and len(segments) > 0
         key = (id(segments[0]), id(segments[-1]), len(segments)) if visible else None
-        if key == self._shown:
+        if self._fresh and key == self._shown:
             return
-        self._shown = key
+        self._shown, self._fresh = key, True
         times = tick_times(segments, -np.inf, np.inf) if visible else np.empty(0)
         self.setData(np.repeat(times, 2), np.tile(np.array(self._y), len(times)))
 
