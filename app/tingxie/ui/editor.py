@@ -104,6 +104,7 @@ class TextDelegate(QStyledItemDelegate):
         self.editor_index: QPersistentModelIndex | None = None
         self.playing_row = -1
         self.playing_word: int | None = None
+        self._editor_viewport: QWidget | None = None
 
     # -- editing -----------------------------------------------------------------------
     def createEditor(
@@ -116,7 +117,9 @@ class TextDelegate(QStyledItemDelegate):
         editor.document().setDocumentMargin(1)
         editor.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         editor.installEventFilter(self)
-        editor.viewport().installEventFilter(self)  # a click on a word seeks there
+        # A click on a word seeks there (the wrapper is kept: no C++ call per event).
+        self._editor_viewport = editor.viewport()
+        self._editor_viewport.installEventFilter(self)
         editor.textChanged.connect(lambda: self._fit_editor(editor))
         self.editor, self.editor_index = editor, QPersistentModelIndex(index)
         editor.destroyed.connect(self._editor_gone)
@@ -154,10 +157,11 @@ class TextDelegate(QStyledItemDelegate):
         editor.resize(editor.width(), max(row_height, min(MAX_EDITOR_HEIGHT, needed)))
 
     def eventFilter(self, editor: QObject, event: QEvent) -> bool:
-        if (event.type() == QEvent.Type.MouseButtonRelease and self.editor is not None
-                and editor is self.editor.viewport()
-                and event.button() == Qt.MouseButton.LeftButton):
-            self.view.editor_clicked(self.editor, event.position().toPoint())
+        if editor is self._editor_viewport and self.editor is not None:
+            if (event.type() == QEvent.Type.MouseButtonRelease
+                    and event.button() == Qt.MouseButton.LeftButton):
+                self.view.editor_clicked(self.editor, event.position().toPoint())
+            return False  # the editor's own handling of the click goes on
         if (
             event.type() == QEvent.Type.KeyPress
             and isinstance(editor, QPlainTextEdit)
