@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from media import write_wav
 from tingxie.core.transcript import ALIGNED, ESTIMATED, STALE, Segment, Transcript, Word
 from tingxie.ui import settings as keys
+from tingxie.ui.editor import rich_text
 from tingxie.ui.main_window import MainWindow
 from tingxie.ui.settings import Settings
 from tingxie.ui.waveform import WaveformView
@@ -115,6 +116,8 @@ def test_an_edit_is_realigned_in_the_background_and_undo_restores_the_old_words(
     words = words_of(window)
     assert [(w.text.strip(), w.timing) for w in words][3:] == [("very", STALE),
                                                                ("late.", STALE)]
+    assert '<span style="font-style:italic">late.</span>' in rich_text(
+        window.document.transcript.segment(1), None, None), "stale words look different"
     # A stale word is never the current word: the highlight stays on the last timed one.
     window.review.playhead_moved(words[4].start + 0.01)
     assert window.table.delegate.playing_word == 2

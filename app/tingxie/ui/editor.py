@@ -44,6 +44,8 @@ from tingxie.ui.words import editor_seek_time, seek_time
 
 PLAYING_ROW = QColor(80, 160, 255, 45)
 UNCERTAIN_WORD = "rgba(255, 180, 0, 110)"
+#: How a word whose time is stale (edited since it was timed) looks until it is re-aligned.
+STALE_WORD = "font-style:italic"
 #: Horizontal padding of the text inside a cell (as the Fusion style draws it).
 MARGIN = 4
 #: The in-place editor grows with its text up to this height (pixels), then scrolls.
@@ -65,8 +67,9 @@ def word_at_time(seg: Segment, t: float) -> int | None:
 
 
 def rich_text(seg: Segment, current_word: int | None, tint_below: float | None) -> str | None:
-    """The segment's text as HTML with the current word underlined in bold and uncertain
-    words tinted; ``None`` when plain painting says the same (no words, nothing to mark)."""
+    """The segment's text as HTML with the current word underlined in bold, uncertain
+    words tinted and stale words in italics; ``None`` when plain painting says the same (no
+    words, nothing to mark)."""
     if not seg.words:
         return None
     offsets = word_offsets(seg.text, seg.words)
@@ -79,6 +82,8 @@ def rich_text(seg: Segment, current_word: int | None, tint_below: float | None) 
             styles.append("font-weight:bold; text-decoration:underline")
         if tint_below is not None and w.confidence is not None and w.confidence < tint_below:
             styles.append(f"background-color:{UNCERTAIN_WORD}")
+        if w.timing == STALE:
+            styles.append(STALE_WORD)  # edited: waiting for the aligner to place it
         if styles:
             marks[off] = (off + len(w.text.strip()), "; ".join(styles))
     if not marks:
