@@ -68,3 +68,18 @@ def test_python_dash_m_and_version():
     out = subprocess.run([sys.executable, "-m", "tingxie", "--version"], capture_output=True,
                          text=True, check=True)
     assert out.stdout.startswith("tingxie ")
+
+
+@pytest.mark.slow
+def test_without_an_aligner_the_reason_is_printed_once_for_the_whole_run(
+        speech, tiny_checkpoint, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "empty-cache"))
+    monkeypatch.setenv("MODELSCOPE_CACHE", str(tmp_path / "empty-modelscope"))
+    second = tmp_path / "second.wav"
+    second.write_bytes(speech.read_bytes())
+    status, _out, err = run(["transcribe", str(speech), str(second), "--model",
+                             str(tiny_checkpoint), "--device", "cpu", "--language", "en",
+                             "--max-new-tokens", "8", "-o", str(tmp_path / "out")], capsys)
+    assert status == 0, err
+    assert err.count("Word times are estimated: no aligner is installed") == 1, err
+    assert "tingxie models download qwen3-forcedaligner-0.6b" in err

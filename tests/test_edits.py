@@ -20,7 +20,7 @@ from tingxie.core.edits import (
     SplitSegment,
     count_matches,
 )
-from tingxie.core.transcript import Segment, Speaker, Transcript, Word
+from tingxie.core.transcript import ALIGNED, STALE, Segment, Speaker, Transcript, Word
 
 
 def interview() -> Transcript:
@@ -46,8 +46,9 @@ def test_edit_text_marks_the_segment_edited_and_keeps_unchanged_word_times():
     EditText(1, "Hello and welcome home.").do(t)
     seg = t.segment(1)
     assert seg.text == "Hello and welcome home." and seg.edited
-    assert [w.text for w in seg.words] == ["Hello", "and", "welcome"]
+    assert [w.text for w in seg.words] == ["Hello", "and", "welcome", "home."]
     assert seg.words[2].start == 0.8
+    assert [w.timing for w in seg.words] == [ALIGNED, ALIGNED, ALIGNED, STALE]
 
 
 def test_split_at_a_known_word_uses_the_word_time():

@@ -174,8 +174,11 @@ class ProgressBar:
     ``talk.wav: transcribing 42% (1:02 of 2:30 audio) ETA 0:40``."""
 
     def __init__(self, name: str, stream: TextIO | None = None, *, interval: float = 5.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 notes_given: set[str] | None = None) -> None:
         self.name, self.stream = name, stream or sys.stderr
+        #: Notes already printed (shared by the bars of one run: each is said once).
+        self.notes_given = set() if notes_given is None else notes_given
         self.tty = self.stream.isatty()
         self.interval, self.clock = interval, clock
         self.last_stage: str | None = None
@@ -206,6 +209,20 @@ class ProgressBar:
             line += f" ETA {format_duration(eta)}"
         self.stream.write(line + "\n")
         self.stream.flush()
+
+    def note(self, text: str) -> None:
+        """Print each line of a job's note (why word times are estimated...) once."""
+        fresh = [line for line in text.splitlines()
+                 if line.strip() and line not in self.notes_given]
+        if not fresh:
+            return
+        self.notes_given.update(fresh)
+        if self.tty:
+            self.stream.write("\r\033[K")
+        for line in fresh:
+            self.stream.write(f"{self.name}: {line}\n")
+        self.stream.flush()
+        self.last_stage = None  # a plain log repeats the progress line after the note
 
     def done(self, message: str) -> None:
         """End the bar with a last line about the file."""
@@ -314,10 +331,12 @@ def run(args: argparse.Namespace) -> int:
     print(f"Model ready on {info.description or info.device} ({info.dtype}).", file=sys.stderr)
     failures = len(missing)
     written: set[Path] = set()
+    notes_given: set[str] = set()
     for index, name in enumerate(files):
         source = Path(name)
         try:
-            written.add(transcribe_file(source, spec, engines, args, written).resolve())
+            written.add(transcribe_file(source, spec, engines, args, written,
+                                        notes_given).resolve())
         except Interrupted as stop:
             if stop.partial is not None:
                 print(f"{source.name}: cancelled; the part transcribed so far is in "
@@ -348,19 +367,21 @@ def _write(transcript, source: Path, out: Path, args: argparse.Namespace, spec, 
 
 
 def transcribe_file(source: Path, spec, engines, args: argparse.Namespace,
-                    written: set[Path] | None = None) -> Path:
+                    written: set[Path] | None = None,
+                    notes_given: set[str] | None = None) -> Path:
     """Decode, transcribe and write one file; returns the output's path.
 
     Ctrl-C raises :class:`Interrupted` after writing what was transcribed, if anything, as
     ``NAME.partial.FMT``.
     """
+    from tingxie.asr.pipeline import Stage
     from tingxie.core.audio import load
     from tingxie.core.transcript import Transcript, main_language
     from tingxie.jobs.run import run as run_job
 
     written = set() if written is None else written
     started = time.monotonic()
-    bar = ProgressBar(source.name, interval=args.progress_interval)
+    bar = ProgressBar(source.name, interval=args.progress_interval, notes_given=notes_given)
     cancel = CancelToken()
     segments: list = []
     duration = 0.0
@@ -375,6 +396,8 @@ def transcribe_file(source: Path, spec, engines, args: argparse.Namespace,
                       file=sys.stderr)
             for update in run_job(spec, audio.samples, cancel, engines=engines):
                 segments.extend(update.segments)
+                if update.note and update.stage is not Stage.LOAD_MODEL:
+                    bar.note(update.note)  # a model-load update's note names the device
                 bar.show(update.stage, update.fraction, update.eta, duration)
         except (KeyboardInterrupt, Cancelled):
             cancel.cancel()

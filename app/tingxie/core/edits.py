@@ -15,8 +15,18 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
+from tingxie.core.subtitle_text import units
 from tingxie.core.text import is_cjk, join_texts, word_offsets
-from tingxie.core.transcript import MIN_DURATION, Segment, Speaker, Transcript, Word
+from tingxie.core.transcript import (
+    ALIGNED,
+    ESTIMATED,
+    MIN_DURATION,
+    STALE,
+    Segment,
+    Speaker,
+    Transcript,
+    Word,
+)
 
 
 class Edit(Protocol):
@@ -31,19 +41,49 @@ class Edit(Protocol):
         """Put the transcript back exactly as it was before :meth:`do`."""
 
 
-def _retain_words(old_text: str, new_text: str, words: list[Word]) -> list[Word]:
-    """Keep the timed words that survive a text edit unchanged (by a word-level diff)."""
-    if not words:
+def reword(text: str, words: list[Word], start: float, end: float) -> list[Word]:
+    """The words of ``text`` after an edit, given the segment's words before it.
+
+    A word that survives unchanged (a word-level diff of the old words against ``text``'s
+    words) keeps its times and timing: the audio under it did not move. Every other word of
+    ``text`` is new and marked :data:`STALE` (:data:`ESTIMATED` when all the old words were
+    estimated: a spread is as good as the estimate it replaces); its times are spread between
+    the surviving neighbours (or ``start``/``end``) for display only, until an aligner places
+    it. CJK text gets one word per character, as the aligner works.
+    """
+    pieces = [u.text for u in units(text)]
+    if not pieces:
         return []
-    old_tokens = [w.text.strip() for w in words]
-    new_tokens = new_text.split() if " " in new_text.strip() else list(new_text.replace(" ", ""))
-    if word_offsets(old_text, words) is None:
-        return []
-    kept: list[Word] = []
-    matcher = difflib.SequenceMatcher(a=old_tokens, b=new_tokens, autojunk=False)
-    for block in matcher.get_matching_blocks():
-        kept.extend(copy.copy(w) for w in words[block.a: block.a + block.size])
-    return kept if word_offsets(new_text, kept) is not None else []
+    fresh = ESTIMATED if words and all(w.timing == ESTIMATED for w in words) else STALE
+    out: list[Word | None] = [None] * len(pieces)
+    matcher = difflib.SequenceMatcher(a=[w.text.strip() for w in words], b=pieces,
+                                      autojunk=False)
+    for a, b, size in matcher.get_matching_blocks():
+        for k in range(size):
+            out[b + k] = copy.copy(words[a + k])
+    k = 0
+    while k < len(out):
+        if out[k] is not None:
+            k += 1
+            continue
+        gap_end = k
+        while gap_end < len(out) and out[gap_end] is None:
+            gap_end += 1
+        before, after = out[k - 1] if k else None, out[gap_end] if gap_end < len(out) else None
+        left = before.end if before is not None else start
+        right = max(left, after.start if after is not None else end)
+        weights = [max(1, len(p)) for p in pieces[k:gap_end]]
+        total, t = float(sum(weights)), left
+        for j, weight in zip(range(k, gap_end), weights, strict=True):
+            t0, t = t, t + (right - left) * weight / total
+            out[j] = Word(pieces[j], round(t0, 3), round(t, 3), timing=fresh)
+        k = gap_end
+    return [w for w in out if w is not None]
+
+
+def needs_alignment(seg: Segment) -> bool:
+    """Whether some of the segment's words are :data:`STALE` (edited since they were timed)."""
+    return any(w.timing == STALE for w in seg.words)
 
 
 @dataclass
@@ -58,13 +98,34 @@ class EditText:
     def do(self, t: Transcript) -> None:
         seg = t.segment(self.segment_id)
         self._before = copy.deepcopy(seg)
-        seg.words = _retain_words(seg.text, self.text, seg.words)
+        seg.words = reword(self.text, seg.words, seg.start, seg.end)
         seg.text = self.text
         seg.edited = True
 
     def undo(self, t: Transcript) -> None:
         assert self._before is not None
         t.segments[t.index_of(self.segment_id)] = copy.deepcopy(self._before)
+
+
+@dataclass
+class SetWords:
+    """Give a segment new words (an aligner's, for its current text). The re-aligner applies
+    it outside the undo stack: undoing the text edit brings back the words that went with
+    the old text, because that edit keeps its own copy of them."""
+
+    segment_id: int
+    words: list[Word]
+    label: str = "Align words"
+    _before: list[Word] | None = field(default=None, repr=False)
+
+    def do(self, t: Transcript) -> None:
+        seg = t.segment(self.segment_id)
+        self._before = seg.words
+        seg.words = [copy.copy(w) for w in self.words]
+
+    def undo(self, t: Transcript) -> None:
+        assert self._before is not None
+        t.segment(self.segment_id).words = self._before
 
 
 def split_time(seg: Segment, position: int) -> float:
@@ -103,14 +164,20 @@ class SplitSegment:
         self._before = copy.deepcopy(seg)
         if self.new_id is None:
             self.new_id = t.new_id()
+        # Each half keeps the words that still match its text; a word the cut runs through
+        # lost its end, so it is stale like the words of text that moved to the other half.
+        left_words = [copy.copy(w) for w in seg.words if w.start < at]
+        for w in left_words:
+            if w.end > at + 1e-9:
+                w.end = at
+                w.timing = STALE if w.timing == ALIGNED else w.timing
         right = Segment(
             id=self.new_id, start=at, end=seg.end, text=right_text, speaker=seg.speaker,
-            language=seg.language, words=[w for w in seg.words if w.start >= at],
+            language=seg.language,
+            words=reword(right_text, [w for w in seg.words if w.start >= at], at, seg.end),
             confidence=seg.confidence, min_confidence=seg.min_confidence, edited=True,
         )
-        seg.words = [w for w in seg.words if w.start < at]
-        for w in seg.words:
-            w.end = min(w.end, at)
+        seg.words = reword(left_text, left_words, seg.start, at)
         seg.end, seg.text, seg.edited = at, left_text, True
         t.segments.insert(idx + 1, right)
 
@@ -137,7 +204,10 @@ class MergeWithNext:
         merged = copy.deepcopy(first)
         merged.end = second.end
         merged.text = join_texts(first.text, second.text)
-        merged.words = first.words + second.words
+        # The words keep their times (the audio under them did not move); only a segment
+        # that had no words brings stale ones, to be aligned.
+        merged.words = reword(merged.text, first.words + second.words, first.start,
+                              second.end)
         confs = [c for c in (first.confidence, second.confidence) if c is not None]
         mins = [c for c in (first.min_confidence, second.min_confidence) if c is not None]
         if confs:  # weight by duration, as the tokens roughly are
@@ -188,8 +258,11 @@ class Retime:
         self._before = copy.deepcopy(seg)
         seg.start, seg.end = start, end
         for w in seg.words:
+            placed = (w.start, w.end)
             w.start = min(max(w.start, start), end)
             w.end = min(max(w.end, w.start), end)
+            if (w.start, w.end) != placed and w.timing == ALIGNED:
+                w.timing = STALE  # squeezed against the new edge: no longer where it sounds
 
     def undo(self, t: Transcript) -> None:
         assert self._before is not None
@@ -378,7 +451,7 @@ class FindReplace:
         for sid, new_text in changes.items():
             seg = by_id[sid]
             self._before[sid] = (seg.text, seg.words, seg.edited)
-            seg.words = _retain_words(seg.text, new_text, seg.words)
+            seg.words = reword(new_text, seg.words, seg.start, seg.end)
             seg.text = new_text
             seg.edited = True
         self.label = f"Replace {count} × “{self.find}”"

@@ -44,6 +44,7 @@ from tingxie.asr.adapters import default_adapters_dir
 from tingxie.asr.models import find_model, format_size
 from tingxie.core.cancel import CancelToken
 from tingxie.core.errors import Cancelled, TingxieError
+from tingxie.core.timefmt import format_duration
 from tingxie.ui.background import Background
 from tingxie.ui.model_picker import ASR_MODELS, display_name
 
@@ -381,8 +382,8 @@ class AdaptDialog(QDialog):
                 else self.tr("unknown"))
         self.estimate_label.setText(self.tr(
             "Estimated time: about {0} on {1}. Memory: about {2} ({3} free)."
-        ).format(format_duration(result.seconds), result.device, format_size(result.memory_bytes),
-                 free))
+        ).format(format_duration(result.seconds), result.device,
+                 format_size(result.memory_bytes), free))
         if not result.fits:
             self._set_error(self.tr(
                 "Not enough memory: adapting needs about {0} and {1} is free. Close other "

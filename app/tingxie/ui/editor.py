@@ -46,13 +46,16 @@ from PySide6.QtWidgets import (
 )
 
 from tingxie.core.text import word_offsets
-from tingxie.core.transcript import Segment
+from tingxie.core.transcript import STALE, Segment
 from tingxie.ui.transcript_model import TranscriptTableModel
+from tingxie.ui.words import editor_seek_time, seek_time
 
 PLAYING_ROW = QColor(80, 160, 255, 45)
 UNCERTAIN_WORD = "rgba(255, 180, 0, 110)"
 #: The find bar's current match, inside its row.
 FIND_MATCH = "#ffd54f"
+#: How a word whose time is stale (edited since it was timed) looks until it is re-aligned.
+STALE_WORD = "font-style:italic"
 #: Horizontal padding of the text inside a cell (as the Fusion style draws it).
 MARGIN = 4
 #: The in-place editor grows with its text up to this height (pixels), then scrolls.
@@ -60,9 +63,12 @@ MAX_EDITOR_HEIGHT = 240
 
 
 def word_at_time(seg: Segment, t: float) -> int | None:
-    """Index of the word sounding at ``t`` (the last one started), or ``None``."""
+    """Index of the word sounding at ``t`` (the last one started), or ``None``; a stale
+    word's times are placeholders, so it is never the current word."""
     found = None
     for i, w in enumerate(seg.words):
+        if w.timing == STALE:
+            continue
         if w.start <= t:
             found = i
         else:
@@ -73,7 +79,8 @@ def word_at_time(seg: Segment, t: float) -> int | None:
 def rich_text(seg: Segment, current_word: int | None, tint_below: float | None,
               highlight: tuple[int, int] | None = None) -> str | None:
     """The segment's text as HTML with the current word underlined in bold, uncertain words
-    tinted and a find match (``highlight``: start, end in the text) marked; ``None`` when
+    tinted, stale words in italics and a find match (``highlight``: start, end in the
+    text) marked; ``None`` when
     plain painting says the same (nothing to mark)."""
     marks: dict[int, tuple[int, str]] = {}
     offsets = word_offsets(seg.text, seg.words) if seg.words else None
@@ -83,6 +90,8 @@ def rich_text(seg: Segment, current_word: int | None, tint_below: float | None,
             styles.append("font-weight:bold; text-decoration:underline")
         if tint_below is not None and w.confidence is not None and w.confidence < tint_below:
             styles.append(f"background-color:{UNCERTAIN_WORD}")
+        if w.timing == STALE:
+            styles.append(STALE_WORD)  # edited: waiting for the aligner to place it
         if styles:
             marks[off] = (off + len(w.text.strip()), "; ".join(styles))
     if highlight is not None:
@@ -114,6 +123,7 @@ class TextDelegate(QStyledItemDelegate):
         self.playing_word: int | None = None
         #: The find bar's match: (segment id, start, end) in its text.
         self.find_match: tuple[int, int, int] | None = None
+        self._editor_viewport: QWidget | None = None
 
     # -- editing -----------------------------------------------------------------------
     def createEditor(
@@ -126,6 +136,9 @@ class TextDelegate(QStyledItemDelegate):
         editor.document().setDocumentMargin(1)
         editor.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         editor.installEventFilter(self)
+        # A click on a word seeks there (the wrapper is kept: no C++ call per event).
+        self._editor_viewport = editor.viewport()
+        self._editor_viewport.installEventFilter(self)
         editor.textChanged.connect(lambda: self._fit_editor(editor))
         self.editor, self.editor_index = editor, QPersistentModelIndex(index)
         editor.destroyed.connect(self._editor_gone)
@@ -169,6 +182,11 @@ class TextDelegate(QStyledItemDelegate):
         editor.resize(editor.width(), max(row_height, needed))
 
     def eventFilter(self, editor: QObject, event: QEvent) -> bool:
+        if editor is self._editor_viewport and self.editor is not None:
+            if (event.type() == QEvent.Type.MouseButtonRelease
+                    and event.button() == Qt.MouseButton.LeftButton):
+                self.view.editor_clicked(self.editor, event.position().toPoint())
+            return False  # the editor's own handling of the click goes on
         if (
             event.type() == QEvent.Type.KeyPress
             and isinstance(editor, QPlainTextEdit)
@@ -372,9 +390,16 @@ class TranscriptView(QTableView):
             return
         char = self.char_at(index, event.position().toPoint())
         seg = self.transcript_model.segment_at_row(index.row())
-        offsets = word_offsets(seg.text, seg.words) if seg.words and char is not None else None
-        if offsets:
-            for off, w in zip(offsets, seg.words):
-                if off <= char < off + len(w.text.strip()):
-                    self.wordClicked.emit(seg.id, w.start)
-                    return
+        t = seek_time(seg, seg.text, char)
+        if t is not None:
+            self.wordClicked.emit(seg.id, t)
+
+    def editor_clicked(self, editor: QPlainTextEdit, pos: QPoint) -> None:
+        """A click in the open editor: on a word, seek there as a click on the row does."""
+        index = self.delegate.editor_index
+        if index is None or not index.isValid():
+            return
+        seg = self.transcript_model.segment_at_row(index.row())
+        t = editor_seek_time(seg, editor, pos)
+        if t is not None:
+            self.wordClicked.emit(seg.id, t)

@@ -44,6 +44,7 @@ from tingxie.ui.menus import WindowMenus
 from tingxie.ui.opening import DocumentOpener
 from tingxie.ui.player import Player
 from tingxie.ui.queue_panel import QueuePanel
+from tingxie.ui.realign import ReAligner
 from tingxie.ui.review import ReviewControls
 from tingxie.ui.runs import DocumentRuns
 from tingxie.ui.session import Session
@@ -94,6 +95,8 @@ class MainWindow(QMainWindow):
         self.review = ReviewControls(self)
         self.exporter = Exporter(self)
         self._build_widgets()
+        self.realigner = ReAligner(self.session, self.host, self.controls.job_spec, self)
+        self.realigner.note.connect(self.status)
         self.menus = WindowMenus(self)
         self._connect()
         self._restore_layout()
@@ -504,6 +507,7 @@ class MainWindow(QMainWindow):
         self.subtitle_check.stop()  # before the wait: no check starts after it
         self.background.wait()
         self.autosave.timer.stop()
+        self.realigner.timer.stop()
         self.saver.wait()
         if not self.session.has_unsaved_work:
             self.autosave.discard()

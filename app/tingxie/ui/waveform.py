@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QVBoxLayout, QWi
 from tingxie.core.envelope import Envelope
 from tingxie.core.timefmt import format_time
 from tingxie.core.transcript import MIN_DURATION, Segment, Transcript
+from tingxie.ui.words import WordTicks
 
 #: Amplitudes shown: full scale plus a little headroom. Never changes with the audio.
 Y_RANGE = (-1.05, 1.05)
@@ -371,6 +372,10 @@ class WaveformView(QWidget):
         self._edges.setSegmentedLineMode("on")
         self._edges.setZValue(-5)
         vb.addItem(self._edges, ignoreBounds=True)
+        self.word_ticks = WordTicks(pg.mkPen(blend(foreground, self._background, 0.5), width=1),
+                                    Y_RANGE)
+        self.word_ticks.setZValue(-4)
+        vb.addItem(self.word_ticks, ignoreBounds=True)
         self._curve = pg.PlotCurveItem(
             pen=pg.mkPen(blend(foreground, self._background, 0.8), width=1),
             antialias=False,
@@ -420,6 +425,7 @@ class WaveformView(QWidget):
         self._colours = {}
         self._overview_dirty = True
         self._edges_shown = None
+        self.word_ticks.invalidate()
         if self._selected is not None and self._segment(self._selected) is None:
             self._selected = None
         self._apply_limits()
@@ -578,6 +584,7 @@ class WaveformView(QWidget):
         overview = i1 - i0 > MAX_REGION_ITEMS
         self._show_overview(overview)
         self._show_edges(None if overview else (i0, i1))
+        self.word_ticks.show_for(self._segments[i0:i1], t0, t1)
         if overview:
             sel = self._segment(self._selected) if self._selected is not None else None
             wanted = [sel] if sel is not None and sel.end > t0 and sel.start < t1 else []

@@ -24,6 +24,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from tingxie.asr.pipeline import Stage, Update
 from tingxie.core.cancel import CancelToken
 from tingxie.core.errors import Cancelled, TingxieError
+from tingxie.jobs.realign import NOTE_FAILED, AlignRequest, AlignResult, align_segments
 from tingxie.jobs.registry import EngineCache, EngineFactory, make_engine
 from tingxie.jobs.run import run
 from tingxie.jobs.spec import JobSpec
@@ -83,10 +84,22 @@ class TranscriptionWorker(QObject):
     update = Signal(int, object)  # job id, Update
     finished = Signal(int, bool)  # job id, cancelled
     failed = Signal(int, str)  # job id, message for the user
+    aligned = Signal(int, object)  # re-alignment request id, AlignResult
 
     def __init__(self, engine_factory: EngineFactory = make_engine) -> None:
         super().__init__()
         self.engines = EngineCache(engine_factory)
+
+    @Slot(int, object, object)
+    def align(self, request_id: int, spec: JobSpec, requests: list[AlignRequest]) -> None:
+        """Re-align edited segments (queued behind any running job, so the aligner never
+        runs beside the recogniser)."""
+        try:
+            result = align_segments(self.engines, spec, requests)
+        except Exception as exc:  # never let a bug kill the worker thread silently
+            log.error("re-alignment failed:\n%s", traceback.format_exc())
+            result = AlignResult(note=NOTE_FAILED.format(message=repr(exc)))
+        self.aligned.emit(request_id, result)
 
     @Slot(object)
     def run(self, job: Job) -> None:
@@ -136,6 +149,9 @@ class TranscriptionHost(QObject):
 
     _submit = Signal(object)
     _unload = Signal()
+    _align = Signal(int, object, object)
+    #: A re-alignment (:meth:`align`) came back: (its id, the AlignResult).
+    wordsAligned = Signal(int, object)
     #: A job ended (finished or failed): whoever waits for the worker to be free listens here.
     jobEnded = Signal(int)
 
@@ -148,6 +164,8 @@ class TranscriptionHost(QObject):
         self.worker.moveToThread(self.thread)
         self._submit.connect(self.worker.run)
         self._unload.connect(self.worker.unload)
+        self._align.connect(self.worker.align)
+        self.worker.aligned.connect(self._on_aligned)
         self.worker.update.connect(self._on_update)
         self.worker.finished.connect(self._on_finished)
         self.worker.failed.connect(self._on_failed)
@@ -178,6 +196,18 @@ class TranscriptionHost(QObject):
         self.current = handle
         self._submit.emit(job)
         return handle
+
+    def align(self, spec: JobSpec, requests: list[AlignRequest]) -> int:
+        """Queue a re-alignment of edited segments on the worker thread (after the running
+        job, if any); returns its id, which :attr:`wordsAligned` carries back."""
+        request_id = self._next_id
+        self._next_id += 1
+        self._align.emit(request_id, spec, requests)
+        return request_id
+
+    @Slot(int, object)
+    def _on_aligned(self, request_id: int, result: AlignResult) -> None:
+        self.wordsAligned.emit(request_id, result)
 
     def cancel(self) -> None:
         """Ask the running job to stop; it ends with ``finished(True)``."""

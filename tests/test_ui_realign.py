@@ -1,0 +1,197 @@
+"""Word times in the window: click a word to hear it, edits re-aligned in the background
+through the real Qwen3ForcedAligner (tiny random checkpoint), Undo brings the old words back."""
+
+from __future__ import annotations
+
+import copy
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QEvent, QSettings, Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from media import write_wav
+from tingxie.core.transcript import ALIGNED, ESTIMATED, STALE, Segment, Transcript, Word
+from tingxie.ui import settings as keys
+from tingxie.ui.editor import rich_text
+from tingxie.ui.main_window import MainWindow
+from tingxie.ui.settings import Settings
+from tingxie.ui.waveform import WaveformView
+from tingxie.ui.words import MAX_TICK_SPAN, seek_time
+
+TEXT = "The harbour opened early."
+BOATS = "Boats came from every town."
+
+
+def transcript() -> Transcript:
+    words = [Word("The", 0.5, 0.8), Word(" harbour", 0.8, 1.4), Word(" opened", 1.5, 2.0),
+             Word(" early.", 2.0, 2.6)]
+    return Transcript(segments=[
+        Segment(1, 0.5, 2.8, TEXT, language="en", words=words),
+        Segment(2, 3.0, 5.0, BOATS, language="en",
+                words=[Word(w, 3.0 + 0.4 * k, 3.3 + 0.4 * k)
+                       for k, w in enumerate(BOATS.split())]),
+    ], language="en", duration=6.0)
+
+
+def make_window(qtbot, tmp_path, monkeypatch, aligner_folder=None) -> MainWindow:
+    # Models only where the test puts them: never a real model from this machine's caches.
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hub"))
+    monkeypatch.setenv("MODELSCOPE_CACHE", str(tmp_path / "modelscope"))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    models = tmp_path / "models"
+    models.mkdir()
+    if aligner_folder is not None:  # as `tingxie models download` leaves it in a models folder
+        (models / "Qwen3-ForcedAligner-0.6B-hf").symlink_to(aligner_folder)
+    settings = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    settings.set(keys.MODELS_DIR, str(models))
+    settings.set(keys.DEVICE, "cpu")
+    win = MainWindow(settings)
+    win.resize(1200, 800)
+    win.show()
+    rng = np.random.default_rng(3)
+    audio = write_wav(tmp_path / "harbour.wav",
+                      (0.1 * rng.standard_normal(16000 * 6)).astype(np.float32))
+    with qtbot.waitSignal(win.mediaLoaded, timeout=30_000):
+        win.open_path(audio)
+    win.document.set_transcript(transcript())
+    win.waveform.set_transcript(win.document.transcript)
+    win.realigner.timer.setInterval(50)  # the quiet time after typing, shortened for tests
+    return win
+
+
+def dispose(win: MainWindow) -> None:
+    win.shutdown()
+    win.document.undo_stack.setClean()
+    win.session._dirty_outside_stack = False
+    win.close()
+    win.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch, tiny_aligner):
+    win = make_window(qtbot, tmp_path, monkeypatch, tiny_aligner)
+    yield win
+    dispose(win)
+
+
+@pytest.fixture
+def window_without_aligner(qtbot, tmp_path, monkeypatch):
+    win = make_window(qtbot, tmp_path, monkeypatch)
+    yield win
+    dispose(win)
+
+
+def edit(win: MainWindow, row: int, text: str) -> None:
+    win.table_model.setData(win.table_model.index(row, 2), text)
+
+
+def words_of(win: MainWindow, sid: int = 1) -> list[Word]:
+    return win.document.transcript.segment(sid).words
+
+
+def test_clicking_a_word_in_the_open_editor_seeks_there(qtbot, window_without_aligner):
+    window = window_without_aligner
+    window.table.edit_row(0)
+    editor = window.table.editor()
+    assert editor is not None
+    cursor = editor.textCursor()
+    cursor.setPosition(TEXT.index("opened") + 2)
+    point = editor.cursorRect(cursor).center()
+    with qtbot.waitSignal(window.table.wordClicked) as clicked:
+        qtbot.mouseClick(editor.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert clicked.args == [1, pytest.approx(1.5)]
+    assert window.player.position() == pytest.approx(1.5, abs=0.05)
+
+
+@pytest.mark.slow
+def test_an_edit_is_realigned_in_the_background_and_undo_restores_the_old_words(qtbot,
+                                                                                window):
+    before = copy.deepcopy(words_of(window))
+    edit(window, 0, "The harbour opened very late.")
+    words = words_of(window)
+    assert [(w.text.strip(), w.timing) for w in words][3:] == [("very", STALE),
+                                                               ("late.", STALE)]
+    assert '<span style="font-style:italic">late.</span>' in rich_text(
+        window.document.transcript.segment(1), None, None), "stale words look different"
+    # A stale word is never the current word: the highlight stays on the last timed one.
+    window.review.playhead_moved(words[4].start + 0.01)
+    assert window.table.delegate.playing_word == 2
+
+    with qtbot.waitSignal(window.realigner.roundDone, timeout=120_000) as done:
+        pass
+    assert done.args == [[1], []]
+    seg = window.document.transcript.segment(1)
+    # Random weights place some words and interpolate the rest; none is left stale.
+    assert {w.timing for w in seg.words} <= {ALIGNED, ESTIMATED}
+    assert "".join(w.text for w in seg.words) == "The harbour opened very late."
+    starts = [w.start for w in seg.words]
+    assert starts == sorted(starts) and seg.start <= starts[0] and seg.words[-1].end <= seg.end
+    assert window.dirty
+
+    window.document.undo_stack.undo()
+    assert window.document.transcript.segment(1).text == TEXT
+    assert words_of(window) == before, "Undo brings back exactly the words of the old text"
+    window.document.undo_stack.redo()
+    assert any(w.timing == STALE for w in words_of(window)), "redo: stale until realigned"
+
+
+@pytest.mark.slow
+def test_an_answer_for_text_changed_meanwhile_is_dropped_and_the_new_text_aligned(qtbot,
+                                                                                  window):
+    edit(window, 0, "The harbour opened late.")
+    window.realigner.flush()  # sent now; its answer cannot arrive before the next edit
+    assert window.realigner.busy
+    edit(window, 0, "The old harbour opened late.")
+    with qtbot.waitSignal(window.realigner.roundDone, timeout=120_000) as done:
+        pass
+    assert done.args == [[], [1]], "the answer for the first text was dropped"
+    assert words_of(window)[1].text == "old" and words_of(window)[1].timing == STALE
+    with qtbot.waitSignal(window.realigner.roundDone, timeout=60_000) as done:
+        pass
+    assert done.args == [[1], []]
+    assert "".join(w.text for w in words_of(window)) == "The old harbour opened late."
+
+
+def test_without_an_aligner_words_stay_stale_and_the_reason_is_told_once(
+        qtbot, window_without_aligner):
+    win = window_without_aligner
+    notes = []
+    win.realigner.note.connect(notes.append)
+    edit(win, 0, "The harbour opened late.")
+    with qtbot.waitSignal(win.realigner.roundDone, timeout=30_000) as done:
+        pass
+    assert done.args == [[], []]
+    assert words_of(win)[-1].timing == STALE
+    assert len(notes) == 1 and "no aligner is installed" in notes[0]
+    assert "no aligner is installed" in win.statusBar().currentMessage()
+    edit(win, 1, "Boats came from every village.")
+    with qtbot.waitSignal(win.realigner.roundDone, timeout=30_000):
+        pass
+    assert len(notes) == 1, "the same reason is not repeated"
+    # Clicking a stale word seeks to the last timed word before it.
+    seg = win.document.transcript.segment(1)
+    assert seek_time(seg, seg.text, seg.text.index("late")) == pytest.approx(1.5)
+
+
+def test_the_zoomed_in_waveform_ticks_where_aligned_words_start(qtbot):
+    view = WaveformView()
+    qtbot.addWidget(view)
+    view.resize(800, 200)
+    view.show()
+    t = transcript()
+    t.segments[1].words[2].timing = STALE  # no tick for a word whose time means nothing
+    t.duration = 60.0
+    view.set_transcript(t)
+    view.set_view_range(0.0, 60.0)
+    assert view.word_ticks.tick_count() == 0, "zoomed out: no ticks"
+    view.set_view_range(0.0, MAX_TICK_SPAN / 2)
+    assert view.word_ticks.tick_count() == 4 + 4
+    xs = view.word_ticks.getData()[0][::2]
+    assert list(xs[:4]) == [0.5, 0.8, 1.5, 2.0]
+    view.set_transcript(None)
+    assert view.word_ticks.tick_count() == 0, "no ticks without a transcript"
