@@ -288,7 +288,7 @@ EXPECTED_CAUSE = {
     "sandbox": "SecurityError",
     "range": "OverflowError",
     "no-audio": "does not put the audio into the prompt",
-    "no-content": "continue_final_message",
+    "no-content": "does not put the audio into the prompt",
 }
 
 

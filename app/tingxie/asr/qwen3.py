@@ -245,6 +245,15 @@ def _template_error(folder: Path, exc: BaseException) -> NotAQwen3ASRCheckpoint:
     )
 
 
+def _template_drops_audio(processor: Any, audio_token: str) -> bool:
+    """Whether the chat template's source never writes the audio placeholder (the tokenized
+    render then fails on the audio features, whatever the transformers release says)."""
+    template = getattr(processor, "chat_template", None)
+    if isinstance(template, dict):
+        template = template.get("default")
+    return isinstance(template, str) and audio_token not in template
+
+
 def _check_chat_template(processor: Any, folder: Path) -> None:
     """Render the prompt once, with and without a forced language and context, so a broken
     or sandbox-refused template fails the load (naming the folder), not the first file."""
@@ -271,6 +280,10 @@ def _check_chat_template(processor: Any, folder: Path) -> None:
             OverflowError,  # the sandbox's range() limit
             RecursionError,
         ) as exc:
+            if _template_drops_audio(processor, audio_token):
+                raise NotAQwen3ASRCheckpoint(
+                    folder, "its chat template does not put the audio into the prompt"
+                ) from exc
             raise _template_error(folder, exc) from exc
         audio_id = processor.tokenizer.convert_tokens_to_ids(audio_token)
         ids = inputs.get("input_ids") if hasattr(inputs, "get") else None
