@@ -51,7 +51,7 @@ def test_chinese_systems_get_the_chinese_interface(qtbot, monkeypatch):
     translators = tx_app.install_translations(app, "zh_CN")
     try:
         assert translators, "the zh_CN translation ships with the app"
-        assert QApplication.translate("MainWindow", "&File") == "文件(&F)"
+        assert QApplication.translate("WindowMenus", "&File") == "文件(&F)"
     finally:
         for t in translators:
             app.removeTranslator(t)
