@@ -242,6 +242,7 @@ def test_the_title_names_the_app_once_and_save_waits_for_a_document(qtbot, win, 
         qapp.setApplicationDisplayName("")
 
 
+@pytest.mark.slow
 def test_where_the_model_runs_is_said_once(tiny_checkpoint):
     from tingxie.asr.qwen3 import Qwen3ASREngine
     from tingxie.jobs.registry import EngineCache
