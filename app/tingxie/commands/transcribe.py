@@ -361,8 +361,10 @@ def transcribe_file(source: Path, engine, options, args: argparse.Namespace,
         try:
             audio = load(source, progress=lambda f: bar.show("decode", f, None), cancel=cancel)
             duration = audio.duration
-            for update in transcribe(audio.samples, engine, options, max_length=args.max_chunk,
-                                     batch_size=args.batch_size, cancel=cancel):
+            for update in transcribe(
+                    audio.samples, engine, options, max_length=args.max_chunk,
+                    batch_size=args.batch_size, cancel=cancel,
+                    on_progress=lambda u: bar.show(u.stage, u.fraction, u.eta, duration)):
                 segments.extend(update.segments)
                 bar.show(update.stage, update.fraction, update.eta, duration)
         except (KeyboardInterrupt, Cancelled):
