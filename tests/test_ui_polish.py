@@ -185,6 +185,7 @@ def test_without_audio_output_the_playback_actions_are_off_and_say_why(qtbot, tm
         assert "No audio output device" in play.toolTip()
         assert "No audio output device" in w.statusBar().currentMessage()
         assert w.play_menu.toolTipsVisible()
+        assert w.menus.playback_note.isVisible() and not w.menus.playback_note.isEnabled()
         assert w.actions_by_name["rewind_step"].isEnabled(), "settings stay reachable"
     finally:
         w.shutdown()

@@ -744,27 +744,27 @@ Locate the audio file now?</source>
         <translation>已保存 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="430" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="432" />
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="386" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="388" />
         <source>About Tingxie</source>
         <translation>关于 Tingxie</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="387" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="389" />
         <source>&lt;b&gt;Tingxie 听写&lt;/b&gt; {version}&lt;br&gt;A transcription studio built on Qwen3-ASR. Everything runs on this computer.</source>
         <translation>&lt;b&gt;Tingxie 听写&lt;/b&gt; {version}&lt;br&gt;基于 Qwen3-ASR 的转写工作台。所有处理均在本机完成。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="408" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="410" />
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="409" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="411" />
         <source>A transcription is running. Stop it and close?</source>
         <translation>转写正在进行。是否停止并关闭？</translation>
     </message>
@@ -1602,248 +1602,253 @@ Locate the audio file now?</source>
         <translation>界面语言将在重新启动听写后生效。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="75" />
+        <location filename="../../app/tingxie/ui/menus.py" line="65" />
+        <source>Playback is off: no audio output</source>
+        <translation>播放已关闭：没有音频输出设备</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="78" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="76" />
+        <location filename="../../app/tingxie/ui/menus.py" line="79" />
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="77" />
+        <location filename="../../app/tingxie/ui/menus.py" line="80" />
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="80" />
+        <location filename="../../app/tingxie/ui/menus.py" line="83" />
         <source>&amp;Save project</source>
         <translation>保存项目(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="81" />
+        <location filename="../../app/tingxie/ui/menus.py" line="84" />
         <source>Save project &amp;as…</source>
         <translation>项目另存为(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="83" />
+        <location filename="../../app/tingxie/ui/menus.py" line="86" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="86" />
+        <location filename="../../app/tingxie/ui/menus.py" line="89" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="87" />
+        <location filename="../../app/tingxie/ui/menus.py" line="90" />
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="89" />
+        <location filename="../../app/tingxie/ui/menus.py" line="92" />
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="96" />
+        <location filename="../../app/tingxie/ui/menus.py" line="99" />
         <source>&amp;Find and replace…</source>
         <translation>查找和替换(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="98" />
+        <location filename="../../app/tingxie/ui/menus.py" line="101" />
         <source>S&amp;plit at the cursor</source>
         <translation>在光标处拆分(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="99" />
+        <location filename="../../app/tingxie/ui/menus.py" line="102" />
         <source>&amp;Merge with next</source>
         <translation>与下一片段合并(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="100" />
+        <location filename="../../app/tingxie/ui/menus.py" line="103" />
         <source>Merge with p&amp;revious</source>
         <translation>与上一片段合并(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="101" />
+        <location filename="../../app/tingxie/ui/menus.py" line="104" />
         <source>&amp;Insert segment at the playhead</source>
         <translation>在播放头处插入片段(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="103" />
+        <location filename="../../app/tingxie/ui/menus.py" line="106" />
         <source>&amp;Delete segment</source>
         <translation>删除片段(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="104" />
+        <location filename="../../app/tingxie/ui/menus.py" line="107" />
         <source>&amp;Timing</source>
         <translation>时间(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="106" />
+        <location filename="../../app/tingxie/ui/menus.py" line="109" />
         <source>Start 0.1 s earlier</source>
         <translation>开始提前 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="107" />
+        <location filename="../../app/tingxie/ui/menus.py" line="110" />
         <source>Start 0.1 s later</source>
         <translation>开始推后 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="108" />
+        <location filename="../../app/tingxie/ui/menus.py" line="111" />
         <source>End 0.1 s earlier</source>
         <translation>结束提前 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="109" />
+        <location filename="../../app/tingxie/ui/menus.py" line="112" />
         <source>End 0.1 s later</source>
         <translation>结束推后 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="111" />
+        <location filename="../../app/tingxie/ui/menus.py" line="114" />
         <source>S&amp;peaker</source>
         <translation>说话人(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="113" />
+        <location filename="../../app/tingxie/ui/menus.py" line="116" />
         <source>Speaker {n}</source>
         <translation>说话人 {n}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="115" />
+        <location filename="../../app/tingxie/ui/menus.py" line="118" />
         <source>No speaker</source>
         <translation>无说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="118" />
+        <location filename="../../app/tingxie/ui/menus.py" line="121" />
         <source>Next &amp;uncertain segment</source>
         <translation>下一个不确定片段(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="124" />
+        <location filename="../../app/tingxie/ui/menus.py" line="127" />
         <source>&amp;Playback</source>
         <translation>播放(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="125" />
+        <location filename="../../app/tingxie/ui/menus.py" line="132" />
         <source>Play / pause</source>
         <translation>播放/暂停</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="126" />
+        <location filename="../../app/tingxie/ui/menus.py" line="133" />
         <source>Rewind</source>
         <translation>快退</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="128" />
+        <location filename="../../app/tingxie/ui/menus.py" line="135" />
         <source>Forward</source>
         <translation>快进</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="130" />
+        <location filename="../../app/tingxie/ui/menus.py" line="137" />
         <source>Slower</source>
         <translation>减速</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="131" />
+        <location filename="../../app/tingxie/ui/menus.py" line="138" />
         <source>Faster</source>
         <translation>加速</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="132" />
+        <location filename="../../app/tingxie/ui/menus.py" line="139" />
         <source>Replay the segment</source>
         <translation>重播当前片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="134" />
+        <location filename="../../app/tingxie/ui/menus.py" line="141" />
         <source>Rewind step…</source>
         <translation>快退步长…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="135" />
+        <location filename="../../app/tingxie/ui/menus.py" line="142" />
         <source>Rewind and forward by (seconds)</source>
         <translation>快退和快进的秒数</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="136" />
+        <location filename="../../app/tingxie/ui/menus.py" line="143" />
         <source>Rewind on resume…</source>
         <translation>继续播放时回退…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="140" />
+        <location filename="../../app/tingxie/ui/menus.py" line="147" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="141" />
+        <location filename="../../app/tingxie/ui/menus.py" line="148" />
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="142" />
+        <location filename="../../app/tingxie/ui/menus.py" line="149" />
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="143" />
+        <location filename="../../app/tingxie/ui/menus.py" line="150" />
         <source>Follow playback</source>
         <translation>跟随播放</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="147" />
+        <location filename="../../app/tingxie/ui/menus.py" line="154" />
         <source>Tint uncertain words</source>
         <translation>标出不确定的词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="150" />
+        <location filename="../../app/tingxie/ui/menus.py" line="157" />
         <source>Uncertainty threshold…</source>
         <translation>不确定阈值…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="153" />
+        <location filename="../../app/tingxie/ui/menus.py" line="160" />
         <source>Interface &amp;language</source>
         <translation>界面语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="157" />
+        <location filename="../../app/tingxie/ui/menus.py" line="164" />
         <source>As the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="172" />
-        <location filename="../../app/tingxie/ui/menus.py" line="173" />
+        <location filename="../../app/tingxie/ui/menus.py" line="179" />
+        <location filename="../../app/tingxie/ui/menus.py" line="180" />
         <source>&amp;Transcribe</source>
         <translation>转写(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="174" />
+        <location filename="../../app/tingxie/ui/menus.py" line="181" />
         <source>Transcribe &amp;selection</source>
         <translation>转写选区(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="176" />
+        <location filename="../../app/tingxie/ui/menus.py" line="183" />
         <source>Transcribe the &amp;rest</source>
         <translation>转写剩余部分(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="178" />
+        <location filename="../../app/tingxie/ui/menus.py" line="185" />
         <source>&amp;Cancel transcription</source>
         <translation>取消转写(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="181" />
+        <location filename="../../app/tingxie/ui/menus.py" line="188" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="182" />
+        <location filename="../../app/tingxie/ui/menus.py" line="189" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="183" />
+        <location filename="../../app/tingxie/ui/menus.py" line="190" />
         <source>&amp;About Tingxie</source>
         <translation>关于 Tingxie(&amp;A)</translation>
     </message>
