@@ -51,7 +51,6 @@ from tingxie.ui.speakers import SpeakerPanel
 from tingxie.ui.transcript_model import TranscriptDocument, TranscriptTableModel
 from tingxie.ui.transport import TransportBar
 from tingxie.ui.waveform import WaveformView
-from tingxie.ui.widgets import ScrollPanel
 from tingxie.ui.worker import JobHandle, TranscriptionHost
 
 log = logging.getLogger(__name__)
@@ -125,7 +124,7 @@ class MainWindow(QMainWindow):
 
         self.controls = TranscriptionControls(self.settings, self, background=self.background)
         self.controls_dock = self._dock(self.tr("Transcription"), "transcription-dock",
-                                        ScrollPanel(self.controls))
+                                        self.controls)
         self.queue = QueuePanel(self.host, self.background, self.settings,
                                 self.controls.job_spec, self)
         self.queue_dock = self._dock(self.tr("Batch queue"), "queue-dock", self.queue)
