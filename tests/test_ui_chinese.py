@@ -153,3 +153,12 @@ def test_the_interface_language_can_be_chosen_and_applies_after_a_restart(win):
     assert ui_language(win.settings) == "en"
     assert "重新启动" in win.statusBar().currentMessage() or "重启" in \
         win.statusBar().currentMessage()
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1366, 768)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_nothing_is_cut_off_in_chinese(qtbot, win, size):
+    from test_ui_layout import cut_off
+
+    win.resize(*size)
+    qtbot.wait(30)
+    assert cut_off(win) == []

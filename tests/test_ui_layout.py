@@ -107,6 +107,8 @@ def test_nothing_is_cut_off_at_common_sizes(qtbot, win, size, palette, tmp_path)
     if shots:
         picture.save(os.path.join(shots, f"window-{size[0]}x{size[1]}-{palette}.png"))
     assert cut_off(win) == []
+    for button in (win.controls.transcribe_button, win.controls.cancel_button):
+        assert not button.visibleRegion().isEmpty(), "Transcribe stays in view"
     win.controls.advanced_toggle.setChecked(True)
     settle(qtbot, win, size)
     assert cut_off(win) == [], "with Advanced open"
@@ -124,19 +126,27 @@ def test_the_dialect_note_shows_only_for_chinese_or_auto(qtbot, win, palette):
     assert controls.dialect_note.isVisibleTo(controls)
 
 
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)], ids=lambda s: f"{s[0]}x{s[1]}")
 def test_folding_advanced_leaves_no_gap_and_a_model_folder_keeps_the_panel_width(
-        qtbot, win, palette, tiny_checkpoint, tmp_path):
+        qtbot, win, palette, tiny_checkpoint, tmp_path, size):
     if palette == "dark":
         pytest.skip("layout only")
-    settle(qtbot, win, (1366, 768))
+    settle(qtbot, win, size)
     controls = win.controls
-    gap = lambda: controls.scope_all.y() - (  # noqa: E731
-        controls.advanced_toggle.y() + controls.advanced_toggle.height())
+    def gap():
+        toggle = controls.advanced_toggle
+        bottom = toggle.mapTo(controls, toggle.rect().bottomLeft()).y()
+        if controls.advanced_body.isVisible():
+            body = controls.advanced_body
+            bottom = body.mapTo(controls, body.rect().bottomLeft()).y()
+        return controls.scope_all.y() - bottom
+
     folded = gap()
     controls.advanced_toggle.setChecked(True)
-    settle(qtbot, win, (1366, 768))
+    settle(qtbot, win, size)
+    assert gap() < 40
     controls.advanced_toggle.setChecked(False)
-    settle(qtbot, win, (1366, 768))
+    settle(qtbot, win, size)
     assert gap() == folded < 40, "the buttons follow the options"
     width = win.controls_dock.width()
     import shutil
@@ -144,6 +154,6 @@ def test_folding_advanced_leaves_no_gap_and_a_model_folder_keeps_the_panel_width
     deep = tmp_path / "a-rather-long-folder-name-for-models" / "Qwen3-ASR-1.7B-finetuned-tuned"
     shutil.copytree(tiny_checkpoint, deep)
     assert controls.model_picker.choose_local_folder(str(deep), remember=False)
-    settle(qtbot, win, (1366, 768))
+    settle(qtbot, win, size)
     assert win.controls_dock.width() == width
     assert cut_off(win) == []

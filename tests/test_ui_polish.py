@@ -185,6 +185,7 @@ def test_without_audio_output_the_playback_actions_are_off_and_say_why(qtbot, tm
         assert "No audio output device" in play.toolTip()
         assert "No audio output device" in w.statusBar().currentMessage()
         assert w.play_menu.toolTipsVisible()
+        assert w.menus.playback_note.isVisible() and not w.menus.playback_note.isEnabled()
         assert w.actions_by_name["rewind_step"].isEnabled(), "settings stay reachable"
     finally:
         w.shutdown()
@@ -242,6 +243,7 @@ def test_the_title_names_the_app_once_and_save_waits_for_a_document(qtbot, win, 
         qapp.setApplicationDisplayName("")
 
 
+@pytest.mark.slow
 def test_where_the_model_runs_is_said_once(tiny_checkpoint):
     from tingxie.asr.qwen3 import Qwen3ASREngine
     from tingxie.jobs.registry import EngineCache

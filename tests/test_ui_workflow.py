@@ -7,11 +7,15 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np
+import pytest
 from PySide6.QtWidgets import QMessageBox
 
 import test_ui_window as base
 from media import write_wav
 from test_ui_window import open_and_wait, transcribe, transcribe_all_of
+
+# Every test here runs the tiny model through the window (10-40 s each on a busy CPU).
+pytestmark = pytest.mark.slow
 
 # The journalist's window and recording, shared with test_ui_window.
 window = base.window

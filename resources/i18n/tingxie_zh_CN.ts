@@ -51,242 +51,242 @@
 <context>
     <name>AdaptDialog</name>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="87" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="88" />
         <source>Adapt the model to my corrections</source>
         <extracomment>The user kept the adapter: (its folder, the base model it was made for). The estimate was shown or failed (for tests): the text shown. Training ended: "done", "cancelled" or "failed".</extracomment>
         <translation>让模型适应我的校对</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="121" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="122" />
         <source>Adapting needs the Python packages peft and jiwer: install them with pip install 'tingxie[adapt]' and restart Tingxie.</source>
         <translation>适配模型需要 Python 包 peft 和 jiwer：请用 pip install 'tingxie[adapt]' 安装，然后重新启动听写。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="131" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="132" />
         <source>Trains a small adapter on the segments you corrected, so the model learns your names, places and speakers. Only text a person edited is used; a tenth is held out to measure the result.</source>
         <translation>用您校对过的片段训练一个小型适配器，让模型学会您的人名、地名和说话人。只使用人工编辑过的文本；其中十分之一留作测量结果。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="138" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="139" />
         <source>Add projects…</source>
         <translation>添加项目…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="139" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="140" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="140" />
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="338" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="141" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="339" />
         <source>Add the projects whose corrections to learn from.</source>
         <translation>请添加要从中学习校对内容的项目。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="152" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="153" />
         <source>None (stay close to the model itself)</source>
         <translation>无（贴近模型本身）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="157" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="158" />
         <source>A larger Qwen3-ASR on disk teaches the model its way of hearing (distillation); slower and needs more memory</source>
         <translation>用磁盘上更大的 Qwen3-ASR 教模型它的听法（蒸馏）；更慢，需要更多内存</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="162" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="163" />
         <source>How many times training goes through the segments</source>
         <translation>训练遍历这些片段的次数</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="164" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="165" />
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="178" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="179" />
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="180" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="181" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="181" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="182" />
         <source>Keep and use it</source>
         <translation>保留并使用</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="182" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="183" />
         <source>Discard</source>
         <translation>丢弃</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="183" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="184" />
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="196" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="197" />
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="197" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="198" />
         <source>Teacher</source>
         <translation>教师模型</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="198" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="199" />
         <source>Epochs</source>
         <translation>轮数</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="199" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="200" />
         <source>Save to</source>
         <translation>保存到</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="283" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="284" />
         <source>Choose projects with corrections</source>
         <translation>选择含有校对内容的项目</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="284" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="285" />
         <source>Tingxie projects ({0})</source>
         <translation>听写项目（{0}）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="300" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="301" />
         <source>Choose a folder for the adapter</source>
         <translation>选择适配器的文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="341" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="342" />
         <source>Reading the projects…</source>
         <translation>正在读取项目…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="372" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="373" />
         <source>{0} corrected segments ({1} min of audio) from {2} project(s); {3} held out to measure the result.</source>
         <translation>{2} 个项目中有 {0} 个校对过的片段（{1} 分钟音频）；其中 {3} 个留作测量结果。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="377" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="378" />
         <source>Not used: {0} segment(s) ({1}).</source>
         <translation>未使用：{0} 个片段（{1}）。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="381" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="382" />
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="383" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="384" />
         <source>Estimated time: about {0} on {1}. Memory: about {2} ({3} free).</source>
         <translation>预计时间：在 {1} 上约 {0}。内存：约 {2}（可用 {3}）。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="388" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="389" />
         <source>Not enough memory: adapting needs about {0} and {1} is free. Close other programs, leave out the teacher, or train on a GPU.</source>
         <translation>内存不足：适配约需 {0}，可用 {1}。请关闭其他程序、不用教师模型，或在 GPU 上训练。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="408" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="409" />
         <source>{0} already exists and is not empty: choose a new folder for the adapter.</source>
         <translation>{0} 已存在且不为空：请为适配器选择一个新文件夹。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="416" />
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="418" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="417" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="419" />
         <source>Starting…</source>
         <translation>正在开始…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="442" />
         <location filename="../../app/tingxie/ui/adapt_dialog.py" line="443" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="444" />
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="452" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="453" />
         <source>Step {0} of {1} · loss {2}</source>
         <translation>第 {0} / {1} 步 · 损失 {2}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="456" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="457" />
         <source> · {0} left</source>
         <translation> · 剩余 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="457" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="458" />
         <source>Training… {0}%</source>
         <translation>正在训练… {0}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="459" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="460" />
         <source>Loading the model and the audio…</source>
         <translation>正在加载模型和音频…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="461" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="462" />
         <source>Measuring the error on the held-out segments…</source>
         <translation>正在测量留出片段上的错误率…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="463" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="464" />
         <source>Saving the adapter…</source>
         <translation>正在保存适配器…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="465" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="466" />
         <source>Training…</source>
         <translation>正在训练…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="467" />
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="489" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="468" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="490" />
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="474" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="475" />
         <source>Held-out error before adapting: {0}% ({1} on {2} segments)</source>
         <translation>适配前的留出错误率：{0}%（{1}，{2} 个片段）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="486" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="487" />
         <source>Saved to {0}. Keep it to use it for transcription, or discard it.</source>
         <translation>已保存到 {0}。保留它以用于转写，或将其丢弃。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="492" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="493" />
         <source>Cancelled: nothing was saved.</source>
         <translation>已取消：没有保存任何内容。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="499" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="500" />
         <source>Adapting failed.</source>
         <translation>适配失败。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="510" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="511" />
         <source>The held-out error was not measured.</source>
         <translation>未测量留出错误率。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="511" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="512" />
         <source>held-out error {0}% → {1}% on {2} segments</source>
         <translation>留出错误率 {0}% → {1}%（{2} 个片段）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="533" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="534" />
         <source>Discarded {0}.</source>
         <translation>已丢弃 {0}。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="610" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="611" />
         <source>Using the adapter {0}</source>
         <translation>正在使用适配器 {0}</translation>
     </message>
@@ -1184,73 +1184,73 @@ Locate the audio file now?</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="141" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="143" />
         <source>Transcription</source>
         <extracomment>A file finished opening (for tests and the status bar). An error dialog was shown: (title, message).</extracomment>
         <translation>转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="145" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="147" />
         <source>Batch queue</source>
         <translation>批处理队列</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="149" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="151" />
         <source>Speakers</source>
         <translation>说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="151" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="153" />
         <source>Subtitle check</source>
         <translation>字幕检查</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="251" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="253" />
         <source>Opened the readable part only.</source>
         <translation>仅打开了可读取的部分。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="255" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="257" />
         <source>Opened {name}</source>
         <translation>已打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="360" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="362" />
         <source>Save project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="361" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="363" />
         <source>Tingxie projects (*.tingxie)</source>
         <translation>Tingxie 项目 (*.tingxie)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="382" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="384" />
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="386" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="388" />
         <source>Saved {name}</source>
         <translation>已保存 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="479" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="481" />
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="432" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="434" />
         <source>About Tingxie</source>
         <translation>关于 Tingxie</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="457" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="459" />
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="458" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="460" />
         <source>A transcription is running. Stop it and close?</source>
         <translation>转写正在进行。是否停止并关闭？</translation>
     </message>
@@ -2244,183 +2244,183 @@ Locate the audio file now?</source>
 <context>
     <name>TranscriptionControls</name>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="84" />
+        <location filename="../../app/tingxie/ui/controls.py" line="85" />
         <source>22 Chinese dialects (Sichuanese, Shanghainese, Hokkien, Wu, Minnan…) are recognised automatically: choose Chinese or Auto-detect.</source>
         <translation>可自动识别 22 种汉语方言（四川话、上海话、福建话、吴语、闽南语…）：请选择“中文”或“自动检测”。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="88" />
+        <location filename="../../app/tingxie/ui/controls.py" line="89" />
         <source>Chinese dialects are recognised automatically.</source>
         <translation>可自动识别汉语方言。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="101" />
+        <location filename="../../app/tingxie/ui/controls.py" line="102" />
         <source>This computer</source>
         <translation>这台电脑</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="102" />
+        <location filename="../../app/tingxie/ui/controls.py" line="103" />
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="104" />
+        <location filename="../../app/tingxie/ui/controls.py" line="105" />
         <source>Transcribe on an OpenAI-compatible server such as vLLM</source>
         <translation>在兼容 OpenAI 接口的服务器（如 vLLM）上转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="114" />
+        <location filename="../../app/tingxie/ui/controls.py" line="115" />
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="116" />
+        <location filename="../../app/tingxie/ui/controls.py" line="117" />
         <source>Chunks transcribed at once; Automatic fits the free memory</source>
         <translation>同时转写的音频块数；“自动”将根据可用内存确定</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="122" />
+        <location filename="../../app/tingxie/ui/controls.py" line="123" />
         <source>0 (greedy)</source>
         <translation>0（贪心）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="123" />
+        <location filename="../../app/tingxie/ui/controls.py" line="124" />
         <source>0 always picks the likeliest words</source>
         <translation>为 0 时始终选择可能性最大的词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="124" />
+        <location filename="../../app/tingxie/ui/controls.py" line="125" />
         <source>int8 weights on the CPU</source>
         <translation>在 CPU 上使用 int8 权重</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="126" />
+        <location filename="../../app/tingxie/ui/controls.py" line="127" />
         <source>Faster and smaller on a CPU, slightly less accurate; ignored on a GPU</source>
         <translation>在 CPU 上更快、占用更少，但准确度略低；在 GPU 上不起作用</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="130" />
+        <location filename="../../app/tingxie/ui/controls.py" line="131" />
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="132" />
+        <location filename="../../app/tingxie/ui/controls.py" line="133" />
         <source>Longest piece of audio sent to the model at once; pieces are cut at pauses</source>
         <translation>每次送入模型的最长音频块；在停顿处切分</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="135" />
+        <location filename="../../app/tingxie/ui/controls.py" line="136" />
         <source>Advanced</source>
         <translation>高级</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="144" />
+        <location filename="../../app/tingxie/ui/controls.py" line="145" />
         <source>Whole file</source>
         <translation>整个文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="145" />
+        <location filename="../../app/tingxie/ui/controls.py" line="146" />
         <source>Selected range</source>
         <translation>选定范围</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="146" />
+        <location filename="../../app/tingxie/ui/controls.py" line="147" />
         <source>Select a range on the waveform first</source>
         <translation>请先在波形上选择范围</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="152" />
+        <location filename="../../app/tingxie/ui/controls.py" line="153" />
         <source>Transcribe</source>
         <translation>转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="154" />
-        <location filename="../../app/tingxie/ui/controls.py" line="462" />
+        <location filename="../../app/tingxie/ui/controls.py" line="155" />
+        <location filename="../../app/tingxie/ui/controls.py" line="473" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="156" />
+        <location filename="../../app/tingxie/ui/controls.py" line="157" />
         <source>Transcribe the rest</source>
         <translation>转写剩余部分</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="158" />
+        <location filename="../../app/tingxie/ui/controls.py" line="159" />
         <source>Continue from the end of the last segment to the end of the file</source>
         <translation>从最后一个片段的结尾继续转写到文件末尾</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="172" />
+        <location filename="../../app/tingxie/ui/controls.py" line="173" />
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="177" />
+        <location filename="../../app/tingxie/ui/controls.py" line="178" />
         <source>Context</source>
         <translation>上下文</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="181" />
+        <location filename="../../app/tingxie/ui/controls.py" line="182" />
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="189" />
+        <location filename="../../app/tingxie/ui/controls.py" line="190" />
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="195" />
+        <location filename="../../app/tingxie/ui/controls.py" line="196" />
         <source>Batch size</source>
         <translation>批大小</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="196" />
+        <location filename="../../app/tingxie/ui/controls.py" line="197" />
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="197" />
+        <location filename="../../app/tingxie/ui/controls.py" line="198" />
         <source>Max chunk length</source>
         <translation>最大音频块长度</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="365" />
+        <location filename="../../app/tingxie/ui/controls.py" line="376" />
         <source>{0} is not available on this computer; Auto is used instead.</source>
         <translation>{0} 在本机上不可用，已改用“自动”。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="455" />
+        <location filename="../../app/tingxie/ui/controls.py" line="466" />
         <source>Open or drop a recording or video first</source>
         <translation>请先打开或拖入录音或视频</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="482" />
+        <location filename="../../app/tingxie/ui/controls.py" line="493" />
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="484" />
+        <location filename="../../app/tingxie/ui/controls.py" line="495" />
         <source>Step 1 of 2: finding speech… {0}%</source>
         <translation>第 1 步，共 2 步：正在查找语音… {0}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="486" />
+        <location filename="../../app/tingxie/ui/controls.py" line="497" />
         <source>Step 2 of 2: transcribing… {0}%</source>
         <translation>第 2 步，共 2 步：正在转写… {0}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="488" />
+        <location filename="../../app/tingxie/ui/controls.py" line="499" />
         <source>Aligning words… {0}%</source>
         <translation>正在对齐字词… {0}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="492" />
+        <location filename="../../app/tingxie/ui/controls.py" line="503" />
         <source> · {0} left</source>
         <translation> · 剩余 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="524" />
+        <location filename="../../app/tingxie/ui/controls.py" line="535" />
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
@@ -2467,283 +2467,288 @@ Locate the audio file now?</source>
         <translation>界面语言将在重新启动听写后生效。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="76" />
+        <location filename="../../app/tingxie/ui/menus.py" line="66" />
+        <source>Playback is off: no audio output</source>
+        <translation>播放已关闭：没有音频输出设备</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="79" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="77" />
+        <location filename="../../app/tingxie/ui/menus.py" line="80" />
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="78" />
+        <location filename="../../app/tingxie/ui/menus.py" line="81" />
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="80" />
+        <location filename="../../app/tingxie/ui/menus.py" line="83" />
         <source>Audio &amp;track</source>
         <translation>音轨(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="82" />
+        <location filename="../../app/tingxie/ui/menus.py" line="85" />
         <source>For files with several audio tracks</source>
         <translation>用于包含多条音轨的文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="85" />
+        <location filename="../../app/tingxie/ui/menus.py" line="88" />
         <source>&amp;Save project</source>
         <translation>保存项目(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="86" />
+        <location filename="../../app/tingxie/ui/menus.py" line="89" />
         <source>Save project &amp;as…</source>
         <translation>项目另存为(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="88" />
+        <location filename="../../app/tingxie/ui/menus.py" line="91" />
         <source>&amp;Export…</source>
         <translation>导出(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="89" />
+        <location filename="../../app/tingxie/ui/menus.py" line="92" />
         <source>Export a&amp;gain</source>
         <translation>再次导出(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="91" />
+        <location filename="../../app/tingxie/ui/menus.py" line="94" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="94" />
+        <location filename="../../app/tingxie/ui/menus.py" line="97" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="95" />
+        <location filename="../../app/tingxie/ui/menus.py" line="98" />
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="97" />
+        <location filename="../../app/tingxie/ui/menus.py" line="100" />
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="104" />
+        <location filename="../../app/tingxie/ui/menus.py" line="107" />
         <source>&amp;Find and replace…</source>
         <translation>查找和替换(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="106" />
+        <location filename="../../app/tingxie/ui/menus.py" line="109" />
         <source>S&amp;plit at the cursor</source>
         <translation>在光标处拆分(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="107" />
+        <location filename="../../app/tingxie/ui/menus.py" line="110" />
         <source>&amp;Merge with next</source>
         <translation>与下一片段合并(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="108" />
+        <location filename="../../app/tingxie/ui/menus.py" line="111" />
         <source>Merge with p&amp;revious</source>
         <translation>与上一片段合并(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="109" />
+        <location filename="../../app/tingxie/ui/menus.py" line="112" />
         <source>&amp;Insert segment at the playhead</source>
         <translation>在播放头处插入片段(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="111" />
+        <location filename="../../app/tingxie/ui/menus.py" line="114" />
         <source>&amp;Delete segment</source>
         <translation>删除片段(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="112" />
+        <location filename="../../app/tingxie/ui/menus.py" line="115" />
         <source>&amp;Timing</source>
         <translation>时间(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="114" />
+        <location filename="../../app/tingxie/ui/menus.py" line="117" />
         <source>Start 0.1 s earlier</source>
         <translation>开始提前 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="115" />
+        <location filename="../../app/tingxie/ui/menus.py" line="118" />
         <source>Start 0.1 s later</source>
         <translation>开始推后 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="116" />
+        <location filename="../../app/tingxie/ui/menus.py" line="119" />
         <source>End 0.1 s earlier</source>
         <translation>结束提前 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="117" />
+        <location filename="../../app/tingxie/ui/menus.py" line="120" />
         <source>End 0.1 s later</source>
         <translation>结束推后 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="119" />
+        <location filename="../../app/tingxie/ui/menus.py" line="122" />
         <source>S&amp;peaker</source>
         <translation>说话人(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="121" />
+        <location filename="../../app/tingxie/ui/menus.py" line="124" />
         <source>Speaker {n}</source>
         <translation>说话人 {n}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="123" />
+        <location filename="../../app/tingxie/ui/menus.py" line="126" />
         <source>No speaker</source>
         <translation>无说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="126" />
+        <location filename="../../app/tingxie/ui/menus.py" line="129" />
         <source>Next &amp;uncertain segment</source>
         <translation>下一个不确定片段(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="132" />
+        <location filename="../../app/tingxie/ui/menus.py" line="135" />
         <source>&amp;Playback</source>
         <translation>播放(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="133" />
+        <location filename="../../app/tingxie/ui/menus.py" line="140" />
         <source>Play / pause</source>
         <translation>播放/暂停</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="134" />
+        <location filename="../../app/tingxie/ui/menus.py" line="141" />
         <source>Rewind</source>
         <translation>快退</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="136" />
+        <location filename="../../app/tingxie/ui/menus.py" line="143" />
         <source>Forward</source>
         <translation>快进</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="138" />
+        <location filename="../../app/tingxie/ui/menus.py" line="145" />
         <source>Slower</source>
         <translation>减速</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="139" />
+        <location filename="../../app/tingxie/ui/menus.py" line="146" />
         <source>Faster</source>
         <translation>加速</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="140" />
+        <location filename="../../app/tingxie/ui/menus.py" line="147" />
         <source>Replay the segment</source>
         <translation>重播当前片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="142" />
+        <location filename="../../app/tingxie/ui/menus.py" line="149" />
         <source>Rewind step…</source>
         <translation>快退步长…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="143" />
+        <location filename="../../app/tingxie/ui/menus.py" line="150" />
         <source>Rewind and forward by (seconds)</source>
         <translation>快退和快进的秒数</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="144" />
+        <location filename="../../app/tingxie/ui/menus.py" line="151" />
         <source>Rewind on resume…</source>
         <translation>继续播放时回退…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="148" />
+        <location filename="../../app/tingxie/ui/menus.py" line="155" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="149" />
+        <location filename="../../app/tingxie/ui/menus.py" line="156" />
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="150" />
+        <location filename="../../app/tingxie/ui/menus.py" line="157" />
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="151" />
+        <location filename="../../app/tingxie/ui/menus.py" line="158" />
         <source>Follow playback</source>
         <translation>跟随播放</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="155" />
+        <location filename="../../app/tingxie/ui/menus.py" line="162" />
         <source>Tint uncertain words</source>
         <translation>标出不确定的词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="158" />
+        <location filename="../../app/tingxie/ui/menus.py" line="165" />
         <source>Uncertainty threshold…</source>
         <translation>不确定阈值…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="161" />
+        <location filename="../../app/tingxie/ui/menus.py" line="168" />
         <source>Interface &amp;language</source>
         <translation>界面语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="165" />
+        <location filename="../../app/tingxie/ui/menus.py" line="172" />
         <source>As the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="178" />
+        <location filename="../../app/tingxie/ui/menus.py" line="185" />
         <source>&amp;Subtitle check</source>
         <translation>字幕检查(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="183" />
-        <location filename="../../app/tingxie/ui/menus.py" line="184" />
+        <location filename="../../app/tingxie/ui/menus.py" line="190" />
+        <location filename="../../app/tingxie/ui/menus.py" line="191" />
         <source>&amp;Transcribe</source>
         <translation>转写(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="185" />
+        <location filename="../../app/tingxie/ui/menus.py" line="192" />
         <source>Transcribe &amp;selection</source>
         <translation>转写选区(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="187" />
+        <location filename="../../app/tingxie/ui/menus.py" line="194" />
         <source>Transcribe the &amp;rest</source>
         <translation>转写剩余部分(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="189" />
+        <location filename="../../app/tingxie/ui/menus.py" line="196" />
         <source>&amp;Cancel transcription</source>
         <translation>取消转写(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="192" />
+        <location filename="../../app/tingxie/ui/menus.py" line="199" />
         <source>&amp;Model</source>
         <translation>模型(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="193" />
+        <location filename="../../app/tingxie/ui/menus.py" line="200" />
         <source>&amp;Adapt to my corrections…</source>
         <translation>适应我的校对(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="197" />
+        <location filename="../../app/tingxie/ui/menus.py" line="204" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="198" />
+        <location filename="../../app/tingxie/ui/menus.py" line="205" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="199" />
+        <location filename="../../app/tingxie/ui/menus.py" line="206" />
         <source>&amp;About Tingxie</source>
         <translation>关于 Tingxie(&amp;A)</translation>
     </message>

@@ -394,7 +394,9 @@ def transcribe_file(source: Path, spec, engines, args: argparse.Namespace,
                 print(f"{source.name}: using audio track {audio.track} of {audio.track_count} "
                       f"({'; '.join(audio.tracks)}); choose another with --audio-track N.",
                       file=sys.stderr)
-            for update in run_job(spec, audio.samples, cancel, engines=engines):
+            for update in run_job(
+                    spec, audio.samples, cancel, engines=engines,
+                    on_progress=lambda u: bar.show(u.stage, u.fraction, u.eta, duration)):
                 segments.extend(update.segments)
                 if update.note and update.stage is not Stage.LOAD_MODEL:
                     bar.note(update.note)  # a model-load update's note names the device

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QRadioButton,
+    QSizePolicy,
     QSpinBox,
     QToolButton,
     QVBoxLayout,
@@ -45,7 +46,7 @@ from tingxie.ui.language_combo import AUTO, LanguageComboBox
 from tingxie.ui.model_picker import ModelPicker
 from tingxie.ui.server_box import ServerSettings
 from tingxie.ui.settings import Settings
-from tingxie.ui.widgets import WrappingLabel
+from tingxie.ui.widgets import ScrollPanel, WrappingLabel
 
 MIN_CHUNK_SECONDS = 5
 MAX_CHUNK_SECONDS = int(MAX_MAX_LENGTH)  # 1200 s, what the pipeline accepts
@@ -205,17 +206,27 @@ class TranscriptionControls(QWidget):
         buttons.addWidget(self.transcribe_button, 1)
         buttons.addWidget(self.cancel_button)
 
+        # The options scroll when the window is short; Transcribe, Cancel and the progress
+        # stay in view below them.
+        options = QWidget()
+        options_layout = QVBoxLayout(options)
+        options_layout.setContentsMargins(0, 0, 0, 0)
+        options_layout.addWidget(language_box)
+        options_layout.addWidget(context_box)
+        options_layout.addWidget(model_box)
+        options_layout.addWidget(self.advanced_toggle)
+        options_layout.addWidget(self.advanced_body)
+        self.options_area = ScrollPanel(options)
+        # No taller than the options: the spare room goes below everything, so folding
+        # Advanced away leaves no hole between the options and Transcribe.
+        self.options_area.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+
         layout = QVBoxLayout(self)
-        layout.addWidget(language_box)
-        layout.addWidget(context_box)
-        layout.addWidget(model_box)
-        layout.addWidget(self.advanced_toggle)
-        layout.addWidget(self.advanced_body)
+        layout.addWidget(self.options_area)
         layout.addLayout(scope_row)
         layout.addLayout(buttons)
         layout.addWidget(self.rest_button)
         layout.addWidget(self.progress_bar)
-        # The spare room goes below everything: folding Advanced away leaves no hole.
         layout.addStretch(1)
 
     def _show_dialect_note(self, code: str) -> None:

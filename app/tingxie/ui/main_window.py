@@ -55,7 +55,6 @@ from tingxie.ui.transcript_model import TranscriptDocument, TranscriptTableModel
 from tingxie.ui.transport import TransportBar
 from tingxie.ui.video_pane import VideoPane
 from tingxie.ui.waveform import WaveformView
-from tingxie.ui.widgets import ScrollPanel
 from tingxie.ui.worker import JobHandle, TranscriptionHost
 
 log = logging.getLogger(__name__)
@@ -142,7 +141,7 @@ class MainWindow(QMainWindow):
         self.drop_hint.clicked.connect(self.open_dialog)
         self.drop_hint.filesDropped.connect(self.open_dropped)
         self.controls_dock = self._dock(self.tr("Transcription"), "transcription-dock",
-                                        ScrollPanel(self.controls))
+                                        self.controls)
         self.queue = QueuePanel(self.host, self.background, self.settings,
                                 self.controls.job_spec, self)
         self.queue_dock = self._dock(self.tr("Batch queue"), "queue-dock", self.queue)

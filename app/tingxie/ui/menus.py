@@ -63,6 +63,9 @@ class WindowMenus(QObject):
             action.setEnabled(available)
             action.setToolTip(self._tips[name] if available else reason)
             action.setStatusTip("" if available else reason)
+        self.playback_note.setText(self.tr("Playback is off: no audio output"))
+        self.playback_note.setToolTip(reason)
+        self.playback_note.setVisible(not available)
         if not available and reason:
             self.win.statusBar().showMessage(reason, 15000)
 
@@ -130,6 +133,10 @@ class WindowMenus(QObject):
 
         review = win.review
         play_menu = bar.addMenu(self.tr("&Playback"))
+        # Shown, greyed, at the top of the menu while there is no audio output.
+        self.playback_note = play_menu.addAction("")
+        self.playback_note.setEnabled(False)
+        self.playback_note.setVisible(False)
         act("play_pause", self.tr("Play / pause"), win.player.toggle, play_menu)
         act("rewind", self.tr("Rewind"), lambda: win.player.skip(
             -float(win.settings.get(keys.REWIND_SECONDS))), play_menu)
