@@ -39,11 +39,13 @@ NAMES = {"qwen3", "asr", "cpu", "cuda", "mps", "gpu", "nvidia", "apple", "metal"
          "threads", "english", "safetensors", "json", "config", "ctrl", "shift", "alt", "esc",
          "pgup", "pgdown", "enter", "tab", "space", "f1", "del", "backspace", "home", "end",
          "left", "right", "up", "down", "regex", "hugging", "face", "modelscope", "fusion",
-         "pytorch", "wav", "srt", "vtt", "txt", "docx"}
+         "pytorch", "wav", "srt", "vtt", "txt", "docx", "netflix", "vllm", "lora", "peft"}
 
 
 def untranslated(text: str) -> bool:
-    text = re.sub(r"[\w.-]+\.[A-Za-z0-9]{2,4}\b", "", text.replace("&", ""))  # file names
+    text = re.sub(r"https?://\S+", "", text.replace("&", ""))  # addresses
+    text = re.sub(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b", "", text)  # environment variables
+    text = re.sub(r"[\w.-]+\.[A-Za-z0-9]{2,4}\b", "", text)  # file names
     for lang in LANGUAGES:
         text = text.replace(lang.native, "")
     words = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9]{2,}", text)]
