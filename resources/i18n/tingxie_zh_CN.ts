@@ -1184,73 +1184,53 @@ Locate the audio file now?</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="143" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="144" />
         <source>Transcription</source>
         <extracomment>A file finished opening (for tests and the status bar). An error dialog was shown: (title, message).</extracomment>
         <translation>转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="147" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="148" />
         <source>Batch queue</source>
         <translation>批处理队列</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="151" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="152" />
         <source>Speakers</source>
         <translation>说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="153" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="154" />
         <source>Subtitle check</source>
         <translation>字幕检查</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="253" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="254" />
         <source>Opened the readable part only.</source>
         <translation>仅打开了可读取的部分。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="257" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="258" />
         <source>Opened {name}</source>
         <translation>已打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="362" />
-        <source>Save project</source>
-        <translation>保存项目</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="363" />
-        <source>Tingxie projects (*.tingxie)</source>
-        <translation>Tingxie 项目 (*.tingxie)</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="384" />
-        <source>Could not save</source>
-        <translation>无法保存</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="388" />
-        <source>Saved {name}</source>
-        <translation>已保存 {name}</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="481" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="448" />
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="434" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="405" />
         <source>About Tingxie</source>
         <translation>关于 Tingxie</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="459" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="426" />
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="460" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="427" />
         <source>A transcription is running. Stop it and close?</source>
         <translation>转写正在进行。是否停止并关闭？</translation>
     </message>
@@ -1557,6 +1537,29 @@ Locate the audio file now?</source>
         <location filename="../../app/tingxie/ui/presets.py" line="33" />
         <source>Custom</source>
         <translation>自定义</translation>
+    </message>
+</context>
+<context>
+    <name>ProjectSaver</name>
+    <message>
+        <location filename="../../app/tingxie/ui/saving.py" line="43" />
+        <source>Save project</source>
+        <translation>保存项目</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/saving.py" line="44" />
+        <source>Tingxie projects (*.tingxie)</source>
+        <translation>Tingxie 项目 (*.tingxie)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/saving.py" line="69" />
+        <source>Could not save</source>
+        <translation>无法保存</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/saving.py" line="73" />
+        <source>Saved {name}</source>
+        <translation>已保存 {name}</translation>
     </message>
 </context>
 <context>

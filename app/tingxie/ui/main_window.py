@@ -17,7 +17,6 @@ from PySide6.QtCore import QByteArray, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -47,6 +46,7 @@ from tingxie.ui.queue_panel import QueuePanel
 from tingxie.ui.realign import ReAligner
 from tingxie.ui.review import ReviewControls
 from tingxie.ui.runs import DocumentRuns
+from tingxie.ui.saving import ProjectSaver
 from tingxie.ui.session import Session
 from tingxie.ui.settings import Settings
 from tingxie.ui.speakers import SpeakerPanel
@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
         self.opener = DocumentOpener(self)
         self.runs = DocumentRuns(self)
         self.review = ReviewControls(self)
+        self.saving = ProjectSaver(self)
         self.exporter = Exporter(self)
         self._build_widgets()
         self.realigner = ReAligner(self.session, self.host, self.controls.job_spec, self)
@@ -348,50 +349,18 @@ class MainWindow(QMainWindow):
 
     def save(self) -> bool:
         """Save the project (asking where the first time); False if the user cancelled."""
-        if self.loaded is None:
-            return True
-        if self.project_path is None:
-            return self.save_as()
-        return self._save_to(self.project_path)
+        return self.saving.save()
 
     def save_as(self) -> bool:
         """Save the project under a new name."""
-        if self.loaded is None:
-            return True
-        suggested = str(self.default_project_path() or "")
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save project"), suggested,
-                                              self.tr("Tingxie projects (*.tingxie)"))
-        if not path:
-            return False
-        if not path.endswith(projects.SUFFIX):
-            path += projects.SUFFIX
-        return self._save_to(Path(path))
+        return self.saving.save_as()
 
     def project_snapshot(self, path: Path) -> projects.Project:
         """The project as it stands, frozen for the saver thread."""
-        t0, t1 = self.waveform.view_range()
-        return self.session.snapshot(self.controls.project_options(), {
-            "range": [round(t0, 3), round(t1, 3)], "selected": self.waveform.selected(),
-            **self.subtitle_check.view_state()})
+        return self.saving.snapshot(path)
 
     def _save_to(self, path: Path) -> bool:
-        frozen = self.project_snapshot(path)
-        self.session.mark_saved(path)
-
-        def done(_result, error):
-            if error is not None:
-                self.session.mark_dirty()
-                self.show_error(self.tr("Could not save"), str(error))
-            else:
-                if not self.dirty:
-                    self.autosave.discard()
-                self.statusBar().showMessage(self.tr("Saved {name}").format(name=path.name),
-                                             4000)
-                self.fill_recent_menu(self.settings.add_recent_file(str(path)))
-
-        self.saver.run(lambda: projects.write_document(projects.snapshot(frozen, path), path),
-                       done, context=self)
-        return True
+        return self.saving.save_to(path)
 
     # -- window ----------------------------------------------------------------------------
     @Slot(str)
@@ -404,22 +373,24 @@ class MainWindow(QMainWindow):
         for name in ("save", "save_as"):  # nothing to save before a file is open
             self.actions_by_name[name].setEnabled(self.session.is_open)
 
+    def _box(self, icon: QMessageBox.Icon, title: str, text: str,
+             rich: bool = False) -> QMessageBox:
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self)
+        if rich:
+            box.setTextFormat(Qt.TextFormat.RichText)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()  # window-modal: nothing waits on it
+        self.last_message = box
+        return box
+
     def show_error(self, title: str, message: str) -> None:
         """An error dialog that names the problem; window-modal, so nothing blocks."""
-        box = QMessageBox(QMessageBox.Icon.Warning, title, message,
-                          QMessageBox.StandardButton.Ok, self)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-        self.last_message = box
+        self._box(QMessageBox.Icon.Warning, title, message)
         self.errorShown.emit(title, message)
 
     def show_notice(self, title: str, message: str) -> None:
         """An information box that does not block (something was kept aside or replaced)."""
-        box = QMessageBox(QMessageBox.Icon.Information, title, message,
-                          QMessageBox.StandardButton.Ok, self)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-        self.last_message = box
+        self._box(QMessageBox.Icon.Information, title, message)
 
     def show_shortcuts(self) -> None:
         """Help > Keyboard shortcuts (scrolls when the screen is short)."""
@@ -431,12 +402,8 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         """Help > About."""
-        box = QMessageBox(QMessageBox.Icon.Information, self.tr("About Tingxie"),
-                          about_html(self), QMessageBox.StandardButton.Ok, self)
-        box.setTextFormat(Qt.TextFormat.RichText)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-        self.last_message = box
+        self._box(QMessageBox.Icon.Information, self.tr("About Tingxie"), about_html(self),
+                  rich=True)
 
     def _restore_layout(self) -> None:
         geometry = self.settings.get(keys.GEOMETRY)
