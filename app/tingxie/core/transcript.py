@@ -48,7 +48,7 @@ class Word:
     timing: str = ALIGNED
 
     def to_dict(self) -> dict[str, Any]:
-        """The word as plain JSON data (``timing`` only when it is not ``aligned``)."""
+        """The word as plain JSON data (``confidence`` only when known; ``timing`` always)."""
         d: dict[str, Any] = {"text": self.text, "start": round(self.start, 3),
                              "end": round(self.end, 3)}
         if self.confidence is not None:
