@@ -255,6 +255,7 @@ def test_where_the_model_runs_is_said_once(tiny_checkpoint):
     updates = run(spec, np.zeros(1600, np.float32), engines=cache)
     ready = next(u for u in updates if u.stage.value == "load" and u.fraction >= 1.0)
     updates.close()
+    assert ready.note.count("CPU") == 1, ready.note  # said, and said once
     assert ") (" not in ready.note and ready.note.count("(") <= 1, ready.note
 
 
