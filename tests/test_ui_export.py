@@ -408,6 +408,8 @@ def test_checking_two_thousand_segments_keeps_editing_responsive(qtbot, tmp_path
         ui_s = time.perf_counter() - started
         assert ui_s < 1.0, f"the edits and starting a check took {ui_s:.2f} s on the UI thread"
         qtbot.waitUntil(lambda: win.subtitle_check.result is not first, timeout=120_000)
-        assert win.subtitle_check.result.segments[win.document.transcript.segments[0].id]
+        # The new check measured the edited text (a SegmentCheck is always truthy).
+        edited = win.subtitle_check.result.segments[win.document.transcript.segments[0].id]
+        assert edited.longest_line == len("Edited 0.")
     finally:
         dispose(win)
