@@ -246,13 +246,13 @@ def test_clicking_a_word_seeks_there(qtbot, window):
     table = window.table
     index = window.table_model.index(0, 2)
     rect = table.visualRect(index)
-    char = None
+    point = None
     for x in range(rect.left(), rect.right()):
         char = table.char_at(index, rect.topLeft() + type(rect.topLeft())(x - rect.left(), 8))
         if char is not None and char >= len("The harbour "):
             point = rect.topLeft() + type(rect.topLeft())(x - rect.left() + 2, 8)
             break
-    assert char is not None
+    assert point is not None, "the row's third word is found under the mouse"
     with qtbot.waitSignal(table.wordClicked) as clicked:
         qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=point)
     assert clicked.args == [1, pytest.approx(1.5)]
