@@ -50,38 +50,39 @@ def pulse_server() -> Iterator[object | None]:
         server.stop()
 
 
+def _tiny(factory: pytest.TempPathFactory, aligner: bool, layout: str) -> Path:
+    """Build the tiny ASR model (or aligner) in ``layout`` into a fresh session folder."""
+    from tiny_model import build_tiny_aligner, build_tiny_checkpoint
+
+    build, name = (build_tiny_aligner, "Qwen3-Aligner-tiny") if aligner else (
+        build_tiny_checkpoint, "Qwen3-ASR-tiny")
+    if layout == "native":
+        name += "-hf"
+    return build(factory.mktemp(name.lower()) / name, layout=layout)
+
+
 @pytest.fixture(scope="session")
 def tiny_checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Folder of a tiny Qwen3-ASR checkpoint in transformers' native (``-hf``) layout."""
-    from tiny_model import build_tiny_checkpoint
-
-    return build_tiny_checkpoint(tmp_path_factory.mktemp("tiny-asr") / "Qwen3-ASR-tiny-hf")
+    return _tiny(tmp_path_factory, False, "native")
 
 
 @pytest.fixture(scope="session")
 def tiny_original_checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The same tiny model (same seed, same weights) in the original release's layout."""
-    from tiny_model import build_tiny_checkpoint
-
-    folder = tmp_path_factory.mktemp("tiny-asr-original") / "Qwen3-ASR-tiny"
-    return build_tiny_checkpoint(folder, layout="original")
+    return _tiny(tmp_path_factory, False, "original")
 
 
 @pytest.fixture(scope="session")
 def tiny_aligner(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Folder of a tiny Qwen3-ForcedAligner checkpoint in the native (``-hf``) layout."""
-    from tiny_model import build_tiny_aligner
-
-    return build_tiny_aligner(tmp_path_factory.mktemp("tiny-aligner") / "Qwen3-Aligner-tiny-hf")
+    return _tiny(tmp_path_factory, True, "native")
 
 
 @pytest.fixture(scope="session")
 def tiny_original_aligner(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The same tiny aligner (same seed, same weights) in the original release's layout."""
-    from tiny_model import build_tiny_aligner
-
-    folder = tmp_path_factory.mktemp("tiny-aligner-original") / "Qwen3-Aligner-tiny"
-    return build_tiny_aligner(folder, layout="original")
+    return _tiny(tmp_path_factory, True, "original")
 
 
 @pytest.fixture(scope="session")
