@@ -96,6 +96,57 @@ def aligner(tiny_aligner: Path):
     return model
 
 
+@pytest.fixture(scope="module")
+def engine(tiny_checkpoint: Path):
+    """The tiny checkpoint loaded in a Qwen3ASREngine on the CPU (its default dtype) for the
+    module, unloaded afterwards; a module that needs another engine defines its own."""
+    from tingxie.asr.qwen3 import Qwen3ASREngine
+
+    eng = Qwen3ASREngine(tiny_checkpoint, device="cpu")
+    eng.load()
+    yield eng
+    eng.unload()
+
+
+@pytest.fixture(scope="module")
+def tiny_engine(tiny_checkpoint: Path):
+    """The tiny checkpoint loaded in a Qwen3ASREngine on the CPU (float32), torch on one
+    thread while the module runs (a fake server transcribes with it)."""
+    import torch
+
+    from tingxie.asr.qwen3 import Qwen3ASREngine
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    engine = Qwen3ASREngine(tiny_checkpoint, device="cpu", dtype="float32")
+    engine.load()
+    yield engine
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture
+def settings(tmp_path: Path):
+    """The window's settings in an ini file of the test's own (``settings.ini``)."""
+    from PySide6.QtCore import QSettings
+
+    from tingxie.ui.settings import Settings
+
+    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def background(qapp):
+    """The panels' thread pool; no job may still run, or wait to report, when a test ends."""
+    from tingxie.ui.background import Background
+
+    bg = Background()
+    yield bg
+    assert bg.wait(30_000), "a background job was still running"
+    assert bg.pool.activeThreadCount() == 0
+    assert bg.pending == 0
+    bg.deleteLater()
+
+
 @pytest.fixture
 def isolated_model_caches(tmp_path, monkeypatch):
     """Own Hugging Face and ModelScope caches, no endpoint override, and downloads allowed
