@@ -425,18 +425,11 @@ TINY_ALIGNER_CLASSES = 400
 #: Qwen3-ForcedAligner-0.6B: the 1.7B model's audio encoder (24 layers, width 1024) with the
 #: 0.6B decoder (28 layers, hidden 1024), and 5000 classes of 80 ms.
 REAL_ALIGNER_SIZES: dict[str, int] = {
+    **REAL_06B_SIZES,
     "encoder_layers": 24,
     "encoder_heads": 16,
     "encoder_ffn": 4096,
     "d_model": 1024,
-    "downsample": 480,
-    "text_layers": 28,
-    "hidden": 1024,
-    "heads": 16,
-    "kv_heads": 8,
-    "head_dim": 128,
-    "intermediate": 3072,
-    "vocab": 151_936,
 }
 
 
