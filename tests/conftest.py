@@ -50,38 +50,39 @@ def pulse_server() -> Iterator[object | None]:
         server.stop()
 
 
+def _tiny(factory: pytest.TempPathFactory, aligner: bool, layout: str) -> Path:
+    """Build the tiny ASR model (or aligner) in ``layout`` into a fresh session folder."""
+    from tiny_model import build_tiny_aligner, build_tiny_checkpoint
+
+    build, name = (build_tiny_aligner, "Qwen3-Aligner-tiny") if aligner else (
+        build_tiny_checkpoint, "Qwen3-ASR-tiny")
+    if layout == "native":
+        name += "-hf"
+    return build(factory.mktemp(name.lower()) / name, layout=layout)
+
+
 @pytest.fixture(scope="session")
 def tiny_checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Folder of a tiny Qwen3-ASR checkpoint in transformers' native (``-hf``) layout."""
-    from tiny_model import build_tiny_checkpoint
-
-    return build_tiny_checkpoint(tmp_path_factory.mktemp("tiny-asr") / "Qwen3-ASR-tiny-hf")
+    return _tiny(tmp_path_factory, False, "native")
 
 
 @pytest.fixture(scope="session")
 def tiny_original_checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The same tiny model (same seed, same weights) in the original release's layout."""
-    from tiny_model import build_tiny_checkpoint
-
-    folder = tmp_path_factory.mktemp("tiny-asr-original") / "Qwen3-ASR-tiny"
-    return build_tiny_checkpoint(folder, layout="original")
+    return _tiny(tmp_path_factory, False, "original")
 
 
 @pytest.fixture(scope="session")
 def tiny_aligner(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Folder of a tiny Qwen3-ForcedAligner checkpoint in the native (``-hf``) layout."""
-    from tiny_model import build_tiny_aligner
-
-    return build_tiny_aligner(tmp_path_factory.mktemp("tiny-aligner") / "Qwen3-Aligner-tiny-hf")
+    return _tiny(tmp_path_factory, True, "native")
 
 
 @pytest.fixture(scope="session")
 def tiny_original_aligner(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The same tiny aligner (same seed, same weights) in the original release's layout."""
-    from tiny_model import build_tiny_aligner
-
-    folder = tmp_path_factory.mktemp("tiny-aligner-original") / "Qwen3-Aligner-tiny"
-    return build_tiny_aligner(folder, layout="original")
+    return _tiny(tmp_path_factory, True, "original")
 
 
 @pytest.fixture(scope="session")
@@ -93,6 +94,57 @@ def aligner(tiny_aligner: Path):
     model = Qwen3ForcedAligner(tiny_aligner, device="cpu")
     model.load()
     return model
+
+
+@pytest.fixture(scope="module")
+def engine(tiny_checkpoint: Path):
+    """The tiny checkpoint loaded in a Qwen3ASREngine on the CPU (its default dtype) for the
+    module, unloaded afterwards; a module that needs another engine defines its own."""
+    from tingxie.asr.qwen3 import Qwen3ASREngine
+
+    eng = Qwen3ASREngine(tiny_checkpoint, device="cpu")
+    eng.load()
+    yield eng
+    eng.unload()
+
+
+@pytest.fixture(scope="module")
+def tiny_engine(tiny_checkpoint: Path):
+    """The tiny checkpoint loaded in a Qwen3ASREngine on the CPU (float32), torch on one
+    thread while the module runs (a fake server transcribes with it)."""
+    import torch
+
+    from tingxie.asr.qwen3 import Qwen3ASREngine
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    engine = Qwen3ASREngine(tiny_checkpoint, device="cpu", dtype="float32")
+    engine.load()
+    yield engine
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture
+def settings(tmp_path: Path):
+    """The window's settings in an ini file of the test's own (``settings.ini``)."""
+    from PySide6.QtCore import QSettings
+
+    from tingxie.ui.settings import Settings
+
+    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def background(qapp):
+    """The panels' thread pool; no job may still run, or wait to report, when a test ends."""
+    from tingxie.ui.background import Background
+
+    bg = Background()
+    yield bg
+    assert bg.wait(30_000), "a background job was still running"
+    assert bg.pool.activeThreadCount() == 0
+    assert bg.pending == 0
+    bg.deleteLater()
 
 
 @pytest.fixture

@@ -32,10 +32,12 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import numpy as np
 import soundfile as sf
+
+from local_server import LocalServer
 
 
 @dataclass
@@ -122,7 +124,7 @@ def _tokens(engine, prefix: str, result) -> list[tuple[str, float]]:
 
 
 @dataclass
-class FakeASRServer:
+class FakeASRServer(LocalServer):
     transcriber: Transcriber
     models: list[str] = field(default_factory=lambda: ["Qwen/Qwen3-ASR-0.6B"])
     api_key: str | None = None
@@ -145,8 +147,6 @@ class FakeASRServer:
         self._fail_rate = 0.0
         self._rng = random.Random(1234)
         self._stopping = threading.Event()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
     # ---- set up
 
@@ -160,37 +160,15 @@ class FakeASRServer:
         """Answer this share of chat requests with 503 (seeded, so reproducible)."""
         self._fail_rate = share
 
-    @property
-    def url(self) -> str:
-        assert self._server is not None, "start() the server first"
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+    thread_name = "fake-asr-server"
 
-    def start(self) -> FakeASRServer:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
-        server.daemon_threads = False  # joined by server_close()
-        server.block_on_close = True
-        self._server = server
-        self._thread = threading.Thread(target=server.serve_forever,
-                                        kwargs={"poll_interval": 0.05}, name="fake-asr-server")
-        self._thread.start()
-        return self
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        return _make_handler(self)
 
     def stop(self) -> None:
-        if self._server is None:
-            return
-        self._stopping.set()
-        self._server.shutdown()
-        self._server.server_close()
-        assert self._thread is not None
-        self._thread.join(timeout=5)
-        self._server = None
-
-    def __enter__(self) -> FakeASRServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        if self._server is not None:
+            self._stopping.set()  # a stalled request gives up at once
+        super().stop()
 
     # ---- what a test reads
 

@@ -20,14 +20,18 @@ keeps shutdown simple: ``stop()`` joins every handler thread.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import unquote, urlsplit
+
+from local_server import LocalServer
 
 LFS_MIN_SIZE = 10_000  # files this big are served as LFS files (ETag = sha256), like the hub
 
@@ -75,7 +79,7 @@ def git_blob_sha1(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
-class FakeHub:
+class FakeHub(LocalServer):
     """In-memory hub; use as a context manager or call :meth:`start` / :meth:`stop`."""
 
     def __init__(self) -> None:
@@ -96,8 +100,6 @@ class FakeHub:
         self.serve_unknown: bytes | None = None
         self._drops: dict[str, int] = {}
         self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
     # ---- content
 
@@ -133,38 +135,10 @@ class FakeHub:
 
     # ---- server
 
-    @property
-    def url(self) -> str:
-        assert self._server is not None, "start() the hub first"
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+    thread_name = "fake-hub"
 
-    def start(self) -> FakeHub:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
-        server.daemon_threads = False  # joined by server_close()
-        server.block_on_close = True
-        self._server = server
-        self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-hub"
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is None:
-            return
-        self._server.shutdown()
-        self._server.server_close()  # joins the handler threads
-        assert self._thread is not None
-        self._thread.join(timeout=5)
-        self._server = None
-        self._thread = None
-
-    def __enter__(self) -> FakeHub:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        return _make_handler(self)
 
     # ---- used by the handler
 
@@ -176,6 +150,20 @@ class FakeHub:
     def _take_drop(self, path: str) -> int | None:
         with self._lock:
             return self._drops.pop(path, None)
+
+
+@contextlib.contextmanager
+def serving(repos: dict[str, dict[str, bytes]]) -> Iterator[FakeHub]:
+    """A running hub with ``repos`` (id: files); on leaving, asserts that no thread it (or
+    the test) started is still running."""
+    before = set(threading.enumerate())
+    hub = FakeHub()
+    for repo_id, files in repos.items():
+        hub.add_repo(repo_id, files)
+    with hub:
+        yield hub
+    leaked = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+    assert not leaked, f"threads left running: {leaked}"
 
 
 # Matched against the still-quoted path, so a quoted "/" in a revision stays in the revision.

@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -173,6 +174,18 @@ def build_speech(
         duration=len(samples) / SAMPLE_RATE,
     )
     return samples.astype(np.float32), truth
+
+
+#: two sentences with pauses, the recording the first-start and server window tests open
+HARBOUR = (0.5, "The harbour opened in nineteen twenty.", 0.8, "Today it is quiet.", 0.5)
+
+
+def spoken_wav(path: str | Path, parts: Sequence[str | float], **speech: Any) -> Path:
+    """Write :func:`build_speech` of ``parts`` to a WAV file at ``path`` (skips the test
+    where espeak-ng is missing); return the path."""
+    require("espeak-ng")
+    samples, _ = build_speech(parts, **speech)
+    return write_wav(path, samples)
 
 
 def make_noise(n: int, rms: float, seed: int = 0, colour: str = "white") -> np.ndarray:

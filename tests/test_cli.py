@@ -8,19 +8,16 @@ import sys
 
 import pytest
 
-from media import build_speech, require, write_wav
+from media import spoken_wav
 from tingxie import cli
 from tingxie.core.importers import import_transcript
 
 
 @pytest.fixture
 def speech(tmp_path):
-    require("espeak-ng")
-    samples, _ = build_speech([0.5, "Good morning and welcome.", 0.7,
-                               "Today we talk about the harbour.", 0.5])
-    path = tmp_path / "morning show 早间.wav"
-    write_wav(path, samples)
-    return path
+    return spoken_wav(tmp_path / "morning show 早间.wav",
+                      [0.5, "Good morning and welcome.", 0.7,
+                       "Today we talk about the harbour.", 0.5])
 
 
 def run(args, capsys):

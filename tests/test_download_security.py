@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 import random
-import threading
 from pathlib import Path
 
 import pytest
 
-from fake_hub import FakeFile, FakeHub
+from fake_hub import FakeFile, serving
 from tingxie import cli
 from tingxie.asr import download as downloads
 from tingxie.asr import models
@@ -32,12 +31,8 @@ def isolated(isolated_model_caches):
 
 @pytest.fixture
 def hub():
-    before = set(threading.enumerate())
-    fake = FakeHub()
-    fake.add_repo(REPO, FILES)
-    with fake:
+    with serving({REPO: FILES}) as fake:
         yield fake
-    assert not [t for t in threading.enumerate() if t not in before and t.is_alive()]
 
 
 def tree(root: Path) -> set[str]:

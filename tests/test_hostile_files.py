@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fuzz_docs import draw_place
 from tingxie.core import errors
 from tingxie.core import project as proj
 from tingxie.core.export import FORMATS, render, to_srt, to_vtt
@@ -262,15 +263,7 @@ HOSTILE = ["1" + "0" * 400, "1e309", "-1e999", "NaN", "Infinity", '"\\ud800"', "
 def mutated_json(draw, doc):
     """``doc`` as JSON text with one value somewhere replaced by a hostile token or removed."""
     doc = json.loads(json.dumps(doc))
-    node, parent, key = doc, None, None
-    for _ in range(draw(st.integers(1, 6))):
-        if isinstance(node, dict) and node:
-            key = draw(st.sampled_from(sorted(node)))
-        elif isinstance(node, list) and node:
-            key = draw(st.integers(0, len(node) - 1))
-        else:
-            break
-        parent, node = node, node[key]
+    parent, key = draw_place(draw, doc, 6)
     if parent is None:
         return json.dumps(doc)
     if draw(st.booleans()) and isinstance(parent, dict) and draw(st.booleans()):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from media import build_speech, require, write_wav
+from media import spoken_wav
 from tingxie.asr import models
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -132,10 +132,7 @@ def test_the_bundle_holds_every_model_and_qt_module_the_app_imports(tiny_checkpo
     """A transcription and the window, in a fresh process: every transformers model package
     and Qt module imported is one the spec bundles (else the frozen app fails on import), the
     window closes with status 0 once the file is open, and an unreadable file exits 3."""
-    require("espeak-ng")
-    samples, _ = build_speech([0.3, "Good morning.", 0.3])
-    wav = tmp_path / "hello.wav"
-    write_wav(wav, samples)
+    wav = spoken_wav(tmp_path / "hello.wav", [0.3, "Good morning.", 0.3])
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "app"), str(ROOT / "tests")]),
                QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(tmp_path / "data"))
     done = subprocess.run([sys.executable, "-c", PROBE, str(wav), str(tiny_checkpoint),

@@ -17,7 +17,7 @@ import huggingface_hub
 import huggingface_hub.constants
 import pytest
 
-from fake_hub import FakeHub
+from fake_hub import serving
 from tingxie import cli
 from tingxie.asr import download as downloads
 from tingxie.asr import models
@@ -62,14 +62,8 @@ def isolated(isolated_model_caches):
 @pytest.fixture
 def hub():
     """A running fake hub with a single-file and a sharded model; checks no thread outlives it."""
-    before = set(threading.enumerate())
-    fake = FakeHub()
-    fake.add_repo(SMALL_REPO, SMALL_FILES)
-    fake.add_repo(SHARDED_REPO, SHARDED_FILES)
-    with fake:
+    with serving({SMALL_REPO: SMALL_FILES, SHARDED_REPO: SHARDED_FILES}) as fake:
         yield fake
-    leaked = [t for t in threading.enumerate() if t not in before and t.is_alive()]
-    assert not leaked, f"threads left running: {leaked}"
 
 
 @pytest.fixture

@@ -10,18 +10,9 @@ import pytest
 from media import build_speech, make_noise, require
 from tingxie.asr.engine import TranscribeOptions
 from tingxie.asr.pipeline import transcribe, transcribe_to_transcript
-from tingxie.asr.qwen3 import Qwen3ASREngine
 from tingxie.core.cancel import CancelToken
 
 OPTIONS = TranscribeOptions(max_new_tokens=8)  # random weights rarely stop by themselves
-
-
-@pytest.fixture(scope="module")
-def engine(tiny_checkpoint):
-    eng = Qwen3ASREngine(tiny_checkpoint, device="cpu")
-    eng.load()
-    yield eng
-    eng.unload()
 
 
 @pytest.fixture(scope="module")

@@ -8,17 +8,8 @@ import pytest
 from media import build_speech, require
 from tingxie.asr.engine import TranscribeOptions
 from tingxie.asr.pipeline import Stage, transcribe
-from tingxie.asr.qwen3 import Qwen3ASREngine
 
 OPTIONS = TranscribeOptions(max_new_tokens=8)
-
-
-@pytest.fixture(scope="module")
-def engine(tiny_checkpoint):
-    eng = Qwen3ASREngine(tiny_checkpoint, device="cpu")
-    eng.load()
-    yield eng
-    eng.unload()
 
 
 @pytest.fixture(scope="module")

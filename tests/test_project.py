@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fuzz_docs import draw_place
 from tingxie.core import project as proj
 from tingxie.core.edits import EditText
 from tingxie.core.transcript import Segment, Speaker, Transcript, Word
@@ -158,15 +159,7 @@ json_values = st.recursive(
 def mutated_docs(draw):
     """A valid project document with one value somewhere replaced or removed."""
     doc = _valid_doc()
-    node, key = doc, None
-    for _ in range(draw(st.integers(1, 5))):
-        if isinstance(node, dict) and node:
-            key = draw(st.sampled_from(sorted(node)))
-        elif isinstance(node, list) and node:
-            key = draw(st.integers(0, len(node) - 1))
-        else:
-            break
-        parent, node = node, node[key]
+    parent, key = draw_place(draw, doc, 5)
     if draw(st.booleans()) and isinstance(parent, dict):
         del parent[key]
     else:

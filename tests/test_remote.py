@@ -19,10 +19,9 @@ from collections import Counter
 
 import numpy as np
 import pytest
-import torch
 
 from fake_asr_server import Answer, FakeASRServer, model_transcriber
-from media import build_speech, require, write_wav
+from media import build_speech, require, spoken_wav, write_wav
 from tingxie import cli
 from tingxie.asr import remote
 from tingxie.asr.engine import Engine, TranscribeOptions
@@ -39,7 +38,6 @@ from tingxie.asr.errors import (
     UnsupportedLanguage,
 )
 from tingxie.asr.pipeline import transcribe
-from tingxie.asr.qwen3 import Qwen3ASREngine
 from tingxie.asr.qwen3_text import parse_asr_output
 from tingxie.asr.remote import RemoteEngine, check_server, find_api_key, insecure_url_warning
 from tingxie.core.cancel import CancelToken
@@ -70,19 +68,9 @@ def detect(samples: np.ndarray) -> str:
     return "Chinese" if band > 20 * np.median(spectrum) + 1e-9 else "English"
 
 
-@pytest.fixture(scope="module")
-def model(tiny_checkpoint):
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    eng = Qwen3ASREngine(tiny_checkpoint, device="cpu", dtype="float32")
-    eng.load()
-    yield eng
-    torch.set_num_threads(threads)
-
-
 @pytest.fixture
-def server(model):
-    with FakeASRServer(model_transcriber(model, detect)) as srv:
+def server(tiny_engine):
+    with FakeASRServer(model_transcriber(tiny_engine, detect)) as srv:
         yield srv
 
 
@@ -118,14 +106,14 @@ def test_the_server_gets_16k_wav_the_context_and_the_forced_language(server):
 
 @pytest.mark.parametrize("options", [FORCED, TranscribeOptions(context="张伟"),
                                      TranscribeOptions()], ids=["forced", "context", "plain"])
-def test_the_server_reads_the_same_prompt_as_the_local_engine(server, model, options):
+def test_the_server_reads_the_same_prompt_as_the_local_engine(server, tiny_engine, options):
     chunk = tone(1.3)
     engine_for(server).transcribe_batch([chunk], options)
     call = server.calls[-1]
-    served = model.processor.apply_chat_template(  # what vLLM renders from the request
+    served = tiny_engine.processor.apply_chat_template(  # what vLLM renders from the request
         call.messages, tokenize=False, add_generation_prompt=call.add_generation_prompt,
         continue_final_message=call.continue_final_message)
-    local = model.build_prompt_texts([chunk], options)[0]
+    local = tiny_engine.build_prompt_texts([chunk], options)[0]
     assert served == re.sub(r"(<\|audio_pad\|>)+", "<|audio_pad|>", local)
 
 
@@ -156,7 +144,7 @@ def test_confidence_comes_from_the_probabilities_of_the_words_said(server):
             assert 0 < result.min_confidence <= result.confidence <= 1
 
 
-def test_a_decoding_loop_is_asked_again_with_a_repetition_penalty(model):
+def test_a_decoding_loop_is_asked_again_with_a_repetition_penalty(tiny_engine):
     def looping(call):
         if call.repetition_penalty is None:
             words = ["the", " harbour"] * 20
@@ -213,8 +201,8 @@ def test_several_requests_are_in_flight_at_once(server):
 
 
 # -- the server check, the model, the key ----------------------------------------------------
-def test_load_picks_the_served_model_or_lists_what_is_served(model):
-    with FakeASRServer(model_transcriber(model), models=["asr-a", "asr-b"]) as srv:
+def test_load_picks_the_served_model_or_lists_what_is_served(tiny_engine):
+    with FakeASRServer(model_transcriber(tiny_engine), models=["asr-a", "asr-b"]) as srv:
         first = engine_for(srv)
         first.load()
         assert first.model == "asr-a"
@@ -465,17 +453,15 @@ def test_cancelling_a_transcription_job_stops_it_at_once(server):
     "", "language Chinese\n<asr_text>你好", "  language Cantonese<asr_text> 早晨 ",
     "Japanese<asr_text>こんにちは",
 ])
-def test_the_answer_parser_reads_it_as_the_released_processor_does(raw, model):
-    expected = model.processor.parse_output(raw)
+def test_the_answer_parser_reads_it_as_the_released_processor_does(raw, tiny_engine):
+    expected = tiny_engine.processor.parse_output(raw)
     assert parse_asr_output(raw) == (expected["language"], expected["transcription"])
 
 
 # -- the command line --------------------------------------------------------------------------
 def test_tingxie_transcribe_on_a_server_end_to_end(server, tmp_path, capsys, monkeypatch):
-    require("espeak-ng")
-    samples, _ = build_speech([0.4, "Good morning and welcome.", 0.8, "The harbour.", 0.4])
-    audio = tmp_path / "news.wav"
-    write_wav(audio, samples)
+    audio = spoken_wav(tmp_path / "news.wav",
+                       [0.4, "Good morning and welcome.", 0.8, "The harbour.", 0.4])
     server.api_key = "k-123"
     monkeypatch.setenv("TINGXIE_TEST_KEY", "k-123")
     status = cli.main(["transcribe", str(audio), "--server", server.url + "/v1",

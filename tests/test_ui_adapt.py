@@ -26,7 +26,6 @@ from tingxie.asr import adapt as adapting
 from tingxie.asr import adapters
 from tingxie.ui import settings as keys
 from tingxie.ui.adapt_dialog import AdaptDialog
-from tingxie.ui.background import Background
 from tingxie.ui.controls import TranscriptionControls
 from tingxie.ui.device_combo import DeviceReport
 from tingxie.ui.settings import Settings
@@ -62,14 +61,6 @@ def one_thread():
 def project_file(tmp_path_factory) -> Path:
     return made.make_project(tmp_path_factory.mktemp("ui-adapt"), "interview",
                              made.SENTENCES[:5], made.UNTOUCHED)
-
-
-@pytest.fixture
-def background(qapp):
-    bg = Background()
-    yield bg
-    assert bg.wait(30_000), "a background job was still running"
-    bg.deleteLater()
 
 
 @pytest.fixture

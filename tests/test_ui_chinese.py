@@ -14,7 +14,7 @@ import re
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
@@ -30,8 +30,7 @@ from PySide6.QtWidgets import (
 from tingxie.core.languages import LANGUAGES
 from tingxie.ui import settings as keys
 from tingxie.ui.app import install_translations
-from tingxie.ui.main_window import MainWindow
-from tingxie.ui.settings import Settings
+from ui_windows import idle_window
 
 #: Names that stay as they are in a Chinese interface.
 NAMES = {"qwen3", "asr", "cpu", "cuda", "mps", "gpu", "nvidia", "apple", "metal", "gb", "mb",
@@ -103,11 +102,7 @@ def chinese(qapp):
 
 @pytest.fixture
 def win(qtbot, tmp_path, chinese):
-    store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(Settings(store), engine_factory=lambda spec: None)
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
+    w = idle_window(qtbot, tmp_path, size=(1366, 768))
     qtbot.wait(20)
     yield w
     w.shutdown()

@@ -27,7 +27,6 @@ from tingxie.asr.models import MODELS
 from tingxie.core.languages import LANGUAGES
 from tingxie.jobs.spec import Chunking, EngineSpec
 from tingxie.ui import settings as keys
-from tingxie.ui.background import Background
 from tingxie.ui.controls import TranscriptionControls
 from tingxie.ui.device_combo import DeviceReport
 from tingxie.ui.settings import Settings
@@ -58,21 +57,6 @@ REPO_FILES = {
 @pytest.fixture(autouse=True)
 def isolated(isolated_model_caches):
     """Every test gets its own model caches and may download (from a fake hub)."""
-
-
-@pytest.fixture
-def settings(tmp_path):
-    return Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-
-
-@pytest.fixture
-def background(qapp):
-    """The panels' thread pool; no job may still run when a test ends."""
-    bg = Background()
-    yield bg
-    assert bg.wait(20_000), "a background job was still running"
-    assert bg.pool.activeThreadCount() == 0
-    bg.deleteLater()
 
 
 @pytest.fixture

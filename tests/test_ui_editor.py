@@ -14,8 +14,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QSettings, Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QMessageBox
 
 from media import write_wav
 from tingxie.core import project as projects
@@ -23,6 +23,7 @@ from tingxie.core.transcript import Segment, Transcript, Word
 from tingxie.ui import settings as keys
 from tingxie.ui.main_window import MainWindow
 from tingxie.ui.settings import Settings
+from ui_windows import dispose
 
 HERE = Path(__file__).resolve().parent
 
@@ -52,16 +53,6 @@ def audio(tmp_path):
     return write_wav(
         tmp_path / "interview.wav", (0.1 * rng.standard_normal(16000 * 12)).astype(np.float32)
     )
-
-
-def dispose(win: MainWindow) -> None:
-    """Stop the window's threads and delete it (no window outlives its test)."""
-    win.shutdown()
-    win.document.undo_stack.setClean()
-    win.session._dirty_outside_stack = False
-    win.close()
-    win.deleteLater()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def make_window(qtbot, ini: Path) -> MainWindow:

@@ -14,7 +14,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QMessageBox
 
 from fake_hub import FakeHub
-from media import build_speech, require, write_wav
+from media import HARBOUR, spoken_wav
 from tingxie import __version__
 from tingxie.ui import settings as keys
 from tingxie.ui.main_window import MainWindow
@@ -25,12 +25,7 @@ REPO = "Qwen/Qwen3-ASR-0.6B-hf"
 
 @pytest.fixture
 def speech_file(tmp_path):
-    require("espeak-ng")
-    samples, _ = build_speech([0.5, "The harbour opened in nineteen twenty.", 0.8,
-                               "Today it is quiet.", 0.5])
-    path = tmp_path / "harbour.wav"
-    write_wav(path, samples)
-    return path
+    return spoken_wav(tmp_path / "harbour.wav", HARBOUR)
 
 
 @pytest.fixture

@@ -12,12 +12,10 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QStyle, QStyleOptionComboBox
 
-from tingxie.ui.main_window import MainWindow
-from tingxie.ui.settings import Settings
+from ui_windows import idle_window
 
 SIZES = [(1024, 700), (1366, 768), (1920, 1080)]
 
@@ -84,10 +82,7 @@ def palette(request, qapp):
 
 @pytest.fixture
 def win(qtbot, tmp_path, palette):
-    store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(Settings(store), engine_factory=lambda spec: None)
-    qtbot.addWidget(w)
-    w.show()
+    w = idle_window(qtbot, tmp_path)
     yield w
     w.shutdown()
 

@@ -39,11 +39,6 @@ RUN_TIMEOUT_MS = 60_000
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-
-
-@pytest.fixture
 def gate() -> threading.Event:
     """Open: the model loads at once. Cleared by a test: the load waits until it is set."""
     event = threading.Event()
@@ -61,15 +56,6 @@ def host(qapp, tiny_checkpoint: Path, gate: threading.Event):
     yield h
     gate.set()
     assert h.shutdown(20_000), "the transcription thread did not stop"
-
-
-@pytest.fixture
-def background(qapp):
-    bg = Background()
-    yield bg
-    assert bg.wait(20_000), "a background job was still running"
-    assert bg.pending == 0
-    bg.deleteLater()
 
 
 @pytest.fixture

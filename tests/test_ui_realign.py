@@ -10,8 +10,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QSettings, Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QMessageBox
 
 from media import write_wav
 from tingxie.core.transcript import ALIGNED, ESTIMATED, STALE, Segment, Transcript, Word
@@ -21,6 +21,7 @@ from tingxie.ui.main_window import MainWindow
 from tingxie.ui.settings import Settings
 from tingxie.ui.waveform import WaveformView
 from tingxie.ui.words import MAX_TICK_SPAN, seek_time
+from ui_windows import dispose
 
 TEXT = "The harbour opened early."
 BOATS = "Boats came from every town."
@@ -61,15 +62,6 @@ def make_window(qtbot, tmp_path, monkeypatch, aligner_folder=None) -> MainWindow
     win.waveform.set_transcript(win.document.transcript)
     win.realigner.timer.setInterval(50)  # the quiet time after typing, shortened for tests
     return win
-
-
-def dispose(win: MainWindow) -> None:
-    win.shutdown()
-    win.document.undo_stack.setClean()
-    win.session._dirty_outside_stack = False
-    win.close()
-    win.deleteLater()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture

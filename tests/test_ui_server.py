@@ -11,16 +11,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import socket
 
 import pytest
-import torch
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from fake_asr_server import FakeASRServer, model_transcriber
-from media import build_speech, require, write_wav
-from tingxie.asr.qwen3 import Qwen3ASREngine
+from media import HARBOUR, spoken_wav
 from tingxie.jobs.spec import EngineKind
 from tingxie.ui import settings as keys
-from tingxie.ui.background import Background
 from tingxie.ui.controls import TranscriptionControls
 from tingxie.ui.device_combo import DeviceReport
 from tingxie.ui.main_window import MainWindow
@@ -30,33 +27,10 @@ CPU_ONLY = DeviceReport(auto_device="cpu", auto_dtype="float32", cpu_dtype="floa
                         cpu_description="CPU")
 
 
-@pytest.fixture(scope="module")
-def model(tiny_checkpoint):
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    eng = Qwen3ASREngine(tiny_checkpoint, device="cpu", dtype="float32")
-    eng.load()
-    yield eng
-    torch.set_num_threads(threads)
-
-
 @pytest.fixture
-def server(model):
-    with FakeASRServer(model_transcriber(model), models=["qwen3-asr-tiny"]) as srv:
+def server(tiny_engine):
+    with FakeASRServer(model_transcriber(tiny_engine), models=["qwen3-asr-tiny"]) as srv:
         yield srv
-
-
-@pytest.fixture
-def settings(tmp_path):
-    return Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-
-
-@pytest.fixture
-def background(qapp):
-    bg = Background()
-    yield bg
-    assert bg.wait(20_000), "a background job was still running"
-    bg.deleteLater()
 
 
 @pytest.fixture
@@ -166,7 +140,7 @@ def test_the_key_goes_to_the_keyring_never_to_the_settings(panel, qtbot, setting
     assert "Connected" in box.result()
     assert memory_keyring == {("tingxie", server.url): "s3cret-key"}
     settings.sync()
-    assert "s3cret-key" not in (tmp_path / "s.ini").read_text(encoding="utf-8")
+    assert "s3cret-key" not in (tmp_path / "settings.ini").read_text(encoding="utf-8")
     assert "s3cret-key" not in str(panel.project_options())
 
 
@@ -188,11 +162,7 @@ def test_without_a_keyring_the_panel_says_to_use_a_variable(panel, qtbot):
 def test_a_transcription_in_the_window_goes_through_the_server(qtbot, tmp_path, server,
                                                                monkeypatch, memory_keyring,
                                                                isolated_model_caches):
-    require("espeak-ng")
-    samples, _ = build_speech([0.5, "The harbour opened in nineteen twenty.", 0.8,
-                               "Today it is quiet.", 0.5])
-    path = tmp_path / "harbour.wav"
-    write_wav(path, samples)
+    path = spoken_wav(tmp_path / "harbour.wav", HARBOUR)
     settings = Settings(QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
     settings.set(keys.MAX_NEW_TOKENS, 8)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)

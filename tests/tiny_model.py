@@ -205,14 +205,15 @@ def real_size_config(tokenizer: Any | None = None) -> Any:
     return build_config(tokenizer or build_tokenizer(), initializer_range=0.02, **REAL_06B_SIZES)
 
 
-def build_processor(tokenizer: Any) -> Any:
-    """The Qwen3-ASR processor: real feature extractor, the tokenizer, the released template."""
+def build_processor(tokenizer: Any, chat_template: str = ASR_CHAT_TEMPLATE) -> Any:
+    """The Qwen3-ASR processor: real feature extractor, the tokenizer, the released template
+    (or ``chat_template``)."""
     from transformers import Qwen3ASRFeatureExtractor, Qwen3ASRProcessor
 
     return Qwen3ASRProcessor(
         feature_extractor=Qwen3ASRFeatureExtractor(),
         tokenizer=tokenizer,
-        chat_template=ASR_CHAT_TEMPLATE,
+        chat_template=chat_template,
     )
 
 
@@ -244,7 +245,14 @@ def build_tiny_checkpoint(
     tokenizer = build_tokenizer()
     config = build_config(tokenizer, **sizes)
     model = build_model(config, seed)
-    processor = build_processor(tokenizer)
+    return _save_checkpoint(folder, layout, tokenizer, config, model, build_processor(tokenizer))
+
+
+def _save_checkpoint(
+    folder: Path, layout: str, tokenizer: Any, config: Any, model: Any, processor: Any,
+    aligner: bool = False,
+) -> Path:
+    """Write ``model`` (and its processor) to ``folder`` in ``layout``; return the folder."""
     if layout == "native":
         from transformers.utils import logging as hf_logging
 
@@ -260,7 +268,7 @@ def build_tiny_checkpoint(
         return folder
     if layout != "original":
         raise ValueError(f"unknown layout {layout!r}")
-    write_original_layout(folder, tokenizer, config, model)
+    write_original_layout(folder, tokenizer, config, model, aligner=aligner)
     return folder
 
 
@@ -417,18 +425,11 @@ TINY_ALIGNER_CLASSES = 400
 #: Qwen3-ForcedAligner-0.6B: the 1.7B model's audio encoder (24 layers, width 1024) with the
 #: 0.6B decoder (28 layers, hidden 1024), and 5000 classes of 80 ms.
 REAL_ALIGNER_SIZES: dict[str, int] = {
+    **REAL_06B_SIZES,
     "encoder_layers": 24,
     "encoder_heads": 16,
     "encoder_ffn": 4096,
     "d_model": 1024,
-    "downsample": 480,
-    "text_layers": 28,
-    "hidden": 1024,
-    "heads": 16,
-    "kv_heads": 8,
-    "head_dim": 128,
-    "intermediate": 3072,
-    "vocab": 151_936,
 }
 
 
@@ -461,13 +462,7 @@ def real_aligner_config(tokenizer: Any | None = None) -> Any:
 
 def build_aligner_processor(tokenizer: Any) -> Any:
     """The aligner's processor: real feature extractor, the tokenizer, its chat template."""
-    from transformers import Qwen3ASRFeatureExtractor, Qwen3ASRProcessor
-
-    return Qwen3ASRProcessor(
-        feature_extractor=Qwen3ASRFeatureExtractor(),
-        tokenizer=tokenizer,
-        chat_template=FORCED_ALIGNER_CHAT_TEMPLATE,
-    )
+    return build_processor(tokenizer, FORCED_ALIGNER_CHAT_TEMPLATE)
 
 
 def build_aligner_model(config: Any, seed: int = 0, dtype: torch.dtype = torch.float32) -> Any:
@@ -490,20 +485,7 @@ def build_tiny_aligner(
     tokenizer = build_tokenizer()
     config = build_aligner_config(tokenizer, num_labels=num_labels, **sizes)
     model = build_aligner_model(config, seed)
-    if layout == "native":
-        from transformers.utils import logging as hf_logging
-
-        folder.mkdir(parents=True, exist_ok=True)
-        bars = hf_logging.is_progress_bar_enabled()
-        hf_logging.disable_progress_bar()
-        try:
-            model.save_pretrained(str(folder))
-        finally:
-            if bars:
-                hf_logging.enable_progress_bar()
-        build_aligner_processor(tokenizer).save_pretrained(str(folder))
-        return folder
-    if layout != "original":
-        raise ValueError(f"unknown layout {layout!r}")
-    write_original_layout(folder, tokenizer, config, model, aligner=True)
-    return folder
+    return _save_checkpoint(
+        folder, layout, tokenizer, config, model, build_aligner_processor(tokenizer),
+        aligner=True,
+    )

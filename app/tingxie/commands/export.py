@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tingxie.commands.arguments import number_argument
 from tingxie.core.errors import TingxieError
 from tingxie.core.export import FORMATS, format_for, render_report, write_export
 from tingxie.core.importers import IMPORT_SUFFIXES, import_document
@@ -36,13 +37,8 @@ def _timestamps(value: str) -> str | float:
 
 
 def _fps(value: str) -> float:
-    try:
-        fps = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {value!r}") from None
-    if not (math.isfinite(fps) and fps > 0):
-        raise argparse.ArgumentTypeError(f"must be a frame rate above 0, got {value}")
-    return fps
+    return number_argument(value, lambda fps: math.isfinite(fps) and fps > 0,
+                           "must be a frame rate above 0, got {value}")
 
 
 def add_format_options(parser: argparse.ArgumentParser) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from tingxie.asr.models import DEFAULT_MODEL
+from tingxie.commands.arguments import number_argument
 from tingxie.commands.export import add_format_options, check_format_options, render_options
 from tingxie.commands.server import add_server_options
 from tingxie.core.cancel import CancelToken
@@ -46,13 +47,7 @@ def _positive_int(value: str) -> int:
 
 
 def _number(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {value!r}") from None
-    if not math.isfinite(number):
-        raise argparse.ArgumentTypeError(f"expected a finite number, got {value!r}")
-    return number
+    return number_argument(value, math.isfinite, "expected a finite number, got {value!r}")
 
 
 def _max_chunk(value: str) -> float:
