@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from tingxie.asr.alternatives import attach_alternatives
 from tingxie.asr.engine import ChunkResult, Engine, TranscribeOptions
 from tingxie.core.audio import SAMPLE_RATE
 from tingxie.core.cancel import CancelToken
@@ -272,6 +273,8 @@ def transcribe(
         start = chunk.start + chunk.overlap_before / 2
         end = chunk.end - chunk.overlap_after / 2
         segs = chunk_segments(chunk, result, text, regions, start, end)
+        # The model's confidence and runners-up per word (issue 17), once segments exist.
+        attach_alternatives(segs, result)
         for seg in segs:
             seg.id = next_id
             next_id += 1

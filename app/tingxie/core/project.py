@@ -24,7 +24,8 @@ from tingxie import __version__
 from tingxie.core.errors import FileProblem, read_bytes
 from tingxie.core.transcript import Transcript, check_document, require_field
 
-SCHEMA_VERSION = 1
+#: 2: words may carry ``alternatives`` and ``reviewed``. Version 1 files still open.
+SCHEMA_VERSION = 2
 SUFFIX = ".tingxie"
 RECOVERY_SUFFIX = ".recovery"
 FORMAT_NAME = "tingxie-project"
@@ -231,6 +232,24 @@ def _require(d: Any, key: str, kind: type | tuple[type, ...], where: str, path: 
                                  "The file may be damaged or not a Tingxie project.") from exc
 
 
+def _words_may_have_alternatives(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 -> 2: the new word fields are optional (absent: no alternatives, not
+    reviewed), so a version 1 document reads unchanged."""
+    return doc
+
+
+#: ``MIGRATIONS[n]`` turns a version ``n`` document into a version ``n + 1`` one, without
+#: changing the caller's data.
+MIGRATIONS = {1: _words_may_have_alternatives}
+
+
+def migrate(doc: dict[str, Any], version: int) -> dict[str, Any]:
+    """The project document of schema ``version`` brought up to :data:`SCHEMA_VERSION`."""
+    for v in range(version, SCHEMA_VERSION):
+        doc = MIGRATIONS[v](doc)
+    return {**doc, "schema_version": SCHEMA_VERSION}
+
+
 def from_dict(doc: Any, path: Path) -> Project:
     """A project from its JSON document; ``path`` is where it was read (for messages and for
     resolving a relative audio path). Raises :class:`ProjectError` subclasses."""
@@ -244,6 +263,7 @@ def from_dict(doc: Any, path: Path) -> Project:
             f"up to {SCHEMA_VERSION}).", "Update Tingxie to open it; the file is unchanged.")
     if version < 1:
         raise ProjectFormatError(path, f"has an invalid project format version ({version}).")
+    doc = migrate(doc, version)
     transcript_doc = _require(doc, "transcript", dict, "", path)
     try:
         check_document(transcript_doc, "transcript.")

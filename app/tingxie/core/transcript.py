@@ -23,28 +23,58 @@ SPEAKER_COLOURS = (
 )
 
 
+@dataclass(frozen=True)
+class Alternative:
+    """Another word the recogniser thought it might have heard, with its probability."""
+
+    text: str
+    probability: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """The alternative as plain JSON data."""
+        return {"text": self.text, "probability": round(self.probability, 4)}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Alternative:
+        """An alternative from :meth:`to_dict` data."""
+        return cls(str(d["text"]), float(d["probability"]))
+
+
 @dataclass
 class Word:
-    """One word (or CJK character) with its time inside the audio."""
+    """One word (or CJK character) with its time inside the audio.
+
+    ``confidence`` is the probability of its least likely token; ``alternatives`` are the
+    recogniser's runners-up for the word (most likely first, only for words it doubted);
+    ``reviewed`` says a person has checked the word, so it is not flagged again.
+    """
 
     text: str
     start: float
     end: float
     confidence: float | None = None
+    alternatives: list[Alternative] = field(default_factory=list)
+    reviewed: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        """The word as plain JSON data."""
+        """The word as plain JSON data (``alternatives`` and ``reviewed`` only when set)."""
         d: dict[str, Any] = {"text": self.text, "start": round(self.start, 3),
                              "end": round(self.end, 3)}
         if self.confidence is not None:
             d["confidence"] = round(self.confidence, 4)
+        if self.alternatives:
+            d["alternatives"] = [a.to_dict() for a in self.alternatives]
+        if self.reviewed:
+            d["reviewed"] = True
         return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Word:
         """A word from :meth:`to_dict` data."""
         return cls(str(d["text"]), float(d["start"]), float(d["end"]),
-                   None if d.get("confidence") is None else float(d["confidence"]))
+                   None if d.get("confidence") is None else float(d["confidence"]),
+                   alternatives=[Alternative.from_dict(a) for a in d.get("alternatives") or []],
+                   reviewed=bool(d.get("reviewed", False)))
 
 
 @dataclass
@@ -269,6 +299,7 @@ def check_document(d: Any, where: str = "") -> None:
         for j, word in enumerate(words):
             for key, kind in (("text", str), ("start", number), ("end", number)):
                 require_field(word, key, kind, f"{at}words[{j}].")
+            _check_alternatives(word, f"{at}words[{j}].")
     speakers = d.get("speakers")
     if speakers is not None and not isinstance(speakers, list):
         raise ValueError(f"the field “{where}speakers” has the wrong type "
@@ -276,6 +307,18 @@ def check_document(d: Any, where: str = "") -> None:
     for i, spk in enumerate(speakers or []):
         require_field(spk, "id", str, f"{where}speakers[{i}].")
         require_field(spk, "name", str, f"{where}speakers[{i}].")
+
+
+def _check_alternatives(word: dict[str, Any], where: str) -> None:
+    alternatives = word.get("alternatives")
+    if alternatives is None:
+        return
+    if not isinstance(alternatives, list):
+        raise ValueError(f"the field “{where}alternatives” has the wrong type "
+                         f"({type(alternatives).__name__})")
+    for k, alt in enumerate(alternatives):
+        require_field(alt, "text", str, f"{where}alternatives[{k}].")
+        require_field(alt, "probability", (int, float), f"{where}alternatives[{k}].")
 
 
 def main_language(segments: Sequence[Segment]) -> str | None:
