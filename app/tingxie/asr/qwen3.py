@@ -28,8 +28,8 @@ import torch
 from transformers import StoppingCriteria, StoppingCriteriaList
 
 from tingxie.asr import device as devices
-from tingxie.asr.checkpoint import check_weights, locate_model, read_config, resolve_checkpoint
 from tingxie.asr.alternatives import place_tokens, token_bytes
+from tingxie.asr.checkpoint import check_weights, locate_model, read_config, resolve_checkpoint
 from tingxie.asr.engine import ChunkResult, DeviceInfo, TokenScore, TranscribeOptions
 from tingxie.asr.errors import (
     CorruptWeights,
@@ -808,10 +808,11 @@ class Qwen3ASREngine:
             language=language or parsed["language"],
             confidence=confidence,
             min_confidence=min_confidence,
-            tokens=self._token_scores(text_ids, log_probs[start : len(generated)],
-                                      None if top is None else
-                                      (top[0][start : len(generated)], top[1][start : len(generated)]),
-                                      below, parsed["transcription"]),
+            tokens=self._token_scores(
+                text_ids, log_probs[start : len(generated)],
+                None if top is None else (top[0][start : len(generated)],
+                                          top[1][start : len(generated)]),
+                below, parsed["transcription"]),
         )
         used = len(generated) + (0 if end is None else 1)
         return _Decoded(result, looks_degenerate(text_ids, hit_limit)), used
