@@ -56,6 +56,10 @@ class Word:
     alternatives: list[Alternative] = field(default_factory=list)
     reviewed: bool = False
 
+    def doubtful(self, below: float) -> bool:
+        """Whether the word should be checked: less confident than ``below``, not reviewed."""
+        return not self.reviewed and self.confidence is not None and self.confidence < below
+
     def to_dict(self) -> dict[str, Any]:
         """The word as plain JSON data (``alternatives`` and ``reviewed`` only when set)."""
         d: dict[str, Any] = {"text": self.text, "start": round(self.start, 3),
