@@ -30,11 +30,6 @@ if TYPE_CHECKING:
 CONTEXT_SECONDS = 1.0
 
 
-def is_doubtful(word: Word, below: float) -> bool:
-    """Whether the review pass (and the tint) should flag ``word``."""
-    return not word.reviewed and word.confidence is not None and word.confidence < below
-
-
 @dataclass(frozen=True)
 class WordRef:
     """Where a word is: its segment's id and its index among the segment's words."""
@@ -48,11 +43,11 @@ def doubtful_words(transcript: Transcript, below: float) -> list[WordRef]:
     since a pick replaces the word inside it)."""
     found = []
     for seg in transcript.segments:
-        if not any(is_doubtful(w, below) for w in seg.words):
+        if not any(w.doubtful(below) for w in seg.words):
             continue
         if word_offsets(seg.text, seg.words) is None:
             continue
-        found += [WordRef(seg.id, i) for i, w in enumerate(seg.words) if is_doubtful(w, below)]
+        found += [WordRef(seg.id, i) for i, w in enumerate(seg.words) if w.doubtful(below)]
     return found
 
 
