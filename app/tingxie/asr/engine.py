@@ -37,8 +37,9 @@ class TranscribeOptions:
     #: Detect repeating output and retry that chunk with a repetition penalty.
     repetition_guard: bool = True
     repetition_penalty: float = 1.3
-    #: Tokens less likely than this keep the model's top alternatives (0 = none kept).
-    alternatives_below: float = 0.6
+    #: Tokens less likely than this keep the model's top alternatives (0 = none kept);
+    #: above the review threshold (60% by default), so raising that still finds them.
+    alternatives_below: float = 0.8
 
 
 @dataclass(frozen=True)

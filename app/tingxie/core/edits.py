@@ -126,7 +126,8 @@ class ReviewWord:
         if new == "":
             raise ValueError("Type the word that was said, or press Esc.")
         self._before = copy.deepcopy(seg)
-        word = seg.words[self.word_index]
+        # A new word in a new list: saved snapshots share the old ones (project.freeze).
+        word = copy.copy(seg.words[self.word_index])
         old = word.text.strip()
         if new is not None and new != old:
             self.label = "Replace word"
@@ -139,6 +140,7 @@ class ReviewWord:
             word.text = new
             seg.edited = True
         word.reviewed = True
+        seg.words = [word if i == self.word_index else w for i, w in enumerate(seg.words)]
 
     def undo(self, t: Transcript) -> None:
         assert self._before is not None
