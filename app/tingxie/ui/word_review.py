@@ -159,6 +159,11 @@ class WordReview(QObject):
         self.popup.kept.connect(lambda: self.answer(None))
         self.popup.left.connect(self.leave)
         self.current: WordRef | None = None
+        #: "12 of 87 doubtful words reviewed", in the status bar while the pass runs.
+        self.counter = QLabel(win)
+        self.counter.hide()
+        win.statusBar().addPermanentWidget(self.counter)
+        win.document.reset.connect(self._document_replaced)
 
     @property
     def below(self) -> float:
@@ -195,7 +200,10 @@ class WordReview(QObject):
             return
         try:
             self.win.document.apply(ReviewWord(ref.segment_id, ref.index, text))
-        except ValueError as exc:
+        except KeyError:  # the segment was deleted or merged meanwhile: go on from here
+            self._next_after(ref)
+            return
+        except ValueError as exc:  # the text was edited meanwhile
             self._report(str(exc))
             return
         self._next_after(ref)
@@ -207,6 +215,10 @@ class WordReview(QObject):
         self.win.player.pause()
         self._report()
         self.finished.emit()
+
+    def _document_replaced(self) -> None:
+        if self.active:
+            self.leave()
 
     def _next_after(self, ref: WordRef) -> None:
         transcript = self.win.document.transcript
@@ -258,4 +270,6 @@ class WordReview(QObject):
         done, total = review_progress(self.win.document.transcript, self.below)
         counted = self.tr("{done} of {total} doubtful words reviewed").format(
             done=done, total=total)
+        self.counter.setText(counted)
+        self.counter.setVisible(self.active)
         self.win.status(counted if message is None else f"{message} {counted}")
