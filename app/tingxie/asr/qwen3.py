@@ -598,15 +598,15 @@ class Qwen3ASREngine:
                 getattr(tokenizer, "added_tokens_decoder", {}) or {})
         limit = math.log(below) if below > 0 else -math.inf
         chosen = log_probs[: len(ids)].tolist()
+        top_logps, top_ids = ([], []) if top is None else (top[0].tolist(), top[1].tolist())
         pieces = []
         for step, (token_id, logp) in enumerate(zip(ids, chosen, strict=True)):
             data = self._token_bytes(token_id)
             if data is None:
                 data = self.processor.tokenizer.decode([token_id]).encode()
             others: list[tuple[bytes, float]] = []
-            if top is not None and logp < limit:
-                for alt_logp, alt_id in zip(top[0][step].tolist(), top[1][step].tolist(),
-                                            strict=True):
+            if top_ids and logp < limit:
+                for alt_logp, alt_id in zip(top_logps[step], top_ids[step], strict=True):
                     alt = None if alt_id == token_id else self._token_bytes(alt_id)
                     if alt:
                         others.append((alt, math.exp(alt_logp)))

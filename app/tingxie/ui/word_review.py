@@ -181,10 +181,7 @@ class WordReview(QObject):
         win.table.commit_editor()
         todo = doubtful_words(win.document.transcript, self.below)
         if not todo:
-            self.current = None
-            self.popup.hide()
-            self._report(self.tr("No doubtful word is left to review."))
-            self.finished.emit()
+            self._end(self.tr("No doubtful word is left to review."))
             return
         rows = win.commands.target_rows()
         segments = win.document.transcript.segments
@@ -210,10 +207,14 @@ class WordReview(QObject):
 
     def leave(self) -> None:
         """Esc: close the popup and stop the pass (what was answered stays)."""
+        self.win.player.pause()
+        self._end()
+
+    def _end(self, message: str | None = None) -> None:
         self.current = None
         self.popup.hide()
-        self.win.player.pause()
-        self._report()
+        self.win.table.setFocus()
+        self._report(message)
         self.finished.emit()
 
     def _document_replaced(self) -> None:
@@ -227,10 +228,7 @@ class WordReview(QObject):
         here = (order.get(ref.segment_id, -1), ref.index)
         later = [r for r in todo if (order[r.segment_id], r.index) > here]
         if not (later or todo):
-            self.current = None
-            self.popup.hide()
-            self._report()
-            self.finished.emit()
+            self._end()
             return
         self._show((later or todo)[0])
 
