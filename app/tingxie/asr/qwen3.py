@@ -602,8 +602,9 @@ class Qwen3ASREngine:
         pieces = []
         for step, (token_id, logp) in enumerate(zip(ids, chosen, strict=True)):
             data = self._token_bytes(token_id)
-            if data is None:
-                data = self.processor.tokenizer.decode([token_id]).encode()
+            if data is None:  # as the transcription shows it (special tokens: nothing)
+                data = self.processor.tokenizer.decode(
+                    [token_id], skip_special_tokens=True).encode()
             others: list[tuple[bytes, float]] = []
             if top_ids and logp < limit:
                 for alt_logp, alt_id in zip(top_logps[step], top_ids[step], strict=True):
