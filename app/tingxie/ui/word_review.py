@@ -200,7 +200,8 @@ class WordReview(QObject):
         except KeyError:  # the segment was deleted or merged meanwhile: go on from here
             self._next_after(ref)
             return
-        except ValueError as exc:  # the text was edited meanwhile
+        except ValueError as exc:  # the text was edited meanwhile: say so and go on
+            self._next_after(ref)
             self._report(str(exc))
             return
         self._next_after(ref)
