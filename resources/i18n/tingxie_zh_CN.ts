@@ -338,6 +338,20 @@ made for {1} from {2} segments ({3} min); {4}</source>
     </message>
 </context>
 <context>
+    <name>AlternativesPopup</name>
+    <message>
+        <location filename="../../app/tingxie/ui/word_review.py" line="89" />
+        <source>Type to replace · Enter keeps · Esc leaves</source>
+        <extracomment>Seconds played before and after the word under review. An alternative (1-5) was picked, or a typed text entered: the new text. Enter on an empty line: the word is right. Esc: leave the pass.</extracomment>
+        <translation>输入以替换 · 回车保留 · Esc 退出</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/word_review.py" line="106" />
+        <source>(no alternatives)</source>
+        <translation>（没有候选词）</translation>
+    </message>
+</context>
+<context>
     <name>ContextBox</name>
     <message>
         <location filename="../../app/tingxie/ui/context_box.py" line="36" />
@@ -1184,53 +1198,53 @@ Locate the audio file now?</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="144" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="146" />
         <source>Transcription</source>
         <extracomment>A file finished opening (for tests and the status bar). An error dialog was shown: (title, message).</extracomment>
         <translation>转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="148" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="150" />
         <source>Batch queue</source>
         <translation>批处理队列</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="152" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="154" />
         <source>Speakers</source>
         <translation>说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="154" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="156" />
         <source>Subtitle check</source>
         <translation>字幕检查</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="254" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="256" />
         <source>Opened the readable part only.</source>
         <translation>仅打开了可读取的部分。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="258" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="260" />
         <source>Opened {name}</source>
         <translation>已打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="448" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="450" />
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="405" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="407" />
         <source>About Tingxie</source>
         <translation>关于 Tingxie</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="426" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="428" />
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="427" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="429" />
         <source>A transcription is running. Stop it and close?</source>
         <translation>转写正在进行。是否停止并关闭？</translation>
     </message>
@@ -1993,53 +2007,58 @@ Locate the audio file now?</source>
         <translation>跳到下一个低置信度片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="58" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="57" />
+        <source>Review uncertain words one by one</source>
+        <translation>逐个核对不确定的词</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="59" />
         <source>Clear the segment's speaker</source>
         <translation>清除片段的说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="59" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="60" />
         <source>Zoom the waveform in</source>
         <translation>放大波形</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="60" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="61" />
         <source>Zoom the waveform out</source>
         <translation>缩小波形</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="61" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="62" />
         <source>Follow playback on/off</source>
         <translation>开启/关闭跟随播放</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="62" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="63" />
         <source>Transcribe the whole file</source>
         <translation>转写整个文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="63" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="64" />
         <source>Transcribe the selected range</source>
         <translation>转写所选范围</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="64" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="65" />
         <source>Cancel the transcription</source>
         <translation>取消转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="65" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="66" />
         <source>Show the keyboard shortcuts</source>
         <translation>显示键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="70" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="71" />
         <source>Undo (the menu names the step)</source>
         <extracomment>Shortcuts Qt gives the standard actions (listed for completeness).</extracomment>
         <translation>撤销（菜单中显示该步骤名称）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="71" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="72" />
         <source>Redo</source>
         <translation>重做</translation>
     </message>
@@ -2238,7 +2257,7 @@ Locate the audio file now?</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="226" />
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="227" />
         <source>{lang}confidence {conf:.0%}</source>
         <extracomment>The Check column's data, ``check_cell(segment, role)`` (see ui/subtitle_check.py).</extracomment>
         <translation>{lang}置信度 {conf:.0%}</translation>
@@ -2615,145 +2634,164 @@ Locate the audio file now?</source>
         <translation>下一个不确定片段(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="135" />
+        <location filename="../../app/tingxie/ui/menus.py" line="132" />
+        <source>Re&amp;view uncertain words</source>
+        <translation>核对不确定的词(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="136" />
         <source>&amp;Playback</source>
         <translation>播放(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="140" />
+        <location filename="../../app/tingxie/ui/menus.py" line="141" />
         <source>Play / pause</source>
         <translation>播放/暂停</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="141" />
+        <location filename="../../app/tingxie/ui/menus.py" line="142" />
         <source>Rewind</source>
         <translation>快退</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="143" />
+        <location filename="../../app/tingxie/ui/menus.py" line="144" />
         <source>Forward</source>
         <translation>快进</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="145" />
+        <location filename="../../app/tingxie/ui/menus.py" line="146" />
         <source>Slower</source>
         <translation>减速</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="146" />
+        <location filename="../../app/tingxie/ui/menus.py" line="147" />
         <source>Faster</source>
         <translation>加速</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="147" />
+        <location filename="../../app/tingxie/ui/menus.py" line="148" />
         <source>Replay the segment</source>
         <translation>重播当前片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="149" />
+        <location filename="../../app/tingxie/ui/menus.py" line="150" />
         <source>Rewind step…</source>
         <translation>快退步长…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="150" />
+        <location filename="../../app/tingxie/ui/menus.py" line="151" />
         <source>Rewind and forward by (seconds)</source>
         <translation>快退和快进的秒数</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="151" />
+        <location filename="../../app/tingxie/ui/menus.py" line="152" />
         <source>Rewind on resume…</source>
         <translation>继续播放时回退…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="155" />
+        <location filename="../../app/tingxie/ui/menus.py" line="156" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="156" />
+        <location filename="../../app/tingxie/ui/menus.py" line="157" />
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="157" />
+        <location filename="../../app/tingxie/ui/menus.py" line="158" />
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="158" />
+        <location filename="../../app/tingxie/ui/menus.py" line="159" />
         <source>Follow playback</source>
         <translation>跟随播放</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="162" />
+        <location filename="../../app/tingxie/ui/menus.py" line="163" />
         <source>Tint uncertain words</source>
         <translation>标出不确定的词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="165" />
+        <location filename="../../app/tingxie/ui/menus.py" line="166" />
         <source>Uncertainty threshold…</source>
         <translation>不确定阈值…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="168" />
+        <location filename="../../app/tingxie/ui/menus.py" line="169" />
         <source>Interface &amp;language</source>
         <translation>界面语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="172" />
+        <location filename="../../app/tingxie/ui/menus.py" line="173" />
         <source>As the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="185" />
+        <location filename="../../app/tingxie/ui/menus.py" line="186" />
         <source>&amp;Subtitle check</source>
         <translation>字幕检查(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="190" />
         <location filename="../../app/tingxie/ui/menus.py" line="191" />
+        <location filename="../../app/tingxie/ui/menus.py" line="192" />
         <source>&amp;Transcribe</source>
         <translation>转写(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="192" />
+        <location filename="../../app/tingxie/ui/menus.py" line="193" />
         <source>Transcribe &amp;selection</source>
         <translation>转写选区(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="194" />
+        <location filename="../../app/tingxie/ui/menus.py" line="195" />
         <source>Transcribe the &amp;rest</source>
         <translation>转写剩余部分(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="196" />
+        <location filename="../../app/tingxie/ui/menus.py" line="197" />
         <source>&amp;Cancel transcription</source>
         <translation>取消转写(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="199" />
+        <location filename="../../app/tingxie/ui/menus.py" line="200" />
         <source>&amp;Model</source>
         <translation>模型(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="200" />
+        <location filename="../../app/tingxie/ui/menus.py" line="201" />
         <source>&amp;Adapt to my corrections…</source>
         <translation>适应我的校对(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="204" />
+        <location filename="../../app/tingxie/ui/menus.py" line="205" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="205" />
+        <location filename="../../app/tingxie/ui/menus.py" line="206" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="206" />
+        <location filename="../../app/tingxie/ui/menus.py" line="207" />
         <source>&amp;About Tingxie</source>
         <translation>关于 Tingxie(&amp;A)</translation>
+    </message>
+</context>
+<context>
+    <name>WordReview</name>
+    <message>
+        <location filename="../../app/tingxie/ui/word_review.py" line="184" />
+        <source>No doubtful word is left to review.</source>
+        <extracomment>The pass moved to a word (segment id, word index); for tests and the status bar. The pass ended (no word left, or Esc). "12 of 87 doubtful words reviewed", in the status bar while the pass runs.</extracomment>
+        <translation>没有需要核对的存疑词了。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/word_review.py" line="270" />
+        <source>{done} of {total} doubtful words reviewed</source>
+        <translation>已核对 {done} / {total} 个存疑词</translation>
     </message>
 </context>
 </TS>

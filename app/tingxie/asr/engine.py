@@ -38,6 +38,24 @@ class TranscribeOptions:
     #: Detect repeating output and retry that chunk with a repetition penalty.
     repetition_guard: bool = True
     repetition_penalty: float = 1.3
+    #: Tokens less likely than this keep the model's top alternatives (0 = none kept);
+    #: above the review threshold (60% by default), so raising that still finds them.
+    alternatives_below: float = 0.8
+
+
+@dataclass(frozen=True)
+class TokenScore:
+    """One generated token (or the few that make up one character) placed in the text.
+
+    ``start``/``end`` are character offsets into :attr:`ChunkResult.text`;
+    ``alternatives`` (only for a token under the doubt threshold) are what the model ranked
+    next, each as the replacement text for ``text[start:end]`` with its probability.
+    """
+
+    start: int
+    end: int
+    probability: float
+    alternatives: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass
@@ -53,6 +71,8 @@ class ChunkResult:
     min_confidence: float | None = None
     #: Whether the repetition guard had to retry this chunk.
     retried: bool = False
+    #: The text's tokens with their probabilities (empty if the engine cannot tell).
+    tokens: list[TokenScore] = field(default_factory=list)
 
 
 @dataclass

@@ -19,6 +19,7 @@ from typing import Protocol
 
 import numpy as np
 
+from tingxie.asr.alternatives import attach_alternatives
 from tingxie.asr.engine import ChunkResult, Engine, TranscribeOptions
 from tingxie.asr.stitching import (
     clean_words,
@@ -372,6 +373,8 @@ def transcribe(
     def emit(heard: _Heard) -> list[Segment]:
         nonlocal next_id, last_end
         segs = _chunk_segments(heard, regions, pause=pause, max_segment=max_segment)
+        # The model's confidence and runners-up per word (issue 17), once segments exist.
+        attach_alternatives(segs, heard.result)
         for seg in segs:
             seg.id = next_id
             next_id += 1

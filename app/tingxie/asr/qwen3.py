@@ -29,8 +29,9 @@ from transformers import StoppingCriteria, StoppingCriteriaList
 
 from tingxie.asr import adapters
 from tingxie.asr import device as devices
+from tingxie.asr.alternatives import place_tokens, token_bytes
 from tingxie.asr.checkpoint import check_weights, locate_model, read_config, resolve_checkpoint
-from tingxie.asr.engine import ChunkResult, DeviceInfo, TranscribeOptions
+from tingxie.asr.engine import ChunkResult, DeviceInfo, TokenScore, TranscribeOptions
 from tingxie.asr.errors import (
     CorruptWeights,
     NotAQwen3ASRCheckpoint,
@@ -50,6 +51,8 @@ from tingxie.core.languages import find_language
 
 log = logging.getLogger(__name__)
 
+#: How many of the model's other top choices a doubted token keeps.
+ALTERNATIVES_TOP_K = 5
 #: Audio tokens the encoder emits per second of 16 kHz audio.
 AUDIO_TOKENS_PER_SECOND = 13
 #: Tokens a second of speech usually takes (Latin and CJK scripts alike): what progress
@@ -115,13 +118,19 @@ class _TokenProbabilities(StoppingCriteria):
     A forward hook on ``lm_head`` keeps the last position's log-softmax; this criterion,
     which ``generate`` calls right after choosing each token, picks the chosen token's entry.
     Only one step's distribution is held at a time, unlike ``output_scores``/``output_logits``
-    which keep a vocabulary-wide row per step. It also times the phases of generation.
+    which keep a vocabulary-wide row per step. With ``top_k``, it also keeps the ``top_k``
+    most likely tokens of each step (a few numbers per token, kept on the device so no step
+    waits for a copy; the engine keeps them only for the tokens it doubts). It also times
+    the phases of generation.
     """
 
-    def __init__(self, sync_device: torch.device | None) -> None:
+    def __init__(self, sync_device: torch.device | None, top_k: int = 0) -> None:
         self.sync_device = sync_device
+        self.top_k = top_k
         self.pending: torch.Tensor | None = None
         self.values: list[torch.Tensor] = []
+        self.top_values: list[torch.Tensor] = []
+        self.top_ids: list[torch.Tensor] = []
         self.started = time.perf_counter()
         self.first_logits: float | None = None
         self.encoder_seconds = 0.0
@@ -147,6 +156,10 @@ class _TokenProbabilities(StoppingCriteria):
         if self.pending is not None:
             chosen = input_ids[:, -1:].to(self.pending.device)
             self.values.append(self.pending.gather(1, chosen).squeeze(1))
+            if self.top_k:
+                top = self.pending.topk(self.top_k, dim=-1)
+                self.top_values.append(top.values)
+                self.top_ids.append(top.indices)
             self.pending = None
         return torch.zeros(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
 
@@ -155,6 +168,14 @@ class _TokenProbabilities(StoppingCriteria):
         if not self.values:
             return torch.zeros((0, 0))
         return torch.stack(self.values, dim=1).float().cpu()
+
+    def top(self) -> tuple[torch.Tensor, torch.Tensor] | None:
+        """(batch, steps, k) log-probabilities and ids of each step's most likely tokens, on
+        the CPU; ``None`` without ``top_k``."""
+        if not self.top_values:
+            return None
+        return (torch.stack(self.top_values, dim=1).float().cpu(),
+                torch.stack(self.top_ids, dim=1).cpu())
 
 
 @dataclass
@@ -365,6 +386,8 @@ class Qwen3ASREngine:
         #: While a batch runs with a progress callback: (callback, chunks in the batch).
         self._batch_progress: tuple[ProgressCallback, int] | None = None
         self._feature_dtype = torch.float32
+        self._bytes_cache: dict[int, bytes | None] = {}
+        self._special_ids: set[int] | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
     @property
@@ -605,6 +628,48 @@ class Qwen3ASREngine:
             texts.append(self.processor.tokenizer.decode(kept, skip_special_tokens=False))
         return texts
 
+    # -- token scores ----------------------------------------------------------------------
+    def _token_bytes(self, token_id: int) -> bytes | None:
+        """The bytes a token stands for; ``None`` for special and added tokens (never
+        offered as an alternative)."""
+        cache = self._bytes_cache
+        if token_id not in cache:
+            tokenizer = self.processor.tokenizer
+            if token_id in self._special_ids or token_id >= len(tokenizer):
+                cache[token_id] = None
+            else:
+                cache[token_id] = token_bytes(tokenizer.convert_ids_to_tokens(token_id))
+        return cache[token_id]
+
+    def _token_scores(self, ids: list[int], log_probs: torch.Tensor,
+                      top: tuple[torch.Tensor, torch.Tensor] | None, below: float,
+                      text: str) -> list[TokenScore]:
+        """Each token of the text with its probability; the doubted ones (under ``below``)
+        with the model's other top choices."""
+        if not ids or log_probs.shape[0] < len(ids):
+            return []
+        if self._special_ids is None:
+            tokenizer = self.processor.tokenizer
+            self._special_ids = set(tokenizer.all_special_ids) | set(
+                getattr(tokenizer, "added_tokens_decoder", {}) or {})
+        limit = math.log(below) if below > 0 else -math.inf
+        chosen = log_probs[: len(ids)].tolist()
+        top_logps, top_ids = ([], []) if top is None else (top[0].tolist(), top[1].tolist())
+        pieces = []
+        for step, (token_id, logp) in enumerate(zip(ids, chosen, strict=True)):
+            data = self._token_bytes(token_id)
+            if data is None:  # as the transcription shows it (special tokens: nothing)
+                data = self.processor.tokenizer.decode(
+                    [token_id], skip_special_tokens=True).encode()
+            others: list[tuple[bytes, float]] = []
+            if top_ids and logp < limit:
+                for alt_logp, alt_id in zip(top_logps[step], top_ids[step], strict=True):
+                    alt = None if alt_id == token_id else self._token_bytes(alt_id)
+                    if alt:
+                        others.append((alt, math.exp(alt_logp)))
+            pieces.append((data, math.exp(logp), others))
+        return place_tokens(pieces, text)
+
     # -- transcription ---------------------------------------------------------------------
     def transcribe_batch(
         self,
@@ -743,7 +808,9 @@ class Qwen3ASREngine:
             # that length. Size it for this call.
             self.model._previous_max_cache_length = -1
 
-        probe = _TokenProbabilities(self.device if self.collect_timings else None)
+        below = options.alternatives_below
+        probe = _TokenProbabilities(self.device if self.collect_timings else None,
+                                    ALTERNATIVES_TOP_K + 1 if below > 0 else 0)
         hooks = [self.model.get_output_embeddings().register_forward_hook(probe.on_logits)]
         tower = getattr(getattr(self.model, "model", None), "audio_tower", None)
         if tower is not None:
@@ -766,6 +833,7 @@ class Qwen3ASREngine:
 
         sequences = output.sequences[:, prompt_length:].cpu()
         log_probs = probe.log_probs()[:, : sequences.shape[1]]
+        top = probe.top()
         first = probe.first_logits or finished
         stats.generate_calls += 1
         stats.batch_sizes.append(len(audio))
@@ -778,7 +846,9 @@ class Qwen3ASREngine:
 
         results = []
         for row in range(sequences.shape[0]):
-            decoded = self._decode_row(sequences[row].tolist(), log_probs[row], language, max_new)
+            row_top = None if top is None else (top[0][row], top[1][row])
+            decoded = self._decode_row(sequences[row].tolist(), log_probs[row], language, max_new,
+                                       row_top, below)
             stats.new_tokens += decoded[1]
             results.append(decoded[0])
         return results
@@ -792,7 +862,8 @@ class Qwen3ASREngine:
         return ProgressCriteria(lambda f: report((first + f * count) / total), expected)
 
     def _decode_row(
-        self, ids: list[int], log_probs: torch.Tensor, language: str | None, max_new: int
+        self, ids: list[int], log_probs: torch.Tensor, language: str | None, max_new: int,
+        top: tuple[torch.Tensor, torch.Tensor] | None = None, below: float = 0.0,
     ) -> tuple[_Decoded, int]:
         end = next((i for i, t in enumerate(ids) if t in self._eos_ids), None)
         generated = ids if end is None else ids[:end]
@@ -815,6 +886,11 @@ class Qwen3ASREngine:
             language=language or parsed["language"],
             confidence=confidence,
             min_confidence=min_confidence,
+            tokens=self._token_scores(
+                text_ids, log_probs[start : len(generated)],
+                None if top is None else (top[0][start : len(generated)],
+                                          top[1][start : len(generated)]),
+                below, parsed["transcription"]),
         )
         used = len(generated) + (0 if end is None else 1)
         return _Decoded(result, looks_degenerate(text_ids, hit_limit)), used

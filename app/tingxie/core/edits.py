@@ -22,6 +22,7 @@ from tingxie.core.transcript import (
     ESTIMATED,
     MIN_DURATION,
     STALE,
+    Alternative,
     Segment,
     Speaker,
     Transcript,
@@ -126,6 +127,45 @@ class SetWords:
     def undo(self, t: Transcript) -> None:
         assert self._before is not None
         t.segment(self.segment_id).words = self._before
+class ReviewWord:
+    """A person checked one word of a segment: keep it (``text`` ``None``) or replace it
+    with ``text`` (an alternative the model offered, or typed). Either way the word is
+    marked reviewed, so it is not flagged as doubtful again; its time stays."""
+
+    segment_id: int
+    word_index: int
+    text: str | None = None
+    label: str = "Review word"
+    _before: Segment | None = field(default=None, repr=False)
+
+    def do(self, t: Transcript) -> None:
+        seg = t.segment(self.segment_id)
+        offsets = word_offsets(seg.text, seg.words) if seg.words else None
+        if offsets is None or not 0 <= self.word_index < len(seg.words):
+            raise ValueError("This word is no longer in the segment's text.")
+        new = None if self.text is None else " ".join(self.text.split())
+        if new == "":
+            raise ValueError("Type the word that was said, or press Esc.")
+        self._before = copy.deepcopy(seg)
+        # A new word in a new list: saved snapshots share the old ones (project.freeze).
+        word = copy.copy(seg.words[self.word_index])
+        old = word.text.strip()
+        if new is not None and new != old:
+            self.label = "Replace word"
+            at = offsets[self.word_index]
+            seg.text = seg.text[:at] + new + seg.text[at + len(old):]
+            alternatives = [a for a in word.alternatives if a.text != new]
+            if word.confidence is not None:  # the model's own word stays one key away
+                alternatives.append(Alternative(old, word.confidence))
+            word.alternatives = sorted(alternatives, key=lambda a: -a.probability)
+            word.text = new
+            seg.edited = True
+        word.reviewed = True
+        seg.words = [word if i == self.word_index else w for i, w in enumerate(seg.words)]
+
+    def undo(self, t: Transcript) -> None:
+        assert self._before is not None
+        t.segments[t.index_of(self.segment_id)] = copy.deepcopy(self._before)
 
 
 def split_time(seg: Segment, position: int) -> float:

@@ -36,7 +36,8 @@ from tingxie.core.transcript import (
     require_field,
 )
 
-#: 2: each word carries ``timing`` (aligned / estimated / stale). Version 1 files still open.
+#: 2: each word carries ``timing`` (aligned / estimated / stale) and may carry
+#: ``alternatives`` and ``reviewed``. Version 1 files still open.
 SCHEMA_VERSION = 2
 SUFFIX = ".tingxie"
 RECOVERY_SUFFIX = ".recovery"

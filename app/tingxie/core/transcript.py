@@ -33,12 +33,32 @@ SPEAKER_COLOURS = (
 )
 
 
+@dataclass(frozen=True)
+class Alternative:
+    """Another word the recogniser thought it might have heard, with its probability."""
+
+    text: str
+    probability: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """The alternative as plain JSON data."""
+        return {"text": self.text, "probability": round(self.probability, 4)}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Alternative:
+        """An alternative from :meth:`to_dict` data."""
+        return cls(str(d["text"]), float(d["probability"]))
+
+
 @dataclass
 class Word:
     """One word (or CJK character) with its time inside the audio.
 
     ``timing`` says where the times come from: :data:`ALIGNED`, :data:`ESTIMATED` or
     :data:`STALE` (only aligned times are exact enough for karaoke and subtitle cuts).
+    ``confidence`` is the probability of its least likely token; ``alternatives`` are the
+    recogniser's runners-up for the word (most likely first, only for words it doubted);
+    ``reviewed`` says a person has checked the word, so it is not flagged again.
     """
 
     text: str
@@ -46,14 +66,25 @@ class Word:
     end: float
     confidence: float | None = None
     timing: str = ALIGNED
+    alternatives: list[Alternative] = field(default_factory=list)
+    reviewed: bool = False
+
+    def doubtful(self, below: float) -> bool:
+        """Whether the word should be checked: less confident than ``below``, not reviewed."""
+        return not self.reviewed and self.confidence is not None and self.confidence < below
 
     def to_dict(self) -> dict[str, Any]:
-        """The word as plain JSON data (``confidence`` only when known; ``timing`` always)."""
+        """The word as plain JSON data (``timing`` always; ``confidence`` when known;
+        ``alternatives`` and ``reviewed`` only when set)."""
         d: dict[str, Any] = {"text": self.text, "start": round(self.start, 3),
                              "end": round(self.end, 3)}
         if self.confidence is not None:
             d["confidence"] = round(self.confidence, 4)
         d["timing"] = self.timing
+        if self.alternatives:
+            d["alternatives"] = [a.to_dict() for a in self.alternatives]
+        if self.reviewed:
+            d["reviewed"] = True
         return d
 
     @classmethod
@@ -65,7 +96,9 @@ class Word:
             raise ValueError(f"unknown word timing {timing!r}")
         return cls(str(d["text"]), float(d["start"]), float(d["end"]),
                    None if d.get("confidence") is None else float(d["confidence"]),
-                   str(timing))
+                   str(timing),
+                   alternatives=[Alternative.from_dict(a) for a in d.get("alternatives") or []],
+                   reviewed=bool(d.get("reviewed", False)))
 
 
 @dataclass
@@ -380,6 +413,7 @@ def check_document(d: Any, where: str = "") -> None:
             if word.get("timing") is not None and word["timing"] not in TIMINGS:
                 raise ValueError(f"the field “{at}words[{j}].timing” must be one of "
                                  f"{', '.join(TIMINGS)} (not {word['timing']!r})")
+            _check_alternatives(word, f"{at}words[{j}].")
     speakers = d.get("speakers")
     if speakers is not None and not isinstance(speakers, list):
         raise ValueError(f"the field “{where}speakers” has the wrong type "
@@ -388,6 +422,18 @@ def check_document(d: Any, where: str = "") -> None:
         require_field(spk, "id", str, f"{where}speakers[{i}].")
         require_field(spk, "name", str, f"{where}speakers[{i}].")
         require_field(spk, "colour", str, f"{where}speakers[{i}].", optional=True)
+
+
+def _check_alternatives(word: dict[str, Any], where: str) -> None:
+    alternatives = word.get("alternatives")
+    if alternatives is None:
+        return
+    if not isinstance(alternatives, list):
+        raise ValueError(f"the field “{where}alternatives” has the wrong type "
+                         f"({type(alternatives).__name__})")
+    for k, alt in enumerate(alternatives):
+        require_field(alt, "text", str, f"{where}alternatives[{k}].")
+        require_field(alt, "probability", (int, float), f"{where}alternatives[{k}].")
 
 
 def main_language(segments: Sequence[Segment]) -> str | None:

@@ -238,7 +238,8 @@ class SetNewSpeaker(SetSpeaker):
 
 
 def is_uncertain(seg: Segment, below: float) -> bool:
-    """Whether the segment, or one of its words, is less confident than ``below``."""
-    if seg.confidence is not None and seg.confidence < below:
-        return True
-    return any(w.confidence is not None and w.confidence < below for w in seg.words)
+    """Whether one of the segment's words is doubtful (less confident than ``below`` and not
+    reviewed); for a segment without word confidences, whether the segment is."""
+    if any(w.confidence is not None for w in seg.words):
+        return any(w.doubtful(below) for w in seg.words)
+    return seg.confidence is not None and seg.confidence < below

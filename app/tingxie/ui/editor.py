@@ -88,7 +88,7 @@ def rich_text(seg: Segment, current_word: int | None, tint_below: float | None,
         styles = []
         if i == current_word:
             styles.append("font-weight:bold; text-decoration:underline")
-        if tint_below is not None and w.confidence is not None and w.confidence < tint_below:
+        if tint_below is not None and w.doubtful(tint_below):
             styles.append(f"background-color:{UNCERTAIN_WORD}")
         if w.timing == STALE:
             styles.append(STALE_WORD)  # edited: waiting for the aligner to place it

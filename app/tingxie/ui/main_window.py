@@ -55,6 +55,7 @@ from tingxie.ui.transcript_model import TranscriptDocument, TranscriptTableModel
 from tingxie.ui.transport import TransportBar
 from tingxie.ui.video_pane import VideoPane
 from tingxie.ui.waveform import WaveformView
+from tingxie.ui.word_review import WordReview
 from tingxie.ui.worker import JobHandle, TranscriptionHost
 
 log = logging.getLogger(__name__)
@@ -110,6 +111,7 @@ class MainWindow(QMainWindow):
         self.transport = TransportBar(self.player, self)
         self.table = TranscriptView(self.table_model, self)
         self.commands = EditCommands(self.document, self.table, self)
+        self.word_review = WordReview(self)
         self.find_bar = FindBar(self.document, self)
         self.find_bar.hide()
         self.review.apply_tint()

@@ -129,6 +129,7 @@ class WindowMenus(QObject):
         act("next_uncertain", self.tr("Next &uncertain segment"),
             lambda: commands.next_uncertain(float(win.settings.get(keys.UNCERTAIN_BELOW))),
             edit_menu)
+        act("review_words", self.tr("Re&view uncertain words"), win.word_review.start, edit_menu)
         win.edit_menu = edit_menu
 
         review = win.review

@@ -54,6 +54,7 @@ SHORTCUTS: dict[str, Shortcut] = {
     "insert_segment": Shortcut("Ctrl+I", QT_TRANSLATE_NOOP("Shortcuts", "Insert a segment at the playhead")),
     "delete_segment": Shortcut("Ctrl+Shift+Delete", QT_TRANSLATE_NOOP("Shortcuts", "Delete the segment")),
     "next_uncertain": Shortcut("Ctrl+U", QT_TRANSLATE_NOOP("Shortcuts", "Go to the next uncertain segment")),
+    "review_words": Shortcut("F8", QT_TRANSLATE_NOOP("Shortcuts", "Review uncertain words one by one")),
     **{f"speaker_{n}": Shortcut(f"Ctrl+{n}", SPEAKER_N, n) for n in range(1, 10)},
     "speaker_0": Shortcut("Ctrl+0", QT_TRANSLATE_NOOP("Shortcuts", "Clear the segment's speaker")),
     "zoom_in": Shortcut("Ctrl+Shift+=", QT_TRANSLATE_NOOP("Shortcuts", "Zoom the waveform in")),

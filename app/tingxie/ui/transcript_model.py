@@ -219,7 +219,8 @@ class TranscriptTableModel(QAbstractTableModel):
             spk = self.transcript.speaker(seg.speaker)
             return QColor(spk.colour) if spk else None
         if role == Qt.ItemDataRole.BackgroundRole and self.tint_below is not None and (
-                seg.confidence is not None and seg.confidence < self.tint_below):
+                seg.confidence is not None and seg.confidence < self.tint_below
+                and all(w.confidence is None for w in seg.words)):  # else its words are tinted
             return QColor(255, 200, 0, 60)
         if role == Qt.ItemDataRole.ToolTipRole and seg.confidence is not None:
             lang = f"{seg.language} · " if seg.language else ""
