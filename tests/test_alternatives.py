@@ -205,9 +205,9 @@ def test_the_pipeline_puts_alternatives_on_the_segments_words():
 # -- saved and exported -----------------------------------------------------------------------
 def reviewed_transcript() -> Transcript:
     words = [Word("The", 0.0, 0.3, 0.95),
-             Word("harbour", 0.3, 0.9, 0.2, [Alternative("harbor", 0.5),
+             Word("harbour", 0.3, 0.9, 0.2, alternatives=[Alternative("harbor", 0.5),
                                              Alternative("arbour", 0.1)]),
-             Word("opened.", 0.9, 1.5, 0.5, [Alternative("open.", 0.3)])]
+             Word("opened.", 0.9, 1.5, 0.5, alternatives=[Alternative("open.", 0.3)])]
     return Transcript([Segment(1, 0.0, 1.5, "The harbour opened.", words=words,
                                confidence=0.6)], duration=2.0)
 

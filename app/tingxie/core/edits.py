@@ -127,6 +127,9 @@ class SetWords:
     def undo(self, t: Transcript) -> None:
         assert self._before is not None
         t.segment(self.segment_id).words = self._before
+
+
+@dataclass
 class ReviewWord:
     """A person checked one word of a segment: keep it (``text`` ``None``) or replace it
     with ``text`` (an alternative the model offered, or typed). Either way the word is
