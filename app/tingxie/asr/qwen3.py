@@ -141,6 +141,8 @@ class GenerationStats:
     prefill_seconds: float = 0.0  # decoder prefill, encoder excluded
     decode_seconds: float = 0.0  # every step after the first token
     decode_steps: int = 0  # steps after the first; each makes one token per batch row
+    first_token_seconds: float | None = None  # from the call's start to its first token
+    started_at: float = 0.0  # time.perf_counter() when the call began
     new_tokens: int = 0  # tokens generated, summed over rows (up to each row's end)
     wall_seconds: float = 0.0
     batch_sizes: list[int] = field(default_factory=list)
@@ -253,6 +255,54 @@ def _check_chat_template(processor: Any, folder: Path) -> None:
             )
 
 
+class Int8Linear(torch.nn.Module):
+    """A Linear layer with int8 weights (one scale per output channel) in a bf16/fp32 model.
+
+    torch's dynamic quantised Linear takes and returns float32 only; this wrapper converts
+    at its edges, so the rest of the decoder (norms, attention, the KV cache) keeps the
+    model's dtype and a bfloat16 model does not grow a float32 copy of its activations and
+    cache. For a float32 model the conversions are no-ops.
+    """
+
+    def __init__(self, quantized: torch.nn.Module) -> None:
+        super().__init__()
+        self.quantized = quantized
+        self.in_features = quantized.in_features
+        self.out_features = quantized.out_features
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """``x @ W.T + b`` with int8 ``W``, in ``x``'s dtype."""
+        if x.dtype == torch.float32:
+            return self.quantized(x)
+        return self.quantized(x.float()).to(x.dtype)
+
+
+def quantize_linear_int8(linear: torch.nn.Linear) -> Int8Linear:
+    """``linear`` with its weight quantised to int8 per output channel.
+
+    The same observer and kernel as ``torch.ao.quantization.quantize_dynamic`` with
+    ``per_channel_dynamic_qconfig`` (so the same int8 weights and scales), but only this one
+    layer is ever copied to float32: ``linear`` itself is left untouched (its weight may be
+    tied to an embedding).
+    """
+    quantization = torch.ao.quantization
+    with torch.device("meta"):  # no memory, no initialisation: the weights are set below
+        floating = torch.nn.Linear(
+            linear.in_features, linear.out_features, bias=linear.bias is not None
+        )
+    floating.weight = torch.nn.Parameter(linear.weight.detach().float(), requires_grad=False)
+    if linear.bias is not None:
+        floating.bias = torch.nn.Parameter(linear.bias.detach().float(), requires_grad=False)
+    floating.qconfig = quantization.per_channel_dynamic_qconfig
+    with warnings.catch_warnings():
+        # torch deprecates its quantised tensor types in favour of torchao; they still work
+        # (torchao's int8 weight-only layers were measured slower here without compiling).
+        warnings.simplefilter("ignore", UserWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        quantized = torch.ao.nn.quantized.dynamic.Linear.from_float(floating)
+    return Int8Linear(quantized)
+
+
 def _quantize_decoder_int8(model: Any) -> Any:
     """Dynamic int8 quantisation of the text decoder's Linear layers and the LM head, in place.
 
@@ -261,22 +311,24 @@ def _quantize_decoder_int8(model: Any) -> Any:
     audio encoder and projector keep their dtype: the encoder's convolutions and large
     matrices run faster in bfloat16 than through int8 with per-call quantisation (measured:
     encoder 8.6 s bf16 vs 23.3 s int8 for 4 minutes of audio).
+
+    One layer at a time: each Linear is copied to float32, quantised and replaced before the
+    next, so the peak is the model plus one float32 layer (the LM head, 0.6 GB for the 0.6B
+    model), not a float32 copy of the whole decoder. The embeddings keep the model's dtype.
     """
-    quantization = torch.ao.quantization
-    model.model.language_model.float()
-    model.lm_head.float()
-    qconfig = quantization.per_channel_dynamic_qconfig
-    with warnings.catch_warnings():
-        # torch deprecates its quantised tensor types in favour of torchao; they still work.
-        warnings.simplefilter("ignore", UserWarning)
-        warnings.simplefilter("ignore", DeprecationWarning)
-        return quantization.quantize_dynamic(
-            model,
-            {"model.language_model": qconfig, "lm_head": qconfig},
-            dtype=torch.qint8,
-            mapping={torch.nn.Linear: torch.ao.nn.quantized.dynamic.Linear},
-            inplace=True,
-        )
+    decoder = model.model.language_model
+    # Names, not modules: a list of the layers themselves would keep every bf16 weight alive.
+    targets = [
+        (parent, name)
+        for parent in decoder.modules()
+        for name, child in parent.named_children()
+        if type(child) is torch.nn.Linear
+    ]
+    targets.append((model, "lm_head"))
+    for parent, name in targets:
+        setattr(parent, name, quantize_linear_int8(getattr(parent, name)))
+    gc.collect()
+    return model
 
 
 # -- the engine ------------------------------------------------------------------------------
@@ -313,6 +365,12 @@ class Qwen3ASREngine:
             self.name = f"Qwen3-ASR ({Path(str(model)).name} + {self.adapter.name})"
         #: Synchronise the GPU around timed phases (benchmarks); costs a little speed.
         self.collect_timings = False
+        #: The KV cache: ``None`` picks per device (static on a CPU, dynamic on a GPU);
+        #: ``"static"`` or ``"dynamic"`` force one (benchmarks).
+        self.cache_implementation: str | None = None
+        #: Compile the decoder step with torch.compile (static cache only; the first batch
+        #: of each new shape pays the compilation).
+        self.compile_decoder = False
         self.last_stats: GenerationStats | None = None
         self.model: Any = None
         self.processor: Any = None
@@ -584,7 +642,9 @@ class Qwen3ASREngine:
         self.load()
         started = time.perf_counter()
         stats = GenerationStats(
-            chunks=len(audio), audio_seconds=sum(len(a) for a in audio) / SAMPLE_RATE
+            chunks=len(audio),
+            audio_seconds=sum(len(a) for a in audio) / SAMPLE_RATE,
+            started_at=started,
         )
         self.last_stats = stats
 
@@ -680,15 +740,25 @@ class Qwen3ASREngine:
             kwargs["do_sample"] = False
         if penalty is not None:
             kwargs["repetition_penalty"] = penalty
-        if self.device.type == "cpu":
+        cache = self.cache_implementation or ("static" if self.device.type == "cpu" else None)
+        if cache == "static":
             # A preallocated KV cache: the default one grows by concatenation, copying the
             # whole cache at every step (measured: 386 -> 216 ms/step, 0.6B bf16, batch 8).
-            # Not on GPUs, where a static cache makes generate compile for each new shape.
+            # Not by default on GPUs, where a static cache makes generate compile the step
+            # for each new shape.
             kwargs["cache_implementation"] = "static"
+            if self.compile_decoder:
+                from transformers import CompileConfig
+
+                # generate() compiles on GPUs by itself; on a CPU only when asked to.
+                kwargs["compile_config"] = CompileConfig(
+                    fullgraph=False, dynamic=False, mode="default", _compile_all_devices=True
+                )
             # generate() sizes a static cache to the longest any earlier call needed (to
             # avoid recompiling); after one long chunk every later step would attend over
-            # that length. Size it for this call.
-            self.model._previous_max_cache_length = -1
+            # that length. Size it for this call, unless compiling (one shape per size).
+            if not self.compile_decoder:
+                self.model._previous_max_cache_length = -1
 
         probe = _TokenProbabilities(self.device if self.collect_timings else None)
         hooks = [self.model.get_output_embeddings().register_forward_hook(probe.on_logits)]
@@ -712,6 +782,8 @@ class Qwen3ASREngine:
         sequences = output.sequences[:, prompt_length:].cpu()
         log_probs = probe.log_probs()[:, : sequences.shape[1]]
         first = probe.first_logits or finished
+        if stats.first_token_seconds is None:
+            stats.first_token_seconds = first - stats.started_at
         stats.generate_calls += 1
         stats.batch_sizes.append(len(audio))
         stats.encoder_seconds += probe.encoder_seconds
