@@ -343,6 +343,8 @@ class Qwen3ASREngine:
     encoder keeps the device's dtype. ``adapter`` is a folder made by ``tingxie adapt``: its
     LoRA weights are merged into the model's at load (so it runs as fast as without), and
     an adapter made for another base model is refused with :class:`AdapterMismatch`.
+    int8 quantises one layer at a time (loading never holds a float32 copy of the decoder);
+    the embeddings, norms and KV cache keep the device's dtype.
     """
 
     def __init__(
@@ -751,9 +753,9 @@ class Qwen3ASREngine:
                 from transformers import CompileConfig
 
                 # generate() compiles on GPUs by itself; on a CPU only when asked to.
-                kwargs["compile_config"] = CompileConfig(
-                    fullgraph=False, dynamic=False, mode="default", _compile_all_devices=True
-                )
+                compile_config = CompileConfig(fullgraph=False, dynamic=False, mode="default")
+                compile_config._compile_all_devices = True  # no public switch for this
+                kwargs["compile_config"] = compile_config
             # generate() sizes a static cache to the longest any earlier call needed (to
             # avoid recompiling); after one long chunk every later step would attend over
             # that length. Size it for this call, unless compiling (one shape per size).
