@@ -3,8 +3,9 @@
 Real Qwen3-ASR code on the tiny random checkpoint: int8 quantised one layer at a time gives
 the int8 weights torch's whole-model ``quantize_dynamic`` gave, and the same greedy tokens;
 the decoder's prefill computes logits for the last position only, with the same tokens as
-full logits; the audio encoder runs once for a whole batch and gives each chunk what it gives
-that chunk alone; the dynamic KV cache (the GPU default) gives the static cache's tokens.
+full logits; the audio encoder reads a batch in passes of bounded length (one for a small
+batch) and gives each chunk what it gives that chunk alone, with the same tokens either way;
+the dynamic KV cache (the GPU default) gives the static cache's tokens.
 """
 
 from __future__ import annotations
@@ -139,25 +140,32 @@ def test_prefill_computes_logits_for_the_last_position_only(engine, monkeypatch)
     assert [c for _, c in full] == pytest.approx([c for _, c in fast], rel=1e-5)
 
 
-def test_the_encoder_runs_once_per_batch_with_each_chunks_own_output(engine):
+def test_the_encoder_reads_a_batch_in_passes_that_change_nothing(engine, monkeypatch):
     tower = engine.model.model.audio_tower
     calls: list[torch.Tensor] = []
     hook = tower.register_forward_hook(
         lambda module, args, output: calls.append(output.last_hidden_state.detach().clone())
     )
     try:
-        engine.transcribe_batch(CHUNKS, OPTIONS)
-        assert len(calls) == 1  # one encoder pass for the whole batch
+        together = texts(engine)
+        assert len(calls) == 1  # a small batch: one encoder pass for all its chunks
         batched = calls[0]
         alone = []
         for chunk in CHUNKS:
             calls.clear()
             engine.transcribe_batch([chunk], OPTIONS)
             alone.append(calls[0])
+        # A pass of at most one chunk's audio: one pass per chunk, the same tokens.
+        monkeypatch.setattr(qwen3, "ENCODER_PASS_SECONDS", 1.0)
+        calls.clear()
+        in_passes = texts(engine)
+        assert len(calls) == len(CHUNKS)
     finally:
         hook.remove()
     # The packed batch is the chunks' own encodings, one after another.
     torch.testing.assert_close(batched, torch.cat(alone), rtol=1e-4, atol=1e-4)
+    assert [t for t, _ in in_passes] == [t for t, _ in together]
+    assert [c for _, c in in_passes] == pytest.approx([c for _, c in together], rel=1e-5)
 
 
 def test_dynamic_cache_gives_the_static_caches_tokens(engine):

@@ -54,6 +54,12 @@ MAX_BATCH_SIZE = 64
 ENCODER_WINDOW_SAMPLES = SAMPLE_RATE
 #: Half the STFT window: the zeros the last mel frame needs to see past the end.
 STFT_HALF_WINDOW = 200
+#: Audio the encoder reads in one pass (padded chunks of a batch, at least one): its
+#: convolutions' activations grow with it (about 0.25 GB per 30 s chunk in bf16: 2 GB for
+#: a batch of eight at once), while its matrices are already large for one chunk.
+ENCODER_PASS_SECONDS = 60.0
+#: Mel frames per second of audio.
+FRAMES_PER_SECOND = 100
 
 
 def pad_to_encoder_windows(audio: np.ndarray) -> np.ndarray:
@@ -391,6 +397,35 @@ def _release_pages(tensor: torch.Tensor) -> None:
         log.debug("could not release a quantised layer's pages", exc_info=True)
 
 
+def _encode_in_passes(language_model: Any) -> None:
+    """Make ``language_model`` (a ``Qwen3ASRModel``) encode a batch's audio in passes of at
+    most :data:`ENCODER_PASS_SECONDS` (whole chunks), in place.
+
+    The encoder packs the chunks of a pass into one sequence; a chunk's encoding does not
+    depend on the others in its pass, so the packed outputs of consecutive passes, put one
+    after another, are those of a single pass over the whole batch, without its memory peak.
+    """
+    whole = language_model.get_audio_features
+
+    def get_audio_features(
+        input_features: torch.Tensor, input_features_mask: torch.Tensor, **kwargs: Any
+    ) -> Any:
+        seconds = input_features.shape[-1] / FRAMES_PER_SECOND
+        per_pass = max(1, int(ENCODER_PASS_SECONDS // max(seconds, 1e-9)))
+        if input_features.shape[0] <= per_pass:
+            return whole(input_features, input_features_mask, **kwargs)
+        passes = [
+            whole(input_features[i : i + per_pass], input_features_mask[i : i + per_pass], **kwargs)
+            for i in range(0, input_features.shape[0], per_pass)
+        ]
+        output = passes[0]
+        output.last_hidden_state = torch.cat([p.last_hidden_state for p in passes])
+        output.pooler_output = torch.cat([p.pooler_output for p in passes])
+        return output
+
+    language_model.get_audio_features = get_audio_features
+
+
 # -- the engine ------------------------------------------------------------------------------
 class Qwen3ASREngine:
     """Qwen3-ASR (0.6B or 1.7B, either checkpoint layout) through transformers.
@@ -485,6 +520,7 @@ class Qwen3ASREngine:
         if quantize:
             model = _quantize_decoder_int8(model)
         self._feature_dtype = next(model.model.audio_tower.parameters()).dtype
+        _encode_in_passes(model.model)
         self.model, self.processor = model, processor
         self.checkpoint, self.placement, self.quantized = native, placement, quantize
         vocab = processor.tokenizer.get_vocab()
