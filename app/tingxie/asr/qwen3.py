@@ -54,9 +54,10 @@ MAX_BATCH_SIZE = 64
 ENCODER_WINDOW_SAMPLES = SAMPLE_RATE
 #: Half the STFT window: the zeros the last mel frame needs to see past the end.
 STFT_HALF_WINDOW = 200
-#: Audio the encoder reads in one pass (padded chunks of a batch, at least one): its
+#: Audio the encoder reads in one pass on a CPU (padded chunks of a batch, at least one): its
 #: convolutions' activations grow with it (about 0.25 GB per 30 s chunk in bf16: 2 GB for
-#: a batch of eight at once), while its matrices are already large for one chunk.
+#: a batch of eight at once), while its matrices are already large for one chunk. On a GPU
+#: the whole batch is one pass (its size is chosen from free memory, encoder included).
 ENCODER_PASS_SECONDS = 60.0
 #: Mel frames per second of audio.
 FRAMES_PER_SECOND = 100
@@ -355,41 +356,54 @@ def _quantize_decoder_int8(model: Any) -> Any:
     ]
     targets.append((model, "lm_head"))
     tied = {model.model.language_model.get_input_embeddings().weight.data_ptr()}
+    mapped = _mapped_weight_files()
     for parent, name in targets:
         linear = getattr(parent, name)
         setattr(parent, name, quantize_linear_int8(linear))
         if linear.weight.data_ptr() not in tied:
-            _release_pages(linear.weight)
+            _release_pages(linear.weight, mapped)
         del linear
     gc.collect()
     return model
 
 
-def _release_pages(tensor: torch.Tensor) -> None:
-    """Hand the memory of ``tensor``, which is about to be dropped, back to the system now.
+def _mapped_weight_files() -> list[tuple[int, int]]:
+    """Address ranges where a ``.safetensors`` file is mapped into this process (Linux)."""
+    ranges = []
+    try:
+        with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
+            for line in maps:
+                fields = line.split(maxsplit=5)
+                if len(fields) == 6 and fields[5].rstrip().endswith(".safetensors"):
+                    start, end = fields[0].split("-")
+                    ranges.append((int(start, 16), int(end, 16)))
+    except OSError:  # not Linux: nothing is released, only memory is at stake
+        return []
+    return ranges
+
+
+def _release_pages(tensor: torch.Tensor, mapped: list[tuple[int, int]]) -> None:
+    """Drop the pages of ``tensor``, about to be dropped itself, that it was read from.
 
     transformers maps the safetensors file into memory; a weight read once stays counted
     in the process's memory until the whole file is unmapped, which the embeddings and the
     encoder prevent. Without this the bf16 pages of every quantised layer would stay
     resident next to their int8 copies (measured: 1.3 GB more at peak for the 0.6B model).
-    Only whole pages of a storage that holds this tensor alone are released (Linux).
+    Only whole pages inside a mapped weight file are released: the kernel reads them from
+    the file again should anything touch them; memory of any other kind is left alone.
     """
     import mmap
-    import sys
 
-    if sys.platform != "linux" or tensor.device.type != "cpu":
-        return
-    storage = tensor.untyped_storage()
     nbytes = tensor.numel() * tensor.element_size()
-    if tensor.storage_offset() != 0 or storage.nbytes() != nbytes or nbytes < mmap.PAGESIZE:
+    if tensor.device.type != "cpu" or not mapped or not hasattr(mmap, "MADV_DONTNEED"):
+        return
+    start = tensor.data_ptr()
+    first = -(-start // mmap.PAGESIZE) * mmap.PAGESIZE
+    last = (start + nbytes) // mmap.PAGESIZE * mmap.PAGESIZE
+    if last <= first or not any(low <= first and last <= high for low, high in mapped):
         return
     import ctypes
 
-    start = storage.data_ptr()
-    first = -(-start // mmap.PAGESIZE) * mmap.PAGESIZE
-    last = (start + nbytes) // mmap.PAGESIZE * mmap.PAGESIZE
-    if last <= first:
-        return
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.madvise(ctypes.c_void_p(first), ctypes.c_size_t(last - first), mmap.MADV_DONTNEED)
@@ -520,7 +534,8 @@ class Qwen3ASREngine:
         if quantize:
             model = _quantize_decoder_int8(model)
         self._feature_dtype = next(model.model.audio_tower.parameters()).dtype
-        _encode_in_passes(model.model)
+        if placement.device.type == "cpu":  # a GPU's batch size already counts the encoder
+            _encode_in_passes(model.model)
         self.model, self.processor = model, processor
         self.checkpoint, self.placement, self.quantized = native, placement, quantize
         vocab = processor.tokenizer.get_vocab()
