@@ -291,6 +291,11 @@ def main() -> None:
     if args.child:
         run_child(args)
         return
+    if args.device.startswith("cuda"):
+        import torch
+
+        if not torch.cuda.is_available():
+            parser.error("--device cuda: PyTorch sees no CUDA GPU on this machine")
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     build_checkpoint(args.checkpoint)
