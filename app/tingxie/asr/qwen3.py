@@ -67,6 +67,13 @@ MAX_BATCH_SIZE = 64
 ENCODER_WINDOW_SAMPLES = SAMPLE_RATE
 #: Half the STFT window: the zeros the last mel frame needs to see past the end.
 STFT_HALF_WINDOW = 200
+#: Audio the encoder reads in one pass on a CPU (padded chunks of a batch, at least one): its
+#: convolutions' activations grow with it (about 0.25 GB per 30 s chunk in bf16: 2 GB for
+#: a batch of eight at once), while its matrices are already large for one chunk. On a GPU
+#: the whole batch is one pass (its size is chosen from free memory, encoder included).
+ENCODER_PASS_SECONDS = 60.0
+#: Mel frames per second of audio.
+FRAMES_PER_SECOND = 100
 
 
 def pad_to_encoder_windows(audio: np.ndarray) -> np.ndarray:
@@ -189,6 +196,8 @@ class GenerationStats:
     prefill_seconds: float = 0.0  # decoder prefill, encoder excluded
     decode_seconds: float = 0.0  # every step after the first token
     decode_steps: int = 0  # steps after the first; each makes one token per batch row
+    first_token_seconds: float | None = None  # from the call's start to its first token
+    started_at: float = 0.0  # time.perf_counter() when the call began
     new_tokens: int = 0  # tokens generated, summed over rows (up to each row's end)
     wall_seconds: float = 0.0
     batch_sizes: list[int] = field(default_factory=list)
@@ -314,6 +323,77 @@ def _check_chat_template(processor: Any, folder: Path) -> None:
             )
 
 
+class Int8Linear(torch.nn.Module):
+    """A Linear layer with int8 weights (one scale per output channel) in a bf16/fp32 model.
+
+    torch's dynamic quantised Linear takes and returns float32 only; this wrapper converts
+    at its edges, so the rest of the decoder (norms, attention, the KV cache) keeps the
+    model's dtype and a bfloat16 model does not grow a float32 copy of its activations and
+    cache. For a float32 model the conversions are no-ops.
+    """
+
+    def __init__(self, quantized: torch.nn.Module) -> None:
+        super().__init__()
+        self.quantized = quantized
+        self.in_features = quantized.in_features
+        self.out_features = quantized.out_features
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """``x @ W.T + b`` with int8 ``W``, in ``x``'s dtype."""
+        if x.dtype == torch.float32:
+            return self.quantized(x)
+        return self.quantized(x.float()).to(x.dtype)
+
+
+#: Rows of a weight converted to float32 at a time while quantising (32 MB for the LM head).
+QUANTIZE_ROWS = 8192
+
+
+def quantize_linear_int8(linear: torch.nn.Linear) -> Int8Linear:
+    """``linear`` with its weight quantised to int8 per output channel.
+
+    The same observer, int8 values and kernel as ``torch.ao.quantization.quantize_dynamic``
+    with ``per_channel_dynamic_qconfig``, but the weight is read in blocks of rows (each
+    row's scale depends on that row alone), so no more than :data:`QUANTIZE_ROWS` rows are
+    ever in float32; ``linear`` itself is left untouched (its weight may be tied to the
+    embeddings).
+    """
+    quantization = torch.ao.quantization
+    qconfig = quantization.per_channel_dynamic_qconfig
+    weight = linear.weight.detach()
+    values, scales, zero_points = [], [], []
+    with warnings.catch_warnings():
+        # torch deprecates its quantised tensor types in favour of torchao; they still work
+        # (torchao's int8 weight-only layers were measured slower here without compiling).
+        warnings.simplefilter("ignore", UserWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        for start in range(0, weight.shape[0], QUANTIZE_ROWS):
+            rows = weight[start : start + QUANTIZE_ROWS].float()
+            observer = qconfig.weight()
+            observer(rows)
+            scale, zero_point = observer.calculate_qparams()
+            quantized_rows = torch.quantize_per_channel(
+                rows, scale.double(), zero_point.long(), 0, torch.qint8
+            )
+            values.append(quantized_rows.int_repr())
+            scales.append(quantized_rows.q_per_channel_scales())
+            zero_points.append(quantized_rows.q_per_channel_zero_points())
+            del rows, quantized_rows
+        qweight = torch._make_per_channel_quantized_tensor(
+            torch.cat(values), torch.cat(scales), torch.cat(zero_points), 0
+        )
+        del values
+        layer = torch.ao.nn.quantized.dynamic.Linear(
+            linear.in_features,
+            linear.out_features,
+            bias_=linear.bias is not None,
+            dtype=torch.qint8,
+        )
+        bias = None if linear.bias is None else linear.bias.detach().float()
+        layer.set_weight_bias(qweight, bias)
+    return Int8Linear(layer)
+
+
 def _quantize_decoder_int8(model: Any) -> Any:
     """Dynamic int8 quantisation of the text decoder's Linear layers and the LM head, in place.
 
@@ -322,22 +402,103 @@ def _quantize_decoder_int8(model: Any) -> Any:
     audio encoder and projector keep their dtype: the encoder's convolutions and large
     matrices run faster in bfloat16 than through int8 with per-call quantisation (measured:
     encoder 8.6 s bf16 vs 23.3 s int8 for 4 minutes of audio).
+
+    One layer at a time, a block of rows at a time: each Linear is quantised and replaced
+    before the next, so the peak is the model plus a few float32 rows, not a float32 copy of
+    the whole decoder (1.7 GB more for the 0.6B model). The embeddings keep the model's dtype.
     """
-    quantization = torch.ao.quantization
-    model.model.language_model.float()
-    model.lm_head.float()
-    qconfig = quantization.per_channel_dynamic_qconfig
-    with warnings.catch_warnings():
-        # torch deprecates its quantised tensor types in favour of torchao; they still work.
-        warnings.simplefilter("ignore", UserWarning)
-        warnings.simplefilter("ignore", DeprecationWarning)
-        return quantization.quantize_dynamic(
-            model,
-            {"model.language_model": qconfig, "lm_head": qconfig},
-            dtype=torch.qint8,
-            mapping={torch.nn.Linear: torch.ao.nn.quantized.dynamic.Linear},
-            inplace=True,
-        )
+    decoder = model.model.language_model
+    # Names, not modules: a list of the layers themselves would keep every bf16 weight alive.
+    targets = [
+        (parent, name)
+        for parent in decoder.modules()
+        for name, child in parent.named_children()
+        if type(child) is torch.nn.Linear
+    ]
+    targets.append((model, "lm_head"))
+    tied = {model.model.language_model.get_input_embeddings().weight.data_ptr()}
+    mapped = _mapped_weight_files()
+    for parent, name in targets:
+        linear = getattr(parent, name)
+        setattr(parent, name, quantize_linear_int8(linear))
+        if linear.weight.data_ptr() not in tied:
+            _release_pages(linear.weight, mapped)
+        del linear
+    gc.collect()
+    return model
+
+
+def _mapped_weight_files() -> list[tuple[int, int]]:
+    """Address ranges where a ``.safetensors`` file is mapped into this process (Linux)."""
+    ranges = []
+    try:
+        with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
+            for line in maps:
+                fields = line.split(maxsplit=5)
+                if len(fields) == 6 and fields[5].rstrip().endswith(".safetensors"):
+                    start, end = fields[0].split("-")
+                    ranges.append((int(start, 16), int(end, 16)))
+    except OSError:  # not Linux: nothing is released, only memory is at stake
+        return []
+    return ranges
+
+
+def _release_pages(tensor: torch.Tensor, mapped: list[tuple[int, int]]) -> None:
+    """Drop the pages of ``tensor``, about to be dropped itself, that it was read from.
+
+    transformers maps the safetensors file into memory; a weight read once stays counted
+    in the process's memory until the whole file is unmapped, which the embeddings and the
+    encoder prevent. Without this the bf16 pages of every quantised layer would stay
+    resident next to their int8 copies (measured: 1.3 GB more at peak for the 0.6B model).
+    Only whole pages inside a mapped weight file are released: the kernel reads them from
+    the file again should anything touch them; memory of any other kind is left alone.
+    """
+    import mmap
+
+    nbytes = tensor.numel() * tensor.element_size()
+    if tensor.device.type != "cpu" or not mapped or not hasattr(mmap, "MADV_DONTNEED"):
+        return
+    start = tensor.data_ptr()
+    first = -(-start // mmap.PAGESIZE) * mmap.PAGESIZE
+    last = (start + nbytes) // mmap.PAGESIZE * mmap.PAGESIZE
+    if last <= first or not any(low <= first and last <= high for low, high in mapped):
+        return
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.madvise(ctypes.c_void_p(first), ctypes.c_size_t(last - first), mmap.MADV_DONTNEED)
+    except (OSError, AttributeError):  # an unusual libc: only memory is at stake
+        log.debug("could not release a quantised layer's pages", exc_info=True)
+
+
+def _encode_in_passes(language_model: Any) -> None:
+    """Make ``language_model`` (a ``Qwen3ASRModel``) encode a batch's audio in passes of at
+    most :data:`ENCODER_PASS_SECONDS` (whole chunks), in place.
+
+    The encoder packs the chunks of a pass into one sequence; a chunk's encoding does not
+    depend on the others in its pass, so the packed outputs of consecutive passes, put one
+    after another, are those of a single pass over the whole batch, without its memory peak.
+    """
+    whole = language_model.get_audio_features
+
+    def get_audio_features(
+        input_features: torch.Tensor, input_features_mask: torch.Tensor, **kwargs: Any
+    ) -> Any:
+        seconds = input_features.shape[-1] / FRAMES_PER_SECOND
+        per_pass = max(1, int(ENCODER_PASS_SECONDS // max(seconds, 1e-9)))
+        if input_features.shape[0] <= per_pass:
+            return whole(input_features, input_features_mask, **kwargs)
+        passes = [
+            whole(input_features[i : i + per_pass], input_features_mask[i : i + per_pass], **kwargs)
+            for i in range(0, input_features.shape[0], per_pass)
+        ]
+        output = passes[0]
+        output.last_hidden_state = torch.cat([p.last_hidden_state for p in passes])
+        output.pooler_output = torch.cat([p.pooler_output for p in passes])
+        return output
+
+    language_model.get_audio_features = get_audio_features
 
 
 # -- the engine ------------------------------------------------------------------------------
@@ -352,6 +513,8 @@ class Qwen3ASREngine:
     encoder keeps the device's dtype. ``adapter`` is a folder made by ``tingxie adapt``: its
     LoRA weights are merged into the model's at load (so it runs as fast as without), and
     an adapter made for another base model is refused with :class:`AdapterMismatch`.
+    int8 quantises one layer at a time (loading never holds a float32 copy of the decoder);
+    the embeddings, norms and KV cache keep the device's dtype.
     """
 
     def __init__(
@@ -374,6 +537,12 @@ class Qwen3ASREngine:
             self.name = f"Qwen3-ASR ({Path(str(model)).name} + {self.adapter.name})"
         #: Synchronise the GPU around timed phases (benchmarks); costs a little speed.
         self.collect_timings = False
+        #: The KV cache: ``None`` picks per device (static on a CPU, dynamic on a GPU);
+        #: ``"static"`` or ``"dynamic"`` force one (benchmarks).
+        self.cache_implementation: str | None = None
+        #: Compile the decoder step with torch.compile (static cache only; the first batch
+        #: of each new shape pays the compilation).
+        self.compile_decoder = False
         self.last_stats: GenerationStats | None = None
         self.model: Any = None
         self.processor: Any = None
@@ -430,6 +599,8 @@ class Qwen3ASREngine:
         if quantize:
             model = _quantize_decoder_int8(model)
         self._feature_dtype = next(model.model.audio_tower.parameters()).dtype
+        if placement.device.type == "cpu":  # a GPU's batch size already counts the encoder
+            _encode_in_passes(model.model)
         self.model, self.processor = model, processor
         self.checkpoint, self.placement, self.quantized = native, placement, quantize
         vocab = processor.tokenizer.get_vocab()
@@ -693,7 +864,9 @@ class Qwen3ASREngine:
         self.load()
         started = time.perf_counter()
         stats = GenerationStats(
-            chunks=len(audio), audio_seconds=sum(len(a) for a in audio) / SAMPLE_RATE
+            chunks=len(audio),
+            audio_seconds=sum(len(a) for a in audio) / SAMPLE_RATE,
+            started_at=started,
         )
         self.last_stats = stats
 
@@ -798,15 +971,25 @@ class Qwen3ASREngine:
             kwargs["do_sample"] = False
         if penalty is not None:
             kwargs["repetition_penalty"] = penalty
-        if self.device.type == "cpu":
+        cache = self.cache_implementation or ("static" if self.device.type == "cpu" else None)
+        if cache == "static":
             # A preallocated KV cache: the default one grows by concatenation, copying the
             # whole cache at every step (measured: 386 -> 216 ms/step, 0.6B bf16, batch 8).
-            # Not on GPUs, where a static cache makes generate compile for each new shape.
+            # Not by default on GPUs, where a static cache makes generate compile the step
+            # for each new shape.
             kwargs["cache_implementation"] = "static"
+            if self.compile_decoder:
+                from transformers import CompileConfig
+
+                # generate() compiles on GPUs by itself; on a CPU only when asked to.
+                compile_config = CompileConfig(fullgraph=False, dynamic=False, mode="default")
+                compile_config._compile_all_devices = True  # no public switch for this
+                kwargs["compile_config"] = compile_config
             # generate() sizes a static cache to the longest any earlier call needed (to
             # avoid recompiling); after one long chunk every later step would attend over
-            # that length. Size it for this call.
-            self.model._previous_max_cache_length = -1
+            # that length. Size it for this call, unless compiling (one shape per size).
+            if not self.compile_decoder:
+                self.model._previous_max_cache_length = -1
 
         below = options.alternatives_below
         probe = _TokenProbabilities(self.device if self.collect_timings else None,
@@ -835,6 +1018,8 @@ class Qwen3ASREngine:
         log_probs = probe.log_probs()[:, : sequences.shape[1]]
         top = probe.top()
         first = probe.first_logits or finished
+        if stats.first_token_seconds is None:
+            stats.first_token_seconds = first - stats.started_at
         stats.generate_calls += 1
         stats.batch_sizes.append(len(audio))
         stats.encoder_seconds += probe.encoder_seconds

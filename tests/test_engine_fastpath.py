@@ -1,0 +1,180 @@
+"""The engine's speed and memory measures change nothing a user reads.
+
+Real Qwen3-ASR code on the tiny random checkpoint: int8 quantised one layer at a time gives
+the int8 weights torch's whole-model ``quantize_dynamic`` gave, and the same greedy tokens;
+the decoder's prefill computes logits for the last position only, with the same tokens as
+full logits; the audio encoder reads a batch in passes of bounded length (one for a small
+batch) and gives each chunk what it gives that chunk alone, with the same tokens either way;
+the dynamic KV cache (the GPU default) gives the static cache's tokens.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+from tingxie.asr import qwen3
+from tingxie.asr.engine import TranscribeOptions
+from tingxie.asr.qwen3 import Int8Linear, Qwen3ASREngine
+
+SR = 16_000
+OPTIONS = TranscribeOptions(language="en", max_new_tokens=8, repetition_guard=False)
+
+
+def noise(seconds: float, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(seconds * SR)) / SR
+    tone = 0.2 * np.sin(2 * np.pi * (200 + 50 * seed) * t)
+    return (tone + 0.05 * rng.standard_normal(t.size)).astype(np.float32)
+
+
+CHUNKS = [noise(2.0, 1), noise(0.7, 2), noise(3.5, 3)]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_torch_thread():
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def old_whole_model_int8(model):
+    """What the engine did before: the decoder to float32, then quantize_dynamic at once."""
+    quantization = torch.ao.quantization
+    model.model.language_model.float()
+    model.lm_head.float()
+    qconfig = quantization.per_channel_dynamic_qconfig
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return quantization.quantize_dynamic(
+            model,
+            {"model.language_model": qconfig, "lm_head": qconfig},
+            dtype=torch.qint8,
+            mapping={torch.nn.Linear: torch.ao.nn.quantized.dynamic.Linear},
+            inplace=True,
+        )
+
+
+def quantised_layers(model) -> dict[str, torch.nn.Module]:
+    found = {}
+    for name, module in model.named_modules():
+        if isinstance(module, Int8Linear):
+            found[name] = module.quantized
+        elif type(module) is torch.ao.nn.quantized.dynamic.Linear and not name.endswith(
+            ".quantized"
+        ):
+            found[name] = module
+    return found
+
+
+def texts(engine: Qwen3ASREngine, chunks=CHUNKS, options=OPTIONS) -> list[tuple[str, float]]:
+    return [(r.text, r.confidence) for r in engine.transcribe_batch(chunks, options)]
+
+
+def test_layer_by_layer_int8_gives_the_same_int8_weights(tiny_checkpoint, monkeypatch):
+    # Blocks of 5 rows, so every layer is quantised in several (and an uneven last one).
+    monkeypatch.setattr(qwen3, "QUANTIZE_ROWS", 5)
+    new = Qwen3ASREngine(tiny_checkpoint, device="cpu", dtype="bfloat16", quantize_int8=True)
+    new.load()
+    reference = Qwen3ASREngine(tiny_checkpoint, device="cpu", dtype="bfloat16")
+    reference.load()
+    old = quantised_layers(old_whole_model_int8(reference.model))
+    layers = quantised_layers(new.model)
+    assert set(layers) == set(old) and "lm_head" in layers
+    for name, layer in layers.items():
+        weight, reference_weight = layer.weight(), old[name].weight()
+        assert torch.equal(weight.int_repr(), reference_weight.int_repr()), name
+        assert torch.equal(weight.q_per_channel_scales(), reference_weight.q_per_channel_scales())
+        if layer.bias() is not None:
+            assert torch.equal(layer.bias(), old[name].bias())
+    # No float32 copy of the decoder is left: what is not int8 keeps the model's dtype.
+    decoder = new.model.model.language_model
+    assert {p.dtype for p in decoder.parameters()} == {torch.bfloat16}
+
+
+def test_int8_gives_the_greedy_tokens_of_the_whole_model_path(tiny_checkpoint):
+    # In float32 the int8 layers see exactly the inputs the old path gave them.
+    new = Qwen3ASREngine(tiny_checkpoint, device="cpu", dtype="float32", quantize_int8=True)
+    new.load()
+    old = Qwen3ASREngine(tiny_checkpoint, device="cpu", dtype="float32")
+    old.load()
+    old.model = old_whole_model_int8(old.model)
+    assert texts(new) == texts(old)
+    assert any(text for text, _ in texts(new))
+
+
+@pytest.fixture(scope="module")
+def engine(tiny_checkpoint):
+    eng = Qwen3ASREngine(tiny_checkpoint, device="cpu", dtype="float32")
+    eng.load()
+    return eng
+
+
+def test_prefill_computes_logits_for_the_last_position_only(engine, monkeypatch):
+    positions: list[int] = []
+    hook = engine.model.lm_head.register_forward_hook(
+        lambda module, args, output: positions.append(output.shape[1])
+    )
+    try:
+        fast = texts(engine)
+    finally:
+        hook.remove()
+    assert positions and set(positions) == {1}  # prefill included: one position, not ~40
+
+    real = engine.model.generate
+    monkeypatch.setattr(engine.model, "generate", lambda **kwargs: real(logits_to_keep=0, **kwargs))
+    positions.clear()
+    hook = engine.model.lm_head.register_forward_hook(
+        lambda module, args, output: positions.append(output.shape[1])
+    )
+    try:
+        full = texts(engine)
+    finally:
+        hook.remove()
+    assert max(positions) > 1  # the comparison really computed every position
+    assert [t for t, _ in full] == [t for t, _ in fast]
+    assert [c for _, c in full] == pytest.approx([c for _, c in fast], rel=1e-5)
+
+
+def test_the_encoder_reads_a_batch_in_passes_that_change_nothing(engine, monkeypatch):
+    tower = engine.model.model.audio_tower
+    calls: list[torch.Tensor] = []
+    hook = tower.register_forward_hook(
+        lambda module, args, output: calls.append(output.last_hidden_state.detach().clone())
+    )
+    try:
+        together = texts(engine)
+        assert len(calls) == 1  # a small batch: one encoder pass for all its chunks
+        batched = calls[0]
+        alone = []
+        for chunk in CHUNKS:
+            calls.clear()
+            engine.transcribe_batch([chunk], OPTIONS)
+            alone.append(calls[0])
+        # A pass of at most one chunk's audio: one pass per chunk, the same tokens.
+        monkeypatch.setattr(qwen3, "ENCODER_PASS_SECONDS", 1.0)
+        calls.clear()
+        in_passes = texts(engine)
+        assert len(calls) == len(CHUNKS)
+    finally:
+        hook.remove()
+    # The packed batch is the chunks' own encodings, one after another.
+    torch.testing.assert_close(batched, torch.cat(alone), rtol=1e-4, atol=1e-4)
+    assert [t for t, _ in in_passes] == [t for t, _ in together]
+    assert [c for _, c in in_passes] == pytest.approx([c for _, c in together], rel=1e-5)
+
+
+def test_dynamic_cache_gives_the_static_caches_tokens(engine):
+    static = texts(engine)
+    engine.cache_implementation = "dynamic"
+    try:
+        dynamic = texts(engine)
+        assert engine.last_stats.first_token_seconds is not None
+        assert 0 < engine.last_stats.first_token_seconds <= engine.last_stats.wall_seconds
+    finally:
+        engine.cache_implementation = None
+    assert [t for t, _ in dynamic] == [t for t, _ in static]
