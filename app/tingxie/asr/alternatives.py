@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from tingxie.asr.engine import ChunkResult, TokenScore
 from tingxie.core.edits import is_cjk, word_offsets
-from tingxie.core.transcript import Alternative, Segment, Word
+from tingxie.core.transcript import ESTIMATED, Alternative, Segment, Word
 
 #: Alternatives a word keeps at most (the review pass offers them on the keys 1-5).
 MAX_ALTERNATIVES = 5
@@ -134,7 +134,7 @@ def estimate_words(seg: Segment) -> list[Word]:
     spans = text_units(seg.text)
     total = max(1, len(seg.text))
     return [Word(seg.text[a:b], seg.start + seg.duration * a / total,
-                 seg.start + seg.duration * b / total) for a, b in spans]
+                 seg.start + seg.duration * b / total, timing=ESTIMATED) for a, b in spans]
 
 
 def attach_alternatives(segments: Sequence[Segment], result: ChunkResult) -> None:
