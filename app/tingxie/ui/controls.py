@@ -409,6 +409,9 @@ class TranscriptionControls(QWidget):
                 context=self.context().strip(),
                 temperature=float(self.temperature_spin.value()),
                 max_new_tokens=int(self._settings.get(keys.MAX_NEW_TOKENS)) or None,
+                # Keep runners-up for every word the review pass may flag.
+                alternatives_below=max(TranscribeOptions.alternatives_below,
+                                       float(self._settings.get(keys.UNCERTAIN_BELOW))),
             ),
             chunking=Chunking(max_chunk=float(self.max_chunk_spin.value()),
                               batch_size=batch or None),
