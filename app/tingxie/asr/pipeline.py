@@ -10,10 +10,10 @@ cancelled job simply stops yielding, and everything yielded so far stands.
 from __future__ import annotations
 
 import enum
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FuturesTimeout
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -36,7 +36,7 @@ from tingxie.core.audio import SAMPLE_RATE
 from tingxie.core.cancel import CancelToken
 from tingxie.core.errors import Cancelled
 from tingxie.core.languages import UnsupportedLanguage, find_language
-from tingxie.core.segmentation import Chunk, check_max_length, make_chunks, speech_regions
+from tingxie.core.segmentation import Chunk, check_max_length, iter_chunks, stream_speech
 from tingxie.core.sentences import split_sentences
 from tingxie.core.transcript import Segment, Transcript, Word, main_language
 
@@ -160,24 +160,99 @@ def make_batches(chunks: Sequence[Chunk], batch_size: int) -> list[list[Chunk]]:
     return [list(chunks[i:i + size]) for i in range(0, len(chunks), size)]
 
 
-def _find_speech(samples: np.ndarray, cancel: CancelToken, started: float,
-                 clock: Callable[[], float]):
-    """Run the VAD on a helper thread, yielding its progress meanwhile (a generator cannot
-    yield from inside the VAD's callback); returns the speech regions."""
-    progress = [0.0]
-    with ThreadPoolExecutor(1, thread_name_prefix="tingxie-vad") as pool:
-        future = pool.submit(speech_regions, samples,
-                             progress=lambda f: progress.__setitem__(0, f), cancel=cancel)
+class _Linked(CancelToken):
+    """Cancelled when its parent is, or by itself (when the pipeline is closed)."""
+
+    def __init__(self, parent: CancelToken) -> None:
+        super().__init__()
+        self._parent = parent
+
+    @property
+    def cancelled(self) -> bool:
+        return self._parent.cancelled or super().cancelled
+
+    def raise_if_cancelled(self) -> None:
+        if self.cancelled:
+            raise Cancelled()
+
+
+_END = object()  # the feed's last item
+
+
+class _SpeechFeed:
+    """Finds speech on a helper thread and hands over chunks as the VAD releases them,
+    running at most ``ahead`` chunks ahead of the engine (so the VAD works while the engine
+    does, and an hour's VAD does not wait in memory)."""
+
+    def __init__(self, samples: np.ndarray, max_length: float, cancel: CancelToken,
+                 ahead: int) -> None:
+        self.regions: list[tuple[float, float]] = []  # found so far, in time order
+        self.fraction = 0.0  # of the audio the VAD has read
+        self.found = 0  # chunks released so far
+        self.speech = 0.0  # seconds in them
+        self.finished = False  # every chunk is released
+        self._samples, self._max_length = samples, max_length
+        self._cancel = _Linked(cancel)
+        self.ahead = max(1, ahead)  # the pipeline raises it once it knows the batch size
+        self._taken = 0
+        self._queue: queue.Queue = queue.Queue()
+        self._room = threading.Condition()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="tingxie-vad", daemon=True)
+        self._thread.start()
+
+    def _progress(self, fraction: float) -> None:
+        self.fraction = fraction
+
+    def _recorded(self, regions: Iterator[tuple[float, float]]):
+        for region in regions:
+            self.regions.append(region)  # before any chunk that holds it is released
+            yield region
+
+    def _wait_for_room(self) -> bool:
+        with self._room:
+            while self.found - self._taken >= self.ahead:
+                if self._cancel.cancelled:
+                    return False
+                self._room.wait(0.1)
+        return not self._cancel.cancelled
+
+    def _run(self) -> None:
         try:
-            while True:
-                yield Update(Stage.SPEECH, progress[0], elapsed=clock() - started)
-                try:
-                    return future.result(timeout=0.25)
-                except FuturesTimeout:
-                    continue
-        finally:
-            if not future.done():  # the consumer closed us: stop the VAD, don't wait it out
-                cancel.cancel()
+            regions = stream_speech(self._samples, progress=self._progress, cancel=self._cancel)
+            for chunk in iter_chunks(self._recorded(regions), self._samples,
+                                     max_length=self._max_length):
+                if not self._wait_for_room():
+                    return
+                self.found += 1
+                self.speech += chunk.duration
+                self._queue.put(chunk)
+            self.fraction, self.finished = 1.0, True
+        except BaseException as exc:  # handed to the consumer, which raises it
+            self._error = exc
+        self._queue.put(_END)
+
+    def get(self, timeout: float) -> Chunk | object | None:
+        """The next chunk; ``None`` when none came within ``timeout`` seconds; ``_END``
+        after the last. Raises whatever the VAD raised."""
+        try:
+            item = self._queue.get(timeout=timeout)
+        except queue.Empty:
+            return None
+        if item is _END:
+            self._queue.put(_END)  # stays the last item for any later call
+            if self._error is not None:
+                raise self._error
+            return _END
+        with self._room:
+            self._taken += 1
+            self._room.notify()
+        return item
+
+    def close(self) -> None:
+        """Stop the VAD (within one 4 s window of audio) and wait for its thread."""
+        self._cancel.cancel()
+        self._thread.join(timeout=5.0)
 
 
 def _align(aligner: _AlignerLike, heard: list[_Heard], audio: list[np.ndarray],
@@ -294,12 +369,61 @@ def transcribe(
     if duration <= 0:
         return
 
+    # Speech is found on a helper thread while the engine works.
+    feed = _SpeechFeed(samples, max_length, cancel, ahead=FIRST_AHEAD)
     try:
-        regions = yield from _find_speech(samples, cancel, started, clock)
+        yield from _transcribe_feed(feed, samples, engine, options, aligner, pause,
+                                    max_segment, max_length, batch_size, offset, duration,
+                                    cancel, first_id, started, clock)
+    finally:
+        feed.close()
+
+
+#: The VAD runs at most this many chunks ahead of the engine until the batch size is known,
+#: then two batches ahead.
+FIRST_AHEAD = 16
+
+
+def _transcribe_feed(feed: _SpeechFeed, samples: np.ndarray, engine: Engine,
+                     options: TranscribeOptions, aligner: _AlignerLike | None, pause: float,
+                     max_segment: float, max_length: float, batch_size: int | None,
+                     offset: float, duration: float, cancel: CancelToken, first_id: int,
+                     started: float, clock: Callable[[], float]) -> Iterator[Update]:
+    speech_said = [-1.0]  # the last speech fraction yielded: monotonic, 1.0 once
+
+    def speech_update() -> Update | None:
+        fraction = 1.0 if feed.finished else feed.fraction
+        if fraction <= speech_said[0] or speech_said[0] >= 1.0:
+            return None
+        speech_said[0] = fraction
+        return Update(Stage.SPEECH, fraction, elapsed=clock() - started)
+
+    def take(count: int):
+        """Up to ``count`` chunks (fewer only at the end), yielding the VAD's progress while
+        waiting on it; returns them, and raises ``Cancelled``."""
+        got: list[Chunk] = []
+        while len(got) < count:
+            cancel.raise_if_cancelled()
+            chunk = feed.get(timeout=0.25)
+            if chunk is _END:
+                break
+            if chunk is None:
+                if (update := speech_update()) is not None:
+                    yield update
+                continue
+            got.append(chunk)  # type: ignore[arg-type]
+        if feed.finished and (update := speech_update()) is not None:
+            yield update
+        return got
+
+    try:
+        yield Update(Stage.SPEECH, 0.0, elapsed=clock() - started)
+        speech_said[0] = 0.0
+        first = yield from take(1)
     except Cancelled:
         return
-    chunks = make_chunks(regions, samples, max_length=max_length)
-    if not chunks:
+    regions = feed.regions
+    if not first:
         yield Update(Stage.TRANSCRIBE, 1.0, elapsed=clock() - started)
         return
     engine.load()
@@ -316,8 +440,9 @@ def transcribe(
             pending_notes.append(NOTE_FAILED.format(message=str(exc).strip()
                                                     or type(exc).__name__))
             aligner = None
-    size = batch_size or engine.suggested_batch_size(max(c.duration for c in chunks))
-    speech_total = sum(c.duration for c in chunks)
+    # Chunks come one by one, so the size is for the longest a chunk may be.
+    size = batch_size or engine.suggested_batch_size(max_length)
+    feed.ahead = max(feed.ahead, 2 * size)
     speech_done = 0.0
     next_id = first_id
     last_end = 0.0
@@ -331,7 +456,10 @@ def transcribe(
         pending_notes.clear()
         return "\n".join(fresh)
 
-    yield Update(Stage.TRANSCRIBE, 0.0, elapsed=clock() - started, chunks_total=len(chunks))
+    def total() -> int:
+        return feed.found if feed.finished else 0  # unknown until the VAD is done
+
+    yield Update(Stage.TRANSCRIBE, 0.0, elapsed=clock() - started, chunks_total=total())
 
     def emit(heard: _Heard) -> list[Segment]:
         nonlocal next_id, last_end
@@ -349,7 +477,11 @@ def transcribe(
             last_end = seg.end - offset
         return [seg for seg in segs if seg.end > seg.start]
 
-    for batch in make_batches(chunks, size):
+    # The first batch is one chunk, so the first words come after one chunk's work; batches
+    # then double up to the engine's size (the VAD reads on meanwhile).
+    batch, want = first, 1
+    last_fraction = 0.0
+    while batch:
         if cancel.cancelled:
             break
         audio = [c.slice(samples) for c in batch]
@@ -383,15 +515,29 @@ def transcribe(
         done += len(batch)
         speech_done += sum(c.duration for c in batch)
         spent = clock() - transcribe_started
-        eta = spent / speech_done * (speech_total - speech_done) if speech_done else None
+        # Until the VAD is done, the speech still to come is guessed from what it found.
+        speech_total = (feed.speech if feed.finished
+                        else feed.speech / max(feed.fraction, 1e-6))
+        eta = (spent / speech_done * max(0.0, speech_total - speech_done)
+               if speech_done else None)
         reached = batch[-1].end if pending is None else batch[-1].start
-        yield Update(Stage.TRANSCRIBE, min(1.0, reached / duration) if done < len(chunks) else 1.0,
-                     new, eta=eta, elapsed=clock() - started, chunks_done=done,
-                     chunks_total=len(chunks), note=note() if new else "")
+        last = feed.finished and done == feed.found
+        last_fraction = 1.0 if last else min(1.0, reached / duration)
+        yield Update(Stage.TRANSCRIBE, last_fraction, new, eta=eta, elapsed=clock() - started,
+                     chunks_done=done, chunks_total=total(), note=note() if new else "")
+        want = min(size, 2 * want)
+        try:
+            batch = yield from take(want)
+        except Cancelled:
+            break
+    else:
+        if last_fraction < 1.0:  # the VAD found the end only after the last batch
+            yield Update(Stage.TRANSCRIBE, 1.0, elapsed=clock() - started, chunks_done=done,
+                         chunks_total=done)
     if pending is not None:  # cancelled between two overlapping chunks: keep the first
         segs = emit(pending)
         yield Update(Stage.TRANSCRIBE, min(1.0, pending.chunk.end / duration), segs,
-                     elapsed=clock() - started, chunks_done=done, chunks_total=len(chunks),
+                     elapsed=clock() - started, chunks_done=done, chunks_total=total(),
                      note=note() if segs else "")
 
 
