@@ -381,7 +381,7 @@ def transcribe(
 
 #: The VAD runs at most this many chunks ahead of the engine until the batch size is known,
 #: then two batches ahead.
-FIRST_AHEAD = 16
+FIRST_AHEAD = 4
 
 
 def _transcribe_feed(feed: _SpeechFeed, samples: np.ndarray, engine: Engine,
