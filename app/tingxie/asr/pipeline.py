@@ -2,7 +2,10 @@
 
 :func:`transcribe` is a generator, like napari's long jobs: it yields an :class:`Update`
 after each batch with the new segments (on the original timeline, in time order), the
-fraction of the audio done and an ETA. A window shows the partial transcript; the CLI draws a
+fraction of the audio done and an ETA. Speech is found as the engine goes
+(:func:`~tingxie.core.segmentation.iter_chunks` over
+:func:`~tingxie.core.segmentation.stream_speech`), so the first words of a long file come
+after one chunk's work. A window shows the partial transcript; the CLI draws a
 progress bar. Cancellation is checked inside the engine's generate and between batches; a
 cancelled job simply stops yielding, and everything yielded so far stands.
 """
@@ -347,9 +350,13 @@ def transcribe(
 
     ``time_range`` limits the work to ``(start, end)`` seconds (re-transcribing a selection);
     segment times are always on the whole file's timeline. ``batch_size`` defaults to what
-    the engine suggests for the device. Raises engine errors (out of memory, ...) as they
-    come; on cancellation (also inside the aligner) it stops after the current batch,
-    keeping what was yielded.
+    the engine suggests for the device; the first batch is one chunk and later ones double
+    up to it. Speech is found on a helper thread while the engine works (at most two
+    batches ahead): "speech" updates (their fraction rising to 1.0 once) come while the
+    pipeline waits for the VAD, and once when the VAD is done, which on a long file is after
+    the first segments; ``chunks_total`` is 0 until then. Raises engine errors (out of
+    memory, ...) as they come; on cancellation (also inside the aligner) it stops after
+    the current batch, keeping what was yielded; closing the generator stops the VAD too.
     """
     options = options or TranscribeOptions()
     find_language(options.language)  # an unsupported language fails before any work
