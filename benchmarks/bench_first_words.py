@@ -10,8 +10,9 @@ generate ``--tokens-per-second`` tokens per second of chunk (min = max new token
 
 - ``first``: seconds from calling the pipeline to its first transcribed batch, which with
   real weights brings the first segment (random weights decode to text that the test
-  tokenizer cannot show, so there are no segments to wait for). ``--old`` measures what the pipeline did before streaming: the
-  whole file through the TorchScript VAD, then a first batch of the engine's size.
+  tokenizer cannot show, so there are no segments to wait for). ``--old`` measures what
+  the pipeline did before streaming: the whole file through the TorchScript VAD, then a
+  first batch of the engine's size.
 - ``vad``: speech finding alone, whole file, per backend (TorchScript, ONNX per frame,
   ONNX batched), wall and CPU seconds.
 - ``memory``: a whole transcription (decode from a WAV file, VAD, engine, envelope) with
@@ -79,14 +80,14 @@ def first(args) -> None:
         result = {"mode": "old", "vad_s": vad, "batch": size}
     else:
         updates = transcribe(audio, engine, options)
-        speech = 0.0
+        said = 0.0
         for update in updates:
             if update.stage == "speech":
-                speech = update.fraction
+                said = update.fraction
             # Random weights spell nothing a tokenizer shows, so the first batch done stands
             # for the first segment (with real weights it brings one).
             if update.stage == "transcribe" and update.chunks_done:
-                result = {"mode": "new", "speech_fraction_said": speech,
+                result = {"mode": "new", "speech_fraction_said": said,
                           "chunks_done": update.chunks_done}
                 break
         updates.close()

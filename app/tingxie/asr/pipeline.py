@@ -419,9 +419,12 @@ def _transcribe_feed(feed: _SpeechFeed, samples: np.ndarray, engine: Engine,
                     yield update
                 continue
             got.append(chunk)  # type: ignore[arg-type]
+        return got
+
+    def speech_found() -> Iterator[Update]:
+        # "Finding speech 100%" once, before the transcription's own 100%.
         if feed.finished and (update := speech_update()) is not None:
             yield update
-        return got
 
     try:
         yield Update(Stage.SPEECH, 0.0, elapsed=clock() - started)
@@ -429,6 +432,7 @@ def _transcribe_feed(feed: _SpeechFeed, samples: np.ndarray, engine: Engine,
         first = yield from take(1)
     except Cancelled:
         return
+    yield from speech_found()
     regions = feed.regions
     if not first:
         yield Update(Stage.TRANSCRIBE, 1.0, elapsed=clock() - started)
@@ -528,6 +532,7 @@ def _transcribe_feed(feed: _SpeechFeed, samples: np.ndarray, engine: Engine,
         eta = (spent / speech_done * max(0.0, speech_total - speech_done)
                if speech_done else None)
         reached = batch[-1].end if pending is None else batch[-1].start
+        yield from speech_found()
         last = feed.finished and done == feed.found
         last_fraction = 1.0 if last else min(1.0, reached / duration)
         yield Update(Stage.TRANSCRIBE, last_fraction, new, eta=eta, elapsed=clock() - started,
@@ -538,6 +543,7 @@ def _transcribe_feed(feed: _SpeechFeed, samples: np.ndarray, engine: Engine,
         except Cancelled:
             break
     else:
+        yield from speech_found()
         if last_fraction < 1.0:  # the VAD found the end only after the last batch
             yield Update(Stage.TRANSCRIBE, 1.0, elapsed=clock() - started, chunks_done=done,
                          chunks_total=done)
