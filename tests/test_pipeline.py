@@ -86,3 +86,57 @@ def test_an_unsupported_language_fails_before_any_work(engine, interview):
 
     with pytest.raises(UnsupportedLanguage, match="Klingon"):
         next(transcribe(interview[0], engine, TranscribeOptions(language="Klingon")))
+
+
+@pytest.fixture(scope="module")
+def long_interview():
+    """Half a minute of espeak speech: with 4 s chunks, more chunks than the VAD may run
+    ahead of the engine (two batches)."""
+    require("espeak-ng")
+    parts = ["Welcome to the programme.", 1.2, "We are talking about the harbour today.", 0.6,
+             "It opened a century ago.", 2.5, "Thank you for listening.", 0.9]
+    return build_speech([1.0, *(parts * 3)])[0]
+
+
+def _vad_threads() -> list:
+    import threading
+
+    return [t for t in threading.enumerate() if t.name == "tingxie-vad" and t.is_alive()]
+
+
+@pytest.mark.slow
+def test_first_segments_come_before_the_speech_search_has_read_the_file(engine, long_interview):
+    updates = list(transcribe(long_interview, engine, OPTIONS, max_length=4.0, batch_size=2))
+    first = next(k for k, u in enumerate(updates) if u.segments)
+    speech = [(k, u.fraction) for k, u in enumerate(updates) if u.stage == "speech"]
+    # The speech stage reaches 100% only after the first words were shown.
+    assert [f for k, f in speech if k < first][-1] < 1.0
+    assert any(f == 1.0 for k, f in speech if k > first)
+    fractions = [f for _, f in speech]
+    assert fractions == sorted(fractions) and fractions.count(1.0) == 1
+    done = [u.fraction for u in updates if u.stage == "transcribe"]
+    assert done == sorted(done) and done[-1] == 1.0
+    # More chunks than the first one plus two batches of two: the VAD cannot have finished.
+    assert updates[-1].chunks_done == updates[-1].chunks_total > 5
+    # The first batch is a single chunk: the first words come after one chunk's work.
+    assert updates[first].chunks_done == 1
+    assert not _vad_threads()
+
+
+def test_cancel_while_speech_is_still_being_found_stops_at_once(engine, long_interview):
+    token = CancelToken()
+    after: list = []
+    updates = transcribe(long_interview, engine, OPTIONS, max_length=4.0, batch_size=2,
+                         cancel=token)
+    for update in updates:
+        if token.cancelled:
+            after.append(update)
+        elif update.segments:
+            token.cancel()
+    assert not any(u.segments for u in after)  # no batch ran after the cancel
+    assert not _vad_threads()  # the speech search stopped too
+    # A consumer that simply stops reading also stops the speech search.
+    updates = transcribe(long_interview, engine, OPTIONS, max_length=4.0)
+    next(u for u in updates if u.segments)
+    updates.close()
+    assert not _vad_threads()

@@ -35,17 +35,17 @@ def vad_once():
     """The VAD's answer for each recording, computed once for the module (it is the slowest
     step on a busy machine, and deterministic)."""
     found: dict[bytes, list] = {}
-    real = pipeline.speech_regions
+    real = pipeline.stream_speech
 
     def regions(samples, **kwargs):
         key = samples.tobytes()
         if key not in found:
-            found[key] = real(samples, **kwargs)
-        return found[key]
+            found[key] = list(real(samples, **kwargs))
+        return iter(found[key])
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(pipeline, "speech_regions", regions)
-        yield regions
+        mp.setattr(pipeline, "stream_speech", regions)
+        yield lambda samples: list(regions(samples))
 
 
 def test_segments_start_where_the_utterances_start(engine, aligner, vad_once):

@@ -52,9 +52,9 @@ def scripted_speech(monkeypatch):
     holder: dict[str, Script] = {}
 
     def regions(samples, **_):
-        return holder["script"].regions()
+        return iter(holder["script"].regions())
 
-    monkeypatch.setattr(pipeline, "speech_regions", regions)
+    monkeypatch.setattr(pipeline, "stream_speech", regions)
     return holder
 
 

@@ -30,7 +30,15 @@ from media import (
 )
 from tingxie.core.cancel import CancelToken
 from tingxie.core.errors import Cancelled
-from tingxie.core.segmentation import Chunk, make_chunks, segment, speech_regions
+from tingxie.core.segmentation import (
+    Chunk,
+    iter_chunks,
+    make_chunks,
+    segment,
+    speech_regions,
+    stream_chunks,
+    stream_speech,
+)
 
 SENTENCES = (
     "The quick brown fox jumps over the lazy dog.",
@@ -363,3 +371,87 @@ def test_chunk_rules_hold_for_any_regions(data, max_length, pad, max_gap, overla
         # Padding stays within pad of the speech.
         assert held[0][0] - c.start <= pad + 1e-9
         assert c.end - held[-1][1] <= pad + 1e-9
+
+
+@cache
+def long_recording() -> np.ndarray:
+    """Two minutes of noisy espeak speech: an interview, a long run with no pause (forced
+    cuts at short chunk lengths), the interview again."""
+    samples, _ = build_speech((*INTERVIEW, CONTINUOUS, 0.7, CONTINUOUS, 2.5, *INTERVIEW))
+    return add_noise(samples, 25.0, seed=3)
+
+
+@pytest.mark.parametrize("max_length", [6.0, 30.0])
+def test_streamed_chunks_are_the_whole_file_chunks(max_length):
+    samples = long_recording()
+    regions = speech_regions(samples)
+    expected = make_chunks(regions, samples, max_length=max_length)
+    if max_length == 6.0:
+        assert any(c.forced_cut_after for c in expected)  # the case that needs the audio
+    assert list(stream_speech(samples)) == regions
+    read: list[float] = []
+    streamed = []
+    for chunk in stream_chunks(samples, max_length=max_length, progress=read.append):
+        streamed.append((chunk, read[-1]))
+    assert [c for c, _ in streamed] == expected
+    # The first chunk comes once the VAD has read a little past it, not the whole file.
+    fraction = streamed[0][1]
+    assert fraction < 0.5
+    assert read[-1] == 1.0 and read == sorted(read)
+
+
+@pytest.mark.slow
+def test_onnx_model_finds_what_silero_torchscript_finds(monkeypatch):
+    import silero_vad
+    import torch
+
+    from tingxie.core import segmentation
+
+    samples = long_recording()[: 60 * SAMPLE_RATE]
+    assert segmentation.vad_backend() == "onnx"
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # silero's own call is 10x slower with more on a busy machine
+    with torch.inference_mode():
+        stamps = silero_vad.get_speech_timestamps(
+            torch.from_numpy(samples), silero_vad.load_silero_vad(),
+            min_silence_duration_ms=100, speech_pad_ms=0)
+    torch.set_num_threads(threads)
+    reference = [(s["start"] / SAMPLE_RATE, s["end"] / SAMPLE_RATE) for s in stamps]
+    assert speech_regions(samples) == reference
+    # Without onnxruntime the TorchScript model streams the same regions.
+    monkeypatch.setattr(segmentation, "_sequence_model", False)
+    assert segmentation.vad_backend() == "torchscript"
+    assert list(stream_speech(samples)) == reference
+
+
+def test_streaming_is_lazy_and_cancel_stops_it_within_a_window():
+    samples = long_recording()
+    token = CancelToken()
+    read: list[float] = []
+    chunks = stream_chunks(samples, max_length=10.0, progress=read.append, cancel=token)
+    next(chunks)
+    at_cancel = read[-1]
+    token.cancel()
+    with pytest.raises(Cancelled):
+        list(chunks)
+    window = 4.1 / (len(samples) / SAMPLE_RATE)
+    assert read[-1] <= at_cancel + window + 1e-9 < 1.0
+
+
+def test_iter_chunks_reads_regions_only_as_far_as_each_chunk_needs():
+    samples = long_recording()
+    regions = speech_regions(samples)
+    pulled = 0
+
+    def feed():
+        nonlocal pulled
+        for region in regions:
+            pulled += 1
+            yield region
+
+    for chunk in iter_chunks(feed(), samples, max_length=10.0):
+        # The regions that start before the chunk's end plus one window and gap, and the
+        # one after (which may follow a long silence).
+        assert pulled <= sum(s < chunk.end + 10.0 + 2.0 for s, _ in regions) + 1
+    with pytest.raises(ValueError, match="maximum chunk length"):
+        iter_chunks(iter(regions), samples, max_length=0.5)

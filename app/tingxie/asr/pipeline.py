@@ -2,7 +2,10 @@
 
 :func:`transcribe` is a generator, like napari's long jobs: it yields an :class:`Update`
 after each batch with the new segments (on the original timeline, in time order), the
-fraction of the audio done and an ETA. A window shows the partial transcript; the CLI draws a
+fraction of the audio done and an ETA. Speech is found as the engine goes
+(:func:`~tingxie.core.segmentation.iter_chunks` over
+:func:`~tingxie.core.segmentation.stream_speech`), so the first words of a long file come
+after one chunk's work. A window shows the partial transcript; the CLI draws a
 progress bar. Cancellation is checked inside the engine's generate and between batches; a
 cancelled job simply stops yielding, and everything yielded so far stands.
 """
@@ -10,10 +13,10 @@ cancelled job simply stops yielding, and everything yielded so far stands.
 from __future__ import annotations
 
 import enum
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FuturesTimeout
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -38,7 +41,13 @@ from tingxie.core.cancel import CancelToken
 from tingxie.core.errors import Cancelled
 from tingxie.core.languages import UnsupportedLanguage, find_language
 from tingxie.core.progress import EtaEstimator
-from tingxie.core.segmentation import Chunk, check_max_length, make_chunks, speech_regions
+from tingxie.core.segmentation import (
+    Chunk,
+    check_max_length,
+    iter_chunks,
+    make_chunks,
+    stream_speech,
+)
 from tingxie.core.sentences import split_sentences
 from tingxie.core.transcript import Segment, Transcript, Word, main_language
 
@@ -69,8 +78,7 @@ class Update:
     elapsed: float = 0.0
     chunks_done: int = 0
     chunks_total: int = 0
-    #: Something the user should be told once: why some words are missing or estimated
-    #: (the pipeline), which model loads and where it runs (the job).
+    #: Why some words are missing or estimated, said once per job (empty otherwise).
     note: str = ""
     #: Set once speech was found: its regions, seconds on the whole file's timeline (to keep
     #: with the project, so the next run of the same audio need not search again).
@@ -166,24 +174,119 @@ def make_batches(chunks: Sequence[Chunk], batch_size: int) -> list[list[Chunk]]:
     return [list(chunks[i:i + size]) for i in range(0, len(chunks), size)]
 
 
-def _find_speech(samples: np.ndarray, cancel: CancelToken, started: float,
-                 clock: Callable[[], float]):
-    """Run the VAD on a helper thread, yielding its progress meanwhile (a generator cannot
-    yield from inside the VAD's callback); returns the speech regions."""
-    progress = [0.0]
-    with ThreadPoolExecutor(1, thread_name_prefix="tingxie-vad") as pool:
-        future = pool.submit(speech_regions, samples,
-                             progress=lambda f: progress.__setitem__(0, f), cancel=cancel)
+class _Linked(CancelToken):
+    """Cancelled when its parent is, or by itself (when the pipeline is closed)."""
+
+    def __init__(self, parent: CancelToken) -> None:
+        super().__init__()
+        self._parent = parent
+
+    @property
+    def cancelled(self) -> bool:
+        return self._parent.cancelled or super().cancelled
+
+    def raise_if_cancelled(self) -> None:
+        if self.cancelled:
+            raise Cancelled()
+
+
+_END = object()  # the feed's last item
+
+
+class _SpeechFeed:
+    """Finds speech on a helper thread and hands over chunks as the VAD releases them,
+    running at most ``ahead`` chunks ahead of the engine (so the VAD works while the engine
+    does, and an hour's VAD does not wait in memory)."""
+
+    def __init__(self, samples: np.ndarray, max_length: float, cancel: CancelToken,
+                 ahead: int) -> None:
+        self.regions: list[tuple[float, float]] = []  # found so far, in time order
+        self.fraction = 0.0  # of the audio the VAD has read
+        self.found = 0  # chunks released so far
+        self.speech = 0.0  # seconds in them
+        self.finished = False  # every chunk is released
+        self._samples, self._max_length = samples, max_length
+        self._cancel = _Linked(cancel)
+        self.ahead = max(1, ahead)  # the pipeline raises it once it knows the batch size
+        self._taken = 0
+        self._queue: queue.Queue = queue.Queue()
+        self._room = threading.Condition()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="tingxie-vad", daemon=True)
+        self._thread.start()
+
+    def _progress(self, fraction: float) -> None:
+        self.fraction = fraction
+
+    def _recorded(self, regions: Iterator[tuple[float, float]]):
+        for region in regions:
+            self.regions.append(region)  # before any chunk that holds it is released
+            yield region
+
+    def _wait_for_room(self) -> bool:
+        with self._room:
+            while self.found - self._taken >= self.ahead:
+                if self._cancel.cancelled:
+                    return False
+                self._room.wait(0.1)
+        return not self._cancel.cancelled
+
+    def _run(self) -> None:
         try:
-            while True:
-                yield Update(Stage.SPEECH, progress[0], elapsed=clock() - started)
-                try:
-                    return future.result(timeout=0.25)
-                except FuturesTimeout:
-                    continue
-        finally:
-            if not future.done():  # the consumer closed us: stop the VAD, don't wait it out
-                cancel.cancel()
+            regions = stream_speech(self._samples, progress=self._progress, cancel=self._cancel)
+            for chunk in iter_chunks(self._recorded(regions), self._samples,
+                                     max_length=self._max_length):
+                if not self._wait_for_room():
+                    return
+                self.found += 1
+                self.speech += chunk.duration
+                self._queue.put(chunk)
+            self.fraction, self.finished = 1.0, True
+        except BaseException as exc:  # handed to the consumer, which raises it
+            self._error = exc
+        self._queue.put(_END)
+
+    def get(self, timeout: float) -> Chunk | object | None:
+        """The next chunk; ``None`` when none came within ``timeout`` seconds; ``_END``
+        after the last. Raises whatever the VAD raised."""
+        try:
+            item = self._queue.get(timeout=timeout)
+        except queue.Empty:
+            return None
+        if item is _END:
+            self._queue.put(_END)  # stays the last item for any later call
+            if self._error is not None:
+                raise self._error
+            return _END
+        with self._room:
+            self._taken += 1
+            self._room.notify()
+        return item
+
+    def close(self) -> None:
+        """Stop the VAD (within one 4 s window of audio) and wait for its thread."""
+        self._cancel.cancel()
+        self._thread.join(timeout=5.0)
+
+
+class _ReadyFeed:
+    """The speech feed's interface over regions found by an earlier run: every chunk is
+    there at once and no speech is searched for."""
+
+    def __init__(self, samples: np.ndarray, max_length: float,
+                 regions: Sequence[tuple[float, float]]) -> None:
+        self.regions = list(regions)
+        chunks = make_chunks(self.regions, samples, max_length=max_length)
+        self._queue: list[Chunk | object] = [*chunks, _END]
+        self.fraction, self.finished, self.ahead = 1.0, True, len(chunks)
+        self.found, self.speech = len(chunks), sum(c.duration for c in chunks)
+
+    def get(self, timeout: float) -> Chunk | object | None:
+        """The next chunk, then ``_END`` for ever."""
+        return self._queue.pop(0) if len(self._queue) > 1 else _END
+
+    def close(self) -> None:
+        """Nothing runs in the background."""
 
 
 def _align(aligner: _AlignerLike, heard: list[_Heard], audio: list[np.ndarray],
@@ -280,9 +383,13 @@ def transcribe(
 
     ``time_range`` limits the work to ``(start, end)`` seconds (re-transcribing a selection);
     segment times are always on the whole file's timeline. ``batch_size`` defaults to what
-    the engine suggests for the device. Raises engine errors (out of memory, ...) as they
-    come; on cancellation (also inside the aligner) it stops after the current batch,
-    keeping what was yielded.
+    the engine suggests for the device; the first batch is one chunk and later ones double
+    up to it. Speech is found on a helper thread while the engine works (at most two
+    batches ahead): "speech" updates (their fraction rising to 1.0 once) come while the
+    pipeline waits for the VAD, and once when the VAD is done, which on a long file is after
+    the first segments; ``chunks_total`` is 0 until then. Raises engine errors (out of
+    memory, ...) as they come; on cancellation (also inside the aligner) it stops after
+    the current batch, keeping what was yielded; closing the generator stops the VAD too.
 
     ``regions`` are speech regions found earlier for this audio (seconds on the whole file's
     timeline, as an earlier run's :attr:`Update.regions` gave them): finding speech is
@@ -307,19 +414,74 @@ def transcribe(
     if duration <= 0:
         return
 
-    if regions is not None:
+    if regions is not None:  # found by an earlier run of this audio
         found = [(max(0.0, s - offset), min(duration, e - offset)) for s, e in regions
                  if e > offset and s < offset + duration]
-        regions = [(s, e) for s, e in found if e > s]
-    else:
-        try:
-            regions = yield from _find_speech(samples, cancel, started, clock)
-        except Cancelled:
-            return
-    yield Update(Stage.SPEECH, 1.0, elapsed=clock() - started, regions=[
-        (round(s + offset, 3), round(e + offset, 3)) for s, e in regions])
-    chunks = make_chunks(regions, samples, max_length=max_length)
-    if not chunks:
+        feed: _SpeechFeed | _ReadyFeed = _ReadyFeed(samples, max_length,
+                                                    [(s, e) for s, e in found if e > s])
+    else:  # speech is found on a helper thread while the engine works
+        feed = _SpeechFeed(samples, max_length, cancel, ahead=FIRST_AHEAD)
+    try:
+        yield from _transcribe_feed(feed, samples, engine, options, aligner, pause,
+                                    max_segment, max_length, batch_size, offset, duration,
+                                    cancel, first_id, started, clock, on_progress)
+    finally:
+        feed.close()
+
+
+#: The VAD runs at most this many chunks ahead of the engine until the batch size is known,
+#: then two batches ahead.
+FIRST_AHEAD = 4
+
+
+def _transcribe_feed(feed: _SpeechFeed | _ReadyFeed, samples: np.ndarray, engine: Engine,
+                     options: TranscribeOptions, aligner: _AlignerLike | None, pause: float,
+                     max_segment: float, max_length: float, batch_size: int | None,
+                     offset: float, duration: float, cancel: CancelToken, first_id: int,
+                     started: float, clock: Callable[[], float],
+                     on_progress: Callable[[Update], None] | None = None) -> Iterator[Update]:
+    speech_said = [-1.0]  # the last speech fraction yielded: monotonic, 1.0 once
+
+    def speech_update() -> Update | None:
+        fraction = 1.0 if feed.finished else feed.fraction
+        if fraction <= speech_said[0] or speech_said[0] >= 1.0:
+            return None
+        speech_said[0] = fraction
+        found = None
+        if fraction >= 1.0:  # kept with the project: the next run need not search again
+            found = [(round(s + offset, 3), round(e + offset, 3)) for s, e in feed.regions]
+        return Update(Stage.SPEECH, fraction, elapsed=clock() - started, regions=found)
+
+    def take(count: int):
+        """Up to ``count`` chunks (fewer only at the end), yielding the VAD's progress while
+        waiting on it; returns them, and raises ``Cancelled``."""
+        got: list[Chunk] = []
+        while len(got) < count:
+            cancel.raise_if_cancelled()
+            chunk = feed.get(timeout=0.25)
+            if chunk is _END:
+                break
+            if chunk is None:
+                if (update := speech_update()) is not None:
+                    yield update
+                continue
+            got.append(chunk)  # type: ignore[arg-type]
+        return got
+
+    def speech_found() -> Iterator[Update]:
+        # "Finding speech 100%" once, before the transcription's own 100%.
+        if feed.finished and (update := speech_update()) is not None:
+            yield update
+
+    try:
+        yield Update(Stage.SPEECH, 0.0, elapsed=clock() - started)
+        speech_said[0] = 0.0
+        first = yield from take(1)
+    except Cancelled:
+        return
+    yield from speech_found()
+    regions = feed.regions
+    if not first:
         yield Update(Stage.TRANSCRIBE, 1.0, elapsed=clock() - started)
         return
     engine.load()
@@ -336,8 +498,9 @@ def transcribe(
             pending_notes.append(NOTE_FAILED.format(message=str(exc).strip()
                                                     or type(exc).__name__))
             aligner = None
-    size = batch_size or engine.suggested_batch_size(max(c.duration for c in chunks))
-    speech_total = sum(c.duration for c in chunks)
+    # Chunks come one by one, so the size is for the longest a chunk may be.
+    size = batch_size or engine.suggested_batch_size(max_length)
+    feed.ahead = max(feed.ahead, 2 * size)
     speech_done = 0.0
     next_id = first_id
     last_end = 0.0
@@ -346,20 +509,25 @@ def transcribe(
     eta.update(clock(), 0.0)
     done = 0
 
+    def speech_total() -> float:
+        # Until the VAD is done, the speech still to come is guessed from what it found.
+        return max(1e-6, feed.speech if feed.finished
+                   else feed.speech / max(feed.fraction, 1e-6))
+
     def within(batch_speech: float) -> Callable[[float], None] | None:
         """The engine's progress inside a batch, as updates of the whole job."""
         if on_progress is None:
             return None
-        shown = [speech_done / speech_total]
+        shown = [speech_done / speech_total()]
 
         def report(f: float) -> None:
-            fraction = (speech_done + f * batch_speech) / speech_total
+            fraction = min((speech_done + f * batch_speech) / speech_total(), 0.999)
             if fraction - shown[0] >= 0.005:  # at most ~200 reports per job
                 shown[0] = fraction
-                on_progress(Update(Stage.TRANSCRIBE, min(fraction, 0.999),
+                on_progress(Update(Stage.TRANSCRIBE, fraction,
                                    eta=eta.update(clock(), fraction),
                                    elapsed=clock() - started, chunks_done=done,
-                                   chunks_total=len(chunks)))
+                                   chunks_total=total()))
         return report
 
     def note() -> str:
@@ -368,7 +536,10 @@ def transcribe(
         pending_notes.clear()
         return "\n".join(fresh)
 
-    yield Update(Stage.TRANSCRIBE, 0.0, elapsed=clock() - started, chunks_total=len(chunks))
+    def total() -> int:
+        return feed.found if feed.finished else 0  # unknown until the VAD is done
+
+    yield Update(Stage.TRANSCRIBE, 0.0, elapsed=clock() - started, chunks_total=total())
 
     def emit(heard: _Heard) -> list[Segment]:
         nonlocal next_id, last_end
@@ -388,7 +559,11 @@ def transcribe(
             last_end = seg.end - offset
         return [seg for seg in segs if seg.end > seg.start]
 
-    for batch in make_batches(chunks, size):
+    # The first batch is one chunk, so the first words come after one chunk's work; batches
+    # then double up to the engine's size (the VAD reads on meanwhile).
+    batch, want = first, 1
+    last_fraction = 0.0
+    while batch:
         if cancel.cancelled:
             break
         audio = [c.slice(samples) for c in batch]
@@ -423,14 +598,28 @@ def transcribe(
                 new += emit(h)
         done += len(batch)
         speech_done += sum(c.duration for c in batch)
-        fraction = min(1.0, speech_done / speech_total) if done < len(chunks) else 1.0
-        yield Update(Stage.TRANSCRIBE, fraction, new, eta=eta.update(clock(), fraction),
-                     elapsed=clock() - started, chunks_done=done,
-                     chunks_total=len(chunks), note=note() if new else "")
+        yield from speech_found()
+        last = feed.finished and done == feed.found
+        last_fraction = 1.0 if last else max(last_fraction,
+                                             min(0.999, speech_done / speech_total()))
+        yield Update(Stage.TRANSCRIBE, last_fraction, new,
+                     eta=None if last else eta.update(clock(), last_fraction),
+                     elapsed=clock() - started,
+                     chunks_done=done, chunks_total=total(), note=note() if new else "")
+        want = min(size, 2 * want)
+        try:
+            batch = yield from take(want)
+        except Cancelled:
+            break
+    else:
+        yield from speech_found()
+        if last_fraction < 1.0:  # the VAD found the end only after the last batch
+            yield Update(Stage.TRANSCRIBE, 1.0, elapsed=clock() - started, chunks_done=done,
+                         chunks_total=done)
     if pending is not None:  # cancelled between two overlapping chunks: keep the first
         segs = emit(pending)
-        yield Update(Stage.TRANSCRIBE, min(1.0, speech_done / speech_total), segs,
-                     elapsed=clock() - started, chunks_done=done, chunks_total=len(chunks),
+        yield Update(Stage.TRANSCRIBE, min(1.0, pending.chunk.end / duration), segs,
+                     elapsed=clock() - started, chunks_done=done, chunks_total=total(),
                      note=note() if segs else "")
 
 
