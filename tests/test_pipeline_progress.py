@@ -26,7 +26,8 @@ def test_one_batch_reports_its_progress_from_inside(engine, speech):
     updates = list(transcribe(speech, engine, OPTIONS, batch_size=64, max_length=5.0,
                               on_progress=inside.append))
     batches = [u for u in updates if u.stage is Stage.TRANSCRIBE and u.segments]
-    assert len(batches) == 1, "the whole file is one batch"
+    # The first batch is one chunk (the first words come sooner), then the rest in one.
+    assert 1 <= len(batches) <= 2
     fractions = [u.fraction for u in inside]
     assert fractions and all(0.0 < f < 1.0 for f in fractions)
     assert fractions == sorted(fractions) and not any(u.segments for u in inside)

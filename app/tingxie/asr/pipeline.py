@@ -474,8 +474,9 @@ def _transcribe_feed(feed: _SpeechFeed | _ReadyFeed, samples: np.ndarray, engine
             yield update
 
     try:
-        yield Update(Stage.SPEECH, 0.0, elapsed=clock() - started)
-        speech_said[0] = 0.0
+        if not feed.finished:  # regions kept from an earlier run need no search
+            yield Update(Stage.SPEECH, 0.0, elapsed=clock() - started)
+            speech_said[0] = 0.0
         first = yield from take(1)
     except Cancelled:
         return
