@@ -436,7 +436,8 @@ def test_cancelling_a_transcription_job_stops_it_at_once(server):
     worker = threading.Thread(target=lambda: updates.extend(
         transcribe(samples, engine_for(server, parallel=2), FORCED, cancel=cancel)))
     worker.start()
-    assert server.wait_for(lambda s: s.in_flight == 2, 20)
+    # The first batch is one chunk (first words sooner): one request is in flight.
+    assert server.wait_for(lambda s: s.in_flight >= 1, 20)
     cancelled_at = time.monotonic()
     cancel.cancel()
     worker.join(timeout=5)
