@@ -32,12 +32,11 @@ from tingxie.asr.checkpoint import check_weights, locate_model, resolve_checkpoi
 from tingxie.asr.engine import SAMPLE_RATE, DeviceInfo
 from tingxie.asr.errors import (
     AlignerLanguageUnsupported,
-    CorruptWeights,
     NotAQwen3ASRCheckpoint,
     NotAQwen3ForcedAligner,
     OutOfMemory,
 )
-from tingxie.asr.qwen3 import _is_out_of_memory, pad_to_encoder_windows
+from tingxie.asr.qwen3 import _is_out_of_memory, load_pretrained, pad_to_encoder_windows
 from tingxie.core.cancel import CancelToken, ProgressCallback
 from tingxie.core.languages import UnsupportedLanguage, find_language
 from tingxie.core.transcript import ALIGNED, ESTIMATED, Word
@@ -239,47 +238,10 @@ class Qwen3ForcedAligner:
         return processor
 
     def _load_model(self, folder: Path, placement: devices.Placement) -> Any:
-        from safetensors import SafetensorError
-        from transformers import AutoConfig, AutoModelForTokenClassification
-        from transformers.utils import logging as hf_logging
+        from transformers import AutoModelForTokenClassification
 
-        try:
-            config = AutoConfig.from_pretrained(
-                str(folder), local_files_only=True, trust_remote_code=False
-            )
-        except (OSError, ValueError, TypeError, KeyError) as exc:
-            raise NotAQwen3ForcedAligner(folder, f"its config.json is not valid ({exc})") from exc
-        bars = hf_logging.is_progress_bar_enabled()
-        hf_logging.disable_progress_bar()
-        try:
-            model, info = AutoModelForTokenClassification.from_pretrained(
-                str(folder),
-                config=config,
-                dtype=placement.dtype,
-                use_safetensors=True,
-                local_files_only=True,
-                trust_remote_code=False,
-                output_loading_info=True,
-            )
-            model = model.to(placement.device).eval()
-        except Exception as exc:
-            if _is_out_of_memory(exc):
-                devices.empty_cache(placement.device)
-                raise OutOfMemory(placement.device_name) from exc
-            if isinstance(exc, (SafetensorError, OSError, ValueError, RuntimeError)):
-                raise CorruptWeights(folder, f"the weights cannot be loaded ({exc})") from exc
-            raise
-        finally:
-            if bars:
-                hf_logging.enable_progress_bar()
-        problems = [*info.get("missing_keys", ()), *info.get("mismatched_keys", ())]
-        if problems:
-            names = sorted(str(p) for p in problems)
-            shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
-            raise CorruptWeights(
-                folder, f"{len(names)} tensor(s) are missing or misshapen ({shown})"
-            )
-        return model
+        return load_pretrained(AutoModelForTokenClassification, folder, placement,
+                               NotAQwen3ForcedAligner)
 
     def unload(self) -> None:
         """Free the model's memory; ``load()`` brings it back."""

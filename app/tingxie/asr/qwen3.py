@@ -265,6 +265,62 @@ def _tensors_by_file(folder: Path) -> dict[Path, list[str]]:
     return files
 
 
+def load_pretrained(auto_class: Any, folder: Path, placement: devices.Placement,
+                    not_a_model: Callable[[Path, str], Exception]) -> Any:
+    """A checked safetensors checkpoint loaded with ``auto_class`` (the recogniser's or the
+    aligner's), placed and in eval mode; the typed errors name the folder and the problem:
+    ``not_a_model`` for a bad config, out of memory, weights that do not match the config,
+    corrupt weights."""
+    from safetensors import SafetensorError
+    from transformers import AutoConfig
+    from transformers.utils import logging as hf_logging
+
+    try:
+        config = AutoConfig.from_pretrained(
+            str(folder), local_files_only=True, trust_remote_code=False
+        )
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        raise not_a_model(folder, f"its config.json is not valid ({exc})") from exc
+    bars = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        model, info = auto_class.from_pretrained(
+            str(folder),
+            config=config,
+            dtype=placement.dtype,
+            use_safetensors=True,
+            local_files_only=True,
+            trust_remote_code=False,
+            output_loading_info=True,
+        )
+        model = model.to(placement.device).eval()
+    except Exception as exc:
+        if _is_out_of_memory(exc):
+            devices.empty_cache(placement.device)
+            raise OutOfMemory(placement.device_name) from exc
+        if isinstance(exc, (RuntimeError, ValueError)) and "mismatch" in str(exc).lower():
+            # Truncated files were caught by check_weights before: these are whole files
+            # of another shape (transformers refuses them when sizes mismatch).
+            raise WeightsDoNotMatch(folder, _shape_mismatches(folder, config)) from exc
+        if isinstance(exc, (SafetensorError, OSError, ValueError, RuntimeError)):
+            raise CorruptWeights(folder, f"the weights cannot be loaded ({exc})") from exc
+        raise
+    finally:
+        if bars:
+            hf_logging.enable_progress_bar()
+    missing = sorted(str(p) for p in info.get("missing_keys", ()))
+    misshapen = sorted(str(p[0] if isinstance(p, tuple) else p)
+                       for p in info.get("mismatched_keys", ()))  # fmt: skip
+    if missing or misshapen:
+        parts = []
+        if missing:
+            parts.append(f"{len(missing)} tensor(s) missing: {_few(missing)}")
+        if misshapen:
+            parts.append(f"{len(misshapen)} of another shape: {_few(misshapen)}")
+        raise WeightsDoNotMatch(folder, "; ".join(parts))
+    return model
+
+
 def _template_error(folder: Path, exc: BaseException) -> NotAQwen3ASRCheckpoint:
     first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
     return NotAQwen3ASRCheckpoint(
@@ -629,54 +685,10 @@ class Qwen3ASREngine:
         return processor
 
     def _load_model(self, folder: Path, placement: devices.Placement) -> Any:
-        from safetensors import SafetensorError
-        from transformers import AutoConfig, AutoModelForSpeechSeq2Seq
-        from transformers.utils import logging as hf_logging
+        from transformers import AutoModelForSpeechSeq2Seq
 
-        try:
-            config = AutoConfig.from_pretrained(
-                str(folder), local_files_only=True, trust_remote_code=False
-            )
-        except (OSError, ValueError, TypeError, KeyError) as exc:
-            raise NotAQwen3ASRCheckpoint(folder, f"its config.json is not valid ({exc})") from exc
-        bars = hf_logging.is_progress_bar_enabled()
-        hf_logging.disable_progress_bar()
-        try:
-            model, info = AutoModelForSpeechSeq2Seq.from_pretrained(
-                str(folder),
-                config=config,
-                dtype=placement.dtype,
-                use_safetensors=True,
-                local_files_only=True,
-                trust_remote_code=False,
-                output_loading_info=True,
-            )
-            model = model.to(placement.device).eval()
-        except Exception as exc:
-            if _is_out_of_memory(exc):
-                devices.empty_cache(placement.device)
-                raise OutOfMemory(placement.device_name) from exc
-            if isinstance(exc, (RuntimeError, ValueError)) and "mismatch" in str(exc).lower():
-                # Truncated files were caught by check_weights before: these are whole files
-                # of another shape (transformers refuses them when sizes mismatch).
-                raise WeightsDoNotMatch(folder, _shape_mismatches(folder, config)) from exc
-            if isinstance(exc, (SafetensorError, OSError, ValueError, RuntimeError)):
-                raise CorruptWeights(folder, f"the weights cannot be loaded ({exc})") from exc
-            raise
-        finally:
-            if bars:
-                hf_logging.enable_progress_bar()
-        missing = sorted(str(p) for p in info.get("missing_keys", ()))
-        misshapen = sorted(str(p[0] if isinstance(p, tuple) else p)
-                           for p in info.get("mismatched_keys", ()))  # fmt: skip
-        if missing or misshapen:
-            parts = []
-            if missing:
-                parts.append(f"{len(missing)} tensor(s) missing: {_few(missing)}")
-            if misshapen:
-                parts.append(f"{len(misshapen)} of another shape: {_few(misshapen)}")
-            raise WeightsDoNotMatch(folder, "; ".join(parts))
-        return model
+        return load_pretrained(AutoModelForSpeechSeq2Seq, folder, placement,
+                               NotAQwen3ASRCheckpoint)
 
     def unload(self) -> None:
         """Free the model's memory; ``load()`` brings it back."""
