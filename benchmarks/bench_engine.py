@@ -1,6 +1,7 @@
 """Speed and memory of the Qwen3-ASR engine on this machine, with the 0.6B model's real shapes.
 
-Run: python benchmarks/bench_engine.py [--minutes 4] [--batch 8] [--dtype plain bf16 int8]
+Run: python benchmarks/bench_engine.py [--minutes 4] [--batch 0 8] [--dtype plain bf16 int8]
+     python benchmarks/bench_engine.py --minutes 40 --plain-minutes 4   (the defaults, settled)
 GPU: python benchmarks/bench_engine.py --device cuda --batch 8 16 32 64 128 [--cache static]
 
 Real weights cannot be downloaded here, so the model is Qwen3-ASR-0.6B's exact architecture
@@ -10,6 +11,11 @@ real ones cost per token; to make the work honest, every chunk is forced to gene
 same number of tokens (``--tokens-per-second``, 4 by default, about what speech needs:
 min_new_tokens = max_new_tokens). The audio is synthetic, cut into ``--chunk-seconds`` chunks
 and transcribed through ``Qwen3ASREngine.transcribe_batch`` in batches.
+
+``--batch 0`` (the default) sizes batches as a job does (:mod:`tingxie.asr.batching`: one
+chunk, then doubling while that makes a second of audio 10% cheaper, below the engine's
+memory ceiling); the sizes it ran are reported as ``batches``. It needs enough audio to
+settle (1 + 2 + 4 + 8 + 16 + 32 chunks is 31 minutes of 30 s chunks).
 
 ``plain`` (run first by default) is the yardstick: the loop a user would write from the model
 card, ``Qwen3ASRForConditionalGeneration`` in bfloat16 and ``generate`` on one chunk at a time,
@@ -114,7 +120,7 @@ def run_plain(args: argparse.Namespace) -> dict:
     ).to(args.device)
     load_seconds = time.perf_counter() - started
     after_load = peak_rss_mb()
-    audio, chunks, tokens = chunks_and_tokens(args, args.minutes)
+    audio, chunks, tokens = chunks_and_tokens(args, args.plain_minutes or args.minutes)
     load_avg = os.getloadavg()[0]
     cpu_started = time.process_time()
     started = time.perf_counter()
@@ -149,6 +155,7 @@ def run_engine(args: argparse.Namespace) -> dict:
     """Tingxie's engine at the given dtype and batch size."""
     import torch
 
+    from tingxie.asr.batching import BatchSizer
     from tingxie.asr.engine import TranscribeOptions
     from tingxie.asr.qwen3 import Qwen3ASREngine
 
@@ -181,11 +188,23 @@ def run_engine(args: argparse.Namespace) -> dict:
         torch.cuda.reset_peak_memory_stats()
     totals = {"encoder": 0.0, "prefill": 0.0, "decode": 0.0, "steps": 0, "tokens": 0}
     first_tokens = []
+    # Batch 0: what a job does (tingxie.asr.batching): one chunk first, then doubling while
+    # a doubling makes a second of audio 10% cheaper, below the engine's memory ceiling.
+    sizer = BatchSizer(engine.suggested_batch_size(args.chunk_seconds) if batch == 0
+                       else batch, measure=batch == 0)
+    if batch:
+        sizer.size = sizer.limit  # a fixed size from the first batch, as before
     load_avg = os.getloadavg()[0]
     cpu_started = time.process_time()
     started = time.perf_counter()
-    for i in range(0, len(chunks), batch):
-        engine.transcribe_batch(chunks[i : i + batch], options)
+    i = 0
+    while i < len(chunks):
+        batch_started = time.perf_counter()
+        part = chunks[i : i + sizer.size]
+        engine.transcribe_batch(part, options)
+        sizer.record(len(part), len(part) * args.chunk_seconds,
+                     time.perf_counter() - batch_started)
+        i += len(part)
         stats = engine.last_stats
         totals["encoder"] += stats.encoder_seconds
         totals["prefill"] += stats.prefill_seconds
@@ -195,7 +214,7 @@ def run_engine(args: argparse.Namespace) -> dict:
         if getattr(stats, "first_token_seconds", None) is not None:
             first_tokens.append(stats.first_token_seconds)
         print(
-            f"  {args.dtype[0]} batch {batch}: {min(i + batch, len(chunks))}/{len(chunks)} "
+            f"  {args.dtype[0]} batch {len(part)}: {i}/{len(chunks)} "
             f"chunks, {time.perf_counter() - started:.0f} s",
             file=sys.stderr,
         )
@@ -218,7 +237,8 @@ def run_engine(args: argparse.Namespace) -> dict:
         "prefill_s": totals["prefill"],
         "decode_s": totals["decode"],
         "ms_per_step": 1000 * totals["decode"] / max(1, totals["steps"]),
-        "ms_per_token": 1000 * totals["decode"] / max(1, totals["steps"]) / batch,
+        "ms_per_token": 1000 * totals["decode"] / max(1, totals["steps"]) / sizer.size,
+        "batches": sizer.history,
         "new_tokens": totals["tokens"],
         "first_token_s": statistics.median(first_tokens) if first_tokens else None,
         "wall_s": wall,
@@ -251,7 +271,11 @@ def run_child(args: argparse.Namespace) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--minutes", type=float, default=4.0, help="audio length (CPU)")
-    parser.add_argument("--batch", type=int, nargs="+", default=[8])
+    parser.add_argument("--batch", type=int, nargs="+", default=[0],
+                        help="chunks per batch; 0 (the default): measured, as a job does")
+    parser.add_argument("--plain-minutes", type=float, default=0.0,
+                        help="audio for the plain loop (default: --minutes); every chunk "
+                        "costs it the same, so a few give its RTF")
     parser.add_argument(
         "--dtype",
         nargs="+",
@@ -294,6 +318,9 @@ def main() -> None:
     if args.device.startswith("cuda"):
         import torch
 
+        if 0 in args.batch:
+            parser.error("--device cuda measures fixed batch sizes: give --batch 8 16 ...")
+
         if not torch.cuda.is_available():
             parser.error("--device cuda: PyTorch sees no CUDA GPU on this machine")
 
@@ -326,12 +353,15 @@ def main() -> None:
                 str(args.tokens_per_second),
                 "--threads",
                 str(args.threads),
+                "--plain-minutes",
+                str(args.plain_minutes),
             ] + (["--compile"] if args.compile else [])
             out = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True)
             results.append(json.loads(out.stdout.strip().splitlines()[-1]))
             r = results[-1]
             print(
-                f"{dtype:>5} batch {batch}: RTF {r['rtf']:.3f}, peak {r['peak_rss_mb']:.0f} MB",
+                f"{dtype:>5} batch {batch or 'auto'}: RTF {r['rtf']:.3f}, "
+                f"peak {r['peak_rss_mb']:.0f} MB, batches {r.get('batches', [1])}",
                 file=sys.stderr,
             )
             if args.json:  # as it goes: a long run that is stopped keeps what it measured
@@ -366,7 +396,8 @@ def main() -> None:
     for r in results:
         ratio = plain["rtf"] / r["rtf"] if plain else float("nan")
         print(
-            f"{r['dtype']:>5} {r['batch']:>5} {r['load_s']:>7.1f} {r.get('encoder_s', 0):>7.1f} "
+            f"{r['dtype']:>5} {r['batch'] or 'auto':>5} {r['load_s']:>7.1f} "
+            f"{r.get('encoder_s', 0):>7.1f} "
             f"{r.get('prefill_s', 0):>9.1f} {r.get('ms_per_step', 0):>8.1f} "
             f"{r.get('ms_per_token', 0):>8.1f} {r['rtf']:>6.3f} {ratio:>7.2f} "
             f"{r['cpu_per_audio_s']:>7.3f} {r['peak_rss_mb']:>11.0f} "

@@ -2,7 +2,7 @@
 
 Run: python benchmarks/bench_first_words.py first [--minutes 60] [--old]
      python benchmarks/bench_first_words.py vad [--minutes 10]
-     python benchmarks/bench_first_words.py memory [--minutes 10] [--tokens 2]
+     python benchmarks/bench_first_words.py memory [--minutes 10] [--tokens 2] [--batch 8]
 
 The audio is espeak-ng speech with pauses (benchmarks/speech_audio.py, cached in /tmp); the
 engine is bench_engine.py's random-weight checkpoint with the real 0.6B shapes, forced to
@@ -121,6 +121,39 @@ def vad(args) -> None:
                           "regions": len(found)}))
 
 
+class _Resident:
+    """Peak anonymous and file-backed resident memory, sampled every 20 ms on a thread
+    (the model's weights are a mapped file: the kernel can drop those pages and read them
+    again, while anonymous memory has to stay or go to swap)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.anon = self.file = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def now() -> tuple[float, float]:
+        fields = {}
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith(("RssAnon:", "RssFile:")):
+                    fields[line.split(":")[0]] = int(line.split()[1]) / 1024
+        return fields.get("RssAnon", 0.0), fields.get("RssFile", 0.0)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.02):
+            anon, file = self.now()
+            if anon + file > self.anon + self.file:
+                self.anon, self.file = anon, file
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def memory(args) -> None:
     import soundfile as sf
 
@@ -131,17 +164,32 @@ def memory(args) -> None:
     wav = Path(f"/tmp/tingxie-bench-speech/speech-{args.minutes:g}min.wav")
     if not wav.is_file():
         sf.write(wav, speech(args.minutes), 16000, subtype="PCM_16")
+    resident = _Resident()
     baseline = peak_rss_mb()
     engine, options = engine_and_options(args.tokens)
     after_load = peak_rss_mb()
     started = time.perf_counter()
     audio = load(wav).samples
     Envelope.build(audio)
-    transcript = transcribe_to_transcript(audio, engine, options)
+    done = [0]
+    batches: list[int] = []
+    after_batches: list[float] = []
+
+    def on_update(update) -> None:
+        if update.stage == "transcribe" and update.chunks_done > done[0]:
+            batches.append(update.chunks_done - done[0])
+            done[0] = update.chunks_done
+            after_batches.append(round(sum(_Resident.now())))
+
+    transcript = transcribe_to_transcript(audio, engine, options, on_update=on_update,
+                                          batch_size=args.batch or None)
+    resident.stop()
     print(json.dumps({"minutes": args.minutes, "tokens_per_chunk": args.tokens,
-                      "segments": len(transcript.segments),
+                      "segments": len(transcript.segments), "batches": batches,
                       "wall_s": time.perf_counter() - started, "baseline_rss_mb": baseline,
                       "model_rss_mb": after_load, "peak_rss_mb": peak_rss_mb(),
+                      "peak_anon_mb": resident.anon, "peak_file_mb": resident.file,
+                      "rss_after_each_batch_mb": after_batches,
                       "audio_mb": audio.nbytes / 2**20}))
 
 
@@ -152,6 +200,8 @@ def main() -> None:
     parser.add_argument("--old", action="store_true")
     parser.add_argument("--tokens-per-second", type=float, default=4.0)
     parser.add_argument("--tokens", type=int, default=2)
+    parser.add_argument("--batch", type=int, default=0,
+                        help="memory: chunks per batch (0: measured, as a job does)")
     args = parser.parse_args()
     {"first": first, "vad": vad, "memory": memory}[args.what](args)
 

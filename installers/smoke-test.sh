@@ -3,7 +3,8 @@
 #   - the bundle's file list (translations, VAD weights, Qt plugins, no CUDA, no tests)
 #   - `tingxie --version`
 #   - `tingxie transcribe` of a short wav with a tiny random Qwen3-ASR checkpoint, given as a
-#     folder and found in the `models` folder beside the program
+#     folder and found in the `models` folder beside the program; speech found with silero's
+#     ONNX model (onnxruntime bundled), not the TorchScript fallback
 #   - the window, offscreen (and on Xvfb through the xcb plugin when xvfb-run exists), opening
 #     the wav and closing cleanly (`tingxie --quit-when-loaded FILE`)
 # Exits non-zero with a message naming the step that failed.
@@ -88,6 +89,10 @@ begin "tingxie transcribe (model folder)"
 logged "$tmp/transcribe.log" "$exe" transcribe "$tmp/hello.wav" --model "$model" --device cpu \
     --max-new-tokens 8 -o "$tmp/out"
 check_json "$tmp/out/hello.json"
+if grep -q "finding speech with its TorchScript model" "$tmp/transcribe.log"; then
+    cat "$tmp/transcribe.log" >&2
+    fail "the bundle finds speech with the slow TorchScript fallback (onnxruntime missing)"
+fi
 
 begin "tingxie transcribe (models folder beside the program)"
 if [ ! -e "$beside" ]; then

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from tingxie.asr.engine import ChunkResult, DeviceInfo, TranscribeOptions
+from tingxie.asr.pipeline import FIRST_CHUNK_SECONDS
 from tingxie.core.errors import Cancelled
 from tingxie.core.segmentation import Chunk, make_chunks
 from tingxie.core.transcript import Word
@@ -54,9 +55,11 @@ class Script:
             audio[round((t - 0.02) * SR):round((t + 0.02) * SR)] = 0.0
         return audio
 
-    def chunks(self, max_length: float) -> list[Chunk]:
+    def chunks(self, max_length: float,
+               first_chunk: float | None = FIRST_CHUNK_SECONDS) -> list[Chunk]:
         """The chunks the pipeline will cut (the same function, the same input)."""
-        return make_chunks(self.regions(), self.samples(), max_length=max_length)
+        return make_chunks(self.regions(), self.samples(), max_length=max_length,
+                           first_length=first_chunk)
 
     def heard(self, chunk: Chunk) -> list[tuple[str, float, float]]:
         """The words a recogniser hears in ``chunk``: those inside it, and the part inside it
@@ -86,9 +89,11 @@ class ScriptedEngine:
     languages: dict[int, str] = field(default_factory=dict)  # chunk index -> language
     name: str = "scripted"
     calls: int = 0
+    #: The pipeline's ``first_chunk`` the engine is run with.
+    first_chunk: float | None = FIRST_CHUNK_SECONDS
 
     def __post_init__(self) -> None:
-        self.chunks = self.script.chunks(self.max_length)
+        self.chunks = self.script.chunks(self.max_length, self.first_chunk)
         self._next = 0
         self.by_text: dict[str, Chunk] = {}
 

@@ -18,7 +18,7 @@ import torch
 from tingxie.asr.device import choose_placement, cpu_supports_bf16
 from tingxie.asr.engine import Engine, TranscribeOptions
 from tingxie.asr.errors import DeviceUnavailable, OutOfMemory, UnsupportedLanguage
-from tingxie.asr.qwen3 import Qwen3ASREngine
+from tingxie.asr.qwen3 import CPU_MAX_BATCH_SIZE, Qwen3ASREngine
 from tingxie.asr.qwen3_text import looks_degenerate, repeated_runs
 from tingxie.core.cancel import CancelToken
 from tingxie.core.errors import Cancelled, TingxieError
@@ -85,7 +85,7 @@ def test_loads_once_from_a_saved_folder(tiny_checkpoint):
     assert info.dtype in ("bfloat16", "float32")
     assert info.memory_used > 0 and info.memory_free > 0
     assert "CPU" in info.description
-    assert 1 <= eng.suggested_batch_size(30.0) <= 8
+    assert 1 <= eng.suggested_batch_size(30.0) <= CPU_MAX_BATCH_SIZE
 
     eng.unload()
     assert not eng.loaded

@@ -8,9 +8,11 @@ more than the halved memory traffic saves.
 
 from __future__ import annotations
 
+import logging
 import os
 import platform
 import subprocess
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -18,6 +20,8 @@ from typing import Any
 import torch
 
 from tingxie.asr.errors import DeviceUnavailable
+
+log = logging.getLogger(__name__)
 
 _DTYPES = {
     "float32": torch.float32,
@@ -211,6 +215,38 @@ def empty_cache(device: torch.device) -> None:
         torch.cuda.empty_cache()
     elif device.type == "mps":
         torch.mps.empty_cache()
+
+
+def release_free_memory(device: torch.device) -> None:
+    """Hand memory the process freed back to the system, after a batch on a CPU.
+
+    glibc keeps freed blocks in its heaps; a batch's activations, freed in a different order
+    from one batch to the next, leave them fragmented, so without this the resident size of
+    a long job kept rising (measured: 2.1 GB after the first batch, 3.1 GB after the fifth,
+    0.6B model, bf16) although no more memory was live. ``malloc_trim`` returns the free
+    pages (about 2.1 GB after every batch, same job). Elsewhere it does nothing.
+    """
+    if device.type != "cpu" or _malloc_trim is None:
+        return
+    try:
+        _malloc_trim(0)
+    except (OSError, ValueError):  # only memory is at stake
+        log.debug("malloc_trim failed", exc_info=True)
+
+
+def _find_malloc_trim() -> Any:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None)
+        return getattr(libc, "malloc_trim", None)  # glibc only (not musl)
+    except (OSError, AttributeError):
+        return None
+
+
+_malloc_trim = _find_malloc_trim()
 
 
 def synchronize(device: torch.device) -> None:

@@ -23,6 +23,7 @@ from typing import Protocol
 import numpy as np
 
 from tingxie.asr.alternatives import attach_alternatives
+from tingxie.asr.batching import BatchSizer
 from tingxie.asr.engine import ChunkResult, Engine, TranscribeOptions
 from tingxie.asr.stitching import (
     clean_words,
@@ -193,19 +194,26 @@ class _Linked(CancelToken):
 _END = object()  # the feed's last item
 
 
+#: The first chunk of a job is at most this long (cut in a pause like any other), so the
+#: first words come after about 10 s of audio's work, not 30 s's: at batch 1 on 2 CPU cores
+#: the 0.6B model decodes about 7 tokens a second, and a 30 s chunk of speech holds ~120.
+FIRST_CHUNK_SECONDS = 10.0
+
+
 class _SpeechFeed:
     """Finds speech on a helper thread and hands over chunks as the VAD releases them,
     running at most ``ahead`` chunks ahead of the engine (so the VAD works while the engine
     does, and an hour's VAD does not wait in memory)."""
 
     def __init__(self, samples: np.ndarray, max_length: float, cancel: CancelToken,
-                 ahead: int) -> None:
+                 ahead: int, first_length: float | None = None) -> None:
         self.regions: list[tuple[float, float]] = []  # found so far, in time order
         self.fraction = 0.0  # of the audio the VAD has read
         self.found = 0  # chunks released so far
         self.speech = 0.0  # seconds in them
         self.finished = False  # every chunk is released
         self._samples, self._max_length = samples, max_length
+        self._first_length = first_length
         self._cancel = _Linked(cancel)
         self.ahead = max(1, ahead)  # the pipeline raises it once it knows the batch size
         self._taken = 0
@@ -235,7 +243,8 @@ class _SpeechFeed:
         try:
             regions = stream_speech(self._samples, progress=self._progress, cancel=self._cancel)
             for chunk in iter_chunks(self._recorded(regions), self._samples,
-                                     max_length=self._max_length):
+                                     max_length=self._max_length,
+                                     first_length=self._first_length):
                 if not self._wait_for_room():
                     return
                 self.found += 1
@@ -274,9 +283,11 @@ class _ReadyFeed:
     there at once and no speech is searched for."""
 
     def __init__(self, samples: np.ndarray, max_length: float,
-                 regions: Sequence[tuple[float, float]]) -> None:
+                 regions: Sequence[tuple[float, float]],
+                 first_length: float | None = None) -> None:
         self.regions = list(regions)
-        chunks = make_chunks(self.regions, samples, max_length=max_length)
+        chunks = make_chunks(self.regions, samples, max_length=max_length,
+                             first_length=first_length)
         self._queue: list[Chunk | object] = [*chunks, _END]
         self.fraction, self.finished, self.ahead = 1.0, True, len(chunks)
         self.found, self.speech = len(chunks), sum(c.duration for c in chunks)
@@ -371,6 +382,7 @@ def transcribe(
     clock: Callable[[], float] = time.monotonic,
     regions: Sequence[tuple[float, float]] | None = None,
     on_progress: Callable[[Update], None] | None = None,
+    first_chunk: float | None = FIRST_CHUNK_SECONDS,
 ) -> Iterator[Update]:
     """Transcribe 16 kHz mono ``samples`` with ``engine``, yielding an :class:`Update` per batch.
 
@@ -384,7 +396,9 @@ def transcribe(
     ``time_range`` limits the work to ``(start, end)`` seconds (re-transcribing a selection);
     segment times are always on the whole file's timeline. ``batch_size`` defaults to what
     the engine suggests for the device; the first batch is one chunk and later ones double
-    up to it. Speech is found on a helper thread while the engine works (at most two
+    up to it (for an engine with ``batch_size_by_measurement``, and no ``batch_size``
+    given, only while a doubling makes a second of audio cheaper:
+    :class:`~tingxie.asr.batching.BatchSizer`). Speech is found on a helper thread while the engine works (at most two
     batches ahead): "speech" updates (their fraction rising to 1.0 once) come while the
     pipeline waits for the VAD, and once when the VAD is done, which on a long file is after
     the first segments; ``chunks_total`` is 0 until then. Raises engine errors (out of
@@ -393,7 +407,8 @@ def transcribe(
 
     ``regions`` are speech regions found earlier for this audio (seconds on the whole file's
     timeline, as an earlier run's :attr:`Update.regions` gave them): finding speech is
-    skipped. ``on_progress``, when given, is called from inside each batch with updates that
+    skipped. ``first_chunk`` caps the first chunk's length (:data:`FIRST_CHUNK_SECONDS`;
+    ``None``: like the others) so the first words come sooner. ``on_progress``, when given, is called from inside each batch with updates that
     carry no segments (audio encoded, tokens decoded), so a single batch does not sit at 0%.
     """
     options = options or TranscribeOptions()
@@ -418,9 +433,11 @@ def transcribe(
         found = [(max(0.0, s - offset), min(duration, e - offset)) for s, e in regions
                  if e > offset and s < offset + duration]
         feed: _SpeechFeed | _ReadyFeed = _ReadyFeed(samples, max_length,
-                                                    [(s, e) for s, e in found if e > s])
+                                                    [(s, e) for s, e in found if e > s],
+                                                    first_chunk)
     else:  # speech is found on a helper thread while the engine works
-        feed = _SpeechFeed(samples, max_length, cancel, ahead=FIRST_AHEAD)
+        feed = _SpeechFeed(samples, max_length, cancel, ahead=FIRST_AHEAD,
+                           first_length=first_chunk)
     try:
         yield from _transcribe_feed(feed, samples, engine, options, aligner, pause,
                                     max_segment, max_length, batch_size, offset, duration,
@@ -501,6 +518,8 @@ def _transcribe_feed(feed: _SpeechFeed | _ReadyFeed, samples: np.ndarray, engine
             aligner = None
     # Chunks come one by one, so the size is for the longest a chunk may be.
     size = batch_size or engine.suggested_batch_size(max_length)
+    sizer = BatchSizer(size, measure=batch_size is None
+                       and bool(getattr(engine, "batch_size_by_measurement", False)))
     feed.ahead = max(feed.ahead, 2 * size)
     speech_done = 0.0
     next_id = first_id
@@ -515,15 +534,17 @@ def _transcribe_feed(feed: _SpeechFeed | _ReadyFeed, samples: np.ndarray, engine
         return max(1e-6, feed.speech if feed.finished
                    else feed.speech / max(feed.fraction, 1e-6))
 
+    shown = [0.0]  # the highest fraction reported so far: the bar never moves back
+
     def within(batch_speech: float) -> Callable[[float], None] | None:
         """The engine's progress inside a batch, as updates of the whole job."""
         if on_progress is None:
             return None
-        shown = [speech_done / speech_total()]
 
         def report(f: float) -> None:
+            # The total is a guess until the VAD is done, so the fraction may dip.
             fraction = min((speech_done + f * batch_speech) / speech_total(), 0.999)
-            if fraction - shown[0] >= 0.005:  # at most ~200 reports per job
+            if fraction - max(shown[0], last_fraction) >= 0.005:  # ~200 reports per job
                 shown[0] = fraction
                 on_progress(Update(Stage.TRANSCRIBE, fraction,
                                    eta=eta.update(clock(), fraction),
@@ -561,19 +582,22 @@ def _transcribe_feed(feed: _SpeechFeed | _ReadyFeed, samples: np.ndarray, engine
         return [seg for seg in segs if seg.end > seg.start]
 
     # The first batch is one chunk, so the first words come after one chunk's work; batches
-    # then double up to the engine's size (the VAD reads on meanwhile).
-    batch, want = first, 1
+    # then double while that pays, up to the engine's size (the VAD reads on meanwhile).
+    batch = first
     last_fraction = 0.0
     while batch:
         if cancel.cancelled:
             break
         audio = [c.slice(samples) for c in batch]
-        report = within(sum(c.duration for c in batch))
+        batch_speech = sum(c.duration for c in batch)
+        report = within(batch_speech)
+        batch_started = clock()
         try:
             results = (engine.transcribe_batch(audio, options, cancel) if report is None
                        else engine.transcribe_batch(audio, options, cancel, progress=report))
         except Cancelled:
             break
+        sizer.record(len(batch), batch_speech, clock() - batch_started)
         heard = [_Heard(c, r, r.text.strip()) for c, r in zip(batch, results)]
         languages = [r.language or options.language for r in results]
         try:
@@ -601,15 +625,14 @@ def _transcribe_feed(feed: _SpeechFeed | _ReadyFeed, samples: np.ndarray, engine
         speech_done += sum(c.duration for c in batch)
         yield from speech_found()
         last = feed.finished and done == feed.found
-        last_fraction = 1.0 if last else max(last_fraction,
+        last_fraction = 1.0 if last else max(last_fraction, shown[0],
                                              min(0.999, speech_done / speech_total()))
         yield Update(Stage.TRANSCRIBE, last_fraction, new,
                      eta=None if last else eta.update(clock(), last_fraction),
                      elapsed=clock() - started,
                      chunks_done=done, chunks_total=total(), note=note() if new else "")
-        want = min(size, 2 * want)
         try:
-            batch = yield from take(want)
+            batch = yield from take(sizer.size)
         except Cancelled:
             break
     else:

@@ -60,8 +60,9 @@ AUDIO_TOKENS_PER_SECOND = 13
 EXPECTED_TOKENS_PER_SECOND = 5.0
 #: The share of a generate call that encoding the audio stands for in its progress.
 ENCODER_SHARE = 0.15
-#: Batch size on a CPU: beyond this, larger batches stop paying for their latency.
-CPU_BATCH_SIZE = 8
+#: The largest batch on a CPU; within it the job measures which size pays
+#: (:mod:`tingxie.asr.batching`; 2 cores, 0.6B: 16 beat 8 by 40% and 32 did not beat 16).
+CPU_MAX_BATCH_SIZE = 32
 MAX_BATCH_SIZE = 64
 #: The encoder reads audio in 1-second windows (100 mel frames).
 ENCODER_WINDOW_SAMPLES = SAMPLE_RATE
@@ -600,6 +601,9 @@ class Qwen3ASREngine:
         #: of each new shape pays the compilation).
         self.compile_decoder = False
         self.last_stats: GenerationStats | None = None
+        #: The pipeline picks the batch size below :meth:`suggested_batch_size` by timing
+        #: its own batches (:class:`tingxie.asr.batching.BatchSizer`).
+        self.batch_size_by_measurement = True
         self.model: Any = None
         self.processor: Any = None
         self.checkpoint: Path | None = None
@@ -721,8 +725,9 @@ class Qwen3ASREngine:
         """How many chunks of ``chunk_seconds`` to decode together on this device.
 
         On a GPU: what fits in 80% of the free memory by an estimate of one chunk's KV cache
-        and activations. On a CPU: 8, fewer when RAM is short. Never more than a batch that
-        has already run out of memory.
+        and activations. On a CPU: what fits in half the free RAM, at most 32. Never more
+        than a batch that has already run out of memory. This is a ceiling: a job measures
+        which size below it pays (:attr:`batch_size_by_measurement`).
         """
         place = self.placement or devices.choose_placement(
             self.requested_device, self.requested_dtype
@@ -730,7 +735,7 @@ class Qwen3ASREngine:
         per_chunk = self._bytes_per_chunk(max(1.0, chunk_seconds), place)
         free = devices.memory_free(place.device)
         if place.device.type == "cpu":
-            size = CPU_BATCH_SIZE
+            size = CPU_MAX_BATCH_SIZE
             if free is not None:
                 size = min(size, int(0.5 * free // per_chunk))
         else:
@@ -907,6 +912,7 @@ class Qwen3ASREngine:
                     d.result.retried = True
                     decoded[i] = d
         stats.wall_seconds = time.perf_counter() - started
+        devices.release_free_memory(self.device)
         return [d.result for d in decoded]
 
     def _generate_splitting(

@@ -27,6 +27,7 @@ searched for, as ``core/`` must stay torch-free at import time.
 
 from __future__ import annotations
 
+import logging
 import threading
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
@@ -37,6 +38,8 @@ import numpy as np
 
 from tingxie.core.audio import SAMPLE_RATE
 from tingxie.core.cancel import CancelToken, ProgressCallback
+
+log = logging.getLogger(__name__)
 
 #: Bounds of ``max_length``, in seconds: (MIN_MAX_LENGTH, MAX_MAX_LENGTH].
 MIN_MAX_LENGTH = 1.0
@@ -156,7 +159,10 @@ def _load_sequence_model() -> Any:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", DeprecationWarning)  # silero's own loader
                 _sequence_model = load_silero_vad(sequence=True, max_frames=_BLOCK_FRAMES)
-        except Exception:  # no onnxruntime, or a silero without the model: TorchScript
+        except Exception as exc:  # no onnxruntime, or a silero without the model
+            log.warning("silero-vad's ONNX model cannot be used (%s): finding speech with "
+                        "its TorchScript model, about 4x slower; install onnxruntime",
+                        exc or type(exc).__name__)
             _sequence_model = False
     return _sequence_model or None
 
@@ -494,6 +500,7 @@ def make_chunks(
     max_gap: float = 2.0,
     overlap: float = 1.0,
     sr: int = SAMPLE_RATE,
+    first_length: float | None = None,
 ) -> list[Chunk]:
     """Group speech ``regions`` (seconds) of ``samples`` into chunks for the ASR model.
 
@@ -505,11 +512,13 @@ def make_chunks(
     third of the window; the chunks on either side then share ``overlap`` seconds (less
     for very short ``max_length``), recorded in ``overlap_after`` / ``overlap_before``.
     Chunks come in time order and do not overlap except by those marked overlaps.
+    ``first_length``, when shorter than ``max_length``, limits the first chunk the same way
+    (the pipeline's first words come after that chunk's work, not a whole window's).
     """
-    budget = _check_chunking(max_length, pad, max_gap, overlap)
+    lengths = _check_lengths(max_length, first_length, pad, max_gap, overlap)
     samples = np.asarray(samples)
     spans = _clean_regions(regions, len(samples) / sr)
-    return list(_chunks(iter(spans), samples, sr, budget, max_length, pad, max_gap, overlap))
+    return list(_chunks(iter(spans), samples, sr, lengths, pad, max_gap, overlap))
 
 
 def iter_chunks(
@@ -521,6 +530,7 @@ def iter_chunks(
     max_gap: float = 2.0,
     overlap: float = 1.0,
     sr: int = SAMPLE_RATE,
+    first_length: float | None = None,
 ) -> Iterator[Chunk]:
     """The chunks of :func:`make_chunks`, each yielded as soon as the regions decide it.
 
@@ -528,20 +538,45 @@ def iter_chunks(
     read only as far as the next chunk needs (the first region after a cut). Arguments
     are checked at the call.
     """
-    budget = _check_chunking(max_length, pad, max_gap, overlap)
+    lengths = _check_lengths(max_length, first_length, pad, max_gap, overlap)
     samples = np.asarray(samples)
     spans = _merged(regions, len(samples) / sr)
-    return _chunks(spans, samples, sr, budget, max_length, pad, max_gap, overlap)
+    return _chunks(spans, samples, sr, lengths, pad, max_gap, overlap)
 
 
-def _chunks(spans: Iterator[tuple[float, float]], samples: np.ndarray, sr: int, budget: float,
-            max_length: float, pad: float, max_gap: float, overlap: float) -> Iterator[Chunk]:
+@dataclass(frozen=True)
+class _Lengths:
+    """The longest chunk and the speech it may hold (its budget), for the first chunk and
+    for the rest."""
+
+    first: float
+    first_budget: float
+    rest: float
+    budget: float
+
+    def of(self, n: int) -> tuple[float, float]:
+        """(length, budget) of chunk ``n``."""
+        return (self.first, self.first_budget) if n == 0 else (self.rest, self.budget)
+
+
+def _check_lengths(max_length: float, first_length: float | None, pad: float,
+                   max_gap: float, overlap: float) -> _Lengths:
+    budget = _check_chunking(max_length, pad, max_gap, overlap)
+    if first_length is None or first_length >= max_length:
+        return _Lengths(max_length, budget, max_length, budget)
+    first_budget = _check_chunking(first_length, pad, max_gap, overlap)
+    return _Lengths(first_length, first_budget, max_length, budget)
+
+
+def _chunks(spans: Iterator[tuple[float, float]], samples: np.ndarray, sr: int,
+            lengths: _Lengths, pad: float, max_gap: float, overlap: float) -> Iterator[Chunk]:
     total = len(samples) / sr
     previous_end: float | None = None  # of the previous piece's speech
     shared_before = 0.0
     for n, (s, e, forced_before, forced_after, next_start) in enumerate(
-        _pieces(_Lookahead(spans), samples, sr, budget, max_gap, overlap)
+        _pieces(_Lookahead(spans), samples, sr, lengths, max_gap, overlap)
     ):
+        max_length = lengths.of(n)[0]
         # Pad the clean edges, never past the audio nor the middle of a pause.
         if forced_before:
             chunk_start = s
@@ -568,17 +603,21 @@ def _chunks(spans: Iterator[tuple[float, float]], samples: np.ndarray, sr: int, 
         previous_end = e
 
 
-def _pieces(spans: _Lookahead, samples: np.ndarray, sr: int, budget: float, max_gap: float,
-            overlap: float) -> Iterator[tuple[float, float, bool, bool, float | None]]:
+def _pieces(spans: _Lookahead, samples: np.ndarray, sr: int, lengths: _Lengths,
+            max_gap: float, overlap: float
+            ) -> Iterator[tuple[float, float, bool, bool, float | None]]:
     """The speech each chunk holds, as (start, end, forced_before, forced_after,
     start of the next piece or None)."""
     if not spans.has(0):
         return
-    # A forced cut lands in [2/3, 1 - overlap/2] of the window; capping the overlap keeps
-    # that range non-empty and every chunk well ahead of the previous one.
-    half_overlap = min(overlap, budget / 4.0) / 2.0
     i, start, forced = 0, spans[0][0], False
+    pieces = 0
     while spans.has(i):
+        budget = lengths.of(pieces)[1]
+        pieces += 1
+        # A forced cut lands in [2/3, 1 - overlap/2] of the window; capping the overlap
+        # keeps that range non-empty and every chunk well ahead of the previous one.
+        half_overlap = min(overlap, budget / 4.0) / 2.0
         limit = start + budget
         k = i
         clean_end = False
