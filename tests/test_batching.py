@@ -3,6 +3,7 @@ brings the first words sooner, and memory handed back between batches."""
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -193,7 +194,7 @@ def test_only_the_first_chunk_is_held_to_the_shorter_length(interview):
     assert all(c.duration <= 30.0 for c in short) and len(short) > len(plain)
     # Cut in a pause between regions, never through one.
     assert any(abs(short[0].end - e) <= 0.5 and short[0].end <= s2
-               for (_, e), (s2, _) in zip(regions, regions[1:]))
+               for (_, e), (s2, _) in itertools.pairwise(regions))
     # Streaming cuts the same chunks.
     assert list(iter_chunks(iter(regions), samples, max_length=30.0,
                             first_length=FIRST_CHUNK_SECONDS)) == short

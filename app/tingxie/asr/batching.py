@@ -54,10 +54,10 @@ class BatchSizer:
         previous = self._previous
         # Sizes 1 and 2 are the ramp to the first words; from 4 on, each doubling has to
         # earn its memory and its latency.
-        if self.measure and previous is not None and previous >= 2:
-            if cost > (1.0 - WORTHWHILE_GAIN) * self.costs[previous]:
-                self.size, self.settled = previous, True
-                return
+        if (self.measure and previous is not None and previous >= 2
+                and cost > (1.0 - WORTHWHILE_GAIN) * self.costs[previous]):
+            self.size, self.settled = previous, True
+            return
         if self.size >= self.limit:
             self.settled = True
             return

@@ -398,18 +398,20 @@ def transcribe(
     the engine suggests for the device; the first batch is one chunk and later ones double
     up to it (for an engine with ``batch_size_by_measurement``, and no ``batch_size``
     given, only while a doubling makes a second of audio cheaper:
-    :class:`~tingxie.asr.batching.BatchSizer`). Speech is found on a helper thread while the engine works (at most two
-    batches ahead): "speech" updates (their fraction rising to 1.0 once) come while the
-    pipeline waits for the VAD, and once when the VAD is done, which on a long file is after
-    the first segments; ``chunks_total`` is 0 until then. Raises engine errors (out of
-    memory, ...) as they come; on cancellation (also inside the aligner) it stops after
-    the current batch, keeping what was yielded; closing the generator stops the VAD too.
+    :class:`~tingxie.asr.batching.BatchSizer`). Speech is found on a helper thread while
+    the engine works (at most two batches ahead): "speech" updates (their fraction rising
+    to 1.0 once) come while the pipeline waits for the VAD, and once when the VAD is done,
+    which on a long file is after the first segments; ``chunks_total`` is 0 until then.
+    Raises engine errors (out of memory, ...) as they come; on cancellation (also inside
+    the aligner) it stops after the current batch, keeping what was yielded; closing the
+    generator stops the VAD too.
 
     ``regions`` are speech regions found earlier for this audio (seconds on the whole file's
     timeline, as an earlier run's :attr:`Update.regions` gave them): finding speech is
     skipped. ``first_chunk`` caps the first chunk's length (:data:`FIRST_CHUNK_SECONDS`;
-    ``None``: like the others) so the first words come sooner. ``on_progress``, when given, is called from inside each batch with updates that
-    carry no segments (audio encoded, tokens decoded), so a single batch does not sit at 0%.
+    ``None``: like the others) so the first words come sooner. ``on_progress``, when given,
+    is called from inside each batch with updates that carry no segments (audio encoded,
+    tokens decoded), so a single batch does not sit at 0%.
     """
     options = options or TranscribeOptions()
     find_language(options.language)  # an unsupported language fails before any work
