@@ -35,9 +35,29 @@ MEASURED = {1: 0.58, 2: 0.40, 4: 0.25, 8: 0.171, 16: 0.102, 32: 0.101}
 def test_doubles_while_it_pays_and_settles_on_the_smaller_size_when_it_stops_paying():
     sizer = BatchSizer(limit=32)
     history = run(sizer, MEASURED.__getitem__)
-    # 32 was tried once, did not beat 16 by 10%: the job goes on at 16.
+    # 32 did not beat 16 by 10%: the job goes on at 16 (and tries 32 again now and then).
     assert history == [1, 2, 4, 8, 16, 32, 16, 16, 16, 16]
+    assert sizer.best(16) == MEASURED[16] and not sizer.settled
+
+
+def test_one_unlucky_timing_does_not_keep_the_job_on_a_slow_size():
+    # The first batch of 16 ran while the machine was busy (as seen on a shared machine):
+    # the job goes back to 8, tries 16 again four batches later, and stays there.
+    timings = {16: [0.123]}
+    sizer = BatchSizer(limit=16)
+
+    def cost(n: int) -> float:
+        return timings[n].pop(0) if timings.get(n) else {1: 0.6, 2: 0.4, 4: 0.2, 8: 0.133,
+                                                         16: 0.102}[n]
+    history = run(sizer, cost, 12)
+    assert history == [1, 2, 4, 8, 16, 8, 8, 8, 8, 16, 16, 16]
     assert sizer.settled and sizer.size == 16
+
+
+def test_a_size_that_never_pays_is_tried_three_times_at_most():
+    sizer = BatchSizer(limit=32)
+    history = run(sizer, MEASURED.__getitem__, 30)
+    assert history.count(32) == 3 and history[-1] == 16 and sizer.settled
 
 
 def test_a_machine_where_batching_stops_paying_early_stays_small():
@@ -117,20 +137,30 @@ def speechlike(seconds: float) -> np.ndarray:
 
 
 def test_the_pipeline_settles_the_batch_size_by_timing_its_batches():
-    samples = speechlike(60 * 9)
-    regions = [(s, s + 2.0) for s in np.arange(0.0, 60 * 9 - 2.0, 2.5)]
+    samples = speechlike(60 * 16)
+    regions = [(s, s + 2.0) for s in np.arange(0.0, 60 * 16 - 2.0, 2.5)]
     # A shared cost per batch of 1.5 chunks' work: doubling to 8 saves 14% a second of
     # audio, to 16 only 8%: the job tries 16 once and goes on at 8.
     engine = TimedEngine(overhead=1.5, per_chunk=1.0, limit=32)
     transcribe_to_transcript(samples, engine, OPTIONS, clock=engine.clock, regions=regions,
                              max_length=10.0)
-    assert engine.sizes[:6] == [1, 2, 4, 8, 16, 8]
-    assert set(engine.sizes[5:-1]) == {8}
+    assert engine.sizes[:10] == [1, 2, 4, 8, 16, 8, 8, 8, 8, 16]
+    assert set(engine.sizes[5:-1]) == {8, 16} and engine.sizes.count(16) <= 3
     # No shared cost: after the ramp to the first words, bigger batches do not pay.
     cheap = TimedEngine(overhead=0.0, per_chunk=1.0)
     transcribe_to_transcript(samples, cheap, OPTIONS, clock=cheap.clock, regions=regions,
                              max_length=10.0)
-    assert cheap.sizes[:4] == [1, 2, 4, 2] and set(cheap.sizes[3:-1]) == {2}
+    assert cheap.sizes[:4] == [1, 2, 4, 2] and set(cheap.sizes[3:-1]) <= {2, 4}
+    assert cheap.sizes.count(4) <= 1 + 3
+
+
+def test_the_last_few_chunks_go_with_the_batch_before_them_not_alone():
+    samples = speechlike(10 * 17 + 2)  # 17 chunks of 10 s: 1 + 2 + 4 + 8 + 2 left
+    regions = [(s, s + 2.0) for s in np.arange(0.0, 10 * 17 - 2.0, 2.5)]
+    engine = TimedEngine(overhead=1.5, per_chunk=1.0, limit=32)
+    transcribe_to_transcript(samples, engine, OPTIONS, clock=engine.clock, regions=regions,
+                             max_length=10.0)
+    assert sum(engine.sizes) == 17 and engine.sizes[-1] > 1, engine.sizes
 
 
 def test_a_batch_size_the_user_gave_is_not_second_guessed():

@@ -16,6 +16,12 @@ from dataclasses import dataclass, field
 
 #: A doubling is kept when it makes each second of audio at least this much cheaper.
 WORTHWHILE_GAIN = 0.10
+#: Batches at the size a job settled on before the next size up is tried again: one batch
+#: timing is noisy on a shared machine (20% from one batch to the next was seen), so a
+#: doubling that lost once gets another chance; each size's best time is what counts.
+RETRY_EVERY = 4
+#: How often one size is tried before the job stops trying it.
+MAX_TRIES = 3
 
 
 @dataclass
@@ -26,41 +32,68 @@ class BatchSizer:
     user's choice). With ``measure`` off the sizes double up to ``limit`` and stay there (a
     size the user fixed, or an engine whose batch is a server's parallel requests).
     Call :meth:`record` after each batch; :attr:`size` is the size for the next one.
+
+    Measured: every doubling is a try, compared by each size's best time per second of
+    audio (the least disturbed). From 2 -> 4 on, a try that is not :data:`WORTHWHILE_GAIN`
+    cheaper goes back to the smaller size, which is tried again after :data:`RETRY_EVERY`
+    batches, at most :data:`MAX_TRIES` times; a try that pays is followed at once by the
+    next doubling.
     """
 
     limit: int
     measure: bool = True
     size: int = 1
-    #: True once the size no longer changes.
+    #: True once the size will not change again.
     settled: bool = False
-    #: Seconds of work per second of audio, per batch size measured on a full batch.
-    costs: dict[int, float] = field(default_factory=dict)
+    #: Seconds of work per second of audio of each full batch, by batch size.
+    costs: dict[int, list[float]] = field(default_factory=dict)
     #: The chunks in each batch run so far (for reports and benchmarks).
     history: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.limit = max(1, int(self.limit))
         self.size = max(1, min(int(self.size), self.limit))
-        self.settled = self.size >= self.limit and not self.measure
-        self._previous: int | None = None
+        self.settled = self.size >= self.limit
+        self._base: int | None = None  # the size a try started from
+        self._waited = 0  # batches at the current size since the last try
+        self._tries: dict[int, int] = {}
+
+    def best(self, size: int) -> float:
+        """The least a second of audio has cost at ``size`` (``inf`` if never run)."""
+        return min(self.costs.get(size) or [float("inf")])
 
     def record(self, chunks: int, audio_seconds: float, seconds: float) -> None:
         """A batch of ``chunks`` chunks holding ``audio_seconds`` of audio took ``seconds``."""
         self.history.append(chunks)
-        if self.settled or chunks < self.size or audio_seconds <= 0:
-            return  # a short batch (the end of the audio) decides nothing
-        cost = max(seconds, 0.0) / audio_seconds
-        self.costs[self.size] = cost
-        previous = self._previous
-        # Sizes 1 and 2 are the ramp to the first words; from 4 on, each doubling has to
-        # earn its memory and its latency.
-        if (self.measure and previous is not None and previous >= 2
-                and cost > (1.0 - WORTHWHILE_GAIN) * self.costs[previous]):
-            self.size, self.settled = previous, True
+        if chunks != self.size or audio_seconds <= 0:
+            return  # the end of the audio (fewer, or the rest taken at once) decides nothing
+        self.costs.setdefault(self.size, []).append(max(seconds, 0.0) / audio_seconds)
+        if self.settled:
             return
-        if self.size >= self.limit:
+        if not self.measure:
+            self.size = min(self.limit, 2 * self.size)
+            self.settled = self.size >= self.limit
+            return
+        base, self._base = self._base, None
+        if base is not None and base >= 2 and (
+                self.best(self.size) > (1.0 - WORTHWHILE_GAIN) * self.best(base)):
+            self.size, self._waited = base, 0  # did not pay (yet)
+            self._settle_if_done()
+            return
+        if base is None:  # a batch at the size the job is on
+            self._waited += 1
+            if self._waited < RETRY_EVERY and self.size in self._tries:
+                return
+        self._try_next()
+
+    def _try_next(self) -> None:
+        up = min(self.limit, 2 * self.size)
+        if up == self.size or self._tries.get(up, 0) >= MAX_TRIES:
             self.settled = True
             return
-        self._previous = self.size
-        self.size = min(self.limit, 2 * self.size)
-        self.settled = self.size >= self.limit and not self.measure
+        self._tries[up] = self._tries.get(up, 0) + 1
+        self._base, self.size, self._waited = self.size, up, 0
+
+    def _settle_if_done(self) -> None:
+        up = min(self.limit, 2 * self.size)
+        self.settled = self._tries.get(up, 0) >= MAX_TRIES

@@ -583,6 +583,14 @@ def _transcribe_feed(feed: _SpeechFeed | _ReadyFeed, samples: np.ndarray, engine
             last_end = seg.end - offset
         return [seg for seg in segs if seg.end > seg.start]
 
+    def next_size() -> int:
+        want = sizer.size
+        if feed.finished:  # a few chunks more than a batch: all at once, not a lone tail
+            rest = feed.found - done
+            if want < rest <= min(sizer.limit, want + max(1, want // 4)):
+                return rest
+        return want
+
     # The first batch is one chunk, so the first words come after one chunk's work; batches
     # then double while that pays, up to the engine's size (the VAD reads on meanwhile).
     batch = first
@@ -634,7 +642,7 @@ def _transcribe_feed(feed: _SpeechFeed | _ReadyFeed, samples: np.ndarray, engine
                      elapsed=clock() - started,
                      chunks_done=done, chunks_total=total(), note=note() if new else "")
         try:
-            batch = yield from take(sizer.size)
+            batch = yield from take(next_size())
         except Cancelled:
             break
     else:

@@ -114,7 +114,8 @@ class TranscriptionControls(QWidget):
         self.batch_spin.setRange(0, 256)
         self.batch_spin.setSpecialValueText(self.tr("Automatic"))
         self.batch_spin.setToolTip(
-            self.tr("Chunks transcribed at once; Automatic fits the free memory")
+            self.tr("Chunks transcribed at once; Automatic times the first batches and "
+                    "keeps the largest size that is still faster, within the free memory")
         )
         self.temperature_spin = QDoubleSpinBox()
         self.temperature_spin.setRange(0.0, 2.0)
