@@ -190,10 +190,8 @@ def run_engine(args: argparse.Namespace) -> dict:
     first_tokens = []
     # Batch 0: what a job does (tingxie.asr.batching): one chunk first, then doubling while
     # a doubling makes a second of audio 10% cheaper, below the engine's memory ceiling.
-    sizer = BatchSizer(engine.suggested_batch_size(args.chunk_seconds) if batch == 0
-                       else batch, measure=batch == 0)
-    if batch:
-        sizer.size = sizer.limit  # a fixed size from the first batch, as before
+    sizer = (BatchSizer(engine.suggested_batch_size(args.chunk_seconds)) if batch == 0
+             else BatchSizer(batch, measure=False, size=batch))  # fixed from the first batch
     load_avg = os.getloadavg()[0]
     cpu_started = time.process_time()
     started = time.perf_counter()

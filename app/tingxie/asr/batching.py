@@ -6,8 +6,9 @@ happens depends on the machine (measured on 2 CPU cores with the 0.6B model: bat
 0.171, 16: 0.102, 32: 0.101). Rather than a constant, :class:`BatchSizer` starts a job with
 one chunk (the first words come after one chunk's work), doubles the size after each batch,
 and keeps a doubling only while it makes a second of audio at least :data:`WORTHWHILE_GAIN`
-cheaper than the size before; the first doubling that does not pay settles the size on the
-smaller of the two. The engine's suggestion (from free memory) is the ceiling.
+cheaper than the size before; a doubling that does not pay goes back to the smaller size
+and is tried again a few batches later. The engine's suggestion (from free memory) is the
+ceiling.
 """
 
 from __future__ import annotations
@@ -86,14 +87,18 @@ class BatchSizer:
                 return
         self._try_next()
 
-    def _try_next(self) -> None:
+    def _next_up(self) -> int | None:
+        """The size to try next, or ``None`` when none is left to try."""
         up = min(self.limit, 2 * self.size)
-        if up == self.size or self._tries.get(up, 0) >= MAX_TRIES:
+        return None if up == self.size or self._tries.get(up, 0) >= MAX_TRIES else up
+
+    def _try_next(self) -> None:
+        up = self._next_up()
+        if up is None:
             self.settled = True
             return
         self._tries[up] = self._tries.get(up, 0) + 1
         self._base, self.size, self._waited = self.size, up, 0
 
     def _settle_if_done(self) -> None:
-        up = min(self.limit, 2 * self.size)
-        self.settled = self._tries.get(up, 0) >= MAX_TRIES
+        self.settled = self._next_up() is None
