@@ -7,10 +7,15 @@ GPU: python benchmarks/bench_engine.py --device cuda --batch 8 16 32 64 128 [--c
 Real weights cannot be downloaded here, so the model is Qwen3-ASR-0.6B's exact architecture
 (encoder 18 x 896, decoder 28 x 1024, vocabulary 151,936) with random weights, saved once to
 a temporary folder and loaded by the engine like any checkpoint. Random weights cost what
-real ones cost per token; to make the work honest, every chunk is forced to generate the
-same number of tokens (``--tokens-per-second``, 4 by default, about what speech needs:
-min_new_tokens = max_new_tokens). The audio is synthetic, cut into ``--chunk-seconds`` chunks
-and transcribed through ``Qwen3ASREngine.transcribe_batch`` in batches.
+real ones cost per token; to make the work honest, every chunk generates the same number of
+tokens (``--tokens-per-second``, 4 by default, about what speech needs). ``--budget real``
+(the default) keeps the engine's own new-token budget, which sizes its static KV cache
+(12 tokens a second for a 30 s chunk: 376), and ends every row after those tokens as the end
+of speech would (random weights never say it: :func:`end_speech_after`); ``--budget forced``
+sets min_new_tokens = max_new_tokens = that count instead (a cache only as long as the
+tokens, what figures before round 3 used). The audio is synthetic, cut into
+``--chunk-seconds`` chunks and transcribed through ``Qwen3ASREngine.transcribe_batch`` in
+batches.
 
 ``--batch 0`` (the default) sizes batches as a job does (:mod:`tingxie.asr.batching`: one
 chunk, then doubling while that makes a second of audio 10% cheaper, below the engine's
@@ -100,6 +105,30 @@ def synthetic_audio(minutes: float, seed: int = 0):
     return ((0.1 * rng.standard_normal(n).astype(np.float32) + tone) * gate).astype(np.float32)
 
 
+def end_speech_after(engine, tokens) -> None:
+    """Make every row of ``engine``'s generate calls end after ``tokens()`` new tokens (read
+    at each call), as the end of speech would, whatever the new-token budget: random weights
+    never produce the end-of-text token. Rows are kept from ending earlier by min_new_tokens."""
+    import torch
+    from transformers import StoppingCriteria
+
+    class EndOfSpeech(StoppingCriteria):
+        def __init__(self, prompt: int, count: int) -> None:
+            self.prompt, self.count = prompt, count
+
+        def __call__(self, input_ids, scores, **kwargs):
+            done = input_ids.shape[1] - self.prompt >= self.count
+            return torch.full((input_ids.shape[0],), done, dtype=torch.bool)
+
+    generate = engine.model.generate
+
+    def generate_until_the_end_of_speech(**kwargs):
+        kwargs["stopping_criteria"].append(EndOfSpeech(kwargs["input_ids"].shape[1], tokens()))
+        return generate(**kwargs)
+
+    engine.model.generate = generate_until_the_end_of_speech
+
+
 def chunks_and_tokens(args: argparse.Namespace, minutes: float):
     audio = synthetic_audio(minutes)
     step = int(args.chunk_seconds * 16_000)
@@ -178,9 +207,11 @@ def run_engine(args: argparse.Namespace) -> dict:
         warmup = batch
         minutes = (1 + args.gpu_batches) * batch * args.chunk_seconds / 60
     audio, chunks, tokens = chunks_and_tokens(args, minutes)
-    options = TranscribeOptions(
-        language="en", max_new_tokens=tokens, min_new_tokens=tokens, repetition_guard=False
-    )
+    forced = args.budget == "forced"
+    options = TranscribeOptions(language="en", max_new_tokens=tokens if forced else None,
+                                min_new_tokens=tokens, repetition_guard=False)
+    if not forced:
+        end_speech_after(engine, lambda: tokens)
     if warmup:
         engine.transcribe_batch(chunks[:warmup], options)
         chunks = chunks[warmup:]
@@ -296,6 +327,11 @@ def main() -> None:
     parser.add_argument(
         "--tokens-per-second", type=float, default=4.0, help="new tokens forced per second of audio"
     )
+    parser.add_argument(
+        "--budget", default="real", choices=["real", "forced"],
+        help="real: the engine's new-token budget (its KV cache) and rows ending after the "
+        "tokens; forced: min = max new tokens = the tokens",
+    )  # fmt: skip
     parser.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
     parser.add_argument(
         "--checkpoint",

@@ -5,8 +5,8 @@ Run: python benchmarks/bench_first_words.py first [--minutes 60] [--old]
      python benchmarks/bench_first_words.py memory [--minutes 10] [--tokens 2] [--batch 8]
 
 The audio is espeak-ng speech with pauses (benchmarks/speech_audio.py, cached in /tmp); the
-engine is bench_engine.py's random-weight checkpoint with the real 0.6B shapes, forced to
-generate ``--tokens-per-second`` tokens per second of chunk (min = max new tokens).
+engine is bench_engine.py's random-weight checkpoint with the real 0.6B shapes, made to
+generate ``--tokens-per-second`` tokens per second of chunk within its own new-token budget.
 
 - ``first``: seconds from calling the pipeline to its first transcribed batch, which with
   real weights brings the first segment (random weights decode to text that the test
@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
-from bench_engine import build_checkpoint  # noqa: E402
+from bench_engine import build_checkpoint, end_speech_after  # noqa: E402
 from speech_audio import speech  # noqa: E402
 
 CHECKPOINT = Path("/tmp/tingxie-bench-qwen3-asr-0.6b")
@@ -55,16 +55,19 @@ def engine_and_options(tokens: int):
 
 
 def force_tokens_per_second(engine, tokens_per_second: float) -> None:
-    """Make every batch generate ``tokens_per_second`` x its longest chunk's seconds tokens
-    (min = max new tokens), as speech of that length needs: a 10 s first chunk decodes about
-    40 tokens, not a 30 s chunk's 120."""
+    """Make every batch generate ``tokens_per_second`` x its longest chunk's seconds tokens,
+    as speech of that length needs (a 10 s first chunk decodes about 40 tokens, not a 30 s
+    chunk's 120), within the engine's own new-token budget (its KV cache's length), rows
+    ending as the end of speech would (``bench_engine.end_speech_after``)."""
     from dataclasses import replace
 
     whole = engine.transcribe_batch
+    count = [1]
+    end_speech_after(engine, lambda: count[0])
 
     def transcribe_batch(chunks, options, cancel=None, progress=None):
-        n = max(1, round(tokens_per_second * max(len(c) for c in chunks) / 16000))
-        forced = replace(options, max_new_tokens=n, min_new_tokens=n)
+        count[0] = max(1, round(tokens_per_second * max(len(c) for c in chunks) / 16000))
+        forced = replace(options, max_new_tokens=None, min_new_tokens=count[0])
         return whole(chunks, forced, cancel, progress=progress)
 
     engine.transcribe_batch = transcribe_batch

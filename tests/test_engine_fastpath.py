@@ -178,3 +178,118 @@ def test_dynamic_cache_gives_the_static_caches_tokens(engine):
     finally:
         engine.cache_implementation = None
     assert [t for t, _ in dynamic] == [t for t, _ in static]
+
+
+# -- attention over the positions in use (asr/cpu_attention.py) ------------------------------
+class _Attention(torch.nn.Module):
+    """What transformers' attention functions read from a decoder layer's attention."""
+
+    num_key_value_groups = 2
+    is_causal = True
+
+
+def _attention_inputs(queries: int, used: int, cache: int, dtype, seed: int = 0):
+    """Query/key/value heads 4/2/2 for a batch of 2, keys in a static cache of ``cache``
+    positions of which ``used`` hold tokens (the rest is garbage, as a reused cache holds);
+    row 1 is left-padded by 3. The mask is causal over the queries' positions."""
+    generator = torch.Generator().manual_seed(seed)
+    query = torch.randn(2, 4, queries, 16, generator=generator).to(dtype)
+    key = (100 * torch.randn(2, 2, cache, 16, generator=generator)).to(dtype)
+    value = (100 * torch.randn(2, 2, cache, 16, generator=generator)).to(dtype)
+    key[:, :, :used] /= 100
+    value[:, :, :used] /= 100
+    positions = torch.arange(used - queries, used)
+    mask = torch.arange(cache)[None, :] <= positions[:, None]  # (queries, cache)
+    mask = mask[None, None].repeat(2, 1, 1, 1)
+    mask[1, :, :, :3] = False
+    return query, key, value, mask
+
+
+def _reference(query, key, value, mask, used):
+    """Attention in float64 over the first ``used`` keys, heads shared as in GQA."""
+    key = key[:, :, :used].double().repeat_interleave(2, dim=1)
+    value = value[:, :, :used].double().repeat_interleave(2, dim=1)
+    scores = query.double() @ key.transpose(-1, -2) / 4.0  # head_dim 16
+    scores = scores.masked_fill(~mask[..., :used], float("-inf"))
+    return (torch.softmax(scores, dim=-1) @ value).transpose(1, 2)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16])
+@pytest.mark.parametrize("queries, used", [(1, 9), (9, 9)], ids=["decoding step", "prefill"])
+def test_trimmed_attention_is_attention_over_the_positions_in_use(dtype, queries, used,
+                                                                  monkeypatch):
+    from transformers.integrations.sdpa_attention import sdpa_attention_forward
+
+    from tingxie.asr.cpu_attention import trimmed_sdpa
+
+    query, key, value, mask = _attention_inputs(queries, used, cache=30, dtype=dtype)
+    module = _Attention().eval()
+    seen: list[int] = []
+    real = torch.nn.functional.scaled_dot_product_attention
+    monkeypatch.setattr(torch.nn.functional, "scaled_dot_product_attention",
+                        lambda q, k, v, **kw: seen.append(k.shape[2]) or real(q, k, v, **kw))
+    trimmed, _ = trimmed_sdpa(module, query, key, value, mask, scaling=0.25)
+    assert seen == [used]  # the kernel read the 9 positions in use, not the cache's 30
+    seen.clear()
+    whole, _ = sdpa_attention_forward(module, query, key, value, mask, scaling=0.25)
+    assert seen == [30]
+    expected = _reference(query, key, value, mask, used)
+    attends = mask.any(dim=-1).transpose(1, 2)  # (batch, queries, 1): padding sees nothing
+    tolerance = 1e-5 if dtype == torch.float32 else 2e-2
+    for output in (trimmed, whole):
+        torch.testing.assert_close(output.double()[attends.expand(-1, -1, 4)],
+                                   expected[attends.expand(-1, -1, 4)], rtol=tolerance,
+                                   atol=tolerance)
+
+
+def test_the_decoder_attends_over_the_positions_in_use_with_the_same_tokens(engine, monkeypatch):
+    from tingxie.asr.cpu_attention import NAME
+
+    assert engine.model.config.text_config._attn_implementation == NAME
+    assert engine.model.config.audio_config._attn_implementation == "sdpa"
+    lengths: list[tuple[int, int]] = []
+    real = torch.nn.functional.scaled_dot_product_attention
+
+    head_dim = engine.model.config.text_config.head_dim  # the encoder's heads are wider
+
+    def spy(q, k, v, **kwargs):
+        if k.shape[-1] == head_dim:
+            lengths.append((q.shape[2], k.shape[2]))
+        return real(q, k, v, **kwargs)
+
+    monkeypatch.setattr(torch.nn.functional, "scaled_dot_product_attention", spy)
+    trimmed = texts(engine, CHUNKS[:1])
+    # A step's one query per head may be folded into key/value heads x groups of 2.
+    steps = [keys for queries, keys in lengths if queries <= 2]
+    prompt = max(keys for queries, keys in lengths if queries > 2)
+    # Each step attends over the prompt and the tokens so far.
+    assert sorted(set(steps)) == list(range(prompt + 1, prompt + len(steps) // 2 + 1))
+    lengths.clear()
+    engine.model.set_attn_implementation({"text_config": "sdpa"})
+    try:
+        whole = texts(engine, CHUNKS[:1])
+    finally:
+        engine.model.set_attn_implementation({"text_config": NAME})
+    # transformers' SDPA reads the whole static cache (prompt + budget) at every step.
+    cache = max(keys for _, keys in lengths)
+    assert cache >= prompt + OPTIONS.max_new_tokens - 1 and min(steps) == prompt + 1
+    assert {keys for queries, keys in lengths if queries <= 2} == {cache}
+    assert [t for t, _ in trimmed] == [t for t, _ in whole]
+    assert [c for _, c in trimmed] == pytest.approx([c for _, c in whole], rel=1e-5)
+
+
+def test_channels_last_convolutions_change_no_encoding(engine):
+    tower = engine.model.model.audio_tower
+    assert tower.conv2d2.weight.is_contiguous(memory_format=torch.channels_last)
+    inputs = engine.prepare_inputs(CHUNKS, OPTIONS)
+    features, mask = inputs["input_features"], inputs["input_features_mask"]
+    with torch.inference_mode():
+        fast = tower(features, mask).last_hidden_state
+        for name in ("conv2d1", "conv2d2", "conv2d3"):
+            conv = getattr(tower, name)
+            conv.weight.data = conv.weight.data.contiguous()
+        try:
+            plain = tower(features, mask).last_hidden_state
+        finally:
+            qwen3._channels_last_convolutions(tower)
+    torch.testing.assert_close(fast, plain, rtol=1e-5, atol=1e-5)

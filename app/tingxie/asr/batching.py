@@ -4,17 +4,22 @@ A batch shares one read of the model's weights among its chunks, so bigger batch
 second of audio cheaper, until the machine's memory bandwidth or cores are used up; where that
 happens depends on the machine (measured on 2 CPU cores with the 0.6B model: batch 8 RTF
 0.171, 16: 0.102, 32: 0.101). Rather than a constant, :class:`BatchSizer` starts a job with
-one chunk (the first words come after one chunk's work), doubles the size after each batch,
-and keeps a doubling only while it makes a second of audio at least :data:`WORTHWHILE_GAIN`
-cheaper than the size before; a doubling that does not pay goes back to the smaller size
-and is tried again a few batches later. The engine's suggestion (from free memory) is the
-ceiling.
+one chunk (the first words come after one chunk's work), goes on with :data:`RAMP_START`
+chunks, then doubles the size after each batch and keeps a doubling only while it makes a
+second of audio at least :data:`WORTHWHILE_GAIN` cheaper than the size before; a doubling
+that does not pay goes back to the smaller size and is tried again a few batches later. The
+engine's suggestion (from free memory) is the ceiling.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+#: The size after the first batch of one chunk. Smaller batches cost a second of audio far
+#: more on a CPU (2 cores, the 0.6B model, a 30 s chunk: 11, 7, 4.6 and 3.9 s at batch 2, 4,
+#: 8 and 16), and the first words have already come with the first chunk; a ramp through 2
+#: and 4 cost a 36-minute job about 25 s. Batching never costs a GPU more a second of audio.
+RAMP_START = 8
 #: A doubling is kept when it makes each second of audio at least this much cheaper.
 WORTHWHILE_GAIN = 0.10
 #: Batches at the size a job settled on before the next size up is tried again: one batch
@@ -30,15 +35,16 @@ class BatchSizer:
     """Batch sizes for one job.
 
     ``limit`` is the largest size allowed (the engine's suggestion from free memory, or the
-    user's choice). With ``measure`` off the sizes double up to ``limit`` and stay there (a
-    size the user fixed, or an engine whose batch is a server's parallel requests).
+    user's choice). Sizes go 1, :data:`RAMP_START`, then double. With ``measure`` off they
+    rise so up to ``limit`` and stay there (a size the user fixed, or an engine whose batch
+    is a server's parallel requests).
     Call :meth:`record` after each batch; :attr:`size` is the size for the next one.
 
     Measured: every doubling is a try, compared by each size's best time per second of
-    audio (the least disturbed). From 2 -> 4 on, a try that is not :data:`WORTHWHILE_GAIN`
-    cheaper goes back to the smaller size, which is tried again after :data:`RETRY_EVERY`
-    batches, at most :data:`MAX_TRIES` times; a try that pays is followed at once by the
-    next doubling.
+    audio (the least disturbed). After the ramp from one chunk, a try that is not
+    :data:`WORTHWHILE_GAIN` cheaper goes back to the smaller size, which is tried again
+    after :data:`RETRY_EVERY` batches, at most :data:`MAX_TRIES` times; a try that pays is
+    followed at once by the next doubling.
     """
 
     limit: int
@@ -72,7 +78,7 @@ class BatchSizer:
         if self.settled:
             return
         if not self.measure:
-            self.size = min(self.limit, 2 * self.size)
+            self.size = self._up()
             self.settled = self.size >= self.limit
             return
         base, self._base = self._base, None
@@ -87,9 +93,13 @@ class BatchSizer:
                 return
         self._try_next()
 
+    def _up(self) -> int:
+        """The size after the current one: :data:`RAMP_START` after one chunk, else double."""
+        return min(self.limit, RAMP_START if self.size == 1 else 2 * self.size)
+
     def _next_up(self) -> int | None:
         """The size to try next, or ``None`` when none is left to try."""
-        up = min(self.limit, 2 * self.size)
+        up = self._up()
         return None if up == self.size or self._tries.get(up, 0) >= MAX_TRIES else up
 
     def _try_next(self) -> None:

@@ -27,7 +27,7 @@ import numpy as np
 import torch
 from transformers import StoppingCriteria, StoppingCriteriaList
 
-from tingxie.asr import adapters
+from tingxie.asr import adapters, cpu_attention
 from tingxie.asr import device as devices
 from tingxie.asr.alternatives import place_tokens, token_bytes
 from tingxie.asr.checkpoint import check_weights, locate_model, read_config, resolve_checkpoint
@@ -558,6 +558,19 @@ def _encode_in_passes(language_model: Any) -> None:
     language_model.get_audio_features = get_audio_features
 
 
+def _channels_last_convolutions(tower: Any) -> None:
+    """Keep the audio encoder's convolution weights channels-last (in place).
+
+    oneDNN, torch's CPU convolution, runs the encoder's three 3x3 convolutions faster on
+    channels-last tensors and picks that layout for the output when the weight has it (the
+    whole encoder, 2 chunks of 30 s in bf16: 0.95 s against 1.2 s; the same output).
+    """
+    for name in ("conv2d1", "conv2d2", "conv2d3"):
+        conv = getattr(tower, name, None)
+        if isinstance(conv, torch.nn.Conv2d):
+            conv.weight.data = conv.weight.data.contiguous(memory_format=torch.channels_last)
+
+
 # -- the engine ------------------------------------------------------------------------------
 class Qwen3ASREngine:
     """Qwen3-ASR (0.6B or 1.7B, either checkpoint layout) through transformers.
@@ -659,8 +672,12 @@ class Qwen3ASREngine:
         if quantize:
             model = _quantize_decoder_int8(model)
         self._feature_dtype = next(model.model.audio_tower.parameters()).dtype
-        if placement.device.type == "cpu":  # a GPU's batch size already counts the encoder
-            _encode_in_passes(model.model)
+        if placement.device.type == "cpu":
+            _encode_in_passes(model.model)  # a GPU's batch size already counts the encoder
+            _channels_last_convolutions(model.model.audio_tower)
+            # Static KV cache on a CPU: attend over the positions in use, not the whole cache
+            # (a GPU's default dynamic cache has no unused tail).
+            cpu_attention.use_trimmed_attention(model)
         self.model, self.processor = model, processor
         self.checkpoint, self.placement, self.quantized = native, placement, quantize
         vocab = processor.tokenizer.get_vocab()
@@ -998,6 +1015,9 @@ class Qwen3ASREngine:
             kwargs["cache_implementation"] = "static"
             if self.compile_decoder:
                 from transformers import CompileConfig
+
+                # One graph per shape: no keys trimmed to the positions in use.
+                self.model.set_attn_implementation({"text_config": "sdpa"})
 
                 # generate() compiles on GPUs by itself; on a CPU only when asked to.
                 compile_config = CompileConfig(fullgraph=False, dynamic=False, mode="default")
