@@ -18,9 +18,9 @@ tokens, what figures before round 3 used). The audio is synthetic, cut into
 batches.
 
 ``--batch 0`` (the default) sizes batches as a job does (:mod:`tingxie.asr.batching`: one
-chunk, then doubling while that makes a second of audio 10% cheaper, below the engine's
-memory ceiling); the sizes it ran are reported as ``batches``. It needs enough audio to
-settle (1 + 2 + 4 + 8 + 16 + 32 chunks is 31 minutes of 30 s chunks).
+chunk, then 8, then doubling while that makes a second of audio 10% cheaper, below the
+engine's memory ceiling); the sizes it ran are reported as ``batches``. It needs enough
+audio to settle (1 + 8 + 16 + 32 chunks is 28.5 minutes of 30 s chunks).
 
 ``plain`` (run first by default) is the yardstick: the loop a user would write from the model
 card, ``Qwen3ASRForConditionalGeneration`` in bfloat16 and ``generate`` on one chunk at a time,
@@ -219,8 +219,8 @@ def run_engine(args: argparse.Namespace) -> dict:
         torch.cuda.reset_peak_memory_stats()
     totals = {"encoder": 0.0, "prefill": 0.0, "decode": 0.0, "steps": 0, "tokens": 0}
     first_tokens = []
-    # Batch 0: what a job does (tingxie.asr.batching): one chunk first, then doubling while
-    # a doubling makes a second of audio 10% cheaper, below the engine's memory ceiling.
+    # Batch 0: what a job does (tingxie.asr.batching): one chunk first, then 8, then doubling
+    # while a doubling makes a second of audio 10% cheaper, below the engine's memory ceiling.
     sizer = (BatchSizer(engine.suggested_batch_size(args.chunk_seconds)) if batch == 0
              else BatchSizer(batch, measure=False, size=batch))  # fixed from the first batch
     load_avg = os.getloadavg()[0]
@@ -404,8 +404,8 @@ def main() -> None:
     plain = next((r for r in results if r["dtype"] == "plain"), None)
     print(
         f"\n{args.device}, {results[0]['audio_s'] / 60:g} min of audio, "
-        f"{args.chunk_seconds:g} s chunks, {args.tokens_per_second:g} tokens/s forced, "
-        f"{results[0]['threads']} threads, cache {args.cache}"
+        f"{args.chunk_seconds:g} s chunks, {args.tokens_per_second:g} tokens/s "
+        f"({args.budget} budget), {results[0]['threads']} threads, cache {args.cache}"
         + (", compiled" if args.compile else "")
     )
     if args.device.startswith("cuda"):

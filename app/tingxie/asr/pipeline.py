@@ -395,9 +395,10 @@ def transcribe(
 
     ``time_range`` limits the work to ``(start, end)`` seconds (re-transcribing a selection);
     segment times are always on the whole file's timeline. ``batch_size`` defaults to what
-    the engine suggests for the device; the first batch is one chunk and later ones double
-    up to it (for an engine with ``batch_size_by_measurement``, and no ``batch_size``
-    given, only while a doubling makes a second of audio cheaper:
+    the engine suggests for the device; the first batch is one chunk, the next
+    :data:`~tingxie.asr.batching.RAMP_START` and later ones double up to it (for an engine
+    with ``batch_size_by_measurement``, and no ``batch_size`` given, only while a doubling
+    makes a second of audio cheaper:
     :class:`~tingxie.asr.batching.BatchSizer`). Speech is found on a helper thread while
     the engine works (at most two batches ahead): "speech" updates (their fraction rising
     to 1.0 once) come while the pipeline waits for the VAD, and once when the VAD is done,
@@ -591,8 +592,8 @@ def _transcribe_feed(feed: _SpeechFeed | _ReadyFeed, samples: np.ndarray, engine
                 return rest
         return want
 
-    # The first batch is one chunk, so the first words come after one chunk's work; batches
-    # then double while that pays, up to the engine's size (the VAD reads on meanwhile).
+    # The first batch is one chunk, so the first words come after one chunk's work; then 8,
+    # then batches double while that pays, up to the engine's size (the VAD reads on).
     batch = first
     last_fraction = 0.0
     while batch:
