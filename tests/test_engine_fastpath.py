@@ -5,11 +5,15 @@ the int8 weights torch's whole-model ``quantize_dynamic`` gave, and the same gre
 the decoder's prefill computes logits for the last position only, with the same tokens as
 full logits; the audio encoder reads a batch in passes of bounded length (one for a small
 batch) and gives each chunk what it gives that chunk alone, with the same tokens either way;
-the dynamic KV cache (the GPU default) gives the static cache's tokens.
+the dynamic KV cache (the GPU default) gives the static cache's tokens; on a CPU the
+decoder attends over the static cache's positions in use (not its unused tail) and hands that
+tail's memory back, with the same tokens; the encoder's channels-last convolutions encode the
+same.
 """
 
 from __future__ import annotations
 
+import sys
 import warnings
 
 import numpy as np
@@ -225,11 +229,19 @@ def test_trimmed_attention_is_attention_over_the_positions_in_use(dtype, queries
     query, key, value, mask = _attention_inputs(queries, used, cache=30, dtype=dtype)
     module = _Attention().eval()
     seen: list[int] = []
+    shared: list[bool] = []
     real = torch.nn.functional.scaled_dot_product_attention
-    monkeypatch.setattr(torch.nn.functional, "scaled_dot_product_attention",
-                        lambda q, k, v, **kw: seen.append(k.shape[2]) or real(q, k, v, **kw))
+
+    def spy(q, k, v, **kwargs):
+        seen.append(k.shape[2])
+        shared.append(bool(kwargs.get("enable_gqa")) and k.shape[1] < q.shape[1])
+        return real(q, k, v, **kwargs)
+
+    monkeypatch.setattr(torch.nn.functional, "scaled_dot_product_attention", spy)
     trimmed, _ = trimmed_sdpa(module, query, key, value, mask, scaling=0.25)
     assert seen == [used]  # the kernel read the 9 positions in use, not the cache's 30
+    # In bf16 the kernel shares each key/value head between 2 query heads.
+    assert shared == [dtype == torch.bfloat16]
     seen.clear()
     whole, _ = sdpa_attention_forward(module, query, key, value, mask, scaling=0.25)
     assert seen == [30]
@@ -242,40 +254,98 @@ def test_trimmed_attention_is_attention_over_the_positions_in_use(dtype, queries
                                    atol=tolerance)
 
 
-def test_the_decoder_attends_over_the_positions_in_use_with_the_same_tokens(engine, monkeypatch):
+@pytest.fixture(scope="module")
+def bf16_engine(tiny_checkpoint):
+    eng = Qwen3ASREngine(tiny_checkpoint, device="cpu", dtype="bfloat16")
+    eng.load()
+    return eng
+
+
+@pytest.mark.parametrize("which", ["engine", "bf16_engine"])
+def test_the_decoder_attends_over_the_positions_in_use_with_the_same_tokens(which, request,
+                                                                           monkeypatch):
     from tingxie.asr.cpu_attention import NAME
 
-    assert engine.model.config.text_config._attn_implementation == NAME
+    engine = request.getfixturevalue(which)
+    text = engine.model.config.text_config
+    assert text._attn_implementation == NAME
     assert engine.model.config.audio_config._attn_implementation == "sdpa"
-    lengths: list[tuple[int, int]] = []
+    calls: list[tuple[int, int, bool]] = []
     real = torch.nn.functional.scaled_dot_product_attention
 
-    head_dim = engine.model.config.text_config.head_dim  # the encoder's heads are wider
-
     def spy(q, k, v, **kwargs):
-        if k.shape[-1] == head_dim:
-            lengths.append((q.shape[2], k.shape[2]))
+        if k.shape[-1] == text.head_dim:  # the decoder's (the encoder's heads are wider)
+            calls.append((q.shape[2], k.shape[2], bool(kwargs.get("enable_gqa"))))
         return real(q, k, v, **kwargs)
 
     monkeypatch.setattr(torch.nn.functional, "scaled_dot_product_attention", spy)
-    trimmed = texts(engine, CHUNKS[:1])
-    # A step's one query per head may be folded into key/value heads x groups of 2.
-    steps = [keys for queries, keys in lengths if queries <= 2]
-    prompt = max(keys for queries, keys in lengths if queries > 2)
-    # Each step attends over the prompt and the tokens so far.
-    assert sorted(set(steps)) == list(range(prompt + 1, prompt + len(steps) // 2 + 1))
-    lengths.clear()
-    engine.model.set_attn_implementation({"text_config": "sdpa"})
+    trimmed = texts(engine)  # three chunks of 2, 0.7 and 3.5 s: two rows are left-padded
+    layers = text.num_hidden_layers
+    # The prefill attends over the prompt, not the cache; a step's one query per head may be
+    # folded into key/value heads x groups of 2 (float32) or share them (bf16).
+    prompt = calls[0][0]
+    assert [keys for queries, keys, _ in calls[:layers]] == [prompt] * layers
+    steps = [keys for queries, keys, _ in calls[layers:]]
+    assert steps == [k for k in range(prompt + 1, prompt + len(steps) // layers + 1)
+                     for _ in range(layers)]
+    assert {gqa for _, _, gqa in calls} == {engine.model.dtype == torch.bfloat16}
+    calls.clear()
+    engine.trim_attention = False
     try:
-        whole = texts(engine, CHUNKS[:1])
+        whole = texts(engine)
+        assert text._attn_implementation == "sdpa"
     finally:
-        engine.model.set_attn_implementation({"text_config": NAME})
+        engine.trim_attention = True
     # transformers' SDPA reads the whole static cache (prompt + budget) at every step.
-    cache = max(keys for _, keys in lengths)
-    assert cache >= prompt + OPTIONS.max_new_tokens - 1 and min(steps) == prompt + 1
-    assert {keys for queries, keys in lengths if queries <= 2} == {cache}
-    assert [t for t, _ in trimmed] == [t for t, _ in whole]
-    assert [c for _, c in trimmed] == pytest.approx([c for _, c in whole], rel=1e-5)
+    cache = max(keys for _, keys, _ in calls)
+    assert cache >= prompt + OPTIONS.max_new_tokens - 1
+    assert {keys for _, keys, _ in calls} == {cache}
+    assert [t for t, _ in trimmed] == [t for t, _ in whole] and any(t for t, _ in trimmed)
+    assert [c for _, c in trimmed] == pytest.approx([c for _, c in whole], rel=1e-3)
+
+
+def _rss_anon_kb() -> int:
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("RssAnon:"))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="madvise: Linux")
+def test_a_caches_unused_tail_goes_back_to_the_system_and_reads_as_zeros():
+    from tingxie.asr.cpu_attention import release_tail
+
+    cache = torch.zeros(2, 4, 4096, 64)  # 8 MiB, every page touched by the zeros
+    cache[:, :, :100] = torch.arange(1, 101, dtype=torch.float32)[:, None]
+    before = _rss_anon_kb()
+    released = release_tail(cache, 100)
+    after = _rss_anon_kb()
+    tail = 2 * 4 * (4096 - 100) * 64 * 4
+    assert tail - 2 * 4 * 4096 <= released <= tail  # whole pages only
+    assert before - after >= 0.8 * released / 1024  # the process holds that much less
+    assert torch.equal(cache[:, :, :100], torch.arange(1, 101, dtype=torch.float32)[:, None]
+                       .expand(2, 4, 100, 64))
+    assert not cache[:, :, 100:].any()  # the tail reads back as the zeros it held
+    cache[:, :, 100] = 7.0  # a decoding step's write lands as usual
+    assert torch.equal(cache[:, :, 100], torch.full((2, 4, 64), 7.0))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="madvise: Linux")
+def test_the_engine_releases_the_static_caches_tail_after_the_prefill_same_tokens(
+        engine, monkeypatch):
+    from tingxie.asr import cpu_attention
+
+    released: list[int] = []
+    real = cpu_attention.release_tail
+    monkeypatch.setattr(cpu_attention, "release_tail",
+                        lambda tensor, used: released.append(real(tensor, used)) or 0)
+    # A budget of 3000 tokens: each head's cache is long enough to hold whole pages.
+    options = TranscribeOptions(language="en", max_new_tokens=3000, min_new_tokens=12,
+                                repetition_guard=False)
+    with_release = [(r.text, r.confidence) for r in engine.transcribe_batch(CHUNKS, options)]
+    layers = engine.model.config.text_config.num_hidden_layers
+    assert len(released) == 2 * layers and all(n > 0 for n in released)  # keys and values
+    monkeypatch.setattr(cpu_attention, "release_tail", lambda tensor, used: 0)
+    without = [(r.text, r.confidence) for r in engine.transcribe_batch(CHUNKS, options)]
+    assert with_release == without
 
 
 def test_channels_last_convolutions_change_no_encoding(engine):

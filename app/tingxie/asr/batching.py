@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 #: The size after the first batch of one chunk. Smaller batches cost a second of audio far
 #: more on a CPU (2 cores, the 0.6B model, a 30 s chunk: 11, 7, 4.6 and 3.9 s at batch 2, 4,
 #: 8 and 16), and the first words have already come with the first chunk; a ramp through 2
-#: and 4 cost a 36-minute job about 25 s. Batching never costs a GPU more a second of audio.
+#: and 4 cost a 36-minute job about 25 s. Batching never costs a GPU more a second of audio;
+#: a server's parallel requests (not measured) follow the same ramp.
 RAMP_START = 8
 #: A doubling is kept when it makes each second of audio at least this much cheaper.
 WORTHWHILE_GAIN = 0.10
@@ -36,8 +37,8 @@ class BatchSizer:
 
     ``limit`` is the largest size allowed (the engine's suggestion from free memory, or the
     user's choice). Sizes go 1, :data:`RAMP_START`, then double. With ``measure`` off they
-    rise so up to ``limit`` and stay there (a size the user fixed, or an engine whose batch
-    is a server's parallel requests).
+    go that way up to ``limit`` and stay there (a size the user fixed, or an engine whose
+    batch is a server's parallel requests).
     Call :meth:`record` after each batch; :attr:`size` is the size for the next one.
 
     Measured: every doubling is a try, compared by each size's best time per second of

@@ -234,19 +234,44 @@ def release_free_memory(device: torch.device) -> None:
         log.debug("malloc_trim failed", exc_info=True)
 
 
-def _find_malloc_trim() -> Any:
+def drop_pages(start: int, end: int) -> int:
+    """Hand the whole pages between addresses ``start`` and ``end`` back to the system
+    (``madvise(MADV_DONTNEED)``, Linux only); returns the bytes handed back.
+
+    The pages come back when touched: a file's from the file, anonymous memory's as zeros
+    (Linux's rule for private mappings), so memory that held zeros reads the same after.
+    Only pages wholly inside the range are dropped; elsewhere this does nothing.
+    """
+    import mmap
+
+    page = mmap.PAGESIZE
+    first, last = -(-start // page) * page, end // page * page
+    if last <= first or _madvise is None:
+        return 0
+    import ctypes
+
+    try:
+        if _madvise(ctypes.c_void_p(first), ctypes.c_size_t(last - first), mmap.MADV_DONTNEED):
+            return 0
+    except (OSError, ValueError, ctypes.ArgumentError):  # only memory is at stake
+        log.debug("madvise failed", exc_info=True)
+        return 0
+    return last - first
+
+
+def _find_libc_function(name: str) -> Any:
     if not sys.platform.startswith("linux"):
         return None
     try:
         import ctypes
 
-        libc = ctypes.CDLL(None)
-        return getattr(libc, "malloc_trim", None)  # glibc only (not musl)
+        return getattr(ctypes.CDLL(None, use_errno=True), name, None)
     except (OSError, AttributeError):
         return None
 
 
-_malloc_trim = _find_malloc_trim()
+_malloc_trim = _find_libc_function("malloc_trim")  # glibc only (not musl)
+_madvise = _find_libc_function("madvise")
 
 
 def synchronize(device: torch.device) -> None:

@@ -510,23 +510,12 @@ def _release_pages(tensor: torch.Tensor, mapped: list[tuple[int, int]]) -> None:
     Only whole pages inside a mapped weight file are released: the kernel reads them from
     the file again should anything touch them; memory of any other kind is left alone.
     """
-    import mmap
-
     nbytes = tensor.numel() * tensor.element_size()
-    if tensor.device.type != "cpu" or not mapped or not hasattr(mmap, "MADV_DONTNEED"):
-        return
     start = tensor.data_ptr()
-    first = -(-start // mmap.PAGESIZE) * mmap.PAGESIZE
-    last = (start + nbytes) // mmap.PAGESIZE * mmap.PAGESIZE
-    if last <= first or not any(low <= first and last <= high for low, high in mapped):
+    if tensor.device.type != "cpu" or not any(
+            low <= start and start + nbytes <= high for low, high in mapped):
         return
-    import ctypes
-
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.madvise(ctypes.c_void_p(first), ctypes.c_size_t(last - first), mmap.MADV_DONTNEED)
-    except (OSError, AttributeError):  # an unusual libc: only memory is at stake
-        log.debug("could not release a quantised layer's pages", exc_info=True)
+    devices.drop_pages(start, start + nbytes)
 
 
 def _encode_in_passes(language_model: Any) -> None:
@@ -614,6 +603,11 @@ class Qwen3ASREngine:
         #: of each new shape pays the compilation).
         self.compile_decoder = False
         self.last_stats: GenerationStats | None = None
+        #: On a CPU the decoder attends over the KV cache positions in use only
+        #: (:mod:`tingxie.asr.cpu_attention`); off: over the whole cache (comparisons). Never
+        #: when compiling the step (one graph per shape).
+        self.trim_attention = True
+        self._trimmed = False  # the loaded model can (its decoder runs SDPA on a CPU)
         #: The pipeline picks the batch size below :meth:`suggested_batch_size` by timing
         #: its own batches (:class:`tingxie.asr.batching.BatchSizer`).
         self.batch_size_by_measurement = True
@@ -675,9 +669,10 @@ class Qwen3ASREngine:
         if placement.device.type == "cpu":
             _encode_in_passes(model.model)  # a GPU's batch size already counts the encoder
             _channels_last_convolutions(model.model.audio_tower)
-            # Static KV cache on a CPU: attend over the positions in use, not the whole cache
-            # (a GPU's default dynamic cache has no unused tail).
-            cpu_attention.use_trimmed_attention(model)
+            # Static KV cache on a CPU: attend over the positions in use, not the whole cache,
+            # and keep its unused tail out of memory (a GPU's dynamic cache has no tail).
+            self._trimmed = cpu_attention.use_trimmed_attention(model)
+            cpu_attention.release_unused_cache(model)
         self.model, self.processor = model, processor
         self.checkpoint, self.placement, self.quantized = native, placement, quantize
         vocab = processor.tokenizer.get_vocab()
@@ -1007,6 +1002,11 @@ class Qwen3ASREngine:
         if penalty is not None:
             kwargs["repetition_penalty"] = penalty
         cache = self.cache_implementation or ("static" if self.device.type == "cpu" else None)
+        if self._trimmed:  # compiled: one graph per shape, so the whole cache every step
+            trim = self.trim_attention and not self.compile_decoder
+            attention = cpu_attention.NAME if trim else "sdpa"
+            if self.model.config.text_config._attn_implementation != attention:
+                self.model.set_attn_implementation({"text_config": attention})
         if cache == "static":
             # A preallocated KV cache: the default one grows by concatenation, copying the
             # whole cache at every step (measured: 386 -> 216 ms/step, 0.6B bf16, batch 8).
@@ -1016,8 +1016,6 @@ class Qwen3ASREngine:
             if self.compile_decoder:
                 from transformers import CompileConfig
 
-                # One graph per shape: no keys trimmed to the positions in use.
-                self.model.set_attn_implementation({"text_config": "sdpa"})
 
                 # generate() compiles on GPUs by itself; on a CPU only when asked to.
                 compile_config = CompileConfig(fullgraph=False, dynamic=False, mode="default")

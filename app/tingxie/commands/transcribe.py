@@ -130,8 +130,9 @@ def register(parser: argparse.ArgumentParser) -> None:
                         help="replace existing outputs (default: a taken name NAME.FMT becomes "
                         "NAME (2).FMT, NAME (3).FMT, ...)")
     parser.add_argument("--batch-size", type=_positive_int, default=None,
-                        help="chunks transcribed together (default: measured; batches "
-                        "double while that makes them faster, within the free memory)")
+                        help="chunks transcribed together (default: measured; one chunk, "
+                        "then 8, then batches double while that makes them faster, within "
+                        "the free memory)")
     parser.add_argument("--max-chunk", type=_max_chunk, default=30.0,
                         help="longest chunk of audio given to the model, seconds "
                         "(default 30, at most 1200)")
