@@ -13,6 +13,7 @@ same.
 
 from __future__ import annotations
 
+import mmap
 import sys
 import warnings
 
@@ -319,7 +320,8 @@ def test_a_caches_unused_tail_goes_back_to_the_system_and_reads_as_zeros():
     released = release_tail(cache, 100)
     after = _rss_anon_kb()
     tail = 2 * 4 * (4096 - 100) * 64 * 4
-    assert tail - 2 * 4 * 4096 <= released <= tail  # whole pages only
+    # Whole pages only: each of the 8 heads' tails may lose part of a page at either end.
+    assert tail - 8 * 2 * mmap.PAGESIZE <= released <= tail
     assert before - after >= 0.8 * released / 1024  # the process holds that much less
     assert torch.equal(cache[:, :, :100], torch.arange(1, 101, dtype=torch.float32)[:, None]
                        .expand(2, 4, 100, 64))

@@ -70,9 +70,11 @@ ENCODER_WINDOW_SAMPLES = SAMPLE_RATE
 STFT_HALF_WINDOW = 200
 #: Audio the encoder reads in one pass on a CPU (padded chunks of a batch, at least one): its
 #: convolutions' activations grow with it (about 0.25 GB per 30 s chunk in bf16: 2 GB for
-#: a batch of eight at once), while its matrices are already large for one chunk. On a GPU
-#: the whole batch is one pass (its size is chosen from free memory, encoder included).
-ENCODER_PASS_SECONDS = 60.0
+#: a batch of eight at once), while its matrices are already large for one chunk: one 30 s
+#: chunk a pass (30-minute file at batch 4: peak 2,698 MB against 2,940 with two chunks a
+#: pass; four chunks' encoder in passes of one or two: 2.0-2.5 s either way). On a GPU the
+#: whole batch is one pass (its size is chosen from free memory, encoder included).
+ENCODER_PASS_SECONDS = 30.0
 #: Mel frames per second of audio.
 FRAMES_PER_SECOND = 100
 
