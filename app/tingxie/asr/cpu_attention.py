@@ -30,6 +30,12 @@ from typing import Any
 
 import torch
 import torch.nn.functional as F
+from transformers import AttentionInterface
+from transformers.cache_utils import Cache, StaticLayer
+from transformers.integrations.sdpa_attention import sdpa_attention_forward
+from transformers.masking_utils import ALL_MASK_ATTENTION_FUNCTIONS, sdpa_mask
+
+from tingxie.asr.device import drop_pages
 
 #: The name the attention function and its mask are registered under in transformers.
 NAME = "tingxie_trimmed_sdpa"
@@ -73,8 +79,6 @@ def trimmed_sdpa(
     arguments, the same attention up to rounding: ``(batch, queries, heads, head_dim)`` and
     no weights). Query rows the mask hides everything from (padding) may come out
     differently; nothing reads them."""
-    from transformers.integrations.sdpa_attention import sdpa_attention_forward
-
     if attention_mask is not None and attention_mask.dim() == 4 \
             and attention_mask.shape[-1] == key.shape[2]:  # fmt: skip
         used = used_keys(attention_mask)
@@ -95,9 +99,6 @@ def trimmed_sdpa(
 
 def register() -> None:
     """Make :data:`NAME` known to transformers (its attention and, as for SDPA, its mask)."""
-    from transformers import AttentionInterface
-    from transformers.masking_utils import ALL_MASK_ATTENTION_FUNCTIONS, sdpa_mask
-
     AttentionInterface.register(NAME, trimmed_sdpa)
     ALL_MASK_ATTENTION_FUNCTIONS.register(NAME, sdpa_mask)
 
@@ -124,8 +125,6 @@ def release_unused_cache(model: Any) -> None:
 
 def _release_after_prefill(module: torch.nn.Module, args: tuple, kwargs: dict, output: Any
                            ) -> None:
-    from transformers.cache_utils import Cache, StaticLayer
-
     hidden = args[0] if args else kwargs.get("hidden_states")
     if hidden is None or hidden.dim() != 3 or hidden.shape[1] <= 1:
         return  # a decoding step: it writes one position, in a page it brings back itself
@@ -145,8 +144,6 @@ def release_tail(tensor: torch.Tensor, used: int) -> int:
     """Hand back the pages of ``tensor`` (batch, heads, positions, head_dim; contiguous, on
     the CPU) beyond the first ``used`` positions of each head; returns the bytes handed back.
     What was there must be zeros (it reads back as zeros)."""
-    from tingxie.asr.device import drop_pages
-
     if tensor.device.type != "cpu" or tensor.dim() != 4 or not tensor.is_contiguous():
         return 0
     batch, heads, positions, width = tensor.shape

@@ -8,7 +8,9 @@ more than the halved memory traffic saves.
 
 from __future__ import annotations
 
+import ctypes
 import logging
+import mmap
 import os
 import platform
 import subprocess
@@ -242,14 +244,10 @@ def drop_pages(start: int, end: int) -> int:
     (Linux's rule for private mappings), so memory that held zeros reads the same after.
     Only pages wholly inside the range are dropped; elsewhere this does nothing.
     """
-    import mmap
-
     page = mmap.PAGESIZE
     first, last = -(-start // page) * page, end // page * page
     if last <= first or _madvise is None:
         return 0
-    import ctypes
-
     try:
         if _madvise(ctypes.c_void_p(first), ctypes.c_size_t(last - first), mmap.MADV_DONTNEED):
             return 0
@@ -263,8 +261,6 @@ def _find_libc_function(name: str) -> Any:
     if not sys.platform.startswith("linux"):
         return None
     try:
-        import ctypes
-
         return getattr(ctypes.CDLL(None, use_errno=True), name, None)
     except (OSError, AttributeError):
         return None

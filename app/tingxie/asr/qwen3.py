@@ -1018,7 +1018,6 @@ class Qwen3ASREngine:
             if self.compile_decoder:
                 from transformers import CompileConfig
 
-
                 # generate() compiles on GPUs by itself; on a CPU only when asked to.
                 compile_config = CompileConfig(fullgraph=False, dynamic=False, mode="default")
                 compile_config._compile_all_devices = True  # no public switch for this
