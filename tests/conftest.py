@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -122,6 +123,30 @@ def tiny_engine(tiny_checkpoint: Path):
     engine.load()
     yield engine
     torch.set_num_threads(threads)
+
+
+@pytest.fixture(autouse=True)
+def no_window_outlives_its_test() -> Iterator[None]:
+    """A main window left behind by a test (closed but not deleted, or its worker thread still
+    running) is deleted here, and a running one fails the test that left it: later tests look
+    for *the* window among the top-level widgets, and Qt aborts the whole run at exit on a
+    thread that still runs."""
+    yield
+    if "tingxie.ui.main_window" not in sys.modules:
+        return
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    from tingxie.ui.main_window import MainWindow
+
+    if QApplication.instance() is None:
+        return
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    running = [w for w in QApplication.topLevelWidgets()
+               if isinstance(w, MainWindow) and w.host.thread.isRunning()]
+    for window in running:
+        window.shutdown()
+    assert not running, "a main window's worker thread outlived the test (dispose() it)"
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ from tingxie.ui.adapt_dialog import AdaptDialog
 from tingxie.ui.controls import TranscriptionControls
 from tingxie.ui.device_combo import DeviceReport
 from tingxie.ui.settings import Settings
+from ui_windows import dispose
 
 pytest.importorskip("peft")
 
@@ -284,7 +285,7 @@ def window(qtbot, tmp_path, monkeypatch):
     qtbot.addWidget(win)
     win.show()
     yield win
-    win.shutdown()
+    dispose(win)  # deleted now: no hidden window outlives the test
 
 
 @pytest.mark.slow

@@ -19,6 +19,7 @@ from tingxie import __version__
 from tingxie.ui import settings as keys
 from tingxie.ui.main_window import MainWindow
 from tingxie.ui.settings import Settings
+from ui_windows import dispose
 
 REPO = "Qwen/Qwen3-ASR-0.6B-hf"
 
@@ -52,7 +53,7 @@ def window(qtbot, tmp_path, isolated_model_caches, asked):
     win.resize(1400, 900)
     win.show()
     yield win
-    win.shutdown()
+    dispose(win)
     assert not win.host.thread.isRunning()
 
 

@@ -19,6 +19,7 @@ from tingxie.core.transcript import Segment, Transcript
 from tingxie.ui import settings as keys
 from tingxie.ui.main_window import MainWindow
 from tingxie.ui.settings import Settings
+from ui_windows import dispose
 
 LONG = ("The harbour opened in nineteen twenty and boats came from every town on the coast "
         "to sell their fish at the market by the lighthouse every morning before dawn.")
@@ -38,7 +39,7 @@ def win(qtbot, tmp_path, monkeypatch):
     w.resize(1200, 800)
     w.show()
     yield w
-    w.shutdown()
+    dispose(w)
 
 
 @pytest.fixture
@@ -177,7 +178,6 @@ def test_without_audio_output_the_playback_actions_are_off_and_say_why(qtbot, tm
     monkeypatch.setattr(QMediaDevices, "audioOutputs", staticmethod(lambda: []))
     store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     w = MainWindow(Settings(store), engine_factory=no_engine)
-    qtbot.addWidget(w)
     try:
         assert not w.player.available
         play = w.actions_by_name["play_pause"]
@@ -188,7 +188,7 @@ def test_without_audio_output_the_playback_actions_are_off_and_say_why(qtbot, tm
         assert w.menus.playback_note.isVisible() and not w.menus.playback_note.isEnabled()
         assert w.actions_by_name["rewind_step"].isEnabled(), "settings stay reachable"
     finally:
-        w.shutdown()
+        dispose(w)
 
 
 # -- 14. the batch queue says what it uses, detects languages, shows whole statuses -------------

@@ -22,6 +22,7 @@ from tingxie.ui.controls import TranscriptionControls
 from tingxie.ui.device_combo import DeviceReport
 from tingxie.ui.main_window import MainWindow
 from tingxie.ui.settings import Settings
+from ui_windows import dispose
 
 CPU_ONLY = DeviceReport(auto_device="cpu", auto_dtype="float32", cpu_dtype="float32",
                         cpu_description="CPU")
@@ -167,7 +168,6 @@ def test_a_transcription_in_the_window_goes_through_the_server(qtbot, tmp_path, 
     settings.set(keys.MAX_NEW_TOKENS, 8)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     win = MainWindow(settings)  # the default engine registry
-    qtbot.addWidget(win)
     win.show()
     server.api_key = "newsroom-key"
     try:
@@ -193,7 +193,7 @@ def test_a_transcription_in_the_window_goes_through_the_server(qtbot, tmp_path, 
         assert len(segments) == len(calls)
         assert win.table_model.rowCount() == len(segments)
     finally:
-        win.shutdown()
+        dispose(win)
 
 
 def test_a_project_keeps_the_server_but_not_the_key(qtbot, panel, settings, background):

@@ -18,6 +18,7 @@ from tingxie.core import project as projects
 from tingxie.ui import settings as keys
 from tingxie.ui.main_window import MainWindow
 from tingxie.ui.settings import Settings
+from ui_windows import dispose
 
 SENTENCES = ["The harbour opened in nineteen twenty.", 0.8,
              "Boats came from every town on the coast.", 0.8,
@@ -56,7 +57,7 @@ def window(qtbot, tmp_path, tiny_checkpoint, monkeypatch):
     win.resize(1200, 800)
     win.show()
     yield win
-    win.shutdown()
+    dispose(win)
     assert not win.host.thread.isRunning(), "the worker thread must stop with the window"
 
 
