@@ -145,32 +145,45 @@ def test_prefill_computes_logits_for_the_last_position_only(engine, monkeypatch)
     assert [c for _, c in full] == pytest.approx([c for _, c in fast], rel=1e-5)
 
 
-def test_the_encoder_reads_a_batch_in_passes_that_change_nothing(engine, monkeypatch):
+def test_the_encoder_reads_a_batch_in_passes_of_whole_windows_that_change_nothing(
+        engine, monkeypatch):
+    # Longer than the encoder's 8 s attention windows, so chunks are cut into pieces.
+    chunks = [noise(19.3, 4), noise(0.7, 2), noise(9.0, 5)]
     tower = engine.model.model.audio_tower
-    calls: list[torch.Tensor] = []
-    hook = tower.register_forward_hook(
-        lambda module, args, output: calls.append(output.last_hidden_state.detach().clone())
-    )
+    calls: list[tuple[int, int, torch.Tensor]] = []
+
+    def record(module, args, kwargs, output):
+        features = kwargs["input_features"]
+        calls.append((features.shape[0], features.shape[-1],
+                      output.last_hidden_state.detach().clone()))
+
+    hook = tower.register_forward_hook(record, with_kwargs=True)
     try:
-        together = texts(engine)
-        assert len(calls) == 1  # a small batch: one encoder pass for all its chunks
-        batched = calls[0]
+        monkeypatch.setattr(qwen3, "ENCODER_PASS_SECONDS", 600.0)
+        together = texts(engine, chunks)
+        assert len(calls) == 1, "a pass long enough: the whole batch at once"
+        batched = calls[0][2]
         alone = []
-        for chunk in CHUNKS:
+        for chunk in chunks:
             calls.clear()
             engine.transcribe_batch([chunk], OPTIONS)
-            alone.append(calls[0])
-        # A pass of at most one chunk's audio: one pass per chunk, the same tokens.
-        monkeypatch.setattr(qwen3, "ENCODER_PASS_SECONDS", 1.0)
+            alone.append(calls[0][2])
+        monkeypatch.undo()
+        assert qwen3.ENCODER_PASS_SECONDS == 8.0
         calls.clear()
-        in_passes = texts(engine)
-        assert len(calls) == len(CHUNKS)
+        in_passes = texts(engine, chunks)
     finally:
         hook.remove()
-    # The packed batch is the chunks' own encodings, one after another.
+    # The packed batch is the chunks' own encodings, one after another, and the pieces'
+    # encodings put together are the same.
     torch.testing.assert_close(batched, torch.cat(alone), rtol=1e-4, atol=1e-4)
+    torch.testing.assert_close(torch.cat([out for _, _, out in calls]), batched,
+                               rtol=1e-4, atol=1e-4)
     assert [t for t, _ in in_passes] == [t for t, _ in together]
     assert [c for _, c in in_passes] == pytest.approx([c for _, c in together], rel=1e-5)
+    # One window (800 mel frames) a pass: 3 + 1 + 2 pieces, none longer.
+    assert len(calls) == 6
+    assert all(rows == 1 and frames <= 800 for rows, frames, _ in calls)
 
 
 def test_dynamic_cache_gives_the_static_caches_tokens(engine):
@@ -348,6 +361,36 @@ def test_the_engine_releases_the_static_caches_tail_after_the_prefill_same_token
     monkeypatch.setattr(cpu_attention, "release_tail", lambda tensor, used: 0)
     without = [(r.text, r.confidence) for r in engine.transcribe_batch(CHUNKS, options)]
     assert with_release == without
+
+
+def test_the_prefill_hands_the_heaps_free_pages_back_between_layers(engine, monkeypatch):
+    from tingxie.asr import cpu_attention
+
+    layers = engine.model.config.text_config.num_hidden_layers
+    trims: list[int] = []  # the layer whose prefill each trim came in
+    started: list[int] = []
+
+    def trimmed(device):
+        assert device.type == "cpu"
+        trims.append(started[-1])
+
+    monkeypatch.setattr(cpu_attention, "release_free_memory", trimmed)
+    hooks = [layer.register_forward_pre_hook(
+        lambda module, args, kwargs, i=i: started.append(i), with_kwargs=True)
+        for i, layer in enumerate(engine.model.model.language_model.layers)]
+    try:
+        monkeypatch.setattr(cpu_attention, "TRIM_EVERY_LAYERS", 1)
+        every = texts(engine)
+        # One trim after each layer's prefill, none in the decoding steps.
+        assert trims == list(range(layers))
+        assert len(started) > 2 * layers, "the decoding steps ran the layers too"
+        trims.clear()
+        monkeypatch.setattr(cpu_attention, "TRIM_EVERY_LAYERS", 100)
+        assert texts(engine) == every
+        assert trims == [layers - 1], "the last layer's prefill always ends with one"
+    finally:
+        for hook in hooks:
+            hook.remove()
 
 
 def test_channels_last_convolutions_change_no_encoding(engine):

@@ -68,13 +68,12 @@ MAX_BATCH_SIZE = 64
 ENCODER_WINDOW_SAMPLES = SAMPLE_RATE
 #: Half the STFT window: the zeros the last mel frame needs to see past the end.
 STFT_HALF_WINDOW = 200
-#: Audio the encoder reads in one pass on a CPU (padded chunks of a batch, at least one): its
-#: convolutions' activations grow with it (about 0.25 GB per 30 s chunk in bf16: 2 GB for
-#: a batch of eight at once), while its matrices are already large for one chunk: one 30 s
-#: chunk a pass (30-minute file at batch 4: peak 2,698 MB against 2,940 with two chunks a
-#: pass; four chunks' encoder in passes of one or two: 2.0-2.5 s either way). On a GPU the
-#: whole batch is one pass (its size is chosen from free memory, encoder included).
-ENCODER_PASS_SECONDS = 30.0
+#: Audio the encoder reads in one pass on a CPU, in whole attention windows (8 s; at least
+#: one): its convolutions' activations grow with it (about 0.25 GB per 30 s chunk in bf16:
+#: 2 GB for a batch of eight at once), while its matrices are already large for one window.
+#: On a GPU the whole batch is one pass (its size is chosen from free memory, encoder
+#: included).
+ENCODER_PASS_SECONDS = 8.0
 #: Mel frames per second of audio.
 FRAMES_PER_SECOND = 100
 
@@ -522,31 +521,64 @@ def _release_pages(tensor: torch.Tensor, mapped: list[tuple[int, int]]) -> None:
 
 def _encode_in_passes(language_model: Any) -> None:
     """Make ``language_model`` (a ``Qwen3ASRModel``) encode a batch's audio in passes of at
-    most :data:`ENCODER_PASS_SECONDS` (whole chunks), in place.
+    most :data:`ENCODER_PASS_SECONDS`, in place.
 
-    The encoder packs the chunks of a pass into one sequence; a chunk's encoding does not
-    depend on the others in its pass, so the packed outputs of consecutive passes, put one
-    after another, are those of a single pass over the whole batch, without its memory peak.
+    The encoder's attention reads each chunk in windows of ``n_window_infer`` mel frames (8 s)
+    from its start, and its convolutions each 1 s of frames on its own; so the pieces of a
+    chunk cut at window boundaries, encoded as rows of their own, give the chunk's own packed
+    encoding one after another, and the chunks of a batch do not depend on each other. The
+    passes' outputs, put one after another, are those of a single pass over the whole batch,
+    without its memory peak (the first convolution's activations: about 0.25 GB for 30 s).
     """
     whole = language_model.get_audio_features
+    audio = language_model.config.audio_config
+    chunk = 2 * int(audio.n_window)
+    window = int(getattr(audio, "n_window_infer", 0) or 0)
 
     def get_audio_features(
         input_features: torch.Tensor, input_features_mask: torch.Tensor, **kwargs: Any
     ) -> Any:
-        seconds = input_features.shape[-1] / FRAMES_PER_SECOND
-        per_pass = max(1, int(ENCODER_PASS_SECONDS // max(seconds, 1e-9)))
-        if input_features.shape[0] <= per_pass:
+        frames = input_features.shape[-1]
+        # Whole windows per piece (a piece of several keeps the windows at their places).
+        piece = frames
+        if window > 0 and window % chunk == 0:
+            piece = min(frames, max(window, int(ENCODER_PASS_SECONDS * FRAMES_PER_SECOND)
+                                    // window * window))
+        rows_per_pass = max(1, int(ENCODER_PASS_SECONDS * FRAMES_PER_SECOND) // piece)
+        pieces = _pieces(input_features, input_features_mask, piece)
+        if len(pieces) <= rows_per_pass and piece == frames:
             return whole(input_features, input_features_mask, **kwargs)
-        passes = [
-            whole(input_features[i : i + per_pass], input_features_mask[i : i + per_pass], **kwargs)
-            for i in range(0, input_features.shape[0], per_pass)
-        ]
+        passes = []
+        for i in range(0, len(pieces), rows_per_pass):
+            group = pieces[i : i + rows_per_pass]
+            passes.append(whole(torch.stack([f for f, _ in group]),
+                                torch.stack([m for _, m in group]), **kwargs))
         output = passes[0]
         output.last_hidden_state = torch.cat([p.last_hidden_state for p in passes])
         output.pooler_output = torch.cat([p.pooler_output for p in passes])
         return output
 
     language_model.get_audio_features = get_audio_features
+
+
+def _pieces(features: torch.Tensor, mask: torch.Tensor,
+            piece: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """Each row of ``features`` (batch, mels, frames) cut into ``piece`` frames, the last
+    padded as masked frames; pieces with no unmasked frame are left out (they encode to
+    nothing)."""
+    out = []
+    for row in range(features.shape[0]):
+        for start in range(0, features.shape[-1], piece):
+            part_mask = mask[row, start : start + piece]
+            if not bool(part_mask.any()):
+                continue
+            part = features[row, :, start : start + piece]
+            short = piece - part.shape[-1]
+            if short:
+                part = torch.nn.functional.pad(part, (0, short))
+                part_mask = torch.nn.functional.pad(part_mask, (0, short))
+            out.append((part, part_mask))
+    return out
 
 
 def _channels_last_convolutions(tower: Any) -> None:
