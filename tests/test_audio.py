@@ -1,4 +1,4 @@
-"""core.audio: every format a user drops in comes out as 16 kHz mono float32 that
+"""core.audio: every format a user drops in comes out as 16 kHz mono 16-bit PCM that
 sounds like the original, and every broken file gets an error naming it."""
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from tingxie.core.audio import (
     load,
     probe,
     save_wav,
+    to_float,
 )
 from tingxie.core.cancel import CancelToken
 from tingxie.core.errors import Cancelled, FileProblem
@@ -56,7 +57,7 @@ def ffmpeg(*args: str | Path) -> None:
 
 def assert_is_16k_mono(result: audio.Audio) -> None:
     assert result.sample_rate == SAMPLE_RATE
-    assert result.samples.dtype == np.float32
+    assert result.samples.dtype == np.int16  # half of float32's memory
     assert result.samples.ndim == 1
 
 
@@ -100,7 +101,7 @@ def test_each_format_decodes_to_16k_mono_with_the_same_tone(
     assert result.duration == pytest.approx(DURATION, abs=TOLERANCE)
     assert peak_hz(result.samples) == pytest.approx(440, abs=2)
     # Same loudness: a 0.5 sine has an RMS of 0.354.
-    middle = result.samples[SAMPLE_RATE // 2 : -SAMPLE_RATE // 2]
+    middle = to_float(result.samples[SAMPLE_RATE // 2 : -SAMPLE_RATE // 2])
     assert np.sqrt(np.mean(middle**2)) == pytest.approx(0.5 / np.sqrt(2), rel=0.05)
     assert result.info.sample_rate == rate
     assert result.info.channels == 2
@@ -143,7 +144,8 @@ def test_stereo_becomes_the_mean_of_left_and_right(tmp_path: Path) -> None:
 
     result = load(path)
 
-    np.testing.assert_allclose(result.samples, (left + right) / 2, atol=1e-6)
+    # Within half a step of 16 bits.
+    np.testing.assert_allclose(to_float(result.samples), (left + right) / 2, atol=0.6 / 32768)
 
 
 def test_stereo_at_48k_keeps_both_channels_at_half_level(tmp_path: Path) -> None:
@@ -151,7 +153,7 @@ def test_stereo_at_48k_keeps_both_channels_at_half_level(tmp_path: Path) -> None
     path = tmp_path / "two_tones.wav"
     soundfile.write(path, np.stack([left, right], axis=1), 48000)
 
-    samples = load(path).samples
+    samples = to_float(load(path).samples)
     spectrum = np.abs(np.fft.rfft(samples)) / (len(samples) / 2)
 
     hz = np.fft.rfftfreq(len(samples), 1 / SAMPLE_RATE)
@@ -169,7 +171,7 @@ def test_dialogue_in_the_centre_of_a_5_1_mix_stays_audible(tmp_path: Path) -> No
     soundfile.write(path, channels, 48000)
 
     result = load(path)
-    rms = float(np.sqrt(np.mean(result.samples**2)))
+    rms = float(np.sqrt(np.mean(to_float(result.samples) ** 2)))
     assert result.info.channels == 6
     voice_rms = float(np.sqrt(np.mean(voice**2)))
     assert 0.7 * voice_rms <= rms <= 1.05 * voice_rms
@@ -352,7 +354,7 @@ def test_damaged_passage_becomes_silence_so_later_audio_keeps_its_time(
     assert partial is not None
     assert partial.duration == pytest.approx(DURATION, abs=TOLERANCE)
     # The tone ends when it did in the original: the last 0.2 s are still loud.
-    assert np.abs(partial.samples[-SAMPLE_RATE // 5 :]).max() > 0.4
+    assert np.abs(to_float(partial.samples[-SAMPLE_RATE // 5 :])).max() > 0.4
 
 
 def test_all_errors_are_file_problems() -> None:
@@ -426,7 +428,35 @@ def test_save_wav_round_trip(tmp_path: Path) -> None:
 
     result = load(tmp_path / "out.wav")
 
-    np.testing.assert_allclose(result.samples, samples, atol=1e-4)
+    np.testing.assert_allclose(to_float(result.samples), samples, atol=1e-4)
+    # 16-bit samples as load() gives them are written as they are.
+    save_wav(tmp_path / "again.wav", result.samples)
+    np.testing.assert_array_equal(load(tmp_path / "again.wav").samples, result.samples)
+
+
+def test_loud_float_audio_is_clipped_at_full_scale_not_wrapped(tmp_path: Path) -> None:
+    # A float WAV may go beyond full scale; 16 bits hold it as full scale, never as the
+    # opposite sign (which would be a loud click).
+    loud = 3 * sine(300, 1.0, SAMPLE_RATE)  # peaks at 1.5
+    path = tmp_path / "loud.wav"
+    soundfile.write(path, loud, SAMPLE_RATE, subtype="FLOAT")
+
+    result = to_float(load(path).samples)
+
+    assert result.max() == pytest.approx(32767 / 32768) and result.min() == -1.0
+    inside = np.abs(loud) < 0.99
+    np.testing.assert_allclose(result[inside], loud[inside], atol=0.6 / 32768)
+    assert np.all(np.sign(result[~inside]) == np.sign(loud[~inside]))
+
+
+def test_to_float_scales_16_bit_pcm_and_refuses_other_integers() -> None:
+    pcm = np.array([-32768, -16384, 0, 16384, 32767], dtype=np.int16)
+    np.testing.assert_array_equal(to_float(pcm), [-1.0, -0.5, 0.0, 0.5, 32767 / 32768])
+    assert to_float(pcm).dtype == np.float32
+    floats = np.zeros(4, dtype=np.float32)
+    assert to_float(floats) is floats  # no copy
+    with pytest.raises(ValueError, match="16-bit PCM"):
+        to_float(np.zeros(4, dtype=np.int32))
 
 
 # -- several audio tracks; things that are not media (issue 10, items 12 and 15) ----------
@@ -447,7 +477,7 @@ def three_tracks(tmp_path_factory) -> Path:
 
 
 def _pitch(a: audio.Audio) -> float:
-    spectrum = np.abs(np.fft.rfft(a.samples))
+    spectrum = np.abs(np.fft.rfft(to_float(a.samples)))
     return float(np.argmax(spectrum) * a.sample_rate / len(a.samples))
 
 

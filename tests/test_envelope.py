@@ -153,3 +153,23 @@ def test_progress_and_cancel() -> None:
     token.cancel()
     with pytest.raises(Cancelled):
         Envelope.build(samples, cancel=token)
+
+
+def test_16_bit_audio_draws_as_its_float_form() -> None:
+    from tingxie.core.audio import to_float, to_pcm16
+
+    rng = np.random.default_rng(3)
+    pcm = to_pcm16(0.6 * rng.uniform(-1, 1, 30 * RATE + 17))  # what core.audio.load keeps
+    floats = to_float(pcm)
+    a, b = Envelope.build(pcm), Envelope.build(floats)
+
+    assert a.samples is pcm  # held as it is: half the memory of the float form
+    for level in range(a.levels):
+        np.testing.assert_array_equal(a.mins[level], b.mins[level])
+        np.testing.assert_array_equal(a.maxs[level], b.maxs[level])
+    for t0, t1, pixels in ((0.0, 30.0, 800), (12.0, 12.01, 900), (29.9, 31.0, 300)):
+        va, vb = a.view(t0, t1, pixels), b.view(t0, t1, pixels)
+        assert va.level == vb.level and va.values.dtype == np.float32
+        np.testing.assert_array_equal(va.values, vb.values)
+        np.testing.assert_array_equal(va.times, vb.times)
+    assert float(np.max(a.maxs[0])) == pytest.approx(0.6, abs=1e-3)  # scaled to [-1, 1]

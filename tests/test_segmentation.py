@@ -28,6 +28,7 @@ from media import (
     speak,
     tone,
 )
+from tingxie.core.audio import to_float, to_pcm16
 from tingxie.core.cancel import CancelToken
 from tingxie.core.errors import Cancelled
 from tingxie.core.segmentation import (
@@ -249,12 +250,29 @@ def test_invalid_max_length_is_refused_before_any_work(bad):
 
 @pytest.mark.parametrize(
     "samples",
-    [np.zeros((SAMPLE_RATE, 2), np.float32), np.zeros(SAMPLE_RATE, np.int16)],
-    ids=["stereo", "int16"],
+    [np.zeros((SAMPLE_RATE, 2), np.float32), np.zeros(SAMPLE_RATE, np.int32)],
+    ids=["stereo", "int32"],
 )
-def test_audio_must_be_mono_float(samples):
+def test_audio_must_be_mono_float_or_16_bit(samples):
     with pytest.raises(ValueError, match="Expected"):
         segment(samples)
+
+
+def test_16_bit_audio_as_loaded_gives_the_regions_and_chunks_of_its_float_form(monkeypatch):
+    from tingxie.core import segmentation
+
+    floats, _ = interview()
+    pcm = to_pcm16(floats)  # what core.audio.load keeps
+    same = to_float(pcm)
+    regions = speech_regions(same)
+    assert len(regions) >= 3
+    assert speech_regions(pcm) == regions
+    assert list(stream_speech(pcm)) == regions
+    assert [(c.start, c.end) for c in segment(pcm, max_length=8.0)] == \
+        [(c.start, c.end) for c in segment(same, max_length=8.0)]
+    # The TorchScript model (no onnxruntime) scales each frame the same way.
+    monkeypatch.setattr(segmentation, "_sequence_model", False)
+    assert list(stream_speech(pcm)) == list(stream_speech(same))
 
 
 def test_longest_max_length_is_accepted():

@@ -325,7 +325,7 @@ def split_pairs(
 
 def load_pair_audio(pairs: PairSet, cancel: CancelToken | None = None) -> None:
     """Decode each project's audio once and give every pair its span (16 kHz float32)."""
-    from tingxie.core.audio import load
+    from tingxie.core.audio import load, to_float
 
     by_file: dict[Path, list[TrainingPair]] = {}
     for pair in pairs.pairs:
@@ -337,7 +337,7 @@ def load_pair_audio(pairs: PairSet, cancel: CancelToken | None = None) -> None:
         for pair in members:
             lo = round(pair.start * SAMPLE_RATE)
             hi = round(pair.end * SAMPLE_RATE)
-            pair.audio = np.ascontiguousarray(samples[lo:hi], dtype=np.float32)
+            pair.audio = np.ascontiguousarray(to_float(samples[lo:hi]))
 
 
 # -- the model's sizes, for estimates ----------------------------------------------------------

@@ -37,6 +37,7 @@ from tingxie.asr.errors import (
     OutOfMemory,
 )
 from tingxie.asr.qwen3 import _is_out_of_memory, load_pretrained, pad_to_encoder_windows
+from tingxie.core.audio import to_float
 from tingxie.core.cancel import CancelToken, ProgressCallback
 from tingxie.core.languages import UnsupportedLanguage, find_language
 from tingxie.core.transcript import ALIGNED, ESTIMATED, Word
@@ -332,7 +333,7 @@ class Qwen3ForcedAligner:
             )
         if cancel is not None:
             cancel.raise_if_cancelled()
-        audio = [np.asarray(c, dtype=np.float32).reshape(-1) for c in chunks]
+        audio = [to_float(c).reshape(-1) for c in chunks]
         results: list[list[Word] | None] = [None] * len(audio)
         todo: list[int] = []
         names: dict[int, str] = {}

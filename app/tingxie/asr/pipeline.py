@@ -37,7 +37,7 @@ from tingxie.asr.stitching import (
     tokens,
     words_text,
 )
-from tingxie.core.audio import SAMPLE_RATE
+from tingxie.core.audio import SAMPLE_RATE, to_float
 from tingxie.core.cancel import CancelToken
 from tingxie.core.errors import Cancelled
 from tingxie.core.languages import UnsupportedLanguage, find_language
@@ -599,7 +599,7 @@ def _transcribe_feed(feed: _SpeechFeed | _ReadyFeed, samples: np.ndarray, engine
     while batch:
         if cancel.cancelled:
             break
-        audio = [c.slice(samples) for c in batch]
+        audio = [to_float(c.slice(samples)) for c in batch]  # 16-bit PCM: scaled copies
         batch_speech = sum(c.duration for c in batch)
         report = within(batch_speech)
         batch_started = clock()

@@ -44,7 +44,7 @@ from tingxie.asr.qwen3_text import (
     looks_degenerate,
     new_token_budget,
 )
-from tingxie.core.audio import SAMPLE_RATE
+from tingxie.core.audio import SAMPLE_RATE, to_float
 from tingxie.core.cancel import CancelToken, ProgressCallback
 from tingxie.core.errors import Cancelled
 from tingxie.core.languages import find_language
@@ -837,7 +837,7 @@ class Qwen3ASREngine:
             self.load()
         language = self.forced_language(options)
         audio = [
-            pad_to_encoder_windows(np.asarray(c, dtype=np.float32).reshape(-1)) for c in chunks
+            pad_to_encoder_windows(to_float(c).reshape(-1)) for c in chunks
         ]
         context = options.context.strip() or None
         count = len(audio)
@@ -921,7 +921,7 @@ class Qwen3ASREngine:
         if cancel is not None:
             cancel.raise_if_cancelled()
         language = self.forced_language(options)
-        audio = [np.asarray(c, dtype=np.float32).reshape(-1) for c in chunks]
+        audio = [to_float(c).reshape(-1) for c in chunks]
         if not audio:
             return []
         self.load()

@@ -64,7 +64,7 @@ from tingxie.asr.qwen3_text import (
     new_token_budget,
     parse_asr_output,
 )
-from tingxie.core.audio import SAMPLE_RATE
+from tingxie.core.audio import SAMPLE_RATE, to_float
 from tingxie.core.cancel import CancelToken, ProgressCallback
 from tingxie.core.errors import Cancelled
 from tingxie.core.languages import find_language
@@ -409,7 +409,7 @@ class RemoteEngine:
             cancel.raise_if_cancelled()
         found = find_language(options.language)  # UnsupportedLanguage before any request
         language = found.name if found else None
-        audio = [np.asarray(c, dtype=np.float32).reshape(-1) for c in chunks]
+        audio = [to_float(c).reshape(-1) for c in chunks]
         if not audio:
             return []
         self.load()

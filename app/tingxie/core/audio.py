@@ -1,8 +1,11 @@
-"""Decode any common audio or video file to 16 kHz mono float32, the ASR models' input.
+"""Decode any common audio or video file to 16 kHz mono 16-bit PCM, the ASR models' input.
 
 PyAV demuxes and decodes one audio track (the first unless told which) frame by frame;
 each batch of frames is downmixed to mono and fed to a streaming soxr resampler, so memory
 stays bounded by the 16 kHz result whatever the original rate, channel count or file length.
+The result is kept as 16-bit integers (half of float32: a 2-hour interview holds 230 MB
+instead of 460, in the window and in a job alike); :func:`to_float` gives any part of it as
+the float32 in [-1, 1] that the models and silero-vad read.
 
 Damage is reported with typed errors a user can act on. A file that ends early or has
 unreadable passages still yields what could be read (``DamagedAudioFile.partial``), so
@@ -30,6 +33,9 @@ from tingxie.core.timefmt import format_duration
 
 #: The only sample rate silero-vad and the ASR models are fed here.
 SAMPLE_RATE = 16000
+#: Decoded samples are 16-bit PCM: full scale is 32768.
+PCM_DTYPE = np.dtype(np.int16)
+PCM_SCALE = 1.0 / 32768
 
 #: Extensions of the media people open (the decoder reads more; these are the usual).
 MEDIA_EXTENSIONS = (".wav", ".flac", ".ogg", ".opus", ".mp3", ".m4a", ".aac", ".wma", ".aiff",
@@ -143,7 +149,8 @@ class AudioInfo:
 
 @dataclass(frozen=True, eq=False)
 class Audio:
-    """Decoded audio: mono float32 samples at ``sample_rate`` (16 kHz)."""
+    """Decoded audio: mono 16-bit PCM samples (``int16``) at ``sample_rate`` (16 kHz);
+    :func:`to_float` turns (a slice of) them into float32."""
 
     samples: np.ndarray
     info: AudioInfo
@@ -183,7 +190,7 @@ def load(
     cancel: CancelToken | None = None,
     track: int | None = None,
 ) -> Audio:
-    """Decode an audio track of ``path`` to 16 kHz mono float32: the first, or ``track``
+    """Decode an audio track of ``path`` to 16 kHz mono 16-bit PCM: the first, or ``track``
     counting from 1 as users do (``Audio.track_count`` and ``Audio.tracks`` say what else
     the file holds, so a caller can tell the user which track was used).
 
@@ -261,8 +268,33 @@ def _raise_if_damaged(path: Path, audio: Audio, decoder: _Decoder, declared: flo
 
 
 def save_wav(path: str | Path, samples: np.ndarray, sample_rate: int = SAMPLE_RATE) -> None:
-    """Write mono float samples to ``path`` as a 16-bit PCM wav file."""
-    soundfile.write(str(path), np.asarray(samples, dtype=np.float32), sample_rate, subtype="PCM_16")
+    """Write mono samples (float, or 16-bit PCM as :func:`load` gives) to ``path`` as a 16-bit
+    PCM wav file."""
+    samples = np.asarray(samples)
+    if samples.dtype != PCM_DTYPE:
+        samples = to_float(samples)
+    soundfile.write(str(path), samples, sample_rate, subtype="PCM_16")
+
+
+def to_float(samples: np.ndarray) -> np.ndarray:
+    """``samples`` as float32 in [-1, 1]: 16-bit PCM scaled (a new array), float samples as
+    they are (float32 ones without a copy). Other integer types are refused: they would reach
+    a model unscaled."""
+    samples = np.asarray(samples)
+    if samples.dtype == PCM_DTYPE:
+        return np.multiply(samples, np.float32(PCM_SCALE), dtype=np.float32)
+    if not np.issubdtype(samples.dtype, np.floating):
+        raise ValueError(
+            f"Expected float samples in [-1, 1] or 16-bit PCM; got {samples.dtype} samples. "
+            "Convert other PCM to float first (e.g. 32-bit: samples / 2**31)."
+        )
+    return samples.astype(np.float32, copy=False)
+
+
+def to_pcm16(samples: np.ndarray) -> np.ndarray:
+    """Float samples in [-1, 1] as 16-bit PCM (rounded; beyond full scale clipped)."""
+    scaled = np.rint(np.asarray(samples, dtype=np.float32) * np.float32(32768.0))
+    return np.clip(scaled, -32768, 32767, out=scaled).astype(PCM_DTYPE)
 
 
 # --- decoding -------------------------------------------------------------------------
@@ -301,7 +333,7 @@ class _Decoder:
         # Preallocate the 16 kHz result so decoding never holds more than it; a broken
         # header may declare days, so trust it only so far and grow beyond that.
         expected = min(declared * 1.01 + 1.0, _MAX_PREALLOCATED_S) if declared > 0 else 60.0
-        self._out = np.zeros(int(expected * SAMPLE_RATE), dtype=np.float32)
+        self._out = np.zeros(int(expected * SAMPLE_RATE), dtype=PCM_DTYPE)
         self._out_len = 0
         self._last_report = -math.inf
         self._reported = 0.0
@@ -405,7 +437,7 @@ class _Decoder:
         if end > len(self._out):
             # ndarray.resize reallocates in place where it can; no view of _out escapes.
             self._out.resize(max(end, int(len(self._out) * 1.25)), refcheck=False)
-        self._out[self._out_len : end] = chunk
+        self._out[self._out_len : end] = to_pcm16(chunk)
         self._out_len = end
 
     def _report(self, fraction: float, force: bool = False) -> None:

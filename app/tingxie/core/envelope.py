@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tingxie.core.audio import PCM_DTYPE, PCM_SCALE, to_float
 from tingxie.core.cancel import CancelToken, ProgressCallback
 
 #: ``level_for()`` answer meaning "draw the samples themselves".
@@ -45,7 +46,9 @@ class EnvelopeView:
 
 
 class Envelope:
-    """Min/max pyramid over a 1-D sample array, which it holds by reference."""
+    """Min/max pyramid over a 1-D sample array (float, or 16-bit PCM as
+    :func:`~tingxie.core.audio.load` gives: its values and views are scaled to [-1, 1]),
+    which it holds by reference."""
 
     def __init__(
         self,
@@ -79,6 +82,7 @@ class Envelope:
         if samples.ndim != 1:
             raise ValueError(f"samples must be 1-D, got shape {samples.shape}")
         count = math.ceil(len(samples) / base)
+        pcm = samples.dtype == PCM_DTYPE
         dtype = samples.dtype if samples.dtype.kind == "f" else np.dtype(np.float32)
         mins0 = np.empty(count, dtype=dtype)
         maxs0 = np.empty(count, dtype=dtype)
@@ -98,6 +102,10 @@ class Envelope:
             if full < len(chunk):  # the last, partial bucket
                 mins0[end] = chunk[full:].min()
                 maxs0[end] = chunk[full:].max()
+            if pcm:  # exactly representable, scaled exactly
+                last = first + -(-len(chunk) // base)
+                mins0[first:last] *= np.float32(PCM_SCALE)
+                maxs0[first:last] *= np.float32(PCM_SCALE)
 
         with ThreadPoolExecutor(max(1, threads)) as pool:
             for done, _ in enumerate(pool.map(reduce_block, starts), start=1):
@@ -155,7 +163,7 @@ class Envelope:
         if level == RAW:
             i0 = max(math.floor(t0 * rate) - 1, 0)
             i1 = min(math.ceil(t1 * rate) + 1, len(self.samples))
-            return EnvelopeView(np.arange(i0, i1) / rate, self.samples[i0:i1], RAW)
+            return EnvelopeView(np.arange(i0, i1) / rate, to_float(self.samples[i0:i1]), RAW)
         size = self.bucket_size(level)
         mins, maxs = self.mins[level], self.maxs[level]
         b0 = max(int(t0 * rate // size), 0)

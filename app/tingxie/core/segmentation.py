@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from tingxie.core.audio import SAMPLE_RATE
+from tingxie.core.audio import PCM_DTYPE, PCM_SCALE, SAMPLE_RATE, to_float
 from tingxie.core.cancel import CancelToken, ProgressCallback
 
 log = logging.getLogger(__name__)
@@ -112,20 +112,19 @@ def check_max_length(max_length: float) -> None:
         )
 
 
-def _as_mono_float32(samples: np.ndarray) -> np.ndarray:
+def _as_mono(samples: np.ndarray) -> np.ndarray:
+    """``samples`` checked: 1-D, and float32 (converted from other floats) or 16-bit PCM as
+    :func:`~tingxie.core.audio.load` gives (kept: the VAD scales each block it reads)."""
     samples = np.asarray(samples)
     if samples.ndim != 1:
         raise ValueError(
             f"Expected mono audio (a 1-D array of samples); got an array of shape {samples.shape}."
         )
-    if not np.issubdtype(samples.dtype, np.floating):
-        # Integer PCM would reach the model unscaled (32767 instead of 1.0).
-        raise ValueError(
-            f"Expected float samples in [-1, 1]; got {samples.dtype} samples. Convert PCM "
-            "with samples / 32768 (16-bit) first."
-        )
-    # torch.from_numpy needs a contiguous, writable array of the model's dtype.
-    out = np.ascontiguousarray(samples, dtype=np.float32)
+    if samples.dtype == PCM_DTYPE:
+        return np.ascontiguousarray(samples)
+    # Other integer PCM would reach the model unscaled (32767 instead of 1.0): to_float
+    # refuses it. torch.from_numpy needs a contiguous, writable array of the model's dtype.
+    out = np.ascontiguousarray(to_float(samples))
     if not out.flags.writeable:
         out = out.copy()
     return out
@@ -214,9 +213,12 @@ def _probabilities(
         # The recurrent state travels with the call, so concurrent passes need no lock.
         hidden = np.zeros((1, 1, 128), dtype=np.float32)
         cell = np.zeros((1, 1, 128), dtype=np.float32)
+        pcm = audio.dtype == PCM_DTYPE
         for block in frame_blocks(audio, _FRAME, _CONTEXT, _BLOCK_FRAMES):
             if cancel is not None:
                 cancel.raise_if_cancelled()
+            if pcm:  # the block holds the integers as float32: scaled exactly, in place
+                block *= np.float32(PCM_SCALE)
             values, hidden, cell = model.session.run(
                 ["speech_probs", "hn", "cn"], {"input": block, "h": hidden, "c": cell}
             )
@@ -251,6 +253,8 @@ def _torchscript_probabilities(
                 with torch.inference_mode():
                     for at in range(first, min(first + step, len(audio)), _FRAME):
                         frame = tensor[at : at + _FRAME]
+                        if frame.dtype != torch.float32:  # 16-bit PCM
+                            frame = frame.to(torch.float32) * PCM_SCALE
                         if len(frame) < _FRAME:
                             frame = torch.nn.functional.pad(frame, (0, _FRAME - len(frame)))
                         out.append(model(frame, SAMPLE_RATE).item())
@@ -317,7 +321,7 @@ def speech_regions(
     :func:`stream_speech` gives the same regions as it reads.
     """
     _check_threshold(threshold)
-    audio = _as_mono_float32(samples)
+    audio = _as_mono(samples)
     if cancel is not None:
         cancel.raise_if_cancelled()
     report = _reporter(progress)
@@ -351,7 +355,7 @@ def stream_speech(
     the call; ``cancel`` raises :class:`~tingxie.core.errors.Cancelled` between windows.
     """
     _check_threshold(threshold)
-    audio = _as_mono_float32(samples)
+    audio = _as_mono(samples)
     return _stream_speech(audio, threshold, _reporter(progress), cancel)
 
 
@@ -667,7 +671,7 @@ def stream_chunks(
     after it (:func:`stream_speech` into :func:`iter_chunks`): the first chunk of an hour
     comes after reading about its first 30 s. Arguments are checked at the call;
     ``cancel`` raises :class:`~tingxie.core.errors.Cancelled` while it runs."""
-    audio = _as_mono_float32(samples)
+    audio = _as_mono(samples)
     regions = stream_speech(audio, threshold=threshold, progress=progress, cancel=cancel)
     return iter_chunks(regions, audio, max_length=max_length, pad=pad, max_gap=max_gap,
                        overlap=overlap)
@@ -690,7 +694,7 @@ def segment(
     ``max_length`` is checked before the (slow) VAD runs.
     """
     check_max_length(max_length)
-    audio = _as_mono_float32(samples)
+    audio = _as_mono(samples)
     regions = speech_regions(audio, threshold=threshold, progress=progress, cancel=cancel)
     return make_chunks(
         regions, audio, max_length=max_length, pad=pad, max_gap=max_gap, overlap=overlap

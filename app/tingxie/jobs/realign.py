@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from tingxie.asr.stitching import clean_words
-from tingxie.core.audio import SAMPLE_RATE
+from tingxie.core.audio import SAMPLE_RATE, to_float
 from tingxie.core.cancel import CancelToken
 from tingxie.core.errors import Cancelled
 from tingxie.core.languages import UnsupportedLanguage, find_language
@@ -52,9 +52,10 @@ class AlignResult:
 
 
 def segment_audio(samples: np.ndarray, start: float, end: float) -> np.ndarray:
-    """The 16 kHz samples between ``start`` and ``end`` seconds (a view, not a copy)."""
+    """The 16 kHz samples between ``start`` and ``end`` seconds as float32 (16-bit PCM
+    scaled; float32 samples as a view, not a copy)."""
     first = max(0, int(start * SAMPLE_RATE))
-    return samples[first: max(first, round(end * SAMPLE_RATE))]
+    return to_float(samples[first: max(first, round(end * SAMPLE_RATE))])
 
 
 def _language_name(language: str | None) -> str:
