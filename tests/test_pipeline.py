@@ -42,6 +42,20 @@ def test_segments_land_on_the_speech_in_time_order(engine, interview):
     assert ids == sorted(set(ids))
 
 
+def test_16_bit_audio_as_loaded_gives_the_transcript_of_its_float_form(engine, interview):
+    from tingxie.core.audio import to_float, to_pcm16
+
+    samples, _ = interview
+    pcm = to_pcm16(samples)  # what core.audio.load keeps
+    assert pcm.dtype == np.int16
+    from_pcm = transcribe_to_transcript(pcm, engine, OPTIONS, batch_size=2)
+    from_float = transcribe_to_transcript(to_float(pcm), engine, OPTIONS, batch_size=2)
+    assert from_pcm.segments, "speech gives segments"
+    assert [(s.start, s.end, s.text) for s in from_pcm.segments] == \
+        [(s.start, s.end, s.text) for s in from_float.segments]
+    assert from_pcm.duration == from_float.duration
+
+
 def test_progress_rises_to_100_percent_with_an_eta(engine, interview):
     samples, _ = interview
     updates = list(transcribe(samples, engine, OPTIONS, batch_size=1))

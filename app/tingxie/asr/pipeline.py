@@ -384,7 +384,8 @@ def transcribe(
     on_progress: Callable[[Update], None] | None = None,
     first_chunk: float | None = FIRST_CHUNK_SECONDS,
 ) -> Iterator[Update]:
-    """Transcribe 16 kHz mono ``samples`` with ``engine``, yielding an :class:`Update` per batch.
+    """Transcribe 16 kHz mono ``samples`` (16-bit PCM as ``core.audio.load`` gives, or float
+    in [-1, 1]) with ``engine``, yielding an :class:`Update` per batch.
 
     After each engine batch, ``aligner`` places the batch's words (the chunks in languages it
     supports) before the batch's segments are yielded. Segments run from their first word to

@@ -25,7 +25,8 @@ def run(spec: JobSpec, samples: np.ndarray, cancel: CancelToken | None = None, *
         engines: EngineCache | None = None,
         regions: Sequence[tuple[float, float]] | None = None,
         on_progress: Callable[[Update], None] | None = None) -> Iterator[Update]:
-    """Transcribe ``samples`` (16 kHz mono) as ``spec`` says, yielding updates.
+    """Transcribe ``samples`` (16 kHz mono, 16-bit PCM or float) as ``spec`` says, yielding
+    updates.
 
     The engine comes from ``engines`` (a process-wide cache by default), loaded once and
     reused while ``spec.engine`` is unchanged. ``regions`` (speech found by an earlier run of
