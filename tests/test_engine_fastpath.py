@@ -147,7 +147,7 @@ def test_prefill_computes_logits_for_the_last_position_only(engine, monkeypatch)
 
 def test_the_encoder_reads_a_batch_in_passes_of_whole_windows_that_change_nothing(
         engine, monkeypatch):
-    # Longer than the encoder's 8 s attention windows, so chunks are cut into pieces.
+    # Longer than a pass (two of the encoder's 8 s attention windows): cut into pieces.
     chunks = [noise(19.3, 4), noise(0.7, 2), noise(9.0, 5)]
     tower = engine.model.model.audio_tower
     calls: list[tuple[int, int, torch.Tensor]] = []
@@ -169,7 +169,7 @@ def test_the_encoder_reads_a_batch_in_passes_of_whole_windows_that_change_nothin
             engine.transcribe_batch([chunk], OPTIONS)
             alone.append(calls[0][2])
         monkeypatch.undo()
-        assert qwen3.ENCODER_PASS_SECONDS == 8.0
+        assert qwen3.ENCODER_PASS_SECONDS == 16.0
         calls.clear()
         in_passes = texts(engine, chunks)
     finally:
@@ -181,9 +181,9 @@ def test_the_encoder_reads_a_batch_in_passes_of_whole_windows_that_change_nothin
                                rtol=1e-4, atol=1e-4)
     assert [t for t, _ in in_passes] == [t for t, _ in together]
     assert [c for _, c in in_passes] == pytest.approx([c for _, c in together], rel=1e-5)
-    # One window (800 mel frames) a pass: 3 + 1 + 2 pieces, none longer.
-    assert len(calls) == 6
-    assert all(rows == 1 and frames <= 800 for rows, frames, _ in calls)
+    # Two windows (1,600 mel frames) a pass: 2 + 1 + 1 pieces, none longer.
+    assert len(calls) == 4
+    assert all(rows == 1 and frames == 1600 for rows, frames, _ in calls)
 
 
 def test_dynamic_cache_gives_the_static_caches_tokens(engine):
