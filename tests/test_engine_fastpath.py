@@ -181,9 +181,11 @@ def test_the_encoder_reads_a_batch_in_passes_of_whole_windows_that_change_nothin
                                rtol=1e-4, atol=1e-4)
     assert [t for t, _ in in_passes] == [t for t, _ in together]
     assert [c for _, c in in_passes] == pytest.approx([c for _, c in together], rel=1e-5)
-    # Two windows (1,600 mel frames) a pass: 2 + 1 + 1 pieces, none longer.
+    # Two windows (1,600 mel frames) a pass: 2 + 1 + 1 pieces, none longer, each ending with
+    # its chunk's last second (20, 1 and 10 s of frames: no batch padding encoded).
     assert len(calls) == 4
-    assert all(rows == 1 and frames == 1600 for rows, frames, _ in calls)
+    assert all(rows == 1 and frames <= 1600 for rows, frames, _ in calls)
+    assert [frames for _, frames, _ in calls] == [1600, 400, 100, 1000]
 
 
 def test_dynamic_cache_gives_the_static_caches_tokens(engine):

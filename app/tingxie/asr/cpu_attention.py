@@ -24,7 +24,7 @@ step's write brings back the page it lands in): batch 16, 40 tokens a chunk with
 budget, peak 3,469 MB against 4,055, the same text. The prefill's activations, freed layer by
 layer in between the cache's tensors, leave glibc's heaps fragmented: it also hands their
 free pages back every :data:`TRIM_EVERY_LAYERS` layers and after the last (batch 4, 30 s
-chunks: the prefill's peak 652-674 MB of anonymous memory against 850).
+chunks: the prefill's peak ~695 MB of anonymous memory against 850).
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from transformers import StoppingCriteria, StoppingCriteriaList
 
 from tingxie.asr import adapters, cpu_attention
@@ -546,14 +547,17 @@ def _encode_in_passes(language_model: Any) -> None:
             piece = min(frames, max(window, int(ENCODER_PASS_SECONDS * FRAMES_PER_SECOND)
                                     // window * window))
         rows_per_pass = max(1, int(ENCODER_PASS_SECONDS * FRAMES_PER_SECOND) // piece)
-        pieces = _pieces(input_features, input_features_mask, piece)
+        pieces = _pieces(input_features, input_features_mask, piece, chunk)
         if len(pieces) <= rows_per_pass and piece == frames:
             return whole(input_features, input_features_mask, **kwargs)
         passes = []
         for i in range(0, len(pieces), rows_per_pass):
             group = pieces[i : i + rows_per_pass]
-            passes.append(whole(torch.stack([f for f, _ in group]),
-                                torch.stack([m for _, m in group]), **kwargs))
+            longest = max(f.shape[-1] for f, _ in group)
+            passes.append(whole(
+                torch.stack([F.pad(f, (0, longest - f.shape[-1])) for f, _ in group]),
+                torch.stack([F.pad(m, (0, longest - m.shape[-1])) for _, m in group]),
+                **kwargs))
         output = passes[0]
         output.last_hidden_state = torch.cat([p.last_hidden_state for p in passes])
         output.pooler_output = torch.cat([p.pooler_output for p in passes])
@@ -562,23 +566,19 @@ def _encode_in_passes(language_model: Any) -> None:
     language_model.get_audio_features = get_audio_features
 
 
-def _pieces(features: torch.Tensor, mask: torch.Tensor,
-            piece: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
-    """Each row of ``features`` (batch, mels, frames) cut into ``piece`` frames, the last
-    padded as masked frames; pieces with no unmasked frame are left out (they encode to
-    nothing)."""
+def _pieces(features: torch.Tensor, mask: torch.Tensor, piece: int,
+            chunk: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """Each row of ``features`` (batch, mels, frames) cut into ``piece`` frames, each piece
+    ending with its last ``chunk`` (the convolutions' 1 s) that holds an unmasked frame: the
+    padding of a row shorter than the batch's longest is not encoded only to be dropped, and
+    pieces with no unmasked frame are left out."""
     out = []
     for row in range(features.shape[0]):
-        for start in range(0, features.shape[-1], piece):
-            part_mask = mask[row, start : start + piece]
-            if not bool(part_mask.any()):
-                continue
-            part = features[row, :, start : start + piece]
-            short = piece - part.shape[-1]
-            if short:
-                part = torch.nn.functional.pad(part, (0, short))
-                part_mask = torch.nn.functional.pad(part_mask, (0, short))
-            out.append((part, part_mask))
+        valid = mask[row].nonzero()
+        end = int(valid[-1]) + 1 if len(valid) else 0
+        for start in range(0, end, piece):
+            stop = min(start + piece, -(-end // chunk) * chunk)
+            out.append((features[row, :, start:stop], mask[row, start:stop]))
     return out
 
 
