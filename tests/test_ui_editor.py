@@ -264,7 +264,8 @@ def test_an_edit_reaches_the_recovery_file_and_a_save_removes_it(qtbot, window, 
     window._save_to(tmp_path / "interview.tingxie")
     window.saver.wait()
     qtbot.waitUntil(lambda: not recovery.exists(), timeout=5000)
-    assert window.settings.get(keys.RECOVERY_FILES) == []
+    # forgotten once the saver thread has removed it (off the UI thread)
+    qtbot.waitUntil(lambda: window.settings.get(keys.RECOVERY_FILES) == [], timeout=5000)
 
 
 def test_autosaving_a_recording_never_touches_the_project_of_its_namesake(qtbot, window,

@@ -133,6 +133,20 @@ def test_an_edit_is_realigned_in_the_background_and_undo_restores_the_old_words(
 
 
 @pytest.mark.slow
+def test_closing_while_an_edit_is_realigned_waits_for_its_words_without_blocking(
+        qtbot, window, monkeypatch):
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Discard)
+    edit(window, 0, "The harbour opened very late.")
+    qtbot.waitUntil(lambda: window.host.aligning, timeout=10_000)
+    window.close()  # returns at once: the aligner cannot be stopped midway
+    assert window.isVisible() and window.host.thread.isRunning()
+    assert "word timings" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=120_000)
+    assert not window.host.aligning
+    assert not window.host.thread.isRunning(), "the worker stopped, never torn down mid-run"
+
+
 def test_an_answer_for_text_changed_meanwhile_is_dropped_and_the_new_text_aligned(qtbot,
                                                                                   window):
     edit(window, 0, "The harbour opened late.")

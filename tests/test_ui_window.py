@@ -300,3 +300,145 @@ def test_a_damaged_recovery_file_is_reported_and_the_project_opens(qtbot, window
     assert window.last_message is not None and "recovery" in window.last_message.text()
     kept = list(target.parent.glob(target.name + ".recovery.damaged-*"))
     assert kept, "the damaged recovery file is kept aside, never deleted"
+
+
+# -- what the user has is never lost to a save that fails or a file opened mid-job ------------
+
+def answers(monkeypatch, **by_title):
+    """Answer each question dialog by its title ("Unsaved changes": Save, ...); others Yes."""
+    button = QMessageBox.StandardButton
+
+    def question(_parent, title, *_args, **_kwargs):
+        return getattr(button, by_title.get(title.replace(" ", "_"), "Yes"))
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+
+
+def save_dialog_gives(monkeypatch, path):
+    from PySide6.QtWidgets import QFileDialog
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+
+
+def test_a_save_that_fails_before_opening_another_file_keeps_the_work(
+        qtbot, window, speech_file, tmp_path, monkeypatch):
+    path, _ = speech_file
+    other = write_wav(tmp_path / "other.wav", np.zeros(16000 * 2, np.float32))
+    open_and_wait(qtbot, window, path)
+    transcribe_all_of(qtbot, window)
+    texts = [s.text for s in window.document.transcript.segments]
+    assert texts
+    with qtbot.waitSignal(window.autosave.saved, timeout=5000) as autosaved:
+        window.autosave.save_now()
+    recovery = autosaved.args[0]
+    (tmp_path / "a file").write_text("not a folder")
+    save_dialog_gives(monkeypatch, tmp_path / "a file" / "harbour.tingxie")
+    answers(monkeypatch, Unsaved_changes="Save")
+    errors = []
+    window.errorShown.connect(lambda title, message: errors.append(title))
+    opened = []
+    window.mediaLoaded.connect(opened.append)
+    window.open_path(other)
+    qtbot.waitUntil(lambda: errors == ["Could not save"], timeout=10_000)
+    qtbot.wait(300)
+    assert opened == [], "the other file must not open over work that was not saved"
+    assert window.loaded.media_path == path
+    assert [s.text for s in window.document.transcript.segments] == texts
+    assert window.dirty and window.project_path is None, "a failed Save as names nothing"
+    assert os.path.exists(recovery), "the autosave still protects the work"
+    # Saved somewhere writable, the open then goes on.
+    target = tmp_path / "harbour.tingxie"
+    save_dialog_gives(monkeypatch, target)
+    with qtbot.waitSignal(window.mediaLoaded, timeout=30_000):
+        window.open_path(other)
+    assert [s.text for s in projects.load(target).transcript.segments] == texts
+    assert window.loaded.media_path == other
+
+
+def test_closing_with_a_save_that_fails_keeps_the_window_open(qtbot, window, speech_file,
+                                                               tmp_path, monkeypatch):
+    path, _ = speech_file
+    open_and_wait(qtbot, window, path)
+    transcribe_all_of(qtbot, window)
+    (tmp_path / "a file").write_text("not a folder")
+    save_dialog_gives(monkeypatch, tmp_path / "a file" / "harbour.tingxie")
+    answers(monkeypatch, Unsaved_changes="Save")
+    errors = []
+    window.errorShown.connect(lambda title, message: errors.append(title))
+    window.close()
+    qtbot.waitUntil(lambda: errors == ["Could not save"], timeout=10_000)
+    qtbot.wait(300)
+    assert window.isVisible() and window.dirty and window.host.thread.isRunning()
+    target = tmp_path / "harbour.tingxie"
+    save_dialog_gives(monkeypatch, target)
+    window.close()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
+    assert projects.load(target).transcript.segments
+
+
+def test_opening_another_file_mid_transcription_stops_the_job_and_keeps_it_apart(
+        qtbot, window, speech_file, tmp_path, monkeypatch):
+    path, _ = speech_file
+    other = write_wav(tmp_path / "other.wav", np.zeros(16000 * 2, np.float32))
+    open_and_wait(qtbot, window, path)
+    first = []
+    window.document.appended.connect(lambda *_: first.append(1))
+    transcribe(qtbot, window)
+    qtbot.waitUntil(lambda: bool(first), timeout=60_000)
+    target = tmp_path / "harbour.tingxie"
+    save_dialog_gives(monkeypatch, target)
+    asked = []
+    button = QMessageBox.StandardButton
+
+    def question(_parent, title, *_args, **_kwargs):
+        asked.append(title)
+        return button.Save if title == "Unsaved changes" else button.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    with qtbot.waitSignal(window.mediaLoaded, timeout=60_000):
+        window.open_path(other)
+    assert asked == ["Transcription running", "Unsaved changes"]
+    assert window.loaded.media_path == other
+    assert not window.host.busy
+    qtbot.wait(300)  # nothing of the stopped job may arrive late
+    assert window.document.transcript.segments == [], "the new file's transcript is its own"
+    saved = projects.load(target)
+    assert saved.transcript.segments, "what the stopped job transcribed stays with its file"
+    assert saved.audio_path == path
+
+
+def test_a_project_whose_view_and_options_are_out_of_range_still_opens(
+        qtbot, window, speech_file, monkeypatch):
+    import json
+
+    path, _ = speech_file
+    open_and_wait(qtbot, window, path)
+    target = path.with_suffix(".tingxie")
+    window._save_to(target)
+    window.saver.wait()
+    doc = json.loads(target.read_text("utf-8"))
+    doc["view"] = {"range": [5, 1], "selected": "x"}
+    doc["options"] = {**doc["options"], "batch_size": 1e10}
+    target.write_text(json.dumps(doc), "utf-8")
+    open_and_wait(qtbot, window, target)
+    assert window.project_path == target
+    assert window.controls.transcribe_button.isEnabled()
+    assert window.controls.batch_spin.value() == window.controls.batch_spin.maximum()
+    assert window.loaded.project.notices, "the unusable view is mentioned"
+
+
+def test_an_autosave_that_cannot_be_written_is_reported_once(qtbot, window, speech_file,
+                                                              tmp_path):
+    path, _ = speech_file
+    open_and_wait(qtbot, window, path)
+    # Something in the way of the recovery file: a folder of that name.
+    projects.recovery_path(projects.recording_project_path(path)).mkdir()
+    errors = []
+    window.errorShown.connect(lambda title, message: errors.append(title))
+    transcribe_all_of(qtbot, window)
+    for _ in range(2):
+        with qtbot.waitSignal(window.autosave.failed, timeout=5000):
+            window.autosave.save_now()
+    qtbot.wait(100)
+    assert errors == ["Autosave failed"], "said once, not every few seconds"
+    assert "Autosave failed" in window.statusBar().currentMessage()

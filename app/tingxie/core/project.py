@@ -15,6 +15,8 @@ import copy
 import errno
 import hashlib
 import json
+import logging
+import math
 import os
 import re
 import secrets
@@ -35,6 +37,8 @@ from tingxie.core.transcript import (
     parse_json,
     require_field,
 )
+
+log = logging.getLogger(__name__)
 
 #: 2: each word carries ``timing`` (aligned / estimated / stale) and may carry
 #: ``alternatives`` and ``reviewed``. Version 1 files still open.
@@ -259,8 +263,12 @@ def write_document(doc: dict[str, Any], path: str | Path) -> None:
     """Save a :func:`snapshot` atomically and remove the now-stale recovery file."""
     path = Path(path)
     write_atomic(path, encode(doc, path))
-    with contextlib.suppress(FileNotFoundError):
+    try:
         recovery_path(path).unlink()
+    except FileNotFoundError:
+        pass
+    except OSError as exc:  # the project is saved; a stale autosave is only offered later
+        log.warning("could not remove the recovery file of %s: %s", path, exc)
 
 
 def write_recovery(doc: dict[str, Any], path: str | Path) -> Path:
@@ -320,6 +328,25 @@ def discard_recovery(path: str | Path, *, for_audio: str | None = None) -> bool:
 
 
 # -- loading -----------------------------------------------------------------------------
+
+def _usable_view(view: dict[str, Any], notices: list[str]) -> dict[str, Any]:
+    """The view a project remembers, without entries a window cannot show (a range that is
+    not two increasing finite times, a selection that is not a segment id): the project
+    opens with the default view there, and says so, rather than half-opening."""
+    kept = dict(view)
+    span = kept.get("range")
+    if span is not None and not (
+            isinstance(span, list) and len(span) == 2
+            and all(isinstance(t, (int, float)) and not isinstance(t, bool)
+                    and math.isfinite(t) for t in span) and span[1] > span[0]):
+        del kept["range"]
+        notices.append("The remembered view of the waveform was not usable; the default "
+                       "view is shown.")
+    selected = kept.get("selected")
+    if selected is not None and (not isinstance(selected, int) or isinstance(selected, bool)):
+        del kept["selected"]
+    return kept
+
 
 def _require(d: Any, key: str, kind: type | tuple[type, ...], where: str, path: Path) -> Any:
     try:
@@ -404,6 +431,7 @@ def from_dict(doc: Any, path: Path) -> Project:
             raise ProjectFormatError(path, f"is not a valid project: {exc}.",
                                      "The file may be damaged.") from exc
         setattr(project, key, value)
+    project.view = _usable_view(project.view, project.notices)
     for key in ("created", "modified"):
         value = _require_optional(doc, key, (int, float), "", path)
         if value is not None:

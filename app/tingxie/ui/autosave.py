@@ -112,17 +112,22 @@ class Autosaver(QObject):
             return
         frozen = self._snapshot(path)  # cheap; encoding happens on the saver thread
         path = self.recovery_key(path, frozen)
+        stale = None
         if self.current is not None and self.current != path:
-            # The project moved (Save as), or was just saved: the old recovery is stale.
-            self.current_audio = self.current_audio or frozen.audio_fingerprint
-            self.discard()
+            # The project moved (Save as), or was just saved: the old recovery is stale, but
+            # it goes only once the new one is written (a failed write keeps it).
+            stale = (self.current, self.current_audio or frozen.audio_fingerprint)
         self.current, self.current_audio = path, frozen.audio_fingerprint
         self._remember(path)
 
         def done(result, error):
             if error is None:
+                if stale is not None:
+                    self._drop(*stale)
                 self.saved.emit(str(result))
             else:
+                if stale is not None and self.current == path:
+                    self.current, self.current_audio = stale  # still this work's autosave
                 self.failed.emit(str(error))
 
         self.saver.run(lambda: projects.write_recovery(projects.snapshot(frozen, path), path),
@@ -149,10 +154,22 @@ class Autosaver(QObject):
             return
         path, self.current = self.current, None
         audio, self.current_audio = self.current_audio, None
-        self.saver.wait()  # a write still queued would bring the file back
-        projects.discard_recovery(path, for_audio=audio)
-        if not projects.recovery_path(path).exists() or audio is None:
-            self.forget(path)
+        self._drop(path, audio)
+
+    def _drop(self, path: Path, audio: str | None) -> None:
+        """Remove ``path``'s recovery file (only ``audio``'s) on the saver thread: after any
+        write still queued, which would otherwise bring it back, and without reading the
+        file on the UI thread."""
+
+        def done(kept, error):
+            if error is None and (not kept or audio is None):
+                self.forget(path)
+
+        def remove() -> bool:
+            projects.discard_recovery(path, for_audio=audio)
+            return projects.recovery_path(path).exists()
+
+        self.saver.run(remove, done, context=self)
 
     def forget(self, path: Path) -> None:
         """Drop ``path`` from the list of recovery files to offer."""

@@ -46,7 +46,7 @@ from tingxie.ui.language_combo import AUTO, LanguageComboBox
 from tingxie.ui.model_picker import ModelPicker
 from tingxie.ui.server_box import ServerSettings
 from tingxie.ui.settings import Settings
-from tingxie.ui.widgets import ScrollPanel, WrappingLabel
+from tingxie.ui.widgets import ScrollPanel, WrappingLabel, set_clamped
 
 MIN_CHUNK_SECONDS = 5
 MAX_CHUNK_SECONDS = int(MAX_MAX_LENGTH)  # 1200 s, what the pipeline accepts
@@ -446,9 +446,9 @@ class TranscriptionControls(QWidget):
             self.set_uses_server(True)
         elif o.get("model"):  # saved from a job on this computer
             self.set_uses_server(False)
-        self.batch_spin.setValue(int(spec.chunking.batch_size or 0))
-        self.temperature_spin.setValue(spec.options.temperature)
-        self.max_chunk_spin.setValue(round(spec.chunking.max_chunk))
+        set_clamped(self.batch_spin, spec.chunking.batch_size or 0)
+        set_clamped(self.temperature_spin, spec.options.temperature)
+        set_clamped(self.max_chunk_spin, spec.chunking.max_chunk)
         self.int8_check.setChecked(spec.engine.int8)
 
     # ------------------------------------------------------------------ transcribe, progress

@@ -157,6 +157,7 @@ class MainWindow(QMainWindow):
                                      self.check_panel)
         self.check_dock.hide()
 
+        self._autosave_problems: set[str] = set()
         self.autosave = Autosaver(self.settings, self.saver, self.project_snapshot,
                                   self.session.default_project_path, lambda: self.dirty, self,
                                   saved_path=lambda: self.session.project_path)
@@ -195,6 +196,8 @@ class MainWindow(QMainWindow):
         self.speakers.message.connect(self.status)
         self.speakers.assignRequested.connect(self.commands.set_speaker_number)
         self.document.changed.connect(self.autosave.schedule)
+        self.autosave.failed.connect(self._autosave_failed)
+        self.autosave.saved.connect(lambda _path: self._autosave_problems.clear())
         self.player.errorOccurred.connect(self._playback_error)
         self.table.clicked.connect(self._row_clicked)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -364,6 +367,20 @@ class MainWindow(QMainWindow):
     def _save_to(self, path: Path) -> bool:
         return self.saving.save_to(path)
 
+    @Slot(str)
+    def _autosave_failed(self, message: str) -> None:
+        """The recovery file could not be written: say so once per cause (not every few
+        seconds), since the work is then protected by nothing but memory."""
+        self.statusBar().showMessage(self.tr("Autosave failed: {problem}").format(
+            problem=message), 10000)
+        if message in self._autosave_problems:
+            return
+        self._autosave_problems.add(message)
+        self.show_error(self.tr("Autosave failed"), self.tr(
+            "{problem}\n\nYour changes are not protected against a crash until this is "
+            "fixed: save the project somewhere you may write (File > Save as), or free some "
+            "space.").format(problem=message))
+
     # -- window ----------------------------------------------------------------------------
     @Slot(str)
     def _playback_error(self, message: str) -> None:
@@ -430,9 +447,13 @@ class MainWindow(QMainWindow):
             ) == QMessageBox.StandardButton.Yes:
                 self._stop_then_close()
             return
-        decision = self.opener.confirm_discard()
-        if decision is None:
+        if self.host.aligning:
             event.ignore()
+            self._close_when_aligned()
+            return
+        decision = self.opener.confirm_discard(lambda: QTimer.singleShot(0, self, self.close))
+        if decision is None:
+            event.ignore()  # cancelled, or closing once the project is saved
             return
         if decision:
             self.autosave.discard()
@@ -463,6 +484,25 @@ class MainWindow(QMainWindow):
         self.queue.controller.busyChanged.connect(ended)
         ended()
 
+    def _close_when_aligned(self) -> None:
+        """New word timings of the user's edits are being computed (a re-alignment cannot be
+        stopped midway): close once they are in, without blocking, so that the worker thread
+        is never torn down while it runs."""
+        self._stopping_to_close = True
+        self.realigner.timer.stop()
+        self.statusBar().showMessage(self.tr("Finishing the word timings of your edits…"))
+
+        def answered(*_args) -> None:
+            if self.host.aligning:
+                return
+            self.host.wordsAligned.disconnect(answered)
+            self._stopping_to_close = False
+            self.statusBar().clearMessage()
+            QTimer.singleShot(0, self, self.close)
+
+        self.host.wordsAligned.connect(answered)
+        answered()
+
     def shutdown(self) -> None:
         """Stop every thread and timer the window started, and remember the layout."""
         self.settings.set(keys.GEOMETRY, bytes(self.saveGeometry().data()))
@@ -476,8 +516,8 @@ class MainWindow(QMainWindow):
         self.background.wait()
         self.autosave.timer.stop()
         self.realigner.timer.stop()
-        self.saver.wait()
         if not self.session.has_unsaved_work:
-            self.autosave.discard()
+            self.autosave.discard()  # queued behind any write still going
+        self.saver.wait()
         self.player.close()
         self.settings.sync()

@@ -9,10 +9,11 @@ they were.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from tingxie.core import project as projects
@@ -68,7 +69,15 @@ class DocumentOpener(QObject):
                   media_path: str | Path | None = None, track: int | None = None) -> None:
         """Open media or a project without blocking: decoding runs in the background."""
         win = self.win
-        decision = self.confirm_discard()
+
+        def again() -> None:
+            self.open_path(path, accept_partial=accept_partial, media_path=media_path,
+                           track=track)
+
+        if win.session.busy:
+            self._stop_then(again, path)
+            return
+        decision = self.confirm_discard(again)
         if decision is None:
             return
         self._discard_on_open = decision
@@ -97,10 +106,35 @@ class DocumentOpener(QObject):
         win.background.run(work, done, on_progress=lambda f: win.load_progress.setValue(
             int(f * 100)), context=self)
 
-    def confirm_discard(self) -> bool | None:
+    def _stop_then(self, again: Callable[[], None], path: str | Path) -> None:
+        """The open document is being transcribed: opening another would pour the job's
+        segments into the wrong transcript. Ask; stop the job and open once it has ended
+        (its segments stay in the old document, which is then offered for saving)."""
+        win = self.win
+        answer = QMessageBox.question(
+            win, self.tr("Transcription running"),
+            self.tr("{name} is being transcribed. Stop the transcription and open {new}? "
+                    "What it transcribed so far is kept.").format(
+                name=(win.session.project_path or win.session.loaded.media_path).name,
+                new=Path(path).name))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+
+        def ended(*_args) -> None:
+            if win.session.busy:
+                return
+            win.host.jobEnded.disconnect(ended)
+            QTimer.singleShot(0, self, again)
+
+        win.host.jobEnded.connect(ended)
+        win.runs.cancel()
+
+    def confirm_discard(self, again: Callable[[], None]) -> bool | None:
         """Ask before replacing a document with unsaved changes. ``None``: the user
-        cancelled; ``True``: go on and throw the changes away once the new file is open;
-        ``False``: go on, nothing to throw away (saved, or no changes)."""
+        cancelled, or chose Save: ``again`` (the action that asked) then runs once the
+        project is written, never if the write fails; ``True``: go on and throw the changes
+        away once the new file is open; ``False``: go on, nothing to throw away (saved, or
+        no changes)."""
         win = self.win
         if not win.session.has_unsaved_work:
             return False
@@ -111,7 +145,8 @@ class DocumentOpener(QObject):
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Cancel)
         if answer == QMessageBox.StandardButton.Save:
-            return False if win.save() else None
+            win.saving.save(then=again)
+            return None
         if answer == QMessageBox.StandardButton.Discard:
             return True
         return None

@@ -32,6 +32,7 @@ from tingxie.core.errors import TingxieError
 from tingxie.ui import settings as keys
 from tingxie.ui.background import Background
 from tingxie.ui.settings import Settings
+from tingxie.ui.widgets import set_clamped
 
 MAX_PARALLEL = 256
 CHECK_TIMEOUT_S = 10.0
@@ -132,7 +133,7 @@ class ServerSettings(QWidget):
         self.url_edit.setText(url)
         self.model_combo.setEditText(model)
         if parallel is not None:
-            self.parallel_spin.setValue(max(1, int(parallel)))
+            set_clamped(self.parallel_spin, parallel)
 
     def served_models(self) -> list[str]:
         """The models the last connection test listed."""

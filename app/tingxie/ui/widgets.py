@@ -1,10 +1,31 @@
-"""Small widgets that keep text readable in narrow, resizable panels."""
+"""Small widgets that keep text readable in narrow, resizable panels, and a spin box setter
+that takes any number a project file may hold."""
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QDoubleSpinBox,
+    QFrame,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QSpinBox,
+    QWidget,
+)
+
+
+def set_clamped(spin: QSpinBox | QDoubleSpinBox, value: float) -> None:
+    """Show ``value`` in ``spin``, brought into its range (a value from a file can be
+    anything: Qt's setter overflows on an int beyond 32 bits); not a number leaves it."""
+    value = float(value)
+    if math.isnan(value):
+        return
+    value = min(max(value, spin.minimum()), spin.maximum())
+    spin.setValue(round(value) if isinstance(spin, QSpinBox) else value)
 
 
 class WrappingLabel(QLabel):

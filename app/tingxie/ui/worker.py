@@ -173,11 +173,18 @@ class TranscriptionHost(QObject):
         self.thread.start()
         self._next_id = 1
         self.current: JobHandle | None = None
+        self._aligning: set[int] = set()
 
     @property
     def busy(self) -> bool:
         """Whether a job is running."""
         return self.current is not None
+
+    @property
+    def aligning(self) -> bool:
+        """Whether a re-alignment is queued or running on the worker (it cannot be
+        cancelled: closing waits for it)."""
+        return bool(self._aligning)
 
     def submit(self, spec: JobSpec, samples: np.ndarray,
                regions: list[tuple[float, float]] | None = None) -> JobHandle:
@@ -202,11 +209,13 @@ class TranscriptionHost(QObject):
         job, if any); returns its id, which :attr:`wordsAligned` carries back."""
         request_id = self._next_id
         self._next_id += 1
+        self._aligning.add(request_id)
         self._align.emit(request_id, spec, requests)
         return request_id
 
     @Slot(int, object)
     def _on_aligned(self, request_id: int, result: AlignResult) -> None:
+        self._aligning.discard(request_id)
         self.wordsAligned.emit(request_id, result)
 
     def cancel(self) -> None:
