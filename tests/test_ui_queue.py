@@ -270,3 +270,67 @@ def test_files_are_added_by_dialog_and_by_drop_removed_and_cleared(
     assert controller.items == []
     assert not controller.start()
     assert not panel.message_label.isHidden()
+
+
+def short_chunks_panel(qtbot, host, background, settings, tiny_checkpoint) -> QueuePanel:
+    """A queue whose jobs cut 5 s chunks one at a time: a stop lands between batches."""
+    def job() -> JobSpec:
+        return JobSpec(engine=EngineSpec(model=str(tiny_checkpoint), device="cpu"),
+                       options=TranscribeOptions(max_new_tokens=8),
+                       chunking=Chunking(max_chunk=5.0, batch_size=1))
+
+    p = QueuePanel(host, background, settings, job)
+    qtbot.addWidget(p)
+    return p
+
+
+def test_a_file_stopped_midway_keeps_what_it_transcribed_as_a_partial_project(
+        qtbot, host, background, settings, tiny_checkpoint, tmp_path):
+    from media import build_speech
+
+    samples, _ = build_speech([0.5, "The harbour opened in nineteen twenty.", 0.8,
+                               "Boats came from every town on the coast.", 0.8,
+                               "Today it is quiet.", 0.8,
+                               "The last fishing family left in the spring.", 0.5])
+    wav = write_wav(tmp_path / "harbour.wav", samples)
+    panel = short_chunks_panel(qtbot, host, background, settings, tiny_checkpoint)
+    controller = panel.controller
+    controller.add_files([wav])
+    stopped = []
+
+    def progress(*_args):  # the progress that follows the first segments: press Stop
+        if controller.items[0].segments and not stopped:
+            stopped.append(controller.items[0].segments)
+            panel.stop_button.click()
+
+    controller.model.dataChanged.connect(progress)
+    run_queue(qtbot, panel)
+
+    item = controller.items[0]
+    assert item.status is Status.CANCELLED
+    partial = tmp_path / "harbour.partial.tingxie"
+    assert item.output == partial and not wav.with_suffix(projects.SUFFIX).exists()
+    kept = projects.load(partial)
+    assert len(kept.transcript.segments) >= stopped[0] and kept.audio_path == wav.resolve()
+    assert status_text(panel, 0).startswith("cancelled · ")
+    assert str(partial) in status_text(panel, 0)
+
+
+def test_a_folder_that_cannot_take_the_project_sends_it_to_documents(
+        qtbot, panel, tmp_path, monkeypatch):
+    import tingxie.ui.queue as queue_module
+
+    documents = tmp_path / "Documents" / "Tingxie"
+    monkeypatch.setattr(queue_module, "fallback_folder", lambda: documents)
+    wav = speech_wav(tmp_path / "interview.wav")
+    (tmp_path / "a file").write_text("not a folder")
+    panel.controller.set_output_dir(tmp_path / "a file" / "projects")
+    panel.controller.add_files([wav])
+    run_queue(qtbot, panel)
+
+    item = panel.controller.items[0]
+    assert item.status is Status.DONE, item.error
+    assert item.output == documents / "interview.tingxie"
+    assert projects.load(item.output).transcript.duration is not None
+    text = status_text(panel, 0)
+    assert "could not take it" in text and str(documents) in text

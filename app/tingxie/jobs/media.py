@@ -112,15 +112,32 @@ def free_project_path(folder: Path, stem: str) -> Path:
     return target
 
 
-def save_new_project(project: projects.Project, audio_path: Path, folder: Path) -> Path:
-    """Attach the audio, then save the project in ``folder`` under a name not yet taken."""
+def save_new_project(project: projects.Project, audio_path: Path, folder: Path, *,
+                     stem: str | None = None, fallback: Path | None = None) -> tuple[Path, str]:
+    """Attach the audio, then save the project in ``folder`` under a name not yet taken
+    (``stem``, by default the audio's). If ``folder`` cannot take it (read-only, full, gone)
+    and a ``fallback`` folder is given, it is saved there instead: a transcript that took an
+    hour is never thrown away for want of a folder. Returns the path and, when the fallback
+    was used, a sentence saying why."""
     projects.attach_audio(project, audio_path)
+    stem = stem or audio_path.stem
+    try:
+        return _save_in(project, folder, stem), ""
+    except projects.ProjectError as exc:
+        if fallback is None or fallback == folder:
+            raise
+        target = _save_in(project, fallback, stem)
+        return target, (f"{folder} could not take it ({exc.problem.rstrip('.')}): saved in "
+                        f"{fallback} instead.")
+
+
+def _save_in(project: projects.Project, folder: Path, stem: str) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise projects.ProjectError(folder, f"could not be created ({exc.strerror or exc}).",
                                     "Choose another output folder.") from exc
-    target = free_project_path(folder, audio_path.stem)
+    target = free_project_path(folder, stem)
     projects.save(project, target)
     return target
 

@@ -3,9 +3,11 @@
 Each file is decoded on the :class:`~tingxie.ui.background.Background`, transcribed by the
 window's :class:`~tingxie.ui.worker.TranscriptionHost` (one job at a time, so the model is
 loaded once for the whole batch) and saved as a project beside its audio or in a chosen
-folder, never over an existing project. A file that fails is marked with the reason and the
-queue goes on. Stop cancels the running file, which is marked cancelled and not saved (its
-transcript is incomplete), and leaves the rest waiting for the next Start.
+folder, never over an existing project; a folder that cannot take it (read-only, full) sends
+it to Documents/Tingxie instead. A file that fails is marked with the reason and the queue
+goes on. Stop cancels the running file, which is marked cancelled, and leaves the rest
+waiting for the next Start. What a stopped or failed file had transcribed is kept as
+``NAME.partial.tingxie``.
 
 :class:`QueueController` holds the logic and the :class:`QueueModel`, and can be driven
 without a widget; :class:`QueuePanel` is the widget over it.
@@ -26,6 +28,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QStandardPaths,
     Qt,
     Signal,
     Slot,
@@ -84,9 +87,18 @@ class QueueItem:
     output: Path | None = None
     #: Why it failed, for the user.
     error: str = ""
+    #: Where a stopped or failed file's partial transcript went, or why the project is not
+    #: in the output folder.
+    note: str = ""
 
 
 # -- work done off the UI thread (no Qt) ---------------------------------------------------
+
+def fallback_folder() -> Path:
+    """Where a finished transcript goes when its output folder cannot take it."""
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(documents or Path.home()) / "Tingxie"
+
 
 def user_message(error: BaseException) -> str:
     """What went wrong, for a status cell that already shows the file's name."""
@@ -158,12 +170,15 @@ class QueueModel(QAbstractTableModel):
             return self.tr("saving…")
         if s is Status.DONE:
             if item.segments == 1:
-                return self.tr("done — 1 segment → {path}").format(path=item.output)
-            return self.tr("done — {n} segments → {path}").format(n=item.segments,
-                                                                   path=item.output)
-        if s is Status.FAILED:
-            return self.tr("failed — {message}").format(message=item.error)
-        return self.tr("cancelled")
+                text = self.tr("done — 1 segment → {path}").format(path=item.output)
+            else:
+                text = self.tr("done — {n} segments → {path}").format(n=item.segments,
+                                                                      path=item.output)
+        elif s is Status.FAILED:
+            text = self.tr("failed — {message}").format(message=item.error)
+        else:
+            text = self.tr("cancelled")
+        return f"{text} · {item.note}" if item.note else text
 
     def row_of(self, item: QueueItem) -> int:
         """The row showing ``item``; -1 if it is not in the queue."""
@@ -307,7 +322,8 @@ class QueueController(QObject):
         return True
 
     def stop(self) -> None:
-        """Cancel the running file (marked cancelled, not saved); the rest stay waiting.
+        """Cancel the running file (marked cancelled; what it had transcribed is kept as
+        ``NAME.partial.tingxie``); the rest stay waiting.
 
         The queue is no longer busy once the running job has actually ended.
         """
@@ -369,7 +385,9 @@ class QueueController(QObject):
             return
         self._next()
 
-    def _save(self, item: QueueItem) -> None:
+    def _save(self, item: QueueItem, outcome: Status = Status.DONE, error: str = "") -> None:
+        """Save what the job transcribed: the whole file (``outcome`` DONE), or what a
+        failed or stopped job had transcribed, as ``NAME.partial.tingxie``."""
         self._update(item, Status.SAVING)
         transcript = Transcript(segments=self._segments, language=main_language(self._segments),
                                 duration=round(self._duration, 3))
@@ -378,16 +396,28 @@ class QueueController(QObject):
                                    options=dict(self._run["project_options"]))
         folder = self._run["output_dir"] or item.path.parent
         audio_path = item.path
-        self.background.run(lambda: save_new_project(project, audio_path, folder),
-                            partial(self._saved, item, len(transcript.segments)), context=self)
+        stem = audio_path.stem if outcome is Status.DONE else f"{audio_path.stem}.partial"
+        fallback = fallback_folder()
+        self.background.run(
+            lambda: save_new_project(project, audio_path, folder, stem=stem, fallback=fallback),
+            partial(self._saved, item, len(transcript.segments), outcome, error), context=self)
 
-    def _saved(self, item: QueueItem, segments: int, path: Path | None,
-               error: BaseException | None) -> None:
-        if error is not None or path is None:
-            self._end(item, Status.FAILED, error=user_message(error or ValueError("not saved")))
+    def _saved(self, item: QueueItem, segments: int, outcome: Status, reason: str,
+               result: tuple[Path, str] | None, error: BaseException | None) -> None:
+        if error is not None or result is None:
+            self._end(item, Status.FAILED, error=" ".join(filter(None, (
+                reason, self.tr("The transcript could not be saved: {problem}").format(
+                    problem=error.problem if isinstance(error, FileProblem)
+                    else user_message(error or ValueError("not saved")))))))
         else:
-            item.output, item.segments = path, segments
-            self._end(item, Status.DONE)
+            item.output, item.segments = result[0], segments
+            if outcome is Status.DONE:
+                item.note = result[1]
+            else:
+                item.note = " ".join(filter(None, (self.tr(
+                    "{n} segments transcribed before it stopped are in {path}.").format(
+                        n=segments, path=result[0]), result[1])))
+            self._end(item, outcome, error=reason)
         self._next()
 
     def _end(self, item: QueueItem, status: Status, error: str = "") -> None:
@@ -421,18 +451,22 @@ class QueueController(QObject):
         if self._current is None:
             return
         self._job = None
-        if cancelled:
-            self._segments = []
+        if not cancelled:
+            self._save(self._current)
+        elif self._segments:
+            self._save(self._current, Status.CANCELLED)
+        else:
             self._end(self._current, Status.CANCELLED)
             self._next()
-        else:
-            self._save(self._current)
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
         if self._current is None:
             return
-        self._segments = []
+        self._job = None
+        if self._segments:
+            self._save(self._current, Status.FAILED, error=message)
+            return
         self._end(self._current, Status.FAILED, error=message)
         self._next()
 
@@ -447,7 +481,7 @@ class QueueController(QObject):
 
     def _reset(self, item: QueueItem) -> None:
         item.status, item.fraction, item.eta = Status.WAITING, 0.0, None
-        item.segments, item.output, item.error = 0, None, ""
+        item.segments, item.output, item.error, item.note = 0, None, "", ""
         self.model.changed(item)
 
     def _set_busy(self, busy: bool) -> None:
