@@ -75,6 +75,72 @@ def test_same_stem_inputs_get_their_own_outputs_and_a_hand_edit_survives(
     assert not (tmp_path / "a (4).json").exists()
 
 
+def test_an_output_folder_that_cannot_be_written_fails_before_any_work(tmp_path):
+    from tingxie.commands.transcribe import check_writable
+    from tingxie.core.export import ExportFailed
+
+    (tmp_path / "a file").write_text("not a folder")
+    with pytest.raises(ExportFailed, match="cannot be written to") as caught:
+        check_writable(tmp_path / "a file")
+    assert "-o DIR" in str(caught.value)
+    check_writable(tmp_path)  # a folder that can be written passes
+
+
+def test_a_transcript_whose_folder_fails_at_the_end_goes_to_documents(
+        two_recordings, tiny_checkpoint, tmp_path, capsys, monkeypatch):
+    import tingxie.commands.transcribe as transcribe
+    from tingxie.core.export import ExportFailed
+
+    wav, _flac = two_recordings
+    home = tmp_path / "home"
+    (home / "Documents").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    real_write = transcribe._write
+
+    def write(transcript, source, out, *args, **kwargs):  # the disk fills up meanwhile
+        if out.parent == wav.parent:
+            raise ExportFailed(out, "could not be saved: the disk is full.")
+        return real_write(transcript, source, out, *args, **kwargs)
+
+    monkeypatch.setattr(transcribe, "_write", write)
+    status, _out, err = run(["transcribe", str(wav), "--model", str(tiny_checkpoint), *TINY],
+                            capsys)
+    assert status == 0, err
+    moved = home / "Documents" / "Tingxie" / "a.json"
+    assert json.loads(moved.read_text("utf-8"))["source"] == str(wav)
+    assert "the disk is full" in err and f"Written to {moved} instead" in err
+    assert f"-> {moved}" in err
+
+
+def test_a_file_that_fails_midway_keeps_what_it_transcribed(tiny_checkpoint, tmp_path,
+                                                             capsys, monkeypatch):
+    import tingxie.jobs.run as jobs_run
+    from tingxie.core.errors import TingxieError
+
+    require("espeak-ng")
+    samples, _ = build_speech([0.3, *[x for i in range(6) for x in
+                                      (f"Sentence number {i} is here.", 0.6)]])
+    long = write_wav(tmp_path / "long talk.wav", samples)
+    real_run = jobs_run.run
+
+    def failing_run(*args, **kwargs):  # the real pipeline, until the server goes away
+        for update in real_run(*args, **kwargs):
+            yield update
+            if update.segments:
+                raise TingxieError("The server stopped answering.")
+
+    monkeypatch.setattr(jobs_run, "run", failing_run)
+    status, _out, err = run(["transcribe", str(long), "--model", str(tiny_checkpoint),
+                             "--device", "cpu", "--max-new-tokens", "8", "--batch-size", "1",
+                             "--max-chunk", "2", "-f", "srt"], capsys)
+    assert status == 1
+    partial = tmp_path / "long talk.partial.srt"
+    assert "The server stopped answering." in err
+    assert f"The part transcribed before it failed is in {partial}" in err
+    assert partial.read_text("utf-8").count("-->") >= 1
+    assert not (tmp_path / "long talk.srt").exists() and "Traceback" not in err
+
+
 @pytest.fixture
 def transcript_json(tmp_path):
     path = tmp_path / "talk.json"

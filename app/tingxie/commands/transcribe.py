@@ -3,7 +3,10 @@
 Every argument is checked before any work starts (argparse-style errors, exit 2). Outputs
 never replace a file the run did not create, unless ``--overwrite`` is given: a taken name
 ``a.json`` becomes ``a (2).json``, ``a (3).json``, ... (see :func:`unique_output`). Ctrl-C
-stops after the current chunk and keeps what was transcribed as ``NAME.partial.FMT``.
+stops at the next decoding step (the batch in progress is dropped) and keeps what earlier
+batches transcribed as ``NAME.partial.FMT``; so does a file whose transcription fails midway.
+An output folder that cannot be written fails the file before any work; one that fills up
+while transcribing sends the transcript to Documents/Tingxie instead (said on stderr).
 """
 
 from __future__ import annotations
@@ -247,12 +250,18 @@ def unique_output(path: Path, written: set[Path], overwrite: bool) -> Path:
     return candidate
 
 
+class TranscriptionFailed(TingxieError):
+    """A file's transcription failed midway (what it had transcribed was written)."""
+
+
 class Interrupted(Exception):
     """Ctrl-C stopped a file; ``partial`` is where its partial transcript went, if any."""
 
-    def __init__(self, partial: Path | None) -> None:
+    def __init__(self, partial: Path | None, transcribed: bool = False) -> None:
         super().__init__(str(partial))
         self.partial = partial
+        #: Whether anything had been transcribed (``partial`` is None if writing it failed).
+        self.transcribed = transcribed
 
 
 @contextlib.contextmanager
@@ -338,6 +347,9 @@ def run(args: argparse.Namespace) -> int:
             if stop.partial is not None:
                 print(f"{source.name}: cancelled; the part transcribed so far is in "
                       f"{stop.partial}", file=sys.stderr)
+            elif stop.transcribed:
+                print(f"{source.name}: cancelled; the part transcribed so far could not be "
+                      "written (above).", file=sys.stderr)
             else:
                 print(f"{source.name}: cancelled before any text was transcribed; nothing "
                       "written.", file=sys.stderr)
@@ -348,6 +360,10 @@ def run(args: argparse.Namespace) -> int:
         except (TingxieError, OSError) as exc:
             failures += 1
             print(f"{source.name}: failed: {exc}", file=sys.stderr)
+        except Exception as exc:  # a bug must not cost the other files their turn
+            failures += 1
+            print(f"{source.name}: failed unexpectedly: {exc!r}. Please report this.",
+                  file=sys.stderr)
     if failures:
         print(f"{failures} of {len(args.files)} files failed.", file=sys.stderr)
     return 1 if failures else 0
@@ -361,6 +377,51 @@ def _write(transcript, source: Path, out: Path, args: argparse.Namespace, spec, 
     export(transcript, out, args.format, **render_options(args, transcript), source=str(source),
            model=served if isinstance(served, str) and served else spec.engine.label,
            transcription_options={**spec.to_project_options(), **extra})
+
+
+def fallback_folder() -> Path:
+    """Where a transcript goes when its own folder cannot take it (gone full or read-only
+    while transcribing): Documents/Tingxie, or ~/Tingxie without a Documents folder."""
+    documents = Path.home() / "Documents"
+    return (documents if documents.is_dir() else Path.home()) / "Tingxie"
+
+
+def check_writable(folder: Path) -> None:
+    """Raise :class:`~tingxie.core.export.ExportFailed` unless a file can be created in
+    ``folder`` (tried for real: permissions alone do not tell a read-only disk)."""
+    import tempfile
+
+    from tingxie.core.export import ExportFailed
+
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise ExportFailed(folder, f"cannot be written to ({exc.strerror or exc}).",
+                           "Choose another folder with -o DIR.") from exc
+
+
+def _write_kept(transcript, source: Path, out: Path, args: argparse.Namespace, spec, engines,
+                written: set[Path], **extra) -> Path:
+    """Write ``out``; if that fails (a full disk, a folder gone read-only), write it under
+    :func:`fallback_folder` instead, saying so: a transcript that took an hour is not
+    dropped for want of a folder. Returns where it went."""
+    try:
+        _write(transcript, source, out, args, spec, engines, **extra)
+    except (TingxieError, OSError) as exc:
+        folder = fallback_folder()
+        if out.parent == folder:
+            raise
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            raise exc from None
+        moved = unique_output(folder / out.name, written, overwrite=False)
+        _write(transcript, source, moved, args, spec, engines, **extra)
+        print(f"{source.name}: {exc} Written to {moved} instead.", file=sys.stderr)
+        out = moved
+    written.add(out.resolve())
+    return out
 
 
 def transcribe_file(source: Path, spec, engines, args: argparse.Namespace,
@@ -377,11 +438,14 @@ def transcribe_file(source: Path, spec, engines, args: argparse.Namespace,
     from tingxie.jobs.run import run as run_job
 
     written = set() if written is None else written
+    # An output folder that cannot be written fails now, not after an hour of transcribing.
+    check_writable(output_path(source, args.output, args.format).parent)
     started = time.monotonic()
     bar = ProgressBar(source.name, interval=args.progress_interval, notes_given=notes_given)
     cancel = CancelToken()
     segments: list = []
     duration = 0.0
+    failure: Exception | None = None
     with ctrl_c_cancels(cancel, sys.stderr):
         try:
             audio = load(source, progress=lambda f: bar.show("decode", f, None), cancel=cancel,
@@ -400,19 +464,31 @@ def transcribe_file(source: Path, spec, engines, args: argparse.Namespace,
                 bar.show(update.stage, update.fraction, update.eta, duration)
         except (KeyboardInterrupt, Cancelled):
             cancel.cancel()
+        except Exception as exc:  # out of memory, a server gone, ...: keep what came
+            if not segments:
+                raise
+            failure = exc
     transcript = Transcript(segments=segments, language=main_language(segments),
                             duration=round(duration, 3))
-    if cancel.cancelled:
+    if cancel.cancelled or failure is not None:
         if not segments:
             bar.done("cancelled.")
             raise Interrupted(None)
         base = output_path(source, args.output, args.format)
         out = unique_output(base.with_name(f"{base.stem}.partial{base.suffix}"), written,
                             args.overwrite)
-        _write(transcript, source, out, args, spec, engines, partial=True,
-               transcribed_until=max(s.end for s in segments))
-        written.add(out.resolve())
-        raise Interrupted(out)
+        try:
+            out = _write_kept(transcript, source, out, args, spec, engines, written,
+                              partial=True, transcribed_until=max(s.end for s in segments))
+        except (TingxieError, OSError) as exc:
+            print(f"{source.name}: the part transcribed could not be written: {exc}",
+                  file=sys.stderr)
+            out = None
+        if failure is not None:
+            kept = (f" The part transcribed before it failed is in {out}." if out
+                    else "")
+            raise TranscriptionFailed(f"{failure}{kept}") from failure
+        raise Interrupted(out, transcribed=True)
     base = output_path(source, args.output, args.format)
     out = unique_output(base, written, args.overwrite)
     note = ""
@@ -420,7 +496,7 @@ def transcribe_file(source: Path, spec, engines, args: argparse.Namespace,
         note = (f" ({base.name} was written by an earlier file of this run)"
                 if base.resolve() in written else
                 f" ({base.name} already exists; --overwrite replaces it)")
-    _write(transcript, source, out, args, spec, engines)
+    out = _write_kept(transcript, source, out, args, spec, engines, written)
     spent = time.monotonic() - started
     bar.done(f"{len(segments)} segments in {format_time(spent)} "
              f"({duration / max(spent, 1e-9):.1f}x real time) -> {out}{note}")
