@@ -93,6 +93,20 @@ def test_srt_keeps_text_as_written():
     assert "Tom & Jerry <live> {on air}, 50% off!" in srt
 
 
+def cue_texts(subtitles: str) -> list[str]:
+    """The text of each cue of an SRT or WebVTT file, as a player shows it."""
+    blocks = subtitles.removeprefix("WEBVTT\n\n").strip("\n").split("\n\n")
+    return ["\n".join(block.split("\n")[2:]) for block in blocks]
+
+
+@pytest.mark.parametrize("fmt", ["srt", "vtt"])
+def test_backslashes_and_braces_reach_the_subtitles_as_written(fmt):
+    texts = [r"Save to C:\new\homework", r"Draw {\p1} here", r"Type \h or \N {for} {\i1}"]
+    t = Transcript(segments=[Segment(k, 2 * k, 2 * k + 1.5, text)
+                             for k, text in enumerate(texts)], duration=9)
+    assert cue_texts(render(t, fmt).decode()) == texts
+
+
 def test_vtt_has_voice_tags_karaoke_timestamps_and_escaped_text():
     vtt = to_vtt(interview(), preset=NETFLIX)
     assert vtt.startswith("WEBVTT\n\n")
@@ -180,6 +194,15 @@ def test_timestamps_inside_a_turn_sit_between_its_segments():
                    speakers=[Speaker("S1", "Li")])
     assert to_txt(t, timestamps=30) == "[00:00:00] Li: First. [00:00:31] Second.\n"
     assert to_txt(t, timestamps="segment") == "[00:00:00] Li: First.\n[00:00:31] Second.\n"
+
+
+def test_txt_joins_korean_with_a_space_and_chinese_quotes_without_one():
+    korean = Transcript(segments=[Segment(1, 0, 1, "네 맞아요"), Segment(2, 40, 41, "감사합니다")])
+    assert to_txt(korean) == "네 맞아요 감사합니다\n"
+    assert to_txt(korean, timestamps=30) == "[00:00:00] 네 맞아요 [00:00:40] 감사합니다\n"
+    chinese = Transcript(segments=[Segment(1, 0, 1, "他说“好”"), Segment(2, 40, 41, "“走吧”")])
+    assert to_txt(chinese) == "他说“好”“走吧”\n"
+    assert to_txt(chinese, timestamps=30) == "[00:00:00] 他说“好”[00:00:40] “走吧”\n"
 
 
 # -- DOCX ------------------------------------------------------------------------------------

@@ -6,10 +6,11 @@ import dataclasses
 
 import pytest
 
+from tingxie.core.export import render
 from tingxie.core.subtitle_check import check
 from tingxie.core.subtitle_timing import FixTiming
 from tingxie.core.subtitles import CJK, NETFLIX
-from tingxie.core.transcript import Segment, Transcript, Word
+from tingxie.core.transcript import Segment, Speaker, Transcript, Word
 
 ONE_PER_SEGMENT = dataclasses.replace(NETFLIX, name="Custom", reflow=False, min_duration=1.0)
 TIMING = {"min_duration", "max_duration", "gap", "overlap", "outside_audio"}
@@ -73,3 +74,14 @@ def test_check_sorts_violations_by_segment_and_finds_the_subtitle_on_screen():
     assert result.segments[2].rules == [] and result.segments[2].longest_line == 2
     assert result.event_at(3.0).lines == ["好。"]
     assert result.event_at(1.95) is None
+
+
+def test_check_sees_the_lines_of_an_srt_with_speaker_names():
+    t = Transcript(segments=[Segment(1, 0.0, 3.0, "We never expected the river to rise so fast.",
+                                     "S1")],
+                   speakers=[Speaker("S1", "Anna Schmidt")], duration=5.0)
+    srt = render(t, "srt", preset=NETFLIX, speaker_names=True).decode()
+    result = check(t, NETFLIX, speaker_names=True)
+    assert "\n".join(result.events[0].lines) in srt
+    assert result.events[0].lines[0].startswith("Anna Schmidt: ")
+    assert result.segments[1].longest_line == max(len(line) for line in result.events[0].lines)

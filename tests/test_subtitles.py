@@ -89,6 +89,18 @@ def test_auto_picks_the_preset_by_script():
     assert choose_preset(one("We talk about electric cars today.")) is NETFLIX
 
 
+THAI_PHRASES = ["วันนี้อากาศดีมาก", "เราจะไปเที่ยวทะเลกันที่หัวหิน", "และจะกลับบ้านตอนเย็น",
+                "เพราะพรุ่งนี้ต้องทำงานแต่เช้า"]
+
+
+def test_thai_breaks_only_between_phrases_under_the_latin_preset():
+    # Thai puts no space between words, only between phrases: a phrase is never cut.
+    t = one(" ".join(THAI_PHRASES), 0.0, 8.0)
+    assert choose_preset(t) is NETFLIX
+    lines = [line for ev in layout(t) for line in ev.lines]
+    assert [phrase for line in lines for phrase in line.split(" ")] == THAI_PHRASES
+
+
 # -- line breaking ---------------------------------------------------------------------------
 
 
@@ -110,6 +122,39 @@ def test_lines_are_balanced_and_never_end_on_an_article():
     assert abs(len(top) - len(bottom)) <= 12
     for line in lines_of("I think that we should give the government a chance to answer"):
         assert line.split()[-1] not in ("the", "a", "to")
+
+
+@pytest.mark.parametrize("text, abbreviation", [
+    ("Tonight we have the one and only Mr. Jonathan Richardson with us", "Mr."),
+    ("Bring something small to share, e.g. homemade bread or cheese", "e.g."),
+    ("It was written by George R. Martin and published in the nineties", "R."),
+    ("Every weekday the first bus leaves the depot at exactly six a.m. and drives through "
+     "the old town before it reaches the university.", "a.m."),
+    ("We spent most of our childhood summers in the U.S. visiting relatives on their farm "
+     "in the hills of rural Kentucky.", "U.S."),
+])
+def test_an_abbreviation_is_no_sentence_end_to_break_after(text, abbreviation):
+    events = layout(one(text, 0.0, 9.0), NETFLIX)
+    lines = [line for ev in events for line in ev.lines]
+    assert " ".join(lines) == text
+    assert not any(line.endswith(abbreviation) for line in lines), lines
+
+
+def test_a_title_stays_with_the_name():
+    assert lines_of("the one and only Mr. Jonathan Richardson", 24) == [
+        "the one and only", "Mr. Jonathan Richardson"]
+
+
+def test_a_dialogue_dash_opens_a_line_and_never_ends_one():
+    t = one("- Are you coming with us tonight? - No, I have to stay home and study for the "
+            "exam. - Fine.", 0.0, 6.0)
+    events = layout(t, NETFLIX)
+    assert events[0].lines == ["- Are you coming with us tonight?"]
+    assert events[1].lines[0].startswith("- No,")
+    assert not any(line.endswith("-") for ev in events for line in ev.lines)
+    # Before a dialogue dash is the best place for a line break, punctuation or not.
+    assert lines_of("- Want a lift to the station - No thanks, I will walk") == [
+        "- Want a lift to the station", "- No thanks, I will walk"]
 
 
 def test_text_that_fits_stays_on_one_line():
@@ -236,6 +281,41 @@ def test_two_quick_speakers_share_a_dialogue_event():
     assert events[0].lines == ["- Ready?", "- Yes."]
     assert events[0].speakers == ["S1", "S2"] and events[0].segment_ids == [1, 2]
     assert not validate(events, NETFLIX, 6)
+
+
+@pytest.mark.parametrize("first, second, merged", [
+    ("안녕하세요.", "반갑습니다.", "안녕하세요. 반갑습니다."),  # Korean is spaced
+    ("他说“好”", "“走吧”", "他说“好”“走吧”"),  # no space between Chinese quotes
+])
+def test_short_segments_merge_with_the_space_their_script_wants(first, second, merged):
+    t = Transcript(segments=[Segment(1, 0.0, 0.4, first), Segment(2, 0.4, 0.8, second)],
+                   duration=0.8)
+    assert [ev.lines for ev in layout(t, CJK)] == [[merged]]
+
+
+def test_a_short_segment_at_the_end_of_the_audio_keeps_the_line_limit():
+    long = "We walked along the river for hours and talked about everything under the sun."
+    t = Transcript(segments=[Segment(1, 0.0, 6.0, long), Segment(2, 6.0, 6.5, "Really?")],
+                   duration=6.0)
+    events = layout(t, NETFLIX)
+    assert [ev.lines for ev in events] == [
+        ["We walked along the river for hours", "and talked about everything under the sun."],
+        ["Really?"]]
+    assert events[-1].end == 6.0
+    assert validate(events, NETFLIX, 6.0) == []
+    # When the two fit together, they share a subtitle, a space between them.
+    t.segments[0].text = "We walked along the river."
+    assert [ev.lines for ev in layout(t, NETFLIX)] == [["We walked along the river. Really?"]]
+
+
+def test_segments_crowded_into_one_moment_still_keep_the_line_limit():
+    t = Transcript(segments=[Segment(k, 3.0, 3.0, f"Word number {k} is here.")
+                             for k in range(1, 8)], duration=3.0)
+    events = layout(t, NETFLIX)
+    assert " ".join(ev.text.replace("\n", " ") for ev in events) == " ".join(
+        f"Word number {k} is here." for k in range(1, 8))
+    assert not [v for v in validate(events, NETFLIX, 3.0)
+                if v.rule in ("lines", "overlap", "outside_audio")]
 
 
 def test_empty_segments_give_no_event():

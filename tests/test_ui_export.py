@@ -386,6 +386,28 @@ def test_without_video_support_the_pane_says_why_and_the_rest_works(
 
 
 @pytest.mark.slow
+def test_the_subtitle_check_measures_the_lines_an_srt_with_speaker_names_has(
+        qtbot, tmp_path, audio, asked):
+    from tingxie.core.transcript import Speaker
+    from tingxie.ui import settings as keys
+
+    t = Transcript(segments=[Segment(1, 0.5, 4.0, "We never expected the river to rise.",
+                                     "S1")], speakers=[Speaker("S1", "Anna Schmidt")],
+                   duration=12.0)
+    win = open_window(qtbot, tmp_path, audio, t)
+    try:
+        win.subtitle_check.set_key("netflix")
+        wait_for_check(qtbot, win)
+        assert not win.subtitle_check.result.events[0].lines[0].startswith("Anna Schmidt:")
+        # The last SRT export asked for names: the check now measures them too.
+        win.settings.set(keys.EXPORT_CHOICES, {"srt": {"speaker_names": True}})
+        win.subtitle_check.run_now()
+        qtbot.waitUntil(lambda: win.subtitle_check.result is not None and win.subtitle_check
+                        .result.events[0].lines[0].startswith("Anna Schmidt:"), timeout=20_000)
+    finally:
+        dispose(win)
+
+
 def test_checking_two_thousand_segments_keeps_editing_responsive(qtbot, tmp_path, audio,
                                                                  asked):
     import sys

@@ -1,5 +1,5 @@
-"""Exports: SRT and WebVTT (laid out by :mod:`tingxie.core.subtitles`, written by pysubs2),
-plain text, Word (python-docx) and JSON.
+"""Exports: SRT and WebVTT (laid out by :mod:`tingxie.core.subtitles`, their text written
+verbatim), plain text, Word (python-docx) and JSON.
 
 :func:`render` returns a format's bytes (for the window's preview or a pipe); :func:`export`
 writes them atomically. docs/export-formats.md describes what each format holds.
@@ -27,8 +27,8 @@ import pysubs2
 
 from tingxie.core.errors import FileProblem
 from tingxie.core.project import write_atomic
+from tingxie.core.subtitle_text import joins_without_space
 from tingxie.core.subtitles import Event, Preset, layout
-from tingxie.core.text import is_cjk, join_texts
 from tingxie.core.timefmt import format_timestamp
 from tingxie.core.transcript import Segment, Transcript
 
@@ -168,12 +168,21 @@ def to_json(transcript: Transcript, *, source: str | Path | None = None,
 # -- SRT and WebVTT ------------------------------------------------------------------------
 
 
-def _subtitle_file(events: list[Event], texts: list[str]) -> pysubs2.SSAFile:
-    subs = pysubs2.SSAFile()
-    for ev, text in zip(events, texts):
-        subs.append(pysubs2.SSAEvent(start=_ms(ev.start), end=_ms(ev.end),
-                                     text=text.replace("\n", r"\N")))
-    return subs
+def _cues(events: list[Event], texts: list[str], fmt: str) -> str:
+    """SRT or WebVTT cues holding ``texts`` verbatim.
+
+    pysubs2 is not used to write them: its writers read the text as SubStation markup, so
+    a backslash sequence such as ``\\n`` or ``\\h`` became a line break or a space and a
+    cue that looked like a drawing (``{\\p1}``) was left out. Its timestamps are used.
+    """
+    stamp = (pysubs2.formats.WebVTTFormat if fmt == "vtt"
+             else pysubs2.formats.SubripFormat).ms_to_timestamp
+    out = ["WEBVTT\n\n"] if fmt == "vtt" else []
+    for number, (ev, text) in enumerate(zip(events, texts), 1):
+        # A blank line would end the cue (the text's own blank lines are already collapsed).
+        body = "\n".join(line for line in text.strip().split("\n") if line.strip())
+        out.append(f"{number}\n{stamp(_ms(ev.start))} --> {stamp(_ms(ev.end))}\n{body}\n\n")
+    return "".join(out)
 
 
 def to_srt(transcript: Transcript, *, preset: Preset | str | None = None,
@@ -184,8 +193,7 @@ def to_srt(transcript: Transcript, *, preset: Preset | str | None = None,
     holding two speakers always shows them as dialogue lines starting "- ".
     """
     events = layout(transcript, preset, speaker_names=speaker_names)
-    subs = _subtitle_file(events, [ev.text for ev in events])
-    return subs.to_string("srt", keep_ssa_tags=True)
+    return _cues(events, [ev.text for ev in events], "srt")
 
 
 def _vtt_escape(text: str) -> str:
@@ -240,7 +248,7 @@ def to_vtt(transcript: Transcript, *, preset: Preset | str | None = None,
     each word."""
     events = layout(transcript, preset)
     texts = [_vtt_cue(ev, transcript, speaker_names, karaoke) for ev in events]
-    return _subtitle_file(events, texts).to_string("vtt", keep_ssa_tags=True)
+    return _cues(events, texts, "vtt")
 
 
 # -- TXT and DOCX --------------------------------------------------------------------------
@@ -315,11 +323,12 @@ def paragraphs(transcript: Transcript, *, speaker_names: bool = True,
                 runs += [Run("text", text), Run("break"), Run("time", f"{mark} ")]
                 text = piece
             elif mark:
-                runs.append(Run("text", text if is_cjk(text[-1:]) else text + " "))
+                runs.append(Run("text", text if joins_without_space(text, piece)
+                                else text + " "))
                 runs.append(Run("time", mark + " "))
                 text = piece
             else:
-                text = join_texts(text, piece)
+                text = text + ("" if joins_without_space(text, piece) else " ") + piece
         runs.append(Run("text", text))
         out.append([r for r in runs if r.kind == "break" or r.text])
     return out

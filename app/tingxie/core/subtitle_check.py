@@ -54,9 +54,16 @@ class CheckResult:
         return None
 
 
-def check(transcript: Transcript, preset: Preset) -> CheckResult:
-    """Lay ``transcript`` out by ``preset`` and measure and validate every subtitle."""
-    events = layout(transcript, preset)
+def check(transcript: Transcript, preset: Preset, *,
+          speaker_names: bool = False) -> CheckResult:
+    """Lay ``transcript`` out by ``preset`` and measure and validate every subtitle.
+
+    ``speaker_names`` is the SRT export's option of that name: with it, each speaker turn's
+    first subtitle starts "Name:" and the label takes room on its line, so the check sees
+    the lines that SRT file holds. WebVTT puts names in voice tags, off screen: check it
+    without.
+    """
+    events = layout(transcript, preset, speaker_names=speaker_names)
     violations = validate(events, preset, transcript.duration)
     segments: dict[int, SegmentCheck] = {}
     for ev in events:

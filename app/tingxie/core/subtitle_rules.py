@@ -123,12 +123,13 @@ def _letter_share(transcript: Transcript) -> float:
         for ch in seg.text:
             if unicodedata.category(ch)[0] in "LN":
                 letters += 1
-                cjk += is_cjk(ch)
+                cjk += is_cjk(ch) and not unicodedata.name(ch, "").startswith("THAI")
     return cjk / letters if letters else 0.0
 
 
 def choose_preset(transcript: Transcript) -> Preset:
-    """The CJK preset when at least 30 % of the transcript's letters are CJK, else Netflix."""
+    """The CJK preset when at least 30 % of the transcript's letters are Chinese, Japanese or
+    Korean, else Netflix (Thai, written with spaces between phrases, included)."""
     return CJK if _letter_share(transcript) >= 0.3 else NETFLIX
 
 

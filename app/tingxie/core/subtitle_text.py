@@ -5,14 +5,20 @@ scripts written with spaces, one character in Chinese and Japanese (a Latin word
 inside Chinese text stays whole), with punctuation glued to the word it belongs to, so that a
 line never starts with a comma or ends with an opening quote.
 
-Breaks are ranked the way subtitlers rank them: after a sentence ends, then after a clause
-(comma, colon, semicolon), then before a conjunction or a preposition, then anywhere else;
-a break right after an article or a preposition is worse still.
+Thai and Korean are written with spaces (Thai between phrases rather than words), so their
+units are the pieces between spaces. A dialogue dash standing alone ("- No") belongs to the
+word after it, so that it opens a line.
+
+Breaks are ranked the way subtitlers rank them: after a sentence ends (an abbreviation such
+as "Mr." or "U.S." ends none) or before a dialogue dash, then after a clause (comma, colon,
+semicolon), then before a conjunction or a preposition, then anywhere else; a break right
+after an article, a preposition or a title ("Dr.") is worse still.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,12 +34,16 @@ DANGLING = 3.0
 AFTER_PARTICLE = 2.5
 #: Breaking right after a speaker label ("Anna:") is never chosen between subtitles.
 AFTER_LABEL = 10.0
+#: Added when a line would end on a title, parting it from the name ("Mr. / Jonathan").
+AFTER_TITLE = 4.0
 
 SENTENCE_END = frozenset(".!?…。！？‼⁇⁈⁉")
 CLAUSE_END = frozenset(",;:，；：、—–-")
 #: Closing quotes and brackets looked through when reading the punctuation before a break.
 CLOSERS = "\"'”’»)]}）」』】〉》"
-
+OPENERS = "\"'“‘«([{¿¡（「『【〈《"
+#: Dashes that, standing alone, mark a new speaker's line in a dialogue subtitle.
+DASHES = frozenset("-–—")
 
 
 def _words(text: str) -> frozenset[str]:
@@ -58,6 +68,12 @@ a an the my your his her its our their this these those some any no every each
 of to in on at for with from by into as
 der die das ein eine le la les un une des du el los las una
 """)
+
+#: Words ending in a full stop that end no sentence (compared lower-case): titles, then
+#: common abbreviations. Single capital initials ("J.") and dotted acronyms ("U.S.") neither.
+TITLES = _words("mr. mrs. ms. dr. prof.")
+ABBREVIATIONS = TITLES | _words("st. jr. sr. vs. etc. e.g. i.e. a.m. p.m.")
+_INITIALS = re.compile(r"(?:[A-Z]\.|(?:[A-Za-z]\.){2,})")
 
 #: Chinese conjunctions and prepositions a line may start with (longest first).
 CJK_CONNECTIVES = (
@@ -87,6 +103,34 @@ class Unit:
 
 
 @functools.lru_cache(maxsize=4096)
+def is_unspaced(char: str) -> bool:
+    """Whether ``char`` belongs to a script written with no spaces at all, Chinese and
+    Japanese, so that text may break between any two characters and joins with no space.
+
+    Korean and Thai are not: Korean puts spaces between words, Thai between phrases, and a
+    Thai word must not be broken.
+    """
+    return is_cjk(char) and not unicodedata.name(char, "").startswith(("HANGUL", "THAI"))
+
+
+def _edge(text: str, last: bool) -> str:
+    """The last (or first) character of ``text`` that is not punctuation, else its last
+    (first) character: what decides how two pieces of text join."""
+    for ch in reversed(text) if last else text:
+        if unicodedata.category(ch)[0] != "P" and not ch.isspace():
+            return ch
+    return text[-1:] if last else text[:1]
+
+
+def joins_without_space(left: str, right: str) -> bool:
+    """Whether ``right`` follows ``left`` with no space between them: where Chinese or
+    Japanese meets either side, looking through quotes and punctuation (“好”“走吧”)."""
+    left, right = left.rstrip(), right.lstrip()
+    return bool(left and right) and (is_unspaced(_edge(left, True))
+                                     or is_unspaced(_edge(right, False)))
+
+
+@functools.lru_cache(maxsize=4096)
 def _kind(ch: str) -> str:
     """' ' space, 'm' combining mark, 'p' punctuation, 'c' one-character unit, 'w' word char."""
     if ch.isspace():
@@ -96,9 +140,21 @@ def _kind(ch: str) -> str:
         return "m"
     if cat[0] == "P":
         return "p"
-    if is_cjk(ch) and not unicodedata.name(ch, "").startswith("HANGUL"):
-        return "c"  # Korean is written with spaces between words, so it breaks like Latin
+    if is_unspaced(ch):
+        return "c"
     return "w"
+
+
+def _lone_dash(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is a dash standing alone, with space (or the text's start)
+    before it and space after it: a dialogue dash."""
+    return (all(ch in DASHES for ch in text[start:end])
+            and (start == 0 or text[start - 1].isspace())
+            and end < len(text) and text[end].isspace())
+
+
+def _opens_dialogue(unit: Unit) -> bool:
+    return unit.text[:1] in DASHES and unit.text[1:2] == " "
 
 
 def units(text: str) -> list[Unit]:
@@ -127,6 +183,10 @@ def units(text: str) -> list[Unit]:
         if not punct_only:
             spans.append([start if opening_from is None else opening_from, end])
             opening_from = None
+            continue
+        if _lone_dash(text, start, end):  # a dialogue dash opens the line it starts
+            if opening_from is None:
+                opening_from = start
             continue
         # Closing punctuation joins the word before, opening punctuation the word after.
         k = end
@@ -165,16 +225,27 @@ def _latin_word(word: str) -> str:
     return word.strip("\"'“”‘’«»()[]{}¿¡.,;:!?…").lower()
 
 
+def _abbreviation(core: str) -> bool:
+    """Whether a word (its closing punctuation already stripped) is an abbreviation whose
+    full stop ends no sentence: "Dr.", "e.g.", "J.", "U.S."."""
+    word = core.lstrip(OPENERS)
+    return word.lower() in ABBREVIATIONS or _INITIALS.fullmatch(word) is not None
+
+
 def break_cost(parts: Sequence[Unit], i: int) -> float:
     """Cost of breaking a line (or a subtitle) between ``parts[i - 1]`` and ``parts[i]``."""
     before, after = parts[i - 1], parts[i]
     if before.label:
         return AFTER_LABEL
     core = _core(before.text)
-    if core and core[-1] in SENTENCE_END:
+    if _opens_dialogue(after):
+        return AFTER_SENTENCE
+    if core and core[-1] in SENTENCE_END and not (core[-1] == "." and _abbreviation(core)):
         return AFTER_SENTENCE
     if core and core[-1] in CLAUSE_END:
         return AFTER_CLAUSE
+    if core.lstrip(OPENERS).lower() in TITLES:
+        return ANYWHERE + AFTER_TITLE
     cost = ANYWHERE
     if _kind(after.text[0]) == "c":
         ahead = "".join(u.text for u in parts[i:i + 2])

@@ -22,6 +22,8 @@ How a transcript is laid out (all times in whole milliseconds):
    earlier event sooner; then each event is lengthened toward the minimum duration and the
    duration its reading speed needs, first by ending later, then by starting earlier, as far as
    the gap to its neighbours and the audio allow. Events never overlap and stay inside the audio.
+   An event left with no time (a segment after the end of the audio) joins the one before it
+   when the two fit on the lines, else takes the end of that one's time.
 
 The presets and the validator live in :mod:`tingxie.core.subtitle_rules`; their public names
 are re-exported here.
@@ -55,9 +57,10 @@ from tingxie.core.subtitle_text import (
     break_cost,
     break_lines,
     join_units,
+    joins_without_space,
     units,
 )
-from tingxie.core.text import is_cjk, word_offsets
+from tingxie.core.text import word_offsets
 from tingxie.core.transcript import ALIGNED, Segment, Transcript
 
 __all__ = [
@@ -228,7 +231,7 @@ def _merged(a: _Draft, b: _Draft, p: Preset) -> _Draft | None:
     pa, pb = a.parts[0], b.parts[0]
     if pa.speaker == pb.speaker:
         first = replace(pb.units[0])
-        first.space_before = not (is_cjk(pa.units[-1].text[-1]) or is_cjk(first.text[0]))
+        first.space_before = not joins_without_space(pa.units[-1].text, first.text)
         joined = [*pa.units, first, *pb.units[1:]]
         lines = break_lines(joined, p.max_chars_per_line, p.max_lines)
         if lines is None:
@@ -317,28 +320,65 @@ def _retime(drafts: list[_Draft], p: Preset, limit: int | None) -> None:
             d.start = min(d.start, max(d.end - target, floor))
 
 
-def _absorb_empty(drafts: list[_Draft], p: Preset) -> list[_Draft]:
-    """Fold an event left with no time at all into its neighbour (only degenerate input,
-    such as many segments inside one millisecond, gets here)."""
+def _share(giver: _Draft, d: _Draft, p: Preset) -> int:
+    """How long ``d`` may be on screen with time taken from its neighbour ``giver``: what
+    ``d`` needs, where ``giver`` keeps what it needs, else at most half of ``giver``'s time;
+    0 when that is less than a frame."""
+    visible = max(1, round(1000 / p.fps))
+    room = giver.end - giver.start - p.min_gap_ms
+    give = min(_target(d, p), max(room - _target(giver, p), room // 2))
+    return give if give >= visible else 0
+
+
+def _place_empty(drafts: list[_Draft], p: Preset) -> list[_Draft]:
+    """Give an event left with no time at all (a segment at the very end of the audio, or
+    many segments inside one millisecond) a place of its own.
+
+    It joins its neighbour when the two fit on the preset's lines; else it takes time from
+    its neighbour: the end of the one before it, or, for the first event, the start of the
+    one after it. Only when there is not a frame to take does it join regardless.
+    """
     out: list[_Draft] = []
     for d in drafts:
         if d.end > d.start or not out:
             out.append(d)
             continue
         prev = out[-1]
-        parts = prev.parts + d.parts
-        prev.parts = [_Part([u for x in parts for u in x.units], prev.parts[0].speaker)]
-        prev.segment_ids += d.segment_ids
-        prev.lines = break_lines(prev.parts[0].units, p.max_chars_per_line, None) or []
-        prev.end = max(prev.end, d.end)
+        merged = _merged(prev, d, p)
+        if merged is not None:
+            out[-1] = merged
+            continue
+        give = _share(prev, d, p)
+        if give:
+            d.start = d.end - give
+            prev.end = min(prev.end, d.start - p.min_gap_ms)
+            out.append(d)
+        else:
+            out[-1] = _forced(prev, d, p)
     if len(out) > 1 and out[0].end <= out[0].start:
-        first = out.pop(0)
-        out[0].parts = [_Part(first.parts[0].units + out[0].parts[0].units,
-                              out[0].parts[0].speaker)]
-        out[0].lines = break_lines(out[0].parts[0].units, p.max_chars_per_line, None) or []
-        out[0].segment_ids = first.segment_ids + out[0].segment_ids
-        out[0].start = first.start
+        first, after = out[0], out[1]
+        merged = _merged(first, after, p)
+        if merged is not None:
+            out[:2] = [merged]
+        elif give := _share(after, first, p):
+            first.end = first.start + give
+            after.start = max(after.start, first.end + p.min_gap_ms)
+        else:
+            out[:2] = [_forced(first, after, p)]
     return out
+
+
+def _forced(a: _Draft, b: _Draft, p: Preset) -> _Draft:
+    """``a`` and ``b`` as one event whatever the line limits (the validator reports it)."""
+    left = [u for x in a.parts for u in x.units]
+    right = [u for x in b.parts for u in x.units]
+    if left and right:
+        right[0] = replace(right[0], space_before=not joins_without_space(left[-1].text,
+                                                                          right[0].text))
+    joined = left + right
+    return _Draft(a.start, max(a.end, b.end), [_Part(joined, a.parts[0].speaker)],
+                  a.segment_ids + b.segment_ids,
+                  break_lines(joined, p.max_chars_per_line, None) or [])
 
 
 # -- layout -----------------------------------------------------------------------------------
@@ -423,4 +463,4 @@ def layout(transcript: Transcript, preset: Preset | str | None = None, *,
         latest = end
     drafts = _merge_short(drafts, p, limit)
     _retime(drafts, p, limit)
-    return [_event(d) for d in _absorb_empty(drafts, p)]
+    return [_event(d) for d in _place_empty(drafts, p)]

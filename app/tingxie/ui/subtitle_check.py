@@ -45,6 +45,7 @@ from tingxie.core.subtitle_timing import FixTiming
 from tingxie.core.timefmt import format_time
 from tingxie.core.transcript import Segment
 from tingxie.ui import settings as keys
+from tingxie.ui.export_dialog import default_choices
 from tingxie.ui.presets import PRESET_KEYS, preset_for, preset_label
 from tingxie.ui.transcript_model import TranscriptTableModel
 
@@ -191,6 +192,9 @@ class SubtitleCheck(QObject):
         self._running, self._again = True, False
         preset = self.preset()
         frozen = projects.freeze(projects.Project(transcript=self.win.document.transcript))
+        # Lines as the SRT export writes them: with "Name: " when it was last asked to.
+        names = bool({**default_choices("srt"), **self.win.settings.get(
+            keys.EXPORT_CHOICES).get("srt", {})}.get("speaker_names"))
 
         def done(result, error):
             self._running = False
@@ -200,7 +204,8 @@ class SubtitleCheck(QObject):
             self.result = None if error is not None else result
             self._show()
 
-        self.win.background.run(lambda: check(frozen.transcript, preset), done, context=self)
+        self.win.background.run(lambda: check(frozen.transcript, preset, speaker_names=names),
+                                done, context=self)
 
     def _show(self) -> None:
         model = self.win.table_model
