@@ -222,12 +222,15 @@ class DocumentOpener(QObject):
             return False
         return True
 
-    def offer_recovery(self) -> None:
-        """Offer to restore work a session that crashed or was killed autosaved."""
+    def offer_recovery(self, paths: list[Path] | None = None) -> None:
+        """Offer to restore work a session that crashed or was killed autosaved. The
+        recovery file (up to 200 MB) is read and its audio looked for in the background."""
         win = self.win
         if win.session.loaded is not None or self.load_cancel is not None:
             return  # a file is already open (or opening): the user chose what to work on
-        for path in pending_recoveries(win.settings):
+        paths = list(pending_recoveries(win.settings)) if paths is None else paths
+        while paths:
+            path = paths.pop(0)
             answer = QMessageBox.question(
                 win, self.tr("Recover unsaved changes?"),
                 self.tr("Tingxie did not close properly. {name} has unsaved changes "
@@ -236,18 +239,30 @@ class DocumentOpener(QObject):
                 projects.discard_recovery(path)
                 win.autosave.forget(path)
                 continue
-            try:
+
+            def work(path: Path = path) -> tuple[projects.Project, Path | None]:
                 project = read_recovery(path)
-                audio = projects.locate_audio(project, [path.parent])
-            except (projects.ProjectError, OSError) as exc:
-                win.show_error(self.tr("Could not restore {name}").format(name=path.name),
-                               str(exc))
-                continue
-            if audio is None:
-                win.show_error(self.tr("Could not restore {name}").format(name=path.name),
-                               self.tr("Its audio file was not found; the autosave is kept "
-                                       "in {file}.").format(file=projects.recovery_path(path)))
-                continue
-            win.session.pending_restore = (path if path.is_file() else None, project)
-            self.open_path(audio)
-            return  # one at a time: the others are offered on the next start
+                return project, projects.locate_audio(project, [path.parent])
+
+            def done(result, error, path: Path = path) -> None:
+                if error is None and result[1] is None:
+                    win.show_error(self.tr("Could not restore {name}").format(name=path.name),
+                                   self.tr("Its audio file was not found; the autosave is "
+                                           "kept in {file}.").format(
+                                       file=projects.recovery_path(path)))
+                elif error is not None:
+                    if not isinstance(error, (projects.ProjectError, OSError)):
+                        log.error("reading the recovery of %s failed", path, exc_info=error)
+                    win.show_error(self.tr("Could not restore {name}").format(name=path.name),
+                                   str(error))
+                elif win.session.loaded is None and self.load_cancel is None:
+                    win.session.pending_restore = (path if path.is_file() else None,
+                                                   result[0])
+                    self.open_path(result[1])
+                    return  # one at a time: the others are offered on the next start
+                else:
+                    return  # the user opened a file meanwhile
+                self.offer_recovery(paths)
+
+            win.background.run(work, done, context=self)
+            return
