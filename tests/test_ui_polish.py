@@ -11,7 +11,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from media import write_wav
@@ -70,6 +70,20 @@ def test_view_zoom_in_shows_less_time_and_zoom_out_more(qtbot, win, tone):
     win.actions_by_name["zoom_out"].trigger()
     t0, t1 = win.waveform.view_range()
     assert t1 - t0 == pytest.approx(16.0, abs=0.05)
+
+
+def test_zoom_keys_work_as_a_us_keyboard_sends_them(qtbot, win, tone):
+    # Ctrl+Shift+= arrives as Ctrl+Shift and "+", Ctrl+Shift+- as Ctrl+Shift and "_".
+    open_with_transcript(qtbot, win, tone, segments())
+    win.waveform.set_view_range(4.0, 12.0)
+    win.activateWindow()
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(win, Qt.Key.Key_Plus, ctrl_shift)
+    t0, t1 = win.waveform.view_range()
+    assert t1 - t0 == pytest.approx(4.0, abs=0.05)
+    qtbot.keyClick(win, Qt.Key.Key_Underscore, ctrl_shift)
+    t0, t1 = win.waveform.view_range()
+    assert t1 - t0 == pytest.approx(8.0, abs=0.05)
 
 
 # -- 7. whole text readable at any width ----------------------------------------------------
@@ -138,6 +152,11 @@ def test_find_goes_match_by_match_highlights_it_and_replaces_one(qtbot, win, ton
     assert bar.current_match() == (1, 19, 23) and bar.count_label.text() == "1 of 2"
     stack.undo()
     assert win.document.transcript.segment(1).text == "A boat and another boat."
+    # Enter in the Replace field replaces one match, never all of them.
+    bar.find_next()
+    qtbot.keyClick(bar.replace_edit, Qt.Key.Key_Return)
+    texts = [s.text for s in win.document.transcript.segments]
+    assert sum(t.count("ship") for t in texts) == 1 and sum(t.count("boat") for t in texts) == 2
 
 
 # -- 9. holding a nudge key is one undo step --------------------------------------------------

@@ -84,7 +84,9 @@ class FindBar(QWidget):
         self.regex.toggled.connect(lambda on: self.whole_word.setEnabled(not on))
         self.find_edit.textChanged.connect(self.update_count)
         self.find_edit.returnPressed.connect(self.find_next)
-        self.replace_edit.returnPressed.connect(self.replace_all)
+        # Enter in Replace replaces the match shown and goes on to the next, as editors do;
+        # Replace all is only ever the button (one Enter must not rewrite 98 matches).
+        self.replace_edit.returnPressed.connect(self.replace_one)
         self.next_button.clicked.connect(self.find_next)
         self.previous_button.clicked.connect(self.find_previous)
         self.replace_one_button.clicked.connect(self.replace_one)

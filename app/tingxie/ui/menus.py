@@ -22,7 +22,7 @@ def add_action(win: MainWindow, name: str, text: str, slot, menu=None) -> QActio
     action = QAction(text, win)
     shortcut = SHORTCUTS.get(name)
     if shortcut is not None:
-        action.setShortcut(QKeySequence(shortcut.keys))
+        action.setShortcuts([QKeySequence(k) for k in (shortcut.keys, *shortcut.also)])
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
     action.triggered.connect(slot)
     win.addAction(action)

@@ -20,6 +20,9 @@ class Shortcut:
     #: English text, marked for translation; may hold ``{n}`` (filled from ``number``).
     description: str
     number: int | None = None
+    #: Other key sequences that do the same: what a keyboard really sends for a shifted key
+    #: (Shift+= arrives as "+" on a US layout).
+    also: tuple[str, ...] = ()
 
     def text(self, translated: bool = True) -> str:
         """What the shortcut does, in the UI language (or in English)."""
@@ -57,8 +60,10 @@ SHORTCUTS: dict[str, Shortcut] = {
     "review_words": Shortcut("F8", QT_TRANSLATE_NOOP("Shortcuts", "Review uncertain words one by one")),
     **{f"speaker_{n}": Shortcut(f"Ctrl+{n}", SPEAKER_N, n) for n in range(1, 10)},
     "speaker_0": Shortcut("Ctrl+0", QT_TRANSLATE_NOOP("Shortcuts", "Clear the segment's speaker")),
-    "zoom_in": Shortcut("Ctrl+Shift+=", QT_TRANSLATE_NOOP("Shortcuts", "Zoom the waveform in")),
-    "zoom_out": Shortcut("Ctrl+Shift+-", QT_TRANSLATE_NOOP("Shortcuts", "Zoom the waveform out")),
+    "zoom_in": Shortcut("Ctrl+Shift+=", QT_TRANSLATE_NOOP("Shortcuts", "Zoom the waveform in"),
+                        also=("Ctrl+Shift++", "Ctrl++")),
+    "zoom_out": Shortcut("Ctrl+Shift+-", QT_TRANSLATE_NOOP("Shortcuts", "Zoom the waveform out"),
+                         also=("Ctrl+Shift+_",)),
     "follow": Shortcut("Ctrl+L", QT_TRANSLATE_NOOP("Shortcuts", "Follow playback on/off")),
     "transcribe": Shortcut("Ctrl+R", QT_TRANSLATE_NOOP("Shortcuts", "Transcribe the whole file")),
     "transcribe_selection": Shortcut("Ctrl+Shift+R", QT_TRANSLATE_NOOP("Shortcuts", "Transcribe the selected range")),
@@ -69,7 +74,8 @@ SHORTCUTS: dict[str, Shortcut] = {
 #: Shortcuts Qt gives the standard actions (listed for completeness).
 STANDARD = {
     "undo": Shortcut("Ctrl+Z", QT_TRANSLATE_NOOP("Shortcuts", "Undo (the menu names the step)")),
-    "redo": Shortcut("Ctrl+Shift+Z", QT_TRANSLATE_NOOP("Shortcuts", "Redo")),
+    "redo": Shortcut("Ctrl+Shift+Z", QT_TRANSLATE_NOOP("Shortcuts",
+                                                      "Redo (also Ctrl+Y on Windows)")),
 }
 
 
