@@ -101,6 +101,23 @@ def test_thai_breaks_only_between_phrases_under_the_latin_preset():
     assert [phrase for line in lines for phrase in line.split(" ")] == THAI_PHRASES
 
 
+def test_japanese_lines_follow_kinsoku():
+    # A loanword in katakana stays whole; no line starts with "ー", a small kana or "々".
+    parts = units("二〇二四年の新しいスーパーコンピューター")
+    assert "スーパーコンピューター" in [u.text for u in parts]
+    lines = [join_units(line) for line in break_lines(parts, 12, 2)]
+    assert lines == ["二〇二四年の新しい", "スーパーコンピューター"]
+    for text in ("ちょっと待ってください、人々がたくさん来ています。",
+                 "東京都庁の展望室からは富士山がはっきり見えました。"):
+        for width in range(4, 12):
+            broken = break_lines(units(text), width, 8)
+            if broken is None:
+                continue
+            starts = [join_units(line)[0] for line in broken]
+            assert not set(starts) & set("ぁぃぅぇぉっゃゅょゎァィゥェォッャュョー々"), (width,
+                                                                                         broken)
+
+
 # -- line breaking ---------------------------------------------------------------------------
 
 

@@ -157,16 +157,42 @@ def _opens_dialogue(unit: Unit) -> bool:
     return unit.text[:1] in DASHES and unit.text[1:2] == " "
 
 
+#: Japanese characters no line may start with (kinsoku): small kana, the long-vowel mark and
+#: the iteration marks. Each joins the character before it.
+NO_LINE_START = frozenset("ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿー々ゝゞヽヾ")
+
+
+@functools.lru_cache(maxsize=4096)
+def _katakana(ch: str) -> bool:
+    """Whether ``ch`` is katakana (the long-vowel mark included): a run of it is one word,
+    a loanword such as スーパーコンピューター, never broken inside."""
+    return unicodedata.name(ch, "").startswith(("KATAKANA", "HALFWIDTH KATAKANA"))
+
+
 def units(text: str) -> list[Unit]:
-    """Split ``text`` into break units (see the module docstring); whitespace is dropped."""
+    """Split ``text`` into break units (see the module docstring); whitespace is dropped.
+    Japanese follows kinsoku: a katakana run is one unit, and a small kana, "ー" or "々"
+    joins the character before it."""
     raw: list[list] = []  # [start, end, punctuation_only]
     i, n = 0, len(text)
     while i < n:
         kind = _kind(text[i])
         if kind == " ":
             i += 1
+        elif kind == "c" and _katakana(text[i]):
+            j = i + 1
+            while j < n and _katakana(text[j]):
+                j += 1
+            if text[i] in NO_LINE_START and raw and raw[-1][1] == i:
+                raw[-1][1] = j
+            else:
+                raw.append([i, j, False])
+            i = j
         elif kind == "c":
-            raw.append([i, i + 1, False])
+            if text[i] in NO_LINE_START and raw and raw[-1][1] == i:
+                raw[-1][1] = i + 1
+            else:
+                raw.append([i, i + 1, False])
             i += 1
         elif kind == "m" and raw and raw[-1][1] == i:
             raw[-1][1] = i + 1
