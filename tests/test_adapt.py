@@ -391,6 +391,87 @@ def test_tingxie_adapt_without_corrections_says_so(tiny_checkpoint, tmp_path, ca
     assert not (tmp_path / "o").exists()
 
 
+def test_tingxie_adapt_to_a_folder_that_cannot_be_made_says_so_before_training(
+        tiny_checkpoint, project_file, tmp_path, capsys):
+    from tingxie.cli import main
+
+    blocker = tmp_path / "a file"
+    blocker.write_text("mine")
+    out = blocker / "adapter"
+    code = main(["adapt", str(project_file), "--model", str(tiny_checkpoint), "--output",
+                 str(out), "--max-steps", "2", "--device", "cpu"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert f"tingxie: {out}: cannot be created: {blocker} is a file, not a folder." in err
+    assert "--output" in err and "Traceback" not in err
+    assert "Reading the audio" not in err and "step " not in err  # refused before training
+    assert blocker.read_text() == "mine"
+
+
+def _failing_saves(monkeypatch, fails) -> list[Path]:
+    """Make saving an adapter fail with a full disk where ``fails(folder)`` says so; returns
+    the folders saves were tried in (each a temporary folder beside the output)."""
+    import errno
+
+    import peft
+
+    real = peft.PeftModel.save_pretrained
+    tried: list[Path] = []
+
+    def save_pretrained(self, save_directory, *args, **kwargs):
+        tried.append(Path(save_directory))
+        if fails(Path(save_directory).parent):
+            raise OSError(errno.ENOSPC, "No space left on device", str(save_directory))
+        return real(self, save_directory, *args, **kwargs)
+
+    monkeypatch.setattr(peft.PeftModel, "save_pretrained", save_pretrained)
+    return tried
+
+
+@pytest.mark.slow
+def test_an_adapter_that_cannot_be_saved_at_the_end_goes_to_documents_tingxie(
+        tiny_checkpoint, project_file, tmp_path, capsys, monkeypatch):
+    from tingxie.cli import main
+
+    home = tmp_path / "home"
+    (home / "Documents").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    out = tmp_path / "full disk" / "my-beat"
+    tried = _failing_saves(monkeypatch, lambda folder: folder == out.parent)
+    code = main(["adapt", str(project_file), "--model", str(tiny_checkpoint), "--output",
+                 str(out), "--max-steps", "2", "--device", "cpu"])
+    captured = capsys.readouterr()
+    saved = home / "Documents" / "Tingxie" / "my-beat"
+    assert code == 0, captured.err
+    assert len(tried) == 2 and tried[0].parent == out.parent
+    assert (f"tingxie: {out}: cannot be written to (No space left on device). "
+            f"The adapter was saved to {saved} instead.") in captured.err
+    assert captured.out.strip() == str(saved)
+    assert adapters.read_manifest(saved).manifest["training"]["steps"] == 2
+    assert list(out.parent.iterdir()) == []  # no half-written adapter left behind
+    assert "Traceback" not in captured.err
+
+
+@pytest.mark.slow
+def test_an_adapter_that_cannot_be_saved_anywhere_is_one_message(
+        tiny_checkpoint, project_file, tmp_path, capsys, monkeypatch):
+    from tingxie.cli import main
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))  # no Documents: ~/Tingxie
+    out = tmp_path / "full disk" / "my-beat"
+    tried = _failing_saves(monkeypatch, lambda folder: True)
+    code = main(["adapt", str(project_file), "--model", str(tiny_checkpoint), "--output",
+                 str(out), "--max-steps", "2", "--device", "cpu"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert [t.parent for t in tried] == [out.parent, tmp_path / "home" / "Tingxie"]
+    last = err.strip().splitlines()[-1]
+    assert last == (f"tingxie: {out}: cannot be written to (No space left on device). "
+                    "Choose another folder for the adapter with --output.")
+    assert "Traceback" not in err
+    assert list(out.parent.iterdir()) == [] and list(tried[1].parent.iterdir()) == []
+
+
 # -- the "edited by a person" flag the labels come from ---------------------------------------
 def test_text_changing_edits_mark_segments_as_corrected_and_the_flag_is_saved(tmp_path):
     from tingxie.core import edits

@@ -164,6 +164,48 @@ def test_export_refuses_to_replace_a_file_unless_told(transcript_json, tmp_path,
     assert "Hello there." in mine.read_text("utf-8")
 
 
+def _export_process(args, tmp_path, **env):
+    """``tingxie export ARGS`` in a real process, its standard output a pipe."""
+    env = dict(os.environ, PYTHONPATH=str(Path(tingxie.__file__).parents[1]), **env)
+    return subprocess.Popen([sys.executable, "-m", "tingxie", "export", *args], cwd=tmp_path,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def test_export_to_standard_output_writes_utf8_whatever_the_console_encoding(tmp_path,
+                                                                              capsys):
+    source = tmp_path / "访谈.json"
+    export(Transcript(segments=[Segment(1, 0.0, 1.5, "你好，张伟。", language="Chinese"),
+                                Segment(2, 1.6, 3.0, "Café, s'il vous plaît.")],
+                      duration=3.0), source)
+    status, _out, err = run(["export", str(source), "-f", "srt", "-o",
+                             str(tmp_path / "file.srt")], capsys)
+    assert status == 0, err
+    expected = (tmp_path / "file.srt").read_bytes()
+    assert "你好，张伟。".encode() in expected
+    # cp1252 cannot hold Chinese at all; cp936 can, but its bytes are not UTF-8.
+    for encoding in ("cp1252", "cp936"):
+        proc = _export_process([str(source), "-f", "srt", "-o", "-"], tmp_path,
+                               PYTHONIOENCODING=encoding)
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err.decode("utf-8", "replace")
+        assert out == expected
+        assert b"Traceback" not in err and b"codec" not in err
+
+
+def test_export_to_a_pipe_closed_early_stops_quietly(tmp_path):
+    source = tmp_path / "long.json"
+    export(Transcript(segments=[Segment(i, i * 2.0, i * 2.0 + 1.5, f"Line number {i} of many.")
+                                for i in range(1, 6001)], duration=12_004.0), source)
+    proc = _export_process([str(source), "-f", "srt", "-o", "-"], tmp_path)
+    assert proc.stdout is not None and proc.stderr is not None
+    # Like `| head -c 100`: more than a pipe holds is left unread when the reader goes.
+    assert proc.stdout.read(100).startswith(b"1\n")
+    proc.stdout.close()
+    err = proc.stderr.read()
+    assert proc.wait(timeout=120) == 141
+    assert err == b"", err.decode("utf-8", "replace")
+
+
 # -- item 11: arguments checked before any work --------------------------------------------
 
 

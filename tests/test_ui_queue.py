@@ -318,10 +318,9 @@ def test_a_file_stopped_midway_keeps_what_it_transcribed_as_a_partial_project(
 
 def test_a_folder_that_cannot_take_the_project_sends_it_to_documents(
         qtbot, panel, tmp_path, monkeypatch):
-    import tingxie.ui.queue as queue_module
-
-    documents = tmp_path / "Documents" / "Tingxie"
-    monkeypatch.setattr(queue_module, "fallback_folder", lambda: documents)
+    documents = tmp_path / "home" / "Documents" / "Tingxie"
+    documents.parent.mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
     wav = speech_wav(tmp_path / "interview.wav")
     (tmp_path / "a file").write_text("not a folder")
     panel.controller.set_output_dir(tmp_path / "a file" / "projects")

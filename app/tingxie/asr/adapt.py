@@ -30,6 +30,7 @@ import math
 import os
 import random
 import shutil
+import stat
 import tempfile
 import time
 import unicodedata
@@ -50,8 +51,9 @@ from tingxie.asr.engine import SAMPLE_RATE, TranscribeOptions
 from tingxie.asr.qwen3 import ASR_TEXT_TOKEN, AUDIO_TOKENS_PER_SECOND, Qwen3ASREngine
 from tingxie.core.cancel import CancelToken
 from tingxie.core.edits import is_cjk
-from tingxie.core.errors import TingxieError
+from tingxie.core.errors import FileProblem, TingxieError
 from tingxie.core.languages import UnsupportedLanguage, find_language
+from tingxie.core.project import fallback_folder
 
 #: LoRA goes on these projections of every decoder layer (model.language_model).
 TARGET_MODULES = (
@@ -134,6 +136,30 @@ class OutputExists(AdaptError):
             f"{folder} already exists and is not empty. Choose a new folder for the adapter, "
             "or allow overwriting it (`--overwrite`)."
         )
+
+
+class OutputNotWritable(AdaptError, FileProblem):
+    """The adapter's folder cannot be created or written (read-only, full, not a folder)."""
+
+    def __init__(self, folder: Path, exc: OSError) -> None:
+        blocked = _file_in_the_way(folder)
+        if blocked is not None:
+            problem = f"cannot be created: {blocked} is a file, not a folder."
+        else:
+            problem = f"cannot be written to ({exc.strerror or exc})."
+        super().__init__(folder, problem, "Choose another folder for the adapter with --output.")
+
+
+def _file_in_the_way(folder: Path) -> Path | None:
+    """The nearest existing folder above ``folder`` if it is in fact a file, else ``None``."""
+    for above in folder.parents:
+        try:
+            return None if stat.S_ISDIR(above.stat().st_mode) else above
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        except OSError:
+            return None
+    return None
 
 
 # -- settings ---------------------------------------------------------------------------------
@@ -709,13 +735,54 @@ class AdaptResult:
     manifest: dict[str, Any]
     held_out: HeldOutScore
     losses: list[float]
+    #: Why the adapter is not where it was asked to go, when the folder asked for could not
+    #: take it at the end and it went to :func:`fallback_folder` instead (``output``).
+    save_problem: AdaptError | None = None
 
 
 # -- training ---------------------------------------------------------------------------------
 def _prepare_output(output: Path, overwrite: bool) -> None:
-    if output.exists() and (not output.is_dir() or (any(output.iterdir()) and not overwrite)):
-        raise OutputExists(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
+    """Refuse an ``output`` that holds something, and make sure its parent folder, where the
+    adapter is written before it is renamed into place, takes a file: tried for real, as
+    permissions do not tell a read-only disk (nor stop root)."""
+    try:
+        if output.exists() and (not output.is_dir() or (any(output.iterdir())
+                                                        and not overwrite)):
+            raise OutputExists(output)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(prefix=f".{output.name}.probe-", dir=output.parent):
+            pass
+    except OSError as exc:
+        raise OutputNotWritable(output, exc) from exc
+
+
+def _fallback_output(output: Path) -> Path | None:
+    """A free folder name for the adapter under :func:`fallback_folder`, or ``None``."""
+    folder = fallback_folder()
+    if folder == output.parent:
+        return None
+    for n in range(1, 100):
+        candidate = folder / (output.name if n == 1 else f"{output.name}-{n}")
+        if not candidate.exists():
+            return candidate
+    return None
+
+
+def _save(peft_model: Any, manifest: dict[str, Any], output: Path, overwrite: bool,
+          check: Any) -> None:
+    """Write the adapter beside ``output``, then rename it into place; nothing is left
+    half-written if that fails."""
+    _prepare_output(output, overwrite)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}.partial-", dir=output.parent))
+    try:
+        peft_model.save_pretrained(str(tmp), safe_serialization=True)
+        adapters.write_manifest(tmp, manifest)
+        check()
+        _prepare_output(output, overwrite)
+        _move_into_place(tmp, output)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
 
 
 def _move_into_place(tmp: Path, output: Path) -> None:
@@ -724,7 +791,12 @@ def _move_into_place(tmp: Path, output: Path) -> None:
     if output.exists():
         old = output.with_name(f".{output.name}.old-{os.getpid()}")
         os.replace(output, old)
-    os.replace(tmp, output)
+    try:
+        os.replace(tmp, output)
+    except BaseException:
+        if old is not None:  # put the old adapter back: nothing the user had is lost
+            os.replace(old, output)
+        raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
@@ -744,11 +816,15 @@ def adapt(
     """Adapt ``model`` to the corrections in ``projects``; yields progress, then a ``done``
     update whose ``result`` names the adapter folder written at ``output``.
 
-    Checks the memory estimate before loading anything (:class:`NotEnoughMemory`). The
+    Checks the memory estimate and that ``output``'s folder can be written
+    (:class:`OutputNotWritable`) before loading anything (:class:`NotEnoughMemory`). The
     token ``cancel`` is checked between steps and raises
     :class:`~tingxie.core.errors.Cancelled`; nothing is written at ``output`` unless the
-    whole run finishes. Also raises what :func:`find_pairs` raises, OutputExists,
-    TeacherMismatch, MissingAdaptDependency and the engine's loading errors.
+    whole run finishes. Should ``output`` fail at the end (a full disk), the adapter goes
+    under :func:`fallback_folder` instead and the result's ``save_problem`` says why; only
+    if that fails too is :class:`OutputNotWritable` raised. Also raises what
+    :func:`find_pairs` raises, OutputExists, TeacherMismatch, MissingAdaptDependency and
+    the engine's loading errors.
     """
     from tingxie.asr.models import find_model, require_model
 
@@ -916,17 +992,22 @@ def adapt(
                      "device": engine.placement.device_name if engine.placement else device},
         "held_out": score.to_dict(),
     }
-    tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}.partial-", dir=output.parent))
+    problem: AdaptError | None = None
     try:
-        peft_model.save_pretrained(str(tmp), safe_serialization=True)
-        adapters.write_manifest(tmp, manifest)
-        check()
-        _prepare_output(output, overwrite)
-        _move_into_place(tmp, output)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    result = AdaptResult(output, adapters.read_manifest(output).manifest, score, losses)
+        _save(peft_model, manifest, output, overwrite, check)
+    except (OSError, OutputNotWritable, OutputExists) as exc:
+        # The training took long: rather than lose it, save it where it can go, and say so.
+        problem = exc if isinstance(exc, AdaptError) else OutputNotWritable(output, exc)
+        fallback = _fallback_output(output)
+        if fallback is None:
+            raise problem from exc
+        try:
+            _save(peft_model, manifest, fallback, False, check)
+        except (OSError, AdaptError):
+            raise problem from exc
+        output = fallback
+    result = AdaptResult(output, adapters.read_manifest(output).manifest, score, losses,
+                         save_problem=problem)
     yield AdaptProgress("done", 1.0, score.summary(), step=step, total_steps=total,
                         loss=running, held_out=score, result=result,
                         elapsed_seconds=time.monotonic() - started)

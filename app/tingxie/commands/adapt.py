@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from tingxie.asr.models import DEFAULT_MODEL
-from tingxie.core.errors import Cancelled, TingxieError
+from tingxie.core.errors import Cancelled, FileProblem, TingxieError
 from tingxie.core.timefmt import format_time
 
 EXIT_OK = 0
@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
             err.write("\n")
         print("tingxie: adapting cancelled; nothing was written.", file=err)
         return EXIT_CANCELLED
-    except TingxieError as exc:
+    except (TingxieError, OSError) as exc:
         if tty:
             err.write("\n")
         print(f"tingxie: {exc}", file=err)
@@ -95,6 +95,12 @@ def run(args: argparse.Namespace) -> int:
     assert last is not None and last.result is not None
     if tty:
         err.write("\r\033[K")
+    problem = last.result.save_problem
+    if problem is not None:
+        why = (f"{problem.path}: {problem.problem}" if isinstance(problem, FileProblem)
+               else str(problem))
+        print(f"tingxie: {why} The adapter was saved to {last.result.output} instead.",
+              file=err)
     print(last.result.held_out.summary(), file=err)
     print(f"Adapter saved to {last.result.output}. Use it with "
           f"`tingxie transcribe --adapter {last.result.output} ...`.", file=err)

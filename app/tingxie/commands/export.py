@@ -11,6 +11,7 @@ import argparse
 import dataclasses
 import json
 import math
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -112,13 +113,52 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(run=run)
 
 
+#: 128 + SIGPIPE: what a shell reports for a writer whose reader closed the pipe.
+EXIT_BROKEN_PIPE = 141
+
+
 def run(args: argparse.Namespace) -> int:
     """Read the input, write the output; 2 with a message on any problem."""
     try:
         return _run(args)
+    except BrokenPipeError:
+        # The reader went away (``| head``): what it did not read is not wanted. Quietly, with
+        # the status of a process killed by SIGPIPE, and no second error when Python flushes
+        # standard output on the way out.
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except (TingxieError, OSError, ValueError) as exc:
         print(f"tingxie: {exc}", file=sys.stderr)
         return 2
+
+
+def _to_stdout(data: bytes) -> None:
+    """Write ``data`` to standard output as they are: the format's bytes (UTF-8), whatever
+    the console's or the locale's encoding (cp1252 cannot hold Chinese, cp936 is not
+    UTF-8), and without Windows' newline translation."""
+    stream = sys.stdout
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:  # a text-only stream put there by a program embedding the CLI
+        stream.write(data.decode("utf-8"))
+        stream.flush()
+        return
+    stream.flush()  # anything written as text before goes first
+    view = memoryview(data)
+    while view:
+        # A short count is possible (the pipe's reader left in the middle of a write); the
+        # next write then raises BrokenPipeError.
+        view = view[buffer.write(view) or len(view):]
+    buffer.flush()
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so the flush at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -134,7 +174,7 @@ def _run(args: argparse.Namespace) -> int:
         if fmt == "docx":
             raise ValueError("A DOCX file cannot go to standard output; name a file with -o.")
         rendered = render_report(doc.transcript, fmt, **options, **meta)
-        sys.stdout.write(rendered.data.decode("utf-8"))
+        _to_stdout(rendered.data)
         out, cleaned = None, rendered.cleaned
     else:
         out = Path(args.output) if args.output else args.input.with_suffix(f".{fmt}")

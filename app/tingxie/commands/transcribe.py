@@ -379,13 +379,6 @@ def _write(transcript, source: Path, out: Path, args: argparse.Namespace, spec, 
            transcription_options={**spec.to_project_options(), **extra})
 
 
-def fallback_folder() -> Path:
-    """Where a transcript goes when its own folder cannot take it (gone full or read-only
-    while transcribing): Documents/Tingxie, or ~/Tingxie without a Documents folder."""
-    documents = Path.home() / "Documents"
-    return (documents if documents.is_dir() else Path.home()) / "Tingxie"
-
-
 def check_writable(folder: Path) -> None:
     """Raise :class:`~tingxie.core.export.ExportFailed` unless a file can be created in
     ``folder`` (tried for real: permissions alone do not tell a read-only disk)."""
@@ -406,6 +399,8 @@ def _write_kept(transcript, source: Path, out: Path, args: argparse.Namespace, s
     """Write ``out``; if that fails (a full disk, a folder gone read-only), write it under
     :func:`fallback_folder` instead, saying so: a transcript that took an hour is not
     dropped for want of a folder. Returns where it went."""
+    from tingxie.core.project import fallback_folder
+
     try:
         _write(transcript, source, out, args, spec, engines, **extra)
     except (TingxieError, OSError) as exc:

@@ -169,6 +169,14 @@ def _remove_stale_temps(folder: Path, name: str) -> None:
                     os.unlink(entry.path)
 
 
+def fallback_folder() -> Path:
+    """Where finished work goes when the folder it was meant for cannot take it (gone full
+    or read-only while it was made): Documents/Tingxie, or ~/Tingxie without a Documents
+    folder. The batch queue, ``tingxie transcribe`` and ``tingxie adapt`` use it."""
+    documents = Path.home() / "Documents"
+    return (documents if documents.is_dir() else Path.home()) / "Tingxie"
+
+
 def write_atomic(path: str | Path, data: bytes,
                  error: type[FileProblem] | None = None) -> None:
     """Write ``data`` to ``path`` so that it holds either the old or the new bytes, never a mix.

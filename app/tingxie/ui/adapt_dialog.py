@@ -483,9 +483,14 @@ class AdaptDialog(QDialog):
             score = result.held_out
             self.held_out_label.setText(self.held_out_text(score.before, score.after,
                                                            score.segments))
-            self.status_label.setText(self.tr(
+            saved = self.tr(
                 "Saved to {0}. Keep it to use it for transcription, or discard it."
-            ).format(result.output))
+            ).format(result.output)
+            problem = getattr(result, "save_problem", None)
+            if problem is not None:  # the chosen folder could not take it at the end
+                saved = self.tr("The chosen folder could not take the adapter ({0}). {1}").format(
+                    getattr(problem, "problem", str(problem)), saved)
+            self.status_label.setText(saved)
             self.progress_bar.setValue(1000)
             self.progress_bar.setFormat(self.tr("Done"))
             outcome = "done"

@@ -28,7 +28,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QStandardPaths,
     Qt,
     Signal,
     Slot,
@@ -93,12 +92,6 @@ class QueueItem:
 
 
 # -- work done off the UI thread (no Qt) ---------------------------------------------------
-
-def fallback_folder() -> Path:
-    """Where a finished transcript goes when its output folder cannot take it."""
-    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(documents or Path.home()) / "Tingxie"
-
 
 def user_message(error: BaseException) -> str:
     """What went wrong, for a status cell that already shows the file's name."""
@@ -397,7 +390,7 @@ class QueueController(QObject):
         folder = self._run["output_dir"] or item.path.parent
         audio_path = item.path
         stem = audio_path.stem if outcome is Status.DONE else f"{audio_path.stem}.partial"
-        fallback = fallback_folder()
+        fallback = projects.fallback_folder()
         self.background.run(
             lambda: save_new_project(project, audio_path, folder, stem=stem, fallback=fallback),
             partial(self._saved, item, len(transcript.segments), outcome, error), context=self)
