@@ -60,4 +60,7 @@ def test_korean_words_keep_their_spaces_when_joined():
 
     assert join_texts("안녕하세요", "여러분.") == "안녕하세요 여러분."
     assert join_texts("你好", "世界") == "你好世界"
+    # Quotes and brackets are looked through: Chinese on either side joins with no space.
+    assert join_texts("他说“好”", "“走吧”") == "他说“好”“走吧”"
+    assert join_texts("(Hello.)", "(Again.)") == "(Hello.) (Again.)"
     assert tokens("안녕하세요 여러분") == ["안녕하세요", "여러분"]

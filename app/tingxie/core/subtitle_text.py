@@ -23,7 +23,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tingxie.core.text import is_cjk
+from tingxie.core.text import edge, is_cjk
 
 #: Break costs (lower is better). Breaking between subtitles costs twice as much.
 AFTER_SENTENCE, AFTER_CLAUSE, BEFORE_CONNECTIVE, ANYWHERE = 0.0, 1.0, 2.0, 4.0
@@ -113,21 +113,12 @@ def is_unspaced(char: str) -> bool:
     return is_cjk(char) and not unicodedata.name(char, "").startswith(("HANGUL", "THAI"))
 
 
-def _edge(text: str, last: bool) -> str:
-    """The last (or first) character of ``text`` that is not punctuation, else its last
-    (first) character: what decides how two pieces of text join."""
-    for ch in reversed(text) if last else text:
-        if unicodedata.category(ch)[0] != "P" and not ch.isspace():
-            return ch
-    return text[-1:] if last else text[:1]
-
-
 def joins_without_space(left: str, right: str) -> bool:
     """Whether ``right`` follows ``left`` with no space between them: where Chinese or
     Japanese meets either side, looking through quotes and punctuation (“好”“走吧”)."""
     left, right = left.rstrip(), right.lstrip()
-    return bool(left and right) and (is_unspaced(_edge(left, True))
-                                     or is_unspaced(_edge(right, False)))
+    return bool(left and right) and (is_unspaced(edge(left, last=True))
+                                     or is_unspaced(edge(right, last=False)))
 
 
 @functools.lru_cache(maxsize=4096)

@@ -34,9 +34,19 @@ def join_texts(left: str, right: str) -> str:
     left, right = left.rstrip(), right.lstrip()
     if not left or not right:
         return left + right
-    if is_unspaced(left[-1]) or is_unspaced(right[0]):
+    if is_unspaced(edge(left, last=True)) or is_unspaced(edge(right, last=False)):
         return left + right
     return f"{left} {right}"
+
+
+def edge(text: str, *, last: bool) -> str:
+    """The last (or first) character of ``text`` that is neither punctuation nor space, else
+    its last (first) character: what decides how two texts join (“好”“走吧”, not
+    “好” “走吧”)."""
+    for ch in reversed(text) if last else text:
+        if unicodedata.category(ch)[0] != "P" and not ch.isspace():
+            return ch
+    return text[-1:] if last else text[:1]
 
 
 def word_offsets(text: str, words: list[Word]) -> list[int] | None:
