@@ -300,6 +300,22 @@ def test_two_quick_speakers_share_a_dialogue_event():
     assert not validate(events, NETFLIX, 6)
 
 
+def test_speakers_talking_over_each_other_share_a_dialogue_event_from_the_first_start():
+    t = Transcript(segments=[Segment(1, 0.0, 4.0, "Are you coming with us tonight?", "S1"),
+                             Segment(2, 3.0, 6.0, "No, I have to work.", "S2")],
+                   duration=10)
+    events = layout(t, NETFLIX)
+    assert [e.lines for e in events] == [["- Are you coming with us tonight?",
+                                          "- No, I have to work."]]
+    assert (events[0].start, events[0].end) == (0.0, 6.0)
+    assert not validate(events, NETFLIX, 10)
+    # Lines too long for a dialogue event: each keeps its own, as before.
+    long = Transcript(segments=[
+        Segment(1, 0.0, 4.0, "Are you coming with us to the harbour festival tonight?", "S1"),
+        Segment(2, 3.0, 6.0, "No, I have to work.", "S2")], duration=10)
+    assert len(layout(long, NETFLIX)) == 2
+
+
 @pytest.mark.parametrize("first, second, merged", [
     ("안녕하세요.", "반갑습니다.", "안녕하세요. 반갑습니다."),  # Korean is spaced
     ("他说“好”", "“走吧”", "他说“好”“走吧”"),  # no space between Chinese quotes

@@ -459,7 +459,17 @@ def layout(transcript: Transcript, preset: Preset | str | None = None, *,
     for seg, label in zip(segments, labels):
         start = max(_ms(seg.start), latest)
         end = max(_ms(seg.end), start)
-        drafts.extend(_segment_drafts(seg, label, start, end, p))
+        new = _segment_drafts(seg, label, start, end, p)
+        if (_ms(seg.start) < latest and drafts and len(new) == 1
+                and drafts[-1].parts[-1].speaker != seg.speaker):
+            # Two speakers talking over each other: one dialogue event from the first's start,
+            # rather than the second's words shown late, after the first has finished.
+            both = _merged(drafts[-1], new[0], p)
+            if both is not None:
+                drafts[-1] = both
+                latest = max(latest, end)
+                continue
+        drafts.extend(new)
         latest = end
     drafts = _merge_short(drafts, p, limit)
     _retime(drafts, p, limit)
