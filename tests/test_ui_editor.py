@@ -129,15 +129,16 @@ def test_edit_split_merge_retime_speaker_replace_then_undo_everything(qtbot, win
     last = window.document.transcript.segments[2]
     assert (last.start, last.end) == pytest.approx((7.4, 10.1))
 
-    # Speakers: Ctrl+2 creates "Speaker 2" and assigns it; rename it in the panel.
+    # Speakers: Ctrl+2 is the second speaker of the list, so with none yet it creates
+    # "Speaker 1" and "Speaker 2" and assigns the second; rename it in the panel.
     table.select_row(0)
     shortcut(qtbot, window, "speaker_2")
     t = window.document.transcript
     assert t.speaker_name(t.segments[0].speaker) == "Speaker 2"
-    window.speakers.list.item(0).setText("张伟")
+    window.speakers.list.item(1).setText("张伟")
     assert t.speaker_name(t.segments[0].speaker) == "张伟"
     assert window.table_model.index(0, 1).data() == "张伟"
-    assert window.speakers.names() == ["张伟"]
+    assert window.speakers.names() == ["Speaker 1", "张伟"]
 
     # Find and replace across the transcript, as one step with a count.
     shortcut(qtbot, window, "find")

@@ -442,3 +442,27 @@ def test_an_autosave_that_cannot_be_written_is_reported_once(qtbot, window, spee
     qtbot.wait(100)
     assert errors == ["Autosave failed"], "said once, not every few seconds"
     assert "Autosave failed" in window.statusBar().currentMessage()
+
+
+def test_segments_arriving_after_a_save_mid_run_are_unsaved_again(qtbot, window, speech_file,
+                                                                  tmp_path):
+    path, _ = speech_file
+    open_and_wait(qtbot, window, path)
+    target = tmp_path / "harbour.tingxie"
+    saved = []
+
+    def save_once(*_args):
+        if not saved:
+            saved.append(1)
+            window._save_to(target)
+
+    window.document.appended.connect(save_once)
+    handle = transcribe(qtbot, window)
+    with qtbot.waitSignal(handle.finished, timeout=120_000):
+        pass
+    window.saver.wait()
+    on_disk = len(projects.load(target).transcript.segments)
+    assert on_disk < len(window.document.transcript.segments), "more came after the save"
+    assert window.dirty and window.windowTitle().startswith("*"), (
+        "segments after the save must count as unsaved work")
+    assert window.session.has_unsaved_work

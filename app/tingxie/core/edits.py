@@ -173,12 +173,21 @@ class ReviewWord:
 
 def split_time(seg: Segment, position: int) -> float:
     """Where to split ``seg`` at character ``position``: the start of the first word at or after
-    it when word times are known, else in proportion to the characters."""
+    it when word times are known (inside a word, that word's time in proportion to its
+    characters, so neither half gets a word of no length), else in proportion to the
+    characters of the text."""
     offsets = word_offsets(seg.text, seg.words) if seg.words else None
     if offsets:
         for off, w in zip(offsets, seg.words):
-            if off >= position and seg.start + MIN_DURATION <= w.start <= seg.end - MIN_DURATION:
-                return w.start
+            length = len(w.text.strip())
+            if off < position < off + length:
+                at = round(w.start + (w.end - w.start) * (position - off) / length, 3)
+            elif off >= position:
+                at = w.start
+            else:
+                continue
+            if seg.start + MIN_DURATION <= at <= seg.end - MIN_DURATION:
+                return at
     text_len = max(len(seg.text), 1)
     return seg.start + seg.duration * position / text_len
 
@@ -460,9 +469,15 @@ def count_matches(t: Transcript, find: str, mode: MatchMode = "plain",
     return sum(len(pattern.findall(s.text)) for s in t.segments)
 
 
+class NoChange(ValueError):
+    """An edit that would leave the transcript as it is (and so mark nothing edited)."""
+
+
 @dataclass
 class FindReplace:
-    """Replace every match in every segment, as one undoable step; ``count`` tells how many."""
+    """Replace every match in every segment, as one undoable step; ``count`` tells how many
+    matches it changed. A match that already reads as its replacement is left alone (its
+    segment is not marked edited); :class:`NoChange` when no match would change."""
 
     find: str
     replace: str
@@ -474,18 +489,28 @@ class FindReplace:
 
     def do(self, t: Transcript) -> None:
         pattern = compile_pattern(self.find, self.mode, self.match_case)
-        # A literal replacement must not interpret backslashes; a regex one may use \1.
-        repl = self.replace if self.mode == "regex" else (lambda _m: self.replace)
+        changed = 0  # matches of the segment at hand that its replacement changes
+
+        def substitute(m: re.Match[str]) -> str:
+            nonlocal changed
+            # A literal replacement must not interpret backslashes; a regex one may use \1.
+            new = m.expand(self.replace) if self.mode == "regex" else self.replace
+            changed += new != m.group(0)  # "hello" found in "Hello", replaced by "Hello": no
+            return new
+
         changes: dict[int, str] = {}
         count = 0
         for seg in t.segments:
+            changed = 0
             try:
-                new_text, n = pattern.subn(repl, seg.text)
+                new_text = pattern.sub(substitute, seg.text)
             except (re.error, IndexError) as exc:
                 raise ValueError(f"The replacement is not valid: {exc}.") from exc
-            if n:
-                count += n
+            if new_text != seg.text:
                 changes[seg.id] = new_text
+                count += changed
+        if not changes:
+            raise NoChange("Nothing to replace: every match already reads that way.")
         self.count = count
         # Only text, words and the edited flag change: keep those, not whole copies, so a
         # replace across a 2-hour transcript stays quick to do and to undo.

@@ -144,6 +144,7 @@ class EditCommands(QObject):
             self.message.emit(self.tr("The playhead is inside a segment: split it instead."))
             return
         following = next((s for s in transcript.segments if s.start >= t), None)
+        previous = next((s for s in reversed(transcript.segments) if s.end <= t), None)
         end = t + INSERT_LENGTH
         if following is not None:
             end = min(end, following.start)
@@ -152,7 +153,14 @@ class EditCommands(QObject):
         if end - t < MIN_DURATION:
             self.message.emit(self.tr("There is no room for a segment at the playhead."))
             return
-        op = InsertSegment(round(t, 3), round(end, 3))
+        # Whole milliseconds, unless rounding would reach into a neighbour (12.3454 after a
+        # segment ending at 12.3454 must not become 12.345) or past the audio.
+        start, stop = round(t, 3), round(end, 3)
+        if previous is not None and start < previous.end:
+            start = previous.end
+        if stop > end:
+            stop = end
+        op = InsertSegment(start, stop)
         if self._run([op]) and op.new_id is not None:
             self.view.edit_row(transcript.index_of(op.new_id))
 
@@ -170,8 +178,9 @@ class EditCommands(QObject):
             self.view.select_row(min(rows[0], len(segs) - 1))
 
     def set_speaker_number(self, number: int) -> None:
-        """Give the segment(s) speaker ``number`` (1-based in the speaker list); a missing one
-        is created as "Speaker N". ``0`` clears the speaker."""
+        """Give the segment(s) speaker ``number`` (1-based in the speaker list); missing
+        speakers up to it are created as "Speaker k", so Ctrl+N always names the N-th
+        speaker of the list. ``0`` clears the speaker."""
         rows = self.target_rows()
         if not rows:
             self.message.emit(self.tr("Select a segment first."))
@@ -181,17 +190,20 @@ class EditCommands(QObject):
         if number == 0:
             self._run([SetSpeaker(ids, None)])
             return
-        name = self.tr("Speaker {n}").format(n=number)
-        speaker = (
-            transcript.speakers[number - 1]
-            if number <= len(transcript.speakers)
-            else next((s for s in transcript.speakers if s.name == name), None)
-        )
-        if speaker is not None:
-            self._run([SetSpeaker(ids, speaker.id)])
+        if number <= len(transcript.speakers):
+            self._run([SetSpeaker(ids, transcript.speakers[number - 1].id)])
             return
-        add = AddSpeaker(name)
-        self._run([add, SetNewSpeaker(ids, None, add=add)], self.tr("Set speaker"))
+        names = {s.name for s in transcript.speakers}
+        adds: list[AddSpeaker] = []
+        for k in range(len(transcript.speakers) + 1, number + 1):
+            name = base = self.tr("Speaker {n}").format(n=k)
+            repeat = 1
+            while name in names:  # a speaker renamed "Speaker 3" sits at another place
+                repeat += 1
+                name = f"{base} ({repeat})"
+            names.add(name)
+            adds.append(AddSpeaker(name))
+        self._run([*adds, SetNewSpeaker(ids, None, add=adds[-1])], self.tr("Set speaker"))
 
     def next_uncertain(self, below: float) -> None:
         """Select the next segment (after the current one, wrapping) whose confidence, or a

@@ -23,7 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tingxie.core.edits import EditText, FindReplace, MatchMode, compile_pattern, count_matches
+from tingxie.core.edits import (
+    EditText,
+    FindReplace,
+    MatchMode,
+    NoChange,
+    compile_pattern,
+    count_matches,
+)
 from tingxie.ui.transcript_model import TranscriptDocument
 
 
@@ -223,8 +230,10 @@ class FindBar(QWidget):
             self.message.emit(self.tr("The replacement is not valid: {0}.").format(exc))
             return
         text = seg.text[:start] + replacement + seg.text[end:]
-        op = EditText(seg_id, text, label="Replace")
-        self.document.apply(op)
+        if text == seg.text:  # the match already reads so: not an edit (nor a label to train on)
+            self.message.emit(self.tr("No change."))
+        else:
+            self.document.apply(EditText(seg_id, text, label="Replace"))
         after = self.matches()
         following = [x for x in after if (self.document.transcript.index_of(x[0]), x[1]) >= (
             self.document.transcript.index_of(seg_id), start + len(replacement))]
@@ -248,6 +257,9 @@ class FindBar(QWidget):
         )
         try:
             self.document.apply(op)
+        except NoChange:
+            self.message.emit(self.tr("No change."))
+            return
         except ValueError as exc:
             self.message.emit(str(exc))
             return

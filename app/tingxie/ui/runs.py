@@ -34,7 +34,9 @@ class DocumentRuns(QObject):
         return self.win.session.busy
 
     def selection_range(self) -> tuple[float, float] | None:
-        """The time span of the selected segments, else the visible part of the waveform."""
+        """The time span of the selected segments, else the visible part of the waveform,
+        widened to the whole of a segment its edge cuts: the new text replaces every
+        segment the range touches, so it must cover all of their audio."""
         win = self.win
         rows = sorted({i.row() for i in win.table.selectionModel().selectedRows()})
         segs = win.document.transcript.segments
@@ -42,7 +44,13 @@ class DocumentRuns(QObject):
             return segs[rows[0]].start, segs[rows[-1]].end
         if win.session.loaded is None:
             return None
-        return win.waveform.view_range()
+        start, end = win.waveform.view_range()
+        for seg in segs:
+            if seg.start < start < seg.end:
+                start = seg.start
+            if seg.start < end < seg.end:
+                end = seg.end
+        return start, end
 
     def start(self, scope: str = "all") -> JobHandle | None:
         """Transcribe the whole file (``"all"``), the selected range (``"selection"``) or

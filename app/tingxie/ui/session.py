@@ -35,6 +35,8 @@ class DocumentJob:
     time_range: tuple[float, float] | None = None
     range_segments: list[Segment] = field(default_factory=list)
     step: StreamedRange | None = None
+    #: The transcript the job belongs to: its segments never land in another one.
+    transcript: Transcript | None = None
 
 
 class StreamedRange(ReplaceRange):
@@ -211,7 +213,7 @@ class Session(QObject):
         ``streamed`` range (the rest of the file) is cleared in one undoable step whose
         segments arrive while the job runs; any other range collects its segments until
         the end."""
-        self.job = DocumentJob(handle, time_range)
+        self.job = DocumentJob(handle, time_range, transcript=self.document.transcript)
         if (time_range is None or streamed) and self.loaded is not None:
             start, end = time_range or (0.0, self.loaded.audio.duration + 1.0)
             step = StreamedRange(start, end, [], label=(
@@ -231,8 +233,10 @@ class Session(QObject):
         if job.step.applied:
             before = {s.id for s in self.document.transcript.segments}
             self.document.add_transcribed(segments)
-            job.step.arrived([s for s in self.document.transcript.segments
-                              if s.id not in before])
+            arrived = [s for s in self.document.transcript.segments if s.id not in before]
+            job.step.arrived(arrived)
+            if arrived:
+                self._changed_beside_stack()
         else:  # the user undid the run meanwhile: the segments wait for a redo
             for seg in segments:
                 seg.id = self.document.transcript.new_id()
@@ -240,25 +244,52 @@ class Session(QObject):
 
     def end_job(self, cancelled: bool) -> int:
         """The document's job ended; a completed range replaces what it covered (keeping
-        speakers by time overlap). Returns the number of segments in the transcript."""
+        speakers by time overlap), and a streamed run whose step the user's edits dropped
+        from the redo history is pushed again, so no segment it made is lost. Returns the
+        number of segments in the transcript."""
         job, self.job = self.job, None
-        if job is not None and job.time_range is not None and job.step is None \
+        own = job is not None and job.transcript is self.document.transcript
+        if job is not None and own and job.time_range is not None and job.step is None \
                 and not cancelled:
             start, end = job.time_range
             old = [s for s in self.document.transcript.segments
                    if s.end > start and s.start < end]
             inherit_speakers(job.range_segments, old)
             self.document.apply(ReplaceRange(start, end, job.range_segments))
-        if job is not None and job.step is not None and not job.step.segments and cancelled:
-            stack = self.document.undo_stack
-            if stack.index() == stack.count() and job.step.applied:
+        step = job.step if job is not None and own else None
+        stack = self.document.undo_stack
+        if step is not None and not step.segments and cancelled:
+            if step.applied and stack.index() == stack.count() \
+                    and self._stack_index(step) == stack.count() - 1:
                 stack.undo()  # stopped before anything came: the old transcript stays
+        elif step is not None and step.segments and not step.applied \
+                and self._stack_index(step) < 0:
+            # The user undid past the run and edited since, which dropped the redo that would
+            # bring its segments back: they land now, as the run's own step again, so the
+            # work is on screen and one Undo still gives back what the user had.
+            self.document.apply(step)
         transcript = self.document.transcript
+        language = transcript.language
         if job is not None and job.time_range is None:
             transcript.language = None  # the new run's language, not the old one's
         if self.loaded is not None and transcript.language is None:
             transcript.language = main_language(transcript.segments)
+        if transcript.language != language:
+            self._changed_beside_stack()
         return len(transcript.segments)
+
+    def _stack_index(self, step: StreamedRange) -> int:
+        """Where ``step`` is on the undo stack (applied or waiting for a redo), else -1."""
+        stack = self.document.undo_stack
+        return next((i for i in range(stack.count())
+                     if getattr(stack.command(i), "op", None) is step), -1)
+
+    def _changed_beside_stack(self) -> None:
+        # The transcript changed without a step of its own (a running job's segments join
+        # the step pushed when it started). With the stack at its saved state (a save
+        # mid-run) nothing else would say there is something new to save.
+        if self.document.undo_stack.isClean():
+            self.mark_dirty()
 
     def _emit_changed(self, *_args: object) -> None:
         self.changed.emit()

@@ -1,0 +1,209 @@
+"""Work the window must never drop: segments of a run saved or undone mid-way, text at the
+edge of a re-transcribed view, and edits that only look like edits.
+
+The document's job here is a stand-in handle whose signals the test emits, as the worker
+would: what reaches the window, and when, is then exact.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMessageBox
+
+from media import write_wav
+from tingxie.core.edits import EditText
+from tingxie.core.transcript import Segment, Speaker, Transcript
+from ui_windows import dispose, idle_window
+
+DURATION = 30.0
+
+
+class StandInJob(QObject):
+    """The signals of a :class:`~tingxie.ui.worker.JobHandle`, emitted by the test."""
+
+    modelLoading = Signal(str)
+    modelReady = Signal(str)
+    progress = Signal(object)
+    segmentsReady = Signal(list)
+    note = Signal(str)
+    finished = Signal(bool)
+    failed = Signal(str)
+
+    def __init__(self, spec) -> None:
+        super().__init__()
+        self.spec = spec
+
+    def cancel(self) -> None:
+        self.finished.emit(True)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch):
+    audio = write_wav(tmp_path / "interview.wav", np.zeros(int(16000 * DURATION), np.float32))
+    win = idle_window(qtbot, tmp_path, (1200, 800))
+    with qtbot.waitSignal(win.mediaLoaded, timeout=30_000):
+        win.open_path(audio)
+    jobs: list[StandInJob] = []
+
+    def submit(spec, _samples, regions=None):
+        jobs.append(StandInJob(spec))
+        return jobs[-1]
+
+    monkeypatch.setattr(win.host, "submit", submit)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    win.jobs = jobs
+    yield win
+    dispose(win)
+
+
+def interview() -> Transcript:
+    return Transcript(
+        segments=[Segment(1, 1.0, 4.0, "Hello big world", speaker="S1"),
+                  Segment(2, 5.0, 7.5, "hello there"),
+                  Segment(3, 8.0, 12.0, "A correction the reviewer typed."),
+                  Segment(4, 13.0, 16.0, "Boats came from every town.")],
+        speakers=[Speaker("S1", "Host", "#1f77b4")], duration=DURATION)
+
+
+def heard(start: float, end: float, text: str) -> list[Segment]:
+    return [Segment(0, start, end, text, language="English")]
+
+
+def texts(win) -> list[str]:
+    return [s.text for s in win.document.transcript.segments]
+
+
+# -- 1. a save in the middle of a run does not make the rest of the run "saved" --------------
+
+def test_segments_after_a_save_mid_run_are_unsaved_work(qtbot, window, tmp_path, monkeypatch):
+    job = window.start_transcription("all")
+    job.segmentsReady.emit(heard(1.0, 3.0, "The harbour opened."))
+    target = tmp_path / "interview.tingxie"
+    window._save_to(target)
+    window.saver.wait()
+    qtbot.waitUntil(lambda: not window.windowTitle().startswith("*"), timeout=5000)
+
+    job.segmentsReady.emit(heard(4.0, 6.0, "Boats came from every town."))
+    assert window.windowTitle().startswith("*"), "the new segment is not in the saved file"
+    job.finished.emit(False)
+    assert texts(window) == ["The harbour opened.", "Boats came from every town."]
+    assert window.windowTitle().startswith("*")
+    with qtbot.waitSignal(window.autosave.saved, timeout=5000):
+        window.autosave.save_now()  # the autosave keeps it too
+
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, title, *a, **k: (
+        asked.append(title), QMessageBox.StandardButton.Cancel)[1])
+    window.close()
+    assert asked == ["Unsaved changes"] and window.isVisible()
+
+
+# -- 2. undoing past a running job and editing does not throw its segments away -------------
+
+def test_a_run_undone_and_edited_past_still_lands_and_undo_gives_the_edit_back(window):
+    window.document.set_transcript(interview())
+    job = window.start_transcription("all")
+    job.segmentsReady.emit(heard(1.0, 3.0, "The harbour opened."))
+    stack = window.document.undo_stack
+    stack.undo()  # back to the old transcript, while the run goes on ...
+    window.document.apply(EditText(2, "Hello there."))  # ... and corrected there
+    assert not stack.canRedo()
+    job.segmentsReady.emit(heard(4.0, 6.0, "Boats came from every town."))
+    job.finished.emit(False)
+
+    assert texts(window) == ["The harbour opened.", "Boats came from every town."]
+    assert window.statusBar().currentMessage() == "Transcription finished: 2 segments."
+    assert window.undo_action.text().endswith("Transcribe the whole file")
+    stack.undo()
+    assert texts(window)[1] == "Hello there.", "the correction made meanwhile is still there"
+    stack.redo()
+    assert texts(window) == ["The harbour opened.", "Boats came from every town."]
+    window.document.transcript.check()
+
+
+def test_a_run_undone_without_an_edit_waits_for_redo(window):
+    window.document.set_transcript(interview())
+    job = window.start_transcription("all")
+    job.segmentsReady.emit(heard(1.0, 3.0, "The harbour opened."))
+    window.document.undo_stack.undo()
+    job.segmentsReady.emit(heard(4.0, 6.0, "Boats came from every town."))
+    job.finished.emit(False)
+    assert texts(window) == [s.text for s in interview().segments], "the undo is respected"
+    window.document.undo_stack.redo()
+    assert texts(window) == ["The harbour opened.", "Boats came from every town."]
+
+
+# -- 3. re-transcribing the visible part keeps the text of a segment its edge cuts -----------
+
+def test_retranscribing_the_view_covers_the_whole_of_a_segment_it_cuts(qtbot, window):
+    window.document.set_transcript(interview())
+    window.table.clearSelection()
+    window.waveform.set_view_range(10.0, 20.0)  # cuts "A correction..." (8-12 s)
+    job = window.start_transcription("selection")
+    start, end = job.spec.time_range
+    job.segmentsReady.emit(heard(start, end, "New text for what was asked."))
+    job.finished.emit(False)
+    t = window.document.transcript
+    assert t.segment_at(9.0) is not None, "the audio at 8-10 s still has its words"
+    assert t.segment_at(9.0).text == "New text for what was asked."
+    window.document.undo_stack.undo()
+    assert t.segment_at(9.0).text == "A correction the reviewer typed."
+
+
+# -- 4. find and replace that changes nothing marks nothing edited ---------------------------
+
+def test_replace_all_that_changes_nothing_is_no_edit(window):
+    window.document.set_transcript(Transcript(
+        segments=[Segment(1, 1.0, 4.0, "Hello big world")], duration=DURATION))
+    bar = window.find_bar
+    bar.open()
+    bar.find_edit.setText("hello")  # found case-insensitively: "Hello"
+    bar.replace_edit.setText("Hello")
+    bar.replace_all()
+    assert window.statusBar().currentMessage() == "No change."
+    assert window.document.undo_stack.count() == 0 and not window.undo_action.isEnabled()
+    assert not window.document.transcript.segments[0].edited
+    bar.replace_one()  # shows the match
+    bar.replace_one()
+    assert window.statusBar().currentMessage() == "No change."
+    assert window.document.undo_stack.count() == 0
+    assert not window.document.transcript.segments[0].edited
+
+
+# -- 6. insert at the playhead right after a segment that ends between milliseconds ---------
+
+def test_insert_right_after_a_segment_ending_between_milliseconds(window):
+    window.document.set_transcript(Transcript(
+        segments=[Segment(1, 10.0, 12.3454, "Ends between two milliseconds.")],
+        duration=DURATION))
+    messages = []
+    window.commands.message.connect(messages.append)
+    window.commands.insert_at(12.3454)
+    assert messages == []
+    segs = window.document.transcript.segments
+    assert len(segs) == 2 and segs[1].start == pytest.approx(12.3454, abs=1e-3)
+    window.document.transcript.check()
+
+
+# -- 7. Ctrl+N is the N-th speaker of the list ------------------------------------------------
+
+def test_speaker_keys_name_the_same_slot_every_time(window):
+    window.document.set_transcript(interview())
+    t = window.document.transcript
+    window.table.select_row(1)
+    window.commands.set_speaker_number(3)
+    assert [s.name for s in t.speakers] == ["Host", "Speaker 2", "Speaker 3"]
+    assert t.speaker_name(t.segments[1].speaker) == "Speaker 3"
+    window.table.select_row(2)
+    window.commands.set_speaker_number(2)
+    assert t.speaker_name(t.segments[2].speaker) == "Speaker 2"
+    assert len(t.speakers) == 3
+    window.document.undo_stack.undo()
+    window.document.undo_stack.undo()  # Ctrl+3 was one step, its new speakers with it
+    assert [s.name for s in t.speakers] == ["Host"] and t.segments[1].speaker is None
