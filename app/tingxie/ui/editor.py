@@ -11,10 +11,12 @@ undo stack, and it knows the open editor's cursor (for splitting at it).
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 
 from PySide6.QtCore import (
     QAbstractItemModel,
     QEvent,
+    QItemSelection,
     QItemSelectionModel,
     QModelIndex,
     QObject,
@@ -60,6 +62,8 @@ STALE_WORD = "font-style:italic"
 MARGIN = 4
 #: The in-place editor grows with its text up to this height (pixels), then scrolls.
 MAX_EDITOR_HEIGHT = 240
+#: The editor's property holding the segment's text as last loaded from the transcript.
+LOADED_TEXT = "tingxie_loaded_text"
 
 
 def word_at_time(seg: Segment, t: float) -> int | None:
@@ -110,6 +114,65 @@ def rich_text(seg: Segment, current_word: int | None, tint_below: float | None,
     return "".join(out).replace("\n", "<br>")
 
 
+@dataclass
+class _EditedText:
+    """The open editor's state: its segment, its text and cursor, whether the user typed."""
+
+    segment_id: int
+    text: str
+    cursor: int
+    modified: bool
+
+
+@dataclass
+class _NotedRows:
+    """What the view showed before its rows were rebuilt (rows as they were then)."""
+
+    ids: list[int]
+    selected: list[int]
+    current: int
+    column: int
+    current_in_view: bool
+    scroll: int
+    edited: _EditedText | None
+
+
+def _rows_now(old_ids: list[int], rows: dict[int, int]) -> list[int]:
+    """For each row before a rebuild (its segment ``old_ids[row]``), the row that shows that
+    segment now (``rows``: id to row), else the nearest old neighbour that is still there,
+    the one before on a tie: a split's or merge's first part keeps its id."""
+    before, after = [-1] * len(old_ids), [-1] * len(old_ids)
+    seen = -1
+    for r, sid in enumerate(old_ids):
+        seen = r if sid in rows else seen
+        before[r] = seen
+    seen = -1
+    for r in range(len(old_ids) - 1, -1, -1):
+        seen = r if old_ids[r] in rows else seen
+        after[r] = seen
+    now = []
+    for r in range(len(old_ids)):
+        b, a = before[r], after[r]
+        if b >= 0 and (a < 0 or r - b <= a - r):
+            now.append(rows[old_ids[b]])
+        elif a >= 0:
+            now.append(rows[old_ids[a]])
+        else:  # nothing of the old rows is left
+            now.append(min(r, len(rows) - 1))
+    return now
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Sorted rows as (first, last) runs of consecutive rows."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
+
+
 class TextDelegate(QStyledItemDelegate):
     """Edits text in a QPlainTextEdit (Enter commits, Shift+Enter starts a new line) and
     paints the playing row and word; it remembers the editor that is open."""
@@ -141,11 +204,13 @@ class TextDelegate(QStyledItemDelegate):
         self._editor_viewport.installEventFilter(self)
         editor.textChanged.connect(lambda: self._fit_editor(editor))
         self.editor, self.editor_index = editor, QPersistentModelIndex(index)
-        editor.destroyed.connect(self._editor_gone)
+        editor.destroyed.connect(lambda *_args: self._editor_gone(editor))
         return editor
 
-    def _editor_gone(self, *_args) -> None:
-        self.editor, self.editor_index = None, None
+    def _editor_gone(self, editor: QPlainTextEdit) -> None:
+        # A closed editor is deleted later, maybe after the next one opened: forget only it.
+        if editor is self.editor:
+            self.editor, self.editor_index = None, None
 
     def destroyEditor(self, editor: QWidget, index: QModelIndex) -> None:
         if editor is self.editor:
@@ -153,9 +218,33 @@ class TextDelegate(QStyledItemDelegate):
         super().destroyEditor(editor, index)
 
     def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
-        if isinstance(editor, QPlainTextEdit):
-            editor.setPlainText(str(index.data(Qt.ItemDataRole.EditRole) or ""))
+        # Qt calls this again on every change to the document (a streamed batch, new word
+        # times, a speaker key, an undo): text the user typed and has not committed yet
+        # stays, with the cursor where it is; Enter or leaving the row commits it.
+        if not isinstance(editor, QPlainTextEdit):
+            return
+        text = str(index.data(Qt.ItemDataRole.EditRole) or "")
+        if editor.toPlainText() == text:
+            editor.setProperty(LOADED_TEXT, text)  # nothing new (or just committed)
+            return
+        if self.is_modified(editor):
+            return
+        opening = editor.property(LOADED_TEXT) is None
+        position = editor.textCursor().position()
+        editor.setProperty(LOADED_TEXT, text)
+        editor.setPlainText(text)
+        if opening:
             editor.moveCursor(editor.textCursor().MoveOperation.End)
+        else:  # the text changed under an untouched editor (an undo): the cursor stays
+            cursor = editor.textCursor()
+            cursor.setPosition(min(position, editor.document().characterCount() - 1))
+            editor.setTextCursor(cursor)
+
+    @staticmethod
+    def is_modified(editor: QPlainTextEdit) -> bool:
+        """Whether the editor holds text the user typed that the transcript does not have."""
+        loaded = editor.property(LOADED_TEXT)
+        return loaded is not None and editor.toPlainText() != loaded
 
     def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex) -> None:
         if isinstance(editor, QPlainTextEdit):
@@ -295,6 +384,10 @@ class TranscriptView(QTableView):
         model.rowsInserted.connect(lambda *_: self.fit_visible_rows())
         model.dataChanged.connect(lambda *_: self.fit_visible_rows())
         self.verticalScrollBar().valueChanged.connect(lambda _v: self.fit_visible_rows())
+        # An undo that adds or removes rows rebuilds them: the selection and editor come back.
+        self._noted: _NotedRows | None = None
+        model.rowsAboutToBeRebuilt.connect(self._note_rows)
+        model.rowsRebuilt.connect(self._restore_rows)
 
     @property
     def transcript_model(self) -> TranscriptTableModel:
@@ -319,6 +412,62 @@ class TranscriptView(QTableView):
         # The stretched text column takes its new width after this event: measure after it,
         # or a narrower window leaves rows too short and their text elided.
         QTimer.singleShot(0, self, self.fit_visible_rows)
+
+    # -- a rebuild of the rows (an undo of a split, merge, insert or delete) ----------------
+    def _note_rows(self) -> None:
+        """Before the rows are rebuilt: which segments are selected, current and being edited
+        (the rows still mean what the model last said: :meth:`shown_ids`)."""
+        ids = self.transcript_model.shown_ids()
+        current = self.currentIndex()
+        editor, index = self.delegate.editor, self.delegate.editor_index
+        edited = None
+        if editor is not None and index is not None and index.isValid():
+            edited = _EditedText(ids[index.row()], editor.toPlainText(),
+                                 editor.textCursor().position(),
+                                 TextDelegate.is_modified(editor))
+        self._noted = _NotedRows(
+            ids=ids,
+            selected=sorted(i.row() for i in self.selectionModel().selectedRows()),
+            current=current.row() if current.isValid() else -1,
+            column=current.column() if current.isValid() else TranscriptTableModel.TEXT,
+            current_in_view=current.isValid() and self.viewport().rect().intersects(
+                self.visualRect(current)),
+            scroll=self.verticalScrollBar().value(),
+            edited=edited)
+
+    def _restore_rows(self) -> None:
+        """After the rows were rebuilt: select the same segments again (one that is gone: its
+        nearest neighbour that is not), keep the current one in view, and reopen the editor
+        with what was typed in it."""
+        noted, self._noted = self._noted, None
+        model = self.transcript_model
+        if noted is None or not model.rowCount():
+            return
+        rows = {sid: row for row, sid in enumerate(model.shown_ids())}
+        now = _rows_now(noted.ids, rows)
+        self.verticalScrollBar().setValue(noted.scroll)
+        selection = QItemSelection()
+        last = model.columnCount() - 1
+        for first, end in _runs(sorted({now[r] for r in noted.selected})):
+            selection.select(model.index(first, 0), model.index(end, last))
+        sm = self.selectionModel()
+        if noted.current >= 0:
+            current = model.index(now[noted.current], noted.column)
+            sm.setCurrentIndex(current, QItemSelectionModel.SelectionFlag.NoUpdate)
+            if noted.current_in_view:
+                self.scrollTo(current)
+        sm.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        edited = noted.edited
+        if edited is not None and edited.segment_id in rows:
+            index = model.index(rows[edited.segment_id], TranscriptTableModel.TEXT)
+            self.edit(index)
+            editor = self.delegate.editor
+            if editor is not None:
+                if edited.modified:
+                    editor.setPlainText(edited.text)
+                cursor = editor.textCursor()
+                cursor.setPosition(min(edited.cursor, editor.document().characterCount() - 1))
+                editor.setTextCursor(cursor)
 
     def select_row(self, row: int, column: int = TranscriptTableModel.TEXT) -> None:
         """Select just ``row`` (whatever keys are held), make it current and scroll to it."""

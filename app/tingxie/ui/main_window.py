@@ -308,6 +308,7 @@ class MainWindow(QMainWindow):
     # -- transcript and waveform -----------------------------------------------------------
     def _transcript_changed(self) -> None:
         self.waveform.set_transcript(self.document.transcript)
+        self._selection_changed()  # set_transcript drops the highlight: the table kept it
         self._update_title()
 
     def _row_clicked(self, index) -> None:

@@ -8,6 +8,7 @@ a QUndoCommand by :class:`TranscriptDocument` so Edit > Undo names it. A view bi
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from typing import Any
 
@@ -24,7 +25,7 @@ from PySide6.QtGui import QColor, QUndoCommand, QUndoStack
 
 from tingxie.core.edits import Edit, EditText
 from tingxie.core.timefmt import format_time
-from tingxie.core.transcript import Segment, Transcript
+from tingxie.core.transcript import MIN_DURATION, Segment, Transcript
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -73,7 +74,8 @@ class TranscriptDocument(QObject):
 
     #: Anything in the transcript changed (an edit, an undo, new segments).
     changed = Signal()
-    #: Segments were added at the end by a running transcription: (first row, count).
+    #: A running transcription added segments next to each other: (first row, count). They
+    #: come at the end, or before a line the user inserted further on.
     appended = Signal(int, int)
     #: The whole transcript was replaced (a project opened, a new transcription started).
     reset = Signal()
@@ -120,22 +122,54 @@ class TranscriptDocument(QObject):
 
     def add_transcribed(self, segments: list[Segment]) -> None:
         """Add segments a running transcription produced. They are machine output, not an
-        edit, so they are not on the undo stack; a segment that would overlap one the user
-        inserted meanwhile is trimmed (or dropped when nothing is left)."""
+        edit, so they are not on the undo stack. Each goes where it falls in time, also
+        before a line the user inserted further on; where it overlaps segments already
+        there it keeps its longest free part (and is dropped when nothing is left)."""
         t = self.transcript
-        added = 0
-        first_row = len(t.segments)
+        run_first, run_count = 0, 0  # the rows added next to each other, not yet announced
         for seg in segments:
-            prev_end = t.segments[-1].end if t.segments else 0.0
-            if seg.end <= prev_end + 0.01:
+            free = _longest_free_span(t.segments, seg.start, seg.end)
+            if free is None:
                 continue
-            seg.start = max(seg.start, prev_end)
+            seg.start, seg.end = free
             seg.id = t.new_id()
-            t.segments.append(seg)
-            added += 1
-        if added:
-            self.appended.emit(first_row, added)
+            row = bisect_left(t.segments, seg.start, key=_start)
+            if run_count and row != run_first + run_count:
+                self.appended.emit(run_first, run_count)
+                run_count = 0
+            if not run_count:
+                run_first = row
+            t.segments.insert(row, seg)
+            run_count += 1
+        if run_count:
+            self.appended.emit(run_first, run_count)
             self.changed.emit()
+
+
+def _start(seg: Segment) -> float:
+    return seg.start
+
+
+def _end(seg: Segment) -> float:
+    return seg.end
+
+
+def _longest_free_span(segments: list[Segment], start: float, end: float
+                       ) -> tuple[float, float] | None:
+    """The longest part of ``start..end`` that no segment covers, or ``None`` when no part is
+    longer than ``MIN_DURATION`` (the segments are in time order and do not overlap)."""
+    best: tuple[float, float] | None = None
+    at = start
+    for i in range(bisect_right(segments, start, key=_end), len(segments)):
+        s = segments[i]
+        if s.start >= end:
+            break
+        if s.start > at and (best is None or s.start - at > best[1] - best[0]):
+            best = (at, s.start)
+        at = max(at, s.end)
+    if at < end and (best is None or end - at > best[1] - best[0]):
+        best = (at, end)
+    return best if best is not None and best[1] - best[0] > MIN_DURATION else None
 
 
 class TranscriptTableModel(QAbstractTableModel):
@@ -148,6 +182,12 @@ class TranscriptTableModel(QAbstractTableModel):
                QT_TRANSLATE_NOOP("TranscriptTableModel", "Check"))
     SegmentIdRole = Qt.ItemDataRole.UserRole + 1
 
+    #: An edit or undo is about to rebuild the rows (rows came, went or were replaced): the
+    #: view notes what is selected and being edited, by segment id (:meth:`shown_ids`).
+    rowsAboutToBeRebuilt = Signal()
+    #: The rows were rebuilt: the view selects and edits those segments again.
+    rowsRebuilt = Signal()
+
     def __init__(self, document: TranscriptDocument, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.document = document
@@ -157,33 +197,50 @@ class TranscriptTableModel(QAbstractTableModel):
         self.tint_below: float | None = None  # confidence under which rows are tinted
         #: The Check column's data, ``check_cell(segment, role)`` (see ui/subtitle_check.py).
         self.check_cell: Callable[[Segment, int], Any] | None = None
-        self._rows = 0
+        # The segment of each row as the view was last told: the transcript has already
+        # changed when the model hears of it, and the view's rows still mean these.
+        self._ids: list[int] = []
 
     @property
     def transcript(self) -> Transcript:
         return self.document.transcript
 
+    def shown_ids(self) -> list[int]:
+        """The segment id of each row as the view knows the rows (before a rebuild: the rows
+        as they were before the edit)."""
+        return list(self._ids)
+
+    def _current_ids(self) -> list[int]:
+        return [s.id for s in self.transcript.segments]
+
     def _reset(self) -> None:
         self.beginResetModel()
-        self._rows = len(self.transcript.segments)
+        self._ids = self._current_ids()
         self.endResetModel()
 
     def _appended(self, first: int, count: int) -> None:
         # The rows are already in the transcript; announce them.
+        ids = self._current_ids()
+        if len(ids) != len(self._ids) + count:
+            self._refresh()
+            return
         self.beginInsertRows(QModelIndex(), first, first + count - 1)
-        self._rows = len(self.transcript.segments)
+        self._ids = ids
         self.endInsertRows()
 
     def _refresh(self) -> None:
-        """After an edit or undo: a reset when rows came or went (split, merge, delete...),
-        else a cheap dataChanged that keeps the view's selection and scroll position."""
-        if len(self.transcript.segments) != self._rows:
+        """After an edit or undo: a reset when rows came, went or were replaced (split, merge,
+        delete...), after which the view selects the same segments again; else a cheap
+        dataChanged that keeps the view's selection, scroll position and open editor."""
+        if self._current_ids() != self._ids:
+            self.rowsAboutToBeRebuilt.emit()
             self._reset()
-        elif self._rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(self._rows - 1, 3))
+            self.rowsRebuilt.emit()
+        elif self._ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, 3))
 
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.transcript.segments)
+        return 0 if parent.isValid() else len(self._ids)
 
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else 4
@@ -202,7 +259,7 @@ class TranscriptTableModel(QAbstractTableModel):
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self.transcript.segments):
-            return None
+            return None  # the transcript lost rows the view is yet to hear of
         seg = self.transcript.segments[index.row()]
         col = index.column()
         if role == self.SegmentIdRole:
