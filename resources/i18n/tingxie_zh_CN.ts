@@ -247,7 +247,7 @@
     </message>
     <message>
         <location filename="../../app/tingxie/ui/adapt_dialog.py" line="468"/>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="490"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="495"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
@@ -262,32 +262,37 @@
         <translation>已保存到 {0}。保留它以用于转写，或将其丢弃。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="493"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="491"/>
+        <source>The chosen folder could not take the adapter ({0}). {1}</source>
+        <translation>所选文件夹无法保存该适配器（{0}）。{1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="498"/>
         <source>Cancelled: nothing was saved.</source>
         <translation>已取消：没有保存任何内容。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="500"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="505"/>
         <source>Adapting failed.</source>
         <translation>适配失败。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="511"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="516"/>
         <source>The held-out error was not measured.</source>
         <translation>未测量留出错误率。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="512"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="517"/>
         <source>held-out error {0}% → {1}% on {2} segments</source>
         <translation>留出错误率 {0}% → {1}%（{2} 个片段）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="534"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="539"/>
         <source>Discarded {0}.</source>
         <translation>已丢弃 {0}。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="611"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="616"/>
         <source>Using the adapter {0}</source>
         <translation>正在使用适配器 {0}</translation>
     </message>
@@ -503,38 +508,48 @@ Interview with 张伟 about 新能源汽车</source>
 <context>
     <name>DocumentOpener</name>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="55"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="56"/>
         <source>Media and projects ({patterns});;All files (*)</source>
         <extracomment>Set when the user chose to throw away the open document&apos;s unsaved changes: its recovery file goes only once another file has really opened.</extracomment>
         <translation>媒体和项目 ({patterns});;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="62"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="63"/>
         <source>Open media or project</source>
         <translation>打开媒体或项目</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="81"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="90"/>
         <source>Opening {name}…</source>
         <translation>正在打开 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="108"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="115"/>
+        <source>Transcription running</source>
+        <translation>转写正在进行</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="116"/>
+        <source>{name} is being transcribed. Stop the transcription and open {new}? What it transcribed so far is kept.</source>
+        <translation>正在转写 {name}。要停止转写并打开 {new} 吗？已转写的内容会保留。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="142"/>
         <source>Unsaved changes</source>
         <translation>未保存的更改</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="109"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="143"/>
         <source>Save the changes to {name} first?</source>
         <translation>是否先保存对 {name} 的更改？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="126"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="161"/>
         <source>Damaged file</source>
         <translation>文件已损坏</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="127"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="162"/>
         <source>{problem}
 
 Open the part that could be read ({length})?</source>
@@ -543,12 +558,12 @@ Open the part that could be read ({length})?</source>
 是否打开可读取的部分（{length}）？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="134"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="169"/>
         <source>Audio not found</source>
         <translation>找不到音频</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="135"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="170"/>
         <source>{problem}
 
 Locate the audio file now?</source>
@@ -557,84 +572,84 @@ Locate the audio file now?</source>
 是否立即查找该音频文件？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="137"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="172"/>
         <source>Locate the audio</source>
         <translation>查找音频文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="144"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="179"/>
         <source>Could not open {name}</source>
         <translation>无法打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="150"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="185"/>
         <source>The file was not found.</source>
         <translation>找不到该文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="151"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="186"/>
         <source>The file is empty.</source>
         <translation>该文件是空的。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="152"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="187"/>
         <source>The file has no sound in it.</source>
         <translation>该文件中没有声音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="153"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="188"/>
         <source>This is not an audio or video file Tingxie can read.</source>
         <translation>这不是听写能读取的音频或视频文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="155"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="190"/>
         <source>The file is damaged.</source>
         <translation>该文件已损坏。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="156"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="191"/>
         <source>A newer Tingxie made this project: update Tingxie to open it.</source>
         <translation>此项目由更新版本的听写创建：请更新听写后再打开。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="158"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="193"/>
         <source>This project file cannot be read.</source>
         <translation>无法读取此项目文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="159"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="194"/>
         <source>Tingxie may not read this file.</source>
         <translation>听写没有读取此文件的权限。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="160"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="195"/>
         <source>The file could not be read.</source>
         <translation>无法读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="181"/>
-        <location filename="../../app/tingxie/ui/opening.py" line="197"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="216"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="235"/>
         <source>Recover unsaved changes?</source>
         <translation>恢复未保存的更改？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="182"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="217"/>
         <source>{name} has unsaved changes from an earlier session (autosaved). Restore them?</source>
         <translation>{name} 有上次会话中未保存的更改（已自动保存）。是否恢复？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="198"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="236"/>
         <source>Tingxie did not close properly. {name} has unsaved changes (autosaved). Restore them?</source>
         <translation>听写上次没有正常关闭。{name} 有未保存的更改（已自动保存）。要恢复吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="208"/>
-        <location filename="../../app/tingxie/ui/opening.py" line="212"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="249"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="256"/>
         <source>Could not restore {name}</source>
         <translation>无法恢复 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="213"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="250"/>
         <source>Its audio file was not found; the autosave is kept in {file}.</source>
         <translation>找不到它的音频文件；自动保存的内容保留在 {file}。</translation>
     </message>
@@ -642,92 +657,92 @@ Locate the audio file now?</source>
 <context>
     <name>DocumentRuns</name>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="53"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="61"/>
         <source>Nothing to transcribe</source>
         <translation>没有可转写的内容</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="54"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="62"/>
         <source>Open an audio or video file first (File &gt; Open).</source>
         <translation>请先打开音频或视频文件（文件 &gt; 打开）。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="57"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="65"/>
         <source>A transcription is already running.</source>
         <translation>已有转写任务正在运行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="69"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="77"/>
         <source>The transcript already reaches the end of the file.</source>
         <translation>转写稿已到达文件末尾。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="72"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="80"/>
         <source>Replace the transcript?</source>
         <translation>替换转写文本？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="73"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="81"/>
         <source>Transcribing the whole file replaces the current transcript (Edit &gt; Undo brings it back). Go on?</source>
         <translation>转写整个文件会替换当前转写稿（可用“编辑 &gt; 撤销”恢复）。继续吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="81"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="89"/>
         <source>Cannot transcribe</source>
         <translation>无法转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="105"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="113"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="113"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="121"/>
         <source>Loading model {model}…</source>
         <translation>正在加载模型 {model}…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="117"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="125"/>
         <source>Model on {0}</source>
         <translation>模型运行于 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="133"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="141"/>
         <source>Cancelled; kept {n} segments.</source>
         <translation>已取消；保留了 {n} 个片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="135"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="143"/>
         <source>No speech was found in the recording.</source>
         <translation>录音中没有找到语音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="136"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="144"/>
         <source>No speech was found between {start} and {end}.</source>
         <translation>在 {start} 到 {end} 之间没有找到语音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="139"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="147"/>
         <source>Transcription finished: {n} segments.</source>
         <translation>转写完成：共 {n} 个片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="144"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="152"/>
         <source>Cancelled after {time}</source>
         <translation>已在 {time} 后取消</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="146"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="154"/>
         <source>No speech found ({time})</source>
         <translation>未找到语音（{time}）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="148"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="156"/>
         <source>Done in {time}</source>
         <translation>完成，用时 {time}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="156"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="164"/>
         <source>Transcription failed</source>
         <translation>转写失败</translation>
     </message>
@@ -749,8 +764,8 @@ Locate the audio file now?</source>
     <name>EditCommands</name>
     <message>
         <location filename="../../app/tingxie/ui/editing.py" line="74"/>
-        <location filename="../../app/tingxie/ui/editing.py" line="164"/>
-        <location filename="../../app/tingxie/ui/editing.py" line="177"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="172"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="186"/>
         <source>Select a segment first.</source>
         <extracomment>Step of the keyboard nudges of a segment&apos;s start or end, in seconds. Length of a segment inserted at the playhead, when there is room. A message for the status bar (an edit that could not be made, what was done).</extracomment>
         <translation>请先选择一个片段。</translation>
@@ -781,27 +796,27 @@ Locate the audio file now?</source>
         <translation>播放头位于某个片段之内：请改为拆分该片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="153"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="154"/>
         <source>There is no room for a segment at the playhead.</source>
         <translation>播放头处没有空间插入片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="168"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="176"/>
         <source>Delete {n} segments</source>
         <translation>删除 {n} 个片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="184"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="199"/>
         <source>Speaker {n}</source>
         <translation>说话人 {n}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="194"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="206"/>
         <source>Set speaker</source>
         <translation>设置说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="210"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="222"/>
         <source>No segment is below {p:.0%} confidence.</source>
         <translation>没有置信度低于 {p:.0%} 的片段。</translation>
     </message>
@@ -940,85 +955,91 @@ Locate the audio file now?</source>
 <context>
     <name>FindBar</name>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="47"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="54"/>
         <source>Find</source>
         <extracomment>The segment with the next match: (segment id). The match shown, to highlight: (segment id, start, end) in its text; (-1, 0, 0): none. A message for the status bar. Replace all is about to run (an open text editor should commit first).</extracomment>
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="50"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="57"/>
         <source>Replace with</source>
         <translation>替换为</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="51"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="58"/>
         <source>Match case</source>
         <translation>区分大小写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="52"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="59"/>
         <source>Whole word</source>
         <translation>全词匹配</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="53"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="60"/>
         <source>Regex</source>
         <translation>正则表达式</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="56"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="63"/>
         <source>Previous</source>
         <translation>上一个</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="57"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="64"/>
         <source>Next</source>
         <translation>下一个</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="58"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="65"/>
         <source>Replace</source>
         <translation>替换</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="59"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="66"/>
         <source>Replace all</source>
         <translation>全部替换</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="62"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="69"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="146"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="155"/>
         <source>Invalid regex</source>
         <translation>正则表达式无效</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="152"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="161"/>
         <source>{i} of {n}</source>
         <translation>第 {i} 个，共 {n} 个</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="155"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="164"/>
         <source>Matches: {n}</source>
         <translation>匹配：{n} 处</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="189"/>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="206"/>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="238"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="198"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="215"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="249"/>
         <source>Not found.</source>
         <translation>未找到。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="221"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="230"/>
         <source>The replacement is not valid: {0}.</source>
         <translation>替换内容无效：{0}。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="252"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="234"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="261"/>
+        <source>No change.</source>
+        <translation>没有变化。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="266"/>
         <source>Replaced: {n}</source>
         <translation>已替换：{n} 处</translation>
     </message>
@@ -1220,32 +1241,56 @@ Locate the audio file now?</source>
         <translation>字幕检查</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="256"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="259"/>
         <source>Opened the readable part only.</source>
         <translation>仅打开了可读取的部分。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="260"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="263"/>
         <source>Opened {name}</source>
         <translation>已打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="450"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="375"/>
+        <source>Autosave failed: {problem}</source>
+        <translation>自动保存失败：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="380"/>
+        <source>Autosave failed</source>
+        <translation>自动保存失败</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="381"/>
+        <source>{problem}
+
+Your changes are not protected against a crash until this is fixed: save the project somewhere you may write (File &gt; Save as), or free some space.</source>
+        <translation>{problem}
+
+在解决此问题之前，您的修改不受崩溃保护：请将项目保存到可写入的位置（文件 &gt; 另存为），或释放一些空间。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="472"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="407"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="494"/>
+        <source>Finishing the word timings of your edits…</source>
+        <translation>正在完成您所编辑内容的词时间…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="425"/>
         <source>About Tingxie</source>
         <translation>关于 Tingxie</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="428"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="446"/>
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="429"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="447"/>
         <source>A transcription is running. Stop it and close?</source>
         <translation>转写正在进行。是否停止并关闭？</translation>
     </message>
@@ -1557,22 +1602,31 @@ Locate the audio file now?</source>
 <context>
     <name>ProjectSaver</name>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="43"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="49"/>
         <source>Save project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="44"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="50"/>
         <source>Tingxie projects (*.tingxie)</source>
         <translation>Tingxie 项目 (*.tingxie)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="69"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="80"/>
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="73"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="81"/>
+        <source>{problem}
+
+Your changes are still open here and in the autosave: free some space or choose another folder (File &gt; Save as).</source>
+        <translation>{problem}
+
+您的修改仍在此窗口和自动保存中：请释放一些空间，或选择另一个文件夹（文件 &gt; 另存为）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/saving.py" line="87"/>
         <source>Saved {name}</source>
         <translation>已保存 {name}</translation>
     </message>
@@ -1580,87 +1634,97 @@ Locate the audio file now?</source>
 <context>
     <name>QueueController</name>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="290"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="298"/>
         <source>No files are waiting. Add files to the queue first.</source>
         <extracomment>Whether the queue is running; the window disables its own Transcribe while it is. Something the user should read (e.g. why Start did nothing). A file reached done, failed or cancelled.</extracomment>
         <translation>没有等待中的文件。请先将文件添加到队列。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="293"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="301"/>
         <source>A transcription is already running. Start the queue when it has finished, or stop it first.</source>
         <translation>已有转写任务正在运行。请等其完成后再启动队列，或先将其停止。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="357"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="366"/>
         <source>The queue stopped: another transcription is running.</source>
         <translation>队列已停止：另一个转写任务正在运行。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue.py" line="402"/>
+        <source>The transcript could not be saved: {problem}</source>
+        <translation>无法保存转写稿：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue.py" line="411"/>
+        <source>{n} segments transcribed before it stopped are in {path}.</source>
+        <translation>停止前转写的 {n} 个片段保存在 {path}。</translation>
     </message>
 </context>
 <context>
     <name>QueueModel</name>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="122"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="127"/>
         <source>File</source>
-        <extracomment>The job every file of a run gets (read once per Start). The saved project, once done. Why it failed, for the user.</extracomment>
+        <extracomment>The job every file of a run gets (read once per Start). The saved project, once done. Why it failed, for the user. Where a stopped or failed file&apos;s partial transcript went, or why the project is not in the output folder.</extracomment>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="122"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="127"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="145"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="150"/>
         <source>waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="147"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="152"/>
         <source>decoding {percent}%</source>
         <translation>解码中 {percent}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="149"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="154"/>
         <source>loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="151"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="156"/>
         <source>finding speech {percent}%</source>
         <translation>检测语音 {percent}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="154"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="159"/>
         <source>transcribing {percent}%</source>
         <translation>转写中 {percent}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="155"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="160"/>
         <source>transcribing {percent}% · ETA {eta}</source>
         <translation>转写中 {percent}% · 预计剩余 {eta}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="158"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="163"/>
         <source>saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="161"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="166"/>
         <source>done — 1 segment → {path}</source>
         <translation>完成 — 1 个片段 → {path}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="162"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="168"/>
         <source>done — {n} segments → {path}</source>
         <translation>完成 — {n} 个片段 → {path}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="165"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="171"/>
         <source>failed — {message}</source>
         <translation>失败 — {message}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="166"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="173"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
@@ -1769,117 +1833,117 @@ Locate the audio file now?</source>
 <context>
     <name>ServerSettings</name>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="57"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="58"/>
         <source>The address of an OpenAI-compatible server (vLLM)</source>
         <translation>兼容 OpenAI 接口的服务器（vLLM）的地址</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="60"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="61"/>
         <source>What the server serves</source>
         <translation>服务器提供的模型</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="62"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="63"/>
         <source>The served model; Test connection lists what the server offers</source>
         <translation>服务器上的模型；“测试连接”会列出服务器提供的模型</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="66"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="67"/>
         <source>None, or kept in the system keyring</source>
         <translation>无，或保存在系统钥匙串中</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="68"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="69"/>
         <source>Kept in the system keyring, never in the settings or a project</source>
         <translation>保存在系统钥匙串中，绝不写入设置或项目</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="71"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="72"/>
         <source>e.g. TINGXIE_API_KEY</source>
         <translation>例如 TINGXIE_API_KEY</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="73"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="74"/>
         <source>Or read the key from this environment variable</source>
         <translation>或从这个环境变量读取密钥</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="78"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="79"/>
         <source>Chunks sent at once, so the server can batch them</source>
         <translation>同时发送的片段数，便于服务器批量处理</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="80"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="81"/>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="90"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="91"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="91"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="92"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="92"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="93"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="93"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="94"/>
         <source>Key variable</source>
         <translation>密钥变量</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="94"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="95"/>
         <source>In flight</source>
         <translation>并发请求</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="158"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="159"/>
         <source>The key is kept in the system keyring.</source>
         <translation>密钥已保存在系统钥匙串中。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="162"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="163"/>
         <source>This system has no keyring, so the key cannot be kept: put it in an environment variable and name it under Key variable.</source>
         <translation>此系统没有钥匙串，无法保存密钥：请将它放入环境变量，并在“密钥变量”中填写变量名。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="176"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="177"/>
         <source>Enter the server&apos;s address first.</source>
         <translation>请先输入服务器地址。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="188"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="189"/>
         <source>The environment variable {0} is not set.</source>
         <translation>环境变量 {0} 未设置。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="196"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="197"/>
         <source>Connecting to {0}…</source>
         <translation>正在连接 {0}…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="208"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="209"/>
         <source>Cannot connect: {0}</source>
         <translation>无法连接：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="220"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="221"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="221"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="222"/>
         <source>Connected in {0} ms. Serves: {1}</source>
         <translation>连接用时 {0} 毫秒。提供的模型：{1}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="259"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="260"/>
         <source>{0} is plain http: the audio and the API key travel unencrypted to that computer. Use https://, or a network you trust.</source>
         <translation>{0} 使用明文 http：音频和 API 密钥将未经加密发送到那台电脑。请使用 https://，或在可信的网络中使用。</translation>
     </message>
@@ -1887,181 +1951,181 @@ Locate the audio file now?</source>
 <context>
     <name>Shortcuts</name>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="31"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="34"/>
         <source>Give the segment speaker {n}</source>
-        <extracomment>English text, marked for translation; may hold ``{n}`` (filled from ``number``).</extracomment>
+        <extracomment>English text, marked for translation; may hold ``{n}`` (filled from ``number``). Other key sequences that do the same: what a keyboard really sends for a shifted key (Shift+= arrives as &quot;+&quot; on a US layout).</extracomment>
         <translation>将片段设为说话人 {n}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="34"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="37"/>
         <source>Open media or a project</source>
         <translation>打开媒体文件或项目</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="35"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="38"/>
         <source>Save the project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="36"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="39"/>
         <source>Save the project as…</source>
         <translation>项目另存为…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="37"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="40"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="38"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="41"/>
         <source>Export again (same file and options)</source>
         <translation>再次导出（相同文件和选项）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="39"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="42"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="40"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="43"/>
         <source>Play / pause</source>
         <translation>播放/暂停</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="41"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="44"/>
         <source>Rewind a few seconds</source>
         <translation>快退几秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="42"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="45"/>
         <source>Forward a few seconds</source>
         <translation>快进几秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="43"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="46"/>
         <source>Play slower</source>
         <translation>放慢播放</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="44"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="47"/>
         <source>Play faster</source>
         <translation>加快播放</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="45"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="48"/>
         <source>Replay the current segment</source>
         <translation>重播当前片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="46"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="49"/>
         <source>Find and replace</source>
         <translation>查找和替换</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="47"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="50"/>
         <source>Split the segment at the cursor</source>
         <translation>在光标处拆分片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="48"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="51"/>
         <source>Merge with the next segment</source>
         <translation>与下一片段合并</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="49"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="52"/>
         <source>Merge with the previous segment</source>
         <translation>与上一片段合并</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="50"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="53"/>
         <source>Segment start 0.1 s earlier</source>
         <translation>片段开始提前 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="51"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="54"/>
         <source>Segment start 0.1 s later</source>
         <translation>片段开始推后 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="52"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="55"/>
         <source>Segment end 0.1 s earlier</source>
         <translation>片段结束提前 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="53"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="56"/>
         <source>Segment end 0.1 s later</source>
         <translation>片段结束推后 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="54"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="57"/>
         <source>Insert a segment at the playhead</source>
         <translation>在播放头处插入片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="55"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="58"/>
         <source>Delete the segment</source>
         <translation>删除片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="56"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="59"/>
         <source>Go to the next uncertain segment</source>
         <translation>跳到下一个低置信度片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="57"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="60"/>
         <source>Review uncertain words one by one</source>
         <translation>逐个核对不确定的词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="59"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="62"/>
         <source>Clear the segment&apos;s speaker</source>
         <translation>清除片段的说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="60"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="63"/>
         <source>Zoom the waveform in</source>
         <translation>放大波形</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="61"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="65"/>
         <source>Zoom the waveform out</source>
         <translation>缩小波形</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="62"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="67"/>
         <source>Follow playback on/off</source>
         <translation>开启/关闭跟随播放</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="63"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="68"/>
         <source>Transcribe the whole file</source>
         <translation>转写整个文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="64"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="69"/>
         <source>Transcribe the selected range</source>
         <translation>转写所选范围</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="65"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="70"/>
         <source>Cancel the transcription</source>
         <translation>取消转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="66"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="71"/>
         <source>Show the keyboard shortcuts</source>
         <translation>显示键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="71"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="76"/>
         <source>Undo (the menu names the step)</source>
         <extracomment>Shortcuts Qt gives the standard actions (listed for completeness).</extracomment>
         <translation>撤销（菜单中显示该步骤名称）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="72"/>
-        <source>Redo</source>
-        <translation>重做</translation>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="77"/>
+        <source>Redo (also Ctrl+Y on Windows)</source>
+        <translation>重做（Windows 上也可用 Ctrl+Y）</translation>
     </message>
 </context>
 <context>
@@ -2109,99 +2173,99 @@ Locate the audio file now?</source>
 <context>
     <name>SubtitleCheck</name>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="63"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="64"/>
         <source>overlap</source>
         <extracomment>Wait this long after the last edit before checking again (ms). The key of the project&apos;s view data that remembers the preset checked.</extracomment>
         <translation>重叠</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="64"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="65"/>
         <source>outside the audio</source>
         <translation>超出音频范围</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="65"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="66"/>
         <source>gap too short</source>
         <translation>间隔太短</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="66"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="67"/>
         <source>too many lines</source>
         <translation>行数太多</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="67"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="68"/>
         <source>line too long</source>
         <translation>行太长</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="68"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="69"/>
         <source>word longer than a line</source>
         <translation>单词比一行还长</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="69"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="70"/>
         <source>too short</source>
         <translation>太短</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="70"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="71"/>
         <source>too long</source>
         <translation>太长</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="71"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="72"/>
         <source>reading speed</source>
         <translation>阅读速度</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="213"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="218"/>
         <source>Subtitles: no problems</source>
         <extracomment>A new result arrived (or the check was switched off). The preset key changed (``&quot;&quot;`` when off). Also lay out while the check is off (the video overlay wants the subtitles).</extracomment>
         <translation>字幕：没有问题</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="214"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="219"/>
         <source>Subtitles: {n} problems</source>
         <translation>字幕：{n} 个问题</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="223"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="228"/>
         <source>{d:.2f} s</source>
         <translation>{d:.2f} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="225"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="230"/>
         <source>{cps:.1f} cps · {chars} ch · {d:.2f} s</source>
         <translation>{cps:.1f} 字/秒 · {chars} 字 · {d:.2f} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="242"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="247"/>
         <source>Fix timing</source>
         <translation>修正时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="249"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="254"/>
         <source>Fix timing: {a} lengthened, {b} gaps opened, {c} shortened.</source>
         <translation>修正时间：延长 {a} 条，拉开 {b} 处间隔，缩短 {c} 条。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="252"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="257"/>
         <source>{n} still too short: no silence beside them.</source>
         <translation>仍有 {n} 条太短：旁边没有静音可用。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="262"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="267"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="263"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="268"/>
         <source>Rule</source>
         <translation>规则</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="264"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="269"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
@@ -2209,27 +2273,27 @@ Locate the audio file now?</source>
 <context>
     <name>SubtitleCheckPanel</name>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="314"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="319"/>
         <source>Off</source>
         <translation>关</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="319"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="324"/>
         <source>Fix timing</source>
         <translation>修正时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="321"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="326"/>
         <source>Apply the preset&apos;s minimum and maximum duration and minimum gap, and lengthen short subtitles into the silence around them (one undoable step)</source>
         <translation>应用预设的最短和最长时长及最小间隔，并把过短的字幕延长到周围的静音中（一步可撤销）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="360"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="365"/>
         <source>Choose a preset to check the subtitles against.</source>
         <translation>选择一个预设来检查字幕。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="363"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="368"/>
         <source>{n} subtitles, {v} problems ({preset}).</source>
         <translation>{n} 条字幕，{v} 个问题（{preset}）。</translation>
     </message>
@@ -2237,30 +2301,30 @@ Locate the audio file now?</source>
 <context>
     <name>TranscriptTableModel</name>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="145"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="179"/>
         <source>Time</source>
-        <extracomment>QUndoCommand.id() of edits that may merge with the one before (see ``merge_key``). Anything in the transcript changed (an edit, an undo, new segments). Segments were added at the end by a running transcription: (first row, count). The whole transcript was replaced (a project opened, a new transcription started).</extracomment>
+        <extracomment>QUndoCommand.id() of edits that may merge with the one before (see ``merge_key``). Anything in the transcript changed (an edit, an undo, new segments). A running transcription added segments next to each other: (first row, count). They come at the end, or before a line the user inserted further on. The whole transcript was replaced (a project opened, a new transcription started).</extracomment>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="146"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="180"/>
         <source>Speaker</source>
         <translation>说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="147"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="181"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="148"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="182"/>
         <source>Check</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="227"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="284"/>
         <source>{lang}confidence {conf:.0%}</source>
-        <extracomment>The Check column&apos;s data, ``check_cell(segment, role)`` (see ui/subtitle_check.py).</extracomment>
+        <extracomment>An edit or undo is about to rebuild the rows (rows came, went or were replaced): the view notes what is selected and being edited, by segment id (:meth:`shown_ids`). The rows were rebuilt: the view selects and edits those segments again. The Check column&apos;s data, ``check_cell(segment, role)`` (see ui/subtitle_check.py).</extracomment>
         <translation>{lang}置信度 {conf:.0%}</translation>
     </message>
 </context>
