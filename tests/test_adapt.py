@@ -472,6 +472,69 @@ def test_an_adapter_that_cannot_be_saved_anywhere_is_one_message(
     assert list(out.parent.iterdir()) == [] and list(tried[1].parent.iterdir()) == []
 
 
+
+@pytest.mark.slow
+def test_a_full_disk_reported_by_safetensors_also_saves_to_documents_tingxie(
+        tiny_checkpoint, project_file, tmp_path, capsys, monkeypatch):
+    import safetensors.torch
+    from safetensors import SafetensorError
+
+    from tingxie.cli import main
+
+    home = tmp_path / "home"
+    (home / "Documents").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    out = tmp_path / "full disk" / "my-beat"
+    real = safetensors.torch.serialize_file
+
+    def serialize_file(tensors, filename, metadata=None):
+        if Path(filename).is_relative_to(out.parent):  # what safetensors 0.4+ says then
+            raise SafetensorError(
+                "Error while serializing: I/O error: No space left on device (os error 28)")
+        return real(tensors, filename, metadata=metadata)
+
+    monkeypatch.setattr(safetensors.torch, "serialize_file", serialize_file)
+    code = main(["adapt", str(project_file), "--model", str(tiny_checkpoint), "--output",
+                 str(out), "--max-steps", "2", "--device", "cpu"])
+    captured = capsys.readouterr()
+    saved = home / "Documents" / "Tingxie" / "my-beat"
+    assert code == 0, captured.err
+    assert (f"tingxie: {out}: cannot be written to (No space left on device). "
+            f"The adapter was saved to {saved} instead.") in captured.err
+    assert captured.out.strip() == str(saved)
+    assert adapters.read_manifest(saved).manifest["training"]["steps"] == 2
+    assert list(out.parent.iterdir()) == []
+    assert "Traceback" not in captured.err
+
+
+@pytest.mark.slow
+def test_running_out_of_memory_while_training_is_one_message_with_advice(
+        tiny_checkpoint, project_file, tmp_path, capsys, monkeypatch):
+    from tingxie.cli import main
+
+    real = adapting.target_logits
+    calls = []
+
+    def target_logits(model, example):
+        calls.append(1)
+        if len(calls) > 2:  # the second step does not fit (CPU: the allocator's message)
+            raise RuntimeError("[enforce fail at alloc_cpu.cpp:116] data. DefaultCPUAllocator: "
+                               "not enough memory: you tried to allocate 2147483648 bytes.")
+        return real(model, example)
+
+    monkeypatch.setattr(adapting, "target_logits", target_logits)
+    out = tmp_path / "adapters" / "my-beat"
+    code = main(["adapt", str(project_file), "--model", str(tiny_checkpoint), "--output",
+                 str(out), "--max-steps", "4", "--device", "cpu"])
+    err = capsys.readouterr().err
+    assert code == 1
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("tingxie: Out of memory on cpu while training; nothing was saved.")
+    assert "lower LoRA rank than 8" in last and "fewer or shorter segments" in last
+    assert "close other programs" in last
+    assert "Traceback" not in err and "alloc_cpu" not in err
+    assert not out.exists()
+
 # -- the "edited by a person" flag the labels come from ---------------------------------------
 def test_text_changing_edits_mark_segments_as_corrected_and_the_flag_is_saved(tmp_path):
     from tingxie.core import edits

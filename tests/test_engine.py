@@ -199,6 +199,80 @@ def test_int8_quantisation_on_the_cpu(tiny_checkpoint):
     assert len(results) == 2 and all(0 < r.confidence <= 1 for r in results)
 
 
+
+def test_an_original_checkpoint_on_a_full_disk_is_converted_into_the_user_cache(
+        tiny_original_checkpoint, tmp_path, monkeypatch):
+    import shutil
+    from pathlib import Path
+
+    import safetensors.torch
+    from safetensors import SafetensorError
+
+    from tingxie.asr.checkpoint import CONVERTED_DIRNAME
+
+    source = Path(shutil.copytree(tiny_original_checkpoint, tmp_path / "Qwen3-ASR-0.6B",
+                                  ignore=shutil.ignore_patterns(CONVERTED_DIRNAME)))
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    real = safetensors.torch.serialize_file
+    full = [source]  # the disks that are full
+
+    def serialize_file(tensors, filename, metadata=None):
+        if any(Path(filename).is_relative_to(disk) for disk in full):
+            raise SafetensorError(  # what safetensors says then, not an OSError
+                "Error while serializing: I/O error: No space left on device (os error 28)")
+        return real(tensors, filename, metadata=metadata)
+
+    monkeypatch.setattr(safetensors.torch, "serialize_file", serialize_file)
+    engine = Qwen3ASREngine(source, device="cpu", dtype="float32")
+    engine.load()
+    assert engine.checkpoint.is_relative_to(cache / "tingxie" / "converted")
+    assert engine.transcribe_batch([CHUNKS[0]], TranscribeOptions(max_new_tokens=4))
+    assert not (source / CONVERTED_DIRNAME).exists()
+    assert [p.name for p in source.iterdir() if p.name.startswith(".")] == []
+    # Both full: the error a user sees says so, as for any full disk.
+    shutil.rmtree(cache)
+    full.append(cache)
+    with pytest.raises(OSError, match="No space left on device"):
+        Qwen3ASREngine(source, device="cpu").load()
+
+
+def test_a_model_that_does_not_fit_while_loading_says_so_not_batch_size(tiny_checkpoint,
+                                                                        monkeypatch):
+    from tingxie.asr import qwen3
+    from tingxie.asr.errors import ModelDoesNotFit
+
+    real = qwen3.quantize_linear_int8
+    done = []
+
+    def quantize_linear_int8(linear):
+        done.append(linear)
+        if len(done) > 3:  # memory runs out part way through the decoder
+            raise MemoryError()
+        return real(linear)
+
+    monkeypatch.setattr(qwen3, "quantize_linear_int8", quantize_linear_int8)
+    eng = Qwen3ASREngine(tiny_checkpoint, device="cpu", quantize_int8=True)
+    with pytest.raises(OutOfMemory) as err:
+        eng.load()
+    message = str(err.value)
+    assert isinstance(err.value, ModelDoesNotFit) and not eng.loaded
+    assert message.startswith("Out of memory on cpu while quantising the model to int8")
+    assert "turn int8 quantisation off" in message and "Close other programs" in message
+    assert "chunk" not in message and "batch size" not in message
+    monkeypatch.undo()
+
+    def to(self, *args, **kwargs):
+        raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 3.20 GiB")
+
+    monkeypatch.setattr(torch.nn.Module, "to", to)
+    with pytest.raises(ModelDoesNotFit) as err:
+        Qwen3ASREngine(tiny_checkpoint, device="cpu").load()
+    message = str(err.value)
+    assert message.startswith("Out of memory on cpu while loading the model: it does not fit")
+    assert "use the smaller 0.6B model" in message and "int8" not in message
+    assert "chunk" not in message and "batch size" not in message
+
 def test_sampling_when_temperature_is_set(engine):
     options = TranscribeOptions(temperature=0.8, top_p=0.9, max_new_tokens=8)
     results = engine.transcribe_batch(CHUNKS[:2], options)

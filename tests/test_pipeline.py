@@ -9,8 +9,10 @@ import pytest
 
 from media import build_speech, make_noise, require
 from tingxie.asr.engine import TranscribeOptions
-from tingxie.asr.pipeline import transcribe, transcribe_to_transcript
+from tingxie.asr.errors import OutOfMemory
+from tingxie.asr.pipeline import NOTE_CANCELLED, transcribe, transcribe_to_transcript
 from tingxie.core.cancel import CancelToken
+from tingxie.core.transcript import ESTIMATED
 
 OPTIONS = TranscribeOptions(max_new_tokens=8)  # random weights rarely stop by themselves
 
@@ -154,3 +156,95 @@ def test_cancel_while_speech_is_still_being_found_stops_at_once(engine, long_int
     next(u for u in updates if u.segments)
     updates.close()
     assert not _vad_threads()
+
+
+class _CancelWhileAligning:
+    """The real aligner, with Cancel pressed while it works on its ``at``-th batch."""
+
+    def __init__(self, aligner, cancel: CancelToken, at: int) -> None:
+        self.real, self.cancel, self.at, self.calls = aligner, cancel, at, 0
+
+    def supports(self, language) -> bool:
+        return self.real.supports(language)
+
+    def load(self) -> None:
+        self.real.load()
+
+    def align(self, chunks, texts, languages, cancel=None):
+        self.calls += 1
+        if self.calls == self.at:
+            self.cancel.cancel()
+        return self.real.align(chunks, texts, languages, cancel=cancel)
+
+
+def _squeezed(segments) -> str:
+    return "".join("".join(s.text.split()) for s in segments)
+
+
+def test_cancel_while_the_aligner_works_keeps_the_batchs_text(engine, aligner, interview):
+    samples, _ = interview
+    english = TranscribeOptions(max_new_tokens=8, language="English")  # the aligner takes it
+    # Four sentences, four chunks: batches of 1, 2 and 1 chunk.
+    settings = dict(aligner=aligner, max_length=4.0, batch_size=2)
+    full = list(transcribe(samples, engine, english, **settings))
+    assert [u.chunks_done for u in full if u.segments] == [1, 3, 4]
+    cancel = CancelToken()
+    stopper = _CancelWhileAligning(aligner, cancel, at=2)
+    updates = list(transcribe(samples, engine, english, cancel=cancel,
+                              **{**settings, "aligner": stopper}))
+    kept = [s for u in updates for s in u.segments]
+    # The second batch (two chunks) was transcribed before the cancel: its text stays.
+    assert _squeezed(kept) == _squeezed(s for u in full if u.chunks_done <= 3 for s in u.segments)
+    assert _squeezed(kept) != _squeezed(s for u in full for s in u.segments)  # it did stop
+    assert updates[-1].chunks_done == 3 and stopper.calls == 2
+    second = [s for u in updates if u.chunks_done == 3 for s in u.segments]
+    assert second and all(w.timing == ESTIMATED for s in second for w in s.words)
+    assert any(NOTE_CANCELLED in u.note for u in updates)
+    ids = [s.id for s in kept]
+    assert ids == list(range(1, len(kept) + 1))
+
+
+@pytest.fixture(scope="module")
+def monologue():
+    """Five seconds of speech with no pause between its words (the speech region as an
+    earlier run found it): with 4 s chunks the cut is forced and the chunks share a second."""
+    require("espeak-ng")
+    samples, truth = build_speech([0.5, "Welcome to the programme, we are talking about the "
+                                   "harbour today, and it opened a century ago.", 0.5])
+    return samples, truth.speech()
+
+
+def test_out_of_memory_after_a_forced_cut_still_hands_over_the_chunk_before_it(
+        engine, monologue, monkeypatch):
+    import torch
+
+    from tingxie.core.audio import to_float
+    from tingxie.core.segmentation import make_chunks
+
+    samples, regions = monologue
+    settings = dict(max_length=4.0, first_chunk=None, batch_size=1, regions=regions)
+    first = make_chunks(regions, samples, max_length=4.0)[0]
+    assert first.overlap_after > 0, "a forced cut"
+    heard = engine.transcribe_batch([to_float(first.slice(samples))], OPTIONS)[0].text
+    assert heard.strip()
+    full = list(transcribe(samples, engine, OPTIONS, **settings))
+    assert [u.chunks_done for u in full if u.segments] == [2], "the first chunk waits"
+    real_generate = engine.model.generate
+    out_of_memory = [False]
+
+    def generate(*args, **kwargs):
+        if out_of_memory[0]:  # the second chunk does not fit in memory
+            raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+        return real_generate(*args, **kwargs)
+
+    monkeypatch.setattr(engine.model, "generate", generate)
+    kept = []
+    updates = transcribe(samples, engine, OPTIONS, **settings)
+    with pytest.raises(OutOfMemory):
+        for update in updates:
+            kept.extend(update.segments)
+            out_of_memory[0] = update.chunks_done == 1
+    # What the CLI writes to NAME.partial.txt: the first chunk, every word it heard.
+    assert kept and _squeezed(kept) == "".join(heard.split())
+    assert all(first.start <= s.start and s.end <= first.end for s in kept)
+    assert [s.id for s in kept] == list(range(1, len(kept) + 1))

@@ -20,7 +20,7 @@ from tingxie.asr.pipeline import (
     transcribe_to_transcript,
 )
 from tingxie.core.cancel import CancelToken
-from tingxie.core.transcript import ALIGNED, ESTIMATED
+from tingxie.core.transcript import ALIGNED, ESTIMATED, Word
 
 LONG = [f"w{k}" for k in range(36)]
 LONG[0] = "So"
@@ -258,7 +258,7 @@ def test_an_aligner_that_fails_to_load_leaves_estimated_times(scripted_speech):
         "Word times are estimated: the aligner failed: model.safetensors is missing"]
 
 
-def test_cancelling_inside_the_aligner_stops_the_job(scripted_speech):
+def test_cancelling_inside_the_aligner_stops_the_job_keeping_the_batchs_text(scripted_speech):
     script, _ = _languages_script()
     scripted_speech["script"] = script
     engine = ScriptedEngine(script)
@@ -267,8 +267,38 @@ def test_cancelling_inside_the_aligner_stops_the_job(scripted_speech):
     updates = list(transcribe(script.samples(), engine, aligner=aligner, batch_size=1,
                               cancel=cancel))
     assert cancel.cancelled and aligner.calls == [1] and engine.calls == 1
-    assert not [s for u in updates for s in u.segments]
+    segments = [s for u in updates for s in u.segments]
+    assert [s.text for s in segments] == ["Good morning everyone."]
+    assert all(w.timing == ESTIMATED for s in segments for w in s.words)
+    assert _notes(updates) == [pipeline.NOTE_CANCELLED]
 
+
+
+class _LateAligner(ScriptedAligner):
+    """Places a chunk's last word after the chunk's end, in the padding after the audio
+    (as an aligner can for the last word of a recording that stops mid-speech)."""
+
+    def align(self, chunks, texts, languages, cancel=None):
+        out = super().align(chunks, texts, languages, cancel)
+        for audio, words in zip(chunks, out):
+            length = len(audio) / 16000
+            words[-1] = Word(words[-1].text, length + 0.1, length + 0.3)
+        return out
+
+
+def test_a_last_word_placed_past_the_audios_end_is_kept(scripted_speech):
+    # The speech runs to the very end: the chunk ends with the audio.
+    script = Script(steady_words("Good morning everyone. Thank you. Bye.", 7.1), 10.0)
+    scripted_speech["script"] = script
+    engine = ScriptedEngine(script, first_chunk=None)
+    assert engine.chunks[-1].end == 10.0
+    t = transcribe_to_transcript(script.samples(), engine, aligner=_LateAligner(engine),
+                                 first_chunk=None)
+    t.check()
+    assert " ".join(s.text for s in t.segments) == "Good morning everyone. Thank you. Bye."
+    assert t.segments[-1].end == 10.0 and t.segments[-1].words[-1].text == "Bye."
+    assert all(s.start <= w.start <= w.end <= s.end for s in t.segments for w in s.words)
+    assert [s.id for s in t.segments] == list(range(1, len(t.segments) + 1))
 
 def test_bad_settings_are_refused_before_any_work(scripted_speech):
     script = scripted_speech["script"] = _spoken()

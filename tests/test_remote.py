@@ -16,11 +16,14 @@ import socket
 import threading
 import time
 from collections import Counter
+from http.server import BaseHTTPRequestHandler
 
+import httpx
 import numpy as np
 import pytest
 
 from fake_asr_server import Answer, FakeASRServer, model_transcriber
+from local_server import LocalServer
 from media import build_speech, require, spoken_wav, write_wav
 from tingxie import cli
 from tingxie.asr import remote
@@ -28,6 +31,7 @@ from tingxie.asr.engine import Engine, TranscribeOptions
 from tingxie.asr.errors import (
     ChunkTooLarge,
     ModelNotServed,
+    ServerAnswerUnreadable,
     ServerAuthFailed,
     ServerBusy,
     ServerConnectionLost,
@@ -317,6 +321,70 @@ def test_connection_refused_dns_and_tls_failures_are_typed_errors(server):
         RemoteEngine("gpu-box:8000")
 
 
+class _MangledBodies(LocalServer):
+    """A proxy in front of the server that marks its answers gzip-compressed but sends them
+    plain (``mangle`` lists the paths it does this to)."""
+
+    def __init__(self, upstream: str, mangle: tuple[str, ...]) -> None:
+        self.upstream, self.mangle = upstream, mangle
+
+    def handler(self):
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format, *args) -> None:
+                pass
+
+            def _forward(self, body: bytes | None) -> None:
+                with httpx.Client(trust_env=False) as client:
+                    answer = client.request(self.command, proxy.upstream + self.path,
+                                            content=body, headers={"Content-Type":
+                                                                   "application/json"})
+                self.send_response(answer.status_code)
+                self.send_header("Content-Type", "application/json")
+                if self.path in proxy.mangle:
+                    self.send_header("Content-Encoding", "gzip")
+                self.send_header("Content-Length", str(len(answer.content)))
+                self.end_headers()
+                self.wfile.write(answer.content)
+
+            def do_GET(self) -> None:
+                self._forward(None)
+
+            def do_POST(self) -> None:
+                self._forward(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+
+        return Handler
+
+
+def test_a_proxy_that_garbles_the_answers_is_a_typed_error(server):
+    with _MangledBodies(server.url, ("/v1/models",)) as proxy:
+        with pytest.raises(ServerAnswerUnreadable, match="proxy"):
+            check_server(proxy.url)
+        with pytest.raises(ServerAnswerUnreadable, match="proxy"):
+            RemoteEngine(proxy.url).load()
+    with _MangledBodies(server.url, ("/v1/chat/completions",)) as proxy:
+        eng = engine_for(proxy)
+        eng.load()  # the model list comes through
+        with pytest.raises(ServerAnswerUnreadable, match=re.escape(proxy.url)):
+            eng.transcribe_batch([tone(1.0)], FORCED)
+    assert len(server.answered()) == 1, "not retried: the answer would be garbled again"
+
+
+def test_an_address_with_a_bad_port_is_refused_with_a_clear_message(tmp_path, capsys):
+    for url in ("http://gpu-box:80a", "http://gpu-box:80a/v1", "https://gpu-box:99999"):
+        with pytest.raises(ServerUnreachable, match=r"port .* is not a number from 1 to 65535"):
+            RemoteEngine(url)
+        with pytest.raises(ServerUnreachable, match="port"):  # the window's Test connection
+            check_server(url)
+    audio = tmp_path / "a.wav"
+    write_wav(audio, tone(1.0))
+    status = cli.main(["transcribe", str(audio), "--server", "http://gpu-box:80a"])
+    err = capsys.readouterr().err
+    assert status == 2 and "'80a' is not a number" in err
+    assert "Traceback" not in err and "unexpectedly" not in err
+
+
 def test_a_chunk_too_large_is_split_at_its_quietest_point(server):
     chunk = np.concatenate([tone(1.4, seed=1), np.zeros(int(0.4 * SR), np.float32),
                             tone(1.2, seed=2)])
@@ -447,6 +515,30 @@ def test_cancelling_a_transcription_job_stops_it_at_once(server):
     assert [t.name for t in threading.enumerate()
             if t.ident not in before and "process_request" not in t.name] == []
 
+
+
+def test_a_server_that_gives_up_after_a_forced_cut_leaves_the_chunk_before_it(server):
+    from tingxie.core.segmentation import make_chunks
+
+    require("espeak-ng")
+    samples, truth = build_speech([0.5, "Welcome to the programme, we are talking about the "
+                                   "harbour today, and it opened a century ago.", 0.5])
+    regions = truth.speech()  # one stretch of speech: with 4 s chunks the cut is forced
+    first = make_chunks(regions, samples, max_length=4.0)[0]
+    assert first.overlap_after > 0
+    kept = []
+    updates = transcribe(samples, engine_for(server, parallel=1, retries=1), FORCED,
+                         max_length=4.0, first_chunk=None, regions=regions)
+    with pytest.raises(ServerBusy):
+        for update in updates:
+            kept.extend(update.segments)
+            if update.chunks_done == 1:
+                server.fail_rate(1.0)  # overloaded from now on
+    [answer] = server.answered()
+    assert len(answer.samples) == round(first.duration * SR)
+    assert kept and all(first.start <= s.start and s.end <= first.end for s in kept)
+    said = parse_asr_output(answer.answer)[1]
+    assert "".join("".join(s.text.split()) for s in kept) == "".join(said.split())
 
 # -- the parser, shared with the local engine --------------------------------------------------
 @pytest.mark.parametrize("raw", [

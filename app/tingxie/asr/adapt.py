@@ -46,9 +46,14 @@ import torch
 
 from tingxie.asr import adapters
 from tingxie.asr import device as devices
-from tingxie.asr.checkpoint import _safetensors_header, read_config, weight_files
+from tingxie.asr.checkpoint import _safetensors_header, read_config, weight_files, write_error
 from tingxie.asr.engine import SAMPLE_RATE, TranscribeOptions
-from tingxie.asr.qwen3 import ASR_TEXT_TOKEN, AUDIO_TOKENS_PER_SECOND, Qwen3ASREngine
+from tingxie.asr.qwen3 import (
+    ASR_TEXT_TOKEN,
+    AUDIO_TOKENS_PER_SECOND,
+    Qwen3ASREngine,
+    _is_out_of_memory,
+)
 from tingxie.core.cancel import CancelToken
 from tingxie.core.edits import is_cjk
 from tingxie.core.errors import FileProblem, TingxieError
@@ -114,6 +119,25 @@ class NotEnoughMemory(AdaptError):
             f"Adapting needs about {needed / 2**30:.1f} GiB of memory on {device}, and only "
             f"{available / 2**30:.1f} GiB is free. Close other programs, leave out the "
             "teacher model, use segments shorter than the longest ones, or train on a GPU."
+        )
+
+
+class TrainingOutOfMemory(AdaptError):
+    """The device ran out of memory in the middle of training (the estimate was too low)."""
+
+    def __init__(self, device: str, rank: int, longest: float, teacher: bool) -> None:
+        self.device = device
+        advice = [f"use a lower LoRA rank than {rank}",
+                  "adapt on fewer or shorter segments (these are up to "
+                  f"{longest:.1f} s)"]
+        if teacher:
+            advice.append("leave out the teacher model")
+        advice.append("close other programs")
+        if not device.lower().startswith("cpu"):
+            advice.append("train on the CPU (slower)")
+        super().__init__(
+            f"Out of memory on {device} while training; nothing was saved. To try again, "
+            + ", ".join(advice[:-1]) + f", or {advice[-1]}."
         )
 
 
@@ -875,84 +899,94 @@ def adapt(
                                                            cancel), metric)
     scoring_seconds = time.monotonic() - scoring_started
 
-    torch.manual_seed(settings.seed)
-    config = peft.LoraConfig(
-        r=settings.rank, lora_alpha=settings.lora_alpha, lora_dropout=settings.lora_dropout,
-        target_modules=TARGET_MODULES, bias="none",
-    )
-    base = engine.model
-    # get_peft_model puts the LoRA layers into ``base`` in place, so the engine transcribes
-    # with them; it also freezes every other weight (the audio encoder included).
-    with warnings.catch_warnings():
-        # peft asks transformers a deprecated question; the user cannot act on the warning.
-        warnings.simplefilter("ignore", FutureWarning)
-        peft_model = peft.get_peft_model(base, config)
-    trainable = [p for p in peft_model.parameters() if p.requires_grad]
-    optimiser = torch.optim.AdamW(trainable, lr=settings.learning_rate, weight_decay=0.0)
-
-    order = random.Random(settings.seed)
-    total = len(pairs.train) * settings.epochs
-    if settings.max_steps is not None:
-        total = min(total, settings.max_steps)
-    losses: list[float] = []
-    running: float | None = None
-    step = 0
-    train_started = time.monotonic()
-    with_reference = teacher_engine is not None or settings.self_kl_weight > 0
-    weight = settings.distill_weight if teacher_engine is not None else settings.self_kl_weight
-    t = settings.temperature
-    yield AdaptProgress(
-        "training", 0.1, f"held-out {metric} before adapting: {100 * score.before:.1f}%",
-        step=0, total_steps=total, elapsed_seconds=time.monotonic() - started, held_out=score,
-    )
     examples: dict[int, tuple[Example, Example | None]] = {}
-    for epoch in range(1, settings.epochs + 1):
-        batch = list(pairs.train)
-        order.shuffle(batch)
-        for pair in batch:
-            if step >= total:
-                break
-            check()
-            if id(pair) not in examples:
-                example = build_example(engine, pair)
-                taught = None
-                if teacher_engine is not None:
-                    taught = embed_example(teacher_engine.model,
-                                           _teacher_example(teacher_engine, example, pair))
-                examples[id(pair)] = (embed_example(base, example), taught)
-            example, taught = examples[id(pair)]
-            peft_model.train()
-            logits = target_logits(peft_model, example)
-            target = example.labels[0, -example.target_length:]
-            ce = torch.nn.functional.cross_entropy(logits, target)
-            kl = None
-            loss = ce
-            if with_reference:
-                with torch.no_grad():
-                    if teacher_engine is not None and taught is not None:
-                        reference = target_logits(teacher_engine.model, taught)
-                    else:
-                        with peft_model.disable_adapter():
-                            reference = target_logits(peft_model, example)
-                kl = kl_divergence(reference, logits, t)
-                loss = ce + weight * t * t * kl
-            optimiser.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(trainable, settings.max_grad_norm)
-            optimiser.step()
-            step += 1
-            value = float(loss.detach())
-            losses.append(value)
-            running = value if running is None else 0.9 * running + 0.1 * value
-            per_step = (time.monotonic() - train_started) / step
-            eta = per_step * (total - step) + scoring_seconds
-            yield AdaptProgress(
-                "training", 0.1 + 0.8 * step / max(1, total),
-                f"step {step}/{total}  loss {running:.3f}", step=step, total_steps=total,
-                epoch=epoch, loss=running, ce=float(ce.detach()),
-                kl=None if kl is None else float(kl.detach()), eta_seconds=eta,
-                elapsed_seconds=time.monotonic() - started, pair=pair, held_out=score,
-            )
+    try:
+        torch.manual_seed(settings.seed)
+        config = peft.LoraConfig(
+            r=settings.rank, lora_alpha=settings.lora_alpha, lora_dropout=settings.lora_dropout,
+            target_modules=TARGET_MODULES, bias="none",
+        )
+        base = engine.model
+        # get_peft_model puts the LoRA layers into ``base`` in place, so the engine transcribes
+        # with them; it also freezes every other weight (the audio encoder included).
+        with warnings.catch_warnings():
+            # peft asks transformers a deprecated question; the user cannot act on the warning.
+            warnings.simplefilter("ignore", FutureWarning)
+            peft_model = peft.get_peft_model(base, config)
+        trainable = [p for p in peft_model.parameters() if p.requires_grad]
+        optimiser = torch.optim.AdamW(trainable, lr=settings.learning_rate, weight_decay=0.0)
+
+        order = random.Random(settings.seed)
+        total = len(pairs.train) * settings.epochs
+        if settings.max_steps is not None:
+            total = min(total, settings.max_steps)
+        losses: list[float] = []
+        running: float | None = None
+        step = 0
+        train_started = time.monotonic()
+        with_reference = teacher_engine is not None or settings.self_kl_weight > 0
+        weight = settings.distill_weight if teacher_engine is not None else settings.self_kl_weight
+        t = settings.temperature
+        yield AdaptProgress(
+            "training", 0.1, f"held-out {metric} before adapting: {100 * score.before:.1f}%",
+            step=0, total_steps=total, elapsed_seconds=time.monotonic() - started, held_out=score,
+        )
+        for epoch in range(1, settings.epochs + 1):
+            batch = list(pairs.train)
+            order.shuffle(batch)
+            for pair in batch:
+                if step >= total:
+                    break
+                check()
+                if id(pair) not in examples:
+                    example = build_example(engine, pair)
+                    taught = None
+                    if teacher_engine is not None:
+                        taught = embed_example(teacher_engine.model,
+                                               _teacher_example(teacher_engine, example, pair))
+                    examples[id(pair)] = (embed_example(base, example), taught)
+                example, taught = examples[id(pair)]
+                peft_model.train()
+                logits = target_logits(peft_model, example)
+                target = example.labels[0, -example.target_length:]
+                ce = torch.nn.functional.cross_entropy(logits, target)
+                kl = None
+                loss = ce
+                if with_reference:
+                    with torch.no_grad():
+                        if teacher_engine is not None and taught is not None:
+                            reference = target_logits(teacher_engine.model, taught)
+                        else:
+                            with peft_model.disable_adapter():
+                                reference = target_logits(peft_model, example)
+                    kl = kl_divergence(reference, logits, t)
+                    loss = ce + weight * t * t * kl
+                optimiser.zero_grad(set_to_none=True)
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(trainable, settings.max_grad_norm)
+                optimiser.step()
+                step += 1
+                value = float(loss.detach())
+                losses.append(value)
+                running = value if running is None else 0.9 * running + 0.1 * value
+                per_step = (time.monotonic() - train_started) / step
+                eta = per_step * (total - step) + scoring_seconds
+                yield AdaptProgress(
+                    "training", 0.1 + 0.8 * step / max(1, total),
+                    f"step {step}/{total}  loss {running:.3f}", step=step, total_steps=total,
+                    epoch=epoch, loss=running, ce=float(ce.detach()),
+                    kl=None if kl is None else float(kl.detach()), eta_seconds=eta,
+                    elapsed_seconds=time.monotonic() - started, pair=pair, held_out=score,
+                )
+    except Exception as exc:
+        if not _is_out_of_memory(exc):
+            raise
+        examples.clear()
+        devices.empty_cache(engine.device)
+        where = engine.placement.device_name if engine.placement else device
+        longest = max(p.seconds for p in pairs.train)
+        raise TrainingOutOfMemory(where, settings.rank, longest,
+                                  teacher_engine is not None) from exc
     peft_model.eval()
     examples.clear()
 
@@ -995,15 +1029,21 @@ def adapt(
     problem: AdaptError | None = None
     try:
         _save(peft_model, manifest, output, overwrite, check)
-    except (OSError, OutputNotWritable, OutputExists) as exc:
+    except Exception as exc:
+        # A full disk comes as OSError or as safetensors' own error.
+        failed = write_error(exc)
+        if failed is None and not isinstance(exc, (OutputNotWritable, OutputExists)):
+            raise
         # The training took long: rather than lose it, save it where it can go, and say so.
-        problem = exc if isinstance(exc, AdaptError) else OutputNotWritable(output, exc)
+        problem = exc if isinstance(exc, AdaptError) else OutputNotWritable(output, failed)
         fallback = _fallback_output(output)
         if fallback is None:
             raise problem from exc
         try:
             _save(peft_model, manifest, fallback, False, check)
-        except (OSError, AdaptError):
+        except Exception as again:
+            if write_error(again) is None and not isinstance(again, AdaptError):
+                raise
             raise problem from exc
         output = fallback
     result = AdaptResult(output, adapters.read_manifest(output).manifest, score, losses,

@@ -470,6 +470,30 @@ def _is_up_to_date(target: Path, fingerprint: dict[str, Any]) -> bool:
         return False
 
 
+def safetensor_error() -> type[Exception]:
+    """safetensors' own exception class: it reports a full disk or an unwritable folder
+    with it ("Error while serializing: I/O error: ... (os error 28)"), not with OSError."""
+    try:
+        from safetensors import SafetensorError
+    except ImportError:  # a safetensors that names it only in its Rust module
+        from safetensors._safetensors_rust import SafetensorError
+    return SafetensorError
+
+
+def write_error(exc: BaseException) -> OSError | None:
+    """``exc`` as an OSError when writing failed: itself, or the OSError that safetensors'
+    own error stands for (its number read from the message); ``None`` for anything else."""
+    if isinstance(exc, OSError):
+        return exc
+    if not isinstance(exc, safetensor_error()):
+        return None
+    found = re.search(r"os error (\d+)|code: (\d+)", str(exc))
+    if found is None:
+        return OSError(str(exc))
+    code = int(found.group(1) or found.group(2))
+    return OSError(code, os.strerror(code))
+
+
 def _user_cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or os.environ.get("LOCALAPPDATA")
     return (Path(base) if base else Path.home() / ".cache") / "tingxie" / "converted"
@@ -511,18 +535,24 @@ def convert_original(
                 progress(1.0)
             return candidate
 
-    last_error: OSError | None = None
+    last_error: tuple[OSError, Exception] | None = None
     for candidate in candidates:
         try:
             candidate.parent.mkdir(parents=True, exist_ok=True)
             _write_converted(source, candidate, fingerprint, progress, kind)
             return candidate
-        except OSError as exc:  # read-only folder, full disk, or a concurrent conversion
+        except Exception as exc:  # read-only folder, full disk, or a concurrent conversion
+            failed = write_error(exc)
+            if failed is None:
+                raise
             if _is_up_to_date(candidate, fingerprint):
                 return candidate
-            last_error = exc
+            last_error = (failed, exc)
     assert last_error is not None
-    raise last_error
+    failed, exc = last_error
+    if failed is exc:
+        raise failed
+    raise failed from exc
 
 
 def _write_converted(

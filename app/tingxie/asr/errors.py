@@ -18,11 +18,13 @@ __all__ = [
     "ChunkTooLarge",
     "CorruptWeights",
     "DeviceUnavailable",
+    "ModelDoesNotFit",
     "ModelNotFound",
     "ModelNotServed",
     "NotAQwen3ASRCheckpoint",
     "NotAQwen3ForcedAligner",
     "OutOfMemory",
+    "ServerAnswerUnreadable",
     "ServerAuthFailed",
     "ServerBusy",
     "ServerConnectionLost",
@@ -122,6 +124,30 @@ class OutOfMemory(TingxieError):
         )
         super().__init__(
             f"Out of memory on {device} while transcribing {batch_size} chunk(s) at once. {hint}"
+        )
+
+
+class ModelDoesNotFit(OutOfMemory):
+    """The device ran out of memory while loading the model (or quantising it): the model
+    itself does not fit, whatever the batch size."""
+
+    def __init__(self, device: str, model: str = "", quantizing: bool = False) -> None:
+        self.device = device
+        self.batch_size = 0
+        gpu = not device.lower().startswith("cpu")
+        hints = ["close other programs that use the GPU" if gpu else "close other programs"]
+        if quantizing:  # the model itself loaded; its int8 copy did not fit beside it
+            hints.append("turn int8 quantisation off")
+        if "0.6b" not in model.lower():
+            hints.append("use the smaller 0.6B model")
+        if gpu:
+            hints.append("run on the CPU")
+        advice = ", ".join(hints[:-1]) + f" or {hints[-1]}" if len(hints) > 1 else hints[0]
+        what = "quantising the model to int8" if quantizing else "loading the model"
+        TingxieError.__init__(
+            self,
+            f"Out of memory on {device} while {what}: it does not fit in the memory that is "
+            f"free. {advice[0].upper()}{advice[1:]}.",
         )
 
 
@@ -255,6 +281,22 @@ class ServerRejected(ServerError):
         super().__init__(
             url, f"The transcription server at {url} answered HTTP {status}: {detail or '?'}."
         )
+
+
+class ServerAnswerUnreadable(ServerError):
+    """An answer arrived but could not be read (a body that does not decode as its headers
+    say), usually from a proxy in front of the server."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        self.reason = reason
+        super().__init__(
+            url,
+            f"The answer of the transcription server at {url} could not be read ({reason}). "
+            "A proxy in front of it may be changing the answers: check its settings, or "
+            "connect to the server itself.",
+        )
+
+
 class AlignerLanguageUnsupported(UnsupportedLanguage):
     """A language the forced aligner cannot place words in (or whose word splitter is not
     installed); its segments keep estimated word times."""

@@ -50,12 +50,13 @@ from tingxie.core.segmentation import (
     stream_speech,
 )
 from tingxie.core.sentences import split_sentences
+from tingxie.core.text import join_texts
 from tingxie.core.transcript import Segment, Transcript, Word, main_language
 
 __all__ = [
-    "NOTE_FAILED", "NOTE_NO_ALIGNER", "NOTE_UNSUPPORTED", "Stage", "Update", "main_language",
-    "make_batches", "place_sentences", "remove_overlap", "split_sentences", "tokens",
-    "transcribe", "transcribe_to_transcript",
+    "NOTE_CANCELLED", "NOTE_FAILED", "NOTE_NO_ALIGNER", "NOTE_UNSUPPORTED", "Stage", "Update",
+    "main_language", "make_batches", "place_sentences", "remove_overlap", "split_sentences",
+    "tokens", "transcribe", "transcribe_to_transcript",
 ]
 
 
@@ -91,6 +92,8 @@ NOTE_NO_ALIGNER = ("Word times are estimated: no aligner is installed "
                    "(tingxie models download qwen3-forcedaligner-0.6b)")
 NOTE_UNSUPPORTED = "Word times are estimated: the aligner does not support {language}"
 NOTE_FAILED = "Word times are estimated: the aligner failed: {message}"
+NOTE_CANCELLED = ("Word times are estimated in the last part: the job was cancelled while "
+                  "its words were being aligned")
 
 
 class _AlignerLike(Protocol):
@@ -404,9 +407,10 @@ def transcribe(
     the engine works (at most two batches ahead): "speech" updates (their fraction rising
     to 1.0 once) come while the pipeline waits for the VAD, and once when the VAD is done,
     which on a long file is after the first segments; ``chunks_total`` is 0 until then.
-    Raises engine errors (out of memory, ...) as they come; on cancellation (also inside
-    the aligner) it stops after the current batch, keeping what was yielded; closing the
-    generator stops the VAD too.
+    Raises engine errors (out of memory, ...) as they come, once the segments of a chunk
+    held back at a forced cut are yielded; on cancellation it stops after the current batch,
+    keeping what was yielded (cancelled inside the aligner, the batch's text is yielded with
+    estimated word times); closing the generator stops the VAD too.
 
     ``regions`` are speech regions found earlier for this audio (seconds on the whole file's
     timeline, as an earlier run's :attr:`Update.regions` gave them): finding speech is
@@ -572,18 +576,45 @@ def _transcribe_feed(feed: _SpeechFeed | _ReadyFeed, samples: np.ndarray, engine
         segs = _chunk_segments(heard, regions, pause=pause, max_segment=max_segment)
         # The model's confidence and runners-up per word (issue 17), once segments exist.
         attach_alternatives(segs, heard.result)
+        kept: list[Segment] = []
+        audio_end = round(offset + duration, 3)
         for seg in segs:
-            seg.id = next_id
-            next_id += 1
             # In order and never overlapping, whatever times the words brought.
             seg.start = round(max(seg.start, last_end) + offset, 3)
-            seg.end = round(min(max(seg.end + offset, seg.start + 0.01),
-                                offset + duration), 3)
+            seg.end = round(min(max(seg.end + offset, seg.start + 0.01), audio_end), 3)
             for w in seg.words:
                 w.start = round(w.start + offset, 3)
                 w.end = round(w.end + offset, 3)
+            if seg.end <= seg.start:
+                # Pushed to the audio's end (words an aligner put past it): no room of its
+                # own, so its words join the segment before, or take the last 10 ms.
+                if kept:
+                    before = kept[-1]
+                    before.text = join_texts(before.text, seg.text)
+                    before.words += seg.words
+                    before.end = max(before.end, seg.end)
+                    last_end = before.end - offset
+                    continue
+                seg.start = round(max(last_end + offset, audio_end - 0.01), 3)
+                if seg.end <= seg.start:
+                    continue
+            seg.id = next_id
+            next_id += 1
             last_end = seg.end - offset
-        return [seg for seg in segs if seg.end > seg.start]
+            kept.append(seg)
+        return kept
+
+    def keep_pending() -> Iterator[Update]:
+        """The chunk held back at a forced cut, as an update of its own (it is transcribed
+        and aligned: only its partner is missing)."""
+        nonlocal pending
+        if pending is None:
+            return
+        segs = emit(pending)
+        yield Update(Stage.TRANSCRIBE, min(1.0, pending.chunk.end / duration), segs,
+                     elapsed=clock() - started, chunks_done=done, chunks_total=total(),
+                     note=note() if segs else "")
+        pending = None
 
     def next_size() -> int:
         want = sizer.size
@@ -609,14 +640,21 @@ def _transcribe_feed(feed: _SpeechFeed | _ReadyFeed, samples: np.ndarray, engine
                        else engine.transcribe_batch(audio, options, cancel, progress=report))
         except Cancelled:
             break
+        except Exception:
+            # Out of memory, a server fault: what was done before stays with the caller.
+            yield from keep_pending()
+            raise
         sizer.record(len(batch), batch_speech, clock() - batch_started)
         heard = [_Heard(c, r, r.text.strip()) for c, r in zip(batch, results)]
         languages = [r.language or options.language for r in results]
+        stopped = False
         try:
             if aligner is not None:
                 pending_notes.extend(_align(aligner, heard, audio, languages, cancel))
         except Cancelled:
-            break
+            # The batch is transcribed: its text stays, with estimated times; then stop.
+            stopped = True
+            pending_notes.append(NOTE_CANCELLED)
         except _AlignerFailed as failed:
             pending_notes.append(str(failed))
             aligner = None  # it failed once: the rest of the job goes without it
@@ -643,20 +681,21 @@ def _transcribe_feed(feed: _SpeechFeed | _ReadyFeed, samples: np.ndarray, engine
                      eta=None if last else eta.update(clock(), last_fraction),
                      elapsed=clock() - started,
                      chunks_done=done, chunks_total=total(), note=note() if new else "")
+        if stopped:
+            break
         try:
             batch = yield from take(next_size())
         except Cancelled:
             break
+        except Exception:  # the speech search failed
+            yield from keep_pending()
+            raise
     else:
         yield from speech_found()
         if last_fraction < 1.0:  # the VAD found the end only after the last batch
             yield Update(Stage.TRANSCRIBE, 1.0, elapsed=clock() - started, chunks_done=done,
                          chunks_total=done)
-    if pending is not None:  # cancelled between two overlapping chunks: keep the first
-        segs = emit(pending)
-        yield Update(Stage.TRANSCRIBE, min(1.0, pending.chunk.end / duration), segs,
-                     elapsed=clock() - started, chunks_done=done, chunks_total=total(),
-                     note=note() if segs else "")
+    yield from keep_pending()  # cancelled between two overlapping chunks: keep the first
 
 
 def transcribe_to_transcript(samples: np.ndarray, engine: Engine,

@@ -35,6 +35,7 @@ from tingxie.asr.checkpoint import check_weights, locate_model, read_config, res
 from tingxie.asr.engine import ChunkResult, DeviceInfo, TokenScore, TranscribeOptions
 from tingxie.asr.errors import (
     CorruptWeights,
+    ModelDoesNotFit,
     NotAQwen3ASRCheckpoint,
     OutOfMemory,
     WeightsDoNotMatch,
@@ -301,7 +302,7 @@ def load_pretrained(auto_class: Any, folder: Path, placement: devices.Placement,
     except Exception as exc:
         if _is_out_of_memory(exc):
             devices.empty_cache(placement.device)
-            raise OutOfMemory(placement.device_name) from exc
+            raise ModelDoesNotFit(placement.device_name, str(folder)) from exc
         if isinstance(exc, (RuntimeError, ValueError)) and "mismatch" in str(exc).lower():
             # Truncated files were caught by check_weights before: these are whole files
             # of another shape (transformers refuses them when sizes mismatch).
@@ -670,8 +671,8 @@ class Qwen3ASREngine:
         """Find, check (converting an original-layout checkpoint once), and load the model.
 
         Later calls return at once. Raises ModelNotFound, NotAQwen3ASRCheckpoint,
-        CorruptWeights, OutOfMemory or DeviceUnavailable; with an adapter also
-        InvalidAdapter, AdapterMismatch or MissingAdaptDependency.
+        CorruptWeights, ModelDoesNotFit (an OutOfMemory) or DeviceUnavailable; with an
+        adapter also InvalidAdapter, AdapterMismatch or MissingAdaptDependency.
         """
 
         def report(fraction: float) -> None:
@@ -695,11 +696,24 @@ class Qwen3ASREngine:
         processor = self._load_processor(native)
         report(0.6)
         model = self._load_model(native, placement)
-        if self.adapter is not None:
-            model = adapters.merge_adapter(model, self.adapter).eval()
-        report(0.8)
-        if quantize:
-            model = _quantize_decoder_int8(model)
+        quantizing = False
+        try:
+            if self.adapter is not None:
+                model = adapters.merge_adapter(model, self.adapter).eval()
+            report(0.8)
+            if quantize:
+                quantizing = True
+                model = _quantize_decoder_int8(model)
+        except Exception as exc:
+            # peft's out-of-memory comes wrapped as an adapter that cannot be loaded.
+            cause = exc.__cause__ if isinstance(exc, adapters.InvalidAdapter) else exc
+            if cause is None or not _is_out_of_memory(cause):
+                raise
+            del model
+            gc.collect()
+            devices.empty_cache(placement.device)
+            raise ModelDoesNotFit(placement.device_name, f"{self.model_ref} {native}",
+                                  quantizing) from exc
         self._feature_dtype = next(model.model.audio_tower.parameters()).dtype
         if placement.device.type == "cpu":
             _encode_in_passes(model.model)  # a GPU's batch size already counts the encoder

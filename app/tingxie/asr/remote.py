@@ -49,6 +49,7 @@ from tingxie.asr.engine import ChunkResult, DeviceInfo, TranscribeOptions
 from tingxie.asr.errors import (
     ChunkTooLarge,
     ModelNotServed,
+    ServerAnswerUnreadable,
     ServerAuthFailed,
     ServerBusy,
     ServerConnectionLost,
@@ -89,6 +90,27 @@ def normalize_url(url: str) -> str:
     if url.endswith("/v1"):
         url = url[: -len("/v1")]
     return url
+
+
+def checked_url(url: str) -> str:
+    """``url`` normalised (:func:`normalize_url`); ServerUnreachable, naming what is wrong,
+    when it is no http(s) address with a host name and a port in range."""
+    root = normalize_url(url)
+    parts = urlsplit(root)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ServerUnreachable(url, "it is not an http:// or https:// address with a host name")
+    try:
+        parts.port  # noqa: B018 - urlsplit checks the port only when asked for it
+    except ValueError:
+        port = parts.netloc.rpartition(":")[2]
+        raise ServerUnreachable(
+            url, f"its port {port!r} is not a number from 1 to 65535"
+        ) from None
+    try:
+        httpx.URL(root)
+    except httpx.InvalidURL as exc:
+        raise ServerUnreachable(url, f"it is not a valid address ({exc})") from None
+    return root
 
 
 def is_local_host(host: str) -> bool:
@@ -223,6 +245,15 @@ def connection_error(url: str, exc: httpx.TransportError, timeout: float) -> Ser
     return ServerConnectionLost(url, 1, str(exc) or type(exc).__name__)
 
 
+def _unexpected(url: str, exc: httpx.HTTPError | httpx.InvalidURL) -> ServerError:
+    """The typed error for an httpx failure that is no transport failure: an answer that
+    does not decode (a proxy's doing), or an address httpx refuses."""
+    reason = str(exc) or type(exc).__name__
+    if isinstance(exc, httpx.InvalidURL):
+        return ServerUnreachable(url, f"it is not a valid address ({reason})")
+    return ServerAnswerUnreadable(url, reason)
+
+
 def _detail(response: httpx.Response) -> str:
     """The server's error message (OpenAI style ``{"error": {"message": ...}}`` or text)."""
     try:
@@ -244,10 +275,11 @@ def check_server(
 ) -> ServerCheck:
     """Ask the server at ``url`` which models it serves, timing the round trip.
 
-    What the window's "Test connection" shows. Raises ServerUnreachable, ServerTLSFailed,
-    ServerTimeout, ServerAuthFailed or ServerRejected.
+    What the window's "Test connection" shows. Raises ServerUnreachable (also for an
+    address that is not valid), ServerTLSFailed, ServerTimeout, ServerAuthFailed,
+    ServerAnswerUnreadable or ServerRejected.
     """
-    root = normalize_url(url)
+    root = checked_url(url)
     started = time.perf_counter()
     try:
         # trust_env=False: no proxy from the environment sees the audio or the key.
@@ -255,6 +287,8 @@ def check_server(
             response = client.get(f"{root}/v1/models", headers=_headers(api_key))
     except httpx.TransportError as exc:
         raise connection_error(root, exc, timeout) from exc
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:
+        raise _unexpected(root, exc) from exc
     elapsed = time.perf_counter() - started
     if response.status_code in (401, 403):
         raise ServerAuthFailed(root, response.status_code, bool(api_key))
@@ -299,7 +333,8 @@ class RemoteEngine:
     connections are retried up to ``retries`` times, waiting ``backoff`` x 2^n seconds (at
     most ``max_backoff``) or what ``Retry-After`` asks, when that is under
     ``max_retry_after``. ``warning`` is set when the address is plain http to another
-    computer (it is logged too); the caller shows it.
+    computer (it is logged too); the caller shows it. An address that is not valid (no
+    http(s), no host, a port that is no number) is refused here with ServerUnreachable.
     """
 
     def __init__(
@@ -318,12 +353,7 @@ class RemoteEngine:
     ) -> None:
         if parallel < 1:
             raise ValueError("parallel must be at least 1")
-        self.url = normalize_url(base_url)
-        parts = urlsplit(self.url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ServerUnreachable(
-                base_url, "it is not an http:// or https:// address with a host name"
-            )
+        self.url = checked_url(base_url)
         self.requested_model = model
         self.model: str | None = None
         self._api_key = api_key
@@ -354,7 +384,7 @@ class RemoteEngine:
         """Check the server and that it serves the model (choosing one when none was named).
 
         Later calls return at once. Raises ServerUnreachable, ServerTLSFailed, ServerTimeout,
-        ServerAuthFailed, ModelNotServed or ServerRejected.
+        ServerAuthFailed, ModelNotServed, ServerAnswerUnreadable or ServerRejected.
         """
         if self.model is not None:
             if progress is not None:
@@ -597,6 +627,8 @@ class RemoteEngine:
             raise _Retry(ServerConnectionLost(self.url, 1, str(exc) or type(exc).__name__)) from exc
         except httpx.TransportError as exc:
             raise connection_error(self.url, exc, self.timeout) from exc
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+            raise _unexpected(self.url, exc) from exc
         status = response.status_code
         if status == 200:
             return self._result(response, language)
@@ -618,7 +650,7 @@ class RemoteEngine:
         try:
             response = await client.get(f"{self.url}/v1/models")
             self.served_models = [str(m["id"]) for m in response.json()["data"]]
-        except (httpx.HTTPError, ValueError, KeyError, TypeError):
+        except (httpx.HTTPError, httpx.InvalidURL, ValueError, KeyError, TypeError):
             pass
         return self.served_models
 
