@@ -150,7 +150,8 @@ def _opens_dialogue(unit: Unit) -> bool:
 
 #: Japanese characters no line may start with (kinsoku): small kana, the long-vowel mark and
 #: the iteration marks. Each joins the character before it.
-NO_LINE_START = frozenset("ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿー々ゝゞヽヾ")
+NO_LINE_START = frozenset("ぁぃぅぇぉっゃゅょゎゕゖ" "ァィゥェォッャュョヮヵヶ"
+                          "ㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ" "ー々ゝゞヽヾ")
 
 
 @functools.lru_cache(maxsize=4096)
