@@ -2301,28 +2301,28 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>TranscriptTableModel</name>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="179"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="214"/>
         <source>Time</source>
-        <extracomment>QUndoCommand.id() of edits that may merge with the one before (see ``merge_key``). Anything in the transcript changed (an edit, an undo, new segments). A running transcription added segments next to each other: (first row, count). They come at the end, or before a line the user inserted further on. The whole transcript was replaced (a project opened, a new transcription started).</extracomment>
+        <extracomment>Anything in the transcript changed (an edit, an undo, new segments). A running transcription added segments next to each other: (first row, count). They come at the end, or before a line the user inserted further on. The whole transcript was replaced (a project opened, a new transcription started).</extracomment>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="180"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="215"/>
         <source>Speaker</source>
         <translation>说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="181"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="216"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="182"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="217"/>
         <source>Check</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="284"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="319"/>
         <source>{lang}confidence {conf:.0%}</source>
         <extracomment>An edit or undo is about to rebuild the rows (rows came, went or were replaced): the view notes what is selected and being edited, by segment id (:meth:`shown_ids`). The rows were rebuilt: the view selects and edits those segments again. The Check column&apos;s data, ``check_cell(segment, role)`` (see ui/subtitle_check.py).</extracomment>
         <translation>{lang}置信度 {conf:.0%}</translation>
@@ -2534,6 +2534,101 @@ Your changes are still open here and in the autosave: free some space or choose 
         <location filename="../../app/tingxie/ui/transport.py" line="48"/>
         <source>Speed</source>
         <translation>速度</translation>
+    </message>
+</context>
+<context>
+    <name>UndoLabels</name>
+    <message>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="41"/>
+        <source>Edit text</source>
+        <extracomment>QUndoCommand.id() of edits that may merge with the one before (see ``merge_key``). The undo steps&apos; names, as core&apos;s edits give them in English, marked for translation.</extracomment>
+        <translation>编辑文字</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="42"/>
+        <source>Align words</source>
+        <translation>对齐词</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="43"/>
+        <source>Review word</source>
+        <translation>审阅词</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="44"/>
+        <source>Replace word</source>
+        <translation>替换词</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="45"/>
+        <source>Split segment</source>
+        <translation>拆分片段</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="46"/>
+        <source>Merge segments</source>
+        <translation>合并片段</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="47"/>
+        <source>Change timing</source>
+        <translation>更改时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="48"/>
+        <source>Set speaker</source>
+        <translation>设置说话人</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="49"/>
+        <source>Add speaker</source>
+        <translation>添加说话人</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="50"/>
+        <source>Rename speaker</source>
+        <translation>重命名说话人</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="51"/>
+        <source>Insert segment</source>
+        <translation>插入片段</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="52"/>
+        <source>Delete segment</source>
+        <translation>删除片段</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="53"/>
+        <source>Replace</source>
+        <translation>替换</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="54"/>
+        <source>Re-transcribe range</source>
+        <translation>重新转写范围</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="55"/>
+        <source>Transcribe the whole file</source>
+        <translation>转写整个文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="56"/>
+        <source>Transcribe the rest</source>
+        <translation>转写剩余部分</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="57"/>
+        <source>Fix timing</source>
+        <translation>修正时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="58"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="67"/>
+        <source>Replace {n} × “{find}”</source>
+        <translation>替换 {n} 处“{find}”</translation>
     </message>
 </context>
 <context>

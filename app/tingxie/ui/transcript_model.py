@@ -8,6 +8,7 @@ a QUndoCommand by :class:`TranscriptDocument` so Edit > Undo names it. A view bi
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -34,10 +36,43 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 MERGEABLE = 1
 
 
+#: The undo steps' names, as core's edits give them in English, marked for translation.
+UNDO_LABELS = (
+    QT_TRANSLATE_NOOP("UndoLabels", "Edit text"),
+    QT_TRANSLATE_NOOP("UndoLabels", "Align words"),
+    QT_TRANSLATE_NOOP("UndoLabels", "Review word"),
+    QT_TRANSLATE_NOOP("UndoLabels", "Replace word"),
+    QT_TRANSLATE_NOOP("UndoLabels", "Split segment"),
+    QT_TRANSLATE_NOOP("UndoLabels", "Merge segments"),
+    QT_TRANSLATE_NOOP("UndoLabels", "Change timing"),
+    QT_TRANSLATE_NOOP("UndoLabels", "Set speaker"),
+    QT_TRANSLATE_NOOP("UndoLabels", "Add speaker"),
+    QT_TRANSLATE_NOOP("UndoLabels", "Rename speaker"),
+    QT_TRANSLATE_NOOP("UndoLabels", "Insert segment"),
+    QT_TRANSLATE_NOOP("UndoLabels", "Delete segment"),
+    QT_TRANSLATE_NOOP("UndoLabels", "Replace"),
+    QT_TRANSLATE_NOOP("UndoLabels", "Re-transcribe range"),
+    QT_TRANSLATE_NOOP("UndoLabels", "Transcribe the whole file"),
+    QT_TRANSLATE_NOOP("UndoLabels", "Transcribe the rest"),
+    QT_TRANSLATE_NOOP("UndoLabels", "Fix timing"),
+    QT_TRANSLATE_NOOP("UndoLabels", "Replace {n} × “{find}”"),
+)
+_REPLACE_MANY = re.compile(r"Replace (\d+) × “(.*)”", re.DOTALL)
+
+
+def undo_label(label: str) -> str:
+    """An edit's name for Edit > Undo in the UI language ("Replace 3 × “boat”" too)."""
+    many = _REPLACE_MANY.fullmatch(label)
+    if many is not None:
+        return QCoreApplication.translate("UndoLabels", "Replace {n} × “{find}”").format(
+            n=many.group(1), find=many.group(2))
+    return QCoreApplication.translate("UndoLabels", label)
+
+
 class _EditCommand(QUndoCommand):
     def __init__(self, document: TranscriptDocument, op: Edit,
                  parent: QUndoCommand | None = None) -> None:
-        super().__init__(op.label, parent)
+        super().__init__(undo_label(op.label), parent)
         self.document, self.op = document, op
         self._first = True
 
@@ -46,7 +81,7 @@ class _EditCommand(QUndoCommand):
             self._first = False
         else:
             self.op.do(self.document.transcript)
-        self.setText(self.op.label)
+        self.setText(undo_label(self.op.label))
         self.document.changed.emit()
 
     def undo(self) -> None:
