@@ -53,3 +53,30 @@ def test_the_translation_file_is_current_with_the_code(tmp_path):
                    capture_output=True)
     assert set(messages(fresh)) == set(messages(TS)), (
         "strings changed: run python resources/i18n/update.py and translate the new ones")
+
+
+def test_every_undo_step_is_named_in_chinese(qapp):
+    """Edit > Undo shows core's edit names: each one an edit can carry is translated."""
+    import ast
+
+    from PySide6.QtCore import QCoreApplication, QTranslator
+
+    from tingxie.ui.transcript_model import UNDO_LABELS, undo_label
+
+    labels = set()
+    for source in (ROOT / "app" / "tingxie" / "core").glob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text("utf-8"))):
+            if (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+                    and node.target.id == "label" and isinstance(node.value, ast.Constant)
+                    and isinstance(node.value.value, str)):
+                labels.add(node.value.value)
+    labels |= {"Transcribe the whole file", "Transcribe the rest", "Replace word"}
+    assert labels <= set(UNDO_LABELS), labels - set(UNDO_LABELS)
+    translator = QTranslator()
+    assert translator.load(str(QM))
+    QCoreApplication.installTranslator(translator)
+    try:
+        assert undo_label("Split segment") == "拆分片段"
+        assert undo_label("Replace 3 × “boat”") == "替换 3 处“boat”"
+    finally:
+        QCoreApplication.removeTranslator(translator)
