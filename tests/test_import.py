@@ -87,6 +87,30 @@ def test_srt_in_other_encodings_and_line_endings(tmp_path, encoding, newline):
     assert t.segments[1].text == "我是张伟，今天我们聊新能源汽车。"
 
 
+@pytest.mark.parametrize("encoding, text", [
+    ("cp1252", "Élève très doué."),
+    ("cp1252", "Où il est ? Il est déjà là."),
+    ("cp1252", "Élève très"),
+    ("cp1252", "Très bien, merci."),
+    ("cp1252", "Ça va? Où?"),
+    ("cp932", "こんにちは、元気ですか。"),
+    ("gb18030", "你好。"),
+    ("gb18030", "我是张伟，今天我们聊新能源汽车。"),
+])
+def test_a_short_srt_in_a_legacy_encoding_reads_as_written(tmp_path, encoding, text):
+    srt = f"1\n00:00:01,000 --> 00:00:02,000\n{text}\n\n2\n00:00:03,000 --> 00:00:04,000\nOK\n"
+    doc = import_document(write(tmp_path, "a.srt", srt, encoding))
+    assert [s.text for s in doc.transcript.segments] == [text, "OK"]
+    assert doc.encoding == encoding and f"Read as {encoding} text." in doc.notices
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom_reads_as_utf16(tmp_path, encoding):
+    doc = import_document(write(tmp_path, "a.srt", SRT, encoding))
+    assert doc.transcript.segments[1].text == "我是张伟，今天我们聊新能源汽车。"
+    assert doc.encoding == encoding
+
+
 def test_srt_without_numbers_and_with_dots_still_opens(tmp_path):
     text = "00:00:01.5 --> 00:00:02.000\nOne\n\n00:00:03,000 --> 00:00:04,000\nTwo\n"
     assert rows(import_transcript(write(tmp_path, "a.srt", text))) == [
@@ -105,6 +129,31 @@ def test_overlapping_cues_are_cut_and_simultaneous_ones_merged(tmp_path):
             "4\n00:00:08,000 --> 00:00:09,000\n\n")
     t = import_transcript(write(tmp_path, "a.srt", text))
     assert rows(t) == [(1.0, 3.0, "First"), (3.0, 7.0, "Second Also second")]
+    t.check()
+
+
+def test_srt_without_blank_lines_keeps_every_subtitle(tmp_path):
+    text = ("1\n00:00:01,000 --> 00:00:02,000\nHello\n"
+            "2\n00:00:03,000 --> 00:00:04,000\nWorld\n"
+            "00:00:05,000 --> 00:00:06,000\nAgain\n")
+    assert rows(import_transcript(write(tmp_path, "a.srt", text))) == [
+        (1.0, 2.0, "Hello"), (3.0, 4.0, "World"), (5.0, 6.0, "Again")]
+
+
+def test_a_blank_line_inside_a_subtitle_keeps_its_text(tmp_path):
+    text = ("1\n00:00:01,000 --> 00:00:02,000\nHello\n\nand welcome.\n\n"
+            "2\n00:00:03,000 --> 00:00:04,000\nWorld\n")
+    assert rows(import_transcript(write(tmp_path, "a.srt", text))) == [
+        (1.0, 2.0, "Hello and welcome."), (3.0, 4.0, "World")]
+
+
+@pytest.mark.parametrize("name, text", [
+    ("a.srt", "1\n00:00:01,000 --> 00:00:04,000\n- Hi!\n<i>- Hello.</i>\n"),
+    ("a.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n- Hi!\n-Hello.\n"),
+])
+def test_dialogue_lines_become_one_segment_per_speaker(tmp_path, name, text):
+    t = import_transcript(write(tmp_path, name, text))
+    assert rows(t) == [(1.0, 2.0, "Hi!"), (2.0, 4.0, "Hello.")]  # time shared by length
     t.check()
 
 
@@ -135,6 +184,29 @@ def test_our_own_vtt_and_srt_come_back(tmp_path):
                        ("a.srt", to_srt(t, preset="as-transcribed"))):
         back = import_transcript(write(tmp_path, name, text))
         assert rows(back) == rows(t)
+
+
+def test_a_vtt_cue_with_two_voices_keeps_both_speakers(tmp_path):
+    text = ("WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Bob>Hi there!</v>\n"
+            "<v Ann>Hello.</v>\n")
+    t = import_transcript(write(tmp_path, "a.vtt", text))
+    assert [(s.start, s.end, s.text, t.speaker_name(s.speaker)) for s in t.segments] == [
+        (1.0, 2.2, "Hi there!", "Bob"), (2.2, 3.0, "Hello.", "Ann")]
+
+
+def test_our_own_dialogue_subtitles_come_back_as_two_turns(tmp_path):
+    t = Transcript(segments=[
+        Segment(1, 0.0, 0.6, "Yes.", "S1", words=[Word("Yes.", 0.0, 0.6)]),
+        Segment(2, 0.7, 1.5, "No way.", "S2", words=[Word("No", 0.7, 1.0),
+                                                     Word("way.", 1.1, 1.5)])],
+        speakers=[Speaker("S1", "Anna"), Speaker("S2", "Bob")], duration=5)
+    vtt, srt = to_vtt(t), to_srt(t)
+    assert "- Yes." in vtt and "- No way." in srt, "laid out as one dialogue subtitle"
+    back = import_transcript(write(tmp_path, "a.vtt", vtt))
+    assert [(s.start, s.text, back.speaker_name(s.speaker)) for s in back.segments] == [
+        (0.0, "Yes.", "Anna"), (0.7, "No way.", "Bob")]
+    back = import_transcript(write(tmp_path, "a.srt", srt))
+    assert [s.text for s in back.segments] == ["Yes.", "No way."]
 
 
 # -- JSON and projects -----------------------------------------------------------------------
@@ -175,7 +247,7 @@ def test_a_project_file_opens(tmp_path):
 @pytest.mark.parametrize("name, text, line, words", [
     ("a.srt", "1\n00:00:01,000 --> 00:00:02,000\nHi\n\n2\n00:00:03 --> 00:00:04\nHo\n", 6,
      "timing line"),
-    ("a.srt", "1\n00:00:01,000 --> 00:00:02,000\nHi\n\nstray text\n", 5, "timing line"),
+    ("a.srt", "stray text\n\n1\n00:00:01,000 --> 00:00:02,000\nHi\n", 1, "timing line"),
     ("a.srt", "1\n00:00:05,000 --> 00:00:02,000\nBackwards\n", 2, "before its start"),
     ("a.srt", "1\n00:00:01,000 --> 00:00:02,000\nHi\n\n7\n", 6, "found nothing"),
     ("a.srt", "1\n00:61:01,000 --> 00:62:02,000\nHi\n", 2, "59 minutes"),

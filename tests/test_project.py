@@ -67,6 +67,55 @@ def test_a_renamed_audio_file_is_found_by_its_content(tmp_path):
     assert proj.locate_audio(back, [tmp_path]) == tmp_path / "renamed.wav"
 
 
+def interview_folder(root):
+    """A project the usual way round: ROOT/transcripts/x.tingxie, ROOT/audio/a.wav."""
+    (root / "transcripts").mkdir(parents=True)
+    (root / "audio").mkdir()
+    audio = root / "audio" / "a.wav"
+    audio.write_bytes(os.urandom(50_000))
+    p = proj.Project(transcript=Transcript(segments=[Segment(1, 0.0, 1.0, "Hi.")]))
+    proj.attach_audio(p, audio)
+    return p, root / "transcripts" / "x.tingxie"
+
+
+def test_audio_in_a_sibling_folder_is_found_after_the_whole_folder_moved(tmp_path):
+    p, path = interview_folder(tmp_path / "P1")
+    proj.save(p, path)
+    assert json.loads(path.read_text("utf-8"))["audio"]["path"] == "../audio/a.wav"
+    shutil.move(tmp_path / "P1", tmp_path / "P2")
+    back = proj.load(tmp_path / "P2" / "transcripts" / "x.tingxie")
+    assert back.audio_path == tmp_path / "P2" / "audio" / "a.wav"
+    assert proj.locate_audio(back, [tmp_path / "P2" / "transcripts"]) == (
+        tmp_path / "P2" / "audio" / "a.wav")
+
+
+def test_an_older_project_naming_its_audio_absolutely_finds_it_beside_its_folder(tmp_path):
+    p, path = interview_folder(tmp_path / "P1")
+    proj.save(p, path)
+    doc = json.loads(path.read_text("utf-8"))
+    doc["audio"] = {**doc["audio"], "path": str(tmp_path / "P1" / "audio" / "a.wav")}
+    doc["audio"].pop("absolute_path", None)  # as versions before relative paths wrote it
+    path.write_text(json.dumps(doc), "utf-8")
+    shutil.move(tmp_path / "P1", tmp_path / "P2")
+    back = proj.load(tmp_path / "P2" / "transcripts" / "x.tingxie")
+    assert back.audio_path == tmp_path / "P1" / "audio" / "a.wav"
+    assert proj.locate_audio(back, [tmp_path / "P2" / "transcripts"]) == (
+        tmp_path / "P2" / "audio" / "a.wav")
+    (tmp_path / "P2" / "audio" / "a.wav").rename(tmp_path / "P2" / "a.wav")
+    assert proj.locate_audio(back, [tmp_path / "P2" / "transcripts"]) == (
+        tmp_path / "P2" / "a.wav")
+
+
+def test_a_project_moved_without_its_audio_still_finds_it(tmp_path):
+    p, path = interview_folder(tmp_path / "P1")
+    proj.save(p, path)
+    (tmp_path / "elsewhere" / "deeper").mkdir(parents=True)
+    moved = tmp_path / "elsewhere" / "deeper" / "x.tingxie"
+    path.rename(moved)
+    back = proj.load(moved)
+    assert proj.locate_audio(back, [moved.parent]) == tmp_path / "P1" / "audio" / "a.wav"
+
+
 def test_a_failed_save_leaves_the_previous_file_and_no_litter(tmp_path, monkeypatch):
     p, _ = sample_project(tmp_path)
     path = tmp_path / "x.tingxie"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import html
+import itertools
 import json
 import re
 from dataclasses import dataclass, field
@@ -88,10 +89,94 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
 #: When the detector finds several encodings that read a file equally well, the first of
 #: these wins: Chinese subtitles are often still GB-encoded, Western ones Windows-1252.
 _PREFERRED = ("gb18030", "cp1252", "cp932", "big5", "cp949")
+_KANA = re.compile(r"[\u3041-\u309f\u30a1-\u30fa\u30fc-\u30ff]")
+_HALFWIDTH_KANA = re.compile(r"[\uff61-\uff9f]")
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+_WORD = re.compile(r"[^\W\d_]+")
+#: The letters Windows-1252 has beyond ASCII, and the signs Western subtitles use beside them.
+_LATIN_LETTERS = frozenset("ŠŒŽšœžŸ" + "".join(map(chr, range(0xC0, 0x100))) + "ªº") - set("×÷")
+_LATIN_SIGNS = frozenset("\xa0«»‘’‚“”„‹›–—…•·°¡¿€£")
+#: Signs that may stand between two letters ("l’été", "col·lega").
+_IN_WORD_SIGNS = frozenset("’·")
+#: Signs after a number ("20°C", "5 €"), never before another non-ASCII character.
+_UNIT_SIGNS = frozenset("°€£")
+
+
+def _utf16_without_bom(raw: bytes) -> tuple[str, str] | None:
+    """UTF-16 with no BOM, known by its NULs: ASCII (every timing line) puts a NUL in the
+    high byte of each character, at odd offsets in little-endian, even ones in big-endian.
+    The text and "utf-16-le" or "utf-16-be", or ``None``."""
+    if len(raw) < 4 or len(raw) % 2 or b"\x00" not in raw:
+        return None
+    pairs = len(raw) // 2
+    even, odd = raw[0::2].count(0), raw[1::2].count(0)
+    for encoding, high, low in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        # Some CJK characters (一 is U+4E00) have a NUL low byte too, but far fewer.
+        if high >= pairs / 4 and high > 4 * low:
+            text = _strict(raw, encoding)
+            return None if text is None else (text, encoding)
+    return None
+
+
+def _strict(raw: bytes, encoding: str) -> str | None:
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def _looks_japanese(text: str) -> bool:
+    """Shift-JIS read right: kana. GB or Big5 bytes read as Shift-JIS give half-width
+    katakana instead, which Japanese subtitles hardly use."""
+    kana = len(_KANA.findall(text))
+    return kana > 0 and kana > len(_HALFWIDTH_KANA.findall(text))
+
+
+def _looks_latin(text: str) -> bool:
+    """Western text read right: non-ASCII characters one to three at a time ("é", "üß",
+    "’é"), each a letter or a usual sign, signs not wedged between letters, words cased as
+    words are, and at least one word of ASCII and accented letters together (or a "°" or
+    "€" after a number). CJK bytes read as Windows-1252 give longer runs, or signs and odd
+    capitals inside words ("µo®i°ÝÃD")."""
+    mixed = False
+    for run in _NON_ASCII_RUN.finditer(text):
+        if run.end() - run.start() > 3:
+            return False
+        for k in range(run.start(), run.end()):
+            c = text[k]
+            if c in _LATIN_LETTERS:
+                continue
+            before = text[k - 1] if k else ""
+            after = text[k + 1] if k + 1 < len(text) else ""
+            if c not in _LATIN_SIGNS or (c not in _IN_WORD_SIGNS and before.isalpha()
+                                         and after.isalpha()):
+                return False
+            if c in _UNIT_SIGNS:
+                if after and not after.isascii():
+                    return False
+                number = text[max(0, k - 2):k].rstrip(" ")
+                mixed = mixed or (number[-1:].isascii() and number[-1:].isdigit())
+    for word in _WORD.findall(text):
+        if word.isascii():
+            continue
+        if not (word.islower() or word.isupper() or (word[0].isupper() and word[1:].islower())):
+            return False
+        mixed = mixed or any(c.isascii() for c in word)
+    return mixed
 
 
 def _detect(raw: bytes) -> str | None:
-    """The encoding charset-normalizer finds most plausible for non-UTF-8 bytes."""
+    """The encoding of non-UTF-8 bytes: Shift-JIS when it gives kana, Windows-1252 when it
+    gives Western text, else the one charset-normalizer finds most plausible.
+
+    The two checks come first because on a subtitle's few lines of text the detector often
+    ties, or even prefers, a wrong reading: French as Windows-1250 ("Élčve"), GB18030
+    ("Tr鑣") or Johab, Japanese as Korean.
+    """
+    for encoding, plausible in (("cp932", _looks_japanese), ("cp1252", _looks_latin)):
+        text = _strict(raw, encoding)
+        if text is not None and plausible(text):
+            return encoding
     from charset_normalizer import from_bytes
 
     matches = list(from_bytes(raw))
@@ -107,8 +192,8 @@ def _detect(raw: bytes) -> str | None:
 
 
 def _read_text(path: Path) -> tuple[str, str]:
-    """The file's text and the encoding it was read in: a BOM's, else UTF-8, else the one
-    charset-normalizer detects."""
+    """The file's text and the encoding it was read in: a BOM's, else UTF-16 known by its
+    NULs, else UTF-8, else the one :func:`_detect` finds."""
     raw = read_bytes(path, ImportFailed, "subtitle or transcript file")
     for bom, encoding in _BOMS:
         if raw.startswith(bom):
@@ -118,6 +203,9 @@ def _read_text(path: Path) -> tuple[str, str]:
                 raise MalformedFile(path, f"starts like {encoding} text but is not valid "
                                     f"{encoding} (byte {exc.start}).",
                                     "Save it as UTF-8 and import it again.") from exc
+    utf16 = _utf16_without_bom(raw)  # before UTF-8: NULs are valid UTF-8
+    if utf16 is not None:
+        return utf16
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -201,32 +289,111 @@ def _timed(path: Path, number: int, timing: re.Match, groups: int) -> tuple[int,
     return start, end
 
 
+# -- speaker turns inside one subtitle --------------------------------------------------------
+
+#: A dialogue line: a dash (after any tags) before the words of a new speaker: "- Hi!",
+#: "-Hi!", "— Oui." Not "--", "-5" or a lone dash.
+_DASH = re.compile(r"^((?:\s|<[^<>]*>)*)[-‐‑–—](?![-‐‑–—\d])(?=\s*\S)\s*")
+_LEADING_TIMESTAMP = re.compile(rf"^(?:\s|</?[A-Za-z][^<>]*>)*<{_VTT_TIME}>")
+
+
+def _dialogue_turns(lines: list[str]) -> list[list[str]]:
+    """A subtitle's lines cut at dialogue lines ("- Hi!" / "- Hello."), each turn without its
+    dash; lines before the first dash are a turn of their own."""
+    turns: list[list[str]] = [[]]
+    for line in lines:
+        dash = _DASH.match(line)
+        if dash is None:
+            turns[-1].append(line)
+        else:
+            turns.append([dash.group(1) + line[dash.end():]])
+    return turns
+
+
+def _share(start: int, end: int, weights: list[int],
+           fixed: dict[int, int] | None = None) -> list[int] | None:
+    """The bounds of consecutive spans of ``start``..``end`` (ms) in proportion to
+    ``weights``, with ``fixed`` bounds (index: ms) where they are known; ``None`` when a span
+    would be shorter than a segment may be."""
+    total = sum(weights)
+    bounds, acc = [start], 0
+    for weight in weights[:-1]:
+        acc += weight
+        bounds.append(start + round((end - start) * acc / total))
+    bounds.append(end)
+    for k, t in (fixed or {}).items():
+        bounds[k] = t
+    shortest = round(MIN_DURATION * 1000)
+    if any(b - a < shortest for a, b in itertools.pairwise(bounds)):
+        return None
+    return bounds
+
+
+# -- SRT ------------------------------------------------------------------------------------
+
+#: A line that begins like a timing line but is not one ("00:00:03 --> 00:00:04").
+_SRT_BROKEN_TIMING = re.compile(r"^\s*\d\S*\s*-->")
+
+
+def _srt_cues(number: int, start: int, end: int, lines: list[str]) -> list[_Cue]:
+    """One subtitle's cues: one, or one per dialogue line, sharing its time by text length."""
+    lines = [_SRT_TAG.sub("", line) for line in lines]
+    turns = [text for text in map(_join_lines, _dialogue_turns(lines)) if text]
+    bounds = _share(start, end, [len(t) for t in turns]) if len(turns) > 1 else None
+    if bounds is None:
+        return [_Cue(number, start, end, _join_lines(lines))]
+    return [_Cue(number, bounds[k], bounds[k + 1], text) for k, text in enumerate(turns)]
+
+
 def _parse_srt(path: Path, text: str) -> list[_Cue]:
-    cues = []
-    for first, block in _blocks(_lines(text)):
-        k = 0
-        if block[0].strip().isdigit() and len(block) > 1:
-            k = 1  # the subtitle number
-        timing = _SRT_TIMING.match(block[k])
-        if timing is None:
-            found = "nothing" if block[k].strip().isdigit() and len(block) == 1 else (
-                f"“{block[k].strip()[:60]}”")
-            raise MalformedFile(path, "expected a timing line such as “00:01:02,500 --> "
-                                f"00:01:04,000”, found {found}.",
-                                "Each subtitle is a number, a timing line and its text, "
-                                "followed by a blank line.",
-                                line=first + k + (1 if found == "nothing" else 0))
-        start, end = _timed(path, first + k, timing, 4)
-        body = [_SRT_TAG.sub("", line) for line in block[k + 1:]]
-        cues.append(_Cue(first + k, start, end, _join_lines(body)))
+    """SRT cues. Every timing line starts a subtitle (a number line just before it is the
+    subtitle's number), so a missing blank line never merges two; any other line, even after
+    a blank one, is more text of the subtitle before it. A number opening a block must be
+    followed by a timing line."""
+    lines = _lines(text)
+    cues: list[_Cue] = []
+    timing_of: tuple[int, int, int] | None = None  # the open subtitle's line, start and end
+    body: list[tuple[int, str]] = []  # its text lines so far (before the first: stray lines)
+
+    def expected(found_line: int) -> MalformedFile:
+        found = lines[found_line - 1].strip() if found_line <= len(lines) else ""
+        return MalformedFile(path, "expected a timing line such as “00:01:02,500 --> "
+                             f"00:01:04,000”, found {f'“{found[:60]}”' if found else 'nothing'}.",
+                             "Each subtitle is a number, a timing line and its text, "
+                             "followed by a blank line.", line=found_line)
+
+    def close() -> None:
+        if timing_of is not None:
+            cues.extend(_srt_cues(*timing_of, [line for _, line in body]))
+        else:
+            stray = [n for n, line in body if line.strip()]
+            if stray:
+                raise expected(stray[0])
+
+    for number, line in enumerate(lines, 1):
+        timing = _SRT_TIMING.match(line)
+        if timing is not None:
+            if body and body[-1][0] == number - 1 and body[-1][1].strip().isdigit():
+                body.pop()  # the subtitle number
+            close()
+            timing_of = (number, *_timed(path, number, timing, 4))
+            body = []
+            continue
+        if _SRT_BROKEN_TIMING.match(line):
+            raise expected(number)
+        if line.strip().isdigit() and (number == 1 or not lines[number - 2].strip()) and not (
+                number < len(lines) and _SRT_TIMING.match(lines[number])):
+            raise expected(number + 1)  # a numbered subtitle whose timing line is missing
+        body.append((number, line))
+    close()
     return cues
 
 
-def _vtt_text(path: Path, number: int, lines: list[str], start: int,
-              end: int) -> tuple[str, str | None, list[Word]]:
-    raw = "\n".join(lines)
-    voice = _VOICE.search(raw)
-    speaker = html.unescape(voice.group(1)).strip() if voice and voice.group(1) else None
+# -- WebVTT ---------------------------------------------------------------------------------
+
+
+def _vtt_text(path: Path, number: int, raw: str, start: int,
+              end: int) -> tuple[str, list[Word]]:
     pieces = _VTT_TIMESTAMP.split(raw)  # text, then 4 time groups and text, repeated
     texts = pieces[::5]
     times = [start] + [_ms(path, number, tuple(pieces[i:i + 4]))
@@ -241,7 +408,54 @@ def _vtt_text(path: Path, number: int, lines: list[str], start: int,
                 t1 = min(max(bounds[k + 1], t0), end)
                 words.append(Word(" ".join(word.split()), t0 / 1000, t1 / 1000))
     clean = html.unescape(_TAG.sub("", "".join(texts)))
-    return _join_lines(_lines(clean)), speaker, words
+    return _join_lines(_lines(clean)), words
+
+
+def _voice_name(voice: re.Match) -> str | None:
+    name = html.unescape(voice.group(1) or "").strip()
+    return name or None
+
+
+def _vtt_turns(raw: str) -> list[tuple[str | None, str]]:
+    """A cue's speaker turns: one per voice span (``<v Bob>``), cut again at dialogue
+    lines; each turn's text without its voice tag or dash."""
+    voiced: list[tuple[str | None, str]] = []
+    speaker, last = None, 0
+    for voice in _VOICE.finditer(raw):
+        voiced.append((speaker, raw[last:voice.start()]))
+        speaker, last = _voice_name(voice), voice.end()
+    voiced.append((speaker, raw[last:]))
+    turns = []
+    for speaker, text in voiced:
+        for lines in _dialogue_turns(_lines(text)):
+            turn = "\n".join(lines)
+            if _TAG.sub("", _VTT_TIMESTAMP.sub("", turn)).strip():
+                turns.append((speaker, turn))
+    return turns
+
+
+def _vtt_cues(path: Path, number: int, start: int, end: int, raw: str) -> list[_Cue]:
+    """One cue's segments: one, or one per voice and dialogue line. The turns share the cue's
+    time by text length, or start at their first karaoke timestamp where they have one."""
+    turns = _vtt_turns(raw)
+    if len(turns) > 1:
+        texts = [_vtt_text(path, number, turn, start, end)[0] for _, turn in turns]
+        fixed = {}
+        for k, (_, turn) in enumerate(turns[1:], 1):
+            stamp = _LEADING_TIMESTAMP.match(turn)
+            if stamp is not None:
+                fixed[k] = min(max(_ms(path, number, stamp.groups()), start), end)
+        weights = [max(1, len(text)) for text in texts]
+        bounds = _share(start, end, weights, fixed) or _share(start, end, weights)
+        if bounds is not None:
+            cues = []
+            for k, (speaker, turn) in enumerate(turns):
+                text, words = _vtt_text(path, number, turn, bounds[k], bounds[k + 1])
+                cues.append(_Cue(number, bounds[k], bounds[k + 1], text, speaker, words))
+            return cues
+    voice = _VOICE.search(raw)
+    text, words = _vtt_text(path, number, raw, start, end)
+    return [_Cue(number, start, end, text, _voice_name(voice) if voice else None, words)]
 
 
 def _parse_vtt(path: Path, text: str) -> list[_Cue]:
@@ -268,8 +482,7 @@ def _parse_vtt(path: Path, text: str) -> list[_Cue]:
                                 f"00:01:04.000”, found “{block[k].strip()[:60]}”.",
                                 line=first + k)
         start, end = _timed(path, first + k, timing, 4)
-        body, speaker, words = _vtt_text(path, first + k, block[k + 1:], start, end)
-        cues.append(_Cue(first + k, start, end, body, speaker, words))
+        cues.extend(_vtt_cues(path, first + k, start, end, "\n".join(block[k + 1:])))
     return cues
 
 

@@ -51,6 +51,8 @@ FINGERPRINT_BLOCK = 1 << 20
 #: A temporary file :func:`write_atomic` left behind (killed mid-save) is removed by a later
 #: save once it is this old (seconds): younger ones may belong to a save still running.
 STALE_TEMP_S = 60.0
+#: At most this many subfolders of one folder are searched for a moved audio file.
+LOCATE_SUBFOLDERS = 200
 
 
 class ProjectError(FileProblem):
@@ -83,7 +85,8 @@ class Project:
     """Everything a ``.tingxie`` file holds.
 
     ``audio_path`` is absolute in memory; the file stores it relative to the project's folder
-    when the audio lies beneath it, so a folder moved as a whole still works.
+    (with ``..`` when the audio lies beside rather than beneath it) whenever the two are on the
+    same drive, so a folder moved as a whole still works; see :func:`_stored_audio`.
     """
 
     transcript: Transcript = field(default_factory=Transcript)
@@ -103,13 +106,8 @@ class Project:
         """The project as the JSON document the file holds."""
         audio: dict[str, Any] | None = None
         if self.audio_path is not None:
-            stored = str(self.audio_path)
-            if project_path is not None:
-                with contextlib.suppress(ValueError):
-                    stored = self.audio_path.resolve().relative_to(
-                        project_path.resolve().parent).as_posix()
-            audio = {"path": stored, "fingerprint": self.audio_fingerprint,
-                     "size": self.audio_size}
+            audio = {**_stored_audio(self.audio_path, project_path),
+                     "fingerprint": self.audio_fingerprint, "size": self.audio_size}
         return {
             "format": FORMAT_NAME,
             "schema_version": SCHEMA_VERSION,
@@ -121,6 +119,24 @@ class Project:
             "view": self.view,
             "transcript": self.transcript.to_dict(),
         }
+
+
+def _stored_audio(audio_path: Path, project_path: Path | None) -> dict[str, str]:
+    """How a project file names its audio: ``path`` relative to the project's folder when
+    both are on the same drive (``"audio/a.wav"``, ``"../audio/a.wav"``), else absolute.
+    A path that climbs out of the folder comes with ``absolute_path`` too, for a project
+    moved without its audio."""
+    if project_path is None:
+        return {"path": str(audio_path)}
+    audio, folder = audio_path.resolve(), project_path.resolve().parent
+    if os.path.normcase(audio.anchor) != os.path.normcase(folder.anchor):
+        # another drive (or share): no relative path leads there
+        return {"path": str(audio_path)}
+    try:
+        return {"path": audio.relative_to(folder).as_posix()}
+    except ValueError:
+        return {"path": Path(os.path.relpath(audio, folder)).as_posix(),
+                "absolute_path": str(audio)}
 
 
 def fingerprint(path: str | Path) -> str:
@@ -426,6 +442,11 @@ def from_dict(doc: Any, path: Path) -> Project:
         audio_path = Path(stored)
         if not audio_path.is_absolute():
             audio_path = path.parent / audio_path
+        if ".." in audio_path.parts:  # ".." was worked out from the real folder
+            audio_path = Path(os.path.normpath(path.parent.resolve() / stored))
+            absolute = _require_optional(audio, "absolute_path", str, "audio.", path)
+            if not audio_path.is_file() and absolute and Path(absolute).is_file():
+                audio_path = Path(absolute)  # the project moved, its audio did not
         project.audio_path = audio_path
         project.audio_fingerprint = _require_optional(audio, "fingerprint", str, "audio.", path)
         project.audio_size = _require_optional(audio, "size", int, "audio.", path)
@@ -578,10 +599,46 @@ def open_project(path: str | Path) -> OpenedProject:
     return opened
 
 
+def _subfolders(folder: Path) -> list[Path]:
+    with contextlib.suppress(OSError):
+        return sorted(p for p in folder.iterdir() if p.is_dir())[:LOCATE_SUBFOLDERS]
+    return []
+
+
+def _nearby_folders(folder: Path) -> list[Path]:
+    """Where audio moved along with its project most likely is, nearest first: the folder,
+    its subfolders, its parent and the parent's subfolders (one level each, never deeper)."""
+    parent = folder.parent
+    return [folder, *_subfolders(folder), parent, *_subfolders(parent)]
+
+
+def _audio_in(project: Project, folder: Path, name: str, nearby: bool) -> Path | None:
+    """The file in ``folder`` (not below it) with the project's audio fingerprint, trying the
+    old name first. Only files of the recorded size are read; without a recorded size, in a
+    ``nearby`` folder only a file of the old name is, so that a home folder is never read
+    through."""
+    try:
+        candidates = sorted(folder.iterdir(), key=lambda p: p.name != name)
+    except OSError:
+        return None
+    for cand in candidates:
+        with contextlib.suppress(OSError):
+            if project.audio_size is not None:
+                plausible = cand.stat().st_size == project.audio_size
+            else:
+                plausible = not nearby or cand.name == name
+            if (plausible and cand.is_file()
+                    and fingerprint(cand) == project.audio_fingerprint):
+                return cand
+    return None
+
+
 def locate_audio(project: Project, search_dirs: list[Path] | tuple[Path, ...] = ()) -> Path | None:
     """Find the project's audio: where it was, else a file with the same fingerprint (under its
-    old name or any other) in ``search_dirs``, such as the project's own folder. ``None`` if
-    it is nowhere to be found."""
+    old name or any other) in or near ``search_dirs``, such as the project's own folder: each
+    folder, its subfolders, its parent folder and the parent's subfolders, one level deep (so
+    ``P/transcripts/x.tingxie`` finds ``P/audio/a.wav``). Only files of the recorded size are
+    fingerprinted. ``None`` if it is nowhere to be found."""
     if project.audio_path is None:
         return None
     if project.audio_path.is_file() and (
@@ -591,10 +648,14 @@ def locate_audio(project: Project, search_dirs: list[Path] | tuple[Path, ...] = 
     if project.audio_fingerprint is None:
         return None
     name = project.audio_path.name
-    for folder in search_dirs:
-        candidates = sorted(Path(folder).glob("*"), key=lambda p: p.name != name)
-        for cand in candidates:
-            if (cand.is_file() and (project.audio_size in (None, cand.stat().st_size))
-                    and fingerprint(cand) == project.audio_fingerprint):
-                return cand
+    seen: set[Path] = set()
+    for given in search_dirs:
+        for folder in _nearby_folders(Path(given)):
+            key = Path(os.path.abspath(folder))
+            if key in seen:
+                continue
+            seen.add(key)
+            found = _audio_in(project, folder, name, nearby=folder != Path(given))
+            if found is not None:
+                return found
     return None
