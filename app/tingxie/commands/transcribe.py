@@ -6,7 +6,9 @@ never replace a file the run did not create, unless ``--overwrite`` is given: a 
 stops at the next decoding step (the batch in progress is dropped) and keeps what earlier
 batches transcribed as ``NAME.partial.FMT``; so does a file whose transcription fails midway.
 An output folder that cannot be written fails the file before any work; one that fills up
-while transcribing sends the transcript to Documents/Tingxie instead (said on stderr).
+while transcribing sends the transcript to Documents/Tingxie instead (said on stderr). A
+damaged recording (cut short, or with unreadable passages) is transcribed as far as it can
+be read, with a warning on stderr, as the window offers and the batch queue does.
 """
 
 from __future__ import annotations
@@ -428,8 +430,8 @@ def transcribe_file(source: Path, spec, engines, args: argparse.Namespace,
     ``NAME.partial.FMT``.
     """
     from tingxie.asr.pipeline import Stage
-    from tingxie.core.audio import load
     from tingxie.core.transcript import Transcript, main_language
+    from tingxie.jobs.media import load_readable
     from tingxie.jobs.run import run as run_job
 
     written = set() if written is None else written
@@ -443,9 +445,13 @@ def transcribe_file(source: Path, spec, engines, args: argparse.Namespace,
     failure: Exception | None = None
     with ctrl_c_cancels(cancel, sys.stderr):
         try:
-            audio = load(source, progress=lambda f: bar.show("decode", f, None), cancel=cancel,
-                         track=args.audio_track)
+            audio, damage = load_readable(
+                source, progress=lambda f: bar.show("decode", f, None), cancel=cancel,
+                track=args.audio_track)
             duration = audio.duration
+            if damage:
+                print(f"{source.name}: warning: the recording {damage} Transcribing the "
+                      f"{format_duration(duration)} that could be read.", file=sys.stderr)
             if audio.track_count > 1:
                 print(f"{source.name}: using audio track {audio.track} of {audio.track_count} "
                       f"({'; '.join(audio.tracks)}); choose another with --audio-track N.",

@@ -114,9 +114,10 @@ class DamagedAudioFile(AudioError):
 class CorruptAudioFile(DamagedAudioFile):
     """Decoding failed in places.
 
-    In ``partial`` an unreadable passage is silence where the file's timestamps tell
-    how long it was (flac, ogg, opus, mp4, mkv), so later words keep their times;
-    otherwise (mp3, aac) it is left out.
+    In ``partial`` an unreadable passage is silence as long as the file's timestamps tell
+    (flac, ogg, opus, mp4, mkv) or, in mp3, as the unreadable bytes would have played, so
+    later words keep their times; where nothing tells (bytes a raw aac stream skips
+    unseen) it is left out.
     """
 
 
@@ -213,12 +214,13 @@ def load(
         info = _info(path, container, stream, declared)
         trusted = _trusted_declared_duration(path, container, stream, declared)
         decoder = _Decoder(info.sample_rate, declared, progress, cancel)
-        if stream.start_time is not None and stream.time_base is not None:
-            decoder.origin = float(stream.start_time * stream.time_base)
+        decoder.origin, decoder.audio_start = _timeline(container, stream)
         # Raw mp3 and aac have no index: their demuxer skips unreadable bytes and goes
         # on numbering frames as if nothing were lost, so skipped bytes are the only clue.
         if container.format.name in ("mp3", "aac") and len(container.streams) == 1:
             decoder.bytes_per_second = (container.bit_rate or 0) / 8
+            # An ADTS (aac) header gives its frame's length: a bad packet is one frame.
+            decoder.sized_bad_packets = container.format.name == "mp3"
         try:
             for packet in container.demux(stream):
                 decoder.add_packet(packet)
@@ -237,7 +239,7 @@ def load(
 
 
 def _raise_if_damaged(path: Path, audio: Audio, decoder: _Decoder, declared: float) -> None:
-    decoded = decoder.seconds_in
+    decoded = decoder.track_seconds
     if len(audio.samples) == 0:
         if decoder.damaged_spots:
             raise CorruptAudioFile(
@@ -317,19 +319,30 @@ class _Decoder:
         self.cancel = cancel
         #: Original-rate samples fed so far, silence for holes included.
         self.samples_in = 0
-        #: The stream's start time: the file's zero. Holes before the first frame count.
+        #: The file's time zero, which players count from; None: the first frame's time.
         self.origin: float | None = None
+        #: Where the audio track starts after ``origin``; None: at its first frame. Silence
+        #: before it is the file's layout, not damage; holes after it count.
+        self.audio_start: float | None = None
+        #: Seconds of silence put before the audio track's start to line it up with ``origin``.
+        self.lead = 0.0
         #: Set for formats whose packets lie back to back, to notice skipped bytes.
         self.bytes_per_second = 0.0
+        #: Whether a packet that fails to decode may hold more than one frame's worth.
+        self.sized_bad_packets = False
         self.damaged_spots = 0
         self.lost_seconds = 0.0
         self.first_damage_at = 0.0
+        #: Seconds of a passage lost between frames that the timestamps do not show and
+        #: that are not yet silence (too short to be worth it so far).
+        self._unstamped_gap = 0.0
         self._next_pos: int | None = None
         self._pending: list[np.ndarray] = []
         self._pending_len = 0
         self._converter: av.AudioResampler | None = None
         self._converter_key: tuple[str, str, int] | None = None
         self._soxr: soxr.ResampleStream | None = None
+        self._downmix = _Downmix()
         # Preallocate the 16 kHz result so decoding never holds more than it; a broken
         # header may declare days, so trust it only so far and grow beyond that.
         expected = min(declared * 1.01 + 1.0, _MAX_PREALLOCATED_S) if declared > 0 else 60.0
@@ -341,24 +354,53 @@ class _Decoder:
 
     @property
     def seconds_in(self) -> float:
+        """Seconds fed so far on the file's timeline (the lead included)."""
         return self.samples_in / self.rate if self.rate else 0.0
+
+    @property
+    def track_seconds(self) -> float:
+        """Seconds of the audio track itself fed so far, what its declared duration counts."""
+        return max(0.0, self.seconds_in - self.lead)
 
     def add_packet(self, packet: av.Packet) -> None:
         if self.bytes_per_second and packet.pos is not None and packet.size:
             if self._next_pos is not None and packet.pos > self._next_pos:
                 skipped = packet.pos - self._next_pos
-                self.damage_at(self.seconds_in, skipped / self.bytes_per_second)
+                self._lost_unstamped(skipped / self.bytes_per_second)
             self._next_pos = packet.pos + packet.size
         try:
             frames = packet.decode()
         except av.error.FFmpegError:
-            # With timestamps, the hole shows in the next frame and _fill_hole() measures
-            # it; without, the bad packet's size (garbage included) is the best guess.
-            lost = packet.size / self.bytes_per_second if self.bytes_per_second else None
-            self.damage_at(self.seconds_in, lost)
+            # The hole shows in the next frame's timestamp and _fill_hole() measures it.
+            # The mp3 parser also folds the unreadable bytes up to the next frame it finds
+            # into the bad packet, which the timestamps count as one frame: its size tells
+            # what the rest of it held.
+            if not (self.bytes_per_second and self.sized_bad_packets):
+                self.damage_at(self.seconds_in, None)
+                return
+            own = 0.0
+            if packet.duration and packet.time_base is not None:
+                own = float(packet.duration * packet.time_base)
+            self._lost_unstamped(packet.size / self.bytes_per_second, own)
             return
         for frame in frames:
             self._add_frame(frame)
+
+    def _lost_unstamped(self, lost: float, stamped: float = 0.0) -> None:
+        """A passage of ``lost`` seconds (measured in bytes) is gone, ``stamped`` of which the
+        timestamps still count: raw mp3 and aac number frames on as if nothing were lost."""
+        unstamped = max(0.0, lost - stamped)
+        self.damage_at(self.seconds_in, unstamped)
+        self._unstamped_gap += unstamped
+        if self._unstamped_gap <= _GAP_TOLERANCE_S or not self.rate:
+            return
+        # Silence keeps later words at their true times; zero moves back by as much, so the
+        # next frame's timestamp does not count the same passage again.
+        before = self.seconds_in
+        self._silence(self._unstamped_gap)
+        self._unstamped_gap = 0.0
+        if self.origin is not None:
+            self.origin -= self.seconds_in - before
 
     def damage_at(self, when: float, lost: float | None) -> None:
         if self.damaged_spots == 0:
@@ -372,40 +414,51 @@ class _Decoder:
             t = float(frame.pts * frame.time_base)
             if self.origin is None:
                 self.origin = t - self.seconds_in
+            if self.samples_in == 0:
+                start = t if self.audio_start is None else self.audio_start
+                self._pad_lead(start - self.origin)
             self._fill_hole(t - self.origin - self.seconds_in)
         for converted in self._convert(frame):
-            self._push(_mono(converted))
+            self._push(self._downmix(converted))
+
+    def _pad_lead(self, lead: float) -> None:
+        # No tolerance, unlike a hole: a lead of any length shifts every word.
+        if lead > 0 and self.rate:
+            self._silence(lead)
+            self.lead = self.seconds_in
 
     def _fill_hole(self, gap: float) -> None:
         if gap <= _GAP_TOLERANCE_S:
             return
         # Silence keeps later words at their true times, which subtitles rely on; a jump
         # past the declared end is a broken timestamp, not missing audio.
-        if self.declared > 0 and self.seconds_in + gap > self.declared + 1.0:
+        if self.declared > 0 and self.track_seconds + gap > self.declared + 1.0:
             self.damage_at(self.seconds_in, None)
             return
         self.damage_at(self.seconds_in, gap)
-        remaining = round(gap * self.rate)
+        self._silence(gap)
+
+    def _silence(self, seconds: float) -> None:
+        remaining = round(seconds * self.rate)
         while remaining > 0:
             n = min(remaining, _BATCH_SAMPLES)
             self._push(np.zeros(n, dtype=np.float32))
             remaining -= n
 
     def _convert(self, frame: av.AudioFrame) -> list[av.AudioFrame]:
-        # Planar float at the stream's own rate: mono and stereo channels become rows to
-        # average. Surround goes through FFmpeg's standard downmix instead, because an
-        # average would leave centre-channel dialogue at a sixth of its level. A change of
-        # layout or format mid-stream needs a new converter.
+        # Planar float at the stream's own rate and layout: channels become rows that
+        # _Downmix mixes. A change of layout or format mid-stream needs a new converter.
         key = (frame.format.name, frame.layout.name, frame.sample_rate)
-        frames: list[av.AudioFrame] = []
         if key != self._converter_key:
             if self._converter is not None:
-                frames += self._converter.resample(None)
-            layout = frame.layout if len(frame.layout.channels) <= 2 else "mono"
-            self._converter = av.AudioResampler(format="fltp", layout=layout, rate=self.rate)
+                for converted in self._converter.resample(None):
+                    self._push(self._downmix(converted))  # still in the old layout
+            self._converter = av.AudioResampler(format="fltp", layout=frame.layout,
+                                                rate=self.rate)
             self._converter_key = key
+            self._downmix.use_layout(frame.layout)
         assert self._converter is not None
-        return frames + self._converter.resample(frame)
+        return self._converter.resample(frame)
 
     def _push(self, mono: np.ndarray) -> None:
         self._pending.append(mono)
@@ -430,7 +483,7 @@ class _Decoder:
             chunk = self._soxr.resample_chunk(chunk, last=last)
         self._append(chunk)
         if self.declared > 0:
-            self._report(self.seconds_in / self.declared)
+            self._report(self.track_seconds / self.declared)
 
     def _append(self, chunk: np.ndarray) -> None:
         end = self._out_len + len(chunk)
@@ -455,17 +508,92 @@ class _Decoder:
     def finish(self) -> np.ndarray:
         if self._converter is not None:
             for frame in self._converter.resample(None):
-                self._push(_mono(frame))
+                self._push(self._downmix(frame))
         self._flush(last=True)
         self._out.resize(self._out_len, refcheck=False)
         return self._out
 
 
-def _mono(frame: av.AudioFrame) -> np.ndarray:
-    planes = frame.to_ndarray()  # (channels, samples), float32
-    if planes.shape[0] == 1:
-        return planes[0]
-    return planes.mean(axis=0, dtype=np.float32)
+#: FFmpeg's standard downmix to mono (ITU-R BS.775): centre at full level, front left and
+#: right at -3 dB, LFE left out; every other channel counts as a surround, at -6 dB.
+_DOWNMIX_WEIGHTS = {"FC": 1.0, "FL": 0.7071, "FR": 0.7071, "LFE": 0.0, "LFE2": 0.0}
+_SURROUND_WEIGHT = 0.5
+#: Six or eight channels that do not say which is which (a wav without a channel mask) are
+#: a film mix in FFmpeg's order, as FFmpeg takes them; other counts are separate sources.
+_UNNAMED_LAYOUTS = {6: "5.1", 8: "7.1"}
+#: The loudest a surround downmix may get before conversion; the resampler overshoots a
+#: little, and 16-bit PCM clips at full scale.
+_DOWNMIX_PEAK = 0.98
+#: Channels cancel when their mix is more than 20 dB (power ratio 0.01) quieter than the
+#: same channels would make if they were unrelated.
+_CANCELLED_POWER = 0.01
+#: Below this mean power (-80 dBFS) a frame is silence: nothing to cancel.
+_SILENT_POWER = 1e-8
+
+
+class _Downmix:
+    """Mono samples from a planar float frame of any channel layout.
+
+    Mono is passed through and stereo averaged, exactly. Surround gets the standard
+    weights, so centre-channel dialogue stays at its level (an average would leave it at a
+    sixth); those weights add up to 3.4, so the mix is scaled down, from the first frame
+    that would clip on, as far as needed and no further. Channels that cancel (one wired or
+    recorded with inverted polarity: the mix is near silence while each channel is not)
+    give way to one of them, the louder where it first happened, kept from then on: two
+    opposite channels taken in turn would flip the waveform at every switch.
+    """
+
+    def __init__(self) -> None:
+        self._weights = np.ones(1, dtype=np.float32)
+        self._gain = 1.0
+        self._fallback: int | None = None
+
+    def use_layout(self, layout: av.AudioLayout) -> None:
+        """The frames that follow have this channel layout."""
+        self._weights = _layout_weights(layout)
+        self._gain, self._fallback = 1.0, None
+
+    def __call__(self, frame: av.AudioFrame) -> np.ndarray:
+        planes = frame.to_ndarray()  # (channels, samples), float32, in use_layout()'s order
+        count = planes.shape[0]
+        if count == 1:
+            return planes[0]
+        if count != len(self._weights):
+            self.use_layout(frame.layout)
+        if count == 2:
+            mix = (planes[0] + planes[1]) * np.float32(0.5)  # the mean, exactly
+        else:
+            mix = self._weights @ planes
+        power = np.einsum("ij,ij->i", planes, planes)  # per channel, times the length
+        if self._cancelled(power, mix):
+            if self._fallback is None:
+                self._fallback = int(np.argmax(np.where(self._weights > 0, power, -1.0)))
+            return planes[self._fallback]
+        if count == 2:
+            return mix
+        peak = float(np.abs(mix).max(initial=0.0)) * self._gain
+        if peak > _DOWNMIX_PEAK:
+            self._gain *= _DOWNMIX_PEAK / peak
+        return mix * np.float32(self._gain) if self._gain != 1.0 else mix
+
+    def _cancelled(self, power: np.ndarray, mix: np.ndarray) -> bool:
+        """Whether the mix is near silence while its channels are not: ``power`` is each
+        channel's sum of squares over the frame."""
+        unrelated = float(np.dot(self._weights * self._weights, power))
+        if unrelated < _SILENT_POWER * len(mix) * float(np.dot(self._weights, self._weights)):
+            return False
+        return float(np.dot(mix, mix)) < _CANCELLED_POWER * unrelated
+
+
+def _layout_weights(layout: av.AudioLayout) -> np.ndarray:
+    """Each channel's weight in the mono mix (stereo: 0.5 each, the mean)."""
+    names = [channel.name for channel in layout.channels]
+    if len(names) <= 2:
+        return np.full(len(names), 1 / max(1, len(names)), dtype=np.float32)
+    if len(names) in _UNNAMED_LAYOUTS and not set(names) & _DOWNMIX_WEIGHTS.keys():
+        names = [channel.name for channel in av.AudioLayout(_UNNAMED_LAYOUTS[len(names)]).channels]
+    return np.array([_DOWNMIX_WEIGHTS.get(name, _SURROUND_WEIGHT) for name in names],
+                    dtype=np.float32)
 
 
 # --- opening and metadata -------------------------------------------------------------
@@ -565,6 +693,39 @@ def _audio_stream(container: av.container.InputContainer, path: Path,
             tracks=tracks,
         )
     return audio[track - 1]
+
+
+def _timeline(container: av.container.InputContainer,
+              stream: av.AudioStream) -> tuple[float | None, float | None]:
+    """The file's time zero and where ``stream`` starts on it, in seconds (None: unknown).
+
+    Players count from the start of the file, the earliest of its picture and sound tracks,
+    not from the audio track's own start: in a video whose sound starts 0.5 s after the
+    picture, a word heard at 2.0 s must be at 2.0 s in the decoded audio too. Cover art has
+    no place on that timeline.
+    """
+    start = _seconds(stream.start_time, stream.time_base)
+    starts = [
+        t for s in (*container.streams.video, *container.streams.audio)
+        if not s.disposition & av.stream.Disposition.attached_pic
+        and (t := _seconds(s.start_time, s.time_base)) is not None
+    ]
+    if starts:
+        zero: float | None = min(starts)
+    elif container.start_time is not None:
+        zero = container.start_time / av.time_base
+    else:
+        zero = start
+    if start is not None and zero is not None:
+        length = container.duration / av.time_base if container.duration else 0.0
+        # A lead longer than the whole file is a broken timestamp, not a late start.
+        if start < zero or (length and start - zero >= length):
+            zero = start
+    return zero, start
+
+
+def _seconds(pts: int | None, time_base) -> float | None:
+    return None if pts is None or time_base is None else float(pts * time_base)
 
 
 def _track_descriptions(container: av.container.InputContainer) -> tuple[str, ...]:

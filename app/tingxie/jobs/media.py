@@ -11,8 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tingxie.core import audio as audio_files
 from tingxie.core import project as projects
-from tingxie.core.audio import Audio, TruncatedAudioFile, load
+from tingxie.core.audio import Audio, DamagedAudioFile, load
 from tingxie.core.cancel import CancelToken
 from tingxie.core.envelope import Envelope
 from tingxie.core.errors import FileProblem
@@ -29,10 +30,14 @@ class LoadedMedia:
     project: projects.Project
     project_path: Path | None = None  # set when a .tingxie was opened
     recovered: projects.Project | None = None  # a newer autosave of that project
-    truncated: str = ""  # the problem, when only part of a damaged file could be read
+    truncated: str = ""  # the problem, when only the readable part of a damaged file opened
     #: Things the user should be told once: a damaged recovery file set aside, characters
     #: that had to be replaced, which audio track of several is used.
     notices: list[str] = field(default_factory=list)
+
+
+#: The project option holding the speech regions found in its audio (docs/project-format.md).
+SPEECH_REGIONS_OPTION = "speech_regions"
 
 
 class AudioMissing(FileProblem):
@@ -51,15 +56,19 @@ def load_media(path: str | Path, progress: Callable[[float], None] | None = None
     """Open a media file or a project (with its media), decoding and building the envelope.
 
     ``progress`` receives fractions in [0, 1]. ``accept_partial`` opens the readable part of
-    a truncated file instead of raising :class:`TruncatedAudioFile`. ``media_path``, for a
-    project, overrides where its audio is (the user located a moved file). ``track`` picks
-    the audio track (from 1) of a file with several; a project remembers the one it used.
+    a damaged file (truncated, or with unreadable passages) instead of raising the
+    :class:`~tingxie.core.audio.DamagedAudioFile` that carries it. ``media_path``, for a
+    project, overrides where its audio is (the user located a moved file, or another copy:
+    a different file becomes the project's audio, and speech regions found in the old one
+    are dropped). ``track`` picks the audio track (from 1) of a file with several; a project
+    remembers the one it used.
     """
     path = Path(path)
     report = progress or (lambda _f: None)
     project_path = None
     recovered = None
     notices: list[str] = []
+    located = False
     if is_project(path):
         opened = projects.open_project(path)
         project, recovered, project_path = opened.project, opened.recovered, path
@@ -73,6 +82,8 @@ def load_media(path: str | Path, progress: Callable[[float], None] | None = None
                     project.audio_path or path, "the audio of this project was not found.",
                     "Locate the audio file to go on; the transcript is safe.")
             media_path = found
+        else:
+            located = True
         project.audio_path = Path(media_path)
     else:
         project = projects.Project()
@@ -84,13 +95,17 @@ def load_media(path: str | Path, progress: Callable[[float], None] | None = None
         track = saved_track
     try:
         audio = load(media_path, progress=lambda f: report(0.9 * f), cancel=cancel, track=track)
-    except TruncatedAudioFile as exc:
+    except DamagedAudioFile as exc:
         if not accept_partial or exc.partial is None:
             raise
         audio, truncated = exc.partial, str(exc)
     envelope = Envelope.build(audio.samples, audio.sample_rate, cancel=cancel)
     if project.audio_fingerprint is None:
         projects.attach_audio(project, media_path)
+    elif located:
+        for kept in (project, recovered):
+            if kept is not None:
+                _relink(kept, media_path)
     if project.transcript.duration is None:
         project.transcript.duration = round(audio.duration, 3)
     if audio.track_count > 1:
@@ -100,6 +115,31 @@ def load_media(path: str | Path, progress: Callable[[float], None] | None = None
     report(1.0)
     return LoadedMedia(media_path, audio, envelope, project, project_path, recovered,
                        truncated, notices)
+
+
+def load_readable(path: str | Path, *, progress: Callable[[float], None] | None = None,
+                  cancel: CancelToken | None = None,
+                  track: int | None = None) -> tuple[Audio, str]:
+    """Decode ``path`` for a run nobody watches (the batch queue, the command line): a damaged
+    recording gives the part that could be read, with what is wrong with it ("" when
+    nothing is), to be transcribed and reported, rather than failing the file. A file with
+    nothing readable still raises."""
+    try:
+        return audio_files.load(path, progress=progress, cancel=cancel, track=track), ""
+    except DamagedAudioFile as exc:
+        if exc.partial is None:
+            raise
+        return exc.partial, exc.problem
+
+
+def _relink(project: projects.Project, media_path: Path) -> None:
+    """Make a located file the project's audio. If it is another file than the one the
+    project was made with, its fingerprint replaces the old one (else every later open would
+    look for the old file again) and the speech regions found in the old audio go."""
+    old = project.audio_fingerprint
+    projects.attach_audio(project, media_path)
+    if project.audio_fingerprint != old:
+        project.options.pop(SPEECH_REGIONS_OPTION, None)
 
 
 def free_project_path(folder: Path, stem: str) -> Path:

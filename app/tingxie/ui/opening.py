@@ -23,7 +23,6 @@ from tingxie.core.audio import (
     DamagedAudioFile,
     EmptyAudioFile,
     NoAudioTrack,
-    TruncatedAudioFile,
     UnsupportedAudioFile,
 )
 from tingxie.core.cancel import CancelToken
@@ -101,7 +100,7 @@ class DocumentOpener(QObject):
             if error is None:
                 self._show_loaded(result)
             else:
-                self._open_failed(path, error)
+                self._open_failed(path, error, media_path, track)
 
         win.background.run(work, done, on_progress=lambda f: win.load_progress.setValue(
             int(f * 100)), context=self)
@@ -151,18 +150,23 @@ class DocumentOpener(QObject):
             return True
         return None
 
-    def _open_failed(self, path: Path, error: BaseException) -> None:
+    def _open_failed(self, path: Path, error: BaseException,
+                     media_path: str | Path | None = None, track: int | None = None) -> None:
         win = self.win
         self._discard_on_open = False  # the old document stays, and so does its recovery
         if isinstance(error, Cancelled):
             return
-        if isinstance(error, TruncatedAudioFile) and error.partial is not None:
+        # Truncated, or with unreadable passages (kept as silence where their length is
+        # known): either way what could be read is worth transcribing.
+        if isinstance(error, DamagedAudioFile) and error.partial is not None:
             answer = QMessageBox.question(
                 win, self.tr("Damaged file"),
                 self.tr("{problem}\n\nOpen the part that could be read ({length})?").format(
                     problem=str(error), length=format_time(error.partial.duration)))
             if answer == QMessageBox.StandardButton.Yes:
-                self.open_path(path, accept_partial=True)
+                # The located audio and the chosen track too: without them a project whose
+                # audio had to be located would ask for it again, and again.
+                self.open_path(path, accept_partial=True, media_path=media_path, track=track)
             return
         if isinstance(error, AudioMissing):
             answer = QMessageBox.question(
@@ -172,7 +176,7 @@ class DocumentOpener(QObject):
                 media, _ = QFileDialog.getOpenFileName(win, self.tr("Locate the audio"),
                                                        str(path.parent), self.media_filter())
                 if media:
-                    self.open_path(path, media_path=media)
+                    self.open_path(path, media_path=media, track=track)
             return
         if not isinstance(error, (OSError, ValueError)) and not hasattr(error, "path"):
             log.error("opening %s failed", path, exc_info=error)

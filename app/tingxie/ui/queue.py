@@ -40,7 +40,7 @@ from tingxie.core.cancel import CancelToken
 from tingxie.core.errors import Cancelled, FileProblem, TingxieError
 from tingxie.core.timefmt import format_duration
 from tingxie.core.transcript import Segment, Transcript, main_language
-from tingxie.jobs.media import save_new_project
+from tingxie.jobs.media import load_readable, save_new_project
 from tingxie.jobs.spec import JobSpec
 from tingxie.ui import settings as keys
 from tingxie.ui.background import Background
@@ -343,7 +343,7 @@ class QueueController(QObject):
         self._decode_cancel = token
         path = item.path
         self.background.run(
-            lambda report: audio_files.load(path, progress=report, cancel=token),
+            lambda report: load_readable(path, progress=report, cancel=token),
             partial(self._decoded, item),
             on_progress=partial(self._decode_progress, item),
             context=self)
@@ -352,11 +352,12 @@ class QueueController(QObject):
         if item is self._current and item.status is Status.DECODING:
             self._update(item, Status.DECODING, fraction=float(fraction))
 
-    def _decoded(self, item: QueueItem, audio: audio_files.Audio | None,
+    def _decoded(self, item: QueueItem, result: tuple[audio_files.Audio, str] | None,
                  error: BaseException | None) -> None:
         self._decode_cancel = None
         if item is not self._current:
             return
+        audio, damage = result if result is not None else (None, "")
         if isinstance(error, Cancelled) or (self._stopping and error is None):
             self._end(item, Status.CANCELLED)
         elif error is not None or audio is None:
@@ -366,6 +367,11 @@ class QueueController(QObject):
             self.message.emit(self.tr("The queue stopped: another transcription is running."))
             self._stopping = True
         else:
+            if damage:
+                # Nobody is there to be asked, as the window asks: the readable part of a
+                # damaged recording is transcribed, and the result says so.
+                item.note = self.tr("The recording {problem} The part that could be read "
+                                    "was transcribed.").format(problem=damage)
             self._segments, self._duration = [], audio.duration
             self._update(item, Status.TRANSCRIBING, fraction=0.0)
             job = self.host.submit(self._run["spec"], audio.samples)
@@ -404,10 +410,11 @@ class QueueController(QObject):
                     else user_message(error or ValueError("not saved")))))))
         else:
             item.output, item.segments = result[0], segments
+            damage = item.note  # set when only the readable part of the file was decoded
             if outcome is Status.DONE:
-                item.note = result[1]
+                item.note = " ".join(filter(None, (damage, result[1])))
             else:
-                item.note = " ".join(filter(None, (self.tr(
+                item.note = " ".join(filter(None, (damage, self.tr(
                     "{n} segments transcribed before it stopped are in {path}.").format(
                         n=segments, path=result[0]), result[1])))
             self._end(item, outcome, error=reason)
