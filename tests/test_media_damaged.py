@@ -113,6 +113,7 @@ def test_a_located_other_copy_becomes_the_projects_audio(tmp_path: Path) -> None
     loaded = load_media(path, media_path=other)
 
     assert loaded.project.audio_fingerprint == projects.fingerprint(other)
+    assert loaded.relinked, "the project file names the old audio until it is saved"
     # The regions found in the old audio are not used on the new one.
     assert stored_regions(loaded.project) is None
     assert "speech_regions" not in loaded.project.options
@@ -189,6 +190,8 @@ def test_a_truncated_file_that_had_to_be_located_opens(qtbot, window, tmp_path: 
 
     assert window.asked == ["Audio not found", "Damaged file"]  # and never again
     assert window.session.loaded.media_path == copy
+    # The project file still names the old recording: the new link is unsaved work.
+    assert window.session.dirty and window.session.has_unsaved_work
     assert window.session.loaded.audio.duration == pytest.approx(3.0, abs=0.05)
 
 

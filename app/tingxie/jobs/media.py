@@ -34,6 +34,9 @@ class LoadedMedia:
     #: Things the user should be told once: a damaged recovery file set aside, characters
     #: that had to be replaced, which audio track of several is used.
     notices: list[str] = field(default_factory=list)
+    #: The project's audio was located elsewhere (moved, or another copy): the project file
+    #: still names the old one until it is saved.
+    relinked: bool = False
 
 
 #: The project option holding the speech regions found in its audio (docs/project-format.md).
@@ -84,6 +87,7 @@ def load_media(path: str | Path, progress: Callable[[float], None] | None = None
             media_path = found
         else:
             located = True
+        stored = (project.audio_path, project.audio_fingerprint)
         project.audio_path = Path(media_path)
     else:
         project = projects.Project()
@@ -106,6 +110,7 @@ def load_media(path: str | Path, progress: Callable[[float], None] | None = None
         for kept in (project, recovered):
             if kept is not None:
                 _relink(kept, media_path)
+        located = stored != (project.audio_path, project.audio_fingerprint)
     if project.transcript.duration is None:
         project.transcript.duration = round(audio.duration, 3)
     if audio.track_count > 1:
@@ -114,7 +119,7 @@ def load_media(path: str | Path, progress: Callable[[float], None] | None = None
                        f"{audio.track} is used (File > Audio track chooses another).")
     report(1.0)
     return LoadedMedia(media_path, audio, envelope, project, project_path, recovered,
-                       truncated, notices)
+                       truncated, notices, relinked=located and project_path is not None)
 
 
 def load_readable(path: str | Path, *, progress: Callable[[float], None] | None = None,

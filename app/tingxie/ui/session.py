@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, Signal
 from tingxie.core import project as projects
 from tingxie.core.edits import ReplaceRange, inherit_speakers
 from tingxie.core.transcript import Segment, Transcript, main_language
-from tingxie.jobs.media import LoadedMedia
+from tingxie.jobs.media import SPEECH_REGIONS_OPTION, LoadedMedia
 from tingxie.jobs.spec import JobSpec
 from tingxie.ui.transcript_model import TranscriptDocument
 from tingxie.ui.worker import JobHandle
@@ -62,7 +62,7 @@ class StreamedRange(ReplaceRange):
 
 
 #: The project option that keeps the speech regions (see docs/project-format.md).
-REGIONS_KEY = "speech_regions"
+REGIONS_KEY = SPEECH_REGIONS_OPTION
 
 
 def stored_regions(project: projects.Project) -> list[tuple[float, float]] | None:
@@ -166,6 +166,8 @@ class Session(QObject):
             self._dirty_outside_stack = True
         else:
             self._dirty_outside_stack = False
+        if loaded.relinked:
+            self._dirty_outside_stack = True  # the file still names the old audio: save it
         loaded.project = project
         self.speech_regions = stored_regions(project)
         self.document.set_transcript(project.transcript)
