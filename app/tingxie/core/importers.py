@@ -292,8 +292,9 @@ def _timed(path: Path, number: int, timing: re.Match, groups: int) -> tuple[int,
 # -- speaker turns inside one subtitle --------------------------------------------------------
 
 #: A dialogue line: a dash (after any tags) before the words of a new speaker: "- Hi!",
-#: "-Hi!", "— Oui." Not "--", "-5" or a lone dash.
-_DASH = re.compile(r"^((?:\s|<[^<>]*>)*)[-‐‑–—](?![-‐‑–—\d])(?=\s*\S)\s*")
+#: "-Hi!", "— Oui.", "- ¿Qué?" Not "--", "-5", "->" (an arrow, or a broken "-->") or a lone
+#: dash: the words after it start with a letter, an opening quote or a tag.
+_DASH = re.compile(r"^((?:\s|<[^<>]*>)*)[-‐‑–—](?![-‐‑–—\d])(?=\s*[^\W\d_\s]|\s*[\"'“‘«¿¡(\[<])\s*")
 _LEADING_TIMESTAMP = re.compile(rf"^(?:\s|</?[A-Za-z][^<>]*>)*<{_VTT_TIME}>")
 
 
