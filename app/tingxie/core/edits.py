@@ -377,10 +377,17 @@ class RenameSpeaker:
         spk = t.speaker(self.speaker_id)
         if spk is None:
             raise ValueError(f"There is no speaker {self.speaker_id!r}.")
-        if not self.name.strip():
+        name = self.name.strip()
+        if not name:
             raise ValueError("A speaker needs a name.")
+        if name == spk.name:
+            raise NoChange(f"The speaker is already called {name!r}.")
+        clash = next((s for s in t.speakers if s.id != spk.id
+                      and s.name.strip().casefold() == name.casefold()), None)
+        if clash is not None:
+            raise ValueError(f"There is already a speaker called {clash.name!r}.")
         self._old = spk.name
-        spk.name = self.name.strip()
+        spk.name = name
 
     def undo(self, t: Transcript) -> None:
         spk = t.speaker(self.speaker_id)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -54,6 +54,24 @@ def default_choices(fmt: str) -> dict[str, Any]:
     """What the dialog offers for a format nobody has exported yet (the CLI's defaults)."""
     return {"preset": "auto", "speaker_names": fmt != "srt", "karaoke": True,
             "timestamps": "turn" if fmt == "docx" else "none", "title": ""}
+
+
+def with_format_suffix(path: Path, fmt: str) -> Path:
+    """``path`` ending in ``.fmt``: another export format's suffix is replaced; anything
+    else after a dot is part of the name ("Interview 2024.05.01") and the suffix is added."""
+    suffix = path.suffix.lower()
+    if not path.name or suffix == f".{fmt}":
+        return path
+    if suffix[1:] in FORMAT_NAMES:
+        return path.with_suffix(f".{fmt}")
+    return path.with_name(f"{path.name}.{fmt}")
+
+
+def folder_refusal(path: Path) -> str:
+    """What the user reads when the export would go to a folder rather than a file."""
+    return QCoreApplication.translate(
+        "ExportDialog", "“{path}” is a folder. Choose a file name to export to.").format(
+        path=path)
 
 
 def cleaned_characters(result: Any) -> int:
@@ -156,7 +174,7 @@ class ExportDialog(QDialog):
                    **self.settings.get(keys.EXPORT_CHOICES).get(fmt, {})}
         self.apply_choices(choices)
         current = Path(self.path_edit.text()) if self.path_edit.text() else self._suggested
-        self.path_edit.setText(str(current.with_suffix(f".{fmt}")))
+        self.path_edit.setText(str(with_format_suffix(current, fmt)))
         self._update_visibility()
 
     def apply_choices(self, choices: dict[str, Any]) -> None:
@@ -182,9 +200,24 @@ class ExportDialog(QDialog):
                 "karaoke": self.karaoke.isChecked(), "timestamps": stamps,
                 "title": self.title_edit.text().strip()}
 
+    def typed_path(self) -> Path | None:
+        """The file as typed (``None`` when empty); a relative one is in the suggested
+        folder (the project's), not wherever the app was started from."""
+        typed = self.path_edit.text().strip()
+        if not typed:
+            return None
+        path = Path(typed).expanduser()
+        return path if path.is_absolute() else self._suggested.parent / path
+
+    def export_path(self) -> Path | None:
+        """The file the export writes: the typed one, with the format's extension."""
+        typed = self.typed_path()
+        return None if typed is None else with_format_suffix(typed, self.fmt())
+
     def request(self) -> dict[str, Any]:
         """Everything an export needs: format, file, options and the custom preset."""
-        return {"format": self.fmt(), "path": self.path_edit.text().strip(),
+        path = self.export_path()
+        return {"format": self.fmt(), "path": "" if path is None else str(path),
                 **self.choices(), "custom": self.custom.preset().to_dict()}
 
     def _update_visibility(self, *_args) -> None:
@@ -218,8 +251,13 @@ class ExportDialog(QDialog):
         except ValueError as exc:
             QMessageBox.warning(self, self.tr("Export"), str(exc))
             return
-        if not self.path_edit.text().strip():
+        typed, path = self.typed_path(), self.export_path()
+        if typed is None or path is None:
             QMessageBox.warning(self, self.tr("Export"), self.tr("Choose a file to export to."))
+            return
+        folder = typed if typed.is_dir() else path if path.is_dir() else None
+        if folder is not None:
+            QMessageBox.warning(self, self.tr("Export"), folder_refusal(folder))
             return
         super().accept()
 
@@ -310,6 +348,9 @@ class Exporter(QObject):
         """Write the export off the UI thread; with ``ask``, a file already there is replaced
         only if the user says so. Returns whether the export started."""
         fmt, path = request["format"], Path(request["path"]).expanduser()
+        if path.is_dir():  # a file of Export again replaced by a folder since
+            self._failed(path, ValueError(folder_refusal(path)))
+            return False
         if ask and path.exists() and QMessageBox.question(
                 self.win, self.tr("Replace the file?"),
                 self.tr("“{name}” already exists in {folder}. Replace it?").format(

@@ -70,6 +70,10 @@ TICK_MS = 33  # ~30 Hz playhead updates while playing
 _MAX_EXTRAPOLATION = 0.3
 # A play range counts as finished this close to its end (seconds).
 _RANGE_TOLERANCE = 0.005
+# A finished play range leaves the playhead this far before its end (seconds): inside the
+# range, so that the segment that ends there is still the one under the playhead (the next
+# one starts at that very time), and a replay replays it.
+_RANGE_REST = 0.001
 
 _QUEUED = Qt.ConnectionType.QueuedConnection
 
@@ -142,6 +146,7 @@ class Player(QObject):
         self._playing = False  # what was asked for; the backend follows
         self._closed = False
         self._duration = 0.0
+        self._known_duration = 0.0  # the decoded audio's, until the backend reports its own
         self._status = QMediaPlayer.MediaStatus.NoMedia
 
         # Playhead model: the last position the backend reported (or we sought to), and when.
@@ -151,6 +156,7 @@ class Player(QObject):
         self._confirmed = False  # the backend has reported since the last play or seek
         self._last_emitted = 0.0
         self._seeks_in_flight = 0  # backend reports are stale until our seek reached it
+        self._range_start = 0.0
         self._range_end: float | None = None
         self._rewind_pending = False  # paused by playing; cleared by an explicit seek
 
@@ -236,6 +242,7 @@ class Player(QObject):
         self._range_timer.stop()
         self._rewind_pending = False
         self._duration = 0.0
+        self._known_duration = 0.0
         self._status = QMediaPlayer.MediaStatus.LoadingMedia
         self._seek_to(0.0, tell_backend=False)
         if self._backend_ok:
@@ -261,6 +268,12 @@ class Player(QObject):
     def duration(self) -> float:
         """Length of the loaded media in seconds; 0 until the backend knows it."""
         return self._duration
+
+    def set_known_duration(self, seconds: float) -> None:
+        """The length of the loaded file as decoded for the transcript (call after
+        :meth:`load`): seeks are clamped to it while the backend has not reported its own,
+        just after loading or when there is no media backend at all."""
+        self._known_duration = max(0.0, float(seconds))
 
     # -- transport ---------------------------------------------------------------------------
 
@@ -313,6 +326,7 @@ class Player(QObject):
         if not self._can_play() or end - start <= _RANGE_TOLERANCE:
             return
         self._start(rewind=False)
+        self._range_start = start
         self._range_end = end
         self._schedule_range_check()
 
@@ -429,9 +443,14 @@ class Player(QObject):
         self._set_playing(True)
         self._call(self._media, "play")
 
+    def _length(self) -> float:
+        """The media's length: the backend's, else the decoded one; 0 when neither is known."""
+        return self._duration if self._duration > 0 else self._known_duration
+
     def _clamp(self, seconds: float) -> float:
         seconds = max(0.0, float(seconds))
-        return min(seconds, self._duration) if self._duration > 0 else seconds
+        length = self._length()
+        return min(seconds, length) if length > 0 else seconds
 
     def _seek_to(self, target: float, tell_backend: bool = True) -> None:
         self._set_anchor(target, confirmed=False)
@@ -458,8 +477,8 @@ class Player(QObject):
             return self._anchor
         ahead = self._anchor_clock.elapsed() / 1000.0 * self._speed
         estimate = self._anchor + min(ahead, _MAX_EXTRAPOLATION)
-        if self._duration > 0:
-            estimate = min(estimate, self._duration)
+        if self._length() > 0:
+            estimate = min(estimate, self._length())
         # Backend reports trail the extrapolation a little; never draw the playhead backwards.
         return max(estimate, self._last_emitted)
 
@@ -470,9 +489,10 @@ class Player(QObject):
             self.positionChanged.emit(position)
 
     def _on_tick(self) -> None:
-        self._emit_position()
         if self._range_end is not None and self._estimate() >= self._range_end - _RANGE_TOLERANCE:
-            self._finish_range()
+            self._finish_range()  # before drawing: the playhead never shows past the range
+            return
+        self._emit_position()
 
     def _schedule_range_check(self) -> None:
         if self._range_end is None or not self._playing or not self._confirmed:
@@ -492,7 +512,7 @@ class Player(QObject):
         end = self._range_end
         assert end is not None
         self.pause()
-        self._seek_to(end)
+        self._seek_to(max(self._range_start, end - _RANGE_REST))
         self._rewind_pending = True  # resuming after a replayed segment rewinds like a pause
 
     # -- backend reports (queued or direct, always on this thread) ---------------------------

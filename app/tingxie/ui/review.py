@@ -26,7 +26,8 @@ class ReviewControls(QObject):
 
     def playhead_moved(self, t: float) -> None:
         """Highlight the segment and word under the playhead; when following, select the
-        segment and keep it in view (never while the user is typing in a segment)."""
+        segment and keep it in view (never while the user is typing in a segment or
+        reviewing words)."""
         win = self.win
         transcript = win.document.transcript
         seg = transcript.segment_at(t)
@@ -39,6 +40,9 @@ class ReviewControls(QObject):
             return
         if win.table.editor() is not None:
             return
+        review = getattr(win, "word_review", None)
+        if review is not None and review.active:
+            return  # the pass selects the word's segment; its context may reach a neighbour
         win.table.select_row(row)
 
     def replay_segment(self) -> None:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tingxie.core.edits import AddSpeaker, RenameSpeaker
+from tingxie.core.edits import AddSpeaker, NoChange, RenameSpeaker
 from tingxie.ui.transcript_model import TranscriptDocument
 
 
@@ -84,9 +84,19 @@ class SpeakerPanel(QWidget):
         """The names shown, in order."""
         return [self.list.item(i).text() for i in range(self.list.count())]
 
+    def _holder_of(self, name: str, other_than: str | None = None) -> str | None:
+        """The name of the speaker (other than ``other_than``) already called ``name``, the
+        case and the spaces around it aside; ``None`` when the name is free."""
+        wanted = name.strip().casefold()
+        return next((s.name for s in self.document.transcript.speakers
+                     if s.id != other_than and s.name.strip().casefold() == wanted), None)
+
     def add_speaker(self) -> None:
-        """Add "Speaker N" and start renaming it."""
+        """Add "Speaker N", N its place in the list (as Ctrl+N names it), or the first
+        later number whose name nobody has; then start renaming it."""
         n = len(self.document.transcript.speakers) + 1
+        while self._holder_of(self.tr("Speaker {n}").format(n=n)) is not None:
+            n += 1
         op = AddSpeaker(self.tr("Speaker {n}").format(n=n))
         self.document.apply(op)
         item = self.list.item(self.list.count() - 1)
@@ -95,9 +105,18 @@ class SpeakerPanel(QWidget):
             self.list.editItem(item)
 
     def rename(self, speaker_id: str, name: str) -> None:
-        """Rename a speaker everywhere (one undo step)."""
+        """Rename a speaker everywhere (one undo step). A name another speaker has is
+        refused with a message; a name that changes nothing is no step."""
+        clash = self._holder_of(name, other_than=speaker_id)
+        if clash is not None:
+            self.message.emit(self.tr("“{name}” is already the name of another speaker. "
+                                      "Choose another name.").format(name=clash))
+            self.refresh()
+            return
         try:
             self.document.apply(RenameSpeaker(speaker_id, name))
+        except NoChange:
+            self.refresh()  # "Li " shows as "Li" again
         except ValueError as exc:
             self.message.emit(str(exc))
             self.refresh()

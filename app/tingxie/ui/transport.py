@@ -54,6 +54,9 @@ class TransportBar(QWidget):
         player.playingChanged.connect(self._show_playing)
         player.availabilityChanged.connect(self._show_availability)
         self._duration = 0.0
+        # What each control says while playback works (the reason replaces it while not).
+        self._tooltips = {widget: widget.toolTip()
+                          for widget in (self.play_button, self.speed_combo, self.volume)}
         self._show_availability(player.available, player.unavailable_reason)
 
     def set_duration(self, seconds: float) -> None:
@@ -82,8 +85,6 @@ class TransportBar(QWidget):
         self.play_button.setIcon(self.style().standardIcon(icon))
 
     def _show_availability(self, available: bool, reason: str) -> None:
-        for widget in (self.play_button, self.speed_combo, self.volume):
+        for widget, tooltip in self._tooltips.items():
             widget.setEnabled(available)
-            widget.setToolTip(reason if not available else widget.toolTip())
-        if not available:
-            self.play_button.setToolTip(reason)
+            widget.setToolTip(tooltip if available else reason)

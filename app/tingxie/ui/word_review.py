@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QTextDocument
+from PySide6.QtGui import QKeyEvent, QKeySequence, QTextDocument
 from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QListWidget, QVBoxLayout, QWidget
 
 from tingxie.core.edits import ReviewWord, word_offsets
@@ -118,6 +118,14 @@ class AlternativesPopup(QFrame):
         self.line.setFocus()
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj is self.line and event.type() == QEvent.Type.ShortcutOverride:
+            assert isinstance(event, QKeyEvent)
+            if (event.matches(QKeySequence.StandardKey.Undo)
+                    or event.matches(QKeySequence.StandardKey.Redo)):
+                # The line would keep Ctrl+Z for its own few typed letters; the window's
+                # undo takes back the last answer, which is what a reviewer means here.
+                event.ignore()
+                return True
         if obj is self.line and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             return self.key(event)
