@@ -73,9 +73,12 @@ class FakeDownload:
     def __call__(self, spec, *, source, endpoint, models_dir, progress, cancel):
         self.started.set()
         progress(downloads.DownloadProgress(0, spec.size_bytes, 0.0, None, spec.name))
+        deadline = time.monotonic() + 5  # a test that fails does not hang on it
         while not self.release.wait(0.01):
             if self.honours_cancel and cancel.cancelled:
                 raise Cancelled()
+            if time.monotonic() > deadline:
+                raise TimeoutError("nobody stopped or released the download")
         return downloads.DownloadResult(self.folder)
 
 

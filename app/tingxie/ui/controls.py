@@ -273,6 +273,7 @@ class TranscriptionControls(QWidget):
             signal.connect(self.optionsChanged)
         self.advanced_toggle.toggled.connect(self._show_advanced)
         self.model_picker.downloadFinished.connect(self._model_downloaded)
+        self.model_picker.cancelRequested.connect(self._forget_after_download)
         self.transcribe_button.clicked.connect(self._request_transcription)
         self.cancel_button.clicked.connect(self._request_cancel)
         self.rest_button.clicked.connect(lambda: self.transcribeRequested.emit("rest"))
@@ -331,6 +332,10 @@ class TranscriptionControls(QWidget):
         if picker.is_downloading() or picker.offer_download(self.window()):
             self._after_download = then
         return False
+
+    def _forget_after_download(self) -> None:
+        # A cancelled download starts nothing, even one that runs to its end (ModelScope).
+        self._after_download = None
 
     def _model_downloaded(self, _name: str, folder: str) -> None:
         then, self._after_download = self._after_download, None

@@ -238,6 +238,7 @@ class MainWindow(QMainWindow):
         self.waveform.set_transcript(self.document.transcript)
         self.transport.set_duration(loaded.audio.duration)
         self.player.load(loaded.media_path)
+        self.player.set_known_duration(loaded.audio.duration)
         if project.options:
             self.controls.apply_project_options(project.options)
         view = project.view or {}
@@ -448,6 +449,18 @@ class MainWindow(QMainWindow):
             ) == QMessageBox.StandardButton.Yes:
                 self._stop_then_close()
             return
+        picker = self.controls.model_picker
+        if picker.is_downloading():
+            event.ignore()
+            question = (self.tr("A model download is running. Stop it and close? (What was "
+                                "downloaded is kept; the next download resumes.)")
+                        if picker.can_cancel() else
+                        self.tr("A model download from ModelScope is running and cannot be "
+                                "stopped midway. Close once it has finished?"))
+            if QMessageBox.question(self, self.tr("Download running"), question
+                                    ) == QMessageBox.StandardButton.Yes:
+                self._close_after_download()
+            return
         if self.host.aligning:
             event.ignore()
             self._close_when_aligned()
@@ -485,6 +498,29 @@ class MainWindow(QMainWindow):
         self.queue.controller.busyChanged.connect(ended)
         ended()
 
+    def _close_after_download(self) -> None:
+        """Stop the model download and close once its job has ended (without blocking: the
+        download stops at its next network read; a ModelScope one runs to its end)."""
+        picker = self.controls.model_picker
+        self._stopping_to_close = True
+        self.controls.setEnabled(False)
+        stoppable = picker.can_cancel()
+        picker.cancel_download()
+        self.statusBar().showMessage(self.tr("Stopping the download…") if stoppable
+                                     else self.tr("Finishing the download…"))
+
+        def ended(*_args) -> None:
+            if picker.is_downloading():
+                return
+            picker.downloadFinished.disconnect(ended)
+            self._stopping_to_close = False
+            self.controls.setEnabled(True)
+            self.statusBar().clearMessage()
+            QTimer.singleShot(0, self, self.close)
+
+        picker.downloadFinished.connect(ended)
+        ended()
+
     def _close_when_aligned(self) -> None:
         """New word timings of the user's edits are being computed (a re-alignment cannot be
         stopped midway): close once they are in, without blocking, so that the worker thread
@@ -514,6 +550,7 @@ class MainWindow(QMainWindow):
         self.queue.controller.stop()
         self.host.shutdown()
         self.subtitle_check.stop()  # before the wait: no check starts after it
+        self.controls.model_picker.cancel_download()  # or the wait lasts as long as it
         self.background.wait()
         self.autosave.timer.stop()
         self.realigner.timer.stop()

@@ -89,6 +89,8 @@ class ModelPicker(QWidget):
 
     modelChanged = Signal(str)  # a registry name or a folder path
     downloadFinished = Signal(str, str)  # model name, folder ("" when it failed or was cancelled)
+    #: The user asked the running download to stop (whatever waited for it is off).
+    cancelRequested = Signal()
 
     def __init__(
         self, settings: Settings, background: Background, parent: QWidget | None = None
@@ -98,6 +100,7 @@ class ModelPicker(QWidget):
         self._background = background
         self._cancel: CancelToken | None = None
         self._downloading: ModelSpec | None = None
+        self._download_source = "huggingface"
 
         self.combo = QComboBox()
         self.combo.setSizeAdjustPolicy(
@@ -118,7 +121,6 @@ class ModelPicker(QWidget):
         self.progress_bar.setFormat("%p%")
         self.progress_label = WrappingLabel()
         self.cancel_button = QPushButton(self.tr("Cancel"))
-        self.cancel_button.setToolTip(self.tr("Stop the download; the next one resumes it"))
         self.message_label = WrappingLabel()
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.adapter_combo = AdapterCombo(settings)
@@ -295,6 +297,11 @@ class ModelPicker(QWidget):
         """Whether a download is running."""
         return self._downloading is not None
 
+    def can_cancel(self) -> bool:
+        """Whether the running download stops when asked (a ModelScope download cannot: its
+        library offers no way to interrupt it)."""
+        return self.is_downloading() and self._download_source != "modelscope"
+
     def message(self) -> str:
         """The message under the model (an error or a notice), or ``""``."""
         return self.message_label.text().replace("\u200b", "")
@@ -312,9 +319,18 @@ class ModelPicker(QWidget):
         self._cancel = token
         self._running_token[0] = token
         self._downloading = spec
+        self._download_source = source
         self._set_message("")
         self._show_progress(True)
+        stoppable = self.can_cancel()
+        # A ModelScope download reports nothing between its start and its end: a busy bar.
+        self.progress_bar.setRange(0, 1000 if stoppable else 0)
         self.progress_bar.setValue(0)
+        self.cancel_button.setEnabled(stoppable)
+        self.cancel_button.setToolTip(
+            self.tr("Stop the download; the next one resumes it") if stoppable else self.tr(
+                "A download from ModelScope cannot be stopped midway; it ends when every "
+                "file is in."))
         self.progress_label.setText(self.tr("Connecting…"))
         self._update_state()
 
@@ -334,11 +350,16 @@ class ModelPicker(QWidget):
         return True
 
     def cancel_download(self) -> None:
-        """Ask the running download to stop; it keeps what it fetched so far."""
-        if self._cancel is not None:
-            self._cancel.cancel()
-            self.cancel_button.setEnabled(False)
+        """Ask the running download to stop; it keeps what it fetched so far. What was to
+        follow the download (a transcription) is called off, also when the download cannot
+        stop (ModelScope) and runs to its end."""
+        if self._cancel is None:
+            return
+        self._cancel.cancel()
+        self.cancel_button.setEnabled(False)
+        if self.can_cancel():
             self.progress_label.setText(self.tr("Cancelling…"))
+        self.cancelRequested.emit()
 
     def _download_progress(self, p: downloads.DownloadProgress) -> None:
         if self._cancel is None or self._cancel.cancelled:
