@@ -508,48 +508,48 @@ Interview with 张伟 about 新能源汽车</source>
 <context>
     <name>DocumentOpener</name>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="56"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="55"/>
         <source>Media and projects ({patterns});;All files (*)</source>
         <extracomment>Set when the user chose to throw away the open document&apos;s unsaved changes: its recovery file goes only once another file has really opened.</extracomment>
         <translation>媒体和项目 ({patterns});;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="63"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="62"/>
         <source>Open media or project</source>
         <translation>打开媒体或项目</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="90"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="89"/>
         <source>Opening {name}…</source>
         <translation>正在打开 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="115"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="114"/>
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="116"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="115"/>
         <source>{name} is being transcribed. Stop the transcription and open {new}? What it transcribed so far is kept.</source>
         <translation>正在转写 {name}。要停止转写并打开 {new} 吗？已转写的内容会保留。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="142"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="141"/>
         <source>Unsaved changes</source>
         <translation>未保存的更改</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="143"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="142"/>
         <source>Save the changes to {name} first?</source>
         <translation>是否先保存对 {name} 的更改？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="161"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="163"/>
         <source>Damaged file</source>
         <translation>文件已损坏</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="162"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="164"/>
         <source>{problem}
 
 Open the part that could be read ({length})?</source>
@@ -558,12 +558,12 @@ Open the part that could be read ({length})?</source>
 是否打开可读取的部分（{length}）？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="169"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="173"/>
         <source>Audio not found</source>
         <translation>找不到音频</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="170"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="174"/>
         <source>{problem}
 
 Locate the audio file now?</source>
@@ -572,84 +572,84 @@ Locate the audio file now?</source>
 是否立即查找该音频文件？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="172"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="176"/>
         <source>Locate the audio</source>
         <translation>查找音频文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="179"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="183"/>
         <source>Could not open {name}</source>
         <translation>无法打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="185"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="189"/>
         <source>The file was not found.</source>
         <translation>找不到该文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="186"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="190"/>
         <source>The file is empty.</source>
         <translation>该文件是空的。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="187"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="191"/>
         <source>The file has no sound in it.</source>
         <translation>该文件中没有声音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="188"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="192"/>
         <source>This is not an audio or video file Tingxie can read.</source>
         <translation>这不是听写能读取的音频或视频文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="190"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="194"/>
         <source>The file is damaged.</source>
         <translation>该文件已损坏。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="191"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="195"/>
         <source>A newer Tingxie made this project: update Tingxie to open it.</source>
         <translation>此项目由更新版本的听写创建：请更新听写后再打开。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="193"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="197"/>
         <source>This project file cannot be read.</source>
         <translation>无法读取此项目文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="194"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="198"/>
         <source>Tingxie may not read this file.</source>
         <translation>听写没有读取此文件的权限。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="195"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="199"/>
         <source>The file could not be read.</source>
         <translation>无法读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="216"/>
-        <location filename="../../app/tingxie/ui/opening.py" line="235"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="220"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="239"/>
         <source>Recover unsaved changes?</source>
         <translation>恢复未保存的更改？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="217"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="221"/>
         <source>{name} has unsaved changes from an earlier session (autosaved). Restore them?</source>
         <translation>{name} 有上次会话中未保存的更改（已自动保存）。是否恢复？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="236"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="240"/>
         <source>Tingxie did not close properly. {name} has unsaved changes (autosaved). Restore them?</source>
         <translation>听写上次没有正常关闭。{name} 有未保存的更改（已自动保存）。要恢复吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="249"/>
-        <location filename="../../app/tingxie/ui/opening.py" line="256"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="253"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="260"/>
         <source>Could not restore {name}</source>
         <translation>无法恢复 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="250"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="254"/>
         <source>Its audio file was not found; the autosave is kept in {file}.</source>
         <translation>找不到它的音频文件；自动保存的内容保留在 {file}。</translation>
     </message>
@@ -824,91 +824,97 @@ Locate the audio file now?</source>
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="78"/>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="127"/>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="219"/>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="222"/>
-        <source>Export</source>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="72"/>
+        <source>“{path}” is a folder. Choose a file name to export to.</source>
         <extracomment>How many projects&apos; last exports are remembered for Export again.</extracomment>
+        <translation>“{path}”是一个文件夹。请选择要导出到的文件名。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="96"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="145"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="252"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="256"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="260"/>
+        <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="85"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="103"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="88"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="106"/>
         <source>Subtitle rules</source>
         <translation>字幕规则</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="89"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="107"/>
         <source>Custom rules</source>
         <translation>自定义规则</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="95"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="113"/>
         <source>Speaker names</source>
         <translation>说话人姓名</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="97"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="115"/>
         <source>Word timestamps (karaoke)</source>
         <translation>逐词时间戳（卡拉 OK）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="100"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="118"/>
         <source>None</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="100"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="118"/>
         <source>At each speaker turn</source>
         <translation>每次换人说话时</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="101"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="119"/>
         <source>At each segment</source>
         <translation>每个片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="102"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="120"/>
         <source>Every N seconds</source>
         <translation>每隔 N 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="107"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="125"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="111"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="129"/>
         <source>Timestamps</source>
         <translation>时间戳</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="115"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="133"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="119"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="137"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="124"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="142"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="208"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="241"/>
         <source>Export to</source>
         <translation>导出到</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="222"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="256"/>
         <source>Choose a file to export to.</source>
         <translation>请选择要导出到的文件。</translation>
     </message>
@@ -916,38 +922,38 @@ Locate the audio file now?</source>
 <context>
     <name>Exporter</name>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="256"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="294"/>
         <source>Open a recording or a project first.</source>
         <extracomment>A file was written: its path. An export failed: the message shown.</extracomment>
         <translation>请先打开录音或项目。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="314"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="355"/>
         <source>Replace the file?</source>
         <translation>替换文件？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="315"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="356"/>
         <source>“{name}” already exists in {folder}. Replace it?</source>
         <translation>“{name}”已存在于 {folder}。要替换它吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="332"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="373"/>
         <source>Exported {name}</source>
         <translation>已导出 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="336"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="377"/>
         <source>({n} characters the format cannot hold were left out.)</source>
         <translation>（有 {n} 个该格式无法容纳的字符已被去掉。）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="340"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="381"/>
         <source>Exporting {name}…</source>
         <translation>正在导出 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="365"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="406"/>
         <source>Could not export</source>
         <translation>无法导出</translation>
     </message>
@@ -1241,27 +1247,27 @@ Locate the audio file now?</source>
         <translation>字幕检查</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="259"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="260"/>
         <source>Opened the readable part only.</source>
         <translation>仅打开了可读取的部分。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="263"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="264"/>
         <source>Opened {name}</source>
         <translation>已打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="375"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="376"/>
         <source>Autosave failed: {problem}</source>
         <translation>自动保存失败：{problem}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="380"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="381"/>
         <source>Autosave failed</source>
         <translation>自动保存失败</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="381"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="382"/>
         <source>{problem}
 
 Your changes are not protected against a crash until this is fixed: save the project somewhere you may write (File &gt; Save as), or free some space.</source>
@@ -1270,27 +1276,52 @@ Your changes are not protected against a crash until this is fixed: save the pro
 在解决此问题之前，您的修改不受崩溃保护：请将项目保存到可写入的位置（文件 &gt; 另存为），或释放一些空间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="472"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="455"/>
+        <source>A model download is running. Stop it and close? (What was downloaded is kept; the next download resumes.)</source>
+        <translation>模型正在下载。要停止下载并关闭吗？（已下载的部分会保留，下次下载会继续。）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="458"/>
+        <source>A model download from ModelScope is running and cannot be stopped midway. Close once it has finished?</source>
+        <translation>正在从 ModelScope 下载模型，中途无法停止。下载完成后关闭吗？</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="460"/>
+        <source>Download running</source>
+        <translation>正在下载</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="485"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="494"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="509"/>
+        <source>Stopping the download…</source>
+        <translation>正在停止下载…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="510"/>
+        <source>Finishing the download…</source>
+        <translation>正在完成下载…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="530"/>
         <source>Finishing the word timings of your edits…</source>
         <translation>正在完成您所编辑内容的词时间…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="425"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="426"/>
         <source>About Tingxie</source>
         <translation>关于 Tingxie</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="446"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="447"/>
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="447"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="448"/>
         <source>A transcription is running. Stop it and close?</source>
         <translation>转写正在进行。是否停止并关闭？</translation>
     </message>
@@ -1298,153 +1329,159 @@ Your changes are not protected against a crash until this is fixed: save the pro
 <context>
     <name>ModelPicker</name>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="108"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="111"/>
         <source>Folder…</source>
+        <extracomment>The user asked the running download to stop (whatever waited for it is off).</extracomment>
         <translation>文件夹…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="111"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="114"/>
         <source>Use a model already on disk (a folder with config.json and *.safetensors weights)</source>
         <translation>使用磁盘上已有的模型（包含 config.json 和 *.safetensors 权重的文件夹）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="115"/>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="440"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="118"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="461"/>
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="120"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="123"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="121"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="331"/>
         <source>Stop the download; the next one resumes it</source>
         <translation>停止下载；下次下载时将从中断处继续</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="195"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="197"/>
         <source>{0} is not a Qwen3-ASR speech model.</source>
         <translation>{0} 不是 Qwen3-ASR 语音模型。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="208"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="210"/>
         <source>Cannot use this folder: {0}</source>
         <translation>无法使用此文件夹：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="212"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="214"/>
         <source>{0} (folder)</source>
         <translation>{0}（文件夹）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="248"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="250"/>
         <source>{0} · {1} · {2}</source>
         <translation>{0} · {1} · {2}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="283"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="285"/>
         <source>Download the model?</source>
         <translation>下载模型？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="285"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="287"/>
         <source>{0} is not on this computer yet. Download it now ({1}) into {2}? The transcription starts when the download is done; Cancel under the model stops it.</source>
         <translation>这台电脑上还没有 {0}。现在下载（{1}）到 {2} 吗？下载完成后开始转写；模型下方的“取消”可停止下载。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="318"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="332"/>
+        <source>A download from ModelScope cannot be stopped midway; it ends when every file is in.</source>
+        <translation>从 ModelScope 的下载中途无法停止；所有文件下载完毕后才会结束。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="334"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="341"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="361"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="348"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="369"/>
         <source>{0} of {1}</source>
         <translation>{0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="351"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="372"/>
         <source>{0}/s</source>
         <translation>{0}/s</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="353"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="374"/>
         <source>{0} left</source>
         <translation>剩余 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="369"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="390"/>
         <source>Downloaded {0} to {1}, but {2} file(s) are unverified: the server gave no checksum for them ({3}). Use huggingface.co or a mirror you trust if in doubt.</source>
         <translation>已将 {0} 下载到 {1}，但有 {2} 个文件未经校验：服务器没有提供它们的校验和（{3}）。如有疑虑，请使用 huggingface.co 或您信任的镜像。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="382"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="403"/>
         <source>Downloaded {0} to {1}</source>
         <translation>已将 {0} 下载到 {1}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="389"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="410"/>
         <source>Download cancelled. The files fetched so far are kept; Download resumes from them.</source>
         <translation>下载已取消。已下载的文件会保留，再次点击“下载”将从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="398"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="419"/>
         <source>Download failed: {0}</source>
         <translation>下载失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="414"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="435"/>
         <source>Choose a model folder</source>
         <translation>选择模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="420"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="441"/>
         <source>downloaded</source>
         <translation>已下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="422"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="443"/>
         <source>not downloaded</source>
         <translation>未下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="424"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="445"/>
         <source>partial ({0})</source>
         <translation>部分下载（{0}）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="431"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="452"/>
         <source>Local folder: {0}</source>
         <translation>本地文件夹：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="438"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="459"/>
         <source>Downloaded · {0}</source>
         <translation>已下载 · {0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="445"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="466"/>
         <source>Partly downloaded: {0}</source>
         <translation>下载未完成：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="447"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="468"/>
         <source>Resume download</source>
         <translation>继续下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="450"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="471"/>
         <source>Not downloaded ({0}). {1}</source>
         <translation>未下载（{0}）。{1}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="452"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="473"/>
         <source>Download ({0})</source>
         <translation>下载（{0}）</translation>
     </message>
@@ -1481,43 +1518,43 @@ Your changes are not protected against a crash until this is fixed: save the pro
 <context>
     <name>Player</name>
     <message>
-        <location filename="../../app/tingxie/ui/player.py" line="88"/>
+        <location filename="../../app/tingxie/ui/player.py" line="92"/>
         <source>No audio output device was found, so playback is off. Transcription still works.</source>
         <translation>未找到音频输出设备，因此无法播放。转写功能仍可使用。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/player.py" line="95"/>
+        <location filename="../../app/tingxie/ui/player.py" line="99"/>
         <source>Audio playback could not start (Qt&apos;s media backend is not available), so playback is off. Transcription still works.</source>
         <translation>音频播放无法启动（Qt 媒体后端不可用），因此无法播放。转写功能仍可使用。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/player.py" line="103"/>
+        <location filename="../../app/tingxie/ui/player.py" line="107"/>
         <source>the file could not be opened. Check that it still exists and that you can read it.</source>
         <translation>无法打开该文件。请检查它是否仍然存在以及您是否有读取权限。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/player.py" line="106"/>
+        <location filename="../../app/tingxie/ui/player.py" line="110"/>
         <source>the file is damaged or its format is not supported.</source>
         <translation>该文件已损坏或格式不受支持。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/player.py" line="108"/>
+        <location filename="../../app/tingxie/ui/player.py" line="112"/>
         <source>you do not have permission to read the file.</source>
         <translation>您没有读取该文件的权限。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/player.py" line="110"/>
+        <location filename="../../app/tingxie/ui/player.py" line="114"/>
         <source>the file could not be read over the network.</source>
         <translation>无法通过网络读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/player.py" line="552"/>
+        <location filename="../../app/tingxie/ui/player.py" line="572"/>
         <source>the file</source>
         <extracomment>Whether the loaded file has a picture (a video track), once the backend knows.</extracomment>
         <translation>该文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/player.py" line="554"/>
+        <location filename="../../app/tingxie/ui/player.py" line="574"/>
         <source>Could not play “{name}”: {detail}</source>
         <translation>无法播放“{name}”：{detail}</translation>
     </message>
@@ -1645,17 +1682,22 @@ Your changes are still open here and in the autosave: free some space or choose 
         <translation>已有转写任务正在运行。请等其完成后再启动队列，或先将其停止。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="366"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="367"/>
         <source>The queue stopped: another transcription is running.</source>
         <translation>队列已停止：另一个转写任务正在运行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="402"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="373"/>
+        <source>The recording {problem} The part that could be read was transcribed.</source>
+        <translation>录音{problem} 已转写可读取的部分。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue.py" line="408"/>
         <source>The transcript could not be saved: {problem}</source>
         <translation>无法保存转写稿：{problem}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="411"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="418"/>
         <source>{n} segments transcribed before it stopped are in {path}.</source>
         <translation>停止前转写的 {n} 个片段保存在 {path}。</translation>
     </message>
@@ -1810,22 +1852,22 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>ReviewControls</name>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="49"/>
+        <location filename="../../app/tingxie/ui/review.py" line="53"/>
         <source>Select a segment first.</source>
         <translation>请先选择一个片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="56"/>
+        <location filename="../../app/tingxie/ui/review.py" line="60"/>
         <source>Tingxie</source>
         <translation>听写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="64"/>
+        <location filename="../../app/tingxie/ui/review.py" line="68"/>
         <source>Rewind when playback resumes (seconds, 0 = off)</source>
         <translation>继续播放时回退的秒数（0 = 关闭）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="70"/>
+        <location filename="../../app/tingxie/ui/review.py" line="74"/>
         <source>Tint below confidence (0–1)</source>
         <translation>置信度低于此值时标出（0–1）</translation>
     </message>
@@ -2165,9 +2207,15 @@ Your changes are still open here and in the autosave: free some space or choose 
         <translation>Ctrl+{n}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/speakers.py" line="90"/>
+        <location filename="../../app/tingxie/ui/speakers.py" line="98"/>
+        <location filename="../../app/tingxie/ui/speakers.py" line="100"/>
         <source>Speaker {n}</source>
         <translation>说话人 {n}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/speakers.py" line="112"/>
+        <source>“{name}” is already the name of another speaker. Choose another name.</source>
+        <translation>“{name}”已是另一位说话人的名字。请换一个名字。</translation>
     </message>
 </context>
 <context>
@@ -2422,7 +2470,7 @@ Your changes are still open here and in the autosave: free some space or choose 
     </message>
     <message>
         <location filename="../../app/tingxie/ui/controls.py" line="156"/>
-        <location filename="../../app/tingxie/ui/controls.py" line="477"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="482"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -2472,42 +2520,42 @@ Your changes are still open here and in the autosave: free some space or choose 
         <translation>最大音频块长度</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="377"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="382"/>
         <source>{0} is not available on this computer; Auto is used instead.</source>
         <translation>{0} 在本机上不可用，已改用“自动”。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="470"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="475"/>
         <source>Open or drop a recording or video first</source>
         <translation>请先打开或拖入录音或视频</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="497"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="502"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="499"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="504"/>
         <source>Step 1 of 2: finding speech… {0}%</source>
         <translation>第 1 步，共 2 步：正在查找语音… {0}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="501"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="506"/>
         <source>Step 2 of 2: transcribing… {0}%</source>
         <translation>第 2 步，共 2 步：正在转写… {0}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="503"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="508"/>
         <source>Aligning words… {0}%</source>
         <translation>正在对齐字词… {0}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="507"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="512"/>
         <source> · {0} left</source>
         <translation> · 剩余 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="539"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="544"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
@@ -2943,13 +2991,13 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>WordReview</name>
     <message>
-        <location filename="../../app/tingxie/ui/word_review.py" line="184"/>
+        <location filename="../../app/tingxie/ui/word_review.py" line="192"/>
         <source>No doubtful word is left to review.</source>
         <extracomment>The pass moved to a word (segment id, word index); for tests and the status bar. The pass ended (no word left, or Esc). &quot;12 of 87 doubtful words reviewed&quot;, in the status bar while the pass runs.</extracomment>
         <translation>没有需要核对的存疑词了。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/word_review.py" line="270"/>
+        <location filename="../../app/tingxie/ui/word_review.py" line="278"/>
         <source>{done} of {total} doubtful words reviewed</source>
         <translation>已核对 {done} / {total} 个存疑词</translation>
     </message>
