@@ -307,3 +307,11 @@ def test_work_finishing_after_its_receiver_is_gone_is_dropped_quietly(qtbot, cap
     err = capfd.readouterr().err
     assert "Error calling Python override" not in err and "Traceback" not in err, err
     assert results == []
+
+
+def test_redo_answers_to_ctrl_shift_z_whatever_the_platform_binds(qtbot, win):
+    from PySide6.QtGui import QKeySequence
+
+    keys = win.redo_action.shortcuts()
+    assert QKeySequence("Ctrl+Shift+Z") in keys, "as the shortcut list says, everywhere"
+    assert all(k in keys for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Redo))

@@ -98,7 +98,11 @@ class WindowMenus(QObject):
         undo = win.document.undo_stack.createUndoAction(win, self.tr("&Undo"))
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         redo = win.document.undo_stack.createRedoAction(win, self.tr("&Redo"))
-        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        # Every key the platform gives Redo (Ctrl+Y on Windows), and Ctrl+Shift+Z everywhere,
+        # as the shortcut list says.
+        bindings = QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
+        shift_z = QKeySequence("Ctrl+Shift+Z")
+        redo.setShortcuts([*bindings, *([] if shift_z in bindings else [shift_z])])
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
         win.undo_action, win.redo_action = undo, redo
