@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import av
 import numpy as np
 import pytest
 import soundfile as sf
@@ -240,3 +241,20 @@ def write_wav(
     path = Path(path)
     sf.write(path, np.asarray(samples), sr, subtype=subtype)
     return path
+
+
+def drop_packets(source: Path, target: Path, spans: list[tuple[float, float]]) -> Path:
+    """``source`` remuxed without the packets in ``spans``: what a recorder that dropped
+    them writes (the timestamps jump over the hole)."""
+    with av.open(str(source)) as src, av.open(str(target), "w") as out:
+        inp = src.streams.audio[0]
+        stream = out.add_stream_from_template(inp)
+        for packet in src.demux(inp):
+            if packet.dts is None:
+                continue
+            t = float(packet.pts * inp.time_base)
+            if any(a <= t < b for a, b in spans):
+                continue
+            packet.stream = stream
+            out.mux(packet)
+    return target

@@ -9,11 +9,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import av
 import numpy as np
 import pytest
 import soundfile
 
+from media import drop_packets
 from tingxie.core.audio import SAMPLE_RATE, CorruptAudioFile, load, to_float
 
 # CI installs ffmpeg, so there a missing ffmpeg fails these tests rather than skipping them.
@@ -114,23 +114,6 @@ def test_cover_art_in_an_mp3_does_not_move_the_sound(tmp_path: Path) -> None:
 # --- a lost passage keeps its length --------------------------------------------------
 
 SECOND_BEEPS = [k + 0.5 for k in range(8)]
-
-
-def drop_packets(source: Path, target: Path, spans: list[tuple[float, float]]) -> Path:
-    """``source`` remuxed without the packets in ``spans``: what a recorder that dropped
-    them writes (the timestamps jump over the hole)."""
-    with av.open(str(source)) as src, av.open(str(target), "w") as out:
-        inp = src.streams.audio[0]
-        stream = out.add_stream_from_template(inp)
-        for packet in src.demux(inp):
-            if packet.dts is None:
-                continue
-            t = float(packet.pts * inp.time_base)
-            if any(a <= t < b for a, b in spans):
-                continue
-            packet.stream = stream
-            out.mux(packet)
-    return target
 
 
 @needs_ffmpeg

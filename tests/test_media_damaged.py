@@ -12,24 +12,21 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import av
 import numpy as np
 import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from media import speak, write_wav
+from media import drop_packets, speak, write_wav
 from tingxie import cli
-from tingxie.asr.engine import TranscribeOptions
 from tingxie.asr.qwen3 import Qwen3ASREngine
 from tingxie.core import project as projects
 from tingxie.core.audio import CorruptAudioFile, TruncatedAudioFile, load
 from tingxie.jobs.media import AudioMissing, load_media
-from tingxie.jobs.spec import Chunking, EngineSpec, JobSpec
 from tingxie.ui.queue import Status
 from tingxie.ui.queue_panel import QueuePanel
 from tingxie.ui.session import stored_regions
 from tingxie.ui.worker import TranscriptionHost
-from ui_windows import dispose, idle_window
+from ui_windows import dispose, idle_window, queue_panel
 
 needs_ffmpeg = pytest.mark.skipif(
     shutil.which("ffmpeg") is None and not os.environ.get("CI"), reason="needs ffmpeg")
@@ -54,17 +51,7 @@ def with_dropped_packets(source: Path, target: Path) -> Path:
     opus = target.with_name(target.stem + " intact.mkv")
     subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", str(source),
                     "-c:a", "libopus", str(opus)], check=True)
-    with av.open(str(opus)) as src, av.open(str(target), "w") as out:
-        inp = src.streams.audio[0]
-        stream = out.add_stream_from_template(inp)
-        for packet in src.demux(inp):
-            if packet.dts is None:
-                continue
-            t = float(packet.pts * inp.time_base)
-            if 1.0 <= t < 1.1 or 2.0 <= t < 2.1:
-                continue
-            packet.stream = stream
-            out.mux(packet)
+    drop_packets(opus, target, [(1.0, 1.1), (2.0, 2.1)])
     opus.unlink()
     return target
 
@@ -207,13 +194,7 @@ def host(qapp, tiny_checkpoint: Path):
 
 @pytest.fixture
 def panel(qtbot, host, background, settings, tiny_checkpoint: Path) -> QueuePanel:
-    def job() -> JobSpec:
-        return JobSpec(engine=EngineSpec(model=str(tiny_checkpoint), device="cpu"),
-                       options=TranscribeOptions(max_new_tokens=8),
-                       chunking=Chunking(max_chunk=30.0, batch_size=2))
-
-    p = QueuePanel(host, background, settings, job)
-    qtbot.addWidget(p)
+    p = queue_panel(qtbot, host, background, settings, tiny_checkpoint)
     yield p
     p.controller.stop()
     qtbot.waitUntil(lambda: not p.controller.busy, timeout=RUN_TIMEOUT_MS)

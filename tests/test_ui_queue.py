@@ -26,13 +26,14 @@ from tingxie.asr.qwen3 import Qwen3ASREngine
 from tingxie.core import audio as audio_files
 from tingxie.core import project as projects
 from tingxie.jobs.media import free_project_path
-from tingxie.jobs.spec import Chunking, EngineSpec, JobSpec
+from tingxie.jobs.spec import EngineSpec, JobSpec
 from tingxie.ui import settings as keys
 from tingxie.ui.background import Background
 from tingxie.ui.queue import QueueModel, Status
 from tingxie.ui.queue_panel import QueuePanel
 from tingxie.ui.settings import Settings
 from tingxie.ui.worker import TranscriptionHost
+from ui_windows import queue_panel
 
 CONTEXT = "Tingxie, Qwen"
 RUN_TIMEOUT_MS = 60_000
@@ -60,13 +61,7 @@ def host(qapp, tiny_checkpoint: Path, gate: threading.Event):
 
 @pytest.fixture
 def panel(qtbot, host, background, settings, tiny_checkpoint: Path) -> QueuePanel:
-    def job() -> JobSpec:
-        return JobSpec(engine=EngineSpec(model=str(tiny_checkpoint), device="cpu"),
-                       options=TranscribeOptions(context=CONTEXT, max_new_tokens=8),
-                       chunking=Chunking(max_chunk=30.0, batch_size=2))
-
-    p = QueuePanel(host, background, settings, job)
-    qtbot.addWidget(p)
+    p = queue_panel(qtbot, host, background, settings, tiny_checkpoint, context=CONTEXT)
     yield p
     p.controller.stop()
     qtbot.waitUntil(lambda: not p.controller.busy, timeout=RUN_TIMEOUT_MS)
@@ -272,18 +267,6 @@ def test_files_are_added_by_dialog_and_by_drop_removed_and_cleared(
     assert not panel.message_label.isHidden()
 
 
-def short_chunks_panel(qtbot, host, background, settings, tiny_checkpoint) -> QueuePanel:
-    """A queue whose jobs cut 5 s chunks one at a time: a stop lands between batches."""
-    def job() -> JobSpec:
-        return JobSpec(engine=EngineSpec(model=str(tiny_checkpoint), device="cpu"),
-                       options=TranscribeOptions(max_new_tokens=8),
-                       chunking=Chunking(max_chunk=5.0, batch_size=1))
-
-    p = QueuePanel(host, background, settings, job)
-    qtbot.addWidget(p)
-    return p
-
-
 def test_a_file_stopped_midway_keeps_what_it_transcribed_as_a_partial_project(
         qtbot, host, background, settings, tiny_checkpoint, tmp_path):
     from media import build_speech
@@ -293,7 +276,9 @@ def test_a_file_stopped_midway_keeps_what_it_transcribed_as_a_partial_project(
                                "Today it is quiet.", 0.8,
                                "The last fishing family left in the spring.", 0.5])
     wav = write_wav(tmp_path / "harbour.wav", samples)
-    panel = short_chunks_panel(qtbot, host, background, settings, tiny_checkpoint)
+    # 5 s chunks one at a time: the stop lands between batches
+    panel = queue_panel(qtbot, host, background, settings, tiny_checkpoint, max_chunk=5.0,
+                        batch_size=1)
     controller = panel.controller
     controller.add_files([wav])
     stopped = []

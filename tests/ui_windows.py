@@ -33,3 +33,20 @@ def dispose(win: MainWindow) -> None:
     win.close()
     win.deleteLater()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def queue_panel(qtbot, host, background, settings, checkpoint: Path, *, max_chunk: float = 30.0,
+                batch_size: int = 2, context: str = ""):
+    """A batch-queue panel whose jobs run ``checkpoint`` on the CPU, 8 tokens a chunk."""
+    from tingxie.asr.engine import TranscribeOptions
+    from tingxie.jobs.spec import Chunking, EngineSpec, JobSpec
+    from tingxie.ui.queue_panel import QueuePanel
+
+    def job() -> JobSpec:
+        return JobSpec(engine=EngineSpec(model=str(checkpoint), device="cpu"),
+                       options=TranscribeOptions(context=context, max_new_tokens=8),
+                       chunking=Chunking(max_chunk=max_chunk, batch_size=batch_size))
+
+    panel = QueuePanel(host, background, settings, job)
+    qtbot.addWidget(panel)
+    return panel
