@@ -188,3 +188,21 @@ def isolated_model_caches(tmp_path, monkeypatch):
     # huggingface_hub reads HF_HUB_OFFLINE once, at import.
     monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
     monkeypatch.setattr(downloads, "RETRY_WAIT_S", 0.02)
+
+
+@pytest.fixture
+def asked(monkeypatch):
+    """Questions the window asks; the answer is whatever ``asked.answer`` holds."""
+    from PySide6.QtWidgets import QMessageBox
+
+    class Asked(list):
+        answer = QMessageBox.StandardButton.Yes
+
+    questions = Asked()
+
+    def question(_parent, title, message, *a, **k):
+        questions.append((title, message))
+        return questions.answer
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    return questions

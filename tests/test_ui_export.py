@@ -50,22 +50,6 @@ def audio(tmp_path):
                      (0.1 * rng.standard_normal(16000 * 12)).astype(np.float32))
 
 
-@pytest.fixture
-def asked(monkeypatch):
-    """Questions the window asks; the answer is whatever ``asked.answer`` holds."""
-    class Asked(list):
-        answer = QMessageBox.StandardButton.Yes
-
-    questions = Asked()
-
-    def question(_parent, title, message, *a, **k):
-        questions.append((title, message))
-        return questions.answer
-
-    monkeypatch.setattr(QMessageBox, "question", question)
-    return questions
-
-
 def open_window(qtbot, tmp_path, media, transcript):
     win = make_window(qtbot, tmp_path / "settings.ini")
     with qtbot.waitSignal(win.mediaLoaded, timeout=30_000):

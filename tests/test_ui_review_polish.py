@@ -36,22 +36,6 @@ def isolated(isolated_model_caches):
 
 
 @pytest.fixture
-def questions(monkeypatch):
-    """The questions asked; each is answered with ``questions.answer``."""
-    class Asked(list):
-        answer = QMessageBox.StandardButton.Yes
-
-    asked = Asked()
-
-    def question(_parent, title, text, *args, **kwargs):
-        asked.append(text)
-        return asked.answer
-
-    monkeypatch.setattr(QMessageBox, "question", question)
-    return asked
-
-
-@pytest.fixture
 def warnings(monkeypatch):
     shown = []
     monkeypatch.setattr(QMessageBox, "warning",
@@ -106,7 +90,7 @@ def open_tone(qtbot, win, tmp_path, segments, speakers=(), seconds: float = 6.0)
 
 
 @pytest.fixture
-def win(qtbot, tmp_path, questions):
+def win(qtbot, tmp_path, asked):
     w = idle_window(qtbot, tmp_path, (1200, 800))
     yield w
     dispose(w)
@@ -115,19 +99,20 @@ def win(qtbot, tmp_path, questions):
 # -- 1. closing during a model download --------------------------------------------------------
 
 def test_closing_during_a_download_asks_and_closes_once_it_stopped_without_freezing(
-        qtbot, win, questions, fake_download):
+        qtbot, win, asked, fake_download):
     fake = fake_download()
     win.controls.model_picker.download_button.click()
     assert fake.started.wait(5)
     picker = win.controls.model_picker
 
-    questions.answer = QMessageBox.StandardButton.No
+    asked.answer = QMessageBox.StandardButton.No
     win.close()
-    assert questions == ["A model download is running. Stop it and close? (What was "
-                         "downloaded is kept; the next download resumes.)"]
+    assert [text for _title, text in asked] == [
+        "A model download is running. Stop it and close? (What was downloaded is kept; the "
+        "next download resumes.)"]
     assert win.isVisible() and picker.is_downloading(), "No keeps the window and the download"
 
-    questions.answer = QMessageBox.StandardButton.Yes
+    asked.answer = QMessageBox.StandardButton.Yes
     started = time.monotonic()
     win.close()
     assert time.monotonic() - started < 1, "the window does not wait for the download"
@@ -139,7 +124,7 @@ def test_closing_during_a_download_asks_and_closes_once_it_stopped_without_freez
 # -- 2. a cancelled download starts no transcription ---------------------------------------------
 
 def test_a_download_cancelled_as_it_finishes_starts_no_transcription(
-        qtbot, settings, background, questions, fake_download):
+        qtbot, settings, background, asked, fake_download):
     fake = fake_download(honours_cancel=False)  # its last bytes are already in
     panel = TranscriptionControls(settings, background=background)
     qtbot.addWidget(panel)
@@ -154,7 +139,7 @@ def test_a_download_cancelled_as_it_finishes_starts_no_transcription(
 
 
 def test_a_modelscope_download_says_it_cannot_be_stopped(
-        qtbot, settings, background, questions, fake_download):
+        qtbot, settings, background, asked, fake_download):
     fake = fake_download(honours_cancel=False)
     settings.set(keys.DOWNLOAD_SOURCE, "modelscope")
     panel = TranscriptionControls(settings, background=background)
@@ -174,7 +159,7 @@ def test_a_modelscope_download_says_it_cannot_be_stopped(
 # -- 3. replaying a segment keeps it selected ----------------------------------------------------
 
 @pytest.fixture
-def playing_win(audio_device, qtbot, tmp_path, questions):  # noqa: F811
+def playing_win(audio_device, qtbot, tmp_path, asked):  # noqa: F811
     w = idle_window(qtbot, tmp_path, (1200, 800))
     yield w
     dispose(w)
@@ -288,18 +273,18 @@ def test_the_export_file_gets_its_extension_and_lands_beside_the_recording(
 
 
 def test_exporting_to_a_folder_is_refused_and_the_dialog_stays(
-        qtbot, win, tmp_path, questions, warnings):
+        qtbot, win, tmp_path, asked, warnings):
     open_tone(qtbot, win, tmp_path, [Segment(1, 0.5, 2.0, "Hello there.")])
     folder = tmp_path / "exports"
     folder.mkdir()
-    asked_before = len(questions)
+    asked_before = len(asked)
     dialog = win.exporter.open_dialog()
     dialog.set_format("txt")
     dialog.path_edit.setText(str(folder))
     dialog.export_button.click()
     assert warnings == [f"“{folder}” is a folder. Choose a file name to export to."]
     assert dialog.isVisible(), "the user can type a file name now"
-    assert len(questions) == asked_before, "no offer to replace the folder"
+    assert len(asked) == asked_before, "no offer to replace the folder"
     assert not list(folder.iterdir()) and not (tmp_path / "exports.txt").exists()
     dialog.reject()
 
@@ -342,7 +327,7 @@ def test_the_playback_bar_tooltips_come_back_with_the_device(win):
 # -- 8. forward stops at the end -----------------------------------------------------------------
 
 @pytest.fixture
-def backendless_win(qtbot, tmp_path, questions, monkeypatch):
+def backendless_win(qtbot, tmp_path, asked, monkeypatch):
     """A window on a machine where Qt's media backend did not start."""
     monkeypatch.setattr(QMediaPlayer, "isAvailable", lambda self: False)
     w = idle_window(qtbot, tmp_path, (1200, 800))
