@@ -11,6 +11,7 @@ in :mod:`tingxie.ui.worker`.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal, Slot
@@ -477,68 +478,52 @@ class MainWindow(QMainWindow):
     def _stop_then_close(self) -> None:
         """Cancel every job, say so, and close once the worker is free (without blocking:
         the job ends at its next token); only then ask about unsaved changes."""
-        self._stopping_to_close = True
-        self.controls.setEnabled(False)
         self.queue.controller.stop()
         self.runs.cancel()
         self.host.cancel()
-        self.statusBar().showMessage(self.tr("Stopping…"))
-
-        def ended(*_args) -> None:
-            if self.host.busy or self.queue.controller.busy:
-                return
-            self.host.jobEnded.disconnect(ended)
-            self.queue.controller.busyChanged.disconnect(ended)
-            self._stopping_to_close = False
-            self.controls.setEnabled(True)
-            self.statusBar().clearMessage()
-            QTimer.singleShot(0, self, self.close)
-
-        self.host.jobEnded.connect(ended)
-        self.queue.controller.busyChanged.connect(ended)
-        ended()
+        self._close_once(lambda: self.host.busy or self.queue.controller.busy,
+                         [self.host.jobEnded, self.queue.controller.busyChanged],
+                         self.tr("Stopping…"))
 
     def _close_after_download(self) -> None:
         """Stop the model download and close once its job has ended (without blocking: the
         download stops at its next network read; a ModelScope one runs to its end)."""
         picker = self.controls.model_picker
-        self._stopping_to_close = True
-        self.controls.setEnabled(False)
         stoppable = picker.can_cancel()
         picker.cancel_download()
-        self.statusBar().showMessage(self.tr("Stopping the download…") if stoppable
-                                     else self.tr("Finishing the download…"))
-
-        def ended(*_args) -> None:
-            if picker.is_downloading():
-                return
-            picker.downloadFinished.disconnect(ended)
-            self._stopping_to_close = False
-            self.controls.setEnabled(True)
-            self.statusBar().clearMessage()
-            QTimer.singleShot(0, self, self.close)
-
-        picker.downloadFinished.connect(ended)
-        ended()
+        self._close_once(picker.is_downloading, [picker.downloadFinished],
+                         self.tr("Stopping the download…") if stoppable
+                         else self.tr("Finishing the download…"))
 
     def _close_when_aligned(self) -> None:
         """New word timings of the user's edits are being computed (a re-alignment cannot be
         stopped midway): close once they are in, without blocking, so that the worker thread
         is never torn down while it runs."""
-        self._stopping_to_close = True
         self.realigner.timer.stop()
-        self.statusBar().showMessage(self.tr("Finishing the word timings of your edits…"))
+        self._close_once(lambda: self.host.aligning, [self.host.wordsAligned],
+                         self.tr("Finishing the word timings of your edits…"))
 
-        def answered(*_args) -> None:
-            if self.host.aligning:
+    def _close_once(self, busy: Callable[[], bool], signals: list, message: str) -> None:
+        """Close the window once ``busy()`` is false, checked whenever one of ``signals``
+        fires; meanwhile the panel is off, further closes are ignored and the status bar
+        says ``message``. Nothing waits on the UI thread."""
+        self._stopping_to_close = True
+        self.controls.setEnabled(False)
+        self.statusBar().showMessage(message)
+
+        def check(*_args) -> None:
+            if busy():
                 return
-            self.host.wordsAligned.disconnect(answered)
+            for signal in signals:
+                signal.disconnect(check)
             self._stopping_to_close = False
+            self.controls.setEnabled(True)
             self.statusBar().clearMessage()
             QTimer.singleShot(0, self, self.close)
 
-        self.host.wordsAligned.connect(answered)
-        answered()
+        for signal in signals:
+            signal.connect(check)
+        check()
 
     def shutdown(self) -> None:
         """Stop every thread and timer the window started, and remember the layout."""
