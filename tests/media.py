@@ -258,3 +258,23 @@ def drop_packets(source: Path, target: Path, spans: list[tuple[float, float]]) -
             packet.stream = stream
             out.mux(packet)
     return target
+
+
+def multitrack(path: Path, freqs: Sequence[float], *, seconds: float = 1.0,
+               languages: Sequence[str] = (), default: int | None = None) -> Path:
+    """A film-like file (mkv, mp4...) with one aac audio track per tone in ``freqs``, tagged
+    with ``languages``; ``default`` (from 1) is the track the file marks as default, which
+    players choose (ffmpeg marks the first when not told)."""
+    ffmpeg = require("ffmpeg")
+    inputs: list[str] = []
+    for freq in freqs:
+        inputs += ["-f", "lavfi", "-i", f"sine=frequency={freq}:duration={seconds}"]
+    maps = [arg for n in range(len(freqs)) for arg in ("-map", str(n))]
+    tags = [arg for n, lang in enumerate(languages)
+            for arg in (f"-metadata:s:a:{n}", f"language={lang}")]
+    marks = ([arg for n in range(len(freqs))
+              for arg in (f"-disposition:a:{n}", "default" if n + 1 == default else "0")]
+             if default is not None else [])
+    subprocess.run([ffmpeg, "-v", "error", "-y", *inputs, *maps, "-c:a", "aac", *tags, *marks,
+                    str(path)], check=True)
+    return path

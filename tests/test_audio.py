@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 import soundfile
 
+from media import multitrack
 from tingxie.core import audio
 from tingxie.core.audio import (
     SAMPLE_RATE,
@@ -497,6 +498,21 @@ def test_another_track_can_be_chosen_counting_from_one(three_tracks, track, freq
     assert a.track == track
     assert _pitch(a) == pytest.approx(freq, abs=5)
     assert probe(three_tracks, track=track).codec == "aac"
+
+
+@needs_ffmpeg
+@pytest.mark.parametrize("suffix", [".mkv", ".mp4"])
+def test_the_track_a_file_marks_as_default_is_the_one_used(tmp_path, suffix):
+    # The track a video player plays (Qt's backend too, so the reviewer hears it) is the
+    # one the file marks as default; transcribing the first instead would pair an English
+    # transcript with French sound.
+    path = multitrack(tmp_path / f"film{suffix}", (300, 700, 1500),
+                            languages=("eng", "fra", "deu"), default=2)
+    a = load(path)
+    assert (a.track, a.track_count) == (2, 3)
+    assert _pitch(a) == pytest.approx(700, abs=5)
+    chosen = load(path, track=1)
+    assert chosen.track == 1 and _pitch(chosen) == pytest.approx(300, abs=5)
 
 
 @needs_ffmpeg

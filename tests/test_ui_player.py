@@ -17,6 +17,9 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import itertools
+import shutil
+import signal
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -28,6 +31,7 @@ import soundfile as sf
 from PySide6.QtCore import QTimer
 from PySide6.QtMultimedia import QMediaDevices, QMediaPlayer
 
+from media import multitrack
 from pulse import PulseServer
 from tingxie.ui.player import Player
 
@@ -354,3 +358,62 @@ def test_load_returns_without_waiting_for_the_backend(make_player, media):
     started = time.perf_counter()
     player.load(media["long"])
     assert time.perf_counter() - started < 0.05
+
+
+# -- which audio track is heard --------------------------------------------------------------
+
+
+def _heard_pitch(player: Player, qtbot, seconds: float = 1.0) -> float:
+    """Play from the start and record what reaches the output device (its sink's monitor,
+    with parec): the dominant frequency heard, in Hz."""
+    parec = shutil.which("parec")
+    if parec is None:
+        if os.environ.get("CI"):
+            pytest.fail("parec (pulseaudio-utils) is missing; CI installs it with pulseaudio")
+        pytest.skip("parec (pulseaudio-utils) is not installed")
+    sink = bytes(player._output.device().id()).decode()
+    rate = 16000
+    recorder = subprocess.Popen(
+        [parec, f"--device={sink}.monitor", "--raw", "--format=s16le", f"--rate={rate}",
+         "--channels=1", "--latency-msec=20"], stdout=subprocess.PIPE)
+    try:
+        _play_until_moving(player, qtbot)
+        start = player.position()
+        qtbot.waitUntil(lambda: player.position() > start + seconds, timeout=10_000)
+        player.pause()
+    finally:
+        recorder.send_signal(signal.SIGINT)  # parec hands over what it holds on SIGINT
+        recorded, _ = recorder.communicate(timeout=5)
+    samples = np.frombuffer(recorded[: len(recorded) // 2 * 2], np.int16).astype(np.float32)
+    assert samples.size > rate // 2 and np.abs(samples).max() > 300, "nothing was heard"
+    spectrum = np.abs(np.fft.rfft(samples * np.hanning(len(samples))))
+    return float(np.argmax(spectrum) * rate / len(samples))
+
+
+@pytest.mark.parametrize("track, freq", [(None, 700), (1, 300), (2, 700), (3, 1500)])
+def test_the_audio_track_asked_for_is_the_one_heard(
+        audio_device, make_player, tmp_path, qtbot, track, freq):
+    # The file marks track 2 as default, which Qt's backend plays unless told otherwise; a
+    # reviewer correcting a transcript of track 1 must hear track 1.
+    path = multitrack(tmp_path / "film.mkv", (300, 700, 1500), seconds=6.0,
+                      languages=("eng", "fra", "deu"), default=2)
+    player = make_player()
+    with qtbot.waitSignal(player.durationChanged, timeout=5000):
+        player.load(path, audio_track=track)
+    qtbot.waitUntil(lambda: player.active_audio_track() == (track or 2), timeout=5000)
+    assert _heard_pitch(player, qtbot) == pytest.approx(freq, abs=15)
+
+
+def test_choosing_another_track_of_the_open_file_plays_it(
+        audio_device, make_player, tmp_path, qtbot):
+    # File > Audio track opens the same file again: the backend keeps it loaded and says
+    # nothing, yet the new track is heard and the length is still known.
+    path = multitrack(tmp_path / "film.mkv", (300, 700, 1500), seconds=6.0, default=2)
+    player = make_player()
+    with qtbot.waitSignal(player.durationChanged, timeout=5000):
+        player.load(path, audio_track=1)
+    qtbot.waitUntil(lambda: player.active_audio_track() == 1, timeout=5000)
+    player.load(path, audio_track=3)
+    qtbot.waitUntil(lambda: player.active_audio_track() == 3, timeout=5000)
+    assert player.duration() == pytest.approx(6.0, abs=0.1)
+    assert _heard_pitch(player, qtbot) == pytest.approx(1500, abs=15)

@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
 from PySide6.QtWidgets import QMessageBox
 
-from media import build_speech, require, write_wav
+from media import build_speech, multitrack, require, write_wav
 from tingxie.asr.qwen3 import Qwen3ASREngine
 from tingxie.core import project as projects
 from tingxie.ui import settings as keys
@@ -263,28 +263,23 @@ def test_a_batch_queue_run_never_touches_the_open_document(qtbot, window, speech
 
 def test_a_file_with_several_audio_tracks_says_which_and_another_can_be_chosen(
         qtbot, window, tmp_path):
-    import shutil
-    import subprocess
-
-    if shutil.which("ffmpeg") is None:
-        pytest.skip("ffmpeg is not installed")
-    path = tmp_path / "film.mkv"
-    inputs = []
-    for freq in (300, 700, 1500):
-        inputs += ["-f", "lavfi", "-i", f"sine=frequency={freq}:duration=2"]
-    subprocess.run(["ffmpeg", "-v", "error", *inputs, "-map", "0", "-map", "1", "-map", "2",
-                    "-c:a", "aac", "-metadata:s:a:1", "language=fra", str(path)], check=True)
+    # The file marks its second track as default (as a film's original language often is):
+    # that one is transcribed and played, and choosing another changes both.
+    path = multitrack(tmp_path / "film.mkv", (300, 700, 1500), seconds=2,
+                      languages=("eng", "fra", "deu"), default=2)
     open_and_wait(qtbot, window, path)
-    assert "3 audio tracks" in window.statusBar().currentMessage()
+    assert "3 audio tracks; track 2 is used" in window.statusBar().currentMessage()
     menu = window.menus.track_menu
     assert menu.isEnabled() and len(menu.actions()) == 3
-    assert [a.isChecked() for a in menu.actions()] == [True, False, False]
+    assert [a.isChecked() for a in menu.actions()] == [False, True, False]
     assert "fra" in menu.actions()[1].text()
+    qtbot.waitUntil(lambda: window.player.active_audio_track() == 2, timeout=10_000)
     with qtbot.waitSignal(window.mediaLoaded, timeout=30_000):
-        menu.actions()[1].trigger()
-    assert window.loaded.audio.track == 2
-    assert [a.isChecked() for a in window.menus.track_menu.actions()] == [False, True, False]
-    assert window.loaded.project.options["audio_track"] == 2
+        menu.actions()[0].trigger()
+    assert window.loaded.audio.track == 1
+    assert [a.isChecked() for a in window.menus.track_menu.actions()] == [True, False, False]
+    assert window.loaded.project.options["audio_track"] == 1
+    qtbot.waitUntil(lambda: window.player.active_audio_track() == 1, timeout=10_000)
 
 
 def test_a_damaged_recovery_file_is_reported_and_the_project_opens(qtbot, window, speech_file):

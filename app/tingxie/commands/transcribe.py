@@ -143,7 +143,8 @@ def register(parser: argparse.ArgumentParser) -> None:
                         "(default 30, at most 1200)")
     parser.add_argument("--audio-track", type=_positive_int, default=None, metavar="N",
                         help="which audio track of a file with several to transcribe, "
-                        "counting from 1 (default: the first)")
+                        "counting from 1 (default: the one the file marks as default, "
+                        "else the first)")
     parser.add_argument("--adapter", type=Path, default=None, metavar="DIR",
                         help="an adapter made by `tingxie adapt` for this model")
     align = parser.add_mutually_exclusive_group()

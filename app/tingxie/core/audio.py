@@ -1,6 +1,6 @@
 """Decode any common audio or video file to 16 kHz mono 16-bit PCM, the ASR models' input.
 
-PyAV demuxes and decodes one audio track (the first unless told which) frame by frame;
+PyAV demuxes and decodes one audio track (the file's default unless told which) frame by frame;
 each batch of frames is downmixed to mono and fed to a streaming soxr resampler, so memory
 stays bounded by the 16 kHz result whatever the original rate, channel count or file length.
 The result is kept as 16-bit integers (half of float32: a 2-hour interview holds 230 MB
@@ -172,7 +172,7 @@ class Audio:
 
 
 def probe(path: str | Path, *, track: int | None = None) -> AudioInfo:
-    """Describe an audio track of ``path`` (the first, or ``track`` counting from 1)
+    """Describe an audio track of ``path`` (the default one, or ``track`` counting from 1)
     without decoding it.
 
     Raises the same :class:`AudioError` subclasses as :func:`load` for files that
@@ -191,9 +191,10 @@ def load(
     cancel: CancelToken | None = None,
     track: int | None = None,
 ) -> Audio:
-    """Decode an audio track of ``path`` to 16 kHz mono 16-bit PCM: the first, or ``track``
-    counting from 1 as users do (``Audio.track_count`` and ``Audio.tracks`` say what else
-    the file holds, so a caller can tell the user which track was used).
+    """Decode an audio track of ``path`` to 16 kHz mono 16-bit PCM: the one the file marks as
+    its default (the first when none is marked), or ``track`` counting from 1 as users do
+    (``Audio.track_count`` and ``Audio.tracks`` say what else the file holds, so a caller
+    can tell the user which track was used).
 
     Works for wav, flac, ogg/opus, mp3, m4a/aac and the audio of mp4, mkv, mov and webm
     videos. ``progress`` receives the fraction of the declared duration decoded so far
@@ -682,7 +683,9 @@ def _audio_stream(container: av.container.InputContainer, path: Path,
             "Choose the file with the sound, or export the video again with its audio.",
         )
     if track is None:
-        return audio[0]
+        # The track the file marks as its default is the one every player plays (Qt's
+        # backend too), so it is the one transcribed; without a mark, the first.
+        return next((s for s in audio if _marked_default(s)), audio[0])
     if isinstance(track, bool) or not isinstance(track, int) or not 1 <= track <= len(audio):
         tracks = _track_descriptions(container)
         raise NoSuchAudioTrack(
@@ -726,6 +729,12 @@ def _timeline(container: av.container.InputContainer,
 
 def _seconds(pts: int | None, time_base) -> float | None:
     return None if pts is None or time_base is None else float(pts * time_base)
+
+
+def _marked_default(stream: av.AudioStream) -> bool:
+    """Whether the file marks ``stream`` as its default track (AV_DISPOSITION_DEFAULT)."""
+    disposition = getattr(stream, "disposition", 0)
+    return bool(int(getattr(disposition, "value", disposition)) & 1)
 
 
 def _track_descriptions(container: av.container.InputContainer) -> tuple[str, ...]:

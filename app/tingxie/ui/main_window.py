@@ -238,7 +238,7 @@ class MainWindow(QMainWindow):
         self.waveform.set_envelope(loaded.envelope)
         self.waveform.set_transcript(self.document.transcript)
         self.transport.set_duration(loaded.audio.duration)
-        self.player.load(loaded.media_path)
+        self.player.load(loaded.media_path, audio_track=loaded.audio.track)
         self.player.set_known_duration(loaded.audio.duration)
         if project.options:
             self.controls.apply_project_options(project.options)

@@ -148,6 +148,7 @@ class Player(QObject):
         self._duration = 0.0
         self._known_duration = 0.0  # the decoded audio's, until the backend reports its own
         self._status = QMediaPlayer.MediaStatus.NoMedia
+        self._audio_track: int | None = None  # the track to play, from 1; None: the backend's
 
         # Playhead model: the last position the backend reported (or we sought to), and when.
         self._anchor = 0.0
@@ -228,8 +229,12 @@ class Player(QObject):
 
     # -- loading -----------------------------------------------------------------------------
 
-    def load(self, path: str | Path) -> None:
+    def load(self, path: str | Path, *, audio_track: int | None = None) -> None:
         """Open ``path`` for playback; returns at once, the backend opens it in the background.
+
+        ``audio_track`` (counting from 1, as :func:`tingxie.core.audio.load` does) is the track
+        to play in a file with several: the one being transcribed. Without it the backend
+        plays the track it prefers (the file's default).
 
         Problems with the file arrive later as ``errorOccurred``. The file is opened even while
         no device is available, so its duration is known and playback can start once one is.
@@ -238,6 +243,7 @@ class Player(QObject):
             return
         self._set_playing(False)
         self._path = Path(path)
+        self._audio_track = audio_track
         self._range_end = None
         self._range_timer.stop()
         self._rewind_pending = False
@@ -248,6 +254,7 @@ class Player(QObject):
         if self._backend_ok:
             self._call(self._media, "stop")
             self._call(self._media, "setSource", Q_ARG(QUrl, QUrl.fromLocalFile(str(self._path))))
+            self._call(self, "_source_reached_backend")  # runs right after setSource
 
     def video_sink(self) -> QVideoSink:
         """Where the backend puts the current video frame (poll ``videoFrame()``)."""
@@ -464,6 +471,18 @@ class Player(QObject):
         self.positionChanged.emit(target)
 
     @Slot()
+    def _source_reached_backend(self) -> None:
+        # The same file again (another of its audio tracks was chosen): the backend keeps it
+        # loaded and says nothing, so what it would have said on loading is taken from it.
+        status = self._media.mediaStatus()
+        if self._closed or status == QMediaPlayer.MediaStatus.LoadingMedia:
+            return  # a new file: its LoadedMedia (or an error) follows
+        self._status = status
+        if status != QMediaPlayer.MediaStatus.InvalidMedia:
+            self._on_backend_duration(self._media.duration())
+            self._choose_audio_track()
+
+    @Slot()
     def _seek_reached_backend(self) -> None:
         self._seeks_in_flight -= 1
 
@@ -550,6 +569,8 @@ class Player(QObject):
 
     def _on_backend_status(self, status: QMediaPlayer.MediaStatus) -> None:
         self._status = status
+        if status == QMediaPlayer.MediaStatus.LoadedMedia:
+            self._choose_audio_track()
         if status == QMediaPlayer.MediaStatus.LoadedMedia and self._media.hasVideo():
             # One video after another: hasVideo stays true and sends no change, so say it
             # again for the new file (and show its first frame).
@@ -563,6 +584,26 @@ class Player(QObject):
             self.positionChanged.emit(self._anchor)
         elif status == QMediaPlayer.MediaStatus.InvalidMedia:
             self._set_playing(False)
+
+    def _choose_audio_track(self) -> None:
+        # Qt's backend plays the track the file marks as default (FFmpeg's best stream); the
+        # transcript may be of another one, and the reviewer must hear what they correct.
+        # Qt lists the audio tracks in the file's order, as PyAV does.
+        if self._audio_track is None:
+            return
+        # setActiveAudioTrack is no slot, so it cannot be queued like the other calls; it is
+        # safe to make directly here, where the media has just loaded and nothing plays: the
+        # backend swaps its demuxer and renderers without waiting on its threads (old ones
+        # are killed and deleted later from the event loop).
+        index = self._audio_track - 1
+        if 0 <= index < len(self._media.audioTracks()) and self._media.activeAudioTrack() != index:
+            self._media.setActiveAudioTrack(index)
+
+    def active_audio_track(self) -> int | None:
+        """The audio track the backend plays, counting from 1; ``None`` before it knows."""
+        if self._closed or not self._media.audioTracks():
+            return None
+        return self._media.activeAudioTrack() + 1
 
     def _on_backend_error(self, error: QMediaPlayer.Error, message: str) -> None:
         if error == QMediaPlayer.Error.NoError:
