@@ -187,6 +187,22 @@ def test_replace_range_keeps_edits_outside_the_range():
     assert t.segment(2).text == "我是张伟，今天我们聊新能源汽车。"
 
 
+def test_replace_range_keeping_existing_lines_fills_around_them():
+    # Transcribing the rest of a file where the user already typed a line: the line stays,
+    # the new segments take the time around it, and undo takes out only the new ones.
+    t = interview()
+    new = [Segment(0, 2.0, 3.0, "新的。"), Segment(0, 4.5, 6.0, "Across the line.")]
+    op = ReplaceRange(2.0, 10.0, new, keep_existing=True)
+    op.do(t)
+    t.check()
+    assert [(s.start, s.end, s.text) for s in t.segments] == [
+        (0.0, 2.0, "Hello and welcome back."), (2.0, 2.5, "新的。"),
+        (2.5, 5.0, "我是张伟，今天我们聊新能源汽车。"),
+        (5.0, 5.5, "Across the line."), (5.5, 8.0, "The cat sat on the concatenated mat.")]
+    op.undo(t)
+    assert [s.id for s in t.segments] == [1, 2, 3]
+
+
 # -- property-based: any sequence of edits, undone in reverse, gives back the original ------
 
 def _random_edit(draw, t: Transcript):

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 import test_ui_window as base
 from media import write_wav
 from test_ui_window import open_and_wait, transcribe, transcribe_all_of
+from tingxie.core.edits import InsertSegment
 
 # Every test here runs the tiny model through the window (10-40 s each on a busy CPU).
 pytestmark = pytest.mark.slow
@@ -137,6 +138,37 @@ def test_after_a_cancel_transcribe_the_rest_continues_without_finding_speech_aga
     assert window.document.undo_stack.count() == before + 1
     window.document.undo_stack.undo()
     assert [(s.id, s.text, s.end) for s in window.document.transcript.segments] == kept
+
+
+def test_transcribe_the_rest_starts_where_the_run_stopped_and_keeps_a_line_typed_later(
+        qtbot, window, speech_file):
+    # After the cancel the reviewer typed a note near the end. The rest is what the run did
+    # not reach, not what follows the note, and the note stays through the run and its undo.
+    path, seconds = speech_file
+    open_and_wait(qtbot, window, path)
+    first = []
+    window.document.appended.connect(
+        lambda *_: (first.append(1), window.cancel_transcription()) if not first else None)
+    assert transcribe_all_of(qtbot, window) is True
+    kept = [(s.id, s.text, s.end) for s in window.document.transcript.segments]
+    reached = kept[-1][2]
+    assert reached < seconds - 3.0, "the cancel left a good part of the file"
+    window.document.apply(InsertSegment(seconds - 1.5, seconds - 0.5, "NOTE: check this"))
+    note = window.document.transcript.segments[-1]
+    assert window.session.rest_range() == (pytest.approx(reached), pytest.approx(seconds))
+
+    assert transcribe_all_of(qtbot, window, "rest") is False
+    segs = window.document.transcript.segments
+    texts = [s.text for s in segs]
+    assert texts.count("NOTE: check this") == 1, "the typed line stays, once"
+    assert [(s.id, s.text, s.end) for s in segs[:len(kept)]] == kept
+    added = [s for s in segs[len(kept):] if s.id != note.id]
+    assert added, "the audio between the cut and the note was transcribed"
+    assert added[0].start == pytest.approx(reached, abs=1.0) and added[0].end < note.start
+    window.document.transcript.check()
+    window.document.undo_stack.undo()
+    assert [(s.id, s.text) for s in window.document.transcript.segments] == \
+        [(i, t) for i, t, _ in kept] + [(note.id, "NOTE: check this")]
 
 
 def test_speech_regions_are_saved_with_the_project_and_reused_after_reopening(

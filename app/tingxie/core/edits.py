@@ -541,12 +541,17 @@ class FindReplace:
 @dataclass
 class ReplaceRange:
     """Replace every segment that overlaps ``[start, end)`` with new ones (a re-transcription
-    of that range), as one step. Segments outside the range, and their edits, stay."""
+    of that range), as one step. Segments outside the range, and their edits, stay.
+
+    With ``keep_existing`` the segments already in the range stay too and the new ones fill
+    the time around them (transcribing the rest of a file where the user already typed a
+    line)."""
 
     start: float
     end: float
     segments: list[Segment]
     label: str = "Re-transcribe range"
+    keep_existing: bool = False
     _removed: list[tuple[int, Segment]] = field(default_factory=list, repr=False)
     _added_ids: list[int] = field(default_factory=list, repr=False)
     #: Ids given to the new segments on the first ``do``, reused on redo so that later edits
@@ -554,8 +559,8 @@ class ReplaceRange:
     _ids: list[int] = field(default_factory=list, repr=False)
 
     def do(self, t: Transcript) -> None:
-        self._removed = [(i, s) for i, s in enumerate(t.segments)
-                         if s.end > self.start and s.start < self.end]
+        self._removed = [] if self.keep_existing else [
+            (i, s) for i, s in enumerate(t.segments) if s.end > self.start and s.start < self.end]
         removed_ids = {s.id for _, s in self._removed}
         t.segments = [s for s in t.segments if s.id not in removed_ids]
         self._added_ids = []

@@ -95,6 +95,8 @@ class Session(QObject):
         #: reused by the next run, which then skips finding speech.
         self.speech_regions: list[tuple[float, float]] | None = None
         self._dirty_outside_stack = False
+        #: The last run, if it was cancelled with segments, and where its segments end.
+        self._stopped_run: tuple[StreamedRange, float] | None = None
         document.undo_stack.cleanChanged.connect(self._emit_changed)
 
     # -- state -----------------------------------------------------------------------------
@@ -169,6 +171,7 @@ class Session(QObject):
         if loaded.relinked:
             self._dirty_outside_stack = True  # the file still names the old audio: save it
         loaded.project = project
+        self._stopped_run = None
         self.speech_regions = stored_regions(project)
         self.document.set_transcript(project.transcript)
         self._emit_changed()
@@ -195,11 +198,17 @@ class Session(QObject):
         return self.job is not None
 
     def rest_range(self) -> tuple[float, float] | None:
-        """What is left after the transcript's last segment (a cancelled run), if a second
-        or more of audio is."""
+        """What is left after a cancelled run, if a second or more of audio is: from where
+        that run stopped (lines the user typed further on do not move it), or, when there is
+        no such run on screen, from the transcript's last segment."""
         if self.loaded is None or not self.document.transcript.segments:
             return None
-        start, end = self.document.transcript.segments[-1].end, self.loaded.audio.duration
+        stopped = self._stopped_run
+        if stopped is not None and stopped[0].applied:
+            start = stopped[1]
+        else:
+            start = self.document.transcript.segments[-1].end
+        end = self.loaded.audio.duration
         return (start, end) if end - start >= 1.0 else None
 
     def job_spec(self, panel: JobSpec, time_range: tuple[float, float] | None) -> JobSpec:
@@ -218,7 +227,9 @@ class Session(QObject):
         self.job = DocumentJob(handle, time_range, transcript=self.document.transcript)
         if (time_range is None or streamed) and self.loaded is not None:
             start, end = time_range or (0.0, self.loaded.audio.duration + 1.0)
-            step = StreamedRange(start, end, [], label=(
+            # The rest of the file keeps what is already there (lines the user typed after
+            # the point where the last run stopped); the whole file replaces everything.
+            step = StreamedRange(start, end, [], keep_existing=streamed, label=(
                 "Transcribe the whole file" if time_range is None else "Transcribe the rest"))
             self.document.apply(step)
             self.job.step = step
@@ -259,6 +270,9 @@ class Session(QObject):
             inherit_speakers(job.range_segments, old)
             self.document.apply(ReplaceRange(start, end, job.range_segments))
         step = job.step if job is not None and own else None
+        # Where a cancelled run stopped: "Transcribe the rest" goes on from there.
+        self._stopped_run = ((step, max(s.end for s in step.segments))
+                             if cancelled and step is not None and step.segments else None)
         stack = self.document.undo_stack
         if step is not None and not step.segments and cancelled:
             if step.applied and stack.index() == stack.count() \
