@@ -143,6 +143,37 @@ def test_typing_survives_an_undo_that_adds_rows_above(qtbot, win):
         "Line number 4 here. And more!")
 
 
+@pytest.mark.parametrize("make_line", ["insert_segment", "split"])
+def test_undo_that_would_take_away_the_line_being_typed_takes_back_the_typing_first(
+        qtbot, win, make_line):
+    # The reviewer inserts a line (or splits one), types into it, then picks Edit > Undo:
+    # the typing is the newest change, so it goes first and Redo brings it back; the next
+    # Undo removes the line. Before, the line vanished with everything typed in it.
+    put(win, [Segment(1, 0.5, 2.8, "The harbour opened early."),
+              Segment(2, 8.0, 10.0, "Boats came from every town.")])
+    win.table.select_row(0)
+    if make_line == "insert_segment":
+        win.player.seek(4.0)
+    press(qtbot, win, make_line)
+    settle()
+    editor = win.table.editor()
+    assert editor is not None, "the new line opens for typing"
+    made = win.document.transcript.segments[1]
+    made_id, made_text = made.id, made.text
+    qtbot.keyClicks(editor, "Typed by hand")
+    typed = editor.toPlainText()
+
+    win.undo_action.trigger()
+    settle()
+    assert [s.id for s in win.document.transcript.segments][1] == made_id, "the line stays"
+    assert win.document.transcript.segments[1].text == made_text, "the typing is taken back"
+    win.redo_action.trigger()
+    assert win.document.transcript.segments[1].text == typed, "Redo brings the typing back"
+    win.undo_action.trigger()
+    win.undo_action.trigger()
+    assert [s.id for s in win.document.transcript.segments] == [1, 2]
+
+
 # -- streamed segments around a line the user inserted ----------------------------------------
 
 

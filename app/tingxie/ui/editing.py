@@ -23,7 +23,7 @@ from tingxie.core.edits import (
     SplitSegment,
 )
 from tingxie.core.transcript import MIN_DURATION, Segment, Transcript
-from tingxie.ui.editor import TranscriptView
+from tingxie.ui.editor import TextDelegate, TranscriptView
 from tingxie.ui.transcript_model import TranscriptDocument
 
 #: Step of the keyboard nudges of a segment's start or end, in seconds.
@@ -78,6 +78,18 @@ class EditCommands(QObject):
         self.view.select_row(self.document.transcript.index_of(segment_id))
 
     # -- commands -------------------------------------------------------------------------
+    def undo(self) -> None:
+        """Edit > Undo. Typing in an open line stays through an undo of another step; when the
+        step would take that very line away (undoing the insert or split that made it), the
+        typing is the newer change: it is committed first, so this Undo takes back the typing,
+        Redo brings it back, and the next Undo the step."""
+        editor, row = self.view.editor(), self.view.editing_row()
+        if editor is not None and row >= 0 and TextDelegate.is_modified(editor):
+            ids = self.view.transcript_model.shown_ids()
+            if row < len(ids) and self.document.undo_removes(ids[row]):
+                self.view.commit_editor()
+        self.document.undo_stack.undo()
+
     def split(self) -> None:
         """Split at the editor's cursor (the word time when known, else in proportion); with
         no editor open, at the middle of the selected segment's text."""

@@ -97,6 +97,10 @@ class WindowMenus(QObject):
         edit_menu = bar.addMenu(self.tr("&Edit"))
         undo = win.document.undo_stack.createUndoAction(win, self.tr("&Undo"))
         undo.setShortcut(QKeySequence.StandardKey.Undo)
+        # The stack's action names the step and follows canUndo; what it runs minds the line
+        # being typed (EditCommands.undo).
+        undo.triggered.disconnect()
+        undo.triggered.connect(win.commands.undo)
         redo = win.document.undo_stack.createRedoAction(win, self.tr("&Redo"))
         # Every key the platform gives Redo (Ctrl+Y on Windows), and Ctrl+Shift+Z everywhere,
         # as the shortcut list says.

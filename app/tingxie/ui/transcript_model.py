@@ -75,6 +75,8 @@ class _EditCommand(QUndoCommand):
         super().__init__(undo_label(op.label), parent)
         self.document, self.op = document, op
         self._first = True
+        #: The lowest segment id this step may have made (set by TranscriptDocument).
+        self.first_new_id: int | None = None
 
     def redo(self) -> None:
         if self._first:  # the op already ran in TranscriptDocument.apply (to catch refusals)
@@ -119,7 +121,7 @@ class TranscriptDocument(QObject):
         super().__init__(parent)
         self.transcript = Transcript()
         self.undo_stack = QUndoStack(self)
-        self._groups: list[list[_EditCommand]] = []
+        self._groups: list[list[QUndoCommand]] = []
 
     def set_transcript(self, transcript: Transcript) -> None:
         """Replace the transcript; the undo history starts afresh."""
@@ -132,8 +134,11 @@ class TranscriptDocument(QObject):
     def apply(self, op: Edit) -> None:
         """Run an edit and put it on the undo stack. ``ValueError`` (an impossible edit, with a
         message for the user) leaves everything unchanged and nothing on the stack."""
+        first_new = self._fresh_id()
         op.do(self.transcript)
-        self.undo_stack.push(_EditCommand(self, op))
+        command = _EditCommand(self, op)
+        command.first_new_id = first_new
+        self.undo_stack.push(command)
 
     def apply_all(self, ops: list[Edit], label: str | None = None) -> None:
         """Run several edits as one undo step (named ``label``, else the only op's label).
@@ -141,6 +146,7 @@ class TranscriptDocument(QObject):
         if len(ops) == 1 and label is None:
             self.apply(ops[0])
             return
+        first_new = self._fresh_id()
         done: list[Edit] = []
         try:
             for op in ops:
@@ -151,9 +157,26 @@ class TranscriptDocument(QObject):
                 op.undo(self.transcript)
             raise
         group = QUndoCommand(label or ops[0].label)
-        # Python keeps the children's wrappers (and their redo/undo overrides) alive.
-        self._groups.append([_EditCommand(self, op, group) for op in ops])
+        group.first_new_id = first_new
+        # Python keeps the group's and the children's wrappers (their redo/undo overrides,
+        # the group's first_new_id) alive.
+        self._groups.append([group, *(_EditCommand(self, op, group) for op in ops)])
         self.undo_stack.push(group)
+
+    def _fresh_id(self) -> int:
+        # Segment ids only grow (Transcript.new_id): every id a step hands out, then or while
+        # it is applied (a streamed run's segments), is at least the one free before it.
+        t = self.transcript
+        return max(t.next_id, max((s.id for s in t.segments), default=0) + 1)
+
+    def undo_removes(self, segment_id: int) -> bool:
+        """Whether Undo now takes ``segment_id`` out of the transcript: the step to undo made
+        it (an insert, a split, a transcription)."""
+        stack = self.undo_stack
+        if not stack.canUndo():
+            return False
+        first_new = getattr(stack.command(stack.index() - 1), "first_new_id", None)
+        return first_new is not None and segment_id >= first_new
 
     def add_transcribed(self, segments: list[Segment]) -> None:
         """Add segments a running transcription produced. They are machine output, not an
