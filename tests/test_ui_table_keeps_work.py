@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from media import write_wav
 from tingxie.core.edits import SetWords
-from tingxie.core.transcript import Segment, Transcript, Word
+from tingxie.core.transcript import ALIGNED, STALE, Segment, Transcript, Word
 from tingxie.ui.main_window import MainWindow
 from tingxie.ui.settings import Settings
 from tingxie.ui.transcript_model import TranscriptTableModel
@@ -193,25 +193,32 @@ def test_streamed_segments_fill_in_before_a_line_inserted_ahead_of_them(qtbot, w
     qtbot.keyClicks(editor, "Typed")
 
     # The next batch arrives while they type: it goes in above their line.
+    four_words = [Word("Four", 9.2, 11.9, timing=ALIGNED), Word("more.", 12.1, 12.5,
+                                                                 timing=ALIGNED)]
     session.add_segments([Segment(0, 3.0, 6.0, "Two."), Segment(0, 6.0, 9.0, "Three."),
-                          Segment(0, 9.0, 12.5, "Four."), Segment(0, 12.5, 13.5, "Hidden.")])
+                          Segment(0, 9.0, 12.5, "Four more.", words=four_words),
+                          Segment(0, 12.5, 13.5, "Hidden.")])
     assert win.table.editor() is editor and win.table.editing_row() == 4
     qtbot.keyClicks(editor, " by hand.")
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     session.add_segments([Segment(0, 13.0, 16.0, "Six."), Segment(0, 16.0, 19.0, "Seven.")])
     session.end_job(cancelled=False)
 
-    after = ["One.", "Two.", "Three.", "Four.", "Typed by hand.", "Six.", "Seven."]
+    after = ["One.", "Two.", "Three.", "Four more.", "Typed by hand.", "Six.", "Seven."]
     assert shown_texts(win) == after
     t = win.document.transcript
     t.check()
     four, six = t.segments[3], t.segments[5]
     assert (four.start, four.end) == (9.0, 12.0), "trimmed where the typed line starts"
+    # Its words stay inside it: the one cut off is squeezed to the edge and marked stale, so
+    # word review and subtitles never place it under the typed line.
+    assert [(w.start, w.end, w.timing) for w in four.words] == [
+        (9.2, 11.9, ALIGNED), (12.0, 12.0, STALE)]
     assert (six.start, six.end) == (14.0, 16.0), "trimmed where the typed line ends"
 
     stack.undo()
     stack.undo()  # the typed line goes; the run stays
-    assert shown_texts(win) == ["One.", "Two.", "Three.", "Four.", "Six.", "Seven."]
+    assert shown_texts(win) == ["One.", "Two.", "Three.", "Four more.", "Six.", "Seven."]
     stack.undo()  # the run goes: the old transcript is back
     assert shown_texts(win) == ["An old transcript."]
     while stack.canRedo():

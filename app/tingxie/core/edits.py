@@ -275,6 +275,18 @@ class MergeWithNext:
         t.segments[idx: idx + 1] = [copy.deepcopy(s) for s in self._before]
 
 
+def fit_words(seg: Segment) -> None:
+    """Keep the word times of ``seg`` inside its (new) start and end: a word that sticks out
+    is squeezed against the edge, and an aligned one is then marked stale (no longer where it
+    sounds)."""
+    for w in seg.words:
+        placed = (w.start, w.end)
+        w.start = min(max(w.start, seg.start), seg.end)
+        w.end = min(max(w.end, w.start), seg.end)
+        if (w.start, w.end) != placed and w.timing == ALIGNED:
+            w.timing = STALE
+
+
 @dataclass
 class Retime:
     """Move a segment's start and/or end, clamped so it never overlaps a neighbour or leaves
@@ -309,12 +321,7 @@ class Retime:
         seg = t.segment(self.segment_id)
         self._before = copy.deepcopy(seg)
         seg.start, seg.end = start, end
-        for w in seg.words:
-            placed = (w.start, w.end)
-            w.start = min(max(w.start, start), end)
-            w.end = min(max(w.end, w.start), end)
-            if (w.start, w.end) != placed and w.timing == ALIGNED:
-                w.timing = STALE  # squeezed against the new edge: no longer where it sounds
+        fit_words(seg)
 
     def undo(self, t: Transcript) -> None:
         assert self._before is not None
@@ -580,6 +587,7 @@ class ReplaceRange:
                 new.end = min(new.end, t.segments[idx].start)
             if new.end - new.start < MIN_DURATION:
                 continue
+            fit_words(new)
             t.segments.insert(idx, new)
             self._added_ids.append(new.id)
 

@@ -25,7 +25,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QUndoCommand, QUndoStack
 
-from tingxie.core.edits import Edit, EditText
+from tingxie.core.edits import Edit, EditText, fit_words
 from tingxie.core.timefmt import format_time
 from tingxie.core.transcript import MIN_DURATION, Segment, Transcript
 
@@ -190,6 +190,7 @@ class TranscriptDocument(QObject):
             if free is None:
                 continue
             seg.start, seg.end = free
+            fit_words(seg)
             seg.id = t.new_id()
             row = bisect_left(t.segments, seg.start, key=_start)
             if run_count and row != run_first + run_count:
