@@ -250,6 +250,28 @@ def test_saving_into_a_missing_folder_is_a_clear_error(tmp_path):
     assert "x.tingxie" in str(info.value)
 
 
+def test_fields_this_version_does_not_know_survive_an_open_edit_save(tmp_path):
+    # Another tool (or a later Tingxie of the same format) added fields of its own: opening
+    # the project here, editing and saving it as the window does (freeze, then write) keeps
+    # them; the fields Tingxie knows are always its own.
+    p, _ = sample_project(tmp_path)
+    path = tmp_path / "interview.tingxie"
+    proj.save(p, path)
+    doc = json.loads(path.read_text("utf-8"))
+    doc["review_status"] = {"by": "editor desk", "approved": False, "rounds": [1, 2]}
+    doc["x-newsroom-id"] = "INT-2026-0412"
+    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+
+    opened = proj.load(path)
+    EditText(1, "你好，欢迎大家。").do(opened.transcript)
+    proj.write_document(proj.snapshot(proj.freeze(opened), path), path)
+    saved = json.loads(path.read_text("utf-8"))
+    assert saved["review_status"] == {"by": "editor desk", "approved": False, "rounds": [1, 2]}
+    assert saved["x-newsroom-id"] == "INT-2026-0412"
+    assert saved["transcript"]["segments"][0]["text"] == "你好，欢迎大家。"
+    assert saved["schema_version"] == proj.SCHEMA_VERSION
+
+
 def test_a_frozen_project_is_not_changed_by_later_edits(tmp_path):
     p, _ = sample_project(tmp_path)
     frozen = proj.freeze(p)

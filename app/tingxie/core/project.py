@@ -101,6 +101,9 @@ class Project:
     modified: float = field(default_factory=time.time)
     #: What loading changed or noticed (not saved): e.g. invalid characters replaced.
     notices: list[str] = field(default_factory=list, compare=False)
+    #: Top-level fields this version does not know (another tool's, a later Tingxie's of the
+    #: same format): kept as they were and written back on save.
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self, project_path: Path | None = None) -> dict[str, Any]:
         """The project as the JSON document the file holds."""
@@ -109,6 +112,7 @@ class Project:
             audio = {**_stored_audio(self.audio_path, project_path),
                      "fingerprint": self.audio_fingerprint, "size": self.audio_size}
         return {
+            **self.extra,
             "format": FORMAT_NAME,
             "schema_version": SCHEMA_VERSION,
             "app_version": __version__,
@@ -270,7 +274,8 @@ def freeze(project: Project) -> Project:
     return Project(transcript=transcript, audio_path=project.audio_path,
                    audio_fingerprint=project.audio_fingerprint, audio_size=project.audio_size,
                    options=copy.deepcopy(project.options), view=copy.deepcopy(project.view),
-                   created=project.created, modified=project.modified)
+                   created=project.created, modified=project.modified,
+                   extra=copy.deepcopy(project.extra))
 
 
 def encode(doc: dict[str, Any], path: Path) -> bytes:
@@ -407,6 +412,11 @@ def migrate(doc: dict[str, Any], version: int) -> dict[str, Any]:
     return {**doc, "schema_version": SCHEMA_VERSION}
 
 
+#: The top-level fields of the format (docs/project-format.md); others are kept as they are.
+_KNOWN_FIELDS = frozenset({"format", "schema_version", "app_version", "created", "modified",
+                           "audio", "options", "view", "transcript"})
+
+
 def from_dict(doc: Any, path: Path) -> Project:
     """A project from its JSON document; ``path`` is where it was read (for messages and for
     resolving a relative audio path). Raises :class:`ProjectError` subclasses. What it
@@ -465,6 +475,12 @@ def from_dict(doc: Any, path: Path) -> Project:
         value = _require_optional(doc, key, (int, float), "", path)
         if value is not None:
             setattr(project, key, float(value))
+    project.extra = {k: v for k, v in doc.items() if k not in _KNOWN_FIELDS}
+    try:
+        check_value(project.extra, "project")
+    except ValueError as exc:
+        raise ProjectFormatError(path, f"is not a valid project: {exc}.",
+                                 "The file may be damaged.") from exc
     if replaced:
         project.notices.append(f"{replaced} invalid character(s) (lone UTF-16 surrogates) "
                                "were replaced by “\ufffd”.")
