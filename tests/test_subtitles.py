@@ -15,6 +15,8 @@ from tingxie.core.subtitle_text import break_lines, join_units, units
 from tingxie.core.subtitles import (
     AS_TRANSCRIBED,
     CJK,
+    JAPANESE,
+    KOREAN,
     NETFLIX,
     PRESETS,
     Event,
@@ -56,8 +58,14 @@ def test_presets_carry_the_professional_numbers():
         assert p.min_duration_ms == 833 and p.max_duration_ms == 7000
         assert p.min_gap_ms == 83, "two frames at 24 fps"
     assert not AS_TRANSCRIBED.reflow
-    assert set(PRESETS) == {"netflix", "cjk", "as-transcribed"}
+    # Netflix's Japanese and Korean guides.
+    assert (JAPANESE.max_chars_per_line, JAPANESE.max_lines, JAPANESE.max_chars_per_second) == (
+        13, 2, 4)
+    assert (KOREAN.max_chars_per_line, KOREAN.max_lines, KOREAN.max_chars_per_second) == (
+        16, 2, 12)
+    assert set(PRESETS) == {"netflix", "cjk", "japanese", "korean", "as-transcribed"}
     assert preset_named("Chinese / CJK") is CJK and preset_named("NETFLIX") is NETFLIX
+    assert preset_named("japanese") is JAPANESE and preset_named("Korean") is KOREAN
     with pytest.raises(ValueError, match="netflix"):
         preset_named("bbc")
 
@@ -87,6 +95,19 @@ def test_a_bad_custom_preset_is_refused_with_a_reason(bad):
 def test_auto_picks_the_preset_by_script():
     assert choose_preset(one("我们今天来谈一谈新能源汽车。")) is CJK
     assert choose_preset(one("We talk about electric cars today.")) is NETFLIX
+    assert choose_preset(one("今日は新しい電気自動車について話しましょう。")) is JAPANESE
+    assert choose_preset(one("오늘은 전기차에 대해 이야기합니다.")) is KOREAN
+    # A Chinese interview naming Japanese brands (in katakana) stays Chinese.
+    quoting = "我们今天来谈一谈新能源汽车，还有日本的トヨタ和マツダ公司的计划。"
+    assert choose_preset(one(quoting)) is CJK
+
+
+def test_japanese_subtitles_keep_to_thirteen_characters_a_line():
+    text = "今日は新しい電気自動車について話しましょう。工場は来年の春に完成する予定です。"
+    events = layout(one(text, 0.0, 12.0))
+    assert events and all(len(line) <= 13 for ev in events for line in ev.lines)
+    assert all(len(ev.lines) <= 2 for ev in events)
+    assert "".join("".join(ev.lines) for ev in events) == text, "no character is lost"
 
 
 THAI_PHRASES = ["วันนี้อากาศดีมาก", "เราจะไปเที่ยวทะเลกันที่หัวหิน", "และจะกลับบ้านตอนเย็น",

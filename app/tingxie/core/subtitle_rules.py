@@ -12,6 +12,7 @@ included), as Netflix's style guides and Subtitle Edit do; a CJK character count
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
@@ -111,31 +112,54 @@ class Preset:
 
 NETFLIX = Preset("Netflix-style (Latin scripts)", 42, 2, 20.0)
 CJK = Preset("Chinese / CJK", 16, 2, 9.0)
+#: Netflix's Japanese and Korean guides: 13 full-width characters a line and 4 a second;
+#: 16 characters a line and 12 a second.
+JAPANESE = Preset("Japanese", 13, 2, 4.0)
+KOREAN = Preset("Korean", 16, 2, 12.0)
 AS_TRANSCRIBED = Preset("As transcribed", None, None, None, None, None, 0.0, reflow=False)
 
 #: Built-in presets by the name the command line uses.
-PRESETS: dict[str, Preset] = {"netflix": NETFLIX, "cjk": CJK, "as-transcribed": AS_TRANSCRIBED}
+PRESETS: dict[str, Preset] = {"netflix": NETFLIX, "cjk": CJK, "japanese": JAPANESE,
+                              "korean": KOREAN, "as-transcribed": AS_TRANSCRIBED}
 
 
-def _letter_share(transcript: Transcript) -> float:
-    cjk = letters = 0
+#: Hiragana: Japanese text is full of it (particles, endings); Chinese never uses it, even
+#: where it quotes a Japanese name in katakana.
+_HIRAGANA = re.compile(r"[\u3041-\u309f]")
+
+
+def _script_counts(transcript: Transcript) -> tuple[int, int, int, int]:
+    """Letters, CJK letters (Thai aside), hiragana and Hangul in the transcript's text."""
+    cjk = letters = hiragana = hangul = 0
     for seg in transcript.segments:
         for ch in seg.text:
             if unicodedata.category(ch)[0] in "LN":
                 letters += 1
-                cjk += is_cjk(ch) and not unicodedata.name(ch, "").startswith("THAI")
-    return cjk / letters if letters else 0.0
+                name = unicodedata.name(ch, "")
+                if is_cjk(ch) and not name.startswith("THAI"):
+                    cjk += 1
+                    hiragana += bool(_HIRAGANA.match(ch))
+                    hangul += name.startswith("HANGUL")
+    return letters, cjk, hiragana, hangul
 
 
 def choose_preset(transcript: Transcript) -> Preset:
-    """The CJK preset when at least 30 % of the transcript's letters are Chinese, Japanese or
-    Korean, else Netflix (Thai, written with spaces between phrases, included)."""
-    return CJK if _letter_share(transcript) >= 0.3 else NETFLIX
+    """By the transcript's script: when at least 30 % of its letters are Chinese, Japanese or
+    Korean, the Korean preset if most of those are Hangul, the Japanese one if a tenth or more
+    are hiragana (Japanese is full of it; Chinese has none), else Chinese / CJK; otherwise
+    Netflix (Thai, written with spaces between phrases, included)."""
+    letters, cjk, hiragana, hangul = _script_counts(transcript)
+    if not letters or cjk < 0.3 * letters:
+        return NETFLIX
+    if hangul > cjk / 2:
+        return KOREAN
+    return JAPANESE if hiragana >= cjk / 10 else CJK
 
 
 def preset_named(name: str) -> Preset:
-    """A built-in preset by its key (``netflix``, ``cjk``, ``as-transcribed``) or its display
-    name, ignoring case; ``ValueError`` lists the choices."""
+    """A built-in preset by its key (``netflix``, ``cjk``, ``japanese``, ``korean``,
+    ``as-transcribed``) or its display name, ignoring case; ``ValueError`` lists the
+    choices."""
     key = name.strip().lower()
     for k, p in PRESETS.items():
         if key in (k, p.name.lower()):

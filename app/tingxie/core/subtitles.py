@@ -39,6 +39,8 @@ from dataclasses import dataclass, field, replace
 from tingxie.core.subtitle_rules import (
     AS_TRANSCRIBED,
     CJK,
+    JAPANESE,
+    KOREAN,
     NETFLIX,
     PRESETS,
     RULES,
@@ -64,7 +66,8 @@ from tingxie.core.text import word_offsets
 from tingxie.core.transcript import ALIGNED, Segment, Transcript
 
 __all__ = [
-    "AS_TRANSCRIBED", "CJK", "NETFLIX", "PRESETS", "RULES", "Event", "Preset", "Violation",
+    "AS_TRANSCRIBED", "CJK", "JAPANESE", "KOREAN", "NETFLIX", "PRESETS", "RULES", "Event",
+    "Preset", "Violation",
     "choose_preset", "layout", "preset_named", "reading_chars", "resolve_preset", "validate",
 ]
 

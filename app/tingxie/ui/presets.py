@@ -22,13 +22,15 @@ from tingxie.ui import settings as keys
 from tingxie.ui.settings import Settings
 
 #: Preset keys in the order the combos list them ("custom" is the user's own).
-PRESET_KEYS = ("auto", "netflix", "cjk", "as-transcribed", "custom")
+PRESET_KEYS = ("auto", "netflix", "cjk", "japanese", "korean", "as-transcribed", "custom")
 
 
 _LABELS = {
     "auto": QT_TRANSLATE_NOOP("Presets", "Auto (by the script)"),
     "netflix": QT_TRANSLATE_NOOP("Presets", "Netflix-style (Latin scripts)"),
     "cjk": QT_TRANSLATE_NOOP("Presets", "Chinese / CJK"),
+    "japanese": QT_TRANSLATE_NOOP("Presets", "Japanese"),
+    "korean": QT_TRANSLATE_NOOP("Presets", "Korean"),
     "as-transcribed": QT_TRANSLATE_NOOP("Presets", "As transcribed"),
     "custom": QT_TRANSLATE_NOOP("Presets", "Custom"),
 }
