@@ -1,49 +1,50 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>About</name>
     <message>
-        <location filename="../../app/tingxie/ui/first_start.py" line="82" />
-        <source>the server's</source>
+        <location filename="../../app/tingxie/ui/first_start.py" line="82"/>
+        <source>the server&apos;s</source>
         <translation>服务器的</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/first_start.py" line="84" />
+        <location filename="../../app/tingxie/ui/first_start.py" line="84"/>
         <source>{0} (chosen; no model loaded yet)</source>
         <translation>{0}（已选择，尚未加载模型）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/first_start.py" line="89" />
+        <location filename="../../app/tingxie/ui/first_start.py" line="89"/>
         <source>beside each project or recording, as NAME{0}</source>
         <translation>在每个项目或录音旁边，文件名为 NAME{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/first_start.py" line="92" />
+        <location filename="../../app/tingxie/ui/first_start.py" line="92"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/first_start.py" line="93" />
+        <location filename="../../app/tingxie/ui/first_start.py" line="93"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/first_start.py" line="94" />
+        <location filename="../../app/tingxie/ui/first_start.py" line="94"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/first_start.py" line="95" />
+        <location filename="../../app/tingxie/ui/first_start.py" line="95"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/first_start.py" line="96" />
+        <location filename="../../app/tingxie/ui/first_start.py" line="96"/>
         <source>Recovery files</source>
         <translation>恢复文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/first_start.py" line="100" />
+        <location filename="../../app/tingxie/ui/first_start.py" line="100"/>
         <source>A transcription studio built on Qwen3-ASR.</source>
         <translation>基于 Qwen3-ASR 的转写工作室。</translation>
     </message>
@@ -51,247 +52,247 @@
 <context>
     <name>AdaptDialog</name>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="88" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="88"/>
         <source>Adapt the model to my corrections</source>
-        <extracomment>The user kept the adapter: (its folder, the base model it was made for). The estimate was shown or failed (for tests): the text shown. Training ended: "done", "cancelled" or "failed".</extracomment>
+        <extracomment>The user kept the adapter: (its folder, the base model it was made for). The estimate was shown or failed (for tests): the text shown. Training ended: &quot;done&quot;, &quot;cancelled&quot; or &quot;failed&quot;.</extracomment>
         <translation>让模型适应我的校对</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="122" />
-        <source>Adapting needs the Python packages peft and jiwer: install them with pip install 'tingxie[adapt]' and restart Tingxie.</source>
-        <translation>适配模型需要 Python 包 peft 和 jiwer：请用 pip install 'tingxie[adapt]' 安装，然后重新启动听写。</translation>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="122"/>
+        <source>Adapting needs the Python packages peft and jiwer: install them with pip install &apos;tingxie[adapt]&apos; and restart Tingxie.</source>
+        <translation>适配模型需要 Python 包 peft 和 jiwer：请用 pip install &apos;tingxie[adapt]&apos; 安装，然后重新启动听写。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="132" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="132"/>
         <source>Trains a small adapter on the segments you corrected, so the model learns your names, places and speakers. Only text a person edited is used; a tenth is held out to measure the result.</source>
         <translation>用您校对过的片段训练一个小型适配器，让模型学会您的人名、地名和说话人。只使用人工编辑过的文本；其中十分之一留作测量结果。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="139" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="139"/>
         <source>Add projects…</source>
         <translation>添加项目…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="140" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="140"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="141" />
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="339" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="141"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="339"/>
         <source>Add the projects whose corrections to learn from.</source>
         <translation>请添加要从中学习校对内容的项目。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="153" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="153"/>
         <source>None (stay close to the model itself)</source>
         <translation>无（贴近模型本身）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="158" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="158"/>
         <source>A larger Qwen3-ASR on disk teaches the model its way of hearing (distillation); slower and needs more memory</source>
         <translation>用磁盘上更大的 Qwen3-ASR 教模型它的听法（蒸馏）；更慢，需要更多内存</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="163" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="163"/>
         <source>How many times training goes through the segments</source>
         <translation>训练遍历这些片段的次数</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="165" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="165"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="179" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="179"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="181" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="181"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="182" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="182"/>
         <source>Keep and use it</source>
         <translation>保留并使用</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="183" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="183"/>
         <source>Discard</source>
         <translation>丢弃</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="184" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="184"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="197" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="197"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="198" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="198"/>
         <source>Teacher</source>
         <translation>教师模型</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="199" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="199"/>
         <source>Epochs</source>
         <translation>轮数</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="200" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="200"/>
         <source>Save to</source>
         <translation>保存到</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="284" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="284"/>
         <source>Choose projects with corrections</source>
         <translation>选择含有校对内容的项目</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="285" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="285"/>
         <source>Tingxie projects ({0})</source>
         <translation>听写项目（{0}）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="301" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="301"/>
         <source>Choose a folder for the adapter</source>
         <translation>选择适配器的文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="342" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="342"/>
         <source>Reading the projects…</source>
         <translation>正在读取项目…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="373" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="373"/>
         <source>{0} corrected segments ({1} min of audio) from {2} project(s); {3} held out to measure the result.</source>
         <translation>{2} 个项目中有 {0} 个校对过的片段（{1} 分钟音频）；其中 {3} 个留作测量结果。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="378" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="378"/>
         <source>Not used: {0} segment(s) ({1}).</source>
         <translation>未使用：{0} 个片段（{1}）。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="382" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="382"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="384" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="384"/>
         <source>Estimated time: about {0} on {1}. Memory: about {2} ({3} free).</source>
         <translation>预计时间：在 {1} 上约 {0}。内存：约 {2}（可用 {3}）。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="389" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="389"/>
         <source>Not enough memory: adapting needs about {0} and {1} is free. Close other programs, leave out the teacher, or train on a GPU.</source>
         <translation>内存不足：适配约需 {0}，可用 {1}。请关闭其他程序、不用教师模型，或在 GPU 上训练。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="409" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="409"/>
         <source>{0} already exists and is not empty: choose a new folder for the adapter.</source>
         <translation>{0} 已存在且不为空：请为适配器选择一个新文件夹。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="417" />
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="419" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="417"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="419"/>
         <source>Starting…</source>
         <translation>正在开始…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="443" />
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="444" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="443"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="444"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="453" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="453"/>
         <source>Step {0} of {1} · loss {2}</source>
         <translation>第 {0} / {1} 步 · 损失 {2}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="457" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="457"/>
         <source> · {0} left</source>
         <translation> · 剩余 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="458" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="458"/>
         <source>Training… {0}%</source>
         <translation>正在训练… {0}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="460" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="460"/>
         <source>Loading the model and the audio…</source>
         <translation>正在加载模型和音频…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="462" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="462"/>
         <source>Measuring the error on the held-out segments…</source>
         <translation>正在测量留出片段上的错误率…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="464" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="464"/>
         <source>Saving the adapter…</source>
         <translation>正在保存适配器…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="466" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="466"/>
         <source>Training…</source>
         <translation>正在训练…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="468" />
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="495" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="468"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="495"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="475" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="475"/>
         <source>Held-out error before adapting: {0}% ({1} on {2} segments)</source>
         <translation>适配前的留出错误率：{0}%（{1}，{2} 个片段）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="487" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="487"/>
         <source>Saved to {0}. Keep it to use it for transcription, or discard it.</source>
         <translation>已保存到 {0}。保留它以用于转写，或将其丢弃。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="491" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="491"/>
         <source>The chosen folder could not take the adapter ({0}). {1}</source>
         <translation>所选文件夹无法保存该适配器（{0}）。{1}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="498" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="498"/>
         <source>Cancelled: nothing was saved.</source>
         <translation>已取消：没有保存任何内容。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="505" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="505"/>
         <source>Adapting failed.</source>
         <translation>适配失败。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="516" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="516"/>
         <source>The held-out error was not measured.</source>
         <translation>未测量留出错误率。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="517" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="517"/>
         <source>held-out error {0}% → {1}% on {2} segments</source>
         <translation>留出错误率 {0}% → {1}%（{2} 个片段）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="539" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="539"/>
         <source>Discarded {0}.</source>
         <translation>已丢弃 {0}。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="616" />
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="616"/>
         <source>Using the adapter {0}</source>
         <translation>正在使用适配器 {0}</translation>
     </message>
@@ -299,45 +300,45 @@
 <context>
     <name>AdapterCombo</name>
     <message>
-        <location filename="../../app/tingxie/ui/adapter_combo.py" line="46" />
+        <location filename="../../app/tingxie/ui/adapter_combo.py" line="46"/>
         <source>Adapter</source>
         <extracomment>Adapter folders chosen with Folder… (outside the adapters folder), kept while the window is open.</extracomment>
         <translation>适配器</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapter_combo.py" line="54" />
+        <location filename="../../app/tingxie/ui/adapter_combo.py" line="54"/>
         <source>A small adapter trained on your corrections (Model &gt; Adapt to my corrections…); it is merged into the model when it loads</source>
         <translation>用您的校对训练的小型适配器（模型 &gt; 适应我的校对…）；加载时合并进模型</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapter_combo.py" line="57" />
+        <location filename="../../app/tingxie/ui/adapter_combo.py" line="57"/>
         <source>Folder…</source>
         <translation>文件夹…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapter_combo.py" line="58" />
+        <location filename="../../app/tingxie/ui/adapter_combo.py" line="58"/>
         <source>Use an adapter folder made by tingxie adapt</source>
         <translation>使用由 tingxie adapt 生成的适配器文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapter_combo.py" line="73" />
+        <location filename="../../app/tingxie/ui/adapter_combo.py" line="73"/>
         <source>None</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapter_combo.py" line="149" />
+        <location filename="../../app/tingxie/ui/adapter_combo.py" line="149"/>
         <source>{0} · {1}% → {2}%</source>
         <translation>{0} · {1}% → {2}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapter_combo.py" line="153" />
+        <location filename="../../app/tingxie/ui/adapter_combo.py" line="153"/>
         <source>{0}
 made for {1} from {2} segments ({3} min); {4}</source>
         <translation>{0}
 为 {1} 制作，来自 {2} 个片段（{3} 分钟）；{4}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapter_combo.py" line="175" />
+        <location filename="../../app/tingxie/ui/adapter_combo.py" line="175"/>
         <source>Choose an adapter folder</source>
         <translation>选择适配器文件夹</translation>
     </message>
@@ -345,13 +346,13 @@ made for {1} from {2} segments ({3} min); {4}</source>
 <context>
     <name>AlternativesPopup</name>
     <message>
-        <location filename="../../app/tingxie/ui/word_review.py" line="89" />
+        <location filename="../../app/tingxie/ui/word_review.py" line="89"/>
         <source>Type to replace · Enter keeps · Esc leaves</source>
         <extracomment>Seconds played before and after the word under review. An alternative (1-5) was picked, or a typed text entered: the new text. Enter on an empty line: the word is right. Esc: leave the pass.</extracomment>
         <translation>输入以替换 · 回车保留 · Esc 退出</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/word_review.py" line="106" />
+        <location filename="../../app/tingxie/ui/word_review.py" line="106"/>
         <source>(no alternatives)</source>
         <translation>（没有候选词）</translation>
     </message>
@@ -359,39 +360,39 @@ made for {1} from {2} segments ({3} min); {4}</source>
 <context>
     <name>ContextBox</name>
     <message>
-        <location filename="../../app/tingxie/ui/context_box.py" line="36" />
+        <location filename="../../app/tingxie/ui/context_box.py" line="36"/>
         <source>Names, places, jargon and the topic, e.g.
 Interview with 张伟 about 新能源汽车</source>
         <translation>人名、地名、专业术语和主题，例如：
 采访张伟，谈新能源汽车</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/context_box.py" line="40" />
+        <location filename="../../app/tingxie/ui/context_box.py" line="40"/>
         <source>Text that helps the model spell names and terms it would otherwise guess</source>
         <translation>帮助模型准确写出人名和术语，避免其自行猜测</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/context_box.py" line="46" />
+        <location filename="../../app/tingxie/ui/context_box.py" line="46"/>
         <source>Snippets</source>
         <translation>预设</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/context_box.py" line="47" />
+        <location filename="../../app/tingxie/ui/context_box.py" line="47"/>
         <source>Save this context for later, or insert a saved one</source>
         <translation>保存此上下文以备后用，或插入已保存的上下文</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/context_box.py" line="107" />
+        <location filename="../../app/tingxie/ui/context_box.py" line="107"/>
         <source>Save current text as snippet</source>
         <translation>将当前文本存为预设</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/context_box.py" line="111" />
+        <location filename="../../app/tingxie/ui/context_box.py" line="111"/>
         <source>No saved snippets</source>
         <translation>暂无已保存的预设</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/context_box.py" line="114" />
+        <location filename="../../app/tingxie/ui/context_box.py" line="114"/>
         <source>Delete snippet</source>
         <translation>删除预设</translation>
     </message>
@@ -399,156 +400,156 @@ Interview with 张伟 about 新能源汽车</source>
 <context>
     <name>DeviceComboBox</name>
     <message>
-        <location filename="../../app/tingxie/ui/device_combo.py" line="120" />
+        <location filename="../../app/tingxie/ui/device_combo.py" line="120"/>
         <source>Auto (detecting…)</source>
         <translation>自动（检测中…）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/device_combo.py" line="121" />
+        <location filename="../../app/tingxie/ui/device_combo.py" line="121"/>
         <source>Looking for a GPU…</source>
         <translation>正在查找 GPU…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/device_combo.py" line="123" />
+        <location filename="../../app/tingxie/ui/device_combo.py" line="123"/>
         <source>Could not detect the devices: {0}</source>
         <translation>无法检测设备：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/device_combo.py" line="124" />
+        <location filename="../../app/tingxie/ui/device_combo.py" line="124"/>
         <source>Auto (detection failed)</source>
         <translation>自动（检测失败）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/device_combo.py" line="125" />
+        <location filename="../../app/tingxie/ui/device_combo.py" line="125"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/device_combo.py" line="126" />
+        <location filename="../../app/tingxie/ui/device_combo.py" line="126"/>
         <source>CUDA (NVIDIA GPU)</source>
         <translation>CUDA（NVIDIA GPU）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/device_combo.py" line="127" />
+        <location filename="../../app/tingxie/ui/device_combo.py" line="127"/>
         <source>MPS (Apple GPU)</source>
         <translation>MPS（Apple GPU）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/device_combo.py" line="131" />
+        <location filename="../../app/tingxie/ui/device_combo.py" line="131"/>
         <source>Auto (CUDA: {0})</source>
         <translation>自动（CUDA：{0}）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/device_combo.py" line="133" />
+        <location filename="../../app/tingxie/ui/device_combo.py" line="133"/>
         <source>Auto (MPS, {0})</source>
         <translation>自动（MPS，{0}）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/device_combo.py" line="135" />
+        <location filename="../../app/tingxie/ui/device_combo.py" line="135"/>
         <source>Auto (CPU, {0})</source>
         <translation>自动（CPU，{0}）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/device_combo.py" line="136" />
+        <location filename="../../app/tingxie/ui/device_combo.py" line="136"/>
         <source>The fastest device this computer has</source>
         <translation>本机上最快的设备</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/device_combo.py" line="137" />
+        <location filename="../../app/tingxie/ui/device_combo.py" line="137"/>
         <source>CPU ({0})</source>
         <translation>CPU（{0}）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/device_combo.py" line="140" />
+        <location filename="../../app/tingxie/ui/device_combo.py" line="140"/>
         <source> (+{0} more)</source>
         <translation>（另有 {0} 个）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/device_combo.py" line="146" />
+        <location filename="../../app/tingxie/ui/device_combo.py" line="146"/>
         <source>CUDA: {0}</source>
         <translation>CUDA：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/device_combo.py" line="147" />
+        <location filename="../../app/tingxie/ui/device_combo.py" line="147"/>
         <source>NVIDIA GPU, {0}</source>
         <translation>NVIDIA GPU，{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/device_combo.py" line="152" />
+        <location filename="../../app/tingxie/ui/device_combo.py" line="152"/>
         <source>CUDA (not available)</source>
         <translation>CUDA（不可用）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/device_combo.py" line="153" />
+        <location filename="../../app/tingxie/ui/device_combo.py" line="153"/>
         <source>PyTorch sees no CUDA GPU on this computer.</source>
         <translation>PyTorch 未在本机上检测到 CUDA GPU。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/device_combo.py" line="157" />
+        <location filename="../../app/tingxie/ui/device_combo.py" line="157"/>
         <source>MPS: Apple GPU (Metal)</source>
         <translation>MPS：Apple GPU（Metal）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/device_combo.py" line="157" />
+        <location filename="../../app/tingxie/ui/device_combo.py" line="157"/>
         <source>Apple GPU, float16</source>
         <translation>Apple GPU，float16</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/device_combo.py" line="161" />
+        <location filename="../../app/tingxie/ui/device_combo.py" line="161"/>
         <source>MPS (not available)</source>
         <translation>MPS（不可用）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/device_combo.py" line="162" />
-        <source>Apple's Metal GPU (MPS) is only available on Macs with Apple silicon.</source>
+        <location filename="../../app/tingxie/ui/device_combo.py" line="162"/>
+        <source>Apple&apos;s Metal GPU (MPS) is only available on Macs with Apple silicon.</source>
         <translation>Apple 的 Metal GPU（MPS）仅适用于搭载 Apple 芯片的 Mac。</translation>
     </message>
 </context>
 <context>
     <name>DocumentOpener</name>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="55" />
+        <location filename="../../app/tingxie/ui/opening.py" line="55"/>
         <source>Media and projects ({patterns});;All files (*)</source>
-        <extracomment>Set when the user chose to throw away the open document's unsaved changes: its recovery file goes only once another file has really opened.</extracomment>
+        <extracomment>Set when the user chose to throw away the open document&apos;s unsaved changes: its recovery file goes only once another file has really opened.</extracomment>
         <translation>媒体和项目 ({patterns});;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="62" />
+        <location filename="../../app/tingxie/ui/opening.py" line="62"/>
         <source>Open media or project</source>
         <translation>打开媒体或项目</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="89" />
+        <location filename="../../app/tingxie/ui/opening.py" line="89"/>
         <source>Opening {name}…</source>
         <translation>正在打开 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="114" />
+        <location filename="../../app/tingxie/ui/opening.py" line="114"/>
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="115" />
+        <location filename="../../app/tingxie/ui/opening.py" line="115"/>
         <source>{name} is being transcribed. Stop the transcription and open {new}? What it transcribed so far is kept.</source>
         <translation>正在转写 {name}。要停止转写并打开 {new} 吗？已转写的内容会保留。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="141" />
+        <location filename="../../app/tingxie/ui/opening.py" line="141"/>
         <source>Unsaved changes</source>
         <translation>未保存的更改</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="142" />
+        <location filename="../../app/tingxie/ui/opening.py" line="142"/>
         <source>Save the changes to {name} first?</source>
         <translation>是否先保存对 {name} 的更改？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="163" />
+        <location filename="../../app/tingxie/ui/opening.py" line="163"/>
         <source>Damaged file</source>
         <translation>文件已损坏</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="164" />
+        <location filename="../../app/tingxie/ui/opening.py" line="164"/>
         <source>{problem}
 
 Open the part that could be read ({length})?</source>
@@ -557,12 +558,12 @@ Open the part that could be read ({length})?</source>
 是否打开可读取的部分（{length}）？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="173" />
+        <location filename="../../app/tingxie/ui/opening.py" line="173"/>
         <source>Audio not found</source>
         <translation>找不到音频</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="174" />
+        <location filename="../../app/tingxie/ui/opening.py" line="174"/>
         <source>{problem}
 
 Locate the audio file now?</source>
@@ -571,84 +572,84 @@ Locate the audio file now?</source>
 是否立即查找该音频文件？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="176" />
+        <location filename="../../app/tingxie/ui/opening.py" line="176"/>
         <source>Locate the audio</source>
         <translation>查找音频文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="183" />
+        <location filename="../../app/tingxie/ui/opening.py" line="183"/>
         <source>Could not open {name}</source>
         <translation>无法打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="189" />
+        <location filename="../../app/tingxie/ui/opening.py" line="189"/>
         <source>The file was not found.</source>
         <translation>找不到该文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="190" />
+        <location filename="../../app/tingxie/ui/opening.py" line="190"/>
         <source>The file is empty.</source>
         <translation>该文件是空的。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="191" />
+        <location filename="../../app/tingxie/ui/opening.py" line="191"/>
         <source>The file has no sound in it.</source>
         <translation>该文件中没有声音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="192" />
+        <location filename="../../app/tingxie/ui/opening.py" line="192"/>
         <source>This is not an audio or video file Tingxie can read.</source>
         <translation>这不是听写能读取的音频或视频文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="194" />
+        <location filename="../../app/tingxie/ui/opening.py" line="194"/>
         <source>The file is damaged.</source>
         <translation>该文件已损坏。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="195" />
+        <location filename="../../app/tingxie/ui/opening.py" line="195"/>
         <source>A newer Tingxie made this project: update Tingxie to open it.</source>
         <translation>此项目由更新版本的听写创建：请更新听写后再打开。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="197" />
+        <location filename="../../app/tingxie/ui/opening.py" line="197"/>
         <source>This project file cannot be read.</source>
         <translation>无法读取此项目文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="198" />
+        <location filename="../../app/tingxie/ui/opening.py" line="198"/>
         <source>Tingxie may not read this file.</source>
         <translation>听写没有读取此文件的权限。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="199" />
+        <location filename="../../app/tingxie/ui/opening.py" line="199"/>
         <source>The file could not be read.</source>
         <translation>无法读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="220" />
-        <location filename="../../app/tingxie/ui/opening.py" line="239" />
+        <location filename="../../app/tingxie/ui/opening.py" line="220"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="239"/>
         <source>Recover unsaved changes?</source>
         <translation>恢复未保存的更改？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="221" />
+        <location filename="../../app/tingxie/ui/opening.py" line="221"/>
         <source>{name} has unsaved changes from an earlier session (autosaved). Restore them?</source>
         <translation>{name} 有上次会话中未保存的更改（已自动保存）。是否恢复？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="240" />
+        <location filename="../../app/tingxie/ui/opening.py" line="240"/>
         <source>Tingxie did not close properly. {name} has unsaved changes (autosaved). Restore them?</source>
         <translation>听写上次没有正常关闭。{name} 有未保存的更改（已自动保存）。要恢复吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="253" />
-        <location filename="../../app/tingxie/ui/opening.py" line="260" />
+        <location filename="../../app/tingxie/ui/opening.py" line="253"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="260"/>
         <source>Could not restore {name}</source>
         <translation>无法恢复 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="254" />
+        <location filename="../../app/tingxie/ui/opening.py" line="254"/>
         <source>Its audio file was not found; the autosave is kept in {file}.</source>
         <translation>找不到它的音频文件；自动保存的内容保留在 {file}。</translation>
     </message>
@@ -656,92 +657,92 @@ Locate the audio file now?</source>
 <context>
     <name>DocumentRuns</name>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="61" />
+        <location filename="../../app/tingxie/ui/runs.py" line="61"/>
         <source>Nothing to transcribe</source>
         <translation>没有可转写的内容</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="62" />
+        <location filename="../../app/tingxie/ui/runs.py" line="62"/>
         <source>Open an audio or video file first (File &gt; Open).</source>
         <translation>请先打开音频或视频文件（文件 &gt; 打开）。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="65" />
+        <location filename="../../app/tingxie/ui/runs.py" line="65"/>
         <source>A transcription is already running.</source>
         <translation>已有转写任务正在运行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="77" />
+        <location filename="../../app/tingxie/ui/runs.py" line="77"/>
         <source>The transcript already reaches the end of the file.</source>
         <translation>转写稿已到达文件末尾。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="80" />
+        <location filename="../../app/tingxie/ui/runs.py" line="80"/>
         <source>Replace the transcript?</source>
         <translation>替换转写文本？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="81" />
+        <location filename="../../app/tingxie/ui/runs.py" line="81"/>
         <source>Transcribing the whole file replaces the current transcript (Edit &gt; Undo brings it back). Go on?</source>
         <translation>转写整个文件会替换当前转写稿（可用“编辑 &gt; 撤销”恢复）。继续吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="89" />
+        <location filename="../../app/tingxie/ui/runs.py" line="89"/>
         <source>Cannot transcribe</source>
         <translation>无法转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="113" />
+        <location filename="../../app/tingxie/ui/runs.py" line="113"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="121" />
+        <location filename="../../app/tingxie/ui/runs.py" line="121"/>
         <source>Loading model {model}…</source>
         <translation>正在加载模型 {model}…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="125" />
+        <location filename="../../app/tingxie/ui/runs.py" line="125"/>
         <source>Model on {0}</source>
         <translation>模型运行于 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="141" />
+        <location filename="../../app/tingxie/ui/runs.py" line="141"/>
         <source>Cancelled; kept {n} segments.</source>
         <translation>已取消；保留了 {n} 个片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="143" />
+        <location filename="../../app/tingxie/ui/runs.py" line="143"/>
         <source>No speech was found in the recording.</source>
         <translation>录音中没有找到语音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="144" />
+        <location filename="../../app/tingxie/ui/runs.py" line="144"/>
         <source>No speech was found between {start} and {end}.</source>
         <translation>在 {start} 到 {end} 之间没有找到语音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="147" />
+        <location filename="../../app/tingxie/ui/runs.py" line="147"/>
         <source>Transcription finished: {n} segments.</source>
         <translation>转写完成：共 {n} 个片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="152" />
+        <location filename="../../app/tingxie/ui/runs.py" line="152"/>
         <source>Cancelled after {time}</source>
         <translation>已在 {time} 后取消</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="154" />
+        <location filename="../../app/tingxie/ui/runs.py" line="154"/>
         <source>No speech found ({time})</source>
         <translation>未找到语音（{time}）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="156" />
+        <location filename="../../app/tingxie/ui/runs.py" line="156"/>
         <source>Done in {time}</source>
         <translation>完成，用时 {time}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="164" />
+        <location filename="../../app/tingxie/ui/runs.py" line="164"/>
         <source>Transcription failed</source>
         <translation>转写失败</translation>
     </message>
@@ -749,12 +750,12 @@ Locate the audio file now?</source>
 <context>
     <name>DropHint</name>
     <message>
-        <location filename="../../app/tingxie/ui/first_start.py" line="37" />
+        <location filename="../../app/tingxie/ui/first_start.py" line="37"/>
         <source>Open or drop a recording or video</source>
         <translation>打开或拖入录音或视频</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/first_start.py" line="38" />
+        <location filename="../../app/tingxie/ui/first_start.py" line="38"/>
         <source>Click to open a file, or drop one here</source>
         <translation>点击打开文件，或将文件拖到这里</translation>
     </message>
@@ -762,60 +763,65 @@ Locate the audio file now?</source>
 <context>
     <name>EditCommands</name>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="74" />
-        <location filename="../../app/tingxie/ui/editing.py" line="184" />
-        <location filename="../../app/tingxie/ui/editing.py" line="198" />
+        <location filename="../../app/tingxie/ui/editing.py" line="74"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="190"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="204"/>
         <source>Select a segment first.</source>
-        <extracomment>Step of the keyboard nudges of a segment's start or end, in seconds. Length of a segment inserted at the playhead, when there is room. A message for the status bar (an edit that could not be made, what was done).</extracomment>
+        <extracomment>Step of the keyboard nudges of a segment&apos;s start or end, in seconds. Length of a segment inserted at the playhead, when there is room. A message for the status bar (an edit that could not be made, what was done).</extracomment>
         <translation>请先选择一个片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="132" />
+        <location filename="../../app/tingxie/ui/editing.py" line="102"/>
+        <source>Put the cursor inside the text to split a segment.</source>
+        <translation>请把光标放在文字中间，再拆分片段。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="138"/>
         <source>There is no previous segment to merge with.</source>
         <translation>前面没有可合并的片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="144" />
+        <location filename="../../app/tingxie/ui/editing.py" line="150"/>
         <source>Move the start</source>
         <translation>移动开始时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="145" />
+        <location filename="../../app/tingxie/ui/editing.py" line="151"/>
         <source>Move the end</source>
         <translation>移动结束时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="147" />
+        <location filename="../../app/tingxie/ui/editing.py" line="153"/>
         <source>That edge cannot move further.</source>
         <translation>这一端无法再移动了。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="156" />
+        <location filename="../../app/tingxie/ui/editing.py" line="162"/>
         <source>The playhead is inside a segment: split it instead.</source>
         <translation>播放头位于某个片段之内：请改为拆分该片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="166" />
+        <location filename="../../app/tingxie/ui/editing.py" line="172"/>
         <source>There is no room for a segment at the playhead.</source>
         <translation>播放头处没有空间插入片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="188" />
+        <location filename="../../app/tingxie/ui/editing.py" line="194"/>
         <source>Delete {n} segments</source>
         <translation>删除 {n} 个片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="211" />
+        <location filename="../../app/tingxie/ui/editing.py" line="217"/>
         <source>Speaker {n}</source>
         <translation>说话人 {n}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="218" />
+        <location filename="../../app/tingxie/ui/editing.py" line="224"/>
         <source>Set speaker</source>
         <translation>设置说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="234" />
+        <location filename="../../app/tingxie/ui/editing.py" line="240"/>
         <source>No segment is below {p:.0%} confidence.</source>
         <translation>没有置信度低于 {p:.0%} 的片段。</translation>
     </message>
@@ -823,97 +829,97 @@ Locate the audio file now?</source>
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="72" />
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="72"/>
         <source>“{path}” is a folder. Choose a file name to export to.</source>
-        <extracomment>How many projects' last exports are remembered for Export again.</extracomment>
+        <extracomment>How many projects&apos; last exports are remembered for Export again.</extracomment>
         <translation>“{path}”是一个文件夹。请选择要导出到的文件名。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="96" />
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="145" />
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="252" />
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="256" />
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="260" />
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="96"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="145"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="252"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="256"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="260"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="103" />
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="103"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="106" />
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="106"/>
         <source>Subtitle rules</source>
         <translation>字幕规则</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="107" />
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="107"/>
         <source>Custom rules</source>
         <translation>自定义规则</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="113" />
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="113"/>
         <source>Speaker names</source>
         <translation>说话人姓名</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="115" />
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="115"/>
         <source>Word timestamps (karaoke)</source>
         <translation>逐词时间戳（卡拉 OK）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="118" />
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="118"/>
         <source>None</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="118" />
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="118"/>
         <source>At each speaker turn</source>
         <translation>每次换人说话时</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="119" />
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="119"/>
         <source>At each segment</source>
         <translation>每个片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="120" />
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="120"/>
         <source>Every N seconds</source>
         <translation>每隔 N 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="125" />
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="125"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="129" />
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="129"/>
         <source>Timestamps</source>
         <translation>时间戳</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="133" />
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="133"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="137" />
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="137"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="142" />
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="142"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="241" />
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="241"/>
         <source>Export to</source>
         <translation>导出到</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="256" />
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="256"/>
         <source>Choose a file to export to.</source>
         <translation>请选择要导出到的文件。</translation>
     </message>
@@ -921,38 +927,38 @@ Locate the audio file now?</source>
 <context>
     <name>Exporter</name>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="294" />
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="294"/>
         <source>Open a recording or a project first.</source>
         <extracomment>A file was written: its path. An export failed: the message shown.</extracomment>
         <translation>请先打开录音或项目。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="355" />
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="355"/>
         <source>Replace the file?</source>
         <translation>替换文件？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="356" />
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="356"/>
         <source>“{name}” already exists in {folder}. Replace it?</source>
         <translation>“{name}”已存在于 {folder}。要替换它吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="373" />
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="373"/>
         <source>Exported {name}</source>
         <translation>已导出 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="377" />
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="377"/>
         <source>({n} characters the format cannot hold were left out.)</source>
         <translation>（有 {n} 个该格式无法容纳的字符已被去掉。）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="381" />
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="381"/>
         <source>Exporting {name}…</source>
         <translation>正在导出 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="406" />
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="406"/>
         <source>Could not export</source>
         <translation>无法导出</translation>
     </message>
@@ -960,91 +966,91 @@ Locate the audio file now?</source>
 <context>
     <name>FindBar</name>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="54" />
+        <location filename="../../app/tingxie/ui/find_bar.py" line="59"/>
         <source>Find</source>
-        <extracomment>The segment with the next match: (segment id). The match shown, to highlight: (segment id, start, end) in its text; (-1, 0, 0): none. A message for the status bar. Replace all is about to run (an open text editor should commit first).</extracomment>
+        <extracomment>The segment with the next match: (segment id). The match shown, to highlight: (segment id, start, end) in its text; (-1, 0, 0): none. A message for the status bar. Replace all is about to run (an open text editor should commit first). The bar is closing (Esc, ×): the transcript takes the keys again. The row a first Next or Previous starts from (the window&apos;s current row).</extracomment>
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="57" />
+        <location filename="../../app/tingxie/ui/find_bar.py" line="62"/>
         <source>Replace with</source>
         <translation>替换为</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="58" />
+        <location filename="../../app/tingxie/ui/find_bar.py" line="63"/>
         <source>Match case</source>
         <translation>区分大小写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="59" />
+        <location filename="../../app/tingxie/ui/find_bar.py" line="64"/>
         <source>Whole word</source>
         <translation>全词匹配</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="60" />
+        <location filename="../../app/tingxie/ui/find_bar.py" line="65"/>
         <source>Regex</source>
         <translation>正则表达式</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="63" />
+        <location filename="../../app/tingxie/ui/find_bar.py" line="68"/>
         <source>Previous</source>
         <translation>上一个</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="64" />
+        <location filename="../../app/tingxie/ui/find_bar.py" line="69"/>
         <source>Next</source>
         <translation>下一个</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="65" />
+        <location filename="../../app/tingxie/ui/find_bar.py" line="70"/>
         <source>Replace</source>
         <translation>替换</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="66" />
+        <location filename="../../app/tingxie/ui/find_bar.py" line="71"/>
         <source>Replace all</source>
         <translation>全部替换</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="69" />
+        <location filename="../../app/tingxie/ui/find_bar.py" line="74"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="155" />
+        <location filename="../../app/tingxie/ui/find_bar.py" line="160"/>
         <source>Invalid regex</source>
         <translation>正则表达式无效</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="161" />
+        <location filename="../../app/tingxie/ui/find_bar.py" line="166"/>
         <source>{i} of {n}</source>
         <translation>第 {i} 个，共 {n} 个</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="164" />
+        <location filename="../../app/tingxie/ui/find_bar.py" line="169"/>
         <source>Matches: {n}</source>
         <translation>匹配：{n} 处</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="198" />
-        <location filename="../../app/tingxie/ui/find_bar.py" line="215" />
-        <location filename="../../app/tingxie/ui/find_bar.py" line="249" />
+        <location filename="../../app/tingxie/ui/find_bar.py" line="203"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="226"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="260"/>
         <source>Not found.</source>
         <translation>未找到。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="230" />
+        <location filename="../../app/tingxie/ui/find_bar.py" line="241"/>
         <source>The replacement is not valid: {0}.</source>
         <translation>替换内容无效：{0}。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="234" />
-        <location filename="../../app/tingxie/ui/find_bar.py" line="261" />
+        <location filename="../../app/tingxie/ui/find_bar.py" line="245"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="272"/>
         <source>No change.</source>
         <translation>没有变化。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="266" />
+        <location filename="../../app/tingxie/ui/find_bar.py" line="277"/>
         <source>Replaced: {n}</source>
         <translation>已替换：{n} 处</translation>
     </message>
@@ -1052,18 +1058,18 @@ Locate the audio file now?</source>
 <context>
     <name>LanguageComboBox</name>
     <message>
-        <location filename="../../app/tingxie/ui/language_combo.py" line="91" />
+        <location filename="../../app/tingxie/ui/language_combo.py" line="91"/>
         <source>Auto-detect</source>
-        <extracomment>Item data: the language code, or "auto". Item data: what the search matches against (code, English name, native name, label).</extracomment>
+        <extracomment>Item data: the language code, or &quot;auto&quot;. Item data: what the search matches against (code, English name, native name, label).</extracomment>
         <translation>自动检测</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/language_combo.py" line="95" />
+        <location filename="../../app/tingxie/ui/language_combo.py" line="95"/>
         <source>Let the model recognise the language</source>
         <translation>由模型识别语言</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/language_combo.py" line="111" />
+        <location filename="../../app/tingxie/ui/language_combo.py" line="111"/>
         <source>Type to search…</source>
         <translation>输入以搜索…</translation>
     </message>
@@ -1071,153 +1077,153 @@ Locate the audio file now?</source>
 <context>
     <name>Languages</name>
     <message>
-        <location filename="../../app/tingxie/ui/language_combo.py" line="20" />
+        <location filename="../../app/tingxie/ui/language_combo.py" line="20"/>
         <source>Chinese</source>
-        <extracomment>The languages' English names, for the translation tools (shown in the UI language).</extracomment>
+        <extracomment>The languages&apos; English names, for the translation tools (shown in the UI language).</extracomment>
         <translation>中文</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/language_combo.py" line="21" />
+        <location filename="../../app/tingxie/ui/language_combo.py" line="21"/>
         <source>English</source>
         <translation>英语</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/language_combo.py" line="22" />
+        <location filename="../../app/tingxie/ui/language_combo.py" line="22"/>
         <source>Cantonese</source>
         <translation>粤语</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/language_combo.py" line="23" />
+        <location filename="../../app/tingxie/ui/language_combo.py" line="23"/>
         <source>Arabic</source>
         <translation>阿拉伯语</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/language_combo.py" line="24" />
+        <location filename="../../app/tingxie/ui/language_combo.py" line="24"/>
         <source>Czech</source>
         <translation>捷克语</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/language_combo.py" line="25" />
+        <location filename="../../app/tingxie/ui/language_combo.py" line="25"/>
         <source>Danish</source>
         <translation>丹麦语</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/language_combo.py" line="26" />
+        <location filename="../../app/tingxie/ui/language_combo.py" line="26"/>
         <source>Dutch</source>
         <translation>荷兰语</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/language_combo.py" line="27" />
+        <location filename="../../app/tingxie/ui/language_combo.py" line="27"/>
         <source>Filipino</source>
         <translation>菲律宾语</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/language_combo.py" line="28" />
+        <location filename="../../app/tingxie/ui/language_combo.py" line="28"/>
         <source>Finnish</source>
         <translation>芬兰语</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/language_combo.py" line="29" />
+        <location filename="../../app/tingxie/ui/language_combo.py" line="29"/>
         <source>French</source>
         <translation>法语</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/language_combo.py" line="30" />
+        <location filename="../../app/tingxie/ui/language_combo.py" line="30"/>
         <source>German</source>
         <translation>德语</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/language_combo.py" line="31" />
+        <location filename="../../app/tingxie/ui/language_combo.py" line="31"/>
         <source>Greek</source>
         <translation>希腊语</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/language_combo.py" line="32" />
+        <location filename="../../app/tingxie/ui/language_combo.py" line="32"/>
         <source>Hindi</source>
         <translation>印地语</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/language_combo.py" line="33" />
+        <location filename="../../app/tingxie/ui/language_combo.py" line="33"/>
         <source>Hungarian</source>
         <translation>匈牙利语</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/language_combo.py" line="34" />
+        <location filename="../../app/tingxie/ui/language_combo.py" line="34"/>
         <source>Indonesian</source>
         <translation>印度尼西亚语</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/language_combo.py" line="35" />
+        <location filename="../../app/tingxie/ui/language_combo.py" line="35"/>
         <source>Italian</source>
         <translation>意大利语</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/language_combo.py" line="36" />
+        <location filename="../../app/tingxie/ui/language_combo.py" line="36"/>
         <source>Japanese</source>
         <translation>日语</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/language_combo.py" line="37" />
+        <location filename="../../app/tingxie/ui/language_combo.py" line="37"/>
         <source>Korean</source>
         <translation>韩语</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/language_combo.py" line="38" />
+        <location filename="../../app/tingxie/ui/language_combo.py" line="38"/>
         <source>Macedonian</source>
         <translation>马其顿语</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/language_combo.py" line="39" />
+        <location filename="../../app/tingxie/ui/language_combo.py" line="39"/>
         <source>Malay</source>
         <translation>马来语</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/language_combo.py" line="40" />
+        <location filename="../../app/tingxie/ui/language_combo.py" line="40"/>
         <source>Persian</source>
         <translation>波斯语</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/language_combo.py" line="41" />
+        <location filename="../../app/tingxie/ui/language_combo.py" line="41"/>
         <source>Polish</source>
         <translation>波兰语</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/language_combo.py" line="42" />
+        <location filename="../../app/tingxie/ui/language_combo.py" line="42"/>
         <source>Portuguese</source>
         <translation>葡萄牙语</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/language_combo.py" line="43" />
+        <location filename="../../app/tingxie/ui/language_combo.py" line="43"/>
         <source>Romanian</source>
         <translation>罗马尼亚语</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/language_combo.py" line="44" />
+        <location filename="../../app/tingxie/ui/language_combo.py" line="44"/>
         <source>Russian</source>
         <translation>俄语</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/language_combo.py" line="45" />
+        <location filename="../../app/tingxie/ui/language_combo.py" line="45"/>
         <source>Spanish</source>
         <translation>西班牙语</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/language_combo.py" line="46" />
+        <location filename="../../app/tingxie/ui/language_combo.py" line="46"/>
         <source>Swedish</source>
         <translation>瑞典语</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/language_combo.py" line="47" />
+        <location filename="../../app/tingxie/ui/language_combo.py" line="47"/>
         <source>Thai</source>
         <translation>泰语</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/language_combo.py" line="48" />
+        <location filename="../../app/tingxie/ui/language_combo.py" line="48"/>
         <source>Turkish</source>
         <translation>土耳其语</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/language_combo.py" line="49" />
+        <location filename="../../app/tingxie/ui/language_combo.py" line="49"/>
         <source>Vietnamese</source>
         <translation>越南语</translation>
     </message>
@@ -1225,48 +1231,48 @@ Locate the audio file now?</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="147" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="147"/>
         <source>Transcription</source>
         <extracomment>A file finished opening (for tests and the status bar). An error dialog was shown: (title, message).</extracomment>
         <translation>转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="151" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="151"/>
         <source>Batch queue</source>
         <translation>批处理队列</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="155" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="155"/>
         <source>Speakers</source>
         <translation>说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="157" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="157"/>
         <source>Subtitle check</source>
         <translation>字幕检查</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="261" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="263"/>
         <source>Opened the readable part only.</source>
         <translation>仅打开了可读取的部分。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="265" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="267"/>
         <source>Opened {name}</source>
         <translation>已打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="377" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="379"/>
         <source>Autosave failed: {problem}</source>
         <translation>自动保存失败：{problem}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="382" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="384"/>
         <source>Autosave failed</source>
         <translation>自动保存失败</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="383" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="385"/>
         <source>{problem}
 
 Your changes are not protected against a crash until this is fixed: save the project somewhere you may write (File &gt; Save as), or free some space.</source>
@@ -1275,52 +1281,52 @@ Your changes are not protected against a crash until this is fixed: save the pro
 在解决此问题之前，您的修改不受崩溃保护：请将项目保存到可写入的位置（文件 &gt; 另存为），或释放一些空间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="456" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="458"/>
         <source>A model download is running. Stop it and close? (What was downloaded is kept; the next download resumes.)</source>
         <translation>模型正在下载。要停止下载并关闭吗？（已下载的部分会保留，下次下载会继续。）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="459" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="461"/>
         <source>A model download from ModelScope is running and cannot be stopped midway. Close once it has finished?</source>
         <translation>正在从 ModelScope 下载模型，中途无法停止。下载完成后关闭吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="461" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="463"/>
         <source>Download running</source>
         <translation>正在下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="486" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="488"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="495" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="497"/>
         <source>Stopping the download…</source>
         <translation>正在停止下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="496" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="498"/>
         <source>Finishing the download…</source>
         <translation>正在完成下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="504" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="506"/>
         <source>Finishing the word timings of your edits…</source>
         <translation>正在完成您所编辑内容的词时间…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="427" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="429"/>
         <source>About Tingxie</source>
         <translation>关于 Tingxie</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="448" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="450"/>
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="449" />
+        <location filename="../../app/tingxie/ui/main_window.py" line="451"/>
         <source>A transcription is running. Stop it and close?</source>
         <translation>转写正在进行。是否停止并关闭？</translation>
     </message>
@@ -1328,159 +1334,159 @@ Your changes are not protected against a crash until this is fixed: save the pro
 <context>
     <name>ModelPicker</name>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="111" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="111"/>
         <source>Folder…</source>
         <extracomment>The user asked the running download to stop (whatever waited for it is off).</extracomment>
         <translation>文件夹…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="114" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="114"/>
         <source>Use a model already on disk (a folder with config.json and *.safetensors weights)</source>
         <translation>使用磁盘上已有的模型（包含 config.json 和 *.safetensors 权重的文件夹）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="118" />
-        <location filename="../../app/tingxie/ui/model_picker.py" line="461" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="118"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="461"/>
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="123" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="123"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="331" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="331"/>
         <source>Stop the download; the next one resumes it</source>
         <translation>停止下载；下次下载时将从中断处继续</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="197" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="197"/>
         <source>{0} is not a Qwen3-ASR speech model.</source>
         <translation>{0} 不是 Qwen3-ASR 语音模型。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="210" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="210"/>
         <source>Cannot use this folder: {0}</source>
         <translation>无法使用此文件夹：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="214" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="214"/>
         <source>{0} (folder)</source>
         <translation>{0}（文件夹）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="250" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="250"/>
         <source>{0} · {1} · {2}</source>
         <translation>{0} · {1} · {2}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="285" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="285"/>
         <source>Download the model?</source>
         <translation>下载模型？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="287" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="287"/>
         <source>{0} is not on this computer yet. Download it now ({1}) into {2}? The transcription starts when the download is done; Cancel under the model stops it.</source>
         <translation>这台电脑上还没有 {0}。现在下载（{1}）到 {2} 吗？下载完成后开始转写；模型下方的“取消”可停止下载。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="332" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="332"/>
         <source>A download from ModelScope cannot be stopped midway; it ends when every file is in.</source>
         <translation>从 ModelScope 的下载中途无法停止；所有文件下载完毕后才会结束。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="334" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="334"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="361" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="361"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="369" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="369"/>
         <source>{0} of {1}</source>
         <translation>{0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="372" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="372"/>
         <source>{0}/s</source>
         <translation>{0}/s</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="374" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="374"/>
         <source>{0} left</source>
         <translation>剩余 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="390" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="390"/>
         <source>Downloaded {0} to {1}, but {2} file(s) are unverified: the server gave no checksum for them ({3}). Use huggingface.co or a mirror you trust if in doubt.</source>
         <translation>已将 {0} 下载到 {1}，但有 {2} 个文件未经校验：服务器没有提供它们的校验和（{3}）。如有疑虑，请使用 huggingface.co 或您信任的镜像。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="403" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="403"/>
         <source>Downloaded {0} to {1}</source>
         <translation>已将 {0} 下载到 {1}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="410" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="410"/>
         <source>Download cancelled. The files fetched so far are kept; Download resumes from them.</source>
         <translation>下载已取消。已下载的文件会保留，再次点击“下载”将从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="419" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="419"/>
         <source>Download failed: {0}</source>
         <translation>下载失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="435" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="435"/>
         <source>Choose a model folder</source>
         <translation>选择模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="441" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="441"/>
         <source>downloaded</source>
         <translation>已下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="443" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="443"/>
         <source>not downloaded</source>
         <translation>未下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="445" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="445"/>
         <source>partial ({0})</source>
         <translation>部分下载（{0}）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="452" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="452"/>
         <source>Local folder: {0}</source>
         <translation>本地文件夹：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="459" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="459"/>
         <source>Downloaded · {0}</source>
         <translation>已下载 · {0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="466" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="466"/>
         <source>Partly downloaded: {0}</source>
         <translation>下载未完成：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="468" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="468"/>
         <source>Resume download</source>
         <translation>继续下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="471" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="471"/>
         <source>Not downloaded ({0}). {1}</source>
         <translation>未下载（{0}）。{1}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="473" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="473"/>
         <source>Download ({0})</source>
         <translation>下载（{0}）</translation>
     </message>
@@ -1488,28 +1494,28 @@ Your changes are not protected against a crash until this is fixed: save the pro
 <context>
     <name>Models</name>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="66" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="66"/>
         <source>default: fast, distilled from 1.7B, context biasing; runs well on CPU</source>
         <extracomment>What each registry model is good for, for the translation tools (asr/models.py words them).</extracomment>
         <translation>默认：速度快，由 1.7B 蒸馏而来，支持上下文提示；在 CPU 上运行良好</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="68" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="68"/>
         <source>most accurate; noisy, accented or otherwise hard audio (wants a GPU)</source>
         <translation>最准确；适合嘈杂、有口音或其他难以识别的音频（需要 GPU）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="70" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="70"/>
         <source>word timings for a transcript (subtitles, click-to-seek)</source>
         <translation>为转写稿生成逐词时间（字幕、点击跳转）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="71" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="71"/>
         <source>custom repository</source>
         <translation>自定义仓库</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="72" />
+        <location filename="../../app/tingxie/ui/model_picker.py" line="72"/>
         <source>local folder</source>
         <translation>本地文件夹</translation>
     </message>
@@ -1517,43 +1523,43 @@ Your changes are not protected against a crash until this is fixed: save the pro
 <context>
     <name>Player</name>
     <message>
-        <location filename="../../app/tingxie/ui/player.py" line="92" />
+        <location filename="../../app/tingxie/ui/player.py" line="92"/>
         <source>No audio output device was found, so playback is off. Transcription still works.</source>
         <translation>未找到音频输出设备，因此无法播放。转写功能仍可使用。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/player.py" line="99" />
-        <source>Audio playback could not start (Qt's media backend is not available), so playback is off. Transcription still works.</source>
+        <location filename="../../app/tingxie/ui/player.py" line="99"/>
+        <source>Audio playback could not start (Qt&apos;s media backend is not available), so playback is off. Transcription still works.</source>
         <translation>音频播放无法启动（Qt 媒体后端不可用），因此无法播放。转写功能仍可使用。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/player.py" line="107" />
+        <location filename="../../app/tingxie/ui/player.py" line="107"/>
         <source>the file could not be opened. Check that it still exists and that you can read it.</source>
         <translation>无法打开该文件。请检查它是否仍然存在以及您是否有读取权限。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/player.py" line="110" />
+        <location filename="../../app/tingxie/ui/player.py" line="110"/>
         <source>the file is damaged or its format is not supported.</source>
         <translation>该文件已损坏或格式不受支持。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/player.py" line="112" />
+        <location filename="../../app/tingxie/ui/player.py" line="112"/>
         <source>you do not have permission to read the file.</source>
         <translation>您没有读取该文件的权限。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/player.py" line="114" />
+        <location filename="../../app/tingxie/ui/player.py" line="114"/>
         <source>the file could not be read over the network.</source>
         <translation>无法通过网络读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/player.py" line="613" />
+        <location filename="../../app/tingxie/ui/player.py" line="613"/>
         <source>the file</source>
         <extracomment>Whether the loaded file has a picture (a video track), once the backend knows.</extracomment>
         <translation>该文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/player.py" line="615" />
+        <location filename="../../app/tingxie/ui/player.py" line="615"/>
         <source>Could not play “{name}”: {detail}</source>
         <translation>无法播放“{name}”：{detail}</translation>
     </message>
@@ -1561,47 +1567,47 @@ Your changes are not protected against a crash until this is fixed: save the pro
 <context>
     <name>PresetEditor</name>
     <message>
-        <location filename="../../app/tingxie/ui/presets.py" line="77" />
+        <location filename="../../app/tingxie/ui/presets.py" line="77"/>
         <source>off</source>
         <translation>关</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/presets.py" line="103" />
+        <location filename="../../app/tingxie/ui/presets.py" line="103"/>
         <source>Characters per line</source>
         <translation>每行字符数</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/presets.py" line="104" />
+        <location filename="../../app/tingxie/ui/presets.py" line="104"/>
         <source>Lines</source>
         <translation>行数</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/presets.py" line="105" />
+        <location filename="../../app/tingxie/ui/presets.py" line="105"/>
         <source>Characters per second</source>
         <translation>每秒字符数</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/presets.py" line="106" />
+        <location filename="../../app/tingxie/ui/presets.py" line="106"/>
         <source>Minimum duration (s)</source>
         <translation>最短时长（秒）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/presets.py" line="107" />
+        <location filename="../../app/tingxie/ui/presets.py" line="107"/>
         <source>Maximum duration (s)</source>
         <translation>最长时长（秒）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/presets.py" line="108" />
+        <location filename="../../app/tingxie/ui/presets.py" line="108"/>
         <source>Minimum gap (frames)</source>
         <translation>最小间隔（帧）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/presets.py" line="109" />
+        <location filename="../../app/tingxie/ui/presets.py" line="109"/>
         <source>Frames per second</source>
         <translation>帧率（帧/秒）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/presets.py" line="113" />
+        <location filename="../../app/tingxie/ui/presets.py" line="113"/>
         <source>Re-flow the text into subtitles</source>
         <translation>将文本重新排成字幕</translation>
     </message>
@@ -1609,38 +1615,38 @@ Your changes are not protected against a crash until this is fixed: save the pro
 <context>
     <name>Presets</name>
     <message>
-        <location filename="../../app/tingxie/ui/presets.py" line="29" />
+        <location filename="../../app/tingxie/ui/presets.py" line="29"/>
         <source>Auto (by the script)</source>
-        <extracomment>Preset keys in the order the combos list them ("custom" is the user's own).</extracomment>
+        <extracomment>Preset keys in the order the combos list them (&quot;custom&quot; is the user&apos;s own).</extracomment>
         <translation>自动（按文字）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/presets.py" line="30" />
+        <location filename="../../app/tingxie/ui/presets.py" line="30"/>
         <source>Netflix-style (Latin scripts)</source>
         <translation>Netflix 风格（拉丁文字）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/presets.py" line="31" />
+        <location filename="../../app/tingxie/ui/presets.py" line="31"/>
         <source>Chinese / CJK</source>
         <translation>中文 / 中日韩</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/presets.py" line="32" />
+        <location filename="../../app/tingxie/ui/presets.py" line="32"/>
         <source>Japanese</source>
         <translation>日语</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/presets.py" line="33" />
+        <location filename="../../app/tingxie/ui/presets.py" line="33"/>
         <source>Korean</source>
         <translation>韩语</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/presets.py" line="34" />
+        <location filename="../../app/tingxie/ui/presets.py" line="34"/>
         <source>As transcribed</source>
         <translation>按转写原样</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/presets.py" line="35" />
+        <location filename="../../app/tingxie/ui/presets.py" line="35"/>
         <source>Custom</source>
         <translation>自定义</translation>
     </message>
@@ -1648,22 +1654,22 @@ Your changes are not protected against a crash until this is fixed: save the pro
 <context>
     <name>ProjectSaver</name>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="49" />
+        <location filename="../../app/tingxie/ui/saving.py" line="49"/>
         <source>Save project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="50" />
+        <location filename="../../app/tingxie/ui/saving.py" line="50"/>
         <source>Tingxie projects (*.tingxie)</source>
         <translation>Tingxie 项目 (*.tingxie)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="80" />
+        <location filename="../../app/tingxie/ui/saving.py" line="80"/>
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="81" />
+        <location filename="../../app/tingxie/ui/saving.py" line="81"/>
         <source>{problem}
 
 Your changes are still open here and in the autosave: free some space or choose another folder (File &gt; Save as).</source>
@@ -1672,7 +1678,7 @@ Your changes are still open here and in the autosave: free some space or choose 
 您的修改仍在此窗口和自动保存中：请释放一些空间，或选择另一个文件夹（文件 &gt; 另存为）。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="87" />
+        <location filename="../../app/tingxie/ui/saving.py" line="87"/>
         <source>Saved {name}</source>
         <translation>已保存 {name}</translation>
     </message>
@@ -1680,33 +1686,33 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>QueueController</name>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="298" />
+        <location filename="../../app/tingxie/ui/queue.py" line="298"/>
         <source>No files are waiting. Add files to the queue first.</source>
         <extracomment>Whether the queue is running; the window disables its own Transcribe while it is. Something the user should read (e.g. why Start did nothing). A file reached done, failed or cancelled.</extracomment>
         <translation>没有等待中的文件。请先将文件添加到队列。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="301" />
+        <location filename="../../app/tingxie/ui/queue.py" line="301"/>
         <source>A transcription is already running. Start the queue when it has finished, or stop it first.</source>
         <translation>已有转写任务正在运行。请等其完成后再启动队列，或先将其停止。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="367" />
+        <location filename="../../app/tingxie/ui/queue.py" line="367"/>
         <source>The queue stopped: another transcription is running.</source>
         <translation>队列已停止：另一个转写任务正在运行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="373" />
+        <location filename="../../app/tingxie/ui/queue.py" line="373"/>
         <source>The recording {problem} The part that could be read was transcribed.</source>
         <translation>录音{problem} 已转写可读取的部分。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="408" />
+        <location filename="../../app/tingxie/ui/queue.py" line="408"/>
         <source>The transcript could not be saved: {problem}</source>
         <translation>无法保存转写稿：{problem}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="418" />
+        <location filename="../../app/tingxie/ui/queue.py" line="418"/>
         <source>{n} segments transcribed before it stopped are in {path}.</source>
         <translation>停止前转写的 {n} 个片段保存在 {path}。</translation>
     </message>
@@ -1714,68 +1720,68 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>QueueModel</name>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="127" />
+        <location filename="../../app/tingxie/ui/queue.py" line="127"/>
         <source>File</source>
-        <extracomment>The job every file of a run gets (read once per Start). The saved project, once done. Why it failed, for the user. Where a stopped or failed file's partial transcript went, or why the project is not in the output folder.</extracomment>
+        <extracomment>The job every file of a run gets (read once per Start). The saved project, once done. Why it failed, for the user. Where a stopped or failed file&apos;s partial transcript went, or why the project is not in the output folder.</extracomment>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="127" />
+        <location filename="../../app/tingxie/ui/queue.py" line="127"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="150" />
+        <location filename="../../app/tingxie/ui/queue.py" line="150"/>
         <source>waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="152" />
+        <location filename="../../app/tingxie/ui/queue.py" line="152"/>
         <source>decoding {percent}%</source>
         <translation>解码中 {percent}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="154" />
+        <location filename="../../app/tingxie/ui/queue.py" line="154"/>
         <source>loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="156" />
+        <location filename="../../app/tingxie/ui/queue.py" line="156"/>
         <source>finding speech {percent}%</source>
         <translation>检测语音 {percent}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="159" />
+        <location filename="../../app/tingxie/ui/queue.py" line="159"/>
         <source>transcribing {percent}%</source>
         <translation>转写中 {percent}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="160" />
+        <location filename="../../app/tingxie/ui/queue.py" line="160"/>
         <source>transcribing {percent}% · ETA {eta}</source>
         <translation>转写中 {percent}% · 预计剩余 {eta}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="163" />
+        <location filename="../../app/tingxie/ui/queue.py" line="163"/>
         <source>saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="166" />
+        <location filename="../../app/tingxie/ui/queue.py" line="166"/>
         <source>done — 1 segment → {path}</source>
         <translation>完成 — 1 个片段 → {path}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="168" />
+        <location filename="../../app/tingxie/ui/queue.py" line="168"/>
         <source>done — {n} segments → {path}</source>
         <translation>完成 — {n} 个片段 → {path}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="171" />
+        <location filename="../../app/tingxie/ui/queue.py" line="171"/>
         <source>failed — {message}</source>
         <translation>失败 — {message}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="173" />
+        <location filename="../../app/tingxie/ui/queue.py" line="173"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
@@ -1783,77 +1789,77 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>QueuePanel</name>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="87" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="87"/>
         <source>Language for every file:</source>
         <translation>每个文件的语言：</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="90" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="90"/>
         <source>Add files…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="91" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="91"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="92" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="92"/>
         <source>Clear finished</source>
         <translation>清除已完成</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="101" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="101"/>
         <source>Save projects beside each audio file</source>
         <translation>将项目保存在各音频文件所在的文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="102" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="102"/>
         <source>Save projects in this folder:</source>
         <translation>将项目保存到此文件夹：</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="105" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="105"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="114" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="114"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="115" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="115"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="155" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="155"/>
         <source>Model {model} on {device}; context: {context}. Change these in the Transcription tab.</source>
         <translation>模型 {model}，设备 {device}；上下文：{context}。可在“转写”标签页中更改。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="157" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="157"/>
         <source>the fastest device</source>
         <translation>最快的设备</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="160" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="160"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="177" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="177"/>
         <source>Add files to the queue</source>
         <translation>将文件添加到队列</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="178" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="178"/>
         <source>Audio and video ({patterns});;All files (*)</source>
         <translation>音频和视频 ({patterns});;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue_panel.py" line="191" />
+        <location filename="../../app/tingxie/ui/queue_panel.py" line="191"/>
         <source>Save projects in</source>
         <translation>选择项目保存位置</translation>
     </message>
@@ -1861,22 +1867,22 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>ReviewControls</name>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="53" />
+        <location filename="../../app/tingxie/ui/review.py" line="53"/>
         <source>Select a segment first.</source>
         <translation>请先选择一个片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="60" />
+        <location filename="../../app/tingxie/ui/review.py" line="60"/>
         <source>Tingxie</source>
         <translation>听写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="68" />
+        <location filename="../../app/tingxie/ui/review.py" line="68"/>
         <source>Rewind when playback resumes (seconds, 0 = off)</source>
         <translation>继续播放时回退的秒数（0 = 关闭）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="74" />
+        <location filename="../../app/tingxie/ui/review.py" line="74"/>
         <source>Tint below confidence (0–1)</source>
         <translation>置信度低于此值时标出（0–1）</translation>
     </message>
@@ -1884,117 +1890,117 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>ServerSettings</name>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="58" />
+        <location filename="../../app/tingxie/ui/server_box.py" line="58"/>
         <source>The address of an OpenAI-compatible server (vLLM)</source>
         <translation>兼容 OpenAI 接口的服务器（vLLM）的地址</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="61" />
+        <location filename="../../app/tingxie/ui/server_box.py" line="61"/>
         <source>What the server serves</source>
         <translation>服务器提供的模型</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="63" />
+        <location filename="../../app/tingxie/ui/server_box.py" line="63"/>
         <source>The served model; Test connection lists what the server offers</source>
         <translation>服务器上的模型；“测试连接”会列出服务器提供的模型</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="67" />
+        <location filename="../../app/tingxie/ui/server_box.py" line="67"/>
         <source>None, or kept in the system keyring</source>
         <translation>无，或保存在系统钥匙串中</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="69" />
+        <location filename="../../app/tingxie/ui/server_box.py" line="69"/>
         <source>Kept in the system keyring, never in the settings or a project</source>
         <translation>保存在系统钥匙串中，绝不写入设置或项目</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="72" />
+        <location filename="../../app/tingxie/ui/server_box.py" line="72"/>
         <source>e.g. TINGXIE_API_KEY</source>
         <translation>例如 TINGXIE_API_KEY</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="74" />
+        <location filename="../../app/tingxie/ui/server_box.py" line="74"/>
         <source>Or read the key from this environment variable</source>
         <translation>或从这个环境变量读取密钥</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="79" />
+        <location filename="../../app/tingxie/ui/server_box.py" line="79"/>
         <source>Chunks sent at once, so the server can batch them</source>
         <translation>同时发送的片段数，便于服务器批量处理</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="81" />
+        <location filename="../../app/tingxie/ui/server_box.py" line="81"/>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="91" />
+        <location filename="../../app/tingxie/ui/server_box.py" line="91"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="92" />
+        <location filename="../../app/tingxie/ui/server_box.py" line="92"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="93" />
+        <location filename="../../app/tingxie/ui/server_box.py" line="93"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="94" />
+        <location filename="../../app/tingxie/ui/server_box.py" line="94"/>
         <source>Key variable</source>
         <translation>密钥变量</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="95" />
+        <location filename="../../app/tingxie/ui/server_box.py" line="95"/>
         <source>In flight</source>
         <translation>并发请求</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="159" />
+        <location filename="../../app/tingxie/ui/server_box.py" line="159"/>
         <source>The key is kept in the system keyring.</source>
         <translation>密钥已保存在系统钥匙串中。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="163" />
+        <location filename="../../app/tingxie/ui/server_box.py" line="163"/>
         <source>This system has no keyring, so the key cannot be kept: put it in an environment variable and name it under Key variable.</source>
         <translation>此系统没有钥匙串，无法保存密钥：请将它放入环境变量，并在“密钥变量”中填写变量名。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="177" />
-        <source>Enter the server's address first.</source>
+        <location filename="../../app/tingxie/ui/server_box.py" line="177"/>
+        <source>Enter the server&apos;s address first.</source>
         <translation>请先输入服务器地址。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="189" />
+        <location filename="../../app/tingxie/ui/server_box.py" line="189"/>
         <source>The environment variable {0} is not set.</source>
         <translation>环境变量 {0} 未设置。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="197" />
+        <location filename="../../app/tingxie/ui/server_box.py" line="197"/>
         <source>Connecting to {0}…</source>
         <translation>正在连接 {0}…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="209" />
+        <location filename="../../app/tingxie/ui/server_box.py" line="209"/>
         <source>Cannot connect: {0}</source>
         <translation>无法连接：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="221" />
+        <location filename="../../app/tingxie/ui/server_box.py" line="221"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="222" />
+        <location filename="../../app/tingxie/ui/server_box.py" line="222"/>
         <source>Connected in {0} ms. Serves: {1}</source>
         <translation>连接用时 {0} 毫秒。提供的模型：{1}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="260" />
+        <location filename="../../app/tingxie/ui/server_box.py" line="260"/>
         <source>{0} is plain http: the audio and the API key travel unencrypted to that computer. Use https://, or a network you trust.</source>
         <translation>{0} 使用明文 http：音频和 API 密钥将未经加密发送到那台电脑。请使用 https://，或在可信的网络中使用。</translation>
     </message>
@@ -2002,179 +2008,179 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>Shortcuts</name>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="34" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="34"/>
         <source>Give the segment speaker {n}</source>
-        <extracomment>English text, marked for translation; may hold ``{n}`` (filled from ``number``). Other key sequences that do the same: what a keyboard really sends for a shifted key (Shift+= arrives as "+" on a US layout).</extracomment>
+        <extracomment>English text, marked for translation; may hold ``{n}`` (filled from ``number``). Other key sequences that do the same: what a keyboard really sends for a shifted key (Shift+= arrives as &quot;+&quot; on a US layout).</extracomment>
         <translation>将片段设为说话人 {n}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="37" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="37"/>
         <source>Open media or a project</source>
         <translation>打开媒体文件或项目</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="38" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="38"/>
         <source>Save the project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="39" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="39"/>
         <source>Save the project as…</source>
         <translation>项目另存为…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="40" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="40"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="41" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="41"/>
         <source>Export again (same file and options)</source>
         <translation>再次导出（相同文件和选项）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="42" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="42"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="43" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="43"/>
         <source>Play / pause</source>
         <translation>播放/暂停</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="44" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="44"/>
         <source>Rewind a few seconds</source>
         <translation>快退几秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="45" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="45"/>
         <source>Forward a few seconds</source>
         <translation>快进几秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="46" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="46"/>
         <source>Play slower</source>
         <translation>放慢播放</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="47" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="47"/>
         <source>Play faster</source>
         <translation>加快播放</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="48" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="48"/>
         <source>Replay the current segment</source>
         <translation>重播当前片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="49" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="49"/>
         <source>Find and replace</source>
         <translation>查找和替换</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="50" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="50"/>
         <source>Split the segment at the cursor</source>
         <translation>在光标处拆分片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="51" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="51"/>
         <source>Merge with the next segment</source>
         <translation>与下一片段合并</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="52" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="52"/>
         <source>Merge with the previous segment</source>
         <translation>与上一片段合并</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="53" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="53"/>
         <source>Segment start 0.1 s earlier</source>
         <translation>片段开始提前 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="54" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="54"/>
         <source>Segment start 0.1 s later</source>
         <translation>片段开始推后 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="55" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="55"/>
         <source>Segment end 0.1 s earlier</source>
         <translation>片段结束提前 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="56" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="56"/>
         <source>Segment end 0.1 s later</source>
         <translation>片段结束推后 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="57" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="57"/>
         <source>Insert a segment at the playhead</source>
         <translation>在播放头处插入片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="58" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="58"/>
         <source>Delete the segment</source>
         <translation>删除片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="59" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="59"/>
         <source>Go to the next uncertain segment</source>
         <translation>跳到下一个低置信度片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="60" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="60"/>
         <source>Review uncertain words one by one</source>
         <translation>逐个核对不确定的词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="62" />
-        <source>Clear the segment's speaker</source>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="62"/>
+        <source>Clear the segment&apos;s speaker</source>
         <translation>清除片段的说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="63" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="63"/>
         <source>Zoom the waveform in</source>
         <translation>放大波形</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="65" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="65"/>
         <source>Zoom the waveform out</source>
         <translation>缩小波形</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="67" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="67"/>
         <source>Follow playback on/off</source>
         <translation>开启/关闭跟随播放</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="68" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="68"/>
         <source>Transcribe the whole file</source>
         <translation>转写整个文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="69" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="69"/>
         <source>Transcribe the selected range</source>
         <translation>转写所选范围</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="70" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="70"/>
         <source>Cancel the transcription</source>
         <translation>取消转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="71" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="71"/>
         <source>Show the keyboard shortcuts</source>
         <translation>显示键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="76" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="76"/>
         <source>Undo (the menu names the step)</source>
         <extracomment>Shortcuts Qt gives the standard actions (listed for completeness).</extracomment>
         <translation>撤销（菜单中显示该步骤名称）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="77" />
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="77"/>
         <source>Redo (also Ctrl+Y on Windows)</source>
         <translation>重做（Windows 上也可用 Ctrl+Y）</translation>
     </message>
@@ -2182,7 +2188,7 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>ShortcutsDialog</name>
     <message>
-        <location filename="../../app/tingxie/ui/help.py" line="17" />
+        <location filename="../../app/tingxie/ui/help.py" line="17"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
@@ -2190,39 +2196,39 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>SpeakerPanel</name>
     <message>
-        <location filename="../../app/tingxie/ui/speakers.py" line="48" />
+        <location filename="../../app/tingxie/ui/speakers.py" line="48"/>
         <source>Add</source>
-        <extracomment>"Assign" was pressed: the speaker's number in the list (1-based). A message for the status bar.</extracomment>
+        <extracomment>&quot;Assign&quot; was pressed: the speaker&apos;s number in the list (1-based). A message for the status bar.</extracomment>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/speakers.py" line="49" />
+        <location filename="../../app/tingxie/ui/speakers.py" line="49"/>
         <source>Add a speaker</source>
         <translation>添加说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/speakers.py" line="51" />
+        <location filename="../../app/tingxie/ui/speakers.py" line="51"/>
         <source>Assign</source>
         <translation>指定</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/speakers.py" line="52" />
+        <location filename="../../app/tingxie/ui/speakers.py" line="52"/>
         <source>Give the selected segments this speaker (or Ctrl+1…9)</source>
         <translation>将此说话人指定给所选片段（或按 Ctrl+1…9）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/speakers.py" line="79" />
+        <location filename="../../app/tingxie/ui/speakers.py" line="79"/>
         <source>Ctrl+{n}</source>
         <translation>Ctrl+{n}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/speakers.py" line="98" />
-        <location filename="../../app/tingxie/ui/speakers.py" line="100" />
+        <location filename="../../app/tingxie/ui/speakers.py" line="98"/>
+        <location filename="../../app/tingxie/ui/speakers.py" line="100"/>
         <source>Speaker {n}</source>
         <translation>说话人 {n}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/speakers.py" line="112" />
+        <location filename="../../app/tingxie/ui/speakers.py" line="112"/>
         <source>“{name}” is already the name of another speaker. Choose another name.</source>
         <translation>“{name}”已是另一位说话人的名字。请换一个名字。</translation>
     </message>
@@ -2230,99 +2236,99 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>SubtitleCheck</name>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="64" />
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="64"/>
         <source>overlap</source>
-        <extracomment>Wait this long after the last edit before checking again (ms). The key of the project's view data that remembers the preset checked.</extracomment>
+        <extracomment>Wait this long after the last edit before checking again (ms). The key of the project&apos;s view data that remembers the preset checked.</extracomment>
         <translation>重叠</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="65" />
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="65"/>
         <source>outside the audio</source>
         <translation>超出音频范围</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="66" />
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="66"/>
         <source>gap too short</source>
         <translation>间隔太短</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="67" />
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="67"/>
         <source>too many lines</source>
         <translation>行数太多</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="68" />
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="68"/>
         <source>line too long</source>
         <translation>行太长</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="69" />
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="69"/>
         <source>word longer than a line</source>
         <translation>单词比一行还长</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="70" />
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="70"/>
         <source>too short</source>
         <translation>太短</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="71" />
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="71"/>
         <source>too long</source>
         <translation>太长</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="72" />
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="72"/>
         <source>reading speed</source>
         <translation>阅读速度</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="218" />
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="218"/>
         <source>Subtitles: no problems</source>
-        <extracomment>A new result arrived (or the check was switched off). The preset key changed (``""`` when off). Also lay out while the check is off (the video overlay wants the subtitles).</extracomment>
+        <extracomment>A new result arrived (or the check was switched off). The preset key changed (``&quot;&quot;`` when off). Also lay out while the check is off (the video overlay wants the subtitles).</extracomment>
         <translation>字幕：没有问题</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="219" />
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="219"/>
         <source>Subtitles: {n} problems</source>
         <translation>字幕：{n} 个问题</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="228" />
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="228"/>
         <source>{d:.2f} s</source>
         <translation>{d:.2f} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="230" />
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="230"/>
         <source>{cps:.1f} cps · {chars} ch · {d:.2f} s</source>
         <translation>{cps:.1f} 字/秒 · {chars} 字 · {d:.2f} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="247" />
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="247"/>
         <source>Fix timing</source>
         <translation>修正时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="254" />
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="254"/>
         <source>Fix timing: {a} lengthened, {b} gaps opened, {c} shortened.</source>
         <translation>修正时间：延长 {a} 条，拉开 {b} 处间隔，缩短 {c} 条。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="257" />
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="257"/>
         <source>{n} still too short: no silence beside them.</source>
         <translation>仍有 {n} 条太短：旁边没有静音可用。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="267" />
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="267"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="268" />
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="268"/>
         <source>Rule</source>
         <translation>规则</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="269" />
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="269"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
@@ -2330,27 +2336,27 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>SubtitleCheckPanel</name>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="319" />
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="319"/>
         <source>Off</source>
         <translation>关</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="324" />
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="324"/>
         <source>Fix timing</source>
         <translation>修正时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="326" />
-        <source>Apply the preset's minimum and maximum duration and minimum gap, and lengthen short subtitles into the silence around them (one undoable step)</source>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="326"/>
+        <source>Apply the preset&apos;s minimum and maximum duration and minimum gap, and lengthen short subtitles into the silence around them (one undoable step)</source>
         <translation>应用预设的最短和最长时长及最小间隔，并把过短的字幕延长到周围的静音中（一步可撤销）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="365" />
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="365"/>
         <source>Choose a preset to check the subtitles against.</source>
         <translation>选择一个预设来检查字幕。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="368" />
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="368"/>
         <source>{n} subtitles, {v} problems ({preset}).</source>
         <translation>{n} 条字幕，{v} 个问题（{preset}）。</translation>
     </message>
@@ -2358,213 +2364,213 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>TranscriptTableModel</name>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="238" />
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="238"/>
         <source>Time</source>
         <extracomment>The lowest segment id this step may have made (set by TranscriptDocument). Anything in the transcript changed (an edit, an undo, new segments). A running transcription added segments next to each other: (first row, count). They come at the end, or before a line the user inserted further on. The whole transcript was replaced (a project opened, a new transcription started).</extracomment>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="239" />
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="239"/>
         <source>Speaker</source>
         <translation>说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="240" />
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="240"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="241" />
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="241"/>
         <source>Check</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="343" />
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="343"/>
         <source>{lang}confidence {conf:.0%}</source>
-        <extracomment>An edit or undo is about to rebuild the rows (rows came, went or were replaced): the view notes what is selected and being edited, by segment id (:meth:`shown_ids`). The rows were rebuilt: the view selects and edits those segments again. The Check column's data, ``check_cell(segment, role)`` (see ui/subtitle_check.py).</extracomment>
+        <extracomment>An edit or undo is about to rebuild the rows (rows came, went or were replaced): the view notes what is selected and being edited, by segment id (:meth:`shown_ids`). The rows were rebuilt: the view selects and edits those segments again. The Check column&apos;s data, ``check_cell(segment, role)`` (see ui/subtitle_check.py).</extracomment>
         <translation>{lang}置信度 {conf:.0%}</translation>
     </message>
 </context>
 <context>
     <name>TranscriptionControls</name>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="85" />
+        <location filename="../../app/tingxie/ui/controls.py" line="85"/>
         <source>22 Chinese dialects (Sichuanese, Shanghainese, Hokkien, Wu, Minnan…) are recognised automatically: choose Chinese or Auto-detect.</source>
         <translation>可自动识别 22 种汉语方言（四川话、上海话、福建话、吴语、闽南语…）：请选择“中文”或“自动检测”。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="89" />
+        <location filename="../../app/tingxie/ui/controls.py" line="89"/>
         <source>Chinese dialects are recognised automatically.</source>
         <translation>可自动识别汉语方言。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="102" />
+        <location filename="../../app/tingxie/ui/controls.py" line="102"/>
         <source>This computer</source>
         <translation>这台电脑</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="103" />
+        <location filename="../../app/tingxie/ui/controls.py" line="103"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="105" />
+        <location filename="../../app/tingxie/ui/controls.py" line="105"/>
         <source>Transcribe on an OpenAI-compatible server such as vLLM</source>
         <translation>在兼容 OpenAI 接口的服务器（如 vLLM）上转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="115" />
+        <location filename="../../app/tingxie/ui/controls.py" line="115"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="117" />
+        <location filename="../../app/tingxie/ui/controls.py" line="117"/>
         <source>Chunks transcribed at once; Automatic times the first batches and keeps the largest size that is still faster, within the free memory</source>
         <translation>同时转写的音频块数；“自动”会为最初几批计时，在可用内存范围内保留仍能提速的最大批量</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="124" />
+        <location filename="../../app/tingxie/ui/controls.py" line="124"/>
         <source>0 (greedy)</source>
         <translation>0（贪心）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="125" />
+        <location filename="../../app/tingxie/ui/controls.py" line="125"/>
         <source>0 always picks the likeliest words</source>
         <translation>为 0 时始终选择可能性最大的词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="126" />
+        <location filename="../../app/tingxie/ui/controls.py" line="126"/>
         <source>int8 weights on the CPU</source>
         <translation>在 CPU 上使用 int8 权重</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="128" />
+        <location filename="../../app/tingxie/ui/controls.py" line="128"/>
         <source>Faster and smaller on a CPU, slightly less accurate; ignored on a GPU</source>
         <translation>在 CPU 上更快、占用更少，但准确度略低；在 GPU 上不起作用</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="132" />
+        <location filename="../../app/tingxie/ui/controls.py" line="132"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="134" />
+        <location filename="../../app/tingxie/ui/controls.py" line="134"/>
         <source>Longest piece of audio sent to the model at once; pieces are cut at pauses</source>
         <translation>每次送入模型的最长音频块；在停顿处切分</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="137" />
+        <location filename="../../app/tingxie/ui/controls.py" line="137"/>
         <source>Advanced</source>
         <translation>高级</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="146" />
+        <location filename="../../app/tingxie/ui/controls.py" line="146"/>
         <source>Whole file</source>
         <translation>整个文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="147" />
+        <location filename="../../app/tingxie/ui/controls.py" line="147"/>
         <source>Selected range</source>
         <translation>选定范围</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="148" />
+        <location filename="../../app/tingxie/ui/controls.py" line="148"/>
         <source>Select a range on the waveform first</source>
         <translation>请先在波形上选择范围</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="154" />
+        <location filename="../../app/tingxie/ui/controls.py" line="154"/>
         <source>Transcribe</source>
         <translation>转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="156" />
-        <location filename="../../app/tingxie/ui/controls.py" line="482" />
+        <location filename="../../app/tingxie/ui/controls.py" line="156"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="482"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="158" />
+        <location filename="../../app/tingxie/ui/controls.py" line="158"/>
         <source>Transcribe the rest</source>
         <translation>转写剩余部分</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="160" />
+        <location filename="../../app/tingxie/ui/controls.py" line="160"/>
         <source>Continue from the end of the last segment to the end of the file</source>
         <translation>从最后一个片段的结尾继续转写到文件末尾</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="174" />
+        <location filename="../../app/tingxie/ui/controls.py" line="174"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="179" />
+        <location filename="../../app/tingxie/ui/controls.py" line="179"/>
         <source>Context</source>
         <translation>上下文</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="183" />
+        <location filename="../../app/tingxie/ui/controls.py" line="183"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="191" />
+        <location filename="../../app/tingxie/ui/controls.py" line="191"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="197" />
+        <location filename="../../app/tingxie/ui/controls.py" line="197"/>
         <source>Batch size</source>
         <translation>批大小</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="198" />
+        <location filename="../../app/tingxie/ui/controls.py" line="198"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="199" />
+        <location filename="../../app/tingxie/ui/controls.py" line="199"/>
         <source>Max chunk length</source>
         <translation>最大音频块长度</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="382" />
+        <location filename="../../app/tingxie/ui/controls.py" line="382"/>
         <source>{0} is not available on this computer; Auto is used instead.</source>
         <translation>{0} 在本机上不可用，已改用“自动”。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="475" />
+        <location filename="../../app/tingxie/ui/controls.py" line="475"/>
         <source>Open or drop a recording or video first</source>
         <translation>请先打开或拖入录音或视频</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="502" />
+        <location filename="../../app/tingxie/ui/controls.py" line="502"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="504" />
+        <location filename="../../app/tingxie/ui/controls.py" line="504"/>
         <source>Step 1 of 2: finding speech… {0}%</source>
         <translation>第 1 步，共 2 步：正在查找语音… {0}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="506" />
+        <location filename="../../app/tingxie/ui/controls.py" line="506"/>
         <source>Step 2 of 2: transcribing… {0}%</source>
         <translation>第 2 步，共 2 步：正在转写… {0}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="508" />
+        <location filename="../../app/tingxie/ui/controls.py" line="508"/>
         <source>Aligning words… {0}%</source>
         <translation>正在对齐字词… {0}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="512" />
+        <location filename="../../app/tingxie/ui/controls.py" line="512"/>
         <source> · {0} left</source>
         <translation> · 剩余 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="544" />
+        <location filename="../../app/tingxie/ui/controls.py" line="544"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
@@ -2572,23 +2578,23 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>TransportBar</name>
     <message>
-        <location filename="../../app/tingxie/ui/transport.py" line="25" />
+        <location filename="../../app/tingxie/ui/transport.py" line="25"/>
         <source>Play / pause (Ctrl+P)</source>
         <translation>播放/暂停（Ctrl+P）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transport.py" line="36" />
+        <location filename="../../app/tingxie/ui/transport.py" line="36"/>
         <source>Playback speed (pitch is preserved)</source>
         <translation>播放速度（保持音调不变）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transport.py" line="43" />
-        <location filename="../../app/tingxie/ui/transport.py" line="50" />
+        <location filename="../../app/tingxie/ui/transport.py" line="43"/>
+        <location filename="../../app/tingxie/ui/transport.py" line="50"/>
         <source>Volume</source>
         <translation>音量</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transport.py" line="48" />
+        <location filename="../../app/tingxie/ui/transport.py" line="48"/>
         <source>Speed</source>
         <translation>速度</translation>
     </message>
@@ -2596,94 +2602,94 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>UndoLabels</name>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="41" />
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="41"/>
         <source>Edit text</source>
-        <extracomment>QUndoCommand.id() of edits that may merge with the one before (see ``merge_key``). The undo steps' names, as core's edits give them in English, marked for translation.</extracomment>
+        <extracomment>QUndoCommand.id() of edits that may merge with the one before (see ``merge_key``). The undo steps&apos; names, as core&apos;s edits give them in English, marked for translation.</extracomment>
         <translation>编辑文字</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="42" />
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="42"/>
         <source>Align words</source>
         <translation>对齐词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="43" />
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="43"/>
         <source>Review word</source>
         <translation>审阅词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="44" />
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="44"/>
         <source>Replace word</source>
         <translation>替换词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="45" />
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="45"/>
         <source>Split segment</source>
         <translation>拆分片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="46" />
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="46"/>
         <source>Merge segments</source>
         <translation>合并片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="47" />
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="47"/>
         <source>Change timing</source>
         <translation>更改时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="48" />
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="48"/>
         <source>Set speaker</source>
         <translation>设置说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="49" />
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="49"/>
         <source>Add speaker</source>
         <translation>添加说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="50" />
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="50"/>
         <source>Rename speaker</source>
         <translation>重命名说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="51" />
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="51"/>
         <source>Insert segment</source>
         <translation>插入片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="52" />
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="52"/>
         <source>Delete segment</source>
         <translation>删除片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="53" />
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="53"/>
         <source>Replace</source>
         <translation>替换</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="54" />
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="54"/>
         <source>Re-transcribe range</source>
         <translation>重新转写范围</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="55" />
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="55"/>
         <source>Transcribe the whole file</source>
         <translation>转写整个文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="56" />
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="56"/>
         <source>Transcribe the rest</source>
         <translation>转写剩余部分</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="57" />
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="57"/>
         <source>Fix timing</source>
         <translation>修正时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="58" />
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="67" />
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="58"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="67"/>
         <source>Replace {n} × “{find}”</source>
         <translation>替换 {n} 处“{find}”</translation>
     </message>
@@ -2691,308 +2697,308 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>VideoPane</name>
     <message>
-        <location filename="../../app/tingxie/ui/video_pane.py" line="47" />
-        <source>Video cannot be shown: Qt's media backend is not available. Playback of the sound and the rest of the window still work.</source>
-        <extracomment>Files taken for video when the media backend cannot say (it is not available). Why no picture can be shown ("" when video works).</extracomment>
+        <location filename="../../app/tingxie/ui/video_pane.py" line="47"/>
+        <source>Video cannot be shown: Qt&apos;s media backend is not available. Playback of the sound and the rest of the window still work.</source>
+        <extracomment>Files taken for video when the media backend cannot say (it is not available). Why no picture can be shown (&quot;&quot; when video works).</extracomment>
         <translation>无法显示视频：Qt 的媒体后端不可用。声音播放和窗口的其他功能仍可使用。</translation>
     </message>
 </context>
 <context>
     <name>WindowMenus</name>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="56" />
+        <location filename="../../app/tingxie/ui/menus.py" line="56"/>
         <source>The interface language changes when Tingxie is restarted.</source>
         <extracomment>Actions that need an audio output; off, with the reason, while there is none. (Rewind, forward and replay still move the playhead, and the speed is kept for later.)</extracomment>
         <translation>界面语言将在重新启动听写后生效。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="66" />
+        <location filename="../../app/tingxie/ui/menus.py" line="66"/>
         <source>Playback is off: no audio output</source>
         <translation>播放已关闭：没有音频输出设备</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="79" />
+        <location filename="../../app/tingxie/ui/menus.py" line="79"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="80" />
+        <location filename="../../app/tingxie/ui/menus.py" line="80"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="81" />
+        <location filename="../../app/tingxie/ui/menus.py" line="81"/>
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="83" />
+        <location filename="../../app/tingxie/ui/menus.py" line="83"/>
         <source>Audio &amp;track</source>
         <translation>音轨(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="85" />
+        <location filename="../../app/tingxie/ui/menus.py" line="85"/>
         <source>For files with several audio tracks</source>
         <translation>用于包含多条音轨的文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="88" />
+        <location filename="../../app/tingxie/ui/menus.py" line="88"/>
         <source>&amp;Save project</source>
         <translation>保存项目(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="89" />
+        <location filename="../../app/tingxie/ui/menus.py" line="89"/>
         <source>Save project &amp;as…</source>
         <translation>项目另存为(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="91" />
+        <location filename="../../app/tingxie/ui/menus.py" line="91"/>
         <source>&amp;Export…</source>
         <translation>导出(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="92" />
+        <location filename="../../app/tingxie/ui/menus.py" line="92"/>
         <source>Export a&amp;gain</source>
         <translation>再次导出(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="94" />
+        <location filename="../../app/tingxie/ui/menus.py" line="94"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="97" />
+        <location filename="../../app/tingxie/ui/menus.py" line="97"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="98" />
+        <location filename="../../app/tingxie/ui/menus.py" line="98"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="104" />
+        <location filename="../../app/tingxie/ui/menus.py" line="104"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="115" />
+        <location filename="../../app/tingxie/ui/menus.py" line="115"/>
         <source>&amp;Find and replace…</source>
         <translation>查找和替换(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="117" />
+        <location filename="../../app/tingxie/ui/menus.py" line="117"/>
         <source>S&amp;plit at the cursor</source>
         <translation>在光标处拆分(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="118" />
+        <location filename="../../app/tingxie/ui/menus.py" line="118"/>
         <source>&amp;Merge with next</source>
         <translation>与下一片段合并(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="119" />
+        <location filename="../../app/tingxie/ui/menus.py" line="119"/>
         <source>Merge with p&amp;revious</source>
         <translation>与上一片段合并(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="120" />
+        <location filename="../../app/tingxie/ui/menus.py" line="120"/>
         <source>&amp;Insert segment at the playhead</source>
         <translation>在播放头处插入片段(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="122" />
+        <location filename="../../app/tingxie/ui/menus.py" line="122"/>
         <source>&amp;Delete segment</source>
         <translation>删除片段(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="123" />
+        <location filename="../../app/tingxie/ui/menus.py" line="123"/>
         <source>&amp;Timing</source>
         <translation>时间(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="125" />
+        <location filename="../../app/tingxie/ui/menus.py" line="125"/>
         <source>Start 0.1 s earlier</source>
         <translation>开始提前 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="126" />
+        <location filename="../../app/tingxie/ui/menus.py" line="126"/>
         <source>Start 0.1 s later</source>
         <translation>开始推后 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="127" />
+        <location filename="../../app/tingxie/ui/menus.py" line="127"/>
         <source>End 0.1 s earlier</source>
         <translation>结束提前 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="128" />
+        <location filename="../../app/tingxie/ui/menus.py" line="128"/>
         <source>End 0.1 s later</source>
         <translation>结束推后 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="130" />
+        <location filename="../../app/tingxie/ui/menus.py" line="130"/>
         <source>S&amp;peaker</source>
         <translation>说话人(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="132" />
+        <location filename="../../app/tingxie/ui/menus.py" line="132"/>
         <source>Speaker {n}</source>
         <translation>说话人 {n}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="134" />
+        <location filename="../../app/tingxie/ui/menus.py" line="134"/>
         <source>No speaker</source>
         <translation>无说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="137" />
+        <location filename="../../app/tingxie/ui/menus.py" line="137"/>
         <source>Next &amp;uncertain segment</source>
         <translation>下一个不确定片段(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="140" />
+        <location filename="../../app/tingxie/ui/menus.py" line="140"/>
         <source>Re&amp;view uncertain words</source>
         <translation>核对不确定的词(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="144" />
+        <location filename="../../app/tingxie/ui/menus.py" line="144"/>
         <source>&amp;Playback</source>
         <translation>播放(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="149" />
+        <location filename="../../app/tingxie/ui/menus.py" line="149"/>
         <source>Play / pause</source>
         <translation>播放/暂停</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="150" />
+        <location filename="../../app/tingxie/ui/menus.py" line="150"/>
         <source>Rewind</source>
         <translation>快退</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="152" />
+        <location filename="../../app/tingxie/ui/menus.py" line="152"/>
         <source>Forward</source>
         <translation>快进</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="154" />
+        <location filename="../../app/tingxie/ui/menus.py" line="154"/>
         <source>Slower</source>
         <translation>减速</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="155" />
+        <location filename="../../app/tingxie/ui/menus.py" line="155"/>
         <source>Faster</source>
         <translation>加速</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="156" />
+        <location filename="../../app/tingxie/ui/menus.py" line="156"/>
         <source>Replay the segment</source>
         <translation>重播当前片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="158" />
+        <location filename="../../app/tingxie/ui/menus.py" line="158"/>
         <source>Rewind step…</source>
         <translation>快退步长…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="159" />
+        <location filename="../../app/tingxie/ui/menus.py" line="159"/>
         <source>Rewind and forward by (seconds)</source>
         <translation>快退和快进的秒数</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="160" />
+        <location filename="../../app/tingxie/ui/menus.py" line="160"/>
         <source>Rewind on resume…</source>
         <translation>继续播放时回退…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="164" />
+        <location filename="../../app/tingxie/ui/menus.py" line="164"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="165" />
+        <location filename="../../app/tingxie/ui/menus.py" line="165"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="166" />
+        <location filename="../../app/tingxie/ui/menus.py" line="166"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="167" />
+        <location filename="../../app/tingxie/ui/menus.py" line="167"/>
         <source>Follow playback</source>
         <translation>跟随播放</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="171" />
+        <location filename="../../app/tingxie/ui/menus.py" line="171"/>
         <source>Tint uncertain words</source>
         <translation>标出不确定的词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="174" />
+        <location filename="../../app/tingxie/ui/menus.py" line="174"/>
         <source>Uncertainty threshold…</source>
         <translation>不确定阈值…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="177" />
+        <location filename="../../app/tingxie/ui/menus.py" line="177"/>
         <source>Interface &amp;language</source>
         <translation>界面语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="181" />
+        <location filename="../../app/tingxie/ui/menus.py" line="181"/>
         <source>As the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="194" />
+        <location filename="../../app/tingxie/ui/menus.py" line="194"/>
         <source>&amp;Subtitle check</source>
         <translation>字幕检查(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="199" />
-        <location filename="../../app/tingxie/ui/menus.py" line="200" />
+        <location filename="../../app/tingxie/ui/menus.py" line="199"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="200"/>
         <source>&amp;Transcribe</source>
         <translation>转写(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="201" />
+        <location filename="../../app/tingxie/ui/menus.py" line="201"/>
         <source>Transcribe &amp;selection</source>
         <translation>转写选区(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="203" />
+        <location filename="../../app/tingxie/ui/menus.py" line="203"/>
         <source>Transcribe the &amp;rest</source>
         <translation>转写剩余部分(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="205" />
+        <location filename="../../app/tingxie/ui/menus.py" line="205"/>
         <source>&amp;Cancel transcription</source>
         <translation>取消转写(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="208" />
+        <location filename="../../app/tingxie/ui/menus.py" line="208"/>
         <source>&amp;Model</source>
         <translation>模型(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="209" />
+        <location filename="../../app/tingxie/ui/menus.py" line="209"/>
         <source>&amp;Adapt to my corrections…</source>
         <translation>适应我的校对(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="213" />
+        <location filename="../../app/tingxie/ui/menus.py" line="213"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="214" />
+        <location filename="../../app/tingxie/ui/menus.py" line="214"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="215" />
+        <location filename="../../app/tingxie/ui/menus.py" line="215"/>
         <source>&amp;About Tingxie</source>
         <translation>关于 Tingxie(&amp;A)</translation>
     </message>
@@ -3000,13 +3006,13 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>WordReview</name>
     <message>
-        <location filename="../../app/tingxie/ui/word_review.py" line="192" />
+        <location filename="../../app/tingxie/ui/word_review.py" line="192"/>
         <source>No doubtful word is left to review.</source>
-        <extracomment>The pass moved to a word (segment id, word index); for tests and the status bar. The pass ended (no word left, or Esc). "12 of 87 doubtful words reviewed", in the status bar while the pass runs.</extracomment>
+        <extracomment>The pass moved to a word (segment id, word index); for tests and the status bar. The pass ended (no word left, or Esc). &quot;12 of 87 doubtful words reviewed&quot;, in the status bar while the pass runs.</extracomment>
         <translation>没有需要核对的存疑词了。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/word_review.py" line="278" />
+        <location filename="../../app/tingxie/ui/word_review.py" line="280"/>
         <source>{done} of {total} doubtful words reviewed</source>
         <translation>已核对 {done} / {total} 个存疑词</translation>
     </message>

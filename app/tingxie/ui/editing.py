@@ -95,6 +95,12 @@ class EditCommands(QObject):
         no editor open, at the middle of the selected segment's text."""
         editor = self.view.editor()
         position = editor.textCursor().position() if editor is not None else None
+        if editor is not None:
+            typed = editor.toPlainText()
+            if not typed[:position].strip() or not typed[position:].strip():
+                # Refused before the line is committed: it stays open, the cursor in place.
+                self.message.emit(self.tr("Put the cursor inside the text to split a segment."))
+                return
         self.view.commit_editor()
         seg = self._need()
         if seg is None:

@@ -30,6 +30,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
+    QKeyEvent,
+    QKeySequence,
     QPainter,
     QPalette,
     QResizeEvent,
@@ -187,6 +189,13 @@ class TextDelegate(QStyledItemDelegate):
         #: The find bar's match: (segment id, start, end) in its text.
         self.find_match: tuple[int, int, int] | None = None
         self._editor_viewport: QWidget | None = None
+        # Ctrl+Z in an open line undoes what came last, the typing or a document step (a
+        # speaker key, a nudge): how many typing steps the editor had when each step made
+        # while it was open was pushed, newest last.
+        self._typing_at_steps: list[int] = []
+        stack = view.transcript_model.document.undo_stack
+        self._stack_index = stack.index()
+        stack.indexChanged.connect(self._stack_moved)
 
     # -- editing -----------------------------------------------------------------------
     def createEditor(
@@ -197,6 +206,7 @@ class TextDelegate(QStyledItemDelegate):
         editor.setTabChangesFocus(True)
         editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         editor.document().setDocumentMargin(1)
+        editor.document().clearUndoRedoStacks()  # the margin is an undo step of its own
         editor.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         editor.installEventFilter(self)
         # A click on a word seeks there (the wrapper is kept: no C++ call per event).
@@ -204,8 +214,25 @@ class TextDelegate(QStyledItemDelegate):
         self._editor_viewport.installEventFilter(self)
         editor.textChanged.connect(lambda: self._fit_editor(editor))
         self.editor, self.editor_index = editor, QPersistentModelIndex(index)
+        self._typing_at_steps = []
         editor.destroyed.connect(lambda *_args: self._editor_gone(editor))
         return editor
+
+    def _stack_moved(self, index: int) -> None:
+        moved, self._stack_index = index - self._stack_index, index
+        if self.editor is None:
+            return
+        if moved > 0:  # a new step (or a redo) while the line is open
+            steps = self.editor.document().availableUndoSteps()
+            self._typing_at_steps.extend([steps] * moved)
+        elif moved < 0:
+            del self._typing_at_steps[moved:]
+
+    def _typing_is_newest(self, editor: QPlainTextEdit) -> bool:
+        """Whether the editor's last typing came after the last document step made while it
+        was open (so Ctrl+Z takes back typing, not the step)."""
+        floor = self._typing_at_steps[-1] if self._typing_at_steps else 0
+        return editor.document().availableUndoSteps() > floor
 
     def _editor_gone(self, editor: QPlainTextEdit) -> None:
         # A closed editor is deleted later, maybe after the next one opened: forget only it.
@@ -271,6 +298,17 @@ class TextDelegate(QStyledItemDelegate):
         editor.resize(editor.width(), max(row_height, needed))
 
     def eventFilter(self, editor: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(editor, QPlainTextEdit):
+            assert isinstance(event, QKeyEvent)
+            # The editor keeps Ctrl+Z for its own typing; once that is taken back (or when a
+            # document step is newer), the key goes to the window's Edit > Undo, so right
+            # after a split or an insert Ctrl+Z undoes it. Redo likewise.
+            if ((event.matches(QKeySequence.StandardKey.Undo)
+                    and not self._typing_is_newest(editor))
+                    or (event.matches(QKeySequence.StandardKey.Redo)
+                        and not editor.document().isRedoAvailable())):
+                event.ignore()
+                return True
         if editor is self._editor_viewport and self.editor is not None:
             if (event.type() == QEvent.Type.MouseButtonRelease
                     and event.button() == Qt.MouseButton.LeftButton):
@@ -284,6 +322,16 @@ class TextDelegate(QStyledItemDelegate):
         ):
             self.commitData.emit(editor)
             self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
+            return True
+        if (event.type() == QEvent.Type.KeyPress and isinstance(editor, QPlainTextEdit)
+                and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)):
+            # Tab and Shift+Tab commit the line and open the next or previous one (the view
+            # moves to that line's text: TranscriptView.moveCursor).
+            back = (event.key() == Qt.Key.Key_Backtab
+                    or bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier))
+            self.commitData.emit(editor)
+            self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.EditPreviousItem
+                                  if back else QStyledItemDelegate.EndEditHint.EditNextItem)
             return True
         return super().eventFilter(editor, event)
 
@@ -468,6 +516,33 @@ class TranscriptView(QTableView):
                 cursor = editor.textCursor()
                 cursor.setPosition(min(edited.cursor, editor.document().characterCount() - 1))
                 editor.setTextCursor(cursor)
+
+    def moveCursor(self, action: QAbstractItemView.CursorAction,
+                   modifiers: Qt.KeyboardModifier) -> QModelIndex:
+        # Tab and Shift+Tab (also from an open line, which they commit) go to the next or
+        # previous line's text, the one column that can be typed in; cell by cell they would
+        # land on a time or a speaker, where typing does nothing.
+        Move = QAbstractItemView.CursorAction
+        if action in (Move.MoveNext, Move.MovePrevious):
+            current = self.currentIndex()
+            row = current.row() + (1 if action == Move.MoveNext else -1)
+            if current.isValid() and 0 <= row < self.model().rowCount():
+                return self.model().index(row, TranscriptTableModel.TEXT)
+            return current
+        return super().moveCursor(action, modifiers)
+
+    def edit(self, index: QModelIndex, *args: object) -> bool | None:  # type: ignore[override]
+        if len(args) != 2:  # the slot edit(index)
+            return super().edit(index)
+        trigger, event = args
+        Trigger = QAbstractItemView.EditTrigger
+        if (trigger in (Trigger.AnyKeyPressed, Trigger.EditKeyPressed) and index.isValid()
+                and index.column() != TranscriptTableModel.TEXT):
+            # Typing (or F2) on a line's time or speaker edits its text.
+            index = index.siblingAtColumn(TranscriptTableModel.TEXT)
+            self.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.NoUpdate)
+        return super().edit(index, trigger, event)
 
     def select_row(self, row: int, column: int = TranscriptTableModel.TEXT) -> None:
         """Select just ``row`` (whatever keys are held), make it current and scroll to it."""

@@ -10,8 +10,9 @@ segment back.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -45,11 +46,15 @@ class FindBar(QWidget):
     message = Signal(str)
     #: Replace all is about to run (an open text editor should commit first).
     aboutToReplace = Signal()
+    #: The bar is closing (Esc, ×): the transcript takes the keys again.
+    closing = Signal()
 
     def __init__(self, document: TranscriptDocument, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document = document
         self._current: tuple[int, int, int] | None = None  # (segment id, start, end) shown
+        #: The row a first Next or Previous starts from (the window's current row).
+        self.row_source: Callable[[], int] | None = None
         self.find_edit = QLineEdit(self)
         self.find_edit.setPlaceholderText(self.tr("Find"))
         self.find_edit.setClearButtonEnabled(True)
@@ -67,7 +72,7 @@ class FindBar(QWidget):
         close = QToolButton(self)
         close.setText("×")
         close.setToolTip(self.tr("Close"))
-        close.clicked.connect(self.hide)
+        close.clicked.connect(self.close_bar)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
         for widget in (
@@ -90,7 +95,8 @@ class FindBar(QWidget):
             box.toggled.connect(self.update_count)
         self.regex.toggled.connect(lambda on: self.whole_word.setEnabled(not on))
         self.find_edit.textChanged.connect(self.update_count)
-        self.find_edit.returnPressed.connect(self.find_next)
+        # Enter goes to the next match, Shift+Enter to the previous one (as browsers do).
+        self.find_edit.installEventFilter(self)
         # Enter in Replace replaces the match shown and goes on to the next, as editors do;
         # Replace all is only ever the button (one Enter must not rewrite 98 matches).
         self.replace_edit.returnPressed.connect(self.replace_one)
@@ -199,8 +205,14 @@ class FindBar(QWidget):
             return
         if self._current in found:
             k = (found.index(self._current) + direction) % len(found)
-        else:
-            k = 0 if direction > 0 else len(found) - 1
+        else:  # the first search goes on from the line the reviewer is on
+            row = self.row_source() if self.row_source is not None else 0
+            order = self.document.transcript.index_of
+            if direction > 0:
+                k = next((i for i, m in enumerate(found) if order(m[0]) >= row), 0)
+            else:
+                k = next((i for i in range(len(found) - 1, -1, -1)
+                          if order(found[i][0]) <= row), len(found) - 1)
         self._show(found[k])
 
     def _show(self, match: tuple[int, int, int]) -> None:
@@ -266,8 +278,27 @@ class FindBar(QWidget):
         self.message.emit(self.tr("Replaced: {n}").format(n=op.count))
         self.update_count()
 
+    def close_bar(self) -> None:
+        """Esc or ×: hide the bar and its match highlight; the focus goes back to the
+        transcript (``closing`` is sent before hiding, so Qt never passes the focus on to the
+        next widget in the window, the side panel)."""
+        self._set_current(None)
+        self.closing.emit()
+        self.hide()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if (obj is self.find_edit and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+            if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                self.find_previous()
+            else:
+                self.find_next()
+            return True
+        return super().eventFilter(obj, event)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:
-            self.hide()
+            self.close_bar()
             return
         super().keyPressEvent(event)

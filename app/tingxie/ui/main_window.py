@@ -194,6 +194,8 @@ class MainWindow(QMainWindow):
         self.find_bar.matchFound.connect(self.select_segment)
         self.find_bar.matchShown.connect(self.table.set_find_match)
         self.find_bar.aboutToReplace.connect(self.table.commit_editor)
+        self.find_bar.closing.connect(self.table.setFocus)
+        self.find_bar.row_source = lambda: max(self.table.currentIndex().row(), 0)
         self.speakers.message.connect(self.status)
         self.speakers.assignRequested.connect(self.commands.set_speaker_number)
         self.document.changed.connect(self.autosave.schedule)

@@ -221,8 +221,10 @@ class WordReview(QObject):
 
     def _end(self, message: str | None = None) -> None:
         self.current = None
-        self.popup.hide()
+        # Focus back to the table first: hiding the popup while its line has focus makes Qt
+        # pass focus on as a Tab would, which moved the table to the next line.
         self.win.table.setFocus()
+        self.popup.hide()
         self._report(message)
         self.finished.emit()
 

@@ -1,0 +1,168 @@
+"""The correction workflow from the keyboard alone: undo from an open line, Tab, leaving the
+review pass and the find bar. After each step the keys still reach the transcript, on the
+line the reviewer was on."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication
+
+import test_ui_editor as base
+from test_ui_editor import texts
+from tingxie.ui.transcript_model import TranscriptTableModel
+
+TEXT = TranscriptTableModel.TEXT
+window = base.window
+audio = base.audio
+
+
+def settle():
+    """What Qt does between two keys of the user (closed editors are deleted)."""
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QApplication.processEvents()
+
+
+def key(qtbot, sequence, widget=None):
+    """Press ``sequence`` where the focus is (or on ``widget``)."""
+    combo = QKeySequence(sequence)[0]
+    target = widget or QApplication.focusWidget()
+    assert target is not None, "some widget has the focus"
+    qtbot.keyClick(target, combo.key(), combo.keyboardModifiers())
+    settle()
+
+
+def selected_rows(win):
+    return sorted(i.row() for i in win.table.selectionModel().selectedRows())
+
+
+def keys_reach_the_table(win):
+    focus = QApplication.focusWidget()
+    return focus is win.table or win.table.isAncestorOf(focus)
+
+
+# -- Ctrl+Z in an open line ---------------------------------------------------------------
+
+
+def test_ctrl_z_right_after_a_split_or_an_insert_undoes_it(qtbot, window):
+    # Both open the new line for typing; its editor has nothing of its own to undo, so
+    # Ctrl+Z is the window's (before, the editor swallowed it and nothing happened).
+    window.table.edit_row(0)
+    editor = window.table.editor()
+    cursor = editor.textCursor()
+    cursor.setPosition(len("The harbour "))
+    editor.setTextCursor(cursor)
+    key(qtbot, "Ctrl+Return", editor)
+    assert len(texts(window)) == 5 and window.table.editor() is not None
+    key(qtbot, "Ctrl+Z")
+    assert texts(window) == [s.text for s in base.sample_transcript().segments]
+
+    window.player.seek(11.0)
+    window.table.setFocus()
+    key(qtbot, "Ctrl+I", window.table)
+    assert len(texts(window)) == 5 and window.table.editor() is not None
+    key(qtbot, "Ctrl+Z")
+    assert len(texts(window)) == 4
+    key(qtbot, "Ctrl+Shift+Z")
+    assert len(texts(window)) == 5, "Redo from the keyboard brings the line back"
+
+
+def test_ctrl_z_in_an_open_line_takes_back_what_came_last(qtbot, window):
+    # Typing, then a speaker key, then more typing: Ctrl+Z goes back through them in the
+    # order they happened, the typing staying in the open line throughout.
+    window.table.edit_row(2)
+    editor = window.table.editor()
+    qtbot.keyClicks(editor, " n")
+    key(qtbot, "Ctrl+2", editor)
+    assert window.document.transcript.segments[2].speaker is not None
+    key(qtbot, "Ctrl+Z")
+    assert window.document.transcript.segments[2].speaker is None, "the speaker step went"
+    assert window.table.editor() is editor and editor.toPlainText() == "Today it is quiet. n"
+    key(qtbot, "Ctrl+Z")
+    assert editor.toPlainText() == "Today it is quiet.", "then the typing"
+    assert window.document.undo_stack.index() == 0
+
+
+# -- Tab and typing on a line ----------------------------------------------------------------
+
+
+def test_tab_commits_the_line_and_opens_the_next_ones_text(qtbot, window):
+    window.table.edit_row(1)
+    qtbot.keyClicks(window.table.editor(), " Many")
+    key(qtbot, "Tab")
+    assert texts(window)[1] == "Boats came from every town. Many"
+    assert window.table.currentIndex().column() == TEXT
+    assert window.table.editing_row() == 2, "the next line is open for typing"
+    key(qtbot, "Shift+Tab")
+    assert window.table.editing_row() == 1
+
+
+def test_typing_on_a_lines_time_edits_its_text(qtbot, window):
+    # A click on the time column makes it current; typing there used to do nothing at all.
+    table = window.table
+    table.selectionModel().setCurrentIndex(
+        window.table_model.index(3, TranscriptTableModel.TIME),
+        table.selectionModel().SelectionFlag.ClearAndSelect
+        | table.selectionModel().SelectionFlag.Rows)
+    table.setFocus()
+    qtbot.keyClicks(table, "X")
+    settle()
+    assert table.editing_row() == 3 and table.editor() is not None
+    qtbot.keyClick(table.editor(), Qt.Key.Key_Return)
+    assert texts(window)[3] == "The boats left the harbour.X", "as typing on the text does"
+
+
+# -- leaving the review pass and the find bar --------------------------------------------------
+
+
+def test_ending_the_review_pass_leaves_the_reviewed_line_current(qtbot, window):
+    window.table.select_row(0)
+    window.table.setFocus()
+    key(qtbot, "F8", window.table)
+    assert window.word_review.active and selected_rows(window) == [0]
+    key(qtbot, "Escape")
+    assert not window.word_review.active
+    assert selected_rows(window) == [0], "Esc moved the table to the next line"
+    assert window.table.currentIndex().column() == TEXT and keys_reach_the_table(window)
+
+
+def test_closing_the_find_bar_gives_the_keys_back_and_clears_the_highlight(qtbot, window):
+    window.table.select_row(1)
+    window.table.setFocus()
+    key(qtbot, "Ctrl+F", window.table)
+    qtbot.keyClicks(QApplication.focusWidget(), "harbour")
+    key(qtbot, "Return")
+    assert window.table.delegate.find_match is not None
+    key(qtbot, "Escape")
+    assert not window.find_bar.isVisible()
+    assert keys_reach_the_table(window), "the focus went to the side panel"
+    assert window.table.delegate.find_match is None, "the match stayed painted"
+    assert window.table.currentIndex().row() == 3, "the match's line (row 3) is current"
+    key(qtbot, "Up")
+    assert window.table.currentIndex().row() == 2, "arrows move in the transcript"
+
+
+def test_the_first_find_starts_at_the_line_the_reviewer_is_on(qtbot, window):
+    window.table.select_row(2)
+    window.table.setFocus()
+    key(qtbot, "Ctrl+F", window.table)
+    qtbot.keyClicks(QApplication.focusWidget(), "the")
+    key(qtbot, "Return")
+    assert selected_rows(window) == [3], "not back at the top (row 0)"
+    key(qtbot, "Shift+Return")
+    assert selected_rows(window) == [0], "Previous from there wraps as before"
+
+
+def test_a_refused_split_keeps_the_line_open_where_the_cursor_was(qtbot, window):
+    window.table.edit_row(0)
+    editor = window.table.editor()
+    qtbot.keyClicks(editor, " more")
+    key(qtbot, "Ctrl+Return", editor)  # the cursor is at the end: nothing to split
+    assert "cursor" in window.statusBar().currentMessage()
+    assert window.table.editor() is editor, "the line stays open"
+    assert editor.textCursor().position() == len("The harbour opened early. more")
+    assert texts(window)[0] == "The harbour opened early.", "and nothing was committed"
