@@ -286,8 +286,12 @@ def test_ctrl_c_while_torch_imports_says_cancelled(two_recordings, tiny_checkpoi
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("stop, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)],
+                         ids=["ctrl-c", "sigterm"])
 def test_ctrl_c_while_transcribing_keeps_the_partial_transcript(two_recordings,
-                                                                tiny_checkpoint, tmp_path):
+                                                                tiny_checkpoint, tmp_path,
+                                                                stop, status):
+    # Ctrl-C, and SIGTERM as `timeout`, `kill` or systemd send it: both keep the part done.
     _wav, flac = two_recordings
     samples, _ = build_speech([0.3, *[x for i in range(12) for x in
                                       (f"Sentence number {i} is here.", 0.6)]])
@@ -311,10 +315,10 @@ def test_ctrl_c_while_transcribing_keeps_the_partial_transcript(two_recordings,
         return bool(done) and max(done) >= 25
 
     _wait_for(one_batch_done, proc)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(stop)
     _out, rest = proc.communicate(timeout=120)
     err = "".join(lines) + rest
-    assert proc.returncode == 130, err
+    assert proc.returncode == status, err
     partial = tmp_path / "long talk.partial.srt"
     assert f"the part transcribed so far is in {partial}" in err
     assert "1 more file not started" in err and "Traceback" not in err
@@ -359,6 +363,45 @@ def test_progress_in_a_log_is_a_line_every_few_seconds_and_at_each_stage():
         "talk.wav: transcribing 10% (0:15 of 2:30 audio) ETA 1:30",
         "talk.wav: transcribing 41% (1:02 of 2:30 audio) ETA 0:40",
     ]
+
+
+def test_progress_names_every_stage_in_words():
+    from tingxie.asr.pipeline import Stage
+
+    stream = io.StringIO()
+    bar = ProgressBar("talk.wav", stream, interval=0.0)
+    for stage in Stage:
+        bar.show(stage, 1.0, None)
+    text = stream.getvalue()
+    assert "Stage." not in text, text
+    assert "talk.wav: loading the model 100%" in text and "aligning words" in text
+
+
+@pytest.mark.slow
+def test_a_log_reader_that_goes_away_does_not_stop_the_batch(two_recordings, tiny_checkpoint,
+                                                             tmp_path):
+    # `tingxie transcribe ... 2>&1 | head -3`: the progress has nowhere to go once head has
+    # its lines, yet every file is transcribed and written (before: a traceback, nothing).
+    wav, flac = two_recordings
+    proc = _start(["transcribe", str(wav), str(flac), "--model", str(tiny_checkpoint), *TINY,
+                   "--progress-interval", "0", "-o", str(tmp_path / "out")], tmp_path)
+    assert proc.stderr is not None
+    proc.stderr.readline()
+    proc.stderr.close()
+    assert proc.wait(timeout=300) == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a (2).json", "a.json"]
+
+
+def test_a_listing_into_a_closed_pipe_stops_quietly(tmp_path):
+    # `tingxie models list | true`: nothing reads the list; no traceback, SIGPIPE's status.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    env = dict(os.environ, PYTHONPATH=str(Path(tingxie.__file__).parents[1]))
+    proc = subprocess.run([sys.executable, "-m", "tingxie", "models", "list"], cwd=tmp_path,
+                          env=env, stdout=write_end, stderr=subprocess.PIPE, timeout=120)
+    os.close(write_end)
+    assert proc.returncode == 141, proc.stderr.decode("utf-8", "replace")
+    assert proc.stderr == b""
 
 
 def test_progress_on_a_terminal_is_still_the_bar():

@@ -12,6 +12,7 @@ import importlib
 import sys
 
 from tingxie import __version__
+from tingxie.commands.streams import EXIT_BROKEN_PIPE, Forgiving, silence_stdout
 
 #: command name -> (module under tingxie.commands, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -47,11 +48,20 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the process exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    stderr = sys.stderr
+    if argv and argv[0] in COMMANDS and not isinstance(stderr, Forgiving):
+        # Progress and messages go on stderr: a closed log pipe must not stop the work.
+        sys.stderr = Forgiving(stderr)  # type: ignore[assignment]
     try:
         return _dispatch(argv)
     except KeyboardInterrupt:  # Ctrl-C outside a transcription: while torch imports, ...
         print("\ntingxie: cancelled.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # standard output's reader left (``tingxie models list | head``)
+        silence_stdout()
+        return EXIT_BROKEN_PIPE
+    finally:
+        sys.stderr = stderr
 
 
 def _dispatch(argv: list[str]) -> int:

@@ -55,7 +55,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Find the pairs, check the estimate, train with progress on stderr, save the adapter."""
     from tingxie.asr import adapt as adapting
-    from tingxie.commands.models import _ctrl_c_cancels
+    from tingxie.commands.stopping import Stop, signals_cancel
     from tingxie.core.cancel import CancelToken
 
     settings = adapting.AdaptSettings(
@@ -65,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
     )
     err = sys.stderr
     cancel = CancelToken()
+    stop = Stop()  # a Ctrl-C before training starts is a Ctrl-C too
     tty = err.isatty()
     try:
         pairs = adapting.find_pairs(args.projects, settings)
@@ -76,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"Estimated: {format_time(forecast.seconds)} on {forecast.device}, "
               f"{forecast.memory_bytes / 2**30:.1f} GiB of memory{free}.", file=err)
         last = None
-        with _ctrl_c_cancels(cancel):
+        with signals_cancel(cancel) as stop:
             for update in adapting.adapt(pairs, args.model, args.output, args.teacher, settings,
                                          args.device, args.models_dir, cancel,
                                          overwrite=args.overwrite):
@@ -86,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
         if tty:
             err.write("\n")
         print("tingxie: adapting cancelled; nothing was written.", file=err)
-        return EXIT_CANCELLED
+        return stop.exit_status
     except (TingxieError, OSError) as exc:
         if tty:
             err.write("\n")

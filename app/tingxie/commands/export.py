@@ -11,12 +11,12 @@ import argparse
 import dataclasses
 import json
 import math
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from tingxie.commands.arguments import number_argument
+from tingxie.commands.streams import EXIT_BROKEN_PIPE, silence_stdout
 from tingxie.core.errors import TingxieError
 from tingxie.core.export import FORMATS, format_for, render_report, write_export
 from tingxie.core.importers import IMPORT_SUFFIXES, import_document
@@ -113,10 +113,6 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(run=run)
 
 
-#: 128 + SIGPIPE: what a shell reports for a writer whose reader closed the pipe.
-EXIT_BROKEN_PIPE = 141
-
-
 def run(args: argparse.Namespace) -> int:
     """Read the input, write the output; 2 with a message on any problem."""
     try:
@@ -125,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
         # The reader went away (``| head``): what it did not read is not wanted. Quietly, with
         # the status of a process killed by SIGPIPE, and no second error when Python flushes
         # standard output on the way out.
-        _silence_stdout()
+        silence_stdout()
         return EXIT_BROKEN_PIPE
     except (TingxieError, OSError, ValueError) as exc:
         print(f"tingxie: {exc}", file=sys.stderr)
@@ -149,16 +145,6 @@ def _to_stdout(data: bytes) -> None:
         # next write then raises BrokenPipeError.
         view = view[buffer.write(view) or len(view):]
     buffer.flush()
-
-
-def _silence_stdout() -> None:
-    """Point standard output at the null device, so the flush at exit cannot fail again."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError, AttributeError):
-        pass
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import shutil
-import signal
 import sys
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
 from tingxie.asr import download as downloads
 from tingxie.asr import models
+from tingxie.commands.stopping import Stop, signals_cancel
 from tingxie.core.cancel import CancelToken
 from tingxie.core.errors import Cancelled, TingxieError
 from tingxie.core.timefmt import format_duration
@@ -157,6 +154,7 @@ def run_download(args: argparse.Namespace) -> int:
         print(existing)
         return EXIT_OK
     cancel = CancelToken()
+    stop = Stop()
     bar = ProgressBar(spec.name, sys.stderr)
     if args.source == "huggingface":
         where = downloads.resolve_endpoint(args.endpoint)
@@ -164,7 +162,7 @@ def run_download(args: argparse.Namespace) -> int:
         where = "ModelScope"
     print(f"Downloading {spec.name} from {where}…", file=sys.stderr)
     try:
-        with _ctrl_c_cancels(cancel):
+        with signals_cancel(cancel) as stop:
             result = downloads.download_model(
                 spec,
                 source=args.source,
@@ -180,7 +178,7 @@ def run_download(args: argparse.Namespace) -> int:
             f"run `tingxie models download {args.name}` again to resume.",
             file=sys.stderr,
         )
-        return EXIT_CANCELLED
+        return stop.exit_status
     except TingxieError as exc:
         bar.close()
         return _fail(exc)
@@ -200,25 +198,6 @@ def unverified_notice(names: tuple[str, ...], where: str) -> str:
         f"git hash to check them against ({', '.join(names)}). Use huggingface.co or a "
         "mirror you trust if in doubt."
     )
-
-
-@contextlib.contextmanager
-def _ctrl_c_cancels(cancel: CancelToken) -> Iterator[None]:
-    """The first Ctrl-C asks the download to stop; a second one interrupts at once."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def on_sigint(signum: int, frame: object) -> None:
-        if cancel.cancelled:
-            raise KeyboardInterrupt
-        cancel.cancel()
-
-    previous = signal.signal(signal.SIGINT, on_sigint)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 class ProgressBar:

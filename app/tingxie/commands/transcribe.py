@@ -14,12 +14,10 @@ be read, with a warning on stderr, as the window offers and the batch queue does
 from __future__ import annotations
 
 import argparse
-import contextlib
 import math
-import signal
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -27,6 +25,7 @@ from tingxie.asr.models import DEFAULT_MODEL
 from tingxie.commands.arguments import number_argument
 from tingxie.commands.export import add_format_options, check_format_options, render_options
 from tingxie.commands.server import add_server_options
+from tingxie.commands.stopping import signals_cancel
 from tingxie.core.cancel import CancelToken
 from tingxie.core.errors import Cancelled, TingxieError
 from tingxie.core.export import FORMATS
@@ -168,7 +167,8 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(run=run, validate=check_format_options)
 
 
-_LABELS = {"decode": "decoding", "speech": "finding speech", "transcribe": "transcribing"}
+_LABELS = {"decode": "decoding", "load": "loading the model", "speech": "finding speech",
+           "transcribe": "transcribing", "align": "aligning words"}
 
 
 class ProgressBar:
@@ -191,7 +191,8 @@ class ProgressBar:
              duration: float | None = None) -> None:
         """Report ``fraction`` (0..1) of ``stage`` (decode, speech, transcribe); ``duration``
         is the audio's length in seconds, once known."""
-        label = _LABELS.get(stage, stage)
+        stage = getattr(stage, "value", stage)  # a pipeline Stage is also a str, but prints
+        label = _LABELS.get(stage, stage)     # as "Stage.ALIGN" in an f-string
         pct = int(fraction * 100)
         if self.tty:
             eta_text = f" ETA {format_time(eta)}" if eta is not None else ""
@@ -258,36 +259,17 @@ class TranscriptionFailed(TingxieError):
 
 
 class Interrupted(Exception):
-    """Ctrl-C stopped a file; ``partial`` is where its partial transcript went, if any."""
+    """A stop signal (Ctrl-C, SIGTERM, SIGHUP) stopped a file; ``partial`` is where its partial
+    transcript went, if any."""
 
-    def __init__(self, partial: Path | None, transcribed: bool = False) -> None:
+    def __init__(self, partial: Path | None, transcribed: bool = False,
+                 exit_status: int = EXIT_CANCELLED) -> None:
         super().__init__(str(partial))
         self.partial = partial
         #: Whether anything had been transcribed (``partial`` is None if writing it failed).
         self.transcribed = transcribed
-
-
-@contextlib.contextmanager
-def ctrl_c_cancels(cancel: CancelToken, stream: TextIO) -> Iterator[None]:
-    """The first Ctrl-C asks ``cancel`` to stop after the current step (what was done is
-    kept); a second one interrupts at once."""
-
-    def on_sigint(signum: int, frame: object) -> None:
-        if cancel.cancelled:
-            raise KeyboardInterrupt
-        cancel.cancel()
-        stream.write("\nStopping: keeping what is transcribed (Ctrl-C again to quit now) ...\n")
-        stream.flush()
-
-    try:
-        previous = signal.signal(signal.SIGINT, on_sigint)
-    except ValueError:  # not the main thread: Ctrl-C stays a KeyboardInterrupt
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
+        #: The shell's status for the signal that stopped it (130 for Ctrl-C, 143 SIGTERM).
+        self.exit_status = exit_status
 
 
 def _make_engine(spec, engines):
@@ -359,7 +341,7 @@ def run(args: argparse.Namespace) -> int:
             left = len(files) - index - 1
             if left:
                 print(f"{left} more file{'s' if left > 1 else ''} not started.", file=sys.stderr)
-            return EXIT_CANCELLED
+            return stop.exit_status
         except (TingxieError, OSError) as exc:
             failures += 1
             print(f"{source.name}: failed: {exc}", file=sys.stderr)
@@ -427,8 +409,8 @@ def transcribe_file(source: Path, spec, engines, args: argparse.Namespace,
                     notes_given: set[str] | None = None) -> Path:
     """Decode, transcribe and write one file; returns the output's path.
 
-    Ctrl-C raises :class:`Interrupted` after writing what was transcribed, if anything, as
-    ``NAME.partial.FMT``.
+    Ctrl-C (or SIGTERM, SIGHUP) raises :class:`Interrupted` after writing what was
+    transcribed, if anything, as ``NAME.partial.FMT``.
     """
     from tingxie.asr.pipeline import Stage
     from tingxie.core.transcript import Transcript, main_language
@@ -444,7 +426,7 @@ def transcribe_file(source: Path, spec, engines, args: argparse.Namespace,
     segments: list = []
     duration = 0.0
     failure: Exception | None = None
-    with ctrl_c_cancels(cancel, sys.stderr):
+    with signals_cancel(cancel, "Stopping: keeping what is transcribed") as stop:
         try:
             audio, damage = load_readable(
                 source, progress=lambda f: bar.show("decode", f, None), cancel=cancel,
@@ -475,7 +457,7 @@ def transcribe_file(source: Path, spec, engines, args: argparse.Namespace,
     if cancel.cancelled or failure is not None:
         if not segments:
             bar.done("cancelled.")
-            raise Interrupted(None)
+            raise Interrupted(None, exit_status=stop.exit_status)
         base = output_path(source, args.output, args.format)
         out = unique_output(base.with_name(f"{base.stem}.partial{base.suffix}"), written,
                             args.overwrite)
@@ -490,7 +472,7 @@ def transcribe_file(source: Path, spec, engines, args: argparse.Namespace,
             kept = (f" The part transcribed before it failed is in {out}." if out
                     else "")
             raise TranscriptionFailed(f"{failure}{kept}") from failure
-        raise Interrupted(out, transcribed=True)
+        raise Interrupted(out, transcribed=True, exit_status=stop.exit_status)
     base = output_path(source, args.output, args.format)
     out = unique_output(base, written, args.overwrite)
     note = ""
