@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 import soundfile as sf
 
@@ -162,6 +163,23 @@ def test_export_refuses_to_replace_a_file_unless_told(transcript_json, tmp_path,
                             capsys)
     assert status == 0, err
     assert "Hello there." in mine.read_text("utf-8")
+
+
+def test_export_into_a_folder_and_a_name_that_contradicts_the_format(transcript_json,
+                                                                     tmp_path, capsys):
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    status, _out, err = run(["export", str(transcript_json), "-f", "srt", "-o", str(folder)],
+                            capsys)
+    assert status == 0, err
+    assert "Hello there." in (folder / "talk.srt").read_text("utf-8"), "DIR/NAME.FMT, as cp"
+    status, _out, err = run(["export", str(transcript_json), "-o", str(folder)], capsys)
+    assert status == 2 and "is a folder" in err and "--format" in err
+    # SRT text in a file called .docx: Word could not open it.
+    status, _out, err = run(["export", str(transcript_json), "-f", "srt", "-o",
+                             str(tmp_path / "story.docx")], capsys)
+    assert status == 2 and "names a DOCX file but --format is srt" in err
+    assert not (tmp_path / "story.docx").exists()
 
 
 def _export_process(args, tmp_path, **env):
@@ -414,6 +432,27 @@ def test_progress_on_a_terminal_is_still_the_bar():
     bar.show("transcribe", 0.5, 40.0, 150.0)
     assert stream.getvalue() == ("\rtalk.wav: transcribing [###############...............]"
                                  "  50% ETA 0:00:40\033[K")
+
+
+@pytest.mark.parametrize("output, says", [
+    ("a-file", "is a file, not a folder"), ("-", "export it: tingxie export"),
+], ids=["a file", "dash"])
+def test_an_output_that_is_no_folder_is_refused_before_the_model_loads(
+        tmp_path, capsys, output, says):
+    (tmp_path / "a-file").write_text("notes", "utf-8")
+    wav = write_wav(tmp_path / "a.wav", np.zeros(16000, np.float32))
+    status, _out, err = run(["transcribe", str(wav), "-o", str(tmp_path / output)
+                             if output != "-" else "-", "--model", "qwen3-asr-0.6b"], capsys)
+    assert status == 2 and says in err and "--output" in err
+    assert "Loading" not in err
+    assert not (tmp_path.parent / "-").exists() and not Path("-").exists()
+
+
+def test_an_aligner_that_is_not_there_is_refused_before_the_model_loads(tmp_path, capsys):
+    wav = write_wav(tmp_path / "a.wav", np.zeros(16000, np.float32))
+    status, _out, err = run(["transcribe", str(wav), "--aligner", str(tmp_path / "nowhere"),
+                             "--model", "qwen3-asr-0.6b"], capsys)
+    assert status == 2 and "argument --aligner" in err and "Loading" not in err
 
 
 def test_missing_inputs_fail_before_the_model_loads(tmp_path, capsys, monkeypatch):

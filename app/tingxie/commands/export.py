@@ -151,7 +151,17 @@ def _run(args: argparse.Namespace) -> int:
     if args.format is None and args.output in (None, "-"):
         raise ValueError("Say which format to write with --format "
                          f"({', '.join(FORMATS)}) or an output file name.")
-    fmt = format_for(args.output or "", args.format)
+    target = Path(args.output) if args.output not in (None, "-") else None
+    if target is not None and target.is_dir():  # a folder, as `cp FILE DIR` takes one
+        if args.format is None:
+            raise ValueError(f"{target} is a folder; say which format to write into it with "
+                             "--format, or name the file (-o FOLDER/NAME.srt).")
+        target = target / f"{args.input.stem}.{args.format}"
+    fmt = format_for(target or "", args.format)
+    named = target.suffix.lstrip(".").lower() if target is not None else ""
+    if named in FORMATS and named != fmt:
+        raise ValueError(f"{target.name} names a {named.upper()} file but --format is {fmt}: "
+                         "change the name or the format.")
     doc = import_document(args.input)
     options = render_options(args, doc.transcript)
     meta: dict[str, Any] = {"source": doc.source, "model": doc.model,
@@ -163,7 +173,7 @@ def _run(args: argparse.Namespace) -> int:
         _to_stdout(rendered.data)
         out, cleaned = None, rendered.cleaned
     else:
-        out = Path(args.output) if args.output else args.input.with_suffix(f".{fmt}")
+        out = target if target is not None else args.input.with_suffix(f".{fmt}")
         if out.resolve() == args.input.resolve():
             raise ValueError(f"{out} is the input file; name another output with -o.")
         if out.exists() and not args.overwrite:

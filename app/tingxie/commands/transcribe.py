@@ -293,7 +293,7 @@ def _make_engine(spec, engines):
 def run(args: argparse.Namespace) -> int:
     """Transcribe every file; a failed file is reported and the others still finish."""
     from tingxie.jobs.registry import EngineCache
-    from tingxie.jobs.spec import spec_from_args
+    from tingxie.jobs.spec import AUTO, spec_from_args
 
     context = args.context_file if args.context_file is not None else args.context
     try:
@@ -301,6 +301,20 @@ def run(args: argparse.Namespace) -> int:
     except TingxieError as exc:
         print(f"tingxie transcribe: error: {exc}", file=sys.stderr)
         return 2
+    problem = _output_folder_problem(args.output)
+    if problem:
+        print(f"tingxie transcribe: error: argument --output/-o: {problem}", file=sys.stderr)
+        return 2
+    if spec.aligns and spec.aligner != AUTO:
+        # An aligner named on the command line must be there before any work: unchecked,
+        # every file failed after the model loaded, with "Unknown model".
+        from tingxie.asr.models import require_model
+
+        try:
+            require_model(spec.aligner, models_dir=spec.engine.models_dir or None)
+        except TingxieError as exc:
+            print(f"tingxie transcribe: error: argument --aligner: {exc}", file=sys.stderr)
+            return 2
     # A missing input fails at once, not after minutes of loading the model.
     missing = [name for name in args.files if not Path(name).exists()]
     for name in missing:
@@ -352,6 +366,19 @@ def run(args: argparse.Namespace) -> int:
     if failures:
         print(f"{failures} of {len(args.files)} files failed.", file=sys.stderr)
     return 1 if failures else 0
+
+
+def _output_folder_problem(folder: Path | None) -> str | None:
+    """Why ``-o`` cannot be the outputs' folder, or ``None``."""
+    if folder is None:
+        return None
+    if str(folder) == "-":
+        return ("transcribe writes one file per input, into a folder; to read a transcript "
+                "on standard output, export it: tingxie export NAME.json -f txt -o -")
+    if folder.exists() and not folder.is_dir():
+        return (f"{folder} is a file, not a folder. Give the folder the transcripts go in "
+                "(it is made if missing).")
+    return None
 
 
 def _write(transcript, source: Path, out: Path, args: argparse.Namespace, spec, engines,
