@@ -408,6 +408,10 @@ def test_a_log_reader_that_goes_away_does_not_stop_the_batch(two_recordings, tin
     proc.stderr.close()
     assert proc.wait(timeout=300) == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a (2).json", "a.json"]
+    # Standard output is one line per file written: its path, for scripts.
+    assert proc.stdout is not None
+    assert proc.stdout.read().splitlines() == [str(tmp_path / "out" / "a.json"),
+                                               str(tmp_path / "out" / "a (2).json")]
 
 
 def test_a_listing_into_a_closed_pipe_stops_quietly(tmp_path):

@@ -26,6 +26,7 @@ from tingxie.commands.arguments import number_argument
 from tingxie.commands.export import add_format_options, check_format_options, render_options
 from tingxie.commands.server import add_server_options
 from tingxie.commands.stopping import signals_cancel
+from tingxie.commands.streams import silence_stdout
 from tingxie.core.cancel import CancelToken
 from tingxie.core.errors import Cancelled, TingxieError
 from tingxie.core.export import FORMATS
@@ -428,7 +429,18 @@ def _write_kept(transcript, source: Path, out: Path, args: argparse.Namespace, s
         print(f"{source.name}: {exc} Written to {moved} instead.", file=sys.stderr)
         out = moved
     written.add(out.resolve())
+    _announce(out)
     return out
+
+
+def _announce(out: Path) -> None:
+    """Each file written (a partial one too) is one line on standard output, its path, for
+    scripts: names are not predictable (``NAME (2).FMT``, the Documents fallback). A reader
+    that left does not stop the work."""
+    try:
+        print(out, flush=True)
+    except BrokenPipeError:
+        silence_stdout()
 
 
 def transcribe_file(source: Path, spec, engines, args: argparse.Namespace,
