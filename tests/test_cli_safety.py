@@ -182,6 +182,19 @@ def test_export_into_a_folder_and_a_name_that_contradicts_the_format(transcript_
     assert not (tmp_path / "story.docx").exists()
 
 
+def test_export_reports_the_subtitles_it_wrote(tmp_path, capsys):
+    # A segment of control characters only is written as nothing: the summary counts the
+    # subtitles in the file (2), not those of the text before cleaning (3).
+    source = tmp_path / "cc.json"
+    export(Transcript(duration=10.0, segments=[
+        Segment(1, 0.0, 2.0, "Hello there."), Segment(2, 3.0, 5.0, "\x02\x03"),
+        Segment(3, 6.0, 8.0, "Bye.")]), source)
+    status, out, err = run(["export", str(source), "-f", "srt", "-o", "-"], capsys)
+    assert status == 0, err
+    assert out.count("-->") == 2
+    assert "2 subtitles" in err, err
+
+
 def _export_process(args, tmp_path, **env):
     """``tingxie export ARGS`` in a real process, its standard output a pipe."""
     env = dict(os.environ, PYTHONPATH=str(Path(tingxie.__file__).parents[1]), **env)

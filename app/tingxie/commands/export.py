@@ -18,7 +18,13 @@ from typing import Any
 from tingxie.commands.arguments import number_argument
 from tingxie.commands.streams import EXIT_BROKEN_PIPE, silence_stdout
 from tingxie.core.errors import TingxieError
-from tingxie.core.export import FORMATS, format_for, render_report, write_export
+from tingxie.core.export import (
+    FORMATS,
+    as_written,
+    format_for,
+    render_report,
+    write_export,
+)
 from tingxie.core.importers import IMPORT_SUFFIXES, import_document
 from tingxie.core.subtitles import PRESETS, Preset, layout, resolve_preset, validate
 from tingxie.core.transcript import Transcript
@@ -187,7 +193,7 @@ def _run(args: argparse.Namespace) -> int:
               "lines inside a subtitle, ...) were removed or replaced.", file=sys.stderr)
     if fmt in ("srt", "vtt"):
         names = fmt == "srt" and bool(args.speaker_names)
-        _report(doc.transcript, options["preset"], names, args.check, out)
+        _report(as_written(doc.transcript, fmt), options["preset"], names, args.check, out)
     elif out is not None:
         print(f"{args.input.name} -> {out}", file=sys.stderr)
     return 0

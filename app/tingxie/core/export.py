@@ -102,6 +102,12 @@ def clean_for(text: str, fmt: str) -> tuple[str, int]:
     return text, n
 
 
+def as_written(transcript: Transcript, fmt: str) -> Transcript:
+    """``transcript`` as format ``fmt`` writes it (its texts cleaned for the format): what a
+    report on the written file (how many subtitles, which rules they break) must look at."""
+    return _cleaned(transcript, fmt)[0]
+
+
 def _cleaned(transcript: Transcript, fmt: str) -> tuple[Transcript, int]:
     """A copy of ``transcript`` with every text, word and speaker name cleaned for ``fmt``."""
     total = 0
