@@ -485,3 +485,19 @@ def test_a_two_hour_transcript_is_laid_out_soundly():
     t = realistic(11, "zh", segments=600)
     events = layout(t, CJK)
     assert_sound(events, t)
+
+
+def test_a_label_too_long_for_a_one_line_subtitle_does_not_swallow_the_segment():
+    # One line of 32 characters and a speaker name that cannot share it with the first word:
+    # the name gets a subtitle of its own and the words go on one line at a time (before,
+    # the whole segment was one subtitle of six lines).
+    rules = Preset.from_dict({"name": "One line", "max_chars_per_line": 32, "max_lines": 1})
+    text = ("Congratulations to everyone who made it here tonight. We worked for two years "
+            "on this bill and today it finally passed the House with a large majority.")
+    t = Transcript(speakers=[Speaker("S1", "Alexandria Ocasio-Cortez")], duration=30.0,
+                   segments=[Segment(1, 0.0, 9.0, text, "S1")])
+    events = layout(t, rules, speaker_names=True)
+    assert all(len(ev.lines) == 1 and len(ev.lines[0]) <= 32 for ev in events)
+    assert events[0].lines == ["Alexandria Ocasio-Cortez:"]
+    assert " ".join(ev.lines[0] for ev in events[1:]) == text
+    assert not [v for v in validate(events, rules, 30.0) if v.rule == "lines"]

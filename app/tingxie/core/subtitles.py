@@ -163,8 +163,13 @@ def _chunk_cost(chars: int, dur_ms: int, p: Preset) -> float:
     return cost
 
 
-def _split(parts: list[Unit], start: int, end: int, p: Preset) -> list[tuple[int, int]]:
-    """The best split of a segment's units into events, as ``(first, stop)`` index pairs."""
+def _split(parts: list[Unit], start: int, end: int, p: Preset,
+           lone_label: bool = False) -> list[tuple[int, int]]:
+    """The best split of a segment's units into events, as ``(first, stop)`` index pairs.
+
+    A speaker label never ends an event, unless (``lone_label``) nothing else fits: a label
+    too long to share a one-line subtitle with the first word then gets one of its own
+    rather than the whole segment going into one subtitle of many lines."""
     n = len(parts)
     inf = float("inf")
     best = [0.0] + [inf] * n
@@ -173,7 +178,7 @@ def _split(parts: list[Unit], start: int, end: int, p: Preset) -> list[tuple[int
         if best[a] == inf:
             continue
         boundary = 0.0 if a == 0 else 2 * break_cost(parts, a)
-        if boundary >= 2 * AFTER_LABEL:
+        if boundary >= 2 * AFTER_LABEL and not lone_label:
             continue  # never leave a speaker label alone at the end of an event
         t0 = start if a == 0 else parts[a].start_ms
         lines, length, chars = 0, 0, 0
@@ -195,6 +200,8 @@ def _split(parts: list[Unit], start: int, end: int, p: Preset) -> list[tuple[int
             if (p.max_chars_per_line is None and p.max_duration_ms is not None
                     and t1 - t0 > 3 * p.max_duration_ms):
                 break
+    if best[n] == inf and not lone_label:
+        return _split(parts, start, end, p, lone_label=True)
     spans, j = [], n
     while j > 0:
         spans.append((back[j], j))
