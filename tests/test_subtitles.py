@@ -501,3 +501,18 @@ def test_a_label_too_long_for_a_one_line_subtitle_does_not_swallow_the_segment()
     assert events[0].lines == ["Alexandria Ocasio-Cortez:"]
     assert " ".join(ev.lines[0] for ev in events[1:]) == text
     assert not [v for v in validate(events, rules, 30.0) if v.rule == "lines"]
+
+
+def test_a_dialogue_subtitle_names_both_speakers():
+    # Ann's turn began in the subtitle before; in the dialogue subtitle she is named too, as
+    # export-formats.md promises ("- Ann: Yes?" / "- Bob: Fine.").
+    t = Transcript(speakers=[Speaker("S1", "Ann"), Speaker("S2", "Bob")], duration=20.0,
+                   segments=[
+                       Segment(1, 0.0, 2.6, "We could take the train to the coast tomorrow "
+                               "morning.", "S1"),
+                       Segment(2, 2.9, 3.2, "Yes?", "S1"),
+                       Segment(3, 3.2, 6.2, "Fine.", "S2")])
+    events = layout(t, NETFLIX, speaker_names=True)
+    assert events[-1].lines == ["- Ann: Yes?", "- Bob: Fine."]
+    assert events[0].lines[0].startswith("Ann: We could")
+    assert [ev.lines for ev in layout(t, NETFLIX)][-1] == ["- Yes?", "- Fine."]

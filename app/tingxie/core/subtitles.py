@@ -482,5 +482,29 @@ def layout(transcript: Transcript, preset: Preset | str | None = None, *,
         drafts.extend(new)
         latest = end
     drafts = _merge_short(drafts, p, limit)
+    if speaker_names:
+        _name_both_speakers(drafts, transcript, p)
     _retime(drafts, p, limit)
     return [_event(d) for d in _place_empty(drafts, p)]
+
+
+def _name_both_speakers(drafts: list[_Draft], transcript: Transcript, p: Preset) -> None:
+    """A dialogue subtitle names the speaker after each dash (``- Ann: Yes?`` / ``- Bob:
+    Fine.``), also the one whose turn began in an earlier subtitle; where the name would make
+    the line too long, that line goes without it."""
+    for d in drafts:
+        if not d.dialogue:
+            continue
+        for part in d.parts:
+            if not part.units or part.units[0].label or part.speaker is None:
+                continue
+            name = transcript.speaker_name(part.speaker)
+            if not name:
+                continue
+            label = Unit(f"{name}:", -1, -1, False, part.units[0].start_ms,
+                         part.units[0].start_ms, label=True)
+            first = replace(part.units[0], space_before=True)
+            named = [label, first, *part.units[1:]]
+            if (p.max_chars_per_line is None
+                    or 2 + len(join_units(named)) <= p.max_chars_per_line):
+                part.units = named
