@@ -12,7 +12,6 @@ from tingxie.core.timefmt import format_time
 
 EXIT_OK = 0
 EXIT_ERROR = 1
-EXIT_CANCELLED = 130
 
 
 def register(parser: argparse.ArgumentParser) -> None:

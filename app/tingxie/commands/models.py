@@ -18,7 +18,6 @@ from tingxie.core.timefmt import format_duration
 
 EXIT_OK = 0
 EXIT_ERROR = 1
-EXIT_CANCELLED = 130  # the shell's code for a Ctrl-C'd command
 
 
 def register(parser: argparse.ArgumentParser) -> None:

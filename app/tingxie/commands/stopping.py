@@ -15,6 +15,9 @@ from dataclasses import dataclass
 
 from tingxie.core.cancel import CancelToken
 
+#: Exit status of a command stopped with Ctrl-C (128 + SIGINT), as shells report it.
+EXIT_CANCELLED = 130
+
 #: The signals that stop a command (SIGHUP does not exist on Windows).
 STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
                      if hasattr(signal, name))
@@ -29,7 +32,7 @@ class Stop:
     @property
     def exit_status(self) -> int:
         """128 + the signal's number (130 for Ctrl-C, also when no signal came)."""
-        return 128 + int(self.signum or signal.SIGINT)
+        return EXIT_CANCELLED if self.signum is None else 128 + int(self.signum)
 
 
 def _words(signum: int) -> str:

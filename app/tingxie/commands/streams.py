@@ -19,9 +19,15 @@ EXIT_BROKEN_PIPE = 141
 
 def silence_stdout() -> None:
     """Point standard output at the null device, so the flush at exit cannot fail again."""
+    _to_null(sys.stdout)
+
+
+def _to_null(stream: TextIO) -> None:
+    """Point ``stream``'s file descriptor at the null device (what its buffer still holds
+    goes there too)."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        os.dup2(devnull, stream.fileno())
         os.close(devnull)
     except (OSError, ValueError, AttributeError):
         pass
@@ -54,12 +60,7 @@ class Forgiving:
 
     def _gone(self) -> None:
         self.closed_by_reader = True
-        try:  # the stream's own buffer holds the text that failed: drop it with the stream
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, self._stream.fileno())
-            os.close(devnull)
-        except (OSError, ValueError, AttributeError):
-            pass
+        _to_null(self._stream)  # its buffer holds the text that failed: dropped with it
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)

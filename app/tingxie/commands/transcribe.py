@@ -25,7 +25,7 @@ from tingxie.asr.models import DEFAULT_MODEL
 from tingxie.commands.arguments import number_argument
 from tingxie.commands.export import add_format_options, check_format_options, render_options
 from tingxie.commands.server import add_server_options
-from tingxie.commands.stopping import signals_cancel
+from tingxie.commands.stopping import EXIT_CANCELLED, signals_cancel
 from tingxie.commands.streams import silence_stdout
 from tingxie.core.cancel import CancelToken
 from tingxie.core.errors import Cancelled, TingxieError
@@ -33,9 +33,6 @@ from tingxie.core.export import FORMATS
 from tingxie.core.languages import UnsupportedLanguage, find_language
 from tingxie.core.segmentation import MAX_MAX_LENGTH, MIN_MAX_LENGTH
 from tingxie.core.timefmt import format_duration, format_time
-
-#: Exit status of a run stopped with Ctrl-C (128 + SIGINT), as shells report it.
-EXIT_CANCELLED = 130
 
 #: Largest context file read (a context is a few lines of names and jargon).
 MAX_CONTEXT_BYTES = 1 << 20
