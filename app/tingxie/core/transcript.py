@@ -226,12 +226,15 @@ class Transcript:
             return self.segments[lo]
         return None
 
+    def free_id(self) -> int:
+        """The id :meth:`new_id` gives next, without taking it. Ids only grow: every id
+        handed out later is at least this one."""
+        return max(self.next_id, max((s.id for s in self.segments), default=0) + 1)
+
     def new_id(self) -> int:
         """A segment id never used before in this transcript."""
-        used = max((s.id for s in self.segments), default=0)
-        self.next_id = max(self.next_id, used + 1)
-        nid = self.next_id
-        self.next_id += 1
+        nid = self.free_id()
+        self.next_id = nid + 1
         return nid
 
     def new_speaker(self, name: str) -> Speaker:

@@ -207,12 +207,12 @@ class FindBar(QWidget):
             k = (found.index(self._current) + direction) % len(found)
         else:  # the first search goes on from the line the reviewer is on
             row = self.row_source() if self.row_source is not None else 0
-            order = self.document.transcript.index_of
+            rows = {seg.id: i for i, seg in enumerate(self.document.transcript.segments)}
             if direction > 0:
-                k = next((i for i, m in enumerate(found) if order(m[0]) >= row), 0)
+                k = next((i for i, m in enumerate(found) if rows[m[0]] >= row), 0)
             else:
                 k = next((i for i in range(len(found) - 1, -1, -1)
-                          if order(found[i][0]) <= row), len(found) - 1)
+                          if rows[found[i][0]] <= row), len(found) - 1)
         self._show(found[k])
 
     def _show(self, match: tuple[int, int, int]) -> None:

@@ -134,7 +134,7 @@ class TranscriptDocument(QObject):
     def apply(self, op: Edit) -> None:
         """Run an edit and put it on the undo stack. ``ValueError`` (an impossible edit, with a
         message for the user) leaves everything unchanged and nothing on the stack."""
-        first_new = self._fresh_id()
+        first_new = self.transcript.free_id()
         op.do(self.transcript)
         command = _EditCommand(self, op)
         command.first_new_id = first_new
@@ -146,7 +146,7 @@ class TranscriptDocument(QObject):
         if len(ops) == 1 and label is None:
             self.apply(ops[0])
             return
-        first_new = self._fresh_id()
+        first_new = self.transcript.free_id()
         done: list[Edit] = []
         try:
             for op in ops:
@@ -162,12 +162,6 @@ class TranscriptDocument(QObject):
         # the group's first_new_id) alive.
         self._groups.append([group, *(_EditCommand(self, op, group) for op in ops)])
         self.undo_stack.push(group)
-
-    def _fresh_id(self) -> int:
-        # Segment ids only grow (Transcript.new_id): every id a step hands out, then or while
-        # it is applied (a streamed run's segments), is at least the one free before it.
-        t = self.transcript
-        return max(t.next_id, max((s.id for s in t.segments), default=0) + 1)
 
     def undo_removes(self, segment_id: int) -> bool:
         """Whether Undo now takes ``segment_id`` out of the transcript: the step to undo made
