@@ -130,12 +130,17 @@ def test_ending_the_review_pass_leaves_the_reviewed_line_current(qtbot, window):
     assert window.table.currentIndex().column() == TEXT and keys_reach_the_table(window)
 
 
-def test_closing_the_find_bar_gives_the_keys_back_and_clears_the_highlight(qtbot, window):
-    window.table.select_row(1)
-    window.table.setFocus()
-    key(qtbot, "Ctrl+F", window.table)
-    qtbot.keyClicks(QApplication.focusWidget(), "harbour")
+def find_from(qtbot, win, row, text):
+    """On ``row``, Ctrl+F, type ``text`` and Enter (the first Next)."""
+    win.table.select_row(row)
+    win.table.setFocus()
+    key(qtbot, "Ctrl+F", win.table)
+    qtbot.keyClicks(QApplication.focusWidget(), text)
     key(qtbot, "Return")
+
+
+def test_closing_the_find_bar_gives_the_keys_back_and_clears_the_highlight(qtbot, window):
+    find_from(qtbot, window, 1, "harbour")
     assert window.table.delegate.find_match is not None
     key(qtbot, "Escape")
     assert not window.find_bar.isVisible()
@@ -147,11 +152,7 @@ def test_closing_the_find_bar_gives_the_keys_back_and_clears_the_highlight(qtbot
 
 
 def test_the_first_find_starts_at_the_line_the_reviewer_is_on(qtbot, window):
-    window.table.select_row(2)
-    window.table.setFocus()
-    key(qtbot, "Ctrl+F", window.table)
-    qtbot.keyClicks(QApplication.focusWidget(), "the")
-    key(qtbot, "Return")
+    find_from(qtbot, window, 2, "the")
     assert selected_rows(window) == [3], "not back at the top (row 0)"
     key(qtbot, "Shift+Return")
     assert selected_rows(window) == [0], "Previous from there wraps as before"

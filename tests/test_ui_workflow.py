@@ -110,16 +110,19 @@ def stages_of(handle):
     return seen
 
 
-def test_after_a_cancel_transcribe_the_rest_continues_without_finding_speech_again(
-        qtbot, window, speech_file):
-    path, seconds = speech_file
+def cancelled_after_the_first_batch(qtbot, window, path):
+    """Open ``path`` and transcribe it, cancelling once the first batch is on screen."""
     open_and_wait(qtbot, window, path)
     first = []
     window.document.appended.connect(
         lambda *_: (first.append(1), window.cancel_transcription()) if not first else None)
-    handle = transcribe(qtbot, window)
-    with qtbot.waitSignal(handle.finished, timeout=120_000):
-        pass
+    assert transcribe_all_of(qtbot, window) is True
+
+
+def test_after_a_cancel_transcribe_the_rest_continues_without_finding_speech_again(
+        qtbot, window, speech_file):
+    path, seconds = speech_file
+    cancelled_after_the_first_batch(qtbot, window, path)
     kept = [(s.id, s.text, s.end) for s in window.document.transcript.segments]
     assert kept and kept[-1][2] < seconds - 1.0, "the cancel left part of the file"
     assert window.controls.rest_button.isVisibleTo(window.controls)
@@ -145,11 +148,7 @@ def test_transcribe_the_rest_starts_where_the_run_stopped_and_keeps_a_line_typed
     # After the cancel the reviewer typed a note near the end. The rest is what the run did
     # not reach, not what follows the note, and the note stays through the run and its undo.
     path, seconds = speech_file
-    open_and_wait(qtbot, window, path)
-    first = []
-    window.document.appended.connect(
-        lambda *_: (first.append(1), window.cancel_transcription()) if not first else None)
-    assert transcribe_all_of(qtbot, window) is True
+    cancelled_after_the_first_batch(qtbot, window, path)
     kept = [(s.id, s.text, s.end) for s in window.document.transcript.segments]
     reached = kept[-1][2]
     assert reached < seconds - 3.0, "the cancel left a good part of the file"
