@@ -278,18 +278,19 @@ if sys.argv[1] == "tingxie":
 import torch
 
 def anon():
+    ctypes.CDLL(None).malloc_trim(0)
     with open("/proc/self/status") as status:
         return next(int(l.split()[1]) for l in status if l.startswith("RssAnon")) // 1024
 
 w = torch.randn(3072, 1024, dtype=torch.bfloat16)  # the engine's dtype on such CPUs
 x = torch.randn(4000, 1024, dtype=torch.bfloat16)
 torch.nn.functional.linear(x[:10], w)
-ctypes.CDLL(None).malloc_trim(0)
-before = anon()
-for rows in range(3000, 3600, 3):  # 200 shapes, as a long job's varying chunks bring
+marks = [anon()]
+for k, rows in enumerate(range(3000, 3900, 3), 1):  # 300 shapes, as a long job's chunks bring
     torch.nn.functional.linear(x[:rows], w)
-ctypes.CDLL(None).malloc_trim(0)
-print(anon() - before)
+    if k in (100, 300):
+        marks.append(anon())
+print(marks[1] - marks[0], marks[2] - marks[1])
 """
 
 
@@ -302,14 +303,20 @@ def test_a_long_job_does_not_keep_a_cpu_kernel_for_every_chunk_length():
 
     if not torch.backends.mkldnn.is_available():
         pytest.skip("torch without oneDNN")
-    env = {k: v for k, v in os.environ.items() if k != "ONEDNN_PRIMITIVE_CACHE_CAPACITY"}
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "LRU_CACHE_CAPACITY")}
 
-    def growth(first: str) -> int:
+    def growth(first: str) -> tuple[int, int]:
+        """MB kept by the first 100 shapes, and by the 200 after them."""
         out = subprocess.run([sys.executable, "-c", _SHAPES, first], env=env, check=True,
                              capture_output=True, text=True, timeout=300)
-        return int(out.stdout.split()[-1])
+        fill, more = map(int, out.stdout.split()[-2:])
+        return fill, more
 
     plain, ours = growth("torch"), growth("tingxie")
-    # Without the cap every new shape keeps its kernel (~1 MB each, measured +192 MB after
-    # 200 shapes; +99 MB with the cap of 64).
-    assert ours < 0.6 * plain, (ours, plain)
+    # Uncapped, every new shape keeps its kernel and its prepared product (measured on an
+    # AMD EPYC: +57 MB for the first 100 shapes, +115 MB for the next 200); capped, the
+    # caches fill within the first 100 and the next 200 keep nothing (+37, then +0).
+    if plain[1] < 20:
+        pytest.skip(f"this CPU's bf16 products keep nothing per shape uncapped ({plain})")
+    assert ours[1] < 0.2 * plain[1], (ours, plain)

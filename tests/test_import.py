@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from tingxie.core import project as proj
 from tingxie.core.errors import FileProblem
-from tingxie.core.export import export, to_srt, to_vtt, transcript_document
+from tingxie.core.export import export, to_srt, to_txt, to_vtt, transcript_document
 from tingxie.core.importers import (
     ImportFailed,
     MalformedFile,
@@ -207,6 +207,35 @@ def test_our_own_dialogue_subtitles_come_back_as_two_turns(tmp_path):
         (0.0, "Yes.", "Anna"), (0.7, "No way.", "Bob")]
     back = import_transcript(write(tmp_path, "a.srt", srt))
     assert [s.text for s in back.segments] == ["Yes.", "No way."]
+
+
+DIALOGUE_SRT = ("1\n00:00:01,000 --> 00:00:02,400\n- Are you coming?\n- No.\n\n"
+                "2\n00:00:02,500 --> 00:00:04,000\nThen I go alone.\n")
+
+
+def test_imported_dialogue_subtitles_export_as_dialogue_again(tmp_path):
+    t = import_transcript(write(tmp_path, "a.srt", DIALOGUE_SRT))
+    assert [s.turn for s in t.segments] == [False, True, False]  # "No." is someone else
+    srt = to_srt(t)  # re-flowed by the default rules: "No." alone is too short to read
+    assert "- Are you coming?\n- No.\n" in srt
+    assert "Are you coming? No." not in srt
+    assert to_srt(import_transcript(write(tmp_path, "b.srt", srt))) == srt
+    assert "- Are you coming?\n- No.\n" in to_vtt(t, speaker_names=True)
+    assert to_txt(t, speaker_names=True).split("\n\n") == [  # a paragraph per turn
+        "Are you coming?", "No. Then I go alone.\n"]  # (no dash: the same voice goes on)
+
+
+def test_a_dialogue_turn_survives_saving_and_yields_to_named_speakers(tmp_path):
+    t = import_transcript(write(tmp_path, "a.srt", DIALOGUE_SRT))
+    path = tmp_path / "x.tingxie"
+    proj.save(proj.Project(transcript=t), path)
+    back = proj.load(path).transcript
+    assert [s.turn for s in back.segments] == [False, True, False]
+    assert [("turn" in s) for s in back.to_dict()["segments"]] == [False, True, False]
+    spk = back.new_speaker("Ann")
+    for seg in back.segments[:2]:
+        seg.speaker = spk.id  # the reviewer says both lines are Ann's
+    assert "Are you coming? No." in to_srt(back)
 
 
 # -- JSON and projects -----------------------------------------------------------------------

@@ -12,3 +12,11 @@ __version__ = "0.1.0"
 #: a value in the environment wins.
 ONEDNN_PRIMITIVE_CACHE = "64"
 _os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", ONEDNN_PRIMITIVE_CACHE)
+#: The same for ideep, the layer between torch and oneDNN that bf16 matrix products go
+#: through: it keeps its own cache of prepared products per shape (``LRU_CACHE_CAPACITY``,
+#: 1024 by default, about 0.26 MB each on an AMD EPYC), which the cap above does not bound;
+#: it too is read at the first product. 0 is not allowed (torch 2.13 crashes at the first
+#: bf16 product), so only a value in the environment other than 0 wins.
+IDEEP_CACHE = "64"
+if _os.environ.get("LRU_CACHE_CAPACITY", "").strip() in ("", "0"):
+    _os.environ["LRU_CACHE_CAPACITY"] = IDEEP_CACHE

@@ -30,7 +30,7 @@ from tingxie.core.project import write_atomic
 from tingxie.core.subtitle_text import joins_without_space
 from tingxie.core.subtitles import Event, Preset, layout
 from tingxie.core.timefmt import format_timestamp
-from tingxie.core.transcript import Segment, Transcript
+from tingxie.core.transcript import Segment, Transcript, same_turn
 
 #: The formats :func:`export` writes, by file extension.
 FORMATS = ("srt", "vtt", "txt", "docx", "json")
@@ -273,7 +273,7 @@ def _turns(transcript: Transcript) -> list[list[Segment]]:
     for seg in sorted(transcript.segments, key=lambda s: s.start):
         if not seg.text.strip():
             continue
-        if turns and turns[-1][-1].speaker == seg.speaker:
+        if turns and same_turn(turns[-1][-1], seg):
             turns[-1].append(seg)
         else:
             turns.append([seg])

@@ -78,6 +78,7 @@ class _Cue:
     text: str
     speaker: str | None = None
     words: list[Word] = field(default_factory=list)
+    turn: bool = False  # after a dialogue dash: another speaker than the cue before
 
 
 # -- reading text ---------------------------------------------------------------------------
@@ -343,7 +344,8 @@ def _srt_cues(number: int, start: int, end: int, lines: list[str]) -> list[_Cue]
     bounds = _share(start, end, [len(t) for t in turns]) if len(turns) > 1 else None
     if bounds is None:
         return [_Cue(number, start, end, _join_lines(lines))]
-    return [_Cue(number, bounds[k], bounds[k + 1], text) for k, text in enumerate(turns)]
+    return [_Cue(number, bounds[k], bounds[k + 1], text, turn=k > 0)
+            for k, text in enumerate(turns)]
 
 
 def _parse_srt(path: Path, text: str) -> list[_Cue]:
@@ -452,7 +454,8 @@ def _vtt_cues(path: Path, number: int, start: int, end: int, raw: str) -> list[_
             cues = []
             for k, (speaker, turn) in enumerate(turns):
                 text, words = _vtt_text(path, number, turn, bounds[k], bounds[k + 1])
-                cues.append(_Cue(number, bounds[k], bounds[k + 1], text, speaker, words))
+                cues.append(_Cue(number, bounds[k], bounds[k + 1], text, speaker, words,
+                                 turn=k > 0))
             return cues
     voice = _VOICE.search(raw)
     text, words = _vtt_text(path, number, raw, start, end)
@@ -510,7 +513,8 @@ def _from_cues(cues: list[_Cue]) -> Transcript:
                 continue
         kept.append(cue)
     t.segments = [Segment(i, c.start / 1000, c.end / 1000, c.text,
-                          names.get(c.speaker) if c.speaker else None, words=c.words)
+                          names.get(c.speaker) if c.speaker else None, words=c.words,
+                          turn=c.turn)
                   for i, c in enumerate(kept, 1)]
     t.next_id = len(kept) + 1
     return t

@@ -17,7 +17,8 @@ How a transcript is laid out (all times in whole milliseconds):
    limit, and few events. Each event is then broken into balanced lines.
 3. An event too short to reach the minimum duration, with no room around it, is merged with
    its neighbour when the two fit together: one speaker's text re-flowed, or two speakers as a
-   dialogue event, one line each, each starting with "- ".
+   dialogue event, one line each, each starting with "- ". Unnamed segments count as two
+   speakers where the second starts a new turn (``Segment.turn``: an imported dialogue dash).
 4. Timing: events are cut to the maximum duration; the minimum gap is opened by ending the
    earlier event sooner; then each event is lengthened toward the minimum duration and the
    duration its reading speed needs, first by ending later, then by starting earlier, as far as
@@ -63,7 +64,7 @@ from tingxie.core.subtitle_text import (
     units,
 )
 from tingxie.core.text import word_offsets
-from tingxie.core.transcript import ALIGNED, Segment, Transcript
+from tingxie.core.transcript import ALIGNED, Segment, Transcript, same_turn
 
 __all__ = [
     "AS_TRANSCRIBED", "CJK", "JAPANESE", "KOREAN", "NETFLIX", "PRESETS", "RULES", "Event",
@@ -76,6 +77,9 @@ __all__ = [
 class _Part:
     units: list[Unit]
     speaker: str | None
+    #: Another speaker than the part before it (see :func:`same_turn`): only ever set on a
+    #: segment's first part.
+    new_turn: bool = False
 
 
 @dataclass
@@ -210,7 +214,7 @@ def _split(parts: list[Unit], start: int, end: int, p: Preset,
 
 
 def _segment_drafts(seg: Segment, label: str | None, start: int, end: int,
-                    p: Preset) -> list[_Draft]:
+                    p: Preset, new_turn: bool) -> list[_Draft]:
     parts = units(seg.text)
     # The rules see the speech itself: events start at the first word and end at the last.
     start, end = _time_units(seg, parts, start, end)
@@ -223,7 +227,7 @@ def _segment_drafts(seg: Segment, label: str | None, start: int, end: int,
     for k, (a, b) in enumerate(spans):
         t0 = start if k == 0 else parts[a].start_ms
         t1 = end if k == len(spans) - 1 else max(parts[b - 1].end_ms, t0)
-        d = _Draft(t0, t1, [_Part(parts[a:b], seg.speaker)], [seg.id])
+        d = _Draft(t0, t1, [_Part(parts[a:b], seg.speaker, new_turn and k == 0)], [seg.id])
         d.lines = break_lines(parts[a:b], p.max_chars_per_line, None) or []
         drafts.append(d)
     return drafts
@@ -239,14 +243,14 @@ def _merged(a: _Draft, b: _Draft, p: Preset) -> _Draft | None:
     if p.max_duration_ms is not None and b.end - a.start > p.max_duration_ms:
         return None
     pa, pb = a.parts[0], b.parts[0]
-    if pa.speaker == pb.speaker:
+    if not pb.new_turn:
         first = replace(pb.units[0])
         first.space_before = not joins_without_space(pa.units[-1].text, first.text)
         joined = [*pa.units, first, *pb.units[1:]]
         lines = break_lines(joined, p.max_chars_per_line, p.max_lines)
         if lines is None:
             return None
-        return _Draft(a.start, b.end, [_Part(joined, pa.speaker)],
+        return _Draft(a.start, b.end, [_Part(joined, pa.speaker, pa.new_turn)],
                       a.segment_ids + b.segment_ids, lines)
     if (p.max_lines is not None and p.max_lines < 2) or p.max_chars_per_line is None:
         return None
@@ -386,7 +390,8 @@ def _forced(a: _Draft, b: _Draft, p: Preset) -> _Draft:
         right[0] = replace(right[0], space_before=not joins_without_space(left[-1].text,
                                                                           right[0].text))
     joined = left + right
-    return _Draft(a.start, max(a.end, b.end), [_Part(joined, a.parts[0].speaker)],
+    first = a.parts[0]
+    return _Draft(a.start, max(a.end, b.end), [_Part(joined, first.speaker, first.new_turn)],
                   a.segment_ids + b.segment_ids,
                   break_lines(joined, p.max_chars_per_line, None) or [])
 
@@ -466,12 +471,12 @@ def layout(transcript: Transcript, preset: Preset | str | None = None, *,
     limit = None if transcript.duration is None else math.floor(transcript.duration * 1000)
     drafts: list[_Draft] = []
     latest = 0
-    for seg, label in zip(segments, labels):
+    for k, (seg, label) in enumerate(zip(segments, labels)):
         start = max(_ms(seg.start), latest)
         end = max(_ms(seg.end), start)
-        new = _segment_drafts(seg, label, start, end, p)
-        if (_ms(seg.start) < latest and drafts and len(new) == 1
-                and drafts[-1].parts[-1].speaker != seg.speaker):
+        new_turn = k > 0 and not same_turn(segments[k - 1], seg)
+        new = _segment_drafts(seg, label, start, end, p, new_turn)
+        if _ms(seg.start) < latest and drafts and len(new) == 1 and new_turn:
             # Two speakers talking over each other: one dialogue event from the first's start,
             # rather than the second's words shown late, after the first has finished.
             both = _merged(drafts[-1], new[0], p)

@@ -120,6 +120,10 @@ class Segment:
     confidence: float | None = None
     min_confidence: float | None = None
     edited: bool = False
+    #: A new speaker's turn starts here although no speaker is named: in imported subtitles,
+    #: a line after a dialogue dash ("- Hi!" / "- Hello."). It counts only while the segment
+    #: has no speaker; once speakers are set, they decide (:func:`same_turn`).
+    turn: bool = False
 
     @property
     def duration(self) -> float:
@@ -141,6 +145,8 @@ class Segment:
             "edited": self.edited,
             "words": [w.to_dict() for w in self.words],
         }
+        if self.turn:
+            d["turn"] = True
         return d
 
     @classmethod
@@ -158,6 +164,7 @@ class Segment:
             min_confidence=(None if d.get("min_confidence") is None
                             else float(d["min_confidence"])),
             edited=bool(d.get("edited", False)),
+            turn=bool(d.get("turn", False)),
         )
 
 
@@ -177,6 +184,12 @@ class Speaker:
     def from_dict(cls, d: dict[str, Any]) -> Speaker:
         """A speaker from :meth:`to_dict` data."""
         return cls(str(d["id"]), str(d["name"]), str(d.get("colour") or SPEAKER_COLOURS[0]))
+
+
+def same_turn(before: Segment, seg: Segment) -> bool:
+    """Whether ``seg`` carries on the speaker turn of ``before``, the segment just before it:
+    the same speaker (or both unnamed), and not marked as a new unnamed speaker's turn."""
+    return seg.speaker == before.speaker and not (seg.turn and seg.speaker is None)
 
 
 @dataclass

@@ -323,7 +323,8 @@ class TranscriptTableModel(QAbstractTableModel):
             if col == self.TIME:
                 return f"{format_time(seg.start, ms=True)} – {format_time(seg.end, ms=True)}"
             if col == self.SPEAKER:
-                return self.transcript.speaker_name(seg.speaker) or ""
+                name = self.transcript.speaker_name(seg.speaker)
+                return name or ("–" if seg.turn else "")  # another, unnamed speaker
             return seg.text
         if role == Qt.ItemDataRole.ForegroundRole and col == self.SPEAKER and seg.speaker:
             spk = self.transcript.speaker(seg.speaker)
@@ -332,6 +333,10 @@ class TranscriptTableModel(QAbstractTableModel):
                 seg.confidence is not None and seg.confidence < self.tint_below
                 and all(w.confidence is None for w in seg.words)):  # else its words are tinted
             return QColor(255, 200, 0, 60)
+        if (role == Qt.ItemDataRole.ToolTipRole and col == self.SPEAKER and seg.turn
+                and seg.speaker is None):
+            return self.tr("Another speaker than the line before (a dialogue dash in the "
+                           "imported subtitles); set a speaker to name them")
         if role == Qt.ItemDataRole.ToolTipRole and seg.confidence is not None:
             lang = f"{seg.language} · " if seg.language else ""
             return self.tr("{lang}confidence {conf:.0%}").format(lang=lang, conf=seg.confidence)
