@@ -15,6 +15,7 @@ from tingxie.core.edits import (
     MergeWithNext,
     RenameSpeaker,
     ReplaceRange,
+    ReplaceTranscript,
     Retime,
     SetSpeaker,
     SplitSegment,
@@ -284,3 +285,39 @@ def test_undo_all_then_redo_all_reaches_the_same_state(session):
         op.do(t)
         t.check()
     assert t.to_dict() == final
+
+
+def test_an_imported_transcript_replaces_the_whole_one_until_undone():
+    from tingxie.core.importers import fit_to_audio
+
+    t = Transcript(segments=[Segment(1, 0.0, 1.0, "mine", "S1"), Segment(2, 1.0, 2.0, "too")],
+                   speakers=[Speaker("S1", "Ann")], language="English", duration=5.0)
+    before = t.to_dict()
+    new = Transcript(segments=[Segment(1, 0.5, 2.0, "Hi."),
+                               Segment(2, 4.5, 6.0, "Past", words=[Word("Past", 4.6, 5.8)]),
+                               Segment(3, 5.5, 7.0, "After the end.")],
+                     speakers=[Speaker("S1", "Bob")])
+    left_out = fit_to_audio(new, 5.0)
+    assert [s.text for s in left_out] == ["After the end."]
+    assert [(s.start, s.end) for s in new.segments] == [(0.5, 2.0), (4.5, 5.0)]
+    assert new.segments[1].words[0].end == 5.0 and new.segments[1].words[0].timing == STALE
+
+    op = ReplaceTranscript(new)
+    op.do(t)
+    t.check()
+    assert [s.text for s in t.segments] == ["Hi.", "Past"]
+    assert [s.id for s in t.segments] == [3, 4], "new ids: undo knows them for new"
+    assert t.speaker_name(t.speakers[0].id) == "Bob" and t.language == "English"
+    op.undo(t)
+    assert t.to_dict() == before
+    op.do(t)
+    assert [s.id for s in t.segments] == [3, 4], "redo gives the same ids back"
+
+
+def test_an_import_that_would_break_the_transcript_changes_nothing():
+    t = Transcript(segments=[Segment(1, 0.0, 1.0, "mine")], duration=5.0)
+    before = t.to_dict()
+    overlapping = Transcript(segments=[Segment(1, 0.0, 2.0, "a"), Segment(2, 1.0, 3.0, "b")])
+    with pytest.raises(ValueError, match="overlap"):
+        ReplaceTranscript(overlapping).do(t)
+    assert t.to_dict() == before

@@ -1017,40 +1017,40 @@ Locate the audio file now?</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="160"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="161"/>
         <source>Invalid regex</source>
         <translation>正则表达式无效</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="166"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="167"/>
         <source>{i} of {n}</source>
         <translation>第 {i} 个，共 {n} 个</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="169"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="170"/>
         <source>Matches: {n}</source>
         <translation>匹配：{n} 处</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="203"/>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="226"/>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="260"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="204"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="227"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="261"/>
         <source>Not found.</source>
         <translation>未找到。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="241"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="242"/>
         <source>The replacement is not valid: {0}.</source>
         <translation>替换内容无效：{0}。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="245"/>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="272"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="246"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="273"/>
         <source>No change.</source>
         <translation>没有变化。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="277"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="278"/>
         <source>Replaced: {n}</source>
         <translation>已替换：{n} 处</translation>
     </message>
@@ -1231,48 +1231,48 @@ Locate the audio file now?</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="147"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="149"/>
         <source>Transcription</source>
         <extracomment>A file finished opening (for tests and the status bar). An error dialog was shown: (title, message).</extracomment>
         <translation>转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="151"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="153"/>
         <source>Batch queue</source>
         <translation>批处理队列</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="155"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="157"/>
         <source>Speakers</source>
         <translation>说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="157"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="159"/>
         <source>Subtitle check</source>
         <translation>字幕检查</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="263"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="265"/>
         <source>Opened the readable part only.</source>
         <translation>仅打开了可读取的部分。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="267"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="269"/>
         <source>Opened {name}</source>
         <translation>已打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="379"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="384"/>
         <source>Autosave failed: {problem}</source>
         <translation>自动保存失败：{problem}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="384"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="389"/>
         <source>Autosave failed</source>
         <translation>自动保存失败</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="385"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="390"/>
         <source>{problem}
 
 Your changes are not protected against a crash until this is fixed: save the project somewhere you may write (File &gt; Save as), or free some space.</source>
@@ -1281,52 +1281,52 @@ Your changes are not protected against a crash until this is fixed: save the pro
 在解决此问题之前，您的修改不受崩溃保护：请将项目保存到可写入的位置（文件 &gt; 另存为），或释放一些空间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="458"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="463"/>
         <source>A model download is running. Stop it and close? (What was downloaded is kept; the next download resumes.)</source>
         <translation>模型正在下载。要停止下载并关闭吗？（已下载的部分会保留，下次下载会继续。）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="461"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="466"/>
         <source>A model download from ModelScope is running and cannot be stopped midway. Close once it has finished?</source>
         <translation>正在从 ModelScope 下载模型，中途无法停止。下载完成后关闭吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="463"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="468"/>
         <source>Download running</source>
         <translation>正在下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="488"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="493"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="497"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="502"/>
         <source>Stopping the download…</source>
         <translation>正在停止下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="498"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="503"/>
         <source>Finishing the download…</source>
         <translation>正在完成下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="506"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="511"/>
         <source>Finishing the word timings of your edits…</source>
         <translation>正在完成您所编辑内容的词时间…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="429"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="434"/>
         <source>About Tingxie</source>
         <translation>关于 Tingxie</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="450"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="455"/>
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="451"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="456"/>
         <source>A transcription is running. Stop it and close?</source>
         <translation>转写正在进行。是否停止并关闭？</translation>
     </message>
@@ -2020,167 +2020,172 @@ Your changes are still open here and in the autosave: free some space or choose 
     </message>
     <message>
         <location filename="../../app/tingxie/ui/shortcuts.py" line="38"/>
+        <source>Import subtitles or a transcript into the open recording</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="39"/>
         <source>Save the project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="39"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="40"/>
         <source>Save the project as…</source>
         <translation>项目另存为…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="40"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="41"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="41"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="42"/>
         <source>Export again (same file and options)</source>
         <translation>再次导出（相同文件和选项）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="42"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="43"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="43"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="44"/>
         <source>Play / pause</source>
         <translation>播放/暂停</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="44"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="45"/>
         <source>Rewind a few seconds</source>
         <translation>快退几秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="45"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="46"/>
         <source>Forward a few seconds</source>
         <translation>快进几秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="46"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="47"/>
         <source>Play slower</source>
         <translation>放慢播放</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="47"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="48"/>
         <source>Play faster</source>
         <translation>加快播放</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="48"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="49"/>
         <source>Replay the current segment</source>
         <translation>重播当前片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="49"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="50"/>
         <source>Find and replace</source>
         <translation>查找和替换</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="50"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="51"/>
         <source>Split the segment at the cursor</source>
         <translation>在光标处拆分片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="51"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="52"/>
         <source>Merge with the next segment</source>
         <translation>与下一片段合并</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="52"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="53"/>
         <source>Merge with the previous segment</source>
         <translation>与上一片段合并</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="53"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="54"/>
         <source>Segment start 0.1 s earlier</source>
         <translation>片段开始提前 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="54"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="55"/>
         <source>Segment start 0.1 s later</source>
         <translation>片段开始推后 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="55"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="56"/>
         <source>Segment end 0.1 s earlier</source>
         <translation>片段结束提前 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="56"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="57"/>
         <source>Segment end 0.1 s later</source>
         <translation>片段结束推后 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="57"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="58"/>
         <source>Insert a segment at the playhead</source>
         <translation>在播放头处插入片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="58"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="59"/>
         <source>Delete the segment</source>
         <translation>删除片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="59"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="60"/>
         <source>Go to the next uncertain segment</source>
         <translation>跳到下一个低置信度片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="60"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="61"/>
         <source>Review uncertain words one by one</source>
         <translation>逐个核对不确定的词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="62"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="63"/>
         <source>Clear the segment&apos;s speaker</source>
         <translation>清除片段的说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="63"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="64"/>
         <source>Zoom the waveform in</source>
         <translation>放大波形</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="65"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="66"/>
         <source>Zoom the waveform out</source>
         <translation>缩小波形</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="67"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="68"/>
         <source>Follow playback on/off</source>
         <translation>开启/关闭跟随播放</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="68"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="69"/>
         <source>Transcribe the whole file</source>
         <translation>转写整个文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="69"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="70"/>
         <source>Transcribe the selected range</source>
         <translation>转写所选范围</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="70"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="71"/>
         <source>Cancel the transcription</source>
         <translation>取消转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="71"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="72"/>
         <source>Show the keyboard shortcuts</source>
         <translation>显示键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="76"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="77"/>
         <source>Undo (the menu names the step)</source>
         <extracomment>Shortcuts Qt gives the standard actions (listed for completeness).</extracomment>
         <translation>撤销（菜单中显示该步骤名称）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="77"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="78"/>
         <source>Redo (also Ctrl+Y on Windows)</source>
         <translation>重做（Windows 上也可用 Ctrl+Y）</translation>
     </message>
@@ -2362,32 +2367,105 @@ Your changes are still open here and in the autosave: free some space or choose 
     </message>
 </context>
 <context>
+    <name>TranscriptImporter</name>
+    <message>
+        <location filename="../../app/tingxie/ui/importing.py" line="42"/>
+        <source>Subtitles and transcripts ({patterns});;All files (*)</source>
+        <extracomment>What the import takes from a drop (a dropped project opens as a project). A file&apos;s transcript took the place of the old one (its path).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/importing.py" line="49"/>
+        <source>Open the recording the subtitles belong to first, then import them: their times are read against its audio.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/importing.py" line="52"/>
+        <source>A transcription is writing into this transcript: wait for it to finish, or cancel it, then import.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/importing.py" line="60"/>
+        <source>Nothing to import into</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/importing.py" line="65"/>
+        <source>Import subtitles or transcript</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/importing.py" line="74"/>
+        <location filename="../../app/tingxie/ui/importing.py" line="85"/>
+        <location filename="../../app/tingxie/ui/importing.py" line="97"/>
+        <location filename="../../app/tingxie/ui/importing.py" line="105"/>
+        <location filename="../../app/tingxie/ui/importing.py" line="114"/>
+        <source>Could not import {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/importing.py" line="78"/>
+        <source>Reading {name}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/importing.py" line="106"/>
+        <source>All of its {n} lines start after the end of the audio ({end}): are they for another recording? Nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/importing.py" line="117"/>
+        <source>Imported {n} lines from {name}; Undo brings back the transcript before.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/importing.py" line="120"/>
+        <source>Read as {encoding} text.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/importing.py" line="124"/>
+        <source>Imported {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/importing.py" line="125"/>
+        <source>{n} lines start after the end of the audio ({end}) and were left out; the first is at {first}: “{text}”. Are the subtitles for a longer version of this recording?</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>TranscriptTableModel</name>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="238"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="233"/>
         <source>Time</source>
         <extracomment>The lowest segment id this step may have made (set by TranscriptDocument). Anything in the transcript changed (an edit, an undo, new segments). A running transcription added segments next to each other: (first row, count). They come at the end, or before a line the user inserted further on. The whole transcript was replaced (a project opened, a new transcription started).</extracomment>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="239"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="234"/>
         <source>Speaker</source>
         <translation>说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="240"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="235"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="241"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="236"/>
         <source>Check</source>
         <translation>检查</translation>
     </message>
     <message>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="339"/>
+        <source>Another speaker than the line before (a dialogue dash in the imported subtitles); set a speaker to name them</source>
+        <extracomment>An edit or undo is about to rebuild the rows (rows came, went or were replaced): the view notes what is selected and being edited, by segment id (:meth:`shown_ids`). The rows were rebuilt: the view selects and edits those segments again. The Check column&apos;s data, ``check_cell(segment, role)`` (see ui/subtitle_check.py).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../app/tingxie/ui/transcript_model.py" line="343"/>
         <source>{lang}confidence {conf:.0%}</source>
-        <extracomment>An edit or undo is about to rebuild the rows (rows came, went or were replaced): the view notes what is selected and being edited, by segment id (:meth:`shown_ids`). The rows were rebuilt: the view selects and edits those segments again. The Check column&apos;s data, ``check_cell(segment, role)`` (see ui/subtitle_check.py).</extracomment>
         <translation>{lang}置信度 {conf:.0%}</translation>
     </message>
 </context>
@@ -2689,7 +2767,12 @@ Your changes are still open here and in the autosave: free some space or choose 
     </message>
     <message>
         <location filename="../../app/tingxie/ui/transcript_model.py" line="58"/>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="67"/>
+        <source>Import transcript</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="59"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="68"/>
         <source>Replace {n} × “{find}”</source>
         <translation>替换 {n} 处“{find}”</translation>
     </message>
@@ -2742,263 +2825,268 @@ Your changes are still open here and in the autosave: free some space or choose 
         <translation>用于包含多条音轨的文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="88"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="87"/>
+        <source>&amp;Import subtitles or transcript…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="90"/>
         <source>&amp;Save project</source>
         <translation>保存项目(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="89"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="91"/>
         <source>Save project &amp;as…</source>
         <translation>项目另存为(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="91"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="93"/>
         <source>&amp;Export…</source>
         <translation>导出(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="92"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="94"/>
         <source>Export a&amp;gain</source>
         <translation>再次导出(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="94"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="96"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="97"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="99"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="98"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="100"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="104"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="106"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="115"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="117"/>
         <source>&amp;Find and replace…</source>
         <translation>查找和替换(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="117"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="119"/>
         <source>S&amp;plit at the cursor</source>
         <translation>在光标处拆分(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="118"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="120"/>
         <source>&amp;Merge with next</source>
         <translation>与下一片段合并(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="119"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="121"/>
         <source>Merge with p&amp;revious</source>
         <translation>与上一片段合并(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="120"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="122"/>
         <source>&amp;Insert segment at the playhead</source>
         <translation>在播放头处插入片段(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="122"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="124"/>
         <source>&amp;Delete segment</source>
         <translation>删除片段(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="123"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="125"/>
         <source>&amp;Timing</source>
         <translation>时间(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="125"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="127"/>
         <source>Start 0.1 s earlier</source>
         <translation>开始提前 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="126"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="128"/>
         <source>Start 0.1 s later</source>
         <translation>开始推后 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="127"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="129"/>
         <source>End 0.1 s earlier</source>
         <translation>结束提前 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="128"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="130"/>
         <source>End 0.1 s later</source>
         <translation>结束推后 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="130"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="132"/>
         <source>S&amp;peaker</source>
         <translation>说话人(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="132"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="134"/>
         <source>Speaker {n}</source>
         <translation>说话人 {n}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="134"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="136"/>
         <source>No speaker</source>
         <translation>无说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="137"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="139"/>
         <source>Next &amp;uncertain segment</source>
         <translation>下一个不确定片段(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="140"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="142"/>
         <source>Re&amp;view uncertain words</source>
         <translation>核对不确定的词(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="144"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="146"/>
         <source>&amp;Playback</source>
         <translation>播放(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="149"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="151"/>
         <source>Play / pause</source>
         <translation>播放/暂停</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="150"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="152"/>
         <source>Rewind</source>
         <translation>快退</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="152"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="154"/>
         <source>Forward</source>
         <translation>快进</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="154"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="156"/>
         <source>Slower</source>
         <translation>减速</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="155"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="157"/>
         <source>Faster</source>
         <translation>加速</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="156"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="158"/>
         <source>Replay the segment</source>
         <translation>重播当前片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="158"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="160"/>
         <source>Rewind step…</source>
         <translation>快退步长…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="159"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="161"/>
         <source>Rewind and forward by (seconds)</source>
         <translation>快退和快进的秒数</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="160"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="162"/>
         <source>Rewind on resume…</source>
         <translation>继续播放时回退…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="164"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="166"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="165"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="167"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="166"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="168"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="167"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="169"/>
         <source>Follow playback</source>
         <translation>跟随播放</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="171"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="173"/>
         <source>Tint uncertain words</source>
         <translation>标出不确定的词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="174"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="176"/>
         <source>Uncertainty threshold…</source>
         <translation>不确定阈值…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="177"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="179"/>
         <source>Interface &amp;language</source>
         <translation>界面语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="181"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="183"/>
         <source>As the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="194"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="196"/>
         <source>&amp;Subtitle check</source>
         <translation>字幕检查(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="199"/>
-        <location filename="../../app/tingxie/ui/menus.py" line="200"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="201"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="202"/>
         <source>&amp;Transcribe</source>
         <translation>转写(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="201"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="203"/>
         <source>Transcribe &amp;selection</source>
         <translation>转写选区(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="203"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="205"/>
         <source>Transcribe the &amp;rest</source>
         <translation>转写剩余部分(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="205"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="207"/>
         <source>&amp;Cancel transcription</source>
         <translation>取消转写(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="208"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="210"/>
         <source>&amp;Model</source>
         <translation>模型(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="209"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="211"/>
         <source>&amp;Adapt to my corrections…</source>
         <translation>适应我的校对(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="213"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="215"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="214"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="216"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="215"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="217"/>
         <source>&amp;About Tingxie</source>
         <translation>关于 Tingxie(&amp;A)</translation>
     </message>

@@ -598,6 +598,37 @@ class ReplaceRange:
             t.segments.insert(idx, seg)
 
 
+@dataclass
+class ReplaceTranscript:
+    """Put another transcript (imported subtitles) in the place of the whole one, as one
+    step: its segments (under new ids, so that undo knows them for new), its speakers and,
+    when it names one, its language. The audio, and so the duration, stay; ``new`` must lie
+    inside it (:func:`tingxie.core.importers.fit_to_audio`)."""
+
+    new: Transcript
+    label: str = "Import transcript"
+    _before: tuple[list[Segment], list[Speaker], str | None] | None = field(
+        default=None, repr=False)
+    _ids: list[int] = field(default_factory=list, repr=False)
+
+    def do(self, t: Transcript) -> None:
+        segments = copy.deepcopy(self.new.segments)
+        if not self._ids:
+            self._ids = [t.new_id() for _ in segments]
+        for seg, new_id in zip(segments, self._ids):
+            seg.id = new_id
+        trial = Transcript(segments=segments, duration=t.duration)
+        trial.check()  # a ValueError leaves the transcript as it was
+        self._before = (t.segments, t.speakers, t.language)
+        t.segments = segments
+        t.speakers = copy.deepcopy(self.new.speakers)
+        t.language = self.new.language or t.language
+
+    def undo(self, t: Transcript) -> None:
+        assert self._before is not None
+        t.segments, t.speakers, t.language = self._before
+
+
 def inherit_speakers(new: list[Segment], old: list[Segment]) -> None:
     """Give each new segment without a speaker the speaker of the old segment it overlaps
     most in time (a re-transcription keeps who said what)."""

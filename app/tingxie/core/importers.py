@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from tingxie.core import project as projects
+from tingxie.core.edits import fit_words
 from tingxie.core.errors import FileProblem, read_bytes
 from tingxie.core.export import TRANSCRIPT_FORMAT, TRANSCRIPT_SCHEMA_VERSION
 from tingxie.core.text import is_cjk, join_texts
@@ -608,6 +609,25 @@ def import_document(path: str | Path) -> Imported:
     cues = _parse_srt(path, text) if suffix == ".srt" else _parse_vtt(path, text)
     notices = [] if encoding == "utf-8" else [f"Read as {encoding} text."]
     return Imported(_from_cues(cues), source=None, encoding=encoding, notices=notices)
+
+
+def fit_to_audio(transcript: Transcript, duration: float) -> list[Segment]:
+    """Keep an imported transcript inside audio of ``duration`` seconds, as every transcript
+    stays: a segment running past the end is cut there (its words with it), and one that
+    starts too near the end, or after it, is left out. Returns the segments left out, in
+    order; the transcript's duration becomes the audio's."""
+    kept, left_out = [], []
+    for seg in transcript.segments:
+        if seg.start > duration - MIN_DURATION:
+            left_out.append(seg)
+            continue
+        if seg.end > duration:
+            seg.end = duration
+            fit_words(seg)
+        kept.append(seg)
+    transcript.segments = kept
+    transcript.duration = duration
+    return left_out
 
 
 def import_transcript(path: str | Path) -> Transcript:

@@ -40,6 +40,7 @@ from tingxie.ui.editor import TranscriptView
 from tingxie.ui.export_dialog import Exporter
 from tingxie.ui.find_bar import FindBar
 from tingxie.ui.first_start import DropHint, about_html
+from tingxie.ui.importing import DROPPED_SUFFIXES, TranscriptImporter
 from tingxie.ui.menus import WindowMenus
 from tingxie.ui.opening import DocumentOpener
 from tingxie.ui.player import Player
@@ -96,6 +97,7 @@ class MainWindow(QMainWindow):
         self.review = ReviewControls(self)
         self.saving = ProjectSaver(self)
         self.exporter = Exporter(self)
+        self.importer = TranscriptImporter(self)
         self._build_widgets()
         self.realigner = ReAligner(self.session, self.host, self.controls.job_spec, self)
         self.realigner.note.connect(self.status)
@@ -289,8 +291,11 @@ class MainWindow(QMainWindow):
         self.open_dropped(paths)
 
     def open_dropped(self, paths: list[str]) -> None:
-        """Files dropped on the window: one is opened, several go to the batch queue."""
-        if len(paths) == 1:
+        """Files dropped on the window: one is opened (subtitles or a transcript are imported
+        into the open recording), several go to the batch queue."""
+        if len(paths) == 1 and Path(paths[0]).suffix.lower() in DROPPED_SUFFIXES:
+            self.importer.import_path(paths[0])
+        elif len(paths) == 1:
             self.open_path(paths[0])
         else:  # several files: a batch
             self.queue.controller.add_files(paths)

@@ -84,6 +84,8 @@ class WindowMenus(QObject):
         self.track_menu.setEnabled(False)
         self.track_menu.setToolTip(self.tr("For files with several audio tracks"))
         self._win = win
+        act("import", self.tr("&Import subtitles or transcript…"), win.importer.import_dialog,
+            file_menu)
         file_menu.addSeparator()
         act("save", self.tr("&Save project"), win.save, file_menu)
         act("save_as", self.tr("Save project &as…"), win.save_as, file_menu)

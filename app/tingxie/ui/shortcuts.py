@@ -35,6 +35,7 @@ SPEAKER_N = QT_TRANSLATE_NOOP("Shortcuts", "Give the segment speaker {n}")
 
 SHORTCUTS: dict[str, Shortcut] = {
     "open": Shortcut("Ctrl+O", QT_TRANSLATE_NOOP("Shortcuts", "Open media or a project")),
+    "import": Shortcut("Ctrl+Shift+O", QT_TRANSLATE_NOOP("Shortcuts", "Import subtitles or a transcript into the open recording")),
     "save": Shortcut("Ctrl+S", QT_TRANSLATE_NOOP("Shortcuts", "Save the project")),
     "save_as": Shortcut("Ctrl+Shift+S", QT_TRANSLATE_NOOP("Shortcuts", "Save the project as…")),
     "export": Shortcut("Ctrl+E", QT_TRANSLATE_NOOP("Shortcuts", "Export…")),

@@ -55,6 +55,7 @@ UNDO_LABELS = (
     QT_TRANSLATE_NOOP("UndoLabels", "Transcribe the whole file"),
     QT_TRANSLATE_NOOP("UndoLabels", "Transcribe the rest"),
     QT_TRANSLATE_NOOP("UndoLabels", "Fix timing"),
+    QT_TRANSLATE_NOOP("UndoLabels", "Import transcript"),
     QT_TRANSLATE_NOOP("UndoLabels", "Replace {n} × “{find}”"),
 )
 _REPLACE_MANY = re.compile(r"Replace (\d+) × “(.*)”", re.DOTALL)

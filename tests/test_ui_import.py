@@ -1,0 +1,118 @@
+"""Importing subtitles into the open recording, as a subtitle maker would: File > Import or a
+drop puts the SRT in place of the transcript as one undo step, dialogue turns show as another
+speaker, lines past the end of the audio are named, and a bad file or no recording changes
+nothing."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QFileDialog
+
+from media import write_wav
+from tingxie.core import project as projects
+from tingxie.core.transcript import Segment, Transcript
+from ui_windows import dispose, idle_window
+
+SRT = ("1\n00:00:00,500 --> 00:00:01,900\n- Are you coming?\n- No.\n\n"
+       "2\n00:00:02,000 --> 00:00:03,500\nThen I go alone.\n\n"
+       "3\n00:00:09,000 --> 00:00:10,000\nThe credits.\n")
+
+
+@pytest.fixture
+def win(qtbot, tmp_path, asked):
+    w = idle_window(qtbot, tmp_path, (1200, 800))
+    yield w
+    dispose(w)
+
+
+def open_tone(qtbot, win, tmp_path, seconds: float = 6.0) -> None:
+    t = np.arange(int(16000 * seconds)) / 16000
+    audio = write_wav(tmp_path / "tone.wav",
+                      (0.2 * np.sin(2 * np.pi * 220 * t)).astype(np.float32))
+    with qtbot.waitSignal(win.mediaLoaded, timeout=30_000):
+        win.open_path(audio)
+
+
+def rows(win) -> list[tuple[str, str]]:
+    model = win.table_model
+    return [(model.index(r, model.SPEAKER).data() or "", model.index(r, model.TEXT).data())
+            for r in range(model.rowCount())]
+
+
+def test_imported_subtitles_replace_the_transcript_as_one_undo_step(qtbot, win, tmp_path,
+                                                                    monkeypatch):
+    open_tone(qtbot, win, tmp_path)
+    mine = Transcript(segments=[Segment(1, 0.2, 1.0, "My own line.")], duration=6.0)
+    win.document.set_transcript(mine)
+    srt = tmp_path / "film.srt"
+    srt.write_text(SRT, "utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        lambda *a, **k: (str(srt), ""))
+    with qtbot.waitSignal(win.importer.imported, timeout=10_000):
+        win.actions_by_name["import"].trigger()
+
+    assert rows(win) == [("", "Are you coming?"), ("–", "No."), ("", "Then I go alone.")]
+    model = win.table_model
+    assert "Another speaker" in model.index(1, model.SPEAKER).data(Qt.ItemDataRole.ToolTipRole)
+    # The line after the end of the 6 s audio is named, not silently lost.
+    notice = win.last_message.text()
+    assert "start after the end of the audio (0:00:06) were left out (lines: 1)" in notice
+    assert "“The credits.”" in notice
+    assert win.session.dirty
+    assert "Imported film.srt (lines: 3)" in win.statusBar().currentMessage()
+
+    win.commands.undo()
+    assert rows(win) == [("", "My own line.")], "Undo brings the transcript before back"
+    win.document.undo_stack.redo()
+    assert [r[1] for r in rows(win)] == ["Are you coming?", "No.", "Then I go alone."]
+
+    # Saved as a project and opened again, the turn is still there.
+    path = tmp_path / "film.tingxie"
+    win.saving.save_to(path)
+    qtbot.waitUntil(lambda: path.exists() and not win.session.dirty, timeout=10_000)
+    assert [s.turn for s in projects.load(path).transcript.segments] == [False, True, False]
+
+
+def test_a_dropped_srt_is_imported_and_a_bad_one_changes_nothing(qtbot, win, tmp_path):
+    open_tone(qtbot, win, tmp_path)
+    good = tmp_path / "good.srt"
+    good.write_text(SRT, "utf-8")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(good))])
+    drop = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
+                      Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(win.importer.imported, timeout=10_000):
+        win.dropEvent(drop)
+    assert len(rows(win)) == 3
+    steps = win.document.undo_stack.count()
+
+    bad = tmp_path / "bad.srt"
+    bad.write_text("1\n00:00:01,000 --> 00:00:02,000\nHello\n\n2\n00:00:03 --> nonsense\nx\n",
+                   "utf-8")
+    with qtbot.waitSignal(win.errorShown, timeout=10_000) as shown:
+        win.importer.import_path(bad)
+    title, message = shown.args
+    assert "bad.srt" in title and "line 6: expected a timing line" in message
+    assert len(rows(win)) == 3 and win.document.undo_stack.count() == steps
+
+
+def test_importing_needs_a_recording_and_waits_for_a_transcription(qtbot, win, tmp_path):
+    srt = tmp_path / "film.srt"
+    srt.write_text(SRT, "utf-8")
+    with qtbot.waitSignal(win.errorShown, timeout=5_000) as shown:
+        win.importer.import_path(srt)
+    assert "Open the recording the subtitles belong to first" in shown.args[1]
+    assert win.document.transcript.segments == []
+
+    open_tone(qtbot, win, tmp_path, seconds=0.4)
+    with qtbot.waitSignal(win.errorShown, timeout=10_000) as shown:
+        win.importer.import_path(srt)
+    assert "Every line of it starts after the end of the audio" in shown.args[1]
+    assert win.document.transcript.segments == [] and win.document.undo_stack.count() == 0
