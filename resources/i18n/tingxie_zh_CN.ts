@@ -2021,7 +2021,7 @@ Your changes are still open here and in the autosave: free some space or choose 
     <message>
         <location filename="../../app/tingxie/ui/shortcuts.py" line="38"/>
         <source>Import subtitles or a transcript into the open recording</source>
-        <translation type="unfinished"></translation>
+        <translation>将字幕或文字稿导入打开的录音</translation>
     </message>
     <message>
         <location filename="../../app/tingxie/ui/shortcuts.py" line="39"/>
@@ -2372,27 +2372,27 @@ Your changes are still open here and in the autosave: free some space or choose 
         <location filename="../../app/tingxie/ui/importing.py" line="42"/>
         <source>Subtitles and transcripts ({patterns});;All files (*)</source>
         <extracomment>What the import takes from a drop (a dropped project opens as a project). A file&apos;s transcript took the place of the old one (its path).</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>字幕和文字稿 ({patterns});;所有文件 (*)</translation>
     </message>
     <message>
         <location filename="../../app/tingxie/ui/importing.py" line="49"/>
         <source>Open the recording the subtitles belong to first, then import them: their times are read against its audio.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先打开字幕所属的录音，再导入字幕：字幕的时间以该录音的音频为准。</translation>
     </message>
     <message>
         <location filename="../../app/tingxie/ui/importing.py" line="52"/>
         <source>A transcription is writing into this transcript: wait for it to finish, or cancel it, then import.</source>
-        <translation type="unfinished"></translation>
+        <translation>正在向此文字稿写入转写结果：请等待其完成或取消后再导入。</translation>
     </message>
     <message>
         <location filename="../../app/tingxie/ui/importing.py" line="60"/>
         <source>Nothing to import into</source>
-        <translation type="unfinished"></translation>
+        <translation>没有可导入的目标</translation>
     </message>
     <message>
         <location filename="../../app/tingxie/ui/importing.py" line="65"/>
         <source>Import subtitles or transcript</source>
-        <translation type="unfinished"></translation>
+        <translation>导入字幕或文字稿</translation>
     </message>
     <message>
         <location filename="../../app/tingxie/ui/importing.py" line="74"/>
@@ -2401,37 +2401,37 @@ Your changes are still open here and in the autosave: free some space or choose 
         <location filename="../../app/tingxie/ui/importing.py" line="105"/>
         <location filename="../../app/tingxie/ui/importing.py" line="114"/>
         <source>Could not import {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法导入 {name}</translation>
     </message>
     <message>
         <location filename="../../app/tingxie/ui/importing.py" line="78"/>
         <source>Reading {name}…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在读取 {name}…</translation>
     </message>
     <message>
         <location filename="../../app/tingxie/ui/importing.py" line="106"/>
-        <source>All of its {n} lines start after the end of the audio ({end}): are they for another recording? Nothing was changed.</source>
-        <translation type="unfinished"></translation>
+        <source>Every line of it starts after the end of the audio ({end}): is it for another recording? Nothing was changed.</source>
+        <translation>其中每一行都在音频结束（{end}）之后才开始：是否属于另一段录音？未作任何更改。</translation>
     </message>
     <message>
         <location filename="../../app/tingxie/ui/importing.py" line="117"/>
-        <source>Imported {n} lines from {name}; Undo brings back the transcript before.</source>
-        <translation type="unfinished"></translation>
+        <source>Imported {name} (lines: {n}); Undo brings back the transcript before.</source>
+        <translation>已导入 {name}（共 {n} 行）；撤销可恢复之前的文字稿。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/importing.py" line="125"/>
+        <source>Lines that start after the end of the audio ({end}) were left out (lines: {n}); the first is at {first}: “{text}”. Are the subtitles for a longer version of this recording?</source>
+        <translation>在音频结束（{end}）之后开始的行已略去（共 {n} 行）；第一行位于 {first}：“{text}”。这些字幕是否属于此录音的较长版本？</translation>
     </message>
     <message>
         <location filename="../../app/tingxie/ui/importing.py" line="120"/>
         <source>Read as {encoding} text.</source>
-        <translation type="unfinished"></translation>
+        <translation>按 {encoding} 编码读取。</translation>
     </message>
     <message>
         <location filename="../../app/tingxie/ui/importing.py" line="124"/>
         <source>Imported {name}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/importing.py" line="125"/>
-        <source>{n} lines start after the end of the audio ({end}) and were left out; the first is at {first}: “{text}”. Are the subtitles for a longer version of this recording?</source>
-        <translation type="unfinished"></translation>
+        <translation>已导入 {name}</translation>
     </message>
 </context>
 <context>
@@ -2461,7 +2461,7 @@ Your changes are still open here and in the autosave: free some space or choose 
         <location filename="../../app/tingxie/ui/transcript_model.py" line="339"/>
         <source>Another speaker than the line before (a dialogue dash in the imported subtitles); set a speaker to name them</source>
         <extracomment>An edit or undo is about to rebuild the rows (rows came, went or were replaced): the view notes what is selected and being edited, by segment id (:meth:`shown_ids`). The rows were rebuilt: the view selects and edits those segments again. The Check column&apos;s data, ``check_cell(segment, role)`` (see ui/subtitle_check.py).</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>与上一行不是同一说话人（导入字幕中的对话破折号）；设置说话人即可为其命名</translation>
     </message>
     <message>
         <location filename="../../app/tingxie/ui/transcript_model.py" line="343"/>
@@ -2768,7 +2768,7 @@ Your changes are still open here and in the autosave: free some space or choose 
     <message>
         <location filename="../../app/tingxie/ui/transcript_model.py" line="58"/>
         <source>Import transcript</source>
-        <translation type="unfinished"></translation>
+        <translation>导入文字稿</translation>
     </message>
     <message>
         <location filename="../../app/tingxie/ui/transcript_model.py" line="59"/>
@@ -2827,7 +2827,7 @@ Your changes are still open here and in the autosave: free some space or choose 
     <message>
         <location filename="../../app/tingxie/ui/menus.py" line="87"/>
         <source>&amp;Import subtitles or transcript…</source>
-        <translation type="unfinished"></translation>
+        <translation>导入字幕或文字稿(&amp;I)…</translation>
     </message>
     <message>
         <location filename="../../app/tingxie/ui/menus.py" line="90"/>
