@@ -24,7 +24,7 @@ from tingxie.core.export import (
     write_export,
 )
 from tingxie.core.importers import import_document
-from tingxie.core.transcript import Segment, Speaker, Transcript
+from tingxie.core.transcript import Segment, Speaker, Transcript, Word
 
 INJECTION = "Hello there\n\n7\n00:00:05,000 --> 00:00:06,000\nInjected cue"
 
@@ -187,3 +187,11 @@ def test_an_unsaved_recording_autosaves_under_its_full_name(tmp_path):
     assert back.transcript.segments[0].text == "Unsaved work."
     with pytest.raises(proj.RecoveryMismatch):
         proj.read_recovery(key, for_project=tmp_path / "interview.m4a.tingxie")
+
+
+def test_a_removed_character_is_counted_once_though_the_words_repeat_it(tmp_path):
+    t = two_segments("Bell\x07 here")
+    t.segments[0].words = [Word("Bell\x07", 0.0, 0.5), Word("here", 0.6, 1.0)]
+    done = write_export(t, tmp_path / "a.vtt")
+    assert done.cleaned == 1, "one character was removed, from the text and its word alike"
+    assert "\x07" not in done.path.read_text("utf-8")

@@ -109,13 +109,15 @@ def as_written(transcript: Transcript, fmt: str) -> Transcript:
 
 
 def _cleaned(transcript: Transcript, fmt: str) -> tuple[Transcript, int]:
-    """A copy of ``transcript`` with every text, word and speaker name cleaned for ``fmt``."""
+    """A copy of ``transcript`` with every text, word and speaker name cleaned for ``fmt``,
+    and how many characters were removed or replaced: counted once each, in the segment texts,
+    the speaker names and the language (the word texts and speaker ids repeat those)."""
     total = 0
 
-    def clean(text: str) -> str:
+    def clean(text: str, counted: bool = True) -> str:
         nonlocal total
         text, n = clean_for(text, fmt)
-        total += n
+        total += n if counted else 0
         return text
 
     t = copy.copy(transcript)
@@ -125,13 +127,13 @@ def _cleaned(transcript: Transcript, fmt: str) -> tuple[Transcript, int]:
         c.text = clean(seg.text)
         c.words = [copy.copy(w) for w in seg.words]
         for w in c.words:
-            w.text = clean(w.text)
+            w.text = clean(w.text, counted=False)
         if c.speaker is not None:
-            c.speaker = clean(c.speaker)
+            c.speaker = clean(c.speaker, counted=False)
         t.segments.append(c)
     t.speakers = [copy.copy(spk) for spk in transcript.speakers]
     for spk in t.speakers:
-        spk.id, spk.name = clean(spk.id), clean(spk.name)
+        spk.id, spk.name = clean(spk.id, counted=False), clean(spk.name)
     if t.language is not None:
         t.language = clean(t.language)
     return t, total
