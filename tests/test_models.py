@@ -415,7 +415,7 @@ def test_modelscope_without_the_package_says_how_to_install(monkeypatch):
         downloads.download("qwen3-asr-0.6b", source="modelscope")
 
 
-def test_modelscope_downloads_the_original_layout_into_the_models_folder(monkeypatch, tmp_path):
+def test_modelscope_in_a_frozen_bundle_runs_its_client_here(monkeypatch, tmp_path):
     calls = []
 
     def snapshot_download(model_id, local_dir=None):
@@ -425,6 +425,8 @@ def test_modelscope_downloads_the_original_layout_into_the_models_folder(monkeyp
 
     fake_modelscope = types.SimpleNamespace(snapshot_download=snapshot_download)
     monkeypatch.setitem(sys.modules, "modelscope", fake_modelscope)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)  # no Python to run a child with
+    assert not downloads.can_stop("modelscope") and downloads.can_stop("huggingface")
     seen: list[downloads.DownloadProgress] = []
     folder = downloads.download(
         "qwen3-asr-0.6b", source="modelscope", models_dir=tmp_path / "m", progress=seen.append
@@ -436,6 +438,92 @@ def test_modelscope_downloads_the_original_layout_into_the_models_folder(monkeyp
     # Already there: no second call.
     downloads.download("qwen3-asr-0.6b", source="modelscope", models_dir=tmp_path / "m")
     assert len(calls) == 1
+
+
+#: A stand-in for the modelscope package, for the child process the download runs it in:
+#: it writes the weights 1 MB at a time (for ever with FAKE_MODELSCOPE=forever), or fails.
+FAKE_MODELSCOPE = """
+import os, time
+from pathlib import Path
+
+def snapshot_download(model_id, local_dir=None):
+    Path(os.environ["FAKE_MODELSCOPE_LOG"]).write_text(f"{model_id}|{local_dir}|{os.getpid()}")
+    if os.environ["FAKE_MODELSCOPE"] == "fail":
+        raise RuntimeError("401 Client Error: Unauthorized\\nthe rest of a long message")
+    dest = Path(local_dir)
+    dest.mkdir(parents=True, exist_ok=True)
+    with open(dest / "model.safetensors", "wb") as weights:
+        for _ in range(6):
+            weights.write(b"w" * 1_000_000)
+            weights.flush()
+            time.sleep(0.25)
+        while os.environ["FAKE_MODELSCOPE"] == "forever":
+            weights.write(b"w" * 100_000)
+            weights.flush()
+            time.sleep(0.05)
+    (dest / "config.json").write_text("{}")
+    return str(dest)
+"""
+
+
+@pytest.fixture
+def modelscope_client(monkeypatch, tmp_path):
+    """The stand-in modelscope package, importable by child processes only."""
+    package = tmp_path / "site" / "modelscope"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text(FAKE_MODELSCOPE)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
+        [str(tmp_path / "site"), *filter(None, [os.environ.get("PYTHONPATH")])]))
+    monkeypatch.setattr(downloads, "_has_modelscope", lambda: True)
+    monkeypatch.setenv("FAKE_MODELSCOPE_LOG", str(tmp_path / "called"))
+
+    def mode(value: str) -> Path:
+        monkeypatch.setenv("FAKE_MODELSCOPE", value)
+        return tmp_path / "called"
+
+    return mode
+
+
+def test_a_modelscope_download_shows_its_bytes_as_they_arrive(modelscope_client, tmp_path):
+    called = modelscope_client("finish")
+    assert downloads.can_stop("modelscope")
+    seen: list[downloads.DownloadProgress] = []
+    folder = downloads.download(
+        "qwen3-asr-0.6b", source="modelscope", models_dir=tmp_path / "m", progress=seen.append)
+    assert folder == tmp_path / "m" / "Qwen3-ASR-0.6B" and models.is_complete_model_folder(folder)
+    model_id, local_dir, _pid = called.read_text().split("|")
+    assert (model_id, local_dir) == ("Qwen/Qwen3-ASR-0.6B", str(folder))
+    between = sorted({p.bytes_done for p in seen[1:-1]})
+    assert len(between) >= 2 and 0 < between[0] < between[-1] <= 6_000_000, between
+    assert seen[-1].fraction == 1.0
+
+
+def test_a_cancelled_modelscope_download_stops_at_once_and_keeps_its_files(
+        modelscope_client, tmp_path):
+    called = modelscope_client("forever")
+    cancel = CancelToken()
+
+    def progress(p: downloads.DownloadProgress) -> None:
+        if p.bytes_done >= 2_000_000:
+            cancel.cancel()
+
+    with pytest.raises(Cancelled, match="from ModelScope cancelled; the files it finished"):
+        downloads.download("qwen3-asr-0.6b", source="modelscope", models_dir=tmp_path / "m",
+                           progress=progress, cancel=cancel)
+    pid = int(called.read_text().split("|")[2])
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # the client is gone, not writing on in the background
+    weights = tmp_path / "m" / "Qwen3-ASR-0.6B" / "model.safetensors"
+    kept = weights.stat().st_size
+    assert kept >= 2_000_000
+    assert not models.is_complete_model_folder(weights.parent)
+
+
+def test_a_failed_modelscope_download_names_the_server_s_reason(modelscope_client, tmp_path):
+    modelscope_client("fail")
+    with pytest.raises(models.DownloadFailed, match="401 Client Error: Unauthorized") as failed:
+        downloads.download("qwen3-asr-0.6b", source="modelscope", models_dir=tmp_path / "m")
+    assert "the rest of a long message" not in str(failed.value)
 
 
 # --------------------------------------------------------------------------- the command

@@ -7,6 +7,7 @@ never runs past the end."""
 from __future__ import annotations
 
 import os
+import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -138,8 +139,24 @@ def test_a_download_cancelled_as_it_finishes_starts_no_transcription(
     assert started == [], "the transcription the user cancelled does not start"
 
 
-def test_a_modelscope_download_says_it_cannot_be_stopped(
+def test_a_modelscope_download_can_be_stopped_and_shows_its_progress(
         qtbot, settings, background, asked, fake_download):
+    fake = fake_download()
+    settings.set(keys.DOWNLOAD_SOURCE, "modelscope")
+    panel = TranscriptionControls(settings, background=background)
+    qtbot.addWidget(panel)
+    picker = panel.model_picker
+    picker.download_button.click()
+    assert fake.started.wait(5)
+    assert picker.cancel_button.isEnabled()
+    assert picker.progress_bar.maximum() > 0, "a bar that fills, not a busy one"
+    with qtbot.waitSignal(picker.downloadFinished, timeout=5000):
+        picker.cancel_button.click()
+
+
+def test_a_modelscope_download_in_a_frozen_bundle_says_it_cannot_be_stopped(
+        qtbot, settings, background, asked, fake_download, monkeypatch):
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
     fake = fake_download(honours_cancel=False)
     settings.set(keys.DOWNLOAD_SOURCE, "modelscope")
     panel = TranscriptionControls(settings, background=background)

@@ -1392,8 +1392,8 @@ Your changes are not protected against a crash until this is fixed: save the pro
     </message>
     <message>
         <location filename="../../app/tingxie/ui/model_picker.py" line="332"/>
-        <source>A download from ModelScope cannot be stopped midway; it ends when every file is in.</source>
-        <translation>从 ModelScope 的下载中途无法停止；所有文件下载完毕后才会结束。</translation>
+        <source>In this build a download from ModelScope cannot be stopped midway; it ends when every file is in.</source>
+        <translation>此版本中从 ModelScope 下载无法中途停止；所有文件下载完毕后才会结束。</translation>
     </message>
     <message>
         <location filename="../../app/tingxie/ui/model_picker.py" line="334"/>

@@ -17,11 +17,18 @@ check is still downloaded, and :attr:`DownloadResult.unverified` names it.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
+import importlib.util
+import json
 import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
+import tempfile
 import time
 import unicodedata
 from collections import deque
@@ -735,18 +742,18 @@ def _download_modelscope(
 ) -> Path:
     """Fetch the original-layout checkpoint from ModelScope (the engine converts it).
 
-    Progress is reported only at the start and the end, and a cancel takes effect only
-    before the download starts: ModelScope's client offers neither hook across versions.
-    The server is ModelScope's default (``MODELSCOPE_DOMAIN`` changes it).
+    ModelScope's client has no progress or cancel hook across its versions, so it runs in a
+    child process (:data:`_MODELSCOPE_CHILD`): progress is the bytes that appear under its
+    folder, and a cancel ends the child at once (the files it finished are kept, and its next
+    run skips them). A frozen bundle has no Python to run a child with: there the client runs
+    in this process, reports only its start and end, and a cancel takes effect only before it
+    starts (:func:`can_stop`). The server is ModelScope's default (``MODELSCOPE_DOMAIN``
+    changes it).
     """
     if not spec.modelscope_id:
         raise DownloadFailed(spec, "ModelScope", "this model has no ModelScope id")
-    try:
-        from modelscope import snapshot_download  # type: ignore[import-not-found]
-    except ImportError:
-        raise TingxieError(
-            "Downloading from ModelScope needs the modelscope package: `pip install modelscope`."
-        ) from None
+    if not _has_modelscope():
+        raise TingxieError(_MODELSCOPE_MISSING)
     if models_dir is not None:
         target = Path(models_dir).expanduser() / _repo_folder_name(spec.modelscope_id)
         candidates = [target]
@@ -762,12 +769,140 @@ def _download_modelscope(
         progress(DownloadProgress(0, spec.size_bytes, 0.0, None, spec.modelscope_id))
     if cancel is not None:
         cancel.raise_if_cancelled()
-    kwargs: dict[str, Any] = {"local_dir": str(target)} if target is not None else {}
-    try:
-        path = Path(snapshot_download(spec.modelscope_id, **kwargs))
-    except Exception as exc:
-        raise DownloadFailed(spec, "ModelScope", _first_line(exc) or type(exc).__name__) from exc
+    if can_stop("modelscope"):
+        path = _modelscope_in_child(spec, target, progress, cancel or CancelToken())
+    else:
+        path = _modelscope_here(spec, target)
     if progress is not None:
         size = _bytes_under(path)
         progress(DownloadProgress(size, size, 0.0, 0.0, ""))
     return path
+
+
+_MODELSCOPE_MISSING = ("Downloading from ModelScope needs the modelscope package: "
+                       "`pip install modelscope`.")
+
+#: The child process's program: argv is the model id and the target folder ("" for
+#: ModelScope's own cache); its last line of output is JSON, ``{"path": ...}`` or
+#: ``{"error": ...}`` (the first line of the exception, or "missing" without the package).
+_MODELSCOPE_CHILD = r"""
+import json, sys
+try:
+    from modelscope import snapshot_download
+except ImportError:
+    print(json.dumps({"error": "missing"}), flush=True)
+    sys.exit(1)
+model_id, target = sys.argv[1], sys.argv[2]
+try:
+    path = snapshot_download(model_id, **({"local_dir": target} if target else {}))
+except BaseException as exc:
+    lines = str(exc).strip().splitlines()
+    print(json.dumps({"error": lines[0] if lines else type(exc).__name__}), flush=True)
+    sys.exit(1)
+print(json.dumps({"path": str(path)}), flush=True)
+"""
+#: How often the child's folder is measured for progress.
+_MODELSCOPE_SCAN_S = 0.5
+
+
+def can_stop(source: Source) -> bool:
+    """Whether a download from ``source`` stops midway when cancelled: always, except from
+    ModelScope in a frozen bundle (see :func:`_download_modelscope`)."""
+    return source != "modelscope" or not getattr(sys, "frozen", False)
+
+
+def _has_modelscope() -> bool:
+    if "modelscope" in sys.modules:
+        return sys.modules["modelscope"] is not None
+    try:
+        return importlib.util.find_spec("modelscope") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def _modelscope_here(spec: ModelSpec, target: Path | None) -> Path:
+    from modelscope import snapshot_download  # type: ignore[import-not-found]
+
+    kwargs: dict[str, Any] = {"local_dir": str(target)} if target is not None else {}
+    try:
+        return Path(snapshot_download(spec.modelscope_id, **kwargs))
+    except Exception as exc:
+        raise DownloadFailed(spec, "ModelScope", _first_line(exc) or type(exc).__name__) from exc
+
+
+def _modelscope_in_child(spec: ModelSpec, target: Path | None, progress: ProgressHook | None,
+                         cancel: CancelToken) -> Path:
+    watched = target if target is not None else modelscope_cache_dir()
+    before = _bytes_under(watched)
+    meter = _Progress(spec.size_bytes, 0, progress)
+    meter.current_file = spec.modelscope_id
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as log:
+        child = subprocess.Popen(
+            [sys.executable, "-c", _MODELSCOPE_CHILD, str(spec.modelscope_id),
+             "" if target is None else str(target)],
+            stdin=subprocess.DEVNULL, stdout=out, stderr=log, **_own_process_group())
+        try:
+            scanned = time.monotonic()
+            while True:
+                try:
+                    child.wait(timeout=0.1)
+                    break
+                except subprocess.TimeoutExpired:
+                    pass
+                cancel.raise_if_cancelled()
+                if progress is not None and time.monotonic() - scanned >= _MODELSCOPE_SCAN_S:
+                    scanned = time.monotonic()
+                    meter.done = min(max(_bytes_under(watched) - before, 0), spec.size_bytes)
+                    meter.emit(force=True)
+        except Cancelled:
+            _end(child)
+            raise Cancelled(
+                f"Download of {spec.name} from ModelScope cancelled; the files it finished "
+                "are kept and the next download skips them.") from None
+        except BaseException:
+            _end(child)
+            raise
+        out.seek(0)
+        lines = out.read().decode("utf-8", "replace").strip().splitlines()
+        try:
+            said = json.loads(lines[-1]) if lines else {}
+        except ValueError:
+            said = {}
+        if child.returncode == 0 and isinstance(said.get("path"), str):
+            return Path(said["path"])
+        error = said.get("error") if isinstance(said, dict) else None
+        if error == "missing":
+            raise TingxieError(_MODELSCOPE_MISSING)
+        if not error:
+            log.seek(0)
+            tail = log.read().decode("utf-8", "replace").strip().splitlines()
+            error = tail[-1] if tail else f"its client stopped with status {child.returncode}"
+        raise DownloadFailed(spec, "ModelScope", str(error))
+
+
+def _own_process_group() -> dict[str, Any]:
+    """Popen arguments that give the child its own process group, so that ending it ends
+    anything it started too."""
+    if os.name == "nt":
+        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+    return {"start_new_session": True}
+
+
+def _end(child: subprocess.Popen) -> None:
+    """End ``child`` and its process group: politely, then for sure after 3 s."""
+    if child.poll() is not None:
+        return
+    if os.name == "nt":
+        child.terminate()
+    else:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(child.pid, signal.SIGTERM)
+    try:
+        child.wait(timeout=3)
+    except subprocess.TimeoutExpired:
+        if os.name == "nt":
+            child.kill()
+        else:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(child.pid, signal.SIGKILL)
+        child.wait()

@@ -298,9 +298,9 @@ class ModelPicker(QWidget):
         return self._downloading is not None
 
     def can_cancel(self) -> bool:
-        """Whether the running download stops when asked (a ModelScope download cannot: its
-        library offers no way to interrupt it)."""
-        return self.is_downloading() and self._download_source != "modelscope"
+        """Whether the running download stops when asked (one from ModelScope cannot in a
+        frozen bundle: its library offers no way to interrupt it there)."""
+        return self.is_downloading() and downloads.can_stop(self._download_source)
 
     def message(self) -> str:
         """The message under the model (an error or a notice), or ``""``."""
@@ -323,14 +323,14 @@ class ModelPicker(QWidget):
         self._set_message("")
         self._show_progress(True)
         stoppable = self.can_cancel()
-        # A ModelScope download reports nothing between its start and its end: a busy bar.
+        # One that cannot stop reports nothing between its start and its end: a busy bar.
         self.progress_bar.setRange(0, 1000 if stoppable else 0)
         self.progress_bar.setValue(0)
         self.cancel_button.setEnabled(stoppable)
         self.cancel_button.setToolTip(
             self.tr("Stop the download; the next one resumes it") if stoppable else self.tr(
-                "A download from ModelScope cannot be stopped midway; it ends when every "
-                "file is in."))
+                "In this build a download from ModelScope cannot be stopped midway; it "
+                "ends when every file is in."))
         self.progress_label.setText(self.tr("Connecting…"))
         self._update_state()
 
