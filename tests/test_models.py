@@ -628,3 +628,35 @@ def test_progress_bar_rendering():
         "qwen3-asr-0.6b   43%  [##########..............]  820 MB / 1.9 GB  12 MB/s  "
         "ETA 1:25  model.safetensors"
     )
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG")
+def test_a_killed_app_leaves_no_modelscope_download_running(modelscope_client, tmp_path):
+    import subprocess
+    import time
+
+    called = modelscope_client("forever")
+    script = ("import sys; from tingxie.asr import download as d; from unittest import mock; "
+              "mock.patch.object(d, '_has_modelscope', lambda: True).start(); "
+              "d.download('qwen3-asr-0.6b', source='modelscope', models_dir=sys.argv[1])")
+    app = subprocess.Popen([sys.executable, "-c", script, str(tmp_path / "m")])
+    try:
+        deadline = time.monotonic() + 60
+        while not called.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        pid = int(called.read_text().split("|")[2])
+    finally:
+        app.kill()  # as a crash would end it: no cancel, no clean-up
+        app.wait()
+
+    def running() -> bool:
+        try:
+            state = Path(f"/proc/{pid}/status").read_text()
+        except FileNotFoundError:
+            return False
+        return "\nState:\tZ" not in state
+
+    deadline = time.monotonic() + 10
+    while running() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not running(), "the download's child ended with the app"

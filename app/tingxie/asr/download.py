@@ -782,11 +782,21 @@ def _download_modelscope(
 _MODELSCOPE_MISSING = ("Downloading from ModelScope needs the modelscope package: "
                        "`pip install modelscope`.")
 
-#: The child process's program: argv is the model id and the target folder ("" for
-#: ModelScope's own cache); its last line of output is JSON, ``{"path": ...}`` or
+#: The child process's program: argv is the model id, the target folder ("" for
+#: ModelScope's own cache) and the app's process id; its last line of output is JSON, ``{"path": ...}`` or
 #: ``{"error": ...}`` (the first line of the exception, or "missing" without the package).
+#: On Linux it ends when the thread that started it does (an app that crashed or was killed
+#: leaves no download running on); elsewhere such a child runs on to its end.
 _MODELSCOPE_CHILD = r"""
-import json, sys
+import json, os, sys
+if sys.platform.startswith("linux"):  # end with the app, even one that crashed or was killed
+    import ctypes, signal
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+    if os.getppid() != int(sys.argv[3]):  # the app ended before the line above
+        sys.exit(1)
 try:
     from modelscope import snapshot_download
 except ImportError:
@@ -839,7 +849,7 @@ def _modelscope_in_child(spec: ModelSpec, target: Path | None, progress: Progres
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as log:
         child = subprocess.Popen(
             [sys.executable, "-c", _MODELSCOPE_CHILD, str(spec.modelscope_id),
-             "" if target is None else str(target)],
+             "" if target is None else str(target), str(os.getpid())],
             stdin=subprocess.DEVNULL, stdout=out, stderr=log, **_own_process_group())
         try:
             scanned = time.monotonic()
