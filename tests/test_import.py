@@ -215,7 +215,7 @@ DIALOGUE_SRT = ("1\n00:00:01,000 --> 00:00:02,400\n- Are you coming?\n- No.\n\n"
 
 def test_imported_dialogue_subtitles_export_as_dialogue_again(tmp_path):
     t = import_transcript(write(tmp_path, "a.srt", DIALOGUE_SRT))
-    assert [s.turn for s in t.segments] == [False, True, False]  # "No." is someone else
+    assert [s.turn for s in t.segments] == [True, True, False]  # a dash: someone speaks
     srt = to_srt(t)  # re-flowed by the default rules: "No." alone is too short to read
     assert "- Are you coming?\n- No.\n" in srt
     assert "Are you coming? No." not in srt
@@ -225,13 +225,27 @@ def test_imported_dialogue_subtitles_export_as_dialogue_again(tmp_path):
         "Are you coming?", "No. Then I go alone.\n"]  # (no dash: the same voice goes on)
 
 
+def test_consecutive_dialogue_subtitles_keep_every_turn_apart(tmp_path):
+    text = ("1\n00:00:01,000 --> 00:00:02,000\n"
+            "- I waited at the station.\n- The train was late.\n\n"
+            "2\n00:00:02,100 --> 00:00:03,000\n- Why?\n- Snow.\n")
+    for name, data in (("a.srt", text),
+                       ("a.vtt", "WEBVTT\n\n" + text.replace(",", ".").replace("1\n00", "00")
+                        .replace("2\n00", "00"))):
+        t = import_transcript(write(tmp_path, name, data))
+        srt = to_srt(t)
+        assert "The train was late. Why?" not in srt, name
+        assert "- The train was late." in srt and "- Why?" in srt, (name, srt)
+        assert len(to_txt(t).split("\n\n")) == 4, "a paragraph per turn"
+
+
 def test_a_dialogue_turn_survives_saving_and_yields_to_named_speakers(tmp_path):
     t = import_transcript(write(tmp_path, "a.srt", DIALOGUE_SRT))
     path = tmp_path / "x.tingxie"
     proj.save(proj.Project(transcript=t), path)
     back = proj.load(path).transcript
-    assert [s.turn for s in back.segments] == [False, True, False]
-    assert [("turn" in s) for s in back.to_dict()["segments"]] == [False, True, False]
+    assert [s.turn for s in back.segments] == [True, True, False]
+    assert [("turn" in s) for s in back.to_dict()["segments"]] == [True, True, False]
     spk = back.new_speaker("Ann")
     for seg in back.segments[:2]:
         seg.speaker = spk.id  # the reviewer says both lines are Ann's

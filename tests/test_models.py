@@ -443,11 +443,15 @@ def test_modelscope_in_a_frozen_bundle_runs_its_client_here(monkeypatch, tmp_pat
 #: A stand-in for the modelscope package, for the child process the download runs it in:
 #: it writes the weights 1 MB at a time (for ever with FAKE_MODELSCOPE=forever), or fails.
 FAKE_MODELSCOPE = """
-import os, time
+import os, threading, time
 from pathlib import Path
 
 def snapshot_download(model_id, local_dir=None):
-    Path(os.environ["FAKE_MODELSCOPE_LOG"]).write_text(f"{model_id}|{local_dir}|{os.getpid()}")
+    log = Path(os.environ["FAKE_MODELSCOPE_LOG"])
+    log.with_suffix(".tmp").write_text(f"{model_id}|{local_dir}|{os.getpid()}")
+    log.with_suffix(".tmp").replace(log)
+    if os.environ["FAKE_MODELSCOPE"] == "linger":  # a client that leaves a thread behind
+        threading.Thread(target=time.sleep, args=(30,)).start()
     if os.environ["FAKE_MODELSCOPE"] == "fail":
         raise RuntimeError("401 Client Error: Unauthorized\\nthe rest of a long message")
     dest = Path(local_dir)
@@ -457,7 +461,10 @@ def snapshot_download(model_id, local_dir=None):
             weights.write(b"w" * 1_000_000)
             weights.flush()
             time.sleep(0.25)
+        deadline = time.monotonic() + 30  # a cancel that does not work fails, not hangs
         while os.environ["FAKE_MODELSCOPE"] == "forever":
+            if time.monotonic() > deadline:
+                raise RuntimeError("nobody stopped this download")
             weights.write(b"w" * 100_000)
             weights.flush()
             time.sleep(0.05)
@@ -493,7 +500,7 @@ def test_a_modelscope_download_shows_its_bytes_as_they_arrive(modelscope_client,
     assert folder == tmp_path / "m" / "Qwen3-ASR-0.6B" and models.is_complete_model_folder(folder)
     model_id, local_dir, _pid = called.read_text().split("|")
     assert (model_id, local_dir) == ("Qwen/Qwen3-ASR-0.6B", str(folder))
-    between = sorted({p.bytes_done for p in seen[1:-1]})
+    between = sorted({p.bytes_done for p in seen[1:-1]} - {0})
     assert len(between) >= 2 and 0 < between[0] < between[-1] <= 6_000_000, between
     assert seen[-1].fraction == 1.0
 
@@ -517,6 +524,18 @@ def test_a_cancelled_modelscope_download_stops_at_once_and_keeps_its_files(
     kept = weights.stat().st_size
     assert kept >= 2_000_000
     assert not models.is_complete_model_folder(weights.parent)
+
+
+def test_a_modelscope_client_that_leaves_a_thread_running_still_finishes(
+        modelscope_client, tmp_path):
+    import time
+
+    modelscope_client("linger")
+    started = time.monotonic()
+    folder = downloads.download("qwen3-asr-0.6b", source="modelscope",
+                                models_dir=tmp_path / "m")
+    assert models.is_complete_model_folder(folder)
+    assert time.monotonic() - started < 20, "done when the files are in, not 30 s later"
 
 
 def test_a_failed_modelscope_download_names_the_server_s_reason(modelscope_client, tmp_path):

@@ -33,7 +33,7 @@ def win(qtbot, tmp_path, asked):
 
 
 def open_tone(qtbot, win, tmp_path, seconds: float = 6.0) -> None:
-    t = np.arange(int(16000 * seconds)) / 16000
+    t = np.arange(round(16000 * seconds)) / 16000
     audio = write_wav(tmp_path / "tone.wav",
                       (0.2 * np.sin(2 * np.pi * 220 * t)).astype(np.float32))
     with qtbot.waitSignal(win.mediaLoaded, timeout=30_000):
@@ -58,7 +58,7 @@ def test_imported_subtitles_replace_the_transcript_as_one_undo_step(qtbot, win, 
     with qtbot.waitSignal(win.importer.imported, timeout=10_000):
         win.actions_by_name["import"].trigger()
 
-    assert rows(win) == [("", "Are you coming?"), ("–", "No."), ("", "Then I go alone.")]
+    assert rows(win) == [("–", "Are you coming?"), ("–", "No."), ("", "Then I go alone.")]
     model = win.table_model
     assert "Another speaker" in model.index(1, model.SPEAKER).data(Qt.ItemDataRole.ToolTipRole)
     # The line after the end of the 6 s audio is named, not silently lost.
@@ -77,7 +77,7 @@ def test_imported_subtitles_replace_the_transcript_as_one_undo_step(qtbot, win, 
     path = tmp_path / "film.tingxie"
     win.saving.save_to(path)
     qtbot.waitUntil(lambda: path.exists() and not win.session.dirty, timeout=10_000)
-    assert [s.turn for s in projects.load(path).transcript.segments] == [False, True, False]
+    assert [s.turn for s in projects.load(path).transcript.segments] == [True, True, False]
 
 
 def test_a_dropped_srt_is_imported_and_a_bad_one_changes_nothing(qtbot, win, tmp_path):
@@ -116,3 +116,25 @@ def test_importing_needs_a_recording_and_waits_for_a_transcription(qtbot, win, t
         win.importer.import_path(srt)
     assert "Every line of it starts after the end of the audio" in shown.args[1]
     assert win.document.transcript.segments == [] and win.document.undo_stack.count() == 0
+
+
+def test_a_line_running_past_an_odd_length_of_audio_is_cut_at_its_end(qtbot, win, tmp_path):
+    open_tone(qtbot, win, tmp_path, seconds=96007 / 16000)  # 6.0004375 s: no whole ms
+    srt = tmp_path / "film.srt"
+    srt.write_text("1\n00:00:01,000 --> 00:00:02,000\nHello.\n\n"
+                   "2\n00:00:05,000 --> 00:00:07,000\nThe last words.\n", "utf-8")
+    with qtbot.waitSignal(win.importer.imported, timeout=10_000):
+        win.importer.import_path(srt)
+    last = win.document.transcript.segments[-1]
+    assert (last.text, last.start) == ("The last words.", 5.0)
+    assert last.end == win.document.transcript.duration == 6.0
+    win.document.transcript.check()
+
+
+def test_a_file_with_no_lines_says_so(qtbot, win, tmp_path):
+    open_tone(qtbot, win, tmp_path)
+    empty = tmp_path / "empty.json"
+    empty.write_text('{"segments": []}', "utf-8")
+    with qtbot.waitSignal(win.errorShown, timeout=10_000) as shown:
+        win.importer.import_path(empty)
+    assert "It has no lines with text" in shown.args[1]

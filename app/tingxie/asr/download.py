@@ -782,35 +782,39 @@ def _download_modelscope(
 _MODELSCOPE_MISSING = ("Downloading from ModelScope needs the modelscope package: "
                        "`pip install modelscope`.")
 
-#: The child process's program: argv is the model id, the target folder ("" for
-#: ModelScope's own cache) and the app's process id; its last line of output is JSON, ``{"path": ...}`` or
-#: ``{"error": ...}`` (the first line of the exception, or "missing" without the package).
-#: On Linux it ends when the thread that started it does (an app that crashed or was killed
-#: leaves no download running on); elsewhere such a child runs on to its end.
+#: The child process's program: argv is the model id and the target folder ("" for
+#: ModelScope's own cache). Its answer is one line of output, :data:`_RESULT` and JSON:
+#: ``{"path": ...}``, or ``{"error": ...}`` (the exception's first line, or "missing"
+#: without the package); it then ends at once, whatever threads the client left running.
+#: It also ends when its standard input closes: the app ended, even by a crash or a kill,
+#: so no download runs on without it.
 _MODELSCOPE_CHILD = r"""
-import json, os, sys
-if sys.platform.startswith("linux"):  # end with the app, even one that crashed or was killed
-    import ctypes, signal
-    try:
-        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except Exception:
-        pass
-    if os.getppid() != int(sys.argv[3]):  # the app ended before the line above
-        sys.exit(1)
+import json, os, sys, threading
+
+def orphaned():
+    sys.stdin.buffer.read()  # returns when the app's end of the pipe closes
+    os._exit(1)
+
+threading.Thread(target=orphaned, daemon=True).start()
+
+def say(what):
+    sys.stdout.write("TINGXIE-RESULT " + json.dumps(what) + "\n")
+    sys.stdout.flush()
+    os._exit(0 if "path" in what else 1)
+
 try:
     from modelscope import snapshot_download
 except ImportError:
-    print(json.dumps({"error": "missing"}), flush=True)
-    sys.exit(1)
+    say({"error": "missing"})
 model_id, target = sys.argv[1], sys.argv[2]
 try:
     path = snapshot_download(model_id, **({"local_dir": target} if target else {}))
 except BaseException as exc:
     lines = str(exc).strip().splitlines()
-    print(json.dumps({"error": lines[0] if lines else type(exc).__name__}), flush=True)
-    sys.exit(1)
-print(json.dumps({"path": str(path)}), flush=True)
+    say({"error": lines[0] if lines else type(exc).__name__})
+say({"path": str(path)})
 """
+_RESULT = "TINGXIE-RESULT "
 #: How often the child's folder is measured for progress.
 _MODELSCOPE_SCAN_S = 0.5
 
@@ -842,15 +846,20 @@ def _modelscope_here(spec: ModelSpec, target: Path | None) -> Path:
 
 def _modelscope_in_child(spec: ModelSpec, target: Path | None, progress: ProgressHook | None,
                          cancel: CancelToken) -> Path:
+    # In a models folder the model has its own folder: all of it counts, files finished by
+    # an earlier attempt too. In ModelScope's cache only what this run adds does.
     watched = target if target is not None else modelscope_cache_dir()
-    before = _bytes_under(watched)
+    before = 0 if target is not None else _bytes_under(watched)
     meter = _Progress(spec.size_bytes, 0, progress)
     meter.current_file = spec.modelscope_id
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as log:
-        child = subprocess.Popen(
-            [sys.executable, "-c", _MODELSCOPE_CHILD, str(spec.modelscope_id),
-             "" if target is None else str(target), str(os.getpid())],
-            stdin=subprocess.DEVNULL, stdout=out, stderr=log, **_own_process_group())
+        try:
+            child = subprocess.Popen(
+                [sys.executable, "-c", _MODELSCOPE_CHILD, str(spec.modelscope_id),
+                 "" if target is None else str(target)],
+                stdin=subprocess.PIPE, stdout=out, stderr=log, **_own_process_group())
+        except OSError:  # no Python to run it with: the client runs here, unstoppable
+            return _modelscope_here(spec, target)
         try:
             scanned = time.monotonic()
             while True:
@@ -872,27 +881,41 @@ def _modelscope_in_child(spec: ModelSpec, target: Path | None, progress: Progres
         except BaseException:
             _end(child)
             raise
-        out.seek(0)
-        lines = out.read().decode("utf-8", "replace").strip().splitlines()
-        try:
-            said = json.loads(lines[-1]) if lines else {}
-        except ValueError:
-            said = {}
+        finally:
+            with contextlib.suppress(OSError):
+                child.stdin.close()  # type: ignore[union-attr]
+        said = _child_answer(out)
         if child.returncode == 0 and isinstance(said.get("path"), str):
             return Path(said["path"])
-        error = said.get("error") if isinstance(said, dict) else None
+        error = said.get("error")
         if error == "missing":
             raise TingxieError(_MODELSCOPE_MISSING)
-        if not error:
+        if not isinstance(error, str) or not error:
             log.seek(0)
-            tail = log.read().decode("utf-8", "replace").strip().splitlines()
-            error = tail[-1] if tail else f"its client stopped with status {child.returncode}"
-        raise DownloadFailed(spec, "ModelScope", str(error))
+            said_last = [line.strip() for line in
+                         re.split(r"[\r\n]+", log.read().decode("utf-8", "replace"))]
+            said_last = [line for line in said_last if line]
+            error = (f"its client stopped with status {child.returncode}"
+                     + (f" ({said_last[-1]})" if said_last else ""))
+        raise DownloadFailed(spec, "ModelScope", error)
+
+
+def _child_answer(out: Any) -> dict[str, Any]:
+    """The child's :data:`_RESULT` line, as a dict (empty when there is none)."""
+    out.seek(0)
+    for line in reversed(out.read().decode("utf-8", "replace").splitlines()):
+        if line.startswith(_RESULT):
+            try:
+                said = json.loads(line[len(_RESULT):])
+            except ValueError:
+                return {}
+            return said if isinstance(said, dict) else {}
+    return {}
 
 
 def _own_process_group() -> dict[str, Any]:
-    """Popen arguments that give the child its own process group, so that ending it ends
-    anything it started too."""
+    """Popen arguments that give the child its own process group: on POSIX, ending the group
+    ends anything the child started too (on Windows, only the child ends)."""
     if os.name == "nt":
         return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
     return {"start_new_session": True}

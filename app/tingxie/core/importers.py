@@ -341,12 +341,14 @@ _SRT_BROKEN_TIMING = re.compile(r"^\s*\d\S*\s*-->")
 def _srt_cues(number: int, start: int, end: int, lines: list[str]) -> list[_Cue]:
     """One subtitle's cues: one, or one per dialogue line, sharing its time by text length."""
     lines = [_SRT_TAG.sub("", line) for line in lines]
-    turns = [text for text in map(_join_lines, _dialogue_turns(lines)) if text]
-    bounds = _share(start, end, [len(t) for t in turns]) if len(turns) > 1 else None
+    # (after a dash, text): every group but the first began with a dash
+    turns = [(k > 0, text) for k, text in enumerate(map(_join_lines, _dialogue_turns(lines)))
+             if text]
+    bounds = _share(start, end, [len(t) for _, t in turns]) if len(turns) > 1 else None
     if bounds is None:
         return [_Cue(number, start, end, _join_lines(lines))]
-    return [_Cue(number, bounds[k], bounds[k + 1], text, turn=k > 0)
-            for k, text in enumerate(turns)]
+    return [_Cue(number, bounds[k], bounds[k + 1], text, turn=dashed)
+            for k, (dashed, text) in enumerate(turns)]
 
 
 def _parse_srt(path: Path, text: str) -> list[_Cue]:
@@ -420,9 +422,10 @@ def _voice_name(voice: re.Match) -> str | None:
     return name or None
 
 
-def _vtt_turns(raw: str) -> list[tuple[str | None, str]]:
+def _vtt_turns(raw: str) -> list[tuple[str | None, str, bool]]:
     """A cue's speaker turns: one per voice span (``<v Bob>``), cut again at dialogue
-    lines; each turn's text without its voice tag or dash."""
+    lines; each turn's speaker, its text without its voice tag or dash, and whether a dash
+    began it."""
     voiced: list[tuple[str | None, str]] = []
     speaker, last = None, 0
     for voice in _VOICE.finditer(raw):
@@ -431,10 +434,10 @@ def _vtt_turns(raw: str) -> list[tuple[str | None, str]]:
     voiced.append((speaker, raw[last:]))
     turns = []
     for speaker, text in voiced:
-        for lines in _dialogue_turns(_lines(text)):
+        for k, lines in enumerate(_dialogue_turns(_lines(text))):
             turn = "\n".join(lines)
             if _TAG.sub("", _VTT_TIMESTAMP.sub("", turn)).strip():
-                turns.append((speaker, turn))
+                turns.append((speaker, turn, k > 0))
     return turns
 
 
@@ -443,9 +446,9 @@ def _vtt_cues(path: Path, number: int, start: int, end: int, raw: str) -> list[_
     time by text length, or start at their first karaoke timestamp where they have one."""
     turns = _vtt_turns(raw)
     if len(turns) > 1:
-        texts = [_vtt_text(path, number, turn, start, end)[0] for _, turn in turns]
+        texts = [_vtt_text(path, number, turn, start, end)[0] for _, turn, _ in turns]
         fixed = {}
-        for k, (_, turn) in enumerate(turns[1:], 1):
+        for k, (_, turn, _) in enumerate(turns[1:], 1):
             stamp = _LEADING_TIMESTAMP.match(turn)
             if stamp is not None:
                 fixed[k] = min(max(_ms(path, number, stamp.groups()), start), end)
@@ -453,10 +456,10 @@ def _vtt_cues(path: Path, number: int, start: int, end: int, raw: str) -> list[_
         bounds = _share(start, end, weights, fixed) or _share(start, end, weights)
         if bounds is not None:
             cues = []
-            for k, (speaker, turn) in enumerate(turns):
+            for k, (speaker, turn, dashed) in enumerate(turns):
                 text, words = _vtt_text(path, number, turn, bounds[k], bounds[k + 1])
                 cues.append(_Cue(number, bounds[k], bounds[k + 1], text, speaker, words,
-                                 turn=k > 0))
+                                 turn=dashed))
             return cues
     voice = _VOICE.search(raw)
     text, words = _vtt_text(path, number, raw, start, end)

@@ -36,6 +36,12 @@ class TranscriptImporter(QObject):
     def __init__(self, win: MainWindow) -> None:
         super().__init__(win)
         self.win = win
+        #: Set when the window shuts down: a file still being read is not put in then.
+        self.stopped = False
+
+    def stop(self) -> None:
+        """The window is closing: drop the result of any file still being read."""
+        self.stopped = True
 
     def file_filter(self) -> str:
         patterns = " ".join(f"*{ext}" for ext in IMPORT_SUFFIXES)
@@ -78,9 +84,9 @@ class TranscriptImporter(QObject):
         self.win.statusBar().showMessage(self.tr("Reading {name}…").format(name=path.name))
 
         def done(result: Imported | None, error: BaseException | None) -> None:
+            if self.stopped or self.win.session.loaded is not loaded:
+                return  # closing, or another recording opened: the file was not meant for it
             self.win.statusBar().clearMessage()
-            if self.win.session.loaded is not loaded:
-                return  # another recording opened meanwhile: the file was not meant for it
             if error is not None:
                 self.win.show_error(self.tr("Could not import {name}").format(name=path.name),
                                     self.win.opener.explain(error))
@@ -97,9 +103,15 @@ class TranscriptImporter(QObject):
             win.show_error(self.tr("Could not import {name}").format(name=path.name), refusal)
             return
         assert win.session.loaded is not None
-        duration = win.session.loaded.audio.duration
+        # The transcript's own length (the audio's, to the millisecond) is what it is
+        # checked against.
+        duration = win.document.transcript.duration or win.session.loaded.audio.duration
         transcript = imported.transcript
         left_out = fit_to_audio(transcript, duration)
+        if not transcript.segments and not left_out:
+            win.show_error(self.tr("Could not import {name}").format(name=path.name),
+                           self.tr("It has no lines with text. Nothing was changed."))
+            return
         if not transcript.segments:
             win.show_error(
                 self.tr("Could not import {name}").format(name=path.name),
@@ -113,7 +125,8 @@ class TranscriptImporter(QObject):
         except ValueError as exc:
             win.show_error(self.tr("Could not import {name}").format(name=path.name), str(exc))
             return
-        win.controls.set_rest_available(False)  # "the rest" was of the transcript replaced
+        win.session.forget_stopped_run()  # "the rest" was of the transcript replaced
+        win.controls.set_rest_available(False)
         said = self.tr("Imported {name} (lines: {n}); Undo brings back the transcript "
                        "before.").format(n=len(transcript.segments), name=path.name)
         if imported.encoding != "utf-8":

@@ -543,6 +543,7 @@ class MainWindow(QMainWindow):
         self.host.shutdown()
         self.subtitle_check.stop()  # before the wait: no check starts after it
         self.controls.model_picker.cancel_download()  # or the wait lasts as long as it
+        self.importer.stop()  # a file still being read is not put in a closing window
         self.background.wait()
         self.autosave.timer.stop()
         self.realigner.timer.stop()

@@ -211,6 +211,11 @@ class Session(QObject):
         end = self.loaded.audio.duration
         return (start, end) if end - start >= 1.0 else None
 
+    def forget_stopped_run(self) -> None:
+        """The transcript was replaced (an import): "the rest" of a cancelled run no longer
+        starts where that run stopped, but after the last segment."""
+        self._stopped_run = None
+
     def job_spec(self, panel: JobSpec, time_range: tuple[float, float] | None) -> JobSpec:
         """The job to run for the whole file (``None``) or a range, from the panel's choices."""
         if time_range is None:
