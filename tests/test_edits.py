@@ -320,4 +320,4 @@ def test_an_import_that_would_break_the_transcript_changes_nothing():
     overlapping = Transcript(segments=[Segment(1, 0.0, 2.0, "a"), Segment(2, 1.0, 3.0, "b")])
     with pytest.raises(ValueError, match="overlap"):
         ReplaceTranscript(overlapping).do(t)
-    assert t.to_dict() == before
+    assert t.to_dict() == before and t.free_id() == 2

@@ -613,12 +613,13 @@ class ReplaceTranscript:
 
     def do(self, t: Transcript) -> None:
         segments = copy.deepcopy(self.new.segments)
+        for k, seg in enumerate(segments):
+            seg.id = k  # unique, for the check only
+        Transcript(segments=segments, duration=t.duration).check()  # ValueError: no change
         if not self._ids:
             self._ids = [t.new_id() for _ in segments]
         for seg, new_id in zip(segments, self._ids):
             seg.id = new_id
-        trial = Transcript(segments=segments, duration=t.duration)
-        trial.check()  # a ValueError leaves the transcript as it was
         self._before = (t.segments, t.speakers, t.language)
         t.segments = segments
         t.speakers = copy.deepcopy(self.new.speakers)
