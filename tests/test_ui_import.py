@@ -138,3 +138,26 @@ def test_a_file_with_no_lines_says_so(qtbot, win, tmp_path):
     with qtbot.waitSignal(win.errorShown, timeout=10_000) as shown:
         win.importer.import_path(empty)
     assert "It has no lines with text" in shown.args[1]
+
+
+def test_a_recording_dropped_with_its_subtitles_opens_with_them(qtbot, win, tmp_path):
+    t = np.arange(16000 * 6) / 16000
+    audio = write_wav(tmp_path / "film.wav",
+                      (0.2 * np.sin(2 * np.pi * 220 * t)).astype(np.float32))
+    srt = tmp_path / "film.srt"
+    srt.write_text(SRT, "utf-8")
+    with qtbot.waitSignal(win.importer.imported, timeout=30_000):
+        win.open_dropped([str(srt), str(audio)])
+    assert win.session.loaded.media_path == audio
+    assert [r[1] for r in rows(win)] == ["Are you coming?", "No.", "Then I go alone."]
+    assert win.queue.controller.items == [], "not two files for the batch queue"
+
+
+def test_subtitles_chosen_in_the_open_dialog_are_imported(qtbot, win, tmp_path, monkeypatch):
+    open_tone(qtbot, win, tmp_path)
+    srt = tmp_path / "film.srt"
+    srt.write_text(SRT, "utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(srt), ""))
+    with qtbot.waitSignal(win.importer.imported, timeout=10_000):
+        win.actions_by_name["open"].trigger()
+    assert len(rows(win)) == 3 and win.session.loaded.media_path.name == "tone.wav"

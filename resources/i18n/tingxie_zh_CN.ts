@@ -519,37 +519,37 @@ Interview with 张伟 about 新能源汽车</source>
         <translation>打开媒体或项目</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="89"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="91"/>
         <source>Opening {name}…</source>
         <translation>正在打开 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="114"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="118"/>
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="115"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="119"/>
         <source>{name} is being transcribed. Stop the transcription and open {new}? What it transcribed so far is kept.</source>
         <translation>正在转写 {name}。要停止转写并打开 {new} 吗？已转写的内容会保留。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="141"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="145"/>
         <source>Unsaved changes</source>
         <translation>未保存的更改</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="142"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="146"/>
         <source>Save the changes to {name} first?</source>
         <translation>是否先保存对 {name} 的更改？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="163"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="167"/>
         <source>Damaged file</source>
         <translation>文件已损坏</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="164"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="168"/>
         <source>{problem}
 
 Open the part that could be read ({length})?</source>
@@ -558,12 +558,12 @@ Open the part that could be read ({length})?</source>
 是否打开可读取的部分（{length}）？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="173"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="177"/>
         <source>Audio not found</source>
         <translation>找不到音频</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="174"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="178"/>
         <source>{problem}
 
 Locate the audio file now?</source>
@@ -572,84 +572,84 @@ Locate the audio file now?</source>
 是否立即查找该音频文件？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="176"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="180"/>
         <source>Locate the audio</source>
         <translation>查找音频文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="183"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="187"/>
         <source>Could not open {name}</source>
         <translation>无法打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="189"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="193"/>
         <source>The file was not found.</source>
         <translation>找不到该文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="190"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="194"/>
         <source>The file is empty.</source>
         <translation>该文件是空的。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="191"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="195"/>
         <source>The file has no sound in it.</source>
         <translation>该文件中没有声音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="192"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="196"/>
         <source>This is not an audio or video file Tingxie can read.</source>
         <translation>这不是听写能读取的音频或视频文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="194"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="198"/>
         <source>The file is damaged.</source>
         <translation>该文件已损坏。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="195"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="199"/>
         <source>A newer Tingxie made this project: update Tingxie to open it.</source>
         <translation>此项目由更新版本的听写创建：请更新听写后再打开。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="197"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="201"/>
         <source>This project file cannot be read.</source>
         <translation>无法读取此项目文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="198"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="202"/>
         <source>Tingxie may not read this file.</source>
         <translation>听写没有读取此文件的权限。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="199"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="203"/>
         <source>The file could not be read.</source>
         <translation>无法读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="220"/>
-        <location filename="../../app/tingxie/ui/opening.py" line="239"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="224"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="243"/>
         <source>Recover unsaved changes?</source>
         <translation>恢复未保存的更改？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="221"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="225"/>
         <source>{name} has unsaved changes from an earlier session (autosaved). Restore them?</source>
         <translation>{name} 有上次会话中未保存的更改（已自动保存）。是否恢复？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="240"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="244"/>
         <source>Tingxie did not close properly. {name} has unsaved changes (autosaved). Restore them?</source>
         <translation>听写上次没有正常关闭。{name} 有未保存的更改（已自动保存）。要恢复吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="253"/>
-        <location filename="../../app/tingxie/ui/opening.py" line="260"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="257"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="264"/>
         <source>Could not restore {name}</source>
         <translation>无法恢复 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="254"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="258"/>
         <source>Its audio file was not found; the autosave is kept in {file}.</source>
         <translation>找不到它的音频文件；自动保存的内容保留在 {file}。</translation>
     </message>
@@ -1252,27 +1252,27 @@ Locate the audio file now?</source>
         <translation>字幕检查</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="265"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="269"/>
         <source>Opened the readable part only.</source>
         <translation>仅打开了可读取的部分。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="269"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="273"/>
         <source>Opened {name}</source>
         <translation>已打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="384"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="391"/>
         <source>Autosave failed: {problem}</source>
         <translation>自动保存失败：{problem}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="389"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="396"/>
         <source>Autosave failed</source>
         <translation>自动保存失败</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="390"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="397"/>
         <source>{problem}
 
 Your changes are not protected against a crash until this is fixed: save the project somewhere you may write (File &gt; Save as), or free some space.</source>
@@ -1281,52 +1281,52 @@ Your changes are not protected against a crash until this is fixed: save the pro
 在解决此问题之前，您的修改不受崩溃保护：请将项目保存到可写入的位置（文件 &gt; 另存为），或释放一些空间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="463"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="470"/>
         <source>A model download is running. Stop it and close? (What was downloaded is kept; the next download resumes.)</source>
         <translation>模型正在下载。要停止下载并关闭吗？（已下载的部分会保留，下次下载会继续。）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="466"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="473"/>
         <source>A model download from ModelScope is running and cannot be stopped midway. Close once it has finished?</source>
         <translation>正在从 ModelScope 下载模型，中途无法停止。下载完成后关闭吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="468"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="475"/>
         <source>Download running</source>
         <translation>正在下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="493"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="500"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="502"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="509"/>
         <source>Stopping the download…</source>
         <translation>正在停止下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="503"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="510"/>
         <source>Finishing the download…</source>
         <translation>正在完成下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="511"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="518"/>
         <source>Finishing the word timings of your edits…</source>
         <translation>正在完成您所编辑内容的词时间…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="434"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="441"/>
         <source>About Tingxie</source>
         <translation>关于 Tingxie</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="455"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="462"/>
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="456"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="463"/>
         <source>A transcription is running. Stop it and close?</source>
         <translation>转写正在进行。是否停止并关闭？</translation>
     </message>
@@ -2369,67 +2369,73 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>TranscriptImporter</name>
     <message>
-        <location filename="../../app/tingxie/ui/importing.py" line="42"/>
+        <location filename="../../app/tingxie/ui/importing.py" line="48"/>
         <source>Subtitles and transcripts ({patterns});;All files (*)</source>
-        <extracomment>What the import takes from a drop (a dropped project opens as a project). A file&apos;s transcript took the place of the old one (its path).</extracomment>
+        <extracomment>What the import takes from a drop (a dropped project opens as a project). A file&apos;s transcript took the place of the old one (its path). Set when the window shuts down: a file still being read is not put in then.</extracomment>
         <translation>字幕和文字稿 ({patterns});;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/importing.py" line="49"/>
+        <location filename="../../app/tingxie/ui/importing.py" line="55"/>
         <source>Open the recording the subtitles belong to first, then import them: their times are read against its audio.</source>
         <translation>请先打开字幕所属的录音，再导入字幕：字幕的时间以该录音的音频为准。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/importing.py" line="52"/>
+        <location filename="../../app/tingxie/ui/importing.py" line="58"/>
         <source>A transcription is writing into this transcript: wait for it to finish, or cancel it, then import.</source>
         <translation>正在向此文字稿写入转写结果：请等待其完成或取消后再导入。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/importing.py" line="60"/>
+        <location filename="../../app/tingxie/ui/importing.py" line="66"/>
         <source>Nothing to import into</source>
         <translation>没有可导入的目标</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/importing.py" line="65"/>
+        <location filename="../../app/tingxie/ui/importing.py" line="71"/>
         <source>Import subtitles or transcript</source>
         <translation>导入字幕或文字稿</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/importing.py" line="74"/>
-        <location filename="../../app/tingxie/ui/importing.py" line="85"/>
-        <location filename="../../app/tingxie/ui/importing.py" line="97"/>
-        <location filename="../../app/tingxie/ui/importing.py" line="105"/>
-        <location filename="../../app/tingxie/ui/importing.py" line="114"/>
+        <location filename="../../app/tingxie/ui/importing.py" line="80"/>
+        <location filename="../../app/tingxie/ui/importing.py" line="91"/>
+        <location filename="../../app/tingxie/ui/importing.py" line="103"/>
+        <location filename="../../app/tingxie/ui/importing.py" line="112"/>
+        <location filename="../../app/tingxie/ui/importing.py" line="117"/>
+        <location filename="../../app/tingxie/ui/importing.py" line="126"/>
         <source>Could not import {name}</source>
         <translation>无法导入 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/importing.py" line="78"/>
+        <location filename="../../app/tingxie/ui/importing.py" line="84"/>
         <source>Reading {name}…</source>
         <translation>正在读取 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/importing.py" line="106"/>
+        <location filename="../../app/tingxie/ui/importing.py" line="113"/>
+        <source>It has no lines with text. Nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/importing.py" line="118"/>
         <source>Every line of it starts after the end of the audio ({end}): is it for another recording? Nothing was changed.</source>
         <translation>其中每一行都在音频结束（{end}）之后才开始：是否属于另一段录音？未作任何更改。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/importing.py" line="117"/>
+        <location filename="../../app/tingxie/ui/importing.py" line="130"/>
         <source>Imported {name} (lines: {n}); Undo brings back the transcript before.</source>
         <translation>已导入 {name}（共 {n} 行）；撤销可恢复之前的文字稿。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/importing.py" line="125"/>
+        <location filename="../../app/tingxie/ui/importing.py" line="138"/>
         <source>Lines that start after the end of the audio ({end}) were left out (lines: {n}); the first is at {first}: “{text}”. Are the subtitles for a longer version of this recording?</source>
         <translation>在音频结束（{end}）之后开始的行已略去（共 {n} 行）；第一行位于 {first}：“{text}”。这些字幕是否属于此录音的较长版本？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/importing.py" line="120"/>
+        <location filename="../../app/tingxie/ui/importing.py" line="133"/>
         <source>Read as {encoding} text.</source>
         <translation>按 {encoding} 编码读取。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/importing.py" line="124"/>
+        <location filename="../../app/tingxie/ui/importing.py" line="137"/>
         <source>Imported {name}</source>
         <translation>已导入 {name}</translation>
     </message>

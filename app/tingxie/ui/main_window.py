@@ -233,7 +233,11 @@ class MainWindow(QMainWindow):
 
     def open_path(self, path: str | Path, *, accept_partial: bool = False,
                   media_path: str | Path | None = None, track: int | None = None) -> None:
-        """Open media or a project without blocking: decoding runs in the background."""
+        """Open media or a project without blocking: decoding runs in the background.
+        Subtitles or a transcript (SRT, VTT, JSON) are imported into the open recording."""
+        if media_path is None and Path(path).suffix.lower() in DROPPED_SUFFIXES:
+            self.importer.import_path(path)
+            return
         self.opener.open_path(path, accept_partial=accept_partial, media_path=media_path,
                               track=track)
 
@@ -292,9 +296,12 @@ class MainWindow(QMainWindow):
 
     def open_dropped(self, paths: list[str]) -> None:
         """Files dropped on the window: one is opened (subtitles or a transcript are imported
-        into the open recording), several go to the batch queue."""
-        if len(paths) == 1 and Path(paths[0]).suffix.lower() in DROPPED_SUFFIXES:
-            self.importer.import_path(paths[0])
+        into the open recording); a recording with its subtitles is opened and then they are
+        imported; more go to the batch queue."""
+        subtitles = [p for p in paths if Path(p).suffix.lower() in DROPPED_SUFFIXES]
+        if len(paths) == 2 and len(subtitles) == 1:
+            media = next(p for p in paths if p not in subtitles)
+            self.opener.open_path(media, then=lambda: self.importer.import_path(subtitles[0]))
         elif len(paths) == 1:
             self.open_path(paths[0])
         else:  # several files: a batch

@@ -62,16 +62,18 @@ class DocumentOpener(QObject):
         path, _ = QFileDialog.getOpenFileName(self.win, self.tr("Open media or project"), start,
                                               self.media_filter())
         if path:
-            self.open_path(path)
+            self.win.open_path(path)  # subtitles picked under "All files" are imported
 
     def open_path(self, path: str | Path, *, accept_partial: bool = False,
-                  media_path: str | Path | None = None, track: int | None = None) -> None:
-        """Open media or a project without blocking: decoding runs in the background."""
+                  media_path: str | Path | None = None, track: int | None = None,
+                  then: Callable[[], None] | None = None) -> None:
+        """Open media or a project without blocking: decoding runs in the background.
+        ``then`` runs once it has opened (not when it fails, or another open replaces it)."""
         win = self.win
 
         def again() -> None:
             self.open_path(path, accept_partial=accept_partial, media_path=media_path,
-                           track=track)
+                           track=track, then=then)
 
         if win.session.busy:
             self._stop_then(again, path)
@@ -99,6 +101,8 @@ class DocumentOpener(QObject):
             win.statusBar().clearMessage()
             if error is None:
                 self._show_loaded(result)
+                if then is not None and win.session.loaded is not None:
+                    then()
             else:
                 self._open_failed(path, error, media_path, track)
 
