@@ -2412,7 +2412,7 @@ Your changes are still open here and in the autosave: free some space or choose 
     <message>
         <location filename="../../app/tingxie/ui/importing.py" line="113"/>
         <source>It has no lines with text. Nothing was changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>文件中没有含文字的行。未作任何更改。</translation>
     </message>
     <message>
         <location filename="../../app/tingxie/ui/importing.py" line="118"/>
