@@ -321,3 +321,22 @@ def test_an_import_that_would_break_the_transcript_changes_nothing():
     with pytest.raises(ValueError, match="overlap"):
         ReplaceTranscript(overlapping).do(t)
     assert t.to_dict() == before and t.free_id() == 2
+
+
+def test_align_words_asks_for_times_only_where_no_word_was_placed():
+    from tingxie.core.edits import AlignWords, lacks_word_times
+    from tingxie.core.transcript import ESTIMATED
+
+    t = Transcript(segments=[
+        Segment(1, 0.0, 1.0, "Imported line."),
+        Segment(2, 1.0, 2.0, "Estimated.", words=[Word("Estimated.", 1.0, 2.0, timing=ESTIMATED)]),
+        Segment(3, 2.0, 3.0, "Aligned.", words=[Word("Aligned.", 2.1, 2.9)]),
+        Segment(4, 3.0, 4.0, "  ")], duration=5.0)
+    assert [lacks_word_times(s) for s in t.segments] == [True, True, False, False]
+    op = AlignWords([1, 2])
+    op.do(t)
+    assert [(w.text, w.timing) for w in t.segments[0].words] == [("Imported", STALE),
+                                                                 ("line.", STALE)]
+    assert t.segments[1].words[0].timing == STALE and t.segments[2].words[0].timing == ALIGNED
+    op.undo(t)
+    assert t.segments[0].words == [] and t.segments[1].words[0].timing == ESTIMATED

@@ -201,3 +201,32 @@ def test_the_zoomed_in_waveform_ticks_where_aligned_words_start(qtbot):
     assert list(xs[:4]) == [0.5, 0.8, 1.5, 2.0]
     view.set_transcript(None)
     assert view.word_ticks.tick_count() == 0, "no ticks without a transcript"
+
+
+def test_imported_lines_get_their_words_aligned_on_request_and_undo_takes_them_back(
+        qtbot, window, tmp_path):
+    window.actions_by_name["align_words"].trigger()  # the fixture's lines are aligned
+    assert window.statusBar().currentMessage() == "Every line already has aligned word times."
+    srt = tmp_path / "harbour.srt"
+    srt.write_text("1\n00:00:00,500 --> 00:00:02,800\nThe harbour opened early.\n\n"
+                   "2\n00:00:03,000 --> 00:00:05,000\nBoats came from every town.\n", "utf-8")
+    with qtbot.waitSignal(window.importer.imported, timeout=10_000):
+        window.importer.import_path(srt)
+    assert all(s.words == [] for s in window.document.transcript.segments)
+    steps = window.document.undo_stack.count()
+
+    with qtbot.waitSignal(window.realigner.roundDone, timeout=120_000) as done:
+        window.actions_by_name["align_words"].trigger()
+        assert "Aligning words in the background (lines: 2)" in (
+            window.statusBar().currentMessage())
+    ids = [s.id for s in window.document.transcript.segments]
+    assert sorted(done.args[0]) == ids and done.args[1] == []
+    for seg in window.document.transcript.segments:
+        assert "".join(w.text for w in seg.words).replace(" ", "") == seg.text.replace(" ", "")
+        # Random weights place some words and interpolate the rest; none is left stale.
+        assert {w.timing for w in seg.words} <= {ALIGNED, ESTIMATED}
+        assert seg.start <= seg.words[0].start and seg.words[-1].end <= seg.end
+    assert window.document.undo_stack.count() == steps + 1, "one step for every line"
+
+    window.document.undo_stack.undo()
+    assert all(s.words == [] for s in window.document.transcript.segments)

@@ -1262,17 +1262,32 @@ Locate the audio file now?</source>
         <translation>已打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="391"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="322"/>
+        <source>Open a recording first.</source>
+        <translation>请先打开录音。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="327"/>
+        <source>Every line already has aligned word times.</source>
+        <translation>每一行都已有对齐的词时间。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="332"/>
+        <source>Aligning words in the background (lines: {n})…</source>
+        <translation>正在后台对齐词语（共 {n} 行）…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="409"/>
         <source>Autosave failed: {problem}</source>
         <translation>自动保存失败：{problem}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="396"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="414"/>
         <source>Autosave failed</source>
         <translation>自动保存失败</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="397"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="415"/>
         <source>{problem}
 
 Your changes are not protected against a crash until this is fixed: save the project somewhere you may write (File &gt; Save as), or free some space.</source>
@@ -1281,52 +1296,52 @@ Your changes are not protected against a crash until this is fixed: save the pro
 在解决此问题之前，您的修改不受崩溃保护：请将项目保存到可写入的位置（文件 &gt; 另存为），或释放一些空间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="470"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="488"/>
         <source>A model download is running. Stop it and close? (What was downloaded is kept; the next download resumes.)</source>
         <translation>模型正在下载。要停止下载并关闭吗？（已下载的部分会保留，下次下载会继续。）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="473"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="491"/>
         <source>A model download from ModelScope is running and cannot be stopped midway. Close once it has finished?</source>
         <translation>正在从 ModelScope 下载模型，中途无法停止。下载完成后关闭吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="475"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="493"/>
         <source>Download running</source>
         <translation>正在下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="500"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="518"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="509"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="527"/>
         <source>Stopping the download…</source>
         <translation>正在停止下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="510"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="528"/>
         <source>Finishing the download…</source>
         <translation>正在完成下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="518"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="536"/>
         <source>Finishing the word timings of your edits…</source>
         <translation>正在完成您所编辑内容的词时间…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="441"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="459"/>
         <source>About Tingxie</source>
         <translation>关于 Tingxie</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="462"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="480"/>
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="463"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="481"/>
         <source>A transcription is running. Stop it and close?</source>
         <translation>转写正在进行。是否停止并关闭？</translation>
     </message>
@@ -3072,27 +3087,32 @@ Your changes are still open here and in the autosave: free some space or choose 
         <translation>取消转写(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="210"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="209"/>
+        <source>&amp;Align words of lines without word times</source>
+        <translation>为没有词时间的行对齐词语(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="213"/>
         <source>&amp;Model</source>
         <translation>模型(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="211"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="214"/>
         <source>&amp;Adapt to my corrections…</source>
         <translation>适应我的校对(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="215"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="218"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="216"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="219"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="217"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="220"/>
         <source>&amp;About Tingxie</source>
         <translation>关于 Tingxie(&amp;A)</translation>
     </message>

@@ -598,6 +598,33 @@ class ReplaceRange:
             t.segments.insert(idx, seg)
 
 
+def lacks_word_times(seg: Segment) -> bool:
+    """Whether the segment has no word the aligner placed: no words at all (imported or
+    typed), or only estimated ones (transcribed without an aligner)."""
+    return bool(seg.text.strip()) and all(w.timing == ESTIMATED for w in seg.words)
+
+
+@dataclass
+class AlignWords:
+    """Ask for word times where a segment has none (:func:`lacks_word_times`): its words
+    become stale, spread over its time, and the re-aligner places them. One step for all of
+    them; undo takes the words back to what they were."""
+
+    segment_ids: list[int]
+    label: str = "Align words"
+    _before: dict[int, list[Word]] = field(default_factory=dict, repr=False)
+
+    def do(self, t: Transcript) -> None:
+        segments = [t.segment(sid) for sid in self.segment_ids]
+        self._before = {seg.id: seg.words for seg in segments}
+        for seg in segments:
+            seg.words = reword(seg.text, [], seg.start, seg.end)  # all stale: no old words
+
+    def undo(self, t: Transcript) -> None:
+        for sid, words in self._before.items():
+            t.segment(sid).words = words
+
+
 @dataclass
 class ReplaceTranscript:
     """Put another transcript (imported subtitles) in the place of the whole one, as one

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from tingxie.core import project as projects
-from tingxie.core.edits import Retime
+from tingxie.core.edits import AlignWords, Retime, lacks_word_times
 from tingxie.jobs.media import LoadedMedia
 from tingxie.jobs.registry import EngineFactory, make_engine
 from tingxie.ui import settings as keys
@@ -313,6 +313,24 @@ class MainWindow(QMainWindow):
         """Transcribe the whole file or the selected range with the panel's options; returns
         the job's handle, or ``None`` when it could not start (the user was told why)."""
         return self.runs.start(scope)
+
+    def align_missing_words(self) -> None:
+        """Transcribe > Align words: every line with no word the aligner placed (imported
+        subtitles, typed lines, a run without an aligner) gets its words aligned in the
+        background, as one undo step."""
+        if self.session.loaded is None:
+            self.status(self.tr("Open a recording first."))
+            return
+        self.table.commit_editor()
+        ids = [s.id for s in self.document.transcript.segments if lacks_word_times(s)]
+        if not ids:
+            self.status(self.tr("Every line already has aligned word times."))
+            return
+        self.document.apply(AlignWords(ids))
+        self.realigner.flush()
+        self.statusBar().showMessage(
+            self.tr("Aligning words in the background (lines: {n})…").format(n=len(ids)),
+            10000)
 
     def cancel_transcription(self) -> None:
         """Stop the running job; what is transcribed stays."""

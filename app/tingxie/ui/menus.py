@@ -205,6 +205,9 @@ class WindowMenus(QObject):
         act("transcribe_rest", self.tr("Transcribe the &rest"), lambda: runs.start("rest"),
             run_menu)
         act("cancel", self.tr("&Cancel transcription"), runs.cancel, run_menu)
+        run_menu.addSeparator()
+        act("align_words", self.tr("&Align words of lines without word times"),
+            win.align_missing_words, run_menu)
         win.run_menu = run_menu
 
         model_menu = bar.addMenu(self.tr("&Model"))
