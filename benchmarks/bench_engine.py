@@ -360,7 +360,8 @@ def main() -> None:
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     build_checkpoint(args.checkpoint)
-    results = []
+    results: list[dict] = []
+    failed: list[dict] = []
     for dtype in args.dtype:
         for batch in [1] if dtype == "plain" else args.batch:
             command = [
@@ -389,9 +390,19 @@ def main() -> None:
                 str(args.threads),
                 "--plain-minutes",
                 str(args.plain_minutes),
+                "--budget",
+                args.budget,
             ] + (["--compile"] if args.compile else [])
-            out = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True)
-            results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+            # One configuration that fails (out of memory at the largest batch, say) is
+            # reported, and the others still run.
+            out = subprocess.run(command, stdout=subprocess.PIPE, text=True)
+            lines = out.stdout.strip().splitlines()
+            if out.returncode != 0 or not lines:
+                print(f"{dtype:>5} batch {batch or 'auto'}: FAILED (status {out.returncode})",
+                      file=sys.stderr)
+                failed.append({"dtype": dtype, "batch": batch, "status": out.returncode})
+                continue
+            results.append(json.loads(lines[-1]))
             r = results[-1]
             print(
                 f"{dtype:>5} batch {batch or 'auto'}: RTF {r['rtf']:.3f}, "
@@ -399,7 +410,11 @@ def main() -> None:
                 file=sys.stderr,
             )
             if args.json:  # as it goes: a long run that is stopped keeps what it measured
-                args.json.write_text(json.dumps(results, indent=2))
+                args.json.write_text(json.dumps(results + failed, indent=2))
+    if args.json and failed:
+        args.json.write_text(json.dumps(results + failed, indent=2))
+    if not results:
+        sys.exit("every configuration failed")
 
     plain = next((r for r in results if r["dtype"] == "plain"), None)
     print(

@@ -5,8 +5,9 @@
 #
 #   1. here, once per checkout:  benchmarks/gpu_session.sh --wheels
 #      (downloads into .whl/, ignored by git, the wheels the machine lacks or has too old:
-#      transformers 5.24 (>= 5.18 is needed), and av, soundfile and soxr, which the engine's
-#      modules import; ~51 MB, inside the 64 MiB a call may carry with the tree's ~3 MB)
+#      transformers 5.24 (>= 5.18 is needed), and av, soundfile (with cffi) and soxr, which
+#      the engine's modules import; ~50 MB, inside the 64 MiB a call may carry with the
+#      tree's ~3 MB)
 #   2. run(command="benchmarks/gpu_session.sh", carry=[".whl"], timeout_s=590)
 #   3. give_back, then copy the figures from the files it returns (gpu.txt, gpu_checks.json,
 #      bench.json and their logs) into benchmarks/RESULTS.md with these commands.
@@ -15,7 +16,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-WHEELS=(transformers==5.24.0 av==18.1.0 soundfile==0.14.0 soxr==1.1.0)
+# cffi: soundfile's binding (its _cffi_backend), which the machine does not have.
+WHEELS=(transformers==5.24.0 av==18.1.0 soundfile==0.14.0 soxr==1.1.0 cffi==2.1.1)
 
 if [ "${1:-}" = --wheels ]; then
     grep -qxF '/.whl/' .git/info/exclude 2>/dev/null || echo '/.whl/' >> .git/info/exclude
@@ -41,14 +43,18 @@ export PYTHONPATH="/tmp/site:$PWD/app" PYTHONUNBUFFERED=1 HF_HUB_OFFLINE=1
     python3 -c "import sys, torch, transformers; print(sys.version.split()[0], torch.__version__, torch.version.cuda, transformers.__version__)"
 } 2>&1 | tee "$OUT/gpu.txt"
 
+# Seconds, not minutes, to learn that an import fails.
+python3 -c "import tingxie.asr.qwen3, tingxie.core.audio; from transformers import Qwen3ASRForConditionalGeneration" \
+    2>&1 | tee -a "$OUT/gpu.txt" || exit 4  # pipefail: python's status
+
 # The CUDA paths the tests cannot reach: batch size from free memory, splitting on a real
 # out-of-memory error, one chunk too large for the memory left (builds the checkpoint).
-timeout 240 python3 benchmarks/gpu_checks.py --json "$OUT/gpu_checks.json" 2>&1 \
+timeout -k 10 240 python3 benchmarks/gpu_checks.py --json "$OUT/gpu_checks.json" 2>&1 \
     | tee "$OUT/gpu_checks.log"
 echo "gpu_checks: status ${PIPESTATUS[0]}" | tee -a "$OUT/gpu.txt"
 
 # Throughput (x real time), time to the first token and peak memory at batch 8 to 128, bf16,
 # SDPA, dynamic KV cache (the engine's GPU default), next to the plain loop on the same GPU.
-timeout 300 python3 benchmarks/bench_engine.py --device cuda --batch 8 16 32 64 128 \
+timeout -k 10 290 python3 benchmarks/bench_engine.py --device cuda --batch 8 16 32 64 128 \
     --dtype plain bf16 --json "$OUT/bench.json" 2>&1 | tee "$OUT/bench.log"
 echo "bench_engine: status ${PIPESTATUS[0]}" | tee -a "$OUT/gpu.txt"

@@ -239,6 +239,20 @@ def test_consecutive_dialogue_subtitles_keep_every_turn_apart(tmp_path):
         assert len(to_txt(t).split("\n\n")) == 4, "a paragraph per turn"
 
 
+@pytest.mark.parametrize("name", ["a.srt", "a.vtt"])
+def test_one_dash_line_a_subtitle_is_a_reply_too(tmp_path, name):
+    text = ("1\n00:00:01,000 --> 00:00:01,600\n- Are you coming?\n\n"
+            "2\n00:00:01,650 --> 00:00:01,950\n- No.\n\n"
+            "3\n00:00:02,000 --> 00:00:04,000\nThen I go alone.\n")
+    if name.endswith(".vtt"):
+        text = "WEBVTT\n\n" + text.replace(",", ".")
+    t = import_transcript(write(tmp_path, name, text))
+    assert [(s.text, s.turn) for s in t.segments] == [
+        ("Are you coming?", True), ("No.", True), ("Then I go alone.", False)]
+    srt = to_srt(t)  # "No." is too short to read alone, and has no room: it joins as dialogue
+    assert "- Are you coming?\n- No.\n" in srt, srt
+
+
 def test_a_dialogue_turn_survives_saving_and_yields_to_named_speakers(tmp_path):
     t = import_transcript(write(tmp_path, "a.srt", DIALOGUE_SRT))
     path = tmp_path / "x.tingxie"

@@ -161,3 +161,27 @@ def test_subtitles_chosen_in_the_open_dialog_are_imported(qtbot, win, tmp_path, 
     with qtbot.waitSignal(win.importer.imported, timeout=10_000):
         win.actions_by_name["open"].trigger()
     assert len(rows(win)) == 3 and win.session.loaded.media_path.name == "tone.wav"
+
+
+def test_a_project_dropped_with_subtitles_opens_alone_and_subtitles_never_queue(
+        qtbot, win, tmp_path):
+    open_tone(qtbot, win, tmp_path)
+    win.document.set_transcript(Transcript(segments=[Segment(1, 0.2, 1.0, "Mine.")],
+                                           duration=6.0))
+    project = tmp_path / "tone.tingxie"
+    win.saving.save_to(project)
+    qtbot.waitUntil(lambda: project.exists() and not win.session.dirty, timeout=10_000)
+    srt = tmp_path / "film.srt"
+    srt.write_text(SRT, "utf-8")
+    with qtbot.waitSignal(win.mediaLoaded, timeout=30_000):
+        win.open_dropped([str(project), str(srt)])
+    qtbot.wait(200)
+    assert rows(win) == [("", "Mine.")], "the project's transcript is not replaced unasked"
+    assert "Opened the project only" in win.statusBar().currentMessage()
+
+    other = tmp_path / "other.srt"
+    other.write_text(SRT, "utf-8")
+    win.open_dropped([str(srt), str(other), str(tmp_path / "tone.wav")])
+    assert [item.path.name for item in win.queue.controller.items] == ["tone.wav"]
+    assert "Subtitles and transcripts are not transcribed" in (
+        win.statusBar().currentMessage())

@@ -230,3 +230,19 @@ def test_imported_lines_get_their_words_aligned_on_request_and_undo_takes_them_b
 
     window.document.undo_stack.undo()
     assert all(s.words == [] for s in window.document.transcript.segments)
+
+
+def test_asking_again_without_an_aligner_says_why_again(qtbot, window_without_aligner):
+    win = window_without_aligner
+    notes = []
+    win.realigner.note.connect(notes.append)
+    for seg in win.document.transcript.segments:
+        seg.words = [Word(w, seg.start, seg.end, 0.9, timing=ESTIMATED)
+                     for w in seg.text.split()]  # as transcribed without an aligner
+    for attempt in (1, 2):
+        with qtbot.waitSignal(win.realigner.roundDone, timeout=30_000):
+            win.actions_by_name["align_words"].trigger()
+        assert len(notes) == attempt and "no aligner is installed" in notes[-1]
+    seg = win.document.transcript.segments[0]
+    assert {w.timing for w in seg.words} == {STALE}
+    assert [w.confidence for w in seg.words] == [0.9] * 4, "the recogniser's doubts are kept"

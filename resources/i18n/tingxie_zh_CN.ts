@@ -544,12 +544,12 @@ Interview with 张伟 about 新能源汽车</source>
         <translation>是否先保存对 {name} 的更改？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="167"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="168"/>
         <source>Damaged file</source>
         <translation>文件已损坏</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="168"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="169"/>
         <source>{problem}
 
 Open the part that could be read ({length})?</source>
@@ -558,12 +558,12 @@ Open the part that could be read ({length})?</source>
 是否打开可读取的部分（{length}）？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="177"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="179"/>
         <source>Audio not found</source>
         <translation>找不到音频</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="178"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="180"/>
         <source>{problem}
 
 Locate the audio file now?</source>
@@ -572,84 +572,84 @@ Locate the audio file now?</source>
 是否立即查找该音频文件？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="180"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="182"/>
         <source>Locate the audio</source>
         <translation>查找音频文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="187"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="189"/>
         <source>Could not open {name}</source>
         <translation>无法打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="193"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="195"/>
         <source>The file was not found.</source>
         <translation>找不到该文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="194"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="196"/>
         <source>The file is empty.</source>
         <translation>该文件是空的。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="195"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="197"/>
         <source>The file has no sound in it.</source>
         <translation>该文件中没有声音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="196"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="198"/>
         <source>This is not an audio or video file Tingxie can read.</source>
         <translation>这不是听写能读取的音频或视频文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="198"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="200"/>
         <source>The file is damaged.</source>
         <translation>该文件已损坏。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="199"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="201"/>
         <source>A newer Tingxie made this project: update Tingxie to open it.</source>
         <translation>此项目由更新版本的听写创建：请更新听写后再打开。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="201"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="203"/>
         <source>This project file cannot be read.</source>
         <translation>无法读取此项目文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="202"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="204"/>
         <source>Tingxie may not read this file.</source>
         <translation>听写没有读取此文件的权限。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="203"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="205"/>
         <source>The file could not be read.</source>
         <translation>无法读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="224"/>
-        <location filename="../../app/tingxie/ui/opening.py" line="243"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="226"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="245"/>
         <source>Recover unsaved changes?</source>
         <translation>恢复未保存的更改？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="225"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="227"/>
         <source>{name} has unsaved changes from an earlier session (autosaved). Restore them?</source>
         <translation>{name} 有上次会话中未保存的更改（已自动保存）。是否恢复？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="244"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="246"/>
         <source>Tingxie did not close properly. {name} has unsaved changes (autosaved). Restore them?</source>
         <translation>听写上次没有正常关闭。{name} 有未保存的更改（已自动保存）。要恢复吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="257"/>
-        <location filename="../../app/tingxie/ui/opening.py" line="264"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="259"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="266"/>
         <source>Could not restore {name}</source>
         <translation>无法恢复 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="258"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="260"/>
         <source>Its audio file was not found; the autosave is kept in {file}.</source>
         <translation>找不到它的音频文件；自动保存的内容保留在 {file}。</translation>
     </message>
@@ -1262,32 +1262,42 @@ Locate the audio file now?</source>
         <translation>已打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="322"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="307"/>
+        <source>Opened the project only: to replace its transcript, import the subtitles with File &gt; Import.</source>
+        <translation>只打开了项目：如需替换其文字稿，请用“文件 &gt; 导入”导入字幕。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="318"/>
+        <source>Subtitles and transcripts are not transcribed: drop one with its recording, or import it into the open recording.</source>
+        <translation>字幕和文字稿不会被转写：请将其与录音一起拖入，或导入到已打开的录音中。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="335"/>
         <source>Open a recording first.</source>
         <translation>请先打开录音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="327"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="340"/>
         <source>Every line already has aligned word times.</source>
         <translation>每一行都已有对齐的词时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="332"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="346"/>
         <source>Aligning words in the background (lines: {n})…</source>
         <translation>正在后台对齐词语（共 {n} 行）…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="409"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="423"/>
         <source>Autosave failed: {problem}</source>
         <translation>自动保存失败：{problem}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="414"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="428"/>
         <source>Autosave failed</source>
         <translation>自动保存失败</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="415"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="429"/>
         <source>{problem}
 
 Your changes are not protected against a crash until this is fixed: save the project somewhere you may write (File &gt; Save as), or free some space.</source>
@@ -1296,52 +1306,52 @@ Your changes are not protected against a crash until this is fixed: save the pro
 在解决此问题之前，您的修改不受崩溃保护：请将项目保存到可写入的位置（文件 &gt; 另存为），或释放一些空间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="488"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="502"/>
         <source>A model download is running. Stop it and close? (What was downloaded is kept; the next download resumes.)</source>
         <translation>模型正在下载。要停止下载并关闭吗？（已下载的部分会保留，下次下载会继续。）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="491"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="505"/>
         <source>A model download from ModelScope is running and cannot be stopped midway. Close once it has finished?</source>
         <translation>正在从 ModelScope 下载模型，中途无法停止。下载完成后关闭吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="493"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="507"/>
         <source>Download running</source>
         <translation>正在下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="518"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="532"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="527"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="541"/>
         <source>Stopping the download…</source>
         <translation>正在停止下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="528"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="542"/>
         <source>Finishing the download…</source>
         <translation>正在完成下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="536"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="550"/>
         <source>Finishing the word timings of your edits…</source>
         <translation>正在完成您所编辑内容的词时间…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="459"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="473"/>
         <source>About Tingxie</source>
         <translation>关于 Tingxie</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="480"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="494"/>
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="481"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="495"/>
         <source>A transcription is running. Stop it and close?</source>
         <translation>转写正在进行。是否停止并关闭？</translation>
     </message>

@@ -600,8 +600,9 @@ class ReplaceRange:
 
 def lacks_word_times(seg: Segment) -> bool:
     """Whether the segment has no word the aligner placed: no words at all (imported or
-    typed), or only estimated ones (transcribed without an aligner)."""
-    return bool(seg.text.strip()) and all(w.timing == ESTIMATED for w in seg.words)
+    typed), only estimated ones (transcribed without an aligner), or only stale ones (an
+    earlier try found no aligner)."""
+    return bool(seg.text.strip()) and all(w.timing != ALIGNED for w in seg.words)
 
 
 @dataclass
@@ -618,7 +619,12 @@ class AlignWords:
         segments = [t.segment(sid) for sid in self.segment_ids]
         self._before = {seg.id: seg.words for seg in segments}
         for seg in segments:
-            seg.words = reword(seg.text, [], seg.start, seg.end)  # all stale: no old words
+            # The words that still spell the text keep their confidence, alternatives and
+            # review marks; every word waits for the aligner.
+            words = reword(seg.text, seg.words, seg.start, seg.end)
+            for w in words:
+                w.timing = STALE
+            seg.words = words
 
     def undo(self, t: Transcript) -> None:
         for sid, words in self._before.items():

@@ -344,6 +344,8 @@ def _srt_cues(number: int, start: int, end: int, lines: list[str]) -> list[_Cue]
     # (after a dash, text): every group but the first began with a dash
     turns = [(k > 0, text) for k, text in enumerate(map(_join_lines, _dialogue_turns(lines)))
              if text]
+    if len(turns) == 1 and turns[0][0]:  # one line after a dash: one speaker's reply
+        return [_Cue(number, start, end, turns[0][1], turn=True)]
     bounds = _share(start, end, [len(t) for _, t in turns]) if len(turns) > 1 else None
     if bounds is None:
         return [_Cue(number, start, end, _join_lines(lines))]
@@ -461,6 +463,10 @@ def _vtt_cues(path: Path, number: int, start: int, end: int, raw: str) -> list[_
                 cues.append(_Cue(number, bounds[k], bounds[k + 1], text, speaker, words,
                                  turn=dashed))
             return cues
+    if len(turns) == 1 and turns[0][2]:  # one line after a dash: one speaker's reply
+        speaker, turn, _ = turns[0]
+        text, words = _vtt_text(path, number, turn, start, end)
+        return [_Cue(number, start, end, text, speaker, words, turn=True)]
     voice = _VOICE.search(raw)
     text, words = _vtt_text(path, number, raw, start, end)
     return [_Cue(number, start, end, text, _voice_name(voice) if voice else None, words)]

@@ -300,13 +300,26 @@ class MainWindow(QMainWindow):
         imported; more go to the batch queue."""
         subtitles = [p for p in paths if Path(p).suffix.lower() in DROPPED_SUFFIXES]
         if len(paths) == 2 and len(subtitles) == 1:
-            media = next(p for p in paths if p not in subtitles)
-            self.opener.open_path(media, then=lambda: self.importer.import_path(subtitles[0]))
+            other = next(p for p in paths if p not in subtitles)
+            if Path(other).suffix.lower() == projects.SUFFIX:
+                # A project has its transcript: it is not replaced unasked.
+                self.opener.open_path(other, then=lambda: self.status(self.tr(
+                    "Opened the project only: to replace its transcript, import the "
+                    "subtitles with File > Import.")))
+            else:
+                self.opener.open_path(other,
+                                      then=lambda: self.importer.import_path(subtitles[0]))
         elif len(paths) == 1:
             self.open_path(paths[0])
-        else:  # several files: a batch
-            self.queue.controller.add_files(paths)
-            self.queue_dock.raise_()
+        else:  # several files: a batch, of recordings only
+            batch = [p for p in paths if p not in subtitles]
+            if subtitles:
+                self.status(self.tr(
+                    "Subtitles and transcripts are not transcribed: drop one with its "
+                    "recording, or import it into the open recording."))
+            if batch:
+                self.queue.controller.add_files(batch)
+                self.queue_dock.raise_()
 
     # -- transcription (see ui/runs.py) ----------------------------------------------------
     def start_transcription(self, scope: str = "all") -> JobHandle | None:
@@ -327,6 +340,7 @@ class MainWindow(QMainWindow):
             self.status(self.tr("Every line already has aligned word times."))
             return
         self.document.apply(AlignWords(ids))
+        self.realigner.retry()
         self.realigner.flush()
         self.statusBar().showMessage(
             self.tr("Aligning words in the background (lines: {n})…").format(n=len(ids)),

@@ -104,7 +104,7 @@ class DocumentOpener(QObject):
                 if then is not None and win.session.loaded is not None:
                     then()
             else:
-                self._open_failed(path, error, media_path, track)
+                self._open_failed(path, error, media_path, track, then)
 
         win.background.run(work, done, on_progress=lambda f: win.load_progress.setValue(
             int(f * 100)), context=self)
@@ -155,7 +155,8 @@ class DocumentOpener(QObject):
         return None
 
     def _open_failed(self, path: Path, error: BaseException,
-                     media_path: str | Path | None = None, track: int | None = None) -> None:
+                     media_path: str | Path | None = None, track: int | None = None,
+                     then: Callable[[], None] | None = None) -> None:
         win = self.win
         self._discard_on_open = False  # the old document stays, and so does its recovery
         if isinstance(error, Cancelled):
@@ -170,7 +171,8 @@ class DocumentOpener(QObject):
             if answer == QMessageBox.StandardButton.Yes:
                 # The located audio and the chosen track too: without them a project whose
                 # audio had to be located would ask for it again, and again.
-                self.open_path(path, accept_partial=True, media_path=media_path, track=track)
+                self.open_path(path, accept_partial=True, media_path=media_path, track=track,
+                               then=then)
             return
         if isinstance(error, AudioMissing):
             answer = QMessageBox.question(
@@ -180,7 +182,7 @@ class DocumentOpener(QObject):
                 media, _ = QFileDialog.getOpenFileName(win, self.tr("Locate the audio"),
                                                        str(path.parent), self.media_filter())
                 if media:
-                    self.open_path(path, media_path=media, track=track)
+                    self.open_path(path, media_path=media, track=track, then=then)
             return
         if not isinstance(error, (OSError, ValueError)) and not hasattr(error, "path"):
             log.error("opening %s failed", path, exc_info=error)

@@ -86,6 +86,12 @@ class ReAligner(QObject):
         self._sent.clear()
         self._given_up.clear()
 
+    def retry(self) -> None:
+        """Send again what could not be aligned before (the user asked for word times: an
+        aligner may be on disk now), and tell the reason again if it still cannot."""
+        self._given_up.clear()
+        self._notes_given.clear()
+
     def pending(self) -> list[Segment]:
         """Segments with stale words that are worth sending now."""
         return [seg for seg in self.document.transcript.segments
