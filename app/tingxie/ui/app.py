@@ -85,8 +85,9 @@ def run(files: list[str], quit_when_loaded: bool = False) -> int:
     else:
         for path in files[:1]:
             window.open_path(path)
-        if len(files) > 1:
-            window.queue.controller.add_files(files[1:])
+        rest = [f for f in files[1:] if Path(f).suffix.lower() not in DROPPED_SUFFIXES]
+        if rest:  # (subtitles are never transcribed)
+            window.queue.controller.add_files(rest)
     status = app.exec()
     # Short jobs still running (a device probe, a model-state check) end before Python tears
     # the objects they report to down; what they report is dropped.
