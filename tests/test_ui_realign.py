@@ -204,7 +204,10 @@ def test_the_zoomed_in_waveform_ticks_where_aligned_words_start(qtbot):
 
 
 def test_imported_lines_get_their_words_aligned_on_request_and_undo_takes_them_back(
-        qtbot, window, tmp_path):
+        qtbot, window, tmp_path, monkeypatch):
+    from tingxie.ui import realign
+
+    monkeypatch.setattr(realign, "MAX_SEGMENTS", 1)  # a round per line: progress to see
     window.actions_by_name["align_words"].trigger()  # the fixture's lines are aligned
     assert window.statusBar().currentMessage() == "Every line already has aligned word times."
     srt = tmp_path / "harbour.srt"
@@ -215,12 +218,16 @@ def test_imported_lines_get_their_words_aligned_on_request_and_undo_takes_them_b
     assert all(s.words == [] for s in window.document.transcript.segments)
     steps = window.document.undo_stack.count()
 
-    with qtbot.waitSignal(window.realigner.roundDone, timeout=120_000) as done:
+    with qtbot.waitSignal(window.realigner.roundDone, timeout=120_000) as first:
         window.actions_by_name["align_words"].trigger()
         assert "Aligning words in the background (lines: 2)" in (
             window.statusBar().currentMessage())
+    assert "(lines left: 1)" in window.statusBar().currentMessage()
+    with qtbot.waitSignal(window.realigner.roundDone, timeout=120_000) as second:
+        pass
     ids = [s.id for s in window.document.transcript.segments]
-    assert sorted(done.args[0]) == ids and done.args[1] == []
+    assert sorted(first.args[0] + second.args[0]) == ids
+    assert window.statusBar().currentMessage() == "The words are aligned."
     for seg in window.document.transcript.segments:
         assert "".join(w.text for w in seg.words).replace(" ", "") == seg.text.replace(" ", "")
         # Random weights place some words and interpolate the rest; none is left stale.

@@ -1231,73 +1231,83 @@ Locate the audio file now?</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="149"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="152"/>
         <source>Transcription</source>
-        <extracomment>A file finished opening (for tests and the status bar). An error dialog was shown: (title, message).</extracomment>
+        <extracomment>A file finished opening (for tests and the status bar). An error dialog was shown: (title, message). Lines Transcribe &gt; Align words asked for that are still waiting, by id.</extracomment>
         <translation>转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="153"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="156"/>
         <source>Batch queue</source>
         <translation>批处理队列</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="157"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="160"/>
         <source>Speakers</source>
         <translation>说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="159"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="162"/>
         <source>Subtitle check</source>
         <translation>字幕检查</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="269"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="272"/>
         <source>Opened the readable part only.</source>
         <translation>仅打开了可读取的部分。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="273"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="276"/>
         <source>Opened {name}</source>
         <translation>已打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="307"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="310"/>
         <source>Opened the project only: to replace its transcript, import the subtitles with File &gt; Import.</source>
         <translation>只打开了项目：如需替换其文字稿，请用“文件 &gt; 导入”导入字幕。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="318"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="321"/>
         <source>Subtitles and transcripts are not transcribed: drop one with its recording, or import it into the open recording.</source>
         <translation>字幕和文字稿不会被转写：请将其与录音一起拖入，或导入到已打开的录音中。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="335"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="338"/>
         <source>Open a recording first.</source>
         <translation>请先打开录音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="340"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="343"/>
         <source>Every line already has aligned word times.</source>
         <translation>每一行都已有对齐的词时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="346"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="350"/>
         <source>Aligning words in the background (lines: {n})…</source>
         <translation>正在后台对齐词语（共 {n} 行）…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="423"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="361"/>
+        <source>Aligning words in the background (lines left: {n})…</source>
+        <translation>正在后台对齐词语（剩余 {n} 行）…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="364"/>
+        <source>The words are aligned.</source>
+        <translation>词语已对齐。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="440"/>
         <source>Autosave failed: {problem}</source>
         <translation>自动保存失败：{problem}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="428"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="445"/>
         <source>Autosave failed</source>
         <translation>自动保存失败</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="429"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="446"/>
         <source>{problem}
 
 Your changes are not protected against a crash until this is fixed: save the project somewhere you may write (File &gt; Save as), or free some space.</source>
@@ -1306,52 +1316,52 @@ Your changes are not protected against a crash until this is fixed: save the pro
 在解决此问题之前，您的修改不受崩溃保护：请将项目保存到可写入的位置（文件 &gt; 另存为），或释放一些空间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="502"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="519"/>
         <source>A model download is running. Stop it and close? (What was downloaded is kept; the next download resumes.)</source>
         <translation>模型正在下载。要停止下载并关闭吗？（已下载的部分会保留，下次下载会继续。）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="505"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="522"/>
         <source>A model download from ModelScope is running and cannot be stopped midway. Close once it has finished?</source>
         <translation>正在从 ModelScope 下载模型，中途无法停止。下载完成后关闭吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="507"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="524"/>
         <source>Download running</source>
         <translation>正在下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="532"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="549"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="541"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="558"/>
         <source>Stopping the download…</source>
         <translation>正在停止下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="542"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="559"/>
         <source>Finishing the download…</source>
         <translation>正在完成下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="550"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="567"/>
         <source>Finishing the word timings of your edits…</source>
         <translation>正在完成您所编辑内容的词时间…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="473"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="490"/>
         <source>About Tingxie</source>
         <translation>关于 Tingxie</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="494"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="511"/>
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="495"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="512"/>
         <source>A transcription is running. Stop it and close?</source>
         <translation>转写正在进行。是否停止并关闭？</translation>
     </message>

@@ -101,6 +101,9 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self.realigner = ReAligner(self.session, self.host, self.controls.job_spec, self)
         self.realigner.note.connect(self.status)
+        self.realigner.roundDone.connect(self._words_round)
+        #: Lines Transcribe > Align words asked for that are still waiting, by id.
+        self._aligning: set[int] = set()
         self.menus = WindowMenus(self)
         self._connect()
         self._restore_layout()
@@ -340,11 +343,25 @@ class MainWindow(QMainWindow):
             self.status(self.tr("Every line already has aligned word times."))
             return
         self.document.apply(AlignWords(ids))
+        self._aligning = set(ids)
         self.realigner.retry()
         self.realigner.flush()
         self.statusBar().showMessage(
             self.tr("Aligning words in the background (lines: {n})…").format(n=len(ids)),
             10000)
+
+    def _words_round(self, applied: list[int], _dropped: list[int]) -> None:
+        """A round of word alignment came back: how many of the lines asked for are left."""
+        if not self._aligning:
+            return
+        waiting = {s.id for s in self.realigner.pending()}
+        self._aligning &= waiting
+        if self._aligning:
+            self.statusBar().showMessage(self.tr(
+                "Aligning words in the background (lines left: {n})…").format(
+                    n=len(self._aligning)), 10000)
+        elif applied:
+            self.status(self.tr("The words are aligned."))
 
     def cancel_transcription(self) -> None:
         """Stop the running job; what is transcribed stays."""
