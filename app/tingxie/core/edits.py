@@ -645,17 +645,25 @@ class ReplaceTranscript:
     _ids: list[int] = field(default_factory=list, repr=False)
 
     def do(self, t: Transcript) -> None:
-        segments = copy.deepcopy(self.new.segments)
-        for k, seg in enumerate(segments):
-            seg.id = k  # unique, for the check only
-        Transcript(segments=segments, duration=t.duration).check()  # ValueError: no change
+        # The segments are taken over, not copied (a 2-hour film's 6,000 lines took 0.1 s to
+        # copy on the UI thread): the step owns ``new`` from here on. A redo puts the same
+        # objects back, as every later step's undo left them.
         if not self._ids:
-            self._ids = [t.new_id() for _ in segments]
-        for seg, new_id in zip(segments, self._ids):
-            seg.id = new_id
+            saved = [seg.id for seg in self.new.segments]
+            for k, seg in enumerate(self.new.segments):
+                seg.id = k  # unique, for the check only
+            try:
+                Transcript(segments=self.new.segments, duration=t.duration).check()
+            except ValueError:
+                for seg, sid in zip(self.new.segments, saved):
+                    seg.id = sid
+                raise  # nothing changed
+            self._ids = [t.new_id() for _ in self.new.segments]
+            for seg, new_id in zip(self.new.segments, self._ids):
+                seg.id = new_id
         self._before = (t.segments, t.speakers, t.language)
-        t.segments = segments
-        t.speakers = copy.deepcopy(self.new.speakers)
+        t.segments = list(self.new.segments)
+        t.speakers = list(self.new.speakers)
         t.language = self.new.language or t.language
 
     def undo(self, t: Transcript) -> None:
