@@ -340,3 +340,35 @@ def test_align_words_asks_for_times_only_where_no_word_was_placed():
     assert t.segments[1].words[0].timing == STALE and t.segments[2].words[0].timing == ALIGNED
     op.undo(t)
     assert t.segments[0].words == [] and t.segments[1].words[0].timing == ESTIMATED
+
+
+def test_shifting_times_moves_lines_and_words_as_far_as_the_audio_and_fixed_lines_allow():
+    from tingxie.core.edits import NoChange, ShiftTimes
+
+    def make() -> Transcript:
+        return Transcript(segments=[
+            Segment(1, 1.0, 2.0, "One."), Segment(2, 3.0, 4.0, "Two.",
+                                                  words=[Word("Two.", 3.1, 3.9)]),
+            Segment(3, 4.5, 5.5, "Three."), Segment(4, 8.0, 9.0, "Four.")], duration=10.0)
+
+    t = make()
+    before = t.to_dict()
+    op = ShiftTimes([2, 3], 0.8)
+    op.do(t)
+    t.check()
+    assert [(s.start, s.end) for s in t.segments[1:3]] == [(3.8, 4.8), (5.3, 6.3)]
+    assert (t.segments[1].words[0].start, t.segments[1].words[0].timing) == (
+        pytest.approx(3.9), STALE), "the word moved with its line, to be aligned again"
+    op.undo(t)
+    assert t.to_dict() == before
+
+    later = ShiftTimes([2, 3], 5.0)  # line 4 stays at 8.0: 2.5 s is as far as line 3 can go
+    later.do(t)
+    assert later.shifted == pytest.approx(2.5) and t.segments[2].end == pytest.approx(8.0)
+    t = make()
+    everything = ShiftTimes([1, 2, 3, 4], -3.0)  # line 1 cannot start before 0
+    everything.do(t)
+    assert everything.shifted == pytest.approx(-1.0) and t.segments[0].start == 0.0
+    with pytest.raises(NoChange, match="cannot move"):
+        ShiftTimes([1, 2, 3, 4], -1.0).do(t)
+    t.check()

@@ -185,3 +185,37 @@ def test_a_project_dropped_with_subtitles_opens_alone_and_subtitles_never_queue(
     assert [item.path.name for item in win.queue.controller.items] == ["tone.wav"]
     assert "Subtitles and transcripts are not transcribed" in (
         win.statusBar().currentMessage())
+
+
+def test_imported_subtitles_running_late_are_shifted_into_place_and_back(qtbot, win, tmp_path):
+    open_tone(qtbot, win, tmp_path)
+    srt = tmp_path / "film.srt"
+    srt.write_text(SRT, "utf-8")
+    with qtbot.waitSignal(win.importer.imported, timeout=10_000):
+        win.importer.import_path(srt)
+    starts = [s.start for s in win.document.transcript.segments]
+
+    win.actions_by_name["shift_times"].trigger()
+    dialog = win.shift_dialog
+    assert dialog.isVisible() and dialog.scope() == "all"
+    dialog.seconds.setValue(-0.25)
+    dialog.accept()
+    assert [s.start for s in win.document.transcript.segments] == pytest.approx(
+        [t - 0.25 for t in starts])
+    assert win.statusBar().currentMessage() == "Shifted by -0.250 s (lines: 3)."
+
+    win.table.select_row(1)  # from "No." on, 10 s later: only as far as the audio's end
+    win.actions_by_name["shift_times"].trigger()
+    win.shift_dialog.scopes.button(2).setChecked(True)
+    win.shift_dialog.seconds.setValue(10)
+    win.shift_dialog.accept()
+    segments = win.document.transcript.segments
+    assert segments[0].start == pytest.approx(starts[0] - 0.25), "the line before stays"
+    assert segments[-1].end == pytest.approx(6.0)
+    assert "as far as the audio and the lines that stay allow" in (
+        win.statusBar().currentMessage())
+    win.document.transcript.check()
+
+    win.commands.undo()
+    win.commands.undo()
+    assert [s.start for s in win.document.transcript.segments] == pytest.approx(starts)

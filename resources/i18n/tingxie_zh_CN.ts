@@ -763,65 +763,80 @@ Locate the audio file now?</source>
 <context>
     <name>EditCommands</name>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="74"/>
-        <location filename="../../app/tingxie/ui/editing.py" line="190"/>
-        <location filename="../../app/tingxie/ui/editing.py" line="204"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="75"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="216"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="230"/>
         <source>Select a segment first.</source>
         <extracomment>Step of the keyboard nudges of a segment&apos;s start or end, in seconds. Length of a segment inserted at the playhead, when there is room. A message for the status bar (an edit that could not be made, what was done).</extracomment>
         <translation>请先选择一个片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="102"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="108"/>
+        <source>Select the lines to shift first.</source>
+        <translation>请先选择要平移的行。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="113"/>
+        <source>Shifted by {seconds:+.3f} s (lines: {n}).</source>
+        <translation>已平移 {seconds:+.3f} 秒（共 {n} 行）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="116"/>
+        <source>That is as far as the audio and the lines that stay allow.</source>
+        <translation>这已是音频和未移动的行所允许的最大范围。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="128"/>
         <source>Put the cursor inside the text to split a segment.</source>
         <translation>请把光标放在文字中间，再拆分片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="138"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="164"/>
         <source>There is no previous segment to merge with.</source>
         <translation>前面没有可合并的片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="150"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="176"/>
         <source>Move the start</source>
         <translation>移动开始时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="151"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="177"/>
         <source>Move the end</source>
         <translation>移动结束时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="153"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="179"/>
         <source>That edge cannot move further.</source>
         <translation>这一端无法再移动了。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="162"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="188"/>
         <source>The playhead is inside a segment: split it instead.</source>
         <translation>播放头位于某个片段之内：请改为拆分该片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="172"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="198"/>
         <source>There is no room for a segment at the playhead.</source>
         <translation>播放头处没有空间插入片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="194"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="220"/>
         <source>Delete {n} segments</source>
         <translation>删除 {n} 个片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="217"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="243"/>
         <source>Speaker {n}</source>
         <translation>说话人 {n}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="224"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="250"/>
         <source>Set speaker</source>
         <translation>设置说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="240"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="266"/>
         <source>No segment is below {p:.0%} confidence.</source>
         <translation>没有置信度低于 {p:.0%} 的片段。</translation>
     </message>
@@ -1231,83 +1246,88 @@ Locate the audio file now?</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="152"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="153"/>
         <source>Transcription</source>
         <extracomment>A file finished opening (for tests and the status bar). An error dialog was shown: (title, message). Lines Transcribe &gt; Align words asked for that are still waiting, by id.</extracomment>
         <translation>转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="156"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="157"/>
         <source>Batch queue</source>
         <translation>批处理队列</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="160"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="161"/>
         <source>Speakers</source>
         <translation>说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="162"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="163"/>
         <source>Subtitle check</source>
         <translation>字幕检查</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="272"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="273"/>
         <source>Opened the readable part only.</source>
         <translation>仅打开了可读取的部分。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="276"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="277"/>
         <source>Opened {name}</source>
         <translation>已打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="310"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="311"/>
         <source>Opened the project only: to replace its transcript, import the subtitles with File &gt; Import.</source>
         <translation>只打开了项目：如需替换其文字稿，请用“文件 &gt; 导入”导入字幕。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="321"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="322"/>
         <source>Subtitles and transcripts are not transcribed: drop one with its recording, or import it into the open recording.</source>
         <translation>字幕和文字稿不会被转写：请将其与录音一起拖入，或导入到已打开的录音中。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="338"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="337"/>
+        <source>There are no lines to shift.</source>
+        <translation>没有可平移的行。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="348"/>
         <source>Open a recording first.</source>
         <translation>请先打开录音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="343"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="353"/>
         <source>Every line already has aligned word times.</source>
         <translation>每一行都已有对齐的词时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="350"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="360"/>
         <source>Aligning words in the background (lines: {n})…</source>
         <translation>正在后台对齐词语（共 {n} 行）…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="361"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="371"/>
         <source>Aligning words in the background (lines left: {n})…</source>
         <translation>正在后台对齐词语（剩余 {n} 行）…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="364"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="374"/>
         <source>The words are aligned.</source>
         <translation>词语已对齐。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="440"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="450"/>
         <source>Autosave failed: {problem}</source>
         <translation>自动保存失败：{problem}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="445"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="455"/>
         <source>Autosave failed</source>
         <translation>自动保存失败</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="446"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="456"/>
         <source>{problem}
 
 Your changes are not protected against a crash until this is fixed: save the project somewhere you may write (File &gt; Save as), or free some space.</source>
@@ -1316,52 +1336,52 @@ Your changes are not protected against a crash until this is fixed: save the pro
 在解决此问题之前，您的修改不受崩溃保护：请将项目保存到可写入的位置（文件 &gt; 另存为），或释放一些空间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="519"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="529"/>
         <source>A model download is running. Stop it and close? (What was downloaded is kept; the next download resumes.)</source>
         <translation>模型正在下载。要停止下载并关闭吗？（已下载的部分会保留，下次下载会继续。）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="522"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="532"/>
         <source>A model download from ModelScope is running and cannot be stopped midway. Close once it has finished?</source>
         <translation>正在从 ModelScope 下载模型，中途无法停止。下载完成后关闭吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="524"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="534"/>
         <source>Download running</source>
         <translation>正在下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="549"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="559"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="558"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="568"/>
         <source>Stopping the download…</source>
         <translation>正在停止下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="559"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="569"/>
         <source>Finishing the download…</source>
         <translation>正在完成下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="567"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="577"/>
         <source>Finishing the word timings of your edits…</source>
         <translation>正在完成您所编辑内容的词时间…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="490"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="500"/>
         <source>About Tingxie</source>
         <translation>关于 Tingxie</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="511"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="521"/>
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="512"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="522"/>
         <source>A transcription is running. Stop it and close?</source>
         <translation>转写正在进行。是否停止并关闭？</translation>
     </message>
@@ -2041,6 +2061,50 @@ Your changes are still open here and in the autosave: free some space or choose 
     </message>
 </context>
 <context>
+    <name>ShiftDialog</name>
+    <message>
+        <location filename="../../app/tingxie/ui/shift_dialog.py" line="33"/>
+        <source>Shift times</source>
+        <extracomment>What a shift moves: every line, the selected ones, or the current line and all after it.</extracomment>
+        <translation>平移时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shift_dialog.py" line="40"/>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shift_dialog.py" line="41"/>
+        <source>Positive: later; negative: earlier</source>
+        <translation>正数：推后；负数：提前</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shift_dialog.py" line="43"/>
+        <source>All lines</source>
+        <translation>全部行</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shift_dialog.py" line="44"/>
+        <source>The selected lines ({n})</source>
+        <translation>所选的行（{n}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shift_dialog.py" line="45"/>
+        <source>The current line and every line after it</source>
+        <translation>当前行及其后所有行</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shift_dialog.py" line="55"/>
+        <source>Shift by:</source>
+        <translation>平移：</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shift_dialog.py" line="56"/>
+        <source>Lines:</source>
+        <translation>行：</translation>
+    </message>
+</context>
+<context>
     <name>Shortcuts</name>
     <message>
         <location filename="../../app/tingxie/ui/shortcuts.py" line="34"/>
@@ -2155,72 +2219,77 @@ Your changes are still open here and in the autosave: free some space or choose 
     </message>
     <message>
         <location filename="../../app/tingxie/ui/shortcuts.py" line="58"/>
+        <source>Shift the times of all, the selected or the following lines</source>
+        <translation>平移全部、所选或其后各行的时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="59"/>
         <source>Insert a segment at the playhead</source>
         <translation>在播放头处插入片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="59"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="60"/>
         <source>Delete the segment</source>
         <translation>删除片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="60"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="61"/>
         <source>Go to the next uncertain segment</source>
         <translation>跳到下一个低置信度片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="61"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="62"/>
         <source>Review uncertain words one by one</source>
         <translation>逐个核对不确定的词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="63"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="64"/>
         <source>Clear the segment&apos;s speaker</source>
         <translation>清除片段的说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="64"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="65"/>
         <source>Zoom the waveform in</source>
         <translation>放大波形</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="66"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="67"/>
         <source>Zoom the waveform out</source>
         <translation>缩小波形</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="68"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="69"/>
         <source>Follow playback on/off</source>
         <translation>开启/关闭跟随播放</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="69"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="70"/>
         <source>Transcribe the whole file</source>
         <translation>转写整个文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="70"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="71"/>
         <source>Transcribe the selected range</source>
         <translation>转写所选范围</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="71"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="72"/>
         <source>Cancel the transcription</source>
         <translation>取消转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="72"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="73"/>
         <source>Show the keyboard shortcuts</source>
         <translation>显示键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="77"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="78"/>
         <source>Undo (the menu names the step)</source>
         <extracomment>Shortcuts Qt gives the standard actions (listed for completeness).</extracomment>
         <translation>撤销（菜单中显示该步骤名称）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="78"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="79"/>
         <source>Redo (also Ctrl+Y on Windows)</source>
         <translation>重做（Windows 上也可用 Ctrl+Y）</translation>
     </message>
@@ -2478,34 +2547,34 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>TranscriptTableModel</name>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="233"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="234"/>
         <source>Time</source>
         <extracomment>The lowest segment id this step may have made (set by TranscriptDocument). Anything in the transcript changed (an edit, an undo, new segments). A running transcription added segments next to each other: (first row, count). They come at the end, or before a line the user inserted further on. The whole transcript was replaced (a project opened, a new transcription started).</extracomment>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="234"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="235"/>
         <source>Speaker</source>
         <translation>说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="235"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="236"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="236"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="237"/>
         <source>Check</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="339"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="340"/>
         <source>Another speaker than the line before (a dialogue dash in the imported subtitles); set a speaker to name them</source>
         <extracomment>An edit or undo is about to rebuild the rows (rows came, went or were replaced): the view notes what is selected and being edited, by segment id (:meth:`shown_ids`). The rows were rebuilt: the view selects and edits those segments again. The Check column&apos;s data, ``check_cell(segment, role)`` (see ui/subtitle_check.py).</extracomment>
         <translation>与上一行不是同一说话人（导入字幕中的对话破折号）；设置说话人即可为其命名</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="343"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="344"/>
         <source>{lang}confidence {conf:.0%}</source>
         <translation>{lang}置信度 {conf:.0%}</translation>
     </message>
@@ -2813,7 +2882,12 @@ Your changes are still open here and in the autosave: free some space or choose 
     </message>
     <message>
         <location filename="../../app/tingxie/ui/transcript_model.py" line="59"/>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="68"/>
+        <source>Shift times</source>
+        <translation>平移时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="60"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="69"/>
         <source>Replace {n} × “{find}”</source>
         <translation>替换 {n} 处“{find}”</translation>
     </message>
@@ -2966,173 +3040,178 @@ Your changes are still open here and in the autosave: free some space or choose 
         <translation>结束推后 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="132"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="133"/>
+        <source>&amp;Shift times…</source>
+        <translation>平移时间(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="134"/>
         <source>S&amp;peaker</source>
         <translation>说话人(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="134"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="136"/>
         <source>Speaker {n}</source>
         <translation>说话人 {n}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="136"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="138"/>
         <source>No speaker</source>
         <translation>无说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="139"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="141"/>
         <source>Next &amp;uncertain segment</source>
         <translation>下一个不确定片段(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="142"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="144"/>
         <source>Re&amp;view uncertain words</source>
         <translation>核对不确定的词(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="146"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="148"/>
         <source>&amp;Playback</source>
         <translation>播放(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="151"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="153"/>
         <source>Play / pause</source>
         <translation>播放/暂停</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="152"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="154"/>
         <source>Rewind</source>
         <translation>快退</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="154"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="156"/>
         <source>Forward</source>
         <translation>快进</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="156"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="158"/>
         <source>Slower</source>
         <translation>减速</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="157"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="159"/>
         <source>Faster</source>
         <translation>加速</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="158"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="160"/>
         <source>Replay the segment</source>
         <translation>重播当前片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="160"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="162"/>
         <source>Rewind step…</source>
         <translation>快退步长…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="161"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="163"/>
         <source>Rewind and forward by (seconds)</source>
         <translation>快退和快进的秒数</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="162"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="164"/>
         <source>Rewind on resume…</source>
         <translation>继续播放时回退…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="166"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="168"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="167"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="169"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="168"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="170"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="169"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="171"/>
         <source>Follow playback</source>
         <translation>跟随播放</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="173"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="175"/>
         <source>Tint uncertain words</source>
         <translation>标出不确定的词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="176"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="178"/>
         <source>Uncertainty threshold…</source>
         <translation>不确定阈值…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="179"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="181"/>
         <source>Interface &amp;language</source>
         <translation>界面语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="183"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="185"/>
         <source>As the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="196"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="198"/>
         <source>&amp;Subtitle check</source>
         <translation>字幕检查(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="201"/>
-        <location filename="../../app/tingxie/ui/menus.py" line="202"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="203"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="204"/>
         <source>&amp;Transcribe</source>
         <translation>转写(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="203"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="205"/>
         <source>Transcribe &amp;selection</source>
         <translation>转写选区(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="205"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="207"/>
         <source>Transcribe the &amp;rest</source>
         <translation>转写剩余部分(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="207"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="209"/>
         <source>&amp;Cancel transcription</source>
         <translation>取消转写(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="209"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="211"/>
         <source>&amp;Align words of lines without word times</source>
         <translation>为没有词时间的行对齐词语(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="213"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="215"/>
         <source>&amp;Model</source>
         <translation>模型(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="214"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="216"/>
         <source>&amp;Adapt to my corrections…</source>
         <translation>适应我的校对(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="218"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="220"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="219"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="221"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="220"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="222"/>
         <source>&amp;About Tingxie</source>
         <translation>关于 Tingxie(&amp;A)</translation>
     </message>

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
@@ -326,6 +327,62 @@ class Retime:
     def undo(self, t: Transcript) -> None:
         assert self._before is not None
         t.segments[t.index_of(self.segment_id)] = copy.deepcopy(self._before)
+
+
+@dataclass
+class ShiftTimes:
+    """Move segments earlier (``seconds`` < 0) or later together, their words with them: the
+    subtitles of another cut, or a file whose times run ahead of the audio. The shift is
+    clamped so that no segment leaves the audio or runs into one that does not move
+    (:meth:`allowed` says how far it can go); moved aligned words become stale, to be aligned
+    again where the speech now is."""
+
+    segment_ids: list[int]
+    seconds: float
+    label: str = "Shift times"
+    _before: list[tuple[int, Segment]] = field(default_factory=list, repr=False)
+    #: The shift really made (after clamping), once done.
+    shifted: float = 0.0
+
+    def allowed(self, t: Transcript) -> float:
+        """``seconds``, clamped as far as the audio and the segments that stay allow."""
+        moving = set(self.segment_ids)
+        end = t.duration if t.duration is not None else math.inf
+        earliest, latest = -math.inf, math.inf
+        for i, seg in enumerate(t.segments):
+            if seg.id not in moving:
+                continue
+            before = t.segments[i - 1] if i else None
+            after = t.segments[i + 1] if i + 1 < len(t.segments) else None
+            if before is None or before.id not in moving:
+                earliest = max(earliest, (before.end if before else 0.0) - seg.start)
+            if after is None or after.id not in moving:
+                latest = min(latest, (after.start if after else end) - seg.end)
+        return min(max(self.seconds, min(earliest, 0.0)), max(latest, 0.0))
+
+    def do(self, t: Transcript) -> None:
+        moving = set(self.segment_ids)
+        if not moving:
+            raise ValueError("Select the lines to shift first.")
+        shift = self.allowed(t)
+        if abs(shift) < 0.0005:
+            raise NoChange("The lines cannot move that way: the audio, or a line that "
+                           "stays, is in the way.")
+        self._before = [(i, copy.deepcopy(s)) for i, s in enumerate(t.segments)
+                        if s.id in moving]
+        for _, old in self._before:
+            seg = t.segment(old.id)
+            seg.start, seg.end = seg.start + shift, seg.end + shift
+            for w in seg.words:
+                w.start, w.end = w.start + shift, w.end + shift
+                if w.timing == ALIGNED:
+                    w.timing = STALE
+            fit_words(seg)
+        self.shifted = shift
+
+    def undo(self, t: Transcript) -> None:
+        for i, old in self._before:
+            t.segments[i] = copy.deepcopy(old)
 
 
 @dataclass

@@ -20,6 +20,7 @@ from tingxie.core.edits import (
     MergeWithNext,
     Retime,
     SetSpeaker,
+    ShiftTimes,
     SplitSegment,
 )
 from tingxie.core.transcript import MIN_DURATION, Segment, Transcript
@@ -89,6 +90,31 @@ class EditCommands(QObject):
             if row < len(ids) and self.document.undo_removes(ids[row]):
                 self.view.commit_editor()
         self.document.undo_stack.undo()
+
+    def shift(self, seconds: float, scope: str) -> None:
+        """Move lines ``seconds`` later (earlier when negative), as one step: ``"all"`` of
+        them, the ``"selected"`` ones, or the current line and every one after it
+        (``"onward"``). Clamped where the audio or a line that stays is in the way."""
+        self.view.commit_editor()
+        segments = self.document.transcript.segments
+        rows = self.target_rows()
+        if scope == "all":
+            ids = [s.id for s in segments]
+        elif scope == "selected":
+            ids = [segments[r].id for r in rows]
+        else:
+            ids = [s.id for s in segments[rows[0]:]] if rows else []
+        if not ids:
+            self.message.emit(self.tr("Select the lines to shift first."))
+            return
+        op = ShiftTimes(ids, seconds)
+        if not self._run([op]):
+            return
+        said = self.tr("Shifted by {seconds:+.3f} s (lines: {n}).").format(
+            seconds=op.shifted, n=len(ids))
+        if abs(op.shifted - seconds) >= 0.0005:
+            said += " " + self.tr("That is as far as the audio and the lines that stay allow.")
+        self.message.emit(said)
 
     def split(self) -> None:
         """Split at the editor's cursor (the word time when known, else in proportion); with

@@ -51,6 +51,7 @@ from tingxie.ui.runs import DocumentRuns
 from tingxie.ui.saving import ProjectSaver
 from tingxie.ui.session import Session
 from tingxie.ui.settings import Settings
+from tingxie.ui.shift_dialog import ShiftDialog
 from tingxie.ui.speakers import SpeakerPanel
 from tingxie.ui.subtitle_check import SubtitleCheck, SubtitleCheckPanel
 from tingxie.ui.transcript_model import TranscriptDocument, TranscriptTableModel
@@ -329,6 +330,15 @@ class MainWindow(QMainWindow):
         """Transcribe the whole file or the selected range with the panel's options; returns
         the job's handle, or ``None`` when it could not start (the user was told why)."""
         return self.runs.start(scope)
+
+    def open_shift_dialog(self) -> None:
+        """Edit > Timing > Shift times…: window-modal, so nothing waits on it."""
+        if not self.document.transcript.segments:
+            self.status(self.tr("There are no lines to shift."))
+            return
+        dialog = ShiftDialog(self, self.commands.shift, len(self.commands.target_rows()))
+        dialog.open()
+        self.shift_dialog = dialog
 
     def align_missing_words(self) -> None:
         """Transcribe > Align words: every line with no word the aligner placed (imported

@@ -129,6 +129,8 @@ class WindowMenus(QObject):
                 ("end_earlier", self.tr("End 0.1 s earlier"), "end", -NUDGE),
                 ("end_later", self.tr("End 0.1 s later"), "end", NUDGE)):
             act(name, text, lambda _c=False, e=edge, d=delta: commands.nudge(e, d), timing)
+        timing.addSeparator()
+        act("shift_times", self.tr("&Shift times…"), win.open_shift_dialog, timing)
         speaker_menu = edit_menu.addMenu(self.tr("S&peaker"))
         for n in range(1, 10):
             act(f"speaker_{n}", self.tr("Speaker {n}").format(n=n),

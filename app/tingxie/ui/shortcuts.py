@@ -55,6 +55,7 @@ SHORTCUTS: dict[str, Shortcut] = {
     "start_later": Shortcut("Ctrl+]", QT_TRANSLATE_NOOP("Shortcuts", "Segment start 0.1 s later")),
     "end_earlier": Shortcut("Alt+[", QT_TRANSLATE_NOOP("Shortcuts", "Segment end 0.1 s earlier")),
     "end_later": Shortcut("Alt+]", QT_TRANSLATE_NOOP("Shortcuts", "Segment end 0.1 s later")),
+    "shift_times": Shortcut("Ctrl+Shift+T", QT_TRANSLATE_NOOP("Shortcuts", "Shift the times of all, the selected or the following lines")),
     "insert_segment": Shortcut("Ctrl+I", QT_TRANSLATE_NOOP("Shortcuts", "Insert a segment at the playhead")),
     "delete_segment": Shortcut("Ctrl+Shift+Delete", QT_TRANSLATE_NOOP("Shortcuts", "Delete the segment")),
     "next_uncertain": Shortcut("Ctrl+U", QT_TRANSLATE_NOOP("Shortcuts", "Go to the next uncertain segment")),
