@@ -372,3 +372,21 @@ def test_shifting_times_moves_lines_and_words_as_far_as_the_audio_and_fixed_line
     with pytest.raises(NoChange, match="cannot move"):
         ShiftTimes([1, 2, 3, 4], -1.0).do(t)
     t.check()
+
+
+def test_undoing_a_shift_keeps_lines_a_transcription_added_meanwhile():
+    from tingxie.core.edits import ShiftTimes
+
+    t = Transcript(segments=[Segment(1, 1.0, 1.5, "a"), Segment(2, 1.5, 2.0, "b",
+                                                                words=[Word("b", 1.6, 1.9)])],
+                   duration=10.0)
+    shared = t.segments[1].words  # as a saver's frozen snapshot holds them
+    op = ShiftTimes([2], 2.0)
+    op.do(t)
+    assert shared[0].start == 1.6 and shared[0].timing == ALIGNED, "old words untouched"
+    t.segments.insert(1, Segment(3, 2.0, 3.0, "new line"))  # added outside the undo stack
+    op.undo(t)
+    t.check()
+    assert [(s.id, s.start, s.end) for s in t.segments] == [
+        (1, 1.0, 1.5), (2, 1.5, 2.0), (3, 2.0, 3.0)]
+    assert t.segments[1].words[0].start == 1.6

@@ -198,17 +198,22 @@ def test_imported_subtitles_running_late_are_shifted_into_place_and_back(qtbot, 
     win.actions_by_name["shift_times"].trigger()
     dialog = win.shift_dialog
     assert dialog.isVisible() and dialog.scope() == "all"
+    assert not dialog.ok_button.isEnabled(), "0 s moves nothing"
     dialog.seconds.setValue(-0.25)
+    assert dialog.ok_button.isEnabled()
     dialog.accept()
+    assert win.shift_dialog is None
     assert [s.start for s in win.document.transcript.segments] == pytest.approx(
         [t - 0.25 for t in starts])
     assert win.statusBar().currentMessage() == "Shifted by -0.250 s (lines: 3)."
 
     win.table.select_row(1)  # from "No." on, 10 s later: only as far as the audio's end
     win.actions_by_name["shift_times"].trigger()
-    win.shift_dialog.scopes.button(2).setChecked(True)
-    win.shift_dialog.seconds.setValue(10)
-    win.shift_dialog.accept()
+    dialog = win.shift_dialog
+    win.table.select_row(0)  # playback following moves the selection: the choice stands
+    dialog.scopes.button(2).setChecked(True)
+    dialog.seconds.setValue(10)
+    dialog.accept()
     segments = win.document.transcript.segments
     assert segments[0].start == pytest.approx(starts[0] - 0.25), "the line before stays"
     assert segments[-1].end == pytest.approx(6.0)

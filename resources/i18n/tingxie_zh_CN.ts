@@ -764,79 +764,89 @@ Locate the audio file now?</source>
     <name>EditCommands</name>
     <message>
         <location filename="../../app/tingxie/ui/editing.py" line="75"/>
-        <location filename="../../app/tingxie/ui/editing.py" line="216"/>
-        <location filename="../../app/tingxie/ui/editing.py" line="230"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="229"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="243"/>
         <source>Select a segment first.</source>
         <extracomment>Step of the keyboard nudges of a segment&apos;s start or end, in seconds. Length of a segment inserted at the playhead, when there is room. A message for the status bar (an edit that could not be made, what was done).</extracomment>
         <translation>请先选择一个片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="108"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="115"/>
         <source>Select the lines to shift first.</source>
         <translation>请先选择要平移的行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="113"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="121"/>
+        <source>The lines cannot move that way: the audio, or a line that stays, is in the way.</source>
+        <translation>这些行无法朝该方向移动：音频边界或未移动的行挡住了。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="122"/>
+        <source>Nothing to shift: 0 s.</source>
+        <translation>无需平移：0 秒。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="126"/>
         <source>Shifted by {seconds:+.3f} s (lines: {n}).</source>
         <translation>已平移 {seconds:+.3f} 秒（共 {n} 行）。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="116"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="129"/>
         <source>That is as far as the audio and the lines that stay allow.</source>
         <translation>这已是音频和未移动的行所允许的最大范围。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="128"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="141"/>
         <source>Put the cursor inside the text to split a segment.</source>
         <translation>请把光标放在文字中间，再拆分片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="164"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="177"/>
         <source>There is no previous segment to merge with.</source>
         <translation>前面没有可合并的片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="176"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="189"/>
         <source>Move the start</source>
         <translation>移动开始时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="177"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="190"/>
         <source>Move the end</source>
         <translation>移动结束时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="179"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="192"/>
         <source>That edge cannot move further.</source>
         <translation>这一端无法再移动了。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="188"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="201"/>
         <source>The playhead is inside a segment: split it instead.</source>
         <translation>播放头位于某个片段之内：请改为拆分该片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="198"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="211"/>
         <source>There is no room for a segment at the playhead.</source>
         <translation>播放头处没有空间插入片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="220"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="233"/>
         <source>Delete {n} segments</source>
         <translation>删除 {n} 个片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="243"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="256"/>
         <source>Speaker {n}</source>
         <translation>说话人 {n}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="250"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="263"/>
         <source>Set speaker</source>
         <translation>设置说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="266"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="279"/>
         <source>No segment is below {p:.0%} confidence.</source>
         <translation>没有置信度低于 {p:.0%} 的片段。</translation>
     </message>
@@ -1292,42 +1302,48 @@ Locate the audio file now?</source>
         <translation>没有可平移的行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="348"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="340"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="346"/>
+        <source>Wait for the transcription to finish, or cancel it, then shift the times.</source>
+        <translation>请等待转写完成或取消后再平移时间。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="361"/>
         <source>Open a recording first.</source>
         <translation>请先打开录音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="353"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="366"/>
         <source>Every line already has aligned word times.</source>
         <translation>每一行都已有对齐的词时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="360"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="373"/>
         <source>Aligning words in the background (lines: {n})…</source>
         <translation>正在后台对齐词语（共 {n} 行）…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="371"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="384"/>
         <source>Aligning words in the background (lines left: {n})…</source>
         <translation>正在后台对齐词语（剩余 {n} 行）…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="374"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="387"/>
         <source>The words are aligned.</source>
         <translation>词语已对齐。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="450"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="463"/>
         <source>Autosave failed: {problem}</source>
         <translation>自动保存失败：{problem}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="455"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="468"/>
         <source>Autosave failed</source>
         <translation>自动保存失败</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="456"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="469"/>
         <source>{problem}
 
 Your changes are not protected against a crash until this is fixed: save the project somewhere you may write (File &gt; Save as), or free some space.</source>
@@ -1336,52 +1352,52 @@ Your changes are not protected against a crash until this is fixed: save the pro
 在解决此问题之前，您的修改不受崩溃保护：请将项目保存到可写入的位置（文件 &gt; 另存为），或释放一些空间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="529"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="542"/>
         <source>A model download is running. Stop it and close? (What was downloaded is kept; the next download resumes.)</source>
         <translation>模型正在下载。要停止下载并关闭吗？（已下载的部分会保留，下次下载会继续。）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="532"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="545"/>
         <source>A model download from ModelScope is running and cannot be stopped midway. Close once it has finished?</source>
         <translation>正在从 ModelScope 下载模型，中途无法停止。下载完成后关闭吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="534"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="547"/>
         <source>Download running</source>
         <translation>正在下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="559"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="572"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="568"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="581"/>
         <source>Stopping the download…</source>
         <translation>正在停止下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="569"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="582"/>
         <source>Finishing the download…</source>
         <translation>正在完成下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="577"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="590"/>
         <source>Finishing the word timings of your edits…</source>
         <translation>正在完成您所编辑内容的词时间…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="500"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="513"/>
         <source>About Tingxie</source>
         <translation>关于 Tingxie</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="521"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="534"/>
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="522"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="535"/>
         <source>A transcription is running. Stop it and close?</source>
         <translation>转写正在进行。是否停止并关闭？</translation>
     </message>
@@ -2063,43 +2079,43 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>ShiftDialog</name>
     <message>
-        <location filename="../../app/tingxie/ui/shift_dialog.py" line="33"/>
+        <location filename="../../app/tingxie/ui/shift_dialog.py" line="38"/>
         <source>Shift times</source>
         <extracomment>What a shift moves: every line, the selected ones, or the current line and all after it.</extracomment>
         <translation>平移时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shift_dialog.py" line="40"/>
+        <location filename="../../app/tingxie/ui/shift_dialog.py" line="45"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shift_dialog.py" line="41"/>
+        <location filename="../../app/tingxie/ui/shift_dialog.py" line="46"/>
         <source>Positive: later; negative: earlier</source>
         <translation>正数：推后；负数：提前</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shift_dialog.py" line="43"/>
+        <location filename="../../app/tingxie/ui/shift_dialog.py" line="48"/>
         <source>All lines</source>
         <translation>全部行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shift_dialog.py" line="44"/>
+        <location filename="../../app/tingxie/ui/shift_dialog.py" line="49"/>
         <source>The selected lines ({n})</source>
         <translation>所选的行（{n}）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shift_dialog.py" line="45"/>
+        <location filename="../../app/tingxie/ui/shift_dialog.py" line="50"/>
         <source>The current line and every line after it</source>
         <translation>当前行及其后所有行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shift_dialog.py" line="55"/>
+        <location filename="../../app/tingxie/ui/shift_dialog.py" line="60"/>
         <source>Shift by:</source>
         <translation>平移：</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shift_dialog.py" line="56"/>
+        <location filename="../../app/tingxie/ui/shift_dialog.py" line="61"/>
         <source>Lines:</source>
         <translation>行：</translation>
     </message>

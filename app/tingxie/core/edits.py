@@ -13,7 +13,7 @@ import copy
 import difflib
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol
 
 from tingxie.core.subtitle_text import units
@@ -340,7 +340,10 @@ class ShiftTimes:
     segment_ids: list[int]
     seconds: float
     label: str = "Shift times"
-    _before: list[tuple[int, Segment]] = field(default_factory=list, repr=False)
+    #: Each moved segment's id with its start, end and word list before the shift (the word
+    #: lists are replaced, never changed in place: a saver's snapshot may share them).
+    _before: list[tuple[int, float, float, list[Word]]] = field(default_factory=list,
+                                                                 repr=False)
     #: The shift really made (after clamping), once done.
     shifted: float = 0.0
 
@@ -368,21 +371,34 @@ class ShiftTimes:
         if abs(shift) < 0.0005:
             raise NoChange("The lines cannot move that way: the audio, or a line that "
                            "stays, is in the way.")
-        self._before = [(i, copy.deepcopy(s)) for i, s in enumerate(t.segments)
-                        if s.id in moving]
-        for _, old in self._before:
-            seg = t.segment(old.id)
-            seg.start, seg.end = seg.start + shift, seg.end + shift
-            for w in seg.words:
-                w.start, w.end = w.start + shift, w.end + shift
-                if w.timing == ALIGNED:
-                    w.timing = STALE
+        self._before = []
+        segments = t.segments
+        for i, seg in enumerate(segments):
+            if seg.id not in moving:
+                continue
+            self._before.append((seg.id, seg.start, seg.end, seg.words))
+            # Where the clamp binds, the edge lands exactly on what is in the way (no float
+            # step past it).
+            lo = segments[i - 1].end if i and segments[i - 1].id not in moving else 0.0
+            hi = (segments[i + 1].start if i + 1 < len(segments)
+                  and segments[i + 1].id not in moving else
+                  (t.duration if i + 1 == len(segments) and t.duration is not None
+                   else math.inf))
+            start = max(seg.start + shift, lo)
+            end = min(seg.end + shift, hi)
+            seg.start, seg.end = start, max(end, start + MIN_DURATION)
+            seg.words = [replace(w, start=w.start + shift, end=w.end + shift,
+                                 timing=STALE if w.timing == ALIGNED else w.timing)
+                         for w in seg.words]
             fit_words(seg)
         self.shifted = shift
 
     def undo(self, t: Transcript) -> None:
-        for i, old in self._before:
-            t.segments[i] = copy.deepcopy(old)
+        old = {sid: (start, end, words) for sid, start, end, words in self._before}
+        for seg in t.segments:  # by id: lines a transcription added meanwhile stay
+            if seg.id in old:
+                seg.start, seg.end, seg.words = old[seg.id]
+        t.segments.sort(key=lambda seg: seg.start)  # (they may have come in between)
 
 
 @dataclass

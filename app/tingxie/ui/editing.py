@@ -91,23 +91,36 @@ class EditCommands(QObject):
                 self.view.commit_editor()
         self.document.undo_stack.undo()
 
-    def shift(self, seconds: float, scope: str) -> None:
-        """Move lines ``seconds`` later (earlier when negative), as one step: ``"all"`` of
-        them, the ``"selected"`` ones, or the current line and every one after it
-        (``"onward"``). Clamped where the audio or a line that stays is in the way."""
-        self.view.commit_editor()
+    def shift_scopes(self) -> dict[str, list[int]]:
+        """The segment ids Shift times would move, for each choice, as things stand now:
+        ``"all"``, the ``"selected"`` ones, and from the current line on (``"onward"``: the
+        line being edited, else the current row, else the first selected)."""
         segments = self.document.transcript.segments
         rows = self.target_rows()
-        if scope == "all":
-            ids = [s.id for s in segments]
-        elif scope == "selected":
-            ids = [segments[r].id for r in rows]
-        else:
-            ids = [s.id for s in segments[rows[0]:]] if rows else []
+        editing, current = self.view.editing_row(), self.view.currentIndex()
+        first = editing if editing >= 0 else (
+            current.row() if current.isValid() and current.row() in rows else
+            (rows[0] if rows else -1))
+        return {"all": [s.id for s in segments],
+                "selected": [segments[r].id for r in rows],
+                "onward": [s.id for s in segments[first:]] if first >= 0 else []}
+
+    def shift(self, seconds: float, ids: list[int]) -> None:
+        """Move the segments ``ids`` ``seconds`` later (earlier when negative), as one step,
+        clamped where the audio or a line that stays is in the way."""
+        self.view.commit_editor()
+        known = {s.id for s in self.document.transcript.segments}
+        ids = [i for i in ids if i in known]  # lines deleted meanwhile are not moved
         if not ids:
             self.message.emit(self.tr("Select the lines to shift first."))
             return
         op = ShiftTimes(ids, seconds)
+        allowed = op.allowed(self.document.transcript)
+        if abs(allowed) < 0.0005:
+            self.message.emit(self.tr(
+                "The lines cannot move that way: the audio, or a line that stays, is in "
+                "the way.") if abs(seconds) >= 0.0005 else self.tr("Nothing to shift: 0 s."))
+            return
         if not self._run([op]):
             return
         said = self.tr("Shifted by {seconds:+.3f} s (lines: {n}).").format(

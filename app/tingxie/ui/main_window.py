@@ -336,9 +336,22 @@ class MainWindow(QMainWindow):
         if not self.document.transcript.segments:
             self.status(self.tr("There are no lines to shift."))
             return
-        dialog = ShiftDialog(self, self.commands.shift, len(self.commands.target_rows()))
+        if self.session.busy:
+            self.status(self.tr("Wait for the transcription to finish, or cancel it, then "
+                                "shift the times."))
+            return
+
+        def shift(seconds: float, ids: list[int]) -> None:
+            if self.session.busy:  # a run began meanwhile: its lines would fall in between
+                self.status(self.tr("Wait for the transcription to finish, or cancel it, "
+                                    "then shift the times."))
+                return
+            self.commands.shift(seconds, ids)
+
+        dialog = ShiftDialog(self, shift, self.commands.shift_scopes())
+        dialog.finished.connect(lambda _result: setattr(self, "shift_dialog", None))
         dialog.open()
-        self.shift_dialog = dialog
+        self.shift_dialog: ShiftDialog | None = dialog
 
     def align_missing_words(self) -> None:
         """Transcribe > Align words: every line with no word the aligner placed (imported

@@ -25,11 +25,16 @@ SCOPES = ("all", "selected", "onward")
 
 
 class ShiftDialog(QDialog):
-    """Seconds (negative: earlier) and which lines; ``on_accept(seconds, scope)`` on OK."""
+    """Seconds (negative: earlier) and which lines; ``on_accept(seconds, ids)`` on OK.
 
-    def __init__(self, parent: QWidget | None, on_accept: Callable[[float, str], None],
-                 selected: int) -> None:
+    ``scopes`` holds the segment ids of each choice (:data:`SCOPES`), taken when the dialog
+    opens: a selection that moves meanwhile (playback following) changes nothing."""
+
+    def __init__(self, parent: QWidget | None, on_accept: Callable[[float, list[int]], None],
+                 scopes: dict[str, list[int]]) -> None:
         super().__init__(parent)
+        self._ids = scopes
+        selected = len(scopes["selected"])
         self.setWindowTitle(self.tr("Shift times"))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._on_accept = on_accept
@@ -50,7 +55,7 @@ class ShiftDialog(QDialog):
             box.addWidget(button)
         self.scopes.button(0 if selected <= 1 else 1).setChecked(True)
         self.scopes.button(1).setEnabled(selected > 0)
-        self.scopes.button(2).setEnabled(selected > 0)
+        self.scopes.button(2).setEnabled(bool(scopes["onward"]))
         form = QFormLayout()
         form.addRow(self.tr("Shift by:"), self.seconds)
         form.addRow(self.tr("Lines:"), box)
@@ -58,6 +63,10 @@ class ShiftDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setEnabled(False)  # 0 s moves nothing
+        self.seconds.valueChanged.connect(
+            lambda value: self.ok_button.setEnabled(abs(value) >= 0.0005))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
@@ -68,5 +77,7 @@ class ShiftDialog(QDialog):
         return SCOPES[self.scopes.checkedId()]
 
     def accept(self) -> None:
+        if not self.ok_button.isEnabled():
+            return  # Enter with 0 s
         super().accept()
-        self._on_accept(self.seconds.value(), self.scope())
+        self._on_accept(self.seconds.value(), self._ids[self.scope()])
