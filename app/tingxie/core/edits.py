@@ -13,7 +13,7 @@ import copy
 import difflib
 import math
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from tingxie.core.subtitle_text import units
@@ -386,11 +386,13 @@ class ShiftTimes:
                    else math.inf))
             start = max(seg.start + shift, lo)
             end = min(seg.end + shift, hi)
+            clamped = (start, end) != (seg.start + shift, seg.end + shift)
             seg.start, seg.end = start, max(end, start + MIN_DURATION)
-            seg.words = [replace(w, start=w.start + shift, end=w.end + shift,
-                                 timing=STALE if w.timing == ALIGNED else w.timing)
-                         for w in seg.words]
-            fit_words(seg)
+            seg.words = [Word(w.text, w.start + shift, w.end + shift, w.confidence,
+                              STALE if w.timing == ALIGNED else w.timing, w.alternatives,
+                              w.reviewed) for w in seg.words]  # the constructor: 6x copy's speed
+            if clamped:  # else the words moved as far as their segment did
+                fit_words(seg)
         self.shifted = shift
 
     def undo(self, t: Transcript) -> None:
