@@ -210,6 +210,7 @@ def test_imported_subtitles_running_late_are_shifted_into_place_and_back(qtbot, 
     win.table.select_row(1)  # from "No." on, 10 s later: only as far as the audio's end
     win.actions_by_name["shift_times"].trigger()
     dialog = win.shift_dialog
+    assert dialog.seconds.value() == -0.25, "the last offset is offered again"
     win.table.select_row(0)  # playback following moves the selection: the choice stands
     dialog.scopes.button(2).setChecked(True)
     dialog.seconds.setValue(10)

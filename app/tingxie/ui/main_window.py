@@ -346,9 +346,11 @@ class MainWindow(QMainWindow):
                 self.status(self.tr("Wait for the transcription to finish, or cancel it, "
                                     "then shift the times."))
                 return
+            self.settings.set(keys.SHIFT_SECONDS, seconds)
             self.commands.shift(seconds, ids)
 
-        dialog = ShiftDialog(self, shift, self.commands.shift_scopes())
+        dialog = ShiftDialog(self, shift, self.commands.shift_scopes(),
+                             float(self.settings.get(keys.SHIFT_SECONDS)))
         dialog.finished.connect(lambda _result: setattr(self, "shift_dialog", None))
         dialog.open()
         self.shift_dialog: ShiftDialog | None = dialog

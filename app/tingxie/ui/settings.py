@@ -83,6 +83,9 @@ RESUME_REWIND_SECONDS = _declare("review/resume_rewind_seconds", 1.0)
 FOLLOW_PLAYBACK = _declare("review/follow_playback", True)
 TINT_UNCERTAIN = _declare("review/tint_uncertain", True)
 UNCERTAIN_BELOW = _declare("review/uncertain_below", 0.6)
+#: The last Shift times offset (seconds), offered again: a file's offset is the same for
+#: every part.
+SHIFT_SECONDS = _declare("review/shift_seconds", 0.0)
 # Export
 SUBTITLE_PRESET = _declare("export/subtitle_preset", "")
 CUSTOM_PRESET = _declare("export/custom_preset", {}, dict)

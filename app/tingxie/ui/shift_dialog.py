@@ -31,7 +31,7 @@ class ShiftDialog(QDialog):
     opens: a selection that moves meanwhile (playback following) changes nothing."""
 
     def __init__(self, parent: QWidget | None, on_accept: Callable[[float, list[int]], None],
-                 scopes: dict[str, list[int]]) -> None:
+                 scopes: dict[str, list[int]], seconds: float = 0.0) -> None:
         super().__init__(parent)
         self._ids = scopes
         selected = len(scopes["selected"])
@@ -67,6 +67,8 @@ class ShiftDialog(QDialog):
         self.ok_button.setEnabled(False)  # 0 s moves nothing
         self.seconds.valueChanged.connect(
             lambda value: self.ok_button.setEnabled(abs(value) >= 0.0005))
+        self.seconds.setValue(seconds)  # the last offset, offered again
+        self.seconds.selectAll()
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
