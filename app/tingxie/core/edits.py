@@ -347,45 +347,49 @@ class ShiftTimes:
     #: The shift really made (after clamping), once done.
     shifted: float = 0.0
 
-    def allowed(self, t: Transcript) -> float:
-        """``seconds``, clamped as far as the audio and the segments that stay allow."""
+    def _in_the_way(self, t: Transcript) -> list[tuple[Segment, float | None, float | None]]:
+        """Each moving segment with what stops it: the end of the segment before it (or 0)
+        and the start of the one after it (or the audio's end), ``None`` where that
+        neighbour moves too."""
         moving = set(self.segment_ids)
+        segments = t.segments
         end = t.duration if t.duration is not None else math.inf
-        earliest, latest = -math.inf, math.inf
-        for i, seg in enumerate(t.segments):
+        out = []
+        for i, seg in enumerate(segments):
             if seg.id not in moving:
                 continue
-            before = t.segments[i - 1] if i else None
-            after = t.segments[i + 1] if i + 1 < len(t.segments) else None
-            if before is None or before.id not in moving:
-                earliest = max(earliest, (before.end if before else 0.0) - seg.start)
-            if after is None or after.id not in moving:
-                latest = min(latest, (after.start if after else end) - seg.end)
+            before = segments[i - 1] if i else None
+            after = segments[i + 1] if i + 1 < len(segments) else None
+            lo = None if before is not None and before.id in moving else (
+                before.end if before is not None else 0.0)
+            hi = None if after is not None and after.id in moving else (
+                after.start if after is not None else end)
+            out.append((seg, lo, hi))
+        return out
+
+    def allowed(self, t: Transcript) -> float:
+        """``seconds``, clamped as far as the audio and the segments that stay allow."""
+        edges = self._in_the_way(t)
+        earliest = max((lo - seg.start for seg, lo, _ in edges if lo is not None),
+                       default=-math.inf)
+        latest = min((hi - seg.end for seg, _, hi in edges if hi is not None),
+                     default=math.inf)
         return min(max(self.seconds, min(earliest, 0.0)), max(latest, 0.0))
 
     def do(self, t: Transcript) -> None:
-        moving = set(self.segment_ids)
-        if not moving:
+        if not self.segment_ids:
             raise ValueError("Select the lines to shift first.")
         shift = self.allowed(t)
         if abs(shift) < 0.0005:
             raise NoChange("The lines cannot move that way: the audio, or a line that "
                            "stays, is in the way.")
         self._before = []
-        segments = t.segments
-        for i, seg in enumerate(segments):
-            if seg.id not in moving:
-                continue
+        for seg, lo, hi in self._in_the_way(t):
             self._before.append((seg.id, seg.start, seg.end, seg.words))
             # Where the clamp binds, the edge lands exactly on what is in the way (no float
             # step past it).
-            lo = segments[i - 1].end if i and segments[i - 1].id not in moving else 0.0
-            hi = (segments[i + 1].start if i + 1 < len(segments)
-                  and segments[i + 1].id not in moving else
-                  (t.duration if i + 1 == len(segments) and t.duration is not None
-                   else math.inf))
-            start = max(seg.start + shift, lo)
-            end = min(seg.end + shift, hi)
+            start = seg.start + shift if lo is None else max(seg.start + shift, lo)
+            end = seg.end + shift if hi is None else min(seg.end + shift, hi)
             clamped = (start, end) != (seg.start + shift, seg.end + shift)
             seg.start, seg.end = start, max(end, start + MIN_DURATION)
             seg.words = [Word(w.text, w.start + shift, w.end + shift, w.confidence,
@@ -691,7 +695,8 @@ class AlignWords:
     _before: dict[int, list[Word]] = field(default_factory=dict, repr=False)
 
     def do(self, t: Transcript) -> None:
-        segments = [t.segment(sid) for sid in self.segment_ids]
+        wanted = set(self.segment_ids)
+        segments = [seg for seg in t.segments if seg.id in wanted]  # one pass, not a lookup each
         self._before = {seg.id: seg.words for seg in segments}
         for seg in segments:
             # The words that still spell the text keep their confidence, alternatives and
@@ -702,8 +707,9 @@ class AlignWords:
             seg.words = words
 
     def undo(self, t: Transcript) -> None:
-        for sid, words in self._before.items():
-            t.segment(sid).words = words
+        for seg in t.segments:
+            if seg.id in self._before:
+                seg.words = self._before[seg.id]
 
 
 @dataclass
@@ -724,18 +730,13 @@ class ReplaceTranscript:
         # copy on the UI thread): the step owns ``new`` from here on. A redo puts the same
         # objects back, as every later step's undo left them.
         if not self._ids:
-            saved = [seg.id for seg in self.new.segments]
+            first = t.free_id()
             for k, seg in enumerate(self.new.segments):
-                seg.id = k  # unique, for the check only
-            try:
-                Transcript(segments=self.new.segments, duration=t.duration).check()
-            except ValueError:
-                for seg, sid in zip(self.new.segments, saved):
-                    seg.id = sid
-                raise  # nothing changed
-            self._ids = [t.new_id() for _ in self.new.segments]
-            for seg, new_id in zip(self.new.segments, self._ids):
-                seg.id = new_id
+                seg.id = first + k
+            # A ValueError here leaves ``t`` as it was: the ids are taken only after it.
+            Transcript(segments=self.new.segments, duration=t.duration).check()
+            self._ids = [seg.id for seg in self.new.segments]
+            t.next_id = first + len(self._ids)
         self._before = (t.segments, t.speakers, t.language)
         t.segments = list(self.new.segments)
         t.speakers = list(self.new.speakers)
