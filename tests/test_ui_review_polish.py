@@ -139,15 +139,20 @@ def test_a_download_cancelled_as_it_finishes_starts_no_transcription(
     assert started == [], "the transcription the user cancelled does not start"
 
 
-def test_a_modelscope_download_can_be_stopped_and_shows_its_progress(
-        qtbot, settings, background, asked, fake_download):
-    fake = fake_download()
+def start_modelscope_download(qtbot, settings, background, fake):
+    """The panel's model picker with a download from ModelScope started (``fake`` serves it)."""
     settings.set(keys.DOWNLOAD_SOURCE, "modelscope")
     panel = TranscriptionControls(settings, background=background)
     qtbot.addWidget(panel)
     picker = panel.model_picker
     picker.download_button.click()
     assert fake.started.wait(5)
+    return picker
+
+
+def test_a_modelscope_download_can_be_stopped_and_shows_its_progress(
+        qtbot, settings, background, asked, fake_download):
+    picker = start_modelscope_download(qtbot, settings, background, fake_download())
     assert picker.cancel_button.isEnabled()
     assert picker.progress_bar.maximum() > 0, "a bar that fills, not a busy one"
     with qtbot.waitSignal(picker.downloadFinished, timeout=5000):
@@ -158,12 +163,7 @@ def test_a_modelscope_download_in_a_frozen_bundle_says_it_cannot_be_stopped(
         qtbot, settings, background, asked, fake_download, monkeypatch):
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     fake = fake_download(honours_cancel=False)
-    settings.set(keys.DOWNLOAD_SOURCE, "modelscope")
-    panel = TranscriptionControls(settings, background=background)
-    qtbot.addWidget(panel)
-    picker = panel.model_picker
-    picker.download_button.click()
-    assert fake.started.wait(5)
+    picker = start_modelscope_download(qtbot, settings, background, fake)
     try:
         assert not picker.cancel_button.isEnabled()
         assert "cannot be stopped" in picker.cancel_button.toolTip()
