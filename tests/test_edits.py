@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from tingxie.core.edits import (
     AddSpeaker,
     DeleteSegment,
+    EdgeRefused,
     EditText,
     FindReplace,
     InsertSegment,
@@ -19,7 +20,9 @@ from tingxie.core.edits import (
     Retime,
     SetSpeaker,
     SplitSegment,
+    boundary_at,
     count_matches,
+    edge_at,
 )
 from tingxie.core.transcript import ALIGNED, STALE, Segment, Speaker, Transcript, Word
 
@@ -390,3 +393,103 @@ def test_undoing_a_shift_keeps_lines_a_transcription_added_meanwhile():
     assert [(s.id, s.start, s.end) for s in t.segments] == [
         (1, 1.0, 1.5), (2, 1.5, 2.0), (3, 2.0, 3.0)]
     assert t.segments[1].words[0].start == 1.6
+
+
+# -- edges at the playhead (F9, F10, Ctrl+F10) ---------------------------------------------
+def _times(t: Transcript) -> list[tuple[float, float]]:
+    return [(s.start, s.end) for s in t.segments]
+
+
+def _do(plan, t: Transcript) -> None:
+    for op in plan.ops:
+        op.do(t)
+
+
+def test_start_at_the_playhead_moves_only_the_start_and_undo_restores():
+    t = interview()
+    before = _times(t)
+    plan = edge_at(t, 2, "start", 3.2004)
+    _do(plan, t)
+    assert _times(t) == [(0.0, 2.0), (3.2, 5.0), (5.5, 8.0)]  # whole milliseconds
+    assert not plan.moved and plan.trimmed is None
+    for op in reversed(plan.ops):
+        op.undo(t)
+    assert _times(t) == before
+
+
+def test_an_edge_heard_inside_a_neighbour_trims_that_neighbour_back_to_it():
+    t = interview()
+    _do(edge_at(t, 2, "start", 1.5), t)  # the second line really begins at 1.5
+    assert _times(t)[:2] == [(0.0, 1.5), (1.5, 5.0)]
+    assert t.segment(1).words[-1].end <= 1.5  # the first line's words stay inside it
+    plan = edge_at(t, 2, "end", 6.0)  # and runs into the third
+    _do(plan, t)
+    assert plan.trimmed == 3
+    assert _times(t)[1:] == [(1.5, 6.0), (6.0, 8.0)]
+    t.check()
+
+
+def test_an_edge_at_a_neighbours_far_edge_is_refused_without_a_change():
+    t = interview()
+    with pytest.raises(EdgeRefused) as start:
+        edge_at(t, 2, "start", 0.0)  # where the first line begins: nothing would be left
+    assert start.value.why == "inside_previous"
+    with pytest.raises(EdgeRefused) as end:
+        edge_at(t, 2, "end", 8.0)
+    assert end.value.why == "inside_next"
+    assert _times(t) == _times(interview())
+
+
+def test_a_start_heard_past_the_end_moves_the_line_keeping_its_length():
+    t = interview()
+    t.segments[2].end = 6.5  # the third line now runs 5.5-6.5 and the audio on to 10 s
+    plan = edge_at(t, 3, "start", 7.0)
+    _do(plan, t)
+    assert plan.moved and _times(t)[2] == (7.0, 8.0)
+    plan = edge_at(t, 3, "end", 6.0)  # an end heard before the start moves it back
+    _do(plan, t)
+    assert plan.moved and _times(t)[2] == (5.0, 6.0)
+    # Moving stops at the neighbours and the audio's end, and needs room.
+    _do(edge_at(t, 3, "start", 9.5), t)
+    assert _times(t)[2] == (9.5, 10.0)
+    t.segments[2].start, t.segments[2].end = 5.2, 5.4
+    with pytest.raises(EdgeRefused) as refused:
+        edge_at(t, 3, "end", 5.0)  # the line before ends at 5.0: no room before it
+    assert refused.value.why == "no_room"
+    t.check()
+
+
+def test_end_here_start_the_next_line_meets_them_at_the_playhead():
+    t = interview()
+    _do(boundary_at(t, 1, 2.2), t)  # in the gap: both stretch to meet
+    assert _times(t)[:2] == [(0.0, 2.2), (2.2, 5.0)]
+    _do(boundary_at(t, 2, 4.0), t)  # inside the line: the next is stretched back
+    assert _times(t)[1:] == [(2.2, 4.0), (4.0, 8.0)]
+    _do(boundary_at(t, 2, 6.0), t)  # inside the next line: it is trimmed
+    assert _times(t)[1:] == [(2.2, 6.0), (6.0, 8.0)]
+    plan = boundary_at(t, 3, 9.0)  # the last line only ends
+    _do(plan, t)
+    assert plan.trimmed is None and _times(t)[2] == (6.0, 9.0)
+    with pytest.raises(EdgeRefused):
+        boundary_at(t, 2, 2.0)  # before the line's start
+    t.check()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 3), st.sampled_from(["start", "end", "boundary"]),
+       st.floats(-1.0, 11.0))
+def test_edges_at_any_time_keep_the_transcript_valid(segment_id, edge, at):
+    t = interview()
+    try:
+        plan = (boundary_at(t, segment_id, at) if edge == "boundary"
+                else edge_at(t, segment_id, edge, at))
+    except EdgeRefused:
+        assert _times(t) == _times(interview())
+        return
+    _do(plan, t)
+    t.check()
+    seg = t.segment(segment_id)
+    placed = round(min(max(at, 0.0), 10.0), 3)
+    assert (seg.start if edge == "start" else seg.end) == pytest.approx(placed)
+    if edge == "boundary" and plan.trimmed is not None:
+        assert t.segment(plan.trimmed).start == seg.end

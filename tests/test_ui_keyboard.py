@@ -167,3 +167,56 @@ def test_a_refused_split_keeps_the_line_open_where_the_cursor_was(qtbot, window)
     assert window.table.editor() is editor, "the line stays open"
     assert editor.textCursor().position() == len("The harbour opened early. more")
     assert texts(window)[0] == "The harbour opened early.", "and nothing was committed"
+
+
+# -- timing lines by ear: F9, F10, Ctrl+F10 --------------------------------------------------
+
+
+def times(win):
+    return [(s.start, s.end) for s in win.document.transcript.segments]
+
+
+def test_f9_and_f10_put_the_lines_edges_at_the_playhead_while_typing(qtbot, window):
+    # The reviewer is typing in "Boats came…" (3.0-5.0) and hears it begin at 2.6, inside
+    # the line before (which ends at 2.8): F9 moves the start there and trims that line.
+    window.table.edit_row(1)
+    editor = window.table.editor()
+    qtbot.keyClicks(editor, " Fishing")
+    stack = window.document.undo_stack
+    steps = stack.count()
+    window.player.seek(2.6)
+    key(qtbot, "F9", editor)
+    assert times(window)[:2] == [(0.5, 2.6), (2.6, 5.0)]
+    assert window.table.editor() is editor and editor.toPlainText().endswith("Fishing")
+    assert "line before now ends there" in window.statusBar().currentMessage()
+    window.player.seek(4.25)
+    key(qtbot, "F10", editor)
+    assert times(window)[1] == (2.6, 4.25)
+    assert stack.count() == steps + 2, "each key is one undo step"
+    window.table.commit_editor()
+    settle()
+    stack.undo()  # the typing
+    stack.undo()
+    stack.undo()
+    assert times(window)[:2] == [(0.5, 2.8), (3.0, 5.0)]
+
+
+def test_ctrl_f10_times_running_speech_one_key_per_line(qtbot, window):
+    # Following playback selects the line being played; after each Ctrl+F10 it keeps the
+    # line being timed selected even once the playhead runs into the next line's guessed
+    # times, so the next press ends the right line.
+    window.table.setFocus()
+    window.player.seek(1.0)
+    assert selected_rows(window) == [0]
+    for t in (2.9, 5.9, 7.7):  # each boundary heard: this line ends, the next begins
+        window.player.seek(t)
+        key(qtbot, "Ctrl+F10", window.table)
+    assert times(window) == [(0.5, 2.9), (2.9, 5.9), (5.9, 7.7), (7.7, 10.0)]
+    assert selected_rows(window) == [3], "the reviewer is on the line now playing"
+    assert window.statusBar().currentMessage().startswith("Line 3 now ends at 0:00:07.700")
+    window.player.seek(7.0)  # rewound into the line before: still on the timed line, and
+    key(qtbot, "Ctrl+F10", window.table)  # before its start, so refused, nothing moves
+    assert times(window)[2:] == [(5.9, 7.7), (7.7, 10.0)]
+    assert "not after the line's start" in window.statusBar().currentMessage()
+    window.player.seek(1.0)  # far from the timed line, following selects again
+    qtbot.waitUntil(lambda: selected_rows(window) == [0], timeout=2000)

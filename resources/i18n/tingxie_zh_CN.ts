@@ -763,90 +763,160 @@ Locate the audio file now?</source>
 <context>
     <name>EditCommands</name>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="75"/>
-        <location filename="../../app/tingxie/ui/editing.py" line="229"/>
-        <location filename="../../app/tingxie/ui/editing.py" line="243"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="82"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="334"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="348"/>
         <source>Select a segment first.</source>
-        <extracomment>Step of the keyboard nudges of a segment&apos;s start or end, in seconds. Length of a segment inserted at the playhead, when there is room. A message for the status bar (an edit that could not be made, what was done).</extracomment>
+        <extracomment>Step of the keyboard nudges of a segment&apos;s start or end, in seconds. Length of a segment inserted at the playhead, when there is room. A message for the status bar (an edit that could not be made, what was done). The line a playhead key just timed, kept selected while following playback.</extracomment>
         <translation>请先选择一个片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="115"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="122"/>
         <source>Select the lines to shift first.</source>
         <translation>请先选择要平移的行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="121"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="128"/>
         <source>The lines cannot move that way: the audio, or a line that stays, is in the way.</source>
         <translation>这些行无法朝该方向移动：音频边界或未移动的行挡住了。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="122"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="129"/>
         <source>Nothing to shift: 0 s.</source>
         <translation>无需平移：0 秒。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="126"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="133"/>
         <source>Shifted by {seconds:+.3f} s (lines: {n}).</source>
         <translation>已平移 {seconds:+.3f} 秒（共 {n} 行）。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="129"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="136"/>
         <source>That is as far as the audio and the lines that stay allow.</source>
         <translation>这已是音频和未移动的行所允许的最大范围。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="141"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="148"/>
         <source>Put the cursor inside the text to split a segment.</source>
         <translation>请把光标放在文字中间，再拆分片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="177"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="184"/>
         <source>There is no previous segment to merge with.</source>
         <translation>前面没有可合并的片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="189"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="196"/>
         <source>Move the start</source>
         <translation>移动开始时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="190"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="197"/>
         <source>Move the end</source>
         <translation>移动结束时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="192"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="199"/>
         <source>That edge cannot move further.</source>
         <translation>这一端无法再移动了。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="201"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="211"/>
+        <source>Start at the playhead</source>
+        <translation>开始于播放头</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="211"/>
+        <source>End at the playhead</source>
+        <translation>结束于播放头</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="222"/>
+        <source>Line {n} now starts at {time}.</source>
+        <translation>第 {n} 行现在从 {time} 开始。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="223"/>
+        <source>Line {n} now ends at {time}.</source>
+        <translation>第 {n} 行现在在 {time} 结束。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="226"/>
+        <source>It kept its length and moved there.</source>
+        <translation>它保持时长，整体移到了那里。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="228"/>
+        <source>The line before now ends there.</source>
+        <translation>上一行现在在那里结束。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="229"/>
+        <source>The next line now starts there.</source>
+        <translation>下一行现在从那里开始。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="241"/>
+        <source>The playhead is not after the line&apos;s start.</source>
+        <translation>播放头不在该行开始之后。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="245"/>
+        <source>End here, start the next line</source>
+        <translation>在此结束，下一行在此开始</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="251"/>
+        <source>Line {n} now ends at {time}: it is the last line.</source>
+        <translation>第 {n} 行现在在 {time} 结束：这是最后一行。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="257"/>
+        <source>Line {n} now ends at {time}; line {m} starts there.</source>
+        <translation>第 {n} 行现在在 {time} 结束；第 {m} 行从那里开始。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="293"/>
+        <source>The playhead is at the very start of the line before: there is no room to trim it.</source>
+        <translation>播放头紧挨上一行的开头：没有余地把它截短。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="296"/>
+        <source>The playhead is at the very end of the next line: there is no room to trim it.</source>
+        <translation>播放头紧挨下一行的结尾：没有余地把它截短。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="298"/>
+        <source>There is no room for the line at the playhead.</source>
+        <translation>播放头处没有放下这一行的空间。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="306"/>
         <source>The playhead is inside a segment: split it instead.</source>
         <translation>播放头位于某个片段之内：请改为拆分该片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="211"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="316"/>
         <source>There is no room for a segment at the playhead.</source>
         <translation>播放头处没有空间插入片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="233"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="338"/>
         <source>Delete {n} segments</source>
         <translation>删除 {n} 个片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="256"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="361"/>
         <source>Speaker {n}</source>
         <translation>说话人 {n}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="263"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="368"/>
         <source>Set speaker</source>
         <translation>设置说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="279"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="384"/>
         <source>No segment is below {p:.0%} confidence.</source>
         <translation>没有置信度低于 {p:.0%} 的片段。</translation>
     </message>
@@ -1308,42 +1378,42 @@ Locate the audio file now?</source>
         <translation>请等待转写完成或取消后再平移时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="361"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="363"/>
         <source>Open a recording first.</source>
         <translation>请先打开录音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="366"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="368"/>
         <source>Every line already has aligned word times.</source>
         <translation>每一行都已有对齐的词时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="373"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="375"/>
         <source>Aligning words in the background (lines: {n})…</source>
         <translation>正在后台对齐词语（共 {n} 行）…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="384"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="386"/>
         <source>Aligning words in the background (lines left: {n})…</source>
         <translation>正在后台对齐词语（剩余 {n} 行）…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="387"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="389"/>
         <source>The words are aligned.</source>
         <translation>词语已对齐。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="463"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="465"/>
         <source>Autosave failed: {problem}</source>
         <translation>自动保存失败：{problem}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="468"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="470"/>
         <source>Autosave failed</source>
         <translation>自动保存失败</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="469"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="471"/>
         <source>{problem}
 
 Your changes are not protected against a crash until this is fixed: save the project somewhere you may write (File &gt; Save as), or free some space.</source>
@@ -1352,52 +1422,52 @@ Your changes are not protected against a crash until this is fixed: save the pro
 在解决此问题之前，您的修改不受崩溃保护：请将项目保存到可写入的位置（文件 &gt; 另存为），或释放一些空间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="542"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="544"/>
         <source>A model download is running. Stop it and close? (What was downloaded is kept; the next download resumes.)</source>
         <translation>模型正在下载。要停止下载并关闭吗？（已下载的部分会保留，下次下载会继续。）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="545"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="547"/>
         <source>A model download from ModelScope is running and cannot be stopped midway. Close once it has finished?</source>
         <translation>正在从 ModelScope 下载模型，中途无法停止。下载完成后关闭吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="547"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="549"/>
         <source>Download running</source>
         <translation>正在下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="572"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="574"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="581"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="583"/>
         <source>Stopping the download…</source>
         <translation>正在停止下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="582"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="584"/>
         <source>Finishing the download…</source>
         <translation>正在完成下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="590"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="592"/>
         <source>Finishing the word timings of your edits…</source>
         <translation>正在完成您所编辑内容的词时间…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="513"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="515"/>
         <source>About Tingxie</source>
         <translation>关于 Tingxie</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="534"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="536"/>
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="535"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="537"/>
         <source>A transcription is running. Stop it and close?</source>
         <translation>转写正在进行。是否停止并关闭？</translation>
     </message>
@@ -1938,22 +2008,22 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>ReviewControls</name>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="53"/>
+        <location filename="../../app/tingxie/ui/review.py" line="55"/>
         <source>Select a segment first.</source>
         <translation>请先选择一个片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="60"/>
+        <location filename="../../app/tingxie/ui/review.py" line="62"/>
         <source>Tingxie</source>
         <translation>听写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="68"/>
+        <location filename="../../app/tingxie/ui/review.py" line="70"/>
         <source>Rewind when playback resumes (seconds, 0 = off)</source>
         <translation>继续播放时回退的秒数（0 = 关闭）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="74"/>
+        <location filename="../../app/tingxie/ui/review.py" line="76"/>
         <source>Tint below confidence (0–1)</source>
         <translation>置信度低于此值时标出（0–1）</translation>
     </message>
@@ -2235,77 +2305,92 @@ Your changes are still open here and in the autosave: free some space or choose 
     </message>
     <message>
         <location filename="../../app/tingxie/ui/shortcuts.py" line="58"/>
+        <source>Start the segment at the playhead</source>
+        <translation>片段开始于播放头</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="59"/>
+        <source>End the segment at the playhead</source>
+        <translation>片段结束于播放头</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="60"/>
+        <source>End the segment at the playhead, start the next one there and go to it</source>
+        <translation>片段结束于播放头，下一片段从那里开始并转到它</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="61"/>
         <source>Shift the times of all, the selected or the following lines</source>
         <translation>平移全部、所选或其后各行的时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="59"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="62"/>
         <source>Insert a segment at the playhead</source>
         <translation>在播放头处插入片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="60"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="63"/>
         <source>Delete the segment</source>
         <translation>删除片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="61"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="64"/>
         <source>Go to the next uncertain segment</source>
         <translation>跳到下一个低置信度片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="62"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="65"/>
         <source>Review uncertain words one by one</source>
         <translation>逐个核对不确定的词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="64"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="67"/>
         <source>Clear the segment&apos;s speaker</source>
         <translation>清除片段的说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="65"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="68"/>
         <source>Zoom the waveform in</source>
         <translation>放大波形</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="67"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="70"/>
         <source>Zoom the waveform out</source>
         <translation>缩小波形</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="69"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="72"/>
         <source>Follow playback on/off</source>
         <translation>开启/关闭跟随播放</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="70"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="73"/>
         <source>Transcribe the whole file</source>
         <translation>转写整个文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="71"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="74"/>
         <source>Transcribe the selected range</source>
         <translation>转写所选范围</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="72"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="75"/>
         <source>Cancel the transcription</source>
         <translation>取消转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="73"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="76"/>
         <source>Show the keyboard shortcuts</source>
         <translation>显示键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="78"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="81"/>
         <source>Undo (the menu names the step)</source>
         <extracomment>Shortcuts Qt gives the standard actions (listed for completeness).</extracomment>
         <translation>撤销（菜单中显示该步骤名称）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="79"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="82"/>
         <source>Redo (also Ctrl+Y on Windows)</source>
         <translation>重做（Windows 上也可用 Ctrl+Y）</translation>
     </message>
@@ -3057,177 +3142,192 @@ Your changes are still open here and in the autosave: free some space or choose 
     </message>
     <message>
         <location filename="../../app/tingxie/ui/menus.py" line="133"/>
+        <source>Start at the &amp;playhead</source>
+        <translation>开始于播放头(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="135"/>
+        <source>&amp;End at the playhead</source>
+        <translation>结束于播放头(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="137"/>
+        <source>End here, start the &amp;next line</source>
+        <translation>在此结束，下一行在此开始(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="140"/>
         <source>&amp;Shift times…</source>
         <translation>平移时间(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="134"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="141"/>
         <source>S&amp;peaker</source>
         <translation>说话人(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="136"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="143"/>
         <source>Speaker {n}</source>
         <translation>说话人 {n}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="138"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="145"/>
         <source>No speaker</source>
         <translation>无说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="141"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="148"/>
         <source>Next &amp;uncertain segment</source>
         <translation>下一个不确定片段(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="144"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="151"/>
         <source>Re&amp;view uncertain words</source>
         <translation>核对不确定的词(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="148"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="155"/>
         <source>&amp;Playback</source>
         <translation>播放(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="153"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="160"/>
         <source>Play / pause</source>
         <translation>播放/暂停</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="154"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="161"/>
         <source>Rewind</source>
         <translation>快退</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="156"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="163"/>
         <source>Forward</source>
         <translation>快进</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="158"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="165"/>
         <source>Slower</source>
         <translation>减速</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="159"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="166"/>
         <source>Faster</source>
         <translation>加速</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="160"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="167"/>
         <source>Replay the segment</source>
         <translation>重播当前片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="162"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="169"/>
         <source>Rewind step…</source>
         <translation>快退步长…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="163"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="170"/>
         <source>Rewind and forward by (seconds)</source>
         <translation>快退和快进的秒数</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="164"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="171"/>
         <source>Rewind on resume…</source>
         <translation>继续播放时回退…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="168"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="175"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="169"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="176"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="170"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="177"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="171"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="178"/>
         <source>Follow playback</source>
         <translation>跟随播放</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="175"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="182"/>
         <source>Tint uncertain words</source>
         <translation>标出不确定的词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="178"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="185"/>
         <source>Uncertainty threshold…</source>
         <translation>不确定阈值…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="181"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="188"/>
         <source>Interface &amp;language</source>
         <translation>界面语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="185"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="192"/>
         <source>As the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="198"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="205"/>
         <source>&amp;Subtitle check</source>
         <translation>字幕检查(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="203"/>
-        <location filename="../../app/tingxie/ui/menus.py" line="204"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="210"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="211"/>
         <source>&amp;Transcribe</source>
         <translation>转写(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="205"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="212"/>
         <source>Transcribe &amp;selection</source>
         <translation>转写选区(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="207"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="214"/>
         <source>Transcribe the &amp;rest</source>
         <translation>转写剩余部分(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="209"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="216"/>
         <source>&amp;Cancel transcription</source>
         <translation>取消转写(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="211"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="218"/>
         <source>&amp;Align words of lines without word times</source>
         <translation>为没有词时间的行对齐词语(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="215"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="222"/>
         <source>&amp;Model</source>
         <translation>模型(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="216"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="223"/>
         <source>&amp;Adapt to my corrections…</source>
         <translation>适应我的校对(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="220"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="227"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="221"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="228"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="222"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="229"/>
         <source>&amp;About Tingxie</source>
         <translation>关于 Tingxie(&amp;A)</translation>
     </message>

@@ -329,6 +329,98 @@ class Retime:
         t.segments[t.index_of(self.segment_id)] = copy.deepcopy(self._before)
 
 
+#: Why :func:`edge_at` cannot put an edge at a time: it falls inside the line before or
+#: the line after (too near its far edge to trim that line back), or there is no room.
+EdgeRefusal = Literal["inside_previous", "inside_next", "no_room"]
+
+
+class EdgeRefused(ValueError):
+    """:func:`edge_at` or :func:`boundary_at` cannot place the edge; ``why`` says which way."""
+
+    def __init__(self, why: EdgeRefusal) -> None:
+        super().__init__(why)
+        self.why: EdgeRefusal = why
+
+
+@dataclass(frozen=True)
+class EdgePlan:
+    """The retimes that put a segment's edge at a time (one undo step), and what they do."""
+
+    ops: list[Retime]
+    #: The segment kept its length and moved (the time was past its other edge).
+    moved: bool = False
+    #: The neighbour that was trimmed back to the time (it ran past it), if any.
+    trimmed: int | None = None
+
+
+def edge_at(t: Transcript, segment_id: int, edge: Literal["start", "end"],
+            at: float) -> EdgePlan:
+    """Put the segment's ``start`` (or ``end``) at ``at`` seconds, the playhead: the edge a
+    reviewer hears. A neighbour that runs past ``at`` is trimmed back to it (it is where the
+    one line ends and the other begins); when ``at`` is at or past the segment's other edge,
+    the segment keeps its length and moves there, stopping at the next line (or the
+    previous one) and the audio's edges. Raises :class:`EdgeRefused` when ``at`` is so near
+    a neighbour's far edge that trimming would leave it no time, or there is no room."""
+    idx = t.index_of(segment_id)
+    seg = t.segments[idx]
+    prev = t.segments[idx - 1] if idx > 0 else None
+    nxt = t.segments[idx + 1] if idx + 1 < len(t.segments) else None
+    audio_end = t.duration if t.duration is not None else math.inf
+    at = round(min(max(at, 0.0), audio_end), 3)
+    ops: list[Retime] = []
+    trimmed = None
+    length = seg.end - seg.start
+    if edge == "start":
+        if prev is not None and prev.end > at:
+            if at - prev.start < MIN_DURATION:
+                raise EdgeRefused("inside_previous")
+            ops.append(Retime(prev.id, end=at, label="Start at the playhead"))
+            trimmed = prev.id
+        if at <= seg.end - MIN_DURATION:
+            return EdgePlan([*ops, Retime(seg.id, start=at, label="Start at the playhead")],
+                            trimmed=trimmed)
+        stop = min(at + length, nxt.start if nxt is not None else audio_end, audio_end)
+        if stop - at < MIN_DURATION:
+            raise EdgeRefused("no_room")
+        return EdgePlan([*ops, Retime(seg.id, start=at, end=stop,
+                                      label="Start at the playhead")], moved=True,
+                        trimmed=trimmed)
+    if nxt is not None and nxt.start < at:
+        if nxt.end - at < MIN_DURATION:
+            raise EdgeRefused("inside_next")
+        ops.append(Retime(nxt.id, start=at, label="End at the playhead"))
+        trimmed = nxt.id
+    if at >= seg.start + MIN_DURATION:
+        return EdgePlan([*ops, Retime(seg.id, end=at, label="End at the playhead")],
+                        trimmed=trimmed)
+    begin = max(at - length, prev.end if prev is not None else 0.0, 0.0)
+    if at - begin < MIN_DURATION:
+        raise EdgeRefused("no_room")
+    return EdgePlan([*ops, Retime(seg.id, start=begin, end=at, label="End at the playhead")],
+                    moved=True, trimmed=trimmed)
+
+
+def boundary_at(t: Transcript, segment_id: int, at: float) -> EdgePlan:
+    """End the segment at ``at`` and start the next one there (timing speech that runs on,
+    line after line, by ear): the next line is trimmed or stretched to meet it. Raises
+    :class:`EdgeRefused` when ``at`` is not after the segment's start or not before the
+    next line's end; the last line only ends."""
+    idx = t.index_of(segment_id)
+    seg = t.segments[idx]
+    if idx + 1 == len(t.segments):
+        return edge_at(t, segment_id, "end", at)
+    nxt = t.segments[idx + 1]
+    at = round(max(at, 0.0), 3)
+    if at - seg.start < MIN_DURATION:
+        raise EdgeRefused("no_room")
+    if nxt.end - at < MIN_DURATION:
+        raise EdgeRefused("inside_next")
+    label = "End here, start the next line"
+    # The edge moving into the other line goes second, once that line has made room.
+    first, second = Retime(seg.id, end=at, label=label), Retime(nxt.id, start=at, label=label)
+    return EdgePlan([second, first] if at > seg.end else [first, second], trimmed=nxt.id)
+
+
 @dataclass
 class ShiftTimes:
     """Move segments earlier (``seconds`` < 0) or later together, their words with them: the

@@ -15,6 +15,8 @@ from PySide6.QtCore import QObject, Signal
 from tingxie.core.edits import (
     AddSpeaker,
     DeleteSegment,
+    EdgePlan,
+    EdgeRefused,
     Edit,
     InsertSegment,
     MergeWithNext,
@@ -22,7 +24,10 @@ from tingxie.core.edits import (
     SetSpeaker,
     ShiftTimes,
     SplitSegment,
+    boundary_at,
+    edge_at,
 )
+from tingxie.core.timefmt import format_time
 from tingxie.core.transcript import MIN_DURATION, Segment, Transcript
 from tingxie.ui.editor import TextDelegate, TranscriptView
 from tingxie.ui.transcript_model import TranscriptDocument
@@ -44,6 +49,8 @@ class EditCommands(QObject):
     ) -> None:
         super().__init__(parent)
         self.document, self.view = document, view
+        #: The line a playhead key just timed, kept selected while following playback.
+        self._held: int | None = None
 
     # -- what the commands act on ---------------------------------------------------------
     def target_rows(self) -> list[int]:
@@ -192,6 +199,104 @@ class EditCommands(QObject):
             self.message.emit(self.tr("That edge cannot move further."))
             return
         self._run([op])
+
+    def edge_to(self, edge: str, t: float) -> None:
+        """Put the segment's ``"start"`` or ``"end"`` at ``t`` (the playhead), trimming a
+        neighbour that runs past it; past the other edge, the segment keeps its length and
+        moves there (:func:`~tingxie.core.edits.edge_at`)."""
+        seg = self._need()
+        if seg is None:
+            return
+        start = edge == "start"
+        label = self.tr("Start at the playhead") if start else self.tr("End at the playhead")
+        try:
+            plan = edge_at(self.document.transcript, seg.id, "start" if start else "end", t)
+        except EdgeRefused as refused:
+            self.message.emit(self._refusal(refused))
+            return
+        if not self._unchanged(plan) and not self._run(list(plan.ops), label):
+            return
+        self._hold(seg.id)
+        row = self.document.transcript.index_of(seg.id)
+        seg = self.document.transcript.segments[row]
+        said = [(self.tr("Line {n} now starts at {time}.") if start else
+                 self.tr("Line {n} now ends at {time}.")).format(
+            n=row + 1, time=format_time(seg.start if start else seg.end, ms=True))]
+        if plan.moved:
+            said.append(self.tr("It kept its length and moved there."))
+        if plan.trimmed is not None:
+            said.append(self.tr("The line before now ends there.") if start
+                        else self.tr("The next line now starts there."))
+        self.message.emit(" ".join(said))
+
+    def boundary_to(self, t: float) -> None:
+        """End the segment at ``t`` (the playhead), start the next one there and go on to it:
+        timing running speech by ear, one key per line."""
+        seg = self._need()
+        if seg is None:
+            return
+        try:
+            plan = boundary_at(self.document.transcript, seg.id, t)
+        except EdgeRefused as refused:
+            self.message.emit(self.tr("The playhead is not after the line's start.")
+                              if refused.why == "no_room" else self._refusal(refused))
+            return
+        if not self._unchanged(plan) and not self._run(
+                list(plan.ops), self.tr("End here, start the next line")):
+            return
+        row = self.document.transcript.index_of(seg.id)
+        ended = format_time(self.document.transcript.segments[row].end, ms=True)
+        if plan.trimmed is None:
+            self._hold(seg.id)
+            self.message.emit(self.tr("Line {n} now ends at {time}: it is the last line.")
+                              .format(n=row + 1, time=ended))
+            return
+        self.view.commit_editor()
+        self._select(plan.trimmed)
+        self._hold(plan.trimmed)
+        self.message.emit(self.tr("Line {n} now ends at {time}; line {m} starts there.")
+                          .format(n=row + 1, time=ended, m=row + 2))
+
+    # -- the line being timed by ear ------------------------------------------------------
+    def _hold(self, segment_id: int) -> None:
+        self._held = segment_id
+
+    def keeps_selected(self, row: int) -> bool:
+        """Whether following playback must leave the selection where it is rather than move
+        it to ``row``: it is on a line just timed with a playhead key and the playhead is
+        still on that line or a neighbour (whose guessed times the line's real ones may run
+        into). Otherwise the hold ends: the reviewer chose another line, or played on."""
+        held = self._held
+        if held is None:
+            return False
+        target = self.target()
+        transcript = self.document.transcript
+        if target is not None and target.id == held and row >= 0:
+            here = transcript.index_of(held)
+            if abs(row - here) <= 1:
+                return True
+        self._held = None
+        return False
+
+    def _unchanged(self, plan: EdgePlan) -> bool:
+        """Whether the plan's retimes would leave every segment where it is."""
+        transcript = self.document.transcript
+        for op in plan.ops:
+            seg = transcript.segment(op.segment_id)
+            if op.clamped(transcript) != (seg.start, seg.end):
+                return False
+        return True
+
+    def _refusal(self, refused: EdgeRefused) -> str:
+        return {
+            "inside_previous": self.tr(
+                "The playhead is at the very start of the line before: there is no room "
+                "to trim it."),
+            "inside_next": self.tr(
+                "The playhead is at the very end of the next line: there is no room to "
+                "trim it."),
+            "no_room": self.tr("There is no room for the line at the playhead."),
+        }[refused.why]
 
     def insert_at(self, t: float) -> None:
         """Insert an empty segment at ``t`` (the playhead) in the gap there, and edit it."""

@@ -130,6 +130,13 @@ class WindowMenus(QObject):
                 ("end_later", self.tr("End 0.1 s later"), "end", NUDGE)):
             act(name, text, lambda _c=False, e=edge, d=delta: commands.nudge(e, d), timing)
         timing.addSeparator()
+        act("start_here", self.tr("Start at the &playhead"),
+            lambda: commands.edge_to("start", win.player.position()), timing)
+        act("end_here", self.tr("&End at the playhead"),
+            lambda: commands.edge_to("end", win.player.position()), timing)
+        act("end_start_next", self.tr("End here, start the &next line"),
+            lambda: commands.boundary_to(win.player.position()), timing)
+        timing.addSeparator()
         act("shift_times", self.tr("&Shift times…"), win.open_shift_dialog, timing)
         speaker_menu = edit_menu.addMenu(self.tr("S&peaker"))
         for n in range(1, 10):

@@ -43,6 +43,8 @@ class ReviewControls(QObject):
         review = getattr(win, "word_review", None)
         if review is not None and review.active:
             return  # the pass selects the word's segment; its context may reach a neighbour
+        if win.commands.keeps_selected(row):
+            return  # a line being timed by ear stays the one the timing keys act on
         win.table.select_row(row)
 
     def replay_segment(self) -> None:
