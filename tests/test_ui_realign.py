@@ -253,3 +253,37 @@ def test_asking_again_without_an_aligner_says_why_again(qtbot, window_without_al
     seg = win.document.transcript.segments[0]
     assert {w.timing for w in seg.words} == {STALE}
     assert [w.confidence for w in seg.words] == [0.9] * 4, "the recogniser's doubts are kept"
+
+
+def test_cancel_stops_an_align_words_and_asking_again_goes_on(qtbot, window, tmp_path,
+                                                              monkeypatch):
+    from tingxie.ui import realign
+
+    monkeypatch.setattr(realign, "MAX_SEGMENTS", 1)  # a round per line
+    srt = tmp_path / "harbour.srt"
+    srt.write_text("1\n00:00:00,500 --> 00:00:02,800\nThe harbour opened early.\n\n"
+                   "2\n00:00:03,000 --> 00:00:04,000\nBoats came.\n\n"
+                   "3\n00:00:04,200 --> 00:00:05,500\nFrom every town.\n", "utf-8")
+    with qtbot.waitSignal(window.importer.imported, timeout=10_000):
+        window.importer.import_path(srt)
+    with qtbot.waitSignal(window.realigner.roundDone, timeout=120_000) as first:
+        window.actions_by_name["align_words"].trigger()
+    window.actions_by_name["cancel"].trigger()  # Ctrl+. with no transcription running
+    assert window.statusBar().currentMessage().startswith(
+        "Word alignment stopped (lines left without word times: 2).")
+    rounds = []
+    window.realigner.roundDone.connect(lambda *a: rounds.append(a))
+    qtbot.wait(1000)  # several quiet times: nothing more is sent
+    assert rounds == [] and not window.realigner.busy
+    segments = window.document.transcript.segments
+    done = first.args[0]
+    assert len(done) == 1
+    left = [s for s in segments if s.id not in done]
+    assert all({w.timing for w in s.words} == {STALE} for s in left), "the rest wait"
+    assert {w.timing for w in window.document.transcript.segment(done[0]).words} <= {
+        ALIGNED, ESTIMATED}, "the line aligned before the cancel keeps its words"
+
+    window.actions_by_name["align_words"].trigger()  # goes on with what is left
+    qtbot.waitUntil(lambda: all(STALE not in {w.timing for w in s.words}
+                                for s in window.document.transcript.segments),
+                    timeout=120_000)

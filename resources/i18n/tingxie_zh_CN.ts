@@ -1403,17 +1403,22 @@ Locate the audio file now?</source>
         <translation>词语已对齐。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="465"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="401"/>
+        <source>Word alignment stopped (lines left without word times: {n}). Transcribe &gt; Align words of lines without word times goes on with them.</source>
+        <translation>词对齐已停止（仍无词时间的行：{n}）。“转写 “转写 &gt; 为没有词时间的行对齐词”会接着处理它们。gt; 为没有词时间的行对齐词语”会接着处理它们。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="474"/>
         <source>Autosave failed: {problem}</source>
         <translation>自动保存失败：{problem}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="470"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="479"/>
         <source>Autosave failed</source>
         <translation>自动保存失败</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="471"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="480"/>
         <source>{problem}
 
 Your changes are not protected against a crash until this is fixed: save the project somewhere you may write (File &gt; Save as), or free some space.</source>
@@ -1422,52 +1427,52 @@ Your changes are not protected against a crash until this is fixed: save the pro
 在解决此问题之前，您的修改不受崩溃保护：请将项目保存到可写入的位置（文件 &gt; 另存为），或释放一些空间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="544"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="553"/>
         <source>A model download is running. Stop it and close? (What was downloaded is kept; the next download resumes.)</source>
         <translation>模型正在下载。要停止下载并关闭吗？（已下载的部分会保留，下次下载会继续。）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="547"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="556"/>
         <source>A model download from ModelScope is running and cannot be stopped midway. Close once it has finished?</source>
         <translation>正在从 ModelScope 下载模型，中途无法停止。下载完成后关闭吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="549"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="558"/>
         <source>Download running</source>
         <translation>正在下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="574"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="583"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="583"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="592"/>
         <source>Stopping the download…</source>
         <translation>正在停止下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="584"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="593"/>
         <source>Finishing the download…</source>
         <translation>正在完成下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="592"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="601"/>
         <source>Finishing the word timings of your edits…</source>
         <translation>正在完成您所编辑内容的词时间…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="515"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="524"/>
         <source>About Tingxie</source>
         <translation>关于 Tingxie</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="536"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="545"/>
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="537"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="546"/>
         <source>A transcription is running. Stop it and close?</source>
         <translation>转写正在进行。是否停止并关闭？</translation>
     </message>
@@ -2375,8 +2380,8 @@ Your changes are still open here and in the autosave: free some space or choose 
     </message>
     <message>
         <location filename="../../app/tingxie/ui/shortcuts.py" line="75"/>
-        <source>Cancel the transcription</source>
-        <translation>取消转写</translation>
+        <source>Cancel the transcription (or the word alignment)</source>
+        <translation>取消转写（或词对齐）</translation>
     </message>
     <message>
         <location filename="../../app/tingxie/ui/shortcuts.py" line="76"/>

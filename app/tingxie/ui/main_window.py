@@ -389,8 +389,17 @@ class MainWindow(QMainWindow):
             self.status(self.tr("The words are aligned."))
 
     def cancel_transcription(self) -> None:
-        """Stop the running job; what is transcribed stays."""
-        self.runs.cancel()
+        """Transcribe > Cancel: stop the running job (what is transcribed stays); with no job
+        running, stop an Align words still going (the lines aligned so far keep their words,
+        and asking again goes on with the rest)."""
+        if self.session.job is not None or not self._aligning:
+            self.runs.cancel()
+            return
+        stopped = self.realigner.stop(self._aligning)
+        self._aligning.clear()
+        self.status(self.tr(
+            "Word alignment stopped (lines left without word times: {n}). Transcribe > Align "
+            "words of lines without word times goes on with them.").format(n=stopped))
 
     def _queue_busy(self, busy: bool) -> None:
         self.controls.setEnabled(not busy)

@@ -213,7 +213,7 @@ class WindowMenus(QObject):
             lambda: runs.start("selection"), run_menu)
         act("transcribe_rest", self.tr("Transcribe the &rest"), lambda: runs.start("rest"),
             run_menu)
-        act("cancel", self.tr("&Cancel transcription"), runs.cancel, run_menu)
+        act("cancel", self.tr("&Cancel transcription"), win.cancel_transcription, run_menu)
         run_menu.addSeparator()
         act("align_words", self.tr("&Align words of lines without word times"),
             win.align_missing_words, run_menu)

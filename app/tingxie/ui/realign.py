@@ -92,6 +92,18 @@ class ReAligner(QObject):
         self._given_up.clear()
         self._notes_given.clear()
 
+    def stop(self, segment_ids: set[int]) -> int:
+        """Stop aligning the segments ``segment_ids`` (what Transcribe > Cancel does to an
+        Align words): those not yet sent keep their stale words and are not sent again
+        until they change or alignment is asked for again; a round already with the worker
+        still lands. Returns how many were stopped."""
+        stopped = [seg for seg in self.pending()
+                   if seg.id in segment_ids and seg.id not in self._sent]
+        self._given_up.update((seg.id, _state(seg)) for seg in stopped)
+        if not self.pending():
+            self.timer.stop()
+        return len(stopped)
+
     def pending(self) -> list[Segment]:
         """Segments with stale words that are worth sending now."""
         return [seg for seg in self.document.transcript.segments

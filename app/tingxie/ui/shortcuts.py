@@ -72,7 +72,7 @@ SHORTCUTS: dict[str, Shortcut] = {
     "follow": Shortcut("Ctrl+L", QT_TRANSLATE_NOOP("Shortcuts", "Follow playback on/off")),
     "transcribe": Shortcut("Ctrl+R", QT_TRANSLATE_NOOP("Shortcuts", "Transcribe the whole file")),
     "transcribe_selection": Shortcut("Ctrl+Shift+R", QT_TRANSLATE_NOOP("Shortcuts", "Transcribe the selected range")),
-    "cancel": Shortcut("Ctrl+.", QT_TRANSLATE_NOOP("Shortcuts", "Cancel the transcription")),
+    "cancel": Shortcut("Ctrl+.", QT_TRANSLATE_NOOP("Shortcuts", "Cancel the transcription (or the word alignment)")),
     "shortcuts": Shortcut("F1", QT_TRANSLATE_NOOP("Shortcuts", "Show the keyboard shortcuts")),
 }
 
