@@ -415,6 +415,25 @@ def test_modelscope_without_the_package_says_how_to_install(monkeypatch):
         downloads.download("qwen3-asr-0.6b", source="modelscope")
 
 
+def test_a_modelscope_download_without_a_python_to_run_says_it_cannot_stop(monkeypatch,
+                                                                           tmp_path):
+    # An embedded interpreter may not know its own program: the client then runs in this
+    # process, and the picker must not offer a Cancel that would not stop it.
+    calls = []
+
+    def snapshot_download(model_id, local_dir=None):
+        calls.append(model_id)
+        make_checkpoint(Path(local_dir))
+        return local_dir
+
+    monkeypatch.setitem(sys.modules, "modelscope",
+                        types.SimpleNamespace(snapshot_download=snapshot_download))
+    monkeypatch.setattr(sys, "executable", "")
+    assert not downloads.can_stop("modelscope") and downloads.can_stop("huggingface")
+    folder = downloads.download("qwen3-asr-0.6b", source="modelscope", models_dir=tmp_path / "m")
+    assert calls == ["Qwen/Qwen3-ASR-0.6B"] and models.is_complete_model_folder(folder)
+
+
 def test_modelscope_in_a_frozen_bundle_runs_its_client_here(monkeypatch, tmp_path):
     calls = []
 

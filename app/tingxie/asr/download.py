@@ -821,8 +821,12 @@ _MODELSCOPE_SCAN_S = 0.5
 
 def can_stop(source: Source) -> bool:
     """Whether a download from ``source`` stops midway when cancelled: always, except from
-    ModelScope in a frozen bundle (see :func:`_download_modelscope`)."""
-    return source != "modelscope" or not getattr(sys, "frozen", False)
+    ModelScope without a Python to run its child process with (a frozen bundle, or an
+    interpreter that cannot say where it is; see :func:`_download_modelscope`)."""
+    if source != "modelscope":
+        return True
+    return not getattr(sys, "frozen", False) and bool(sys.executable) and os.path.isfile(
+        sys.executable)
 
 
 def _has_modelscope() -> bool:
