@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -20,10 +22,13 @@ from tingxie.core.edits import (
     Retime,
     SetSpeaker,
     SplitSegment,
+    SyncRefused,
+    SyncTimes,
     boundary_at,
     count_matches,
     edge_at,
 )
+from tingxie.core.timefmt import parse_time
 from tingxie.core.transcript import ALIGNED, STALE, Segment, Speaker, Transcript, Word
 
 
@@ -493,3 +498,54 @@ def test_edges_at_any_time_keep_the_transcript_valid(segment_id, edge, at):
     assert (seg.start if edge == "start" else seg.end) == pytest.approx(placed)
     if edge == "boundary" and plan.trimmed is not None:
         assert t.segment(plan.trimmed).start == seg.end
+
+
+# -- two-point sync --------------------------------------------------------------------------
+def test_sync_by_two_lines_mends_a_frame_rate_drift_and_undo_restores():
+    # Lines timed for a 25 fps release, on a 23.976 fps recording: each runs 4% early, more
+    # the later it is. Two lines heard in the recording put every line back.
+    real = [(12.0, 14.5), (600.0, 603.0), (1800.0, 1804.0), (3550.0, 3555.0)]
+    drift = 23.976 / 25
+    t = Transcript(segments=[
+        Segment(k + 1, a * drift, b * drift, f"Line {k + 1}.",
+                words=[Word("Line", a * drift, (a + 1) * drift, timing=ALIGNED),
+                       Word(f" {k + 1}.", (a + 1) * drift, b * drift, timing=ALIGNED)])
+        for k, (a, b) in enumerate(real)], duration=3600.0)
+    before = copy.deepcopy(t)
+    op = SyncTimes(1, 12.0, 4, 3550.0)
+    scale, _offset = op.mapping(t)
+    assert scale == pytest.approx(25 / 23.976)
+    op.do(t)
+    for seg, (a, b) in zip(t.segments, real):
+        assert (seg.start, seg.end) == (pytest.approx(a, abs=1e-6), pytest.approx(b, abs=1e-6))
+        assert seg.words[1].start == pytest.approx(a + 1, abs=1e-6)
+        assert {w.timing for w in seg.words} == {STALE}, "aligned again where the speech is"
+    t.check()
+    op.undo(t)
+    assert t == before
+
+
+def test_sync_refuses_one_line_a_reversed_order_or_leaving_the_audio():
+    t = interview()  # 0-2, 2.5-5, 5.5-8 in 10 s of audio
+    for op, why in ((SyncTimes(2, 3.0, 2, 4.0), "same"),
+                    (SyncTimes(1, 5.0, 3, 1.0), "order"),
+                    (SyncTimes(1, 0.0, 3, 9.995), "outside")):
+        with pytest.raises(SyncRefused) as refused:
+            op.do(t)
+        assert refused.value.why == why
+    assert _times(t) == _times(interview()), "nothing changed"
+    assert refused.value.line == 3
+    # A line reaching past an edge of the audio is cut there, its words inside it.
+    op = SyncTimes(1, 0.5, 3, 9.0)
+    op.do(t)
+    assert t.segments[-1].end == 10.0 and t.segments[0].words[-1].end <= t.segments[0].end
+    t.check()
+
+
+def test_typed_times_are_read_as_the_player_shows_them():
+    assert parse_time("0:01:02.500") == 62.5
+    assert parse_time("1:02:03,25") == pytest.approx(3723.25)
+    assert parse_time(" 2:05 ") == 125.0 and parse_time("90") == 90.0
+    for bad in ("", "1:60", "-3", "1::2", "nan", "1:2:3:4", "abc"):
+        with pytest.raises(ValueError):
+            parse_time(bad)

@@ -225,3 +225,46 @@ def test_imported_subtitles_running_late_are_shifted_into_place_and_back(qtbot, 
     win.commands.undo()
     win.commands.undo()
     assert [s.start for s in win.document.transcript.segments] == pytest.approx(starts)
+
+
+def test_subtitles_that_drift_are_synced_by_two_lines_heard_in_the_recording(
+        qtbot, win, tmp_path):
+    # Made for 25 fps, played at 23.976: every cue comes 4% too early.
+    open_tone(qtbot, win, tmp_path, seconds=20.0)
+    srt = tmp_path / "film.srt"
+    drift = 23.976 / 25
+    real = [(1.0, 2.5), (8.0, 9.5), (18.0, 19.5)]
+    stamp = lambda s: f"00:00:{int(s):02d},{round(s % 1 * 1000):03d}"  # noqa: E731
+    srt.write_text("".join(f"{k + 1}\n{stamp(a * drift)} --> {stamp(b * drift)}\nLine {k + 1}"
+                           f".\n\n" for k, (a, b) in enumerate(real)), "utf-8")
+    with qtbot.waitSignal(win.importer.imported, timeout=10_000):
+        win.importer.import_path(srt)
+    before = [(s.start, s.end) for s in win.document.transcript.segments]
+
+    win.actions_by_name["sync_times"].trigger()
+    dialog = win.sync_dialog
+    first, second = dialog.points
+    assert dialog.isVisible() and not dialog.isModal()
+    assert (first.line.value(), second.line.value()) == (1, 3), "the first and the last"
+    assert not dialog.sync_button.isEnabled(), "each starts where it is: nothing moves"
+    win.player.seek(1.0)  # the reviewer finds the first line in the recording
+    qtbot.mouseClick(first.playhead, Qt.MouseButton.LeftButton)
+    assert first.time.text() == "0:00:01.000"
+    second.time.setText("18")  # and types the other
+    second.time.textEdited.emit("18")
+    assert dialog.sync_button.isEnabled()
+    assert "(As subtitles made for 25 fps played at 23.976 fps.)" in dialog.preview.text()
+    second.time.setText("0:00:00.500")
+    second.time.textEdited.emit("0:00:00.500")
+    assert not dialog.sync_button.isEnabled()
+    assert "must still start after" in dialog.preview.text()
+    second.time.setText("0:00:18.000")
+    second.time.textEdited.emit("0:00:18.000")
+    qtbot.mouseClick(dialog.sync_button, Qt.MouseButton.LeftButton)
+    assert win.sync_dialog is None
+    for seg, (a, b) in zip(win.document.transcript.segments, real):
+        assert (seg.start, seg.end) == (pytest.approx(a, abs=0.002), pytest.approx(b, abs=0.002))
+    assert win.statusBar().currentMessage() == (
+        "Synced (lines: 3): line 1 starts at 0:00:01.000, line 3 at 0:00:18.000.")
+    win.commands.undo()
+    assert [(s.start, s.end) for s in win.document.transcript.segments] == before

@@ -763,160 +763,180 @@ Locate the audio file now?</source>
 <context>
     <name>EditCommands</name>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="82"/>
-        <location filename="../../app/tingxie/ui/editing.py" line="334"/>
-        <location filename="../../app/tingxie/ui/editing.py" line="348"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="84"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="372"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="386"/>
         <source>Select a segment first.</source>
         <extracomment>Step of the keyboard nudges of a segment&apos;s start or end, in seconds. Length of a segment inserted at the playhead, when there is room. A message for the status bar (an edit that could not be made, what was done). The line a playhead key just timed, kept selected while following playback.</extracomment>
         <translation>请先选择一个片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="122"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="124"/>
         <source>Select the lines to shift first.</source>
         <translation>请先选择要平移的行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="128"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="130"/>
         <source>The lines cannot move that way: the audio, or a line that stays, is in the way.</source>
         <translation>这些行无法朝该方向移动：音频边界或未移动的行挡住了。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="129"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="131"/>
         <source>Nothing to shift: 0 s.</source>
         <translation>无需平移：0 秒。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="133"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="135"/>
         <source>Shifted by {seconds:+.3f} s (lines: {n}).</source>
         <translation>已平移 {seconds:+.3f} 秒（共 {n} 行）。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="136"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="138"/>
         <source>That is as far as the audio and the lines that stay allow.</source>
         <translation>这已是音频和未移动的行所允许的最大范围。</translation>
     </message>
     <message>
         <location filename="../../app/tingxie/ui/editing.py" line="148"/>
+        <source>A line picked for the sync is gone: pick it again.</source>
+        <translation>为同步选定的一行已不存在：请重新选择。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="153"/>
+        <source>The lines cannot be synced that way now: pick the times again.</source>
+        <translation>现在无法按这种方式同步这些行：请重新选择时间。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="157"/>
+        <source>Sync by two lines</source>
+        <translation>按两行同步</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="161"/>
+        <source>Synced (lines: {n}): line {a} starts at {ta}, line {b} at {tb}.</source>
+        <translation>已同步（行数：{n}）：第 {a} 行从 {ta} 开始，第 {b} 行从 {tb} 开始。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="186"/>
         <source>Put the cursor inside the text to split a segment.</source>
         <translation>请把光标放在文字中间，再拆分片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="184"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="222"/>
         <source>There is no previous segment to merge with.</source>
         <translation>前面没有可合并的片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="196"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="234"/>
         <source>Move the start</source>
         <translation>移动开始时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="197"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="235"/>
         <source>Move the end</source>
         <translation>移动结束时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="199"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="237"/>
         <source>That edge cannot move further.</source>
         <translation>这一端无法再移动了。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="211"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="249"/>
         <source>Start at the playhead</source>
         <translation>开始于播放头</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="211"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="249"/>
         <source>End at the playhead</source>
         <translation>结束于播放头</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="222"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="260"/>
         <source>Line {n} now starts at {time}.</source>
         <translation>第 {n} 行现在从 {time} 开始。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="223"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="261"/>
         <source>Line {n} now ends at {time}.</source>
         <translation>第 {n} 行现在在 {time} 结束。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="226"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="264"/>
         <source>It kept its length and moved there.</source>
         <translation>它保持时长，整体移到了那里。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="228"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="266"/>
         <source>The line before now ends there.</source>
         <translation>上一行现在在那里结束。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="229"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="267"/>
         <source>The next line now starts there.</source>
         <translation>下一行现在从那里开始。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="241"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="279"/>
         <source>The playhead is not after the line&apos;s start.</source>
         <translation>播放头不在该行开始之后。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="245"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="283"/>
         <source>End here, start the next line</source>
         <translation>在此结束，下一行在此开始</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="251"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="289"/>
         <source>Line {n} now ends at {time}: it is the last line.</source>
         <translation>第 {n} 行现在在 {time} 结束：这是最后一行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="257"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="295"/>
         <source>Line {n} now ends at {time}; line {m} starts there.</source>
         <translation>第 {n} 行现在在 {time} 结束；第 {m} 行从那里开始。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="293"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="331"/>
         <source>The playhead is at the very start of the line before: there is no room to trim it.</source>
         <translation>播放头紧挨上一行的开头：没有余地把它截短。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="296"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="334"/>
         <source>The playhead is at the very end of the next line: there is no room to trim it.</source>
         <translation>播放头紧挨下一行的结尾：没有余地把它截短。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="298"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="336"/>
         <source>There is no room for the line at the playhead.</source>
         <translation>播放头处没有放下这一行的空间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="306"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="344"/>
         <source>The playhead is inside a segment: split it instead.</source>
         <translation>播放头位于某个片段之内：请改为拆分该片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="316"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="354"/>
         <source>There is no room for a segment at the playhead.</source>
         <translation>播放头处没有空间插入片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="338"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="376"/>
         <source>Delete {n} segments</source>
         <translation>删除 {n} 个片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="361"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="399"/>
         <source>Speaker {n}</source>
         <translation>说话人 {n}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="368"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="406"/>
         <source>Set speaker</source>
         <translation>设置说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="384"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="422"/>
         <source>No segment is below {p:.0%} confidence.</source>
         <translation>没有置信度低于 {p:.0%} 的片段。</translation>
     </message>
@@ -1326,99 +1346,110 @@ Locate the audio file now?</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="153"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="156"/>
         <source>Transcription</source>
-        <extracomment>A file finished opening (for tests and the status bar). An error dialog was shown: (title, message). Lines Transcribe &gt; Align words asked for that are still waiting, by id.</extracomment>
+        <extracomment>A file finished opening (for tests and the status bar). An error dialog was shown: (title, message). Lines Transcribe &gt; Align words asked for that are still waiting, by id. The open Sync by two lines dialog (not modal: one at a time).</extracomment>
         <translation>转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="157"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="160"/>
         <source>Batch queue</source>
         <translation>批处理队列</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="161"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="164"/>
         <source>Speakers</source>
         <translation>说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="163"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="166"/>
         <source>Subtitle check</source>
         <translation>字幕检查</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="273"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="276"/>
         <source>Opened the readable part only.</source>
         <translation>仅打开了可读取的部分。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="277"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="280"/>
         <source>Opened {name}</source>
         <translation>已打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="311"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="314"/>
         <source>Opened the project only: to replace its transcript, import the subtitles with File &gt; Import.</source>
         <translation>只打开了项目：如需替换其文字稿，请用“文件 &gt; 导入”导入字幕。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="322"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="325"/>
         <source>Subtitles and transcripts are not transcribed: drop one with its recording, or import it into the open recording.</source>
         <translation>字幕和文字稿不会被转写：请将其与录音一起拖入，或导入到已打开的录音中。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="337"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="340"/>
         <source>There are no lines to shift.</source>
         <translation>没有可平移的行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="340"/>
-        <location filename="../../app/tingxie/ui/main_window.py" line="346"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="343"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="349"/>
         <source>Wait for the transcription to finish, or cancel it, then shift the times.</source>
         <translation>请等待转写完成或取消后再平移时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="363"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="365"/>
+        <source>A sync needs two lines.</source>
+        <translation>同步需要两行。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="368"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="378"/>
+        <source>Wait for the transcription to finish, or cancel it, then sync the times.</source>
+        <translation>请等待转写完成或取消它，然后再同步时间。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="394"/>
         <source>Open a recording first.</source>
         <translation>请先打开录音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="368"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="399"/>
         <source>Every line already has aligned word times.</source>
         <translation>每一行都已有对齐的词时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="375"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="406"/>
         <source>Aligning words in the background (lines: {n})…</source>
         <translation>正在后台对齐词语（共 {n} 行）…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="386"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="417"/>
         <source>Aligning words in the background (lines left: {n})…</source>
         <translation>正在后台对齐词语（剩余 {n} 行）…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="389"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="420"/>
         <source>The words are aligned.</source>
         <translation>词语已对齐。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="401"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="432"/>
         <source>Word alignment stopped (lines left without word times: {n}). Transcribe &gt; Align words of lines without word times goes on with them.</source>
         <translation>词对齐已停止（仍无词时间的行：{n}）。“转写 “转写 &gt; 为没有词时间的行对齐词”会接着处理它们。gt; 为没有词时间的行对齐词语”会接着处理它们。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="474"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="505"/>
         <source>Autosave failed: {problem}</source>
         <translation>自动保存失败：{problem}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="479"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="510"/>
         <source>Autosave failed</source>
         <translation>自动保存失败</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="480"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="511"/>
         <source>{problem}
 
 Your changes are not protected against a crash until this is fixed: save the project somewhere you may write (File &gt; Save as), or free some space.</source>
@@ -1427,52 +1458,52 @@ Your changes are not protected against a crash until this is fixed: save the pro
 在解决此问题之前，您的修改不受崩溃保护：请将项目保存到可写入的位置（文件 &gt; 另存为），或释放一些空间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="553"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="584"/>
         <source>A model download is running. Stop it and close? (What was downloaded is kept; the next download resumes.)</source>
         <translation>模型正在下载。要停止下载并关闭吗？（已下载的部分会保留，下次下载会继续。）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="556"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="587"/>
         <source>A model download from ModelScope is running and cannot be stopped midway. Close once it has finished?</source>
         <translation>正在从 ModelScope 下载模型，中途无法停止。下载完成后关闭吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="558"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="589"/>
         <source>Download running</source>
         <translation>正在下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="583"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="614"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="592"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="623"/>
         <source>Stopping the download…</source>
         <translation>正在停止下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="593"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="624"/>
         <source>Finishing the download…</source>
         <translation>正在完成下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="601"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="632"/>
         <source>Finishing the word timings of your edits…</source>
         <translation>正在完成您所编辑内容的词时间…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="524"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="555"/>
         <source>About Tingxie</source>
         <translation>关于 Tingxie</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="545"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="576"/>
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="546"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="577"/>
         <source>A transcription is running. Stop it and close?</source>
         <translation>转写正在进行。是否停止并关闭？</translation>
     </message>
@@ -2577,6 +2608,95 @@ Your changes are still open here and in the autosave: free some space or choose 
     </message>
 </context>
 <context>
+    <name>SyncDialog</name>
+    <message>
+        <location filename="../../app/tingxie/ui/sync_dialog.py" line="71"/>
+        <source>Sync by two lines</source>
+        <extracomment>Frame rates whose ratio explains a drift (a release at one rate, a video at another). How near a scale must be to a ratio of two of them to name it. Characters of a line&apos;s text shown beside its number.</extracomment>
+        <translation>按两行同步</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/sync_dialog.py" line="74"/>
+        <source>First line:</source>
+        <translation>第一行：</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/sync_dialog.py" line="75"/>
+        <source>Second line:</source>
+        <translation>第二行：</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/sync_dialog.py" line="79"/>
+        <source>Sync</source>
+        <translation>同步</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/sync_dialog.py" line="84"/>
+        <source>Pick two lines far apart and say where each really starts: type the time, or play the recording and press At the playhead. Every line moves and stretches to fit both.</source>
+        <translation>选两行相距较远的行，并说明每行真正开始的位置：输入时间，或播放录音后按“取播放头位置”。所有行都会移动并伸缩以同时符合这两处。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/sync_dialog.py" line="105"/>
+        <source>At the playhead</source>
+        <translation>取播放头位置</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/sync_dialog.py" line="109"/>
+        <source>h:mm:ss.mmm, or m:ss, or seconds</source>
+        <translation>h:mm:ss.mmm、m:ss 或秒数</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/sync_dialog.py" line="111"/>
+        <source>should start at</source>
+        <translation>应开始于</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/sync_dialog.py" line="146"/>
+        <source>now {time}: {text}</source>
+        <translation>现在 {time}：{text}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/sync_dialog.py" line="149"/>
+        <source>There are no lines to sync.</source>
+        <translation>没有可同步的行。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/sync_dialog.py" line="155"/>
+        <source>Type a time such as 0:01:02.500 for line {n}.</source>
+        <translation>请为第 {n} 行输入时间，例如 0:01:02.500。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/sync_dialog.py" line="164"/>
+        <source>Pick two different lines, the further apart the better.</source>
+        <translation>请选择两行不同的行，相距越远越好。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/sync_dialog.py" line="165"/>
+        <source>The later line must still start after the other one.</source>
+        <translation>靠后的那一行必须仍在另一行之后开始。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/sync_dialog.py" line="166"/>
+        <source>Line {n} would leave the recording: pick other times, or delete the lines it has no audio for.</source>
+        <translation>第 {n} 行会超出录音范围：请选择别的时间，或删除没有对应音频的行。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/sync_dialog.py" line="183"/>
+        <source>Both lines already start there: nothing moves.</source>
+        <translation>两行都已从那里开始：不会有任何移动。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/sync_dialog.py" line="186"/>
+        <source>Line {a} moves by {da:+.3f} s and line {b} by {db:+.3f} s; every length ×{scale:.5f}.</source>
+        <translation>第 {a} 行移动 {da:+.3f} 秒，第 {b} 行移动 {db:+.3f} 秒；每段时长 ×{scale:.5f}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/sync_dialog.py" line="192"/>
+        <source>(As subtitles made for {made:g} fps played at {played:g} fps.)</source>
+        <translation>（相当于为 {made:g} fps 制作的字幕在 {played:g} fps 下播放。）</translation>
+    </message>
+</context>
+<context>
     <name>TranscriptImporter</name>
     <message>
         <location filename="../../app/tingxie/ui/importing.py" line="48"/>
@@ -2653,34 +2773,34 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>TranscriptTableModel</name>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="234"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="235"/>
         <source>Time</source>
         <extracomment>The lowest segment id this step may have made (set by TranscriptDocument). Anything in the transcript changed (an edit, an undo, new segments). A running transcription added segments next to each other: (first row, count). They come at the end, or before a line the user inserted further on. The whole transcript was replaced (a project opened, a new transcription started).</extracomment>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="235"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="236"/>
         <source>Speaker</source>
         <translation>说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="236"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="237"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="237"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="238"/>
         <source>Check</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="340"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="341"/>
         <source>Another speaker than the line before (a dialogue dash in the imported subtitles); set a speaker to name them</source>
         <extracomment>An edit or undo is about to rebuild the rows (rows came, went or were replaced): the view notes what is selected and being edited, by segment id (:meth:`shown_ids`). The rows were rebuilt: the view selects and edits those segments again. The Check column&apos;s data, ``check_cell(segment, role)`` (see ui/subtitle_check.py).</extracomment>
         <translation>与上一行不是同一说话人（导入字幕中的对话破折号）；设置说话人即可为其命名</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="344"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="345"/>
         <source>{lang}confidence {conf:.0%}</source>
         <translation>{lang}置信度 {conf:.0%}</translation>
     </message>
@@ -2993,7 +3113,12 @@ Your changes are still open here and in the autosave: free some space or choose 
     </message>
     <message>
         <location filename="../../app/tingxie/ui/transcript_model.py" line="60"/>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="69"/>
+        <source>Sync by two lines</source>
+        <translation>按两行同步</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="61"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="70"/>
         <source>Replace {n} × “{find}”</source>
         <translation>替换 {n} 处“{find}”</translation>
     </message>
@@ -3167,172 +3292,177 @@ Your changes are still open here and in the autosave: free some space or choose 
     </message>
     <message>
         <location filename="../../app/tingxie/ui/menus.py" line="141"/>
+        <source>S&amp;ync by two lines…</source>
+        <translation>按两行同步(&amp;Y)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="142"/>
         <source>S&amp;peaker</source>
         <translation>说话人(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="143"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="144"/>
         <source>Speaker {n}</source>
         <translation>说话人 {n}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="145"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="146"/>
         <source>No speaker</source>
         <translation>无说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="148"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="149"/>
         <source>Next &amp;uncertain segment</source>
         <translation>下一个不确定片段(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="151"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="152"/>
         <source>Re&amp;view uncertain words</source>
         <translation>核对不确定的词(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="155"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="156"/>
         <source>&amp;Playback</source>
         <translation>播放(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="160"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="161"/>
         <source>Play / pause</source>
         <translation>播放/暂停</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="161"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="162"/>
         <source>Rewind</source>
         <translation>快退</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="163"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="164"/>
         <source>Forward</source>
         <translation>快进</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="165"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="166"/>
         <source>Slower</source>
         <translation>减速</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="166"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="167"/>
         <source>Faster</source>
         <translation>加速</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="167"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="168"/>
         <source>Replay the segment</source>
         <translation>重播当前片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="169"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="170"/>
         <source>Rewind step…</source>
         <translation>快退步长…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="170"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="171"/>
         <source>Rewind and forward by (seconds)</source>
         <translation>快退和快进的秒数</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="171"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="172"/>
         <source>Rewind on resume…</source>
         <translation>继续播放时回退…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="175"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="176"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="176"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="177"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="177"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="178"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="178"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="179"/>
         <source>Follow playback</source>
         <translation>跟随播放</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="182"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="183"/>
         <source>Tint uncertain words</source>
         <translation>标出不确定的词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="185"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="186"/>
         <source>Uncertainty threshold…</source>
         <translation>不确定阈值…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="188"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="189"/>
         <source>Interface &amp;language</source>
         <translation>界面语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="192"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="193"/>
         <source>As the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="205"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="206"/>
         <source>&amp;Subtitle check</source>
         <translation>字幕检查(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="210"/>
         <location filename="../../app/tingxie/ui/menus.py" line="211"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="212"/>
         <source>&amp;Transcribe</source>
         <translation>转写(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="212"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="213"/>
         <source>Transcribe &amp;selection</source>
         <translation>转写选区(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="214"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="215"/>
         <source>Transcribe the &amp;rest</source>
         <translation>转写剩余部分(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="216"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="217"/>
         <source>&amp;Cancel transcription</source>
         <translation>取消转写(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="218"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="219"/>
         <source>&amp;Align words of lines without word times</source>
         <translation>为没有词时间的行对齐词语(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="222"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="223"/>
         <source>&amp;Model</source>
         <translation>模型(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="223"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="224"/>
         <source>&amp;Adapt to my corrections…</source>
         <translation>适应我的校对(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="227"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="228"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="228"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="229"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="229"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="230"/>
         <source>&amp;About Tingxie</source>
         <translation>关于 Tingxie(&amp;A)</translation>
     </message>

@@ -421,6 +421,17 @@ def boundary_at(t: Transcript, segment_id: int, at: float) -> EdgePlan:
     return EdgePlan([second, first] if at > seg.end else [first, second], trimmed=nxt.id)
 
 
+def _restore_times(t: Transcript, before: list[tuple[int, float, float, list[Word]]]) -> None:
+    """Give segments back their times and word lists, by id (lines a transcription added
+    meanwhile stay), and put the segments in time order again (they may have come in
+    between)."""
+    old = {sid: (start, end, words) for sid, start, end, words in before}
+    for seg in t.segments:
+        if seg.id in old:
+            seg.start, seg.end, seg.words = old[seg.id]
+    t.segments.sort(key=lambda seg: seg.start)
+
+
 @dataclass
 class ShiftTimes:
     """Move segments earlier (``seconds`` < 0) or later together, their words with them: the
@@ -492,11 +503,68 @@ class ShiftTimes:
         self.shifted = shift
 
     def undo(self, t: Transcript) -> None:
-        old = {sid: (start, end, words) for sid, start, end, words in self._before}
-        for seg in t.segments:  # by id: lines a transcription added meanwhile stay
-            if seg.id in old:
-                seg.start, seg.end, seg.words = old[seg.id]
-        t.segments.sort(key=lambda seg: seg.start)  # (they may have come in between)
+        _restore_times(t, self._before)
+
+
+class SyncRefused(ValueError):
+    """:class:`SyncTimes` cannot map the times: ``why`` says which way (``"same"``: one
+    line, or two starting together; ``"order"``: the later line would come first;
+    ``"outside"``: line ``line`` (1-based) would leave the audio)."""
+
+    def __init__(self, why: Literal["same", "order", "outside"], line: int = 0) -> None:
+        super().__init__(why if not line else f"{why} (line {line})")
+        self.why, self.line = why, line
+
+
+@dataclass
+class SyncTimes:
+    """Two-point sync: every segment moves and stretches by one linear map of time so that
+    two of them start where they are heard (``first_to``, ``second_to`` seconds). It mends
+    what a constant shift cannot, times that drift (subtitles made for another frame rate,
+    25 against 23.976 fps, or another cut's speed). Words move with their segments; aligned
+    ones become stale, to be aligned again where the speech now is. Refused
+    (:class:`SyncRefused`, nothing changed) when a segment would leave the audio."""
+
+    first_id: int
+    first_to: float
+    second_id: int
+    second_to: float
+    label: str = "Sync by two lines"
+    _before: list[tuple[int, float, float, list[Word]]] = field(default_factory=list,
+                                                                 repr=False)
+
+    def mapping(self, t: Transcript) -> tuple[float, float]:
+        """``(scale, offset)``: a time ``x`` goes to ``offset + scale * x``. Checks that
+        every segment stays inside the audio."""
+        a, b = t.segment(self.first_id).start, t.segment(self.second_id).start
+        if self.first_id == self.second_id or abs(b - a) < MIN_DURATION:
+            raise SyncRefused("same")
+        scale = (self.second_to - self.first_to) / (b - a)
+        if scale <= 0:
+            raise SyncRefused("order")
+        offset = self.first_to - scale * a
+        end = t.duration if t.duration is not None else math.inf
+        for k, seg in enumerate(t.segments):
+            start, stop = max(offset + scale * seg.start, 0.0), min(offset + scale * seg.end, end)
+            if stop - start < MIN_DURATION:
+                raise SyncRefused("outside", k + 1)
+        return scale, offset
+
+    def do(self, t: Transcript) -> None:
+        scale, offset = self.mapping(t)
+        end = t.duration if t.duration is not None else math.inf
+        self._before = []
+        for seg in t.segments:
+            self._before.append((seg.id, seg.start, seg.end, seg.words))
+            seg.start = max(offset + scale * seg.start, 0.0)
+            seg.end = min(offset + scale * seg.end, end)
+            seg.words = [Word(w.text, offset + scale * w.start, offset + scale * w.end,
+                              w.confidence, STALE if w.timing == ALIGNED else w.timing,
+                              w.alternatives, w.reviewed) for w in seg.words]
+            fit_words(seg)  # a segment cut at the audio's edge keeps its words inside
+
+    def undo(self, t: Transcript) -> None:
+        _restore_times(t, self._before)
 
 
 @dataclass

@@ -7,6 +7,8 @@ and the exporters all print a time the same way.
 
 from __future__ import annotations
 
+import math
+
 
 def _split_ms(seconds: float) -> tuple[str, int, int, int, int]:
     total_ms = round(abs(seconds) * 1000)
@@ -52,3 +54,24 @@ def format_timestamp(seconds: float, sep: str = ".", ms: bool = True) -> str:
         return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
     _sign, hours, mins, secs, millis = _split_ms(seconds)
     return f"{hours:02d}:{mins:02d}:{secs:02d}{sep}{millis:03d}"
+
+
+def parse_time(text: str) -> float:
+    """A time typed by a person, in seconds: ``h:mm:ss.mmm`` as the player shows it, or
+    shorter (``m:ss.mmm``, ``ss.mmm``, ``90``), a comma for the decimal point as in SRT.
+    ``ValueError`` for anything else (a negative time, minutes or seconds past 59 after
+    the first field)."""
+    fields = text.strip().replace(",", ".").split(":")
+    if not 1 <= len(fields) <= 3 or any(not f or f.startswith(("+", "-")) for f in fields):
+        raise ValueError(f"not a time: {text!r}")
+    try:
+        *whole, last = fields
+        numbers = [int(f) for f in whole] + [float(last)]
+    except ValueError:
+        raise ValueError(f"not a time: {text!r}") from None
+    if any(n >= 60 for n in numbers[1:]) or not all(map(math.isfinite, numbers)):
+        raise ValueError(f"not a time: {text!r}")
+    seconds = 0.0
+    for n in numbers:
+        seconds = seconds * 60 + n
+    return seconds

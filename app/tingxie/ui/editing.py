@@ -24,6 +24,8 @@ from tingxie.core.edits import (
     SetSpeaker,
     ShiftTimes,
     SplitSegment,
+    SyncRefused,
+    SyncTimes,
     boundary_at,
     edge_at,
 )
@@ -135,6 +137,42 @@ class EditCommands(QObject):
         if abs(op.shifted - seconds) >= 0.0005:
             said += " " + self.tr("That is as far as the audio and the lines that stay allow.")
         self.message.emit(said)
+
+    def sync(self, first_id: int, first_to: float, second_id: int, second_to: float) -> bool:
+        """Two-point sync: every line moves and stretches so that the two lines start at
+        ``first_to`` and ``second_to`` seconds, as one step. Returns whether it was made."""
+        self.view.commit_editor()
+        transcript = self.document.transcript
+        known = {s.id for s in transcript.segments}
+        if first_id not in known or second_id not in known:
+            self.message.emit(self.tr("A line picked for the sync is gone: pick it again."))
+            return False
+        try:
+            SyncTimes(first_id, first_to, second_id, second_to).mapping(transcript)
+        except SyncRefused:  # the dialog checks first; the lines may have changed since
+            self.message.emit(self.tr("The lines cannot be synced that way now: pick the "
+                                      "times again."))
+            return False
+        if not self._run([SyncTimes(first_id, first_to, second_id, second_to,
+                                    label=self.tr("Sync by two lines"))]):
+            return False
+        a, b = transcript.index_of(first_id), transcript.index_of(second_id)
+        self.message.emit(self.tr(
+            "Synced (lines: {n}): line {a} starts at {ta}, line {b} at {tb}.").format(
+            n=len(transcript.segments), a=a + 1, b=b + 1,
+            ta=format_time(transcript.segments[a].start, ms=True),
+            tb=format_time(transcript.segments[b].start, ms=True)))
+        return True
+
+    def sync_lines(self) -> tuple[int, int]:
+        """The line numbers (1-based) a sync starts with: the first and last selected lines
+        when several are, else the current line (or the first) and the last line."""
+        count = len(self.document.transcript.segments)
+        rows = self.target_rows()
+        if len(rows) > 1:
+            return rows[0] + 1, rows[-1] + 1
+        first = rows[0] + 1 if rows else 1
+        return first, count if count != first else 1
 
     def split(self) -> None:
         """Split at the editor's cursor (the word time when known, else in proportion); with

@@ -54,6 +54,7 @@ from tingxie.ui.settings import Settings
 from tingxie.ui.shift_dialog import ShiftDialog
 from tingxie.ui.speakers import SpeakerPanel
 from tingxie.ui.subtitle_check import SubtitleCheck, SubtitleCheckPanel
+from tingxie.ui.sync_dialog import SyncDialog
 from tingxie.ui.transcript_model import TranscriptDocument, TranscriptTableModel
 from tingxie.ui.transport import TransportBar
 from tingxie.ui.video_pane import VideoPane
@@ -105,6 +106,8 @@ class MainWindow(QMainWindow):
         self.realigner.roundDone.connect(self._words_round)
         #: Lines Transcribe > Align words asked for that are still waiting, by id.
         self._aligning: set[int] = set()
+        #: The open Sync by two lines dialog (not modal: one at a time).
+        self.sync_dialog: SyncDialog | None = None
         self.menus = WindowMenus(self)
         self._connect()
         self._restore_layout()
@@ -354,6 +357,34 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(lambda _result: setattr(self, "shift_dialog", None))
         dialog.open()
         self.shift_dialog: ShiftDialog | None = dialog
+
+    def open_sync_dialog(self) -> None:
+        """Edit > Timing > Sync by two lines…: not modal, so the recording plays and seeks
+        while it is open (one at a time: asking again brings it forward)."""
+        if len(self.document.transcript.segments) < 2:
+            self.status(self.tr("A sync needs two lines."))
+            return
+        if self.session.busy:
+            self.status(self.tr("Wait for the transcription to finish, or cancel it, then "
+                                "sync the times."))
+            return
+        if self.sync_dialog is not None:
+            self.sync_dialog.raise_()
+            self.sync_dialog.activateWindow()
+            return
+
+        def sync(first_id: int, first_to: float, second_id: int, second_to: float) -> bool:
+            if self.session.busy:  # a run began meanwhile: its lines would fall in between
+                self.status(self.tr("Wait for the transcription to finish, or cancel it, "
+                                    "then sync the times."))
+                return False
+            return self.commands.sync(first_id, first_to, second_id, second_to)
+
+        dialog = SyncDialog(self, self.document, self.player.position, sync,
+                            self.commands.sync_lines())
+        dialog.finished.connect(lambda _result: setattr(self, "sync_dialog", None))
+        dialog.show()
+        self.sync_dialog = dialog
 
     def align_missing_words(self) -> None:
         """Transcribe > Align words: every line with no word the aligner placed (imported

@@ -138,6 +138,7 @@ class WindowMenus(QObject):
             lambda: commands.boundary_to(win.player.position()), timing)
         timing.addSeparator()
         act("shift_times", self.tr("&Shift times…"), win.open_shift_dialog, timing)
+        act("sync_times", self.tr("S&ync by two lines…"), win.open_sync_dialog, timing)
         speaker_menu = edit_menu.addMenu(self.tr("S&peaker"))
         for n in range(1, 10):
             act(f"speaker_{n}", self.tr("Speaker {n}").format(n=n),

@@ -57,6 +57,7 @@ UNDO_LABELS = (
     QT_TRANSLATE_NOOP("UndoLabels", "Fix timing"),
     QT_TRANSLATE_NOOP("UndoLabels", "Import transcript"),
     QT_TRANSLATE_NOOP("UndoLabels", "Shift times"),
+    QT_TRANSLATE_NOOP("UndoLabels", "Sync by two lines"),
     QT_TRANSLATE_NOOP("UndoLabels", "Replace {n} × “{find}”"),
 )
 _REPLACE_MANY = re.compile(r"Replace (\d+) × “(.*)”", re.DOTALL)
