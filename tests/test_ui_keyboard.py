@@ -220,3 +220,29 @@ def test_ctrl_f10_times_running_speech_one_key_per_line(qtbot, window):
     assert "not after the line's start" in window.statusBar().currentMessage()
     window.player.seek(1.0)  # far from the timed line, following selects again
     qtbot.waitUntil(lambda: selected_rows(window) == [0], timeout=2000)
+
+
+# -- going to a time from one's notes --------------------------------------------------------
+
+
+def test_ctrl_g_goes_to_a_time_or_a_line_number(qtbot, window):
+    window.table.setFocus()
+    key(qtbot, "Ctrl+G", window.table)
+    dialog = window.review.go_to_dialog
+    assert dialog.isVisible()
+    dialog.setTextValue("0:06")  # "at 0:06 she says…": inside "Today it is quiet."
+    dialog.accept()
+    assert window.player.position() == 6.0 and selected_rows(window) == [2]
+    window.review.go_to("7.2")  # between two lines: the next one is selected
+    assert window.player.position() == 7.2 and selected_rows(window) == [3]
+    window.review.go_to("#2")
+    assert window.player.position() == 3.0 and selected_rows(window) == [1]
+    window.review.go_to("#9")
+    assert (
+        window.statusBar().currentMessage()) == "There is no line #9: the lines go from #1 to #4."
+    window.review.go_to("half past")
+    assert window.statusBar().currentMessage() == "Not a time or a line number: half past"
+    window.review.go_to("1:00")
+    assert window.player.position() == 12.0, "past the end: the end"
+    assert "The recording ends at 0:00:12.000." in window.statusBar().currentMessage()
+    assert selected_rows(window) == [1], "no line after the end: the selection stays"

@@ -2044,22 +2044,52 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>ReviewControls</name>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="55"/>
+        <location filename="../../app/tingxie/ui/review.py" line="56"/>
         <source>Select a segment first.</source>
         <translation>请先选择一个片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="62"/>
+        <location filename="../../app/tingxie/ui/review.py" line="64"/>
+        <source>Go to</source>
+        <translation>转到</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/review.py" line="65"/>
+        <source>A time (1:02:03.5, 34:12 or seconds) or a line number (#42):</source>
+        <translation>时间（1:02:03.5、34:12 或秒数）或行号（#42）：</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/review.py" line="84"/>
+        <source>There is no line {text}: the lines go from #1 to #{n}.</source>
+        <translation>没有第 {text} 行：行号从 #1 到 #{n}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/review.py" line="93"/>
+        <source>Not a time or a line number: {text}</source>
+        <translation>不是时间也不是行号：{text}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/review.py" line="97"/>
+        <source>Open a recording first.</source>
+        <translation>请先打开录音。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/review.py" line="101"/>
+        <source>The recording ends at {end}.</source>
+        <translation>录音在 {end} 结束。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/review.py" line="112"/>
         <source>Tingxie</source>
         <translation>听写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="70"/>
+        <location filename="../../app/tingxie/ui/review.py" line="120"/>
         <source>Rewind when playback resumes (seconds, 0 = off)</source>
         <translation>继续播放时回退的秒数（0 = 关闭）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="76"/>
+        <location filename="../../app/tingxie/ui/review.py" line="126"/>
         <source>Tint below confidence (0–1)</source>
         <translation>置信度低于此值时标出（0–1）</translation>
     </message>
@@ -2296,137 +2326,142 @@ Your changes are still open here and in the autosave: free some space or choose 
     </message>
     <message>
         <location filename="../../app/tingxie/ui/shortcuts.py" line="49"/>
+        <source>Go to a time or a line number</source>
+        <translation>转到某个时间或行号</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="50"/>
         <source>Replay the current segment</source>
         <translation>重播当前片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="50"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="51"/>
         <source>Find and replace</source>
         <translation>查找和替换</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="51"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="52"/>
         <source>Split the segment at the cursor</source>
         <translation>在光标处拆分片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="52"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="53"/>
         <source>Merge with the next segment</source>
         <translation>与下一片段合并</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="53"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="54"/>
         <source>Merge with the previous segment</source>
         <translation>与上一片段合并</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="54"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="55"/>
         <source>Segment start 0.1 s earlier</source>
         <translation>片段开始提前 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="55"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="56"/>
         <source>Segment start 0.1 s later</source>
         <translation>片段开始推后 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="56"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="57"/>
         <source>Segment end 0.1 s earlier</source>
         <translation>片段结束提前 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="57"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="58"/>
         <source>Segment end 0.1 s later</source>
         <translation>片段结束推后 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="58"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="59"/>
         <source>Start the segment at the playhead</source>
         <translation>片段开始于播放头</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="59"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="60"/>
         <source>End the segment at the playhead</source>
         <translation>片段结束于播放头</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="60"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="61"/>
         <source>End the segment at the playhead, start the next one there and go to it</source>
         <translation>片段结束于播放头，下一片段从那里开始并转到它</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="61"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="62"/>
         <source>Shift the times of all, the selected or the following lines</source>
         <translation>平移全部、所选或其后各行的时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="62"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="63"/>
         <source>Insert a segment at the playhead</source>
         <translation>在播放头处插入片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="63"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="64"/>
         <source>Delete the segment</source>
         <translation>删除片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="64"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="65"/>
         <source>Go to the next uncertain segment</source>
         <translation>跳到下一个低置信度片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="65"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="66"/>
         <source>Review uncertain words one by one</source>
         <translation>逐个核对不确定的词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="67"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="68"/>
         <source>Clear the segment&apos;s speaker</source>
         <translation>清除片段的说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="68"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="69"/>
         <source>Zoom the waveform in</source>
         <translation>放大波形</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="70"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="71"/>
         <source>Zoom the waveform out</source>
         <translation>缩小波形</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="72"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="73"/>
         <source>Follow playback on/off</source>
         <translation>开启/关闭跟随播放</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="73"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="74"/>
         <source>Transcribe the whole file</source>
         <translation>转写整个文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="74"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="75"/>
         <source>Transcribe the selected range</source>
         <translation>转写所选范围</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="75"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="76"/>
         <source>Cancel the transcription (or the word alignment)</source>
         <translation>取消转写（或词对齐）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="76"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="77"/>
         <source>Show the keyboard shortcuts</source>
         <translation>显示键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="81"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="82"/>
         <source>Undo (the menu names the step)</source>
         <extracomment>Shortcuts Qt gives the standard actions (listed for completeness).</extracomment>
         <translation>撤销（菜单中显示该步骤名称）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/shortcuts.py" line="82"/>
+        <location filename="../../app/tingxie/ui/shortcuts.py" line="83"/>
         <source>Redo (also Ctrl+Y on Windows)</source>
         <translation>重做（Windows 上也可用 Ctrl+Y）</translation>
     </message>
@@ -3356,113 +3391,118 @@ Your changes are still open here and in the autosave: free some space or choose 
         <translation>重播当前片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="170"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="169"/>
+        <source>&amp;Go to…</source>
+        <translation>转到(&amp;G)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/menus.py" line="171"/>
         <source>Rewind step…</source>
         <translation>快退步长…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="171"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="172"/>
         <source>Rewind and forward by (seconds)</source>
         <translation>快退和快进的秒数</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="172"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="173"/>
         <source>Rewind on resume…</source>
         <translation>继续播放时回退…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="176"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="177"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="177"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="178"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="178"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="179"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="179"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="180"/>
         <source>Follow playback</source>
         <translation>跟随播放</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="183"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="184"/>
         <source>Tint uncertain words</source>
         <translation>标出不确定的词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="186"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="187"/>
         <source>Uncertainty threshold…</source>
         <translation>不确定阈值…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="189"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="190"/>
         <source>Interface &amp;language</source>
         <translation>界面语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="193"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="194"/>
         <source>As the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="206"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="207"/>
         <source>&amp;Subtitle check</source>
         <translation>字幕检查(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="211"/>
         <location filename="../../app/tingxie/ui/menus.py" line="212"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="213"/>
         <source>&amp;Transcribe</source>
         <translation>转写(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="213"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="214"/>
         <source>Transcribe &amp;selection</source>
         <translation>转写选区(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="215"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="216"/>
         <source>Transcribe the &amp;rest</source>
         <translation>转写剩余部分(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="217"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="218"/>
         <source>&amp;Cancel transcription</source>
         <translation>取消转写(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="219"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="220"/>
         <source>&amp;Align words of lines without word times</source>
         <translation>为没有词时间的行对齐词语(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="223"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="224"/>
         <source>&amp;Model</source>
         <translation>模型(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="224"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="225"/>
         <source>&amp;Adapt to my corrections…</source>
         <translation>适应我的校对(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="228"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="229"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="229"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="230"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="230"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="231"/>
         <source>&amp;About Tingxie</source>
         <translation>关于 Tingxie(&amp;A)</translation>
     </message>

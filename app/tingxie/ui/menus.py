@@ -166,6 +166,7 @@ class WindowMenus(QObject):
         act("slower", self.tr("Slower"), lambda: win.transport.step_speed(-1), play_menu)
         act("faster", self.tr("Faster"), lambda: win.transport.step_speed(1), play_menu)
         act("replay_segment", self.tr("Replay the segment"), review.replay_segment, play_menu)
+        act("go_to", self.tr("&Go to…"), review.ask_go_to, play_menu)
         play_menu.addSeparator()
         act("rewind_step", self.tr("Rewind step…"), lambda: review.ask_number(
             keys.REWIND_SECONDS, self.tr("Rewind and forward by (seconds)"), 0.5, 30.0), play_menu)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QInputDialog
 
+from tingxie.core.timefmt import format_time, parse_time
 from tingxie.ui import settings as keys
 from tingxie.ui.editor import word_at_time
 
@@ -55,6 +56,55 @@ class ReviewControls(QObject):
             win.status(self.tr("Select a segment first."))
             return
         win.player.play_range(seg.start, seg.end)
+
+    def ask_go_to(self) -> None:
+        """Playback > Go to…: a time (``34:12``, as in a journalist's notes) or a line
+        number (``#42``), asked without blocking the window."""
+        dialog = QInputDialog(self.win)
+        dialog.setWindowTitle(self.tr("Go to"))
+        dialog.setLabelText(self.tr("A time (1:02:03.5, 34:12 or seconds) or a line number "
+                                    "(#42):"))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.textValueSelected.connect(self.go_to)
+        dialog.open()
+        self.go_to_dialog = dialog
+
+    def go_to(self, text: str) -> None:
+        """Seek to the time or line ``text`` names, and select the line there (or the next
+        one after a time between lines)."""
+        win = self.win
+        segments = win.document.transcript.segments
+        typed = text.strip()
+        if typed.startswith("#"):
+            try:
+                number = int(typed[1:])
+            except ValueError:
+                number = 0
+            if not 1 <= number <= len(segments):
+                win.status(self.tr("There is no line {text}: the lines go from #1 to "
+                                   "#{n}.").format(text=typed, n=len(segments)))
+                return
+            win.table.select_row(number - 1)
+            win._seek(segments[number - 1].start)
+            return
+        try:
+            t = parse_time(typed)
+        except ValueError:
+            win.status(self.tr("Not a time or a line number: {text}").format(text=typed))
+            return
+        loaded = win.session.loaded
+        if loaded is None:
+            win.status(self.tr("Open a recording first."))
+            return
+        end = loaded.audio.duration
+        if t > end:
+            win.status(self.tr("The recording ends at {end}.").format(
+                end=format_time(end, ms=True)))
+            t = end
+        win._seek(t)
+        row = next((k for k, seg in enumerate(segments) if seg.end > t), -1)
+        if row >= 0:
+            win.table.select_row(row)
 
     def ask_number(self, key: str, label: str, low: float, high: float) -> None:
         """Ask for a number setting in a small dialog."""

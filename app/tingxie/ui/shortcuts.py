@@ -46,6 +46,7 @@ SHORTCUTS: dict[str, Shortcut] = {
     "forward": Shortcut("Alt+Right", QT_TRANSLATE_NOOP("Shortcuts", "Forward a few seconds")),
     "slower": Shortcut("Ctrl+-", QT_TRANSLATE_NOOP("Shortcuts", "Play slower")),
     "faster": Shortcut("Ctrl+=", QT_TRANSLATE_NOOP("Shortcuts", "Play faster")),
+    "go_to": Shortcut("Ctrl+G", QT_TRANSLATE_NOOP("Shortcuts", "Go to a time or a line number")),
     "replay_segment": Shortcut("Ctrl+Shift+P", QT_TRANSLATE_NOOP("Shortcuts", "Replay the current segment")),
     "find": Shortcut("Ctrl+F", QT_TRANSLATE_NOOP("Shortcuts", "Find and replace")),
     "split": Shortcut("Ctrl+Return", QT_TRANSLATE_NOOP("Shortcuts", "Split the segment at the cursor")),
