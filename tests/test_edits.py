@@ -400,7 +400,7 @@ def test_undoing_a_shift_keeps_lines_a_transcription_added_meanwhile():
     assert t.segments[1].words[0].start == 1.6
 
 
-# -- edges at the playhead (F9, F10, Ctrl+F10) ---------------------------------------------
+# -- edges at the playhead (F9, F10, Ctrl+Shift+Return) ------------------------------------
 def _times(t: Transcript) -> list[tuple[float, float]]:
     return [(s.start, s.end) for s in t.segments]
 
@@ -436,12 +436,17 @@ def test_an_edge_heard_inside_a_neighbour_trims_that_neighbour_back_to_it():
 
 def test_an_edge_at_a_neighbours_far_edge_is_refused_without_a_change():
     t = interview()
-    with pytest.raises(EdgeRefused) as start:
-        edge_at(t, 2, "start", 0.0)  # where the first line begins: nothing would be left
-    assert start.value.why == "inside_previous"
-    with pytest.raises(EdgeRefused) as end:
-        edge_at(t, 2, "end", 8.0)
-    assert end.value.why == "inside_next"
+    for edge, at, why in (("start", 0.005, "inside_previous"),  # nothing of it would be left
+                          ("start", 0.0, "before_previous"),  # not this line's start at all
+                          ("end", 7.995, "inside_next"), ("end", 8.0, "past_next")):
+        with pytest.raises(EdgeRefused) as refused:
+            edge_at(t, 2, edge, at)
+        assert refused.value.why == why
+    t.segments[2].end = 6.0
+    with pytest.raises(EdgeRefused) as refused:
+        boundary_at(t, 1, 6.5)  # past the end of the next line
+    assert refused.value.why == "past_next"
+    t.segments[2].end = 8.0
     assert _times(t) == _times(interview())
 
 
@@ -450,13 +455,14 @@ def test_a_start_heard_past_the_end_moves_the_line_keeping_its_length():
     t.segments[2].end = 6.5  # the third line now runs 5.5-6.5 and the audio on to 10 s
     plan = edge_at(t, 3, "start", 7.0)
     _do(plan, t)
-    assert plan.moved and _times(t)[2] == (7.0, 8.0)
+    assert plan.moved and plan.length == 1.0 and _times(t)[2] == (7.0, 8.0)
     plan = edge_at(t, 3, "end", 6.0)  # an end heard before the start moves it back
     _do(plan, t)
     assert plan.moved and _times(t)[2] == (5.0, 6.0)
     # Moving stops at the neighbours and the audio's end, and needs room.
-    _do(edge_at(t, 3, "start", 9.5), t)
-    assert _times(t)[2] == (9.5, 10.0)
+    plan = edge_at(t, 3, "start", 9.5)
+    _do(plan, t)
+    assert _times(t)[2] == (9.5, 10.0) and plan.length == 0.5, "shortened by the audio's end"
     t.segments[2].start, t.segments[2].end = 5.2, 5.4
     with pytest.raises(EdgeRefused) as refused:
         edge_at(t, 3, "end", 5.0)  # the line before ends at 5.0: no room before it
@@ -477,6 +483,9 @@ def test_end_here_start_the_next_line_meets_them_at_the_playhead():
     assert plan.trimmed is None and _times(t)[2] == (6.0, 9.0)
     with pytest.raises(EdgeRefused):
         boundary_at(t, 2, 2.0)  # before the line's start
+    with pytest.raises(EdgeRefused) as last:
+        boundary_at(t, 3, 5.0)  # the last line too: it never moves
+    assert last.value.why == "no_room"
     t.check()
 
 

@@ -169,7 +169,7 @@ def test_a_refused_split_keeps_the_line_open_where_the_cursor_was(qtbot, window)
     assert texts(window)[0] == "The harbour opened early.", "and nothing was committed"
 
 
-# -- timing lines by ear: F9, F10, Ctrl+F10 --------------------------------------------------
+# -- timing lines by ear: F9, F10, Ctrl+Shift+Return ---------------------------------------
 
 
 def times(win):
@@ -202,7 +202,7 @@ def test_f9_and_f10_put_the_lines_edges_at_the_playhead_while_typing(qtbot, wind
 
 
 def test_ctrl_f10_times_running_speech_one_key_per_line(qtbot, window):
-    # Following playback selects the line being played; after each Ctrl+F10 it keeps the
+    # Following playback selects the line being played; after each Ctrl+Shift+Return it keeps the
     # line being timed selected even once the playhead runs into the next line's guessed
     # times, so the next press ends the right line.
     window.table.setFocus()
@@ -210,12 +210,12 @@ def test_ctrl_f10_times_running_speech_one_key_per_line(qtbot, window):
     assert selected_rows(window) == [0]
     for t in (2.9, 5.9, 7.7):  # each boundary heard: this line ends, the next begins
         window.player.seek(t)
-        key(qtbot, "Ctrl+F10", window.table)
+        key(qtbot, "Ctrl+Shift+Return", window.table)
     assert times(window) == [(0.5, 2.9), (2.9, 5.9), (5.9, 7.7), (7.7, 10.0)]
     assert selected_rows(window) == [3], "the reviewer is on the line now playing"
     assert window.statusBar().currentMessage().startswith("Line 3 now ends at 0:00:07.700")
     window.player.seek(7.0)  # rewound into the line before: still on the timed line, and
-    key(qtbot, "Ctrl+F10", window.table)  # before its start, so refused, nothing moves
+    key(qtbot, "Ctrl+Shift+Return", window.table)  # before its start, so refused, nothing moves
     assert times(window)[2:] == [(5.9, 7.7), (7.7, 10.0)]
     assert "not after the line's start" in window.statusBar().currentMessage()
     window.player.seek(1.0)  # far from the timed line, following selects again
@@ -246,3 +246,45 @@ def test_ctrl_g_goes_to_a_time_or_a_line_number(qtbot, window):
     assert window.player.position() == 12.0, "past the end: the end"
     assert "The recording ends at 0:00:12.000." in window.statusBar().currentMessage()
     assert selected_rows(window) == [1], "no line after the end: the selection stays"
+
+
+def test_the_hold_on_a_timed_line_ends_beyond_its_neighbours_or_with_a_new_transcript(
+        qtbot, window):
+    window.table.setFocus()
+    window.player.seek(3.5)
+    assert selected_rows(window) == [1]
+    key(qtbot, "F10", window.table)  # "Boats came…" ends at 3.5 now
+    window.player.seek(6.0)  # on the next line: the timed line stays selected
+    assert selected_rows(window) == [1]
+    window.player.seek(11.0)  # past the lines around it (a gap at the end): the hold ends
+    window.player.seek(6.0)
+    assert selected_rows(window) == [2], "following selects again"
+
+    key(qtbot, "F9", window.table)  # hold "Today it is quiet." (now from 6.0)
+    window.document.set_transcript(base.sample_transcript())  # another transcript
+    window.player.seek(3.5)
+    assert selected_rows(window) == [1], "a line of the new transcript is not held"
+
+    key(qtbot, "F9", window.table)
+    window.actions_by_name["follow"].trigger()
+    window.actions_by_name["follow"].trigger()  # Follow off and on again: a fresh start
+    window.player.seek(1.0)
+    assert selected_rows(window) == [0]
+
+
+def test_a_playhead_beyond_the_neighbour_or_a_squeezed_move_is_said_so(qtbot, window):
+    window.actions_by_name["follow"].trigger()  # off: the selection stays where it is put
+    window.table.select_row(2)  # "Today it is quiet." 5.5-7.0
+    window.player.seek(1.0)  # inside the first line, two lines back
+    key(qtbot, "F9", window.table)
+    assert window.statusBar().currentMessage().startswith(
+        "The playhead is before the line before this one")
+    window.table.select_row(1)  # "Boats came…" 3.0-5.0; the next line starts at 5.5
+    window.player.seek(5.3)
+    key(qtbot, "F9", window.table)
+    assert times(window)[1] == (5.3, 5.5)
+    assert "shortened to 0.200 s" in window.statusBar().currentMessage()
+    window.table.edit_row(1)  # the chain key works while typing too
+    window.player.seek(6.0)
+    key(qtbot, "Ctrl+Shift+Return", window.table.editor())
+    assert times(window)[1:3] == [(5.3, 6.0), (6.0, 7.0)]

@@ -763,180 +763,195 @@ Locate the audio file now?</source>
 <context>
     <name>EditCommands</name>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="84"/>
-        <location filename="../../app/tingxie/ui/editing.py" line="372"/>
-        <location filename="../../app/tingxie/ui/editing.py" line="386"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="86"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="402"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="416"/>
         <source>Select a segment first.</source>
         <extracomment>Step of the keyboard nudges of a segment&apos;s start or end, in seconds. Length of a segment inserted at the playhead, when there is room. A message for the status bar (an edit that could not be made, what was done). The line a playhead key just timed, kept selected while following playback.</extracomment>
         <translation>请先选择一个片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="124"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="126"/>
         <source>Select the lines to shift first.</source>
         <translation>请先选择要平移的行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="130"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="132"/>
         <source>The lines cannot move that way: the audio, or a line that stays, is in the way.</source>
         <translation>这些行无法朝该方向移动：音频边界或未移动的行挡住了。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="131"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="133"/>
         <source>Nothing to shift: 0 s.</source>
         <translation>无需平移：0 秒。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="135"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="137"/>
         <source>Shifted by {seconds:+.3f} s (lines: {n}).</source>
         <translation>已平移 {seconds:+.3f} 秒（共 {n} 行）。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="138"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="140"/>
         <source>That is as far as the audio and the lines that stay allow.</source>
         <translation>这已是音频和未移动的行所允许的最大范围。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="148"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="150"/>
         <source>A line picked for the sync is gone: pick it again.</source>
         <translation>为同步选定的一行已不存在：请重新选择。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="153"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="155"/>
         <source>The lines cannot be synced that way now: pick the times again.</source>
         <translation>现在无法按这种方式同步这些行：请重新选择时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="157"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="159"/>
         <source>Sync by two lines</source>
         <translation>按两行同步</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="161"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="163"/>
         <source>Synced (lines: {n}): line {a} starts at {ta}, line {b} at {tb}.</source>
         <translation>已同步（行数：{n}）：第 {a} 行从 {ta} 开始，第 {b} 行从 {tb} 开始。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="186"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="188"/>
         <source>Put the cursor inside the text to split a segment.</source>
         <translation>请把光标放在文字中间，再拆分片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="222"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="224"/>
         <source>There is no previous segment to merge with.</source>
         <translation>前面没有可合并的片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="234"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="236"/>
         <source>Move the start</source>
         <translation>移动开始时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="235"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="237"/>
         <source>Move the end</source>
         <translation>移动结束时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="237"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="239"/>
         <source>That edge cannot move further.</source>
         <translation>这一端无法再移动了。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="249"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="252"/>
         <source>Start at the playhead</source>
         <translation>开始于播放头</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="249"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="252"/>
         <source>End at the playhead</source>
         <translation>结束于播放头</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="260"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="263"/>
         <source>Line {n} now starts at {time}.</source>
         <translation>第 {n} 行现在从 {time} 开始。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="261"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="264"/>
         <source>Line {n} now ends at {time}.</source>
         <translation>第 {n} 行现在在 {time} 结束。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="264"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="267"/>
         <source>It kept its length and moved there.</source>
         <translation>它保持时长，整体移到了那里。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="266"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="269"/>
+        <source>It moved there, shortened to {length:.3f} s by what comes next (a line, or the end of the audio).</source>
+        <translation>它移到了那里，因后面的内容（下一行或音频结尾）缩短为 {length:.3f} 秒。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="273"/>
         <source>The line before now ends there.</source>
         <translation>上一行现在在那里结束。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="267"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="274"/>
         <source>The next line now starts there.</source>
         <translation>下一行现在从那里开始。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="279"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="286"/>
         <source>The playhead is not after the line&apos;s start.</source>
         <translation>播放头不在该行开始之后。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="283"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="290"/>
         <source>End here, start the next line</source>
         <translation>在此结束，下一行在此开始</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="289"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="296"/>
         <source>Line {n} now ends at {time}: it is the last line.</source>
         <translation>第 {n} 行现在在 {time} 结束：这是最后一行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="295"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="302"/>
         <source>Line {n} now ends at {time}; line {m} starts there.</source>
         <translation>第 {n} 行现在在 {time} 结束；第 {m} 行从那里开始。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="331"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="355"/>
+        <source>The playhead is before the line before this one: select the line to time, or play to where it starts.</source>
+        <translation>播放头在上一行之前：请选中要定时的行，或播放到它开始的位置。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="358"/>
+        <source>The playhead is past the next line: select the line to time, or play to where it ends.</source>
+        <translation>播放头已越过下一行：请选中要定时的行，或播放到它结束的位置。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="361"/>
         <source>The playhead is at the very start of the line before: there is no room to trim it.</source>
         <translation>播放头紧挨上一行的开头：没有余地把它截短。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="334"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="364"/>
         <source>The playhead is at the very end of the next line: there is no room to trim it.</source>
         <translation>播放头紧挨下一行的结尾：没有余地把它截短。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="336"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="366"/>
         <source>There is no room for the line at the playhead.</source>
         <translation>播放头处没有放下这一行的空间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="344"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="374"/>
         <source>The playhead is inside a segment: split it instead.</source>
         <translation>播放头位于某个片段之内：请改为拆分该片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="354"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="384"/>
         <source>There is no room for a segment at the playhead.</source>
         <translation>播放头处没有空间插入片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="376"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="406"/>
         <source>Delete {n} segments</source>
         <translation>删除 {n} 个片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="399"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="429"/>
         <source>Speaker {n}</source>
         <translation>说话人 {n}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="406"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="436"/>
         <source>Set speaker</source>
         <translation>设置说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="422"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="452"/>
         <source>No segment is below {p:.0%} confidence.</source>
         <translation>没有置信度低于 {p:.0%} 的片段。</translation>
     </message>
@@ -2044,52 +2059,52 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>ReviewControls</name>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="56"/>
+        <location filename="../../app/tingxie/ui/review.py" line="57"/>
         <source>Select a segment first.</source>
         <translation>请先选择一个片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="64"/>
+        <location filename="../../app/tingxie/ui/review.py" line="65"/>
         <source>Go to</source>
         <translation>转到</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="65"/>
+        <location filename="../../app/tingxie/ui/review.py" line="66"/>
         <source>A time (1:02:03.5, 34:12 or seconds) or a line number (#42):</source>
         <translation>时间（1:02:03.5、34:12 或秒数）或行号（#42）：</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="84"/>
+        <location filename="../../app/tingxie/ui/review.py" line="85"/>
         <source>There is no line {text}: the lines go from #1 to #{n}.</source>
         <translation>没有第 {text} 行：行号从 #1 到 #{n}。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="93"/>
+        <location filename="../../app/tingxie/ui/review.py" line="94"/>
         <source>Not a time or a line number: {text}</source>
         <translation>不是时间也不是行号：{text}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="97"/>
+        <location filename="../../app/tingxie/ui/review.py" line="98"/>
         <source>Open a recording first.</source>
         <translation>请先打开录音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="101"/>
+        <location filename="../../app/tingxie/ui/review.py" line="102"/>
         <source>The recording ends at {end}.</source>
         <translation>录音在 {end} 结束。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="112"/>
+        <location filename="../../app/tingxie/ui/review.py" line="113"/>
         <source>Tingxie</source>
         <translation>听写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="120"/>
+        <location filename="../../app/tingxie/ui/review.py" line="121"/>
         <source>Rewind when playback resumes (seconds, 0 = off)</source>
         <translation>继续播放时回退的秒数（0 = 关闭）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="126"/>
+        <location filename="../../app/tingxie/ui/review.py" line="127"/>
         <source>Tint below confidence (0–1)</source>
         <translation>置信度低于此值时标出（0–1）</translation>
     </message>

@@ -329,9 +329,12 @@ class Retime:
         t.segments[t.index_of(self.segment_id)] = copy.deepcopy(self._before)
 
 
-#: Why :func:`edge_at` cannot put an edge at a time: it falls inside the line before or
-#: the line after (too near its far edge to trim that line back), or there is no room.
-EdgeRefusal = Literal["inside_previous", "inside_next", "no_room"]
+#: Why :func:`edge_at` cannot put an edge at a time: it falls at or before the start of the
+#: line before (``"before_previous"``), or inside that line too near its start to trim it
+#: (``"inside_previous"``); at or past the end of the line after, or too near it
+#: (``"past_next"``, ``"inside_next"``); or there is no room (``"no_room"``).
+EdgeRefusal = Literal["before_previous", "inside_previous", "inside_next", "past_next",
+                      "no_room"]
 
 
 class EdgeRefused(ValueError):
@@ -347,57 +350,83 @@ class EdgePlan:
     """The retimes that put a segment's edge at a time (one undo step), and what they do."""
 
     ops: list[Retime]
-    #: The segment kept its length and moved (the time was past its other edge).
+    #: The segment moved whole (the time was past its other edge), keeping its length
+    #: unless the next line or the audio's edge left less room: ``length`` is what it has.
     moved: bool = False
+    length: float = 0.0
     #: The neighbour that was trimmed back to the time (it ran past it), if any.
     trimmed: int | None = None
+
+
+def _playhead(t: Transcript, at: float) -> float:
+    """The playhead in whole milliseconds, inside the audio."""
+    audio_end = t.duration if t.duration is not None else math.inf
+    return min(max(round(at, 3), 0.0), audio_end)
+
+
+def _trim_previous(prev: Segment | None, at: float, label: str) -> list[Retime]:
+    """The retime that ends the line before at ``at`` when it runs past it."""
+    if prev is None or prev.end <= at:
+        return []
+    if at <= prev.start:
+        raise EdgeRefused("before_previous")
+    if at - prev.start < MIN_DURATION:
+        raise EdgeRefused("inside_previous")
+    return [Retime(prev.id, end=at, label=label)]
+
+
+def _trim_next(nxt: Segment | None, at: float, label: str) -> list[Retime]:
+    """The retime that starts the line after at ``at`` when it begins before it."""
+    if nxt is None or nxt.start >= at:
+        return []
+    if at >= nxt.end:
+        raise EdgeRefused("past_next")
+    if nxt.end - at < MIN_DURATION:
+        raise EdgeRefused("inside_next")
+    return [Retime(nxt.id, start=at, label=label)]
 
 
 def edge_at(t: Transcript, segment_id: int, edge: Literal["start", "end"],
             at: float) -> EdgePlan:
     """Put the segment's ``start`` (or ``end``) at ``at`` seconds, the playhead: the edge a
     reviewer hears. A neighbour that runs past ``at`` is trimmed back to it (it is where the
-    one line ends and the other begins); when ``at`` is at or past the segment's other edge,
-    the segment keeps its length and moves there, stopping at the next line (or the
-    previous one) and the audio's edges. Raises :class:`EdgeRefused` when ``at`` is so near
-    a neighbour's far edge that trimming would leave it no time, or there is no room."""
+    one line ends and the other begins); when ``at`` would leave the segment less than
+    :data:`MIN_DURATION` (at or past its other edge), the segment moves there whole,
+    keeping its length as far as the next line (or the previous one) and the audio's edges
+    allow. Raises :class:`EdgeRefused` when ``at`` lies beyond a neighbour or so near its
+    far edge that trimming would leave it no time, or there is no room."""
     idx = t.index_of(segment_id)
     seg = t.segments[idx]
     prev = t.segments[idx - 1] if idx > 0 else None
     nxt = t.segments[idx + 1] if idx + 1 < len(t.segments) else None
     audio_end = t.duration if t.duration is not None else math.inf
-    at = round(min(max(at, 0.0), audio_end), 3)
-    ops: list[Retime] = []
-    trimmed = None
+    at = _playhead(t, at)
     length = seg.end - seg.start
     if edge == "start":
-        if prev is not None and prev.end > at:
-            if at - prev.start < MIN_DURATION:
-                raise EdgeRefused("inside_previous")
-            ops.append(Retime(prev.id, end=at, label="Start at the playhead"))
-            trimmed = prev.id
+        label = "Start at the playhead"
+        ops = _trim_previous(prev, at, label)
+        trimmed = prev.id if ops and prev is not None else None
         if at <= seg.end - MIN_DURATION:
-            return EdgePlan([*ops, Retime(seg.id, start=at, label="Start at the playhead")],
-                            trimmed=trimmed)
+            return EdgePlan([*ops, Retime(seg.id, start=at, label=label)], trimmed=trimmed)
+        if nxt is not None and at >= nxt.start:
+            raise EdgeRefused("past_next" if at >= nxt.end else "no_room")
         stop = min(at + length, nxt.start if nxt is not None else audio_end, audio_end)
         if stop - at < MIN_DURATION:
             raise EdgeRefused("no_room")
-        return EdgePlan([*ops, Retime(seg.id, start=at, end=stop,
-                                      label="Start at the playhead")], moved=True,
-                        trimmed=trimmed)
-    if nxt is not None and nxt.start < at:
-        if nxt.end - at < MIN_DURATION:
-            raise EdgeRefused("inside_next")
-        ops.append(Retime(nxt.id, start=at, label="End at the playhead"))
-        trimmed = nxt.id
+        return EdgePlan([*ops, Retime(seg.id, start=at, end=stop, label=label)], moved=True,
+                        length=stop - at, trimmed=trimmed)
+    label = "End at the playhead"
+    ops = _trim_next(nxt, at, label)
+    trimmed = nxt.id if ops and nxt is not None else None
     if at >= seg.start + MIN_DURATION:
-        return EdgePlan([*ops, Retime(seg.id, end=at, label="End at the playhead")],
-                        trimmed=trimmed)
+        return EdgePlan([*ops, Retime(seg.id, end=at, label=label)], trimmed=trimmed)
+    if prev is not None and at <= prev.end:
+        raise EdgeRefused("before_previous" if at <= prev.start else "no_room")
     begin = max(at - length, prev.end if prev is not None else 0.0, 0.0)
     if at - begin < MIN_DURATION:
         raise EdgeRefused("no_room")
-    return EdgePlan([*ops, Retime(seg.id, start=begin, end=at, label="End at the playhead")],
-                    moved=True, trimmed=trimmed)
+    return EdgePlan([*ops, Retime(seg.id, start=begin, end=at, label=label)], moved=True,
+                    length=at - begin, trimmed=trimmed)
 
 
 def boundary_at(t: Transcript, segment_id: int, at: float) -> EdgePlan:
@@ -407,12 +436,14 @@ def boundary_at(t: Transcript, segment_id: int, at: float) -> EdgePlan:
     next line's end; the last line only ends."""
     idx = t.index_of(segment_id)
     seg = t.segments[idx]
+    at = _playhead(t, at)
+    if at - seg.start < MIN_DURATION:
+        raise EdgeRefused("no_room")
     if idx + 1 == len(t.segments):
         return edge_at(t, segment_id, "end", at)
     nxt = t.segments[idx + 1]
-    at = round(max(at, 0.0), 3)
-    if at - seg.start < MIN_DURATION:
-        raise EdgeRefused("no_room")
+    if at >= nxt.end:
+        raise EdgeRefused("past_next")
     if nxt.end - at < MIN_DURATION:
         raise EdgeRefused("inside_next")
     label = "End here, start the next line"

@@ -8,6 +8,7 @@ committed first wherever rows come or go, so typing is never lost.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
@@ -53,6 +54,7 @@ class EditCommands(QObject):
         self.document, self.view = document, view
         #: The line a playhead key just timed, kept selected while following playback.
         self._held: int | None = None
+        document.reset.connect(self.release)
 
     # -- what the commands act on ---------------------------------------------------------
     def target_rows(self) -> list[int]:
@@ -246,6 +248,7 @@ class EditCommands(QObject):
         if seg is None:
             return
         start = edge == "start"
+        length = seg.end - seg.start
         label = self.tr("Start at the playhead") if start else self.tr("End at the playhead")
         try:
             plan = edge_at(self.document.transcript, seg.id, "start" if start else "end", t)
@@ -260,8 +263,12 @@ class EditCommands(QObject):
         said = [(self.tr("Line {n} now starts at {time}.") if start else
                  self.tr("Line {n} now ends at {time}.")).format(
             n=row + 1, time=format_time(seg.start if start else seg.end, ms=True))]
-        if plan.moved:
+        if plan.moved and abs(plan.length - length) < 0.0005:
             said.append(self.tr("It kept its length and moved there."))
+        elif plan.moved:
+            said.append(self.tr("It moved there, shortened to {length:.3f} s by what comes "
+                                "next (a line, or the end of the audio).").format(
+                                    length=plan.length))
         if plan.trimmed is not None:
             said.append(self.tr("The line before now ends there.") if start
                         else self.tr("The next line now starts there."))
@@ -299,20 +306,37 @@ class EditCommands(QObject):
     def _hold(self, segment_id: int) -> None:
         self._held = segment_id
 
+    def release(self) -> None:
+        """End the hold on a timed line (a new transcript, Follow playback switched)."""
+        self._held = None
+
+    def playhead_at(self, t: float) -> None:
+        """The playhead moved to ``t``: beyond the timed line's neighbours (played on or
+        sought away, gaps included), the hold on it ends."""
+        held = self._held
+        if held is None:
+            return
+        segments = self.document.transcript.segments
+        here = next((k for k, seg in enumerate(segments) if seg.id == held), None)
+        if here is None:
+            self._held = None  # deleted, or undone away
+            return
+        low = segments[here - 1].start if here > 0 else 0.0
+        high = segments[here + 1].end if here + 1 < len(segments) else math.inf
+        if not low <= t <= high:
+            self._held = None
+
     def keeps_selected(self, row: int) -> bool:
         """Whether following playback must leave the selection where it is rather than move
         it to ``row``: it is on a line just timed with a playhead key and the playhead is
         still on that line or a neighbour (whose guessed times the line's real ones may run
-        into). Otherwise the hold ends: the reviewer chose another line, or played on."""
-        held = self._held
-        if held is None:
+        into; :meth:`playhead_at` ends the hold beyond them). Choosing another line ends
+        it too."""
+        if self._held is None:
             return False
         target = self.target()
-        transcript = self.document.transcript
-        if target is not None and target.id == held and row >= 0:
-            here = transcript.index_of(held)
-            if abs(row - here) <= 1:
-                return True
+        if target is not None and target.id == self._held:
+            return True
         self._held = None
         return False
 
@@ -327,6 +351,12 @@ class EditCommands(QObject):
 
     def _refusal(self, refused: EdgeRefused) -> str:
         return {
+            "before_previous": self.tr(
+                "The playhead is before the line before this one: select the line to time, "
+                "or play to where it starts."),
+            "past_next": self.tr(
+                "The playhead is past the next line: select the line to time, or play to "
+                "where it ends."),
             "inside_previous": self.tr(
                 "The playhead is at the very start of the line before: there is no room "
                 "to trim it."),

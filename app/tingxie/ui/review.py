@@ -30,6 +30,7 @@ class ReviewControls(QObject):
         segment and keep it in view (never while the user is typing in a segment or
         reviewing words)."""
         win = self.win
+        win.commands.playhead_at(t)
         transcript = win.document.transcript
         seg = transcript.segment_at(t)
         row = -1 if seg is None else transcript.index_of(seg.id)
@@ -142,5 +143,6 @@ class ReviewControls(QObject):
     def toggle_follow(self) -> None:
         """View > Follow playback."""
         on = self.win.actions_by_name["follow"].isChecked()
+        self.win.commands.release()  # a line held for timing: following starts afresh
         self.win.waveform.follow = on
         self.win.settings.set(keys.FOLLOW_PLAYBACK, on)

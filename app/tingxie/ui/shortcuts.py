@@ -58,7 +58,7 @@ SHORTCUTS: dict[str, Shortcut] = {
     "end_later": Shortcut("Alt+]", QT_TRANSLATE_NOOP("Shortcuts", "Segment end 0.1 s later")),
     "start_here": Shortcut("F9", QT_TRANSLATE_NOOP("Shortcuts", "Start the segment at the playhead")),
     "end_here": Shortcut("F10", QT_TRANSLATE_NOOP("Shortcuts", "End the segment at the playhead")),
-    "end_start_next": Shortcut("Ctrl+F10", QT_TRANSLATE_NOOP("Shortcuts", "End the segment at the playhead, start the next one there and go to it")),
+    "end_start_next": Shortcut("Ctrl+Shift+Return", QT_TRANSLATE_NOOP("Shortcuts", "End the segment at the playhead, start the next one there and go to it")),
     "shift_times": Shortcut("Ctrl+Shift+T", QT_TRANSLATE_NOOP("Shortcuts", "Shift the times of all, the selected or the following lines")),
     "insert_segment": Shortcut("Ctrl+I", QT_TRANSLATE_NOOP("Shortcuts", "Insert a segment at the playhead")),
     "delete_segment": Shortcut("Ctrl+Shift+Delete", QT_TRANSLATE_NOOP("Shortcuts", "Delete the segment")),
