@@ -388,3 +388,87 @@ def test_a_damaged_file_either_imports_soundly_or_fails_cleanly(tmp_path, name, 
         return
     t.check()
     assert all(s.text for s in t.segments)
+
+
+# -- what a fuzzing round found (round trips of our own files, and odd but valid input) ------
+
+
+def _write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, "utf-8")
+    return path
+
+
+def test_a_dash_inside_a_sentence_never_comes_back_as_another_speaker(tmp_path):
+    text = "I went back to the old house – the one by the river – and it was gone."
+    t = Transcript(segments=[Segment(1, 1.0, 4.5, text)], duration=10.0)
+    for fmt in ("srt", "vtt"):
+        written = export(t, tmp_path / f"house.{fmt}")
+        assert "\n–" not in written.read_text("utf-8"), "no line starts with the dash"
+        back = import_transcript(written)
+        assert [(s.text, s.turn) for s in back.segments] == [(text, False)]
+
+
+def test_dialogue_lines_that_start_with_a_number_or_a_note_are_turns(tmp_path):
+    srt = _write(tmp_path, "a.srt", "1\n00:00:01,000 --> 00:00:03,000\n- How much?\n"
+                 "- 20 dollars.\n\n2\n00:00:04,000 --> 00:00:06,000\n- ...yes.\n- ♪ La la ♪\n")
+    back = import_transcript(srt)
+    assert [(s.text, s.turn) for s in back.segments] == [
+        ("How much?", True), ("20 dollars.", True), ("...yes.", True), ("♪ La la ♪", True)]
+    # Our own dialogue subtitle of two speakers comes back as the two lines.
+    t = Transcript(segments=[Segment(1, 1.0, 1.5, "How much?", "A"),
+                             Segment(2, 1.55, 2.0, "20 dollars.", "B")],
+                   speakers=[Speaker("A", "Anna"), Speaker("B", "Bob")], duration=5.0)
+    for fmt in ("srt", "vtt"):
+        back = import_transcript(export(t, tmp_path / f"d.{fmt}", preset="netflix"))
+        assert [s.text for s in back.segments] == ["How much?", "20 dollars."]
+
+
+def test_korean_lines_are_joined_with_a_space_and_chinese_ones_without(tmp_path):
+    srt = _write(tmp_path, "k.srt", "1\n00:00:01,000 --> 00:00:03,000\n안녕하세요\n반갑습니다\n\n"
+                 "2\n00:00:04,000 --> 00:00:06,000\n我是张伟，\n今天我们聊新能源汽车。\n")
+    assert [s.text for s in import_transcript(srt).segments] == [
+        "안녕하세요 반갑습니다", "我是张伟，今天我们聊新能源汽车。"]
+    text = "오늘 저녁에 우리 같이 영화를 보러 갈래요? 새로 나온 영화가 아주 재미있대요."
+    t = Transcript(segments=[Segment(1, 1.0, 6.0, text)], duration=10.0)
+    for fmt in ("srt", "vtt"):
+        written = export(t, tmp_path / f"ko.{fmt}", preset="korean")
+        assert "\n" in written.read_text("utf-8").split("-->", 1)[1].strip()
+        assert " ".join(s.text for s in import_transcript(written).segments) == text
+
+
+def test_a_long_arrow_in_the_text_cannot_make_a_timing_line(tmp_path):
+    t = Transcript(segments=[Segment(1, 1.0, 3.0, "10 ---> 20 degrees"),
+                             Segment(2, 5.0, 6.0, "Bye.")], duration=10.0)
+    back = import_transcript(export(t, tmp_path / "arrow.srt"))
+    assert [s.text for s in back.segments] == ["10 -> 20 degrees", "Bye."]
+
+
+def test_webvtt_cue_ids_that_begin_like_note_style_or_region_are_cues(tmp_path):
+    vtt = _write(tmp_path, "ids.vtt", "WEBVTT\n\nNOTE a comment\n\nREGIONAL\n00:01.000 --> "
+                 "00:02.000\nHi\n\nNOTES-2\n00:03.000 --> 00:04.000\nThere\n\nSTYLE_3\n"
+                 "00:05.000 --> 00:06.000\nFriend\n")
+    assert [s.text for s in import_transcript(vtt).segments] == ["Hi", "There", "Friend"]
+
+
+def test_json_times_finer_than_a_millisecond_can_be_saved_and_opened_again(tmp_path):
+    doc = {"duration": 12.3456789, "segments": [
+        {"id": 1, "start": 1.0, "end": 2.0, "text": "Well"},
+        {"id": 2, "start": 2.0001, "end": 2.0004, "text": "uh"},
+        {"id": 3, "start": 10.0, "end": 12.3456789, "text": "the end"}]}
+    t = import_transcript(_write(tmp_path, "fine.json", json.dumps(doc)))
+    assert [s.text for s in t.segments] == ["Well", "uh", "the end"]
+    proj.save(proj.Project(transcript=t), tmp_path / "fine.tingxie")
+    again = proj.load(tmp_path / "fine.tingxie").transcript
+    assert [(s.start, s.end) for s in again.segments] == [
+        (1.0, 2.0), (2.0, 2.001), (10.0, 12.346)]
+    assert import_transcript(export(again, tmp_path / "again.json")).segments[1].end == 2.001
+
+
+def test_times_past_99_hours_are_refused_with_the_reason(tmp_path):
+    doc = {"segments": [{"id": 1, "start": 1e306, "end": 1.7e308, "text": "x"}]}
+    with pytest.raises(ImportFailed, match="past 99:59:59.999"):
+        import_transcript(_write(tmp_path, "big.json", json.dumps(doc)))
+    srt = _write(tmp_path, "big.srt", "1\n100:00:01,000 --> 100:00:02,000\nLate.\n")
+    with pytest.raises(MalformedFile, match="past 99:59:59.999"):
+        import_transcript(srt)

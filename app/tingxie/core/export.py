@@ -96,9 +96,10 @@ def clean_for(text: str, fmt: str) -> tuple[str, int]:
         before = len(text)
         text = _BLANK_LINES.sub("\n", text)
         n += before - len(text)
-        if fmt == "srt":  # a line holding "-->" reads as a timing line
-            text, k = re.subn("-->", "->", text)
-            n += k
+        if fmt == "srt":  # a line holding "-->" (or "--->") reads as a timing line
+            before = len(text)
+            text = re.sub(r"-{2,}>", "->", text)
+            n += before - len(text)
     return text, n
 
 

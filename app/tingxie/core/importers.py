@@ -21,7 +21,7 @@ from tingxie.core import project as projects
 from tingxie.core.edits import fit_words
 from tingxie.core.errors import FileProblem, read_bytes
 from tingxie.core.export import TRANSCRIPT_FORMAT, TRANSCRIPT_SCHEMA_VERSION
-from tingxie.core.text import is_cjk, join_texts
+from tingxie.core.text import edge, is_unspaced, join_texts
 from tingxie.core.transcript import (
     MIN_DURATION,
     Segment,
@@ -249,6 +249,9 @@ def _ms(path: Path, line: int, groups: tuple[str | None, ...]) -> int:
     if minutes > 59 or seconds > 59:
         raise MalformedFile(path, "a time has more than 59 minutes or seconds.", line=line)
     millis = round(int(frac or 0) * 10 ** (3 - len(frac or "0")))
+    if hours > 99:
+        raise MalformedFile(path, "a time is past 99:59:59.999, the latest a transcript can "
+                            "hold.", line=line)
     return ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis
 
 
@@ -259,7 +262,8 @@ def _join_lines(lines: list[str]) -> str:
         line = line.strip()
         if not line:
             continue
-        if pieces and not (is_cjk(pieces[-1][-1]) or is_cjk(line[0])):
+        if pieces and not (is_unspaced(edge(pieces[-1], last=True))
+                           or is_unspaced(edge(line, last=False))):
             pieces.append(" ")
         pieces.append(line)
     return "".join(pieces)
@@ -294,9 +298,11 @@ def _timed(path: Path, number: int, timing: re.Match, groups: int) -> tuple[int,
 # -- speaker turns inside one subtitle --------------------------------------------------------
 
 #: A dialogue line: a dash (after any tags) before the words of a new speaker: "- Hi!",
-#: "-Hi!", "— Oui.", "- ¿Qué?" Not "--", "-5", "->" (an arrow, or a broken "-->") or a lone
-#: dash: the words after it start with a letter, an opening quote or a tag.
-_DASH = re.compile(r"^((?:\s|<[^<>]*>)*)[-‐‑–—](?![-‐‑–—\d])(?=\s*[^\W\d_\s]|\s*[\"'“‘«¿¡(\[<])\s*")
+#: "-Hi!", "— Oui.", "- ¿Qué?", "- 20 dollars.", "- ...yes.", "- ♪ La la". Not "--", "-5",
+#: "->" (an arrow, or a broken "-->") or a lone dash: right after the dash come the words of
+#: a letter, an opening quote or a tag; after a space, anything.
+_DASH = re.compile(r"^((?:\s|<[^<>]*>)*)[-‐‑–—](?![-‐‑–—\d>])"
+                   r"(?=\s*[^\W\d_\s]|\s*[\"'“‘«¿¡(\[<]|\s+\S)\s*")
 _LEADING_TIMESTAMP = re.compile(rf"^(?:\s|</?[A-Za-z][^<>]*>)*<{_VTT_TIME}>")
 
 
@@ -484,8 +490,8 @@ def _parse_vtt(path: Path, text: str) -> list[_Cue]:
     cues = []
     for first, block in blocks[1:]:
         head = block[0].strip()
-        if head.startswith(("NOTE", "STYLE", "REGION")) and "-->" not in head:
-            continue
+        if re.match(r"(NOTE|STYLE|REGION)([ \t]|$)", head) and "-->" not in head:
+            continue  # a comment, a style sheet or a region: not a cue ("NOTES" would be)
         k = 0 if "-->" in block[0] else 1  # an optional cue identifier
         if k >= len(block):
             raise MalformedFile(path, f"expected a timing line after “{head[:60]}”.",

@@ -136,12 +136,27 @@ def _kind(ch: str) -> str:
     return "w"
 
 
-def _lone_dash(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` is a dash standing alone, with space (or the text's start)
-    before it and space after it: a dialogue dash."""
+def _spaced_dash(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is a dash standing alone: space (or the text's start)
+    before it and space after it."""
     return (all(ch in DASHES for ch in text[start:end])
             and (start == 0 or text[start - 1].isspace())
             and end < len(text) and text[end].isspace())
+
+
+def _lone_dash(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is a dialogue dash: a dash standing alone that opens the
+    text, follows the end of a sentence ("Coming? - No.") or stands in a text written as
+    dialogue (one that opens with such a dash). A spaced dash inside a sentence ("the house
+    – the one by the river – was gone") is punctuation of that sentence: it stays with the
+    word before it, so no line starts with it and reads as another speaker."""
+    if not _spaced_dash(text, start, end):
+        return False
+    before = text[:start].rstrip().rstrip(CLOSERS)
+    if not before or before[-1] in SENTENCE_END:
+        return True
+    first = len(text) - len(text.lstrip())
+    return _spaced_dash(text, first, first + 1)
 
 
 def _opens_dialogue(unit: Unit) -> bool:

@@ -17,6 +17,9 @@ from typing import Any
 
 #: Shortest segment an edit may leave, in seconds.
 MIN_DURATION = 0.01
+#: The latest time a transcript may hold: 99:59:59.999, the last one subtitle formats write
+#: (100 hours of audio is far past any recording).
+MAX_TIME = 359_999.999
 
 #: Where a word's times come from (``Word.timing``): a forced aligner (or a recogniser, or a
 #: file) placed it; the pipeline spread the text over the speech because no aligner could;
@@ -154,8 +157,8 @@ class Segment:
         """A segment from :meth:`to_dict` data."""
         return cls(
             id=int(d["id"]),
-            start=float(d["start"]),
-            end=float(d["end"]),
+            start=round(float(d["start"]), 3),  # whole milliseconds, as they are saved
+            end=round(float(d["end"]), 3),
             text=str(d["text"]),
             speaker=d.get("speaker"),
             language=d.get("language"),
@@ -285,7 +288,8 @@ class Transcript:
         """The transcript as plain JSON data (the schema in docs/project-format.md)."""
         return {
             "language": self.language,
-            "duration": self.duration,
+            # Milliseconds, as the segment times: an end rounded up stays inside it.
+            "duration": None if self.duration is None else round(self.duration, 3),
             "speakers": [s.to_dict() for s in self.speakers],
             "segments": [s.to_dict() for s in self.segments],
         }
@@ -298,9 +302,10 @@ class Transcript:
             segments=[Segment.from_dict(s) for s in d["segments"]],
             speakers=[Speaker.from_dict(s) for s in d.get("speakers") or []],
             language=d.get("language"),
-            duration=None if d.get("duration") is None else float(d["duration"]),
+            duration=None if d.get("duration") is None else round(float(d["duration"]), 3),
         )
         t.segments.sort(key=lambda s: s.start)
+        _widen_instants(t)
         t.next_id = max((s.id for s in t.segments), default=0) + 1
         t.check()
         return t
@@ -308,6 +313,20 @@ class Transcript:
     def copy(self) -> Transcript:
         """A deep copy."""
         return copy.deepcopy(self)
+
+
+def _widen_instants(t: Transcript) -> None:
+    """A segment shorter than a millisecond (another program's JSON) starts and ends on the
+    same millisecond once read: it is given one millisecond where the next segment and the
+    audio leave it that (else :meth:`Transcript.check` refuses the file), so what is read
+    can always be saved and read again."""
+    end = t.duration if t.duration is not None else math.inf
+    for i, seg in enumerate(t.segments):
+        if seg.end <= seg.start:
+            following = t.segments[i + 1].start if i + 1 < len(t.segments) else math.inf
+            widened = round(seg.start + 0.001, 3)
+            if seg.end == seg.start and widened <= min(following, end):
+                seg.end = widened
 
 
 #: Deepest nesting of lists and objects accepted in a project's ``options`` and ``view``.
@@ -410,11 +429,13 @@ def check_document(d: Any, where: str = "") -> None:
     if not isinstance(d, dict):
         raise ValueError(f"the field “{where.rstrip('.') or 'transcript'}” must be an object")
     require_field(d, "language", str, where, optional=True)
-    require_field(d, "duration", number, where, optional=True)
+    _in_time(require_field(d, "duration", number, where, optional=True), f"{where}duration")
     for i, seg in enumerate(require_field(d, "segments", list, where)):
         at = f"{where}segments[{i}]."
         for key, kind in (("id", int), ("start", number), ("end", number), ("text", str)):
             require_field(seg, key, kind, at)
+        for key in ("start", "end"):
+            _in_time(seg[key], f"{at}{key}")
         for key, kind in (("speaker", str), ("language", str), ("confidence", number),
                           ("min_confidence", number)):
             require_field(seg, key, kind, at, optional=True)
@@ -425,6 +446,8 @@ def check_document(d: Any, where: str = "") -> None:
         for j, word in enumerate(words):
             for key, kind in (("text", str), ("start", number), ("end", number)):
                 require_field(word, key, kind, f"{at}words[{j}].")
+            for key in ("start", "end"):
+                _in_time(word[key], f"{at}words[{j}].{key}")
             require_field(word, "confidence", number, f"{at}words[{j}].", optional=True)
             if word.get("timing") is not None and word["timing"] not in TIMINGS:
                 raise ValueError(f"the field “{at}words[{j}].timing” must be one of "
@@ -438,6 +461,12 @@ def check_document(d: Any, where: str = "") -> None:
         require_field(spk, "id", str, f"{where}speakers[{i}].")
         require_field(spk, "name", str, f"{where}speakers[{i}].")
         require_field(spk, "colour", str, f"{where}speakers[{i}].", optional=True)
+
+
+def _in_time(value: float | None, field_name: str) -> None:
+    if value is not None and abs(value) > MAX_TIME:
+        raise ValueError(f"the field “{field_name}” is past 99:59:59.999, the latest time a "
+                         "transcript can hold")
 
 
 def _check_alternatives(word: dict[str, Any], where: str) -> None:
