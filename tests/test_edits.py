@@ -546,6 +546,7 @@ def test_sync_refuses_one_line_a_reversed_order_or_leaving_the_audio():
     assert refused.value.line == 3
     # A line reaching past an edge of the audio is cut there, its words inside it.
     op = SyncTimes(1, 0.5, 3, 9.0)
+    assert op.cut(t) == [(3, pytest.approx(0.5 + 8.0 * 8.5 / 5.5 - 10.0))]  # 2.864 s lost
     op.do(t)
     assert t.segments[-1].end == 10.0 and t.segments[0].words[-1].end <= t.segments[0].end
     t.check()
@@ -555,6 +556,7 @@ def test_typed_times_are_read_as_the_player_shows_them():
     assert parse_time("0:01:02.500") == 62.5
     assert parse_time("1:02:03,25") == pytest.approx(3723.25)
     assert parse_time(" 2:05 ") == 125.0 and parse_time("90") == 90.0
-    for bad in ("", "1:60", "-3", "1::2", "nan", "1:2:3:4", "abc"):
+    for bad in ("", "1:60", "-3", "1::2", "nan", "1:2:3:4", "abc", "1e3", "1_0", "1: 5",
+                "١٢", "１２:３０"):
         with pytest.raises(ValueError):
             parse_time(bad)

@@ -268,3 +268,33 @@ def test_subtitles_that_drift_are_synced_by_two_lines_heard_in_the_recording(
         "Synced (lines: 3): line 1 starts at 0:00:01.000, line 3 at 0:00:18.000.")
     win.commands.undo()
     assert [(s.start, s.end) for s in win.document.transcript.segments] == before
+
+
+def test_the_sync_dialog_keeps_its_lines_while_others_come_and_go(qtbot, win, tmp_path):
+    open_tone(qtbot, win, tmp_path, seconds=20.0)
+    win.document.set_transcript(Transcript(segments=[
+        Segment(k + 1, 1.0 + 4 * k, 2.0 + 4 * k, f"Line {k + 1}.") for k in range(4)],
+        duration=20.0))
+    win.table.select_row(0)
+    win.actions_by_name["sync_times"].trigger()
+    dialog = win.sync_dialog
+    first, second = dialog.points
+    assert (first.line.value(), second.line.value()) == (1, 4)
+    second.time.setText("0:00:14.000")
+    second.time.textEdited.emit("0:00:14.000")
+    win.table.select_row(1)
+    win.commands.delete()  # "Line 2." goes: the rows keep their lines and the typed time
+    assert (first.line.value(), second.line.value()) == (1, 3)
+    assert second.time.text() == "0:00:14.000" and dialog.sync_button.isEnabled()
+    win.table.select_row(0)
+    win.commands.delete()  # the first row's own line goes: that row is cleared
+    assert first.time.text() == "" and not dialog.sync_button.isEnabled()
+    assert "was deleted" in dialog.preview.text()
+    win.commands.undo()  # it comes back under its old number, and can be picked again
+    first.line.setValue(2)
+    first.line.setValue(1)
+    assert first.time.text() == "0:00:01.000" and dialog.sync_button.isEnabled()
+    assert second.line.value() == 3 and second.time.text() == "0:00:14.000"
+    win.document.set_transcript(Transcript(segments=[Segment(1, 0.5, 1.0, "Other.")],
+                                           duration=20.0))
+    qtbot.waitUntil(lambda: win.sync_dialog is None, timeout=2000)  # another transcript

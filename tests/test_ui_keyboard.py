@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 import test_ui_editor as base
 from test_ui_editor import texts
+from tingxie.core.transcript import Transcript
 from tingxie.ui.transcript_model import TranscriptTableModel
 
 TEXT = TranscriptTableModel.TEXT
@@ -288,3 +289,9 @@ def test_a_playhead_beyond_the_neighbour_or_a_squeezed_move_is_said_so(qtbot, wi
     window.player.seek(6.0)
     key(qtbot, "Ctrl+Shift+Return", window.table.editor())
     assert times(window)[1:3] == [(5.3, 6.0), (6.0, 7.0)]
+
+
+def test_go_to_a_line_with_no_lines_says_so(qtbot, window):
+    window.document.set_transcript(Transcript(segments=[], duration=12.0))
+    window.review.go_to("#1")
+    assert window.statusBar().currentMessage() == "There are no lines yet."

@@ -287,3 +287,17 @@ def test_cancel_stops_an_align_words_and_asking_again_goes_on(qtbot, window, tmp
     qtbot.waitUntil(lambda: all(STALE not in {w.timing for w in s.words}
                                 for s in window.document.transcript.segments),
                     timeout=120_000)
+
+
+def test_cancel_after_opening_another_transcript_leaves_its_edits_aligning(qtbot, window):
+    for seg in window.document.transcript.segments:
+        seg.words = [Word(w, seg.start, seg.end, timing=ESTIMATED) for w in seg.text.split()]
+    window.actions_by_name["align_words"].trigger()  # asks for lines 1 and 2
+    window.document.set_transcript(transcript())  # another transcript, ids 1 and 2 again
+    window.table.edit_row(0)
+    editor = window.table.editor()
+    editor.setPlainText("The harbour closed early.")
+    window.table.commit_editor()
+    assert [s.id for s in window.realigner.pending()] == [1]
+    window.actions_by_name["cancel"].trigger()  # nothing of this transcript was asked for
+    assert [s.id for s in window.realigner.pending()] == [1], "the edit is still aligned"

@@ -1361,110 +1361,110 @@ Locate the audio file now?</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="156"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="157"/>
         <source>Transcription</source>
         <extracomment>A file finished opening (for tests and the status bar). An error dialog was shown: (title, message). Lines Transcribe &gt; Align words asked for that are still waiting, by id. The open Sync by two lines dialog (not modal: one at a time).</extracomment>
         <translation>转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="160"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="161"/>
         <source>Batch queue</source>
         <translation>批处理队列</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="164"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="165"/>
         <source>Speakers</source>
         <translation>说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="166"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="167"/>
         <source>Subtitle check</source>
         <translation>字幕检查</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="276"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="277"/>
         <source>Opened the readable part only.</source>
         <translation>仅打开了可读取的部分。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="280"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="281"/>
         <source>Opened {name}</source>
         <translation>已打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="314"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="315"/>
         <source>Opened the project only: to replace its transcript, import the subtitles with File &gt; Import.</source>
         <translation>只打开了项目：如需替换其文字稿，请用“文件 &gt; 导入”导入字幕。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="325"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="326"/>
         <source>Subtitles and transcripts are not transcribed: drop one with its recording, or import it into the open recording.</source>
         <translation>字幕和文字稿不会被转写：请将其与录音一起拖入，或导入到已打开的录音中。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="340"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="341"/>
         <source>There are no lines to shift.</source>
         <translation>没有可平移的行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="343"/>
-        <location filename="../../app/tingxie/ui/main_window.py" line="349"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="344"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="350"/>
         <source>Wait for the transcription to finish, or cancel it, then shift the times.</source>
         <translation>请等待转写完成或取消后再平移时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="365"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="366"/>
         <source>A sync needs two lines.</source>
         <translation>同步需要两行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="368"/>
-        <location filename="../../app/tingxie/ui/main_window.py" line="378"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="369"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="379"/>
         <source>Wait for the transcription to finish, or cancel it, then sync the times.</source>
         <translation>请等待转写完成或取消它，然后再同步时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="394"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="395"/>
         <source>Open a recording first.</source>
         <translation>请先打开录音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="399"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="400"/>
         <source>Every line already has aligned word times.</source>
         <translation>每一行都已有对齐的词时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="406"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="407"/>
         <source>Aligning words in the background (lines: {n})…</source>
         <translation>正在后台对齐词语（共 {n} 行）…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="417"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="422"/>
         <source>Aligning words in the background (lines left: {n})…</source>
         <translation>正在后台对齐词语（剩余 {n} 行）…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="420"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="425"/>
         <source>The words are aligned.</source>
         <translation>词语已对齐。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="432"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="437"/>
         <source>Word alignment stopped (lines left without word times: {n}). Transcribe &gt; Align words of lines without word times goes on with them.</source>
-        <translation>词对齐已停止（仍无词时间的行：{n}）。“转写 “转写 &gt; 为没有词时间的行对齐词”会接着处理它们。gt; 为没有词时间的行对齐词语”会接着处理它们。</translation>
+        <translation>词对齐已停止（仍无词时间的行：{n}）。“转写 &gt; 为没有词时间的行对齐词语”会接着处理它们。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="505"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="510"/>
         <source>Autosave failed: {problem}</source>
         <translation>自动保存失败：{problem}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="510"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="515"/>
         <source>Autosave failed</source>
         <translation>自动保存失败</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="511"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="516"/>
         <source>{problem}
 
 Your changes are not protected against a crash until this is fixed: save the project somewhere you may write (File &gt; Save as), or free some space.</source>
@@ -1473,52 +1473,52 @@ Your changes are not protected against a crash until this is fixed: save the pro
 在解决此问题之前，您的修改不受崩溃保护：请将项目保存到可写入的位置（文件 &gt; 另存为），或释放一些空间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="584"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="589"/>
         <source>A model download is running. Stop it and close? (What was downloaded is kept; the next download resumes.)</source>
         <translation>模型正在下载。要停止下载并关闭吗？（已下载的部分会保留，下次下载会继续。）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="587"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="592"/>
         <source>A model download from ModelScope is running and cannot be stopped midway. Close once it has finished?</source>
         <translation>正在从 ModelScope 下载模型，中途无法停止。下载完成后关闭吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="589"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="594"/>
         <source>Download running</source>
         <translation>正在下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="614"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="619"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="623"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="628"/>
         <source>Stopping the download…</source>
         <translation>正在停止下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="624"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="629"/>
         <source>Finishing the download…</source>
         <translation>正在完成下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="632"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="637"/>
         <source>Finishing the word timings of your edits…</source>
         <translation>正在完成您所编辑内容的词时间…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="555"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="560"/>
         <source>About Tingxie</source>
         <translation>关于 Tingxie</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="576"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="581"/>
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="577"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="582"/>
         <source>A transcription is running. Stop it and close?</source>
         <translation>转写正在进行。是否停止并关闭？</translation>
     </message>
@@ -2075,36 +2075,41 @@ Your changes are still open here and in the autosave: free some space or choose 
     </message>
     <message>
         <location filename="../../app/tingxie/ui/review.py" line="85"/>
+        <source>There are no lines yet.</source>
+        <translation>还没有任何行。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/review.py" line="88"/>
         <source>There is no line {text}: the lines go from #1 to #{n}.</source>
         <translation>没有第 {text} 行：行号从 #1 到 #{n}。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="94"/>
+        <location filename="../../app/tingxie/ui/review.py" line="97"/>
         <source>Not a time or a line number: {text}</source>
         <translation>不是时间也不是行号：{text}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="98"/>
+        <location filename="../../app/tingxie/ui/review.py" line="101"/>
         <source>Open a recording first.</source>
         <translation>请先打开录音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="102"/>
+        <location filename="../../app/tingxie/ui/review.py" line="105"/>
         <source>The recording ends at {end}.</source>
         <translation>录音在 {end} 结束。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="113"/>
+        <location filename="../../app/tingxie/ui/review.py" line="116"/>
         <source>Tingxie</source>
         <translation>听写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="121"/>
+        <location filename="../../app/tingxie/ui/review.py" line="124"/>
         <source>Rewind when playback resumes (seconds, 0 = off)</source>
         <translation>继续播放时回退的秒数（0 = 关闭）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="127"/>
+        <location filename="../../app/tingxie/ui/review.py" line="130"/>
         <source>Tint below confidence (0–1)</source>
         <translation>置信度低于此值时标出（0–1）</translation>
     </message>
@@ -2660,88 +2665,98 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>SyncDialog</name>
     <message>
-        <location filename="../../app/tingxie/ui/sync_dialog.py" line="71"/>
+        <location filename="../../app/tingxie/ui/sync_dialog.py" line="74"/>
         <source>Sync by two lines</source>
-        <extracomment>Frame rates whose ratio explains a drift (a release at one rate, a video at another). How near a scale must be to a ratio of two of them to name it. Characters of a line&apos;s text shown beside its number.</extracomment>
+        <extracomment>Frame rates whose ratio explains a drift (a release at one rate, a video at another). How near a scale must be to a ratio of two of them to name it. Characters of a line&apos;s text shown beside its number. The line picked, by id: it stays the same line while others come and go.</extracomment>
         <translation>按两行同步</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/sync_dialog.py" line="74"/>
+        <location filename="../../app/tingxie/ui/sync_dialog.py" line="77"/>
         <source>First line:</source>
         <translation>第一行：</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/sync_dialog.py" line="75"/>
+        <location filename="../../app/tingxie/ui/sync_dialog.py" line="78"/>
         <source>Second line:</source>
         <translation>第二行：</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/sync_dialog.py" line="79"/>
+        <location filename="../../app/tingxie/ui/sync_dialog.py" line="82"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/sync_dialog.py" line="84"/>
+        <location filename="../../app/tingxie/ui/sync_dialog.py" line="87"/>
         <source>Pick two lines far apart and say where each really starts: type the time, or play the recording and press At the playhead. Every line moves and stretches to fit both.</source>
         <translation>选两行相距较远的行，并说明每行真正开始的位置：输入时间，或播放录音后按“取播放头位置”。所有行都会移动并伸缩以同时符合这两处。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/sync_dialog.py" line="105"/>
+        <location filename="../../app/tingxie/ui/sync_dialog.py" line="108"/>
         <source>At the playhead</source>
         <translation>取播放头位置</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/sync_dialog.py" line="109"/>
+        <location filename="../../app/tingxie/ui/sync_dialog.py" line="112"/>
         <source>h:mm:ss.mmm, or m:ss, or seconds</source>
         <translation>h:mm:ss.mmm、m:ss 或秒数</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/sync_dialog.py" line="111"/>
+        <location filename="../../app/tingxie/ui/sync_dialog.py" line="114"/>
         <source>should start at</source>
         <translation>应开始于</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/sync_dialog.py" line="146"/>
+        <location filename="../../app/tingxie/ui/sync_dialog.py" line="166"/>
         <source>now {time}: {text}</source>
         <translation>现在 {time}：{text}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/sync_dialog.py" line="149"/>
-        <source>There are no lines to sync.</source>
-        <translation>没有可同步的行。</translation>
+        <location filename="../../app/tingxie/ui/sync_dialog.py" line="170"/>
+        <source>(the line was deleted)</source>
+        <translation>（该行已删除）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/sync_dialog.py" line="155"/>
+        <location filename="../../app/tingxie/ui/sync_dialog.py" line="171"/>
+        <source>A line picked was deleted: pick a line for each row again.</source>
+        <translation>选定的一行已被删除：请为每一行重新选择。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/sync_dialog.py" line="188"/>
+        <source>Line {n} would leave the recording, or shrink to nothing: pick other times, or delete the lines it has no audio for.</source>
+        <translation>第 {n} 行会超出录音范围或缩短到没有：请选择别的时间，或删除没有对应音频的行。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/sync_dialog.py" line="177"/>
         <source>Type a time such as 0:01:02.500 for line {n}.</source>
         <translation>请为第 {n} 行输入时间，例如 0:01:02.500。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/sync_dialog.py" line="164"/>
+        <location filename="../../app/tingxie/ui/sync_dialog.py" line="186"/>
         <source>Pick two different lines, the further apart the better.</source>
         <translation>请选择两行不同的行，相距越远越好。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/sync_dialog.py" line="165"/>
+        <location filename="../../app/tingxie/ui/sync_dialog.py" line="187"/>
         <source>The later line must still start after the other one.</source>
         <translation>靠后的那一行必须仍在另一行之后开始。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/sync_dialog.py" line="166"/>
-        <source>Line {n} would leave the recording: pick other times, or delete the lines it has no audio for.</source>
-        <translation>第 {n} 行会超出录音范围：请选择别的时间，或删除没有对应音频的行。</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/sync_dialog.py" line="183"/>
+        <location filename="../../app/tingxie/ui/sync_dialog.py" line="205"/>
         <source>Both lines already start there: nothing moves.</source>
         <translation>两行都已从那里开始：不会有任何移动。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/sync_dialog.py" line="186"/>
+        <location filename="../../app/tingxie/ui/sync_dialog.py" line="208"/>
         <source>Line {a} moves by {da:+.3f} s and line {b} by {db:+.3f} s; every length ×{scale:.5f}.</source>
         <translation>第 {a} 行移动 {da:+.3f} 秒，第 {b} 行移动 {db:+.3f} 秒；每段时长 ×{scale:.5f}。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/sync_dialog.py" line="192"/>
+        <location filename="../../app/tingxie/ui/sync_dialog.py" line="215"/>
+        <source>The recording&apos;s edges cut lines short (lines: {count}); line {n} loses {seconds:.3f} s.</source>
+        <translation>录音的边界会截短一些行（行数：{count}）；第 {n} 行少了 {seconds:.3f} 秒。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/sync_dialog.py" line="220"/>
         <source>(As subtitles made for {made:g} fps played at {played:g} fps.)</source>
         <translation>（相当于为 {made:g} fps 制作的字幕在 {played:g} fps 下播放。）</translation>
     </message>

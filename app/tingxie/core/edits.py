@@ -581,6 +581,18 @@ class SyncTimes:
                 raise SyncRefused("outside", k + 1)
         return scale, offset
 
+    def cut(self, t: Transcript) -> list[tuple[int, float]]:
+        """The segments the audio's edges would cut: (1-based line, seconds lost)."""
+        scale, offset = self.mapping(t)
+        end = t.duration if t.duration is not None else math.inf
+        out = []
+        for k, seg in enumerate(t.segments):
+            lost = max(0.0, -(offset + scale * seg.start)) + max(
+                0.0, offset + scale * seg.end - end)
+            if lost >= 0.0005:
+                out.append((k + 1, lost))
+        return out
+
     def do(self, t: Transcript) -> None:
         scale, offset = self.mapping(t)
         end = t.duration if t.duration is not None else math.inf

@@ -7,7 +7,7 @@ and the exporters all print a time the same way.
 
 from __future__ import annotations
 
-import math
+import re
 
 
 def _split_ms(seconds: float) -> tuple[str, int, int, int, int]:
@@ -56,22 +56,23 @@ def format_timestamp(seconds: float, sep: str = ".", ms: bool = True) -> str:
     return f"{hours:02d}:{mins:02d}:{secs:02d}{sep}{millis:03d}"
 
 
+#: A typed time: seconds, ``m:ss`` or ``h:mm:ss``, each with an optional fraction.
+_TYPED_TIME = re.compile(r"(\d+)(?::(\d{1,2}))?(?::(\d{1,2}))?(?:[.,](\d+))?", re.ASCII)
+
+
 def parse_time(text: str) -> float:
     """A time typed by a person, in seconds: ``h:mm:ss.mmm`` as the player shows it, or
     shorter (``m:ss.mmm``, ``ss.mmm``, ``90``), a comma for the decimal point as in SRT.
     ``ValueError`` for anything else (a negative time, minutes or seconds past 59 after
-    the first field)."""
-    fields = text.strip().replace(",", ".").split(":")
-    if not 1 <= len(fields) <= 3 or any(not f or f.startswith(("+", "-")) for f in fields):
+    the first field, digits other than 0-9)."""
+    match = _TYPED_TIME.fullmatch(text.strip())
+    if match is None:
         raise ValueError(f"not a time: {text!r}")
-    try:
-        *whole, last = fields
-        numbers = [int(f) for f in whole] + [float(last)]
-    except ValueError:
-        raise ValueError(f"not a time: {text!r}") from None
-    if any(n >= 60 for n in numbers[1:]) or not all(map(math.isfinite, numbers)):
+    first, second, third, fraction = match.groups()
+    fields = [int(f) for f in (first, second, third) if f is not None]
+    if any(f >= 60 for f in fields[1:]):
         raise ValueError(f"not a time: {text!r}")
-    seconds = 0.0
-    for n in numbers:
-        seconds = seconds * 60 + n
-    return seconds
+    seconds = 0
+    for f in fields:
+        seconds = seconds * 60 + f
+    return seconds + (int(fraction) / 10 ** len(fraction) if fraction else 0.0)

@@ -174,7 +174,7 @@ class EditCommands(QObject):
         if len(rows) > 1:
             return rows[0] + 1, rows[-1] + 1
         first = rows[0] + 1 if rows else 1
-        return first, count if count != first else 1
+        return (first, count) if count != first else (1, count)
 
     def split(self) -> None:
         """Split at the editor's cursor (the word time when known, else in proportion); with

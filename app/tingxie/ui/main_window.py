@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
         self.realigner.roundDone.connect(self._words_round)
         #: Lines Transcribe > Align words asked for that are still waiting, by id.
         self._aligning: set[int] = set()
+        self.document.reset.connect(self._forget_alignment)
         #: The open Sync by two lines dialog (not modal: one at a time).
         self.sync_dialog: SyncDialog | None = None
         self.menus = WindowMenus(self)
@@ -405,6 +406,10 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             self.tr("Aligning words in the background (lines: {n})…").format(n=len(ids)),
             10000)
+
+    def _forget_alignment(self) -> None:
+        """Another transcript: its ids are not the lines Align words was asked for."""
+        self._aligning = set()
 
     def _words_round(self, applied: list[int], _dropped: list[int]) -> None:
         """A round of word alignment came back: how many of the lines asked for are left."""

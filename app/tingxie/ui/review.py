@@ -81,6 +81,9 @@ class ReviewControls(QObject):
                 number = int(typed[1:])
             except ValueError:
                 number = 0
+            if not segments:
+                win.status(self.tr("There are no lines yet."))
+                return
             if not 1 <= number <= len(segments):
                 win.status(self.tr("There is no line {text}: the lines go from #1 to "
                                    "#{n}.").format(text=typed, n=len(segments)))

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from tingxie.core.edits import SyncRefused, SyncTimes
 from tingxie.core.timefmt import format_time, parse_time
+from tingxie.core.transcript import Segment
 from tingxie.ui.transcript_model import TranscriptDocument
 
 #: Frame rates whose ratio explains a drift (a release at one rate, a video at another).
@@ -56,6 +57,8 @@ class _Point:
     about: QLabel
     time: QLineEdit
     playhead: QPushButton
+    #: The line picked, by id: it stays the same line while others come and go.
+    segment_id: int | None = None
 
 
 class SyncDialog(QDialog):
@@ -98,7 +101,7 @@ class SyncDialog(QDialog):
             point.playhead.clicked.connect(lambda _c=False, p=point: self._take_playhead(p))
             self._line_changed(point)
         document.changed.connect(self._transcript_changed)
-        document.reset.connect(self._transcript_changed)
+        document.reset.connect(self.close)  # another transcript: these lines are not in it
 
     def _point(self, row: int, title: str) -> _Point:
         point = _Point(QSpinBox(self), QLabel(self), QLineEdit(self),
@@ -114,13 +117,20 @@ class SyncDialog(QDialog):
         return point
 
     # -- what the rows say --------------------------------------------------------------
-    def _segment(self, point: _Point):
-        segments = self.document.transcript.segments
-        k = point.line.value() - 1
-        return segments[k] if 0 <= k < len(segments) else None
+    def _segment(self, point: _Point) -> Segment | None:
+        if point.segment_id is None:
+            return None
+        try:
+            return self.document.transcript.segment(point.segment_id)
+        except KeyError:
+            return None
 
     def _line_changed(self, point: _Point) -> None:
-        """A new line for the row: its time starts as where the line starts now."""
+        """The reviewer picked a line by its number: its time starts as where it starts
+        now."""
+        segments = self.document.transcript.segments
+        k = point.line.value() - 1
+        point.segment_id = segments[k].id if 0 <= k < len(segments) else None
         seg = self._segment(point)
         if seg is not None:
             point.time.setText(format_time(seg.start, ms=True))
@@ -131,9 +141,19 @@ class SyncDialog(QDialog):
         self.refresh()
 
     def _transcript_changed(self) -> None:
-        count = max(1, len(self.document.transcript.segments))
+        """Lines came or went (an edit, an undo): each row keeps its line, under its new
+        number, and the time typed for it; a row whose line is gone is cleared."""
+        transcript = self.document.transcript
         for point in self.points:
-            point.line.setMaximum(count)  # lines deleted meanwhile: the numbers stay valid
+            blocked = point.line.blockSignals(True)  # a renumbering is not a new pick
+            point.line.setMaximum(max(1, len(transcript.segments)))
+            seg = self._segment(point)
+            if seg is not None:
+                point.line.setValue(transcript.index_of(seg.id) + 1)
+            elif point.segment_id is not None:
+                point.segment_id = None
+                point.time.clear()
+            point.line.blockSignals(blocked)
         self.refresh()
 
     def plan(self) -> SyncTimes | str:
@@ -145,8 +165,10 @@ class SyncDialog(QDialog):
                 text = text[:PREVIEW_CHARS - 1] + "…"
             point.about.setText(self.tr("now {time}: {text}").format(
                 time=format_time(seg.start, ms=True), text=text) if seg is not None else "")
-        if any(seg is None for seg in segs):
-            return self.tr("There are no lines to sync.")
+        for point, seg in zip(self.points, segs):
+            if seg is None:
+                point.about.setText(self.tr("(the line was deleted)"))
+                return self.tr("A line picked was deleted: pick a line for each row again.")
         times = []
         for point in self.points:
             try:
@@ -163,9 +185,9 @@ class SyncDialog(QDialog):
             return {
                 "same": self.tr("Pick two different lines, the further apart the better."),
                 "order": self.tr("The later line must still start after the other one."),
-                "outside": self.tr("Line {n} would leave the recording: pick other times, "
-                                   "or delete the lines it has no audio for.").format(
-                                       n=refused.line),
+                "outside": self.tr("Line {n} would leave the recording, or shrink to "
+                                   "nothing: pick other times, or delete the lines it has no "
+                                   "audio for.").format(n=refused.line),
             }[refused.why]
         return op
 
@@ -187,6 +209,12 @@ class SyncDialog(QDialog):
                        "length ×{scale:.5f}.").format(
             a=self.points[0].line.value(), da=moves[0], b=self.points[1].line.value(),
             db=moves[1], scale=scale)
+        cut = plan.cut(self.document.transcript)
+        if cut:
+            line, seconds = cut[0]
+            said += " " + self.tr("The recording's edges cut lines short (lines: {count}); "
+                                  "line {n} loses {seconds:.3f} s.").format(
+                count=len(cut), n=line, seconds=seconds)
         rates = frame_rates(scale)
         if rates is not None:
             said += " " + self.tr("(As subtitles made for {made:g} fps played at {played:g} "
