@@ -472,3 +472,19 @@ def test_times_past_99_hours_are_refused_with_the_reason(tmp_path):
     srt = _write(tmp_path, "big.srt", "1\n100:00:01,000 --> 100:00:02,000\nLate.\n")
     with pytest.raises(MalformedFile, match=r"past 99:59:59\.999"):
         import_transcript(srt)
+
+
+def test_webvtt_read_as_browsers_read_it_and_without_losing_text(tmp_path):
+    vtt = _write(tmp_path, "loose.vtt", (
+        "WEBVTT\n\n1\n00:01.000 --> 00:02.000\nA\n2\n00:03.000-->00:04.000\nB\n\n"
+        "00:05.000 --> 00:06.000\nFirst paragraph.\n\nSecond paragraph.\n\n"
+        "00:07.000 --> 00:08.000\n<ruby>漢<rt>kan</rt></ruby>字 &amp; &not pepper &lt;3\n"))
+    t = import_transcript(vtt)
+    assert [(s.start, s.text) for s in t.segments] == [
+        (1.0, "A"), (3.0, "B"), (5.0, "First paragraph. Second paragraph."),
+        (7.0, "漢字 & &not pepper <3")]
+    broken = _write(tmp_path, "broken.vtt", "WEBVTT\n\n00:01.000 --> 00:02.000\nA\n\n"
+                    "00:03.000 -> 00:04.000\nB\n")
+    with pytest.raises(MalformedFile, match="expected a timing line") as refused:
+        import_transcript(broken)
+    assert refused.value.line == 6

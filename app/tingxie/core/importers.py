@@ -233,11 +233,22 @@ def _lines(text: str) -> list[str]:
 _SRT_TIME = r"(\d{1,3}):(\d{1,2}):(\d{1,2})[,.](\d{1,3})"
 _SRT_TIMING = re.compile(rf"^\s*{_SRT_TIME}\s*-->\s*{_SRT_TIME}(\s.*)?$")
 _VTT_TIME = r"(?:(\d{1,3}):)?(\d{2}):(\d{2})\.(\d{3})"
-_VTT_TIMING = re.compile(rf"^\s*{_VTT_TIME}[ \t]+-->[ \t]+{_VTT_TIME}([ \t].*)?$")
+_VTT_TIMING = re.compile(rf"^\s*{_VTT_TIME}[ \t]*-->[ \t]*{_VTT_TIME}([ \t].*)?$")
 _VTT_TIMESTAMP = re.compile(rf"<{_VTT_TIME}>")
+#: A line that begins like a timing line but is not one ("00:03.000 -> 00:04.000").
+_VTT_BROKEN_TIMING = re.compile(r"^\s*(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}\s*(?:-*>|\d)")
 # A tag never holds "<": a scan stops at the next one, so "<i <i <i ..." stays linear.
 _VOICE = re.compile(r"<v(?:\.[^\s<>]*)?(?:[ \t]+([^<>]*))?>")
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+#: Ruby text (the reading over a character, <ruby>漢<rt>kan</rt></ruby>): not said as text.
+_RUBY_TEXT = re.compile(r"<rt(?:[.\s][^<>]*)?>[^<]*(?:</rt>)?")
+#: A character reference; WebVTT knows only those ending with ";" ("&not pepper" is text).
+_REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+
+
+def _unescape(text: str) -> str:
+    return _REFERENCE.sub(lambda ref: html.unescape(ref.group()), text)
+
 #: The formatting SRT players know (<i>, <b>, <u>, <s>, <font ...>) and ASS override blocks
 #: such as {\an8}; any other "<...>" in an SRT is text.
 _SRT_TAG = re.compile(r"</?(?:[ibus]|font)(?:\s[^<>]*)?>|\{\\[^{}]*\}", re.IGNORECASE)
@@ -408,7 +419,8 @@ def _parse_srt(path: Path, text: str) -> list[_Cue]:
 
 def _vtt_text(path: Path, number: int, raw: str, start: int,
               end: int) -> tuple[str, list[Word]]:
-    pieces = _VTT_TIMESTAMP.split(raw)  # text, then 4 time groups and text, repeated
+    pieces = _VTT_TIMESTAMP.split(_RUBY_TEXT.sub("", raw))  # text, then 4 time groups and
+    # text, repeated
     texts = pieces[::5]
     times = [start] + [_ms(path, number, tuple(pieces[i:i + 4]))
                        for i in range(1, len(pieces), 5)]
@@ -416,17 +428,17 @@ def _vtt_text(path: Path, number: int, raw: str, start: int,
     if len(texts) > 1:
         bounds = [*times, end]
         for k, piece in enumerate(texts):
-            word = html.unescape(_TAG.sub("", piece)).strip()
+            word = _unescape(_TAG.sub("", piece)).strip()
             if word:
                 t0 = min(max(bounds[k], start), end)
                 t1 = min(max(bounds[k + 1], t0), end)
                 words.append(Word(" ".join(word.split()), t0 / 1000, t1 / 1000))
-    clean = html.unescape(_TAG.sub("", "".join(texts)))
+    clean = _unescape(_TAG.sub("", "".join(texts)))
     return _join_lines(_lines(clean)), words
 
 
 def _voice_name(voice: re.Match) -> str | None:
-    name = html.unescape(voice.group(1) or "").strip()
+    name = _unescape(voice.group(1) or "").strip()
     return name or None
 
 
@@ -487,22 +499,47 @@ def _parse_vtt(path: Path, text: str) -> list[_Cue]:
         if "-->" in line:
             raise MalformedFile(path, "a blank line must separate the “WEBVTT” header from "
                                 "the first cue.", line=1 + offset)
-    cues = []
+    # Each cue: its timing line's number, start and end, and its text lines. A timing line
+    # inside a block starts a cue of its own (a missing blank line; a number just before it
+    # is its identifier), and a block without one after a cue is more of that cue's text
+    # (a blank line inside it), as in an SRT.
+    timed: list[tuple[int, int, int, list[str]]] = []
     for first, block in blocks[1:]:
         head = block[0].strip()
         if re.match(r"(NOTE|STYLE|REGION)([ \t]|$)", head) and "-->" not in head:
             continue  # a comment, a style sheet or a region: not a cue ("NOTES" would be)
-        k = 0 if "-->" in block[0] else 1  # an optional cue identifier
-        if k >= len(block):
-            raise MalformedFile(path, f"expected a timing line after “{head[:60]}”.",
-                                line=first)
-        timing = _VTT_TIMING.match(block[k])
-        if timing is None:
+        arrows = [k for k, line in enumerate(block) if "-->" in line]
+        broken = next((k for k, line in enumerate(block) if _VTT_BROKEN_TIMING.match(line)),
+                      None)
+        if not arrows and (not timed or broken is not None):
+            if len(block) == 1 and broken is None:
+                raise MalformedFile(path, f"expected a timing line after “{head[:60]}”.",
+                                    line=first)
+            k = 1 if broken is None else broken
             raise MalformedFile(path, f"expected a timing line such as “00:01:02.500 --> "
                                 f"00:01:04.000”, found “{block[k].strip()[:60]}”.",
                                 line=first + k)
-        start, end = _timed(path, first + k, timing, 4)
-        cues.extend(_vtt_cues(path, first + k, start, end, "\n".join(block[k + 1:])))
+        if not arrows:
+            timed[-1][3].extend(["", *block])
+            continue
+        if arrows[0] > 1:  # text, then an identifier, before the first timing line
+            raise MalformedFile(path, f"expected a timing line such as “00:01:02.500 --> "
+                                f"00:01:04.000”, found “{block[1].strip()[:60]}”.",
+                                line=first + 1)
+        for n, k in enumerate(arrows):
+            timing = _VTT_TIMING.match(block[k])
+            if timing is None:
+                raise MalformedFile(path, f"expected a timing line such as “00:01:02.500 --> "
+                                    f"00:01:04.000”, found “{block[k].strip()[:60]}”.",
+                                    line=first + k)
+            stop = arrows[n + 1] if n + 1 < len(arrows) else len(block)
+            if stop < len(block) and stop - 1 > k and block[stop - 1].strip().isdigit():
+                stop -= 1  # the next cue's number
+            timed.append((first + k, *_timed(path, first + k, timing, 4),
+                          list(block[k + 1:stop])))
+    cues = []
+    for number, start, end, text_lines in timed:
+        cues.extend(_vtt_cues(path, number, start, end, "\n".join(text_lines)))
     return cues
 
 
