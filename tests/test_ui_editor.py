@@ -15,7 +15,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import numpy as np
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from media import write_wav
 from tingxie.core import project as projects
@@ -289,9 +289,9 @@ def test_autosaving_a_recording_never_touches_the_project_of_its_namesake(qtbot,
     assert opened.project.transcript.segments[0].text == "Reviewed by hand."
 
 
-def test_a_killed_session_is_offered_for_restore_with_the_edit(qtbot, tmp_path, audio, monkeypatch):
-    ini = tmp_path / "settings.ini"
-    text = "Typed before the crash, 崩溃之前."
+def crash_a_session(ini: Path, audio: Path, text: str) -> None:
+    """Run a window in another process that types ``text`` on ``audio``, wait for its
+    autosave, and kill it."""
     proc = subprocess.Popen(
         [sys.executable, str(HERE / "crash_session.py"), str(ini), str(audio), text],
         stdout=subprocess.PIPE,
@@ -315,6 +315,11 @@ def test_a_killed_session_is_offered_for_restore_with_the_edit(qtbot, tmp_path, 
             proc.wait(10)
     assert projects.recovery_path(projects.recording_project_path(audio)).exists()
 
+
+def test_a_killed_session_is_offered_for_restore_with_the_edit(qtbot, tmp_path, audio, monkeypatch):
+    ini = tmp_path / "settings.ini"
+    text = "Typed before the crash, 崩溃之前."
+    crash_a_session(ini, audio, text)
     asked = []
 
     def question(_parent, title, message, *a, **k):
@@ -330,6 +335,41 @@ def test_a_killed_session_is_offered_for_restore_with_the_edit(qtbot, tmp_path, 
         assert [s.text for s in win.document.transcript.segments] == [text]
         assert win.dirty and win.windowTitle().startswith("*")
         assert win.loaded.media_path == audio
+        # Saved as a project: the recording's recovery file, restored from, goes with its
+        # entry, so the next start offers nothing.
+        project = tmp_path / "interview.tingxie"
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(project), ""))
+        win.saving.save()
+        recovery = projects.recovery_path(projects.recording_project_path(audio))
+        qtbot.waitUntil(lambda: project.exists() and not recovery.exists(), timeout=10_000)
+        qtbot.waitUntil(lambda: str(projects.recording_project_path(audio)) not in
+                        win.settings.get(keys.RECOVERY_FILES), timeout=10_000)
+    finally:
+        dispose(win)
+
+
+def test_opening_a_recording_after_a_crash_offers_its_autosave_first(qtbot, tmp_path, audio,
+                                                                    monkeypatch):
+    # `tingxie interview.wav` (or a double click, or Open recent) right after a crash: the
+    # startup prompt is skipped, so the recording's own autosave is offered as it opens,
+    # instead of being overwritten by the first edit.
+    ini = tmp_path / "settings.ini"
+    text = "Typed before the crash."
+    crash_a_session(ini, audio, text)
+    asked = []
+
+    def question(_parent, title, message, *a, **k):
+        asked.append(message)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    win = MainWindow(Settings(QSettings(str(ini), QSettings.Format.IniFormat)))
+    try:
+        with qtbot.waitSignal(win.mediaLoaded, timeout=30_000):
+            win.open_path(audio)  # before the startup prompt's turn
+        assert len(asked) == 1 and "unsaved changes from an earlier session" in asked[0]
+        assert [s.text for s in win.document.transcript.segments] == [text]
+        assert win.dirty
     finally:
         dispose(win)
 

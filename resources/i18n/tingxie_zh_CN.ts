@@ -508,48 +508,48 @@ Interview with 张伟 about 新能源汽车</source>
 <context>
     <name>DocumentOpener</name>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="55"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="57"/>
         <source>Media and projects ({patterns});;All files (*)</source>
-        <extracomment>Set when the user chose to throw away the open document&apos;s unsaved changes: its recovery file goes only once another file has really opened.</extracomment>
+        <extracomment>Set when the user chose to throw away the open document&apos;s unsaved changes: its recovery file goes only once another file has really opened. The project path whose recovery file the startup prompt is restoring.</extracomment>
         <translation>媒体和项目 ({patterns});;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="62"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="64"/>
         <source>Open media or project</source>
         <translation>打开媒体或项目</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="91"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="93"/>
         <source>Opening {name}…</source>
         <translation>正在打开 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="118"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="120"/>
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="119"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="121"/>
         <source>{name} is being transcribed. Stop the transcription and open {new}? What it transcribed so far is kept.</source>
         <translation>正在转写 {name}。要停止转写并打开 {new} 吗？已转写的内容会保留。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="145"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="147"/>
         <source>Unsaved changes</source>
         <translation>未保存的更改</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="146"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="148"/>
         <source>Save the changes to {name} first?</source>
         <translation>是否先保存对 {name} 的更改？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="168"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="170"/>
         <source>Damaged file</source>
         <translation>文件已损坏</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="169"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="171"/>
         <source>{problem}
 
 Open the part that could be read ({length})?</source>
@@ -558,12 +558,12 @@ Open the part that could be read ({length})?</source>
 是否打开可读取的部分（{length}）？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="179"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="181"/>
         <source>Audio not found</source>
         <translation>找不到音频</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="180"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="182"/>
         <source>{problem}
 
 Locate the audio file now?</source>
@@ -572,84 +572,84 @@ Locate the audio file now?</source>
 是否立即查找该音频文件？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="182"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="184"/>
         <source>Locate the audio</source>
         <translation>查找音频文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="189"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="191"/>
         <source>Could not open {name}</source>
         <translation>无法打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="195"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="197"/>
         <source>The file was not found.</source>
         <translation>找不到该文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="196"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="198"/>
         <source>The file is empty.</source>
         <translation>该文件是空的。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="197"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="199"/>
         <source>The file has no sound in it.</source>
         <translation>该文件中没有声音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="198"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="200"/>
         <source>This is not an audio or video file Tingxie can read.</source>
         <translation>这不是听写能读取的音频或视频文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="200"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="202"/>
         <source>The file is damaged.</source>
         <translation>该文件已损坏。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="201"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="203"/>
         <source>A newer Tingxie made this project: update Tingxie to open it.</source>
         <translation>此项目由更新版本的听写创建：请更新听写后再打开。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="203"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="205"/>
         <source>This project file cannot be read.</source>
         <translation>无法读取此项目文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="204"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="206"/>
         <source>Tingxie may not read this file.</source>
         <translation>听写没有读取此文件的权限。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="205"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="207"/>
         <source>The file could not be read.</source>
         <translation>无法读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="226"/>
-        <location filename="../../app/tingxie/ui/opening.py" line="245"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="235"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="256"/>
         <source>Recover unsaved changes?</source>
         <translation>恢复未保存的更改？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="227"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="236"/>
         <source>{name} has unsaved changes from an earlier session (autosaved). Restore them?</source>
         <translation>{name} 有上次会话中未保存的更改（已自动保存）。是否恢复？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="246"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="257"/>
         <source>Tingxie did not close properly. {name} has unsaved changes (autosaved). Restore them?</source>
         <translation>听写上次没有正常关闭。{name} 有未保存的更改（已自动保存）。要恢复吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="259"/>
-        <location filename="../../app/tingxie/ui/opening.py" line="266"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="270"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="277"/>
         <source>Could not restore {name}</source>
         <translation>无法恢复 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="260"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="271"/>
         <source>Its audio file was not found; the autosave is kept in {file}.</source>
         <translation>找不到它的音频文件；自动保存的内容保留在 {file}。</translation>
     </message>
@@ -1846,22 +1846,43 @@ Your changes are not protected against a crash until this is fixed: save the pro
 <context>
     <name>ProjectSaver</name>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="49"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="53"/>
+        <source>Changed on disk</source>
+        <extracomment>Saves written by this window still on the saver thread: until they are done the file on disk is (becoming) this window&apos;s own, not a change made elsewhere.</extracomment>
+        <translation>磁盘上的文件已更改</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/saving.py" line="54"/>
+        <source>{name} was changed on disk since it was opened here (by another Tingxie window or another program). Overwrite it with what is open here, or save this as another project?</source>
+        <translation>{name} 在此处打开之后已在磁盘上被更改（被另一个 Tingxie 窗口或其他程序）。要用此处打开的内容覆盖它，还是另存为一个项目？</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/saving.py" line="57"/>
+        <source>Overwrite</source>
+        <translation>覆盖</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/saving.py" line="58"/>
+        <source>Save as…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/saving.py" line="75"/>
         <source>Save project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="50"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="76"/>
         <source>Tingxie projects (*.tingxie)</source>
         <translation>Tingxie 项目 (*.tingxie)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="80"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="111"/>
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="81"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="112"/>
         <source>{problem}
 
 Your changes are still open here and in the autosave: free some space or choose another folder (File &gt; Save as).</source>
@@ -1870,7 +1891,7 @@ Your changes are still open here and in the autosave: free some space or choose 
 您的修改仍在此窗口和自动保存中：请释放一些空间，或选择另一个文件夹（文件 &gt; 另存为）。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="87"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="119"/>
         <source>Saved {name}</source>
         <translation>已保存 {name}</translation>
     </message>

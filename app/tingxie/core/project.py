@@ -288,25 +288,35 @@ def encode(doc: dict[str, Any], path: Path) -> bytes:
                            f"({exc}).", "The previous version is unchanged.") from exc
 
 
-def write_document(doc: dict[str, Any], path: str | Path) -> None:
-    """Save a :func:`snapshot` atomically and remove the now-stale recovery file."""
+def write_document(doc: dict[str, Any], path: str | Path, *,
+                   drop_recovery: bool = True) -> os.stat_result:
+    """Save a :func:`snapshot` atomically and (with ``drop_recovery``) remove the now-stale
+    recovery file; returns the written file's status (to tell later whether it changed on
+    disk). The window keeps the recovery file and lets its autosaver remove it, only if
+    that window wrote it: another window's autosave of the same project stays."""
     path = Path(path)
     write_atomic(path, encode(doc, path))
-    try:
-        recovery_path(path).unlink()
-    except FileNotFoundError:
-        pass
-    except OSError as exc:  # the project is saved; a stale autosave is only offered later
-        log.warning("could not remove the recovery file of %s: %s", path, exc)
+    written = os.stat(path)
+    if drop_recovery:
+        try:
+            recovery_path(path).unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:  # the project is saved; a stale autosave is only offered later
+            log.warning("could not remove the recovery file of %s: %s", path, exc)
+    return written
 
 
-def write_recovery(doc: dict[str, Any], path: str | Path) -> Path:
+def write_recovery(doc: dict[str, Any], path: str | Path, writer: str | None = None) -> Path:
     """Write a :func:`snapshot` to the recovery file of the project at ``path``, recording
-    which project (its file name) and audio (its fingerprint) it belongs to."""
+    which project (its file name) and audio (its fingerprint) it belongs to, and which
+    session wrote it (``writer``, so that one window never removes another's)."""
     target = recovery_path(path)
     audio = doc.get("audio") or {}
-    doc = {**doc, "recovery_of": {"project": Path(path).name,
-                                  "audio_fingerprint": audio.get("fingerprint")}}
+    tie = {"project": Path(path).name, "audio_fingerprint": audio.get("fingerprint")}
+    if writer is not None:
+        tie["writer"] = writer
+    doc = {**doc, "recovery_of": tie}
     write_atomic(target, encode(doc, target))
     return target
 
@@ -338,15 +348,17 @@ def autosave(project: Project, path: str | Path) -> Path:
     return write_recovery(snapshot(project, path), path)
 
 
-def discard_recovery(path: str | Path, *, for_audio: str | None = None) -> bool:
+def discard_recovery(path: str | Path, *, for_audio: str | None = None,
+                     for_writer: str | None = None) -> bool:
     """Remove the recovery file of a project, if there is one; True if it was removed.
 
     With ``for_audio`` (a fingerprint), only a recovery file of that audio is removed: one
-    left by another recording, or one that cannot be read, stays."""
+    left by another recording, or one that cannot be read, stays. With ``for_writer``, only
+    one that session wrote (or one that names no writer): another window's stays."""
     rec = recovery_path(path)
-    if for_audio is not None:
+    if for_audio is not None or for_writer is not None:
         try:
-            read_recovery(path, for_audio=for_audio, set_aside=False)
+            read_recovery(path, for_audio=for_audio, for_writer=for_writer, set_aside=False)
         except ProjectError:
             return False
     try:
@@ -450,10 +462,14 @@ def from_dict(doc: Any, path: Path) -> Project:
     if audio is not None:
         stored = _require(audio, "path", str, "audio.", path)
         audio_path = Path(stored)
+        # Saved relative to the project's real folder (its link's target's, for a project
+        # opened through a symbolic link elsewhere).
+        real_folder = path.resolve().parent
         if not audio_path.is_absolute():
-            audio_path = path.parent / audio_path
+            beside, real = path.parent / audio_path, real_folder / audio_path
+            audio_path = real if not beside.exists() and real.exists() else beside
         if ".." in audio_path.parts:  # ".." was worked out from the real folder
-            audio_path = Path(os.path.normpath(path.parent.resolve() / stored))
+            audio_path = Path(os.path.normpath(real_folder / stored))
             absolute = _require_optional(audio, "absolute_path", str, "audio.", path)
             if not audio_path.is_file() and absolute and Path(absolute).is_file():
                 audio_path = Path(absolute)  # the project moved, its audio did not
@@ -539,7 +555,8 @@ def _set_aside(rec: Path) -> Path | None:
 
 
 def read_recovery(path: str | Path, *, for_project: str | Path | None = None,
-                  for_audio: str | None = None, set_aside: bool = True) -> Project:
+                  for_audio: str | None = None, for_writer: str | None = None,
+                  set_aside: bool = True) -> Project:
     """The project autosaved in the recovery file of the project at ``path``
     (:func:`recovery_path`); the one reader of recovery files.
 
@@ -572,6 +589,9 @@ def read_recovery(path: str | Path, *, for_project: str | Path | None = None,
     recorded = tie.get("audio_fingerprint") or project.audio_fingerprint
     if for_audio is not None and isinstance(recorded, str) and recorded != for_audio:
         raise RecoveryMismatch(rec, "was autosaved for another recording.")
+    writer = tie.get("writer")
+    if for_writer is not None and isinstance(writer, str) and writer != for_writer:
+        raise RecoveryMismatch(rec, "was autosaved by another Tingxie window.")
     return project
 
 
@@ -588,6 +608,24 @@ class OpenedProject:
     recovery_problem: str | None = None
 
 
+def recovery_outdated(path: str | Path) -> bool | None:
+    """Whether the recovery file of the project at ``path`` is older than the project (saved
+    since it was written: it holds nothing newer), ``None`` when either file is missing. A
+    recording never saved as a project has no project file: its recovery is never
+    outdated (``False``) while it exists."""
+    path = Path(path)
+    try:
+        written = os.lstat(recovery_path(path)).st_mtime
+    except OSError:
+        return None
+    try:
+        return written < os.stat(path).st_mtime
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return None
+
+
 def open_project(path: str | Path) -> OpenedProject:
     """Load a project and, if its recovery file is newer and readable, the recovered version too.
 
@@ -599,11 +637,7 @@ def open_project(path: str | Path) -> OpenedProject:
     path = Path(path)
     opened = OpenedProject(path, load(path))
     rec = recovery_path(path)
-    try:
-        newer = os.lstat(rec).st_mtime >= os.stat(path).st_mtime
-    except OSError:
-        return opened
-    if newer:
+    if recovery_outdated(path) is False:
         try:
             opened.recovered = read_recovery(path, for_project=path,
                                              for_audio=opened.project.audio_fingerprint)

@@ -30,6 +30,10 @@ class LoadedMedia:
     project: projects.Project
     project_path: Path | None = None  # set when a .tingxie was opened
     recovered: projects.Project | None = None  # a newer autosave of that project
+    #: The project path whose recovery file ``recovered`` comes from: the project's, or for
+    #: a recording never saved as a project its own (:func:`~tingxie.core.project.
+    #: recording_project_path`).
+    recovered_from: Path | None = None
     truncated: str = ""  # the problem, when only the readable part of a damaged file opened
     #: Things the user should be told once: a damaged recovery file set aside, characters
     #: that had to be replaced, which audio track of several is used.
@@ -37,6 +41,8 @@ class LoadedMedia:
     #: The project's audio was located elsewhere (moved, or another copy): the project file
     #: still names the old one until it is saved.
     relinked: bool = False
+    #: The project file's (modification time in ns, size) when it was read.
+    project_state: tuple[int, int] | None = None
 
 
 #: The project option holding the speech regions found in its audio (docs/project-format.md).
@@ -72,7 +78,10 @@ def load_media(path: str | Path, progress: Callable[[float], None] | None = None
     recovered = None
     notices: list[str] = []
     located = False
+    project_state = None
     if is_project(path):
+        st = path.stat()
+        project_state = (st.st_mtime_ns, st.st_size)
         opened = projects.open_project(path)
         project, recovered, project_path = opened.project, opened.recovered, path
         if opened.recovery_problem:
@@ -104,8 +113,14 @@ def load_media(path: str | Path, progress: Callable[[float], None] | None = None
             raise
         audio, truncated = exc.partial, str(exc)
     envelope = Envelope.build(audio.samples, audio.sample_rate, cancel=cancel)
+    recovered_from = project_path if recovered is not None else None
     if project.audio_fingerprint is None:
         projects.attach_audio(project, media_path)
+        if project_path is None:  # a recording: the work a crash left on it, if any
+            recovered, problem = _recording_recovery(media_path, project.audio_fingerprint)
+            recovered_from = projects.recording_project_path(media_path) if recovered else None
+            if problem:
+                notices.append(problem)
     elif located:
         for kept in (project, recovered):
             if kept is not None:
@@ -119,7 +134,25 @@ def load_media(path: str | Path, progress: Callable[[float], None] | None = None
                        f"{audio.track} is used (File > Audio track chooses another).")
     report(1.0)
     return LoadedMedia(media_path, audio, envelope, project, project_path, recovered,
-                       truncated, notices, relinked=located and project_path is not None)
+                       recovered_from, truncated, notices,
+                       relinked=located and project_path is not None,
+                       project_state=project_state)
+
+
+def _recording_recovery(media_path: Path, fingerprint: str | None
+                        ) -> tuple[projects.Project | None, str | None]:
+    """The autosave a crashed session left for the recording at ``media_path`` (never saved
+    as a project), when there is one of this very audio; else why it cannot be offered (a
+    damaged one, set aside), or nothing."""
+    key = projects.recording_project_path(media_path)
+    if not projects.recovery_path(key).is_file():
+        return None, None
+    try:
+        return projects.read_recovery(key, for_project=key, for_audio=fingerprint), None
+    except projects.RecoveryMismatch:
+        return None, None
+    except projects.ProjectError as exc:
+        return None, str(exc)
 
 
 def load_readable(path: str | Path, *, progress: Callable[[float], None] | None = None,

@@ -14,6 +14,7 @@ one, and every recovery file records the project and audio it belongs to
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -30,10 +31,10 @@ DELAY_MS = 2000
 
 def pending_recoveries(settings: Settings) -> list[Path]:
     """Projects (saved or not) whose recovery file was left by a session that never ended
-    cleanly."""
-    return [
-        Path(p) for p in settings.get(keys.RECOVERY_FILES) if projects.recovery_path(p).is_file()
-    ]
+    cleanly, and holds something newer than the project (one older than the project,
+    saved since, is not offered: opening the project would not offer it either)."""
+    return [Path(p) for p in settings.get(keys.RECOVERY_FILES)
+            if projects.recovery_path(p).is_file() and projects.recovery_outdated(p) is False]
 
 
 def read_recovery(project_path: Path, *, for_audio: str | None = None) -> projects.Project:
@@ -96,8 +97,14 @@ class Autosaver(QObject):
         self.timer.setSingleShot(True)
         self.timer.setInterval(DELAY_MS)
         self.timer.timeout.connect(self.save_now)
-        #: The project path whose recovery file this session wrote last.
+        #: The project path whose recovery file this session wrote last (or restored).
         self.current: Path | None = None
+        #: This window's mark in the recovery files it writes: a save or a discard here
+        #: removes only those, never another window's autosave of the same project.
+        self.writer = uuid.uuid4().hex
+        #: ``current`` was restored from a crashed session's file, not yet written here: it
+        #: is this work's all the same, and goes when the work is saved or thrown away.
+        self.restored = False
 
     def schedule(self) -> None:
         """A change happened: save a little later (restarting the wait). Whether there is
@@ -116,21 +123,27 @@ class Autosaver(QObject):
         if self.current is not None and self.current != path:
             # The project moved (Save as), or was just saved: the old recovery is stale, but
             # it goes only once the new one is written (a failed write keeps it).
-            stale = (self.current, self.current_audio or frozen.audio_fingerprint)
+            stale = (self.current, self.current_audio or frozen.audio_fingerprint,
+                     self.restored)
         self.current, self.current_audio = path, frozen.audio_fingerprint
         self._remember(path)
+        writer = self.writer
 
         def done(result, error):
             if error is None:
+                if self.current == path:
+                    self.restored = False  # the file is this window's own now
                 if stale is not None:
                     self._drop(*stale)
                 self.saved.emit(str(result))
             else:
                 if stale is not None and self.current == path:
-                    self.current, self.current_audio = stale  # still this work's autosave
+                    self.current, self.current_audio, self.restored = stale  # still this
+                    # work's autosave
                 self.failed.emit(str(error))
 
-        self.saver.run(lambda: projects.write_recovery(projects.snapshot(frozen, path), path),
+        self.saver.run(lambda: projects.write_recovery(projects.snapshot(frozen, path), path,
+                                                       writer),
                        done, context=self)
 
     def recovery_key(self, target: Path, frozen: projects.Project) -> Path:
@@ -154,19 +167,22 @@ class Autosaver(QObject):
             return
         path, self.current = self.current, None
         audio, self.current_audio = self.current_audio, None
-        self._drop(path, audio)
+        restored, self.restored = self.restored, False
+        self._drop(path, audio, restored)
 
-    def _drop(self, path: Path, audio: str | None) -> None:
-        """Remove ``path``'s recovery file (only ``audio``'s) on the saver thread: after any
-        write still queued, which would otherwise bring it back, and without reading the
-        file on the UI thread."""
+    def _drop(self, path: Path, audio: str | None, restored: bool = False) -> None:
+        """Remove ``path``'s recovery file (only ``audio``'s, and only this window's unless
+        it was restored from a crash) on the saver thread: after any write still queued,
+        which would otherwise bring it back, and without reading the file on the UI
+        thread."""
+        writer = None if restored else self.writer
 
         def done(kept, error):
             if error is None and (not kept or audio is None):
                 self.forget(path)
 
         def remove() -> bool:
-            projects.discard_recovery(path, for_audio=audio)
+            projects.discard_recovery(path, for_audio=audio, for_writer=writer)
             return projects.recovery_path(path).exists()
 
         self.saver.run(remove, done, context=self)

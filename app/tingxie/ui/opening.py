@@ -48,6 +48,8 @@ class DocumentOpener(QObject):
         #: Set when the user chose to throw away the open document's unsaved changes: its
         #: recovery file goes only once another file has really opened.
         self._discard_on_open = False
+        #: The project path whose recovery file the startup prompt is restoring.
+        self._restored_from: Path | None = None
 
     def media_filter(self) -> str:
         """The Open dialog's file filter, from the one list of media extensions."""
@@ -216,9 +218,16 @@ class DocumentOpener(QObject):
         self._discard_on_open = False
         restore = (not restoring and loaded.recovered is not None
                    and self._ask_restore(loaded))
+        restored_from = (self._restored_from if restoring
+                         else loaded.recovered_from if restore else None)
+        self._restored_from = None
         project = session.adopt(loaded, restore)
-        if restoring or restore:
-            win.autosave.current = session.default_project_path()
+        if restored_from is not None:
+            # The recovery file restored from is this work's until it is saved or thrown
+            # away (for a recording never saved, its own name, not the project it would be).
+            win.autosave.current = restored_from
+            win.autosave.current_audio = project.audio_fingerprint
+            win.autosave.restored = True
         win.show_document(loaded, project)
 
     def _ask_restore(self, loaded: LoadedMedia) -> bool:
@@ -227,8 +236,10 @@ class DocumentOpener(QObject):
             self.tr("{name} has unsaved changes from an earlier session (autosaved). "
                     "Restore them?").format(name=(loaded.project_path or loaded.media_path).name))
         if answer != QMessageBox.StandardButton.Yes:
-            if loaded.project_path is not None:
-                projects.discard_recovery(loaded.project_path)
+            if loaded.recovered_from is not None:
+                projects.discard_recovery(loaded.recovered_from,
+                                          for_audio=loaded.project.audio_fingerprint)
+                self.win.autosave.forget(loaded.recovered_from)
             return False
         return True
 
@@ -268,6 +279,7 @@ class DocumentOpener(QObject):
                 elif win.session.loaded is None and self.load_cancel is None:
                     win.session.pending_restore = (path if path.is_file() else None,
                                                    result[0])
+                    self._restored_from = path
                     self.open_path(result[1])
                     return  # one at a time: the others are offered on the next start
                 else:

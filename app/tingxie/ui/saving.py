@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from tingxie.core import project as projects
 
@@ -25,6 +25,9 @@ class ProjectSaver(QObject):
     def __init__(self, win: MainWindow) -> None:
         super().__init__(win)
         self.win = win
+        #: Saves written by this window still on the saver thread: until they are done the
+        #: file on disk is (becoming) this window's own, not a change made elsewhere.
+        self._writing = 0
 
     def save(self, then: Callable[[], None] | None = None) -> bool:
         """Save the project (asking where the first time); False if the user cancelled.
@@ -36,7 +39,30 @@ class ProjectSaver(QObject):
             return True
         if session.project_path is None:
             return self.save_as(then)
+        if not self._writing and session.changed_on_disk():
+            choice = self.ask_changed_on_disk(session.project_path)
+            if choice == "save_as":
+                return self.save_as(then)
+            if choice != "overwrite":
+                return False
         return self.save_to(session.project_path, then)
+
+    def ask_changed_on_disk(self, path: Path) -> str:
+        """The project file changed since this window read or wrote it: ``"overwrite"``,
+        ``"save_as"`` or ``"cancel"`` (the default, also Esc)."""
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Changed on disk"), self.tr(
+            "{name} was changed on disk since it was opened here (by another Tingxie window "
+            "or another program). Overwrite it with what is open here, or save this as "
+            "another project?").format(name=path.name), parent=self.win)
+        overwrite = box.addButton(self.tr("Overwrite"), QMessageBox.ButtonRole.DestructiveRole)
+        save_as = box.addButton(self.tr("Save as…"), QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        return ("overwrite" if clicked is overwrite else "save_as" if clicked is save_as
+                else "cancel")
 
     def save_as(self, then: Callable[[], None] | None = None) -> bool:
         """Save the project under a new name."""
@@ -71,17 +97,23 @@ class ProjectSaver(QObject):
         frozen = self.snapshot(path)
         previous = win.session.project_path
         win.session.mark_saved(path)
+        self._writing += 1
 
-        def done(_result, error):
+        def done(written, error):
+            self._writing -= 1
             if error is not None:
                 if win.session.project_path == path:
                     win.session.project_path = previous  # a failed Save as names nothing
                 win.session.mark_dirty()
+                # An autosave due while the save was being written found nothing unsaved
+                # and skipped: the recovery file must hold these changes now.
+                win.autosave.save_now()
                 win.show_error(self.tr("Could not save"), self.tr(
                     "{problem}\n\nYour changes are still open here and in the autosave: "
                     "free some space or choose another folder (File > Save as)."
                 ).format(problem=error))
             else:
+                win.session.disk_state = (written.st_mtime_ns, written.st_size)
                 if not win.dirty:
                     win.autosave.discard()
                 win.statusBar().showMessage(self.tr("Saved {name}").format(name=path.name),
@@ -90,6 +122,8 @@ class ProjectSaver(QObject):
                 if then is not None:
                     then()
 
-        win.saver.run(lambda: projects.write_document(projects.snapshot(frozen, path), path),
+        # The recovery file stays for the autosaver to remove: only if this window wrote it.
+        win.saver.run(lambda: projects.write_document(projects.snapshot(frozen, path), path,
+                                                      drop_recovery=False),
                       done, context=self)
         return True

@@ -90,6 +90,9 @@ class Session(QObject):
         self.project_path: Path | None = None
         #: A recovered project waiting for its audio to open: (project path or None, project).
         self.pending_restore: tuple[Path | None, projects.Project] | None = None
+        #: The project file's (modification time, size) as this window last read or wrote
+        #: it, to tell whether something else changed it since; ``None`` when unknown.
+        self.disk_state: tuple[int, int] | None = None
         self.job: DocumentJob | None = None
         #: Where the recording has speech, once a run found it: kept with the project and
         #: reused by the next run, which then skips finding speech.
@@ -142,6 +145,14 @@ class Session(QObject):
         self._dirty_outside_stack = True
         self._emit_changed()
 
+    def changed_on_disk(self) -> bool:
+        """Whether the project file is no longer as this window last read or wrote it
+        (another window or program saved it since); a stat, cheap on the UI thread."""
+        if self.project_path is None or self.disk_state is None:
+            return False
+        state = file_state(self.project_path)
+        return state is not None and state != self.disk_state
+
     def mark_saved(self, path: Path) -> None:
         """The project is (being) written to ``path``: no unsaved changes."""
         self.project_path = path
@@ -155,9 +166,11 @@ class Session(QObject):
         crashed session's work was waiting for this audio). Returns the project shown."""
         self.loaded = loaded
         self.project_path = loaded.project_path
+        self.disk_state = loaded.project_state
         project = loaded.project
         if self.pending_restore is not None:
             self.project_path, project = self.pending_restore
+            self.disk_state = file_state(self.project_path)
             self.pending_restore = None
             loaded.project_path = self.project_path
             project.audio_path = loaded.media_path
@@ -314,3 +327,14 @@ class Session(QObject):
 
     def _emit_changed(self, *_args: object) -> None:
         self.changed.emit()
+
+
+def file_state(path: Path | None) -> tuple[int, int] | None:
+    """A file's (modification time in ns, size), or ``None`` when it cannot be read."""
+    if path is None:
+        return None
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
