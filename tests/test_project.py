@@ -322,3 +322,32 @@ def test_an_unknown_word_timing_is_refused_with_the_field_named(tmp_path):
     path.write_text(json.dumps(doc), "utf-8")
     with pytest.raises(proj.ProjectFormatError, match=r"words\[0\]\.timing"):
         proj.load(path)
+
+
+def test_a_newer_tingxies_autosave_is_left_for_it_not_set_aside_as_damaged(tmp_path):
+    p, _audio = sample_project(tmp_path)
+    path = tmp_path / "interview.tingxie"
+    proj.save(p, path)
+    proj.autosave(p, path)
+    rec = proj.recovery_path(path)
+    doc = json.loads(rec.read_text("utf-8"))
+    doc["schema_version"] = proj.SCHEMA_VERSION + 1
+    rec.write_text(json.dumps(doc), "utf-8")
+    os.utime(rec, (time.time() + 5, time.time() + 5))
+    with pytest.raises(proj.ProjectVersionError, match="newer Tingxie"):
+        proj.read_recovery(path)
+    opened = proj.open_project(path)
+    assert opened.recovered is None and "Update Tingxie" in opened.recovery_problem
+    assert rec.exists() and not list(tmp_path.glob("*.damaged-*")), "kept as it is"
+
+
+def test_saving_over_a_read_only_project_is_refused_and_it_stays(tmp_path):
+    p, _audio = sample_project(tmp_path)
+    path = tmp_path / "interview.tingxie"
+    proj.save(p, path)
+    before = path.read_bytes()
+    path.chmod(0o444)
+    p.transcript.segments[0].text = "Changed."
+    with pytest.raises(PermissionError, match="read-only"):
+        proj.save(p, path)
+    assert path.read_bytes() == before

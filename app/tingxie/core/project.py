@@ -295,6 +295,14 @@ def write_document(doc: dict[str, Any], path: str | Path, *,
     disk). The window keeps the recovery file and lets its autosaver remove it, only if
     that window wrote it: another window's autosave of the same project stays."""
     path = Path(path)
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        mode = None
+    if mode is not None and not mode & 0o222:  # marked read-only by its owner
+        raise PermissionError(errno.EACCES, "the project file is read-only (its permissions "
+                              "allow no writing): save it under another name, or allow "
+                              "writing to it first", str(path))
     write_atomic(path, encode(doc, path))
     written = os.stat(path)
     if drop_recovery:
@@ -571,6 +579,10 @@ def read_recovery(path: str | Path, *, for_project: str | Path | None = None,
     try:
         doc = _read_document(rec, "recovery file")
         project = from_dict(doc, path)
+    except ProjectVersionError as exc:  # a newer Tingxie's: not damaged, and left for it
+        raise ProjectVersionError(rec, f"holds autosaved changes a newer Tingxie wrote "
+                                  f"({exc.problem}).", "Update Tingxie to restore them; "
+                                  "the file is kept as it is.") from exc
     except ProjectError as exc:
         if not os.path.lexists(rec):
             raise
