@@ -480,3 +480,80 @@ def test_missing_inputs_fail_before_the_model_loads(tmp_path, capsys, monkeypatc
     assert "gone.wav: failed:" in err and "x.mp3: failed:" in err and "does not exist" in err
     assert "2 of 2 files failed" in err
     assert "Loading" not in err and "tingxie models download" not in err
+
+
+# -- what a hunt for careless use found --------------------------------------------------------
+
+
+def test_overwrite_never_replaces_the_recording_with_its_own_transcript(tmp_path, capsys):
+    from fake_asr_server import FakeASRServer
+
+    require("espeak-ng")
+    samples, _ = build_speech([0.3, "Good morning.", 0.3])
+    recording = write_wav(tmp_path / "talk.wav", samples)
+    named_like_its_output = tmp_path / "talk.json"
+    shutil.copy(recording, named_like_its_output)  # a recording with a .json name
+    audio = named_like_its_output.read_bytes()
+    with FakeASRServer(lambda call: "language English<asr_text>Good morning.") as srv:
+        status, out, err = run(["transcribe", str(named_like_its_output), "--server", srv.url,
+                                "--overwrite", "--device", "cpu"], capsys)
+    assert status == 0, err
+    assert named_like_its_output.read_bytes() == audio, "the recording is intact"
+    assert "talk (2).json" in out and "is a file this run transcribes" in err
+    assert "--device is ignored" in err, "a local-model option says it does not apply"
+
+
+def test_export_never_replaces_a_device_or_a_pipe_and_a_folder_name_needs_the_folder(
+        transcript_json, tmp_path, capsys):
+    fifo = tmp_path / "subs.srt"
+    os.mkfifo(fifo)
+    status, _out, err = run(["export", str(transcript_json), "-o", str(fifo), "--overwrite"],
+                            capsys)
+    assert status == 2 and "not a regular file" in err and "-o -" in err
+    assert fifo.is_fifo()
+    status, _out, err = run(["export", str(transcript_json), "-f", "srt", "-o",
+                             str(tmp_path / "newdir") + "/"], capsys)
+    assert status == 2 and "names a folder, and there is none" in err
+    assert not (tmp_path / "newdir").exists()
+
+
+@pytest.mark.parametrize("output, says", [
+    ("ro/sub", "Tingxie may not write in the folder above it"),
+    ("dangling/sub", "a part of the path is a file"),
+], ids=["read-only parent", "a file on the way"])
+def test_an_output_folder_that_cannot_be_made_says_why(tmp_path, capsys, output, says):
+    if os.geteuid() == 0 and output.startswith("ro"):
+        pytest.skip("root writes in read-only folders")
+    (tmp_path / "ro").mkdir(mode=0o555)
+    (tmp_path / "dangling").write_text("a file", "utf-8")
+    wav = write_wav(tmp_path / "a.wav", np.zeros(16000, np.float32))
+    status, _out, err = run(["transcribe", str(wav), "-o", str(tmp_path / output),
+                             "--server", "http://127.0.0.1:9"], capsys)
+    assert status == 2 and says in err and "Choose another folder with -o DIR" in err
+    assert "Errno" not in err
+
+
+@pytest.mark.parametrize("bad, named", [
+    (["--lr", "-1"], "--lr"), (["--lr", "nan"], "--lr"), (["--rank", "0"], "--rank"),
+    (["--epochs", "0"], "--epochs"), (["--max-steps", "-5"], "--max-steps"),
+    (["--temperature", "-1"], "--temperature"), (["--self-kl-weight", "-1"],
+                                                  "--self-kl-weight"),
+    (["--distill-weight", "-0.5"], "--distill-weight"),
+])
+def test_adapt_checks_its_numbers_before_any_work(bad, named, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["adapt", str(tmp_path / "p.tingxie"), "-o", str(tmp_path / "ad"), *bad])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and f"error: argument {named}:" in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_a_mistyped_command_or_no_display_is_a_message_not_a_crash(tmp_path, capsys,
+                                                                    monkeypatch):
+    status, _out, err = run(["transcirbe", "a.wav"], capsys)
+    assert status == 2 and "unknown command 'transcirbe'; did you mean 'transcribe'?" in err
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    status, _out, err = run([str(tmp_path / "a.wav")], capsys)
+    assert status == 2 and "there is no display" in err and "tingxie transcribe FILE" in err

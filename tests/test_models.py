@@ -632,6 +632,8 @@ def test_models_download_ctrl_c_cancels_and_a_rerun_resumes(hub, capsys):
         timer.join()
     assert status == 130
     assert "cancelled" in err and "again to resume" in err
+    # The command to run again is the one that was run: the same mirror.
+    assert f"run `tingxie models download qwen3-asr-0.6b --endpoint {hub.url}` again" in err
     assert "Traceback" not in err
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 

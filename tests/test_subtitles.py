@@ -516,3 +516,13 @@ def test_a_dialogue_subtitle_names_both_speakers():
     assert events[-1].lines == ["- Ann: Yes?", "- Bob: Fine."]
     assert events[0].lines[0].startswith("Ann: We could")
     assert [ev.lines for ev in layout(t, NETFLIX)][-1] == ["- Yes?", "- Fine."]
+
+
+def test_a_custom_preset_past_any_style_guide_is_refused_with_the_bound():
+    from tingxie.core.subtitle_rules import Preset
+
+    for field_name, value, bound in (("max_lines", 1000, "at most 10"),
+                                     ("max_chars_per_line", 1e9, "at most 200")):
+        with pytest.raises(ValueError, match=bound):
+            Preset.from_dict({field_name: value})
+    assert Preset.from_dict({"max_lines": 10, "max_chars_per_line": 200}).max_lines == 10

@@ -8,8 +8,11 @@ Each subcommand lives in its own module under :mod:`tingxie.commands` and expose
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
+import os
 import sys
+from pathlib import Path
 
 from tingxie import __version__
 from tingxie.commands.streams import EXIT_BROKEN_PIPE, Forgiving, silence_stdout
@@ -83,7 +86,33 @@ def _dispatch(argv: list[str]) -> int:
     # (exit 0), or exit 3 on an error dialog. Hidden from --help; see installers/README.md.
     parser.add_argument("--quit-when-loaded", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    for name in args.files:
+        if Path(name).exists() or Path(name).suffix:
+            continue
+        near = difflib.get_close_matches(name, COMMANDS, n=1, cutoff=0.6)
+        if near:  # "tingxie transcirbe a.wav": a command mistyped, not a file to open
+            print(f"tingxie: unknown command {name!r}; did you mean {near[0]!r}? "
+                  "(see tingxie --help)", file=sys.stderr)
+            return 2
+    problem = _no_display()
+    if problem:
+        print(f"tingxie: {problem} To work without the window, use a command, e.g. "
+              "`tingxie transcribe FILE`; see `tingxie --help`.", file=sys.stderr)
+        return 2
     return _open_window(args.files, args.quit_when_loaded)
+
+
+def _no_display() -> str | None:
+    """Why the window cannot open here (a Linux session without a display: Qt would abort
+    the process), or ``None``."""
+    if not sys.platform.startswith("linux"):
+        return None
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform and not platform.startswith(("xcb", "wayland")):
+        return None  # offscreen, vnc, eglfs, ...: Qt was told where to draw
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return "there is no display to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is set)."
 
 
 def _open_window(files: list[str], quit_when_loaded: bool = False) -> int:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from tingxie.asr.models import DEFAULT_MODEL
+from tingxie.commands.arguments import non_negative_number, positive_int, positive_number
 from tingxie.core.errors import Cancelled, FileProblem, TingxieError
 from tingxie.core.timefmt import format_time
 
@@ -34,16 +35,18 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--models-dir", type=Path, default=None,
                         help="folder holding downloaded models (default: the Hugging Face cache)")
     parser.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
-    parser.add_argument("--epochs", type=int, default=3, help="passes over the data (default 3)")
-    parser.add_argument("--lr", type=float, default=2e-4, help="learning rate (default 2e-4)")
-    parser.add_argument("--rank", type=int, default=8, help="LoRA rank (default 8)")
-    parser.add_argument("--max-steps", type=int, default=None,
+    parser.add_argument("--epochs", type=positive_int, default=3,
+                        help="passes over the data (default 3)")
+    parser.add_argument("--lr", type=positive_number, default=2e-4,
+                        help="learning rate (default 2e-4)")
+    parser.add_argument("--rank", type=positive_int, default=8, help="LoRA rank (default 8)")
+    parser.add_argument("--max-steps", type=positive_int, default=None,
                         help="stop after this many steps (one segment each)")
-    parser.add_argument("--temperature", type=float, default=2.0,
+    parser.add_argument("--temperature", type=positive_number, default=2.0,
                         help="distillation temperature T (default 2.0)")
-    parser.add_argument("--distill-weight", type=float, default=0.5,
+    parser.add_argument("--distill-weight", type=non_negative_number, default=0.5,
                         help="weight α of the KL term to the teacher (default 0.5)")
-    parser.add_argument("--self-kl-weight", type=float, default=0.1,
+    parser.add_argument("--self-kl-weight", type=non_negative_number, default=0.1,
                         help="without a teacher: weight of the KL term to the unadapted model, "
                         "which keeps it from forgetting general speech (default 0.1; 0: off)")
     parser.add_argument("--overwrite", action="store_true",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 from collections.abc import Callable
 
 
@@ -15,4 +16,27 @@ def number_argument(value: str, accept: Callable[[float], bool], rule: str) -> f
         raise argparse.ArgumentTypeError(f"expected a number, got {value!r}") from None
     if not accept(number):
         raise argparse.ArgumentTypeError(rule.format(value=value))
+    return number
+
+
+def positive_number(value: str) -> float:
+    """A finite number above 0 (a learning rate, a temperature)."""
+    return number_argument(value, lambda n: math.isfinite(n) and n > 0,
+                           "expected a number above 0, got {value!r}")
+
+
+def non_negative_number(value: str) -> float:
+    """A finite number of 0 or more (a weight; 0 turns it off)."""
+    return number_argument(value, lambda n: math.isfinite(n) and n >= 0,
+                           "expected a number of 0 or more, got {value!r}")
+
+
+def positive_int(value: str) -> int:
+    """A whole number of 1 or more (epochs, steps, a rank)."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {value!r}")
     return number

@@ -11,6 +11,7 @@ import argparse
 import dataclasses
 import json
 import math
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -158,6 +159,9 @@ def _run(args: argparse.Namespace) -> int:
         raise ValueError("Say which format to write with --format "
                          f"({', '.join(FORMATS)}) or an output file name.")
     target = Path(args.output) if args.output not in (None, "-") else None
+    if target is not None and args.output.endswith(("/", os.sep)) and not target.is_dir():
+        raise ValueError(f"{args.output} names a folder, and there is none: make it first, or "
+                         "name the file (-o FOLDER/NAME.srt).")
     if target is not None and target.is_dir():  # a folder, as `cp FILE DIR` takes one
         if args.format is None:
             raise ValueError(f"{target} is a folder; say which format to write into it with "
@@ -182,6 +186,9 @@ def _run(args: argparse.Namespace) -> int:
         out = target if target is not None else args.input.with_suffix(f".{fmt}")
         if out.resolve() == args.input.resolve():
             raise ValueError(f"{out} is the input file; name another output with -o.")
+        if out.exists() and not out.is_file():  # a device, a pipe: never replaced by a file
+            raise ValueError(f"{out} is not a regular file (a device or a pipe); name a file "
+                             "with -o, or write to standard output with -o -.")
         if out.exists() and not args.overwrite:
             raise ValueError(f"{out} already exists; add --overwrite to replace it, or name "
                              "another file with -o.")

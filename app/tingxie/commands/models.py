@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import shutil
 import sys
 import time
@@ -172,9 +173,16 @@ def run_download(args: argparse.Namespace) -> int:
             )
     except (Cancelled, KeyboardInterrupt):
         bar.close()
+        again = ["tingxie", "models", "download", args.name]
+        if args.source != "huggingface":
+            again += ["--source", args.source]
+        if args.endpoint:
+            again += ["--endpoint", args.endpoint]
+        if args.models_dir:
+            again += ["--models-dir", str(args.models_dir)]
         print(
             "tingxie: download cancelled. The files fetched so far are kept; "
-            f"run `tingxie models download {args.name}` again to resume.",
+            f"run `{shlex.join(again)}` again to resume.",
             file=sys.stderr,
         )
         return stop.exit_status

@@ -14,6 +14,7 @@ be read, with a warning on stderr, as the window offers and the batch queue does
 from __future__ import annotations
 
 import argparse
+import errno
 import math
 import sys
 import time
@@ -234,18 +235,35 @@ class ProgressBar:
         self.stream.flush()
 
 
+def _why_not_a_folder(folder: Path, exc: OSError) -> str:
+    """Why ``folder`` could not be made, in words: what is in the way, or the system's
+    reason."""
+    if exc.errno == errno.EEXIST or (folder.exists() and not folder.is_dir()) or (
+            folder.is_symlink() and not folder.exists()):
+        return ("a file, or a link to nothing, has that name" if not folder.is_dir()
+                else exc.strerror or str(exc))
+    if exc.errno == errno.ENOTDIR:
+        return "a part of the path is a file, not a folder"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "Tingxie may not write in the folder above it"
+    return exc.strerror or str(exc)
+
+
 def output_path(source: Path, folder: Path | None, fmt: str) -> Path:
     """Where the transcript of ``source`` goes by default: ``folder/stem.fmt`` or beside the
     source (see :func:`unique_output` for what happens when that name is taken)."""
     return (folder or source.parent) / f"{source.stem}.{fmt}"
 
 
-def unique_output(path: Path, written: set[Path], overwrite: bool) -> Path:
+def unique_output(path: Path, written: set[Path], overwrite: bool,
+                  inputs: frozenset[Path] = frozenset()) -> Path:
     """``path``, or ``stem (2).ext``, ``stem (3).ext``, ... the first that this run has not
-    written (``written``) and, unless ``overwrite``, that does not exist yet."""
+    written (``written``), that is none of its ``inputs`` (resolved; ``--overwrite`` never
+    replaces a recording with its own transcript) and, unless ``overwrite``, that does not
+    exist yet."""
     stem, suffix = path.name[:-len(path.suffix)] if path.suffix else path.name, path.suffix
     candidate, n = path, 1
-    while (candidate.resolve() in written
+    while (candidate.resolve() in written or candidate.resolve() in inputs
            or (candidate.exists() and not (overwrite and candidate.is_file()))):
         n += 1
         candidate = path.with_name(f"{stem} ({n}){suffix}")
@@ -303,6 +321,19 @@ def run(args: argparse.Namespace) -> int:
     if problem:
         print(f"tingxie transcribe: error: argument --output/-o: {problem}", file=sys.stderr)
         return 2
+    if args.adapter is not None and not args.server and not args.adapter.is_dir():
+        print(f"tingxie transcribe: error: argument --adapter: {args.adapter} is not a folder "
+              "(an adapter is the folder `tingxie adapt` writes; see `tingxie models list`)",
+              file=sys.stderr)
+        return 2
+    if args.server:
+        ignored = [flag for flag, given in (
+            ("--model", args.model != DEFAULT_MODEL), ("--device", args.device != "auto"),
+            ("--int8", args.int8), ("--adapter", args.adapter is not None)) if given]
+        if ignored:
+            print(f"tingxie: warning: with --server the server's model transcribes, so "
+                  f"{', '.join(ignored)} is ignored (choose the served model with "
+                  "--server-model).", file=sys.stderr)
     if spec.aligns and spec.aligner != AUTO:
         # An aligner named on the command line must be there before any work: unchecked,
         # every file failed after the model loaded, with "Unknown model".
@@ -321,9 +352,16 @@ def run(args: argparse.Namespace) -> int:
     if not files:
         print(f"{len(missing)} of {len(args.files)} files failed.", file=sys.stderr)
         return 1
-    try:
-        if args.output:
+    if args.output:
+        try:
             args.output.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            print(f"tingxie: the output folder {args.output} cannot be made "
+                  f"({_why_not_a_folder(args.output, exc)}). Choose another folder with "
+                  "-o DIR.", file=sys.stderr)
+            print(f"No file was transcribed ({len(args.files)} given).", file=sys.stderr)
+            return 2
+    try:
         engines = EngineCache()
         engine = _make_engine(spec, engines)
     except (TingxieError, OSError) as exc:
@@ -422,7 +460,13 @@ def _write_kept(transcript, source: Path, out: Path, args: argparse.Namespace, s
         except OSError:
             raise exc from None
         moved = unique_output(folder / out.name, written, overwrite=False)
-        _write(transcript, source, moved, args, spec, engines, **extra)
+        try:
+            _write(transcript, source, moved, args, spec, engines, **extra)
+        except (TingxieError, OSError) as again:
+            raise TingxieError(
+                f"{out} could not be written ({exc}), nor {moved} in its place ({again}): "
+                "nothing was written. Free some space, or choose another folder with "
+                "-o DIR.") from again
         print(f"{source.name}: {exc} Written to {moved} instead.", file=sys.stderr)
         out = moved
     written.add(out.resolve())
@@ -496,7 +540,8 @@ def transcribe_file(source: Path, spec, engines, args: argparse.Namespace,
             raise Interrupted(None, exit_status=stop.exit_status)
         base = output_path(source, args.output, args.format)
         out = unique_output(base.with_name(f"{base.stem}.partial{base.suffix}"), written,
-                            args.overwrite)
+                            args.overwrite,
+                            frozenset(Path(n).resolve() for n in getattr(args, "files", [])))
         try:
             out = _write_kept(transcript, source, out, args, spec, engines, written,
                               partial=True, transcribed_until=max(s.end for s in segments))
@@ -510,12 +555,14 @@ def transcribe_file(source: Path, spec, engines, args: argparse.Namespace,
             raise TranscriptionFailed(f"{failure}{kept}") from failure
         raise Interrupted(out, transcribed=True, exit_status=stop.exit_status)
     base = output_path(source, args.output, args.format)
-    out = unique_output(base, written, args.overwrite)
+    inputs = frozenset(Path(name).resolve() for name in getattr(args, "files", [source]))
+    out = unique_output(base, written, args.overwrite, inputs)
     note = ""
     if out != base:
         note = (f" ({base.name} was written by an earlier file of this run)"
                 if base.resolve() in written else
-                f" ({base.name} already exists; --overwrite replaces it)")
+                f" ({base.name} is a file this run transcribes)" if base.resolve() in inputs
+                else f" ({base.name} already exists; --overwrite replaces it)")
     out = _write_kept(transcript, source, out, args, spec, engines, written)
     spent = time.monotonic() - started
     bar.done(f"{len(segments)} segments in {format_time(spent)} "

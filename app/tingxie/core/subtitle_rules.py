@@ -78,10 +78,14 @@ class Preset:
         if unknown:
             raise ValueError(f"Unknown subtitle preset field “{unknown[0]}”.")
         values: dict[str, Any] = {"name": str(d.get("name") or "Custom")}
-        for key, kind, low in (("max_chars_per_line", int, 1), ("max_lines", int, 1),
-                               ("max_chars_per_second", float, 0.1),
-                               ("min_duration", float, 0.0), ("max_duration", float, 0.1),
-                               ("min_gap_frames", float, 0.0), ("fps", float, 1.0)):
+        # The upper bounds are far past any style guide; beyond them line breaking would take
+        # quadratic time on a long segment.
+        for key, kind, low, high in (
+                ("max_chars_per_line", int, 1, MAX_CHARS_PER_LINE),
+                ("max_lines", int, 1, MAX_LINES),
+                ("max_chars_per_second", float, 0.1, math.inf),
+                ("min_duration", float, 0.0, math.inf), ("max_duration", float, 0.1, math.inf),
+                ("min_gap_frames", float, 0.0, math.inf), ("fps", float, 1.0, 1000.0)):
             if key not in d:
                 continue
             raw = d[key]
@@ -98,6 +102,8 @@ class Preset:
             if not math.isfinite(value) or value < low or (kind is int and value != float(raw)):
                 raise ValueError(f"The subtitle rule “{key}” must be "
                                  f"{'a whole number ' if kind is int else ''}at least {low}.")
+            if value > high:
+                raise ValueError(f"The subtitle rule “{key}” must be at most {high:g}.")
             values[key] = value
         if "reflow" in d:
             reflow = d["reflow"]
@@ -109,6 +115,9 @@ class Preset:
             raise ValueError("The minimum subtitle duration is longer than the maximum.")
         return preset
 
+
+#: The most a custom preset may ask for: characters in a line, and lines in a subtitle.
+MAX_CHARS_PER_LINE, MAX_LINES = 200, 10
 
 NETFLIX = Preset("Netflix-style (Latin scripts)", 42, 2, 20.0)
 CJK = Preset("Chinese / CJK", 16, 2, 9.0)
