@@ -9,6 +9,8 @@ or a retry that works, and a cancel that leaves nothing running.
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import math
 import re
@@ -21,6 +23,7 @@ from http.server import BaseHTTPRequestHandler
 import httpx
 import numpy as np
 import pytest
+import soundfile as sf
 
 from fake_asr_server import Answer, FakeASRServer, model_transcriber
 from local_server import LocalServer
@@ -583,3 +586,179 @@ def test_the_cli_lists_the_served_models_and_names_a_missing_key(server, tmp_pat
                        "--api-key-env", "TINGXIE_NO_SUCH_VAR"])
     err = capsys.readouterr().err
     assert status == 2 and "TINGXIE_NO_SUCH_VAR" in err
+
+
+# -- a hostile server (what a hunt found) ----------------------------------------------------
+KEY = "sk-SECRET-123456"
+MODEL = "Qwen/Qwen3-ASR-0.6B"
+
+
+class _Hostile(LocalServer):
+    """A server that misbehaves as ``mode`` says; counts the chat requests it answered."""
+
+    def __init__(self, mode: str, ok_chats: int = 0) -> None:
+        self.mode, self.ok_chats = mode, ok_chats
+        self.base = 1.0  # the first chunk's length, in "midfile"
+        self.chats = 0
+        self.model_requests = 0
+        self._lock = threading.Lock()
+
+    def handler(self):
+        srv = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format, *args) -> None:
+                pass
+
+            def _send(self, status: int, body: object, headers: dict | None = None) -> None:
+                data = body if isinstance(body, bytes) else json.dumps(body).encode()
+                self.send_response(status)
+                for name, value in {"Content-Type": "application/json", **(headers or {})}.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def _chat(self, content: object, logprob: object = -0.1) -> None:
+                self._send(200, {"choices": [{"message": {"content": content},
+                                              "finish_reason": "stop", "logprobs": {"content": [
+                                                  {"token": "Hi", "logprob": logprob}]}}]})
+
+            def do_GET(self) -> None:
+                with srv._lock:
+                    srv.model_requests += 1
+                    first = srv.model_requests == 1
+                if srv.mode == "models_503_once" and first:
+                    self._send(503, {"error": {"message": "restarting"}}, {"Retry-After": "0"})
+                elif srv.mode == "models_drip":
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", "100000")
+                    self.end_headers()
+                    try:
+                        for _ in range(100):
+                            self.wfile.write(b" ")
+                            self.wfile.flush()
+                            time.sleep(0.2)
+                    except OSError:
+                        pass
+                else:
+                    self._send(200, {"data": [{"id": MODEL}]})
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with srv._lock:
+                    srv.chats += 1
+                mode = srv.mode
+                n = 0
+                if mode == "midfile":  # chunk k (from 1) is base + 0.1 (k - 1) s long
+                    url = json.loads(body)["messages"][1]["content"][0]["audio_url"]["url"]
+                    wav = base64.b64decode(url.split(",", 1)[1])
+                    seconds = sf.info(io.BytesIO(wav)).duration
+                    n = round((seconds - srv.base) / 0.1) + 1
+                if mode == "echo_key":
+                    self._send(500, {"error": {"message":
+                                               f"bad key {self.headers['Authorization']}"}})
+                elif mode == "endless":
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Transfer-Encoding", "chunked")
+                    self.end_headers()
+                    piece = b"a" * 65536
+                    try:
+                        while True:
+                            self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+                    except OSError:
+                        pass
+                elif mode == "nan":
+                    self._chat("language English<asr_text>Hi.", "nan")
+                elif mode == "parts":
+                    self._chat([{"type": "text", "text": "language English<asr_text>"},
+                                {"type": "text", "text": "Hello there."}])
+                elif mode == "redirect":
+                    self._send(302, b"", {"Location": "https://gpu-box:8443/v1/chat/completions"})
+                elif mode == "404_listed":
+                    self._send(404, {"detail": "Not Found"})
+                elif mode == "midfile":
+                    time.sleep(0.05 * n)  # answers come back in order
+                    if n <= srv.ok_chats:
+                        self._chat(f"language English<asr_text>Chunk {n}.")
+                    else:
+                        self._send(500, {"error": {"message": "the GPU fell over"}})
+                else:
+                    self._chat("language English<asr_text>Hi.")
+
+        return Handler
+
+
+def test_the_api_key_never_shows_even_when_the_server_echoes_it(monkeypatch):
+    with _Hostile("echo_key") as srv:
+        eng = RemoteEngine(srv.url, api_key=KEY, retries=0)
+        with pytest.raises(ServerRejected) as refused:
+            eng.transcribe_batch([tone(1.0)], FORCED)
+    assert KEY not in str(refused.value) and "[API key]" in str(refused.value)
+    for bad in ("sk-SECRET\nX: 1", "sk-SECRÉT-1", "sk with space"):
+        with pytest.raises(remote.ApiKeyUnusable) as unusable:
+            RemoteEngine("http://127.0.0.1:9", api_key=bad)
+        assert bad not in str(unusable.value) and "line break" in str(unusable.value)
+    with pytest.raises(ServerUnreachable, match="user name or password") as credentials:
+        RemoteEngine("http://bob:PASSWD99@127.0.0.1:9")
+    assert "PASSWD99" not in str(credentials.value)
+
+
+def test_a_server_gone_mid_batch_keeps_the_chunks_it_answered():
+    with _Hostile("midfile", ok_chats=3) as srv:
+        eng = RemoteEngine(srv.url, parallel=8, retries=0)
+        with pytest.raises(ServerRejected) as failed:
+            eng.transcribe_batch([tone(1.0 + 0.1 * k, seed=k) for k in range(6)], FORCED)
+    assert [r.text for r in failed.value.answered] == ["Chunk 1.", "Chunk 2.", "Chunk 3."]
+    # Through the pipeline, those chunks reach the caller before the error does.
+    with _Hostile("midfile", ok_chats=3) as srv:
+        srv.base = 1.4  # each region 1 + 0.1 (k - 1) s, padded 0.2 s on both sides
+        eng = RemoteEngine(srv.url, parallel=8, retries=0)
+        audio = np.concatenate([tone(5.0, seed=k) for k in range(6)])
+        got = []
+        with pytest.raises(ServerRejected):
+            for update in transcribe(audio, eng, FORCED, batch_size=8, max_length=5.0,
+                                     regions=[(5.0 * k + 1.0, 5.0 * k + 2.0 + 0.1 * k)
+                                              for k in range(6)]):
+                got.extend(s.text for s in update.segments)
+    assert got == ["Chunk 1.", "Chunk 2.", "Chunk 3."], "each answered chunk, once, in order"
+
+
+def test_an_endless_or_dripping_answer_is_bounded_and_refused():
+    with _Hostile("endless") as srv:
+        eng = RemoteEngine(srv.url, retries=0, timeout=20.0)
+        started = time.monotonic()
+        with pytest.raises(ServerRejected, match="longer than 8 MB"):
+            eng.transcribe_batch([tone(1.0)], FORCED)
+        assert time.monotonic() - started < 15
+    with _Hostile("models_drip") as srv:
+        started = time.monotonic()
+        with pytest.raises(ServerTimeout, match="within 1 s"):
+            check_server(srv.url, timeout=1.0)
+        assert time.monotonic() - started < 3, "the whole answer is bounded, not each read"
+
+
+def test_odd_but_readable_answers_become_text_and_sane_confidences():
+    with _Hostile("parts") as srv:
+        [result] = RemoteEngine(srv.url).transcribe_batch([tone(1.0)], FORCED)
+    assert result.text == "Hello there."
+    with _Hostile("nan") as srv:
+        [result] = RemoteEngine(srv.url).transcribe_batch([tone(1.0)], FORCED)
+    assert result.text == "Hi." and result.confidence is None, "no NaN confidence is written"
+
+
+def test_redirects_404s_and_a_restarting_server_get_messages_that_help():
+    with _Hostile("redirect") as srv, pytest.raises(
+            ServerRejected, match=re.escape("redirects to https://gpu-box:8443")):
+        RemoteEngine(srv.url, retries=0).transcribe_batch([tone(1.0)], FORCED)
+    with _Hostile("404_listed") as srv, pytest.raises(
+            ServerRejected, match=r"chat endpoint .* was not found, although it lists the model"):
+        RemoteEngine(srv.url, retries=0).transcribe_batch([tone(1.0)], FORCED)
+    with _Hostile("models_503_once") as srv:
+        eng = RemoteEngine(srv.url, backoff=0.01)
+        eng.load()  # the 503 of a replica restarting is asked again
+        assert eng.model == MODEL and srv.model_requests == 2

@@ -107,7 +107,9 @@ class Engine(Protocol):
         ``progress``, when given, is called now and then with the fraction of this batch
         done (audio encoded, tokens decoded against the expected count), below 1 until it
         returns. Raises :class:`tingxie.core.errors.Cancelled` when ``cancel`` is set
-        mid-batch.
+        mid-batch. An error that leaves some chunks answered (a server gone mid-batch) may
+        carry them as ``answered``: the results of the leading chunks, in order, which the
+        pipeline keeps before it passes the error on.
         """
 
     def unload(self) -> None:

@@ -208,6 +208,18 @@ class ServerAuthFailed(ServerError):
         )
 
 
+class ApiKeyUnusable(ServerError):
+    """The API key cannot be sent at all: a character a request header cannot carry."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(
+            url,
+            f"The API key for {url} holds a character a request header cannot carry (a line "
+            "break, a space or a letter outside ASCII): check the key you set (a key pasted "
+            "with its neighbours, or with a line end).",
+        )
+
+
 class ModelNotServed(ServerError):
     """The server does not serve the model asked for; ``served`` lists what it serves."""
 
@@ -227,11 +239,13 @@ class ServerBusy(ServerError):
     def __init__(self, url: str, status: int, attempts: int, detail: str = "") -> None:
         self.status = status
         self.attempts = attempts
+        self.detail = detail
         more = f" {detail}" if detail else ""
+        tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
         super().__init__(
             url,
             f"The transcription server at {url} is overloaded or unavailable (HTTP {status}, "
-            f"{attempts} attempts).{more} Try again later, or lower the requests in flight.",
+            f"{tries}).{more} Try again later, or lower the requests in flight.",
         )
 
 
@@ -253,10 +267,11 @@ class ServerConnectionLost(ServerError):
     def __init__(self, url: str, attempts: int, reason: str) -> None:
         self.reason = reason
         self.attempts = attempts
+        tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
         super().__init__(
             url,
-            f"The connection to {url} kept breaking mid-request ({reason}; {attempts} "
-            "attempts). Check the network and the server's logs.",
+            f"The connection to {url} kept breaking mid-request ({reason}; {tries}). Check "
+            "the network and the server's logs.",
         )
 
 

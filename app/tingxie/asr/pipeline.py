@@ -635,16 +635,24 @@ def _transcribe_feed(feed: _SpeechFeed | _ReadyFeed, samples: np.ndarray, engine
         batch_speech = sum(c.duration for c in batch)
         report = within(batch_speech)
         batch_started = clock()
+        failure: Exception | None = None
         try:
             results = (engine.transcribe_batch(audio, options, cancel) if report is None
                        else engine.transcribe_batch(audio, options, cancel, progress=report))
         except Cancelled:
             break
-        except Exception:
-            # Out of memory, a server fault: what was done before stays with the caller.
-            yield from keep_pending()
-            raise
-        sizer.record(len(batch), batch_speech, clock() - batch_started)
+        except Exception as exc:
+            # Out of memory, a server fault: what was done before stays with the caller, and
+            # so do the leading chunks of this batch an engine says were answered (a server
+            # that went away mid-batch).
+            answered = list(getattr(exc, "answered", None) or [])[:len(batch)]
+            if not answered:
+                yield from keep_pending()
+                raise
+            failure, results = exc, answered
+            batch, audio = batch[:len(answered)], audio[:len(answered)]
+        if failure is None:
+            sizer.record(len(batch), batch_speech, clock() - batch_started)
         heard = [_Heard(c, r, r.text.strip()) for c, r in zip(batch, results)]
         languages = [r.language or options.language for r in results]
         stopped = False
@@ -681,6 +689,9 @@ def _transcribe_feed(feed: _SpeechFeed | _ReadyFeed, samples: np.ndarray, engine
                      eta=None if last else eta.update(clock(), last_fraction),
                      elapsed=clock() - started,
                      chunks_done=done, chunks_total=total(), note=note() if new else "")
+        if failure is not None:
+            yield from keep_pending()
+            raise failure
         if stopped:
             break
         try:

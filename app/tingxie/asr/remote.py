@@ -29,6 +29,7 @@ import base64
 import email.utils
 import io
 import ipaddress
+import json
 import logging
 import math
 import os
@@ -47,6 +48,7 @@ import soundfile as sf
 
 from tingxie.asr.engine import ChunkResult, DeviceInfo, TranscribeOptions
 from tingxie.asr.errors import (
+    ApiKeyUnusable,
     ChunkTooLarge,
     ModelNotServed,
     ServerAnswerUnreadable,
@@ -81,6 +83,12 @@ RETRY_STATUSES = frozenset({429, 502, 503, 504})
 MIN_SPLIT_SECONDS = 0.5
 #: How often a batch looks at its CancelToken.
 CANCEL_POLL_S = 0.02
+#: The most bytes read of one answer: a chat completion for 30 s of speech is a few kB, a
+#: model list less; a server that sends more (without end) is refused, not buffered.
+MAX_ANSWER_BYTES = 8 * 2**20
+#: How often the model check asks again when the server answers 429/502/503/504 (one
+#: restarting, or a proxy whose backend is not up yet).
+MODEL_CHECK_RETRIES = 3
 
 
 # -- address, key ----------------------------------------------------------------------------
@@ -99,6 +107,13 @@ def checked_url(url: str) -> str:
     parts = urlsplit(root)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ServerUnreachable(url, "it is not an http:// or https:// address with a host name")
+    if parts.username is not None or parts.password is not None:
+        # Shown in messages and saved with transcripts and settings, the address must not
+        # carry a password.
+        raise ServerUnreachable(
+            f"{parts.scheme}://{parts.hostname}",
+            "it holds a user name or password (user:password@); give the server's key as an "
+            "API key instead (--api-key-env VAR, or the system keyring)")
     try:
         parts.port  # noqa: B018 - urlsplit checks the port only when asked for it
     except ValueError:
@@ -211,6 +226,21 @@ def _headers(api_key: str | None) -> dict[str, str]:
     return {"Authorization": f"Bearer {api_key}"} if api_key else {}
 
 
+def check_api_key(url: str, api_key: str | None) -> None:
+    """Refuse (:class:`ApiKeyUnusable`), before any request, a key a request header cannot
+    carry (a line break, a space, a letter outside ASCII: a key pasted with its neighbours).
+    The key itself is never in the message."""
+    if api_key and not all(0x21 <= ord(ch) <= 0x7E for ch in api_key):
+        raise ApiKeyUnusable(url)
+
+
+def redact(text: str, api_key: str | None) -> str:
+    """``text`` with the API key (a server may echo the request's header back) replaced."""
+    if not api_key or not text:
+        return text
+    return text.replace(api_key, "[API key]")
+
+
 def _chain(exc: BaseException) -> list[BaseException]:
     seen: list[BaseException] = []
     current: BaseException | None = exc
@@ -245,6 +275,18 @@ def connection_error(url: str, exc: httpx.TransportError, timeout: float) -> Ser
     return ServerConnectionLost(url, 1, str(exc) or type(exc).__name__)
 
 
+def redacted(error: ServerError, api_key: str | None) -> ServerError:
+    """``error`` with the API key taken out of its message and reasons (an exception's text
+    can quote the request's header)."""
+    if api_key:
+        error.args = tuple(redact(a, api_key) if isinstance(a, str) else a for a in error.args)
+        for name in ("reason", "detail"):
+            value = getattr(error, name, None)
+            if isinstance(value, str):
+                setattr(error, name, redact(value, api_key))
+    return error
+
+
 def _unexpected(url: str, exc: httpx.HTTPError | httpx.InvalidURL) -> ServerError:
     """The typed error for an httpx failure that is no transport failure: an answer that
     does not decode (a proxy's doing), or an address httpx refuses."""
@@ -254,20 +296,72 @@ def _unexpected(url: str, exc: httpx.HTTPError | httpx.InvalidURL) -> ServerErro
     return ServerAnswerUnreadable(url, reason)
 
 
-def _detail(response: httpx.Response) -> str:
-    """The server's error message (OpenAI style ``{"error": {"message": ...}}`` or text)."""
+@dataclass
+class _Reply:
+    """An answer read whole, but never more than :data:`MAX_ANSWER_BYTES` of it."""
+
+    status: int
+    headers: httpx.Headers
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", "replace")
+
+
+def _too_long(url: str) -> ServerRejected:
+    return ServerRejected(url, 200, f"its answer is longer than {MAX_ANSWER_BYTES // 2**20} MB, "
+                          "which no transcription needs: it is not read further")
+
+
+def _detail(reply: _Reply, api_key: str | None = None) -> str:
+    """The server's error message (OpenAI style ``{"error": {"message": ...}}`` or text),
+    with a redirect's target named and the API key never in it."""
+    if 300 <= reply.status < 400:
+        where = reply.headers.get("Location", "")
+        return redact(f"it redirects to {where[:200] or 'another address'}; use that address "
+                      "if it is the server", api_key)
     try:
-        body = response.json()
+        body = reply.json()
     except ValueError:
-        return response.text.strip()[:300]
+        return redact(reply.text.strip()[:300], api_key)
     if isinstance(body, dict):
         error = body.get("error", body)
         if isinstance(error, dict):
-            return str(error.get("message") or error.get("detail") or error)[:300]
-        if "message" in body:
-            return str(body["message"])[:300]
-        return str(error)[:300]
-    return str(body)[:300]
+            found = str(error.get("message") or error.get("detail") or error)
+        elif "message" in body:
+            found = str(body["message"])
+        else:
+            found = str(error)
+    else:
+        found = str(body)
+    return redact(found, api_key)[:300]
+
+
+def _read_sync(response: httpx.Response, url: str, deadline: float) -> bytes:
+    """The body of ``response``, refused past :data:`MAX_ANSWER_BYTES` or the deadline (a
+    server that drips its answer is bounded as a whole, not only read by read)."""
+    body = bytearray()
+    for piece in response.iter_bytes():
+        body += piece
+        if len(body) > MAX_ANSWER_BYTES:
+            raise _too_long(url)
+        if time.monotonic() > deadline:
+            raise ServerTimeout(url, 0.0)
+    return bytes(body)
+
+
+async def _read_async(response: httpx.Response, url: str) -> bytes:
+    """The body of ``response``, refused past :data:`MAX_ANSWER_BYTES`."""
+    body = bytearray()
+    async for piece in response.aiter_bytes():
+        body += piece
+        if len(body) > MAX_ANSWER_BYTES:
+            raise _too_long(url)
+    return bytes(body)
 
 
 def check_server(
@@ -280,22 +374,32 @@ def check_server(
     ServerAnswerUnreadable or ServerRejected.
     """
     root = checked_url(url)
+    check_api_key(root, api_key)
     started = time.perf_counter()
+    deadline = time.monotonic() + timeout
     try:
         # trust_env=False: no proxy from the environment sees the audio or the key.
-        with httpx.Client(timeout=timeout, verify=verify, trust_env=False) as client:
-            response = client.get(f"{root}/v1/models", headers=_headers(api_key))
+        with httpx.Client(timeout=timeout, verify=verify, trust_env=False) as client, \
+                client.stream("GET", f"{root}/v1/models", headers=_headers(api_key)) as response:
+            reply = _Reply(response.status_code, response.headers,
+                           _read_sync(response, root, deadline))
+    except ServerTimeout:
+        raise ServerTimeout(root, timeout) from None
     except httpx.TransportError as exc:
-        raise connection_error(root, exc, timeout) from exc
+        raise redacted(connection_error(root, exc, timeout), api_key) from None
     except (httpx.HTTPError, httpx.InvalidURL) as exc:
-        raise _unexpected(root, exc) from exc
+        raise redacted(_unexpected(root, exc), api_key) from None
     elapsed = time.perf_counter() - started
-    if response.status_code in (401, 403):
-        raise ServerAuthFailed(root, response.status_code, bool(api_key))
-    if response.status_code != 200:
-        raise ServerRejected(root, response.status_code, _detail(response))
+    if reply.status in (401, 403):
+        raise ServerAuthFailed(root, reply.status, bool(api_key))
+    if reply.status in RETRY_STATUSES:
+        busy = ServerBusy(root, reply.status, 1, _detail(reply, api_key))
+        busy.retry_after = _retry_after(reply.headers.get("Retry-After"))
+        raise busy
+    if reply.status != 200:
+        raise ServerRejected(root, reply.status, _detail(reply, api_key))
     try:
-        models = [str(m["id"]) for m in response.json()["data"]]
+        models = [str(m["id"]) for m in reply.json()["data"]]
     except (ValueError, KeyError, TypeError) as exc:
         raise ServerRejected(
             root, 200, "its /v1/models answer is not an OpenAI-compatible model list"
@@ -333,7 +437,7 @@ class RemoteEngine:
     connections are retried up to ``retries`` times, waiting ``backoff`` x 2^n seconds (at
     most ``max_backoff``) or what ``Retry-After`` asks, when that is under
     ``max_retry_after``. ``warning`` is set when the address is plain http to another
-    computer (it is logged too); the caller shows it. An address that is not valid (no
+    computer; the caller shows it. An address that is not valid (no
     http(s), no host, a port that is no number) is refused here with ServerUnreachable.
     """
 
@@ -366,10 +470,9 @@ class RemoteEngine:
         self.max_retry_after = float(max_retry_after)
         self.verify = verify
         self.served_models: list[str] = []
+        check_api_key(self.url, api_key)
         self.name = f"Server {self.url}"
         self.warning = insecure_url_warning(self.url)
-        if self.warning:
-            log.warning("%s", self.warning)
 
     def __repr__(self) -> str:  # never shows the key
         return f"RemoteEngine({self.url!r}, model={self.model or self.requested_model!r})"
@@ -392,7 +495,7 @@ class RemoteEngine:
             return
         if progress is not None:
             progress(0.0)
-        check = check_server(self.url, self._api_key, self.connect_timeout, self.verify)
+        check = self._check_with_retries()
         self.served_models = check.models
         wanted = self.requested_model
         if wanted is None:
@@ -407,6 +510,22 @@ class RemoteEngine:
         log.info("server %s serves %s (%.0f ms)", self.url, self.model, 1000 * check.round_trip_s)
         if progress is not None:
             progress(1.0)
+
+    def _check_with_retries(self) -> ServerCheck:
+        """:func:`check_server`, asked again (up to :data:`MODEL_CHECK_RETRIES` times) while
+        the server says it is busy or restarting, waiting what Retry-After asks when that is
+        under ``max_retry_after``."""
+        for attempt in range(1, MODEL_CHECK_RETRIES + 2):
+            try:
+                return check_server(self.url, self._api_key, self.connect_timeout, self.verify)
+            except ServerBusy as busy:
+                asked = getattr(busy, "retry_after", None)
+                if attempt > MODEL_CHECK_RETRIES or (
+                        asked is not None and asked > self.max_retry_after):
+                    raise ServerBusy(self.url, busy.status, attempt, busy.detail) from None
+                wait = min(self.max_backoff, self.backoff * 2 ** (attempt - 1))
+                time.sleep(max(wait, asked or 0.0))
+        raise AssertionError("unreachable")
 
     def unload(self) -> None:
         """Forget the server check; nothing is held in memory between batches."""
@@ -480,7 +599,13 @@ class RemoteEngine:
                 while True:
                     done, _ = await asyncio.wait({work}, timeout=CANCEL_POLL_S)
                     if done:
-                        return work.result()
+                        try:
+                            return work.result()
+                        except ServerError as exc:
+                            # The chunks answered before the first that failed are kept
+                            # by the caller (a server gone mid-file loses none of them).
+                            exc.answered = _answered_before_failure(tasks)
+                            raise
                     if cancel is not None and cancel.cancelled:
                         raise Cancelled()
             finally:
@@ -553,11 +678,13 @@ class RemoteEngine:
                 wait *= random.uniform(0.75, 1.0)  # spread the retries of a full batch
                 if retry.wait is not None:
                     if retry.wait > self.max_retry_after:
+                        asked = (f"{retry.wait:.0f} s" if retry.wait < 7 * 86400
+                                 else "more than a week")
                         raise ServerBusy(
                             self.url,
                             getattr(retry.error, "status", 503),
                             attempt,
-                            f"It asks to wait {retry.wait:.0f} s before trying again.",
+                            f"It asks to wait {asked} before trying again.",
                         ) from None
                     wait = max(wait, retry.wait)
                 log.info("retrying a chunk in %.2f s: %s", wait, retry.error)
@@ -617,52 +744,67 @@ class RemoteEngine:
         penalty: float | None,
     ) -> _Answer:
         payload = self._payload(samples, options, language, penalty)
-        request = client.post(f"{self.url}/v1/chat/completions", json=payload)
+        key = self._api_key
+
+        async def send() -> _Reply:
+            async with client.stream("POST", f"{self.url}/v1/chat/completions",
+                                     json=payload) as response:
+                return _Reply(response.status_code, response.headers,
+                              await _read_async(response, self.url))
+
         try:
             # httpx's timeouts bound each read; this bounds a server that trickles its answer.
-            response = await asyncio.wait_for(request, self.timeout + self.connect_timeout)
+            reply = await asyncio.wait_for(send(), self.timeout + self.connect_timeout)
         except asyncio.TimeoutError as exc:
             raise ServerTimeout(self.url, self.timeout) from exc
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
-            raise _Retry(ServerConnectionLost(self.url, 1, str(exc) or type(exc).__name__)) from exc
+            raise _Retry(ServerConnectionLost(
+                self.url, 1, redact(str(exc) or type(exc).__name__, key))) from None
         except httpx.TransportError as exc:
-            raise connection_error(self.url, exc, self.timeout) from exc
+            raise redacted(connection_error(self.url, exc, self.timeout), key) from None
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
-            raise _unexpected(self.url, exc) from exc
-        status = response.status_code
+            raise redacted(_unexpected(self.url, exc), key) from None
+        status = reply.status
         if status == 200:
-            return self._result(response, language)
+            return self._result(reply, language)
         if status in (401, 403):
-            raise ServerAuthFailed(self.url, status, bool(self._api_key))
+            raise ServerAuthFailed(self.url, status, bool(key))
         if status == 404:
-            raise ModelNotServed(self.url, self.model, await self._served_now(client))
+            served = await self._served_now(client)
+            if self.model in served:  # it lists the model yet has no chat for it there
+                raise ServerRejected(self.url, 404, (
+                    f"its chat endpoint /v1/chat/completions was not found, although it lists "
+                    f"the model {self.model!r}; a proxy in front may route only some paths"))
+            raise ModelNotServed(self.url, self.model, served)
         if status == 413:
             raise _TooLarge()
         if status in RETRY_STATUSES:
             raise _Retry(
-                ServerBusy(self.url, status, 1, _detail(response)),
-                _retry_after(response.headers.get("Retry-After")),
+                ServerBusy(self.url, status, 1, _detail(reply, key)),
+                _retry_after(reply.headers.get("Retry-After")),
             )
-        raise ServerRejected(self.url, status, _detail(response))
+        raise ServerRejected(self.url, status, _detail(reply, key))
 
     async def _served_now(self, client: httpx.AsyncClient) -> list[str]:
         """What the server serves now (it may have been restarted with another model)."""
         try:
-            response = await client.get(f"{self.url}/v1/models")
-            self.served_models = [str(m["id"]) for m in response.json()["data"]]
-        except (httpx.HTTPError, httpx.InvalidURL, ValueError, KeyError, TypeError):
+            async with client.stream("GET", f"{self.url}/v1/models") as response:
+                body = await _read_async(response, self.url)
+            self.served_models = [str(m["id"]) for m in json.loads(body)["data"]]
+        except (httpx.HTTPError, httpx.InvalidURL, ServerError, ValueError, KeyError,
+                TypeError):
             pass
         return self.served_models
 
-    def _result(self, response: httpx.Response, language: str | None) -> _Answer:
+    def _result(self, reply: _Reply, language: str | None) -> _Answer:
         try:
-            choice = response.json()["choices"][0]
-            content = choice["message"]["content"] or ""
+            choice = reply.json()["choices"][0]
+            content = _content_text(choice["message"]["content"])
         except (ValueError, KeyError, IndexError, TypeError) as exc:
             raise ServerRejected(
                 self.url, 200, "the answer is not an OpenAI-style chat completion"
             ) from exc
-        heard, text = parse_asr_output(str(content))
+        heard, text = parse_asr_output(redact(content, self._api_key))
         result = ChunkResult(text=text, language=language or heard)
         tokens = _token_logprobs(choice)
         if not tokens:  # a server that does not give log-probabilities
@@ -687,17 +829,44 @@ class RemoteEngine:
 _END_TOKENS = frozenset({"", "<|im_end|>", "<|endoftext|>"})
 
 
+def _content_text(content: Any) -> str:
+    """A chat message's text: a string, or the text parts of a list of parts (the newer
+    OpenAI shape); anything else is no chat completion (TypeError)."""
+    if content is None:
+        return ""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list) and all(isinstance(p, dict) for p in content):
+        return "".join(str(p.get("text") or "") for p in content if p.get("type") == "text")
+    raise TypeError(f"message content of type {type(content).__name__}")
+
+
 def _token_logprobs(choice: dict[str, Any]) -> list[tuple[str, float]]:
-    """``(token, log-probability)`` of each generated token, end-of-turn tokens left out."""
+    """``(token, log-probability)`` of each generated token, end-of-turn tokens left out. A
+    log-probability that is no number (NaN) leaves the answer without confidences; one
+    above 0 (no probability is over 1) counts as 0."""
     try:
         content = (choice.get("logprobs") or {}).get("content") or []
         tokens = [(str(t["token"]), float(t["logprob"])) for t in content]
     except (AttributeError, KeyError, TypeError, ValueError):
         return []
+    if any(math.isnan(lp) for _, lp in tokens):
+        return []
     while tokens and tokens[-1][0] in _END_TOKENS:
         tokens.pop()
     # vLLM reports -inf as -9999.0; a probability cannot be below 0 either way.
-    return [(t, max(lp, -100.0)) for t, lp in tokens]
+    return [(t, min(max(lp, -100.0), 0.0)) for t, lp in tokens]
+
+
+def _answered_before_failure(tasks: list[asyncio.Task]) -> list[ChunkResult]:
+    """The results of the leading chunks that were answered, up to the first that was not
+    (failed, cancelled or still waiting)."""
+    out: list[ChunkResult] = []
+    for task in tasks:
+        if not task.done() or task.cancelled() or task.exception() is not None:
+            break
+        out.append(task.result())
+    return out
 
 
 def _retry_after(value: str | None) -> float | None:
