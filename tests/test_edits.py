@@ -560,3 +560,12 @@ def test_typed_times_are_read_as_the_player_shows_them():
                 "١٢", "１２:３０"):
         with pytest.raises(ValueError):
             parse_time(bad)
+
+
+def test_a_split_keeps_every_word_inside_its_segment_to_the_millisecond():
+    t = interview()
+    t.segments[2] = Segment(3, 6.0, 8.0, "Boats came from every town.")  # no words yet
+    SplitSegment(3, len("Boats came from ")).do(t)  # at 6 + 2 * 16/27 s: no whole ms
+    for seg in t.segments:
+        for w in seg.words:
+            assert seg.start <= w.start <= w.end <= seg.end, (seg, w)

@@ -295,3 +295,30 @@ def test_go_to_a_line_with_no_lines_says_so(qtbot, window):
     window.document.set_transcript(Transcript(segments=[], duration=12.0))
     window.review.go_to("#1")
     assert window.statusBar().currentMessage() == "There are no lines yet."
+
+
+def test_redo_that_would_take_the_line_being_typed_keeps_the_typing(qtbot, window):
+    # Delete a line, undo it, type in it, then Redo: the redo would delete the line with the
+    # typing; the typing is kept instead, as the newest change.
+    window.table.select_row(1)
+    window.commands.delete()
+    window.commands.undo()
+    window.table.edit_row(1)
+    editor = window.table.editor()
+    editor.moveCursor(editor.textCursor().MoveOperation.Start)
+    qtbot.keyClicks(editor, "NEW ")
+    key(qtbot, "Ctrl+Shift+Z", editor)
+    assert texts(window)[1] == "NEW Boats came from every town."
+    assert "nothing to redo now" in window.statusBar().currentMessage()
+    assert not window.document.undo_stack.canRedo()
+    # A redo that leaves the line alone still redoes, the typing staying open.
+    window.commands.undo()  # the typing
+    window.table.select_row(3)
+    window.commands.delete()
+    window.commands.undo()
+    window.table.edit_row(0)
+    qtbot.keyClicks(window.table.editor(), " Yes")
+    key(qtbot, "Ctrl+Shift+Z", window.table.editor())
+    assert len(texts(window)) == 3, "the delete of the last line was redone"
+    assert window.table.editor() is not None
+    assert window.table.editor().toPlainText().endswith(" Yes")

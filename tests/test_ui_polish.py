@@ -315,3 +315,23 @@ def test_redo_answers_to_ctrl_shift_z_whatever_the_platform_binds(qtbot, win):
     keys = win.redo_action.shortcuts()
     assert QKeySequence("Ctrl+Shift+Z") in keys, "as the shortcut list says, everywhere"
     assert all(k in keys for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Redo))
+
+
+def test_replace_after_typing_in_the_line_shows_the_match_where_it_now_is(qtbot, win, tone):
+    segs = [Segment(1, 0.0, 2.0, "No."), Segment(2, 3.0, 5.0, "Boats came from every town.")]
+    open_with_transcript(qtbot, win, tone, segs)
+    bar = win.find_bar
+    bar.open()
+    bar.find_edit.setText("boat")
+    bar.replace_edit.setText("ship")
+    bar.find_next()
+    assert bar.current_match() == (2, 0, 4)
+    win.table.edit_row(1)  # the reviewer types before the match, the Replace button keeps
+    editor = win.table.editor()  # no focus (as on macOS): the line is still open
+    editor.moveCursor(editor.textCursor().MoveOperation.Start)
+    editor.insertPlainText("Two ")
+    bar.replace_one()  # the typing is committed; the match moved, so it is shown again
+    assert win.document.transcript.segment(2).text == "Two Boats came from every town."
+    assert bar.current_match() == (2, 4, 8)
+    bar.replace_one()
+    assert win.document.transcript.segment(2).text == "Two ships came from every town."

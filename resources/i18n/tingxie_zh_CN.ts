@@ -764,194 +764,199 @@ Locate the audio file now?</source>
     <name>EditCommands</name>
     <message>
         <location filename="../../app/tingxie/ui/editing.py" line="86"/>
-        <location filename="../../app/tingxie/ui/editing.py" line="402"/>
-        <location filename="../../app/tingxie/ui/editing.py" line="416"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="418"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="432"/>
         <source>Select a segment first.</source>
         <extracomment>Step of the keyboard nudges of a segment&apos;s start or end, in seconds. Length of a segment inserted at the playhead, when there is room. A message for the status bar (an edit that could not be made, what was done). The line a playhead key just timed, kept selected while following playback.</extracomment>
         <translation>请先选择一个片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="126"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="116"/>
+        <source>Your typing in the line is kept as the newest change, so there is nothing to redo now.</source>
+        <translation>您在该行中输入的内容已作为最新的更改保留，因此现在没有可重做的操作。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="142"/>
         <source>Select the lines to shift first.</source>
         <translation>请先选择要平移的行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="132"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="148"/>
         <source>The lines cannot move that way: the audio, or a line that stays, is in the way.</source>
         <translation>这些行无法朝该方向移动：音频边界或未移动的行挡住了。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="133"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="149"/>
         <source>Nothing to shift: 0 s.</source>
         <translation>无需平移：0 秒。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="137"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="153"/>
         <source>Shifted by {seconds:+.3f} s (lines: {n}).</source>
         <translation>已平移 {seconds:+.3f} 秒（共 {n} 行）。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="140"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="156"/>
         <source>That is as far as the audio and the lines that stay allow.</source>
         <translation>这已是音频和未移动的行所允许的最大范围。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="150"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="166"/>
         <source>A line picked for the sync is gone: pick it again.</source>
         <translation>为同步选定的一行已不存在：请重新选择。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="155"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="171"/>
         <source>The lines cannot be synced that way now: pick the times again.</source>
         <translation>现在无法按这种方式同步这些行：请重新选择时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="159"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="175"/>
         <source>Sync by two lines</source>
         <translation>按两行同步</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="163"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="179"/>
         <source>Synced (lines: {n}): line {a} starts at {ta}, line {b} at {tb}.</source>
         <translation>已同步（行数：{n}）：第 {a} 行从 {ta} 开始，第 {b} 行从 {tb} 开始。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="188"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="204"/>
         <source>Put the cursor inside the text to split a segment.</source>
         <translation>请把光标放在文字中间，再拆分片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="224"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="240"/>
         <source>There is no previous segment to merge with.</source>
         <translation>前面没有可合并的片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="236"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="252"/>
         <source>Move the start</source>
         <translation>移动开始时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="237"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="253"/>
         <source>Move the end</source>
         <translation>移动结束时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="239"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="255"/>
         <source>That edge cannot move further.</source>
         <translation>这一端无法再移动了。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="252"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="268"/>
         <source>Start at the playhead</source>
         <translation>开始于播放头</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="252"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="268"/>
         <source>End at the playhead</source>
         <translation>结束于播放头</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="263"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="279"/>
         <source>Line {n} now starts at {time}.</source>
         <translation>第 {n} 行现在从 {time} 开始。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="264"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="280"/>
         <source>Line {n} now ends at {time}.</source>
         <translation>第 {n} 行现在在 {time} 结束。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="267"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="283"/>
         <source>It kept its length and moved there.</source>
         <translation>它保持时长，整体移到了那里。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="269"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="285"/>
         <source>It moved there, shortened to {length:.3f} s by what comes next (a line, or the end of the audio).</source>
         <translation>它移到了那里，因后面的内容（下一行或音频结尾）缩短为 {length:.3f} 秒。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="273"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="289"/>
         <source>The line before now ends there.</source>
         <translation>上一行现在在那里结束。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="274"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="290"/>
         <source>The next line now starts there.</source>
         <translation>下一行现在从那里开始。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="286"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="302"/>
         <source>The playhead is not after the line&apos;s start.</source>
         <translation>播放头不在该行开始之后。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="290"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="306"/>
         <source>End here, start the next line</source>
         <translation>在此结束，下一行在此开始</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="296"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="312"/>
         <source>Line {n} now ends at {time}: it is the last line.</source>
         <translation>第 {n} 行现在在 {time} 结束：这是最后一行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="302"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="318"/>
         <source>Line {n} now ends at {time}; line {m} starts there.</source>
         <translation>第 {n} 行现在在 {time} 结束；第 {m} 行从那里开始。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="355"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="371"/>
         <source>The playhead is before the line before this one: select the line to time, or play to where it starts.</source>
         <translation>播放头在上一行之前：请选中要定时的行，或播放到它开始的位置。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="358"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="374"/>
         <source>The playhead is past the next line: select the line to time, or play to where it ends.</source>
         <translation>播放头已越过下一行：请选中要定时的行，或播放到它结束的位置。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="361"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="377"/>
         <source>The playhead is at the very start of the line before: there is no room to trim it.</source>
         <translation>播放头紧挨上一行的开头：没有余地把它截短。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="364"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="380"/>
         <source>The playhead is at the very end of the next line: there is no room to trim it.</source>
         <translation>播放头紧挨下一行的结尾：没有余地把它截短。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="366"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="382"/>
         <source>There is no room for the line at the playhead.</source>
         <translation>播放头处没有放下这一行的空间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="374"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="390"/>
         <source>The playhead is inside a segment: split it instead.</source>
         <translation>播放头位于某个片段之内：请改为拆分该片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="384"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="400"/>
         <source>There is no room for a segment at the playhead.</source>
         <translation>播放头处没有空间插入片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="406"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="422"/>
         <source>Delete {n} segments</source>
         <translation>删除 {n} 个片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="429"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="445"/>
         <source>Speaker {n}</source>
         <translation>说话人 {n}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="436"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="452"/>
         <source>Set speaker</source>
         <translation>设置说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="452"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="468"/>
         <source>No segment is below {p:.0%} confidence.</source>
         <translation>没有置信度低于 {p:.0%} 的片段。</translation>
     </message>
@@ -1163,24 +1168,24 @@ Locate the audio file now?</source>
     </message>
     <message>
         <location filename="../../app/tingxie/ui/find_bar.py" line="204"/>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="227"/>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="261"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="231"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="266"/>
         <source>Not found.</source>
         <translation>未找到。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="242"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="247"/>
         <source>The replacement is not valid: {0}.</source>
         <translation>替换内容无效：{0}。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="246"/>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="273"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="251"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="278"/>
         <source>No change.</source>
         <translation>没有变化。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="278"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="283"/>
         <source>Replaced: {n}</source>
         <translation>已替换：{n} 处</translation>
     </message>
@@ -2859,34 +2864,34 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>TranscriptTableModel</name>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="235"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="281"/>
         <source>Time</source>
         <extracomment>The lowest segment id this step may have made (set by TranscriptDocument). Anything in the transcript changed (an edit, an undo, new segments). A running transcription added segments next to each other: (first row, count). They come at the end, or before a line the user inserted further on. The whole transcript was replaced (a project opened, a new transcription started).</extracomment>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="236"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="282"/>
         <source>Speaker</source>
         <translation>说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="237"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="283"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="238"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="284"/>
         <source>Check</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="341"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="387"/>
         <source>Another speaker than the line before (a dialogue dash in the imported subtitles); set a speaker to name them</source>
         <extracomment>An edit or undo is about to rebuild the rows (rows came, went or were replaced): the view notes what is selected and being edited, by segment id (:meth:`shown_ids`). The rows were rebuilt: the view selects and edits those segments again. The Check column&apos;s data, ``check_cell(segment, role)`` (see ui/subtitle_check.py).</extracomment>
         <translation>与上一行不是同一说话人（导入字幕中的对话破折号）；设置说话人即可为其命名</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="345"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="391"/>
         <source>{lang}confidence {conf:.0%}</source>
         <translation>{lang}置信度 {conf:.0%}</translation>
     </message>
@@ -3102,109 +3107,109 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>UndoLabels</name>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="41"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="63"/>
         <source>Edit text</source>
-        <extracomment>QUndoCommand.id() of edits that may merge with the one before (see ``merge_key``). The undo steps&apos; names, as core&apos;s edits give them in English, marked for translation.</extracomment>
+        <extracomment>Edits that never take a line out of the transcript (a split keeps the line it cut). QUndoCommand.id() of edits that may merge with the one before (see ``merge_key``). The undo steps&apos; names, as core&apos;s edits give them in English, marked for translation.</extracomment>
         <translation>编辑文字</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="42"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="64"/>
         <source>Align words</source>
         <translation>对齐词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="43"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="65"/>
         <source>Review word</source>
         <translation>审阅词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="44"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="66"/>
         <source>Replace word</source>
         <translation>替换词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="45"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="67"/>
         <source>Split segment</source>
         <translation>拆分片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="46"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="68"/>
         <source>Merge segments</source>
         <translation>合并片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="47"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="69"/>
         <source>Change timing</source>
         <translation>更改时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="48"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="70"/>
         <source>Set speaker</source>
         <translation>设置说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="49"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="71"/>
         <source>Add speaker</source>
         <translation>添加说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="50"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="72"/>
         <source>Rename speaker</source>
         <translation>重命名说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="51"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="73"/>
         <source>Insert segment</source>
         <translation>插入片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="52"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="74"/>
         <source>Delete segment</source>
         <translation>删除片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="53"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="75"/>
         <source>Replace</source>
         <translation>替换</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="54"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="76"/>
         <source>Re-transcribe range</source>
         <translation>重新转写范围</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="55"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="77"/>
         <source>Transcribe the whole file</source>
         <translation>转写整个文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="56"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="78"/>
         <source>Transcribe the rest</source>
         <translation>转写剩余部分</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="57"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="79"/>
         <source>Fix timing</source>
         <translation>修正时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="58"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="80"/>
         <source>Import transcript</source>
         <translation>导入文字稿</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="59"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="81"/>
         <source>Shift times</source>
         <translation>平移时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="60"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="82"/>
         <source>Sync by two lines</source>
         <translation>按两行同步</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="61"/>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="70"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="83"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="92"/>
         <source>Replace {n} × “{find}”</source>
         <translation>替换 {n} 处“{find}”</translation>
     </message>
@@ -3302,258 +3307,258 @@ Your changes are still open here and in the autosave: free some space or choose 
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="117"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="119"/>
         <source>&amp;Find and replace…</source>
         <translation>查找和替换(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="119"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="121"/>
         <source>S&amp;plit at the cursor</source>
         <translation>在光标处拆分(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="120"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="122"/>
         <source>&amp;Merge with next</source>
         <translation>与下一片段合并(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="121"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="123"/>
         <source>Merge with p&amp;revious</source>
         <translation>与上一片段合并(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="122"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="124"/>
         <source>&amp;Insert segment at the playhead</source>
         <translation>在播放头处插入片段(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="124"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="126"/>
         <source>&amp;Delete segment</source>
         <translation>删除片段(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="125"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="127"/>
         <source>&amp;Timing</source>
         <translation>时间(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="127"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="129"/>
         <source>Start 0.1 s earlier</source>
         <translation>开始提前 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="128"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="130"/>
         <source>Start 0.1 s later</source>
         <translation>开始推后 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="129"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="131"/>
         <source>End 0.1 s earlier</source>
         <translation>结束提前 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="130"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="132"/>
         <source>End 0.1 s later</source>
         <translation>结束推后 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="133"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="135"/>
         <source>Start at the &amp;playhead</source>
         <translation>开始于播放头(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="135"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="137"/>
         <source>&amp;End at the playhead</source>
         <translation>结束于播放头(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="137"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="139"/>
         <source>End here, start the &amp;next line</source>
         <translation>在此结束，下一行在此开始(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="140"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="142"/>
         <source>&amp;Shift times…</source>
         <translation>平移时间(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="141"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="143"/>
         <source>S&amp;ync by two lines…</source>
         <translation>按两行同步(&amp;Y)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="142"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="144"/>
         <source>S&amp;peaker</source>
         <translation>说话人(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="144"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="146"/>
         <source>Speaker {n}</source>
         <translation>说话人 {n}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="146"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="148"/>
         <source>No speaker</source>
         <translation>无说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="149"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="151"/>
         <source>Next &amp;uncertain segment</source>
         <translation>下一个不确定片段(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="152"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="154"/>
         <source>Re&amp;view uncertain words</source>
         <translation>核对不确定的词(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="156"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="158"/>
         <source>&amp;Playback</source>
         <translation>播放(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="161"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="163"/>
         <source>Play / pause</source>
         <translation>播放/暂停</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="162"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="164"/>
         <source>Rewind</source>
         <translation>快退</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="164"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="166"/>
         <source>Forward</source>
         <translation>快进</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="166"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="168"/>
         <source>Slower</source>
         <translation>减速</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="167"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="169"/>
         <source>Faster</source>
         <translation>加速</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="168"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="170"/>
         <source>Replay the segment</source>
         <translation>重播当前片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="169"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="171"/>
         <source>&amp;Go to…</source>
         <translation>转到(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="171"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="173"/>
         <source>Rewind step…</source>
         <translation>快退步长…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="172"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="174"/>
         <source>Rewind and forward by (seconds)</source>
         <translation>快退和快进的秒数</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="173"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="175"/>
         <source>Rewind on resume…</source>
         <translation>继续播放时回退…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="177"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="179"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="178"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="180"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="179"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="181"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="180"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="182"/>
         <source>Follow playback</source>
         <translation>跟随播放</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="184"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="186"/>
         <source>Tint uncertain words</source>
         <translation>标出不确定的词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="187"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="189"/>
         <source>Uncertainty threshold…</source>
         <translation>不确定阈值…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="190"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="192"/>
         <source>Interface &amp;language</source>
         <translation>界面语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="194"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="196"/>
         <source>As the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="207"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="209"/>
         <source>&amp;Subtitle check</source>
         <translation>字幕检查(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="212"/>
-        <location filename="../../app/tingxie/ui/menus.py" line="213"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="214"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="215"/>
         <source>&amp;Transcribe</source>
         <translation>转写(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="214"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="216"/>
         <source>Transcribe &amp;selection</source>
         <translation>转写选区(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="216"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="218"/>
         <source>Transcribe the &amp;rest</source>
         <translation>转写剩余部分(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="218"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="220"/>
         <source>&amp;Cancel transcription</source>
         <translation>取消转写(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="220"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="222"/>
         <source>&amp;Align words of lines without word times</source>
         <translation>为没有词时间的行对齐词语(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="224"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="226"/>
         <source>&amp;Model</source>
         <translation>模型(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="225"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="227"/>
         <source>&amp;Adapt to my corrections…</source>
         <translation>适应我的校对(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="229"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="231"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="230"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="232"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="231"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="233"/>
         <source>&amp;About Tingxie</source>
         <translation>关于 Tingxie(&amp;A)</translation>
     </message>

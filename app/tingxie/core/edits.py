@@ -78,7 +78,9 @@ def reword(text: str, words: list[Word], start: float, end: float) -> list[Word]
         total, t = float(sum(weights)), left
         for j, weight in zip(range(k, gap_end), weights, strict=True):
             t0, t = t, t + (right - left) * weight / total
-            out[j] = Word(pieces[j], round(t0, 3), round(t, 3), timing=fresh)
+            # Whole milliseconds, never past the segment's own edges (which need not be).
+            w0 = min(max(round(t0, 3), start), end)
+            out[j] = Word(pieces[j], w0, min(max(round(t, 3), w0), end), timing=fresh)
         k = gap_end
     return [w for w in out if w is not None]
 

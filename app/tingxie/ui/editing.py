@@ -102,6 +102,22 @@ class EditCommands(QObject):
                 self.view.commit_editor()
         self.document.undo_stack.undo()
 
+    def redo(self) -> None:
+        """Edit > Redo. When the step to redo would take away the very line being typed in
+        (redoing its delete, or a merge into the line before), the typing is kept: it is
+        committed, and being the newest change it leaves nothing to redo (as in any text
+        editor, typing after an undo ends the redo history)."""
+        editor, row = self.view.editor(), self.view.editing_row()
+        if editor is not None and row >= 0 and TextDelegate.is_modified(editor):
+            ids = self.view.transcript_model.shown_ids()
+            if row < len(ids) and self.document.redo_removes(ids[row]):
+                self.view.commit_editor()
+                self.message.emit(self.tr(
+                    "Your typing in the line is kept as the newest change, so there is "
+                    "nothing to redo now."))
+                return
+        self.document.undo_stack.redo()
+
     def shift_scopes(self) -> dict[str, list[int]]:
         """The segment ids Shift times would move, for each choice, as things stand now:
         ``"all"``, the ``"selected"`` ones, and from the current line on (``"onward"``: the

@@ -222,14 +222,19 @@ class FindBar(QWidget):
 
     def replace_one(self) -> None:
         """Replace the match shown (or the first) and show the next one: one undo step."""
+        # The line being typed is committed first: the matches are those of the text as it
+        # now reads (the typing may have moved or removed the one shown; it is then shown
+        # again, or the next, before anything is replaced).
+        self.aboutToReplace.emit()
         found = self.matches()
         if not found:
             self.message.emit(self.tr("Not found."))
             return
-        if self._current not in found:
-            self._show(found[0])
+        if self._current is None or self._current not in found:
+            shown = self._current
+            same = [m for m in found if shown is not None and m[0] == shown[0]]
+            self._show(same[0] if same else found[0])
             return
-        self.aboutToReplace.emit()
         seg_id, start, end = self._current
         seg = self.document.transcript.segment(seg_id)
         pattern = compile_pattern(self.find_edit.text(), self.mode(),

@@ -104,6 +104,8 @@ class WindowMenus(QObject):
         undo.triggered.disconnect()
         undo.triggered.connect(win.commands.undo)
         redo = win.document.undo_stack.createRedoAction(win, self.tr("&Redo"))
+        redo.triggered.disconnect()  # as Undo: what it runs minds the line being typed
+        redo.triggered.connect(win.commands.redo)
         # Every key the platform gives Redo (Ctrl+Y on Windows), and Ctrl+Shift+Z everywhere,
         # as the shortcut list says.
         bindings = QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)

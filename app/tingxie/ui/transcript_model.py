@@ -25,11 +25,33 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QUndoCommand, QUndoStack
 
-from tingxie.core.edits import Edit, EditText, fit_words
+from tingxie.core.edits import (
+    AddSpeaker,
+    AlignWords,
+    DeleteSegment,
+    Edit,
+    EditText,
+    FindReplace,
+    InsertSegment,
+    MergeWithNext,
+    RenameSpeaker,
+    Retime,
+    ReviewWord,
+    SetSpeaker,
+    SetWords,
+    ShiftTimes,
+    SplitSegment,
+    SyncTimes,
+    fit_words,
+)
 from tingxie.core.timefmt import format_time
 from tingxie.core.transcript import MIN_DURATION, Segment, Transcript
 
 ModelIndex = QModelIndex | QPersistentModelIndex
+
+#: Edits that never take a line out of the transcript (a split keeps the line it cut).
+_KEEPS_LINES = (EditText, SetWords, ReviewWord, Retime, ShiftTimes, SyncTimes, SetSpeaker,
+                AddSpeaker, RenameSpeaker, InsertSegment, SplitSegment, FindReplace, AlignWords)
 
 
 #: QUndoCommand.id() of edits that may merge with the one before (see ``merge_key``).
@@ -174,6 +196,30 @@ class TranscriptDocument(QObject):
             return False
         first_new = getattr(stack.command(stack.index() - 1), "first_new_id", None)
         return first_new is not None and segment_id >= first_new
+
+    def redo_removes(self, segment_id: int) -> bool:
+        """Whether Redo now may take ``segment_id`` out of the transcript (a delete or a merge
+        into the line before; a step that replaces lines wholesale, or one of a kind not
+        known here, counts as may)."""
+        stack = self.undo_stack
+        if not stack.canRedo():
+            return False
+        command = stack.command(stack.index())
+        parts = [command.child(i) for i in range(command.childCount())] or [command]
+        segments = self.transcript.segments
+        for part in parts:
+            op = getattr(part, "op", None)
+            if isinstance(op, DeleteSegment):
+                if op.segment_id == segment_id:
+                    return True
+            elif isinstance(op, MergeWithNext):
+                ids = [seg.id for seg in segments]
+                if op.segment_id in ids and ids.index(op.segment_id) + 1 < len(ids) and (
+                        ids[ids.index(op.segment_id) + 1] == segment_id):
+                    return True
+            elif op is None or not isinstance(op, _KEEPS_LINES):
+                return True
+        return False
 
     def add_transcribed(self, segments: list[Segment]) -> None:
         """Add segments a running transcription produced. They are machine output, not an
