@@ -762,3 +762,9 @@ def test_redirects_404s_and_a_restarting_server_get_messages_that_help():
         eng = RemoteEngine(srv.url, backoff=0.01)
         eng.load()  # the 503 of a replica restarting is asked again
         assert eng.model == MODEL and srv.model_requests == 2
+
+
+def test_an_html_error_page_is_named_by_its_title():
+    reply = remote._Reply(502, httpx.Headers(), b"<html><head><title>502 Bad Gateway</title>"
+                          b"</head><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>")
+    assert remote._detail(reply) == "502 Bad Gateway"

@@ -257,7 +257,8 @@ class ServerTimeout(ServerError):
         super().__init__(
             url,
             f"The transcription server at {url} did not {phase} within {seconds:g} s. It may "
-            "be overloaded: lower the requests in flight, or allow a longer timeout.",
+            "be overloaded: lower the requests in flight (--parallel, or In flight in the "
+            "window), or give it more GPUs.",
         )
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import email.utils
+import html
 import io
 import ipaddress
 import json
@@ -34,6 +35,7 @@ import logging
 import math
 import os
 import random
+import re
 import socket
 import ssl
 import time
@@ -327,7 +329,12 @@ def _detail(reply: _Reply, api_key: str | None = None) -> str:
     try:
         body = reply.json()
     except ValueError:
-        return redact(reply.text.strip()[:300], api_key)
+        text = reply.text.strip()
+        if text[:1] == "<":  # an HTML error page (a proxy's): its title, else its words
+            title = re.search(r"<title[^>]*>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
+            text = title.group(1) if title else re.sub(r"<[^>]*>", " ", text)
+            text = " ".join(html.unescape(text).split())
+        return redact(text[:300], api_key)
     if isinstance(body, dict):
         error = body.get("error", body)
         if isinstance(error, dict):
