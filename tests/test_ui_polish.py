@@ -335,3 +335,19 @@ def test_replace_after_typing_in_the_line_shows_the_match_where_it_now_is(qtbot,
     assert bar.current_match() == (2, 4, 8)
     bar.replace_one()
     assert win.document.transcript.segment(2).text == "Two ships came from every town."
+
+
+def test_redo_of_a_held_nudge_gives_back_exactly_what_the_key_left(qtbot, win, tone):
+    from tingxie.core.transcript import ALIGNED, Word
+
+    words = [Word("The", 0.5, 0.8, timing=ALIGNED), Word(" harbour", 0.9, 1.4, timing=ALIGNED)]
+    open_with_transcript(qtbot, win, tone, [Segment(1, 0.5, 2.0, "The harbour", words=words)])
+    win.table.select_row(0)
+    win.actions_by_name["start_later"].trigger()  # squeezes "The" (now stale)
+    win.actions_by_name["start_earlier"].trigger()  # back: one step with the first
+    left = win.document.transcript.to_dict()
+    stack = win.document.undo_stack
+    stack.undo()
+    assert win.document.transcript.segments[0].words[0].timing == ALIGNED
+    stack.redo()
+    assert win.document.transcript.to_dict() == left

@@ -8,8 +8,9 @@ committed first wherever rows come or go, so typing is never lost.
 
 from __future__ import annotations
 
+import copy
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Signal
 
@@ -470,16 +471,31 @@ class EditCommands(QObject):
 
 @dataclass
 class Nudge(Retime):
-    """A keyboard nudge of one edge: held down, its repeats are one undo step."""
+    """A keyboard nudge of one edge: held down, its repeats are one undo step. Redo puts
+    back the segment exactly as the last repeat left it (the words the repeats squeezed
+    included), not a single retime from the start."""
+
+    _after: Segment | None = field(default=None, repr=False)
 
     @property
     def merge_key(self) -> tuple[int, str]:
         """Nudges with the same key merge: the same segment's same edge."""
         return (self.segment_id, "start" if self.start is not None else "end")
 
+    def do(self, t: Transcript) -> None:
+        if self._after is not None:  # a redo
+            index = t.index_of(self.segment_id)
+            self._before = copy.deepcopy(t.segments[index])
+            t.segments[index] = copy.deepcopy(self._after)
+            return
+        super().do(t)
+        self._after = copy.deepcopy(t.segment(self.segment_id))
+
     def merge(self, later: Retime) -> None:
-        """Take on ``later``'s target, keeping this nudge's state before (for undo)."""
+        """Take on ``later``'s target and its result, keeping this nudge's state before (for
+        undo)."""
         self.start, self.end = later.start, later.end
+        self._after = getattr(later, "_after", None)
 
 
 @dataclass
