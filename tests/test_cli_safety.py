@@ -552,6 +552,8 @@ def test_a_mistyped_command_or_no_display_is_a_message_not_a_crash(tmp_path, cap
                                                                     monkeypatch):
     status, _out, err = run(["transcirbe", "a.wav"], capsys)
     assert status == 2 and "unknown command 'transcirbe'; did you mean 'transcribe'?" in err
+    monkeypatch.setattr(cli, "_open_window", lambda files, quit_when_loaded=False: 0)
+    assert run(["x" * 300], capsys)[0] == 0, "a name too long for a file still opens the window"
     for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(sys, "platform", "linux")

@@ -334,11 +334,14 @@ def test_a_newer_tingxies_autosave_is_left_for_it_not_set_aside_as_damaged(tmp_p
     doc["schema_version"] = proj.SCHEMA_VERSION + 1
     rec.write_text(json.dumps(doc), "utf-8")
     os.utime(rec, (time.time() + 5, time.time() + 5))
-    with pytest.raises(proj.ProjectVersionError, match="newer Tingxie"):
-        proj.read_recovery(path)
+    written = rec.read_bytes()
     opened = proj.open_project(path)
     assert opened.recovered is None and "Update Tingxie" in opened.recovery_problem
-    assert rec.exists() and not list(tmp_path.glob("*.damaged-*")), "kept as it is"
+    [kept] = tmp_path.glob("interview.tingxie.recovery.newer-*")
+    assert kept.read_bytes() == written and kept.name in opened.recovery_problem
+    assert not list(tmp_path.glob("*.damaged-*")), "not called damaged"
+    proj.autosave(p, path)  # this window's next autosave writes beside it, never over it
+    assert kept.read_bytes() == written
 
 
 def test_saving_over_a_read_only_project_is_refused_and_it_stays(tmp_path):
@@ -348,6 +351,6 @@ def test_saving_over_a_read_only_project_is_refused_and_it_stays(tmp_path):
     before = path.read_bytes()
     path.chmod(0o444)
     p.transcript.segments[0].text = "Changed."
-    with pytest.raises(PermissionError, match="read-only"):
+    with pytest.raises(proj.ProjectReadOnly, match="read-only"):
         proj.save(p, path)
     assert path.read_bytes() == before

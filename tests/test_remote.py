@@ -629,7 +629,7 @@ class _Hostile(LocalServer):
             def do_GET(self) -> None:
                 with srv._lock:
                     srv.model_requests += 1
-                    first = srv.model_requests == 1
+                    first = srv.model_requests <= 1  # (a test sets it below 0: every time)
                 if srv.mode == "models_503_once" and first:
                     self._send(503, {"error": {"message": "restarting"}}, {"Retry-After": "0"})
                 elif srv.mode == "models_drip":
@@ -768,3 +768,20 @@ def test_an_html_error_page_is_named_by_its_title():
     reply = remote._Reply(502, httpx.Headers(), b"<html><head><title>502 Bad Gateway</title>"
                           b"</head><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>")
     assert remote._detail(reply) == "502 Bad Gateway"
+
+
+def test_a_key_at_the_end_of_a_long_error_text_is_still_hidden():
+    reply = remote._Reply(500, httpx.Headers(), ("x" * 276 + f" Bearer {KEY}").encode())
+    assert "sk-SECRET" not in remote._detail(reply, KEY)
+
+
+def test_cancel_ends_the_wait_for_a_restarting_server_at_once():
+    with _Hostile("models_503_once") as srv:
+        srv.model_requests = -100  # every model check answers 503 (Retry-After: 0)
+        eng = RemoteEngine(srv.url, backoff=5.0, max_backoff=5.0)
+        cancel = CancelToken()
+        threading.Timer(0.3, cancel.cancel).start()
+        started = time.monotonic()
+        with pytest.raises(Cancelled):
+            eng.transcribe_batch([tone(1.0)], FORCED, cancel)
+        assert time.monotonic() - started < 2

@@ -322,3 +322,16 @@ def test_redo_that_would_take_the_line_being_typed_keeps_the_typing(qtbot, windo
     assert len(texts(window)) == 3, "the delete of the last line was redone"
     assert window.table.editor() is not None
     assert window.table.editor().toPlainText().endswith(" Yes")
+
+
+def test_redo_of_a_re_transcription_elsewhere_is_not_blocked_by_typing(qtbot, window):
+    from tingxie.core.edits import ReplaceRange
+    from tingxie.core.transcript import Segment
+
+    window.document.apply(ReplaceRange(7.5, 10.0, [Segment(0, 7.5, 10.0, "Re-heard.")]))
+    window.commands.undo()
+    window.table.edit_row(0)
+    qtbot.keyClicks(window.table.editor(), " Yes")
+    key(qtbot, "Ctrl+Shift+Z", window.table.editor())
+    assert texts(window)[3] == "Re-heard.", "the re-transcription of line 4 came back"
+    assert window.table.editor().toPlainText().endswith(" Yes")

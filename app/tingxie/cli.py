@@ -87,7 +87,11 @@ def _dispatch(argv: list[str]) -> int:
     parser.add_argument("--quit-when-loaded", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     for name in args.files:
-        if Path(name).exists() or Path(name).suffix:
+        try:
+            given = Path(name).exists() or bool(Path(name).suffix)
+        except OSError:  # a name too long for the file system: the window says so
+            given = True
+        if given:
             continue
         near = difflib.get_close_matches(name, COMMANDS, n=1, cutoff=0.6)
         if near:  # "tingxie transcirbe a.wav": a command mistyped, not a file to open

@@ -334,7 +334,7 @@ def _detail(reply: _Reply, api_key: str | None = None) -> str:
             title = re.search(r"<title[^>]*>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
             text = title.group(1) if title else re.sub(r"<[^>]*>", " ", text)
             text = " ".join(html.unescape(text).split())
-        return redact(text[:300], api_key)
+        return redact(text, api_key)[:300]
     if isinstance(body, dict):
         error = body.get("error", body)
         if isinstance(error, dict):
@@ -490,7 +490,8 @@ class RemoteEngine:
         """Whether the server has been checked and the model chosen."""
         return self.model is not None
 
-    def load(self, progress: ProgressCallback | None = None) -> None:
+    def load(self, progress: ProgressCallback | None = None,
+             cancel: CancelToken | None = None) -> None:
         """Check the server and that it serves the model (choosing one when none was named).
 
         Later calls return at once. Raises ServerUnreachable, ServerTLSFailed, ServerTimeout,
@@ -502,7 +503,7 @@ class RemoteEngine:
             return
         if progress is not None:
             progress(0.0)
-        check = self._check_with_retries()
+        check = self._check_with_retries(cancel)
         self.served_models = check.models
         wanted = self.requested_model
         if wanted is None:
@@ -518,10 +519,10 @@ class RemoteEngine:
         if progress is not None:
             progress(1.0)
 
-    def _check_with_retries(self) -> ServerCheck:
+    def _check_with_retries(self, cancel: CancelToken | None = None) -> ServerCheck:
         """:func:`check_server`, asked again (up to :data:`MODEL_CHECK_RETRIES` times) while
         the server says it is busy or restarting, waiting what Retry-After asks when that is
-        under ``max_retry_after``."""
+        under ``max_retry_after``; a cancel ends the wait at once."""
         for attempt in range(1, MODEL_CHECK_RETRIES + 2):
             try:
                 return check_server(self.url, self._api_key, self.connect_timeout, self.verify)
@@ -531,7 +532,11 @@ class RemoteEngine:
                         asked is not None and asked > self.max_retry_after):
                     raise ServerBusy(self.url, busy.status, attempt, busy.detail) from None
                 wait = min(self.max_backoff, self.backoff * 2 ** (attempt - 1))
-                time.sleep(max(wait, asked or 0.0))
+                until = time.monotonic() + max(wait, asked or 0.0)
+                while (left := until - time.monotonic()) > 0:
+                    if cancel is not None:
+                        cancel.raise_if_cancelled()
+                    time.sleep(min(CANCEL_POLL_S, left))
         raise AssertionError("unreachable")
 
     def unload(self) -> None:
@@ -568,7 +573,7 @@ class RemoteEngine:
         audio = [to_float(c).reshape(-1) for c in chunks]
         if not audio:
             return []
-        self.load()
+        self.load(cancel=cancel)
         return asyncio.run(self._run_batch(audio, options, language, cancel, progress))
 
     async def _run_batch(

@@ -63,6 +63,10 @@ class ProjectFormatError(ProjectError):
     """The file is not a valid Tingxie project (bad JSON, a missing or wrong field)."""
 
 
+class ProjectReadOnly(ProjectError):
+    """Saving over a project file its owner marked read-only was refused."""
+
+
 class ProjectVersionError(ProjectError):
     """The file was written by a newer Tingxie with a schema this one does not know."""
 
@@ -300,9 +304,9 @@ def write_document(doc: dict[str, Any], path: str | Path, *,
     except OSError:
         mode = None
     if mode is not None and not mode & 0o222:  # marked read-only by its owner
-        raise PermissionError(errno.EACCES, "the project file is read-only (its permissions "
-                              "allow no writing): save it under another name, or allow "
-                              "writing to it first", str(path))
+        raise ProjectReadOnly(path, "is read-only (its permissions allow no writing).",
+                              "Save it under another name (File > Save as), or allow writing "
+                              "to it first.")
     write_atomic(path, encode(doc, path))
     written = os.stat(path)
     if drop_recovery:
@@ -546,12 +550,14 @@ def load(path: str | Path) -> Project:
     return from_dict(_read_document(path), path)
 
 
-def _set_aside(rec: Path) -> Path | None:
-    """Rename a damaged recovery file to ``NAME.damaged-YYYYmmdd-HHMMSS`` (never deleting
-    it); the new path, or ``None`` if it could not be renamed."""
+def _set_aside(rec: Path, kind: str = "damaged") -> Path | None:
+    """Rename a recovery file this Tingxie cannot use to ``NAME.KIND-YYYYmmdd-HHMMSS``
+    (``damaged``, or ``newer`` for a newer Tingxie's), never deleting it, so that this
+    window's autosaves never write over it; the new path, or ``None`` if it could not be
+    renamed."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
     for n in range(100):
-        aside = rec.with_name(f"{rec.name}.damaged-{stamp}" + (f"-{n}" if n else ""))
+        aside = rec.with_name(f"{rec.name}.{kind}-{stamp}" + (f"-{n}" if n else ""))
         if os.path.lexists(aside):
             continue
         try:
@@ -579,10 +585,13 @@ def read_recovery(path: str | Path, *, for_project: str | Path | None = None,
     try:
         doc = _read_document(rec, "recovery file")
         project = from_dict(doc, path)
-    except ProjectVersionError as exc:  # a newer Tingxie's: not damaged, and left for it
+    except ProjectVersionError as exc:  # a newer Tingxie's: not damaged, kept for it
+        kept = _set_aside(rec, "newer") if set_aside and os.path.lexists(rec) else None
+        where = (f" It was kept, unchanged, as {kept.name}." if kept is not None
+                 else " It is kept as it is.")
         raise ProjectVersionError(rec, f"holds autosaved changes a newer Tingxie wrote "
-                                  f"({exc.problem}).", "Update Tingxie to restore them; "
-                                  "the file is kept as it is.") from exc
+                                  f"({exc.problem}).{where}", "Update Tingxie to restore "
+                                  "them (open that file with it).") from exc
     except ProjectError as exc:
         if not os.path.lexists(rec):
             raise

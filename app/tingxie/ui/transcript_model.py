@@ -35,6 +35,7 @@ from tingxie.core.edits import (
     InsertSegment,
     MergeWithNext,
     RenameSpeaker,
+    ReplaceRange,
     Retime,
     ReviewWord,
     SetSpeaker,
@@ -216,6 +217,11 @@ class TranscriptDocument(QObject):
                 ids = [seg.id for seg in segments]
                 if op.segment_id in ids and ids.index(op.segment_id) + 1 < len(ids) and (
                         ids[ids.index(op.segment_id) + 1] == segment_id):
+                    return True
+            elif isinstance(op, ReplaceRange):  # a re-transcription of a range
+                seg = next((x for x in segments if x.id == segment_id), None)
+                if not op.keep_existing and (seg is None or (
+                        seg.end > op.start and seg.start < op.end)):
                     return True
             elif op is None or not isinstance(op, _KEEPS_LINES):
                 return True
