@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TextIO
 
 from tingxie.asr.models import DEFAULT_MODEL
-from tingxie.commands.arguments import number_argument
+from tingxie.commands.arguments import number_argument, positive_int
 from tingxie.commands.export import add_format_options, check_format_options, render_options
 from tingxie.commands.server import add_server_options
 from tingxie.commands.stopping import EXIT_CANCELLED, signals_cancel
@@ -37,16 +37,6 @@ from tingxie.core.timefmt import format_duration, format_time
 
 #: Largest context file read (a context is a few lines of names and jargon).
 MAX_CONTEXT_BYTES = 1 << 20
-
-
-def _positive_int(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, got {number}")
-    return number
 
 
 def _number(value: str) -> float:
@@ -132,14 +122,14 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--overwrite", action="store_true",
                         help="replace existing outputs (default: a taken name NAME.FMT becomes "
                         "NAME (2).FMT, NAME (3).FMT, ...)")
-    parser.add_argument("--batch-size", type=_positive_int, default=None,
+    parser.add_argument("--batch-size", type=positive_int, default=None,
                         help="chunks transcribed together (default: measured; one chunk, "
                         "then 8, then batches double while that makes them faster, within "
                         "the free memory)")
     parser.add_argument("--max-chunk", type=_max_chunk, default=30.0,
                         help="longest chunk of audio given to the model, seconds "
                         "(default 30, at most 1200)")
-    parser.add_argument("--audio-track", type=_positive_int, default=None, metavar="N",
+    parser.add_argument("--audio-track", type=positive_int, default=None, metavar="N",
                         help="which audio track of a file with several to transcribe, "
                         "counting from 1 (default: the one the file marks as default, "
                         "else the first)")
@@ -155,7 +145,7 @@ def register(parser: argparse.ArgumentParser) -> None:
                         help="quantise the model to int8 (CPU only)")
     parser.add_argument("--temperature", type=_temperature, default=0.0,
                         help="0 for greedy decoding (default), above 0 to sample")
-    parser.add_argument("--max-new-tokens", type=_positive_int, default=None,
+    parser.add_argument("--max-new-tokens", type=positive_int, default=None,
                         help="cap on the tokens generated per chunk (default: scaled to the "
                         "chunk's length)")
     parser.add_argument("--progress-interval", type=_seconds, default=5.0, metavar="SECONDS",
