@@ -249,6 +249,8 @@ def test_export_to_a_pipe_closed_early_stops_quietly(tmp_path):
     (["--max-new-tokens", "-1"], "--max-new-tokens"), (["--preset", "nope"], "--preset"),
     (["--context-file", "MISSING"], "--context-file"),
     (["--context-file", "LATIN1"], "--context-file"),
+    (["--language", ""], "--language"), (["--language", " "], "--language"),
+    (["--language", "klingon"], "--language"),
 ])
 def test_a_bad_argument_is_one_line_before_the_model_loads(bad, named, tmp_path, capsys,
                                                            monkeypatch):
@@ -267,6 +269,8 @@ def test_a_bad_argument_is_one_line_before_the_model_loads(bad, named, tmp_path,
         assert "latin1.txt is not UTF-8 text" in err
     if "MISSING" in bad:
         assert "nope.txt does not exist" in err
+    if bad[:1] == ["--language"] and not bad[1].strip():
+        assert "needs a language" in err, "an empty --language is never a silent auto"
 
 
 def test_a_broken_chat_template_fails_the_files_with_one_message(two_recordings,

@@ -569,3 +569,14 @@ def test_a_split_keeps_every_word_inside_its_segment_to_the_millisecond():
     for seg in t.segments:
         for w in seg.words:
             assert seg.start <= w.start <= w.end <= seg.end, (seg, w)
+
+
+def test_a_span_moves_with_an_edit_before_it_and_stays_with_one_after_it():
+    from tingxie.core.text import moved_offset
+
+    old = "One boat, then boats came."
+    assert moved_offset(15, 19, old, "Two " + old) == 19
+    assert moved_offset(4, 8, old, old.replace("came", "sailed")) == 4
+    assert moved_offset(15, 19, old, old.replace("then ", "")) == 10
+    assert moved_offset(4, 8, old, old.replace("boat,", "ship,")) == 4, "typed into it"
+    assert moved_offset(3, 3, "abc", "abc") == 3

@@ -593,6 +593,24 @@ def test_models_list_shows_each_state(hub, capsys):
     assert path_line.strip() == str(models.model_path("qwen3-asr-1.7b"))
 
 
+@pytest.mark.parametrize("command", [["list"], ["path", "qwen3-asr-0.6b"]])
+def test_a_models_folder_that_is_not_there_is_named_not_listed_as_empty(command, tmp_path,
+                                                                        capsys):
+    typo = tmp_path / "modles"
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["models", *command, "--models-dir", str(typo)])
+    out, err = capsys.readouterr()
+    assert exit_.value.code == 2 and out == ""
+    assert f"{typo} does not exist" in err and "not downloaded" not in err
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(SystemExit):
+        cli.main(["models", *command, "--models-dir", str(tmp_path / "file")])
+    assert "is not a folder" in capsys.readouterr().err
+    typo.mkdir()
+    status, out, _ = run_cli(capsys, *command, "--models-dir", str(typo))
+    assert (status, out.count("not downloaded")) == ((0, 3) if command == ["list"] else (1, 0))
+
+
 def test_models_path_of_a_missing_model_exits_1(capsys):
     status, out, err = run_cli(capsys, "path", "qwen3-asr-0.6b")
     assert status == 1

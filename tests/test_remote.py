@@ -575,6 +575,25 @@ def test_tingxie_transcribe_on_a_server_end_to_end(server, tmp_path, capsys, mon
     assert server.url in err
 
 
+def test_the_wait_for_a_server_s_answer_is_set_on_the_command_line(server, tmp_path, capsys):
+    audio = spoken_wav(tmp_path / "news.wav", [0.4, "Good morning and welcome.", 0.4])
+    server.delay = 4.0  # every answer, past the wait allowed
+    started = time.monotonic()
+    status = cli.main(["transcribe", str(audio), "--server", server.url, "--server-timeout",
+                       "1", "--max-new-tokens", "4", "-o", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert status != 0 and "did not answer within 1 s" in err and "--server-timeout" in err
+    assert time.monotonic() - started < 20, "not the default five minutes"
+    for bad in ("0", "-3", "nan", "3601"):
+        with pytest.raises(SystemExit):
+            cli.main(["transcribe", str(audio), "--server", server.url, "--server-timeout", bad])
+        assert "argument --server-timeout" in capsys.readouterr().err
+    status = cli.main(["transcribe", str(tmp_path / "missing.wav"), "--server-timeout", "60",
+                       "--parallel", "2"])
+    err = capsys.readouterr().err
+    assert "--parallel, --server-timeout only apply with --server" in err
+
+
 def test_the_cli_lists_the_served_models_and_names_a_missing_key(server, tmp_path, capsys):
     audio = tmp_path / "a.wav"
     write_wav(audio, tone(1.0))

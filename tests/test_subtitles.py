@@ -85,11 +85,21 @@ def test_a_custom_preset_survives_a_trip_through_settings():
 @pytest.mark.parametrize("bad", [
     {"max_chars_per_line": 0}, {"max_chars_per_line": 4.5}, {"fps": "fast"},
     {"min_duration": 9, "max_duration": 2}, {"colour": "red"}, {"fps": None},
-    {"max_chars_per_second": float("nan")},
+    {"max_chars_per_second": float("nan")}, {"reflow": "maybe"}, {"reflow": 2},
+    {"reflow": None}, {"reflow": []},
 ])
 def test_a_bad_custom_preset_is_refused_with_a_reason(bad):
     with pytest.raises(ValueError, match=r"\w"):
         Preset.from_dict(bad)
+
+
+def test_reflow_reads_the_words_settings_and_people_write():
+    for word in ("no", "No", "off", "false", "False", "0", 0, False):
+        assert Preset.from_dict({"reflow": word}).reflow is False, word
+    for word in ("yes", " on ", "true", "True", "1", 1, True):
+        assert Preset.from_dict({"reflow": word}).reflow is True, word
+    with pytest.raises(ValueError, match="must be true or false, not 'nein'"):
+        Preset.from_dict({"reflow": "nein"})
 
 
 def test_auto_picks_the_preset_by_script():

@@ -351,3 +351,56 @@ def test_redo_of_a_held_nudge_gives_back_exactly_what_the_key_left(qtbot, win, t
     assert win.document.transcript.segments[0].words[0].timing == ALIGNED
     stack.redo()
     assert win.document.transcript.to_dict() == left
+
+
+def test_replace_after_typing_goes_on_from_the_match_shown_not_an_earlier_one(qtbot, win,
+                                                                              tone):
+    segs = [Segment(1, 0.0, 2.0, "A boat."), Segment(2, 3.0, 5.0, "One boat, then boats came.")]
+    open_with_transcript(qtbot, win, tone, segs)
+    bar = win.find_bar
+    bar.open()
+    bar.find_edit.setText("boat")
+    bar.replace_edit.setText("ship")
+    win.table.select_row(1)
+    bar.find_next()
+    bar.find_next()
+    assert bar.current_match() == (2, 15, 19), "the second match of the second line"
+    win.table.edit_row(1)
+    editor = win.table.editor()
+    editor.moveCursor(editor.textCursor().MoveOperation.Start)
+    editor.insertPlainText("Two ")
+    bar.replace_one()  # committed: the match moved four characters on; it is shown again
+    assert bar.current_match() == (2, 19, 23)
+    bar.replace_one()
+    texts = [s.text for s in win.document.transcript.segments]
+    assert texts == ["A boat.", "Two One boat, then ships came."]
+
+
+def test_a_regex_that_matches_an_empty_place_is_found_shown_and_replaced_one_by_one(
+        qtbot, win, tone):
+    from tingxie.ui.editor import EMPTY_MATCH_MARK, rich_text
+
+    segs = [Segment(1, 0.0, 2.0, "Hello there"), Segment(2, 3.0, 5.0, "Fine"),
+            Segment(3, 6.0, 8.0, "Bye")]
+    open_with_transcript(qtbot, win, tone, segs)
+    bar = win.find_bar
+    bar.open()
+    bar.regex.setChecked(True)
+    bar.find_edit.setText("$")
+    assert bar.count_label.text() == "Matches: 3"
+    win.table.select_row(0)
+    bar.find_next()
+    assert bar.current_match() == (1, 11, 11) and bar.count_label.text() == "1 of 3"
+    markup = rich_text(win.document.transcript.segment(1), None, None, (11, 11))
+    assert markup == "Hello there" + EMPTY_MATCH_MARK, "a mark where the empty match is"
+    bar.replace_edit.setText(".")
+    bar.replace_one()
+    assert bar.current_match() == (2, 4, 4), "on to the next line, not the place replaced"
+    bar.replace_one()
+    texts = [s.text for s in win.document.transcript.segments]
+    assert texts == ["Hello there.", "Fine.", "Bye"]
+    bar.find_edit.setText("^")
+    bar.replace_edit.setText("- ")
+    bar.replace_all()
+    texts = [s.text for s in win.document.transcript.segments]
+    assert texts == ["- Hello there.", "- Fine.", "- Bye"]

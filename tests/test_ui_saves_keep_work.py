@@ -1,11 +1,14 @@
 """Saving and autosaving never lose work: a save that fails late still leaves the changes in
 the autosave, two windows on one project keep each other's autosave and never overwrite
-each other unasked, an autosave older than its project is not offered, and a project opened
-through a link finds its audio."""
+each other unasked, an autosave older than its project is not offered, a live window's
+autosave is never offered (nor deleted) as a crash's while a dead one's is, and a project
+opened through a link finds its audio."""
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -20,7 +23,7 @@ from tingxie.core import project as projects
 from tingxie.core.edits import EditText
 from tingxie.core.transcript import Segment, Transcript
 from tingxie.ui import settings as keys
-from tingxie.ui.autosave import pending_recoveries
+from tingxie.ui.autosave import lock_path, pending_recoveries
 from tingxie.ui.main_window import MainWindow
 from tingxie.ui.saving import ProjectSaver
 from tingxie.ui.settings import Settings
@@ -160,3 +163,82 @@ def test_a_project_opened_through_a_link_finds_its_audio(qtbot, tmp_path, record
         assert win.session.loaded.media_path.resolve() == recording
     finally:
         dispose(win)
+
+
+HOLD_LOCK = """
+import os, sys, time
+from PySide6.QtCore import QCoreApplication, QLockFile
+app = QCoreApplication([])
+lock = QLockFile(sys.argv[1])
+assert lock.tryLock(0)
+print("held", flush=True)
+if sys.argv[2] == "crash":
+    os._exit(0)  # ends without letting go, as a crash or a kill does
+time.sleep(60)
+"""
+
+
+def hold_lock(path, how):
+    """Another Tingxie instance holding ``path``'s recovery file (``how``: "live" stays
+    running; "crash" ends without letting go)."""
+    child = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(lock_path(path)), how],
+                             stdout=subprocess.PIPE, text=True)
+    assert child.stdout.readline().strip() == "held"
+    if how == "crash":
+        child.wait(timeout=30)
+    return child
+
+
+def test_an_autosave_another_instance_is_writing_is_not_offered_and_a_crashed_ones_is(
+        tmp_path, recording):
+    path = saved_project(tmp_path, recording)
+    unsaved = projects.Project(transcript=Transcript(
+        segments=[Segment(1, 0.5, 2.0, "Unsaved work.")], duration=6.0))
+    projects.attach_audio(unsaved, recording)
+    projects.autosave(unsaved, path)
+    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    settings.set(keys.RECOVERY_FILES, [str(path)])
+
+    live = hold_lock(path, "live")
+    try:
+        assert pending_recoveries(settings) == [], "its window is still running"
+    finally:
+        live.kill()
+        live.wait(timeout=30)
+    assert pending_recoveries(settings) == [path], "killed: its work is offered"
+
+    hold_lock(path, "crash")
+    assert lock_path(path).exists(), "the crash left its lock behind"
+    assert pending_recoveries(settings) == [path], "a dead process's lock counts for nothing"
+
+
+def test_opening_a_project_another_window_is_autosaving_neither_offers_nor_deletes_its_work(
+        qtbot, tmp_path, recording, monkeypatch):
+    path = saved_project(tmp_path, recording)
+    recovery = projects.recovery_path(path)
+    first = open_in_window(qtbot, tmp_path, path, "one")
+    second = third = None
+    try:
+        with qtbot.waitSignal(first.autosave.saved, timeout=10_000):
+            edit(first, "The first window's unsaved work.")
+        assert pending_recoveries(first.settings) == [], "not left by a crash"
+
+        monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: pytest.fail(
+            "another window's live work is offered as a crash's"))
+        second = open_in_window(qtbot, tmp_path, path, "two")
+        assert second.document.transcript.segments[0].text == "As saved."
+        assert second.findChild(QMessageBox).text().startswith(
+            "Another Tingxie window has unsaved changes to interview.tingxie")
+        qtbot.wait(300)  # anything the second window's opening queued on its saver
+        assert "first window's unsaved work" in recovery.read_text("utf-8")
+
+        first.autosave.release()  # as its process ending in a crash lets go of the lock
+        assert recovery.exists()
+        monkeypatch.setattr(QMessageBox, "question",
+                            lambda *a, **k: QMessageBox.StandardButton.Yes)
+        third = open_in_window(qtbot, tmp_path, path, "three")
+        assert third.document.transcript.segments[0].text == "The first window's unsaved work."
+    finally:
+        for win in (first, second, third):
+            if win is not None:
+                dispose(win)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from fake_asr_server import FakeASRServer, model_transcriber
 from media import HARBOUR, spoken_wav
+from tingxie.jobs.registry import make_engine
 from tingxie.jobs.spec import EngineKind
 from tingxie.ui import settings as keys
 from tingxie.ui.controls import TranscriptionControls
@@ -76,11 +77,13 @@ def choose_server(qtbot, panel, url):
 
 
 def test_choosing_server_shows_its_fields_and_the_job_goes_to_the_server(panel, qtbot,
-                                                                         settings):
+                                                                         settings, monkeypatch):
     assert panel.model_picker.isVisible() and not panel.server_box.isVisible()
     assert panel.job_spec().engine.kind is EngineKind.LOCAL
     choose_server(qtbot, panel, "https://gpu.newsroom.example:8000")
     panel.server_box.parallel_spin.setValue(16)
+    assert panel.server_box.timeout_spin.value() == 300, "five minutes an answer by default"
+    panel.server_box.timeout_spin.setValue(900)
     panel.server_box.key_env_edit.setText("NEWSROOM_ASR_KEY")
     assert panel.server_box.isVisible() and not panel.model_picker.isVisible()
     assert not panel.device_combo.isVisible()
@@ -88,6 +91,9 @@ def test_choosing_server_shows_its_fields_and_the_job_goes_to_the_server(panel, 
     assert engine.kind is EngineKind.SERVER
     assert engine.server_url == "https://gpu.newsroom.example:8000"
     assert (engine.parallel, engine.api_key_env) == (16, "NEWSROOM_ASR_KEY")
+    assert engine.server_timeout == 900.0
+    monkeypatch.setenv("NEWSROOM_ASR_KEY", "k")
+    assert make_engine(engine).timeout == 900.0, "the wait the job's engine keeps"
     assert not panel.server_box.warning_label.isVisibleTo(panel), "https: no warning"
     # Remembered for the next start.
     again = TranscriptionControls(settings, background=panel._background,

@@ -627,29 +627,39 @@ Locate the audio file now?</source>
         <translation>无法读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="235"/>
-        <location filename="../../app/tingxie/ui/opening.py" line="256"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="236"/>
+        <source>Opened {name}</source>
+        <translation>已打开 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="237"/>
+        <source>Another Tingxie window has unsaved changes to {name}. This window shows it as last saved; the other window&apos;s changes and their autosave are left to that window.</source>
+        <translation>另一个 Tingxie 窗口有 {name} 的未保存更改。此窗口显示的是上次保存的版本；另一个窗口的更改及其自动保存留给那个窗口处理。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="243"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="264"/>
         <source>Recover unsaved changes?</source>
         <translation>恢复未保存的更改？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="236"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="244"/>
         <source>{name} has unsaved changes from an earlier session (autosaved). Restore them?</source>
         <translation>{name} 有上次会话中未保存的更改（已自动保存）。是否恢复？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="257"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="265"/>
         <source>Tingxie did not close properly. {name} has unsaved changes (autosaved). Restore them?</source>
         <translation>听写上次没有正常关闭。{name} 有未保存的更改（已自动保存）。要恢复吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="270"/>
-        <location filename="../../app/tingxie/ui/opening.py" line="277"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="278"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="285"/>
         <source>Could not restore {name}</source>
         <translation>无法恢复 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="271"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="279"/>
         <source>Its audio file was not found; the autosave is kept in {file}.</source>
         <translation>找不到它的音频文件；自动保存的内容保留在 {file}。</translation>
     </message>
@@ -763,200 +773,200 @@ Locate the audio file now?</source>
 <context>
     <name>EditCommands</name>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="86"/>
-        <location filename="../../app/tingxie/ui/editing.py" line="418"/>
-        <location filename="../../app/tingxie/ui/editing.py" line="432"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="87"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="419"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="433"/>
         <source>Select a segment first.</source>
         <extracomment>Step of the keyboard nudges of a segment&apos;s start or end, in seconds. Length of a segment inserted at the playhead, when there is room. A message for the status bar (an edit that could not be made, what was done). The line a playhead key just timed, kept selected while following playback.</extracomment>
         <translation>请先选择一个片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="116"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="117"/>
         <source>Your typing in the line is kept as the newest change, so there is nothing to redo now.</source>
         <translation>您在该行中输入的内容已作为最新的更改保留，因此现在没有可重做的操作。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="142"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="143"/>
         <source>Select the lines to shift first.</source>
         <translation>请先选择要平移的行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="148"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="149"/>
         <source>The lines cannot move that way: the audio, or a line that stays, is in the way.</source>
         <translation>这些行无法朝该方向移动：音频边界或未移动的行挡住了。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="149"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="150"/>
         <source>Nothing to shift: 0 s.</source>
         <translation>无需平移：0 秒。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="153"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="154"/>
         <source>Shifted by {seconds:+.3f} s (lines: {n}).</source>
         <translation>已平移 {seconds:+.3f} 秒（共 {n} 行）。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="156"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="157"/>
         <source>That is as far as the audio and the lines that stay allow.</source>
         <translation>这已是音频和未移动的行所允许的最大范围。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="166"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="167"/>
         <source>A line picked for the sync is gone: pick it again.</source>
         <translation>为同步选定的一行已不存在：请重新选择。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="171"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="172"/>
         <source>The lines cannot be synced that way now: pick the times again.</source>
         <translation>现在无法按这种方式同步这些行：请重新选择时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="175"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="176"/>
         <source>Sync by two lines</source>
         <translation>按两行同步</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="179"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="180"/>
         <source>Synced (lines: {n}): line {a} starts at {ta}, line {b} at {tb}.</source>
         <translation>已同步（行数：{n}）：第 {a} 行从 {ta} 开始，第 {b} 行从 {tb} 开始。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="204"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="205"/>
         <source>Put the cursor inside the text to split a segment.</source>
         <translation>请把光标放在文字中间，再拆分片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="240"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="241"/>
         <source>There is no previous segment to merge with.</source>
         <translation>前面没有可合并的片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="252"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="253"/>
         <source>Move the start</source>
         <translation>移动开始时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="253"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="254"/>
         <source>Move the end</source>
         <translation>移动结束时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="255"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="256"/>
         <source>That edge cannot move further.</source>
         <translation>这一端无法再移动了。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="268"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="269"/>
         <source>Start at the playhead</source>
         <translation>开始于播放头</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="268"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="269"/>
         <source>End at the playhead</source>
         <translation>结束于播放头</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="279"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="280"/>
         <source>Line {n} now starts at {time}.</source>
         <translation>第 {n} 行现在从 {time} 开始。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="280"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="281"/>
         <source>Line {n} now ends at {time}.</source>
         <translation>第 {n} 行现在在 {time} 结束。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="283"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="284"/>
         <source>It kept its length and moved there.</source>
         <translation>它保持时长，整体移到了那里。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="285"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="286"/>
         <source>It moved there, shortened to {length:.3f} s by what comes next (a line, or the end of the audio).</source>
         <translation>它移到了那里，因后面的内容（下一行或音频结尾）缩短为 {length:.3f} 秒。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="289"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="290"/>
         <source>The line before now ends there.</source>
         <translation>上一行现在在那里结束。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="290"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="291"/>
         <source>The next line now starts there.</source>
         <translation>下一行现在从那里开始。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="302"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="303"/>
         <source>The playhead is not after the line&apos;s start.</source>
         <translation>播放头不在该行开始之后。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="306"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="307"/>
         <source>End here, start the next line</source>
         <translation>在此结束，下一行在此开始</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="312"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="313"/>
         <source>Line {n} now ends at {time}: it is the last line.</source>
         <translation>第 {n} 行现在在 {time} 结束：这是最后一行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="318"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="319"/>
         <source>Line {n} now ends at {time}; line {m} starts there.</source>
         <translation>第 {n} 行现在在 {time} 结束；第 {m} 行从那里开始。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="371"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="372"/>
         <source>The playhead is before the line before this one: select the line to time, or play to where it starts.</source>
         <translation>播放头在上一行之前：请选中要定时的行，或播放到它开始的位置。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="374"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="375"/>
         <source>The playhead is past the next line: select the line to time, or play to where it ends.</source>
         <translation>播放头已越过下一行：请选中要定时的行，或播放到它结束的位置。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="377"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="378"/>
         <source>The playhead is at the very start of the line before: there is no room to trim it.</source>
         <translation>播放头紧挨上一行的开头：没有余地把它截短。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="380"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="381"/>
         <source>The playhead is at the very end of the next line: there is no room to trim it.</source>
         <translation>播放头紧挨下一行的结尾：没有余地把它截短。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="382"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="383"/>
         <source>There is no room for the line at the playhead.</source>
         <translation>播放头处没有放下这一行的空间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="390"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="391"/>
         <source>The playhead is inside a segment: split it instead.</source>
         <translation>播放头位于某个片段之内：请改为拆分该片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="400"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="401"/>
         <source>There is no room for a segment at the playhead.</source>
         <translation>播放头处没有空间插入片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="422"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="423"/>
         <source>Delete {n} segments</source>
         <translation>删除 {n} 个片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="445"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="446"/>
         <source>Speaker {n}</source>
         <translation>说话人 {n}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="452"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="453"/>
         <source>Set speaker</source>
         <translation>设置说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="468"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="469"/>
         <source>No segment is below {p:.0%} confidence.</source>
         <translation>没有置信度低于 {p:.0%} 的片段。</translation>
     </message>
@@ -1101,91 +1111,91 @@ Locate the audio file now?</source>
 <context>
     <name>FindBar</name>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="59"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="64"/>
         <source>Find</source>
-        <extracomment>The segment with the next match: (segment id). The match shown, to highlight: (segment id, start, end) in its text; (-1, 0, 0): none. A message for the status bar. Replace all is about to run (an open text editor should commit first). The bar is closing (Esc, ×): the transcript takes the keys again. The row a first Next or Previous starts from (the window&apos;s current row).</extracomment>
+        <extracomment>The segment with the next match: (segment id). The match shown, to highlight: (segment id, start, end) in its text; (-1, 0, 0): none. A message for the status bar. Replace all is about to run (an open text editor should commit first). The bar is closing (Esc, ×): the transcript takes the keys again. The match shown and its line&apos;s text then, once an edit moved or removed it: where Replace looks for it again (:meth:`_found_again`). The row a first Next or Previous starts from (the window&apos;s current row).</extracomment>
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="62"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="67"/>
         <source>Replace with</source>
         <translation>替换为</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="63"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="68"/>
         <source>Match case</source>
         <translation>区分大小写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="64"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="69"/>
         <source>Whole word</source>
         <translation>全词匹配</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="65"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="70"/>
         <source>Regex</source>
         <translation>正则表达式</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="68"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="73"/>
         <source>Previous</source>
         <translation>上一个</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="69"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="74"/>
         <source>Next</source>
         <translation>下一个</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="70"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="75"/>
         <source>Replace</source>
         <translation>替换</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="71"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="76"/>
         <source>Replace all</source>
         <translation>全部替换</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="74"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="79"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="161"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="167"/>
         <source>Invalid regex</source>
         <translation>正则表达式无效</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="167"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="174"/>
         <source>{i} of {n}</source>
         <translation>第 {i} 个，共 {n} 个</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="170"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="177"/>
         <source>Matches: {n}</source>
         <translation>匹配：{n} 处</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="204"/>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="231"/>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="266"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="214"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="241"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="291"/>
         <source>Not found.</source>
         <translation>未找到。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="247"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="255"/>
         <source>The replacement is not valid: {0}.</source>
         <translation>替换内容无效：{0}。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="251"/>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="278"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="259"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="303"/>
         <source>No change.</source>
         <translation>没有变化。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="283"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="308"/>
         <source>Replaced: {n}</source>
         <translation>已替换：{n} 处</translation>
     </message>
@@ -2143,117 +2153,132 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>ServerSettings</name>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="58"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="59"/>
         <source>The address of an OpenAI-compatible server (vLLM)</source>
         <translation>兼容 OpenAI 接口的服务器（vLLM）的地址</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="61"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="62"/>
         <source>What the server serves</source>
         <translation>服务器提供的模型</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="63"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="64"/>
         <source>The served model; Test connection lists what the server offers</source>
         <translation>服务器上的模型；“测试连接”会列出服务器提供的模型</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="67"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="68"/>
         <source>None, or kept in the system keyring</source>
         <translation>无，或保存在系统钥匙串中</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="69"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="70"/>
         <source>Kept in the system keyring, never in the settings or a project</source>
         <translation>保存在系统钥匙串中，绝不写入设置或项目</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="72"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="73"/>
         <source>e.g. TINGXIE_API_KEY</source>
         <translation>例如 TINGXIE_API_KEY</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="74"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="75"/>
         <source>Or read the key from this environment variable</source>
         <translation>或从这个环境变量读取密钥</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="79"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="80"/>
         <source>Chunks sent at once, so the server can batch them</source>
         <translation>同时发送的片段数，便于服务器批量处理</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="81"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="84"/>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="86"/>
+        <source>How long the server may take to answer one chunk before the job stops with a message (a busy server with many in flight needs longer)</source>
+        <translation>服务器回答一个片段最多可用的时间，超时后任务停止并给出说明（并发请求多的繁忙服务器需要更长时间）</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="89"/>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="91"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="99"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="92"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="100"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="93"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="101"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="94"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="102"/>
         <source>Key variable</source>
         <translation>密钥变量</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="95"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="103"/>
         <source>In flight</source>
         <translation>并发请求</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="159"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="104"/>
+        <source>Answer wait</source>
+        <translation>回答等待</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="173"/>
         <source>The key is kept in the system keyring.</source>
         <translation>密钥已保存在系统钥匙串中。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="163"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="177"/>
         <source>This system has no keyring, so the key cannot be kept: put it in an environment variable and name it under Key variable.</source>
         <translation>此系统没有钥匙串，无法保存密钥：请将它放入环境变量，并在“密钥变量”中填写变量名。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="177"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="191"/>
         <source>Enter the server&apos;s address first.</source>
         <translation>请先输入服务器地址。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="189"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="203"/>
         <source>The environment variable {0} is not set.</source>
         <translation>环境变量 {0} 未设置。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="197"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="211"/>
         <source>Connecting to {0}…</source>
         <translation>正在连接 {0}…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="209"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="223"/>
         <source>Cannot connect: {0}</source>
         <translation>无法连接：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="221"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="235"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="222"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="236"/>
         <source>Connected in {0} ms. Serves: {1}</source>
         <translation>连接用时 {0} 毫秒。提供的模型：{1}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="260"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="279"/>
         <source>{0} is plain http: the audio and the API key travel unencrypted to that computer. Use https://, or a network you trust.</source>
         <translation>{0} 使用明文 http：音频和 API 密钥将未经加密发送到那台电脑。请使用 https://，或在可信的网络中使用。</translation>
     </message>
@@ -2864,34 +2889,34 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>TranscriptTableModel</name>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="281"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="287"/>
         <source>Time</source>
         <extracomment>The lowest segment id this step may have made (set by TranscriptDocument). Anything in the transcript changed (an edit, an undo, new segments). A running transcription added segments next to each other: (first row, count). They come at the end, or before a line the user inserted further on. The whole transcript was replaced (a project opened, a new transcription started).</extracomment>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="282"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="288"/>
         <source>Speaker</source>
         <translation>说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="283"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="289"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="284"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="290"/>
         <source>Check</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="387"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="393"/>
         <source>Another speaker than the line before (a dialogue dash in the imported subtitles); set a speaker to name them</source>
         <extracomment>An edit or undo is about to rebuild the rows (rows came, went or were replaced): the view notes what is selected and being edited, by segment id (:meth:`shown_ids`). The rows were rebuilt: the view selects and edits those segments again. The Check column&apos;s data, ``check_cell(segment, role)`` (see ui/subtitle_check.py).</extracomment>
         <translation>与上一行不是同一说话人（导入字幕中的对话破折号）；设置说话人即可为其命名</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="391"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="397"/>
         <source>{lang}confidence {conf:.0%}</source>
         <translation>{lang}置信度 {conf:.0%}</translation>
     </message>
@@ -2990,7 +3015,7 @@ Your changes are still open here and in the autosave: free some space or choose 
     </message>
     <message>
         <location filename="../../app/tingxie/ui/controls.py" line="156"/>
-        <location filename="../../app/tingxie/ui/controls.py" line="482"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="483"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -3045,37 +3070,37 @@ Your changes are still open here and in the autosave: free some space or choose 
         <translation>{0} 在本机上不可用，已改用“自动”。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="475"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="476"/>
         <source>Open or drop a recording or video first</source>
         <translation>请先打开或拖入录音或视频</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="502"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="503"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="504"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="505"/>
         <source>Step 1 of 2: finding speech… {0}%</source>
         <translation>第 1 步，共 2 步：正在查找语音… {0}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="506"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="507"/>
         <source>Step 2 of 2: transcribing… {0}%</source>
         <translation>第 2 步，共 2 步：正在转写… {0}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="508"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="509"/>
         <source>Aligning words… {0}%</source>
         <translation>正在对齐字词… {0}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="512"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="513"/>
         <source> · {0} left</source>
         <translation> · 剩余 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="544"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="545"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
@@ -3107,109 +3132,109 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>UndoLabels</name>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="63"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="64"/>
         <source>Edit text</source>
         <extracomment>Edits that never take a line out of the transcript (a split keeps the line it cut). QUndoCommand.id() of edits that may merge with the one before (see ``merge_key``). The undo steps&apos; names, as core&apos;s edits give them in English, marked for translation.</extracomment>
         <translation>编辑文字</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="64"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="65"/>
         <source>Align words</source>
         <translation>对齐词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="65"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="66"/>
         <source>Review word</source>
         <translation>审阅词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="66"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="67"/>
         <source>Replace word</source>
         <translation>替换词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="67"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="68"/>
         <source>Split segment</source>
         <translation>拆分片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="68"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="69"/>
         <source>Merge segments</source>
         <translation>合并片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="69"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="70"/>
         <source>Change timing</source>
         <translation>更改时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="70"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="71"/>
         <source>Set speaker</source>
         <translation>设置说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="71"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="72"/>
         <source>Add speaker</source>
         <translation>添加说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="72"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="73"/>
         <source>Rename speaker</source>
         <translation>重命名说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="73"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="74"/>
         <source>Insert segment</source>
         <translation>插入片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="74"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="75"/>
         <source>Delete segment</source>
         <translation>删除片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="75"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="76"/>
         <source>Replace</source>
         <translation>替换</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="76"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="77"/>
         <source>Re-transcribe range</source>
         <translation>重新转写范围</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="77"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="78"/>
         <source>Transcribe the whole file</source>
         <translation>转写整个文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="78"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="79"/>
         <source>Transcribe the rest</source>
         <translation>转写剩余部分</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="79"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="80"/>
         <source>Fix timing</source>
         <translation>修正时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="80"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="81"/>
         <source>Import transcript</source>
         <translation>导入文字稿</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="81"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="82"/>
         <source>Shift times</source>
         <translation>平移时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="82"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="83"/>
         <source>Sync by two lines</source>
         <translation>按两行同步</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="83"/>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="92"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="84"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="93"/>
         <source>Replace {n} × “{find}”</source>
         <translation>替换 {n} 处“{find}”</translation>
     </message>

@@ -258,7 +258,8 @@ class ServerTimeout(ServerError):
             url,
             f"The transcription server at {url} did not {phase} within {seconds:g} s. It may "
             "be overloaded: lower the requests in flight (--parallel, or In flight in the "
-            "window), or give it more GPUs.",
+            "window), allow it longer (--server-timeout, or Answer wait in the window), or "
+            "give it more GPUs.",
         )
 
 

@@ -27,7 +27,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     listing = sub.add_parser("list", help="show the known models and whether they are on disk")
-    _add_models_dir(listing)
+    _add_models_dir(listing, existing=True)
     listing.add_argument(
         "--adapters-dir",
         metavar="DIR",
@@ -63,16 +63,30 @@ def register(parser: argparse.ArgumentParser) -> None:
 
     path = sub.add_parser("path", help="print the folder of a downloaded model")
     path.add_argument("name", help="model name (see `tingxie models list`) or repository id")
-    _add_models_dir(path)
+    _add_models_dir(path, existing=True)
     path.set_defaults(run=run_path)
 
 
-def _add_models_dir(parser: argparse.ArgumentParser) -> None:
+def _add_models_dir(parser: argparse.ArgumentParser, existing: bool = False) -> None:
+    """``--models-dir``; with ``existing``, a folder that is not there is an argument error
+    (a mistyped folder would otherwise list every model as not downloaded)."""
     parser.add_argument(
         "--models-dir",
         metavar="DIR",
+        type=_existing_models_dir if existing else None,
         help="a models folder to use instead of the Hugging Face cache",
     )
+
+
+def _existing_models_dir(value: str) -> str:
+    folder = Path(value).expanduser()
+    if not folder.exists():
+        raise argparse.ArgumentTypeError(
+            f"{value} does not exist (`tingxie models download NAME --models-dir {value}` "
+            "makes it)")
+    if not folder.is_dir():
+        raise argparse.ArgumentTypeError(f"{value} is not a folder")
+    return value
 
 
 def _fail(message: object) -> int:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 
+from tingxie.commands.arguments import positive_number
+from tingxie.jobs.spec import DEFAULT_SERVER_TIMEOUT, MAX_SERVER_TIMEOUT
+
 
 def add_server_options(parser: argparse.ArgumentParser) -> None:
-    """Add ``--server``, ``--server-model``, ``--api-key-env`` and ``--parallel``."""
+    """Add ``--server``, ``--server-model``, ``--api-key-env``, ``--parallel`` and
+    ``--server-timeout``."""
     group = parser.add_argument_group("transcribe on a server (see docs/server.md)")
     group.add_argument("--server", metavar="URL", default=None,
                        help="an OpenAI-compatible server running Qwen3-ASR (vLLM), e.g. "
@@ -18,3 +22,16 @@ def add_server_options(parser: argparse.ArgumentParser) -> None:
                        "system keyring's entry for service 'tingxie' and the server URL)")
     group.add_argument("--parallel", metavar="N", type=int, default=8,
                        help="chunks in flight at once on the server (default: %(default)s)")
+    group.add_argument("--server-timeout", metavar="SECONDS", type=_server_timeout,
+                       default=DEFAULT_SERVER_TIMEOUT,
+                       help="how long the server may take to answer one chunk before the file "
+                       "stops with a message (default: %(default)g, at most "
+                       f"{MAX_SERVER_TIMEOUT:g})")
+
+
+def _server_timeout(value: str) -> float:
+    seconds = positive_number(value)
+    if not 1.0 <= seconds <= MAX_SERVER_TIMEOUT:
+        raise argparse.ArgumentTypeError(
+            f"must be 1 to {MAX_SERVER_TIMEOUT:g} seconds, not {value}")
+    return seconds

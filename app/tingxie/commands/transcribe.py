@@ -67,6 +67,9 @@ def _seconds(value: str) -> float:
 
 
 def _language(value: str) -> str:
+    if not value.strip():  # an empty shell variable, most likely: never a silent auto
+        raise argparse.ArgumentTypeError(
+            "needs a language: a code (zh, en, yue), a name (Chinese, Cantonese) or auto")
     try:
         find_language(value)
     except UnsupportedLanguage as exc:
@@ -324,6 +327,16 @@ def run(args: argparse.Namespace) -> int:
             print(f"tingxie: warning: with --server the server's model transcribes, so "
                   f"{', '.join(ignored)} is ignored (choose the served model with "
                   "--server-model).", file=sys.stderr)
+    else:
+        from tingxie.jobs.spec import DEFAULT_SERVER_TIMEOUT
+
+        unused = [flag for flag, given in (
+            ("--server-model", args.server_model is not None),
+            ("--api-key-env", args.api_key_env is not None), ("--parallel", args.parallel != 8),
+            ("--server-timeout", args.server_timeout != DEFAULT_SERVER_TIMEOUT)) if given]
+        if unused:
+            print(f"tingxie: warning: {', '.join(unused)} only apply with --server; this run "
+                  "transcribes on this computer.", file=sys.stderr)
     if spec.aligns and spec.aligner != AUTO:
         # An aligner named on the command line must be there before any work: unchecked,
         # every file failed after the model loaded, with "Unknown model".

@@ -106,14 +106,28 @@ class Preset:
                 raise ValueError(f"The subtitle rule “{key}” must be at most {high:g}.")
             values[key] = value
         if "reflow" in d:
-            reflow = d["reflow"]
-            values["reflow"] = (reflow.strip().lower() in ("1", "true", "yes")
-                                if isinstance(reflow, str) else bool(reflow))
+            values["reflow"] = _yes_or_no(d["reflow"])
         preset = cls(**values)
         if (preset.min_duration and preset.max_duration
                 and preset.min_duration > preset.max_duration):
             raise ValueError("The minimum subtitle duration is longer than the maximum.")
         return preset
+
+
+def _yes_or_no(value: object) -> bool:
+    """``reflow``: true or false, or one of the words for them (QSettings gives strings);
+    anything else is a ``ValueError`` rather than a guess."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in ("1", "true", "yes", "on"):
+            return True
+        if word in ("0", "false", "no", "off"):
+            return False
+    raise ValueError(f"The subtitle rule “reflow” must be true or false, not {value!r}.")
 
 
 #: The most a custom preset may ask for: characters in a line, and lines in a subtitle.

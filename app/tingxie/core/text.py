@@ -59,3 +59,23 @@ def word_offsets(text: str, words: list[Word]) -> list[int] | None:
         offsets.append(found)
         pos = found + len(w.text.strip())
     return offsets
+
+
+def moved_offset(start: int, end: int, old: str, new: str) -> int:
+    """Where the span ``start..end`` of ``old`` begins in ``new``, the text after one edit
+    (typing, a paste, a deletion): unchanged when the edit came after it, shifted when the
+    edit came before it, and where the edit began when the edit reached into it."""
+    prefix = 0
+    for a, b in zip(old, new):
+        if a != b:
+            break
+        prefix += 1
+    suffix = 0
+    most = min(len(old), len(new)) - prefix
+    while suffix < most and old[len(old) - 1 - suffix] == new[len(new) - 1 - suffix]:
+        suffix += 1
+    if end <= prefix:
+        return start
+    if start >= len(old) - suffix:
+        return start + len(new) - len(old)
+    return prefix

@@ -32,7 +32,8 @@ def make_engine(spec: EngineSpec) -> Engine:
         from tingxie.asr.remote import RemoteEngine
 
         return RemoteEngine(spec.server_url, model=spec.server_model or None,
-                            api_key=_api_key(spec), parallel=spec.parallel)
+                            api_key=_api_key(spec), parallel=spec.parallel,
+                            timeout=spec.server_timeout)
     from tingxie.asr.models import require_model
     from tingxie.asr.qwen3 import Qwen3ASREngine
 

@@ -27,6 +27,8 @@ DEFAULT_MAX_CHUNK = 30.0
 AUTO = "auto"
 #: "none" as the aligner turns word alignment off.
 NO_ALIGNER = "none"
+#: How long a server may take to answer one chunk (seconds), and the most one may allow.
+DEFAULT_SERVER_TIMEOUT, MAX_SERVER_TIMEOUT = 300.0, 3600.0
 
 
 class JobError(TingxieError):
@@ -60,6 +62,8 @@ class EngineSpec:
     api_key_env: str = ""
     #: Requests in flight at once against a server.
     parallel: int = 8
+    #: How long a server may take to answer one chunk, in seconds.
+    server_timeout: float = DEFAULT_SERVER_TIMEOUT
 
     @property
     def label(self) -> str:
@@ -117,6 +121,11 @@ class JobSpec:
             raise JobError(f"The token limit must be at least 1; got {o.max_new_tokens}.")
         if self.engine.parallel < 1:
             raise JobError(f"Requests in flight must be at least 1; got {self.engine.parallel}.")
+        wait = self.engine.server_timeout
+        if not (isinstance(wait, (int, float)) and math.isfinite(wait)
+                and 1.0 <= wait <= MAX_SERVER_TIMEOUT):
+            raise JobError(f"The wait for a server's answer must be 1 to "
+                           f"{MAX_SERVER_TIMEOUT:g} s; got {wait!r}.")
         if not (math.isfinite(self.pause) and self.pause > 0):
             raise JobError(f"The pause that ends a segment must be above 0 s; got {self.pause}.")
         if not (math.isfinite(self.max_segment) and self.max_segment >= 1.0):
@@ -233,6 +242,7 @@ class JobSpec:
             SETTINGS.server_model: e.server_model,
             SETTINGS.api_key_env: e.api_key_env,
             SETTINGS.parallel: e.parallel,
+            SETTINGS.server_timeout: float(e.server_timeout),
             SETTINGS.adapter: e.adapter,
             SETTINGS.aligner: self.aligner,
         }
@@ -250,7 +260,8 @@ class JobSpec:
                             server_url=str(d[SETTINGS.server_url] or ""),
                             server_model=str(d[SETTINGS.server_model] or ""),
                             api_key_env=str(d[SETTINGS.api_key_env] or ""),
-                            parallel=max(1, int(d[SETTINGS.parallel] or 8)))
+                            parallel=max(1, int(d[SETTINGS.parallel] or 8)),
+                            server_timeout=stored_server_timeout(d[SETTINGS.server_timeout]))
         options = TranscribeOptions(language=_engine_language(d[SETTINGS.language], None),
                                     context=context, temperature=float(d[SETTINGS.temperature]),
                                     max_new_tokens=int(d[SETTINGS.max_new_tokens]) or None)
@@ -286,6 +297,7 @@ class _SettingsKeys:
     server_model: str = "server/model"
     api_key_env: str = "server/api_key_env"
     parallel: str = "server/parallel"
+    server_timeout: str = "server/timeout_seconds"
     adapter: str = "transcribe/adapter"
     aligner: str = "transcribe/aligner"
 
@@ -318,6 +330,17 @@ def _engine_language(value: Any, fallback: str | None) -> str | None:
     return found.code if found else None
 
 
+def stored_server_timeout(value: Any) -> float:
+    """A stored wait for a server's answer (QSettings may give a string); out of range or
+    unreadable, the default."""
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        return DEFAULT_SERVER_TIMEOUT
+    ok = math.isfinite(seconds) and 1.0 <= seconds <= MAX_SERVER_TIMEOUT
+    return seconds if ok else DEFAULT_SERVER_TIMEOUT
+
+
 def _number(value: Any, fallback: float | None) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return fallback
@@ -346,6 +369,7 @@ def spec_from_args(args: Any, context: str = "") -> JobSpec:
         server_model=str(arg("server_model", "") or ""),
         api_key_env=str(arg("api_key_env", "") or ""),
         parallel=int(arg("parallel", default.engine.parallel)),
+        server_timeout=float(arg("server_timeout", default.engine.server_timeout)),
     )
     language = arg("language", AUTO)
     options = TranscribeOptions(

@@ -10,6 +10,12 @@ A recording never saved as a project autosaves under its full name
 (``interview.wav.tingxie.recovery``), so ``interview.wav`` and ``interview.m4a`` never share
 one, and every recovery file records the project and audio it belongs to
 (:func:`tingxie.core.project.read_recovery` checks that before anything is offered).
+
+While a window's work lives in a recovery file, the window holds a lock beside it
+(``NAME.tingxie.recovery.lock``, a :class:`~PySide6.QtCore.QLockFile` naming its process):
+another window or Tingxie instance never offers that file as left by a crash, and never
+deletes it when its offer is declined. A lock whose process has ended (a crash, a kill)
+counts for nothing, so the file is offered at the next start as before.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
 
 from tingxie.core import project as projects
 from tingxie.ui import settings as keys
@@ -29,12 +35,33 @@ from tingxie.ui.settings import Settings
 DELAY_MS = 2000
 
 
+def lock_path(path: str | Path) -> Path:
+    """The lock a live window holds on the recovery file of the project at ``path``."""
+    rec = projects.recovery_path(path)
+    return rec.with_name(rec.name + ".lock")
+
+
+def in_use_elsewhere(path: str | Path) -> bool:
+    """True if a live window (of this Tingxie or another instance) holds the recovery file
+    of the project at ``path``: its work, not a crash's. A lock left by a process that has
+    ended is stale and removed here. A lock written on another computer (a shared folder)
+    cannot be checked and counts as held: the file is kept, never offered and deleted."""
+    probe = QLockFile(str(lock_path(path)))
+    probe.setStaleLockTime(0)  # stale only when its process is gone, however old
+    if probe.tryLock(0):
+        probe.unlock()
+        return False
+    return probe.error() == QLockFile.LockError.LockFailedError
+
+
 def pending_recoveries(settings: Settings) -> list[Path]:
     """Projects (saved or not) whose recovery file was left by a session that never ended
     cleanly, and holds something newer than the project (one older than the project,
-    saved since, is not offered: opening the project would not offer it either)."""
+    saved since, is not offered: opening the project would not offer it either). One a
+    live window is still writing (another Tingxie instance) is not offered either."""
     return [Path(p) for p in settings.get(keys.RECOVERY_FILES)
-            if projects.recovery_path(p).is_file() and projects.recovery_outdated(p) is False]
+            if projects.recovery_path(p).is_file() and projects.recovery_outdated(p) is False
+            and not in_use_elsewhere(p)]
 
 
 def read_recovery(project_path: Path, *, for_audio: str | None = None) -> projects.Project:
@@ -105,6 +132,41 @@ class Autosaver(QObject):
         #: ``current`` was restored from a crashed session's file, not yet written here: it
         #: is this work's all the same, and goes when the work is saved or thrown away.
         self.restored = False
+        #: The lock held on ``current``'s recovery file (:func:`in_use_elsewhere`), and the
+        #: project path it is for.
+        self._lock: QLockFile | None = None
+        self._locked: Path | None = None
+
+    def took_over(self, path: Path, audio: str | None) -> None:
+        """The work restored from ``path``'s recovery file (left by a crash) is this
+        window's now, until it is saved or thrown away."""
+        self.current, self.current_audio, self.restored = path, audio, True
+        self._hold(path)
+
+    def held_elsewhere(self, path: Path) -> bool:
+        """True if another live window holds ``path``'s recovery file (this one's own
+        does not count)."""
+        return path != self._locked and in_use_elsewhere(path)
+
+    def _hold(self, path: Path | None) -> None:
+        """Hold the lock on ``path``'s recovery file (letting go of any other). If another
+        window holds it (two windows on one project) or it cannot be made (a read-only
+        folder), the autosave goes on without it."""
+        if path == self._locked:
+            return
+        self.release()
+        if path is None:
+            return
+        lock = QLockFile(str(lock_path(path)))
+        lock.setStaleLockTime(0)
+        if lock.tryLock(0):
+            self._lock, self._locked = lock, path
+
+    def release(self) -> None:
+        """Let go of the lock: the recovery file, if it stays, is offered as left behind."""
+        if self._lock is not None:
+            self._lock.unlock()
+        self._lock = self._locked = None
 
     def schedule(self) -> None:
         """A change happened: save a little later (restarting the wait). Whether there is
@@ -126,6 +188,7 @@ class Autosaver(QObject):
             stale = (self.current, self.current_audio or frozen.audio_fingerprint,
                      self.restored)
         self.current, self.current_audio = path, frozen.audio_fingerprint
+        self._hold(path)
         self._remember(path)
         writer = self.writer
 
@@ -140,6 +203,7 @@ class Autosaver(QObject):
                 if stale is not None and self.current == path:
                     self.current, self.current_audio, self.restored = stale  # still this
                     # work's autosave
+                    self._hold(self.current)
                 self.failed.emit(str(error))
 
         self.saver.run(lambda: projects.write_recovery(projects.snapshot(frozen, path), path,
@@ -163,6 +227,7 @@ class Autosaver(QObject):
         """The work was saved or thrown away: forget the recovery file (only this work's: a
         recovery file another recording left under the same name stays)."""
         self.timer.stop()
+        self.release()
         if self.current is None:
             return
         path, self.current = self.current, None

@@ -407,7 +407,8 @@ class TranscriptionControls(QWidget):
             server = self.server_box
             engine = replace(engine, kind=EngineKind.SERVER, adapter="", server_url=server.url(),
                              server_model=server.served_model(),
-                             api_key_env=server.api_key_env(), parallel=server.parallel())
+                             api_key_env=server.api_key_env(), parallel=server.parallel(),
+                             server_timeout=server.timeout())
         return JobSpec(
             engine=engine,
             options=TranscribeOptions(

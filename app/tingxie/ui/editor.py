@@ -82,6 +82,10 @@ def word_at_time(seg: Segment, t: float) -> int | None:
     return found
 
 
+#: How an empty find match (``^``, ``$``) shows: a thin space in the match colour.
+EMPTY_MATCH_MARK = f'<span style="background-color:{FIND_MATCH}">\u2009</span>'
+
+
 def rich_text(seg: Segment, current_word: int | None, tint_below: float | None,
               highlight: tuple[int, int] | None = None) -> str | None:
     """The segment's text as HTML with the current word underlined in bold, uncertain words
@@ -100,19 +104,33 @@ def rich_text(seg: Segment, current_word: int | None, tint_below: float | None,
             styles.append(STALE_WORD)  # edited: waiting for the aligner to place it
         if styles:
             marks[off] = (off + len(w.text.strip()), "; ".join(styles))
+    place = None  # an empty match (a regex's ``^`` or ``$``): a thin mark where it is
     if highlight is not None:
         start, end = highlight
-        marks = {o: m for o, m in marks.items() if m[0] <= start or o >= end}
-        marks[start] = (end, f"background-color:{FIND_MATCH}; color:black")
-    if not marks:
+        if end > start:
+            marks = {o: m for o, m in marks.items() if m[0] <= start or o >= end}
+            marks[start] = (end, f"background-color:{FIND_MATCH}; color:black")
+        else:
+            marks = {o: m for o, m in marks.items() if not o < start < m[0]}
+            place = start
+    if not marks and place is None:
         return None
+
+    def plain(a: int, b: int) -> str:
+        nonlocal place
+        if place is not None and a <= place <= b:
+            at, place = place, None
+            return (html.escape(seg.text[a:at]) + EMPTY_MATCH_MARK
+                    + html.escape(seg.text[at:b]))
+        return html.escape(seg.text[a:b])
+
     out, pos = [], 0
     for off in sorted(marks):
         end, style = marks[off]
-        out.append(html.escape(seg.text[pos:off]))
+        out.append(plain(pos, off))
         out.append(f'<span style="{style}">{html.escape(seg.text[off:end])}</span>')
         pos = end
-    out.append(html.escape(seg.text[pos:]))
+    out.append(plain(pos, len(seg.text)))
     return "".join(out).replace("\n", "<br>")
 
 

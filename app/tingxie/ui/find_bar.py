@@ -32,6 +32,7 @@ from tingxie.core.edits import (
     compile_pattern,
     count_matches,
 )
+from tingxie.core.text import moved_offset
 from tingxie.ui.transcript_model import TranscriptDocument
 
 
@@ -53,6 +54,10 @@ class FindBar(QWidget):
         super().__init__(parent)
         self.document = document
         self._current: tuple[int, int, int] | None = None  # (segment id, start, end) shown
+        #: The match shown and its line's text then, once an edit moved or removed it: where
+        #: Replace looks for it again (:meth:`_found_again`).
+        self._lost: tuple[tuple[int, int, int], str] | None = None
+        self._shown_text = ""
         #: The row a first Next or Previous starts from (the window's current row).
         self.row_source: Callable[[], int] | None = None
         self.find_edit = QLineEdit(self)
@@ -138,14 +143,15 @@ class FindBar(QWidget):
 
     def matches(self) -> list[tuple[int, int, int]]:
         """Every match as (segment id, start, end) in the segment's text, in order; empty
-        when the find text is empty or invalid."""
+        when the find text is empty or invalid. A regex may match an empty place (``^``,
+        ``$``, ``\b``): those are matches too, as Replace all and the count take them."""
         try:
             pattern = compile_pattern(self.find_edit.text(), self.mode(),
                                       self.match_case.isChecked())
         except ValueError:
             return []
         return [(seg.id, m.start(), m.end()) for seg in self.document.transcript.segments
-                for m in pattern.finditer(seg.text) if m.end() > m.start()]
+                for m in pattern.finditer(seg.text)]
 
     def update_count(self) -> None:
         """Show the number of matches ("3 of 98" once one is shown), or why there are none."""
@@ -162,6 +168,7 @@ class FindBar(QWidget):
         else:
             found = self.matches()
             if self._current is not None and self._current not in found:
+                self._lost = (self._current, self._shown_text)
                 self._set_current(None)
             if self._current is not None:
                 self.count_label.setText(self.tr("{i} of {n}").format(
@@ -179,6 +186,9 @@ class FindBar(QWidget):
         if match == self._current:
             return
         self._current = match
+        if match is not None:
+            self._lost = None
+            self._shown_text = self.document.transcript.segment(match[0]).text
         self.matchShown.emit(*(match if match is not None else (-1, 0, 0)))
 
     def current_match(self) -> tuple[int, int, int] | None:
@@ -231,9 +241,7 @@ class FindBar(QWidget):
             self.message.emit(self.tr("Not found."))
             return
         if self._current is None or self._current not in found:
-            shown = self._current
-            same = [m for m in found if shown is not None and m[0] == shown[0]]
-            self._show(same[0] if same else found[0])
+            self._show(self._found_again(found))
             return
         seg_id, start, end = self._current
         seg = self.document.transcript.segment(seg_id)
@@ -252,13 +260,30 @@ class FindBar(QWidget):
         else:
             self.document.apply(EditText(seg_id, text, label="Replace"))
         after = self.matches()
-        following = [x for x in after if (self.document.transcript.index_of(x[0]), x[1]) >= (
-            self.document.transcript.index_of(seg_id), start + len(replacement))]
+        # Next: the first match after the replacement (an empty one right at its end is the
+        # place just replaced, as ``$``'s: never replaced twice by pressing on).
+        here = (self.document.transcript.index_of(seg_id), start + len(replacement))
+        following = [x for x in after if (self.document.transcript.index_of(x[0]), x[1]) > here
+                     or ((self.document.transcript.index_of(x[0]), x[1]) == here
+                         and x[2] > x[1])]
         self._current = None
         if following or after:
             self._show((following or after)[0])
         else:
             self.update_count()
+
+    def _found_again(self, found: list[tuple[int, int, int]]) -> tuple[int, int, int]:
+        """The match to show when the one shown was moved or removed by an edit (typing in
+        its line): the first at or after where it now is, else the first of all."""
+        transcript = self.document.transcript
+        lost, self._lost = self._lost, None
+        if lost is None or lost[0][0] not in {seg.id for seg in transcript.segments}:
+            return found[0]
+        (seg_id, start, end), old = lost
+        new = transcript.segment(seg_id).text
+        place = (transcript.index_of(seg_id), moved_offset(start, end, old, new))
+        return next((m for m in found if (transcript.index_of(m[0]), m[1]) >= place),
+                    found[0])
 
     def replace_all(self) -> None:
         """Replace every match, as one undoable step, and say how many."""
@@ -288,6 +313,7 @@ class FindBar(QWidget):
         transcript (``closing`` is sent before hiding, so Qt never passes the focus on to the
         next widget in the window, the side panel)."""
         self._set_current(None)
+        self._lost = None
         self.closing.emit()
         self.hide()
 

@@ -676,5 +676,6 @@ class MainWindow(QMainWindow):
         if not self.session.has_unsaved_work:
             self.autosave.discard()  # queued behind any write still going
         self.saver.wait()
+        self.autosave.release()  # a recovery file left now is offered at the next start
         self.player.close()
         self.settings.sync()

@@ -216,7 +216,9 @@ class DocumentOpener(QObject):
             # The work the old recovery file protected was saved or thrown away.
             win.autosave.discard()
         self._discard_on_open = False
-        restore = (not restoring and loaded.recovered is not None
+        in_use = (not restoring and loaded.recovered_from is not None
+                  and win.autosave.held_elsewhere(loaded.recovered_from))
+        restore = (not restoring and not in_use and loaded.recovered is not None
                    and self._ask_restore(loaded))
         restored_from = (self._restored_from if restoring
                          else loaded.recovered_from if restore else None)
@@ -225,10 +227,16 @@ class DocumentOpener(QObject):
         if restored_from is not None:
             # The recovery file restored from is this work's until it is saved or thrown
             # away (for a recording never saved, its own name, not the project it would be).
-            win.autosave.current = restored_from
-            win.autosave.current_audio = project.audio_fingerprint
-            win.autosave.restored = True
+            win.autosave.took_over(restored_from, project.audio_fingerprint)
         win.show_document(loaded, project)
+        if in_use:
+            # Another live window's unsaved work, not a crash's: never offered, never deleted.
+            name = (loaded.project_path or loaded.media_path).name
+            win.show_notice(
+                self.tr("Opened {name}").format(name=name),
+                self.tr("Another Tingxie window has unsaved changes to {name}. This window "
+                        "shows it as last saved; the other window's changes and their "
+                        "autosave are left to that window.").format(name=name))
 
     def _ask_restore(self, loaded: LoadedMedia) -> bool:
         answer = QMessageBox.question(

@@ -29,6 +29,7 @@ from tingxie.asr.remote import (
     store_api_key_in_keyring,
 )
 from tingxie.core.errors import TingxieError
+from tingxie.jobs.spec import MAX_SERVER_TIMEOUT, stored_server_timeout
 from tingxie.ui import settings as keys
 from tingxie.ui.background import Background
 from tingxie.ui.settings import Settings
@@ -78,6 +79,13 @@ class ServerSettings(QWidget):
         self.parallel_spin.setToolTip(
             self.tr("Chunks sent at once, so the server can batch them")
         )
+        self.timeout_spin = QSpinBox()
+        self.timeout_spin.setRange(1, int(MAX_SERVER_TIMEOUT))
+        self.timeout_spin.setSuffix(self.tr(" s"))
+        self.timeout_spin.setToolTip(
+            self.tr("How long the server may take to answer one chunk before the job stops "
+                    "with a message (a busy server with many in flight needs longer)")
+        )
         self.test_button = QPushButton(self.tr("Test connection"))
         self.result_label = QLabel()
         self.result_label.setWordWrap(True)
@@ -93,6 +101,7 @@ class ServerSettings(QWidget):
         form.addRow(self.tr("API key"), self.key_edit)
         form.addRow(self.tr("Key variable"), self.key_env_edit)
         form.addRow(self.tr("In flight"), self.parallel_spin)
+        form.addRow(self.tr("Answer wait"), self.timeout_spin)
         test_row = QHBoxLayout()
         test_row.addWidget(self.test_button)
         test_row.addStretch(1)
@@ -107,6 +116,7 @@ class ServerSettings(QWidget):
         self.model_combo.currentTextChanged.connect(self._model_changed)
         self.key_env_edit.textChanged.connect(self._key_env_changed)
         self.parallel_spin.valueChanged.connect(self._parallel_changed)
+        self.timeout_spin.valueChanged.connect(self._timeout_changed)
         self.key_edit.editingFinished.connect(self.store_key)
         self.test_button.clicked.connect(self.test_connection)
 
@@ -127,6 +137,10 @@ class ServerSettings(QWidget):
     def parallel(self) -> int:
         """Requests in flight at once."""
         return int(self.parallel_spin.value())
+
+    def timeout(self) -> float:
+        """How long the server may take to answer one chunk, in seconds."""
+        return float(self.timeout_spin.value())
 
     def set_server(self, url: str, model: str = "", parallel: int | None = None) -> None:
         """Show a server (a project being opened)."""
@@ -234,6 +248,7 @@ class ServerSettings(QWidget):
         self.model_combo.setEditText(str(s.get(keys.SERVER_MODEL) or ""))
         self.key_env_edit.setText(str(s.get(keys.API_KEY_ENV) or ""))
         self.parallel_spin.setValue(max(1, int(s.get(keys.PARALLEL) or 8)))
+        set_clamped(self.timeout_spin, stored_server_timeout(s.get(keys.SERVER_TIMEOUT)))
 
     def _url_changed(self, text: str) -> None:
         self._settings.set(keys.SERVER_URL, text.strip())
@@ -250,6 +265,10 @@ class ServerSettings(QWidget):
 
     def _parallel_changed(self, value: int) -> None:
         self._settings.set(keys.PARALLEL, int(value))
+        self.changed.emit()
+
+    def _timeout_changed(self, value: int) -> None:
+        self._settings.set(keys.SERVER_TIMEOUT, float(value))
         self.changed.emit()
 
     def _update_warning(self) -> None:
