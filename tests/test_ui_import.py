@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from media import write_wav
 from tingxie.core import project as projects
@@ -151,6 +151,33 @@ def test_a_recording_dropped_with_its_subtitles_opens_with_them(qtbot, win, tmp_
     assert win.session.loaded.media_path == audio
     assert [r[1] for r in rows(win)] == ["Are you coming?", "No.", "Then I go alone."]
     assert win.queue.controller.items == [], "not two files for the batch queue"
+
+
+def test_the_command_line_opens_the_first_recording_with_its_subtitles_and_names_the_rest(
+        qtbot, win, tmp_path):
+    t = np.arange(16000 * 6) / 16000
+    tone = (0.2 * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
+    film, second = write_wav(tmp_path / "film.wav", tone), write_wav(tmp_path / "b.wav", tone)
+    (tmp_path / "Film.srt").write_text(SRT, "utf-8")
+    (tmp_path / "notes.srt").write_text(SRT, "utf-8")
+    with qtbot.waitSignal(win.importer.imported, timeout=30_000):  # tingxie film.wav ...
+        win.open_files([str(film), str(tmp_path / "notes.srt"), str(tmp_path / "Film.srt"),
+                        str(second)])
+    assert win.session.loaded.media_path == film
+    assert [r[1] for r in rows(win)] == ["Are you coming?", "No.", "Then I go alone."]
+    assert [item.path.name for item in win.queue.controller.items] == ["b.wav"]
+    boxes = [box.text() for box in win.findChildren(QMessageBox)]
+    assert any(t.startswith("Not opened: notes.srt.") for t in boxes), "never skipped silently"
+
+
+def test_two_recordings_on_the_command_line_open_one_and_queue_the_other(qtbot, win, tmp_path):
+    t = np.arange(16000 * 6) / 16000
+    tone = (0.2 * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
+    a, b = write_wav(tmp_path / "a.wav", tone), write_wav(tmp_path / "b.wav", tone)
+    with qtbot.waitSignal(win.mediaLoaded, timeout=30_000):
+        win.open_files([str(a), str(b)])
+    assert win.session.loaded.media_path == a
+    assert [item.path.name for item in win.queue.controller.items] == ["b.wav"]
 
 
 def test_subtitles_chosen_in_the_open_dialog_are_imported(qtbot, win, tmp_path, monkeypatch):

@@ -9,6 +9,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import socket
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from fake_asr_server import FakeASRServer, model_transcriber
 from media import HARBOUR, spoken_wav
+from tingxie.core.errors import TingxieError
 from tingxie.jobs.registry import make_engine
 from tingxie.jobs.spec import EngineKind
 from tingxie.ui import settings as keys
@@ -110,6 +112,21 @@ def test_plain_http_to_another_computer_warns_in_the_panel(panel, qtbot):
     assert "unencrypted" in panel.server_box.warning_label.text()
     panel.server_box.url_edit.setText("http://127.0.0.1:8000")
     assert not panel.server_box.warning_label.isVisibleTo(panel)
+
+
+def test_a_password_typed_into_the_address_is_refused_and_never_saved(panel, qtbot, settings):
+    choose_server(qtbot, panel, "https://bob:hunter2@gpu.example:8000")
+    box = panel.server_box
+    assert box.warning_label.isVisibleTo(panel)
+    assert "user name or password" in box.warning_label.text()
+    settings.sync()
+    assert settings.get(keys.SERVER_URL) == "https://gpu.example:8000"
+    assert "hunter2" not in str(panel.project_options())
+    assert "hunter2" not in Path(settings.store.fileName()).read_text("utf-8")
+    with pytest.raises(TingxieError, match="user name or password"):
+        make_engine(panel.job_spec().engine)  # the job is refused, not run without it
+    box.url_edit.setText("https://gpu.example:8000")
+    assert not box.warning_label.isVisibleTo(panel)
 
 
 def test_test_connection_lists_the_served_model_and_the_round_trip(panel, qtbot, server):

@@ -1417,69 +1417,79 @@ Locate the audio file now?</source>
         <translation>字幕和文字稿不会被转写：请将其与录音一起拖入，或导入到已打开的录音中。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="341"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="358"/>
+        <source>Not opened</source>
+        <translation>未打开</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="359"/>
+        <source>Not opened: {names}. Subtitles and transcripts are not transcribed: open each with its recording, or import it into the open recording.</source>
+        <translation>未打开：{names}。字幕和转写稿不会被转写：请与对应的录音一起打开，或导入到已打开的录音中。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="372"/>
         <source>There are no lines to shift.</source>
         <translation>没有可平移的行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="344"/>
-        <location filename="../../app/tingxie/ui/main_window.py" line="350"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="375"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="381"/>
         <source>Wait for the transcription to finish, or cancel it, then shift the times.</source>
         <translation>请等待转写完成或取消后再平移时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="366"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="397"/>
         <source>A sync needs two lines.</source>
         <translation>同步需要两行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="369"/>
-        <location filename="../../app/tingxie/ui/main_window.py" line="379"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="400"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="410"/>
         <source>Wait for the transcription to finish, or cancel it, then sync the times.</source>
         <translation>请等待转写完成或取消它，然后再同步时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="395"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="426"/>
         <source>Open a recording first.</source>
         <translation>请先打开录音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="400"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="431"/>
         <source>Every line already has aligned word times.</source>
         <translation>每一行都已有对齐的词时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="407"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="438"/>
         <source>Aligning words in the background (lines: {n})…</source>
         <translation>正在后台对齐词语（共 {n} 行）…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="422"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="453"/>
         <source>Aligning words in the background (lines left: {n})…</source>
         <translation>正在后台对齐词语（剩余 {n} 行）…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="425"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="456"/>
         <source>The words are aligned.</source>
         <translation>词语已对齐。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="437"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="468"/>
         <source>Word alignment stopped (lines left without word times: {n}). Transcribe &gt; Align words of lines without word times goes on with them.</source>
         <translation>词对齐已停止（仍无词时间的行：{n}）。“转写 &gt; 为没有词时间的行对齐词语”会接着处理它们。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="510"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="541"/>
         <source>Autosave failed: {problem}</source>
         <translation>自动保存失败：{problem}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="515"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="546"/>
         <source>Autosave failed</source>
         <translation>自动保存失败</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="516"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="547"/>
         <source>{problem}
 
 Your changes are not protected against a crash until this is fixed: save the project somewhere you may write (File &gt; Save as), or free some space.</source>
@@ -1488,52 +1498,52 @@ Your changes are not protected against a crash until this is fixed: save the pro
 在解决此问题之前，您的修改不受崩溃保护：请将项目保存到可写入的位置（文件 &gt; 另存为），或释放一些空间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="589"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="620"/>
         <source>A model download is running. Stop it and close? (What was downloaded is kept; the next download resumes.)</source>
         <translation>模型正在下载。要停止下载并关闭吗？（已下载的部分会保留，下次下载会继续。）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="592"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="623"/>
         <source>A model download from ModelScope is running and cannot be stopped midway. Close once it has finished?</source>
         <translation>正在从 ModelScope 下载模型，中途无法停止。下载完成后关闭吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="594"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="625"/>
         <source>Download running</source>
         <translation>正在下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="619"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="650"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="628"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="659"/>
         <source>Stopping the download…</source>
         <translation>正在停止下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="629"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="660"/>
         <source>Finishing the download…</source>
         <translation>正在完成下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="637"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="668"/>
         <source>Finishing the word timings of your edits…</source>
         <translation>正在完成您所编辑内容的词时间…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="560"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="591"/>
         <source>About Tingxie</source>
         <translation>关于 Tingxie</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="581"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="612"/>
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="582"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="613"/>
         <source>A transcription is running. Stop it and close?</source>
         <translation>转写正在进行。是否停止并关闭？</translation>
     </message>
@@ -2278,7 +2288,12 @@ Your changes are still open here and in the autosave: free some space or choose 
         <translation>连接用时 {0} 毫秒。提供的模型：{1}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="279"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="280"/>
+        <source>The address holds a user name or password (user:password@): it is refused and not saved. Remove it, and give the server&apos;s key as the API key.</source>
+        <translation>地址中含有用户名或密码（user:password@）：该地址会被拒绝，也不会保存。请删除它，并把服务器的密钥填写为 API 密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="284"/>
         <source>{0} is plain http: the audio and the API key travel unencrypted to that computer. Use https://, or a network you trust.</source>
         <translation>{0} 使用明文 http：音频和 API 密钥将未经加密发送到那台电脑。请使用 https://，或在可信的网络中使用。</translation>
     </message>

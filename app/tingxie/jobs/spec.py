@@ -12,6 +12,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from tingxie.asr.engine import TranscribeOptions
 from tingxie.asr.models import DEFAULT_ALIGNER as DEFAULT_ALIGNER  # the registry's defaults
@@ -170,7 +171,8 @@ class JobSpec:
         }
         if e.kind is EngineKind.SERVER:
             # The address and model only: a key never goes into a project.
-            out.update(engine="server", server_url=e.server_url, server_model=e.server_model,
+            out.update(engine="server", server_url=without_credentials(e.server_url),
+                       server_model=e.server_model,
                        parallel=e.parallel)
         if e.adapter:
             out["adapter"] = e.adapter
@@ -238,7 +240,7 @@ class JobSpec:
             SETTINGS.max_chunk: float(c.max_chunk),
             SETTINGS.max_new_tokens: int(o.max_new_tokens or 0),
             SETTINGS.engine_kind: e.kind.value,
-            SETTINGS.server_url: e.server_url,
+            SETTINGS.server_url: without_credentials(e.server_url),
             SETTINGS.server_model: e.server_model,
             SETTINGS.api_key_env: e.api_key_env,
             SETTINGS.parallel: e.parallel,
@@ -328,6 +330,18 @@ def _engine_language(value: Any, fallback: str | None) -> str | None:
     except TingxieError:
         return fallback
     return found.code if found else None
+
+
+def without_credentials(url: str) -> str:
+    """``url`` without a ``user:password@`` part (refused by the engine; never written to
+    settings or a project); any other text unchanged."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
 def stored_server_timeout(value: Any) -> float:

@@ -70,7 +70,6 @@ def run(files: list[str], quit_when_loaded: bool = False) -> int:
     ``quit_when_loaded`` (``tingxie --quit-when-loaded``) is for smoke tests of a build: see
     :func:`quit_when_loaded`.
     """
-    from tingxie.ui.importing import DROPPED_SUFFIXES
     from tingxie.ui.main_window import MainWindow
 
     app = make_app()
@@ -80,14 +79,7 @@ def run(files: list[str], quit_when_loaded: bool = False) -> int:
     window.show()
     if quit_when_loaded:
         _quit_when_loaded(app, window, bool(files))
-    if len(files) == 2 and sum(Path(f).suffix.lower() in DROPPED_SUFFIXES for f in files) == 1:
-        window.open_dropped([str(f) for f in files])  # a recording with its subtitles
-    else:
-        for path in files[:1]:
-            window.open_path(path)
-        rest = [f for f in files[1:] if Path(f).suffix.lower() not in DROPPED_SUFFIXES]
-        if rest:  # (subtitles are never transcribed)
-            window.queue.controller.add_files(rest)
+    window.open_files([str(f) for f in files])
     status = app.exec()
     # Short jobs still running (a device probe, a model-state check) end before Python tears
     # the objects they report to down; what they report is dropped.

@@ -329,6 +329,37 @@ class MainWindow(QMainWindow):
                 self.queue.controller.add_files(batch)
                 self.queue_dock.raise_()
 
+    def open_files(self, paths: list[str]) -> None:
+        """The files named on the command line (``tingxie a.mp3 a.srt b.mp3``): the first
+        recording opens, with the subtitles or transcript of its name when one is among them
+        (also a recording with one subtitle file of any name, as dropped); the other
+        recordings go to the batch queue; other subtitles are named, never skipped
+        silently."""
+        subtitles = [p for p in paths if Path(p).suffix.lower() in DROPPED_SUFFIXES]
+        recordings = [p for p in paths if p not in subtitles]
+        if len(paths) == 2 and len(subtitles) == 1:
+            self.open_dropped(paths)
+            return
+        if not paths:
+            return
+        first = recordings[0] if recordings else paths[0]
+        rest = recordings[1:]
+        stem = Path(first).stem.casefold()
+        own = next((p for p in subtitles if p != first and Path(p).stem.casefold() == stem
+                    and Path(first).suffix.lower() != projects.SUFFIX), None)
+        left = [p for p in subtitles if p not in (own, first)]
+        if own is not None:
+            self.opener.open_path(first, then=lambda: self.importer.import_path(own))
+        else:
+            self.open_path(first)
+        if rest:
+            self.queue.controller.add_files(rest)
+        if left:  # a box, not the status bar: the import's own message would replace it
+            self.show_notice(self.tr("Not opened"), self.tr(
+                "Not opened: {names}. Subtitles and transcripts are not transcribed: open "
+                "each with its recording, or import it into the open recording.").format(
+                    names=", ".join(Path(p).name for p in left)))
+
     # -- transcription (see ui/runs.py) ----------------------------------------------------
     def start_transcription(self, scope: str = "all") -> JobHandle | None:
         """Transcribe the whole file or the selected range with the panel's options; returns

@@ -29,7 +29,7 @@ from tingxie.asr.remote import (
     store_api_key_in_keyring,
 )
 from tingxie.core.errors import TingxieError
-from tingxie.jobs.spec import MAX_SERVER_TIMEOUT, stored_server_timeout
+from tingxie.jobs.spec import MAX_SERVER_TIMEOUT, stored_server_timeout, without_credentials
 from tingxie.ui import settings as keys
 from tingxie.ui.background import Background
 from tingxie.ui.settings import Settings
@@ -251,7 +251,8 @@ class ServerSettings(QWidget):
         set_clamped(self.timeout_spin, stored_server_timeout(s.get(keys.SERVER_TIMEOUT)))
 
     def _url_changed(self, text: str) -> None:
-        self._settings.set(keys.SERVER_URL, text.strip())
+        # A password typed into the address is refused, and never kept in the settings.
+        self._settings.set(keys.SERVER_URL, without_credentials(text.strip()))
         self._update_warning()
         self.changed.emit()
 
@@ -274,7 +275,11 @@ class ServerSettings(QWidget):
     def _update_warning(self) -> None:
         url = self.url()
         warning = insecure_url_warning(url) if url else None
-        if warning:
+        if url and without_credentials(url) != url:
+            warning = self.tr(
+                "The address holds a user name or password (user:password@): it is refused "
+                "and not saved. Remove it, and give the server's key as the API key.")
+        elif warning:
             warning = self.tr(
                 "{0} is plain http: the audio and the API key travel unencrypted to that "
                 "computer. Use https://, or a network you trust."
