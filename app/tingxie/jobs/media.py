@@ -43,6 +43,9 @@ class LoadedMedia:
     relinked: bool = False
     #: The project file's (modification time in ns, size) when it was read.
     project_state: tuple[int, int] | None = None
+    #: A recovery file could not be used (damaged, or from a newer Tingxie) and was set
+    #: aside: among ``notices``, and worth a box, not only the status bar.
+    recovery_set_aside: bool = False
 
 
 #: The project option holding the speech regions found in its audio (docs/project-format.md).
@@ -79,6 +82,7 @@ def load_media(path: str | Path, progress: Callable[[float], None] | None = None
     notices: list[str] = []
     located = False
     project_state = None
+    set_aside = False
     if is_project(path):
         st = path.stat()
         project_state = (st.st_mtime_ns, st.st_size)
@@ -86,6 +90,7 @@ def load_media(path: str | Path, progress: Callable[[float], None] | None = None
         project, recovered, project_path = opened.project, opened.recovered, path
         if opened.recovery_problem:
             notices.append(opened.recovery_problem)
+            set_aside = True
         notices.extend(project.notices)
         if media_path is None:
             found = projects.locate_audio(project, [path.parent])
@@ -121,6 +126,7 @@ def load_media(path: str | Path, progress: Callable[[float], None] | None = None
             recovered_from = projects.recording_project_path(media_path) if recovered else None
             if problem:
                 notices.append(problem)
+                set_aside = True
     elif located:
         for kept in (project, recovered):
             if kept is not None:
@@ -136,7 +142,7 @@ def load_media(path: str | Path, progress: Callable[[float], None] | None = None
     return LoadedMedia(media_path, audio, envelope, project, project_path, recovered,
                        recovered_from, truncated, notices,
                        relinked=located and project_path is not None,
-                       project_state=project_state)
+                       project_state=project_state, recovery_set_aside=set_aside)
 
 
 def _recording_recovery(media_path: Path, fingerprint: str | None

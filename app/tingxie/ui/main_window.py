@@ -277,7 +277,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Opened the readable part only."), 10000)
         elif loaded.notices:
             self.statusBar().showMessage(loaded.notices[-1], 10000)
-        if any("recovery" in n for n in loaded.notices):
+        if loaded.recovery_set_aside:
             self.show_notice(self.tr("Opened {name}").format(name=opened.name),
                              "\n\n".join(loaded.notices))
         self._update_title()
