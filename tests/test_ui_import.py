@@ -158,10 +158,10 @@ def test_the_command_line_opens_the_first_recording_with_its_subtitles_and_names
     t = np.arange(16000 * 6) / 16000
     tone = (0.2 * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
     film, second = write_wav(tmp_path / "film.wav", tone), write_wav(tmp_path / "b.wav", tone)
-    (tmp_path / "Film.srt").write_text(SRT, "utf-8")
+    (tmp_path / "Film.en.srt").write_text(SRT, "utf-8")  # the recording's, in English
     (tmp_path / "notes.srt").write_text(SRT, "utf-8")
     with qtbot.waitSignal(win.importer.imported, timeout=30_000):  # tingxie film.wav ...
-        win.open_files([str(film), str(tmp_path / "notes.srt"), str(tmp_path / "Film.srt"),
+        win.open_files([str(film), str(tmp_path / "notes.srt"), str(tmp_path / "Film.en.srt"),
                         str(second)])
     assert win.session.loaded.media_path == film
     assert [r[1] for r in rows(win)] == ["Are you coming?", "No.", "Then I go alone."]

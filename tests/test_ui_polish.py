@@ -15,6 +15,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from media import write_wav
+from tingxie.core.edits import EditText
 from tingxie.core.transcript import Segment, Transcript
 from tingxie.ui import settings as keys
 from tingxie.ui.main_window import MainWindow
@@ -365,6 +366,8 @@ def test_replace_after_typing_goes_on_from_the_match_shown_not_an_earlier_one(qt
     bar.find_next()
     bar.find_next()
     assert bar.current_match() == (2, 15, 19), "the second match of the second line"
+    win.document.apply(EditText(2, "One boat, then boats came. Yes."))  # after it: stays
+    assert bar.current_match() == (2, 15, 19)
     win.table.edit_row(1)
     editor = win.table.editor()
     editor.moveCursor(editor.textCursor().MoveOperation.Start)
@@ -373,7 +376,7 @@ def test_replace_after_typing_goes_on_from_the_match_shown_not_an_earlier_one(qt
     assert bar.current_match() == (2, 19, 23)
     bar.replace_one()
     texts = [s.text for s in win.document.transcript.segments]
-    assert texts == ["A boat.", "Two One boat, then ships came."]
+    assert texts == ["A boat.", "Two One boat, then ships came. Yes."]
 
 
 def test_a_regex_that_matches_an_empty_place_is_found_shown_and_replaced_one_by_one(

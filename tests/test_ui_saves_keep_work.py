@@ -211,6 +211,12 @@ def test_an_autosave_another_instance_is_writing_is_not_offered_and_a_crashed_on
     assert lock_path(path).exists(), "the crash left its lock behind"
     assert pending_recoveries(settings) == [path], "a dead process's lock counts for nothing"
 
+    lock_path(path).write_bytes(b"")  # a power cut can leave the lock just made empty
+    assert pending_recoveries(settings) == [], "it may be a window writing it this instant"
+    long_ago = time.time() - 60
+    os.utime(lock_path(path), (long_ago, long_ago))
+    assert pending_recoveries(settings) == [path], "an old lock naming no process is stale"
+
 
 def test_opening_a_project_another_window_is_autosaving_neither_offers_nor_deletes_its_work(
         qtbot, tmp_path, recording, monkeypatch):
@@ -231,6 +237,15 @@ def test_opening_a_project_another_window_is_autosaving_neither_offers_nor_delet
             "Another Tingxie window has unsaved changes to interview.tingxie")
         qtbot.wait(300)  # anything the second window's opening queued on its saver
         assert "first window's unsaved work" in recovery.read_text("utf-8")
+
+        problems = []
+        second.autosave.failed.connect(problems.append)
+        edit(second, "The second window's work.")
+        second.autosave.save_now()
+        qtbot.wait(300)
+        assert "first window's unsaved work" in recovery.read_text("utf-8"), (
+            "never written over by the second window's autosave")
+        assert problems and "Another Tingxie window is autosaving" in problems[0]
 
         first.autosave.release()  # as its process ending in a crash lets go of the lock
         assert recovery.exists()

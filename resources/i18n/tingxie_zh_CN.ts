@@ -358,6 +358,15 @@ made for {1} from {2} segments ({3} min); {4}</source>
     </message>
 </context>
 <context>
+    <name>Autosaver</name>
+    <message>
+        <location filename="../../app/tingxie/ui/autosave.py" line="211"/>
+        <source>Another Tingxie window is autosaving {name}: this window&apos;s changes are not autosaved while it has it open.</source>
+        <extracomment>Quiet time after the last change before the recovery file is written. An empty or unreadable lock older than this (seconds) is a crash&apos;s (a power cut can leave a lock file just made empty); a younger one may be a window writing it right now. A recovery file was written (its path), for tests and the status bar. Writing it failed: the message. The audio fingerprint of the work last autosaved, so that discarding removes only its own recovery file. The project path whose recovery file this session wrote last (or restored). This window&apos;s mark in the recovery files it writes: a save or a discard here removes only those, never another window&apos;s autosave of the same project. ``current`` was restored from a crashed session&apos;s file, not yet written here: it is this work&apos;s all the same, and goes when the work is saved or thrown away. The lock held on ``current``&apos;s recovery file (:func:`in_use_elsewhere`), and the project path it is for.</extracomment>
+        <translation>另一个 Tingxie 窗口正在自动保存 {name}：在它打开期间，此窗口的更改不会自动保存。</translation>
+    </message>
+</context>
+<context>
     <name>ContextBox</name>
     <message>
         <location filename="../../app/tingxie/ui/context_box.py" line="36"/>
@@ -638,7 +647,7 @@ Locate the audio file now?</source>
     </message>
     <message>
         <location filename="../../app/tingxie/ui/opening.py" line="243"/>
-        <location filename="../../app/tingxie/ui/opening.py" line="264"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="266"/>
         <source>Recover unsaved changes?</source>
         <translation>恢复未保存的更改？</translation>
     </message>
@@ -648,18 +657,18 @@ Locate the audio file now?</source>
         <translation>{name} 有上次会话中未保存的更改（已自动保存）。是否恢复？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="265"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="267"/>
         <source>Tingxie did not close properly. {name} has unsaved changes (autosaved). Restore them?</source>
         <translation>听写上次没有正常关闭。{name} 有未保存的更改（已自动保存）。要恢复吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="278"/>
-        <location filename="../../app/tingxie/ui/opening.py" line="285"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="281"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="288"/>
         <source>Could not restore {name}</source>
         <translation>无法恢复 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="279"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="282"/>
         <source>Its audio file was not found; the autosave is kept in {file}.</source>
         <translation>找不到它的音频文件；自动保存的内容保留在 {file}。</translation>
     </message>
@@ -1167,35 +1176,35 @@ Locate the audio file now?</source>
         <translation>正则表达式无效</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="174"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="176"/>
         <source>{i} of {n}</source>
         <translation>第 {i} 个，共 {n} 个</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="177"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="179"/>
         <source>Matches: {n}</source>
         <translation>匹配：{n} 处</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="214"/>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="241"/>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="291"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="216"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="243"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="293"/>
         <source>Not found.</source>
         <translation>未找到。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="255"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="257"/>
         <source>The replacement is not valid: {0}.</source>
         <translation>替换内容无效：{0}。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="259"/>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="303"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="261"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="305"/>
         <source>No change.</source>
         <translation>没有变化。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="308"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="310"/>
         <source>Replaced: {n}</source>
         <translation>已替换：{n} 处</translation>
     </message>
@@ -1417,79 +1426,79 @@ Locate the audio file now?</source>
         <translation>字幕和文字稿不会被转写：请将其与录音一起拖入，或导入到已打开的录音中。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="358"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="359"/>
         <source>Not opened</source>
         <translation>未打开</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="359"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="360"/>
         <source>Not opened: {names}. Subtitles and transcripts are not transcribed: open each with its recording, or import it into the open recording.</source>
         <translation>未打开：{names}。字幕和转写稿不会被转写：请与对应的录音一起打开，或导入到已打开的录音中。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="372"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="373"/>
         <source>There are no lines to shift.</source>
         <translation>没有可平移的行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="375"/>
-        <location filename="../../app/tingxie/ui/main_window.py" line="381"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="376"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="382"/>
         <source>Wait for the transcription to finish, or cancel it, then shift the times.</source>
         <translation>请等待转写完成或取消后再平移时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="397"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="398"/>
         <source>A sync needs two lines.</source>
         <translation>同步需要两行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="400"/>
-        <location filename="../../app/tingxie/ui/main_window.py" line="410"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="401"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="411"/>
         <source>Wait for the transcription to finish, or cancel it, then sync the times.</source>
         <translation>请等待转写完成或取消它，然后再同步时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="426"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="427"/>
         <source>Open a recording first.</source>
         <translation>请先打开录音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="431"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="432"/>
         <source>Every line already has aligned word times.</source>
         <translation>每一行都已有对齐的词时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="438"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="439"/>
         <source>Aligning words in the background (lines: {n})…</source>
         <translation>正在后台对齐词语（共 {n} 行）…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="453"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="454"/>
         <source>Aligning words in the background (lines left: {n})…</source>
         <translation>正在后台对齐词语（剩余 {n} 行）…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="456"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="457"/>
         <source>The words are aligned.</source>
         <translation>词语已对齐。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="468"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="469"/>
         <source>Word alignment stopped (lines left without word times: {n}). Transcribe &gt; Align words of lines without word times goes on with them.</source>
         <translation>词对齐已停止（仍无词时间的行：{n}）。“转写 &gt; 为没有词时间的行对齐词语”会接着处理它们。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="541"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="542"/>
         <source>Autosave failed: {problem}</source>
         <translation>自动保存失败：{problem}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="546"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="547"/>
         <source>Autosave failed</source>
         <translation>自动保存失败</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="547"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="548"/>
         <source>{problem}
 
 Your changes are not protected against a crash until this is fixed: save the project somewhere you may write (File &gt; Save as), or free some space.</source>
@@ -1498,52 +1507,52 @@ Your changes are not protected against a crash until this is fixed: save the pro
 在解决此问题之前，您的修改不受崩溃保护：请将项目保存到可写入的位置（文件 &gt; 另存为），或释放一些空间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="620"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="621"/>
         <source>A model download is running. Stop it and close? (What was downloaded is kept; the next download resumes.)</source>
         <translation>模型正在下载。要停止下载并关闭吗？（已下载的部分会保留，下次下载会继续。）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="623"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="624"/>
         <source>A model download from ModelScope is running and cannot be stopped midway. Close once it has finished?</source>
         <translation>正在从 ModelScope 下载模型，中途无法停止。下载完成后关闭吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="625"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="626"/>
         <source>Download running</source>
         <translation>正在下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="650"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="651"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="659"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="660"/>
         <source>Stopping the download…</source>
         <translation>正在停止下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="660"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="661"/>
         <source>Finishing the download…</source>
         <translation>正在完成下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="668"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="669"/>
         <source>Finishing the word timings of your edits…</source>
         <translation>正在完成您所编辑内容的词时间…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="591"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="592"/>
         <source>About Tingxie</source>
         <translation>关于 Tingxie</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="612"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="613"/>
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="613"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="614"/>
         <source>A transcription is running. Stop it and close?</source>
         <translation>转写正在进行。是否停止并关闭？</translation>
     </message>

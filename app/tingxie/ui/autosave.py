@@ -20,6 +20,7 @@ counts for nothing, so the file is offered at the next start as before.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -47,11 +48,34 @@ def in_use_elsewhere(path: str | Path) -> bool:
     ended is stale and removed here. A lock written on another computer (a shared folder)
     cannot be checked and counts as held: the file is kept, never offered and deleted."""
     probe = QLockFile(str(lock_path(path)))
-    probe.setStaleLockTime(0)  # stale only when its process is gone, however old
-    if probe.tryLock(0):
+    if _try_lock(probe):
         probe.unlock()
         return False
     return probe.error() == QLockFile.LockError.LockFailedError
+
+
+#: An empty or unreadable lock older than this (seconds) is a crash's (a power cut can leave
+#: a lock file just made empty); a younger one may be a window writing it right now.
+UNREADABLE_LOCK_S = 10.0
+
+
+def _try_lock(lock: QLockFile) -> bool:
+    """Take ``lock`` if no live process holds it: one whose process has ended is stale
+    however old, and so is one that names no process and is older than
+    :data:`UNREADABLE_LOCK_S`."""
+    lock.setStaleLockTime(0)  # stale only when its process is gone, however old
+    if lock.tryLock(0):
+        return True
+    if lock.error() != QLockFile.LockError.LockFailedError:
+        return False
+    pid = lock.getLockInfo()[0]  # (pid, host name, program); 0 when unreadable
+    try:
+        age = time.time() - Path(lock.fileName()).stat().st_mtime
+    except OSError:
+        return False
+    if not pid and age > UNREADABLE_LOCK_S and lock.removeStaleLockFile():
+        return lock.tryLock(0)
+    return False
 
 
 def pending_recoveries(settings: Settings) -> list[Path]:
@@ -158,8 +182,7 @@ class Autosaver(QObject):
         if path is None:
             return
         lock = QLockFile(str(lock_path(path)))
-        lock.setStaleLockTime(0)
-        if lock.tryLock(0):
+        if _try_lock(lock):
             self._lock, self._locked = lock, path
 
     def release(self) -> None:
@@ -181,6 +204,13 @@ class Autosaver(QObject):
             return
         frozen = self._snapshot(path)  # cheap; encoding happens on the saver thread
         path = self.recovery_key(path, frozen)
+        if self.held_elsewhere(path):
+            # Another live window's autosave of this project: never written over (its work
+            # would be lost to that window's crash). Said once; saving keeps these changes.
+            self.failed.emit(self.tr(
+                "Another Tingxie window is autosaving {name}: this window's changes are not "
+                "autosaved while it has it open.").format(name=path.name))
+            return
         stale = None
         if self.current is not None and self.current != path:
             # The project moved (Save as), or was just saved: the old recovery is stale, but

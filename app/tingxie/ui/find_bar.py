@@ -170,6 +170,8 @@ class FindBar(QWidget):
             if self._current is not None and self._current not in found:
                 self._lost = (self._current, self._shown_text)
                 self._set_current(None)
+            elif self._current is not None:  # still there: its line as it now reads
+                self._shown_text = self.document.transcript.segment(self._current[0]).text
             if self._current is not None:
                 self.count_label.setText(self.tr("{i} of {n}").format(
                     i=found.index(self._current) + 1, n=n))

@@ -345,8 +345,9 @@ class MainWindow(QMainWindow):
         first = recordings[0] if recordings else paths[0]
         rest = recordings[1:]
         stem = Path(first).stem.casefold()
-        own = next((p for p in subtitles if p != first and Path(p).stem.casefold() == stem
-                    and Path(first).suffix.lower() != projects.SUFFIX), None)
+        own = next((p for p in subtitles if p != first and Path(first).suffix.lower()
+                    != projects.SUFFIX and (Path(p).stem.casefold() == stem or Path(
+                        p).stem.casefold().startswith(stem + "."))), None)  # a.en.srt too
         left = [p for p in subtitles if p not in (own, first)]
         if own is not None:
             self.opener.open_path(first, then=lambda: self.importer.import_path(own))

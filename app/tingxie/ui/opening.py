@@ -30,7 +30,7 @@ from tingxie.core.errors import Cancelled
 from tingxie.core.timefmt import format_time
 from tingxie.jobs.media import AudioMissing, LoadedMedia, load_media
 from tingxie.ui import settings as keys
-from tingxie.ui.autosave import pending_recoveries, read_recovery
+from tingxie.ui.autosave import in_use_elsewhere, pending_recoveries, read_recovery
 
 if TYPE_CHECKING:
     from tingxie.ui.main_window import MainWindow
@@ -244,7 +244,9 @@ class DocumentOpener(QObject):
             self.tr("{name} has unsaved changes from an earlier session (autosaved). "
                     "Restore them?").format(name=(loaded.project_path or loaded.media_path).name))
         if answer != QMessageBox.StandardButton.Yes:
-            if loaded.recovered_from is not None:
+            # Asked again: another instance may have restored it while the question was open.
+            if loaded.recovered_from is not None and not in_use_elsewhere(
+                    loaded.recovered_from):
                 projects.discard_recovery(loaded.recovered_from,
                                           for_audio=loaded.project.audio_fingerprint)
                 self.win.autosave.forget(loaded.recovered_from)
@@ -265,7 +267,8 @@ class DocumentOpener(QObject):
                 self.tr("Tingxie did not close properly. {name} has unsaved changes "
                         "(autosaved). Restore them?").format(name=path.name))
             if answer != QMessageBox.StandardButton.Yes:
-                projects.discard_recovery(path)
+                if not in_use_elsewhere(path):  # not restored meanwhile by another instance
+                    projects.discard_recovery(path)
                 win.autosave.forget(path)
                 continue
 
