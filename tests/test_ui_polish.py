@@ -318,19 +318,32 @@ def test_redo_answers_to_ctrl_shift_z_whatever_the_platform_binds(qtbot, win):
     assert all(k in keys for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Redo))
 
 
+def replacing(win, find, replace):
+    """The find bar, open, finding ``find`` to replace with ``replace``."""
+    bar = win.find_bar
+    bar.open()
+    bar.find_edit.setText(find)
+    bar.replace_edit.setText(replace)
+    return bar
+
+
+def type_at_start(win, row, text):
+    """Open ``row``'s line and type ``text`` at its start (left uncommitted)."""
+    win.table.edit_row(row)
+    editor = win.table.editor()
+    editor.moveCursor(editor.textCursor().MoveOperation.Start)
+    editor.insertPlainText(text)
+
+
 def test_replace_after_typing_in_the_line_shows_the_match_where_it_now_is(qtbot, win, tone):
     segs = [Segment(1, 0.0, 2.0, "No."), Segment(2, 3.0, 5.0, "Boats came from every town.")]
     open_with_transcript(qtbot, win, tone, segs)
-    bar = win.find_bar
-    bar.open()
-    bar.find_edit.setText("boat")
-    bar.replace_edit.setText("ship")
+    bar = replacing(win, "boat", "ship")
     bar.find_next()
     assert bar.current_match() == (2, 0, 4)
-    win.table.edit_row(1)  # the reviewer types before the match, the Replace button keeps
-    editor = win.table.editor()  # no focus (as on macOS): the line is still open
-    editor.moveCursor(editor.textCursor().MoveOperation.Start)
-    editor.insertPlainText("Two ")
+    # The reviewer types before the match; the Replace button keeps no focus (as on macOS):
+    # the line is still open.
+    type_at_start(win, 1, "Two ")
     bar.replace_one()  # the typing is committed; the match moved, so it is shown again
     assert win.document.transcript.segment(2).text == "Two Boats came from every town."
     assert bar.current_match() == (2, 4, 8)
@@ -358,20 +371,14 @@ def test_replace_after_typing_goes_on_from_the_match_shown_not_an_earlier_one(qt
                                                                               tone):
     segs = [Segment(1, 0.0, 2.0, "A boat."), Segment(2, 3.0, 5.0, "One boat, then boats came.")]
     open_with_transcript(qtbot, win, tone, segs)
-    bar = win.find_bar
-    bar.open()
-    bar.find_edit.setText("boat")
-    bar.replace_edit.setText("ship")
+    bar = replacing(win, "boat", "ship")
     win.table.select_row(1)
     bar.find_next()
     bar.find_next()
     assert bar.current_match() == (2, 15, 19), "the second match of the second line"
     win.document.apply(EditText(2, "One boat, then boats came. Yes."))  # after it: stays
     assert bar.current_match() == (2, 15, 19)
-    win.table.edit_row(1)
-    editor = win.table.editor()
-    editor.moveCursor(editor.textCursor().MoveOperation.Start)
-    editor.insertPlainText("Two ")
+    type_at_start(win, 1, "Two ")
     bar.replace_one()  # committed: the match moved four characters on; it is shown again
     assert bar.current_match() == (2, 19, 23)
     bar.replace_one()

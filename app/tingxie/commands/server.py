@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 
 from tingxie.commands.arguments import positive_number
-from tingxie.jobs.spec import DEFAULT_SERVER_TIMEOUT, MAX_SERVER_TIMEOUT
+from tingxie.jobs.spec import MAX_SERVER_TIMEOUT, EngineSpec, server_timeout_ok
+
+#: What a job on a server has when these options are not given (the job model's defaults).
+DEFAULTS = EngineSpec()
 
 
 def add_server_options(parser: argparse.ArgumentParser) -> None:
@@ -20,10 +23,10 @@ def add_server_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--api-key-env", metavar="VAR", default=None,
                        help="environment variable holding the server's API key (default: the "
                        "system keyring's entry for service 'tingxie' and the server URL)")
-    group.add_argument("--parallel", metavar="N", type=int, default=8,
+    group.add_argument("--parallel", metavar="N", type=int, default=DEFAULTS.parallel,
                        help="chunks in flight at once on the server (default: %(default)s)")
     group.add_argument("--server-timeout", metavar="SECONDS", type=_server_timeout,
-                       default=DEFAULT_SERVER_TIMEOUT,
+                       default=DEFAULTS.server_timeout,
                        help="how long the server may take to answer one chunk before the file "
                        "stops with a message (default: %(default)g, at most "
                        f"{MAX_SERVER_TIMEOUT:g})")
@@ -31,7 +34,7 @@ def add_server_options(parser: argparse.ArgumentParser) -> None:
 
 def _server_timeout(value: str) -> float:
     seconds = positive_number(value)
-    if not 1.0 <= seconds <= MAX_SERVER_TIMEOUT:
+    if not server_timeout_ok(seconds):
         raise argparse.ArgumentTypeError(
             f"must be 1 to {MAX_SERVER_TIMEOUT:g} seconds, not {value}")
     return seconds

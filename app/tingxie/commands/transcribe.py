@@ -25,6 +25,7 @@ from typing import TextIO
 from tingxie.asr.models import DEFAULT_MODEL
 from tingxie.commands.arguments import number_argument, positive_int
 from tingxie.commands.export import add_format_options, check_format_options, render_options
+from tingxie.commands.server import DEFAULTS as SERVER_DEFAULTS
 from tingxie.commands.server import add_server_options
 from tingxie.commands.stopping import EXIT_CANCELLED, signals_cancel
 from tingxie.commands.streams import silence_stdout
@@ -328,12 +329,12 @@ def run(args: argparse.Namespace) -> int:
                   f"{', '.join(ignored)} is ignored (choose the served model with "
                   "--server-model).", file=sys.stderr)
     else:
-        from tingxie.jobs.spec import DEFAULT_SERVER_TIMEOUT
-
         unused = [flag for flag, given in (
             ("--server-model", args.server_model is not None),
-            ("--api-key-env", args.api_key_env is not None), ("--parallel", args.parallel != 8),
-            ("--server-timeout", args.server_timeout != DEFAULT_SERVER_TIMEOUT)) if given]
+            ("--api-key-env", args.api_key_env is not None),
+            ("--parallel", args.parallel != SERVER_DEFAULTS.parallel),
+            ("--server-timeout", args.server_timeout != SERVER_DEFAULTS.server_timeout))
+            if given]
         if unused:
             print(f"tingxie: warning: {', '.join(unused)} only apply with --server; this run "
                   "transcribes on this computer.", file=sys.stderr)

@@ -123,8 +123,7 @@ class JobSpec:
         if self.engine.parallel < 1:
             raise JobError(f"Requests in flight must be at least 1; got {self.engine.parallel}.")
         wait = self.engine.server_timeout
-        if not (isinstance(wait, (int, float)) and math.isfinite(wait)
-                and 1.0 <= wait <= MAX_SERVER_TIMEOUT):
+        if not server_timeout_ok(wait):
             raise JobError(f"The wait for a server's answer must be 1 to "
                            f"{MAX_SERVER_TIMEOUT:g} s; got {wait!r}.")
         if not (math.isfinite(self.pause) and self.pause > 0):
@@ -344,6 +343,13 @@ def without_credentials(url: str) -> str:
     return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
+def server_timeout_ok(seconds: Any) -> bool:
+    """Whether ``seconds`` is a wait for a server's answer a job may have: 1 s to
+    :data:`MAX_SERVER_TIMEOUT`."""
+    return (isinstance(seconds, (int, float)) and not isinstance(seconds, bool)
+            and math.isfinite(seconds) and 1.0 <= seconds <= MAX_SERVER_TIMEOUT)
+
+
 def stored_server_timeout(value: Any) -> float:
     """A stored wait for a server's answer (QSettings may give a string); out of range or
     unreadable, the default."""
@@ -351,8 +357,7 @@ def stored_server_timeout(value: Any) -> float:
         seconds = float(value)
     except (TypeError, ValueError):
         return DEFAULT_SERVER_TIMEOUT
-    ok = math.isfinite(seconds) and 1.0 <= seconds <= MAX_SERVER_TIMEOUT
-    return seconds if ok else DEFAULT_SERVER_TIMEOUT
+    return seconds if server_timeout_ok(seconds) else DEFAULT_SERVER_TIMEOUT
 
 
 def _number(value: Any, fallback: float | None) -> float | None:

@@ -13,9 +13,10 @@ one, and every recovery file records the project and audio it belongs to
 
 While a window's work lives in a recovery file, the window holds a lock beside it
 (``NAME.tingxie.recovery.lock``, a :class:`~PySide6.QtCore.QLockFile` naming its process):
-another window or Tingxie instance never offers that file as left by a crash, and never
-deletes it when its offer is declined. A lock whose process has ended (a crash, a kill)
-counts for nothing, so the file is offered at the next start as before.
+another window or Tingxie instance never offers that file as left by a crash, never
+deletes it when its offer is declined, and never writes over it (its own changes then wait
+for a save). A lock whose process has ended (a crash, a kill) counts for nothing, so the
+file is offered at the next start as before.
 """
 
 from __future__ import annotations

@@ -162,11 +162,14 @@ class FindBar(QWidget):
             for button in self._match_buttons():
                 button.setEnabled(False)
             return
-        n = self.count()
-        if n is None:
+        try:  # one pass over the text (this runs after every edit): the count is the matches'
+            compile_pattern(text, self.mode(), self.match_case.isChecked())
+        except ValueError:
+            n = None
             self.count_label.setText(self.tr("Invalid regex"))
         else:
             found = self.matches()
+            n = len(found)
             if self._current is not None and self._current not in found:
                 self._lost = (self._current, self._shown_text)
                 self._set_current(None)
@@ -219,7 +222,7 @@ class FindBar(QWidget):
             k = (found.index(self._current) + direction) % len(found)
         else:  # the first search goes on from the line the reviewer is on
             row = self.row_source() if self.row_source is not None else 0
-            rows = {seg.id: i for i, seg in enumerate(self.document.transcript.segments)}
+            rows = self._rows()
             if direction > 0:
                 k = next((i for i, m in enumerate(found) if rows[m[0]] >= row), 0)
             else:
@@ -264,10 +267,10 @@ class FindBar(QWidget):
         after = self.matches()
         # Next: the first match after the replacement (an empty one right at its end is the
         # place just replaced, as ``$``'s: never replaced twice by pressing on).
-        here = (self.document.transcript.index_of(seg_id), start + len(replacement))
-        following = [x for x in after if (self.document.transcript.index_of(x[0]), x[1]) > here
-                     or ((self.document.transcript.index_of(x[0]), x[1]) == here
-                         and x[2] > x[1])]
+        rows = self._rows()
+        here = (rows[seg_id], start + len(replacement))
+        following = [x for x in after if (rows[x[0]], x[1]) > here
+                     or ((rows[x[0]], x[1]) == here and x[2] > x[1])]
         self._current = None
         if following or after:
             self._show((following or after)[0])
@@ -277,15 +280,18 @@ class FindBar(QWidget):
     def _found_again(self, found: list[tuple[int, int, int]]) -> tuple[int, int, int]:
         """The match to show when the one shown was moved or removed by an edit (typing in
         its line): the first at or after where it now is, else the first of all."""
-        transcript = self.document.transcript
+        rows = self._rows()
         lost, self._lost = self._lost, None
-        if lost is None or lost[0][0] not in {seg.id for seg in transcript.segments}:
+        if lost is None or lost[0][0] not in rows:
             return found[0]
         (seg_id, start, end), old = lost
-        new = transcript.segment(seg_id).text
-        place = (transcript.index_of(seg_id), moved_offset(start, end, old, new))
-        return next((m for m in found if (transcript.index_of(m[0]), m[1]) >= place),
-                    found[0])
+        new = self.document.transcript.segment(seg_id).text
+        place = (rows[seg_id], moved_offset(start, end, old, new))
+        return next((m for m in found if (rows[m[0]], m[1]) >= place), found[0])
+
+    def _rows(self) -> dict[int, int]:
+        """Each segment's row, by id (to order matches across lines)."""
+        return {seg.id: i for i, seg in enumerate(self.document.transcript.segments)}
 
     def replace_all(self) -> None:
         """Replace every match, as one undoable step, and say how many."""

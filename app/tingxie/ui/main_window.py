@@ -345,9 +345,13 @@ class MainWindow(QMainWindow):
         first = recordings[0] if recordings else paths[0]
         rest = recordings[1:]
         stem = Path(first).stem.casefold()
-        own = next((p for p in subtitles if p != first and Path(first).suffix.lower()
-                    != projects.SUFFIX and (Path(p).stem.casefold() == stem or Path(
-                        p).stem.casefold().startswith(stem + "."))), None)  # a.en.srt too
+
+        def of_first(p: str) -> bool:  # a.srt or a.en.srt for a.mp4 (a project has its own)
+            name = Path(p).stem.casefold()
+            return p != first and (name == stem or name.startswith(stem + "."))
+
+        own = (None if Path(first).suffix.lower() == projects.SUFFIX
+               else next(filter(of_first, subtitles), None))
         left = [p for p in subtitles if p not in (own, first)]
         if own is not None:
             self.opener.open_path(first, then=lambda: self.importer.import_path(own))
