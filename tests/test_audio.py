@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -176,6 +177,74 @@ def test_dialogue_in_the_centre_of_a_5_1_mix_stays_audible(tmp_path: Path) -> No
     assert result.info.channels == 6
     voice_rms = float(np.sqrt(np.mean(voice**2)))
     assert 0.7 * voice_rms <= rms <= 1.05 * voice_rms
+
+
+_LOAD_IN_CHILD = (
+    "import sys, numpy as np; from tingxie.core.audio import load, to_float; "
+    "r = load(sys.argv[1]); "
+    "print(r.info.channels, round(float(np.sqrt(np.mean(to_float(r.samples) ** 2))), 4))"
+)
+
+
+def _load_in_child(path: Path) -> tuple[int, float]:
+    """Loads ``path`` in a child process, so that a crash in the decoder (PyAV 18 crashed
+    reading planar frames of eight or more channels) fails the test instead of the run."""
+    done = subprocess.run([sys.executable, "-c", _LOAD_IN_CHILD, str(path)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, f"loading crashed ({done.returncode}): {done.stderr[-500:]}"
+    channels, rms = done.stdout.split()
+    return int(channels), float(rms)
+
+
+@pytest.mark.parametrize("count", [8, 12, 16])
+def test_a_recorder_s_many_channel_wav_loads(tmp_path: Path, count: int) -> None:
+    # Multitrack field recorders write poly WAVs of 8 to 16 channels; 7.1 film mixes have 8.
+    voice = sine(440, 2.0, 48000)
+    channels = np.zeros((len(voice), count), dtype=np.float32)
+    channels[:, 0] = voice
+    channels[:, 1] = voice
+    path = tmp_path / f"poly {count}.wav"
+    soundfile.write(path, channels, 48000)
+
+    found, rms = _load_in_child(path)
+
+    assert found == count
+    assert rms > 0.1 * float(np.sqrt(np.mean(voice**2)))  # the voice is in the mix
+
+
+@needs_ffmpeg
+def test_the_dialogue_of_a_7_1_aac_film_mix_loads(tmp_path: Path) -> None:
+    path = tmp_path / "film 7.1.m4a"
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=2:sample_rate=48000",
+           "-af", "pan=7.1|FC=c0", "-c:a", "aac", path)
+
+    found, rms = _load_in_child(path)
+
+    assert found == 8
+    assert rms > 0.1 * 0.5 / np.sqrt(2)  # ffmpeg's sine is at 1/8 full scale; centre kept
+
+
+@needs_ffmpeg
+@pytest.mark.parametrize("ext", ["wav", "mp3", "mkv"])
+def test_a_title_tag_in_gbk_does_not_stop_the_file_opening(tmp_path: Path, ext: str) -> None:
+    # Windows tools write tags in the local code page: a file every player opens must open.
+    plain = tmp_path / f"plain.{ext}"
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=2:sample_rate=16000", plain)
+    raw = plain.read_bytes()
+    title = "采访录音".encode("gbk")
+    marker = b"TINGXIETITLEMARK"
+    tagged = tmp_path / f"tagged.{ext}"
+    ffmpeg("-i", plain, "-metadata", f"title={marker.decode()}", "-c", "copy", tagged)
+    data = tagged.read_bytes()
+    assert marker in data and raw
+    # Same length as the marker, so every size field in the container stays right.
+    tagged.write_bytes(data.replace(marker, title + b"_" * (len(marker) - len(title))))
+
+    result = load(tagged)
+
+    assert result.duration == pytest.approx(2.0, abs=0.1)
+    assert peak_hz(result.samples) == pytest.approx(440, abs=2)
+    assert probe(tagged).duration == pytest.approx(2.0, abs=0.1)
 
 
 @needs_ffmpeg

@@ -447,14 +447,16 @@ class _Decoder:
             remaining -= n
 
     def _convert(self, frame: av.AudioFrame) -> list[av.AudioFrame]:
-        # Planar float at the stream's own rate and layout: channels become rows that
-        # _Downmix mixes. A change of layout or format mid-stream needs a new converter.
+        # Packed float at the stream's own rate and layout (interleaved channels, which
+        # _Downmix mixes; PyAV 18 miscounts the planes of planar frames with eight or more
+        # channels and crashes reading them). A change of layout or format mid-stream
+        # needs a new converter.
         key = (frame.format.name, frame.layout.name, frame.sample_rate)
         if key != self._converter_key:
             if self._converter is not None:
                 for converted in self._converter.resample(None):
                     self._push(self._downmix(converted))  # still in the old layout
-            self._converter = av.AudioResampler(format="fltp", layout=frame.layout,
+            self._converter = av.AudioResampler(format="flt", layout=frame.layout,
                                                 rate=self.rate)
             self._converter_key = key
             self._downmix.use_layout(frame.layout)
@@ -533,7 +535,7 @@ _SILENT_POWER = 1e-8
 
 
 class _Downmix:
-    """Mono samples from a planar float frame of any channel layout.
+    """Mono samples from a packed float frame of any channel layout.
 
     Mono is passed through and stereo averaged, exactly. Surround gets the standard
     weights, so centre-channel dialogue stays at its level (an average would leave it at a
@@ -555,8 +557,9 @@ class _Downmix:
         self._gain, self._fallback = 1.0, None
 
     def __call__(self, frame: av.AudioFrame) -> np.ndarray:
-        planes = frame.to_ndarray()  # (channels, samples), float32, in use_layout()'s order
-        count = planes.shape[0]
+        count = len(frame.layout.channels)
+        # Interleaved float32 -> (channels, samples), in use_layout()'s order.
+        planes = frame.to_ndarray().reshape(-1, count).T
         if count == 1:
             return planes[0]
         if count != len(self._weights):
@@ -569,7 +572,7 @@ class _Downmix:
         if self._cancelled(power, mix):
             if self._fallback is None:
                 self._fallback = int(np.argmax(np.where(self._weights > 0, power, -1.0)))
-            return planes[self._fallback]
+            return np.ascontiguousarray(planes[self._fallback])
         if count == 2:
             return mix
         peak = float(np.abs(mix).max(initial=0.0)) * self._gain
@@ -627,7 +630,9 @@ def _checked_path(path: str | Path) -> Path:
 
 def _open(path: Path) -> av.container.InputContainer:
     try:
-        return av.open(str(path), mode="r")
+        # Tags in a local code page (GBK titles from Windows tools) must not stop a file
+        # every player opens.
+        return av.open(str(path), mode="r", metadata_errors="replace")
     except av.error.FFmpegError as error:
         if isinstance(error, OSError) and not isinstance(error, av.error.InvalidDataError):
             raise AudioError(
