@@ -147,6 +147,19 @@ def test_a_blank_line_inside_a_subtitle_keeps_its_text(tmp_path):
         (1.0, 2.0, "Hello and welcome."), (3.0, 4.0, "World")]
 
 
+@pytest.mark.parametrize("numbered", [True, False])
+def test_two_srt_files_joined_with_cat_keep_every_subtitle(tmp_path, numbered):
+    # `cat a.srt b.srt`: the second file's BOM lands at the start of a line, where it hid
+    # the number (the text got an invisible character and a stray "1") or the timing line.
+    def one(text, start):
+        number = "1\n" if numbered else ""
+        return (f"\ufeff{number}00:00:0{start},000 --> 00:00:0{start + 1},000\n{text}\n\n"
+                ).encode("utf-8")
+    path = tmp_path / "joined.srt"
+    path.write_bytes(one("Part one", 1) + one("Part two", 3))
+    assert rows(import_transcript(path)) == [(1.0, 2.0, "Part one"), (3.0, 4.0, "Part two")]
+
+
 @pytest.mark.parametrize("name, text", [
     ("a.srt", "1\n00:00:01,000 --> 00:00:04,000\n- Hi!\n<i>- Hello.</i>\n"),
     ("a.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n- Hi!\n-Hello.\n"),

@@ -48,6 +48,42 @@ def test_save_and_load_round_trip_keeps_everything(tmp_path):
     assert "你好" in path.read_text("utf-8"), "Chinese is readable in the file, not escaped"
 
 
+def test_a_project_written_with_a_bom_by_another_tool_opens(tmp_path):
+    # Windows PowerShell 5 and old Notepad start UTF-8 files with a BOM: not damage.
+    p, _ = sample_project(tmp_path)
+    path = tmp_path / "interview.tingxie"
+    proj.save(p, path)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert proj.load(path).transcript.to_dict() == p.transcript.to_dict()
+
+
+def test_a_recording_with_a_long_chinese_name_saves_and_autosaves(tmp_path):
+    # 80 Chinese characters (240 bytes, legal: the limit is 255) named after a downloaded
+    # video; the temporary file of an atomic save must fit the limit too.
+    p, _ = sample_project(tmp_path)
+    name = "关于新能源汽车产业发展的深度访谈" * 5
+    assert len(os.fsencode(name)) == 240
+    path = tmp_path / f"{name}.tx"
+    proj.save(p, path)
+    proj.save(p, path)  # over the first save, through a temporary file again
+    assert proj.load(path).transcript.to_dict() == p.transcript.to_dict()
+    assert not [n for n in os.listdir(tmp_path) if n.endswith(".tmp")], "no litter"
+    long_rec = tmp_path / ("访" * 73 + ".wav")  # with .tingxie.recovery: 240 bytes
+    proj.write_recovery(proj.snapshot(p, long_rec), long_rec, "writer")
+    assert proj.recovery_path(long_rec).is_file()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_saving_over_a_pipe_is_refused_and_leaves_it_a_pipe(tmp_path):
+    import stat
+    p, _ = sample_project(tmp_path)
+    pipe = tmp_path / "x.tingxie"
+    os.mkfifo(pipe)
+    with pytest.raises(proj.ProjectError, match="not a regular file but a pipe"):
+        proj.save(p, pipe)
+    assert stat.S_ISFIFO(os.stat(pipe).st_mode)
+
+
 def test_a_folder_moved_as_a_whole_still_finds_its_audio(tmp_path):
     (tmp_path / "a").mkdir()
     p, _ = sample_project(tmp_path / "a")

@@ -224,8 +224,9 @@ def _read_text(path: Path) -> tuple[str, str]:
 
 def _lines(text: str) -> list[str]:
     # Only real line ends: str.splitlines() also splits at form feeds, U+0085 and U+2028,
-    # which would put every later line number off.
-    return re.split(r"\r\n|\r|\n", text)
+    # which would put every later line number off. A BOM starting a line is a second file's
+    # (``cat a.srt b.srt``): it would hide that file's first number or timing line.
+    return [line.removeprefix("\ufeff") for line in re.split(r"\r\n|\r|\n", text)]
 
 
 # -- SRT and WebVTT -------------------------------------------------------------------------

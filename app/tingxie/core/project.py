@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from tingxie import __version__
-from tingxie.core.errors import FileProblem, read_bytes
+from tingxie.core.errors import FileProblem, not_regular_problem, read_bytes
 from tingxie.core.transcript import (
     ALIGNED,
     Transcript,
@@ -174,9 +174,22 @@ def attach_audio(project: Project, audio_path: str | Path) -> None:
 
 # -- saving ------------------------------------------------------------------------------
 
+#: The longest file name (in bytes) the usual file systems allow (ext4, APFS, NTFS: 255).
+_MAX_NAME_BYTES = 255
+
+
+def _temp_stem(name: str) -> str:
+    """``name``, cut short enough that ``.NAME.XXXXXXXX.tmp`` is still a legal file name: a
+    recording named with 80 Chinese characters must save like any other."""
+    room = _MAX_NAME_BYTES - len(".XXXXXXXX.tmp") - 1
+    while len(os.fsencode(name)) > room:
+        name = name[:-1]
+    return name
+
+
 def _temp_pattern(name: str) -> re.Pattern[str]:
     # ".NAME.XXXXXXXX.tmp": what write_atomic (and tempfile.mkstemp before it) creates.
-    return re.compile(rf"\.{re.escape(name)}\.[A-Za-z0-9_]{{8}}\.tmp")
+    return re.compile(rf"\.{re.escape(_temp_stem(name))}\.[A-Za-z0-9_]{{8}}\.tmp")
 
 
 def _remove_stale_temps(folder: Path, name: str) -> None:
@@ -213,15 +226,22 @@ def write_atomic(path: str | Path, data: bytes,
     """
     path = Path(path)
     error = error or ProjectError
-    target = Path(os.path.realpath(path)) if path.is_symlink() else path
-    tmp = None
+    target, tmp = path, None
     try:
+        if path.is_symlink():
+            target = Path(os.path.realpath(path))
         try:
-            mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
+            st: os.stat_result | None = os.stat(target)
         except FileNotFoundError:
-            mode = None
+            st = None
+        problem = None if st is None else not_regular_problem(st.st_mode)
+        if problem is not None:
+            # Renaming over it would replace a device or a pipe with a plain file.
+            raise error(path, f"could not be saved: it {problem}.",
+                        "Save under another name.")
+        mode = None if st is None else stat.S_IMODE(st.st_mode)
         _remove_stale_temps(target.parent, target.name)
-        tmp = target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"
+        tmp = target.parent / f".{_temp_stem(target.name)}.{secrets.token_hex(4)}.tmp"
         # Created with 0666: the kernel applies the umask, as for any new file.
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
                      0o666)
@@ -531,7 +551,8 @@ def _read_document(path: Path, what: str = "project file") -> Any:
         raise ProjectFormatError(path, "is empty.", "It may have been cut off while saving; "
                                  "look for a .recovery file beside it.")
     try:
-        return parse_json(raw.decode("utf-8"))
+        # utf-8-sig: a BOM (Windows PowerShell 5, old Notepad) is not damage.
+        return parse_json(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise ProjectFormatError(path, "is not a text file, so not a Tingxie project.") from exc
     except json.JSONDecodeError as exc:
