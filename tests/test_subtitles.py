@@ -26,6 +26,7 @@ from tingxie.core.subtitles import (
     preset_named,
     validate,
 )
+from tingxie.core.export import to_srt
 from tingxie.core.transcript import Segment, Speaker, Transcript, Word
 
 FAST = settings(max_examples=25, deadline=None,
@@ -536,3 +537,23 @@ def test_a_custom_preset_past_any_style_guide_is_refused_with_the_bound():
         with pytest.raises(ValueError, match=bound):
             Preset.from_dict({field_name: value})
     assert Preset.from_dict({"max_lines": 10, "max_chars_per_line": 200}).max_lines == 10
+
+
+@pytest.mark.parametrize("duration", [1.011, 64.002, 1024.003])
+def test_a_subtitle_ending_at_the_end_of_the_audio_is_inside_it(duration):
+    # 1.011 s is 1010.999... ms as a float: the last subtitle was cut 1 ms short, and the
+    # check called one ending exactly at the end "outside the audio".
+    t = Transcript([Segment(1, duration - 1.0, duration, "Bye now.")], duration=duration)
+    for rules in (AS_TRANSCRIBED, NETFLIX):
+        events = layout(t, rules)
+        assert events[-1].end == pytest.approx(duration, abs=1e-9)
+        assert validate(events, rules, duration) == []
+
+
+def test_a_speaker_name_with_a_line_break_stays_one_label():
+    # A name can come from an imported JSON document with a line break in it.
+    t = Transcript([Segment(1, 0.0, 2.0, "Hello there.", "S1")],
+                   speakers=[Speaker("S1", "Ann\nSmith")], duration=3.0)
+    assert [e.text for e in layout(t, AS_TRANSCRIBED, speaker_names=True)] == [
+        "Ann Smith: Hello there."]
+    assert "Ann Smith: Hello there." in to_srt(t, speaker_names=True)

@@ -30,6 +30,13 @@ def _ms(seconds: float) -> int:
 # -- presets -------------------------------------------------------------------------------
 
 
+
+def audio_end_ms(duration: float) -> int:
+    """The last millisecond a subtitle may reach in audio of ``duration`` seconds: whole
+    milliseconds, never past the end, and not one short of it where the float is
+    (1.011 s is 1010.999... ms)."""
+    return math.floor(duration * 1000 + 1e-6)
+
 @dataclass(frozen=True)
 class Preset:
     """A set of subtitle rules. ``None`` switches a limit off.
@@ -270,7 +277,7 @@ def validate(events: list[Event], preset: Preset,
         found.append(Violation(events[i].start, rule,
                                f"{format_timestamp(events[i].start)}: {message}", i))
 
-    limit = None if duration is None else math.floor(duration * 1000)
+    limit = None if duration is None else audio_end_ms(duration)
     for i, ev in enumerate(events):
         start, end = _ms(ev.start), _ms(ev.end)
         if start < 0 or (limit is not None and end > limit):

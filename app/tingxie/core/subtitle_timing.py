@@ -21,7 +21,7 @@ import copy
 import math
 from dataclasses import dataclass, field
 
-from tingxie.core.subtitle_rules import Preset, reading_chars
+from tingxie.core.subtitle_rules import Preset, audio_end_ms, reading_chars
 from tingxie.core.transcript import Segment, Transcript
 
 
@@ -64,7 +64,7 @@ def plan_timing(t: Transcript, p: Preset) -> tuple[list[tuple[int, int]], Timing
     targets = [_target_ms(s, p) if texted[i] else 0 for i, s in enumerate(segs)]
     gap, report = p.min_gap_ms, TimingReport()
     frame = max(1, round(1000 / p.fps))
-    limit = math.inf if t.duration is None else math.floor(t.duration * 1000)
+    limit = math.inf if t.duration is None else audio_end_ms(t.duration)
 
     if p.max_duration_ms is not None and not p.reflow:
         for i, (start, end) in enumerate(times):

@@ -48,6 +48,7 @@ from tingxie.core.subtitle_rules import (
     Event,
     Preset,
     Violation,
+    audio_end_ms,
     choose_preset,
     preset_named,
     reading_chars,
@@ -468,7 +469,7 @@ def layout(transcript: Transcript, preset: Preset | str | None = None, *,
     labels = _labels(transcript, segments, speaker_names)
     if not p.reflow:
         return _as_transcribed(transcript, segments, labels)
-    limit = None if transcript.duration is None else math.floor(transcript.duration * 1000)
+    limit = None if transcript.duration is None else audio_end_ms(transcript.duration)
     drafts: list[_Draft] = []
     latest = 0
     for k, (seg, label) in enumerate(zip(segments, labels)):

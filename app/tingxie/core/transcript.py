@@ -225,9 +225,11 @@ class Transcript:
         return next((s for s in self.speakers if s.id == speaker_id), None)
 
     def speaker_name(self, speaker_id: str | None) -> str | None:
-        """A speaker's display name, or ``None`` when the segment has no speaker."""
+        """A speaker's display name, on one line (a name imported with a line break in it
+        would split a subtitle's "Name:" label), or ``None`` when the segment has no
+        speaker."""
         spk = self.speaker(speaker_id)
-        return spk.name if spk else speaker_id
+        return " ".join(spk.name.split()) if spk else speaker_id
 
     def segment_at(self, time: float) -> Segment | None:
         """The segment playing at ``time`` seconds, if any (binary search)."""
