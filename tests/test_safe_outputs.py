@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -56,6 +57,12 @@ def test_subtitle_text_never_creates_cues(tmp_path, fmt, preset, text):
     assert "\x00" not in data and "\x07" not in data
     assert done.cleaned > 0 and "removed or replaced" in done.notice()
     assert ffmpeg_cues(done.path) == 2
+    if fmt == "srt":
+        # Subtitle Edit mends " -> " into " --> " as it reads a timing line: no "->" is left
+        # for it to mend into a second timing line.
+        mended = data.replace(" -> ", " --> ")
+        assert [line for line in mended.splitlines() if "-->" in line] == [
+            line for line in data.splitlines() if re.fullmatch(r"[\d:,]+ --> [\d:,]+", line)]
     back = import_document(done.path).transcript
     assert [s.text.startswith(("A NUL", "Hello")) for s in back.segments] == [True, False]
     assert text != INJECTION or "Injected cue" in back.segments[0].text

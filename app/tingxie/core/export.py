@@ -96,10 +96,11 @@ def clean_for(text: str, fmt: str) -> tuple[str, int]:
         before = len(text)
         text = _BLANK_LINES.sub("\n", text)
         n += before - len(text)
-        if fmt == "srt":  # a line holding "-->" (or "--->") reads as a timing line
-            before = len(text)
-            text = re.sub(r"-{2,}>", "->", text)
-            n += before - len(text)
+        if fmt == "srt":
+            # A line holding "-->" (or "--->") reads as a timing line; "->" is no cure, since
+            # Subtitle Edit mends " -> " back into " --> ". An arrow no reader mends:
+            text, k = re.subn(r"-{2,}>", "\u2192", text)
+            n += k
     return text, n
 
 
