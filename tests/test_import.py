@@ -147,6 +147,20 @@ def test_a_blank_line_inside_a_subtitle_keeps_its_text(tmp_path):
         (1.0, 2.0, "Hello and welcome."), (3.0, 4.0, "World")]
 
 
+def test_a_number_alone_after_a_blank_line_inside_a_subtitle_is_its_text(tmp_path):
+    text = ("1\n00:00:01,000 --> 00:00:02,000\nThe answer is\n\n42\n\n"
+            "2\n00:00:03,000 --> 00:00:04,000\nRight.\n")
+    assert rows(import_transcript(write(tmp_path, "a.srt", text))) == [
+        (1.0, 2.0, "The answer is 42"), (3.0, 4.0, "Right.")]
+
+
+def test_a_numbered_subtitle_without_its_timing_line_is_still_refused(tmp_path):
+    text = ("1\n00:00:01,000 --> 00:00:02,000\nHello\n\n"
+            "2\nThe timing line is missing\n")
+    with pytest.raises(MalformedFile, match="expected a timing line"):
+        import_transcript(write(tmp_path, "a.srt", text))
+
+
 @pytest.mark.parametrize("numbered", [True, False])
 def test_two_srt_files_joined_with_cat_keep_every_subtitle(tmp_path, numbered):
     # `cat a.srt b.srt`: the second file's BOM lands at the start of a line, where it hid
@@ -154,7 +168,7 @@ def test_two_srt_files_joined_with_cat_keep_every_subtitle(tmp_path, numbered):
     def one(text, start):
         number = "1\n" if numbered else ""
         return (f"\ufeff{number}00:00:0{start},000 --> 00:00:0{start + 1},000\n{text}\n\n"
-                ).encode("utf-8")
+                ).encode()
     path = tmp_path / "joined.srt"
     path.write_bytes(one("Part one", 1) + one("Part two", 3))
     assert rows(import_transcript(path)) == [(1.0, 2.0, "Part one"), (3.0, 4.0, "Part two")]
@@ -454,7 +468,7 @@ def test_a_long_arrow_in_the_text_cannot_make_a_timing_line(tmp_path):
     t = Transcript(segments=[Segment(1, 1.0, 3.0, "10 ---> 20 degrees"),
                              Segment(2, 5.0, 6.0, "Bye.")], duration=10.0)
     back = import_transcript(export(t, tmp_path / "arrow.srt"))
-    assert [s.text for s in back.segments] == ["10 -> 20 degrees", "Bye."]
+    assert [s.text for s in back.segments] == ["10 \u2192 20 degrees", "Bye."]
 
 
 def test_webvtt_cue_ids_that_begin_like_note_style_or_region_are_cues(tmp_path):

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from subtitle_samples import realistic
+from tingxie.core.export import to_srt
 from tingxie.core.subtitle_text import break_lines, join_units, units
 from tingxie.core.subtitles import (
     AS_TRANSCRIBED,
@@ -26,7 +27,6 @@ from tingxie.core.subtitles import (
     preset_named,
     validate,
 )
-from tingxie.core.export import to_srt
 from tingxie.core.transcript import Segment, Speaker, Transcript, Word
 
 FAST = settings(max_examples=25, deadline=None,

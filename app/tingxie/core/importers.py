@@ -375,11 +375,12 @@ def _parse_srt(path: Path, text: str) -> list[_Cue]:
     """SRT cues. Every timing line starts a subtitle (a number line just before it is the
     subtitle's number), so a missing blank line never merges two; any other line, even after
     a blank one, is more text of the subtitle before it. A number opening a block must be
-    followed by a timing line."""
+    followed by a timing line, unless it stands alone inside a subtitle (then it is text)."""
     lines = _lines(text)
     cues: list[_Cue] = []
     timing_of: tuple[int, int, int] | None = None  # the open subtitle's line, start and end
     body: list[tuple[int, str]] = []  # its text lines so far (before the first: stray lines)
+    last_filled = max((n for n, line in enumerate(lines, 1) if line.strip()), default=0)
 
     def expected(found_line: int) -> MalformedFile:
         found = lines[found_line - 1].strip() if found_line <= len(lines) else ""
@@ -407,9 +408,14 @@ def _parse_srt(path: Path, text: str) -> list[_Cue]:
             continue
         if _SRT_BROKEN_TIMING.match(line):
             raise expected(number)
-        if line.strip().isdigit() and (number == 1 or not lines[number - 2].strip()) and not (
-                number < len(lines) and _SRT_TIMING.match(lines[number])):
-            raise expected(number + 1)  # a numbered subtitle whose timing line is missing
+        after = lines[number] if number < len(lines) else ""
+        if (line.strip().isdigit() and (number == 1 or not lines[number - 2].strip())
+                and not _SRT_TIMING.match(after)
+                and not (timing_of is not None and not after.strip() and number < last_filled)):
+            # A numbered subtitle whose timing line is missing (or a file cut off after a
+            # number); a number alone between blank lines inside an open subtitle, with more
+            # to come ("The answer is" / "" / "42" / ""), is its text.
+            raise expected(number + 1)
         body.append((number, line))
     close()
     return cues
