@@ -211,6 +211,16 @@ def test_an_older_recovery_file_is_not_offered(tmp_path):
         (b'{"format": "tingxie-project", "schema_version": 1, "transcript": '
          b'{"segments": [{"id": 1, "start": 0, "end": 1, "text": "a"}, '
          b'{"id": 2, "start": 0.5, "end": 2, "text": "b"}]}}', "overlap"),
+        # "false" in quotes would read as true: `tingxie adapt` would learn from lines
+        # nobody corrected.
+        (b'{"format": "tingxie-project", "schema_version": 1, "transcript": '
+         b'{"segments": [{"id": 1, "start": 0, "end": 1, "text": "a", "edited": "false"}]}}',
+         r"segments\[0\]\.edited"),
+        (b'{"format": "tingxie-project", "schema_version": 1, "transcript": '
+         b'{"segments": [{"id": 1, "start": 0, "end": 1, "text": "a", "words": [{"text": "a", '
+         b'"start": 0, "end": 1, "reviewed": "no"}]}]}}', r"words\[0\]\.reviewed"),
+        (b'{"format": "tingxie-project", "schema_version": 1, "transcript": {"segments": []},'
+         b' "options": []}', "options"),
     ],
 )
 def test_broken_files_give_a_clear_error_and_stay_untouched(tmp_path, content, message):

@@ -509,7 +509,8 @@ def from_dict(doc: Any, path: Path) -> Project:
         project.audio_fingerprint = _require_optional(audio, "fingerprint", str, "audio.", path)
         project.audio_size = _require_optional(audio, "size", int, "audio.", path)
     for key in ("options", "view"):
-        value = doc.get(key) or {}
+        value = doc.get(key)
+        value = {} if value is None else value  # [], 0 or false is damage, not "none"
         if not isinstance(value, dict):
             raise ProjectFormatError(path, f"is not a valid project: “{key}” must be an object.")
         try:

@@ -439,7 +439,7 @@ def check_document(d: Any, where: str = "") -> None:
         for key in ("start", "end"):
             _in_time(seg[key], f"{at}{key}")
         for key, kind in (("speaker", str), ("language", str), ("confidence", number),
-                          ("min_confidence", number)):
+                          ("min_confidence", number), ("edited", bool), ("turn", bool)):
             require_field(seg, key, kind, at, optional=True)
         words = seg.get("words")
         words = [] if words is None else words
@@ -451,6 +451,7 @@ def check_document(d: Any, where: str = "") -> None:
             for key in ("start", "end"):
                 _in_time(word[key], f"{at}words[{j}].{key}")
             require_field(word, "confidence", number, f"{at}words[{j}].", optional=True)
+            require_field(word, "reviewed", bool, f"{at}words[{j}].", optional=True)
             if word.get("timing") is not None and word["timing"] not in TIMINGS:
                 raise ValueError(f"the field “{at}words[{j}].timing” must be one of "
                                  f"{', '.join(TIMINGS)} (not {word['timing']!r})")
