@@ -580,3 +580,29 @@ def test_a_span_moves_with_an_edit_before_it_and_stays_with_one_after_it():
     assert moved_offset(15, 19, old, old.replace("then ", "")) == 10
     assert moved_offset(4, 8, old, old.replace("boat,", "ship,")) == 4, "typed into it"
     assert moved_offset(3, 3, "abc", "abc") == 3
+
+
+@pytest.mark.parametrize(("text", "count"), [
+    ("我用iPhone拍的，iPhone15不算。", 1),  # a Latin word inside Chinese is a whole word
+    ("iPhones and an iPhone.", 1),
+    ("アイフォンiPhoneで", 1),
+])
+def test_whole_word_finds_a_latin_word_inside_chinese_or_japanese(text, count):
+    t = Transcript([Segment(1, 0.0, 2.0, text)], duration=3.0)
+    assert count_matches(t, "iphone", "whole_word") == count
+    op = FindReplace("iPhone", "手机", mode="whole_word")
+    op.do(t)
+    assert op.count == count
+
+
+def test_undoing_a_delete_puts_the_line_back_in_time_order():
+    # A transcription still running adds lines meanwhile, before the deleted one's old place.
+    t = Transcript([Segment(1, 0.0, 1.0, "Start."), Segment(2, 50.0, 52.0, "Typed."),
+                    Segment(3, 60.0, 62.0, "Deleted.")], duration=100.0)
+    op = DeleteSegment(3)
+    op.do(t)
+    t.segments[1:1] = [Segment(4, 2.0, 4.0, "Arrived."), Segment(5, 6.0, 9.0, "More.")]
+    op.undo(t)
+    assert [s.id for s in t.segments] == [1, 4, 5, 2, 3]
+    t.check()
+    assert t.segment_at(7.0).text == "More."

@@ -104,6 +104,29 @@ def test_segments_after_a_save_mid_run_are_unsaved_work(qtbot, window, tmp_path,
     assert asked == ["Unsaved changes"] and window.isVisible()
 
 
+def test_an_undo_back_to_a_save_mid_run_keeps_later_segments_unsaved(qtbot, window, tmp_path,
+                                                                     monkeypatch):
+    job = window.start_transcription("all")
+    job.segmentsReady.emit(heard(1.0, 3.0, "The harbour opened."))
+    window._save_to(tmp_path / "interview.tingxie")
+    window.saver.wait()
+    qtbot.waitUntil(lambda: not window.windowTitle().startswith("*"), timeout=5000)
+    first = window.document.transcript.segments[0].id
+    window.document.apply(EditText(first, "The harbour opened!"))  # a correction ...
+    job.segmentsReady.emit(heard(4.0, 6.0, "Boats came from every town."))
+    window.document.undo_stack.undo()  # ... taken back: the stack is at the save again
+    assert window.windowTitle().startswith("*"), "the second line is in no file"
+    job.finished.emit(False)
+
+    assert texts(window) == ["The harbour opened.", "Boats came from every town."]
+    assert window.windowTitle().startswith("*"), "the second line is in no file"
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, title, *a, **k: (
+        asked.append(title), QMessageBox.StandardButton.Cancel)[1])
+    window.close()
+    assert asked == ["Unsaved changes"] and window.isVisible()
+
+
 # -- 2. undoing past a running job and editing does not throw its segments away -------------
 
 def test_a_run_undone_and_edited_past_still_lands_and_undo_gives_the_edit_back(window):

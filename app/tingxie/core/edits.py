@@ -9,6 +9,7 @@ Every edit keeps the transcript's invariants: ordered, non-overlapping, ``start 
 
 from __future__ import annotations
 
+import bisect
 import copy
 import difflib
 import math
@@ -731,11 +732,18 @@ class DeleteSegment:
 
     def undo(self, t: Transcript) -> None:
         assert self._before is not None
-        idx, seg = self._before
-        t.segments.insert(idx, seg)
+        _, seg = self._before
+        # Back in time order, not at its old place: lines a running transcription added
+        # meanwhile may sit before it now.
+        t.segments.insert(bisect.bisect_left([s.start for s in t.segments], seg.start), seg)
 
 
 MatchMode = Literal["plain", "whole_word", "regex"]
+
+#: A word character of a script written with spaces: any but Han, kana, Hangul and Thai,
+#: whose letters next to a Latin word do not make it part of a longer word.
+_SPACED_LETTER = ("[^\\W\u0e00-\u0e7f\u1100-\u11ff\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf"
+                  "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f]")
 
 
 def compile_pattern(find: str, mode: MatchMode = "plain", match_case: bool = False) -> re.Pattern:
@@ -754,8 +762,10 @@ def compile_pattern(find: str, mode: MatchMode = "plain", match_case: bool = Fal
             raise ValueError(f"That is not a valid regular expression: {exc}.") from exc
     body = re.escape(find)
     if mode == "whole_word":
-        before = r"(?<!\w)" if not is_cjk(find[0]) else ""
-        after = r"(?!\w)" if not is_cjk(find[-1]) else ""
+        # A word ends where a letter of another kind begins: "iPhone" is a whole word in
+        # "我用iPhone拍的" (Python counts 我 and 拍 as word characters too).
+        before = rf"(?<!{_SPACED_LETTER})" if not is_cjk(find[0]) else ""
+        after = rf"(?!{_SPACED_LETTER})" if not is_cjk(find[-1]) else ""
         body = before + body + after
     return re.compile(body, flags)
 

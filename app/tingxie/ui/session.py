@@ -267,7 +267,7 @@ class Session(QObject):
             arrived = [s for s in self.document.transcript.segments if s.id not in before]
             job.step.arrived(arrived)
             if arrived:
-                self._changed_beside_stack()
+                self._changed_beside_stack(job.step)
         else:  # the user undid the run meanwhile: the segments wait for a redo
             for seg in segments:
                 seg.id = self.document.transcript.new_id()
@@ -318,11 +318,14 @@ class Session(QObject):
         return next((i for i in range(stack.count())
                      if getattr(stack.command(i), "op", None) is step), -1)
 
-    def _changed_beside_stack(self) -> None:
+    def _changed_beside_stack(self, step: StreamedRange | None = None) -> None:
         # The transcript changed without a step of its own (a running job's segments join
         # the step pushed when it started). With the stack at its saved state (a save
-        # mid-run) nothing else would say there is something new to save.
-        if self.document.undo_stack.isClean():
+        # mid-run) nothing else would say there is something new to save; nor would an
+        # undo back to a save made after the run began (which did not hold these lines).
+        stack = self.document.undo_stack
+        if stack.isClean() or (step is not None
+                               and stack.cleanIndex() > self._stack_index(step) >= 0):
             self.mark_dirty()
 
     def _emit_changed(self, *_args: object) -> None:
