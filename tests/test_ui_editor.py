@@ -447,3 +447,81 @@ def test_discarding_for_a_file_that_then_fails_to_open_keeps_the_work_and_its_re
     assert texts(window) == before, "the old transcript stays on screen"
     assert recovery.exists(), "its recovery file stays until the work is saved or replaced"
     assert window.dirty
+
+
+def _select_with_current(win, rows, current):
+    from PySide6.QtCore import QItemSelection, QItemSelectionModel
+    model, selection = win.table.transcript_model, QItemSelection()
+    for row in rows:
+        selection.select(model.index(row, 0), model.index(row, model.columnCount() - 1))
+    chosen = win.table.selectionModel()
+    chosen.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    chosen.setCurrentIndex(model.index(current, 2), QItemSelectionModel.SelectionFlag.NoUpdate)
+
+
+def _typing_in_line_3_of_a_selection(qtbot, win):
+    win.document.set_transcript(Transcript(
+        [Segment(1, 0.5, 2.0, "alpha beta gamma"), Segment(2, 3.0, 5.0, "delta epsilon zeta"),
+         Segment(3, 5.5, 7.0, "eta theta iota"), Segment(4, 7.5, 9.0, "kappa lambda mu")],
+        duration=12.0))
+    win.table.setFocus()
+    _select_with_current(win, [0, 1, 2], 2)
+    qtbot.keyClick(win.table, Qt.Key.Key_X)  # typing on the current line opens it
+    assert win.table.editing_row() == 2
+    win.table.editor().setPlainText("eta theta iota")  # the typed x taken back
+
+
+@pytest.mark.parametrize(("command", "expected"), [
+    ("split", ["alpha beta gamma", "delta epsilon zeta", "eta", "theta iota",
+               "kappa lambda mu"]),
+    ("merge_next", ["alpha beta gamma", "delta epsilon zeta", "eta theta iota kappa lambda mu"]),
+    ("delete_segment", ["alpha beta gamma", "delta epsilon zeta", "kappa lambda mu"]),
+])
+def test_split_merge_and_delete_act_on_the_line_being_typed_in(qtbot, window, command,
+                                                                expected):
+    # Three lines selected, the third open for typing: the command is for the third.
+    _typing_in_line_3_of_a_selection(qtbot, window)
+    editor = window.table.editor()
+    cursor = editor.textCursor()
+    cursor.setPosition(3)
+    editor.setTextCursor(cursor)
+    shortcut(qtbot, window, command)
+    assert texts(window) == expected
+
+
+def test_split_at_the_cursor_counts_characters_beyond_the_bmp(qtbot, window):
+    # Qt counts 𠮷 (and emoji) as two positions; the cut must land after 家, as shown.
+    window.document.set_transcript(Transcript([Segment(1, 0.0, 4.0, "𠮷野家的牛肉饭很好吃")],
+                                              duration=12.0))
+    window.table.edit_row(0)
+    editor = window.table.editor()
+    cursor = editor.textCursor()
+    cursor.setPosition(4)  # after 𠮷 (2), 野, 家
+    editor.setTextCursor(cursor)
+    shortcut(qtbot, window, "split")
+    assert texts(window) == ["𠮷野家", "的牛肉饭很好吃"]
+
+
+@pytest.mark.parametrize(("text", "first"), [
+    ("我用 iPhone 拍照，每天都用它来记录生活中的点点滴滴", "我用 iPhone 拍照，每"),
+    ("I said supercalifragilisticexpialidocious", "I said"),
+])
+def test_split_without_an_editor_cuts_lines_with_few_spaces_too(qtbot, window, text, first):
+    window.document.set_transcript(Transcript([Segment(1, 0.0, 4.0, text)], duration=12.0))
+    window.table.select_row(0)
+    shortcut(qtbot, window, "split")
+    assert texts(window)[0] == first and len(texts(window)) == 2
+
+
+def test_clicking_a_word_after_an_emoji_in_the_open_editor_seeks_to_that_word(qtbot, window):
+    # Qt counts 😀 as two positions: the click must seek to the word under it, not the next.
+    window.document.set_transcript(Transcript([Segment(1, 0.0, 3.0, "😀A B C", words=[
+        Word("😀A", 0.0, 0.5), Word("B", 1.0, 1.5), Word("C", 2.0, 2.5)])], duration=12.0))
+    window.table.edit_row(0)
+    editor = window.table.editor()
+    cursor = editor.textCursor()
+    cursor.setPosition(len("😀A ".encode("utf-16-le")) // 2)  # just before "B"
+    point = editor.cursorRect(cursor).center()
+    with qtbot.waitSignal(window.table.wordClicked) as clicked:
+        qtbot.mouseClick(editor.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert clicked.args == [1, pytest.approx(1.0)]

@@ -28,6 +28,17 @@ def is_unspaced(char: str) -> bool:
     return is_cjk(char) and not unicodedata.name(char, "").startswith("HANGUL")
 
 
+
+def from_utf16(text: str, position: int) -> int:
+    """The index in ``text`` of a position counted in UTF-16 code units, as Qt counts them
+    (a character outside the BMP, such as 𠮷 or an emoji, is two of them)."""
+    return len(text.encode("utf-16-le")[: 2 * max(0, position)].decode("utf-16-le", "ignore"))
+
+
+def to_utf16(text: str, index: int) -> int:
+    """The Qt (UTF-16) position of index ``index`` in ``text``."""
+    return len(text[:index].encode("utf-16-le")) // 2
+
 def join_texts(left: str, right: str) -> str:
     """Join two pieces of text the way the script expects: no space between Chinese or
     Japanese text, a space between words elsewhere (Korean included)."""

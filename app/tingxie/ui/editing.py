@@ -31,6 +31,7 @@ from tingxie.core.edits import (
     boundary_at,
     edge_at,
 )
+from tingxie.core.text import from_utf16, is_unspaced
 from tingxie.core.timefmt import format_time
 from tingxie.core.transcript import MIN_DURATION, Segment, Transcript
 from tingxie.ui.editor import TextDelegate, TranscriptView
@@ -83,6 +84,22 @@ class EditCommands(QObject):
 
     def _need(self) -> Segment | None:
         seg = self.target()
+        if seg is None:
+            self.message.emit(self.tr("Select a segment first."))
+        return seg
+
+    def _commit_for(self) -> list[int]:
+        """Commit the open editor; the ids of the segments a command acts on, taken first:
+        the line being typed in, not the selection that closing its editor falls back to."""
+        segments = self.document.transcript.segments
+        ids = [segments[row].id for row in self.target_rows()]
+        self.view.commit_editor()
+        return ids
+
+    def _need_after_commit(self) -> Segment | None:
+        """:meth:`_need` for a command that first commits the open editor."""
+        ids = self._commit_for()
+        seg = self.document.transcript.segment(ids[0]) if ids else None
         if seg is None:
             self.message.emit(self.tr("Select a segment first."))
         return seg
@@ -197,25 +214,19 @@ class EditCommands(QObject):
         """Split at the editor's cursor (the word time when known, else in proportion); with
         no editor open, at the middle of the selected segment's text."""
         editor = self.view.editor()
-        position = editor.textCursor().position() if editor is not None else None
+        position = None
         if editor is not None:
             typed = editor.toPlainText()
+            position = from_utf16(typed, editor.textCursor().position())
             if not typed[:position].strip() or not typed[position:].strip():
                 # Refused before the line is committed: it stays open, the cursor in place.
                 self.message.emit(self.tr("Put the cursor inside the text to split a segment."))
                 return
-        self.view.commit_editor()
-        seg = self._need()
+        seg = self._need_after_commit()
         if seg is None:
             return
         if position is None:
-            position = len(seg.text) // 2
-            while (
-                0 < position < len(seg.text)
-                and not seg.text[position].isspace()
-                and (" " in seg.text)
-            ):
-                position += 1  # the middle, moved to a word boundary in spaced scripts
+            position = middle_split(seg.text)
         op = SplitSegment(seg.id, position)
         if self._run([op]) and op.new_id is not None:
             self.view.edit_row(self.document.transcript.index_of(op.new_id))
@@ -225,15 +236,13 @@ class EditCommands(QObject):
 
     def merge_next(self) -> None:
         """Merge the segment with the one after it."""
-        self.view.commit_editor()
-        seg = self._need()
+        seg = self._need_after_commit()
         if seg is not None and self._run([MergeWithNext(seg.id)]):
             self._select(seg.id)
 
     def merge_previous(self) -> None:
         """Merge the segment into the one before it."""
-        self.view.commit_editor()
-        seg = self._need()
+        seg = self._need_after_commit()
         if seg is None:
             return
         row = self.document.transcript.index_of(seg.id)
@@ -413,13 +422,13 @@ class EditCommands(QObject):
 
     def delete(self) -> None:
         """Delete the segment(s), as one undoable step."""
-        self.view.commit_editor()
-        rows = self.target_rows()
-        if not rows:
+        ids = self._commit_for()
+        if not ids:
             self.message.emit(self.tr("Select a segment first."))
             return
         segs = self.document.transcript.segments
-        ops: list[Edit] = [DeleteSegment(segs[r].id) for r in rows]
+        rows = sorted(self.document.transcript.index_of(i) for i in ids)
+        ops: list[Edit] = [DeleteSegment(i) for i in ids]
         label = None if len(ops) == 1 else self.tr("Delete {n} segments").format(n=len(ops))
         if self._run(ops, label) and segs:
             self.view.select_row(min(rows[0], len(segs) - 1))
@@ -517,3 +526,14 @@ def is_uncertain(seg: Segment, below: float) -> bool:
     if any(w.confidence is not None for w in seg.words):
         return any(w.doubtful(below) for w in seg.words)
     return seg.confidence is not None and seg.confidence < below
+
+
+def middle_split(text: str) -> int:
+    """Where Split cuts a line with no cursor in it: the place nearest the middle (either
+    way) between two words, a space or beside a Chinese or Japanese character; the middle
+    itself when there is none (one long word)."""
+    middle = len(text) // 2
+    places = [k for k in range(1, len(text))
+              if (text[k].isspace() or is_unspaced(text[k - 1]) or is_unspaced(text[k]))
+              and text[:k].strip() and text[k:].strip()]
+    return min(places, key=lambda k: (abs(k - middle), k)) if places else middle

@@ -49,7 +49,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tingxie.core.text import word_offsets
+from tingxie.core.text import from_utf16, word_offsets
 from tingxie.core.transcript import STALE, Segment
 from tingxie.ui.transcript_model import TranscriptTableModel
 from tingxie.ui.words import editor_seek_time, seek_time
@@ -617,11 +617,12 @@ class TranscriptView(QTableView):
         rect = self.visualRect(index)
         doc = QTextDocument()
         doc.setDefaultFont(self.font())
-        doc.setPlainText(str(index.data() or ""))
+        text = str(index.data() or "")
+        doc.setPlainText(text)
         doc.setTextWidth(max(10, rect.width() - 2 * MARGIN + 8))
         point = pos - rect.topLeft() - QPoint(MARGIN - 4, 0)
         hit = doc.documentLayout().hitTest(point.toPointF(), Qt.HitTestAccuracy.ExactHit)
-        return None if hit < 0 else hit
+        return None if hit < 0 else from_utf16(text, hit)
 
     def mouseReleaseEvent(self, event) -> None:
         super().mouseReleaseEvent(event)

@@ -18,6 +18,7 @@ from PySide6.QtGui import QKeyEvent, QKeySequence, QTextDocument
 from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QListWidget, QVBoxLayout, QWidget
 
 from tingxie.core.edits import ReviewWord, word_offsets
+from tingxie.core.text import to_utf16
 from tingxie.core.transcript import Transcript, Word
 from tingxie.ui import settings as keys
 from tingxie.ui.editor import MARGIN
@@ -265,9 +266,10 @@ class WordReview(QObject):
         doc.setDefaultFont(table.font())
         doc.setPlainText(text)
         doc.setTextWidth(max(10, cell.width() - 2 * MARGIN + 8))
-        block = doc.findBlock(offsets[index])
+        at = to_utf16(text, offsets[index])  # Qt counts UTF-16 units
+        block = doc.findBlock(at)
         layout = block.layout()
-        pos = offsets[index] - block.position()
+        pos = at - block.position()
         line = layout.lineForTextPosition(pos)
         x = int(line.cursorToX(pos)[0]) if line.isValid() else 0
         y = int(block.layout().position().y() + (line.y() + line.height() if line.isValid()

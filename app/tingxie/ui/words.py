@@ -15,7 +15,7 @@ from PySide6.QtCore import QPoint
 from PySide6.QtGui import QPen
 from PySide6.QtWidgets import QPlainTextEdit
 
-from tingxie.core.text import word_offsets
+from tingxie.core.text import from_utf16, word_offsets
 from tingxie.core.transcript import ALIGNED, STALE, Segment
 
 #: Word ticks are drawn while the waveform shows less than this many seconds.
@@ -48,8 +48,8 @@ def editor_seek_time(seg: Segment, editor: QPlainTextEdit, pos: QPoint) -> float
     editor; ``None`` while text is selected (the click ended a selection)."""
     if editor.textCursor().hasSelection():
         return None
-    char = editor.cursorForPosition(pos).position()
-    return seek_time(seg, editor.toPlainText(), char)
+    text = editor.toPlainText()
+    return seek_time(seg, text, from_utf16(text, editor.cursorForPosition(pos).position()))
 
 
 def tick_times(segments: Sequence[Segment], t0: float, t1: float) -> np.ndarray:
