@@ -557,3 +557,13 @@ def test_a_speaker_name_with_a_line_break_stays_one_label():
     assert [e.text for e in layout(t, AS_TRANSCRIBED, speaker_names=True)] == [
         "Ann Smith: Hello there."]
     assert "Ann Smith: Hello there." in to_srt(t, speaker_names=True)
+
+
+@pytest.mark.parametrize("text", ["他在2024年3月15日下午3点30分到达了北京首都国际机场。",
+                                  "今年我们一共卖出了3000个新能源汽车的核心部件。"])
+def test_a_chinese_line_break_never_parts_a_number_from_its_unit(text):
+    t = Transcript([Segment(1, 0.0, 5.0, text)], duration=10.0)
+    lines = [line for e in layout(t, CJK) for line in e.lines]
+    assert "".join(lines) == text
+    for first, second in itertools.pairwise(lines):
+        assert not (first[-1].isdigit() and second[0] in "年月日点分个"), lines

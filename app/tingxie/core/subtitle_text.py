@@ -32,6 +32,10 @@ DANGLING = 3.0
 #: Breaking after a Chinese particle that ends a word (的, 了, ...), without word segmentation
 #: the next-best guess at a word boundary.
 AFTER_PARTICLE = 2.5
+#: Added when a break would part a number from the unit after it ("3月15" / "日", "3" / "点").
+PARTED_NUMBER = 3.0
+#: Chinese and Japanese units and measure words that belong to the number before them.
+NUMBER_UNITS = frozenset("年月日号時时点點分秒岁歲元块塊角万萬亿億千百十个個位名次倍度周週天%％")
 #: Breaking right after a speaker label ("Anna:") is never chosen between subtitles.
 AFTER_LABEL = 10.0
 #: Added when a line would end on a title, parting it from the name ("Mr. / Jonathan").
@@ -290,6 +294,8 @@ def break_cost(parts: Sequence[Unit], i: int) -> float:
         cost = BEFORE_CONNECTIVE
     if _kind(before.text[-1]) != "c" and _latin_word(before.text) in DANGLERS:
         cost += DANGLING
+    if before.text[-1].isdigit() and after.text[0] in NUMBER_UNITS:
+        cost += PARTED_NUMBER
     return cost
 
 
