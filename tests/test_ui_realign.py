@@ -102,7 +102,10 @@ def test_clicking_a_word_in_the_open_editor_seeks_there(qtbot, window_without_al
 
 @pytest.mark.slow
 def test_an_edit_is_realigned_in_the_background_and_undo_restores_the_old_words(qtbot,
-                                                                                window):
+                                                                                window,
+                                                                                tmp_path):
+    window.session.mark_saved(tmp_path / "interview.tingxie")  # saved before the edit
+    assert not window.dirty
     before = copy.deepcopy(words_of(window))
     edit(window, 0, "The harbour opened very late.")
     words = words_of(window)
@@ -128,6 +131,7 @@ def test_an_edit_is_realigned_in_the_background_and_undo_restores_the_old_words(
     window.document.undo_stack.undo()
     assert window.document.transcript.segment(1).text == TEXT
     assert words_of(window) == before, "Undo brings back exactly the words of the old text"
+    assert not window.dirty, "back at the saved state: nothing to save, no needless question"
     window.document.undo_stack.redo()
     assert any(w.timing == STALE for w in words_of(window)), "redo: stale until realigned"
 

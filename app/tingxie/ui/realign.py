@@ -155,7 +155,7 @@ class ReAligner(QObject):
                 self._notes_given.add(line)
                 self.note.emit(line)
         if applied:
-            self.session.mark_dirty()
+            self.session.mark_changed_here()
             self.document.changed.emit()  # repaint; also schedules any next round
         elif self.pending():
             self.timer.start()

@@ -98,6 +98,9 @@ class Session(QObject):
         #: reused by the next run, which then skips finding speech.
         self.speech_regions: list[tuple[float, float]] | None = None
         self._dirty_outside_stack = False
+        #: Undo-stack indexes whose state changed outside the stack since the last save (the
+        #: re-aligner's words): unsaved while the stack stands there, not after an undo.
+        self._changed_at: set[int] = set()
         #: The last run, if it was cancelled with segments, and where its segments end.
         self._stopped_run: tuple[StreamedRange, float] | None = None
         document.undo_stack.cleanChanged.connect(self._emit_changed)
@@ -111,7 +114,9 @@ class Session(QObject):
     @property
     def dirty(self) -> bool:
         """Whether there are changes not yet saved to the project file."""
-        return self._dirty_outside_stack or not self.document.undo_stack.isClean()
+        stack = self.document.undo_stack
+        return (self._dirty_outside_stack or not stack.isClean()
+                or stack.index() in self._changed_at)
 
     @property
     def has_unsaved_work(self) -> bool:
@@ -145,6 +150,13 @@ class Session(QObject):
         self._dirty_outside_stack = True
         self._emit_changed()
 
+    def mark_changed_here(self) -> None:
+        """The transcript changed outside the undo stack in a way that belongs to the state
+        the stack stands at (words aligned for the current text): unsaved there, while an
+        undo to the saved state (which brings back its own words) leaves nothing to save."""
+        self._changed_at.add(self.document.undo_stack.index())
+        self._emit_changed()
+
     def changed_on_disk(self) -> bool:
         """Whether the project file is no longer as this window last read or wrote it
         (another window or program saved it since); a stat, cheap on the UI thread."""
@@ -158,6 +170,7 @@ class Session(QObject):
         self.project_path = path
         self.document.undo_stack.setClean()
         self._dirty_outside_stack = False
+        self._changed_at.clear()
         self._emit_changed()
 
     # -- opening ---------------------------------------------------------------------------
@@ -165,6 +178,7 @@ class Session(QObject):
         """Show ``loaded``: its project, or the recovered one when ``restore`` (or when a
         crashed session's work was waiting for this audio). Returns the project shown."""
         self.loaded = loaded
+        self._changed_at.clear()
         self.project_path = loaded.project_path
         self.disk_state = loaded.project_state
         project = loaded.project
