@@ -99,7 +99,8 @@ class EditCommands(QObject):
     def _need_after_commit(self) -> Segment | None:
         """:meth:`_need` for a command that first commits the open editor."""
         ids = self._commit_for()
-        seg = self.document.transcript.segment(ids[0]) if ids else None
+        known = {s.id: s for s in self.document.transcript.segments}
+        seg = known.get(ids[0]) if ids else None  # gone if committing removed it
         if seg is None:
             self.message.emit(self.tr("Select a segment first."))
         return seg
@@ -422,11 +423,13 @@ class EditCommands(QObject):
 
     def delete(self) -> None:
         """Delete the segment(s), as one undoable step."""
+        segs = self.document.transcript.segments
         ids = self._commit_for()
+        present = {s.id for s in segs}
+        ids = [i for i in ids if i in present]  # committing may have removed the line
         if not ids:
             self.message.emit(self.tr("Select a segment first."))
             return
-        segs = self.document.transcript.segments
         rows = sorted(self.document.transcript.index_of(i) for i in ids)
         ops: list[Edit] = [DeleteSegment(i) for i in ids]
         label = None if len(ops) == 1 else self.tr("Delete {n} segments").format(n=len(ops))
@@ -533,7 +536,8 @@ def middle_split(text: str) -> int:
     way) between two words, a space or beside a Chinese or Japanese character; the middle
     itself when there is none (one long word)."""
     middle = len(text) // 2
-    places = [k for k in range(1, len(text))
-              if (text[k].isspace() or is_unspaced(text[k - 1]) or is_unspaced(text[k]))
-              and text[:k].strip() and text[k:].strip()]
+    first = len(text) - len(text.lstrip())  # text on both sides of a cut
+    last = len(text.rstrip())
+    places = [k for k in range(first + 1, last)
+              if text[k].isspace() or is_unspaced(text[k - 1]) or is_unspaced(text[k])]
     return min(places, key=lambda k: (abs(k - middle), k)) if places else middle
