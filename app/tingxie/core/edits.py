@@ -724,15 +724,14 @@ class DeleteSegment:
 
     segment_id: int
     label: str = "Delete segment"
-    _before: tuple[int, Segment] | None = field(default=None, repr=False)
+    _before: Segment | None = field(default=None, repr=False)
 
     def do(self, t: Transcript) -> None:
-        idx = t.index_of(self.segment_id)
-        self._before = (idx, t.segments.pop(idx))
+        self._before = t.segments.pop(t.index_of(self.segment_id))
 
     def undo(self, t: Transcript) -> None:
         assert self._before is not None
-        _, seg = self._before
+        seg = self._before
         # Back in time order, not at its old place: lines a running transcription added
         # meanwhile may sit before it now.
         t.segments.insert(bisect.bisect_left([s.start for s in t.segments], seg.start), seg)

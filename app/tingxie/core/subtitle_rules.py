@@ -27,15 +27,15 @@ def _ms(seconds: float) -> int:
     return round(seconds * 1000)
 
 
-# -- presets -------------------------------------------------------------------------------
-
-
-
 def audio_end_ms(duration: float) -> int:
     """The last millisecond a subtitle may reach in audio of ``duration`` seconds: whole
     milliseconds, never past the end, and not one short of it where the float is
     (1.011 s is 1010.999... ms)."""
     return math.floor(duration * 1000 + 1e-6)
+
+
+# -- presets -------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Preset:

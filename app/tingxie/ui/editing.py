@@ -99,8 +99,10 @@ class EditCommands(QObject):
     def _need_after_commit(self) -> Segment | None:
         """:meth:`_need` for a command that first commits the open editor."""
         ids = self._commit_for()
-        known = {s.id: s for s in self.document.transcript.segments}
-        seg = known.get(ids[0]) if ids else None  # gone if committing removed it
+        try:
+            seg = self.document.transcript.segment(ids[0]) if ids else None
+        except KeyError:  # committing removed it
+            seg = None
         if seg is None:
             self.message.emit(self.tr("Select a segment first."))
         return seg
@@ -425,12 +427,12 @@ class EditCommands(QObject):
         """Delete the segment(s), as one undoable step."""
         segs = self.document.transcript.segments
         ids = self._commit_for()
-        present = {s.id for s in segs}
-        ids = [i for i in ids if i in present]  # committing may have removed the line
+        row_of = {s.id: row for row, s in enumerate(segs)}
+        ids = [i for i in ids if i in row_of]  # committing may have removed the line
         if not ids:
             self.message.emit(self.tr("Select a segment first."))
             return
-        rows = sorted(self.document.transcript.index_of(i) for i in ids)
+        rows = sorted(row_of[i] for i in ids)
         ops: list[Edit] = [DeleteSegment(i) for i in ids]
         label = None if len(ops) == 1 else self.tr("Delete {n} segments").format(n=len(ops))
         if self._run(ops, label) and segs:
