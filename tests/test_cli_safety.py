@@ -563,3 +563,12 @@ def test_a_mistyped_command_or_no_display_is_a_message_not_a_crash(tmp_path, cap
     monkeypatch.setattr(sys, "platform", "linux")
     status, _out, err = run([str(tmp_path / "a.wav")], capsys)
     assert status == 2 and "there is no display" in err and "tingxie transcribe FILE" in err
+
+
+def test_a_recording_with_no_speech_says_so(tiny_checkpoint, tmp_path, capsys):
+    quiet = write_wav(tmp_path / "room tone.wav", np.zeros(16000 * 4, dtype=np.float32))
+    status, out, err = run(["transcribe", str(quiet), "-f", "txt", "--model",
+                            str(tiny_checkpoint), *TINY], capsys)
+    assert status == 0, err
+    assert out.strip() == str(tmp_path / "room tone.txt")
+    assert "room tone.wav: no speech was found, so room tone.txt has no lines" in err

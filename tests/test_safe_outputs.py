@@ -202,3 +202,15 @@ def test_a_removed_character_is_counted_once_though_the_words_repeat_it(tmp_path
     done = write_export(t, tmp_path / "a.vtt")
     assert done.cleaned == 1, "one character was removed, from the text and its word alike"
     assert "\x07" not in done.path.read_text("utf-8")
+
+
+@pytest.mark.parametrize("fmt", ["srt", "txt", "json"])
+def test_a_project_with_no_lines_is_not_exported_and_says_why(tmp_path, capsys, fmt):
+    project = tmp_path / "silence.tingxie"
+    proj.save(proj.Project(transcript=Transcript(segments=[], duration=30.0)), project)
+    out = tmp_path / f"silence.{fmt}"
+    out.write_text("last week's export", "utf-8")
+    assert cli.main(["export", str(project), "-f", fmt, "-o", str(out), "--overwrite"]) == 2
+    err = capsys.readouterr().err
+    assert "silence.tingxie has no lines" in err and "tingxie transcribe" in err
+    assert out.read_text("utf-8") == "last week's export"

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QMessageBox
 from media import write_wav
 from test_ui_editor import dispose, make_window
 from tingxie import cli
-from tingxie.core.edits import EditText
+from tingxie.core.edits import DeleteSegment, EditText
 from tingxie.core.subtitles import NETFLIX
 from tingxie.core.transcript import Segment, Speaker, Transcript, Word
 from tingxie.ui import settings as keys
@@ -419,3 +419,19 @@ def test_checking_two_thousand_segments_keeps_editing_responsive(qtbot, tmp_path
         assert edited.longest_line == len("Edited 0.")
     finally:
         dispose(win)
+
+
+def test_with_no_lines_export_says_so_and_keeps_the_last_export(qtbot, window, tmp_path):
+    target = tmp_path / "subtitles.srt"
+    export_from_dialog(qtbot, window, "srt", target)
+    exported = target.read_bytes()
+    assert b"harbour" in exported
+    for segment in list(window.document.transcript.segments):
+        window.document.apply(DeleteSegment(segment.id))
+    assert not window.document.transcript.segments
+
+    window.actions_by_name["export_again"].trigger()
+    window.background.wait()
+    assert "no lines to export" in window.statusBar().currentMessage()
+    assert target.read_bytes() == exported, "an empty transcript does not replace the file"
+    assert window.exporter.open_dialog() is None, "no dialog for nothing to export"

@@ -346,13 +346,13 @@ made for {1} from {2} segments ({3} min); {4}</source>
 <context>
     <name>AlternativesPopup</name>
     <message>
-        <location filename="../../app/tingxie/ui/word_review.py" line="89"/>
+        <location filename="../../app/tingxie/ui/word_review.py" line="90"/>
         <source>Type to replace · Enter keeps · Esc leaves</source>
         <extracomment>Seconds played before and after the word under review. An alternative (1-5) was picked, or a typed text entered: the new text. Enter on an empty line: the word is right. Esc: leave the pass.</extracomment>
         <translation>输入以替换 · 回车保留 · Esc 退出</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/word_review.py" line="106"/>
+        <location filename="../../app/tingxie/ui/word_review.py" line="107"/>
         <source>(no alternatives)</source>
         <translation>（没有候选词）</translation>
     </message>
@@ -360,7 +360,7 @@ made for {1} from {2} segments ({3} min); {4}</source>
 <context>
     <name>Autosaver</name>
     <message>
-        <location filename="../../app/tingxie/ui/autosave.py" line="211"/>
+        <location filename="../../app/tingxie/ui/autosave.py" line="212"/>
         <source>Another Tingxie window is autosaving {name}: this window&apos;s changes are not autosaved while it has it open.</source>
         <extracomment>Quiet time after the last change before the recovery file is written. An empty or unreadable lock older than this (seconds) is a crash&apos;s (a power cut can leave a lock file just made empty); a younger one may be a window writing it right now. A recovery file was written (its path), for tests and the status bar. Writing it failed: the message. The audio fingerprint of the work last autosaved, so that discarding removes only its own recovery file. The project path whose recovery file this session wrote last (or restored). This window&apos;s mark in the recovery files it writes: a save or a discard here removes only those, never another window&apos;s autosave of the same project. ``current`` was restored from a crashed session&apos;s file, not yet written here: it is this work&apos;s all the same, and goes when the work is saved or thrown away. The lock held on ``current``&apos;s recovery file (:func:`in_use_elsewhere`), and the project path it is for.</extracomment>
         <translation>另一个 Tingxie 窗口正在自动保存 {name}：在它打开期间，此窗口的更改不会自动保存。</translation>
@@ -782,200 +782,201 @@ Locate the audio file now?</source>
 <context>
     <name>EditCommands</name>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="87"/>
-        <location filename="../../app/tingxie/ui/editing.py" line="419"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="88"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="107"/>
         <location filename="../../app/tingxie/ui/editing.py" line="433"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="447"/>
         <source>Select a segment first.</source>
         <extracomment>Step of the keyboard nudges of a segment&apos;s start or end, in seconds. Length of a segment inserted at the playhead, when there is room. A message for the status bar (an edit that could not be made, what was done). The line a playhead key just timed, kept selected while following playback.</extracomment>
         <translation>请先选择一个片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="117"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="137"/>
         <source>Your typing in the line is kept as the newest change, so there is nothing to redo now.</source>
         <translation>您在该行中输入的内容已作为最新的更改保留，因此现在没有可重做的操作。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="143"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="163"/>
         <source>Select the lines to shift first.</source>
         <translation>请先选择要平移的行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="149"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="169"/>
         <source>The lines cannot move that way: the audio, or a line that stays, is in the way.</source>
         <translation>这些行无法朝该方向移动：音频边界或未移动的行挡住了。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="150"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="170"/>
         <source>Nothing to shift: 0 s.</source>
         <translation>无需平移：0 秒。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="154"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="174"/>
         <source>Shifted by {seconds:+.3f} s (lines: {n}).</source>
         <translation>已平移 {seconds:+.3f} 秒（共 {n} 行）。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="157"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="177"/>
         <source>That is as far as the audio and the lines that stay allow.</source>
         <translation>这已是音频和未移动的行所允许的最大范围。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="167"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="187"/>
         <source>A line picked for the sync is gone: pick it again.</source>
         <translation>为同步选定的一行已不存在：请重新选择。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="172"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="192"/>
         <source>The lines cannot be synced that way now: pick the times again.</source>
         <translation>现在无法按这种方式同步这些行：请重新选择时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="176"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="196"/>
         <source>Sync by two lines</source>
         <translation>按两行同步</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="180"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="200"/>
         <source>Synced (lines: {n}): line {a} starts at {ta}, line {b} at {tb}.</source>
         <translation>已同步（行数：{n}）：第 {a} 行从 {ta} 开始，第 {b} 行从 {tb} 开始。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="205"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="226"/>
         <source>Put the cursor inside the text to split a segment.</source>
         <translation>请把光标放在文字中间，再拆分片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="241"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="253"/>
         <source>There is no previous segment to merge with.</source>
         <translation>前面没有可合并的片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="253"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="265"/>
         <source>Move the start</source>
         <translation>移动开始时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="254"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="266"/>
         <source>Move the end</source>
         <translation>移动结束时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="256"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="268"/>
         <source>That edge cannot move further.</source>
         <translation>这一端无法再移动了。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="269"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="281"/>
         <source>Start at the playhead</source>
         <translation>开始于播放头</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="269"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="281"/>
         <source>End at the playhead</source>
         <translation>结束于播放头</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="280"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="292"/>
         <source>Line {n} now starts at {time}.</source>
         <translation>第 {n} 行现在从 {time} 开始。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="281"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="293"/>
         <source>Line {n} now ends at {time}.</source>
         <translation>第 {n} 行现在在 {time} 结束。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="284"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="296"/>
         <source>It kept its length and moved there.</source>
         <translation>它保持时长，整体移到了那里。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="286"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="298"/>
         <source>It moved there, shortened to {length:.3f} s by what comes next (a line, or the end of the audio).</source>
         <translation>它移到了那里，因后面的内容（下一行或音频结尾）缩短为 {length:.3f} 秒。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="290"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="302"/>
         <source>The line before now ends there.</source>
         <translation>上一行现在在那里结束。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="291"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="303"/>
         <source>The next line now starts there.</source>
         <translation>下一行现在从那里开始。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="303"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="315"/>
         <source>The playhead is not after the line&apos;s start.</source>
         <translation>播放头不在该行开始之后。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="307"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="319"/>
         <source>End here, start the next line</source>
         <translation>在此结束，下一行在此开始</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="313"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="325"/>
         <source>Line {n} now ends at {time}: it is the last line.</source>
         <translation>第 {n} 行现在在 {time} 结束：这是最后一行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="319"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="331"/>
         <source>Line {n} now ends at {time}; line {m} starts there.</source>
         <translation>第 {n} 行现在在 {time} 结束；第 {m} 行从那里开始。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="372"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="384"/>
         <source>The playhead is before the line before this one: select the line to time, or play to where it starts.</source>
         <translation>播放头在上一行之前：请选中要定时的行，或播放到它开始的位置。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="375"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="387"/>
         <source>The playhead is past the next line: select the line to time, or play to where it ends.</source>
         <translation>播放头已越过下一行：请选中要定时的行，或播放到它结束的位置。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="378"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="390"/>
         <source>The playhead is at the very start of the line before: there is no room to trim it.</source>
         <translation>播放头紧挨上一行的开头：没有余地把它截短。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="381"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="393"/>
         <source>The playhead is at the very end of the next line: there is no room to trim it.</source>
         <translation>播放头紧挨下一行的结尾：没有余地把它截短。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="383"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="395"/>
         <source>There is no room for the line at the playhead.</source>
         <translation>播放头处没有放下这一行的空间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="391"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="403"/>
         <source>The playhead is inside a segment: split it instead.</source>
         <translation>播放头位于某个片段之内：请改为拆分该片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="401"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="413"/>
         <source>There is no room for a segment at the playhead.</source>
         <translation>播放头处没有空间插入片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="423"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="437"/>
         <source>Delete {n} segments</source>
         <translation>删除 {n} 个片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="446"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="460"/>
         <source>Speaker {n}</source>
         <translation>说话人 {n}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="453"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="467"/>
         <source>Set speaker</source>
         <translation>设置说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="469"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="483"/>
         <source>No segment is below {p:.0%} confidence.</source>
         <translation>没有置信度低于 {p:.0%} 的片段。</translation>
     </message>
@@ -1087,32 +1088,37 @@ Locate the audio file now?</source>
         <translation>请先打开录音或项目。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="355"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="336"/>
+        <source>There are no lines to export yet: transcribe the recording (or add a line) first.</source>
+        <translation>还没有可导出的字幕行：请先转写录音（或添加一行）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="367"/>
         <source>Replace the file?</source>
         <translation>替换文件？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="356"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="368"/>
         <source>“{name}” already exists in {folder}. Replace it?</source>
         <translation>“{name}”已存在于 {folder}。要替换它吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="373"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="385"/>
         <source>Exported {name}</source>
         <translation>已导出 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="377"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="389"/>
         <source>({n} characters the format cannot hold were left out.)</source>
         <translation>（有 {n} 个该格式无法容纳的字符已被去掉。）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="381"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="393"/>
         <source>Exporting {name}…</source>
         <translation>正在导出 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="406"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="418"/>
         <source>Could not export</source>
         <translation>无法导出</translation>
     </message>
@@ -1171,40 +1177,40 @@ Locate the audio file now?</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="167"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="169"/>
         <source>Invalid regex</source>
         <translation>正则表达式无效</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="176"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="179"/>
         <source>{i} of {n}</source>
         <translation>第 {i} 个，共 {n} 个</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="179"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="182"/>
         <source>Matches: {n}</source>
         <translation>匹配：{n} 处</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="216"/>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="243"/>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="293"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="219"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="246"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="299"/>
         <source>Not found.</source>
         <translation>未找到。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="257"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="260"/>
         <source>The replacement is not valid: {0}.</source>
         <translation>替换内容无效：{0}。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="261"/>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="305"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="264"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="311"/>
         <source>No change.</source>
         <translation>没有变化。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="310"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="316"/>
         <source>Replaced: {n}</source>
         <translation>已替换：{n} 处</translation>
     </message>
@@ -1426,79 +1432,79 @@ Locate the audio file now?</source>
         <translation>字幕和文字稿不会被转写：请将其与录音一起拖入，或导入到已打开的录音中。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="359"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="363"/>
         <source>Not opened</source>
         <translation>未打开</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="360"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="364"/>
         <source>Not opened: {names}. Subtitles and transcripts are not transcribed: open each with its recording, or import it into the open recording.</source>
         <translation>未打开：{names}。字幕和转写稿不会被转写：请与对应的录音一起打开，或导入到已打开的录音中。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="373"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="377"/>
         <source>There are no lines to shift.</source>
         <translation>没有可平移的行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="376"/>
-        <location filename="../../app/tingxie/ui/main_window.py" line="382"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="380"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="386"/>
         <source>Wait for the transcription to finish, or cancel it, then shift the times.</source>
         <translation>请等待转写完成或取消后再平移时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="398"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="402"/>
         <source>A sync needs two lines.</source>
         <translation>同步需要两行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="401"/>
-        <location filename="../../app/tingxie/ui/main_window.py" line="411"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="405"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="415"/>
         <source>Wait for the transcription to finish, or cancel it, then sync the times.</source>
         <translation>请等待转写完成或取消它，然后再同步时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="427"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="431"/>
         <source>Open a recording first.</source>
         <translation>请先打开录音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="432"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="436"/>
         <source>Every line already has aligned word times.</source>
         <translation>每一行都已有对齐的词时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="439"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="443"/>
         <source>Aligning words in the background (lines: {n})…</source>
         <translation>正在后台对齐词语（共 {n} 行）…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="454"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="458"/>
         <source>Aligning words in the background (lines left: {n})…</source>
         <translation>正在后台对齐词语（剩余 {n} 行）…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="457"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="461"/>
         <source>The words are aligned.</source>
         <translation>词语已对齐。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="469"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="473"/>
         <source>Word alignment stopped (lines left without word times: {n}). Transcribe &gt; Align words of lines without word times goes on with them.</source>
         <translation>词对齐已停止（仍无词时间的行：{n}）。“转写 &gt; 为没有词时间的行对齐词语”会接着处理它们。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="542"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="546"/>
         <source>Autosave failed: {problem}</source>
         <translation>自动保存失败：{problem}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="547"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="551"/>
         <source>Autosave failed</source>
         <translation>自动保存失败</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="548"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="552"/>
         <source>{problem}
 
 Your changes are not protected against a crash until this is fixed: save the project somewhere you may write (File &gt; Save as), or free some space.</source>
@@ -1507,52 +1513,52 @@ Your changes are not protected against a crash until this is fixed: save the pro
 在解决此问题之前，您的修改不受崩溃保护：请将项目保存到可写入的位置（文件 &gt; 另存为），或释放一些空间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="621"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="625"/>
         <source>A model download is running. Stop it and close? (What was downloaded is kept; the next download resumes.)</source>
         <translation>模型正在下载。要停止下载并关闭吗？（已下载的部分会保留，下次下载会继续。）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="624"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="628"/>
         <source>A model download from ModelScope is running and cannot be stopped midway. Close once it has finished?</source>
         <translation>正在从 ModelScope 下载模型，中途无法停止。下载完成后关闭吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="626"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="630"/>
         <source>Download running</source>
         <translation>正在下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="651"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="655"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="660"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="664"/>
         <source>Stopping the download…</source>
         <translation>正在停止下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="661"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="665"/>
         <source>Finishing the download…</source>
         <translation>正在完成下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="669"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="673"/>
         <source>Finishing the word timings of your edits…</source>
         <translation>正在完成您所编辑内容的词时间…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="592"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="596"/>
         <source>About Tingxie</source>
         <translation>关于 Tingxie</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="613"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="617"/>
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="614"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="618"/>
         <source>A transcription is running. Stop it and close?</source>
         <translation>转写正在进行。是否停止并关闭？</translation>
     </message>
@@ -3615,13 +3621,13 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>WordReview</name>
     <message>
-        <location filename="../../app/tingxie/ui/word_review.py" line="192"/>
+        <location filename="../../app/tingxie/ui/word_review.py" line="193"/>
         <source>No doubtful word is left to review.</source>
         <extracomment>The pass moved to a word (segment id, word index); for tests and the status bar. The pass ended (no word left, or Esc). &quot;12 of 87 doubtful words reviewed&quot;, in the status bar while the pass runs.</extracomment>
         <translation>没有需要核对的存疑词了。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/word_review.py" line="280"/>
+        <location filename="../../app/tingxie/ui/word_review.py" line="282"/>
         <source>{done} of {total} doubtful words reviewed</source>
         <translation>已核对 {done} / {total} 个存疑词</translation>
     </message>

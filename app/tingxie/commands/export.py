@@ -173,6 +173,10 @@ def _run(args: argparse.Namespace) -> int:
         raise ValueError(f"{target.name} names a {named.upper()} file but --format is {fmt}: "
                          "change the name or the format.")
     doc = import_document(args.input)
+    if not doc.transcript.segments:  # an empty SRT is a file no player or importer takes
+        raise ValueError(f"{args.input.name} has no lines, so there is nothing to export; "
+                         "transcribe the recording first (tingxie transcribe), or add lines "
+                         "in the window.")
     options = render_options(args, doc.transcript)
     meta: dict[str, Any] = {"source": doc.source, "model": doc.model,
                             "transcription_options": doc.options}

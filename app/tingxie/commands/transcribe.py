@@ -568,6 +568,10 @@ def transcribe_file(source: Path, spec, engines, args: argparse.Namespace,
                 f" ({base.name} is a file this run transcribes)" if base.resolve() in inputs
                 else f" ({base.name} already exists; --overwrite replaces it)")
     out = _write_kept(transcript, source, out, args, spec, engines, written)
+    if not segments:  # silence, music, a recording of another language's noise...
+        print(f"{source.name}: no speech was found, so {out.name} has no lines. If there is "
+              "speech, check the audio track (--audio-track) and the language.",
+              file=sys.stderr)
     spent = time.monotonic() - started
     bar.done(f"{len(segments)} segments in {format_time(spent)} "
              f"({duration / max(spent, 1e-9):.1f}x real time) -> {out}{note}")

@@ -293,6 +293,8 @@ class Exporter(QObject):
         if not self.win.session.is_open:
             self.win.status(self.tr("Open a recording or a project first."))
             return None
+        if self._nothing_to_export():
+            return None
         last = self.last_export()
         fmt = last["format"] if last else str(self.settings.get(keys.EXPORT_FORMAT))
         dialog = ExportDialog(self.settings, self.suggested_path(fmt), fmt, self.win)
@@ -323,7 +325,17 @@ class Exporter(QObject):
         if last is None:
             self.open_dialog()
             return
-        self.start(last, ask=False)
+        if not self._nothing_to_export():
+            self.start(last, ask=False)
+
+    def _nothing_to_export(self) -> bool:
+        """Whether the transcript has no lines (saying so): an empty SRT is a file no player
+        or importer takes, and an empty document replaced over a good export loses it."""
+        if self.win.document.transcript.segments:
+            return False
+        self.win.status(self.tr("There are no lines to export yet: transcribe the recording "
+                                "(or add a line) first."))
+        return True
 
     def render_options(self, request: dict[str, Any]) -> dict[str, Any]:
         """:func:`tingxie.core.export.render`'s keywords for a request: the same values
