@@ -10,9 +10,9 @@ Files live in memory. The hub can throttle every body (``bytes_per_second``), dr
 connection once part-way through a file (``drop_once``), and records every request so a test
 can see the ``Range`` header of a resumed download.
 
-It can also play a hostile or bare mirror: list file names, a commit id or an LFS sha256 of
-its choosing (set them on the repo and its files), leave sizes and hashes out of the listing
-(``listing_metadata``), send an md5 ETag or none (``etag_style``) with or without
+It can also play a hostile or bare mirror: list file names, a commit id, an LFS sha256 or a
+size of its choosing (set them on the repo and its files), leave sizes and hashes out of the
+listing (``listing_metadata``), send an md5 ETag or none (``etag_style``) with or without
 ``X-Linked-Etag``, and answer every unknown file URL with some bytes (``serve_unknown``, for a
 client that would follow a traversal name). HTTP/1.0 (one request per connection)
 keeps shutdown simple: ``stop()`` joins every handler thread.
@@ -44,6 +44,8 @@ class FakeFile:
     served: bytes | None = None
     #: The LFS sha256 the listing gives instead of the real one (makes the file an LFS file).
     listed_sha256: str | None = None
+    #: The size the listing gives instead of the real one (a stale listing), without hashes.
+    listed_size: int | None = None
 
     @property
     def sha256(self) -> str:
@@ -221,7 +223,9 @@ def _make_handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
             siblings = []
             for name, f in repo.files.items():
                 entry: dict[str, object] = {"rfilename": name}
-                if blobs and hub.listing_metadata:
+                if blobs and f.listed_size is not None:
+                    entry["size"] = f.listed_size
+                elif blobs and hub.listing_metadata:
                     entry["size"] = len(f.data)
                     entry["blobId"] = git_blob_sha1(f.data)
                     if f.lfs or f.listed_sha256 is not None:

@@ -199,3 +199,78 @@ def test_models_download_of_a_hostile_listing_is_one_line(hub, capsys):
     assert status == 1
     assert err.strip().splitlines()[-1].startswith("tingxie: Could not download qwen3-asr-0.6b")
     assert "'../../../../x'" in err and "Traceback" not in err
+
+
+# --------------------------------------------------------------------------- listings that lie
+
+
+@pytest.mark.parametrize("into_folder", [False, True], ids=["cache", "models-dir"])
+def test_a_file_longer_than_its_listing_stops_the_download_with_a_message(
+        hub, tmp_path, into_folder):
+    # A stale listing (or a hostile one): the server sends 1,000 bytes more than it listed.
+    weights = hub.repos[REPO].files["model.safetensors"]
+    weights.listed_size = len(WEIGHTS) - 1000
+    hub.listing_metadata = False
+    hub.etag_style = "md5"
+    folder = tmp_path / "models" if into_folder else None
+    with pytest.raises(models.DownloadFailed, match=r"sent more than .* it listed for "
+                                                    r"model\.safetensors"):
+        downloads.download("qwen3-asr-0.6b", endpoint=hub.url, models_dir=folder)
+    assert len(hub.requests_for("model.safetensors")) == 1, "fetched once, not for ever"
+    root = folder if into_folder else Path(models.hf_cache_dir())
+    assert not [p for p in root.rglob("*.incomplete")], "the bytes that did not fit are gone"
+
+
+@pytest.mark.parametrize("into_folder", [False, True], ids=["cache", "models-dir"])
+def test_an_empty_file_in_the_repository_is_downloaded(hub, tmp_path, into_folder):
+    hub.repos[REPO].files["added_tokens.json"] = FakeFile(b"", lfs=False)
+    folder = downloads.download("qwen3-asr-0.6b", endpoint=hub.url,
+                                models_dir=tmp_path / "models" if into_folder else None)
+    empty = folder / "added_tokens.json"
+    assert empty.is_file() and empty.read_bytes() == b""
+    assert (folder / "model.safetensors").read_bytes() == WEIGHTS
+
+
+def test_a_download_resumed_after_the_repository_changed_fetches_the_new_files(hub, tmp_path):
+    # What an interrupted download left behind: a finished tokenizer file of the old commit
+    # (with its record) and half of the old weights, under the name an older Tingxie used.
+    old_tokenizer = b'{"model_max_length": 32768}'
+    folder = tmp_path / "models" / "Qwen3-ASR-0.6B-hf"
+    folder.mkdir(parents=True)
+    (folder / "tokenizer_config.json").write_bytes(old_tokenizer)
+    (folder / ".tingxie-download.json").write_text(
+        json.dumps({"tokenizer_config.json": "0" * 40}), "utf-8")
+    (folder / "model.safetensors.incomplete").write_bytes(damaged(WEIGHTS)[:120_000])
+
+    result = downloads.download("qwen3-asr-0.6b", endpoint=hub.url,
+                                models_dir=tmp_path / "models")
+    assert result == folder
+    assert (folder / "model.safetensors").read_bytes() == WEIGHTS, "not blamed on the mirror"
+    assert (folder / "tokenizer_config.json").read_bytes() == FILES["tokenizer_config.json"]
+    assert not list(folder.glob("*.incomplete"))
+    assert all(r.range is None for r in hub.requests_for("model.safetensors")), \
+        "the old bytes were not continued"
+
+
+def test_cancel_while_a_silent_server_lists_the_files_is_a_cancel(tmp_path, monkeypatch):
+    import socket
+    import threading
+    import time
+
+    import huggingface_hub.constants
+
+    from tingxie.core.cancel import CancelToken
+    from tingxie.core.errors import Cancelled
+
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_ETAG_TIMEOUT", 1)
+    silent = socket.create_server(("127.0.0.1", 0))  # accepts, never answers
+    cancel = CancelToken()
+    threading.Timer(0.3, cancel.cancel).start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(Cancelled, match="cancelled"):
+            downloads.download("qwen3-asr-0.6b", cancel=cancel,
+                               endpoint=f"http://127.0.0.1:{silent.getsockname()[1]}")
+    finally:
+        silent.close()
+    assert time.monotonic() - started < 30

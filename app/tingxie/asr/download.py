@@ -34,7 +34,7 @@ import unicodedata
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from tingxie.asr.models import (
@@ -96,6 +96,9 @@ _SKIPPED_SUFFIXES = (
     ".bin", ".pt", ".pth", ".ckpt", ".onnx", ".gguf", ".h5", ".msgpack",
 )  # fmt: skip
 _SKIPPED_NAMES = {".gitattributes"}
+#: In a models folder, which hash each finished file has: a download resumed after the
+#: repository changed fetches the files that changed again.
+_RECORD = ".tingxie-download.json"
 _RETRY_STATUS = {408, 429, 500, 502, 503, 504}
 
 
@@ -316,8 +319,36 @@ class _HubDownload:
 
     def partial_path(self, f: _RemoteFile) -> Path:
         if self.folder is not None:
-            return self.folder / (f.name + ".incomplete")
+            # Named by the file's hash too: a download resumed after the repository changed
+            # starts the new file afresh instead of appending to the old one's bytes.
+            return self.folder / f"{f.name}.{f.blob[-16:]}.incomplete"
         return self.storage / "blobs" / (f.blob + ".incomplete")
+
+    def _drop_stale_partials(self, f: _RemoteFile, partial: Path) -> None:
+        """In a models folder, delete what an earlier download left of ``f.name`` under
+        another hash (an older commit's file, or an older Tingxie's ``NAME.incomplete``)."""
+        if self.folder is None:
+            return
+        stale = re.compile(re.escape(PurePosixPath(f.name).name)
+                           + r"(\.[0-9a-f]{16})?\.incomplete")
+        for old in partial.parent.iterdir():
+            if old != partial and stale.fullmatch(old.name) and old.is_file():
+                old.unlink()
+
+    def _recorded(self) -> dict[str, str]:
+        """A models folder's record of which hash each finished file has (name -> blob)."""
+        try:
+            found = json.loads((self.folder / _RECORD).read_text(encoding="utf-8"))
+        except (OSError, ValueError, TypeError):
+            return {}
+        return found if isinstance(found, dict) else {}
+
+    def is_finished(self, commit: str, f: _RemoteFile) -> bool:
+        """Whether ``f`` is in place, and (in a models folder) is this listing's file, not
+        an older commit's one of the same name."""
+        if not self.final_path(commit, f).is_file():
+            return False
+        return self.folder is None or self._recorded().get(f.name, f.blob) == f.blob
 
     def check_paths(self, commit: str, f: _RemoteFile) -> None:
         """Raise :class:`DownloadFailed` unless every path of ``f`` lies inside its folder.
@@ -334,7 +365,7 @@ class _HubDownload:
             _require_inside(self, f.name, self.partial_path(f), self.folder)
 
     def bytes_on_disk(self, commit: str, f: _RemoteFile) -> int:
-        if self.final_path(commit, f).is_file():
+        if self.is_finished(commit, f):
             return f.size
         if self.folder is None and self.blob_path(f).is_file():
             return f.size
@@ -347,6 +378,8 @@ class _HubDownload:
         self.check_paths(commit, f)  # again, now that the parent folders exist
         if self.folder is not None:
             os.replace(partial, final)
+            record = {**self._recorded(), f.name: f.blob}
+            (self.folder / _RECORD).write_text(json.dumps(record, indent=1), encoding="utf-8")
             return
         blob = self.blob_path(f)
         if partial.exists():
@@ -374,7 +407,13 @@ class _HubDownload:
             if is_complete_model_folder(snapshot):
                 return DownloadResult(snapshot)
         try:
-            return self._run()
+            try:
+                return self._run()
+            except Exception:
+                # A read that was waiting on a silent server when Cancel was pressed ends in
+                # a timeout: that is still the user's cancel, not a failure.
+                self.cancel.raise_if_cancelled()
+                raise
         except Cancelled:
             raise Cancelled(
                 f"Download of {self.spec.name} cancelled; the files fetched so far are kept "
@@ -423,8 +462,7 @@ class _HubDownload:
             progress = _Progress(total, have, self.hook)
             progress.emit(force=True)
             for f in files:
-                final = self.final_path(commit, f)
-                if final.is_file():
+                if self.is_finished(commit, f):
                     continue
                 progress.start_file(f.name)
                 partial = self.partial_path(f)
@@ -545,7 +583,10 @@ class _HubDownload:
         base_headers["Accept-Encoding"] = "identity"  # exact sizes, byte ranges that mean bytes
         partial.parent.mkdir(parents=True, exist_ok=True)
         self.check_paths(commit, f)  # again, now that the parent folders exist
+        self._drop_stale_partials(f, partial)
         checksum = _Checksum(f.digest, f.kind, f.size)
+        if f.size == 0:  # an empty file (a .gitkeep): nothing to fetch, but it must exist
+            partial.touch()
         stalled = 0
         while True:
             have = partial.stat().st_size if partial.exists() else 0
@@ -578,6 +619,8 @@ class _HubDownload:
                         out.truncate()
                         for chunk in response.iter_bytes():
                             self.cancel.raise_if_cancelled()
+                            if have + got + len(chunk) > f.size:
+                                raise _Oversized()
                             out.write(chunk)
                             checksum.update(chunk)
                             got += len(chunk)
@@ -585,6 +628,17 @@ class _HubDownload:
                 if have + got == f.size:
                     break
                 raise _Retry(f"the connection closed after {format_size(have + got)}")
+            except _Oversized:
+                partial.unlink(missing_ok=True)
+                progress.advance(-(have + got))
+                raise DownloadFailed(
+                    self.spec,
+                    self.endpoint,
+                    f"the server sent more than the {format_size(f.size)} it listed for "
+                    f"{f.name} (its listing is out of date, or the file is not the one listed); "
+                    "the part fetched was deleted",
+                    "Try again later, or download from huggingface.co or another mirror.",
+                ) from None
             except (httpx2.TransportError, _Retry):
                 stalled = 0 if got else stalled + 1
                 if stalled >= MAX_STALLED_ATTEMPTS:
@@ -689,6 +743,10 @@ def _check_free_space(folder: Path, remaining: int) -> None:
 
 class _Retry(Exception):
     """A transient server answer worth another attempt."""
+
+
+class _Oversized(Exception):
+    """The server sent more bytes than it listed for the file."""
 
 
 def _is_http_error(exc: BaseException) -> bool:
