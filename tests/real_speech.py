@@ -121,7 +121,7 @@ class WhisperEngine:
         self.model = None
         self.calls = 0
 
-    def load(self, progress=None) -> None:
+    def load(self, progress=None, cancel=None) -> None:
         if self.model is None:
             from faster_whisper import WhisperModel
 

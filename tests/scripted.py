@@ -97,7 +97,7 @@ class ScriptedEngine:
         self._next = 0
         self.by_text: dict[str, Chunk] = {}
 
-    def load(self, progress=None) -> None:
+    def load(self, progress=None, cancel=None) -> None:
         pass
 
     def unload(self) -> None:

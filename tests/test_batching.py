@@ -116,7 +116,7 @@ class TimedEngine:
     def clock(self) -> float:
         return self.now
 
-    def load(self, progress=None) -> None:
+    def load(self, progress=None, cancel=None) -> None:
         pass
 
     def unload(self) -> None:

@@ -70,6 +70,23 @@ def spy_generate(engine, monkeypatch):
     return calls
 
 
+def test_cancel_during_loading_stops_it_and_keeps_nothing_loaded(tiny_checkpoint):
+    cancel = CancelToken()
+    seen: list[float] = []
+
+    def progress(fraction: float) -> None:
+        seen.append(fraction)
+        if fraction >= 0.5:  # the checks are done; the weights come next
+            cancel.cancel()
+
+    eng = Qwen3ASREngine(tiny_checkpoint, device="cpu", dtype="float32")
+    with pytest.raises(Cancelled):
+        eng.load(progress, cancel)
+    assert not eng.loaded and max(seen) < 0.7, "stopped before the weights were loaded"
+    eng.load(cancel=CancelToken())  # a new try loads as usual
+    assert eng.loaded
+
+
 def test_loads_once_from_a_saved_folder(tiny_checkpoint):
     eng = Qwen3ASREngine(tiny_checkpoint, device="auto")
     assert isinstance(eng, Engine)

@@ -651,6 +651,18 @@ class _Hostile(LocalServer):
                     first = srv.model_requests <= 1  # (a test sets it below 0: every time)
                 if srv.mode == "models_503_once" and first:
                     self._send(503, {"error": {"message": "restarting"}}, {"Retry-After": "0"})
+                elif srv.mode == "models_silent":  # accepts, reads, never answers
+                    time.sleep(30)
+                elif srv.mode == "headers_drip":  # the status line and headers byte by byte
+                    head = b"HTTP/1.1 200 OK\r\nX-Padding: " + b"a" * 40 + b"\r\n"
+                    try:
+                        for byte in head:
+                            self.wfile.write(bytes([byte]))
+                            self.wfile.flush()
+                            time.sleep(0.2)
+                    except OSError:
+                        pass
+                    self.close_connection = True
                 elif srv.mode == "models_drip":
                     self.send_response(200)
                     self.send_header("Content-Type", "application/json")
@@ -664,6 +676,8 @@ class _Hostile(LocalServer):
                     except OSError:
                         pass
                 else:
+                    if srv.mode == "models_slow":
+                        time.sleep(1.5)
                     self._send(200, {"data": [{"id": MODEL}]})
 
             def do_POST(self) -> None:
@@ -677,6 +691,9 @@ class _Hostile(LocalServer):
                     wav = base64.b64decode(url.split(",", 1)[1])
                     seconds = sf.info(io.BytesIO(wav)).duration
                     n = round((seconds - srv.base) / 0.1) + 1
+                if mode == "huge_logprob":
+                    self._chat("language English<asr_text>Hi.", 10 ** 400)
+                    return
                 if mode == "echo_key":
                     self._send(500, {"error": {"message":
                                                f"bad key {self.headers['Authorization']}"}})
@@ -804,3 +821,78 @@ def test_cancel_ends_the_wait_for_a_restarting_server_at_once():
         with pytest.raises(Cancelled):
             eng.transcribe_batch([tone(1.0)], FORCED, cancel)
         assert time.monotonic() - started < 2
+
+
+def test_cancel_while_a_job_checks_a_restarting_server_ends_the_job_as_cancelled():
+    # A vLLM still loading behind a proxy: every model check answers 503, "Retry-After: 60".
+    from tingxie.jobs.registry import EngineCache
+    from tingxie.jobs.run import run as run_job
+    from tingxie.jobs.spec import EngineKind, EngineSpec, JobSpec
+
+    with _Hostile("models_503_once") as srv:
+        srv.model_requests = -100
+        spec = JobSpec(engine=EngineSpec(kind=EngineKind.SERVER, server_url=srv.url),
+                       aligner="none")
+        cancel = CancelToken()
+        threading.Timer(0.3, cancel.cancel).start()
+        started = time.monotonic()
+        with pytest.raises(Cancelled):
+            list(run_job(spec, tone(2.0), cancel, engines=EngineCache()))
+        assert time.monotonic() - started < 3
+
+
+@pytest.mark.parametrize("mode", ["models_silent", "headers_drip"])
+def test_the_model_check_keeps_its_time_limit_and_stops_on_cancel(mode):
+    with _Hostile(mode) as srv:
+        started = time.monotonic()
+        with pytest.raises(ServerTimeout, match="within 1 s"):
+            check_server(srv.url, timeout=1.0)
+        assert time.monotonic() - started < 3, "headers that drip do not stretch the limit"
+
+        cancel = CancelToken()
+        threading.Timer(0.3, cancel.cancel).start()
+        started = time.monotonic()
+        with pytest.raises(Cancelled):
+            check_server(srv.url, timeout=30.0, cancel=cancel)
+        assert time.monotonic() - started < 2
+
+
+def test_the_answer_wait_the_user_chose_applies_to_the_model_check():
+    with _Hostile("models_slow") as srv:
+        srv.mode = "models_slow"
+        # /v1/models takes 1.5 s; a 1 s connection limit does not cut it off, the answer
+        # wait (5 s) is what bounds it, as the timeout message says.
+        eng = RemoteEngine(srv.url, timeout=5.0, connect_timeout=1.0)
+        eng.load()
+        assert eng.model == MODEL
+
+
+@pytest.mark.parametrize("typed", [
+    "http://127.0.0.1:{port}/v1/chat/completions", "http://127.0.0.1:{port}/v1/models",
+    "http://127.0.0.1:{port}/V1", "http://127.0.0.1:{port}/v1/audio/transcriptions/",
+])
+def test_an_endpoint_address_pasted_from_a_client_reaches_the_server(typed):
+    with _Hostile("ok") as srv:
+        url = typed.format(port=srv.url.rsplit(":", 1)[1])
+        assert check_server(url).models == [MODEL]
+        assert RemoteEngine(url).url == srv.url
+
+
+def test_a_mistyped_ipv6_address_is_a_clear_message_not_a_crash():
+    with pytest.raises(ServerUnreachable, match="not a valid address"):
+        RemoteEngine("http://[fd00::5:8000")
+    assert insecure_url_warning("http://[fd00::5") is None, "half-typed: no warning yet"
+    assert insecure_url_warning("http://[fd00::5]:8000") is not None
+
+
+def test_a_password_in_the_address_is_refused_with_the_port_kept_in_the_message():
+    with pytest.raises(ServerUnreachable) as refused:
+        RemoteEngine("http://alice:s3cret@127.0.0.1:9")
+    assert "s3cret" not in str(refused.value) and "alice" not in str(refused.value)
+    assert "http://127.0.0.1:9:" in str(refused.value)
+
+
+def test_a_log_probability_too_large_for_a_float_leaves_the_answer_without_confidence():
+    with _Hostile("huge_logprob") as srv:
+        [result] = RemoteEngine(srv.url, retries=0).transcribe_batch([tone(1.0)], FORCED)
+    assert result.text == "Hi." and result.confidence is None

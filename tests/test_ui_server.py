@@ -234,3 +234,41 @@ def test_a_project_keeps_the_server_but_not_the_key(qtbot, panel, settings, back
         "https://gpu:8000", "Qwen/Qwen3-ASR-1.7B", 32)
     panel.apply_project_options({"model": "qwen3-asr-0.6b"})  # a job on this computer
     assert not panel.uses_server() and panel.model_picker.isVisible()
+
+
+def test_test_connection_uses_the_key_a_job_would(panel, qtbot, server, memory_keyring,
+                                                  monkeypatch):
+    server.api_key = "sk-right"
+    choose_server(qtbot, panel, server.url)
+    box = panel.server_box
+    box.key_edit.setText("sk-right")
+    box.key_env_edit.setText("NEWSROOM_ASR_KEY")  # left from an earlier setup
+    monkeypatch.delenv("NEWSROOM_ASR_KEY", raising=False)
+    assert box.test_connection() is False
+    assert "NEWSROOM_ASR_KEY is not set" in box.result()
+
+    monkeypatch.setenv("NEWSROOM_ASR_KEY", "sk-old")
+    box.test_connection()
+    qtbot.waitUntil(lambda: not box.is_testing(), timeout=10_000)
+    assert "Connected" not in box.result(), "the job would send sk-old: so does the test"
+    with pytest.raises(TingxieError):
+        make_engine(panel.job_spec().engine).load()
+
+    box.key_env_edit.setText("")
+    box.test_connection()
+    qtbot.waitUntil(lambda: not box.is_testing(), timeout=10_000)
+    assert "Connected" in box.result()
+    make_engine(panel.job_spec().engine).load()  # the typed key, from the keyring
+
+
+def test_a_test_of_a_server_that_never_answers_can_be_cancelled(panel, qtbot):
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # accepts, never answers
+        choose_server(qtbot, panel, f"http://127.0.0.1:{silent.getsockname()[1]}")
+        box = panel.server_box
+        qtbot.mouseClick(box.test_button, Qt.MouseButton.LeftButton)
+        assert box.is_testing() and box.test_button.text() == "Cancel test"
+        qtbot.wait(200)
+        qtbot.mouseClick(box.test_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not box.is_testing(), timeout=2_000)
+    assert box.result() == "Test cancelled."
+    assert box.test_button.text() == "Test connection"

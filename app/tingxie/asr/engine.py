@@ -92,8 +92,12 @@ class Engine(Protocol):
 
     name: str
 
-    def load(self, progress: ProgressCallback | None = None) -> None:
-        """Load the model (once); later calls return at once."""
+    def load(self, progress: ProgressCallback | None = None,
+             cancel: CancelToken | None = None) -> None:
+        """Load the model (once); later calls return at once. Raises
+        :class:`tingxie.core.errors.Cancelled` when ``cancel`` is set meanwhile, at the
+        next step that can stop (a server's check at once, a local model between its
+        checks and its weights)."""
 
     def transcribe_batch(
         self,

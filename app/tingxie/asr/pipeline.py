@@ -510,7 +510,7 @@ def _transcribe_feed(feed: _SpeechFeed | _ReadyFeed, samples: np.ndarray, engine
     if not first:
         yield Update(Stage.TRANSCRIBE, 1.0, elapsed=clock() - started)
         return
-    engine.load()
+    engine.load(cancel=cancel)
     notes_given: set[str] = set()
     pending_notes: list[str] = []
     if aligner is None:

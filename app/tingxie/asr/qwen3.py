@@ -667,20 +667,25 @@ class Qwen3ASREngine:
         """Whether the model is in memory."""
         return self.model is not None
 
-    def load(self, progress: ProgressCallback | None = None) -> None:
+    def load(self, progress: ProgressCallback | None = None,
+             cancel: CancelToken | None = None) -> None:
         """Find, check (converting an original-layout checkpoint once), and load the model.
 
         Later calls return at once. Raises ModelNotFound, NotAQwen3ASRCheckpoint,
         CorruptWeights, ModelDoesNotFit (an OutOfMemory) or DeviceUnavailable; with an
-        adapter also InvalidAdapter, AdapterMismatch or MissingAdaptDependency.
+        adapter also InvalidAdapter, AdapterMismatch or MissingAdaptDependency. A ``cancel``
+        is looked at between the steps (Cancelled; nothing is kept loaded).
         """
 
         def report(fraction: float) -> None:
+            if cancel is not None:
+                cancel.raise_if_cancelled()
             if progress is not None:
                 progress(min(1.0, max(0.0, fraction)))
 
         if self.model is not None:
-            report(1.0)
+            if progress is not None:
+                progress(1.0)
             return
         report(0.0)
         folder = locate_model(self.model_ref, self.local_files_only)
@@ -729,7 +734,8 @@ class Qwen3ASREngine:
         eos = model.generation_config.eos_token_id
         self._eos_ids = set(eos if isinstance(eos, (list, tuple)) else [eos])
         self._eos_ids.discard(None)
-        report(1.0)
+        if progress is not None:  # loaded: a cancel from now on is the next step's to see
+            progress(1.0)
 
     def _load_processor(self, folder: Path) -> Any:
         from transformers import AutoProcessor

@@ -94,26 +94,40 @@ MODEL_CHECK_RETRIES = 3
 
 
 # -- address, key ----------------------------------------------------------------------------
+#: What may follow the server's root in an address pasted from an OpenAI client's settings
+#: or a curl line: ``/v1``, and an endpoint under it; all lead to the same server.
+_API_PATH = re.compile(
+    r"/v1(/(chat/completions|completions|models|audio/transcriptions|audio/translations))?/*$",
+    re.IGNORECASE)
+
+
 def normalize_url(url: str) -> str:
-    """The server's root URL without a trailing slash or ``/v1`` (both spellings work)."""
+    """The server's root URL without a trailing slash or ``/v1`` (both spellings work), nor
+    an endpoint after it (``…/v1/chat/completions``, ``…/v1/models``: a pasted address)."""
     url = url.strip().rstrip("/")
-    if url.endswith("/v1"):
-        url = url[: -len("/v1")]
-    return url
+    return _API_PATH.sub("", url)
+
+
+def shown_address(parts: Any) -> str:
+    """``scheme://host:port`` of a split address, without a user name or password."""
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
 
 
 def checked_url(url: str) -> str:
     """``url`` normalised (:func:`normalize_url`); ServerUnreachable, naming what is wrong,
     when it is no http(s) address with a host name and a port in range."""
     root = normalize_url(url)
-    parts = urlsplit(root)
+    try:
+        parts = urlsplit(root)
+    except ValueError as exc:  # "Invalid IPv6 URL": a bracket missing
+        raise ServerUnreachable(url, f"it is not a valid address ({exc})") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ServerUnreachable(url, "it is not an http:// or https:// address with a host name")
     if parts.username is not None or parts.password is not None:
         # Shown in messages and saved with transcripts and settings, the address must not
         # carry a password.
         raise ServerUnreachable(
-            f"{parts.scheme}://{parts.hostname}",
+            shown_address(parts),
             "it holds a user name or password (user:password@); give the server's key as an "
             "API key instead (--api-key-env VAR, or the system keyring)")
     try:
@@ -142,8 +156,12 @@ def is_local_host(host: str) -> bool:
 
 
 def insecure_url_warning(url: str) -> str | None:
-    """A warning to show when audio would travel unencrypted to another computer, else None."""
-    parts = urlsplit(normalize_url(url))
+    """A warning to show when audio would travel unencrypted to another computer, else None
+    (also for an address still being typed that is not valid yet)."""
+    try:
+        parts = urlsplit(normalize_url(url))
+    except ValueError:
+        return None
     if parts.scheme != "http" or is_local_host(parts.hostname or ""):
         return None
     return (
@@ -348,19 +366,6 @@ def _detail(reply: _Reply, api_key: str | None = None) -> str:
     return redact(found, api_key)[:300]
 
 
-def _read_sync(response: httpx.Response, url: str, deadline: float) -> bytes:
-    """The body of ``response``, refused past :data:`MAX_ANSWER_BYTES` or the deadline (a
-    server that drips its answer is bounded as a whole, not only read by read)."""
-    body = bytearray()
-    for piece in response.iter_bytes():
-        body += piece
-        if len(body) > MAX_ANSWER_BYTES:
-            raise _too_long(url)
-        if time.monotonic() > deadline:
-            raise ServerTimeout(url, 0.0)
-    return bytes(body)
-
-
 async def _read_async(response: httpx.Response, url: str) -> bytes:
     """The body of ``response``, refused past :data:`MAX_ANSWER_BYTES`."""
     body = bytearray()
@@ -372,24 +377,24 @@ async def _read_async(response: httpx.Response, url: str) -> bytes:
 
 
 def check_server(
-    url: str, api_key: str | None = None, timeout: float = 10.0, verify: bool = True
+    url: str, api_key: str | None = None, timeout: float = 10.0, verify: bool = True,
+    cancel: CancelToken | None = None, connect_timeout: float | None = None,
 ) -> ServerCheck:
     """Ask the server at ``url`` which models it serves, timing the round trip.
 
-    What the window's "Test connection" shows. Raises ServerUnreachable (also for an
-    address that is not valid), ServerTLSFailed, ServerTimeout, ServerAuthFailed,
-    ServerAnswerUnreadable or ServerRejected.
+    What the window's "Test connection" shows. ``timeout`` bounds the whole exchange, the
+    answer's headers too (a server or proxy that drips them is not waited on for ever);
+    ``connect_timeout`` (default: ``timeout``) the connection. A ``cancel`` ends it at once
+    with Cancelled. Raises ServerUnreachable (also for an address that is not valid),
+    ServerTLSFailed, ServerTimeout, ServerAuthFailed, ServerAnswerUnreadable or
+    ServerRejected.
     """
     root = checked_url(url)
     check_api_key(root, api_key)
     started = time.perf_counter()
-    deadline = time.monotonic() + timeout
+    limits = httpx.Timeout(timeout, connect=min(timeout, connect_timeout or timeout))
     try:
-        # trust_env=False: no proxy from the environment sees the audio or the key.
-        with httpx.Client(timeout=timeout, verify=verify, trust_env=False) as client, \
-                client.stream("GET", f"{root}/v1/models", headers=_headers(api_key)) as response:
-            reply = _Reply(response.status_code, response.headers,
-                           _read_sync(response, root, deadline))
+        reply = asyncio.run(_models_reply(root, api_key, limits, verify, timeout, cancel))
     except ServerTimeout:
         raise ServerTimeout(root, timeout) from None
     except httpx.TransportError as exc:
@@ -412,6 +417,34 @@ def check_server(
             root, 200, "its /v1/models answer is not an OpenAI-compatible model list"
         ) from exc
     return ServerCheck(root, models, elapsed, insecure_url_warning(root))
+
+
+async def _models_reply(root: str, api_key: str | None, limits: httpx.Timeout, verify: bool,
+                        timeout: float, cancel: CancelToken | None) -> _Reply:
+    """``GET /v1/models``, read whole, within ``timeout`` seconds all told; polls ``cancel``."""
+
+    async def get() -> _Reply:
+        # trust_env=False: no proxy from the environment sees the audio or the key.
+        async with httpx.AsyncClient(timeout=limits, verify=verify, trust_env=False) as client, \
+                client.stream("GET", f"{root}/v1/models", headers=_headers(api_key)) as response:
+            return _Reply(response.status_code, response.headers,
+                          await _read_async(response, root))
+
+    task = asyncio.create_task(get())
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            done, _ = await asyncio.wait({task}, timeout=CANCEL_POLL_S)
+            if done:
+                return task.result()
+            if cancel is not None and cancel.cancelled:
+                raise Cancelled()
+            if time.monotonic() > deadline:
+                raise ServerTimeout(root, timeout)
+    finally:
+        if not task.done():
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
 
 
 # -- the engine ------------------------------------------------------------------------------
@@ -525,7 +558,11 @@ class RemoteEngine:
         under ``max_retry_after``; a cancel ends the wait at once."""
         for attempt in range(1, MODEL_CHECK_RETRIES + 2):
             try:
-                return check_server(self.url, self._api_key, self.connect_timeout, self.verify)
+                # The answer wait the user chose (--server-timeout, Answer wait), as the
+                # timeout's message advises; the connection keeps its own limit.
+                return check_server(self.url, self._api_key, max(self.timeout,
+                                                                 self.connect_timeout),
+                                    self.verify, cancel, self.connect_timeout)
             except ServerBusy as busy:
                 asked = getattr(busy, "retry_after", None)
                 if attempt > MODEL_CHECK_RETRIES or (
@@ -860,8 +897,8 @@ def _token_logprobs(choice: dict[str, Any]) -> list[tuple[str, float]]:
     try:
         content = (choice.get("logprobs") or {}).get("content") or []
         tokens = [(str(t["token"]), float(t["logprob"])) for t in content]
-    except (AttributeError, KeyError, TypeError, ValueError):
-        return []
+    except (AttributeError, KeyError, TypeError, ValueError, OverflowError):
+        return []  # OverflowError: an integer too large for a float
     if any(math.isnan(lp) for _, lp in tokens):
         return []
     while tokens and tokens[-1][0] in _END_TOKENS:

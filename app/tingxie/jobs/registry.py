@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from tingxie.asr.engine import Aligner, Engine
+from tingxie.core.cancel import CancelToken
 from tingxie.core.errors import TingxieError
 from tingxie.jobs.spec import AUTO, DEFAULT_ALIGNER, NO_ALIGNER, EngineKind, EngineSpec, JobError
 
@@ -118,14 +119,15 @@ class EngineCache:
         """Whether :meth:`get` would return at once for ``spec``."""
         return self.engine is not None and self.spec == spec
 
-    def get(self, spec: EngineSpec) -> Engine:
+    def get(self, spec: EngineSpec, cancel: CancelToken | None = None) -> Engine:
         """The loaded engine for ``spec``: the current one if the spec is unchanged, else the
-        old one is unloaded first and a new one made and loaded."""
+        old one is unloaded first and a new one made and loaded (``cancel`` stops the
+        loading: Cancelled, and nothing is kept)."""
         if self.engine is not None and self.spec == spec:
             return self.engine
         self.unload()
         engine = self._factory(spec)
-        engine.load()
+        engine.load(cancel=cancel)
         self.engine, self.spec = engine, spec
         return engine
 

@@ -39,7 +39,7 @@ def run(spec: JobSpec, samples: np.ndarray, cancel: CancelToken | None = None, *
     cancel = cancel or CancelToken()
     if not cache.is_loaded(spec.engine):
         yield Update(Stage.LOAD_MODEL, 0.0, note=spec.engine.label)
-    engine = cache.get(spec.engine)
+    engine = cache.get(spec.engine, cancel)
     info = engine.device_info()
     where = info.description or info.device
     yield Update(Stage.LOAD_MODEL, 1.0,

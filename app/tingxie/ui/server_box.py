@@ -4,7 +4,8 @@ The address, the served model, the environment variable naming the key and the r
 flight are remembered in the settings. The key itself never is: typed into the password
 field, it goes to the system keyring (:func:`tingxie.asr.remote.store_api_key_in_keyring`),
 where the job's engine finds it. Test connection asks the server which models it serves, off
-the UI thread, and fills the model list from the answer.
+the UI thread, with the key and the answer wait a job would use, and fills the model list
+from the answer; its button cancels a test that is waiting.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from tingxie.asr.remote import (
     insecure_url_warning,
     store_api_key_in_keyring,
 )
-from tingxie.core.errors import TingxieError
+from tingxie.core.cancel import CancelToken
+from tingxie.core.errors import Cancelled, TingxieError
 from tingxie.jobs.spec import MAX_SERVER_TIMEOUT, stored_server_timeout, without_credentials
 from tingxie.ui import settings as keys
 from tingxie.ui.background import Background
@@ -52,6 +54,7 @@ class ServerSettings(QWidget):
         self._settings = settings
         self._background = background
         self._testing = False
+        self._test_cancel = CancelToken()
         self._key_note = ""
 
         self.url_edit = QLineEdit()
@@ -118,7 +121,7 @@ class ServerSettings(QWidget):
         self.parallel_spin.valueChanged.connect(self._parallel_changed)
         self.timeout_spin.valueChanged.connect(self._timeout_changed)
         self.key_edit.editingFinished.connect(self.store_key)
-        self.test_button.clicked.connect(self.test_connection)
+        self.test_button.clicked.connect(self._test_clicked)
 
     # ---- the choice
 
@@ -182,41 +185,63 @@ class ServerSettings(QWidget):
         return False
 
     def test_connection(self) -> bool:
-        """Ask the server which models it serves, off the UI thread; ``False`` if it cannot
-        start (no address, a key variable that is not set, a test already running)."""
+        """Ask the server which models it serves, off the UI thread, with the key and the
+        answer wait a job would use; ``False`` if it cannot start (no address, a key
+        variable that is not set, a test already running). While it runs the button cancels
+        it."""
         url = self.url()
         if self._testing:
             return False
         if not url:
             self._set_result(self.tr("Enter the server's address first."), error=True)
             return False
-        key = self.key_edit.text().strip() or None
+        typed = self.key_edit.text().strip() or None
+        env = self.api_key_env()
         self._key_note = ""
-        if key is not None:
-            if not self.store_key():  # said why; repeated after the test's own answer
-                self._key_note = self.result()
-        else:
+        if env:  # what a job does: the named variable, and nothing else
             try:
-                key = find_api_key(url, self.api_key_env() or None)
+                key = find_api_key(url, env)
             except KeyError:
                 self._set_result(
-                    self.tr("The environment variable {0} is not set.").format(
-                        self.api_key_env()
-                    ),
+                    self.tr("The environment variable {0} is not set.").format(env),
                     error=True,
                 )
                 return False
+            if typed is not None:
+                self._key_note = self.tr(
+                    "The key typed above is not used: with a Key variable, jobs take the key "
+                    "from {0}. Clear the variable's name to use the typed key.").format(env)
+        elif typed is not None:
+            key = typed
+            if not self.store_key():  # said why; repeated after the test's own answer
+                self._key_note = self.result()
+        else:
+            key = find_api_key(url)
         self._testing = True
-        self.test_button.setEnabled(False)
+        self._test_cancel = CancelToken()
+        cancel, wait = self._test_cancel, self.timeout()
+        self.test_button.setText(self.tr("Cancel test"))
         self._set_result(self.tr("Connecting to {0}…").format(url))
         self._background.run(
-            lambda: check_server(url, key, timeout=CHECK_TIMEOUT_S), self._tested, context=self
+            lambda: check_server(url, key, timeout=wait, cancel=cancel,
+                                 connect_timeout=CHECK_TIMEOUT_S),
+            self._tested, context=self
         )
         return True
 
+    def _test_clicked(self) -> None:
+        if self._testing:
+            self._test_cancel.cancel()
+        else:
+            self.test_connection()
+
     def _tested(self, check: ServerCheck | None, error: BaseException | None) -> None:
         self._testing = False
-        self.test_button.setEnabled(True)
+        self.test_button.setText(self.tr("Test connection"))
+        if isinstance(error, Cancelled):
+            self._set_result(self.tr("Test cancelled."))
+            self.checked.emit(False)
+            return
         if check is None:
             text = str(error) if isinstance(error, TingxieError) else (
                 f"{type(error).__name__}: {error}")

@@ -118,7 +118,10 @@ class TranscriptionWorker(QObject):
         except Cancelled:
             self.finished.emit(job.job_id, True)
         except TingxieError as exc:
-            self.failed.emit(job.job_id, str(exc))
+            if job.cancel.cancelled:  # a server that timed out while Cancel was pressed
+                self.finished.emit(job.job_id, True)
+            else:
+                self.failed.emit(job.job_id, str(exc))
         except MemoryError:
             self.failed.emit(job.job_id, OUT_OF_MEMORY)
         except Exception as exc:  # never let a bug kill the worker thread silently
