@@ -133,6 +133,46 @@ def test_only_corrected_segments_become_pairs_with_a_deterministic_held_out_spli
     assert "8 corrected segments" in pairs.describe()
 
 
+def test_a_project_given_twice_counts_once_and_is_never_measured_on_what_it_trained_on(
+        project_file, tmp_path):
+    # `tingxie adapt *.tingxie interview.tingxie`, or a link to a project beside it.
+    link = tmp_path / "same interview.tingxie"
+    link.symlink_to(project_file)
+    roundabout = project_file.parent / ".." / project_file.parent.name / project_file.name
+    once = adapting.find_pairs([project_file])
+    pairs = adapting.find_pairs([project_file, roundabout, link, project_file])
+    assert len(pairs.pairs) == len(SENTENCES) and pairs.projects == [project_file]
+    assert [p.segment_id for p in pairs.held_out] == [p.segment_id for p in once.held_out]
+    assert "8 corrected segments" in pairs.describe() and "from 1 project(s)" in pairs.describe()
+    # Pairs handed over twice (a caller of split_pairs) are used once, never on both sides.
+    split = adapting.split_pairs(once.pairs + once.pairs, [project_file], {}, settings())
+    assert sorted(p.segment_id for p in split.pairs) == list(range(1, len(SENTENCES) + 1))
+    assert not {p.key for p in split.train} & {p.key for p in split.held_out}
+
+
+def test_tingxie_adapt_says_a_project_given_twice_is_used_once(tiny_checkpoint, tmp_path,
+                                                               capsys):
+    from tingxie.cli import main
+
+    path = make_project(tmp_path, "raw", [], UNTOUCHED)
+    code = main(["adapt", str(path), str(path), "--model", str(tiny_checkpoint), "-o",
+                 str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert f"tingxie adapt: {path} given more than once; each project is used once." in err
+
+
+def test_adapt_help_says_how_much_is_held_out(capsys):
+    from tingxie.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["adapt", "--help"])
+    out = " ".join(capsys.readouterr().out.split())  # argparse wraps the text
+    assert exit_.value.code == 0
+    assert "10% of the segments (at least 3) are held out to measure the result." in out
+    assert "%%" not in out
+
+
 def test_pair_audio_is_the_segment_plus_a_margin(project_file):
     opened = projects.open_project(project_file).project
     pairs = adapting.find_pairs([project_file])

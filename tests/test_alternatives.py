@@ -146,6 +146,31 @@ def test_chinese_words_and_characters_both_get_whole_alternatives():
     assert [w.confidence for w in per_char.words] == pytest.approx([0.9, 0.2, 0.4, 0.4])
 
 
+def test_a_token_led_by_punctuation_is_about_the_characters_after_it():
+    """Qwen's pre-tokenizer glues a punctuation mark to the letters after it ("你好，世界"
+    is 你好 | ，世 | 界), while the aligner leaves the mark with the word before ("好，"):
+    the doubt and the runner-up belong to 世, and "好，" keeps its comma and confidence."""
+    text = "你好，世界"
+    tokens = [("你".encode(), 0.95, []), ("好".encode(), 0.95, []),
+              ("，世".encode(), 0.3, [("，是".encode(), 0.25), ("世".encode(), 0.05)]),
+              ("界".encode(), 0.9, [])]
+    scores = place_tokens(tokens, text)  # as the engine places them
+    words = [Word("你", 0.0, 0.2), Word("好，", 0.2, 0.4), Word("世", 0.5, 0.7),
+             Word("界", 0.7, 0.9)]
+    seg = Segment(1, 0.0, 1.0, text, words=words)
+    attach_alternatives([seg], ChunkResult(text=text, tokens=scores))
+    assert [[a.text for a in w.alternatives] for w in seg.words] == [[], [], ["是"], []], (
+        "no alternative deletes the comma; one that drops it is not 世's to offer")
+    assert [w.confidence for w in seg.words] == pytest.approx([0.95, 0.95, 0.3, 0.9])
+    # A token of punctuation alone is still about the word that carries the mark.
+    marks = [TokenScore(0, 1, 0.95), TokenScore(1, 2, 0.95),
+             TokenScore(2, 3, 0.4, (("。", 0.3),)), TokenScore(3, 5, 0.9)]
+    seg = Segment(1, 0.0, 1.0, text, words=[Word("你", 0.0, 0.2), Word("好，", 0.2, 0.4),
+                                             Word("世", 0.5, 0.7), Word("界", 0.7, 0.9)])
+    attach_alternatives([seg], ChunkResult(text=text, tokens=marks))
+    assert [a.text for a in seg.words[1].alternatives] == ["好。"]
+
+
 def test_tokens_that_split_a_character_are_merged():
     hao = "好".encode()  # e5 a5 bd, here in two tokens: e5 a5 | bd
     tokens = [("我".encode(), 0.9, []), (hao[:2], 0.8, []),
@@ -167,7 +192,7 @@ class ScriptedEngine:
     def __init__(self, result: ChunkResult) -> None:
         self.result = result
 
-    def load(self, progress=None) -> None:
+    def load(self, progress=None, cancel=None) -> None:
         pass
 
     def transcribe_batch(self, chunks, options, cancel=None):
@@ -275,3 +300,15 @@ def test_reviewing_a_word_replaces_it_and_undo_restores_it():
     with pytest.raises(ValueError, match="Type"):
         ReviewWord(1, 1, "  ").do(t)
     assert t.to_dict() == before
+
+
+def test_a_review_answer_is_refused_when_another_word_has_come_to_its_place():
+    """An answer names the word it was given for: after an undo that put another word at
+    that index, it changes nothing rather than the wrong word."""
+    t = reviewed_transcript()
+    before = t.to_dict()
+    with pytest.raises(ValueError, match="no longer"):
+        ReviewWord(1, 1, "harbor", word="opened.").do(t)
+    assert t.to_dict() == before
+    ReviewWord(1, 1, "harbor", word="harbour").do(t)
+    assert t.segments[0].text == "The harbor opened."

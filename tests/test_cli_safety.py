@@ -572,3 +572,68 @@ def test_a_recording_with_no_speech_says_so(tiny_checkpoint, tmp_path, capsys):
     assert status == 0, err
     assert out.strip() == str(tmp_path / "room tone.txt")
     assert "room tone.wav: no speech was found, so room tone.txt has no lines" in err
+
+
+# -- a second hunt: closed streams, secrets, folders -------------------------------------------
+
+
+def _closed_run(args, tmp_path, closing):
+    """``tingxie ARGS`` in a real process started with ``closing`` (``2>&-``, ``>&-``): a
+    stream closed from the start, as cron and some service managers leave it."""
+    env = dict(os.environ, PYTHONPATH=str(Path(tingxie.__file__).parents[1]))
+    return subprocess.run(["sh", "-c", f'exec "$0" "$@" {closing}', sys.executable, "-m",
+                           "tingxie", *args], cwd=tmp_path, env=env, capture_output=True,
+                          text=True, timeout=300)
+
+
+@pytest.mark.slow
+def test_a_standard_stream_closed_from_the_start_does_not_stop_the_work(
+        tiny_checkpoint, transcript_json, tmp_path):
+    wav = write_wav(tmp_path / "a.wav", np.zeros(16000, np.float32))
+    quiet = _closed_run(["transcribe", str(wav), "--model", str(tiny_checkpoint), *TINY,
+                         "--no-align", "-o", "quiet"], tmp_path, "2>&-")
+    assert quiet.returncode == 0, quiet.stdout
+    assert quiet.stdout.splitlines() == [str(Path("quiet") / "a.json")]
+    assert json.loads((tmp_path / "quiet" / "a.json").read_text("utf-8"))["source"] == str(wav)
+
+    unread = _closed_run(["transcribe", str(wav), "--model", str(tiny_checkpoint), *TINY,
+                          "--no-align", "-o", "unread"], tmp_path, ">&-")
+    assert unread.returncode == 0, unread.stderr
+    assert (tmp_path / "unread" / "a.json").is_file()
+    assert "Traceback" not in unread.stderr
+
+    exported = _closed_run(["export", str(transcript_json), "-f", "txt"], tmp_path, "2>&-")
+    assert exported.returncode == 0
+    assert "Hello there." in (tmp_path / "talk.txt").read_text("utf-8")
+
+
+def test_export_with_standard_error_closed_writes_its_file_and_succeeds(
+        transcript_json, tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "stderr", None)  # what Python makes of a closed descriptor 2
+    assert cli.main(["export", str(transcript_json), "-f", "srt"]) == 0
+    assert "Hello there." in (tmp_path / "talk.srt").read_text("utf-8")
+
+
+def test_a_password_in_the_server_address_is_never_printed(tmp_path, capsys):
+    wav = write_wav(tmp_path / "a.wav", np.zeros(16000, np.float32))
+    status, out, err = run(["transcribe", str(wav), "--server",
+                            "http://alice:s3cret@127.0.0.1:9"], capsys)
+    assert status == 2
+    assert "Loading server @ http://127.0.0.1:9 ..." in err
+    assert "s3cret" not in err + out and "alice" not in err + out
+
+
+def test_a_folder_or_a_pipe_given_as_a_file_is_refused_before_the_model_loads(
+        tiny_checkpoint, tmp_path, capsys):
+    folder = tmp_path / "recordings"
+    folder.mkdir()
+    fifo = tmp_path / "live.wav"
+    os.mkfifo(fifo)
+    status, _out, err = run(["transcribe", str(folder), str(fifo), "--model",
+                             str(tiny_checkpoint), *TINY], capsys)
+    assert status == 1
+    assert (f"recordings: failed: {folder} is a folder, not an audio or video file. Choose "
+            "a file inside it.") in err
+    assert f"live.wav: failed: {fifo} is not a regular file but a pipe (FIFO)" in err
+    assert "2 of 2 files failed" in err
+    assert "Loading" not in err, "refused before minutes of loading the model"

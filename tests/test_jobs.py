@@ -84,6 +84,25 @@ def test_a_server_job_keeps_its_address_but_never_a_key():
         "http://gpu:8000", "Qwen/Qwen3-ASR-0.6B", 16)
 
 
+def test_a_server_jobs_label_and_load_note_never_show_its_password():
+    # The label is printed ("Loading ..."), shown as the load note and saved as the model.
+    spec = JobSpec(engine=EngineSpec(kind=EngineKind.SERVER,
+                                     server_url="http://alice:s3cret@gpu:8000/v1",
+                                     server_model="Qwen/Qwen3-ASR-0.6B"))
+    assert spec.engine.label == "Qwen/Qwen3-ASR-0.6B @ http://gpu:8000/v1"
+    first = next(run(spec, np.zeros(16000, np.float32), engines=EngineCache()))
+    assert first.stage is Stage.LOAD_MODEL
+    assert first.note == "Qwen/Qwen3-ASR-0.6B @ http://gpu:8000/v1"
+
+
+def test_the_project_format_says_how_the_language_is_saved():
+    doc = (Path(__file__).parents[1] / "docs" / "project-format.md").read_text("utf-8")
+    options_row = next(line for line in doc.splitlines() if line.startswith("| `options`"))
+    assert '`"auto"`' in options_row and "null" in options_row
+    assert JobSpec().to_project_options()["language"] == "auto"
+    assert JobSpec.from_project_options({"language": None}).language_choice == AUTO
+
+
 @pytest.mark.parametrize("name, language, model, device, int8, batch, chunk", [
     ("window-0.1.tingxie", None, "qwen3-asr-0.6b", "auto", False, None, 30.0),
     ("queue-0.1.tingxie", "zh", "/models/Qwen3-ASR-1.7B", "cpu", True, 4, 20.0),

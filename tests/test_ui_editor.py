@@ -220,6 +220,65 @@ def test_follow_mode_selects_the_row_under_the_playhead(qtbot, window):
     assert selected() == [3]
 
 
+def test_the_playing_line_and_word_stay_marked_through_edits_while_paused(qtbot, window):
+    """The highlight is the line and the word under the playhead, whatever came or went
+    above it: a deleted line, an undo, a word typed in before it."""
+    d = window.table.delegate
+
+    def marked():
+        segs = window.document.transcript.segments
+        seg = segs[d.playing_row] if d.playing_row >= 0 else None
+        word = seg.words[d.playing_word] if seg and d.playing_word is not None else None
+        return (seg.text if seg else None), (word.text if word else None)
+
+    window.player.seek(3.5)  # paused, in "Boats came from every town."
+    assert marked()[0] == "Boats came from every town."
+    window.table.select_row(0)
+    shortcut(qtbot, window, "delete_segment")  # the line above goes
+    assert texts(window)[0].startswith("Boats")
+    assert marked()[0] == "Boats came from every town.", "the highlight stays on its line"
+    shortcut(qtbot, window, "delete_segment")  # now the playing line itself goes
+    assert marked() == (None, None), "nothing plays at 3.5 s any more"
+    window.document.undo_stack.undo()
+    window.document.undo_stack.undo()
+    assert marked()[0] == "Boats came from every town."
+
+    window.player.seek(1.6)  # "opened" sounds
+    assert marked() == ("The harbour opened early.", "opened")
+    from tingxie.core.edits import EditText
+    window.document.apply(EditText(1, "The big harbour opened early."))  # typed in before it
+    assert marked() == ("The big harbour opened early.", "opened")
+    assert [i.row() for i in window.table.selectionModel().selectedRows()] == [0], (
+        "the selection stays where the reviewer left it")
+
+
+def test_following_a_new_transcript_selects_its_playing_line(qtbot, window):
+    window.player.seek(3.5)
+    assert [i.row() for i in window.table.selectionModel().selectedRows()] == [1]
+    window.document.set_transcript(sample_transcript())  # e.g. the project reopened
+    assert not window.table.selectionModel().selectedRows()
+    window.player.seek(3.6)  # playing on in the line of the same number in the new text
+    assert [i.row() for i in window.table.selectionModel().selectedRows()] == [1], (
+        "following starts afresh in a new transcript")
+
+
+def test_a_line_past_the_end_puts_the_playhead_at_the_end_of_the_recording(qtbot, window):
+    """A line after the end of the 12 s recording (a project made on a longer cut):
+    clicking it, or the waveform there, puts the player at the end, and the waveform's
+    playhead with it."""
+    window.document.set_transcript(Transcript(segments=[
+        Segment(1, 1.0, 3.0, "Inside."), Segment(2, 13.0, 14.0, "Past the end.")],
+        language="en", duration=14.0))
+    rect = window.table.visualRect(window.table_model.index(1, 0))
+    qtbot.mouseClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.player.position() == pytest.approx(12.0)
+    assert window.waveform.playhead() == pytest.approx(12.0), "the playhead is where it plays"
+    window.player.seek(1.0)
+    window.waveform._clicked(13.5)  # what a click on the waveform there does
+    assert window.player.position() == pytest.approx(12.0)
+    assert window.waveform.playhead() == pytest.approx(12.0)
+
+
 def test_next_uncertain_and_tint(qtbot, window):
     window.settings.set(keys.UNCERTAIN_BELOW, 0.6)
     window.table.select_row(0)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from media import write_wav
 from tingxie.core import project as projects
 from tingxie.core.transcript import Segment, Transcript
+from tingxie.ui import settings as keys
 from ui_windows import dispose, idle_window
 
 SRT = ("1\n00:00:00,500 --> 00:00:01,900\n- Are you coming?\n- No.\n\n"
@@ -295,6 +296,44 @@ def test_subtitles_that_drift_are_synced_by_two_lines_heard_in_the_recording(
         "Synced (lines: 3): line 1 starts at 0:00:01.000, line 3 at 0:00:18.000.")
     win.commands.undo()
     assert [(s.start, s.end) for s in win.document.transcript.segments] == before
+
+
+def test_the_playback_keys_work_with_the_sync_dialog_in_front(qtbot, win, tmp_path):
+    """The dialog is not modal so that the reviewer can find each moment by ear: the keys
+    that seek and change the speed work while it is the active window."""
+    from PySide6.QtGui import QKeySequence
+
+    open_tone(qtbot, win, tmp_path, seconds=20.0)
+    win.document.set_transcript(Transcript(segments=[
+        Segment(k + 1, 1.0 + 4 * k, 2.0 + 4 * k, f"Line {k + 1}.") for k in range(4)],
+        duration=20.0))
+    win.table.select_row(0)
+    win.actions_by_name["sync_times"].trigger()
+    dialog = win.sync_dialog
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    first = dialog.points[0]
+    first.time.setFocus()
+
+    def press(name):
+        combo = QKeySequence(win.actions_by_name[name].shortcut())[0]
+        qtbot.keyClick(first.time, combo.key(), combo.keyboardModifiers())
+
+    win.player.seek(5.0)
+    press("forward")  # Alt+Right
+    step = float(win.settings.get(keys.REWIND_SECONDS))
+    assert win.player.position() == pytest.approx(5.0 + step)
+    press("rewind")
+    press("rewind")
+    assert win.player.position() == pytest.approx(5.0 - step)
+    speed = win.player.speed()
+    press("slower")
+    assert win.player.speed() < speed
+    win.table.select_row(2)
+    press("replay_segment")  # the selected line, from its start
+    assert win.player.position() == pytest.approx(9.0, abs=0.2)
+    assert first.time.text() == "0:00:01.000", "the keys left the typed time alone"
+    assert win.sync_dialog is dialog and dialog.isVisible()
 
 
 def test_the_sync_dialog_keeps_its_lines_while_others_come_and_go(qtbot, win, tmp_path):

@@ -25,6 +25,7 @@ from tingxie.asr.engine import TranscribeOptions
 from tingxie.asr.qwen3 import Qwen3ASREngine
 from tingxie.core import audio as audio_files
 from tingxie.core import project as projects
+from tingxie.core.transcript import Segment, Transcript
 from tingxie.jobs.media import free_project_path
 from tingxie.jobs.spec import EngineSpec, JobSpec
 from tingxie.ui import settings as keys
@@ -318,3 +319,84 @@ def test_a_folder_that_cannot_take_the_project_sends_it_to_documents(
     assert projects.load(item.output).transcript.duration is not None
     text = status_text(panel, 0)
     assert "could not take it" in text and str(documents) in text
+
+
+# -- what a hunt for careless use found --------------------------------------------------------
+
+
+def saved_project(folder: Path, name: str, text: str = "Checked by hand.") -> Path:
+    """A saved project over a short tone, its transcript corrected by a person."""
+    t = np.arange(16000 * 2) / 16000
+    wav = write_wav(folder / f"{name}.wav", (0.2 * np.sin(2 * np.pi * 220 * t)).astype(
+        np.float32))
+    project = projects.Project(transcript=Transcript(
+        segments=[Segment(1, 0.2, 1.5, text, edited=True)], duration=2.0))
+    projects.attach_audio(project, wav)
+    path = folder / f"{name}.tingxie"
+    projects.save(project, path)
+    return path
+
+
+def test_a_project_is_not_queued_and_the_panel_says_why(qtbot, host, settings, tmp_path):
+    panel = QueuePanel(host, Background(synchronous=True), settings,
+                       lambda: JobSpec(engine=EngineSpec(model="unused")))
+    qtbot.addWidget(panel)
+    project = saved_project(tmp_path, "interview")
+    wav = tmp_path / "interview.wav"
+    panel.controller.add_files([project, wav])
+    assert [it.path for it in panel.controller.items] == [wav]
+    assert not panel.message_label.isHidden()
+    assert panel.message_label.text().startswith(
+        "Not queued: interview.tingxie. A project already has its transcript")
+    assert "File > Open" in panel.message_label.text()
+
+
+def test_one_file_named_in_different_ways_is_queued_once(qtbot, host, settings, tmp_path,
+                                                         monkeypatch):
+    panel = QueuePanel(host, Background(synchronous=True), settings,
+                       lambda: JobSpec(engine=EngineSpec(model="unused")))
+    qtbot.addWidget(panel)
+    (tmp_path / "sub").mkdir()
+    wav = speech_wav(tmp_path / "talk.wav")
+    link = tmp_path / "talk link.wav"
+    link.symlink_to(wav)
+    monkeypatch.chdir(tmp_path)
+    panel.controller.add_files(["talk.wav", "./talk.wav", "sub/../talk.wav", str(wav), link,
+                                tmp_path / "sub" / ".." / "talk.wav"])
+    assert [it.path for it in panel.controller.items] == [wav], "one row, a tidy path"
+    panel.controller.add_files([link])  # added again later, written another way
+    assert len(panel.controller.items) == 1
+
+
+@pytest.fixture
+def win(qtbot, tmp_path, asked):
+    from ui_windows import dispose, idle_window
+
+    w = idle_window(qtbot, tmp_path, (1200, 800))
+    yield w
+    dispose(w)
+
+
+def test_several_projects_open_the_first_and_name_the_others_never_queued(qtbot, win,
+                                                                          tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    first, second = saved_project(tmp_path, "first"), saved_project(tmp_path, "second")
+    recording = speech_wav(tmp_path / "new talk.wav")
+    with qtbot.waitSignal(win.mediaLoaded, timeout=30_000):  # tingxie *.tingxie new.wav
+        win.open_files([str(first), str(second), str(recording)])
+    assert win.project_path == first
+    assert [it.path for it in win.queue.controller.items] == [recording]
+    boxes = [box.text() for box in win.findChildren(QMessageBox)]
+    assert any(t.startswith("Not opened: second.tingxie. The window holds one project at a "
+                            "time") and "done with first.tingxie" in t for t in boxes), boxes
+
+    for box in win.findChildren(QMessageBox):
+        box.close()
+        box.deleteLater()
+    with qtbot.waitSignal(win.mediaLoaded, timeout=30_000):  # both dropped on the window
+        win.open_dropped([str(second), str(first)])
+    assert win.project_path == second
+    assert [it.path for it in win.queue.controller.items] == [recording]
+    boxes = [box.text() for box in win.findChildren(QMessageBox) if box.isVisible()]
+    assert any(t.startswith("Not opened: first.tingxie.") for t in boxes), boxes

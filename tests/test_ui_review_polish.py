@@ -328,6 +328,19 @@ def test_speaker_names_stay_distinct_and_an_unchanged_name_is_no_undo_step(
     assert panel.names() == ["Host", "Speaker 3", "Speaker 4"], "a name nobody has"
 
 
+def test_ctrl_n_never_makes_a_second_speaker_of_a_name_the_case_aside(qtbot, win, tmp_path):
+    """"speaker 3" typed in the panel is the name the panel refuses twice; Ctrl+3, which
+    makes the speakers up to the third, does not give a second one that name."""
+    open_tone(qtbot, win, tmp_path, [Segment(1, 0.5, 2.0, "Hello.")],
+              speakers=[Speaker("S1", "Host"), Speaker("S2", "speaker 3 ")])
+    win.table.select_row(0)
+    win.actions_by_name["speaker_3"].trigger()
+    names = win.speakers.names()
+    assert names == ["Host", "speaker 3 ", "Speaker 3 (2)"]
+    t = win.document.transcript
+    assert t.speaker_name(t.segments[0].speaker) == "Speaker 3 (2)", "the third speaker"
+
+
 # -- 7. the playback bar after the device comes back ---------------------------------------------
 
 def test_the_playback_bar_tooltips_come_back_with_the_device(win):
@@ -360,3 +373,10 @@ def test_forward_stops_at_the_end_without_a_media_backend(qtbot, backendless_win
         win.actions_by_name["forward"].trigger()
     assert win.player.position() == pytest.approx(6.0)
     assert win.transport.position_label.text() == "0:00:06.000 / 0:00:06.000"
+
+
+def test_forward_with_no_file_open_leaves_the_time_at_zero(win):
+    win.actions_by_name["forward"].trigger()
+    win.waveform._clicked(3.0)  # what a click on the empty waveform does
+    assert win.player.position() == 0.0
+    assert win.transport.position_label.text() == "0:00:00.000 / 0:00:00.000"

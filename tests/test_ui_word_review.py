@@ -168,3 +168,37 @@ def test_no_doubtful_words_says_so(qtbot, window):
     shortcut(qtbot, window, "review_words")
     assert not window.word_review.popup.isVisible()
     assert "No doubtful word" in window.statusBar().currentMessage()
+
+
+def test_an_undo_from_the_popup_leaves_the_answer_on_the_word_shown(qtbot, window):
+    """The popup shows "harbour", first word of a line the reviewer had cut "The" from; an
+    undo in the popup brings "The" back, and the answer still goes to "harbour"."""
+    from tingxie.core.edits import EditText
+
+    window.document.apply(EditText(1, "harbour opened early."))
+    window.table.select_row(0)
+    shortcut(qtbot, window, "review_words")
+    popup = window.word_review.popup
+    assert popup.isVisible() and "harbour" in popup.title.text()
+    qtbot.keyClick(popup.line, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert seg_text(window, 0) == "The harbour opened early.", "the undo took effect"
+    assert popup.isVisible() and "harbour" in popup.title.text()
+    answer(qtbot, window, Qt.Key.Key_1)  # "harbor", the first alternative of the word shown
+    assert seg_text(window, 0) == "The harbor opened early."
+    assert "opened" in popup.title.text(), "then on to the next doubtful word"
+
+
+def test_when_the_line_under_the_popup_is_deleted_the_pass_moves_on(qtbot, window):
+    review = window.word_review
+    window.table.select_row(0)
+    shortcut(qtbot, window, "review_words")
+    popup = review.popup
+    assert "harbour" in popup.title.text()
+    window.actions_by_name["delete_segment"].trigger()  # from the menu, the popup open
+    assert seg_text(window, 0) == "Then the boats came."
+    assert review.active and popup.isVisible()
+    assert "boats" in popup.title.text(), "the popup no longer shows a word that is gone"
+    assert window.played[-1][0] == pytest.approx(word(window, (2, 2)).start - 1.0), (
+        "and plays around the word it shows now")
+    answer(qtbot, window, Qt.Key.Key_1)
+    assert seg_text(window, 0) == "Then the votes came."

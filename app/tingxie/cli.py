@@ -15,7 +15,13 @@ import sys
 from pathlib import Path
 
 from tingxie import __version__
-from tingxie.commands.streams import EXIT_BROKEN_PIPE, Forgiving, silence_stdout
+from tingxie.commands.streams import (
+    EXIT_BROKEN_PIPE,
+    ClosedStream,
+    Forgiving,
+    fill_closed_descriptors,
+    silence_stdout,
+)
 
 #: command name -> (module under tingxie.commands, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -51,10 +57,15 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the process exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    stderr = sys.stderr
-    if argv and argv[0] in COMMANDS and not isinstance(stderr, Forgiving):
-        # Progress and messages go on stderr: a closed log pipe must not stop the work.
-        sys.stderr = Forgiving(stderr)  # type: ignore[assignment]
+    stdout, stderr = sys.stdout, sys.stderr
+    if argv and argv[0] in COMMANDS:
+        fill_closed_descriptors()
+        if not isinstance(stderr, Forgiving):
+            # Progress and messages go on stderr: a closed log pipe (or a stream closed
+            # before the start, ``2>&-``) must not stop the work.
+            sys.stderr = Forgiving(stderr)  # type: ignore[assignment]
+        if stdout is None:  # ``>&-``: as a pipe nobody reads (see commands/streams.py)
+            sys.stdout = ClosedStream()
     try:
         return _dispatch(argv)
     except KeyboardInterrupt:  # Ctrl-C outside a transcription: while torch imports, ...
@@ -64,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         silence_stdout()
         return EXIT_BROKEN_PIPE
     finally:
-        sys.stderr = stderr
+        sys.stdout, sys.stderr = stdout, stderr
 
 
 def _dispatch(argv: list[str]) -> int:

@@ -346,13 +346,13 @@ made for {1} from {2} segments ({3} min); {4}</source>
 <context>
     <name>AlternativesPopup</name>
     <message>
-        <location filename="../../app/tingxie/ui/word_review.py" line="90"/>
+        <location filename="../../app/tingxie/ui/word_review.py" line="94"/>
         <source>Type to replace · Enter keeps · Esc leaves</source>
         <extracomment>Seconds played before and after the word under review. An alternative (1-5) was picked, or a typed text entered: the new text. Enter on an empty line: the word is right. Esc: leave the pass.</extracomment>
         <translation>输入以替换 · 回车保留 · Esc 退出</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/word_review.py" line="107"/>
+        <location filename="../../app/tingxie/ui/word_review.py" line="111"/>
         <source>(no alternatives)</source>
         <translation>（没有候选词）</translation>
     </message>
@@ -966,17 +966,17 @@ Locate the audio file now?</source>
         <translation>删除 {n} 个片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="460"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="462"/>
         <source>Speaker {n}</source>
         <translation>说话人 {n}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="467"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="469"/>
         <source>Set speaker</source>
         <translation>设置说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="483"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="485"/>
         <source>No segment is below {p:.0%} confidence.</source>
         <translation>没有置信度低于 {p:.0%} 的片段。</translation>
     </message>
@@ -1412,99 +1412,105 @@ Locate the audio file now?</source>
         <translation>字幕检查</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="277"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="278"/>
         <source>Opened the readable part only.</source>
         <translation>仅打开了可读取的部分。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="281"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="282"/>
         <source>Opened {name}</source>
         <translation>已打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="315"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="317"/>
         <source>Opened the project only: to replace its transcript, import the subtitles with File &gt; Import.</source>
         <translation>只打开了项目：如需替换其文字稿，请用“文件 &gt; 导入”导入字幕。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="326"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="330"/>
         <source>Subtitles and transcripts are not transcribed: drop one with its recording, or import it into the open recording.</source>
         <translation>字幕和文字稿不会被转写：请将其与录音一起拖入，或导入到已打开的录音中。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="363"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="335"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="382"/>
         <source>Not opened</source>
         <translation>未打开</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="364"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="376"/>
         <source>Not opened: {names}. Subtitles and transcripts are not transcribed: open each with its recording, or import it into the open recording.</source>
         <translation>未打开：{names}。字幕和转写稿不会被转写：请与对应的录音一起打开，或导入到已打开的录音中。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="377"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="387"/>
+        <source>Not opened: {names}. The window holds one project at a time, and a project is not transcribed again in the batch queue: open the next with File &gt; Open once you are done with {opened}.</source>
+        <translation>未打开：{names}。窗口一次只打开一个项目，项目也不会在批量队列中重新转写：处理完 {opened} 后，请用“文件 &gt; 打开”打开下一个。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="401"/>
         <source>There are no lines to shift.</source>
         <translation>没有可平移的行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="380"/>
-        <location filename="../../app/tingxie/ui/main_window.py" line="386"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="404"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="410"/>
         <source>Wait for the transcription to finish, or cancel it, then shift the times.</source>
         <translation>请等待转写完成或取消后再平移时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="402"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="426"/>
         <source>A sync needs two lines.</source>
         <translation>同步需要两行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="405"/>
-        <location filename="../../app/tingxie/ui/main_window.py" line="415"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="429"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="439"/>
         <source>Wait for the transcription to finish, or cancel it, then sync the times.</source>
         <translation>请等待转写完成或取消它，然后再同步时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="431"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="456"/>
         <source>Open a recording first.</source>
         <translation>请先打开录音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="436"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="461"/>
         <source>Every line already has aligned word times.</source>
         <translation>每一行都已有对齐的词时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="443"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="468"/>
         <source>Aligning words in the background (lines: {n})…</source>
         <translation>正在后台对齐词语（共 {n} 行）…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="458"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="483"/>
         <source>Aligning words in the background (lines left: {n})…</source>
         <translation>正在后台对齐词语（剩余 {n} 行）…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="461"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="486"/>
         <source>The words are aligned.</source>
         <translation>词语已对齐。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="473"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="498"/>
         <source>Word alignment stopped (lines left without word times: {n}). Transcribe &gt; Align words of lines without word times goes on with them.</source>
         <translation>词对齐已停止（仍无词时间的行：{n}）。“转写 &gt; 为没有词时间的行对齐词语”会接着处理它们。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="546"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="571"/>
         <source>Autosave failed: {problem}</source>
         <translation>自动保存失败：{problem}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="551"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="576"/>
         <source>Autosave failed</source>
         <translation>自动保存失败</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="552"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="577"/>
         <source>{problem}
 
 Your changes are not protected against a crash until this is fixed: save the project somewhere you may write (File &gt; Save as), or free some space.</source>
@@ -1513,52 +1519,52 @@ Your changes are not protected against a crash until this is fixed: save the pro
 在解决此问题之前，您的修改不受崩溃保护：请将项目保存到可写入的位置（文件 &gt; 另存为），或释放一些空间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="625"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="650"/>
         <source>A model download is running. Stop it and close? (What was downloaded is kept; the next download resumes.)</source>
         <translation>模型正在下载。要停止下载并关闭吗？（已下载的部分会保留，下次下载会继续。）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="628"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="653"/>
         <source>A model download from ModelScope is running and cannot be stopped midway. Close once it has finished?</source>
         <translation>正在从 ModelScope 下载模型，中途无法停止。下载完成后关闭吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="630"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="655"/>
         <source>Download running</source>
         <translation>正在下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="655"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="680"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="664"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="689"/>
         <source>Stopping the download…</source>
         <translation>正在停止下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="665"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="690"/>
         <source>Finishing the download…</source>
         <translation>正在完成下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="673"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="698"/>
         <source>Finishing the word timings of your edits…</source>
         <translation>正在完成您所编辑内容的词时间…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="596"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="621"/>
         <source>About Tingxie</source>
         <translation>关于 Tingxie</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="617"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="642"/>
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="618"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="643"/>
         <source>A transcription is running. Stop it and close?</source>
         <translation>转写正在进行。是否停止并关闭？</translation>
     </message>
@@ -1785,13 +1791,13 @@ Your changes are not protected against a crash until this is fixed: save the pro
         <translation>无法通过网络读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/player.py" line="613"/>
+        <location filename="../../app/tingxie/ui/player.py" line="615"/>
         <source>the file</source>
         <extracomment>Whether the loaded file has a picture (a video track), once the backend knows.</extracomment>
         <translation>该文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/player.py" line="615"/>
+        <location filename="../../app/tingxie/ui/player.py" line="617"/>
         <source>Could not play “{name}”: {detail}</source>
         <translation>无法播放“{name}”：{detail}</translation>
     </message>
@@ -1939,33 +1945,38 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>QueueController</name>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="298"/>
-        <source>No files are waiting. Add files to the queue first.</source>
+        <location filename="../../app/tingxie/ui/queue.py" line="302"/>
+        <source>Not queued: {names}. A project already has its transcript, so the queue does not transcribe it again; open it with File &gt; Open.</source>
         <extracomment>Whether the queue is running; the window disables its own Transcribe while it is. Something the user should read (e.g. why Start did nothing). A file reached done, failed or cancelled.</extracomment>
+        <translation>未加入队列：{names}。项目已有转写稿，队列不会再次转写；请用“文件 &gt; 打开”打开它。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue.py" line="325"/>
+        <source>No files are waiting. Add files to the queue first.</source>
         <translation>没有等待中的文件。请先将文件添加到队列。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="301"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="328"/>
         <source>A transcription is already running. Start the queue when it has finished, or stop it first.</source>
         <translation>已有转写任务正在运行。请等其完成后再启动队列，或先将其停止。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="367"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="394"/>
         <source>The queue stopped: another transcription is running.</source>
         <translation>队列已停止：另一个转写任务正在运行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="373"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="400"/>
         <source>The recording {problem} The part that could be read was transcribed.</source>
         <translation>录音{problem} 已转写可读取的部分。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="408"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="435"/>
         <source>The transcript could not be saved: {problem}</source>
         <translation>无法保存转写稿：{problem}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="418"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="445"/>
         <source>{n} segments transcribed before it stopped are in {path}.</source>
         <translation>停止前转写的 {n} 个片段保存在 {path}。</translation>
     </message>
@@ -1973,68 +1984,68 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>QueueModel</name>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="127"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="134"/>
         <source>File</source>
         <extracomment>The job every file of a run gets (read once per Start). The saved project, once done. Why it failed, for the user. Where a stopped or failed file&apos;s partial transcript went, or why the project is not in the output folder.</extracomment>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="127"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="134"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="150"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="157"/>
         <source>waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="152"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="159"/>
         <source>decoding {percent}%</source>
         <translation>解码中 {percent}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="154"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="161"/>
         <source>loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="156"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="163"/>
         <source>finding speech {percent}%</source>
         <translation>检测语音 {percent}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="159"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="166"/>
         <source>transcribing {percent}%</source>
         <translation>转写中 {percent}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="160"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="167"/>
         <source>transcribing {percent}% · ETA {eta}</source>
         <translation>转写中 {percent}% · 预计剩余 {eta}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="163"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="170"/>
         <source>saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="166"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="173"/>
         <source>done — 1 segment → {path}</source>
         <translation>完成 — 1 个片段 → {path}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="168"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="175"/>
         <source>done — {n} segments → {path}</source>
         <translation>完成 — {n} 个片段 → {path}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="171"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="178"/>
         <source>failed — {message}</source>
         <translation>失败 — {message}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="173"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="180"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
@@ -2120,57 +2131,58 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>ReviewControls</name>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="57"/>
+        <location filename="../../app/tingxie/ui/review.py" line="85"/>
         <source>Select a segment first.</source>
+        <extracomment>The line following playback last came to, by id (rows move with edits); None between lines and in a new transcript.</extracomment>
         <translation>请先选择一个片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="65"/>
+        <location filename="../../app/tingxie/ui/review.py" line="93"/>
         <source>Go to</source>
         <translation>转到</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="66"/>
+        <location filename="../../app/tingxie/ui/review.py" line="94"/>
         <source>A time (1:02:03.5, 34:12 or seconds) or a line number (#42):</source>
         <translation>时间（1:02:03.5、34:12 或秒数）或行号（#42）：</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="85"/>
+        <location filename="../../app/tingxie/ui/review.py" line="113"/>
         <source>There are no lines yet.</source>
         <translation>还没有任何行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="88"/>
+        <location filename="../../app/tingxie/ui/review.py" line="116"/>
         <source>There is no line {text}: the lines go from #1 to #{n}.</source>
         <translation>没有第 {text} 行：行号从 #1 到 #{n}。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="97"/>
+        <location filename="../../app/tingxie/ui/review.py" line="125"/>
         <source>Not a time or a line number: {text}</source>
         <translation>不是时间也不是行号：{text}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="101"/>
+        <location filename="../../app/tingxie/ui/review.py" line="129"/>
         <source>Open a recording first.</source>
         <translation>请先打开录音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="105"/>
+        <location filename="../../app/tingxie/ui/review.py" line="133"/>
         <source>The recording ends at {end}.</source>
         <translation>录音在 {end} 结束。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="116"/>
+        <location filename="../../app/tingxie/ui/review.py" line="144"/>
         <source>Tingxie</source>
         <translation>听写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="124"/>
+        <location filename="../../app/tingxie/ui/review.py" line="152"/>
         <source>Rewind when playback resumes (seconds, 0 = off)</source>
         <translation>继续播放时回退的秒数（0 = 关闭）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/review.py" line="130"/>
+        <location filename="../../app/tingxie/ui/review.py" line="158"/>
         <source>Tint below confidence (0–1)</source>
         <translation>置信度低于此值时标出（0–1）</translation>
     </message>
@@ -2178,137 +2190,153 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>ServerSettings</name>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="59"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="62"/>
         <source>The address of an OpenAI-compatible server (vLLM)</source>
         <translation>兼容 OpenAI 接口的服务器（vLLM）的地址</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="62"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="65"/>
         <source>What the server serves</source>
         <translation>服务器提供的模型</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="64"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="67"/>
         <source>The served model; Test connection lists what the server offers</source>
         <translation>服务器上的模型；“测试连接”会列出服务器提供的模型</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="68"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="71"/>
         <source>None, or kept in the system keyring</source>
         <translation>无，或保存在系统钥匙串中</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="70"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="73"/>
         <source>Kept in the system keyring, never in the settings or a project</source>
         <translation>保存在系统钥匙串中，绝不写入设置或项目</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="73"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="76"/>
         <source>e.g. TINGXIE_API_KEY</source>
         <translation>例如 TINGXIE_API_KEY</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="75"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="78"/>
         <source>Or read the key from this environment variable</source>
         <translation>或从这个环境变量读取密钥</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="80"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="83"/>
         <source>Chunks sent at once, so the server can batch them</source>
         <translation>同时发送的片段数，便于服务器批量处理</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="84"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="87"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="86"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="89"/>
         <source>How long the server may take to answer one chunk before the job stops with a message (a busy server with many in flight needs longer)</source>
         <translation>服务器回答一个片段最多可用的时间，超时后任务停止并给出说明（并发请求多的繁忙服务器需要更长时间）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="89"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="92"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="240"/>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="99"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="102"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="100"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="103"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="101"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="104"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="102"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="105"/>
         <source>Key variable</source>
         <translation>密钥变量</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="103"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="106"/>
         <source>In flight</source>
         <translation>并发请求</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="104"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="107"/>
         <source>Answer wait</source>
         <translation>回答等待</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="173"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="176"/>
         <source>The key is kept in the system keyring.</source>
         <translation>密钥已保存在系统钥匙串中。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="177"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="180"/>
         <source>This system has no keyring, so the key cannot be kept: put it in an environment variable and name it under Key variable.</source>
         <translation>此系统没有钥匙串，无法保存密钥：请将它放入环境变量，并在“密钥变量”中填写变量名。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="191"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="196"/>
         <source>Enter the server&apos;s address first.</source>
         <translation>请先输入服务器地址。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="203"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="206"/>
         <source>The environment variable {0} is not set.</source>
         <translation>环境变量 {0} 未设置。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="211"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="212"/>
+        <source>The key typed above is not used: with a Key variable, jobs take the key from {0}. Clear the variable&apos;s name to use the typed key.</source>
+        <translation>上面输入的密钥未被使用：填写了密钥变量时，任务从 {0} 读取密钥。清空变量名即可使用输入的密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="223"/>
+        <source>Cancel test</source>
+        <translation>取消测试</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="224"/>
         <source>Connecting to {0}…</source>
         <translation>正在连接 {0}…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="223"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="242"/>
+        <source>Test cancelled.</source>
+        <translation>测试已取消。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/server_box.py" line="248"/>
         <source>Cannot connect: {0}</source>
         <translation>无法连接：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="235"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="260"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="236"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="261"/>
         <source>Connected in {0} ms. Serves: {1}</source>
         <translation>连接用时 {0} 毫秒。提供的模型：{1}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="280"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="305"/>
         <source>The address holds a user name or password (user:password@): it is refused and not saved. Remove it, and give the server&apos;s key as the API key.</source>
         <translation>地址中含有用户名或密码（user:password@）：该地址会被拒绝，也不会保存。请删除它，并把服务器的密钥填写为 API 密钥。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/server_box.py" line="284"/>
+        <location filename="../../app/tingxie/ui/server_box.py" line="309"/>
         <source>{0} is plain http: the audio and the API key travel unencrypted to that computer. Use https://, or a network you trust.</source>
         <translation>{0} 使用明文 http：音频和 API 密钥将未经加密发送到那台电脑。请使用 https://，或在可信的网络中使用。</translation>
     </message>
@@ -3281,339 +3309,339 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>WindowMenus</name>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="56"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="69"/>
         <source>The interface language changes when Tingxie is restarted.</source>
-        <extracomment>Actions that need an audio output; off, with the reason, while there is none. (Rewind, forward and replay still move the playhead, and the speed is kept for later.)</extracomment>
+        <extracomment>The keys that play, seek and look at the recording: a window that lets playback go on while it is in front (Sync by two lines) takes these from the main window. Actions that need an audio output; off, with the reason, while there is none. (Rewind, forward and replay still move the playhead, and the speed is kept for later.)</extracomment>
         <translation>界面语言将在重新启动听写后生效。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="66"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="79"/>
         <source>Playback is off: no audio output</source>
         <translation>播放已关闭：没有音频输出设备</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="79"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="92"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="80"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="93"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="81"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="94"/>
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="83"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="96"/>
         <source>Audio &amp;track</source>
         <translation>音轨(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="85"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="98"/>
         <source>For files with several audio tracks</source>
         <translation>用于包含多条音轨的文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="87"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="100"/>
         <source>&amp;Import subtitles or transcript…</source>
         <translation>导入字幕或文字稿(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="90"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="103"/>
         <source>&amp;Save project</source>
         <translation>保存项目(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="91"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="104"/>
         <source>Save project &amp;as…</source>
         <translation>项目另存为(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="93"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="106"/>
         <source>&amp;Export…</source>
         <translation>导出(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="94"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="107"/>
         <source>Export a&amp;gain</source>
         <translation>再次导出(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="96"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="109"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="99"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="112"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="100"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="113"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="106"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="119"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="119"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="132"/>
         <source>&amp;Find and replace…</source>
         <translation>查找和替换(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="121"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="134"/>
         <source>S&amp;plit at the cursor</source>
         <translation>在光标处拆分(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="122"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="135"/>
         <source>&amp;Merge with next</source>
         <translation>与下一片段合并(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="123"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="136"/>
         <source>Merge with p&amp;revious</source>
         <translation>与上一片段合并(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="124"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="137"/>
         <source>&amp;Insert segment at the playhead</source>
         <translation>在播放头处插入片段(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="126"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="139"/>
         <source>&amp;Delete segment</source>
         <translation>删除片段(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="127"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="140"/>
         <source>&amp;Timing</source>
         <translation>时间(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="129"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="142"/>
         <source>Start 0.1 s earlier</source>
         <translation>开始提前 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="130"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="143"/>
         <source>Start 0.1 s later</source>
         <translation>开始推后 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="131"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="144"/>
         <source>End 0.1 s earlier</source>
         <translation>结束提前 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="132"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="145"/>
         <source>End 0.1 s later</source>
         <translation>结束推后 0.1 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="135"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="148"/>
         <source>Start at the &amp;playhead</source>
         <translation>开始于播放头(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="137"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="150"/>
         <source>&amp;End at the playhead</source>
         <translation>结束于播放头(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="139"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="152"/>
         <source>End here, start the &amp;next line</source>
         <translation>在此结束，下一行在此开始(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="142"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="155"/>
         <source>&amp;Shift times…</source>
         <translation>平移时间(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="143"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="156"/>
         <source>S&amp;ync by two lines…</source>
         <translation>按两行同步(&amp;Y)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="144"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="157"/>
         <source>S&amp;peaker</source>
         <translation>说话人(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="146"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="159"/>
         <source>Speaker {n}</source>
         <translation>说话人 {n}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="148"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="161"/>
         <source>No speaker</source>
         <translation>无说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="151"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="164"/>
         <source>Next &amp;uncertain segment</source>
         <translation>下一个不确定片段(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="154"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="167"/>
         <source>Re&amp;view uncertain words</source>
         <translation>核对不确定的词(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="158"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="171"/>
         <source>&amp;Playback</source>
         <translation>播放(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="163"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="176"/>
         <source>Play / pause</source>
         <translation>播放/暂停</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="164"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="177"/>
         <source>Rewind</source>
         <translation>快退</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="166"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="179"/>
         <source>Forward</source>
         <translation>快进</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="168"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="181"/>
         <source>Slower</source>
         <translation>减速</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="169"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="182"/>
         <source>Faster</source>
         <translation>加速</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="170"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="183"/>
         <source>Replay the segment</source>
         <translation>重播当前片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="171"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="184"/>
         <source>&amp;Go to…</source>
         <translation>转到(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="173"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="186"/>
         <source>Rewind step…</source>
         <translation>快退步长…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="174"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="187"/>
         <source>Rewind and forward by (seconds)</source>
         <translation>快退和快进的秒数</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="175"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="188"/>
         <source>Rewind on resume…</source>
         <translation>继续播放时回退…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="179"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="192"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="180"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="193"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="181"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="194"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="182"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="195"/>
         <source>Follow playback</source>
         <translation>跟随播放</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="186"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="199"/>
         <source>Tint uncertain words</source>
         <translation>标出不确定的词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="189"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="202"/>
         <source>Uncertainty threshold…</source>
         <translation>不确定阈值…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="192"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="205"/>
         <source>Interface &amp;language</source>
         <translation>界面语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="196"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="209"/>
         <source>As the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="209"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="222"/>
         <source>&amp;Subtitle check</source>
         <translation>字幕检查(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="214"/>
-        <location filename="../../app/tingxie/ui/menus.py" line="215"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="227"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="228"/>
         <source>&amp;Transcribe</source>
         <translation>转写(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="216"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="229"/>
         <source>Transcribe &amp;selection</source>
         <translation>转写选区(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="218"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="231"/>
         <source>Transcribe the &amp;rest</source>
         <translation>转写剩余部分(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="220"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="233"/>
         <source>&amp;Cancel transcription</source>
         <translation>取消转写(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="222"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="235"/>
         <source>&amp;Align words of lines without word times</source>
         <translation>为没有词时间的行对齐词语(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="226"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="239"/>
         <source>&amp;Model</source>
         <translation>模型(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="227"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="240"/>
         <source>&amp;Adapt to my corrections…</source>
         <translation>适应我的校对(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="231"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="244"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="232"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="245"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/menus.py" line="233"/>
+        <location filename="../../app/tingxie/ui/menus.py" line="246"/>
         <source>&amp;About Tingxie</source>
         <translation>关于 Tingxie(&amp;A)</translation>
     </message>
@@ -3621,13 +3649,13 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>WordReview</name>
     <message>
-        <location filename="../../app/tingxie/ui/word_review.py" line="193"/>
+        <location filename="../../app/tingxie/ui/word_review.py" line="206"/>
         <source>No doubtful word is left to review.</source>
-        <extracomment>The pass moved to a word (segment id, word index); for tests and the status bar. The pass ended (no word left, or Esc). &quot;12 of 87 doubtful words reviewed&quot;, in the status bar while the pass runs.</extracomment>
+        <extracomment>The pass moved to a word (segment id, word index); for tests and the status bar. The pass ended (no word left, or Esc). The text and start time of the word shown, to find it again after an edit. &quot;12 of 87 doubtful words reviewed&quot;, in the status bar while the pass runs.</extracomment>
         <translation>没有需要核对的存疑词了。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/word_review.py" line="282"/>
+        <location filename="../../app/tingxie/ui/word_review.py" line="360"/>
         <source>{done} of {total} doubtful words reviewed</source>
         <translation>已核对 {done} / {total} 个存疑词</translation>
     </message>

@@ -310,7 +310,7 @@ def find_pairs(
     settings = settings or AdaptSettings()
     pairs: list[TrainingPair] = []
     skipped: Counter[str] = Counter()
-    paths = [Path(p).expanduser() for p in projects]
+    paths, _repeated = unique_projects(projects)
     for path in paths:
         project = open_project(path).project
         audio = locate_audio(project, [path.parent])
@@ -351,6 +351,30 @@ def find_pairs(
     return split_pairs(pairs, paths, dict(skipped), settings)
 
 
+def unique_projects(
+    projects: Sequence[str | os.PathLike[str]],
+) -> tuple[list[Path], list[Path]]:
+    """``projects`` as paths, each file once in the order given, and the ones left out: a
+    project named twice (``*.tingxie interview.tingxie``, a link, ``./a`` and ``a``) would
+    count its corrections twice and put one segment both in training and in the held-out
+    measure."""
+    seen: set[Path] = set()
+    paths: list[Path] = []
+    repeated: list[Path] = []
+    for p in projects:
+        path = Path(p).expanduser()
+        try:
+            same = path.resolve()
+        except (OSError, RuntimeError):  # a loop of links: opening it will say so
+            same = path.absolute()
+        if same in seen:
+            repeated.append(path)
+        else:
+            seen.add(same)
+            paths.append(path)
+    return paths, repeated
+
+
 def split_pairs(
     pairs: list[TrainingPair],
     projects: list[Path],
@@ -358,16 +382,23 @@ def split_pairs(
     settings: AdaptSettings,
 ) -> PairSet:
     """Hold out ``held_out_fraction`` of the pairs (at least ``min_held_out``), chosen by a hash
-    of each pair's project, segment and text: the same pairs whatever order they came in."""
+    of each pair's project, segment and text: the same pairs whatever order they came in.
+
+    A pair given twice is used once, and pairs with the same key (a copy of a project) are
+    all held out or all trained on: a held-out score never measures a segment trained on."""
+    unique: dict[tuple[Path, int, str], TrainingPair] = {}
+    for pair in pairs:
+        unique.setdefault((pair.project.absolute(), pair.segment_id, pair.key), pair)
+    pairs = list(unique.values())
+    keys = sorted({p.key for p in pairs})
     needed = settings.min_held_out + 1
-    if len(pairs) < needed:
-        raise NoUsablePairs(len(pairs), needed, skipped)
-    count = max(settings.min_held_out, round(settings.held_out_fraction * len(pairs)))
-    ranked = sorted(pairs, key=lambda p: p.key)
-    held = {id(p) for p in ranked[:count]}
+    if len(keys) < needed:
+        raise NoUsablePairs(len(keys), needed, skipped)
+    count = max(settings.min_held_out, round(settings.held_out_fraction * len(keys)))
+    held = set(keys[:count])
     return PairSet(
-        train=[p for p in pairs if id(p) not in held],
-        held_out=[p for p in pairs if id(p) in held],
+        train=[p for p in pairs if p.key not in held],
+        held_out=[p for p in pairs if p.key in held],
         projects=projects,
         skipped=skipped,
     )

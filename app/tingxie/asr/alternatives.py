@@ -164,6 +164,21 @@ def attach_alternatives(segments: Sequence[Segment], result: ChunkResult) -> Non
         _score_words(seg.words, spans, result.tokens, chunk_text)
 
 
+def _has_letters(text: str) -> bool:
+    return any(c.isalnum() for c in text)
+
+
+def _inside(rendered: str, lead: str, trail: str) -> str | None:
+    """``rendered`` without the ``lead`` and ``trail`` its token covered outside the words
+    (spaces aside), or ``None`` when the alternative changes them: it is then not an
+    alternative for these words alone."""
+    body, lead, trail = rendered.strip(), lead.strip(), trail.strip()
+    if len(body) < len(lead) + len(trail) or not (
+            body.startswith(lead) and body.endswith(trail)):
+        return None
+    return body[len(lead):len(body) - len(trail)]
+
+
 def _score_words(words: list[Word], spans: list[tuple[int, int]],
                  tokens: Sequence[TokenScore], text: str) -> None:
     found: list[dict[str, float]] = [{} for _ in words]
@@ -177,6 +192,13 @@ def _score_words(words: list[Word], spans: list[tuple[int, int]],
             if spans[j][0] >= tok.end:
                 break
             hit.append(j)
+        # Qwen's pre-tokenizer glues a punctuation mark to the letters after it ("，世"),
+        # while a word keeps the punctuation after it ("好，"): a token that has letters
+        # is about the words whose letters it covers, not the mark it shares with the word
+        # before. (A token of punctuation alone is about the words it touches.)
+        if _has_letters(text[tok.start:tok.end]):
+            hit = [j for j in hit if _has_letters(
+                text[max(spans[j][0], tok.start):min(spans[j][1], tok.end)])]
         if not hit:
             continue
         for j in hit:
@@ -186,8 +208,12 @@ def _score_words(words: list[Word], spans: list[tuple[int, int]],
             continue
         left = min(spans[hit[0]][0], tok.start)
         right = max(spans[hit[-1]][1], tok.end)
+        lead = text[tok.start:spans[hit[0]][0]]  # what the token covers outside the words
+        trail = text[spans[hit[-1]][1]:tok.end]
         for alt, p in tok.alternatives:
-            rendered = text[left:tok.start] + alt + text[tok.end:right]
+            rendered = _inside(text[left:tok.start] + alt + text[tok.end:right], lead, trail)
+            if rendered is None:
+                continue
             if len(hit) == 1:
                 candidates = [rendered.strip()]
             else:  # one token over several words (CJK): split it the same way again

@@ -20,7 +20,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.description = (
         "Train a small LoRA adapter on the segments a person corrected in PROJECT(s), so the "
         "model makes fewer of the same mistakes (names, places, jargon). Segments nobody "
-        "edited are not used. 10%% of the segments are held out to measure the result."
+        "edited are not used. 10% of the segments (at least 3) are held out to measure the result."
     )
     parser.add_argument("projects", nargs="+", metavar="PROJECT", type=Path,
                         help=".tingxie project files with corrected transcripts")
@@ -69,8 +69,13 @@ def run(args: argparse.Namespace) -> int:
     cancel = CancelToken()
     stop = Stop()  # a Ctrl-C before training starts is a Ctrl-C too
     tty = err.isatty()
+    unique, repeated = adapting.unique_projects(args.projects)
+    if repeated:
+        names = ", ".join(dict.fromkeys(str(p) for p in repeated))
+        print(f"tingxie adapt: {names} given more than once; each project is used once.",
+              file=err)
     try:
-        pairs = adapting.find_pairs(args.projects, settings)
+        pairs = adapting.find_pairs(unique, settings)
         forecast = adapting.estimate(pairs, args.model, args.teacher, args.device, settings,
                                      args.models_dir)
         print(f"Using {pairs.describe()}.", file=err)

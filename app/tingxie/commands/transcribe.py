@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import errno
 import math
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -30,7 +31,7 @@ from tingxie.commands.server import add_server_options
 from tingxie.commands.stopping import EXIT_CANCELLED, signals_cancel
 from tingxie.commands.streams import silence_stdout
 from tingxie.core.cancel import CancelToken
-from tingxie.core.errors import Cancelled, TingxieError
+from tingxie.core.errors import Cancelled, TingxieError, not_regular_problem
 from tingxie.core.export import FORMATS
 from tingxie.core.languages import UnsupportedLanguage, find_language
 from tingxie.core.segmentation import MAX_MAX_LENGTH, MIN_MAX_LENGTH
@@ -285,8 +286,9 @@ class Interrupted(Exception):
 def _make_engine(spec, engines):
     """The loaded engine the job asks for (from the job registry); TingxieError naming the
     problem. A chat template that cannot render fails here, at load, not at the first chunk."""
+    # Outside the try: a message that cannot be printed is never blamed on the model.
+    print(f"Loading {spec.engine.label} ...", file=sys.stderr)
     try:
-        print(f"Loading {spec.engine.label} ...", file=sys.stderr)
         engine = engines.get(spec.engine)
     except (TingxieError, OSError):
         raise
@@ -348,10 +350,14 @@ def run(args: argparse.Namespace) -> int:
         except TingxieError as exc:
             print(f"tingxie transcribe: error: argument --aligner: {exc}", file=sys.stderr)
             return 2
-    # A missing input fails at once, not after minutes of loading the model.
-    missing = [name for name in args.files if not Path(name).exists()]
-    for name in missing:
-        print(f"{Path(name).name}: failed: {name} does not exist.", file=sys.stderr)
+    # An input that cannot be transcribed (missing, a folder, a pipe) fails at once, not
+    # after minutes of loading the model.
+    missing = []
+    for name in args.files:
+        problem = input_problem(name)
+        if problem:
+            missing.append(name)
+            print(f"{Path(name).name or name}: failed: {problem}", file=sys.stderr)
     files = [name for name in args.files if name not in missing]
     if not files:
         print(f"{len(missing)} of {len(args.files)} files failed.", file=sys.stderr)
@@ -406,6 +412,24 @@ def run(args: argparse.Namespace) -> int:
     if failures:
         print(f"{failures} of {len(args.files)} files failed.", file=sys.stderr)
     return 1 if failures else 0
+
+
+def input_problem(name: str) -> str | None:
+    """Why the input ``name`` cannot be transcribed, seen without opening it (it is missing,
+    a folder, a pipe or a device), or ``None``; said as the decoder would say it."""
+    try:
+        mode = os.stat(name).st_mode
+    except FileNotFoundError:
+        return f"{name} does not exist."
+    except OSError as exc:  # no permission for its folder, a name too long, ...
+        return f"{name} could not be read ({exc.strerror or exc})."
+    problem = not_regular_problem(mode)
+    if problem == "is a folder":
+        return f"{name} is a folder, not an audio or video file. Choose a file inside it."
+    if problem is not None:  # never opened: a pipe would block, a device read forever
+        return (f"{name} {problem}, not an audio or video file. Choose a recording saved "
+                "on disk.")
+    return None
 
 
 def _output_folder_problem(folder: Path | None) -> str | None:

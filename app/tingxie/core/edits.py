@@ -137,18 +137,25 @@ class SetWords:
 class ReviewWord:
     """A person checked one word of a segment: keep it (``text`` ``None``) or replace it
     with ``text`` (an alternative the model offered, or typed). Either way the word is
-    marked reviewed, so it is not flagged as doubtful again; its time stays."""
+    marked reviewed, so it is not flagged as doubtful again; its time stays.
+
+    ``word``, when given, is the text of the word the answer is for: the edit is refused
+    when another word has come to ``word_index`` since (an undo or an edit of the line
+    meanwhile), rather than changing a word the reviewer never saw."""
 
     segment_id: int
     word_index: int
     text: str | None = None
+    word: str | None = None
     label: str = "Review word"
     _before: Segment | None = field(default=None, repr=False)
 
     def do(self, t: Transcript) -> None:
         seg = t.segment(self.segment_id)
         offsets = word_offsets(seg.text, seg.words) if seg.words else None
-        if offsets is None or not 0 <= self.word_index < len(seg.words):
+        if offsets is None or not 0 <= self.word_index < len(seg.words) or (
+                self.word is not None
+                and seg.words[self.word_index].text.strip() != self.word.strip()):
             raise ValueError("This word is no longer in the segment's text.")
         new = None if self.text is None else " ".join(self.text.split())
         if new == "":

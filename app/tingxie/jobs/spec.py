@@ -68,9 +68,10 @@ class EngineSpec:
 
     @property
     def label(self) -> str:
-        """What the user picked, for a status line: a model name or a server address."""
+        """What the user picked, for a status line: a model name or a server address
+        (without a ``user:password@`` part: a label is printed, logged and saved)."""
         if self.kind is EngineKind.SERVER:
-            return f"{self.server_model or 'server'} @ {self.server_url}"
+            return f"{self.server_model or 'server'} @ {without_credentials(self.server_url)}"
         return self.model
 
 

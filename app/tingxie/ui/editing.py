@@ -454,15 +454,17 @@ class EditCommands(QObject):
         if number <= len(transcript.speakers):
             self._run([SetSpeaker(ids, transcript.speakers[number - 1].id)])
             return
-        names = {s.name for s in transcript.speakers}
+        # Compared as the speaker panel does, the case and the spaces around aside: "speaker
+        # 3" typed in the panel is the name "Speaker 3" too.
+        taken = {s.name.strip().casefold() for s in transcript.speakers}
         adds: list[AddSpeaker] = []
         for k in range(len(transcript.speakers) + 1, number + 1):
             name = base = self.tr("Speaker {n}").format(n=k)
             repeat = 1
-            while name in names:  # a speaker renamed "Speaker 3" sits at another place
+            while name.casefold() in taken:  # a speaker renamed "Speaker 3" sits elsewhere
                 repeat += 1
                 name = f"{base} ({repeat})"
-            names.add(name)
+            taken.add(name.casefold())
             adds.append(AddSpeaker(name))
         self._run([*adds, SetNewSpeaker(ids, None, add=adds[-1])], self.tr("Set speaker"))
 

@@ -41,7 +41,7 @@ from tingxie.ui.export_dialog import Exporter
 from tingxie.ui.find_bar import FindBar
 from tingxie.ui.first_start import DropHint, about_html
 from tingxie.ui.importing import DROPPED_SUFFIXES, TranscriptImporter
-from tingxie.ui.menus import WindowMenus
+from tingxie.ui.menus import WindowMenus, share_transport_keys
 from tingxie.ui.opening import DocumentOpener
 from tingxie.ui.player import Player
 from tingxie.ui.queue_panel import QueuePanel
@@ -189,8 +189,9 @@ class MainWindow(QMainWindow):
         return dock
 
     def _connect(self) -> None:
+        # The player clamps a seek to the recording and says where it went: the playhead is
+        # drawn from that (a click past the end, on a line of longer subtitles, stays inside).
         self.waveform.seekRequested.connect(self.player.seek)
-        self.waveform.seekRequested.connect(self.waveform.set_playhead)
         self.waveform.segmentClicked.connect(self.select_segment)
         self.waveform.retimeRequested.connect(self._retime)
         self.player.positionChanged.connect(self.waveform.set_playhead)
@@ -305,7 +306,8 @@ class MainWindow(QMainWindow):
     def open_dropped(self, paths: list[str]) -> None:
         """Files dropped on the window: one is opened (subtitles or a transcript are imported
         into the open recording); a recording with its subtitles is opened and then they are
-        imported; more go to the batch queue."""
+        imported; more recordings go to the batch queue. Of several projects the first opens
+        and the others are named (a project is never queued: it has its transcript)."""
         subtitles = [p for p in paths if Path(p).suffix.lower() in DROPPED_SUFFIXES]
         if len(paths) == 2 and len(subtitles) == 1:
             other = next(p for p in paths if p not in subtitles)
@@ -319,22 +321,29 @@ class MainWindow(QMainWindow):
                                       then=lambda: self.importer.import_path(subtitles[0]))
         elif len(paths) == 1:
             self.open_path(paths[0])
-        else:  # several files: a batch, of recordings only
-            batch = [p for p in paths if p not in subtitles]
+        else:  # several files: a batch, of recordings only; the first project opens
+            owned = [p for p in paths
+                     if p not in subtitles and Path(p).suffix.lower() == projects.SUFFIX]
+            batch = [p for p in paths if p not in subtitles and p not in owned]
             if subtitles:
                 self.status(self.tr(
                     "Subtitles and transcripts are not transcribed: drop one with its "
                     "recording, or import it into the open recording."))
+            if owned:
+                self.open_path(owned[0])
+                if owned[1:]:
+                    self.show_notice(self.tr("Not opened"),
+                                     self._one_at_a_time(owned[1:], owned[0]))
             if batch:
                 self.queue.controller.add_files(batch)
                 self.queue_dock.raise_()
 
     def open_files(self, paths: list[str]) -> None:
         """The files named on the command line (``tingxie a.mp3 a.srt b.mp3``): the first
-        recording opens, with the subtitles or transcript of its name when one is among them
-        (also a recording with one subtitle file of any name, as dropped); the other
-        recordings go to the batch queue; other subtitles are named, never skipped
-        silently."""
+        recording or project opens, with the subtitles or transcript of its name when one is
+        among them (also a recording with one subtitle file of any name, as dropped); the
+        other recordings go to the batch queue; other projects (they have their transcript:
+        never transcribed again) and subtitles are named, never skipped silently."""
         subtitles = [p for p in paths if Path(p).suffix.lower() in DROPPED_SUFFIXES]
         recordings = [p for p in paths if p not in subtitles]
         if len(paths) == 2 and len(subtitles) == 1:
@@ -343,7 +352,9 @@ class MainWindow(QMainWindow):
         if not paths:
             return
         first = recordings[0] if recordings else paths[0]
-        rest = recordings[1:]
+        # Other projects are named, not queued: each has its transcript already.
+        projects_left = [p for p in recordings[1:] if Path(p).suffix.lower() == projects.SUFFIX]
+        rest = [p for p in recordings[1:] if p not in projects_left]
         stem = Path(first).stem.casefold()
 
         def of_first(p: str) -> bool:  # a.srt or a.en.srt for a.mp4 (a project has its own)
@@ -359,11 +370,24 @@ class MainWindow(QMainWindow):
             self.open_path(first)
         if rest:
             self.queue.controller.add_files(rest)
+        said = []
         if left:  # a box, not the status bar: the import's own message would replace it
-            self.show_notice(self.tr("Not opened"), self.tr(
+            said.append(self.tr(
                 "Not opened: {names}. Subtitles and transcripts are not transcribed: open "
                 "each with its recording, or import it into the open recording.").format(
                     names=", ".join(Path(p).name for p in left)))
+        if projects_left:
+            said.append(self._one_at_a_time(projects_left, first))
+        if said:
+            self.show_notice(self.tr("Not opened"), "\n\n".join(said))
+
+    def _one_at_a_time(self, projects_left: list[str], opened: str) -> str:
+        """Why the projects ``projects_left`` were not opened (``opened`` was)."""
+        return self.tr(
+            "Not opened: {names}. The window holds one project at a time, and a project is "
+            "not transcribed again in the batch queue: open the next with File > Open once "
+            "you are done with {opened}.").format(
+                names=", ".join(Path(p).name for p in projects_left), opened=Path(opened).name)
 
     # -- transcription (see ui/runs.py) ----------------------------------------------------
     def start_transcription(self, scope: str = "all") -> JobHandle | None:
@@ -420,6 +444,7 @@ class MainWindow(QMainWindow):
         dialog = SyncDialog(self, self.document, self.player.position, sync,
                             self.commands.sync_lines())
         dialog.finished.connect(lambda _result: setattr(self, "sync_dialog", None))
+        share_transport_keys(self, dialog)  # to find each moment by ear meanwhile
         dialog.show()
         self.sync_dialog = dialog
 
@@ -479,6 +504,7 @@ class MainWindow(QMainWindow):
     # -- transcript and waveform -----------------------------------------------------------
     def _transcript_changed(self) -> None:
         self.waveform.set_transcript(self.document.transcript)
+        self.review.transcript_changed()
         self._selection_changed()  # set_transcript drops the highlight: the table kept it
         self._update_title()
 
@@ -486,9 +512,8 @@ class MainWindow(QMainWindow):
         self._seek(self.document.transcript.segments[index.row()].start)
 
     def _seek(self, t: float) -> None:
-        self.player.seek(t)
-        self.waveform.set_playhead(t)
-        self.waveform.ensure_visible(t)
+        self.player.seek(t)  # its positionChanged moves the waveform's playhead
+        self.waveform.ensure_visible(self.player.position())  # clamped to the recording
 
     def status(self, message: str) -> None:
         """A short message in the status bar."""

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QWidget
 
 from tingxie.ui import settings as keys
 from tingxie.ui.adapt_dialog import open_adapt_dialog
@@ -15,6 +16,18 @@ from tingxie.ui.shortcuts import SHORTCUTS
 
 if TYPE_CHECKING:
     from tingxie.ui.main_window import MainWindow
+
+
+#: The keys that play, seek and look at the recording: a window that lets playback go on
+#: while it is in front (Sync by two lines) takes these from the main window.
+TRANSPORT_ACTIONS = ("play_pause", "rewind", "forward", "slower", "faster", "replay_segment",
+                     "follow", "zoom_in", "zoom_out")
+
+
+def share_transport_keys(win: MainWindow, dialog: QWidget) -> None:
+    """Make the playback keys work while ``dialog`` (a non-modal window of ``win``) is in
+    front: the window's shortcuts only fire while the main window is the active one."""
+    dialog.addActions([win.actions_by_name[name] for name in TRANSPORT_ACTIONS])
 
 
 def add_action(win: MainWindow, name: str, text: str, slot, menu=None) -> QAction:

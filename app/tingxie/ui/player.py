@@ -455,6 +455,8 @@ class Player(QObject):
         return self._duration if self._duration > 0 else self._known_duration
 
     def _clamp(self, seconds: float) -> float:
+        if self._path is None:
+            return 0.0  # no file open: there is nowhere to go
         seconds = max(0.0, float(seconds))
         length = self._length()
         return min(seconds, length) if length > 0 else seconds

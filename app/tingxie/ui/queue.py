@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
@@ -102,6 +103,12 @@ def user_message(error: BaseException) -> str:
     if isinstance(error, OSError):
         return error.strerror or str(error)
     return f"unexpected error: {error!r}"
+
+
+def same_file(path: Path) -> str:
+    """What identifies the file at ``path`` in the queue: its real path (``..`` and links
+    resolved; case folded where the file system ignores case)."""
+    return os.path.normcase(os.path.realpath(path))
 
 
 # -- the model -----------------------------------------------------------------------------
@@ -261,20 +268,40 @@ class QueueController(QObject):
         self.settings.set(keys.QUEUE_OUTPUT_DIR, str(folder) if folder else "")
 
     def add_files(self, paths: Iterable[str | Path]) -> list[QueueItem]:
-        """Queue files (waiting). A file already queued and not running is set waiting again
-        (a retry); returns the items that were added or reset."""
+        """Queue files (waiting). A file already queued, however its path is written
+        (``a.wav``, ``sub/../a.wav``, a link to it), is not queued twice: if it is not
+        running it is set waiting again (a retry). Projects are not queued, with a
+        :attr:`message` (a project has its transcript: it is opened, not transcribed again).
+        Returns the items that were added or reset."""
         touched: list[QueueItem] = []
         new: list[QueueItem] = []
+        refused: list[Path] = []
+        queued = {same_file(it.path): it for it in self.items}
         for p in paths:
             path = Path(p).expanduser().absolute()
-            existing = next((it for it in self.items if it.path == path), None)
+            if path.suffix.lower() == projects.SUFFIX:
+                if path not in refused:
+                    refused.append(path)
+                continue
+            key = same_file(path)
+            tidy = Path(os.path.normpath(path))  # "sub/../a.wav" shown as "a.wav", unless
+            if same_file(tidy) == key:         # "sub" is a link and ".." leads elsewhere
+                path = tidy
+            existing = queued.get(key)
             if existing is None:
-                if all(it.path != path for it in new):
-                    new.append(QueueItem(path))
+                queued[key] = item = QueueItem(path)
+                new.append(item)
+            elif existing in new:
+                continue
             elif existing is not self._current and existing.status is not Status.WAITING:
                 self._reset(existing)
                 touched.append(existing)
         self.model.append(new)
+        if refused:
+            self.message.emit(self.tr(
+                "Not queued: {names}. A project already has its transcript, so the queue "
+                "does not transcribe it again; open it with File > Open.").format(
+                    names=", ".join(p.name for p in refused)))
         return touched + new
 
     def remove_rows(self, rows: Iterable[int]) -> None:

@@ -3,17 +3,33 @@ and the small prompts for the review settings."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QInputDialog
 
 from tingxie.core.timefmt import format_time, parse_time
+from tingxie.core.transcript import Segment, Transcript
 from tingxie.ui import settings as keys
 from tingxie.ui.editor import word_at_time
 
 if TYPE_CHECKING:
     from tingxie.ui.main_window import MainWindow
+
+
+def _end(seg: Segment) -> float:
+    return seg.end
+
+
+def playing_at(transcript: Transcript, t: float) -> tuple[int, int | None]:
+    """The row and the word sounding at ``t`` (``-1, None`` between lines), by binary
+    search: cheap enough for every keystroke of a 2,000-line transcript."""
+    segments = transcript.segments
+    row = bisect_right(segments, t, key=_end)  # the first line that ends after t
+    if row < len(segments) and segments[row].start <= t:
+        return row, word_at_time(segments[row], t)
+    return -1, None
 
 
 class ReviewControls(QObject):
@@ -23,7 +39,10 @@ class ReviewControls(QObject):
     def __init__(self, win: MainWindow) -> None:
         super().__init__(win)
         self.win = win
-        self._followed_row = -1
+        #: The line following playback last came to, by id (rows move with edits); None
+        #: between lines and in a new transcript.
+        self._followed_id: int | None = None
+        win.document.reset.connect(self._transcript_replaced)
 
     def playhead_moved(self, t: float) -> None:
         """Highlight the segment and word under the playhead; when following, select the
@@ -32,12 +51,12 @@ class ReviewControls(QObject):
         win = self.win
         win.commands.playhead_at(t)
         transcript = win.document.transcript
-        seg = transcript.segment_at(t)
-        row = -1 if seg is None else transcript.index_of(seg.id)
-        win.table.set_playing(row, None if seg is None else word_at_time(seg, t))
-        if row == self._followed_row:
+        row, word = playing_at(transcript, t)
+        win.table.set_playing(row, word)
+        seg_id = None if row < 0 else transcript.segments[row].id
+        if seg_id == self._followed_id:
             return
-        self._followed_row = row
+        self._followed_id = seg_id
         if row < 0 or not win.actions_by_name["follow"].isChecked():
             return
         if win.table.editor() is not None:
@@ -48,6 +67,15 @@ class ReviewControls(QObject):
         if win.commands.keeps_selected(row):
             return  # a line being timed by ear stays the one the timing keys act on
         win.table.select_row(row)
+
+    def transcript_changed(self) -> None:
+        """An edit, an undo or new lines: the playing line and word are marked again where
+        they are now (rows and words move), the selection left alone."""
+        win = self.win
+        win.table.set_playing(*playing_at(win.document.transcript, win.player.position()))
+
+    def _transcript_replaced(self) -> None:
+        self._followed_id = None  # another transcript's ids: follow from scratch
 
     def replay_segment(self) -> None:
         """Play the current segment (being edited, selected, or under the playhead) again."""

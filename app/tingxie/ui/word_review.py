@@ -6,6 +6,10 @@ the model's own alternatives in a small popup under the word: 1-5 picks one, Ent
 word, typing replaces it, Esc leaves the pass. Each answer is one undoable edit
 (:class:`~tingxie.core.edits.ReviewWord`) that also marks the word reviewed, so it is not
 flagged again. The status bar counts what is done: "12 of 87 doubtful words reviewed".
+
+The popup stays on the word it shows while the line changes under it (an undo from the
+popup, an edit in the line): the word is found again where it went, and when it is gone the
+pass goes on to the next doubtful word, so an answer never lands on a word not shown.
 """
 
 from __future__ import annotations
@@ -109,14 +113,19 @@ class AlternativesPopup(QFrame):
         self.list.setFixedHeight(rows * self.list.sizeHintForRow(0) + 2 * self.list.frameWidth())
         self.line.clear()
         self.adjustSize()
-        parent = self.parentWidget()
-        x = max(0, min(at.x(), parent.width() - self.width()))
-        y = at.y() if at.y() + self.height() <= parent.height() else max(
-            0, at.y() - self.height() - self.fontMetrics().height() - 4)  # above, if no room
-        self.move(x, y)
+        self.place(at)
         self.show()
         self.raise_()
         self.line.setFocus()
+
+    def place(self, at: QPoint) -> None:
+        """Put the popup's top-left corner at ``at`` (in the parent), kept inside it (above
+        the word when there is no room below)."""
+        parent = self.parentWidget()
+        x = max(0, min(at.x(), parent.width() - self.width()))
+        y = at.y() if at.y() + self.height() <= parent.height() else max(
+            0, at.y() - self.height() - self.fontMetrics().height() - 4)
+        self.move(x, y)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if obj is self.line and event.type() == QEvent.Type.ShortcutOverride:
@@ -168,11 +177,15 @@ class WordReview(QObject):
         self.popup.kept.connect(lambda: self.answer(None))
         self.popup.left.connect(self.leave)
         self.current: WordRef | None = None
+        #: The text and start time of the word shown, to find it again after an edit.
+        self._shown: tuple[str, float] | None = None
+        self._answering = False  # our own edit is being applied: it is not a change under us
         #: "12 of 87 doubtful words reviewed", in the status bar while the pass runs.
         self.counter = QLabel(win)
         self.counter.hide()
         win.statusBar().addPermanentWidget(self.counter)
         win.document.reset.connect(self._document_replaced)
+        win.document.changed.connect(self._document_changed)
 
     @property
     def below(self) -> float:
@@ -201,11 +214,13 @@ class WordReview(QObject):
 
     def answer(self, text: str | None) -> None:
         """Keep the word under review (``None``) or replace it with ``text``; then go on."""
-        ref = self.current
-        if ref is None:
+        ref, shown = self.current, self._shown
+        if ref is None or shown is None:
             return
+        self._answering = True
         try:
-            self.win.document.apply(ReviewWord(ref.segment_id, ref.index, text))
+            # The word's own text goes with the answer: the edit refuses to change another.
+            self.win.document.apply(ReviewWord(ref.segment_id, ref.index, text, word=shown[0]))
         except KeyError:  # the segment was deleted or merged meanwhile: go on from here
             self._next_after(ref)
             return
@@ -213,6 +228,8 @@ class WordReview(QObject):
             self._next_after(ref)
             self._report(str(exc))
             return
+        finally:
+            self._answering = False
         self._next_after(ref)
 
     def leave(self) -> None:
@@ -222,6 +239,7 @@ class WordReview(QObject):
 
     def _end(self, message: str | None = None) -> None:
         self.current = None
+        self._shown = None
         # Focus back to the table first: hiding the popup while its line has focus makes Qt
         # pass focus on as a Tab would, which moved the table to the next line.
         self.win.table.setFocus()
@@ -232,6 +250,62 @@ class WordReview(QObject):
     def _document_replaced(self) -> None:
         if self.active:
             self.leave()
+
+    def _document_changed(self) -> None:
+        """The transcript changed under the popup (an undo or redo from it, an edit of the
+        line, a window key): find the word shown again and show it where it is now; when it
+        is gone, go on to the next doubtful word from its time."""
+        if self.current is None or self._shown is None or self._answering:
+            return
+        ref = self._find_shown()
+        if ref is None:
+            self._next_from(self._shown[1])
+        elif ref == self.current:
+            # Same word, same place in its line; the text before it (or the row) may have
+            # moved, so the popup follows without losing what is typed in it.
+            transcript = self.win.document.transcript
+            seg = transcript.segment(ref.segment_id)
+            self._shown = (self._shown[0], seg.words[ref.index].start)
+            row = transcript.index_of(seg.id)
+            self.popup.place(self._below_word(row, seg.text, seg.words, ref.index))
+            self._report()
+        else:
+            self._show(ref, play=False)
+
+    def _find_shown(self) -> WordRef | None:
+        """Where the word shown is now: a doubtful word of the same text in its segment (or
+        in the segment at its time, after a merge), the one nearest its old time and
+        place; ``None`` when there is none."""
+        assert self.current is not None and self._shown is not None
+        text, start = self._shown
+        transcript = self.win.document.transcript
+        segments = [seg for seg in transcript.segments if seg.id == self.current.segment_id]
+        at_time = transcript.segment_at(start)
+        if at_time is not None and all(seg is not at_time for seg in segments):
+            segments.append(at_time)
+        best: tuple[float, int, WordRef] | None = None
+        for seg in segments:
+            if word_offsets(seg.text, seg.words) is None:
+                continue  # a pick could not be put into this text
+            for i, w in enumerate(seg.words):
+                if w.text.strip() != text or not w.doubtful(self.below):
+                    continue
+                away = (abs(w.start - start), abs(i - self.current.index))
+                if best is None or away < best[:2]:
+                    best = (*away, WordRef(seg.id, i))
+        return None if best is None else best[2]
+
+    def _next_from(self, t: float) -> None:
+        """Go to the first doubtful word starting at ``t`` or later (wrapping round), or
+        end the pass when none is left."""
+        transcript = self.win.document.transcript
+        todo = doubtful_words(transcript, self.below)
+        if not todo:
+            self._end()
+            return
+        by_id = {seg.id: seg for seg in transcript.segments}
+        later = [r for r in todo if by_id[r.segment_id].words[r.index].start >= t]
+        self._show((later or todo)[0])
 
     def _next_after(self, ref: WordRef) -> None:
         transcript = self.win.document.transcript
@@ -244,15 +318,19 @@ class WordReview(QObject):
             return
         self._show((later or todo)[0])
 
-    def _show(self, ref: WordRef) -> None:
+    def _show(self, ref: WordRef, play: bool = True) -> None:
+        """Show the popup under the word ``ref``; ``play``: play the audio around it."""
         win = self.win
         transcript = win.document.transcript
         seg = transcript.segment(ref.segment_id)
         word = seg.words[ref.index]
         self.current = ref
+        self._shown = (word.text.strip(), word.start)
         row = transcript.index_of(seg.id)
         win.table.select_row(row)
-        win.player.play_range(max(0.0, word.start - CONTEXT_SECONDS), word.end + CONTEXT_SECONDS)
+        if play:
+            win.player.play_range(max(0.0, word.start - CONTEXT_SECONDS),
+                                  word.end + CONTEXT_SECONDS)
         self.popup.show_word(word, self._below_word(row, seg.text, seg.words, ref.index))
         self._report()
         self.wordShown.emit(ref.segment_id, ref.index)
