@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -150,6 +151,22 @@ def test_a_project_given_twice_counts_once_and_is_never_measured_on_what_it_trai
     assert not {p.key for p in split.train} & {p.key for p in split.held_out}
 
 
+def test_a_project_saved_under_a_second_name_counts_each_segment_once(project_file, tmp_path):
+    # File > Save As: interview.tingxie and interview-final.tingxie, the same audio.
+    folder = tmp_path / "copies"
+    folder.mkdir()
+    for name in ("interview.tingxie", "interview.wav"):
+        shutil.copy(project_file.parent / name, folder / name)
+    shutil.copy(folder / "interview.tingxie", folder / "interview-final.tingxie")
+    once = adapting.find_pairs([folder / "interview.tingxie"])
+    both = adapting.find_pairs([folder / "interview.tingxie", folder / "interview-final.tingxie"])
+    assert len(both.pairs) == len(SENTENCES) and len(both.held_out) == 3
+    assert "8 corrected segments" in both.describe()
+    spans = lambda pairs: {(round(p.start, 3), round(p.end, 3), p.text) for p in pairs}  # noqa: E731
+    assert not spans(both.train) & spans(both.held_out)  # never measured on what it learnt
+    assert spans(both.held_out) == spans(once.held_out)
+
+
 def test_tingxie_adapt_says_a_project_given_twice_is_used_once(tiny_checkpoint, tmp_path,
                                                                capsys):
     from tingxie.cli import main
@@ -240,6 +257,12 @@ def test_the_adapter_folder_and_its_manifest(trained, tiny_checkpoint):
     assert updates[-1].stage == "done" and "on 3 segments" in updates[-1].message
     # Nothing is left beside it: the temporary folder was renamed into place.
     assert [p.name for p in folder.parent.iterdir()] == [folder.name]
+    # Readable as any new folder is (the umask's permissions), not only by its maker.
+    umask = os.umask(0)
+    os.umask(umask)
+    assert folder.stat().st_mode & 0o777 == 0o777 & ~umask
+    for path in folder.iterdir():
+        assert path.stat().st_mode & 0o777 == 0o666 & ~umask, path.name
 
 
 @pytest.mark.slow
@@ -368,6 +391,57 @@ def test_an_existing_output_folder_is_not_overwritten(tiny_checkpoint, project_f
     assert (out / "notes.txt").read_text() == "keep me"
 
 
+def test_overwrite_replaces_only_an_adapter_never_a_folder_of_other_files(
+        tiny_checkpoint, teacher_checkpoint, project_file, tmp_path, capsys):
+    from tingxie.cli import main
+
+    # A typo: `-o ~/Documents --overwrite`. Nothing in it is deleted, and nothing trains.
+    documents = tmp_path / "Documents"
+    (documents / "thesis").mkdir(parents=True)
+    (documents / "thesis" / "chapter1.docx").write_text("three years of work")
+    (documents / "notes.txt").write_text("keep")
+    code = main(["adapt", str(project_file), "--model", str(tiny_checkpoint), "-o",
+                 str(documents), "--overwrite", "--max-steps", "1", "--device", "cpu"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert (f"tingxie: {documents} is not a Tingxie adapter, so it is not replaced; choose an "
+            "empty or new folder") in err
+    assert "Reading the audio" not in err and "Traceback" not in err
+    assert (documents / "thesis" / "chapter1.docx").read_text() == "three years of work"
+    assert sorted(p.name for p in documents.iterdir()) == ["notes.txt", "thesis"]
+
+    # An adapter folder is still replaced with --overwrite (its weights need not be whole),
+    # and an empty folder is used as it is.
+    old = fake_adapter(tmp_path / "old-adapter", tiny_checkpoint)
+    first = next(adapting.adapt([project_file], tiny_checkpoint, old, device="cpu",
+                                overwrite=True))
+    assert first.stage == "loading"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert next(adapting.adapt([project_file], tiny_checkpoint, empty, device="cpu")).stage \
+        == "loading"
+    with pytest.raises(adapting.OutputExists, match="already exists"):
+        next(adapting.adapt([project_file], tiny_checkpoint, old, device="cpu"))
+
+
+def test_a_teacher_no_larger_than_the_model_is_refused_before_anything_loads(
+        tiny_checkpoint, teacher_checkpoint, project_file, tmp_path, capsys):
+    from tingxie.cli import main
+
+    out = tmp_path / "a"
+    code = main(["adapt", str(project_file), "--model", str(teacher_checkpoint), "--teacher",
+                 str(tiny_checkpoint), "-o", str(out), "--device", "cpu"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert f"The teacher model {tiny_checkpoint.name}" in err
+    assert f"is not larger than {teacher_checkpoint.name}" in err
+    assert "Reading the audio" not in err and "Traceback" not in err
+    assert not out.exists()
+    with pytest.raises(adapting.TeacherMismatch, match="not larger"):  # the same model
+        next(adapting.adapt([project_file], tiny_checkpoint, out, teacher=tiny_checkpoint,
+                            device="cpu"))
+
+
 def test_training_that_does_not_fit_in_memory_is_refused_before_it_starts(
         tiny_checkpoint, project_file, tmp_path, monkeypatch):
     from tingxie.asr import device as devices
@@ -400,6 +474,9 @@ def test_tingxie_adapt_prints_progress_and_the_held_out_score_and_models_list_sh
     assert "step 4/4  loss" in captured.err
     assert re.search(r"held-out error \d+\.\d% → \d+\.\d% on 3 segments", captured.err)
     assert captured.out.strip() == str(out)
+    # The hint names the model too: the adapter fits only the model it was made for.
+    assert (f"Use it with `tingxie transcribe --model {tiny_checkpoint} --adapter {out} ...`"
+            in captured.err)
 
     assert main(["models", "list", "--models-dir", str(tmp_path / "models")]) == 0
     listing = capsys.readouterr().out
@@ -583,13 +660,19 @@ def test_text_changing_edits_mark_segments_as_corrected_and_the_flag_is_saved(tm
         return Transcript([Segment(1, 0.0, 2.0, "one two three"),
                            Segment(2, 2.5, 4.0, "four five")], duration=10.0)
 
-    for edit in (edits.EditText(1, "one 2 three"), edits.SplitSegment(1, 4),
-                 edits.MergeWithNext(1), edits.FindReplace("two", "2")):
+    for edit in (edits.EditText(1, "one 2 three"), edits.FindReplace("two", "2")):
         t = fresh()
         edit.do(t)
         assert t.segment(1).edited, edit.label
         assert not any(s.edited for s in t.segments if s.id == 2 and "four" in s.text), edit
         edit.undo(t)
+        assert not any(s.edited for s in t.segments), edit.label
+    # A split or a merge moves the line's edges, not its words: the model's own text for
+    # the same audio is no correction (a corrected line stays one, both halves of it).
+    for edit in (edits.SplitSegment(1, 4), edits.MergeWithNext(1),
+                 edits.EditText(1, "one two three ")):
+        t = fresh()
+        edit.do(t)
         assert not any(s.edited for s in t.segments), edit.label
     t = fresh()
     insert = edits.InsertSegment(5.0, 6.0, "new words")

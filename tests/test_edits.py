@@ -606,3 +606,43 @@ def test_undoing_a_delete_puts_the_line_back_in_time_order():
     assert [s.id for s in t.segments] == [1, 4, 5, 2, 3]
     t.check()
     assert t.segment_at(7.0).text == "More."
+
+
+# -- what counts as a person's correction (the labels `tingxie adapt` learns from) ----------
+def test_a_whitespace_only_edit_does_not_mark_the_line_corrected():
+    for typed in ("Hello and welcome back. ", "Hello  and welcome back.",
+                  " Hello and welcome back.", "Hello and welcome back.\u00a0"):
+        t = interview()
+        edit = EditText(1, typed)
+        edit.do(t)
+        assert t.segment(1).text == typed  # what was typed is kept
+        assert not t.segment(1).edited, repr(typed)
+        edit.undo(t)
+    t = interview()
+    EditText(1, "Hello and welcome back!").do(t)  # one character of a word: a correction
+    assert t.segment(1).edited
+    t.segment(1).edited = True
+    EditText(1, "Hello and welcome back! ").do(t)  # a corrected line stays corrected
+    assert t.segment(1).edited
+
+
+def test_splitting_or_merging_lines_nobody_corrected_corrects_nothing():
+    t = interview()
+    split = SplitSegment(1, len("Hello and"))
+    split.do(t)
+    assert [s.text for s in t.segments[:2]] == ["Hello and", "welcome back."]
+    assert [s.edited for s in t.segments] == [False, False, False, False]
+    split.undo(t)
+
+    t = interview()
+    t.segment(1).edited = True  # a corrected line split in two: both halves stay corrected
+    SplitSegment(1, len("Hello and")).do(t)
+    assert [s.edited for s in t.segments[:2]] == [True, True]
+
+    t = interview()
+    MergeWithNext(1).do(t)
+    assert not t.segment(1).edited
+    t = interview()
+    t.segment(2).edited = True
+    MergeWithNext(1).do(t)
+    assert t.segment(1).edited  # the merged line holds a correction

@@ -24,6 +24,7 @@ from PySide6.QtCore import QSettings
 import test_adapt as made
 from tingxie.asr import adapt as adapting
 from tingxie.asr import adapters
+from tingxie.core import project as projects
 from tingxie.ui import settings as keys
 from tingxie.ui.adapt_dialog import AdaptDialog
 from tingxie.ui.controls import TranscriptionControls
@@ -340,3 +341,79 @@ def test_an_adapter_for_another_model_fails_the_job_with_a_clear_message(
     assert title == "Transcription failed"
     assert "The adapter stale was made for the model" in message
     assert "replaced-model" in message
+
+
+# -- adapters found again, and damaged ones skipped ------------------------------------------
+@pytest.mark.slow
+def test_a_hand_edited_adapter_manifest_does_not_stop_the_panel_and_the_good_one_is_listed(
+        panel, made_adapter, tiny_checkpoint, tmp_path):
+    good = install(made_adapter, "good")
+    edited = install(made_adapter, "hand-edited")
+    doc = json.loads((edited / "manifest.json").read_text())
+    doc["data"]["minutes"] = "about 10"
+    (edited / "manifest.json").write_text(json.dumps(doc))
+    store = Settings(QSettings(str(tmp_path / "edited.ini"), QSettings.Format.IniFormat))
+    store.set(keys.MODEL, str(tiny_checkpoint))
+    controls = panel(store)  # the window is built with this panel
+    assert controls.model_picker.adapter_combo.adapters() == [str(good.resolve())]
+
+
+@pytest.mark.slow
+def test_the_adapter_chosen_for_a_model_is_back_after_another_model_and_after_a_restart(
+        panel, made_adapter, tiny_checkpoint, tmp_path):
+    # Saved to a folder of the user's choosing, chosen with Folder…: outside tingxie-adapters.
+    mine = tmp_path / "Documents" / "interview-adapter"
+    shutil.copytree(made_adapter, mine)
+    ini = str(tmp_path / "restart.ini")
+    controls = panel(Settings(QSettings(ini, QSettings.Format.IniFormat)))
+    picker = controls.model_picker
+    assert picker.choose_local_folder(str(tiny_checkpoint))
+    assert picker.adapter_combo.set_adapter(str(mine))
+    assert controls.job_spec().engine.adapter == str(mine.resolve())
+
+    picker.set_model("qwen3-asr-0.6b")  # a look at another model: it has no adapter
+    assert controls.job_spec().engine.adapter == ""
+    assert picker.choose_local_folder(str(tiny_checkpoint))  # and back
+    assert controls.job_spec().engine.adapter == str(mine.resolve())
+
+    picker._settings.sync()
+    again = panel(Settings(QSettings(ini, QSettings.Format.IniFormat)))  # the next start
+    assert again.model_picker.model() == str(tiny_checkpoint.resolve())
+    assert again.job_spec().engine.adapter == str(mine.resolve())
+    assert again.model_picker.adapter_combo.adapters() == [str(mine.resolve())]
+
+
+def test_only_larger_models_are_offered_as_teacher(qtbot, background):
+    def teachers(model: str) -> list[str]:
+        dialog = AdaptDialog(model, device="cpu", background=background)
+        qtbot.addWidget(dialog)
+        return [str(dialog.teacher_combo.itemData(i))
+                for i in range(dialog.teacher_combo.count())]
+
+    assert teachers("qwen3-asr-1.7b") == [""]  # none: the 0.6B would teach the larger one
+    assert teachers("qwen3-asr-0.6b") == ["", "qwen3-asr-1.7b"]
+
+
+# -- what the editor marks as a correction --------------------------------------------------
+def test_whitespace_typed_into_a_line_or_a_split_does_not_make_it_a_training_label(
+        qtbot, tmp_path):
+    from tingxie.core.edits import SplitSegment
+    from tingxie.ui.transcript_model import TranscriptDocument, TranscriptTableModel
+
+    path = made.make_project(tmp_path, "fresh", made.SENTENCES[:5], made.UNTOUCHED)
+    project = projects.open_project(path).project
+    document = TranscriptDocument()
+    table = TranscriptTableModel(document)
+    document.set_transcript(project.transcript)
+    before = adapting.find_pairs([path])
+    untouched = [row for row, s in enumerate(document.transcript.segments) if not s.edited]
+    first, second = untouched
+    text = document.transcript.segments[first].text
+    # A trailing space typed by accident, Enter: the line reads as before.
+    assert table.setData(table.index(first, TranscriptTableModel.TEXT), text + " ")
+    seg = document.transcript.segments[second]
+    document.apply(SplitSegment(seg.id, seg.text.index(" here")))  # words untouched
+    projects.save(project, path)
+    after = adapting.find_pairs([path])
+    assert sorted(p.text for p in after.pairs) == sorted(p.text for p in before.pairs)
+    assert "wrong words here" not in {p.text for p in after.pairs}

@@ -162,6 +162,34 @@ class OutputExists(AdaptError):
         )
 
 
+class OutputNotAnAdapter(OutputExists):
+    """``--overwrite`` was given for a folder that holds something other than an adapter (a
+    typo: ``-o ~/Documents``): it is never replaced."""
+
+    def __init__(self, folder: Path, reason: str = "") -> None:
+        self.folder, self.reason = folder, reason
+        AdaptError.__init__(
+            self,
+            f"{folder} is not a Tingxie adapter, so it is not replaced; choose an empty or new "
+            "folder for the adapter (--overwrite replaces only an adapter made by "
+            "`tingxie adapt`)."
+        )
+
+
+class TeacherTooSmall(TeacherMismatch):
+    """The teacher is not larger than the model it should teach."""
+
+    def __init__(self, teacher: str, teacher_parameters: int, student: str,
+                 student_parameters: int) -> None:
+        AdaptError.__init__(
+            self,
+            f"The teacher model {teacher} ({teacher_parameters / 1e9:.2g}B parameters) is not "
+            f"larger than {student} ({student_parameters / 1e9:.2g}B), so it cannot teach it: "
+            "distillation learns from a larger model. Use a larger Qwen3-ASR (such as "
+            "qwen3-asr-1.7b for qwen3-asr-0.6b), or no teacher."
+        )
+
+
 class OutputNotWritable(AdaptError, FileProblem):
     """The adapter's folder cannot be created or written (read-only, full, not a folder)."""
 
@@ -237,6 +265,8 @@ class TrainingPair:
     language: str  # the English name the model writes ("Chinese")
     context: str
     audio: np.ndarray | None = field(default=None, repr=False)
+    #: The audio's identity as the project stores it (its fingerprint), "" for the path.
+    audio_id: str = field(default="", repr=False)
 
     @property
     def seconds(self) -> float:
@@ -245,8 +275,11 @@ class TrainingPair:
 
     @property
     def key(self) -> str:
-        """A stable identity for the deterministic held-out split."""
-        text = f"{self.project.name}\0{self.segment_id}\0{self.text}"
+        """A stable identity for the deterministic held-out split: the audio, the span and
+        the text, not the project's name, so a copy of a project (Save As) is the same
+        segment and never lands both in training and in the held-out measure."""
+        audio = self.audio_id or str(self.audio_path.absolute())
+        text = f"{audio}\0{self.start:.2f}\0{self.end:.2f}\0{self.text}"
         return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -318,6 +351,10 @@ def find_pairs(
             raise ProjectAudioMissing(path, project.audio_path)
         transcript = project.transcript
         context = str(project.options.get("context") or "").strip()
+        try:
+            audio_id = project.audio_fingerprint or str(audio.resolve())
+        except OSError:
+            audio_id = str(audio.absolute())
         segments = transcript.segments
         for i, seg in enumerate(segments):
             text = seg.text.strip()
@@ -347,7 +384,7 @@ def find_pairs(
             if transcript.duration is not None:
                 end = min(end, transcript.duration)
             pairs.append(TrainingPair(path, audio, seg.id, max(0.0, start), end, text,
-                                      language, context))
+                                      language, context, audio_id=audio_id))
     return split_pairs(pairs, paths, dict(skipped), settings)
 
 
@@ -382,13 +419,14 @@ def split_pairs(
     settings: AdaptSettings,
 ) -> PairSet:
     """Hold out ``held_out_fraction`` of the pairs (at least ``min_held_out``), chosen by a hash
-    of each pair's project, segment and text: the same pairs whatever order they came in.
+    of each pair's audio, span and text (:attr:`TrainingPair.key`): the same pairs whatever
+    order they came in.
 
-    A pair given twice is used once, and pairs with the same key (a copy of a project) are
-    all held out or all trained on: a held-out score never measures a segment trained on."""
-    unique: dict[tuple[Path, int, str], TrainingPair] = {}
+    A segment is used once however many projects hold it (a pair given twice, a project
+    saved under a second name): a held-out score never measures a segment trained on."""
+    unique: dict[str, TrainingPair] = {}
     for pair in pairs:
-        unique.setdefault((pair.project.absolute(), pair.segment_id, pair.key), pair)
+        unique.setdefault(pair.key, pair)
     pairs = list(unique.values())
     keys = sorted({p.key for p in pairs})
     needed = settings.min_held_out + 1
@@ -797,13 +835,22 @@ class AdaptResult:
 
 # -- training ---------------------------------------------------------------------------------
 def _prepare_output(output: Path, overwrite: bool) -> None:
-    """Refuse an ``output`` that holds something, and make sure its parent folder, where the
-    adapter is written before it is renamed into place, takes a file: tried for real, as
+    """Refuse an ``output`` that holds something (with ``overwrite``, anything but an adapter:
+    replacing it deletes what it held), and make sure its parent folder, where the adapter
+    is written before it is renamed into place, takes a file: tried for real, as
     permissions do not tell a read-only disk (nor stop root)."""
     try:
-        if output.exists() and (not output.is_dir() or (any(output.iterdir())
-                                                        and not overwrite)):
-            raise OutputExists(output)
+        if output.exists():
+            if not output.is_dir():
+                raise OutputExists(output)
+            if any(output.iterdir()):
+                if not overwrite:
+                    raise OutputExists(output)
+                try:
+                    # Its weights may be damaged: that is a reason to replace it, not to keep it.
+                    adapters.read_manifest(output, check_weights=False)
+                except adapters.InvalidAdapter as exc:
+                    raise OutputNotAnAdapter(output, exc.reason) from exc
         output.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(prefix=f".{output.name}.probe-", dir=output.parent):
             pass
@@ -832,12 +879,24 @@ def _save(peft_model: Any, manifest: dict[str, Any], output: Path, overwrite: bo
     try:
         peft_model.save_pretrained(str(tmp), safe_serialization=True)
         adapters.write_manifest(tmp, manifest)
+        _usual_permissions(tmp)
         check()
         _prepare_output(output, overwrite)
         _move_into_place(tmp, output)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _usual_permissions(folder: Path) -> None:
+    """Give ``folder`` and its files the permissions a new folder and file get (the umask's):
+    mkdtemp makes the folder 0700 and its files come 0600, which would keep the adapter
+    from anyone the user shares the folder with."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(folder, 0o777 & ~umask)
+    for path in folder.rglob("*"):
+        os.chmod(path, (0o777 if path.is_dir() else 0o666) & ~umask)
 
 
 def _move_into_place(tmp: Path, output: Path) -> None:
@@ -878,8 +937,10 @@ def adapt(
     whole run finishes. Should ``output`` fail at the end (a full disk), the adapter goes
     under :func:`fallback_folder` instead and the result's ``save_problem`` says why; only
     if that fails too is :class:`OutputNotWritable` raised. Also raises what
-    :func:`find_pairs` raises, OutputExists, TeacherMismatch, MissingAdaptDependency and
-    the engine's loading errors.
+    :func:`find_pairs` raises, OutputExists (:class:`OutputNotAnAdapter` when ``overwrite``
+    is given for a folder that is not an adapter: only an adapter is ever replaced),
+    TeacherMismatch (:class:`TeacherTooSmall` for a teacher not larger than ``model``),
+    MissingAdaptDependency and the engine's loading errors.
     """
     from tingxie.asr.models import find_model, require_model
 
@@ -894,6 +955,8 @@ def adapt(
             cancel.raise_if_cancelled()
 
     pairs = projects if isinstance(projects, PairSet) else find_pairs(projects, settings)
+    if teacher is not None:
+        _check_teacher_size(model, teacher, models_dir)
     forecast = estimate(pairs, model, teacher, device, settings, models_dir)
     if check_memory and not forecast.fits:
         assert forecast.memory_available is not None
@@ -1082,6 +1145,22 @@ def adapt(
     yield AdaptProgress("done", 1.0, score.summary(), step=step, total_steps=total,
                         loss=running, held_out=score, result=result,
                         elapsed_seconds=time.monotonic() - started)
+
+
+def _check_teacher_size(model: str | Path, teacher: str | Path,
+                        models_dir: str | os.PathLike[str] | None) -> None:
+    """:class:`TeacherTooSmall` unless the teacher has more parameters than the student (read
+    from the checkpoints' headers). A teacher whose size cannot be read is allowed."""
+    from tingxie.asr.models import require_model
+
+    try:
+        student = ModelSize.of(require_model(model, models_dir)).parameters
+        taught_by = ModelSize.of(require_model(teacher, models_dir)).parameters
+    except (TingxieError, OSError, ValueError, KeyError, TypeError):
+        return  # the estimate and the loading say what is wrong with either
+    if taught_by <= student:
+        raise TeacherTooSmall(Path(str(teacher)).name, taught_by, Path(str(model)).name,
+                              student)
 
 
 def _check_teacher(student: Qwen3ASREngine, teacher: Qwen3ASREngine, name: str) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import warnings
 from dataclasses import dataclass
@@ -58,6 +59,21 @@ class InvalidAdapter(TingxieError):
             "`tingxie adapt` (it holds manifest.json, adapter_config.json and "
             "adapter_model.safetensors)."
         )
+
+
+class DamagedAdapter(InvalidAdapter):
+    """The folder is a Tingxie adapter, but its weights cannot be used (a copy that did not
+    finish, a full disk, a file from elsewhere)."""
+
+    def __init__(self, folder: str | Path, reason: str) -> None:
+        TingxieError.__init__(
+            self,
+            f"The adapter {Path(folder).name} ({folder}) cannot be used: {reason}. Train it "
+            "again with `tingxie adapt` (Model > Adapt to my corrections…), or choose another "
+            "adapter.",
+        )
+        self.folder = Path(folder)
+        self.reason = reason
 
 
 class AdapterMismatch(TingxieError):
@@ -170,8 +186,68 @@ def held_out_summary(held_out: dict[str, Any]) -> str:
     return f"held-out {metric} {100 * before:.1f}% → {100 * after:.1f}% on {count} segments"
 
 
-def read_manifest(folder: str | Path) -> AdapterInfo:
-    """The manifest of an adapter folder; :class:`InvalidAdapter` naming what is wrong."""
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _is_amount(value: Any) -> bool:
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(value) and value >= 0)
+
+
+def _manifest_problem(doc: dict[str, Any]) -> str | None:
+    """What is wrong with the types of a manifest's values (a hand edit), or ``None``."""
+    if "version" in doc and not _is_count(doc["version"]):
+        return "the version in its manifest.json is not a whole number"
+    base = doc.get("base_model")
+    if not isinstance(base, dict) or not isinstance(base.get("hash"), str) or not base["hash"]:
+        return "its manifest names no base model"
+    if base.get("name") is not None and not isinstance(base["name"], str):
+        return "the base model's name in its manifest.json is not text"
+    data = doc.get("data", {})
+    if not isinstance(data, dict):
+        return "the data in its manifest.json is not a table of values"
+    if "pairs" in data and not _is_count(data["pairs"]):
+        return "the number of segments (data.pairs) in its manifest.json is not a whole number"
+    if "minutes" in data and not _is_amount(data["minutes"]):
+        return "the minutes (data.minutes) in its manifest.json are not a number"
+    held = doc.get("held_out", {})
+    if not isinstance(held, dict):
+        return "the held-out score in its manifest.json is not a table of values"
+    if held.get("metric") is not None and not isinstance(held["metric"], str):
+        return "the held-out metric in its manifest.json is not text"
+    for key in ("before", "after"):
+        if held.get(key) is not None and not _is_amount(held[key]):
+            return f"the held-out error (held_out.{key}) in its manifest.json is not a number"
+    if "segments" in held and not _is_count(held["segments"]):
+        return "the held-out segments (held_out.segments) in its manifest.json are not a " \
+            "whole number"
+    return None
+
+
+def check_adapter_weights(folder: str | Path) -> None:
+    """Read the header of the adapter's ``adapter_model.safetensors`` (a few kilobytes):
+    :class:`DamagedAdapter` when it is truncated, damaged or holds no LoRA weights."""
+    from tingxie.asr.errors import CorruptWeights
+
+    path = Path(folder) / ADAPTER_WEIGHTS
+    try:
+        header = _safetensors_header(path)
+    except CorruptWeights as exc:
+        raise DamagedAdapter(folder, f"its {ADAPTER_WEIGHTS} {exc.problem}") from exc
+    except OSError as exc:
+        raise DamagedAdapter(folder, f"its {ADAPTER_WEIGHTS} cannot be read ({exc})") from exc
+    if not any("lora_" in name for name in header):
+        raise DamagedAdapter(folder, f"its {ADAPTER_WEIGHTS} holds no LoRA weights")
+
+
+def read_manifest(folder: str | Path, check_weights: bool = True) -> AdapterInfo:
+    """The manifest of an adapter folder; :class:`InvalidAdapter` naming what is wrong.
+
+    Every value is checked for its type (a hand-edited manifest), and, with
+    ``check_weights``, the weights' header (:class:`DamagedAdapter`), so an adapter listed
+    is one that can be loaded.
+    """
     folder = Path(folder).expanduser()
     if not folder.is_dir():
         raise InvalidAdapter(folder, "it is not a folder")
@@ -184,17 +260,20 @@ def read_manifest(folder: str | Path) -> AdapterInfo:
         raise InvalidAdapter(folder, f"its manifest.json cannot be read ({exc})") from exc
     if not isinstance(doc, dict) or doc.get("format") != MANIFEST_FORMAT:
         raise InvalidAdapter(folder, "its manifest.json is not a Tingxie adapter manifest")
-    if int(doc.get("version", 0)) > MANIFEST_VERSION:
+    problem = _manifest_problem(doc)
+    if problem is not None:
+        raise InvalidAdapter(folder, problem)
+    if doc.get("version", 0) > MANIFEST_VERSION:
         raise InvalidAdapter(folder, "it was made by a newer Tingxie; update Tingxie to use it")
-    base = doc.get("base_model")
-    if not isinstance(base, dict) or not base.get("hash"):
-        raise InvalidAdapter(folder, "its manifest names no base model")
-    data = doc.get("data") if isinstance(doc.get("data"), dict) else {}
-    held = doc.get("held_out") if isinstance(doc.get("held_out"), dict) else {}
+    if check_weights:
+        check_adapter_weights(folder)
+    base = doc["base_model"]
+    data = doc.get("data", {})
+    held = doc.get("held_out", {})
     return AdapterInfo(
         path=folder.resolve(),
         base_name=str(base.get("name") or "?"),
-        base_hash=str(base["hash"]),
+        base_hash=base["hash"],
         pairs=int(data.get("pairs", 0)),
         minutes=float(data.get("minutes", 0.0)),
         held_out=held,
@@ -219,21 +298,28 @@ def default_adapters_dir(models_dir: str | os.PathLike[str] | None = None) -> Pa
 def find_adapters(folders: list[Path] | tuple[Path, ...]) -> list[AdapterInfo]:
     """Every valid adapter directly inside ``folders`` (or one of them itself), by name.
 
-    Folders that do not exist and sub-folders that are not adapters (a half-written one
-    included) are skipped.
+    Folders that do not exist, hidden ones (the leftovers of an interrupted save) and
+    sub-folders that are not adapters (a half-written, hand-damaged or truncated one
+    included) are skipped: the good ones are still listed.
     """
     found: dict[Path, AdapterInfo] = {}
     for folder in folders:
         folder = Path(folder).expanduser()
         if not folder.is_dir():
             continue
-        candidates = [folder, *sorted(p for p in folder.iterdir() if p.is_dir())]
+        try:
+            # A hidden folder is the leftover of an interrupted save (.NAME.partial-…,
+            # .NAME.old-PID), never an adapter of its own.
+            candidates = [folder, *sorted(p for p in folder.iterdir()
+                                          if not p.name.startswith(".") and p.is_dir())]
+        except OSError:
+            continue
         for candidate in candidates:
-            if not (candidate / MANIFEST_NAME).is_file():
-                continue
             try:
+                if not (candidate / MANIFEST_NAME).is_file():
+                    continue
                 info = read_manifest(candidate)
-            except InvalidAdapter:
+            except (InvalidAdapter, OSError):
                 continue
             found.setdefault(info.path, info)
     return sorted(found.values(), key=lambda a: (a.base_name, a.name))
@@ -245,27 +331,53 @@ def check_adapter(adapter: str | Path, base_folder: str | Path) -> AdapterInfo:
 
     Raises :class:`InvalidAdapter` or :class:`AdapterMismatch` (naming both models).
     """
-    info = read_manifest(adapter)
+    info = read_manifest(adapter, check_weights=False)
     if base_model_hash(base_folder) != info.base_hash:
         raise AdapterMismatch(info.path, info.base_name, describe_model(base_folder))
+    check_adapter_weights(info.path)  # after the model's name: "made for another model" says more
     return info
 
 
 def merge_adapter(model: Any, adapter: str | Path) -> Any:
     """``model`` with the adapter's LoRA weights merged into its own (same speed as without).
 
-    Call :func:`check_adapter` first. Raises :class:`InvalidAdapter` when peft cannot read
-    the adapter's files.
+    Call :func:`check_adapter` first. Raises :class:`DamagedAdapter` when peft cannot read
+    the adapter's files, or when their tensors do not fit the model's LoRA layers (peft
+    would only warn, and the adapter would change nothing). An out-of-memory error comes
+    as the ``__cause__`` of that error.
     """
     peft = require_peft()
+    from safetensors import SafetensorError
+
+    adapter = Path(adapter)
     try:
+        saved = set(_safetensors_header(adapter / ADAPTER_WEIGHTS))
         with warnings.catch_warnings():
             # peft asks transformers a deprecated question; the user cannot act on it.
             warnings.simplefilter("ignore", FutureWarning)
+            # peft warns of the keys it did not find; they are compared below instead.
+            warnings.simplefilter("ignore", UserWarning)
             wrapped = peft.PeftModel.from_pretrained(model, str(adapter), is_trainable=False)
+        expected = set(peft.utils.get_peft_model_state_dict(wrapped))
+    except TingxieError as exc:  # the weights' header (CorruptWeights)
+        raise DamagedAdapter(adapter, f"its {ADAPTER_WEIGHTS} "
+                             f"{getattr(exc, 'problem', exc)}") from exc
+    except (OSError, ValueError, KeyError, RuntimeError, TypeError, AttributeError,
+            SafetensorError) as exc:
+        first = (str(exc).strip().splitlines() or [""])[0][:200]
+        raise DamagedAdapter(adapter, f"its files cannot be loaded "
+                             f"({type(exc).__name__}: {first})") from exc
+    missing = expected - saved
+    if missing or not expected:
+        example = min(missing) if missing else "any LoRA layer"
+        raise DamagedAdapter(
+            adapter, f"its weights do not fit the model's LoRA layers ({len(missing)} of "
+            f"{len(expected)} missing, such as {example}): it was written by another program "
+            "or another version")
+    try:
         return wrapped.merge_and_unload()
-    except (OSError, ValueError, KeyError, RuntimeError) as exc:
-        raise InvalidAdapter(adapter, f"its weights cannot be loaded ({exc})") from exc
+    except (RuntimeError, ValueError) as exc:
+        raise DamagedAdapter(adapter, f"its weights cannot be merged ({exc})") from exc
 
 
 # -- which adapters fit which model ------------------------------------------------------------

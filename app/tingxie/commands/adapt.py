@@ -111,9 +111,17 @@ def run(args: argparse.Namespace) -> int:
               file=err)
     print(last.result.held_out.summary(), file=err)
     print(f"Adapter saved to {last.result.output}. Use it with "
-          f"`tingxie transcribe --adapter {last.result.output} ...`.", file=err)
+          f"`tingxie transcribe --model {_quoted(str(args.model))} "
+          f"--adapter {_quoted(str(last.result.output))} ...`.", file=err)
     print(last.result.output)
     return EXIT_OK
+
+
+def _quoted(text: str) -> str:
+    """``text`` as a shell reads it back (a folder with spaces)."""
+    import shlex
+
+    return shlex.quote(text)
 
 
 def _show(update, tty: bool) -> None:

@@ -91,9 +91,16 @@ def needs_alignment(seg: Segment) -> bool:
     return any(w.timing == STALE for w in seg.words)
 
 
+def same_words(a: str, b: str) -> bool:
+    """Whether two texts differ at most in their spacing (a trailing space, a double space,
+    a no-break space): such an edit corrects nothing the model wrote."""
+    return " ".join(a.split()) == " ".join(b.split())
+
+
 @dataclass
 class EditText:
-    """Replace one segment's text (marks it as edited by a person)."""
+    """Replace one segment's text. It is marked edited by a person (a correction, which
+    ``tingxie adapt`` learns from) unless only its spacing changed."""
 
     segment_id: int
     text: str
@@ -104,8 +111,8 @@ class EditText:
         seg = t.segment(self.segment_id)
         self._before = copy.deepcopy(seg)
         seg.words = reword(self.text, seg.words, seg.start, seg.end)
+        seg.edited = seg.edited or not same_words(seg.text, self.text)
         seg.text = self.text
-        seg.edited = True
 
     def undo(self, t: Transcript) -> None:
         assert self._before is not None
@@ -205,7 +212,8 @@ def split_time(seg: Segment, position: int) -> float:
 
 @dataclass
 class SplitSegment:
-    """Split a segment in two at a character position (the cursor)."""
+    """Split a segment in two at a character position (the cursor). Both halves keep the
+    segment's ``edited`` flag: their words are still the model's (or the person's) own."""
 
     segment_id: int
     position: int
@@ -238,10 +246,10 @@ class SplitSegment:
             id=self.new_id, start=at, end=seg.end, text=right_text, speaker=seg.speaker,
             language=seg.language,
             words=reword(right_text, [w for w in seg.words if w.start >= at], at, seg.end),
-            confidence=seg.confidence, min_confidence=seg.min_confidence, edited=True,
+            confidence=seg.confidence, min_confidence=seg.min_confidence, edited=seg.edited,
         )
         seg.words = reword(left_text, left_words, seg.start, at)
-        seg.end, seg.text, seg.edited = at, left_text, True
+        seg.end, seg.text = at, left_text
         t.segments.insert(idx + 1, right)
 
     def undo(self, t: Transcript) -> None:
@@ -252,7 +260,8 @@ class SplitSegment:
 
 @dataclass
 class MergeWithNext:
-    """Merge a segment with the one after it (the speaker of the first wins)."""
+    """Merge a segment with the one after it (the speaker of the first wins). The merged
+    segment is edited if either was: joining two lines corrects no word of them."""
 
     segment_id: int
     label: str = "Merge segments"
@@ -277,7 +286,7 @@ class MergeWithNext:
             weights = [s.duration for s in (first, second) if s.confidence is not None]
             merged.confidence = sum(c * w for c, w in zip(confs, weights)) / sum(weights)
         merged.min_confidence = min(mins) if mins else None
-        merged.edited = True
+        merged.edited = first.edited or second.edited
         t.segments[idx: idx + 2] = [merged]
 
     def undo(self, t: Transcript) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import logging
+import math
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -62,6 +63,28 @@ def _describe_error(error: BaseException) -> str:
         return str(error)
     log.error("Adapting failed", exc_info=error)
     return f"{type(error).__name__}: {error}"
+
+
+def _parameters(model: str) -> int | None:
+    """How many parameters ``model`` has: the registry's figure ("0.9B") for a named model,
+    the count in a model folder's weight headers (a few kilobytes); ``None`` if unknown."""
+    try:
+        spec = find_model(model)
+    except TingxieError:
+        return None
+    if spec.local_path is None:
+        try:
+            return round(float(spec.params.rstrip("Bb")) * 1e9)
+        except ValueError:
+            return None
+    from tingxie.asr.checkpoint import _safetensors_header, weight_files
+
+    try:
+        return sum(math.prod(int(d) for d in info["shape"])
+                   for path in weight_files(spec.local_path)
+                   for info in _safetensors_header(path).values())
+    except (TingxieError, OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 class AdaptDialog(QDialog):
@@ -151,8 +174,14 @@ class AdaptDialog(QDialog):
         self.model_label = QLabel(self._model_name(self.model))
         self.teacher_combo = QComboBox()
         self.teacher_combo.addItem(self.tr("None (stay close to the model itself)"), "")
+        # Distillation learns from a larger model: only those are offered (all of them for a
+        # model folder of unknown size; adapting refuses a smaller one).
+        student = _parameters(self.model)
         for spec in ASR_MODELS:
-            if spec.name != self._registry_name(self.model):
+            if spec.name == self._registry_name(self.model):
+                continue
+            size = _parameters(spec.name)
+            if student is None or size is None or size > student:
                 self.teacher_combo.addItem(display_name(spec), spec.name)
         self.teacher_combo.setToolTip(self.tr(
             "A larger Qwen3-ASR on disk teaches the model its way of hearing (distillation); "

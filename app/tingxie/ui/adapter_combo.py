@@ -3,8 +3,9 @@
 Lists the adapters in ``<models folder or Hugging Face cache>/tingxie-adapters`` that were
 made for the model chosen above (by name, or by the hash of its weights), plus any adapter
 folder the user picked with Folder…. An adapter made for another model is refused with a
-message naming both models; the choice is remembered in the settings and reaches the job
-through :meth:`AdapterCombo.adapter`.
+message naming both models; the choice reaches the job through :meth:`AdapterCombo.adapter`
+and is remembered in the settings for each base model (``ADAPTER_BY_MODEL``), so looking at
+another model and coming back, or the next start, finds it again, wherever its folder is.
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ class AdapterCombo(QWidget):
         self._settings = settings
         self._model = ""
         self._models_dir: str | None = None
-        #: Adapter folders chosen with Folder… (outside the adapters folder), kept while the
-        #: window is open.
+        #: Adapter folders chosen with Folder… or remembered for a model (outside the adapters
+        #: folder): listed as well while the window is open.
         self._extra: list[Path] = []
 
         self.label = QLabel(self.tr("Adapter"))
@@ -96,13 +97,21 @@ class AdapterCombo(QWidget):
 
     def refresh(self) -> None:
         """Look for adapters again (after one was made or deleted)."""
-        wanted = self.adapter() or str(self._settings.get(keys.ADAPTER) or "")
+        # The choice at hand if it fits this model too, else the one remembered for it.
+        wanted = [self._normalise(w) for w in (self.adapter(), self._remembered()) if w]
         extra = [p for p in self._extra if p.is_dir()]
+        for folder in map(Path, wanted):  # an adapter kept outside the adapters folder
+            if folder not in extra and (folder / adapters.MANIFEST_NAME).is_file():
+                extra.append(folder)
         try:
             found = adapters.adapters_for(self._model, self._models_dir, extra) \
                 if self._model else []
-        except (OSError, TingxieError):
-            found = []
+        except (OSError, ValueError, KeyError, TypeError, TingxieError):
+            found = []  # a damaged adapter is skipped by adapters_for; this is the disk
+        paths = [str(info.path) for info in found]
+        for folder in wanted:
+            if folder in paths and Path(folder) not in self._extra:
+                self._extra.append(Path(folder))
         with QSignalBlocker(self.combo):
             before = self.adapter()
             while self.combo.count() > 1:
@@ -111,10 +120,12 @@ class AdapterCombo(QWidget):
                 self.combo.addItem(self._item_text(info), str(info.path))
                 self.combo.setItemData(self.combo.count() - 1, self._tooltip(info),
                                        Qt.ItemDataRole.ToolTipRole)
-            row = self.combo.findData(self._normalise(wanted)) if wanted else 0
+            row = next((self.combo.findData(w) for w in wanted if w in paths), 0)
             self.combo.setCurrentIndex(max(0, row))
         if self.adapter() != before:
-            self._on_chosen(self.combo.currentIndex())
+            # Not the user's choice: an adapter that does not fit this model is still the
+            # one remembered for the model it was chosen for.
+            self._chosen(remember=bool(self.adapter()))
 
     def set_adapter(self, folder: str) -> bool:
         """Choose the adapter in ``folder`` (``""``: none). ``False``, with a message naming
@@ -165,7 +176,29 @@ class AdapterCombo(QWidget):
         except OSError:
             return folder
 
+    def _model_key(self) -> str:
+        """The current base model as the remembered choices name it."""
+        if "/" in self._model or "\\" in self._model or Path(self._model).is_dir():
+            return self._normalise(self._model)
+        return self._model.lower()
+
+    def _remembered(self) -> str:
+        """The adapter last chosen for the current model (the one saved before the choice was
+        remembered per model, for a model never chosen since)."""
+        saved = self._settings.get(keys.ADAPTER_BY_MODEL)
+        key = self._model_key()
+        if key in saved:
+            return str(saved[key] or "")
+        return str(self._settings.get(keys.ADAPTER) or "")
+
     def _on_chosen(self, _row: int) -> None:
+        self._chosen(remember=True)
+
+    def _chosen(self, remember: bool) -> None:
+        if remember and self._model:
+            saved = dict(self._settings.get(keys.ADAPTER_BY_MODEL))
+            saved[self._model_key()] = self.adapter()
+            self._settings.set(keys.ADAPTER_BY_MODEL, saved)
         self._settings.set(keys.ADAPTER, self.adapter())
         self._set_message("")
         self.adapterChanged.emit(self.adapter())

@@ -62,6 +62,9 @@ PARALLEL = _declare_job(SETTINGS.parallel)
 SERVER_TIMEOUT = _declare_job(SETTINGS.server_timeout)
 ADAPTER = _declare_job(SETTINGS.adapter)
 ALIGNER = _declare_job(SETTINGS.aligner)
+#: The adapter last chosen for each base model (a registry name, or a model folder's path):
+#: {"qwen3-asr-0.6b": "/…/tingxie-adapters/interview-adapter", …}; "" for none chosen.
+ADAPTER_BY_MODEL = _declare("transcribe/adapter_by_model", {}, dict)
 CONTEXT_SNIPPETS = _declare("transcribe/context_snippets", [], list)
 HF_ENDPOINT = _declare("models/endpoint", "")
 DOWNLOAD_SOURCE = _declare("models/source", "huggingface")
