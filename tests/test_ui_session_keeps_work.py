@@ -230,3 +230,119 @@ def test_speaker_keys_name_the_same_slot_every_time(window):
     window.document.undo_stack.undo()
     window.document.undo_stack.undo()  # Ctrl+3 was one step, its new speakers with it
     assert [s.name for s in t.speakers] == ["Host"] and t.segments[1].speaker is None
+
+
+# -- 8. a range run never lands on a transcript undone while it ran --------------------------
+
+def test_a_range_finishing_after_an_undo_keeps_the_undone_run_for_redo(window):
+    window.document.set_transcript(interview())
+    whole = window.start_transcription("all")
+    whole.segmentsReady.emit(heard(1.0, 4.0, "The harbour opened.")
+                             + heard(5.0, 7.5, "Boats came in."))
+    whole.finished.emit(False)
+    window.table.select_row(1)
+    line = window.start_transcription("selection")
+    stack = window.document.undo_stack
+    stack.undo()  # the whole-file run is taken back while the line is re-transcribed
+    line.segmentsReady.emit(heard(5.0, 7.5, "Boats came in at dawn."))
+    line.finished.emit(False)
+
+    assert texts(window) == [s.text for s in interview().segments], "the undo stands"
+    assert window.statusBar().currentMessage() == (
+        "The re-transcription of 0:00:05–0:00:07 was not applied: the transcript was "
+        "undone meanwhile.")
+    assert stack.canRedo() and stack.text(stack.index()) == "Transcribe the whole file"
+    stack.redo()
+    assert texts(window) == ["The harbour opened.", "Boats came in."]
+
+
+def test_a_range_started_with_redo_history_still_lands(window):
+    # An edit undone before the run began is no undo meanwhile: the result is applied (and,
+    # as any new edit, it ends that redo).
+    window.document.set_transcript(interview())
+    stack = window.document.undo_stack
+    window.document.apply(EditText(2, "hello there, typed"))
+    stack.undo()
+    window.table.select_row(1)
+    line = window.start_transcription("selection")
+    line.segmentsReady.emit(heard(5.0, 7.5, "Boats came in at dawn."))
+    line.finished.emit(False)
+    assert "Boats came in at dawn." in texts(window)
+    assert "was not applied" not in window.statusBar().currentMessage()
+
+
+# -- 9. a line edited while its range runs stays as the user typed it -----------------------
+
+def test_a_line_edited_while_its_range_runs_is_kept(window):
+    window.document.set_transcript(interview())
+    model, sm = window.table.model(), window.table.selectionModel()
+    sm.clearSelection()
+    for row in (1, 2):
+        sm.select(model.index(row, 0), sm.SelectionFlag.Select | sm.SelectionFlag.Rows)
+    job = window.start_transcription("selection")
+    assert job.spec.time_range == (5.0, 12.0)
+    typed = "A correction the reviewer typed, and typed again."
+    window.document.apply(EditText(3, typed))  # while the run goes on
+    job.segmentsReady.emit(heard(5.0, 7.5, "Hello there.") + heard(8.0, 12.0, "A correction."))
+    job.finished.emit(False)
+
+    assert texts(window) == ["Hello big world", "Hello there.", typed,
+                             "Boats came from every town."]
+    assert window.statusBar().currentMessage() == (
+        "Transcription finished: 4 segments. Lines edited meanwhile were kept as they "
+        "are: 3.")
+    window.document.undo_stack.undo()
+    assert texts(window) == ["Hello big world", "hello there", typed,
+                             "Boats came from every town."]
+    window.document.transcript.check()
+
+
+# -- 10. a range where no speech is found keeps its lines ------------------------------------
+
+def test_a_line_where_no_speech_is_found_stays(window):
+    window.document.set_transcript(interview())
+    window.table.select_row(2)
+    job = window.start_transcription("selection")
+    job.finished.emit(False)
+    assert texts(window) == [s.text for s in interview().segments]
+    assert window.statusBar().currentMessage() == (
+        "No speech was found between 0:00:08 and 0:00:12.")
+    assert window.document.undo_stack.count() == 0
+
+
+# -- 11. a whole-file run that brings nothing leaves the document as it was -----------------
+
+@pytest.mark.parametrize("cancelled", [True, False], ids=["cancelled", "no-speech"])
+def test_a_whole_file_run_that_brings_nothing_changes_nothing(qtbot, window, tmp_path,
+                                                              cancelled):
+    window.document.set_transcript(Transcript(
+        segments=[Segment(1, 1.0, 2.9, "Guten Tag.", language="English")],
+        language="German", duration=DURATION))
+    window._save_to(tmp_path / "interview.tingxie")
+    window.saver.wait()
+    qtbot.waitUntil(lambda: not window.windowTitle().startswith("*"), timeout=5000)
+    job = window.start_transcription("all")
+    assert texts(window) == [], "the run replaces the transcript"
+    job.finished.emit(cancelled)
+
+    assert texts(window) == ["Guten Tag."]
+    assert window.document.transcript.language == "German"
+    assert not window.windowTitle().startswith("*"), "nothing to save"
+    stack = window.document.undo_stack
+    assert not stack.canRedo() and not stack.canUndo()
+
+
+# -- 12. a selection with gaps is not re-transcribed over the lines between ------------------
+
+def test_a_selection_with_gaps_is_refused(window):
+    window.document.set_transcript(interview())
+    model, sm = window.table.model(), window.table.selectionModel()
+    sm.clearSelection()
+    for row in (0, 3):  # Ctrl+click the first and the last line
+        sm.select(model.index(row, 0), sm.SelectionFlag.Select | sm.SelectionFlag.Rows)
+    assert window.start_transcription("selection") is None
+    assert window.jobs == [], "nothing runs"
+    assert window.statusBar().currentMessage() == (
+        "Select adjacent lines to re-transcribe them: the lines between them (2–3) are not "
+        "selected.")
+    assert texts(window) == [s.text for s in interview().segments]

@@ -52,247 +52,247 @@
 <context>
     <name>AdaptDialog</name>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="88"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="111"/>
         <source>Adapt the model to my corrections</source>
         <extracomment>The user kept the adapter: (its folder, the base model it was made for). The estimate was shown or failed (for tests): the text shown. Training ended: &quot;done&quot;, &quot;cancelled&quot; or &quot;failed&quot;.</extracomment>
         <translation>让模型适应我的校对</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="122"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="145"/>
         <source>Adapting needs the Python packages peft and jiwer: install them with pip install &apos;tingxie[adapt]&apos; and restart Tingxie.</source>
         <translation>适配模型需要 Python 包 peft 和 jiwer：请用 pip install &apos;tingxie[adapt]&apos; 安装，然后重新启动听写。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="132"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="155"/>
         <source>Trains a small adapter on the segments you corrected, so the model learns your names, places and speakers. Only text a person edited is used; a tenth is held out to measure the result.</source>
         <translation>用您校对过的片段训练一个小型适配器，让模型学会您的人名、地名和说话人。只使用人工编辑过的文本；其中十分之一留作测量结果。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="139"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="162"/>
         <source>Add projects…</source>
         <translation>添加项目…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="140"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="163"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="141"/>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="339"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="164"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="368"/>
         <source>Add the projects whose corrections to learn from.</source>
         <translation>请添加要从中学习校对内容的项目。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="153"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="176"/>
         <source>None (stay close to the model itself)</source>
         <translation>无（贴近模型本身）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="158"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="187"/>
         <source>A larger Qwen3-ASR on disk teaches the model its way of hearing (distillation); slower and needs more memory</source>
         <translation>用磁盘上更大的 Qwen3-ASR 教模型它的听法（蒸馏）；更慢，需要更多内存</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="163"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="192"/>
         <source>How many times training goes through the segments</source>
         <translation>训练遍历这些片段的次数</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="165"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="194"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="179"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="208"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="181"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="210"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="182"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="211"/>
         <source>Keep and use it</source>
         <translation>保留并使用</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="183"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="212"/>
         <source>Discard</source>
         <translation>丢弃</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="184"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="213"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="197"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="226"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="198"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="227"/>
         <source>Teacher</source>
         <translation>教师模型</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="199"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="228"/>
         <source>Epochs</source>
         <translation>轮数</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="200"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="229"/>
         <source>Save to</source>
         <translation>保存到</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="284"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="313"/>
         <source>Choose projects with corrections</source>
         <translation>选择含有校对内容的项目</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="285"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="314"/>
         <source>Tingxie projects ({0})</source>
         <translation>听写项目（{0}）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="301"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="330"/>
         <source>Choose a folder for the adapter</source>
         <translation>选择适配器的文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="342"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="371"/>
         <source>Reading the projects…</source>
         <translation>正在读取项目…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="373"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="402"/>
         <source>{0} corrected segments ({1} min of audio) from {2} project(s); {3} held out to measure the result.</source>
         <translation>{2} 个项目中有 {0} 个校对过的片段（{1} 分钟音频）；其中 {3} 个留作测量结果。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="378"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="407"/>
         <source>Not used: {0} segment(s) ({1}).</source>
         <translation>未使用：{0} 个片段（{1}）。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="382"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="411"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="384"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="413"/>
         <source>Estimated time: about {0} on {1}. Memory: about {2} ({3} free).</source>
         <translation>预计时间：在 {1} 上约 {0}。内存：约 {2}（可用 {3}）。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="389"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="418"/>
         <source>Not enough memory: adapting needs about {0} and {1} is free. Close other programs, leave out the teacher, or train on a GPU.</source>
         <translation>内存不足：适配约需 {0}，可用 {1}。请关闭其他程序、不用教师模型，或在 GPU 上训练。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="409"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="438"/>
         <source>{0} already exists and is not empty: choose a new folder for the adapter.</source>
         <translation>{0} 已存在且不为空：请为适配器选择一个新文件夹。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="417"/>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="419"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="446"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="448"/>
         <source>Starting…</source>
         <translation>正在开始…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="443"/>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="444"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="472"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="473"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="453"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="482"/>
         <source>Step {0} of {1} · loss {2}</source>
         <translation>第 {0} / {1} 步 · 损失 {2}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="457"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="486"/>
         <source> · {0} left</source>
         <translation> · 剩余 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="458"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="487"/>
         <source>Training… {0}%</source>
         <translation>正在训练… {0}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="460"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="489"/>
         <source>Loading the model and the audio…</source>
         <translation>正在加载模型和音频…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="462"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="491"/>
         <source>Measuring the error on the held-out segments…</source>
         <translation>正在测量留出片段上的错误率…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="464"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="493"/>
         <source>Saving the adapter…</source>
         <translation>正在保存适配器…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="466"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="495"/>
         <source>Training…</source>
         <translation>正在训练…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="468"/>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="495"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="497"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="524"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="475"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="504"/>
         <source>Held-out error before adapting: {0}% ({1} on {2} segments)</source>
         <translation>适配前的留出错误率：{0}%（{1}，{2} 个片段）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="487"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="516"/>
         <source>Saved to {0}. Keep it to use it for transcription, or discard it.</source>
         <translation>已保存到 {0}。保留它以用于转写，或将其丢弃。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="491"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="520"/>
         <source>The chosen folder could not take the adapter ({0}). {1}</source>
         <translation>所选文件夹无法保存该适配器（{0}）。{1}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="498"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="527"/>
         <source>Cancelled: nothing was saved.</source>
         <translation>已取消：没有保存任何内容。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="505"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="534"/>
         <source>Adapting failed.</source>
         <translation>适配失败。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="516"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="545"/>
         <source>The held-out error was not measured.</source>
         <translation>未测量留出错误率。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="517"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="546"/>
         <source>held-out error {0}% → {1}% on {2} segments</source>
         <translation>留出错误率 {0}% → {1}%（{2} 个片段）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="539"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="568"/>
         <source>Discarded {0}.</source>
         <translation>已丢弃 {0}。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="616"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="645"/>
         <source>Using the adapter {0}</source>
         <translation>正在使用适配器 {0}</translation>
     </message>
@@ -300,45 +300,45 @@
 <context>
     <name>AdapterCombo</name>
     <message>
-        <location filename="../../app/tingxie/ui/adapter_combo.py" line="46"/>
+        <location filename="../../app/tingxie/ui/adapter_combo.py" line="47"/>
         <source>Adapter</source>
-        <extracomment>Adapter folders chosen with Folder… (outside the adapters folder), kept while the window is open.</extracomment>
+        <extracomment>Adapter folders chosen with Folder… or remembered for a model (outside the adapters folder): listed as well while the window is open.</extracomment>
         <translation>适配器</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapter_combo.py" line="54"/>
+        <location filename="../../app/tingxie/ui/adapter_combo.py" line="55"/>
         <source>A small adapter trained on your corrections (Model &gt; Adapt to my corrections…); it is merged into the model when it loads</source>
         <translation>用您的校对训练的小型适配器（模型 &gt; 适应我的校对…）；加载时合并进模型</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapter_combo.py" line="57"/>
+        <location filename="../../app/tingxie/ui/adapter_combo.py" line="58"/>
         <source>Folder…</source>
         <translation>文件夹…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapter_combo.py" line="58"/>
+        <location filename="../../app/tingxie/ui/adapter_combo.py" line="59"/>
         <source>Use an adapter folder made by tingxie adapt</source>
         <translation>使用由 tingxie adapt 生成的适配器文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapter_combo.py" line="73"/>
+        <location filename="../../app/tingxie/ui/adapter_combo.py" line="74"/>
         <source>None</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapter_combo.py" line="149"/>
+        <location filename="../../app/tingxie/ui/adapter_combo.py" line="160"/>
         <source>{0} · {1}% → {2}%</source>
         <translation>{0} · {1}% → {2}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapter_combo.py" line="153"/>
+        <location filename="../../app/tingxie/ui/adapter_combo.py" line="164"/>
         <source>{0}
 made for {1} from {2} segments ({3} min); {4}</source>
         <translation>{0}
 为 {1} 制作，来自 {2} 个片段（{3} 分钟）；{4}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapter_combo.py" line="175"/>
+        <location filename="../../app/tingxie/ui/adapter_combo.py" line="208"/>
         <source>Choose an adapter folder</source>
         <translation>选择适配器文件夹</translation>
     </message>
@@ -676,92 +676,107 @@ Locate the audio file now?</source>
 <context>
     <name>DocumentRuns</name>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="61"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="70"/>
         <source>Nothing to transcribe</source>
         <translation>没有可转写的内容</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="62"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="71"/>
         <source>Open an audio or video file first (File &gt; Open).</source>
         <translation>请先打开音频或视频文件（文件 &gt; 打开）。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="65"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="74"/>
         <source>A transcription is already running.</source>
         <translation>已有转写任务正在运行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="77"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="82"/>
+        <source>Select adjacent lines to re-transcribe them: the lines between them ({lines}) are not selected.</source>
+        <translation>请选择相邻的行来重新转写：它们之间的行（{lines}）没有被选中。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/runs.py" line="91"/>
         <source>The transcript already reaches the end of the file.</source>
         <translation>转写稿已到达文件末尾。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="80"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="94"/>
         <source>Replace the transcript?</source>
         <translation>替换转写文本？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="81"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="95"/>
         <source>Transcribing the whole file replaces the current transcript (Edit &gt; Undo brings it back). Go on?</source>
         <translation>转写整个文件会替换当前转写稿（可用“编辑 &gt; 撤销”恢复）。继续吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="89"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="103"/>
         <source>Cannot transcribe</source>
         <translation>无法转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="113"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="127"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="121"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="135"/>
         <source>Loading model {model}…</source>
         <translation>正在加载模型 {model}…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="125"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="139"/>
         <source>Model on {0}</source>
         <translation>模型运行于 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="141"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="156"/>
         <source>Cancelled; kept {n} segments.</source>
         <translation>已取消；保留了 {n} 个片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="143"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="158"/>
+        <source>The re-transcription of {start}–{end} was not applied: the transcript was undone meanwhile.</source>
+        <translation>{start}–{end} 的重新转写未被应用：转写稿在此期间已被撤销。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/runs.py" line="162"/>
         <source>No speech was found in the recording.</source>
         <translation>录音中没有找到语音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="144"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="163"/>
         <source>No speech was found between {start} and {end}.</source>
         <translation>在 {start} 到 {end} 之间没有找到语音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="147"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="166"/>
+        <source>Transcription finished: {n} segments. Lines edited meanwhile were kept as they are: {lines}.</source>
+        <translation>转写完成：{n} 个片段。期间编辑过的行保持原样：{lines}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/runs.py" line="170"/>
         <source>Transcription finished: {n} segments.</source>
         <translation>转写完成：共 {n} 个片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="152"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="175"/>
         <source>Cancelled after {time}</source>
         <translation>已在 {time} 后取消</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="154"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="177"/>
         <source>No speech found ({time})</source>
         <translation>未找到语音（{time}）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="156"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="179"/>
         <source>Done in {time}</source>
         <translation>完成，用时 {time}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="164"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="187"/>
         <source>Transcription failed</source>
         <translation>转写失败</translation>
     </message>

@@ -369,6 +369,25 @@ def _stitch(first: _Heard, second: _Heard) -> None:
     first.text, second.text = join_tokens(a[:keep]), join_tokens(b[drop:])
 
 
+def _before_shared(heard: _Heard, regions: Sequence[tuple[float, float]]) -> None:
+    """Keep only the words of a chunk held at a forced cut that lie before the stretch it
+    shares with the next chunk, which never came (the job was cancelled or failed): the
+    last of them ends where "the rest" of the file starts again, so a word cut by the
+    chunk's end is heard whole once, there. Without word times the text is spread over the
+    whole chunk (no partner takes the end of it) and cut where the shared stretch starts."""
+    chunk = heard.chunk
+    if chunk.overlap_after <= 0:
+        return
+    words = heard.words
+    if words is None:
+        start = chunk.start + chunk.overlap_before / 2
+        words = [w for _sentence, sentence_words, _offsets
+                 in estimate_words(heard.text, _speech_in(regions, start, chunk.end))
+                 for w in sentence_words]
+    heard.words = own_half(words, chunk.end - chunk.overlap_after, True)
+    heard.text = words_text(heard.words)
+
+
 def transcribe(
     samples: np.ndarray,
     engine: Engine,
@@ -410,7 +429,9 @@ def transcribe(
     Raises engine errors (out of memory, ...) as they come, once the segments of a chunk
     held back at a forced cut are yielded; on cancellation it stops after the current batch,
     keeping what was yielded (cancelled inside the aligner, the batch's text is yielded with
-    estimated word times); closing the generator stops the VAD too.
+    estimated word times); closing the generator stops the VAD too. A held chunk whose
+    partner never comes yields only its words before the stretch they would have shared,
+    so the last segment's end is a clean point to transcribe the rest from.
 
     ``regions`` are speech regions found earlier for this audio (seconds on the whole file's
     timeline, as an earlier run's :attr:`Update.regions` gave them): finding speech is
@@ -606,12 +627,14 @@ def _transcribe_feed(feed: _SpeechFeed | _ReadyFeed, samples: np.ndarray, engine
 
     def keep_pending() -> Iterator[Update]:
         """The chunk held back at a forced cut, as an update of its own (it is transcribed
-        and aligned: only its partner is missing)."""
+        and aligned: only its partner is missing), up to the stretch it shares with that
+        partner (:func:`_before_shared`). Its audio counts in the progress already."""
         nonlocal pending
         if pending is None:
             return
+        _before_shared(pending, regions)
         segs = emit(pending)
-        yield Update(Stage.TRANSCRIBE, min(1.0, pending.chunk.end / duration), segs,
+        yield Update(Stage.TRANSCRIBE, max(last_fraction, shown[0]), segs,
                      elapsed=clock() - started, chunks_done=done, chunks_total=total(),
                      note=note() if segs else "")
         pending = None

@@ -3,6 +3,7 @@ heard through their own handle only (the batch queue's jobs never reach the docu
 
 from __future__ import annotations
 
+import itertools
 import time
 from typing import TYPE_CHECKING
 
@@ -52,6 +53,14 @@ class DocumentRuns(QObject):
                 end = seg.end
         return start, end
 
+    def selection_gaps(self) -> str:
+        """The unselected lines between selected ones (Ctrl+click), numbered as the table
+        shows them ("2–3, 5"); empty when the selected lines are next to each other. A
+        range re-transcribes everything between its ends, so it would replace those too."""
+        rows = sorted({i.row() for i in self.win.table.selectionModel().selectedRows()})
+        gaps = [(a + 2, b) for a, b in itertools.pairwise(rows) if b > a + 1]
+        return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in gaps)
+
     def start(self, scope: str = "all") -> JobHandle | None:
         """Transcribe the whole file (``"all"``), the selected range (``"selection"``) or
         what follows the last segment (``"rest"``, after a cancelled run) with the panel's
@@ -68,6 +77,11 @@ class DocumentRuns(QObject):
             return None  # the model is downloading (the job starts after it), or declined
         span = None
         if scope == "selection":
+            gaps = self.selection_gaps()
+            if gaps:
+                win.status(self.tr("Select adjacent lines to re-transcribe them: the lines "
+                                   "between them ({lines}) are not selected.").format(lines=gaps))
+                return None
             span = self.selection_range()
             if span is None:
                 return None
@@ -136,13 +150,22 @@ class DocumentRuns(QObject):
     def _finished(self, cancelled: bool) -> None:
         win = self.win
         win.controls.set_busy(False)
-        count = win.session.end_job(cancelled)
+        ended = win.session.end_job(cancelled)
+        count = ended.count
         if cancelled:
             message = self.tr("Cancelled; kept {n} segments.").format(n=count)
+        elif ended.not_applied and self._span is not None:
+            message = self.tr("The re-transcription of {start}–{end} was not applied: the "
+                              "transcript was undone meanwhile.").format(
+                start=format_time(self._span[0]), end=format_time(self._span[1]))
         elif not self._found:
             message = (self.tr("No speech was found in the recording.") if self._span is None
                        else self.tr("No speech was found between {start} and {end}.").format(
                            start=format_time(self._span[0]), end=format_time(self._span[1])))
+        elif ended.kept_rows:
+            message = self.tr("Transcription finished: {n} segments. Lines edited meanwhile "
+                              "were kept as they are: {lines}.").format(
+                n=count, lines=", ".join(str(r + 1) for r in ended.kept_rows))
         else:
             message = self.tr("Transcription finished: {n} segments.").format(n=count)
         win.statusBar().showMessage(message, 10000)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand
 
 from tingxie.core import project as projects
 from tingxie.core.edits import ReplaceRange, inherit_speakers
@@ -37,6 +38,49 @@ class DocumentJob:
     step: StreamedRange | None = None
     #: The transcript the job belongs to: its segments never land in another one.
     transcript: Transcript | None = None
+    #: A selected range's starting point: the undo stack's index and the command below it
+    #: then. The result replaces the range only while the stack stands on that state.
+    base_index: int = 0
+    base_command: QUndoCommand | None = None
+    #: The lines the selected range covered when it started (id -> start, end, text):
+    #: one that differs at the end was edited meanwhile and stays as the user left it.
+    lines_before: dict[int, tuple[float, float, str]] = field(default_factory=dict)
+
+
+@dataclass
+class JobEnd:
+    """How the document's job ended, for the window to tell the user."""
+
+    #: Segments in the transcript now.
+    count: int
+    #: A selected range's result that was not applied: the transcript was undone meanwhile
+    #: (applying it would have cut off the Redo history, or landed on another state).
+    not_applied: bool = False
+    #: Rows (0-based) of lines in the range the user edited while it ran, kept as they are.
+    kept_rows: list[int] = field(default_factory=list)
+
+
+@dataclass
+class RetranscribedRange(ReplaceRange):
+    """A :class:`ReplaceRange` that leaves the lines ``keep_ids`` where they are (edited
+    while the range was transcribed) and fits the new segments around them."""
+
+    keep_ids: frozenset[int] = frozenset()
+
+    def do(self, t: Transcript) -> None:
+        removed = [(i, s) for i, s in enumerate(t.segments)
+                   if s.end > self.start and s.start < self.end and s.id not in self.keep_ids]
+        gone = {s.id for _, s in removed}
+        t.segments = [s for s in t.segments if s.id not in gone]
+        # What is left in the range stays; the new segments fill the time around it, as the
+        # rest of a file does around lines typed there. The flag is on only for that: the
+        # table reads it to tell whether a Redo may remove lines in the range, as this does.
+        self.keep_existing = True
+        try:
+            super().do(t)
+        finally:
+            self.keep_existing = False
+        self._removed = removed
 
 
 class StreamedRange(ReplaceRange):
@@ -257,6 +301,13 @@ class Session(QObject):
         segments arrive while the job runs; any other range collects its segments until
         the end."""
         self.job = DocumentJob(handle, time_range, transcript=self.document.transcript)
+        if time_range is not None and not streamed:
+            stack = self.document.undo_stack
+            self.job.base_index = stack.index()
+            self.job.base_command = stack.command(stack.index() - 1) if stack.index() else None
+            start, end = time_range
+            self.job.lines_before = {s.id: _line_state(s) for s in self.document.transcript.segments
+                                     if s.end > start and s.start < end}
         if (time_range is None or streamed) and self.loaded is not None:
             start, end = time_range or (0.0, self.loaded.audio.duration + 1.0)
             # The rest of the file keeps what is already there (lines the user typed after
@@ -287,44 +338,85 @@ class Session(QObject):
                 seg.id = self.document.transcript.new_id()
             job.step.arrived(segments)
 
-    def end_job(self, cancelled: bool) -> int:
+    def end_job(self, cancelled: bool) -> JobEnd:
         """The document's job ended; a completed range replaces what it covered (keeping
-        speakers by time overlap), and a streamed run whose step the user's edits dropped
-        from the redo history is pushed again, so no segment it made is lost. Returns the
-        number of segments in the transcript."""
+        speakers by time overlap, and the lines edited while it ran), unless it found nothing
+        or the transcript was undone meanwhile; a streamed run whose step the user's edits
+        dropped from the redo history is pushed again, so no segment it made is lost, and one
+        that brought nothing leaves no step behind."""
         job, self.job = self.job, None
         own = job is not None and job.transcript is self.document.transcript
+        ended = JobEnd(0)
         if job is not None and own and job.time_range is not None and job.step is None \
                 and not cancelled:
-            start, end = job.time_range
-            old = [s for s in self.document.transcript.segments
-                   if s.end > start and s.start < end]
-            inherit_speakers(job.range_segments, old)
-            self.document.apply(ReplaceRange(start, end, job.range_segments))
+            self._replace_range(job, ended)
         step = job.step if job is not None and own else None
         # Where a cancelled run stopped: "Transcribe the rest" goes on from there.
         self._stopped_run = ((step, max(s.end for s in step.segments))
                              if cancelled and step is not None and step.segments else None)
-        stack = self.document.undo_stack
-        if step is not None and not step.segments and cancelled:
-            if step.applied and stack.index() == stack.count() \
-                    and self._stack_index(step) == stack.count() - 1:
-                stack.undo()  # stopped before anything came: the old transcript stays
-        elif step is not None and step.segments and not step.applied \
-                and self._stack_index(step) < 0:
+        if step is not None and not step.segments:
+            # Nothing came (cancelled first, or no speech): the transcript stays as it was,
+            # with no step on the stack (a Redo of it would only empty the transcript).
+            self._drop_step(step)
+        elif step is not None and not step.applied and self._stack_index(step) < 0:
             # The user undid past the run and edited since, which dropped the redo that would
             # bring its segments back: they land now, as the run's own step again, so the
             # work is on screen and one Undo still gives back what the user had.
             self.document.apply(step)
         transcript = self.document.transcript
         language = transcript.language
-        if job is not None and job.time_range is None:
+        if job is not None and job.time_range is None and step is not None and step.applied:
             transcript.language = None  # the new run's language, not the old one's
         if self.loaded is not None and transcript.language is None:
             transcript.language = main_language(transcript.segments)
         if transcript.language != language:
             self._changed_beside_stack()
-        return len(transcript.segments)
+        ended.count = len(transcript.segments)
+        return ended
+
+    def _replace_range(self, job: DocumentJob, ended: JobEnd) -> None:
+        """Put a completed range's segments in place of what it covered, if it found any and
+        the transcript still stands where the range started from (an Undo meanwhile leaves
+        it, and its Redo history, alone)."""
+        assert job.time_range is not None
+        if not job.range_segments:
+            return  # no speech there: the lines stay (the window says nothing was found)
+        stack = self.document.undo_stack
+        base = job.base_index
+        # Undone below where it started (or undone and edited since, which replaced the
+        # commands there): the state it was made for is gone. Redo history that was there
+        # at the start, or an edit of the user's own undone meanwhile, is cut as any new
+        # edit cuts it.
+        if stack.index() < base or (base and stack.command(base - 1) is not job.base_command):
+            ended.not_applied = True
+            return
+        start, end = job.time_range
+        t = self.document.transcript
+        old = [s for s in t.segments if s.end > start and s.start < end]
+        edited = frozenset(s.id for s in old if job.lines_before.get(s.id) != _line_state(s))
+        inherit_speakers(job.range_segments, old)
+        op = RetranscribedRange(start, end, job.range_segments, keep_ids=edited)
+        self.document.apply(op)
+        if not op._removed and not op._added_ids:
+            self._drop_top()  # the edited lines fill the range: nothing changed
+        ended.kept_rows = [k for k, s in enumerate(t.segments) if s.id in edited]
+
+    def _drop_step(self, step: StreamedRange) -> None:
+        """Take ``step`` off the undo stack when it is the last command there, applied or
+        waiting for the next Redo; a step the user built on, or undid past, stays."""
+        if self._stack_index(step) == self.document.undo_stack.count() - 1:
+            self._drop_top()
+
+    def _drop_top(self) -> None:
+        """Remove the stack's last command, undoing it first when it is applied; nothing
+        when the stack stands further down. Qt drops an obsolete command on Redo instead of
+        running it, so the Redo history ends below it."""
+        stack = self.document.undo_stack
+        if stack.index() == stack.count():
+            stack.undo()
+        if stack.index() == stack.count() - 1:
+            stack.command(stack.index()).setObsolete(True)
+            stack.redo()
 
     def _stack_index(self, step: StreamedRange) -> int:
         """Where ``step`` is on the undo stack (applied or waiting for a redo), else -1."""
@@ -344,6 +436,11 @@ class Session(QObject):
 
     def _emit_changed(self, *_args: object) -> None:
         self.changed.emit()
+
+
+def _line_state(seg: Segment) -> tuple[float, float, str]:
+    """What an edit of a line changes: its times and its text."""
+    return seg.start, seg.end, seg.text
 
 
 def file_state(path: Path | None) -> tuple[int, int] | None:
