@@ -20,9 +20,10 @@ from tingxie.asr.errors import (
     NotAQwen3ForcedAligner,
 )
 from tingxie.core.cancel import CancelToken
+from tingxie.core.edits import EditText
 from tingxie.core.errors import Cancelled
 from tingxie.core.languages import UnsupportedLanguage
-from tingxie.core.transcript import ALIGNED, ESTIMATED, STALE, Segment, Word
+from tingxie.core.transcript import ALIGNED, ESTIMATED, STALE, Segment, Transcript, Word
 
 ENGLISH = "The quick brown fox jumps over the lazy dog. Good morning, and welcome to the news."
 CHINESE = "今天天气很好，我们去公园散步。"
@@ -81,6 +82,28 @@ def test_mixed_chinese_and_latin_with_quotes(aligner):
     [words] = aligner.align([speech_like(5.0)], [text], ["zh"])
     check_words(words, text, 5.0)
     assert [w.text for w in words] == ["他", "说：", "“我", "们", "用", "GPU", "训", "练。”", "OK"]
+
+
+@pytest.mark.parametrize(("text", "new", "pieces"), [
+    ("Vraiment ? Oui, je crois.", "Vraiment ? Oui, je pense.",
+     ["Vraiment ?", " Oui,", " je", " crois."]),
+    ("I said yes — no way, friend", "I said yes — no way, pal",
+     ["I", " said", " yes —", " no", " way,", " friend"]),
+    ("Il dit « oui » : bien sûr !", "Il dit « oui » : bien entendu !",
+     ["Il", " dit", " « oui » :", " bien", " sûr !"]),
+])
+def test_spaced_punctuation_goes_with_the_word_before_so_an_edit_elsewhere_keeps_times(
+        aligner, text, new, pieces):
+    [words] = aligner.align([speech_like(6.0)], [text], ["fr"])
+    check_words(words, text, 6.0)
+    assert [w.text for w in words] == pieces
+    t = Transcript([Segment(1, 0.0, 6.0, text, language="fr", words=words)])
+    EditText(1, new).do(t)  # the last word changed, nothing else
+    after = t.segments[0].words
+    assert [w.text.strip() for w in after[:-1]] == [p.strip() for p in pieces[:-1]]
+    assert [(w.start, w.end, w.timing) for w in after[:-1]] == [
+        (w.start, w.end, w.timing) for w in words[:-1]], "untouched words keep their times"
+    assert after[-1].timing in (STALE, ESTIMATED)  # new: waits for the aligner
 
 
 @pytest.mark.slow

@@ -595,6 +595,29 @@ def test_whole_word_finds_a_latin_word_inside_chinese_or_japanese(text, count):
     assert op.count == count
 
 
+@pytest.mark.parametrize(("find", "text"), [
+    ("cat ", "the cat sat"),           # a double-clicked word with its trailing space
+    (" cat", "a cat sat"),
+    ("(laughs)", "yes(laughs) ok"),
+    ("-5", "x-5 y"),
+    ("… ", "Well… so"),
+])
+def test_whole_word_finds_text_whose_edges_are_not_letters(find, text):
+    t = Transcript([Segment(1, 0.0, 1.0, text)], duration=2.0)
+    assert count_matches(t, find, "plain") == 1
+    assert count_matches(t, find, "whole_word") == 1
+    op = FindReplace(find, "#", mode="whole_word")
+    op.do(t)
+    assert op.count == 1 and t.segments[0].text == text.replace(find, "#")
+
+
+def test_whole_word_still_stops_at_letters_next_to_a_letter_edge():
+    t = Transcript([Segment(1, 0.0, 1.0, "a cats sat; scat (cat)")], duration=2.0)
+    assert count_matches(t, "cat", "whole_word") == 1   # only "(cat)"
+    assert count_matches(t, " cat", "whole_word") == 0  # " cats", " cat" + "s"
+    assert count_matches(t, "(cat", "whole_word") == 1
+
+
 def test_undoing_a_delete_puts_the_line_back_in_time_order():
     # A transcription still running adds lines meanwhile, before the deleted one's old place.
     t = Transcript([Segment(1, 0.0, 1.0, "Start."), Segment(2, 50.0, 52.0, "Typed."),

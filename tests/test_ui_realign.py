@@ -305,3 +305,42 @@ def test_cancel_after_opening_another_transcript_leaves_its_edits_aligning(qtbot
     assert [s.id for s in window.realigner.pending()] == [1]
     window.actions_by_name["cancel"].trigger()  # nothing of this transcript was asked for
     assert [s.id for s in window.realigner.pending()] == [1], "the edit is still aligned"
+
+
+def test_edited_words_are_aligned_once_the_aligner_is_downloaded(qtbot, tmp_path, monkeypatch,
+                                                                  tiny_aligner):
+    win = make_window(qtbot, tmp_path, monkeypatch)  # no aligner on disk yet
+    try:
+        edit(win, 0, "The harbour opened late.")
+        with qtbot.waitSignal(win.realigner.roundDone, timeout=30_000):
+            pass
+        assert "no aligner is installed" in win.statusBar().currentMessage()
+        assert words_of(win)[-1].timing == STALE
+        # The user does what the note says: tingxie models download qwen3-forcedaligner-0.6b
+        (tmp_path / "models" / "Qwen3-ForcedAligner-0.6B-hf").symlink_to(tiny_aligner)
+        with qtbot.waitSignal(win.realigner.roundDone, timeout=120_000) as done:
+            win.actions_by_name["align_words"].trigger()  # Transcribe > Align words
+            assert "Aligning words in the background (lines: 1)" in (
+                win.statusBar().currentMessage())
+        assert done.args[0] == [1]
+        assert STALE not in {w.timing for w in words_of(win)}
+        assert win.statusBar().currentMessage() == "The words are aligned."
+    finally:
+        dispose(win)
+
+
+def test_stale_words_are_sent_again_when_the_aligner_setting_changes(qtbot, tmp_path,
+                                                                      monkeypatch, tiny_aligner):
+    win = make_window(qtbot, tmp_path, monkeypatch)  # no aligner in the models folder
+    try:
+        edit(win, 0, "The harbour opened late.")
+        with qtbot.waitSignal(win.realigner.roundDone, timeout=30_000):
+            pass
+        assert words_of(win)[-1].timing == STALE and win.realigner.pending() == []
+        win.settings.set(keys.ALIGNER, str(tiny_aligner))  # Settings: this aligner folder
+        with qtbot.waitSignal(win.realigner.roundDone, timeout=120_000) as done:
+            edit(win, 1, "Boats came from every village.")  # the next edit sends both
+        assert sorted(done.args[0]) == [1, 2]
+        assert STALE not in {w.timing for w in words_of(win)}
+    finally:
+        dispose(win)

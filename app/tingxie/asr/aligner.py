@@ -9,7 +9,9 @@ a bin of 80 ms; ``decode_forced_alignment`` turns the bins into seconds, replaci
 break the order by their neighbours'.
 
 Here the units are mapped back onto the text as displayed, so that the words joined give the
-text back exactly: each word carries the whitespace before it and the punctuation after it.
+text back exactly: each word carries the whitespace before it and the punctuation after it,
+spaced closing punctuation included (French "Vraiment ?"), cut as an edit cuts the line
+(:func:`tingxie.core.edits.word_pieces`), so that an edit elsewhere keeps these words' times.
 A unit whose time the model did not predict in order, or predicted outside the chunk, is
 marked estimated and interpolated between its placed neighbours.
 """
@@ -39,6 +41,7 @@ from tingxie.asr.errors import (
 from tingxie.asr.qwen3 import _is_out_of_memory, load_pretrained, pad_to_encoder_windows
 from tingxie.core.audio import to_float
 from tingxie.core.cancel import CancelToken, ProgressCallback
+from tingxie.core.edits import word_pieces
 from tingxie.core.languages import UnsupportedLanguage, find_language
 from tingxie.core.transcript import ALIGNED, ESTIMATED, Word
 
@@ -57,11 +60,6 @@ MAX_BATCH_SIZE = 32
 def _kept(char: str) -> bool:
     """Characters the aligner's splitter keeps (letters, digits, the apostrophe)."""
     return char == "'" or unicodedata.category(char)[0] in "LN"
-
-
-def _opens(char: str) -> bool:
-    """Punctuation that belongs to the word after it: brackets and opening quotes."""
-    return unicodedata.category(char) in ("Ps", "Pi")
 
 
 def _same(a: str, b: str) -> bool:
@@ -94,23 +92,6 @@ def unit_spans(text: str, units: Sequence[str]) -> list[tuple[int, int]] | None:
             return None
         spans.append((first, pos))
     return spans
-
-
-def word_pieces(text: str, spans: Sequence[tuple[int, int]]) -> list[str]:
-    """``text`` cut into one piece per span: a piece runs from the end of the one before
-    (whitespace and opening punctuation before a word belong to it) through its span and the
-    punctuation right after it; the first starts at 0, the last runs to the end."""
-    if not spans:
-        return [text] if text else []
-    cuts = [0]
-    for k in range(1, len(spans)):
-        pos = spans[k - 1][1]
-        limit = spans[k][0]
-        while pos < limit and not text[pos].isspace() and not _opens(text[pos]):
-            pos += 1
-        cuts.append(pos)
-    cuts.append(len(text))
-    return [text[cuts[k] : cuts[k + 1]] for k in range(len(spans))]
 
 
 def interpolate(words: list[Word], duration: float) -> None:

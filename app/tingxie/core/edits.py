@@ -12,12 +12,16 @@ from __future__ import annotations
 import bisect
 import copy
 import difflib
+import functools
+import itertools
 import math
 import re
+import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from tingxie.core.subtitle_text import units
+from tingxie.core.subtitle_text import Unit, units
 from tingxie.core.text import is_cjk, join_texts, word_offsets
 from tingxie.core.transcript import (
     ALIGNED,
@@ -44,26 +48,189 @@ class Edit(Protocol):
         """Put the transcript back exactly as it was before :meth:`do`."""
 
 
+def _opens(char: str) -> bool:
+    """Punctuation that belongs to the word after it: brackets and opening quotes."""
+    return unicodedata.category(char) in ("Ps", "Pi")
+
+
+def word_pieces(text: str, spans: Sequence[tuple[int, int]],
+                cut: Sequence[Unit] | None = None) -> list[str]:
+    """``text`` cut into one piece per span (where a word's letters lie, in order), so that
+    the pieces joined give ``text`` back.
+
+    A word takes the punctuation right after it, and also spaced closing punctuation that
+    :func:`units` joins to it (French "Vraiment ?", "yes —", "Tom &"), so that an edit
+    (:func:`reword`) and the aligner cut a line alike; whitespace and opening punctuation
+    before a word belong to it ("« oui »"). The first piece starts at 0, the last runs to
+    the end. ``cut`` is ``units(text)`` when the caller has it already.
+    """
+    if not spans:
+        return [text] if text else []
+    found = units(text) if cut is None else cut
+    starts = [u.start for u in found]
+    cuts = [0]
+    for k in range(1, len(spans)):
+        pos, limit = spans[k - 1][1], spans[k][0]
+        while pos < limit and not text[pos].isspace() and not _opens(text[pos]):
+            pos += 1
+        at = bisect.bisect_right(starts, spans[k - 1][1] - 1) - 1  # the word's last letter's
+        if at >= 0 and pos < found[at].end <= limit:
+            pos = found[at].end
+        cuts.append(pos)
+    cuts.append(len(text))
+    return [text[cuts[k]: cuts[k + 1]] for k in range(len(spans))]
+
+
+def _keyed(text: str) -> tuple[list[str], list[int]]:
+    """The characters of ``text`` that say which word it is (letters, digits, marks and the
+    apostrophe, as the aligner keeps them), compared without case or width, and where each
+    lies: spacing and punctuation change no word's sound."""
+    keys: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(text):
+        key = _key(ch)
+        if key is not None:
+            keys.append(key)
+            where.append(i)
+    return keys, where
+
+
+@functools.lru_cache(maxsize=4096)
+def _key(char: str) -> str | None:
+    if char == "'" or unicodedata.category(char)[0] in "LNM":
+        return unicodedata.normalize("NFKC", char).casefold()
+    return None
+
+
+def _inner(text: str, where: Sequence[int]) -> list[str]:
+    """What stands between consecutive kept characters (``well-known``'s hyphen)."""
+    return [text[a + 1: b] for a, b in itertools.pairwise(where)]
+
+
+def _matching_blocks(a: list[str], b: list[str]) -> list[tuple[int, int, int]]:
+    """``difflib``'s matching blocks of ``a`` and ``b`` (``(i, j, size)``, in order), quick
+    for the usual edit: a long unchanged start and end around one changed stretch."""
+    most = min(len(a), len(b))
+    head = 0
+    while head < most and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < most - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    blocks = [(0, 0, head)] if head else []
+    middle = difflib.SequenceMatcher(a=a[head: len(a) - tail], b=b[head: len(b) - tail],
+                                     autojunk=False)
+    blocks += [(i + head, j + head, size) for i, j, size in middle.get_matching_blocks()
+               if size]
+    if tail:
+        blocks.append((len(a) - tail, len(b) - tail, tail))
+    return blocks
+
+
 def reword(text: str, words: list[Word], start: float, end: float) -> list[Word]:
     """The words of ``text`` after an edit, given the segment's words before it.
 
-    A word that survives unchanged (a word-level diff of the old words against ``text``'s
-    words) keeps its times and timing: the audio under it did not move. Every other word of
-    ``text`` is new and marked :data:`STALE` (:data:`ESTIMATED` when all the old words were
-    estimated: a spread is as good as the estimate it replaces); its times are spread between
-    the surviving neighbours (or ``start``/``end``) for display only, until an aligner places
-    it. CJK text gets one word per character, as the aligner works.
+    The two are compared letter by letter (case, width, spacing and punctuation aside). An
+    old word whose letters are all still there, in one unchanged stretch and still a word of
+    their own (a boundary of ``text`` at each end, or the same neighbours as before), keeps
+    its times and timing whatever its length (a Japanese word the aligner found, a word whose
+    comma was deleted): the audio under it did not move. The changed stretches are cut like
+    :func:`units` (one word per CJK character, as the aligner works) and are new: marked
+    :data:`STALE` (:data:`ESTIMATED` when all the old words were estimated: a spread is as
+    good as the estimate it replaces), their times spread between the surviving neighbours
+    (or ``start``/``end``) for display only, until an aligner places them. Each word's text
+    stands verbatim in ``text`` (a no-break space or a double space included), so the words
+    still spell the line.
     """
-    pieces = [u.text for u in units(text)]
-    if not pieces:
+    found = units(text)
+    if not found:
         return []
     fresh = ESTIMATED if words and all(w.timing == ESTIMATED for w in words) else STALE
-    out: list[Word | None] = [None] * len(pieces)
-    matcher = difflib.SequenceMatcher(a=[w.text.strip() for w in words], b=pieces,
-                                      autojunk=False)
-    for a, b, size in matcher.get_matching_blocks():
+    new_keys, pos = _keyed(text)
+    if not new_keys:  # only symbols ("♪ ♪"): nothing an aligner could place apart
+        piece = text.strip()
+        if len(words) == 1 and words[0].text.strip() == piece:
+            return [copy.copy(words[0])]
+        return [Word(piece, start, end, timing=fresh)]
+    old_keys: list[str] = []
+    old_spans: list[tuple[int, int]] = []
+    inner: list[list[str]] = []
+    for w in words:
+        keys, where = _keyed(w.text)
+        old_spans.append((len(old_keys), len(old_keys) + len(keys)))
+        old_keys += keys
+        inner.append(_inner(w.text, where))
+    to_new: dict[int, tuple[int, int]] = {}  # old letter -> (new letter, matching block)
+    for block, (a, b, size) in enumerate(_matching_blocks(old_keys, new_keys)):
         for k in range(size):
-            out[b + k] = copy.copy(words[a + k])
+            to_new[a + k] = (b + k, block)
+    unit_keys = []  # the letters of each unit of the new text
+    for u in found:
+        k0, k1 = bisect.bisect_left(pos, u.start), bisect.bisect_left(pos, u.end)
+        if k0 < k1:
+            unit_keys.append((k0, k1))
+    bounds = {k0 for k0, _ in unit_keys} | {len(new_keys)}
+    owner = [n for n, (a0, a1) in enumerate(old_spans) for _ in range(a0, a1)]
+    # Old words whose letters are all still there, in one unchanged stretch: (first new
+    # letter, end, the old neighbour each edge relies on, if any).
+    candidates: dict[int, tuple[int, int, int | None, int | None]] = {}
+    for n, (a0, a1) in enumerate(old_spans):
+        if a0 == a1 or a0 not in to_new or a1 - 1 not in to_new:
+            continue
+        (b0, block), (last, block_end) = to_new[a0], to_new[a1 - 1]
+        b1 = last + 1
+        if block != block_end or inner[n] != _inner(text, pos[b0:b1]):
+            continue
+        # A word of its own: a unit starts (or the text ends) at each edge, or the old
+        # neighbour there is still next to it and kept too (two words of one unit, as the
+        # aligner may cut Japanese or Korean).
+        before = after = None
+        if b0 not in bounds:
+            if to_new.get(a0 - 1) != (b0 - 1, block):
+                continue
+            before = owner[a0 - 1]
+        if b1 not in bounds:
+            if to_new.get(a1) != (b1, block):
+                continue
+            after = owner[a1]
+        candidates[n] = (b0, b1, before, after)
+    dropped = True
+    while dropped:  # "cat sat" -> "cats sat": "cat" leans on a "sat" that is gone
+        lost = [n for n, (_, _, before, after) in candidates.items()
+                if (before is not None and before not in candidates)
+                or (after is not None and after not in candidates)]
+        for n in lost:
+            del candidates[n]
+        dropped = bool(lost)
+    kept = [(b0, b1, n) for n, (b0, b1, _, _) in sorted(candidates.items())]
+    spans: list[tuple[int, int, int | None]] = []
+
+    unit_ends = [u1 for _, u1 in unit_keys]
+
+    def fill(g0: int, g1: int) -> None:
+        for u0, u1 in unit_keys[bisect.bisect_right(unit_ends, g0):]:
+            if u0 >= g1:
+                break
+            if max(u0, g0) < min(u1, g1):
+                spans.append((max(u0, g0), min(u1, g1), None))
+
+    done = 0
+    for b0, b1, n in kept:
+        fill(done, b0)
+        spans.append((b0, b1, n))
+        done = b1
+    fill(done, len(new_keys))
+    pieces = [p.strip() for p in
+              word_pieces(text, [(pos[k0], pos[k1 - 1] + 1) for k0, k1, _ in spans], found)]
+    out: list[Word | None] = []
+    for piece, (_, _, n) in zip(pieces, spans, strict=True):
+        if n is None:
+            out.append(None)
+            continue
+        word = copy.copy(words[n])
+        if word.text.strip() != piece:  # its punctuation or case changed, not its sound
+            word.text = piece
+        out.append(word)
     k = 0
     while k < len(out):
         if out[k] is not None:
@@ -761,6 +928,12 @@ _SPACED_LETTER = ("[^\\W\u0e00-\u0e7f\u1100-\u11ff\u3040-\u30ff\u31f0-\u31ff\u34
                   "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f]")
 
 
+def _word_edge(char: str) -> bool:
+    """Whether a find text's first or last character is a letter (or digit) of a script
+    written with spaces, so that a whole-word match must not go on past it."""
+    return re.match(r"\w", char) is not None and not is_cjk(char)
+
+
 def compile_pattern(find: str, mode: MatchMode = "plain", match_case: bool = False) -> re.Pattern:
     """The regular expression a find/replace uses; ``ValueError`` for a bad regex or empty text.
 
@@ -778,10 +951,13 @@ def compile_pattern(find: str, mode: MatchMode = "plain", match_case: bool = Fal
     body = re.escape(find)
     if mode == "whole_word":
         # A word ends where a letter of another kind begins: "iPhone" is a whole word in
-        # "我用iPhone拍的" (Python counts 我 and 拍 as word characters too).
-        before = rf"(?<!{_SPACED_LETTER})" if not is_cjk(find[0]) else ""
-        after = rf"(?!{_SPACED_LETTER})" if not is_cjk(find[-1]) else ""
-        body = before + body + after
+        # "我用iPhone拍的" (Python counts 我 and 拍 as word characters too). An edge that is
+        # no letter (a space, a bracket, a dash) needs no guard: "cat " and "(laughs)" are
+        # whole already, whatever stands next to them.
+        if _word_edge(find[0]):
+            body = rf"(?<!{_SPACED_LETTER})" + body
+        if _word_edge(find[-1]):
+            body += rf"(?!{_SPACED_LETTER})"
     return re.compile(body, flags)
 
 

@@ -451,21 +451,26 @@ class MainWindow(QMainWindow):
     def align_missing_words(self) -> None:
         """Transcribe > Align words: every line with no word the aligner placed (imported
         subtitles, typed lines, a run without an aligner) gets its words aligned in the
-        background, as one undo step."""
+        background, as one undo step, and every edited line whose words are still stale
+        is sent again."""
         if self.session.loaded is None:
             self.status(self.tr("Open a recording first."))
             return
         self.table.commit_editor()
+        # Lines given up on before (no aligner then: one may be on disk now, as its note
+        # said) are asked again, edited lines whose words are stale among them.
+        self.realigner.retry()
         ids = [s.id for s in self.document.transcript.segments if lacks_word_times(s)]
-        if not ids:
+        if ids:
+            self.document.apply(AlignWords(ids))
+        waiting = {s.id for s in self.realigner.pending()}
+        if not waiting:
             self.status(self.tr("Every line already has aligned word times."))
             return
-        self.document.apply(AlignWords(ids))
-        self._aligning = set(ids)
-        self.realigner.retry()
+        self._aligning = waiting
         self.realigner.flush()
         self.statusBar().showMessage(
-            self.tr("Aligning words in the background (lines: {n})…").format(n=len(ids)),
+            self.tr("Aligning words in the background (lines: {n})…").format(n=len(waiting)),
             10000)
 
     def _forget_alignment(self) -> None:

@@ -66,9 +66,17 @@ class ReAligner(QObject):
         host.wordsAligned.connect(self._answered)
         self._in_flight: int | None = None
         self._sent: dict[int, tuple] = {}
-        #: Segment states that could not be aligned: not sent again until they change.
+        #: Segment states that could not be aligned: not sent again until they change, or
+        #: until the aligner asked for (:meth:`_aligner`) is another.
         self._given_up: set[tuple[int, tuple]] = set()
+        self._given_up_with: tuple | None = None
         self._notes_given: set[str] = set()
+
+    @staticmethod
+    def _aligner(spec: JobSpec) -> tuple:
+        """What decides whether a segment can be aligned: the aligner setting, where models
+        are looked for and the device."""
+        return (spec.aligner, spec.engine.models_dir, spec.engine.device)
 
     @property
     def busy(self) -> bool:
@@ -118,6 +126,10 @@ class ReAligner(QObject):
             return  # one request at a time; the answer schedules the next round
         if self.session.loaded is None:
             return
+        spec = self._spec()
+        if self._aligner(spec) != self._given_up_with:  # another aligner may place them
+            self._given_up_with = self._aligner(spec)
+            self.retry()
         samples = self.session.loaded.audio.samples
         segments = self.pending()[:MAX_SEGMENTS]
         if not segments:
@@ -128,7 +140,7 @@ class ReAligner(QObject):
                                  segment_audio(samples, seg.start, seg.end))
                     for seg in segments]
         self._sent = {seg.id: _state(seg) for seg in segments}
-        self._in_flight = self.host.align(self._spec(), requests)
+        self._in_flight = self.host.align(spec, requests)
 
     @Slot(int, object)
     def _answered(self, request_id: int, result: AlignResult) -> None:
