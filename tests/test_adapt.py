@@ -688,3 +688,12 @@ def test_text_changing_edits_mark_segments_as_corrected_and_the_flag_is_saved(tm
     (tmp_path / "old.tingxie").write_text(json.dumps(doc))
     old = projects.load(tmp_path / "old.tingxie")
     assert [s.edited for s in old.transcript.segments] == [False, False, False]
+
+
+def test_the_command_it_prints_pastes_into_the_users_shell():
+    from tingxie.commands.adapt import _quoted
+
+    folder = r"C:\Users\me\tingxie-adapters\my interview"
+    assert _quoted(folder, windows=True) == f'"{folder}"', "cmd.exe reads double quotes"
+    assert _quoted(r"C:\adapters\beat", windows=True) == r"C:\adapters\beat"
+    assert _quoted("/home/me/my interview", windows=False) == "'/home/me/my interview'"

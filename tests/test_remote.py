@@ -896,3 +896,27 @@ def test_a_log_probability_too_large_for_a_float_leaves_the_answer_without_confi
     with _Hostile("huge_logprob") as srv:
         [result] = RemoteEngine(srv.url, retries=0).transcribe_batch([tone(1.0)], FORCED)
     assert result.text == "Hi." and result.confidence is None
+
+
+def test_a_server_that_never_accepts_names_the_connection_limit_and_what_to_check():
+    # A listening socket whose backlog is full: connections are never accepted.
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(0)
+    port = srv.getsockname()[1]
+    waiting = []
+    try:
+        for _ in range(3):
+            c = socket.socket()
+            c.setblocking(False)
+            c.connect_ex(("127.0.0.1", port))  # in progress: EINPROGRESS, not an error
+            waiting.append(c)
+        with pytest.raises(ServerTimeout) as late:
+            check_server(f"http://127.0.0.1:{port}", timeout=60.0, connect_timeout=0.5)
+    finally:
+        for c in waiting:
+            c.close()
+        srv.close()
+    message = str(late.value)
+    assert "did not accept the connection within 0.5 s" in message
+    assert "firewall" in message and "--server-timeout" not in message

@@ -297,6 +297,29 @@ def test_a_line_edited_while_its_range_runs_is_kept(window):
     window.document.transcript.check()
 
 
+def test_new_text_over_a_line_edited_meanwhile_neither_doubles_nor_drops_words(window):
+    # The run hears lines 2 and 3 as one segment while the reviewer corrects line 3: that
+    # segment holds the uncorrected words, so it is left out and line 2 stays with line 3.
+    window.document.set_transcript(interview())
+    model, sm = window.table.model(), window.table.selectionModel()
+    sm.clearSelection()
+    for row in (1, 2, 3):
+        sm.select(model.index(row, 0), sm.SelectionFlag.Select | sm.SelectionFlag.Rows)
+    job = window.start_transcription("selection")
+    typed = "A correction the reviewer typed, and typed again."
+    window.document.apply(EditText(3, typed))
+    job.segmentsReady.emit(heard(5.0, 12.0, "Hello there. A correction.")
+                           + heard(13.0, 16.0, "Boats came from every harbour."))
+    job.finished.emit(False)
+
+    assert texts(window) == ["Hello big world", "hello there", typed,
+                             "Boats came from every harbour."]
+    window.document.transcript.check()
+    window.document.undo_stack.undo()
+    assert texts(window) == ["Hello big world", "hello there", typed,
+                             "Boats came from every town."]
+
+
 # -- 10. a range where no speech is found keeps its lines ------------------------------------
 
 def test_a_line_where_no_speech_is_found_stays(window):

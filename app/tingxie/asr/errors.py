@@ -254,13 +254,16 @@ class ServerTimeout(ServerError):
 
     def __init__(self, url: str, seconds: float, phase: str = "answer") -> None:
         self.seconds = seconds
+        if phase == "accept the connection":  # nothing answered: the wait is not the cause
+            advice = ("Check the address and the port, that the server is running, and that "
+                      "no firewall or VPN is in the way.")
+        else:
+            advice = ("It may be overloaded: lower the requests in flight (--parallel, or In "
+                      "flight in the window), allow it longer (--server-timeout, or Answer "
+                      "wait in the window), or give it more GPUs.")
         super().__init__(
-            url,
-            f"The transcription server at {url} did not {phase} within {seconds:g} s. It may "
-            "be overloaded: lower the requests in flight (--parallel, or In flight in the "
-            "window), allow it longer (--server-timeout, or Answer wait in the window), or "
-            "give it more GPUs.",
-        )
+            url, f"The transcription server at {url} did not {phase} within {seconds:g} s. "
+            + advice)
 
 
 class ServerConnectionLost(ServerError):

@@ -270,12 +270,14 @@ def _chain(exc: BaseException) -> list[BaseException]:
     return seen
 
 
-def connection_error(url: str, exc: httpx.TransportError, timeout: float) -> ServerError:
-    """The typed error for a transport failure (no HTTP answer at all)."""
+def connection_error(url: str, exc: httpx.TransportError, timeout: float,
+                     connect_timeout: float | None = None) -> ServerError:
+    """The typed error for a transport failure (no HTTP answer at all); ``connect_timeout``
+    is the connection's own limit when it is not ``timeout``."""
     causes = _chain(exc)
     text = " ".join(str(c) for c in causes).lower()
     if isinstance(exc, httpx.ConnectTimeout):
-        return ServerTimeout(url, timeout, "accept the connection")
+        return ServerTimeout(url, connect_timeout or timeout, "accept the connection")
     if isinstance(exc, httpx.TimeoutException):
         return ServerTimeout(url, timeout)
     if any(isinstance(c, ssl.SSLError) for c in causes) or "ssl" in text or "certificate" in text:
@@ -398,7 +400,7 @@ def check_server(
     except ServerTimeout:
         raise ServerTimeout(root, timeout) from None
     except httpx.TransportError as exc:
-        raise redacted(connection_error(root, exc, timeout), api_key) from None
+        raise redacted(connection_error(root, exc, timeout, limits.connect), api_key) from None
     except (httpx.HTTPError, httpx.InvalidURL) as exc:
         raise redacted(_unexpected(root, exc), api_key) from None
     elapsed = time.perf_counter() - started
@@ -810,7 +812,8 @@ class RemoteEngine:
             raise _Retry(ServerConnectionLost(
                 self.url, 1, redact(str(exc) or type(exc).__name__, key))) from None
         except httpx.TransportError as exc:
-            raise redacted(connection_error(self.url, exc, self.timeout), key) from None
+            raise redacted(connection_error(self.url, exc, self.timeout, self.connect_timeout),
+                           key) from None
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
             raise redacted(_unexpected(self.url, exc), key) from None
         status = reply.status

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -117,8 +118,13 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _quoted(text: str) -> str:
-    """``text`` as a shell reads it back (a folder with spaces)."""
+def _quoted(text: str, windows: bool = os.name == "nt") -> str:
+    """``text`` as the user's shell reads it back (a folder with spaces): POSIX single
+    quotes, or on Windows cmd.exe's double quotes (it takes single ones as characters)."""
+    if windows:
+        import subprocess
+
+        return subprocess.list2cmdline([text])
     import shlex
 
     return shlex.quote(text)

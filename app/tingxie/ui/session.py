@@ -63,24 +63,47 @@ class JobEnd:
 @dataclass
 class RetranscribedRange(ReplaceRange):
     """A :class:`ReplaceRange` that leaves the lines ``keep_ids`` where they are (edited
-    while the range was transcribed) and fits the new segments around them."""
+    while the range was transcribed) and fits the new segments around them.
+
+    A new segment that overlaps a kept line is left out (its text holds what the user
+    corrected, and cutting it by time alone would double or drop words), and so the old
+    lines it would have replaced stay too, and so on outwards: around an edited line the
+    transcript stays as it was, and the rest of the range is replaced. Nothing is lost or
+    heard twice."""
 
     keep_ids: frozenset[int] = frozenset()
 
     def do(self, t: Transcript) -> None:
+        in_range = [s for s in t.segments if s.end > self.start and s.start < self.end]
+        stay = {s.id for s in in_range if s.id in self.keep_ids}
+        fits = list(self.segments)
+        while stay:
+            staying = [s for s in in_range if s.id in stay]
+            fits = [n for n in self.segments if not any(_overlap(n, s) for s in staying)]
+            left_out = [n for n in self.segments if all(n is not f for f in fits)]
+            more = {s.id for s in in_range
+                    if s.id not in stay and any(_overlap(s, n) for n in left_out)}
+            if not more:
+                break
+            stay |= more
         removed = [(i, s) for i, s in enumerate(t.segments)
-                   if s.end > self.start and s.start < self.end and s.id not in self.keep_ids]
+                   if s.end > self.start and s.start < self.end and s.id not in stay]
         gone = {s.id for _, s in removed}
         t.segments = [s for s in t.segments if s.id not in gone]
         # What is left in the range stays; the new segments fill the time around it, as the
         # rest of a file does around lines typed there. The flag is on only for that: the
         # table reads it to tell whether a Redo may remove lines in the range, as this does.
-        self.keep_existing = True
+        every = self.segments
+        self.keep_existing, self.segments = True, fits
         try:
             super().do(t)
         finally:
-            self.keep_existing = False
+            self.keep_existing, self.segments = False, every
         self._removed = removed
+
+
+def _overlap(a: Segment, b: Segment) -> bool:
+    return a.end > b.start and a.start < b.end
 
 
 class StreamedRange(ReplaceRange):
