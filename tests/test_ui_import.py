@@ -298,18 +298,24 @@ def test_subtitles_that_drift_are_synced_by_two_lines_heard_in_the_recording(
     assert [(s.start, s.end) for s in win.document.transcript.segments] == before
 
 
-def test_the_playback_keys_work_with_the_sync_dialog_in_front(qtbot, win, tmp_path):
-    """The dialog is not modal so that the reviewer can find each moment by ear: the keys
-    that seek and change the speed work while it is the active window."""
-    from PySide6.QtGui import QKeySequence
-
+def open_sync_on_four_lines(qtbot, win, tmp_path):
+    """A 20 s recording with four lines, 1 s long every 4 s, and the Sync dialog opened on
+    the first line."""
     open_tone(qtbot, win, tmp_path, seconds=20.0)
     win.document.set_transcript(Transcript(segments=[
         Segment(k + 1, 1.0 + 4 * k, 2.0 + 4 * k, f"Line {k + 1}.") for k in range(4)],
         duration=20.0))
     win.table.select_row(0)
     win.actions_by_name["sync_times"].trigger()
-    dialog = win.sync_dialog
+    return win.sync_dialog
+
+
+def test_the_playback_keys_work_with_the_sync_dialog_in_front(qtbot, win, tmp_path):
+    """The dialog is not modal so that the reviewer can find each moment by ear: the keys
+    that seek and change the speed work while it is the active window."""
+    from PySide6.QtGui import QKeySequence
+
+    dialog = open_sync_on_four_lines(qtbot, win, tmp_path)
     dialog.activateWindow()
     qtbot.waitUntil(dialog.isActiveWindow)
     first = dialog.points[0]
@@ -337,13 +343,7 @@ def test_the_playback_keys_work_with_the_sync_dialog_in_front(qtbot, win, tmp_pa
 
 
 def test_the_sync_dialog_keeps_its_lines_while_others_come_and_go(qtbot, win, tmp_path):
-    open_tone(qtbot, win, tmp_path, seconds=20.0)
-    win.document.set_transcript(Transcript(segments=[
-        Segment(k + 1, 1.0 + 4 * k, 2.0 + 4 * k, f"Line {k + 1}.") for k in range(4)],
-        duration=20.0))
-    win.table.select_row(0)
-    win.actions_by_name["sync_times"].trigger()
-    dialog = win.sync_dialog
+    dialog = open_sync_on_four_lines(qtbot, win, tmp_path)
     first, second = dialog.points
     assert (first.line.value(), second.line.value()) == (1, 4)
     second.time.setText("0:00:14.000")
