@@ -348,15 +348,17 @@ def test_autosaving_a_recording_never_touches_the_project_of_its_namesake(qtbot,
     assert opened.project.transcript.segments[0].text == "Reviewed by hand."
 
 
-def crash_a_session(ini: Path, audio: Path, text: str) -> None:
-    """Run a window in another process that types ``text`` on ``audio``, wait for its
-    autosave, and kill it."""
+def crash_a_session(ini: Path, audio: Path, text: str, *, relative: bool = False) -> None:
+    """Run a window in another process that types ``text`` on ``audio`` (a recording or a
+    project), wait for its autosave, and kill it. ``relative``: the session was started in
+    the file's folder with only its name (``tingxie interview.tingxie``)."""
     proc = subprocess.Popen(
-        [sys.executable, str(HERE / "crash_session.py"), str(ini), str(audio), text],
+        [sys.executable, str(HERE / "crash_session.py"), str(ini),
+         audio.name if relative else str(audio), text],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
-        cwd=HERE,
+        cwd=audio.parent if relative else HERE,
     )
     try:
         deadline = time.monotonic() + 60
@@ -372,7 +374,8 @@ def crash_a_session(ini: Path, audio: Path, text: str) -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait(10)
-    assert projects.recovery_path(projects.recording_project_path(audio)).exists()
+    saved = audio if audio.suffix == projects.SUFFIX else projects.recording_project_path(audio)
+    assert projects.recovery_path(saved).exists()
 
 
 def test_a_killed_session_is_offered_for_restore_with_the_edit(qtbot, tmp_path, audio, monkeypatch):
@@ -403,6 +406,73 @@ def test_a_killed_session_is_offered_for_restore_with_the_edit(qtbot, tmp_path, 
         qtbot.waitUntil(lambda: project.exists() and not recovery.exists(), timeout=10_000)
         qtbot.waitUntil(lambda: str(projects.recording_project_path(audio)) not in
                         win.settings.get(keys.RECOVERY_FILES), timeout=10_000)
+    finally:
+        dispose(win)
+
+
+def test_a_crash_of_a_session_started_with_a_relative_name_is_offered_from_anywhere(
+        qtbot, tmp_path, audio, monkeypatch):
+    # `cd ~/interviews && tingxie interview.tingxie`, then a crash; the next start is from
+    # the desktop (another folder): the autosave must still be found and offered.
+    project = tmp_path / "interview.tingxie"
+    saved = projects.Project(transcript=Transcript(
+        segments=[Segment(1, 3.0, 5.0, "Boats came from every town.")], duration=12.0))
+    projects.attach_audio(saved, audio)
+    projects.save(saved, project)
+    ini = tmp_path / "settings.ini"
+    crash_a_session(ini, project, "Typed in a session started in its folder.", relative=True)
+    assert os.getcwd() != str(tmp_path)
+    asked = []
+
+    def question(_parent, title, message, *a, **k):
+        asked.append(message)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    win = make_window(qtbot, ini)
+    try:
+        with qtbot.waitSignal(win.mediaLoaded, timeout=30_000):
+            pass
+        assert asked and "interview.tingxie" in asked[0]
+        assert "Typed in a session started in its folder." in [
+            s.text for s in win.document.transcript.segments]
+        assert win.project_path == project
+        assert win.settings.get(keys.RECENT_FILES)[0] == str(project)
+    finally:
+        dispose(win)
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"),
+                    reason="file names there are Unicode, never undecodable bytes")
+def test_a_recording_whose_name_is_not_utf8_is_autosaved_remembered_and_saved(
+        qtbot, tmp_path, monkeypatch):
+    # café.wav copied from an old Latin-1 disk: the name's bytes are not UTF-8.
+    audio = Path(os.fsdecode(bytes(tmp_path) + b"/caf\xe9.wav"))
+    write_wav(tmp_path / "made.wav", (0.1 * np.random.default_rng(1).standard_normal(
+        16000 * 4)).astype(np.float32)).rename(audio)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    ini = tmp_path / "settings.ini"
+    win = make_window(qtbot, ini)
+    try:
+        with qtbot.waitSignal(win.mediaLoaded, timeout=30_000):
+            win.open_path(audio)
+        win.document.set_transcript(sample_transcript())
+        win.autosave.timer.setInterval(50)
+        win.table_model.setData(win.table_model.index(0, 2), "Edited by hand.")
+        with qtbot.waitSignal(win.autosave.saved, timeout=5000):
+            pass
+        # A second start (a fresh read of the settings file) still names this very file.
+        again = Settings(QSettings(str(ini), QSettings.Format.IniFormat))
+        assert again.get(keys.RECENT_FILES) == [str(audio)]
+        assert again.get(keys.RECOVERY_FILES) == [str(projects.recording_project_path(audio))]
+        assert "caf\ufffd.wav" in win.recent_menu.actions()[0].text()
+        project = tmp_path / "cafe.tingxie"
+        win._save_to(project)
+        win.saver.wait()
+        qtbot.waitUntil(lambda: project.exists(), timeout=5000)
+        reopened = projects.open_project(project).project
+        assert reopened.audio_path == audio
+        assert reopened.transcript.segments[0].text == "Edited by hand."
     finally:
         dispose(win)
 

@@ -306,7 +306,13 @@ def encode(doc: dict[str, Any], path: Path) -> bytes:
     """A project document as the UTF-8 JSON a file holds; :class:`ProjectError` (naming
     ``path``) for what JSON cannot hold (NaN, infinity) instead of writing invalid JSON."""
     try:
-        return json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False).encode("utf-8")
+        text = json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False)
+        try:
+            return text.encode("utf-8")
+        except UnicodeEncodeError:
+            # A file name that is not UTF-8 (decoded by Python with lone surrogates) is
+            # kept as a \u escape, so the path reads back byte for byte.
+            return json.dumps(doc, ensure_ascii=True, indent=1, allow_nan=False).encode()
     except (ValueError, TypeError, RecursionError) as exc:
         raise ProjectError(path, f"could not be saved: it holds a value JSON cannot store "
                            f"({exc}).", "The previous version is unchanged.") from exc
@@ -477,7 +483,10 @@ def from_dict(doc: Any, path: Path) -> Project:
     if version < 1:
         raise ProjectFormatError(path, f"has an invalid project format version ({version}).")
     doc = migrate(doc, version)
-    doc, replaced = clean_strings(doc)
+    # The audio's file name is kept as written: lone surrogates there are the bytes of a
+    # name that is not UTF-8, and replacing them would lose the recording.
+    rest, replaced = clean_strings({k: v for k, v in doc.items() if k != "audio"})
+    doc = {**rest, "audio": doc["audio"]} if "audio" in doc else rest
     transcript_doc = _require(doc, "transcript", dict, "", path)
     try:
         check_document(transcript_doc, "transcript.")

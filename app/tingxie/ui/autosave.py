@@ -31,7 +31,7 @@ from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
 from tingxie.core import project as projects
 from tingxie.ui import settings as keys
 from tingxie.ui.background import Background
-from tingxie.ui.settings import Settings
+from tingxie.ui.settings import Settings, absolute_path
 
 #: Quiet time after the last change before the recovery file is written.
 DELAY_MS = 2000
@@ -291,6 +291,6 @@ class Autosaver(QObject):
 
     def _remember(self, path: Path) -> None:
         entries = self.settings.get(keys.RECOVERY_FILES)
-        if str(path) not in entries:
-            self.settings.set(keys.RECOVERY_FILES, [*entries, str(path)])
+        if absolute_path(path) not in map(absolute_path, entries):
+            self.settings.set(keys.RECOVERY_FILES, [*entries, absolute_path(path)])
             self.settings.sync()

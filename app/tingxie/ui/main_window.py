@@ -50,7 +50,7 @@ from tingxie.ui.review import ReviewControls
 from tingxie.ui.runs import DocumentRuns
 from tingxie.ui.saving import ProjectSaver
 from tingxie.ui.session import Session
-from tingxie.ui.settings import Settings
+from tingxie.ui.settings import Settings, displayed_path
 from tingxie.ui.shift_dialog import ShiftDialog
 from tingxie.ui.speakers import SpeakerPanel
 from tingxie.ui.subtitle_check import SubtitleCheck, SubtitleCheckPanel
@@ -288,7 +288,7 @@ class MainWindow(QMainWindow):
         """File > Open recent."""
         self.recent_menu.clear()
         for f in files if files is not None else self.settings.get(keys.RECENT_FILES):
-            action = self.recent_menu.addAction(f)
+            action = self.recent_menu.addAction(displayed_path(f))
             action.triggered.connect(lambda _c=False, p=f: self.open_path(p))
         self.recent_menu.setEnabled(not self.recent_menu.isEmpty())
 

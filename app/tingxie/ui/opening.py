@@ -31,6 +31,7 @@ from tingxie.core.timefmt import format_time
 from tingxie.jobs.media import AudioMissing, LoadedMedia, load_media
 from tingxie.ui import settings as keys
 from tingxie.ui.autosave import in_use_elsewhere, pending_recoveries, read_recovery
+from tingxie.ui.settings import absolute_path
 
 if TYPE_CHECKING:
     from tingxie.ui.main_window import MainWindow
@@ -72,6 +73,11 @@ class DocumentOpener(QObject):
         """Open media or a project without blocking: decoding runs in the background.
         ``then`` runs once it has opened (not when it fails, or another open replaces it)."""
         win = self.win
+        # Absolute from here on: the project, recent and recovery lists must still name this
+        # file when Tingxie is next started from another folder.
+        path = absolute_path(path)
+        if media_path is not None:
+            media_path = absolute_path(media_path)
 
         def again() -> None:
             self.open_path(path, accept_partial=accept_partial, media_path=media_path,

@@ -8,6 +8,7 @@ else, and bump :data:`VERSION` with a migration in :func:`_upgrade` when a key c
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,12 +126,17 @@ class Settings:
         """Store a declared setting."""
         option = OPTIONS[key]
         if option.kind in (list, dict):
-            value = json.dumps(value, ensure_ascii=False)
+            # ASCII escapes: QSettings would drop the lone surrogates that stand for the
+            # bytes of a file name that is not UTF-8.
+            value = json.dumps(value, ensure_ascii=True)
         self.store.setValue(key, value)
 
     def add_recent_file(self, path: str) -> list[str]:
-        """Put ``path`` first in the recent files; returns the new list."""
-        files = [p for p in self.get(RECENT_FILES) if p != path]
+        """Put ``path`` first in the recent files (as an absolute path, once however it
+        was spelled); returns the new list."""
+        path = absolute_path(path)
+        key = os.path.normcase(path)
+        files = [p for p in self.get(RECENT_FILES) if os.path.normcase(absolute_path(p)) != key]
         files.insert(0, path)
         self.set(RECENT_FILES, files[:MAX_RECENT])
         return files[:MAX_RECENT]
@@ -138,6 +144,18 @@ class Settings:
     def sync(self) -> None:
         """Write pending changes to disk."""
         self.store.sync()
+
+
+def absolute_path(path: str | os.PathLike[str]) -> str:
+    """``path`` absolute and normalised (``a/./b``, ``a//b`` and ``a/x/../b`` spelled one
+    way), without touching the disk (no symbolic links resolved)."""
+    return os.path.normpath(os.path.abspath(path))
+
+
+def displayed_path(path: str) -> str:
+    """``path`` as a menu can show it: the bytes of a name that is not UTF-8 (which Python
+    holds as lone surrogates, and Qt would silently drop) shown as U+FFFD."""
+    return os.fsencode(path).decode("utf-8", "replace") if os.name != "nt" else path
 
 
 def _fresh(default: Any) -> Any:
