@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 from pathlib import Path
@@ -604,3 +605,24 @@ def test_a_fifo_is_not_a_regular_file_and_is_never_opened(tmp_path):
     os.mkfifo(fifo)
     with pytest.raises(UnsupportedAudioFile, match="not a regular file but a pipe"):
         load(fifo)
+
+
+@pytest.mark.parametrize("size", [0x7FFFFFFF, 0x7FFFF000, 0x80000000, 0x7FFFFFFE, 0xFFFFFFFE])
+def test_a_complete_wav_with_a_streaming_placeholder_size_opens_whole(
+        tmp_path: Path, size: int) -> None:
+    # A recorder that streams its WAV writes a placeholder size it never fixes up: the
+    # file is complete, not "only 0:02 of its 13:31:36" read.
+    path = tmp_path / "stream.wav"
+    t = np.arange(2 * SAMPLE_RATE) / SAMPLE_RATE
+    soundfile.write(path, (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32), SAMPLE_RATE,
+                    subtype="PCM_16")
+    data = bytearray(path.read_bytes())
+    at = data.find(b"data")
+    struct.pack_into("<I", data, at + 4, size)
+    struct.pack_into("<I", data, 4, min(size + 36, 0xFFFFFFFF))
+    path.write_bytes(bytes(data))
+
+    result = load(path)
+
+    assert result.duration == pytest.approx(2.0, abs=TOLERANCE)
+    assert peak_hz(result.samples) == pytest.approx(440, abs=2)

@@ -16,6 +16,7 @@ from tingxie.core.edits import (
     FindReplace,
     InsertSegment,
     MergeWithNext,
+    NoChange,
     RenameSpeaker,
     ReplaceRange,
     ReplaceTranscript,
@@ -669,3 +670,80 @@ def test_splitting_or_merging_lines_nobody_corrected_corrects_nothing():
     t.segment(2).edited = True
     MergeWithNext(1).do(t)
     assert t.segment(1).edited  # the merged line holds a correction
+
+
+# -- undo and redo while a transcription streams lines in -----------------------------------
+
+
+def _streamed_in(t: Transcript, *spans: tuple[float, float]) -> None:
+    """Lines a running transcription adds into free time (outside the undo stack)."""
+    for start, end in spans:
+        seg = Segment(t.new_id(), start, end, "Streamed.")
+        t.segments.append(seg)
+    t.segments.sort(key=lambda s: s.start)
+
+
+def test_undoing_a_delete_puts_the_line_back_only_in_the_time_still_free():
+    t = Transcript(segments=[Segment(1, 0.0, 3.0, "One."),
+                             Segment(2, 12.0, 14.0, "My note",
+                                     words=[Word("My", 12.0, 12.5), Word("note", 12.5, 13.9)])],
+                   duration=20.0)
+    t.next_id = 3
+    op = DeleteSegment(2)
+    op.do(t)
+    _streamed_in(t, (3.0, 11.0), (11.0, 13.0))  # fills the first second of the note's time
+    op.undo(t)
+    t.check()  # before: the note lay on top of the streamed line, the project unreadable
+    note = t.segment(2)
+    assert (note.start, note.end, note.text) == (13.0, 14.0, "My note") and op.fitted
+    assert all(note.start <= w.start <= w.end <= note.end for w in note.words)
+
+
+def test_undoing_a_delete_with_no_time_left_is_refused_and_changes_nothing():
+    t = Transcript(segments=[Segment(1, 12.0, 14.0, "My note")], duration=20.0)
+    t.next_id = 2
+    op = DeleteSegment(1)
+    op.do(t)
+    _streamed_in(t, (11.0, 15.0))
+    before = t.to_dict()
+    with pytest.raises(ValueError, match="no room to put the line back"):
+        op.undo(t)
+    assert t.to_dict() == before
+
+
+def test_undoing_a_shortened_end_gives_back_only_the_time_still_free():
+    t = Transcript(segments=[Segment(1, 12.0, 14.0, "My note")], duration=20.0)
+    t.next_id = 2
+    op = Retime(1, end=13.5)
+    op.do(t)
+    _streamed_in(t, (13.5, 15.0))
+    op.undo(t)
+    t.check()
+    assert (t.segment(1).start, t.segment(1).end) == (12.0, 13.5)
+
+
+def test_redoing_an_insert_fits_the_line_into_the_time_still_free():
+    t = Transcript(segments=[Segment(1, 0.0, 3.0, "One.")], duration=20.0)
+    t.next_id = 2
+    op = InsertSegment(12.0, 14.0)
+    op.do(t)
+    op.undo(t)
+    _streamed_in(t, (11.0, 13.0))
+    op.do(t)  # before: "There is no room for a segment there"
+    t.check()
+    assert (t.segment(op.new_id).start, t.segment(op.new_id).end) == (13.0, 14.0)
+    op.undo(t)
+    _streamed_in(t, (13.0, 15.0))
+    with pytest.raises(ValueError, match="no room"):
+        op.do(t)
+
+
+def test_setting_the_speaker_a_line_already_has_changes_nothing():
+    t = interview()
+    with pytest.raises(NoChange):
+        SetSpeaker([1, 3], "S1").do(t)
+    t.segment(2).speaker = None
+    with pytest.raises(NoChange):
+        SetSpeaker([2], None).do(t)
+    SetSpeaker([1, 2], "S2").do(t)  # one of them changes: a step
+    assert [s.speaker for s in t.segments] == ["S2", "S2", "S1"]

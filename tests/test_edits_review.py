@@ -51,3 +51,19 @@ def test_split_inside_a_word_gives_every_word_a_length():
     assert [w.text for w in right.words] == ["g", "world"]
     assert right.words[1].start == 1.1
     t.check()
+
+
+def test_replace_all_of_spacing_only_marks_no_line_corrected():
+    # "  " -> " " across the file corrects no word the model wrote (as typing the same fix
+    # does not): ``tingxie adapt`` must not learn from these lines. Undo keeps the flags.
+    t = Transcript(segments=[Segment(1, 0.0, 2.0, "The harbour  opened early."),
+                             Segment(2, 2.5, 4.0, "Boats  came."),
+                             Segment(3, 4.0, 5.0, "A  fix.", edited=True)], duration=5.0)
+    op = FindReplace("  ", " ")
+    op.do(t)
+    assert op.count == 3
+    assert [s.text for s in t.segments] == ["The harbour opened early.", "Boats came.",
+                                            "A fix."]
+    assert [s.edited for s in t.segments] == [False, False, True]
+    FindReplace("Boats", "Ships").do(t)
+    assert t.segment(2).edited  # a word changed: a correction

@@ -371,3 +371,30 @@ def test_cli_reports_a_broken_input_by_line(tmp_path, capsys):
 def test_paragraphs_are_what_the_window_can_render():
     runs = paragraphs(interview(), timestamps="turn")[0]
     assert [r.kind for r in runs] == ["time", "name", "text"]
+
+
+def test_a_read_only_subtitle_file_is_never_replaced(tmp_path, capsys):
+    export(interview(), tmp_path / "t.json")
+    delivered = tmp_path / "delivered.srt"
+    delivered.write_text("1\n00:00:01,000 --> 00:00:02,000\nAPPROVED FINAL\n", "utf-8")
+    delivered.chmod(0o444)
+    # What Export again does in the window, then the command line with --overwrite.
+    with pytest.raises(FileProblem, match="is read-only") as refused:
+        export(interview(), delivered)
+    assert "Export under another name" in str(refused.value)
+    assert cli.main(["export", str(tmp_path / "t.json"), "-o", str(delivered),
+                     "--overwrite"]) == 2
+    assert "is read-only" in capsys.readouterr().err
+    assert delivered.read_text("utf-8").endswith("APPROVED FINAL\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["delivered.srt", "t.json"]
+
+
+def test_an_export_under_a_file_as_if_it_were_a_folder_says_so(tmp_path, capsys):
+    export(interview(), tmp_path / "t.json")
+    (tmp_path / "notes.txt").write_text("mine", "utf-8")
+    for out in ("notes.txt/out.srt", "notes.txt/sub/out.srt"):
+        assert cli.main(["export", str(tmp_path / "t.json"), "-o", str(tmp_path / out)]) == 2
+        err = capsys.readouterr().err
+        assert "notes.txt is a file, not a folder" in err, err
+        assert "Not a directory" not in err and "previous version" not in err
+    assert (tmp_path / "notes.txt").read_text("utf-8") == "mine"

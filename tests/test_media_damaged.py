@@ -232,3 +232,61 @@ def test_the_command_line_transcribes_the_readable_part_with_a_warning(
             in err)
     assert "that could be read" in err
     assert (tmp_path / "out" / f"{damaged_speech.stem}.json").exists()
+
+
+# --- what a hunt for lost work found ----------------------------------------------------
+
+
+def test_the_complete_copy_of_a_half_read_recording_is_transcribed_and_saved_whole(
+        tmp_path: Path) -> None:
+    from tingxie.core.edits import ReplaceRange
+    from tingxie.core.transcript import Segment
+
+    whole = tone_wav(tmp_path / "whole.wav", 6.0)
+    talk = cut_in_half(whole, tmp_path / "talk.wav")  # the copy was still syncing
+    first = load_media(talk, accept_partial=True)
+    assert first.truncated
+    first.project.transcript.segments.append(Segment(1, 0.5, 1.0, "first words"))
+    project = tmp_path / "talk.tingxie"
+    projects.save(first.project, project)
+    shutil.copy(whole, talk)  # now complete; "Audio not found" > Locate
+
+    located = load_media(project, media_path=talk)
+
+    transcript = located.project.transcript
+    assert transcript.duration == pytest.approx(located.audio.duration, abs=0.001)
+    assert any("longer than" in n for n in located.notices), located.notices
+    # "Transcribe the whole file"
+    ReplaceRange(0.0, located.audio.duration + 1.0,
+                 [Segment(0, 0.5, 1.0, "first words"), Segment(0, 4.0, 5.0, "later words")]
+                 ).do(transcript)
+    projects.save(located.project, project)
+    reopened = load_media(project)
+    assert [s.text for s in reopened.project.transcript.segments] == ["first words",
+                                                                      "later words"]
+    assert reopened.notices == []
+
+
+@needs_ffmpeg
+def test_a_project_of_track_two_opens_with_a_copy_of_that_track_alone(tmp_path: Path) -> None:
+    from media import multitrack
+
+    film = multitrack(tmp_path / "film.mkv", [440.0, 880.0], seconds=2.0)
+    made = load_media(film, track=2)
+    assert made.audio.track == 2
+    project = tmp_path / "film.tingxie"
+    projects.save(made.project, project)
+    # the commentary extracted as a wav, the video left behind
+    commentary = tmp_path / "film-commentary.wav"
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(film), "-map", "0:a:1",
+                    str(commentary)], check=True)
+    film.unlink()
+
+    located = load_media(project, media_path=commentary)
+
+    assert located.audio.track == 1 and located.audio.duration == pytest.approx(2.0, abs=0.1)
+    assert any("track 2 no longer exists in film-commentary.wav" in n.lower()
+               for n in located.notices), located.notices
+    assert "audio_track" not in located.project.options
+    projects.save(located.project, project)
+    assert load_media(project).notices == [], "saved, it opens with its one track"

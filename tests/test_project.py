@@ -400,3 +400,132 @@ def test_saving_over_a_read_only_project_is_refused_and_it_stays(tmp_path):
     with pytest.raises(proj.ProjectReadOnly, match="read-only"):
         proj.save(p, path)
     assert path.read_bytes() == before
+
+
+# -- what a hunt for lost work found ------------------------------------------------------------
+
+
+def test_a_project_saved_with_lines_past_its_audio_length_opens_repaired(tmp_path):
+    # An earlier Tingxie kept the length of the readable half of a recording after the
+    # complete copy was located; a run over the whole file then saved lines past it.
+    p, _ = sample_project(tmp_path)
+    p.transcript.segments.append(Segment(3, 40.0, 45.0, "Later words."))
+    path = tmp_path / "x.tingxie"
+    doc = p.to_dict(path)
+    assert doc["transcript"]["duration"] == 10.0
+    path.write_text(json.dumps(doc), "utf-8")
+
+    back = proj.load(path)
+
+    assert [s.text for s in back.transcript.segments][-1] == "Later words."
+    assert back.transcript.duration == 45.0
+    assert any("was repaired" in n and "0:45" in n for n in back.notices), back.notices
+    proj.save(back, path)
+    assert proj.load(path).notices == [], "saved repaired, it opens as it is"
+
+
+def test_a_transcript_past_its_audio_length_is_saved_so_that_it_opens_again(tmp_path):
+    p, _ = sample_project(tmp_path)
+    p.transcript.segments.append(Segment(3, 40.0, 45.0, "Later words."))
+    path = tmp_path / "x.tingxie"
+    proj.save(p, path)
+    back = proj.load(path)
+    assert back.notices == []
+    assert back.transcript.duration == 45.0
+    assert back.transcript.segments[-1].text == "Later words."
+
+
+def test_a_transcript_that_cannot_be_repaired_is_not_saved(tmp_path):
+    p, _ = sample_project(tmp_path)
+    p.transcript.segments.append(Segment(3, 3.0, 45.0, "Over the line before."))
+    path = tmp_path / "x.tingxie"
+    with pytest.raises(proj.ProjectError, match="overlap") as info:
+        proj.save(p, path)
+    assert "could not be opened again" in str(info.value)
+    assert "previous version" not in str(info.value), "there was none"
+    assert not path.exists()
+
+
+def refuse_temp_files(monkeypatch, code):
+    """Creating the temporary file beside the target fails as in a folder the user may not
+    write to (``EACCES``) or on a read-only disk (``EROFS``)."""
+    real_open = os.open
+
+    def refusing(file, *args, **kwargs):
+        if str(file).endswith(".tmp"):
+            raise OSError(code, os.strerror(code), str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refusing)
+
+
+@pytest.mark.parametrize("code", [errno.EACCES, errno.EPERM])
+def test_saving_into_a_folder_that_cannot_be_written_says_so(tmp_path, monkeypatch, code):
+    p, _ = sample_project(tmp_path)
+    old = tmp_path / "old.tingxie"
+    proj.save(p, old)
+    refuse_temp_files(monkeypatch, code)
+    with pytest.raises(proj.ProjectError) as new:
+        proj.save(p, tmp_path / "new.tingxie")
+    message = str(new.value)
+    assert f"the folder {tmp_path} cannot be written to" in message
+    assert "File > Save as" in message
+    assert "previous version" not in message, "new.tingxie never existed"
+    with pytest.raises(proj.ProjectError) as existing:
+        proj.save(p, old)
+    assert "cannot be written to" in str(existing.value)
+    assert "The previous version is unchanged." in str(existing.value)
+
+
+def test_saving_onto_a_read_only_disk_says_so(tmp_path, monkeypatch):
+    p, _ = sample_project(tmp_path)
+    refuse_temp_files(monkeypatch, errno.EROFS)
+    with pytest.raises(proj.ProjectError, match="is on a disk that is read-only") as info:
+        proj.save(p, tmp_path / "new.tingxie")
+    assert "File > Save as" in str(info.value) and "previous version" not in str(info.value)
+
+
+def test_saving_under_a_file_as_if_it_were_a_folder_says_so(tmp_path):
+    p, _ = sample_project(tmp_path)
+    (tmp_path / "notes.txt").write_text("mine", "utf-8")
+    for target in ("notes.txt/x.tingxie", "notes.txt/sub/x.tingxie"):
+        with pytest.raises(proj.ProjectError) as info:
+            proj.save(p, tmp_path / target)
+        assert f"{tmp_path / 'notes.txt'} is a file, not a folder" in str(info.value)
+        assert "Not a directory" not in str(info.value)
+    assert (tmp_path / "notes.txt").read_text("utf-8") == "mine"
+
+
+@pytest.mark.parametrize("damage", ["cut off", "empty", "zeros"])
+def test_a_damaged_project_opens_its_readable_autosave_instead(tmp_path, damage):
+    p, _ = sample_project(tmp_path)
+    path = tmp_path / "x.tingxie"
+    proj.save(p, path)
+    EditText(2, "An hour of edits.").do(p.transcript)
+    proj.autosave(p, path)
+    raw = path.read_bytes()
+    path.write_bytes({"cut off": raw[: len(raw) // 2], "empty": b"",
+                      "zeros": b"\0" * len(raw)}[damage])
+
+    opened = proj.open_project(path)
+
+    assert opened.project.transcript.segment(2).text == "An hour of edits."
+    assert opened.recovered is None
+    notice = opened.project.notices[0]
+    assert "x.tingxie" in notice and "its autosave from" in notice
+    assert "Saving writes it to x.tingxie" in notice
+    proj.save(opened.project, path)
+    assert proj.load(path).transcript.segment(2).text == "An hour of edits."
+
+
+def test_a_damaged_project_without_a_usable_autosave_says_so(tmp_path):
+    path = tmp_path / "x.tingxie"
+    path.write_bytes(b"")
+    with pytest.raises(proj.ProjectFormatError) as alone:
+        proj.open_project(path)
+    assert "is empty" in str(alone.value) and ".recovery" not in str(alone.value)
+    proj.recovery_path(path).write_bytes(b"{")
+    with pytest.raises(proj.ProjectFormatError) as both:
+        proj.open_project(path)
+    assert "Its autosave (x.tingxie.recovery) could not be read either" in str(both.value)
+    assert proj.recovery_path(path).read_bytes() == b"{", "left as it is"

@@ -567,3 +567,44 @@ def test_a_chinese_line_break_never_parts_a_number_from_its_unit(text):
     assert "".join(lines) == text
     for first, second in itertools.pairwise(lines):
         assert not (first[-1].isdigit() and second[0] in "年月日点分个"), lines
+
+
+@pytest.mark.parametrize("text", [
+    "我们今天主要讨论人工智能的发展历史。AI技术已经深刻地改变了我们的生活方式，iPhone就是一个例子。",
+    "首先，AI技术很重要，其次，GPU也很关键，最后，iOS的生态也不能忽视。",
+    "他说“我们今天讨论的问题非常重要”OK我们继续吧，好不好",
+    "大家都在用“我们今天讨论的这个软件叫做”ChatGPT来写文章呢",
+    "これはペンです。AIは便利です。「東京」はMacのような名前です。",
+])
+def test_chinese_punctuation_before_a_latin_word_stays_with_the_text_before(text):
+    for width in range(4, 17):
+        lines = lines_of(text, width, None)
+        assert "".join(lines) == text
+        for line in lines:
+            assert line[0] not in "，。、：”」！？", (width, lines)
+    events = layout(Transcript([Segment(1, 0.0, 9.0, text)], duration=20.0), CJK)
+    assert all(e.lines[0][0] not in "，。、：”」！？" for e in events), events
+
+
+def test_a_sentence_end_before_a_latin_word_is_a_break():
+    assert lines_of("人工智能的发展历史。AI技术很重要", 10) == [
+        "人工智能的发展历史。", "AI技术很重要"]
+    assert [u.text for u in units("软件叫做”ChatGPT")] == ["软", "件", "叫", "做”", "ChatGPT"]
+
+
+def test_a_quote_opening_before_chinese_text_stays_with_it():
+    assert [u.text for u in units("用AI“写文章”")] == ["用", "AI", "“写", "文", "章”"]
+    for width in range(3, 9):
+        assert all(line[-1] != "“" for line in lines_of("我们都用AI“写文章”", width, None))
+
+
+@pytest.mark.parametrize("text, sentences", [
+    ("我们今天讨论人工智能的发展。AI技术已经改变了生活。iPhone就是例子。",
+     ["我们今天讨论人工智能的发展。", "AI技术已经改变了生活。", "iPhone就是例子。"]),
+    ("これはペンです。AIは便利です。", ["これはペンです。", "AIは便利です。"]),
+    ("他说：“好的。”OK，我们走。", ["他说：“好的。”", "OK，我们走。"]),
+])
+def test_sentences_end_at_a_chinese_full_stop_before_a_latin_word(text, sentences):
+    from tingxie.core.sentences import split_sentences
+
+    assert split_sentences(text) == sentences

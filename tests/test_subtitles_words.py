@@ -82,3 +82,43 @@ def test_a_short_utterance_still_gets_the_minimum_duration_around_its_words():
     (event,) = layout(Transcript(segments=[seg], duration=10.0), NETFLIX)
     assert event.start == 3.0 and event.duration == pytest.approx(NETFLIX.min_duration,
                                                                    abs=0.001)
+
+
+def _paused_segment(pause: float, timing: str = ALIGNED) -> tuple[Segment, list[Word]]:
+    # Sixteen words, a pause after "after", then fifteen more: one sentence, no punctuation
+    # near the pause to break at.
+    texts = " ".join([
+        "So this is the first part of what I wanted to say today and then after",
+        "a long pause I continue with the second part of the sentence which is also quite long",
+    ]).split(" ")
+    words, t = [], 1.0
+    for k, text in enumerate(texts):
+        if k == 16:
+            t += pause
+        words.append(Word(text, round(t, 3), round(t + 0.25, 3), timing=timing))
+        t += 0.3
+    return Segment(1, 0.5, round(t + 0.5, 3), " ".join(texts), words=words), words
+
+
+@pytest.mark.parametrize("pause", [1.5, 4.0])
+def test_no_subtitle_stays_on_screen_through_a_long_pause(pause):
+    seg, words = _paused_segment(pause)
+    events = layout(Transcript(segments=[seg], duration=30.0), NETFLIX)
+    before, after = words[15], words[16]  # "after", then "a" once the pause is over
+    assert not any(ev.start < after.start - 0.5 and ev.end > before.end + 0.5
+                   for ev in events), [(e.start, e.end, e.text) for e in events]
+    resumed = next(ev for ev in events if ev.start >= before.end)
+    assert resumed.start == pytest.approx(after.start, abs=0.001)
+    assert resumed.lines[0].startswith("a long pause")
+
+
+def test_a_short_pause_or_estimated_times_do_not_split_a_subtitle():
+    """Breath-length pauses are normal speech, and estimated times have no real pauses."""
+    quick = layout(Transcript(segments=[_paused_segment(0.3)[0]], duration=30.0), NETFLIX)
+    assert not any(e.text.startswith("a long pause") for e in quick)
+    guessed = layout(Transcript(segments=[_paused_segment(4.0, ESTIMATED)[0]],
+                                duration=30.0), NETFLIX)
+    bare = _paused_segment(4.0)[0]
+    bare.words = []
+    assert [e.text for e in guessed] == [
+        e.text for e in layout(Transcript(segments=[bare], duration=30.0), NETFLIX)]

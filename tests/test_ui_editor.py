@@ -632,7 +632,8 @@ def test_split_at_the_cursor_counts_characters_beyond_the_bmp(qtbot, window):
 
 
 @pytest.mark.parametrize(("text", "first"), [
-    ("我用 iPhone 拍照，每天都用它来记录生活中的点点滴滴", "我用 iPhone 拍照，每"),
+    # near the middle, after the clause's comma (never before it)
+    ("我用 iPhone 拍照，每天都用它来记录生活中的点点滴滴", "我用 iPhone 拍照，"),
     ("I said supercalifragilisticexpialidocious", "I said"),
 ])
 def test_split_without_an_editor_cuts_lines_with_few_spaces_too(qtbot, window, text, first):

@@ -435,3 +435,49 @@ def test_with_no_lines_export_says_so_and_keeps_the_last_export(qtbot, window, t
     assert "no lines to export" in window.statusBar().currentMessage()
     assert target.read_bytes() == exported, "an empty transcript does not replace the file"
     assert window.exporter.open_dialog() is None, "no dialog for nothing to export"
+
+
+def test_damaged_export_settings_are_ignored(qtbot, window, tmp_path):
+    key = str(window.session.default_project_path())
+    window.settings.set(keys.EXPORT_CHOICES, {"srt": "x", "txt": ["y"],
+                                              "vtt": {"preset": ["netflix"], "timestamps": {}}})
+    window.settings.set(keys.LAST_EXPORTS, {key: {"format": "srt"}})
+    window.settings.set(keys.EXPORT_FORMAT, "pdf")
+    # Export again with no usable last export asks, as for a project never exported.
+    window.actions_by_name["export_again"].trigger()
+    dialog = window.exporter.dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.reject()
+    for fmt in ("vtt", "txt"):
+        export_from_dialog(qtbot, window, fmt, tmp_path / f"story.{fmt}")
+    assert "harbour" in (tmp_path / "story.vtt").read_text("utf-8")
+    for damaged in ("story.txt", {"format": ["srt"], "path": "x.srt"}, {"format": "srt",
+                                                                       "path": 5}):
+        window.settings.set(keys.LAST_EXPORTS, {key: damaged})
+        dialog = window.exporter.open_dialog()
+        assert dialog.fmt() == "txt", damaged
+        dialog.reject()
+
+
+def test_a_name_ending_in_a_slash_for_a_missing_folder_is_refused(
+        qtbot, window, tmp_path, monkeypatch):
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        lambda _parent, _title, text, *a, **k: warnings.append(text))
+    dialog = window.exporter.open_dialog()
+    dialog.set_format("srt")
+    typed = str(tmp_path / "subs") + "/"
+    dialog.path_edit.setText(typed)
+    dialog.export_button.click()
+    window.background.wait()
+    assert warnings == [f"“{typed}” names a folder, and there is none: make it first, or "
+                        "name the file in it."]
+    assert dialog.isVisible(), "the user can make the folder or name the file now"
+    assert not (tmp_path / "subs.srt").exists() and not (tmp_path / "subs").exists()
+    dialog.reject()
+
+
+def test_the_status_says_characters_were_removed_or_replaced(qtbot, window, tmp_path):
+    window.document.apply(EditText(2, "Boats\x00 came from every town."))
+    export_from_dialog(qtbot, window, "txt", tmp_path / "control.txt")
+    assert "were removed or replaced" in window.statusBar().currentMessage()

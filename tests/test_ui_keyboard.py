@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 import test_ui_editor as base
 from test_ui_editor import texts
-from tingxie.core.transcript import Transcript
+from tingxie.core.transcript import Segment, Transcript
 from tingxie.ui.transcript_model import TranscriptTableModel
 
 TEXT = TranscriptTableModel.TEXT
@@ -326,7 +326,6 @@ def test_redo_that_would_take_the_line_being_typed_keeps_the_typing(qtbot, windo
 
 def test_redo_of_a_re_transcription_elsewhere_is_not_blocked_by_typing(qtbot, window):
     from tingxie.core.edits import ReplaceRange
-    from tingxie.core.transcript import Segment
 
     window.document.apply(ReplaceRange(7.5, 10.0, [Segment(0, 7.5, 10.0, "Re-heard.")]))
     window.commands.undo()
@@ -335,3 +334,147 @@ def test_redo_of_a_re_transcription_elsewhere_is_not_blocked_by_typing(qtbot, wi
     key(qtbot, "Ctrl+Shift+Z", window.table.editor())
     assert texts(window)[3] == "Re-heard.", "the re-transcription of line 4 came back"
     assert window.table.editor().toPlainText().endswith(" Yes")
+
+
+# -- Undo and Redo while a whole-file transcription streams in ------------------------------
+
+
+def test_undo_and_redo_while_a_run_fills_the_time_never_stack_lines_or_lie(qtbot, window):
+    from test_ui_table_keeps_work import _Handle
+
+    messages = []
+    window.commands.message.connect(messages.append)
+    window.document.set_transcript(Transcript(
+        segments=[Segment(1, 0.0, 11.5, "An old transcript.")], duration=12.0, language="en"))
+    session, stack = window.session, window.document.undo_stack
+    session.start_job(_Handle(), None)  # Ctrl+R, the whole file
+    session.add_segments([Segment(0, 0.0, 3.0, "One.")])
+    window.player.seek(6.0)
+    window.table.setFocus()
+    key(qtbot, "Ctrl+I", window.table)  # a note typed ahead of the run
+    qtbot.keyClicks(window.table.editor(), "My note")
+    key(qtbot, "Return", window.table.editor())
+    window.table.select_row(1)
+    window.table.setFocus()
+    key(qtbot, "Ctrl+Shift+Del", window.table)
+    assert texts(window) == ["One."]
+    session.add_segments([Segment(0, 3.0, 7.0, "Two.")])  # the run reaches the note's time
+    key(qtbot, "Ctrl+Z", window.table)
+    window.document.transcript.check()  # before: the note lay on top of "Two."
+    assert texts(window) == ["One.", "Two.", "My note"]
+    assert "shorter" in messages[-1]
+    key(qtbot, "Ctrl+Z", window.table)  # the typing
+    key(qtbot, "Ctrl+Z", window.table)  # the insert
+    assert texts(window) == ["One.", "Two."]
+    session.add_segments([Segment(0, 7.0, 10.0, "Three.")])
+    key(qtbot, "Ctrl+Shift+Z", window.table)  # no time is free for the note now
+    window.document.transcript.check()
+    assert texts(window) == ["One.", "Two.", "Three."]
+    assert "cannot be redone" in messages[-1]
+    assert stack.undoText() == session_step_text(stack)
+    assert not stack.canRedo(), "the step that was not made is off the stack"
+    key(qtbot, "Ctrl+Z", window.table)  # before: KeyError, the stack out of step
+    session.end_job(cancelled=False)
+    window.document.transcript.check()
+
+
+def session_step_text(stack):
+    """The name of the step at the top of the undo history."""
+    return stack.command(stack.index() - 1).text()
+
+
+def test_split_of_a_selected_chinese_line_never_starts_a_line_with_punctuation(qtbot, window):
+    # Ctrl+Return with no cursor in the line cuts near its middle: after the question mark
+    # or the comma, not before it (a line starting with "，" or "？").
+    window.document.set_transcript(Transcript(segments=[
+        Segment(1, 0.5, 3.0, "我很好，谢谢"), Segment(2, 3.5, 6.0, "你说什么？我不懂")],
+        language="zh", duration=12.0))
+    for row in (1, 0):
+        window.table.select_row(row)
+        window.table.setFocus()
+        key(qtbot, "Ctrl+Return", window.table)
+        window.table.commit_editor()
+        settle()
+    assert texts(window) == ["我很好，", "谢谢", "你说什么？", "我不懂"]
+
+
+def test_a_speaker_key_that_changes_nothing_is_no_undo_step(qtbot, window):
+    messages = []
+    window.commands.message.connect(messages.append)
+    stack = window.document.undo_stack
+    stack.setClean()
+    window.table.select_row(1)
+    window.table.setFocus()
+    key(qtbot, "Ctrl+0", window.table)  # the line has no speaker
+    assert stack.count() == 0 and not window.dirty
+    assert messages[-1] == "No change: no speaker is set there."
+    key(qtbot, "Ctrl+1", window.table)
+    key(qtbot, "Ctrl+1", window.table)  # again: nothing more to do
+    assert stack.count() == 1
+    assert "already" in messages[-1]
+    key(qtbot, "Ctrl+Z", window.table)
+    assert window.document.transcript.segments[1].speaker is None and stack.isClean()
+
+
+def test_separate_presses_of_a_nudge_key_are_separate_undo_steps(qtbot, window, monkeypatch):
+    from types import SimpleNamespace
+
+    import tingxie.ui.transcript_model as model
+
+    clock = [1000.0]  # the undo stack's clock only: the test's keys come at once
+    monkeypatch.setattr(model, "time", SimpleNamespace(monotonic=lambda: clock[0]),
+                        raising=False)
+    window.table.select_row(3)
+    window.table.setFocus()
+    for _ in range(3):  # held down: the key repeats 30 ms apart
+        key(qtbot, "Alt+]", window.table)
+        clock[0] += 0.03
+    clock[0] += 60  # the reviewer listens, and presses it again a minute later
+    key(qtbot, "Alt+]", window.table)
+    segments = window.document.transcript.segments
+    assert round(segments[3].end, 3) == 10.4
+    key(qtbot, "Ctrl+Z", window.table)
+    assert round(segments[3].end, 3) == 10.3, "the later press is undone on its own"
+    key(qtbot, "Ctrl+Z", window.table)
+    assert round(segments[3].end, 3) == 10.0, "the held key's repeats are one step"
+
+
+def test_ctrl_z_in_the_find_bar_after_a_replace_undoes_the_replace(qtbot, window):
+    key(qtbot, "Ctrl+F", window.table)
+    bar = window.find_bar
+    qtbot.keyClicks(bar.find_edit, "boats")
+    key(qtbot, "Ctrl+Z", bar.find_edit)  # the field's own typing is the newest: it goes
+    assert bar.find_edit.text() == ""
+    qtbot.keyClicks(bar.find_edit, "boats")
+    qtbot.keyClicks(bar.replace_edit, "ships")
+    qtbot.keyClick(bar.replace_edit, Qt.Key.Key_Return)  # shows the first match
+    qtbot.keyClick(bar.replace_edit, Qt.Key.Key_Return)  # replaces it
+    settle()
+    assert texts(window)[1] == "ships came from every town."
+    key(qtbot, "Ctrl+Z", bar.replace_edit)  # before: the field's "ships" was erased
+    assert texts(window)[1] == "Boats came from every town."
+    assert bar.replace_edit.text() == "ships"
+    key(qtbot, "Ctrl+Shift+Z", bar.replace_edit)
+    assert texts(window)[1] == "ships came from every town."
+    bar.replace_button.click()  # Replace all, then Ctrl+Z in the find field
+    assert "ships" in texts(window)[3]
+    key(qtbot, "Ctrl+Z", bar.find_edit)
+    assert texts(window)[3] == "The boats left the harbour." and bar.find_edit.text() == "boats"
+
+
+def test_ctrl_z_takes_back_typing_that_came_after_a_speaker_key_first(qtbot, window):
+    # Qt merges the two bits of typing into one undo step of the editor; still, the typing
+    # after the speaker key is the newest change, and Ctrl+Z takes it back first.
+    window.table.edit_row(2)
+    editor = window.table.editor()
+    qtbot.keyClicks(editor, " n")
+    key(qtbot, "Ctrl+2", editor)
+    qtbot.keyClicks(editor, "ow")
+    assert editor.toPlainText() == "Today it is quiet. now"
+    key(qtbot, "Ctrl+Z")
+    assert window.document.transcript.segments[2].speaker is not None, "the speaker stays"
+    # (with the typing before the key, which Qt merged into the same step)
+    assert editor.toPlainText() == "Today it is quiet.", "the last typing went"
+    key(qtbot, "Ctrl+Z")
+    assert window.document.transcript.segments[2].speaker is None, "then the speaker key"
+    assert window.table.editor() is editor and window.document.undo_stack.index() == 0

@@ -400,3 +400,31 @@ def test_several_projects_open_the_first_and_name_the_others_never_queued(qtbot,
     assert [it.path for it in win.queue.controller.items] == [recording]
     boxes = [box.text() for box in win.findChildren(QMessageBox) if box.isVisible()]
     assert any(t.startswith("Not opened: first.tingxie.") for t in boxes), boxes
+
+
+def test_a_recording_gone_during_its_run_keeps_its_transcript(qtbot, panel, gate, tmp_path):
+    # The card was ejected (or the share dropped) while the model worked on the decoded
+    # audio: the transcript is saved all the same, naming the recording.
+    from tingxie.jobs.media import load_media
+
+    wav = speech_wav(tmp_path / "interview.wav")
+    kept = wav.read_bytes()
+    controller = panel.controller
+    controller.add_files([wav])
+    gate.clear()
+    panel.start_button.click()
+    qtbot.waitUntil(lambda: controller.items[0].status is Status.LOADING_MODEL,
+                    timeout=RUN_TIMEOUT_MS)
+    wav.unlink()
+    gate.set()
+    qtbot.waitUntil(lambda: not controller.busy, timeout=RUN_TIMEOUT_MS)
+
+    item = controller.items[0]
+    assert item.status is Status.DONE, item.error
+    assert item.output == tmp_path / "interview.tingxie"
+    assert "could not be read any more" in status_text(panel, 0)
+    saved = projects.load(item.output)
+    assert saved.audio_path == wav.resolve()
+    assert len(saved.transcript.segments) == item.segments
+    wav.write_bytes(kept)  # the card is back
+    assert load_media(item.output).media_path == wav.resolve()

@@ -805,6 +805,11 @@ def _trusted_declared_duration(
     return declared
 
 
+#: RIFF data chunk sizes from here up are what streaming writers put in the header before
+#: they know the size (and often never fix up), not the size of the audio.
+_WAV_PLACEHOLDER_SIZE = 0x7FFFF000
+
+
 def _wav_header_duration(path: Path) -> float | None:
     """Duration from the RIFF data chunk size, which FFmpeg clamps to the file's size."""
     with path.open("rb") as file:
@@ -818,8 +823,10 @@ def _wav_header_duration(path: Path) -> float | None:
         if kind == b"fmt " and pos + 16 <= len(head):
             byte_rate = struct.unpack_from("<I", head, pos + 16)[0]
         elif kind == b"data":
-            # Streaming writers leave 0 or 0xFFFFFFFF: the size is unknown.
-            if byte_rate == 0 or size in (0, 0xFFFFFFFF):
+            # Streaming writers leave a placeholder: 0, or a size near or past 2 GiB
+            # (0x7FFFFFFF, 0x7FFFF000, 0x80000000, 0xFFFFFFFF...), so the size is unknown.
+            # A real data chunk that large is rare, and then only its length goes unchecked.
+            if byte_rate == 0 or size == 0 or size >= _WAV_PLACEHOLDER_SIZE:
                 return None
             return size / byte_rate
         pos += 8 + size + (size & 1)

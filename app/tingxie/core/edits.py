@@ -462,6 +462,65 @@ class MergeWithNext:
         t.segments[idx: idx + 1] = [copy.deepcopy(s) for s in self._before]
 
 
+def free_span(segments: Sequence[Segment], start: float, end: float
+              ) -> tuple[float, float] | None:
+    """The longest part of ``start..end`` that none of ``segments`` (in time order, not
+    overlapping) covers, or ``None`` when no part is :data:`MIN_DURATION` long."""
+    best: tuple[float, float] | None = None
+    at = start
+    for i in range(bisect.bisect_right(segments, start, key=lambda s: s.end), len(segments)):
+        s = segments[i]
+        if s.start >= end:
+            break
+        if s.start > at and (best is None or s.start - at > best[1] - best[0]):
+            best = (at, s.start)
+        at = max(at, s.end)
+    if at < end and (best is None or end - at > best[1] - best[0]):
+        best = (at, end)
+    return best if best is not None and best[1] - best[0] >= MIN_DURATION - 1e-9 else None
+
+
+#: Why an undo or redo cannot put a line back (a running transcription filled its time).
+NO_ROOM_BACK = "There is no room to put the line back: other lines fill its time now."
+
+
+def fit_back(segments: Sequence[Segment], seg: Segment) -> Segment:
+    """``seg`` as it can go back among ``segments`` (an undo or redo putting a line where it
+    was): itself when its time is still free, else a copy in the longest free part of its
+    time, its words squeezed in (a running transcription may have filled the rest meanwhile:
+    a line on top of another would make the project unreadable). ``ValueError`` when none
+    of its time is free."""
+    free = free_span(segments, seg.start, seg.end)
+    if free is None:
+        raise ValueError(NO_ROOM_BACK)
+    if free == (seg.start, seg.end):
+        return seg
+    placed = copy.deepcopy(seg)  # the step's own copy stays as it was (a saved snapshot's)
+    placed.start, placed.end = free
+    fit_words(placed)
+    return placed
+
+
+def put_back(t: Transcript, segment_id: int, wanted: Segment) -> bool:
+    """Replace segment ``segment_id`` by a copy of ``wanted`` (its state before a retime),
+    fitted into the time the other lines leave free (:func:`fit_back`) and in time order;
+    whether it had to be cut shorter. ``ValueError``, nothing changed, when there is no
+    room at all."""
+    idx = t.index_of(segment_id)
+    segments = t.segments
+    lo = segments[idx - 1].end if idx > 0 else -math.inf
+    hi = segments[idx + 1].start if idx + 1 < len(segments) else math.inf
+    if lo <= wanted.start + 1e-9 and wanted.end <= hi + 1e-9:  # the usual case: room
+        segments[idx] = copy.deepcopy(wanted)
+        return False
+    others = segments[:idx] + segments[idx + 1:]
+    placed = fit_back(others, wanted)
+    placed = copy.deepcopy(wanted) if placed is wanted else placed
+    others.insert(bisect.bisect_left(others, placed.start, key=lambda s: s.start), placed)
+    segments[:] = others
+    return True
+
+
 def fit_words(seg: Segment) -> None:
     """Keep the word times of ``seg`` inside its (new) start and end: a word that sticks out
     is squeezed against the edge, and an aligned one is then marked stale (no longer where it
@@ -484,6 +543,8 @@ class Retime:
     end: float | None = None
     label: str = "Change timing"
     _before: Segment | None = field(default=None, repr=False)
+    #: The last undo (or redo) had to put the segment back shorter than it was.
+    fitted: bool = field(default=False, repr=False, compare=False)
 
     def clamped(self, t: Transcript) -> tuple[float, float]:
         """The times the segment will really get."""
@@ -512,7 +573,8 @@ class Retime:
 
     def undo(self, t: Transcript) -> None:
         assert self._before is not None
-        t.segments[t.index_of(self.segment_id)] = copy.deepcopy(self._before)
+        # Lines a running transcription added meanwhile may fill the time the retime gave up.
+        self.fitted = put_back(t, self.segment_id, self._before)
 
 
 #: Why :func:`edge_at` cannot put an edge at a time: it falls at or before the start of the
@@ -809,6 +871,9 @@ class SetSpeaker:
         if self.speaker_id is not None and t.speaker(self.speaker_id) is None:
             raise ValueError(f"There is no speaker {self.speaker_id!r}.")
         segs = [t.segment(i) for i in self.segment_ids]
+        if all(s.speaker == self.speaker_id for s in segs):
+            raise NoChange("The lines already have that speaker." if self.speaker_id
+                           else "The lines have no speaker already.")
         self._before = {s.id: s.speaker for s in segs}
         for s in segs:
             s.speaker = self.speaker_id
@@ -880,21 +945,33 @@ class InsertSegment:
     speaker: str | None = None
     label: str = "Insert segment"
     new_id: int | None = None
+    #: The last redo had to put the segment in less time than it had (see :meth:`do`).
+    fitted: bool = field(default=False, repr=False, compare=False)
+    _done: bool = field(default=False, repr=False, compare=False)
 
     def do(self, t: Transcript) -> None:
         if not self.end - self.start >= MIN_DURATION or self.start < 0:
             raise ValueError("A segment must start before it ends.")
         if t.duration is not None and self.end > t.duration + 1e-6:
             raise ValueError("A segment cannot end after the audio does.")
-        idx = next((i for i, s in enumerate(t.segments) if s.start >= self.start),
-                   len(t.segments))
-        if (idx > 0 and t.segments[idx - 1].end > self.start + 1e-9) or (
-                idx < len(t.segments) and t.segments[idx].start < self.end - 1e-9):
+        start, end = self.start, self.end
+        if self._done:
+            # A redo: a running transcription may have filled the time since the undo. The
+            # line goes back in the longest part still free, never on top of another.
+            free = free_span(t.segments, start, end)
+            if free is None:
+                raise ValueError(NO_ROOM_BACK)
+            start, end = free
+        idx = bisect.bisect_left(t.segments, start, key=lambda s: s.start)
+        if (idx > 0 and t.segments[idx - 1].end > start + 1e-9) or (
+                idx < len(t.segments) and t.segments[idx].start < end - 1e-9):
             raise ValueError("There is no room for a segment there: it would overlap another.")
         if self.new_id is None:
             self.new_id = t.new_id()
-        t.segments.insert(idx, Segment(self.new_id, self.start, self.end, self.text,
+        t.segments.insert(idx, Segment(self.new_id, start, end, self.text,
                                        speaker=self.speaker, edited=True))
+        self.fitted = (start, end) != (self.start, self.end)
+        self._done = True
 
     def undo(self, t: Transcript) -> None:
         assert self.new_id is not None
@@ -908,16 +985,19 @@ class DeleteSegment:
     segment_id: int
     label: str = "Delete segment"
     _before: Segment | None = field(default=None, repr=False)
+    #: The last undo had to put the segment back shorter than it was.
+    fitted: bool = field(default=False, repr=False, compare=False)
 
     def do(self, t: Transcript) -> None:
         self._before = t.segments.pop(t.index_of(self.segment_id))
 
     def undo(self, t: Transcript) -> None:
         assert self._before is not None
-        seg = self._before
-        # Back in time order, not at its old place: lines a running transcription added
-        # meanwhile may sit before it now.
-        t.segments.insert(bisect.bisect_left([s.start for s in t.segments], seg.start), seg)
+        # Back in time order, not at its old place, and only in the time still free: lines
+        # a running transcription added meanwhile may sit before it now, or fill its time.
+        seg = fit_back(t.segments, self._before)
+        self.fitted = seg is not self._before
+        t.segments.insert(bisect.bisect_left(t.segments, seg.start, key=lambda s: s.start), seg)
 
 
 MatchMode = Literal["plain", "whole_word", "regex"]
@@ -1019,8 +1099,9 @@ class FindReplace:
             seg = by_id[sid]
             self._before[sid] = (seg.text, seg.words, seg.edited)
             seg.words = reword(new_text, seg.words, seg.start, seg.end)
+            # As :class:`EditText`: a change of spacing only corrects nothing the model wrote.
+            seg.edited = seg.edited or not same_words(seg.text, new_text)
             seg.text = new_text
-            seg.edited = True
         self.label = f"Replace {count} × “{self.find}”"
 
     def undo(self, t: Transcript) -> None:

@@ -18,7 +18,9 @@ import datetime as _dt
 import io
 import json
 import math
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -462,12 +464,36 @@ def render_report(transcript: Transcript, fmt: str, *, preset: Preset | str | No
     return Rendered(data, cleaned)
 
 
+def _check_writable(path: Path) -> None:
+    """Raise :class:`ExportFailed` when an export to ``path`` must not be written: the file
+    is marked read-only, or what should be its folder is a file. The permission bits are
+    read rather than asked of the system, as root may write any file, and the atomic
+    rename would replace a read-only file anyway."""
+    try:
+        mode: int | None = os.stat(path).st_mode
+    except OSError:
+        mode = None
+    if mode is not None and stat.S_ISREG(mode) and not mode & 0o222:
+        raise ExportFailed(path, "is read-only (its permissions allow no writing).",
+                           "Export under another name, or allow writing to it first.")
+    if mode is None:
+        # The nearest folder on the way that exists must be one: "notes.txt/out.srt" would
+        # otherwise fail with a bare "Not a directory".
+        folder = next((f for f in path.parents if f.exists()), None)
+        if folder is not None and not folder.is_dir():
+            raise ExportFailed(path, f"could not be written: {folder} is a file, not a folder.",
+                               "Choose another folder or file name.")
+
+
 def write_export(transcript: Transcript, path: str | Path, fmt: str | None = None,
                  **options: Any) -> Exported:
     """Write ``transcript`` to ``path`` in ``fmt`` (default: by the extension), atomically;
     ``options`` are :func:`render_report`'s. A failed write raises :class:`ExportFailed`
-    and leaves any old file as it was."""
+    and leaves any old file as it was; so does a file marked read-only (a delivered subtitle
+    file someone protected is never replaced by the next export, as a read-only project is
+    never saved over) or a path through a file rather than a folder."""
     path = Path(path)
+    _check_writable(path)
     rendered = render_report(transcript, format_for(path, fmt), **options)
     write_atomic(path, rendered.data, ExportFailed)
     return Exported(path, rendered.cleaned)

@@ -28,6 +28,7 @@ from typing import Any
 
 from tingxie import __version__
 from tingxie.core.errors import FileProblem, not_regular_problem, read_bytes
+from tingxie.core.timefmt import format_duration
 from tingxie.core.transcript import (
     ALIGNED,
     Transcript,
@@ -227,13 +228,12 @@ def write_atomic(path: str | Path, data: bytes,
     path = Path(path)
     error = error or ProjectError
     target, tmp = path, None
+    st: os.stat_result | None = None
     try:
         if path.is_symlink():
             target = Path(os.path.realpath(path))
-        try:
-            st: os.stat_result | None = os.stat(target)
-        except FileNotFoundError:
-            st = None
+        with contextlib.suppress(FileNotFoundError):
+            st = os.stat(target)
         problem = None if st is None else not_regular_problem(st.st_mode)
         if problem is not None:
             # Renaming over it would replace a device or a pipe with a plain file.
@@ -256,15 +256,7 @@ def write_atomic(path: str | Path, data: bytes,
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
-        if exc.errno == errno.ENOENT and not target.parent.is_dir():
-            raise error(path, "could not be saved: its folder does not exist.",
-                        "Check that the folder exists and can be written to.") from exc
-        if exc.errno == errno.ENOSPC:
-            raise error(path, "could not be saved: the disk is full.",
-                        "Free some space or save somewhere else; "
-                        "the previous version is unchanged.") from exc
-        raise error(path, f"could not be saved ({exc.strerror or exc}).",
-                    "The previous version is unchanged.") from exc
+        raise _write_error(error, path, target, exc, existed=st is not None) from exc
     if hasattr(os, "O_DIRECTORY"):  # make the rename itself durable
         with contextlib.suppress(OSError):
             dir_fd = os.open(target.parent, os.O_DIRECTORY)
@@ -272,6 +264,37 @@ def write_atomic(path: str | Path, data: bytes,
                 os.fsync(dir_fd)
             finally:
                 os.close(dir_fd)
+
+
+def _write_error(error: type[FileProblem], path: Path, target: Path, exc: OSError, *,
+                 existed: bool) -> FileProblem:
+    """What a failed write of ``path`` (really ``target``, a link's target) tells the user:
+    what stands in the way and what to do, and that the previous version is unchanged only
+    when there was one."""
+    unchanged = " The previous version is unchanged." if existed else ""
+    elsewhere = ("Save it somewhere else with File > Save as." if issubclass(error, ProjectError)
+                 else "Choose another folder.")
+    folder = target.parent
+    if exc.errno == errno.ENOENT and not folder.is_dir():
+        return error(path, "could not be saved: its folder does not exist.",
+                     "Check that the folder exists and can be written to.")
+    if exc.errno == errno.ENOTDIR:
+        # "notes.txt/x.tingxie": the nearest thing on the way that exists is a file.
+        blocker = next((f for f in target.parents if f.exists()), folder)
+        if not blocker.is_dir():
+            return error(path, f"could not be saved: {blocker} is a file, not a folder.",
+                         elsewhere)
+    if exc.errno == errno.ENOSPC:
+        return error(path, "could not be saved: the disk is full.",
+                     f"Free some space, or save somewhere else.{unchanged}")
+    if exc.errno == errno.EROFS:
+        return error(path, f"could not be saved: {folder} is on a disk that is read-only.",
+                     f"{elsewhere}{unchanged}")
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return error(path, f"could not be saved: the folder {folder} cannot be written to "
+                     f"({exc.strerror or exc}).", f"{elsewhere}{unchanged}")
+    return error(path, f"could not be saved ({exc.strerror or exc}).",
+                 unchanged.strip() or elsewhere)
 
 
 def snapshot(project: Project, path: str | Path) -> dict[str, Any]:
@@ -333,7 +356,7 @@ def write_document(doc: dict[str, Any], path: str | Path, *,
         raise ProjectReadOnly(path, "is read-only (its permissions allow no writing).",
                               "Save it under another name (File > Save as), or allow writing "
                               "to it first.")
-    write_atomic(path, encode(doc, path))
+    write_atomic(path, encode(_loadable(doc, path, existed=mode is not None), path))
     written = os.stat(path)
     if drop_recovery:
         try:
@@ -343,6 +366,44 @@ def write_document(doc: dict[str, Any], path: str | Path, *,
         except OSError as exc:  # the project is saved; a stale autosave is only offered later
             log.warning("could not remove the recovery file of %s: %s", path, exc)
     return written
+
+
+def _loadable(doc: dict[str, Any], path: Path, existed: bool) -> dict[str, Any]:
+    """``doc`` as :func:`load` will accept it: a transcript with lines past the audio's
+    length (which :func:`load` would repair, and an older Tingxie refuse) is saved with the
+    length extended, as :func:`fit_transcript_document` does, since the user's work must be
+    saved; one that still would not load raises :class:`ProjectError` and nothing is
+    written."""
+    transcript = doc.get("transcript")
+    try:
+        _check_times(transcript)
+        return doc
+    except _TRANSCRIPT_ERRORS as exc:
+        problem = exc
+    try:
+        fitted, repaired = fit_transcript_document(transcript)
+        if repaired:
+            _check_times(fitted)
+            log.warning("saving %s: %s", path, repaired)
+            return {**doc, "transcript": fitted}
+    except _TRANSCRIPT_ERRORS as exc:
+        problem = exc  # what is wrong besides the length
+    raise ProjectError(path, f"could not be saved: its transcript is not valid ({problem}), "
+                       "so it could not be opened again.",
+                       "Undo the last edit and save again."
+                       + (" The previous version is unchanged." if existed else "")
+                       ) from problem
+
+
+def _check_times(transcript: Any) -> None:
+    """The checks :func:`load` makes of a transcript's times and ids (ordered, not
+    overlapping, inside the audio), made on a :meth:`Transcript.to_dict` document in a few
+    milliseconds: reading it whole, words and all, would double the time a save takes.
+    Raises what :meth:`Transcript.from_dict` raises."""
+    Transcript.from_dict({
+        "duration": transcript.get("duration"),
+        "segments": [{"id": seg["id"], "start": seg["start"], "end": seg["end"], "text": ""}
+                     for seg in transcript["segments"]]})
 
 
 def write_recovery(doc: dict[str, Any], path: str | Path, writer: str | None = None) -> Path:
@@ -493,12 +554,10 @@ def from_dict(doc: Any, path: Path) -> Project:
     except ValueError as exc:
         raise ProjectFormatError(path, f"is not a valid project: {exc}.",
                                  "The file may be damaged.") from exc
-    try:
-        transcript = Transcript.from_dict(transcript_doc)
-    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
-        raise ProjectFormatError(path, f"has an invalid transcript ({exc}).",
-                                 "The file may be damaged.") from exc
+    transcript, repaired = _read_transcript(transcript_doc, path)
     project = Project(transcript=transcript)
+    if repaired:
+        project.notices.append(repaired)
     audio = doc.get("audio")
     if audio is not None:
         stored = _require(audio, "path", str, "audio.", path)
@@ -545,6 +604,45 @@ def from_dict(doc: Any, path: Path) -> Project:
     return project
 
 
+_TRANSCRIPT_ERRORS = (KeyError, TypeError, ValueError, AttributeError, OverflowError)
+
+
+def _read_transcript(transcript_doc: dict[str, Any], path: Path) -> tuple[Transcript, str]:
+    """The transcript of a (checked) project document, and what had to be repaired to read
+    it ("" when nothing). Segments past the recorded audio length are what an earlier
+    Tingxie saved after a longer copy of the audio was located and transcribed whole: the
+    length is extended (:func:`fit_transcript_document`) rather than the whole project
+    refused. Anything else wrong raises :class:`ProjectFormatError`."""
+    try:
+        return Transcript.from_dict(transcript_doc), ""
+    except _TRANSCRIPT_ERRORS as exc:
+        problem = exc
+    fitted, repaired = fit_transcript_document(transcript_doc)
+    if repaired:
+        try:
+            return Transcript.from_dict(fitted), (
+                f"The transcript did not fit its audio and was repaired: {repaired}. "
+                "Saving keeps the repair.")
+        except _TRANSCRIPT_ERRORS as exc:
+            problem = exc  # what is wrong besides the length
+    raise ProjectFormatError(path, f"has an invalid transcript ({problem}).",
+                             "The file may be damaged.") from problem
+
+
+def fit_transcript_document(doc: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """A transcript document (already through ``check_document``) whose recorded audio
+    length is extended to its last segment's end, when a segment ends past it, and a phrase
+    saying what was changed ("" when nothing was, and then ``doc`` itself). Segments that
+    overlap stay refused: no edit makes them, so they mean damage, not a stale length."""
+    duration = doc.get("duration")
+    last_end = max((round(seg["end"], 3) for seg in doc["segments"]), default=0.0)
+    if duration is None or last_end <= duration + 1e-6:
+        return doc, ""
+    return {**doc, "duration": last_end}, (
+        f"the audio length it remembered ({format_duration(duration)}) was extended to "
+        f"{format_duration(last_end)}, where its last line ends")
+
+
 def _require_optional(d: Any, key: str, kind: type | tuple[type, ...], where: str,
                       path: Path) -> Any:
     try:
@@ -558,8 +656,7 @@ def _read_document(path: Path, what: str = "project file") -> Any:
     """The JSON document in a project or recovery file; :class:`ProjectError` otherwise."""
     raw = read_bytes(path, ProjectFormatError, what)
     if not raw.strip():
-        raise ProjectFormatError(path, "is empty.", "It may have been cut off while saving; "
-                                 "look for a .recovery file beside it.")
+        raise ProjectFormatError(path, "is empty.", "It may have been cut off while saving.")
     try:
         # utf-8-sig: a BOM (Windows PowerShell 5, old Notepad) is not damage.
         return parse_json(raw.decode("utf-8-sig"))
@@ -687,7 +784,12 @@ def open_project(path: str | Path) -> OpenedProject:
     project or recording is not offered.
     """
     path = Path(path)
-    opened = OpenedProject(path, load(path))
+    try:
+        opened = OpenedProject(path, load(path))
+    except ProjectVersionError:
+        raise
+    except ProjectFormatError as exc:
+        return _open_recovery_instead(path, exc)
     rec = recovery_path(path)
     if recovery_outdated(path) is False:
         try:
@@ -699,6 +801,29 @@ def open_project(path: str | Path) -> OpenedProject:
         except ProjectError as exc:
             opened.recovery_problem = str(exc)
     return opened
+
+
+def _open_recovery_instead(path: Path, damage: ProjectFormatError) -> OpenedProject:
+    """A project file that cannot be read (cut off while saving, overwritten with zeros)
+    whose autosave beside it can: the autosave opens in its place, saying so, and saving
+    writes the project's own path again. With no usable autosave, ``damage`` is raised,
+    saying whether there was one; nothing is renamed or changed."""
+    rec = recovery_path(path)
+    if not rec.is_file():
+        raise damage
+    try:
+        project = read_recovery(path, for_project=path, set_aside=False)
+        written = time.strftime("%Y-%m-%d %H:%M", time.localtime(os.stat(rec).st_mtime))
+    except (ProjectError, OSError) as exc:
+        cause = exc.__cause__ if isinstance(exc, DamagedRecovery) else exc
+        problem = cause.problem if isinstance(cause, FileProblem) else str(exc)
+        raise ProjectFormatError(path, damage.problem, " ".join(filter(None, (
+            damage.hint, f"Its autosave ({rec.name}) could not be read either: "
+            f"{problem.rstrip('.')}.")))) from damage
+    project.notices.insert(0, f"{path.name} {damage.problem.rstrip('.')}, so its autosave "
+                           f"from {written} was opened instead. Saving writes it to "
+                           f"{path.name} again.")
+    return OpenedProject(path, project)
 
 
 def _subfolders(folder: Path) -> list[Path]:

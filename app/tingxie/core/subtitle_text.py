@@ -18,6 +18,7 @@ after an article, a preposition or a title ("Dr.") is worse still.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -180,6 +181,41 @@ def _katakana(ch: str) -> bool:
     return unicodedata.name(ch, "").startswith(("KATAKANA", "HALFWIDTH KATAKANA"))
 
 
+def _opening(ch: str) -> bool:
+    """Whether ``ch`` opens (or may open) a quote or a bracket; straight quotes may, so
+    they are never parted from the word they touch."""
+    return ch in OPENERS or unicodedata.category(ch) in ("Ps", "Pi")
+
+
+def _run_pieces(text: str, i: int, j: int) -> list[list]:
+    """The run ``text[i:j]`` of word characters and punctuation with no space inside, as
+    raw pieces ``[start, end, punctuation_only]``.
+
+    Where such a run touches Chinese or Japanese, its punctuation belongs to the side it
+    faces: in "历史。AI技术" the full stop ends the sentence before, in "叫做”ChatGPT" the
+    quote closes the one before, in "用AI“很好”" the quote opens the one after. So the run is
+    parted there, or the line (or the subtitle) would start with "。AI" and the sentence end
+    would never be a break. Between two Latin words ("iPhone。AI") the run stays whole: a
+    subtitle file read back joins Latin lines with a space.
+    """
+    cuts: list[int] = []
+    if i > 0 and _kind(text[i - 1]) == "c":
+        k = i
+        while k < j and _kind(text[k]) == "p" and not _opening(text[k]):
+            k += 1
+        if i < k < j:
+            cuts.append(k)
+    if j < len(text) and _kind(text[j]) == "c":
+        k = j
+        while k > i and unicodedata.category(text[k - 1]) in ("Ps", "Pi"):
+            k -= 1
+        if i < k < j:
+            cuts.append(k)
+    bounds = [i, *sorted(set(cuts)), j]
+    return [[a, b, all(_kind(ch) in ("p", "m") for ch in text[a:b])]
+            for a, b in itertools.pairwise(bounds) if a < b]
+
+
 def units(text: str) -> list[Unit]:
     """Split ``text`` into break units (see the module docstring); whitespace is dropped.
     Japanese follows kinsoku: a katakana run is one unit, and a small kana, "ー" or "々"
@@ -212,7 +248,7 @@ def units(text: str) -> list[Unit]:
             j = i
             while j < n and _kind(text[j]) in ("w", "p", "m"):
                 j += 1
-            raw.append([i, j, all(_kind(ch) in ("p", "m") for ch in text[i:j])])
+            raw.extend(_run_pieces(text, i, j))
             i = j
     spans: list[list[int]] = []
     opening_from: int | None = None  # start of opening punctuation waiting for its word

@@ -13,8 +13,10 @@ How a transcript is laid out (all times in whole milliseconds):
    below see the speech itself rather than any padding around it.
 2. A dynamic programme splits the segment into events: each event must fit on the preset's
    lines; among those splits, it prefers good break points (a sentence end, then a clause,
-   then before a conjunction), events within the duration limits, a reading speed within the
-   limit, and few events. Each event is then broken into balanced lines.
+   then before a conjunction, then a pause of a second or more between aligned words), events
+   within the duration limits, a reading speed within the limit, no long pause inside an
+   event (the text would be on screen long before it is said), and few events. Each event is
+   then broken into balanced lines.
 3. An event too short to reach the minimum duration, with no room around it, is merged with
    its neighbour when the two fit together: one speaker's text re-flowed, or two speakers as a
    dialogue event, one line each, each starting with "- ". Unnamed segments count as two
@@ -56,6 +58,7 @@ from tingxie.core.subtitle_rules import (
     validate,
 )
 from tingxie.core.subtitle_text import (
+    AFTER_CLAUSE,
     AFTER_LABEL,
     Unit,
     break_cost,
@@ -154,9 +157,21 @@ def _time_units(seg: Segment, parts: list[Unit], start: int, end: int) -> tuple[
 # -- splitting a segment into events -----------------------------------------------------------
 
 
-def _chunk_cost(chars: int, dur_ms: int, p: Preset) -> float:
+#: A pause between two words with aligned times (ms) that a subtitle should not stay on
+#: screen through: the words after it would show long before they are said.
+LONG_PAUSE_MS = 1000
+#: What breaking an event at such a pause costs, whatever the words around it (the cost of
+#: breaking after a clause).
+AT_PAUSE = 2 * AFTER_CLAUSE
+
+
+def _chunk_cost(chars: int, dur_ms: int, p: Preset, pause_ms: int = 0) -> float:
+    """What an event of ``chars`` characters over ``dur_ms`` costs, ``pause_ms`` being the
+    longest pause between its aligned words."""
     dur = dur_ms / 1000
     cost = 3.0
+    if pause_ms >= LONG_PAUSE_MS:
+        cost += 4 + 6 * (pause_ms - LONG_PAUSE_MS) / 1000
     if p.max_duration and dur > p.max_duration:
         cost += 20 + 10 * (dur - p.max_duration)
     if p.min_duration and dur < p.min_duration:
@@ -166,6 +181,15 @@ def _chunk_cost(chars: int, dur_ms: int, p: Preset) -> float:
         if rate > p.max_chars_per_second:
             cost += min(4 * (rate / p.max_chars_per_second - 1), 8)
     return cost
+
+
+def _pause(parts: list[Unit], i: int) -> int:
+    """The silence (ms) between ``parts[i - 1]`` and ``parts[i]`` when both have word times;
+    0 otherwise (times shared out by characters have no pauses to go by)."""
+    before, after = parts[i - 1], parts[i]
+    if not (before.timed and after.timed) or before.label or after.label:
+        return 0
+    return max(0, after.start_ms - before.end_ms)
 
 
 def _split(parts: list[Unit], start: int, end: int, p: Preset,
@@ -185,10 +209,14 @@ def _split(parts: list[Unit], start: int, end: int, p: Preset,
         boundary = 0.0 if a == 0 else 2 * break_cost(parts, a)
         if boundary >= 2 * AFTER_LABEL and not lone_label:
             continue  # never leave a speaker label alone at the end of an event
+        if a and _pause(parts, a) >= LONG_PAUSE_MS:
+            boundary = min(boundary, AT_PAUSE)
         t0 = start if a == 0 else parts[a].start_ms
-        lines, length, chars = 0, 0, 0
+        lines, length, chars, pause = 0, 0, 0, 0
         for j in range(a + 1, n + 1):
             u = parts[j - 1]
+            if j - 1 > a:
+                pause = max(pause, _pause(parts, j - 1))
             add = (1 if j - 1 > a and u.space_before else 0) + len(u.text)
             chars += add
             if p.max_chars_per_line is not None:
@@ -199,7 +227,7 @@ def _split(parts: list[Unit], start: int, end: int, p: Preset,
                 if p.max_lines is not None and lines > p.max_lines and j - a > 1:
                     break
             t1 = end if j == n else u.end_ms
-            cost = best[a] + boundary + _chunk_cost(chars, t1 - t0, p)
+            cost = best[a] + boundary + _chunk_cost(chars, t1 - t0, p, pause)
             if cost < best[j]:
                 best[j], back[j] = cost, a
             if (p.max_chars_per_line is None and p.max_duration_ms is not None

@@ -13,10 +13,11 @@ from pathlib import Path
 
 from tingxie.core import audio as audio_files
 from tingxie.core import project as projects
-from tingxie.core.audio import Audio, DamagedAudioFile, load
+from tingxie.core.audio import Audio, DamagedAudioFile, NoSuchAudioTrack, load
 from tingxie.core.cancel import CancelToken
 from tingxie.core.envelope import Envelope
 from tingxie.core.errors import FileProblem
+from tingxie.core.timefmt import format_duration
 from tingxie.core.transcript import Transcript
 
 
@@ -109,14 +110,29 @@ def load_media(path: str | Path, progress: Callable[[float], None] | None = None
     media_path = Path(media_path)
     truncated = ""
     saved_track = project.options.get("audio_track")
+    track_asked, gone_track = track, None
     if track is None and isinstance(saved_track, int) and not isinstance(saved_track, bool):
         track = saved_track
     try:
-        audio = load(media_path, progress=lambda f: report(0.9 * f), cancel=cancel, track=track)
+        try:
+            audio = load(media_path, progress=lambda f: report(0.9 * f), cancel=cancel,
+                         track=track)
+        except NoSuchAudioTrack:
+            if track is None or track_asked is not None:
+                raise
+            # The project remembers a track of the file it was made with; the copy located
+            # since (that track alone, extracted) has fewer. Its default track is used
+            # rather than leaving the project unopenable.
+            project.options.pop("audio_track", None)
+            gone_track, track = track, None
+            audio = load(media_path, progress=lambda f: report(0.9 * f), cancel=cancel)
     except DamagedAudioFile as exc:
         if not accept_partial or exc.partial is None:
             raise
         audio, truncated = exc.partial, str(exc)
+    if gone_track is not None:
+        notices.append(f"Audio track {gone_track} no longer exists in {media_path.name}; "
+                       f"track {audio.track} is used.")
     envelope = Envelope.build(audio.samples, audio.sample_rate, cancel=cancel)
     recovered_from = project_path if recovered is not None else None
     if project.audio_fingerprint is None:
@@ -132,8 +148,7 @@ def load_media(path: str | Path, progress: Callable[[float], None] | None = None
             if kept is not None:
                 _relink(kept, media_path)
         located = stored != (project.audio_path, project.audio_fingerprint)
-    if project.transcript.duration is None:
-        project.transcript.duration = round(audio.duration, 3)
+    _fit_duration(project.transcript, audio, media_path, notices, located, bool(truncated))
     if audio.track_count > 1:
         project.options["audio_track"] = audio.track
         notices.append(f"{media_path.name} has {audio.track_count} audio tracks; track "
@@ -143,6 +158,39 @@ def load_media(path: str | Path, progress: Callable[[float], None] | None = None
                        recovered_from, truncated, notices,
                        relinked=located and project_path is not None,
                        project_state=project_state, recovery_set_aside=set_aside)
+
+
+#: How far (seconds) the decoded audio's length may differ from the length a project's
+#: transcript remembers before it is taken as other audio: decoders pad or trim a few
+#: frames, a located longer copy or a re-encoding changes more.
+DURATION_TOLERANCE = 0.05
+
+
+def _fit_duration(transcript: Transcript, audio: Audio, media_path: Path,
+                  notices: list[str], located: bool, partial: bool) -> None:
+    """Make the transcript's length the opened audio's. A project made from the readable
+    part of a file and opened later with the complete copy kept the shorter length; a run
+    over the whole file then wrote segments past it, and the saved project could no longer
+    be opened. The length never drops below the last segment's end, so nothing is cut."""
+    length = round(audio.duration, 3)
+    if transcript.duration is None:
+        transcript.duration = length
+        return
+    if abs(audio.duration - transcript.duration) <= DURATION_TOLERANCE or (
+            partial and audio.duration < transcript.duration):
+        return  # the readable part of a damaged copy: the recording is still that long
+    last_end = max((seg.end for seg in transcript.segments), default=0.0)
+    old, transcript.duration = transcript.duration, max(length, last_end)
+    if not located:
+        return
+    now, then = format_duration(audio.duration), format_duration(old)
+    if audio.duration > old:
+        notices.append(f"{media_path.name} is {now} long, longer than the {then} the "
+                       "transcript was made for: all of it can be transcribed now.")
+    elif last_end > length:
+        notices.append(f"{media_path.name} is {now} long, shorter than the {then} the "
+                       "transcript was made for: the lines past its end are kept, without "
+                       "sound.")
 
 
 def _recording_recovery(media_path: Path, fingerprint: str | None
@@ -202,17 +250,28 @@ def save_new_project(project: projects.Project, audio_path: Path, folder: Path, 
     (``stem``, by default the audio's). If ``folder`` cannot take it (read-only, full, gone)
     and a ``fallback`` folder is given, it is saved there instead: a transcript that took an
     hour is never thrown away for want of a folder. Returns the path and, when the fallback
-    was used, a sentence saying why."""
-    projects.attach_audio(project, audio_path)
+    was used or the recording could not be read any more, sentences saying so."""
+    audio_note = ""
+    try:
+        projects.attach_audio(project, audio_path)
+    except OSError as exc:
+        # The recording went away while it was transcribed (a card ejected, a share
+        # dropped): the project still names it, without the fingerprint that finds it
+        # moved, and opens once it is back.
+        project.audio_path = Path(audio_path).resolve()
+        project.audio_size = project.audio_fingerprint = None
+        audio_note = (f"{audio_path} could not be read any more ({exc.strerror or exc}); "
+                      "the project names it and opens once it is back.")
     stem = stem or audio_path.stem
     try:
-        return _save_in(project, folder, stem), ""
+        return _save_in(project, folder, stem), audio_note
     except projects.ProjectError as exc:
         if fallback is None or fallback == folder:
             raise
         target = _save_in(project, fallback, stem)
-        return target, (f"{folder} could not take it ({exc.problem.rstrip('.')}): saved in "
-                        f"{fallback} instead.")
+        return target, " ".join(filter(None, (
+            f"{folder} could not take it ({exc.problem.rstrip('.')}): saved in "
+            f"{fallback} instead.", audio_note)))
 
 
 def _save_in(project: projects.Project, folder: Path, stem: str) -> Path:

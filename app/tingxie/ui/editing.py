@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import math
+import unicodedata
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Signal
@@ -30,6 +31,7 @@ from tingxie.core.edits import (
     SyncTimes,
     boundary_at,
     edge_at,
+    put_back,
 )
 from tingxie.core.text import from_utf16, is_unspaced
 from tingxie.core.timefmt import format_time
@@ -57,6 +59,7 @@ class EditCommands(QObject):
         #: The line a playhead key just timed, kept selected while following playback.
         self._held: int | None = None
         document.reset.connect(self.release)
+        document.message.connect(self.message)  # an undo or redo that could not be made
 
     # -- what the commands act on ---------------------------------------------------------
     def target_rows(self) -> list[int]:
@@ -448,11 +451,16 @@ class EditCommands(QObject):
             return
         transcript = self.document.transcript
         ids = [transcript.segments[r].id for r in rows]
-        if number == 0:
-            self._run([SetSpeaker(ids, None)])
-            return
         if number <= len(transcript.speakers):
-            self._run([SetSpeaker(ids, transcript.speakers[number - 1].id)])
+            speaker = transcript.speakers[number - 1] if number else None
+            # A key that changes nothing is no undo step (nor anything new to save).
+            if all(transcript.segments[r].speaker == (speaker and speaker.id) for r in rows):
+                self.message.emit(
+                    self.tr("No change: no speaker is set there.") if speaker is None
+                    else self.tr("No change: {name} is the speaker there already.").format(
+                        name=speaker.name))
+                return
+            self._run([SetSpeaker(ids, speaker and speaker.id)])
             return
         # Compared as the speaker panel does, the case and the spaces around aside: "speaker
         # 3" typed in the panel is the name "Speaker 3" too.
@@ -500,9 +508,10 @@ class Nudge(Retime):
 
     def do(self, t: Transcript) -> None:
         if self._after is not None:  # a redo
-            index = t.index_of(self.segment_id)
-            self._before = copy.deepcopy(t.segments[index])
-            t.segments[index] = copy.deepcopy(self._after)
+            before = copy.deepcopy(t.segment(self.segment_id))
+            # A running transcription may have filled the time the nudges gave the line.
+            self.fitted = put_back(t, self.segment_id, self._after)
+            self._before = before
             return
         super().do(t)
         self._after = copy.deepcopy(t.segment(self.segment_id))
@@ -535,13 +544,53 @@ def is_uncertain(seg: Segment, below: float) -> bool:
     return seg.confidence is not None and seg.confidence < below
 
 
+#: Ends of a sentence (full-width and Latin): Split prefers to cut just after one.
+_SENTENCE_ENDS = frozenset("。！？!?.…；;")
+#: Punctuation that opens what follows, though Unicode counts it as other punctuation.
+_OPENING_OTHER = frozenset("¿¡")
+
+
+def _closes(char: str) -> bool:
+    """Punctuation that belongs to the text before it: a comma, a full stop, a closing
+    bracket or quote ("，", "？", "」"); a line must not start with it."""
+    return unicodedata.category(char) in ("Pe", "Pf", "Po") and char not in _OPENING_OTHER
+
+
+def _opens_next(char: str) -> bool:
+    """Punctuation that belongs to the text after it ("「", "(", "“", "¿"); a line must not
+    end with it."""
+    return unicodedata.category(char) in ("Ps", "Pi") or char in _OPENING_OTHER
+
+
 def middle_split(text: str) -> int:
-    """Where Split cuts a line with no cursor in it: the place nearest the middle (either
-    way) between two words, a space or beside a Chinese or Japanese character; the middle
-    itself when there is none (one long word)."""
+    """Where Split cuts a line with no cursor in it: between two words (a space, or beside
+    a Chinese or Japanese character) near the middle, never before closing punctuation
+    ("我很好|，谢谢" would start a line with the comma) nor after opening punctuation.
+    Just after a sentence's end near the middle is best ("你说什么？|我不懂"), else after a
+    clause's ("，"), else the place nearest the middle (either way); the middle itself when
+    there is none (one long word)."""
     middle = len(text) // 2
     first = len(text) - len(text.lstrip())  # text on both sides of a cut
     last = len(text.rstrip())
-    places = [k for k in range(first + 1, last)
-              if text[k].isspace() or is_unspaced(text[k - 1]) or is_unspaced(text[k])]
-    return min(places, key=lambda k: (abs(k - middle), k)) if places else middle
+    places = []
+    ends: list[int] = []
+    clauses: list[int] = []
+    for k in range(first + 1, last):
+        if not (text[k].isspace() or is_unspaced(text[k - 1]) or is_unspaced(text[k])):
+            continue
+        after, before = text[k:].lstrip(), text[:k].rstrip()
+        if not after or not before or _closes(after[0]) or _opens_next(before[-1]):
+            continue
+        places.append(k)
+        ended = before.rstrip("".join(c for c in before[-3:] if unicodedata.category(c)
+                                      in ("Pe", "Pf")))  # 。」 and ?" end a sentence too
+        if ended and ended[-1] in _SENTENCE_ENDS:
+            ends.append(k)
+        elif _closes(before[-1]):
+            clauses.append(k)
+    reach = max(1, len(text) // 4)  # "near the middle"
+    for choice in (ends, clauses, places):
+        near = [k for k in choice if abs(k - middle) <= reach] if choice is not places else choice
+        if near:
+            return min(near, key=lambda k: (abs(k - middle), k))
+    return middle

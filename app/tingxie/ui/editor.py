@@ -208,9 +208,15 @@ class TextDelegate(QStyledItemDelegate):
         self.find_match: tuple[int, int, int] | None = None
         self._editor_viewport: QWidget | None = None
         # Ctrl+Z in an open line undoes what came last, the typing or a document step (a
-        # speaker key, a nudge): how many typing steps the editor had when each step made
-        # while it was open was pushed, newest last.
-        self._typing_at_steps: list[int] = []
+        # speaker key, a nudge). For each step made while it was open, newest last: how many
+        # undo steps the editor had then, and whether it was typed in since the step before.
+        # Qt merges typing into the editor's last undo step, so the count alone cannot say
+        # whether typing came after a step: the editor's changes say it.
+        self._typing_at_steps: list[tuple[int, bool]] = []
+        #: The open editor was typed in since the last document step (or since it opened).
+        self._typed_since_step = False
+        #: The editor's text changes now without typing (loaded, or its own undo or redo).
+        self._not_typing = False
         stack = view.transcript_model.document.undo_stack
         self._stack_index = stack.index()
         stack.indexChanged.connect(self._stack_moved)
@@ -233,6 +239,9 @@ class TextDelegate(QStyledItemDelegate):
         editor.textChanged.connect(lambda: self._fit_editor(editor))
         self.editor, self.editor_index = editor, QPersistentModelIndex(index)
         self._typing_at_steps = []
+        self._typed_since_step = False
+        editor.document().contentsChange.connect(
+            lambda *_args: self._editor_changed(editor))
         editor.destroyed.connect(lambda *_args: self._editor_gone(editor))
         return editor
 
@@ -242,15 +251,34 @@ class TextDelegate(QStyledItemDelegate):
             return
         if moved > 0:  # a new step (or a redo) while the line is open
             steps = self.editor.document().availableUndoSteps()
-            self._typing_at_steps.extend([steps] * moved)
+            self._typing_at_steps.extend([(steps, self._typed_since_step)]
+                                         + [(steps, False)] * (moved - 1))
+            self._typed_since_step = False
         elif moved < 0:
+            undone = self._typing_at_steps[moved:]
             del self._typing_at_steps[moved:]
+            if undone:  # the typing before the step undone is the newest change again
+                self._typed_since_step = undone[0][1]
+
+    def _editor_changed(self, editor: QPlainTextEdit) -> None:
+        if editor is self.editor and not self._not_typing:
+            self._typed_since_step = True
+
+    def _replay_typing(self, editor: QPlainTextEdit, redo: bool) -> None:
+        """The editor's own undo (or redo) of typing: it is no new typing; whether typing is
+        still newer than the last document step depends on what is left to undo."""
+        self._not_typing = True
+        try:
+            editor.redo() if redo else editor.undo()
+        finally:
+            self._not_typing = False
+        floor = self._typing_at_steps[-1][0] if self._typing_at_steps else 0
+        self._typed_since_step = editor.document().availableUndoSteps() > floor
 
     def _typing_is_newest(self, editor: QPlainTextEdit) -> bool:
         """Whether the editor's last typing came after the last document step made while it
         was open (so Ctrl+Z takes back typing, not the step)."""
-        floor = self._typing_at_steps[-1] if self._typing_at_steps else 0
-        return editor.document().availableUndoSteps() > floor
+        return self._typed_since_step and editor.document().isUndoAvailable()
 
     def _editor_gone(self, editor: QPlainTextEdit) -> None:
         # A closed editor is deleted later, maybe after the next one opened: forget only it.
@@ -277,13 +305,21 @@ class TextDelegate(QStyledItemDelegate):
         opening = editor.property(LOADED_TEXT) is None
         position = editor.textCursor().position()
         editor.setProperty(LOADED_TEXT, text)
-        editor.setPlainText(text)
+        self.load_text(editor, text)
         if opening:
             editor.moveCursor(editor.textCursor().MoveOperation.End)
         else:  # the text changed under an untouched editor (an undo): the cursor stays
             cursor = editor.textCursor()
             cursor.setPosition(min(position, editor.document().characterCount() - 1))
             editor.setTextCursor(cursor)
+
+    def load_text(self, editor: QPlainTextEdit, text: str) -> None:
+        """Put ``text`` in the editor, which is no typing of the user's."""
+        self._not_typing = True
+        try:
+            editor.setPlainText(text)
+        finally:
+            self._not_typing = False
 
     @staticmethod
     def is_modified(editor: QPlainTextEdit) -> bool:
@@ -327,6 +363,12 @@ class TextDelegate(QStyledItemDelegate):
                         and not editor.document().isRedoAvailable())):
                 event.ignore()
                 return True
+        if (event.type() == QEvent.Type.KeyPress and isinstance(editor, QPlainTextEdit)
+                and isinstance(event, QKeyEvent) and (
+                    event.matches(QKeySequence.StandardKey.Undo)
+                    or event.matches(QKeySequence.StandardKey.Redo))):
+            self._replay_typing(editor, redo=event.matches(QKeySequence.StandardKey.Redo))
+            return True
         if editor is self._editor_viewport and self.editor is not None:
             if (event.type() == QEvent.Type.MouseButtonRelease
                     and event.button() == Qt.MouseButton.LeftButton):
@@ -530,7 +572,7 @@ class TranscriptView(QTableView):
             editor = self.delegate.editor
             if editor is not None:
                 if edited.modified:
-                    editor.setPlainText(edited.text)
+                    self.delegate.load_text(editor, edited.text)
                 cursor = editor.textCursor()
                 cursor.setPosition(min(edited.cursor, editor.document().characterCount() - 1))
                 editor.setTextCursor(cursor)

@@ -11,6 +11,7 @@ Export again repeats to the same file without asking.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -72,6 +73,21 @@ def folder_refusal(path: Path) -> str:
     return QCoreApplication.translate(
         "ExportDialog", "“{path}” is a folder. Choose a file name to export to.").format(
         path=path)
+
+
+def missing_folder_refusal(typed: str) -> str:
+    """What the user reads when the typed name ends in a separator, naming a folder, and no
+    such folder exists: the file would otherwise be that name with an extension."""
+    return QCoreApplication.translate(
+        "ExportDialog", "“{path}” names a folder, and there is none: make it first, or name "
+        "the file in it.").format(path=typed)
+
+
+def saved_choices(settings: Settings, fmt: str) -> dict[str, Any]:
+    """The choices last used for ``fmt``; none when the setting holds something else (a
+    settings file edited by hand, or written by another version)."""
+    found = settings.get(keys.EXPORT_CHOICES).get(fmt)
+    return found if isinstance(found, dict) else {}
 
 
 def cleaned_characters(result: Any) -> int:
@@ -171,7 +187,7 @@ class ExportDialog(QDialog):
         fmt = self.fmt()
         choices = {**default_choices(fmt),
                    "preset": str(self.settings.get(keys.SUBTITLE_PRESET) or "auto"),
-                   **self.settings.get(keys.EXPORT_CHOICES).get(fmt, {})}
+                   **saved_choices(self.settings, fmt)}
         self.apply_choices(choices)
         current = Path(self.path_edit.text()) if self.path_edit.text() else self._suggested
         self.path_edit.setText(str(with_format_suffix(current, fmt)))
@@ -179,14 +195,19 @@ class ExportDialog(QDialog):
 
     def apply_choices(self, choices: dict[str, Any]) -> None:
         """Show saved choices (a dict as :meth:`choices` returns)."""
+        # Saved values of the wrong type (a damaged settings file) fall back to the defaults.
+        preset = choices.get("preset", "auto")
         self.preset_combo.setCurrentIndex(max(0, self.preset_combo.findData(
-            choices.get("preset", "auto"))))
+            preset if isinstance(preset, str) else "auto")))
         self.speaker_names.setChecked(bool(choices.get("speaker_names")))
         self.karaoke.setChecked(bool(choices.get("karaoke", True)))
         stamps = choices.get("timestamps", "none")
-        if isinstance(stamps, (int, float)) and not isinstance(stamps, bool):
+        if (isinstance(stamps, (int, float)) and not isinstance(stamps, bool)
+                and 0 < stamps <= 3600):
             self.every.setValue(float(stamps))
             stamps = "every"
+        elif not isinstance(stamps, str):
+            stamps = "none"
         self.timestamps.setCurrentIndex(max(0, self.timestamps.findData(stamps)))
         self.title_edit.setText(str(choices.get("title") or ""))
 
@@ -255,6 +276,10 @@ class ExportDialog(QDialog):
         if typed is None or path is None:
             QMessageBox.warning(self, self.tr("Export"), self.tr("Choose a file to export to."))
             return
+        text = self.path_edit.text().strip()
+        if text.endswith(("/", os.sep)) and not typed.is_dir():
+            QMessageBox.warning(self, self.tr("Export"), missing_folder_refusal(text))
+            return
         folder = typed if typed.is_dir() else path if path.is_dir() else None
         if folder is not None:
             QMessageBox.warning(self, self.tr("Export"), folder_refusal(folder))
@@ -297,6 +322,8 @@ class Exporter(QObject):
             return None
         last = self.last_export()
         fmt = last["format"] if last else str(self.settings.get(keys.EXPORT_FORMAT))
+        if fmt not in FORMAT_NAMES:
+            fmt = "srt"
         dialog = ExportDialog(self.settings, self.suggested_path(fmt), fmt, self.win)
         if last:
             dialog.path_edit.setText(last["path"])
@@ -316,7 +343,13 @@ class Exporter(QObject):
         """This project's last export request, if any."""
         key = self._project_key()
         found = self.settings.get(keys.LAST_EXPORTS).get(key) if key else None
-        return found if isinstance(found, dict) and found.get("format") else None
+        # Only a request as :meth:`_remember` stores it; anything else (a damaged settings
+        # file) is as if there were none, and the dialog asks again.
+        if not (isinstance(found, dict) and isinstance(found.get("format"), str)
+                and found["format"] in FORMAT_NAMES
+                and isinstance(found.get("path"), str) and found["path"].strip()):
+            return None
+        return found
 
     def export_again(self) -> None:
         """File > Export again: the project's last export, to the same file, without asking
@@ -343,6 +376,8 @@ class Exporter(QObject):
         win = self.win
         transcript = win.document.transcript
         preset_key = request.get("preset", "auto")
+        if not isinstance(preset_key, str):  # a damaged remembered export
+            preset_key = "auto"
         if preset_key == "custom" and request.get("custom"):
             preset = Preset.from_dict(request["custom"])
         else:
@@ -385,8 +420,8 @@ class Exporter(QObject):
             message = self.tr("Exported {name}").format(name=path.name)
             cleaned = cleaned_characters(result)
             if cleaned:
-                message += " " + self.tr(
-                    "({n} characters the format cannot hold were left out.)").format(n=cleaned)
+                message += " " + self.tr("({n} characters the format cannot hold were "
+                                         "removed or replaced.)").format(n=cleaned)
             self.win.statusBar().showMessage(message, 8000)
             self.exported.emit(str(path))
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -102,6 +102,13 @@ class FindBar(QWidget):
         self.find_edit.textChanged.connect(self.update_count)
         # Enter goes to the next match, Shift+Enter to the previous one (as browsers do).
         self.find_edit.installEventFilter(self)
+        # Ctrl+Z in a field takes back its typing, unless a step of the document (a Replace)
+        # came after it: then, as when the field has nothing to undo, the key is Edit > Undo.
+        self._typed_since_step: set[QLineEdit] = set()
+        for field in (self.find_edit, self.replace_edit):
+            field.textEdited.connect(lambda _text, f=field: self._typed_since_step.add(f))
+        self.replace_edit.installEventFilter(self)
+        document.undo_stack.indexChanged.connect(lambda _i: self._typed_since_step.clear())
         # Enter in Replace replaces the match shown and goes on to the next, as editors do;
         # Replace all is only ever the button (one Enter must not rewrite 98 matches).
         self.replace_edit.returnPressed.connect(self.replace_one)
@@ -326,6 +333,18 @@ class FindBar(QWidget):
         self.hide()
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if (isinstance(obj, QLineEdit) and event.type() == QEvent.Type.ShortcutOverride
+                and isinstance(event, QKeyEvent)):
+            # The field keeps Undo and Redo for its own typing when that is the newest
+            # change; else they go to the window's Edit menu (so Ctrl+Z right after Replace
+            # undoes the replacement, not the text typed in Replace).
+            own = obj in self._typed_since_step
+            if ((event.matches(QKeySequence.StandardKey.Undo)
+                    and not (own and obj.isUndoAvailable()))
+                    or (event.matches(QKeySequence.StandardKey.Redo)
+                        and not (own and obj.isRedoAvailable()))):
+                event.ignore()
+                return True
         if (obj is self.find_edit and event.type() == QEvent.Type.KeyPress
                 and isinstance(event, QKeyEvent)
                 and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):

@@ -9,6 +9,7 @@ a QUndoCommand by :class:`TranscriptDocument` so Edit > Undo names it. A view bi
 from __future__ import annotations
 
 import re
+import time
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from typing import Any
@@ -21,6 +22,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QColor, QUndoCommand, QUndoStack
@@ -57,6 +59,9 @@ _KEEPS_LINES = (EditText, SetWords, ReviewWord, Retime, ShiftTimes, SyncTimes, S
 
 #: QUndoCommand.id() of edits that may merge with the one before (see ``merge_key``).
 MERGEABLE = 1
+#: Seconds between two such edits for them to merge: a key's auto-repeat is ~30 ms apart
+#: after a first wait of ~0.3-0.6 s; separate presses are further apart.
+MERGE_WITHIN = 0.7
 
 
 #: The undo steps' names, as core's edits give them in English, marked for translation.
@@ -103,18 +108,20 @@ class _EditCommand(QUndoCommand):
         self._first = True
         #: The lowest segment id this step may have made (set by TranscriptDocument).
         self.first_new_id: int | None = None
+        #: When the op is merged with later ones, when the last of them came (key repeat).
+        self.stamp = time.monotonic()
 
     def redo(self) -> None:
         if self._first:  # the op already ran in TranscriptDocument.apply (to catch refusals)
             self._first = False
-        else:
-            self.op.do(self.document.transcript)
+        elif not self.document.replay(self, [self.op], undoing=False):
+            return
         self.setText(undo_label(self.op.label))
         self.document.changed.emit()
 
     def undo(self) -> None:
-        self.op.undo(self.document.transcript)
-        self.document.changed.emit()
+        if self.document.replay(self, [self.op], undoing=True):
+            self.document.changed.emit()
 
     # Consecutive edits with the same ``merge_key`` (nudging one edge of one segment, key
     # held down) are one undo step: undo goes back to before the first, redo to the last.
@@ -126,10 +133,37 @@ class _EditCommand(QUndoCommand):
                 getattr(other.op, "merge_key", None) != getattr(self.op, "merge_key", None)):
             return False
         merge = getattr(self.op, "merge", None)
-        if merge is None:
+        # Only the repeats of a key held down: a press minutes later is a step of its own.
+        if merge is None or other.stamp - self.stamp > MERGE_WITHIN:
             return False
         merge(other.op)
+        self.stamp = other.stamp
         return True
+
+
+class _StepGroup(QUndoCommand):
+    """Several edits as one undo step (:meth:`TranscriptDocument.apply_all`): undone and
+    redone all together or, when one of them cannot be, not at all."""
+
+    def __init__(self, document: TranscriptDocument, ops: list[Edit], label: str) -> None:
+        super().__init__(label)
+        self.document, self.ops = document, ops
+        # Children for what they tell (``redo_removes`` looks at their ops); the group runs
+        # the ops itself, so that a refused one is rolled back with the rest.
+        self.parts = [_EditCommand(document, op, self) for op in ops]
+        self._first = True
+        self.first_new_id: int | None = None
+
+    def redo(self) -> None:
+        if self._first:  # the ops already ran in TranscriptDocument.apply_all
+            self._first = False
+        elif not self.document.replay(self, self.ops, undoing=False):
+            return
+        self.document.changed.emit()
+
+    def undo(self) -> None:
+        if self.document.replay(self, self.ops, undoing=True):
+            self.document.changed.emit()
 
 
 class TranscriptDocument(QObject):
@@ -142,6 +176,8 @@ class TranscriptDocument(QObject):
     appended = Signal(int, int)
     #: The whole transcript was replaced (a project opened, a new transcription started).
     reset = Signal()
+    #: A message for the status bar: an undo or redo that could not be made (whole).
+    message = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -182,12 +218,68 @@ class TranscriptDocument(QObject):
             for op in reversed(done):
                 op.undo(self.transcript)
             raise
-        group = QUndoCommand(label or ops[0].label)
+        group = _StepGroup(self, ops, label or ops[0].label)
         group.first_new_id = first_new
         # Python keeps the group's and the children's wrappers (their redo/undo overrides,
         # the group's first_new_id) alive.
-        self._groups.append([group, *(_EditCommand(self, op, group) for op in ops)])
+        self._groups.append([group, *group.parts])
         self.undo_stack.push(group)
+
+    def replay(self, command: QUndoCommand, ops: list[Edit], undoing: bool) -> bool:
+        """Undo (or redo) a step's ops, all of them or none; whether it was made. A running
+        transcription may have filled the time a line would go back to, or an op may find
+        its line gone: the ops already run are then taken back, the step is marked obsolete
+        (Qt takes it off the stack, so the stack never claims a step it did not make, nor
+        runs it again) and the status bar says so. A line put back shorter, in the time
+        still free, is said too."""
+        t = self.transcript
+        done: list[Edit] = []
+        try:
+            for op in reversed(ops) if undoing else ops:
+                (op.undo if undoing else op.do)(t)
+                done.append(op)
+        except (ValueError, KeyError):
+            for op in reversed(done):
+                try:
+                    (op.do if undoing else op.undo)(t)
+                except (ValueError, KeyError):
+                    break
+            command.setObsolete(True)
+            step = command.text()
+            self.message.emit(
+                self.tr("“{step}” cannot be undone now: the lines have changed since (a "
+                        "running transcription may have filled that time). It is taken off "
+                        "the undo history; the transcript stays as it is.").format(step=step)
+                if undoing else
+                self.tr("“{step}” cannot be redone now: the lines have changed since (a "
+                        "running transcription may have filled that time). It is taken off "
+                        "the redo history; the transcript stays as it is.").format(step=step))
+            if not undoing:
+                # The steps after it built on it: as after any new change, they cannot be
+                # redone. Once Qt has taken this one off (after this call returns).
+                stack = self.undo_stack
+                here, left = stack.index(), stack.count() - 1
+                QTimer.singleShot(0, self, lambda: self._end_redo_history(here, left))
+            if done:
+                self.changed.emit()
+            return False
+        if any(getattr(op, "fitted", False) for op in done):
+            self.message.emit(self.tr(
+                "“{step}”: the line went back shorter, into the time still free (a running "
+                "transcription filled the rest). Check its timing by ear.").format(
+                    step=command.text()))
+        return True
+
+    def _end_redo_history(self, index: int, count: int) -> None:
+        """Drop the redo history above ``index`` (pushing a step does), if the stack still
+        stands as a refused redo left it (``count`` steps)."""
+        stack = self.undo_stack
+        if stack.index() != index or stack.count() != count or not stack.canRedo():
+            return
+        marker = QUndoCommand()
+        stack.push(marker)
+        marker.setObsolete(True)
+        stack.undo()  # an obsolete step is taken off, not undone
 
     def undo_removes(self, segment_id: int) -> bool:
         """Whether Undo now takes ``segment_id`` out of the transcript: the step to undo made
