@@ -22,6 +22,7 @@ from tingxie.core import project as projects
 from tingxie.core.transcript import Segment, Transcript, Word
 from tingxie.ui import settings as keys
 from tingxie.ui.main_window import MainWindow
+from tingxie.ui.opening import RESTORE, DocumentOpener
 from tingxie.ui.settings import Settings
 from ui_windows import dispose
 
@@ -384,11 +385,11 @@ def test_a_killed_session_is_offered_for_restore_with_the_edit(qtbot, tmp_path, 
     crash_a_session(ini, audio, text)
     asked = []
 
-    def question(_parent, title, message, *a, **k):
-        asked.append((title, message))
-        return QMessageBox.StandardButton.Yes
+    def question(_opener, _name, message):  # "Recover unsaved changes?": Restore
+        asked.append(("Recover unsaved changes?", message))
+        return RESTORE
 
-    monkeypatch.setattr(QMessageBox, "question", question)
+    monkeypatch.setattr(DocumentOpener, "ask_recovery", question)
     win = make_window(qtbot, ini)
     try:
         with qtbot.waitSignal(win.mediaLoaded, timeout=30_000):
@@ -424,11 +425,11 @@ def test_a_crash_of_a_session_started_with_a_relative_name_is_offered_from_anywh
     assert os.getcwd() != str(tmp_path)
     asked = []
 
-    def question(_parent, title, message, *a, **k):
+    def question(_opener, _name, message):  # "Recover unsaved changes?": Restore
         asked.append(message)
-        return QMessageBox.StandardButton.Yes
+        return RESTORE
 
-    monkeypatch.setattr(QMessageBox, "question", question)
+    monkeypatch.setattr(DocumentOpener, "ask_recovery", question)
     win = make_window(qtbot, ini)
     try:
         with qtbot.waitSignal(win.mediaLoaded, timeout=30_000):
@@ -487,11 +488,11 @@ def test_opening_a_recording_after_a_crash_offers_its_autosave_first(qtbot, tmp_
     crash_a_session(ini, audio, text)
     asked = []
 
-    def question(_parent, title, message, *a, **k):
+    def question(_opener, _name, message):  # "Recover unsaved changes?": Restore
         asked.append(message)
-        return QMessageBox.StandardButton.Yes
+        return RESTORE
 
-    monkeypatch.setattr(QMessageBox, "question", question)
+    monkeypatch.setattr(DocumentOpener, "ask_recovery", question)
     win = MainWindow(Settings(QSettings(str(ini), QSettings.Format.IniFormat)))
     try:
         with qtbot.waitSignal(win.mediaLoaded, timeout=30_000):

@@ -155,3 +155,34 @@ def test_declining_the_download_starts_nothing_and_shows_no_error(qtbot, window,
     assert len(questions) == 1 and errors == []
     assert not window.controls.model_picker.is_downloading()
     assert window.session.job is None and window.controls.transcribe_button.isEnabled()
+
+
+@pytest.mark.parametrize(("key", "raw"), [
+    ("settings_version", "abc"),
+    ("settings_version", "1.0"),
+    (keys.RECENT_FILES, "[1, null]"),
+    (keys.RECOVERY_FILES, "[1, null]"),
+    (keys.MAX_CHUNK, "nan"),
+    (keys.MAX_CHUNK, "inf"),
+    (keys.MAX_CHUNK, "1e400"),
+    (keys.TEMPERATURE, "nan"),
+    (keys.BATCH_SIZE, "3000000000"),
+])
+def test_a_damaged_setting_never_stops_tingxie_from_starting(qtbot, tmp_path, key, raw):
+    # A hand edit, a sync conflict or another build left one value Tingxie cannot use: the
+    # window still starts, with the default (or the nearest value it can use) instead.
+    ini = tmp_path / "settings.ini"
+    store = QSettings(str(ini), QSettings.Format.IniFormat)
+    store.setValue(key, raw)
+    store.sync()
+    win = MainWindow(Settings(QSettings(str(ini), QSettings.Format.IniFormat)),
+                     engine_factory=lambda spec: None)
+    try:
+        win.show()
+        qtbot.wait(300)  # the startup recovery offer and the menus run from the event loop
+        spec = win.controls.job_spec()
+        assert 0 < spec.chunking.max_chunk <= 1200
+        assert (spec.chunking.batch_size or 0) <= win.controls.batch_spin.maximum()
+        assert win.recent_menu.actions() == []
+    finally:
+        dispose(win)

@@ -152,3 +152,35 @@ def test_folding_advanced_leaves_no_gap_and_a_model_folder_keeps_the_panel_width
     settle(qtbot, win, size)
     assert win.controls_dock.width() == width
     assert cut_off(win) == []
+
+
+def test_the_split_and_the_column_widths_are_remembered_across_a_restart(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from tingxie.ui.main_window import MainWindow
+    from tingxie.ui.settings import Settings
+    from ui_windows import dispose
+
+    def start():
+        store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+        w = MainWindow(Settings(store), engine_factory=lambda spec: None)
+        w.resize(1200, 800)
+        w.show()
+        qtbot.wait(200)
+        return w
+
+    first = start()
+    first.splitter.setSizes([150, 600])
+    header = first.table.horizontalHeader()
+    header.resizeSection(0, header.sectionSize(0) + 80)
+    qtbot.wait(100)
+    sizes = first.splitter.sizes()
+    widths = [header.sectionSize(i) for i in range(header.count())]
+    dispose(first)
+    second = start()
+    try:
+        header = second.table.horizontalHeader()
+        assert second.splitter.sizes() == sizes
+        assert [header.sectionSize(i) for i in range(header.count())] == widths
+    finally:
+        dispose(second)

@@ -249,11 +249,219 @@ def test_opening_a_project_another_window_is_autosaving_neither_offers_nor_delet
 
         first.autosave.release()  # as its process ending in a crash lets go of the lock
         assert recovery.exists()
-        monkeypatch.setattr(QMessageBox, "question",
-                            lambda *a, **k: QMessageBox.StandardButton.Yes)
+        from tingxie.ui.opening import RESTORE, DocumentOpener
+
+        monkeypatch.setattr(DocumentOpener, "ask_recovery", lambda *a, **k: RESTORE)
         third = open_in_window(qtbot, tmp_path, path, "three")
         assert third.document.transcript.segments[0].text == "The first window's unsaved work."
     finally:
         for win in (first, second, third):
             if win is not None:
                 dispose(win)
+
+
+# -- a line still being typed, and what the recovery prompt does with the autosave ----------
+
+def type_into_open_line(qtbot, win, text):
+    """Open the first line's editor and type ``text`` over it, Enter not pressed."""
+    win.activateWindow()
+    win.table.setFocus()
+    win.table.edit_row(0)
+    editor = win.table.editor()
+    assert editor is not None
+    editor.selectAll()
+    qtbot.keyClicks(editor, text)
+    return editor
+
+
+def test_a_line_still_being_typed_is_asked_about_saved_and_autosaved(
+        qtbot, tmp_path, recording, monkeypatch):
+    path = saved_project(tmp_path, recording)
+    win = open_in_window(qtbot, tmp_path, path, "one")
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, title, *a, **k: (
+        asked.append(title), QMessageBox.StandardButton.Cancel)[1])
+    try:
+        editor = type_into_open_line(qtbot, win, "Twenty minutes of careful retyping")
+        # The autosave protects the typing while the line is still open (and keeps it open).
+        recovery = projects.recovery_path(path)
+        qtbot.waitUntil(lambda: recovery.exists() and "careful retyping" in
+                        recovery.read_text("utf-8"), timeout=10_000)
+        assert win.table.editor() is editor
+        # Closing asks about it instead of throwing it away.
+        assert not win.close()
+        assert asked == ["Unsaved changes"]
+        # Ctrl+S pressed in the line itself saves what it holds.
+        type_into_open_line(qtbot, win, "Typed again, then Ctrl+S")
+        win.actions_by_name["save"].trigger()
+        qtbot.waitUntil(lambda: projects.load(path).transcript.segments[0].text
+                        == "Typed again, then Ctrl+S", timeout=10_000)
+        assert not win.dirty
+    finally:
+        dispose(win)
+
+
+def crash_left(ini, audio, text):
+    """What a killed session leaves for ``audio`` (never saved as a project): its recovery
+    file and the settings entry naming it."""
+    project = projects.Project(transcript=Transcript(
+        segments=[Segment(1, 0.5, 2.0, text)], duration=6.0))
+    projects.attach_audio(project, audio)
+    key = projects.recording_project_path(audio)
+    projects.write_recovery(projects.snapshot(project, key), key, "crashed-window")
+    s = Settings(QSettings(str(ini), QSettings.Format.IniFormat))
+    s.set(keys.RECOVERY_FILES, [*s.get(keys.RECOVERY_FILES), str(key)])
+    s.sync()
+    return key
+
+
+def start_window(ini):
+    win = MainWindow(Settings(QSettings(str(ini), QSettings.Format.IniFormat)),
+                     engine_factory=lambda spec: None)
+    win.resize(1200, 800)
+    win.show()
+    return win
+
+
+def answer_boxes(answers, seen):
+    """Answer the next message boxes, in turn, as the user would: each answer is a button's
+    text, or "Esc". ``seen`` gets each box's text."""
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    answers = list(answers)
+
+    def poke():
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox) and box.isVisible() and box.property("answered") is None:
+            box.setProperty("answered", True)
+            seen.append(box.text())
+            answer = answers.pop(0)
+            button = next((b for b in box.buttons() if b.text().replace("&", "") == answer),
+                          None)
+            if button is None:  # Esc, or a button the box lacks (the test then fails)
+                QTest.keyClick(box, Qt.Key.Key_Escape)
+            else:
+                button.click()
+        if answers:
+            QTimer.singleShot(30, poke)
+
+    QTimer.singleShot(30, poke)
+
+
+def test_esc_at_the_startup_recovery_prompt_keeps_the_autosave_for_later(qtbot, tmp_path,
+                                                                          recording):
+    ini = tmp_path / "settings.ini"
+    key = crash_left(ini, recording, "Three hours of corrections.")
+    seen = []
+    answer_boxes(["Esc"], seen)
+    win = start_window(ini)
+    try:
+        qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
+        qtbot.wait(300)
+        assert projects.recovery_path(key).exists(), "Esc deleted the autosave"
+        assert str(key) in win.settings.get(keys.RECOVERY_FILES)
+        assert pending_recoveries(win.settings) == [key], "offered again at the next start"
+        # Named as the user knows it: the recording, not the recovery file's key.
+        assert "interview.wav has unsaved changes" in seen[0]
+    finally:
+        dispose(win)
+
+
+def test_discarding_the_autosave_at_the_startup_prompt_is_confirmed_first(qtbot, tmp_path,
+                                                                          recording):
+    ini = tmp_path / "settings.ini"
+    key = crash_left(ini, recording, "Three hours of corrections.")
+    seen = []
+    # Discard, then not sure after all (the question comes back), then Discard for real.
+    answer_boxes(["Discard…", "No", "Discard…", "Yes"], seen)
+    win = start_window(ini)
+    try:
+        qtbot.waitUntil(lambda: len(seen) == 4, timeout=10_000)
+        assert "Delete the autosaved changes" in seen[1]
+        assert "Restore them?" in seen[2]
+        qtbot.waitUntil(lambda: not projects.recovery_path(key).exists(), timeout=5000)
+        assert win.settings.get(keys.RECOVERY_FILES) == []
+    finally:
+        dispose(win)
+
+
+def test_a_restore_whose_open_fails_never_lands_on_the_next_file_opened(
+        qtbot, tmp_path, recording, monkeypatch):
+    cut = write_wav(tmp_path / "cut_short.wav",
+                    np.random.default_rng(1).standard_normal(16000 * 6).astype(np.float32) * 0.1)
+    cut.write_bytes(cut.read_bytes()[: cut.stat().st_size // 2])  # the battery died
+    ini = tmp_path / "settings.ini"
+    crash_left(ini, cut, "Restored text of cut_short.")
+    asked = []
+
+    def question(_p, title, *a, **k):
+        asked.append(title)
+        return (QMessageBox.StandardButton.No if title == "Damaged file"  # not now
+                else QMessageBox.StandardButton.Yes)
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    answer_boxes(["Restore"], [])
+    win = start_window(ini)
+    try:
+        qtbot.waitUntil(lambda: "Damaged file" in asked, timeout=20_000)
+        qtbot.wait(200)
+        with qtbot.waitSignal(win.mediaLoaded, timeout=30_000):
+            win.open_path(recording)
+        assert not any("cut_short" in s.text for s in win.document.transcript.segments)
+        assert win.session.project_path is None and not win.dirty
+    finally:
+        dispose(win)
+
+
+def test_the_autosave_of_a_moved_recording_is_restored_once_it_is_located(
+        qtbot, tmp_path, monkeypatch):
+    card = tmp_path / "card"
+    card.mkdir()
+    audio = write_wav(card / "interview.wav", np.zeros(16000 * 6, np.float32))
+    ini = tmp_path / "settings.ini"
+    crash_left(ini, audio, "Two hours of corrections.")
+    moved = tmp_path / "archive" / "2024" / "june" / "interview.wav"  # too far to be found
+    moved.parent.mkdir(parents=True)
+    audio.rename(moved)
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, title, *a, **k: (
+        asked.append(title), QMessageBox.StandardButton.Yes)[1])
+    from PySide6.QtWidgets import QFileDialog
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(moved), ""))
+    answer_boxes(["Restore"], [])
+    win = start_window(ini)
+    try:
+        qtbot.waitUntil(lambda: win.loaded is not None, timeout=30_000)
+        assert asked == ["Audio not found"]
+        assert win.loaded.media_path == moved
+        assert [s.text for s in win.document.transcript.segments] == [
+            "Two hours of corrections."]
+        assert win.dirty
+    finally:
+        dispose(win)
+
+
+def test_a_damaged_recovery_entry_leaves_recovery_and_autosave_on(qtbot, tmp_path, recording):
+    other = write_wav(tmp_path / "crashed.wav", np.zeros(16000 * 6, np.float32))
+    ini = tmp_path / "settings.ini"
+    key = crash_left(ini, other, "Work left by the crash.")
+    store = QSettings(str(ini), QSettings.Format.IniFormat)
+    store.setValue(keys.RECOVERY_FILES, f'[1, null, "", "{key}"]')  # a hand edit
+    store.sync()
+    seen = []
+    answer_boxes(["Esc"], seen)
+    win = start_window(ini)
+    try:
+        qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
+        assert "crashed.wav has unsaved changes" in seen[0], "the crash's work is offered"
+        with qtbot.waitSignal(win.mediaLoaded, timeout=30_000):
+            win.open_path(recording)
+        win.autosave.timer.setInterval(50)
+        win.document.set_transcript(Transcript(segments=[Segment(1, 0.5, 2, "x")], duration=6))
+        win.document.apply(EditText(1, "An hour of typing."))
+        recovery = projects.recovery_path(projects.recording_project_path(recording))
+        qtbot.waitUntil(recovery.exists, timeout=10_000)
+    finally:
+        dispose(win)

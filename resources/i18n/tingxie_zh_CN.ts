@@ -360,7 +360,7 @@ made for {1} from {2} segments ({3} min); {4}</source>
 <context>
     <name>Autosaver</name>
     <message>
-        <location filename="../../app/tingxie/ui/autosave.py" line="212"/>
+        <location filename="../../app/tingxie/ui/autosave.py" line="230"/>
         <source>Another Tingxie window is autosaving {name}: this window&apos;s changes are not autosaved while it has it open.</source>
         <extracomment>Quiet time after the last change before the recovery file is written. An empty or unreadable lock older than this (seconds) is a crash&apos;s (a power cut can leave a lock file just made empty); a younger one may be a window writing it right now. A recovery file was written (its path), for tests and the status bar. Writing it failed: the message. The audio fingerprint of the work last autosaved, so that discarding removes only its own recovery file. The project path whose recovery file this session wrote last (or restored). This window&apos;s mark in the recovery files it writes: a save or a discard here removes only those, never another window&apos;s autosave of the same project. ``current`` was restored from a crashed session&apos;s file, not yet written here: it is this work&apos;s all the same, and goes when the work is saved or thrown away. The lock held on ``current``&apos;s recovery file (:func:`in_use_elsewhere`), and the project path it is for.</extracomment>
         <translation>另一个 Tingxie 窗口正在自动保存 {name}：在它打开期间，此窗口的更改不会自动保存。</translation>
@@ -517,48 +517,48 @@ Interview with 张伟 about 新能源汽车</source>
 <context>
     <name>DocumentOpener</name>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="57"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="79"/>
         <source>Media and projects ({patterns});;All files (*)</source>
-        <extracomment>Set when the user chose to throw away the open document&apos;s unsaved changes: its recovery file goes only once another file has really opened. The project path whose recovery file the startup prompt is restoring.</extracomment>
+        <extracomment>Work restored from a crash, for the open of its recording: the project path whose recovery file holds it, the project file it belongs to (``None`` for a recording never saved as a project) and the project read from the recovery file. The answers to &quot;Recover unsaved changes?&quot; (:meth:`DocumentOpener.ask_recovery`). Set when the user chose to throw away the open document&apos;s unsaved changes: its recovery file goes only once another file has really opened. The project path whose recovery file the startup prompt is restoring.</extracomment>
         <translation>媒体和项目 ({patterns});;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="64"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="86"/>
         <source>Open media or project</source>
         <translation>打开媒体或项目</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="93"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="126"/>
         <source>Opening {name}…</source>
         <translation>正在打开 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="120"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="153"/>
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="121"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="154"/>
         <source>{name} is being transcribed. Stop the transcription and open {new}? What it transcribed so far is kept.</source>
         <translation>正在转写 {name}。要停止转写并打开 {new} 吗？已转写的内容会保留。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="147"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="181"/>
         <source>Unsaved changes</source>
         <translation>未保存的更改</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="148"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="182"/>
         <source>Save the changes to {name} first?</source>
         <translation>是否先保存对 {name} 的更改？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="170"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="208"/>
         <source>Damaged file</source>
         <translation>文件已损坏</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="171"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="209"/>
         <source>{problem}
 
 Open the part that could be read ({length})?</source>
@@ -567,12 +567,13 @@ Open the part that could be read ({length})?</source>
 是否打开可读取的部分（{length}）？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="181"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="219"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="347"/>
         <source>Audio not found</source>
         <translation>找不到音频</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="182"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="220"/>
         <source>{problem}
 
 Locate the audio file now?</source>
@@ -581,96 +582,134 @@ Locate the audio file now?</source>
 是否立即查找该音频文件？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="184"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="222"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="353"/>
         <source>Locate the audio</source>
         <translation>查找音频文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="191"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="230"/>
         <source>Could not open {name}</source>
         <translation>无法打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="197"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="236"/>
         <source>The file was not found.</source>
         <translation>找不到该文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="198"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="237"/>
         <source>The file is empty.</source>
         <translation>该文件是空的。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="199"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="238"/>
         <source>The file has no sound in it.</source>
         <translation>该文件中没有声音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="200"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="239"/>
         <source>This is not an audio or video file Tingxie can read.</source>
         <translation>这不是听写能读取的音频或视频文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="202"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="241"/>
         <source>The file is damaged.</source>
         <translation>该文件已损坏。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="203"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="242"/>
         <source>A newer Tingxie made this project: update Tingxie to open it.</source>
         <translation>此项目由更新版本的听写创建：请更新听写后再打开。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="205"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="244"/>
         <source>This project file cannot be read.</source>
         <translation>无法读取此项目文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="206"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="245"/>
         <source>Tingxie may not read this file.</source>
         <translation>听写没有读取此文件的权限。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="207"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="246"/>
         <source>The file could not be read.</source>
         <translation>无法读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="236"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="263"/>
+        <source>Not opened: the autosaved changes of {name} are kept. Open it again to restore or discard them.</source>
+        <translation>未打开：{name} 自动保存的更改已保留。再次打开它即可恢复或丢弃这些更改。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="284"/>
         <source>Opened {name}</source>
         <translation>已打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="237"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="285"/>
         <source>Another Tingxie window has unsaved changes to {name}. This window shows it as last saved; the other window&apos;s changes and their autosave are left to that window.</source>
         <translation>另一个 Tingxie 窗口有 {name} 的未保存更改。此窗口显示的是上次保存的版本；另一个窗口的更改及其自动保存留给那个窗口处理。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="243"/>
-        <location filename="../../app/tingxie/ui/opening.py" line="266"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="316"/>
         <source>Recover unsaved changes?</source>
         <translation>恢复未保存的更改？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="244"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="297"/>
         <source>{name} has unsaved changes from an earlier session (autosaved). Restore them?</source>
         <translation>{name} 有上次会话中未保存的更改（已自动保存）。是否恢复？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="267"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="319"/>
+        <source>Later keeps the autosave and asks again the next time.</source>
+        <translation>选择“稍后”会保留自动保存，下次再询问。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="320"/>
+        <source>Restore</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="321"/>
+        <source>Discard…</source>
+        <translation>丢弃…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="322"/>
+        <source>Later</source>
+        <translation>稍后</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="333"/>
+        <source>Discard autosaved changes</source>
+        <translation>丢弃自动保存的更改</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="334"/>
+        <source>Delete the autosaved changes to {name}? They cannot be brought back.</source>
+        <translation>删除 {name} 自动保存的更改？删除后无法找回。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="348"/>
+        <source>The audio file of {name} was not found where it was (moved or renamed?). The autosave is kept in {file}.
+
+Locate the audio file now?</source>
+        <translation>在原位置找不到 {name} 的音频文件（已移动或重命名？）。自动保存保留在 {file}。
+
+现在查找音频文件吗？</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="367"/>
         <source>Tingxie did not close properly. {name} has unsaved changes (autosaved). Restore them?</source>
         <translation>听写上次没有正常关闭。{name} 有未保存的更改（已自动保存）。要恢复吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="281"/>
-        <location filename="../../app/tingxie/ui/opening.py" line="288"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="385"/>
         <source>Could not restore {name}</source>
         <translation>无法恢复 {name}</translation>
-    </message>
-    <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="282"/>
-        <source>Its audio file was not found; the autosave is kept in {file}.</source>
-        <translation>找不到它的音频文件；自动保存的内容保留在 {file}。</translation>
     </message>
 </context>
 <context>
@@ -797,201 +836,211 @@ Locate the audio file now?</source>
 <context>
     <name>EditCommands</name>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="88"/>
-        <location filename="../../app/tingxie/ui/editing.py" line="107"/>
-        <location filename="../../app/tingxie/ui/editing.py" line="433"/>
-        <location filename="../../app/tingxie/ui/editing.py" line="447"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="91"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="110"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="436"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="450"/>
         <source>Select a segment first.</source>
         <extracomment>Step of the keyboard nudges of a segment&apos;s start or end, in seconds. Length of a segment inserted at the playhead, when there is room. A message for the status bar (an edit that could not be made, what was done). The line a playhead key just timed, kept selected while following playback.</extracomment>
         <translation>请先选择一个片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="137"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="140"/>
         <source>Your typing in the line is kept as the newest change, so there is nothing to redo now.</source>
         <translation>您在该行中输入的内容已作为最新的更改保留，因此现在没有可重做的操作。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="163"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="166"/>
         <source>Select the lines to shift first.</source>
         <translation>请先选择要平移的行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="169"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="172"/>
         <source>The lines cannot move that way: the audio, or a line that stays, is in the way.</source>
         <translation>这些行无法朝该方向移动：音频边界或未移动的行挡住了。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="170"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="173"/>
         <source>Nothing to shift: 0 s.</source>
         <translation>无需平移：0 秒。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="174"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="177"/>
         <source>Shifted by {seconds:+.3f} s (lines: {n}).</source>
         <translation>已平移 {seconds:+.3f} 秒（共 {n} 行）。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="177"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="180"/>
         <source>That is as far as the audio and the lines that stay allow.</source>
         <translation>这已是音频和未移动的行所允许的最大范围。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="187"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="190"/>
         <source>A line picked for the sync is gone: pick it again.</source>
         <translation>为同步选定的一行已不存在：请重新选择。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="192"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="195"/>
         <source>The lines cannot be synced that way now: pick the times again.</source>
         <translation>现在无法按这种方式同步这些行：请重新选择时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="196"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="199"/>
         <source>Sync by two lines</source>
         <translation>按两行同步</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="200"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="203"/>
         <source>Synced (lines: {n}): line {a} starts at {ta}, line {b} at {tb}.</source>
         <translation>已同步（行数：{n}）：第 {a} 行从 {ta} 开始，第 {b} 行从 {tb} 开始。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="226"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="229"/>
         <source>Put the cursor inside the text to split a segment.</source>
         <translation>请把光标放在文字中间，再拆分片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="253"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="256"/>
         <source>There is no previous segment to merge with.</source>
         <translation>前面没有可合并的片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="265"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="268"/>
         <source>Move the start</source>
         <translation>移动开始时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="266"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="269"/>
         <source>Move the end</source>
         <translation>移动结束时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="268"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="271"/>
         <source>That edge cannot move further.</source>
         <translation>这一端无法再移动了。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="281"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="284"/>
         <source>Start at the playhead</source>
         <translation>开始于播放头</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="281"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="284"/>
         <source>End at the playhead</source>
         <translation>结束于播放头</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="292"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="295"/>
         <source>Line {n} now starts at {time}.</source>
         <translation>第 {n} 行现在从 {time} 开始。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="293"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="296"/>
         <source>Line {n} now ends at {time}.</source>
         <translation>第 {n} 行现在在 {time} 结束。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="296"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="299"/>
         <source>It kept its length and moved there.</source>
         <translation>它保持时长，整体移到了那里。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="298"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="301"/>
         <source>It moved there, shortened to {length:.3f} s by what comes next (a line, or the end of the audio).</source>
         <translation>它移到了那里，因后面的内容（下一行或音频结尾）缩短为 {length:.3f} 秒。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="302"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="305"/>
         <source>The line before now ends there.</source>
         <translation>上一行现在在那里结束。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="303"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="306"/>
         <source>The next line now starts there.</source>
         <translation>下一行现在从那里开始。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="315"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="318"/>
         <source>The playhead is not after the line&apos;s start.</source>
         <translation>播放头不在该行开始之后。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="319"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="322"/>
         <source>End here, start the next line</source>
         <translation>在此结束，下一行在此开始</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="325"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="328"/>
         <source>Line {n} now ends at {time}: it is the last line.</source>
         <translation>第 {n} 行现在在 {time} 结束：这是最后一行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="331"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="334"/>
         <source>Line {n} now ends at {time}; line {m} starts there.</source>
         <translation>第 {n} 行现在在 {time} 结束；第 {m} 行从那里开始。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="384"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="387"/>
         <source>The playhead is before the line before this one: select the line to time, or play to where it starts.</source>
         <translation>播放头在上一行之前：请选中要定时的行，或播放到它开始的位置。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="387"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="390"/>
         <source>The playhead is past the next line: select the line to time, or play to where it ends.</source>
         <translation>播放头已越过下一行：请选中要定时的行，或播放到它结束的位置。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="390"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="393"/>
         <source>The playhead is at the very start of the line before: there is no room to trim it.</source>
         <translation>播放头紧挨上一行的开头：没有余地把它截短。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="393"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="396"/>
         <source>The playhead is at the very end of the next line: there is no room to trim it.</source>
         <translation>播放头紧挨下一行的结尾：没有余地把它截短。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="395"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="398"/>
         <source>There is no room for the line at the playhead.</source>
         <translation>播放头处没有放下这一行的空间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="403"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="406"/>
         <source>The playhead is inside a segment: split it instead.</source>
         <translation>播放头位于某个片段之内：请改为拆分该片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="413"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="416"/>
         <source>There is no room for a segment at the playhead.</source>
         <translation>播放头处没有空间插入片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="437"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="440"/>
         <source>Delete {n} segments</source>
         <translation>删除 {n} 个片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="462"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="459"/>
+        <source>No change: no speaker is set there.</source>
+        <translation>未更改：该处没有设置说话人。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="460"/>
+        <source>No change: {name} is the speaker there already.</source>
+        <translation>未更改：该处的说话人已经是 {name}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/editing.py" line="470"/>
         <source>Speaker {n}</source>
         <translation>说话人 {n}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="469"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="477"/>
         <source>Set speaker</source>
         <translation>设置说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="485"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="493"/>
         <source>No segment is below {p:.0%} confidence.</source>
         <translation>没有置信度低于 {p:.0%} 的片段。</translation>
     </message>
@@ -999,97 +1048,103 @@ Locate the audio file now?</source>
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="72"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="73"/>
         <source>“{path}” is a folder. Choose a file name to export to.</source>
         <extracomment>How many projects&apos; last exports are remembered for Export again.</extracomment>
         <translation>“{path}”是一个文件夹。请选择要导出到的文件名。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="96"/>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="145"/>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="252"/>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="256"/>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="260"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="81"/>
+        <source>“{path}” names a folder, and there is none: make it first, or name the file in it.</source>
+        <translation>“{path}”指的是一个文件夹，但它不存在：请先创建它，或写出其中的文件名。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="112"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="161"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="273"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="277"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="281"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="285"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="103"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="119"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="106"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="122"/>
         <source>Subtitle rules</source>
         <translation>字幕规则</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="107"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="123"/>
         <source>Custom rules</source>
         <translation>自定义规则</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="113"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="129"/>
         <source>Speaker names</source>
         <translation>说话人姓名</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="115"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="131"/>
         <source>Word timestamps (karaoke)</source>
         <translation>逐词时间戳（卡拉 OK）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="118"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="134"/>
         <source>None</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="118"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="134"/>
         <source>At each speaker turn</source>
         <translation>每次换人说话时</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="119"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="135"/>
         <source>At each segment</source>
         <translation>每个片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="120"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="136"/>
         <source>Every N seconds</source>
         <translation>每隔 N 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="125"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="141"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="129"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="145"/>
         <source>Timestamps</source>
         <translation>时间戳</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="133"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="149"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="137"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="153"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="142"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="158"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="241"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="262"/>
         <source>Export to</source>
         <translation>导出到</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="256"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="277"/>
         <source>Choose a file to export to.</source>
         <translation>请选择要导出到的文件。</translation>
     </message>
@@ -1097,43 +1152,43 @@ Locate the audio file now?</source>
 <context>
     <name>Exporter</name>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="294"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="319"/>
         <source>Open a recording or a project first.</source>
         <extracomment>A file was written: its path. An export failed: the message shown.</extracomment>
         <translation>请先打开录音或项目。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="336"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="369"/>
         <source>There are no lines to export yet: transcribe the recording (or add a line) first.</source>
         <translation>还没有可导出的字幕行：请先转写录音（或添加一行）。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="367"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="402"/>
         <source>Replace the file?</source>
         <translation>替换文件？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="368"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="403"/>
         <source>“{name}” already exists in {folder}. Replace it?</source>
         <translation>“{name}”已存在于 {folder}。要替换它吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="385"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="420"/>
         <source>Exported {name}</source>
         <translation>已导出 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="389"/>
-        <source>({n} characters the format cannot hold were left out.)</source>
-        <translation>（有 {n} 个该格式无法容纳的字符已被去掉。）</translation>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="423"/>
+        <source>({n} characters the format cannot hold were removed or replaced.)</source>
+        <translation>（该格式无法容纳的 {n} 个字符已被删除或替换。）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="393"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="428"/>
         <source>Exporting {name}…</source>
         <translation>正在导出 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="418"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="453"/>
         <source>Could not export</source>
         <translation>无法导出</translation>
     </message>
@@ -1192,40 +1247,40 @@ Locate the audio file now?</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="169"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="176"/>
         <source>Invalid regex</source>
         <translation>正则表达式无效</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="179"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="186"/>
         <source>{i} of {n}</source>
         <translation>第 {i} 个，共 {n} 个</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="182"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="189"/>
         <source>Matches: {n}</source>
         <translation>匹配：{n} 处</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="219"/>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="246"/>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="299"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="226"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="253"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="306"/>
         <source>Not found.</source>
         <translation>未找到。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="260"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="267"/>
         <source>The replacement is not valid: {0}.</source>
         <translation>替换内容无效：{0}。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="264"/>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="311"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="271"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="318"/>
         <source>No change.</source>
         <translation>没有变化。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="316"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="323"/>
         <source>Replaced: {n}</source>
         <translation>已替换：{n} 处</translation>
     </message>
@@ -1406,126 +1461,126 @@ Locate the audio file now?</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="157"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="158"/>
         <source>Transcription</source>
         <extracomment>A file finished opening (for tests and the status bar). An error dialog was shown: (title, message). Lines Transcribe &gt; Align words asked for that are still waiting, by id. The open Sync by two lines dialog (not modal: one at a time).</extracomment>
         <translation>转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="161"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="162"/>
         <source>Batch queue</source>
         <translation>批处理队列</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="165"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="166"/>
         <source>Speakers</source>
         <translation>说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="167"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="168"/>
         <source>Subtitle check</source>
         <translation>字幕检查</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="278"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="298"/>
         <source>Opened the readable part only.</source>
         <translation>仅打开了可读取的部分。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="282"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="302"/>
         <source>Opened {name}</source>
         <translation>已打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="317"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="337"/>
         <source>Opened the project only: to replace its transcript, import the subtitles with File &gt; Import.</source>
         <translation>只打开了项目：如需替换其文字稿，请用“文件 &gt; 导入”导入字幕。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="330"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="350"/>
         <source>Subtitles and transcripts are not transcribed: drop one with its recording, or import it into the open recording.</source>
         <translation>字幕和文字稿不会被转写：请将其与录音一起拖入，或导入到已打开的录音中。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="335"/>
-        <location filename="../../app/tingxie/ui/main_window.py" line="382"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="355"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="402"/>
         <source>Not opened</source>
         <translation>未打开</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="376"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="396"/>
         <source>Not opened: {names}. Subtitles and transcripts are not transcribed: open each with its recording, or import it into the open recording.</source>
         <translation>未打开：{names}。字幕和转写稿不会被转写：请与对应的录音一起打开，或导入到已打开的录音中。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="387"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="407"/>
         <source>Not opened: {names}. The window holds one project at a time, and a project is not transcribed again in the batch queue: open the next with File &gt; Open once you are done with {opened}.</source>
         <translation>未打开：{names}。窗口一次只打开一个项目，项目也不会在批量队列中重新转写：处理完 {opened} 后，请用“文件 &gt; 打开”打开下一个。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="401"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="421"/>
         <source>There are no lines to shift.</source>
         <translation>没有可平移的行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="404"/>
-        <location filename="../../app/tingxie/ui/main_window.py" line="410"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="424"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="430"/>
         <source>Wait for the transcription to finish, or cancel it, then shift the times.</source>
         <translation>请等待转写完成或取消后再平移时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="426"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="446"/>
         <source>A sync needs two lines.</source>
         <translation>同步需要两行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="429"/>
-        <location filename="../../app/tingxie/ui/main_window.py" line="439"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="449"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="459"/>
         <source>Wait for the transcription to finish, or cancel it, then sync the times.</source>
         <translation>请等待转写完成或取消它，然后再同步时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="457"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="477"/>
         <source>Open a recording first.</source>
         <translation>请先打开录音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="468"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="488"/>
         <source>Every line already has aligned word times.</source>
         <translation>每一行都已有对齐的词时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="473"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="493"/>
         <source>Aligning words in the background (lines: {n})…</source>
         <translation>正在后台对齐词语（共 {n} 行）…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="488"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="508"/>
         <source>Aligning words in the background (lines left: {n})…</source>
         <translation>正在后台对齐词语（剩余 {n} 行）…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="491"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="511"/>
         <source>The words are aligned.</source>
         <translation>词语已对齐。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="503"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="523"/>
         <source>Word alignment stopped (lines left without word times: {n}). Transcribe &gt; Align words of lines without word times goes on with them.</source>
         <translation>词对齐已停止（仍无词时间的行：{n}）。“转写 &gt; 为没有词时间的行对齐词语”会接着处理它们。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="576"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="596"/>
         <source>Autosave failed: {problem}</source>
         <translation>自动保存失败：{problem}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="581"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="601"/>
         <source>Autosave failed</source>
         <translation>自动保存失败</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="582"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="602"/>
         <source>{problem}
 
 Your changes are not protected against a crash until this is fixed: save the project somewhere you may write (File &gt; Save as), or free some space.</source>
@@ -1534,52 +1589,52 @@ Your changes are not protected against a crash until this is fixed: save the pro
 在解决此问题之前，您的修改不受崩溃保护：请将项目保存到可写入的位置（文件 &gt; 另存为），或释放一些空间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="655"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="683"/>
         <source>A model download is running. Stop it and close? (What was downloaded is kept; the next download resumes.)</source>
         <translation>模型正在下载。要停止下载并关闭吗？（已下载的部分会保留，下次下载会继续。）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="658"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="686"/>
         <source>A model download from ModelScope is running and cannot be stopped midway. Close once it has finished?</source>
         <translation>正在从 ModelScope 下载模型，中途无法停止。下载完成后关闭吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="660"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="688"/>
         <source>Download running</source>
         <translation>正在下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="685"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="716"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="694"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="725"/>
         <source>Stopping the download…</source>
         <translation>正在停止下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="695"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="726"/>
         <source>Finishing the download…</source>
         <translation>正在完成下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="703"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="734"/>
         <source>Finishing the word timings of your edits…</source>
         <translation>正在完成您所编辑内容的词时间…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="626"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="646"/>
         <source>About Tingxie</source>
         <translation>关于 Tingxie</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="647"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="675"/>
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="648"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="676"/>
         <source>A transcription is running. Stop it and close?</source>
         <translation>转写正在进行。是否停止并关闭？</translation>
     </message>
@@ -1907,43 +1962,43 @@ Your changes are not protected against a crash until this is fixed: save the pro
 <context>
     <name>ProjectSaver</name>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="53"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="58"/>
         <source>Changed on disk</source>
         <extracomment>Saves written by this window still on the saver thread: until they are done the file on disk is (becoming) this window&apos;s own, not a change made elsewhere.</extracomment>
         <translation>磁盘上的文件已更改</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="54"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="59"/>
         <source>{name} was changed on disk since it was opened here (by another Tingxie window or another program). Overwrite it with what is open here, or save this as another project?</source>
         <translation>{name} 在此处打开之后已在磁盘上被更改（被另一个 Tingxie 窗口或其他程序）。要用此处打开的内容覆盖它，还是另存为一个项目？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="57"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="62"/>
         <source>Overwrite</source>
         <translation>覆盖</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="58"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="63"/>
         <source>Save as…</source>
         <translation>另存为…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="75"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="81"/>
         <source>Save project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="76"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="82"/>
         <source>Tingxie projects (*.tingxie)</source>
         <translation>Tingxie 项目 (*.tingxie)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="111"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="137"/>
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="112"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="138"/>
         <source>{problem}
 
 Your changes are still open here and in the autosave: free some space or choose another folder (File &gt; Save as).</source>
@@ -1952,7 +2007,7 @@ Your changes are still open here and in the autosave: free some space or choose 
 您的修改仍在此窗口和自动保存中：请释放一些空间，或选择另一个文件夹（文件 &gt; 另存为）。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="119"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="145"/>
         <source>Saved {name}</source>
         <translation>已保存 {name}</translation>
     </message>
@@ -2886,6 +2941,25 @@ Your changes are still open here and in the autosave: free some space or choose 
     </message>
 </context>
 <context>
+    <name>TranscriptDocument</name>
+    <message>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="250"/>
+        <source>“{step}” cannot be undone now: the lines have changed since (a running transcription may have filled that time). It is taken off the undo history; the transcript stays as it is.</source>
+        <extracomment>The lowest segment id this step may have made (set by TranscriptDocument). When the op is merged with later ones, when the last of them came (key repeat). Anything in the transcript changed (an edit, an undo, new segments). A running transcription added segments next to each other: (first row, count). They come at the end, or before a line the user inserted further on. The whole transcript was replaced (a project opened, a new transcription started). A message for the status bar: an undo or redo that could not be made (whole).</extracomment>
+        <translation>现在无法撤销“{step}”：此后这些行已有变化（正在进行的转写可能已填满了那段时间）。该步骤已从撤销历史中移除；转写稿保持原样。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="254"/>
+        <source>“{step}” cannot be redone now: the lines have changed since (a running transcription may have filled that time). It is taken off the redo history; the transcript stays as it is.</source>
+        <translation>现在无法重做“{step}”：此后这些行已有变化（正在进行的转写可能已填满了那段时间）。该步骤已从重做历史中移除；转写稿保持原样。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="268"/>
+        <source>“{step}”: the line went back shorter, into the time still free (a running transcription filled the rest). Check its timing by ear.</source>
+        <translation>“{step}”：该行已放回仍空闲的时间内，比原来短（其余时间已被正在进行的转写填满）。请听音检查它的时间。</translation>
+    </message>
+</context>
+<context>
     <name>TranscriptImporter</name>
     <message>
         <location filename="../../app/tingxie/ui/importing.py" line="48"/>
@@ -2962,34 +3036,33 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>TranscriptTableModel</name>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="287"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="379"/>
         <source>Time</source>
-        <extracomment>The lowest segment id this step may have made (set by TranscriptDocument). Anything in the transcript changed (an edit, an undo, new segments). A running transcription added segments next to each other: (first row, count). They come at the end, or before a line the user inserted further on. The whole transcript was replaced (a project opened, a new transcription started).</extracomment>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="288"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="380"/>
         <source>Speaker</source>
         <translation>说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="289"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="381"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="290"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="382"/>
         <source>Check</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="393"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="485"/>
         <source>Another speaker than the line before (a dialogue dash in the imported subtitles); set a speaker to name them</source>
         <extracomment>An edit or undo is about to rebuild the rows (rows came, went or were replaced): the view notes what is selected and being edited, by segment id (:meth:`shown_ids`). The rows were rebuilt: the view selects and edits those segments again. The Check column&apos;s data, ``check_cell(segment, role)`` (see ui/subtitle_check.py).</extracomment>
         <translation>与上一行不是同一说话人（导入字幕中的对话破折号）；设置说话人即可为其命名</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="397"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="489"/>
         <source>{lang}confidence {conf:.0%}</source>
         <translation>{lang}置信度 {conf:.0%}</translation>
     </message>
@@ -2997,183 +3070,183 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>TranscriptionControls</name>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="85"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="90"/>
         <source>22 Chinese dialects (Sichuanese, Shanghainese, Hokkien, Wu, Minnan…) are recognised automatically: choose Chinese or Auto-detect.</source>
         <translation>可自动识别 22 种汉语方言（四川话、上海话、福建话、吴语、闽南语…）：请选择“中文”或“自动检测”。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="89"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="94"/>
         <source>Chinese dialects are recognised automatically.</source>
         <translation>可自动识别汉语方言。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="102"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="107"/>
         <source>This computer</source>
         <translation>这台电脑</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="103"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="108"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="105"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="110"/>
         <source>Transcribe on an OpenAI-compatible server such as vLLM</source>
         <translation>在兼容 OpenAI 接口的服务器（如 vLLM）上转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="115"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="120"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="117"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="122"/>
         <source>Chunks transcribed at once; Automatic times the first batches and keeps the largest size that is still faster, within the free memory</source>
         <translation>同时转写的音频块数；“自动”会为最初几批计时，在可用内存范围内保留仍能提速的最大批量</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="124"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="129"/>
         <source>0 (greedy)</source>
         <translation>0（贪心）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="125"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="130"/>
         <source>0 always picks the likeliest words</source>
         <translation>为 0 时始终选择可能性最大的词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="126"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="131"/>
         <source>int8 weights on the CPU</source>
         <translation>在 CPU 上使用 int8 权重</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="128"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="133"/>
         <source>Faster and smaller on a CPU, slightly less accurate; ignored on a GPU</source>
         <translation>在 CPU 上更快、占用更少，但准确度略低；在 GPU 上不起作用</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="132"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="137"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="134"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="139"/>
         <source>Longest piece of audio sent to the model at once; pieces are cut at pauses</source>
         <translation>每次送入模型的最长音频块；在停顿处切分</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="137"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="142"/>
         <source>Advanced</source>
         <translation>高级</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="146"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="151"/>
         <source>Whole file</source>
         <translation>整个文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="147"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="152"/>
         <source>Selected range</source>
         <translation>选定范围</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="148"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="153"/>
         <source>Select a range on the waveform first</source>
         <translation>请先在波形上选择范围</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="154"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="159"/>
         <source>Transcribe</source>
         <translation>转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="156"/>
-        <location filename="../../app/tingxie/ui/controls.py" line="483"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="161"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="492"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="158"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="163"/>
         <source>Transcribe the rest</source>
         <translation>转写剩余部分</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="160"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="165"/>
         <source>Continue from the end of the last segment to the end of the file</source>
         <translation>从最后一个片段的结尾继续转写到文件末尾</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="174"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="179"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="179"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="184"/>
         <source>Context</source>
         <translation>上下文</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="183"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="188"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="191"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="196"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="197"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="202"/>
         <source>Batch size</source>
         <translation>批大小</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="198"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="203"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="199"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="204"/>
         <source>Max chunk length</source>
         <translation>最大音频块长度</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="382"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="391"/>
         <source>{0} is not available on this computer; Auto is used instead.</source>
         <translation>{0} 在本机上不可用，已改用“自动”。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="476"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="485"/>
         <source>Open or drop a recording or video first</source>
         <translation>请先打开或拖入录音或视频</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="503"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="512"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="505"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="514"/>
         <source>Step 1 of 2: finding speech… {0}%</source>
         <translation>第 1 步，共 2 步：正在查找语音… {0}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="507"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="516"/>
         <source>Step 2 of 2: transcribing… {0}%</source>
         <translation>第 2 步，共 2 步：正在转写… {0}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="509"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="518"/>
         <source>Aligning words… {0}%</source>
         <translation>正在对齐字词… {0}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="513"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="522"/>
         <source> · {0} left</source>
         <translation> · 剩余 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/controls.py" line="545"/>
+        <location filename="../../app/tingxie/ui/controls.py" line="554"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
@@ -3205,109 +3278,109 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>UndoLabels</name>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="64"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="69"/>
         <source>Edit text</source>
-        <extracomment>Edits that never take a line out of the transcript (a split keeps the line it cut). QUndoCommand.id() of edits that may merge with the one before (see ``merge_key``). The undo steps&apos; names, as core&apos;s edits give them in English, marked for translation.</extracomment>
+        <extracomment>Edits that never take a line out of the transcript (a split keeps the line it cut). QUndoCommand.id() of edits that may merge with the one before (see ``merge_key``). Seconds between two such edits for them to merge: a key&apos;s auto-repeat is ~30 ms apart after a first wait of ~0.3-0.6 s; separate presses are further apart. The undo steps&apos; names, as core&apos;s edits give them in English, marked for translation.</extracomment>
         <translation>编辑文字</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="65"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="70"/>
         <source>Align words</source>
         <translation>对齐词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="66"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="71"/>
         <source>Review word</source>
         <translation>审阅词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="67"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="72"/>
         <source>Replace word</source>
         <translation>替换词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="68"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="73"/>
         <source>Split segment</source>
         <translation>拆分片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="69"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="74"/>
         <source>Merge segments</source>
         <translation>合并片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="70"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="75"/>
         <source>Change timing</source>
         <translation>更改时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="71"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="76"/>
         <source>Set speaker</source>
         <translation>设置说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="72"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="77"/>
         <source>Add speaker</source>
         <translation>添加说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="73"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="78"/>
         <source>Rename speaker</source>
         <translation>重命名说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="74"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="79"/>
         <source>Insert segment</source>
         <translation>插入片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="75"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="80"/>
         <source>Delete segment</source>
         <translation>删除片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="76"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="81"/>
         <source>Replace</source>
         <translation>替换</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="77"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="82"/>
         <source>Re-transcribe range</source>
         <translation>重新转写范围</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="78"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="83"/>
         <source>Transcribe the whole file</source>
         <translation>转写整个文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="79"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="84"/>
         <source>Transcribe the rest</source>
         <translation>转写剩余部分</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="80"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="85"/>
         <source>Fix timing</source>
         <translation>修正时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="81"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="86"/>
         <source>Import transcript</source>
         <translation>导入文字稿</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="82"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="87"/>
         <source>Shift times</source>
         <translation>平移时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="83"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="88"/>
         <source>Sync by two lines</source>
         <translation>按两行同步</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="84"/>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="93"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="89"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="98"/>
         <source>Replace {n} × “{find}”</source>
         <translation>替换 {n} 处“{find}”</translation>
     </message>

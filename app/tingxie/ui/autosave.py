@@ -21,6 +21,7 @@ file is offered at the next start as before.
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections.abc import Callable
@@ -32,6 +33,8 @@ from tingxie.core import project as projects
 from tingxie.ui import settings as keys
 from tingxie.ui.background import Background
 from tingxie.ui.settings import Settings, absolute_path
+
+log = logging.getLogger(__name__)
 
 #: Quiet time after the last change before the recovery file is written.
 DELAY_MS = 2000
@@ -79,12 +82,18 @@ def _try_lock(lock: QLockFile) -> bool:
     return False
 
 
+def recovery_entries(settings: Settings) -> list[str]:
+    """The recovery files listed in the settings; anything else there (a hand edit's
+    ``1``, ``null`` or ``""``) is skipped, so one bad entry never turns recovery off."""
+    return [p for p in settings.get(keys.RECOVERY_FILES) if isinstance(p, str) and p]
+
+
 def pending_recoveries(settings: Settings) -> list[Path]:
     """Projects (saved or not) whose recovery file was left by a session that never ended
     cleanly, and holds something newer than the project (one older than the project,
     saved since, is not offered: opening the project would not offer it either). One a
     live window is still writing (another Tingxie instance) is not offered either."""
-    return [Path(p) for p in settings.get(keys.RECOVERY_FILES)
+    return [Path(p) for p in recovery_entries(settings)
             if projects.recovery_path(p).is_file() and projects.recovery_outdated(p) is False
             and not in_use_elsewhere(p)]
 
@@ -198,8 +207,17 @@ class Autosaver(QObject):
         self.timer.start()
 
     def save_now(self) -> None:
-        """Snapshot now, write in the background."""
+        """Snapshot now, write in the background. Whatever goes wrong is said through
+        :attr:`failed` (the window then warns that the work is unprotected), never an
+        exception lost in a timer's slot."""
         self.timer.stop()
+        try:
+            self._save_now()
+        except Exception as exc:  # said to the user, never lost in the timer's slot
+            log.error("autosave failed", exc_info=exc)
+            self.failed.emit(str(exc) or type(exc).__name__)
+
+    def _save_now(self) -> None:
         path = self._target()
         if path is None or not self._is_dirty():
             return
@@ -285,12 +303,12 @@ class Autosaver(QObject):
 
     def forget(self, path: Path) -> None:
         """Drop ``path`` from the list of recovery files to offer."""
-        entries = [p for p in self.settings.get(keys.RECOVERY_FILES) if Path(p) != path]
+        entries = [p for p in recovery_entries(self.settings) if Path(p) != path]
         self.settings.set(keys.RECOVERY_FILES, entries)
         self.settings.sync()
 
     def _remember(self, path: Path) -> None:
-        entries = self.settings.get(keys.RECOVERY_FILES)
+        entries = recovery_entries(self.settings)
         if absolute_path(path) not in map(absolute_path, entries):
             self.settings.set(keys.RECOVERY_FILES, [*entries, absolute_path(path)])
             self.settings.sync()

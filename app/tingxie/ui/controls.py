@@ -52,6 +52,11 @@ MIN_CHUNK_SECONDS = 5
 MAX_CHUNK_SECONDS = int(MAX_MAX_LENGTH)  # 1200 s, what the pipeline accepts
 
 
+def _clamp(value: float, spin: QSpinBox | QDoubleSpinBox) -> float:
+    """``value`` inside ``spin``'s range (a stored setting may be out of it, or huge)."""
+    return type(value)(min(max(value, spin.minimum()), spin.maximum()))
+
+
 class TranscriptionControls(QWidget):
     """Language, context, model, device and advanced options, Transcribe and Cancel."""
 
@@ -239,10 +244,14 @@ class TranscriptionControls(QWidget):
         self.language_combo.set_language(s.get(keys.LANGUAGE))
         self._show_dialect_note(self.language())
         self.device_combo.set_device(s.get(keys.DEVICE))
-        self.batch_spin.setValue(max(0, int(s.get(keys.BATCH_SIZE))))
-        self.temperature_spin.setValue(float(s.get(keys.TEMPERATURE)))
+        # Clamped to each box's range here: a hand-edited settings file may hold anything
+        # (3000000000 overflows a spin box; Settings.get already turns NaN into the default).
+        self.batch_spin.setValue(_clamp(int(s.get(keys.BATCH_SIZE)), self.batch_spin))
+        self.temperature_spin.setValue(_clamp(float(s.get(keys.TEMPERATURE)),
+                                              self.temperature_spin))
         self.int8_check.setChecked(bool(s.get(keys.INT8)))
-        self.max_chunk_spin.setValue(round(float(s.get(keys.MAX_CHUNK))))
+        self.max_chunk_spin.setValue(_clamp(round(float(s.get(keys.MAX_CHUNK))),
+                                            self.max_chunk_spin))
         self._show_engine(s.get(keys.ENGINE_KIND) == EngineKind.SERVER.value)
 
     def _connect(self) -> None:

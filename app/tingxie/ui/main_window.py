@@ -17,6 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QLabel,
     QMainWindow,
@@ -169,9 +170,12 @@ class MainWindow(QMainWindow):
         self.check_dock.hide()
 
         self._autosave_problems: set[str] = set()
+        # Typing in a line still open for editing (Enter not pressed) is unsaved work too:
+        # the autosave protects it (the snapshot takes the editor's text).
         self.autosave = Autosaver(self.settings, self.saver, self.project_snapshot,
-                                  self.session.default_project_path, lambda: self.dirty, self,
-                                  saved_path=lambda: self.session.project_path)
+                                  self.session.default_project_path,
+                                  lambda: self.dirty or self.saving.typing_pending() is not None,
+                                  self, saved_path=lambda: self.session.project_path)
 
         self.load_progress = QProgressBar(self)
         self.load_progress.setMaximumWidth(200)
@@ -224,6 +228,22 @@ class MainWindow(QMainWindow):
         self.queue.controller.busyChanged.connect(self._queue_busy)
         self.controls.optionsChanged.connect(self.queue.refresh_options)
         self.mediaLoaded.connect(self.video.media_opened)
+        # An editor opened on a line takes the focus: from then on its typing schedules the
+        # autosave as a committed change does (the view has no signal for a new editor).
+        self._watched_editor: QWidget | None = None
+        app = QApplication.instance()
+        if app is not None:
+            app.focusChanged.connect(self._focus_changed)
+
+    @Slot(QWidget, QWidget)
+    def _focus_changed(self, _old: QWidget | None, _new: QWidget | None) -> None:
+        try:
+            editor = self.table.editor()
+        except RuntimeError:  # the window is being torn down
+            return
+        if editor is not None and editor is not self._watched_editor:
+            self._watched_editor = editor
+            editor.textChanged.connect(self.autosave.schedule)
 
     # -- opening (see ui/opening.py) -------------------------------------------------------
     @property
@@ -635,6 +655,14 @@ class MainWindow(QMainWindow):
         state = self.settings.get(keys.WINDOW_STATE)
         if state:
             self.restoreState(QByteArray(state))
+        # The split and the column widths are part of the layout the README promises to
+        # keep; a damaged value is refused by Qt (the defaults stay).
+        splitter = self.settings.get(keys.SPLITTER_STATE)
+        if splitter:
+            self.splitter.restoreState(QByteArray(splitter))
+        header = self.settings.get(keys.TABLE_HEADER_STATE)
+        if header:
+            self.table.horizontalHeader().restoreState(QByteArray(header))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._stopping_to_close:
@@ -665,6 +693,9 @@ class MainWindow(QMainWindow):
             event.ignore()
             self._close_when_aligned()
             return
+        # A line still open for editing goes in first (as Enter would): its typing is then
+        # among the unsaved changes asked about, never dropped with the editor.
+        self.table.commit_editor()
         decision = self.opener.confirm_discard(lambda: QTimer.singleShot(0, self, self.close))
         if decision is None:
             event.ignore()  # cancelled, or closing once the project is saved
@@ -726,8 +757,12 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Stop every thread and timer the window started, and remember the layout."""
+        self.table.commit_editor()  # an open line's typing is work to keep (below)
         self.settings.set(keys.GEOMETRY, bytes(self.saveGeometry().data()))
         self.settings.set(keys.WINDOW_STATE, bytes(self.saveState().data()))
+        self.settings.set(keys.SPLITTER_STATE, bytes(self.splitter.saveState().data()))
+        self.settings.set(keys.TABLE_HEADER_STATE,
+                          bytes(self.table.horizontalHeader().saveState().data()))
         self.settings.set(keys.VOLUME, self.player.volume())
         if self.opener.load_cancel is not None:
             self.opener.load_cancel.cancel()

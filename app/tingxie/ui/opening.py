@@ -38,6 +38,27 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: Work restored from a crash, for the open of its recording: the project path whose
+#: recovery file holds it, the project file it belongs to (``None`` for a recording never
+#: saved as a project) and the project read from the recovery file.
+Restore = tuple[Path, Path | None, projects.Project]
+
+#: The answers to "Recover unsaved changes?" (:meth:`DocumentOpener.ask_recovery`).
+RESTORE, DISCARD, LATER = "restore", "discard", "later"
+
+
+def recovery_name(path: Path) -> str:
+    """The name the user knows the work in ``path``'s recovery file by: the recording's
+    (``interview.wav``) for one never saved as a project, whose recovery file is kept under
+    ``interview.wav.tingxie`` (:func:`~tingxie.core.project.recording_project_path`), else
+    the project's."""
+    name = path.name
+    if name.endswith(projects.SUFFIX):
+        recording = name[:-len(projects.SUFFIX)]
+        if Path(recording).suffix.lower() in MEDIA_EXTENSIONS:
+            return recording
+    return name
+
 
 class DocumentOpener(QObject):
     """File > Open, drag and drop, recent files, and crash recovery for the window."""
@@ -69,9 +90,12 @@ class DocumentOpener(QObject):
 
     def open_path(self, path: str | Path, *, accept_partial: bool = False,
                   media_path: str | Path | None = None, track: int | None = None,
-                  then: Callable[[], None] | None = None) -> None:
+                  then: Callable[[], None] | None = None,
+                  restore: Restore | None = None) -> None:
         """Open media or a project without blocking: decoding runs in the background.
-        ``then`` runs once it has opened (not when it fails, or another open replaces it)."""
+        ``then`` runs once it has opened (not when it fails, or another open replaces it).
+        ``restore``: the crashed session's work to show on this recording once it has opened
+        (only this open's, and its retries': a failed one leaves nothing waiting)."""
         win = self.win
         # Absolute from here on: the project, recent and recovery lists must still name this
         # file when Tingxie is next started from another folder.
@@ -81,7 +105,7 @@ class DocumentOpener(QObject):
 
         def again() -> None:
             self.open_path(path, accept_partial=accept_partial, media_path=media_path,
-                           track=track, then=then)
+                           track=track, then=then, restore=restore)
 
         if win.session.busy:
             self._stop_then(again, path)
@@ -90,6 +114,9 @@ class DocumentOpener(QObject):
         if decision is None:
             return
         self._discard_on_open = decision
+        # The work to restore goes with this open alone: any other open replaces it.
+        win.session.pending_restore = None if restore is None else (restore[1], restore[2])
+        self._restored_from = None if restore is None else restore[0]
         if self.load_cancel is not None:
             self.load_cancel.cancel()
         cancel = self.load_cancel = CancelToken()
@@ -108,11 +135,11 @@ class DocumentOpener(QObject):
             win.load_progress.setVisible(False)
             win.statusBar().clearMessage()
             if error is None:
-                self._show_loaded(result)
-                if then is not None and win.session.loaded is not None:
+                shown = self._show_loaded(result)
+                if then is not None and shown and win.session.loaded is not None:
                     then()
             else:
-                self._open_failed(path, error, media_path, track, then)
+                self._open_failed(path, error, media_path, track, then, restore)
 
         win.background.run(work, done, on_progress=lambda f: win.load_progress.setValue(
             int(f * 100)), context=self)
@@ -147,6 +174,7 @@ class DocumentOpener(QObject):
         away once the new file is open; ``False``: go on, nothing to throw away (saved, or
         no changes)."""
         win = self.win
+        win.table.commit_editor()  # typing in an open line is among the changes asked about
         if not win.session.has_unsaved_work:
             return False
         answer = QMessageBox.question(
@@ -164,9 +192,13 @@ class DocumentOpener(QObject):
 
     def _open_failed(self, path: Path, error: BaseException,
                      media_path: str | Path | None = None, track: int | None = None,
-                     then: Callable[[], None] | None = None) -> None:
+                     then: Callable[[], None] | None = None,
+                     restore: Restore | None = None) -> None:
         win = self.win
         self._discard_on_open = False  # the old document stays, and so does its recovery
+        # Nothing waits for the next file opened: only a retry of this open restores.
+        win.session.pending_restore = None
+        self._restored_from = None
         if isinstance(error, Cancelled):
             return
         # Truncated, or with unreadable passages (kept as silence where their length is
@@ -180,7 +212,7 @@ class DocumentOpener(QObject):
                 # The located audio and the chosen track too: without them a project whose
                 # audio had to be located would ask for it again, and again.
                 self.open_path(path, accept_partial=True, media_path=media_path, track=track,
-                               then=then)
+                               then=then, restore=restore)
             return
         if isinstance(error, AudioMissing):
             answer = QMessageBox.question(
@@ -190,7 +222,8 @@ class DocumentOpener(QObject):
                 media, _ = QFileDialog.getOpenFileName(win, self.tr("Locate the audio"),
                                                        str(path.parent), self.media_filter())
                 if media:
-                    self.open_path(path, media_path=media, track=track, then=then)
+                    self.open_path(path, media_path=media, track=track, then=then,
+                                   restore=restore)
             return
         if not isinstance(error, (OSError, ValueError)) and not hasattr(error, "path"):
             log.error("opening %s failed", path, exc_info=error)
@@ -215,17 +248,26 @@ class DocumentOpener(QObject):
                 return f"{text}\n\n{error}"
         return str(error)
 
-    def _show_loaded(self, loaded: LoadedMedia) -> None:
+    def _show_loaded(self, loaded: LoadedMedia) -> bool:
+        """Show the opened file; ``False`` when the user chose to decide about its autosave
+        later, and it was not opened."""
         win, session = self.win, self.win.session
         restoring = session.pending_restore is not None
+        in_use = (not restoring and loaded.recovered_from is not None
+                  and win.autosave.held_elsewhere(loaded.recovered_from))
+        # Asked before anything of the open document is let go: Later leaves it as it was.
+        restore = (not restoring and not in_use and loaded.recovered is not None
+                   and self._ask_restore(loaded))
+        if restore is None:
+            self._discard_on_open = False  # the open document stays, and so does its autosave
+            win.status(self.tr("Not opened: the autosaved changes of {name} are kept. Open it "
+                               "again to restore or discard them.").format(
+                name=(loaded.project_path or loaded.media_path).name))
+            return False
         if self._discard_on_open or not restoring:
             # The work the old recovery file protected was saved or thrown away.
             win.autosave.discard()
         self._discard_on_open = False
-        in_use = (not restoring and loaded.recovered_from is not None
-                  and win.autosave.held_elsewhere(loaded.recovered_from))
-        restore = (not restoring and not in_use and loaded.recovered is not None
-                   and self._ask_restore(loaded))
         restored_from = (self._restored_from if restoring
                          else loaded.recovered_from if restore else None)
         self._restored_from = None
@@ -243,13 +285,20 @@ class DocumentOpener(QObject):
                 self.tr("Another Tingxie window has unsaved changes to {name}. This window "
                         "shows it as last saved; the other window's changes and their "
                         "autosave are left to that window.").format(name=name))
+        return True
 
-    def _ask_restore(self, loaded: LoadedMedia) -> bool:
-        answer = QMessageBox.question(
-            self.win, self.tr("Recover unsaved changes?"),
-            self.tr("{name} has unsaved changes from an earlier session (autosaved). "
-                    "Restore them?").format(name=(loaded.project_path or loaded.media_path).name))
-        if answer != QMessageBox.StandardButton.Yes:
+    def _ask_restore(self, loaded: LoadedMedia) -> bool | None:
+        """Offer the autosave found beside the file being opened: ``True`` to restore it,
+        ``False`` to open the file as saved (the user chose to delete the autosave),
+        ``None`` for Later: the file is not opened, and the autosave stays as it is (opened
+        as saved, this window's own autosave would soon write over it)."""
+        name = (loaded.project_path or loaded.media_path).name
+        answer = self.ask_recovery(name, self.tr(
+            "{name} has unsaved changes from an earlier session (autosaved). "
+            "Restore them?").format(name=name))
+        if answer == LATER:
+            return None
+        if answer == DISCARD:
             # Asked again: another instance may have restored it while the question was open.
             if loaded.recovered_from is not None and not in_use_elsewhere(
                     loaded.recovered_from):
@@ -258,6 +307,52 @@ class DocumentOpener(QObject):
                 self.win.autosave.forget(loaded.recovered_from)
             return False
         return True
+
+    def ask_recovery(self, name: str, text: str) -> str:
+        """Ask what to do with autosaved work: :data:`RESTORE`, :data:`DISCARD` (confirmed
+        first: nothing brings it back) or :data:`LATER` (also Esc and closing the box: the
+        autosave stays, and is offered again)."""
+        while True:
+            box = QMessageBox(QMessageBox.Icon.Question, self.tr("Recover unsaved changes?"),
+                              text, parent=self.win)
+            box.setInformativeText(self.tr(
+                "Later keeps the autosave and asks again the next time."))
+            restore = box.addButton(self.tr("Restore"), QMessageBox.ButtonRole.AcceptRole)
+            discard = box.addButton(self.tr("Discard…"), QMessageBox.ButtonRole.DestructiveRole)
+            later = box.addButton(self.tr("Later"), QMessageBox.ButtonRole.RejectRole)
+            box.setDefaultButton(restore)
+            box.setEscapeButton(later)
+            box.exec()
+            clicked = box.clickedButton()
+            box.deleteLater()
+            if clicked is restore:
+                return RESTORE
+            if clicked is not discard:
+                return LATER
+            sure = QMessageBox.question(
+                self.win, self.tr("Discard autosaved changes"),
+                self.tr("Delete the autosaved changes to {name}? They cannot be brought "
+                        "back.").format(name=name),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No)
+            if sure == QMessageBox.StandardButton.Yes:
+                return DISCARD
+            # Not sure after all: the question again, nothing deleted.
+
+    def _locate_restored_audio(self, path: Path) -> Path | None:
+        """The audio of the autosave of ``path`` was not found where it was: ask the user
+        to locate it (``None``: not now; the autosave is kept and offered again)."""
+        win = self.win
+        answer = QMessageBox.question(
+            win, self.tr("Audio not found"),
+            self.tr("The audio file of {name} was not found where it was (moved or renamed?). "
+                    "The autosave is kept in {file}.\n\nLocate the audio file now?").format(
+                name=recovery_name(path), file=projects.recovery_path(path)))
+        if answer != QMessageBox.StandardButton.Yes:
+            return None
+        media, _ = QFileDialog.getOpenFileName(win, self.tr("Locate the audio"),
+                                               str(path.parent), self.media_filter())
+        return Path(media) if media else None
 
     def offer_recovery(self, paths: list[Path] | None = None) -> None:
         """Offer to restore work a session that crashed or was killed autosaved. The
@@ -268,11 +363,12 @@ class DocumentOpener(QObject):
         paths = list(pending_recoveries(win.settings)) if paths is None else paths
         while paths:
             path = paths.pop(0)
-            answer = QMessageBox.question(
-                win, self.tr("Recover unsaved changes?"),
-                self.tr("Tingxie did not close properly. {name} has unsaved changes "
-                        "(autosaved). Restore them?").format(name=path.name))
-            if answer != QMessageBox.StandardButton.Yes:
+            answer = self.ask_recovery(recovery_name(path), self.tr(
+                "Tingxie did not close properly. {name} has unsaved changes "
+                "(autosaved). Restore them?").format(name=recovery_name(path)))
+            if answer == LATER:
+                continue  # kept, with its entry: offered again at the next start
+            if answer == DISCARD:
                 if not in_use_elsewhere(path):  # not restored meanwhile by another instance
                     projects.discard_recovery(path)
                 win.autosave.forget(path)
@@ -283,24 +379,22 @@ class DocumentOpener(QObject):
                 return project, projects.locate_audio(project, [path.parent])
 
             def done(result, error, path: Path = path) -> None:
-                if error is None and result[1] is None:
-                    win.show_error(self.tr("Could not restore {name}").format(name=path.name),
-                                   self.tr("Its audio file was not found; the autosave is "
-                                           "kept in {file}.").format(
-                                       file=projects.recovery_path(path)))
-                elif error is not None:
+                if error is not None:
                     if not isinstance(error, (projects.ProjectError, OSError)):
                         log.error("reading the recovery of %s failed", path, exc_info=error)
-                    win.show_error(self.tr("Could not restore {name}").format(name=path.name),
-                                   str(error))
-                elif win.session.loaded is None and self.load_cancel is None:
-                    win.session.pending_restore = (path if path.is_file() else None,
-                                                   result[0])
-                    self._restored_from = path
-                    self.open_path(result[1])
-                    return  # one at a time: the others are offered on the next start
-                else:
+                    win.show_error(self.tr("Could not restore {name}").format(
+                        name=recovery_name(path)), str(error))
+                elif win.session.loaded is not None or self.load_cancel is not None:
                     return  # the user opened a file meanwhile
+                else:
+                    audio = result[1]
+                    if audio is None:
+                        # Moved (archived, a drive mounted elsewhere): the user may know where.
+                        audio = self._locate_restored_audio(path)
+                    if audio is not None:
+                        restore = (path, path if path.is_file() else None, result[0])
+                        self.open_path(audio, restore=restore)
+                        return  # one at a time: the others are offered on the next start
                 self.offer_recovery(paths)
 
             win.background.run(work, done, context=self)

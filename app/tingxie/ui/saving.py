@@ -14,6 +14,8 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from tingxie.core import project as projects
+from tingxie.core.edits import EditText
+from tingxie.ui.editor import TextDelegate
 
 if TYPE_CHECKING:
     from tingxie.ui.main_window import MainWindow
@@ -33,6 +35,9 @@ class ProjectSaver(QObject):
         """Save the project (asking where the first time); False if the user cancelled.
         ``then`` runs once the file is written, never if the write fails."""
         session = self.win.session
+        # A line still open for editing is part of what the user means to save (Ctrl+S
+        # pressed in the line itself): it goes in first, as Enter would.
+        self.win.table.commit_editor()
         if session.loaded is None:
             if then is not None:
                 then()
@@ -67,6 +72,7 @@ class ProjectSaver(QObject):
     def save_as(self, then: Callable[[], None] | None = None) -> bool:
         """Save the project under a new name."""
         session = self.win.session
+        self.win.table.commit_editor()
         if session.loaded is None:
             if then is not None:
                 then()
@@ -80,13 +86,33 @@ class ProjectSaver(QObject):
             path += projects.SUFFIX
         return self.save_to(Path(path), then)
 
+    def typing_pending(self) -> tuple[int, str] | None:
+        """The line still open for editing with text typed into it that the transcript does
+        not have yet (Enter not pressed): (segment id, its text); ``None`` when there is
+        none."""
+        table = self.win.table
+        editor, row = table.editor(), table.editing_row()
+        if editor is None or row < 0 or not TextDelegate.is_modified(editor):
+            return None
+        segments = self.win.document.transcript.segments
+        if row >= len(segments):
+            return None
+        return segments[row].id, editor.toPlainText()
+
     def snapshot(self, _path: Path | None = None) -> projects.Project:
-        """The project as it stands, frozen for the saver thread."""
+        """The project as it stands, frozen for the saver thread. A line still open for
+        editing counts with what is typed in it: the autosave must protect that typing too,
+        without closing the editor under the user's fingers."""
         win = self.win
         t0, t1 = win.waveform.view_range()
-        return win.session.snapshot(win.controls.project_options(), {
+        frozen = win.session.snapshot(win.controls.project_options(), {
             "range": [round(t0, 3), round(t1, 3)], "selected": win.waveform.selected(),
             **win.subtitle_check.view_state()})
+        typing = self.typing_pending()
+        if typing is not None:
+            # On the frozen copy only (its segments are copies): the document is untouched.
+            EditText(*typing).do(frozen.transcript)
+        return frozen
 
     def save_to(self, path: Path, then: Callable[[], None] | None = None) -> bool:
         """Write the project to ``path`` in the background; the title shows it saved at once

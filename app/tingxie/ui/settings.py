@@ -8,6 +8,7 @@ else, and bump :data:`VERSION` with a migration in :func:`_upgrade` when a key c
 from __future__ import annotations
 
 import json
+import math
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -28,13 +29,16 @@ class Option:
     key: str
     default: Any
     kind: type
+    #: For a list: the type every item must have (others are dropped when read: a
+    #: hand-edited file's ``[1, null]`` is no file name); ``None``: any item.
+    item: type | None = None
 
 
 OPTIONS: dict[str, Option] = {}
 
 
-def _declare(key: str, default: Any, kind: type | None = None) -> str:
-    OPTIONS[key] = Option(key, default, kind or type(default))
+def _declare(key: str, default: Any, kind: type | None = None, item: type | None = None) -> str:
+    OPTIONS[key] = Option(key, default, kind or type(default), item)
     return key
 
 
@@ -66,7 +70,7 @@ ALIGNER = _declare_job(SETTINGS.aligner)
 #: The adapter last chosen for each base model (a registry name, or a model folder's path):
 #: {"qwen3-asr-0.6b": "/…/tingxie-adapters/interview-adapter", …}; "" for none chosen.
 ADAPTER_BY_MODEL = _declare("transcribe/adapter_by_model", {}, dict)
-CONTEXT_SNIPPETS = _declare("transcribe/context_snippets", [], list)
+CONTEXT_SNIPPETS = _declare("transcribe/context_snippets", [], list, str)
 HF_ENDPOINT = _declare("models/endpoint", "")
 DOWNLOAD_SOURCE = _declare("models/source", "huggingface")
 # Batch queue
@@ -74,12 +78,15 @@ QUEUE_OUTPUT_DIR = _declare("queue/output_dir", "")
 #: The batch's own language: files of a batch often differ, so auto-detect by default.
 QUEUE_LANGUAGE = _declare("queue/language", "auto")
 # Window
-RECENT_FILES = _declare("window/recent_files", [], list)
+RECENT_FILES = _declare("window/recent_files", [], list, str)
 GEOMETRY = _declare("window/geometry", b"", bytes)
 WINDOW_STATE = _declare("window/state", b"", bytes)
+#: The waveform/transcript split and the transcript's column widths (Qt's saveState()).
+SPLITTER_STATE = _declare("window/splitter", b"", bytes)
+TABLE_HEADER_STATE = _declare("window/table_header", b"", bytes)
 UI_LANGUAGE = _declare("window/ui_language", "")  # "" = follow the system
 #: Projects (saved or not) whose autosaved recovery file the next start offers to restore.
-RECOVERY_FILES = _declare("window/recovery_files", [], list)
+RECOVERY_FILES = _declare("window/recovery_files", [], list, str)
 # Playback and review
 VOLUME = _declare("playback/volume", 0.8)
 SPEED = _declare("playback/speed", 1.0)
@@ -118,9 +125,14 @@ class Settings:
         if raw is None:
             return _fresh(option.default)
         try:
-            return _convert(raw, option.kind)
-        except (TypeError, ValueError):
+            value = _convert(raw, option.kind)
+        except (TypeError, ValueError, OverflowError):
             return _fresh(option.default)
+        if option.kind is float and not math.isfinite(value):
+            return _fresh(option.default)  # "nan", "inf", 1e400: no setting means that
+        if option.item is not None:
+            value = [v for v in value if isinstance(v, option.item)]
+        return value
 
     def set(self, key: str, value: Any) -> None:
         """Store a declared setting."""
@@ -175,8 +187,23 @@ def _convert(raw: Any, kind: type) -> Any:
     return kind(raw)
 
 
+def _version(raw: Any) -> int:
+    """The settings version stored, as a whole number; 0 (migrate everything, then stamp)
+    for one that is not (a hand edit: ``abc``, ``1.0``)."""
+    text = str(raw or 0).strip()
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        number = float(text)
+    except ValueError:
+        return 0
+    return int(number) if math.isfinite(number) else 0
+
+
 def _upgrade(store: QSettings) -> None:
     """Migrate settings written by older versions (none yet) and stamp the version."""
-    version = int(store.value("settings_version", 0) or 0)
+    version = _version(store.value("settings_version", 0))
     if version < VERSION:
         store.setValue("settings_version", VERSION)
