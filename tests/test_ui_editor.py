@@ -349,6 +349,18 @@ def test_autosaving_a_recording_never_touches_the_project_of_its_namesake(qtbot,
     assert opened.project.transcript.segments[0].text == "Reviewed by hand."
 
 
+def restore_when_asked(monkeypatch) -> list[str]:
+    """Answer every "Recover unsaved changes?" with Restore; returns the messages asked."""
+    asked: list[str] = []
+
+    def ask(_opener, _name, message):
+        asked.append(message)
+        return RESTORE
+
+    monkeypatch.setattr(DocumentOpener, "ask_recovery", ask)
+    return asked
+
+
 def crash_a_session(ini: Path, audio: Path, text: str, *, relative: bool = False) -> None:
     """Run a window in another process that types ``text`` on ``audio`` (a recording or a
     project), wait for its autosave, and kill it. ``relative``: the session was started in
@@ -383,18 +395,12 @@ def test_a_killed_session_is_offered_for_restore_with_the_edit(qtbot, tmp_path, 
     ini = tmp_path / "settings.ini"
     text = "Typed before the crash, 崩溃之前."
     crash_a_session(ini, audio, text)
-    asked = []
-
-    def question(_opener, _name, message):  # "Recover unsaved changes?": Restore
-        asked.append(("Recover unsaved changes?", message))
-        return RESTORE
-
-    monkeypatch.setattr(DocumentOpener, "ask_recovery", question)
+    asked = restore_when_asked(monkeypatch)
     win = make_window(qtbot, ini)
     try:
         with qtbot.waitSignal(win.mediaLoaded, timeout=30_000):
             pass
-        assert asked and "interview.wav" in asked[0][1]
+        assert asked and "interview.wav" in asked[0]
         assert [s.text for s in win.document.transcript.segments] == [text]
         assert win.dirty and win.windowTitle().startswith("*")
         assert win.loaded.media_path == audio
@@ -423,13 +429,7 @@ def test_a_crash_of_a_session_started_with_a_relative_name_is_offered_from_anywh
     ini = tmp_path / "settings.ini"
     crash_a_session(ini, project, "Typed in a session started in its folder.", relative=True)
     assert os.getcwd() != str(tmp_path)
-    asked = []
-
-    def question(_opener, _name, message):  # "Recover unsaved changes?": Restore
-        asked.append(message)
-        return RESTORE
-
-    monkeypatch.setattr(DocumentOpener, "ask_recovery", question)
+    asked = restore_when_asked(monkeypatch)
     win = make_window(qtbot, ini)
     try:
         with qtbot.waitSignal(win.mediaLoaded, timeout=30_000):
@@ -486,13 +486,7 @@ def test_opening_a_recording_after_a_crash_offers_its_autosave_first(qtbot, tmp_
     ini = tmp_path / "settings.ini"
     text = "Typed before the crash."
     crash_a_session(ini, audio, text)
-    asked = []
-
-    def question(_opener, _name, message):  # "Recover unsaved changes?": Restore
-        asked.append(message)
-        return RESTORE
-
-    monkeypatch.setattr(DocumentOpener, "ask_recovery", question)
+    asked = restore_when_asked(monkeypatch)
     win = MainWindow(Settings(QSettings(str(ini), QSettings.Format.IniFormat)))
     try:
         with qtbot.waitSignal(win.mediaLoaded, timeout=30_000):

@@ -197,6 +197,9 @@ class TextDelegate(QStyledItemDelegate):
     """Edits text in a QPlainTextEdit (Enter commits, Shift+Enter starts a new line) and
     paints the playing row and word; it remembers the editor that is open."""
 
+    #: The user typed in the open editor (not text loaded into it, nor its own undo).
+    typed = Signal()
+
     def __init__(self, view: TranscriptView) -> None:
         super().__init__(view)
         self.view = view
@@ -263,6 +266,7 @@ class TextDelegate(QStyledItemDelegate):
     def _editor_changed(self, editor: QPlainTextEdit) -> None:
         if editor is self.editor and not self._not_typing:
             self._typed_since_step = True
+            self.typed.emit()
 
     def _replay_typing(self, editor: QPlainTextEdit, redo: bool) -> None:
         """The editor's own undo (or redo) of typing: it is no new typing; whether typing is

@@ -17,7 +17,6 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QDockWidget,
     QLabel,
     QMainWindow,
@@ -228,22 +227,9 @@ class MainWindow(QMainWindow):
         self.queue.controller.busyChanged.connect(self._queue_busy)
         self.controls.optionsChanged.connect(self.queue.refresh_options)
         self.mediaLoaded.connect(self.video.media_opened)
-        # An editor opened on a line takes the focus: from then on its typing schedules the
-        # autosave as a committed change does (the view has no signal for a new editor).
-        self._watched_editor: QWidget | None = None
-        app = QApplication.instance()
-        if app is not None:
-            app.focusChanged.connect(self._focus_changed)
-
-    @Slot(QWidget, QWidget)
-    def _focus_changed(self, _old: QWidget | None, _new: QWidget | None) -> None:
-        try:
-            editor = self.table.editor()
-        except RuntimeError:  # the window is being torn down
-            return
-        if editor is not None and editor is not self._watched_editor:
-            self._watched_editor = editor
-            editor.textChanged.connect(self.autosave.schedule)
+        # Typing in a line still open for editing schedules the autosave as a committed
+        # change does.
+        self.table.delegate.typed.connect(self.autosave.schedule)
 
     # -- opening (see ui/opening.py) -------------------------------------------------------
     @property

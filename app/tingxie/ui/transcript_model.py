@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import time
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Callable
 from typing import Any
 
@@ -46,9 +46,10 @@ from tingxie.core.edits import (
     SplitSegment,
     SyncTimes,
     fit_words,
+    free_span,
 )
 from tingxie.core.timefmt import format_time
-from tingxie.core.transcript import MIN_DURATION, Segment, Transcript
+from tingxie.core.transcript import Segment, Transcript
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -327,7 +328,7 @@ class TranscriptDocument(QObject):
         t = self.transcript
         run_first, run_count = 0, 0  # the rows added next to each other, not yet announced
         for seg in segments:
-            free = _longest_free_span(t.segments, seg.start, seg.end)
+            free = free_span(t.segments, seg.start, seg.end)
             if free is None:
                 continue
             seg.start, seg.end = free
@@ -348,28 +349,6 @@ class TranscriptDocument(QObject):
 
 def _start(seg: Segment) -> float:
     return seg.start
-
-
-def _end(seg: Segment) -> float:
-    return seg.end
-
-
-def _longest_free_span(segments: list[Segment], start: float, end: float
-                       ) -> tuple[float, float] | None:
-    """The longest part of ``start..end`` that no segment covers, or ``None`` when no part is
-    longer than ``MIN_DURATION`` (the segments are in time order and do not overlap)."""
-    best: tuple[float, float] | None = None
-    at = start
-    for i in range(bisect_right(segments, start, key=_end), len(segments)):
-        s = segments[i]
-        if s.start >= end:
-            break
-        if s.start > at and (best is None or s.start - at > best[1] - best[0]):
-            best = (at, s.start)
-        at = max(at, s.end)
-    if at < end and (best is None or end - at > best[1] - best[0]):
-        best = (at, end)
-    return best if best is not None and best[1] - best[0] > MIN_DURATION else None
 
 
 class TranscriptTableModel(QAbstractTableModel):
