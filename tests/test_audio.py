@@ -626,3 +626,162 @@ def test_a_complete_wav_with_a_streaming_placeholder_size_opens_whole(
 
     assert result.duration == pytest.approx(2.0, abs=TOLERANCE)
     assert peak_hz(result.samples) == pytest.approx(440, abs=2)
+
+
+# -- damaged or unusual media (hunt h5) --------------------------------------------------
+
+
+def film(path: Path, seconds: float, *, audio_from: float = 0.0) -> Path:
+    """A small video (mkv, webm...) whose sound is a 440 Hz tone starting ``audio_from``
+    seconds after the picture."""
+    ffmpeg("-f", "lavfi", "-i", f"testsrc=size=64x48:rate=10:duration={seconds + audio_from}",
+           "-itsoffset", str(audio_from),
+           "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}:sample_rate=48000",
+           "-map", "0", "-map", "1", path)  # fmt: skip
+    return path
+
+
+@needs_ffmpeg
+@pytest.mark.parametrize("ext", ["mkv", "webm"])
+def test_a_video_cut_off_halfway_says_it_ends_early(tmp_path: Path, ext: str) -> None:
+    # A download or copy that stopped halfway: half a transcript with no word of warning
+    # is what the user got.
+    path = cut_in_half(film(tmp_path / f"lecture.{ext}", 12.0), tmp_path / f"half.{ext}")
+
+    with pytest.raises(TruncatedAudioFile, match=re.escape(f"half.{ext}")) as caught:
+        load(path)
+
+    assert "ends early: only 0:" in str(caught.value)
+    assert "of its 0:12 could be read" in str(caught.value)
+    assert 0.3 * 12 < caught.value.partial.duration < 0.7 * 12
+    assert peak_hz(caught.value.partial.samples) == pytest.approx(440, abs=3)
+
+
+@needs_ffmpeg
+@pytest.mark.parametrize("ext", ["mkv", "webm"])
+def test_a_complete_video_whose_sound_starts_late_is_not_called_cut_off(
+        tmp_path: Path, ext: str) -> None:
+    path = film(tmp_path / f"late.{ext}", 8.0, audio_from=3.0)
+
+    result = load(path)
+
+    assert result.duration == pytest.approx(11.0, abs=0.05)  # the lead is kept as silence
+    assert np.abs(to_float(result.samples[-SAMPLE_RATE // 5:])).max() > 0.1  # the tone
+
+
+@needs_ffmpeg
+@pytest.mark.parametrize(("ext", "encoding"), [
+    ("mp3", ("-c:a", "libmp3lame")),  # with a frame count (Xing/Info): an exact length
+    ("mp3", ("-c:a", "libmp3lame", "-write_xing", "0")),
+    ("aac", ("-c:a", "aac")),
+], ids=["mp3", "mp3 without length tag", "aac"])
+@pytest.mark.parametrize("junk", ["random", "zeros"])
+def test_junk_after_the_end_of_a_raw_stream_is_neither_damage_nor_silence(
+        tmp_path: Path, ext: str, encoding: tuple[str, ...], junk: str) -> None:
+    # What a broken tagger or an interrupted download leaves: bytes after the last frame.
+    clean_path = tmp_path / f"clean.{ext}"
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=8:sample_rate=44100",
+           *encoding, clean_path)
+    tail = np.random.default_rng(1).bytes(60_000) if junk == "random" else bytes(60_000)
+    path = tmp_path / f"junk.{ext}"
+    path.write_bytes(clean_path.read_bytes() + tail)
+    clean = load(clean_path)
+
+    result = load(path)
+
+    assert result.duration == pytest.approx(clean.duration, abs=0.05)
+    assert np.abs(to_float(result.samples[-SAMPLE_RATE // 10:])).max() > 0.1  # no silence
+    if "-write_xing" not in encoding and ext == "mp3":
+        assert probe(path).duration == pytest.approx(clean.duration, abs=0.1)
+
+
+def headers_only(source: Path, target: Path) -> Path:
+    """The identification and comment pages of an ogg file, and no audio page: what an
+    encoder writes for a moment too short to fill a packet."""
+    data = source.read_bytes()
+    third_page = data.index(b"OggS", data.index(b"OggS", 4) + 4)
+    target.write_bytes(data[:third_page])
+    return target
+
+
+@needs_ffmpeg
+@pytest.mark.parametrize("name", ["one sample.opus", "one sample.ogg", "10 ms.flac",
+                                  "headers only.opus"])
+def test_a_recording_too_short_to_hold_a_word_says_so(tmp_path: Path, name: str) -> None:
+    wav = tmp_path / "source.wav"
+    soundfile.write(wav, np.full(480 if name.startswith("10") else 1, 0.3, np.float32), 48000)
+    path = tmp_path / name
+    ffmpeg("-i", wav, path)
+    if name.startswith("headers"):
+        headers_only(path, path)
+
+    with pytest.raises(EmptyAudioFile, match=re.escape(name)) as caught:
+        load(path)
+
+    assert "holds no audio long enough to transcribe" in str(caught.value)
+    assert "damaged" not in str(caught.value)
+
+
+def mp4_boxes(data: bytes) -> list[tuple[bytes, bytes]]:
+    """The top-level (type, whole box) of an mp4."""
+    boxes, pos = [], 0
+    while pos < len(data):
+        size, kind = struct.unpack_from(">I4s", data, pos)
+        boxes.append((kind, data[pos:pos + size]))
+        pos += size
+    return boxes
+
+
+@needs_ffmpeg
+def test_an_mp4_without_any_track_says_it_has_no_audio_track(tmp_path: Path) -> None:
+    source = tmp_path / "source.m4a"
+    ffmpeg("-f", "lavfi", "-i", "sine=duration=1", "-c:a", "aac", source)
+    # The index (moov) kept, its tracks (trak) taken out: what an app that stopped before
+    # writing its first track leaves.
+    out = b""
+    for kind, box in mp4_boxes(source.read_bytes()):
+        if kind == b"moov":
+            children = [b for k, b in mp4_boxes(box[8:]) if k != b"trak"]
+            box = struct.pack(">I4s", 8 + sum(map(len, children)), b"moov") + b"".join(children)
+        out += box
+    path = tmp_path / "memo.m4a"
+    path.write_bytes(out)
+
+    with pytest.raises(NoAudioTrack, match=re.escape("memo.m4a")) as caught:
+        load(path)
+
+    assert "has no audio track" in str(caught.value)
+    assert "Choose the file with the sound" in str(caught.value)
+
+
+@needs_ffmpeg
+def test_an_mp4_cut_off_inside_its_index_is_damaged_not_foreign(tmp_path: Path) -> None:
+    source = tmp_path / "source.m4a"
+    ffmpeg("-f", "lavfi", "-i", "sine=duration=1", "-c:a", "aac", source)
+    data = source.read_bytes()
+    moov = data.index(b"moov") - 4
+    path = tmp_path / "memo.m4a"
+    path.write_bytes(data[:moov + 200])  # the track's description is cut off
+
+    with pytest.raises(CorruptAudioFile, match=re.escape("memo.m4a")) as caught:
+        load(path)
+
+    assert "is damaged" in str(caught.value)
+
+
+@needs_ffmpeg
+@pytest.mark.parametrize("ext", ["mp4", "mov"])
+def test_mp4_track_names_are_listed_from_the_name_box_and_the_handler(
+        tmp_path: Path, ext: str) -> None:
+    # "title" of an mp4 track is stored in its "name" box; some tools name a track in its
+    # handler instead.
+    path = tmp_path / f"film.{ext}"
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=300:duration=1",
+           "-f", "lavfi", "-i", "sine=frequency=700:duration=1",
+           "-map", "0", "-map", "1", "-c:a", "aac",
+           "-metadata:s:a:0", "title=Interview", "-metadata:s:a:0", "language=eng",
+           "-metadata:s:a:1", "handler_name=Director commentary", path)  # fmt: skip
+
+    tracks = load(path).tracks
+
+    assert tracks == ("1: eng, Interview (aac, 1 ch)", "2: Director commentary (aac, 1 ch)")

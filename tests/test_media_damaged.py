@@ -135,6 +135,26 @@ def test_the_readable_part_of_a_recording_with_holes_opens_when_asked(damaged: P
     assert loaded.audio.duration == pytest.approx(4.0, abs=0.02)  # the holes are silence
 
 
+@needs_ffmpeg
+def test_a_video_copied_halfway_opens_its_first_half_only_when_asked(tmp_path: Path) -> None:
+    # A film (picture and sound) whose download stopped halfway: it opened as complete,
+    # and the user got half a transcript without a word.
+    film = tmp_path / "lecture.mkv"
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i",
+                    "testsrc=size=64x48:rate=10:duration=12", "-f", "lavfi", "-i",
+                    "sine=frequency=440:duration=12", "-map", "0", "-map", "1", str(film)],
+                   check=True)
+    half = cut_in_half(film, tmp_path / "lecture part.mkv")
+    with pytest.raises(TruncatedAudioFile, match="ends early"):
+        load_media(half)
+
+    loaded = load_media(half, accept_partial=True)
+
+    assert "ends early: only 0:0" in loaded.truncated
+    assert "of its 0:12 could be read" in loaded.truncated
+    assert 3.0 < loaded.audio.duration < 9.0
+
+
 @pytest.fixture
 def window(qtbot, tmp_path, monkeypatch):
     asked: list[str] = []

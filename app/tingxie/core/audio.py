@@ -19,6 +19,7 @@ import math
 import os
 import struct
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +52,8 @@ _GAP_TOLERANCE_S = 0.05
 #: One short bad spot is common (a recorder stopped mid-frame) and hardly audible; only
 #: more than that is reported as damage.
 _TOLERATED_DAMAGE_S = 0.25
+#: Less sound than this (a fraction of a syllable) holds nothing to transcribe.
+_MIN_AUDIO_S = 0.02
 #: Files with a known media signature that FFmpeg cannot open are damaged, not foreign.
 _MEDIA_MAGIC = (
     b"RIFF",
@@ -248,7 +251,8 @@ def _raise_if_damaged(path: Path, audio: Audio, decoder: _Decoder, declared: flo
                 "is damaged: no audio in it could be decoded.",
                 "Try another copy of the recording.",
             )
-        raise EmptyAudioFile(path, "holds no audio.", "Choose a file with sound in it.")
+        if decoder.samples_in == 0 and decoder.declared <= 0:
+            raise EmptyAudioFile(path, "holds no audio.", "Choose a file with sound in it.")
     if declared and declared - decoded > 1.0 and decoded < 0.95 * declared:
         raise TruncatedAudioFile(
             path,
@@ -257,6 +261,13 @@ def _raise_if_damaged(path: Path, audio: Audio, decoder: _Decoder, declared: flo
             "The file was probably not recorded or copied completely. You can transcribe "
             "the part that is there, or get a complete copy.",
             partial=audio,
+        )
+    if audio.duration < _MIN_AUDIO_S:
+        raise EmptyAudioFile(
+            path,
+            f"holds no audio long enough to transcribe: it lasts less than "
+            f"{_MIN_AUDIO_S * 1000:.0f} ms.",
+            "Choose a longer recording.",
         )
     if decoder.damaged_spots > 1 or decoder.lost_seconds > _TOLERATED_DAMAGE_S:
         raise CorruptAudioFile(
@@ -337,6 +348,10 @@ class _Decoder:
         #: Seconds of a passage lost between frames that the timestamps do not show and
         #: that are not yet silence (too short to be worth it so far).
         self._unstamped_gap = 0.0
+        #: Losses seen in raw mp3 or aac since the last decoded frame, counted only once
+        #: another frame decodes: bytes after the last frame are a tag or junk that a
+        #: download or a tagger appended, not a damaged passage of the recording.
+        self._losses_since_frame: list[tuple[Callable[..., None], tuple]] = []
         self._next_pos: int | None = None
         self._pending: list[np.ndarray] = []
         self._pending_len = 0
@@ -367,7 +382,7 @@ class _Decoder:
         if self.bytes_per_second and packet.pos is not None and packet.size:
             if self._next_pos is not None and packet.pos > self._next_pos:
                 skipped = packet.pos - self._next_pos
-                self._lost_unstamped(skipped / self.bytes_per_second)
+                self._lost(self._lost_unstamped, skipped / self.bytes_per_second)
             self._next_pos = packet.pos + packet.size
         try:
             frames = packet.decode()
@@ -377,15 +392,29 @@ class _Decoder:
             # into the bad packet, which the timestamps count as one frame: its size tells
             # what the rest of it held.
             if not (self.bytes_per_second and self.sized_bad_packets):
-                self.damage_at(self.seconds_in, None)
+                self._lost(self.damage_at, self.seconds_in, None)
                 return
             own = 0.0
             if packet.duration and packet.time_base is not None:
                 own = float(packet.duration * packet.time_base)
-            self._lost_unstamped(packet.size / self.bytes_per_second, own)
+            self._lost(self._lost_unstamped, packet.size / self.bytes_per_second, own)
             return
         for frame in frames:
+            self._count_losses()
             self._add_frame(frame)
+
+    def _lost(self, record: Callable[..., None], *args: object) -> None:
+        """Record a loss now, or in raw mp3 and aac once a frame after it decodes."""
+        if self.bytes_per_second:
+            self._losses_since_frame.append((record, args))
+        else:
+            record(*args)
+
+    def _count_losses(self) -> None:
+        # Nothing was decoded in between, so each is recorded where it was seen.
+        losses, self._losses_since_frame = self._losses_since_frame, []
+        for record, args in losses:
+            record(*args)
 
     def _lost_unstamped(self, lost: float, stamped: float = 0.0) -> None:
         """A passage of ``lost`` seconds (measured in bytes) is gone, ``stamped`` of which the
@@ -509,6 +538,9 @@ class _Decoder:
         self.progress(self._reported)
 
     def finish(self) -> np.ndarray:
+        if self.samples_in == 0:
+            self._count_losses()  # nothing decoded at all: the file is damaged, not empty
+        self._losses_since_frame = []
         if self._converter is not None:
             for frame in self._converter.resample(None):
                 self._push(self._downmix(frame))
@@ -640,18 +672,51 @@ def _open(path: Path) -> av.container.InputContainer:
                 f"could not be opened ({error.strerror}).",
                 "Check that the file is readable and try again.",
             ) from error
-        if _looks_like_media(path):
-            raise CorruptAudioFile(
+        if isinstance(error, av.error.EOFError) and _looks_like_media(path):
+            # The file ends before its first sound: what encoders write for a moment too
+            # short to hold a packet (an ogg or opus of a few samples), or a copy cut off.
+            raise EmptyAudioFile(
                 path,
-                "is damaged: it looks like a media file, but its structure cannot be read.",
-                "The recording may not have been finished or the copy may be incomplete "
-                "(an mp4/m4a loses its index that way). Try another copy.",
+                "holds no audio long enough to transcribe: it ends before any sound.",
+                "Choose a longer recording. If this one should be longer, it was probably "
+                "not saved or copied completely.",
             ) from error
+        if _looks_like_media(path):
+            raise _unreadable_structure(path) from error
         raise UnsupportedAudioFile(
             path,
             "is not an audio or video file Tingxie can read.",
             "Choose a file such as wav, mp3, m4a, flac, ogg, opus, mp4, mkv, mov or webm.",
         ) from error
+
+
+def _unreadable_structure(path: Path) -> CorruptAudioFile:
+    return CorruptAudioFile(
+        path,
+        "is damaged: it looks like a media file, but its structure cannot be read.",
+        "The recording may not have been finished or the copy may be incomplete "
+        "(an mp4/m4a loses its index that way). Try another copy.",
+    )
+
+
+def _iso_boxes_cut_short(path: Path) -> bool:
+    """Whether an mp4, m4a or mov file ends inside one of its top-level boxes (or they
+    make no sense): its index (moov) was cut off, not left empty."""
+    size = path.stat().st_size
+    pos = 0
+    with path.open("rb") as file:
+        while pos + 8 <= size:
+            file.seek(pos)
+            head = file.read(16)
+            length = struct.unpack_from(">I", head)[0]
+            if length == 1 and len(head) == 16:  # a 64-bit size follows the type
+                length = struct.unpack_from(">Q", head, 8)[0]
+            elif length == 0:  # the last box, to the end of the file
+                return False
+            if length < 8:
+                return True
+            pos += length
+    return pos > size
 
 
 def _looks_like_media(path: Path) -> bool:
@@ -670,13 +735,21 @@ _NOT_MEDIA_FORMATS = ("tty", "txt")
 def _audio_stream(container: av.container.InputContainer, path: Path,
                   track: int | None = None) -> av.AudioStream:
     name = container.format.name
-    if name in _NOT_MEDIA_FORMATS or not container.streams:
+    if name in _NOT_MEDIA_FORMATS or (not container.streams and not _looks_like_media(path)):
         raise UnsupportedAudioFile(
             path,
             "is not an audio or video file (it holds text or other data).",
             "Choose a file such as wav, mp3, m4a, flac, ogg, opus, mp4, mkv, mov or webm.",
         )
     audio = container.streams.audio
+    if not audio and name.startswith("mov,") and _iso_boxes_cut_short(path):
+        raise _unreadable_structure(path)
+    if not container.streams:
+        raise NoAudioTrack(
+            path,
+            "has no audio track: the file holds no tracks at all, so no sound to transcribe.",
+            "Choose the file with the sound, or export or copy the recording again.",
+        )
     if not audio:
         if name.endswith("_pipe") or name == "image2":
             raise UnsupportedAudioFile(path, "is an image, not an audio or video file.",
@@ -742,14 +815,24 @@ def _marked_default(stream: av.AudioStream) -> bool:
     return bool(int(getattr(disposition, "value", disposition)) & 1)
 
 
+#: The handler names muxers write into every sound track: no track's name.
+_TOOL_HANDLER_NAMES = frozenset((
+    "SoundHandler", "Core Media Audio", "Apple Sound Media Handler", "GPAC ISO Audio Handler",
+    "L-SMASH Audio Handler", "ISO Media file produced by Google Inc.", "Sound Media Handler",
+))
+
+
 def _track_descriptions(container: av.container.InputContainer) -> tuple[str, ...]:
     """One line per audio track: its number from 1, language and title when the file
     names them, codec and channels."""
     out = []
     for n, stream in enumerate(container.streams.audio, 1):
         meta = stream.metadata or {}
-        named = [v for v in (meta.get("language"), meta.get("title"), meta.get("handler_name"))
-                 if v and v not in ("und", "SoundHandler")]
+        # mp4 and mov keep a track's title in its "name" box, and often a name in the
+        # handler too, where tools otherwise put their own.
+        named = [v for v in (meta.get("language"), meta.get("title"), meta.get("name"),
+                             meta.get("handler_name"))
+                 if v and v != "und" and v not in _TOOL_HANDLER_NAMES]
         ctx = stream.codec_context
         channels = ctx.layout.nb_channels if ctx.layout else 0
         label = ", ".join(dict.fromkeys(named))
@@ -782,10 +865,33 @@ def _declared_duration(
         if riff is not None:
             return riff
     if stream.duration is not None and stream.time_base is not None:
-        return float(stream.duration * stream.time_base)
+        length = float(stream.duration * stream.time_base)
+        counted = _mp3_tag_duration(path, stream) if container.format.name == "mp3" else None
+        # Bytes after the frames the tag counts (junk a download or a tagger left) make
+        # FFmpeg guess from the bit rate instead; within a few frames (the encoder's delay
+        # and padding, which it trims) it used the count.
+        return counted if counted is not None and abs(length - counted) > 0.5 else length
+    tagged = _tagged_duration(stream)
+    if tagged is not None:
+        return tagged
     if container.duration is not None:
         return container.duration / av.time_base
     return 0.0
+
+
+def _tagged_duration(stream: av.AudioStream) -> float | None:
+    """The track's own length from the tag Matroska (mkv, webm) muxers write ("DURATION":
+    "00:09:00.021000000"), which FFmpeg leaves among the tags, not in ``stream.duration``."""
+    tag = (stream.metadata or {}).get("DURATION")
+    try:
+        hours, minutes, seconds = str(tag).split(":")
+        end = int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+    except ValueError:
+        return None
+    # FFmpeg tags where the track ends on the file's timeline: a track that starts late
+    # is that much shorter (a length from start to end, as mkvmerge tags, only shrinks).
+    length = end - max(0.0, _seconds(stream.start_time, stream.time_base) or 0.0)
+    return length if math.isfinite(length) and length > 0 else None
 
 
 def _trusted_declared_duration(
@@ -795,12 +901,13 @@ def _trusted_declared_duration(
     declared: float,
 ) -> float:
     """The declared duration if it is trustworthy enough to call a file truncated."""
-    # A video's container duration may cover a video track that outlasts the sound.
-    if len(container.streams) > 1 and stream.duration is None:
+    # A video's container duration may cover a video track that outlasts the sound; a
+    # track's own length (mp4's, or mkv's and webm's tag) is its sound's.
+    if len(container.streams) > 1 and stream.duration is None and _tagged_duration(stream) is None:
         return 0.0
     name = container.format.name
     # Headerless streams: FFmpeg guesses the duration from the bit rate.
-    if name == "aac" or (name == "mp3" and not _has_mp3_length_tag(path)):
+    if name == "aac" or (name == "mp3" and _mp3_tag_duration(path, stream) is None):
         return 0.0
     return declared
 
@@ -833,8 +940,8 @@ def _wav_header_duration(path: Path) -> float | None:
     return None
 
 
-def _has_mp3_length_tag(path: Path) -> bool:
-    """Whether an mp3 carries a Xing/Info/VBRI frame count, so its duration is exact."""
+def _mp3_tag_duration(path: Path, stream: av.AudioStream) -> float | None:
+    """The length an mp3's Xing/Info or VBRI frame count gives, or None without one."""
     with path.open("rb") as file:
         head = file.read(10)
         if head[:3] == b"ID3" and len(head) == 10:
@@ -844,6 +951,20 @@ def _has_mp3_length_tag(path: Path) -> bool:
         else:
             file.seek(0)
         first_frame = file.read(4096)
-    return any(tag in first_frame for tag in (b"Xing", b"Info", b"VBRI"))
-
-
+    frames = None
+    for tag in (b"Xing", b"Info"):
+        at = first_frame.find(tag)
+        if at >= 0 and len(first_frame) >= at + 12:
+            flags = struct.unpack_from(">I", first_frame, at + 4)[0]
+            if flags & 1:  # the frame count is there
+                frames = struct.unpack_from(">I", first_frame, at + 8)[0]
+            break
+    at = first_frame.find(b"VBRI")
+    if frames is None and at >= 0 and len(first_frame) >= at + 18:
+        frames = struct.unpack_from(">I", first_frame, at + 14)[0]
+    rate = stream.codec_context.sample_rate
+    if not frames or not rate:
+        return None
+    # Layer III frames hold 1152 samples, 576 at the MPEG-2 and 2.5 rates (below 32 kHz).
+    per_frame = stream.codec_context.frame_size or (1152 if rate >= 32000 else 576)
+    return frames * per_frame / rate
