@@ -120,6 +120,22 @@ def test_vtt_has_voice_tags_karaoke_timestamps_and_escaped_text():
     assert "<v " not in bare and "<00:" not in bare
 
 
+def test_vtt_voice_names_and_text_with_markup_signs_are_escaped_and_come_back(tmp_path):
+    names = ["A&B", "<Host>", "Tom & Jerry", "x > y", "&amp;"]
+    texts = ["Fish & chips", "a<b and c>d", "<i>not italic</i>", "&lt; stays", "AT&T;"]
+    t = Transcript(segments=[Segment(k + 1, 2 * k, 2 * k + 1.5, text, f"S{k + 1}")
+                             for k, text in enumerate(texts)],
+                   speakers=[Speaker(f"S{k + 1}", name) for k, name in enumerate(names)],
+                   duration=12)
+    vtt = to_vtt(t, preset=AS_TRANSCRIBED)
+    assert "<v A&amp;B>Fish &amp; chips</v>" in vtt
+    assert "<v &lt;Host&gt;>a&lt;b and c&gt;d</v>" in vtt
+    assert "<v Tom &amp; Jerry>" in vtt and "<v x &gt; y>" in vtt and "<v &amp;amp;>" in vtt
+    back = import_transcript(export(t, tmp_path / "a.vtt", preset=AS_TRANSCRIBED))
+    assert [(s.text, back.speaker_name(s.speaker)) for s in back.segments] == list(
+        zip(texts, names))
+
+
 def test_dialogue_events_use_dashes_and_one_voice_per_line(tmp_path):
     t = Transcript(segments=[Segment(1, 1.0, 1.3, "Ready?", "S1"),
                              Segment(2, 1.35, 1.6, "Yes.", "S2"),

@@ -96,12 +96,30 @@ def test_srt_in_other_encodings_and_line_endings(tmp_path, encoding, newline):
     ("cp932", "こんにちは、元気ですか。"),
     ("gb18030", "你好。"),
     ("gb18030", "我是张伟，今天我们聊新能源汽车。"),
+    ("cp1250", "Děkuji, mám se dobře."),
+    ("cp1250", "Dzień dobry, jak się masz?"),
+    ("cp1250", "Zażółć gęślą jaźń."),
+    ("cp1250", "Dobrý deň, ako sa máte?"),
+    ("cp1254", "Teşekkür ederim, iyiyim."),
+    ("cp1254", "Görüşmek üzere, hoşça kal."),
+    ("big5", "謝謝，我們明天見。"),
+    ("cp949", "안녕하세요?"),
+    ("cp949", "감사합니다."),
+    ("cp949", "뭐 하고 있어?"),
 ])
 def test_a_short_srt_in_a_legacy_encoding_reads_as_written(tmp_path, encoding, text):
     srt = f"1\n00:00:01,000 --> 00:00:02,000\n{text}\n\n2\n00:00:03,000 --> 00:00:04,000\nOK\n"
     doc = import_document(write(tmp_path, "a.srt", srt, encoding))
     assert [s.text for s in doc.transcript.segments] == [text, "OK"]
-    assert doc.encoding == encoding and f"Read as {encoding} text." in doc.notices
+    assert doc.encoding == encoding
+    assert doc.notices == [f"Read as {encoding} text, a guess: the file does not say its "
+                           "encoding. If letters look wrong, save it as UTF-8 in a text "
+                           "editor and import it again."]
+
+
+def test_an_encoding_the_file_shows_is_no_guess(tmp_path):
+    doc = import_document(write(tmp_path, "a.srt", SRT, "utf-16"))
+    assert doc.encoding == "utf-16" and doc.notices == ["Read as utf-16 text."]
 
 
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
@@ -291,6 +309,56 @@ def test_a_dialogue_turn_survives_saving_and_yields_to_named_speakers(tmp_path):
     for seg in back.segments[:2]:
         seg.speaker = spk.id  # the reviewer says both lines are Ann's
     assert "Are you coming? No." in to_srt(back)
+
+
+
+def test_our_own_srt_with_speaker_names_comes_back_with_its_speakers(tmp_path):
+    t = Transcript(segments=[
+        Segment(1, 0.0, 6.0, "Welcome to the show. Today we talk about electric cars and "
+                "what they cost to run.", "S1"),
+        Segment(2, 6.2, 7.0, "Thanks.", "S2"),
+        Segment(3, 7.1, 9.0, "Glad to be here.", "S2"),
+        Segment(4, 9.2, 10.0, "So, batteries?", "S1"),
+        Segment(5, 10.1, 10.6, "Yes.", "S2"),
+        Segment(6, 10.7, 12.0, "They got cheaper.", "S1"),
+        Segment(7, 12.5, 14.0, "我们从电池开始说吧。", "S3"),
+        Segment(8, 14.2, 15.0, "好的。", "S1"),
+        Segment(9, 15.2, 16.0, "电池的成本下降了。", "S3")],
+        speakers=[Speaker("S1", "Ann Lee"), Speaker("S2", "Bob"), Speaker("S3", "张伟")],
+        duration=20)
+    srt = to_srt(t, speaker_names=True)
+    assert "Ann Lee: Welcome" in srt and "- Bob: Yes." in srt and "张伟: 我们" in srt
+    back = import_transcript(write(tmp_path, "a.srt", srt))
+    assert [(s.text, back.speaker_name(s.speaker)) for s in back.segments] == [
+        ("Welcome to the show.", "Ann Lee"),
+        ("Today we talk about electric cars and what they cost to run.", "Ann Lee"),
+        ("Thanks.", "Bob"), ("Glad to be here.", "Bob"),  # the turn goes on unlabelled
+        ("So, batteries?", "Ann Lee"), ("Yes.", "Bob"),  # "- Ann Lee: ..." / "- Bob: ..."
+        ("They got cheaper.", "Ann Lee"), ("我们从电池开始说吧。", "张伟"),
+        ("好的。", "Ann Lee"), ("电池的成本下降了。", "张伟")]
+    assert to_srt(back, speaker_names=True) == srt
+
+
+def test_text_that_merely_starts_like_a_name_in_an_srt_stays_text(tmp_path):
+    lines = ["Note: the bridge is out.", "Warning: the dam is full.", "We have to go.",
+             "Note: bring water.", "- Tom: wait!", "- Previously on Lost: nothing.",
+             "Ok.", "Chapter Two: The Return"]
+    text = "".join(f"{k}\n00:00:{k:02},000 --> 00:00:{k:02},900\n{line}\n\n"
+                   for k, line in enumerate(lines, 1))
+    t = import_transcript(write(tmp_path, "a.srt", text))
+    assert [s.text for s in t.segments] == [line.removeprefix("- ") for line in lines]
+    assert t.speakers == [] and all(s.speaker is None for s in t.segments)
+
+
+def test_a_name_labelled_once_in_a_labelled_srt_is_no_one_else_s_turn(tmp_path):
+    lines = ["Ann: Hello.", "Bob: Hi.", "Ann: How are you?", "Bob: Fine.", "Still fine.",
+             "Carol: Me too.", "Note: that was all."]
+    text = "".join(f"{k}\n00:00:{k:02},000 --> 00:00:{k:02},900\n{line}\n\n"
+                   for k, line in enumerate(lines, 1))
+    t = import_transcript(write(tmp_path, "a.srt", text))
+    assert [(s.text, t.speaker_name(s.speaker)) for s in t.segments] == [
+        ("Hello.", "Ann"), ("Hi.", "Bob"), ("How are you?", "Ann"), ("Fine.", "Bob"),
+        ("Still fine.", "Bob"), ("Carol: Me too.", None), ("Note: that was all.", None)]
 
 
 # -- JSON and projects -----------------------------------------------------------------------

@@ -364,3 +364,24 @@ def test_the_sync_dialog_keeps_its_lines_while_others_come_and_go(qtbot, win, tm
     win.document.set_transcript(Transcript(segments=[Segment(1, 0.5, 1.0, "Other.")],
                                            duration=20.0))
     qtbot.waitUntil(lambda: win.sync_dialog is None, timeout=2000)  # another transcript
+
+
+def test_subtitles_in_a_guessed_encoding_say_so_in_the_window(qtbot, win, tmp_path):
+    """A legacy-encoded SRT names the encoding it was read in and that it is a guess, so a
+    reviewer who sees odd letters knows why and what to do; a UTF-16 file (its BOM says
+    so) is no guess."""
+    open_tone(qtbot, win, tmp_path)
+    legacy = tmp_path / "czech.srt"
+    legacy.write_bytes("1\n00:00:00,500 --> 00:00:02,000\nDěkuji, dobře.\n".encode("cp1250"))
+    with qtbot.waitSignal(win.importer.imported, timeout=10_000):
+        win.importer.import_path(legacy)
+    assert rows(win) == [("", "Děkuji, dobře.")]
+    said = win.statusBar().currentMessage()
+    assert "Read as cp1250 text, a guess" in said and "save it as UTF-8" in said
+
+    declared = tmp_path / "wide.srt"
+    declared.write_text(SRT, "utf-16")
+    with qtbot.waitSignal(win.importer.imported, timeout=10_000):
+        win.importer.import_path(declared)
+    said = win.statusBar().currentMessage()
+    assert "Read as utf-16 text." in said and "guess" not in said

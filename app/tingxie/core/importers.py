@@ -13,6 +13,7 @@ import html
 import itertools
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,12 @@ class Imported:
     #: What the import changed or noticed, for the user (e.g. invalid characters replaced).
     notices: list[str] = field(default_factory=list)
 
+    @property
+    def encoding_guessed(self) -> bool:
+        """Whether :attr:`encoding` is a guess (the file has no BOM and is not UTF-8): the
+        letters may be wrong, and the user should be told so."""
+        return self.encoding not in _DECLARED
+
 
 @dataclass
 class _Cue:
@@ -88,6 +95,8 @@ class _Cue:
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
          (codecs.BOM_UTF16_BE, "utf-16"))
+#: Encodings a file shows it is in (by a BOM, or UTF-16's NULs); any other is a guess.
+_DECLARED = ("utf-8", "utf-16", "utf-32", "utf-16-le", "utf-16-be")
 #: When the detector finds several encodings that read a file equally well, the first of
 #: these wins: Chinese subtitles are often still GB-encoded, Western ones Windows-1252.
 _PREFERRED = ("gb18030", "cp1252", "cp932", "big5", "cp949")
@@ -95,9 +104,36 @@ _KANA = re.compile(r"[\u3041-\u309f\u30a1-\u30fa\u30fc-\u30ff]")
 _HALFWIDTH_KANA = re.compile(r"[\uff61-\uff9f]")
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _WORD = re.compile(r"[^\W\d_]+")
-#: The letters Windows-1252 has beyond ASCII, and the signs Western subtitles use beside them.
-_LATIN_LETTERS = frozenset("ŠŒŽšœžŸ" + "".join(map(chr, range(0xC0, 0x100))) + "ªº") - set("×÷")
+#: The signs Latin-script subtitles use beside their letters.
 _LATIN_SIGNS = frozenset("\xa0«»‘’‚“”„‹›–—…•·°¡¿€£")
+#: The Windows code pages of Latin-script subtitles, the likeliest first: Western,
+#: Central European (Czech, Polish, Hungarian, ...), Turkish. They share most of their bytes.
+_LATIN_CODEPAGES = ("cp1252", "cp1250", "cp1254")
+#: The letters beyond ASCII each language writes with (lower case). Text read in the wrong
+#: one of :data:`_LATIN_CODEPAGES` mixes letters of several ("Dìkuji, dobøe" is Czech
+#: "Děkuji, dobře" read as Windows-1252), which no language writes together.
+_ALPHABETS = tuple(frozenset(letters) for letters in (
+    "àâæçéèêëîïôœùûüÿ",  # French
+    "äöüßé",  # German
+    "áéíñóúü",  # Spanish, Galician
+    "áâãàçéêíóôõú",  # Portuguese
+    "àèéìíîòóù",  # Italian
+    "àçèéíïòóúü",  # Catalan
+    "áéèëïóöü",  # Dutch
+    "æøåéó",  # Danish, Norwegian
+    "åäöé",  # Swedish, Finnish
+    "áðéíóúýþæö",  # Icelandic
+    "áðíóúýæø",  # Faroese
+    "çë",  # Albanian
+    "äöüõšž",  # Estonian
+    "áčďéěíňóřšťúůýž",  # Czech
+    "áäčďéíĺľňóôŕšťúýž",  # Slovak
+    "ąćęłńóśźż",  # Polish
+    "áéíóöőúüű",  # Hungarian
+    "čćđšž",  # Slovene, Croatian, Bosnian
+    "ăâîşţ",  # Romanian
+    "çğıöşüâîû",  # Turkish
+))
 #: Signs that may stand between two letters ("l’été", "col·lega").
 _IN_WORD_SIGNS = frozenset("’·")
 #: Signs after a number ("20°C", "5 €"), never before another non-ASCII character.
@@ -134,6 +170,21 @@ def _looks_japanese(text: str) -> bool:
     return kana > 0 and kana > len(_HALFWIDTH_KANA.findall(text))
 
 
+def _looks_korean(raw: bytes) -> bool:
+    """EUC-KR read right: only Hangul syllables beyond ASCII, and more of the syllables
+    Korean uses most ("이", "다", "는", ...) than GB18030's reading has of the characters
+    Chinese uses most. The detector reads short Korean as GB18030 or Big5, which give
+    Chinese characters no Chinese text would string together."""
+    from charset_normalizer.constant import FREQUENCIES
+
+    text = _strict(raw, "euc_kr")
+    if text is None or not all(c.isascii() or "\uac00" <= c <= "\ud7a3" for c in text):
+        return False
+    korean, chinese = set(FREQUENCIES["Korean"]), set(FREQUENCIES["Chinese"])
+    as_chinese = _strict(raw, "gb18030") or ""
+    return sum(c in korean for c in text) > sum(c in chinese for c in as_chinese)
+
+
 def _looks_latin(text: str) -> bool:
     """Western text read right: non-ASCII characters one to three at a time ("é", "üß",
     "’é"), each a letter or a usual sign, signs not wedged between letters, words cased as
@@ -146,7 +197,7 @@ def _looks_latin(text: str) -> bool:
             return False
         for k in range(run.start(), run.end()):
             c = text[k]
-            if c in _LATIN_LETTERS:
+            if c.isalpha() and unicodedata.name(c, "").startswith("LATIN"):
                 continue
             before = text[k - 1] if k else ""
             after = text[k + 1] if k + 1 < len(text) else ""
@@ -167,18 +218,35 @@ def _looks_latin(text: str) -> bool:
     return mixed
 
 
-def _detect(raw: bytes) -> str | None:
-    """The encoding of non-UTF-8 bytes: Shift-JIS when it gives kana, Windows-1252 when it
-    gives Western text, else the one charset-normalizer finds most plausible.
+def _one_alphabet(text: str) -> bool:
+    """Whether one language writes every letter of ``text`` beyond ASCII."""
+    letters = {"ı" if c == "İ" else c.lower() for c in text if c.isalpha() and not c.isascii()}
+    return any(letters <= alphabet for alphabet in _ALPHABETS)
 
-    The two checks come first because on a subtitle's few lines of text the detector often
+
+
+def _detect(raw: bytes) -> str | None:
+    """The encoding of non-UTF-8 bytes: Shift-JIS when it gives kana, the first of
+    :data:`_LATIN_CODEPAGES` that gives Latin-script text of one language (else
+    Windows-1252 when it gives Latin-script text at all), else the one charset-normalizer
+    finds most plausible.
+
+    The checks come first because on a subtitle's few lines of text the detector often
     ties, or even prefers, a wrong reading: French as Windows-1250 ("Élčve"), GB18030
-    ("Tr鑣") or Johab, Japanese as Korean.
+    ("Tr鑣") or Johab, Japanese as Korean, Turkish as Windows-1252 ("Teþekkür").
     """
-    for encoding, plausible in (("cp932", _looks_japanese), ("cp1252", _looks_latin)):
+    text = _strict(raw, "cp932")
+    if text is not None and _looks_japanese(text):
+        return "cp932"
+    for encoding in _LATIN_CODEPAGES:
         text = _strict(raw, encoding)
-        if text is not None and plausible(text):
+        if text is not None and _looks_latin(text) and _one_alphabet(text):
             return encoding
+    text = _strict(raw, "cp1252")
+    if text is not None and _looks_latin(text):  # names or words of other languages
+        return "cp1252"
+    if _looks_korean(raw):
+        return "cp949"
     from charset_normalizer import from_bytes
 
     matches = list(from_bytes(raw))
@@ -418,6 +486,61 @@ def _parse_srt(path: Path, text: str) -> list[_Cue]:
             raise expected(number + 1)
         body.append((number, line))
     close()
+    return _labelled_speakers(cues)
+
+
+#: A "Name: " label at the start of a subtitle, as the SRT export writes one where a speaker's
+#: turn begins: one to three words and a colon, then a space (or the end). Which labels are
+#: names is decided by :func:`_label_name` and :func:`_labelled_speakers`.
+_LABEL = re.compile(r"^([^\W\d_][\w'’.&-]*(?: [\w'’.&-]+){0,2}):(?:\s+|$)")
+#: Longest word without case taken for a name: "张伟", "主持人", "说话人1", "田中太郎".
+_UNCASED_NAME = 8
+
+
+def _label_name(text: str) -> str | None:
+    """The name a subtitle's text starts with ("Ann: Hi." gives "Ann"), or ``None``. Each word
+    starts with a capital, a digit ("Speaker 2") or a letter of a script without case
+    ("张伟"), so "and so: we" or "note: read" is no name; nor is a run of such letters longer
+    than a name ("我们今天说的是什么:")."""
+    label = _LABEL.match(text)
+    if label is None or len(label.group(1)) > 30:
+        return None
+    name = label.group(1)
+    for word in name.split(" "):
+        first = word[0]
+        if first.islower() or not (first.isalnum() or first in "&"):
+            return None
+        if not first.isupper() and not first.isdigit() and len(word) > _UNCASED_NAME:
+            return None
+    return name
+
+
+def _labelled_speakers(cues: list[_Cue]) -> list[_Cue]:
+    """Speakers read back from "Name: " labels, as the SRT export writes them with speaker
+    names on: a label where a speaker's turn begins, the subtitles after it carrying that
+    turn on, and "- Name: " in a dialogue subtitle.
+
+    Ordinary text starts like a label too ("Note: ...", "Warning: the ..."), so a file counts
+    as labelled only when at least two names each start two subtitles or more; only those
+    names become speakers, and in such a file any other label ("Note: ...") starts a turn of
+    an unknown speaker, its text kept whole. In a file without labels nothing changes."""
+    names = [_label_name(cue.text) for cue in cues]
+    counts: dict[str, int] = {}
+    for name in names:
+        if name is not None:
+            counts[name] = counts.get(name, 0) + 1
+    speakers = {name for name, n in counts.items() if n >= 2}
+    if len(speakers) < 2:
+        return cues
+    current: str | None = None
+    for k, (cue, name) in enumerate(zip(cues, names)):
+        later_line = k > 0 and cues[k - 1].line == cue.line  # a second dialogue line
+        if name in speakers:
+            cue.text = _LABEL.sub("", cue.text, count=1)
+            current = name
+        elif name is not None or (cue.turn and later_line):
+            current, cue.turn = None, True  # another speaker, not named
+        cue.speaker = current
     return cues
 
 
@@ -666,8 +789,14 @@ def import_document(path: str | Path) -> Imported:
     if not text.strip():
         raise MalformedFile(path, "is empty.")
     cues = _parse_srt(path, text) if suffix == ".srt" else _parse_vtt(path, text)
-    notices = [] if encoding == "utf-8" else [f"Read as {encoding} text."]
-    return Imported(_from_cues(cues), source=None, encoding=encoding, notices=notices)
+    imported = Imported(_from_cues(cues), source=None, encoding=encoding)
+    if imported.encoding_guessed:
+        imported.notices.append(
+            f"Read as {encoding} text, a guess: the file does not say its encoding. If "
+            "letters look wrong, save it as UTF-8 in a text editor and import it again.")
+    elif encoding != "utf-8":
+        imported.notices.append(f"Read as {encoding} text.")
+    return imported
 
 
 def fit_to_audio(transcript: Transcript, duration: float) -> list[Segment]:

@@ -129,7 +129,12 @@ class TranscriptImporter(QObject):
         win.controls.set_rest_available(False)
         said = self.tr("Imported {name} (lines: {n}); Undo brings back the transcript "
                        "before.").format(n=len(transcript.segments), name=path.name)
-        if imported.encoding != "utf-8":
+        if imported.encoding_guessed:
+            said += " " + self.tr(
+                "Read as {encoding} text, a guess: the file does not say its encoding. If "
+                "letters look wrong, save it as UTF-8 in a text editor and import it "
+                "again.").format(encoding=imported.encoding)
+        elif imported.encoding != "utf-8":
             said += " " + self.tr("Read as {encoding} text.").format(encoding=imported.encoding)
         win.statusBar().showMessage(said, 15000)
         if left_out:
