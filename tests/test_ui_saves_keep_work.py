@@ -6,6 +6,7 @@ opened through a link finds its audio."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -463,5 +464,166 @@ def test_a_damaged_recovery_entry_leaves_recovery_and_autosave_on(qtbot, tmp_pat
         win.document.apply(EditText(1, "An hour of typing."))
         recovery = projects.recovery_path(projects.recording_project_path(recording))
         qtbot.waitUntil(recovery.exists, timeout=10_000)
+    finally:
+        dispose(win)
+
+
+# -- work waiting elsewhere, and audio that is not what it was --------------------------------
+
+
+def noise(path, seed):
+    """A recording no other test has (each test its own seeds): the search for a moved
+    recording also looks in the folders beside the test's."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return write_wav(path, (0.1 * np.random.default_rng(seed).standard_normal(16000 * 6))
+                     .astype(np.float32))
+
+
+def test_starting_with_a_file_names_the_other_work_a_crash_left(qtbot, tmp_path, recording):
+    # `tingxie interview.wav` (or a double click) after a crash: the startup prompt gives
+    # way to the file, but the other recording's autosaved work must not go unmentioned.
+    ini = tmp_path / "settings.ini"
+    key = crash_left(ini, noise(tmp_path / "crashed.wav", 10), "Work left by the crash.")
+    win = start_window(ini)
+    try:
+        with qtbot.waitSignal(win.mediaLoaded, timeout=30_000):
+            win.open_files([str(recording)])  # as app.run does, before the prompt's turn
+        qtbot.waitUntil(lambda: getattr(win, "last_message", None) is not None, timeout=5000)
+        told = win.last_message.text()
+        assert "crashed.wav" in told and "open that file" in told, told
+        assert win.loaded.media_path == recording
+        assert projects.recovery_path(key).exists() and pending_recoveries(win.settings) == [key]
+    finally:
+        dispose(win)
+
+
+def test_after_one_of_two_autosaves_is_restored_the_other_is_named(qtbot, tmp_path):
+    ini = tmp_path / "settings.ini"
+    crash_left(ini, noise(tmp_path / "first.wav", 20), "The first recording's work.")
+    second = crash_left(ini, noise(tmp_path / "second.wav", 21), "The second's work.")
+    seen = []
+    answer_boxes(["Restore"], seen)
+    win = start_window(ini)
+    try:
+        qtbot.waitUntil(lambda: win.loaded is not None, timeout=30_000)
+        assert [s.text for s in win.document.transcript.segments] == [
+            "The first recording's work."]
+        qtbot.waitUntil(lambda: getattr(win, "last_message", None) is not None, timeout=5000)
+        assert "second.wav" in win.last_message.text()
+        assert "first.wav" not in win.last_message.text()
+        assert projects.recovery_path(second).exists()
+    finally:
+        dispose(win)
+
+
+@pytest.mark.parametrize("use_it", [False, True])
+def test_another_recording_located_for_an_autosave_is_not_taken_unasked(
+        qtbot, tmp_path, monkeypatch, use_it):
+    card = tmp_path / "card"
+    card.mkdir()
+    audio = noise(card / "interview.wav", 30)
+    ini = tmp_path / "settings.ini"
+    key = crash_left(ini, audio, "Two hours of corrections.")
+    audio.unlink()  # the card was formatted
+    other = noise(tmp_path / "elsewhere" / "interview.wav", 31)  # another day's recording
+    asked = []
+
+    def question(_p, title, text, *a, **k):
+        asked.append((title, text))
+        return (QMessageBox.StandardButton.No
+                if title == "Another recording" and not use_it
+                else QMessageBox.StandardButton.Yes)
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    from PySide6.QtWidgets import QFileDialog
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(other), ""))
+    answer_boxes(["Restore"], [])
+    win = start_window(ini)
+    try:
+        qtbot.waitUntil(lambda: len(asked) == 2, timeout=30_000)
+        assert [t for t, _ in asked] == ["Audio not found", "Another recording"]
+        assert "is not the recording the work on interview.wav was made on" in asked[1][1]
+        if use_it:
+            qtbot.waitUntil(lambda: win.loaded is not None, timeout=10_000)
+            assert win.loaded.media_path == other
+            assert [s.text for s in win.document.transcript.segments] == [
+                "Two hours of corrections."]
+            # Saved, it names the recording it is now on, and opens without asking.
+            saved = tmp_path / "elsewhere" / "interview.tingxie"
+            win._save_to(saved)
+            win.saver.wait()
+            qtbot.waitUntil(saved.exists, timeout=5000)
+            assert projects.locate_audio(projects.load(saved)) == other
+            qtbot.waitUntil(lambda: not projects.recovery_path(key).exists(), timeout=5000)
+        else:
+            qtbot.wait(300)
+            assert win.loaded is None
+            assert projects.recovery_path(key).exists(), "the autosave is kept"
+            assert "Not restored" in win.statusBar().currentMessage()
+    finally:
+        dispose(win)
+
+
+def test_an_autosave_whose_recording_changed_in_place_says_so(qtbot, tmp_path, monkeypatch):
+    audio = noise(tmp_path / "interview.wav", 40)
+    ini = tmp_path / "settings.ini"
+    crash_left(ini, audio, "Two hours of corrections.")
+    noise(audio, 41)  # retagged or trimmed by another program: same name, other bytes
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, title, text, *a, **k: (
+        asked.append((title, text)), QMessageBox.StandardButton.Yes)[1])
+    from PySide6.QtWidgets import QFileDialog
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        lambda *a, **k: pytest.fail("it is there: nothing to locate"))
+    answer_boxes(["Restore"], [])
+    win = start_window(ini)
+    try:
+        qtbot.waitUntil(lambda: win.loaded is not None, timeout=30_000)
+        assert [t for t, _ in asked] == ["Audio changed"]
+        assert "interview.wav has changed since" in asked[0][1]
+        assert [s.text for s in win.document.transcript.segments] == [
+            "Two hours of corrections."]
+    finally:
+        dispose(win)
+
+
+def test_a_project_whose_recording_changed_in_place_offers_to_use_it(
+        qtbot, tmp_path, monkeypatch):
+    # (Content no other test's recording has: the search for a moved file looks nearby.)
+    recording = noise(tmp_path / "interview.wav", 50)
+    path = saved_project(tmp_path, recording)
+    noise(recording, 51)  # same file, other contents
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, title, text, *a, **k: (
+        asked.append((title, text)), QMessageBox.StandardButton.Yes)[1])
+    from PySide6.QtWidgets import QFileDialog
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        lambda *a, **k: pytest.fail("it is there: nothing to locate"))
+    win = start_window(tmp_path / "settings.ini")
+    try:
+        with qtbot.waitSignal(win.mediaLoaded, timeout=30_000):
+            win.open_path(path)
+        assert [t for t, _ in asked] == ["Audio changed"]
+        assert f"{recording} is there, but it has changed" in asked[0][1]
+        assert [s.text for s in win.document.transcript.segments] == ["As saved."]
+        assert win.dirty, "the project must be saved to name the changed audio"
+    finally:
+        dispose(win)
+
+
+def test_autosaved_work_with_overlapping_lines_is_restored_repaired(qtbot, tmp_path, recording):
+    ini = tmp_path / "settings.ini"
+    key = crash_left(ini, recording, "First line.")
+    doc = json.loads(projects.recovery_path(key).read_text("utf-8"))
+    doc["transcript"]["segments"].append(  # written by an older version
+        {"id": 2, "start": 1.5, "end": 3.0, "text": "Second line."})
+    projects.recovery_path(key).write_text(json.dumps(doc), "utf-8")
+    answer_boxes(["Restore"], [])
+    win = start_window(ini)
+    try:
+        qtbot.waitUntil(lambda: win.loaded is not None, timeout=30_000)
+        assert [(s.text, s.start) for s in win.document.transcript.segments] == [
+            ("First line.", 0.5), ("Second line.", 2.0)]
+        assert "overlapped" in win.statusBar().currentMessage()
     finally:
         dispose(win)

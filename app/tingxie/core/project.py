@@ -14,6 +14,7 @@ import contextlib
 import copy
 import errno
 import hashlib
+import itertools
 import json
 import logging
 import math
@@ -27,10 +28,14 @@ from pathlib import Path
 from typing import Any
 
 from tingxie import __version__
+from tingxie.core.edits import fit_words, reword
 from tingxie.core.errors import FileProblem, not_regular_problem, read_bytes
+from tingxie.core.text import join_texts
 from tingxie.core.timefmt import format_duration
 from tingxie.core.transcript import (
     ALIGNED,
+    MIN_DURATION,
+    Segment,
     Transcript,
     check_document,
     check_value,
@@ -612,19 +617,28 @@ def _read_transcript(transcript_doc: dict[str, Any], path: Path) -> tuple[Transc
     it ("" when nothing). Segments past the recorded audio length are what an earlier
     Tingxie saved after a longer copy of the audio was located and transcribed whole: the
     length is extended (:func:`fit_transcript_document`) rather than the whole project
-    refused. Anything else wrong raises :class:`ProjectFormatError`."""
+    refused. Overlapping lines (a hand edit, another program, an older version) are
+    untangled (:func:`untangle_overlaps`), every word of them kept. Anything else wrong
+    raises :class:`ProjectFormatError`."""
     try:
         return Transcript.from_dict(transcript_doc), ""
     except _TRANSCRIPT_ERRORS as exc:
         problem = exc
-    fitted, repaired = fit_transcript_document(transcript_doc)
-    if repaired:
+    fitted, lengthened = fit_transcript_document(transcript_doc)
+    try:
+        fitted, untangled = untangle_overlaps(fitted)
+    except _TRANSCRIPT_ERRORS:
+        untangled = ""  # damage of another kind, which reading names
+    if lengthened or untangled:
+        said = []
+        if lengthened:
+            said.append(f"The transcript did not fit its audio and was repaired: {lengthened}.")
+        if untangled:
+            said.append(f"Lines of the transcript overlapped and were repaired: {untangled}.")
         try:
-            return Transcript.from_dict(fitted), (
-                f"The transcript did not fit its audio and was repaired: {repaired}. "
-                "Saving keeps the repair.")
+            return Transcript.from_dict(fitted), " ".join([*said, "Saving keeps the repair."])
         except _TRANSCRIPT_ERRORS as exc:
-            problem = exc  # what is wrong besides the length
+            problem = exc  # what is wrong besides the length and the overlaps
     raise ProjectFormatError(path, f"has an invalid transcript ({problem}).",
                              "The file may be damaged.") from problem
 
@@ -633,7 +647,8 @@ def fit_transcript_document(doc: dict[str, Any]) -> tuple[dict[str, Any], str]:
     """A transcript document (already through ``check_document``) whose recorded audio
     length is extended to its last segment's end, when a segment ends past it, and a phrase
     saying what was changed ("" when nothing was, and then ``doc`` itself). Segments that
-    overlap stay refused: no edit makes them, so they mean damage, not a stale length."""
+    overlap are left to :func:`untangle_overlaps`: no edit makes them, so saving refuses
+    them, and only reading a file repairs them."""
     duration = doc.get("duration")
     last_end = max((round(seg["end"], 3) for seg in doc["segments"]), default=0.0)
     if duration is None or last_end <= duration + 1e-6:
@@ -641,6 +656,85 @@ def fit_transcript_document(doc: dict[str, Any]) -> tuple[dict[str, Any], str]:
     return {**doc, "duration": last_end}, (
         f"the audio length it remembered ({format_duration(duration)}) was extended to "
         f"{format_duration(last_end)}, where its last line ends")
+
+
+def untangle_overlaps(doc: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """A transcript document (already through ``check_document``) whose overlapping lines
+    are made to follow one another, and a phrase saying which were changed ("" when none
+    were, and then ``doc`` itself). A line that starts before the one before it ends is
+    trimmed to start there, its words squeezed inside it as :func:`~tingxie.core.edits.
+    fit_words` does (aligned ones marked stale); one that would be left shorter than
+    :data:`~tingxie.core.transcript.MIN_DURATION` (or lies wholly inside the one before)
+    has its text, words and all, added to the end of that line. Nothing is dropped.
+    Other damage (a line ending before it starts, an id used twice) is left for reading
+    to refuse. Raises what :meth:`Segment.from_dict` raises."""
+    segments = sorted((Segment.from_dict(s) for s in doc["segments"]), key=lambda s: s.start)
+    if (any(s.end < s.start for s in segments)
+            or len({s.id for s in segments}) < len(segments)
+            or all(a.end <= b.start + 1e-9 for a, b in itertools.pairwise(segments))):
+        return doc, ""
+    kept: list[Segment] = []
+    trimmed: list[Segment] = []
+    joined: list[Segment] = []  # the lines others were joined onto
+    swallowed = 0
+    for seg in segments:
+        before = kept[-1] if kept else None
+        if before is None or before.end <= seg.start + 1e-9:
+            kept.append(seg)
+        elif seg.end - before.end >= MIN_DURATION - 1e-9:
+            seg.start = before.end
+            fit_words(seg)
+            kept.append(seg)
+            trimmed.append(seg)
+        else:
+            _join_onto(before, seg)
+            swallowed += 1
+            if not joined or joined[-1] is not before:
+                joined.append(before)
+    line = {id(seg): n for n, seg in enumerate(kept, 1)}
+    said = []
+    if len(trimmed) == 1:
+        n = line[id(trimmed[0])]
+        said.append(f"line {n} was trimmed to start where line {n - 1} ends")
+    elif trimmed:
+        said.append(f"{_lines(line[id(s)] for s in trimmed)} were trimmed to start where "
+                    "the line before each ends")
+    if swallowed == 1:
+        n = line[id(joined[0])]
+        said.append(f"the text of a line that lay inside line {n} was added to the end of "
+                    f"line {n}")
+    elif swallowed:
+        said.append(f"the text of {swallowed} lines that lay inside "
+                    f"{_lines(line[id(s)] for s in joined)} was added to the end of the line "
+                    "each lay inside")
+    return {**doc, "segments": [s.to_dict() for s in kept]}, "; ".join(said)
+
+
+def _join_onto(before: Segment, seg: Segment) -> None:
+    """Add the text and words of ``seg``, which lies (almost) wholly inside ``before``, to
+    the end of ``before``: its words go after those of ``before`` (moved there, so marked
+    stale, if they were aligned), so that the words still run in time order."""
+    after = min(max([before.start, *(w.end for w in before.words)]), before.end)
+    seg.start, seg.end = min(max(seg.start, after), before.end), before.end
+    fit_words(seg)
+    text = join_texts(before.text, seg.text)
+    before.words = reword(text, before.words + seg.words, before.start, before.end)
+    before.text = text
+    before.edited = before.edited or seg.edited
+    if before.confidence is None:
+        before.confidence = seg.confidence
+    lows = [c for c in (before.min_confidence, seg.min_confidence) if c is not None]
+    before.min_confidence = min(lows) if lows else None
+
+
+def _lines(numbers: Any) -> str:
+    """``line 4``, ``lines 4 and 7``, ``lines 4, 7 and 9``; past ten, how many more."""
+    numbers = [str(n) for n in numbers]
+    if len(numbers) == 1:
+        return f"line {numbers[0]}"
+    if len(numbers) > 10:
+        numbers = [*numbers[:10], f"{len(numbers) - 10} more"]
+    return f"lines {', '.join(numbers[:-1])} and {numbers[-1]}"
 
 
 def _require_optional(d: Any, key: str, kind: type | tuple[type, ...], where: str,

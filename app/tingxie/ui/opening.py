@@ -8,7 +8,9 @@ they were.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -72,6 +74,10 @@ class DocumentOpener(QObject):
         self._discard_on_open = False
         #: The project path whose recovery file the startup prompt is restoring.
         self._restored_from: Path | None = None
+        #: Recovery offers that wait for the file opening to open (the startup prompt meets
+        #: a file given on the command line, or the others after one was restored): once it
+        #: has, they are named, or offered if nothing opened. ``None``: nothing waits.
+        self._offers_waiting: list[Path] | None = None
 
     def media_filter(self) -> str:
         """The Open dialog's file filter, from the one list of media extensions."""
@@ -140,6 +146,8 @@ class DocumentOpener(QObject):
                     then()
             else:
                 self._open_failed(path, error, media_path, track, then, restore)
+            if self._offers_waiting is not None and self.load_cancel is None:
+                self._after_open(path)
 
         win.background.run(work, done, on_progress=lambda f: win.load_progress.setValue(
             int(f * 100)), context=self)
@@ -215,9 +223,26 @@ class DocumentOpener(QObject):
                                then=then, restore=restore)
             return
         if isinstance(error, AudioMissing):
-            answer = QMessageBox.question(
-                win, self.tr("Audio not found"),
-                self.tr("{problem}\n\nLocate the audio file now?").format(problem=str(error)))
+            audio = error.path
+            if audio != path and audio.is_file():
+                # There, but not as it was: retagged, trimmed or re-encoded in place.
+                answer = QMessageBox.question(
+                    win, self.tr("Audio changed"),
+                    self.tr("{audio} is there, but it has changed since the transcript was "
+                            "made (edited, trimmed or retagged?): the lines may no longer "
+                            "match its sound.\n\nUse it anyway?").format(audio=audio))
+                if answer == QMessageBox.StandardButton.Yes:
+                    self.open_path(path, media_path=audio, track=track, then=then,
+                                   restore=restore)
+                    return
+                answer = QMessageBox.question(
+                    win, self.tr("Audio changed"),
+                    self.tr("Locate the recording the transcript was made on?"))
+            else:
+                answer = QMessageBox.question(
+                    win, self.tr("Audio not found"),
+                    self.tr("{problem}\n\nLocate the audio file now?").format(
+                        problem=str(error)))
             if answer == QMessageBox.StandardButton.Yes:
                 media, _ = QFileDialog.getOpenFileName(win, self.tr("Locate the audio"),
                                                        str(path.parent), self.media_filter())
@@ -234,7 +259,7 @@ class DocumentOpener(QObject):
         """What went wrong opening a file, in the UI language, then the exact details."""
         for kind, text in (
                 (AudioFileNotFound, self.tr("The file was not found.")),
-                (EmptyAudioFile, self.tr("The file is empty.")),
+                (EmptyAudioFile, self.tr("The file is empty, or too short to hold speech.")),
                 (NoAudioTrack, self.tr("The file has no sound in it.")),
                 (UnsupportedAudioFile, self.tr("This is not an audio or video file Tingxie "
                                                "can read.")),
@@ -264,6 +289,26 @@ class DocumentOpener(QObject):
                                "again to restore or discard them.").format(
                 name=(loaded.project_path or loaded.media_path).name))
             return False
+        # The audio fingerprint the recovery file restored from records, when the work is
+        # moved onto other audio (the user located another recording, or it changed).
+        recorded_audio = None
+        if restoring:
+            wanted = session.pending_restore[1]
+            found = loaded.project.audio_fingerprint
+            if None not in (wanted.audio_fingerprint, found) and found != wanted.audio_fingerprint:
+                if not self._use_other_audio(loaded, wanted):
+                    name = recovery_name(self._restored_from or loaded.media_path)
+                    self._discard_on_open = False
+                    session.pending_restore = self._restored_from = None
+                    win.status(self.tr("Not restored: the autosaved changes of {name} are "
+                                       "kept and offered again at the next start.").format(
+                        name=name))
+                    return False
+                # The work belongs to this audio now: a save records it, and the speech
+                # regions found in the other audio are not used for it.
+                recorded_audio = wanted.audio_fingerprint
+                wanted.audio_fingerprint = found
+                wanted.audio_size = loaded.project.audio_size
         if self._discard_on_open or not restoring:
             # The work the old recovery file protected was saved or thrown away.
             win.autosave.discard()
@@ -275,8 +320,11 @@ class DocumentOpener(QObject):
         if restored_from is not None:
             # The recovery file restored from is this work's until it is saved or thrown
             # away (for a recording never saved, its own name, not the project it would be).
-            win.autosave.took_over(restored_from, project.audio_fingerprint)
+            win.autosave.took_over(restored_from, recorded_audio or project.audio_fingerprint)
         win.show_document(loaded, project)
+        if (restoring or restore) and project.notices:
+            # What reading the autosave repaired (the project's own notices are shown above).
+            win.statusBar().showMessage(project.notices[-1], 10000)
         if in_use:
             # Another live window's unsaved work, not a crash's: never offered, never deleted.
             name = (loaded.project_path or loaded.media_path).name
@@ -286,6 +334,28 @@ class DocumentOpener(QObject):
                         "shows it as last saved; the other window's changes and their "
                         "autosave are left to that window.").format(name=name))
         return True
+
+    def _use_other_audio(self, loaded: LoadedMedia, wanted: projects.Project) -> bool:
+        """The work being restored was made on other audio than the file opened for it (a
+        different recording was located, or the recording changed in place since): ask
+        whether to use it anyway."""
+        audio = loaded.media_path
+        name = recovery_name(self._restored_from or audio)
+        if wanted.audio_path is not None and _same_file(wanted.audio_path, audio):
+            title = self.tr("Audio changed")
+            text = self.tr("{audio} has changed since the work on {name} was autosaved "
+                           "(edited, trimmed or retagged?): the lines may no longer match "
+                           "its sound.\n\nUse it anyway?")
+        else:
+            title = self.tr("Another recording")
+            text = self.tr("{audio} is not the recording the work on {name} was made on (its "
+                           "contents differ): the lines may not match its sound.\n\nUse it "
+                           "anyway?")
+        answer = QMessageBox.question(
+            self.win, title, text.format(audio=audio.name, name=name),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
 
     def _ask_restore(self, loaded: LoadedMedia) -> bool | None:
         """Offer the autosave found beside the file being opened: ``True`` to restore it,
@@ -358,9 +428,12 @@ class DocumentOpener(QObject):
         """Offer to restore work a session that crashed or was killed autosaved. The
         recovery file (up to 200 MB) is read and its audio looked for in the background."""
         win = self.win
-        if win.session.loaded is not None or self.load_cancel is not None:
-            return  # a file is already open (or opening): the user chose what to work on
         paths = list(pending_recoveries(win.settings)) if paths is None else paths
+        if win.session.loaded is not None or self.load_cancel is not None:
+            # A file is already open (or opening): the user chose what to work on. The
+            # others are named once it has opened, never passed over in silence.
+            self._wait_for_open(paths)
+            return
         while paths:
             path = paths.pop(0)
             answer = self.ask_recovery(recovery_name(path), self.tr(
@@ -374,9 +447,13 @@ class DocumentOpener(QObject):
                 win.autosave.forget(path)
                 continue
 
-            def work(path: Path = path) -> tuple[projects.Project, Path | None]:
+            def work(path: Path = path) -> tuple[projects.Project, Path | None, bool]:
                 project = read_recovery(path)
-                return project, projects.locate_audio(project, [path.parent])
+                found = projects.locate_audio(project, [path.parent])
+                # Not found, yet there: the recording changed in place (retagged, trimmed).
+                changed = (found is None and project.audio_path is not None
+                           and project.audio_path.is_file())
+                return project, found, changed
 
             def done(result, error, path: Path = path) -> None:
                 if error is not None:
@@ -385,17 +462,66 @@ class DocumentOpener(QObject):
                     win.show_error(self.tr("Could not restore {name}").format(
                         name=recovery_name(path)), str(error))
                 elif win.session.loaded is not None or self.load_cancel is not None:
-                    return  # the user opened a file meanwhile
+                    self._wait_for_open([path, *paths])  # the user opened a file meanwhile
+                    return
                 else:
-                    audio = result[1]
-                    if audio is None:
+                    project, audio, changed = result
+                    if audio is None and changed:
+                        # Asked about once it has opened (its fingerprint is made then).
+                        audio = project.audio_path
+                    elif audio is None:
                         # Moved (archived, a drive mounted elsewhere): the user may know where.
                         audio = self._locate_restored_audio(path)
                     if audio is not None:
-                        restore = (path, path if path.is_file() else None, result[0])
+                        restore = (path, path if path.is_file() else None, project)
                         self.open_path(audio, restore=restore)
-                        return  # one at a time: the others are offered on the next start
+                        # One at a time: the others are named once it has opened (offered
+                        # at the next start), or offered now if it does not open.
+                        self._wait_for_open(paths)
+                        return
                 self.offer_recovery(paths)
 
             win.background.run(work, done, context=self)
             return
+
+    def _wait_for_open(self, paths: list[Path]) -> None:
+        """Recovery offers that cannot be made while a file is open or opening: made, or
+        named, once it has opened (:meth:`_after_open`)."""
+        waiting = self._offers_waiting or []
+        self._offers_waiting = [*waiting, *(p for p in paths if p not in waiting)]
+        if self.load_cancel is None:
+            self._after_open(None)
+
+    def _after_open(self, path: Path | None) -> None:
+        """An open ended (``path``: the file it was for): the recovery offers waiting for it
+        are made if nothing is open (it failed, or the user chose Later), else the work they
+        hold is named, with how to get it, so that none is passed over in silence."""
+        win = self.win
+        waiting, self._offers_waiting = self._offers_waiting or [], None
+        loaded = win.session.loaded
+        opened = {win.autosave.current}
+        for p in (path, loaded and loaded.media_path):
+            if p is not None:
+                opened |= {Path(p), projects.recording_project_path(p)}
+        if loaded is not None:
+            opened |= {loaded.project_path, loaded.recovered_from}
+        pending = set(pending_recoveries(win.settings))
+        others = [p for p in waiting if p in pending and p not in opened]
+        if not others:
+            return
+        if loaded is None:
+            self.offer_recovery(others)
+            return
+        win.show_notice(
+            self.tr("Unsaved work from an earlier session"),
+            self.tr("Tingxie did not close properly, and there are unsaved changes "
+                    "(autosaved) to: {names}.\n\nThey are kept: open that file to restore "
+                    "them, or they are offered again the next time Tingxie starts.").format(
+                names=", ".join(recovery_name(p) for p in others)))
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether ``a`` and ``b`` name one file (a stat each, cheap)."""
+    with contextlib.suppress(OSError):
+        return os.path.samefile(a, b)
+    return False
