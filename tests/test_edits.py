@@ -22,6 +22,7 @@ from tingxie.core.edits import (
     ReplaceTranscript,
     Retime,
     SetSpeaker,
+    ShiftTimes,
     SplitSegment,
     SyncRefused,
     SyncTimes,
@@ -619,6 +620,89 @@ def test_whole_word_still_stops_at_letters_next_to_a_letter_edge():
     assert count_matches(t, "(cat", "whole_word") == 1
 
 
+@pytest.mark.parametrize(("find", "text", "count"), [
+    ("don", "I don't know, I don’t. Don!", 1),  # only "Don"; ' and ’ are inside a word
+    ("don't", "I don't know, don'tcha", 1),
+    ("homme", "l'homme, l’homme et un homme", 1),  # "l'homme" is one word too
+    ("l'homme", "l'homme", 1),
+    ("t", "don't t", 1),
+    ("dogs", "the dogs' bowls", 1),  # an apostrophe with no letter after it ends the word
+])
+def test_whole_word_keeps_a_word_with_an_apostrophe_whole(find, text, count):
+    t = Transcript([Segment(1, 0.0, 1.0, text)], duration=2.0)
+    assert count_matches(t, find, "whole_word") == count
+    op = FindReplace(find, "#", mode="whole_word")
+    op.do(t)
+    assert op.count == count and t.segments[0].text.count("#") == count
+
+
+@pytest.mark.parametrize(("find", "text", "replaced"), [
+    ("é", "caf\u00e9 / cafe\u0301", "caf# / caf#"),  # typed composed, stored either way
+    ("e\u0301", "caf\u00e9 / cafe\u0301", "caf# / caf#"),  # and typed decomposed
+    ("café", "CAFE\u0301 au lait", "# au lait"),
+    ("cafe", "cafe\u0301, cafe", "cafe\u0301, #"),  # the "e" of "é" is not an "e" alone
+    ("strasse", "Die Straße, die STRASSE", "Die #, die #"),  # full case folding
+    ("STRAßE", "strasse", "#"),
+    ("s", "Straße", "#traße"),  # not half of an "ß"
+    ("ǅ", "ǆ ǅ Ǆ", "# # #"),
+])
+def test_find_and_replace_all_do_not_care_how_accents_and_case_are_stored(find, text, replaced):
+    t = Transcript([Segment(1, 0.0, 1.0, text)], duration=2.0)
+    op = FindReplace(find, "#")
+    assert count_matches(t, find) == replaced.count("#"), "the count is what Replace all does"
+    op.do(t)
+    assert t.segments[0].text == replaced and op.count == replaced.count("#")
+
+
+def test_match_case_still_finds_either_form_of_an_accent_but_only_its_case():
+    t = Transcript([Segment(1, 0.0, 1.0, "É e\u0301 é Straße STRASSE")], duration=2.0)
+    assert count_matches(t, "é", match_case=True) == 2
+    assert count_matches(t, "STRASSE", match_case=True) == 1
+
+
+def test_replace_all_uses_words_worked_out_ahead_only_where_the_line_is_unchanged():
+    t = long_interview(40)
+    op = FindReplace("boats", "ships")
+    lines, work = op.prepare(t)
+    assert lines == sum("boats" in s.text for s in t.segments) > 2
+    ahead = work()  # may run on another thread; the transcript changes meanwhile:
+    changed = [s for s in t.segments if "boats" in s.text][1]
+    EditText(changed.id, changed.text + " More boats.").do(t)
+    op.ahead = ahead
+    op.do(t)
+    fresh = copy.deepcopy(t)
+    for seg in t.segments:
+        assert "boats" not in seg.text
+        assert "".join(w.text for w in seg.words).replace(" ", "") == seg.text.replace(" ", "")
+    assert changed.text.endswith("More ships."), "the line edited meanwhile is replaced too"
+    kept = [s for s in t.segments if s.id in ahead and s.id != changed.id]
+    assert kept and all(s.words is ahead[s.id].words for s in kept)
+    assert changed.words is not ahead[changed.id].words
+    op.undo(t)
+    op.do(t)  # redo: the same words again
+    assert t.to_dict() == fresh.to_dict()
+    op.undo(t)
+    # Words an edit since squeezed in place (a retime) are not given again by a redo.
+    line = kept[0]
+    op.do(t)
+    line.words[0].end = line.words[0].start
+    op.undo(t)
+    op.do(t)
+    assert line.words[0].end > line.words[0].start
+
+
+def long_interview(n: int) -> Transcript:
+    """``n`` lines with word times, every other one about boats."""
+    segments = []
+    for i in range(n):
+        text = "Boats came and the boats left." if i % 2 else "The harbour was quiet."
+        parts = text.split(" ")
+        words = [Word(("" if k == 0 else " ") + p, i * 3.0 + k * 0.4, i * 3.0 + k * 0.4 + 0.3)
+                 for k, p in enumerate(parts)]
+        segments.append(Segment(i + 1, i * 3.0, i * 3.0 + 2.5, text, words=words))
+    return Transcript(segments, duration=n * 3.0)
+
+
 def test_undoing_a_delete_puts_the_line_back_in_time_order():
     # A transcription still running adds lines meanwhile, before the deleted one's old place.
     t = Transcript([Segment(1, 0.0, 1.0, "Start."), Segment(2, 50.0, 52.0, "Typed."),
@@ -736,6 +820,126 @@ def test_redoing_an_insert_fits_the_line_into_the_time_still_free():
     _streamed_in(t, (13.0, 15.0))
     with pytest.raises(ValueError, match="no room"):
         op.do(t)
+
+
+def _two_lines_at_ten() -> Transcript:
+    t = Transcript(segments=[
+        Segment(1, 10.0, 12.0, "Ten", words=[Word("Ten", 10.0, 11.8, timing=ALIGNED)]),
+        Segment(2, 12.0, 14.0, "Twelve")], duration=30.0)
+    t.next_id = 3
+    return t
+
+
+@pytest.mark.parametrize("make", ["shift", "sync"])
+def test_undoing_a_shift_or_sync_fits_lines_into_the_time_streamed_lines_left(make):
+    # The lines move 5 s earlier; a running transcription fills the time they left.
+    t = _two_lines_at_ten()
+    op = ShiftTimes([1, 2], -5.0) if make == "shift" else SyncTimes(1, 5.0, 2, 7.0)
+    op.do(t)
+    assert [(s.start, s.end) for s in t.segments] == [(5.0, 7.0), (7.0, 9.0)]
+    _streamed_in(t, (9.0, 11.0))
+    op.undo(t)
+    t.check()  # before: "Ten" went back to 10-12, on top of the streamed line
+    assert [(s.text, s.start, s.end) for s in t.segments] == [
+        ("Streamed.", 9.0, 11.0), ("Ten", 11.0, 12.0), ("Twelve", 12.0, 14.0)]
+    assert op.fitted, "the user is told the line went back shorter"
+    ten = t.segment(1)
+    assert all(ten.start <= w.start <= w.end <= ten.end for w in ten.words)
+    assert ten.words[0].timing == STALE, "its word is no longer where it sounds"
+
+
+@pytest.mark.parametrize("make", ["shift", "sync"])
+def test_undoing_a_shift_or_sync_with_no_time_left_for_a_line_changes_nothing(make):
+    t = _two_lines_at_ten()
+    op = ShiftTimes([1, 2], -5.0) if make == "shift" else SyncTimes(1, 5.0, 2, 7.0)
+    op.do(t)
+    _streamed_in(t, (9.0, 12.5))  # covers all of "Ten"'s old time
+    before = t.to_dict()
+    with pytest.raises(ValueError, match="no room to put the line back"):
+        op.undo(t)
+    assert t.to_dict() == before, "not even the line that had room moved"
+
+
+def test_undoing_a_retranscribed_range_puts_old_lines_back_in_order_in_the_free_time():
+    t = Transcript(segments=[Segment(1, 0.0, 3.0, "One."), Segment(2, 10.0, 14.0, "Old line"),
+                             Segment(3, 20.0, 22.0, "Three.")], duration=30.0)
+    t.next_id = 4
+    op = ReplaceRange(9.0, 15.0, [Segment(0, 10.0, 11.0, "New.")])
+    op.do(t)
+    _streamed_in(t, (4.0, 8.0), (11.0, 12.5))  # lines a running transcription added since
+    op.undo(t)
+    t.check()  # before: "Old line" went back at its old row, before 4-8 and over 11-12.5
+    assert [(s.text, s.start, s.end) for s in t.segments] == [
+        ("One.", 0.0, 3.0), ("Streamed.", 4.0, 8.0), ("Streamed.", 11.0, 12.5),
+        ("Old line", 12.5, 14.0), ("Three.", 20.0, 22.0)]
+    assert op.fitted
+    op.do(t)  # redo: the range is re-transcribed again
+    t.check()
+    assert "New." in [s.text for s in t.segments]
+
+
+def test_undoing_a_retranscribed_range_with_no_time_left_changes_nothing():
+    t = Transcript(segments=[Segment(1, 10.0, 14.0, "Old line")], duration=30.0)
+    t.next_id = 2
+    op = ReplaceRange(9.0, 15.0, [Segment(0, 10.0, 10.005, "Too short.")])
+    op.do(t)
+    _streamed_in(t, (9.0, 15.0))
+    before = t.to_dict()
+    with pytest.raises(ValueError, match="no room to put the line back"):
+        op.undo(t)
+    assert t.to_dict() == before
+
+
+def test_redoing_a_merge_after_a_line_came_in_between_is_refused():
+    t = Transcript(segments=[Segment(1, 0.0, 2.0, "One."), Segment(2, 5.0, 7.0, "Two.")],
+                   duration=30.0)
+    t.next_id = 3
+    op = MergeWithNext(1)
+    op.do(t)
+    op.undo(t)
+    _streamed_in(t, (2.5, 4.5))  # into the gap between the two lines
+    before = t.to_dict()
+    with pytest.raises(ValueError, match="line was added between them"):
+        op.do(t)  # before: "One." merged with the streamed line, "Two." left alone
+    assert t.to_dict() == before
+    t.check()
+
+
+def test_redoing_a_merge_joins_the_same_two_lines_again():
+    t = Transcript(segments=[Segment(1, 0.0, 2.0, "One."), Segment(2, 5.0, 7.0, "Two.")],
+                   duration=30.0)
+    t.next_id = 3
+    op = MergeWithNext(1)
+    op.do(t)
+    op.undo(t)
+    _streamed_in(t, (8.0, 9.0))  # after both: not in the way
+    op.do(t)
+    assert [(s.text, s.start, s.end) for s in t.segments] == [
+        ("One. Two.", 0.0, 7.0), ("Streamed.", 8.0, 9.0)]
+
+
+@pytest.mark.parametrize("make", ["edit", "merge", "split"])
+def test_undoing_past_a_line_that_went_back_shorter_keeps_it_in_the_time_still_free(make):
+    # A step on a line, then its end pulled in; a running transcription fills the time given
+    # up, so undoing the retime leaves the line shorter. Undoing the first step must not
+    # bring its old length back over the streamed line.
+    t = Transcript(segments=[Segment(1, 10.0, 12.0, "A line"), Segment(2, 12.0, 14.0, "more")],
+                   duration=30.0)
+    t.next_id = 3
+    first = {"edit": EditText(2, "more, typed"), "merge": MergeWithNext(1),
+             "split": SplitSegment(2, 2)}[make]
+    first.do(t)
+    moved = t.segments[-1]
+    retime = Retime(moved.id, end=13.5)
+    retime.do(t)
+    _streamed_in(t, (13.5, 15.0))
+    retime.undo(t)
+    assert retime.fitted
+    first.undo(t)
+    t.check()  # before: the line went back to 12-14, over the streamed 13.5-15
+    assert [(s.text, s.start, s.end) for s in t.segments] == [
+        ("A line", 10.0, 12.0), ("more", 12.0, 13.5), ("Streamed.", 13.5, 15.0)]
+    assert first.fitted
 
 
 def test_setting_the_speaker_a_line_already_has_changes_nothing():

@@ -414,3 +414,62 @@ def test_a_regex_that_matches_an_empty_place_is_found_shown_and_replaced_one_by_
     bar.replace_all()
     texts = [s.text for s in win.document.transcript.segments]
     assert texts == ["- Hello there.", "- Fine.", "- Bye"]
+
+
+@pytest.mark.parametrize(("find", "replace", "start_row", "wanted"), [
+    ("^", "- ", 1, ["- Hello there", "- Fine", "- Bye"]),  # from the middle, round once
+    ("$", ".", 0, ["Hello there.", "Fine.", "Bye."]),
+    (r"\b", "|", 0, ["|Hello| |there|", "|Fine|", "|Bye|"]),
+    ("x*", "-", 2, ["-H-e-l-l-o- -t-h-e-r-e-", "-F-i-n-e-", "-B-y-e-"]),
+    ("e", "ee", 0, ["Heello theeree", "Finee", "Byee"]),  # the replacement holds a match
+])
+def test_replace_pressed_on_and_on_goes_once_round_the_transcript_and_stops(
+        qtbot, win, tone, find, replace, start_row, wanted):
+    segs = [Segment(1, 0.0, 2.0, "Hello there"), Segment(2, 3.0, 5.0, "Fine"),
+            Segment(3, 6.0, 8.0, "Bye")]
+    open_with_transcript(qtbot, win, tone, segs)
+    bar = replacing(win, find, replace)
+    bar.regex.setChecked(True)
+    win.table.select_row(start_row)
+    bar.find_next()
+    pressed = 0
+    while bar.current_match() is not None and pressed < 60:
+        bar.replace_one()
+        pressed += 1
+    assert [s.text for s in win.document.transcript.segments] == wanted
+    assert pressed == sum(t.count(replace) for t in wanted) - sum(
+        t.count(replace) for t in ("Hello there", "Fine", "Bye")), "each place once"
+    if find != "e":  # an empty place is still there to find: the bar says why it stopped
+        assert win.statusBar().currentMessage() == "Each match was replaced once."
+    bar.replace_one()  # pressed again: the first match is shown, nothing replaced yet
+    assert [s.text for s in win.document.transcript.segments] == wanted
+
+
+def test_replace_all_across_many_lines_leaves_the_window_live_until_it_is_made(
+        qtbot, win, tone):
+    from tingxie.ui.find_bar import REWORD_HERE
+
+    n = 3 * REWORD_HERE
+    segs = [Segment(i + 1, i * 0.2, i * 0.2 + 0.15, f"The boat number {i} and a boat.")
+            for i in range(n)]
+    open_with_transcript(qtbot, win, tone, segs)
+    stack = win.document.undo_stack
+    bar = replacing(win, "boat", "ship")
+    bar.replace_all()
+    t = win.document.transcript
+    assert bar.count_label.text() == "Replacing…", "the words are worked out meanwhile"
+    assert not bar.replace_button.isEnabled() and not bar.replace_one_button.isEnabled()
+    assert all("boat" in s.text for s in t.segments) and stack.count() == 0
+    # The reviewer goes on typing meanwhile: that line is replaced too, and keeps its typing.
+    win.document.apply(EditText(5, "Another boat, typed meanwhile."))
+    qtbot.waitUntil(lambda: not bar.replacing(), timeout=20_000)
+    assert t.segment(4).text == "The ship number 3 and a ship."
+    assert t.segment(5).text == "Another ship, typed meanwhile."
+    assert not any("boat" in s.text for s in t.segments)
+    assert win.statusBar().currentMessage() == f"Replaced: {2 * n - 1}"
+    assert bar.count_label.text() == "Matches: 0" and stack.count() == 2
+    for seg in t.segments:
+        assert " ".join(w.text.strip() for w in seg.words) == seg.text, "words spell the line"
+    stack.undo()
+    assert t.segment(5).text == "Another boat, typed meanwhile."
+    assert t.segment(1).text == "The boat number 0 and a boat."

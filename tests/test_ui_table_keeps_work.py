@@ -174,6 +174,106 @@ def test_undo_that_would_take_away_the_line_being_typed_takes_back_the_typing_fi
     assert [s.id for s in win.document.transcript.segments] == [1, 2]
 
 
+@pytest.mark.parametrize("step", ["merge_next", "split"])
+def test_undo_of_a_merge_or_split_while_typing_in_its_line_takes_back_the_typing_first(
+        qtbot, win, step):
+    # The reviewer merges two lines (or splits one), types on in the first one, then picks
+    # Edit > Undo. Before, the step was undone under the open editor, which kept the merged
+    # (or cut) text and wrote it into the first line alone: the second line's words twice,
+    # or lost.
+    first, second = "The harbour opened early.", "Boats came from every town."
+    put(win, [Segment(1, 0.5, 2.8, first), Segment(2, 3.0, 5.0, second)]
+        if step == "merge_next" else [Segment(1, 0.5, 5.0, f"{first} {second}")])
+    win.table.select_row(0)
+    press(qtbot, win, step)
+    win.table.commit_editor()
+    settle()
+    made = [s.text for s in win.document.transcript.segments]
+    win.table.edit_row(0)
+    settle()
+    qtbot.keyClicks(win.table.editor(), " Typed")
+
+    win.undo_action.trigger()  # the typing, the newest change, goes first
+    settle()
+    assert [s.text for s in win.document.transcript.segments] == made
+    win.undo_action.trigger()  # then the step
+    settle()
+    editor = win.table.editor()
+    if editor is not None:
+        qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert [s.text for s in win.document.transcript.segments] == (
+        [first, second] if step == "merge_next" else [f"{first} {second}"])
+    win.redo_action.trigger()
+    win.redo_action.trigger()
+    assert win.document.transcript.segments[0].text == made[0] + " Typed"
+
+
+def test_redo_of_a_merge_into_the_line_being_typed_keeps_the_typing(qtbot, win):
+    first, second = "The harbour opened early.", "Boats came from every town."
+    put(win, [Segment(1, 0.5, 2.8, first), Segment(2, 3.0, 5.0, second)])
+    win.table.select_row(0)
+    press(qtbot, win, "merge_next")
+    win.undo_action.trigger()
+    settle()
+    win.table.edit_row(0)
+    settle()
+    qtbot.keyClicks(win.table.editor(), " Typed")
+    win.redo_action.trigger()  # before: the merge ran and the editor wrote over its text
+    settle()
+    editor = win.table.editor()
+    if editor is not None:
+        qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert [s.text for s in win.document.transcript.segments] == [f"{first} Typed", second]
+    assert win.statusBar().currentMessage() == (
+        "Your typing in the line is kept as the newest change, so there is nothing to redo "
+        "now.")
+
+
+# -- undo and redo while a transcription streams lines in -------------------------------------
+
+
+def test_undoing_a_shift_while_lines_stream_in_fits_the_lines_back_or_is_refused(qtbot, win):
+    put(win, [Segment(1, 10.0, 12.0, "Ten."), Segment(2, 12.0, 14.0, "Twelve.")])
+    stack = win.document.undo_stack
+    win.commands.shift(-5.0, [1, 2])
+    # A running transcription fills some of the time the lines left.
+    win.document.add_transcribed([Segment(0, 9.0, 11.0, "Streamed.")])
+    win.undo_action.trigger()
+    t = win.document.transcript
+    t.check()  # before: "Ten." went back on top of the streamed line, the project unsavable
+    assert [(s.text, s.start, s.end) for s in t.segments] == [
+        ("Streamed.", 9.0, 11.0), ("Ten.", 11.0, 12.0), ("Twelve.", 12.0, 14.0)]
+    assert win.statusBar().currentMessage() == (
+        "“Shift times”: the line went back shorter, into the time still free (a running "
+        "transcription filled the rest). Check its timing by ear.")
+
+    put(win, [Segment(1, 10.0, 12.0, "Ten."), Segment(2, 12.0, 14.0, "Twelve.")])
+    win.commands.shift(-5.0, [1, 2])
+    win.document.add_transcribed([Segment(0, 9.0, 14.0, "All of it.")])  # all they left
+    t = win.document.transcript
+    shown = [(s.text, s.start, s.end) for s in t.segments]
+    win.undo_action.trigger()
+    assert [(s.text, s.start, s.end) for s in t.segments] == shown, "nothing moved"
+    assert "“Shift times” cannot be undone now" in win.statusBar().currentMessage()
+    assert not stack.canUndo()
+    t.check()
+
+
+def test_redoing_a_merge_after_a_line_streamed_in_between_is_refused(qtbot, win):
+    put(win, [Segment(1, 0.5, 2.0, "One."), Segment(2, 6.0, 8.0, "Two.")])
+    win.table.select_row(0)
+    press(qtbot, win, "merge_next")
+    win.undo_action.trigger()
+    win.document.add_transcribed([Segment(0, 3.0, 5.0, "Streamed.")])  # into the gap
+    win.redo_action.trigger()
+    t = win.document.transcript
+    assert [s.text for s in t.segments] == ["One.", "Streamed.", "Two."], (
+        "before: One. was merged with the streamed line")
+    assert "“Merge segments” cannot be redone now" in win.statusBar().currentMessage()
+    assert not win.document.undo_stack.canRedo()
+    t.check()
+
+
 # -- streamed segments around a line the user inserted ----------------------------------------
 
 

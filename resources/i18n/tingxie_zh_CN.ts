@@ -517,48 +517,48 @@ Interview with 张伟 about 新能源汽车</source>
 <context>
     <name>DocumentOpener</name>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="79"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="85"/>
         <source>Media and projects ({patterns});;All files (*)</source>
-        <extracomment>Work restored from a crash, for the open of its recording: the project path whose recovery file holds it, the project file it belongs to (``None`` for a recording never saved as a project) and the project read from the recovery file. The answers to &quot;Recover unsaved changes?&quot; (:meth:`DocumentOpener.ask_recovery`). Set when the user chose to throw away the open document&apos;s unsaved changes: its recovery file goes only once another file has really opened. The project path whose recovery file the startup prompt is restoring.</extracomment>
+        <extracomment>Work restored from a crash, for the open of its recording: the project path whose recovery file holds it, the project file it belongs to (``None`` for a recording never saved as a project) and the project read from the recovery file. The answers to &quot;Recover unsaved changes?&quot; (:meth:`DocumentOpener.ask_recovery`). Set when the user chose to throw away the open document&apos;s unsaved changes: its recovery file goes only once another file has really opened. The project path whose recovery file the startup prompt is restoring. Recovery offers that wait for the file opening to open (the startup prompt meets a file given on the command line, or the others after one was restored): once it has, they are named, or offered if nothing opened. ``None``: nothing waits.</extracomment>
         <translation>媒体和项目 ({patterns});;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="86"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="92"/>
         <source>Open media or project</source>
         <translation>打开媒体或项目</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="126"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="132"/>
         <source>Opening {name}…</source>
         <translation>正在打开 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="153"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="161"/>
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="154"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="162"/>
         <source>{name} is being transcribed. Stop the transcription and open {new}? What it transcribed so far is kept.</source>
         <translation>正在转写 {name}。要停止转写并打开 {new} 吗？已转写的内容会保留。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="181"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="189"/>
         <source>Unsaved changes</source>
         <translation>未保存的更改</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="182"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="190"/>
         <source>Save the changes to {name} first?</source>
         <translation>是否先保存对 {name} 的更改？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="208"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="216"/>
         <source>Damaged file</source>
         <translation>文件已损坏</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="209"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="217"/>
         <source>{problem}
 
 Open the part that could be read ({length})?</source>
@@ -567,13 +567,34 @@ Open the part that could be read ({length})?</source>
 是否打开可读取的部分（{length}）？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="219"/>
-        <location filename="../../app/tingxie/ui/opening.py" line="347"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="230"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="239"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="345"/>
+        <source>Audio changed</source>
+        <translation>音频已更改</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="231"/>
+        <source>{audio} is there, but it has changed since the transcript was made (edited, trimmed or retagged?): the lines may no longer match its sound.
+
+Use it anyway?</source>
+        <translation>{audio} 仍在，但自转写以来已被更改（编辑、剪裁或改了标签？）：各行可能与其声音不再对应。
+
+仍要使用它吗？</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="240"/>
+        <source>Locate the recording the transcript was made on?</source>
+        <translation>要找到转写所用的那段录音吗？</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="243"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="417"/>
         <source>Audio not found</source>
         <translation>找不到音频</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="220"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="244"/>
         <source>{problem}
 
 Locate the audio file now?</source>
@@ -582,118 +603,160 @@ Locate the audio file now?</source>
 是否立即查找该音频文件？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="222"/>
-        <location filename="../../app/tingxie/ui/opening.py" line="353"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="247"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="423"/>
         <source>Locate the audio</source>
         <translation>查找音频文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="230"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="255"/>
         <source>Could not open {name}</source>
         <translation>无法打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="236"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="261"/>
         <source>The file was not found.</source>
         <translation>找不到该文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="237"/>
-        <source>The file is empty.</source>
-        <translation>该文件是空的。</translation>
+        <location filename="../../app/tingxie/ui/opening.py" line="516"/>
+        <source>Unsaved work from an earlier session</source>
+        <translation>上次会话未保存的工作</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="238"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="517"/>
+        <source>Tingxie did not close properly, and there are unsaved changes (autosaved) to: {names}.
+
+They are kept: open that file to restore them, or they are offered again the next time Tingxie starts.</source>
+        <translation>听写上次未正常关闭，以下文件有未保存的更改（已自动保存）：{names}。
+
+这些更改都已保留：打开该文件即可恢复，或在下次启动听写时再次提供恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="263"/>
         <source>The file has no sound in it.</source>
         <translation>该文件中没有声音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="239"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="264"/>
         <source>This is not an audio or video file Tingxie can read.</source>
         <translation>这不是听写能读取的音频或视频文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="241"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="266"/>
         <source>The file is damaged.</source>
         <translation>该文件已损坏。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="242"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="267"/>
         <source>A newer Tingxie made this project: update Tingxie to open it.</source>
         <translation>此项目由更新版本的听写创建：请更新听写后再打开。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="244"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="269"/>
         <source>This project file cannot be read.</source>
         <translation>无法读取此项目文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="245"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="270"/>
         <source>Tingxie may not read this file.</source>
         <translation>听写没有读取此文件的权限。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="246"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="271"/>
         <source>The file could not be read.</source>
         <translation>无法读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="263"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="288"/>
         <source>Not opened: the autosaved changes of {name} are kept. Open it again to restore or discard them.</source>
         <translation>未打开：{name} 自动保存的更改已保留。再次打开它即可恢复或丢弃这些更改。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="284"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="303"/>
+        <source>Not restored: the autosaved changes of {name} are kept and offered again at the next start.</source>
+        <translation>未恢复：{name} 自动保存的更改已保留，下次启动时会再次提供恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="332"/>
         <source>Opened {name}</source>
         <translation>已打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="285"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="333"/>
         <source>Another Tingxie window has unsaved changes to {name}. This window shows it as last saved; the other window&apos;s changes and their autosave are left to that window.</source>
         <translation>另一个 Tingxie 窗口有 {name} 的未保存更改。此窗口显示的是上次保存的版本；另一个窗口的更改及其自动保存留给那个窗口处理。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="316"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="346"/>
+        <source>{audio} has changed since the work on {name} was autosaved (edited, trimmed or retagged?): the lines may no longer match its sound.
+
+Use it anyway?</source>
+        <translation>自 {name} 的工作自动保存以来，{audio} 已被更改（编辑、剪裁或改了标签？）：各行可能与其声音不再对应。
+
+仍要使用它吗？</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="350"/>
+        <source>Another recording</source>
+        <translation>另一段录音</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="351"/>
+        <source>{audio} is not the recording the work on {name} was made on (its contents differ): the lines may not match its sound.
+
+Use it anyway?</source>
+        <translation>{audio} 不是 {name} 的工作所用的录音（内容不同）：各行可能与其声音不对应。
+
+仍要使用它吗？</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="386"/>
         <source>Recover unsaved changes?</source>
         <translation>恢复未保存的更改？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="297"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="367"/>
         <source>{name} has unsaved changes from an earlier session (autosaved). Restore them?</source>
         <translation>{name} 有上次会话中未保存的更改（已自动保存）。是否恢复？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="319"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="262"/>
+        <source>The file is empty, or too short to hold speech.</source>
+        <translation>文件为空，或太短，容不下语音。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="389"/>
         <source>Later keeps the autosave and asks again the next time.</source>
         <translation>选择“稍后”会保留自动保存，下次再询问。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="320"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="390"/>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="321"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="391"/>
         <source>Discard…</source>
         <translation>丢弃…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="322"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="392"/>
         <source>Later</source>
         <translation>稍后</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="333"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="403"/>
         <source>Discard autosaved changes</source>
         <translation>丢弃自动保存的更改</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="334"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="404"/>
         <source>Delete the autosaved changes to {name}? They cannot be brought back.</source>
         <translation>删除 {name} 自动保存的更改？删除后无法找回。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="348"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="418"/>
         <source>The audio file of {name} was not found where it was (moved or renamed?). The autosave is kept in {file}.
 
 Locate the audio file now?</source>
@@ -702,12 +765,12 @@ Locate the audio file now?</source>
 现在查找音频文件吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="367"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="440"/>
         <source>Tingxie did not close properly. {name} has unsaved changes (autosaved). Restore them?</source>
         <translation>听写上次没有正常关闭。{name} 有未保存的更改（已自动保存）。要恢复吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="385"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="462"/>
         <source>Could not restore {name}</source>
         <translation>无法恢复 {name}</translation>
     </message>
@@ -838,209 +901,209 @@ Locate the audio file now?</source>
     <message>
         <location filename="../../app/tingxie/ui/editing.py" line="91"/>
         <location filename="../../app/tingxie/ui/editing.py" line="110"/>
-        <location filename="../../app/tingxie/ui/editing.py" line="436"/>
-        <location filename="../../app/tingxie/ui/editing.py" line="450"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="441"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="455"/>
         <source>Select a segment first.</source>
         <extracomment>Step of the keyboard nudges of a segment&apos;s start or end, in seconds. Length of a segment inserted at the playhead, when there is room. A message for the status bar (an edit that could not be made, what was done). The line a playhead key just timed, kept selected while following playback.</extracomment>
         <translation>请先选择一个片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="140"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="145"/>
         <source>Your typing in the line is kept as the newest change, so there is nothing to redo now.</source>
         <translation>您在该行中输入的内容已作为最新的更改保留，因此现在没有可重做的操作。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="166"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="171"/>
         <source>Select the lines to shift first.</source>
         <translation>请先选择要平移的行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="172"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="177"/>
         <source>The lines cannot move that way: the audio, or a line that stays, is in the way.</source>
         <translation>这些行无法朝该方向移动：音频边界或未移动的行挡住了。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="173"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="178"/>
         <source>Nothing to shift: 0 s.</source>
         <translation>无需平移：0 秒。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="177"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="182"/>
         <source>Shifted by {seconds:+.3f} s (lines: {n}).</source>
         <translation>已平移 {seconds:+.3f} 秒（共 {n} 行）。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="180"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="185"/>
         <source>That is as far as the audio and the lines that stay allow.</source>
         <translation>这已是音频和未移动的行所允许的最大范围。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="190"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="195"/>
         <source>A line picked for the sync is gone: pick it again.</source>
         <translation>为同步选定的一行已不存在：请重新选择。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="195"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="200"/>
         <source>The lines cannot be synced that way now: pick the times again.</source>
         <translation>现在无法按这种方式同步这些行：请重新选择时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="199"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="204"/>
         <source>Sync by two lines</source>
         <translation>按两行同步</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="203"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="208"/>
         <source>Synced (lines: {n}): line {a} starts at {ta}, line {b} at {tb}.</source>
         <translation>已同步（行数：{n}）：第 {a} 行从 {ta} 开始，第 {b} 行从 {tb} 开始。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="229"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="234"/>
         <source>Put the cursor inside the text to split a segment.</source>
         <translation>请把光标放在文字中间，再拆分片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="256"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="261"/>
         <source>There is no previous segment to merge with.</source>
         <translation>前面没有可合并的片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="268"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="273"/>
         <source>Move the start</source>
         <translation>移动开始时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="269"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="274"/>
         <source>Move the end</source>
         <translation>移动结束时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="271"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="276"/>
         <source>That edge cannot move further.</source>
         <translation>这一端无法再移动了。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="284"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="289"/>
         <source>Start at the playhead</source>
         <translation>开始于播放头</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="284"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="289"/>
         <source>End at the playhead</source>
         <translation>结束于播放头</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="295"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="300"/>
         <source>Line {n} now starts at {time}.</source>
         <translation>第 {n} 行现在从 {time} 开始。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="296"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="301"/>
         <source>Line {n} now ends at {time}.</source>
         <translation>第 {n} 行现在在 {time} 结束。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="299"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="304"/>
         <source>It kept its length and moved there.</source>
         <translation>它保持时长，整体移到了那里。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="301"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="306"/>
         <source>It moved there, shortened to {length:.3f} s by what comes next (a line, or the end of the audio).</source>
         <translation>它移到了那里，因后面的内容（下一行或音频结尾）缩短为 {length:.3f} 秒。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="305"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="310"/>
         <source>The line before now ends there.</source>
         <translation>上一行现在在那里结束。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="306"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="311"/>
         <source>The next line now starts there.</source>
         <translation>下一行现在从那里开始。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="318"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="323"/>
         <source>The playhead is not after the line&apos;s start.</source>
         <translation>播放头不在该行开始之后。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="322"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="327"/>
         <source>End here, start the next line</source>
         <translation>在此结束，下一行在此开始</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="328"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="333"/>
         <source>Line {n} now ends at {time}: it is the last line.</source>
         <translation>第 {n} 行现在在 {time} 结束：这是最后一行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="334"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="339"/>
         <source>Line {n} now ends at {time}; line {m} starts there.</source>
         <translation>第 {n} 行现在在 {time} 结束；第 {m} 行从那里开始。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="387"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="392"/>
         <source>The playhead is before the line before this one: select the line to time, or play to where it starts.</source>
         <translation>播放头在上一行之前：请选中要定时的行，或播放到它开始的位置。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="390"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="395"/>
         <source>The playhead is past the next line: select the line to time, or play to where it ends.</source>
         <translation>播放头已越过下一行：请选中要定时的行，或播放到它结束的位置。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="393"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="398"/>
         <source>The playhead is at the very start of the line before: there is no room to trim it.</source>
         <translation>播放头紧挨上一行的开头：没有余地把它截短。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="396"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="401"/>
         <source>The playhead is at the very end of the next line: there is no room to trim it.</source>
         <translation>播放头紧挨下一行的结尾：没有余地把它截短。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="398"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="403"/>
         <source>There is no room for the line at the playhead.</source>
         <translation>播放头处没有放下这一行的空间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="406"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="411"/>
         <source>The playhead is inside a segment: split it instead.</source>
         <translation>播放头位于某个片段之内：请改为拆分该片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="416"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="421"/>
         <source>There is no room for a segment at the playhead.</source>
         <translation>播放头处没有空间插入片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="440"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="445"/>
         <source>Delete {n} segments</source>
         <translation>删除 {n} 个片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="459"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="464"/>
         <source>No change: no speaker is set there.</source>
         <translation>未更改：该处没有设置说话人。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="460"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="465"/>
         <source>No change: {name} is the speaker there already.</source>
         <translation>未更改：该处的说话人已经是 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="470"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="475"/>
         <source>Speaker {n}</source>
         <translation>说话人 {n}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="477"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="482"/>
         <source>Set speaker</source>
         <translation>设置说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="493"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="498"/>
         <source>No segment is below {p:.0%} confidence.</source>
         <translation>没有置信度低于 {p:.0%} 的片段。</translation>
     </message>
@@ -1196,91 +1259,109 @@ Locate the audio file now?</source>
 <context>
     <name>FindBar</name>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="64"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="98"/>
         <source>Find</source>
-        <extracomment>The segment with the next match: (segment id). The match shown, to highlight: (segment id, start, end) in its text; (-1, 0, 0): none. A message for the status bar. Replace all is about to run (an open text editor should commit first). The bar is closing (Esc, ×): the transcript takes the keys again. The match shown and its line&apos;s text then, once an edit moved or removed it: where Replace looks for it again (:meth:`_found_again`). The row a first Next or Previous starts from (the window&apos;s current row).</extracomment>
+        <extracomment>Lines a Replace all gives new words on the UI thread (about 0.3 ms each); when more change, their words are worked out on another thread first (:meth:`FindReplace.prepare`). Where its first replacement was: (segment id, offset in the line&apos;s text). The undo stack&apos;s index after its last replacement (any other step ends the run). It went past the last match on to the first. The segment with the next match: (segment id). The match shown, to highlight: (segment id, start, end) in its text; (-1, 0, 0): none. A message for the status bar. Replace all is about to run (an open text editor should commit first). The bar is closing (Esc, ×): the transcript takes the keys again. Where a Replace all across many lines works out their new words. The Replace all whose new words are being worked out, if any. The match shown and its line&apos;s text then, once an edit moved or removed it: where Replace looks for it again (:meth:`_found_again`). The row a first Next or Previous starts from (the window&apos;s current row).</extracomment>
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="67"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="101"/>
         <source>Replace with</source>
         <translation>替换为</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="68"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="102"/>
         <source>Match case</source>
         <translation>区分大小写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="69"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="103"/>
         <source>Whole word</source>
         <translation>全词匹配</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="70"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="104"/>
         <source>Regex</source>
         <translation>正则表达式</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="73"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="107"/>
         <source>Previous</source>
         <translation>上一个</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="74"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="108"/>
         <source>Next</source>
         <translation>下一个</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="75"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="109"/>
         <source>Replace</source>
         <translation>替换</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="76"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="110"/>
         <source>Replace all</source>
         <translation>全部替换</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="79"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="113"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="176"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="201"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="225"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="401"/>
+        <source>Replacing…</source>
+        <translation>正在替换…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="210"/>
         <source>Invalid regex</source>
         <translation>正则表达式无效</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="186"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="220"/>
         <source>{i} of {n}</source>
         <translation>第 {i} 个，共 {n} 个</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="189"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="223"/>
         <source>Matches: {n}</source>
         <translation>匹配：{n} 处</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="226"/>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="253"/>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="306"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="265"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="294"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="379"/>
         <source>Not found.</source>
         <translation>未找到。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="267"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="308"/>
         <source>The replacement is not valid: {0}.</source>
         <translation>替换内容无效：{0}。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="271"/>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="318"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="322"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="392"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="427"/>
         <source>No change.</source>
         <translation>没有变化。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="323"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="350"/>
+        <source>Each match was replaced once.</source>
+        <translation>每处匹配都已替换一次。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="416"/>
+        <source>Replace all was not made: another transcript was opened meanwhile.</source>
+        <translation>未执行全部替换：其间打开了另一份转写稿。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="434"/>
         <source>Replaced: {n}</source>
         <translation>已替换：{n} 处</translation>
     </message>
@@ -1461,126 +1542,126 @@ Locate the audio file now?</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="158"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="157"/>
         <source>Transcription</source>
         <extracomment>A file finished opening (for tests and the status bar). An error dialog was shown: (title, message). Lines Transcribe &gt; Align words asked for that are still waiting, by id. The open Sync by two lines dialog (not modal: one at a time).</extracomment>
         <translation>转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="162"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="161"/>
         <source>Batch queue</source>
         <translation>批处理队列</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="166"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="165"/>
         <source>Speakers</source>
         <translation>说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="168"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="167"/>
         <source>Subtitle check</source>
         <translation>字幕检查</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="298"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="284"/>
         <source>Opened the readable part only.</source>
         <translation>仅打开了可读取的部分。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="302"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="288"/>
         <source>Opened {name}</source>
         <translation>已打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="337"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="323"/>
         <source>Opened the project only: to replace its transcript, import the subtitles with File &gt; Import.</source>
         <translation>只打开了项目：如需替换其文字稿，请用“文件 &gt; 导入”导入字幕。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="350"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="336"/>
         <source>Subtitles and transcripts are not transcribed: drop one with its recording, or import it into the open recording.</source>
         <translation>字幕和文字稿不会被转写：请将其与录音一起拖入，或导入到已打开的录音中。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="355"/>
-        <location filename="../../app/tingxie/ui/main_window.py" line="402"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="341"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="388"/>
         <source>Not opened</source>
         <translation>未打开</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="396"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="382"/>
         <source>Not opened: {names}. Subtitles and transcripts are not transcribed: open each with its recording, or import it into the open recording.</source>
         <translation>未打开：{names}。字幕和转写稿不会被转写：请与对应的录音一起打开，或导入到已打开的录音中。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="407"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="393"/>
         <source>Not opened: {names}. The window holds one project at a time, and a project is not transcribed again in the batch queue: open the next with File &gt; Open once you are done with {opened}.</source>
         <translation>未打开：{names}。窗口一次只打开一个项目，项目也不会在批量队列中重新转写：处理完 {opened} 后，请用“文件 &gt; 打开”打开下一个。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="421"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="407"/>
         <source>There are no lines to shift.</source>
         <translation>没有可平移的行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="424"/>
-        <location filename="../../app/tingxie/ui/main_window.py" line="430"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="410"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="416"/>
         <source>Wait for the transcription to finish, or cancel it, then shift the times.</source>
         <translation>请等待转写完成或取消后再平移时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="446"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="432"/>
         <source>A sync needs two lines.</source>
         <translation>同步需要两行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="449"/>
-        <location filename="../../app/tingxie/ui/main_window.py" line="459"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="435"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="445"/>
         <source>Wait for the transcription to finish, or cancel it, then sync the times.</source>
         <translation>请等待转写完成或取消它，然后再同步时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="477"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="463"/>
         <source>Open a recording first.</source>
         <translation>请先打开录音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="488"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="474"/>
         <source>Every line already has aligned word times.</source>
         <translation>每一行都已有对齐的词时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="493"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="479"/>
         <source>Aligning words in the background (lines: {n})…</source>
         <translation>正在后台对齐词语（共 {n} 行）…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="508"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="494"/>
         <source>Aligning words in the background (lines left: {n})…</source>
         <translation>正在后台对齐词语（剩余 {n} 行）…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="511"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="497"/>
         <source>The words are aligned.</source>
         <translation>词语已对齐。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="523"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="509"/>
         <source>Word alignment stopped (lines left without word times: {n}). Transcribe &gt; Align words of lines without word times goes on with them.</source>
         <translation>词对齐已停止（仍无词时间的行：{n}）。“转写 &gt; 为没有词时间的行对齐词语”会接着处理它们。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="596"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="582"/>
         <source>Autosave failed: {problem}</source>
         <translation>自动保存失败：{problem}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="601"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="587"/>
         <source>Autosave failed</source>
         <translation>自动保存失败</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="602"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="588"/>
         <source>{problem}
 
 Your changes are not protected against a crash until this is fixed: save the project somewhere you may write (File &gt; Save as), or free some space.</source>
@@ -1589,52 +1670,52 @@ Your changes are not protected against a crash until this is fixed: save the pro
 在解决此问题之前，您的修改不受崩溃保护：请将项目保存到可写入的位置（文件 &gt; 另存为），或释放一些空间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="683"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="669"/>
         <source>A model download is running. Stop it and close? (What was downloaded is kept; the next download resumes.)</source>
         <translation>模型正在下载。要停止下载并关闭吗？（已下载的部分会保留，下次下载会继续。）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="686"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="672"/>
         <source>A model download from ModelScope is running and cannot be stopped midway. Close once it has finished?</source>
         <translation>正在从 ModelScope 下载模型，中途无法停止。下载完成后关闭吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="688"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="674"/>
         <source>Download running</source>
         <translation>正在下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="716"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="702"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="725"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="711"/>
         <source>Stopping the download…</source>
         <translation>正在停止下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="726"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="712"/>
         <source>Finishing the download…</source>
         <translation>正在完成下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="734"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="720"/>
         <source>Finishing the word timings of your edits…</source>
         <translation>正在完成您所编辑内容的词时间…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="646"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="632"/>
         <source>About Tingxie</source>
         <translation>关于 Tingxie</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="675"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="661"/>
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="676"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="662"/>
         <source>A transcription is running. Stop it and close?</source>
         <translation>转写正在进行。是否停止并关闭？</translation>
     </message>
@@ -2943,18 +3024,18 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>TranscriptDocument</name>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="250"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="251"/>
         <source>“{step}” cannot be undone now: the lines have changed since (a running transcription may have filled that time). It is taken off the undo history; the transcript stays as it is.</source>
         <extracomment>The lowest segment id this step may have made (set by TranscriptDocument). When the op is merged with later ones, when the last of them came (key repeat). Anything in the transcript changed (an edit, an undo, new segments). A running transcription added segments next to each other: (first row, count). They come at the end, or before a line the user inserted further on. The whole transcript was replaced (a project opened, a new transcription started). A message for the status bar: an undo or redo that could not be made (whole).</extracomment>
         <translation>现在无法撤销“{step}”：此后这些行已有变化（正在进行的转写可能已填满了那段时间）。该步骤已从撤销历史中移除；转写稿保持原样。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="254"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="255"/>
         <source>“{step}” cannot be redone now: the lines have changed since (a running transcription may have filled that time). It is taken off the redo history; the transcript stays as it is.</source>
         <translation>现在无法重做“{step}”：此后这些行已有变化（正在进行的转写可能已填满了那段时间）。该步骤已从重做历史中移除；转写稿保持原样。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="268"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="269"/>
         <source>“{step}”: the line went back shorter, into the time still free (a running transcription filled the rest). Check its timing by ear.</source>
         <translation>“{step}”：该行已放回仍空闲的时间内，比原来短（其余时间已被正在进行的转写填满）。请听音检查它的时间。</translation>
     </message>
@@ -3018,17 +3099,22 @@ Your changes are still open here and in the autosave: free some space or choose 
         <translation>已导入 {name}（共 {n} 行）；撤销可恢复之前的文字稿。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/importing.py" line="138"/>
+        <location filename="../../app/tingxie/ui/importing.py" line="134"/>
+        <source>Read as {encoding} text, a guess: the file does not say its encoding. If letters look wrong, save it as UTF-8 in a text editor and import it again.</source>
+        <translation>按 {encoding} 文本读取，这是猜测：文件未注明其编码。如果文字显示不对，请在文本编辑器中将其另存为 UTF-8 后重新导入。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/importing.py" line="143"/>
         <source>Lines that start after the end of the audio ({end}) were left out (lines: {n}); the first is at {first}: “{text}”. Are the subtitles for a longer version of this recording?</source>
         <translation>在音频结束（{end}）之后开始的行已略去（共 {n} 行）；第一行位于 {first}：“{text}”。这些字幕是否属于此录音的较长版本？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/importing.py" line="133"/>
+        <location filename="../../app/tingxie/ui/importing.py" line="138"/>
         <source>Read as {encoding} text.</source>
         <translation>按 {encoding} 编码读取。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/importing.py" line="137"/>
+        <location filename="../../app/tingxie/ui/importing.py" line="142"/>
         <source>Imported {name}</source>
         <translation>已导入 {name}</translation>
     </message>
@@ -3036,33 +3122,33 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>TranscriptTableModel</name>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="379"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="371"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="380"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="372"/>
         <source>Speaker</source>
         <translation>说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="381"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="373"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="382"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="374"/>
         <source>Check</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="485"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="477"/>
         <source>Another speaker than the line before (a dialogue dash in the imported subtitles); set a speaker to name them</source>
         <extracomment>An edit or undo is about to rebuild the rows (rows came, went or were replaced): the view notes what is selected and being edited, by segment id (:meth:`shown_ids`). The rows were rebuilt: the view selects and edits those segments again. The Check column&apos;s data, ``check_cell(segment, role)`` (see ui/subtitle_check.py).</extracomment>
         <translation>与上一行不是同一说话人（导入字幕中的对话破折号）；设置说话人即可为其命名</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="489"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="481"/>
         <source>{lang}confidence {conf:.0%}</source>
         <translation>{lang}置信度 {conf:.0%}</translation>
     </message>
@@ -3278,109 +3364,109 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>UndoLabels</name>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="69"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="70"/>
         <source>Edit text</source>
         <extracomment>Edits that never take a line out of the transcript (a split keeps the line it cut). QUndoCommand.id() of edits that may merge with the one before (see ``merge_key``). Seconds between two such edits for them to merge: a key&apos;s auto-repeat is ~30 ms apart after a first wait of ~0.3-0.6 s; separate presses are further apart. The undo steps&apos; names, as core&apos;s edits give them in English, marked for translation.</extracomment>
         <translation>编辑文字</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="70"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="71"/>
         <source>Align words</source>
         <translation>对齐词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="71"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="72"/>
         <source>Review word</source>
         <translation>审阅词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="72"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="73"/>
         <source>Replace word</source>
         <translation>替换词</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="73"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="74"/>
         <source>Split segment</source>
         <translation>拆分片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="74"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="75"/>
         <source>Merge segments</source>
         <translation>合并片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="75"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="76"/>
         <source>Change timing</source>
         <translation>更改时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="76"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="77"/>
         <source>Set speaker</source>
         <translation>设置说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="77"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="78"/>
         <source>Add speaker</source>
         <translation>添加说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="78"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="79"/>
         <source>Rename speaker</source>
         <translation>重命名说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="79"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="80"/>
         <source>Insert segment</source>
         <translation>插入片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="80"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="81"/>
         <source>Delete segment</source>
         <translation>删除片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="81"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="82"/>
         <source>Replace</source>
         <translation>替换</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="82"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="83"/>
         <source>Re-transcribe range</source>
         <translation>重新转写范围</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="83"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="84"/>
         <source>Transcribe the whole file</source>
         <translation>转写整个文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="84"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="85"/>
         <source>Transcribe the rest</source>
         <translation>转写剩余部分</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="85"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="86"/>
         <source>Fix timing</source>
         <translation>修正时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="86"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="87"/>
         <source>Import transcript</source>
         <translation>导入文字稿</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="87"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="88"/>
         <source>Shift times</source>
         <translation>平移时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="88"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="89"/>
         <source>Sync by two lines</source>
         <translation>按两行同步</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="89"/>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="98"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="90"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="99"/>
         <source>Replace {n} × “{find}”</source>
         <translation>替换 {n} 处“{find}”</translation>
     </message>

@@ -17,9 +17,11 @@ import itertools
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Literal, NamedTuple, Protocol
+
+import regex
 
 from tingxie.core.subtitle_text import Unit, units
 from tingxie.core.text import is_cjk, join_texts, word_offsets
@@ -273,6 +275,8 @@ class EditText:
     text: str
     label: str = "Edit text"
     _before: Segment | None = field(default=None, repr=False)
+    #: The last undo had to put the line back shorter than it was (see :func:`put_back`).
+    fitted: bool = field(default=False, repr=False, compare=False)
 
     def do(self, t: Transcript) -> None:
         seg = t.segment(self.segment_id)
@@ -283,7 +287,9 @@ class EditText:
 
     def undo(self, t: Transcript) -> None:
         assert self._before is not None
-        t.segments[t.index_of(self.segment_id)] = copy.deepcopy(self._before)
+        # The line may have gone back shorter since (a later step's undo, with lines a
+        # running transcription added in the rest of its time): its old time may be taken.
+        self.fitted = put_back(t, self.segment_id, self._before)
 
 
 @dataclass
@@ -323,6 +329,8 @@ class ReviewWord:
     word: str | None = None
     label: str = "Review word"
     _before: Segment | None = field(default=None, repr=False)
+    #: The last undo had to put the line back shorter than it was (see :func:`put_back`).
+    fitted: bool = field(default=False, repr=False, compare=False)
 
     def do(self, t: Transcript) -> None:
         seg = t.segment(self.segment_id)
@@ -353,7 +361,7 @@ class ReviewWord:
 
     def undo(self, t: Transcript) -> None:
         assert self._before is not None
-        t.segments[t.index_of(self.segment_id)] = copy.deepcopy(self._before)
+        self.fitted = put_back(t, self.segment_id, self._before)  # as EditText.undo
 
 
 def split_time(seg: Segment, position: int) -> float:
@@ -387,6 +395,8 @@ class SplitSegment:
     label: str = "Split segment"
     new_id: int | None = None
     _before: Segment | None = field(default=None, repr=False)
+    #: The last undo had to put the line back shorter than it was (see :func:`put_back`).
+    fitted: bool = field(default=False, repr=False, compare=False)
 
     def do(self, t: Transcript) -> None:
         idx = t.index_of(self.segment_id)
@@ -421,8 +431,14 @@ class SplitSegment:
 
     def undo(self, t: Transcript) -> None:
         assert self._before is not None and self.new_id is not None
-        del t.segments[t.index_of(self.new_id)]
-        t.segments[t.index_of(self.segment_id)] = copy.deepcopy(self._before)
+        at = t.index_of(self.new_id)
+        half = t.segments.pop(at)
+        try:
+            # The halves may have gone back shorter since, with streamed lines in the rest.
+            self.fitted = put_back(t, self.segment_id, self._before)
+        except ValueError:
+            t.segments.insert(at, half)
+            raise
 
 
 @dataclass
@@ -433,12 +449,24 @@ class MergeWithNext:
     segment_id: int
     label: str = "Merge segments"
     _before: tuple[Segment, Segment] | None = field(default=None, repr=False)
+    #: The last undo had to put a line back shorter than it was (see :meth:`undo`).
+    fitted: bool = field(default=False, repr=False, compare=False)
+
+    @property
+    def second_id(self) -> int | None:
+        """The line merged into this one, once done: a redo merges that one or none."""
+        return None if self._before is None else self._before[1].id
 
     def do(self, t: Transcript) -> None:
         idx = t.index_of(self.segment_id)
         if idx + 1 >= len(t.segments):
             raise ValueError("There is no next segment to merge with.")
         first, second = t.segments[idx], t.segments[idx + 1]
+        if self.second_id is not None and second.id != self.second_id:
+            # A redo: a running transcription put a line between the two since the undo.
+            # Merging with it would join the wrong lines (or span over it).
+            raise ValueError("The line after this one is no longer the one it was merged "
+                             "with: a line was added between them.")
         self._before = (copy.deepcopy(first), copy.deepcopy(second))
         merged = copy.deepcopy(first)
         merged.end = second.end
@@ -459,7 +487,16 @@ class MergeWithNext:
     def undo(self, t: Transcript) -> None:
         assert self._before is not None
         idx = t.index_of(self.segment_id)
-        t.segments[idx: idx + 1] = [copy.deepcopy(s) for s in self._before]
+        others = t.segments[:idx] + t.segments[idx + 1:]
+        # The merged line may have gone back shorter since (a later step's undo, with lines
+        # a running transcription added in the rest of its time): the two lines go back
+        # into the time still free, in time order.
+        back = [fit_back(others, s) for s in self._before]  # may refuse: no change yet
+        self.fitted = any(b is not s for b, s in zip(back, self._before, strict=True))
+        for b, s in zip(back, self._before, strict=True):
+            seg = copy.deepcopy(s) if b is s else b
+            others.insert(bisect.bisect_left(others, seg.start, key=lambda x: x.start), seg)
+        t.segments[:] = others
 
 
 def free_span(segments: Sequence[Segment], start: float, end: float
@@ -700,15 +737,38 @@ def boundary_at(t: Transcript, segment_id: int, at: float) -> EdgePlan:
     return EdgePlan([second, first] if at > seg.end else [first, second], trimmed=nxt.id)
 
 
-def _restore_times(t: Transcript, before: list[tuple[int, float, float, list[Word]]]) -> None:
-    """Give segments back their times and word lists, by id (lines a transcription added
-    meanwhile stay), and put the segments in time order again (they may have come in
-    between)."""
+def _restore_times(t: Transcript, before: list[tuple[int, float, float, list[Word]]]) -> bool:
+    """Give segments back their times and word lists, by id, and put the segments in time
+    order again; whether a line had to go back shorter. Lines a running transcription added
+    meanwhile stay where they are: a line whose old time they fill in part goes back in the
+    longest part still free (:func:`fit_back`). ``ValueError``, nothing changed, when one
+    has no time left at all."""
     old = {sid: (start, end, words) for sid, start, end, words in before}
+    others = [seg for seg in t.segments if seg.id not in old]
+    placed: list[tuple[Segment, float, float, list[Word]]] = []
     for seg in t.segments:
-        if seg.id in old:
-            seg.start, seg.end, seg.words = old[seg.id]
+        if seg.id not in old:
+            continue
+        start, end, words = old[seg.id]
+        # The lines put back never overlap one another (they did not before): only the
+        # others can be in the way.
+        free = free_span(others, start, end) if others else (start, end)
+        if free is None:
+            raise ValueError(NO_ROOM_BACK)
+        if free != (start, end):
+            start, end = free
+            # New words: the step's own list stays as it was (a saved snapshot's).
+            words = [copy.copy(w) for w in words]
+        placed.append((seg, start, end, words))
+    fitted = False
+    for seg, start, end, words in placed:
+        wanted = old[seg.id]
+        seg.start, seg.end, seg.words = start, end, words
+        if (start, end) != wanted[:2]:
+            fit_words(seg)
+            fitted = True
     t.segments.sort(key=lambda seg: seg.start)
+    return fitted
 
 
 @dataclass
@@ -728,6 +788,8 @@ class ShiftTimes:
                                                                  repr=False)
     #: The shift really made (after clamping), once done.
     shifted: float = 0.0
+    #: The last undo had to put a line back shorter than it was (see :func:`_restore_times`).
+    fitted: bool = field(default=False, repr=False, compare=False)
 
     def _in_the_way(self, t: Transcript) -> list[tuple[Segment, float | None, float | None]]:
         """Each moving segment with what stops it: the end of the segment before it (or 0)
@@ -782,7 +844,7 @@ class ShiftTimes:
         self.shifted = shift
 
     def undo(self, t: Transcript) -> None:
-        _restore_times(t, self._before)
+        self.fitted = _restore_times(t, self._before)
 
 
 class SyncRefused(ValueError):
@@ -811,6 +873,8 @@ class SyncTimes:
     label: str = "Sync by two lines"
     _before: list[tuple[int, float, float, list[Word]]] = field(default_factory=list,
                                                                  repr=False)
+    #: The last undo had to put a line back shorter than it was (see :func:`_restore_times`).
+    fitted: bool = field(default=False, repr=False, compare=False)
 
     def mapping(self, t: Transcript) -> tuple[float, float]:
         """``(scale, offset)``: a time ``x`` goes to ``offset + scale * x``. Checks that
@@ -855,7 +919,7 @@ class SyncTimes:
             fit_words(seg)  # a segment cut at the audio's edge keeps its words inside
 
     def undo(self, t: Transcript) -> None:
-        _restore_times(t, self._before)
+        self.fitted = _restore_times(t, self._before)
 
 
 @dataclass
@@ -1006,6 +1070,11 @@ MatchMode = Literal["plain", "whole_word", "regex"]
 #: whose letters next to a Latin word do not make it part of a longer word.
 _SPACED_LETTER = ("[^\\W\u0e00-\u0e7f\u1100-\u11ff\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf"
                   "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f]")
+#: An apostrophe, typed or typographic: between two letters it is inside a word ("don't").
+_APOSTROPHE = "['\u2019]"
+#: Accents that sit on the letter before them (as text stored decomposed, NFD, has them): a
+#: find text ending in a letter does not end inside such a letter.
+_COMPOSING_MARK = "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
 
 
 def _word_edge(char: str) -> bool:
@@ -1014,31 +1083,51 @@ def _word_edge(char: str) -> bool:
     return re.match(r"\w", char) is not None and not is_cjk(char)
 
 
-def compile_pattern(find: str, mode: MatchMode = "plain", match_case: bool = False) -> re.Pattern:
+def _any_form(find: str) -> str:
+    """``find`` as a pattern matching each of its letters however the text stores it:
+    composed (NFC, as typed: ``é``) or decomposed (NFD: ``e`` and a combining accent)."""
+    parts = []
+    for cluster in regex.findall(r"\X", unicodedata.normalize("NFC", find)):
+        forms = [regex.escape(f) for f in dict.fromkeys(
+            (cluster, unicodedata.normalize("NFD", cluster)))]
+        parts.append(forms[0] if len(forms) == 1 else f"(?:{'|'.join(forms)})")
+    return "".join(parts)
+
+
+def compile_pattern(find: str, mode: MatchMode = "plain",
+                    match_case: bool = False) -> re.Pattern[str] | regex.Pattern[str]:
     """The regular expression a find/replace uses; ``ValueError`` for a bad regex or empty text.
 
     Whole-word matching treats each CJK character as a word of its own, so ``张伟`` is found
-    inside ``我是张伟。`` as a user expects, while ``cat`` is not found inside ``concatenate``.
+    inside ``我是张伟。`` as a user expects, while ``cat`` is not found inside ``concatenate``;
+    an apostrophe between letters is inside a word, so ``don`` is not found in ``don't`` nor
+    ``homme`` in ``l'homme``. Plain and whole-word text is found however its accents are
+    stored (``é`` typed finds ``e`` + a combining accent too), and without Match case with
+    full case folding: ``strasse`` finds ``Straße``. A regex is Python's own (``re``), on
+    the text as stored.
     """
     if not find:
         raise ValueError("Type something to find.")
-    flags = 0 if match_case else re.IGNORECASE
     if mode == "regex":
         try:
-            return re.compile(find, flags)
+            return re.compile(find, 0 if match_case else re.IGNORECASE)
         except re.error as exc:
             raise ValueError(f"That is not a valid regular expression: {exc}.") from exc
-    body = re.escape(find)
+    body = _any_form(find)
+    if not regex.match(rf"{_COMPOSING_MARK}", find[-1]):
+        body += rf"(?!{_COMPOSING_MARK})"  # "cafe" is not found in a decomposed "café"
     if mode == "whole_word":
         # A word ends where a letter of another kind begins: "iPhone" is a whole word in
         # "我用iPhone拍的" (Python counts 我 and 拍 as word characters too). An edge that is
         # no letter (a space, a bracket, a dash) needs no guard: "cat " and "(laughs)" are
-        # whole already, whatever stands next to them.
+        # whole already, whatever stands next to them. An apostrophe with a letter beyond it
+        # goes on with the word: "don't" and "l'homme" are one word each.
+        letter = _SPACED_LETTER
         if _word_edge(find[0]):
-            body = rf"(?<!{_SPACED_LETTER})" + body
+            body = rf"(?<!{letter})(?<!{letter}{_APOSTROPHE})" + body
         if _word_edge(find[-1]):
-            body += rf"(?!{_SPACED_LETTER})"
-    return re.compile(body, flags)
+            body += rf"(?!{letter}|{_APOSTROPHE}{letter})"
+    return regex.compile(body, 0 if match_case else regex.IGNORECASE | regex.FULLCASE)
 
 
 def count_matches(t: Transcript, find: str, mode: MatchMode = "plain",
@@ -1052,11 +1141,35 @@ class NoChange(ValueError):
     """An edit that would leave the transcript as it is (and so mark nothing edited)."""
 
 
+def _line_state(text: str, start: float, end: float, words: list[Word]) -> tuple:
+    """What a line's new words are worked out from (:func:`reword`)."""
+    return text, start, end, _words_state(words)
+
+
+def _words_state(words: list[Word]) -> tuple:
+    return tuple((w.text, w.start, w.end, w.timing, w.confidence, w.reviewed) for w in words)
+
+
+class Reworded(NamedTuple):
+    """A line's new words, worked out ahead of a replace (:meth:`FindReplace.prepare`)."""
+
+    then: tuple  #: the line they were worked out from (:func:`_line_state`)
+    text: str  #: its new text
+    words: list[Word]
+    made: tuple  #: the new words as they were made (:func:`_words_state`)
+    respaced: bool  #: the new text differs only in its spacing (:func:`same_words`)
+
+
 @dataclass
 class FindReplace:
     """Replace every match in every segment, as one undoable step; ``count`` tells how many
     matches it changed. A match that already reads as its replacement is left alone (its
-    segment is not marked edited); :class:`NoChange` when no match would change."""
+    segment is not marked edited); :class:`NoChange` when no match would change.
+
+    Giving each changed line its new words (:func:`reword`) is the slow part, about 0.3 ms a
+    line: 2,000 lines take most of a second. :meth:`prepare` gives a function that works
+    them out beforehand, on another thread; put its result in ``ahead`` and :meth:`do` uses
+    the words of each line that is still as it was then (and rewords the others itself)."""
 
     find: str
     replace: str
@@ -1064,13 +1177,21 @@ class FindReplace:
     match_case: bool = False
     label: str = "Replace"
     count: int = 0
+    #: New words worked out ahead, by segment id (:meth:`prepare`).
+    ahead: dict[int, Reworded] = field(default_factory=dict, repr=False)
     _before: dict[int, tuple[str, list[Word], bool]] = field(default_factory=dict, repr=False)
+    #: Lines whose words from ``ahead`` went into the transcript: an edit since may have
+    #: changed those words in place (a retime squeezes them), so a redo looks first.
+    _given: set[int] = field(default_factory=set, repr=False)
 
-    def do(self, t: Transcript) -> None:
+    def changes(self, t: Transcript) -> tuple[dict[int, str], int]:
+        """Each changed segment's new text, by id, and how many matches change (quick: no
+        words). ``ValueError`` for a bad pattern or replacement; :class:`NoChange` when no
+        match would change."""
         pattern = compile_pattern(self.find, self.mode, self.match_case)
         changed = 0  # matches of the segment at hand that its replacement changes
 
-        def substitute(m: re.Match[str]) -> str:
+        def substitute(m: re.Match[str] | regex.Match[str]) -> str:
             nonlocal changed
             # A literal replacement must not interpret backslashes; a regex one may use \1.
             new = m.expand(self.replace) if self.mode == "regex" else self.replace
@@ -1090,6 +1211,41 @@ class FindReplace:
                 count += changed
         if not changes:
             raise NoChange("Nothing to replace: every match already reads that way.")
+        return changes, count
+
+    def prepare(self, t: Transcript) -> tuple[int, Callable[[], dict[int, Reworded]]]:
+        """How many lines the replace changes, and a function that works out their new words
+        from the lines as they are now, for ``ahead``. The function reads only what it was
+        given (it may run on another thread while the transcript changes) and leaves out a
+        line that changed while it read it. Errors as :meth:`changes`."""
+        changes, _count = self.changes(t)
+        lines = [(seg.id, changes[seg.id], seg.text, seg.start, seg.end, seg.words)
+                 for seg in t.segments if seg.id in changes]
+
+        def work() -> dict[int, Reworded]:
+            ahead = {}
+            for sid, new_text, text, start, end, words in lines:
+                then = _line_state(text, start, end, words)
+                new_words = reword(new_text, words, start, end)
+                if _line_state(text, start, end, words) == then:
+                    ahead[sid] = Reworded(then, new_text, new_words, _words_state(new_words),
+                                          same_words(text, new_text))
+            return ahead
+
+        return len(lines), work
+
+    def _ready(self, seg: Segment, new_text: str) -> Reworded | None:
+        """The words worked out ahead for ``seg``, if it still is as they were made for."""
+        ready = self.ahead.get(seg.id)
+        if ready is None or ready.text != new_text or (
+                ready.then != _line_state(seg.text, seg.start, seg.end, seg.words)):
+            return None
+        if seg.id in self._given and _words_state(ready.words) != ready.made:
+            return None
+        return ready
+
+    def do(self, t: Transcript) -> None:
+        changes, count = self.changes(t)
         self.count = count
         # Only text, words and the edited flag change: keep those, not whole copies, so a
         # replace across a 2-hour transcript stays quick to do and to undo.
@@ -1098,9 +1254,15 @@ class FindReplace:
         for sid, new_text in changes.items():
             seg = by_id[sid]
             self._before[sid] = (seg.text, seg.words, seg.edited)
-            seg.words = reword(new_text, seg.words, seg.start, seg.end)
+            ready = self._ready(seg, new_text)
+            if ready is not None:
+                self._given.add(sid)
+                seg.words, respaced = ready.words, ready.respaced
+            else:
+                seg.words = reword(new_text, seg.words, seg.start, seg.end)
+                respaced = same_words(seg.text, new_text)
             # As :class:`EditText`: a change of spacing only corrects nothing the model wrote.
-            seg.edited = seg.edited or not same_words(seg.text, new_text)
+            seg.edited = seg.edited or not respaced
             seg.text = new_text
         self.label = f"Replace {count} × “{self.find}”"
 
@@ -1130,6 +1292,8 @@ class ReplaceRange:
     #: Ids given to the new segments on the first ``do``, reused on redo so that later edits
     #: on the undo stack still find them.
     _ids: list[int] = field(default_factory=list, repr=False)
+    #: The last undo had to put an old line back shorter than it was (see :meth:`undo`).
+    fitted: bool = field(default=False, repr=False, compare=False)
 
     def do(self, t: Transcript) -> None:
         self._removed = [] if self.keep_existing else [
@@ -1159,9 +1323,15 @@ class ReplaceRange:
 
     def undo(self, t: Transcript) -> None:
         added = set(self._added_ids)
-        t.segments = [s for s in t.segments if s.id not in added]
-        for idx, seg in self._removed:
-            t.segments.insert(idx, seg)
+        kept = [s for s in t.segments if s.id not in added]
+        # In time order, not at their old rows, and only in the time still free: a running
+        # transcription may have added lines meanwhile, before them or into their time.
+        # The old lines never overlap one another, so only the kept ones can be in the way.
+        back = [fit_back(kept, seg) for _, seg in self._removed]  # may refuse: no change yet
+        self.fitted = any(b is not seg for b, (_, seg) in zip(back, self._removed))
+        for seg in back:
+            kept.insert(bisect.bisect_left(kept, seg.start, key=lambda s: s.start), seg)
+        t.segments = kept
 
 
 def lacks_word_times(seg: Segment) -> bool:

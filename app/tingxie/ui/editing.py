@@ -116,25 +116,30 @@ class EditCommands(QObject):
     # -- commands -------------------------------------------------------------------------
     def undo(self) -> None:
         """Edit > Undo. Typing in an open line stays through an undo of another step; when the
-        step would take that very line away (undoing the insert or split that made it), the
-        typing is the newer change: it is committed first, so this Undo takes back the typing,
-        Redo brings it back, and the next Undo the step."""
+        step would take that very line away (undoing the insert or split that made it) or
+        rewrite it from its parts (undoing a merge into it, or its split), the typing is the
+        newer change: it is committed first, so this Undo takes back the typing, Redo brings
+        it back, and the next Undo the step. Else the editor would hold the whole merged text
+        and write it into the first line alone."""
         editor, row = self.view.editor(), self.view.editing_row()
         if editor is not None and row >= 0 and TextDelegate.is_modified(editor):
             ids = self.view.transcript_model.shown_ids()
-            if row < len(ids) and self.document.undo_removes(ids[row]):
+            if row < len(ids) and (self.document.undo_removes(ids[row])
+                                   or self.document.rejoins(ids[row], undoing=True)):
                 self.view.commit_editor()
         self.document.undo_stack.undo()
 
     def redo(self) -> None:
         """Edit > Redo. When the step to redo would take away the very line being typed in
-        (redoing its delete, or a merge into the line before), the typing is kept: it is
-        committed, and being the newest change it leaves nothing to redo (as in any text
-        editor, typing after an undo ends the redo history)."""
+        (redoing its delete, or a merge into the line before) or rewrite it (a merge of the
+        next line into it, its split), the typing is kept: it is committed, and being the
+        newest change it leaves nothing to redo (as in any text editor, typing after an undo
+        ends the redo history)."""
         editor, row = self.view.editor(), self.view.editing_row()
         if editor is not None and row >= 0 and TextDelegate.is_modified(editor):
             ids = self.view.transcript_model.shown_ids()
-            if row < len(ids) and self.document.redo_removes(ids[row]):
+            if row < len(ids) and (self.document.redo_removes(ids[row])
+                                   or self.document.rejoins(ids[row], undoing=False)):
                 self.view.commit_editor()
                 self.message.emit(self.tr(
                     "Your typing in the line is kept as the newest change, so there is "

@@ -4,13 +4,21 @@ The count of matches updates as the user types ("3 of 98" once one is shown); Ne
 Previous go match by match, also within a segment, and the table highlights the match in
 its row. "Replace" changes the shown match and goes to the next; "Replace all" is one
 :class:`~tingxie.core.edits.FindReplace` step on the undo stack, so one Undo puts every
-segment back.
+segment back. Across many lines the new words are worked out on another thread first
+(the table stays live meanwhile), and the step is made on the lines as they then read.
+
+Replace pressed again and again goes once round the transcript: on from the match shown to
+the end, then from the top, and it stops back where it began, so a regex that matches an
+empty place (``^``, ``$``, ``x*``) or a replacement that contains the find text is never
+replaced twice at one place.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
@@ -33,7 +41,27 @@ from tingxie.core.edits import (
     count_matches,
 )
 from tingxie.core.text import moved_offset
+from tingxie.ui.background import Background
 from tingxie.ui.transcript_model import TranscriptDocument
+
+log = logging.getLogger(__name__)
+
+#: Lines a Replace all gives new words on the UI thread (about 0.3 ms each); when more
+#: change, their words are worked out on another thread first (:meth:`FindReplace.prepare`).
+REWORD_HERE = 30
+
+
+@dataclass
+class _ReplaceRun:
+    """Replace pressed again and again, with the same find and replace texts."""
+
+    query: tuple[str, str, str, bool]
+    #: Where its first replacement was: (segment id, offset in the line's text).
+    began: tuple[int, int]
+    #: The undo stack's index after its last replacement (any other step ends the run).
+    step: int = -1
+    #: It went past the last match on to the first.
+    wrapped: bool = False
 
 
 class FindBar(QWidget):
@@ -50,9 +78,15 @@ class FindBar(QWidget):
     #: The bar is closing (Esc, ×): the transcript takes the keys again.
     closing = Signal()
 
-    def __init__(self, document: TranscriptDocument, parent: QWidget | None = None) -> None:
+    def __init__(self, document: TranscriptDocument, parent: QWidget | None = None,
+                 background: Background | None = None) -> None:
         super().__init__(parent)
         self.document = document
+        #: Where a Replace all across many lines works out their new words.
+        self.background = background if background is not None else Background(parent=self)
+        #: The Replace all whose new words are being worked out, if any.
+        self._replacing: FindReplace | None = None
+        self._run: _ReplaceRun | None = None
         self._current: tuple[int, int, int] | None = None  # (segment id, start, end) shown
         #: The match shown and its line's text then, once an edit moved or removed it: where
         #: Replace looks for it again (:meth:`_found_again`).
@@ -164,7 +198,7 @@ class FindBar(QWidget):
         """Show the number of matches ("3 of 98" once one is shown), or why there are none."""
         text = self.find_edit.text()
         if not text:
-            self.count_label.setText("")
+            self.count_label.setText(self.tr("Replacing…") if self._replacing else "")
             self._set_current(None)
             for button in self._match_buttons():
                 button.setEnabled(False)
@@ -187,8 +221,12 @@ class FindBar(QWidget):
                     i=found.index(self._current) + 1, n=n))
             else:
                 self.count_label.setText(self.tr("Matches: {n}").format(n=n))
+        if self._replacing is not None:
+            self.count_label.setText(self.tr("Replacing…"))
         for button in self._match_buttons():
-            button.setEnabled(bool(n))
+            # One Replace all at a time, and no Replace while it runs (its step comes after).
+            button.setEnabled(bool(n) and (self._replacing is None or button in (
+                self.next_button, self.previous_button)))
 
     def _match_buttons(self) -> tuple[QPushButton, ...]:
         return (self.replace_button, self.replace_one_button, self.next_button,
@@ -216,6 +254,7 @@ class FindBar(QWidget):
         self._step(-1)
 
     def _step(self, direction: int) -> None:
+        self._run = None  # a Replace after going elsewhere goes round from there
         try:
             compile_pattern(self.find_edit.text(), self.mode(), self.match_case.isChecked())
         except ValueError as exc:
@@ -247,6 +286,8 @@ class FindBar(QWidget):
         # The line being typed is committed first: the matches are those of the text as it
         # now reads (the typing may have moved or removed the one shown; it is then shown
         # again, or the next, before anything is replaced).
+        if self._replacing is not None:
+            return
         self.aboutToReplace.emit()
         found = self.matches()
         if not found:
@@ -267,22 +308,46 @@ class FindBar(QWidget):
             self.message.emit(self.tr("The replacement is not valid: {0}.").format(exc))
             return
         text = seg.text[:start] + replacement + seg.text[end:]
-        if text == seg.text:  # the match already reads so: not an edit (nor a label to train on)
+        stack = self.document.undo_stack
+        query = (self.find_edit.text(), self.replace_edit.text(), self.mode(),
+                 self.match_case.isChecked())
+        run = self._run
+        if run is None or run.query != query or run.step != stack.index():
+            run = _ReplaceRun(query, (seg_id, start))
+        elif seg_id == run.began[0] and start < run.began[1]:  # it went round to that line
+            run.began = (seg_id, max(start + len(replacement),
+                                     run.began[1] + len(replacement) - (end - start)))
+        changed = text != seg.text
+        if not changed:  # the match already reads so: not an edit (nor a label to train on)
             self.message.emit(self.tr("No change."))
         else:
             self.document.apply(EditText(seg_id, text, label="Replace"))
+        run.step = stack.index()
         after = self.matches()
         # Next: the first match after the replacement (an empty one right at its end is the
-        # place just replaced, as ``$``'s: never replaced twice by pressing on).
+        # place just replaced, as ``$``'s: never replaced twice by pressing on); past the
+        # last, the first, until the run is back where it began.
         rows = self._rows()
         here = (rows[seg_id], start + len(replacement))
         following = [x for x in after if (rows[x[0]], x[1]) > here
                      or ((rows[x[0]], x[1]) == here and x[2] > x[1])]
+        upcoming: tuple[int, int, int] | None = None
+        if following:
+            upcoming = following[0]
+        elif after and not run.wrapped:
+            upcoming, run.wrapped = after[0], True
+        began = (rows.get(run.began[0], len(rows)), run.began[1])
+        if upcoming is not None and run.wrapped and (rows[upcoming[0]], upcoming[1]) >= began:
+            upcoming = None
         self._current = None
-        if following or after:
-            self._show((following or after)[0])
+        if upcoming is not None:
+            self._run = run
+            self._show(upcoming)
         else:
+            self._run = None
             self.update_count()
+            if after and changed:  # (else "No change." says enough)
+                self.message.emit(self.tr("Each match was replaced once."))
 
     def _found_again(self, found: list[tuple[int, int, int]]) -> tuple[int, int, int]:
         """The match to show when the one shown was moved or removed by an edit (typing in
@@ -300,8 +365,16 @@ class FindBar(QWidget):
         """Each segment's row, by id (to order matches across lines)."""
         return {seg.id: i for i, seg in enumerate(self.document.transcript.segments)}
 
+    def replacing(self) -> bool:
+        """Whether a Replace all is working out its new words (the step is yet to come)."""
+        return self._replacing is not None
+
     def replace_all(self) -> None:
-        """Replace every match, as one undoable step, and say how many."""
+        """Replace every match, as one undoable step, and say how many. When many lines
+        change, their new words are worked out in the background first ("Replacing…"); the
+        step is made once they are ready, on the lines as they then read."""
+        if self._replacing is not None:
+            return
         if not self.count():
             self.message.emit(self.tr("Not found."))
             return
@@ -312,16 +385,53 @@ class FindBar(QWidget):
             self.mode(),
             self.match_case.isChecked(),
         )
+        transcript = self.document.transcript
         try:
-            self.document.apply(op)
+            lines, work = op.prepare(transcript)
         except NoChange:
             self.message.emit(self.tr("No change."))
             return
         except ValueError as exc:
             self.message.emit(str(exc))
             return
+        if lines <= REWORD_HERE:
+            self._make_replace(op)
+            return
+        self._replacing = op
+        self.count_label.setText(self.tr("Replacing…"))  # (the count is as it was)
+        self.replace_button.setEnabled(False)
+        self.replace_one_button.setEnabled(False)
+        self.background.run(
+            work, lambda ahead, error: self._reworded(op, transcript, ahead, error),
+            context=self)
+
+    def _reworded(self, op: FindReplace, transcript: object, ahead: dict | None,
+                  error: BaseException | None) -> None:
+        self._replacing = None
+        if error is not None:  # the step rewords the lines itself
+            log.warning("Working out the new words of a Replace all failed: %r", error)
+        elif ahead is not None:
+            op.ahead = ahead
+        if self.document.transcript is not transcript:
+            self.message.emit(self.tr("Replace all was not made: another transcript was "
+                                      "opened meanwhile."))
+            self.update_count()
+            return
+        self.aboutToReplace.emit()  # a line typed in meanwhile: its typing is replaced too
+        self._make_replace(op)
+
+    def _make_replace(self, op: FindReplace) -> None:
+        try:
+            self.document.apply(op)  # the count follows the change (document.changed)
+        except NoChange:
+            self.message.emit(self.tr("No change."))
+            self.update_count()
+            return
+        except ValueError as exc:
+            self.message.emit(str(exc))
+            self.update_count()
+            return
         self.message.emit(self.tr("Replaced: {n}").format(n=op.count))
-        self.update_count()
 
     def close_bar(self) -> None:
         """Esc or ×: hide the bar and its match highlight; the focus goes back to the

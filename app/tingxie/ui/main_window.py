@@ -123,7 +123,7 @@ class MainWindow(QMainWindow):
         self.table = TranscriptView(self.table_model, self)
         self.commands = EditCommands(self.document, self.table, self)
         self.word_review = WordReview(self)
-        self.find_bar = FindBar(self.document, self)
+        self.find_bar = FindBar(self.document, self, background=self.background)
         self.find_bar.hide()
         self.review.apply_tint()
         self.subtitle_check = SubtitleCheck(self)

@@ -291,6 +291,18 @@ class TranscriptDocument(QObject):
         first_new = getattr(stack.command(stack.index() - 1), "first_new_id", None)
         return first_new is not None and segment_id >= first_new
 
+    def rejoins(self, segment_id: int, undoing: bool) -> bool:
+        """Whether Undo (or Redo) now moves text between ``segment_id`` and the line after
+        it: the step merged that line into it, or split it. Text typed in the line meanwhile
+        then belongs to neither the line before nor the line after."""
+        stack = self.undo_stack
+        if not (stack.canUndo() if undoing else stack.canRedo()):
+            return False
+        command = stack.command(stack.index() - 1 if undoing else stack.index())
+        parts = [command.child(i) for i in range(command.childCount())] or [command]
+        return any(isinstance(op, MergeWithNext | SplitSegment) and op.segment_id == segment_id
+                   for op in (getattr(part, "op", None) for part in parts))
+
     def redo_removes(self, segment_id: int) -> bool:
         """Whether Redo now may take ``segment_id`` out of the transcript (a delete or a merge
         into the line before; a step that replaces lines wholesale, or one of a kind not
@@ -309,7 +321,8 @@ class TranscriptDocument(QObject):
             elif isinstance(op, MergeWithNext):
                 ids = [seg.id for seg in segments]
                 if op.segment_id in ids and ids.index(op.segment_id) + 1 < len(ids) and (
-                        ids[ids.index(op.segment_id) + 1] == segment_id):
+                        ids[ids.index(op.segment_id) + 1] == segment_id) and (
+                        op.second_id in (None, segment_id)):  # else the redo is refused
                     return True
             elif isinstance(op, ReplaceRange):  # a re-transcription of a range
                 seg = next((x for x in segments if x.id == segment_id), None)
