@@ -14,8 +14,10 @@ It can also play a hostile or bare mirror: list file names, a commit id, an LFS 
 size of its choosing (set them on the repo and its files), leave sizes and hashes out of the
 listing (``listing_metadata``), send an md5 ETag or none (``etag_style``) with or without
 ``X-Linked-Etag``, and answer every unknown file URL with some bytes (``serve_unknown``, for a
-client that would follow a traversal name). HTTP/1.0 (one request per connection)
-keeps shutdown simple: ``stop()`` joins every handler thread.
+client that would follow a traversal name). It can stall a file: send nothing, or its headers
+and part of its body, then nothing, for a while or until the client hangs up (``stall_once``).
+HTTP/1.0 (one request per connection) keeps shutdown simple: ``stop()`` joins every handler
+thread.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import contextlib
 import hashlib
 import json
 import re
+import select
 import threading
 import time
 from collections.abc import Iterator
@@ -101,6 +104,12 @@ class FakeHub(LocalServer):
         #: Bytes served (200) for any file URL that names no known file, else 404.
         self.serve_unknown: bytes | None = None
         self._drops: dict[str, int] = {}
+        self._stalls: dict[str, tuple[int | None, float | None]] = {}
+        #: Set while a stalled file sends nothing; cleared when it ends.
+        self.stalling = threading.Event()
+        #: Set when a stall that waited for the client saw it hang up.
+        self.hung_up = threading.Event()
+        self._stopping = threading.Event()
         self._lock = threading.Lock()
 
     # ---- content
@@ -125,6 +134,13 @@ class FakeHub(LocalServer):
         with self._lock:
             self._drops[path] = after_bytes
 
+    def stall_once(self, path: str, after_bytes: int | None, seconds: float | None = None) -> None:
+        """Once, after the headers and ``after_bytes`` of the body of ``path`` (``None``: before
+        the headers), send nothing for ``seconds`` and then the rest; ``seconds=None``: until
+        the client hangs up (or the hub stops), then close the connection without the rest."""
+        with self._lock:
+            self._stalls[path] = (after_bytes, seconds)
+
     def requests_for(self, path: str, method: str = "GET") -> list[RecordedRequest]:
         """Recorded requests of ``method`` whose URL path ends with ``/path``."""
         with self._lock:
@@ -142,6 +158,10 @@ class FakeHub(LocalServer):
     def handler(self) -> type[BaseHTTPRequestHandler]:
         return _make_handler(self)
 
+    def stop(self) -> None:
+        self._stopping.set()  # ends a stall that still waits for its client
+        super().stop()
+
     # ---- used by the handler
 
     def _record(self, handler: BaseHTTPRequestHandler) -> None:
@@ -152,6 +172,10 @@ class FakeHub(LocalServer):
     def _take_drop(self, path: str) -> int | None:
         with self._lock:
             return self._drops.pop(path, None)
+
+    def _take_stall(self, path: str) -> tuple[int | None, float | None] | None:
+        with self._lock:
+            return self._stalls.pop(path, None)
 
 
 @contextlib.contextmanager
@@ -255,6 +279,11 @@ def _make_handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
             self._send_file(f, repo.commit, send_body, name)
 
         def _send_file(self, f: FakeFile, commit: str | None, send_body: bool, name: str) -> None:
+            stall = hub._take_stall(name) if send_body else None
+            if stall is not None and stall[0] is None:
+                if not self._stall(stall[1]):
+                    return
+                stall = None
             size = len(f.data)
             start, end = 0, size - 1
             status = 200
@@ -289,9 +318,18 @@ def _make_handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
                 return
             body = (f.data if f.served is None else f.served)[start : end + 1]
             drop_at = hub._take_drop(name)
+            stall_at = None if stall is None or stall[0] is None else min(stall[0], len(body))
             step = 16 * 1024
             sent = 0
-            while sent < len(body):
+            while sent < len(body) or stall_at is not None:
+                if stall_at is not None and sent + step > stall_at:
+                    assert stall is not None
+                    self.wfile.write(body[sent:stall_at])
+                    self.wfile.flush()
+                    sent, stall_at = stall_at, None
+                    if not self._stall(stall[1]):
+                        return
+                    continue
                 piece = body[sent : sent + step]
                 if drop_at is not None and sent + len(piece) > drop_at:
                     self.wfile.write(piece[: max(drop_at - sent, 0)])
@@ -303,6 +341,29 @@ def _make_handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
                 sent += len(piece)
                 if hub.bytes_per_second:
                     time.sleep(len(piece) / hub.bytes_per_second)
+
+        def _stall(self, seconds: float | None) -> bool:
+            """Send nothing for ``seconds``, or until the client hangs up (False: it did, or
+            the hub stops; the connection then closes)."""
+            hub.stalling.set()
+            try:
+                if seconds is not None:
+                    time.sleep(seconds)
+                    return True
+                while not hub._stopping.is_set():
+                    if select.select([self.connection], [], [], 0.05)[0] and not self._recv():
+                        hub.hung_up.set()  # the client closed or shut down its end
+                        break
+                self.close_connection = True
+                return False
+            finally:
+                hub.stalling.clear()
+
+        def _recv(self) -> bytes:
+            try:
+                return self.connection.recv(1024)
+            except OSError:  # reset by the client
+                return b""
 
         def _error(self, status: int, code: str, message: str, commit: str | None = None) -> None:
             body = json.dumps({"error": message}).encode()

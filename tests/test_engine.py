@@ -87,6 +87,32 @@ def test_cancel_during_loading_stops_it_and_keeps_nothing_loaded(tiny_checkpoint
     assert eng.loaded
 
 
+def test_cancel_while_the_weights_are_read_stops_there_and_a_new_try_loads(tiny_checkpoint,
+                                                                           monkeypatch):
+    from tingxie.asr import checkpoint
+
+    block = 8 * 1024  # the tiny weights in many blocks, as a real model's are
+    monkeypatch.setattr(checkpoint, "_READ_AHEAD_BLOCK", block, raising=False)
+    size = sum(p.stat().st_size for p in checkpoint.weight_files(tiny_checkpoint))
+    assert size > 10 * block
+    cancel = CancelToken()
+    seen: list[float] = []
+
+    def progress(fraction: float) -> None:
+        seen.append(fraction)
+        if 0.05 < fraction < 0.5:  # reading the weights (0.05 to 0.5 of the load)
+            cancel.cancel()
+
+    eng = Qwen3ASREngine(tiny_checkpoint, device="cpu", dtype="float32")
+    with pytest.raises(Cancelled):
+        eng.load(progress, cancel)
+    assert not eng.loaded and eng.processor is None
+    assert max(seen) < 0.1, "stopped at the first block, not after all the weights"
+    eng.load(cancel=CancelToken())
+    assert eng.loaded
+    assert len(eng.transcribe_batch([CHUNKS[0]], TranscribeOptions(max_new_tokens=4))) == 1
+
+
 def test_loads_once_from_a_saved_folder(tiny_checkpoint):
     eng = Qwen3ASREngine(tiny_checkpoint, device="auto")
     assert isinstance(eng, Engine)

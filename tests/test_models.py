@@ -10,6 +10,7 @@ import signal
 import socket
 import sys
 import threading
+import time
 import types
 from pathlib import Path
 
@@ -357,6 +358,65 @@ def test_a_dropped_connection_resumes_within_the_same_download(hub):
     assert (folder / "model.safetensors").read_bytes() == WEIGHTS
     ranges = [r.range for r in hub.requests_for("model.safetensors")]
     assert ranges == [None, "bytes=700000-"]
+
+
+def _on_disk() -> int:
+    """The size of the weights' partial file in the cache (-1: none)."""
+    parts = list((cache_dir() / "models--Qwen--Qwen3-ASR-0.6B-hf" / "blobs").glob("*.incomplete"))
+    assert len(parts) <= 1
+    return parts[0].stat().st_size if parts else -1
+
+
+@pytest.mark.parametrize("after_bytes", [None, 0, 700_000],
+                         ids=["before-headers", "after-headers", "mid-file"])
+def test_cancel_while_the_server_sends_nothing_stops_at_once_and_keeps_the_part(
+        hub, after_bytes):
+    hub.stall_once("model.safetensors", after_bytes)  # until the client hangs up
+    token = CancelToken()
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            downloads.download("qwen3-asr-0.6b", endpoint=hub.url, cancel=token)
+        except BaseException as exc:
+            errors.append(exc)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    try:
+        assert hub.stalling.wait(10)
+        kept = after_bytes or 0
+        deadline = time.monotonic() + 10
+        while kept and _on_disk() < kept:  # what was sent is on disk: the read now waits
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        time.sleep(0.2)
+        pressed = time.monotonic()
+        token.cancel()
+        worker.join(5)
+        took = time.monotonic() - pressed
+    finally:
+        token.cancel()
+        worker.join(30)
+    assert took < 1.0, f"the cancel took {took:.1f} s"  # not the 10 s read timeout
+    assert [type(e) for e in errors] == [Cancelled] and "resume" in str(errors[0])
+    assert hub.hung_up.is_set()  # the connection was closed, not left waiting
+    if kept:
+        assert _on_disk() == kept
+
+    folder = downloads.download("qwen3-asr-0.6b", endpoint=hub.url)
+    assert (folder / "model.safetensors").read_bytes() == WEIGHTS
+    ranges = [r.range for r in hub.requests_for("model.safetensors")]
+    assert ranges == [None, f"bytes={kept}-" if kept else None]
+
+
+def test_a_server_that_pauses_within_the_read_timeout_is_waited_for(hub, monkeypatch):
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_DOWNLOAD_TIMEOUT", 2)
+    hub.stall_once("model.safetensors", 700_000, seconds=1.2)
+    folder = downloads.download("qwen3-asr-0.6b", endpoint=hub.url, cancel=CancelToken())
+
+    assert (folder / "model.safetensors").read_bytes() == WEIGHTS
+    assert [r.range for r in hub.requests_for("model.safetensors")] == [None]  # one request
 
 
 def test_not_enough_disk_space_stops_before_the_first_byte(hub, monkeypatch):

@@ -1,4 +1,5 @@
-"""Qwen3-ASR checkpoints on disk: find them, tell the two layouts apart, check, convert.
+"""Qwen3-ASR checkpoints on disk: find them, tell the two layouts apart, check, convert,
+read their weights ahead of a load (so a cancel can stop it there).
 
 Two layouts exist:
 
@@ -26,6 +27,7 @@ import json
 import os
 import re
 import shutil
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -689,10 +691,64 @@ def _swap_into_place(tmp: Path, target: Path) -> None:
 def resolve_checkpoint(
     folder: str | Path, progress: ProgressCallback | None = None, kind: Kind = "asr"
 ) -> Path:
-    """A native-layout folder for ``folder``: itself, or its (cached) converted copy."""
+    """A native-layout folder for ``folder``: itself, or its (cached) converted copy, with its
+    weights read ahead (:func:`read_ahead`). ``progress`` may raise to stop (a cancel)."""
     folder = Path(folder)
     if detect_layout(folder, kind) == "native":
-        if progress:
-            progress(1.0)
+        read_ahead(folder, progress)
         return folder
-    return convert_original(folder, progress, kind=kind)
+    native = convert_original(folder, _half(progress, 0.0), kind=kind)
+    read_ahead(native, _half(progress, 0.5))
+    return native
+
+
+def _half(progress: ProgressCallback | None, start: float) -> ProgressCallback | None:
+    """``progress`` for one half of the work, the one from ``start`` (0 or 0.5)."""
+    if progress is None:
+        return None
+    return lambda fraction: progress(start + 0.5 * fraction)
+
+
+# -- reading the weights ahead -----------------------------------------------------------------
+#: Weights are read ahead in blocks this big: a cancel waits for one block at most.
+_READ_AHEAD_BLOCK = 16 << 20
+#: Reading ahead stops once the weights come faster than this (bytes a second, over at least
+#: _READ_AHEAD_PROBE bytes): they are in the file cache already or on a fast disk, and the
+#: load reads the rest in moments anyway.
+_FAST_READ = 2e9
+_READ_AHEAD_PROBE = 256 << 20
+
+
+def read_ahead(folder: str | Path, progress: ProgressCallback | None = None) -> None:
+    """Read the weight files of ``folder`` once, in blocks, into the operating system's file
+    cache, calling ``progress`` (0 to 1) after each block.
+
+    transformers loads the weights in one call that cannot stop midway, and from a slow disk
+    most of its time goes into reading them: read here first, a cancel (a ``progress`` that
+    raises) stops within a block, and the load then reads from the cache. Skipped when the
+    free memory could not hold the files besides the model itself (the cache would drop them
+    before the load, which would read them again) or is unknown.
+    """
+    files = [path for path in weight_files(folder) if path.is_file()]
+    total = sum(path.stat().st_size for path in files)
+    from tingxie.asr.device import system_memory_free  # only where a model loads: torch
+
+    free = system_memory_free()
+    if total and free is not None and free >= 2 * total:
+        _read_through(files, total, progress)
+    if progress:
+        progress(1.0)
+
+
+def _read_through(files: list[Path], total: int, progress: ProgressCallback | None) -> None:
+    block = memoryview(bytearray(min(_READ_AHEAD_BLOCK, total)))
+    done = 0
+    started = time.monotonic()
+    for path in files:
+        with path.open("rb", buffering=0) as f:
+            while n := f.readinto(block):
+                done += n
+                if progress:
+                    progress(done / total)
+                if done >= _READ_AHEAD_PROBE and done > _FAST_READ * (time.monotonic() - started):
+                    return

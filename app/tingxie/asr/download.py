@@ -26,9 +26,11 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unicodedata
 from collections import deque
@@ -90,6 +92,8 @@ MAX_STALLED_ATTEMPTS = 4
 #: First wait before retrying a dropped connection; doubles on each stalled attempt.
 RETRY_WAIT_S = 0.5
 _PROGRESS_EVERY_S = 0.1
+#: How often a request waiting on the network looks at the cancel token.
+_CANCEL_POLL_S = 0.1
 _SKIPPED_SUFFIXES = (
     ".md", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".mp3", ".wav", ".mp4",
     # other weight formats: Tingxie loads safetensors only
@@ -180,8 +184,9 @@ def download_model(
     ``source="modelscope"`` uses the optional ``modelscope`` package.
 
     The free disk space is checked before the first byte. ``progress`` is called from this
-    thread about ten times a second. ``cancel`` is checked between network reads: the call then
-    raises :class:`~tingxie.core.errors.Cancelled` and keeps the partial files, so the next call
+    thread about ten times a second. ``cancel`` takes effect within a fraction of a second, also
+    while the server sends nothing (see :class:`_HangUpOnCancel`): the call then raises
+    :class:`~tingxie.core.errors.Cancelled` and keeps the partial files, so the next call
     resumes them with an HTTP Range request. Raises :class:`DownloadFailed` when the server
     cannot be reached or answers with an error (also when its listing holds an unsafe file
     name, commit id or hash: then nothing is written), :class:`NotEnoughDiskSpace` when the
@@ -411,7 +416,7 @@ class _HubDownload:
                 return self._run()
             except Exception:
                 # A read that was waiting on a silent server when Cancel was pressed ends in
-                # a timeout: that is still the user's cancel, not a failure.
+                # an error (the connection hung up, or a timeout): still the user's cancel.
                 self.cancel.raise_if_cancelled()
                 raise
         except Cancelled:
@@ -603,9 +608,11 @@ class _HubDownload:
                 headers["Range"] = f"bytes={have}-"
             got = 0
             try:
-                with get_session().stream(
-                    "GET", url, headers=headers, timeout=constants.HF_HUB_DOWNLOAD_TIMEOUT
+                with _HangUpOnCancel(self.cancel) as hang_up, get_session().stream(
+                    "GET", url, headers=headers, timeout=constants.HF_HUB_DOWNLOAD_TIMEOUT,
+                    extensions={"trace": hang_up.trace},
                 ) as response:
+                    hang_up.watch(response)
                     if response.status_code in _RETRY_STATUS:
                         raise _Retry(f"HTTP {response.status_code}")
                     hf_raise_for_status(response)
@@ -625,6 +632,7 @@ class _HubDownload:
                             checksum.update(chunk)
                             got += len(chunk)
                             progress.advance(len(chunk))
+                    hang_up.release()  # before the connection goes back to the pool
                 if have + got == f.size:
                     break
                 raise _Retry(f"the connection closed after {format_size(have + got)}")
@@ -666,6 +674,70 @@ class _HubDownload:
 
         advice = "" if isinstance(exc, OfflineModeIsEnabled) else None
         return DownloadFailed(self.spec, self.endpoint, _reason(exc, self.spec.repo_id), advice)
+
+
+class _HangUpOnCancel:
+    """Ends a request's wait for a silent server as soon as the download is cancelled.
+
+    A read blocks until bytes arrive or the read timeout (``HF_HUB_DOWNLOAD_TIMEOUT``, 10 s)
+    passes, and a short timeout is no way out: httpx cannot go on with a response after one,
+    and a slow mirror that pauses a few seconds would fail. So a thread looks at the token
+    while the request runs and on a cancel shuts the request's socket down: that wakes the
+    blocked read at once (closing the socket would not, on Linux), which then fails and the
+    download ends as cancelled, its partial file kept. The socket is known once the request
+    connects (httpcore's ``trace`` extension) or, on a connection reused from the pool, once
+    the headers arrive; a reused connection waiting for its headers still waits for the timeout.
+    """
+
+    def __init__(self, cancel: CancelToken) -> None:
+        self._cancel = cancel
+        self._stream: Any = None  # the request's network stream, while it has one
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="download-cancel", daemon=True)
+
+    def __enter__(self) -> _HangUpOnCancel:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+        self._thread.join()
+
+    def trace(self, event: str, info: dict[str, Any]) -> None:
+        """httpcore's trace hook: note a new connection's stream, forget a closed one's."""
+        if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+            self._hold(info.get("return_value"))
+        elif event.endswith(".response_closed.started"):
+            self._hold(None)
+
+    def watch(self, response: Any) -> None:
+        """Hang up ``response``'s connection on a cancel (one reused from the pool too)."""
+        self._hold(response.extensions.get("network_stream"))
+
+    def release(self) -> None:
+        """Stop watching: from now on the connection is the pool's, never shut down here."""
+        with self._lock:
+            self._stream = None
+            self._done.set()
+
+    def _hold(self, stream: Any) -> None:
+        with self._lock:
+            if not self._done.is_set():
+                self._stream = stream
+
+    def _watch(self) -> None:
+        while not self._done.wait(_CANCEL_POLL_S):
+            if not self._cancel.cancelled:
+                continue
+            with self._lock:  # a connection made after the cancel is hung up too
+                stream, self._stream = self._stream, None
+                sock = stream.get_extra_info("socket") if stream is not None else None
+                if isinstance(sock, socket.socket) and not self._done.is_set():
+                    with contextlib.suppress(OSError):
+                        # socket.socket's own shutdown, also for a TLS socket: a TLS
+                        # shutdown would need the very read that is blocked.
+                        socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
 def _unsafe_name(name: object) -> str | None:

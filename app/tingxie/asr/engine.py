@@ -97,7 +97,8 @@ class Engine(Protocol):
         """Load the model (once); later calls return at once. Raises
         :class:`tingxie.core.errors.Cancelled` when ``cancel`` is set meanwhile, at the
         next step that can stop (a server's check at once, a local model between its
-        checks and its weights)."""
+        checks, within a block while its weights are read from disk, and between them and
+        the load into memory, which runs to its end)."""
 
     def transcribe_batch(
         self,
