@@ -695,6 +695,123 @@ def test_junk_after_the_end_of_a_raw_stream_is_neither_damage_nor_silence(
         assert probe(path).duration == pytest.approx(clean.duration, abs=0.1)
 
 
+RAW_STREAMS = pytest.mark.parametrize(("ext", "encoding"), [
+    ("mp3", ("-c:a", "libmp3lame", "-b:a", "128k")),  # a frame count (Xing/Info)
+    ("mp3", ("-c:a", "libmp3lame", "-b:a", "128k", "-write_xing", "0")),  # CBR, no count
+    ("aac", ("-c:a", "aac", "-b:a", "128k")),
+], ids=["mp3", "mp3 without length tag", "aac"])
+
+
+def raw_stream(path: Path, seconds: float, encoding: tuple[str, ...]) -> Path:
+    ffmpeg("-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}:sample_rate=44100",
+           *encoding, path)
+    return path
+
+
+@needs_ffmpeg
+@RAW_STREAMS
+@pytest.mark.parametrize("damage", ["garbage", "zeros"])
+def test_a_raw_stream_whose_last_third_is_lost_says_so(
+        tmp_path: Path, ext: str, encoding: tuple[str, ...], damage: str) -> None:
+    # The end of a 30 s recording overwritten (a bad sector, a broken copy) or never
+    # written (a download that stopped in a file preallocated with zeros): it opened as a
+    # 20 s recording without a word, and its last third was missing from the transcript.
+    data = bytearray(raw_stream(tmp_path / f"source.{ext}", 30, encoding).read_bytes())
+    cut = len(data) * 2 // 3
+    lost = len(data) - cut
+    data[cut:] = np.random.default_rng(0).bytes(lost) if damage == "garbage" else bytes(lost)
+    path = tmp_path / f"lecture.{ext}"
+    path.write_bytes(data)
+
+    with pytest.raises((TruncatedAudioFile, CorruptAudioFile),
+                       match=re.escape(f"lecture.{ext}")) as caught:
+        load(path)
+
+    message = str(caught.value)
+    if "-write_xing" in encoding or ext == "aac":  # only the bytes tell what is missing
+        assert isinstance(caught.value, CorruptAudioFile)
+        assert "is damaged" in message and "the first at 0:20" in message
+        lost_s = float(re.search(r"about ([\d.]+) s in all", message)[1])
+        assert lost_s == pytest.approx(10, abs=1)
+    else:
+        assert isinstance(caught.value, TruncatedAudioFile)
+        assert "ends early: only 0:20 of its 0:30 could be read" in message
+    partial = caught.value.partial  # what is there can still be transcribed, and no more
+    assert partial.duration == pytest.approx(20, abs=0.5)
+    assert np.abs(to_float(partial.samples[-SAMPLE_RATE // 10:])).max() > 0.1
+
+
+@needs_ffmpeg
+def test_an_mp3_whose_last_second_is_overwritten_is_damaged_by_its_frame_count(
+        tmp_path: Path) -> None:
+    # Too little for "ends early", and few enough bytes to pass for junk: the frame count
+    # in the Xing frame says the recording goes on.
+    source = raw_stream(tmp_path / "source.mp3", 30, ("-c:a", "libmp3lame", "-b:a", "128k"))
+    data = bytearray(source.read_bytes())
+    cut = len(data) - 16_000 * 5 // 4  # 1.25 s at 128 kbit/s
+    data[cut:] = np.random.default_rng(0).bytes(len(data) - cut)
+    path = tmp_path / "memo.mp3"
+    path.write_bytes(data)
+
+    with pytest.raises(CorruptAudioFile, match=re.escape("memo.mp3")) as caught:
+        load(path)
+
+    assert re.search(r"the first at 0:29, about 1\.[1-4] s in all", str(caught.value))
+    assert caught.value.partial.duration == pytest.approx(28.75, abs=0.1)
+
+
+def synchsafe(n: int) -> bytes:
+    return bytes((n >> shift) & 0x7F for shift in (21, 14, 7, 0))
+
+
+def id3v1() -> bytes:
+    return b"TAG" + b"Lecture".ljust(30, b"\0") + bytes(30 + 30 + 4 + 30) + b"\xff"
+
+
+def lyrics3() -> bytes:
+    body = b"LYRICSBEGIN" + b"IND00002" + b"10" + b"LYR00020" + b"[00:01]Good morning."
+    return body + b"%06d" % len(body) + b"LYRICS200" + id3v1()
+
+
+def ape_tag(cover: bytes) -> bytes:
+    item = struct.pack("<II", len(cover), 2) + b"Cover Art (Front)\0" + cover  # binary
+    size = len(item) + 32  # the items and the footer
+
+    def header(flags: int) -> bytes:
+        return b"APETAGEX" + struct.pack("<IIII", 2000, size, 1, flags) + bytes(8)
+
+    return header(0xA0000000) + item + header(0x80000000)
+
+
+def id3v2(cover: bytes, *, footer: bool) -> bytes:
+    picture = b"\0image/jpeg\0\x03\0" + cover
+    if footer:  # ID3v2.4, the version that may be appended, with its footer
+        frame = b"APIC" + synchsafe(len(picture)) + b"\0\0" + picture
+        size = synchsafe(len(frame))
+        return b"ID3\x04\x00\x10" + size + frame + b"3DI\x04\x00\x10" + size
+    frame = b"APIC" + struct.pack(">I", len(picture)) + b"\0\0" + picture
+    return b"ID3\x03\x00\x00" + synchsafe(len(frame)) + frame
+
+
+@needs_ffmpeg
+@pytest.mark.parametrize("tag", ["ID3v1", "Lyrics3", "APE", "ID3v2.4", "ID3v2.3"])
+def test_a_tag_after_the_end_of_an_mp3_is_not_damage(tmp_path: Path, tag: str) -> None:
+    # Taggers append these, a picture in them larger than any junk allowed for.
+    cover = np.random.default_rng(2).bytes(100_000)
+    tail = {"ID3v1": id3v1(), "Lyrics3": lyrics3(), "APE": ape_tag(cover) + id3v1(),
+            "ID3v2.4": id3v2(cover, footer=True),
+            "ID3v2.3": id3v2(cover, footer=False)}[tag]
+    clean_path = raw_stream(tmp_path / "clean.mp3", 8,
+                            ("-c:a", "libmp3lame", "-b:a", "128k", "-write_xing", "0"))
+    path = tmp_path / "tagged.mp3"
+    path.write_bytes(clean_path.read_bytes() + tail)
+
+    result = load(path)
+
+    assert result.duration == pytest.approx(load(clean_path).duration, abs=0.05)
+    assert np.abs(to_float(result.samples[-SAMPLE_RATE // 10:])).max() > 0.1  # no silence
+
+
 def headers_only(source: Path, target: Path) -> Path:
     """The identification and comment pages of an ogg file, and no audio page: what an
     encoder writes for a moment too short to fill a packet."""

@@ -54,6 +54,14 @@ _GAP_TOLERANCE_S = 0.05
 _TOLERATED_DAMAGE_S = 0.25
 #: Less sound than this (a fraction of a syllable) holds nothing to transcribe.
 _MIN_AUDIO_S = 0.02
+#: Unreadable bytes after the last frame of an mp3 or aac without a frame count, tags left
+#: aside, up to this many are junk that a tagger or a download appended (or padding); more
+#: are the end of the recording, overwritten or never written (a download preallocated
+#: with zeros), and reported.
+_JUNK_TAIL_BYTES = 64 * 1024
+#: How far decoding may stop short of an mp3's frame count and still have reached its end:
+#: the count includes the encoder's delay and padding, which FFmpeg trims.
+_MP3_COUNT_SLACK_S = 0.5
 #: Files with a known media signature that FFmpeg cannot open are damaged, not foreign.
 _MEDIA_MAGIC = (
     b"RIFF",
@@ -232,7 +240,7 @@ def load(
             # The demuxer gave up (e.g. a damaged cluster in mkv): keep what was read and
             # let the duration check say what is missing.
             decoder.damage_at(decoder.seconds_in, None)
-        samples = decoder.finish()
+        samples = decoder.finish(_lost_tail_seconds(path, decoder, trusted))
 
     audio = Audio(samples, dataclasses.replace(info, duration=decoder.seconds_in),
                   track=number, track_count=len(tracks), tracks=tracks)
@@ -348,11 +356,14 @@ class _Decoder:
         #: Seconds of a passage lost between frames that the timestamps do not show and
         #: that are not yet silence (too short to be worth it so far).
         self._unstamped_gap = 0.0
-        #: Losses seen in raw mp3 or aac since the last decoded frame, counted only once
-        #: another frame decodes: bytes after the last frame are a tag or junk that a
-        #: download or a tagger appended, not a damaged passage of the recording.
+        #: Losses seen in raw mp3 or aac since the last decoded frame, counted once another
+        #: frame decodes: bytes after the last frame may be a tag or junk that a download
+        #: or a tagger appended, which only their size and the frame count tell apart from
+        #: a lost end of the recording (load() weighs them: _lost_tail_seconds()).
         self._losses_since_frame: list[tuple[Callable[..., None], tuple]] = []
         self._next_pos: int | None = None
+        #: Where in the file the last packet that decoded ends (raw mp3 and aac).
+        self.decoded_end: int | None = None
         self._pending: list[np.ndarray] = []
         self._pending_len = 0
         self._converter: av.AudioResampler | None = None
@@ -399,9 +410,16 @@ class _Decoder:
                 own = float(packet.duration * packet.time_base)
             self._lost(self._lost_unstamped, packet.size / self.bytes_per_second, own)
             return
+        if frames and self.bytes_per_second and packet.pos is not None:
+            self.decoded_end = packet.pos + packet.size
         for frame in frames:
             self._count_losses()
             self._add_frame(frame)
+
+    @property
+    def lost_after_last_frame(self) -> bool:
+        """Whether bytes after the last decoded frame of a raw mp3 or aac were unreadable."""
+        return bool(self._losses_since_frame)
 
     def _lost(self, record: Callable[..., None], *args: object) -> None:
         """Record a loss now, or in raw mp3 and aac once a frame after it decodes."""
@@ -537,9 +555,14 @@ class _Decoder:
         self._last_report = now
         self.progress(self._reported)
 
-    def finish(self) -> np.ndarray:
+    def finish(self, tail_lost: float = 0.0) -> np.ndarray:
+        """The 16 kHz result. ``tail_lost``: seconds of the recording that were in the
+        unreadable bytes after the last decoded frame; 0 when those are junk after its end."""
         if self.samples_in == 0:
             self._count_losses()  # nothing decoded at all: the file is damaged, not empty
+        elif tail_lost > 0:
+            # One passage, lost at the end: no later words to keep in time, so no silence.
+            self.damage_at(self.seconds_in, tail_lost)
         self._losses_since_frame = []
         if self._converter is not None:
             for frame in self._converter.resample(None):
@@ -870,7 +893,9 @@ def _declared_duration(
         # Bytes after the frames the tag counts (junk a download or a tagger left) make
         # FFmpeg guess from the bit rate instead; within a few frames (the encoder's delay
         # and padding, which it trims) it used the count.
-        return counted if counted is not None and abs(length - counted) > 0.5 else length
+        if counted is not None and abs(length - counted) > _MP3_COUNT_SLACK_S:
+            return counted
+        return length
     tagged = _tagged_duration(stream)
     if tagged is not None:
         return tagged
@@ -944,12 +969,7 @@ def _mp3_tag_duration(path: Path, stream: av.AudioStream) -> float | None:
     """The length an mp3's Xing/Info or VBRI frame count gives, or None without one."""
     with path.open("rb") as file:
         head = file.read(10)
-        if head[:3] == b"ID3" and len(head) == 10:
-            # Skip the ID3v2 tag: its size is four 7-bit bytes, plus a footer if flagged.
-            size = sum((b & 0x7F) << (7 * (3 - i)) for i, b in enumerate(head[6:10]))
-            file.seek(10 + size + (10 if head[5] & 0x10 else 0))
-        else:
-            file.seek(0)
+        file.seek(_id3v2_size(head))
         first_frame = file.read(4096)
     frames = None
     for tag in (b"Xing", b"Info"):
@@ -968,3 +988,53 @@ def _mp3_tag_duration(path: Path, stream: av.AudioStream) -> float | None:
     # Layer III frames hold 1152 samples, 576 at the MPEG-2 and 2.5 rates (below 32 kHz).
     per_frame = stream.codec_context.frame_size or (1152 if rate >= 32000 else 576)
     return frames * per_frame / rate
+
+
+def _id3v2_size(head: bytes) -> int:
+    """The length of the ID3v2 tag that ``head`` (at least 10 bytes) starts with, or 0."""
+    if head[:3] != b"ID3" or len(head) < 10:
+        return 0
+    # Its size is four 7-bit bytes, after a 10-byte header and before a footer if flagged.
+    size = sum((b & 0x7F) << (7 * (3 - i)) for i, b in enumerate(head[6:10]))
+    return 10 + size + (10 if head[5] & 0x10 else 0)
+
+
+def _lost_tail_seconds(path: Path, decoder: _Decoder, declared: float) -> float:
+    """Seconds of the recording lost in the bytes after the last decoded frame of a raw mp3
+    or aac; 0 when they are junk or tags after its end. ``declared``: an mp3's length from
+    its frame count, or 0 where only the bit rate gives one (which counts the junk too)."""
+    if decoder.decoded_end is None:
+        return 0.0
+    if declared > 0:  # the count says whether unreadable bytes held more of the recording
+        missing = declared - decoder.track_seconds
+        return missing if decoder.lost_after_last_frame and missing > _MP3_COUNT_SLACK_S else 0.0
+    # The aac demuxer stops at bytes it cannot read (zeros) without a word.
+    unexplained = _untagged_tail_bytes(path, decoder.decoded_end)
+    return unexplained / decoder.bytes_per_second if unexplained > _JUNK_TAIL_BYTES else 0.0
+
+
+def _untagged_tail_bytes(path: Path, start: int) -> int:
+    """How many bytes from ``start`` to the end of an mp3 or aac are not the tags taggers
+    put there: ID3v1, Lyrics3v2, APE and ID3v2 (appended, with or without its footer)."""
+    with path.open("rb") as file:
+        file.seek(start)
+        start += _id3v2_size(file.read(10))
+        end = file.seek(0, os.SEEK_END)
+        while end - start >= 10:
+            file.seek(max(start, end - 128))
+            last = file.read(end - file.tell())
+            if len(last) == 128 and last.startswith(b"TAG"):
+                length = 128
+            elif last.endswith(b"LYRICS200") and last[-15:-9].isdigit():
+                length = int(last[-15:-9]) + 15
+            elif len(last) >= 32 and last[-32:-24] == b"APETAGEX":
+                size, _, flags = struct.unpack_from("<III", last, len(last) - 20)
+                length = size + (32 if flags & 0x80000000 else 0)
+            elif last[-10:-7] == b"3DI":
+                length = _id3v2_size(b"ID3" + last[-7:])
+            else:
+                break
+            if not 0 < length <= end - start:  # not a tag after all
+                break
+            end -= length
+    return max(0, end - start)
