@@ -228,3 +228,48 @@ def test_one_time_formatter_for_clocks_etas_and_timestamps():
     assert format_timestamp(3725.5) == "01:02:05.500"
     assert format_timestamp(3725.5, sep=",") == "01:02:05,500"
     assert format_timestamp(3725.9, ms=False) == "01:02:05"
+
+
+def test_a_result_for_a_folder_gone_meanwhile_goes_to_the_fallback(tmp_path):
+    from media import write_wav
+    from tingxie.core.transcript import Segment, Transcript
+    from tingxie.jobs.media import OutputFolderGone, save_new_project
+
+    wav = write_wav(tmp_path / "talk.wav", np.zeros(16000, np.float32))
+    gone = tmp_path / "media" / "usb" / "out"  # the drive was unplugged
+    fallback = tmp_path / "Documents" / "Tingxie"
+    project = projects.Project(transcript=Transcript(
+        segments=[Segment(1, 0.1, 0.9, "An hour of work.")], duration=1.0))
+
+    saved, note = save_new_project(project, wav, gone, fallback=fallback)
+
+    assert saved == fallback / "talk.tingxie"
+    assert projects.load(saved).transcript.segments[0].text == "An hour of work."
+    assert not (tmp_path / "media").exists()
+    assert note.startswith(f"{gone} could not take it: the folder is gone")
+    with pytest.raises(OutputFolderGone, match="no longer exists"):
+        save_new_project(project, wav, gone)
+    assert not (tmp_path / "media").exists()
+
+
+def test_a_located_file_with_other_contents_is_flagged_and_a_moved_copy_is_not(tmp_path):
+    from media import write_wav
+    from tingxie.jobs.media import load_media
+
+    t = np.arange(16000 * 2) / 16000
+    audio = write_wav(tmp_path / "talk.wav", (0.2 * np.sin(2 * np.pi * 220 * t)).astype(
+        np.float32))
+    project = projects.Project()
+    projects.attach_audio(project, audio)
+    path = tmp_path / "talk.tingxie"
+    projects.save(project, path)
+    (tmp_path / "moved").mkdir()
+    moved = audio.rename(tmp_path / "moved" / "talk.wav")
+    other = write_wav(tmp_path / "other.wav", (0.2 * np.sin(2 * np.pi * 330 * t)).astype(
+        np.float32))
+
+    same = load_media(path, media_path=moved)
+    assert not same.other_audio and same.notices == []
+    wrong = load_media(path, media_path=other)
+    assert wrong.other_audio and wrong.relinked
+    assert wrong.notices[-1].startswith("other.wav is not the recording the project was made on")

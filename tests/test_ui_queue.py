@@ -428,3 +428,36 @@ def test_a_recording_gone_during_its_run_keeps_its_transcript(qtbot, panel, gate
     assert len(saved.transcript.segments) == item.segments
     wav.write_bytes(kept)  # the card is back
     assert load_media(item.output).media_path == wav.resolve()
+
+
+def test_an_output_folder_gone_during_the_run_is_not_made_again(qtbot, panel, gate, tmp_path,
+                                                                 monkeypatch):
+    # The chosen folder was on a drive unplugged while the model worked: the project goes to
+    # Documents/Tingxie, said in its row, not into a new /media/usb/out on the system disk.
+    documents = tmp_path / "home" / "Documents"
+    documents.mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    wav = speech_wav(tmp_path / "interview.wav")
+    drive = tmp_path / "media" / "usb"
+    out = drive / "out"
+    out.mkdir(parents=True)
+    controller = panel.controller
+    controller.set_output_dir(out)
+    controller.add_files([wav])
+    gate.clear()
+    panel.start_button.click()
+    qtbot.waitUntil(lambda: controller.items[0].status is Status.LOADING_MODEL,
+                    timeout=RUN_TIMEOUT_MS)
+    out.rmdir()
+    drive.rmdir()  # unplugged
+    gate.set()
+    qtbot.waitUntil(lambda: not controller.busy, timeout=RUN_TIMEOUT_MS)
+
+    item = controller.items[0]
+    assert not drive.exists(), "the vanished folder was made again"
+    assert item.status is Status.DONE, item.error
+    assert item.output == documents / "Tingxie" / "interview.tingxie"
+    assert len(projects.load(item.output).transcript.segments) == item.segments
+    text = status_text(panel, 0)
+    assert f"{out} could not take it: the folder is gone" in text
+    assert str(documents / "Tingxie") in text and "choose another output folder" in text

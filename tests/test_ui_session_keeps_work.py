@@ -234,7 +234,7 @@ def test_speaker_keys_name_the_same_slot_every_time(window):
 
 # -- 8. a range run never lands on a transcript undone while it ran --------------------------
 
-def test_a_range_finishing_after_an_undo_keeps_the_undone_run_for_redo(window):
+def test_a_range_finishing_after_an_undo_keeps_the_undone_run_for_redo(qtbot, window):
     window.document.set_transcript(interview())
     whole = window.start_transcription("all")
     whole.segmentsReady.emit(heard(1.0, 4.0, "The harbour opened.")
@@ -249,11 +249,21 @@ def test_a_range_finishing_after_an_undo_keeps_the_undone_run_for_redo(window):
 
     assert texts(window) == [s.text for s in interview().segments], "the undo stands"
     assert window.statusBar().currentMessage() == (
-        "The re-transcription of 0:00:05–0:00:07 was not applied: the transcript was "
-        "undone meanwhile.")
+        "The re-transcription of 0:00:05–0:00:07 is kept: the transcript was undone "
+        "meanwhile. Redo applies it; an edit now applies it over the lines left as they "
+        "were.")
     assert stack.canRedo() and stack.text(stack.index()) == "Transcribe the whole file"
-    stack.redo()
+    qtbot.wait(50)
+    assert texts(window) == [s.text for s in interview().segments], "it waits for the redo"
+    stack.redo()  # the state the line was re-transcribed on is back: the result lands
+    qtbot.waitUntil(lambda: texts(window) == ["The harbour opened.", "Boats came in at dawn."],
+                    timeout=2000)
+    assert window.statusBar().currentMessage() == (
+        "The re-transcription of 0:00:05–0:00:07 is applied.")
+    stack.undo()
     assert texts(window) == ["The harbour opened.", "Boats came in."]
+    stack.undo()
+    assert texts(window) == [s.text for s in interview().segments]
 
 
 def test_a_range_started_with_redo_history_still_lands(window):
@@ -369,3 +379,58 @@ def test_a_selection_with_gaps_is_refused(window):
         "Select adjacent lines to re-transcribe them: the lines between them (2–3) are not "
         "selected.")
     assert texts(window) == [s.text for s in interview().segments]
+
+
+# -- 13. a range undone past and edited since lands on the lines left as they were ----------
+
+def test_a_range_undone_past_and_edited_since_lands_on_the_lines_left_as_they_were(
+        qtbot, window):
+    window.document.set_transcript(interview())
+    stack = window.document.undo_stack
+    window.document.apply(EditText(4, "Boats came from every town!"))
+    model, sm = window.table.model(), window.table.selectionModel()
+    sm.clearSelection()
+    for row in (1, 2):
+        sm.select(model.index(row, 0), sm.SelectionFlag.Select | sm.SelectionFlag.Rows)
+    job = window.start_transcription("selection")
+    assert job.spec.time_range == (5.0, 12.0)
+    stack.undo()  # the "!" taken back while lines 2-3 are re-transcribed ...
+    job.segmentsReady.emit(heard(5.0, 7.5, "Hello there.") + heard(8.0, 12.0, "A correction."))
+    job.finished.emit(False)
+    assert texts(window) == [s.text for s in interview().segments]
+    window.document.apply(EditText(1, "Hello, big world."))  # ... and line 1 corrected
+
+    qtbot.waitUntil(lambda: "Hello there." in texts(window), timeout=2000)
+    assert texts(window) == ["Hello, big world.", "Hello there.", "A correction.",
+                             "Boats came from every town."]
+    assert window.statusBar().currentMessage() == (
+        "The re-transcription of 0:00:05–0:00:12 is applied.")
+    stack.undo()  # one Undo gives back what the user had
+    assert texts(window) == ["Hello, big world.", "hello there",
+                             "A correction the reviewer typed.", "Boats came from every town."]
+    window.document.transcript.check()
+
+
+def test_a_range_whose_lines_all_changed_after_an_undo_says_it_was_not_applied(qtbot, window):
+    window.document.set_transcript(interview())
+    whole = window.start_transcription("all")
+    whole.segmentsReady.emit(heard(1.0, 4.0, "The harbour opened.")
+                             + heard(5.0, 7.5, "Boats came in."))
+    whole.finished.emit(False)
+    window.table.select_row(1)
+    line = window.start_transcription("selection")
+    stack = window.document.undo_stack
+    stack.undo()  # the old transcript is back ...
+    line.segmentsReady.emit(heard(5.0, 7.5, "Boats came in at dawn."))
+    line.finished.emit(False)
+    window.document.apply(EditText(2, "Hello there."))  # ... and corrected: no redo now
+
+    qtbot.waitUntil(lambda: "was not applied" in window.statusBar().currentMessage(),
+                    timeout=2000)
+    assert window.statusBar().currentMessage() == (
+        "The re-transcription of 0:00:05–0:00:07 was not applied: every line there was "
+        "changed meanwhile and stays as it is.")
+    assert texts(window) == ["Hello big world", "Hello there.",
+                             "A correction the reviewer typed.", "Boats came from every town."]
+    stack.undo()  # no empty step of the range's on top: the Undo takes back the edit
+    assert texts(window)[1] == "hello there"

@@ -461,3 +461,48 @@ def test_segments_arriving_after_a_save_mid_run_are_unsaved_again(qtbot, window,
     assert window.dirty and window.windowTitle().startswith("*"), (
         "segments after the save must count as unsaved work")
     assert window.session.has_unsaved_work
+
+
+@pytest.mark.parametrize("other", [True, False], ids=["another-recording", "moved-copy"])
+def test_locating_another_recording_for_a_project_says_so(qtbot, tmp_path, monkeypatch, other):
+    from PySide6.QtWidgets import QFileDialog
+
+    t = np.arange(16000 * 3) / 16000
+    audio = write_wav(tmp_path / "interview.wav",
+                      (0.2 * np.sin(2 * np.pi * 220 * t)).astype(np.float32))
+    project = projects.Project()
+    projects.attach_audio(project, audio)
+    path = tmp_path / "interview.tingxie"
+    projects.save(project, path)
+    located = tmp_path / "archive" / "2024" / "june" / "interview.wav"  # too far to be found
+    located.parent.mkdir(parents=True)
+    if other:  # another day's recording of the same length, under the same name
+        write_wav(located, (0.2 * np.sin(2 * np.pi * 330 * t)).astype(np.float32))
+        audio.unlink()
+    else:
+        audio.rename(located)
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, title, *a, **k: (
+        asked.append(title), QMessageBox.StandardButton.Yes)[1])
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(located), ""))
+    win = MainWindow(Settings(QSettings(str(tmp_path / "settings.ini"),
+                                        QSettings.Format.IniFormat)),
+                     engine_factory=lambda spec: None)
+    win.show()
+    try:
+        with qtbot.waitSignal(win.mediaLoaded, timeout=30_000):
+            win.open_path(path)
+        assert asked == ["Audio not found"]
+        assert win.loaded.media_path == located
+        said = win.statusBar().currentMessage()
+        if other:
+            assert said.startswith("interview.wav is not the recording the project was made "
+                                   "on (its contents differ)"), said
+            # And in a notice, not only for 10 s in the status bar.
+            assert "is not the recording the project was made on" in win.last_message.text()
+        else:
+            assert "not the recording" not in said, said
+            assert win.last_message is None or "not the recording" not in (
+                win.last_message.text())
+    finally:
+        dispose(win)

@@ -47,6 +47,9 @@ class LoadedMedia:
     #: A recovery file could not be used (damaged, or from a newer Tingxie) and was set
     #: aside: among ``notices``, and worth a box, not only the status bar.
     recovery_set_aside: bool = False
+    #: The located audio is not the file the project was made on (its contents differ): the
+    #: lines may not match its sound. Among ``notices`` (the last one), worth a box too.
+    other_audio: bool = False
 
 
 #: The project option holding the speech regions found in its audio (docs/project-format.md).
@@ -81,7 +84,7 @@ def load_media(path: str | Path, progress: Callable[[float], None] | None = None
     project_path = None
     recovered = None
     notices: list[str] = []
-    located = False
+    located = other_audio = False
     project_state = None
     set_aside = False
     if is_project(path):
@@ -147,17 +150,25 @@ def load_media(path: str | Path, progress: Callable[[float], None] | None = None
         for kept in (project, recovered):
             if kept is not None:
                 _relink(kept, media_path)
+        other_audio = stored[1] != project.audio_fingerprint
         located = stored != (project.audio_path, project.audio_fingerprint)
     _fit_duration(project.transcript, audio, media_path, notices, located, bool(truncated))
     if audio.track_count > 1:
         project.options["audio_track"] = audio.track
         notices.append(f"{media_path.name} has {audio.track_count} audio tracks; track "
                        f"{audio.track} is used (File > Audio track chooses another).")
+    if other_audio:
+        # Last, so that the status bar, which shows the last notice, shows this one.
+        notices.append(f"{media_path.name} is not the recording the project was made on (its "
+                       "contents differ): the lines may not match its sound. If it is the "
+                       "wrong file, close the project without saving and locate the right "
+                       "one; saving makes this file the project's audio.")
     report(1.0)
     return LoadedMedia(media_path, audio, envelope, project, project_path, recovered,
                        recovered_from, truncated, notices,
                        relinked=located and project_path is not None,
-                       project_state=project_state, recovery_set_aside=set_aside)
+                       project_state=project_state, recovery_set_aside=set_aside,
+                       other_audio=other_audio)
 
 
 #: How far (seconds) the decoded audio's length may differ from the length a project's
@@ -249,8 +260,9 @@ def save_new_project(project: projects.Project, audio_path: Path, folder: Path, 
     """Attach the audio, then save the project in ``folder`` under a name not yet taken
     (``stem``, by default the audio's). If ``folder`` cannot take it (read-only, full, gone)
     and a ``fallback`` folder is given, it is saved there instead: a transcript that took an
-    hour is never thrown away for want of a folder. Returns the path and, when the fallback
-    was used or the recording could not be read any more, sentences saying so."""
+    hour is never thrown away for want of a folder. A missing ``folder`` is not made again
+    (:class:`OutputFolderGone`): it was there when chosen. Returns the path and, when the
+    fallback was used or the recording could not be read any more, sentences saying so."""
     audio_note = ""
     try:
         projects.attach_audio(project, audio_path)
@@ -268,13 +280,30 @@ def save_new_project(project: projects.Project, audio_path: Path, folder: Path, 
     except projects.ProjectError as exc:
         if fallback is None or fallback == folder:
             raise
-        target = _save_in(project, fallback, stem)
-        return target, " ".join(filter(None, (
-            f"{folder} could not take it ({exc.problem.rstrip('.')}): saved in "
-            f"{fallback} instead.", audio_note)))
+        target = _save_in(project, fallback, stem, create=True)
+        if isinstance(exc, OutputFolderGone):
+            where = (f"{folder} could not take it: the folder is gone (a drive unplugged, "
+                     f"or the folder moved or deleted). Saved in {fallback} instead; plug "
+                     "the drive back in or choose another output folder.")
+        else:
+            where = (f"{folder} could not take it ({exc.problem.rstrip('.')}): saved in "
+                     f"{fallback} instead.")
+        return target, " ".join(filter(None, (where, audio_note)))
 
 
-def _save_in(project: projects.Project, folder: Path, stem: str) -> Path:
+class OutputFolderGone(projects.ProjectError):
+    """The folder a result was to be saved in no longer exists."""
+
+
+def _save_in(project: projects.Project, folder: Path, stem: str, *,
+             create: bool = False) -> Path:
+    """Save in ``folder``. Only a ``create`` folder (the fallback) is made when missing: a
+    chosen folder, or the recording's, that is gone was on a drive unplugged or a share
+    dropped, and making it again would hide the result where nobody looks (a new
+    /media/usb/out on the system disk)."""
+    if not create and not folder.is_dir():
+        raise OutputFolderGone(folder, "no longer exists.",
+                               "Plug the drive back in or choose another output folder.")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -3,11 +3,11 @@
 Each file is decoded on the :class:`~tingxie.ui.background.Background`, transcribed by the
 window's :class:`~tingxie.ui.worker.TranscriptionHost` (one job at a time, so the model is
 loaded once for the whole batch) and saved as a project beside its audio or in a chosen
-folder, never over an existing project; a folder that cannot take it (read-only, full) sends
-it to Documents/Tingxie instead. A file that fails is marked with the reason and the queue
-goes on. Stop cancels the running file, which is marked cancelled, and leaves the rest
-waiting for the next Start. What a stopped or failed file had transcribed is kept as
-``NAME.partial.tingxie``.
+folder, never over an existing project; a folder that cannot take it (read-only, full, or
+gone: a drive unplugged, never made again) sends it to Documents/Tingxie instead. A file
+that fails is marked with the reason and the queue goes on. Stop cancels the running file,
+which is marked cancelled, and leaves the rest waiting for the next Start. What a stopped or
+failed file had transcribed is kept as ``NAME.partial.tingxie``.
 
 :class:`QueueController` holds the logic and the :class:`QueueModel`, and can be driven
 without a widget; :class:`QueuePanel` is the widget over it.

@@ -16,6 +16,7 @@ from tingxie.core.timefmt import format_duration, format_time
 
 if TYPE_CHECKING:
     from tingxie.ui.main_window import MainWindow
+    from tingxie.ui.session import JobEnd
     from tingxie.ui.worker import JobHandle
 
 
@@ -28,6 +29,7 @@ class DocumentRuns(QObject):
         self._started = 0.0
         self._found = 0  # segments the running job produced
         self._span: tuple[float, float] | None = None
+        win.session.rangeLanded.connect(self._range_landed)
 
     @property
     def busy(self) -> bool:
@@ -154,10 +156,13 @@ class DocumentRuns(QObject):
         count = ended.count
         if cancelled:
             message = self.tr("Cancelled; kept {n} segments.").format(n=count)
-        elif ended.not_applied and self._span is not None:
-            message = self.tr("The re-transcription of {start}–{end} was not applied: the "
-                              "transcript was undone meanwhile.").format(
+        elif ended.waiting and self._span is not None:
+            message = self.tr("The re-transcription of {start}–{end} is kept: the transcript "
+                              "was undone meanwhile. Redo applies it; an edit now applies it "
+                              "over the lines left as they were.").format(
                 start=format_time(self._span[0]), end=format_time(self._span[1]))
+        elif ended.not_applied and self._span is not None:
+            message = self._not_applied(*self._span)
         elif not self._found:
             message = (self.tr("No speech was found in the recording.") if self._span is None
                        else self.tr("No speech was found between {start} and {end}.").format(
@@ -178,6 +183,26 @@ class DocumentRuns(QObject):
         else:
             done = self.tr("Done in {time}").format(time=elapsed)
         win.controls.show_finished(done)
+
+    def _not_applied(self, start: float, end: float) -> str:
+        return self.tr("The re-transcription of {start}–{end} was not applied: every line "
+                       "there was changed meanwhile and stays as it is.").format(
+            start=format_time(start), end=format_time(end))
+
+    @Slot(float, float, object)
+    def _range_landed(self, start: float, end: float, ended: JobEnd) -> None:
+        """A range result kept after an Undo was applied (or found nothing left to replace)."""
+        if ended.not_applied:
+            message = self._not_applied(start, end)
+        elif ended.kept_rows:
+            message = self.tr("The re-transcription of {start}–{end} is applied. Lines "
+                              "changed meanwhile were kept as they are: {lines}.").format(
+                start=format_time(start), end=format_time(end),
+                lines=", ".join(str(r + 1) for r in ended.kept_rows))
+        else:
+            message = self.tr("The re-transcription of {start}–{end} is applied.").format(
+                start=format_time(start), end=format_time(end))
+        self.win.statusBar().showMessage(message, 10000)
 
     @Slot(str)
     def _failed(self, message: str) -> None:

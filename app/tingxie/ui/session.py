@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand
 
 from tingxie.core import project as projects
@@ -53,9 +53,14 @@ class JobEnd:
 
     #: Segments in the transcript now.
     count: int
-    #: A selected range's result that was not applied: the transcript was undone meanwhile
-    #: (applying it would have cut off the Redo history, or landed on another state).
+    #: A selected range's result that found nothing to replace: every line it covers was
+    #: changed meanwhile (undone to other lines, or edited), and those stay as they are.
     not_applied: bool = False
+    #: A selected range's result kept for later: the transcript was undone below where the
+    #: range started, and applying it now would cut off the Redo history. It is applied
+    #: once the stack stands there again, or over the lines left as they were once that
+    #: state is gone for good (:attr:`Session.rangeLanded` says so).
+    waiting: bool = False
     #: Rows (0-based) of lines in the range the user edited while it ran, kept as they are.
     kept_rows: list[int] = field(default_factory=list)
 
@@ -149,6 +154,8 @@ class Session(QObject):
 
     #: The title-worthy state changed (a file opened, saved, or changes appeared).
     changed = Signal()
+    #: A range result kept after an Undo was applied later: (start, end, a :class:`JobEnd`).
+    rangeLanded = Signal(float, float, object)
 
     def __init__(self, document: TranscriptDocument, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -170,7 +177,10 @@ class Session(QObject):
         self._changed_at: set[int] = set()
         #: The last run, if it was cancelled with segments, and where its segments end.
         self._stopped_run: tuple[StreamedRange, float] | None = None
+        #: Range results that finished while the transcript stood undone below their start.
+        self._waiting_ranges: list[DocumentJob] = []
         document.undo_stack.cleanChanged.connect(self._emit_changed)
+        document.undo_stack.indexChanged.connect(self._stack_moved)
 
     # -- state -----------------------------------------------------------------------------
     @property
@@ -266,6 +276,7 @@ class Session(QObject):
             self._dirty_outside_stack = True  # the file still names the old audio: save it
         loaded.project = project
         self._stopped_run = None
+        self._waiting_ranges.clear()
         self.speech_regions = stored_regions(project)
         self.document.set_transcript(project.transcript)
         self._emit_changed()
@@ -395,24 +406,24 @@ class Session(QObject):
         if transcript.language != language:
             self._changed_beside_stack()
         ended.count = len(transcript.segments)
+        self._stack_moved()  # a range kept for later may land now that no job runs
         return ended
 
     def _replace_range(self, job: DocumentJob, ended: JobEnd) -> None:
-        """Put a completed range's segments in place of what it covered, if it found any and
-        the transcript still stands where the range started from (an Undo meanwhile leaves
-        it, and its Redo history, alone)."""
+        """Put a completed range's segments in place of what it covered, if it found any.
+        Undone below where it started, with Redo still able to go back there, the result is
+        kept until the stack stands there again (applying it now would cut the Redo history
+        off); undone and edited since, it is applied to the transcript as it now is, the
+        lines changed meanwhile staying as they are. Never thrown away unseen."""
         assert job.time_range is not None
         if not job.range_segments:
             return  # no speech there: the lines stay (the window says nothing was found)
-        stack = self.document.undo_stack
-        base = job.base_index
-        # Undone below where it started (or undone and edited since, which replaced the
-        # commands there): the state it was made for is gone. Redo history that was there
-        # at the start, or an edit of the user's own undone meanwhile, is cut as any new
-        # edit cuts it.
-        if stack.index() < base or (base and stack.command(base - 1) is not job.base_command):
-            ended.not_applied = True
+        if self._below_base(job):
+            self._waiting_ranges.append(job)
+            ended.waiting = True
             return
+        # Redo history that was there at the start, or an edit of the user's own undone
+        # meanwhile, is cut as any new edit cuts it.
         start, end = job.time_range
         t = self.document.transcript
         old = [s for s in t.segments if s.end > start and s.start < end]
@@ -422,7 +433,36 @@ class Session(QObject):
         self.document.apply(op)
         if not op._removed and not op._added_ids:
             self._drop_top()  # the edited lines fill the range: nothing changed
+            ended.not_applied = bool(edited)
         ended.kept_rows = [k for k, s in enumerate(t.segments) if s.id in edited]
+
+    def _below_base(self, job: DocumentJob) -> bool:
+        """Whether the stack stands below where ``job`` started and a Redo can still go
+        back there (the commands up to that point are the ones of then)."""
+        stack, base = self.document.undo_stack, job.base_index
+        return stack.index() < base and stack.command(base - 1) is job.base_command
+
+    def _stack_moved(self, *_args: object) -> None:
+        if self._waiting_ranges:
+            # After the move (an Undo, a Redo or an edit) is complete, not inside it.
+            QTimer.singleShot(0, self, self._land_waiting)
+
+    def _land_waiting(self) -> None:
+        """Apply each range result kept after an Undo once the stack stands where it started
+        again, or once that state is gone for good; not while another job runs."""
+        if self.job is not None:
+            return
+        for job in list(self._waiting_ranges):
+            if self._below_base(job):
+                continue
+            self._waiting_ranges = [w for w in self._waiting_ranges if w is not job]
+            if job.transcript is not self.document.transcript:
+                continue  # another document (or an imported transcript) replaced it
+            assert job.time_range is not None
+            ended = JobEnd(0)
+            self._replace_range(job, ended)
+            ended.count = len(self.document.transcript.segments)
+            self.rangeLanded.emit(job.time_range[0], job.time_range[1], ended)
 
     def _drop_step(self, step: StreamedRange) -> None:
         """Take ``step`` off the undo stack when it is the last command there, applied or
