@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import unicodedata
 
 import pytest
 from hypothesis import given, settings
@@ -645,6 +646,9 @@ def test_whole_word_keeps_a_word_with_an_apostrophe_whole(find, text, count):
     ("STRAßE", "strasse", "#"),
     ("s", "Straße", "#traße"),  # not half of an "ß"
     ("ǅ", "ǆ ǅ Ǆ", "# # #"),
+    # Hangul stored decomposed: a syllable is not found inside a longer one ("하" in "한").
+    ("하", unicodedata.normalize("NFD", "한국 하다"), unicodedata.normalize("NFD", "한국 #다")),
+    ("한", unicodedata.normalize("NFD", "한국"), unicodedata.normalize("NFD", "#국")),
 ])
 def test_find_and_replace_all_do_not_care_how_accents_and_case_are_stored(find, text, replaced):
     t = Transcript([Segment(1, 0.0, 1.0, text)], duration=2.0)

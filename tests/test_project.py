@@ -478,6 +478,24 @@ def test_a_project_with_overlapping_lines_opens_repaired_with_every_word_kept(tm
     assert again.notices == [] and again.transcript.text == t.text
 
 
+def test_another_speaker_s_line_joined_in_a_repair_is_named(tmp_path):
+    """Crosstalk is why lines overlap: a guest's line inside the host's joins the host's
+    line, and the notice names the guest, so the reviewer can split it back."""
+    path = tmp_path / "talk.tingxie"
+    doc = {"format": "tingxie-project", "schema_version": 2, "transcript": {
+        "duration": 20.0,
+        "speakers": [{"id": "S1", "name": "Host"}, {"id": "S2", "name": "Guest"}],
+        "segments": [
+            {"id": 1, "start": 0.0, "end": 10.0, "text": "Tell me about the harbour.",
+             "speaker": "S1"},
+            {"id": 2, "start": 4.0, "end": 5.0, "text": "Sure.", "speaker": "S2"}]}}
+    path.write_text(json.dumps(doc), "utf-8")
+    back = proj.open_project(path).project
+    assert [s.text for s in back.transcript.segments] == ["Tell me about the harbour. Sure."]
+    notice = " ".join(back.notices)
+    assert "the words of Guest added to line 1 are under that line's speaker now" in notice
+
+
 def test_an_autosave_with_overlapping_lines_is_offered_repaired(tmp_path):
     p, _ = sample_project(tmp_path)
     path = tmp_path / "x.tingxie"

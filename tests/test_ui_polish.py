@@ -473,3 +473,39 @@ def test_replace_all_across_many_lines_leaves_the_window_live_until_it_is_made(
     stack.undo()
     assert t.segment(5).text == "Another boat, typed meanwhile."
     assert t.segment(1).text == "The boat number 0 and a boat."
+
+
+def test_undo_while_replace_all_is_worked_out_calls_it_off_and_keeps_the_edit_before(
+        qtbot, win, tone):
+    """Ctrl+Z right after Replace all means "not that replace": before, it undid the edit
+    made before the replace, and the replace landing then threw that edit's redo away."""
+    from tingxie.ui.find_bar import REWORD_HERE
+
+    n = 3 * REWORD_HERE
+    segs = [Segment(i + 1, i * 0.2, i * 0.2 + 0.15, f"The boat number {i}.") for i in range(n)]
+    open_with_transcript(qtbot, win, tone, segs)
+    stack = win.document.undo_stack
+    win.document.apply(EditText(1, "My own correction, boat."))
+    bar = replacing(win, "boat", "ship")
+    bar.replace_all()
+    assert bar.replacing()
+    win.undo_action.trigger()
+    assert not bar.replacing()
+    assert "Replace all was called off" in win.statusBar().currentMessage()
+    qtbot.wait(300)  # the words worked out meanwhile come back, and are dropped
+    t = win.document.transcript
+    assert t.segment(1).text == "My own correction, boat.", "the edit before stays"
+    assert all("boat" in s.text for s in t.segments), "nothing replaced"
+    assert stack.count() == 1 and stack.index() == 1
+    assert bar.replace_button.isEnabled(), "Replace all can be pressed again"
+
+    # An Undo made some other way (not Edit > Undo) while it is worked out: the replace is
+    # not made over it, so the undone edit can still be redone.
+    bar.replace_all()
+    assert bar.replacing()
+    stack.undo()
+    qtbot.waitUntil(lambda: not bar.replacing(), timeout=20_000)
+    assert "a step was undone meanwhile" in win.statusBar().currentMessage()
+    assert stack.canRedo() and t.segment(1).text == "The boat number 0."
+    stack.redo()
+    assert t.segment(1).text == "My own correction, boat."

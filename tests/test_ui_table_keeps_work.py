@@ -14,7 +14,7 @@ from PySide6.QtCore import QEvent, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from media import write_wav
-from tingxie.core.edits import SetWords
+from tingxie.core.edits import EditText, Retime, SetWords
 from tingxie.core.transcript import ALIGNED, STALE, Segment, Transcript, Word
 from tingxie.ui.main_window import MainWindow
 from tingxie.ui.settings import Settings
@@ -257,6 +257,26 @@ def test_undoing_a_shift_while_lines_stream_in_fits_the_lines_back_or_is_refused
     assert "“Shift times” cannot be undone now" in win.statusBar().currentMessage()
     assert not stack.canUndo()
     t.check()
+
+
+def test_a_redo_that_fits_nothing_says_nothing_about_going_back_shorter(qtbot, win):
+    """The "went back shorter" warning is said of the undo that shortened a line, never
+    again by a later redo of the same step that only changes text."""
+    put(win, [Segment(1, 0.0, 5.0, "hello")])
+    doc = win.document
+    said = []
+    doc.message.connect(said.append)
+    doc.apply(EditText(1, "hello world"))
+    doc.apply(Retime(1, end=3.0))
+    doc.add_transcribed([Segment(0, 3.0, 5.0, "streamed")])
+    doc.undo_stack.undo()  # the retime: the line goes back only to 3.0
+    doc.undo_stack.undo()  # the text
+    assert "went back shorter" in said[-1]
+    said.clear()
+    doc.undo_stack.redo()
+    assert [(s.text, s.start, s.end) for s in doc.transcript.segments][0] == (
+        "hello world", 0.0, 3.0)
+    assert not any("went back shorter" in m for m in said), said
 
 
 def test_redoing_a_merge_after_a_line_streamed_in_between_is_refused(qtbot, win):

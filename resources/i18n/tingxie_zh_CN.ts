@@ -778,107 +778,122 @@ Locate the audio file now?</source>
 <context>
     <name>DocumentRuns</name>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="70"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="72"/>
         <source>Nothing to transcribe</source>
         <translation>没有可转写的内容</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="71"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="73"/>
         <source>Open an audio or video file first (File &gt; Open).</source>
         <translation>请先打开音频或视频文件（文件 &gt; 打开）。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="74"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="76"/>
         <source>A transcription is already running.</source>
         <translation>已有转写任务正在运行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="82"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="84"/>
         <source>Select adjacent lines to re-transcribe them: the lines between them ({lines}) are not selected.</source>
         <translation>请选择相邻的行来重新转写：它们之间的行（{lines}）没有被选中。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="91"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="93"/>
         <source>The transcript already reaches the end of the file.</source>
         <translation>转写稿已到达文件末尾。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="94"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="96"/>
         <source>Replace the transcript?</source>
         <translation>替换转写文本？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="95"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="97"/>
         <source>Transcribing the whole file replaces the current transcript (Edit &gt; Undo brings it back). Go on?</source>
         <translation>转写整个文件会替换当前转写稿（可用“编辑 &gt; 撤销”恢复）。继续吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="103"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="105"/>
         <source>Cannot transcribe</source>
         <translation>无法转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="127"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="129"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="135"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="137"/>
         <source>Loading model {model}…</source>
         <translation>正在加载模型 {model}…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="139"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="141"/>
         <source>Model on {0}</source>
         <translation>模型运行于 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="156"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="158"/>
         <source>Cancelled; kept {n} segments.</source>
         <translation>已取消；保留了 {n} 个片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="158"/>
-        <source>The re-transcription of {start}–{end} was not applied: the transcript was undone meanwhile.</source>
-        <translation>{start}–{end} 的重新转写未被应用：转写稿在此期间已被撤销。</translation>
+        <location filename="../../app/tingxie/ui/runs.py" line="160"/>
+        <source>The re-transcription of {start}–{end} is kept: the transcript was undone meanwhile. Redo applies it; an edit now applies it over the lines left as they were.</source>
+        <translation>{start}–{end} 的重新转写已保留：其间转写稿被撤销了。重做即可应用它；现在进行一次编辑，则会把它应用到未被改动的各行上。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="162"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="167"/>
         <source>No speech was found in the recording.</source>
         <translation>录音中没有找到语音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="163"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="168"/>
         <source>No speech was found between {start} and {end}.</source>
         <translation>在 {start} 到 {end} 之间没有找到语音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="166"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="171"/>
         <source>Transcription finished: {n} segments. Lines edited meanwhile were kept as they are: {lines}.</source>
         <translation>转写完成：{n} 个片段。期间编辑过的行保持原样：{lines}。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="170"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="175"/>
         <source>Transcription finished: {n} segments.</source>
         <translation>转写完成：共 {n} 个片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="175"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="180"/>
         <source>Cancelled after {time}</source>
         <translation>已在 {time} 后取消</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="177"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="182"/>
         <source>No speech found ({time})</source>
         <translation>未找到语音（{time}）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="179"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="184"/>
         <source>Done in {time}</source>
         <translation>完成，用时 {time}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="187"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="188"/>
+        <source>The re-transcription of {start}–{end} was not applied: every line there was changed meanwhile and stays as it is.</source>
+        <translation>{start}–{end} 的重新转写未应用：其间那里的每一行都被改动过，保持原样。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/runs.py" line="198"/>
+        <source>The re-transcription of {start}–{end} is applied. Lines changed meanwhile were kept as they are: {lines}.</source>
+        <translation>{start}–{end} 的重新转写已应用。其间改动过的行保持原样：{lines}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/runs.py" line="203"/>
+        <source>The re-transcription of {start}–{end} is applied.</source>
+        <translation>{start}–{end} 的重新转写已应用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/runs.py" line="212"/>
         <source>Transcription failed</source>
         <translation>转写失败</translation>
     </message>
@@ -899,211 +914,211 @@ Locate the audio file now?</source>
 <context>
     <name>EditCommands</name>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="91"/>
-        <location filename="../../app/tingxie/ui/editing.py" line="110"/>
-        <location filename="../../app/tingxie/ui/editing.py" line="441"/>
-        <location filename="../../app/tingxie/ui/editing.py" line="455"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="95"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="114"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="452"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="466"/>
         <source>Select a segment first.</source>
-        <extracomment>Step of the keyboard nudges of a segment&apos;s start or end, in seconds. Length of a segment inserted at the playhead, when there is room. A message for the status bar (an edit that could not be made, what was done). The line a playhead key just timed, kept selected while following playback.</extracomment>
+        <extracomment>Step of the keyboard nudges of a segment&apos;s start or end, in seconds. Length of a segment inserted at the playhead, when there is room. A message for the status bar (an edit that could not be made, what was done). The line a playhead key just timed, kept selected while following playback. Calls off a Replace all still being worked out (the find bar&apos;s), whether there was one: Undo or Redo then takes that replace back, not the step before it.</extracomment>
         <translation>请先选择一个片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="145"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="156"/>
         <source>Your typing in the line is kept as the newest change, so there is nothing to redo now.</source>
         <translation>您在该行中输入的内容已作为最新的更改保留，因此现在没有可重做的操作。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="171"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="182"/>
         <source>Select the lines to shift first.</source>
         <translation>请先选择要平移的行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="177"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="188"/>
         <source>The lines cannot move that way: the audio, or a line that stays, is in the way.</source>
         <translation>这些行无法朝该方向移动：音频边界或未移动的行挡住了。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="178"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="189"/>
         <source>Nothing to shift: 0 s.</source>
         <translation>无需平移：0 秒。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="182"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="193"/>
         <source>Shifted by {seconds:+.3f} s (lines: {n}).</source>
         <translation>已平移 {seconds:+.3f} 秒（共 {n} 行）。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="185"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="196"/>
         <source>That is as far as the audio and the lines that stay allow.</source>
         <translation>这已是音频和未移动的行所允许的最大范围。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="195"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="206"/>
         <source>A line picked for the sync is gone: pick it again.</source>
         <translation>为同步选定的一行已不存在：请重新选择。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="200"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="211"/>
         <source>The lines cannot be synced that way now: pick the times again.</source>
         <translation>现在无法按这种方式同步这些行：请重新选择时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="204"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="215"/>
         <source>Sync by two lines</source>
         <translation>按两行同步</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="208"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="219"/>
         <source>Synced (lines: {n}): line {a} starts at {ta}, line {b} at {tb}.</source>
         <translation>已同步（行数：{n}）：第 {a} 行从 {ta} 开始，第 {b} 行从 {tb} 开始。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="234"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="245"/>
         <source>Put the cursor inside the text to split a segment.</source>
         <translation>请把光标放在文字中间，再拆分片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="261"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="272"/>
         <source>There is no previous segment to merge with.</source>
         <translation>前面没有可合并的片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="273"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="284"/>
         <source>Move the start</source>
         <translation>移动开始时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="274"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="285"/>
         <source>Move the end</source>
         <translation>移动结束时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="276"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="287"/>
         <source>That edge cannot move further.</source>
         <translation>这一端无法再移动了。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="289"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="300"/>
         <source>Start at the playhead</source>
         <translation>开始于播放头</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="289"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="300"/>
         <source>End at the playhead</source>
         <translation>结束于播放头</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="300"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="311"/>
         <source>Line {n} now starts at {time}.</source>
         <translation>第 {n} 行现在从 {time} 开始。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="301"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="312"/>
         <source>Line {n} now ends at {time}.</source>
         <translation>第 {n} 行现在在 {time} 结束。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="304"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="315"/>
         <source>It kept its length and moved there.</source>
         <translation>它保持时长，整体移到了那里。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="306"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="317"/>
         <source>It moved there, shortened to {length:.3f} s by what comes next (a line, or the end of the audio).</source>
         <translation>它移到了那里，因后面的内容（下一行或音频结尾）缩短为 {length:.3f} 秒。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="310"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="321"/>
         <source>The line before now ends there.</source>
         <translation>上一行现在在那里结束。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="311"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="322"/>
         <source>The next line now starts there.</source>
         <translation>下一行现在从那里开始。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="323"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="334"/>
         <source>The playhead is not after the line&apos;s start.</source>
         <translation>播放头不在该行开始之后。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="327"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="338"/>
         <source>End here, start the next line</source>
         <translation>在此结束，下一行在此开始</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="333"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="344"/>
         <source>Line {n} now ends at {time}: it is the last line.</source>
         <translation>第 {n} 行现在在 {time} 结束：这是最后一行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="339"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="350"/>
         <source>Line {n} now ends at {time}; line {m} starts there.</source>
         <translation>第 {n} 行现在在 {time} 结束；第 {m} 行从那里开始。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="392"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="403"/>
         <source>The playhead is before the line before this one: select the line to time, or play to where it starts.</source>
         <translation>播放头在上一行之前：请选中要定时的行，或播放到它开始的位置。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="395"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="406"/>
         <source>The playhead is past the next line: select the line to time, or play to where it ends.</source>
         <translation>播放头已越过下一行：请选中要定时的行，或播放到它结束的位置。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="398"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="409"/>
         <source>The playhead is at the very start of the line before: there is no room to trim it.</source>
         <translation>播放头紧挨上一行的开头：没有余地把它截短。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="401"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="412"/>
         <source>The playhead is at the very end of the next line: there is no room to trim it.</source>
         <translation>播放头紧挨下一行的结尾：没有余地把它截短。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="403"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="414"/>
         <source>There is no room for the line at the playhead.</source>
         <translation>播放头处没有放下这一行的空间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="411"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="422"/>
         <source>The playhead is inside a segment: split it instead.</source>
         <translation>播放头位于某个片段之内：请改为拆分该片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="421"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="432"/>
         <source>There is no room for a segment at the playhead.</source>
         <translation>播放头处没有空间插入片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="445"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="456"/>
         <source>Delete {n} segments</source>
         <translation>删除 {n} 个片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="464"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="475"/>
         <source>No change: no speaker is set there.</source>
         <translation>未更改：该处没有设置说话人。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="465"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="476"/>
         <source>No change: {name} is the speaker there already.</source>
         <translation>未更改：该处的说话人已经是 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="475"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="486"/>
         <source>Speaker {n}</source>
         <translation>说话人 {n}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="482"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="493"/>
         <source>Set speaker</source>
         <translation>设置说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/editing.py" line="498"/>
+        <location filename="../../app/tingxie/ui/editing.py" line="509"/>
         <source>No segment is below {p:.0%} confidence.</source>
         <translation>没有置信度低于 {p:.0%} 的片段。</translation>
     </message>
@@ -1259,109 +1274,119 @@ Locate the audio file now?</source>
 <context>
     <name>FindBar</name>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="98"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="104"/>
         <source>Find</source>
-        <extracomment>Lines a Replace all gives new words on the UI thread (about 0.3 ms each); when more change, their words are worked out on another thread first (:meth:`FindReplace.prepare`). Where its first replacement was: (segment id, offset in the line&apos;s text). The undo stack&apos;s index after its last replacement (any other step ends the run). It went past the last match on to the first. The segment with the next match: (segment id). The match shown, to highlight: (segment id, start, end) in its text; (-1, 0, 0): none. A message for the status bar. Replace all is about to run (an open text editor should commit first). The bar is closing (Esc, ×): the transcript takes the keys again. Where a Replace all across many lines works out their new words. The Replace all whose new words are being worked out, if any. The match shown and its line&apos;s text then, once an edit moved or removed it: where Replace looks for it again (:meth:`_found_again`). The row a first Next or Previous starts from (the window&apos;s current row).</extracomment>
+        <extracomment>Lines a Replace all gives new words on the UI thread (about 0.3 ms each); when more change, their words are worked out on another thread first (:meth:`FindReplace.prepare`). Where its first replacement was: (segment id, offset in the line&apos;s text). The undo stack&apos;s index after its last replacement (any other step ends the run). It went past the last match on to the first. The segment with the next match: (segment id). The match shown, to highlight: (segment id, start, end) in its text; (-1, 0, 0): none. A message for the status bar. Replace all is about to run (an open text editor should commit first). The bar is closing (Esc, ×): the transcript takes the keys again. A Replace all whose new words were worked out in the background has ended: its step was made (or could not be); :meth:`replacing` is false again. Where a Replace all across many lines works out their new words. The Replace all whose new words are being worked out, if any. The undo stack&apos;s index when it began: an Undo since makes it void (its step would end the redo history the user just made). The match shown and its line&apos;s text then, once an edit moved or removed it: where Replace looks for it again (:meth:`_found_again`). The row a first Next or Previous starts from (the window&apos;s current row).</extracomment>
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="101"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="107"/>
         <source>Replace with</source>
         <translation>替换为</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="102"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="108"/>
         <source>Match case</source>
         <translation>区分大小写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="103"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="109"/>
         <source>Whole word</source>
         <translation>全词匹配</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="104"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="110"/>
         <source>Regex</source>
         <translation>正则表达式</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="107"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="113"/>
         <source>Previous</source>
         <translation>上一个</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="108"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="114"/>
         <source>Next</source>
         <translation>下一个</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="109"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="115"/>
         <source>Replace</source>
         <translation>替换</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="110"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="116"/>
         <source>Replace all</source>
         <translation>全部替换</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="113"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="119"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="201"/>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="225"/>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="401"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="207"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="231"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="408"/>
         <source>Replacing…</source>
         <translation>正在替换…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="210"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="216"/>
         <source>Invalid regex</source>
         <translation>正则表达式无效</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="220"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="226"/>
         <source>{i} of {n}</source>
         <translation>第 {i} 个，共 {n} 个</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="223"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="229"/>
         <source>Matches: {n}</source>
         <translation>匹配：{n} 处</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="265"/>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="294"/>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="379"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="271"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="300"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="385"/>
         <source>Not found.</source>
         <translation>未找到。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="308"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="314"/>
         <source>The replacement is not valid: {0}.</source>
         <translation>替换内容无效：{0}。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="322"/>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="392"/>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="427"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="328"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="398"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="462"/>
         <source>No change.</source>
         <translation>没有变化。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="350"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="356"/>
         <source>Each match was replaced once.</source>
         <translation>每处匹配都已替换一次。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="416"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="428"/>
+        <source>Replace all was called off: nothing was replaced.</source>
+        <translation>已取消全部替换：没有替换任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="443"/>
         <source>Replace all was not made: another transcript was opened meanwhile.</source>
         <translation>未执行全部替换：其间打开了另一份转写稿。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="434"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="449"/>
+        <source>Replace all was not made: a step was undone meanwhile. Press Replace all again to make it.</source>
+        <translation>未执行全部替换：其间撤销了一步。请再次点击“全部替换”。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="469"/>
         <source>Replaced: {n}</source>
         <translation>已替换：{n} 处</translation>
     </message>
@@ -1542,126 +1567,126 @@ Locate the audio file now?</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="157"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="159"/>
         <source>Transcription</source>
         <extracomment>A file finished opening (for tests and the status bar). An error dialog was shown: (title, message). Lines Transcribe &gt; Align words asked for that are still waiting, by id. The open Sync by two lines dialog (not modal: one at a time).</extracomment>
         <translation>转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="161"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="163"/>
         <source>Batch queue</source>
         <translation>批处理队列</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="165"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="167"/>
         <source>Speakers</source>
         <translation>说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="167"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="169"/>
         <source>Subtitle check</source>
         <translation>字幕检查</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="284"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="286"/>
         <source>Opened the readable part only.</source>
         <translation>仅打开了可读取的部分。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="288"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="291"/>
         <source>Opened {name}</source>
         <translation>已打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="323"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="326"/>
         <source>Opened the project only: to replace its transcript, import the subtitles with File &gt; Import.</source>
         <translation>只打开了项目：如需替换其文字稿，请用“文件 &gt; 导入”导入字幕。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="336"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="339"/>
         <source>Subtitles and transcripts are not transcribed: drop one with its recording, or import it into the open recording.</source>
         <translation>字幕和文字稿不会被转写：请将其与录音一起拖入，或导入到已打开的录音中。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="341"/>
-        <location filename="../../app/tingxie/ui/main_window.py" line="388"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="344"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="391"/>
         <source>Not opened</source>
         <translation>未打开</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="382"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="385"/>
         <source>Not opened: {names}. Subtitles and transcripts are not transcribed: open each with its recording, or import it into the open recording.</source>
         <translation>未打开：{names}。字幕和转写稿不会被转写：请与对应的录音一起打开，或导入到已打开的录音中。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="393"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="396"/>
         <source>Not opened: {names}. The window holds one project at a time, and a project is not transcribed again in the batch queue: open the next with File &gt; Open once you are done with {opened}.</source>
         <translation>未打开：{names}。窗口一次只打开一个项目，项目也不会在批量队列中重新转写：处理完 {opened} 后，请用“文件 &gt; 打开”打开下一个。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="407"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="410"/>
         <source>There are no lines to shift.</source>
         <translation>没有可平移的行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="410"/>
-        <location filename="../../app/tingxie/ui/main_window.py" line="416"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="413"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="419"/>
         <source>Wait for the transcription to finish, or cancel it, then shift the times.</source>
         <translation>请等待转写完成或取消后再平移时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="432"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="435"/>
         <source>A sync needs two lines.</source>
         <translation>同步需要两行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="435"/>
-        <location filename="../../app/tingxie/ui/main_window.py" line="445"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="438"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="448"/>
         <source>Wait for the transcription to finish, or cancel it, then sync the times.</source>
         <translation>请等待转写完成或取消它，然后再同步时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="463"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="466"/>
         <source>Open a recording first.</source>
         <translation>请先打开录音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="474"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="477"/>
         <source>Every line already has aligned word times.</source>
         <translation>每一行都已有对齐的词时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="479"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="482"/>
         <source>Aligning words in the background (lines: {n})…</source>
         <translation>正在后台对齐词语（共 {n} 行）…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="494"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="497"/>
         <source>Aligning words in the background (lines left: {n})…</source>
         <translation>正在后台对齐词语（剩余 {n} 行）…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="497"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="500"/>
         <source>The words are aligned.</source>
         <translation>词语已对齐。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="509"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="512"/>
         <source>Word alignment stopped (lines left without word times: {n}). Transcribe &gt; Align words of lines without word times goes on with them.</source>
         <translation>词对齐已停止（仍无词时间的行：{n}）。“转写 &gt; 为没有词时间的行对齐词语”会接着处理它们。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="582"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="585"/>
         <source>Autosave failed: {problem}</source>
         <translation>自动保存失败：{problem}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="587"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="590"/>
         <source>Autosave failed</source>
         <translation>自动保存失败</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="588"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="591"/>
         <source>{problem}
 
 Your changes are not protected against a crash until this is fixed: save the project somewhere you may write (File &gt; Save as), or free some space.</source>
@@ -1670,52 +1695,62 @@ Your changes are not protected against a crash until this is fixed: save the pro
 在解决此问题之前，您的修改不受崩溃保护：请将项目保存到可写入的位置（文件 &gt; 另存为），或释放一些空间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="669"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="672"/>
         <source>A model download is running. Stop it and close? (What was downloaded is kept; the next download resumes.)</source>
         <translation>模型正在下载。要停止下载并关闭吗？（已下载的部分会保留，下次下载会继续。）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="672"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="675"/>
         <source>A model download from ModelScope is running and cannot be stopped midway. Close once it has finished?</source>
         <translation>正在从 ModelScope 下载模型，中途无法停止。下载完成后关闭吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="674"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="677"/>
         <source>Download running</source>
         <translation>正在下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="702"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="690"/>
+        <source>Finishing Replace all…</source>
+        <translation>正在完成全部替换…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="695"/>
+        <source>Finishing the save…</source>
+        <translation>正在完成保存…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="717"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="711"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="726"/>
         <source>Stopping the download…</source>
         <translation>正在停止下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="712"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="727"/>
         <source>Finishing the download…</source>
         <translation>正在完成下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="720"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="735"/>
         <source>Finishing the word timings of your edits…</source>
         <translation>正在完成您所编辑内容的词时间…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="632"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="635"/>
         <source>About Tingxie</source>
         <translation>关于 Tingxie</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="661"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="664"/>
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="662"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="665"/>
         <source>A transcription is running. Stop it and close?</source>
         <translation>转写正在进行。是否停止并关闭？</translation>
     </message>
@@ -2043,43 +2078,43 @@ Your changes are not protected against a crash until this is fixed: save the pro
 <context>
     <name>ProjectSaver</name>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="58"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="62"/>
         <source>Changed on disk</source>
-        <extracomment>Saves written by this window still on the saver thread: until they are done the file on disk is (becoming) this window&apos;s own, not a change made elsewhere.</extracomment>
+        <extracomment>A save has been written, or its write failed (the session then reads unsaved again, and the error is shown): :meth:`writing` may be false now. Saves written by this window still on the saver thread: until they are done the file on disk is (becoming) this window&apos;s own, not a change made elsewhere.</extracomment>
         <translation>磁盘上的文件已更改</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="59"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="63"/>
         <source>{name} was changed on disk since it was opened here (by another Tingxie window or another program). Overwrite it with what is open here, or save this as another project?</source>
         <translation>{name} 在此处打开之后已在磁盘上被更改（被另一个 Tingxie 窗口或其他程序）。要用此处打开的内容覆盖它，还是另存为一个项目？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="62"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="66"/>
         <source>Overwrite</source>
         <translation>覆盖</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="63"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="67"/>
         <source>Save as…</source>
         <translation>另存为…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="81"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="85"/>
         <source>Save project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="82"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="86"/>
         <source>Tingxie projects (*.tingxie)</source>
         <translation>Tingxie 项目 (*.tingxie)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="137"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="147"/>
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="138"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="148"/>
         <source>{problem}
 
 Your changes are still open here and in the autosave: free some space or choose another folder (File &gt; Save as).</source>
@@ -2088,7 +2123,7 @@ Your changes are still open here and in the autosave: free some space or choose 
 您的修改仍在此窗口和自动保存中：请释放一些空间，或选择另一个文件夹（文件 &gt; 另存为）。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="145"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="155"/>
         <source>Saved {name}</source>
         <translation>已保存 {name}</translation>
     </message>
@@ -3024,18 +3059,18 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>TranscriptDocument</name>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="251"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="253"/>
         <source>“{step}” cannot be undone now: the lines have changed since (a running transcription may have filled that time). It is taken off the undo history; the transcript stays as it is.</source>
         <extracomment>The lowest segment id this step may have made (set by TranscriptDocument). When the op is merged with later ones, when the last of them came (key repeat). Anything in the transcript changed (an edit, an undo, new segments). A running transcription added segments next to each other: (first row, count). They come at the end, or before a line the user inserted further on. The whole transcript was replaced (a project opened, a new transcription started). A message for the status bar: an undo or redo that could not be made (whole).</extracomment>
         <translation>现在无法撤销“{step}”：此后这些行已有变化（正在进行的转写可能已填满了那段时间）。该步骤已从撤销历史中移除；转写稿保持原样。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="255"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="257"/>
         <source>“{step}” cannot be redone now: the lines have changed since (a running transcription may have filled that time). It is taken off the redo history; the transcript stays as it is.</source>
         <translation>现在无法重做“{step}”：此后这些行已有变化（正在进行的转写可能已填满了那段时间）。该步骤已从重做历史中移除；转写稿保持原样。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="269"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="271"/>
         <source>“{step}”: the line went back shorter, into the time still free (a running transcription filled the rest). Check its timing by ear.</source>
         <translation>“{step}”：该行已放回仍空闲的时间内，比原来短（其余时间已被正在进行的转写填满）。请听音检查它的时间。</translation>
     </message>
@@ -3074,7 +3109,7 @@ Your changes are still open here and in the autosave: free some space or choose 
         <location filename="../../app/tingxie/ui/importing.py" line="103"/>
         <location filename="../../app/tingxie/ui/importing.py" line="112"/>
         <location filename="../../app/tingxie/ui/importing.py" line="117"/>
-        <location filename="../../app/tingxie/ui/importing.py" line="126"/>
+        <location filename="../../app/tingxie/ui/importing.py" line="127"/>
         <source>Could not import {name}</source>
         <translation>无法导入 {name}</translation>
     </message>
@@ -3094,27 +3129,27 @@ Your changes are still open here and in the autosave: free some space or choose 
         <translation>其中每一行都在音频结束（{end}）之后才开始：是否属于另一段录音？未作任何更改。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/importing.py" line="130"/>
+        <location filename="../../app/tingxie/ui/importing.py" line="131"/>
         <source>Imported {name} (lines: {n}); Undo brings back the transcript before.</source>
         <translation>已导入 {name}（共 {n} 行）；撤销可恢复之前的文字稿。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/importing.py" line="134"/>
+        <location filename="../../app/tingxie/ui/importing.py" line="135"/>
         <source>Read as {encoding} text, a guess: the file does not say its encoding. If letters look wrong, save it as UTF-8 in a text editor and import it again.</source>
         <translation>按 {encoding} 文本读取，这是猜测：文件未注明其编码。如果文字显示不对，请在文本编辑器中将其另存为 UTF-8 后重新导入。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/importing.py" line="143"/>
+        <location filename="../../app/tingxie/ui/importing.py" line="144"/>
         <source>Lines that start after the end of the audio ({end}) were left out (lines: {n}); the first is at {first}: “{text}”. Are the subtitles for a longer version of this recording?</source>
         <translation>在音频结束（{end}）之后开始的行已略去（共 {n} 行）；第一行位于 {first}：“{text}”。这些字幕是否属于此录音的较长版本？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/importing.py" line="138"/>
+        <location filename="../../app/tingxie/ui/importing.py" line="139"/>
         <source>Read as {encoding} text.</source>
         <translation>按 {encoding} 编码读取。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/importing.py" line="142"/>
+        <location filename="../../app/tingxie/ui/importing.py" line="143"/>
         <source>Imported {name}</source>
         <translation>已导入 {name}</translation>
     </message>
@@ -3122,33 +3157,33 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>TranscriptTableModel</name>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="371"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="373"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="372"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="374"/>
         <source>Speaker</source>
         <translation>说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="373"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="375"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="374"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="376"/>
         <source>Check</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="477"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="479"/>
         <source>Another speaker than the line before (a dialogue dash in the imported subtitles); set a speaker to name them</source>
         <extracomment>An edit or undo is about to rebuild the rows (rows came, went or were replaced): the view notes what is selected and being edited, by segment id (:meth:`shown_ids`). The rows were rebuilt: the view selects and edits those segments again. The Check column&apos;s data, ``check_cell(segment, role)`` (see ui/subtitle_check.py).</extracomment>
         <translation>与上一行不是同一说话人（导入字幕中的对话破折号）；设置说话人即可为其命名</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/transcript_model.py" line="481"/>
+        <location filename="../../app/tingxie/ui/transcript_model.py" line="483"/>
         <source>{lang}confidence {conf:.0%}</source>
         <translation>{lang}置信度 {conf:.0%}</translation>
     </message>

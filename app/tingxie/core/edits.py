@@ -1072,9 +1072,11 @@ _SPACED_LETTER = ("[^\\W\u0e00-\u0e7f\u1100-\u11ff\u3040-\u30ff\u31f0-\u31ff\u34
                   "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f]")
 #: An apostrophe, typed or typographic: between two letters it is inside a word ("don't").
 _APOSTROPHE = "['\u2019]"
-#: Accents that sit on the letter before them (as text stored decomposed, NFD, has them): a
-#: find text ending in a letter does not end inside such a letter.
-_COMPOSING_MARK = "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+#: Accents that sit on the letter before them (as text stored decomposed, NFD, has them), and
+#: the vowel and final jamo of a decomposed Hangul syllable: a find text ending in a letter
+#: does not end inside such a letter (``하`` is not found in a decomposed ``한``).
+_COMPOSING_MARK = ("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+                   "\u1160-\u11ff\ud7b0-\ud7ff]")
 
 
 def _word_edge(char: str) -> bool:

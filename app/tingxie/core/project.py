@@ -677,6 +677,7 @@ def untangle_overlaps(doc: dict[str, Any]) -> tuple[dict[str, Any], str]:
     trimmed: list[Segment] = []
     joined: list[Segment] = []  # the lines others were joined onto
     swallowed = 0
+    recredited: list[tuple[Segment, str]] = []  # (line joined onto, the joined one's speaker)
     for seg in segments:
         before = kept[-1] if kept else None
         if before is None or before.end <= seg.start + 1e-9:
@@ -691,6 +692,8 @@ def untangle_overlaps(doc: dict[str, Any]) -> tuple[dict[str, Any], str]:
             swallowed += 1
             if not joined or joined[-1] is not before:
                 joined.append(before)
+            if seg.speaker is not None and seg.speaker != before.speaker:
+                recredited.append((before, seg.speaker))
     line = {id(seg): n for n, seg in enumerate(kept, 1)}
     said = []
     if len(trimmed) == 1:
@@ -707,6 +710,13 @@ def untangle_overlaps(doc: dict[str, Any]) -> tuple[dict[str, Any], str]:
         said.append(f"the text of {swallowed} lines that lay inside "
                     f"{_lines(line[id(s)] for s in joined)} was added to the end of the line "
                     "each lay inside")
+    if recredited:
+        names = {sp.get("id"): sp.get("name") for sp in doc.get("speakers") or []
+                 if isinstance(sp, dict)}
+        said.append("the words of " + ", ".join(dict.fromkeys(
+            f"{names.get(speaker) or speaker} added to line {line[id(onto)]}"
+            for onto, speaker in recredited)) + " are under that line's speaker now: split "
+            "the line to give them back")
     return {**doc, "segments": [s.to_dict() for s in kept]}, "; ".join(said)
 
 

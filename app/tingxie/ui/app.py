@@ -77,6 +77,10 @@ def run(files: list[str], quit_when_loaded: bool = False) -> int:
     settings = keys.Settings()
     app._translators = install_translations(app, ui_language(settings))  # type: ignore[attr-defined]
     window = MainWindow(settings)
+    # Quitting without the window closing (the session ends, Dock > Quit, while a question
+    # such as "Save the changes?" is up) still stops its threads, writes the layout and
+    # leaves the unsaved work in the recovery file; after a close this does nothing.
+    app.aboutToQuit.connect(window.shutdown)
     window.show()
     # What start-up made (the modules of Qt, numpy, the window) lives as long as the app:
     # moved out of the collector's sight, a full collection, which may come in the middle of

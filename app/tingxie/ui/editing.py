@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import math
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Signal
@@ -58,6 +59,9 @@ class EditCommands(QObject):
         self.document, self.view = document, view
         #: The line a playhead key just timed, kept selected while following playback.
         self._held: int | None = None
+        #: Calls off a Replace all still being worked out (the find bar's), whether there
+        #: was one: Undo or Redo then takes that replace back, not the step before it.
+        self.call_off_replace: Callable[[], bool] = lambda: False
         document.reset.connect(self.release)
         document.message.connect(self.message)  # an undo or redo that could not be made
 
@@ -120,7 +124,11 @@ class EditCommands(QObject):
         rewrite it from its parts (undoing a merge into it, or its split), the typing is the
         newer change: it is committed first, so this Undo takes back the typing, Redo brings
         it back, and the next Undo the step. Else the editor would hold the whole merged text
-        and write it into the first line alone."""
+        and write it into the first line alone. While a Replace all is still being worked
+        out, Undo calls it off (it is the newest change the user made) and undoes nothing
+        else."""
+        if self.call_off_replace():
+            return
         editor, row = self.view.editor(), self.view.editing_row()
         if editor is not None and row >= 0 and TextDelegate.is_modified(editor):
             ids = self.view.transcript_model.shown_ids()
@@ -134,7 +142,10 @@ class EditCommands(QObject):
         (redoing its delete, or a merge into the line before) or rewrite it (a merge of the
         next line into it, its split), the typing is kept: it is committed, and being the
         newest change it leaves nothing to redo (as in any text editor, typing after an undo
-        ends the redo history)."""
+        ends the redo history). A Replace all still being worked out is called off first:
+        its step would end the redo history."""
+        if self.call_off_replace():
+            return
         editor, row = self.view.editor(), self.view.editing_row()
         if editor is not None and row >= 0 and TextDelegate.is_modified(editor):
             ids = self.view.transcript_model.shown_ids()

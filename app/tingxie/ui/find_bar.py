@@ -77,6 +77,9 @@ class FindBar(QWidget):
     aboutToReplace = Signal()
     #: The bar is closing (Esc, ×): the transcript takes the keys again.
     closing = Signal()
+    #: A Replace all whose new words were worked out in the background has ended: its step
+    #: was made (or could not be); :meth:`replacing` is false again.
+    replaceEnded = Signal()
 
     def __init__(self, document: TranscriptDocument, parent: QWidget | None = None,
                  background: Background | None = None) -> None:
@@ -86,6 +89,9 @@ class FindBar(QWidget):
         self.background = background if background is not None else Background(parent=self)
         #: The Replace all whose new words are being worked out, if any.
         self._replacing: FindReplace | None = None
+        #: The undo stack's index when it began: an Undo since makes it void (its step would
+        #: end the redo history the user just made).
+        self._replace_from = 0
         self._run: _ReplaceRun | None = None
         self._current: tuple[int, int, int] | None = None  # (segment id, start, end) shown
         #: The match shown and its line's text then, once an edit moved or removed it: where
@@ -398,6 +404,7 @@ class FindBar(QWidget):
             self._make_replace(op)
             return
         self._replacing = op
+        self._replace_from = self.document.undo_stack.index()
         self.count_label.setText(self.tr("Replacing…"))  # (the count is as it was)
         self.replace_button.setEnabled(False)
         self.replace_one_button.setEnabled(False)
@@ -405,20 +412,48 @@ class FindBar(QWidget):
             work, lambda ahead, error: self._reworded(op, transcript, ahead, error),
             context=self)
 
+    def stop(self) -> None:
+        """The window is going away: a Replace all still being worked out is never made
+        (its step would land in a window nobody is asked to save any more)."""
+        self._replacing = None
+
+    def call_off(self) -> bool:
+        """Undo, Redo or an import while a Replace all is being worked out: it is never made
+        (Undo then means "not that replace", and an import brings other lines), and the
+        bar says so; whether one was called off."""
+        if self._replacing is None:
+            return False
+        self._replacing = None
+        self.update_count()
+        self.message.emit(self.tr("Replace all was called off: nothing was replaced."))
+        self.replaceEnded.emit()
+        return True
+
     def _reworded(self, op: FindReplace, transcript: object, ahead: dict | None,
                   error: BaseException | None) -> None:
+        if op is not self._replacing:
+            return  # stopped: the window closed meanwhile
         self._replacing = None
-        if error is not None:  # the step rewords the lines itself
-            log.warning("Working out the new words of a Replace all failed: %r", error)
-        elif ahead is not None:
-            op.ahead = ahead
-        if self.document.transcript is not transcript:
-            self.message.emit(self.tr("Replace all was not made: another transcript was "
-                                      "opened meanwhile."))
-            self.update_count()
-            return
-        self.aboutToReplace.emit()  # a line typed in meanwhile: its typing is replaced too
-        self._make_replace(op)
+        try:
+            if error is not None:  # the step rewords the lines itself
+                log.warning("Working out the new words of a Replace all failed: %r", error)
+            elif ahead is not None:
+                op.ahead = ahead
+            if self.document.transcript is not transcript:
+                self.message.emit(self.tr("Replace all was not made: another transcript was "
+                                          "opened meanwhile."))
+                self.update_count()
+                return
+            if self.document.undo_stack.index() < self._replace_from:
+                # Undone past where it began: its step would throw the redo history away.
+                self.message.emit(self.tr("Replace all was not made: a step was undone "
+                                          "meanwhile. Press Replace all again to make it."))
+                self.update_count()
+                return
+            self.aboutToReplace.emit()  # a line typed in meanwhile: its typing is replaced too
+            self._make_replace(op)
+        finally:
+            self.replaceEnded.emit()
 
     def _make_replace(self, op: FindReplace) -> None:
         try:

@@ -120,6 +120,7 @@ class TranscriptImporter(QObject):
                             end=format_time(duration)))
             return
         win.table.commit_editor()  # a line being typed is kept, as its own undo step
+        win.find_bar.call_off()  # a Replace all being worked out was for the lines before
         try:
             win.document.apply(ReplaceTranscript(transcript))
         except ValueError as exc:

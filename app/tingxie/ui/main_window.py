@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.last_message: QMessageBox | None = None
         self._stopping_to_close = False
+        self._shut_down = False
 
         self.document = TranscriptDocument(self)
         self.session = Session(self.document, self)
@@ -124,6 +125,7 @@ class MainWindow(QMainWindow):
         self.commands = EditCommands(self.document, self.table, self)
         self.word_review = WordReview(self)
         self.find_bar = FindBar(self.document, self, background=self.background)
+        self.commands.call_off_replace = self.find_bar.call_off
         self.find_bar.hide()
         self.review.apply_tint()
         self.subtitle_check = SubtitleCheck(self)
@@ -284,7 +286,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Opened the readable part only."), 10000)
         elif loaded.notices:
             self.statusBar().showMessage(loaded.notices[-1], 10000)
-        if loaded.recovery_set_aside:
+        if loaded.recovery_set_aside or loaded.other_audio:
+            # Not to be missed in a status bar: work set aside, or lines on another recording.
             self.show_notice(self.tr("Opened {name}").format(name=opened.name),
                              "\n\n".join(loaded.notices))
         self._update_title()
@@ -679,6 +682,18 @@ class MainWindow(QMainWindow):
             event.ignore()
             self._close_when_aligned()
             return
+        # Work that lands in a moment (Replace all across many lines, a save being written,
+        # which may yet fail): the close waits for it, then asks about what is unsaved.
+        if self.find_bar.replacing():
+            event.ignore()
+            self._close_once(self.find_bar.replacing, [self.find_bar.replaceEnded],
+                             self.tr("Finishing Replace all…"))
+            return
+        if self.saving.writing():
+            event.ignore()
+            self._close_once(self.saving.writing, [self.saving.written],
+                             self.tr("Finishing the save…"))
+            return
         # A line still open for editing goes in first (as Enter would): its typing is then
         # among the unsaved changes asked about, never dropped with the editor.
         self.table.commit_editor()
@@ -742,7 +757,13 @@ class MainWindow(QMainWindow):
         check()
 
     def shutdown(self) -> None:
-        """Stop every thread and timer the window started, and remember the layout."""
+        """Stop every thread and timer the window started, and remember the layout. Runs
+        once: when the window closes, or when the application quits without it closing (the
+        session ends while a question is up): unsaved work then stays in the recovery file,
+        offered at the next start."""
+        if self._shut_down:
+            return
+        self._shut_down = True
         self.table.commit_editor()  # an open line's typing is work to keep (below)
         self.settings.set(keys.GEOMETRY, bytes(self.saveGeometry().data()))
         self.settings.set(keys.WINDOW_STATE, bytes(self.saveState().data()))
@@ -757,11 +778,15 @@ class MainWindow(QMainWindow):
         self.subtitle_check.stop()  # before the wait: no check starts after it
         self.controls.model_picker.cancel_download()  # or the wait lasts as long as it
         self.importer.stop()  # a file still being read is not put in a closing window
+        self.find_bar.stop()  # a Replace all still being worked out is not made now
         self.background.wait()
-        self.autosave.timer.stop()
         self.realigner.timer.stop()
         if not self.session.has_unsaved_work:
             self.autosave.discard()  # queued behind any write still going
+        elif self.autosave.timer.isActive():
+            # Nobody was asked (the application quit): the latest changes go in too.
+            self.autosave.save_now()
+        self.autosave.timer.stop()
         self.saver.wait()
         self.autosave.release()  # a recovery file left now is offered at the next start
         self.player.close()

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from tingxie.core import project as projects
@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 
 class ProjectSaver(QObject):
     """File > Save and Save as for the window's session."""
+
+    #: A save has been written, or its write failed (the session then reads unsaved again,
+    #: and the error is shown): :meth:`writing` may be false now.
+    written = Signal()
 
     def __init__(self, win: MainWindow) -> None:
         super().__init__(win)
@@ -86,6 +90,11 @@ class ProjectSaver(QObject):
             path += projects.SUFFIX
         return self.save_to(Path(path), then)
 
+    def writing(self) -> bool:
+        """Whether a save is still being written: the title reads saved, but the write
+        may yet fail."""
+        return self._writing > 0
+
     def typing_pending(self) -> tuple[int, str] | None:
         """The line still open for editing with text typed into it that the transcript does
         not have yet (Enter not pressed): (segment id, its text); ``None`` when there is
@@ -127,26 +136,29 @@ class ProjectSaver(QObject):
 
         def done(written, error):
             self._writing -= 1
-            if error is not None:
-                if win.session.project_path == path:
-                    win.session.project_path = previous  # a failed Save as names nothing
-                win.session.mark_dirty()
-                # An autosave due while the save was being written found nothing unsaved
-                # and skipped: the recovery file must hold these changes now.
-                win.autosave.save_now()
-                win.show_error(self.tr("Could not save"), self.tr(
-                    "{problem}\n\nYour changes are still open here and in the autosave: "
-                    "free some space or choose another folder (File > Save as)."
-                ).format(problem=error))
-            else:
-                win.session.disk_state = (written.st_mtime_ns, written.st_size)
-                if not win.dirty:
-                    win.autosave.discard()
-                win.statusBar().showMessage(self.tr("Saved {name}").format(name=path.name),
-                                            4000)
-                win.fill_recent_menu(win.settings.add_recent_file(str(path)))
-                if then is not None:
-                    then()
+            try:
+                if error is not None:
+                    if win.session.project_path == path:
+                        win.session.project_path = previous  # a failed Save as names nothing
+                    win.session.mark_dirty()
+                    # An autosave due while the save was being written found nothing unsaved
+                    # and skipped: the recovery file must hold these changes now.
+                    win.autosave.save_now()
+                    win.show_error(self.tr("Could not save"), self.tr(
+                        "{problem}\n\nYour changes are still open here and in the autosave: "
+                        "free some space or choose another folder (File > Save as)."
+                    ).format(problem=error))
+                else:
+                    win.session.disk_state = (written.st_mtime_ns, written.st_size)
+                    if not win.dirty:
+                        win.autosave.discard()
+                    win.statusBar().showMessage(self.tr("Saved {name}").format(name=path.name),
+                                                4000)
+                    win.fill_recent_menu(win.settings.add_recent_file(str(path)))
+                    if then is not None:
+                        then()
+            finally:  # a close waiting for the write asks again (see MainWindow)
+                self.written.emit()
 
         # The recovery file stays for the autosaver to remove: only if this window wrote it.
         win.saver.run(lambda: projects.write_document(projects.snapshot(frozen, path), path,

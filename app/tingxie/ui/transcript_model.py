@@ -237,6 +237,8 @@ class TranscriptDocument(QObject):
         done: list[Edit] = []
         try:
             for op in reversed(ops) if undoing else ops:
+                if hasattr(op, "fitted"):
+                    op.fitted = False  # said of this undo or redo only, not an earlier one
                 (op.undo if undoing else op.do)(t)
                 done.append(op)
         except (ValueError, KeyError):
