@@ -434,3 +434,79 @@ def test_a_range_whose_lines_all_changed_after_an_undo_says_it_was_not_applied(q
                              "A correction the reviewer typed.", "Boats came from every town."]
     stack.undo()  # no empty step of the range's on top: the Undo takes back the edit
     assert texts(window)[1] == "hello there"
+
+
+# -- a range kept for Redo never lands in other lines, and is never dropped unasked -----------
+
+
+def _range_kept_for_redo(window, text="OLD ASR LINE"):
+    """Re-transcribe line 2, Undo (the edit before) while it runs: its result is kept."""
+    window.document.apply(EditText(4, "Boats came from every town!"))
+    window.table.select_row(1)
+    job = window.start_transcription("selection")
+    window.document.undo_stack.undo()
+    job.segmentsReady.emit(heard(5.0, 7.5, text))
+    job.finished.emit(False)
+    assert window.session.waiting_ranges == [(5.0, 7.5)]
+
+
+def test_a_range_kept_for_redo_never_lands_in_an_imported_transcript(qtbot, window,
+                                                                     tmp_path):
+    window.document.set_transcript(interview())
+    _range_kept_for_redo(window)
+    srt = tmp_path / "film.srt"
+    srt.write_text("1\n00:00:01,000 --> 00:00:02,000\nImported one.\n\n"
+                   "2\n00:00:20,000 --> 00:00:21,000\nImported two.\n", "utf-8")
+    with qtbot.waitSignal(window.importer.imported, timeout=10_000):
+        window.importer.import_path(srt)
+    qtbot.wait(100)
+    assert texts(window) == ["Imported one.", "Imported two."]
+    stack = window.document.undo_stack
+    assert stack.text(stack.index() - 1) == "Import transcript", "Undo takes the import back"
+
+
+def test_a_range_kept_for_redo_never_lands_in_a_new_whole_file_run(qtbot, window):
+    window.document.set_transcript(interview())
+    _range_kept_for_redo(window)
+    whole = window.start_transcription("all")
+    whole.segmentsReady.emit(heard(1.0, 4.0, "New run one.") + heard(13.0, 16.0,
+                                                                      "New run two."))
+    whole.finished.emit(False)
+    qtbot.wait(100)
+    assert texts(window) == ["New run one.", "New run two."]
+
+
+def test_closing_with_a_range_kept_for_redo_asks_and_says_so(qtbot, window, tmp_path,
+                                                            monkeypatch):
+    window.document.set_transcript(interview())
+    window.saving.save_to(tmp_path / "interview.tingxie")
+    qtbot.waitUntil(lambda: not window.session.dirty and not window.saving.writing(),
+                    timeout=10_000)
+    _range_kept_for_redo(window, "Result of a long re-transcription")  # back to the save
+    assert not window.session.dirty
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _w, _title, text, *a, **k: (
+        asked.append(text), QMessageBox.StandardButton.Cancel)[1])
+    assert not window.close(), "Cancel keeps the window"
+    assert len(asked) == 1 and "The re-transcription of 0:00:05–0:00:07, kept for Redo" in (
+        asked[0]), asked
+    window.redo_action.trigger()
+    qtbot.waitUntil(lambda: "Result of a long re-transcription" in texts(window),
+                    timeout=5_000)
+
+
+def test_replace_all_is_made_when_a_run_takes_its_own_empty_step_off(qtbot, window):
+    """A run that found no speech takes its step off the stack: no Undo of the user's, so
+    a Replace all being worked out meanwhile is still made."""
+    segs = [Segment(i + 1, i * 0.5, i * 0.5 + 0.4, f"line {i} foo") for i in range(40)]
+    window.document.set_transcript(Transcript(segments=segs, duration=DURATION))
+    rest = window.start_transcription("rest")
+    bar = window.find_bar
+    bar.open()
+    bar.find_edit.setText("foo")
+    bar.replace_edit.setText("bar")
+    bar.replace_all()
+    assert bar.replacing()
+    rest.finished.emit(False)  # no speech in the rest
+    qtbot.waitUntil(lambda: not bar.replacing(), timeout=10_000)
+    assert all(t.endswith("bar") for t in texts(window)), texts(window)

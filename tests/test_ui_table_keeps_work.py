@@ -274,8 +274,8 @@ def test_a_redo_that_fits_nothing_says_nothing_about_going_back_shorter(qtbot, w
     assert "went back shorter" in said[-1]
     said.clear()
     doc.undo_stack.redo()
-    assert [(s.text, s.start, s.end) for s in doc.transcript.segments][0] == (
-        "hello world", 0.0, 3.0)
+    first = doc.transcript.segments[0]
+    assert (first.text, first.start, first.end) == ("hello world", 0.0, 3.0)
     assert not any("went back shorter" in m for m in said), said
 
 

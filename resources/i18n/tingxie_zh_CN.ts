@@ -543,22 +543,22 @@ Interview with 张伟 about 新能源汽车</source>
         <translation>正在转写 {name}。要停止转写并打开 {new} 吗？已转写的内容会保留。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="189"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="197"/>
         <source>Unsaved changes</source>
         <translation>未保存的更改</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="190"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="188"/>
         <source>Save the changes to {name} first?</source>
         <translation>是否先保存对 {name} 的更改？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="216"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="222"/>
         <source>Damaged file</source>
         <translation>文件已损坏</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="217"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="223"/>
         <source>{problem}
 
 Open the part that could be read ({length})?</source>
@@ -567,14 +567,14 @@ Open the part that could be read ({length})?</source>
 是否打开可读取的部分（{length}）？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="230"/>
-        <location filename="../../app/tingxie/ui/opening.py" line="239"/>
-        <location filename="../../app/tingxie/ui/opening.py" line="345"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="236"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="245"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="351"/>
         <source>Audio changed</source>
         <translation>音频已更改</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="231"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="237"/>
         <source>{audio} is there, but it has changed since the transcript was made (edited, trimmed or retagged?): the lines may no longer match its sound.
 
 Use it anyway?</source>
@@ -583,18 +583,18 @@ Use it anyway?</source>
 仍要使用它吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="240"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="246"/>
         <source>Locate the recording the transcript was made on?</source>
         <translation>要找到转写所用的那段录音吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="243"/>
-        <location filename="../../app/tingxie/ui/opening.py" line="417"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="249"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="423"/>
         <source>Audio not found</source>
         <translation>找不到音频</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="244"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="250"/>
         <source>{problem}
 
 Locate the audio file now?</source>
@@ -603,28 +603,28 @@ Locate the audio file now?</source>
 是否立即查找该音频文件？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="247"/>
-        <location filename="../../app/tingxie/ui/opening.py" line="423"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="253"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="429"/>
         <source>Locate the audio</source>
         <translation>查找音频文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="255"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="261"/>
         <source>Could not open {name}</source>
         <translation>无法打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="261"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="267"/>
         <source>The file was not found.</source>
         <translation>找不到该文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="516"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="522"/>
         <source>Unsaved work from an earlier session</source>
         <translation>上次会话未保存的工作</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="517"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="523"/>
         <source>Tingxie did not close properly, and there are unsaved changes (autosaved) to: {names}.
 
 They are kept: open that file to restore them, or they are offered again the next time Tingxie starts.</source>
@@ -633,62 +633,67 @@ They are kept: open that file to restore them, or they are offered again the nex
 这些更改都已保留：打开该文件即可恢复，或在下次启动听写时再次提供恢复。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="263"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="269"/>
         <source>The file has no sound in it.</source>
         <translation>该文件中没有声音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="264"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="193"/>
+        <source>The re-transcription of {ranges}, kept for Redo, is not among them: choose Cancel, then Redo, to apply it first.</source>
+        <translation>为重做而保留的 {ranges} 的重新转写不在其中：请选择“取消”，再点“重做”，先把它应用上。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="270"/>
         <source>This is not an audio or video file Tingxie can read.</source>
         <translation>这不是听写能读取的音频或视频文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="266"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="272"/>
         <source>The file is damaged.</source>
         <translation>该文件已损坏。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="267"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="273"/>
         <source>A newer Tingxie made this project: update Tingxie to open it.</source>
         <translation>此项目由更新版本的听写创建：请更新听写后再打开。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="269"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="275"/>
         <source>This project file cannot be read.</source>
         <translation>无法读取此项目文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="270"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="276"/>
         <source>Tingxie may not read this file.</source>
         <translation>听写没有读取此文件的权限。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="271"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="277"/>
         <source>The file could not be read.</source>
         <translation>无法读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="288"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="294"/>
         <source>Not opened: the autosaved changes of {name} are kept. Open it again to restore or discard them.</source>
         <translation>未打开：{name} 自动保存的更改已保留。再次打开它即可恢复或丢弃这些更改。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="303"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="309"/>
         <source>Not restored: the autosaved changes of {name} are kept and offered again at the next start.</source>
         <translation>未恢复：{name} 自动保存的更改已保留，下次启动时会再次提供恢复。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="332"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="338"/>
         <source>Opened {name}</source>
         <translation>已打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="333"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="339"/>
         <source>Another Tingxie window has unsaved changes to {name}. This window shows it as last saved; the other window&apos;s changes and their autosave are left to that window.</source>
         <translation>另一个 Tingxie 窗口有 {name} 的未保存更改。此窗口显示的是上次保存的版本；另一个窗口的更改及其自动保存留给那个窗口处理。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="346"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="352"/>
         <source>{audio} has changed since the work on {name} was autosaved (edited, trimmed or retagged?): the lines may no longer match its sound.
 
 Use it anyway?</source>
@@ -697,12 +702,12 @@ Use it anyway?</source>
 仍要使用它吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="350"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="356"/>
         <source>Another recording</source>
         <translation>另一段录音</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="351"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="357"/>
         <source>{audio} is not the recording the work on {name} was made on (its contents differ): the lines may not match its sound.
 
 Use it anyway?</source>
@@ -711,52 +716,52 @@ Use it anyway?</source>
 仍要使用它吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="386"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="392"/>
         <source>Recover unsaved changes?</source>
         <translation>恢复未保存的更改？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="367"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="373"/>
         <source>{name} has unsaved changes from an earlier session (autosaved). Restore them?</source>
         <translation>{name} 有上次会话中未保存的更改（已自动保存）。是否恢复？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="262"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="268"/>
         <source>The file is empty, or too short to hold speech.</source>
         <translation>文件为空，或太短，容不下语音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="389"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="395"/>
         <source>Later keeps the autosave and asks again the next time.</source>
         <translation>选择“稍后”会保留自动保存，下次再询问。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="390"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="396"/>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="391"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="397"/>
         <source>Discard…</source>
         <translation>丢弃…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="392"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="398"/>
         <source>Later</source>
         <translation>稍后</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="403"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="409"/>
         <source>Discard autosaved changes</source>
         <translation>丢弃自动保存的更改</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="404"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="410"/>
         <source>Delete the autosaved changes to {name}? They cannot be brought back.</source>
         <translation>删除 {name} 自动保存的更改？删除后无法找回。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="418"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="424"/>
         <source>The audio file of {name} was not found where it was (moved or renamed?). The autosave is kept in {file}.
 
 Locate the audio file now?</source>
@@ -765,12 +770,12 @@ Locate the audio file now?</source>
 现在查找音频文件吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="440"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="446"/>
         <source>Tingxie did not close properly. {name} has unsaved changes (autosaved). Restore them?</source>
         <translation>听写上次没有正常关闭。{name} 有未保存的更改（已自动保存）。要恢复吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="462"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="468"/>
         <source>Could not restore {name}</source>
         <translation>无法恢复 {name}</translation>
     </message>
@@ -1361,7 +1366,7 @@ Locate the audio file now?</source>
     <message>
         <location filename="../../app/tingxie/ui/find_bar.py" line="328"/>
         <location filename="../../app/tingxie/ui/find_bar.py" line="398"/>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="462"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="465"/>
         <source>No change.</source>
         <translation>没有变化。</translation>
     </message>
@@ -1381,12 +1386,12 @@ Locate the audio file now?</source>
         <translation>未执行全部替换：其间打开了另一份转写稿。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="449"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="452"/>
         <source>Replace all was not made: a step was undone meanwhile. Press Replace all again to make it.</source>
         <translation>未执行全部替换：其间撤销了一步。请再次点击“全部替换”。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/find_bar.py" line="469"/>
+        <location filename="../../app/tingxie/ui/find_bar.py" line="472"/>
         <source>Replaced: {n}</source>
         <translation>已替换：{n} 处</translation>
     </message>

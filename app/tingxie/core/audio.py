@@ -59,6 +59,10 @@ _MIN_AUDIO_S = 0.02
 #: are the end of the recording, overwritten or never written (a download preallocated
 #: with zeros), and reported.
 _JUNK_TAIL_BYTES = 64 * 1024
+#: ... and never more than this much of the recording's time, nor less than this many bytes:
+#: 64 KiB are 20 s of a 24 kbit/s voice memo.
+_JUNK_TAIL_S = 2.0
+_JUNK_TAIL_MIN_BYTES = 8 * 1024
 #: How far decoding may stop short of an mp3's frame count and still have reached its end:
 #: the count includes the encoder's delay and padding, which FFmpeg trims.
 _MP3_COUNT_SLACK_S = 0.5
@@ -1010,7 +1014,11 @@ def _lost_tail_seconds(path: Path, decoder: _Decoder, declared: float) -> float:
         return missing if decoder.lost_after_last_frame and missing > _MP3_COUNT_SLACK_S else 0.0
     # The aac demuxer stops at bytes it cannot read (zeros) without a word.
     unexplained = _untagged_tail_bytes(path, decoder.decoded_end)
-    return unexplained / decoder.bytes_per_second if unexplained > _JUNK_TAIL_BYTES else 0.0
+    rate = decoder.bytes_per_second
+    if not rate:  # no bit rate: nothing tells how much time the bytes held
+        return 0.0
+    allowed = min(_JUNK_TAIL_BYTES, max(_JUNK_TAIL_MIN_BYTES, _JUNK_TAIL_S * rate))
+    return unexplained / rate if unexplained > allowed else 0.0
 
 
 def _untagged_tail_bytes(path: Path, start: int) -> int:

@@ -444,8 +444,11 @@ class FindBar(QWidget):
                                           "opened meanwhile."))
                 self.update_count()
                 return
-            if self.document.undo_stack.index() < self._replace_from:
+            stack = self.document.undo_stack
+            if stack.index() < self._replace_from and stack.canRedo():
                 # Undone past where it began: its step would throw the redo history away.
+                # (A step a run took off the stack itself, one that held no lines, is no
+                # Undo of the user's: nothing is there to redo.)
                 self.message.emit(self.tr("Replace all was not made: a step was undone "
                                           "meanwhile. Press Replace all again to make it."))
                 self.update_count()

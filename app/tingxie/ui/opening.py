@@ -185,10 +185,16 @@ class DocumentOpener(QObject):
         win.table.commit_editor()  # typing in an open line is among the changes asked about
         if not win.session.has_unsaved_work:
             return False
+        question = self.tr("Save the changes to {name} first?").format(
+            name=(win.session.default_project_path() or Path("project")).name)
+        waiting = win.session.waiting_ranges
+        if waiting:  # finished after an Undo: in no save, and lost with the document
+            question += "\n\n" + self.tr(
+                "The re-transcription of {ranges}, kept for Redo, is not among them: "
+                "choose Cancel, then Redo, to apply it first.").format(ranges=", ".join(
+                    f"{format_time(a)}–{format_time(b)}" for a, b in waiting))
         answer = QMessageBox.question(
-            win, self.tr("Unsaved changes"),
-            self.tr("Save the changes to {name} first?").format(
-                name=(win.session.default_project_path() or Path("project")).name),
+            win, self.tr("Unsaved changes"), question,
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Cancel)
         if answer == QMessageBox.StandardButton.Save:

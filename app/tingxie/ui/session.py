@@ -199,7 +199,11 @@ class Session(QObject):
     def has_unsaved_work(self) -> bool:
         """Whether closing would lose something: unsaved changes, unless the recording was
         never saved as a project and its transcript is still empty."""
-        if not self.dirty or self.loaded is None:
+        if self.loaded is None:
+            return False
+        if self._waiting_ranges:
+            return True  # a re-transcription kept for Redo, in no save nor autosave
+        if not self.dirty:
             return False
         t = self.document.transcript
         return bool(t.segments or t.speakers or self.project_path is not None)
@@ -318,8 +322,15 @@ class Session(QObject):
 
     def forget_stopped_run(self) -> None:
         """The transcript was replaced (an import): "the rest" of a cancelled run no longer
-        starts where that run stopped, but after the last segment."""
+        starts where that run stopped, but after the last segment, and a range result kept
+        for Redo (of the lines replaced) never lands in the new ones."""
         self._stopped_run = None
+        self._waiting_ranges.clear()
+
+    @property
+    def waiting_ranges(self) -> list[tuple[float, float]]:
+        """The time ranges of re-transcriptions kept for Redo (finished after an Undo)."""
+        return [job.time_range for job in self._waiting_ranges if job.time_range is not None]
 
     def job_spec(self, panel: JobSpec, time_range: tuple[float, float] | None) -> JobSpec:
         """The job to run for the whole file (``None``) or a range, from the panel's choices."""
@@ -342,6 +353,8 @@ class Session(QObject):
             start, end = time_range
             self.job.lines_before = {s.id: _line_state(s) for s in self.document.transcript.segments
                                      if s.end > start and s.start < end}
+        if time_range is None:
+            self._waiting_ranges.clear()  # of lines the whole-file run replaces
         if (time_range is None or streamed) and self.loaded is not None:
             start, end = time_range or (0.0, self.loaded.audio.duration + 1.0)
             # The rest of the file keeps what is already there (lines the user typed after
