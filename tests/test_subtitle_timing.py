@@ -85,3 +85,18 @@ def test_check_sees_the_lines_of_an_srt_with_speaker_names():
     assert "\n".join(result.events[0].lines) in srt
     assert result.events[0].lines[0].startswith("Anna Schmidt: ")
     assert result.segments[1].longest_line == max(len(line) for line in result.events[0].lines)
+
+
+def test_fix_timing_starts_a_short_subtitle_at_most_half_a_second_early():
+    t = Transcript(segments=[
+        Segment(1, 0.0, 1.0, "Hello."),
+        Segment(2, 6.0, 7.0, "Yes, I think that is absolutely right and we should go.",
+                words=[Word("Yes,", 6.0, 6.2), Word("I", 6.2, 6.3), Word("think", 6.3, 7.0)]),
+        Segment(3, 7.1, 9.0, "Right.")], duration=20.0)
+    op = FixTiming(ONE_PER_SEGMENT)
+    op.do(t)
+    assert t.segments[1].start == 5.5, "a lead-in, not 1.7 s of text before the speech"
+    assert op.report.still_short == 1
+    with pytest.raises(ValueError):  # and no second lead-in when fixed again
+        FixTiming(ONE_PER_SEGMENT).do(t)
+    assert t.segments[1].start == 5.5

@@ -278,6 +278,19 @@ def test_a_short_event_is_lengthened_when_the_gap_allows():
     assert b.end == pytest.approx(6.0)
 
 
+def test_a_short_event_starts_at_most_half_a_second_before_its_speech():
+    # Too fast to read by 1.7 s, with the next line right after it and five seconds of
+    # silence before it: it may take a lead-in, not be shown long before it is said.
+    t = Transcript(segments=[
+        Segment(1, 0.0, 1.0, "Hello."),
+        Segment(2, 6.0, 7.0, "Yes, I think that is absolutely right and we should go."),
+        Segment(3, 7.1, 9.0, "Right.")], duration=20)
+    _, ev, after = layout(t, NETFLIX)
+    assert ev.start == pytest.approx(5.5)
+    assert ms(after.start) - ms(ev.end) == NETFLIX.min_gap_ms
+    assert [v.rule for v in validate([ev], NETFLIX)] == ["reading_speed"]
+
+
 def test_a_short_event_never_grows_into_its_neighbour():
     t = Transcript(segments=[Segment(1, 1.0, 1.2, "Yes, absolutely, go on."),
                              Segment(2, 1.5, 3.0, "So what happened next in the town?")],
@@ -351,6 +364,7 @@ def test_speakers_talking_over_each_other_share_a_dialogue_event_from_the_first_
 @pytest.mark.parametrize("first, second, merged", [
     ("안녕하세요.", "반갑습니다.", "안녕하세요. 반갑습니다."),  # Korean is spaced
     ("他说“好”", "“走吧”", "他说“好”“走吧”"),  # no space between Chinese quotes
+    ("买了iPhone。", "AI呢？", "买了iPhone。AI呢？"),  # nor after a full-width full stop
 ])
 def test_short_segments_merge_with_the_space_their_script_wants(first, second, merged):
     t = Transcript(segments=[Segment(1, 0.0, 0.4, first), Segment(2, 0.4, 0.8, second)],
@@ -441,13 +455,13 @@ def assert_sound(events: list[Event], t: Transcript) -> None:
 
 def assert_only_unavoidable(events: list[Event], p: Preset, t: Transcript) -> None:
     """Every violation left is one no layout could fix: a word longer than a line, or an
-    event too short or too fast that is hemmed in by its neighbours (or at the maximum)."""
+    event too short or too fast that is hemmed in by the next one (or at the maximum); it
+    starts no more than a lead-in before its speech, so the room before it may stay."""
     limit = math.inf if t.duration is None else math.floor(t.duration * 1000)
     for v in validate(events, p, t.duration):
         i, ev = v.event, events[v.event]
-        floor = ms(events[i - 1].end) + p.min_gap_ms if i else 0
         ceil = ms(events[i + 1].start) - p.min_gap_ms if i + 1 < len(events) else limit
-        hemmed_in = ms(ev.start) <= floor and ms(ev.end) >= ceil
+        hemmed_in = ms(ev.end) >= ceil
         if v.rule == "word_too_long":
             continue
         if v.rule == "min_duration":
@@ -608,3 +622,55 @@ def test_sentences_end_at_a_chinese_full_stop_before_a_latin_word(text, sentence
     from tingxie.core.sentences import split_sentences
 
     assert split_sentences(text) == sentences
+
+
+# -- typed line breaks ------------------------------------------------------------------------
+
+
+def test_a_typed_line_break_that_fits_is_the_subtitle_layout():
+    t = one("We talk today about\nnew energy cars.", 0.0, 3.0)
+    assert to_srt(t, preset=NETFLIX).splitlines()[2:4] == ["We talk today about",
+                                                             "new energy cars."]
+    from tingxie.core.export import to_vtt
+    assert "We talk today about\nnew energy cars." in to_vtt(t, preset=NETFLIX)
+    (ev,) = layout(one("我们今天\n来谈一谈新能源汽车的发展", 0.0, 4.0), CJK)
+    assert ev.lines == ["我们今天", "来谈一谈新能源汽车的发展"]
+    (ev,) = layout(one("Anna here.\nHello", 0.0, 3.0, speaker="S1"), NETFLIX,
+                   speaker_names=True)
+    assert ev.lines == ["Anna: Anna here.", "Hello"]
+
+
+@pytest.mark.parametrize("text, lines", [
+    ("One\ntwo\nthree", ["One two three"]),  # more lines than the preset allows
+    ("This line is far too long to fit on one line of a subtitle\nok",
+     ["This line is far too long to fit", "on one line of a subtitle ok"]),
+])
+def test_a_typed_line_break_that_breaks_the_rules_is_re_flowed(text, lines):
+    (ev,) = layout(one(text, 0.0, 4.0), NETFLIX)
+    assert ev.lines == lines
+
+
+def test_a_typed_line_break_in_chinese_re_flows_without_a_space():
+    (ev,) = layout(one("我们\n今天\n来谈", 0.0, 3.0), CJK)  # three lines: re-flowed
+    assert ev.lines == ["我们今天来谈"]
+
+
+def test_a_sentence_end_between_latin_words_in_chinese_is_a_line_break():
+    """"iPhone。AI" was one unbreakable unit: the 16-character Chinese line overflowed and
+    the full stop could never end a line. Full-width punctuation parts the run (and never
+    starts a line), and the subtitle reads back the same."""
+    text = "我买了新的iPhone。OpenAI、Google的AI功能很有用，我每天都在用它。"
+    t = Transcript(segments=[Segment(1, 0.0, 8.0, text)], duration=10.0)
+    events = layout(t, CJK)
+    lines = [line for e in events for line in e.lines]
+    assert all(len(line) <= CJK.max_chars_per_line for line in lines), lines
+    assert not any(line[0] in "。，、！？；：」』）" for line in lines), lines
+    assert "".join(lines) == text
+
+
+def test_merged_text_has_no_space_after_full_width_punctuation():
+    from tingxie.core.text import join_texts
+
+    assert join_texts("买了iPhone。", "AI很好") == "买了iPhone。AI很好"
+    assert join_texts("OK、", "Google") == "OK、Google"
+    assert join_texts("Hello.", "World") == "Hello. World"

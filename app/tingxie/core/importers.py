@@ -22,7 +22,7 @@ from tingxie.core import project as projects
 from tingxie.core.edits import fit_words
 from tingxie.core.errors import FileProblem, read_bytes
 from tingxie.core.export import TRANSCRIPT_FORMAT, TRANSCRIPT_SCHEMA_VERSION
-from tingxie.core.text import edge, is_unspaced, join_texts
+from tingxie.core.text import join_texts, joins_unspaced
 from tingxie.core.transcript import (
     MIN_DURATION,
     Segment,
@@ -342,8 +342,7 @@ def _join_lines(lines: list[str]) -> str:
         line = line.strip()
         if not line:
             continue
-        if pieces and not (is_unspaced(edge(pieces[-1], last=True))
-                           or is_unspaced(edge(line, last=False))):
+        if pieces and not joins_unspaced(pieces[-1], line):
             pieces.append(" ")
         pieces.append(line)
     return "".join(pieces)

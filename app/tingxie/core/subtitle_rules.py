@@ -139,6 +139,10 @@ def _yes_or_no(value: object) -> bool:
 
 #: The most a custom preset may ask for: characters in a line, and lines in a subtitle.
 MAX_CHARS_PER_LINE, MAX_LINES = 200, 10
+#: How far (ms) a subtitle too short to read may start before its speech: half a second,
+#: 12 frames at 24 fps, the lead-in subtitlers allow. Any earlier and it shows words long
+#: before they are said; it stays short instead, and the check reports it.
+MAX_LEAD_IN_MS = 500
 
 NETFLIX = Preset("Netflix-style (Latin scripts)", 42, 2, 20.0)
 CJK = Preset("Chinese / CJK", 16, 2, 9.0)

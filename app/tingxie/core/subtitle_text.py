@@ -24,7 +24,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tingxie.core.text import edge, is_cjk
+from tingxie.core.text import is_cjk, joins_unspaced
+from tingxie.core.text import wide_punctuation as _wide_punctuation
 
 #: Break costs (lower is better). Breaking between subtitles costs twice as much.
 AFTER_SENTENCE, AFTER_CLAUSE, BEFORE_CONNECTIVE, ANYWHERE = 0.0, 1.0, 2.0, 4.0
@@ -120,10 +121,10 @@ def is_unspaced(char: str) -> bool:
 
 def joins_without_space(left: str, right: str) -> bool:
     """Whether ``right`` follows ``left`` with no space between them: where Chinese or
-    Japanese meets either side, looking through quotes and punctuation (“好”“走吧”)."""
+    Japanese meets either side, looking through quotes and punctuation (“好”“走吧”), or
+    full-width punctuation does ("iPhone。" "AI")."""
     left, right = left.rstrip(), right.lstrip()
-    return bool(left and right) and (is_unspaced(edge(left, last=True))
-                                     or is_unspaced(edge(right, last=False)))
+    return bool(left and right) and joins_unspaced(left, right)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -187,6 +188,15 @@ def _opening(ch: str) -> bool:
     return ch in OPENERS or unicodedata.category(ch) in ("Ps", "Pi")
 
 
+def _wide_break(before: str, after: str) -> bool:
+    """Whether a run of word characters and punctuation parts between ``before`` and
+    ``after``: after full-width closing punctuation (not before more closing punctuation),
+    or before full-width opening punctuation."""
+    if _wide_punctuation(before) and not _opening(before):
+        return _kind(after) != "p" or _opening(after)
+    return _wide_punctuation(after) and _opening(after) and not _opening(before)
+
+
 def _run_pieces(text: str, i: int, j: int) -> list[list]:
     """The run ``text[i:j]`` of word characters and punctuation with no space inside, as
     raw pieces ``[start, end, punctuation_only]``.
@@ -195,10 +205,11 @@ def _run_pieces(text: str, i: int, j: int) -> list[list]:
     faces: in "历史。AI技术" the full stop ends the sentence before, in "叫做”ChatGPT" the
     quote closes the one before, in "用AI“很好”" the quote opens the one after. So the run is
     parted there, or the line (or the subtitle) would start with "。AI" and the sentence end
-    would never be a break. Between two Latin words ("iPhone。AI") the run stays whole: a
-    subtitle file read back joins Latin lines with a space.
+    would never be a break. Full-width punctuation is Chinese or Japanese punctuation wherever
+    it stands, so the run is parted there too, even between two Latin words: after a closing
+    one ("iPhone。" / "AI", "OK、" / "Google") and before an opening one ("GPT-4" / "「AI」").
     """
-    cuts: list[int] = []
+    cuts = [k for k in range(i + 1, j) if _wide_break(text[k - 1], text[k])]
     if i > 0 and _kind(text[i - 1]) == "c":
         k = i
         while k < j and _kind(text[k]) == "p" and not _opening(text[k]):
@@ -280,7 +291,11 @@ def units(text: str) -> list[Unit]:
             spans.append([opening_from, n])
     out: list[Unit] = []
     for k, (start, end) in enumerate(spans):
-        space = k > 0 and any(ch.isspace() for ch in text[spans[k - 1][1]:start])
+        between = text[spans[k - 1][1]:start] if k else ""
+        # A typed line break is a space only where the text needs one: not in Chinese.
+        space = any(ch.isspace() and ch not in "\r\n" for ch in between) or (
+            "\n" in between and not joins_without_space(text[spans[k - 1][0]:spans[k - 1][1]],
+                                                        text[start:end]))
         out.append(Unit(" ".join(text[start:end].split()), start, end, space))
     return out
 
@@ -373,26 +388,41 @@ def break_lines(parts: Sequence[Unit], max_chars: int | None,
     def length(i: int, j: int) -> int:
         return pos[j] - pos[i] - (1 if i and parts[i].space_before else 0)
 
+    # fits[k]: the most units the first k lines hold; rest[k]: where the last k lines can
+    # start at the earliest (filling greedily either way). Line ``line`` can only end where
+    # the lines before it hold what comes before and the lines after it what comes after,
+    # so each line tries a line's width of ends, not all of them: linear time, not quadratic,
+    # for a subtitle of many lines.
+    fits, rest = [0], [n]
+    for _ in range(count):
+        j = fits[-1] + 1  # a line holds at least one unit
+        while j < n and length(fits[-1], j + 1) <= max_chars:
+            j += 1
+        fits.append(min(j, n))
+        i = rest[-1] - 1
+        while i > 0 and length(i - 1, rest[-1]) <= max_chars:
+            i -= 1
+        rest.append(max(i, 0))
     target = pos[n] / count
     costs = [0.0] + [break_cost(parts, i) for i in range(1, n)]
     inf = float("inf")
     # best[line][j]: cheapest way to put parts[:j] on line + 1 lines; back[line][j]: its start.
-    best = [[inf] * (n + 1) for _ in range(count)]
-    back = [[0] * (n + 1) for _ in range(count)]
+    best: list[dict[int, float]] = [{} for _ in range(count)]
+    back: list[dict[int, int]] = [{} for _ in range(count)]
     for line in range(count):
-        for j in range(1, n + 1):
+        for j in range(max(line + 1, rest[count - 1 - line]), fits[line + 1] + 1):
             for i in range(j - 1, -1, -1):
                 size = length(i, j)
                 if size > max_chars and j - i > 1:
                     break
                 prev = 0.0 if line == 0 and i == 0 else (
-                    best[line - 1][i] if line and i else inf)
+                    best[line - 1].get(i, inf) if line and i else inf)
                 if prev == inf:
                     continue
                 cost = (prev + costs[i]
                         + 6.0 * ((size - target) / max_chars) ** 2
                         + 0.2 * (count - 1 - line) * size / max_chars)
-                if cost < best[line][j]:
+                if cost < best[line].get(j, inf):
                     best[line][j], back[line][j] = cost, i
     lines: list[list[Unit]] = []
     j = n

@@ -9,7 +9,8 @@ as subtitle files store times:
    more than it needs (the earlier one first), and never leaving less than one frame;
 3. lengthens a segment shorter than it needs (the minimum duration, or the time its reading
    speed asks for) into the silence around it: first by ending later, then by starting
-   earlier, as far as the minimum gap to its neighbours and the audio allow.
+   earlier (half a second at most, a lead-in), as far as the minimum gap to its neighbours
+   and the audio allow.
 
 It is an ordinary edit (``do``/``undo``, see :mod:`tingxie.core.edits`): the window applies it
 as one undoable step and reports :attr:`FixTiming.report`.
@@ -21,7 +22,7 @@ import copy
 import math
 from dataclasses import dataclass, field
 
-from tingxie.core.subtitle_rules import Preset, audio_end_ms, reading_chars
+from tingxie.core.subtitle_rules import MAX_LEAD_IN_MS, Preset, audio_end_ms, reading_chars
 from tingxie.core.transcript import Segment, Transcript
 
 
@@ -101,6 +102,10 @@ def plan_timing(t: Transcript, p: Preset) -> tuple[list[tuple[int, int]], Timing
             floor = times[i - 1][1] + (gap if texted[i - 1] else 0)
         else:
             floor = 0
+        # The lead-in counts from the first word where there are words: they keep their
+        # times, so fixing the timing again takes no second lead-in.
+        speech = max(start, _ms(segs[i].words[0].start)) if segs[i].words else start
+        floor = max(floor, speech - MAX_LEAD_IN_MS)
         new_end = max(end, int(min(start + target, ceil)))
         new_start = start
         if new_end - new_start < target:

@@ -23,10 +23,11 @@ How a transcript is laid out (all times in whole milliseconds):
    speakers where the second starts a new turn (``Segment.turn``: an imported dialogue dash).
 4. Timing: events are cut to the maximum duration; the minimum gap is opened by ending the
    earlier event sooner; then each event is lengthened toward the minimum duration and the
-   duration its reading speed needs, first by ending later, then by starting earlier, as far as
-   the gap to its neighbours and the audio allow. Events never overlap and stay inside the audio.
-   An event left with no time (a segment after the end of the audio) joins the one before it
-   when the two fit on the lines, else takes the end of that one's time.
+   duration its reading speed needs, first by ending later, then by starting earlier (half a
+   second at most: a lead-in), as far as the gap to its neighbours and the audio allow.
+   Events never overlap and stay inside the audio. An event left with no time (a segment
+   after the end of the audio) joins the one before it when the two fit on the lines, else
+   takes the end of that one's time.
 
 The presets and the validator live in :mod:`tingxie.core.subtitle_rules`; their public names
 are re-exported here.
@@ -44,6 +45,9 @@ from tingxie.core.subtitle_rules import (
     CJK,
     JAPANESE,
     KOREAN,
+    MAX_CHARS_PER_LINE,
+    MAX_LEAD_IN_MS,
+    MAX_LINES,
     NETFLIX,
     PRESETS,
     RULES,
@@ -163,6 +167,10 @@ LONG_PAUSE_MS = 1000
 #: What breaking an event at such a pause costs, whatever the words around it (the cost of
 #: breaking after a clause).
 AT_PAUSE = 2 * AFTER_CLAUSE
+#: The longest event a split tries: the largest subtitle a custom preset may ask for. Where
+#: the preset has no limit on lines (or line length) and duration, nothing else ends one,
+#: and trying every length would take quadratic time on a long segment.
+MAX_EVENT_CHARS = MAX_CHARS_PER_LINE * MAX_LINES
 
 
 def _chunk_cost(chars: int, dur_ms: int, p: Preset, pause_ms: int = 0) -> float:
@@ -203,6 +211,7 @@ def _split(parts: list[Unit], start: int, end: int, p: Preset,
     inf = float("inf")
     best = [0.0] + [inf] * n
     back = [0] * (n + 1)
+    max_chars, max_lines, max_d = p.max_chars_per_line, p.max_lines, p.max_duration_ms
     for a in range(n):
         if best[a] == inf:
             continue
@@ -219,20 +228,21 @@ def _split(parts: list[Unit], start: int, end: int, p: Preset,
                 pause = max(pause, _pause(parts, j - 1))
             add = (1 if j - 1 > a and u.space_before else 0) + len(u.text)
             chars += add
-            if p.max_chars_per_line is not None:
-                if lines and length + add <= p.max_chars_per_line:
+            if chars > MAX_EVENT_CHARS and j - a > 1:
+                break
+            if max_chars is not None:
+                if lines and length + add <= max_chars:
                     length += add
                 else:
                     lines, length = lines + 1, len(u.text)
-                if p.max_lines is not None and lines > p.max_lines and j - a > 1:
+                if max_lines is not None and lines > max_lines and j - a > 1:
                     break
             t1 = end if j == n else u.end_ms
             cost = best[a] + boundary + _chunk_cost(chars, t1 - t0, p, pause)
             if cost < best[j]:
                 best[j], back[j] = cost, a
-            if (p.max_chars_per_line is None and p.max_duration_ms is not None
-                    and t1 - t0 > 3 * p.max_duration_ms):
-                break
+            if max_d is not None and t1 - t0 > 3 * max_d:
+                break  # an event three times too long costs more than any split
     if best[n] == inf and not lone_label:
         return _split(parts, start, end, p, lone_label=True)
     spans, j = [], n
@@ -253,13 +263,33 @@ def _segment_drafts(seg: Segment, label: str | None, start: int, end: int,
         parts.insert(0, Unit(label, -1, -1, False, start, start, label=True))
     drafts = []
     spans = _split(parts, start, end, p)
+    typed = _typed_lines(seg.text, parts, p) if len(spans) == 1 else None
     for k, (a, b) in enumerate(spans):
         t0 = start if k == 0 else parts[a].start_ms
         t1 = end if k == len(spans) - 1 else max(parts[b - 1].end_ms, t0)
         d = _Draft(t0, t1, [_Part(parts[a:b], seg.speaker, new_turn and k == 0)], [seg.id])
-        d.lines = break_lines(parts[a:b], p.max_chars_per_line, None) or []
+        d.lines = typed or break_lines(parts[a:b], p.max_chars_per_line, None) or []
         drafts.append(d)
     return drafts
+
+
+def _typed_lines(text: str, parts: list[Unit], p: Preset) -> list[list[Unit]] | None:
+    """The lines a segment's text was typed on (the user broke the line), when there are
+    two or more and they keep the preset's line limits; ``None`` otherwise (re-flow). A
+    speaker label opens the first line."""
+    breaks = [k for k, ch in enumerate(text) if ch == "\n"]
+    rows: dict[int, list[Unit]] = {}
+    for u in parts:
+        if not u.label:
+            rows.setdefault(bisect.bisect_left(breaks, u.start), []).append(u)
+    lines = list(rows.values())
+    if len(lines) < 2 or (p.max_lines is not None and len(lines) > p.max_lines):
+        return None
+    lines[0][:0] = [u for u in parts if u.label]
+    if p.max_chars_per_line is not None and any(
+            len(join_units(line)) > p.max_chars_per_line for line in lines):
+        return None
+    return lines
 
 
 # -- merging events too short to read ----------------------------------------------------------
@@ -357,7 +387,7 @@ def _retime(drafts: list[_Draft], p: Preset, limit: int | None) -> None:
             continue
         ceil = drafts[i + 1].start - gap if i + 1 < len(drafts) else (
             limit if limit is not None else math.inf)
-        floor = drafts[i - 1].end + gap if i else 0
+        floor = max(drafts[i - 1].end + gap if i else 0, d.start - MAX_LEAD_IN_MS)
         d.end = max(d.end, int(min(d.start + target, ceil)))
         if d.end - d.start < target:
             d.start = min(d.start, max(d.end - target, floor))
@@ -380,24 +410,36 @@ def _place_empty(drafts: list[_Draft], p: Preset) -> list[_Draft]:
     It joins its neighbour when the two fit on the preset's lines; else it takes time from
     its neighbour: the end of the one before it, or, for the first event, the start of the
     one after it. Only when there is not a frame to take does it join regardless.
+
+    An event that has grown past the largest subtitle a preset may ask for (hundreds of
+    segments past the end of a shorter recording) takes the events with no time after it
+    as they come, and its lines are broken once, at the end: fitting and breaking it again
+    for each of them would take quadratic time.
     """
     out: list[_Draft] = []
+    piles: list[_Draft] = []
     for d in drafts:
         if d.end > d.start or not out:
             out.append(d)
             continue
         prev = out[-1]
+        if piles and prev is piles[-1]:
+            _pile_onto(prev, d)
+            continue
         merged = _merged(prev, d, p)
         if merged is not None:
             out[-1] = merged
-            continue
-        give = _share(prev, d, p)
-        if give:
+        elif give := _share(prev, d, p):
             d.start = d.end - give
             prev.end = min(prev.end, d.start - p.min_gap_ms)
             out.append(d)
         else:
             out[-1] = _forced(prev, d, p)
+        last = out[-1]
+        if sum(len(u.text) for x in last.parts for u in x.units) > MAX_EVENT_CHARS:
+            piles.append(last)
+    for d in piles:
+        d.lines = break_lines(d.parts[0].units, p.max_chars_per_line, None) or []
     if len(out) > 1 and out[0].end <= out[0].start:
         first, after = out[0], out[1]
         merged = _merged(first, after, p)
@@ -411,18 +453,30 @@ def _place_empty(drafts: list[_Draft], p: Preset) -> list[_Draft]:
     return out
 
 
-def _forced(a: _Draft, b: _Draft, p: Preset) -> _Draft:
-    """``a`` and ``b`` as one event whatever the line limits (the validator reports it)."""
-    left = [u for x in a.parts for u in x.units]
+def _pile_onto(a: _Draft, b: _Draft) -> None:
+    """Append ``b``'s text to ``a`` (one part, whatever the line limits), leaving ``a``'s
+    lines to be broken later."""
+    if len(a.parts) > 1:
+        a.parts = [_Part([u for x in a.parts for u in x.units], a.parts[0].speaker,
+                         a.parts[0].new_turn)]
+    left = a.parts[0].units
     right = [u for x in b.parts for u in x.units]
     if left and right:
         right[0] = replace(right[0], space_before=not joins_without_space(left[-1].text,
                                                                           right[0].text))
-    joined = left + right
-    first = a.parts[0]
-    return _Draft(a.start, max(a.end, b.end), [_Part(joined, first.speaker, first.new_turn)],
-                  a.segment_ids + b.segment_ids,
-                  break_lines(joined, p.max_chars_per_line, None) or [])
+    left.extend(right)
+    a.end = max(a.end, b.end)
+    a.segment_ids.extend(b.segment_ids)
+
+
+def _forced(a: _Draft, b: _Draft, p: Preset) -> _Draft:
+    """``a`` and ``b`` as one event whatever the line limits (the validator reports it)."""
+    joined = _Draft(a.start, a.end, [_Part([u for x in a.parts for u in x.units],
+                                           a.parts[0].speaker, a.parts[0].new_turn)],
+                    list(a.segment_ids))
+    _pile_onto(joined, b)
+    joined.lines = break_lines(joined.parts[0].units, p.max_chars_per_line, None) or []
+    return joined
 
 
 # -- layout -----------------------------------------------------------------------------------

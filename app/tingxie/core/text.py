@@ -45,9 +45,21 @@ def join_texts(left: str, right: str) -> str:
     left, right = left.rstrip(), right.lstrip()
     if not left or not right:
         return left + right
-    if is_unspaced(edge(left, last=True)) or is_unspaced(edge(right, last=False)):
-        return left + right
-    return f"{left} {right}"
+    return left + right if joins_unspaced(left, right) else f"{left} {right}"
+
+
+def joins_unspaced(left: str, right: str) -> bool:
+    """Whether ``right`` follows ``left`` (both stripped, not empty) with no space: where
+    Chinese or Japanese meets either side, looking through quotes and punctuation
+    (“好”“走吧”), or where full-width punctuation does ("iPhone。" "AI")."""
+    return (is_unspaced(edge(left, last=True)) or is_unspaced(edge(right, last=False))
+            or wide_punctuation(left[-1]) or wide_punctuation(right[0]))
+
+
+def wide_punctuation(ch: str) -> bool:
+    """Whether ``ch`` is full-width punctuation (。，、！？「」（）...): it belongs to Chinese or
+    Japanese text, and no space goes either side of it."""
+    return unicodedata.category(ch)[0] == "P" and unicodedata.east_asian_width(ch) in "WF"
 
 
 def edge(text: str, *, last: bool) -> str:
