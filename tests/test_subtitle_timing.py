@@ -53,7 +53,7 @@ def test_a_short_subtitle_without_silence_is_reported_and_nothing_else_moves():
     t = Transcript(segments=[Segment(1, 0.0, 0.2, "Hi."),
                              Segment(2, 0.283, 4.0, "A long one.")], duration=4.0)
     before = t.to_dict()
-    with pytest.raises(ValueError, match="no silence"):
+    with pytest.raises(ValueError, match="no room"):
         FixTiming(ONE_PER_SEGMENT).do(t)
     assert t.to_dict() == before
 
@@ -100,3 +100,19 @@ def test_fix_timing_starts_a_short_subtitle_at_most_half_a_second_early():
     with pytest.raises(ValueError):  # and no second lead-in when fixed again
         FixTiming(ONE_PER_SEGMENT).do(t)
     assert t.segments[1].start == 5.5
+
+
+def test_fix_timing_never_moves_a_line_without_word_times_earlier_again_and_again():
+    """An imported subtitle has no word times: its start may be a lead-in already, so Fix
+    timing only lengthens it forward; pressed again, nothing moves (it crept 0.5 s earlier
+    at every press)."""
+    t = Transcript(segments=[
+        Segment(1, 5.0, 6.5, "Yes, I think that is absolutely right and we should go."),
+        Segment(2, 6.6, 8.6, "Right.")], duration=20.0)
+    op = FixTiming(ONE_PER_SEGMENT)
+    op.do(t)
+    assert t.segments[0].start == 5.0 and t.segments[0].end > 6.5, "lengthened forward only"
+    assert op.report.still_short == 1
+    with pytest.raises(ValueError, match="not earlier at all without word times"):
+        FixTiming(ONE_PER_SEGMENT).do(t)
+    assert t.segments[0].start == 5.0

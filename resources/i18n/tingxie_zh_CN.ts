@@ -2914,22 +2914,22 @@ Your changes are still open here and in the autosave: free some space or choose 
         <translation>修正时间：延长 {a} 条，拉开 {b} 处间隔，缩短 {c} 条。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="257"/>
-        <source>{n} still too short: no silence beside them.</source>
-        <translation>仍有 {n} 条太短：旁边没有静音可用。</translation>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="258"/>
+        <source>{n} still too short: the next line follows too closely, and a line starts at most 0.5 s before its speech (not earlier at all without word times: align the words, or shorten the text).</source>
+        <translation>{n} 条仍然太短：下一行跟得太紧，而且一行最多只能比其语音早 0.5 秒开始（没有词时间时完全不能提前：请对齐词语，或缩短文字）。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="267"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="269"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="268"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="270"/>
         <source>Rule</source>
         <translation>规则</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="269"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="271"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
@@ -2937,27 +2937,27 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>SubtitleCheckPanel</name>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="319"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="321"/>
         <source>Off</source>
         <translation>关</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="324"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="326"/>
         <source>Fix timing</source>
         <translation>修正时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="326"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="328"/>
         <source>Apply the preset&apos;s minimum and maximum duration and minimum gap, and lengthen short subtitles into the silence around them (one undoable step)</source>
         <translation>应用预设的最短和最长时长及最小间隔，并把过短的字幕延长到周围的静音中（一步可撤销）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="365"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="367"/>
         <source>Choose a preset to check the subtitles against.</source>
         <translation>选择一个预设来检查字幕。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="368"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="370"/>
         <source>{n} subtitles, {v} problems ({preset}).</source>
         <translation>{n} 条字幕，{v} 个问题（{preset}）。</translation>
     </message>

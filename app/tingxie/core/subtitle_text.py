@@ -38,6 +38,11 @@ AFTER_PARTICLE = 2.5
 PARTED_NUMBER = 3.0
 #: Chinese and Japanese units and measure words that belong to the number before them.
 NUMBER_UNITS = frozenset("年月日号時时点點分秒岁歲元块塊角万萬亿億千百十个個位名次倍度周週天%％")
+#: The units of a date or a time, which go on with the next number ("2024年3月" / "15日",
+#: "3点" / "20分" part one date, one time): parting them costs this, less than parting a
+#: number from its own unit, where a long date leaves no other choice.
+DATE_UNITS = frozenset("年月日号時时点點分")
+PARTED_DATE = 1.5
 #: Breaking right after a speaker label ("Anna:") is never chosen between subtitles.
 AFTER_LABEL = 10.0
 #: Added when a line would end on a title, parting it from the name ("Mr. / Jonathan").
@@ -347,6 +352,8 @@ def break_cost(parts: Sequence[Unit], i: int) -> float:
         cost += DANGLING
     if before.text[-1].isdigit() and after.text[0] in NUMBER_UNITS:
         cost += PARTED_NUMBER
+    elif before.text[-1] in DATE_UNITS and after.text[0].isdigit():
+        cost += PARTED_DATE
     return cost
 
 

@@ -23,7 +23,7 @@ import math
 from dataclasses import dataclass, field
 
 from tingxie.core.subtitle_rules import MAX_LEAD_IN_MS, Preset, audio_end_ms, reading_chars
-from tingxie.core.transcript import Segment, Transcript
+from tingxie.core.transcript import ALIGNED, Segment, Transcript
 
 
 def _ms(seconds: float) -> int:
@@ -33,7 +33,8 @@ def _ms(seconds: float) -> int:
 @dataclass
 class TimingReport:
     """What :class:`FixTiming` did: segment counts per kind of change, and how many segments
-    are still too short because there is no silence beside them."""
+    are still too short: no room after them, and no earlier start allowed (at most 0.5 s
+    before the first aligned word, none without one)."""
 
     shortened: int = 0
     gaps_opened: int = 0
@@ -102,10 +103,12 @@ def plan_timing(t: Transcript, p: Preset) -> tuple[list[tuple[int, int]], Timing
             floor = times[i - 1][1] + (gap if texted[i - 1] else 0)
         else:
             floor = 0
-        # The lead-in counts from the first word where there are words: they keep their
-        # times, so fixing the timing again takes no second lead-in.
-        speech = max(start, _ms(segs[i].words[0].start)) if segs[i].words else start
-        floor = max(floor, speech - MAX_LEAD_IN_MS)
+        # The lead-in counts from the first aligned word: words keep their times, so fixing
+        # the timing again takes no second lead-in. Without one, the line's start may be a
+        # lead-in already (this fix's, or a subtitle file's): it does not move earlier.
+        aligned = [w for w in segs[i].words if w.timing == ALIGNED]
+        speech = max(start, _ms(aligned[0].start)) if aligned else start
+        floor = max(floor, speech - MAX_LEAD_IN_MS if aligned else start)
         new_end = max(end, int(min(start + target, ceil)))
         new_start = start
         if new_end - new_start < target:
@@ -135,7 +138,10 @@ class FixTiming:
         if not changed:
             raise ValueError("The timing already follows the preset's rules."
                              if not report.still_short else
-                             "There is no silence to lengthen the short subtitles into.")
+                             "There is no room to lengthen the short subtitles into: the "
+                             "next line follows too closely, and a line starts at most 0.5 s "
+                             "before its speech (not earlier at all without word times: align "
+                             "the words, or shorten the text).")
         self.report = report
         self._before = {seg.id: copy.deepcopy(seg) for seg, _s, _e in changed}
         for seg, s, e in changed:

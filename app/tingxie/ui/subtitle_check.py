@@ -254,8 +254,10 @@ class SubtitleCheck(QObject):
         message = self.tr("Fix timing: {a} lengthened, {b} gaps opened, {c} shortened.").format(
             a=r.lengthened, b=r.gaps_opened, c=r.shortened)
         if r.still_short:
-            message += " " + self.tr("{n} still too short: no silence beside them.").format(
-                n=r.still_short)
+            message += " " + self.tr(
+                "{n} still too short: the next line follows too closely, and a line starts "
+                "at most 0.5 s before its speech (not earlier at all without word times: "
+                "align the words, or shorten the text).").format(n=r.still_short)
         win.statusBar().showMessage(message, 10000)
         return op
 
