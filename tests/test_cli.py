@@ -80,3 +80,17 @@ def test_without_an_aligner_the_reason_is_printed_once_for_the_whole_run(
     assert status == 0, err
     assert err.count("Word times are estimated: no aligner is installed") == 1, err
     assert "tingxie models download qwen3-forcedaligner-0.6b" in err
+
+
+def test_a_docx_of_a_subtitle_file_is_titled_by_its_name(tmp_path, capsys):
+    import docx
+
+    srt = tmp_path / "harbour interview.srt"
+    srt.write_text("1\n00:00:01,000 --> 00:00:03,000\nGood morning.\n", "utf-8")
+    out = tmp_path / "x.docx"
+    status, _out, err = run(["export", str(srt), "-o", str(out)], capsys)
+    assert status == 0, err
+    doc = docx.Document(str(out))
+    texts = [p.text for p in doc.paragraphs]
+    assert doc.core_properties.title == "harbour interview"  # as --title says, not "Transcript"
+    assert texts[0] == "harbour interview" and "Source: harbour interview.srt" in texts

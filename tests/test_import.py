@@ -583,3 +583,36 @@ def test_webvtt_read_as_browsers_read_it_and_without_losing_text(tmp_path):
     with pytest.raises(MalformedFile, match="expected a timing line") as refused:
         import_transcript(broken)
     assert refused.value.line == 6
+
+
+def test_a_dialogue_subtitle_in_a_labelled_srt_is_two_other_turns(tmp_path):
+    lines = ["Anna: That soon?", "Ben: Yes.", "- Really?\n- Absolutely, we signed it.",
+             "Anna: So what happens now?", "Ben: They get a new pier."]
+    text = "".join(f"{k}\n00:00:{2 * k:02},000 --> 00:00:{2 * k + 1:02},900\n{line}\n\n"
+                   for k, line in enumerate(lines, 1))
+    t = import_transcript(write(tmp_path, "a.srt", text))
+    assert [(s.text, t.speaker_name(s.speaker)) for s in t.segments] == [
+        ("That soon?", "Anna"), ("Yes.", "Ben"), ("Really?", None),  # a dash: not Ben's
+        ("Absolutely, we signed it.", None), ("So what happens now?", "Anna"),
+        ("They get a new pier.", "Ben")]
+    assert "Yes. Really?" not in to_txt(t, speaker_names=True)
+    assert "- Really?\n- Absolutely, we signed it.\n" in to_srt(t)
+
+
+def test_chinese_speaker_labels_with_a_full_width_colon_are_speakers(tmp_path):
+    lines = ["张伟：我们今天发布了新车。", "李娜：什么时候上市？", "张伟：明年春天。",
+             "李娜：好的。", "注意：以上内容仅供参考。"]
+    text = "".join(f"{k}\n00:00:{2 * k:02},000 --> 00:00:{2 * k + 1:02},500\n{line}\n\n"
+                   for k, line in enumerate(lines, 1))
+    t = import_transcript(write(tmp_path, "a.srt", text))
+    assert [(s.text, t.speaker_name(s.speaker)) for s in t.segments] == [
+        ("我们今天发布了新车。", "张伟"), ("什么时候上市？", "李娜"), ("明年春天。", "张伟"),
+        ("好的。", "李娜"), ("注意：以上内容仅供参考。", None)]
+
+
+def test_chinese_text_with_a_colon_is_no_speaker_label(tmp_path):
+    lines = ["他说：我们走吧。", "会议的主题是：新能源汽车。", "她说：好的。", "时间：明天。"]
+    text = "".join(f"{k}\n00:00:{2 * k:02},000 --> 00:00:{2 * k + 1:02},500\n{line}\n\n"
+                   for k, line in enumerate(lines, 1))
+    t = import_transcript(write(tmp_path, "a.srt", text))
+    assert [s.text for s in t.segments] == lines and t.speakers == []

@@ -679,3 +679,31 @@ def test_merged_text_has_no_space_after_full_width_punctuation():
     assert join_texts("买了iPhone。", "AI很好") == "买了iPhone。AI很好"
     assert join_texts("OK、", "Google") == "OK、Google"
     assert join_texts("Hello.", "World") == "Hello. World"
+
+
+def _imported_dialogue() -> Transcript:
+    # "- Really?" / "- Absolutely, we signed it." (1-3 s) as the importer reads it: a segment
+    # per line, sharing the subtitle's time by text, the second one a dialogue dash's turn
+    return Transcript([Segment(1, 1.0, 1.438, "Really?", turn=True),
+                       Segment(2, 1.438, 3.0, "Absolutely, we signed it.", turn=True),
+                       Segment(3, 4.0, 6.0, "Then it is done.")], duration=10.0)
+
+
+@pytest.mark.parametrize("preset", [NETFLIX, AS_TRANSCRIBED])
+def test_an_imported_dialogue_subtitle_stays_one_dialogue_subtitle(preset):
+    events = layout(_imported_dialogue(), preset)
+    assert [(e.start, e.end, e.lines) for e in events] == [
+        (1.0, 3.0, ["- Really?", "- Absolutely, we signed it."]),
+        (4.0, 6.0, ["Then it is done."])]
+    assert validate(events, preset, 10.0) == []
+
+
+def test_an_imported_dialogue_after_a_short_reply_gives_no_flash():
+    t = Transcript([Segment(1, 5.1, 6.0, "That soon?", "S1"), Segment(2, 6.05, 6.4, "Yes.", "S2"),
+                    Segment(3, 7.0, 7.438, "Really?", turn=True),
+                    Segment(4, 7.438, 9.0, "Absolutely, we signed it.", turn=True)],
+                   speakers=[Speaker("S1", "Anna"), Speaker("S2", "Ben")], duration=12.0)
+    events = layout(t, NETFLIX, speaker_names=True)
+    assert (events[-1].start, events[-1].end, events[-1].lines) == (
+        7.0, 9.0, ["- Really?", "- Absolutely, we signed it."])
+    assert not [v for v in validate(events, NETFLIX, 12.0) if v.rule == "min_duration"]

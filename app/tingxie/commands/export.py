@@ -178,7 +178,9 @@ def _run(args: argparse.Namespace) -> int:
                          "transcribe the recording first (tingxie transcribe), or add lines "
                          "in the window.")
     options = render_options(args, doc.transcript)
-    meta: dict[str, Any] = {"source": doc.source, "model": doc.model,
+    # A DOCX names its source: the recording a transcript came from, else the file read.
+    source = doc.source if doc.source is not None or fmt != "docx" else args.input.name
+    meta: dict[str, Any] = {"source": source, "model": doc.model,
                             "transcription_options": doc.options}
     if args.output == "-":
         if fmt == "docx":

@@ -489,9 +489,11 @@ def _parse_srt(path: Path, text: str) -> list[_Cue]:
 
 
 #: A "Name: " label at the start of a subtitle, as the SRT export writes one where a speaker's
-#: turn begins: one to three words and a colon, then a space (or the end). Which labels are
-#: names is decided by :func:`_label_name` and :func:`_labelled_speakers`.
-_LABEL = re.compile(r"^([^\W\d_][\w'’.&-]*(?: [\w'’.&-]+){0,2}):(?:\s+|$)")
+#: turn begins: one to three words and a colon, then a space (or the end); or, as Chinese is
+#: typed, one to four Chinese characters and a full-width colon ("张伟：你好"). Which labels
+#: are names is decided by :func:`_label_name` and :func:`_labelled_speakers`.
+_LABEL = re.compile(r"^(?:([^\W\d_][\w'’.&-]*(?: [\w'’.&-]+){0,2}):(?:\s+|$)"
+                    r"|([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{1,4})：\s*)")
 #: Longest word without case taken for a name: "张伟", "主持人", "说话人1", "田中太郎".
 _UNCASED_NAME = 8
 
@@ -502,9 +504,13 @@ def _label_name(text: str) -> str | None:
     ("张伟"), so "and so: we" or "note: read" is no name; nor is a run of such letters longer
     than a name ("我们今天说的是什么:")."""
     label = _LABEL.match(text)
-    if label is None or len(label.group(1)) > 30:
+    if label is None:
         return None
+    if label.group(2):
+        return label.group(2)
     name = label.group(1)
+    if len(name) > 30:
+        return None
     for word in name.split(" "):
         first = word[0]
         if first.islower() or not (first.isalnum() or first in "&"):
@@ -517,7 +523,8 @@ def _label_name(text: str) -> str | None:
 def _labelled_speakers(cues: list[_Cue]) -> list[_Cue]:
     """Speakers read back from "Name: " labels, as the SRT export writes them with speaker
     names on: a label where a speaker's turn begins, the subtitles after it carrying that
-    turn on, and "- Name: " in a dialogue subtitle.
+    turn on, and "- Name: " in a dialogue subtitle. A dialogue line without a name, the
+    first one of a subtitle too, is another speaker's turn, not the one before it carried on.
 
     Ordinary text starts like a label too ("Note: ...", "Warning: the ..."), so a file counts
     as labelled only when at least two names each start two subtitles or more; only those
@@ -532,12 +539,11 @@ def _labelled_speakers(cues: list[_Cue]) -> list[_Cue]:
     if len(speakers) < 2:
         return cues
     current: str | None = None
-    for k, (cue, name) in enumerate(zip(cues, names)):
-        later_line = k > 0 and cues[k - 1].line == cue.line  # a second dialogue line
+    for cue, name in zip(cues, names):
         if name in speakers:
             cue.text = _LABEL.sub("", cue.text, count=1)
             current = name
-        elif name is not None or (cue.turn and later_line):
+        elif name is not None or cue.turn:
             current, cue.turn = None, True  # another speaker, not named
         cue.speaker = current
     return cues

@@ -17,10 +17,14 @@ How a transcript is laid out (all times in whole milliseconds):
    within the duration limits, a reading speed within the limit, no long pause inside an
    event (the text would be on screen long before it is said), and few events. Each event is
    then broken into balanced lines.
-3. An event too short to reach the minimum duration, with no room around it, is merged with
-   its neighbour when the two fit together: one speaker's text re-flowed, or two speakers as a
-   dialogue event, one line each, each starting with "- ". Unnamed segments count as two
-   speakers where the second starts a new turn (``Segment.turn``: an imported dialogue dash).
+3. Two speakers' turns become one dialogue event first where they fit one as a line each
+   (within the duration and reading speed rules) and are the lines of an imported dialogue
+   subtitle (back to back, the second after a dialogue dash) or both too short to read, at
+   most a lead-in apart. Then an event too short to reach the minimum duration, with no room
+   around it, is merged with its neighbour when the two fit together: one speaker's text
+   re-flowed, or two speakers as a dialogue event, one line each, each starting with "- ".
+   Unnamed segments count as two speakers where the second starts a new turn
+   (``Segment.turn``: an imported dialogue dash).
 4. Timing: events are cut to the maximum duration; the minimum gap is opened by ending the
    earlier event sooner; then each event is lengthened toward the minimum duration and the
    duration its reading speed needs, first by ending later, then by starting earlier (half a
@@ -318,6 +322,33 @@ def _merged(a: _Draft, b: _Draft, p: Preset) -> _Draft | None:
     return _Draft(a.start, b.end, [pa, pb], a.segment_ids + b.segment_ids)
 
 
+def _join_dialogue(drafts: list[_Draft], p: Preset, dashed: set[int]) -> list[_Draft]:
+    """Two speakers' turns that fit together as a dialogue event (a line each, within the
+    duration and reading speed rules) become one: the lines of an imported dialogue subtitle
+    (back to back, the second after a dialogue dash: ``dashed`` holds such segments' ids), and
+    two turns both too short to read, hardly apart. Done before any is lengthened, so that
+    neither takes the other's time and shows alone."""
+    out: list[_Draft] = []
+    for d in drafts:
+        prev = out[-1] if out else None
+        merged = None
+        if prev is not None and d.parts[0].new_turn:
+            back_to_back = d.start == prev.end and d.segment_ids[0] in dashed
+            short = (p.min_duration_ms and d.start - prev.end <= MAX_LEAD_IN_MS
+                     and max(prev.end - prev.start, d.end - d.start) < p.min_duration_ms)
+            if back_to_back or short:
+                merged = _merged(prev, d, p)
+        if merged is not None and p.max_chars_per_second and (
+                reading_chars(merged.texts()) * 1000
+                > p.max_chars_per_second * (merged.end - merged.start)):
+            merged = None
+        if merged is not None:
+            out[-1] = merged
+        else:
+            out.append(d)
+    return out
+
+
 def _merge_short(drafts: list[_Draft], p: Preset, limit: int | None) -> list[_Draft]:
     """Merge each event that is too short and has no room to grow with its nearer neighbour."""
     min_d, gap = p.min_duration_ms, p.min_gap_ms
@@ -513,8 +544,11 @@ def _event(d: _Draft) -> Event:
 
 def _as_transcribed(transcript: Transcript, segments: list[Segment],
                     labels: list[str | None]) -> list[Event]:
-    events = []
-    for seg, label in zip(segments, labels):
+    """One event per segment, as typed; but the lines of an imported dialogue subtitle (a
+    segment of one line, right after another speaker's without a gap, marked as a dialogue
+    dash's turn) stay one dialogue event, "- " before each."""
+    events: list[Event] = []
+    for k, (seg, label) in enumerate(zip(segments, labels)):
         # The text's own lines, each stripped; ``kept`` remembers where each one starts.
         lines, kept, pos = [], [], 0
         for raw in seg.text.split("\n"):
@@ -533,8 +567,18 @@ def _as_transcribed(transcript: Transcript, segments: list[Segment],
             row = bisect.bisect_right(kept, off) - 1
             col = off - kept[row] + (len(prefix) if row == 0 else 0)
             word_times.append((row, col, _ms(w.start) / 1000))
-        events.append(Event(_ms(seg.start) / 1000, _ms(seg.end) / 1000, lines,
-                            [seg.speaker] * len(lines), [seg.id], word_times))
+        event = Event(_ms(seg.start) / 1000, _ms(seg.end) / 1000, lines,
+                      [seg.speaker] * len(lines), [seg.id], word_times)
+        prev = events[-1] if events else None
+        if (prev is not None and seg.turn and not same_turn(segments[k - 1], seg)
+                and prev.end == event.start and len(prev.lines) == len(lines) == 1
+                and len(prev.segment_ids) == 1):
+            events[-1] = Event(prev.start, event.end, ["- " + prev.lines[0], "- " + lines[0]],
+                               prev.speakers + event.speakers, [*prev.segment_ids, seg.id],
+                               [(0, col + 2, t) for _, col, t in prev.word_times]
+                               + [(1, col + 2, t) for _, col, t in word_times])
+        else:
+            events.append(event)
     return events
 
 
@@ -569,6 +613,7 @@ def layout(transcript: Transcript, preset: Preset | str | None = None, *,
                 continue
         drafts.extend(new)
         latest = end
+    drafts = _join_dialogue(drafts, p, {seg.id for seg in segments if seg.turn})
     drafts = _merge_short(drafts, p, limit)
     if speaker_names:
         _name_both_speakers(drafts, transcript, p)
