@@ -1572,126 +1572,126 @@ Locate the audio file now?</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="159"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="160"/>
         <source>Transcription</source>
         <extracomment>A file finished opening (for tests and the status bar). An error dialog was shown: (title, message). Lines Transcribe &gt; Align words asked for that are still waiting, by id. The open Sync by two lines dialog (not modal: one at a time).</extracomment>
         <translation>转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="163"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="164"/>
         <source>Batch queue</source>
         <translation>批处理队列</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="167"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="168"/>
         <source>Speakers</source>
         <translation>说话人</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="169"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="170"/>
         <source>Subtitle check</source>
         <translation>字幕检查</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="286"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="287"/>
         <source>Opened the readable part only.</source>
         <translation>仅打开了可读取的部分。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="291"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="292"/>
         <source>Opened {name}</source>
         <translation>已打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="326"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="327"/>
         <source>Opened the project only: to replace its transcript, import the subtitles with File &gt; Import.</source>
         <translation>只打开了项目：如需替换其文字稿，请用“文件 &gt; 导入”导入字幕。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="339"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="340"/>
         <source>Subtitles and transcripts are not transcribed: drop one with its recording, or import it into the open recording.</source>
         <translation>字幕和文字稿不会被转写：请将其与录音一起拖入，或导入到已打开的录音中。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="344"/>
-        <location filename="../../app/tingxie/ui/main_window.py" line="391"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="345"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="392"/>
         <source>Not opened</source>
         <translation>未打开</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="385"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="386"/>
         <source>Not opened: {names}. Subtitles and transcripts are not transcribed: open each with its recording, or import it into the open recording.</source>
         <translation>未打开：{names}。字幕和转写稿不会被转写：请与对应的录音一起打开，或导入到已打开的录音中。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="396"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="397"/>
         <source>Not opened: {names}. The window holds one project at a time, and a project is not transcribed again in the batch queue: open the next with File &gt; Open once you are done with {opened}.</source>
         <translation>未打开：{names}。窗口一次只打开一个项目，项目也不会在批量队列中重新转写：处理完 {opened} 后，请用“文件 &gt; 打开”打开下一个。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="410"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="411"/>
         <source>There are no lines to shift.</source>
         <translation>没有可平移的行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="413"/>
-        <location filename="../../app/tingxie/ui/main_window.py" line="419"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="414"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="420"/>
         <source>Wait for the transcription to finish, or cancel it, then shift the times.</source>
         <translation>请等待转写完成或取消后再平移时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="435"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="436"/>
         <source>A sync needs two lines.</source>
         <translation>同步需要两行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="438"/>
-        <location filename="../../app/tingxie/ui/main_window.py" line="448"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="439"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="449"/>
         <source>Wait for the transcription to finish, or cancel it, then sync the times.</source>
         <translation>请等待转写完成或取消它，然后再同步时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="466"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="467"/>
         <source>Open a recording first.</source>
         <translation>请先打开录音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="477"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="478"/>
         <source>Every line already has aligned word times.</source>
         <translation>每一行都已有对齐的词时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="482"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="483"/>
         <source>Aligning words in the background (lines: {n})…</source>
         <translation>正在后台对齐词语（共 {n} 行）…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="497"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="498"/>
         <source>Aligning words in the background (lines left: {n})…</source>
         <translation>正在后台对齐词语（剩余 {n} 行）…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="500"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="501"/>
         <source>The words are aligned.</source>
         <translation>词语已对齐。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="512"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="513"/>
         <source>Word alignment stopped (lines left without word times: {n}). Transcribe &gt; Align words of lines without word times goes on with them.</source>
         <translation>词对齐已停止（仍无词时间的行：{n}）。“转写 &gt; 为没有词时间的行对齐词语”会接着处理它们。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="585"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="586"/>
         <source>Autosave failed: {problem}</source>
         <translation>自动保存失败：{problem}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="590"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="591"/>
         <source>Autosave failed</source>
         <translation>自动保存失败</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="591"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="592"/>
         <source>{problem}
 
 Your changes are not protected against a crash until this is fixed: save the project somewhere you may write (File &gt; Save as), or free some space.</source>
@@ -1700,62 +1700,77 @@ Your changes are not protected against a crash until this is fixed: save the pro
 在解决此问题之前，您的修改不受崩溃保护：请将项目保存到可写入的位置（文件 &gt; 另存为），或释放一些空间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="672"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="675"/>
         <source>A model download is running. Stop it and close? (What was downloaded is kept; the next download resumes.)</source>
         <translation>模型正在下载。要停止下载并关闭吗？（已下载的部分会保留，下次下载会继续。）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="675"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="678"/>
         <source>A model download from ModelScope is running and cannot be stopped midway. Close once it has finished?</source>
         <translation>正在从 ModelScope 下载模型，中途无法停止。下载完成后关闭吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="677"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="680"/>
         <source>Download running</source>
         <translation>正在下载</translation>
     </message>
     <message>
         <location filename="../../app/tingxie/ui/main_window.py" line="690"/>
+        <source>Adapting running</source>
+        <translation>正在适配</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="691"/>
+        <source>Adapting is running. Stop it and close?</source>
+        <translation>正在进行适配。要停止它并关闭吗？</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="695"/>
+        <source>Stopping the adapting…</source>
+        <translation>正在停止适配…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/main_window.py" line="708"/>
         <source>Finishing Replace all…</source>
         <translation>正在完成全部替换…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="695"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="713"/>
         <source>Finishing the save…</source>
         <translation>正在完成保存…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="717"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="749"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="726"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="758"/>
         <source>Stopping the download…</source>
         <translation>正在停止下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="727"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="759"/>
         <source>Finishing the download…</source>
         <translation>正在完成下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="735"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="767"/>
         <source>Finishing the word timings of your edits…</source>
         <translation>正在完成您所编辑内容的词时间…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="635"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="636"/>
         <source>About Tingxie</source>
         <translation>关于 Tingxie</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="664"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="665"/>
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="665"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="666"/>
         <source>A transcription is running. Stop it and close?</source>
         <translation>转写正在进行。是否停止并关闭？</translation>
     </message>

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -32,6 +32,7 @@ from tingxie.core.edits import AlignWords, Retime, lacks_word_times
 from tingxie.jobs.media import LoadedMedia
 from tingxie.jobs.registry import EngineFactory, make_engine
 from tingxie.ui import settings as keys
+from tingxie.ui.adapt_dialog import AdaptDialog
 from tingxie.ui.autosave import Autosaver
 from tingxie.ui.background import Background
 from tingxie.ui.controls import TranscriptionControls
@@ -665,6 +666,8 @@ class MainWindow(QMainWindow):
                     self.tr("A transcription is running. Stop it and close?")
             ) == QMessageBox.StandardButton.Yes:
                 self._stop_then_close()
+            else:
+                self.realigner.resume()
             return
         picker = self.controls.model_picker
         if picker.is_downloading():
@@ -677,6 +680,21 @@ class MainWindow(QMainWindow):
             if QMessageBox.question(self, self.tr("Download running"), question
                                     ) == QMessageBox.StandardButton.Yes:
                 self._close_after_download()
+            else:
+                self.realigner.resume()
+            return
+        adapting = next((d for d in self.findChildren(AdaptDialog) if d.is_training()), None)
+        if adapting is not None:
+            event.ignore()
+            if QMessageBox.question(
+                    self, self.tr("Adapting running"),
+                    self.tr("Adapting is running. Stop it and close?")
+            ) == QMessageBox.StandardButton.Yes:
+                adapting.cancel()  # stops between steps; nothing is written
+                self._close_once(adapting.is_training, [adapting.finished],
+                                 self.tr("Stopping the adapting…"))
+            else:
+                self.realigner.resume()
             return
         if self.host.aligning:
             event.ignore()
@@ -697,14 +715,28 @@ class MainWindow(QMainWindow):
         # A line still open for editing goes in first (as Enter would): its typing is then
         # among the unsaved changes asked about, never dropped with the editor.
         self.table.commit_editor()
+        # No new round of word timings while the user is asked: its words would make the
+        # saved document unsaved again, and the close would ask twice.
+        self.realigner.pause()
         decision = self.opener.confirm_discard(lambda: QTimer.singleShot(0, self, self.close))
         if decision is None:
             event.ignore()  # cancelled, or closing once the project is saved
+            if self.saving.writing():
+                self.saving.written.connect(self._resume_unless_saved)
+            else:
+                self.realigner.resume()
             return
         if decision:
             self.autosave.discard()
         self.shutdown()
         event.accept()
+
+    def _resume_unless_saved(self) -> None:
+        """The save asked for by the close was written (the close comes next) or failed
+        (the window stays: word timings go on)."""
+        self.saving.written.disconnect(self._resume_unless_saved)
+        if self.session.has_unsaved_work:
+            self.realigner.resume()
 
     def _stop_then_close(self) -> None:
         """Cancel every job, say so, and close once the worker is free (without blocking:
@@ -730,7 +762,7 @@ class MainWindow(QMainWindow):
         """New word timings of the user's edits are being computed (a re-alignment cannot be
         stopped midway): close once they are in, without blocking, so that the worker thread
         is never torn down while it runs."""
-        self.realigner.timer.stop()
+        self.realigner.pause()
         self._close_once(lambda: self.host.aligning, [self.host.wordsAligned],
                          self.tr("Finishing the word timings of your edits…"))
 
@@ -775,6 +807,10 @@ class MainWindow(QMainWindow):
             self.opener.load_cancel.cancel()
         self.queue.controller.stop()
         self.host.shutdown()
+        # What the worker sent before it stopped (the last lines, a job's end) is still
+        # queued for the host: delivered now, it reaches the transcript, the autosave and
+        # the queue's partial file below.
+        QCoreApplication.sendPostedEvents(self.host, QEvent.Type.MetaCall)
         self.subtitle_check.stop()  # before the wait: no check starts after it
         self.controls.model_picker.cancel_download()  # or the wait lasts as long as it
         self.importer.stop()  # a file still being read is not put in a closing window

@@ -71,6 +71,8 @@ class ReAligner(QObject):
         self._given_up: set[tuple[int, tuple]] = set()
         self._given_up_with: tuple | None = None
         self._notes_given: set[str] = set()
+        #: Held while the window closes: no new round starts (see :meth:`pause`).
+        self.paused = False
 
     @staticmethod
     def _aligner(spec: JobSpec) -> tuple:
@@ -86,7 +88,20 @@ class ReAligner(QObject):
     @Slot()
     def schedule(self) -> None:
         """(Re)start the quiet-time countdown after a change."""
-        self.timer.start()
+        if not self.paused:
+            self.timer.start()
+
+    def pause(self) -> None:
+        """Start no new round (a round already with the worker still lands): the window is
+        closing, and new words would make a saved document unsaved again."""
+        self.paused = True
+        self.timer.stop()
+
+    def resume(self) -> None:
+        """Go on after :meth:`pause` (the close was cancelled)."""
+        self.paused = False
+        if self.pending():
+            self.timer.start()
 
     @Slot()
     def _forget(self) -> None:
@@ -122,7 +137,7 @@ class ReAligner(QObject):
     def flush(self) -> None:
         """Send the stale segments now (without waiting for the quiet time)."""
         self.timer.stop()
-        if self._in_flight is not None:
+        if self.paused or self._in_flight is not None:
             return  # one request at a time; the answer schedules the next round
         if self.session.loaded is None:
             return
@@ -170,5 +185,5 @@ class ReAligner(QObject):
             self.session.mark_changed_here()
             self.document.changed.emit()  # repaint; also schedules any next round
         elif self.pending():
-            self.timer.start()
+            self.schedule()
         self.roundDone.emit(applied, dropped)

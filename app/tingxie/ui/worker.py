@@ -31,6 +31,10 @@ from tingxie.jobs.spec import JobSpec
 
 log = logging.getLogger(__name__)
 
+#: Worker threads that did not stop when their host shut down: destroying a running QThread
+#: aborts the process, so they are kept until it ends.
+_still_running: list[tuple[QThread, QObject]] = []
+
 OUT_OF_MEMORY = ("The computer ran out of memory while transcribing. Close other programs, "
                  "choose a smaller batch size, or use the 0.6B model.")
 
@@ -90,12 +94,16 @@ class TranscriptionWorker(QObject):
         super().__init__()
         self.engines = EngineCache(engine_factory)
 
-    @Slot(int, object, object)
-    def align(self, request_id: int, spec: JobSpec, requests: list[AlignRequest]) -> None:
+    @Slot(int, object, object, object)
+    def align(self, request_id: int, spec: JobSpec, requests: list[AlignRequest],
+              cancel: CancelToken) -> None:
         """Re-align edited segments (queued behind any running job, so the aligner never
-        runs beside the recogniser)."""
+        runs beside the recogniser). Cancelled (the application quits), the segments keep
+        their stale words."""
         try:
-            result = align_segments(self.engines, spec, requests)
+            result = align_segments(self.engines, spec, requests, cancel=cancel)
+        except Cancelled:
+            result = AlignResult()
         except Exception as exc:  # never let a bug kill the worker thread silently
             log.error("re-alignment failed:\n%s", traceback.format_exc())
             result = AlignResult(note=NOTE_FAILED.format(message=repr(exc)))
@@ -152,7 +160,7 @@ class TranscriptionHost(QObject):
 
     _submit = Signal(object)
     _unload = Signal()
-    _align = Signal(int, object, object)
+    _align = Signal(int, object, object, object)
     #: A re-alignment (:meth:`align`) came back: (its id, the AlignResult).
     wordsAligned = Signal(int, object)
     #: A job ended (finished or failed): whoever waits for the worker to be free listens here.
@@ -177,6 +185,8 @@ class TranscriptionHost(QObject):
         self._next_id = 1
         self.current: JobHandle | None = None
         self._aligning: set[int] = set()
+        #: Stops every re-alignment, queued or running, when the worker shuts down.
+        self._align_cancel = CancelToken()
 
     @property
     def busy(self) -> bool:
@@ -185,8 +195,8 @@ class TranscriptionHost(QObject):
 
     @property
     def aligning(self) -> bool:
-        """Whether a re-alignment is queued or running on the worker (it cannot be
-        cancelled: closing waits for it)."""
+        """Whether a re-alignment is queued or running on the worker (only shutting down
+        cancels it: closing waits for it)."""
         return bool(self._aligning)
 
     def submit(self, spec: JobSpec, samples: np.ndarray,
@@ -213,7 +223,7 @@ class TranscriptionHost(QObject):
         request_id = self._next_id
         self._next_id += 1
         self._aligning.add(request_id)
-        self._align.emit(request_id, spec, requests)
+        self._align.emit(request_id, spec, requests, self._align_cancel)
         return request_id
 
     @Slot(int, object)
@@ -273,9 +283,18 @@ class TranscriptionHost(QObject):
         return handle
 
     def shutdown(self, timeout_ms: int = 30_000) -> bool:
-        """Cancel any job and stop the worker thread; returns whether it stopped in time."""
+        """Cancel any job and re-alignment and stop the worker thread; returns whether it
+        stopped in time. What the worker sent before it stopped is still queued for this
+        object: deliver it with ``QCoreApplication.sendPostedEvents(host, MetaCall)``.
+
+        A thread still running after ``timeout_ms`` (a step that does not look at its
+        cancel token) is kept alive until the process ends, never destroyed running."""
         self.cancel()
+        self._align_cancel.cancel()
         self._unload.emit()
         self.thread.quit()
-        stopped = self.thread.wait(timeout_ms)
-        return bool(stopped)
+        stopped = bool(self.thread.wait(timeout_ms))
+        if not stopped:
+            log.warning("the transcription thread did not stop within %d ms", timeout_ms)
+            _still_running.append((self.thread, self.worker))
+        return stopped
