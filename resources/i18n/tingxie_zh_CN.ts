@@ -1717,17 +1717,17 @@ Your changes are not protected against a crash until this is fixed: save the pro
     <message>
         <location filename="../../app/tingxie/ui/main_window.py" line="690"/>
         <source>Adapting running</source>
-        <translation>正在适配</translation>
+        <translation>正在适应训练</translation>
     </message>
     <message>
         <location filename="../../app/tingxie/ui/main_window.py" line="691"/>
         <source>Adapting is running. Stop it and close?</source>
-        <translation>正在进行适配。要停止它并关闭吗？</translation>
+        <translation>正在进行适应训练。要停止它并关闭吗？</translation>
     </message>
     <message>
         <location filename="../../app/tingxie/ui/main_window.py" line="695"/>
         <source>Stopping the adapting…</source>
-        <translation>正在停止适配…</translation>
+        <translation>正在停止适应训练…</translation>
     </message>
     <message>
         <location filename="../../app/tingxie/ui/main_window.py" line="708"/>
