@@ -370,3 +370,33 @@ def test_closing_while_adapting_asks_before_stopping_the_training(qtbot, tmp_pat
             assert ran["ended"] == "done" and win.isVisible(), "No keeps the training"
     finally:
         dispose(win)
+
+
+def test_saving_at_close_while_words_are_realigned_asks_once(qtbot, tmp_path, monkeypatch):
+    """While "Unsaved changes" was up, the re-aligner started its next round; after Save
+    the close waited for it, its words made the document unsaved again, and it asked twice."""
+    from PySide6.QtTest import QTest
+
+    path = aligned_project(tmp_path, lines=40)  # rounds of 16 lines
+    aligner = AlignerUntilCancelled(0.5)
+    win = window_with(qtbot, tmp_path, aligner=aligner)
+    try:
+        with qtbot.waitSignal(win.mediaLoaded, timeout=30_000):
+            win.open_path(path)
+        for i in range(1, 41):
+            win.document.apply(EditText(i, "hello new words"))
+        qtbot.waitUntil(lambda: win.host.aligning, timeout=10_000)
+        asked = []
+
+        def question(_parent, title, *_a, **_k):
+            asked.append(title)
+            QTest.qWait(3000)  # the user reads the question
+            return QMessageBox.StandardButton.Save
+
+        monkeypatch.setattr(QMessageBox, "question", question)
+        win.close()
+        qtbot.waitUntil(lambda: not win.isVisible(), timeout=30_000)
+        assert asked == ["Unsaved changes"]
+        assert not win.session.dirty
+    finally:
+        dispose(win)
