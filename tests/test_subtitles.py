@@ -679,6 +679,10 @@ def test_merged_text_has_no_space_after_full_width_punctuation():
     assert join_texts("买了iPhone。", "AI很好") == "买了iPhone。AI很好"
     assert join_texts("OK、", "Google") == "OK、Google"
     assert join_texts("Hello.", "World") == "Hello. World"
+    # Brackets and title marks keep the spaces Korean and Latin text put around them.
+    assert join_texts("영화는", "《기생충》이에요") == "영화는 《기생충》이에요"
+    assert join_texts("《기생충》", "정말 좋아요") == "《기생충》 정말 좋아요"
+    assert join_texts("I read", "「Norwegian Wood」") == "I read 「Norwegian Wood」"
 
 
 def _imported_dialogue() -> Transcript:

@@ -286,6 +286,10 @@ def window(qtbot, tmp_path, monkeypatch):
     qtbot.addWidget(win)
     win.show()
     yield win
+    # The project file is the module's: the work a test leaves unsaved is thrown away, not
+    # autosaved (a quit would keep it), or the next test's open would be offered it.
+    win.document.undo_stack.setClean()
+    win.session._dirty_outside_stack = False
     dispose(win)  # deleted now: no hidden window outlives the test
 
 

@@ -523,8 +523,9 @@ def _label_name(text: str) -> str | None:
 def _labelled_speakers(cues: list[_Cue]) -> list[_Cue]:
     """Speakers read back from "Name: " labels, as the SRT export writes them with speaker
     names on: a label where a speaker's turn begins, the subtitles after it carrying that
-    turn on, and "- Name: " in a dialogue subtitle. A dialogue line without a name, the
-    first one of a subtitle too, is another speaker's turn, not the one before it carried on.
+    turn on, and "- Name: " in a dialogue subtitle. The first line of a dialogue subtitle
+    without a name carries the turn before it on (the export leaves a name off where it
+    would make the line too long); a later one is another, unnamed speaker.
 
     Ordinary text starts like a label too ("Note: ...", "Warning: the ..."), so a file counts
     as labelled only when at least two names each start two subtitles or more; only those
@@ -539,11 +540,12 @@ def _labelled_speakers(cues: list[_Cue]) -> list[_Cue]:
     if len(speakers) < 2:
         return cues
     current: str | None = None
-    for cue, name in zip(cues, names):
+    for k, (cue, name) in enumerate(zip(cues, names)):
+        later_line = k > 0 and cues[k - 1].line == cue.line  # a second dialogue line
         if name in speakers:
             cue.text = _LABEL.sub("", cue.text, count=1)
             current = name
-        elif name is not None or cue.turn:
+        elif name is not None or (cue.turn and later_line):
             current, cue.turn = None, True  # another speaker, not named
         cue.speaker = current
     return cues

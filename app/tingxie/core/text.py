@@ -53,7 +53,13 @@ def joins_unspaced(left: str, right: str) -> bool:
     Chinese or Japanese meets either side, looking through quotes and punctuation
     (“好”“走吧”), or where full-width punctuation does ("iPhone。" "AI")."""
     return (is_unspaced(edge(left, last=True)) or is_unspaced(edge(right, last=False))
-            or wide_punctuation(left[-1]) or wide_punctuation(right[0]))
+            or _wide_stop(left[-1]) or _wide_stop(right[0]))
+
+
+def _wide_stop(ch: str) -> bool:
+    """Full-width sentence or clause punctuation (。，、！？；：), not a bracket or a quote:
+    Korean, and Latin text, put spaces around 《기생충》 and 「Norwegian Wood」."""
+    return wide_punctuation(ch) and unicodedata.category(ch) == "Po"
 
 
 def wide_punctuation(ch: str) -> bool:
