@@ -489,13 +489,8 @@ class MergeWithNext:
         idx = t.index_of(self.segment_id)
         others = t.segments[:idx] + t.segments[idx + 1:]
         # The merged line may have gone back shorter since (a later step's undo, with lines
-        # a running transcription added in the rest of its time): the two lines go back
-        # into the time still free, in time order.
-        back = [fit_back(others, s) for s in self._before]  # may refuse: no change yet
-        self.fitted = any(b is not s for b, s in zip(back, self._before, strict=True))
-        for b, s in zip(back, self._before, strict=True):
-            seg = copy.deepcopy(s) if b is s else b
-            others.insert(bisect.bisect_left(others, seg.start, key=lambda x: x.start), seg)
+        # a running transcription added in the rest of its time).
+        self.fitted = insert_back(others, self._before)
         t.segments[:] = others
 
 
@@ -536,6 +531,19 @@ def fit_back(segments: Sequence[Segment], seg: Segment) -> Segment:
     placed.start, placed.end = free
     fit_words(placed)
     return placed
+
+
+def insert_back(segments: list[Segment], lines: Sequence[Segment]) -> bool:
+    """Put copies of ``lines`` (an undo's or redo's, never overlapping one another) back
+    among ``segments``, in time order and only in the time still free (:func:`fit_back`);
+    whether one went back shorter. ``ValueError``, ``segments`` unchanged, when one has no
+    time left at all."""
+    back = [fit_back(segments, seg) for seg in lines]
+    for placed, seg in zip(back, lines, strict=True):
+        placed = copy.deepcopy(seg) if placed is seg else placed  # the step keeps its own
+        segments.insert(bisect.bisect_left(segments, placed.start, key=lambda s: s.start),
+                        placed)
+    return any(placed is not seg for placed, seg in zip(back, lines, strict=True))
 
 
 def put_back(t: Transcript, segment_id: int, wanted: Segment) -> bool:
@@ -1059,9 +1067,7 @@ class DeleteSegment:
         assert self._before is not None
         # Back in time order, not at its old place, and only in the time still free: lines
         # a running transcription added meanwhile may sit before it now, or fill its time.
-        seg = fit_back(t.segments, self._before)
-        self.fitted = seg is not self._before
-        t.segments.insert(bisect.bisect_left(t.segments, seg.start, key=lambda s: s.start), seg)
+        self.fitted = insert_back(t.segments, [self._before])
 
 
 MatchMode = Literal["plain", "whole_word", "regex"]
@@ -1328,11 +1334,7 @@ class ReplaceRange:
         kept = [s for s in t.segments if s.id not in added]
         # In time order, not at their old rows, and only in the time still free: a running
         # transcription may have added lines meanwhile, before them or into their time.
-        # The old lines never overlap one another, so only the kept ones can be in the way.
-        back = [fit_back(kept, seg) for _, seg in self._removed]  # may refuse: no change yet
-        self.fitted = any(b is not seg for b, (_, seg) in zip(back, self._removed))
-        for seg in back:
-            kept.insert(bisect.bisect_left(kept, seg.start, key=lambda s: s.start), seg)
+        self.fitted = insert_back(kept, [seg for _, seg in self._removed])
         t.segments = kept
 
 
