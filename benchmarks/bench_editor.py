@@ -100,6 +100,24 @@ def long_transcript(n: int, seed: int = 0) -> Transcript:
     return Transcript(segments=segments, speakers=speakers, language="en", duration=t + 1)
 
 
+def bench_window():
+    """The application and a real MainWindow (own settings file, no audio), shown at
+    1200 x 800, its first paint done."""
+    from PySide6.QtCore import QSettings
+
+    from tingxie.ui.app import make_app
+    from tingxie.ui.main_window import MainWindow
+    from tingxie.ui.settings import Settings
+
+    app = make_app([])
+    ini = Path(tempfile.mkdtemp()) / "settings.ini"
+    win = MainWindow(Settings(QSettings(str(ini), QSettings.Format.IniFormat)))
+    win.resize(1200, 800)
+    win.show()
+    app.processEvents()
+    return app, win
+
+
 def summary(name: str, times: list[float]) -> str:
     ms = sorted(x * 1000 for x in times)
     p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
@@ -115,19 +133,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=30)
     args = parser.parse_args()
 
-    from PySide6.QtCore import QSettings
-
     from tingxie.core.edits import EditText, FindReplace
-    from tingxie.ui.app import make_app
-    from tingxie.ui.main_window import MainWindow
-    from tingxie.ui.settings import Settings
 
-    app = make_app([])
-    ini = Path(tempfile.mkdtemp()) / "settings.ini"
-    win = MainWindow(Settings(QSettings(str(ini), QSettings.Format.IniFormat)))
-    win.resize(1200, 800)
-    win.show()
-    app.processEvents()
+    _app, win = bench_window()
     rng = random.Random(1)
     repaint = win.table.viewport().repaint
     results: dict[str, list[float]] = {

@@ -27,14 +27,13 @@ import gc
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bench_editor import long_transcript
+from bench_editor import bench_window, long_transcript
 
 
 def summary(name: str, times: list[float]) -> str:
@@ -53,18 +52,11 @@ def main() -> None:
                              "start-up): full collections then skip the objects already there")
     args = parser.parse_args()
 
-    from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
+    from PySide6.QtCore import QElapsedTimer, QTimer
 
     from tingxie.core.edits import FindReplace
-    from tingxie.ui.app import make_app
-    from tingxie.ui.main_window import MainWindow
-    from tingxie.ui.settings import Settings
 
-    app = make_app([])
-    ini = Path(tempfile.mkdtemp()) / "settings.ini"
-    win = MainWindow(Settings(QSettings(str(ini), QSettings.Format.IniFormat)))
-    win.resize(1200, 800)
-    win.show()
+    app, win = bench_window()
     win.document.set_transcript(long_transcript(args.segments))
     app.processEvents()
     if args.gc_freeze:

@@ -771,6 +771,16 @@ def _streamed_in(t: Transcript, *spans: tuple[float, float]) -> None:
     t.segments.sort(key=lambda s: s.start)
 
 
+def _undo_is_refused(t: Transcript, op, *streamed: tuple[float, float]) -> None:
+    """Undoing ``op`` (done) after lines stream into ``streamed`` is refused, and changes
+    nothing at all: there is no time left to put a line back."""
+    _streamed_in(t, *streamed)
+    before = t.to_dict()
+    with pytest.raises(ValueError, match="no room to put the line back"):
+        op.undo(t)
+    assert t.to_dict() == before
+
+
 def test_undoing_a_delete_puts_the_line_back_only_in_the_time_still_free():
     t = Transcript(segments=[Segment(1, 0.0, 3.0, "One."),
                              Segment(2, 12.0, 14.0, "My note",
@@ -792,11 +802,7 @@ def test_undoing_a_delete_with_no_time_left_is_refused_and_changes_nothing():
     t.next_id = 2
     op = DeleteSegment(1)
     op.do(t)
-    _streamed_in(t, (11.0, 15.0))
-    before = t.to_dict()
-    with pytest.raises(ValueError, match="no room to put the line back"):
-        op.undo(t)
-    assert t.to_dict() == before
+    _undo_is_refused(t, op, (11.0, 15.0))
 
 
 def test_undoing_a_shortened_end_gives_back_only_the_time_still_free():
@@ -857,11 +863,8 @@ def test_undoing_a_shift_or_sync_with_no_time_left_for_a_line_changes_nothing(ma
     t = _two_lines_at_ten()
     op = ShiftTimes([1, 2], -5.0) if make == "shift" else SyncTimes(1, 5.0, 2, 7.0)
     op.do(t)
-    _streamed_in(t, (9.0, 12.5))  # covers all of "Ten"'s old time
-    before = t.to_dict()
-    with pytest.raises(ValueError, match="no room to put the line back"):
-        op.undo(t)
-    assert t.to_dict() == before, "not even the line that had room moved"
+    # Covering all of "Ten"'s old time: not even the line that had room moves.
+    _undo_is_refused(t, op, (9.0, 12.5))
 
 
 def test_undoing_a_retranscribed_range_puts_old_lines_back_in_order_in_the_free_time():
@@ -887,11 +890,7 @@ def test_undoing_a_retranscribed_range_with_no_time_left_changes_nothing():
     t.next_id = 2
     op = ReplaceRange(9.0, 15.0, [Segment(0, 10.0, 10.005, "Too short.")])
     op.do(t)
-    _streamed_in(t, (9.0, 15.0))
-    before = t.to_dict()
-    with pytest.raises(ValueError, match="no room to put the line back"):
-        op.undo(t)
-    assert t.to_dict() == before
+    _undo_is_refused(t, op, (9.0, 15.0))
 
 
 def test_redoing_a_merge_after_a_line_came_in_between_is_refused():

@@ -58,6 +58,13 @@ welcome back &amp; more.</v>
 """
 
 
+def numbered_srt(lines: list[str], every: int = 1, end_ms: int = 900) -> str:
+    """An SRT of ``lines``, subtitle k from ``every * k`` s to ``every - 1`` s and
+    ``end_ms`` ms after that."""
+    return "".join(f"{k}\n00:00:{every * k:02},000 --> 00:00:{every * k + every - 1:02},"
+                   f"{end_ms:03}\n{line}\n\n" for k, line in enumerate(lines, 1))
+
+
 def write(tmp_path, name: str, text: str, encoding: str = "utf-8"):
     path = tmp_path / name
     path.write_bytes(text.encode(encoding))
@@ -343,8 +350,7 @@ def test_text_that_merely_starts_like_a_name_in_an_srt_stays_text(tmp_path):
     lines = ["Note: the bridge is out.", "Warning: the dam is full.", "We have to go.",
              "Note: bring water.", "- Tom: wait!", "- Previously on Lost: nothing.",
              "Ok.", "Chapter Two: The Return"]
-    text = "".join(f"{k}\n00:00:{k:02},000 --> 00:00:{k:02},900\n{line}\n\n"
-                   for k, line in enumerate(lines, 1))
+    text = numbered_srt(lines)
     t = import_transcript(write(tmp_path, "a.srt", text))
     assert [s.text for s in t.segments] == [line.removeprefix("- ") for line in lines]
     assert t.speakers == [] and all(s.speaker is None for s in t.segments)
@@ -353,8 +359,7 @@ def test_text_that_merely_starts_like_a_name_in_an_srt_stays_text(tmp_path):
 def test_a_name_labelled_once_in_a_labelled_srt_is_no_one_else_s_turn(tmp_path):
     lines = ["Ann: Hello.", "Bob: Hi.", "Ann: How are you?", "Bob: Fine.", "Still fine.",
              "Carol: Me too.", "Note: that was all."]
-    text = "".join(f"{k}\n00:00:{k:02},000 --> 00:00:{k:02},900\n{line}\n\n"
-                   for k, line in enumerate(lines, 1))
+    text = numbered_srt(lines)
     t = import_transcript(write(tmp_path, "a.srt", text))
     assert [(s.text, t.speaker_name(s.speaker)) for s in t.segments] == [
         ("Hello.", "Ann"), ("Hi.", "Bob"), ("How are you?", "Ann"), ("Fine.", "Bob"),
@@ -590,8 +595,7 @@ def test_an_unnamed_first_dialogue_line_in_a_labelled_srt_carries_the_turn_on(tm
     line is the turn before it carried on, and the second dash line another speaker."""
     lines = ["Anna: That soon?", "Ben: Yes.", "- we signed it.\n- Really?",
              "Anna: So what happens now?", "Ben: They get a new pier."]
-    text = "".join(f"{k}\n00:00:{2 * k:02},000 --> 00:00:{2 * k + 1:02},900\n{line}\n\n"
-                   for k, line in enumerate(lines, 1))
+    text = numbered_srt(lines, every=2)
     t = import_transcript(write(tmp_path, "a.srt", text))
     assert [(s.text, t.speaker_name(s.speaker)) for s in t.segments] == [
         ("That soon?", "Anna"), ("Yes.", "Ben"), ("we signed it.", "Ben"),
@@ -603,8 +607,7 @@ def test_an_unnamed_first_dialogue_line_in_a_labelled_srt_carries_the_turn_on(tm
 def test_chinese_speaker_labels_with_a_full_width_colon_are_speakers(tmp_path):
     lines = ["张伟：我们今天发布了新车。", "李娜：什么时候上市？", "张伟：明年春天。",
              "李娜：好的。", "注意：以上内容仅供参考。"]
-    text = "".join(f"{k}\n00:00:{2 * k:02},000 --> 00:00:{2 * k + 1:02},500\n{line}\n\n"
-                   for k, line in enumerate(lines, 1))
+    text = numbered_srt(lines, every=2, end_ms=500)
     t = import_transcript(write(tmp_path, "a.srt", text))
     assert [(s.text, t.speaker_name(s.speaker)) for s in t.segments] == [
         ("我们今天发布了新车。", "张伟"), ("什么时候上市？", "李娜"), ("明年春天。", "张伟"),
@@ -613,7 +616,6 @@ def test_chinese_speaker_labels_with_a_full_width_colon_are_speakers(tmp_path):
 
 def test_chinese_text_with_a_colon_is_no_speaker_label(tmp_path):
     lines = ["他说：我们走吧。", "会议的主题是：新能源汽车。", "她说：好的。", "时间：明天。"]
-    text = "".join(f"{k}\n00:00:{2 * k:02},000 --> 00:00:{2 * k + 1:02},500\n{line}\n\n"
-                   for k, line in enumerate(lines, 1))
+    text = numbered_srt(lines, every=2, end_ms=500)
     t = import_transcript(write(tmp_path, "a.srt", text))
     assert [s.text for s in t.segments] == lines and t.speakers == []

@@ -234,7 +234,9 @@ def test_speaker_keys_name_the_same_slot_every_time(window):
 
 # -- 8. a range run never lands on a transcript undone while it ran --------------------------
 
-def test_a_range_finishing_after_an_undo_keeps_the_undone_run_for_redo(qtbot, window):
+def _range_done_after_its_run_was_undone(window):
+    """A whole-file run, then its second line re-transcribed; the run is taken back (Undo)
+    while the line is, and the line's result comes after. The undo stack."""
     window.document.set_transcript(interview())
     whole = window.start_transcription("all")
     whole.segmentsReady.emit(heard(1.0, 4.0, "The harbour opened.")
@@ -243,9 +245,14 @@ def test_a_range_finishing_after_an_undo_keeps_the_undone_run_for_redo(qtbot, wi
     window.table.select_row(1)
     line = window.start_transcription("selection")
     stack = window.document.undo_stack
-    stack.undo()  # the whole-file run is taken back while the line is re-transcribed
+    stack.undo()  # the old transcript is back while the line is re-transcribed
     line.segmentsReady.emit(heard(5.0, 7.5, "Boats came in at dawn."))
     line.finished.emit(False)
+    return stack
+
+
+def test_a_range_finishing_after_an_undo_keeps_the_undone_run_for_redo(qtbot, window):
+    stack = _range_done_after_its_run_was_undone(window)
 
     assert texts(window) == [s.text for s in interview().segments], "the undo stands"
     assert window.statusBar().currentMessage() == (
@@ -412,17 +419,7 @@ def test_a_range_undone_past_and_edited_since_lands_on_the_lines_left_as_they_we
 
 
 def test_a_range_whose_lines_all_changed_after_an_undo_says_it_was_not_applied(qtbot, window):
-    window.document.set_transcript(interview())
-    whole = window.start_transcription("all")
-    whole.segmentsReady.emit(heard(1.0, 4.0, "The harbour opened.")
-                             + heard(5.0, 7.5, "Boats came in."))
-    whole.finished.emit(False)
-    window.table.select_row(1)
-    line = window.start_transcription("selection")
-    stack = window.document.undo_stack
-    stack.undo()  # the old transcript is back ...
-    line.segmentsReady.emit(heard(5.0, 7.5, "Boats came in at dawn."))
-    line.finished.emit(False)
+    stack = _range_done_after_its_run_was_undone(window)  # the old transcript is back ...
     window.document.apply(EditText(2, "Hello there."))  # ... and corrected: no redo now
 
     qtbot.waitUntil(lambda: "was not applied" in window.statusBar().currentMessage(),
