@@ -12,6 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bundle_contents import (
+    BUNDLE_LEFT_OUT,
     CUDA_MARKERS,
     PLATFORM_PLUGIN,
     REQUIRED_QT_PLUGINS,
@@ -44,6 +45,11 @@ def problems(bundle: Path, flavour: str = "cpu", platform: str = sys.platform) -
         cuda = [f for f in files if _is_library(f)
                 and any(m in f.rsplit("/", 1)[-1].lower() for m in CUDA_MARKERS)]
         found += [f"CUDA library in a CPU bundle: {f}" for f in cuda[:10]]
+    # A left-out package that a hook brought back in is imported on model load, half there.
+    left_out = [name for name in BUNDLE_LEFT_OUT
+                if any(f.startswith(f"_internal/{name}/") for f in files)]
+    found += [f"left-out package in the bundle: {name} (installers/bundle_contents.py)"
+              for name in left_out]
     tests = sorted({f.split("/tests/")[0] + "/tests" for f in files if "/tests/" in f"/{f}"})
     found += [f"test suite in the bundle: {t}" for t in tests[:10]]
     return found

@@ -111,6 +111,45 @@ def test_a_cpu_bundle_may_not_hold_cuda_libraries_or_test_suites(tmp_path, capsy
     assert problems == ["test suite in the bundle: _internal/numpy/tests"]
 
 
+def test_a_package_the_bundle_leaves_out_is_named_when_a_hook_brings_it_back(tmp_path):
+    """transformers 5.25 requires `kernels`; PyInstaller bundled it without its data file and
+    the frozen app failed on every model load. The check names such a package."""
+    bundle = _bundle(tmp_path / "tingxie")
+    (bundle / "_internal/kernels").mkdir(parents=True)
+    (bundle / "_internal/kernels/__init__.py").write_bytes(b"x")
+    (bundle / "_internal/torch/_inductor/kernels").mkdir(parents=True)  # not the package
+    (bundle / "_internal/torch/_inductor/kernels/mm.py").write_bytes(b"x")
+    assert check_bundle.problems(bundle, platform="linux") == [
+        "left-out package in the bundle: kernels (installers/bundle_contents.py)"]
+
+
+HIDDEN = r"""
+import sys
+for name in sys.argv[4:]:
+    sys.modules[name] = None  # as in the frozen bundle: neither importable nor found
+from tingxie import cli
+wav, model, out = sys.argv[1:4]
+sys.exit(cli.main(["transcribe", wav, "--model", model, "--device", "cpu",
+                   "--max-new-tokens", "4", "--format", "json", "-o", out]))
+"""
+
+
+@pytest.mark.slow
+def test_a_transcription_works_without_the_packages_the_bundle_leaves_out(tiny_checkpoint,
+                                                                           tmp_path):
+    """The bundle leaves out what transformers requires but Tingxie never uses (Hub kernels):
+    a transcription with those packages hidden loads the model and writes its transcript."""
+    assert bundle_contents.BUNDLE_LEFT_OUT
+    wav = spoken_wav(tmp_path / "hello.wav", [0.3, "Good morning.", 0.3])
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "app"), str(ROOT / "tests")]))
+    done = subprocess.run([sys.executable, "-c", HIDDEN, str(wav), str(tiny_checkpoint),
+                           str(tmp_path / "out"), *bundle_contents.BUNDLE_LEFT_OUT],
+                          capture_output=True, text=True, env=env, timeout=240)
+    assert done.returncode == 0, done.stderr[-3000:]
+    written = json.loads((tmp_path / "out" / "hello.json").read_text("utf-8"))
+    assert written["model"] and written["transcript"]["segments"], written
+
+
 # --------------------------------------------------------------------- what the app imports
 
 PROBE = r"""

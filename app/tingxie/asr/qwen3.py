@@ -297,6 +297,10 @@ def load_pretrained(auto_class: Any, folder: Path, placement: devices.Placement,
             local_files_only=True,
             trust_remote_code=False,
             output_loading_info=True,
+            # transformers 5.25 kernelizes by default, with compiled kernels fetched from
+            # the Hub: a local app runs no code from the Hub (and the bundle leaves the
+            # `kernels` package out, installers/bundle_contents.BUNDLE_LEFT_OUT).
+            use_kernels=False,
         )
         model = model.to(placement.device).eval()
     except Exception as exc:
