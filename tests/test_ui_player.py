@@ -336,6 +336,20 @@ def test_end_of_media_stops_at_the_end_and_play_restarts(audio_device, make_play
     qtbot.waitUntil(lambda: 0.1 < player.position() < 0.9, timeout=5000)
 
 
+def test_play_from_the_very_end_starts_again_from_the_start(audio_device, make_player, media,
+                                                             qtbot):
+    """Alt+Right that stops at the end, or a click past it, then Play: the backend has
+    nothing left and never reports the end, so the player would say it plays, frozen."""
+    player = _loaded(make_player, qtbot, media["short"])
+    player.skip(60)
+    assert player.position() == pytest.approx(1.0)
+    qtbot.wait(200)
+    player.play()
+    assert player.position() == 0.0
+    qtbot.waitUntil(lambda: 0.1 < player.position() < 0.9, timeout=5000)
+    qtbot.waitUntil(lambda: not player.is_playing(), timeout=5000)  # and it ends again
+
+
 def test_a_corrupt_file_reports_an_error_naming_it(audio_device, make_player, media, qtbot):
     player = make_player()
     with qtbot.waitSignal(player.errorOccurred, timeout=5000) as error:

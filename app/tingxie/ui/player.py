@@ -441,8 +441,12 @@ class Player(QObject):
     def _start(self, rewind: bool = True) -> None:
         if not self._can_play() or self._playing:
             return
-        if self._status == QMediaPlayer.MediaStatus.EndOfMedia:
-            self._seek_to(0.0)  # the backend restarts from 0; keep the playhead in step
+        length = self._length()
+        at_end = length > 0 and self._estimate() >= length - _RANGE_TOLERANCE
+        if self._status == QMediaPlayer.MediaStatus.EndOfMedia or at_end:
+            # Nothing left to play (played through, or a seek onto the last position, which
+            # the backend "plays" without ever reporting the end): start again from 0.
+            self._seek_to(0.0)
         elif rewind and self._rewind_pending and self._rewind_on_resume > 0:
             self._seek_to(max(0.0, self._estimate() - self._rewind_on_resume))
         self._rewind_pending = False
