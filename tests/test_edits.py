@@ -103,6 +103,16 @@ def test_merge_joins_latin_with_a_space_and_chinese_without():
     assert (t.segment(3).start, t.segment(3).end) == (5.5, 8.0)
 
 
+def test_merging_two_thai_lines_keeps_the_space_thai_puts_between_phrases():
+    t = Transcript(segments=[Segment(1, 0.0, 1.5, "วันนี้อากาศดีมาก"),
+                             Segment(2, 1.5, 4.0, "เราจะไปเที่ยวทะเล"),
+                             Segment(3, 4.0, 5.0, "好的"), Segment(4, 5.0, 6.0, "走吧")],
+                   duration=6.0)
+    MergeWithNext(1).do(t)
+    MergeWithNext(3).do(t)
+    assert [s.text for s in t.segments] == ["วันนี้อากาศดีมาก เราจะไปเที่ยวทะเล", "好的走吧"]
+
+
 def test_merging_the_last_segment_is_refused():
     with pytest.raises(ValueError, match="no next"):
         MergeWithNext(3).do(interview())

@@ -221,6 +221,34 @@ def test_txt_joins_korean_with_a_space_and_chinese_quotes_without_one():
     assert to_txt(chinese, timestamps=30) == "[00:00:00] 他说“好”[00:00:40] “走吧”\n"
 
 
+THAI = ["วันนี้อากาศดีมาก", "เราจะไปเที่ยวทะเลกันที่หัวหิน", "และจะกลับบ้านตอนเย็น"]
+
+
+def test_thai_segments_join_with_the_space_thai_puts_between_phrases(tmp_path):
+    # One speaker's three Thai segments read as one paragraph of three phrases, exactly as
+    # the same phrases typed in one segment do, in TXT and DOCX alike.
+    t = Transcript(segments=[Segment(k + 1, 2.0 * k, 2.0 * k + 1.8, text, "S1")
+                             for k, text in enumerate(THAI)],
+                   speakers=[Speaker("S1", "สมชาย")], duration=8.0)
+    assert to_txt(t) == "สมชาย: " + " ".join(THAI) + "\n"
+    assert to_txt(t, timestamps="turn") == "[00:00:00] สมชาย: " + " ".join(THAI) + "\n"
+    assert to_txt(t, timestamps=2) == ("[00:00:00] สมชาย: วันนี้อากาศดีมาก "
+                                       "[00:00:02] เราจะไปเที่ยวทะเลกันที่หัวหิน "
+                                       "[00:00:04] และจะกลับบ้านตอนเย็น\n")
+    export(t, tmp_path / "thai.docx", source="ทะเล.wav")
+    assert docx.Document(str(tmp_path / "thai.docx")).paragraphs[-1].text == (
+        "[00:00:00] สมชาย: " + " ".join(THAI))
+    # Two replies too short to read alone become one subtitle: still two phrases.
+    short = Transcript(segments=[Segment(1, 0.0, 0.4, "ครับ"), Segment(2, 0.45, 0.9, "ใช่แล้ว")],
+                       duration=3.0)
+    assert [s.plaintext for s in pysubs2.SSAFile.from_string(to_srt(short, preset=NETFLIX))] == [
+        "ครับ ใช่แล้ว"]
+    # Chinese still joins with no space at all.
+    chinese = Transcript(segments=[Segment(1, 0.0, 0.4, "好的"), Segment(2, 0.45, 0.9, "谢谢")],
+                         duration=3.0)
+    assert to_txt(chinese) == "好的谢谢\n"
+
+
 # -- DOCX ------------------------------------------------------------------------------------
 
 
@@ -375,6 +403,23 @@ def test_cli_refuses_with_a_message(tmp_path, capsys, argv, message):
     export(interview(), tmp_path / "t.json")
     assert cli.main(["export", str(tmp_path / "t.json"), *argv]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_cli_refuses_a_transcript_whose_lines_have_no_text(tmp_path, capsys):
+    # A line inserted in the window and not typed yet: an SRT of it would be empty.
+    blank = Transcript(segments=[Segment(1, 0.0, 2.0, ""), Segment(2, 3.0, 4.0, "  ")],
+                       duration=5.0)
+    (tmp_path / "talk.json").write_text(json.dumps(transcript_document(blank)), "utf-8")
+    for fmt in ("srt", "txt"):
+        out = tmp_path / f"talk.{fmt}"
+        assert cli.main(["export", str(tmp_path / "talk.json"), "-f", fmt, "-o", str(out)]) == 2
+        assert "nothing to export" in capsys.readouterr().err
+        assert not out.exists()
+    blank.segments[1].text = "Hello."
+    (tmp_path / "talk.json").write_text(json.dumps(transcript_document(blank)), "utf-8")
+    assert cli.main(["export", str(tmp_path / "talk.json"), "-f", "srt",
+                     "-o", str(tmp_path / "talk.srt")]) == 0
+    assert "Hello." in (tmp_path / "talk.srt").read_text("utf-8")
 
 
 def test_cli_reports_a_broken_input_by_line(tmp_path, capsys):

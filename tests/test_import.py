@@ -537,6 +537,13 @@ def test_korean_lines_are_joined_with_a_space_and_chinese_ones_without(tmp_path)
         assert " ".join(s.text for s in import_transcript(written).segments) == text
 
 
+def test_thai_lines_of_a_cue_are_joined_with_the_space_between_phrases(tmp_path):
+    srt = _write(tmp_path, "th.srt", "1\n00:00:01,000 --> 00:00:03,000\nวันนี้อากาศดีมาก\n"
+                 "เราจะไปเที่ยวทะเล\n")
+    assert [s.text for s in import_transcript(srt).segments] == [
+        "วันนี้อากาศดีมาก เราจะไปเที่ยวทะเล"]
+
+
 def test_a_long_arrow_in_the_text_cannot_make_a_timing_line(tmp_path):
     t = Transcript(segments=[Segment(1, 1.0, 3.0, "10 ---> 20 degrees"),
                              Segment(2, 5.0, 6.0, "Bye.")], duration=10.0)

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from subtitle_samples import realistic
 from tingxie.core.export import to_srt
+from tingxie.core.sentences import split_sentences
 from tingxie.core.subtitle_text import break_lines, join_units, units
 from tingxie.core.subtitles import (
     AS_TRANSCRIBED,
@@ -131,6 +132,25 @@ def test_thai_breaks_only_between_phrases_under_the_latin_preset():
     assert choose_preset(t) is NETFLIX
     lines = [line for ev in layout(t) for line in ev.lines]
     assert [phrase for line in lines for phrase in line.split(" ")] == THAI_PHRASES
+
+
+def test_arabic_and_hindi_marks_end_sentences_and_clauses():
+    # The Arabic question mark ends the question's subtitle as "?" would; an Arabic comma or
+    # semicolon, and a Devanagari danda, are where a line breaks.
+    question = "كيف حالك اليوم يا صديقي؟"
+    answer = "أنا بخير والحمد لله وشكرا على الدعوة الكريمة إلى هذا البرنامج"
+    events = layout(one(f"{question} {answer}", 0.0, 5.5), NETFLIX)
+    assert [" ".join(ev.lines) for ev in events] == [question, answer]
+    for comma in "،؛":
+        assert lines_of(f"ذهبنا إلى السوق يوم الأحد{comma} واشترينا التفاح والبرتقال للأطفال") == [
+            f"ذهبنا إلى السوق يوم الأحد{comma}", "واشترينا التفاح والبرتقال للأطفال"]
+    assert lines_of("हम कल बाज़ार गए और सेब खरीदे। फिर घर लौट आए") == [
+        "हम कल बाज़ार गए और सेब खरीदे।", "फिर घर लौट आए"]
+    assert split_sentences("كيف حالك؟ أنا بخير.") == ["كيف حالك؟", "أنا بخير."]
+    assert split_sentences("یہ کتاب ہے۔ وہ قلم ہے۔") == ["یہ کتاب ہے۔", "وہ قلم ہے۔"]
+    assert split_sentences("मैं ठीक हूँ। आप कैसे हैं॥ अच्छा") == [
+        "मैं ठीक हूँ।", "आप कैसे हैं॥", "अच्छा"]
+    assert split_sentences("نعم، أنا هنا") == ["نعم، أنا هنا"], "a comma ends no sentence"
 
 
 def test_japanese_lines_follow_kinsoku():

@@ -3,6 +3,7 @@ rules while editing, fix the timing in one step, and see a video with its subtit
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -481,3 +482,76 @@ def test_the_status_says_characters_were_removed_or_replaced(qtbot, window, tmp_
     window.document.apply(EditText(2, "Boats\x00 came from every town."))
     export_from_dialog(qtbot, window, "txt", tmp_path / "control.txt")
     assert "were removed or replaced" in window.statusBar().currentMessage()
+
+
+def test_with_only_blank_lines_export_says_so_and_writes_nothing(qtbot, window, tmp_path):
+    target = tmp_path / "subtitles.srt"
+    export_from_dialog(qtbot, window, "srt", target)
+    exported = target.read_bytes()
+    # Every line's text deleted, the lines kept (as a line just inserted has none yet).
+    for segment in list(window.document.transcript.segments):
+        window.document.apply(EditText(segment.id, ""))
+    assert window.document.transcript.segments
+
+    window.actions_by_name["export_again"].trigger()
+    window.background.wait()
+    assert "no lines to export" in window.statusBar().currentMessage()
+    assert target.read_bytes() == exported, "blank lines do not replace the file"
+    assert window.exporter.open_dialog() is None, "no dialog for nothing to export"
+
+
+def test_a_docx_title_belongs_to_its_recording(qtbot, tmp_path, asked):
+    ini = tmp_path / "settings.ini"
+    noise = (0.1 * np.random.default_rng(0).standard_normal(16000 * 4)).astype(np.float32)
+    mayor, fisherman = (write_wav(tmp_path / f"{name}.wav", noise)
+                        for name in ("mayor", "fisherman"))
+
+    @contextlib.contextmanager
+    def recording(media, name, text):
+        win = make_window(qtbot, ini)
+        try:
+            with qtbot.waitSignal(win.mediaLoaded, timeout=30_000):
+                win.open_path(media)
+            win.document.set_transcript(Transcript(
+                segments=[Segment(1, 0.5, 2.5, text, "S1")], speakers=[Speaker("S1", name)],
+                duration=4.0))
+            yield win
+        finally:
+            dispose(win)
+
+    with recording(mayor, "Mayor", "The budget is balanced.") as win:
+        export_from_dialog(qtbot, win, "docx", tmp_path / "mayor.docx",
+                           title="Interview with the Mayor", timestamps=5.0)
+
+    # The next recording's title field is empty, its heading the recording's name.
+    with recording(fisherman, "Fisherman", "The boats left early.") as win:
+        dialog = win.exporter.open_dialog()
+        dialog.set_format("docx")
+        assert dialog.title_edit.text() == ""
+        assert dialog.title_edit.placeholderText() == "fisherman"
+        dialog.reject()
+        export_from_dialog(qtbot, win, "docx", tmp_path / "fisherman.docx")
+        assert docx_text(tmp_path / "fisherman.docx")[0] == "fisherman"
+
+    # The mayor's recording keeps its title, for the dialog and for Export again.
+    with recording(mayor, "Mayor", "The budget is balanced, and the roads are mended.") as win:
+        dialog = win.exporter.open_dialog()
+        assert dialog.fmt() == "docx" and dialog.title_edit.text() == "Interview with the Mayor"
+        assert dialog.choices()["timestamps"] == 5.0, "the format's other choices stay"
+        dialog.set_format("txt")
+        dialog.set_format("docx")
+        assert dialog.title_edit.text() == "Interview with the Mayor", "kept across formats"
+        dialog.reject()
+        with qtbot.waitSignal(win.exporter.exported, timeout=20_000):
+            win.actions_by_name["export_again"].trigger()
+        paragraphs = docx_text(tmp_path / "mayor.docx")
+        assert paragraphs[0] == "Interview with the Mayor" and "roads" in " ".join(paragraphs)
+
+
+def test_a_title_saved_per_format_by_an_older_version_is_not_offered(qtbot, window):
+    window.settings.set(keys.EXPORT_CHOICES, {"docx": {"speaker_names": False,
+                                                       "title": "Another recording"}})
+    dialog = window.exporter.open_dialog()
+    dialog.set_format("docx")
+    assert dialog.title_edit.text() == "" and not dialog.speaker_names.isChecked()
+    dialog.reject()

@@ -383,6 +383,16 @@ def session_step_text(stack):
     return stack.command(stack.index() - 1).text()
 
 
+def test_split_with_no_cursor_prefers_arabic_and_hindi_sentence_ends():
+    # The Arabic question mark and the danda end a sentence, as "？" does: Split cuts after
+    # them rather than after a comma nearer the middle.
+    from tingxie.ui.editing import middle_split
+
+    for first, rest in (("هل أنت بخير؟", " نعم أنا بخير، والحمد لله على كل حال"),
+                        ("क्या आप ठीक हैं।", " हाँ मैं ठीक हूँ, धन्यवाद आपका बहुत")):
+        assert middle_split(first + rest) == len(first)
+
+
 def test_split_of_a_selected_chinese_line_never_starts_a_line_with_punctuation(qtbot, window):
     # Ctrl+Return with no cursor in the line cuts near its middle: after the question mark
     # or the comma, not before it (a line starting with "，" or "？").

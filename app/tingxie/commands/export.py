@@ -173,10 +173,12 @@ def _run(args: argparse.Namespace) -> int:
         raise ValueError(f"{target.name} names a {named.upper()} file but --format is {fmt}: "
                          "change the name or the format.")
     doc = import_document(args.input)
-    if not doc.transcript.segments:  # an empty SRT is a file no player or importer takes
-        raise ValueError(f"{args.input.name} has no lines, so there is nothing to export; "
-                         "transcribe the recording first (tingxie transcribe), or add lines "
-                         "in the window.")
+    # An empty SRT is a file no player or importer takes; lines with no text yet (one just
+    # inserted in the window) write one just as empty.
+    if not any(seg.text.strip() for seg in doc.transcript.segments):
+        raise ValueError(f"{args.input.name} has no lines with text, so there is nothing to "
+                         "export; transcribe the recording first (tingxie transcribe), or add "
+                         "lines in the window.")
     options = render_options(args, doc.transcript)
     # A DOCX names its source: the recording a transcript came from, else the file read.
     source = doc.source if doc.source is not None or fmt != "docx" else args.input.name

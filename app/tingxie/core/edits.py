@@ -470,7 +470,7 @@ class MergeWithNext:
         self._before = (copy.deepcopy(first), copy.deepcopy(second))
         merged = copy.deepcopy(first)
         merged.end = second.end
-        merged.text = join_texts(first.text, second.text)
+        merged.text = join_texts(first.text, second.text, phrases=True)
         # The words keep their times (the audio under them did not move); only a segment
         # that had no words brings stale ones, to be aligned.
         merged.words = reword(merged.text, first.words + second.words, first.start,

@@ -342,7 +342,7 @@ def _join_lines(lines: list[str]) -> str:
         line = line.strip()
         if not line:
             continue
-        if pieces and not joins_unspaced(pieces[-1], line):
+        if pieces and not joins_unspaced(pieces[-1], line, phrases=True):
             pieces.append(" ")
         pieces.append(line)
     return "".join(pieces)
@@ -697,7 +697,7 @@ def _from_cues(cues: list[_Cue]) -> Transcript:
                 for w in prev.words:
                     w.end = min(w.end, cue.start / 1000)
             else:
-                prev.text = join_texts(prev.text, cue.text)
+                prev.text = join_texts(prev.text, cue.text, phrases=True)
                 prev.end = max(prev.end, cue.end)
                 prev.words = []
                 continue

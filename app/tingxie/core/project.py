@@ -184,13 +184,19 @@ def attach_audio(project: Project, audio_path: str | Path) -> None:
 _MAX_NAME_BYTES = 255
 
 
+def fit_stem(stem: str, suffix: str) -> str:
+    """``stem``, cut short (at a character boundary) so that ``stem + suffix`` is a legal file
+    name, at most 255 bytes: a recording named with 80 Chinese characters (a legal name)
+    gets its ``NAME (2).srt``, ``NAME.partial.tingxie``... like any other."""
+    room = _MAX_NAME_BYTES - len(os.fsencode(suffix))
+    while stem and len(os.fsencode(stem)) > room:
+        stem = stem[:-1]
+    return stem
+
+
 def _temp_stem(name: str) -> str:
-    """``name``, cut short enough that ``.NAME.XXXXXXXX.tmp`` is still a legal file name: a
-    recording named with 80 Chinese characters must save like any other."""
-    room = _MAX_NAME_BYTES - len(".XXXXXXXX.tmp") - 1
-    while len(os.fsencode(name)) > room:
-        name = name[:-1]
-    return name
+    """``name``, cut short enough that ``.NAME.XXXXXXXX.tmp`` is still a legal file name."""
+    return fit_stem(name, "." + ".XXXXXXXX.tmp")  # the leading dot counts too
 
 
 def _temp_pattern(name: str) -> re.Pattern[str]:
@@ -727,7 +733,7 @@ def _join_onto(before: Segment, seg: Segment) -> None:
     after = min(max([before.start, *(w.end for w in before.words)]), before.end)
     seg.start, seg.end = min(max(seg.start, after), before.end), before.end
     fit_words(seg)
-    text = join_texts(before.text, seg.text)
+    text = join_texts(before.text, seg.text, phrases=True)
     before.words = reword(text, before.words + seg.words, before.start, before.end)
     before.text = text
     before.edited = before.edited or seg.edited

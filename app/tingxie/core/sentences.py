@@ -4,7 +4,8 @@ A full stop ends a sentence unless it belongs to an abbreviation: a title (Mr., 
 St., Prof. ...), a Latin abbreviation (e.g., i.e., vs., cf.), a single capital initial
 ("J. Smith"), a dotted acronym (U.S., U.K.), or a word followed by a lower-case one ("etc.
 and so on"). A decimal point is inside its word ("3.5") and never ends anything. Chinese and
-Japanese marks (。！？) always end a sentence; a closing quote or bracket stays with the
+Japanese marks (。！？), the Arabic question mark (؟), the Urdu full stop (۔) and the
+Devanagari danda (।, ॥) always end a sentence; a closing quote or bracket stays with the
 sentence it closes.
 """
 
@@ -27,7 +28,8 @@ ABBREVIATIONS = frozenset((
 
 _INITIAL = re.compile(r"[A-Z]\.")
 _ACRONYM = re.compile(r"(?:[A-Za-z]\.){2,}")
-_CJK_END = frozenset("。！？‼⁇⁈⁉")
+#: Marks that end a sentence whatever follows: none of them ever ends an abbreviation.
+_ALWAYS_END = frozenset("。！？‼⁇⁈⁉" "؟۔" "।॥")
 
 
 def _core(word: str) -> str:
@@ -40,7 +42,7 @@ def is_sentence_end(word: str, following: str | None = None) -> bool:
     core = _core(word)
     if not core or core[-1] not in SENTENCE_END:
         return False
-    if core[-1] in _CJK_END:
+    if core[-1] in _ALWAYS_END:
         return True
     nxt = _core(following) if following else ""
     if nxt and nxt[0].islower():  # "e.g. a lot", "etc. and", "wait... what"
@@ -51,14 +53,15 @@ def is_sentence_end(word: str, following: str | None = None) -> bool:
 
 
 def is_clause_end(word: str) -> bool:
-    """Whether ``word`` ends a clause (a comma, a colon, a semicolon or a dash)."""
+    """Whether ``word`` ends a clause (a comma, a colon, a semicolon or a dash, in Latin,
+    Chinese and Japanese, or Arabic script: ، ؛)."""
     core = word.strip().rstrip(CLOSERS)
     return bool(core) and core[-1] in CLAUSE_END
 
 
 def split_sentences(text: str) -> list[str]:
-    """Split text into sentences (Latin and CJK scripts), keeping abbreviations, initials and
-    decimal numbers inside their sentence."""
+    """Split text into sentences (Latin, CJK, Arabic and Devanagari scripts), keeping
+    abbreviations, initials and decimal numbers inside their sentence."""
     parts = units(text)
     out, first = [], 0
     for k, u in enumerate(parts):

@@ -48,8 +48,11 @@ AFTER_LABEL = 10.0
 #: Added when a line would end on a title, parting it from the name ("Mr. / Jonathan").
 AFTER_TITLE = 4.0
 
-SENTENCE_END = frozenset(".!?…。！？‼⁇⁈⁉")
-CLAUSE_END = frozenset(",;:，；：、—–-")
+#: Marks that end a sentence: Latin, Chinese and Japanese, the Arabic question mark (؟,
+#: Arabic and Persian), the Urdu full stop (۔) and the Devanagari danda (।, ॥, Hindi).
+SENTENCE_END = frozenset(".!?…。！？‼⁇⁈⁉" "؟۔" "।॥")
+#: Marks that end a clause, the Arabic comma and semicolon (، ؛) among them.
+CLAUSE_END = frozenset(",;:，；：、—–-" "،؛")
 #: Closing quotes and brackets looked through when reading the punctuation before a break.
 CLOSERS = "\"'”’»)]}）」』】〉》"
 OPENERS = "\"'“‘«([{¿¡（「『【〈《"
@@ -127,9 +130,11 @@ def is_unspaced(char: str) -> bool:
 def joins_without_space(left: str, right: str) -> bool:
     """Whether ``right`` follows ``left`` with no space between them: where Chinese or
     Japanese meets either side, looking through quotes and punctuation (“好”“走吧”), or
-    full-width punctuation does ("iPhone。" "AI")."""
+    full-width punctuation does ("iPhone。" "AI"). ``left`` and ``right`` are phrases (two
+    segments, two subtitles, the lines either side of a typed line break), so Thai ones
+    join with a space."""
     left, right = left.rstrip(), right.lstrip()
-    return bool(left and right) and joins_unspaced(left, right)
+    return bool(left and right) and joins_unspaced(left, right, phrases=True)
 
 
 @functools.lru_cache(maxsize=4096)

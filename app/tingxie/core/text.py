@@ -39,21 +39,36 @@ def to_utf16(text: str, index: int) -> int:
     """The Qt (UTF-16) position of index ``index`` in ``text``."""
     return len(text[:index].encode("utf-16-le")) // 2
 
-def join_texts(left: str, right: str) -> str:
+def join_texts(left: str, right: str, *, phrases: bool = False) -> str:
     """Join two pieces of text the way the script expects: no space between Chinese or
-    Japanese text, a space between words elsewhere (Korean included)."""
+    Japanese text, a space between words elsewhere (Korean included). With ``phrases`` the
+    pieces are whole phrases (two lines merged), so Thai ones get a space too
+    (:func:`joins_unspaced`)."""
     left, right = left.rstrip(), right.lstrip()
     if not left or not right:
         return left + right
-    return left + right if joins_unspaced(left, right) else f"{left} {right}"
+    unspaced = joins_unspaced(left, right, phrases=phrases)
+    return left + right if unspaced else f"{left} {right}"
 
 
-def joins_unspaced(left: str, right: str) -> bool:
+def joins_unspaced(left: str, right: str, *, phrases: bool = False) -> bool:
     """Whether ``right`` follows ``left`` (both stripped, not empty) with no space: where
     Chinese or Japanese meets either side, looking through quotes and punctuation
-    (“好”“走吧”), or where full-width punctuation does ("iPhone。" "AI")."""
-    return (is_unspaced(edge(left, last=True)) or is_unspaced(edge(right, last=False))
+    (“好”“走吧”), or where full-width punctuation does ("iPhone。" "AI").
+
+    With ``phrases``, ``left`` and ``right`` are whole phrases (segments, subtitles, lines)
+    rather than words or characters: Thai, which puts no space between its words but one
+    between its phrases, then joins with a space too.
+    """
+    unspaced = _unspaced_phrase if phrases else is_unspaced
+    return (unspaced(edge(left, last=True)) or unspaced(edge(right, last=False))
             or _wide_stop(left[-1]) or _wide_stop(right[0]))
+
+
+def _unspaced_phrase(char: str) -> bool:
+    """Whether two phrases meeting at ``char`` join with no space: Chinese and Japanese,
+    not Thai (nor Korean)."""
+    return is_unspaced(char) and not unicodedata.name(char, "").startswith("THAI")
 
 
 def _wide_stop(ch: str) -> bool:

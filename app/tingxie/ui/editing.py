@@ -560,8 +560,9 @@ def is_uncertain(seg: Segment, below: float) -> bool:
     return seg.confidence is not None and seg.confidence < below
 
 
-#: Ends of a sentence (full-width and Latin): Split prefers to cut just after one.
-_SENTENCE_ENDS = frozenset("。！？!?.…；;")
+#: Ends of a sentence (full-width, Latin, Arabic-script and Devanagari): Split prefers to cut
+#: just after one.
+_SENTENCE_ENDS = frozenset("。！？!?.…；;" "؟۔؛" "।॥")
 #: Punctuation that opens what follows, though Unicode counts it as other punctuation.
 _OPENING_OTHER = frozenset("¿¡")
 

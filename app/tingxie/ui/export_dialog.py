@@ -52,9 +52,11 @@ MAX_REMEMBERED = 100
 
 
 def default_choices(fmt: str) -> dict[str, Any]:
-    """What the dialog offers for a format nobody has exported yet (the CLI's defaults)."""
+    """What the dialog offers for a format nobody has exported yet (the CLI's defaults):
+    the choices remembered per format. The DOCX title is not one of them: it names one
+    recording, so it is remembered with that project's last export only."""
     return {"preset": "auto", "speaker_names": fmt != "srt", "karaoke": True,
-            "timestamps": "turn" if fmt == "docx" else "none", "title": ""}
+            "timestamps": "turn" if fmt == "docx" else "none"}
 
 
 def with_format_suffix(path: Path, fmt: str) -> Path:
@@ -85,9 +87,10 @@ def missing_folder_refusal(typed: str) -> str:
 
 def saved_choices(settings: Settings, fmt: str) -> dict[str, Any]:
     """The choices last used for ``fmt``; none when the setting holds something else (a
-    settings file edited by hand, or written by another version)."""
+    settings file edited by hand, or written by another version). A title an older version
+    saved there is left out: it named another recording."""
     found = settings.get(keys.EXPORT_CHOICES).get(fmt)
-    return found if isinstance(found, dict) else {}
+    return {k: v for k, v in found.items() if k != "title"} if isinstance(found, dict) else {}
 
 
 def cleaned_characters(result: Any) -> int:
@@ -194,7 +197,8 @@ class ExportDialog(QDialog):
         self._update_visibility()
 
     def apply_choices(self, choices: dict[str, Any]) -> None:
-        """Show saved choices (a dict as :meth:`choices` returns)."""
+        """Show saved choices (a dict as :meth:`choices` returns); the title is left as it
+        is when ``choices`` has none."""
         # Saved values of the wrong type (a damaged settings file) fall back to the defaults.
         preset = choices.get("preset", "auto")
         self.preset_combo.setCurrentIndex(max(0, self.preset_combo.findData(
@@ -209,7 +213,9 @@ class ExportDialog(QDialog):
         elif not isinstance(stamps, str):
             stamps = "none"
         self.timestamps.setCurrentIndex(max(0, self.timestamps.findData(stamps)))
-        self.title_edit.setText(str(choices.get("title") or ""))
+        if "title" in choices:
+            title = choices["title"]
+            self.title_edit.setText(title if isinstance(title, str) else "")
 
     def choices(self) -> dict[str, Any]:
         """The options chosen (JSON data: saved per format)."""
@@ -327,6 +333,9 @@ class Exporter(QObject):
         dialog = ExportDialog(self.settings, self.suggested_path(fmt), fmt, self.win)
         if last:
             dialog.path_edit.setText(last["path"])
+            # The title typed for this project, never one typed for another recording.
+            title = last.get("title")
+            dialog.title_edit.setText(title if isinstance(title, str) else "")
         dialog.accepted.connect(lambda: self._accepted(dialog))
         dialog.finished.connect(dialog.deleteLater)
         self.dialog = dialog
@@ -362,9 +371,10 @@ class Exporter(QObject):
             self.start(last, ask=False)
 
     def _nothing_to_export(self) -> bool:
-        """Whether the transcript has no lines (saying so): an empty SRT is a file no player
-        or importer takes, and an empty document replaced over a good export loses it."""
-        if self.win.document.transcript.segments:
+        """Whether the transcript has no lines with text (saying so): an empty SRT is a file
+        no player or importer takes, and an empty document replaced over a good export loses
+        it. Lines with no text yet (one just inserted) are no lines to export either."""
+        if any(seg.text.strip() for seg in self.win.document.transcript.segments):
             return False
         self.win.status(self.tr("There are no lines to export yet: transcribe the recording "
                                 "(or add a line) first."))
