@@ -10,6 +10,7 @@ or a retry that works, and a cancel that leaves nothing running.
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import json
 import math
@@ -50,6 +51,7 @@ from tingxie.asr.remote import RemoteEngine, check_server, find_api_key, insecur
 from tingxie.core.cancel import CancelToken
 from tingxie.core.errors import Cancelled
 from tingxie.core.importers import import_transcript
+from tingxie.core.transcript import ALIGNED, ESTIMATED, Word
 
 SR = 16_000
 MARKER_HZ = 5000.0  # a quiet tone under the "Chinese" chunks: what the fake detector hears
@@ -620,6 +622,9 @@ class _Hostile(LocalServer):
         self.base = 1.0  # the first chunk's length, in "midfile"
         self.chats = 0
         self.model_requests = 0
+        self.models_status = 200  # "models_status": what GET /v1/models answers
+        self.location = ""  # "models_redirect": where GET /v1/models sends the client
+        self.release = threading.Event()  # "midfile_stop": lets the held chunks go
         self._lock = threading.Lock()
 
     def handler(self):
@@ -663,6 +668,10 @@ class _Hostile(LocalServer):
                     except OSError:
                         pass
                     self.close_connection = True
+                elif srv.mode == "models_status":
+                    self._send(srv.models_status, b"")
+                elif srv.mode == "models_redirect":
+                    self._send(302, b"", {"Location": srv.location})
                 elif srv.mode == "models_drip":
                     self.send_response(200)
                     self.send_header("Content-Type", "application/json")
@@ -686,7 +695,8 @@ class _Hostile(LocalServer):
                     srv.chats += 1
                 mode = srv.mode
                 n = 0
-                if mode == "midfile":  # chunk k (from 1) is base + 0.1 (k - 1) s long
+                if mode in ("midfile", "midfile_stop"):
+                    # chunk k (from 1) is base + 0.1 (k - 1) s long
                     url = json.loads(body)["messages"][1]["content"][0]["audio_url"]["url"]
                     wav = base64.b64decode(url.split(",", 1)[1])
                     seconds = sf.info(io.BytesIO(wav)).duration
@@ -717,6 +727,14 @@ class _Hostile(LocalServer):
                     self._send(302, b"", {"Location": "https://gpu-box:8443/v1/chat/completions"})
                 elif mode == "404_listed":
                     self._send(404, {"detail": "Not Found"})
+                elif mode == "busy":  # a quota gateway: 429 with its reason, every time
+                    self._send(429, {"error": {"message": "Monthly quota of key newsroom-7 "
+                                               "exhausted; it resets on the 1st"}})
+                elif mode == "midfile_stop":  # a slow GPU: the chunks after ok_chats wait
+                    if n > srv.ok_chats:
+                        srv.release.wait(10)
+                    with contextlib.suppress(OSError):  # the client went away (a Stop)
+                        self._chat(f"language English<asr_text>Chunk {n}.")
                 elif mode == "midfile":
                     time.sleep(0.05 * n)  # answers come back in order
                     if n <= srv.ok_chats:
@@ -920,3 +938,165 @@ def test_a_server_that_never_accepts_names_the_connection_limit_and_what_to_chec
     message = str(late.value)
     assert "did not accept the connection within 0.5 s" in message
     assert "firewall" in message and "--server-timeout" not in message
+
+
+class _RecordingAligner:
+    """An aligner that notes each call and places each word of a text in turn."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def supports(self, language) -> bool:
+        return True
+
+    def load(self) -> None:
+        pass
+
+    def align(self, chunks, texts, languages, cancel=None):
+        self.calls += 1
+        return [[Word(w, 0.1 + 0.4 * i, 0.4 + 0.4 * i) for i, w in enumerate(t.split())]
+                for t in texts]
+
+
+def test_stop_during_a_batch_gives_back_the_chunks_the_server_already_answered():
+    # A Stop while chunks 4 to 6 wait on a slow GPU gives back chunks 1 to 3.
+    with _Hostile("midfile_stop", ok_chats=3) as srv:
+        try:
+            eng = RemoteEngine(srv.url, parallel=8, retries=0)
+            cancel = CancelToken()
+
+            def heard(fraction: float) -> None:
+                if fraction >= 0.5:  # three of the six answered: the user presses Stop
+                    cancel.cancel()
+
+            started = time.monotonic()
+            with pytest.raises(Cancelled) as stopped:
+                eng.transcribe_batch([tone(1.0 + 0.1 * k, seed=k) for k in range(6)], FORCED,
+                                     cancel, progress=heard)
+            assert time.monotonic() - started < 3, "the Stop does not wait for the slow chunks"
+        finally:
+            srv.release.set()
+    assert [r.text for r in stopped.value.answered] == ["Chunk 1.", "Chunk 2.", "Chunk 3."]
+
+
+def test_a_job_stopped_mid_batch_keeps_what_the_server_answered_before_the_stop():
+    # What the server answered before the Stop reaches the caller, once and in order, with
+    # estimated word times (no aligning after a Stop), and the job ends.
+    with _Hostile("midfile_stop", ok_chats=3) as srv:
+        try:
+            srv.base = 1.4  # each region 1 + 0.1 (k - 1) s, padded 0.2 s on both sides
+            eng = RemoteEngine(srv.url, parallel=8, retries=0)
+            aligner = _RecordingAligner()
+            cancel = CancelToken()
+            in_batch = []
+
+            def progress(update) -> None:
+                # The first batch is chunk 1 alone; the second sends 2 to 6, and only 2 and 3
+                # can be answered: Stop once both are.
+                in_batch.append(update.fraction)
+                if len(in_batch) == 2:
+                    cancel.cancel()
+
+            audio = np.concatenate([tone(5.0, seed=k) for k in range(6)])
+            got, notes = [], []
+            started = time.monotonic()
+            for update in transcribe(audio, eng, FORCED, batch_size=8, max_length=5.0,
+                                     cancel=cancel, aligner=aligner, on_progress=progress,
+                                     regions=[(5.0 * k + 1.0, 5.0 * k + 2.0 + 0.1 * k)
+                                              for k in range(6)]):
+                got.extend(update.segments)
+                notes.append(update.note)
+            assert time.monotonic() - started < 5
+            assert srv.chats == 6, "chunks 2 to 6 were one batch"
+        finally:
+            srv.release.set()
+    assert [s.text for s in got] == ["Chunk 1.", "Chunk 2.", "Chunk 3."]
+    assert aligner.calls == 1, "chunk 1 was aligned; the chunks kept at the Stop are not"
+    assert [{w.timing for w in s.words} for s in got] == [{ALIGNED}, {ESTIMATED}, {ESTIMATED}]
+    assert any("cancelled" in n for n in notes)
+
+
+def test_the_servers_reason_for_refusing_survives_the_retries():
+    with _Hostile("busy") as srv:
+        eng = RemoteEngine(srv.url, retries=2, backoff=0.01, max_backoff=0.02)
+        with pytest.raises(ServerBusy) as busy:
+            eng.transcribe_batch([tone(1.0)], FORCED)
+    message = str(busy.value)
+    assert "HTTP 429, 3 attempts" in message
+    assert "Monthly quota of key newsroom-7 exhausted; it resets on the 1st. Try again" in message
+
+
+def test_a_404_for_the_model_list_names_it_and_what_to_check():
+    with _Hostile("models_status") as srv:
+        srv.models_status = 404  # an address with a path the server does not have
+        typed = srv.url + "/asr"
+        with pytest.raises(ServerRejected) as missing:
+            check_server(typed, timeout=3)
+        with pytest.raises(ServerRejected) as on_load:
+            RemoteEngine(typed, retries=0).load()
+    message = str(missing.value)
+    assert f"{typed}/v1/models" in message and "?" not in message
+    assert "Check the path and the port" in message and "http://gpu-box:8000/v1" in message
+    assert str(on_load.value) == message
+
+
+def test_a_key_deep_in_a_long_redirect_target_never_shows():
+    key = "sk-live-0123456789abcdefghijklmnopqrstuvwxyz"
+    # An SSO gateway sending the client to its login page, echoing the bearer token back:
+    # the key starts at the 180th character, so a cut at 200 goes through it.
+    head = "https://sso.example.org/login?return=%2Fv1%2Fmodels&state="
+    with _Hostile("models_redirect") as srv:
+        srv.location = head + "s" * (180 - len(head) - 14) + "&access_token=" + key
+        with pytest.raises(ServerRejected) as redirected:
+            check_server(srv.url, key, timeout=3)
+    message = str(redirected.value)
+    assert "redirects to https://sso.example.org/login" in message
+    assert key[:8] not in message and "[API key]" in message
+
+
+UNANSWERED = "asr.vpn-down.test"
+
+
+@pytest.fixture
+def dead_resolver(monkeypatch):
+    """Lookups of :data:`UNANSWERED` hang (a resolver behind a VPN that is down) until the
+    test ends or 3 s pass; ``answers`` first lookups of it give 127.0.0.1."""
+    real = socket.getaddrinfo
+    let_go = threading.Event()
+    state = {"answers": 0}
+
+    def getaddrinfo(host, *args, **kwargs):
+        if host in (UNANSWERED, UNANSWERED.encode()):
+            if state["answers"] > 0:
+                state["answers"] -= 1
+                return real("127.0.0.1", *args, **kwargs)
+            let_go.wait(3)
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    yield state
+    let_go.set()
+
+
+def test_cancel_and_time_limits_do_not_wait_for_a_name_lookup_that_hangs(dead_resolver):
+    def cancelled_after(seconds: float, work) -> float:
+        cancel = CancelToken()
+        threading.Timer(seconds, cancel.cancel).start()
+        started = time.monotonic()
+        with pytest.raises(Cancelled):
+            work(cancel)
+        return time.monotonic() - started
+
+    url = f"http://{UNANSWERED}:8000"
+    assert cancelled_after(0.3, lambda c: check_server(url, timeout=30, cancel=c)) < 1.5
+    started = time.monotonic()
+    with pytest.raises(ServerTimeout):
+        check_server(url, timeout=0.5)
+    assert time.monotonic() - started < 1.5
+    # A job's batch: the model check found the server, the next lookup hangs.
+    with _Hostile("ok") as srv:
+        dead_resolver["answers"] = 1
+        eng = RemoteEngine(f"http://{UNANSWERED}:{srv.url.rsplit(':', 1)[1]}", retries=0)
+        took = cancelled_after(0.5, lambda c: eng.transcribe_batch([tone(1.0)], FORCED, c))
+        assert eng.model == MODEL and took < 1.5

@@ -9,6 +9,8 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import socket
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -272,3 +274,41 @@ def test_a_test_of_a_server_that_never_answers_can_be_cancelled(panel, qtbot):
         qtbot.waitUntil(lambda: not box.is_testing(), timeout=2_000)
     assert box.result() == "Test cancelled."
     assert box.test_button.text() == "Test connection"
+
+
+def test_a_refused_key_says_where_to_give_the_key_in_the_window(panel, qtbot, memory_keyring):
+    with FakeASRServer(transcriber=lambda call: None, api_key="the-right-key") as srv:
+        choose_server(qtbot, panel, srv.url)
+        box = panel.server_box
+        box.key_edit.setText("sk-wrong")
+        qtbot.mouseClick(box.test_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not box.is_testing(), timeout=5_000)
+    shown = box.result()
+    assert "refused the API key (HTTP 401)" in shown
+    assert "under API key in the window" in shown and "Key variable in the window" in shown
+    assert "sk-wrong" not in shown
+
+
+def test_cancel_test_is_prompt_while_the_servers_name_is_looked_up(panel, qtbot, monkeypatch):
+    real = socket.getaddrinfo
+    let_go = threading.Event()
+
+    def getaddrinfo(host, *args, **kwargs):
+        if host in ("asr.vpn-down.test", b"asr.vpn-down.test"):
+            let_go.wait(3)  # a resolver behind a VPN that is down
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    try:
+        choose_server(qtbot, panel, "https://asr.vpn-down.test")
+        box = panel.server_box
+        qtbot.mouseClick(box.test_button, Qt.MouseButton.LeftButton)
+        qtbot.wait(300)
+        clicked = time.monotonic()
+        qtbot.mouseClick(box.test_button, Qt.MouseButton.LeftButton)  # Cancel test
+        qtbot.waitUntil(lambda: not box.is_testing(), timeout=5_000)
+        took = time.monotonic() - clicked
+    finally:
+        let_go.set()
+    assert box.result() == "Test cancelled." and took < 1.0

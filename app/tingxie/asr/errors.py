@@ -202,9 +202,11 @@ class ServerAuthFailed(ServerError):
         what = "refused the API key" if had_key else "needs an API key"
         super().__init__(
             url,
-            f"The transcription server at {url} {what} (HTTP {status}). Set the right key in "
-            "an environment variable and pass --api-key-env VAR, or store it in the system "
-            f"keyring (service 'tingxie', user {url!r}).",
+            f"The transcription server at {url} {what} (HTTP {status}). Give it the right "
+            "key: type it under API key in the window (kept in the system keyring), or name "
+            "an environment variable that holds it (Key variable in the window, --api-key-env "
+            f"VAR on the command line), or store it in the system keyring (service 'tingxie', "
+            f"user {url!r}).",
         )
 
 
@@ -240,7 +242,10 @@ class ServerBusy(ServerError):
         self.status = status
         self.attempts = attempts
         self.detail = detail
+        detail = detail.strip()
         more = f" {detail}" if detail else ""
+        if detail and detail[-1] not in ".!?。！？":
+            more += "."  # the server's reason is a sentence of the message
         tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
         super().__init__(
             url,

@@ -659,11 +659,18 @@ def _transcribe_feed(feed: _SpeechFeed | _ReadyFeed, samples: np.ndarray, engine
         report = within(batch_speech)
         batch_started = clock()
         failure: Exception | None = None
+        stopped = False
         try:
             results = (engine.transcribe_batch(audio, options, cancel) if report is None
                        else engine.transcribe_batch(audio, options, cancel, progress=report))
-        except Cancelled:
-            break
+        except Cancelled as exc:
+            # Stopped mid-batch: the leading chunks an engine says were answered (a server's)
+            # are kept, as after a failure; then the job stops.
+            answered = list(getattr(exc, "answered", None) or [])[:len(batch)]
+            if not answered:
+                break
+            stopped, results = True, answered
+            batch, audio = batch[:len(answered)], audio[:len(answered)]
         except Exception as exc:
             # Out of memory, a server fault: what was done before stays with the caller, and
             # so do the leading chunks of this batch an engine says were answered (a server
@@ -674,13 +681,14 @@ def _transcribe_feed(feed: _SpeechFeed | _ReadyFeed, samples: np.ndarray, engine
                 raise
             failure, results = exc, answered
             batch, audio = batch[:len(answered)], audio[:len(answered)]
-        if failure is None:
+        if failure is None and not stopped:
             sizer.record(len(batch), batch_speech, clock() - batch_started)
         heard = [_Heard(c, r, r.text.strip()) for c, r in zip(batch, results)]
         languages = [r.language or options.language for r in results]
-        stopped = False
         try:
-            if aligner is not None:
+            if aligner is not None and stopped:  # no aligning after a Stop
+                pending_notes.append(NOTE_CANCELLED)
+            elif aligner is not None:
                 pending_notes.extend(_align(aligner, heard, audio, languages, cancel))
         except Cancelled:
             # The batch is transcribed: its text stays, with estimated times; then stop.

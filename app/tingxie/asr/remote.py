@@ -17,9 +17,10 @@ local engine's do, and show a decoding loop, which is asked again once with a re
 penalty. Many chunks are in flight at once (``parallel``), so the server's continuous
 batching has work to batch; results come back in the order of the chunks. The requests run
 on an asyncio loop in the calling thread: cancelling aborts them at once and leaves no
-thread or connection behind. Overload answers (429, 503, ...) and broken connections are
-retried with backoff; a chunk the server finds too large (413) is sent as two halves cut at
-its quietest point; every other fault is a :class:`tingxie.asr.errors.ServerError`.
+connection behind (nor waits for a name lookup that hangs: its thread ends on its own).
+Overload answers (429, 503, ...) and broken connections are retried with backoff; a chunk
+the server finds too large (413) is sent as two halves cut at its quietest point; every
+other fault is a :class:`tingxie.asr.errors.ServerError`.
 """
 
 from __future__ import annotations
@@ -231,6 +232,28 @@ def quietest_split(samples: np.ndarray, frame_seconds: float = 0.02) -> int:
     return lo + int(np.argmin(energy)) * frame + frame // 2
 
 
+# -- the event loop --------------------------------------------------------------------------
+def _run(coro: Any) -> Any:
+    """Run ``coro`` on an event loop of its own, as :func:`asyncio.run` does, but without
+    waiting on the way out for the loop's worker threads: a name lookup (``getaddrinfo``) of
+    a resolver that does not answer holds its thread for as long as the system's resolver
+    tries, and a cancel or a time limit must not wait for it. Such a thread ends on its
+    own; its result goes nowhere."""
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(coro)
+    finally:
+        try:
+            left = asyncio.all_tasks(loop)
+            for task in left:
+                task.cancel()
+            if left:
+                loop.run_until_complete(asyncio.gather(*left, return_exceptions=True))
+            loop.run_until_complete(loop.shutdown_asyncgens())
+        finally:
+            loop.close()  # shuts the default executor down without waiting for its threads
+
+
 # -- the server check ------------------------------------------------------------------------
 @dataclass
 class ServerCheck:
@@ -343,8 +366,9 @@ def _detail(reply: _Reply, api_key: str | None = None) -> str:
     """The server's error message (OpenAI style ``{"error": {"message": ...}}`` or text),
     with a redirect's target named and the API key never in it."""
     if 300 <= reply.status < 400:
-        where = reply.headers.get("Location", "")
-        return redact(f"it redirects to {where[:200] or 'another address'}; use that address "
+        # The key out first, then cut: a cut through the key would leave its start showing.
+        where = redact(reply.headers.get("Location", ""), api_key)[:200]
+        return redact(f"it redirects to {where or 'another address'}; use that address "
                       "if it is the server", api_key)
     try:
         body = reply.json()
@@ -396,7 +420,7 @@ def check_server(
     started = time.perf_counter()
     limits = httpx.Timeout(timeout, connect=min(timeout, connect_timeout or timeout))
     try:
-        reply = asyncio.run(_models_reply(root, api_key, limits, verify, timeout, cancel))
+        reply = _run(_models_reply(root, api_key, limits, verify, timeout, cancel))
     except ServerTimeout:
         raise ServerTimeout(root, timeout) from None
     except httpx.TransportError as exc:
@@ -410,6 +434,11 @@ def check_server(
         busy = ServerBusy(root, reply.status, 1, _detail(reply, api_key))
         busy.retry_after = _retry_after(reply.headers.get("Retry-After"))
         raise busy
+    if reply.status == 404:
+        raise ServerRejected(root, 404, (
+            f"it has no model list at {root}/v1/models. Check the path and the port of the "
+            "address: it should be the server's root, such as http://gpu-box:8000 or "
+            "http://gpu-box:8000/v1"))
     if reply.status != 200:
         raise ServerRejected(root, reply.status, _detail(reply, api_key))
     try:
@@ -603,7 +632,8 @@ class RemoteEngine:
         ``progress`` hears the fraction of the batch's chunks answered so far.
 
         Raises Cancelled (the requests in flight are aborted), UnsupportedLanguage, or a
-        :class:`ServerError` subclass when the server cannot do it.
+        :class:`ServerError` subclass when the server cannot do it; either one's ``answered``
+        (when set) holds the results of the leading chunks answered before it.
         """
         if cancel is not None:
             cancel.raise_if_cancelled()
@@ -613,7 +643,7 @@ class RemoteEngine:
         if not audio:
             return []
         self.load(cancel=cancel)
-        return asyncio.run(self._run_batch(audio, options, language, cancel, progress))
+        return _run(self._run_batch(audio, options, language, cancel, progress))
 
     async def _run_batch(
         self,
@@ -658,7 +688,11 @@ class RemoteEngine:
                             exc.answered = _answered_before_failure(tasks)
                             raise
                     if cancel is not None and cancel.cancelled:
-                        raise Cancelled()
+                        # As for a failure, the leading chunks already answered go with it:
+                        # a Stop keeps what the server did before it.
+                        stopped = Cancelled()
+                        stopped.answered = _answered_before_failure(tasks)
+                        raise stopped
             finally:
                 for task in tasks:
                     task.cancel()
@@ -721,7 +755,7 @@ class RemoteEngine:
                 if attempt > self.retries:
                     error = retry.error
                     if isinstance(error, ServerBusy):
-                        error = ServerBusy(self.url, error.status, attempt)
+                        error = ServerBusy(self.url, error.status, attempt, error.detail)
                     elif isinstance(error, ServerConnectionLost):
                         error = ServerConnectionLost(self.url, attempt, error.reason)
                     raise error from None
