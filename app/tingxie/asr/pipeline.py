@@ -611,7 +611,7 @@ def _transcribe_feed(feed: _SpeechFeed | _ReadyFeed, samples: np.ndarray, engine
                 # own, so its words join the segment before, or take the last 10 ms.
                 if kept:
                     before = kept[-1]
-                    before.text = join_texts(before.text, seg.text)
+                    before.text = join_texts(before.text, seg.text, phrases=True)
                     before.words += seg.words
                     before.end = max(before.end, seg.end)
                     last_end = before.end - offset

@@ -731,7 +731,7 @@ class RemoteEngine:
             confidences = [r.confidence for r in (first, second) if r.confidence is not None]
             lows = [r.min_confidence for r in (first, second) if r.min_confidence is not None]
             return ChunkResult(
-                text=join_texts(first.text, second.text),
+                text=join_texts(first.text, second.text, phrases=True),  # split at a pause
                 language=first.language or second.language,
                 confidence=min(confidences) if confidences else None,
                 min_confidence=min(lows) if lows else None,
