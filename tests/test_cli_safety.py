@@ -637,3 +637,161 @@ def test_a_folder_or_a_pipe_given_as_a_file_is_refused_before_the_model_loads(
     assert f"live.wav: failed: {fifo} is not a regular file but a pipe (FIFO)" in err
     assert "2 of 2 files failed" in err
     assert "Loading" not in err, "refused before minutes of loading the model"
+
+
+# -- a second hunt: long names, odd consoles, stops while writing, repeats ---------------------
+
+
+def _sentences(path: Path, count: int = 1) -> Path:
+    """A recording of ``count`` short sentences (with ``--max-chunk 2``, one chunk each)."""
+    require("espeak-ng")
+    samples, _ = build_speech([0.3, *[x for i in range(count) for x in
+                                      (f"Sentence number {i} is here.", 0.6)]])
+    return write_wav(path, samples)
+
+
+#: One short chunk per batch: a stop lands between two of them.
+CHUNKED = ["--batch-size", "1", "--max-chunk", "2", "-f", "srt"]
+
+
+def _ctrl_c_after_the_first_text(monkeypatch) -> None:
+    """Press Ctrl-C (a real SIGINT to this process) once the first text is transcribed."""
+    import tingxie.jobs.run as jobs_run
+
+    real_run = jobs_run.run
+
+    def run_then_ctrl_c(*args, **kwargs):
+        pressed = False
+        for update in real_run(*args, **kwargs):
+            yield update
+            if update.segments and not pressed:
+                pressed = True
+                os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(jobs_run, "run", run_then_ctrl_c)
+
+
+def test_a_recording_with_a_long_chinese_name_keeps_every_transcript(
+        tiny_checkpoint, tmp_path, capsys, monkeypatch):
+    # 83 Chinese characters: NAME.wav is 253 bytes, a legal name; NAME (2).srt (257 bytes)
+    # and NAME.partial.srt (258) are not, and the transcript was thrown away.
+    stem = "采访" * 41 + "谈"
+    wav = _sentences(tmp_path / f"{stem}.wav", 4)
+    args = ["transcribe", str(wav), "--model", str(tiny_checkpoint), *TINY, *CHUNKED]
+    status, out, err = run(args, capsys)
+    assert status == 0, err
+    assert out.splitlines() == [str(tmp_path / f"{stem}.srt")]
+
+    status, out, err = run(args, capsys)  # again: NAME.srt is taken
+    assert status == 0, err
+    second = Path(out.strip())
+    assert second.parent == tmp_path and second.name.endswith(" (2).srt")
+    assert second.name.startswith(stem[:-3]) and len(os.fsencode(second.name)) <= 255
+    assert second.read_text("utf-8").count("-->") >= 1
+
+    _ctrl_c_after_the_first_text(monkeypatch)
+    status, out, err = run(args, capsys)
+    assert status == 130, err
+    partial = Path(out.strip())
+    assert partial.parent == tmp_path and partial.name.endswith(".partial.srt")
+    assert partial.name.startswith(stem[:-3]) and len(os.fsencode(partial.name)) <= 255
+    assert f"the part transcribed so far is in {partial}" in err
+    assert partial.read_text("utf-8").count("-->") >= 1
+
+
+def test_a_name_standard_output_cannot_encode_is_listed_and_the_batch_goes_on(
+        tiny_checkpoint, tmp_path, capsys, monkeypatch):
+    # Windows: standard output redirected to a file is cp1252, which has no Chinese.
+    chinese = _sentences(tmp_path / "访谈 é.wav", 4)
+    plain = _sentences(tmp_path / "plain.wav")
+    listing = io.BytesIO()
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(listing, encoding="cp1252"))
+    out = tmp_path / "out"
+    args = ["transcribe", str(chinese), str(plain), "--model", str(tiny_checkpoint), *TINY,
+            *CHUNKED, "-o", str(out)]
+    status = cli.main(args)
+    err = capsys.readouterr().err
+    assert status == 0, err
+    assert "failed" not in err
+    sys.stdout.flush()
+    # The paths as their bytes on disk: a script reading the list finds the files.
+    assert listing.getvalue().splitlines() == [os.fsencode(out / "访谈 é.srt"),
+                                               os.fsencode(out / "plain.srt")]
+
+    # Ctrl-C still stops the batch: the partial transcript is listed, the next file waits.
+    listing.seek(0)
+    listing.truncate()
+    _ctrl_c_after_the_first_text(monkeypatch)
+    status = cli.main(args)
+    err = capsys.readouterr().err
+    assert status == 130, err
+    sys.stdout.flush()
+    partial = out / "访谈 é.partial.srt"
+    assert listing.getvalue().splitlines() == [os.fsencode(partial)]
+    assert f"the part transcribed so far is in {partial}" in err
+    assert "1 more file not started" in err and "failed" not in err
+    assert not (out / "plain (2).srt").exists()
+
+
+def test_a_stop_while_the_transcript_is_written_keeps_it_whole_and_stops_the_batch(
+        tiny_checkpoint, tmp_path, capsys, monkeypatch):
+    import tingxie.core.export as exports
+
+    first = _sentences(tmp_path / "first.wav", 3)
+    second = _sentences(tmp_path / "second.wav")
+    real_export = exports.export
+
+    def slow_disk(*args, **kwargs):  # Ctrl-C lands while the finished transcript is written
+        os.kill(os.getpid(), signal.SIGINT)
+        return real_export(*args, **kwargs)
+
+    monkeypatch.setattr(exports, "export", slow_disk)
+    status, out, err = run(["transcribe", str(first), str(second), "--model",
+                            str(tiny_checkpoint), *TINY, *CHUNKED], capsys)
+    assert status == 130, err
+    srt = tmp_path / "first.srt"
+    assert out.splitlines() == [str(srt)]
+    segments = int(re.search(r"first\.wav: (\d+) segments in", err).group(1))
+    assert segments >= 1 and srt.read_text("utf-8").count("-->") == segments
+    assert "1 more file not started" in err and "Traceback" not in err
+    assert not (tmp_path / "second.srt").exists()
+    assert not list(tmp_path.glob("*.partial.*"))
+
+
+def test_on_a_terminal_each_path_written_is_a_line_of_its_own(tiny_checkpoint, tmp_path,
+                                                              monkeypatch):
+    class Terminal(io.StringIO):  # standard output and error, both on one terminal
+        def isatty(self) -> bool:
+            return True
+
+    wav = _sentences(tmp_path / "talk.wav")
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stdout", screen)
+    monkeypatch.setattr(sys, "stderr", screen)
+    status = cli.main(["transcribe", str(wav), "--model", str(tiny_checkpoint), *TINY])
+    assert status == 0
+    # What the terminal shows: each line as its last carriage return left it.
+    shown = [line.rsplit("\r", 1)[-1].replace("\033[K", "")
+             for line in screen.getvalue().split("\n")]
+    assert str(tmp_path / "talk.json") in shown, shown
+
+
+def test_a_batch_names_the_files_that_failed_and_transcribes_a_repeat_once(
+        tiny_checkpoint, tmp_path, capsys):
+    folder = tmp_path / "in" / "a"
+    folder.mkdir(parents=True)
+    wav = _sentences(folder / "interview.wav")
+    corrupt = tmp_path / "in" / "corrupt.wav"
+    corrupt.write_bytes(b"ID3" + b"\x00" * 20 + b"not really a recording")
+    missing = tmp_path / "in" / "gone.wav"
+    again = f"{folder}/../a/interview.wav"  # an overlapping glob, a path written otherwise
+    out = tmp_path / "out"
+    status, listed, err = run(["transcribe", str(wav), str(corrupt), again, str(missing),
+                               "--model", str(tiny_checkpoint), *TINY, "-o", str(out)],
+                              capsys)
+    assert status == 1
+    assert f"{again}: the same file as {wav}; transcribed once." in err
+    assert listed.splitlines() == [str(out / "interview.json")]
+    assert sorted(p.name for p in out.iterdir()) == ["interview.json"]
+    # Named as given, each on its line, to be found and given again.
+    assert err.endswith(f"2 of 3 files failed:\n  {corrupt}\n  {missing}\n"), err

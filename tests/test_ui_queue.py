@@ -461,3 +461,44 @@ def test_an_output_folder_gone_during_the_run_is_not_made_again(qtbot, panel, ga
     text = status_text(panel, 0)
     assert f"{out} could not take it: the folder is gone" in text
     assert str(documents / "Tingxie") in text and "choose another output folder" in text
+
+
+def test_a_recording_with_a_long_chinese_name_is_saved_stopped_and_done(
+        qtbot, host, background, settings, tiny_checkpoint, tmp_path):
+    # 83 Chinese characters: NAME.wav is 253 bytes, a legal name; NAME.tingxie (257 bytes)
+    # and NAME.partial.tingxie (265) are not, and the transcript could not be saved.
+    from media import build_speech
+
+    stem = "采访" * 41 + "谈"
+    samples, _ = build_speech([0.5, "The harbour opened in nineteen twenty.", 0.8,
+                               "Boats came from every town on the coast.", 0.8,
+                               "Today it is quiet.", 0.8,
+                               "The last fishing family left in the spring.", 0.5])
+    wav = write_wav(tmp_path / f"{stem}.wav", samples)
+    panel = queue_panel(qtbot, host, background, settings, tiny_checkpoint, max_chunk=5.0,
+                        batch_size=1)
+    controller = panel.controller
+    controller.add_files([wav])
+
+    def progress(*_args):  # the progress that follows the first segments: press Stop
+        if controller.items[0].segments and controller.busy:
+            panel.stop_button.click()
+
+    controller.model.dataChanged.connect(progress)
+    run_queue(qtbot, panel)
+    controller.model.dataChanged.disconnect(progress)
+    item = controller.items[0]
+    assert item.status is Status.CANCELLED and item.output is not None, item.error
+    partial = item.output
+    assert partial.parent == tmp_path and partial.name.endswith(".partial.tingxie")
+    assert partial.name.startswith(stem[:-4]) and len(os.fsencode(partial.name)) <= 255
+    assert projects.load(partial).transcript.segments
+
+    controller.add_files([wav])  # again, to the end this time
+    run_queue(qtbot, panel)
+    item = controller.items[0]
+    assert item.status is Status.DONE, item.error
+    assert item.output.parent == tmp_path and item.output.suffix == projects.SUFFIX
+    assert item.output.name.startswith(stem[:-4]) and ".partial" not in item.output.name
+    assert len(projects.load(item.output).transcript.segments) == item.segments
+    assert free_project_path(tmp_path, stem).name.endswith(" (2).tingxie")

@@ -5,6 +5,9 @@ never replace a file the run did not create, unless ``--overwrite`` is given: a 
 ``a.json`` becomes ``a (2).json``, ``a (3).json``, ... (see :func:`unique_output`). Ctrl-C
 stops at the next decoding step (the batch in progress is dropped) and keeps what earlier
 batches transcribed as ``NAME.partial.FMT``; so does a file whose transcription fails midway.
+A stop that comes while a finished transcript is being written lets it be written whole, then
+stops before the next file. A recording given twice (``a/x.wav`` and ``a/../a/x.wav``,
+overlapping globs) is transcribed once.
 An output folder that cannot be written fails the file before any work; one that fills up
 while transcribing sends the transcript to Documents/Tingxie instead (said on stderr). A
 damaged recording (cut short, or with unreadable passages) is transcribed as far as it can
@@ -28,17 +31,21 @@ from tingxie.commands.arguments import number_argument, positive_int
 from tingxie.commands.export import add_format_options, check_format_options, render_options
 from tingxie.commands.server import DEFAULTS as SERVER_DEFAULTS
 from tingxie.commands.server import add_server_options
-from tingxie.commands.stopping import EXIT_CANCELLED, signals_cancel
+from tingxie.commands.stopping import EXIT_CANCELLED, Stop, signals_cancel
 from tingxie.commands.streams import silence_stdout
 from tingxie.core.cancel import CancelToken
 from tingxie.core.errors import Cancelled, TingxieError, not_regular_problem
 from tingxie.core.export import FORMATS
 from tingxie.core.languages import UnsupportedLanguage, find_language
+from tingxie.core.project import fit_stem
 from tingxie.core.segmentation import MAX_MAX_LENGTH, MIN_MAX_LENGTH
 from tingxie.core.timefmt import format_duration, format_time
 
 #: Largest context file read (a context is a few lines of names and jargon).
 MAX_CONTEXT_BYTES = 1 << 20
+
+#: What a first stop signal prints (with how to quit at once).
+STOPPING = "Stopping: keeping what is transcribed"
 
 
 def _number(value: str) -> float:
@@ -222,6 +229,13 @@ class ProgressBar:
         self.stream.flush()
         self.last_stage = None  # a plain log repeats the progress line after the note
 
+    def clear(self) -> None:
+        """Take the bar off its line on a terminal, so that what is printed next (a path on
+        standard output, which shares the terminal) starts a line of its own."""
+        if self.tty:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
     def done(self, message: str) -> None:
         """End the bar with a last line about the file."""
         if self.tty:
@@ -244,24 +258,41 @@ def _why_not_a_folder(folder: Path, exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def output_path(source: Path, folder: Path | None, fmt: str) -> Path:
-    """Where the transcript of ``source`` goes by default: ``folder/stem.fmt`` or beside the
-    source (see :func:`unique_output` for what happens when that name is taken)."""
-    return (folder or source.parent) / f"{source.stem}.{fmt}"
+#: What a partial transcript's name has after the recording's: ``NAME.partial.FMT``.
+PARTIAL = ".partial"
+
+
+def output_path(source: Path, folder: Path | None, fmt: str, mark: str = "") -> Path:
+    """Where the transcript of ``source`` goes by default: ``folder/stem{mark}.fmt`` or beside
+    the source (see :func:`unique_output` for what happens when that name is taken). A stem
+    too long for the name to be legal (over 255 bytes) is cut short."""
+    tail = f"{mark}.{fmt}"
+    return (folder or source.parent) / f"{fit_stem(source.stem, tail)}{tail}"
 
 
 def unique_output(path: Path, written: set[Path], overwrite: bool,
-                  inputs: frozenset[Path] = frozenset()) -> Path:
+                  inputs: frozenset[Path] = frozenset(), mark: str = "") -> Path:
     """``path``, or ``stem (2).ext``, ``stem (3).ext``, ... the first that this run has not
     written (``written``), that is none of its ``inputs`` (resolved; ``--overwrite`` never
     replaces a recording with its own transcript) and, unless ``overwrite``, that does not
-    exist yet."""
+    exist yet. A stem ending in ``mark`` (:data:`PARTIAL`) gets the number after it
+    (``stem.partial (2).ext``); where a name would pass 255 bytes the stem is cut short,
+    never ``mark`` or the number."""
     stem, suffix = path.name[:-len(path.suffix)] if path.suffix else path.name, path.suffix
-    candidate, n = path, 1
+    if mark and stem.endswith(mark) and stem != mark:
+        stem = stem[:-len(mark)]
+    else:
+        mark = ""
+
+    def named(n: int) -> Path:
+        tail = f"{mark} ({n}){suffix}" if n > 1 else f"{mark}{suffix}"
+        return path.with_name(f"{fit_stem(stem, tail)}{tail}")
+
+    candidate, n = named(1), 1
     while (candidate.resolve() in written or candidate.resolve() in inputs
            or (candidate.exists() and not (overwrite and candidate.is_file()))):
         n += 1
-        candidate = path.with_name(f"{stem} ({n}){suffix}")
+        candidate = named(n)
     return candidate
 
 
@@ -350,17 +381,18 @@ def run(args: argparse.Namespace) -> int:
         except TingxieError as exc:
             print(f"tingxie transcribe: error: argument --aligner: {exc}", file=sys.stderr)
             return 2
+    given = _once_each(args.files)
     # An input that cannot be transcribed (missing, a folder, a pipe) fails at once, not
     # after minutes of loading the model.
     missing = []
-    for name in args.files:
+    for name in given:
         problem = input_problem(name)
         if problem:
             missing.append(name)
             print(f"{Path(name).name or name}: failed: {problem}", file=sys.stderr)
-    files = [name for name in args.files if name not in missing]
+    files = [name for name in given if name not in missing]
     if not files:
-        print(f"{len(missing)} of {len(args.files)} files failed.", file=sys.stderr)
+        print(_failed_summary(missing, len(given)), file=sys.stderr)
         return 1
     if args.output:
         try:
@@ -380,38 +412,75 @@ def run(args: argparse.Namespace) -> int:
         return 2
     info = engine.device_info()
     print(f"Model ready on {info.description or info.device} ({info.dtype}).", file=sys.stderr)
-    failures = len(missing)
+    failed = list(missing)
     written: set[Path] = set()
     notes_given: set[str] = set()
-    for index, name in enumerate(files):
-        source = Path(name)
-        try:
-            written.add(transcribe_file(source, spec, engines, args, written,
-                                        notes_given).resolve())
-        except Interrupted as stop:
-            if stop.partial is not None:
-                print(f"{source.name}: cancelled; the part transcribed so far is in "
-                      f"{stop.partial}", file=sys.stderr)
-            elif stop.transcribed:
-                print(f"{source.name}: cancelled; the part transcribed so far could not be "
-                      "written (above).", file=sys.stderr)
-            else:
-                print(f"{source.name}: cancelled before any text was transcribed; nothing "
-                      "written.", file=sys.stderr)
+    # One stop for the whole run, in force from the first file to the last one written: a
+    # stop signal while a finished transcript is written lets it be written, then the run
+    # stops before the next file (outside, the signal would kill the write).
+    cancel = CancelToken()
+    with signals_cancel(cancel, STOPPING) as stop:
+        for index, name in enumerate(files):
+            source = Path(name)
             left = len(files) - index - 1
-            if left:
-                print(f"{left} more file{'s' if left > 1 else ''} not started.", file=sys.stderr)
-            return stop.exit_status
-        except (TingxieError, OSError) as exc:
-            failures += 1
-            print(f"{source.name}: failed: {exc}", file=sys.stderr)
-        except Exception as exc:  # a bug must not cost the other files their turn
-            failures += 1
-            print(f"{source.name}: failed unexpectedly: {exc!r}. Please report this.",
+            not_started = f"{left} more file{'s' if left > 1 else ''} not started."
+            try:
+                written.add(transcribe_file(source, spec, engines, args, written,
+                                            notes_given, cancel=cancel, stop=stop).resolve())
+            except Interrupted as stopped:
+                if stopped.partial is not None:
+                    print(f"{source.name}: cancelled; the part transcribed so far is in "
+                          f"{stopped.partial}", file=sys.stderr)
+                elif stopped.transcribed:
+                    print(f"{source.name}: cancelled; the part transcribed so far could not "
+                          "be written (above).", file=sys.stderr)
+                else:
+                    print(f"{source.name}: cancelled before any text was transcribed; "
+                          "nothing written.", file=sys.stderr)
+                if left:
+                    print(not_started, file=sys.stderr)
+                return stopped.exit_status
+            except (TingxieError, OSError) as exc:
+                failed.append(name)
+                print(f"{source.name}: failed: {exc}", file=sys.stderr)
+            except Exception as exc:  # a bug must not cost the other files their turn
+                failed.append(name)
+                print(f"{source.name}: failed unexpectedly: {exc!r}. Please report this.",
+                      file=sys.stderr)
+            if cancel.cancelled:  # asked while the file's transcript was being written
+                print(f"Stopped as asked{'; ' + not_started if left else '.'}",
+                      file=sys.stderr)
+                return stop.exit_status
+    if failed:
+        print(_failed_summary(sorted(failed, key=given.index), len(given)), file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _once_each(names: list[str]) -> list[str]:
+    """``names`` without repeats of one file, however written (``a/x.wav`` and
+    ``a/../a/x.wav``, a link to it, overlapping globs): each recording is transcribed once,
+    and the repeat is said on stderr."""
+    first: dict[str, str] = {}
+    kept = []
+    for name in names:
+        key = os.path.normcase(os.path.realpath(name))
+        if key not in first:
+            first[key] = name
+            kept.append(name)
+        elif first[key] == name:
+            print(f"{name}: given twice; transcribed once.", file=sys.stderr)
+        else:
+            print(f"{name}: the same file as {first[key]}; transcribed once.",
                   file=sys.stderr)
-    if failures:
-        print(f"{failures} of {len(args.files)} files failed.", file=sys.stderr)
-    return 1 if failures else 0
+    return kept
+
+
+def _failed_summary(failed: list[str], total: int) -> str:
+    """The run's last line(s) when files failed, naming them as they were given, so that
+    they can be found and given again."""
+    if len(failed) == 1:
+        return f"1 of {total} files failed: {failed[0]}"
+    return f"{len(failed)} of {total} files failed:\n" + "\n".join(f"  {n}" for n in failed)
 
 
 def input_problem(name: str) -> str | None:
@@ -487,7 +556,8 @@ def _write_kept(transcript, source: Path, out: Path, args: argparse.Namespace, s
             folder.mkdir(parents=True, exist_ok=True)
         except OSError:
             raise exc from None
-        moved = unique_output(folder / out.name, written, overwrite=False)
+        moved = unique_output(folder / out.name, written, overwrite=False,
+                              mark=PARTIAL if extra.get("partial") else "")
         try:
             _write(transcript, source, moved, args, spec, engines, **extra)
         except (TingxieError, OSError) as again:
@@ -505,21 +575,45 @@ def _write_kept(transcript, source: Path, out: Path, args: argparse.Namespace, s
 def _announce(out: Path) -> None:
     """Each file written (a partial one too) is one line on standard output, its path, for
     scripts: names are not predictable (``NAME (2).FMT``, the Documents fallback). A reader
-    that left does not stop the work."""
+    that left does not stop the work, nor does one whose encoding cannot hold the name
+    (a redirected standard output on Windows is cp1252): its bytes are written as they are
+    on disk, as ``tingxie export -o -`` writes its text."""
     try:
-        print(out, flush=True)
+        try:
+            print(out, flush=True)
+        except UnicodeEncodeError:
+            line = os.fsencode(str(out)) + b"\n"
+            buffer = getattr(sys.stdout, "buffer", None)
+            if buffer is None:  # a text-only stream put there by a program embedding the CLI
+                sys.stdout.write(line.decode("utf-8", "backslashreplace"))
+                sys.stdout.flush()
+                return
+            sys.stdout.flush()
+            buffer.write(line)
+            buffer.flush()
     except BrokenPipeError:
         silence_stdout()
 
 
 def transcribe_file(source: Path, spec, engines, args: argparse.Namespace,
                     written: set[Path] | None = None,
-                    notes_given: set[str] | None = None) -> Path:
+                    notes_given: set[str] | None = None, *,
+                    cancel: CancelToken | None = None, stop: Stop | None = None) -> Path:
     """Decode, transcribe and write one file; returns the output's path.
 
     Ctrl-C (or SIGTERM, SIGHUP) raises :class:`Interrupted` after writing what was
-    transcribed, if anything, as ``NAME.partial.FMT``.
+    transcribed, if anything, as ``NAME.partial.FMT``. ``cancel`` and ``stop`` come from the
+    run's :func:`~tingxie.commands.stopping.signals_cancel`, which stays in force while the
+    transcript is written: a stop signal then lets the whole transcript be written, and
+    leaves ``cancel`` cancelled for the caller to stop. Without them, the file is given its
+    own, for as long as it is transcribed and written.
     """
+    if cancel is None:
+        cancel = CancelToken()
+        with signals_cancel(cancel, STOPPING) as stop:
+            return transcribe_file(source, spec, engines, args, written, notes_given,
+                                   cancel=cancel, stop=stop)
+    stop = stop or Stop()
     from tingxie.asr.pipeline import Stage
     from tingxie.core.transcript import Transcript, main_language
     from tingxie.jobs.media import load_readable
@@ -530,52 +624,56 @@ def transcribe_file(source: Path, spec, engines, args: argparse.Namespace,
     check_writable(output_path(source, args.output, args.format).parent)
     started = time.monotonic()
     bar = ProgressBar(source.name, interval=args.progress_interval, notes_given=notes_given)
-    cancel = CancelToken()
     segments: list = []
     duration = 0.0
     failure: Exception | None = None
-    with signals_cancel(cancel, "Stopping: keeping what is transcribed") as stop:
-        try:
-            audio, damage = load_readable(
-                source, progress=lambda f: bar.show("decode", f, None), cancel=cancel,
-                track=args.audio_track)
-            duration = audio.duration
-            if damage:
-                print(f"{source.name}: warning: the recording {damage} Transcribing the "
-                      f"{format_duration(duration)} that could be read.", file=sys.stderr)
-            if audio.track_count > 1:
-                print(f"{source.name}: using audio track {audio.track} of {audio.track_count} "
-                      f"({'; '.join(audio.tracks)}); choose another with --audio-track N.",
-                      file=sys.stderr)
-            for update in run_job(
-                    spec, audio.samples, cancel, engines=engines,
-                    on_progress=lambda u: bar.show(u.stage, u.fraction, u.eta, duration)):
-                segments.extend(update.segments)
-                if update.note and update.stage is not Stage.LOAD_MODEL:
-                    bar.note(update.note)  # a model-load update's note names the device
-                bar.show(update.stage, update.fraction, update.eta, duration)
-        except (KeyboardInterrupt, Cancelled):
-            cancel.cancel()
-        except Exception as exc:  # out of memory, a server gone, ...: keep what came
-            if not segments:
-                raise
-            failure = exc
+    try:
+        audio, damage = load_readable(
+            source, progress=lambda f: bar.show("decode", f, None), cancel=cancel,
+            track=args.audio_track)
+        duration = audio.duration
+        if damage:
+            print(f"{source.name}: warning: the recording {damage} Transcribing the "
+                  f"{format_duration(duration)} that could be read.", file=sys.stderr)
+        if audio.track_count > 1:
+            print(f"{source.name}: using audio track {audio.track} of {audio.track_count} "
+                  f"({'; '.join(audio.tracks)}); choose another with --audio-track N.",
+                  file=sys.stderr)
+        for update in run_job(
+                spec, audio.samples, cancel, engines=engines,
+                on_progress=lambda u: bar.show(u.stage, u.fraction, u.eta, duration)):
+            segments.extend(update.segments)
+            if update.note and update.stage is not Stage.LOAD_MODEL:
+                bar.note(update.note)  # a model-load update's note names the device
+            bar.show(update.stage, update.fraction, update.eta, duration)
+    except (KeyboardInterrupt, Cancelled):
+        cancel.cancel()
+    except Exception as exc:  # out of memory, a server gone, ...: keep what came
+        if not segments:
+            raise
+        failure = exc
     transcript = Transcript(segments=segments, language=main_language(segments),
                             duration=round(duration, 3))
+    # The bar leaves its line before anything is printed, on stdout too (see clear).
+    bar.clear()
     if cancel.cancelled or failure is not None:
         if not segments:
             bar.done("cancelled.")
             raise Interrupted(None, exit_status=stop.exit_status)
-        base = output_path(source, args.output, args.format)
-        out = unique_output(base.with_name(f"{base.stem}.partial{base.suffix}"), written,
+        out = unique_output(output_path(source, args.output, args.format, PARTIAL), written,
                             args.overwrite,
-                            frozenset(Path(n).resolve() for n in getattr(args, "files", [])))
+                            frozenset(Path(n).resolve() for n in getattr(args, "files", [])),
+                            mark=PARTIAL)
         try:
             out = _write_kept(transcript, source, out, args, spec, engines, written,
                               partial=True, transcribed_until=max(s.end for s in segments))
         except (TingxieError, OSError) as exc:
             print(f"{source.name}: the part transcribed could not be written: {exc}",
                   file=sys.stderr)
+            out = None
+        except Exception as exc:  # a bug: reported, and a stop asked for is still obeyed
+            print(f"{source.name}: the part transcribed could not be written: {exc!r}. "
+                  "Please report this.", file=sys.stderr)
             out = None
         if failure is not None:
             kept = (f" The part transcribed before it failed is in {out}." if out

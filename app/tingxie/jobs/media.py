@@ -245,20 +245,28 @@ def _relink(project: projects.Project, media_path: Path) -> None:
         project.options.pop(SPEECH_REGIONS_OPTION, None)
 
 
-def free_project_path(folder: Path, stem: str) -> Path:
-    """``folder/stem.tingxie``, or ``stem (2).tingxie``, ``(3)``... if that is taken."""
-    target = folder / f"{stem}{projects.SUFFIX}"
-    n = 2
+def free_project_path(folder: Path, stem: str, mark: str = "") -> Path:
+    """``folder/stem{mark}.tingxie``, or ``stem{mark} (2).tingxie``, ``(3)``... if that is
+    taken. Where a name would pass 255 bytes (a recording named with 80 Chinese characters)
+    the stem is cut short, never ``mark`` (``.partial``) or the number."""
+
+    def named(n: int) -> Path:
+        tail = f"{mark} ({n}){projects.SUFFIX}" if n > 1 else f"{mark}{projects.SUFFIX}"
+        return folder / f"{projects.fit_stem(stem, tail)}{tail}"
+
+    target, n = named(1), 1
     while target.exists():
-        target = folder / f"{stem} ({n}){projects.SUFFIX}"
         n += 1
+        target = named(n)
     return target
 
 
 def save_new_project(project: projects.Project, audio_path: Path, folder: Path, *,
-                     stem: str | None = None, fallback: Path | None = None) -> tuple[Path, str]:
+                     stem: str | None = None, mark: str = "",
+                     fallback: Path | None = None) -> tuple[Path, str]:
     """Attach the audio, then save the project in ``folder`` under a name not yet taken
-    (``stem``, by default the audio's). If ``folder`` cannot take it (read-only, full, gone)
+    (``stem``, by default the audio's, then ``mark``: ``.partial`` for a partial transcript;
+    see :func:`free_project_path`). If ``folder`` cannot take it (read-only, full, gone)
     and a ``fallback`` folder is given, it is saved there instead: a transcript that took an
     hour is never thrown away for want of a folder. A missing ``folder`` is not made again
     (:class:`OutputFolderGone`): it was there when chosen. Returns the path and, when the
@@ -276,11 +284,11 @@ def save_new_project(project: projects.Project, audio_path: Path, folder: Path, 
                       "the project names it and opens once it is back.")
     stem = stem or audio_path.stem
     try:
-        return _save_in(project, folder, stem), audio_note
+        return _save_in(project, folder, stem, mark), audio_note
     except projects.ProjectError as exc:
         if fallback is None or fallback == folder:
             raise
-        target = _save_in(project, fallback, stem, create=True)
+        target = _save_in(project, fallback, stem, mark, create=True)
         if isinstance(exc, OutputFolderGone):
             where = (f"{folder} could not take it: the folder is gone (a drive unplugged, "
                      f"or the folder moved or deleted). Saved in {fallback} instead; plug "
@@ -295,7 +303,7 @@ class OutputFolderGone(projects.ProjectError):
     """The folder a result was to be saved in no longer exists."""
 
 
-def _save_in(project: projects.Project, folder: Path, stem: str, *,
+def _save_in(project: projects.Project, folder: Path, stem: str, mark: str = "", *,
              create: bool = False) -> Path:
     """Save in ``folder``. Only a ``create`` folder (the fallback) is made when missing: a
     chosen folder, or the recording's, that is gone was on a drive unplugged or a share
@@ -309,7 +317,7 @@ def _save_in(project: projects.Project, folder: Path, stem: str, *,
     except OSError as exc:
         raise projects.ProjectError(folder, f"could not be created ({exc.strerror or exc}).",
                                     "Choose another output folder.") from exc
-    target = free_project_path(folder, stem)
+    target = free_project_path(folder, stem, mark)
     projects.save(project, target)
     return target
 

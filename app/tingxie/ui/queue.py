@@ -422,10 +422,12 @@ class QueueController(QObject):
                                    options=dict(self._run["project_options"]))
         folder = self._run["output_dir"] or item.path.parent
         audio_path = item.path
-        stem = audio_path.stem if outcome is Status.DONE else f"{audio_path.stem}.partial"
+        # A partial transcript is NAME.partial.tingxie; a long NAME is cut short, never the
+        # ".partial" (see free_project_path).
+        mark = "" if outcome is Status.DONE else ".partial"
         fallback = projects.fallback_folder()
         self.background.run(
-            lambda: save_new_project(project, audio_path, folder, stem=stem, fallback=fallback),
+            lambda: save_new_project(project, audio_path, folder, mark=mark, fallback=fallback),
             partial(self._saved, item, len(transcript.segments), outcome, error), context=self)
 
     def _saved(self, item: QueueItem, segments: int, outcome: Status, reason: str,
