@@ -116,3 +116,87 @@ def test_fix_timing_never_moves_a_line_without_word_times_earlier_again_and_agai
     with pytest.raises(ValueError, match="not earlier at all without word times"):
         FixTiming(ONE_PER_SEGMENT).do(t)
     assert t.segments[0].start == 5.0
+
+
+def rules(t, preset):
+    return [(round(v.time, 3), v.rule) for v in check(t, preset).violations]
+
+
+def fix(t, preset):
+    """Fix timing as the window applies it: what it refused with, ``""`` when it changed
+    something."""
+    try:
+        FixTiming(preset).do(t)
+    except ValueError as exc:
+        return str(exc)
+    return ""
+
+
+def test_fix_timing_keeps_the_gap_to_the_next_subtitle_across_a_line_without_text():
+    """A line with no text (yet) gives no subtitle: the subtitles on either side of it are
+    neighbours, and lengthening the first must keep the minimum gap to the second (it
+    stopped at the empty line and left 50 ms, a "gap too short" the check then showed)."""
+    t = Transcript(segments=[Segment(1, 0.0, 0.5, "Hi."),
+                             Segment(2, 0.7, 0.71, ""),
+                             Segment(3, 0.75, 2.0, "Fine, thanks.")], duration=10.0)
+    assert rules(t, ONE_PER_SEGMENT) == [(0.0, "min_duration")]
+    FixTiming(ONE_PER_SEGMENT).do(t)
+    t.check()
+    assert "gap" not in {rule for _t, rule in rules(t, ONE_PER_SEGMENT)}
+    assert t.segments[0].end <= t.segments[1].start, "never over the empty line"
+    gap_ms = round(t.segments[2].start * 1000) - round(t.segments[0].end * 1000)
+    assert gap_ms >= ONE_PER_SEGMENT.min_gap_ms
+
+
+def test_fix_timing_opens_a_gap_between_subtitles_with_an_empty_line_between_them():
+    t = Transcript(segments=[Segment(1, 0.0, 2.0, "The harbour opened early."),
+                             Segment(2, 2.0, 2.0, ""),
+                             Segment(3, 2.01, 4.0, "Boats came from the coast.")], duration=10.0)
+    assert "gap" in {rule for _t, rule in rules(t, ONE_PER_SEGMENT)}
+    op = FixTiming(ONE_PER_SEGMENT)
+    op.do(t)
+    assert op.report.gaps_opened == 1
+    assert "gap" not in {rule for _t, rule in rules(t, ONE_PER_SEGMENT)}
+
+
+def test_fix_timing_with_a_reflowing_preset_never_makes_the_check_worse():
+    """Netflix lays the lines out again and shares the silence between neighbours itself:
+    giving it all to the first line left the second too fast to read."""
+    text = "The boats came in early this morning, all of them."
+    t = Transcript(segments=[Segment(1, 1.0, 3.0, text), Segment(2, 4.0, 6.0, text)],
+                   duration=6.0)
+    assert rules(t, NETFLIX) == []
+    refused = fix(t, NETFLIX)
+    assert rules(t, NETFLIX) == []
+    assert "lays the lines out again" in refused
+    assert (t.segments[0].end, t.segments[1].start) == (3.0, 4.0)
+
+
+def test_fix_timing_takes_back_new_times_that_leave_a_subtitle_too_fast():
+    """Opening the gaps (80 ms from the first two lines) would let the re-flowing layout no
+    longer share the time between them: the second became too fast to read."""
+    fast = "We never expected the river to rise so fast."
+    t = Transcript(segments=[Segment(1, 0.02, 1.02, "No, not today."),
+                             Segment(2, 1.07, 1.37, "No, not today."),
+                             Segment(3, 1.37, 2.37, fast)],
+                   duration=5.37)
+    before = t.to_dict()
+    assert rules(t, NETFLIX) == []
+    refused = fix(t, NETFLIX)
+    assert rules(t, NETFLIX) == []
+    assert t.to_dict() == before
+    assert "more problems than they have now" in refused
+
+
+def test_the_check_measures_the_lines_the_srt_file_holds():
+    """SRT cannot hold "-->" in a text (it reads as a timing line): the export writes an
+    arrow, one character, and the check measures that line, not the typed one."""
+    text = "Open File --> Save as --> Subtitles, then OK."
+    assert len(text) > NETFLIX.max_chars_per_line >= len(text.replace("-->", "→"))
+    t = Transcript(segments=[Segment(1, 0.0, 4.0, text + "\x07")], duration=5.0)
+    srt = render(t, "srt", preset=ONE_PER_SEGMENT).decode()
+    result = check(t, ONE_PER_SEGMENT)
+    assert result.events[0].lines == ["Open File → Save as → Subtitles, then OK."]
+    assert result.events[0].lines[0] in srt
+    assert "line_length" not in result.segments[1].rules
+    assert result.segments[1].longest_line == len(text) - 4

@@ -293,6 +293,81 @@ def test_fix_timing_is_one_undo_step_and_leaves_no_timing_violation(
         dispose(win)
 
 
+def test_the_check_follows_the_custom_rules_and_speaker_names_saved_by_an_export(
+        qtbot, tmp_path, audio, asked):
+    """The check measures by the saved custom preset and the SRT "Speaker names" choice:
+    changed in File > Export, the check shows the new rules without waiting for an edit."""
+    t = Transcript(segments=[Segment(1, 0.5, 4.5, "The harbour opened early today.", "S1")],
+                   speakers=[Speaker("S1", "Anna")], duration=12.0)
+    win = open_window(qtbot, tmp_path, audio, t)
+    check = win.subtitle_check
+    try:
+        check.set_key("custom")
+        wait_for_check(qtbot, win)
+        assert check.count_label.text() == "Subtitles: no problems"
+
+        dialog = win.exporter.open_dialog()
+        dialog.set_format("srt")
+        dialog.preset_combo.setCurrentIndex(dialog.preset_combo.findData("custom"))
+        dialog.custom.fields["max_chars_per_line"].setValue(10)
+        dialog.custom.reflow.setChecked(False)
+        dialog.speaker_names.setChecked(False)
+        dialog.path_edit.setText(str(tmp_path / "narrow.srt"))
+        with qtbot.waitSignal(win.exporter.exported, timeout=20_000):
+            dialog.export_button.click()
+        qtbot.waitUntil(lambda: check.count_label.text() == "Subtitles: 1 problems",
+                        timeout=5_000)
+        assert [r for _t, r, _x in win.check_panel.violations()] == ["line too long"]
+        assert check.result.preset.max_chars_per_line == 10
+
+        dialog = win.exporter.open_dialog()
+        dialog.speaker_names.setChecked(True)
+        dialog.path_edit.setText(str(tmp_path / "named.srt"))
+        with qtbot.waitSignal(win.exporter.exported, timeout=20_000):
+            dialog.export_button.click()
+        qtbot.waitUntil(lambda: check.result is not None
+                        and check.result.events[0].lines[0].startswith("Anna: "),
+                        timeout=5_000)
+        assert check.result.events[0].lines[0] in (tmp_path / "named.srt").read_text("utf-8")
+    finally:
+        dispose(win)
+
+
+def test_numbers_in_the_hidden_custom_box_do_not_stop_an_export_by_another_preset(
+        qtbot, window, tmp_path, monkeypatch):
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        lambda _parent, _title, text, *a, **k: warnings.append(text))
+    saved = {**NETFLIX.to_dict(), "name": "Custom", "max_chars_per_line": 30}
+    window.settings.set(keys.CUSTOM_PRESET, saved)
+    dialog = window.exporter.open_dialog()
+    dialog.set_format("srt")
+    dialog.preset_combo.setCurrentIndex(dialog.preset_combo.findData("custom"))
+    dialog.custom.fields["min_duration"].setValue(10)
+    dialog.custom.fields["max_duration"].setValue(5)
+    dialog.preset_combo.setCurrentIndex(dialog.preset_combo.findData("netflix"))
+    assert not dialog.custom_box.isVisible()
+    target = tmp_path / "netflix.srt"
+    dialog.path_edit.setText(str(target))
+    with qtbot.waitSignal(window.exporter.exported, timeout=20_000):
+        dialog.export_button.click()
+    assert warnings == []
+    assert "harbour" in target.read_text("utf-8")
+    assert window.settings.get(keys.CUSTOM_PRESET)["max_chars_per_line"] == 30, \
+        "the saved custom rules stay as they were"
+
+    # Chosen, the same numbers are refused, and nothing is written.
+    dialog = window.exporter.open_dialog()
+    dialog.preset_combo.setCurrentIndex(dialog.preset_combo.findData("custom"))
+    dialog.custom.fields["min_duration"].setValue(10)
+    dialog.custom.fields["max_duration"].setValue(5)
+    dialog.path_edit.setText(str(tmp_path / "custom.srt"))
+    dialog.export_button.click()
+    assert len(warnings) == 1 and dialog.isVisible()
+    dialog.reject()
+    assert not (tmp_path / "custom.srt").exists()
+
+
 # -- video ----------------------------------------------------------------------------------
 
 

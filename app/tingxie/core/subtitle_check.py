@@ -1,10 +1,11 @@
 """The subtitle check a subtitle maker watches while editing: each segment's reading speed,
 longest line and the rules its subtitles break, laid out exactly as an export would.
 
-:func:`check` lays the transcript out with :func:`tingxie.core.subtitles.layout`, validates
-the events with :func:`tingxie.core.subtitle_rules.validate` and sorts what it found by
-segment. It is pure and takes a second or two for 2,000 segments on a slow machine, so the
-window runs it on a frozen copy off the UI thread.
+:func:`check` lays the transcript out with :func:`tingxie.core.subtitles.layout` (its texts
+cleaned as the SRT export writes them), validates the events with
+:func:`tingxie.core.subtitle_rules.validate` and sorts what it found by segment. It is pure
+and takes a second or two for 2,000 segments on a slow machine, so the window runs it on a
+frozen copy off the UI thread.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
+from tingxie.core.export import as_written
 from tingxie.core.subtitle_rules import Event, Preset, Violation, reading_chars, validate
 from tingxie.core.subtitles import layout
 from tingxie.core.transcript import Transcript
@@ -58,12 +60,15 @@ def check(transcript: Transcript, preset: Preset, *,
           speaker_names: bool = False) -> CheckResult:
     """Lay ``transcript`` out by ``preset`` and measure and validate every subtitle.
 
+    The texts are first cleaned as the SRT export cleans them
+    (:func:`tingxie.core.export.as_written`), so the check measures the lines the file holds.
     ``speaker_names`` is the SRT export's option of that name: with it, each speaker turn's
     first subtitle starts "Name:" and the label takes room on its line, so the check sees
     the lines that SRT file holds. WebVTT puts names in voice tags, off screen: check it
     without.
     """
-    events = layout(transcript, preset, speaker_names=speaker_names)
+    # The texts as the SRT file holds them: control characters removed, "-->" an arrow.
+    events = layout(as_written(transcript, "srt"), preset, speaker_names=speaker_names)
     violations = validate(events, preset, transcript.duration)
     segments: dict[int, SegmentCheck] = {}
     for ev in events:

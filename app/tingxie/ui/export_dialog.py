@@ -241,11 +241,18 @@ class ExportDialog(QDialog):
         typed = self.typed_path()
         return None if typed is None else with_format_suffix(typed, self.fmt())
 
+    def uses_custom(self) -> bool:
+        """Whether the export is laid out by the custom rules shown (a subtitle format with
+        the Custom preset chosen); else the box is hidden and the saved ones stay."""
+        return self.fmt() in SUBTITLE_FORMATS and self.preset_combo.currentData() == "custom"
+
     def request(self) -> dict[str, Any]:
-        """Everything an export needs: format, file, options and the custom preset."""
+        """Everything an export needs: format, file, options and the custom preset (the
+        numbers in the Custom box when it is chosen, else the saved custom preset)."""
         path = self.export_path()
+        custom = self.custom.preset() if self.uses_custom() else custom_preset(self.settings)
         return {"format": self.fmt(), "path": "" if path is None else str(path),
-                **self.choices(), "custom": self.custom.preset().to_dict()}
+                **self.choices(), "custom": custom.to_dict()}
 
     def _update_visibility(self, *_args) -> None:
         fmt = self.fmt()
@@ -273,11 +280,12 @@ class ExportDialog(QDialog):
             self.path_edit.setText(path)
 
     def accept(self) -> None:
-        try:
-            self.custom.preset()
-        except ValueError as exc:
-            QMessageBox.warning(self, self.tr("Export"), str(exc))
-            return
+        if self.uses_custom():  # numbers in a hidden box are not used: no reason to refuse
+            try:
+                self.custom.preset()
+            except ValueError as exc:
+                QMessageBox.warning(self, self.tr("Export"), str(exc))
+                return
         typed, path = self.typed_path(), self.export_path()
         if typed is None or path is None:
             QMessageBox.warning(self, self.tr("Export"), self.tr("Choose a file to export to."))
@@ -300,6 +308,9 @@ class Exporter(QObject):
     exported = Signal(str)
     #: An export failed: the message shown.
     failed = Signal(str)
+    #: The saved export settings changed (the custom preset, the choices per format, the
+    #: subtitle preset): what the subtitle check measures by.
+    settingsChanged = Signal()
 
     def __init__(self, win: MainWindow) -> None:
         super().__init__(win)
@@ -346,6 +357,7 @@ class Exporter(QObject):
         self.dialog = None
         request = dialog.request()
         self.settings.set(keys.CUSTOM_PRESET, request["custom"])
+        self.settingsChanged.emit()
         self.start(request, ask=True)
 
     def last_export(self) -> dict[str, Any] | None:
@@ -455,6 +467,7 @@ class Exporter(QObject):
             last.pop(key, None)
             last[key] = dict(request)  # newest last; the oldest projects are forgotten
             self.settings.set(keys.LAST_EXPORTS, dict(list(last.items())[-MAX_REMEMBERED:]))
+        self.settingsChanged.emit()
 
     def _failed(self, path: Path, error: BaseException) -> None:
         text = str(error)

@@ -1,9 +1,10 @@
 """View > Subtitle check: the subtitle rules of a preset, watched while editing.
 
 :class:`SubtitleCheck` recomputes :func:`tingxie.core.subtitle_check.check` a moment after
-each edit (debounced, on a frozen copy, off the UI thread: 2,000 segments take a second or
-more) and feeds the table's Check column (characters per second, longest line, duration and
-a mark per broken rule), the status bar count, the video overlay and the
+each edit, and after File > Export saves what it measures by (the custom preset, the SRT
+"Speaker names" choice): debounced, on a frozen copy, off the UI thread (2,000 segments take
+a second or more). It feeds the table's Check column (characters per second, longest line,
+duration and a mark per broken rule), the status bar count, the video overlay and the
 :class:`SubtitleCheckPanel` dock, which lists every violation (click to go there) and has
 Fix timing: the preset's timing rules as one undoable step
 (:class:`tingxie.core.subtitle_timing.FixTiming`). The preset chosen is remembered per
@@ -101,6 +102,8 @@ class SubtitleCheck(QObject):
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self.run_now)
         win.document.changed.connect(self.schedule)
+        # The custom preset and the SRT "Speaker names" choice are saved by File > Export.
+        win.exporter.settingsChanged.connect(self.schedule)
         win.table_model.check_cell = self.cell
         self.count_label = QLabel(win)
         self.count_label.setVisible(False)
@@ -192,9 +195,7 @@ class SubtitleCheck(QObject):
         self._running, self._again = True, False
         preset = self.preset()
         frozen = projects.freeze(projects.Project(transcript=self.win.document.transcript))
-        # Lines as the SRT export writes them: with "Name: " when it was last asked to.
-        names = bool({**default_choices("srt"), **self.win.settings.get(
-            keys.EXPORT_CHOICES).get("srt", {})}.get("speaker_names"))
+        names = self.speaker_names()
 
         def done(result, error):
             self._running = False
@@ -206,6 +207,12 @@ class SubtitleCheck(QObject):
 
         self.win.background.run(lambda: check(frozen.transcript, preset, speaker_names=names),
                                 done, context=self)
+
+    def speaker_names(self) -> bool:
+        """Lines as the SRT export writes them: with "Name: " when it was last asked to."""
+        saved = self.win.settings.get(keys.EXPORT_CHOICES).get("srt", {})
+        return bool({**default_choices("srt"),
+                     **(saved if isinstance(saved, dict) else {})}.get("speaker_names"))
 
     def _show(self) -> None:
         model = self.win.table_model
@@ -243,7 +250,7 @@ class SubtitleCheck(QObject):
         """Apply the preset's timing rules as one undoable step and say what changed."""
         win = self.win
         win.table.commit_editor()
-        op = FixTiming(self.preset())
+        op = FixTiming(self.preset(), speaker_names=self.speaker_names())
         op.label = self.tr("Fix timing")
         try:
             win.document.apply(op)
@@ -258,6 +265,10 @@ class SubtitleCheck(QObject):
                 "{n} still too short: the next line follows too closely, and a line starts "
                 "at most 0.5 s before its speech (not earlier at all without word times: "
                 "align the words, or shorten the text).").format(n=r.still_short)
+        if r.held_back:
+            message += " " + self.tr(
+                "{n} left as they were: their new times would leave the subtitles with more "
+                "problems.").format(n=r.held_back)
         win.statusBar().showMessage(message, 10000)
         return op
 
