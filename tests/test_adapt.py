@@ -356,6 +356,21 @@ def test_a_project_whose_audio_is_missing_is_named(tmp_path):
         adapting.find_pairs([path])
 
 
+def test_a_project_whose_audio_was_re_exported_in_place_says_it_changed(tmp_path):
+    from tingxie.core.audio import load, to_float
+
+    path = make_project(tmp_path / "p", "talk", SENTENCES[:4], [])
+    wav = tmp_path / "p" / "talk.wav"
+    save_wav(wav, to_float(load(wav).samples)[1600:])  # trimmed by 0.1 s, same name
+    with pytest.raises(adapting.ProjectAudioMissing) as info:
+        adapting.find_pairs([path])
+    assert str(info.value) == (
+        f"The project {path} cannot be used for adapting: its audio {wav} has changed since "
+        "the transcript was made, so its segment times no longer fit: open the project in "
+        "Tingxie (it offers what to do), or leave it out.")
+    assert "cannot be found" not in str(info.value)
+
+
 def test_an_adapter_of_another_base_model_is_refused(tiny_checkpoint, teacher_checkpoint,
                                                      tmp_path):
     folder = fake_adapter(tmp_path / "adapter", teacher_checkpoint)

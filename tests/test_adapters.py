@@ -160,3 +160,20 @@ def test_the_leftovers_of_an_interrupted_save_are_not_listed(made, tiny_checkpoi
     copy(made, root / ".interview-adapter.old-4242")
     copy(made, root / ".interview-adapter.partial-k2j3h4")
     assert [a.name for a in adapters.find_adapters([root])] == ["interview-adapter"]
+
+
+def test_a_deleted_adapter_is_said_to_be_gone_not_to_be_no_adapter(made, tiny_checkpoint,
+                                                                   tmp_path):
+    folder = copy(made, tmp_path / "beat-adapter")
+    shutil.rmtree(folder)  # deleted (or moved) after it was chosen
+    with pytest.raises(adapters.AdapterMissing) as info:
+        load(tiny_checkpoint, folder)
+    assert str(info.value) == (
+        f"The adapter beat-adapter ({folder}) no longer exists (moved or deleted): choose "
+        "another adapter, or None.")
+    assert "not a Tingxie adapter" not in str(info.value)
+    # Something else in its place is still not an adapter.
+    folder.write_text("notes")
+    with pytest.raises(adapters.InvalidAdapter, match="is not a Tingxie adapter: it is not a "
+                       "folder"):
+        adapters.read_manifest(folder)

@@ -964,3 +964,58 @@ def test_setting_the_speaker_a_line_already_has_changes_nothing():
         SetSpeaker([2], None).do(t)
     SetSpeaker([1, 2], "S2").do(t)  # one of them changes: a step
     assert [s.speaker for s in t.segments] == ["S2", "S2", "S1"]
+
+
+def test_a_reviewed_word_keeps_the_lines_punctuation_and_capital():
+    from tingxie.core.edits import ReviewWord
+    from tingxie.core.transcript import Alternative
+
+    def line(text: str, alternatives: list[str]) -> Transcript:
+        words = [Word(w, 0.3 * k, 0.3 * k + 0.3, 0.2,
+                      alternatives=[Alternative(a, 0.4) for a in alternatives])
+                 for k, w in enumerate(text.split())]
+        return Transcript([Segment(1, 0.0, 3.0, text, words=words)], duration=4.0)
+
+    cases = [  # the line, the word, its alternatives, the answer, the line after
+        ("Go to the harbour, now.", 3, ["harbor"], "harbor", "Go to the harbor, now."),
+        ("Go to the Harbour now.", 3, ["harbor"], "harbor", "Go to the Harbor now."),
+        # typed with its own punctuation: the typed one wins
+        ("Go to the harbour, now.", 3, [], "harbor.", "Go to the harbor. now."),
+        # an alternative that only changes the punctuation is taken as it is
+        ("It opened early.", 2, ["early?"], "early?", "It opened early?"),
+        # an abbreviation in capitals does not make the answer a name
+        ("He is from the US today.", 4, ["us"], "us", "He is from the us today."),
+        # the model's alternative brings the model's punctuation: the line's stays
+        ("It opened, then.", 1, ["open."], "open.", "It open, then."),
+    ]
+    for text, index, alternatives, answer, after in cases:
+        t = line(text, alternatives)
+        ReviewWord(1, index, answer).do(t)
+        assert t.segments[0].text == after, (text, answer)
+        assert t.segments[0].words[index].text == after.split()[index]
+
+
+def test_new_word_times_keep_the_doubt_and_review_marks_of_the_words_not_changed():
+    from tingxie.core.edits import SetWords
+    from tingxie.core.transcript import Alternative
+
+    text = "Then the boats came."
+    words = [Word("Then", 4.0, 4.3, 0.9), Word(" the", 4.3, 4.5, 0.99),
+             Word(" boats", 4.5, 5.0, 0.3, alternatives=[Alternative("votes", 0.25)]),
+             Word(" came.", 5.0, 5.5, 0.4, reviewed=True)]
+    t = Transcript([Segment(2, 4.0, 6.0, text, words=words)], duration=8.0)
+    EditText(2, "When the boats came.").do(t)  # the person fixes the first word
+    aligned = [Word("When", 4.0, 4.2), Word(" the", 4.2, 4.4), Word(" boats", 4.4, 5.1),
+               Word(" came.", 5.1, 5.6)]  # what an aligner gives: times only
+    op = SetWords(2, aligned)
+    op.do(t)
+    got = t.segments[0].words
+    assert [(w.text.strip(), w.start) for w in got] == [
+        ("When", 4.0), ("the", 4.2), ("boats", 4.4), ("came.", 5.1)], "the aligner's times"
+    assert [w.confidence for w in got] == [None, 0.99, 0.3, 0.4]
+    assert [a.text for a in got[2].alternatives] == ["votes"]
+    assert [w.reviewed for w in got] == [False, False, False, True]
+    assert got[2].doubtful(0.6) and not got[3].doubtful(0.6)
+    assert aligned[2].confidence is None, "the aligner's own words are not changed"
+    op.undo(t)
+    assert t.segments[0].words[2].confidence == 0.3

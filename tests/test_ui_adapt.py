@@ -262,6 +262,28 @@ def test_a_project_saved_with_an_adapter_restores_it(panel, made_adapter, tiny_c
     assert controls.job_spec().engine.adapter == str(installed.resolve())
 
 
+@pytest.mark.slow
+def test_a_project_whose_adapter_was_deleted_opens_with_none_and_says_so(
+        panel, made_adapter, tiny_checkpoint):
+    gone = install(made_adapter, "x-adapter")
+    other = install(made_adapter, "y-adapter")
+    controls = panel()
+    assert controls.model_picker.choose_local_folder(str(tiny_checkpoint))
+    combo = controls.model_picker.adapter_combo
+    assert combo.set_adapter(str(gone))
+    options = controls.project_options()  # the project is saved with x-adapter
+    assert combo.set_adapter(str(other))  # later the user works with y-adapter
+    shutil.rmtree(gone)  # and deletes x-adapter
+    controls.apply_project_options(options)  # then opens the project made with x
+    assert controls.job_spec().engine.adapter == "", "not y-adapter, unasked"
+    assert combo.combo.currentIndex() == 0 and combo.combo.currentText() == "None"
+    assert combo.message() == (
+        f"The adapter x-adapter ({gone.resolve()}) no longer exists (moved or deleted): "
+        "choose another adapter, or None.")
+    assert combo.message_label.isVisibleTo(controls)
+    assert combo.adapters() == [str(other.resolve())], "y-adapter is still offered"
+
+
 def test_base_settings_epochs_come_from_the_dialog(make_dialog):
     dialog = make_dialog(quick(epochs=3))
     assert dialog.epochs_spin.value() == 3
@@ -421,3 +443,72 @@ def test_whitespace_typed_into_a_line_or_a_split_does_not_make_it_a_training_lab
     after = adapting.find_pairs([path])
     assert sorted(p.text for p in after.pairs) == sorted(p.text for p in before.pairs)
     assert "wrong words here" not in {p.text for p in after.pairs}
+
+
+# -- corrections not saved yet ---------------------------------------------------------------
+def test_adapting_with_unsaved_corrections_asks_to_save_them_first(
+        qtbot, window, tiny_checkpoint, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from tingxie.core.edits import EditText
+
+    asked: list[str] = []
+    answers: list[QMessageBox.StandardButton] = []
+
+    def question(_parent, _title, message, *a, **k):
+        asked.append(message)
+        return answers.pop(0)
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    # 3 lines corrected and saved; 4 more corrected in the window, not saved yet.
+    path = made.make_project(tmp_path / "p", "talk", made.SENTENCES[:3], made.SENTENCES[3:7])
+    assert window.controls.model_picker.choose_local_folder(str(tiny_checkpoint))
+    with qtbot.waitSignal(window.mediaLoaded, timeout=30_000):
+        window.open_path(path)
+    for seg in list(window.document.transcript.segments)[3:7]:
+        window.document.apply(EditText(seg.id, made.SENTENCES[seg.id - 1]))
+    assert window.dirty
+
+    def shown(dialog: AdaptDialog) -> str:
+        qtbot.waitUntil(lambda: "corrected segment" in dialog.pairs_label.text()
+                        or dialog.error_label.text() != "", timeout=20_000)
+        return dialog.pairs_label.text() + " | " + dialog.error_label.text()
+
+    def closed(dialog: AdaptDialog) -> None:
+        dialog.close()  # deleted on close
+        qtbot.waitUntil(lambda: window.findChild(AdaptDialog) is None)
+
+    answers.append(QMessageBox.StandardButton.Cancel)
+    window.actions_by_name["adapt"].trigger()
+    assert asked == ["Save the project first so that your latest corrections are used?"]
+    qtbot.wait(50)
+    assert window.findChild(AdaptDialog) is None, "Cancel opens nothing"
+    assert window.dirty
+
+    answers.append(QMessageBox.StandardButton.No)  # don't save: the saved project is read
+    window.actions_by_name["adapt"].trigger()
+    dialog = window.findChild(AdaptDialog)
+    assert dialog is not None and dialog.projects() == [path.resolve()]
+    text = shown(dialog)
+    assert "Only 3 corrected segment(s)" in text
+    assert ("The unsaved changes to talk.tingxie are not included: only what was last saved "
+            "is read.") in text
+    assert window.dirty
+    closed(dialog)
+
+    answers.append(QMessageBox.StandardButton.Yes)  # save first: all 7 corrections count
+    window.actions_by_name["adapt"].trigger()
+    assert len(asked) == 3
+    qtbot.waitUntil(lambda: window.findChild(AdaptDialog) is not None, timeout=20_000)
+    dialog = window.findChild(AdaptDialog)
+    assert not window.dirty, "saved through the window's own Save"
+    assert sum(s.edited for s in projects.load(path).transcript.segments) == 7
+    text = shown(dialog)
+    assert "7 corrected segments" in text and "not included" not in text
+    assert dialog.projects() == [path.resolve()]
+    closed(dialog)
+
+    # Saved now: no question.
+    window.actions_by_name["adapt"].trigger()
+    assert len(asked) == 3 and window.findChild(AdaptDialog) is not None
+    closed(window.findChild(AdaptDialog))

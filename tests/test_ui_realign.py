@@ -344,3 +344,36 @@ def test_stale_words_are_sent_again_when_the_aligner_setting_changes(qtbot, tmp_
         assert STALE not in {w.timing for w in words_of(win)}
     finally:
         dispose(win)
+
+
+def test_fixing_one_word_keeps_the_doubt_marks_of_the_other_words_of_the_line(
+        qtbot, window):
+    """A reviewer corrects one word of a line: once the new words are timed, the words not
+    touched are still flagged (F8 still visits them, with their alternatives), and a word
+    already reviewed stays reviewed."""
+    from test_ui_word_review import scripted_transcript
+    from tingxie.core.edits import ReviewWord
+    from tingxie.ui.word_review import WordRef, doubtful_words
+
+    window.settings.set(keys.UNCERTAIN_BELOW, 0.6)
+    t = scripted_transcript()
+    for seg in t.segments:
+        for w in seg.words:
+            w.timing = ALIGNED
+    window.document.set_transcript(t)
+    window.document.apply(ReviewWord(1, 2))  # "opened" checked and kept
+    assert doubtful_words(window.document.transcript, 0.6) == [
+        WordRef(1, 1), WordRef(2, 2)]
+    with qtbot.waitSignal(window.realigner.roundDone, timeout=120_000) as done:
+        edit(window, 0, "The harbor opened early.")  # typed over the doubtful "harbour"
+        edit(window, 1, "When the boats came.")  # "Then" was wrong; "boats" not touched
+    assert sorted(done.args[0]) == [1, 2]
+    assert STALE not in {w.timing for sid in (1, 2) for w in words_of(window, sid)}
+    assert doubtful_words(window.document.transcript, 0.6) == [WordRef(2, 2)], (
+        "boats is still to be checked; the word typed over is not")
+    boats = words_of(window, 2)[2]
+    assert boats.text.strip() == "boats" and boats.confidence == pytest.approx(0.3)
+    assert [a.text for a in boats.alternatives] == ["votes", "boots", "bats"]
+    opened = words_of(window, 1)[2]
+    assert opened.text.strip() == "opened" and opened.reviewed
+    assert words_of(window, 2)[0].confidence is None, "the corrected word has no score"

@@ -202,3 +202,26 @@ def test_when_the_line_under_the_popup_is_deleted_the_pass_moves_on(qtbot, windo
         "and plays around the word it shows now")
     answer(qtbot, window, Qt.Key.Key_1)
     assert seg_text(window, 0) == "Then the votes came."
+
+
+@pytest.mark.parametrize(("typed", "picked"), [
+    ("The harbour, opened early.", "The harbor, opened early."),  # a comma added
+    ("The Harbour opened early.", "The Harbor opened early."),  # a capital typed
+    ("The (Harbour) opened early.", "The (Harbor) opened early."),  # both
+])
+def test_an_alternative_picked_keeps_the_punctuation_and_capital_the_reviewer_typed(
+        qtbot, window, typed, picked):
+    from tingxie.core.edits import EditText
+
+    window.document.apply(EditText(1, typed))  # the reviewer's own fix of the line first
+    window.table.select_row(0)
+    shortcut(qtbot, window, "review_words")
+    assert typed.split()[1] in window.word_review.popup.title.text()
+    answer(qtbot, window, Qt.Key.Key_1)  # "harbor", the model's first alternative
+    assert seg_text(window, 0) == picked
+    harbor = word(window, (1, 1))
+    assert harbor.reviewed and harbor.text == picked.split()[1]
+    assert typed.split()[1] in [a.text for a in harbor.alternatives], (
+        "the word as it was stays one key away")
+    window.document.undo_stack.undo()
+    assert seg_text(window, 0) == typed

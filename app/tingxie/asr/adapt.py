@@ -110,6 +110,20 @@ class ProjectAudioMissing(AdaptError):
         )
 
 
+class ProjectAudioChanged(ProjectAudioMissing):
+    """A project's audio file is where the project says, but it is not the recording the
+    transcript was made on (re-exported, trimmed or re-encoded in place)."""
+
+    def __init__(self, project: Path, audio: Path) -> None:
+        self.project, self.audio = project, audio
+        AdaptError.__init__(
+            self,
+            f"The project {project} cannot be used for adapting: its audio {audio} has "
+            "changed since the transcript was made, so its segment times no longer fit: open "
+            "the project in Tingxie (it offers what to do), or leave it out."
+        )
+
+
 class NotEnoughMemory(AdaptError):
     """The estimated memory for training exceeds what the device has free."""
 
@@ -336,7 +350,8 @@ def find_pairs(
     Reads the project files (the saved version, not an autosave the user has not adopted)
     and checks that each one's audio can be found; decodes no audio (see
     :func:`load_pair_audio`). Raises :class:`~tingxie.core.project.ProjectError`,
-    :class:`ProjectAudioMissing` or :class:`NoUsablePairs`.
+    :class:`ProjectAudioMissing` (:class:`ProjectAudioChanged` when the file is there but
+    is not the recording the transcript was made on) or :class:`NoUsablePairs`.
     """
     from tingxie.core.project import locate_audio, open_project
 
@@ -348,6 +363,9 @@ def find_pairs(
         project = open_project(path).project
         audio = locate_audio(project, [path.parent])
         if audio is None:
+            if project.audio_path is not None and project.audio_path.is_file():
+                # There, but not the recording the times were taken from.
+                raise ProjectAudioChanged(path, project.audio_path)
             raise ProjectAudioMissing(path, project.audio_path)
         transcript = project.transcript
         context = str(project.options.get("context") or "").strip()

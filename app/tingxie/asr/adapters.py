@@ -61,6 +61,19 @@ class InvalidAdapter(TingxieError):
         )
 
 
+class AdapterMissing(InvalidAdapter):
+    """The adapter folder is not there any more (moved or deleted since it was chosen)."""
+
+    def __init__(self, folder: str | Path) -> None:
+        TingxieError.__init__(
+            self,
+            f"The adapter {Path(folder).name} ({folder}) no longer exists (moved or deleted): "
+            "choose another adapter, or None.",
+        )
+        self.folder = Path(folder)
+        self.reason = "it no longer exists"
+
+
 class DamagedAdapter(InvalidAdapter):
     """The folder is a Tingxie adapter, but its weights cannot be used (a copy that did not
     finish, a full disk, a file from elsewhere)."""
@@ -242,7 +255,8 @@ def check_adapter_weights(folder: str | Path) -> None:
 
 
 def read_manifest(folder: str | Path, check_weights: bool = True) -> AdapterInfo:
-    """The manifest of an adapter folder; :class:`InvalidAdapter` naming what is wrong.
+    """The manifest of an adapter folder; :class:`InvalidAdapter` naming what is wrong
+    (:class:`AdapterMissing` when the folder is gone).
 
     Every value is checked for its type (a hand-edited manifest), and, with
     ``check_weights``, the weights' header (:class:`DamagedAdapter`), so an adapter listed
@@ -250,6 +264,8 @@ def read_manifest(folder: str | Path, check_weights: bool = True) -> AdapterInfo
     """
     folder = Path(folder).expanduser()
     if not folder.is_dir():
+        if not folder.exists():
+            raise AdapterMissing(folder)
         raise InvalidAdapter(folder, "it is not a folder")
     for name in (MANIFEST_NAME, ADAPTER_CONFIG, ADAPTER_WEIGHTS):
         if not (folder / name).is_file():

@@ -292,11 +292,31 @@ class EditText:
         self.fitted = put_back(t, self.segment_id, self._before)
 
 
+def carry_word_marks(old: Sequence[Word], new: Sequence[Word]) -> None:
+    """Give the words of ``new`` that an aligner timed afresh what the recogniser and the
+    reviewer said of the same words in ``old``: their confidence, alternatives and review
+    mark. Words are paired by their text (spaces aside), in order; a word whose text
+    changed (the one the person corrected) gets nothing. A mark ``new`` has is kept."""
+    a = [w.text.strip() for w in old]
+    b = [w.text.strip() for w in new]
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    for i, j, size in matcher.get_matching_blocks():
+        for k in range(size):
+            was, now = old[i + k], new[j + k]
+            if now.confidence is None:
+                now.confidence = was.confidence
+            if not now.alternatives:
+                now.alternatives = list(was.alternatives)
+            now.reviewed = now.reviewed or was.reviewed
+
+
 @dataclass
 class SetWords:
-    """Give a segment new words (an aligner's, for its current text). The re-aligner applies
-    it outside the undo stack: undoing the text edit brings back the words that went with
-    the old text, because that edit keeps its own copy of them."""
+    """Give a segment new words (an aligner's, for its current text); the words whose text
+    did not change keep their confidence, alternatives and review mark
+    (:func:`carry_word_marks`). The re-aligner applies it outside the undo stack: undoing
+    the text edit brings back the words that went with the old text, because that edit
+    keeps its own copy of them."""
 
     segment_id: int
     words: list[Word]
@@ -307,16 +327,50 @@ class SetWords:
         seg = t.segment(self.segment_id)
         self._before = seg.words
         seg.words = [copy.copy(w) for w in self.words]
+        carry_word_marks(self._before, seg.words)
 
     def undo(self, t: Transcript) -> None:
         assert self._before is not None
         t.segment(self.segment_id).words = self._before
 
 
+def _edges(text: str) -> tuple[str, str, str]:
+    """``text`` as (punctuation before, the word, punctuation after): the characters that
+    say which word it is (:func:`_key`) and what lies between them, and the rest."""
+    keyed = [i for i, ch in enumerate(text) if _key(ch) is not None]
+    if not keyed:
+        return "", text, ""
+    return text[:keyed[0]], text[keyed[0]: keyed[-1] + 1], text[keyed[-1] + 1:]
+
+
+def respell(old: str, new: str, picked: bool = False) -> str:
+    """The word ``new`` put in the place of ``old`` as the line spells it: the punctuation
+    around ``old`` (a comma the person added) stays, unless ``new`` brings its own (typed
+    with it; an alternative the model offered, ``picked``, brings the model's, so the
+    line's own stays), and so does a capital ``old`` starts with ("Harbour" → "Harbor"),
+    unless ``old`` is in capitals throughout (an abbreviation). An alternative that differs
+    from ``old`` only in its punctuation or case is taken as it is."""
+    lead, core, trail = _edges(old)
+    new_lead, new_core, new_trail = _edges(new)
+    if not (any(_key(ch) is not None for ch in old) and any(_key(ch) is not None for ch in new)):
+        return new  # a symbol ("♪") for a word or the other way round: nothing to keep
+    if picked and new_core.casefold() == core.casefold():
+        return new
+    if picked or not new_lead:
+        new_lead = lead
+    if picked or not new_trail:
+        new_trail = trail
+    if (core[:1].isupper() and new_core[:1].islower()
+            and not (len(core) > 1 and core.isupper())):
+        new_core = new_core[:1].upper() + new_core[1:]
+    return new_lead + new_core + new_trail
+
+
 @dataclass
 class ReviewWord:
     """A person checked one word of a segment: keep it (``text`` ``None``) or replace it
-    with ``text`` (an alternative the model offered, or typed). Either way the word is
+    with ``text`` (an alternative the model offered, or typed), keeping the punctuation
+    and the capital the line gives the word (:func:`respell`). Either way the word is
     marked reviewed, so it is not flagged as doubtful again; its time stays.
 
     ``word``, when given, is the text of the word the answer is for: the edit is refused
@@ -346,11 +400,15 @@ class ReviewWord:
         # A new word in a new list: saved snapshots share the old ones (project.freeze).
         word = copy.copy(seg.words[self.word_index])
         old = word.text.strip()
+        answered = new
+        if new is not None:
+            new = respell(old, new, picked=any(a.text.strip() == new
+                                               for a in word.alternatives))
         if new is not None and new != old:
             self.label = "Replace word"
             at = offsets[self.word_index]
             seg.text = seg.text[:at] + new + seg.text[at + len(old):]
-            alternatives = [a for a in word.alternatives if a.text != new]
+            alternatives = [a for a in word.alternatives if a.text not in (new, answered)]
             if word.confidence is not None:  # the model's own word stays one key away
                 alternatives.append(Alternative(old, word.confidence))
             word.alternatives = sorted(alternatives, key=lambda a: -a.probability)

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QSpinBox,
@@ -124,6 +125,8 @@ class AdaptDialog(QDialog):
         self._cancel: CancelToken | None = None
         self._result_folder: Path | None = None
         self._close_when_done = False
+        #: A project open in the window with changes not saved: its file lacks them.
+        self._unsaved: Path | None = None
         self.last_update: AdaptProgress | None = None
         self.updates = 0
         # A dialog destroyed mid-training stops it (its pool waits for the thread); the slot
@@ -277,6 +280,20 @@ class AdaptDialog(QDialog):
         self._update_output_default()
         self._refresh_estimate()
 
+    def set_unsaved(self, project: str | Path) -> None:
+        """``project`` has changes in the window that are not saved: the segments counted
+        say that those are not included."""
+        self._unsaved = Path(project).expanduser().resolve()
+        if self._projects:
+            self._refresh_estimate()
+
+    def _unsaved_note(self) -> str:
+        if self._unsaved is None or self._unsaved not in self._projects:
+            return ""
+        return self.tr(
+            "The unsaved changes to {0} are not included: only what was last saved is read."
+        ).format(self._unsaved.name)
+
     def teacher(self) -> str:
         """The teacher model's name, or ``""`` for none."""
         return str(self.teacher_combo.currentData() or "")
@@ -391,7 +408,7 @@ class AdaptDialog(QDialog):
         if generation != self._estimate_generation:
             return  # the projects or the teacher changed since
         if error is not None or result is None:
-            self.pairs_label.setText("")
+            self.pairs_label.setText(self._unsaved_note())
             self.estimate_label.setText("")
             self._set_error(_describe_error(error) if error else "")
             self._update_buttons()
@@ -406,6 +423,8 @@ class AdaptDialog(QDialog):
             skipped = sum(result.skipped.values())
             text += " " + self.tr("Not used: {0} segment(s) ({1}).").format(
                 skipped, ", ".join(f"{n} {why}" for why, n in sorted(result.skipped.items())))
+        if self._unsaved_note():
+            text += " " + self._unsaved_note()
         self.pairs_label.setText(text)
         free = (format_size(result.memory_available) if result.memory_available is not None
                 else self.tr("unknown"))
@@ -623,14 +642,54 @@ class AdaptDialog(QDialog):
         super().closeEvent(event)
 
 
-def open_adapt_dialog(win: MainWindow) -> AdaptDialog:
+def open_adapt_dialog(win: MainWindow) -> AdaptDialog | None:
     """Model > Adapt to my corrections…: the window's dialog (one at a time), for the model
-    chosen in the panel, with the open project already added when it is saved."""
+    chosen in the panel, with the open project already added when it is saved.
+
+    Adapting reads the project file, not the window: with changes not saved yet, the user
+    is asked to save first. Yes saves (through File > Save) and opens the dialog once the
+    file is written (never if the write fails); No opens it with the saved project, saying
+    that the unsaved changes are not in it; Cancel opens nothing. ``None`` when no dialog
+    is open (yet)."""
     existing = win.findChild(AdaptDialog)
     if existing is not None and shiboken6.isValid(existing):
         existing.show()
         existing.raise_()
         existing.activateWindow()
+        return existing
+    if win.project_path is not None:
+        if win.saving.writing():  # the file is not what the title says until it is written
+            def written() -> None:
+                win.saving.written.disconnect(written)
+                open_adapt_dialog(win)
+
+            win.saving.written.connect(written)
+            return None
+        win.table.commit_editor()  # typing in an open line is a correction too
+        if win.dirty:
+            answer = QMessageBox.question(
+                win, QCoreApplication.translate("AdaptDialog", "Unsaved corrections"),
+                QCoreApplication.translate(
+                    "AdaptDialog",
+                    "Save the project first so that your latest corrections are used?"),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+                | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes)
+            if answer == QMessageBox.StandardButton.Yes:
+                win.saving.save(then=lambda: _open_new_dialog(win))
+                return None
+            if answer != QMessageBox.StandardButton.No:
+                return None
+            return _open_new_dialog(win, unsaved=True)
+    return _open_new_dialog(win)
+
+
+def _open_new_dialog(win: MainWindow, unsaved: bool = False) -> AdaptDialog:
+    """The dialog, with the open project added when it is saved (``unsaved``: with changes
+    since that the dialog says it does not use)."""
+    existing = win.findChild(AdaptDialog)
+    if existing is not None and shiboken6.isValid(existing):
+        existing.show()
+        existing.raise_()
         return existing
     controls = win.controls
     dialog = AdaptDialog(controls.model(), controls.model_picker.models_dir(),
@@ -648,6 +707,8 @@ def open_adapt_dialog(win: MainWindow) -> AdaptDialog:
     dialog.adapterKept.connect(use)
     project = win.project_path
     if project is not None and Path(project).is_file():
+        if unsaved:
+            dialog.set_unsaved(project)
         dialog.add_projects([project])
     dialog.show()
     return dialog

@@ -129,13 +129,29 @@ class AdapterCombo(QWidget):
 
     def set_adapter(self, folder: str) -> bool:
         """Choose the adapter in ``folder`` (``""``: none). ``False``, with a message naming
-        both models, when it is not an adapter or was made for another model."""
+        both models, when it is not an adapter or was made for another model. A folder that
+        no longer exists (a project's adapter, moved or deleted since) leaves no adapter
+        chosen, and the message says so: transcribing with another one unasked would give
+        other words than the project was made with."""
         folder = str(folder or "").strip()
         if not folder:
             self.combo.setCurrentIndex(0)
             return True
         try:
             info = adapters.read_manifest(folder)
+        except adapters.AdapterMissing as exc:
+            before = self.adapter()
+            with QSignalBlocker(self.combo):
+                self.combo.setCurrentIndex(0)
+                for row in reversed(range(1, self.combo.count())):  # no longer offered
+                    if not Path(str(self.combo.itemData(row))).is_dir():
+                        self.combo.removeItem(row)
+            self._extra = [p for p in self._extra if p.is_dir()]
+            if before:
+                # Not the user's choice: what is remembered for this model stays.
+                self._chosen(remember=False)
+            self._set_message(str(exc))
+            return False
         except TingxieError as exc:
             self._set_message(str(exc))
             return False
