@@ -200,3 +200,42 @@ def test_the_check_measures_the_lines_the_srt_file_holds():
     assert result.events[0].lines[0] in srt
     assert "line_length" not in result.segments[1].rules
     assert result.segments[1].longest_line == len(text) - 4
+
+
+def test_fix_timing_applies_a_plan_worked_out_beforehand_and_redoes_it_as_it_was(monkeypatch):
+    """The window works the new times out on a frozen copy, off the UI thread: the step
+    applies exactly them, and its redo applies them again without working them out anew."""
+    from tingxie.core import subtitle_timing
+    from tingxie.core.project import Project, freeze
+
+    t = crowded()
+    before = t.to_dict()
+    plan = subtitle_timing.plan_fix(freeze(Project(transcript=t)).transcript, ONE_PER_SEGMENT)
+    assert t.to_dict() == before, "working it out changes nothing"
+    op = FixTiming(ONE_PER_SEGMENT, plan=plan)
+    calls = []
+    real = subtitle_timing.plan_timing
+    monkeypatch.setattr(subtitle_timing, "plan_timing",
+                        lambda *a, **k: calls.append(1) or real(*a, **k))
+    op.do(t)
+    planned = [(round(s.start * 1000), round(s.end * 1000)) for s in t.segments]
+    assert planned == list(plan.times)
+    assert op.report == plan.report and op.report.shortened == 1
+    fixed = t.to_dict()
+    op.undo(t)
+    assert t.to_dict() == before
+    op.do(t)  # redo
+    assert t.to_dict() == fixed
+    assert calls == []
+
+
+def test_a_plan_for_other_lines_is_refused_and_changes_nothing():
+    from tingxie.core.subtitle_timing import plan_fix
+
+    t = crowded()
+    plan = plan_fix(t, ONE_PER_SEGMENT)
+    t.segments[1].end = 3.0  # moved after the plan was worked out
+    before = t.to_dict()
+    with pytest.raises(ValueError, match="lines changed"):
+        FixTiming(ONE_PER_SEGMENT, plan=plan).do(t)
+    assert t.to_dict() == before

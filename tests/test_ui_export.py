@@ -4,6 +4,7 @@ rules while editing, fix the timing in one step, and see a video with its subtit
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import shutil
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import QMessageBox
 from media import write_wav
 from test_ui_editor import dispose, make_window
 from tingxie import cli
-from tingxie.core.edits import DeleteSegment, EditText
+from tingxie.core.edits import DeleteSegment, EditText, Retime
 from tingxie.core.subtitles import NETFLIX
 from tingxie.core.transcript import Segment, Speaker, Transcript, Word
 from tingxie.ui import settings as keys
@@ -277,7 +278,8 @@ def test_fix_timing_is_one_undo_step_and_leaves_no_timing_violation(
         original = win.document.transcript.to_dict()
         stack = win.document.undo_stack
         count = stack.count()
-        win.check_panel.fix_button.click()
+        with qtbot.waitSignal(win.subtitle_check.fixed, timeout=20_000):
+            win.check_panel.fix_button.click()
         assert stack.count() == count + 1, "one undo step"
         assert win.undo_action.text().endswith("Fix timing")
         message = win.statusBar().currentMessage()
@@ -289,6 +291,151 @@ def test_fix_timing_is_one_undo_step_and_leaves_no_timing_violation(
         assert [v for v in result.violations if v.rule in TIMING_RULES] == []
         stack.undo()
         assert win.document.transcript.to_dict() == original
+    finally:
+        dispose(win)
+
+
+def long_transcript(n: int = 2000) -> Transcript:
+    """``n`` lines 20 ms apart: Netflix wants two frames between subtitles."""
+    return Transcript(segments=[Segment(i + 1, i * 1.52, i * 1.52 + 1.5, f"Line {i} of the story.")
+                                for i in range(n)], duration=n * 1.52 + 1.0)
+
+
+def times(win) -> list[tuple[float, float]]:
+    return [(s.start, s.end) for s in win.document.transcript.segments]
+
+
+def netflix_window(qtbot, tmp_path, audio, transcript):
+    win = open_window(qtbot, tmp_path, audio, transcript)
+    win.subtitle_check.set_key("netflix")
+    wait_for_check(qtbot, win)
+    return win
+
+
+def test_fix_timing_of_a_long_transcript_works_in_the_background(qtbot, tmp_path, audio, asked):
+    """Working out the new times of 2,000 lines takes half a second: the click returns at
+    once ("working…", the button off, a second press ignored), and the step comes after."""
+    win = netflix_window(qtbot, tmp_path, audio, long_transcript())
+    check, stack, button = win.subtitle_check, win.document.undo_stack, win.check_panel.fix_button
+    try:
+        count, before = stack.count(), times(win)
+        button.click()
+        assert stack.count() == count and times(win) == before, "nothing applied yet"
+        assert win.statusBar().currentMessage() == "Fix timing: working…"
+        assert not button.isEnabled()
+        check.fix_timing()  # a second press while it works
+        qtbot.waitUntil(lambda: not check.fixing, timeout=30_000)
+        assert stack.count() == count + 1, "one undo step, made once"
+        assert win.undo_action.text().endswith("Fix timing")
+        assert "1999 gaps opened" in win.statusBar().currentMessage()
+        assert button.isEnabled()
+        segs = win.document.transcript.segments
+        assert all(b.start - a.end >= 0.083 - 1e-9 for a, b in itertools.pairwise(segs))
+    finally:
+        dispose(win)
+
+
+def test_an_edit_made_while_fix_timing_works_is_kept(qtbot, tmp_path, audio, asked):
+    """A line moved while the new times are worked out: the times worked out before it are
+    not applied over it; they are worked out again from the lines as they are now."""
+    win = netflix_window(qtbot, tmp_path, audio, long_transcript(400))
+    stack = win.document.undo_stack
+    try:
+        count = stack.count()
+        win.check_panel.fix_button.click()
+        assert stack.count() == count, "nothing applied yet"
+        # Line 11 now ends 0.3 s earlier: a 0.32 s gap, nothing for the fix to open there.
+        win.document.apply(Retime(11, end=win.document.transcript.segments[10].end - 0.3))
+        edited = times(win)
+        qtbot.waitUntil(lambda: stack.count() == count + 2, timeout=30_000)
+        assert stack.count() == count + 2, "the edit, then Fix timing"
+        fixed = times(win)
+        assert fixed[10] == edited[10], "the line moved is left as the user put it"
+        assert "399 gaps opened" not in win.statusBar().currentMessage()
+        assert "398 gaps opened" in win.statusBar().currentMessage()
+        stack.undo()
+        assert times(win) == edited
+    finally:
+        dispose(win)
+
+
+def test_fix_timing_gives_up_when_the_lines_keep_changing(qtbot, tmp_path, audio, asked,
+                                                          monkeypatch):
+    """A line edited while the new times are worked out, and again while they are worked
+    out once more: nothing is applied, and the status bar says to press it again."""
+    import threading
+
+    from tingxie.core import subtitle_timing
+    from tingxie.ui import subtitle_check
+
+    started, go = threading.Semaphore(0), threading.Semaphore(0)
+
+    def held(*args, **kwargs):  # on the background thread: waits for the test to edit
+        started.release()
+        go.acquire(timeout=20)
+        return subtitle_timing.plan_fix(*args, **kwargs)
+
+    monkeypatch.setattr(subtitle_check, "plan_fix", held, raising=False)
+    win = netflix_window(qtbot, tmp_path, audio, long_transcript(200))
+    check, stack = win.subtitle_check, win.document.undo_stack
+    try:
+        count, before = stack.count(), times(win)
+        win.check_panel.fix_button.click()
+        for line in (1, 2):
+            qtbot.waitUntil(lambda: started.acquire(blocking=False), timeout=10_000)
+            win.document.apply(EditText(line, f"Edited line {line}."))
+            go.release()
+        qtbot.waitUntil(lambda: not check.fixing, timeout=20_000)
+        assert stack.count() == count + 2, "the two edits, no Fix timing"
+        assert times(win) == before
+        assert [s.text for s in win.document.transcript.segments[:2]] == [
+            "Edited line 1.", "Edited line 2."]
+        assert win.statusBar().currentMessage() == (
+            "The transcript changed while Fix timing worked: press it again.")
+        assert win.check_panel.fix_button.isEnabled()
+    finally:
+        go.release(2)
+        dispose(win)
+
+
+def test_redo_of_fix_timing_applies_the_same_times_without_working_them_out_again(
+        qtbot, tmp_path, audio, asked, monkeypatch):
+    from tingxie.core import subtitle_timing
+
+    calls = []
+    plan_timing = subtitle_timing.plan_timing
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return plan_timing(*args, **kwargs)
+
+    monkeypatch.setattr(subtitle_timing, "plan_timing", counted)
+    win = netflix_window(qtbot, tmp_path, audio, long_transcript(300))
+    stack = win.document.undo_stack
+    try:
+        before, count = times(win), stack.count()
+        win.check_panel.fix_button.click()
+        qtbot.waitUntil(lambda: stack.count() == count + 1, timeout=30_000)
+        fixed = times(win)
+        assert fixed != before and calls == [1]
+        stack.undo()
+        assert times(win) == before
+        stack.redo()
+        assert times(win) == fixed
+        assert calls == [1], "redo applies the times worked out for the click"
+    finally:
+        dispose(win)
+
+
+def test_closing_the_window_while_fix_timing_works_applies_nothing(
+        qtbot, tmp_path, audio, asked):
+    win = netflix_window(qtbot, tmp_path, audio, long_transcript())
+    stack = win.document.undo_stack
+    count, before = stack.count(), times(win)
+    win.check_panel.fix_button.click()
+    try:
+        win.shutdown()  # waits for the background jobs and delivers what they sent
+        assert stack.count() == count and times(win) == before
     finally:
         dispose(win)
 

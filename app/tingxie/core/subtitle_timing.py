@@ -20,7 +20,11 @@ changed lines whose subtitles gain a problem (a re-flowing layout can merge or s
 differently once a line moves) is left as it was, so the fix never adds to the problems.
 
 It is an ordinary edit (``do``/``undo``, see :mod:`tingxie.core.edits`): the window applies it
-as one undoable step and reports :attr:`FixTiming.report`.
+as one undoable step and reports :attr:`FixTiming.report`. Working the new times out runs the
+check several times (half a second for 2,000 lines), so the window does it off the UI thread
+on a frozen copy (:func:`plan_fix`) and hands the :class:`TimingPlan` to :class:`FixTiming`,
+whose ``do`` then only applies it, to the lines as they were planned from; a redo applies the
+same plan again.
 """
 
 from __future__ import annotations
@@ -91,6 +95,33 @@ def plan_timing(t: Transcript, p: Preset, *,
         report.still_short += "short" in marks
     report.held_back = kept.count(False)
     return times, report
+
+
+@dataclass(frozen=True)
+class TimingPlan:
+    """The new times of :func:`plan_timing` for a transcript as it stood when planned (what
+    :func:`plan_fix` makes; :class:`FixTiming` applies it)."""
+
+    #: What it was planned from: every segment's id, times (whole ms) and text, in order.
+    basis: tuple[tuple[int, int, int, str], ...]
+    #: The new ``(start_ms, end_ms)`` of every segment, in the same order.
+    times: tuple[tuple[int, int], ...]
+    report: TimingReport
+
+    def fits(self, t: Transcript) -> bool:
+        """Whether ``t``'s lines are those this plan was worked out from."""
+        return self.basis == _basis(t)
+
+
+def _basis(t: Transcript) -> tuple[tuple[int, int, int, str], ...]:
+    return tuple((s.id, _ms(s.start), _ms(s.end), s.text) for s in t.segments)
+
+
+def plan_fix(t: Transcript, p: Preset, *, speaker_names: bool = False) -> TimingPlan:
+    """:func:`plan_timing` of ``t`` as a :class:`TimingPlan` (for a frozen copy, on another
+    thread: ``t`` is not changed)."""
+    times, report = plan_timing(t, p, speaker_names=speaker_names)
+    return TimingPlan(_basis(t), tuple(times), report)
 
 
 def _plan(t: Transcript, p: Preset) -> tuple[list[tuple[int, int]], list[set[str]]]:
@@ -248,17 +279,28 @@ def _move(seg: Segment, start_ms: int, end_ms: int) -> None:
 @dataclass
 class FixTiming:
     """Apply a preset's timing rules to every segment (see the module docstring).
-    ``ValueError`` when there is nothing to change."""
+    ``ValueError`` when there is nothing to change, or when ``plan`` was worked out from other
+    lines than ``do`` finds."""
 
     preset: Preset
     label: str = "Fix timing"
     #: The SRT export's "Speaker names" option, which the subtitle check measures with.
     speaker_names: bool = False
+    #: The new times, worked out beforehand (:func:`plan_fix`, off the UI thread); without
+    #: one, the first ``do`` works them out. A redo applies the same plan again: the lines
+    #: are back as they were planned from.
+    plan: TimingPlan | None = None
     report: TimingReport = field(default_factory=TimingReport)
     _before: dict[int, Segment] = field(default_factory=dict, repr=False)
 
     def do(self, t: Transcript) -> None:
-        planned, report = plan_timing(t, self.preset, speaker_names=self.speaker_names)
+        plan = self.plan
+        if plan is None:
+            plan = self.plan = plan_fix(t, self.preset, speaker_names=self.speaker_names)
+        elif not plan.fits(t):
+            raise ValueError("The lines changed after Fix timing worked out their new times: "
+                             "nothing was changed.")
+        planned, report = plan.times, plan.report
         changed = [(seg, s, e) for seg, (s, e) in zip(t.segments, planned)
                    if (s, e) != (_ms(seg.start), _ms(seg.end))]
         if not changed:

@@ -7,12 +7,14 @@ a second or more). It feeds the table's Check column (characters per second, lon
 duration and a mark per broken rule), the status bar count, the video overlay and the
 :class:`SubtitleCheckPanel` dock, which lists every violation (click to go there) and has
 Fix timing: the preset's timing rules as one undoable step
-(:class:`tingxie.core.subtitle_timing.FixTiming`). The preset chosen is remembered per
+(:class:`tingxie.core.subtitle_timing.FixTiming`), worked out off the UI thread on a frozen
+copy too and applied once ready, to the lines as they then are. The preset chosen is remembered per
 project in the project's view data (``subtitle_check``).
 """
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -42,9 +44,9 @@ from PySide6.QtWidgets import (
 from tingxie.core import project as projects
 from tingxie.core.subtitle_check import CheckResult, check
 from tingxie.core.subtitle_rules import Preset
-from tingxie.core.subtitle_timing import FixTiming
+from tingxie.core.subtitle_timing import FixTiming, TimingPlan, plan_fix
 from tingxie.core.timefmt import format_time
-from tingxie.core.transcript import Segment
+from tingxie.core.transcript import Segment, Transcript
 from tingxie.ui import settings as keys
 from tingxie.ui.export_dialog import default_choices
 from tingxie.ui.presets import PRESET_KEYS, preset_for, preset_label
@@ -52,6 +54,8 @@ from tingxie.ui.transcript_model import TranscriptTableModel
 
 if TYPE_CHECKING:
     from tingxie.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
 
 #: Wait this long after the last edit before checking again (ms).
 DEBOUNCE_MS = 250
@@ -87,6 +91,10 @@ class SubtitleCheck(QObject):
     updated = Signal()
     #: The preset key changed (``""`` when off).
     presetChanged = Signal(str)
+    #: Fix timing began working out the new times (``True``), or ended (``False``).
+    fixingChanged = Signal(bool)
+    #: Fix timing ended: its step was made, or the status bar says why not.
+    fixed = Signal()
 
     def __init__(self, win: MainWindow) -> None:
         super().__init__(win)
@@ -97,11 +105,17 @@ class SubtitleCheck(QObject):
         self.result: CheckResult | None = None
         self._generation = 0
         self._running = self._again = False
+        #: Every change of the transcript counts (edits, undo, redo, lines transcribed): a
+        #: plan of Fix timing is applied only where none came after it was started.
+        self._edits = 0
+        #: The Fix timing being worked out (a token), if any.
+        self._fixing: object | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self.run_now)
         win.document.changed.connect(self.schedule)
+        win.document.changed.connect(self._count_edit)
         # The custom preset and the SRT "Speaker names" choice are saved by File > Export.
         win.exporter.settingsChanged.connect(self.schedule)
         win.table_model.check_cell = self.cell
@@ -174,6 +188,10 @@ class SubtitleCheck(QObject):
         self._timer.stop()
         self.layout_wanted = False
         self.key = ""
+        self._fixing = None  # a plan still being worked out is never applied
+
+    def _count_edit(self) -> None:
+        self._edits += 1
 
     def schedule(self) -> None:
         """An edit happened: check again shortly (many quick edits cost one check)."""
@@ -246,17 +264,67 @@ class SubtitleCheck(QObject):
         return None
 
     # -- Fix timing -----------------------------------------------------------------------
-    def fix_timing(self) -> FixTiming | None:
-        """Apply the preset's timing rules as one undoable step and say what changed."""
+    @property
+    def fixing(self) -> bool:
+        """Whether Fix timing is working out the new times (its step is yet to come)."""
+        return self._fixing is not None
+
+    def fix_timing(self) -> None:
+        """Work out the preset's timing rules for every line off the UI thread, then apply
+        them as one undoable step and say what changed (:attr:`fixed` follows). A second
+        press while it works is ignored."""
+        if self._fixing is not None:
+            return
+        self.win.table.commit_editor()
+        self._plan_fix(again=False)
+
+    def _plan_fix(self, again: bool) -> None:
         win = self.win
-        win.table.commit_editor()
-        op = FixTiming(self.preset(), speaker_names=self.speaker_names())
+        preset, names = self.preset(), self.speaker_names()
+        transcript = win.document.transcript
+        frozen = projects.freeze(projects.Project(transcript=transcript)).transcript
+        token = self._fixing = object()
+        edits, undo_index = self._edits, win.document.undo_stack.index()
+        if not again:
+            self.fixingChanged.emit(True)
+        win.statusBar().showMessage(self.tr("Fix timing: working…"))
+
+        def done(plan: TimingPlan | None, error: BaseException | None) -> None:
+            if token is not self._fixing:
+                return  # stopped: the window closed meanwhile
+            self._planned(plan, error, preset, names, transcript, edits, undo_index, again)
+
+        win.background.run(lambda: plan_fix(frozen, preset, speaker_names=names), done,
+                           context=self)
+
+    def _planned(self, plan: TimingPlan | None, error: BaseException | None, preset: Preset,
+                 names: bool, transcript: Transcript, edits: int, undo_index: int,
+                 again: bool) -> None:
+        win = self.win
+        win.table.commit_editor()  # a line typed in meanwhile: its typing counts (below)
+        stack = win.document.undo_stack
+        if error is None and edits != self._edits:
+            # The lines changed while it worked: the plan is for lines no longer there. Once
+            # more on the lines as they are now, unless another transcript came, or a step
+            # was undone (fixing now would throw away the redo history the user just made).
+            if (not again and win.document.transcript is transcript
+                    and not (stack.index() < undo_index and stack.canRedo())):
+                self._plan_fix(again=True)
+                return
+            self._end_fix(self.tr(
+                "The transcript changed while Fix timing worked: press it again."))
+            return
+        if error is not None or plan is None:
+            log.warning("Working out the new times of Fix timing failed: %r", error)
+            self._end_fix(self.tr("Fix timing did not work: {error}").format(error=error))
+            return
+        op = FixTiming(preset, speaker_names=names, plan=plan)
         op.label = self.tr("Fix timing")
         try:
             win.document.apply(op)
         except ValueError as exc:
-            win.status(str(exc))
-            return None
+            self._end_fix(str(exc), timeout=5000)
+            return
         r = op.report
         message = self.tr("Fix timing: {a} lengthened, {b} gaps opened, {c} shortened.").format(
             a=r.lengthened, b=r.gaps_opened, c=r.shortened)
@@ -269,8 +337,13 @@ class SubtitleCheck(QObject):
             message += " " + self.tr(
                 "{n} left as they were: their new times would leave the subtitles with more "
                 "problems.").format(n=r.held_back)
-        win.statusBar().showMessage(message, 10000)
-        return op
+        self._end_fix(message)
+
+    def _end_fix(self, message: str, timeout: int = 10000) -> None:
+        self._fixing = None
+        self.win.statusBar().showMessage(message, timeout)
+        self.fixingChanged.emit(False)
+        self.fixed.emit()
 
 
 class ViolationModel(QAbstractTableModel):
@@ -339,6 +412,7 @@ class SubtitleCheckPanel(QWidget):
             "Apply the preset's minimum and maximum duration and minimum gap, and lengthen "
             "short subtitles into the silence around them (one undoable step)"))
         self.fix_button.clicked.connect(check_state.fix_timing)
+        check_state.fixingChanged.connect(lambda _on: self._enable_fix())
         self.model = ViolationModel(self)
         self.list = QTreeView(self)
         self.list.setRootIsDecorated(False)
@@ -367,13 +441,17 @@ class SubtitleCheckPanel(QWidget):
         self.preset_combo.blockSignals(True)
         self.preset_combo.setCurrentIndex(max(0, self.preset_combo.findData(key)))
         self.preset_combo.blockSignals(False)
-        self.fix_button.setEnabled(bool(key))
+        self._enable_fix()
+
+    def _enable_fix(self) -> None:
+        """Fix timing is there while checking, and not while it works."""
+        self.fix_button.setEnabled(self.check.enabled and not self.check.fixing)
 
     def refresh(self) -> None:
         """Show the latest result."""
         result = self.check.result if self.check.enabled else None
         self.model.set_result(result)
-        self.fix_button.setEnabled(self.check.enabled)
+        self._enable_fix()
         if result is None:
             self.summary.setText(self.tr("Choose a preset to check the subtitles against.")
                                  if not self.check.enabled else "")
