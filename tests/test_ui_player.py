@@ -350,6 +350,22 @@ def test_play_from_the_very_end_starts_again_from_the_start(audio_device, make_p
     qtbot.waitUntil(lambda: not player.is_playing(), timeout=5000)  # and it ends again
 
 
+def test_play_after_a_range_replayed_to_the_end_steps_back_rather_than_restarting(
+        audio_device, make_player, media, qtbot):
+    """Replay the last segment (its range ends at the recording's end), then Play: the
+    resume rewind goes back a second, as after any pause, instead of jumping to 0:00."""
+    player = _loaded(make_player, qtbot, media["long"])
+    player.rewind_on_resume = 1.0
+    with qtbot.waitSignal(player.playingChanged, timeout=5000, check_params_cb=lambda p: not p):
+        player.play_range(4.0, 4.997)
+    if player._status == QMediaPlayer.MediaStatus.EndOfMedia:
+        pytest.skip("the backend reported the end first: Play restarts from 0 then, rightly")
+    rest = player.position()
+    player.play()
+    assert player.position() == pytest.approx(rest - 1.0, abs=0.05)
+    player.pause()
+
+
 def test_a_corrupt_file_reports_an_error_naming_it(audio_device, make_player, media, qtbot):
     player = make_player()
     with qtbot.waitSignal(player.errorOccurred, timeout=5000) as error:

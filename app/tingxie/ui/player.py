@@ -442,13 +442,15 @@ class Player(QObject):
         if not self._can_play() or self._playing:
             return
         length = self._length()
-        at_end = length > 0 and self._estimate() >= length - _RANGE_TOLERANCE
-        if self._status == QMediaPlayer.MediaStatus.EndOfMedia or at_end:
-            # Nothing left to play (played through, or a seek onto the last position, which
-            # the backend "plays" without ever reporting the end): start again from 0.
-            self._seek_to(0.0)
+        if self._status == QMediaPlayer.MediaStatus.EndOfMedia:
+            self._seek_to(0.0)  # the backend restarts from 0; keep the playhead in step
         elif rewind and self._rewind_pending and self._rewind_on_resume > 0:
+            # A pause (or a replayed range that ended at the recording's end): step back.
             self._seek_to(max(0.0, self._estimate() - self._rewind_on_resume))
+        elif length > 0 and self._estimate() >= length - _RANGE_TOLERANCE:
+            # A seek onto the last position, which the backend "plays" without ever
+            # reporting the end: nothing left to play, so start again from 0.
+            self._seek_to(0.0)
         self._rewind_pending = False
         self._set_anchor(self._anchor, confirmed=False)
         self._set_playing(True)
