@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -12,6 +13,7 @@ import sys
 import threading
 import time
 import types
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import huggingface_hub
@@ -19,6 +21,7 @@ import huggingface_hub.constants
 import pytest
 
 from fake_hub import serving
+from local_server import LocalServer
 from tingxie import cli
 from tingxie.asr import download as downloads
 from tingxie.asr import models
@@ -778,3 +781,145 @@ def test_a_killed_app_leaves_no_modelscope_download_running(modelscope_client, t
     while running() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not running(), "the download's child ended with the app"
+
+
+# --------------------------------------------------------------------------- broken mirrors
+
+
+@contextlib.contextmanager
+def given_up_after(seconds: float):
+    """A cancel token a user presses after ``seconds``: a download that only a cancel ends
+    raises Cancelled instead of hanging the test."""
+    token = CancelToken()
+    timer = threading.Timer(seconds, token.cancel)
+    timer.start()
+    try:
+        yield token
+    finally:
+        timer.cancel()
+        timer.join()
+
+
+WEB_PAGE = b"<!DOCTYPE html>\n<html><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>\n"
+
+
+def test_a_mirror_that_answers_a_file_with_a_web_page_fails_naming_the_file(hub):
+    hub.honour_range = False
+    hub.tamper(SMALL_REPO, "model.safetensors", WEB_PAGE)
+    with given_up_after(15) as token, pytest.raises(models.DownloadFailed) as caught:
+        downloads.download("qwen3-asr-0.6b", endpoint=hub.url, cancel=token)
+    message = str(caught.value)
+    assert "model.safetensors" in message and "web page" in message
+    assert len(hub.requests_for("model.safetensors")) == downloads.MAX_STALLED_ATTEMPTS
+    kept = b"".join(p.read_bytes() for p in cache_dir().rglob("*.incomplete"))
+    assert b"html" not in kept, "the page was never written into the model's files"
+    assert not models.is_downloaded("qwen3-asr-0.6b")
+
+
+def test_a_server_that_sends_the_same_part_again_and_again_gives_up(hub):
+    hub.honour_range = False  # each answer starts again at byte 0 and stops at 100 KB
+    hub.tamper(SMALL_REPO, "model.safetensors", WEIGHTS[:100_000])
+    with given_up_after(15) as token, pytest.raises(models.DownloadFailed) as caught:
+        downloads.download("qwen3-asr-0.6b", endpoint=hub.url, cancel=token)
+    message = str(caught.value)
+    assert "model.safetensors got no further than 100 KB of 3.0 MB" in message
+    assert len(hub.requests_for("model.safetensors")) == 1 + downloads.MAX_STALLED_ATTEMPTS
+
+
+class _LoginPage(LocalServer):
+    """A network's login page (a captive portal), whatever is asked for."""
+
+    def handler(self):
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.0"
+
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                body = b"<html><body>Please log in to the Wi-Fi</body></html>"
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_HEAD = do_GET
+
+        return Handler
+
+
+def test_an_address_that_answers_a_web_page_for_the_listing_says_so(capsys, tmp_path):
+    with _LoginPage() as portal:
+        url = portal.url
+        status, out, err = run_cli(capsys, "download", "qwen3-asr-0.6b", "--endpoint", url,
+                                   "--models-dir", str(tmp_path))
+    assert status == 1 and out == ""
+    assert "Traceback" not in err and "JSONDecodeError" not in err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith(f"tingxie: Could not download qwen3-asr-0.6b from {url}")
+    assert "did not answer with a model listing (it sent a web page" in last
+    assert list(tmp_path.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- partial folders
+
+
+def tiny_repo(tiny_checkpoint: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in tiny_checkpoint.iterdir() if p.is_file()}
+
+
+@pytest.mark.parametrize(
+    "lost", ["tokenizer_config.json", "tokenizer.json", "processor_config.json",
+             "chat_template.jinja"])
+def test_a_model_folder_that_lost_a_tokenizer_or_processor_file_is_partial_and_repaired(
+        lost, tiny_checkpoint, tmp_path, capsys):
+    models_dir = tmp_path / "models"
+    folder = models_dir / "Qwen3-ASR-0.6B-hf"
+    shutil.copytree(tiny_checkpoint, folder)  # a copy that lost one file
+    (folder / lost).unlink()
+
+    status, out, _ = run_cli(capsys, "list", "--models-dir", str(models_dir))
+    row = next(line for line in out.splitlines() if line.startswith("qwen3-asr-0.6b"))
+    assert "partial (" in row
+    with pytest.raises(models.ModelNotDownloaded, match=f"{lost} is missing") as caught:
+        models.require_model("qwen3-asr-0.6b", models_dir)  # what the engine is given
+    assert str(folder) in str(caught.value)
+    status, out, err = run_cli(capsys, "path", "qwen3-asr-0.6b", "--models-dir", str(models_dir))
+    assert status == 1 and f"{lost} is missing" in err
+
+    with serving({SMALL_REPO: tiny_repo(tiny_checkpoint)}) as fake:
+        status, out, err = run_cli(capsys, "download", "qwen3-asr-0.6b", "--endpoint", fake.url,
+                                   "--models-dir", str(models_dir))
+        fetched = [r.path.rsplit("/", 1)[-1] for r in fake.file_requests()]
+    assert status == 0, err
+    assert "already downloaded" not in err
+    assert fetched == [lost], "only the missing file"
+    assert (folder / lost).read_bytes() == (tiny_checkpoint / lost).read_bytes()
+    assert models.download_state("qwen3-asr-0.6b", models_dir) == "downloaded"
+
+
+def test_a_chosen_folder_without_its_tokenizer_names_the_file(tiny_checkpoint, tmp_path):
+    folder = tmp_path / "my-model"
+    shutil.copytree(tiny_checkpoint, folder)
+    (folder / "tokenizer_config.json").unlink()
+    assert models.download_state(models.find_model(folder)) == "incomplete folder"
+    with pytest.raises(models.InvalidModelFolder, match=r"tokenizer_config\.json is missing"):
+        models.require_model(str(folder))
+
+
+def test_a_file_a_download_finished_and_that_is_gone_is_fetched_again(tiny_checkpoint,
+                                                                       tmp_path, capsys):
+    models_dir = tmp_path / "models"
+    with serving({SMALL_REPO: tiny_repo(tiny_checkpoint)}) as fake:
+        folder = downloads.download("qwen3-asr-0.6b", endpoint=fake.url, models_dir=models_dir)
+        assert models.download_state("qwen3-asr-0.6b", models_dir) == "downloaded"
+        (folder / "generation_config.json").unlink()  # a clean-up tool took it
+        assert models.download_state("qwen3-asr-0.6b", models_dir).startswith("partial (")
+        before = len(fake.file_requests())
+        status, _, err = run_cli(capsys, "download", "qwen3-asr-0.6b", "--endpoint", fake.url,
+                                 "--models-dir", str(models_dir))
+        fetched = [r.path.rsplit("/", 1)[-1] for r in fake.file_requests()[before:]]
+    assert status == 0, err
+    assert fetched == ["generation_config.json"]
+    assert models.download_state("qwen3-asr-0.6b", models_dir) == "downloaded"

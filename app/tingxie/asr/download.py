@@ -21,6 +21,7 @@ import contextlib
 import errno
 import hashlib
 import importlib.util
+import itertools
 import json
 import os
 import re
@@ -34,13 +35,14 @@ import threading
 import time
 import unicodedata
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from tingxie.asr.models import (
     DEFAULT_ENDPOINT,
+    DOWNLOAD_RECORD,
     SOURCES,
     DownloadFailed,
     ModelSpec,
@@ -53,6 +55,7 @@ from tingxie.asr.models import (
     find_model,
     format_size,
     hf_cache_dir,
+    incomplete_reason,
     is_complete_model_folder,
     modelscope_cache_dir,
     use_local_folder,
@@ -87,7 +90,9 @@ ProgressHook = Callable[[DownloadProgress], None]
 
 #: Free space kept beyond the download itself.
 DISK_MARGIN_BYTES = 200 * 1000 * 1000
-#: Attempts per file in a row that bring no new byte before giving up.
+#: Attempts per file in a row that bring no new byte before giving up: a byte counts as new
+#: only past the most of the file this download ever had (a server that sends the same part
+#: again, or a web page, brings none).
 MAX_STALLED_ATTEMPTS = 4
 #: First wait before retrying a dropped connection; doubles on each stalled attempt.
 RETRY_WAIT_S = 0.5
@@ -102,7 +107,7 @@ _SKIPPED_SUFFIXES = (
 _SKIPPED_NAMES = {".gitattributes"}
 #: In a models folder, which hash each finished file has: a download resumed after the
 #: repository changed fetches the files that changed again.
-_RECORD = ".tingxie-download.json"
+_RECORD = DOWNLOAD_RECORD
 _RETRY_STATUS = {408, 429, 500, 502, 503, 504}
 
 
@@ -397,6 +402,17 @@ class _HubDownload:
             # No symlinks (Windows without developer mode): move, as huggingface_hub does.
             os.replace(blob, final)
 
+    def _forget_unlisted(self, files: list[_RemoteFile]) -> None:
+        """Keep in a models folder's record only the files of this listing: a file the
+        repository no longer has is not asked for (see :func:`missing_model_files`)."""
+        if self.folder is None:
+            return
+        listed = {f.name for f in files}
+        recorded = self._recorded()
+        kept = {name: blob for name, blob in recorded.items() if name in listed}
+        if kept != recorded:
+            (self.folder / _RECORD).write_text(json.dumps(kept, indent=1), encoding="utf-8")
+
     def write_ref(self, commit: str) -> None:
         if self.folder is None:
             ref = self.storage / "refs" / "main"
@@ -477,15 +493,18 @@ class _HubDownload:
                 self.finish(commit, f, partial)
                 self.write_ref(commit)
             progress.emit(force=True)
+            self._forget_unlisted(files)
         finally:
             lock.release()
         folder = self.destination(commit)
-        if not is_complete_model_folder(folder):
+        missing = incomplete_reason(folder)
+        if missing is not None:
             raise DownloadFailed(
                 self.spec,
                 self.endpoint,
-                "the repository does not hold a complete checkpoint "
-                "(config.json and safetensors weights)",
+                f"the repository does not hold a complete checkpoint ({missing})",
+                "Download from huggingface.co or another mirror, or choose a folder that "
+                "holds the model.",
             )
         unverified = tuple(sorted(f.name for f in files if f.kind is None))
         return DownloadResult(folder, unverified)
@@ -493,9 +512,25 @@ class _HubDownload:
     def _list_files(self) -> tuple[str, list[_RemoteFile]]:
         from huggingface_hub import HfApi, constants, get_hf_file_metadata, hf_hub_url
 
-        info = HfApi(endpoint=self.endpoint).model_info(
-            self.spec.repo_id, files_metadata=True, timeout=constants.HF_HUB_ETAG_TIMEOUT
-        )
+        try:
+            info = HfApi(endpoint=self.endpoint).model_info(
+                self.spec.repo_id, files_metadata=True, timeout=constants.HF_HUB_ETAG_TIMEOUT
+            )
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            # An answer that is not the hub's JSON: a captive portal's login page, a web
+            # site at the address, an error page under HTTP 200.
+            said = getattr(exc, "doc", None)
+            what = ("it sent a web page: a Wi-Fi login, or not a hub/mirror address?"
+                    if isinstance(said, str) and _is_web_page(said.encode("utf-8", "replace"))
+                    else "is this a hub or mirror address?")
+            raise DownloadFailed(
+                self.spec,
+                self.endpoint,
+                f"it did not answer with a model listing ({what})",
+                "Check the endpoint (a mirror such as https://hf-mirror.com, or leave it "
+                "empty for huggingface.co); on a network that asks for a login, log in "
+                "with a web browser first.",
+            ) from exc
         commit = self._commit(info.sha) if info.sha is not None else None
         siblings = list(info.siblings or [])
         for sibling in siblings:  # every name, also of files we skip: a hostile listing fails
@@ -593,6 +628,9 @@ class _HubDownload:
         if f.size == 0:  # an empty file (a .gitkeep): nothing to fetch, but it must exist
             partial.touch()
         stalled = 0
+        # The most of this file on disk so far in this call: only bytes past it are progress.
+        best = partial.stat().st_size if partial.exists() else 0
+        web_pages = 0  # attempts in a row answered with a web page instead of the file
         while True:
             have = partial.stat().st_size if partial.exists() else 0
             if have > f.size:  # not ours to trust: start this file again
@@ -616,6 +654,10 @@ class _HubDownload:
                     if response.status_code in _RETRY_STATUS:
                         raise _Retry(f"HTTP {response.status_code}")
                     hf_raise_for_status(response)
+                    chunks = _with_head(response.iter_bytes())
+                    head = next(chunks, b"")
+                    if _is_web_page(head, response.headers.get("content-type"), f.name):
+                        raise _WebPage()  # an error page or a login, never written
                     if have and response.status_code != 206:
                         # The server ignored the Range header and sends the whole file.
                         progress.advance(-have)
@@ -624,7 +666,7 @@ class _HubDownload:
                     with partial.open("r+b" if have else "wb") as out:
                         out.seek(have)
                         out.truncate()
-                        for chunk in response.iter_bytes():
+                        for chunk in itertools.chain((head,), chunks):
                             self.cancel.raise_if_cancelled()
                             if have + got + len(chunk) > f.size:
                                 raise _Oversized()
@@ -647,9 +689,33 @@ class _HubDownload:
                     "the part fetched was deleted",
                     "Try again later, or download from huggingface.co or another mirror.",
                 ) from None
-            except (httpx2.TransportError, _Retry):
-                stalled = 0 if got else stalled + 1
+            except (httpx2.TransportError, _Retry, _WebPage) as exc:
+                web_pages = web_pages + 1 if isinstance(exc, _WebPage) else 0
+                if have + got > best:
+                    best, stalled = have + got, 0
+                else:
+                    stalled += 1
                 if stalled >= MAX_STALLED_ATTEMPTS:
+                    if web_pages:
+                        raise DownloadFailed(
+                            self.spec,
+                            self.endpoint,
+                            f"instead of {f.name} the server sent a web page (an error page, "
+                            f"or a network's login page), {web_pages} times in a row",
+                            "Try again later, or download from huggingface.co or another "
+                            "mirror.",
+                        ) from None
+                    if got:
+                        raise DownloadFailed(
+                            self.spec,
+                            self.endpoint,
+                            f"{f.name} got no further than {format_size(best)} of "
+                            f"{format_size(f.size)}: the server sent the same part again "
+                            f"{stalled} times in a row (it cannot resume, or it sends "
+                            "something else)",
+                            "Try again later, or download from huggingface.co or another "
+                            "mirror.",
+                        ) from None
                     raise
                 self._wait(RETRY_WAIT_S * 2 ** max(stalled - 1, 0))
         if not checksum.ok():
@@ -819,6 +885,45 @@ class _Retry(Exception):
 
 class _Oversized(Exception):
     """The server sent more bytes than it listed for the file."""
+
+
+class _WebPage(Exception):
+    """The server answered a file with a web page (an error page, a captive portal's login)."""
+
+
+#: How much of an answer is looked at to tell a web page from a file.
+_HEAD_BYTES = 512
+
+
+def _with_head(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """``chunks`` again, the first one holding at least :data:`_HEAD_BYTES` bytes (or the
+    whole answer, when it is shorter); an answer cut off before that still yields what came
+    first, then raises."""
+    head = b""
+    cut_off: Exception | None = None
+    try:
+        for chunk in chunks:
+            head += chunk
+            if len(head) >= _HEAD_BYTES:
+                break
+    except Exception as exc:  # the connection closed early: look at what came all the same
+        cut_off = exc
+    if head:
+        yield head
+    if cut_off is not None:
+        raise cut_off
+    yield from chunks
+
+
+def _is_web_page(head: bytes, content_type: str | None = None, name: str = "") -> bool:
+    """Whether an answer that begins with ``head`` is a web page rather than the file ``name``
+    (a file that is itself a web page never is)."""
+    if name.lower().endswith((".html", ".htm")):
+        return False
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith((b"<!doctype html", b"<html")):
+        return True
+    return (content_type or "").lower().startswith("text/html") and start.startswith(b"<")
 
 
 def _is_http_error(exc: BaseException) -> bool:

@@ -104,10 +104,21 @@ class UnknownModel(TingxieError):
 class ModelNotDownloaded(TingxieError):
     """A model was asked for that is not (completely) on disk yet."""
 
-    def __init__(self, spec: ModelSpec) -> None:
+    def __init__(self, spec: ModelSpec, incomplete: tuple[Path, str] | None = None) -> None:
         self.spec = spec
+        #: The folder that holds part of the model and what it lacks (see
+        #: :func:`incomplete_folder`), or None.
+        self.incomplete = incomplete
         if spec.local_path is not None:
             message = f"{spec.local_path} does not hold a complete model."
+        elif incomplete is not None:
+            folder, reason = incomplete
+            message = (
+                f"Model {spec.name} in {folder} is incomplete: {reason}. "
+                f"Run `tingxie models download {spec.name}` to fetch what is missing "
+                "(the files already there are kept), or choose a folder that holds the "
+                "whole model."
+            )
         else:
             message = (
                 f"Model {spec.name} is not downloaded yet. "
@@ -158,7 +169,8 @@ def find_model(name_or_path: str | os.PathLike[str] | ModelSpec) -> ModelSpec:
     A folder that exists on disk gives a spec with ``local_path`` set (its shape is not
     checked here; see :func:`use_local_folder`). An ``org/name`` id outside the registry gives
     an ad-hoc spec of unknown size. Raises :class:`InvalidModelFolder` for a path that is a
-    file (not a folder), :class:`UnknownModel` otherwise.
+    file (not a folder), :class:`UnknownModel` otherwise (saying so for an absolute path that
+    is not there: a disk unplugged, a folder moved).
     """
     if isinstance(name_or_path, ModelSpec):
         return name_or_path
@@ -190,6 +202,12 @@ def find_model(name_or_path: str | os.PathLike[str] | ModelSpec) -> ModelSpec:
             kind="aligner" if "aligner" in lowered else "asr",
         )
     known = ", ".join(spec.name for spec in MODELS)
+    if path.is_absolute():
+        raise UnknownModel(
+            f"There is no model folder {path} (a disk that is not plugged in, or a folder "
+            f"that was moved or renamed?). Choose another folder, or one of the known "
+            f"models: {known}."
+        )
     raise UnknownModel(
         f"Unknown model {text!r}. Known models: {known}; "
         "or give a Hugging Face repository id (org/name) or a folder that holds a model."
@@ -243,26 +261,120 @@ def modelscope_cache_dir() -> Path:
     return Path("~/.cache/modelscope/hub").expanduser()
 
 
-def is_complete_model_folder(folder: Path) -> bool:
-    """Whether ``folder`` holds a whole checkpoint.
+#: What a download leaves in a models folder: which hash each finished file has. Every name in
+#: it belongs to the model (see :func:`missing_model_files`).
+DOWNLOAD_RECORD = ".tingxie-download.json"
+#: The tokenizer's vocabulary: transformers' single file, or the older pair.
+_TOKENIZER_DATA = (("tokenizer.json",), ("vocab.json", "merges.txt"))
+#: The feature extractor's settings in a transformers ("-hf") checkpoint: the processor file
+#: of transformers 5, or the older preprocessor file.
+_PROCESSOR_FILES = ("processor_config.json", "preprocessor_config.json")
+_CHAT_TEMPLATE_FILES = ("chat_template.jinja", "chat_template.json")
 
-    That is: ``config.json``, every weight file named in ``model.safetensors.index.json`` (or a
-    ``model.safetensors``), and no ``*.incomplete`` file left by an unfinished download.
+
+def is_complete_model_folder(folder: Path) -> bool:
+    """Whether ``folder`` holds a whole checkpoint (see :func:`missing_model_files`) and no
+    ``*.incomplete`` file left by an unfinished download.
+
     Downloads write ``config.json`` last, so a cancelled one never looks complete.
     """
+    return incomplete_reason(folder) is None
+
+
+def incomplete_reason(folder: Path) -> str | None:
+    """Why ``folder`` is not a whole checkpoint, in words that name the files (``"tokenizer.json
+    is missing"``, ``"a download did not finish (model.safetensors.incomplete)"``), or None
+    when it is one."""
+    unfinished = next(iter(folder.rglob("*.incomplete")), None)
+    if unfinished is not None:
+        return f"a download did not finish ({unfinished.relative_to(folder).as_posix()})"
+    missing = missing_model_files(folder)
+    if not missing:
+        return None
+    if len(missing) == 1:
+        return f"{missing[0]} is missing"
+    return f"{', '.join(missing[:-1])} and {missing[-1]} are missing"
+
+
+def missing_model_files(folder: Path) -> list[str]:
+    """The files ``folder`` lacks to be a whole checkpoint, by name; ``[]`` when none.
+
+    Always ``config.json`` and the weights: every file named in ``model.safetensors.index.json``,
+    else a ``model.safetensors``. A config.json of a Qwen3-ASR checkpoint (either layout) also
+    asks for the tokenizer (``tokenizer_config.json`` and ``tokenizer.json``, or
+    ``vocab.json`` and ``merges.txt``); the transformers ("-hf") layout for the processor
+    (``processor_config.json`` or ``preprocessor_config.json``) and a chat template too (the
+    original layout's processor is made from its config.json). A folder a download wrote
+    (with a :data:`DOWNLOAD_RECORD`) also lacks any file the record names that is gone.
+    """
     if not (folder / "config.json").is_file():
-        return False
+        return ["config.json"]
+    missing: list[str] = []
     index = folder / "model.safetensors.index.json"
     if index.is_file():
         try:
             shards = set(json.loads(index.read_text(encoding="utf-8"))["weight_map"].values())
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return False
-        if not shards or not all((folder / shard).is_file() for shard in shards):
-            return False
+            shards = set()
+        if not shards or not all(isinstance(shard, str) for shard in shards):
+            missing.append("a readable model.safetensors.index.json")
+        else:
+            missing += sorted(s for s in shards if not (folder / s).is_file())
     elif not (folder / "model.safetensors").is_file():
-        return False
-    return not any(folder.rglob("*.incomplete"))
+        missing.append("model.safetensors")
+    layout = _config_layout(folder)
+    if layout is not None:
+        if not (folder / "tokenizer_config.json").is_file():
+            missing.append("tokenizer_config.json")
+        if not any(all((folder / n).is_file() for n in names) for names in _TOKENIZER_DATA):
+            missing.append("tokenizer.json")
+    if layout == "native":
+        if not any((folder / n).is_file() for n in _PROCESSOR_FILES):
+            missing.append("processor_config.json")
+        if not _has_chat_template(folder):
+            missing.append("chat_template.jinja")
+    missing += [name for name in _recorded_names(folder)
+                if name not in missing and not (folder / name).is_file()]
+    return missing
+
+
+def _config_layout(folder: Path) -> Literal["native", "original"] | None:
+    """The layout ``folder``'s config.json describes (as :func:`checkpoint.detect_layout`
+    tells them apart), or None for a config.json that describes no Qwen3-ASR checkpoint."""
+    try:
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(config, dict):
+        return None
+    if isinstance(config.get("thinker_config"), dict):
+        return "original"
+    if isinstance(config.get("audio_config"), dict) and isinstance(config.get("text_config"), dict):
+        return "native"
+    return None
+
+
+def _has_chat_template(folder: Path) -> bool:
+    if any((folder / name).is_file() for name in _CHAT_TEMPLATE_FILES):
+        return True
+    for name in ("tokenizer_config.json", "processor_config.json"):
+        with contextlib.suppress(OSError, ValueError):
+            found = json.loads((folder / name).read_text(encoding="utf-8"))
+            if isinstance(found, dict) and found.get("chat_template"):
+                return True
+    return False
+
+
+def _recorded_names(folder: Path) -> list[str]:
+    """The files a download into ``folder`` finished, from its :data:`DOWNLOAD_RECORD`."""
+    try:
+        found = json.loads((folder / DOWNLOAD_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    if not isinstance(found, dict):
+        return []
+    return sorted(name for name in found if isinstance(name, str) and name
+                  and ".." not in name.split("/") and not name.startswith("/"))
 
 
 def _repo_folder_name(repo_id: str) -> str:
@@ -344,6 +456,26 @@ def model_path(
     return None
 
 
+def incomplete_folder(
+    spec_or_name: ModelSpec | str, models_dir: str | os.PathLike[str] | None = None
+) -> tuple[Path, str] | None:
+    """The first folder where ``spec`` would be found that holds part of it but not all,
+    with what it lacks (:func:`incomplete_reason`); None when there is none. Tells
+    "incomplete" apart from "not downloaded" in messages."""
+    spec = find_model(spec_or_name)
+    root = Path(models_dir) if models_dir is not None else None
+    for folder in _candidate_folders(spec, root):
+        if not folder.is_dir():
+            continue
+        reason = incomplete_reason(folder)
+        if reason is None:
+            return None
+        with contextlib.suppress(OSError):
+            if any(folder.iterdir()):  # an empty folder holds nothing of it
+                return folder, reason
+    return None
+
+
 def require_model(
     spec_or_name: ModelSpec | str, models_dir: str | os.PathLike[str] | None = None
 ) -> Path:
@@ -358,7 +490,7 @@ def require_model(
     if path is None:
         if spec.local_path is not None:
             use_local_folder(spec.local_path)  # raises with the specific problem
-        raise ModelNotDownloaded(spec)
+        raise ModelNotDownloaded(spec, incomplete_folder(spec, models_dir))
     return path
 
 
@@ -429,11 +561,12 @@ def use_local_folder(path: str | os.PathLike[str]) -> Path:
                 f"(`tingxie models download {DEFAULT_MODEL}`, or the model's -hf repository).",
             )
         raise InvalidModelFolder(folder, "has no *.safetensors weights.", hint)
-    if not is_complete_model_folder(folder):
+    reason = incomplete_reason(folder)
+    if reason is not None:
         raise InvalidModelFolder(
             folder,
-            "is incomplete: a weight file is missing or a download did not finish.",
-            "Finish or repeat the download.",
+            f"is incomplete: {reason}.",
+            "Finish or repeat the download, or copy the missing files into the folder.",
         )
     return folder.resolve()
 

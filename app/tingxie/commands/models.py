@@ -148,7 +148,8 @@ def run_path(args: argparse.Namespace) -> int:
     except TingxieError as exc:
         return _fail(exc)
     if folder is None:
-        return _fail(models.ModelNotDownloaded(spec))
+        part = models.incomplete_folder(spec, args.models_dir)
+        return _fail(models.ModelNotDownloaded(spec, part))
     print(folder)
     return EXIT_OK
 

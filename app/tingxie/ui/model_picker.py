@@ -101,6 +101,8 @@ class ModelPicker(QWidget):
         self._cancel: CancelToken | None = None
         self._downloading: ModelSpec | None = None
         self._download_source = "huggingface"
+        #: The message shown for a model folder that is gone, to take back when it is there.
+        self._gone_message = ""
 
         self.combo = QComboBox()
         self.combo.setSizeAdjustPolicy(
@@ -175,8 +177,34 @@ class ModelPicker(QWidget):
         return str(self.combo.currentData())
 
     def spec(self) -> ModelSpec:
-        """The chosen model's :class:`ModelSpec`."""
-        return find_model(self.model())
+        """The chosen model's :class:`ModelSpec`; for a model folder that is gone (a disk
+        unplugged), one with its path and nothing else known (see :meth:`missing_folder`)."""
+        try:
+            return find_model(self.model())
+        except (UnknownModel, InvalidModelFolder):
+            if not self._folder_chosen():
+                raise
+            path = Path(self.model())
+            return ModelSpec(name=path.name, repo_id="", modelscope_id=None, size_bytes=0,
+                             params="?", languages="?", good_for="local folder",
+                             local_path=path)
+
+    def missing_folder(self) -> str:
+        """Why the chosen model folder cannot be used now, when it no longer exists (a disk
+        unplugged, a folder moved), or ``""``."""
+        if not self._folder_chosen():
+            return ""
+        folder = Path(self.model())
+        return "" if folder.is_dir() else self._gone(folder)
+
+    def _folder_chosen(self) -> bool:
+        return self.combo.currentIndex() >= len(ASR_MODELS)
+
+    def _gone(self, folder: str | Path) -> str:
+        return self.tr(
+            "The model folder {0} no longer exists: plug the disk back in or choose another "
+            "model."
+        ).format(folder)
 
     def set_model(self, name_or_folder: str, remember: bool = True) -> bool:
         """Choose a registry model or a model folder; ``False`` (with a message) if unusable."""
@@ -188,7 +216,9 @@ class ModelPicker(QWidget):
         try:
             spec = find_model(value)
         except (UnknownModel, InvalidModelFolder) as exc:  # a file, not a folder
-            self._set_message(str(exc), error=True)
+            path = Path(value).expanduser()
+            gone = path.is_absolute() and not path.exists()  # a remembered folder's disk
+            self._set_message(self._gone(value) if gone else str(exc), error=True)
             return False
         if spec.local_path is None:
             row = self.combo.findData(spec.name)
@@ -242,7 +272,7 @@ class ModelPicker(QWidget):
     def refresh(self) -> None:
         """Look at the disk again (after a download, or when the models folder changed)."""
         longest = 18
-        for row in range(self.combo.count()):
+        for row in range(len(ASR_MODELS)):  # the model folder's text is its own name
             spec = find_model(str(self.combo.itemData(row)))
             if spec.local_path is None:
                 state = self._state_words(self.state_of(spec.name))
@@ -260,9 +290,13 @@ class ModelPicker(QWidget):
     # ---- downloads
 
     def needs_download(self) -> bool:
-        """Whether the chosen model is a registry model not (completely) on disk."""
+        """Whether the chosen model is not ready on disk: a registry model not (completely)
+        downloaded, or a model folder that no longer exists (:meth:`offer_download` then
+        only says so: nothing can be fetched for it)."""
         spec = self.spec()
-        return spec.local_path is None and self.state_of(spec.name) != "downloaded"
+        if spec.local_path is not None:
+            return bool(self.missing_folder())
+        return self.state_of(spec.name) != "downloaded"
 
     def download_target(self) -> str:
         """Where a download of the chosen model goes: the models folder of the settings, or
@@ -278,6 +312,9 @@ class ModelPicker(QWidget):
         """Ask whether to download the chosen model (its size and where it goes) and start
         the download if the answer is yes; ``False`` when declined or nothing to download."""
         if not self.needs_download() or self.is_downloading():
+            return False
+        if self.missing_folder():
+            self._update_state()  # says why, under the model
             return False
         spec = self.spec()
         answer = QMessageBox.question(
@@ -448,6 +485,14 @@ class ModelPicker(QWidget):
     def _update_state(self) -> None:
         spec = self.spec()
         busy = self._downloading is not None
+        gone = self.missing_folder()
+        if gone:
+            self._gone_message = gone
+            self._set_message(gone, error=True)
+        elif self._gone_message:  # the folder is back
+            if self.message() == self._gone_message:
+                self._set_message("")
+            self._gone_message = ""
         if spec.local_path is not None:
             self.state_label.setText(self.tr("Local folder: {0}").format(
                 breakable(str(spec.local_path))))
