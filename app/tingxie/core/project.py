@@ -114,6 +114,10 @@ class Project:
     #: Top-level fields this version does not know (another tool's, a later Tingxie's of the
     #: same format): kept as they were and written back on save.
     extra: dict[str, Any] = field(default_factory=dict)
+    #: The project file's (modification time in ns, size) as the window holding this work
+    #: last read or wrote it (not saved): recorded in its recovery file, which then tells a
+    #: later save elsewhere from its own (:func:`recovery_conflict`).
+    based_on: tuple[int, int] | None = field(default=None, compare=False)
 
     def to_dict(self, project_path: Path | None = None) -> dict[str, Any]:
         """The project as the JSON document the file holds."""
@@ -333,7 +337,7 @@ def freeze(project: Project) -> Project:
                    audio_fingerprint=project.audio_fingerprint, audio_size=project.audio_size,
                    options=copy.deepcopy(project.options), view=copy.deepcopy(project.view),
                    created=project.created, modified=project.modified,
-                   extra=copy.deepcopy(project.extra))
+                   extra=copy.deepcopy(project.extra), based_on=project.based_on)
 
 
 def encode(doc: dict[str, Any], path: Path) -> bytes:
@@ -353,11 +357,13 @@ def encode(doc: dict[str, Any], path: Path) -> bytes:
 
 
 def write_document(doc: dict[str, Any], path: str | Path, *,
-                   drop_recovery: bool = True) -> os.stat_result:
+                   drop_recovery: bool | str = True) -> os.stat_result:
     """Save a :func:`snapshot` atomically and (with ``drop_recovery``) remove the now-stale
     recovery file; returns the written file's status (to tell later whether it changed on
-    disk). The window keeps the recovery file and lets its autosaver remove it, only if
-    that window wrote it: another window's autosave of the same project stays."""
+    disk). A window passes its writer mark (:func:`write_recovery`) as ``drop_recovery``:
+    only the recovery file it wrote (of this audio) goes, in the same step as the save, so
+    that a recovery file still there after a save of the project is never that save's own
+    (:func:`recovery_outdated`); another window's autosave of the same project stays."""
     path = Path(path)
     try:
         mode = os.stat(path).st_mode
@@ -369,7 +375,10 @@ def write_document(doc: dict[str, Any], path: str | Path, *,
                               "to it first.")
     write_atomic(path, encode(_loadable(doc, path, existed=mode is not None), path))
     written = os.stat(path)
-    if drop_recovery:
+    if isinstance(drop_recovery, str):
+        audio = doc.get("audio") or {}
+        discard_recovery(path, for_audio=audio.get("fingerprint"), for_writer=drop_recovery)
+    elif drop_recovery:
         try:
             recovery_path(path).unlink()
         except FileNotFoundError:
@@ -417,18 +426,109 @@ def _check_times(transcript: Any) -> None:
                      for seg in transcript["segments"]]})
 
 
-def write_recovery(doc: dict[str, Any], path: str | Path, writer: str | None = None) -> Path:
+def write_recovery(doc: dict[str, Any], path: str | Path, writer: str | None = None,
+                   based_on: tuple[int, int] | None = None) -> Path:
     """Write a :func:`snapshot` to the recovery file of the project at ``path``, recording
     which project (its file name) and audio (its fingerprint) it belongs to, and which
-    session wrote it (``writer``, so that one window never removes another's)."""
+    session wrote it (``writer``, so that one window never removes another's).
+
+    With a ``writer``, the record also holds ``project_state``: the project file's
+    (modification time in ns, size) the work was based on (``based_on``, as that window
+    last read or wrote it; ``null`` when unknown). Such a window's saves remove its recovery
+    file in the same step (:func:`write_document`), so the file is never outdated by a later
+    save of the project: that save was another window's or program's, and the work is still
+    offered (:func:`recovery_outdated`). The record comes first in the file, so that it is
+    read without reading the whole file (:func:`recovery_tie`)."""
     target = recovery_path(path)
     audio = doc.get("audio") or {}
-    tie = {"project": Path(path).name, "audio_fingerprint": audio.get("fingerprint")}
+    tie: dict[str, Any] = {"project": Path(path).name,
+                           "audio_fingerprint": audio.get("fingerprint")}
     if writer is not None:
         tie["writer"] = writer
-    doc = {**doc, "recovery_of": tie}
+        tie["project_state"] = (None if based_on is None else
+                                {"mtime_ns": based_on[0], "size": based_on[1]})
+    doc = {"recovery_of": tie, **{k: v for k, v in doc.items() if k != "recovery_of"}}
     write_atomic(target, encode(doc, target))
     return target
+
+
+#: How much of the start (and, for a recovery file an older Tingxie wrote, the end) of a
+#: recovery file :func:`recovery_tie` reads.
+_TIE_BYTES = 1 << 16
+_TIE_FIRST = re.compile(r'\A\ufeff?\s*\{\s*"recovery_of"\s*:\s*')
+_TIE_KEY = re.compile(r'"recovery_of"\s*:\s*')
+
+
+def recovery_tie(path: str | Path) -> dict[str, Any] | None:
+    """The ``recovery_of`` record of the recovery file of the project at ``path`` (which
+    project, audio and window it was written for), read from the file's first (or, as an
+    older Tingxie wrote it, last) 64 KiB: cheap on the UI thread for a 200 MB file. ``None``
+    when there is no file, or no record can be read there (a damaged file)."""
+    rec = recovery_path(path)
+    try:
+        if not stat.S_ISREG(os.stat(rec).st_mode):
+            return None  # never opened: a pipe would block
+        with rec.open("rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            head = f.read(_TIE_BYTES)
+            tail = b""
+            if size > _TIE_BYTES:
+                f.seek(max(size - _TIE_BYTES, _TIE_BYTES))
+                tail = f.read(_TIE_BYTES)
+    except OSError:
+        return None
+    text = head.decode("utf-8", "ignore")
+    found = _TIE_FIRST.match(text)
+    if found is None:  # an older Tingxie's: the record comes last
+        text = (tail or head).decode("utf-8", "ignore")
+        at = text.rfind('"recovery_of"')
+        found = _TIE_KEY.match(text, at) if at > 0 and text[at - 1] != "\\" else None
+        if found is None:
+            return None
+    try:
+        tie, _end = json.JSONDecoder().raw_decode(text, found.end())
+    except ValueError:
+        return None
+    return tie if isinstance(tie, dict) else None
+
+
+def recovery_based_on(path: str | Path) -> tuple[int, int] | None:
+    """The project file's (modification time in ns, size) the work in the recovery file of
+    the project at ``path`` was based on, when the file records it (:func:`write_recovery`);
+    ``None`` otherwise."""
+    tie = recovery_tie(path) or {}
+    state = tie.get("project_state")
+    if not isinstance(state, dict):
+        return None
+    mtime, size = state.get("mtime_ns"), state.get("size")
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (mtime, size)):
+        return None
+    return mtime, size
+
+
+def recovery_conflict(path: str | Path) -> bool:
+    """Whether the project at ``path`` was saved again (by another window or program) after
+    the work in its recovery file was autosaved: restoring that work and saving it replaces
+    that version, so the user is told, and asked before the save."""
+    based_on = recovery_based_on(path)
+    if based_on is None:
+        return False
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    return (st.st_mtime_ns, st.st_size) != based_on
+
+
+def set_aside_recovery(path: str | Path) -> Path | None:
+    """Rename the recovery file of the project at ``path`` aside as a project file
+    (``NAME.recovery.kept-YYYYmmdd-HHMMSS.tingxie``, which File > Open opens) before a
+    window writes its own autosave there: work nobody was offered is never written over.
+    The new path, or ``None`` if there was nothing to rename (or it could not be)."""
+    rec = recovery_path(path)
+    if not os.path.lexists(rec):
+        return None
+    return _set_aside(rec, "kept", SUFFIX)
 
 
 def save(project: Project, path: str | Path) -> None:
@@ -603,7 +703,10 @@ def from_dict(doc: Any, path: Path) -> Project:
         value = _require_optional(doc, key, (int, float), "", path)
         if value is not None:
             setattr(project, key, float(value))
-    project.extra = {k: v for k, v in doc.items() if k not in _KNOWN_FIELDS}
+    # ``recovery_of`` names the recovery file's project and writer: never the project's own
+    # (an earlier Tingxie saved it into a project restored from its autosave).
+    project.extra = {k: v for k, v in doc.items()
+                     if k not in _KNOWN_FIELDS and k != "recovery_of"}
     try:
         check_value(project.extra, "project")
     except ValueError as exc:
@@ -788,14 +891,14 @@ def load(path: str | Path) -> Project:
     return from_dict(_read_document(path), path)
 
 
-def _set_aside(rec: Path, kind: str = "damaged") -> Path | None:
+def _set_aside(rec: Path, kind: str = "damaged", suffix: str = "") -> Path | None:
     """Rename a recovery file this Tingxie cannot use to ``NAME.KIND-YYYYmmdd-HHMMSS``
-    (``damaged``, or ``newer`` for a newer Tingxie's), never deleting it, so that this
-    window's autosaves never write over it; the new path, or ``None`` if it could not be
-    renamed."""
+    (``damaged``, ``newer`` for a newer Tingxie's, ``kept`` for work nobody was offered)
+    followed by ``suffix``, never deleting it, so that this window's autosaves never write
+    over it; the new path, or ``None`` if it could not be renamed."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
     for n in range(100):
-        aside = rec.with_name(f"{rec.name}.{kind}-{stamp}" + (f"-{n}" if n else ""))
+        aside = rec.with_name(f"{rec.name}.{kind}-{stamp}" + (f"-{n}" if n else "") + suffix)
         if os.path.lexists(aside):
             continue
         try:
@@ -868,21 +971,31 @@ class OpenedProject:
 
 
 def recovery_outdated(path: str | Path) -> bool | None:
-    """Whether the recovery file of the project at ``path`` is older than the project (saved
-    since it was written: it holds nothing newer), ``None`` when either file is missing. A
-    recording never saved as a project has no project file: its recovery is never
-    outdated (``False``) while it exists."""
+    """Whether the recovery file of the project at ``path`` holds nothing newer than the
+    project, because the window that wrote it saved the project since; ``None`` when either
+    file is missing. A recording never saved as a project has no project file: its
+    recovery is never outdated (``False``) while it exists.
+
+    A recovery file that records the project file it was based on (:func:`write_recovery`)
+    is removed by its own window's saves, so it is never outdated: a save since was another
+    window's or program's, and the work it holds is still offered (with
+    :func:`recovery_conflict` telling the user). One an older Tingxie wrote is outdated
+    when it is older than the project, as that Tingxie judged."""
     path = Path(path)
     try:
         written = os.lstat(recovery_path(path)).st_mtime
     except OSError:
         return None
     try:
-        return written < os.stat(path).st_mtime
+        saved = os.stat(path).st_mtime
     except FileNotFoundError:
         return False
     except OSError:
         return None
+    tie = recovery_tie(path)
+    if tie is not None and "project_state" in tie:
+        return False
+    return written < saved
 
 
 def open_project(path: str | Path) -> OpenedProject:

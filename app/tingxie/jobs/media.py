@@ -152,6 +152,15 @@ def load_media(path: str | Path, progress: Callable[[float], None] | None = None
                 _relink(kept, media_path)
         other_audio = stored[1] != project.audio_fingerprint
         located = stored != (project.audio_path, project.audio_fingerprint)
+        if recovered is None and other_audio and project_path is not None:
+            # The autosave was passed over as made on other audio: the session that left it
+            # had accepted this very file (changed in place, or relinked), as the user just
+            # did, so it is offered after all.
+            recovered, problem = _project_recovery(project_path, project.audio_fingerprint)
+            recovered_from = project_path if recovered is not None else None
+            if problem:
+                notices.append(problem)
+                set_aside = True
     _fit_duration(project.transcript, audio, media_path, notices, located, bool(truncated))
     if audio.track_count > 1:
         project.options["audio_track"] = audio.track
@@ -202,6 +211,22 @@ def _fit_duration(transcript: Transcript, audio: Audio, media_path: Path,
         notices.append(f"{media_path.name} is {now} long, shorter than the {then} the "
                        "transcript was made for: the lines past its end are kept, without "
                        "sound.")
+
+
+def _project_recovery(path: Path, fingerprint: str | None
+                     ) -> tuple[projects.Project | None, str | None]:
+    """The autosave of the project at ``path`` made on the audio with ``fingerprint`` (the
+    audio the project opens with now, not the one its file records), when it holds something
+    newer than the project; else why it cannot be offered (a damaged one, set aside), or
+    nothing."""
+    if projects.recovery_outdated(path) is not False:
+        return None, None
+    try:
+        return projects.read_recovery(path, for_project=path, for_audio=fingerprint), None
+    except projects.RecoveryMismatch:
+        return None, None
+    except projects.ProjectError as exc:
+        return None, str(exc)
 
 
 def _recording_recovery(media_path: Path, fingerprint: str | None

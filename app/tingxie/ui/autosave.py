@@ -4,7 +4,15 @@ Every change restarts a short timer; when it fires, the project is snapshotted o
 thread (cheap) and written to its recovery file on the window's one-thread saver (atomic, so
 a kill mid-write leaves the previous recovery intact). The recovery files still live are
 listed in a setting, so that the next start offers to restore them even for a recording
-never saved as a project. A clean save or a discard removes the file and the entry.
+never saved as a project. A clean save or a discard removes the file and the entry, and so
+does an undo back to the saved state (the file would bring back what was undone).
+
+Each recovery file records the project file's state its work was based on, and a window's
+save removes the recovery file it wrote in the same step: a project saved since by another
+window or program never makes a crashed window's work look outdated (it is offered, and
+saving it asks before replacing that save). A recovery file another session left that was
+never offered here (made on other audio, say) is renamed aside, as a project file File >
+Open opens, before this window's autosave is written there: never written over.
 
 A recording never saved as a project autosaves under its full name
 (``interview.wav.tingxie.recovery``), so ``interview.wav`` and ``interview.m4a`` never share
@@ -90,9 +98,10 @@ def recovery_entries(settings: Settings) -> list[str]:
 
 def pending_recoveries(settings: Settings) -> list[Path]:
     """Projects (saved or not) whose recovery file was left by a session that never ended
-    cleanly, and holds something newer than the project (one older than the project,
-    saved since, is not offered: opening the project would not offer it either). One a
-    live window is still writing (another Tingxie instance) is not offered either."""
+    cleanly, and holds something newer than the project (one its own window saved since,
+    :func:`~tingxie.core.project.recovery_outdated`, is not offered: opening the project
+    would not offer it either; another window's save since is no reason). One a live
+    window is still writing (another Tingxie instance) is not offered either."""
     return [Path(p) for p in recovery_entries(settings)
             if projects.recovery_path(p).is_file() and projects.recovery_outdated(p) is False
             and not in_use_elsewhere(p)]
@@ -102,6 +111,26 @@ def read_recovery(project_path: Path, *, for_audio: str | None = None) -> projec
     """The project as autosaved for ``project_path``; raises ``ProjectError`` (a damaged
     file is set aside first, see :func:`tingxie.core.project.read_recovery`)."""
     return projects.read_recovery(project_path, for_project=project_path, for_audio=for_audio)
+
+
+def _keep_others(path: Path, writer: str) -> Path | None:
+    """Before ``writer`` writes the recovery file of ``path`` (on the saver thread): one
+    another session left there, never offered in this window (made on other audio, or kept
+    for a window that has ended since), is renamed aside (:func:`~tingxie.core.project.
+    set_aside_recovery`) rather than written over. One that holds nothing newer than the
+    project is written over. Where it is now, or ``None`` when nothing was renamed."""
+    rec = projects.recovery_path(path)
+    if not rec.is_file():
+        return None
+    tie = projects.recovery_tie(path)
+    if tie is not None and tie.get("writer") == writer:
+        return None  # this window's own
+    if projects.recovery_outdated(path) is not False:
+        return None
+    kept = projects.set_aside_recovery(path)
+    if kept is not None:
+        log.warning("kept the recovery file of %s, never offered here, as %s", path, kept)
+    return kept
 
 
 def _project_audio(path: Path, cache: dict[Path, tuple[tuple[int, int], str | None]]
@@ -130,6 +159,10 @@ class Autosaver(QObject):
     saved = Signal(str)
     #: Writing it failed: the message.
     failed = Signal(str)
+    #: Another session's recovery file, never offered here, was renamed aside before this
+    #: window's autosave was written in its place: (the project path it was for, where it
+    #: is now).
+    keptAside = Signal(str, str)
 
     def __init__(
         self,
@@ -206,20 +239,35 @@ class Autosaver(QObject):
         anything unsaved is checked then: during an undo-stack push it is not yet known."""
         self.timer.start()
 
-    def save_now(self) -> None:
+    def save_now(self, then: Callable[[bool], None] | None = None) -> None:
         """Snapshot now, write in the background. Whatever goes wrong is said through
         :attr:`failed` (the window then warns that the work is unprotected), never an
-        exception lost in a timer's slot."""
+        exception lost in a timer's slot. ``then`` (once) learns whether the recovery file
+        holds the changes now: ``False`` when it could not be written, or was not."""
         self.timer.stop()
+        told = False
+
+        def report(kept: bool) -> None:
+            nonlocal told
+            if not told and then is not None:
+                told = True
+                then(kept)
+
         try:
-            self._save_now()
+            self._save_now(report)
         except Exception as exc:  # said to the user, never lost in the timer's slot
             log.error("autosave failed", exc_info=exc)
             self.failed.emit(str(exc) or type(exc).__name__)
+            report(False)
 
-    def _save_now(self) -> None:
+    def _save_now(self, report: Callable[[bool], None]) -> None:
         path = self._target()
-        if path is None or not self._is_dirty():
+        if path is None:
+            report(False)
+            return
+        if not self._is_dirty():
+            self._back_at_saved()
+            report(False)
             return
         frozen = self._snapshot(path)  # cheap; encoding happens on the saver thread
         path = self.recovery_key(path, frozen)
@@ -229,7 +277,10 @@ class Autosaver(QObject):
             self.failed.emit(self.tr(
                 "Another Tingxie window is autosaving {name}: this window's changes are not "
                 "autosaved while it has it open.").format(name=path.name))
+            report(False)
             return
+        # Restored from a crash here: the file there is this window's to write over.
+        taken_over = self.restored and self.current == path
         stale = None
         if self.current is not None and self.current != path:
             # The project moved (Save as), or was just saved: the old recovery is stale, but
@@ -241,23 +292,43 @@ class Autosaver(QObject):
         self._remember(path)
         writer = self.writer
 
+        def write() -> tuple[Path, Path | None]:
+            kept = None if taken_over else _keep_others(path, writer)
+            return projects.write_recovery(projects.snapshot(frozen, path), path, writer,
+                                           frozen.based_on), kept
+
         def done(result, error):
             if error is None:
+                target, kept = result
                 if self.current == path:
                     self.restored = False  # the file is this window's own now
                 if stale is not None:
                     self._drop(*stale)
-                self.saved.emit(str(result))
+                if kept is not None:
+                    self.keptAside.emit(str(path), str(kept))
+                self.saved.emit(str(target))
+                report(True)
             else:
                 if stale is not None and self.current == path:
                     self.current, self.current_audio, self.restored = stale  # still this
                     # work's autosave
                     self._hold(self.current)
                 self.failed.emit(str(error))
+                report(False)
 
-        self.saver.run(lambda: projects.write_recovery(projects.snapshot(frozen, path), path,
-                                                       writer),
-                       done, context=self)
+        self.saver.run(write, done, context=self)
+
+    def _back_at_saved(self) -> None:
+        """Nothing is unsaved (an undo went back to the saved state): this window's own
+        recovery file would bring back what was undone, so it goes, with its entry, as after
+        a save. Decided once the saver is idle: a save being written drops it itself when it
+        is done (or, failing, has it written again)."""
+        if self.current is None or self.restored:
+            return  # nothing of this window's; a crash's restored work goes with a save
+        if self.saver.pending:
+            self.timer.start()  # asked again a moment later
+            return
+        self.discard()
 
     def recovery_key(self, target: Path, frozen: projects.Project) -> Path:
         """The project path whose recovery file holds this work: ``target`` for a saved

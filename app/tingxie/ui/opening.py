@@ -78,6 +78,8 @@ class DocumentOpener(QObject):
         #: a file given on the command line, or the others after one was restored): once it
         #: has, they are named, or offered if nothing opened. ``None``: nothing waits.
         self._offers_waiting: list[Path] | None = None
+        #: Whether :meth:`_kept_aside` hears the window's autosaver (made after this).
+        self._hearing_autosave = False
 
     def media_filter(self) -> str:
         """The Open dialog's file filter, from the one list of media extensions."""
@@ -324,9 +326,17 @@ class DocumentOpener(QObject):
         self._restored_from = None
         project = session.adopt(loaded, restore)
         if restored_from is not None:
+            based_on = projects.recovery_based_on(restored_from)
+            if based_on is not None and session.project_path == restored_from:
+                # The work restored was made on the project as it was then: saved since
+                # elsewhere, saving it asks before replacing that version.
+                session.disk_state = based_on
             # The recovery file restored from is this work's until it is saved or thrown
             # away (for a recording never saved, its own name, not the project it would be).
             win.autosave.took_over(restored_from, recorded_audio or project.audio_fingerprint)
+        if not self._hearing_autosave:
+            win.autosave.keptAside.connect(self._kept_aside)
+            self._hearing_autosave = True
         win.show_document(loaded, project)
         if (restoring or restore) and project.notices:
             # What reading the autosave repaired (the project's own notices are shown above).
@@ -371,7 +381,7 @@ class DocumentOpener(QObject):
         name = (loaded.project_path or loaded.media_path).name
         answer = self.ask_recovery(name, self.tr(
             "{name} has unsaved changes from an earlier session (autosaved). "
-            "Restore them?").format(name=name))
+            "Restore them?").format(name=name) + self._saved_since(loaded.recovered_from))
         if answer == LATER:
             return None
         if answer == DISCARD:
@@ -383,6 +393,26 @@ class DocumentOpener(QObject):
                 self.win.autosave.forget(loaded.recovered_from)
             return False
         return True
+
+    def _saved_since(self, path: Path | None) -> str:
+        """A paragraph for the recovery question when the project at ``path`` was saved
+        again (in another window or program) after its autosaved work was made on it;
+        "" otherwise."""
+        if path is None or not projects.recovery_conflict(path):
+            return ""
+        return "\n\n" + self.tr(
+            "{name} was saved again after these changes were autosaved (in another window or "
+            "program). If you restore them, saving asks before replacing that newer "
+            "version.").format(name=path.name)
+
+    def _kept_aside(self, path: str, kept: str) -> None:
+        """The autosaver renamed another session's autosave, never offered here, aside
+        rather than write over it: say where it is."""
+        self.win.show_notice(self.tr("Autosave kept"), self.tr(
+            "{name} had unsaved changes autosaved by another session that were not offered "
+            "here. So that this window's autosave does not replace them, they were kept as "
+            "{file}: open that file to see them.").format(
+            name=recovery_name(Path(path)), file=kept))
 
     def ask_recovery(self, name: str, text: str) -> str:
         """Ask what to do with autosaved work: :data:`RESTORE`, :data:`DISCARD` (confirmed
@@ -444,7 +474,8 @@ class DocumentOpener(QObject):
             path = paths.pop(0)
             answer = self.ask_recovery(recovery_name(path), self.tr(
                 "Tingxie did not close properly. {name} has unsaved changes "
-                "(autosaved). Restore them?").format(name=recovery_name(path)))
+                "(autosaved). Restore them?").format(name=recovery_name(path))
+                + self._saved_since(path))
             if answer == LATER:
                 continue  # kept, with its entry: offered again at the next start
             if answer == DISCARD:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from tingxie.core import project as projects
@@ -19,6 +19,11 @@ from tingxie.ui.editor import TextDelegate
 
 if TYPE_CHECKING:
     from tingxie.ui.main_window import MainWindow
+
+
+#: How long a failed save's message (and a close waiting for the save) waits for the
+#: autosave written in its place, to say whether it holds the changes.
+_AUTOSAVE_WAIT_MS = 3000
 
 
 class ProjectSaver(QObject):
@@ -121,6 +126,9 @@ class ProjectSaver(QObject):
         if typing is not None:
             # On the frozen copy only (its segments are copies): the document is untouched.
             EditText(*typing).do(frozen.transcript)
+        # The project file as this window knows it: its autosave records what it was based
+        # on, so a save elsewhere since is told from this window's own.
+        frozen.based_on = win.session.disk_state if win.session.project_path else None
         return frozen
 
     def save_to(self, path: Path, then: Callable[[], None] | None = None) -> bool:
@@ -136,18 +144,31 @@ class ProjectSaver(QObject):
 
         def done(written, error):
             self._writing -= 1
+            told = error is not None  # a failure tells a waiting close once it is said
             try:
                 if error is not None:
                     if win.session.project_path == path:
                         win.session.project_path = previous  # a failed Save as names nothing
                     win.session.mark_dirty()
                     # An autosave due while the save was being written found nothing unsaved
-                    # and skipped: the recovery file must hold these changes now.
-                    win.autosave.save_now()
-                    win.show_error(self.tr("Could not save"), self.tr(
-                        "{problem}\n\nYour changes are still open here and in the autosave: "
-                        "free some space or choose another folder (File > Save as)."
-                    ).format(problem=error))
+                    # and skipped: the recovery file must hold these changes now. What the
+                    # error says waits for it (whether the autosave holds them too), and so
+                    # does a close waiting for the write: the error comes before its question.
+                    # An autosave that never answers holds neither up for long.
+                    released = False
+
+                    def release() -> None:
+                        nonlocal released
+                        if not released:
+                            released = True
+                            self.written.emit()
+
+                    def failed(kept: bool) -> None:
+                        self._failed(error, kept)  # said even after a wait that gave up
+                        release()
+
+                    QTimer.singleShot(_AUTOSAVE_WAIT_MS, self, release)
+                    win.autosave.save_now(then=failed)
                 else:
                     win.session.disk_state = (written.st_mtime_ns, written.st_size)
                     if not win.dirty:
@@ -158,10 +179,36 @@ class ProjectSaver(QObject):
                     if then is not None:
                         then()
             finally:  # a close waiting for the write asks again (see MainWindow)
-                self.written.emit()
+                if not told:
+                    self.written.emit()
 
-        # The recovery file stays for the autosaver to remove: only if this window wrote it.
+        # Only the recovery file this window wrote goes with the save (in the same step, so
+        # that one left after a save is never outdated by it), or the crash's it restored;
+        # the autosaver then forgets it. Another window's autosave of the project stays.
+        autosave = win.autosave
+        drop: bool | str = (True if autosave.restored and autosave.current == path
+                            else autosave.writer)
         win.saver.run(lambda: projects.write_document(projects.snapshot(frozen, path), path,
-                                                      drop_recovery=False),
+                                                      drop_recovery=drop),
                       done, context=self)
         return True
+
+    def _failed(self, error: BaseException, kept: bool) -> None:
+        """Say that the save failed, and where the changes are now: here and in the
+        autosave (``kept``), or only here."""
+        hint = getattr(error, "hint", "") or ""
+        # Whether the error says what to do ("Free some space...", "Check that the folder
+        # exists..."), beyond that the previous version is unchanged.
+        advised = bool(hint.replace("The previous version is unchanged.", "").strip())
+        if not kept:
+            text = self.tr("{problem}\n\nYour changes are open only here (the autosave "
+                           "does not hold them): save them somewhere else now (File > Save "
+                           "as).")
+        elif advised:
+            text = self.tr("{problem}\n\nYour changes are still open here and in the "
+                           "autosave.")
+        else:
+            text = self.tr("{problem}\n\nYour changes are still open here and in the "
+                           "autosave: free some space or choose another folder (File > "
+                           "Save as).")
+        self.win.show_error(self.tr("Could not save"), text.format(problem=error))
