@@ -52,247 +52,263 @@
 <context>
     <name>AdaptDialog</name>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="111"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="112"/>
         <source>Adapt the model to my corrections</source>
         <extracomment>The user kept the adapter: (its folder, the base model it was made for). The estimate was shown or failed (for tests): the text shown. Training ended: &quot;done&quot;, &quot;cancelled&quot; or &quot;failed&quot;.</extracomment>
         <translation>让模型适应我的校对</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="145"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="148"/>
         <source>Adapting needs the Python packages peft and jiwer: install them with pip install &apos;tingxie[adapt]&apos; and restart Tingxie.</source>
+        <extracomment>A project open in the window with changes not saved: its file lacks them.</extracomment>
         <translation>适配模型需要 Python 包 peft 和 jiwer：请用 pip install &apos;tingxie[adapt]&apos; 安装，然后重新启动听写。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="155"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="158"/>
         <source>Trains a small adapter on the segments you corrected, so the model learns your names, places and speakers. Only text a person edited is used; a tenth is held out to measure the result.</source>
         <translation>用您校对过的片段训练一个小型适配器，让模型学会您的人名、地名和说话人。只使用人工编辑过的文本；其中十分之一留作测量结果。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="162"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="165"/>
         <source>Add projects…</source>
         <translation>添加项目…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="163"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="166"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="164"/>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="368"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="167"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="385"/>
         <source>Add the projects whose corrections to learn from.</source>
         <translation>请添加要从中学习校对内容的项目。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="176"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="179"/>
         <source>None (stay close to the model itself)</source>
         <translation>无（贴近模型本身）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="187"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="190"/>
         <source>A larger Qwen3-ASR on disk teaches the model its way of hearing (distillation); slower and needs more memory</source>
         <translation>用磁盘上更大的 Qwen3-ASR 教模型它的听法（蒸馏）；更慢，需要更多内存</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="192"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="195"/>
         <source>How many times training goes through the segments</source>
         <translation>训练遍历这些片段的次数</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="194"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="197"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="208"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="211"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="210"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="213"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="211"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="214"/>
         <source>Keep and use it</source>
         <translation>保留并使用</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="212"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="215"/>
         <source>Discard</source>
         <translation>丢弃</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="213"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="216"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="226"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="229"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="227"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="230"/>
         <source>Teacher</source>
         <translation>教师模型</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="228"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="231"/>
         <source>Epochs</source>
         <translation>轮数</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="229"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="232"/>
         <source>Save to</source>
         <translation>保存到</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="313"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="294"/>
+        <source>The unsaved changes to {0} are not included: only what was last saved is read.</source>
+        <translation>{0} 中未保存的更改不包括在内：只读取上次保存的内容。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="330"/>
         <source>Choose projects with corrections</source>
         <translation>选择含有校对内容的项目</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="314"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="331"/>
         <source>Tingxie projects ({0})</source>
         <translation>听写项目（{0}）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="330"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="347"/>
         <source>Choose a folder for the adapter</source>
         <translation>选择适配器的文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="371"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="388"/>
         <source>Reading the projects…</source>
         <translation>正在读取项目…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="402"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="419"/>
         <source>{0} corrected segments ({1} min of audio) from {2} project(s); {3} held out to measure the result.</source>
         <translation>{2} 个项目中有 {0} 个校对过的片段（{1} 分钟音频）；其中 {3} 个留作测量结果。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="407"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="424"/>
         <source>Not used: {0} segment(s) ({1}).</source>
         <translation>未使用：{0} 个片段（{1}）。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="411"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="430"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="413"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="432"/>
         <source>Estimated time: about {0} on {1}. Memory: about {2} ({3} free).</source>
         <translation>预计时间：在 {1} 上约 {0}。内存：约 {2}（可用 {3}）。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="418"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="437"/>
         <source>Not enough memory: adapting needs about {0} and {1} is free. Close other programs, leave out the teacher, or train on a GPU.</source>
         <translation>内存不足：适配约需 {0}，可用 {1}。请关闭其他程序、不用教师模型，或在 GPU 上训练。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="438"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="457"/>
         <source>{0} already exists and is not empty: choose a new folder for the adapter.</source>
         <translation>{0} 已存在且不为空：请为适配器选择一个新文件夹。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="446"/>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="448"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="465"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="467"/>
         <source>Starting…</source>
         <translation>正在开始…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="472"/>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="473"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="491"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="492"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="482"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="501"/>
         <source>Step {0} of {1} · loss {2}</source>
         <translation>第 {0} / {1} 步 · 损失 {2}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="486"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="505"/>
         <source> · {0} left</source>
         <translation> · 剩余 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="487"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="506"/>
         <source>Training… {0}%</source>
         <translation>正在训练… {0}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="489"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="508"/>
         <source>Loading the model and the audio…</source>
         <translation>正在加载模型和音频…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="491"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="510"/>
         <source>Measuring the error on the held-out segments…</source>
         <translation>正在测量留出片段上的错误率…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="493"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="512"/>
         <source>Saving the adapter…</source>
         <translation>正在保存适配器…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="495"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="514"/>
         <source>Training…</source>
         <translation>正在训练…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="497"/>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="524"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="516"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="543"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="504"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="523"/>
         <source>Held-out error before adapting: {0}% ({1} on {2} segments)</source>
         <translation>适配前的留出错误率：{0}%（{1}，{2} 个片段）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="516"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="535"/>
         <source>Saved to {0}. Keep it to use it for transcription, or discard it.</source>
         <translation>已保存到 {0}。保留它以用于转写，或将其丢弃。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="520"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="539"/>
         <source>The chosen folder could not take the adapter ({0}). {1}</source>
         <translation>所选文件夹无法保存该适配器（{0}）。{1}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="527"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="546"/>
         <source>Cancelled: nothing was saved.</source>
         <translation>已取消：没有保存任何内容。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="534"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="553"/>
         <source>Adapting failed.</source>
         <translation>适配失败。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="545"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="564"/>
         <source>The held-out error was not measured.</source>
         <translation>未测量留出错误率。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="546"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="565"/>
         <source>held-out error {0}% → {1}% on {2} segments</source>
         <translation>留出错误率 {0}% → {1}%（{2} 个片段）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="568"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="587"/>
         <source>Discarded {0}.</source>
         <translation>已丢弃 {0}。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="645"/>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="671"/>
+        <source>Unsaved corrections</source>
+        <translation>未保存的更正</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="672"/>
+        <source>Save the project first so that your latest corrections are used?</source>
+        <translation>先保存项目，以便使用您最新的更正吗？</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/adapt_dialog.py" line="704"/>
         <source>Using the adapter {0}</source>
         <translation>正在使用适配器 {0}</translation>
     </message>
@@ -326,19 +342,19 @@
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapter_combo.py" line="160"/>
+        <location filename="../../app/tingxie/ui/adapter_combo.py" line="176"/>
         <source>{0} · {1}% → {2}%</source>
         <translation>{0} · {1}% → {2}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapter_combo.py" line="164"/>
+        <location filename="../../app/tingxie/ui/adapter_combo.py" line="180"/>
         <source>{0}
 made for {1} from {2} segments ({3} min); {4}</source>
         <translation>{0}
 为 {1} 制作，来自 {2} 个片段（{3} 分钟）；{4}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/adapter_combo.py" line="208"/>
+        <location filename="../../app/tingxie/ui/adapter_combo.py" line="224"/>
         <source>Choose an adapter folder</source>
         <translation>选择适配器文件夹</translation>
     </message>
@@ -360,9 +376,9 @@ made for {1} from {2} segments ({3} min); {4}</source>
 <context>
     <name>Autosaver</name>
     <message>
-        <location filename="../../app/tingxie/ui/autosave.py" line="230"/>
+        <location filename="../../app/tingxie/ui/autosave.py" line="278"/>
         <source>Another Tingxie window is autosaving {name}: this window&apos;s changes are not autosaved while it has it open.</source>
-        <extracomment>Quiet time after the last change before the recovery file is written. An empty or unreadable lock older than this (seconds) is a crash&apos;s (a power cut can leave a lock file just made empty); a younger one may be a window writing it right now. A recovery file was written (its path), for tests and the status bar. Writing it failed: the message. The audio fingerprint of the work last autosaved, so that discarding removes only its own recovery file. The project path whose recovery file this session wrote last (or restored). This window&apos;s mark in the recovery files it writes: a save or a discard here removes only those, never another window&apos;s autosave of the same project. ``current`` was restored from a crashed session&apos;s file, not yet written here: it is this work&apos;s all the same, and goes when the work is saved or thrown away. The lock held on ``current``&apos;s recovery file (:func:`in_use_elsewhere`), and the project path it is for.</extracomment>
+        <extracomment>Quiet time after the last change before the recovery file is written. An empty or unreadable lock older than this (seconds) is a crash&apos;s (a power cut can leave a lock file just made empty); a younger one may be a window writing it right now. A recovery file was written (its path), for tests and the status bar. Writing it failed: the message. Another session&apos;s recovery file, never offered here, was renamed aside before this window&apos;s autosave was written in its place: (the project path it was for, where it is now). The audio fingerprint of the work last autosaved, so that discarding removes only its own recovery file. The project path whose recovery file this session wrote last (or restored). This window&apos;s mark in the recovery files it writes: a save or a discard here removes only those, never another window&apos;s autosave of the same project. ``current`` was restored from a crashed session&apos;s file, not yet written here: it is this work&apos;s all the same, and goes when the work is saved or thrown away. The lock held on ``current``&apos;s recovery file (:func:`in_use_elsewhere`), and the project path it is for.</extracomment>
         <translation>另一个 Tingxie 窗口正在自动保存 {name}：在它打开期间，此窗口的更改不会自动保存。</translation>
     </message>
 </context>
@@ -517,48 +533,48 @@ Interview with 张伟 about 新能源汽车</source>
 <context>
     <name>DocumentOpener</name>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="85"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="87"/>
         <source>Media and projects ({patterns});;All files (*)</source>
-        <extracomment>Work restored from a crash, for the open of its recording: the project path whose recovery file holds it, the project file it belongs to (``None`` for a recording never saved as a project) and the project read from the recovery file. The answers to &quot;Recover unsaved changes?&quot; (:meth:`DocumentOpener.ask_recovery`). Set when the user chose to throw away the open document&apos;s unsaved changes: its recovery file goes only once another file has really opened. The project path whose recovery file the startup prompt is restoring. Recovery offers that wait for the file opening to open (the startup prompt meets a file given on the command line, or the others after one was restored): once it has, they are named, or offered if nothing opened. ``None``: nothing waits.</extracomment>
+        <extracomment>Work restored from a crash, for the open of its recording: the project path whose recovery file holds it, the project file it belongs to (``None`` for a recording never saved as a project) and the project read from the recovery file. The answers to &quot;Recover unsaved changes?&quot; (:meth:`DocumentOpener.ask_recovery`). Set when the user chose to throw away the open document&apos;s unsaved changes: its recovery file goes only once another file has really opened. The project path whose recovery file the startup prompt is restoring. Recovery offers that wait for the file opening to open (the startup prompt meets a file given on the command line, or the others after one was restored): once it has, they are named, or offered if nothing opened. ``None``: nothing waits. Whether :meth:`_kept_aside` hears the window&apos;s autosaver (made after this).</extracomment>
         <translation>媒体和项目 ({patterns});;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="92"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="94"/>
         <source>Open media or project</source>
         <translation>打开媒体或项目</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="132"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="134"/>
         <source>Opening {name}…</source>
         <translation>正在打开 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="161"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="163"/>
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="162"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="164"/>
         <source>{name} is being transcribed. Stop the transcription and open {new}? What it transcribed so far is kept.</source>
         <translation>正在转写 {name}。要停止转写并打开 {new} 吗？已转写的内容会保留。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="197"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="199"/>
         <source>Unsaved changes</source>
         <translation>未保存的更改</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="188"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="190"/>
         <source>Save the changes to {name} first?</source>
         <translation>是否先保存对 {name} 的更改？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="222"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="224"/>
         <source>Damaged file</source>
         <translation>文件已损坏</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="223"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="225"/>
         <source>{problem}
 
 Open the part that could be read ({length})?</source>
@@ -567,14 +583,14 @@ Open the part that could be read ({length})?</source>
 是否打开可读取的部分（{length}）？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="236"/>
-        <location filename="../../app/tingxie/ui/opening.py" line="245"/>
-        <location filename="../../app/tingxie/ui/opening.py" line="351"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="238"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="247"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="361"/>
         <source>Audio changed</source>
         <translation>音频已更改</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="237"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="239"/>
         <source>{audio} is there, but it has changed since the transcript was made (edited, trimmed or retagged?): the lines may no longer match its sound.
 
 Use it anyway?</source>
@@ -583,18 +599,18 @@ Use it anyway?</source>
 仍要使用它吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="246"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="248"/>
         <source>Locate the recording the transcript was made on?</source>
         <translation>要找到转写所用的那段录音吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="249"/>
-        <location filename="../../app/tingxie/ui/opening.py" line="423"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="251"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="453"/>
         <source>Audio not found</source>
         <translation>找不到音频</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="250"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="252"/>
         <source>{problem}
 
 Locate the audio file now?</source>
@@ -603,28 +619,28 @@ Locate the audio file now?</source>
 是否立即查找该音频文件？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="253"/>
-        <location filename="../../app/tingxie/ui/opening.py" line="429"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="255"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="459"/>
         <source>Locate the audio</source>
         <translation>查找音频文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="261"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="263"/>
         <source>Could not open {name}</source>
         <translation>无法打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="267"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="269"/>
         <source>The file was not found.</source>
         <translation>找不到该文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="522"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="553"/>
         <source>Unsaved work from an earlier session</source>
         <translation>上次会话未保存的工作</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="523"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="554"/>
         <source>Tingxie did not close properly, and there are unsaved changes (autosaved) to: {names}.
 
 They are kept: open that file to restore them, or they are offered again the next time Tingxie starts.</source>
@@ -633,67 +649,67 @@ They are kept: open that file to restore them, or they are offered again the nex
 这些更改都已保留：打开该文件即可恢复，或在下次启动听写时再次提供恢复。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="269"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="271"/>
         <source>The file has no sound in it.</source>
         <translation>该文件中没有声音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="193"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="195"/>
         <source>The re-transcription of {ranges}, kept for Redo, is not among them: choose Cancel, then Redo, to apply it first.</source>
         <translation>为重做而保留的 {ranges} 的重新转写不在其中：请选择“取消”，再点“重做”，先把它应用上。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="270"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="272"/>
         <source>This is not an audio or video file Tingxie can read.</source>
         <translation>这不是听写能读取的音频或视频文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="272"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="274"/>
         <source>The file is damaged.</source>
         <translation>该文件已损坏。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="273"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="275"/>
         <source>A newer Tingxie made this project: update Tingxie to open it.</source>
         <translation>此项目由更新版本的听写创建：请更新听写后再打开。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="275"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="277"/>
         <source>This project file cannot be read.</source>
         <translation>无法读取此项目文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="276"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="278"/>
         <source>Tingxie may not read this file.</source>
         <translation>听写没有读取此文件的权限。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="277"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="279"/>
         <source>The file could not be read.</source>
         <translation>无法读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="294"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="296"/>
         <source>Not opened: the autosaved changes of {name} are kept. Open it again to restore or discard them.</source>
         <translation>未打开：{name} 自动保存的更改已保留。再次打开它即可恢复或丢弃这些更改。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="309"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="311"/>
         <source>Not restored: the autosaved changes of {name} are kept and offered again at the next start.</source>
         <translation>未恢复：{name} 自动保存的更改已保留，下次启动时会再次提供恢复。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="338"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="348"/>
         <source>Opened {name}</source>
         <translation>已打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="339"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="349"/>
         <source>Another Tingxie window has unsaved changes to {name}. This window shows it as last saved; the other window&apos;s changes and their autosave are left to that window.</source>
         <translation>另一个 Tingxie 窗口有 {name} 的未保存更改。此窗口显示的是上次保存的版本；另一个窗口的更改及其自动保存留给那个窗口处理。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="352"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="362"/>
         <source>{audio} has changed since the work on {name} was autosaved (edited, trimmed or retagged?): the lines may no longer match its sound.
 
 Use it anyway?</source>
@@ -702,12 +718,12 @@ Use it anyway?</source>
 仍要使用它吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="356"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="366"/>
         <source>Another recording</source>
         <translation>另一段录音</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="357"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="367"/>
         <source>{audio} is not the recording the work on {name} was made on (its contents differ): the lines may not match its sound.
 
 Use it anyway?</source>
@@ -716,52 +732,67 @@ Use it anyway?</source>
 仍要使用它吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="392"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="404"/>
+        <source>{name} was saved again after these changes were autosaved (in another window or program). If you restore them, saving asks before replacing that newer version.</source>
+        <translation>这些更改自动保存之后，{name} 又被保存过（在另一个窗口或程序中）。如果恢复这些更改，保存时会先询问是否替换那个较新的版本。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="411"/>
+        <source>Autosave kept</source>
+        <translation>已保留自动保存</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="412"/>
+        <source>{name} had unsaved changes autosaved by another session that were not offered here. So that this window&apos;s autosave does not replace them, they were kept as {file}: open that file to see them.</source>
+        <translation>{name} 有另一个会话自动保存的未保存更改，此处未曾提供恢复。为免被本窗口的自动保存替换，它们已保留为 {file}：打开该文件即可查看。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/opening.py" line="422"/>
         <source>Recover unsaved changes?</source>
         <translation>恢复未保存的更改？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="373"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="383"/>
         <source>{name} has unsaved changes from an earlier session (autosaved). Restore them?</source>
         <translation>{name} 有上次会话中未保存的更改（已自动保存）。是否恢复？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="268"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="270"/>
         <source>The file is empty, or too short to hold speech.</source>
         <translation>文件为空，或太短，容不下语音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="395"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="425"/>
         <source>Later keeps the autosave and asks again the next time.</source>
         <translation>选择“稍后”会保留自动保存，下次再询问。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="396"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="426"/>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="397"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="427"/>
         <source>Discard…</source>
         <translation>丢弃…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="398"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="428"/>
         <source>Later</source>
         <translation>稍后</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="409"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="439"/>
         <source>Discard autosaved changes</source>
         <translation>丢弃自动保存的更改</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="410"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="440"/>
         <source>Delete the autosaved changes to {name}? They cannot be brought back.</source>
         <translation>删除 {name} 自动保存的更改？删除后无法找回。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="424"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="454"/>
         <source>The audio file of {name} was not found where it was (moved or renamed?). The autosave is kept in {file}.
 
 Locate the audio file now?</source>
@@ -770,12 +801,12 @@ Locate the audio file now?</source>
 现在查找音频文件吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="446"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="476"/>
         <source>Tingxie did not close properly. {name} has unsaved changes (autosaved). Restore them?</source>
         <translation>听写上次没有正常关闭。{name} 有未保存的更改（已自动保存）。要恢复吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/opening.py" line="468"/>
+        <location filename="../../app/tingxie/ui/opening.py" line="499"/>
         <source>Could not restore {name}</source>
         <translation>无法恢复 {name}</translation>
     </message>
@@ -1131,103 +1162,103 @@ Locate the audio file now?</source>
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="73"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="75"/>
         <source>“{path}” is a folder. Choose a file name to export to.</source>
         <extracomment>How many projects&apos; last exports are remembered for Export again.</extracomment>
         <translation>“{path}”是一个文件夹。请选择要导出到的文件名。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="81"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="83"/>
         <source>“{path}” names a folder, and there is none: make it first, or name the file in it.</source>
         <translation>“{path}”指的是一个文件夹，但它不存在：请先创建它，或写出其中的文件名。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="112"/>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="161"/>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="273"/>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="277"/>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="281"/>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="285"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="115"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="164"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="287"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="291"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="295"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="299"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="119"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="122"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="122"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="125"/>
         <source>Subtitle rules</source>
         <translation>字幕规则</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="123"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="126"/>
         <source>Custom rules</source>
         <translation>自定义规则</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="129"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="132"/>
         <source>Speaker names</source>
         <translation>说话人姓名</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="131"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="134"/>
         <source>Word timestamps (karaoke)</source>
         <translation>逐词时间戳（卡拉 OK）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="134"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="137"/>
         <source>None</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="134"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="137"/>
         <source>At each speaker turn</source>
         <translation>每次换人说话时</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="135"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="138"/>
         <source>At each segment</source>
         <translation>每个片段</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="136"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="139"/>
         <source>Every N seconds</source>
         <translation>每隔 N 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="141"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="144"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="145"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="148"/>
         <source>Timestamps</source>
         <translation>时间戳</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="149"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="152"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="153"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="156"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="158"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="161"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="262"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="275"/>
         <source>Export to</source>
         <translation>导出到</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="277"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="291"/>
         <source>Choose a file to export to.</source>
         <translation>请选择要导出到的文件。</translation>
     </message>
@@ -1235,43 +1266,43 @@ Locate the audio file now?</source>
 <context>
     <name>Exporter</name>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="319"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="336"/>
         <source>Open a recording or a project first.</source>
-        <extracomment>A file was written: its path. An export failed: the message shown.</extracomment>
+        <extracomment>A file was written: its path. An export failed: the message shown. The saved export settings changed (the custom preset, the choices per format, the subtitle preset): what the subtitle check measures by.</extracomment>
         <translation>请先打开录音或项目。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="369"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="391"/>
         <source>There are no lines to export yet: transcribe the recording (or add a line) first.</source>
         <translation>还没有可导出的字幕行：请先转写录音（或添加一行）。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="402"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="424"/>
         <source>Replace the file?</source>
         <translation>替换文件？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="403"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="425"/>
         <source>“{name}” already exists in {folder}. Replace it?</source>
         <translation>“{name}”已存在于 {folder}。要替换它吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="420"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="442"/>
         <source>Exported {name}</source>
         <translation>已导出 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="423"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="445"/>
         <source>({n} characters the format cannot hold were removed or replaced.)</source>
         <translation>（该格式无法容纳的 {n} 个字符已被删除或替换。）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="428"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="450"/>
         <source>Exporting {name}…</source>
         <translation>正在导出 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/export_dialog.py" line="453"/>
+        <location filename="../../app/tingxie/ui/export_dialog.py" line="476"/>
         <source>Could not export</source>
         <translation>无法导出</translation>
     </message>
@@ -1778,159 +1809,164 @@ Your changes are not protected against a crash until this is fixed: save the pro
 <context>
     <name>ModelPicker</name>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="111"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="113"/>
         <source>Folder…</source>
-        <extracomment>The user asked the running download to stop (whatever waited for it is off).</extracomment>
+        <extracomment>The user asked the running download to stop (whatever waited for it is off). The message shown for a model folder that is gone, to take back when it is there.</extracomment>
         <translation>文件夹…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="114"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="116"/>
         <source>Use a model already on disk (a folder with config.json and *.safetensors weights)</source>
         <translation>使用磁盘上已有的模型（包含 config.json 和 *.safetensors 权重的文件夹）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="118"/>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="461"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="120"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="506"/>
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="123"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="125"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="331"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="368"/>
         <source>Stop the download; the next one resumes it</source>
         <translation>停止下载；下次下载时将从中断处继续</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="197"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="227"/>
         <source>{0} is not a Qwen3-ASR speech model.</source>
         <translation>{0} 不是 Qwen3-ASR 语音模型。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="210"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="205"/>
+        <source>The model folder {0} no longer exists: plug the disk back in or choose another model.</source>
+        <translation>模型文件夹 {0} 已不存在：请重新接上磁盘，或选择其他模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="240"/>
         <source>Cannot use this folder: {0}</source>
         <translation>无法使用此文件夹：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="214"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="244"/>
         <source>{0} (folder)</source>
         <translation>{0}（文件夹）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="250"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="280"/>
         <source>{0} · {1} · {2}</source>
         <translation>{0} · {1} · {2}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="285"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="322"/>
         <source>Download the model?</source>
         <translation>下载模型？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="287"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="324"/>
         <source>{0} is not on this computer yet. Download it now ({1}) into {2}? The transcription starts when the download is done; Cancel under the model stops it.</source>
         <translation>这台电脑上还没有 {0}。现在下载（{1}）到 {2} 吗？下载完成后开始转写；模型下方的“取消”可停止下载。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="332"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="369"/>
         <source>In this build a download from ModelScope cannot be stopped midway; it ends when every file is in.</source>
         <translation>此版本中从 ModelScope 下载无法中途停止；所有文件下载完毕后才会结束。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="334"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="371"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="361"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="398"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="369"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="406"/>
         <source>{0} of {1}</source>
         <translation>{0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="372"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="409"/>
         <source>{0}/s</source>
         <translation>{0}/s</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="374"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="411"/>
         <source>{0} left</source>
         <translation>剩余 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="390"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="427"/>
         <source>Downloaded {0} to {1}, but {2} file(s) are unverified: the server gave no checksum for them ({3}). Use huggingface.co or a mirror you trust if in doubt.</source>
         <translation>已将 {0} 下载到 {1}，但有 {2} 个文件未经校验：服务器没有提供它们的校验和（{3}）。如有疑虑，请使用 huggingface.co 或您信任的镜像。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="403"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="440"/>
         <source>Downloaded {0} to {1}</source>
         <translation>已将 {0} 下载到 {1}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="410"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="447"/>
         <source>Download cancelled. The files fetched so far are kept; Download resumes from them.</source>
         <translation>下载已取消。已下载的文件会保留，再次点击“下载”将从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="419"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="456"/>
         <source>Download failed: {0}</source>
         <translation>下载失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="435"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="472"/>
         <source>Choose a model folder</source>
         <translation>选择模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="441"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="478"/>
         <source>downloaded</source>
         <translation>已下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="443"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="480"/>
         <source>not downloaded</source>
         <translation>未下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="445"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="482"/>
         <source>partial ({0})</source>
         <translation>部分下载（{0}）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="452"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="497"/>
         <source>Local folder: {0}</source>
         <translation>本地文件夹：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="459"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="504"/>
         <source>Downloaded · {0}</source>
         <translation>已下载 · {0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="466"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="511"/>
         <source>Partly downloaded: {0}</source>
         <translation>下载未完成：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="468"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="513"/>
         <source>Resume download</source>
         <translation>继续下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="471"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="516"/>
         <source>Not downloaded ({0}). {1}</source>
         <translation>未下载（{0}）。{1}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/model_picker.py" line="473"/>
+        <location filename="../../app/tingxie/ui/model_picker.py" line="518"/>
         <source>Download ({0})</source>
         <translation>下载（{0}）</translation>
     </message>
@@ -1997,13 +2033,13 @@ Your changes are not protected against a crash until this is fixed: save the pro
         <translation>无法通过网络读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/player.py" line="615"/>
+        <location filename="../../app/tingxie/ui/player.py" line="621"/>
         <source>the file</source>
         <extracomment>Whether the loaded file has a picture (a video track), once the backend knows.</extracomment>
         <translation>该文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/player.py" line="617"/>
+        <location filename="../../app/tingxie/ui/player.py" line="623"/>
         <source>Could not play “{name}”: {detail}</source>
         <translation>无法播放“{name}”：{detail}</translation>
     </message>
@@ -2098,43 +2134,61 @@ Your changes are not protected against a crash until this is fixed: save the pro
 <context>
     <name>ProjectSaver</name>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="62"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="67"/>
         <source>Changed on disk</source>
-        <extracomment>A save has been written, or its write failed (the session then reads unsaved again, and the error is shown): :meth:`writing` may be false now. Saves written by this window still on the saver thread: until they are done the file on disk is (becoming) this window&apos;s own, not a change made elsewhere.</extracomment>
+        <extracomment>How long a failed save&apos;s message (and a close waiting for the save) waits for the autosave written in its place, to say whether it holds the changes. A save has been written, or its write failed (the session then reads unsaved again, and the error is shown): :meth:`writing` may be false now. Saves written by this window still on the saver thread: until they are done the file on disk is (becoming) this window&apos;s own, not a change made elsewhere.</extracomment>
         <translation>磁盘上的文件已更改</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="63"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="68"/>
         <source>{name} was changed on disk since it was opened here (by another Tingxie window or another program). Overwrite it with what is open here, or save this as another project?</source>
         <translation>{name} 在此处打开之后已在磁盘上被更改（被另一个 Tingxie 窗口或其他程序）。要用此处打开的内容覆盖它，还是另存为一个项目？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="66"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="71"/>
         <source>Overwrite</source>
         <translation>覆盖</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="67"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="72"/>
         <source>Save as…</source>
         <translation>另存为…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="85"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="90"/>
         <source>Save project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="86"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="91"/>
         <source>Tingxie projects (*.tingxie)</source>
         <translation>Tingxie 项目 (*.tingxie)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="147"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="204"/>
+        <source>{problem}
+
+Your changes are open only here (the autosave does not hold them): save them somewhere else now (File &gt; Save as).</source>
+        <translation>{problem}
+
+您的更改只在此处打开（自动保存中没有）：请立即保存到其他位置（文件 &gt; 另存为）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/saving.py" line="208"/>
+        <source>{problem}
+
+Your changes are still open here and in the autosave.</source>
+        <translation>{problem}
+
+您的更改仍在此处打开，自动保存中也有。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/saving.py" line="214"/>
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="148"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="211"/>
         <source>{problem}
 
 Your changes are still open here and in the autosave: free some space or choose another folder (File &gt; Save as).</source>
@@ -2143,7 +2197,7 @@ Your changes are still open here and in the autosave: free some space or choose 
 您的修改仍在此窗口和自动保存中：请释放一些空间，或选择另一个文件夹（文件 &gt; 另存为）。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="155"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="176"/>
         <source>Saved {name}</source>
         <translation>已保存 {name}</translation>
     </message>
@@ -2177,12 +2231,12 @@ Your changes are still open here and in the autosave: free some space or choose 
         <translation>录音{problem} 已转写可读取的部分。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="435"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="437"/>
         <source>The transcript could not be saved: {problem}</source>
         <translation>无法保存转写稿：{problem}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="445"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="447"/>
         <source>{n} segments transcribed before it stopped are in {path}.</source>
         <translation>停止前转写的 {n} 个片段保存在 {path}。</translation>
     </message>
@@ -2852,99 +2906,119 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>SubtitleCheck</name>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="64"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="69"/>
         <source>overlap</source>
         <extracomment>Wait this long after the last edit before checking again (ms). The key of the project&apos;s view data that remembers the preset checked.</extracomment>
         <translation>重叠</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="65"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="70"/>
         <source>outside the audio</source>
         <translation>超出音频范围</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="66"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="71"/>
         <source>gap too short</source>
         <translation>间隔太短</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="67"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="72"/>
         <source>too many lines</source>
         <translation>行数太多</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="68"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="73"/>
         <source>line too long</source>
         <translation>行太长</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="69"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="74"/>
         <source>word longer than a line</source>
         <translation>单词比一行还长</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="70"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="75"/>
         <source>too short</source>
         <translation>太短</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="71"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="76"/>
         <source>too long</source>
         <translation>太长</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="72"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="77"/>
         <source>reading speed</source>
         <translation>阅读速度</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="218"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="243"/>
         <source>Subtitles: no problems</source>
-        <extracomment>A new result arrived (or the check was switched off). The preset key changed (``&quot;&quot;`` when off). Also lay out while the check is off (the video overlay wants the subtitles).</extracomment>
+        <extracomment>A new result arrived (or the check was switched off). The preset key changed (``&quot;&quot;`` when off). Fix timing began working out the new times (``True``), or ended (``False``). Fix timing ended: its step was made, or the status bar says why not. Also lay out while the check is off (the video overlay wants the subtitles). Every change of the transcript counts (edits, undo, redo, lines transcribed): a plan of Fix timing is applied only where none came after it was started. The Fix timing being worked out (a token), if any.</extracomment>
         <translation>字幕：没有问题</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="219"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="244"/>
         <source>Subtitles: {n} problems</source>
         <translation>字幕：{n} 个问题</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="228"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="253"/>
         <source>{d:.2f} s</source>
         <translation>{d:.2f} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="230"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="255"/>
         <source>{cps:.1f} cps · {chars} ch · {d:.2f} s</source>
         <translation>{cps:.1f} 字/秒 · {chars} 字 · {d:.2f} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="247"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="290"/>
+        <source>Fix timing: working…</source>
+        <translation>修正时间：处理中…</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="315"/>
+        <source>The transcript changed while Fix timing worked: press it again.</source>
+        <translation>修正时间处理期间文稿有改动：请再按一次。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="319"/>
+        <source>Fix timing did not work: {error}</source>
+        <translation>修正时间失败：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="322"/>
         <source>Fix timing</source>
         <translation>修正时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="254"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="329"/>
         <source>Fix timing: {a} lengthened, {b} gaps opened, {c} shortened.</source>
         <translation>修正时间：延长 {a} 条，拉开 {b} 处间隔，缩短 {c} 条。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="258"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="333"/>
         <source>{n} still too short: the next line follows too closely, and a line starts at most 0.5 s before its speech (not earlier at all without word times: align the words, or shorten the text).</source>
         <translation>{n} 条仍然太短：下一行跟得太紧，而且一行最多只能比其语音早 0.5 秒开始（没有词时间时完全不能提前：请对齐词语，或缩短文字）。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="269"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="338"/>
+        <source>{n} left as they were: their new times would leave the subtitles with more problems.</source>
+        <translation>{n} 条保持原样：新的时间会让字幕的问题更多。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="353"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="270"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="354"/>
         <source>Rule</source>
         <translation>规则</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="271"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="355"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
@@ -2952,27 +3026,27 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>SubtitleCheckPanel</name>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="321"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="405"/>
         <source>Off</source>
         <translation>关</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="326"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="410"/>
         <source>Fix timing</source>
         <translation>修正时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="328"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="412"/>
         <source>Apply the preset&apos;s minimum and maximum duration and minimum gap, and lengthen short subtitles into the silence around them (one undoable step)</source>
         <translation>应用预设的最短和最长时长及最小间隔，并把过短的字幕延长到周围的静音中（一步可撤销）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="367"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="456"/>
         <source>Choose a preset to check the subtitles against.</source>
         <translation>选择一个预设来检查字幕。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="370"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="459"/>
         <source>{n} subtitles, {v} problems ({preset}).</source>
         <translation>{n} 条字幕，{v} 个问题（{preset}）。</translation>
     </message>
