@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -153,6 +154,43 @@ def test_the_autosave_made_on_a_recording_accepted_as_changed_is_offered_again(
         assert texts(again) == ["An hour of corrections on the changed recording."]
     finally:
         dispose(first)
+        if again is not None:
+            dispose(again)
+
+
+def test_an_edit_autosaved_while_a_slow_save_was_written_is_not_taken_for_another_save(
+        qtbot, tmp_path, project_file, monkeypatch):
+    real = projects.write_document
+
+    def slow(*args, **kwargs):
+        time.sleep(1.0)  # a big project on a network disk
+        return real(*args, **kwargs)
+
+    win = window(tmp_path, "user")
+    again = None
+    try:
+        open_in(qtbot, win, project_file)
+        edit(win, "saved edit")
+        monkeypatch.setattr(projects, "write_document", slow)
+        win.saving.save()
+        qtbot.wait(100)
+        autosaved(qtbot, win, "typed while the save was written")  # written after the save
+        assert "saved edit" in project_file.read_text("utf-8")
+        crash(win)
+        monkeypatch.setattr(projects, "write_document", real)
+        asked = answer_recovery(monkeypatch, [RESTORE])
+        again = window(tmp_path, "user")
+        qtbot.waitUntil(lambda: again.session.loaded is not None, timeout=20_000)
+        assert texts(again) == ["typed while the save was written"]
+        assert "saved again" not in asked[0], "only this user's own window ever saved it"
+        questions = []
+        monkeypatch.setattr(ProjectSaver, "ask_changed_on_disk",
+                            lambda self, p: questions.append(p) or "overwrite")
+        again.saving.save()
+        again.saver.wait()
+        assert not questions, "Save asked 'Changed on disk' about the window's own save"
+    finally:
+        dispose(win)
         if again is not None:
             dispose(again)
 

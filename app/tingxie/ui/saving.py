@@ -128,7 +128,11 @@ class ProjectSaver(QObject):
             EditText(*typing).do(frozen.transcript)
         # The project file as this window knows it: its autosave records what it was based
         # on, so a save elsewhere since is told from this window's own.
-        frozen.based_on = win.session.disk_state if win.session.project_path else None
+        # While one of this window's saves is being written, the state it will leave is not
+        # known yet (the autosave is written after it, on the same saver): none is recorded,
+        # so this window's own save is never taken for another's.
+        frozen.based_on = (win.session.disk_state
+                           if win.session.project_path and not self._writing else None)
         return frozen
 
     def save_to(self, path: Path, then: Callable[[], None] | None = None) -> bool:
