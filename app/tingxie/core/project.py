@@ -566,7 +566,16 @@ def discard_recovery(path: str | Path, *, for_audio: str | None = None,
     left by another recording, or one that cannot be read, stays. With ``for_writer``, only
     one that session wrote (or one that names no writer): another window's stays."""
     rec = recovery_path(path)
-    if for_audio is not None or for_writer is not None:
+    tie = recovery_tie(path) if for_audio is not None or for_writer is not None else None
+    if tie is not None and (for_audio is None or isinstance(tie.get("audio_fingerprint"), str)):
+        # The record read from the file's head (:func:`recovery_tie`) says it all: a save
+        # of a 200 MB project does not parse its recovery file once more.
+        writer = tie.get("writer")
+        if for_audio is not None and tie["audio_fingerprint"] != for_audio:
+            return False
+        if for_writer is not None and isinstance(writer, str) and writer != for_writer:
+            return False
+    elif for_audio is not None or for_writer is not None:
         try:
             read_recovery(path, for_audio=for_audio, for_writer=for_writer, set_aside=False)
         except ProjectError:
