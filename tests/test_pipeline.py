@@ -124,12 +124,16 @@ def _vad_threads() -> list:
 def test_first_segments_come_before_the_speech_search_has_read_the_file(engine, long_interview):
     updates = list(transcribe(long_interview, engine, OPTIONS, max_length=4.0, batch_size=2))
     first = next(k for k, u in enumerate(updates) if u.segments)
+    step2 = next(k for k, u in enumerate(updates) if u.stage == "transcribe")
     speech = [(k, u.fraction) for k, u in enumerate(updates) if u.stage == "speech"]
-    # The speech stage reaches 100% only after the first words were shown.
-    assert [f for k, f in speech if k < first][-1] < 1.0
-    assert any(f == 1.0 for k, f in speech if k > first)
+    # The search was still reading when step 2 began, and from then on only step 2 is
+    # shown: a progress bar never goes back to "finding speech".
+    assert speech and all(k < step2 for k, _ in speech)
     fractions = [f for _, f in speech]
-    assert fractions == sorted(fractions) and fractions.count(1.0) == 1
+    assert fractions == sorted(fractions) and fractions[-1] < 1.0
+    # The regions it found come once, after the first words, in a step 2 update.
+    found = [k for k, u in enumerate(updates) if u.regions is not None]
+    assert len(found) == 1 and found[0] > first and updates[found[0]].stage == "transcribe"
     done = [u.fraction for u in updates if u.stage == "transcribe"]
     assert done == sorted(done) and done[-1] == 1.0
     # More chunks than the first one plus two batches of two: the VAD cannot have finished.
@@ -252,3 +256,48 @@ def test_out_of_memory_after_a_forced_cut_still_hands_over_the_chunk_before_it(
     assert all(first.start <= s.start and s.end <= first.end for s in kept)
     assert all((w.start + w.end) / 2 < cut for s in kept for w in s.words)
     assert [s.id for s in kept] == list(range(1, len(kept) + 1))
+
+
+def test_torch_out_of_memory_out_of_a_batch_retries_it_in_halves(engine, long_interview,
+                                                                 monkeypatch):
+    import torch
+
+    real = engine.transcribe_batch
+    tried: list[tuple[int, bool]] = []  # (chunks, ran out of memory)
+
+    def transcribe_batch(chunks, *args, **kwargs):
+        if len(chunks) > 1:  # an engine that does not split its batch itself
+            tried.append((len(chunks), True))
+            raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+        tried.append((1, False))
+        return real(chunks, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "transcribe_batch", transcribe_batch)
+    updates = list(transcribe(long_interview, engine, OPTIONS, max_length=4.0, batch_size=4))
+    total = updates[-1].chunks_total
+    assert updates[-1].fraction == 1.0 and updates[-1].chunks_done == total > 5
+    assert sum(n for n, oom in tried if not oom) == total, "every chunk answered once"
+    # The batch of four, then its two halves; later batches are no larger than what fitted.
+    assert [n for n, oom in tried if oom] == [4, 2, 2]
+    segments = [s for u in updates for s in u.segments]
+    assert [s.id for s in segments] == list(range(1, len(segments) + 1))
+    assert all(a.end <= b.start for a, b in itertools.pairwise(segments))
+
+    # The Qwen3 engine splits by itself and raises OutOfMemory at one chunk: the pipeline
+    # passes that on as it is, never splitting the batch again.
+    monkeypatch.setattr(engine, "transcribe_batch", real)
+    monkeypatch.setattr(engine, "_batch_cap", engine._batch_cap)  # the engine lowers it
+    calls = []
+    monkeypatch.setattr(engine, "transcribe_batch",
+                        lambda chunks, *a, **k: calls.append(len(chunks)) or real(chunks, *a, **k))
+    real_generate = engine.model.generate
+
+    def generate(*args, **kwargs):
+        if len(calls) > 1:
+            raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+        return real_generate(*args, **kwargs)
+
+    monkeypatch.setattr(engine.model, "generate", generate)
+    with pytest.raises(OutOfMemory, match="1 chunk"):
+        list(transcribe(long_interview, engine, OPTIONS, max_length=4.0, batch_size=4))
+    assert calls == [1, 4]

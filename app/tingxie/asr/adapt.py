@@ -48,11 +48,11 @@ from tingxie.asr import adapters
 from tingxie.asr import device as devices
 from tingxie.asr.checkpoint import _safetensors_header, read_config, weight_files, write_error
 from tingxie.asr.engine import SAMPLE_RATE, TranscribeOptions
+from tingxie.asr.errors import is_out_of_memory
 from tingxie.asr.qwen3 import (
     ASR_TEXT_TOKEN,
     AUDIO_TOKENS_PER_SECOND,
     Qwen3ASREngine,
-    _is_out_of_memory,
 )
 from tingxie.core.cancel import CancelToken
 from tingxie.core.edits import is_cjk
@@ -1091,7 +1091,7 @@ def adapt(
                     elapsed_seconds=time.monotonic() - started, pair=pair, held_out=score,
                 )
     except Exception as exc:
-        if not _is_out_of_memory(exc):
+        if not is_out_of_memory(exc):
             raise
         examples.clear()
         devices.empty_cache(engine.device)

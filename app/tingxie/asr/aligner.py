@@ -37,8 +37,9 @@ from tingxie.asr.errors import (
     NotAQwen3ASRCheckpoint,
     NotAQwen3ForcedAligner,
     OutOfMemory,
+    is_out_of_memory,
 )
-from tingxie.asr.qwen3 import _is_out_of_memory, load_pretrained, pad_to_encoder_windows
+from tingxie.asr.qwen3 import load_pretrained, pad_to_encoder_windows
 from tingxie.core.audio import to_float
 from tingxie.core.cancel import CancelToken, ProgressCallback
 from tingxie.core.edits import word_pieces
@@ -340,7 +341,7 @@ class Qwen3ForcedAligner:
                     [audio[i] for i in batch], [texts[i] for i in batch], [names[i] for i in batch]
                 )
             except Exception as exc:
-                if not _is_out_of_memory(exc):
+                if not is_out_of_memory(exc):
                     raise
                 assert self.placement is not None
                 devices.empty_cache(self.placement.device)

@@ -8,6 +8,7 @@ error from one module.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from tingxie.core.errors import TingxieError
@@ -35,7 +36,27 @@ __all__ = [
     "ServerUnreachable",
     "UnsupportedLanguage",
     "WeightsDoNotMatch",
+    "is_out_of_memory",
 ]
+
+
+def is_out_of_memory(exc: BaseException) -> bool:
+    """Whether ``exc`` is the device (or the computer) running out of memory as torch and
+    Python raise it: ``torch.OutOfMemoryError``, ``MemoryError`` or a ``RuntimeError`` that
+    says so (MPS, a CPU allocation). :class:`OutOfMemory`, already told, is not: it is
+    raised after an engine split its batch down to one chunk. Torch is not imported here."""
+    if isinstance(exc, MemoryError):
+        return True
+    torch = sys.modules.get("torch")
+    oom = getattr(torch, "OutOfMemoryError", None) if torch is not None else None
+    if oom is not None and isinstance(exc, oom):
+        return True
+    message = str(exc).lower()
+    return isinstance(exc, RuntimeError) and (
+        "out of memory" in message
+        or "can't allocate memory" in message
+        or "not enough memory" in message
+    )
 
 
 class ModelNotFound(TingxieError):

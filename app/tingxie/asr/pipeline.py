@@ -25,6 +25,7 @@ import numpy as np
 from tingxie.asr.alternatives import attach_alternatives
 from tingxie.asr.batching import BatchSizer
 from tingxie.asr.engine import ChunkResult, Engine, TranscribeOptions
+from tingxie.asr.errors import OutOfMemory, is_out_of_memory
 from tingxie.asr.stitching import (
     clean_words,
     cut_words,
@@ -423,11 +424,18 @@ def transcribe(
     with ``batch_size_by_measurement``, and no ``batch_size`` given, only while a doubling
     makes a second of audio cheaper:
     :class:`~tingxie.asr.batching.BatchSizer`). Speech is found on a helper thread while
-    the engine works (at most two batches ahead): "speech" updates (their fraction rising
-    to 1.0 once) come while the pipeline waits for the VAD, and once when the VAD is done,
-    which on a long file is after the first segments; ``chunks_total`` is 0 until then.
-    Raises engine errors (out of memory, ...) as they come, once the segments of a chunk
-    held back at a forced cut are yielded; on cancellation it stops after the current batch,
+    the engine works (at most two batches ahead): "speech" updates (their fraction rising)
+    come while the pipeline waits for the VAD before the first chunk, and "transcribe"
+    updates only once the transcription began, so progress never goes back a stage. The
+    update that carries :attr:`Update.regions` comes when the VAD is done: a "speech" one
+    at 1.0 before the first chunk is transcribed, else (a long file, after the first
+    segments) a "transcribe" one at the fraction already reached; ``chunks_total`` is 0
+    until then. A batch that runs out of memory as torch says it (an engine that does not
+    split its batch itself) is run again in halves, and later batches are no larger than
+    what fitted; one chunk that does not fit raises
+    :class:`~tingxie.asr.errors.OutOfMemory`. Raises engine errors (out of memory, ...) as
+    they come, once the segments of a chunk held back at a forced cut are yielded; on
+    cancellation it stops after the current batch,
     keeping what was yielded (cancelled inside the aligner, the batch's text is yielded with
     estimated word times); closing the generator stops the VAD too. A held chunk whose
     partner never comes yields only its words before the stretch they would have shared,
@@ -480,6 +488,54 @@ def transcribe(
 FIRST_AHEAD = 4
 
 
+def _transcribe_fitting(engine: Engine, audio: list[np.ndarray], options: TranscribeOptions,
+                        cancel: CancelToken,
+                        report: Callable[[float], None] | None) -> tuple[list[ChunkResult], int]:
+    """The engine's results for ``audio``, and the most chunks that were run at once.
+
+    Out of memory as torch raises it (out of an engine that does not split its batch
+    itself; the Qwen3 engine does, and raises :class:`OutOfMemory` once one chunk does not
+    fit, which is passed on as it is): the batch is run again in halves, down to one chunk,
+    which then raises :class:`OutOfMemory`. An error in a later half carries the results of
+    the halves before it in its ``answered``, like a server's, so they are kept."""
+
+    def attempt(part: list[np.ndarray], low: float, high: float) -> tuple[list[ChunkResult], int]:
+        progress = None
+        if report is not None:
+            def progress(f: float) -> None:
+                report(low + f * (high - low))
+        try:
+            results = (engine.transcribe_batch(part, options, cancel) if progress is None
+                       else engine.transcribe_batch(part, options, cancel, progress=progress))
+            return results, len(part)
+        except Cancelled:
+            raise
+        except Exception as exc:
+            if not is_out_of_memory(exc):
+                raise
+            if len(part) == 1:
+                raise OutOfMemory(_device_of(engine), 1) from exc
+        half = (len(part) + 1) // 2
+        sizes = [len(a) for a in part]
+        middle = low + (high - low) * sum(sizes[:half]) / max(1, sum(sizes))
+        first, fitted = attempt(part[:half], low, middle)
+        try:
+            rest, fitted_rest = attempt(part[half:], middle, high)
+        except Exception as exc:  # Cancelled too: the first half's chunks are answered
+            exc.answered = first + list(getattr(exc, "answered", None) or [])
+            raise
+        return first + rest, max(fitted, fitted_rest)
+
+    return attempt(audio, 0.0, 1.0)
+
+
+def _device_of(engine: Engine) -> str:
+    try:
+        return engine.device_info().device
+    except Exception:  # only to name it in the message
+        return "this device"
+
+
 def _transcribe_feed(feed: _SpeechFeed | _ReadyFeed, samples: np.ndarray, engine: Engine,
                      options: TranscribeOptions, aligner: _AlignerLike | None, pause: float,
                      max_segment: float, max_length: float, batch_size: int | None,
@@ -487,15 +543,26 @@ def _transcribe_feed(feed: _SpeechFeed | _ReadyFeed, samples: np.ndarray, engine
                      started: float, clock: Callable[[], float],
                      on_progress: Callable[[Update], None] | None = None) -> Iterator[Update]:
     speech_said = [-1.0]  # the last speech fraction yielded: monotonic, 1.0 once
+    #: Set once the "transcribe" stage began: from then on the bar only moves forward, so
+    #: the speech search's progress is no longer shown, and the regions it found come in a
+    #: "transcribe" update at the fraction already reached.
+    transcribing = False
+    said_eta: list[float | None] = [None]  # the last ETA given in the "transcribe" stage
 
     def speech_update() -> Update | None:
         fraction = 1.0 if feed.finished else feed.fraction
         if fraction <= speech_said[0] or speech_said[0] >= 1.0:
             return None
+        if transcribing and fraction < 1.0:
+            return None
         speech_said[0] = fraction
         found = None
         if fraction >= 1.0:  # kept with the project: the next run need not search again
             found = [(round(s + offset, 3), round(e + offset, 3)) for s, e in feed.regions]
+        if transcribing:
+            return Update(Stage.TRANSCRIBE, max(last_fraction, shown[0]), eta=said_eta[0],
+                          elapsed=clock() - started, chunks_done=done,
+                          chunks_total=total(), regions=found)
         return Update(Stage.SPEECH, fraction, elapsed=clock() - started, regions=found)
 
     def take(count: int):
@@ -515,7 +582,8 @@ def _transcribe_feed(feed: _SpeechFeed | _ReadyFeed, samples: np.ndarray, engine
         return got
 
     def speech_found() -> Iterator[Update]:
-        # "Finding speech 100%" once, before the transcription's own 100%.
+        # "Finding speech 100%" once, before the transcription's own 100% (in step 2: the
+        # regions alone, in a "transcribe" update).
         if feed.finished and (update := speech_update()) is not None:
             yield update
 
@@ -575,8 +643,8 @@ def _transcribe_feed(feed: _SpeechFeed | _ReadyFeed, samples: np.ndarray, engine
             fraction = min((speech_done + f * batch_speech) / speech_total(), 0.999)
             if fraction - max(shown[0], last_fraction) >= 0.005:  # ~200 reports per job
                 shown[0] = fraction
-                on_progress(Update(Stage.TRANSCRIBE, fraction,
-                                   eta=eta.update(clock(), fraction),
+                said_eta[0] = eta.update(clock(), fraction)
+                on_progress(Update(Stage.TRANSCRIBE, fraction, eta=said_eta[0],
                                    elapsed=clock() - started, chunks_done=done,
                                    chunks_total=total()))
         return report
@@ -590,6 +658,8 @@ def _transcribe_feed(feed: _SpeechFeed | _ReadyFeed, samples: np.ndarray, engine
     def total() -> int:
         return feed.found if feed.finished else 0  # unknown until the VAD is done
 
+    last_fraction = 0.0
+    transcribing = True
     yield Update(Stage.TRANSCRIBE, 0.0, elapsed=clock() - started, chunks_total=total())
 
     def emit(heard: _Heard) -> list[Segment]:
@@ -650,7 +720,6 @@ def _transcribe_feed(feed: _SpeechFeed | _ReadyFeed, samples: np.ndarray, engine
     # The first batch is one chunk, so the first words come after one chunk's work; then 8,
     # then batches double while that pays, up to the engine's size (the VAD reads on).
     batch = first
-    last_fraction = 0.0
     while batch:
         if cancel.cancelled:
             break
@@ -661,8 +730,10 @@ def _transcribe_feed(feed: _SpeechFeed | _ReadyFeed, samples: np.ndarray, engine
         failure: Exception | None = None
         stopped = False
         try:
-            results = (engine.transcribe_batch(audio, options, cancel) if report is None
-                       else engine.transcribe_batch(audio, options, cancel, progress=report))
+            results, fitted = _transcribe_fitting(engine, audio, options, cancel, report)
+            if fitted < len(batch):  # out of memory: later batches are no larger
+                sizer.limit = sizer.size = fitted
+                sizer.settled = True
         except Cancelled as exc:
             # Stopped mid-batch: the leading chunks an engine says were answered (a server's)
             # are kept, as after a failure; then the job stops.
@@ -716,8 +787,8 @@ def _transcribe_feed(feed: _SpeechFeed | _ReadyFeed, samples: np.ndarray, engine
         last = feed.finished and done == feed.found
         last_fraction = 1.0 if last else max(last_fraction, shown[0],
                                              min(0.999, speech_done / speech_total()))
-        yield Update(Stage.TRANSCRIBE, last_fraction, new,
-                     eta=None if last else eta.update(clock(), last_fraction),
+        said_eta[0] = None if last else eta.update(clock(), last_fraction)
+        yield Update(Stage.TRANSCRIBE, last_fraction, new, eta=said_eta[0],
                      elapsed=clock() - started,
                      chunks_done=done, chunks_total=total(), note=note() if new else "")
         if failure is not None:

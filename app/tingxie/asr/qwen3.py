@@ -39,6 +39,7 @@ from tingxie.asr.errors import (
     NotAQwen3ASRCheckpoint,
     OutOfMemory,
     WeightsDoNotMatch,
+    is_out_of_memory,
 )
 from tingxie.asr.qwen3_text import (
     ASR_TEXT_TOKEN,
@@ -224,16 +225,6 @@ class _Decoded:
     degenerate: bool
 
 
-def _is_out_of_memory(exc: BaseException) -> bool:
-    if isinstance(exc, (torch.OutOfMemoryError, MemoryError)):
-        return True
-    message = str(exc).lower()
-    return isinstance(exc, RuntimeError) and (
-        "out of memory" in message
-        or "can't allocate memory" in message
-        or "not enough memory" in message
-    )
-
 
 def _few(names: Sequence[str], shown: int = 3) -> str:
     return ", ".join(names[:shown]) + (", ..." if len(names) > shown else "")
@@ -304,7 +295,7 @@ def load_pretrained(auto_class: Any, folder: Path, placement: devices.Placement,
         )
         model = model.to(placement.device).eval()
     except Exception as exc:
-        if _is_out_of_memory(exc):
+        if is_out_of_memory(exc):
             devices.empty_cache(placement.device)
             raise ModelDoesNotFit(placement.device_name, str(folder)) from exc
         if isinstance(exc, (RuntimeError, ValueError)) and "mismatch" in str(exc).lower():
@@ -716,7 +707,7 @@ class Qwen3ASREngine:
         except Exception as exc:
             # peft's out-of-memory comes wrapped as an adapter that cannot be loaded.
             cause = exc.__cause__ if isinstance(exc, adapters.InvalidAdapter) else exc
-            if cause is None or not _is_out_of_memory(cause):
+            if cause is None or not is_out_of_memory(cause):
                 raise
             del model
             gc.collect()
@@ -1005,7 +996,7 @@ class Qwen3ASREngine:
         except Cancelled:
             raise
         except Exception as exc:
-            if not _is_out_of_memory(exc):
+            if not is_out_of_memory(exc):
                 raise
             devices.empty_cache(self.device)
             if len(audio) == 1:

@@ -29,6 +29,9 @@ class DocumentRuns(QObject):
         self._started = 0.0
         self._found = 0  # segments the running job produced
         self._span: tuple[float, float] | None = None
+        self._loading_model = False  # between the job's modelLoading and modelReady
+        self._told_options_kept = False  # said once per run (see _options_changed)
+        self._watching_options = False  # the panel is built after this object
         win.session.rangeLanded.connect(self._range_landed)
 
     @property
@@ -119,6 +122,12 @@ class DocumentRuns(QObject):
         self._started = time.monotonic()
         self._found = 0
         self._span = span
+        self._loading_model = False
+        self._told_options_kept = False
+        if not self._watching_options:
+            self._watching_options = True
+            win.controls.languageChanged.connect(self._options_changed)
+            win.controls.context_box.textChanged.connect(self._options_changed)
         return handle
 
     def cancel(self) -> None:
@@ -134,12 +143,38 @@ class DocumentRuns(QObject):
 
     @Slot(str)
     def _model_loading(self, model: str) -> None:
+        self._loading_model = True
         self.win.statusBar().showMessage(self.tr("Loading model {model}…").format(model=model))
 
     @Slot(str)
     def _model_ready(self, where: str) -> None:
+        self._loading_model = False
         self.win.device_label.setText(self.tr("Model on {0}").format(where))
         self.win.statusBar().clearMessage()
+
+    def _load_ended(self) -> None:
+        """The job ended while its model was loading: the old model was unloaded first and
+        no new one is in memory, so neither "Loading model …" nor "Model on …" stays."""
+        if self._loading_model:
+            self._loading_model = False
+            self.win.device_label.clear()
+            self.win.statusBar().clearMessage()
+
+    def _options_changed(self, *_args: object) -> None:
+        """The language or the context changed while the document's job runs: it keeps the
+        ones it started with, which the user is told once per run."""
+        job = self.win.session.job
+        if job is None or self._told_options_kept \
+                or job.transcript is not self.win.document.transcript:
+            return
+        controls, options = self.win.controls, job.handle.spec.options
+        if controls.language() == job.handle.spec.language_choice \
+                and controls.context().strip() == options.context:
+            return
+        self._told_options_kept = True
+        self.win.statusBar().showMessage(self.tr(
+            "The running transcription keeps the language and context it started with; "
+            "your change applies to the next run."), 10000)
 
     @Slot(object)
     def _progress(self, update: Update) -> None:
@@ -148,10 +183,17 @@ class DocumentRuns(QObject):
             self.win.session.speech_regions = update.regions  # kept with the project
         self.win.controls.set_progress(update.stage.value, update.fraction, update.eta)
 
+    def _rest_offered(self) -> None:
+        """Offer "Transcribe the rest" where a run stopped part-way and left some audio."""
+        session = self.win.session
+        self.win.controls.set_rest_available(
+            session.stopped_part_way and session.rest_range() is not None)
+
     @Slot(bool)
     def _finished(self, cancelled: bool) -> None:
         win = self.win
         win.controls.set_busy(False)
+        self._load_ended()
         ended = win.session.end_job(cancelled)
         count = ended.count
         if cancelled:
@@ -174,7 +216,7 @@ class DocumentRuns(QObject):
         else:
             message = self.tr("Transcription finished: {n} segments.").format(n=count)
         win.statusBar().showMessage(message, 10000)
-        win.controls.set_rest_available(win.session.rest_range() is not None and cancelled)
+        self._rest_offered()
         elapsed = format_duration(time.monotonic() - self._started)
         if cancelled:
             done = self.tr("Cancelled after {time}").format(time=elapsed)
@@ -208,5 +250,10 @@ class DocumentRuns(QObject):
     def _failed(self, message: str) -> None:
         win = self.win
         win.controls.set_busy(False)
-        win.session.end_job(cancelled=True)
+        self._load_ended()
+        win.statusBar().clearMessage()  # "Cancelling…", a note: the error says it all
+        win.session.end_job(cancelled=True)  # what came stays, and the rest can follow
+        self._rest_offered()
+        win.controls.show_finished(self.tr("Failed after {time}").format(
+            time=format_duration(time.monotonic() - self._started)))
         win.show_error(self.tr("Transcription failed"), message)

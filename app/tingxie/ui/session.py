@@ -320,6 +320,14 @@ class Session(QObject):
         end = self.loaded.audio.duration
         return (start, end) if end - start >= 1.0 else None
 
+    @property
+    def stopped_part_way(self) -> bool:
+        """Whether the last run that brought lines stopped before the end (cancelled or
+        failed), and its lines are on screen: only then is there "a rest" to transcribe. A
+        completed run, a selected range, or a run stopped before any line came is not."""
+        stopped = self._stopped_run
+        return stopped is not None and stopped[0].applied
+
     def forget_stopped_run(self) -> None:
         """The transcript was replaced (an import): "the rest" of a cancelled run no longer
         starts where that run stopped, but after the last segment, and a range result kept
@@ -398,9 +406,12 @@ class Session(QObject):
                 and not cancelled:
             self._replace_range(job, ended)
         step = job.step if job is not None and own else None
-        # Where a cancelled run stopped: "Transcribe the rest" goes on from there.
-        self._stopped_run = ((step, max(s.end for s in step.segments))
-                             if cancelled and step is not None and step.segments else None)
+        # Where a cancelled run stopped: "Transcribe the rest" goes on from there. A run
+        # stopped before it changed anything (a range, or no line yet) leaves the last one's.
+        if cancelled and step is not None and step.segments:
+            self._stopped_run = (step, max(s.end for s in step.segments))
+        elif not cancelled:
+            self._stopped_run = None
         if step is not None and not step.segments:
             # Nothing came (cancelled first, or no speech): the transcript stays as it was,
             # with no step on the stack (a Redo of it would only empty the transcript).

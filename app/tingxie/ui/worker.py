@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from tingxie.asr.errors import is_out_of_memory
 from tingxie.asr.pipeline import Stage, Update
 from tingxie.core.cancel import CancelToken
 from tingxie.core.errors import Cancelled, TingxieError
@@ -130,9 +131,11 @@ class TranscriptionWorker(QObject):
                 self.finished.emit(job.job_id, True)
             else:
                 self.failed.emit(job.job_id, str(exc))
-        except MemoryError:
-            self.failed.emit(job.job_id, OUT_OF_MEMORY)
         except Exception as exc:  # never let a bug kill the worker thread silently
+            if is_out_of_memory(exc):  # MemoryError, torch's own OutOfMemoryError
+                log.warning("transcription ran out of memory: %r", exc)
+                self.failed.emit(job.job_id, OUT_OF_MEMORY)
+                return
             log.error("transcription failed:\n%s", traceback.format_exc())
             self.failed.emit(job.job_id, f"Transcription failed unexpectedly: {exc!r}. "
                              "Your transcript so far is kept; please report this.")
