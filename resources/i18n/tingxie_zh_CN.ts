@@ -814,122 +814,132 @@ Locate the audio file now?</source>
 <context>
     <name>DocumentRuns</name>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="72"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="75"/>
         <source>Nothing to transcribe</source>
         <translation>没有可转写的内容</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="73"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="76"/>
         <source>Open an audio or video file first (File &gt; Open).</source>
         <translation>请先打开音频或视频文件（文件 &gt; 打开）。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="76"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="79"/>
         <source>A transcription is already running.</source>
         <translation>已有转写任务正在运行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="84"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="87"/>
         <source>Select adjacent lines to re-transcribe them: the lines between them ({lines}) are not selected.</source>
         <translation>请选择相邻的行来重新转写：它们之间的行（{lines}）没有被选中。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="93"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="96"/>
         <source>The transcript already reaches the end of the file.</source>
         <translation>转写稿已到达文件末尾。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="96"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="99"/>
         <source>Replace the transcript?</source>
         <translation>替换转写文本？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="97"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="100"/>
         <source>Transcribing the whole file replaces the current transcript (Edit &gt; Undo brings it back). Go on?</source>
         <translation>转写整个文件会替换当前转写稿（可用“编辑 &gt; 撤销”恢复）。继续吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="105"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="108"/>
         <source>Cannot transcribe</source>
         <translation>无法转写</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="129"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="138"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="137"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="147"/>
         <source>Loading model {model}…</source>
         <translation>正在加载模型 {model}…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="141"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="152"/>
         <source>Model on {0}</source>
         <translation>模型运行于 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="158"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="176"/>
+        <source>The running transcription keeps the language and context it started with; your change applies to the next run.</source>
+        <translation>正在进行的转写保持开始时的语言和上下文；您的更改将用于下一次转写。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/runs.py" line="200"/>
         <source>Cancelled; kept {n} segments.</source>
         <translation>已取消；保留了 {n} 个片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="160"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="202"/>
         <source>The re-transcription of {start}–{end} is kept: the transcript was undone meanwhile. Redo applies it; an edit now applies it over the lines left as they were.</source>
         <translation>{start}–{end} 的重新转写已保留：其间转写稿被撤销了。重做即可应用它；现在进行一次编辑，则会把它应用到未被改动的各行上。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="167"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="209"/>
         <source>No speech was found in the recording.</source>
         <translation>录音中没有找到语音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="168"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="210"/>
         <source>No speech was found between {start} and {end}.</source>
         <translation>在 {start} 到 {end} 之间没有找到语音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="171"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="213"/>
         <source>Transcription finished: {n} segments. Lines edited meanwhile were kept as they are: {lines}.</source>
         <translation>转写完成：{n} 个片段。期间编辑过的行保持原样：{lines}。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="175"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="217"/>
         <source>Transcription finished: {n} segments.</source>
         <translation>转写完成：共 {n} 个片段。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="180"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="222"/>
         <source>Cancelled after {time}</source>
         <translation>已在 {time} 后取消</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="182"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="224"/>
         <source>No speech found ({time})</source>
         <translation>未找到语音（{time}）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="184"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="226"/>
         <source>Done in {time}</source>
         <translation>完成，用时 {time}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="188"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="230"/>
         <source>The re-transcription of {start}–{end} was not applied: every line there was changed meanwhile and stays as it is.</source>
         <translation>{start}–{end} 的重新转写未应用：其间那里的每一行都被改动过，保持原样。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="198"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="240"/>
         <source>The re-transcription of {start}–{end} is applied. Lines changed meanwhile were kept as they are: {lines}.</source>
         <translation>{start}–{end} 的重新转写已应用。其间改动过的行保持原样：{lines}。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="203"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="245"/>
         <source>The re-transcription of {start}–{end} is applied.</source>
         <translation>{start}–{end} 的重新转写已应用。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/runs.py" line="212"/>
+        <location filename="../../app/tingxie/ui/runs.py" line="257"/>
+        <source>Failed after {time}</source>
+        <translation>已在 {time} 后失败</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/runs.py" line="259"/>
         <source>Transcription failed</source>
         <translation>转写失败</translation>
     </message>
@@ -2165,7 +2175,7 @@ Your changes are not protected against a crash until this is fixed: save the pro
         <translation>Tingxie 项目 (*.tingxie)</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="204"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="208"/>
         <source>{problem}
 
 Your changes are open only here (the autosave does not hold them): save them somewhere else now (File &gt; Save as).</source>
@@ -2174,7 +2184,7 @@ Your changes are open only here (the autosave does not hold them): save them som
 您的更改只在此处打开（自动保存中没有）：请立即保存到其他位置（文件 &gt; 另存为）。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="208"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="212"/>
         <source>{problem}
 
 Your changes are still open here and in the autosave.</source>
@@ -2183,12 +2193,12 @@ Your changes are still open here and in the autosave.</source>
 您的更改仍在此处打开，自动保存中也有。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="214"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="218"/>
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="211"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="215"/>
         <source>{problem}
 
 Your changes are still open here and in the autosave: free some space or choose another folder (File &gt; Save as).</source>
@@ -2197,7 +2207,7 @@ Your changes are still open here and in the autosave: free some space or choose 
 您的修改仍在此窗口和自动保存中：请释放一些空间，或选择另一个文件夹（文件 &gt; 另存为）。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/saving.py" line="176"/>
+        <location filename="../../app/tingxie/ui/saving.py" line="180"/>
         <source>Saved {name}</source>
         <translation>已保存 {name}</translation>
     </message>
