@@ -1644,95 +1644,95 @@ Locate the audio file now?</source>
         <translation>已打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="327"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="330"/>
         <source>Opened the project only: to replace its transcript, import the subtitles with File &gt; Import.</source>
         <translation>只打开了项目：如需替换其文字稿，请用“文件 &gt; 导入”导入字幕。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="340"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="343"/>
         <source>Subtitles and transcripts are not transcribed: drop one with its recording, or import it into the open recording.</source>
         <translation>字幕和文字稿不会被转写：请将其与录音一起拖入，或导入到已打开的录音中。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="345"/>
-        <location filename="../../app/tingxie/ui/main_window.py" line="392"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="348"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="395"/>
         <source>Not opened</source>
         <translation>未打开</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="386"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="389"/>
         <source>Not opened: {names}. Subtitles and transcripts are not transcribed: open each with its recording, or import it into the open recording.</source>
         <translation>未打开：{names}。字幕和转写稿不会被转写：请与对应的录音一起打开，或导入到已打开的录音中。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="397"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="400"/>
         <source>Not opened: {names}. The window holds one project at a time, and a project is not transcribed again in the batch queue: open the next with File &gt; Open once you are done with {opened}.</source>
         <translation>未打开：{names}。窗口一次只打开一个项目，项目也不会在批量队列中重新转写：处理完 {opened} 后，请用“文件 &gt; 打开”打开下一个。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="411"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="414"/>
         <source>There are no lines to shift.</source>
         <translation>没有可平移的行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="414"/>
-        <location filename="../../app/tingxie/ui/main_window.py" line="420"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="417"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="423"/>
         <source>Wait for the transcription to finish, or cancel it, then shift the times.</source>
         <translation>请等待转写完成或取消后再平移时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="436"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="439"/>
         <source>A sync needs two lines.</source>
         <translation>同步需要两行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="439"/>
-        <location filename="../../app/tingxie/ui/main_window.py" line="449"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="442"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="452"/>
         <source>Wait for the transcription to finish, or cancel it, then sync the times.</source>
         <translation>请等待转写完成或取消它，然后再同步时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="467"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="470"/>
         <source>Open a recording first.</source>
         <translation>请先打开录音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="478"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="481"/>
         <source>Every line already has aligned word times.</source>
         <translation>每一行都已有对齐的词时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="483"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="486"/>
         <source>Aligning words in the background (lines: {n})…</source>
         <translation>正在后台对齐词语（共 {n} 行）…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="498"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="501"/>
         <source>Aligning words in the background (lines left: {n})…</source>
         <translation>正在后台对齐词语（剩余 {n} 行）…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="501"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="504"/>
         <source>The words are aligned.</source>
         <translation>词语已对齐。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="513"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="516"/>
         <source>Word alignment stopped (lines left without word times: {n}). Transcribe &gt; Align words of lines without word times goes on with them.</source>
         <translation>词对齐已停止（仍无词时间的行：{n}）。“转写 &gt; 为没有词时间的行对齐词语”会接着处理它们。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="586"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="589"/>
         <source>Autosave failed: {problem}</source>
         <translation>自动保存失败：{problem}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="591"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="594"/>
         <source>Autosave failed</source>
         <translation>自动保存失败</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="592"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="595"/>
         <source>{problem}
 
 Your changes are not protected against a crash until this is fixed: save the project somewhere you may write (File &gt; Save as), or free some space.</source>
@@ -1741,77 +1741,77 @@ Your changes are not protected against a crash until this is fixed: save the pro
 在解决此问题之前，您的修改不受崩溃保护：请将项目保存到可写入的位置（文件 &gt; 另存为），或释放一些空间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="675"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="678"/>
         <source>A model download is running. Stop it and close? (What was downloaded is kept; the next download resumes.)</source>
         <translation>模型正在下载。要停止下载并关闭吗？（已下载的部分会保留，下次下载会继续。）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="678"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="681"/>
         <source>A model download from ModelScope is running and cannot be stopped midway. Close once it has finished?</source>
         <translation>正在从 ModelScope 下载模型，中途无法停止。下载完成后关闭吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="680"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="683"/>
         <source>Download running</source>
         <translation>正在下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="690"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="693"/>
         <source>Adapting running</source>
         <translation>正在适应训练</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="691"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="694"/>
         <source>Adapting is running. Stop it and close?</source>
         <translation>正在进行适应训练。要停止它并关闭吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="695"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="698"/>
         <source>Stopping the adapting…</source>
         <translation>正在停止适应训练…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="708"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="711"/>
         <source>Finishing Replace all…</source>
         <translation>正在完成全部替换…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="713"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="716"/>
         <source>Finishing the save…</source>
         <translation>正在完成保存…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="749"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="752"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="758"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="761"/>
         <source>Stopping the download…</source>
         <translation>正在停止下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="759"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="762"/>
         <source>Finishing the download…</source>
         <translation>正在完成下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="767"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="770"/>
         <source>Finishing the word timings of your edits…</source>
         <translation>正在完成您所编辑内容的词时间…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="636"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="639"/>
         <source>About Tingxie</source>
         <translation>关于 Tingxie</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="665"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="668"/>
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="666"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="669"/>
         <source>A transcription is running. Stop it and close?</source>
         <translation>转写正在进行。是否停止并关闭？</translation>
     </message>
@@ -2215,38 +2215,73 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>QueueController</name>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="302"/>
-        <source>Not queued: {names}. A project already has its transcript, so the queue does not transcribe it again; open it with File &gt; Open.</source>
+        <location filename="../../app/tingxie/ui/queue.py" line="348"/>
+        <source>No recordings in {names}: no audio or video files in it or its subfolders.</source>
         <extracomment>Whether the queue is running; the window disables its own Transcribe while it is. Something the user should read (e.g. why Start did nothing). A file reached done, failed or cancelled.</extracomment>
+        <translation>{names} 中没有录音：其中及其子文件夹里都没有音频或视频文件。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue.py" line="352"/>
+        <source>Not searched to the end: {names}. A drop looks {depth} folders deep, at {entries} files and folders, and queues {recordings} recordings at most; drop the folders inside it one at a time for the rest.</source>
+        <translation>未搜索完：{names}。一次拖放最多查找 {depth} 层文件夹、{entries} 个文件和文件夹，最多加入 {recordings} 个录音；其余的请把其中的文件夹逐个拖入。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue.py" line="393"/>
+        <source>Not queued: {names}. A project already has its transcript, so the queue does not transcribe it again; open it with File &gt; Open.</source>
         <translation>未加入队列：{names}。项目已有转写稿，队列不会再次转写；请用“文件 &gt; 打开”打开它。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="325"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="398"/>
+        <source>Not queued: {names}. Subtitles and transcripts are not transcribed: import them into the open recording with File &gt; Import.</source>
+        <translation>未加入队列：{names}。字幕和文字稿不会被转写：请用 文件 &gt; 导入 将其导入已打开的录音。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue.py" line="402"/>
+        <source>Already done: {name} (Clear finished, then add it again to transcribe it again).</source>
+        <translation>已完成：{name}（先清除已完成项，再重新加入即可再次转写）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue.py" line="405"/>
+        <source>Already done: {names} (Clear finished, then add them again to transcribe them again).</source>
+        <translation>已完成：{names}（先清除已完成项，再重新加入即可再次转写）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue.py" line="416"/>
+        <source>{names} and {n} more</source>
+        <translation>{names} 等另外 {n} 个</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue.py" line="426"/>
+        <source>{name} is being transcribed: press Stop first, then remove it.</source>
+        <translation>{name} 正在转写：请先按停止，再移除。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/queue.py" line="440"/>
         <source>No files are waiting. Add files to the queue first.</source>
         <translation>没有等待中的文件。请先将文件添加到队列。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="328"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="443"/>
         <source>A transcription is already running. Start the queue when it has finished, or stop it first.</source>
         <translation>已有转写任务正在运行。请等其完成后再启动队列，或先将其停止。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="394"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="509"/>
         <source>The queue stopped: another transcription is running.</source>
         <translation>队列已停止：另一个转写任务正在运行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="400"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="515"/>
         <source>The recording {problem} The part that could be read was transcribed.</source>
         <translation>录音{problem} 已转写可读取的部分。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="437"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="552"/>
         <source>The transcript could not be saved: {problem}</source>
         <translation>无法保存转写稿：{problem}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="447"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="562"/>
         <source>{n} segments transcribed before it stopped are in {path}.</source>
         <translation>停止前转写的 {n} 个片段保存在 {path}。</translation>
     </message>
@@ -2254,68 +2289,68 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>QueueModel</name>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="134"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="194"/>
         <source>File</source>
-        <extracomment>The job every file of a run gets (read once per Start). The saved project, once done. Why it failed, for the user. Where a stopped or failed file&apos;s partial transcript went, or why the project is not in the output folder.</extracomment>
+        <extracomment>The job every file of a run gets (read once per Start). The saved project, once done. Why it failed, for the user. Where a stopped or failed file&apos;s partial transcript went, or why the project is not in the output folder. How far a dropped folder is searched: this many folder levels below it, this many files and folders looked at, this many recordings queued, at most; a drop of a whole drive holds the window up for a moment, not for minutes. Dropped folders with no recording in them or their subfolders. Dropped folders not searched to the end (too deep, too many files or recordings).</extracomment>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="134"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="194"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="157"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="217"/>
         <source>waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="159"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="219"/>
         <source>decoding {percent}%</source>
         <translation>解码中 {percent}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="161"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="221"/>
         <source>loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="163"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="223"/>
         <source>finding speech {percent}%</source>
         <translation>检测语音 {percent}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="166"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="226"/>
         <source>transcribing {percent}%</source>
         <translation>转写中 {percent}%</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="167"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="227"/>
         <source>transcribing {percent}% · ETA {eta}</source>
         <translation>转写中 {percent}% · 预计剩余 {eta}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="170"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="230"/>
         <source>saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="173"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="233"/>
         <source>done — 1 segment → {path}</source>
         <translation>完成 — 1 个片段 → {path}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="175"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="235"/>
         <source>done — {n} segments → {path}</source>
         <translation>完成 — {n} 个片段 → {path}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="178"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="238"/>
         <source>failed — {message}</source>
         <translation>失败 — {message}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/queue.py" line="180"/>
+        <location filename="../../app/tingxie/ui/queue.py" line="240"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
@@ -2990,7 +3025,7 @@ Your changes are still open here and in the autosave: free some space or choose 
     <message>
         <location filename="../../app/tingxie/ui/subtitle_check.py" line="315"/>
         <source>The transcript changed while Fix timing worked: press it again.</source>
-        <translation>修正时间处理期间文稿有改动：请再按一次。</translation>
+        <translation>修正时间处理期间文字稿有改动：请再按一次。</translation>
     </message>
     <message>
         <location filename="../../app/tingxie/ui/subtitle_check.py" line="319"/>

@@ -317,9 +317,12 @@ class MainWindow(QMainWindow):
         """Files dropped on the window: one is opened (subtitles or a transcript are imported
         into the open recording); a recording with its subtitles is opened and then they are
         imported; more recordings go to the batch queue. Of several projects the first opens
-        and the others are named (a project is never queued: it has its transcript)."""
-        subtitles = [p for p in paths if Path(p).suffix.lower() in DROPPED_SUFFIXES]
-        if len(paths) == 2 and len(subtitles) == 1:
+        and the others are named (a project is never queued: it has its transcript). A
+        folder goes to the queue: the recordings in it and its subfolders."""
+        folders = [p for p in paths if Path(p).is_dir()]
+        subtitles = [p for p in paths
+                     if p not in folders and Path(p).suffix.lower() in DROPPED_SUFFIXES]
+        if not folders and len(paths) == 2 and len(subtitles) == 1:
             other = next(p for p in paths if p not in subtitles)
             if Path(other).suffix.lower() == projects.SUFFIX:
                 # A project has its transcript: it is not replaced unasked.
@@ -329,11 +332,11 @@ class MainWindow(QMainWindow):
             else:
                 self.opener.open_path(other,
                                       then=lambda: self.importer.import_path(subtitles[0]))
-        elif len(paths) == 1:
+        elif not folders and len(paths) == 1:
             self.open_path(paths[0])
-        else:  # several files: a batch, of recordings only; the first project opens
-            owned = [p for p in paths
-                     if p not in subtitles and Path(p).suffix.lower() == projects.SUFFIX]
+        else:  # several files or a folder: a batch, of recordings only; the first project opens
+            owned = [p for p in paths if p not in subtitles and p not in folders
+                     and Path(p).suffix.lower() == projects.SUFFIX]
             batch = [p for p in paths if p not in subtitles and p not in owned]
             if subtitles:
                 self.status(self.tr(
@@ -345,7 +348,7 @@ class MainWindow(QMainWindow):
                     self.show_notice(self.tr("Not opened"),
                                      self._one_at_a_time(owned[1:], owned[0]))
             if batch:
-                self.queue.controller.add_files(batch)
+                self.queue.controller.add_dropped(batch)
                 self.queue_dock.raise_()
 
     def open_files(self, paths: list[str]) -> None:

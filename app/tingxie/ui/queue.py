@@ -7,7 +7,9 @@ folder, never over an existing project; a folder that cannot take it (read-only,
 gone: a drive unplugged, never made again) sends it to Documents/Tingxie instead. A file
 that fails is marked with the reason and the queue goes on. Stop cancels the running file,
 which is marked cancelled, and leaves the rest waiting for the next Start. What a stopped or
-failed file had transcribed is kept as ``NAME.partial.tingxie``.
+failed file had transcribed is kept as ``NAME.partial.tingxie``. A dropped folder queues the
+recordings in it and its subfolders (:func:`search_folders`); dropped again, it queues only
+what is new or failed: a done file is not transcribed twice.
 
 :class:`QueueController` holds the logic and the :class:`QueueModel`, and can be driven
 without a widget; :class:`QueuePanel` is the widget over it.
@@ -45,6 +47,7 @@ from tingxie.jobs.media import load_readable, save_new_project
 from tingxie.jobs.spec import JobSpec
 from tingxie.ui import settings as keys
 from tingxie.ui.background import Background
+from tingxie.ui.importing import DROPPED_SUFFIXES
 from tingxie.ui.settings import Settings
 from tingxie.ui.worker import JobHandle, TranscriptionHost
 
@@ -103,6 +106,63 @@ def user_message(error: BaseException) -> str:
     if isinstance(error, OSError):
         return error.strerror or str(error)
     return f"unexpected error: {error!r}"
+
+
+#: How far a dropped folder is searched: this many folder levels below it, this many files
+#: and folders looked at, this many recordings queued, at most; a drop of a whole drive
+#: holds the window up for a moment, not for minutes.
+FOLDER_DEPTH = 4
+FOLDER_ENTRIES = 20_000
+FOLDER_RECORDINGS = 500
+
+
+@dataclass
+class DroppedPaths:
+    """A drop with its folders searched: the files dropped, in the order dropped, with the
+    recordings found in each dropped folder in its place."""
+
+    paths: list[Path]
+    #: Dropped folders with no recording in them or their subfolders.
+    empty: list[Path]
+    #: Dropped folders not searched to the end (too deep, too many files or recordings).
+    cut_short: list[Path]
+
+
+def search_folders(paths: Iterable[str | Path], *, depth: int = FOLDER_DEPTH,
+                   entries: int = FOLDER_ENTRIES,
+                   recordings: int = FOLDER_RECORDINGS) -> DroppedPaths:
+    """Replace each folder in ``paths`` by the audio and video files in it and in its
+    subfolders (``depth`` levels down), sorted, folder by folder. Hidden files and folders
+    (a name starting with ".", such as the "._talk.wav" a Mac leaves on a card) are skipped,
+    and so are folders that cannot be read. At most ``entries`` files and folders are looked
+    at and ``recordings`` recordings found, for the whole drop."""
+    found = DroppedPaths([], [], [])
+    for p in paths:
+        folder = Path(p)
+        if not folder.is_dir():
+            found.paths.append(folder)
+            continue
+        inside: list[Path] = []
+        complete = True
+        for root, dirs, files in os.walk(folder):  # links to folders are not followed
+            entries -= len(dirs) + len(files)
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            if dirs and len(Path(root).relative_to(folder).parts) >= depth:
+                dirs.clear()
+                complete = False
+            inside += [Path(root, f) for f in sorted(files) if not f.startswith(".")
+                       and Path(f).suffix.lower() in audio_files.MEDIA_EXTENSIONS]
+            if entries <= 0 or len(inside) > recordings:
+                complete = False
+                break
+        inside = inside[:recordings]
+        recordings -= len(inside)
+        found.paths += inside
+        if not complete:
+            found.cut_short.append(folder)
+        elif not inside:
+            found.empty.append(folder)
+    return found
 
 
 def same_file(path: Path) -> str:
@@ -269,19 +329,47 @@ class QueueController(QObject):
 
     def add_files(self, paths: Iterable[str | Path]) -> list[QueueItem]:
         """Queue files (waiting). A file already queued, however its path is written
-        (``a.wav``, ``sub/../a.wav``, a link to it), is not queued twice: if it is not
-        running it is set waiting again (a retry). Projects are not queued, with a
-        :attr:`message` (a project has its transcript: it is opened, not transcribed again).
-        Returns the items that were added or reset."""
+        (``a.wav``, ``sub/../a.wav``, a link to it), is not queued twice: if it failed or
+        was cancelled it is set waiting again (a retry); if it is done it stays done, with a
+        :attr:`message`. Projects, subtitles and transcripts are not queued, with a
+        :attr:`message` (a project has its transcript: it is opened, not transcribed again;
+        subtitles are imported into the open recording). Returns the items that were added
+        or reset."""
+        return self._add(paths, [])
+
+    def add_dropped(self, paths: Iterable[str | Path]) -> list[QueueItem]:
+        """Queue dropped files and the recordings in dropped folders and their subfolders
+        (see :func:`search_folders`), saying which folders had none or were searched only
+        in part. Returns the items that were added or reset."""
+        found = search_folders(paths, depth=FOLDER_DEPTH, entries=FOLDER_ENTRIES,
+                               recordings=FOLDER_RECORDINGS)
+        said = []
+        if found.empty:
+            said.append(self.tr("No recordings in {names}: no audio or video files in it or "
+                                "its subfolders.").format(names=self._names(found.empty)))
+        if found.cut_short:
+            said.append(self.tr(
+                "Not searched to the end: {names}. A drop looks {depth} folders deep, at "
+                "{entries} files and folders, and queues {recordings} recordings at most; "
+                "drop the folders inside it one at a time for the rest.").format(
+                    names=self._names(found.cut_short), depth=FOLDER_DEPTH,
+                    entries=FOLDER_ENTRIES, recordings=FOLDER_RECORDINGS))
+        return self._add(found.paths, said)
+
+    def _add(self, paths: Iterable[str | Path], said: list[str]) -> list[QueueItem]:
         touched: list[QueueItem] = []
         new: list[QueueItem] = []
         refused: list[Path] = []
+        subtitles: list[Path] = []
+        done: list[Path] = []
         queued = {same_file(it.path): it for it in self.items}
         for p in paths:
             path = Path(p).expanduser().absolute()
-            if path.suffix.lower() == projects.SUFFIX:
-                if path not in refused:
-                    refused.append(path)
+            suffix = path.suffix.lower()
+            if suffix == projects.SUFFIX or suffix in DROPPED_SUFFIXES:
+                kept = refused if suffix == projects.SUFFIX else subtitles
+                if path not in kept:
+                    kept.append(path)
                 continue
             key = same_file(path)
             tidy = Path(os.path.normpath(path))  # "sub/../a.wav" shown as "a.wav", unless
@@ -293,23 +381,50 @@ class QueueController(QObject):
                 new.append(item)
             elif existing in new:
                 continue
+            elif existing.status is Status.DONE:  # a folder dropped again: not done twice
+                if existing.path not in done:
+                    done.append(existing.path)
             elif existing is not self._current and existing.status is not Status.WAITING:
                 self._reset(existing)
                 touched.append(existing)
         self.model.append(new)
         if refused:
-            self.message.emit(self.tr(
+            said.append(self.tr(
                 "Not queued: {names}. A project already has its transcript, so the queue "
                 "does not transcribe it again; open it with File > Open.").format(
-                    names=", ".join(p.name for p in refused)))
+                    names=self._names(refused)))
+        if subtitles:
+            said.append(self.tr(
+                "Not queued: {names}. Subtitles and transcripts are not transcribed: import "
+                "them into the open recording with File > Import.").format(
+                    names=self._names(subtitles)))
+        if len(done) == 1:
+            said.append(self.tr("Already done: {name} (Clear finished, then add it again to "
+                                "transcribe it again).").format(name=done[0].name))
+        elif done:
+            said.append(self.tr("Already done: {names} (Clear finished, then add them again "
+                                "to transcribe them again).").format(names=self._names(done)))
+        if said:
+            self.message.emit(" ".join(said))
         return touched + new
 
+    def _names(self, paths: list[Path], shown: int = 5) -> str:
+        """"a.wav, b.wav", or the first ``shown`` names and how many more."""
+        names = ", ".join(p.name for p in paths[:shown])
+        if len(paths) <= shown:
+            return names
+        return self.tr("{names} and {n} more").format(names=names, n=len(paths) - shown)
+
     def remove_rows(self, rows: Iterable[int]) -> None:
-        """Take the files in ``rows`` out of the queue (the running one stays)."""
+        """Take the files in ``rows`` out of the queue (the running one stays, with a
+        :attr:`message`)."""
         doomed = [self.items[r] for r in sorted(set(rows)) if 0 <= r < len(self.items)]
         for item in doomed:
             if item is not self._current:
                 self.model.remove(item)
+        if self._current is not None and self._current in doomed:
+            self.message.emit(self.tr("{name} is being transcribed: press Stop first, then "
+                                      "remove it.").format(name=self._current.path.name))
 
     def clear_finished(self) -> None:
         """Take every done, failed or cancelled file out of the list."""

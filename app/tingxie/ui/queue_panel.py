@@ -220,7 +220,9 @@ class QueuePanel(QWidget):
             it.status is Status.WAITING for it in c.items))
         self.stop_button.setEnabled(busy)
         self.clear_button.setEnabled(any(it.status.finished for it in c.items))
-        for w in (self.beside_radio, self.folder_radio, self.choose_folder_button):
+        # What a run uses is read at its Start: not changed while it runs.
+        for w in (self.language_combo, self.beside_radio, self.folder_radio,
+                  self.choose_folder_button):
             w.setEnabled(not busy)
 
     # -- drag and drop ---------------------------------------------------------------------
@@ -229,16 +231,8 @@ class QueuePanel(QWidget):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        paths: list[Path] = []
-        for url in event.mimeData().urls():
-            if not url.isLocalFile():
-                continue
-            path = Path(url.toLocalFile())
-            if path.is_dir():  # a dropped folder: the media files directly inside it
-                paths += sorted(p for p in path.iterdir()
-                                if p.is_file() and p.suffix.lower() in MEDIA_EXTENSIONS)
-            else:
-                paths.append(path)
+        # A dropped folder: the recordings in it and its subfolders (see search_folders).
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
         if paths:
             event.acceptProposedAction()
-            self.controller.add_files(paths)
+            self.controller.add_dropped(paths)
