@@ -115,6 +115,21 @@ def test_folders_dropped_on_the_window_queue_their_recordings(qtbot, win, tmp_pa
     assert win.session.loaded is None
 
 
+def test_folders_named_on_the_command_line_queue_their_recordings(qtbot, win, tmp_path):
+    first = recording(tmp_path / "first.wav")
+    card = tmp_path / "card"
+    zoom = recording(card / "FOLDER01" / "ZOOM0001.wav")
+    with qtbot.waitSignal(win.mediaLoaded, timeout=30_000):
+        win.open_files([str(first), str(card)])  # `tingxie first.wav card/`
+    assert [it.path for it in win.queue.controller.items] == [zoom]
+
+    other = tmp_path / "other"
+    more = recording(other / "talk.wav")
+    win.open_files([str(other)])  # `tingxie other/`: queued, nothing opened in its place
+    assert [it.path for it in win.queue.controller.items] == [zoom, more]
+    assert win.session.loaded is not None and win.session.loaded.media_path == first
+
+
 def test_a_dropped_folder_queues_its_subfolders_never_hidden_files(qtbot, sync_panel,
                                                                    tmp_path):
     card = tmp_path / "SD card"

@@ -365,6 +365,9 @@ class MainWindow(QMainWindow):
         if not paths:
             return
         first = recordings[0] if recordings else paths[0]
+        if Path(first).is_dir():  # `tingxie ~/Recordings`: its recordings go to the queue
+            self.open_dropped(paths)
+            return
         # Other projects are named, not queued: each has its transcript already.
         projects_left = [p for p in recordings[1:] if Path(p).suffix.lower() == projects.SUFFIX]
         rest = [p for p in recordings[1:] if p not in projects_left]
@@ -381,8 +384,8 @@ class MainWindow(QMainWindow):
             self.opener.open_path(first, then=lambda: self.importer.import_path(own))
         else:
             self.open_path(first)
-        if rest:
-            self.queue.controller.add_files(rest)
+        if rest:  # folders among them give the recordings in them, as when dropped
+            self.queue.controller.add_dropped(rest)
         said = []
         if left:  # a box, not the status bar: the import's own message would replace it
             said.append(self.tr(
