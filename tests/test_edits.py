@@ -978,6 +978,7 @@ def test_a_reviewed_word_keeps_the_lines_punctuation_and_capital():
 
     cases = [  # the line, the word, its alternatives, the answer, the line after
         ("Go to the harbour, now.", 3, ["harbor"], "harbor", "Go to the harbor, now."),
+        ("Go now. Harbour is open.", 2, ["harbor"], "harbor", "Go now. Harbor is open."),
         ("Go to the Harbour now.", 3, ["harbor"], "harbor", "Go to the Harbor now."),
         # typed with its own punctuation: the typed one wins
         ("Go to the harbour, now.", 3, [], "harbor.", "Go to the harbor. now."),
@@ -1019,3 +1020,51 @@ def test_new_word_times_keep_the_doubt_and_review_marks_of_the_words_not_changed
     assert aligned[2].confidence is None, "the aligner's own words are not changed"
     op.undo(t)
     assert t.segments[0].words[2].confidence == 0.3
+
+
+def test_a_replaced_word_takes_the_capital_of_its_place_in_the_sentence():
+    """A capital comes from where the word stands (the line's start, after a full stop) or
+    from a name the reviewer capitalised, never from "I"; a word with capitals of its own
+    keeps them."""
+    from tingxie.core.edits import ReviewWord
+    from tingxie.core.transcript import Alternative
+
+    cases = [  # the line, the word, the answer (an alternative), the line after
+        ("Keep an I on the harbour.", 2, "eye", "Keep an eye on the harbour."),
+        ("I'll walk down the I'll.", 4, "aisle", "I'll walk down the aisle."),
+        ("Phone sales fell.", 0, "iPhone", "iPhone sales fell."),
+        ("Harbour sales fell.", 0, "eBay", "eBay sales fell."),
+        ("'Cause we went home.", 0, "because", "Because we went home."),
+        ("We left. \"Harbour was shut.\"", 2, "harbor", "We left. \"Harbor was shut.\""),
+        ("Go to the Harbour now.", 3, "harbor", "Go to the Harbor now."),  # a name: kept
+        ("I saw it.", 0, "eye", "Eye saw it."),
+    ]
+    for text, index, answer, after in cases:
+        words = [Word(w, 0.3 * k, 0.3 * k + 0.3, 0.4, alternatives=[Alternative(answer, 0.35)]
+                      if k == index else [])
+                 for k, w in enumerate(text.split())]
+        t = Transcript([Segment(1, 0.0, 3.0, text, words=words)], duration=4.0)
+        ReviewWord(1, index, answer).do(t)
+        assert t.segments[0].text == after, (text, answer)
+
+
+def test_a_replaced_word_keeps_the_sentence_punctuation_but_not_the_signs_of_a_number():
+    from tingxie.core.edits import ReviewWord
+
+    cases = [  # the line, the word, the answer typed, the line after
+        ("It cost $5 today.", 2, "five", "It cost five today."),
+        ("It cost $5 today.", 2, "five dollars", "It cost five dollars today."),
+        ("Prices rose 5% today.", 2, "five percent", "Prices rose five percent today."),
+        ("He was #1 again.", 2, "number one", "He was number one again."),
+        ("It cost $5.", 2, "five dollars", "It cost five dollars."),
+        ("It rose 5%, then fell.", 2, "five percent", "It rose five percent, then fell."),
+        ("Meet @home tonight.", 1, "at home", "Meet at home tonight."),
+        ("Rock & roll.", 1, "and", "Rock and roll."),
+        ("He said (harbour) twice.", 2, "harbor", "He said (harbor) twice."),
+        ("「港口」。", 0, "码头", "「码头」。"),  # full-width punctuation stays
+    ]
+    for text, index, answer, after in cases:
+        words = [Word(w, 0.3 * k, 0.3 * k + 0.3) for k, w in enumerate(text.split())]
+        t = Transcript([Segment(1, 0.0, 3.0, text, words=words)], duration=4.0)
+        ReviewWord(1, index, answer).do(t)
+        assert t.segments[0].text == after, (text, answer)

@@ -239,3 +239,37 @@ def test_a_plan_for_other_lines_is_refused_and_changes_nothing():
     with pytest.raises(ValueError, match="lines changed"):
         FixTiming(ONE_PER_SEGMENT, plan=plan).do(t)
     assert t.to_dict() == before
+
+
+def test_redo_works_the_times_out_again_when_a_line_came_after_the_undo():
+    """A running transcription adds a line after Fix timing was undone: the redo is not
+    refused, it fixes the lines as they are now."""
+    from tingxie.core.subtitle_timing import plan_fix
+
+    t = crowded()
+    t.duration = 20.0
+    op = FixTiming(ONE_PER_SEGMENT, plan=plan_fix(t, ONE_PER_SEGMENT))
+    op.do(t)
+    fixed = [(s.start, s.end) for s in t.segments]
+    op.undo(t)
+    t.segments.append(Segment(6, 13.0, 13.2, "More speech."))  # transcribed meanwhile
+    op.do(t)  # redo
+    assert [(s.start, s.end) for s in t.segments[:5]] == fixed
+    assert t.segments[5].end - t.segments[5].start >= 1.0, "the new line is fixed too"
+    op.undo(t)
+    assert (t.segments[5].start, t.segments[5].end) == (13.0, 13.2)
+
+
+def test_a_line_is_never_lengthened_past_the_audio_end():
+    """A short line near the end of the audio, with a line past the audio's end after it:
+    it is lengthened only as far as the audio goes."""
+    t = Transcript(segments=[Segment(1, 0.0, 2.0, "Hello there."), Segment(2, 2.02, 2.3, "Hi."),
+                             Segment(3, 5.5, 5.7, "Bye."),  # inside the 6 s of audio
+                             Segment(4, 6.5, 7.5, "Gone.")],  # past the audio's end
+                   duration=6.0)
+    before = [(v.rule, v.event) for v in check(t, ONE_PER_SEGMENT).violations]
+    FixTiming(ONE_PER_SEGMENT).do(t)
+    assert t.segments[2].end <= 6.0
+    after = check(t, ONE_PER_SEGMENT).violations
+    assert not [v for v in after if v.rule == "outside_audio" and v.event == 2]
+    assert len(after) < len(before)

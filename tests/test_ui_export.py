@@ -427,6 +427,61 @@ def test_redo_of_fix_timing_applies_the_same_times_without_working_them_out_agai
         dispose(win)
 
 
+def test_redo_of_fix_timing_works_after_a_line_was_transcribed_meanwhile(
+        qtbot, tmp_path, audio, asked):
+    """Fix timing undone, then a running transcription adds a line further on: the redo
+    still fixes the lines (working the times out again), rather than being refused."""
+    win = netflix_window(qtbot, tmp_path, audio, long_transcript(50))
+    stack = win.document.undo_stack
+    try:
+        count = stack.count()
+        win.check_panel.fix_button.click()
+        qtbot.waitUntil(lambda: stack.count() == count + 1, timeout=30_000)
+        fixed = times(win)
+        stack.undo()
+        end = win.document.transcript.segments[-1].end
+        win.document.add_transcribed([Segment(0, end + 0.2, end + 0.7, "More speech.")])
+        stack.redo()
+        assert times(win)[:50] == fixed
+        assert stack.index() == stack.count()
+    finally:
+        dispose(win)
+
+
+@pytest.mark.parametrize("switched_to", ["", "as-transcribed"])
+def test_fix_timing_stops_when_the_preset_changes_while_it_works(
+        qtbot, tmp_path, audio, asked, monkeypatch, switched_to):
+    """Another preset chosen, or the check switched off, while Fix timing works: the times
+    worked out for the old preset are not applied, and the status bar says why."""
+    import threading
+
+    from tingxie.core import subtitle_timing
+    from tingxie.ui import subtitle_check
+
+    started, go = threading.Semaphore(0), threading.Semaphore(0)
+
+    def held(*args, **kwargs):  # on the background thread: waits for the test to switch
+        started.release()
+        go.acquire(timeout=20)
+        return subtitle_timing.plan_fix(*args, **kwargs)
+
+    monkeypatch.setattr(subtitle_check, "plan_fix", held, raising=False)
+    win = netflix_window(qtbot, tmp_path, audio, long_transcript(50))
+    check, stack = win.subtitle_check, win.document.undo_stack
+    try:
+        count, before = stack.count(), times(win)
+        win.check_panel.fix_button.click()
+        qtbot.waitUntil(lambda: started.acquire(blocking=False), timeout=10_000)
+        check.set_key(switched_to)
+        go.release()
+        qtbot.waitUntil(lambda: not check.fixing, timeout=20_000)
+        assert stack.count() == count and times(win) == before, "nothing applied"
+        assert win.statusBar().currentMessage() == "Fix timing stopped: the preset changed."
+    finally:
+        go.release(2)
+        dispose(win)
+
+
 def test_closing_the_window_while_fix_timing_works_applies_nothing(
         qtbot, tmp_path, audio, asked):
     win = netflix_window(qtbot, tmp_path, audio, long_transcript())

@@ -206,8 +206,9 @@ def test_when_the_line_under_the_popup_is_deleted_the_pass_moves_on(qtbot, windo
 
 @pytest.mark.parametrize(("typed", "picked"), [
     ("The harbour, opened early.", "The harbor, opened early."),  # a comma added
-    ("The Harbour opened early.", "The Harbor opened early."),  # a capital typed
-    ("The (Harbour) opened early.", "The (Harbor) opened early."),  # both
+    ("So. Harbour opened early.", "So. Harbor opened early."),  # a sentence begun there
+    ("So. (Harbour) opened early.", "So. (Harbor) opened early."),  # both
+    ("The Harbour opened early.", "The Harbor opened early."),  # a capital typed: a name
 ])
 def test_an_alternative_picked_keeps_the_punctuation_and_capital_the_reviewer_typed(
         qtbot, window, typed, picked):

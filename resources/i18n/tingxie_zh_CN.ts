@@ -1655,84 +1655,84 @@ Locate the audio file now?</source>
     </message>
     <message>
         <location filename="../../app/tingxie/ui/main_window.py" line="348"/>
-        <location filename="../../app/tingxie/ui/main_window.py" line="395"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="398"/>
         <source>Not opened</source>
         <translation>未打开</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="389"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="392"/>
         <source>Not opened: {names}. Subtitles and transcripts are not transcribed: open each with its recording, or import it into the open recording.</source>
         <translation>未打开：{names}。字幕和转写稿不会被转写：请与对应的录音一起打开，或导入到已打开的录音中。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="400"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="403"/>
         <source>Not opened: {names}. The window holds one project at a time, and a project is not transcribed again in the batch queue: open the next with File &gt; Open once you are done with {opened}.</source>
         <translation>未打开：{names}。窗口一次只打开一个项目，项目也不会在批量队列中重新转写：处理完 {opened} 后，请用“文件 &gt; 打开”打开下一个。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="414"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="417"/>
         <source>There are no lines to shift.</source>
         <translation>没有可平移的行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="417"/>
-        <location filename="../../app/tingxie/ui/main_window.py" line="423"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="420"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="426"/>
         <source>Wait for the transcription to finish, or cancel it, then shift the times.</source>
         <translation>请等待转写完成或取消后再平移时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="439"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="442"/>
         <source>A sync needs two lines.</source>
         <translation>同步需要两行。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="442"/>
-        <location filename="../../app/tingxie/ui/main_window.py" line="452"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="445"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="455"/>
         <source>Wait for the transcription to finish, or cancel it, then sync the times.</source>
         <translation>请等待转写完成或取消它，然后再同步时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="470"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="473"/>
         <source>Open a recording first.</source>
         <translation>请先打开录音。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="481"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="484"/>
         <source>Every line already has aligned word times.</source>
         <translation>每一行都已有对齐的词时间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="486"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="489"/>
         <source>Aligning words in the background (lines: {n})…</source>
         <translation>正在后台对齐词语（共 {n} 行）…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="501"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="504"/>
         <source>Aligning words in the background (lines left: {n})…</source>
         <translation>正在后台对齐词语（剩余 {n} 行）…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="504"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="507"/>
         <source>The words are aligned.</source>
         <translation>词语已对齐。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="516"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="519"/>
         <source>Word alignment stopped (lines left without word times: {n}). Transcribe &gt; Align words of lines without word times goes on with them.</source>
         <translation>词对齐已停止（仍无词时间的行：{n}）。“转写 &gt; 为没有词时间的行对齐词语”会接着处理它们。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="589"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="592"/>
         <source>Autosave failed: {problem}</source>
         <translation>自动保存失败：{problem}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="594"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="597"/>
         <source>Autosave failed</source>
         <translation>自动保存失败</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="595"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="598"/>
         <source>{problem}
 
 Your changes are not protected against a crash until this is fixed: save the project somewhere you may write (File &gt; Save as), or free some space.</source>
@@ -1741,77 +1741,77 @@ Your changes are not protected against a crash until this is fixed: save the pro
 在解决此问题之前，您的修改不受崩溃保护：请将项目保存到可写入的位置（文件 &gt; 另存为），或释放一些空间。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="678"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="681"/>
         <source>A model download is running. Stop it and close? (What was downloaded is kept; the next download resumes.)</source>
         <translation>模型正在下载。要停止下载并关闭吗？（已下载的部分会保留，下次下载会继续。）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="681"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="684"/>
         <source>A model download from ModelScope is running and cannot be stopped midway. Close once it has finished?</source>
         <translation>正在从 ModelScope 下载模型，中途无法停止。下载完成后关闭吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="683"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="686"/>
         <source>Download running</source>
         <translation>正在下载</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="693"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="696"/>
         <source>Adapting running</source>
         <translation>正在适应训练</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="694"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="697"/>
         <source>Adapting is running. Stop it and close?</source>
         <translation>正在进行适应训练。要停止它并关闭吗？</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="698"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="701"/>
         <source>Stopping the adapting…</source>
         <translation>正在停止适应训练…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="711"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="714"/>
         <source>Finishing Replace all…</source>
         <translation>正在完成全部替换…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="716"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="719"/>
         <source>Finishing the save…</source>
         <translation>正在完成保存…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="752"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="755"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="761"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="764"/>
         <source>Stopping the download…</source>
         <translation>正在停止下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="762"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="765"/>
         <source>Finishing the download…</source>
         <translation>正在完成下载…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="770"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="773"/>
         <source>Finishing the word timings of your edits…</source>
         <translation>正在完成您所编辑内容的词时间…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="639"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="642"/>
         <source>About Tingxie</source>
         <translation>关于 Tingxie</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="668"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="671"/>
         <source>Transcription running</source>
         <translation>转写正在进行</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/main_window.py" line="669"/>
+        <location filename="../../app/tingxie/ui/main_window.py" line="672"/>
         <source>A transcription is running. Stop it and close?</source>
         <translation>转写正在进行。是否停止并关闭？</translation>
     </message>
@@ -3023,47 +3023,52 @@ Your changes are still open here and in the autosave: free some space or choose 
         <translation>修正时间：处理中…</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="315"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="311"/>
+        <source>Fix timing stopped: the preset changed.</source>
+        <translation>修正时间已停止：预设已更改。</translation>
+    </message>
+    <message>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="322"/>
         <source>The transcript changed while Fix timing worked: press it again.</source>
         <translation>修正时间处理期间文字稿有改动：请再按一次。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="319"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="326"/>
         <source>Fix timing did not work: {error}</source>
         <translation>修正时间失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="322"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="329"/>
         <source>Fix timing</source>
         <translation>修正时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="329"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="336"/>
         <source>Fix timing: {a} lengthened, {b} gaps opened, {c} shortened.</source>
         <translation>修正时间：延长 {a} 条，拉开 {b} 处间隔，缩短 {c} 条。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="333"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="340"/>
         <source>{n} still too short: the next line follows too closely, and a line starts at most 0.5 s before its speech (not earlier at all without word times: align the words, or shorten the text).</source>
         <translation>{n} 条仍然太短：下一行跟得太紧，而且一行最多只能比其语音早 0.5 秒开始（没有词时间时完全不能提前：请对齐词语，或缩短文字）。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="338"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="345"/>
         <source>{n} left as they were: their new times would leave the subtitles with more problems.</source>
         <translation>{n} 条保持原样：新的时间会让字幕的问题更多。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="353"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="360"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="354"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="361"/>
         <source>Rule</source>
         <translation>规则</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="355"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="362"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
@@ -3071,27 +3076,27 @@ Your changes are still open here and in the autosave: free some space or choose 
 <context>
     <name>SubtitleCheckPanel</name>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="405"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="412"/>
         <source>Off</source>
         <translation>关</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="410"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="417"/>
         <source>Fix timing</source>
         <translation>修正时间</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="412"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="419"/>
         <source>Apply the preset&apos;s minimum and maximum duration and minimum gap, and lengthen short subtitles into the silence around them (one undoable step)</source>
         <translation>应用预设的最短和最长时长及最小间隔，并把过短的字幕延长到周围的静音中（一步可撤销）</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="456"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="463"/>
         <source>Choose a preset to check the subtitles against.</source>
         <translation>选择一个预设来检查字幕。</translation>
     </message>
     <message>
-        <location filename="../../app/tingxie/ui/subtitle_check.py" line="459"/>
+        <location filename="../../app/tingxie/ui/subtitle_check.py" line="466"/>
         <source>{n} subtitles, {v} problems ({preset}).</source>
         <translation>{n} 条字幕，{v} 个问题（{preset}）。</translation>
     </message>

@@ -343,26 +343,73 @@ def _edges(text: str) -> tuple[str, str, str]:
     return text[:keyed[0]], text[keyed[0]: keyed[-1] + 1], text[keyed[-1] + 1:]
 
 
-def respell(old: str, new: str, picked: bool = False) -> str:
-    """The word ``new`` put in the place of ``old`` as the line spells it: the punctuation
-    around ``old`` (a comma the person added) stays, unless ``new`` brings its own (typed
-    with it; an alternative the model offered, ``picked``, brings the model's, so the
-    line's own stays), and so does a capital ``old`` starts with ("Harbour" → "Harbor"),
-    unless ``old`` is in capitals throughout (an abbreviation). An alternative that differs
-    from ``old`` only in its punctuation or case is taken as it is."""
+#: Punctuation marks that belong to what they stand beside ("#1", "5%", "@home") rather than
+#: to the sentence: a word put in that place does not keep them.
+_WORD_SYMBOLS = frozenset("#%&@*/\\‰‱†‡§¶")
+#: What ends a sentence: the word after it starts with a capital.
+_SENTENCE_ENDS = frozenset(".!?…。！？")
+#: What may follow a number as sentence punctuation, kept when words replace the number.
+_TRAILING_SENTENCE = frozenset(".,;:!?…。，、；：！？")
+
+
+def _sentence_punctuation(text: str, *, trailing_only: bool = False) -> str:
+    """The characters of ``text`` that are sentence punctuation (Unicode ``P*``, not a sign
+    such as "$" or "%" that belongs to a number or a word); ``trailing_only``: only those
+    that may end a clause (".", ",", "?"...), no quote, bracket or dash."""
+    keep = []
+    for ch in text:
+        plain = unicodedata.normalize("NFKC", ch)
+        if trailing_only:
+            if ch in _TRAILING_SENTENCE or plain in _TRAILING_SENTENCE:
+                keep.append(ch)
+        elif unicodedata.category(ch)[0] == "P" and plain not in _WORD_SYMBOLS:
+            keep.append(ch)
+    return "".join(keep)
+
+
+def starts_sentence(text: str, at: int) -> bool:
+    """Whether a word at character ``at`` of ``text`` starts the line or follows what ends a
+    sentence (".", "?", "!", "…"), with only spaces, quotes, brackets and dashes between."""
+    k = at
+    while k > 0 and (text[k - 1].isspace() or text[k - 1] in "\"'"
+                     or unicodedata.category(text[k - 1]) in ("Ps", "Pe", "Pi", "Pf", "Pd")):
+        k -= 1
+    return k == 0 or text[k - 1] in _SENTENCE_ENDS
+
+
+def respell(old: str, new: str, picked: bool = False, sentence_start: bool = False) -> str:
+    """The word ``new`` put in the place of ``old`` as the line spells it: the sentence
+    punctuation around ``old`` (a comma the person added) stays, unless ``new`` brings its
+    own (typed with it; an alternative the model offered, ``picked``, brings the model's, so
+    the line's own stays). A sign that belongs to the word ("$5", "5%", "#1") does not stay,
+    and where a number is replaced by words, only the punctuation after it that ends a
+    clause does. ``new`` starts with a capital where the word starts a sentence
+    (``sentence_start``) or where ``old`` had one mid-sentence (a name the reviewer
+    capitalised; not "I"), unless it has capitals of its own ("iPhone"), or the line's
+    ``old`` is in capitals throughout (an abbreviation). An alternative that differs from
+    ``old`` only in its punctuation or case is taken as it is."""
     lead, core, trail = _edges(old)
     new_lead, new_core, new_trail = _edges(new)
     if not (any(_key(ch) is not None for ch in old) and any(_key(ch) is not None for ch in new)):
         return new  # a symbol ("♪") for a word or the other way round: nothing to keep
     if picked and new_core.casefold() == core.casefold():
         return new
+    if any(ch.isdigit() for ch in core) and not any(ch.isdigit() for ch in new_core):
+        lead, trail = "", _sentence_punctuation(trail, trailing_only=True)
+    else:
+        lead, trail = _sentence_punctuation(lead), _sentence_punctuation(trail)
     if picked or not new_lead:
         new_lead = lead
     if picked or not new_trail:
         new_trail = trail
-    if (core[:1].isupper() and new_core[:1].islower()
+    # A capital the line gives the word mid-sentence is the reviewer's (a name: "the
+    # Harbour Bridge") and stays, but not the one "I" always has ("an I" -> "an eye").
+    named = core[:1].isupper() and not (core == "I" or core.startswith(("I'", "I\u2019")))
+    if ((sentence_start or named) and not any(ch.isupper() for ch in new_core)
             and not (len(core) > 1 and core.isupper())):
-        new_core = new_core[:1].upper() + new_core[1:]
+        first = next((k for k, ch in enumerate(new_core) if ch.isalpha()), None)
+        if first is not None:
+            new_core = new_core[:first] + new_core[first].upper() + new_core[first + 1:]
     return new_lead + new_core + new_trail
 
 
@@ -403,7 +450,8 @@ class ReviewWord:
         answered = new
         if new is not None:
             new = respell(old, new, picked=any(a.text.strip() == new
-                                               for a in word.alternatives))
+                                               for a in word.alternatives),
+                          sentence_start=starts_sentence(seg.text, offsets[self.word_index]))
         if new is not None and new != old:
             self.label = "Replace word"
             at = offsets[self.word_index]

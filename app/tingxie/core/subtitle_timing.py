@@ -24,7 +24,8 @@ as one undoable step and reports :attr:`FixTiming.report`. Working the new times
 check several times (half a second for 2,000 lines), so the window does it off the UI thread
 on a frozen copy (:func:`plan_fix`) and hands the :class:`TimingPlan` to :class:`FixTiming`,
 whose ``do`` then only applies it, to the lines as they were planned from; a redo applies the
-same plan again.
+same plan again, or works the times out again when the lines changed meanwhile (a running
+transcription added one after the undo).
 """
 
 from __future__ import annotations
@@ -173,7 +174,7 @@ def _plan(t: Transcript, p: Preset) -> tuple[list[tuple[int, int]], list[set[str
             continue
         # As far as the minimum gap to the next and the previous subtitle, and never over a
         # line without text between them.
-        ceil = times[lines[k + 1]][0] - gap if k + 1 < len(lines) else limit
+        ceil = min(times[lines[k + 1]][0] - gap if k + 1 < len(lines) else limit, limit)
         if i + 1 < len(segs):
             ceil = min(ceil, times[i + 1][0])
         floor = times[lines[k - 1]][1] + gap if k else 0
@@ -287,19 +288,25 @@ class FixTiming:
     #: The SRT export's "Speaker names" option, which the subtitle check measures with.
     speaker_names: bool = False
     #: The new times, worked out beforehand (:func:`plan_fix`, off the UI thread); without
-    #: one, the first ``do`` works them out. A redo applies the same plan again: the lines
-    #: are back as they were planned from.
+    #: one, the first ``do`` works them out. A redo applies the same plan again where the
+    #: lines are back as they were planned from, and works the times out again where they
+    #: are not (a running transcription added a line after the undo).
     plan: TimingPlan | None = None
     report: TimingReport = field(default_factory=TimingReport)
     _before: dict[int, Segment] = field(default_factory=dict, repr=False)
+    _done: bool = field(default=False, repr=False)
 
     def do(self, t: Transcript) -> None:
         plan = self.plan
+        if plan is not None and not plan.fits(t):
+            if not self._done:
+                # Only the first do (the window applying a plan worked out in the background)
+                # refuses a plan for other lines; a redo works the times out again.
+                raise ValueError("The lines changed after Fix timing worked out their new "
+                                 "times: nothing was changed.")
+            plan = None
         if plan is None:
             plan = self.plan = plan_fix(t, self.preset, speaker_names=self.speaker_names)
-        elif not plan.fits(t):
-            raise ValueError("The lines changed after Fix timing worked out their new times: "
-                             "nothing was changed.")
         planned, report = plan.times, plan.report
         changed = [(seg, s, e) for seg, (s, e) in zip(t.segments, planned)
                    if (s, e) != (_ms(seg.start), _ms(seg.end))]
@@ -320,6 +327,7 @@ class FixTiming:
         self._before = {seg.id: copy.deepcopy(seg) for seg, _s, _e in changed}
         for seg, s, e in changed:
             _move(seg, s, e)
+        self._done = True
 
     def undo(self, t: Transcript) -> None:
         for sid, seg in self._before.items():

@@ -284,7 +284,7 @@ class SubtitleCheck(QObject):
         transcript = win.document.transcript
         frozen = projects.freeze(projects.Project(transcript=transcript)).transcript
         token = self._fixing = object()
-        edits, undo_index = self._edits, win.document.undo_stack.index()
+        edits, undo_index, key = self._edits, win.document.undo_stack.index(), self.key
         if not again:
             self.fixingChanged.emit(True)
         win.statusBar().showMessage(self.tr("Fix timing: working…"))
@@ -292,17 +292,24 @@ class SubtitleCheck(QObject):
         def done(plan: TimingPlan | None, error: BaseException | None) -> None:
             if token is not self._fixing:
                 return  # stopped: the window closed meanwhile
-            self._planned(plan, error, preset, names, transcript, edits, undo_index, again)
+            self._planned(plan, error, preset, names, transcript, edits, undo_index, again,
+                          key)
 
         win.background.run(lambda: plan_fix(frozen, preset, speaker_names=names), done,
                            context=self)
 
     def _planned(self, plan: TimingPlan | None, error: BaseException | None, preset: Preset,
                  names: bool, transcript: Transcript, edits: int, undo_index: int,
-                 again: bool) -> None:
+                 again: bool, key: str) -> None:
         win = self.win
         win.table.commit_editor()  # a line typed in meanwhile: its typing counts (below)
         stack = win.document.undo_stack
+        if key != self.key or (win.document.transcript is transcript
+                               and preset != self.preset()):
+            # Another preset chosen (or the check switched off) while it worked: the new
+            # times follow rules the person no longer checks by.
+            self._end_fix(self.tr("Fix timing stopped: the preset changed."))
+            return
         if error is None and edits != self._edits:
             # The lines changed while it worked: the plan is for lines no longer there. Once
             # more on the lines as they are now, unless another transcript came, or a step
