@@ -206,3 +206,30 @@ def asked(monkeypatch):
 
     monkeypatch.setattr(QMessageBox, "question", question)
     return questions
+
+
+@pytest.fixture
+def gate():
+    """Open: the model loads at once. Cleared by a test: the load waits until it is set (the
+    batch queue's tests)."""
+    import threading
+
+    event = threading.Event()
+    event.set()
+    return event
+
+
+@pytest.fixture
+def host(qapp, tiny_checkpoint: Path, gate):
+    """A transcription host whose model (the tiny checkpoint) loads once ``gate`` is open."""
+    from tingxie.asr.qwen3 import Qwen3ASREngine
+    from tingxie.ui.worker import TranscriptionHost
+
+    def factory(spec):
+        assert gate.wait(30), "the test never opened the gate"
+        return Qwen3ASREngine(spec.model, device="cpu")
+
+    h = TranscriptionHost(engine_factory=factory)
+    yield h
+    gate.set()
+    assert h.shutdown(20_000), "the transcription thread did not stop"

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import QFileDialog
 
 from media import speak, write_wav
 from tingxie.asr.engine import TranscribeOptions
-from tingxie.asr.qwen3 import Qwen3ASREngine
 from tingxie.core import audio as audio_files
 from tingxie.core import project as projects
 from tingxie.core.transcript import Segment, Transcript
@@ -33,31 +32,10 @@ from tingxie.ui.background import Background
 from tingxie.ui.queue import QueueModel, Status
 from tingxie.ui.queue_panel import QueuePanel
 from tingxie.ui.settings import Settings
-from tingxie.ui.worker import TranscriptionHost
 from ui_windows import queue_panel
 
 CONTEXT = "Tingxie, Qwen"
 RUN_TIMEOUT_MS = 60_000
-
-
-@pytest.fixture
-def gate() -> threading.Event:
-    """Open: the model loads at once. Cleared by a test: the load waits until it is set."""
-    event = threading.Event()
-    event.set()
-    return event
-
-
-@pytest.fixture
-def host(qapp, tiny_checkpoint: Path, gate: threading.Event):
-    def factory(spec):
-        assert gate.wait(30), "the test never opened the gate"
-        return Qwen3ASREngine(spec.model, device="cpu")
-
-    h = TranscriptionHost(engine_factory=factory)
-    yield h
-    gate.set()
-    assert h.shutdown(20_000), "the transcription thread did not stop"
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import threading
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,6 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
 from media import speak, write_wav
-from tingxie.asr.qwen3 import Qwen3ASREngine
 from tingxie.core import project as projects
 from tingxie.jobs.spec import EngineSpec, JobSpec
 from tingxie.ui import queue as queue_module
@@ -47,26 +45,6 @@ def recording(path: Path, text: str = "hello there") -> Path:
 
 def said(panel: QueuePanel) -> str:
     return panel.message_label.text() if not panel.message_label.isHidden() else ""
-
-
-@pytest.fixture
-def gate() -> threading.Event:
-    """Open: the model loads at once. Cleared by a test: the load waits until it is set."""
-    event = threading.Event()
-    event.set()
-    return event
-
-
-@pytest.fixture
-def host(qapp, tiny_checkpoint: Path, gate: threading.Event):
-    def factory(spec):
-        assert gate.wait(30), "the test never opened the gate"
-        return Qwen3ASREngine(spec.model, device="cpu")
-
-    h = TranscriptionHost(engine_factory=factory)
-    yield h
-    gate.set()
-    assert h.shutdown(20_000), "the transcription thread did not stop"
 
 
 @pytest.fixture
