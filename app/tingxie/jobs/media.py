@@ -221,12 +221,7 @@ def _project_recovery(path: Path, fingerprint: str | None
     nothing."""
     if projects.recovery_outdated(path) is not False:
         return None, None
-    try:
-        return projects.read_recovery(path, for_project=path, for_audio=fingerprint), None
-    except projects.RecoveryMismatch:
-        return None, None
-    except projects.ProjectError as exc:
-        return None, str(exc)
+    return _recovery_of(path, fingerprint)
 
 
 def _recording_recovery(media_path: Path, fingerprint: str | None
@@ -237,6 +232,13 @@ def _recording_recovery(media_path: Path, fingerprint: str | None
     key = projects.recording_project_path(media_path)
     if not projects.recovery_path(key).is_file():
         return None, None
+    return _recovery_of(key, fingerprint)
+
+
+def _recovery_of(key: Path, fingerprint: str | None
+                 ) -> tuple[projects.Project | None, str | None]:
+    """The recovery file of ``key`` if it was made on the audio with ``fingerprint``; one made
+    on other audio is nothing to offer, a damaged one (set aside) says why."""
     try:
         return projects.read_recovery(key, for_project=key, for_audio=fingerprint), None
     except projects.RecoveryMismatch:
